@@ -1,0 +1,483 @@
+//! The catalogue itself: well-formed, complete for the seed operations, and driving validation and encoding.
+
+use imcloud::catalogue::{self, Encoding, Location, ParamType};
+use imcloud::validate::{check_file_size, validate};
+use imcloud::wire::{Incoming, PreparedBody, body_fits, decode, match_path, prepare};
+use imcloud::{ErrorKind, catalogue::Cloud};
+use serde_json::{Map, Value, json};
+
+fn obj(v: Value) -> Map<String, Value> {
+    v.as_object().unwrap().clone()
+}
+
+fn no_cred(_: &str) -> Option<String> {
+    None
+}
+
+#[test]
+fn every_operation_is_well_formed() {
+    for cloud in [Cloud::Rongcloud, Cloud::Easemob] {
+        let api = catalogue::api(cloud);
+        let mut names = std::collections::HashSet::new();
+        for op in &api.operations {
+            assert!(names.insert(op.name.clone()), "duplicate {}", op.name);
+            assert!(
+                ["GET", "POST", "PUT", "DELETE"].contains(&op.method.as_str()),
+                "{}",
+                op.name
+            );
+            assert!(op.path.starts_with('/'), "{}", op.name);
+            assert!(!op.summary.is_empty(), "{} has no summary", op.name);
+            let mut pnames = std::collections::HashSet::new();
+            for p in &op.params {
+                assert!(
+                    pnames.insert(p.name.clone()),
+                    "{}: duplicate param {}",
+                    op.name,
+                    p.name
+                );
+                assert!(
+                    p.name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                    "{}",
+                    p.name
+                );
+                if op.location_of(p) == Location::Path {
+                    assert!(
+                        p.required,
+                        "{}: path param {} must be required",
+                        op.name, p.name
+                    );
+                }
+                if let Some(by) = &p.max_items_by {
+                    assert!(
+                        op.param(&by.param).is_some(),
+                        "{}: max_items_by names {}",
+                        op.name,
+                        by.param
+                    );
+                }
+            }
+            // every {placeholder} of the path is a parameter
+            for seg in op.path.split('/') {
+                if let Some(w) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    assert!(
+                        op.params.iter().any(|p| p.wire == w),
+                        "{}: path {{{w}}} has no param",
+                        op.name
+                    );
+                }
+            }
+            if cloud == Cloud::Rongcloud {
+                assert_eq!(op.method, "POST", "{}", op.name);
+                assert!(
+                    matches!(op.encoding, Encoding::Form | Encoding::Json),
+                    "{}",
+                    op.name
+                );
+            }
+            assert_eq!(op.download, op.response.shape == "bytes", "{}", op.name);
+            assert_eq!(
+                op.file_param().is_some(),
+                op.encoding == Encoding::Multipart,
+                "{}",
+                op.name
+            );
+        }
+    }
+}
+
+#[test]
+fn seed_operations_are_all_declared() {
+    let rc = [
+        "user.register",
+        "user.refresh",
+        "user.check_online",
+        "user.block.add",
+        "user.block.remove",
+        "user.block.list",
+        "message.private.publish",
+        "message.group.publish",
+        "message.system.publish",
+        "message.recall",
+        "group.create",
+        "group.join",
+        "group.quit",
+        "group.dismiss",
+        "group.refresh",
+        "group.members",
+        "chatroom.create",
+        "chatroom.destroy",
+        "chatroom.query",
+        "user.tag.set",
+        "push",
+    ];
+    for n in rc {
+        assert!(
+            catalogue::rongcloud().operation(n).is_some(),
+            "rongcloud {n}"
+        );
+    }
+    let em = [
+        "auth.app_token",
+        "user.register",
+        "user.register_batch",
+        "user.get",
+        "user.delete",
+        "user.status",
+        "user.status_batch",
+        "message.send_text",
+        "message.send_image",
+        "message.send_audio",
+        "message.send_video",
+        "message.send_file",
+        "message.send_cmd",
+        "message.send_custom",
+        "attachment.upload",
+        "attachment.download",
+        "group.create",
+        "group.get",
+        "group.delete",
+        "group.members",
+        "group.members_add",
+        "group.members_remove",
+        "group.announcement_get",
+        "group.announcement_set",
+        "group.share_files",
+        "group.share_file_upload",
+        "group.share_file_download",
+        "group.share_file_delete",
+    ];
+    for n in em {
+        assert!(catalogue::easemob().operation(n).is_some(), "easemob {n}");
+    }
+    // the JSON ones are JSON
+    for n in ["user.tag.set", "push"] {
+        assert_eq!(
+            catalogue::rongcloud().operation(n).unwrap().encoding,
+            Encoding::Json
+        );
+    }
+}
+
+#[test]
+fn the_documented_get_token_request_encodes_byte_for_byte() {
+    let op = catalogue::rongcloud().operation("user.register").unwrap();
+    let args = obj(
+        json!({"user_id": "jlk456j5", "name": "Ironman", "portrait_uri": "http://abc.com/myportrait.jpg"}),
+    );
+    validate(op, &args).unwrap();
+    let p = prepare(op, &args, &no_cred).unwrap();
+    assert_eq!(p.path, "/user/getToken.json");
+    assert_eq!(
+        p.body,
+        PreparedBody::Form(
+            "userId=jlk456j5&name=Ironman&portraitUri=http%3A%2F%2Fabc.com%2Fmyportrait.jpg".into()
+        )
+    );
+}
+
+#[test]
+fn form_encoding_of_unicode_and_reserved_characters_round_trips() {
+    let op = catalogue::rongcloud()
+        .operation("message.private.publish")
+        .unwrap();
+    let content = json!({"content": "a&b=c+d%e 你好 🎉"});
+    let args = obj(json!({
+        "from_user_id": "u&1", "to_user_ids": ["u=2", "u+3"], "object_name": "RC:TxtMsg",
+        "content": content, "push_content": "50% off & more", "is_persisted": true
+    }));
+    validate(op, &args).unwrap();
+    let p = prepare(op, &args, &no_cred).unwrap();
+    let PreparedBody::Form(body) = &p.body else {
+        panic!()
+    };
+    assert!(body.contains("fromUserId=u%261"), "{body}");
+    assert!(
+        body.contains("toUserId=u%3D2&toUserId=u%2B3"),
+        "repeated keys: {body}"
+    );
+    assert!(body.contains("isPersisted=1"), "{body}");
+    assert!(!body.contains(' ') && !body.contains('你'), "{body}");
+    // decode back, as the emulator does
+    let form: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    let content_wire = &form.iter().find(|(k, _)| k == "content").unwrap().1;
+    assert_eq!(
+        serde_json::from_str::<Value>(content_wire).unwrap(),
+        content
+    );
+    let none = Map::new();
+    let back = decode(
+        op,
+        &Incoming {
+            path_params: &none,
+            query: &[],
+            form: &form,
+            json: None,
+            header: &|_| None,
+        },
+    )
+    .unwrap();
+    assert_eq!(back["from_user_id"], "u&1");
+    assert_eq!(back["to_user_ids"], json!(["u=2", "u+3"]));
+    assert_eq!(back["is_persisted"], json!(true));
+    assert_eq!(back["push_content"], "50% off & more");
+}
+
+#[test]
+fn json_encoding_nests_dotted_wire_names_and_constants() {
+    let op = catalogue::easemob()
+        .operation("message.send_image")
+        .unwrap();
+    let args = obj(json!({
+        "target_type": "users", "from": "a", "to": ["b"], "url": "https://h/o/a/chatfiles/1",
+        "filename": "p&q=1.jpg", "secret": "s", "width": 10, "height": 20, "ext": {"k": "v 😀"}
+    }));
+    validate(op, &args).unwrap();
+    let p = prepare(op, &args, &no_cred).unwrap();
+    assert_eq!(p.path, "/messages/users");
+    let PreparedBody::Json(s) = &p.body else {
+        panic!()
+    };
+    let v: Value = serde_json::from_str(s).unwrap();
+    assert_eq!(v["type"], "img");
+    assert_eq!(v["body"]["size"], json!({"width": 10, "height": 20}));
+    assert_eq!(v["body"]["filename"], "p&q=1.jpg");
+    assert_eq!(v["ext"]["k"], "v 😀");
+    assert!(body_fits(op, Some(&v)));
+    assert!(!body_fits(
+        catalogue::easemob().operation("message.send_text").unwrap(),
+        Some(&v)
+    ));
+    let pp = match_path("/messages/{target_type}", "/messages/users").unwrap();
+    let back = decode(
+        op,
+        &Incoming {
+            path_params: &pp,
+            query: &[],
+            form: &[],
+            json: Some(&v),
+            header: &|_| None,
+        },
+    )
+    .unwrap();
+    assert_eq!(back["width"], 10);
+    assert_eq!(back["to"], json!(["b"]));
+}
+
+#[test]
+fn path_parameters_are_percent_encoded_and_lists_comma_joined() {
+    let op = catalogue::easemob()
+        .operation("group.members_remove")
+        .unwrap();
+    let args = obj(json!({"group_id": "g/1 x", "usernames": ["a", "b.c"]}));
+    validate(op, &args).unwrap();
+    let p = prepare(op, &args, &no_cred).unwrap();
+    assert_eq!(p.path, "/chatgroups/g%2F1%20x/users/a,b.c");
+    let pp = match_path(&op.path, &p.path).unwrap();
+    assert_eq!(pp["group_id"], "g/1 x");
+}
+
+#[test]
+fn query_and_header_parameters() {
+    let op = catalogue::easemob().operation("group.share_files").unwrap();
+    let p = prepare(
+        op,
+        &obj(json!({"group_id": "g", "pagenum": 2, "pagesize": 10})),
+        &no_cred,
+    )
+    .unwrap();
+    assert_eq!(
+        p.path_and_query(),
+        "/chatgroups/g/share_files?pagenum=2&pagesize=10"
+    );
+    let up = catalogue::easemob()
+        .operation("group.share_file_upload")
+        .unwrap();
+    let p = prepare(
+        up,
+        &obj(json!({"group_id": "g", "restrict_access": true})),
+        &no_cred,
+    )
+    .unwrap();
+    assert_eq!(
+        p.headers,
+        vec![("restrict-access".to_string(), "true".to_string())]
+    );
+    assert_eq!(
+        p.body,
+        PreparedBody::Multipart {
+            field: "file".into()
+        }
+    );
+    // the declared default is sent when the caller says nothing
+    let p = prepare(up, &obj(json!({"group_id": "g"})), &no_cred).unwrap();
+    assert_eq!(
+        p.headers,
+        vec![("restrict-access".to_string(), "false".to_string())]
+    );
+}
+
+fn invalid(cloud: Cloud, op: &str, args: Value) -> imcloud::Error {
+    let op = catalogue::api(cloud).operation(op).unwrap();
+    let e = validate(op, &obj(args)).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument);
+    e
+}
+
+#[test]
+fn bad_input_names_the_parameter_and_the_limit() {
+    let e = invalid(
+        Cloud::Easemob,
+        "group.announcement_set",
+        json!({"group_id": "g", "announcement": "字".repeat(513)}),
+    );
+    assert_eq!(e.param.as_deref(), Some("announcement"));
+    assert!(
+        e.message.contains("513") && e.message.contains("512"),
+        "{e}"
+    );
+    // exactly 512 characters (not bytes) is fine
+    let op = catalogue::easemob()
+        .operation("group.announcement_set")
+        .unwrap();
+    validate(
+        op,
+        &obj(json!({"group_id": "g", "announcement": "字".repeat(512)})),
+    )
+    .unwrap();
+
+    let e = invalid(
+        Cloud::Easemob,
+        "group.share_files",
+        json!({"group_id": "g", "pagesize": 1001}),
+    );
+    assert!(
+        e.message.contains("pagesize") && e.message.contains("1000"),
+        "{e}"
+    );
+    let e = invalid(
+        Cloud::Easemob,
+        "group.share_files",
+        json!({"group_id": "g", "pagesize": 0}),
+    );
+    assert!(e.message.contains("at least 1"), "{e}");
+
+    let many: Vec<String> = (0..101).map(|i| format!("u{i}")).collect();
+    let e = invalid(
+        Cloud::Easemob,
+        "user.status_batch",
+        json!({"usernames": many}),
+    );
+    assert!(
+        e.message.contains("101") && e.message.contains("100"),
+        "{e}"
+    );
+
+    let e = invalid(Cloud::Rongcloud, "user.register", json!({"name": "n"}));
+    assert_eq!(e.param.as_deref(), Some("user_id"));
+    assert!(e.message.contains("required"), "{e}");
+
+    let e = invalid(
+        Cloud::Rongcloud,
+        "user.register",
+        json!({"user_id": "u", "name": "n", "nmae": 1}),
+    );
+    assert!(
+        e.message.contains("unknown parameter") && e.message.contains("portrait_uri"),
+        "{e}"
+    );
+
+    let e = invalid(
+        Cloud::Rongcloud,
+        "user.block.add",
+        json!({"user_ids": ["a"], "minute": "5"}),
+    );
+    assert!(e.message.contains("must be an integer"), "{e}");
+
+    let e = invalid(
+        Cloud::Easemob,
+        "message.send_text",
+        json!({"target_type": "chatgroups", "to": ["1", "2", "3", "4"], "msg": "x"}),
+    );
+    assert!(
+        e.message.contains("limit is 3") && e.message.contains("chatgroups"),
+        "{e}"
+    );
+    let e = invalid(
+        Cloud::Easemob,
+        "message.send_text",
+        json!({"target_type": "rooms", "to": ["1"], "msg": "x"}),
+    );
+    assert!(e.message.contains("users, chatgroups, chatrooms"), "{e}");
+
+    let e = invalid(
+        Cloud::Easemob,
+        "user.register",
+        json!({"username": "a b", "password": "p"}),
+    );
+    assert!(e.message.contains("' '"), "{e}");
+
+    let e = invalid(
+        Cloud::Rongcloud,
+        "message.private.publish",
+        json!({
+        "from_user_id": "a", "to_user_ids": ["b"], "object_name": "RC:TxtMsg", "content": "{not json"}),
+    );
+    assert!(e.message.contains("JSON"), "{e}");
+
+    let e = invalid(
+        Cloud::Easemob,
+        "user.register_batch",
+        json!({"users": [{"username": "a", "password": "p"}, {"username": "b"}]}),
+    );
+    assert_eq!(e.param.as_deref(), Some("users[1].password"));
+
+    let op = catalogue::easemob()
+        .operation("group.share_file_upload")
+        .unwrap();
+    let e = check_file_size(op, 10 * 1024 * 1024 + 1).unwrap_err();
+    assert!(
+        e.message.contains("10485761") && e.message.contains("10 MB"),
+        "{e}"
+    );
+    check_file_size(op, 10 * 1024 * 1024).unwrap();
+}
+
+#[test]
+fn every_declared_param_type_is_understood_by_prepare() {
+    // a smoke pass: each op with its required params filled prepares without error
+    for cloud in [Cloud::Rongcloud, Cloud::Easemob] {
+        for op in &catalogue::api(cloud).operations {
+            let mut args = Map::new();
+            for p in op.params.iter().filter(|p| p.required) {
+                let v = match p.ty {
+                    ParamType::String => json!(
+                        p.enum_values
+                            .as_ref()
+                            .map(|e| e[0].clone())
+                            .unwrap_or("x".into())
+                    ),
+                    ParamType::Int => json!(p.min.unwrap_or(1).max(1)),
+                    ParamType::Bool => json!(true),
+                    ParamType::StringList => json!([p
+                        .enum_values
+                        .as_ref()
+                        .map(|e| e[0].clone())
+                        .unwrap_or("x".into())]),
+                    ParamType::Json | ParamType::JsonString => json!({"k": "v"}),
+                    ParamType::ObjectList => json!([{"username": "x", "password": "y"}]),
+                    ParamType::StringMap => json!({"a": "b"}),
+                    ParamType::File => continue,
+                };
+                args.insert(p.name.clone(), v);
+            }
+            validate(op, &args).unwrap_or_else(|e| panic!("{}: {e}", op.name));
+            let cred = |_: &str| Some("c".to_string());
+            prepare(op, &args, &cred).unwrap_or_else(|e| panic!("{}: {e}", op.name));
+        }
+    }
+}
