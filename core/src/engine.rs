@@ -525,6 +525,7 @@ pub(crate) fn classify(
             let kind = match (status, error.as_deref()) {
                 (401, _) => ErrorKind::Authentication,
                 (429, Some("resource_limited")) => ErrorKind::QuotaExceeded,
+                (_, Some("duplicate_unique_property_exists")) => ErrorKind::Conflict,
                 (403, Some("exceed_limit")) => ErrorKind::QuotaExceeded,
                 (413, _) => ErrorKind::InvalidArgument,
                 _ => kind_from_status(status, body.is_some()),
