@@ -189,8 +189,10 @@ struct Data {
     rong: HashMap<String, RongApp>,
     ease: HashMap<String, EaseApp>,
     messages: Vec<SentMessage>,
-    /// Agora tokens issued before this (seconds) are refused: `revoke_tokens`.
-    agora_not_before: u64,
+    /// Agora tokens accepted so far, and those revoked (`revoke_tokens`). Tokens have one-second
+    /// resolution, so revocation goes by the token itself, not by time.
+    agora_seen: std::collections::HashSet<String>,
+    agora_revoked: std::collections::HashSet<String>,
 }
 
 struct Shared {
@@ -212,7 +214,7 @@ pub struct Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        let _ = self.shared.shutdown.send(true);
+        self.shared.shutdown.send_replace(true);
     }
 }
 
@@ -388,7 +390,7 @@ impl Emulator {
 
     /// Stop serving (also done on drop).
     pub fn stop(&self) {
-        let _ = self.shared.shutdown.send(true);
+        self.shared.shutdown.send_replace(true);
     }
 }
 
@@ -414,7 +416,7 @@ async fn set_fault(shared: &Shared, host: usize, fault: Fault) {
     let refuse = fault.kind == FaultKind::Refuse;
     lock(&h.faults).push(fault);
     if refuse {
-        let _ = h.refusing.send(true);
+        h.refusing.send_replace(true);
         wait_listening(h, false).await;
     }
 }
@@ -424,7 +426,7 @@ async fn clear_faults(shared: &Shared, host: Option<usize>) {
         if host.is_none_or(|x| x == i) {
             lock(&h.faults).clear();
             if *h.refusing.borrow() {
-                let _ = h.refusing.send(false);
+                h.refusing.send_replace(false);
                 wait_listening(h, true).await;
             }
         }
@@ -463,7 +465,8 @@ fn revoke_tokens(shared: &Shared) {
     for a in d.ease.values_mut() {
         a.tokens.clear();
     }
-    d.agora_not_before = now_ms() / 1000 + 1;
+    let seen: Vec<String> = d.agora_seen.drain().collect();
+    d.agora_revoked.extend(seen);
 }
 
 async fn run_host(shared: Arc<Shared>, i: usize, listener: TcpListener) {
@@ -865,7 +868,7 @@ fn ease_envelope(app: &str, req: &Req, op: &Operation, ok: EmOk) -> Reply {
     Reply::Json(200, env)
 }
 
-fn bearer_ok(shared: &Shared, app_key: &str, d: &Data, req: &Req) -> bool {
+fn bearer_ok(shared: &Shared, app_key: &str, d: &mut Data, req: &Req) -> bool {
     let Some(token) = req
         .header("authorization")
         .and_then(|v| v.strip_prefix("Bearer ").map(str::to_string))
@@ -874,6 +877,9 @@ fn bearer_ok(shared: &Shared, app_key: &str, d: &Data, req: &Req) -> bool {
     };
     if d.ease.get(app_key).is_some_and(|a| a.token_valid(&token)) {
         return true;
+    }
+    if d.agora_revoked.contains(&token) {
+        return false;
     }
     let Some(cfg) = shared.config.easemob.iter().find(|a| a.app_key == app_key) else {
         return false;
@@ -884,10 +890,12 @@ fn bearer_ok(shared: &Shared, app_key: &str, d: &Data, req: &Req) -> bool {
     match AccessToken2::verify(&token, &Secret::new(cert.clone())) {
         Ok(t) => {
             let now = now_ms() / 1000;
-            t.app_id == *id
-                && t.has_chat_privilege(PRIVILEGE_CHAT_APP)
-                && t.expires_at() > now
-                && (t.issue_ts as u64) >= d.agora_not_before
+            let ok =
+                t.app_id == *id && t.has_chat_privilege(PRIVILEGE_CHAT_APP) && t.expires_at() > now;
+            if ok {
+                d.agora_seen.insert(token);
+            }
+            ok
         }
         Err(_) => false,
     }
@@ -969,7 +977,7 @@ async fn handle_ease(
         None
     };
     let mut data = lock(&shared.data);
-    if op.auth == Auth::Default && !bearer_ok(shared, app, &data, req) {
+    if op.auth == Auth::Default && !bearer_ok(shared, app, &mut data, req) {
         return em_error(
             401,
             "unauthorized",
