@@ -90,9 +90,14 @@ impl fmt::Display for ErrorKind {
     }
 }
 
-/// An error from any imcloud operation.
+/// An error from any imcloud operation. Its fields are those of [`ErrorDetails`] (`e.kind`,
+/// `e.message`, …), boxed so that `Result` stays small.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Error {
+pub struct Error(Box<ErrorDetails>);
+
+/// What an [`Error`] says.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ErrorDetails {
     pub kind: ErrorKind,
     /// Human-readable; names the parameter and the limit for bad input.
     pub message: String,
@@ -114,9 +119,22 @@ pub struct Error {
     pub retry_after: Option<Duration>,
 }
 
+impl std::ops::Deref for Error {
+    type Target = ErrorDetails;
+    fn deref(&self) -> &ErrorDetails {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorDetails {
+        &mut self.0
+    }
+}
+
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(ErrorDetails {
             kind,
             message: message.into(),
             operation: None,
@@ -127,7 +145,7 @@ impl Error {
             host: None,
             retryable: false,
             retry_after: None,
-        }
+        }))
     }
 
     /// Bad input for `param`, refused before anything was sent.

@@ -36,6 +36,11 @@ pub mod signing;
 pub mod validate;
 pub mod wire;
 
+/// The README's Rust examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 pub use catalogue::Cloud;
 pub use client::{Easemob, RongCloud};
 pub use config::{

@@ -40,9 +40,7 @@ pub fn validate(op: &Operation, args: &Map<String, Value>) -> Result<()> {
                 );
             }
             None => {}
-            Some(v) => {
-                check_value(op, p, &p.name, v, args).map_err(|e| e.with_operation(&op.name))?
-            }
+            Some(v) => check_value(p, &p.name, v, args).map_err(|e| e.with_operation(&op.name))?,
         }
     }
     Ok(())
@@ -67,9 +65,9 @@ pub fn check_file_size(op: &Operation, size: u64) -> Result<()> {
 }
 
 fn human_size(n: u64) -> String {
-    if n >= 1 << 20 && n % (1 << 20) == 0 {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
         format!("{} MB", n >> 20)
-    } else if n >= 1 << 10 && n % (1 << 10) == 0 {
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
         format!("{} KB", n >> 10)
     } else {
         format!("{n} bytes")
@@ -92,13 +90,7 @@ fn wrong_type(path: &str, want: &str, v: &Value) -> Error {
     Error::invalid_argument(path, format!("must be {want}, got {}", type_name(v)))
 }
 
-fn check_value(
-    op: &Operation,
-    p: &Param,
-    path: &str,
-    v: &Value,
-    args: &Map<String, Value>,
-) -> Result<()> {
+fn check_value(p: &Param, path: &str, v: &Value, args: &Map<String, Value>) -> Result<()> {
     match p.ty {
         ParamType::String => {
             let s = v.as_str().ok_or_else(|| wrong_type(path, "a string", v))?;
@@ -134,7 +126,7 @@ fn check_value(
             let items = v
                 .as_array()
                 .ok_or_else(|| wrong_type(path, "a list of strings", v))?;
-            check_count(op, p, path, items.len() as u64, args)?;
+            check_count(p, path, items.len() as u64, args)?;
             for (i, item) in items.iter().enumerate() {
                 let item_path = format!("{path}[{i}]");
                 let s = item
@@ -163,7 +155,7 @@ fn check_value(
             let items = v
                 .as_array()
                 .ok_or_else(|| wrong_type(path, "a list of objects", v))?;
-            check_count(op, p, path, items.len() as u64, args)?;
+            check_count(p, path, items.len() as u64, args)?;
             for (i, item) in items.iter().enumerate() {
                 let item_path = format!("{path}[{i}]");
                 let obj = item
@@ -189,7 +181,7 @@ fn check_value(
                             return Err(Error::invalid_argument(fpath, "is required"));
                         }
                         None => {}
-                        Some(fv) => check_value(op, f, &fpath, fv, obj)?,
+                        Some(fv) => check_value(f, &fpath, fv, obj)?,
                     }
                 }
             }
@@ -199,7 +191,7 @@ fn check_value(
             let obj = v
                 .as_object()
                 .ok_or_else(|| wrong_type(path, "an object of strings", v))?;
-            check_count(op, p, path, obj.len() as u64, args)?;
+            check_count(p, path, obj.len() as u64, args)?;
             for (k, val) in obj {
                 if !val.is_string() {
                     return Err(wrong_type(&format!("{path}.{k}"), "a string", val));
@@ -277,13 +269,7 @@ fn check_str(p: &Param, path: &str, s: &str) -> Result<()> {
     Ok(())
 }
 
-fn check_count(
-    op: &Operation,
-    p: &Param,
-    path: &str,
-    n: u64,
-    args: &Map<String, Value>,
-) -> Result<()> {
+fn check_count(p: &Param, path: &str, n: u64, args: &Map<String, Value>) -> Result<()> {
     if let Some(min) = p.min_items
         && n < min
     {
@@ -306,7 +292,6 @@ fn check_count(
         && let Some(max) = by.values.get(key)
         && n > *max
     {
-        let _ = op;
         return Err(Error::invalid_argument(
             path,
             format!(

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The main demonstration: the seeds' journey against the embedded emulator, in every supported
+# language, with the primary host failing part-way. Needs only the machine's toolchains.
+set -euo pipefail
+cd "$(dirname "$0")"
+export CARGO_TERM_COLOR=never
+
+echo "== Rust"
+cargo run --quiet -p imcloud-demo
