@@ -240,3 +240,358 @@ pub(crate) fn normalise_hosts(hosts: &[String], options: &ClientOptions) -> Resu
         })
         .collect()
 }
+
+// ------------------------------------------------------------------------------------------------
+// Configuration from a plain map: what every binding hands over (keyword arguments, an options
+// object, a Kotlin data class), parsed once here so no binding repeats it.
+// ------------------------------------------------------------------------------------------------
+
+use serde_json::{Map, Value};
+
+fn secs(key: &str, v: &Value) -> Result<Duration> {
+    let f = v
+        .as_f64()
+        .filter(|f| f.is_finite() && *f >= 0.0)
+        .ok_or_else(|| Error::invalid_argument(key, "must be a non-negative number of seconds"))?;
+    Ok(Duration::from_secs_f64(f))
+}
+
+fn uint(key: &str, v: &Value) -> Result<u64> {
+    v.as_u64()
+        .ok_or_else(|| Error::invalid_argument(key, "must be a non-negative integer"))
+}
+
+fn string(key: &str, v: &Value) -> Result<String> {
+    v.as_str()
+        .map(str::to_string)
+        .ok_or_else(|| Error::invalid_argument(key, "must be a string"))
+}
+
+/// Option keys understood by [`ClientOptions::apply_json`]; durations are seconds.
+pub const OPTION_KEYS: [&str; 14] = [
+    "connect_timeout",
+    "request_timeout",
+    "transfer_timeout",
+    "max_attempts",
+    "rate_limit_retries",
+    "backoff_base",
+    "backoff_max",
+    "max_retry_after",
+    "host_cooldown",
+    "host_max_cooldown",
+    "pool_idle_timeout",
+    "pool_max_idle_per_host",
+    "allow_insecure_http",
+    "user_agent",
+];
+
+impl ClientOptions {
+    /// Apply the option keys present in `m` (see [`OPTION_KEYS`]); other keys are left alone.
+    pub fn apply_json(&mut self, m: &Map<String, Value>) -> Result<()> {
+        for (k, v) in m {
+            if v.is_null() {
+                continue;
+            }
+            match k.as_str() {
+                "connect_timeout" => self.connect_timeout = secs(k, v)?,
+                "request_timeout" => self.request_timeout = secs(k, v)?,
+                "transfer_timeout" => self.transfer_timeout = secs(k, v)?,
+                "max_attempts" => self.retry.max_attempts = uint(k, v)?.clamp(1, 100) as u32,
+                "rate_limit_retries" => self.retry.rate_limit_retries = uint(k, v)?.min(100) as u32,
+                "backoff_base" => self.retry.backoff_base = secs(k, v)?,
+                "backoff_max" => self.retry.backoff_max = secs(k, v)?,
+                "max_retry_after" => self.retry.max_retry_after = secs(k, v)?,
+                "host_cooldown" => self.failover.cooldown = secs(k, v)?,
+                "host_max_cooldown" => self.failover.max_cooldown = secs(k, v)?,
+                "pool_idle_timeout" => self.pool_idle_timeout = secs(k, v)?,
+                "pool_max_idle_per_host" => self.pool_max_idle_per_host = uint(k, v)? as usize,
+                "allow_insecure_http" => {
+                    self.allow_insecure_http = v
+                        .as_bool()
+                        .ok_or_else(|| Error::invalid_argument(k.as_str(), "must be a bool"))?
+                }
+                "user_agent" => self.user_agent = Some(string(k, v)?),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// These options as a map of [`OPTION_KEYS`].
+    pub fn to_json(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        let mut put = |k: &str, v: Value| {
+            m.insert(k.to_string(), v);
+        };
+        put("connect_timeout", self.connect_timeout.as_secs_f64().into());
+        put("request_timeout", self.request_timeout.as_secs_f64().into());
+        put(
+            "transfer_timeout",
+            self.transfer_timeout.as_secs_f64().into(),
+        );
+        put("max_attempts", self.retry.max_attempts.into());
+        put("rate_limit_retries", self.retry.rate_limit_retries.into());
+        put("backoff_base", self.retry.backoff_base.as_secs_f64().into());
+        put("backoff_max", self.retry.backoff_max.as_secs_f64().into());
+        put(
+            "max_retry_after",
+            self.retry.max_retry_after.as_secs_f64().into(),
+        );
+        put("host_cooldown", self.failover.cooldown.as_secs_f64().into());
+        put(
+            "host_max_cooldown",
+            self.failover.max_cooldown.as_secs_f64().into(),
+        );
+        put(
+            "pool_idle_timeout",
+            self.pool_idle_timeout.as_secs_f64().into(),
+        );
+        put("pool_max_idle_per_host", self.pool_max_idle_per_host.into());
+        put("allow_insecure_http", self.allow_insecure_http.into());
+        if let Some(ua) = &self.user_agent {
+            put("user_agent", ua.clone().into());
+        }
+        m
+    }
+}
+
+fn reject_unknown(m: &Map<String, Value>, own: &[&str]) -> Result<()> {
+    for k in m.keys() {
+        if !own.contains(&k.as_str()) && !OPTION_KEYS.contains(&k.as_str()) {
+            let mut all: Vec<&str> = own.to_vec();
+            all.extend(OPTION_KEYS);
+            return Err(Error::invalid_argument(
+                k.as_str(),
+                format!("unknown setting; expected one of: {}", all.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn hosts_from(
+    m: &Map<String, Value>,
+    region: impl Fn(&str) -> Result<Vec<String>>,
+) -> Result<Vec<String>> {
+    match (
+        m.get("hosts").filter(|v| !v.is_null()),
+        m.get("region").filter(|v| !v.is_null()),
+    ) {
+        (Some(h), None) => h
+            .as_array()
+            .ok_or_else(|| Error::invalid_argument("hosts", "must be a list of base URLs"))?
+            .iter()
+            .map(|x| string("hosts", x))
+            .collect(),
+        (None, Some(r)) => region(&string("region", r)?),
+        (Some(_), Some(_)) => Err(Error::invalid_argument(
+            "hosts",
+            "give either hosts or region, not both",
+        )),
+        (None, None) => Err(Error::invalid_argument(
+            "hosts",
+            "give hosts (base URLs) or a region",
+        )),
+    }
+}
+
+fn required(m: &Map<String, Value>, key: &str) -> Result<String> {
+    match m.get(key).filter(|v| !v.is_null()) {
+        Some(v) => string(key, v),
+        None => Err(Error::invalid_argument(key, "is required")),
+    }
+}
+
+impl EasemobRegion {
+    /// Parse `china1`, `china2`, `singapore1`, `singapore2`, `us_east1`, `germany2`.
+    pub fn parse(s: &str) -> Result<EasemobRegion> {
+        match s.to_ascii_lowercase().replace('-', "_").as_str() {
+            "china1" | "china_1" => Ok(EasemobRegion::China1),
+            "china2" | "china_2" => Ok(EasemobRegion::China2),
+            "singapore1" | "singapore_1" => Ok(EasemobRegion::Singapore1),
+            "singapore2" | "singapore_2" => Ok(EasemobRegion::Singapore2),
+            "us_east1" | "us_east_1" => Ok(EasemobRegion::UsEast1),
+            "germany2" | "germany_2" => Ok(EasemobRegion::Germany2),
+            _ => Err(Error::invalid_argument(
+                "region",
+                format!(
+                    "unknown Easemob region '{s}'; one of china1, china2, singapore1, singapore2, us_east1, germany2"
+                ),
+            )),
+        }
+    }
+}
+
+impl RongCloudConfig {
+    /// From `{app_key, app_secret, region | hosts, <options>}`.
+    pub fn from_json(v: &Value) -> Result<Self> {
+        let m = v
+            .as_object()
+            .ok_or_else(|| Error::invalid_argument("config", "must be an object"))?;
+        reject_unknown(m, &["app_key", "app_secret", "region", "hosts"])?;
+        let hosts = hosts_from(m, |r| {
+            Ok(Region::parse(r)?
+                .hosts()
+                .iter()
+                .map(|s| s.to_string())
+                .collect())
+        })?;
+        let mut c =
+            RongCloudConfig::with_hosts(required(m, "app_key")?, required(m, "app_secret")?, hosts);
+        c.options.apply_json(m)?;
+        Ok(c)
+    }
+
+    /// The inverse of [`from_json`](Self::from_json); holds the secret, so keep it out of logs.
+    pub fn to_json(&self) -> Value {
+        let mut m = self.options.to_json();
+        m.insert("app_key".into(), self.app_key.clone().into());
+        m.insert("app_secret".into(), self.app_secret.expose().into());
+        m.insert("hosts".into(), self.hosts.clone().into());
+        Value::Object(m)
+    }
+}
+
+impl EasemobConfig {
+    /// From `{app_key: "org#app", region | hosts, client_id + client_secret | agora_app_id +
+    /// agora_app_certificate, token_ttl?, <options>}`.
+    pub fn from_json(v: &Value) -> Result<Self> {
+        let m = v
+            .as_object()
+            .ok_or_else(|| Error::invalid_argument("config", "must be an object"))?;
+        let own = [
+            "app_key",
+            "region",
+            "hosts",
+            "client_id",
+            "client_secret",
+            "agora_app_id",
+            "agora_app_certificate",
+            "token_ttl",
+        ];
+        reject_unknown(m, &own)?;
+        let hosts = hosts_from(m, |r| {
+            Ok(EasemobRegion::parse(r)?
+                .hosts()
+                .iter()
+                .map(|s| s.to_string())
+                .collect())
+        })?;
+        let has = |k: &str| m.get(k).is_some_and(|v| !v.is_null());
+        let auth = match (
+            has("client_id") || has("client_secret"),
+            has("agora_app_id") || has("agora_app_certificate"),
+        ) {
+            (true, false) => EasemobAuth::ClientCredentials {
+                client_id: required(m, "client_id")?,
+                client_secret: Secret::new(required(m, "client_secret")?),
+            },
+            (false, true) => EasemobAuth::Agora {
+                app_id: required(m, "agora_app_id")?,
+                app_certificate: Secret::new(required(m, "agora_app_certificate")?),
+            },
+            _ => {
+                return Err(Error::invalid_argument(
+                    "client_id",
+                    "give either client_id + client_secret (Easemob) or agora_app_id + agora_app_certificate (Agora Chat)",
+                ));
+            }
+        };
+        let mut c = EasemobConfig::new(&required(m, "app_key")?, hosts, auth)?;
+        if let Some(t) = m.get("token_ttl").filter(|v| !v.is_null()) {
+            c.token_ttl = Some(uint("token_ttl", t)?.min(u32::MAX as u64) as u32);
+        }
+        c.options.apply_json(m)?;
+        Ok(c)
+    }
+
+    /// The inverse of [`from_json`](Self::from_json); holds secrets, so keep it out of logs.
+    pub fn to_json(&self) -> Value {
+        let mut m = self.options.to_json();
+        m.insert(
+            "app_key".into(),
+            format!("{}#{}", self.org_name, self.app_name).into(),
+        );
+        m.insert("hosts".into(), self.hosts.clone().into());
+        match &self.auth {
+            EasemobAuth::ClientCredentials {
+                client_id,
+                client_secret,
+            } => {
+                m.insert("client_id".into(), client_id.clone().into());
+                m.insert("client_secret".into(), client_secret.expose().into());
+            }
+            EasemobAuth::Agora {
+                app_id,
+                app_certificate,
+            } => {
+                m.insert("agora_app_id".into(), app_id.clone().into());
+                m.insert(
+                    "agora_app_certificate".into(),
+                    app_certificate.expose().into(),
+                );
+            }
+        }
+        if let Some(t) = self.token_ttl {
+            m.insert("token_ttl".into(), t.into());
+        }
+        Value::Object(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn rongcloud_config_from_json_round_trips() {
+        let c = RongCloudConfig::from_json(&json!({"app_key": "k", "app_secret": "s", "region": "singapore", "request_timeout": 2.5, "max_attempts": 3})).unwrap();
+        assert_eq!(
+            c.hosts,
+            vec![
+                "https://api.sg-light-api.com",
+                "https://api-b.sg-light-api.com"
+            ]
+        );
+        assert_eq!(c.options.request_timeout, Duration::from_millis(2500));
+        assert_eq!(c.options.retry.max_attempts, 3);
+        let back = RongCloudConfig::from_json(&c.to_json()).unwrap();
+        assert_eq!(back.options, c.options);
+        assert_eq!(back.app_secret, c.app_secret);
+    }
+
+    #[test]
+    fn config_errors_name_the_setting() {
+        let e = RongCloudConfig::from_json(
+            &json!({"app_key": "k", "app_secret": "s", "hosts": ["https://h"], "timeout": 1}),
+        )
+        .unwrap_err();
+        assert_eq!(e.param.as_deref(), Some("timeout"));
+        assert!(e.message.contains("request_timeout"), "{e}");
+        let e =
+            RongCloudConfig::from_json(&json!({"app_key": "k", "app_secret": "s"})).unwrap_err();
+        assert_eq!(e.param.as_deref(), Some("hosts"));
+        let e = RongCloudConfig::from_json(
+            &json!({"app_key": "k", "app_secret": "s", "region": "mars"}),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("singapore"), "{e}");
+        let e = EasemobConfig::from_json(&json!({"app_key": "o#a", "hosts": ["https://h"]}))
+            .unwrap_err();
+        assert!(e.message.contains("agora_app_id"), "{e}");
+        let e = RongCloudConfig::from_json(&json!({"app_key": "k", "app_secret": "s", "hosts": ["https://h"], "request_timeout": -1})).unwrap_err();
+        assert_eq!(e.param.as_deref(), Some("request_timeout"));
+    }
+
+    #[test]
+    fn easemob_config_from_json() {
+        let c = EasemobConfig::from_json(&json!({"app_key": "org#app", "region": "us_east1", "agora_app_id": "a", "agora_app_certificate": "c", "token_ttl": 600})).unwrap();
+        assert_eq!((c.org_name.as_str(), c.app_name.as_str()), ("org", "app"));
+        assert_eq!(c.hosts[0], "https://a41.easemob.com");
+        assert!(matches!(c.auth, EasemobAuth::Agora { .. }));
+        assert_eq!(c.token_ttl, Some(600));
+        let back = EasemobConfig::from_json(&c.to_json()).unwrap();
+        assert_eq!(back.auth, c.auth);
+    }
+}
