@@ -167,6 +167,11 @@ impl Error {
         Error::new(ErrorKind::Io, message)
     }
 
+    /// Name the operation, unless one is named already.
+    pub fn with_operation_name(self, op: &str) -> Self {
+        self.with_operation(op)
+    }
+
     pub(crate) fn with_operation(mut self, op: &str) -> Self {
         if self.operation.is_none() {
             self.operation = Some(op.to_string());

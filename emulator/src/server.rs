@@ -58,8 +58,9 @@ pub struct EasemobApp {
     pub token_ttl: u64,
 }
 
-/// What to start.
-#[derive(Debug, Clone)]
+/// What to start. From JSON (other languages), every field is optional.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
 pub struct EmulatorConfig {
     /// How many hosts (each its own port) serve the APIs. Default 2: a primary and a backup.
     pub hosts: usize,

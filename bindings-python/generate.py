@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Generate python/imcloud/_generated.py from the endpoint catalogue (core/catalogue/*.json).
+
+Every operation becomes a method with keyword arguments (snake_case, typed, documented with its
+limits) on the sync and the asyncio client, and a result class with typed attributes.
+`--check` fails if the committed file is not what the catalogue gives.
+"""
+from __future__ import annotations
+
+import json
+import keyword
+import pathlib
+import sys
+import textwrap
+
+ROOT = pathlib.Path(__file__).resolve().parent
+CATALOGUE = ROOT.parent / "core" / "catalogue"
+OUT = ROOT / "python" / "imcloud" / "_generated.py"
+
+
+API_NAMES = {"rongcloud": "RongCloud", "easemob": "Easemob"}
+
+
+def camel(name: str) -> str:
+    if name in API_NAMES:
+        return API_NAMES[name]
+    return "".join(part.capitalize() for part in name.replace(".", "_").split("_"))
+
+
+def method_name(op: str) -> str:
+    return op.replace(".", "_")
+
+
+def py_name(name: str) -> str:
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def py_type(p: dict) -> str:
+    t = p["type"]
+    enum = p.get("enum")
+    if enum and t == "string":
+        return "Literal[" + ", ".join(json.dumps(v) for v in enum) + "]"
+    return {
+        "string": "str",
+        "int": "int",
+        "bool": "bool",
+        "string_list": "Sequence[str]",
+        "json": "Any",
+        "json_string": "Union[Mapping[str, Any], str]",
+        "object_list": "Sequence[Mapping[str, Any]]",
+        "string_map": "Mapping[str, str]",
+        "file": "FileInput",
+    }[t]
+
+
+def field_type(f: dict) -> str:
+    return {
+        "string": "Optional[str]",
+        "int": "Optional[int]",
+        "bool": "Optional[bool]",
+        "string_list": "Optional[List[str]]",
+        "object_list": "Optional[List[Dict[str, Any]]]",
+    }.get(f["type"], "Any")
+
+
+def limits(p: dict) -> str:
+    out = []
+    lo, hi = p.get("min_len"), p.get("max_len")
+    if hi is not None:
+        out.append(f"at most {hi} characters" + (" each" if p["type"] == "string_list" else ""))
+    elif lo:
+        out.append("not empty")
+    if p.get("max_bytes") is not None:
+        out.append(f"at most {p['max_bytes']} bytes")
+    if p.get("min") is not None or p.get("max") is not None:
+        out.append(f"{p.get('min', '…')}..{p.get('max', '…')}")
+    if p.get("max_items") is not None:
+        out.append(f"at most {p['max_items']} items")
+    if p.get("max_items_by"):
+        by = p["max_items_by"]
+        out.append("at most " + ", ".join(f"{n} for {k}" for k, n in by["values"].items()) + f" (by {by['param']})")
+    if p.get("max_size") is not None:
+        out.append(f"at most {p['max_size'] // (1024 * 1024)} MB")
+    if p.get("enum"):
+        out.append("one of " + ", ".join(p["enum"]))
+    return "; ".join(out)
+
+
+def docstring(op: dict, extra: list[str]) -> str:
+    lines = [op["summary"], "", f"``{op['method']} {op['path']}`` — catalogue operation ``{op['name']}``."]
+    params = [p for p in op["params"]]
+    if params or extra:
+        lines += ["", "Args:"]
+        for p in params:
+            desc = p.get("doc", "")
+            lim = limits(p)
+            text = " ".join(x for x in [desc, f"({lim})" if lim else "", "Required." if p.get("required") else ""] if x)
+            lines.append(f"    {py_name(p['name'])}: {text or p['type']}")
+        lines += [f"    {x}" for x in extra]
+    return "\n".join(lines)
+
+
+def indent(text: str, n: int) -> str:
+    return textwrap.indent(text, " " * n)
+
+
+def result_class(api: str, op: dict) -> tuple[str, str]:
+    """The result class of an operation, and its name."""
+    name = camel(api) + camel(op["name"]) + "Result"
+    resp = op["response"]
+    fields = resp.get("fields", [])
+    secrets = [f["wire"] for f in fields if f.get("secret")]
+    if resp["shape"] == "bytes":
+        return "", "DownloadResult"
+    lines = []
+    if resp["shape"] == "array" and fields:
+        item = name[: -len("Result")] + "Item"
+        lines.append(f"class {item}(Item):")
+        lines.append(f'    """One item of the result of ``{op["name"]}``."""')
+        lines.append(f"    _secret_fields = {tuple(secrets)!r}")
+        for f in fields:
+            lines += ["", "    @property", f"    def {py_name(f['name'])}(self) -> {field_type(f)}:"]
+            if f.get("doc"):
+                lines.append(f'        """{f["doc"]}"""')
+            lines.append(f"        return self._get({f['wire']!r})")
+        lines += ["", ""]
+        lines.append(f"class {name}(ListResult[{item}]):")
+        lines.append(f'    """The result of ``{op["name"]}``: a list of :class:`{item}`."""')
+        lines.append(f"    _item = {item}")
+        lines.append(f"    _secret_fields = {tuple(secrets)!r}")
+    else:
+        lines.append(f"class {name}(Result):")
+        lines.append(f'    """The result of ``{op["name"]}``."""')
+        lines.append(f"    _secret_fields = {tuple(secrets)!r}")
+        for f in fields:
+            lines += ["", "    @property", f"    def {py_name(f['name'])}(self) -> {field_type(f)}:"]
+            if f.get("doc"):
+                lines.append(f'        """{f["doc"]}"""')
+            lines.append(f"        return self._get({f['wire']!r})")
+    return "\n".join(lines), name
+
+
+def method(api: str, op: dict, result: str, is_async: bool) -> str:
+    params = op["params"]
+    file_param = next((p for p in params if p["type"] == "file"), None)
+    sig = ["self", "*"]
+    required = [p for p in params if p.get("required") and p["type"] != "file" and p.get("default") is None]
+    optional = [p for p in params if p not in required and p["type"] != "file"]
+    extra_doc = []
+    if file_param is not None:
+        sig.append(f"{file_param['name']}: FileInput")
+        sig.append("filename: Optional[str] = None")
+        extra_doc.append(f"{file_param['name']}: the file: a path, bytes, or a binary file object (streamed; {limits(file_param)}).")
+        extra_doc.append("filename: the name sent for bytes or a file object (a path sends its own name).")
+    if op.get("download"):
+        sig.append("dest: FileDest")
+        extra_doc.append("dest: where the file goes: a path, or a binary file object (streamed).")
+    for p in required:
+        sig.append(f"{py_name(p['name'])}: {py_type(p)}")
+    for p in optional:
+        sig.append(f"{py_name(p['name'])}: Optional[{py_type(p)}] = None")
+    args = "{" + ", ".join(f"{p['name']!r}: {py_name(p['name'])}" for p in params if p["type"] != "file") + "}"
+    ret = result
+    doc = docstring(op, extra_doc)
+    prefix = "async def" if is_async else "def"
+    aw = "await " if is_async else ""
+    if file_param is not None:
+        body = f"return {aw}self._upload({op['name']!r}, {args}, {file_param['name']}, filename, {result})"
+    elif op.get("download"):
+        body = f"return {aw}self._download({op['name']!r}, {args}, dest)"
+    else:
+        body = f"return {aw}self._call({op['name']!r}, {args}, {result})"
+    out = [f"{prefix} {method_name(op['name'])}(", indent(",\n".join(sig) + ",", 4), f") -> {ret}:"]
+    out.append(indent('"""' + doc + '\n"""', 4))
+    out.append(indent(body, 4))
+    return "\n".join(out)
+
+
+def generate() -> str:
+    parts = [
+        '"""Generated by bindings-python/generate.py from core/catalogue/*.json. Do not edit."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Union",
+        "",
+        "from ._base import DownloadResult, FileDest, FileInput, Item, ListResult, Result, _AsyncClient, _SyncClient",
+        "",
+    ]
+    for api in ("rongcloud", "easemob"):
+        cat = json.loads((CATALOGUE / f"{api}.json").read_text(encoding="utf-8"))
+        results = {}
+        for op in cat["operations"]:
+            code, name = result_class(api, op)
+            results[op["name"]] = name
+            if code:
+                parts += ["", code, ""]
+        for is_async in (False, True):
+            cls = ("Async" if is_async else "") + camel(api) + "Operations"
+            kind = "asyncio" if is_async else "blocking"
+            base = "_AsyncClient" if is_async else "_SyncClient"
+            parts += ["", f"class {cls}({base}):", f'    """Every {api} operation of the catalogue ({kind})."""', ""]
+            for op in cat["operations"]:
+                parts.append(indent(method(api, op, results[op["name"]], is_async), 4))
+                parts.append("")
+            if is_async:
+                parts[-1:] = [""]
+        parts.append("")
+    text = "\n".join(parts)
+    while "\n\n\n\n" in text:
+        text = text.replace("\n\n\n\n", "\n\n\n")
+    return text.rstrip() + "\n"
+
+
+def main() -> int:
+    text = generate()
+    if "--check" in sys.argv:
+        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
+            print(f"{OUT} is out of date: run python3 bindings-python/generate.py", file=sys.stderr)
+            return 1
+        print("generated code is up to date")
+        return 0
+    OUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,272 @@
+"""The hand-written half of the clients: settings, results, files, sync and asyncio plumbing.
+The operations themselves are generated from the catalogue (``_generated.py``)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+from typing import (
+    IO,
+    Any,
+    Callable,
+    Dict,
+    Generic,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+    overload,
+)
+
+from . import _native
+from .errors import InvalidArgumentError
+
+FileInput = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
+FileDest = Union[str, "os.PathLike[str]", IO[bytes]]
+
+_Reply = Tuple[str, str, str, str, int]
+
+
+def _redact(value: Any, secrets: Sequence[str]) -> Any:
+    if not secrets:
+        return value
+    if isinstance(value, dict):
+        return {k: ("***" if k in secrets else _redact(v, secrets)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v, secrets) for v in value]
+    return value
+
+
+class Result:
+    """The answer of a call: typed attributes for the declared fields, plus
+
+    - ``data``: the part of the body the operation declares as its result (Easemob ``data`` or
+      ``entities``; the whole body for RongCloud), as plain JSON values;
+    - ``raw``: the whole JSON body;
+    - ``request_id``, ``host``, ``http_status``.
+    """
+
+    __slots__ = ("data", "raw", "request_id", "host", "http_status")
+    _secret_fields: Tuple[str, ...] = ()
+
+    def __init__(self, data: Any, raw: Any, request_id: str, host: str, http_status: int) -> None:
+        self.data = data
+        self.raw = raw
+        self.request_id = request_id
+        self.host = host
+        self.http_status = http_status
+
+    def _get(self, key: str) -> Any:
+        return self.data.get(key) if isinstance(self.data, dict) else None
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default) if isinstance(self.data, dict) else default
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({_redact(self.data, self._secret_fields)!r}, host={self.host!r})"
+
+
+class Item:
+    """One item of a list result: typed attributes, and ``raw`` (the item's JSON)."""
+
+    __slots__ = ("raw",)
+    _secret_fields: Tuple[str, ...] = ()
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def _get(self, key: str) -> Any:
+        return self.raw.get(key) if isinstance(self.raw, dict) else None
+
+    def __getitem__(self, key: str) -> Any:
+        return self.raw[key]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({_redact(self.raw, self._secret_fields)!r})"
+
+
+I = TypeVar("I", bound=Item)
+
+
+class ListResult(Result, Generic[I]):
+    """A result whose data is a list: iterate it, index it, or use ``items``."""
+
+    __slots__ = ()
+    _item: Type[Item] = Item
+
+    @property
+    def items(self) -> List[I]:
+        return [self._item(x) for x in (self.data or [])]  # type: ignore[misc]
+
+    def __iter__(self) -> Iterator[I]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.data or [])
+
+    @overload  # type: ignore[override]
+    def __getitem__(self, key: int) -> I: ...
+    @overload
+    def __getitem__(self, key: str) -> Any: ...
+    def __getitem__(self, key: Union[int, str]) -> Any:
+        if isinstance(key, int):
+            return self._item(self.data[key])
+        return super().__getitem__(key)
+
+
+class DownloadResult:
+    """A finished download: ``bytes`` written, ``content_type``, ``request_id``, ``host``, ``http_status``."""
+
+    __slots__ = ("request_id", "host", "http_status", "bytes", "content_type")
+
+    def __init__(self, request_id: str, host: str, http_status: int, nbytes: int, content_type: Optional[str]) -> None:
+        self.request_id = request_id
+        self.host = host
+        self.http_status = http_status
+        self.bytes = nbytes
+        self.content_type = content_type
+
+    def __repr__(self) -> str:
+        return f"DownloadResult(bytes={self.bytes}, content_type={self.content_type!r}, host={self.host!r})"
+
+
+R = TypeVar("R", bound=Result)
+
+
+def _args_json(op: str, args: Mapping[str, Any]) -> str:
+    clean = {k: (list(v) if isinstance(v, tuple) else v) for k, v in args.items() if v is not None}
+    try:
+        return json.dumps(clean, ensure_ascii=False)
+    except (TypeError, ValueError) as e:
+        raise InvalidArgumentError(f"{op}: arguments must be JSON values ({e})", operation=op) from None
+
+
+def _make(cls: Type[R], reply: _Reply) -> R:
+    body, result, request_id, host, status = reply
+    return cls(json.loads(result), json.loads(body), request_id, host, status)
+
+
+def _source(file: FileInput, filename: Optional[str]) -> Tuple[Any, Optional[str], Optional[int]]:
+    """A path, bytes, or a binary file object — and its name and size when they can be known."""
+    if isinstance(file, (str, os.PathLike)):
+        return os.fspath(file), filename, None
+    if isinstance(file, memoryview):
+        return bytes(file), filename or "file", None
+    if isinstance(file, (bytes, bytearray)):
+        return file, filename or "file", None
+    if hasattr(file, "read"):
+        name = filename or os.path.basename(str(getattr(file, "name", "") or "")) or "file"
+        size = None
+        try:
+            here = file.tell()
+            end = file.seek(0, io.SEEK_END)
+            file.seek(here)
+            size = end - here
+        except (AttributeError, OSError, ValueError):
+            size = None
+        return file, name, size
+    raise TypeError("file must be a path, bytes, or a binary file object")
+
+
+def _dest(dest: FileDest) -> Any:
+    if isinstance(dest, (str, os.PathLike)):
+        return os.fspath(dest)
+    if hasattr(dest, "write"):
+        return dest
+    raise TypeError("dest must be a path or a binary file object")
+
+
+def _config(
+    base: Dict[str, Any],
+    region: Optional[str],
+    hosts: Optional[Sequence[str]],
+    options: Mapping[str, Any],
+) -> str:
+    cfg = dict(base)
+    if region is not None:
+        cfg["region"] = region
+    if hosts is not None:
+        cfg["hosts"] = list(hosts)
+    cfg.update({k: v for k, v in options.items() if v is not None})
+    return json.dumps(cfg)
+
+
+class _Client:
+    _native: Any
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}<{self._native!r}>"
+
+    @property
+    def hosts(self) -> List[str]:
+        """The configured hosts, primary first."""
+        return list(self._native.hosts())
+
+
+class _SyncClient(_Client):
+    """Blocking calls; the GIL is released while waiting, so threads run in parallel."""
+
+    def _call(self, op: str, args: Mapping[str, Any], cls: Type[R]) -> R:
+        return _make(cls, self._native.call(op, _args_json(op, args)))
+
+    def _upload(self, op: str, args: Mapping[str, Any], file: FileInput, filename: Optional[str], cls: Type[R]) -> R:
+        src, name, size = _source(file, filename)
+        return _make(cls, self._native.upload(op, _args_json(op, args), src, name, size))
+
+    def _download(self, op: str, args: Mapping[str, Any], dest: FileDest) -> DownloadResult:
+        return DownloadResult(*self._native.download(op, _args_json(op, args), _dest(dest)))
+
+
+def _settle(fut: "asyncio.Future[Any]", ok: bool, value: Any) -> None:
+    if fut.done():
+        return
+    if ok:
+        fut.set_result(value)
+    else:
+        fut.set_exception(value)
+
+
+class _AsyncClient(_Client):
+    """Awaitable calls. Cancelling the awaiting task cancels the request."""
+
+    async def _await(self, start: Callable[[Callable[[bool, Any], None]], Any]) -> Any:
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[Any] = loop.create_future()
+
+        def done(ok: bool, value: Any) -> None:
+            try:
+                loop.call_soon_threadsafe(_settle, fut, ok, value)
+            except RuntimeError:
+                pass  # the loop is closed: nobody is waiting any more
+
+        pending = start(done)
+        try:
+            return await fut
+        except asyncio.CancelledError:
+            pending.cancel()
+            raise
+
+    async def _call(self, op: str, args: Mapping[str, Any], cls: Type[R]) -> R:
+        a = _args_json(op, args)
+        return _make(cls, await self._await(lambda done: self._native.call_async(op, a, done)))
+
+    async def _upload(self, op: str, args: Mapping[str, Any], file: FileInput, filename: Optional[str], cls: Type[R]) -> R:
+        a = _args_json(op, args)
+        src, name, size = _source(file, filename)
+        reply = await self._await(lambda done: self._native.upload_async(op, a, src, done, name, size))
+        return _make(cls, reply)
+
+    async def _download(self, op: str, args: Mapping[str, Any], dest: FileDest) -> DownloadResult:
+        a = _args_json(op, args)
+        d = _dest(dest)
+        return DownloadResult(*await self._await(lambda done: self._native.download_async(op, a, d, done)))

@@ -1,0 +1,582 @@
+//! `imcloud._native`: the Python face of the Rust core. Conversions only — JSON text in and out,
+//! Python exceptions from `imcloud::Error`, Python file objects as byte streams. Everything about
+//! the APIs (validation, signing, tokens, failover) happens in the core.
+
+use std::future::Future;
+use std::io;
+
+use bytes::Bytes;
+use imcloud::{Easemob, EasemobConfig, FileSink, FileSource, RongCloud, RongCloudConfig};
+use imcloud_emulator::{Emulator, EmulatorConfig, Fault};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyByteArray, PyBytes, PyString};
+use serde_json::Value;
+use tokio::io::AsyncReadExt;
+
+static ERROR_FACTORY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// The typed Python exception for a core error (`imcloud.errors`), carrying every field.
+fn to_py_err(py: Python<'_>, e: imcloud::Error) -> PyErr {
+    let made = ERROR_FACTORY
+        .get_or_try_init(py, || {
+            py.import("imcloud.errors")?
+                .getattr("_from_native")
+                .map(Bound::unbind)
+        })
+        .and_then(|f| {
+            f.call1(
+                py,
+                (
+                    e.code(),
+                    e.message.clone(),
+                    e.operation.clone(),
+                    e.param.clone(),
+                    e.http_status,
+                    e.api_code.clone(),
+                    e.request_id.clone(),
+                    e.host.clone(),
+                    e.retryable,
+                    e.retry_after.map(|d| d.as_secs_f64()),
+                    e.to_string(),
+                ),
+            )
+        });
+    match made {
+        Ok(exc) => PyErr::from_value(exc.into_bound(py)),
+        Err(err) => err,
+    }
+}
+
+fn parse_json(what: &str, s: &str) -> PyResult<Value> {
+    serde_json::from_str(s).map_err(|e| PyValueError::new_err(format!("{what} is not JSON: {e}")))
+}
+
+/// Run a core future to completion with the GIL released.
+fn block<T: Send>(
+    py: Python<'_>,
+    fut: impl Future<Output = imcloud::Result<T>> + Send,
+) -> PyResult<T> {
+    py.detach(|| imcloud::runtime::block_on(fut))
+        .map_err(|e| to_py_err(py, e))
+}
+
+/// A call running on the core's runtime; `cancel()` aborts it (and its request).
+#[pyclass(frozen, module = "imcloud._native")]
+struct Pending {
+    abort: tokio::task::AbortHandle,
+}
+
+#[pymethods]
+impl Pending {
+    fn cancel(&self) {
+        self.abort.abort();
+    }
+}
+
+/// Run a core future on the runtime and call `done(ok, value)` when it ends: `value` is the
+/// converted result, or the exception. The callback runs on a blocking-pool thread, never on a
+/// runtime worker, and not at all once the interpreter is shutting down.
+fn spawn<T, F, C>(fut: F, done: Py<PyAny>, convert: C) -> Pending
+where
+    T: Send + 'static,
+    F: Future<Output = imcloud::Result<T>> + Send + 'static,
+    C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
+{
+    let task = imcloud::runtime::runtime().spawn(async move {
+        let out = fut.await;
+        let _ = tokio::task::spawn_blocking(move || {
+            Python::try_attach(|py| {
+                let (ok, value) = match out
+                    .map_err(|e| to_py_err(py, e))
+                    .and_then(|v| convert(py, v))
+                {
+                    Ok(v) => (true, v),
+                    Err(e) => (false, e.into_value(py).into_any()),
+                };
+                if let Err(e) = done.call1(py, (ok, value)) {
+                    e.write_unraisable(py, None);
+                }
+            })
+        })
+        .await;
+    });
+    Pending {
+        abort: task.abort_handle(),
+    }
+}
+
+type Reply = (String, String, String, String, u16);
+
+fn reply(r: imcloud::Response) -> Reply {
+    (
+        r.body.to_string(),
+        r.result.to_string(),
+        r.request_id,
+        r.host,
+        r.http_status,
+    )
+}
+
+fn reply_py(py: Python<'_>, r: imcloud::Response) -> PyResult<Py<PyAny>> {
+    Ok(reply(r).into_pyobject(py)?.into_any().unbind())
+}
+
+type DownloadReply = (String, String, u16, u64, Option<String>);
+
+fn download_reply(d: imcloud::Download) -> DownloadReply {
+    (d.request_id, d.host, d.http_status, d.bytes, d.content_type)
+}
+
+// ------------------------------------------------------------------------------------------------
+// Files: Python objects as streams, each pumped on a thread of its own.
+// ------------------------------------------------------------------------------------------------
+
+const CHUNK: usize = 64 * 1024;
+
+/// Read a binary file object into a byte stream.
+fn py_reader(obj: Py<PyAny>) -> impl tokio::io::AsyncRead + Send + Unpin + 'static {
+    let (tx, rx) = tokio::sync::mpsc::channel::<io::Result<Bytes>>(4);
+    std::thread::spawn(move || {
+        loop {
+            let chunk = Python::try_attach(|py| -> Result<Vec<u8>, String> {
+                let b = obj
+                    .call_method1(py, "read", (CHUNK,))
+                    .map_err(|e| e.to_string())?;
+                let b = b.bind(py);
+                if let Ok(bytes) = b.cast::<PyBytes>() {
+                    Ok(bytes.as_bytes().to_vec())
+                } else if let Ok(ba) = b.cast::<PyByteArray>() {
+                    Ok(ba.to_vec())
+                } else {
+                    Err("the file object's read() must return bytes: open the file in binary mode ('rb')".into())
+                }
+            });
+            let item = match chunk {
+                None => Err(io::Error::other("the interpreter is shutting down")),
+                Some(Err(m)) => Err(io::Error::other(m)),
+                Some(Ok(v)) if v.is_empty() => break,
+                Some(Ok(v)) => Ok(Bytes::from(v)),
+            };
+            let stop = item.is_err();
+            if tx.blocking_send(item).is_err() || stop {
+                break;
+            }
+        }
+    });
+    let stream =
+        futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|x| (x, rx)) });
+    tokio_util::io::StreamReader::new(Box::pin(stream))
+}
+
+/// Write a byte stream into a binary file object; the thread ends with the stream.
+fn py_writer(
+    obj: Py<PyAny>,
+) -> (
+    tokio::io::DuplexStream,
+    std::thread::JoinHandle<Result<(), String>>,
+) {
+    let (w, mut r) = tokio::io::duplex(4 * CHUNK);
+    let handle = imcloud::runtime::runtime().handle().clone();
+    let t = std::thread::spawn(move || {
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            let n = handle
+                .block_on(r.read(&mut buf))
+                .map_err(|e| e.to_string())?;
+            if n == 0 {
+                return Ok(());
+            }
+            Python::try_attach(|py| {
+                obj.call_method1(py, "write", (PyBytes::new(py, &buf[..n]),))
+                    .map(|_| ())
+            })
+            .ok_or("the interpreter is shutting down")?
+            .map_err(|e| format!("the file object's write() failed: {e}"))?;
+        }
+    });
+    (w, t)
+}
+
+/// Where an upload comes from: a path (str), bytes, or a binary file object.
+fn file_source(
+    source: &Bound<'_, PyAny>,
+    name: Option<String>,
+    size: Option<u64>,
+) -> PyResult<FileSource> {
+    if let Ok(s) = source.cast::<PyString>() {
+        return Ok(FileSource::path(s.extract::<String>()?));
+    }
+    let name = name.unwrap_or_else(|| "file".into());
+    if let Ok(b) = source.cast::<PyBytes>() {
+        return Ok(FileSource::bytes(name, b.as_bytes().to_vec()));
+    }
+    if let Ok(b) = source.cast::<PyByteArray>() {
+        return Ok(FileSource::bytes(name, b.to_vec()));
+    }
+    if source.hasattr("read")? {
+        return Ok(FileSource::reader(
+            name,
+            size,
+            py_reader(source.clone().unbind()),
+        ));
+    }
+    Err(PyTypeError::new_err(
+        "file must be a path, bytes, or a binary file object",
+    ))
+}
+
+/// Where a download goes: a path (str) or a binary file object (with the pump thread to join).
+fn file_sink(
+    sink: &Bound<'_, PyAny>,
+) -> PyResult<(
+    FileSink,
+    Option<std::thread::JoinHandle<Result<(), String>>>,
+)> {
+    if let Ok(s) = sink.cast::<PyString>() {
+        return Ok((FileSink::path(s.extract::<String>()?), None));
+    }
+    if sink.hasattr("write")? {
+        let (w, t) = py_writer(sink.clone().unbind());
+        return Ok((FileSink::writer(w), Some(t)));
+    }
+    Err(PyTypeError::new_err(
+        "destination must be a path or a binary file object",
+    ))
+}
+
+/// The download, then the writer thread: a failing `write()` is reported as itself.
+async fn download_to(
+    client: Easemob,
+    op: String,
+    args: Value,
+    sink: FileSink,
+    pump: Option<std::thread::JoinHandle<Result<(), String>>>,
+) -> imcloud::Result<imcloud::Download> {
+    let out = client.download(&op, args, sink).await;
+    let pumped = match pump {
+        Some(t) => tokio::task::spawn_blocking(move || {
+            t.join()
+                .unwrap_or_else(|_| Err("the writer thread panicked".into()))
+        })
+        .await
+        .unwrap_or_else(|e| Err(e.to_string())),
+        None => Ok(()),
+    };
+    match (out, pumped) {
+        (Err(mut e), Err(msg)) if e.kind == imcloud::ErrorKind::Io => {
+            e.message = msg;
+            Err(e)
+        }
+        (Ok(_), Err(msg)) => Err(imcloud::Error::io(msg).with_operation_name(&op)),
+        (out, _) => out,
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Clients
+// ------------------------------------------------------------------------------------------------
+
+/// RongCloud client (native half of `imcloud.RongCloud` / `imcloud.AsyncRongCloud`).
+#[pyclass(frozen, module = "imcloud._native")]
+struct RongCloudClient {
+    inner: RongCloud,
+}
+
+#[pymethods]
+impl RongCloudClient {
+    #[new]
+    fn new(py: Python<'_>, config_json: &str) -> PyResult<Self> {
+        let cfg = RongCloudConfig::from_json(&parse_json("config", config_json)?)
+            .map_err(|e| to_py_err(py, e))?;
+        Ok(RongCloudClient {
+            inner: RongCloud::new(cfg).map_err(|e| to_py_err(py, e))?,
+        })
+    }
+
+    fn hosts(&self) -> Vec<String> {
+        self.inner.hosts()
+    }
+
+    fn call(&self, py: Python<'_>, op: String, args_json: &str) -> PyResult<Reply> {
+        let args = parse_json("args", args_json)?;
+        let c = self.inner.clone();
+        block(py, async move { c.call(&op, args).await.map(reply) })
+    }
+
+    fn call_async(&self, op: String, args_json: &str, done: Py<PyAny>) -> PyResult<Pending> {
+        let args = parse_json("args", args_json)?;
+        let c = self.inner.clone();
+        Ok(spawn(
+            async move { c.call(&op, args).await },
+            done,
+            reply_py,
+        ))
+    }
+
+    fn verify_callback(
+        &self,
+        py: Python<'_>,
+        query: Vec<(String, String)>,
+        headers: Vec<(String, String)>,
+        window_secs: f64,
+    ) -> PyResult<()> {
+        let window = std::time::Duration::from_secs_f64(window_secs.max(0.0));
+        self.inner
+            .verify_callback(&query, &headers, window)
+            .map_err(|e| to_py_err(py, e))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("{:?}", self.inner)
+    }
+}
+
+/// Easemob / Agora Chat client (native half of `imcloud.Easemob` and friends).
+#[pyclass(frozen, module = "imcloud._native")]
+struct EasemobClient {
+    inner: Easemob,
+}
+
+#[pymethods]
+impl EasemobClient {
+    #[new]
+    fn new(py: Python<'_>, config_json: &str) -> PyResult<Self> {
+        let cfg = EasemobConfig::from_json(&parse_json("config", config_json)?)
+            .map_err(|e| to_py_err(py, e))?;
+        Ok(EasemobClient {
+            inner: Easemob::new(cfg).map_err(|e| to_py_err(py, e))?,
+        })
+    }
+
+    fn hosts(&self) -> Vec<String> {
+        self.inner.hosts()
+    }
+
+    fn call(&self, py: Python<'_>, op: String, args_json: &str) -> PyResult<Reply> {
+        let args = parse_json("args", args_json)?;
+        let c = self.inner.clone();
+        block(py, async move { c.call(&op, args).await.map(reply) })
+    }
+
+    fn call_async(&self, op: String, args_json: &str, done: Py<PyAny>) -> PyResult<Pending> {
+        let args = parse_json("args", args_json)?;
+        let c = self.inner.clone();
+        Ok(spawn(
+            async move { c.call(&op, args).await },
+            done,
+            reply_py,
+        ))
+    }
+
+    #[pyo3(signature = (op, args_json, source, name=None, size=None))]
+    fn upload(
+        &self,
+        py: Python<'_>,
+        op: String,
+        args_json: &str,
+        source: &Bound<'_, PyAny>,
+        name: Option<String>,
+        size: Option<u64>,
+    ) -> PyResult<Reply> {
+        let args = parse_json("args", args_json)?;
+        let src = file_source(source, name, size)?;
+        let c = self.inner.clone();
+        block(py, async move { c.upload(&op, args, src).await.map(reply) })
+    }
+
+    #[pyo3(signature = (op, args_json, source, done, name=None, size=None))]
+    fn upload_async(
+        &self,
+        op: String,
+        args_json: &str,
+        source: &Bound<'_, PyAny>,
+        done: Py<PyAny>,
+        name: Option<String>,
+        size: Option<u64>,
+    ) -> PyResult<Pending> {
+        let args = parse_json("args", args_json)?;
+        let src = file_source(source, name, size)?;
+        let c = self.inner.clone();
+        Ok(spawn(
+            async move { c.upload(&op, args, src).await },
+            done,
+            reply_py,
+        ))
+    }
+
+    fn download(
+        &self,
+        py: Python<'_>,
+        op: String,
+        args_json: &str,
+        dest: &Bound<'_, PyAny>,
+    ) -> PyResult<DownloadReply> {
+        let args = parse_json("args", args_json)?;
+        let (sink, pump) = file_sink(dest)?;
+        let c = self.inner.clone();
+        block(py, async move {
+            download_to(c, op, args, sink, pump)
+                .await
+                .map(download_reply)
+        })
+    }
+
+    fn download_async(
+        &self,
+        op: String,
+        args_json: &str,
+        dest: &Bound<'_, PyAny>,
+        done: Py<PyAny>,
+    ) -> PyResult<Pending> {
+        let args = parse_json("args", args_json)?;
+        let (sink, pump) = file_sink(dest)?;
+        let c = self.inner.clone();
+        Ok(spawn(
+            download_to(c, op, args, sink, pump),
+            done,
+            |py, d| Ok(download_reply(d).into_pyobject(py)?.into_any().unbind()),
+        ))
+    }
+
+    fn app_token(&self, py: Python<'_>) -> PyResult<String> {
+        let c = self.inner.clone();
+        block(py, async move {
+            c.app_token().await.map(|s| s.expose().to_string())
+        })
+    }
+
+    fn token_fetches(&self) -> u64 {
+        self.inner.token_fetches()
+    }
+
+    fn chat_user_token(&self, py: Python<'_>, user_uuid: &str, ttl: u32) -> PyResult<String> {
+        self.inner
+            .chat_user_token(user_uuid, ttl)
+            .map(|s| s.expose().to_string())
+            .map_err(|e| to_py_err(py, e))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("{:?}", self.inner)
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The emulator, for Python tests
+// ------------------------------------------------------------------------------------------------
+
+/// A running emulator (native half of `imcloud.testing.Emulator`).
+#[pyclass(frozen, module = "imcloud._native")]
+struct EmulatorHandle {
+    emu: Emulator,
+}
+
+#[pymethods]
+impl EmulatorHandle {
+    #[new]
+    fn new(py: Python<'_>, config_json: &str) -> PyResult<Self> {
+        let cfg: EmulatorConfig = serde_json::from_str(config_json)
+            .map_err(|e| PyValueError::new_err(format!("bad emulator config: {e}")))?;
+        let emu = py
+            .detach(|| imcloud::runtime::block_on(Emulator::start(cfg)))
+            .map_err(|e| PyRuntimeError::new_err(format!("the emulator did not start: {e}")))?;
+        Ok(EmulatorHandle { emu })
+    }
+
+    fn hosts(&self) -> Vec<String> {
+        self.emu.hosts()
+    }
+
+    fn admin_url(&self) -> String {
+        self.emu.admin_url()
+    }
+
+    /// Client settings for `kind` (`rongcloud`, `easemob`, `agora`) as JSON: hosts, credentials, test timeouts.
+    fn client_config(&self, kind: &str) -> PyResult<String> {
+        let v = match kind {
+            "rongcloud" => self.emu.rongcloud_config().to_json(),
+            "easemob" => self.emu.easemob_config().to_json(),
+            "agora" => self.emu.agora_config().to_json(),
+            _ => return Err(PyValueError::new_err("kind is rongcloud, easemob or agora")),
+        };
+        Ok(v.to_string())
+    }
+
+    fn set_fault(&self, py: Python<'_>, host: usize, fault_json: &str) -> PyResult<()> {
+        let fault: Fault = serde_json::from_str(fault_json)
+            .map_err(|e| PyValueError::new_err(format!("bad fault: {e}")))?;
+        if host >= self.emu.hosts().len() {
+            return Err(PyValueError::new_err(format!("no host {host}")));
+        }
+        py.detach(|| imcloud::runtime::block_on(self.emu.set_fault(host, fault)));
+        Ok(())
+    }
+
+    #[pyo3(signature = (host=None))]
+    fn clear_faults(&self, py: Python<'_>, host: Option<usize>) {
+        py.detach(|| imcloud::runtime::block_on(self.emu.clear_faults(host)));
+    }
+
+    fn requests(&self, host: usize) -> String {
+        serde_json::to_string(&self.emu.requests(host)).unwrap_or_default()
+    }
+
+    fn clear_requests(&self) {
+        self.emu.clear_requests();
+    }
+
+    fn set_online(&self, user: &str, online: bool) {
+        self.emu.set_online(user, online);
+    }
+
+    fn sent_messages(&self) -> String {
+        serde_json::to_string(&self.emu.sent_messages()).unwrap_or_default()
+    }
+
+    fn revoke_tokens(&self) {
+        self.emu.revoke_tokens();
+    }
+
+    fn stop(&self) {
+        self.emu.stop();
+    }
+}
+
+/// The stable codes of every error kind the core has.
+#[pyfunction]
+fn error_kinds() -> Vec<&'static str> {
+    imcloud::ErrorKind::ALL.iter().map(|k| k.as_str()).collect()
+}
+
+/// The catalogue text of a cloud (`rongcloud` or `easemob`), for introspection.
+#[pyfunction]
+fn catalogue(cloud: &str) -> PyResult<&'static str> {
+    match cloud {
+        "rongcloud" => Ok(imcloud::catalogue::catalogue_json(
+            imcloud::Cloud::Rongcloud,
+        )),
+        "easemob" => Ok(imcloud::catalogue::catalogue_json(imcloud::Cloud::Easemob)),
+        _ => Err(PyValueError::new_err("cloud is rongcloud or easemob")),
+    }
+}
+
+/// `hex(sha1(secret + nonce + timestamp))`, the RongCloud signature.
+#[pyfunction]
+fn rongcloud_signature(app_secret: &str, nonce: &str, timestamp: &str) -> String {
+    imcloud::signing::signature(app_secret, nonce, timestamp)
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<RongCloudClient>()?;
+    m.add_class::<EasemobClient>()?;
+    m.add_class::<Pending>()?;
+    m.add_class::<EmulatorHandle>()?;
+    m.add_function(wrap_pyfunction!(catalogue, m)?)?;
+    m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(rongcloud_signature, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
