@@ -7,3 +7,8 @@ export CARGO_TERM_COLOR=never
 
 echo "== Rust"
 cargo run --quiet -p imcloud-demo
+
+echo
+echo "== Python (setting up .venv and pip install ./bindings-python)"
+. scripts/python-env.sh
+python bindings-python/examples/quickstart.py

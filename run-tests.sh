@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: formatting and lints, the core's unit tests (signing and token vectors, the failover
-# state machine, validation and encoding), and the conformance suites against the emulator.
+# state machine, validation and encoding), the conformance scenarios and integration suites against
+# the emulator in Rust, and the Python binding's suite (which replays the same scenarios).
 set -euo pipefail
 cd "$(dirname "$0")"
 export CARGO_TERM_COLOR=never
@@ -12,4 +13,13 @@ echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 echo "== cargo test (core, emulator, conformance scenarios, demo)"
-cargo test --workspace
+cargo test --workspace --exclude imcloud-python
+
+echo "== Python: setup (.venv, pip install ./bindings-python)"
+. scripts/python-env.sh
+
+echo "== Python: ruff, generated code, pytest (stubtest, mypy, scenarios, every operation)"
+ruff check bindings-python
+ruff format --check bindings-python
+python bindings-python/generate.py --check
+(cd bindings-python && python -m pytest -q -p no:cacheprovider tests)

@@ -5,6 +5,7 @@ Every operation becomes a method with keyword arguments (snake_case, typed, docu
 limits) on the sync and the asyncio client, and a result class with typed attributes.
 `--check` fails if the committed file is not what the catalogue gives.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,6 +52,9 @@ def py_type(p: dict) -> str:
         "string_map": "Mapping[str, str]",
         "file": "FileInput",
     }[t]
+
+
+ACCESSOR = {"string": "_str", "int": "_int", "bool": "_bool", "string_list": "_strs", "object_list": "_objs"}
 
 
 def field_type(f: dict) -> str:
@@ -122,7 +126,7 @@ def result_class(api: str, op: dict) -> tuple[str, str]:
             lines += ["", "    @property", f"    def {py_name(f['name'])}(self) -> {field_type(f)}:"]
             if f.get("doc"):
                 lines.append(f'        """{f["doc"]}"""')
-            lines.append(f"        return self._get({f['wire']!r})")
+            lines.append(f"        return self.{ACCESSOR.get(f['type'], '_get')}({f['wire']!r})")
         lines += ["", ""]
         lines.append(f"class {name}(ListResult[{item}]):")
         lines.append(f'    """The result of ``{op["name"]}``: a list of :class:`{item}`."""')
@@ -136,7 +140,7 @@ def result_class(api: str, op: dict) -> tuple[str, str]:
             lines += ["", "    @property", f"    def {py_name(f['name'])}(self) -> {field_type(f)}:"]
             if f.get("doc"):
                 lines.append(f'        """{f["doc"]}"""')
-            lines.append(f"        return self._get({f['wire']!r})")
+            lines.append(f"        return self.{ACCESSOR.get(f['type'], '_get')}({f['wire']!r})")
     return "\n".join(lines), name
 
 

@@ -135,11 +135,33 @@ fn download_reply(d: imcloud::Download) -> DownloadReply {
 
 const CHUNK: usize = 64 * 1024;
 
-/// Read a binary file object into a byte stream.
-fn py_reader(obj: Py<PyAny>) -> impl tokio::io::AsyncRead + Send + Unpin + 'static {
+/// Serialises the reads and seeks of one file object across attempts, so the pump of an abandoned
+/// attempt cannot read while the next one rewinds. Always taken before the GIL.
+type FileLock = std::sync::Arc<std::sync::Mutex<()>>;
+
+/// Read a binary file object into a byte stream, from `start` if given (seeking there first).
+fn py_reader(
+    obj: std::sync::Arc<Py<PyAny>>,
+    start: Option<u64>,
+    lock: FileLock,
+) -> impl tokio::io::AsyncRead + Send + Unpin + 'static {
     let (tx, rx) = tokio::sync::mpsc::channel::<io::Result<Bytes>>(4);
     std::thread::spawn(move || {
+        if let Some(pos) = start {
+            let _held = lock.lock().unwrap_or_else(|e| e.into_inner());
+            let sought = Python::try_attach(|py| obj.call_method1(py, "seek", (pos,)).map(|_| ()))
+                .unwrap_or_else(|| {
+                    Err(PyRuntimeError::new_err("the interpreter is shutting down"))
+                });
+            if let Err(e) = sought {
+                let _ = tx.blocking_send(Err(io::Error::other(format!(
+                    "cannot rewind the file object: {e}"
+                ))));
+                return;
+            }
+        }
         loop {
+            let _held = lock.lock().unwrap_or_else(|e| e.into_inner());
             let chunk = Python::try_attach(|py| -> Result<Vec<u8>, String> {
                 let b = obj
                     .call_method1(py, "read", (CHUNK,))
@@ -170,13 +192,11 @@ fn py_reader(obj: Py<PyAny>) -> impl tokio::io::AsyncRead + Send + Unpin + 'stat
     tokio_util::io::StreamReader::new(Box::pin(stream))
 }
 
+/// The thread pumping a download into a Python file object; its error is the `write()` failure.
+type WriterPump = std::thread::JoinHandle<Result<(), String>>;
+
 /// Write a byte stream into a binary file object; the thread ends with the stream.
-fn py_writer(
-    obj: Py<PyAny>,
-) -> (
-    tokio::io::DuplexStream,
-    std::thread::JoinHandle<Result<(), String>>,
-) {
+fn py_writer(obj: Py<PyAny>) -> (tokio::io::DuplexStream, WriterPump) {
     let (w, mut r) = tokio::io::duplex(4 * CHUNK);
     let handle = imcloud::runtime::runtime().handle().clone();
     let t = std::thread::spawn(move || {
@@ -216,11 +236,23 @@ fn file_source(
         return Ok(FileSource::bytes(name, b.to_vec()));
     }
     if source.hasattr("read")? {
-        return Ok(FileSource::reader(
-            name,
-            size,
-            py_reader(source.clone().unbind()),
-        ));
+        let lock = FileLock::default();
+        let obj = std::sync::Arc::new(source.clone().unbind());
+        // a seekable object is rewound for each attempt, so its upload can fail over
+        let seekable =
+            source.hasattr("seekable")? && source.call_method0("seekable")?.is_truthy()?;
+        let start = if seekable {
+            source.call_method0("tell")?.extract::<u64>().ok()
+        } else {
+            None
+        };
+        return Ok(match start {
+            Some(pos) => FileSource::reopen(name, size, move || {
+                Ok(Box::new(py_reader(obj.clone(), Some(pos), lock.clone()))
+                    as Box<dyn tokio::io::AsyncRead + Send + Unpin>)
+            }),
+            None => FileSource::reader(name, size, py_reader(obj, None, lock)),
+        });
     }
     Err(PyTypeError::new_err(
         "file must be a path, bytes, or a binary file object",
@@ -228,12 +260,7 @@ fn file_source(
 }
 
 /// Where a download goes: a path (str) or a binary file object (with the pump thread to join).
-fn file_sink(
-    sink: &Bound<'_, PyAny>,
-) -> PyResult<(
-    FileSink,
-    Option<std::thread::JoinHandle<Result<(), String>>>,
-)> {
+fn file_sink(sink: &Bound<'_, PyAny>) -> PyResult<(FileSink, Option<WriterPump>)> {
     if let Ok(s) = sink.cast::<PyString>() {
         return Ok((FileSink::path(s.extract::<String>()?), None));
     }
@@ -252,7 +279,7 @@ async fn download_to(
     op: String,
     args: Value,
     sink: FileSink,
-    pump: Option<std::thread::JoinHandle<Result<(), String>>>,
+    pump: Option<WriterPump>,
 ) -> imcloud::Result<imcloud::Download> {
     let out = client.download(&op, args, sink).await;
     let pumped = match pump {

@@ -374,10 +374,13 @@ async fn multipart(
             reqwest::Body::from(data.clone()),
             data.len() as u64,
         ),
-        FileSource::Reader { .. } => {
-            let r = file.take_reader().ok_or_else(|| {
-                Error::io("the upload stream was already consumed by an earlier attempt")
-            })?;
+        FileSource::Reader { .. } | FileSource::Reopen { .. } => {
+            let r = file
+                .take_reader()
+                .ok_or_else(|| {
+                    Error::io("the upload stream was already consumed by an earlier attempt")
+                })?
+                .map_err(|e| Error::io(format!("cannot read the upload stream: {e}")))?;
             let mut seen = 0u64;
             let limit = max.unwrap_or(u64::MAX);
             let stream = tokio_util::io::ReaderStream::new(r).map(move |chunk| {

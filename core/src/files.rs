@@ -11,6 +11,10 @@ use crate::error::{Error, Result};
 
 type SharedReader = Arc<Mutex<Option<Box<dyn AsyncRead + Send + Unpin>>>>;
 
+/// Makes a fresh reader of the same content for each attempt (e.g. a seekable stream rewound).
+pub type ReaderFactory =
+    Arc<dyn Fn() -> std::io::Result<Box<dyn AsyncRead + Send + Unpin>> + Send + Sync>;
+
 /// What to upload.
 #[derive(Clone)]
 pub enum FileSource {
@@ -25,6 +29,13 @@ pub enum FileSource {
         size: Option<u64>,
         reader: SharedReader,
     },
+    /// A stream that can be started again from the beginning: re-made for each attempt, so the
+    /// upload fails over like a path does.
+    Reopen {
+        name: String,
+        size: Option<u64>,
+        open: ReaderFactory,
+    },
 }
 
 impl std::fmt::Debug for FileSource {
@@ -38,6 +49,11 @@ impl std::fmt::Debug for FileSource {
                 .finish(),
             FileSource::Reader { name, size, .. } => f
                 .debug_struct("Reader")
+                .field("name", name)
+                .field("size", size)
+                .finish(),
+            FileSource::Reopen { name, size, .. } => f
+                .debug_struct("Reopen")
                 .field("name", name)
                 .field("size", size)
                 .finish(),
@@ -69,6 +85,19 @@ impl FileSource {
         }
     }
 
+    /// A stream that `open` makes anew for each attempt.
+    pub fn reopen(
+        name: impl Into<String>,
+        size: Option<u64>,
+        open: impl Fn() -> std::io::Result<Box<dyn AsyncRead + Send + Unpin>> + Send + Sync + 'static,
+    ) -> Self {
+        FileSource::Reopen {
+            name: name.into(),
+            size,
+            open: Arc::new(open),
+        }
+    }
+
     /// The file name sent in the multipart part.
     pub fn name(&self) -> String {
         match self {
@@ -76,7 +105,9 @@ impl FileSource {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "file".to_string()),
-            FileSource::Bytes { name, .. } | FileSource::Reader { name, .. } => name.clone(),
+            FileSource::Bytes { name, .. }
+            | FileSource::Reader { name, .. }
+            | FileSource::Reopen { name, .. } => name.clone(),
         }
     }
 
@@ -93,7 +124,7 @@ impl FileSource {
                 Ok(Some(m.len()))
             }
             FileSource::Bytes { data, .. } => Ok(Some(data.len() as u64)),
-            FileSource::Reader { size, .. } => Ok(*size),
+            FileSource::Reader { size, .. } | FileSource::Reopen { size, .. } => Ok(*size),
         }
     }
 
@@ -102,12 +133,15 @@ impl FileSource {
         !matches!(self, FileSource::Reader { .. })
     }
 
-    /// Take the one-shot reader (None if already taken).
-    pub(crate) fn take_reader(&self) -> Option<Box<dyn AsyncRead + Send + Unpin>> {
+    /// The reader for one attempt: the one-shot reader (None once taken), or a fresh one.
+    pub(crate) fn take_reader(&self) -> Option<std::io::Result<Box<dyn AsyncRead + Send + Unpin>>> {
         match self {
-            FileSource::Reader { reader, .. } => {
-                reader.lock().unwrap_or_else(|e| e.into_inner()).take()
-            }
+            FileSource::Reader { reader, .. } => reader
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
+                .map(Ok),
+            FileSource::Reopen { open, .. } => Some(open()),
             _ => None,
         }
     }

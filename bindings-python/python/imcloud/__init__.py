@@ -83,9 +83,7 @@ class _RongCloudBase:
         options = dict(locals())
         for k in ("self", "app_key", "app_secret", "region", "hosts", "__class__"):
             options.pop(k, None)
-        self._native = _native.RongCloudClient(
-            _config({"app_key": app_key, "app_secret": app_secret}, region, hosts, options)
-        )
+        self._native = _native.RongCloudClient(_config({"app_key": app_key, "app_secret": app_secret}, region, hosts, options))
 
     @classmethod
     def _from_config(cls, config: Dict[str, Any]) -> Any:

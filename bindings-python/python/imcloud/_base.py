@@ -25,7 +25,6 @@ from typing import (
     overload,
 )
 
-from . import _native
 from .errors import InvalidArgumentError
 
 FileInput = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
@@ -44,7 +43,47 @@ def _redact(value: Any, secrets: Sequence[str]) -> Any:
     return value
 
 
-class Result:
+class _Fields:
+    """Typed reads of declared fields; a field the server leaves out (or sends as null) is None."""
+
+    __slots__ = ()
+
+    def _get(self, key: str) -> Any:
+        raise NotImplementedError
+
+    def _str(self, key: str) -> Optional[str]:
+        v = self._get(key)
+        return None if v is None else v if isinstance(v, str) else json.dumps(v) if isinstance(v, (dict, list)) else str(v)
+
+    def _int(self, key: str) -> Optional[int]:
+        v = self._get(key)
+        if isinstance(v, bool) or v is None:
+            return None if v is None else int(v)
+        if isinstance(v, int):
+            return v
+        try:
+            return int(v)
+        except (TypeError, ValueError):
+            return None
+
+    def _bool(self, key: str) -> Optional[bool]:
+        v = self._get(key)
+        if v is None or isinstance(v, bool):
+            return v
+        if isinstance(v, str):
+            return v.lower() in ("true", "1")
+        return bool(v)
+
+    def _strs(self, key: str) -> Optional[List[str]]:
+        v = self._get(key)
+        return None if not isinstance(v, list) else [x if isinstance(x, str) else str(x) for x in v]
+
+    def _objs(self, key: str) -> Optional[List[Dict[str, Any]]]:
+        v = self._get(key)
+        return None if not isinstance(v, list) else [x for x in v if isinstance(x, dict)]
+
+
+class Result(_Fields):
     """The answer of a call: typed attributes for the declared fields, plus
 
     - ``data``: the part of the body the operation declares as its result (Easemob ``data`` or
@@ -53,7 +92,7 @@ class Result:
     - ``request_id``, ``host``, ``http_status``.
     """
 
-    __slots__ = ("data", "raw", "request_id", "host", "http_status")
+    __slots__ = ("data", "host", "http_status", "raw", "request_id")
     _secret_fields: Tuple[str, ...] = ()
 
     def __init__(self, data: Any, raw: Any, request_id: str, host: str, http_status: int) -> None:
@@ -76,7 +115,7 @@ class Result:
         return f"{type(self).__name__}({_redact(self.data, self._secret_fields)!r}, host={self.host!r})"
 
 
-class Item:
+class Item(_Fields):
     """One item of a list result: typed attributes, and ``raw`` (the item's JSON)."""
 
     __slots__ = ("raw",)
@@ -95,27 +134,27 @@ class Item:
         return f"{type(self).__name__}({_redact(self.raw, self._secret_fields)!r})"
 
 
-I = TypeVar("I", bound=Item)
+ItemT = TypeVar("ItemT", bound=Item)
 
 
-class ListResult(Result, Generic[I]):
+class ListResult(Result, Generic[ItemT]):
     """A result whose data is a list: iterate it, index it, or use ``items``."""
 
     __slots__ = ()
     _item: Type[Item] = Item
 
     @property
-    def items(self) -> List[I]:
+    def items(self) -> List[ItemT]:
         return [self._item(x) for x in (self.data or [])]  # type: ignore[misc]
 
-    def __iter__(self) -> Iterator[I]:
+    def __iter__(self) -> Iterator[ItemT]:
         return iter(self.items)
 
     def __len__(self) -> int:
         return len(self.data or [])
 
-    @overload  # type: ignore[override]
-    def __getitem__(self, key: int) -> I: ...
+    @overload
+    def __getitem__(self, key: int) -> ItemT: ...
     @overload
     def __getitem__(self, key: str) -> Any: ...
     def __getitem__(self, key: Union[int, str]) -> Any:
@@ -127,7 +166,7 @@ class ListResult(Result, Generic[I]):
 class DownloadResult:
     """A finished download: ``bytes`` written, ``content_type``, ``request_id``, ``host``, ``http_status``."""
 
-    __slots__ = ("request_id", "host", "http_status", "bytes", "content_type")
+    __slots__ = ("bytes", "content_type", "host", "http_status", "request_id")
 
     def __init__(self, request_id: str, host: str, http_status: int, nbytes: int, content_type: Optional[str]) -> None:
         self.request_id = request_id
@@ -216,6 +255,11 @@ class _Client:
 class _SyncClient(_Client):
     """Blocking calls; the GIL is released while waiting, so threads run in parallel."""
 
+    def call(self, operation: str, args: Optional[Mapping[str, Any]] = None) -> Result:
+        """Call any catalogue operation by name with a mapping of its parameters (the typed
+        methods are the usual way; this one is for generic code)."""
+        return self._call(operation, args or {}, Result)
+
     def _call(self, op: str, args: Mapping[str, Any], cls: Type[R]) -> R:
         return _make(cls, self._native.call(op, _args_json(op, args)))
 
@@ -227,7 +271,7 @@ class _SyncClient(_Client):
         return DownloadResult(*self._native.download(op, _args_json(op, args), _dest(dest)))
 
 
-def _settle(fut: "asyncio.Future[Any]", ok: bool, value: Any) -> None:
+def _settle(fut: asyncio.Future[Any], ok: bool, value: Any) -> None:
     if fut.done():
         return
     if ok:
@@ -238,6 +282,10 @@ def _settle(fut: "asyncio.Future[Any]", ok: bool, value: Any) -> None:
 
 class _AsyncClient(_Client):
     """Awaitable calls. Cancelling the awaiting task cancels the request."""
+
+    async def call(self, operation: str, args: Optional[Mapping[str, Any]] = None) -> Result:
+        """Call any catalogue operation by name with a mapping of its parameters."""
+        return await self._call(operation, args or {}, Result)
 
     async def _await(self, start: Callable[[Callable[[bool, Any], None]], Any]) -> Any:
         loop = asyncio.get_running_loop()

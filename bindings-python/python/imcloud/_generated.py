@@ -13,11 +13,11 @@ class RongCloudUserRegisterResult(Result):
 
     @property
     def user_id(self) -> Optional[str]:
-        return self._get('userId')
+        return self._str('userId')
 
     @property
     def token(self) -> Optional[str]:
-        return self._get('token')
+        return self._str('token')
 
 
 class RongCloudUserRefreshResult(Result):
@@ -32,7 +32,7 @@ class RongCloudUserCheckOnlineResult(Result):
     @property
     def status(self) -> Optional[str]:
         """"1" online, "0" offline."""
-        return self._get('status')
+        return self._str('status')
 
 
 class RongCloudUserBlockAddResult(Result):
@@ -52,7 +52,7 @@ class RongCloudUserBlockListResult(Result):
     @property
     def users(self) -> Optional[List[Dict[str, Any]]]:
         """Each `{userId, blockEndTime}`."""
-        return self._get('users')
+        return self._objs('users')
 
 
 class RongCloudMessagePrivatePublishResult(Result):
@@ -62,7 +62,7 @@ class RongCloudMessagePrivatePublishResult(Result):
     @property
     def message_uids(self) -> Optional[List[Dict[str, Any]]]:
         """Each `{userId, messageUID}`."""
-        return self._get('messageUIDs')
+        return self._objs('messageUIDs')
 
 
 class RongCloudMessageGroupPublishResult(Result):
@@ -72,7 +72,7 @@ class RongCloudMessageGroupPublishResult(Result):
     @property
     def message_uids(self) -> Optional[List[Dict[str, Any]]]:
         """Each `{groupId, messageUID}`."""
-        return self._get('messageUIDs')
+        return self._objs('messageUIDs')
 
 
 class RongCloudMessageSystemPublishResult(Result):
@@ -81,7 +81,7 @@ class RongCloudMessageSystemPublishResult(Result):
 
     @property
     def message_uids(self) -> Optional[List[Dict[str, Any]]]:
-        return self._get('messageUIDs')
+        return self._objs('messageUIDs')
 
 
 class RongCloudMessageRecallResult(Result):
@@ -121,7 +121,7 @@ class RongCloudGroupMembersResult(Result):
     @property
     def users(self) -> Optional[List[Dict[str, Any]]]:
         """Each `{id}`."""
-        return self._get('users')
+        return self._objs('users')
 
 
 class RongCloudChatroomCreateResult(Result):
@@ -140,27 +140,27 @@ class RongCloudChatroomQueryResult(Result):
 
     @property
     def chatroom_id(self) -> Optional[str]:
-        return self._get('chatroomId')
+        return self._str('chatroomId')
 
     @property
     def create_time(self) -> Optional[int]:
-        return self._get('createTime')
+        return self._int('createTime')
 
     @property
     def member_count(self) -> Optional[int]:
-        return self._get('memberCount')
+        return self._int('memberCount')
 
     @property
     def destroy_type(self) -> Optional[int]:
-        return self._get('destroyType')
+        return self._int('destroyType')
 
     @property
     def destroy_time(self) -> Optional[int]:
-        return self._get('destroyTime')
+        return self._int('destroyTime')
 
     @property
     def ban(self) -> Optional[bool]:
-        return self._get('ban')
+        return self._bool('ban')
 
 
 class RongCloudUserTagSetResult(Result):
@@ -175,7 +175,7 @@ class RongCloudPushResult(Result):
     @property
     def id(self) -> Optional[str]:
         """Push id."""
-        return self._get('id')
+        return self._str('id')
 
 
 class RongCloudOperations(_SyncClient):
@@ -1044,15 +1044,15 @@ class EasemobAuthAppTokenResult(Result):
 
     @property
     def access_token(self) -> Optional[str]:
-        return self._get('access_token')
+        return self._str('access_token')
 
     @property
     def expires_in(self) -> Optional[int]:
-        return self._get('expires_in')
+        return self._int('expires_in')
 
     @property
     def application(self) -> Optional[str]:
-        return self._get('application')
+        return self._str('application')
 
 
 class EasemobUserRegisterItem(Item):
@@ -1061,19 +1061,19 @@ class EasemobUserRegisterItem(Item):
 
     @property
     def uuid(self) -> Optional[str]:
-        return self._get('uuid')
+        return self._str('uuid')
 
     @property
     def username(self) -> Optional[str]:
-        return self._get('username')
+        return self._str('username')
 
     @property
     def activated(self) -> Optional[bool]:
-        return self._get('activated')
+        return self._bool('activated')
 
     @property
     def created(self) -> Optional[int]:
-        return self._get('created')
+        return self._int('created')
 
 
 class EasemobUserRegisterResult(ListResult[EasemobUserRegisterItem]):
@@ -1088,11 +1088,11 @@ class EasemobUserRegisterBatchItem(Item):
 
     @property
     def uuid(self) -> Optional[str]:
-        return self._get('uuid')
+        return self._str('uuid')
 
     @property
     def username(self) -> Optional[str]:
-        return self._get('username')
+        return self._str('username')
 
 
 class EasemobUserRegisterBatchResult(ListResult[EasemobUserRegisterBatchItem]):
@@ -1107,23 +1107,23 @@ class EasemobUserGetItem(Item):
 
     @property
     def uuid(self) -> Optional[str]:
-        return self._get('uuid')
+        return self._str('uuid')
 
     @property
     def username(self) -> Optional[str]:
-        return self._get('username')
+        return self._str('username')
 
     @property
     def nickname(self) -> Optional[str]:
-        return self._get('nickname')
+        return self._str('nickname')
 
     @property
     def activated(self) -> Optional[bool]:
-        return self._get('activated')
+        return self._bool('activated')
 
     @property
     def created(self) -> Optional[int]:
-        return self._get('created')
+        return self._int('created')
 
 
 class EasemobUserGetResult(ListResult[EasemobUserGetItem]):
@@ -1138,7 +1138,7 @@ class EasemobUserDeleteItem(Item):
 
     @property
     def username(self) -> Optional[str]:
-        return self._get('username')
+        return self._str('username')
 
 
 class EasemobUserDeleteResult(ListResult[EasemobUserDeleteItem]):
@@ -1198,15 +1198,15 @@ class EasemobAttachmentUploadResult(Result):
 
     @property
     def uuid(self) -> Optional[str]:
-        return self._get('uuid')
+        return self._str('uuid')
 
     @property
     def type(self) -> Optional[str]:
-        return self._get('type')
+        return self._str('type')
 
     @property
     def share_secret(self) -> Optional[str]:
-        return self._get('share-secret')
+        return self._str('share-secret')
 
 
 class EasemobGroupCreateResult(Result):
@@ -1215,7 +1215,7 @@ class EasemobGroupCreateResult(Result):
 
     @property
     def groupid(self) -> Optional[str]:
-        return self._get('groupid')
+        return self._str('groupid')
 
 
 class EasemobGroupGetItem(Item):
@@ -1224,35 +1224,35 @@ class EasemobGroupGetItem(Item):
 
     @property
     def id(self) -> Optional[str]:
-        return self._get('id')
+        return self._str('id')
 
     @property
     def name(self) -> Optional[str]:
-        return self._get('name')
+        return self._str('name')
 
     @property
     def description(self) -> Optional[str]:
-        return self._get('description')
+        return self._str('description')
 
     @property
     def owner(self) -> Optional[str]:
-        return self._get('owner')
+        return self._str('owner')
 
     @property
     def public(self) -> Optional[bool]:
-        return self._get('public')
+        return self._bool('public')
 
     @property
     def maxusers(self) -> Optional[int]:
-        return self._get('maxusers')
+        return self._int('maxusers')
 
     @property
     def affiliations_count(self) -> Optional[int]:
-        return self._get('affiliations_count')
+        return self._int('affiliations_count')
 
     @property
     def created(self) -> Optional[int]:
-        return self._get('created')
+        return self._int('created')
 
 
 class EasemobGroupGetResult(ListResult[EasemobGroupGetItem]):
@@ -1267,11 +1267,11 @@ class EasemobGroupDeleteResult(Result):
 
     @property
     def success(self) -> Optional[bool]:
-        return self._get('success')
+        return self._bool('success')
 
     @property
     def groupid(self) -> Optional[str]:
-        return self._get('groupid')
+        return self._str('groupid')
 
 
 class EasemobGroupMembersResult(Result):
@@ -1285,11 +1285,11 @@ class EasemobGroupMembersAddResult(Result):
 
     @property
     def newmembers(self) -> Optional[List[str]]:
-        return self._get('newmembers')
+        return self._strs('newmembers')
 
     @property
     def groupid(self) -> Optional[str]:
-        return self._get('groupid')
+        return self._str('groupid')
 
 
 class EasemobGroupMembersRemoveResult(Result):
@@ -1303,7 +1303,7 @@ class EasemobGroupAnnouncementGetResult(Result):
 
     @property
     def announcement(self) -> Optional[str]:
-        return self._get('announcement')
+        return self._str('announcement')
 
 
 class EasemobGroupAnnouncementSetResult(Result):
@@ -1312,11 +1312,11 @@ class EasemobGroupAnnouncementSetResult(Result):
 
     @property
     def id(self) -> Optional[str]:
-        return self._get('id')
+        return self._str('id')
 
     @property
     def result(self) -> Optional[bool]:
-        return self._get('result')
+        return self._bool('result')
 
 
 class EasemobGroupShareFilesItem(Item):
@@ -1325,23 +1325,23 @@ class EasemobGroupShareFilesItem(Item):
 
     @property
     def file_id(self) -> Optional[str]:
-        return self._get('file_id')
+        return self._str('file_id')
 
     @property
     def file_name(self) -> Optional[str]:
-        return self._get('file_name')
+        return self._str('file_name')
 
     @property
     def file_owner(self) -> Optional[str]:
-        return self._get('file_owner')
+        return self._str('file_owner')
 
     @property
     def file_size(self) -> Optional[int]:
-        return self._get('file_size')
+        return self._int('file_size')
 
     @property
     def created(self) -> Optional[int]:
-        return self._get('created')
+        return self._int('created')
 
 
 class EasemobGroupShareFilesResult(ListResult[EasemobGroupShareFilesItem]):
@@ -1356,27 +1356,27 @@ class EasemobGroupShareFileUploadResult(Result):
 
     @property
     def file_url(self) -> Optional[str]:
-        return self._get('file_url')
+        return self._str('file_url')
 
     @property
     def group_id(self) -> Optional[str]:
-        return self._get('group_id')
+        return self._str('group_id')
 
     @property
     def file_name(self) -> Optional[str]:
-        return self._get('file_name')
+        return self._str('file_name')
 
     @property
     def created(self) -> Optional[int]:
-        return self._get('created')
+        return self._int('created')
 
     @property
     def file_id(self) -> Optional[str]:
-        return self._get('file_id')
+        return self._str('file_id')
 
     @property
     def file_size(self) -> Optional[int]:
-        return self._get('file_size')
+        return self._int('file_size')
 
 
 class EasemobGroupShareFileDeleteResult(Result):
@@ -1385,15 +1385,15 @@ class EasemobGroupShareFileDeleteResult(Result):
 
     @property
     def group_id(self) -> Optional[str]:
-        return self._get('group_id')
+        return self._str('group_id')
 
     @property
     def file_id(self) -> Optional[str]:
-        return self._get('file_id')
+        return self._str('file_id')
 
     @property
     def result(self) -> Optional[bool]:
-        return self._get('result')
+        return self._bool('result')
 
 
 class EasemobOperations(_SyncClient):

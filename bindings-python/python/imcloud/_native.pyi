@@ -1,33 +1,42 @@
 """The native half of imcloud. Use the wrappers in :mod:`imcloud`; this module is internal."""
 
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple, final
 
 __version__: str
+__all__ = [
+    "RongCloudClient",
+    "EasemobClient",
+    "Pending",
+    "EmulatorHandle",
+    "catalogue",
+    "error_kinds",
+    "rongcloud_signature",
+    "__version__",
+]
 
 _Reply = Tuple[str, str, str, str, int]
 _DownloadReply = Tuple[str, str, int, int, Optional[str]]
 _Done = Callable[[bool, Any], None]
 
+@final
 class Pending:
     def cancel(self) -> None: ...
 
+@final
 class RongCloudClient:
     def __new__(cls, config_json: str) -> RongCloudClient: ...
     def hosts(self) -> List[str]: ...
     def call(self, op: str, args_json: str) -> _Reply: ...
     def call_async(self, op: str, args_json: str, done: _Done) -> Pending: ...
-    def verify_callback(
-        self, query: List[Tuple[str, str]], headers: List[Tuple[str, str]], window_secs: float
-    ) -> None: ...
+    def verify_callback(self, query: List[Tuple[str, str]], headers: List[Tuple[str, str]], window_secs: float) -> None: ...
 
+@final
 class EasemobClient:
     def __new__(cls, config_json: str) -> EasemobClient: ...
     def hosts(self) -> List[str]: ...
     def call(self, op: str, args_json: str) -> _Reply: ...
     def call_async(self, op: str, args_json: str, done: _Done) -> Pending: ...
-    def upload(
-        self, op: str, args_json: str, source: Any, name: Optional[str] = None, size: Optional[int] = None
-    ) -> _Reply: ...
+    def upload(self, op: str, args_json: str, source: Any, name: Optional[str] = None, size: Optional[int] = None) -> _Reply: ...
     def upload_async(
         self,
         op: str,
@@ -43,6 +52,7 @@ class EasemobClient:
     def token_fetches(self) -> int: ...
     def chat_user_token(self, user_uuid: str, ttl: int) -> str: ...
 
+@final
 class EmulatorHandle:
     def __new__(cls, config_json: str) -> EmulatorHandle: ...
     def hosts(self) -> List[str]: ...

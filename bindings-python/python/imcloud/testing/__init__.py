@@ -149,7 +149,7 @@ class Emulator:
     def stop(self) -> None:
         self._h.stop()
 
-    def __enter__(self) -> "Emulator":
+    def __enter__(self) -> Emulator:
         return self
 
     def __exit__(self, *exc: object) -> None:

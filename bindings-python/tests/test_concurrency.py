@@ -1,0 +1,135 @@
+"""asyncio, cancellation, threads, fork and interpreter exit."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import pytest
+
+from imcloud import errors
+
+PUBLISH = dict(from_user_id="a", to_user_ids=["b"], object_name="RC:TxtMsg", content={"content": "x"})
+
+
+def test_async_calls_run_concurrently_and_fail_over(emu):
+    async def main():
+        rc = emu.async_rongcloud()
+        results = await asyncio.gather(*(rc.user_check_online(user_id=f"u{i}") for i in range(20)))
+        assert all(r.status == "0" for r in results)
+        emu.set_fault(0, "refuse")
+        r = await rc.message_private_publish(**PUBLISH)
+        assert r.host == emu.hosts[1]
+        with pytest.raises(errors.InvalidArgumentError):
+            await rc.user_register(user_id="", name="n")
+
+    asyncio.run(main())
+    assert emu.request_count(0, "message.private.publish") == 0
+    assert emu.request_count(1, "message.private.publish") == 1
+
+
+def test_cancelling_the_task_cancels_the_request(emu):
+    emu.set_fault(0, "hang")
+    emu.set_fault(1, "hang")
+
+    async def main():
+        rc = emu.async_rongcloud(request_timeout=30.0)
+        task = asyncio.ensure_future(rc.user_check_online(user_id="u"))
+        for _ in range(200):
+            if emu.request_count(0):
+                break
+            await asyncio.sleep(0.01)
+        assert emu.request_count(0) == 1
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await asyncio.sleep(0.3)
+
+    asyncio.run(main())
+    # the request was aborted: the call never moved on to the backup
+    assert emu.request_count(1) == 0
+
+
+def test_sync_client_is_safe_from_many_threads_and_releases_the_gil(emu):
+    rc = emu.rongcloud()
+    errors_seen = []
+
+    def worker(i):
+        try:
+            for j in range(10):
+                assert rc.user_register(user_id=f"t{i}-{j}", name="n").user_id == f"t{i}-{j}"
+        except Exception as e:  # pragma: no cover - reported below
+            errors_seen.append(e)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors_seen
+    assert emu.request_count(0, "user.register") == 80
+
+    # while one thread waits on a slow call, another Python thread keeps running
+    emu.set_fault(0, "delay", ms=500, times=1)
+    ticks = []
+    stop = threading.Event()
+
+    def ticker():
+        while not stop.is_set():
+            ticks.append(1)
+            time.sleep(0.01)
+
+    t = threading.Thread(target=ticker)
+    t.start()
+    rc.user_check_online(user_id="u")
+    stop.set()
+    t.join()
+    assert len(ticks) >= 10, "the GIL was held during the call"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_client_created_before_fork_works_in_the_child(emu):
+    rc = emu.rongcloud()
+    em = emu.easemob()
+    rc.user_check_online(user_id="parent")
+    em.user_register(username="parent", password="p")
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 1
+        try:
+            assert rc.user_check_online(user_id="child").status == "0"
+            assert em.user_get(username="parent")[0].username == "parent"
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert rc.user_check_online(user_id="parent-again").status == "0"
+
+
+def test_interpreter_exit_with_calls_in_flight_does_not_hang_or_crash(emu):
+    script = textwrap.dedent(
+        f"""
+        import asyncio, threading, imcloud
+        cfg = {emu.client_config("rongcloud")!r}
+        cfg["request_timeout"] = 30.0
+        rc = imcloud.RongCloud._from_config(cfg)
+        arc = imcloud.AsyncRongCloud._from_config(cfg)
+        threading.Thread(target=lambda: rc.user_check_online(user_id="t"), daemon=True).start()
+        async def main():
+            asyncio.ensure_future(arc.user_check_online(user_id="a"))
+            await asyncio.sleep(0.2)
+        asyncio.run(main())
+        print("exiting")
+        """
+    )
+    emu.set_fault(0, "hang")
+    emu.set_fault(1, "hang")
+    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert "exiting" in p.stdout
