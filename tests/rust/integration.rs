@@ -1149,3 +1149,27 @@ async fn callbacks_verify_with_the_app_secret() {
         ErrorKind::Authentication
     );
 }
+
+#[tokio::test]
+async fn app_token_is_refreshed_before_it_expires() {
+    // tokens live 4 s here, so the client refreshes after 3 s, before any call is refused
+    let mut cfg = imcloud_emulator::EmulatorConfig {
+        hosts: 1,
+        ..Default::default()
+    };
+    cfg.easemob[0].token_ttl = 4;
+    let emu = imcloud_emulator::Emulator::start(cfg).await.unwrap();
+    let em = Easemob::new(emu.easemob_config()).unwrap();
+    em.call("user.register", json!({"username": "u", "password": "p"}))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(3200)).await;
+    em.call("user.get", json!({"username": "u"})).await.unwrap();
+    assert_eq!(em.token_fetches(), 2);
+    assert_eq!(count_op(&emu, 0, "auth.app_token"), 2);
+    assert_eq!(
+        count_op(&emu, 0, "user.get"),
+        1,
+        "no 401 round trip: refreshed ahead of expiry"
+    );
+}
