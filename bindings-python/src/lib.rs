@@ -305,43 +305,52 @@ async fn download_to(
 // Clients
 // ------------------------------------------------------------------------------------------------
 
-/// RongCloud client (native half of `imcloud.RongCloud` / `imcloud.AsyncRongCloud`).
-#[pyclass(frozen, module = "imcloud._native")]
-struct RongCloudClient {
-    inner: RongCloud,
+/// A native client class: the methods every client has (construction from a settings map, hosts,
+/// `call`, `call_async`), then the class's own methods.
+macro_rules! client_class {
+    ($(#[$doc:meta])* $name:ident, $core:ty, $config:ty, { $($extra:tt)* }) => {
+        $(#[$doc])*
+        #[pyclass(frozen, module = "imcloud._native")]
+        struct $name {
+            inner: $core,
+        }
+
+        #[pymethods]
+        impl $name {
+            #[new]
+            fn new(py: Python<'_>, config_json: &str) -> PyResult<Self> {
+                let cfg = <$config>::from_json(&parse_json("config", config_json)?).map_err(|e| to_py_err(py, e))?;
+                Ok($name { inner: <$core>::new(cfg).map_err(|e| to_py_err(py, e))? })
+            }
+
+            fn hosts(&self) -> Vec<String> {
+                self.inner.hosts()
+            }
+
+            fn call(&self, py: Python<'_>, op: String, args_json: &str) -> PyResult<Reply> {
+                let args = parse_json("args", args_json)?;
+                let c = self.inner.clone();
+                block(py, async move { c.call(&op, args).await.map(reply) })
+            }
+
+            fn call_async(&self, op: String, args_json: &str, done: Py<PyAny>) -> PyResult<Pending> {
+                let args = parse_json("args", args_json)?;
+                let c = self.inner.clone();
+                Ok(spawn(async move { c.call(&op, args).await }, done, reply_py))
+            }
+
+            fn __repr__(&self) -> String {
+                format!("{:?}", self.inner)
+            }
+
+            $($extra)*
+        }
+    };
 }
 
-#[pymethods]
-impl RongCloudClient {
-    #[new]
-    fn new(py: Python<'_>, config_json: &str) -> PyResult<Self> {
-        let cfg = RongCloudConfig::from_json(&parse_json("config", config_json)?)
-            .map_err(|e| to_py_err(py, e))?;
-        Ok(RongCloudClient {
-            inner: RongCloud::new(cfg).map_err(|e| to_py_err(py, e))?,
-        })
-    }
-
-    fn hosts(&self) -> Vec<String> {
-        self.inner.hosts()
-    }
-
-    fn call(&self, py: Python<'_>, op: String, args_json: &str) -> PyResult<Reply> {
-        let args = parse_json("args", args_json)?;
-        let c = self.inner.clone();
-        block(py, async move { c.call(&op, args).await.map(reply) })
-    }
-
-    fn call_async(&self, op: String, args_json: &str, done: Py<PyAny>) -> PyResult<Pending> {
-        let args = parse_json("args", args_json)?;
-        let c = self.inner.clone();
-        Ok(spawn(
-            async move { c.call(&op, args).await },
-            done,
-            reply_py,
-        ))
-    }
-
+client_class!(
+    /// RongCloud client (native half of `imcloud.RongCloud` / `imcloud.AsyncRongCloud`).
+    RongCloudClient, RongCloud, RongCloudConfig, {
     fn verify_callback(
         &self,
         py: Python<'_>,
@@ -355,48 +364,11 @@ impl RongCloudClient {
             .map_err(|e| to_py_err(py, e))
     }
 
-    fn __repr__(&self) -> String {
-        format!("{:?}", self.inner)
-    }
-}
+});
 
-/// Easemob / Agora Chat client (native half of `imcloud.Easemob` and friends).
-#[pyclass(frozen, module = "imcloud._native")]
-struct EasemobClient {
-    inner: Easemob,
-}
-
-#[pymethods]
-impl EasemobClient {
-    #[new]
-    fn new(py: Python<'_>, config_json: &str) -> PyResult<Self> {
-        let cfg = EasemobConfig::from_json(&parse_json("config", config_json)?)
-            .map_err(|e| to_py_err(py, e))?;
-        Ok(EasemobClient {
-            inner: Easemob::new(cfg).map_err(|e| to_py_err(py, e))?,
-        })
-    }
-
-    fn hosts(&self) -> Vec<String> {
-        self.inner.hosts()
-    }
-
-    fn call(&self, py: Python<'_>, op: String, args_json: &str) -> PyResult<Reply> {
-        let args = parse_json("args", args_json)?;
-        let c = self.inner.clone();
-        block(py, async move { c.call(&op, args).await.map(reply) })
-    }
-
-    fn call_async(&self, op: String, args_json: &str, done: Py<PyAny>) -> PyResult<Pending> {
-        let args = parse_json("args", args_json)?;
-        let c = self.inner.clone();
-        Ok(spawn(
-            async move { c.call(&op, args).await },
-            done,
-            reply_py,
-        ))
-    }
-
+client_class!(
+    /// Easemob / Agora Chat client (native half of `imcloud.Easemob` and friends).
+    EasemobClient, Easemob, EasemobConfig, {
     #[pyo3(signature = (op, args_json, source, name=None, size=None))]
     fn upload(
         &self,
@@ -485,10 +457,7 @@ impl EasemobClient {
             .map_err(|e| to_py_err(py, e))
     }
 
-    fn __repr__(&self) -> String {
-        format!("{:?}", self.inner)
-    }
-}
+});
 
 // ------------------------------------------------------------------------------------------------
 // The emulator, for Python tests
