@@ -53,13 +53,24 @@ fn parse_json(what: &str, s: &str) -> PyResult<Value> {
     serde_json::from_str(s).map_err(|e| PyValueError::new_err(format!("{what} is not JSON: {e}")))
 }
 
-/// Run a core future to completion with the GIL released.
+/// Run a core future to completion with the GIL released. Every 100 ms it looks for pending
+/// signals, so Ctrl-C in the main thread interrupts the wait (the request is cancelled with it).
 fn block<T: Send>(
     py: Python<'_>,
     fut: impl Future<Output = imcloud::Result<T>> + Send,
 ) -> PyResult<T> {
-    py.detach(|| imcloud::runtime::block_on(fut))
-        .map_err(|e| to_py_err(py, e))
+    let mut fut = std::pin::pin!(fut);
+    loop {
+        let slice = py.detach(|| {
+            imcloud::runtime::block_on(async {
+                tokio::time::timeout(std::time::Duration::from_millis(100), &mut fut).await
+            })
+        });
+        match slice {
+            Ok(out) => return out.map_err(|e| to_py_err(py, e)),
+            Err(_elapsed) => py.check_signals()?,
+        }
+    }
 }
 
 /// A call running on the core's runtime; `cancel()` aborts it (and its request).

@@ -133,3 +133,31 @@ def test_interpreter_exit_with_calls_in_flight_does_not_hang_or_crash(emu):
     p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert "exiting" in p.stdout
+
+
+def test_ctrl_c_interrupts_a_blocked_sync_call():
+    script = textwrap.dedent(
+        """
+        import os, signal, threading, time
+        from imcloud.testing import Emulator
+        with Emulator() as emu:
+            emu.set_fault(0, "hang")
+            emu.set_fault(1, "hang")
+            rc = emu.rongcloud(request_timeout=60.0)
+            threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+            t = time.monotonic()
+            try:
+                rc.user_check_online(user_id="u")
+                print("not interrupted")
+            except KeyboardInterrupt:
+                print(f"interrupted after {time.monotonic() - t:.1f}s")
+            # the interrupted request was cancelled: it never moved on to the backup
+            time.sleep(0.3)
+            print("backup saw", emu.request_count(1))
+        """
+    )
+    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert "interrupted after" in p.stdout, p.stdout
+    assert float(p.stdout.split("interrupted after ")[1].split("s")[0]) < 30, "returned long before the 60 s timeout"
+    assert "backup saw 0" in p.stdout, p.stdout
