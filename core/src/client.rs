@@ -273,11 +273,15 @@ struct CachedToken {
     refresh_at: Instant,
 }
 
+type TokenState = Arc<tokio::sync::Mutex<Option<CachedToken>>>;
+
 /// App tokens: cached, refreshed before expiry and after a 401, single-flight.
 struct TokenManager {
     auth: EasemobAuth,
     ttl: Option<u32>,
-    state: tokio::sync::Mutex<Option<CachedToken>>,
+    /// The cache and the process it belongs to: a child of fork() starts with an empty one, since
+    /// the parent may have been holding the lock mid-fetch when it forked.
+    state: std::sync::Mutex<(u32, TokenState)>,
     fetches: AtomicU64,
 }
 
@@ -293,6 +297,14 @@ fn refresh_after(ttl: u64) -> Duration {
 const AGORA_DEFAULT_TTL: u32 = 86_400;
 
 impl TokenManager {
+    fn state(&self) -> TokenState {
+        let mut g = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if g.0 != std::process::id() {
+            *g = (std::process::id(), TokenState::default());
+        }
+        g.1.clone()
+    }
+
     async fn fetch(&self, engine: &Engine) -> Result<(Secret, u64)> {
         self.fetches.fetch_add(1, Ordering::Relaxed);
         match &self.auth {
@@ -343,7 +355,8 @@ impl TokenSource for TokenManager {
         engine: &'a Engine,
     ) -> Pin<Box<dyn Future<Output = Result<Secret>> + Send + 'a>> {
         Box::pin(async move {
-            let mut g = self.state.lock().await;
+            let state = self.state();
+            let mut g = state.lock().await;
             if let Some(c) = g.as_ref()
                 && Instant::now() < c.refresh_at
             {
@@ -360,7 +373,8 @@ impl TokenSource for TokenManager {
 
     fn invalidate<'a>(&'a self, used: &'a Secret) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
         Box::pin(async move {
-            let mut g = self.state.lock().await;
+            let state = self.state();
+            let mut g = state.lock().await;
             if g.as_ref().is_some_and(|c| &c.token == used) {
                 *g = None;
             }
@@ -431,7 +445,7 @@ impl Easemob {
         let tokens = TokenManager {
             auth: config.auth,
             ttl: config.token_ttl,
-            state: tokio::sync::Mutex::new(None),
+            state: std::sync::Mutex::new((std::process::id(), TokenState::default())),
             fetches: AtomicU64::new(0),
         };
         Ok(Easemob {

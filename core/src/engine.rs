@@ -445,22 +445,17 @@ fn error_chain(e: &reqwest::Error) -> String {
         src = s.source();
     }
     if parts.is_empty() {
-        parts.push(e.without_url_ref());
+        parts.push(without_url(e));
     }
     parts.join(": ")
 }
 
-trait WithoutUrl {
-    fn without_url_ref(&self) -> String;
-}
-
-impl WithoutUrl for reqwest::Error {
-    fn without_url_ref(&self) -> String {
-        let mut s = self.to_string();
-        if let Some(u) = self.url() {
-            s = s.replace(u.as_str(), "…");
-        }
-        s
+/// The error's text with its URL elided.
+fn without_url(e: &reqwest::Error) -> String {
+    let s = e.to_string();
+    match e.url() {
+        Some(u) => s.replace(u.as_str(), "…"),
+        None => s,
     }
 }
 
