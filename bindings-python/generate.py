@@ -90,6 +90,18 @@ def limits(p: dict) -> str:
     return "; ".join(out)
 
 
+TYPE_WORDS = {
+    "string": "a str",
+    "int": "an int",
+    "bool": "a bool",
+    "string_list": "a list of str",
+    "json": "any JSON value (usually a dict)",
+    "json_string": "a dict, or a str holding JSON",
+    "object_list": "a list of dicts",
+    "string_map": "a dict of str to str",
+}
+
+
 def docstring(op: dict, extra: list[str]) -> str:
     lines = [op["summary"], "", f"``{op['method']} {op['path']}`` — catalogue operation ``{op['name']}``."]
     params = [p for p in op["params"]]
@@ -98,8 +110,9 @@ def docstring(op: dict, extra: list[str]) -> str:
         for p in params:
             desc = p.get("doc", "")
             lim = limits(p)
-            text = " ".join(x for x in [desc, f"({lim})" if lim else "", "Required." if p.get("required") else ""] if x)
-            lines.append(f"    {py_name(p['name'])}: {text or p['type']}")
+            kind = TYPE_WORDS.get(p["type"], p["type"])
+            text = " ".join(x for x in [desc, f"({kind}; {lim})" if lim else f"({kind})", "Required." if p.get("required") else ""] if x)
+            lines.append(f"    {py_name(p['name'])}: {text}")
         lines += [f"    {x}" for x in extra]
     return "\n".join(lines)
 

@@ -193,9 +193,9 @@ class RongCloudOperations(_SyncClient):
         ``POST /user/getToken.json`` — catalogue operation ``user.register``.
 
         Args:
-            user_id: Your user id: letters, digits, `=`, `-`, `_`; at most 64 characters. (at most 64 characters) Required.
-            name: Display name used in push notifications; at most 64 characters. (at most 64 characters) Required.
-            portrait_uri: Avatar URL; at most 1024 characters. (at most 1024 characters)
+            user_id: Your user id: letters, digits, `=`, `-`, `_`; at most 64 characters. (a str; at most 64 characters) Required.
+            name: Display name used in push notifications; at most 64 characters. (a str; at most 64 characters) Required.
+            portrait_uri: Avatar URL; at most 1024 characters. (a str; at most 1024 characters)
         """
         return self._call('user.register', {'user_id': user_id, 'name': name, 'portrait_uri': portrait_uri}, RongCloudUserRegisterResult)
 
@@ -211,9 +211,9 @@ class RongCloudOperations(_SyncClient):
         ``POST /user/refresh.json`` — catalogue operation ``user.refresh``.
 
         Args:
-            user_id: (at most 64 characters) Required.
-            name: (at most 64 characters)
-            portrait_uri: (at most 1024 characters)
+            user_id: (a str; at most 64 characters) Required.
+            name: (a str; at most 64 characters)
+            portrait_uri: (a str; at most 1024 characters)
         """
         return self._call('user.refresh', {'user_id': user_id, 'name': name, 'portrait_uri': portrait_uri}, RongCloudUserRefreshResult)
 
@@ -227,7 +227,7 @@ class RongCloudOperations(_SyncClient):
         ``POST /user/checkOnline.json`` — catalogue operation ``user.check_online``.
 
         Args:
-            user_id: (at most 64 characters) Required.
+            user_id: (a str; at most 64 characters) Required.
         """
         return self._call('user.check_online', {'user_id': user_id}, RongCloudUserCheckOnlineResult)
 
@@ -242,8 +242,8 @@ class RongCloudOperations(_SyncClient):
         ``POST /user/block.json`` — catalogue operation ``user.block.add``.
 
         Args:
-            user_ids: (at most 64 characters each; at most 20 items) Required.
-            minute: (1..43200) Required.
+            user_ids: (a list of str; at most 64 characters each; at most 20 items) Required.
+            minute: (an int; 1..43200) Required.
         """
         return self._call('user.block.add', {'user_ids': user_ids, 'minute': minute}, RongCloudUserBlockAddResult)
 
@@ -257,7 +257,7 @@ class RongCloudOperations(_SyncClient):
         ``POST /user/unblock.json`` — catalogue operation ``user.block.remove``.
 
         Args:
-            user_ids: (at most 64 characters each; at most 20 items) Required.
+            user_ids: (a list of str; at most 64 characters each; at most 20 items) Required.
         """
         return self._call('user.block.remove', {'user_ids': user_ids}, RongCloudUserBlockRemoveResult)
 
@@ -272,8 +272,8 @@ class RongCloudOperations(_SyncClient):
         ``POST /user/block/query.json`` — catalogue operation ``user.block.list``.
 
         Args:
-            page: (1..…)
-            page_size: (1..100)
+            page: (an int; 1..…)
+            page_size: (an int; 1..100)
         """
         return self._call('user.block.list', {'page': page, 'page_size': page_size}, RongCloudUserBlockListResult)
 
@@ -301,21 +301,21 @@ class RongCloudOperations(_SyncClient):
         ``POST /message/private/publish.json`` — catalogue operation ``message.private.publish``.
 
         Args:
-            from_user_id: (at most 64 characters) Required.
-            to_user_ids: (at most 64 characters each; at most 1000 items) Required.
-            object_name: Message type, e.g. RC:TxtMsg, RC:ImgMsg, or your own. (at most 32 characters) Required.
-            content: Message content JSON, e.g. {"content":"hello"}. Required.
-            push_content: (at most 1024 characters)
-            push_data: (at most 1024 characters)
-            count: (0..…)
-            verify_blacklist: bool
-            is_persisted: bool
-            is_include_sender: bool
-            content_available: bool
-            expansion: bool
-            disable_push: bool
-            push_ext: json_string
-            msg_random: Your request identifier; the server de-duplicates equal values within one minute.
+            from_user_id: (a str; at most 64 characters) Required.
+            to_user_ids: (a list of str; at most 64 characters each; at most 1000 items) Required.
+            object_name: Message type, e.g. RC:TxtMsg, RC:ImgMsg, or your own. (a str; at most 32 characters) Required.
+            content: Message content JSON, e.g. {"content":"hello"}. (a dict, or a str holding JSON) Required.
+            push_content: (a str; at most 1024 characters)
+            push_data: (a str; at most 1024 characters)
+            count: (an int; 0..…)
+            verify_blacklist: (a bool)
+            is_persisted: (a bool)
+            is_include_sender: (a bool)
+            content_available: (a bool)
+            expansion: (a bool)
+            disable_push: (a bool)
+            push_ext: (a dict, or a str holding JSON)
+            msg_random: Your request identifier; the server de-duplicates equal values within one minute. (an int)
         """
         return self._call('message.private.publish', {'from_user_id': from_user_id, 'to_user_ids': to_user_ids, 'object_name': object_name, 'content': content, 'push_content': push_content, 'push_data': push_data, 'count': count, 'verify_blacklist': verify_blacklist, 'is_persisted': is_persisted, 'is_include_sender': is_include_sender, 'content_available': content_available, 'expansion': expansion, 'disable_push': disable_push, 'push_ext': push_ext, 'msg_random': msg_random}, RongCloudMessagePrivatePublishResult)
 
@@ -343,21 +343,21 @@ class RongCloudOperations(_SyncClient):
         ``POST /message/group/publish.json`` — catalogue operation ``message.group.publish``.
 
         Args:
-            from_user_id: (at most 64 characters) Required.
-            to_group_ids: (at most 64 characters each; at most 3 items) Required.
-            to_user_ids: Directed message: only these members receive it. (at most 64 characters each; at most 1000 items)
-            object_name: (at most 32 characters) Required.
-            content: Required.
-            push_content: (at most 1024 characters)
-            push_data: (at most 1024 characters)
-            is_persisted: bool
-            is_include_sender: bool
-            is_mentioned: bool
-            content_available: bool
-            expansion: bool
-            disable_push: bool
-            push_ext: json_string
-            msg_random: int
+            from_user_id: (a str; at most 64 characters) Required.
+            to_group_ids: (a list of str; at most 64 characters each; at most 3 items) Required.
+            to_user_ids: Directed message: only these members receive it. (a list of str; at most 64 characters each; at most 1000 items)
+            object_name: (a str; at most 32 characters) Required.
+            content: (a dict, or a str holding JSON) Required.
+            push_content: (a str; at most 1024 characters)
+            push_data: (a str; at most 1024 characters)
+            is_persisted: (a bool)
+            is_include_sender: (a bool)
+            is_mentioned: (a bool)
+            content_available: (a bool)
+            expansion: (a bool)
+            disable_push: (a bool)
+            push_ext: (a dict, or a str holding JSON)
+            msg_random: (an int)
         """
         return self._call('message.group.publish', {'from_user_id': from_user_id, 'to_group_ids': to_group_ids, 'to_user_ids': to_user_ids, 'object_name': object_name, 'content': content, 'push_content': push_content, 'push_data': push_data, 'is_persisted': is_persisted, 'is_include_sender': is_include_sender, 'is_mentioned': is_mentioned, 'content_available': content_available, 'expansion': expansion, 'disable_push': disable_push, 'push_ext': push_ext, 'msg_random': msg_random}, RongCloudMessageGroupPublishResult)
 
@@ -381,17 +381,17 @@ class RongCloudOperations(_SyncClient):
         ``POST /message/system/publish.json`` — catalogue operation ``message.system.publish``.
 
         Args:
-            from_user_id: (at most 64 characters) Required.
-            to_user_ids: (at most 64 characters each; at most 100 items) Required.
-            object_name: (at most 32 characters) Required.
-            content: Required.
-            push_content: (at most 1024 characters)
-            push_data: (at most 1024 characters)
-            is_persisted: bool
-            is_counted: bool
-            content_available: bool
-            disable_push: bool
-            push_ext: json_string
+            from_user_id: (a str; at most 64 characters) Required.
+            to_user_ids: (a list of str; at most 64 characters each; at most 100 items) Required.
+            object_name: (a str; at most 32 characters) Required.
+            content: (a dict, or a str holding JSON) Required.
+            push_content: (a str; at most 1024 characters)
+            push_data: (a str; at most 1024 characters)
+            is_persisted: (a bool)
+            is_counted: (a bool)
+            content_available: (a bool)
+            disable_push: (a bool)
+            push_ext: (a dict, or a str holding JSON)
         """
         return self._call('message.system.publish', {'from_user_id': from_user_id, 'to_user_ids': to_user_ids, 'object_name': object_name, 'content': content, 'push_content': push_content, 'push_data': push_data, 'is_persisted': is_persisted, 'is_counted': is_counted, 'content_available': content_available, 'disable_push': disable_push, 'push_ext': push_ext}, RongCloudMessageSystemPublishResult)
 
@@ -413,15 +413,15 @@ class RongCloudOperations(_SyncClient):
         ``POST /message/recall.json`` — catalogue operation ``message.recall``.
 
         Args:
-            from_user_id: (at most 64 characters) Required.
-            conversation_type: 1 private, 3 group, 6 system, 10 ultragroup. (1..10) Required.
-            target_id: (at most 64 characters) Required.
-            message_uid: (at most 64 characters) Required.
-            sent_time: The message's send time, ms since the epoch. (0..…) Required.
-            is_admin: bool
-            is_delete: bool
-            disable_push: bool
-            extra: (at most 1024 characters)
+            from_user_id: (a str; at most 64 characters) Required.
+            conversation_type: 1 private, 3 group, 6 system, 10 ultragroup. (an int; 1..10) Required.
+            target_id: (a str; at most 64 characters) Required.
+            message_uid: (a str; at most 64 characters) Required.
+            sent_time: The message's send time, ms since the epoch. (an int; 0..…) Required.
+            is_admin: (a bool)
+            is_delete: (a bool)
+            disable_push: (a bool)
+            extra: (a str; at most 1024 characters)
         """
         return self._call('message.recall', {'from_user_id': from_user_id, 'conversation_type': conversation_type, 'target_id': target_id, 'message_uid': message_uid, 'sent_time': sent_time, 'is_admin': is_admin, 'is_delete': is_delete, 'disable_push': disable_push, 'extra': extra}, RongCloudMessageRecallResult)
 
@@ -437,9 +437,9 @@ class RongCloudOperations(_SyncClient):
         ``POST /group/create.json`` — catalogue operation ``group.create``.
 
         Args:
-            user_ids: (at most 64 characters each; at most 1000 items) Required.
-            group_id: (at most 64 characters) Required.
-            group_name: (at most 64 characters) Required.
+            user_ids: (a list of str; at most 64 characters each; at most 1000 items) Required.
+            group_id: (a str; at most 64 characters) Required.
+            group_name: (a str; at most 64 characters) Required.
         """
         return self._call('group.create', {'user_ids': user_ids, 'group_id': group_id, 'group_name': group_name}, RongCloudGroupCreateResult)
 
@@ -455,9 +455,9 @@ class RongCloudOperations(_SyncClient):
         ``POST /group/join.json`` — catalogue operation ``group.join``.
 
         Args:
-            user_ids: (at most 64 characters each; at most 1000 items) Required.
-            group_id: (at most 64 characters) Required.
-            group_name: (at most 64 characters)
+            user_ids: (a list of str; at most 64 characters each; at most 1000 items) Required.
+            group_id: (a str; at most 64 characters) Required.
+            group_name: (a str; at most 64 characters)
         """
         return self._call('group.join', {'user_ids': user_ids, 'group_id': group_id, 'group_name': group_name}, RongCloudGroupJoinResult)
 
@@ -472,8 +472,8 @@ class RongCloudOperations(_SyncClient):
         ``POST /group/quit.json`` — catalogue operation ``group.quit``.
 
         Args:
-            user_ids: (at most 64 characters each; at most 1000 items) Required.
-            group_id: (at most 64 characters) Required.
+            user_ids: (a list of str; at most 64 characters each; at most 1000 items) Required.
+            group_id: (a str; at most 64 characters) Required.
         """
         return self._call('group.quit', {'user_ids': user_ids, 'group_id': group_id}, RongCloudGroupQuitResult)
 
@@ -488,8 +488,8 @@ class RongCloudOperations(_SyncClient):
         ``POST /group/dismiss.json`` — catalogue operation ``group.dismiss``.
 
         Args:
-            user_id: The operator. (at most 64 characters) Required.
-            group_id: (at most 64 characters) Required.
+            user_id: The operator. (a str; at most 64 characters) Required.
+            group_id: (a str; at most 64 characters) Required.
         """
         return self._call('group.dismiss', {'user_id': user_id, 'group_id': group_id}, RongCloudGroupDismissResult)
 
@@ -504,8 +504,8 @@ class RongCloudOperations(_SyncClient):
         ``POST /group/refresh.json`` — catalogue operation ``group.refresh``.
 
         Args:
-            group_id: (at most 64 characters) Required.
-            group_name: (at most 64 characters) Required.
+            group_id: (a str; at most 64 characters) Required.
+            group_name: (a str; at most 64 characters) Required.
         """
         return self._call('group.refresh', {'group_id': group_id, 'group_name': group_name}, RongCloudGroupRefreshResult)
 
@@ -519,7 +519,7 @@ class RongCloudOperations(_SyncClient):
         ``POST /group/user/query.json`` — catalogue operation ``group.members``.
 
         Args:
-            group_id: (at most 64 characters) Required.
+            group_id: (a str; at most 64 characters) Required.
         """
         return self._call('group.members', {'group_id': group_id}, RongCloudGroupMembersResult)
 
@@ -537,11 +537,11 @@ class RongCloudOperations(_SyncClient):
         ``POST /chatroom/create_new.json`` — catalogue operation ``chatroom.create``.
 
         Args:
-            chatroom_id: (at most 64 characters) Required.
-            destroy_type: 0 destroyed when inactive (default), 1 at a fixed time. (0..1)
-            destroy_time: Minutes, with destroy_type 1. (60..10080)
-            is_ban: bool
-            white_user_ids: (at most 64 characters each; at most 20 items)
+            chatroom_id: (a str; at most 64 characters) Required.
+            destroy_type: 0 destroyed when inactive (default), 1 at a fixed time. (an int; 0..1)
+            destroy_time: Minutes, with destroy_type 1. (an int; 60..10080)
+            is_ban: (a bool)
+            white_user_ids: (a list of str; at most 64 characters each; at most 20 items)
         """
         return self._call('chatroom.create', {'chatroom_id': chatroom_id, 'destroy_type': destroy_type, 'destroy_time': destroy_time, 'is_ban': is_ban, 'white_user_ids': white_user_ids}, RongCloudChatroomCreateResult)
 
@@ -555,7 +555,7 @@ class RongCloudOperations(_SyncClient):
         ``POST /chatroom/destroy.json`` — catalogue operation ``chatroom.destroy``.
 
         Args:
-            chatroom_ids: (at most 64 characters each; at most 50 items) Required.
+            chatroom_ids: (a list of str; at most 64 characters each; at most 50 items) Required.
         """
         return self._call('chatroom.destroy', {'chatroom_ids': chatroom_ids}, RongCloudChatroomDestroyResult)
 
@@ -569,7 +569,7 @@ class RongCloudOperations(_SyncClient):
         ``POST /chatroom/get.json`` — catalogue operation ``chatroom.query``.
 
         Args:
-            chatroom_id: (at most 64 characters) Required.
+            chatroom_id: (a str; at most 64 characters) Required.
         """
         return self._call('chatroom.query', {'chatroom_id': chatroom_id}, RongCloudChatroomQueryResult)
 
@@ -584,8 +584,8 @@ class RongCloudOperations(_SyncClient):
         ``POST /user/tag/set.json`` — catalogue operation ``user.tag.set``.
 
         Args:
-            user_id: (at most 64 characters) Required.
-            tags: (at most 40 characters each; at most 20 items) Required.
+            user_id: (a str; at most 64 characters) Required.
+            tags: (a list of str; at most 40 characters each; at most 20 items) Required.
         """
         return self._call('user.tag.set', {'user_id': user_id, 'tags': tags}, RongCloudUserTagSetResult)
 
@@ -601,9 +601,9 @@ class RongCloudOperations(_SyncClient):
         ``POST /push.json`` — catalogue operation ``push``.
 
         Args:
-            platform: (at most 2 items; one of ios, android) Required.
-            audience: {tag:[..], tag_or:[..], userid:[..], is_to_all:bool, packageName} Required.
-            notification: {alert, ios:{..}, android:{..}} Required.
+            platform: (a list of str; at most 2 items; one of ios, android) Required.
+            audience: {tag:[..], tag_or:[..], userid:[..], is_to_all:bool, packageName} (any JSON value (usually a dict)) Required.
+            notification: {alert, ios:{..}, android:{..}} (any JSON value (usually a dict)) Required.
         """
         return self._call('push', {'platform': platform, 'audience': audience, 'notification': notification}, RongCloudPushResult)
 
@@ -623,9 +623,9 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /user/getToken.json`` — catalogue operation ``user.register``.
 
         Args:
-            user_id: Your user id: letters, digits, `=`, `-`, `_`; at most 64 characters. (at most 64 characters) Required.
-            name: Display name used in push notifications; at most 64 characters. (at most 64 characters) Required.
-            portrait_uri: Avatar URL; at most 1024 characters. (at most 1024 characters)
+            user_id: Your user id: letters, digits, `=`, `-`, `_`; at most 64 characters. (a str; at most 64 characters) Required.
+            name: Display name used in push notifications; at most 64 characters. (a str; at most 64 characters) Required.
+            portrait_uri: Avatar URL; at most 1024 characters. (a str; at most 1024 characters)
         """
         return await self._call('user.register', {'user_id': user_id, 'name': name, 'portrait_uri': portrait_uri}, RongCloudUserRegisterResult)
 
@@ -641,9 +641,9 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /user/refresh.json`` — catalogue operation ``user.refresh``.
 
         Args:
-            user_id: (at most 64 characters) Required.
-            name: (at most 64 characters)
-            portrait_uri: (at most 1024 characters)
+            user_id: (a str; at most 64 characters) Required.
+            name: (a str; at most 64 characters)
+            portrait_uri: (a str; at most 1024 characters)
         """
         return await self._call('user.refresh', {'user_id': user_id, 'name': name, 'portrait_uri': portrait_uri}, RongCloudUserRefreshResult)
 
@@ -657,7 +657,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /user/checkOnline.json`` — catalogue operation ``user.check_online``.
 
         Args:
-            user_id: (at most 64 characters) Required.
+            user_id: (a str; at most 64 characters) Required.
         """
         return await self._call('user.check_online', {'user_id': user_id}, RongCloudUserCheckOnlineResult)
 
@@ -672,8 +672,8 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /user/block.json`` — catalogue operation ``user.block.add``.
 
         Args:
-            user_ids: (at most 64 characters each; at most 20 items) Required.
-            minute: (1..43200) Required.
+            user_ids: (a list of str; at most 64 characters each; at most 20 items) Required.
+            minute: (an int; 1..43200) Required.
         """
         return await self._call('user.block.add', {'user_ids': user_ids, 'minute': minute}, RongCloudUserBlockAddResult)
 
@@ -687,7 +687,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /user/unblock.json`` — catalogue operation ``user.block.remove``.
 
         Args:
-            user_ids: (at most 64 characters each; at most 20 items) Required.
+            user_ids: (a list of str; at most 64 characters each; at most 20 items) Required.
         """
         return await self._call('user.block.remove', {'user_ids': user_ids}, RongCloudUserBlockRemoveResult)
 
@@ -702,8 +702,8 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /user/block/query.json`` — catalogue operation ``user.block.list``.
 
         Args:
-            page: (1..…)
-            page_size: (1..100)
+            page: (an int; 1..…)
+            page_size: (an int; 1..100)
         """
         return await self._call('user.block.list', {'page': page, 'page_size': page_size}, RongCloudUserBlockListResult)
 
@@ -731,21 +731,21 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /message/private/publish.json`` — catalogue operation ``message.private.publish``.
 
         Args:
-            from_user_id: (at most 64 characters) Required.
-            to_user_ids: (at most 64 characters each; at most 1000 items) Required.
-            object_name: Message type, e.g. RC:TxtMsg, RC:ImgMsg, or your own. (at most 32 characters) Required.
-            content: Message content JSON, e.g. {"content":"hello"}. Required.
-            push_content: (at most 1024 characters)
-            push_data: (at most 1024 characters)
-            count: (0..…)
-            verify_blacklist: bool
-            is_persisted: bool
-            is_include_sender: bool
-            content_available: bool
-            expansion: bool
-            disable_push: bool
-            push_ext: json_string
-            msg_random: Your request identifier; the server de-duplicates equal values within one minute.
+            from_user_id: (a str; at most 64 characters) Required.
+            to_user_ids: (a list of str; at most 64 characters each; at most 1000 items) Required.
+            object_name: Message type, e.g. RC:TxtMsg, RC:ImgMsg, or your own. (a str; at most 32 characters) Required.
+            content: Message content JSON, e.g. {"content":"hello"}. (a dict, or a str holding JSON) Required.
+            push_content: (a str; at most 1024 characters)
+            push_data: (a str; at most 1024 characters)
+            count: (an int; 0..…)
+            verify_blacklist: (a bool)
+            is_persisted: (a bool)
+            is_include_sender: (a bool)
+            content_available: (a bool)
+            expansion: (a bool)
+            disable_push: (a bool)
+            push_ext: (a dict, or a str holding JSON)
+            msg_random: Your request identifier; the server de-duplicates equal values within one minute. (an int)
         """
         return await self._call('message.private.publish', {'from_user_id': from_user_id, 'to_user_ids': to_user_ids, 'object_name': object_name, 'content': content, 'push_content': push_content, 'push_data': push_data, 'count': count, 'verify_blacklist': verify_blacklist, 'is_persisted': is_persisted, 'is_include_sender': is_include_sender, 'content_available': content_available, 'expansion': expansion, 'disable_push': disable_push, 'push_ext': push_ext, 'msg_random': msg_random}, RongCloudMessagePrivatePublishResult)
 
@@ -773,21 +773,21 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /message/group/publish.json`` — catalogue operation ``message.group.publish``.
 
         Args:
-            from_user_id: (at most 64 characters) Required.
-            to_group_ids: (at most 64 characters each; at most 3 items) Required.
-            to_user_ids: Directed message: only these members receive it. (at most 64 characters each; at most 1000 items)
-            object_name: (at most 32 characters) Required.
-            content: Required.
-            push_content: (at most 1024 characters)
-            push_data: (at most 1024 characters)
-            is_persisted: bool
-            is_include_sender: bool
-            is_mentioned: bool
-            content_available: bool
-            expansion: bool
-            disable_push: bool
-            push_ext: json_string
-            msg_random: int
+            from_user_id: (a str; at most 64 characters) Required.
+            to_group_ids: (a list of str; at most 64 characters each; at most 3 items) Required.
+            to_user_ids: Directed message: only these members receive it. (a list of str; at most 64 characters each; at most 1000 items)
+            object_name: (a str; at most 32 characters) Required.
+            content: (a dict, or a str holding JSON) Required.
+            push_content: (a str; at most 1024 characters)
+            push_data: (a str; at most 1024 characters)
+            is_persisted: (a bool)
+            is_include_sender: (a bool)
+            is_mentioned: (a bool)
+            content_available: (a bool)
+            expansion: (a bool)
+            disable_push: (a bool)
+            push_ext: (a dict, or a str holding JSON)
+            msg_random: (an int)
         """
         return await self._call('message.group.publish', {'from_user_id': from_user_id, 'to_group_ids': to_group_ids, 'to_user_ids': to_user_ids, 'object_name': object_name, 'content': content, 'push_content': push_content, 'push_data': push_data, 'is_persisted': is_persisted, 'is_include_sender': is_include_sender, 'is_mentioned': is_mentioned, 'content_available': content_available, 'expansion': expansion, 'disable_push': disable_push, 'push_ext': push_ext, 'msg_random': msg_random}, RongCloudMessageGroupPublishResult)
 
@@ -811,17 +811,17 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /message/system/publish.json`` — catalogue operation ``message.system.publish``.
 
         Args:
-            from_user_id: (at most 64 characters) Required.
-            to_user_ids: (at most 64 characters each; at most 100 items) Required.
-            object_name: (at most 32 characters) Required.
-            content: Required.
-            push_content: (at most 1024 characters)
-            push_data: (at most 1024 characters)
-            is_persisted: bool
-            is_counted: bool
-            content_available: bool
-            disable_push: bool
-            push_ext: json_string
+            from_user_id: (a str; at most 64 characters) Required.
+            to_user_ids: (a list of str; at most 64 characters each; at most 100 items) Required.
+            object_name: (a str; at most 32 characters) Required.
+            content: (a dict, or a str holding JSON) Required.
+            push_content: (a str; at most 1024 characters)
+            push_data: (a str; at most 1024 characters)
+            is_persisted: (a bool)
+            is_counted: (a bool)
+            content_available: (a bool)
+            disable_push: (a bool)
+            push_ext: (a dict, or a str holding JSON)
         """
         return await self._call('message.system.publish', {'from_user_id': from_user_id, 'to_user_ids': to_user_ids, 'object_name': object_name, 'content': content, 'push_content': push_content, 'push_data': push_data, 'is_persisted': is_persisted, 'is_counted': is_counted, 'content_available': content_available, 'disable_push': disable_push, 'push_ext': push_ext}, RongCloudMessageSystemPublishResult)
 
@@ -843,15 +843,15 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /message/recall.json`` — catalogue operation ``message.recall``.
 
         Args:
-            from_user_id: (at most 64 characters) Required.
-            conversation_type: 1 private, 3 group, 6 system, 10 ultragroup. (1..10) Required.
-            target_id: (at most 64 characters) Required.
-            message_uid: (at most 64 characters) Required.
-            sent_time: The message's send time, ms since the epoch. (0..…) Required.
-            is_admin: bool
-            is_delete: bool
-            disable_push: bool
-            extra: (at most 1024 characters)
+            from_user_id: (a str; at most 64 characters) Required.
+            conversation_type: 1 private, 3 group, 6 system, 10 ultragroup. (an int; 1..10) Required.
+            target_id: (a str; at most 64 characters) Required.
+            message_uid: (a str; at most 64 characters) Required.
+            sent_time: The message's send time, ms since the epoch. (an int; 0..…) Required.
+            is_admin: (a bool)
+            is_delete: (a bool)
+            disable_push: (a bool)
+            extra: (a str; at most 1024 characters)
         """
         return await self._call('message.recall', {'from_user_id': from_user_id, 'conversation_type': conversation_type, 'target_id': target_id, 'message_uid': message_uid, 'sent_time': sent_time, 'is_admin': is_admin, 'is_delete': is_delete, 'disable_push': disable_push, 'extra': extra}, RongCloudMessageRecallResult)
 
@@ -867,9 +867,9 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /group/create.json`` — catalogue operation ``group.create``.
 
         Args:
-            user_ids: (at most 64 characters each; at most 1000 items) Required.
-            group_id: (at most 64 characters) Required.
-            group_name: (at most 64 characters) Required.
+            user_ids: (a list of str; at most 64 characters each; at most 1000 items) Required.
+            group_id: (a str; at most 64 characters) Required.
+            group_name: (a str; at most 64 characters) Required.
         """
         return await self._call('group.create', {'user_ids': user_ids, 'group_id': group_id, 'group_name': group_name}, RongCloudGroupCreateResult)
 
@@ -885,9 +885,9 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /group/join.json`` — catalogue operation ``group.join``.
 
         Args:
-            user_ids: (at most 64 characters each; at most 1000 items) Required.
-            group_id: (at most 64 characters) Required.
-            group_name: (at most 64 characters)
+            user_ids: (a list of str; at most 64 characters each; at most 1000 items) Required.
+            group_id: (a str; at most 64 characters) Required.
+            group_name: (a str; at most 64 characters)
         """
         return await self._call('group.join', {'user_ids': user_ids, 'group_id': group_id, 'group_name': group_name}, RongCloudGroupJoinResult)
 
@@ -902,8 +902,8 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /group/quit.json`` — catalogue operation ``group.quit``.
 
         Args:
-            user_ids: (at most 64 characters each; at most 1000 items) Required.
-            group_id: (at most 64 characters) Required.
+            user_ids: (a list of str; at most 64 characters each; at most 1000 items) Required.
+            group_id: (a str; at most 64 characters) Required.
         """
         return await self._call('group.quit', {'user_ids': user_ids, 'group_id': group_id}, RongCloudGroupQuitResult)
 
@@ -918,8 +918,8 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /group/dismiss.json`` — catalogue operation ``group.dismiss``.
 
         Args:
-            user_id: The operator. (at most 64 characters) Required.
-            group_id: (at most 64 characters) Required.
+            user_id: The operator. (a str; at most 64 characters) Required.
+            group_id: (a str; at most 64 characters) Required.
         """
         return await self._call('group.dismiss', {'user_id': user_id, 'group_id': group_id}, RongCloudGroupDismissResult)
 
@@ -934,8 +934,8 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /group/refresh.json`` — catalogue operation ``group.refresh``.
 
         Args:
-            group_id: (at most 64 characters) Required.
-            group_name: (at most 64 characters) Required.
+            group_id: (a str; at most 64 characters) Required.
+            group_name: (a str; at most 64 characters) Required.
         """
         return await self._call('group.refresh', {'group_id': group_id, 'group_name': group_name}, RongCloudGroupRefreshResult)
 
@@ -949,7 +949,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /group/user/query.json`` — catalogue operation ``group.members``.
 
         Args:
-            group_id: (at most 64 characters) Required.
+            group_id: (a str; at most 64 characters) Required.
         """
         return await self._call('group.members', {'group_id': group_id}, RongCloudGroupMembersResult)
 
@@ -967,11 +967,11 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /chatroom/create_new.json`` — catalogue operation ``chatroom.create``.
 
         Args:
-            chatroom_id: (at most 64 characters) Required.
-            destroy_type: 0 destroyed when inactive (default), 1 at a fixed time. (0..1)
-            destroy_time: Minutes, with destroy_type 1. (60..10080)
-            is_ban: bool
-            white_user_ids: (at most 64 characters each; at most 20 items)
+            chatroom_id: (a str; at most 64 characters) Required.
+            destroy_type: 0 destroyed when inactive (default), 1 at a fixed time. (an int; 0..1)
+            destroy_time: Minutes, with destroy_type 1. (an int; 60..10080)
+            is_ban: (a bool)
+            white_user_ids: (a list of str; at most 64 characters each; at most 20 items)
         """
         return await self._call('chatroom.create', {'chatroom_id': chatroom_id, 'destroy_type': destroy_type, 'destroy_time': destroy_time, 'is_ban': is_ban, 'white_user_ids': white_user_ids}, RongCloudChatroomCreateResult)
 
@@ -985,7 +985,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /chatroom/destroy.json`` — catalogue operation ``chatroom.destroy``.
 
         Args:
-            chatroom_ids: (at most 64 characters each; at most 50 items) Required.
+            chatroom_ids: (a list of str; at most 64 characters each; at most 50 items) Required.
         """
         return await self._call('chatroom.destroy', {'chatroom_ids': chatroom_ids}, RongCloudChatroomDestroyResult)
 
@@ -999,7 +999,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /chatroom/get.json`` — catalogue operation ``chatroom.query``.
 
         Args:
-            chatroom_id: (at most 64 characters) Required.
+            chatroom_id: (a str; at most 64 characters) Required.
         """
         return await self._call('chatroom.query', {'chatroom_id': chatroom_id}, RongCloudChatroomQueryResult)
 
@@ -1014,8 +1014,8 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /user/tag/set.json`` — catalogue operation ``user.tag.set``.
 
         Args:
-            user_id: (at most 64 characters) Required.
-            tags: (at most 40 characters each; at most 20 items) Required.
+            user_id: (a str; at most 64 characters) Required.
+            tags: (a list of str; at most 40 characters each; at most 20 items) Required.
         """
         return await self._call('user.tag.set', {'user_id': user_id, 'tags': tags}, RongCloudUserTagSetResult)
 
@@ -1031,9 +1031,9 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /push.json`` — catalogue operation ``push``.
 
         Args:
-            platform: (at most 2 items; one of ios, android) Required.
-            audience: {tag:[..], tag_or:[..], userid:[..], is_to_all:bool, packageName} Required.
-            notification: {alert, ios:{..}, android:{..}} Required.
+            platform: (a list of str; at most 2 items; one of ios, android) Required.
+            audience: {tag:[..], tag_or:[..], userid:[..], is_to_all:bool, packageName} (any JSON value (usually a dict)) Required.
+            notification: {alert, ios:{..}, android:{..}} (any JSON value (usually a dict)) Required.
         """
         return await self._call('push', {'platform': platform, 'audience': audience, 'notification': notification}, RongCloudPushResult)
 
@@ -1409,7 +1409,7 @@ class EasemobOperations(_SyncClient):
         ``POST /token`` — catalogue operation ``auth.app_token``.
 
         Args:
-            ttl: Seconds; 0 never expires; omitted: the console's setting. (0..…)
+            ttl: Seconds; 0 never expires; omitted: the console's setting. (an int; 0..…)
         """
         return self._call('auth.app_token', {'ttl': ttl}, EasemobAuthAppTokenResult)
 
@@ -1425,9 +1425,9 @@ class EasemobOperations(_SyncClient):
         ``POST /users`` — catalogue operation ``user.register``.
 
         Args:
-            username: At most 64 bytes of a-z, A-Z, 0-9, `_`, `-`, `.`; case-insensitive. (at most 64 characters) Required.
-            password: (at most 64 characters) Required.
-            nickname: (at most 100 characters)
+            username: At most 64 bytes of a-z, A-Z, 0-9, `_`, `-`, `.`; case-insensitive. (a str; at most 64 characters) Required.
+            password: (a str; at most 64 characters) Required.
+            nickname: (a str; at most 100 characters)
         """
         return self._call('user.register', {'username': username, 'password': password, 'nickname': nickname}, EasemobUserRegisterResult)
 
@@ -1441,7 +1441,7 @@ class EasemobOperations(_SyncClient):
         ``POST /users`` — catalogue operation ``user.register_batch``.
 
         Args:
-            users: (at most 60 items) Required.
+            users: (a list of dicts; at most 60 items) Required.
         """
         return self._call('user.register_batch', {'users': users}, EasemobUserRegisterBatchResult)
 
@@ -1455,7 +1455,7 @@ class EasemobOperations(_SyncClient):
         ``GET /users/{username}`` — catalogue operation ``user.get``.
 
         Args:
-            username: (at most 64 characters) Required.
+            username: (a str; at most 64 characters) Required.
         """
         return self._call('user.get', {'username': username}, EasemobUserGetResult)
 
@@ -1469,7 +1469,7 @@ class EasemobOperations(_SyncClient):
         ``DELETE /users/{username}`` — catalogue operation ``user.delete``.
 
         Args:
-            username: (at most 64 characters) Required.
+            username: (a str; at most 64 characters) Required.
         """
         return self._call('user.delete', {'username': username}, EasemobUserDeleteResult)
 
@@ -1483,7 +1483,7 @@ class EasemobOperations(_SyncClient):
         ``GET /users/{username}/status`` — catalogue operation ``user.status``.
 
         Args:
-            username: (at most 64 characters) Required.
+            username: (a str; at most 64 characters) Required.
         """
         return self._call('user.status', {'username': username}, EasemobUserStatusResult)
 
@@ -1497,7 +1497,7 @@ class EasemobOperations(_SyncClient):
         ``POST /users/batch/status`` — catalogue operation ``user.status_batch``.
 
         Args:
-            usernames: (at most 64 characters each; at most 100 items) Required.
+            usernames: (a list of str; at most 64 characters each; at most 100 items) Required.
         """
         return self._call('user.status_batch', {'usernames': usernames}, EasemobUserStatusBatchResult)
 
@@ -1517,13 +1517,13 @@ class EasemobOperations(_SyncClient):
         ``POST /messages/{target_type}`` — catalogue operation ``message.send_text``.
 
         Args:
-            target_type: (one of users, chatgroups, chatrooms) Required.
-            from_: Sender; `admin` when omitted. (at most 64 characters)
-            to: (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
-            msg: (at most 5120 bytes) Required.
-            ext: json
-            sync_device: bool
-            route_online: Deliver only to recipients that are online.
+            target_type: (a str; one of users, chatgroups, chatrooms) Required.
+            from_: Sender; `admin` when omitted. (a str; at most 64 characters)
+            to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
+            msg: (a str; at most 5120 bytes) Required.
+            ext: (any JSON value (usually a dict))
+            sync_device: (a bool)
+            route_online: Deliver only to recipients that are online. (a bool)
         """
         return self._call('message.send_text', {'target_type': target_type, 'from': from_, 'to': to, 'msg': msg, 'ext': ext, 'sync_device': sync_device, 'route_online': route_online}, EasemobMessageSendTextResult)
 
@@ -1546,16 +1546,16 @@ class EasemobOperations(_SyncClient):
         ``POST /messages/{target_type}`` — catalogue operation ``message.send_image``.
 
         Args:
-            target_type: (one of users, chatgroups, chatrooms) Required.
-            from_: (at most 64 characters)
-            to: (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
-            url: (not empty) Required.
-            filename: (not empty) Required.
-            secret: string
-            width: (0..…)
-            height: (0..…)
-            ext: json
-            sync_device: bool
+            target_type: (a str; one of users, chatgroups, chatrooms) Required.
+            from_: (a str; at most 64 characters)
+            to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
+            url: (a str; not empty) Required.
+            filename: (a str; not empty) Required.
+            secret: (a str)
+            width: (an int; 0..…)
+            height: (an int; 0..…)
+            ext: (any JSON value (usually a dict))
+            sync_device: (a bool)
         """
         return self._call('message.send_image', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'width': width, 'height': height, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendImageResult)
 
@@ -1577,15 +1577,15 @@ class EasemobOperations(_SyncClient):
         ``POST /messages/{target_type}`` — catalogue operation ``message.send_audio``.
 
         Args:
-            target_type: (one of users, chatgroups, chatrooms) Required.
-            from_: (at most 64 characters)
-            to: (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
-            url: (not empty) Required.
-            filename: (not empty) Required.
-            secret: string
-            length: Seconds. (0..…) Required.
-            ext: json
-            sync_device: bool
+            target_type: (a str; one of users, chatgroups, chatrooms) Required.
+            from_: (a str; at most 64 characters)
+            to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
+            url: (a str; not empty) Required.
+            filename: (a str; not empty) Required.
+            secret: (a str)
+            length: Seconds. (an int; 0..…) Required.
+            ext: (any JSON value (usually a dict))
+            sync_device: (a bool)
         """
         return self._call('message.send_audio', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'length': length, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendAudioResult)
 
@@ -1610,18 +1610,18 @@ class EasemobOperations(_SyncClient):
         ``POST /messages/{target_type}`` — catalogue operation ``message.send_video``.
 
         Args:
-            target_type: (one of users, chatgroups, chatrooms) Required.
-            from_: (at most 64 characters)
-            to: (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
-            url: (not empty) Required.
-            filename: (not empty) Required.
-            secret: string
-            thumb: string
-            thumb_secret: string
-            length: Seconds. (0..…)
-            file_length: Bytes. (0..…)
-            ext: json
-            sync_device: bool
+            target_type: (a str; one of users, chatgroups, chatrooms) Required.
+            from_: (a str; at most 64 characters)
+            to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
+            url: (a str; not empty) Required.
+            filename: (a str; not empty) Required.
+            secret: (a str)
+            thumb: (a str)
+            thumb_secret: (a str)
+            length: Seconds. (an int; 0..…)
+            file_length: Bytes. (an int; 0..…)
+            ext: (any JSON value (usually a dict))
+            sync_device: (a bool)
         """
         return self._call('message.send_video', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'thumb': thumb, 'thumb_secret': thumb_secret, 'length': length, 'file_length': file_length, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendVideoResult)
 
@@ -1642,14 +1642,14 @@ class EasemobOperations(_SyncClient):
         ``POST /messages/{target_type}`` — catalogue operation ``message.send_file``.
 
         Args:
-            target_type: (one of users, chatgroups, chatrooms) Required.
-            from_: (at most 64 characters)
-            to: (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
-            url: (not empty) Required.
-            filename: (not empty) Required.
-            secret: string
-            ext: json
-            sync_device: bool
+            target_type: (a str; one of users, chatgroups, chatrooms) Required.
+            from_: (a str; at most 64 characters)
+            to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
+            url: (a str; not empty) Required.
+            filename: (a str; not empty) Required.
+            secret: (a str)
+            ext: (any JSON value (usually a dict))
+            sync_device: (a bool)
         """
         return self._call('message.send_file', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendFileResult)
 
@@ -1668,12 +1668,12 @@ class EasemobOperations(_SyncClient):
         ``POST /messages/{target_type}`` — catalogue operation ``message.send_cmd``.
 
         Args:
-            target_type: (one of users, chatgroups, chatrooms) Required.
-            from_: (at most 64 characters)
-            to: (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
-            action: (not empty; at most 5120 bytes) Required.
-            ext: json
-            sync_device: bool
+            target_type: (a str; one of users, chatgroups, chatrooms) Required.
+            from_: (a str; at most 64 characters)
+            to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
+            action: (a str; not empty; at most 5120 bytes) Required.
+            ext: (any JSON value (usually a dict))
+            sync_device: (a bool)
         """
         return self._call('message.send_cmd', {'target_type': target_type, 'from': from_, 'to': to, 'action': action, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendCmdResult)
 
@@ -1693,13 +1693,13 @@ class EasemobOperations(_SyncClient):
         ``POST /messages/{target_type}`` — catalogue operation ``message.send_custom``.
 
         Args:
-            target_type: (one of users, chatgroups, chatrooms) Required.
-            from_: (at most 64 characters)
-            to: (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
-            custom_event: 1..32 of a-z A-Z 0-9 - _ / . (at most 32 characters) Required.
-            custom_exts: (at most 16 items)
-            ext: json
-            sync_device: bool
+            target_type: (a str; one of users, chatgroups, chatrooms) Required.
+            from_: (a str; at most 64 characters)
+            to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
+            custom_event: 1..32 of a-z A-Z 0-9 - _ / . (a str; at most 32 characters) Required.
+            custom_exts: (a dict of str to str; at most 16 items)
+            ext: (any JSON value (usually a dict))
+            sync_device: (a bool)
         """
         return self._call('message.send_custom', {'target_type': target_type, 'from': from_, 'to': to, 'custom_event': custom_event, 'custom_exts': custom_exts, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendCustomResult)
 
@@ -1717,10 +1717,10 @@ class EasemobOperations(_SyncClient):
         ``POST /chatfiles`` — catalogue operation ``attachment.upload``.
 
         Args:
-            file: (at most 10 MB) Required.
-            restrict_access: Only holders of the share-secret may download.
-            thumbnail_width: (1..…)
-            thumbnail_height: (1..…)
+            file: (file; at most 10 MB) Required.
+            restrict_access: Only holders of the share-secret may download. (a bool)
+            thumbnail_width: (an int; 1..…)
+            thumbnail_height: (an int; 1..…)
             file: the file: a path, bytes, or a binary file object (streamed; at most 10 MB).
             filename: the name sent for bytes or a file object (a path sends its own name).
         """
@@ -1739,9 +1739,9 @@ class EasemobOperations(_SyncClient):
         ``GET /chatfiles/{uuid}`` — catalogue operation ``attachment.download``.
 
         Args:
-            uuid: (not empty) Required.
-            share_secret: string
-            thumbnail: bool
+            uuid: (a str; not empty) Required.
+            share_secret: (a str)
+            thumbnail: (a bool)
             dest: where the file goes: a path, or a binary file object (streamed).
         """
         return self._download('attachment.download', {'uuid': uuid, 'share_secret': share_secret, 'thumbnail': thumbnail}, dest)
@@ -1765,16 +1765,16 @@ class EasemobOperations(_SyncClient):
         ``POST /chatgroups`` — catalogue operation ``group.create``.
 
         Args:
-            groupname: (at most 128 characters)
-            description: (at most 512 characters)
-            public: Required.
-            maxusers: (3..100000)
-            allowinvites: bool
-            membersonly: bool
-            invite_need_confirm: bool
-            owner: (at most 64 characters) Required.
-            members: (at most 64 characters each; at most 100 items)
-            custom: (at most 1024 characters)
+            groupname: (a str; at most 128 characters)
+            description: (a str; at most 512 characters)
+            public: (a bool) Required.
+            maxusers: (an int; 3..100000)
+            allowinvites: (a bool)
+            membersonly: (a bool)
+            invite_need_confirm: (a bool)
+            owner: (a str; at most 64 characters) Required.
+            members: (a list of str; at most 64 characters each; at most 100 items)
+            custom: (a str; at most 1024 characters)
         """
         return self._call('group.create', {'groupname': groupname, 'description': description, 'public': public, 'maxusers': maxusers, 'allowinvites': allowinvites, 'membersonly': membersonly, 'invite_need_confirm': invite_need_confirm, 'owner': owner, 'members': members, 'custom': custom}, EasemobGroupCreateResult)
 
@@ -1788,7 +1788,7 @@ class EasemobOperations(_SyncClient):
         ``GET /chatgroups/{group_ids}`` — catalogue operation ``group.get``.
 
         Args:
-            group_ids: (not empty; at most 100 items) Required.
+            group_ids: (a list of str; not empty; at most 100 items) Required.
         """
         return self._call('group.get', {'group_ids': group_ids}, EasemobGroupGetResult)
 
@@ -1802,7 +1802,7 @@ class EasemobOperations(_SyncClient):
         ``DELETE /chatgroups/{group_id}`` — catalogue operation ``group.delete``.
 
         Args:
-            group_id: (not empty) Required.
+            group_id: (a str; not empty) Required.
         """
         return self._call('group.delete', {'group_id': group_id}, EasemobGroupDeleteResult)
 
@@ -1818,9 +1818,9 @@ class EasemobOperations(_SyncClient):
         ``GET /chatgroups/{group_id}/users`` — catalogue operation ``group.members``.
 
         Args:
-            group_id: (not empty) Required.
-            pagenum: (1..…)
-            pagesize: (1..1000)
+            group_id: (a str; not empty) Required.
+            pagenum: (an int; 1..…)
+            pagesize: (an int; 1..1000)
         """
         return self._call('group.members', {'group_id': group_id, 'pagenum': pagenum, 'pagesize': pagesize}, EasemobGroupMembersResult)
 
@@ -1835,8 +1835,8 @@ class EasemobOperations(_SyncClient):
         ``POST /chatgroups/{group_id}/users`` — catalogue operation ``group.members_add``.
 
         Args:
-            group_id: (not empty) Required.
-            usernames: (at most 64 characters each; at most 60 items) Required.
+            group_id: (a str; not empty) Required.
+            usernames: (a list of str; at most 64 characters each; at most 60 items) Required.
         """
         return self._call('group.members_add', {'group_id': group_id, 'usernames': usernames}, EasemobGroupMembersAddResult)
 
@@ -1851,8 +1851,8 @@ class EasemobOperations(_SyncClient):
         ``DELETE /chatgroups/{group_id}/users/{usernames}`` — catalogue operation ``group.members_remove``.
 
         Args:
-            group_id: (not empty) Required.
-            usernames: (at most 64 characters each; at most 100 items) Required.
+            group_id: (a str; not empty) Required.
+            usernames: (a list of str; at most 64 characters each; at most 100 items) Required.
         """
         return self._call('group.members_remove', {'group_id': group_id, 'usernames': usernames}, EasemobGroupMembersRemoveResult)
 
@@ -1866,7 +1866,7 @@ class EasemobOperations(_SyncClient):
         ``GET /chatgroups/{group_id}/announcement`` — catalogue operation ``group.announcement_get``.
 
         Args:
-            group_id: (not empty) Required.
+            group_id: (a str; not empty) Required.
         """
         return self._call('group.announcement_get', {'group_id': group_id}, EasemobGroupAnnouncementGetResult)
 
@@ -1881,8 +1881,8 @@ class EasemobOperations(_SyncClient):
         ``POST /chatgroups/{group_id}/announcement`` — catalogue operation ``group.announcement_set``.
 
         Args:
-            group_id: (not empty) Required.
-            announcement: (at most 512 characters) Required.
+            group_id: (a str; not empty) Required.
+            announcement: (a str; at most 512 characters) Required.
         """
         return self._call('group.announcement_set', {'group_id': group_id, 'announcement': announcement}, EasemobGroupAnnouncementSetResult)
 
@@ -1898,9 +1898,9 @@ class EasemobOperations(_SyncClient):
         ``GET /chatgroups/{group_id}/share_files`` — catalogue operation ``group.share_files``.
 
         Args:
-            group_id: (not empty) Required.
-            pagenum: (1..…)
-            pagesize: (1..1000)
+            group_id: (a str; not empty) Required.
+            pagenum: (an int; 1..…)
+            pagesize: (an int; 1..1000)
         """
         return self._call('group.share_files', {'group_id': group_id, 'pagenum': pagenum, 'pagesize': pagesize}, EasemobGroupShareFilesResult)
 
@@ -1917,9 +1917,9 @@ class EasemobOperations(_SyncClient):
         ``POST /chatgroups/{group_id}/share_files`` — catalogue operation ``group.share_file_upload``.
 
         Args:
-            group_id: (not empty) Required.
-            file: (at most 10 MB) Required.
-            restrict_access: Only group members may see it.
+            group_id: (a str; not empty) Required.
+            file: (file; at most 10 MB) Required.
+            restrict_access: Only group members may see it. (a bool)
             file: the file: a path, bytes, or a binary file object (streamed; at most 10 MB).
             filename: the name sent for bytes or a file object (a path sends its own name).
         """
@@ -1937,8 +1937,8 @@ class EasemobOperations(_SyncClient):
         ``GET /chatgroups/{group_id}/share_files/{file_id}`` — catalogue operation ``group.share_file_download``.
 
         Args:
-            group_id: (not empty) Required.
-            file_id: (not empty) Required.
+            group_id: (a str; not empty) Required.
+            file_id: (a str; not empty) Required.
             dest: where the file goes: a path, or a binary file object (streamed).
         """
         return self._download('group.share_file_download', {'group_id': group_id, 'file_id': file_id}, dest)
@@ -1954,8 +1954,8 @@ class EasemobOperations(_SyncClient):
         ``DELETE /chatgroups/{group_id}/share_files/{file_id}`` — catalogue operation ``group.share_file_delete``.
 
         Args:
-            group_id: (not empty) Required.
-            file_id: (not empty) Required.
+            group_id: (a str; not empty) Required.
+            file_id: (a str; not empty) Required.
         """
         return self._call('group.share_file_delete', {'group_id': group_id, 'file_id': file_id}, EasemobGroupShareFileDeleteResult)
 
@@ -1973,7 +1973,7 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /token`` — catalogue operation ``auth.app_token``.
 
         Args:
-            ttl: Seconds; 0 never expires; omitted: the console's setting. (0..…)
+            ttl: Seconds; 0 never expires; omitted: the console's setting. (an int; 0..…)
         """
         return await self._call('auth.app_token', {'ttl': ttl}, EasemobAuthAppTokenResult)
 
@@ -1989,9 +1989,9 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /users`` — catalogue operation ``user.register``.
 
         Args:
-            username: At most 64 bytes of a-z, A-Z, 0-9, `_`, `-`, `.`; case-insensitive. (at most 64 characters) Required.
-            password: (at most 64 characters) Required.
-            nickname: (at most 100 characters)
+            username: At most 64 bytes of a-z, A-Z, 0-9, `_`, `-`, `.`; case-insensitive. (a str; at most 64 characters) Required.
+            password: (a str; at most 64 characters) Required.
+            nickname: (a str; at most 100 characters)
         """
         return await self._call('user.register', {'username': username, 'password': password, 'nickname': nickname}, EasemobUserRegisterResult)
 
@@ -2005,7 +2005,7 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /users`` — catalogue operation ``user.register_batch``.
 
         Args:
-            users: (at most 60 items) Required.
+            users: (a list of dicts; at most 60 items) Required.
         """
         return await self._call('user.register_batch', {'users': users}, EasemobUserRegisterBatchResult)
 
@@ -2019,7 +2019,7 @@ class AsyncEasemobOperations(_AsyncClient):
         ``GET /users/{username}`` — catalogue operation ``user.get``.
 
         Args:
-            username: (at most 64 characters) Required.
+            username: (a str; at most 64 characters) Required.
         """
         return await self._call('user.get', {'username': username}, EasemobUserGetResult)
 
@@ -2033,7 +2033,7 @@ class AsyncEasemobOperations(_AsyncClient):
         ``DELETE /users/{username}`` — catalogue operation ``user.delete``.
 
         Args:
-            username: (at most 64 characters) Required.
+            username: (a str; at most 64 characters) Required.
         """
         return await self._call('user.delete', {'username': username}, EasemobUserDeleteResult)
 
@@ -2047,7 +2047,7 @@ class AsyncEasemobOperations(_AsyncClient):
         ``GET /users/{username}/status`` — catalogue operation ``user.status``.
 
         Args:
-            username: (at most 64 characters) Required.
+            username: (a str; at most 64 characters) Required.
         """
         return await self._call('user.status', {'username': username}, EasemobUserStatusResult)
 
@@ -2061,7 +2061,7 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /users/batch/status`` — catalogue operation ``user.status_batch``.
 
         Args:
-            usernames: (at most 64 characters each; at most 100 items) Required.
+            usernames: (a list of str; at most 64 characters each; at most 100 items) Required.
         """
         return await self._call('user.status_batch', {'usernames': usernames}, EasemobUserStatusBatchResult)
 
@@ -2081,13 +2081,13 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /messages/{target_type}`` — catalogue operation ``message.send_text``.
 
         Args:
-            target_type: (one of users, chatgroups, chatrooms) Required.
-            from_: Sender; `admin` when omitted. (at most 64 characters)
-            to: (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
-            msg: (at most 5120 bytes) Required.
-            ext: json
-            sync_device: bool
-            route_online: Deliver only to recipients that are online.
+            target_type: (a str; one of users, chatgroups, chatrooms) Required.
+            from_: Sender; `admin` when omitted. (a str; at most 64 characters)
+            to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
+            msg: (a str; at most 5120 bytes) Required.
+            ext: (any JSON value (usually a dict))
+            sync_device: (a bool)
+            route_online: Deliver only to recipients that are online. (a bool)
         """
         return await self._call('message.send_text', {'target_type': target_type, 'from': from_, 'to': to, 'msg': msg, 'ext': ext, 'sync_device': sync_device, 'route_online': route_online}, EasemobMessageSendTextResult)
 
@@ -2110,16 +2110,16 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /messages/{target_type}`` — catalogue operation ``message.send_image``.
 
         Args:
-            target_type: (one of users, chatgroups, chatrooms) Required.
-            from_: (at most 64 characters)
-            to: (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
-            url: (not empty) Required.
-            filename: (not empty) Required.
-            secret: string
-            width: (0..…)
-            height: (0..…)
-            ext: json
-            sync_device: bool
+            target_type: (a str; one of users, chatgroups, chatrooms) Required.
+            from_: (a str; at most 64 characters)
+            to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
+            url: (a str; not empty) Required.
+            filename: (a str; not empty) Required.
+            secret: (a str)
+            width: (an int; 0..…)
+            height: (an int; 0..…)
+            ext: (any JSON value (usually a dict))
+            sync_device: (a bool)
         """
         return await self._call('message.send_image', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'width': width, 'height': height, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendImageResult)
 
@@ -2141,15 +2141,15 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /messages/{target_type}`` — catalogue operation ``message.send_audio``.
 
         Args:
-            target_type: (one of users, chatgroups, chatrooms) Required.
-            from_: (at most 64 characters)
-            to: (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
-            url: (not empty) Required.
-            filename: (not empty) Required.
-            secret: string
-            length: Seconds. (0..…) Required.
-            ext: json
-            sync_device: bool
+            target_type: (a str; one of users, chatgroups, chatrooms) Required.
+            from_: (a str; at most 64 characters)
+            to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
+            url: (a str; not empty) Required.
+            filename: (a str; not empty) Required.
+            secret: (a str)
+            length: Seconds. (an int; 0..…) Required.
+            ext: (any JSON value (usually a dict))
+            sync_device: (a bool)
         """
         return await self._call('message.send_audio', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'length': length, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendAudioResult)
 
@@ -2174,18 +2174,18 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /messages/{target_type}`` — catalogue operation ``message.send_video``.
 
         Args:
-            target_type: (one of users, chatgroups, chatrooms) Required.
-            from_: (at most 64 characters)
-            to: (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
-            url: (not empty) Required.
-            filename: (not empty) Required.
-            secret: string
-            thumb: string
-            thumb_secret: string
-            length: Seconds. (0..…)
-            file_length: Bytes. (0..…)
-            ext: json
-            sync_device: bool
+            target_type: (a str; one of users, chatgroups, chatrooms) Required.
+            from_: (a str; at most 64 characters)
+            to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
+            url: (a str; not empty) Required.
+            filename: (a str; not empty) Required.
+            secret: (a str)
+            thumb: (a str)
+            thumb_secret: (a str)
+            length: Seconds. (an int; 0..…)
+            file_length: Bytes. (an int; 0..…)
+            ext: (any JSON value (usually a dict))
+            sync_device: (a bool)
         """
         return await self._call('message.send_video', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'thumb': thumb, 'thumb_secret': thumb_secret, 'length': length, 'file_length': file_length, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendVideoResult)
 
@@ -2206,14 +2206,14 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /messages/{target_type}`` — catalogue operation ``message.send_file``.
 
         Args:
-            target_type: (one of users, chatgroups, chatrooms) Required.
-            from_: (at most 64 characters)
-            to: (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
-            url: (not empty) Required.
-            filename: (not empty) Required.
-            secret: string
-            ext: json
-            sync_device: bool
+            target_type: (a str; one of users, chatgroups, chatrooms) Required.
+            from_: (a str; at most 64 characters)
+            to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
+            url: (a str; not empty) Required.
+            filename: (a str; not empty) Required.
+            secret: (a str)
+            ext: (any JSON value (usually a dict))
+            sync_device: (a bool)
         """
         return await self._call('message.send_file', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendFileResult)
 
@@ -2232,12 +2232,12 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /messages/{target_type}`` — catalogue operation ``message.send_cmd``.
 
         Args:
-            target_type: (one of users, chatgroups, chatrooms) Required.
-            from_: (at most 64 characters)
-            to: (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
-            action: (not empty; at most 5120 bytes) Required.
-            ext: json
-            sync_device: bool
+            target_type: (a str; one of users, chatgroups, chatrooms) Required.
+            from_: (a str; at most 64 characters)
+            to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
+            action: (a str; not empty; at most 5120 bytes) Required.
+            ext: (any JSON value (usually a dict))
+            sync_device: (a bool)
         """
         return await self._call('message.send_cmd', {'target_type': target_type, 'from': from_, 'to': to, 'action': action, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendCmdResult)
 
@@ -2257,13 +2257,13 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /messages/{target_type}`` — catalogue operation ``message.send_custom``.
 
         Args:
-            target_type: (one of users, chatgroups, chatrooms) Required.
-            from_: (at most 64 characters)
-            to: (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
-            custom_event: 1..32 of a-z A-Z 0-9 - _ / . (at most 32 characters) Required.
-            custom_exts: (at most 16 items)
-            ext: json
-            sync_device: bool
+            target_type: (a str; one of users, chatgroups, chatrooms) Required.
+            from_: (a str; at most 64 characters)
+            to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
+            custom_event: 1..32 of a-z A-Z 0-9 - _ / . (a str; at most 32 characters) Required.
+            custom_exts: (a dict of str to str; at most 16 items)
+            ext: (any JSON value (usually a dict))
+            sync_device: (a bool)
         """
         return await self._call('message.send_custom', {'target_type': target_type, 'from': from_, 'to': to, 'custom_event': custom_event, 'custom_exts': custom_exts, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendCustomResult)
 
@@ -2281,10 +2281,10 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /chatfiles`` — catalogue operation ``attachment.upload``.
 
         Args:
-            file: (at most 10 MB) Required.
-            restrict_access: Only holders of the share-secret may download.
-            thumbnail_width: (1..…)
-            thumbnail_height: (1..…)
+            file: (file; at most 10 MB) Required.
+            restrict_access: Only holders of the share-secret may download. (a bool)
+            thumbnail_width: (an int; 1..…)
+            thumbnail_height: (an int; 1..…)
             file: the file: a path, bytes, or a binary file object (streamed; at most 10 MB).
             filename: the name sent for bytes or a file object (a path sends its own name).
         """
@@ -2303,9 +2303,9 @@ class AsyncEasemobOperations(_AsyncClient):
         ``GET /chatfiles/{uuid}`` — catalogue operation ``attachment.download``.
 
         Args:
-            uuid: (not empty) Required.
-            share_secret: string
-            thumbnail: bool
+            uuid: (a str; not empty) Required.
+            share_secret: (a str)
+            thumbnail: (a bool)
             dest: where the file goes: a path, or a binary file object (streamed).
         """
         return await self._download('attachment.download', {'uuid': uuid, 'share_secret': share_secret, 'thumbnail': thumbnail}, dest)
@@ -2329,16 +2329,16 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /chatgroups`` — catalogue operation ``group.create``.
 
         Args:
-            groupname: (at most 128 characters)
-            description: (at most 512 characters)
-            public: Required.
-            maxusers: (3..100000)
-            allowinvites: bool
-            membersonly: bool
-            invite_need_confirm: bool
-            owner: (at most 64 characters) Required.
-            members: (at most 64 characters each; at most 100 items)
-            custom: (at most 1024 characters)
+            groupname: (a str; at most 128 characters)
+            description: (a str; at most 512 characters)
+            public: (a bool) Required.
+            maxusers: (an int; 3..100000)
+            allowinvites: (a bool)
+            membersonly: (a bool)
+            invite_need_confirm: (a bool)
+            owner: (a str; at most 64 characters) Required.
+            members: (a list of str; at most 64 characters each; at most 100 items)
+            custom: (a str; at most 1024 characters)
         """
         return await self._call('group.create', {'groupname': groupname, 'description': description, 'public': public, 'maxusers': maxusers, 'allowinvites': allowinvites, 'membersonly': membersonly, 'invite_need_confirm': invite_need_confirm, 'owner': owner, 'members': members, 'custom': custom}, EasemobGroupCreateResult)
 
@@ -2352,7 +2352,7 @@ class AsyncEasemobOperations(_AsyncClient):
         ``GET /chatgroups/{group_ids}`` — catalogue operation ``group.get``.
 
         Args:
-            group_ids: (not empty; at most 100 items) Required.
+            group_ids: (a list of str; not empty; at most 100 items) Required.
         """
         return await self._call('group.get', {'group_ids': group_ids}, EasemobGroupGetResult)
 
@@ -2366,7 +2366,7 @@ class AsyncEasemobOperations(_AsyncClient):
         ``DELETE /chatgroups/{group_id}`` — catalogue operation ``group.delete``.
 
         Args:
-            group_id: (not empty) Required.
+            group_id: (a str; not empty) Required.
         """
         return await self._call('group.delete', {'group_id': group_id}, EasemobGroupDeleteResult)
 
@@ -2382,9 +2382,9 @@ class AsyncEasemobOperations(_AsyncClient):
         ``GET /chatgroups/{group_id}/users`` — catalogue operation ``group.members``.
 
         Args:
-            group_id: (not empty) Required.
-            pagenum: (1..…)
-            pagesize: (1..1000)
+            group_id: (a str; not empty) Required.
+            pagenum: (an int; 1..…)
+            pagesize: (an int; 1..1000)
         """
         return await self._call('group.members', {'group_id': group_id, 'pagenum': pagenum, 'pagesize': pagesize}, EasemobGroupMembersResult)
 
@@ -2399,8 +2399,8 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /chatgroups/{group_id}/users`` — catalogue operation ``group.members_add``.
 
         Args:
-            group_id: (not empty) Required.
-            usernames: (at most 64 characters each; at most 60 items) Required.
+            group_id: (a str; not empty) Required.
+            usernames: (a list of str; at most 64 characters each; at most 60 items) Required.
         """
         return await self._call('group.members_add', {'group_id': group_id, 'usernames': usernames}, EasemobGroupMembersAddResult)
 
@@ -2415,8 +2415,8 @@ class AsyncEasemobOperations(_AsyncClient):
         ``DELETE /chatgroups/{group_id}/users/{usernames}`` — catalogue operation ``group.members_remove``.
 
         Args:
-            group_id: (not empty) Required.
-            usernames: (at most 64 characters each; at most 100 items) Required.
+            group_id: (a str; not empty) Required.
+            usernames: (a list of str; at most 64 characters each; at most 100 items) Required.
         """
         return await self._call('group.members_remove', {'group_id': group_id, 'usernames': usernames}, EasemobGroupMembersRemoveResult)
 
@@ -2430,7 +2430,7 @@ class AsyncEasemobOperations(_AsyncClient):
         ``GET /chatgroups/{group_id}/announcement`` — catalogue operation ``group.announcement_get``.
 
         Args:
-            group_id: (not empty) Required.
+            group_id: (a str; not empty) Required.
         """
         return await self._call('group.announcement_get', {'group_id': group_id}, EasemobGroupAnnouncementGetResult)
 
@@ -2445,8 +2445,8 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /chatgroups/{group_id}/announcement`` — catalogue operation ``group.announcement_set``.
 
         Args:
-            group_id: (not empty) Required.
-            announcement: (at most 512 characters) Required.
+            group_id: (a str; not empty) Required.
+            announcement: (a str; at most 512 characters) Required.
         """
         return await self._call('group.announcement_set', {'group_id': group_id, 'announcement': announcement}, EasemobGroupAnnouncementSetResult)
 
@@ -2462,9 +2462,9 @@ class AsyncEasemobOperations(_AsyncClient):
         ``GET /chatgroups/{group_id}/share_files`` — catalogue operation ``group.share_files``.
 
         Args:
-            group_id: (not empty) Required.
-            pagenum: (1..…)
-            pagesize: (1..1000)
+            group_id: (a str; not empty) Required.
+            pagenum: (an int; 1..…)
+            pagesize: (an int; 1..1000)
         """
         return await self._call('group.share_files', {'group_id': group_id, 'pagenum': pagenum, 'pagesize': pagesize}, EasemobGroupShareFilesResult)
 
@@ -2481,9 +2481,9 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /chatgroups/{group_id}/share_files`` — catalogue operation ``group.share_file_upload``.
 
         Args:
-            group_id: (not empty) Required.
-            file: (at most 10 MB) Required.
-            restrict_access: Only group members may see it.
+            group_id: (a str; not empty) Required.
+            file: (file; at most 10 MB) Required.
+            restrict_access: Only group members may see it. (a bool)
             file: the file: a path, bytes, or a binary file object (streamed; at most 10 MB).
             filename: the name sent for bytes or a file object (a path sends its own name).
         """
@@ -2501,8 +2501,8 @@ class AsyncEasemobOperations(_AsyncClient):
         ``GET /chatgroups/{group_id}/share_files/{file_id}`` — catalogue operation ``group.share_file_download``.
 
         Args:
-            group_id: (not empty) Required.
-            file_id: (not empty) Required.
+            group_id: (a str; not empty) Required.
+            file_id: (a str; not empty) Required.
             dest: where the file goes: a path, or a binary file object (streamed).
         """
         return await self._download('group.share_file_download', {'group_id': group_id, 'file_id': file_id}, dest)
@@ -2518,7 +2518,7 @@ class AsyncEasemobOperations(_AsyncClient):
         ``DELETE /chatgroups/{group_id}/share_files/{file_id}`` — catalogue operation ``group.share_file_delete``.
 
         Args:
-            group_id: (not empty) Required.
-            file_id: (not empty) Required.
+            group_id: (a str; not empty) Required.
+            file_id: (a str; not empty) Required.
         """
         return await self._call('group.share_file_delete', {'group_id': group_id, 'file_id': file_id}, EasemobGroupShareFileDeleteResult)
