@@ -121,6 +121,17 @@ def indent(text: str, n: int) -> str:
     return textwrap.indent(text, " " * n)
 
 
+def properties(fields: list) -> list:
+    """A typed read-only property per declared field."""
+    lines = []
+    for f in fields:
+        lines += ["", "    @property", f"    def {py_name(f['name'])}(self) -> {field_type(f)}:"]
+        if f.get("doc"):
+            lines.append(f'        """{f["doc"]}"""')
+        lines.append(f"        return self.{ACCESSOR.get(f['type'], '_get')}({f['wire']!r})")
+    return lines
+
+
 def result_class(api: str, op: dict) -> tuple[str, str]:
     """The result class of an operation, and its name."""
     name = camel(api) + camel(op["name"]) + "Result"
@@ -135,11 +146,7 @@ def result_class(api: str, op: dict) -> tuple[str, str]:
         lines.append(f"class {item}(Item):")
         lines.append(f'    """One item of the result of ``{op["name"]}``."""')
         lines.append(f"    _secret_fields = {tuple(secrets)!r}")
-        for f in fields:
-            lines += ["", "    @property", f"    def {py_name(f['name'])}(self) -> {field_type(f)}:"]
-            if f.get("doc"):
-                lines.append(f'        """{f["doc"]}"""')
-            lines.append(f"        return self.{ACCESSOR.get(f['type'], '_get')}({f['wire']!r})")
+        lines += properties(fields)
         lines += ["", ""]
         lines.append(f"class {name}(ListResult[{item}]):")
         lines.append(f'    """The result of ``{op["name"]}``: a list of :class:`{item}`."""')
@@ -149,11 +156,7 @@ def result_class(api: str, op: dict) -> tuple[str, str]:
         lines.append(f"class {name}(Result):")
         lines.append(f'    """The result of ``{op["name"]}``."""')
         lines.append(f"    _secret_fields = {tuple(secrets)!r}")
-        for f in fields:
-            lines += ["", "    @property", f"    def {py_name(f['name'])}(self) -> {field_type(f)}:"]
-            if f.get("doc"):
-                lines.append(f'        """{f["doc"]}"""')
-            lines.append(f"        return self.{ACCESSOR.get(f['type'], '_get')}({f['wire']!r})")
+        lines += properties(fields)
     return "\n".join(lines), name
 
 

@@ -557,6 +557,12 @@ fn error_kinds() -> Vec<&'static str> {
     imcloud::ErrorKind::ALL.iter().map(|k| k.as_str()).collect()
 }
 
+/// The settings every client takes besides its credentials and hosts (durations in seconds).
+#[pyfunction]
+fn option_keys() -> Vec<&'static str> {
+    imcloud::config::OPTION_KEYS.to_vec()
+}
+
 /// The catalogue text of a cloud (`rongcloud` or `easemob`), for introspection.
 #[pyfunction]
 fn catalogue(cloud: &str) -> PyResult<&'static str> {
@@ -583,6 +589,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<EmulatorHandle>()?;
     m.add_function(wrap_pyfunction!(catalogue, m)?)?;
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(option_keys, m)?)?;
     m.add_function(wrap_pyfunction!(rongcloud_signature, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

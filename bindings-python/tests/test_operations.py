@@ -136,3 +136,9 @@ def test_callback_verification(emu):
 
     with pytest.raises(imcloud.errors.AuthenticationError):
         rc.verify_callback(headers={"Nonce": "8", "Timestamp": ts, "Signature": sig})
+
+
+def test_client_options_are_the_cores():
+    assert set(imcloud.ClientOptions.__annotations__) == set(imcloud._native.option_keys())
+    rc = imcloud.RongCloud("k", "s", region="singapore", request_timeout=2.5, max_attempts=2)
+    assert rc.hosts == ["https://api.sg-light-api.com", "https://api-b.sg-light-api.com"]

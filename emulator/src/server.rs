@@ -103,20 +103,34 @@ pub enum FaultKind {
     Refuse,
     /// Accept the request and never answer.
     Hang,
-    /// Answer with this status and the cloud's error body, without processing.
-    Status { status: u16 },
+    /// Answer with this status (default 500) and the cloud's error body, without processing.
+    Status {
+        #[serde(default = "default_fault_status")]
+        status: u16,
+    },
     /// Answer 429 (RongCloud code 1008, Easemob `reach_limit`), optionally with Retry-After seconds.
     RateLimit { retry_after: Option<f64> },
     /// Easemob 429 `resource_limited` (a quota, not a rate).
     QuotaExceeded,
-    /// Wait, then handle normally.
-    Delay { ms: u64 },
+    /// Wait `ms` milliseconds (default 1000), then handle normally.
+    Delay {
+        #[serde(default = "default_fault_delay")]
+        ms: u64,
+    },
     /// Process the request, send the status line and headers, then drop the connection.
     Reset,
     /// Process the request, send half the body, then drop the connection.
     Truncate,
     /// Process the request, then answer 200 with a body that is not JSON.
     Garbage,
+}
+
+fn default_fault_status() -> u16 {
+    500
+}
+
+fn default_fault_delay() -> u64 {
+    1000
 }
 
 /// A fault on one host.
@@ -1191,5 +1205,9 @@ mod tests {
         );
         let back: Fault = serde_json::from_value(json!({"kind": "status", "status": 503})).unwrap();
         assert_eq!(back, Fault::always(FaultKind::Status { status: 503 }));
+        let dflt: Fault = serde_json::from_value(json!({"kind": "status"})).unwrap();
+        assert_eq!(dflt, Fault::always(FaultKind::Status { status: 500 }));
+        let delay: Fault = serde_json::from_value(json!({"kind": "delay", "times": 1})).unwrap();
+        assert_eq!(delay, Fault::times(FaultKind::Delay { ms: 1000 }, 1));
     }
 }

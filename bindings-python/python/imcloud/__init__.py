@@ -12,7 +12,13 @@ For tests, :mod:`imcloud.testing` runs a local emulator of both APIs.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional, Sequence
+import sys
+from typing import Any, Dict, Optional, Sequence, TypedDict
+
+if sys.version_info >= (3, 11):
+    from typing import Unpack
+else:
+    from typing_extensions import Unpack
 
 from . import _native, errors
 from ._base import DownloadResult, FileDest, FileInput, Item, ListResult, Result, _config
@@ -35,10 +41,44 @@ __all__ = [
     "FileInput",
     "FileDest",
     "ImcloudError",
+    "ClientOptions",
     "errors",
     "catalogue",
     "rongcloud_signature",
 ]
+
+
+class ClientOptions(TypedDict, total=False):
+    """Settings every client takes as keyword arguments. Durations are seconds."""
+
+    connect_timeout: float
+    """Time to connect to one host (default 5)."""
+    request_timeout: float
+    """Time for one attempt of a call, answer included (default 30)."""
+    transfer_timeout: float
+    """Time for one attempt of an upload or download (default 300)."""
+    max_attempts: int
+    """Attempts of one call across hosts and back-offs (default 5)."""
+    rate_limit_retries: int
+    """Retries after a rate limit (default 3)."""
+    backoff_base: float
+    """First back-off after a rate limit without Retry-After (default 0.2, doubling)."""
+    backoff_max: float
+    """Largest back-off without Retry-After (default 5)."""
+    max_retry_after: float
+    """A Retry-After longer than this is not waited for (default 30)."""
+    host_cooldown: float
+    """How long a failed host is avoided (default 30, doubling per failure)."""
+    host_max_cooldown: float
+    """Upper bound of the cooldown (default 300)."""
+    pool_idle_timeout: float
+    """Idle pooled connections are closed after this (default 50)."""
+    pool_max_idle_per_host: int
+    """Idle connections kept per host (default 32)."""
+    allow_insecure_http: bool
+    """Allow http:// hosts — only for the emulator (default False)."""
+    user_agent: str
+    """User-Agent header (default imcloud/<version>)."""
 
 
 def catalogue(cloud: str) -> Dict[str, Any]:
@@ -62,27 +102,11 @@ class _RongCloudBase:
         *,
         region: Optional[str] = None,
         hosts: Optional[Sequence[str]] = None,
-        connect_timeout: Optional[float] = None,
-        request_timeout: Optional[float] = None,
-        transfer_timeout: Optional[float] = None,
-        max_attempts: Optional[int] = None,
-        rate_limit_retries: Optional[int] = None,
-        backoff_base: Optional[float] = None,
-        backoff_max: Optional[float] = None,
-        max_retry_after: Optional[float] = None,
-        host_cooldown: Optional[float] = None,
-        host_max_cooldown: Optional[float] = None,
-        pool_idle_timeout: Optional[float] = None,
-        pool_max_idle_per_host: Optional[int] = None,
-        allow_insecure_http: Optional[bool] = None,
-        user_agent: Optional[str] = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
         """A RongCloud client for a data centre (``region``: beijing, singapore, singapore_b,
         north_america, saudi_arabia) or your own ``hosts`` (base URLs, primary first).
         Durations are seconds. ``allow_insecure_http`` is for the emulator only."""
-        options = dict(locals())
-        for k in ("self", "app_key", "app_secret", "region", "hosts", "__class__"):
-            options.pop(k, None)
         self._native = _native.RongCloudClient(_config({"app_key": app_key, "app_secret": app_secret}, region, hosts, options))
 
     @classmethod
@@ -126,29 +150,20 @@ class _EasemobBase:
         region: Optional[str] = None,
         hosts: Optional[Sequence[str]] = None,
         token_ttl: Optional[int] = None,
-        connect_timeout: Optional[float] = None,
-        request_timeout: Optional[float] = None,
-        transfer_timeout: Optional[float] = None,
-        max_attempts: Optional[int] = None,
-        rate_limit_retries: Optional[int] = None,
-        backoff_base: Optional[float] = None,
-        backoff_max: Optional[float] = None,
-        max_retry_after: Optional[float] = None,
-        host_cooldown: Optional[float] = None,
-        host_max_cooldown: Optional[float] = None,
-        pool_idle_timeout: Optional[float] = None,
-        pool_max_idle_per_host: Optional[int] = None,
-        allow_insecure_http: Optional[bool] = None,
-        user_agent: Optional[str] = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
         """An Easemob / Agora Chat client. ``app_key`` is ``org_name#app_name``. Authenticate with
         ``client_id`` + ``client_secret`` (Easemob app tokens, fetched and refreshed for you) or
         ``agora_app_id`` + ``agora_app_certificate`` (Agora Chat app tokens built locally).
         ``region``: china1, china2, singapore1, singapore2, us_east1, germany2; or ``hosts``."""
-        options = dict(locals())
-        for k in ("self", "app_key", "region", "hosts", "__class__"):
-            options.pop(k, None)
-        self._native = _native.EasemobClient(_config({"app_key": app_key}, region, hosts, options))
+        auth = {
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "agora_app_id": agora_app_id,
+            "agora_app_certificate": agora_app_certificate,
+            "token_ttl": token_ttl,
+        }
+        self._native = _native.EasemobClient(_config({"app_key": app_key}, region, hosts, {**auth, **options}))
 
     @classmethod
     def _from_config(cls, config: Dict[str, Any]) -> Any:
@@ -181,12 +196,48 @@ class AsyncEasemob(_EasemobBase, AsyncEasemobOperations):
 class AgoraChat(Easemob):
     """Agora Chat: an :class:`Easemob` client authenticated with the App ID and App Certificate."""
 
-    def __init__(self, app_key: str, app_id: str, app_certificate: str, **kwargs: Any) -> None:
-        super().__init__(app_key, agora_app_id=app_id, agora_app_certificate=app_certificate, **kwargs)
+    def __init__(
+        self,
+        app_key: str,
+        app_id: str,
+        app_certificate: str,
+        *,
+        region: Optional[str] = None,
+        hosts: Optional[Sequence[str]] = None,
+        token_ttl: Optional[int] = None,
+        **options: Unpack[ClientOptions],
+    ) -> None:
+        super().__init__(
+            app_key,
+            agora_app_id=app_id,
+            agora_app_certificate=app_certificate,
+            region=region,
+            hosts=hosts,
+            token_ttl=token_ttl,
+            **options,
+        )
 
 
 class AsyncAgoraChat(AsyncEasemob):
     """Agora Chat for asyncio."""
 
-    def __init__(self, app_key: str, app_id: str, app_certificate: str, **kwargs: Any) -> None:
-        super().__init__(app_key, agora_app_id=app_id, agora_app_certificate=app_certificate, **kwargs)
+    def __init__(
+        self,
+        app_key: str,
+        app_id: str,
+        app_certificate: str,
+        *,
+        region: Optional[str] = None,
+        hosts: Optional[Sequence[str]] = None,
+        token_ttl: Optional[int] = None,
+        **options: Unpack[ClientOptions],
+    ) -> None:
+        super().__init__(
+            app_key,
+            agora_app_id=app_id,
+            agora_app_certificate=app_certificate,
+            region=region,
+            hosts=hosts,
+            token_ttl=token_ttl,
+            **options,
+        )
