@@ -167,13 +167,12 @@ class BaseClient {
   async _upload(op, params, names, cls, options = {}) {
     const { file, filename, ...rest } = params ?? {}
     const args = toWire(op, rest, names)
-    let path = null
-    let data = null
-    if (typeof file === 'string') path = file
-    else if (file instanceof URL) path = require('node:url').fileURLToPath(file)
-    else if (file instanceof Uint8Array) data = Buffer.from(file.buffer, file.byteOffset, file.byteLength)
+    let source
+    if (typeof file === 'string') source = file
+    else if (file instanceof URL) source = require('node:url').fileURLToPath(file)
+    else if (file instanceof Uint8Array) source = Buffer.from(file.buffer, file.byteOffset, file.byteLength)
     else throw new InvalidArgumentError('file: must be a path or a Buffer', { operation: op, param: 'file' })
-    const [env] = await settle((c) => this._native.upload(op, args, path, data, filename ?? null, c), options.signal)
+    const [env] = await settle((c) => this._native.upload(op, args, source, filename ?? null, c), options.signal)
     return new cls(env)
   }
 

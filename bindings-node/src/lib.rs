@@ -195,23 +195,21 @@ client_class!(
 client_class!(
     /// Easemob / Agora Chat client (native half of `Easemob` and `AgoraChat`).
     EasemobClient, Easemob, EasemobConfig, {
-    /// Upload from a path or a Buffer; resolves with the JSON envelope.
+    /// Upload from a path (string) or a Buffer; resolves with the JSON envelope.
     #[napi(ts_return_type = "Promise<string>")]
     pub fn upload<'env>(
         &self,
         env: &'env Env,
         op: String,
         args_json: String,
-        path: Option<String>,
-        data: Option<Buffer>,
+        source: Either<String, Buffer>,
         name: Option<String>,
         cancel: Option<&Cancel>,
     ) -> Result<PromiseRaw<'env, String>> {
         let args = parse_json("args", &args_json)?;
-        let src = match (path, data) {
-            (Some(p), _) => FileSource::path(p),
-            (None, Some(b)) => FileSource::bytes(name.unwrap_or_else(|| "file".into()), b.to_vec()),
-            (None, None) => return Err(thrown(&imcloud::Error::invalid_argument("file", "is required"))),
+        let src = match source {
+            Either::A(path) => FileSource::path(path),
+            Either::B(data) => FileSource::bytes(name.unwrap_or_else(|| "file".into()), data.to_vec()),
         };
         let c = self.inner.clone();
         run(env, cancel, async move { envelope(c.upload(&op, args, src).await) })
