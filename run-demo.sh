@@ -12,3 +12,8 @@ echo
 echo "== Python (setting up .venv and pip install ./bindings-python)"
 . scripts/python-env.sh
 python bindings-python/examples/quickstart.py
+
+echo
+echo "== Node (npm install, napi build; the example is TypeScript)"
+. scripts/node-env.sh
+(cd bindings-node && npx tsc -p tsconfig.json && node examples/quickstart.js)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test: formatting and lints, the core's unit tests (signing and token vectors, the failover
 # state machine, validation and encoding), the conformance scenarios and integration suites against
-# the emulator in Rust, and the Python binding's suite (which replays the same scenarios).
+# the emulator in Rust, and the Python and Node bindings' suites (which replay the same scenarios).
 set -euo pipefail
 cd "$(dirname "$0")"
 export CARGO_TERM_COLOR=never
@@ -23,3 +23,9 @@ ruff check bindings-python
 ruff format --check bindings-python
 python bindings-python/generate.py --check
 (cd bindings-python && python -m pytest -q -p no:cacheprovider tests)
+
+echo "== Node: setup (npm install, napi build)"
+. scripts/node-env.sh
+
+echo "== Node: biome, generated code, node --test (tsc, scenarios, every operation)"
+(cd bindings-node && npx biome lint && node generate.mjs --check && node --test test/)

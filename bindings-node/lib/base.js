@@ -32,7 +32,7 @@ class Result {
     return this._get(key)
   }
 
-  [inspect.custom](depth, options) {
+  [inspect.custom](_depth, options) {
     return `${this.constructor.name} ${inspect(redact(this.data, this.constructor.secretFields), options)} via ${this.host}`
   }
 }
@@ -48,7 +48,7 @@ class Item {
     return this.raw && typeof this.raw === 'object' ? this.raw[key] : undefined
   }
 
-  [inspect.custom](depth, options) {
+  [inspect.custom](_depth, options) {
     return `${this.constructor.name} ${inspect(redact(this.raw, this.constructor.secretFields), options)}`
   }
 }

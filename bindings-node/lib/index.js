@@ -18,6 +18,13 @@ function config(settings) {
   return JSON.stringify(out)
 }
 
+/** A client of class `cls` from the core's snake_case settings (the emulator's, for tests). */
+function fromConfig(cls, NativeClient, cfg) {
+  const c = Object.create(cls.prototype)
+  c._native = rethrow(() => new NativeClient(JSON.stringify(cfg)))
+  return c
+}
+
 /** RongCloud Server API client. Every catalogue operation is a method returning a Promise. */
 class RongCloud extends generated.RongCloudOperations {
   constructor(settings) {
@@ -26,9 +33,7 @@ class RongCloud extends generated.RongCloudOperations {
   }
 
   static _fromConfig(cfg) {
-    const c = Object.create(RongCloud.prototype)
-    c._native = rethrow(() => new native.RongCloudClient(JSON.stringify(cfg)))
-    return c
+    return fromConfig(RongCloud, native.RongCloudClient, cfg)
   }
 
   /** Check a server callback's signature (query or headers) in constant time, within `window` seconds. */
@@ -45,9 +50,7 @@ class Easemob extends generated.EasemobOperations {
   }
 
   static _fromConfig(cfg) {
-    const c = Object.create(this.prototype)
-    c._native = rethrow(() => new native.EasemobClient(JSON.stringify(cfg)))
-    return c
+    return fromConfig(Easemob, native.EasemobClient, cfg)
   }
 
   /** The current app token (fetched or built if needed). Calls use it automatically. */
@@ -72,6 +75,10 @@ class Easemob extends generated.EasemobOperations {
 class AgoraChat extends Easemob {
   constructor({ appId, appCertificate, ...settings }) {
     super({ ...settings, agoraAppId: appId, agoraAppCertificate: appCertificate })
+  }
+
+  static _fromConfig(cfg) {
+    return fromConfig(AgoraChat, native.EasemobClient, cfg)
   }
 }
 

@@ -75,11 +75,11 @@ class Emulator {
   }
 
   easemob(options = {}) {
-    return Easemob._fromConfig.call(Easemob, { ...this.clientConfig('easemob'), ...snakeKeys(options) })
+    return Easemob._fromConfig({ ...this.clientConfig('easemob'), ...snakeKeys(options) })
   }
 
   agora(options = {}) {
-    return Easemob._fromConfig.call(AgoraChat, { ...this.clientConfig('agora'), ...snakeKeys(options) })
+    return AgoraChat._fromConfig({ ...this.clientConfig('agora'), ...snakeKeys(options) })
   }
 
   stop() {
