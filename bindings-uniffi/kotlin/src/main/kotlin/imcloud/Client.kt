@@ -1,0 +1,36 @@
+package imcloud
+
+import imcloud.ffi.DownloadReply
+import imcloud.ffi.Reply
+import kotlinx.serialization.json.JsonArray
+import kotlinx.serialization.json.JsonElement
+import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.JsonPrimitive
+
+/** What every client does; the operations come from the catalogue ([RongCloudOperations], [EasemobOperations]). */
+public abstract class Client internal constructor() : AutoCloseable {
+    internal abstract suspend fun call(op: String, argsJson: String): Reply
+    internal open suspend fun upload(op: String, argsJson: String, file: FileInput): Reply =
+        throw UnsupportedOperationException("$op takes no file")
+    internal open suspend fun download(op: String, argsJson: String, dest: String?): DownloadResult =
+        throw UnsupportedOperationException("$op is not a download")
+
+    /** Call any catalogue operation by name with its (snake_case) parameters, e.g. for generic code. */
+    public suspend fun call(operation: String, params: Map<String, Any?>): Result =
+        Result(call(operation, args(*params.toList().toTypedArray())))
+}
+
+private fun toJson(v: Any?): JsonElement = when (v) {
+    is JsonElement -> v
+    is String -> JsonPrimitive(v)
+    is Number -> JsonPrimitive(v)
+    is Boolean -> JsonPrimitive(v)
+    is Map<*, *> -> JsonObject(v.entries.associate { (k, x) -> k.toString() to toJson(x) })
+    is Iterable<*> -> JsonArray(v.map { toJson(it) })
+    is Array<*> -> JsonArray(v.map { toJson(it) })
+    else -> throw IllegalArgumentException("unsupported parameter value: ${v?.let { it::class }}")
+}
+
+/** The parameters of a call, as JSON text; nulls are left out. */
+internal fun args(vararg pairs: Pair<String, Any?>): String =
+    JsonObject(pairs.filter { it.second != null }.associate { (k, v) -> k to toJson(v) }).toString()

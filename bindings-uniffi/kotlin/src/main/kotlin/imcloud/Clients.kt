@@ -1,0 +1,153 @@
+package imcloud
+
+import imcloud.ffi.DownloadReply
+import imcloud.ffi.EasemobClient
+import imcloud.ffi.Reply
+import imcloud.ffi.RongCloudClient
+import kotlinx.serialization.json.JsonArray
+import kotlinx.serialization.json.JsonElement
+import kotlinx.serialization.json.JsonNull
+import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.JsonPrimitive
+import kotlinx.serialization.json.Json
+
+/** Settings every client takes. Durations are seconds; null keeps the default. */
+public data class ClientOptions(
+    val connectTimeout: Double? = null,
+    val requestTimeout: Double? = null,
+    val transferTimeout: Double? = null,
+    val maxAttempts: Int? = null,
+    val rateLimitRetries: Int? = null,
+    val backoffBase: Double? = null,
+    val backoffMax: Double? = null,
+    val maxRetryAfter: Double? = null,
+    val hostCooldown: Double? = null,
+    val hostMaxCooldown: Double? = null,
+    val poolIdleTimeout: Double? = null,
+    val poolMaxIdlePerHost: Int? = null,
+    /** Allow http:// hosts — only for the emulator. */
+    val allowInsecureHttp: Boolean? = null,
+    val userAgent: String? = null,
+) {
+    internal fun entries(): List<Pair<String, Any?>> = listOf(
+        "connect_timeout" to connectTimeout, "request_timeout" to requestTimeout, "transfer_timeout" to transferTimeout,
+        "max_attempts" to maxAttempts, "rate_limit_retries" to rateLimitRetries, "backoff_base" to backoffBase,
+        "backoff_max" to backoffMax, "max_retry_after" to maxRetryAfter, "host_cooldown" to hostCooldown,
+        "host_max_cooldown" to hostMaxCooldown, "pool_idle_timeout" to poolIdleTimeout,
+        "pool_max_idle_per_host" to poolMaxIdlePerHost, "allow_insecure_http" to allowInsecureHttp, "user_agent" to userAgent,
+    )
+}
+
+private fun settings(own: List<Pair<String, Any?>>, options: ClientOptions): String =
+    args(*(own + options.entries()).toTypedArray())
+
+/** RongCloud Server API client. Every catalogue operation is a suspend function. */
+public class RongCloud private constructor(private val native: RongCloudClient) : RongCloudOperations() {
+    /** A client for a data centre (`region`: beijing, singapore, singapore_b, north_america, saudi_arabia) or your `hosts`. */
+    public constructor(
+        appKey: String,
+        appSecret: String,
+        region: String? = null,
+        hosts: List<String>? = null,
+        options: ClientOptions = ClientOptions(),
+    ) : this(native { RongCloudClient(settings(listOf("app_key" to appKey, "app_secret" to appSecret, "region" to region, "hosts" to hosts), options)) })
+
+    public val hosts: List<String> get() = native.hosts()
+
+    override suspend fun call(op: String, argsJson: String): Reply = native { native.call(op, argsJson) }
+
+    /** Check a server callback's signature (query or headers) in constant time, within [window] seconds. */
+    public fun verifyCallback(query: Map<String, String> = emptyMap(), headers: Map<String, String> = emptyMap(), window: Double = 300.0) {
+        native { native.verifyCallback(query.map { listOf(it.key, it.value) }, headers.map { listOf(it.key, it.value) }, window) }
+    }
+
+    override fun toString(): String = "RongCloud<${native.describe()}>"
+    override fun close(): Unit = native.close()
+
+    public companion object {
+        /** From the core's snake_case settings map as JSON (the emulator's, for tests). */
+        public fun fromConfigJson(json: String): RongCloud = RongCloud(native { RongCloudClient(json) })
+    }
+}
+
+/** Easemob / Agora Chat REST client. */
+public open class Easemob internal constructor(private val native: EasemobClient) : EasemobOperations() {
+    /** `appKey` is `org_name#app_name`; authenticate with [clientId] + [clientSecret]. */
+    public constructor(
+        appKey: String,
+        clientId: String,
+        clientSecret: String,
+        region: String? = null,
+        hosts: List<String>? = null,
+        tokenTtl: Long? = null,
+        options: ClientOptions = ClientOptions(),
+    ) : this(native {
+        EasemobClient(
+            settings(
+                listOf("app_key" to appKey, "client_id" to clientId, "client_secret" to clientSecret, "region" to region, "hosts" to hosts, "token_ttl" to tokenTtl),
+                options,
+            ),
+        )
+    })
+
+    public val hosts: List<String> get() = native.hosts()
+
+    override suspend fun call(op: String, argsJson: String): Reply = native { native.call(op, argsJson) }
+
+    override suspend fun upload(op: String, argsJson: String, file: FileInput): Reply = native {
+        when (file) {
+            is FileInput.Path -> native.upload(op, argsJson, file.path, null, null)
+            is FileInput.Bytes -> native.upload(op, argsJson, null, file.data, file.name)
+        }
+    }
+
+    override suspend fun download(op: String, argsJson: String, dest: String?): DownloadResult =
+        DownloadResult(native { native.download(op, argsJson, dest) })
+
+    /** The current app token (fetched or built if needed). Calls use it automatically. */
+    public suspend fun appToken(): String = native { native.appToken() }
+
+    /** How many times this client fetched or built an app token. */
+    public val tokenFetches: Long get() = native.tokenFetches().toLong()
+
+    /** Agora Chat: a user token for the user's UUID, valid [ttl] seconds (≤ 86400). */
+    public fun chatUserToken(userUuid: String, ttl: Int = 3600): String = native { native.chatUserToken(userUuid, ttl.toUInt()) }
+
+    override fun toString(): String = "${this::class.simpleName}<${native.describe()}>"
+    override fun close(): Unit = native.close()
+
+    public companion object {
+        public fun fromConfigJson(json: String): Easemob = Easemob(native { EasemobClient(json) })
+    }
+}
+
+/** Agora Chat: an [Easemob] client authenticated with the App ID and App Certificate. */
+public class AgoraChat private constructor(native: EasemobClient) : Easemob(native) {
+    public constructor(
+        appKey: String,
+        appId: String,
+        appCertificate: String,
+        region: String? = null,
+        hosts: List<String>? = null,
+        tokenTtl: Long? = null,
+        options: ClientOptions = ClientOptions(),
+    ) : this(native {
+        EasemobClient(
+            settings(
+                listOf("app_key" to appKey, "agora_app_id" to appId, "agora_app_certificate" to appCertificate, "region" to region, "hosts" to hosts, "token_ttl" to tokenTtl),
+                options,
+            ),
+        )
+    })
+
+    public companion object {
+        public fun fromConfigJson(json: String): AgoraChat = AgoraChat(native { EasemobClient(json) })
+    }
+}
+
+/** The endpoint catalogue of `"rongcloud"` or `"easemob"`. */
+public fun catalogue(cloud: String): JsonObject = Json.parseToJsonElement(native { imcloud.ffi.catalogue(cloud) }) as JsonObject
+
+/** `hex(sha1(appSecret + nonce + timestamp))`. */
+public fun rongcloudSignature(appSecret: String, nonce: String, timestamp: String): String =
+    imcloud.ffi.rongcloudSignature(appSecret, nonce, timestamp)

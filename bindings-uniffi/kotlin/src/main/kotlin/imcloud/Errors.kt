@@ -1,0 +1,90 @@
+package imcloud
+
+import imcloud.ffi.FfiException
+
+/** Base class of every imcloud error; one subclass per error kind of the core. Secrets never appear in it. */
+public open class ImcloudException internal constructor(
+    /** The stable code of the error kind, e.g. `"not_found"`. */
+    public val kind: String,
+    /** The message without its context ([message] has both). */
+    public val detail: String,
+    public val operation: String?,
+    /** The parameter at fault, for bad input refused before sending. */
+    public val param: String?,
+    public val httpStatus: Int?,
+    /** RongCloud's numeric `code` (as text) or Easemob's `error` string. */
+    public val code: String?,
+    /** The X-Request-ID the call was sent with. */
+    public val requestId: String?,
+    public val host: String?,
+    /** Whether sending the same call again later is safe and may succeed. */
+    public val retryable: Boolean,
+    /** Seconds the server asked to wait. */
+    public val retryAfter: Double?,
+    display: String,
+) : Exception(display)
+
+private typealias Failed = FfiException.Failed
+
+public class InvalidArgumentException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
+public class ConfigException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
+public class AuthenticationException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
+public class PermissionDeniedException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
+public class NotFoundException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
+public class ConflictException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
+public class RateLimitedException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
+public class QuotaExceededException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
+public class ApiException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
+public class ServerException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
+public class ConnectException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
+public class TimeoutException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
+public class NetworkException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
+public class DecodeException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
+public class FileException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
+
+
+/** The exception class of each error kind. */
+public val ERROR_KINDS: Map<String, String> = mapOf(
+    "invalid_argument" to "InvalidArgumentException",
+    "config" to "ConfigException",
+    "authentication" to "AuthenticationException",
+    "permission_denied" to "PermissionDeniedException",
+    "not_found" to "NotFoundException",
+    "conflict" to "ConflictException",
+    "rate_limited" to "RateLimitedException",
+    "quota_exceeded" to "QuotaExceededException",
+    "api" to "ApiException",
+    "server" to "ServerException",
+    "connect" to "ConnectException",
+    "timeout" to "TimeoutException",
+    "network" to "NetworkException",
+    "decode" to "DecodeException",
+    "io" to "FileException",
+)
+
+internal fun typed(e: FfiException): ImcloudException = when (e) {
+    is FfiException.Failed -> when (e.kind) {
+        "invalid_argument" -> InvalidArgumentException(e)
+        "config" -> ConfigException(e)
+        "authentication" -> AuthenticationException(e)
+        "permission_denied" -> PermissionDeniedException(e)
+        "not_found" -> NotFoundException(e)
+        "conflict" -> ConflictException(e)
+        "rate_limited" -> RateLimitedException(e)
+        "quota_exceeded" -> QuotaExceededException(e)
+        "server" -> ServerException(e)
+        "connect" -> ConnectException(e)
+        "timeout" -> TimeoutException(e)
+        "network" -> NetworkException(e)
+        "decode" -> DecodeException(e)
+        "io" -> FileException(e)
+        else -> ApiException(e)
+    }
+}
+
+/** Run a native call, turning its error into the typed exception. */
+internal inline fun <T> native(block: () -> T): T = try {
+    block()
+} catch (e: FfiException) {
+    throw typed(e)
+}

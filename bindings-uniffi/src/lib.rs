@@ -1,0 +1,358 @@
+//! The Kotlin and Swift face of the Rust core (UniFFI). Conversions only: JSON text in and out,
+//! one error type carrying every field of `imcloud::Error`. The typed surfaces (Kotlin
+//! `imcloud.RongCloud`, …) are generated from the catalogue on top of this.
+
+use std::sync::Arc;
+
+use imcloud::{Easemob, EasemobConfig, FileSink, FileSource, RongCloud, RongCloudConfig};
+use imcloud_emulator::{Emulator, EmulatorConfig, Fault};
+
+uniffi::setup_scaffolding!();
+
+/// Every failure, with the core error's fields. `kind` is the stable code (`not_found`, …).
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum FfiError {
+    #[error("{display}")]
+    Failed {
+        kind: String,
+        /// The message without its context (`display` has both). Not `message`: that is Throwable's.
+        detail: String,
+        display: String,
+        operation: Option<String>,
+        param: Option<String>,
+        http_status: Option<u16>,
+        code: Option<String>,
+        request_id: Option<String>,
+        host: Option<String>,
+        retryable: bool,
+        retry_after_secs: Option<f64>,
+    },
+}
+
+impl From<imcloud::Error> for FfiError {
+    fn from(e: imcloud::Error) -> Self {
+        FfiError::Failed {
+            kind: e.code().to_string(),
+            detail: e.message.clone(),
+            display: e.to_string(),
+            operation: e.operation.clone(),
+            param: e.param.clone(),
+            http_status: e.http_status,
+            code: e.api_code.clone(),
+            request_id: e.request_id.clone(),
+            host: e.host.clone(),
+            retryable: e.retryable,
+            retry_after_secs: e.retry_after.map(|d| d.as_secs_f64()),
+        }
+    }
+}
+
+fn invalid(param: &str, msg: String) -> FfiError {
+    imcloud::Error::invalid_argument(param, msg).into()
+}
+
+fn parse_json(what: &str, s: &str) -> Result<serde_json::Value, FfiError> {
+    serde_json::from_str(s).map_err(|e| invalid(what, format!("is not JSON: {e}")))
+}
+
+/// The answer of a call, as JSON text.
+#[derive(uniffi::Record)]
+pub struct Reply {
+    pub body_json: String,
+    pub result_json: String,
+    pub request_id: String,
+    pub host: String,
+    pub http_status: u16,
+}
+
+impl From<imcloud::Response> for Reply {
+    fn from(r: imcloud::Response) -> Self {
+        Reply {
+            body_json: r.body.to_string(),
+            result_json: r.result.to_string(),
+            request_id: r.request_id,
+            host: r.host,
+            http_status: r.http_status,
+        }
+    }
+}
+
+/// A finished download.
+#[derive(uniffi::Record)]
+pub struct DownloadReply {
+    pub request_id: String,
+    pub host: String,
+    pub http_status: u16,
+    pub bytes: u64,
+    pub content_type: Option<String>,
+    /// The file, when downloaded into memory.
+    pub data: Option<Vec<u8>>,
+}
+
+/// Run a core future on the core's runtime (the foreign executor only awaits its handle, and
+/// cancelling the coroutine aborts the request).
+async fn on_core<T: Send + 'static>(
+    f: impl std::future::Future<Output = imcloud::Result<T>> + Send + 'static,
+) -> Result<T, FfiError> {
+    imcloud::runtime::spawn(f).await.map_err(FfiError::from)
+}
+
+/// RongCloud client (native half of Kotlin `imcloud.RongCloud`).
+#[derive(uniffi::Object)]
+pub struct RongCloudClient {
+    inner: RongCloud,
+}
+
+#[uniffi::export]
+impl RongCloudClient {
+    #[uniffi::constructor]
+    pub fn new(config_json: String) -> Result<Arc<Self>, FfiError> {
+        let cfg = RongCloudConfig::from_json(&parse_json("config", &config_json)?)?;
+        Ok(Arc::new(RongCloudClient {
+            inner: RongCloud::new(cfg)?,
+        }))
+    }
+
+    pub fn hosts(&self) -> Vec<String> {
+        self.inner.hosts()
+    }
+
+    pub fn describe(&self) -> String {
+        format!("{:?}", self.inner)
+    }
+
+    pub async fn call(&self, op: String, args_json: String) -> Result<Reply, FfiError> {
+        let args = parse_json("args", &args_json)?;
+        let c = self.inner.clone();
+        on_core(async move { c.call(&op, args).await.map(Reply::from) }).await
+    }
+
+    pub fn verify_callback(
+        &self,
+        query: Vec<Vec<String>>,
+        headers: Vec<Vec<String>>,
+        window_secs: f64,
+    ) -> Result<(), FfiError> {
+        let pairs = |v: Vec<Vec<String>>| -> Vec<(String, String)> {
+            v.into_iter()
+                .filter(|p| p.len() == 2)
+                .map(|p| (p[0].clone(), p[1].clone()))
+                .collect()
+        };
+        let window = std::time::Duration::from_secs_f64(window_secs.max(0.0));
+        Ok(self
+            .inner
+            .verify_callback(&pairs(query), &pairs(headers), window)?)
+    }
+}
+
+/// Easemob / Agora Chat client (native half of Kotlin `imcloud.Easemob` and `imcloud.AgoraChat`).
+#[derive(uniffi::Object)]
+pub struct EasemobClient {
+    inner: Easemob,
+}
+
+#[uniffi::export]
+impl EasemobClient {
+    #[uniffi::constructor]
+    pub fn new(config_json: String) -> Result<Arc<Self>, FfiError> {
+        let cfg = EasemobConfig::from_json(&parse_json("config", &config_json)?)?;
+        Ok(Arc::new(EasemobClient {
+            inner: Easemob::new(cfg)?,
+        }))
+    }
+
+    pub fn hosts(&self) -> Vec<String> {
+        self.inner.hosts()
+    }
+
+    pub fn describe(&self) -> String {
+        format!("{:?}", self.inner)
+    }
+
+    pub async fn call(&self, op: String, args_json: String) -> Result<Reply, FfiError> {
+        let args = parse_json("args", &args_json)?;
+        let c = self.inner.clone();
+        on_core(async move { c.call(&op, args).await.map(Reply::from) }).await
+    }
+
+    /// Upload from a path, or from bytes (`data` with `name`).
+    pub async fn upload(
+        &self,
+        op: String,
+        args_json: String,
+        path: Option<String>,
+        data: Option<Vec<u8>>,
+        name: Option<String>,
+    ) -> Result<Reply, FfiError> {
+        let args = parse_json("args", &args_json)?;
+        let src = match (path, data) {
+            (Some(p), _) => FileSource::path(p),
+            (None, Some(d)) => FileSource::bytes(name.unwrap_or_else(|| "file".into()), d),
+            (None, None) => return Err(invalid("file", "is required".into())),
+        };
+        let c = self.inner.clone();
+        on_core(async move { c.upload(&op, args, src).await.map(Reply::from) }).await
+    }
+
+    /// Download to a path, or into memory when `path` is absent.
+    pub async fn download(
+        &self,
+        op: String,
+        args_json: String,
+        path: Option<String>,
+    ) -> Result<DownloadReply, FfiError> {
+        let args = parse_json("args", &args_json)?;
+        let c = self.inner.clone();
+        on_core(async move {
+            let (d, data) = match path {
+                Some(p) => (c.download(&op, args, FileSink::path(p)).await?, None),
+                None => {
+                    let (w, mut r) = tokio::io::duplex(64 * 1024);
+                    let collect = async move {
+                        let mut buf = Vec::new();
+                        tokio::io::AsyncReadExt::read_to_end(&mut r, &mut buf)
+                            .await
+                            .map(|_| buf)
+                    };
+                    let (d, buf) =
+                        tokio::join!(c.download(&op, args, FileSink::writer(w)), collect);
+                    (
+                        d?,
+                        Some(buf.map_err(|e| imcloud::Error::io(e.to_string()))?),
+                    )
+                }
+            };
+            Ok(DownloadReply {
+                request_id: d.request_id,
+                host: d.host,
+                http_status: d.http_status,
+                bytes: d.bytes,
+                content_type: d.content_type,
+                data,
+            })
+        })
+        .await
+    }
+
+    pub async fn app_token(&self) -> Result<String, FfiError> {
+        let c = self.inner.clone();
+        on_core(async move { c.app_token().await.map(|s| s.expose().to_string()) }).await
+    }
+
+    pub fn token_fetches(&self) -> u64 {
+        self.inner.token_fetches()
+    }
+
+    pub fn chat_user_token(&self, user_uuid: String, ttl: u32) -> Result<String, FfiError> {
+        Ok(self
+            .inner
+            .chat_user_token(&user_uuid, ttl)?
+            .expose()
+            .to_string())
+    }
+}
+
+/// A running emulator, for tests (Kotlin `imcloud.testing.Emulator`).
+#[derive(uniffi::Object)]
+pub struct EmulatorHandle {
+    emu: Emulator,
+}
+
+#[uniffi::export]
+impl EmulatorHandle {
+    #[uniffi::constructor]
+    pub fn new(config_json: String) -> Result<Arc<Self>, FfiError> {
+        let cfg: EmulatorConfig = serde_json::from_str(&config_json)
+            .map_err(|e| invalid("config", format!("bad emulator config: {e}")))?;
+        let emu = imcloud::runtime::block_on(Emulator::start(cfg)).map_err(|e| {
+            FfiError::from(imcloud::Error::io(format!(
+                "the emulator did not start: {e}"
+            )))
+        })?;
+        Ok(Arc::new(EmulatorHandle { emu }))
+    }
+
+    pub fn hosts(&self) -> Vec<String> {
+        self.emu.hosts()
+    }
+
+    pub fn admin_url(&self) -> String {
+        self.emu.admin_url()
+    }
+
+    pub fn client_config(&self, kind: String) -> Result<String, FfiError> {
+        Ok(match kind.as_str() {
+            "rongcloud" => self.emu.rongcloud_config().to_json(),
+            "easemob" => self.emu.easemob_config().to_json(),
+            "agora" => self.emu.agora_config().to_json(),
+            _ => return Err(invalid("kind", "is rongcloud, easemob or agora".into())),
+        }
+        .to_string())
+    }
+
+    pub fn set_fault(&self, host: u32, fault_json: String) -> Result<(), FfiError> {
+        let fault: Fault = serde_json::from_str(&fault_json)
+            .map_err(|e| invalid("fault", format!("bad fault: {e}")))?;
+        if host as usize >= self.emu.hosts().len() {
+            return Err(invalid("host", format!("no host {host}")));
+        }
+        imcloud::runtime::block_on(self.emu.set_fault(host as usize, fault));
+        Ok(())
+    }
+
+    pub fn clear_faults(&self, host: Option<u32>) {
+        imcloud::runtime::block_on(self.emu.clear_faults(host.map(|h| h as usize)));
+    }
+
+    pub fn requests_json(&self, host: u32) -> String {
+        serde_json::to_string(&self.emu.requests(host as usize)).unwrap_or_default()
+    }
+
+    pub fn clear_requests(&self) {
+        self.emu.clear_requests();
+    }
+
+    pub fn set_online(&self, user: String, online: bool) {
+        self.emu.set_online(&user, online);
+    }
+
+    pub fn sent_messages_json(&self) -> String {
+        serde_json::to_string(&self.emu.sent_messages()).unwrap_or_default()
+    }
+
+    pub fn revoke_tokens(&self) {
+        self.emu.revoke_tokens();
+    }
+
+    pub fn stop(&self) {
+        self.emu.stop();
+    }
+}
+
+/// The catalogue text of `rongcloud` or `easemob`.
+#[uniffi::export]
+pub fn catalogue(cloud: String) -> Result<String, FfiError> {
+    match cloud.as_str() {
+        "rongcloud" => {
+            Ok(imcloud::catalogue::catalogue_json(imcloud::Cloud::Rongcloud).to_string())
+        }
+        "easemob" => Ok(imcloud::catalogue::catalogue_json(imcloud::Cloud::Easemob).to_string()),
+        _ => Err(invalid("cloud", "is rongcloud or easemob".into())),
+    }
+}
+
+/// The stable codes of every error kind.
+#[uniffi::export]
+pub fn error_kinds() -> Vec<String> {
+    imcloud::ErrorKind::ALL
+        .iter()
+        .map(|k| k.as_str().to_string())
+        .collect()
+}
+
+/// `hex(sha1(secret + nonce + timestamp))`.
+#[uniffi::export]
+pub fn rongcloud_signature(app_secret: String, nonce: String, timestamp: String) -> String {
+    imcloud::signing::signature(&app_secret, &nonce, &timestamp)
+}
