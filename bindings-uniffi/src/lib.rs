@@ -2,6 +2,10 @@
 //! one error type carrying every field of `imcloud::Error`. The typed surfaces (Kotlin
 //! `imcloud.RongCloud`, …) are generated from the catalogue on top of this.
 
+// The FFI error must be a plain variant with fields (UniFFI turns it into the Kotlin/Swift
+// exception), so it cannot be boxed to keep `Result` small.
+#![allow(clippy::result_large_err)]
+
 use std::sync::Arc;
 
 use imcloud::{Easemob, EasemobConfig, FileSink, FileSource, RongCloud, RongCloudConfig};
