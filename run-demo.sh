@@ -17,3 +17,8 @@ echo
 echo "== Node (npm install, napi build; the example is TypeScript)"
 . scripts/node-env.sh
 (cd bindings-node && npx tsc -p tsconfig.json && node examples/quickstart.js)
+
+echo
+echo "== Kotlin (UniFFI library, bindgen, Maven)"
+. scripts/kotlin-env.sh
+(cd bindings-uniffi/kotlin && mvn -q -B test-compile exec:java -Dimcloud.libdir="$IMCLOUD_LIBDIR")

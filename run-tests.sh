@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: formatting and lints, the core's unit tests (signing and token vectors, the failover
 # state machine, validation and encoding), the conformance scenarios and integration suites against
-# the emulator in Rust, and the Python and Node bindings' suites (which replay the same scenarios).
+# the emulator in Rust, and the Python, Node and Kotlin bindings' suites (which replay the same
+# scenarios); the Swift binding is generated and checked textually (no Swift compiler here).
 set -euo pipefail
 cd "$(dirname "$0")"
 export CARGO_TERM_COLOR=never
@@ -29,3 +30,20 @@ echo "== Node: setup (npm install, napi build)"
 
 echo "== Node: biome, generated code, node --test (tsc, scenarios, every operation)"
 (cd bindings-node && npx biome lint && node generate.mjs --check && node --test test/)
+
+echo "== Kotlin/Swift: UniFFI library, bindgen, generated code"
+. scripts/kotlin-env.sh
+python3 bindings-uniffi/generate.py --check
+bash scripts/check-swift.sh
+
+echo "== Kotlin: mvn test (every operation, errors, coroutine cancel, scenarios, demo)"
+(cd bindings-uniffi/kotlin && mvn -q -B clean test -Dimcloud.libdir="$IMCLOUD_LIBDIR")
+python3 - <<'PY'
+import glob, re
+t = f = 0
+for x in glob.glob("bindings-uniffi/kotlin/target/surefire-reports/TEST-*.xml"):
+    head = open(x, encoding="utf-8").read(2000)
+    t += int(re.search(r'tests="(\d+)"', head).group(1))
+    f += sum(int(n) for n in re.findall(r'(?:failures|errors)="(\d+)"', head)[:2])
+print(f"Kotlin: {t - f} passed, {f} failed")
+PY

@@ -5,8 +5,8 @@ set -euo pipefail
 cargo build --quiet -p imcloud-uniffi -p uniffi-bindgen
 IMCLOUD_LIBDIR="$(cd "${CARGO_TARGET_DIR:-target}/x86_64-unknown-linux-gnu/debug" && pwd)"
 export IMCLOUD_LIBDIR
-rm -rf bindings-uniffi/kotlin/target/generated-sources/uniffi bindings-uniffi/swift/generated
+rm -rf bindings-uniffi/kotlin/generated bindings-uniffi/swift/generated
 "$IMCLOUD_LIBDIR/uniffi-bindgen" generate "$IMCLOUD_LIBDIR/libimcloud_ffi.so" --language kotlin --no-format \
-  --out-dir bindings-uniffi/kotlin/target/generated-sources/uniffi >/dev/null
+  --out-dir bindings-uniffi/kotlin/generated >/dev/null
 "$IMCLOUD_LIBDIR/uniffi-bindgen" generate "$IMCLOUD_LIBDIR/libimcloud_ffi.so" --language swift --no-format \
   --out-dir bindings-uniffi/swift/generated >/dev/null
