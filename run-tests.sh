@@ -20,8 +20,8 @@ echo "== Python: setup (.venv, pip install ./bindings-python)"
 . scripts/python-env.sh
 
 echo "== Python: ruff, generated code, pytest (stubtest, mypy, scenarios, every operation)"
-ruff check bindings-python
-ruff format --check bindings-python
+ruff check .
+ruff format --check bindings-python bindings-uniffi/generate.py scripts/catalogue_gen.py
 python bindings-python/generate.py --check
 (cd bindings-python && python -m pytest -q -p no:cacheprovider tests)
 

@@ -12,10 +12,14 @@ import json
 import keyword
 import pathlib
 import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "scripts"))
 import textwrap
 
+import catalogue_gen
+from catalogue_gen import limits
+
 ROOT = pathlib.Path(__file__).resolve().parent
-CATALOGUE = ROOT.parent / "core" / "catalogue"
 OUT = ROOT / "python" / "imcloud" / "_generated.py"
 
 
@@ -65,29 +69,6 @@ def field_type(f: dict) -> str:
         "string_list": "Optional[List[str]]",
         "object_list": "Optional[List[Dict[str, Any]]]",
     }.get(f["type"], "Any")
-
-
-def limits(p: dict) -> str:
-    out = []
-    lo, hi = p.get("min_len"), p.get("max_len")
-    if hi is not None:
-        out.append(f"at most {hi} characters" + (" each" if p["type"] == "string_list" else ""))
-    elif lo:
-        out.append("not empty")
-    if p.get("max_bytes") is not None:
-        out.append(f"at most {p['max_bytes']} bytes")
-    if p.get("min") is not None or p.get("max") is not None:
-        out.append(f"{p.get('min', '…')}..{p.get('max', '…')}")
-    if p.get("max_items") is not None:
-        out.append(f"at most {p['max_items']} items")
-    if p.get("max_items_by"):
-        by = p["max_items_by"]
-        out.append("at most " + ", ".join(f"{n} for {k}" for k, n in by["values"].items()) + f" (by {by['param']})")
-    if p.get("max_size") is not None:
-        out.append(f"at most {p['max_size'] // (1024 * 1024)} MB")
-    if p.get("enum"):
-        out.append("one of " + ", ".join(p["enum"]))
-    return "; ".join(out)
 
 
 TYPE_WORDS = {
@@ -208,7 +189,7 @@ def generate() -> str:
         "",
     ]
     for api in ("rongcloud", "easemob"):
-        cat = json.loads((CATALOGUE / f"{api}.json").read_text(encoding="utf-8"))
+        cat = catalogue_gen.load(api)
         results = {}
         for op in cat["operations"]:
             code, name = result_class(api, op)
@@ -232,18 +213,5 @@ def generate() -> str:
     return text.rstrip() + "\n"
 
 
-def main() -> int:
-    text = generate()
-    if "--check" in sys.argv:
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT} is out of date: run python3 bindings-python/generate.py", file=sys.stderr)
-            return 1
-        print("generated code is up to date")
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(catalogue_gen.main(generate, OUT, "python3 bindings-python/generate.py"))

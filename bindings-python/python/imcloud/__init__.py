@@ -193,51 +193,35 @@ class AsyncEasemob(_EasemobBase, AsyncEasemobOperations):
     """Easemob / Agora Chat REST client for asyncio."""
 
 
-class AgoraChat(Easemob):
+class _AgoraConstructor:
+    """The Agora Chat constructor: App ID and App Certificate instead of client credentials."""
+
+    def __init__(
+        self,
+        app_key: str,
+        app_id: str,
+        app_certificate: str,
+        *,
+        region: Optional[str] = None,
+        hosts: Optional[Sequence[str]] = None,
+        token_ttl: Optional[int] = None,
+        **options: Unpack[ClientOptions],
+    ) -> None:
+        _EasemobBase.__init__(
+            self,  # type: ignore[arg-type]
+            app_key,
+            agora_app_id=app_id,
+            agora_app_certificate=app_certificate,
+            region=region,
+            hosts=hosts,
+            token_ttl=token_ttl,
+            **options,
+        )
+
+
+class AgoraChat(_AgoraConstructor, Easemob):
     """Agora Chat: an :class:`Easemob` client authenticated with the App ID and App Certificate."""
 
-    def __init__(
-        self,
-        app_key: str,
-        app_id: str,
-        app_certificate: str,
-        *,
-        region: Optional[str] = None,
-        hosts: Optional[Sequence[str]] = None,
-        token_ttl: Optional[int] = None,
-        **options: Unpack[ClientOptions],
-    ) -> None:
-        super().__init__(
-            app_key,
-            agora_app_id=app_id,
-            agora_app_certificate=app_certificate,
-            region=region,
-            hosts=hosts,
-            token_ttl=token_ttl,
-            **options,
-        )
 
-
-class AsyncAgoraChat(AsyncEasemob):
+class AsyncAgoraChat(_AgoraConstructor, AsyncEasemob):
     """Agora Chat for asyncio."""
-
-    def __init__(
-        self,
-        app_key: str,
-        app_id: str,
-        app_certificate: str,
-        *,
-        region: Optional[str] = None,
-        hosts: Optional[Sequence[str]] = None,
-        token_ttl: Optional[int] = None,
-        **options: Unpack[ClientOptions],
-    ) -> None:
-        super().__init__(
-            app_key,
-            agora_app_id=app_id,
-            agora_app_certificate=app_certificate,
-            region=region,
-            hosts=hosts,
-            token_ttl=token_ttl,
-            **options,
-        )

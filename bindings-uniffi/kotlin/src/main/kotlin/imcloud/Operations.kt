@@ -645,7 +645,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      *
      * `POST /messages/{target_type}` — catalogue operation `message.send_text`.
      * @param targetType (one of users, chatgroups, chatrooms)
-     * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms)
+     * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type))
      * @param msg (at most 5120 bytes)
      * @param from Sender; `admin` when omitted. (at most 64 characters)
      * @param routeOnline Deliver only to recipients that are online.
@@ -658,7 +658,9 @@ public abstract class EasemobOperations internal constructor() : Client() {
      *
      * `POST /messages/{target_type}` — catalogue operation `message.send_image`.
      * @param targetType (one of users, chatgroups, chatrooms)
-     * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms)
+     * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type))
+     * @param url (not empty)
+     * @param filename (not empty)
      * @param from (at most 64 characters)
      * @param width (0..…)
      * @param height (0..…)
@@ -671,7 +673,9 @@ public abstract class EasemobOperations internal constructor() : Client() {
      *
      * `POST /messages/{target_type}` — catalogue operation `message.send_audio`.
      * @param targetType (one of users, chatgroups, chatrooms)
-     * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms)
+     * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type))
+     * @param url (not empty)
+     * @param filename (not empty)
      * @param length Seconds. (0..…)
      * @param from (at most 64 characters)
      */
@@ -683,7 +687,9 @@ public abstract class EasemobOperations internal constructor() : Client() {
      *
      * `POST /messages/{target_type}` — catalogue operation `message.send_video`.
      * @param targetType (one of users, chatgroups, chatrooms)
-     * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms)
+     * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type))
+     * @param url (not empty)
+     * @param filename (not empty)
      * @param from (at most 64 characters)
      * @param length Seconds. (0..…)
      * @param fileLength Bytes. (0..…)
@@ -696,7 +702,9 @@ public abstract class EasemobOperations internal constructor() : Client() {
      *
      * `POST /messages/{target_type}` — catalogue operation `message.send_file`.
      * @param targetType (one of users, chatgroups, chatrooms)
-     * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms)
+     * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type))
+     * @param url (not empty)
+     * @param filename (not empty)
      * @param from (at most 64 characters)
      */
     public suspend fun messageSendFile(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null): EasemobMessageSendFileResult =
@@ -707,8 +715,8 @@ public abstract class EasemobOperations internal constructor() : Client() {
      *
      * `POST /messages/{target_type}` — catalogue operation `message.send_cmd`.
      * @param targetType (one of users, chatgroups, chatrooms)
-     * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms)
-     * @param action (at most 5120 bytes)
+     * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type))
+     * @param action (not empty; at most 5120 bytes)
      * @param from (at most 64 characters)
      */
     public suspend fun messageSendCmd(`targetType`: String, `to`: List<String>, `action`: String, `from`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null): EasemobMessageSendCmdResult =
@@ -719,7 +727,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      *
      * `POST /messages/{target_type}` — catalogue operation `message.send_custom`.
      * @param targetType (one of users, chatgroups, chatrooms)
-     * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms)
+     * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type))
      * @param customEvent 1..32 of a-z A-Z 0-9 - _ / . (at most 32 characters)
      * @param from (at most 64 characters)
      * @param customExts (at most 16 items)
@@ -744,6 +752,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      *
      * `GET /chatfiles/{uuid}` — catalogue operation `attachment.download`.
      * @param dest where the file goes (streamed); null: into [DownloadResult.data]
+     * @param uuid (not empty)
      */
     public suspend fun attachmentDownload(`uuid`: String, `shareSecret`: String? = null, `thumbnail`: Boolean? = null, dest: String? = null): DownloadResult =
         download("attachment.download", args("uuid" to `uuid`, "share_secret" to `shareSecret`, "thumbnail" to `thumbnail`), dest)
@@ -766,7 +775,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * Get up to 100 groups' details.
      *
      * `GET /chatgroups/{group_ids}` — catalogue operation `group.get`.
-     * @param groupIds (at most 100 items)
+     * @param groupIds (not empty; at most 100 items)
      */
     public suspend fun groupGet(`groupIds`: List<String>): EasemobGroupGetResult =
         EasemobGroupGetResult(call("group.get", args("group_ids" to `groupIds`)))
@@ -775,6 +784,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * Delete (dismiss) a group.
      *
      * `DELETE /chatgroups/{group_id}` — catalogue operation `group.delete`.
+     * @param groupId (not empty)
      */
     public suspend fun groupDelete(`groupId`: String): EasemobGroupDeleteResult =
         EasemobGroupDeleteResult(call("group.delete", args("group_id" to `groupId`)))
@@ -783,6 +793,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * List a group's members a page at a time (pagesize 1..1000).
      *
      * `GET /chatgroups/{group_id}/users` — catalogue operation `group.members`.
+     * @param groupId (not empty)
      * @param pagenum (1..…)
      * @param pagesize (1..1000)
      */
@@ -793,6 +804,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * Add up to 60 members to a group.
      *
      * `POST /chatgroups/{group_id}/users` — catalogue operation `group.members_add`.
+     * @param groupId (not empty)
      * @param usernames (at most 64 characters each; at most 60 items)
      */
     public suspend fun groupMembersAdd(`groupId`: String, `usernames`: List<String>): EasemobGroupMembersAddResult =
@@ -802,6 +814,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * Remove up to 100 members from a group.
      *
      * `DELETE /chatgroups/{group_id}/users/{usernames}` — catalogue operation `group.members_remove`.
+     * @param groupId (not empty)
      * @param usernames (at most 64 characters each; at most 100 items)
      */
     public suspend fun groupMembersRemove(`groupId`: String, `usernames`: List<String>): EasemobGroupMembersRemoveResult =
@@ -811,6 +824,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * Get a group's announcement.
      *
      * `GET /chatgroups/{group_id}/announcement` — catalogue operation `group.announcement_get`.
+     * @param groupId (not empty)
      */
     public suspend fun groupAnnouncementGet(`groupId`: String): EasemobGroupAnnouncementGetResult =
         EasemobGroupAnnouncementGetResult(call("group.announcement_get", args("group_id" to `groupId`)))
@@ -819,6 +833,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * Set a group's announcement (at most 512 characters).
      *
      * `POST /chatgroups/{group_id}/announcement` — catalogue operation `group.announcement_set`.
+     * @param groupId (not empty)
      * @param announcement (at most 512 characters)
      */
     public suspend fun groupAnnouncementSet(`groupId`: String, `announcement`: String): EasemobGroupAnnouncementSetResult =
@@ -828,6 +843,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * List a group's share files a page at a time (pagesize 1..1000, default 1000).
      *
      * `GET /chatgroups/{group_id}/share_files` — catalogue operation `group.share_files`.
+     * @param groupId (not empty)
      * @param pagenum (1..…)
      * @param pagesize (1..1000)
      */
@@ -839,6 +855,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      *
      * `POST /chatgroups/{group_id}/share_files` — catalogue operation `group.share_file_upload`.
      * @param file the file: a path or bytes (at most 10 MB)
+     * @param groupId (not empty)
      * @param restrictAccess Only group members may see it.
      */
     public suspend fun groupShareFileUpload(file: FileInput, `groupId`: String, `restrictAccess`: Boolean? = null): EasemobGroupShareFileUploadResult =
@@ -849,6 +866,8 @@ public abstract class EasemobOperations internal constructor() : Client() {
      *
      * `GET /chatgroups/{group_id}/share_files/{file_id}` — catalogue operation `group.share_file_download`.
      * @param dest where the file goes (streamed); null: into [DownloadResult.data]
+     * @param groupId (not empty)
+     * @param fileId (not empty)
      */
     public suspend fun groupShareFileDownload(`groupId`: String, `fileId`: String, dest: String? = null): DownloadResult =
         download("group.share_file_download", args("group_id" to `groupId`, "file_id" to `fileId`), dest)
@@ -857,6 +876,8 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * Delete a group share file.
      *
      * `DELETE /chatgroups/{group_id}/share_files/{file_id}` — catalogue operation `group.share_file_delete`.
+     * @param groupId (not empty)
+     * @param fileId (not empty)
      */
     public suspend fun groupShareFileDelete(`groupId`: String, `fileId`: String): EasemobGroupShareFileDeleteResult =
         EasemobGroupShareFileDeleteResult(call("group.share_file_delete", args("group_id" to `groupId`, "file_id" to `fileId`)))
