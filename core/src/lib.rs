@@ -36,6 +36,10 @@ pub mod signing;
 pub mod validate;
 pub mod wire;
 
+// The typed surface: `imcloud::rongcloud::UserRegister { .. }` and `RongCloud::user_register(..)`,
+// and the same for Easemob, generated from the catalogue by build.rs.
+include!(concat!(env!("OUT_DIR"), "/typed.rs"));
+
 /// The README's Rust examples, compiled as doctests so they stay true.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
