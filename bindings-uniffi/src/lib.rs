@@ -101,36 +101,53 @@ async fn on_core<T: Send + 'static>(
     imcloud::runtime::spawn(f).await.map_err(FfiError::from)
 }
 
-/// RongCloud client (native half of Kotlin `imcloud.RongCloud`).
-#[derive(uniffi::Object)]
-pub struct RongCloudClient {
-    inner: RongCloud,
+/// A client object: the methods every client has (construction from a settings map, hosts,
+/// describe, call) in one exported block; each object adds its own in another.
+macro_rules! client_object {
+    ($(#[$doc:meta])* $name:ident, $core:ty, $config:ty) => {
+        $(#[$doc])*
+        #[derive(uniffi::Object)]
+        pub struct $name {
+            inner: $core,
+        }
+
+        #[uniffi::export]
+        impl $name {
+            #[uniffi::constructor]
+            pub fn new(config_json: String) -> Result<Arc<Self>, FfiError> {
+                let cfg = <$config>::from_json(&parse_json("config", &config_json)?)?;
+                Ok(Arc::new($name { inner: <$core>::new(cfg)? }))
+            }
+
+            pub fn hosts(&self) -> Vec<String> {
+                self.inner.hosts()
+            }
+
+            pub fn describe(&self) -> String {
+                format!("{:?}", self.inner)
+            }
+
+            pub async fn call(&self, op: String, args_json: String) -> Result<Reply, FfiError> {
+                let args = parse_json("args", &args_json)?;
+                let c = self.inner.clone();
+                on_core(async move { c.call(&op, args).await.map(Reply::from) }).await
+            }
+        }
+    };
 }
+
+client_object!(
+    /// RongCloud client (native half of Kotlin `imcloud.RongCloud`).
+    RongCloudClient, RongCloud, RongCloudConfig
+);
+
+client_object!(
+    /// Easemob / Agora Chat client (native half of Kotlin `imcloud.Easemob` and `imcloud.AgoraChat`).
+    EasemobClient, Easemob, EasemobConfig
+);
 
 #[uniffi::export]
 impl RongCloudClient {
-    #[uniffi::constructor]
-    pub fn new(config_json: String) -> Result<Arc<Self>, FfiError> {
-        let cfg = RongCloudConfig::from_json(&parse_json("config", &config_json)?)?;
-        Ok(Arc::new(RongCloudClient {
-            inner: RongCloud::new(cfg)?,
-        }))
-    }
-
-    pub fn hosts(&self) -> Vec<String> {
-        self.inner.hosts()
-    }
-
-    pub fn describe(&self) -> String {
-        format!("{:?}", self.inner)
-    }
-
-    pub async fn call(&self, op: String, args_json: String) -> Result<Reply, FfiError> {
-        let args = parse_json("args", &args_json)?;
-        let c = self.inner.clone();
-        on_core(async move { c.call(&op, args).await.map(Reply::from) }).await
-    }
-
     pub fn verify_callback(
         &self,
         query: Vec<Vec<String>>,
@@ -150,36 +167,8 @@ impl RongCloudClient {
     }
 }
 
-/// Easemob / Agora Chat client (native half of Kotlin `imcloud.Easemob` and `imcloud.AgoraChat`).
-#[derive(uniffi::Object)]
-pub struct EasemobClient {
-    inner: Easemob,
-}
-
 #[uniffi::export]
 impl EasemobClient {
-    #[uniffi::constructor]
-    pub fn new(config_json: String) -> Result<Arc<Self>, FfiError> {
-        let cfg = EasemobConfig::from_json(&parse_json("config", &config_json)?)?;
-        Ok(Arc::new(EasemobClient {
-            inner: Easemob::new(cfg)?,
-        }))
-    }
-
-    pub fn hosts(&self) -> Vec<String> {
-        self.inner.hosts()
-    }
-
-    pub fn describe(&self) -> String {
-        format!("{:?}", self.inner)
-    }
-
-    pub async fn call(&self, op: String, args_json: String) -> Result<Reply, FfiError> {
-        let args = parse_json("args", &args_json)?;
-        let c = self.inner.clone();
-        on_core(async move { c.call(&op, args).await.map(Reply::from) }).await
-    }
-
     /// Upload from a path, or from bytes (`data` with `name`).
     pub async fn upload(
         &self,
