@@ -70,6 +70,19 @@ public class RongCloud private constructor(private val native: RongCloudClient) 
     }
 }
 
+/** The native Easemob client for an app key, a pair of credentials (client or Agora), and settings. */
+private fun easemobClient(
+    appKey: String,
+    id: Pair<String, String>,
+    secret: Pair<String, String>,
+    region: String?,
+    hosts: List<String>?,
+    tokenTtl: Long?,
+    options: ClientOptions,
+): EasemobClient = native {
+    EasemobClient(settings(listOf("app_key" to appKey, id, secret, "region" to region, "hosts" to hosts, "token_ttl" to tokenTtl), options))
+}
+
 /** Easemob / Agora Chat REST client. */
 public open class Easemob internal constructor(private val native: EasemobClient) : EasemobOperations() {
     /** `appKey` is `org_name#app_name`; authenticate with [clientId] + [clientSecret]. */
@@ -81,14 +94,7 @@ public open class Easemob internal constructor(private val native: EasemobClient
         hosts: List<String>? = null,
         tokenTtl: Long? = null,
         options: ClientOptions = ClientOptions(),
-    ) : this(native {
-        EasemobClient(
-            settings(
-                listOf("app_key" to appKey, "client_id" to clientId, "client_secret" to clientSecret, "region" to region, "hosts" to hosts, "token_ttl" to tokenTtl),
-                options,
-            ),
-        )
-    })
+    ) : this(easemobClient(appKey, "client_id" to clientId, "client_secret" to clientSecret, region, hosts, tokenTtl, options))
 
     public val hosts: List<String> get() = native.hosts()
 
@@ -131,14 +137,7 @@ public class AgoraChat private constructor(native: EasemobClient) : Easemob(nati
         hosts: List<String>? = null,
         tokenTtl: Long? = null,
         options: ClientOptions = ClientOptions(),
-    ) : this(native {
-        EasemobClient(
-            settings(
-                listOf("app_key" to appKey, "agora_app_id" to appId, "agora_app_certificate" to appCertificate, "region" to region, "hosts" to hosts, "token_ttl" to tokenTtl),
-                options,
-            ),
-        )
-    })
+    ) : this(easemobClient(appKey, "agora_app_id" to appId, "agora_app_certificate" to appCertificate, region, hosts, tokenTtl, options))
 
     public companion object {
         public fun fromConfigJson(json: String): AgoraChat = AgoraChat(native { EasemobClient(json) })
