@@ -210,6 +210,7 @@ impl RongCloud {
         if config.app_key.trim().is_empty() {
             return Err(Error::config("app_key is empty"));
         }
+        crate::config::check_header_text("app_key", &config.app_key)?;
         if config.app_secret.is_empty() {
             return Err(Error::config("app_secret is empty"));
         }

@@ -77,6 +77,9 @@ pub struct ClientOptions {
     pub allow_insecure_http: bool,
     /// Sent as User-Agent; default `imcloud/<version>`.
     pub user_agent: Option<String>,
+    /// No connection is used for new requests once it is this old. Default 50 s (RongCloud asks
+    /// that one connection be used for less than 60 s).
+    pub connection_max_age: Duration,
 }
 
 impl Default for ClientOptions {
@@ -91,6 +94,7 @@ impl Default for ClientOptions {
             pool_max_idle_per_host: 32,
             allow_insecure_http: false,
             user_agent: None,
+            connection_max_age: Duration::from_secs(50),
         }
     }
 }
@@ -248,12 +252,50 @@ pub(crate) fn normalise_hosts(hosts: &[String], options: &ClientOptions) -> Resu
 
 use serde_json::{Map, Value};
 
+/// The allowed range of each duration setting, in seconds: (name, least, whether the least is
+/// allowed, most). Timeouts must be positive: a zero timeout would fail every call.
+const DURATION_RANGES: [(&str, f64, bool, f64); 11] = [
+    ("connect_timeout", 0.0, false, 3_600.0),
+    ("request_timeout", 0.0, false, 86_400.0),
+    ("transfer_timeout", 0.0, false, 86_400.0),
+    ("backoff_base", 0.0, true, 3_600.0),
+    ("backoff_max", 0.0, true, 3_600.0),
+    ("max_retry_after", 0.0, true, 86_400.0),
+    ("host_cooldown", 0.0, true, 86_400.0),
+    ("host_max_cooldown", 0.0, true, 86_400.0),
+    ("pool_idle_timeout", 0.0, true, 86_400.0),
+    ("connection_max_age", 0.0, false, 86_400.0),
+    ("window", 0.0, false, 86_400.0),
+];
+
+/// A number of seconds for the setting `key`, checked against its range (finite, not negative,
+/// positive for timeouts, bounded): every binding converts durations through this, so a NaN, an
+/// infinity or 1e300 is a named error, never a panic.
+pub fn duration_secs(key: &str, secs: f64) -> Result<Duration> {
+    let (lo, lo_ok, hi) = DURATION_RANGES
+        .iter()
+        .find(|r| r.0 == key)
+        .map(|r| (r.1, r.2, r.3))
+        .unwrap_or((0.0, true, 86_400.0));
+    let ok = secs.is_finite() && (secs > lo || (lo_ok && secs == lo)) && secs <= hi;
+    if !ok {
+        let least = if lo_ok { "at least" } else { "more than" };
+        return Err(Error::invalid_argument(
+            key,
+            format!("is {secs}; must be a number of seconds {least} {lo} and at most {hi}"),
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
 fn secs(key: &str, v: &Value) -> Result<Duration> {
-    let f = v
-        .as_f64()
-        .filter(|f| f.is_finite() && *f >= 0.0)
-        .ok_or_else(|| Error::invalid_argument(key, "must be a non-negative number of seconds"))?;
-    Ok(Duration::from_secs_f64(f))
+    match v.as_f64() {
+        Some(f) => duration_secs(key, f),
+        None => Err(Error::invalid_argument(
+            key,
+            format!("must be a number of seconds, got {v}"),
+        )),
+    }
 }
 
 fn uint(key: &str, v: &Value) -> Result<u64> {
@@ -268,7 +310,7 @@ fn string(key: &str, v: &Value) -> Result<String> {
 }
 
 /// Option keys understood by [`ClientOptions::apply_json`]; durations are seconds.
-pub const OPTION_KEYS: [&str; 14] = [
+pub const OPTION_KEYS: [&str; 15] = [
     "connect_timeout",
     "request_timeout",
     "transfer_timeout",
@@ -283,6 +325,7 @@ pub const OPTION_KEYS: [&str; 14] = [
     "pool_max_idle_per_host",
     "allow_insecure_http",
     "user_agent",
+    "connection_max_age",
 ];
 
 impl ClientOptions {
@@ -311,6 +354,7 @@ impl ClientOptions {
                         .ok_or_else(|| Error::invalid_argument(k.as_str(), "must be a bool"))?
                 }
                 "user_agent" => self.user_agent = Some(string(k, v)?),
+                "connection_max_age" => self.connection_max_age = secs(k, v)?,
                 _ => {}
             }
         }
@@ -351,8 +395,56 @@ impl ClientOptions {
         if let Some(ua) = &self.user_agent {
             put("user_agent", ua.clone().into());
         }
+        put(
+            "connection_max_age",
+            self.connection_max_age.as_secs_f64().into(),
+        );
         m
     }
+
+    /// Check every setting (durations in range, a user agent that can be a header value); the
+    /// clients call this, so options built field by field are checked as strictly as maps.
+    pub fn validate(&self) -> Result<()> {
+        for (k, d) in [
+            ("connect_timeout", self.connect_timeout),
+            ("request_timeout", self.request_timeout),
+            ("transfer_timeout", self.transfer_timeout),
+            ("backoff_base", self.retry.backoff_base),
+            ("backoff_max", self.retry.backoff_max),
+            ("max_retry_after", self.retry.max_retry_after),
+            ("host_cooldown", self.failover.cooldown),
+            ("host_max_cooldown", self.failover.max_cooldown),
+            ("pool_idle_timeout", self.pool_idle_timeout),
+            ("connection_max_age", self.connection_max_age),
+        ] {
+            duration_secs(k, d.as_secs_f64())?;
+        }
+        if self.retry.max_attempts == 0 {
+            return Err(Error::invalid_argument(
+                "max_attempts",
+                "must be at least 1",
+            ));
+        }
+        if let Some(ua) = &self.user_agent {
+            check_header_text("user_agent", ua)?;
+        }
+        Ok(())
+    }
+}
+
+/// Text that is sent as an HTTP header value: printable, no CR, LF, NUL or other control
+/// characters (which would split or corrupt the request). Refused before anything is sent.
+pub fn check_header_text(name: &str, v: &str) -> Result<()> {
+    if let Some(c) = v.chars().find(|c| c.is_control()) {
+        return Err(Error::invalid_argument(
+            name,
+            format!(
+                "contains the control character U+{:04X}; header values cannot carry control characters",
+                c as u32
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn reject_unknown(m: &Map<String, Value>, own: &[&str]) -> Result<()> {

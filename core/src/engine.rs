@@ -96,6 +96,7 @@ impl Engine {
         hosts: &[String],
         options: ClientOptions,
     ) -> Result<Self> {
+        options.validate()?;
         let hosts = normalise_hosts(hosts, &options)?;
         let http = build_http(&options)?;
         let user_agent = options

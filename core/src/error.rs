@@ -40,6 +40,8 @@ pub enum ErrorKind {
     Decode,
     /// A local file or stream could not be read or written.
     Io,
+    /// A defect inside imcloud (a caught panic); the call was abandoned. Please report it.
+    Internal,
 }
 
 impl ErrorKind {
@@ -61,11 +63,12 @@ impl ErrorKind {
             ErrorKind::Network => "network",
             ErrorKind::Decode => "decode",
             ErrorKind::Io => "io",
+            ErrorKind::Internal => "internal",
         }
     }
 
     /// Every kind, for bindings that generate one exception class per kind.
-    pub const ALL: [ErrorKind; 15] = [
+    pub const ALL: [ErrorKind; 16] = [
         ErrorKind::InvalidArgument,
         ErrorKind::Config,
         ErrorKind::Authentication,
@@ -81,6 +84,7 @@ impl ErrorKind {
         ErrorKind::Network,
         ErrorKind::Decode,
         ErrorKind::Io,
+        ErrorKind::Internal,
     ];
 }
 
@@ -165,6 +169,19 @@ impl Error {
 
     pub fn io(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Io, message)
+    }
+
+    /// A caught panic, as the typed internal error every binding reports instead of crashing.
+    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> Self {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string());
+        Error::new(
+            ErrorKind::Internal,
+            format!("internal error in imcloud (please report it): {what}"),
+        )
     }
 
     /// Name the operation, unless one is named already.

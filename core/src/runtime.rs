@@ -3,7 +3,12 @@
 //! dropping it would wait for them).
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::Mutex;
+
+use futures_util::FutureExt;
+
+use crate::error::{Error, Result};
 
 use tokio::runtime::{Builder, Handle, Runtime};
 
@@ -64,5 +69,51 @@ where
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             Err(_) => unreachable!("the task is only aborted when this future is dropped"),
         }
+    }
+}
+
+/// `fut`, with a panic inside it turned into an [`ErrorKind::Internal`](crate::ErrorKind::Internal)
+/// error. Every binding wraps each call in this (or [`guard_sync`]) so that no panic ever crosses
+/// an FFI boundary and every awaitable, Promise or coroutine completes.
+pub fn guarded<T, F>(fut: F) -> impl Future<Output = Result<T>> + Send
+where
+    F: Future<Output = Result<T>> + Send,
+{
+    AssertUnwindSafe(fut)
+        .catch_unwind()
+        .map(|r| r.unwrap_or_else(|p| Err(Error::from_panic(&*p))))
+}
+
+/// `f()`, with a panic turned into an internal error (see [`guarded`]).
+pub fn guard_sync<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| Err(Error::from_panic(&*p)))
+}
+
+/// Panics, on purpose: the bindings' tests call it through their ordinary call path to show that
+/// a panic reaches the caller as an internal error (sync, async, and from the runtime's threads).
+#[doc(hidden)]
+pub async fn panic_for_tests(message: String) -> Result<()> {
+    tokio::task::yield_now().await;
+    panic!("{message}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn panics_become_internal_errors() {
+        let e = block_on(guarded(panic_for_tests("boom".into()))).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Internal);
+        assert!(e.message.contains("boom"), "{e}");
+        let e = block_on(spawn(guarded(panic_for_tests("on a worker".into())))).unwrap_err();
+        assert!(e.message.contains("on a worker"), "{e}");
+        let e = guard_sync::<()>(|| panic!("sync {}", 1)).unwrap_err();
+        assert_eq!(
+            (e.kind, e.message.contains("sync 1")),
+            (ErrorKind::Internal, true)
+        );
+        assert_eq!(guard_sync(|| Ok(3)).unwrap(), 3);
     }
 }
