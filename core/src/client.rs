@@ -19,8 +19,9 @@ use crate::engine::{Answer, AuthRef, Engine, Reply, TokenSource};
 use crate::error::{Error, ErrorKind, Result};
 use crate::files::{FileSink, FileSource};
 use crate::response::{Download, Response};
+use crate::runtime::PerProcess;
 use crate::secret::Secret;
-use crate::signing::{CallbackSignature, now_millis, verify_callback};
+use crate::signing::{CallbackSignature, ReplayGuard, now_millis, verify_callback};
 use crate::validate::{check_file_size, validate};
 use crate::wire::prepare;
 
@@ -187,6 +188,8 @@ struct RongInner {
     engine: Engine,
     app_key: String,
     app_secret: Secret,
+    /// Callbacks accepted within their window, for `verify_callback_with(.., reject_replays)`.
+    callbacks_seen: PerProcess<std::sync::Mutex<ReplayGuard>>,
 }
 
 /// A RongCloud Server API client.
@@ -225,6 +228,7 @@ impl RongCloud {
                 engine,
                 app_key: config.app_key,
                 app_secret: config.app_secret,
+                callbacks_seen: PerProcess::new(Default::default),
             }),
         })
     }
@@ -260,8 +264,29 @@ impl RongCloud {
         headers: &[(String, String)],
         window: Duration,
     ) -> Result<()> {
+        self.verify_callback_with(query, headers, window, false)
+    }
+
+    /// [`verify_callback`](Self::verify_callback), and with `reject_replays` also refuse a
+    /// callback whose nonce and timestamp this client already accepted within the window (a
+    /// replay of a captured request). Off by default: turn it on when RongCloud does not resend
+    /// the same signed callback to you (its retries are new requests with a new nonce).
+    pub fn verify_callback_with(
+        &self,
+        query: &[(String, String)],
+        headers: &[(String, String)],
+        window: Duration,
+        reject_replays: bool,
+    ) -> Result<()> {
         let sig = CallbackSignature::extract(query, headers)?;
-        verify_callback(&self.inner.app_secret, &sig, now_millis(), window)
+        let now = now_millis();
+        verify_callback(&self.inner.app_secret, &sig, now, window)?;
+        if reject_replays {
+            let seen = self.inner.callbacks_seen.get();
+            let mut g = seen.lock().unwrap_or_else(|e| e.into_inner());
+            g.check(&sig, now, window)?;
+        }
+        Ok(())
     }
 }
 
@@ -274,36 +299,37 @@ struct CachedToken {
     refresh_at: Instant,
 }
 
-type TokenState = Arc<tokio::sync::Mutex<Option<CachedToken>>>;
+type TokenState = tokio::sync::Mutex<Option<CachedToken>>;
 
 /// App tokens: cached, refreshed before expiry and after a 401, single-flight.
 struct TokenManager {
     auth: EasemobAuth,
     ttl: Option<u32>,
-    /// The cache and the process it belongs to: a child of fork() starts with an empty one, since
-    /// the parent may have been holding the lock mid-fetch when it forked.
-    state: std::sync::Mutex<(u32, TokenState)>,
+    /// The cache of this process: a child of fork() starts with an empty one, since the parent
+    /// may have been holding the lock mid-fetch when it forked.
+    state: PerProcess<TokenState>,
     fetches: AtomicU64,
 }
 
-/// When to refresh a token that lives `ttl` seconds: a quarter early, at most 5 minutes early.
+/// The longest a token is kept without asking again, whatever lifetime the server announces
+/// (0 = never expires, or `expires_in: 18446744073709551615`).
+const MAX_TOKEN_REUSE: Duration = Duration::from_secs(30 * 86_400);
+
+/// When to refresh a token that lives `ttl` seconds: a quarter early, at most 5 minutes early,
+/// and at the latest after [`MAX_TOKEN_REUSE`].
 fn refresh_after(ttl: u64) -> Duration {
     if ttl == 0 {
-        return Duration::from_secs(100 * 365 * 86400);
+        return MAX_TOKEN_REUSE;
     }
-    Duration::from_secs(ttl - (ttl / 4).min(300))
+    Duration::from_secs(ttl - (ttl / 4).min(300)).min(MAX_TOKEN_REUSE)
 }
 
 /// Agora app tokens last at most 24 hours.
 const AGORA_DEFAULT_TTL: u32 = 86_400;
 
 impl TokenManager {
-    fn state(&self) -> TokenState {
-        let mut g = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if g.0 != std::process::id() {
-            *g = (std::process::id(), TokenState::default());
-        }
-        g.1.clone()
+    fn state(&self) -> Arc<TokenState> {
+        self.state.get()
     }
 
     async fn fetch(&self, engine: &Engine) -> Result<(Secret, u64)> {
@@ -366,7 +392,7 @@ impl TokenSource for TokenManager {
             let (token, ttl) = self.fetch(engine).await?;
             *g = Some(CachedToken {
                 token: token.clone(),
-                refresh_at: Instant::now() + refresh_after(ttl),
+                refresh_at: Instant::now() + refresh_after(ttl), // bounded: cannot overflow
             });
             Ok(token)
         })
@@ -439,6 +465,16 @@ impl Easemob {
             } => {
                 // building a token checks both formats
                 AccessToken2::chat_app(app_id, 0, 1, 1).build(app_certificate)?;
+                if let Some(ttl) = config.token_ttl
+                    && !(1..=AGORA_DEFAULT_TTL).contains(&ttl)
+                {
+                    return Err(Error::invalid_argument(
+                        "token_ttl",
+                        format!(
+                            "is {ttl}; Agora app tokens live 1..={AGORA_DEFAULT_TTL} seconds (24 hours at most)"
+                        ),
+                    ));
+                }
             }
         }
         let base = format!("/{}/{}", config.org_name, config.app_name);
@@ -446,7 +482,7 @@ impl Easemob {
         let tokens = TokenManager {
             auth: config.auth,
             ttl: config.token_ttl,
-            state: std::sync::Mutex::new((std::process::id(), TokenState::default())),
+            state: PerProcess::new(TokenState::default),
             fetches: AtomicU64::new(0),
         };
         Ok(Easemob {
@@ -600,6 +636,10 @@ mod tests {
     fn refresh_timing() {
         assert_eq!(refresh_after(7200), Duration::from_secs(6900));
         assert_eq!(refresh_after(60), Duration::from_secs(45));
-        assert!(refresh_after(0) > Duration::from_secs(86400 * 365));
+        // never-expiring and absurd lifetimes from the server are kept at most 30 days, and the
+        // refresh instant can always be computed (no Instant overflow)
+        assert_eq!(refresh_after(0), MAX_TOKEN_REUSE);
+        assert_eq!(refresh_after(u64::MAX), MAX_TOKEN_REUSE);
+        let _ = Instant::now() + refresh_after(u64::MAX);
     }
 }

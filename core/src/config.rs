@@ -225,8 +225,11 @@ pub(crate) fn normalise_hosts(hosts: &[String], options: &ClientOptions) -> Resu
     }
     hosts
         .iter()
-        .map(|h| {
-            let u = url::Url::parse(h.trim()).map_err(|e| Error::config(format!("host '{h}' is not a URL: {e}")))?;
+        .map(|raw| {
+            // the text as it may appear in errors: a password in a host URL is never shown
+            let shown = without_userinfo(raw);
+            let h = &shown;
+            let u = url::Url::parse(raw.trim()).map_err(|e| Error::config(format!("host '{h}' is not a URL: {e}")))?;
             match u.scheme() {
                 "https" => {}
                 "http" if options.allow_insecure_http => {}
@@ -240,9 +243,31 @@ pub(crate) fn normalise_hosts(hosts: &[String], options: &ClientOptions) -> Resu
             if u.host_str().is_none() || !u.username().is_empty() || u.password().is_some() {
                 return Err(Error::config(format!("host '{h}' must be scheme://host[:port] without credentials")));
             }
-            Ok(h.trim().trim_end_matches('/').to_string())
+            if u.query().is_some() || u.fragment().is_some() {
+                return Err(Error::config(format!(
+                    "host '{h}' must be scheme://host[:port] without a query or fragment"
+                )));
+            }
+            Ok(raw.trim().trim_end_matches('/').to_string())
         })
         .collect()
+}
+
+/// A host URL as it may be shown: `https://user:pw@h` becomes `https://***@h`.
+fn without_userinfo(h: &str) -> String {
+    match h.split_once("://") {
+        Some((scheme, rest)) => {
+            let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            match rest[..auth_end].rfind('@') {
+                Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+                None => h.to_string(),
+            }
+        }
+        None => match h.rfind('@') {
+            Some(at) => format!("***@{}", &h[at + 1..]),
+            None => h.to_string(),
+        },
+    }
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -16,8 +16,9 @@ use serde_json::Value;
 use crate::catalogue::{Cloud, Operation};
 use crate::config::{ClientOptions, normalise_hosts};
 use crate::error::{Error, ErrorKind, Result};
-use crate::failover::{Attempt, Decision, HostPool, Outcome, decide, parse_retry_after};
+use crate::failover::{Attempt, Decision, HostPool, Outcome, Plan, decide, parse_retry_after};
 use crate::files::FileSource;
+use crate::runtime::PerProcess;
 use crate::secret::Secret;
 use crate::signing::sign_now;
 use crate::wire::{Prepared, PreparedBody};
@@ -65,8 +66,15 @@ pub(crate) struct Engine {
     pub pool: HostPool,
     pub options: ClientOptions,
     user_agent: String,
-    /// The HTTP client and the process it was built in: rebuilt after a fork.
-    http: Mutex<(u32, reqwest::Client)>,
+    /// The HTTP client of this process: a child of fork() builds its own (the parent's holds
+    /// connections of the parent's runtime), and it is rebuilt once `connection_max_age` old, so
+    /// no connection carries new requests past that age.
+    http: PerProcess<HttpClient>,
+}
+
+pub(crate) struct HttpClient {
+    born: Instant,
+    client: Option<reqwest::Client>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -98,7 +106,13 @@ impl Engine {
     ) -> Result<Self> {
         options.validate()?;
         let hosts = normalise_hosts(hosts, &options)?;
-        let http = build_http(&options)?;
+        build_http(&options)?; // a configuration the HTTP client refuses fails here, not per call
+        let made_with = options.clone();
+        let http = PerProcess::new(move || HttpClient {
+            born: Instant::now(),
+            client: build_http(&made_with).ok(),
+        });
+        let probe_lease = options.connect_timeout + options.request_timeout;
         let user_agent = options
             .user_agent
             .clone()
@@ -106,24 +120,29 @@ impl Engine {
         Ok(Engine {
             cloud,
             base_path,
-            pool: HostPool::new(hosts, options.failover.clone()),
+            pool: HostPool::new(hosts, options.failover.clone(), probe_lease),
             options,
             user_agent,
-            http: Mutex::new((std::process::id(), http)),
+            http,
         })
     }
 
-    /// The HTTP client of this process. A client inherited through fork() holds connections of the
-    /// parent's runtime; the child gets a fresh one.
-    fn http(&self) -> reqwest::Client {
-        let mut g = self.http.lock().unwrap_or_else(|e| e.into_inner());
-        let pid = std::process::id();
-        if g.0 != pid
-            && let Ok(c) = build_http(&self.options)
-        {
-            *g = (pid, c);
+    /// The HTTP client of this process, rebuilt when it reaches `connection_max_age` (requests
+    /// under way keep their connection; new ones open fresh connections).
+    fn http(&self) -> Result<reqwest::Client> {
+        let mut cur = self.http.get();
+        if cur.born.elapsed() >= self.options.connection_max_age {
+            cur = self.http.replace(
+                &cur,
+                HttpClient {
+                    born: Instant::now(),
+                    client: build_http(&self.options).ok(),
+                },
+            );
         }
-        g.1.clone()
+        cur.client
+            .clone()
+            .ok_or_else(|| Error::config("cannot build the HTTP client"))
     }
 
     /// Send one call, with failover and retries, until an answer or a final error.
@@ -135,8 +154,15 @@ impl Engine {
         auth: AuthRef<'_>,
     ) -> Result<Reply> {
         let request_id = uuid::Uuid::new_v4().simple().to_string();
-        let http = self.http();
-        let plan = self.pool.plan(Instant::now());
+        let http = self
+            .http()
+            .map_err(|e| e.with_operation(&op.name).with_request_id(&request_id))?;
+        // the plan's probes go back to the pool however this call ends, cancellation included
+        let plan = PlanGuard {
+            pool: &self.pool,
+            plan: self.pool.plan(Instant::now()),
+        };
+        let order = &plan.plan.order;
         let timeout = if op.download || file.is_some() {
             self.options.transfer_timeout
         } else {
@@ -148,7 +174,7 @@ impl Engine {
         let mut token_refreshed = false;
         let mut tried: Vec<String> = Vec::new();
         loop {
-            let idx = plan[pos];
+            let idx = order[pos];
             let host = &self.pool.hosts()[idx];
             attempts += 1;
             let bearer = match &auth {
@@ -159,7 +185,8 @@ impl Engine {
                 ),
                 _ => None,
             };
-            let too_big = Arc::new(AtomicBool::new(false));
+            let local = LocalFailure::default();
+            let started = Instant::now();
             let result = self
                 .attempt(
                     &http,
@@ -171,29 +198,20 @@ impl Engine {
                     host,
                     &request_id,
                     timeout,
-                    &too_big,
+                    &local,
                 )
                 .await;
-            if too_big.load(Ordering::SeqCst) {
-                let max = op.file_param().and_then(|p| p.max_size).unwrap_or(0);
-                let name = op
-                    .file_param()
-                    .map(|p| p.name.clone())
-                    .unwrap_or_else(|| "file".into());
-                return Err(Error::invalid_argument(
-                    name,
-                    format!("stream is larger than the limit of {max} bytes"),
-                )
-                .with_operation(&op.name)
-                .with_request_id(&request_id));
+            // a failure on our side (the upload source, the request we built) ends the call and
+            // says nothing about the host: its health is left as it was
+            if let Some(e) = local.take(op) {
+                return Err(e.with_operation(&op.name).with_request_id(&request_id));
             }
             let (outcome, answer) = match result {
                 Ok(a) => a,
                 Err(e) => return Err(e.with_operation(&op.name).with_request_id(&request_id)),
             };
-            let now = Instant::now();
             if outcome.host_failed() {
-                self.pool.record_failure(idx, now);
+                self.pool.record_failure(idx, started, Instant::now());
             } else {
                 self.pool.record_success(idx);
             }
@@ -213,7 +231,7 @@ impl Engine {
                 rate_limited,
                 idempotent: op.idempotent,
                 token_refreshed,
-                hosts_left: pos + 1 < plan.len(),
+                hosts_left: pos + 1 < order.len(),
                 body_replayable: file.is_none_or(FileSource::replayable),
                 jitter: rand::rng().random_range(0.5..=1.0),
             };
@@ -265,7 +283,7 @@ impl Engine {
         host: &str,
         request_id: &str,
         timeout: Duration,
-        too_big: &Arc<AtomicBool>,
+        local: &LocalFailure,
     ) -> Result<(Outcome, Result<Answer>)> {
         let url = format!("{host}{}{}", self.base_path, prep.path_and_query());
         let method = reqwest::Method::from_bytes(prep.method.as_bytes())
@@ -313,10 +331,18 @@ impl Engine {
             PreparedBody::Multipart { field } => {
                 let file = file.ok_or_else(|| Error::invalid_argument("file", "is required"))?;
                 let max = op.file_param().and_then(|p| p.max_size);
-                rb.multipart(multipart(field, file, max, too_big.clone()).await?)
+                rb.multipart(multipart(field, file, max, local.clone()).await?)
             }
         };
-        let resp = match rb.send().await {
+        // building the request is local: a value that cannot be sent (a header with a line
+        // break that got past validation) is our failure, never the host's
+        let request = rb.build().map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidArgument,
+                format!("the request cannot be built: {}", without_url(&e)),
+            )
+        })?;
+        let resp = match http.execute(request).await {
             Ok(r) => r,
             Err(e) => return Ok(transport_failure(&e, host, timeout, op.idempotent)),
         };
@@ -351,11 +377,85 @@ impl Engine {
     }
 }
 
+/// What went wrong on our side during an attempt: the upload source failed to read, or it
+/// turned out larger than the limit. Set from inside the body stream, read after the attempt.
+#[derive(Clone, Default)]
+pub(crate) struct LocalFailure {
+    too_big: Arc<AtomicBool>,
+    read_error: Arc<Mutex<Option<String>>>,
+}
+
+impl LocalFailure {
+    fn read_failed(&self, e: &std::io::Error) {
+        let mut g = self.read_error.lock().unwrap_or_else(|e| e.into_inner());
+        g.get_or_insert_with(|| e.to_string());
+    }
+
+    /// The local error this attempt ended with, if any.
+    fn take(&self, op: &Operation) -> Option<Error> {
+        if self.too_big.load(Ordering::SeqCst) {
+            let max = op.file_param().and_then(|p| p.max_size).unwrap_or(0);
+            let name = op
+                .file_param()
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| "file".into());
+            return Some(Error::invalid_argument(
+                name,
+                format!("stream is larger than the limit of {max} bytes"),
+            ));
+        }
+        let msg = self
+            .read_error
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()?;
+        Some(Error::io(format!(
+            "cannot read the upload: {msg}; nothing was stored by the server"
+        )))
+    }
+}
+
+/// An upload source as a body stream that reports its read errors and its size overrun to
+/// `local` (where the attempt finds them), rather than as a broken connection.
+fn watched<R>(r: R, limit: Option<u64>, local: LocalFailure) -> reqwest::Body
+where
+    R: tokio::io::AsyncRead + Send + 'static,
+{
+    let mut seen = 0u64;
+    let limit = limit.unwrap_or(u64::MAX);
+    let stream = tokio_util::io::ReaderStream::new(r).map(move |chunk| {
+        let chunk = chunk.inspect_err(|e| local.read_failed(e))?;
+        seen += chunk.len() as u64;
+        if seen > limit {
+            local.too_big.store(true, Ordering::SeqCst);
+            return Err(std::io::Error::other("upload exceeds the size limit"));
+        }
+        Ok(chunk)
+    });
+    reqwest::Body::wrap_stream(stream)
+}
+
+/// A file name for a multipart header, encoded as the HTML form-data rule does: CR, LF and `"`
+/// become `%0D`, `%0A` and `%22`, so a name can never end the header or start another.
+pub(crate) fn multipart_file_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            '"' => out.push_str("%22"),
+            c if c.is_control() => out.push_str(&format!("%{:02X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 async fn multipart(
     field: &str,
     file: &FileSource,
     max: Option<u64>,
-    too_big: Arc<AtomicBool>,
+    local: LocalFailure,
 ) -> Result<reqwest::multipart::Form> {
     let name = file.name();
     let part = match file {
@@ -368,8 +468,7 @@ async fn multipart(
                 .await
                 .map_err(|e| Error::io(format!("cannot read {}: {e}", p.display())))?
                 .len();
-            let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(f));
-            reqwest::multipart::Part::stream_with_length(body, len)
+            reqwest::multipart::Part::stream_with_length(watched(f, None, local), len)
         }
         FileSource::Bytes { data, .. } => reqwest::multipart::Part::stream_with_length(
             reqwest::Body::from(data.clone()),
@@ -382,25 +481,27 @@ async fn multipart(
                     Error::io("the upload stream was already consumed by an earlier attempt")
                 })?
                 .map_err(|e| Error::io(format!("cannot read the upload stream: {e}")))?;
-            let mut seen = 0u64;
-            let limit = max.unwrap_or(u64::MAX);
-            let stream = tokio_util::io::ReaderStream::new(r).map(move |chunk| {
-                let chunk = chunk?;
-                seen += chunk.len() as u64;
-                if seen > limit {
-                    too_big.store(true, Ordering::SeqCst);
-                    return Err(std::io::Error::other("upload exceeds the size limit"));
-                }
-                Ok(chunk)
-            });
-            reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(stream))
+            reqwest::multipart::Part::stream(watched(r, max, local))
         }
     };
+    let mime = mime_guess::from_path(&name).first_or_octet_stream();
     let part = part
-        .file_name(name)
-        .mime_str("application/octet-stream")
+        .file_name(multipart_file_name(&name))
+        .mime_str(mime.as_ref())
         .map_err(|e| Error::config(format!("bad content type: {e}")))?;
     Ok(reqwest::multipart::Form::new().part(field.to_string(), part))
+}
+
+/// Gives a call's plan back to the pool when the call ends in any way (see [`HostPool::release`]).
+struct PlanGuard<'a> {
+    pool: &'a HostPool,
+    plan: Plan,
+}
+
+impl Drop for PlanGuard<'_> {
+    fn drop(&mut self) {
+        self.pool.release(&self.plan);
+    }
 }
 
 fn transport_failure(
@@ -536,6 +637,13 @@ pub(crate) fn classify(
                 .map(str::to_string);
             (kind, error, message)
         }
+    };
+    // a 5xx is the server failing, whatever its body says (`503 {"code": 503}`): it fails over
+    // like any 5xx when the call is idempotent
+    let kind = if (500..600).contains(&status) {
+        ErrorKind::Server
+    } else {
+        kind
     };
     let outcome = match kind {
         ErrorKind::RateLimited => Outcome::RateLimited { retry_after },

@@ -15,15 +15,15 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::runtime::PerProcess;
+
 /// How hosts are cooled down after failures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailoverPolicy {
-    /// Cooldown after the first failure; doubles with each consecutive failure.
+    /// Cooldown after the first failure; doubles with each further outage of the same host.
     pub cooldown: Duration,
     /// Upper bound of the cooldown.
     pub max_cooldown: Duration,
-    /// How long one probe of a cooled-down host may take before another call may probe it.
-    pub probe_lease: Duration,
 }
 
 impl Default for FailoverPolicy {
@@ -31,33 +31,56 @@ impl Default for FailoverPolicy {
         FailoverPolicy {
             cooldown: Duration::from_secs(30),
             max_cooldown: Duration::from_secs(300),
-            probe_lease: Duration::from_secs(30),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct Health {
+    /// Failures counted against the host since it last answered; concurrent failures of one
+    /// outage count once.
     consecutive_failures: u32,
     down_until: Option<Instant>,
     probe_started: Option<Instant>,
+    /// When the host was last marked down: failures of attempts started before this belong to
+    /// the outage already counted.
+    marked_down_at: Option<Instant>,
+}
+
+/// The order in which one call tries the hosts, and the probes it holds (cooled-down hosts it
+/// may try first since their cooldown ended). Give it back with [`HostPool::release`] when the
+/// call ends, so that a probe which was cancelled or never used is free for the next call at
+/// once instead of after its lease.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Indexes into [`HostPool::hosts`], in the order to try them.
+    pub order: Vec<usize>,
+    probes: Vec<(usize, Instant)>,
 }
 
 /// The hosts of one client and their health. Shared by all concurrent calls of that client.
 #[derive(Debug)]
 pub struct HostPool {
     hosts: Vec<String>,
-    health: Mutex<Vec<Health>>,
+    /// Per process: a child of fork() starts with fresh health rather than a lock another
+    /// thread of the parent may have held.
+    health: PerProcess<Mutex<Vec<Health>>>,
     policy: FailoverPolicy,
+    /// How long a probe may be out before another call may probe the same host: the longest
+    /// one attempt can take (connect + request timeout), so a hung probe does not hold the host
+    /// out for longer than it can last.
+    probe_lease: Duration,
 }
 
 impl HostPool {
-    pub fn new(hosts: Vec<String>, policy: FailoverPolicy) -> Self {
-        let health = Mutex::new(vec![Health::default(); hosts.len()]);
+    pub fn new(hosts: Vec<String>, policy: FailoverPolicy, probe_lease: Duration) -> Self {
+        let n = hosts.len();
+        let health = PerProcess::new(move || Mutex::new(vec![Health::default(); n]));
         HostPool {
             hosts,
             health,
             policy,
+            probe_lease,
         }
     }
 
@@ -65,16 +88,22 @@ impl HostPool {
         &self.hosts
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Health>> {
-        self.health.lock().unwrap_or_else(|e| e.into_inner())
+    fn with<R>(&self, f: impl FnOnce(&mut Vec<Health>) -> R) -> R {
+        let health = self.health.get();
+        let mut g = health.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut g)
     }
 
-    /// The order in which one call should try the hosts (indexes into `hosts()`): usable hosts in
-    /// configured order, then the cooling ones, soonest-to-recover first. A host whose cooldown has
-    /// ended is usable by one call at a time (the probe) until that call reports back.
-    pub fn plan(&self, now: Instant) -> Vec<usize> {
-        let mut health = self.lock();
+    /// The order in which one call should try the hosts: usable hosts in configured order, then
+    /// the cooling ones, soonest-to-recover first. A host whose cooldown has ended is usable by
+    /// one call at a time (the probe) until that call reports back or releases its plan.
+    pub fn plan(&self, now: Instant) -> Plan {
+        self.with(|health| self.plan_in(health, now))
+    }
+
+    fn plan_in(&self, health: &mut [Health], now: Instant) -> Plan {
         let mut usable = Vec::new();
+        let mut probes = Vec::new();
         let mut cooling: Vec<(Instant, usize)> = Vec::new();
         for (i, h) in health.iter_mut().enumerate() {
             match h.down_until {
@@ -83,11 +112,12 @@ impl HostPool {
                 Some(until) => {
                     let probing = h
                         .probe_started
-                        .is_some_and(|t| now < t + self.policy.probe_lease);
+                        .is_some_and(|t| now < t.checked_add(self.probe_lease).unwrap_or(t));
                     if probing {
                         cooling.push((until, i));
                     } else {
                         h.probe_started = Some(now);
+                        probes.push((i, now));
                         usable.push(i);
                     }
                 }
@@ -95,19 +125,48 @@ impl HostPool {
         }
         cooling.sort();
         usable.extend(cooling.into_iter().map(|(_, i)| i));
-        usable
+        Plan {
+            order: usable,
+            probes,
+        }
+    }
+
+    /// The call holding `plan` ended (answered, failed or cancelled): its probes that were not
+    /// reported on are free again.
+    pub fn release(&self, plan: &Plan) {
+        if plan.probes.is_empty() {
+            return;
+        }
+        self.with(|health| {
+            for &(i, taken) in &plan.probes {
+                if let Some(h) = health.get_mut(i)
+                    && h.probe_started == Some(taken)
+                {
+                    h.probe_started = None;
+                }
+            }
+        })
     }
 
     /// The call reached `idx` and got a usable answer.
     pub fn record_success(&self, idx: usize) {
-        if let Some(h) = self.lock().get_mut(idx) {
-            *h = Health::default();
-        }
+        self.with(|health| {
+            if let Some(h) = health.get_mut(idx) {
+                *h = Health::default();
+            }
+        })
     }
 
-    /// `idx` failed in a way that says the host is unhealthy.
-    pub fn record_failure(&self, idx: usize, now: Instant) {
-        if let Some(h) = self.lock().get_mut(idx) {
+    /// An attempt on `idx` that started at `started` failed at `now` in a way that says the host
+    /// is unhealthy. Attempts that were already under way when the host was marked down belong
+    /// to that outage and do not lengthen the cooldown: only a failure of an attempt started
+    /// afterwards (the probe, or a call with no other host left) counts as a further failure.
+    pub fn record_failure(&self, idx: usize, started: Instant, now: Instant) {
+        self.with(|health| {
+            let Some(h) = health.get_mut(idx) else { return };
+            if h.down_until.is_some() && h.marked_down_at.is_some_and(|at| started < at) {
+                return;
+            }
             h.consecutive_failures = h.consecutive_failures.saturating_add(1);
             let factor = 1u32 << (h.consecutive_failures - 1).min(16);
             let cooldown = self
@@ -115,17 +174,20 @@ impl HostPool {
                 .cooldown
                 .saturating_mul(factor)
                 .min(self.policy.max_cooldown);
-            h.down_until = Some(now + cooldown);
+            h.down_until = Some(now.checked_add(cooldown).unwrap_or(now));
+            h.marked_down_at = Some(now);
             h.probe_started = None;
-        }
+        })
     }
 
     /// Whether `idx` is cooling down at `now`.
     pub fn is_cooling(&self, idx: usize, now: Instant) -> bool {
-        self.lock()
-            .get(idx)
-            .and_then(|h| h.down_until)
-            .is_some_and(|t| t > now)
+        self.with(|health| {
+            health
+                .get(idx)
+                .and_then(|h| h.down_until)
+                .is_some_and(|t| t > now)
+        })
     }
 }
 
@@ -254,10 +316,18 @@ pub fn decide(policy: &RetryPolicy, outcome: Outcome, a: &Attempt) -> Decision {
     }
 }
 
-/// Parse a Retry-After header given in seconds (integer or decimal).
+/// The longest Retry-After taken as given; larger values (a server's `1e20`) are read as this,
+/// which is beyond any `max_retry_after`, so the error is returned at once.
+pub const RETRY_AFTER_CAP: Duration = Duration::from_secs(86_400);
+
+/// Parse a Retry-After header given in seconds (integer or decimal). Server-supplied, so any
+/// text gives a bounded answer, never a panic: huge values saturate at [`RETRY_AFTER_CAP`].
 pub fn parse_retry_after(v: &str) -> Option<Duration> {
     let secs: f64 = v.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
+    if secs.is_nan() || secs < 0.0 {
+        return None;
+    }
+    Some(Duration::try_from_secs_f64(secs).map_or(RETRY_AFTER_CAP, |d| d.min(RETRY_AFTER_CAP)))
 }
 
 #[cfg(test)]
@@ -268,6 +338,7 @@ mod tests {
         HostPool::new(
             (0..n).map(|i| format!("h{i}")).collect(),
             FailoverPolicy::default(),
+            Duration::from_secs(30),
         )
     }
 
@@ -286,39 +357,39 @@ mod tests {
     #[test]
     fn healthy_hosts_in_configured_order() {
         let p = pool(3);
-        assert_eq!(p.plan(Instant::now()), vec![0, 1, 2]);
+        assert_eq!(p.plan(Instant::now()).order, vec![0, 1, 2]);
     }
 
     #[test]
     fn failed_host_goes_last_for_its_cooldown_then_is_probed_once() {
         let p = pool(2);
         let t0 = Instant::now();
-        p.record_failure(0, t0);
+        p.record_failure(0, t0, t0);
         assert!(p.is_cooling(0, t0));
-        assert_eq!(p.plan(t0 + Duration::from_secs(29)), vec![1, 0]);
+        assert_eq!(p.plan(t0 + Duration::from_secs(29)).order, vec![1, 0]);
         // cooldown over: the first call probes the primary first …
         let t1 = t0 + Duration::from_secs(31);
-        assert_eq!(p.plan(t1), vec![0, 1]);
+        assert_eq!(p.plan(t1).order, vec![0, 1]);
         // … while that probe is out, other calls keep avoiding it
-        assert_eq!(p.plan(t1), vec![1, 0]);
+        assert_eq!(p.plan(t1).order, vec![1, 0]);
         // the probe succeeds: primary preferred again by everyone
         p.record_success(0);
-        assert_eq!(p.plan(t1), vec![0, 1]);
-        assert_eq!(p.plan(t1), vec![0, 1]);
+        assert_eq!(p.plan(t1).order, vec![0, 1]);
+        assert_eq!(p.plan(t1).order, vec![0, 1]);
     }
 
     #[test]
     fn failed_probe_doubles_the_cooldown_up_to_the_cap() {
         let p = pool(2);
         let t0 = Instant::now();
-        p.record_failure(0, t0);
+        p.record_failure(0, t0, t0);
         let t1 = t0 + Duration::from_secs(31);
-        assert_eq!(p.plan(t1)[0], 0);
-        p.record_failure(0, t1);
-        assert_eq!(p.plan(t1 + Duration::from_secs(59)), vec![1, 0]);
-        assert_eq!(p.plan(t1 + Duration::from_secs(61)), vec![0, 1]);
+        assert_eq!(p.plan(t1).order[0], 0);
+        p.record_failure(0, t1, t1);
+        assert_eq!(p.plan(t1 + Duration::from_secs(59)).order, vec![1, 0]);
+        assert_eq!(p.plan(t1 + Duration::from_secs(61)).order, vec![0, 1]);
         for _ in 0..20 {
-            p.record_failure(0, t1);
+            p.record_failure(0, t1, t1);
         }
         assert!(p.is_cooling(0, t1 + Duration::from_secs(299)));
         assert!(!p.is_cooling(0, t1 + Duration::from_secs(301)));
@@ -328,20 +399,79 @@ mod tests {
     fn abandoned_probe_is_released_after_the_lease() {
         let p = pool(2);
         let t0 = Instant::now();
-        p.record_failure(0, t0);
+        p.record_failure(0, t0, t0);
         let t1 = t0 + Duration::from_secs(31);
-        assert_eq!(p.plan(t1), vec![0, 1]); // probe taken, never reported
-        assert_eq!(p.plan(t1 + Duration::from_secs(10)), vec![1, 0]);
-        assert_eq!(p.plan(t1 + Duration::from_secs(31)), vec![0, 1]);
+        assert_eq!(p.plan(t1).order, vec![0, 1]); // probe taken, never reported
+        assert_eq!(p.plan(t1 + Duration::from_secs(10)).order, vec![1, 0]);
+        assert_eq!(p.plan(t1 + Duration::from_secs(31)).order, vec![0, 1]);
+    }
+
+    #[test]
+    fn one_outage_counts_once_however_many_calls_were_in_flight() {
+        let p = pool(2);
+        let t0 = Instant::now();
+        // 16 calls were in flight on the primary when it hung; their failures arrive one by one
+        let failed_at = t0 + Duration::from_secs(2);
+        for k in 0..16 {
+            p.record_failure(0, t0, failed_at + Duration::from_millis(k * 10));
+        }
+        // one outage: the first cooldown (30 s), not 30 s doubled 15 times
+        let after = failed_at + Duration::from_secs(31);
+        assert_eq!(p.plan(after).order, vec![0, 1]);
+        // the probe (started after the host was marked down) fails: that is a second failure
+        p.record_failure(0, after, after + Duration::from_secs(1));
+        let t2 = after + Duration::from_secs(1);
+        assert!(p.is_cooling(0, t2 + Duration::from_secs(59)));
+        assert!(!p.is_cooling(0, t2 + Duration::from_secs(61)));
+    }
+
+    #[test]
+    fn a_released_probe_is_free_for_the_next_call_at_once() {
+        let p = pool(2);
+        let t0 = Instant::now();
+        p.record_failure(0, t0, t0);
+        let t1 = t0 + Duration::from_secs(31);
+        let cancelled = p.plan(t1);
+        assert_eq!(cancelled.order, vec![0, 1]);
+        assert_eq!(p.plan(t1).order, vec![1, 0]); // the probe is out
+        p.release(&cancelled); // the call was cancelled before it reported
+        let next = p.plan(t1);
+        assert_eq!(next.order, vec![0, 1]);
+        // releasing after a report changes nothing: the report already settled the host
+        p.record_success(0);
+        p.release(&next);
+        assert_eq!(p.plan(t1).order, vec![0, 1]);
+        // a stale release does not free a probe another call holds now
+        p.record_failure(0, t1, t1);
+        let t2 = t1 + Duration::from_secs(61);
+        let holder = p.plan(t2);
+        p.release(&cancelled);
+        assert_eq!(p.plan(t2).order, vec![1, 0]);
+        p.release(&holder);
+    }
+
+    #[test]
+    fn the_probe_lease_is_the_attempt_timeout() {
+        let p = HostPool::new(
+            vec!["a".into(), "b".into()],
+            FailoverPolicy::default(),
+            Duration::from_secs(5),
+        );
+        let t0 = Instant::now();
+        p.record_failure(0, t0, t0);
+        let t1 = t0 + Duration::from_secs(31);
+        let _hung = p.plan(t1);
+        assert_eq!(p.plan(t1 + Duration::from_secs(4)).order, vec![1, 0]);
+        assert_eq!(p.plan(t1 + Duration::from_secs(6)).order, vec![0, 1]);
     }
 
     #[test]
     fn all_hosts_down_still_gives_a_plan() {
         let p = pool(2);
         let t0 = Instant::now();
-        p.record_failure(1, t0);
-        p.record_failure(0, t0 + Duration::from_secs(1));
-        assert_eq!(p.plan(t0 + Duration::from_secs(2)), vec![1, 0]);
+        p.record_failure(1, t0, t0);
+        p.record_failure(0, t0 + Duration::from_secs(1), t0 + Duration::from_secs(1));
+        assert_eq!(p.plan(t0 + Duration::from_secs(2)).order, vec![1, 0]);
     }
 
     #[test]
@@ -352,10 +482,10 @@ mod tests {
                 let p = p.clone();
                 std::thread::spawn(move || {
                     for _ in 0..1000 {
-                        let plan = p.plan(Instant::now());
+                        let plan = p.plan(Instant::now()).order;
                         assert_eq!(plan.len(), 3);
                         if i % 2 == 0 {
-                            p.record_failure(plan[0], Instant::now());
+                            p.record_failure(plan[0], Instant::now(), Instant::now());
                         } else {
                             p.record_success(plan[0]);
                         }
@@ -366,7 +496,7 @@ mod tests {
         for t in threads {
             t.join().unwrap();
         }
-        let mut plan = p.plan(Instant::now());
+        let mut plan = p.plan(Instant::now()).order;
         plan.sort();
         assert_eq!(plan, vec![0, 1, 2]);
     }
@@ -521,5 +651,10 @@ mod tests {
         assert_eq!(parse_retry_after(" 0.5 "), Some(Duration::from_millis(500)));
         assert_eq!(parse_retry_after("-1"), None);
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        // server-supplied: huge or infinite values saturate, NaN is no value; never a panic
+        assert_eq!(parse_retry_after("1e20"), Some(RETRY_AFTER_CAP));
+        assert_eq!(parse_retry_after("inf"), Some(RETRY_AFTER_CAP));
+        assert_eq!(parse_retry_after("NaN"), None);
+        assert_eq!(parse_retry_after("1e-300"), Some(Duration::ZERO));
     }
 }

@@ -4,7 +4,9 @@
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::Mutex;
+use std::sync::Arc;
+
+use arc_swap::{ArcSwap, ArcSwapOption};
 
 use futures_util::FutureExt;
 
@@ -12,29 +14,95 @@ use crate::error::{Error, Result};
 
 use tokio::runtime::{Builder, Handle, Runtime};
 
-static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
+/// The runtime and the process it was built in. Read without a lock (a lock held by another
+/// thread at fork() would stay held for ever in the child).
+static RUNTIME: ArcSwapOption<(u32, &'static Runtime)> = ArcSwapOption::const_empty();
 
 /// The runtime of this process.
 pub fn runtime() -> &'static Runtime {
-    let mut g = RUNTIME.lock().unwrap_or_else(|e| e.into_inner());
     let pid = std::process::id();
-    match *g {
-        Some((p, rt)) if p == pid => rt,
-        _ => {
-            let rt = Builder::new_multi_thread()
-                .enable_all()
-                .thread_name("imcloud")
-                .worker_threads(
-                    std::thread::available_parallelism()
-                        .map(|n| n.get().clamp(2, 8))
-                        .unwrap_or(2),
-                )
-                .build()
-                .expect("the imcloud runtime starts");
-            let rt: &'static Runtime = Box::leak(Box::new(rt));
-            *g = Some((pid, rt));
-            rt
+    loop {
+        let cur = RUNTIME.load_full();
+        if let Some(r) = cur.as_ref()
+            && r.0 == pid
+        {
+            return r.1;
         }
+        let rt = Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("imcloud")
+            .worker_threads(
+                std::thread::available_parallelism()
+                    .map(|n| n.get().clamp(2, 8))
+                    .unwrap_or(2),
+            )
+            .build()
+            .expect("the imcloud runtime starts");
+        let rt: &'static Runtime = Box::leak(Box::new(rt));
+        let prev = RUNTIME.compare_and_swap(&cur, Some(Arc::new((pid, rt))));
+        let installed = match (prev.as_ref(), cur.as_ref()) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        if installed {
+            return rt;
+        }
+        // another thread of this process installed one first (a rare race): ours is left idle
+        // and the next turn returns theirs
+    }
+}
+
+/// A value that belongs to one process. A child of fork() gets a fresh one, made without
+/// touching (let alone locking) what the parent's other threads may have held at the fork: the
+/// HTTP client, host health, the token cache. Reads take no lock.
+pub(crate) struct PerProcess<T> {
+    cell: ArcSwap<(u32, Arc<T>)>,
+    make: Box<dyn Fn() -> T + Send + Sync>,
+}
+
+impl<T> PerProcess<T> {
+    pub(crate) fn new(make: impl Fn() -> T + Send + Sync + 'static) -> Self {
+        let first = Arc::new(make());
+        PerProcess {
+            cell: ArcSwap::from_pointee((std::process::id(), first)),
+            make: Box::new(make),
+        }
+    }
+
+    /// This process's value.
+    pub(crate) fn get(&self) -> Arc<T> {
+        let pid = std::process::id();
+        loop {
+            let cur = self.cell.load_full();
+            if cur.0 == pid {
+                return cur.1.clone();
+            }
+            let fresh = Arc::new((pid, Arc::new((self.make)())));
+            let prev = self.cell.compare_and_swap(&cur, fresh);
+            if Arc::ptr_eq(&*prev, &cur) {
+                continue; // installed; the next turn returns it
+            }
+        }
+    }
+
+    /// Replace this process's value (e.g. a client rebuilt for its age).
+    pub(crate) fn replace(&self, current: &Arc<T>, with: T) -> Arc<T> {
+        let pid = std::process::id();
+        let cur = self.cell.load_full();
+        if !Arc::ptr_eq(&cur.1, current) {
+            return self.get();
+        }
+        let fresh = Arc::new((pid, Arc::new(with)));
+        let prev = self.cell.compare_and_swap(&cur, fresh);
+        let _ = prev;
+        self.get()
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for PerProcess<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
     }
 }
 

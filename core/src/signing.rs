@@ -1,5 +1,6 @@
 //! RongCloud request signing and server-callback verification. Pure functions, no I/O.
 
+use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rand::Rng;
@@ -129,7 +130,7 @@ pub fn verify_callback(
         ts
     };
     let skew = now_ms.abs_diff(ts_ms);
-    if skew > window.as_millis() as u64 {
+    if u128::from(skew) > window.as_millis() {
         return Err(Error::new(
             ErrorKind::Authentication,
             format!(
@@ -148,6 +149,43 @@ pub fn verify_callback(
             ErrorKind::Authentication,
             "callback signature does not match the app secret",
         ))
+    }
+}
+
+/// Remembers the callbacks accepted within the freshness window, so that the same signed
+/// callback delivered again (a replay: same nonce and timestamp) is refused. Only callbacks whose
+/// signature verified are remembered, and only for the window, so its size is bounded by the
+/// genuine traffic of one window.
+#[derive(Debug, Default)]
+pub struct ReplayGuard {
+    seen: HashMap<(String, String), u64>,
+}
+
+impl ReplayGuard {
+    /// Record a verified callback received at `now_ms`; an error if it was already accepted
+    /// within `window`.
+    pub fn check(&mut self, sig: &CallbackSignature, now_ms: u64, window: Duration) -> Result<()> {
+        let window_ms = u64::try_from(window.as_millis()).unwrap_or(u64::MAX);
+        self.seen
+            .retain(|_, at| now_ms.saturating_sub(*at) <= window_ms.saturating_mul(2));
+        let key = (sig.nonce.clone(), sig.timestamp.trim().to_string());
+        if self.seen.contains_key(&key) {
+            return Err(Error::new(
+                ErrorKind::Authentication,
+                "callback was already accepted once (same nonce and timestamp): a replay",
+            ));
+        }
+        self.seen.insert(key, now_ms);
+        Ok(())
+    }
+
+    /// How many callbacks are remembered now.
+    pub fn len(&self) -> usize {
+        self.seen.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.seen.is_empty()
     }
 }
 
@@ -206,5 +244,41 @@ mod tests {
         let sig = CallbackSignature::extract(&[], &h).unwrap();
         verify_callback(&secret, &sig, now, Duration::from_secs(300)).unwrap();
         assert!(CallbackSignature::extract(&[], &[]).is_err());
+    }
+}
+
+#[cfg(test)]
+mod replay_tests {
+    use super::*;
+
+    #[test]
+    fn a_replayed_callback_is_refused_within_the_window_and_forgotten_after() {
+        let sig = CallbackSignature {
+            nonce: "1".into(),
+            timestamp: "1000".into(),
+            signature: "x".into(),
+        };
+        let w = Duration::from_secs(300);
+        let mut g = ReplayGuard::default();
+        g.check(&sig, 1_000_000, w).unwrap();
+        let e = g.check(&sig, 1_001_000, w).unwrap_err();
+        assert!(e.message.contains("replay"), "{e}");
+        let other = CallbackSignature {
+            nonce: "2".into(),
+            ..sig.clone()
+        };
+        g.check(&other, 1_001_000, w).unwrap();
+        assert_eq!(g.len(), 2);
+        // long after the window the entries are dropped (the freshness check refuses them anyway)
+        g.check(
+            &CallbackSignature {
+                nonce: "3".into(),
+                ..sig.clone()
+            },
+            2_000_000,
+            w,
+        )
+        .unwrap();
+        assert_eq!(g.len(), 1);
     }
 }

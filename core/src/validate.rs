@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::catalogue::{Operation, Param, ParamType};
+use crate::catalogue::{Location, Operation, Param, ParamType};
 use crate::error::{Error, Result};
 
 /// Check `args` (keyed by parameter `name`) against `op`. The file of an upload is checked apart
@@ -40,10 +40,76 @@ pub fn validate(op: &Operation, args: &Map<String, Value>) -> Result<()> {
                 );
             }
             None => {}
-            Some(v) => check_value(p, &p.name, v, args).map_err(|e| e.with_operation(&op.name))?,
+            Some(v) => {
+                check_value(p, &p.name, v, args).map_err(|e| e.with_operation(&op.name))?;
+                match op.location_of(p) {
+                    Location::Path if v.is_array() => {
+                        check_each_text(&p.name, v, check_path_list_item)
+                    }
+                    Location::Path => check_each_text(&p.name, v, check_path_segment),
+                    Location::Header => check_each_text(&p.name, v, crate::config::check_header_text),
+                    _ => Ok(()),
+                }
+                .map_err(|e| e.with_operation(&op.name))?
+            }
         }
     }
     Ok(())
+}
+
+/// Apply `check` to a string value, or to each item of a list (`name[i]`).
+fn check_each_text(name: &str, v: &Value, check: fn(&str, &str) -> Result<()>) -> Result<()> {
+    match v {
+        Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| match item {
+            Value::String(s) => check(&format!("{name}[{i}]"), s),
+            _ => Ok(()),
+        }),
+        Value::String(s) => check(name, s),
+        _ => Ok(()),
+    }
+}
+
+/// An item of a list sent comma-joined in one path segment: a path segment, without commas
+/// (which would split it into two items).
+pub fn check_path_list_item(name: &str, s: &str) -> Result<()> {
+    check_path_segment(name, s)?;
+    if s.contains(',') {
+        return Err(Error::invalid_argument(
+            name,
+            "contains ','; the items of this list are sent comma-separated in the path",
+        ));
+    }
+    Ok(())
+}
+
+/// A value that becomes one segment of the request's path must stay that segment: `.` and `..`
+/// would be collapsed by URL parsing (even percent-encoded) and reach another endpoint — a
+/// `DELETE …/members/..` would delete the group — so they, empty values, `/` and `\`, and control
+/// characters are refused before anything is sent, for every operation.
+pub fn check_path_segment(name: &str, s: &str) -> Result<()> {
+    let why = if s.is_empty() {
+        Some("must not be empty".to_string())
+    } else if s == "." || s == ".." {
+        Some(format!("cannot be '{s}': it would address another endpoint"))
+    } else if let Some(c) = s
+        .chars()
+        .find(|c| matches!(c, '/' | '\\') || c.is_control())
+    {
+        Some(format!(
+            "contains {}; a path segment cannot hold '/', '\\' or control characters",
+            if c.is_control() {
+                format!("the control character U+{:04X}", c as u32)
+            } else {
+                format!("'{c}'")
+            }
+        ))
+    } else {
+        None
+    };
+    match why {
+        Some(w) => Err(Error::invalid_argument(name, w)),
+        None => Ok(()),
+    }
 }
 
 /// Check a file's size against the parameter's `max_size`.

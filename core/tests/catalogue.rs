@@ -6,6 +6,43 @@ use imcloud::wire::{Incoming, PreparedBody, body_fits, decode, match_path, prepa
 use imcloud::{ErrorKind, catalogue::Cloud};
 use serde_json::{Map, Value, json};
 
+/// A valid value for a parameter, from its declaration alone.
+fn sample_value(p: &imcloud::catalogue::Param) -> Value {
+    let text = || -> Value {
+        if let Some(e) = &p.enum_values {
+            return json!(e[0]);
+        }
+        json!("a".repeat(p.min_len.unwrap_or(1).max(1) as usize))
+    };
+    match p.ty {
+        ParamType::String => text(),
+        ParamType::Int => json!(p.min.unwrap_or(1).max(1).min(p.max.unwrap_or(i64::MAX))),
+        ParamType::Bool => json!(true),
+        ParamType::StringList => {
+            Value::Array((0..p.min_items.unwrap_or(1).max(1)).map(|_| text()).collect())
+        }
+        ParamType::Json | ParamType::JsonString => json!({"a": 1}),
+        ParamType::ObjectList => {
+            let mut item = Map::new();
+            for f in p.item_fields.iter().filter(|f| f.required) {
+                item.insert(f.name.clone(), sample_value(f));
+            }
+            json!([item])
+        }
+        ParamType::StringMap => json!({"a": "b"}),
+        ParamType::File => Value::Null,
+    }
+}
+
+/// Arguments that pass validation: every required parameter with a valid value.
+fn sample_args(op: &imcloud::catalogue::Operation) -> Map<String, Value> {
+    op.params
+        .iter()
+        .filter(|p| p.required && p.ty != ParamType::File)
+        .map(|p| (p.name.clone(), sample_value(p)))
+        .collect()
+}
+
 fn obj(v: Value) -> Map<String, Value> {
     v.as_object().unwrap().clone()
 }
@@ -273,12 +310,53 @@ fn path_parameters_are_percent_encoded_and_lists_comma_joined() {
     let op = catalogue::easemob()
         .operation("group.members_remove")
         .unwrap();
-    let args = obj(json!({"group_id": "g/1 x", "usernames": ["a", "b.c"]}));
+    let args = obj(json!({"group_id": "g 1+x%", "usernames": ["a", "b.c"]}));
     validate(op, &args).unwrap();
     let p = prepare(op, &args, &no_cred).unwrap();
-    assert_eq!(p.path, "/chatgroups/g%2F1%20x/users/a,b.c");
+    assert_eq!(p.path, "/chatgroups/g%201%2Bx%25/users/a,b.c");
     let pp = match_path(&op.path, &p.path).unwrap();
-    assert_eq!(pp["group_id"], "g/1 x");
+    assert_eq!(pp["group_id"], "g 1+x%");
+}
+
+/// Every path parameter of every operation: a value that would leave its segment (`.`, `..`,
+/// empty, `/`, `\`, control characters; `,` inside a comma-joined list) is refused before
+/// anything is sent, naming the parameter. `DELETE …/chatgroups/{g}/users/..` would otherwise
+/// reach `DELETE …/chatgroups/{g}` and delete the group.
+#[test]
+fn path_parameters_cannot_leave_their_segment_in_any_operation() {
+    let mut checked = 0;
+    for api in [catalogue::rongcloud(), catalogue::easemob()] {
+        for op in &api.operations {
+            for p in op.params.iter().filter(|p| op.location_of(p) == Location::Path) {
+                for bad in [".", "..", "", "a/b", "a\\b", "a\nb", "a\u{0}b", "%2e%2e"] {
+                    let mut args = sample_args(op);
+                    let is_list = p.ty == ParamType::StringList;
+                    let value = if is_list { json!(["ok", bad]) } else { json!(bad) };
+                    args.insert(p.name.clone(), value);
+                    let r = validate(op, &args);
+                    if bad == "%2e%2e" {
+                        // a literal percent sign is data: it is encoded (%252e) and stays put
+                        if r.is_ok() {
+                            let prep = prepare(op, &args, &|_| Some("x".into())).unwrap();
+                            assert!(prep.path.contains("%252e%252e"), "{}", prep.path);
+                        }
+                        continue;
+                    }
+                    let e = r.expect_err(&format!("{} {}={bad:?}", op.name, p.name));
+                    assert_eq!(e.kind, ErrorKind::InvalidArgument);
+                    let want = if is_list { format!("{}[1]", p.name) } else { p.name.clone() };
+                    assert_eq!(e.param.as_deref(), Some(want.as_str()), "{e}");
+                    checked += 1;
+                }
+                if p.ty == ParamType::StringList {
+                    let mut args = sample_args(op);
+                    args.insert(p.name.clone(), json!(["a,b"]));
+                    assert!(validate(op, &args).is_err(), "{} {}", op.name, p.name);
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} cases");
 }
 
 #[test]
