@@ -681,3 +681,34 @@ fn kind_from_status(status: u16, has_json: bool) -> ErrorKind {
         _ => ErrorKind::Api,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn any_5xx_is_a_server_error_whatever_the_body_says() {
+        for (cloud, body) in [
+            (Cloud::Rongcloud, json!({"code": 503})),
+            (Cloud::Rongcloud, json!({"code": 1002, "errorMessage": "x"})),
+            (
+                Cloud::Easemob,
+                json!({"error": "duplicate_unique_property_exists"}),
+            ),
+            (Cloud::Easemob, json!({"error": "whatever"})),
+        ] {
+            let (outcome, answer) = classify(cloud, false, 503, Some(body.clone()), None, true);
+            assert_eq!(outcome, Outcome::ServerError, "{body}");
+            let e = answer.err().unwrap();
+            assert_eq!((e.kind, e.retryable), (ErrorKind::Server, true), "{body}");
+        }
+    }
+
+    #[test]
+    fn multipart_file_names_are_encoded_as_html_forms_do() {
+        assert_eq!(multipart_file_name("a\r\nb\"c.png"), "a%0D%0Ab%22c.png");
+        assert_eq!(multipart_file_name("über plan.pdf"), "über plan.pdf");
+        assert_eq!(multipart_file_name("t\u{0}ab"), "t%00ab");
+    }
+}

@@ -47,7 +47,9 @@ pub fn validate(op: &Operation, args: &Map<String, Value>) -> Result<()> {
                         check_each_text(&p.name, v, check_path_list_item)
                     }
                     Location::Path => check_each_text(&p.name, v, check_path_segment),
-                    Location::Header => check_each_text(&p.name, v, crate::config::check_header_text),
+                    Location::Header => {
+                        check_each_text(&p.name, v, crate::config::check_header_text)
+                    }
                     _ => Ok(()),
                 }
                 .map_err(|e| e.with_operation(&op.name))?
@@ -60,10 +62,13 @@ pub fn validate(op: &Operation, args: &Map<String, Value>) -> Result<()> {
 /// Apply `check` to a string value, or to each item of a list (`name[i]`).
 fn check_each_text(name: &str, v: &Value, check: fn(&str, &str) -> Result<()>) -> Result<()> {
     match v {
-        Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| match item {
-            Value::String(s) => check(&format!("{name}[{i}]"), s),
-            _ => Ok(()),
-        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, item)| match item {
+                Value::String(s) => check(&format!("{name}[{i}]"), s),
+                _ => Ok(()),
+            }),
         Value::String(s) => check(name, s),
         _ => Ok(()),
     }
@@ -90,21 +95,22 @@ pub fn check_path_segment(name: &str, s: &str) -> Result<()> {
     let why = if s.is_empty() {
         Some("must not be empty".to_string())
     } else if s == "." || s == ".." {
-        Some(format!("cannot be '{s}': it would address another endpoint"))
-    } else if let Some(c) = s
-        .chars()
-        .find(|c| matches!(c, '/' | '\\') || c.is_control())
-    {
         Some(format!(
-            "contains {}; a path segment cannot hold '/', '\\' or control characters",
-            if c.is_control() {
-                format!("the control character U+{:04X}", c as u32)
-            } else {
-                format!("'{c}'")
-            }
+            "cannot be '{s}': it would address another endpoint"
         ))
     } else {
-        None
+        s.chars()
+            .find(|c| matches!(c, '/' | '\\') || c.is_control())
+            .map(|c| {
+                let what = if c.is_control() {
+                    format!("the control character U+{:04X}", c as u32)
+                } else {
+                    format!("'{c}'")
+                };
+                format!(
+                    "contains {what}; a path segment cannot hold '/', '\\' or control characters"
+                )
+            })
     };
     match why {
         Some(w) => Err(Error::invalid_argument(name, w)),

@@ -134,8 +134,9 @@ pub fn prepare(
     }
     // a backstop behind validation: the path must reach the server as built. URL parsing
     // collapses `.`/`..` segments (even percent-encoded), which would address another endpoint.
-    let parsed = url::Url::parse(&format!("http://h{path}"))
-        .map_err(|e| Error::invalid_argument("path", format!("cannot form the request path: {e}")))?;
+    let parsed = url::Url::parse(&format!("http://h{path}")).map_err(|e| {
+        Error::invalid_argument("path", format!("cannot form the request path: {e}"))
+    })?;
     if parsed.path() != path.split('?').next().unwrap_or_default() {
         return Err(Error::invalid_argument(
             "path",

@@ -18,9 +18,11 @@ fn sample_value(p: &imcloud::catalogue::Param) -> Value {
         ParamType::String => text(),
         ParamType::Int => json!(p.min.unwrap_or(1).max(1).min(p.max.unwrap_or(i64::MAX))),
         ParamType::Bool => json!(true),
-        ParamType::StringList => {
-            Value::Array((0..p.min_items.unwrap_or(1).max(1)).map(|_| text()).collect())
-        }
+        ParamType::StringList => Value::Array(
+            (0..p.min_items.unwrap_or(1).max(1))
+                .map(|_| text())
+                .collect(),
+        ),
         ParamType::Json | ParamType::JsonString => json!({"a": 1}),
         ParamType::ObjectList => {
             let mut item = Map::new();
@@ -327,11 +329,19 @@ fn path_parameters_cannot_leave_their_segment_in_any_operation() {
     let mut checked = 0;
     for api in [catalogue::rongcloud(), catalogue::easemob()] {
         for op in &api.operations {
-            for p in op.params.iter().filter(|p| op.location_of(p) == Location::Path) {
+            for p in op
+                .params
+                .iter()
+                .filter(|p| op.location_of(p) == Location::Path)
+            {
                 for bad in [".", "..", "", "a/b", "a\\b", "a\nb", "a\u{0}b", "%2e%2e"] {
                     let mut args = sample_args(op);
                     let is_list = p.ty == ParamType::StringList;
-                    let value = if is_list { json!(["ok", bad]) } else { json!(bad) };
+                    let value = if is_list {
+                        json!(["ok", bad])
+                    } else {
+                        json!(bad)
+                    };
                     args.insert(p.name.clone(), value);
                     let r = validate(op, &args);
                     if bad == "%2e%2e" {
@@ -344,7 +354,11 @@ fn path_parameters_cannot_leave_their_segment_in_any_operation() {
                     }
                     let e = r.expect_err(&format!("{} {}={bad:?}", op.name, p.name));
                     assert_eq!(e.kind, ErrorKind::InvalidArgument);
-                    let want = if is_list { format!("{}[1]", p.name) } else { p.name.clone() };
+                    let want = if is_list {
+                        format!("{}[1]", p.name)
+                    } else {
+                        p.name.clone()
+                    };
                     assert_eq!(e.param.as_deref(), Some(want.as_str()), "{e}");
                     checked += 1;
                 }

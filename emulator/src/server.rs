@@ -179,6 +179,9 @@ pub struct RecordedRequest {
     pub body: String,
     pub body_len: usize,
     pub at_ms: u64,
+    /// The client's port of the connection it came on: requests with the same port shared a
+    /// connection (keep-alive).
+    pub peer_port: u16,
 }
 
 impl RecordedRequest {
@@ -519,11 +522,11 @@ async fn run_host(shared: Arc<Shared>, i: usize, listener: TcpListener) {
         h.listening.store(true, Ordering::SeqCst);
         tokio::select! {
             r = l.accept() => {
-                if let Ok((stream, _)) = r {
+                if let Ok((stream, peer)) = r {
                     let shared2 = shared.clone();
                     let svc = hyper::service::service_fn(move |req| {
                         let shared = shared2.clone();
-                        async move { Ok::<_, Infallible>(handle(shared, i, req).await) }
+                        async move { Ok::<_, Infallible>(handle(shared, i, peer.port(), req).await) }
                     });
                     let task = tokio::spawn(async move {
                         let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
@@ -656,7 +659,12 @@ fn take_fault(h: &HostShared, path: &str) -> Option<FaultKind> {
     Some(kind)
 }
 
-async fn handle(shared: Arc<Shared>, host: usize, req: Request<Incoming>) -> Response<Body> {
+async fn handle(
+    shared: Arc<Shared>,
+    host: usize,
+    peer_port: u16,
+    req: Request<Incoming>,
+) -> Response<Body> {
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(b) => b.to_bytes(),
@@ -707,6 +715,7 @@ async fn handle(shared: Arc<Shared>, host: usize, req: Request<Incoming>) -> Res
             body: text,
             body_len: req.body.len(),
             at_ms: now_ms(),
+            peer_port,
         });
     }
     let fault = take_fault(h, &req.path);

@@ -440,7 +440,11 @@ impl EaseApp {
     pub fn issue_token(&mut self, ttl: Option<u64>) -> Value {
         let ttl = ttl.unwrap_or(self.token_ttl);
         let token = format!("YWMt{}", new_id().replace('-', ""));
-        let exp = if ttl == 0 { 0 } else { now_ms() + ttl * 1000 };
+        let exp = if ttl == 0 {
+            0
+        } else {
+            now_ms().saturating_add(ttl.saturating_mul(1000))
+        };
         self.tokens.insert(token.clone(), exp);
         json!({"access_token": token, "expires_in": ttl, "application": new_id()})
     }
