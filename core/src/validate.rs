@@ -169,9 +169,25 @@ fn check_value(p: &Param, path: &str, v: &Value, args: &Map<String, Value>) -> R
             check_str(p, path, s)
         }
         ParamType::Int => {
-            let n = v
-                .as_i64()
-                .ok_or_else(|| wrong_type(path, "an integer", v))?;
+            let n = match v {
+                Value::Number(x) if x.is_u64() || x.is_i64() => x.as_i64().ok_or_else(|| {
+                    Error::invalid_argument(
+                        path,
+                        format!(
+                            "is {x}; must be at most {}{}",
+                            p.max.unwrap_or(i64::MAX),
+                            range_text(p)
+                        ),
+                    )
+                })?,
+                Value::Number(x) if x.as_f64().is_some_and(|f| f.fract() == 0.0) => {
+                    return Err(Error::invalid_argument(
+                        path,
+                        format!("is {x}; out of range{}", range_text(p)),
+                    ));
+                }
+                _ => return Err(wrong_type(path, "an integer", v)),
+            };
             if let Some(min) = p.min
                 && n < min
             {

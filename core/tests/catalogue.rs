@@ -573,3 +573,24 @@ fn every_declared_param_type_is_understood_by_prepare() {
         }
     }
 }
+
+#[test]
+fn integers_out_of_range_say_so_rather_than_naming_the_type() {
+    let op = catalogue::rongcloud()
+        .operation("message.private.publish")
+        .unwrap();
+    let p = op
+        .param("msg_random")
+        .expect("private publish has msg_random");
+    for v in [json!(9_223_372_036_854_775_808u64), json!(1e30)] {
+        let mut args = sample_args(op);
+        args.insert(p.name.clone(), v.clone());
+        let e = validate(op, &args).unwrap_err();
+        assert_eq!(e.param.as_deref(), Some(p.name.as_str()));
+        assert!(!e.message.contains("got an integer"), "{e}");
+        assert!(
+            e.message.contains("at most") || e.message.contains("out of range"),
+            "{e}"
+        );
+    }
+}
