@@ -9,11 +9,11 @@ export declare class RongCloudUserRegisterResult extends Result {
 
 /** Parameters of `user.register`. */
 export interface RongCloudUserRegisterParams {
-  /** Your user id: letters, digits, `=`, `-`, `_`; at most 64 characters. (at most 64 characters) */
+  /** Your user id: letters, digits, `=`, `-`, `_`; at most 64 bytes. (at most 64 bytes) */
   userId: string
   /** Display name used in push notifications; at most 64 characters. (at most 64 characters) */
   name: string
-  /** Avatar URL; at most 1024 characters. (at most 1024 characters) */
+  /** Avatar URL; at most 1024 bytes. (at most 1024 bytes) */
   portraitUri?: string
 }
 
@@ -23,11 +23,11 @@ export declare class RongCloudUserRefreshResult extends Result {
 
 /** Parameters of `user.refresh`. */
 export interface RongCloudUserRefreshParams {
-  /** (at most 64 characters) */
+  /** (at most 64 bytes) */
   userId: string
   /** (at most 64 characters) */
   name?: string
-  /** (at most 1024 characters) */
+  /** (at most 1024 bytes) */
   portraitUri?: string
 }
 
@@ -39,7 +39,7 @@ export declare class RongCloudUserCheckOnlineResult extends Result {
 
 /** Parameters of `user.check_online`. */
 export interface RongCloudUserCheckOnlineParams {
-  /** (at most 64 characters) */
+  /** (at most 64 bytes) */
   userId: string
 }
 
@@ -49,7 +49,7 @@ export declare class RongCloudUserBlockAddResult extends Result {
 
 /** Parameters of `user.block.add`. */
 export interface RongCloudUserBlockAddParams {
-  /** (at most 64 characters each; at most 20 items) */
+  /** (at most 64 bytes; at most 20 items) */
   userIds: string[]
   /** (1..43200) */
   minute: number
@@ -61,7 +61,7 @@ export declare class RongCloudUserBlockRemoveResult extends Result {
 
 /** Parameters of `user.block.remove`. */
 export interface RongCloudUserBlockRemoveParams {
-  /** (at most 64 characters each; at most 20 items) */
+  /** (at most 64 bytes; at most 20 items) */
   userIds: string[]
 }
 
@@ -87,13 +87,13 @@ export declare class RongCloudMessagePrivatePublishResult extends Result {
 
 /** Parameters of `message.private.publish`. */
 export interface RongCloudMessagePrivatePublishParams {
-  /** (at most 64 characters) */
+  /** (at most 64 bytes) */
   fromUserId: string
-  /** (at most 64 characters each; at most 1000 items) */
+  /** (at most 64 bytes; at most 1000 items) */
   toUserIds: string[]
   /** Message type, e.g. RC:TxtMsg, RC:ImgMsg, or your own. (at most 32 characters) */
   objectName: string
-  /** Message content JSON, e.g. {"content":"hello"}. */
+  /** Message content JSON, e.g. {"content":"hello"}; at most 128 KB. (at most 131072 bytes) */
   content: Record<string, unknown> | string
   /** (at most 1024 characters) */
   pushContent?: string
@@ -108,6 +108,14 @@ export interface RongCloudMessagePrivatePublishParams {
   expansion?: boolean
   disablePush?: boolean
   pushExt?: Record<string, unknown> | string
+  /** Whether the recipients' unread count counts it (default true). */
+  isCounted?: boolean
+  /** The message's initial expansion, an object of string keys and values; sent only with `expansion` true. */
+  extraContent?: Record<string, unknown> | string
+  /** The conversation channel (business channel) id; at most 20 characters. (at most 20 characters) */
+  busChannel?: string
+  /** Do not make this the conversation's last message on the clients. */
+  disableUpdateLastMsg?: boolean
   /** Your request identifier; the server de-duplicates equal values within one minute. */
   msgRandom?: number
 }
@@ -120,14 +128,15 @@ export declare class RongCloudMessageGroupPublishResult extends Result {
 
 /** Parameters of `message.group.publish`. */
 export interface RongCloudMessageGroupPublishParams {
-  /** (at most 64 characters) */
+  /** (at most 64 bytes) */
   fromUserId: string
   /** (at most 64 characters each; at most 3 items) */
   toGroupIds: string[]
-  /** Directed message: only these members receive it. (at most 64 characters each; at most 1000 items) */
+  /** Directed message: only these members receive it. (at most 64 bytes; at most 1000 items) */
   toUserIds?: string[]
   /** (at most 32 characters) */
   objectName: string
+  /** (at most 131072 bytes) */
   content: Record<string, unknown> | string
   /** (at most 1024 characters) */
   pushContent?: string
@@ -140,6 +149,14 @@ export interface RongCloudMessageGroupPublishParams {
   expansion?: boolean
   disablePush?: boolean
   pushExt?: Record<string, unknown> | string
+  /** Whether the recipients' unread count counts it (default true). */
+  isCounted?: boolean
+  /** The message's initial expansion, an object of string keys and values; sent only with `expansion` true. */
+  extraContent?: Record<string, unknown> | string
+  /** The conversation channel (business channel) id; at most 20 characters. (at most 20 characters) */
+  busChannel?: string
+  /** Do not make this the conversation's last message on the clients. */
+  disableUpdateLastMsg?: boolean
   msgRandom?: number
 }
 
@@ -150,12 +167,13 @@ export declare class RongCloudMessageSystemPublishResult extends Result {
 
 /** Parameters of `message.system.publish`. */
 export interface RongCloudMessageSystemPublishParams {
-  /** (at most 64 characters) */
+  /** (at most 64 bytes) */
   fromUserId: string
-  /** (at most 64 characters each; at most 100 items) */
+  /** (at most 64 bytes; at most 100 items) */
   toUserIds: string[]
   /** (at most 32 characters) */
   objectName: string
+  /** (at most 131072 bytes) */
   content: Record<string, unknown> | string
   /** (at most 1024 characters) */
   pushContent?: string
@@ -174,7 +192,7 @@ export declare class RongCloudMessageRecallResult extends Result {
 
 /** Parameters of `message.recall`. */
 export interface RongCloudMessageRecallParams {
-  /** (at most 64 characters) */
+  /** (at most 64 bytes) */
   fromUserId: string
   /** 1 private, 3 group, 6 system, 10 ultragroup. (1..10) */
   conversationType: number
@@ -197,7 +215,7 @@ export declare class RongCloudGroupCreateResult extends Result {
 
 /** Parameters of `group.create`. */
 export interface RongCloudGroupCreateParams {
-  /** (at most 64 characters each; at most 1000 items) */
+  /** (at most 64 bytes; at most 1000 items) */
   userIds: string[]
   /** (at most 64 characters) */
   groupId: string
@@ -211,7 +229,7 @@ export declare class RongCloudGroupJoinResult extends Result {
 
 /** Parameters of `group.join`. */
 export interface RongCloudGroupJoinParams {
-  /** (at most 64 characters each; at most 1000 items) */
+  /** (at most 64 bytes; at most 1000 items) */
   userIds: string[]
   /** (at most 64 characters) */
   groupId: string
@@ -225,7 +243,7 @@ export declare class RongCloudGroupQuitResult extends Result {
 
 /** Parameters of `group.quit`. */
 export interface RongCloudGroupQuitParams {
-  /** (at most 64 characters each; at most 1000 items) */
+  /** (at most 64 bytes; at most 1000 items) */
   userIds: string[]
   /** (at most 64 characters) */
   groupId: string
@@ -237,7 +255,7 @@ export declare class RongCloudGroupDismissResult extends Result {
 
 /** Parameters of `group.dismiss`. */
 export interface RongCloudGroupDismissParams {
-  /** The operator. (at most 64 characters) */
+  /** The operator. (at most 64 bytes) */
   userId: string
   /** (at most 64 characters) */
   groupId: string
@@ -280,7 +298,7 @@ export interface RongCloudChatroomCreateParams {
   /** Minutes, with destroy_type 1. (60..10080) */
   destroyTime?: number
   isBan?: boolean
-  /** (at most 64 characters each; at most 20 items) */
+  /** (at most 64 bytes; at most 20 items) */
   whiteUserIds?: string[]
 }
 
@@ -316,9 +334,9 @@ export declare class RongCloudUserTagSetResult extends Result {
 
 /** Parameters of `user.tag.set`. */
 export interface RongCloudUserTagSetParams {
-  /** (at most 64 characters) */
+  /** (at most 64 bytes) */
   userId: string
-  /** (at most 40 characters each; at most 20 items) */
+  /** (at most 40 bytes; at most 20 items) */
   tags: string[]
 }
 
@@ -455,7 +473,7 @@ export declare class RongCloudOperations extends BaseClient {
    */
   chatroomQuery(params: RongCloudChatroomQueryParams, options?: CallOptions): Promise<RongCloudChatroomQueryResult>
   /**
-   * Set a user's push tags (replaces them); at most 20 tags of at most 40 characters.
+   * Set a user's push tags (replaces them); at most 20 tags of at most 40 bytes each.
    *
    * `POST /user/tag/set.json` — catalogue operation `user.tag.set`.
    */
@@ -493,7 +511,7 @@ export declare class EasemobUserRegisterResult extends ListResult<EasemobUserReg
 
 /** Parameters of `user.register`. */
 export interface EasemobUserRegisterParams {
-  /** At most 64 bytes of a-z, A-Z, 0-9, `_`, `-`, `.`; case-insensitive. (at most 64 characters) */
+  /** At most 64 bytes of a-z, A-Z, 0-9, `_`, `-`, `.`; case-insensitive. (at most 64 bytes) */
   username: string
   /** (at most 64 characters) */
   password: string
@@ -528,7 +546,7 @@ export declare class EasemobUserGetResult extends ListResult<EasemobUserGetItem>
 
 /** Parameters of `user.get`. */
 export interface EasemobUserGetParams {
-  /** (at most 64 characters) */
+  /** (at most 64 bytes) */
   username: string
 }
 
@@ -541,7 +559,7 @@ export declare class EasemobUserDeleteResult extends ListResult<EasemobUserDelet
 
 /** Parameters of `user.delete`. */
 export interface EasemobUserDeleteParams {
-  /** (at most 64 characters) */
+  /** (at most 64 bytes) */
   username: string
 }
 
@@ -551,7 +569,7 @@ export declare class EasemobUserStatusResult extends Result {
 
 /** Parameters of `user.status`. */
 export interface EasemobUserStatusParams {
-  /** (at most 64 characters) */
+  /** (at most 64 bytes) */
   username: string
 }
 
@@ -561,7 +579,7 @@ export declare class EasemobUserStatusBatchResult extends Result {
 
 /** Parameters of `user.status_batch`. */
 export interface EasemobUserStatusBatchParams {
-  /** (at most 64 characters each; at most 100 items) */
+  /** (at most 64 bytes; at most 100 items) */
   usernames: string[]
 }
 
@@ -578,8 +596,13 @@ export interface EasemobMessageSendTextParams {
   to: string[]
   /** (at most 5120 bytes) */
   msg: string
+  /** Extension fields (an object); with the body, at most 5 KB. (at most 5120 bytes) */
   ext?: unknown
   syncDevice?: boolean
+  /** Users who do not get this message when they pull roaming (history) messages. (at most 64 bytes) */
+  roamIgnoreUsers?: string[]
+  /** Priority of a chatroom message (default normal); for target_type chatrooms. */
+  chatroomMsgLevel?: "high" | "normal" | "low"
   /** Deliver only to recipients that are online. */
   routeOnline?: boolean
 }
@@ -602,8 +625,13 @@ export interface EasemobMessageSendImageParams {
   width?: number
   /** (0..…) */
   height?: number
+  /** Extension fields (an object); with the body, at most 5 KB. (at most 5120 bytes) */
   ext?: unknown
   syncDevice?: boolean
+  /** Users who do not get this message when they pull roaming (history) messages. (at most 64 bytes) */
+  roamIgnoreUsers?: string[]
+  /** Priority of a chatroom message (default normal); for target_type chatrooms. */
+  chatroomMsgLevel?: "high" | "normal" | "low"
 }
 
 /** The result of `message.send_audio`. */
@@ -622,8 +650,13 @@ export interface EasemobMessageSendAudioParams {
   secret?: string
   /** Seconds. (0..…) */
   length: number
+  /** Extension fields (an object); with the body, at most 5 KB. (at most 5120 bytes) */
   ext?: unknown
   syncDevice?: boolean
+  /** Users who do not get this message when they pull roaming (history) messages. (at most 64 bytes) */
+  roamIgnoreUsers?: string[]
+  /** Priority of a chatroom message (default normal); for target_type chatrooms. */
+  chatroomMsgLevel?: "high" | "normal" | "low"
 }
 
 /** The result of `message.send_video`. */
@@ -646,8 +679,13 @@ export interface EasemobMessageSendVideoParams {
   length?: number
   /** Bytes. (0..…) */
   fileLength?: number
+  /** Extension fields (an object); with the body, at most 5 KB. (at most 5120 bytes) */
   ext?: unknown
   syncDevice?: boolean
+  /** Users who do not get this message when they pull roaming (history) messages. (at most 64 bytes) */
+  roamIgnoreUsers?: string[]
+  /** Priority of a chatroom message (default normal); for target_type chatrooms. */
+  chatroomMsgLevel?: "high" | "normal" | "low"
 }
 
 /** The result of `message.send_file`. */
@@ -664,8 +702,13 @@ export interface EasemobMessageSendFileParams {
   url: string
   filename: string
   secret?: string
+  /** Extension fields (an object); with the body, at most 5 KB. (at most 5120 bytes) */
   ext?: unknown
   syncDevice?: boolean
+  /** Users who do not get this message when they pull roaming (history) messages. (at most 64 bytes) */
+  roamIgnoreUsers?: string[]
+  /** Priority of a chatroom message (default normal); for target_type chatrooms. */
+  chatroomMsgLevel?: "high" | "normal" | "low"
 }
 
 /** The result of `message.send_cmd`. */
@@ -681,8 +724,13 @@ export interface EasemobMessageSendCmdParams {
   to: string[]
   /** (at most 5120 bytes) */
   action: string
+  /** Extension fields (an object); with the body, at most 5 KB. (at most 5120 bytes) */
   ext?: unknown
   syncDevice?: boolean
+  /** Users who do not get this message when they pull roaming (history) messages. (at most 64 bytes) */
+  roamIgnoreUsers?: string[]
+  /** Priority of a chatroom message (default normal); for target_type chatrooms. */
+  chatroomMsgLevel?: "high" | "normal" | "low"
 }
 
 /** The result of `message.send_custom`. */
@@ -698,10 +746,15 @@ export interface EasemobMessageSendCustomParams {
   to: string[]
   /** 1..32 of a-z A-Z 0-9 - _ / . (at most 32 characters) */
   customEvent: string
-  /** (at most 16 items) */
+  /** (at most 5120 bytes; at most 16 items) */
   customExts?: Record<string, string>
+  /** Extension fields (an object); with the body, at most 5 KB. (at most 5120 bytes) */
   ext?: unknown
   syncDevice?: boolean
+  /** Users who do not get this message when they pull roaming (history) messages. (at most 64 bytes) */
+  roamIgnoreUsers?: string[]
+  /** Priority of a chatroom message (default normal); for target_type chatrooms. */
+  chatroomMsgLevel?: "high" | "normal" | "low"
 }
 
 /** The result of `attachment.upload`. */
@@ -743,6 +796,8 @@ export declare class EasemobGroupCreateResult extends Result {
 export interface EasemobGroupCreateParams {
   /** (at most 128 characters) */
   groupname?: string
+  /** The group avatar's URL; at most 1024 characters. (at most 1024 characters) */
+  avatar?: string
   /** (at most 512 characters) */
   description?: string
   public: boolean
@@ -757,6 +812,8 @@ export interface EasemobGroupCreateParams {
   members?: string[]
   /** (at most 1024 characters) */
   custom?: string
+  /** Group scale: normal (default) or large (over 3000 members; no offline push). */
+  scale?: "normal" | "large"
 }
 
 /** One item of the result of `group.get`. */
@@ -921,7 +978,7 @@ export declare class EasemobOperations extends BaseClient {
    */
   authAppToken(params?: EasemobAuthAppTokenParams, options?: CallOptions): Promise<EasemobAuthAppTokenResult>
   /**
-   * Register one user.
+   * Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).
    *
    * `POST /users` — catalogue operation `user.register`.
    */

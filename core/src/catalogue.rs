@@ -106,7 +106,8 @@ pub struct Param {
     pub min_len: Option<u64>,
     #[serde(default)]
     pub max_len: Option<u64>,
-    /// Length limit in UTF-8 bytes.
+    /// Length limit in UTF-8 bytes: of a string (and of each list item); of a JSON-valued
+    /// parameter (`json`, `json_string`, `string_map`), of its JSON text as sent.
     #[serde(default)]
     pub max_bytes: Option<u64>,
     #[serde(default)]
@@ -127,7 +128,7 @@ pub struct Param {
     /// Wire format of a bool: `"01"` sends 1/0; any other text is sent when true and omitted when false.
     #[serde(default)]
     pub format: Option<String>,
-    /// A named character class: `user_id` or `custom_event`.
+    /// A named character class: `user_id` (Easemob user names), `rongcloud_user_id` or `custom_event`.
     #[serde(default)]
     pub pattern: Option<String>,
     /// For `object_list`: the fields of each item.
@@ -184,6 +185,10 @@ pub struct Operation {
     pub download: bool,
     #[serde(default)]
     pub params: Vec<Param>,
+    /// The JSON body is a one-element list holding the object the parameters build
+    /// (Easemob's single-user registration sends `[{"username": …}]`).
+    #[serde(default)]
+    pub body_in_list: bool,
     /// Fixed body fields (e.g. a message's `type`).
     #[serde(rename = "const", default)]
     pub constants: Map<String, Value>,

@@ -224,15 +224,18 @@ fn check_value(p: &Param, path: &str, v: &Value, args: &Map<String, Value>) -> R
             }
             Ok(())
         }
-        ParamType::Json => Ok(()),
+        ParamType::Json => check_json_bytes(p, path, v),
         ParamType::JsonString => match v {
-            Value::Object(_) | Value::Array(_) => Ok(()),
-            Value::String(s) => serde_json::from_str::<Value>(s).map(|_| ()).map_err(|e| {
-                Error::invalid_argument(
-                    path,
-                    format!("must be a JSON object or a string holding JSON ({e})"),
-                )
-            }),
+            Value::Object(_) | Value::Array(_) => check_json_bytes(p, path, v),
+            Value::String(s) => serde_json::from_str::<Value>(s)
+                .map(|_| ())
+                .map_err(|e| {
+                    Error::invalid_argument(
+                        path,
+                        format!("must be a JSON object or a string holding JSON ({e})"),
+                    )
+                })
+                .and_then(|_| check_json_bytes(p, path, v)),
             _ => Err(wrong_type(
                 path,
                 "a JSON object or a string holding JSON",
@@ -285,7 +288,7 @@ fn check_value(p: &Param, path: &str, v: &Value, args: &Map<String, Value>) -> R
                     return Err(wrong_type(&format!("{path}.{k}"), "a string", val));
                 }
             }
-            Ok(())
+            check_json_bytes(p, path, v)
         }
         ParamType::File => Ok(()),
     }
@@ -337,20 +340,61 @@ fn check_str(p: &Param, path: &str, s: &str) -> Result<()> {
         ));
     }
     if let Some(pattern) = &p.pattern {
-        let ok: fn(char) -> bool = match pattern.as_str() {
-            "user_id" => |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'),
-            "custom_event" => |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '/' | '.'),
-            _ => |_| true,
-        };
+        let (ok, allowed) = pattern_class(pattern);
         if let Some(bad) = s.chars().find(|c| !ok(*c)) {
-            let allowed = if pattern == "user_id" {
-                "a-z A-Z 0-9 _ - ."
+            let shown = if bad.is_control() {
+                format!("the control character {}", bad.escape_unicode())
             } else {
-                "a-z A-Z 0-9 _ - / ."
+                format!("'{bad}'")
             };
             return Err(Error::invalid_argument(
                 path,
-                format!("contains '{bad}'; only {allowed} are allowed"),
+                format!("contains {shown}; only {allowed} are allowed"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A named character class: which characters it allows, and how to say so in an error.
+/// `user_id`: Easemob user names; `rongcloud_user_id`: RongCloud user ids (letters, digits, `=`,
+/// `-`, `_`); `custom_event`: Easemob custom message events.
+fn pattern_class(name: &str) -> (fn(char) -> bool, &'static str) {
+    match name {
+        "user_id" => (
+            |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'),
+            "a-z A-Z 0-9 _ - .",
+        ),
+        "rongcloud_user_id" => (
+            |c| c.is_ascii_alphanumeric() || matches!(c, '=' | '-' | '_'),
+            "a-z A-Z 0-9 = - _",
+        ),
+        "custom_event" => (
+            |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '/' | '.'),
+            "a-z A-Z 0-9 _ - / .",
+        ),
+        _ => (|_| true, "any character"),
+    }
+}
+
+/// The size in bytes a JSON-valued parameter takes on the wire (a string holding JSON is sent as it is).
+fn json_bytes(v: &Value) -> u64 {
+    match v {
+        Value::String(s) => s.len() as u64,
+        other => other.to_string().len() as u64,
+    }
+}
+
+fn check_json_bytes(p: &Param, path: &str, v: &Value) -> Result<()> {
+    if let Some(max) = p.max_bytes {
+        let n = json_bytes(v);
+        if n > max {
+            return Err(Error::invalid_argument(
+                path,
+                format!(
+                    "is {n} bytes as JSON; the limit is {max} bytes ({})",
+                    human_size(max)
+                ),
             ));
         }
     }

@@ -148,6 +148,9 @@ pub fn prepare(
     }
     let body = match op.encoding {
         Encoding::Form => PreparedBody::Form(form.finish()),
+        Encoding::Json if op.body_in_list => {
+            PreparedBody::Json(Value::Array(vec![json]).to_string())
+        }
         Encoding::Json => PreparedBody::Json(json.to_string()),
         Encoding::Multipart => PreparedBody::Multipart {
             field: file_field.unwrap_or_else(|| "file".to_string()),
@@ -296,8 +299,9 @@ pub struct Incoming<'a> {
     pub header: &'a dyn Fn(&str) -> Option<String>,
 }
 
-/// Does a JSON body fit this operation (constants equal; a `$` body is a list, others an object)?
-/// Tells apart operations that share a method and path (message types, single vs batch register).
+/// Does a JSON body fit this operation (constants equal; a `$` body is a list, a `body_in_list`
+/// body a list of exactly one object, others an object)? Tells apart operations that share a
+/// method and path (message types; single registration, a one-element list, vs batch).
 pub fn body_fits(op: &Operation, json: Option<&Value>) -> bool {
     if op.encoding != Encoding::Json {
         return true;
@@ -306,12 +310,26 @@ pub fn body_fits(op: &Operation, json: Option<&Value>) -> bool {
         return op.params.iter().all(|p| !p.required);
     };
     let whole = op.params.iter().any(|p| p.wire == "$");
-    if whole != body.is_array() {
+    if (whole || op.body_in_list) != body.is_array() {
         return false;
     }
+    let Some(body) = json_body(op, body) else {
+        return false;
+    };
     op.constants
         .iter()
         .all(|(k, v)| get_path(body, k) == Some(v))
+}
+
+/// The object the parameters were read from: the body, or the single item of a `body_in_list` body.
+fn json_body<'a>(op: &Operation, body: &'a Value) -> Option<&'a Value> {
+    if !op.body_in_list {
+        return Some(body);
+    }
+    match body.as_array().map(Vec::as_slice) {
+        Some([one]) if one.is_object() => Some(one),
+        _ => None,
+    }
 }
 
 /// Turn what arrived into arguments keyed by parameter name (the inverse of [`prepare`]).
@@ -340,6 +358,7 @@ pub fn decode(op: &Operation, inc: &Incoming<'_>) -> Result<Map<String, Value>> 
             Location::Body => match op.encoding {
                 Encoding::Json => inc
                     .json
+                    .and_then(|b| json_body(op, b))
                     .and_then(|b| get_path(b, &p.wire))
                     .map(|v| from_json(p, v)),
                 _ => from_pairs(p, inc.form),

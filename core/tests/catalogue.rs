@@ -224,18 +224,22 @@ fn form_encoding_of_unicode_and_reserved_characters_round_trips() {
         .unwrap();
     let content = json!({"content": "a&b=c+d%e 你好 🎉"});
     let args = obj(json!({
-        "from_user_id": "u&1", "to_user_ids": ["u=2", "u+3"], "object_name": "RC:TxtMsg",
-        "content": content, "push_content": "50% off & more", "is_persisted": true
+        "from_user_id": "u=1", "to_user_ids": ["u=2", "u_3-x"], "object_name": "RC:TxtMsg",
+        "content": content, "push_content": "50% off & more + tax=0", "is_persisted": true
     }));
     validate(op, &args).unwrap();
     let p = prepare(op, &args, &no_cred).unwrap();
     let PreparedBody::Form(body) = &p.body else {
         panic!()
     };
-    assert!(body.contains("fromUserId=u%261"), "{body}");
+    assert!(body.contains("fromUserId=u%3D1"), "{body}");
     assert!(
-        body.contains("toUserId=u%3D2&toUserId=u%2B3"),
+        body.contains("toUserId=u%3D2&toUserId=u_3-x"),
         "repeated keys: {body}"
+    );
+    assert!(
+        body.contains("pushContent=50%25+off+%26+more+%2B+tax%3D0"),
+        "{body}"
     );
     assert!(body.contains("isPersisted=1"), "{body}");
     assert!(!body.contains(' ') && !body.contains('你'), "{body}");
@@ -260,10 +264,10 @@ fn form_encoding_of_unicode_and_reserved_characters_round_trips() {
         },
     )
     .unwrap();
-    assert_eq!(back["from_user_id"], "u&1");
-    assert_eq!(back["to_user_ids"], json!(["u=2", "u+3"]));
+    assert_eq!(back["from_user_id"], "u=1");
+    assert_eq!(back["to_user_ids"], json!(["u=2", "u_3-x"]));
     assert_eq!(back["is_persisted"], json!(true));
-    assert_eq!(back["push_content"], "50% off & more");
+    assert_eq!(back["push_content"], "50% off & more + tax=0");
 }
 
 #[test]
@@ -592,5 +596,210 @@ fn integers_out_of_range_say_so_rather_than_naming_the_type() {
             e.message.contains("at most") || e.message.contains("out of range"),
             "{e}"
         );
+    }
+}
+
+#[test]
+fn rongcloud_user_ids_are_64_bytes_of_letters_digits_and_eq_dash_underscore() {
+    let ok = |args: Value| {
+        let op = catalogue::rongcloud().operation("user.register").unwrap();
+        validate(op, &obj(args)).unwrap();
+    };
+    ok(json!({"user_id": "Ab9=-_", "name": "n"}));
+    ok(json!({"user_id": "a".repeat(64), "name": "n"}));
+    for bad in ["a b/c?&d", "u\u{0}", "a.b", "a@b", "a+b", "用户"] {
+        let e = invalid(
+            Cloud::Rongcloud,
+            "user.register",
+            json!({"user_id": bad, "name": "n"}),
+        );
+        assert_eq!(e.param.as_deref(), Some("user_id"), "{bad:?}");
+        assert!(e.message.contains("a-z A-Z 0-9 = - _"), "{bad:?}: {e}");
+    }
+    let e = invalid(
+        Cloud::Rongcloud,
+        "user.register",
+        json!({"user_id": "u\u{0}", "name": "n"}),
+    );
+    assert!(e.message.contains("control character"), "{e}");
+    // 33 characters, 65 bytes: the byte limit speaks first
+    let e = invalid(
+        Cloud::Rongcloud,
+        "user.register",
+        json!({"user_id": format!("a{}", "é".repeat(32)), "name": "n"}),
+    );
+    assert!(
+        e.message.contains("65 bytes") && e.message.contains("64 bytes"),
+        "{e}"
+    );
+    // every user id of every RongCloud operation is checked the same way
+    for (op, args, param) in [
+        (
+            "message.private.publish",
+            json!({"from_user_id": "a", "to_user_ids": ["b c"], "object_name": "RC:TxtMsg", "content": {}}),
+            "to_user_ids[0]",
+        ),
+        (
+            "group.create",
+            json!({"user_ids": ["a/b"], "group_id": "g", "group_name": "G"}),
+            "user_ids[0]",
+        ),
+        ("user.check_online", json!({"user_id": "a?b"}), "user_id"),
+    ] {
+        let e = invalid(Cloud::Rongcloud, op, args);
+        assert_eq!(e.param.as_deref(), Some(param), "{op}: {e}");
+    }
+    // the name stays a limit in characters
+    ok(json!({"user_id": "u", "name": "名".repeat(64)}));
+}
+
+#[test]
+fn byte_limits_of_tags_portraits_and_message_bodies() {
+    let e = invalid(
+        Cloud::Rongcloud,
+        "user.tag.set",
+        json!({"user_id": "u", "tags": ["北京".repeat(7)]}),
+    );
+    assert_eq!(e.param.as_deref(), Some("tags[0]"));
+    assert!(
+        e.message.contains("42 bytes") && e.message.contains("40 bytes"),
+        "{e}"
+    );
+    let e = invalid(
+        Cloud::Rongcloud,
+        "user.refresh",
+        json!({"user_id": "u", "portrait_uri": format!("https://h/{}", "é".repeat(508))}),
+    );
+    assert_eq!(e.param.as_deref(), Some("portrait_uri"));
+
+    for op in [
+        "message.private.publish",
+        "message.group.publish",
+        "message.system.publish",
+    ] {
+        let base = |content: Value| json!({"from_user_id": "a", "to_user_ids": ["b"], "to_group_ids": ["g"], "object_name": "RC:TxtMsg", "content": content});
+        let strip = |mut v: Value| {
+            let o = v.as_object_mut().unwrap();
+            if op == "message.group.publish" {
+                o.remove("to_user_ids");
+            } else {
+                o.remove("to_group_ids");
+            }
+            v
+        };
+        // an object is measured as the JSON text sent; a string as it is
+        let e = invalid(
+            Cloud::Rongcloud,
+            op,
+            strip(base(json!({"content": "x".repeat(131072)}))),
+        );
+        assert_eq!(e.param.as_deref(), Some("content"), "{op}");
+        assert!(
+            e.message.contains("131086 bytes") && e.message.contains("128 KB"),
+            "{op}: {e}"
+        );
+        let e = invalid(
+            Cloud::Rongcloud,
+            op,
+            strip(base(json!(format!("\"{}\"", "x".repeat(131071))))),
+        );
+        assert!(e.message.contains("131073 bytes"), "{op}: {e}");
+        let o = catalogue::rongcloud().operation(op).unwrap();
+        let exactly = format!("\"{}\"", "x".repeat(131070));
+        validate(o, &obj(strip(base(json!(exactly))))).unwrap();
+    }
+
+    for op in [
+        "message.send_text",
+        "message.send_image",
+        "message.send_cmd",
+        "message.send_custom",
+    ] {
+        let o = catalogue::easemob().operation(op).unwrap();
+        let ext = o.param("ext").unwrap();
+        assert_eq!(ext.max_bytes, Some(5120), "{op}");
+    }
+    let e = invalid(
+        Cloud::Easemob,
+        "message.send_text",
+        json!({"target_type": "users", "to": ["b"], "msg": "x", "ext": {"k": "x".repeat(5120)}}),
+    );
+    assert_eq!(e.param.as_deref(), Some("ext"));
+    assert!(
+        e.message.contains("5128 bytes") && e.message.contains("5 KB"),
+        "{e}"
+    );
+    let e = invalid(
+        Cloud::Easemob,
+        "message.send_custom",
+        json!({"target_type": "users", "to": ["b"], "custom_event": "e", "custom_exts": {"k": "x".repeat(5120)}}),
+    );
+    assert_eq!(e.param.as_deref(), Some("custom_exts"));
+}
+
+#[test]
+fn easemob_single_registration_is_a_one_element_list_and_batch_stays_a_list() {
+    let single = catalogue::easemob().operation("user.register").unwrap();
+    let batch = catalogue::easemob()
+        .operation("user.register_batch")
+        .unwrap();
+    let args = obj(json!({"username": "ann", "password": "pw", "nickname": "Ann"}));
+    validate(single, &args).unwrap();
+    let p = prepare(single, &args, &no_cred).unwrap();
+    let PreparedBody::Json(s) = &p.body else {
+        panic!()
+    };
+    let v: Value = serde_json::from_str(s).unwrap();
+    assert_eq!(
+        v,
+        json!([{"username": "ann", "password": "pw", "nickname": "Ann"}])
+    );
+    // the emulator's routing: one item is a single registration, more is a batch
+    assert!(body_fits(single, Some(&v)));
+    let two = json!([{"username": "a", "password": "p"}, {"username": "b", "password": "p"}]);
+    assert!(!body_fits(single, Some(&two)));
+    assert!(body_fits(batch, Some(&two)));
+    assert!(!body_fits(
+        single,
+        Some(&json!({"username": "a", "password": "p"}))
+    ));
+    assert!(!body_fits(single, Some(&json!([]))));
+    let none = Map::new();
+    let back = decode(
+        single,
+        &Incoming {
+            path_params: &none,
+            query: &[],
+            form: &[],
+            json: Some(&v),
+            header: &|_| None,
+        },
+    )
+    .unwrap();
+    assert_eq!(back, args);
+}
+
+#[test]
+fn documented_optional_parameters_can_be_sent() {
+    for op in ["message.private.publish", "message.group.publish"] {
+        let o = catalogue::rongcloud().operation(op).unwrap();
+        for (name, wire) in [
+            ("is_counted", "isCounted"),
+            ("extra_content", "extraContent"),
+            ("bus_channel", "busChannel"),
+            ("disable_update_last_msg", "disableUpdateLastMsg"),
+        ] {
+            assert_eq!(o.param(name).map(|p| p.wire.as_str()), Some(wire), "{op}");
+        }
+    }
+    let g = catalogue::easemob().operation("group.create").unwrap();
+    assert!(g.param("avatar").is_some() && g.param("scale").is_some());
+    for o in catalogue::easemob()
+        .operations
+        .iter()
+        .filter(|o| o.name.starts_with("message.send_"))
+    {
+        assert!(o.param("roam_ignore_users").is_some(), "{}", o.name);
+        assert!(o.param("chatroom_msg_level").is_some(), "{}", o.name);
     }
 }

@@ -110,7 +110,8 @@ pub enum FaultKind {
     },
     /// Answer 429 (RongCloud code 1008, Easemob `reach_limit`), optionally with Retry-After seconds.
     RateLimit { retry_after: Option<f64> },
-    /// Easemob 429 `resource_limited` (a quota, not a rate).
+    /// A plan quota is exhausted (not a rate): Easemob 429 `resource_limited`; RongCloud 403 with
+    /// code 2007 (the development environment's registered-user quota).
     QuotaExceeded,
     /// Wait `ms` milliseconds (default 1000), then handle normally.
     Delay {
@@ -745,10 +746,17 @@ async fn handle(
             return r;
         }
         Some(FaultKind::QuotaExceeded) => {
-            return json_response(
-                429,
-                &json!({"error": "resource_limited", "error_description": "You have exceeded the limit of the community edition"}),
-            );
+            return if rong {
+                json_response(
+                    403,
+                    &json!({"code": 2007, "errorMessage": "The number of test users exceeds the limit"}),
+                )
+            } else {
+                json_response(
+                    429,
+                    &json!({"error": "resource_limited", "error_description": "You have exceeded the limit of the community edition"}),
+                )
+            };
         }
         Some(FaultKind::Delay { ms }) => tokio::time::sleep(Duration::from_millis(*ms)).await,
         _ => {}

@@ -967,6 +967,30 @@ async fn easemob_reach_limit_is_retried_but_resource_limited_is_not() {
 }
 
 #[tokio::test]
+async fn rongcloud_quota_fault_answers_in_rongclouds_shape() {
+    let emu = emulator(2).await;
+    let rc = RongCloud::new(emu.rongcloud_config()).unwrap();
+    emu.set_fault(0, Fault::times(FaultKind::QuotaExceeded, 1))
+        .await;
+    let e = rc
+        .call(
+            "user.register",
+            json!({"user_id": "quota-user", "name": "Q"}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::QuotaExceeded, "{e:?}");
+    assert_eq!(e.http_status, Some(403));
+    assert_eq!(e.api_code.as_deref(), Some("2007"));
+    assert!(!e.retryable);
+    assert_eq!(count_op(&emu, 0, "user.register"), 1, "not retried");
+    assert_eq!(count_op(&emu, 1, "user.register"), 0, "not failed over");
+    // Before the fix the fault answered Easemob's `{"error": "resource_limited"}`, which a
+    // RongCloud client reads as a plain 429 (rate limited, retried), not as a quota.
+    assert!(e.message.contains("test users"), "{}", e.message);
+}
+
+#[tokio::test]
 async fn delay_within_the_timeout_is_just_slow() {
     let emu = emulator(2).await;
     let rc = RongCloud::new(emu.rongcloud_config()).unwrap();

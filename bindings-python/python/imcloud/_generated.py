@@ -193,9 +193,9 @@ class RongCloudOperations(_SyncClient):
         ``POST /user/getToken.json`` — catalogue operation ``user.register``.
 
         Args:
-            user_id: Your user id: letters, digits, `=`, `-`, `_`; at most 64 characters. (a str; at most 64 characters) Required.
+            user_id: Your user id: letters, digits, `=`, `-`, `_`; at most 64 bytes. (a str; not empty; at most 64 bytes) Required.
             name: Display name used in push notifications; at most 64 characters. (a str; at most 64 characters) Required.
-            portrait_uri: Avatar URL; at most 1024 characters. (a str; at most 1024 characters)
+            portrait_uri: Avatar URL; at most 1024 bytes. (a str; at most 1024 bytes)
         """
         return self._call('user.register', {'user_id': user_id, 'name': name, 'portrait_uri': portrait_uri}, RongCloudUserRegisterResult)
 
@@ -211,9 +211,9 @@ class RongCloudOperations(_SyncClient):
         ``POST /user/refresh.json`` — catalogue operation ``user.refresh``.
 
         Args:
-            user_id: (a str; at most 64 characters) Required.
+            user_id: (a str; not empty; at most 64 bytes) Required.
             name: (a str; at most 64 characters)
-            portrait_uri: (a str; at most 1024 characters)
+            portrait_uri: (a str; at most 1024 bytes)
         """
         return self._call('user.refresh', {'user_id': user_id, 'name': name, 'portrait_uri': portrait_uri}, RongCloudUserRefreshResult)
 
@@ -227,7 +227,7 @@ class RongCloudOperations(_SyncClient):
         ``POST /user/checkOnline.json`` — catalogue operation ``user.check_online``.
 
         Args:
-            user_id: (a str; at most 64 characters) Required.
+            user_id: (a str; not empty; at most 64 bytes) Required.
         """
         return self._call('user.check_online', {'user_id': user_id}, RongCloudUserCheckOnlineResult)
 
@@ -242,7 +242,7 @@ class RongCloudOperations(_SyncClient):
         ``POST /user/block.json`` — catalogue operation ``user.block.add``.
 
         Args:
-            user_ids: (a list of str; at most 64 characters each; at most 20 items) Required.
+            user_ids: (a list of str; not empty; at most 64 bytes; at most 20 items) Required.
             minute: (an int; 1..43200) Required.
         """
         return self._call('user.block.add', {'user_ids': user_ids, 'minute': minute}, RongCloudUserBlockAddResult)
@@ -257,7 +257,7 @@ class RongCloudOperations(_SyncClient):
         ``POST /user/unblock.json`` — catalogue operation ``user.block.remove``.
 
         Args:
-            user_ids: (a list of str; at most 64 characters each; at most 20 items) Required.
+            user_ids: (a list of str; not empty; at most 64 bytes; at most 20 items) Required.
         """
         return self._call('user.block.remove', {'user_ids': user_ids}, RongCloudUserBlockRemoveResult)
 
@@ -294,6 +294,10 @@ class RongCloudOperations(_SyncClient):
         expansion: Optional[bool] = None,
         disable_push: Optional[bool] = None,
         push_ext: Optional[Union[Mapping[str, Any], str]] = None,
+        is_counted: Optional[bool] = None,
+        extra_content: Optional[Union[Mapping[str, Any], str]] = None,
+        bus_channel: Optional[str] = None,
+        disable_update_last_msg: Optional[bool] = None,
         msg_random: Optional[int] = None,
     ) -> RongCloudMessagePrivatePublishResult:
         """Send a one-to-one message from one user to up to 1000 users. `content` is the message's JSON (an object, or a JSON string).
@@ -301,10 +305,10 @@ class RongCloudOperations(_SyncClient):
         ``POST /message/private/publish.json`` — catalogue operation ``message.private.publish``.
 
         Args:
-            from_user_id: (a str; at most 64 characters) Required.
-            to_user_ids: (a list of str; at most 64 characters each; at most 1000 items) Required.
+            from_user_id: (a str; not empty; at most 64 bytes) Required.
+            to_user_ids: (a list of str; not empty; at most 64 bytes; at most 1000 items) Required.
             object_name: Message type, e.g. RC:TxtMsg, RC:ImgMsg, or your own. (a str; at most 32 characters) Required.
-            content: Message content JSON, e.g. {"content":"hello"}. (a dict, or a str holding JSON) Required.
+            content: Message content JSON, e.g. {"content":"hello"}; at most 128 KB. (a dict, or a str holding JSON; at most 131072 bytes) Required.
             push_content: (a str; at most 1024 characters)
             push_data: (a str; at most 1024 characters)
             count: (an int; 0..…)
@@ -315,9 +319,13 @@ class RongCloudOperations(_SyncClient):
             expansion: (a bool)
             disable_push: (a bool)
             push_ext: (a dict, or a str holding JSON)
+            is_counted: Whether the recipients' unread count counts it (default true). (a bool)
+            extra_content: The message's initial expansion, an object of string keys and values; sent only with `expansion` true. (a dict, or a str holding JSON)
+            bus_channel: The conversation channel (business channel) id; at most 20 characters. (a str; at most 20 characters)
+            disable_update_last_msg: Do not make this the conversation's last message on the clients. (a bool)
             msg_random: Your request identifier; the server de-duplicates equal values within one minute. (an int)
         """
-        return self._call('message.private.publish', {'from_user_id': from_user_id, 'to_user_ids': to_user_ids, 'object_name': object_name, 'content': content, 'push_content': push_content, 'push_data': push_data, 'count': count, 'verify_blacklist': verify_blacklist, 'is_persisted': is_persisted, 'is_include_sender': is_include_sender, 'content_available': content_available, 'expansion': expansion, 'disable_push': disable_push, 'push_ext': push_ext, 'msg_random': msg_random}, RongCloudMessagePrivatePublishResult)
+        return self._call('message.private.publish', {'from_user_id': from_user_id, 'to_user_ids': to_user_ids, 'object_name': object_name, 'content': content, 'push_content': push_content, 'push_data': push_data, 'count': count, 'verify_blacklist': verify_blacklist, 'is_persisted': is_persisted, 'is_include_sender': is_include_sender, 'content_available': content_available, 'expansion': expansion, 'disable_push': disable_push, 'push_ext': push_ext, 'is_counted': is_counted, 'extra_content': extra_content, 'bus_channel': bus_channel, 'disable_update_last_msg': disable_update_last_msg, 'msg_random': msg_random}, RongCloudMessagePrivatePublishResult)
 
     def message_group_publish(
         self,
@@ -336,6 +344,10 @@ class RongCloudOperations(_SyncClient):
         expansion: Optional[bool] = None,
         disable_push: Optional[bool] = None,
         push_ext: Optional[Union[Mapping[str, Any], str]] = None,
+        is_counted: Optional[bool] = None,
+        extra_content: Optional[Union[Mapping[str, Any], str]] = None,
+        bus_channel: Optional[str] = None,
+        disable_update_last_msg: Optional[bool] = None,
         msg_random: Optional[int] = None,
     ) -> RongCloudMessageGroupPublishResult:
         """Send a message to up to 3 groups (optionally directed at some members only).
@@ -343,11 +355,11 @@ class RongCloudOperations(_SyncClient):
         ``POST /message/group/publish.json`` — catalogue operation ``message.group.publish``.
 
         Args:
-            from_user_id: (a str; at most 64 characters) Required.
+            from_user_id: (a str; not empty; at most 64 bytes) Required.
             to_group_ids: (a list of str; at most 64 characters each; at most 3 items) Required.
-            to_user_ids: Directed message: only these members receive it. (a list of str; at most 64 characters each; at most 1000 items)
+            to_user_ids: Directed message: only these members receive it. (a list of str; not empty; at most 64 bytes; at most 1000 items)
             object_name: (a str; at most 32 characters) Required.
-            content: (a dict, or a str holding JSON) Required.
+            content: (a dict, or a str holding JSON; at most 131072 bytes) Required.
             push_content: (a str; at most 1024 characters)
             push_data: (a str; at most 1024 characters)
             is_persisted: (a bool)
@@ -357,9 +369,13 @@ class RongCloudOperations(_SyncClient):
             expansion: (a bool)
             disable_push: (a bool)
             push_ext: (a dict, or a str holding JSON)
+            is_counted: Whether the recipients' unread count counts it (default true). (a bool)
+            extra_content: The message's initial expansion, an object of string keys and values; sent only with `expansion` true. (a dict, or a str holding JSON)
+            bus_channel: The conversation channel (business channel) id; at most 20 characters. (a str; at most 20 characters)
+            disable_update_last_msg: Do not make this the conversation's last message on the clients. (a bool)
             msg_random: (an int)
         """
-        return self._call('message.group.publish', {'from_user_id': from_user_id, 'to_group_ids': to_group_ids, 'to_user_ids': to_user_ids, 'object_name': object_name, 'content': content, 'push_content': push_content, 'push_data': push_data, 'is_persisted': is_persisted, 'is_include_sender': is_include_sender, 'is_mentioned': is_mentioned, 'content_available': content_available, 'expansion': expansion, 'disable_push': disable_push, 'push_ext': push_ext, 'msg_random': msg_random}, RongCloudMessageGroupPublishResult)
+        return self._call('message.group.publish', {'from_user_id': from_user_id, 'to_group_ids': to_group_ids, 'to_user_ids': to_user_ids, 'object_name': object_name, 'content': content, 'push_content': push_content, 'push_data': push_data, 'is_persisted': is_persisted, 'is_include_sender': is_include_sender, 'is_mentioned': is_mentioned, 'content_available': content_available, 'expansion': expansion, 'disable_push': disable_push, 'push_ext': push_ext, 'is_counted': is_counted, 'extra_content': extra_content, 'bus_channel': bus_channel, 'disable_update_last_msg': disable_update_last_msg, 'msg_random': msg_random}, RongCloudMessageGroupPublishResult)
 
     def message_system_publish(
         self,
@@ -381,10 +397,10 @@ class RongCloudOperations(_SyncClient):
         ``POST /message/system/publish.json`` — catalogue operation ``message.system.publish``.
 
         Args:
-            from_user_id: (a str; at most 64 characters) Required.
-            to_user_ids: (a list of str; at most 64 characters each; at most 100 items) Required.
+            from_user_id: (a str; not empty; at most 64 bytes) Required.
+            to_user_ids: (a list of str; not empty; at most 64 bytes; at most 100 items) Required.
             object_name: (a str; at most 32 characters) Required.
-            content: (a dict, or a str holding JSON) Required.
+            content: (a dict, or a str holding JSON; at most 131072 bytes) Required.
             push_content: (a str; at most 1024 characters)
             push_data: (a str; at most 1024 characters)
             is_persisted: (a bool)
@@ -413,7 +429,7 @@ class RongCloudOperations(_SyncClient):
         ``POST /message/recall.json`` — catalogue operation ``message.recall``.
 
         Args:
-            from_user_id: (a str; at most 64 characters) Required.
+            from_user_id: (a str; not empty; at most 64 bytes) Required.
             conversation_type: 1 private, 3 group, 6 system, 10 ultragroup. (an int; 1..10) Required.
             target_id: (a str; at most 64 characters) Required.
             message_uid: (a str; at most 64 characters) Required.
@@ -437,7 +453,7 @@ class RongCloudOperations(_SyncClient):
         ``POST /group/create.json`` — catalogue operation ``group.create``.
 
         Args:
-            user_ids: (a list of str; at most 64 characters each; at most 1000 items) Required.
+            user_ids: (a list of str; not empty; at most 64 bytes; at most 1000 items) Required.
             group_id: (a str; at most 64 characters) Required.
             group_name: (a str; at most 64 characters) Required.
         """
@@ -455,7 +471,7 @@ class RongCloudOperations(_SyncClient):
         ``POST /group/join.json`` — catalogue operation ``group.join``.
 
         Args:
-            user_ids: (a list of str; at most 64 characters each; at most 1000 items) Required.
+            user_ids: (a list of str; not empty; at most 64 bytes; at most 1000 items) Required.
             group_id: (a str; at most 64 characters) Required.
             group_name: (a str; at most 64 characters)
         """
@@ -472,7 +488,7 @@ class RongCloudOperations(_SyncClient):
         ``POST /group/quit.json`` — catalogue operation ``group.quit``.
 
         Args:
-            user_ids: (a list of str; at most 64 characters each; at most 1000 items) Required.
+            user_ids: (a list of str; not empty; at most 64 bytes; at most 1000 items) Required.
             group_id: (a str; at most 64 characters) Required.
         """
         return self._call('group.quit', {'user_ids': user_ids, 'group_id': group_id}, RongCloudGroupQuitResult)
@@ -488,7 +504,7 @@ class RongCloudOperations(_SyncClient):
         ``POST /group/dismiss.json`` — catalogue operation ``group.dismiss``.
 
         Args:
-            user_id: The operator. (a str; at most 64 characters) Required.
+            user_id: The operator. (a str; not empty; at most 64 bytes) Required.
             group_id: (a str; at most 64 characters) Required.
         """
         return self._call('group.dismiss', {'user_id': user_id, 'group_id': group_id}, RongCloudGroupDismissResult)
@@ -541,7 +557,7 @@ class RongCloudOperations(_SyncClient):
             destroy_type: 0 destroyed when inactive (default), 1 at a fixed time. (an int; 0..1)
             destroy_time: Minutes, with destroy_type 1. (an int; 60..10080)
             is_ban: (a bool)
-            white_user_ids: (a list of str; at most 64 characters each; at most 20 items)
+            white_user_ids: (a list of str; not empty; at most 64 bytes; at most 20 items)
         """
         return self._call('chatroom.create', {'chatroom_id': chatroom_id, 'destroy_type': destroy_type, 'destroy_time': destroy_time, 'is_ban': is_ban, 'white_user_ids': white_user_ids}, RongCloudChatroomCreateResult)
 
@@ -579,13 +595,13 @@ class RongCloudOperations(_SyncClient):
         user_id: str,
         tags: Sequence[str],
     ) -> RongCloudUserTagSetResult:
-        """Set a user's push tags (replaces them); at most 20 tags of at most 40 characters.
+        """Set a user's push tags (replaces them); at most 20 tags of at most 40 bytes each.
 
         ``POST /user/tag/set.json`` — catalogue operation ``user.tag.set``.
 
         Args:
-            user_id: (a str; at most 64 characters) Required.
-            tags: (a list of str; at most 40 characters each; at most 20 items) Required.
+            user_id: (a str; not empty; at most 64 bytes) Required.
+            tags: (a list of str; not empty; at most 40 bytes; at most 20 items) Required.
         """
         return self._call('user.tag.set', {'user_id': user_id, 'tags': tags}, RongCloudUserTagSetResult)
 
@@ -623,9 +639,9 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /user/getToken.json`` — catalogue operation ``user.register``.
 
         Args:
-            user_id: Your user id: letters, digits, `=`, `-`, `_`; at most 64 characters. (a str; at most 64 characters) Required.
+            user_id: Your user id: letters, digits, `=`, `-`, `_`; at most 64 bytes. (a str; not empty; at most 64 bytes) Required.
             name: Display name used in push notifications; at most 64 characters. (a str; at most 64 characters) Required.
-            portrait_uri: Avatar URL; at most 1024 characters. (a str; at most 1024 characters)
+            portrait_uri: Avatar URL; at most 1024 bytes. (a str; at most 1024 bytes)
         """
         return await self._call('user.register', {'user_id': user_id, 'name': name, 'portrait_uri': portrait_uri}, RongCloudUserRegisterResult)
 
@@ -641,9 +657,9 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /user/refresh.json`` — catalogue operation ``user.refresh``.
 
         Args:
-            user_id: (a str; at most 64 characters) Required.
+            user_id: (a str; not empty; at most 64 bytes) Required.
             name: (a str; at most 64 characters)
-            portrait_uri: (a str; at most 1024 characters)
+            portrait_uri: (a str; at most 1024 bytes)
         """
         return await self._call('user.refresh', {'user_id': user_id, 'name': name, 'portrait_uri': portrait_uri}, RongCloudUserRefreshResult)
 
@@ -657,7 +673,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /user/checkOnline.json`` — catalogue operation ``user.check_online``.
 
         Args:
-            user_id: (a str; at most 64 characters) Required.
+            user_id: (a str; not empty; at most 64 bytes) Required.
         """
         return await self._call('user.check_online', {'user_id': user_id}, RongCloudUserCheckOnlineResult)
 
@@ -672,7 +688,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /user/block.json`` — catalogue operation ``user.block.add``.
 
         Args:
-            user_ids: (a list of str; at most 64 characters each; at most 20 items) Required.
+            user_ids: (a list of str; not empty; at most 64 bytes; at most 20 items) Required.
             minute: (an int; 1..43200) Required.
         """
         return await self._call('user.block.add', {'user_ids': user_ids, 'minute': minute}, RongCloudUserBlockAddResult)
@@ -687,7 +703,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /user/unblock.json`` — catalogue operation ``user.block.remove``.
 
         Args:
-            user_ids: (a list of str; at most 64 characters each; at most 20 items) Required.
+            user_ids: (a list of str; not empty; at most 64 bytes; at most 20 items) Required.
         """
         return await self._call('user.block.remove', {'user_ids': user_ids}, RongCloudUserBlockRemoveResult)
 
@@ -724,6 +740,10 @@ class AsyncRongCloudOperations(_AsyncClient):
         expansion: Optional[bool] = None,
         disable_push: Optional[bool] = None,
         push_ext: Optional[Union[Mapping[str, Any], str]] = None,
+        is_counted: Optional[bool] = None,
+        extra_content: Optional[Union[Mapping[str, Any], str]] = None,
+        bus_channel: Optional[str] = None,
+        disable_update_last_msg: Optional[bool] = None,
         msg_random: Optional[int] = None,
     ) -> RongCloudMessagePrivatePublishResult:
         """Send a one-to-one message from one user to up to 1000 users. `content` is the message's JSON (an object, or a JSON string).
@@ -731,10 +751,10 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /message/private/publish.json`` — catalogue operation ``message.private.publish``.
 
         Args:
-            from_user_id: (a str; at most 64 characters) Required.
-            to_user_ids: (a list of str; at most 64 characters each; at most 1000 items) Required.
+            from_user_id: (a str; not empty; at most 64 bytes) Required.
+            to_user_ids: (a list of str; not empty; at most 64 bytes; at most 1000 items) Required.
             object_name: Message type, e.g. RC:TxtMsg, RC:ImgMsg, or your own. (a str; at most 32 characters) Required.
-            content: Message content JSON, e.g. {"content":"hello"}. (a dict, or a str holding JSON) Required.
+            content: Message content JSON, e.g. {"content":"hello"}; at most 128 KB. (a dict, or a str holding JSON; at most 131072 bytes) Required.
             push_content: (a str; at most 1024 characters)
             push_data: (a str; at most 1024 characters)
             count: (an int; 0..…)
@@ -745,9 +765,13 @@ class AsyncRongCloudOperations(_AsyncClient):
             expansion: (a bool)
             disable_push: (a bool)
             push_ext: (a dict, or a str holding JSON)
+            is_counted: Whether the recipients' unread count counts it (default true). (a bool)
+            extra_content: The message's initial expansion, an object of string keys and values; sent only with `expansion` true. (a dict, or a str holding JSON)
+            bus_channel: The conversation channel (business channel) id; at most 20 characters. (a str; at most 20 characters)
+            disable_update_last_msg: Do not make this the conversation's last message on the clients. (a bool)
             msg_random: Your request identifier; the server de-duplicates equal values within one minute. (an int)
         """
-        return await self._call('message.private.publish', {'from_user_id': from_user_id, 'to_user_ids': to_user_ids, 'object_name': object_name, 'content': content, 'push_content': push_content, 'push_data': push_data, 'count': count, 'verify_blacklist': verify_blacklist, 'is_persisted': is_persisted, 'is_include_sender': is_include_sender, 'content_available': content_available, 'expansion': expansion, 'disable_push': disable_push, 'push_ext': push_ext, 'msg_random': msg_random}, RongCloudMessagePrivatePublishResult)
+        return await self._call('message.private.publish', {'from_user_id': from_user_id, 'to_user_ids': to_user_ids, 'object_name': object_name, 'content': content, 'push_content': push_content, 'push_data': push_data, 'count': count, 'verify_blacklist': verify_blacklist, 'is_persisted': is_persisted, 'is_include_sender': is_include_sender, 'content_available': content_available, 'expansion': expansion, 'disable_push': disable_push, 'push_ext': push_ext, 'is_counted': is_counted, 'extra_content': extra_content, 'bus_channel': bus_channel, 'disable_update_last_msg': disable_update_last_msg, 'msg_random': msg_random}, RongCloudMessagePrivatePublishResult)
 
     async def message_group_publish(
         self,
@@ -766,6 +790,10 @@ class AsyncRongCloudOperations(_AsyncClient):
         expansion: Optional[bool] = None,
         disable_push: Optional[bool] = None,
         push_ext: Optional[Union[Mapping[str, Any], str]] = None,
+        is_counted: Optional[bool] = None,
+        extra_content: Optional[Union[Mapping[str, Any], str]] = None,
+        bus_channel: Optional[str] = None,
+        disable_update_last_msg: Optional[bool] = None,
         msg_random: Optional[int] = None,
     ) -> RongCloudMessageGroupPublishResult:
         """Send a message to up to 3 groups (optionally directed at some members only).
@@ -773,11 +801,11 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /message/group/publish.json`` — catalogue operation ``message.group.publish``.
 
         Args:
-            from_user_id: (a str; at most 64 characters) Required.
+            from_user_id: (a str; not empty; at most 64 bytes) Required.
             to_group_ids: (a list of str; at most 64 characters each; at most 3 items) Required.
-            to_user_ids: Directed message: only these members receive it. (a list of str; at most 64 characters each; at most 1000 items)
+            to_user_ids: Directed message: only these members receive it. (a list of str; not empty; at most 64 bytes; at most 1000 items)
             object_name: (a str; at most 32 characters) Required.
-            content: (a dict, or a str holding JSON) Required.
+            content: (a dict, or a str holding JSON; at most 131072 bytes) Required.
             push_content: (a str; at most 1024 characters)
             push_data: (a str; at most 1024 characters)
             is_persisted: (a bool)
@@ -787,9 +815,13 @@ class AsyncRongCloudOperations(_AsyncClient):
             expansion: (a bool)
             disable_push: (a bool)
             push_ext: (a dict, or a str holding JSON)
+            is_counted: Whether the recipients' unread count counts it (default true). (a bool)
+            extra_content: The message's initial expansion, an object of string keys and values; sent only with `expansion` true. (a dict, or a str holding JSON)
+            bus_channel: The conversation channel (business channel) id; at most 20 characters. (a str; at most 20 characters)
+            disable_update_last_msg: Do not make this the conversation's last message on the clients. (a bool)
             msg_random: (an int)
         """
-        return await self._call('message.group.publish', {'from_user_id': from_user_id, 'to_group_ids': to_group_ids, 'to_user_ids': to_user_ids, 'object_name': object_name, 'content': content, 'push_content': push_content, 'push_data': push_data, 'is_persisted': is_persisted, 'is_include_sender': is_include_sender, 'is_mentioned': is_mentioned, 'content_available': content_available, 'expansion': expansion, 'disable_push': disable_push, 'push_ext': push_ext, 'msg_random': msg_random}, RongCloudMessageGroupPublishResult)
+        return await self._call('message.group.publish', {'from_user_id': from_user_id, 'to_group_ids': to_group_ids, 'to_user_ids': to_user_ids, 'object_name': object_name, 'content': content, 'push_content': push_content, 'push_data': push_data, 'is_persisted': is_persisted, 'is_include_sender': is_include_sender, 'is_mentioned': is_mentioned, 'content_available': content_available, 'expansion': expansion, 'disable_push': disable_push, 'push_ext': push_ext, 'is_counted': is_counted, 'extra_content': extra_content, 'bus_channel': bus_channel, 'disable_update_last_msg': disable_update_last_msg, 'msg_random': msg_random}, RongCloudMessageGroupPublishResult)
 
     async def message_system_publish(
         self,
@@ -811,10 +843,10 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /message/system/publish.json`` — catalogue operation ``message.system.publish``.
 
         Args:
-            from_user_id: (a str; at most 64 characters) Required.
-            to_user_ids: (a list of str; at most 64 characters each; at most 100 items) Required.
+            from_user_id: (a str; not empty; at most 64 bytes) Required.
+            to_user_ids: (a list of str; not empty; at most 64 bytes; at most 100 items) Required.
             object_name: (a str; at most 32 characters) Required.
-            content: (a dict, or a str holding JSON) Required.
+            content: (a dict, or a str holding JSON; at most 131072 bytes) Required.
             push_content: (a str; at most 1024 characters)
             push_data: (a str; at most 1024 characters)
             is_persisted: (a bool)
@@ -843,7 +875,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /message/recall.json`` — catalogue operation ``message.recall``.
 
         Args:
-            from_user_id: (a str; at most 64 characters) Required.
+            from_user_id: (a str; not empty; at most 64 bytes) Required.
             conversation_type: 1 private, 3 group, 6 system, 10 ultragroup. (an int; 1..10) Required.
             target_id: (a str; at most 64 characters) Required.
             message_uid: (a str; at most 64 characters) Required.
@@ -867,7 +899,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /group/create.json`` — catalogue operation ``group.create``.
 
         Args:
-            user_ids: (a list of str; at most 64 characters each; at most 1000 items) Required.
+            user_ids: (a list of str; not empty; at most 64 bytes; at most 1000 items) Required.
             group_id: (a str; at most 64 characters) Required.
             group_name: (a str; at most 64 characters) Required.
         """
@@ -885,7 +917,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /group/join.json`` — catalogue operation ``group.join``.
 
         Args:
-            user_ids: (a list of str; at most 64 characters each; at most 1000 items) Required.
+            user_ids: (a list of str; not empty; at most 64 bytes; at most 1000 items) Required.
             group_id: (a str; at most 64 characters) Required.
             group_name: (a str; at most 64 characters)
         """
@@ -902,7 +934,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /group/quit.json`` — catalogue operation ``group.quit``.
 
         Args:
-            user_ids: (a list of str; at most 64 characters each; at most 1000 items) Required.
+            user_ids: (a list of str; not empty; at most 64 bytes; at most 1000 items) Required.
             group_id: (a str; at most 64 characters) Required.
         """
         return await self._call('group.quit', {'user_ids': user_ids, 'group_id': group_id}, RongCloudGroupQuitResult)
@@ -918,7 +950,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /group/dismiss.json`` — catalogue operation ``group.dismiss``.
 
         Args:
-            user_id: The operator. (a str; at most 64 characters) Required.
+            user_id: The operator. (a str; not empty; at most 64 bytes) Required.
             group_id: (a str; at most 64 characters) Required.
         """
         return await self._call('group.dismiss', {'user_id': user_id, 'group_id': group_id}, RongCloudGroupDismissResult)
@@ -971,7 +1003,7 @@ class AsyncRongCloudOperations(_AsyncClient):
             destroy_type: 0 destroyed when inactive (default), 1 at a fixed time. (an int; 0..1)
             destroy_time: Minutes, with destroy_type 1. (an int; 60..10080)
             is_ban: (a bool)
-            white_user_ids: (a list of str; at most 64 characters each; at most 20 items)
+            white_user_ids: (a list of str; not empty; at most 64 bytes; at most 20 items)
         """
         return await self._call('chatroom.create', {'chatroom_id': chatroom_id, 'destroy_type': destroy_type, 'destroy_time': destroy_time, 'is_ban': is_ban, 'white_user_ids': white_user_ids}, RongCloudChatroomCreateResult)
 
@@ -1009,13 +1041,13 @@ class AsyncRongCloudOperations(_AsyncClient):
         user_id: str,
         tags: Sequence[str],
     ) -> RongCloudUserTagSetResult:
-        """Set a user's push tags (replaces them); at most 20 tags of at most 40 characters.
+        """Set a user's push tags (replaces them); at most 20 tags of at most 40 bytes each.
 
         ``POST /user/tag/set.json`` — catalogue operation ``user.tag.set``.
 
         Args:
-            user_id: (a str; at most 64 characters) Required.
-            tags: (a list of str; at most 40 characters each; at most 20 items) Required.
+            user_id: (a str; not empty; at most 64 bytes) Required.
+            tags: (a list of str; not empty; at most 40 bytes; at most 20 items) Required.
         """
         return await self._call('user.tag.set', {'user_id': user_id, 'tags': tags}, RongCloudUserTagSetResult)
 
@@ -1420,12 +1452,12 @@ class EasemobOperations(_SyncClient):
         password: str,
         nickname: Optional[str] = None,
     ) -> EasemobUserRegisterResult:
-        """Register one user.
+        """Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).
 
         ``POST /users`` — catalogue operation ``user.register``.
 
         Args:
-            username: At most 64 bytes of a-z, A-Z, 0-9, `_`, `-`, `.`; case-insensitive. (a str; at most 64 characters) Required.
+            username: At most 64 bytes of a-z, A-Z, 0-9, `_`, `-`, `.`; case-insensitive. (a str; not empty; at most 64 bytes) Required.
             password: (a str; at most 64 characters) Required.
             nickname: (a str; at most 100 characters)
         """
@@ -1455,7 +1487,7 @@ class EasemobOperations(_SyncClient):
         ``GET /users/{username}`` — catalogue operation ``user.get``.
 
         Args:
-            username: (a str; at most 64 characters) Required.
+            username: (a str; not empty; at most 64 bytes) Required.
         """
         return self._call('user.get', {'username': username}, EasemobUserGetResult)
 
@@ -1469,7 +1501,7 @@ class EasemobOperations(_SyncClient):
         ``DELETE /users/{username}`` — catalogue operation ``user.delete``.
 
         Args:
-            username: (a str; at most 64 characters) Required.
+            username: (a str; not empty; at most 64 bytes) Required.
         """
         return self._call('user.delete', {'username': username}, EasemobUserDeleteResult)
 
@@ -1483,7 +1515,7 @@ class EasemobOperations(_SyncClient):
         ``GET /users/{username}/status`` — catalogue operation ``user.status``.
 
         Args:
-            username: (a str; at most 64 characters) Required.
+            username: (a str; not empty; at most 64 bytes) Required.
         """
         return self._call('user.status', {'username': username}, EasemobUserStatusResult)
 
@@ -1497,7 +1529,7 @@ class EasemobOperations(_SyncClient):
         ``POST /users/batch/status`` — catalogue operation ``user.status_batch``.
 
         Args:
-            usernames: (a list of str; at most 64 characters each; at most 100 items) Required.
+            usernames: (a list of str; not empty; at most 64 bytes; at most 100 items) Required.
         """
         return self._call('user.status_batch', {'usernames': usernames}, EasemobUserStatusBatchResult)
 
@@ -1510,6 +1542,8 @@ class EasemobOperations(_SyncClient):
         from_: Optional[str] = None,
         ext: Optional[Any] = None,
         sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
     ) -> EasemobMessageSendTextResult:
         """Send a text message to users (≤600 per call), groups (≤3) or chatrooms (≤10).
@@ -1521,11 +1555,13 @@ class EasemobOperations(_SyncClient):
             from_: Sender; `admin` when omitted. (a str; at most 64 characters)
             to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
             msg: (a str; at most 5120 bytes) Required.
-            ext: (any JSON value (usually a dict))
+            ext: Extension fields (an object); with the body, at most 5 KB. (any JSON value (usually a dict); at most 5120 bytes)
             sync_device: (a bool)
+            roam_ignore_users: Users who do not get this message when they pull roaming (history) messages. (a list of str; not empty; at most 64 bytes)
+            chatroom_msg_level: Priority of a chatroom message (default normal); for target_type chatrooms. (a str; one of high, normal, low)
             route_online: Deliver only to recipients that are online. (a bool)
         """
-        return self._call('message.send_text', {'target_type': target_type, 'from': from_, 'to': to, 'msg': msg, 'ext': ext, 'sync_device': sync_device, 'route_online': route_online}, EasemobMessageSendTextResult)
+        return self._call('message.send_text', {'target_type': target_type, 'from': from_, 'to': to, 'msg': msg, 'ext': ext, 'sync_device': sync_device, 'roam_ignore_users': roam_ignore_users, 'chatroom_msg_level': chatroom_msg_level, 'route_online': route_online}, EasemobMessageSendTextResult)
 
     def message_send_image(
         self,
@@ -1540,6 +1576,8 @@ class EasemobOperations(_SyncClient):
         height: Optional[int] = None,
         ext: Optional[Any] = None,
         sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
     ) -> EasemobMessageSendImageResult:
         """Send an image message; `url` and `secret` come from attachment.upload.
 
@@ -1554,10 +1592,12 @@ class EasemobOperations(_SyncClient):
             secret: (a str)
             width: (an int; 0..…)
             height: (an int; 0..…)
-            ext: (any JSON value (usually a dict))
+            ext: Extension fields (an object); with the body, at most 5 KB. (any JSON value (usually a dict); at most 5120 bytes)
             sync_device: (a bool)
+            roam_ignore_users: Users who do not get this message when they pull roaming (history) messages. (a list of str; not empty; at most 64 bytes)
+            chatroom_msg_level: Priority of a chatroom message (default normal); for target_type chatrooms. (a str; one of high, normal, low)
         """
-        return self._call('message.send_image', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'width': width, 'height': height, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendImageResult)
+        return self._call('message.send_image', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'width': width, 'height': height, 'ext': ext, 'sync_device': sync_device, 'roam_ignore_users': roam_ignore_users, 'chatroom_msg_level': chatroom_msg_level}, EasemobMessageSendImageResult)
 
     def message_send_audio(
         self,
@@ -1571,6 +1611,8 @@ class EasemobOperations(_SyncClient):
         secret: Optional[str] = None,
         ext: Optional[Any] = None,
         sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
     ) -> EasemobMessageSendAudioResult:
         """Send a voice message; `url` and `secret` come from attachment.upload.
 
@@ -1584,10 +1626,12 @@ class EasemobOperations(_SyncClient):
             filename: (a str; not empty) Required.
             secret: (a str)
             length: Seconds. (an int; 0..…) Required.
-            ext: (any JSON value (usually a dict))
+            ext: Extension fields (an object); with the body, at most 5 KB. (any JSON value (usually a dict); at most 5120 bytes)
             sync_device: (a bool)
+            roam_ignore_users: Users who do not get this message when they pull roaming (history) messages. (a list of str; not empty; at most 64 bytes)
+            chatroom_msg_level: Priority of a chatroom message (default normal); for target_type chatrooms. (a str; one of high, normal, low)
         """
-        return self._call('message.send_audio', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'length': length, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendAudioResult)
+        return self._call('message.send_audio', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'length': length, 'ext': ext, 'sync_device': sync_device, 'roam_ignore_users': roam_ignore_users, 'chatroom_msg_level': chatroom_msg_level}, EasemobMessageSendAudioResult)
 
     def message_send_video(
         self,
@@ -1604,6 +1648,8 @@ class EasemobOperations(_SyncClient):
         file_length: Optional[int] = None,
         ext: Optional[Any] = None,
         sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
     ) -> EasemobMessageSendVideoResult:
         """Send a video message; `url`, `secret` (and the thumbnail's) come from attachment.upload.
 
@@ -1620,10 +1666,12 @@ class EasemobOperations(_SyncClient):
             thumb_secret: (a str)
             length: Seconds. (an int; 0..…)
             file_length: Bytes. (an int; 0..…)
-            ext: (any JSON value (usually a dict))
+            ext: Extension fields (an object); with the body, at most 5 KB. (any JSON value (usually a dict); at most 5120 bytes)
             sync_device: (a bool)
+            roam_ignore_users: Users who do not get this message when they pull roaming (history) messages. (a list of str; not empty; at most 64 bytes)
+            chatroom_msg_level: Priority of a chatroom message (default normal); for target_type chatrooms. (a str; one of high, normal, low)
         """
-        return self._call('message.send_video', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'thumb': thumb, 'thumb_secret': thumb_secret, 'length': length, 'file_length': file_length, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendVideoResult)
+        return self._call('message.send_video', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'thumb': thumb, 'thumb_secret': thumb_secret, 'length': length, 'file_length': file_length, 'ext': ext, 'sync_device': sync_device, 'roam_ignore_users': roam_ignore_users, 'chatroom_msg_level': chatroom_msg_level}, EasemobMessageSendVideoResult)
 
     def message_send_file(
         self,
@@ -1636,6 +1684,8 @@ class EasemobOperations(_SyncClient):
         secret: Optional[str] = None,
         ext: Optional[Any] = None,
         sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
     ) -> EasemobMessageSendFileResult:
         """Send a file message; `url` and `secret` come from attachment.upload.
 
@@ -1648,10 +1698,12 @@ class EasemobOperations(_SyncClient):
             url: (a str; not empty) Required.
             filename: (a str; not empty) Required.
             secret: (a str)
-            ext: (any JSON value (usually a dict))
+            ext: Extension fields (an object); with the body, at most 5 KB. (any JSON value (usually a dict); at most 5120 bytes)
             sync_device: (a bool)
+            roam_ignore_users: Users who do not get this message when they pull roaming (history) messages. (a list of str; not empty; at most 64 bytes)
+            chatroom_msg_level: Priority of a chatroom message (default normal); for target_type chatrooms. (a str; one of high, normal, low)
         """
-        return self._call('message.send_file', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendFileResult)
+        return self._call('message.send_file', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'ext': ext, 'sync_device': sync_device, 'roam_ignore_users': roam_ignore_users, 'chatroom_msg_level': chatroom_msg_level}, EasemobMessageSendFileResult)
 
     def message_send_cmd(
         self,
@@ -1662,6 +1714,8 @@ class EasemobOperations(_SyncClient):
         from_: Optional[str] = None,
         ext: Optional[Any] = None,
         sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
     ) -> EasemobMessageSendCmdResult:
         """Send a command (transparent) message: no notification, not stored.
 
@@ -1672,10 +1726,12 @@ class EasemobOperations(_SyncClient):
             from_: (a str; at most 64 characters)
             to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
             action: (a str; not empty; at most 5120 bytes) Required.
-            ext: (any JSON value (usually a dict))
+            ext: Extension fields (an object); with the body, at most 5 KB. (any JSON value (usually a dict); at most 5120 bytes)
             sync_device: (a bool)
+            roam_ignore_users: Users who do not get this message when they pull roaming (history) messages. (a list of str; not empty; at most 64 bytes)
+            chatroom_msg_level: Priority of a chatroom message (default normal); for target_type chatrooms. (a str; one of high, normal, low)
         """
-        return self._call('message.send_cmd', {'target_type': target_type, 'from': from_, 'to': to, 'action': action, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendCmdResult)
+        return self._call('message.send_cmd', {'target_type': target_type, 'from': from_, 'to': to, 'action': action, 'ext': ext, 'sync_device': sync_device, 'roam_ignore_users': roam_ignore_users, 'chatroom_msg_level': chatroom_msg_level}, EasemobMessageSendCmdResult)
 
     def message_send_custom(
         self,
@@ -1687,6 +1743,8 @@ class EasemobOperations(_SyncClient):
         custom_exts: Optional[Mapping[str, str]] = None,
         ext: Optional[Any] = None,
         sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
     ) -> EasemobMessageSendCustomResult:
         """Send a custom message: an event name and up to 16 string pairs.
 
@@ -1697,11 +1755,13 @@ class EasemobOperations(_SyncClient):
             from_: (a str; at most 64 characters)
             to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
             custom_event: 1..32 of a-z A-Z 0-9 - _ / . (a str; at most 32 characters) Required.
-            custom_exts: (a dict of str to str; at most 16 items)
-            ext: (any JSON value (usually a dict))
+            custom_exts: (a dict of str to str; at most 5120 bytes; at most 16 items)
+            ext: Extension fields (an object); with the body, at most 5 KB. (any JSON value (usually a dict); at most 5120 bytes)
             sync_device: (a bool)
+            roam_ignore_users: Users who do not get this message when they pull roaming (history) messages. (a list of str; not empty; at most 64 bytes)
+            chatroom_msg_level: Priority of a chatroom message (default normal); for target_type chatrooms. (a str; one of high, normal, low)
         """
-        return self._call('message.send_custom', {'target_type': target_type, 'from': from_, 'to': to, 'custom_event': custom_event, 'custom_exts': custom_exts, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendCustomResult)
+        return self._call('message.send_custom', {'target_type': target_type, 'from': from_, 'to': to, 'custom_event': custom_event, 'custom_exts': custom_exts, 'ext': ext, 'sync_device': sync_device, 'roam_ignore_users': roam_ignore_users, 'chatroom_msg_level': chatroom_msg_level}, EasemobMessageSendCustomResult)
 
     def attachment_upload(
         self,
@@ -1752,6 +1812,7 @@ class EasemobOperations(_SyncClient):
         public: bool,
         owner: str,
         groupname: Optional[str] = None,
+        avatar: Optional[str] = None,
         description: Optional[str] = None,
         maxusers: Optional[int] = None,
         allowinvites: Optional[bool] = None,
@@ -1759,6 +1820,7 @@ class EasemobOperations(_SyncClient):
         invite_need_confirm: Optional[bool] = None,
         members: Optional[Sequence[str]] = None,
         custom: Optional[str] = None,
+        scale: Optional[Literal["normal", "large"]] = None,
     ) -> EasemobGroupCreateResult:
         """Create a group.
 
@@ -1766,6 +1828,7 @@ class EasemobOperations(_SyncClient):
 
         Args:
             groupname: (a str; at most 128 characters)
+            avatar: The group avatar's URL; at most 1024 characters. (a str; at most 1024 characters)
             description: (a str; at most 512 characters)
             public: (a bool) Required.
             maxusers: (an int; 3..100000)
@@ -1775,8 +1838,9 @@ class EasemobOperations(_SyncClient):
             owner: (a str; at most 64 characters) Required.
             members: (a list of str; at most 64 characters each; at most 100 items)
             custom: (a str; at most 1024 characters)
+            scale: Group scale: normal (default) or large (over 3000 members; no offline push). (a str; one of normal, large)
         """
-        return self._call('group.create', {'groupname': groupname, 'description': description, 'public': public, 'maxusers': maxusers, 'allowinvites': allowinvites, 'membersonly': membersonly, 'invite_need_confirm': invite_need_confirm, 'owner': owner, 'members': members, 'custom': custom}, EasemobGroupCreateResult)
+        return self._call('group.create', {'groupname': groupname, 'avatar': avatar, 'description': description, 'public': public, 'maxusers': maxusers, 'allowinvites': allowinvites, 'membersonly': membersonly, 'invite_need_confirm': invite_need_confirm, 'owner': owner, 'members': members, 'custom': custom, 'scale': scale}, EasemobGroupCreateResult)
 
     def group_get(
         self,
@@ -1984,12 +2048,12 @@ class AsyncEasemobOperations(_AsyncClient):
         password: str,
         nickname: Optional[str] = None,
     ) -> EasemobUserRegisterResult:
-        """Register one user.
+        """Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).
 
         ``POST /users`` — catalogue operation ``user.register``.
 
         Args:
-            username: At most 64 bytes of a-z, A-Z, 0-9, `_`, `-`, `.`; case-insensitive. (a str; at most 64 characters) Required.
+            username: At most 64 bytes of a-z, A-Z, 0-9, `_`, `-`, `.`; case-insensitive. (a str; not empty; at most 64 bytes) Required.
             password: (a str; at most 64 characters) Required.
             nickname: (a str; at most 100 characters)
         """
@@ -2019,7 +2083,7 @@ class AsyncEasemobOperations(_AsyncClient):
         ``GET /users/{username}`` — catalogue operation ``user.get``.
 
         Args:
-            username: (a str; at most 64 characters) Required.
+            username: (a str; not empty; at most 64 bytes) Required.
         """
         return await self._call('user.get', {'username': username}, EasemobUserGetResult)
 
@@ -2033,7 +2097,7 @@ class AsyncEasemobOperations(_AsyncClient):
         ``DELETE /users/{username}`` — catalogue operation ``user.delete``.
 
         Args:
-            username: (a str; at most 64 characters) Required.
+            username: (a str; not empty; at most 64 bytes) Required.
         """
         return await self._call('user.delete', {'username': username}, EasemobUserDeleteResult)
 
@@ -2047,7 +2111,7 @@ class AsyncEasemobOperations(_AsyncClient):
         ``GET /users/{username}/status`` — catalogue operation ``user.status``.
 
         Args:
-            username: (a str; at most 64 characters) Required.
+            username: (a str; not empty; at most 64 bytes) Required.
         """
         return await self._call('user.status', {'username': username}, EasemobUserStatusResult)
 
@@ -2061,7 +2125,7 @@ class AsyncEasemobOperations(_AsyncClient):
         ``POST /users/batch/status`` — catalogue operation ``user.status_batch``.
 
         Args:
-            usernames: (a list of str; at most 64 characters each; at most 100 items) Required.
+            usernames: (a list of str; not empty; at most 64 bytes; at most 100 items) Required.
         """
         return await self._call('user.status_batch', {'usernames': usernames}, EasemobUserStatusBatchResult)
 
@@ -2074,6 +2138,8 @@ class AsyncEasemobOperations(_AsyncClient):
         from_: Optional[str] = None,
         ext: Optional[Any] = None,
         sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
     ) -> EasemobMessageSendTextResult:
         """Send a text message to users (≤600 per call), groups (≤3) or chatrooms (≤10).
@@ -2085,11 +2151,13 @@ class AsyncEasemobOperations(_AsyncClient):
             from_: Sender; `admin` when omitted. (a str; at most 64 characters)
             to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
             msg: (a str; at most 5120 bytes) Required.
-            ext: (any JSON value (usually a dict))
+            ext: Extension fields (an object); with the body, at most 5 KB. (any JSON value (usually a dict); at most 5120 bytes)
             sync_device: (a bool)
+            roam_ignore_users: Users who do not get this message when they pull roaming (history) messages. (a list of str; not empty; at most 64 bytes)
+            chatroom_msg_level: Priority of a chatroom message (default normal); for target_type chatrooms. (a str; one of high, normal, low)
             route_online: Deliver only to recipients that are online. (a bool)
         """
-        return await self._call('message.send_text', {'target_type': target_type, 'from': from_, 'to': to, 'msg': msg, 'ext': ext, 'sync_device': sync_device, 'route_online': route_online}, EasemobMessageSendTextResult)
+        return await self._call('message.send_text', {'target_type': target_type, 'from': from_, 'to': to, 'msg': msg, 'ext': ext, 'sync_device': sync_device, 'roam_ignore_users': roam_ignore_users, 'chatroom_msg_level': chatroom_msg_level, 'route_online': route_online}, EasemobMessageSendTextResult)
 
     async def message_send_image(
         self,
@@ -2104,6 +2172,8 @@ class AsyncEasemobOperations(_AsyncClient):
         height: Optional[int] = None,
         ext: Optional[Any] = None,
         sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
     ) -> EasemobMessageSendImageResult:
         """Send an image message; `url` and `secret` come from attachment.upload.
 
@@ -2118,10 +2188,12 @@ class AsyncEasemobOperations(_AsyncClient):
             secret: (a str)
             width: (an int; 0..…)
             height: (an int; 0..…)
-            ext: (any JSON value (usually a dict))
+            ext: Extension fields (an object); with the body, at most 5 KB. (any JSON value (usually a dict); at most 5120 bytes)
             sync_device: (a bool)
+            roam_ignore_users: Users who do not get this message when they pull roaming (history) messages. (a list of str; not empty; at most 64 bytes)
+            chatroom_msg_level: Priority of a chatroom message (default normal); for target_type chatrooms. (a str; one of high, normal, low)
         """
-        return await self._call('message.send_image', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'width': width, 'height': height, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendImageResult)
+        return await self._call('message.send_image', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'width': width, 'height': height, 'ext': ext, 'sync_device': sync_device, 'roam_ignore_users': roam_ignore_users, 'chatroom_msg_level': chatroom_msg_level}, EasemobMessageSendImageResult)
 
     async def message_send_audio(
         self,
@@ -2135,6 +2207,8 @@ class AsyncEasemobOperations(_AsyncClient):
         secret: Optional[str] = None,
         ext: Optional[Any] = None,
         sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
     ) -> EasemobMessageSendAudioResult:
         """Send a voice message; `url` and `secret` come from attachment.upload.
 
@@ -2148,10 +2222,12 @@ class AsyncEasemobOperations(_AsyncClient):
             filename: (a str; not empty) Required.
             secret: (a str)
             length: Seconds. (an int; 0..…) Required.
-            ext: (any JSON value (usually a dict))
+            ext: Extension fields (an object); with the body, at most 5 KB. (any JSON value (usually a dict); at most 5120 bytes)
             sync_device: (a bool)
+            roam_ignore_users: Users who do not get this message when they pull roaming (history) messages. (a list of str; not empty; at most 64 bytes)
+            chatroom_msg_level: Priority of a chatroom message (default normal); for target_type chatrooms. (a str; one of high, normal, low)
         """
-        return await self._call('message.send_audio', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'length': length, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendAudioResult)
+        return await self._call('message.send_audio', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'length': length, 'ext': ext, 'sync_device': sync_device, 'roam_ignore_users': roam_ignore_users, 'chatroom_msg_level': chatroom_msg_level}, EasemobMessageSendAudioResult)
 
     async def message_send_video(
         self,
@@ -2168,6 +2244,8 @@ class AsyncEasemobOperations(_AsyncClient):
         file_length: Optional[int] = None,
         ext: Optional[Any] = None,
         sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
     ) -> EasemobMessageSendVideoResult:
         """Send a video message; `url`, `secret` (and the thumbnail's) come from attachment.upload.
 
@@ -2184,10 +2262,12 @@ class AsyncEasemobOperations(_AsyncClient):
             thumb_secret: (a str)
             length: Seconds. (an int; 0..…)
             file_length: Bytes. (an int; 0..…)
-            ext: (any JSON value (usually a dict))
+            ext: Extension fields (an object); with the body, at most 5 KB. (any JSON value (usually a dict); at most 5120 bytes)
             sync_device: (a bool)
+            roam_ignore_users: Users who do not get this message when they pull roaming (history) messages. (a list of str; not empty; at most 64 bytes)
+            chatroom_msg_level: Priority of a chatroom message (default normal); for target_type chatrooms. (a str; one of high, normal, low)
         """
-        return await self._call('message.send_video', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'thumb': thumb, 'thumb_secret': thumb_secret, 'length': length, 'file_length': file_length, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendVideoResult)
+        return await self._call('message.send_video', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'thumb': thumb, 'thumb_secret': thumb_secret, 'length': length, 'file_length': file_length, 'ext': ext, 'sync_device': sync_device, 'roam_ignore_users': roam_ignore_users, 'chatroom_msg_level': chatroom_msg_level}, EasemobMessageSendVideoResult)
 
     async def message_send_file(
         self,
@@ -2200,6 +2280,8 @@ class AsyncEasemobOperations(_AsyncClient):
         secret: Optional[str] = None,
         ext: Optional[Any] = None,
         sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
     ) -> EasemobMessageSendFileResult:
         """Send a file message; `url` and `secret` come from attachment.upload.
 
@@ -2212,10 +2294,12 @@ class AsyncEasemobOperations(_AsyncClient):
             url: (a str; not empty) Required.
             filename: (a str; not empty) Required.
             secret: (a str)
-            ext: (any JSON value (usually a dict))
+            ext: Extension fields (an object); with the body, at most 5 KB. (any JSON value (usually a dict); at most 5120 bytes)
             sync_device: (a bool)
+            roam_ignore_users: Users who do not get this message when they pull roaming (history) messages. (a list of str; not empty; at most 64 bytes)
+            chatroom_msg_level: Priority of a chatroom message (default normal); for target_type chatrooms. (a str; one of high, normal, low)
         """
-        return await self._call('message.send_file', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendFileResult)
+        return await self._call('message.send_file', {'target_type': target_type, 'from': from_, 'to': to, 'url': url, 'filename': filename, 'secret': secret, 'ext': ext, 'sync_device': sync_device, 'roam_ignore_users': roam_ignore_users, 'chatroom_msg_level': chatroom_msg_level}, EasemobMessageSendFileResult)
 
     async def message_send_cmd(
         self,
@@ -2226,6 +2310,8 @@ class AsyncEasemobOperations(_AsyncClient):
         from_: Optional[str] = None,
         ext: Optional[Any] = None,
         sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
     ) -> EasemobMessageSendCmdResult:
         """Send a command (transparent) message: no notification, not stored.
 
@@ -2236,10 +2322,12 @@ class AsyncEasemobOperations(_AsyncClient):
             from_: (a str; at most 64 characters)
             to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
             action: (a str; not empty; at most 5120 bytes) Required.
-            ext: (any JSON value (usually a dict))
+            ext: Extension fields (an object); with the body, at most 5 KB. (any JSON value (usually a dict); at most 5120 bytes)
             sync_device: (a bool)
+            roam_ignore_users: Users who do not get this message when they pull roaming (history) messages. (a list of str; not empty; at most 64 bytes)
+            chatroom_msg_level: Priority of a chatroom message (default normal); for target_type chatrooms. (a str; one of high, normal, low)
         """
-        return await self._call('message.send_cmd', {'target_type': target_type, 'from': from_, 'to': to, 'action': action, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendCmdResult)
+        return await self._call('message.send_cmd', {'target_type': target_type, 'from': from_, 'to': to, 'action': action, 'ext': ext, 'sync_device': sync_device, 'roam_ignore_users': roam_ignore_users, 'chatroom_msg_level': chatroom_msg_level}, EasemobMessageSendCmdResult)
 
     async def message_send_custom(
         self,
@@ -2251,6 +2339,8 @@ class AsyncEasemobOperations(_AsyncClient):
         custom_exts: Optional[Mapping[str, str]] = None,
         ext: Optional[Any] = None,
         sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
     ) -> EasemobMessageSendCustomResult:
         """Send a custom message: an event name and up to 16 string pairs.
 
@@ -2261,11 +2351,13 @@ class AsyncEasemobOperations(_AsyncClient):
             from_: (a str; at most 64 characters)
             to: (a list of str; at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type)) Required.
             custom_event: 1..32 of a-z A-Z 0-9 - _ / . (a str; at most 32 characters) Required.
-            custom_exts: (a dict of str to str; at most 16 items)
-            ext: (any JSON value (usually a dict))
+            custom_exts: (a dict of str to str; at most 5120 bytes; at most 16 items)
+            ext: Extension fields (an object); with the body, at most 5 KB. (any JSON value (usually a dict); at most 5120 bytes)
             sync_device: (a bool)
+            roam_ignore_users: Users who do not get this message when they pull roaming (history) messages. (a list of str; not empty; at most 64 bytes)
+            chatroom_msg_level: Priority of a chatroom message (default normal); for target_type chatrooms. (a str; one of high, normal, low)
         """
-        return await self._call('message.send_custom', {'target_type': target_type, 'from': from_, 'to': to, 'custom_event': custom_event, 'custom_exts': custom_exts, 'ext': ext, 'sync_device': sync_device}, EasemobMessageSendCustomResult)
+        return await self._call('message.send_custom', {'target_type': target_type, 'from': from_, 'to': to, 'custom_event': custom_event, 'custom_exts': custom_exts, 'ext': ext, 'sync_device': sync_device, 'roam_ignore_users': roam_ignore_users, 'chatroom_msg_level': chatroom_msg_level}, EasemobMessageSendCustomResult)
 
     async def attachment_upload(
         self,
@@ -2316,6 +2408,7 @@ class AsyncEasemobOperations(_AsyncClient):
         public: bool,
         owner: str,
         groupname: Optional[str] = None,
+        avatar: Optional[str] = None,
         description: Optional[str] = None,
         maxusers: Optional[int] = None,
         allowinvites: Optional[bool] = None,
@@ -2323,6 +2416,7 @@ class AsyncEasemobOperations(_AsyncClient):
         invite_need_confirm: Optional[bool] = None,
         members: Optional[Sequence[str]] = None,
         custom: Optional[str] = None,
+        scale: Optional[Literal["normal", "large"]] = None,
     ) -> EasemobGroupCreateResult:
         """Create a group.
 
@@ -2330,6 +2424,7 @@ class AsyncEasemobOperations(_AsyncClient):
 
         Args:
             groupname: (a str; at most 128 characters)
+            avatar: The group avatar's URL; at most 1024 characters. (a str; at most 1024 characters)
             description: (a str; at most 512 characters)
             public: (a bool) Required.
             maxusers: (an int; 3..100000)
@@ -2339,8 +2434,9 @@ class AsyncEasemobOperations(_AsyncClient):
             owner: (a str; at most 64 characters) Required.
             members: (a list of str; at most 64 characters each; at most 100 items)
             custom: (a str; at most 1024 characters)
+            scale: Group scale: normal (default) or large (over 3000 members; no offline push). (a str; one of normal, large)
         """
-        return await self._call('group.create', {'groupname': groupname, 'description': description, 'public': public, 'maxusers': maxusers, 'allowinvites': allowinvites, 'membersonly': membersonly, 'invite_need_confirm': invite_need_confirm, 'owner': owner, 'members': members, 'custom': custom}, EasemobGroupCreateResult)
+        return await self._call('group.create', {'groupname': groupname, 'avatar': avatar, 'description': description, 'public': public, 'maxusers': maxusers, 'allowinvites': allowinvites, 'membersonly': membersonly, 'invite_need_confirm': invite_need_confirm, 'owner': owner, 'members': members, 'custom': custom, 'scale': scale}, EasemobGroupCreateResult)
 
     async def group_get(
         self,

@@ -139,9 +139,9 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * Register a user and get the token the client SDK connects with (getToken). Re-registering returns a new token.
      *
      * `POST /user/getToken.json` — catalogue operation `user.register`.
-     * @param userId Your user id: letters, digits, `=`, `-`, `_`; at most 64 characters. (at most 64 characters)
+     * @param userId Your user id: letters, digits, `=`, `-`, `_`; at most 64 bytes. (not empty; at most 64 bytes)
      * @param name Display name used in push notifications; at most 64 characters. (at most 64 characters)
-     * @param portraitUri Avatar URL; at most 1024 characters. (at most 1024 characters)
+     * @param portraitUri Avatar URL; at most 1024 bytes. (at most 1024 bytes)
      */
     public suspend fun userRegister(`userId`: String, `name`: String, `portraitUri`: String? = null): RongCloudUserRegisterResult =
         RongCloudUserRegisterResult(call("user.register", args("user_id" to `userId`, "name" to `name`, "portrait_uri" to `portraitUri`)))
@@ -150,9 +150,9 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * Update a user's name and/or avatar.
      *
      * `POST /user/refresh.json` — catalogue operation `user.refresh`.
-     * @param userId (at most 64 characters)
+     * @param userId (not empty; at most 64 bytes)
      * @param name (at most 64 characters)
-     * @param portraitUri (at most 1024 characters)
+     * @param portraitUri (at most 1024 bytes)
      */
     public suspend fun userRefresh(`userId`: String, `name`: String? = null, `portraitUri`: String? = null): RongCloudUserRefreshResult =
         RongCloudUserRefreshResult(call("user.refresh", args("user_id" to `userId`, "name" to `name`, "portrait_uri" to `portraitUri`)))
@@ -161,7 +161,7 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * Whether a user is connected right now (`status` is "1" online, "0" offline).
      *
      * `POST /user/checkOnline.json` — catalogue operation `user.check_online`.
-     * @param userId (at most 64 characters)
+     * @param userId (not empty; at most 64 bytes)
      */
     public suspend fun userCheckOnline(`userId`: String): RongCloudUserCheckOnlineResult =
         RongCloudUserCheckOnlineResult(call("user.check_online", args("user_id" to `userId`)))
@@ -170,7 +170,7 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * Ban users from connecting for `minute` minutes (1..43200); they are disconnected at once.
      *
      * `POST /user/block.json` — catalogue operation `user.block.add`.
-     * @param userIds (at most 64 characters each; at most 20 items)
+     * @param userIds (not empty; at most 64 bytes; at most 20 items)
      * @param minute (1..43200)
      */
     public suspend fun userBlockAdd(`userIds`: List<String>, `minute`: Long): RongCloudUserBlockAddResult =
@@ -180,7 +180,7 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * Lift a connection ban.
      *
      * `POST /user/unblock.json` — catalogue operation `user.block.remove`.
-     * @param userIds (at most 64 characters each; at most 20 items)
+     * @param userIds (not empty; at most 64 bytes; at most 20 items)
      */
     public suspend fun userBlockRemove(`userIds`: List<String>): RongCloudUserBlockRemoveResult =
         RongCloudUserBlockRemoveResult(call("user.block.remove", args("user_ids" to `userIds`)))
@@ -199,39 +199,49 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * Send a one-to-one message from one user to up to 1000 users. `content` is the message's JSON (an object, or a JSON string).
      *
      * `POST /message/private/publish.json` — catalogue operation `message.private.publish`.
-     * @param fromUserId (at most 64 characters)
-     * @param toUserIds (at most 64 characters each; at most 1000 items)
+     * @param fromUserId (not empty; at most 64 bytes)
+     * @param toUserIds (not empty; at most 64 bytes; at most 1000 items)
      * @param objectName Message type, e.g. RC:TxtMsg, RC:ImgMsg, or your own. (at most 32 characters)
-     * @param content Message content JSON, e.g. {"content":"hello"}.
+     * @param content Message content JSON, e.g. {"content":"hello"}; at most 128 KB. (at most 131072 bytes)
      * @param pushContent (at most 1024 characters)
      * @param pushData (at most 1024 characters)
      * @param count (0..…)
+     * @param isCounted Whether the recipients' unread count counts it (default true).
+     * @param extraContent The message's initial expansion, an object of string keys and values; sent only with `expansion` true.
+     * @param busChannel The conversation channel (business channel) id; at most 20 characters. (at most 20 characters)
+     * @param disableUpdateLastMsg Do not make this the conversation's last message on the clients.
      * @param msgRandom Your request identifier; the server de-duplicates equal values within one minute.
      */
-    public suspend fun messagePrivatePublish(`fromUserId`: String, `toUserIds`: List<String>, `objectName`: String, `content`: JsonElement, `pushContent`: String? = null, `pushData`: String? = null, `count`: Long? = null, `verifyBlacklist`: Boolean? = null, `isPersisted`: Boolean? = null, `isIncludeSender`: Boolean? = null, `contentAvailable`: Boolean? = null, `expansion`: Boolean? = null, `disablePush`: Boolean? = null, `pushExt`: JsonElement? = null, `msgRandom`: Long? = null): RongCloudMessagePrivatePublishResult =
-        RongCloudMessagePrivatePublishResult(call("message.private.publish", args("from_user_id" to `fromUserId`, "to_user_ids" to `toUserIds`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "count" to `count`, "verify_blacklist" to `verifyBlacklist`, "is_persisted" to `isPersisted`, "is_include_sender" to `isIncludeSender`, "content_available" to `contentAvailable`, "expansion" to `expansion`, "disable_push" to `disablePush`, "push_ext" to `pushExt`, "msg_random" to `msgRandom`)))
+    public suspend fun messagePrivatePublish(`fromUserId`: String, `toUserIds`: List<String>, `objectName`: String, `content`: JsonElement, `pushContent`: String? = null, `pushData`: String? = null, `count`: Long? = null, `verifyBlacklist`: Boolean? = null, `isPersisted`: Boolean? = null, `isIncludeSender`: Boolean? = null, `contentAvailable`: Boolean? = null, `expansion`: Boolean? = null, `disablePush`: Boolean? = null, `pushExt`: JsonElement? = null, `isCounted`: Boolean? = null, `extraContent`: JsonElement? = null, `busChannel`: String? = null, `disableUpdateLastMsg`: Boolean? = null, `msgRandom`: Long? = null): RongCloudMessagePrivatePublishResult =
+        RongCloudMessagePrivatePublishResult(call("message.private.publish", args("from_user_id" to `fromUserId`, "to_user_ids" to `toUserIds`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "count" to `count`, "verify_blacklist" to `verifyBlacklist`, "is_persisted" to `isPersisted`, "is_include_sender" to `isIncludeSender`, "content_available" to `contentAvailable`, "expansion" to `expansion`, "disable_push" to `disablePush`, "push_ext" to `pushExt`, "is_counted" to `isCounted`, "extra_content" to `extraContent`, "bus_channel" to `busChannel`, "disable_update_last_msg" to `disableUpdateLastMsg`, "msg_random" to `msgRandom`)))
 
     /**
      * Send a message to up to 3 groups (optionally directed at some members only).
      *
      * `POST /message/group/publish.json` — catalogue operation `message.group.publish`.
-     * @param fromUserId (at most 64 characters)
+     * @param fromUserId (not empty; at most 64 bytes)
      * @param toGroupIds (at most 64 characters each; at most 3 items)
      * @param objectName (at most 32 characters)
-     * @param toUserIds Directed message: only these members receive it. (at most 64 characters each; at most 1000 items)
+     * @param content (at most 131072 bytes)
+     * @param toUserIds Directed message: only these members receive it. (not empty; at most 64 bytes; at most 1000 items)
      * @param pushContent (at most 1024 characters)
      * @param pushData (at most 1024 characters)
+     * @param isCounted Whether the recipients' unread count counts it (default true).
+     * @param extraContent The message's initial expansion, an object of string keys and values; sent only with `expansion` true.
+     * @param busChannel The conversation channel (business channel) id; at most 20 characters. (at most 20 characters)
+     * @param disableUpdateLastMsg Do not make this the conversation's last message on the clients.
      */
-    public suspend fun messageGroupPublish(`fromUserId`: String, `toGroupIds`: List<String>, `objectName`: String, `content`: JsonElement, `toUserIds`: List<String>? = null, `pushContent`: String? = null, `pushData`: String? = null, `isPersisted`: Boolean? = null, `isIncludeSender`: Boolean? = null, `isMentioned`: Boolean? = null, `contentAvailable`: Boolean? = null, `expansion`: Boolean? = null, `disablePush`: Boolean? = null, `pushExt`: JsonElement? = null, `msgRandom`: Long? = null): RongCloudMessageGroupPublishResult =
-        RongCloudMessageGroupPublishResult(call("message.group.publish", args("from_user_id" to `fromUserId`, "to_group_ids" to `toGroupIds`, "to_user_ids" to `toUserIds`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "is_persisted" to `isPersisted`, "is_include_sender" to `isIncludeSender`, "is_mentioned" to `isMentioned`, "content_available" to `contentAvailable`, "expansion" to `expansion`, "disable_push" to `disablePush`, "push_ext" to `pushExt`, "msg_random" to `msgRandom`)))
+    public suspend fun messageGroupPublish(`fromUserId`: String, `toGroupIds`: List<String>, `objectName`: String, `content`: JsonElement, `toUserIds`: List<String>? = null, `pushContent`: String? = null, `pushData`: String? = null, `isPersisted`: Boolean? = null, `isIncludeSender`: Boolean? = null, `isMentioned`: Boolean? = null, `contentAvailable`: Boolean? = null, `expansion`: Boolean? = null, `disablePush`: Boolean? = null, `pushExt`: JsonElement? = null, `isCounted`: Boolean? = null, `extraContent`: JsonElement? = null, `busChannel`: String? = null, `disableUpdateLastMsg`: Boolean? = null, `msgRandom`: Long? = null): RongCloudMessageGroupPublishResult =
+        RongCloudMessageGroupPublishResult(call("message.group.publish", args("from_user_id" to `fromUserId`, "to_group_ids" to `toGroupIds`, "to_user_ids" to `toUserIds`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "is_persisted" to `isPersisted`, "is_include_sender" to `isIncludeSender`, "is_mentioned" to `isMentioned`, "content_available" to `contentAvailable`, "expansion" to `expansion`, "disable_push" to `disablePush`, "push_ext" to `pushExt`, "is_counted" to `isCounted`, "extra_content" to `extraContent`, "bus_channel" to `busChannel`, "disable_update_last_msg" to `disableUpdateLastMsg`, "msg_random" to `msgRandom`)))
 
     /**
      * Send a system notification to up to 100 users.
      *
      * `POST /message/system/publish.json` — catalogue operation `message.system.publish`.
-     * @param fromUserId (at most 64 characters)
-     * @param toUserIds (at most 64 characters each; at most 100 items)
+     * @param fromUserId (not empty; at most 64 bytes)
+     * @param toUserIds (not empty; at most 64 bytes; at most 100 items)
      * @param objectName (at most 32 characters)
+     * @param content (at most 131072 bytes)
      * @param pushContent (at most 1024 characters)
      * @param pushData (at most 1024 characters)
      */
@@ -242,7 +252,7 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * Recall (withdraw) a message that was sent.
      *
      * `POST /message/recall.json` — catalogue operation `message.recall`.
-     * @param fromUserId (at most 64 characters)
+     * @param fromUserId (not empty; at most 64 bytes)
      * @param conversationType 1 private, 3 group, 6 system, 10 ultragroup. (1..10)
      * @param targetId (at most 64 characters)
      * @param messageUid (at most 64 characters)
@@ -256,7 +266,7 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * Create a group with its first members.
      *
      * `POST /group/create.json` — catalogue operation `group.create`.
-     * @param userIds (at most 64 characters each; at most 1000 items)
+     * @param userIds (not empty; at most 64 bytes; at most 1000 items)
      * @param groupId (at most 64 characters)
      * @param groupName (at most 64 characters)
      */
@@ -267,7 +277,7 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * Add users to a group (creating it if it does not exist).
      *
      * `POST /group/join.json` — catalogue operation `group.join`.
-     * @param userIds (at most 64 characters each; at most 1000 items)
+     * @param userIds (not empty; at most 64 bytes; at most 1000 items)
      * @param groupId (at most 64 characters)
      * @param groupName (at most 64 characters)
      */
@@ -278,7 +288,7 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * Remove users from a group.
      *
      * `POST /group/quit.json` — catalogue operation `group.quit`.
-     * @param userIds (at most 64 characters each; at most 1000 items)
+     * @param userIds (not empty; at most 64 bytes; at most 1000 items)
      * @param groupId (at most 64 characters)
      */
     public suspend fun groupQuit(`userIds`: List<String>, `groupId`: String): RongCloudGroupQuitResult =
@@ -288,7 +298,7 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * Dismiss a group.
      *
      * `POST /group/dismiss.json` — catalogue operation `group.dismiss`.
-     * @param userId The operator. (at most 64 characters)
+     * @param userId The operator. (not empty; at most 64 bytes)
      * @param groupId (at most 64 characters)
      */
     public suspend fun groupDismiss(`userId`: String, `groupId`: String): RongCloudGroupDismissResult =
@@ -320,7 +330,7 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * @param chatroomId (at most 64 characters)
      * @param destroyType 0 destroyed when inactive (default), 1 at a fixed time. (0..1)
      * @param destroyTime Minutes, with destroy_type 1. (60..10080)
-     * @param whiteUserIds (at most 64 characters each; at most 20 items)
+     * @param whiteUserIds (not empty; at most 64 bytes; at most 20 items)
      */
     public suspend fun chatroomCreate(`chatroomId`: String, `destroyType`: Long? = null, `destroyTime`: Long? = null, `isBan`: Boolean? = null, `whiteUserIds`: List<String>? = null): RongCloudChatroomCreateResult =
         RongCloudChatroomCreateResult(call("chatroom.create", args("chatroom_id" to `chatroomId`, "destroy_type" to `destroyType`, "destroy_time" to `destroyTime`, "is_ban" to `isBan`, "white_user_ids" to `whiteUserIds`)))
@@ -344,11 +354,11 @@ public abstract class RongCloudOperations internal constructor() : Client() {
         RongCloudChatroomQueryResult(call("chatroom.query", args("chatroom_id" to `chatroomId`)))
 
     /**
-     * Set a user's push tags (replaces them); at most 20 tags of at most 40 characters.
+     * Set a user's push tags (replaces them); at most 20 tags of at most 40 bytes each.
      *
      * `POST /user/tag/set.json` — catalogue operation `user.tag.set`.
-     * @param userId (at most 64 characters)
-     * @param tags (at most 40 characters each; at most 20 items)
+     * @param userId (not empty; at most 64 bytes)
+     * @param tags (not empty; at most 40 bytes; at most 20 items)
      */
     public suspend fun userTagSet(`userId`: String, `tags`: List<String>): RongCloudUserTagSetResult =
         RongCloudUserTagSetResult(call("user.tag.set", args("user_id" to `userId`, "tags" to `tags`)))
@@ -585,10 +595,10 @@ public abstract class EasemobOperations internal constructor() : Client() {
         EasemobAuthAppTokenResult(call("auth.app_token", args("ttl" to `ttl`)))
 
     /**
-     * Register one user.
+     * Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).
      *
      * `POST /users` — catalogue operation `user.register`.
-     * @param username At most 64 bytes of a-z, A-Z, 0-9, `_`, `-`, `.`; case-insensitive. (at most 64 characters)
+     * @param username At most 64 bytes of a-z, A-Z, 0-9, `_`, `-`, `.`; case-insensitive. (not empty; at most 64 bytes)
      * @param password (at most 64 characters)
      * @param nickname (at most 100 characters)
      */
@@ -608,7 +618,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * Get one user.
      *
      * `GET /users/{username}` — catalogue operation `user.get`.
-     * @param username (at most 64 characters)
+     * @param username (not empty; at most 64 bytes)
      */
     public suspend fun userGet(`username`: String): EasemobUserGetResult =
         EasemobUserGetResult(call("user.get", args("username" to `username`)))
@@ -617,7 +627,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * Delete one user.
      *
      * `DELETE /users/{username}` — catalogue operation `user.delete`.
-     * @param username (at most 64 characters)
+     * @param username (not empty; at most 64 bytes)
      */
     public suspend fun userDelete(`username`: String): EasemobUserDeleteResult =
         EasemobUserDeleteResult(call("user.delete", args("username" to `username`)))
@@ -626,7 +636,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * Online status of one user: data is {"<username>": "online"|"offline"}.
      *
      * `GET /users/{username}/status` — catalogue operation `user.status`.
-     * @param username (at most 64 characters)
+     * @param username (not empty; at most 64 bytes)
      */
     public suspend fun userStatus(`username`: String): EasemobUserStatusResult =
         EasemobUserStatusResult(call("user.status", args("username" to `username`)))
@@ -635,7 +645,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * Online status of up to 100 users: data is [{"<username>": "online"|"offline"}, ...].
      *
      * `POST /users/batch/status` — catalogue operation `user.status_batch`.
-     * @param usernames (at most 64 characters each; at most 100 items)
+     * @param usernames (not empty; at most 64 bytes; at most 100 items)
      */
     public suspend fun userStatusBatch(`usernames`: List<String>): EasemobUserStatusBatchResult =
         EasemobUserStatusBatchResult(call("user.status_batch", args("usernames" to `usernames`)))
@@ -648,10 +658,13 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type))
      * @param msg (at most 5120 bytes)
      * @param from Sender; `admin` when omitted. (at most 64 characters)
+     * @param ext Extension fields (an object); with the body, at most 5 KB. (at most 5120 bytes)
+     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages. (not empty; at most 64 bytes)
+     * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. (one of high, normal, low)
      * @param routeOnline Deliver only to recipients that are online.
      */
-    public suspend fun messageSendText(`targetType`: String, `to`: List<String>, `msg`: String, `from`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `routeOnline`: Boolean? = null): EasemobMessageSendTextResult =
-        EasemobMessageSendTextResult(call("message.send_text", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "msg" to `msg`, "ext" to `ext`, "sync_device" to `syncDevice`, "route_online" to `routeOnline`)))
+    public suspend fun messageSendText(`targetType`: String, `to`: List<String>, `msg`: String, `from`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null): EasemobMessageSendTextResult =
+        EasemobMessageSendTextResult(call("message.send_text", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "msg" to `msg`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`)))
 
     /**
      * Send an image message; `url` and `secret` come from attachment.upload.
@@ -664,9 +677,12 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param from (at most 64 characters)
      * @param width (0..…)
      * @param height (0..…)
+     * @param ext Extension fields (an object); with the body, at most 5 KB. (at most 5120 bytes)
+     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages. (not empty; at most 64 bytes)
+     * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. (one of high, normal, low)
      */
-    public suspend fun messageSendImage(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `width`: Long? = null, `height`: Long? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null): EasemobMessageSendImageResult =
-        EasemobMessageSendImageResult(call("message.send_image", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "width" to `width`, "height" to `height`, "ext" to `ext`, "sync_device" to `syncDevice`)))
+    public suspend fun messageSendImage(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `width`: Long? = null, `height`: Long? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null): EasemobMessageSendImageResult =
+        EasemobMessageSendImageResult(call("message.send_image", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "width" to `width`, "height" to `height`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`)))
 
     /**
      * Send a voice message; `url` and `secret` come from attachment.upload.
@@ -678,9 +694,12 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param filename (not empty)
      * @param length Seconds. (0..…)
      * @param from (at most 64 characters)
+     * @param ext Extension fields (an object); with the body, at most 5 KB. (at most 5120 bytes)
+     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages. (not empty; at most 64 bytes)
+     * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. (one of high, normal, low)
      */
-    public suspend fun messageSendAudio(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `length`: Long, `from`: String? = null, `secret`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null): EasemobMessageSendAudioResult =
-        EasemobMessageSendAudioResult(call("message.send_audio", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "length" to `length`, "ext" to `ext`, "sync_device" to `syncDevice`)))
+    public suspend fun messageSendAudio(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `length`: Long, `from`: String? = null, `secret`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null): EasemobMessageSendAudioResult =
+        EasemobMessageSendAudioResult(call("message.send_audio", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "length" to `length`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`)))
 
     /**
      * Send a video message; `url`, `secret` (and the thumbnail's) come from attachment.upload.
@@ -693,9 +712,12 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param from (at most 64 characters)
      * @param length Seconds. (0..…)
      * @param fileLength Bytes. (0..…)
+     * @param ext Extension fields (an object); with the body, at most 5 KB. (at most 5120 bytes)
+     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages. (not empty; at most 64 bytes)
+     * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. (one of high, normal, low)
      */
-    public suspend fun messageSendVideo(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `thumb`: String? = null, `thumbSecret`: String? = null, `length`: Long? = null, `fileLength`: Long? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null): EasemobMessageSendVideoResult =
-        EasemobMessageSendVideoResult(call("message.send_video", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "thumb" to `thumb`, "thumb_secret" to `thumbSecret`, "length" to `length`, "file_length" to `fileLength`, "ext" to `ext`, "sync_device" to `syncDevice`)))
+    public suspend fun messageSendVideo(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `thumb`: String? = null, `thumbSecret`: String? = null, `length`: Long? = null, `fileLength`: Long? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null): EasemobMessageSendVideoResult =
+        EasemobMessageSendVideoResult(call("message.send_video", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "thumb" to `thumb`, "thumb_secret" to `thumbSecret`, "length" to `length`, "file_length" to `fileLength`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`)))
 
     /**
      * Send a file message; `url` and `secret` come from attachment.upload.
@@ -706,9 +728,12 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param url (not empty)
      * @param filename (not empty)
      * @param from (at most 64 characters)
+     * @param ext Extension fields (an object); with the body, at most 5 KB. (at most 5120 bytes)
+     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages. (not empty; at most 64 bytes)
+     * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. (one of high, normal, low)
      */
-    public suspend fun messageSendFile(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null): EasemobMessageSendFileResult =
-        EasemobMessageSendFileResult(call("message.send_file", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "ext" to `ext`, "sync_device" to `syncDevice`)))
+    public suspend fun messageSendFile(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null): EasemobMessageSendFileResult =
+        EasemobMessageSendFileResult(call("message.send_file", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`)))
 
     /**
      * Send a command (transparent) message: no notification, not stored.
@@ -718,9 +743,12 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type))
      * @param action (not empty; at most 5120 bytes)
      * @param from (at most 64 characters)
+     * @param ext Extension fields (an object); with the body, at most 5 KB. (at most 5120 bytes)
+     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages. (not empty; at most 64 bytes)
+     * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. (one of high, normal, low)
      */
-    public suspend fun messageSendCmd(`targetType`: String, `to`: List<String>, `action`: String, `from`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null): EasemobMessageSendCmdResult =
-        EasemobMessageSendCmdResult(call("message.send_cmd", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "action" to `action`, "ext" to `ext`, "sync_device" to `syncDevice`)))
+    public suspend fun messageSendCmd(`targetType`: String, `to`: List<String>, `action`: String, `from`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null): EasemobMessageSendCmdResult =
+        EasemobMessageSendCmdResult(call("message.send_cmd", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "action" to `action`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`)))
 
     /**
      * Send a custom message: an event name and up to 16 string pairs.
@@ -730,10 +758,13 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param to (at most 64 characters each; at most 600 for users, 3 for chatgroups, 10 for chatrooms (by target_type))
      * @param customEvent 1..32 of a-z A-Z 0-9 - _ / . (at most 32 characters)
      * @param from (at most 64 characters)
-     * @param customExts (at most 16 items)
+     * @param customExts (at most 5120 bytes; at most 16 items)
+     * @param ext Extension fields (an object); with the body, at most 5 KB. (at most 5120 bytes)
+     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages. (not empty; at most 64 bytes)
+     * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. (one of high, normal, low)
      */
-    public suspend fun messageSendCustom(`targetType`: String, `to`: List<String>, `customEvent`: String, `from`: String? = null, `customExts`: Map<String, String>? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null): EasemobMessageSendCustomResult =
-        EasemobMessageSendCustomResult(call("message.send_custom", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "custom_event" to `customEvent`, "custom_exts" to `customExts`, "ext" to `ext`, "sync_device" to `syncDevice`)))
+    public suspend fun messageSendCustom(`targetType`: String, `to`: List<String>, `customEvent`: String, `from`: String? = null, `customExts`: Map<String, String>? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null): EasemobMessageSendCustomResult =
+        EasemobMessageSendCustomResult(call("message.send_custom", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "custom_event" to `customEvent`, "custom_exts" to `customExts`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`)))
 
     /**
      * Upload a message attachment (≤10 MB, kept 7 days). Returns the file's uuid and share-secret for a message body's url/secret.
@@ -763,13 +794,15 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * `POST /chatgroups` — catalogue operation `group.create`.
      * @param owner (at most 64 characters)
      * @param groupname (at most 128 characters)
+     * @param avatar The group avatar's URL; at most 1024 characters. (at most 1024 characters)
      * @param description (at most 512 characters)
      * @param maxusers (3..100000)
      * @param members (at most 64 characters each; at most 100 items)
      * @param custom (at most 1024 characters)
+     * @param scale Group scale: normal (default) or large (over 3000 members; no offline push). (one of normal, large)
      */
-    public suspend fun groupCreate(`public`: Boolean, `owner`: String, `groupname`: String? = null, `description`: String? = null, `maxusers`: Long? = null, `allowinvites`: Boolean? = null, `membersonly`: Boolean? = null, `inviteNeedConfirm`: Boolean? = null, `members`: List<String>? = null, `custom`: String? = null): EasemobGroupCreateResult =
-        EasemobGroupCreateResult(call("group.create", args("groupname" to `groupname`, "description" to `description`, "public" to `public`, "maxusers" to `maxusers`, "allowinvites" to `allowinvites`, "membersonly" to `membersonly`, "invite_need_confirm" to `inviteNeedConfirm`, "owner" to `owner`, "members" to `members`, "custom" to `custom`)))
+    public suspend fun groupCreate(`public`: Boolean, `owner`: String, `groupname`: String? = null, `avatar`: String? = null, `description`: String? = null, `maxusers`: Long? = null, `allowinvites`: Boolean? = null, `membersonly`: Boolean? = null, `inviteNeedConfirm`: Boolean? = null, `members`: List<String>? = null, `custom`: String? = null, `scale`: String? = null): EasemobGroupCreateResult =
+        EasemobGroupCreateResult(call("group.create", args("groupname" to `groupname`, "avatar" to `avatar`, "description" to `description`, "public" to `public`, "maxusers" to `maxusers`, "allowinvites" to `allowinvites`, "membersonly" to `membersonly`, "invite_need_confirm" to `inviteNeedConfirm`, "owner" to `owner`, "members" to `members`, "custom" to `custom`, "scale" to `scale`)))
 
     /**
      * Get up to 100 groups' details.
