@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, TypedDict, Union
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, TypedDict, Union
 
 if sys.version_info >= (3, 11):
     from typing import Unpack

@@ -190,9 +190,7 @@ def _bad_value(op: Optional[str], param: str, message: str) -> InvalidArgumentEr
     """The error core gives for bad input (``param: message``), for a value that cannot even be
     handed to core: it is not representable as JSON text."""
     text = f"{param}: {message}"
-    return InvalidArgumentError(
-        text, operation=op, param=param, display=f"{text} (operation={op})" if op else text
-    )
+    return InvalidArgumentError(text, operation=op, param=param, display=f"{text} (operation={op})" if op else text)
 
 
 def _text(op: Optional[str], param: str, value: str) -> str:
