@@ -71,7 +71,7 @@ BAD_SOURCES = {
     "read raises ValueError": (lambda p: _Unreadable(ValueError("I/O operation on closed file")), "closed file"),
     "read returns None": (lambda p: _Unreadable(None), "None"),
     "read returns str": (lambda p: _Unreadable("text"), "binary mode"),
-    "text-mode file": (lambda p: open(p, encoding="utf-8"), "binary mode"),  # noqa: SIM115
+    "text-mode file": (lambda p: open(p, encoding="utf-8"), "binary mode"),
     "StringIO": (lambda p: io.StringIO("text"), "binary mode"),
     "seekable, read raises": (lambda p: _SeekableUnreadable(b"abc"), "device not ready"),
 }

@@ -12,6 +12,9 @@ __all__ = [
     "error_kinds",
     "option_keys",
     "rongcloud_signature",
+    "_panic_for_tests",
+    "_panic_for_tests_async",
+    "_panic_for_tests_sync",
     "__version__",
 ]
 
