@@ -437,7 +437,6 @@ client_class!(
     #[pyo3(signature = (op, args_json, source, done, name=None, size=None))]
     fn upload_async(
         &self,
-        py: Python<'_>,
         op: String,
         args_json: &str,
         source: &Bound<'_, PyAny>,
@@ -445,7 +444,7 @@ client_class!(
         name: Option<String>,
         size: Option<u64>,
     ) -> PyResult<Pending> {
-        let args = parse_json(py, "args", args_json)?;
+        let args = parse_json(source.py(), "args", args_json)?;
         let src = file_source(source, name, size)?;
         let c = self.inner.clone();
         Ok(spawn(
@@ -474,13 +473,12 @@ client_class!(
 
     fn download_async(
         &self,
-        py: Python<'_>,
         op: String,
         args_json: &str,
         dest: &Bound<'_, PyAny>,
         done: Py<PyAny>,
     ) -> PyResult<Pending> {
-        let args = parse_json(py, "args", args_json)?;
+        let args = parse_json(dest.py(), "args", args_json)?;
         let (sink, pump) = file_sink(dest)?;
         let c = self.inner.clone();
         Ok(spawn(
