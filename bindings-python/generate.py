@@ -201,6 +201,11 @@ def generate() -> str:
             kind = "asyncio" if is_async else "blocking"
             base = "_AsyncClient" if is_async else "_SyncClient"
             parts += ["", f"class {cls}({base}):", f'    """Every {api} operation of the catalogue ({kind})."""', ""]
+            typed = {n: r for n, r in results.items() if r != "DownloadResult"}
+            parts.append("    _results = {")
+            parts += [f"        {n!r}: {r}," for n, r in typed.items()]
+            parts.append("    }")
+            parts.append("")
             for op in cat["operations"]:
                 parts.append(indent(method(api, op, results[op["name"]], is_async), 4))
                 parts.append("")

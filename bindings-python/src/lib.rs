@@ -49,26 +49,42 @@ fn to_py_err(py: Python<'_>, e: imcloud::Error) -> PyErr {
     }
 }
 
-fn parse_json(what: &str, s: &str) -> PyResult<Value> {
-    serde_json::from_str(s).map_err(|e| PyValueError::new_err(format!("{what} is not JSON: {e}")))
+/// The JSON text the Python half sends (config, arguments): it made it, so a failure here is a
+/// value that cannot travel as JSON (a number beyond 64-bit range, say), named as bad input.
+fn parse_json(py: Python<'_>, what: &str, s: &str) -> PyResult<Value> {
+    serde_json::from_str(s).map_err(|e| {
+        to_py_err(
+            py,
+            imcloud::Error::invalid_argument(what, format!("cannot be passed on as JSON ({e})")),
+        )
+    })
+}
+
+/// Run a synchronous call into the core: a panic in it becomes the typed `InternalError`.
+fn sync<T>(py: Python<'_>, f: impl FnOnce() -> imcloud::Result<T>) -> PyResult<T> {
+    imcloud::runtime::guard_sync(f).map_err(|e| to_py_err(py, e))
 }
 
 /// Run a core future to completion with the GIL released. Every 100 ms it looks for pending
 /// signals, so Ctrl-C in the main thread interrupts the wait (the request is cancelled with it).
+/// A panic in the future (or in the runtime) becomes the typed `InternalError`.
 fn block<T: Send>(
     py: Python<'_>,
     fut: impl Future<Output = imcloud::Result<T>> + Send,
 ) -> PyResult<T> {
-    let mut fut = std::pin::pin!(fut);
+    let mut fut = std::pin::pin!(imcloud::runtime::guarded(fut));
     loop {
         let slice = py.detach(|| {
-            imcloud::runtime::block_on(async {
-                tokio::time::timeout(std::time::Duration::from_millis(100), &mut fut).await
+            imcloud::runtime::guard_sync(|| {
+                Ok(imcloud::runtime::block_on(async {
+                    tokio::time::timeout(std::time::Duration::from_millis(100), &mut fut).await
+                }))
             })
         });
         match slice {
-            Ok(out) => return out.map_err(|e| to_py_err(py, e)),
-            Err(_elapsed) => py.check_signals()?,
+            Ok(Ok(out)) => return out.map_err(|e| to_py_err(py, e)),
+            Ok(Err(_elapsed)) => py.check_signals()?,
+            Err(e) => return Err(to_py_err(py, e)),
         }
     }
 }
@@ -89,6 +105,10 @@ impl Pending {
 /// Run a core future on the runtime and call `done(ok, value)` when it ends: `value` is the
 /// converted result, or the exception. The callback runs on a blocking-pool thread, never on a
 /// runtime worker, and not at all once the interpreter is shutting down.
+///
+/// `done` is called exactly once whatever happens: a panic in the future or in the conversion
+/// arrives as the typed `InternalError`, a failing conversion as its exception, and if `done`
+/// itself raises for the value it is called once more with that exception.
 fn spawn<T, F, C>(fut: F, done: Py<PyAny>, convert: C) -> Pending
 where
     T: Send + 'static,
@@ -96,18 +116,20 @@ where
     C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
 {
     let task = imcloud::runtime::runtime().spawn(async move {
-        let out = fut.await;
+        let out = imcloud::runtime::guarded(fut).await;
         let _ = tokio::task::spawn_blocking(move || {
             Python::try_attach(|py| {
-                let (ok, value) = match out
-                    .map_err(|e| to_py_err(py, e))
-                    .and_then(|v| convert(py, v))
-                {
+                let converted = imcloud::runtime::guard_sync(|| Ok(out.map(|v| convert(py, v))))
+                    .and_then(|r| r);
+                let (ok, value) = match converted.map_err(|e| to_py_err(py, e)).and_then(|r| r) {
                     Ok(v) => (true, v),
                     Err(e) => (false, e.into_value(py).into_any()),
                 };
                 if let Err(e) = done.call1(py, (ok, value)) {
-                    e.write_unraisable(py, None);
+                    let again = e.clone_ref(py).into_value(py).into_any();
+                    if done.call1(py, (false, again)).is_err() {
+                        e.write_unraisable(py, None);
+                    }
                 }
             })
         })
@@ -182,8 +204,16 @@ fn py_reader(
                     Ok(bytes.as_bytes().to_vec())
                 } else if let Ok(ba) = b.cast::<PyByteArray>() {
                     Ok(ba.to_vec())
+                } else if b.is_none() {
+                    Err("the file object's read() returned None (a non-blocking stream with no data ready); pass a blocking binary file object".into())
                 } else {
-                    Err("the file object's read() must return bytes: open the file in binary mode ('rb')".into())
+                    Err(format!(
+                        "the file object's read() must return bytes, not {}: open the file in binary mode ('rb')",
+                        b.get_type()
+                            .name()
+                            .map(|n| n.to_string())
+                            .unwrap_or_default()
+                    ))
                 }
             });
             let item = match chunk {
@@ -237,7 +267,8 @@ fn file_source(
     size: Option<u64>,
 ) -> PyResult<FileSource> {
     if let Ok(s) = source.cast::<PyString>() {
-        return Ok(FileSource::path(s.extract::<String>()?));
+        // as a path (PathBuf): a name the OS gave with undecodable bytes still opens
+        return Ok(FileSource::path(s.extract::<std::path::PathBuf>()?));
     }
     let name = name.unwrap_or_else(|| "file".into());
     if let Ok(b) = source.cast::<PyBytes>() {
@@ -249,11 +280,18 @@ fn file_source(
     if source.hasattr("read")? {
         let lock = FileLock::default();
         let obj = std::sync::Arc::new(source.clone().unbind());
-        // a seekable object is rewound for each attempt, so its upload can fail over
-        let seekable =
-            source.hasattr("seekable")? && source.call_method0("seekable")?.is_truthy()?;
+        // a seekable object is rewound for each attempt, so its upload can fail over; one whose
+        // seekable() or tell() fails is read once, from where it is (its read() errors, if any,
+        // then arrive as FileError)
+        let seekable = source
+            .call_method0("seekable")
+            .and_then(|s| s.is_truthy())
+            .unwrap_or(false);
         let start = if seekable {
-            source.call_method0("tell")?.extract::<u64>().ok()
+            source
+                .call_method0("tell")
+                .and_then(|t| t.extract::<u64>())
+                .ok()
         } else {
             None
         };
@@ -273,7 +311,7 @@ fn file_source(
 /// Where a download goes: a path (str) or a binary file object (with the pump thread to join).
 fn file_sink(sink: &Bound<'_, PyAny>) -> PyResult<(FileSink, Option<WriterPump>)> {
     if let Ok(s) = sink.cast::<PyString>() {
-        return Ok((FileSink::path(s.extract::<String>()?), None));
+        return Ok((FileSink::path(s.extract::<std::path::PathBuf>()?), None));
     }
     if sink.hasattr("write")? {
         let (w, t) = py_writer(sink.clone().unbind());
@@ -330,28 +368,28 @@ macro_rules! client_class {
         impl $name {
             #[new]
             fn new(py: Python<'_>, config_json: &str) -> PyResult<Self> {
-                let cfg = <$config>::from_json(&parse_json("config", config_json)?).map_err(|e| to_py_err(py, e))?;
-                Ok($name { inner: <$core>::new(cfg).map_err(|e| to_py_err(py, e))? })
+                let cfg = parse_json(py, "config", config_json)?;
+                sync(py, || Ok($name { inner: <$core>::new(<$config>::from_json(&cfg)?)? }))
             }
 
-            fn hosts(&self) -> Vec<String> {
-                self.inner.hosts()
+            fn hosts(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+                sync(py, || Ok(self.inner.hosts()))
             }
 
             fn call(&self, py: Python<'_>, op: String, args_json: &str) -> PyResult<Reply> {
-                let args = parse_json("args", args_json)?;
+                let args = parse_json(py, "args", args_json)?;
                 let c = self.inner.clone();
                 block(py, async move { c.call(&op, args).await.map(reply) })
             }
 
-            fn call_async(&self, op: String, args_json: &str, done: Py<PyAny>) -> PyResult<Pending> {
-                let args = parse_json("args", args_json)?;
+            fn call_async(&self, py: Python<'_>, op: String, args_json: &str, done: Py<PyAny>) -> PyResult<Pending> {
+                let args = parse_json(py, "args", args_json)?;
                 let c = self.inner.clone();
                 Ok(spawn(async move { c.call(&op, args).await }, done, reply_py))
             }
 
-            fn __repr__(&self) -> String {
-                format!("{:?}", self.inner)
+            fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+                sync(py, || Ok(format!("{:?}", self.inner)))
             }
 
             $($extra)*
@@ -369,10 +407,10 @@ client_class!(
         headers: Vec<(String, String)>,
         window_secs: f64,
     ) -> PyResult<()> {
-        let window = std::time::Duration::from_secs_f64(window_secs.max(0.0));
-        self.inner
-            .verify_callback(&query, &headers, window)
-            .map_err(|e| to_py_err(py, e))
+        sync(py, || {
+            let window = imcloud::config::duration_secs("window", window_secs)?;
+            self.inner.verify_callback(&query, &headers, window)
+        })
     }
 
 });
@@ -390,7 +428,7 @@ client_class!(
         name: Option<String>,
         size: Option<u64>,
     ) -> PyResult<Reply> {
-        let args = parse_json("args", args_json)?;
+        let args = parse_json(py, "args", args_json)?;
         let src = file_source(source, name, size)?;
         let c = self.inner.clone();
         block(py, async move { c.upload(&op, args, src).await.map(reply) })
@@ -406,7 +444,7 @@ client_class!(
         name: Option<String>,
         size: Option<u64>,
     ) -> PyResult<Pending> {
-        let args = parse_json("args", args_json)?;
+        let args = parse_json(source.py(), "args", args_json)?;
         let src = file_source(source, name, size)?;
         let c = self.inner.clone();
         Ok(spawn(
@@ -423,7 +461,7 @@ client_class!(
         args_json: &str,
         dest: &Bound<'_, PyAny>,
     ) -> PyResult<DownloadReply> {
-        let args = parse_json("args", args_json)?;
+        let args = parse_json(py, "args", args_json)?;
         let (sink, pump) = file_sink(dest)?;
         let c = self.inner.clone();
         block(py, async move {
@@ -440,7 +478,7 @@ client_class!(
         dest: &Bound<'_, PyAny>,
         done: Py<PyAny>,
     ) -> PyResult<Pending> {
-        let args = parse_json("args", args_json)?;
+        let args = parse_json(dest.py(), "args", args_json)?;
         let (sink, pump) = file_sink(dest)?;
         let c = self.inner.clone();
         Ok(spawn(
@@ -457,15 +495,16 @@ client_class!(
         })
     }
 
-    fn token_fetches(&self) -> u64 {
-        self.inner.token_fetches()
+    fn token_fetches(&self, py: Python<'_>) -> PyResult<u64> {
+        sync(py, || Ok(self.inner.token_fetches()))
     }
 
     fn chat_user_token(&self, py: Python<'_>, user_uuid: &str, ttl: u32) -> PyResult<String> {
-        self.inner
-            .chat_user_token(user_uuid, ttl)
-            .map(|s| s.expose().to_string())
-            .map_err(|e| to_py_err(py, e))
+        sync(py, || {
+            self.inner
+                .chat_user_token(user_uuid, ttl)
+                .map(|s| s.expose().to_string())
+        })
     }
 
 });
@@ -474,10 +513,16 @@ client_class!(
 // The emulator, for Python tests
 // ------------------------------------------------------------------------------------------------
 
-/// A running emulator (native half of `imcloud.testing.Emulator`).
+/// A running emulator (native half of `imcloud.testing.Emulator`). Every method runs the
+/// emulator's code behind the same guards as the clients: a panic is an `InternalError`.
 #[pyclass(frozen, module = "imcloud._native")]
 struct EmulatorHandle {
     emu: Emulator,
+}
+
+/// Run a future of the emulator with the GIL released, behind the panic guard.
+fn emulator_block<T: Send>(py: Python<'_>, fut: impl Future<Output = T> + Send) -> PyResult<T> {
+    block(py, async move { Ok(fut.await) })
 }
 
 #[pymethods]
@@ -486,26 +531,25 @@ impl EmulatorHandle {
     fn new(py: Python<'_>, config_json: &str) -> PyResult<Self> {
         let cfg: EmulatorConfig = serde_json::from_str(config_json)
             .map_err(|e| PyValueError::new_err(format!("bad emulator config: {e}")))?;
-        let emu = py
-            .detach(|| imcloud::runtime::block_on(Emulator::start(cfg)))
+        let emu = emulator_block(py, Emulator::start(cfg))?
             .map_err(|e| PyRuntimeError::new_err(format!("the emulator did not start: {e}")))?;
         Ok(EmulatorHandle { emu })
     }
 
-    fn hosts(&self) -> Vec<String> {
-        self.emu.hosts()
+    fn hosts(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        sync(py, || Ok(self.emu.hosts()))
     }
 
-    fn admin_url(&self) -> String {
-        self.emu.admin_url()
+    fn admin_url(&self, py: Python<'_>) -> PyResult<String> {
+        sync(py, || Ok(self.emu.admin_url()))
     }
 
     /// Client settings for `kind` (`rongcloud`, `easemob`, `agora`) as JSON: hosts, credentials, test timeouts.
-    fn client_config(&self, kind: &str) -> PyResult<String> {
+    fn client_config(&self, py: Python<'_>, kind: &str) -> PyResult<String> {
         let v = match kind {
-            "rongcloud" => self.emu.rongcloud_config().to_json(),
-            "easemob" => self.emu.easemob_config().to_json(),
-            "agora" => self.emu.agora_config().to_json(),
+            "rongcloud" => sync(py, || Ok(self.emu.rongcloud_config().to_json()))?,
+            "easemob" => sync(py, || Ok(self.emu.easemob_config().to_json()))?,
+            "agora" => sync(py, || Ok(self.emu.agora_config().to_json()))?,
             _ => return Err(PyValueError::new_err("kind is rongcloud, easemob or agora")),
         };
         Ok(v.to_string())
@@ -517,37 +561,52 @@ impl EmulatorHandle {
         if host >= self.emu.hosts().len() {
             return Err(PyValueError::new_err(format!("no host {host}")));
         }
-        py.detach(|| imcloud::runtime::block_on(self.emu.set_fault(host, fault)));
-        Ok(())
+        emulator_block(py, self.emu.set_fault(host, fault))
     }
 
     #[pyo3(signature = (host=None))]
-    fn clear_faults(&self, py: Python<'_>, host: Option<usize>) {
-        py.detach(|| imcloud::runtime::block_on(self.emu.clear_faults(host)));
+    fn clear_faults(&self, py: Python<'_>, host: Option<usize>) -> PyResult<()> {
+        emulator_block(py, self.emu.clear_faults(host))
     }
 
-    fn requests(&self, host: usize) -> String {
-        serde_json::to_string(&self.emu.requests(host)).unwrap_or_default()
+    fn requests(&self, py: Python<'_>, host: usize) -> PyResult<String> {
+        sync(py, || {
+            Ok(serde_json::to_string(&self.emu.requests(host)).unwrap_or_default())
+        })
     }
 
-    fn clear_requests(&self) {
-        self.emu.clear_requests();
+    fn clear_requests(&self, py: Python<'_>) -> PyResult<()> {
+        sync(py, || {
+            self.emu.clear_requests();
+            Ok(())
+        })
     }
 
-    fn set_online(&self, user: &str, online: bool) {
-        self.emu.set_online(user, online);
+    fn set_online(&self, py: Python<'_>, user: &str, online: bool) -> PyResult<()> {
+        sync(py, || {
+            self.emu.set_online(user, online);
+            Ok(())
+        })
     }
 
-    fn sent_messages(&self) -> String {
-        serde_json::to_string(&self.emu.sent_messages()).unwrap_or_default()
+    fn sent_messages(&self, py: Python<'_>) -> PyResult<String> {
+        sync(py, || {
+            Ok(serde_json::to_string(&self.emu.sent_messages()).unwrap_or_default())
+        })
     }
 
-    fn revoke_tokens(&self) {
-        self.emu.revoke_tokens();
+    fn revoke_tokens(&self, py: Python<'_>) -> PyResult<()> {
+        sync(py, || {
+            self.emu.revoke_tokens();
+            Ok(())
+        })
     }
 
-    fn stop(&self) {
-        self.emu.stop();
+    fn stop(&self, py: Python<'_>) -> PyResult<()> {
+        sync(py, || {
+            self.emu.stop();
+            Ok(())
+        })
     }
 }
 
@@ -565,20 +624,49 @@ fn option_keys() -> Vec<&'static str> {
 
 /// The catalogue text of a cloud (`rongcloud` or `easemob`), for introspection.
 #[pyfunction]
-fn catalogue(cloud: &str) -> PyResult<&'static str> {
-    match cloud {
-        "rongcloud" => Ok(imcloud::catalogue::catalogue_json(
-            imcloud::Cloud::Rongcloud,
-        )),
-        "easemob" => Ok(imcloud::catalogue::catalogue_json(imcloud::Cloud::Easemob)),
-        _ => Err(PyValueError::new_err("cloud is rongcloud or easemob")),
-    }
+fn catalogue(py: Python<'_>, cloud: &str) -> PyResult<&'static str> {
+    let which = match cloud {
+        "rongcloud" => imcloud::Cloud::Rongcloud,
+        "easemob" => imcloud::Cloud::Easemob,
+        _ => return Err(PyValueError::new_err("cloud is rongcloud or easemob")),
+    };
+    sync(py, || Ok(imcloud::catalogue::catalogue_json(which)))
 }
 
 /// `hex(sha1(secret + nonce + timestamp))`, the RongCloud signature.
 #[pyfunction]
-fn rongcloud_signature(app_secret: &str, nonce: &str, timestamp: &str) -> String {
-    imcloud::signing::signature(app_secret, nonce, timestamp)
+fn rongcloud_signature(
+    py: Python<'_>,
+    app_secret: &str,
+    nonce: &str,
+    timestamp: &str,
+) -> PyResult<String> {
+    sync(py, || {
+        Ok(imcloud::signing::signature(app_secret, nonce, timestamp))
+    })
+}
+
+/// Panics inside the core (`imcloud::runtime::panic_for_tests`), through the same path every
+/// blocking call takes: the tests show it arrives as `InternalError`. Not part of the API.
+#[pyfunction]
+fn _panic_for_tests(py: Python<'_>, message: String) -> PyResult<()> {
+    block(py, imcloud::runtime::panic_for_tests(message))
+}
+
+/// The asyncio twin of `_panic_for_tests`: `done(False, InternalError)` is called.
+#[pyfunction]
+fn _panic_for_tests_async(message: String, done: Py<PyAny>) -> Pending {
+    spawn(
+        imcloud::runtime::panic_for_tests(message),
+        done,
+        |py, ()| Ok(py.None()),
+    )
+}
+
+/// A panic in a synchronous entry point (the guard every non-blocking method uses).
+#[pyfunction]
+fn _panic_for_tests_sync(py: Python<'_>, message: String) -> PyResult<()> {
+    sync(py, || panic!("{message}"))
 }
 
 #[pymodule]
@@ -591,6 +679,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(option_keys, m)?)?;
     m.add_function(wrap_pyfunction!(rongcloud_signature, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests_async, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests_sync, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

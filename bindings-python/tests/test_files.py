@@ -44,9 +44,76 @@ def test_text_mode_file_is_refused(group, tmp_path):
     em, gid = group
     p = tmp_path / "t.txt"
     p.write_text("text")
-    with open(p) as f, pytest.raises(errors.ImcloudError) as e:
+    with open(p) as f, pytest.raises(errors.FileError) as e:
         em.group_share_file_upload(group_id=gid, file=f)
     assert "binary mode" in str(e.value)
+
+
+class _Unreadable:
+    """A file object (not seekable: read once) whose read() misbehaves."""
+
+    def __init__(self, outcome):
+        self.outcome = outcome
+
+    def read(self, n=-1):
+        if isinstance(self.outcome, BaseException):
+            raise self.outcome
+        return self.outcome
+
+
+class _SeekableUnreadable(io.BytesIO):
+    def read(self, n=-1):
+        raise OSError("device not ready")
+
+
+BAD_SOURCES = {
+    "read raises OSError": (lambda p: _Unreadable(OSError(5, "Input/output error")), "Input/output error"),
+    "read raises ValueError": (lambda p: _Unreadable(ValueError("I/O operation on closed file")), "closed file"),
+    "read returns None": (lambda p: _Unreadable(None), "None"),
+    "read returns str": (lambda p: _Unreadable("text"), "binary mode"),
+    "text-mode file": (lambda p: open(p, encoding="utf-8"), "binary mode"),
+    "StringIO": (lambda p: io.StringIO("text"), "binary mode"),
+    "seekable, read raises": (lambda p: _SeekableUnreadable(b"abc"), "device not ready"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_SOURCES))
+def test_a_failing_file_object_is_a_file_error_and_cools_no_host(group, emu, tmp_path, case):
+    """A local read failure is FileError (kind io), not a NetworkError, and the primary stays in
+    use. Needs core: the engine reporting upload-stream read errors as io without recording a
+    host failure (being done on main); until then this fails with NetworkError."""
+    em, gid = group
+    make, words = BAD_SOURCES[case]
+    p = tmp_path / "t.txt"
+    p.write_text("text")
+    source = make(p)
+    try:
+        with pytest.raises(errors.ImcloudError) as info:
+            em.group_share_file_upload(group_id=gid, file=source, filename="f.bin")
+    finally:
+        getattr(source, "close", lambda: None)()
+    e = info.value
+    assert (type(e), e.kind) == (errors.FileError, "io"), repr(e)
+    assert words in str(e) and "may have been processed" not in str(e), str(e)
+    assert isinstance(e, OSError) and e.operation == "group.share_file_upload"
+    # the primary was not cooled down: the next calls still go to it
+    emu.clear_requests()
+    for _ in range(3):
+        assert em.user_get(username="owner").host == emu.hosts[0]
+    assert emu.request_count(0) == 3 and emu.request_count(1) == 0
+
+
+def test_a_failing_file_object_in_asyncio_is_a_file_error(emu):
+    import asyncio
+
+    async def main():
+        em = emu.async_easemob()
+        with pytest.raises(errors.FileError):
+            await asyncio.wait_for(em.attachment_upload(file=_Unreadable(OSError("gone")), filename="a"), 30)
+        emu.clear_requests()
+        assert (await em.user_status_batch(usernames=["x"])).host == emu.hosts[0]
+
+    asyncio.run(main())
 
 
 def test_downloads(group, tmp_path):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Dict, Optional, Sequence, TypedDict
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, TypedDict, Union
 
 if sys.version_info >= (3, 11):
     from typing import Unpack
@@ -21,7 +21,7 @@ else:
     from typing_extensions import Unpack
 
 from . import _native, errors
-from ._base import DownloadResult, FileDest, FileInput, Item, ListResult, Result, _config
+from ._base import DownloadResult, FileDest, FileInput, Item, ListResult, Result, _config, _config_json, _pairs, _text
 from ._generated import AsyncEasemobOperations, AsyncRongCloudOperations, EasemobOperations, RongCloudOperations
 from .errors import ImcloudError
 
@@ -75,6 +75,9 @@ class ClientOptions(TypedDict, total=False):
     """Idle pooled connections are closed after this (default 50)."""
     pool_max_idle_per_host: int
     """Idle connections kept per host (default 32)."""
+    connection_max_age: float
+    """A pooled connection is not reused once it is this old (default 50; RongCloud asks for
+    connections younger than 60 s)."""
     allow_insecure_http: bool
     """Allow http:// hosts — only for the emulator (default False)."""
     user_agent: str
@@ -112,19 +115,23 @@ class _RongCloudBase:
     @classmethod
     def _from_config(cls, config: Dict[str, Any]) -> Any:
         self = cls.__new__(cls)
-        self._native = _native.RongCloudClient(json.dumps(config))
+        self._native = _native.RongCloudClient(_config_json(config))
         return self
 
     def verify_callback(
         self,
-        query: Optional[Dict[str, str]] = None,
-        headers: Optional[Dict[str, str]] = None,
+        query: Optional[Union[Mapping[str, str], Sequence[Tuple[str, str]]]] = None,
+        headers: Optional[Union[Mapping[str, str], Sequence[Tuple[str, str]]]] = None,
         window: float = 300.0,
     ) -> None:
         """Check a server callback's signature (from its query parameters or headers) against
-        this app's secret, in constant time, within ``window`` seconds of now. Raises
-        :class:`imcloud.errors.AuthenticationError` if it does not verify."""
-        self._native.verify_callback(list((query or {}).items()), list((headers or {}).items()), window)
+        this app's secret, in constant time, within ``window`` seconds of now. ``query`` and
+        ``headers`` are mappings of str to str, or sequences of (name, value) pairs (as
+        ``urllib.parse.parse_qsl`` gives). Raises :class:`imcloud.errors.AuthenticationError` if
+        it does not verify, :class:`imcloud.errors.InvalidArgumentError` for a bad ``window``."""
+        if isinstance(window, bool) or not isinstance(window, (int, float)):
+            raise TypeError(f"window must be a number of seconds, got {type(window).__name__}")
+        self._native.verify_callback(_pairs("query", query), _pairs("headers", headers), float(window))
 
 
 class RongCloud(_RongCloudBase, RongCloudOperations):
@@ -168,7 +175,7 @@ class _EasemobBase:
     @classmethod
     def _from_config(cls, config: Dict[str, Any]) -> Any:
         self = cls.__new__(cls)
-        self._native = _native.EasemobClient(json.dumps(config))
+        self._native = _native.EasemobClient(_config_json(config))
         return self
 
     def app_token(self) -> str:
@@ -182,7 +189,7 @@ class _EasemobBase:
 
     def chat_user_token(self, user_uuid: str, ttl: int = 3600) -> str:
         """Agora Chat: a user token (AccessToken2) for the user's UUID (from ``user_get``), valid ``ttl`` seconds (≤ 86400)."""
-        return str(self._native.chat_user_token(user_uuid, ttl))
+        return str(self._native.chat_user_token(_text(None, "user_uuid", user_uuid), ttl))
 
 
 class Easemob(_EasemobBase, EasemobOperations):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import math
 import os
 from typing import (
     IO,
@@ -182,10 +183,61 @@ class DownloadResult:
 R = TypeVar("R", bound=Result)
 
 
+_INT_RANGE = (-(2**63), 2**64 - 1)  # what the native side reads as a JSON integer
+
+
+def _bad_value(op: Optional[str], param: str, message: str) -> InvalidArgumentError:
+    """The error core gives for bad input (``param: message``), for a value that cannot even be
+    handed to core: it is not representable as JSON text."""
+    text = f"{param}: {message}"
+    return InvalidArgumentError(text, operation=op, param=param, display=f"{text} (operation={op})" if op else text)
+
+
+def _text(op: Optional[str], param: str, value: str) -> str:
+    """``value`` if it can be encoded as UTF-8 (the text core takes); a lone surrogate (from a
+    bad decode, say) is bad input named after its parameter, not a UnicodeEncodeError."""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise _bad_value(op, param, f"is not valid Unicode text ({e.reason} at index {e.start})") from None
+    return value
+
+
+def _check_json(op: Optional[str], path: str, value: Any, *, numbers: bool = True) -> None:
+    """Refuse what cannot travel to core as JSON unchanged, naming where it is: lone surrogates,
+    and with ``numbers`` NaN, infinities and integers beyond 64 bits."""
+    if isinstance(value, str):
+        _text(op, path, value)
+    elif isinstance(value, bool) or value is None:
+        pass
+    elif isinstance(value, int):
+        if numbers and not _INT_RANGE[0] <= value <= _INT_RANGE[1]:
+            raise _bad_value(op, path, f"is {value}; integers must fit in 64 bits ({_INT_RANGE[0]} to {_INT_RANGE[1]})")
+    elif isinstance(value, float):
+        if numbers and not math.isfinite(value):
+            raise _bad_value(op, path, f"is {value}; NaN and infinities cannot be sent (they are not JSON numbers)")
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            if isinstance(k, str):
+                _text(op, path, k)
+            _check_json(op, f"{path}.{k}", v, numbers=numbers)
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            _check_json(op, f"{path}[{i}]", v, numbers=numbers)
+
+
 def _args_json(op: str, args: Mapping[str, Any]) -> str:
+    if not isinstance(op, str):
+        raise TypeError(f"the operation must be a str (a catalogue name such as 'user.get'), got {type(op).__name__}")
+    if not isinstance(args, Mapping):
+        raise TypeError(f"{op}: the arguments must be a mapping of parameter names to values, got {type(args).__name__}")
+    _text(None, "operation", op)
     clean = {k: (list(v) if isinstance(v, tuple) else v) for k, v in args.items() if v is not None}
+    for k, v in clean.items():
+        _check_json(op, str(k), v)
     try:
-        return json.dumps(clean, ensure_ascii=False)
+        return json.dumps(clean, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as e:
         raise InvalidArgumentError(f"{op}: arguments must be JSON values ({e})", operation=op) from None
 
@@ -197,6 +249,8 @@ def _make(cls: Type[R], reply: _Reply) -> R:
 
 def _source(file: FileInput, filename: Optional[str]) -> Tuple[Any, Optional[str], Optional[int]]:
     """A path, bytes, or a binary file object — and its name and size when they can be known."""
+    if filename is not None:
+        _text(None, "filename", filename)
     if isinstance(file, (str, os.PathLike)):
         return os.fspath(file), filename, None
     if isinstance(file, memoryview):
@@ -205,13 +259,14 @@ def _source(file: FileInput, filename: Optional[str]) -> Tuple[Any, Optional[str
         return file, filename or "file", None
     if hasattr(file, "read"):
         name = filename or os.path.basename(str(getattr(file, "name", "") or "")) or "file"
+        _text(None, "filename", name)
         size = None
         try:
             here = file.tell()
             end = file.seek(0, io.SEEK_END)
             file.seek(here)
             size = end - here
-        except (AttributeError, OSError, ValueError):
+        except Exception:  # no size known (its reads may still work, or fail as FileError)
             size = None
         return file, name, size
     raise TypeError("file must be a path, bytes, or a binary file object")
@@ -225,6 +280,23 @@ def _dest(dest: FileDest) -> Any:
     raise TypeError("dest must be a path or a binary file object")
 
 
+def _pairs(name: str, value: Any) -> List[Tuple[str, str]]:
+    """(name, value) pairs of str from a mapping or a sequence of pairs; a clear TypeError for
+    anything else (and a named error for text that is not valid Unicode)."""
+    if value is None:
+        return []
+    items = value.items() if isinstance(value, Mapping) else value
+    if isinstance(value, (str, bytes)) or not hasattr(items, "__iter__"):
+        raise TypeError(f"{name} must be a mapping of str to str or a sequence of (str, str) pairs, got {type(value).__name__}")
+    out: List[Tuple[str, str]] = []
+    for item in items:
+        if not isinstance(item, (tuple, list)) or len(item) != 2 or not all(isinstance(x, str) for x in item):
+            what = f"({', '.join(type(x).__name__ for x in item)})" if isinstance(item, (tuple, list)) else type(item).__name__
+            raise TypeError(f"{name} must be a mapping of str to str or a sequence of (str, str) pairs; found an item of type {what}")
+        out.append((_text(None, name, item[0]), _text(None, name, item[1])))
+    return out
+
+
 def _config(
     base: Dict[str, Any],
     region: Optional[str],
@@ -235,13 +307,35 @@ def _config(
     if region is not None:
         cfg["region"] = region
     if hosts is not None:
-        cfg["hosts"] = list(hosts)
+        # a single str is passed on as it is (core refuses it, naming ``hosts``), never split into characters
+        cfg["hosts"] = hosts if isinstance(hosts, str) else list(hosts)
     cfg.update({k: v for k, v in options.items() if v is not None})
-    return json.dumps(cfg)
+    return _config_json(cfg)
+
+
+def _config_json(cfg: Mapping[str, Any]) -> str:
+    """Settings as JSON for core, which checks every value and names the setting. NaN and the
+    infinities have no JSON form: they go as the text "NaN" / "Infinity", which core refuses
+    like any other non-number, naming the setting."""
+    out: Dict[str, Any] = {}
+    for k, v in cfg.items():
+        if isinstance(k, str):
+            _text(None, k, k)
+        _check_json(None, str(k), v, numbers=False)
+        if isinstance(v, float) and not math.isfinite(v):
+            v = json.dumps(v)
+        out[k] = v
+    return json.dumps(out, ensure_ascii=False, allow_nan=False)
 
 
 class _Client:
     _native: Any
+    _results: Mapping[str, Type[Result]] = {}
+    """The result class of each operation (generated): a generic ``call`` answers with the same
+    typed result as the operation's method, so its repr hides the same secret fields."""
+
+    def _result_class(self, op: str) -> Type[Result]:
+        return self._results.get(op, Result) if isinstance(op, str) else Result
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}<{self._native!r}>"
@@ -257,8 +351,9 @@ class _SyncClient(_Client):
 
     def call(self, operation: str, args: Optional[Mapping[str, Any]] = None) -> Result:
         """Call any catalogue operation by name with a mapping of its parameters (the typed
-        methods are the usual way; this one is for generic code)."""
-        return self._call(operation, args or {}, Result)
+        methods are the usual way; this one is for generic code). The result is the operation's
+        result class (a :class:`Result`)."""
+        return self._call(operation, {} if args is None else args, self._result_class(operation))
 
     def _call(self, op: str, args: Mapping[str, Any], cls: Type[R]) -> R:
         return _make(cls, self._native.call(op, _args_json(op, args)))
@@ -284,8 +379,9 @@ class _AsyncClient(_Client):
     """Awaitable calls. Cancelling the awaiting task cancels the request."""
 
     async def call(self, operation: str, args: Optional[Mapping[str, Any]] = None) -> Result:
-        """Call any catalogue operation by name with a mapping of its parameters."""
-        return await self._call(operation, args or {}, Result)
+        """Call any catalogue operation by name with a mapping of its parameters. The result is
+        the operation's result class (a :class:`Result`)."""
+        return await self._call(operation, {} if args is None else args, self._result_class(operation))
 
     async def _await(self, start: Callable[[Callable[[bool, Any], None]], Any]) -> Any:
         loop = asyncio.get_running_loop()

@@ -181,6 +181,30 @@ class RongCloudPushResult(Result):
 class RongCloudOperations(_SyncClient):
     """Every rongcloud operation of the catalogue (blocking)."""
 
+    _results = {
+        'user.register': RongCloudUserRegisterResult,
+        'user.refresh': RongCloudUserRefreshResult,
+        'user.check_online': RongCloudUserCheckOnlineResult,
+        'user.block.add': RongCloudUserBlockAddResult,
+        'user.block.remove': RongCloudUserBlockRemoveResult,
+        'user.block.list': RongCloudUserBlockListResult,
+        'message.private.publish': RongCloudMessagePrivatePublishResult,
+        'message.group.publish': RongCloudMessageGroupPublishResult,
+        'message.system.publish': RongCloudMessageSystemPublishResult,
+        'message.recall': RongCloudMessageRecallResult,
+        'group.create': RongCloudGroupCreateResult,
+        'group.join': RongCloudGroupJoinResult,
+        'group.quit': RongCloudGroupQuitResult,
+        'group.dismiss': RongCloudGroupDismissResult,
+        'group.refresh': RongCloudGroupRefreshResult,
+        'group.members': RongCloudGroupMembersResult,
+        'chatroom.create': RongCloudChatroomCreateResult,
+        'chatroom.destroy': RongCloudChatroomDestroyResult,
+        'chatroom.query': RongCloudChatroomQueryResult,
+        'user.tag.set': RongCloudUserTagSetResult,
+        'push': RongCloudPushResult,
+    }
+
     def user_register(
         self,
         *,
@@ -626,6 +650,30 @@ class RongCloudOperations(_SyncClient):
 
 class AsyncRongCloudOperations(_AsyncClient):
     """Every rongcloud operation of the catalogue (asyncio)."""
+
+    _results = {
+        'user.register': RongCloudUserRegisterResult,
+        'user.refresh': RongCloudUserRefreshResult,
+        'user.check_online': RongCloudUserCheckOnlineResult,
+        'user.block.add': RongCloudUserBlockAddResult,
+        'user.block.remove': RongCloudUserBlockRemoveResult,
+        'user.block.list': RongCloudUserBlockListResult,
+        'message.private.publish': RongCloudMessagePrivatePublishResult,
+        'message.group.publish': RongCloudMessageGroupPublishResult,
+        'message.system.publish': RongCloudMessageSystemPublishResult,
+        'message.recall': RongCloudMessageRecallResult,
+        'group.create': RongCloudGroupCreateResult,
+        'group.join': RongCloudGroupJoinResult,
+        'group.quit': RongCloudGroupQuitResult,
+        'group.dismiss': RongCloudGroupDismissResult,
+        'group.refresh': RongCloudGroupRefreshResult,
+        'group.members': RongCloudGroupMembersResult,
+        'chatroom.create': RongCloudChatroomCreateResult,
+        'chatroom.destroy': RongCloudChatroomDestroyResult,
+        'chatroom.query': RongCloudChatroomQueryResult,
+        'user.tag.set': RongCloudUserTagSetResult,
+        'push': RongCloudPushResult,
+    }
 
     async def user_register(
         self,
@@ -1431,6 +1479,35 @@ class EasemobGroupShareFileDeleteResult(Result):
 class EasemobOperations(_SyncClient):
     """Every easemob operation of the catalogue (blocking)."""
 
+    _results = {
+        'auth.app_token': EasemobAuthAppTokenResult,
+        'user.register': EasemobUserRegisterResult,
+        'user.register_batch': EasemobUserRegisterBatchResult,
+        'user.get': EasemobUserGetResult,
+        'user.delete': EasemobUserDeleteResult,
+        'user.status': EasemobUserStatusResult,
+        'user.status_batch': EasemobUserStatusBatchResult,
+        'message.send_text': EasemobMessageSendTextResult,
+        'message.send_image': EasemobMessageSendImageResult,
+        'message.send_audio': EasemobMessageSendAudioResult,
+        'message.send_video': EasemobMessageSendVideoResult,
+        'message.send_file': EasemobMessageSendFileResult,
+        'message.send_cmd': EasemobMessageSendCmdResult,
+        'message.send_custom': EasemobMessageSendCustomResult,
+        'attachment.upload': EasemobAttachmentUploadResult,
+        'group.create': EasemobGroupCreateResult,
+        'group.get': EasemobGroupGetResult,
+        'group.delete': EasemobGroupDeleteResult,
+        'group.members': EasemobGroupMembersResult,
+        'group.members_add': EasemobGroupMembersAddResult,
+        'group.members_remove': EasemobGroupMembersRemoveResult,
+        'group.announcement_get': EasemobGroupAnnouncementGetResult,
+        'group.announcement_set': EasemobGroupAnnouncementSetResult,
+        'group.share_files': EasemobGroupShareFilesResult,
+        'group.share_file_upload': EasemobGroupShareFileUploadResult,
+        'group.share_file_delete': EasemobGroupShareFileDeleteResult,
+    }
+
     def auth_app_token(
         self,
         *,
@@ -2026,6 +2103,35 @@ class EasemobOperations(_SyncClient):
 
 class AsyncEasemobOperations(_AsyncClient):
     """Every easemob operation of the catalogue (asyncio)."""
+
+    _results = {
+        'auth.app_token': EasemobAuthAppTokenResult,
+        'user.register': EasemobUserRegisterResult,
+        'user.register_batch': EasemobUserRegisterBatchResult,
+        'user.get': EasemobUserGetResult,
+        'user.delete': EasemobUserDeleteResult,
+        'user.status': EasemobUserStatusResult,
+        'user.status_batch': EasemobUserStatusBatchResult,
+        'message.send_text': EasemobMessageSendTextResult,
+        'message.send_image': EasemobMessageSendImageResult,
+        'message.send_audio': EasemobMessageSendAudioResult,
+        'message.send_video': EasemobMessageSendVideoResult,
+        'message.send_file': EasemobMessageSendFileResult,
+        'message.send_cmd': EasemobMessageSendCmdResult,
+        'message.send_custom': EasemobMessageSendCustomResult,
+        'attachment.upload': EasemobAttachmentUploadResult,
+        'group.create': EasemobGroupCreateResult,
+        'group.get': EasemobGroupGetResult,
+        'group.delete': EasemobGroupDeleteResult,
+        'group.members': EasemobGroupMembersResult,
+        'group.members_add': EasemobGroupMembersAddResult,
+        'group.members_remove': EasemobGroupMembersRemoveResult,
+        'group.announcement_get': EasemobGroupAnnouncementGetResult,
+        'group.announcement_set': EasemobGroupAnnouncementSetResult,
+        'group.share_files': EasemobGroupShareFilesResult,
+        'group.share_file_upload': EasemobGroupShareFileUploadResult,
+        'group.share_file_delete': EasemobGroupShareFileDeleteResult,
+    }
 
     async def auth_app_token(
         self,

@@ -154,6 +154,13 @@ class FileError(ImcloudError, OSError):
     kind = "io"
 
 
+class InternalError(ImcloudError):
+    """A bug in imcloud itself (a caught panic of the native core). The process is unharmed and
+    later calls work; please report the message."""
+
+    kind = "internal"
+
+
 ERROR_CLASSES: Dict[str, Type[ImcloudError]] = {
     c.kind: c
     for c in (
@@ -172,6 +179,7 @@ ERROR_CLASSES: Dict[str, Type[ImcloudError]] = {
         NetworkError,
         DecodeError,
         FileError,
+        InternalError,
     )
 }
 
