@@ -400,16 +400,19 @@ macro_rules! client_class {
 client_class!(
     /// RongCloud client (native half of `imcloud.RongCloud` / `imcloud.AsyncRongCloud`).
     RongCloudClient, RongCloud, RongCloudConfig, {
+    #[pyo3(signature = (query, headers, window_secs, reject_replays=false))]
     fn verify_callback(
         &self,
         py: Python<'_>,
         query: Vec<(String, String)>,
         headers: Vec<(String, String)>,
         window_secs: f64,
+        reject_replays: bool,
     ) -> PyResult<()> {
         sync(py, || {
             let window = imcloud::config::duration_secs("window", window_secs)?;
-            self.inner.verify_callback(&query, &headers, window)
+            self.inner
+                .verify_callback_with(&query, &headers, window, reject_replays)
         })
     }
 

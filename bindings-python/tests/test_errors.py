@@ -205,6 +205,18 @@ def test_verify_callback_window_and_argument_types(emu):
     rc.verify_callback(query=[("nonce", "7"), ("signTimestamp", ts), ("signature", sig)])
 
 
+def test_verify_callback_can_refuse_replays(emu):
+    import time
+
+    rc = emu.rongcloud()
+    ts = str(int(time.time() * 1000))
+    q = {"nonce": "8", "signTimestamp": ts, "signature": imcloud.rongcloud_signature("emulator-app-secret", "8", ts)}
+    rc.verify_callback(query=q, reject_replays=True)
+    e = raises(errors.AuthenticationError, rc.verify_callback, query=q, reject_replays=True)
+    assert "replay" in str(e)
+    rc.verify_callback(query=q)  # the default does not remember callbacks
+
+
 def test_a_lone_surrogate_is_bad_input_naming_the_parameter(emu):
     rc, em = emu.rongcloud(), emu.easemob()
     bad = "ab\ud800"

@@ -123,15 +123,18 @@ class _RongCloudBase:
         query: Optional[Union[Mapping[str, str], Sequence[Tuple[str, str]]]] = None,
         headers: Optional[Union[Mapping[str, str], Sequence[Tuple[str, str]]]] = None,
         window: float = 300.0,
+        reject_replays: bool = False,
     ) -> None:
         """Check a server callback's signature (from its query parameters or headers) against
         this app's secret, in constant time, within ``window`` seconds of now. ``query`` and
         ``headers`` are mappings of str to str, or sequences of (name, value) pairs (as
-        ``urllib.parse.parse_qsl`` gives). Raises :class:`imcloud.errors.AuthenticationError` if
-        it does not verify, :class:`imcloud.errors.InvalidArgumentError` for a bad ``window``."""
+        ``urllib.parse.parse_qsl`` gives). With ``reject_replays``, a callback this client already
+        accepted within the window (same nonce and timestamp) is refused as a replay. Raises
+        :class:`imcloud.errors.AuthenticationError` if it does not verify,
+        :class:`imcloud.errors.InvalidArgumentError` for a bad ``window``."""
         if isinstance(window, bool) or not isinstance(window, (int, float)):
             raise TypeError(f"window must be a number of seconds, got {type(window).__name__}")
-        self._native.verify_callback(_pairs("query", query), _pairs("headers", headers), float(window))
+        self._native.verify_callback(_pairs("query", query), _pairs("headers", headers), float(window), bool(reject_replays))
 
 
 class RongCloud(_RongCloudBase, RongCloudOperations):
