@@ -87,44 +87,144 @@ class DownloadResult {
   }
 }
 
-function toWire(op, params, names) {
-  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
-    throw new InvalidArgumentError(`${op}: parameters must be an object`, { operation: op })
+/** What a value is, for messages: `NaN`, `a symbol`, `a function`, `null`, `a string`, … */
+function describe(v) {
+  if (typeof v === 'number') return String(v)
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'an array'
+  return `${/^[aeiou]/.test(typeof v) ? 'an' : 'a'} ${typeof v}`
+}
+
+/**
+ * Why `v` cannot travel as JSON to the core, or null. JSON.stringify would silently turn NaN and
+ * the infinities into null and drop symbols and functions (the core then saying "is required" or
+ * ignoring a setting), throw an untyped error for a BigInt, and pass a lone surrogate that the core
+ * cannot decode: each is reported here with the path of the value instead.
+ */
+function unfit(v, path) {
+  switch (typeof v) {
+    case 'number':
+      return Number.isFinite(v) ? null : [path, `is ${v}; must be a finite number`]
+    case 'string':
+      if (v.isWellFormed()) return null
+      for (let i = 0; i < v.length; i++) {
+        const c = v.charCodeAt(i)
+        const pair = c >= 0xd800 && c <= 0xdbff && (v.charCodeAt(i + 1) & 0xfc00) === 0xdc00
+        if (pair) i++
+        else if (c >= 0xd800 && c <= 0xdfff) {
+          return [path, `contains a lone surrogate (U+${c.toString(16).toUpperCase()}) at index ${i}; text must be well-formed Unicode`]
+        }
+      }
+      return null
+    case 'bigint':
+    case 'symbol':
+    case 'function':
+      return [path, `is ${describe(v)}, which JSON cannot carry`]
+    case 'object': {
+      if (v === null || typeof v.toJSON === 'function' || ArrayBuffer.isView(v)) return null
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const bad = v[i] === undefined ? [`${path}[${i}]`, 'is undefined, which JSON cannot carry'] : unfit(v[i], `${path}[${i}]`)
+          if (bad) return bad
+        }
+        return null
+      }
+      for (const [k, x] of Object.entries(v)) {
+        const bad = x === undefined ? null : unfit(x, `${path}.${k}`)
+        if (bad) return bad
+      }
+      return null
+    }
+    default:
+      return null
   }
+}
+
+/** `{key: value}` as JSON text for the core, with `rename` applied to the keys; absent values (undefined, null) are left out. */
+function jsonArgs(values, rename, fields) {
   const out = {}
-  for (const [k, v] of Object.entries(params)) {
-    if (v !== undefined && v !== null) out[names[k] ?? k] = v
+  for (const [k, v] of Object.entries(values)) {
+    if (v === undefined || v === null) continue
+    const key = rename(k)
+    const bad = unfit(v, key)
+    if (bad) {
+      const [param, why] = bad
+      throw new InvalidArgumentError(`${param}: ${why}`, { ...fields, param })
+    }
+    out[key] = v
   }
   try {
     return JSON.stringify(out)
   } catch (e) {
-    throw new InvalidArgumentError(`${op}: parameters must be JSON values (${e.message})`, { operation: op })
+    throw new InvalidArgumentError(`parameters must be JSON values (${e.message})`, fields)
   }
+}
+
+/** The parameters of `op`: an object (a plain one is what the generated methods document). */
+function paramsOf(op, params) {
+  if (typeof op !== 'string') {
+    throw new InvalidArgumentError(`operation: must be a string naming a catalogue operation, got ${describe(op)}`, { param: 'operation' })
+  }
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+    throw new InvalidArgumentError(`${op}: parameters must be an object, got ${describe(params)}`, { operation: op })
+  }
+  return params
+}
+
+function toWire(op, params, names) {
+  return jsonArgs(paramsOf(op, params), (k) => names[k] ?? k, { operation: op })
 }
 
 function abortError(signal) {
   return signal?.reason ?? new DOMException('This operation was aborted', 'AbortError')
 }
 
+/**
+ * The calls in flight per AbortSignal. One 'abort' listener per signal cancels them all, so any
+ * number of calls can share a signal without Node's MaxListenersExceeded warning; it is removed
+ * when the signal's last call settles, so a long-lived signal holds nothing.
+ */
+const inFlight = new WeakMap()
+
+function watch(signal, cancel) {
+  let entry = inFlight.get(signal)
+  if (!entry) {
+    const cancels = new Set()
+    const onAbort = () => {
+      for (const c of cancels) c.cancel()
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    entry = { cancels, onAbort }
+    inFlight.set(signal, entry)
+  }
+  entry.cancels.add(cancel)
+  return () => {
+    entry.cancels.delete(cancel)
+    if (entry.cancels.size === 0 && inFlight.get(signal) === entry) {
+      signal.removeEventListener('abort', entry.onAbort)
+      inFlight.delete(signal)
+    }
+  }
+}
+
 /** Run a native call: resolves with the envelope's value, or rejects with a typed error. */
 async function settle(start, signal) {
   if (signal?.aborted) throw abortError(signal)
   const cancel = signal ? new native.Cancel() : undefined
-  const onAbort = () => cancel.cancel()
-  signal?.addEventListener('abort', onAbort, { once: true })
+  const unwatch = signal ? watch(signal, cancel) : undefined
   try {
-    const out = await start(cancel)
+    const out = await rethrow(() => start(cancel))
     const [text, data] = Array.isArray(out) ? out : [out, undefined]
     const env = JSON.parse(text)
     if (env.cancelled) throw abortError(signal)
     if (!env.ok) throw fromNative(env.error)
     return [env, data]
   } finally {
-    signal?.removeEventListener('abort', onAbort)
+    unwatch?.()
   }
 }
 
-/** Turn a synchronous native failure (bad settings) into a typed error. */
+/** Run a synchronous native function; its failure (a thrown envelope) becomes the typed error. */
 function rethrow(fn) {
   try {
     return fn()
@@ -135,6 +235,7 @@ function rethrow(fn) {
     } catch {
       throw e
     }
+    if (env?.ok !== false || !env.error) throw e
     throw fromNative(env.error)
   }
 }
@@ -165,8 +266,11 @@ class BaseClient {
   }
 
   async _upload(op, params, names, cls, options = {}) {
-    const { file, filename, ...rest } = params ?? {}
+    const { file, filename, ...rest } = paramsOf(op, params)
     const args = toWire(op, rest, names)
+    if (filename != null && typeof filename !== 'string') {
+      throw new InvalidArgumentError(`filename: must be a string, got ${describe(filename)}`, { operation: op, param: 'filename' })
+    }
     let source
     if (typeof file === 'string') source = file
     else if (file instanceof URL) source = require('node:url').fileURLToPath(file)
@@ -177,7 +281,7 @@ class BaseClient {
   }
 
   async _download(op, params, names, options = {}) {
-    const { dest, ...rest } = params ?? {}
+    const { dest, ...rest } = paramsOf(op, params)
     const args = toWire(op, rest, names)
     if (dest !== undefined && typeof dest !== 'string') {
       throw new InvalidArgumentError('dest: must be a path', { operation: op, param: 'dest' })
@@ -190,4 +294,4 @@ class BaseClient {
   }
 }
 
-module.exports = { BaseClient, Result, ListResult, Item, DownloadResult, native, rethrow, settle }
+module.exports = { BaseClient, Result, ListResult, Item, DownloadResult, native, rethrow, settle, jsonArgs, describe, unfit }

@@ -40,4 +40,6 @@ export declare class NetworkError extends ImcloudError {}
 export declare class DecodeError extends ImcloudError {}
 /** A local file could not be read or written. */
 export declare class FileError extends ImcloudError {}
+/** A bug inside imcloud (a caught panic), reported instead of crashing the process; please report it. */
+export declare class InternalError extends ImcloudError {}
 export declare const ERROR_CLASSES: Record<string, typeof ImcloudError>

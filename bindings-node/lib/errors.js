@@ -35,6 +35,7 @@ const kinds = {
   NetworkError: 'network',
   DecodeError: 'decode',
   FileError: 'io',
+  InternalError: 'internal',
 }
 
 const classes = {}

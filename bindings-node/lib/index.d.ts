@@ -33,6 +33,8 @@ export interface ClientOptions {
   hostMaxCooldown?: number
   /** Idle pooled connections are closed after this (default 50). */
   poolIdleTimeout?: number
+  /** A pooled connection is not reused after it has been open this long (default 50; RongCloud asks for under 60). */
+  connectionMaxAge?: number
   /** Idle connections kept per host (default 32). */
   poolMaxIdlePerHost?: number
   /** Allow http:// hosts — only for the emulator (default false). */

@@ -1,27 +1,39 @@
 'use strict'
 // imcloud for Node: RongCloud and Easemob / Agora Chat server APIs from one Rust core.
 const errors = require('./errors')
-const { Result, ListResult, Item, DownloadResult, native, rethrow } = require('./base')
+const { Result, ListResult, Item, DownloadResult, native, rethrow, jsonArgs, describe, unfit } = require('./base')
 const generated = require('./generated')
 
 const snake = (k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 
-/** Settings in camelCase (as JS callers give them) to the core's snake_case map. */
+/** Settings in camelCase (as JS callers give them) to the core's snake_case map, which checks them. */
 function config(settings) {
-  if (settings === null || typeof settings !== 'object') {
-    throw new errors.InvalidArgumentError('settings must be an object', {})
+  if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
+    throw new errors.InvalidArgumentError(`settings: must be an object, got ${describe(settings)}`, { param: 'settings' })
   }
-  const out = {}
-  for (const [k, v] of Object.entries(settings)) {
-    if (v !== undefined && v !== null) out[snake(k)] = v
+  return jsonArgs(settings, snake, {})
+}
+
+/** `value` must be of JS type `type` (the core checks what it means). */
+function expect(name, value, type, what) {
+  if (typeof value !== type) throw new errors.InvalidArgumentError(`${name}: must be ${what}, got ${describe(value)}`, { param: name })
+  return value
+}
+
+/** A map of names to strings as JSON text. */
+function pairs(name, value) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new errors.InvalidArgumentError(`${name}: must map names to strings, got ${describe(value)}`, { param: name })
   }
-  return JSON.stringify(out)
+  const bad = unfit(value, name)
+  if (bad) throw new errors.InvalidArgumentError(`${bad[0]}: ${bad[1]}`, { param: bad[0] })
+  return JSON.stringify(value)
 }
 
 /** A client of class `cls` from the core's snake_case settings (the emulator's, for tests). */
 function fromConfig(cls, NativeClient, cfg) {
   const c = Object.create(cls.prototype)
-  c._native = rethrow(() => new NativeClient(JSON.stringify(cfg)))
+  c._native = rethrow(() => new NativeClient(jsonArgs(cfg, (k) => k, {})))
   return c
 }
 
@@ -37,8 +49,14 @@ class RongCloud extends generated.RongCloudOperations {
   }
 
   /** Check a server callback's signature (query or headers) in constant time, within `window` seconds. */
-  verifyCallback({ query = {}, headers = {}, window = 300 } = {}) {
-    rethrow(() => this._native.verifyCallback(JSON.stringify(query), JSON.stringify(headers), window))
+  verifyCallback(callback = {}) {
+    if (callback === null || typeof callback !== 'object') {
+      throw new errors.InvalidArgumentError(`callback: must be an object with query, headers and window, got ${describe(callback)}`, { param: 'callback' })
+    }
+    const { query = {}, headers = {}, window = 300 } = callback
+    const [q, h] = [pairs('query', query), pairs('headers', headers)]
+    expect('window', window, 'number', 'a number of seconds')
+    rethrow(() => this._native.verifyCallback(q, h, window))
   }
 }
 
@@ -67,14 +85,18 @@ class Easemob extends generated.EasemobOperations {
 
   /** Agora Chat: a user token for the user's UUID (from `userGet`), valid `ttl` seconds (≤ 86400). */
   chatUserToken(userUuid, ttl = 3600) {
+    expect('user_uuid', userUuid, 'string', 'a string')
+    expect('ttl', ttl, 'number', 'a whole number of seconds')
     return rethrow(() => this._native.chatUserToken(userUuid, ttl))
   }
 }
 
 /** Agora Chat: an Easemob client authenticated with the App ID and App Certificate. */
 class AgoraChat extends Easemob {
-  constructor({ appId, appCertificate, ...settings }) {
-    super({ ...settings, agoraAppId: appId, agoraAppCertificate: appCertificate })
+  constructor(settings) {
+    config(settings)
+    const { appId, appCertificate, ...rest } = settings
+    super({ ...rest, agoraAppId: appId, agoraAppCertificate: appCertificate })
   }
 
   static _fromConfig(cfg) {
@@ -84,7 +106,8 @@ class AgoraChat extends Easemob {
 
 /** The endpoint catalogue of `"rongcloud"` or `"easemob"`. */
 function catalogue(cloud) {
-  return JSON.parse(native.catalogue(cloud))
+  expect('cloud', cloud, 'string', '"rongcloud" or "easemob"')
+  return JSON.parse(rethrow(() => native.catalogue(cloud)))
 }
 
 module.exports = {
@@ -96,7 +119,10 @@ module.exports = {
   Item,
   DownloadResult,
   catalogue,
-  rongcloudSignature: native.rongcloudSignature,
+  rongcloudSignature: (appSecret, nonce, timestamp) => {
+    for (const [k, v] of Object.entries({ app_secret: appSecret, nonce, timestamp })) expect(k, v, 'string', 'a string')
+    return rethrow(() => native.rongcloudSignature(appSecret, nonce, timestamp))
+  },
   errors,
   ...errors,
   ...generated,

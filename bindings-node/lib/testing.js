@@ -1,6 +1,6 @@
 'use strict'
 // A local emulator of both server APIs, for your tests.
-const { native } = require('./base')
+const { native, rethrow } = require('./base')
 const { RongCloud, Easemob, AgoraChat } = require('./index')
 
 class Emulator {
@@ -19,7 +19,7 @@ class Emulator {
       }))
     }
     if (ports) cfg.ports = ports
-    this._h = new native.EmulatorHandle(JSON.stringify(cfg))
+    this._h = typed(rethrow(() => new native.EmulatorHandle(JSON.stringify(cfg))))
   }
 
   get hosts() {
@@ -89,6 +89,16 @@ class Emulator {
   [Symbol.dispose]() {
     this.stop()
   }
+}
+
+/** The native handle, whose failures (thrown envelopes) become typed errors. */
+function typed(handle) {
+  return new Proxy(handle, {
+    get(target, key) {
+      const v = target[key]
+      return typeof v === 'function' ? (...args) => rethrow(() => v.apply(target, args)) : v
+    },
+  })
 }
 
 function snakeKeys(o) {

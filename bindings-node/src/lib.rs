@@ -37,13 +37,9 @@ fn thrown(e: &imcloud::Error) -> Error {
     Error::from_reason(failed(e))
 }
 
-fn parse_json(what: &str, s: &str) -> Result<Value> {
-    serde_json::from_str(s).map_err(|e| {
-        thrown(&imcloud::Error::invalid_argument(
-            what,
-            format!("is not JSON: {e}"),
-        ))
-    })
+fn parse_json(what: &str, s: &str) -> imcloud::Result<Value> {
+    serde_json::from_str(s)
+        .map_err(|e| imcloud::Error::invalid_argument(what, format!("is not JSON: {e}")))
 }
 
 fn response_json(r: imcloud::Response) -> String {
@@ -65,7 +61,7 @@ pub struct Cancel {
 
 #[napi]
 impl Cancel {
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new() -> Self {
         Cancel {
             handles: Mutex::new(Vec::new()),
@@ -73,7 +69,7 @@ impl Cancel {
         }
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn cancel(&self) {
         self.cancelled
             .store(true, std::sync::atomic::Ordering::SeqCst);
@@ -107,28 +103,79 @@ impl Default for Cancel {
 
 const CANCELLED: &str = r#"{"ok":false,"cancelled":true}"#;
 
-/// Run a call on the core's runtime; the promise resolves with its envelope.
-fn run<'env, F>(env: &'env Env, cancel: Option<&Cancel>, fut: F) -> Result<PromiseRaw<'env, String>>
+/// Run synchronous work with a panic turned into the typed internal error; a failure is thrown as
+/// its envelope (which the JS facade turns into a typed error). Every synchronous entry point goes
+/// through this, so no panic unwinds into Node.
+fn sync<T>(f: impl FnOnce() -> imcloud::Result<T>) -> Result<T> {
+    imcloud::runtime::guard_sync(f).map_err(|e| thrown(&e))
+}
+
+/// How a call ended: with its result, or cancelled by its AbortSignal.
+enum Ended<T> {
+    Finished(imcloud::Result<T>),
+    Cancelled,
+}
+
+/// [`sync`] for work that cannot fail but for a panic.
+fn just(f: impl FnOnce()) -> Result<()> {
+    sync(|| {
+        f();
+        Ok(())
+    })
+}
+
+/// Start a call on the core's runtime; the promise resolves with `done(how it ended)`. Building
+/// the future and the future itself are guarded: a panic in either becomes the internal error, so
+/// every Promise settles and nothing unwinds into Node.
+fn run<'env, T, R, F>(
+    env: &'env Env,
+    cancel: Option<&Cancel>,
+    done: fn(Ended<T>) -> R,
+    start: impl FnOnce() -> imcloud::Result<F>,
+) -> Result<PromiseRaw<'env, R>>
 where
-    F: Future<Output = String> + Send + 'static,
+    F: Future<Output = imcloud::Result<T>> + Send + 'static,
+    T: Send + 'static,
+    R: ToNapiValue + Send + 'static,
 {
-    let task = imcloud::runtime::runtime().spawn(fut);
+    let task = sync(|| {
+        let fut = start()?;
+        Ok(imcloud::runtime::runtime().spawn(imcloud::runtime::guarded(fut)))
+    })?;
     if let Some(c) = cancel {
         c.register(task.abort_handle());
     }
     env.spawn_future(async move {
-        Ok(match task.await {
-            Ok(s) => s,
-            Err(e) if e.is_cancelled() => CANCELLED.to_string(),
-            Err(e) => failed(&imcloud::Error::io(format!("the call panicked: {e}"))),
-        })
+        let ended = match task.await {
+            Ok(r) => Ended::Finished(r),
+            Err(e) if e.is_cancelled() => Ended::Cancelled,
+            Err(e) if e.is_panic() => {
+                Ended::Finished(Err(imcloud::Error::from_panic(&*e.into_panic())))
+            }
+            Err(e) => Ended::Finished(Err(imcloud::Error::new(
+                imcloud::ErrorKind::Internal,
+                format!("the call's task failed: {e}"),
+            ))),
+        };
+        Ok(done(ended))
     })
 }
 
-fn envelope(r: imcloud::Result<imcloud::Response>) -> String {
-    match r {
-        Ok(r) => response_json(r),
-        Err(e) => failed(&e),
+/// A call's envelope: `{"ok": true, …}`, the error's, or the cancelled marker.
+fn envelope(ended: Ended<String>) -> String {
+    match ended {
+        Ended::Finished(Ok(s)) => s,
+        Ended::Finished(Err(e)) => failed(&e),
+        Ended::Cancelled => CANCELLED.to_string(),
+    }
+}
+
+/// A download into memory: the envelope and the bytes.
+fn envelope_and_bytes(ended: Ended<(String, Option<Vec<u8>>)>) -> (String, Option<Buffer>) {
+    match ended {
+        Ended::Finished(Ok((s, data))) => (s, data.map(Buffer::from)),
+        Ended::Finished(Err(e)) => (failed(&e), None),
+        Ended::Cancelled => (CANCELLED.to_string(), None),
     }
 }
 
@@ -142,19 +189,21 @@ macro_rules! client_class {
 
         #[napi]
         impl $name {
-            #[napi(constructor)]
+            #[napi(constructor, catch_unwind)]
             pub fn new(config_json: String) -> Result<Self> {
-                let cfg = <$config>::from_json(&parse_json("config", &config_json)?).map_err(|e| thrown(&e))?;
-                Ok($name { inner: <$core>::new(cfg).map_err(|e| thrown(&e))? })
+                sync(|| {
+                    let cfg = <$config>::from_json(&parse_json("config", &config_json)?)?;
+                    Ok($name { inner: <$core>::new(cfg)? })
+                })
             }
 
-            #[napi]
-            pub fn hosts(&self) -> Vec<String> {
-                self.inner.hosts()
+            #[napi(catch_unwind)]
+            pub fn hosts(&self) -> Result<Vec<String>> {
+                sync(|| Ok(self.inner.hosts()))
             }
 
             /// Call an operation; resolves with the JSON envelope.
-            #[napi(ts_return_type = "Promise<string>")]
+            #[napi(ts_return_type = "Promise<string>", catch_unwind)]
             pub fn call<'env>(
                 &self,
                 env: &'env Env,
@@ -162,14 +211,16 @@ macro_rules! client_class {
                 args_json: String,
                 cancel: Option<&Cancel>,
             ) -> Result<PromiseRaw<'env, String>> {
-                let args = parse_json("args", &args_json)?;
-                let c = self.inner.clone();
-                run(env, cancel, async move { envelope(c.call(&op, args).await) })
+                run(env, cancel, envelope, || {
+                    let args = parse_json("args", &args_json)?;
+                    let c = self.inner.clone();
+                    Ok(async move { c.call(&op, args).await.map(response_json) })
+                })
             }
 
-            #[napi]
-            pub fn describe(&self) -> String {
-                format!("{:?}", self.inner)
+            #[napi(catch_unwind)]
+            pub fn describe(&self) -> Result<String> {
+                sync(|| Ok(format!("{:?}", self.inner)))
             }
 
             $($extra)*
@@ -180,15 +231,18 @@ macro_rules! client_class {
 client_class!(
     /// RongCloud client (native half of `RongCloud`).
     RongCloudClient, RongCloud, RongCloudConfig, {
-    #[napi]
+    /// `window_secs` is range-checked by the core (a NaN, an infinity or 1e300 is a named error).
+    #[napi(catch_unwind)]
     pub fn verify_callback(&self, query_json: String, headers_json: String, window_secs: f64) -> Result<()> {
-        let pairs = |s: &str| -> Result<Vec<(String, String)>> {
-            let v: std::collections::BTreeMap<String, String> = serde_json::from_str(s)
-                .map_err(|e| thrown(&imcloud::Error::invalid_argument("query", format!("must map names to strings: {e}"))))?;
-            Ok(v.into_iter().collect())
-        };
-        let window = std::time::Duration::from_secs_f64(window_secs.max(0.0));
-        self.inner.verify_callback(&pairs(&query_json)?, &pairs(&headers_json)?, window).map_err(|e| thrown(&e))
+        sync(|| {
+            let pairs = |what: &str, s: &str| -> imcloud::Result<Vec<(String, String)>> {
+                let v: std::collections::BTreeMap<String, String> = serde_json::from_str(s)
+                    .map_err(|e| imcloud::Error::invalid_argument(what, format!("must map names to strings: {e}")))?;
+                Ok(v.into_iter().collect())
+            };
+            let window = imcloud::config::duration_secs("window", window_secs)?;
+            self.inner.verify_callback(&pairs("query", &query_json)?, &pairs("headers", &headers_json)?, window)
+        })
     }
 });
 
@@ -196,7 +250,7 @@ client_class!(
     /// Easemob / Agora Chat client (native half of `Easemob` and `AgoraChat`).
     EasemobClient, Easemob, EasemobConfig, {
     /// Upload from a path (string) or a Buffer; resolves with the JSON envelope.
-    #[napi(ts_return_type = "Promise<string>")]
+    #[napi(ts_return_type = "Promise<string>", catch_unwind)]
     pub fn upload<'env>(
         &self,
         env: &'env Env,
@@ -206,17 +260,19 @@ client_class!(
         name: Option<String>,
         cancel: Option<&Cancel>,
     ) -> Result<PromiseRaw<'env, String>> {
-        let args = parse_json("args", &args_json)?;
-        let src = match source {
-            Either::A(path) => FileSource::path(path),
-            Either::B(data) => FileSource::bytes(name.unwrap_or_else(|| "file".into()), data.to_vec()),
-        };
-        let c = self.inner.clone();
-        run(env, cancel, async move { envelope(c.upload(&op, args, src).await) })
+        run(env, cancel, envelope, || {
+            let args = parse_json("args", &args_json)?;
+            let src = match source {
+                Either::A(path) => FileSource::path(path),
+                Either::B(data) => FileSource::bytes(name.unwrap_or_else(|| "file".into()), data.to_vec()),
+            };
+            let c = self.inner.clone();
+            Ok(async move { c.upload(&op, args, src).await.map(response_json) })
+        })
     }
 
     /// Download to a path; resolves with the JSON envelope.
-    #[napi(ts_return_type = "Promise<string>")]
+    #[napi(ts_return_type = "Promise<string>", catch_unwind)]
     pub fn download_to_path<'env>(
         &self,
         env: &'env Env,
@@ -225,18 +281,18 @@ client_class!(
         path: String,
         cancel: Option<&Cancel>,
     ) -> Result<PromiseRaw<'env, String>> {
-        let args = parse_json("args", &args_json)?;
-        let c = self.inner.clone();
-        run(env, cancel, async move {
-            match c.download(&op, args, FileSink::path(path)).await {
-                Ok(d) => download_json(d, None).0,
-                Err(e) => failed(&e),
-            }
+        run(env, cancel, envelope, || {
+            let args = parse_json("args", &args_json)?;
+            let c = self.inner.clone();
+            Ok(async move {
+                let d = c.download(&op, args, FileSink::path(path)).await?;
+                Ok(download_json(d, None).0)
+            })
         })
     }
 
     /// Download into memory; resolves with `[envelope, bytes]`.
-    #[napi(ts_return_type = "Promise<[string, Buffer | null]>")]
+    #[napi(ts_return_type = "Promise<[string, Buffer | null]>", catch_unwind)]
     pub fn download_to_buffer<'env>(
         &self,
         env: &'env Env,
@@ -244,53 +300,72 @@ client_class!(
         args_json: String,
         cancel: Option<&Cancel>,
     ) -> Result<PromiseRaw<'env, (String, Option<Buffer>)>> {
-        let args = parse_json("args", &args_json)?;
-        let c = self.inner.clone();
-        let task = imcloud::runtime::runtime().spawn(async move {
-            let (w, mut r) = tokio::io::duplex(64 * 1024);
-            let collect = async move {
-                let mut buf = Vec::new();
-                r.read_to_end(&mut buf).await.map(|_| buf)
-            };
-            let (d, buf) = tokio::join!(c.download(&op, args, FileSink::writer(w)), collect);
-            match (d, buf) {
-                (Ok(d), Ok(buf)) => download_json(d, Some(buf)),
-                (Err(e), _) => (failed(&e), None),
-                (Ok(_), Err(e)) => (failed(&imcloud::Error::io(e.to_string())), None),
-            }
-        });
-        if let Some(cn) = cancel {
-            cn.register(task.abort_handle());
-        }
-        env.spawn_future(async move {
-            Ok(match task.await {
-                Ok((s, data)) => (s, data.map(Buffer::from)),
-                Err(_) => (CANCELLED.to_string(), None),
+        run(env, cancel, envelope_and_bytes, || {
+            let args = parse_json("args", &args_json)?;
+            let c = self.inner.clone();
+            Ok(async move {
+                let (w, mut r) = tokio::io::duplex(64 * 1024);
+                let collect = async move {
+                    let mut buf = Vec::new();
+                    r.read_to_end(&mut buf).await.map(|_| buf)
+                };
+                let (d, buf) = tokio::join!(c.download(&op, args, FileSink::writer(w)), collect);
+                let buf = buf.map_err(|e| imcloud::Error::io(e.to_string()));
+                Ok(download_json(d?, Some(buf?)))
             })
         })
     }
 
-    #[napi(ts_return_type = "Promise<string>")]
+    #[napi(ts_return_type = "Promise<string>", catch_unwind)]
     pub fn app_token<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, String>> {
-        let c = self.inner.clone();
-        run(env, None, async move {
-            match c.app_token().await {
-                Ok(t) => json!({"ok": true, "token": t.expose()}).to_string(),
-                Err(e) => failed(&e),
-            }
+        run(env, None, envelope, || {
+            let c = self.inner.clone();
+            Ok(async move {
+                let t = c.app_token().await?;
+                Ok(json!({"ok": true, "token": t.expose()}).to_string())
+            })
         })
     }
 
-    #[napi]
-    pub fn token_fetches(&self) -> u32 {
-        self.inner.token_fetches() as u32
+    #[napi(catch_unwind)]
+    pub fn token_fetches(&self) -> Result<f64> {
+        sync(|| Ok(self.inner.token_fetches() as f64))
     }
 
-    #[napi]
-    pub fn chat_user_token(&self, user_uuid: String, ttl: u32) -> Result<String> {
-        self.inner.chat_user_token(&user_uuid, ttl).map(|s| s.expose().to_string()).map_err(|e| thrown(&e))
+    /// `ttl` arrives as a JS number: a whole number of seconds that fits the core's `u32`, or a
+    /// named error (never a silent wrap); the core checks the token's own range.
+    #[napi(catch_unwind)]
+    pub fn chat_user_token(&self, user_uuid: String, ttl: f64) -> Result<String> {
+        sync(|| {
+            let ttl = whole_u32("ttl", ttl)?;
+            Ok(self.inner.chat_user_token(&user_uuid, ttl)?.expose().to_string())
+        })
     }
 });
+
+/// A JS number as a `u32`: whole and in range, or an error naming `name` (JS numbers would
+/// otherwise be truncated or wrapped silently).
+fn whole_u32(name: &str, v: f64) -> imcloud::Result<u32> {
+    if v.fract() != 0.0 || !v.is_finite() {
+        return Err(imcloud::Error::invalid_argument(
+            name,
+            format!("is {v}; must be a whole number"),
+        ));
+    }
+    if v < 0.0 {
+        return Err(imcloud::Error::invalid_argument(
+            name,
+            format!("is {v}; must not be negative"),
+        ));
+    }
+    if v > f64::from(u32::MAX) {
+        return Err(imcloud::Error::invalid_argument(
+            name,
+            format!("is {v}; must be at most {}", u32::MAX),
+        ));
+    }
+    Ok(v as u32)
+}
 
 /// A running emulator (native half of `imcloud/testing`'s `Emulator`).
 #[napi]
@@ -298,99 +373,115 @@ pub struct EmulatorHandle {
     emu: Emulator,
 }
 
+fn bad(what: &str, e: impl std::fmt::Display) -> imcloud::Error {
+    imcloud::Error::invalid_argument(what, e.to_string())
+}
+
 #[napi]
 impl EmulatorHandle {
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(config_json: String) -> Result<Self> {
-        let cfg: EmulatorConfig = serde_json::from_str(&config_json)
-            .map_err(|e| Error::from_reason(format!("bad emulator config: {e}")))?;
-        let emu = imcloud::runtime::block_on(Emulator::start(cfg))
-            .map_err(|e| Error::from_reason(format!("the emulator did not start: {e}")))?;
-        Ok(EmulatorHandle { emu })
+        sync(|| {
+            let cfg: EmulatorConfig =
+                serde_json::from_str(&config_json).map_err(|e| bad("config", e))?;
+            let emu = imcloud::runtime::block_on(imcloud::runtime::guarded(async {
+                Emulator::start(cfg)
+                    .await
+                    .map_err(|e| imcloud::Error::io(format!("the emulator did not start: {e}")))
+            }))?;
+            Ok(EmulatorHandle { emu })
+        })
     }
 
-    #[napi]
-    pub fn hosts(&self) -> Vec<String> {
-        self.emu.hosts()
+    #[napi(catch_unwind)]
+    pub fn hosts(&self) -> Result<Vec<String>> {
+        sync(|| Ok(self.emu.hosts()))
     }
 
-    #[napi]
-    pub fn admin_url(&self) -> String {
-        self.emu.admin_url()
+    #[napi(catch_unwind)]
+    pub fn admin_url(&self) -> Result<String> {
+        sync(|| Ok(self.emu.admin_url()))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn client_config(&self, kind: String) -> Result<String> {
-        Ok(match kind.as_str() {
-            "rongcloud" => self.emu.rongcloud_config().to_json(),
-            "easemob" => self.emu.easemob_config().to_json(),
-            "agora" => self.emu.agora_config().to_json(),
-            _ => return Err(Error::from_reason("kind is rongcloud, easemob or agora")),
-        }
-        .to_string())
+        sync(|| {
+            Ok(match kind.as_str() {
+                "rongcloud" => self.emu.rongcloud_config().to_json(),
+                "easemob" => self.emu.easemob_config().to_json(),
+                "agora" => self.emu.agora_config().to_json(),
+                _ => return Err(bad("kind", "is rongcloud, easemob or agora")),
+            }
+            .to_string())
+        })
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn set_fault(&self, host: u32, fault_json: String) -> Result<()> {
-        let fault: Fault = serde_json::from_str(&fault_json)
-            .map_err(|e| Error::from_reason(format!("bad fault: {e}")))?;
-        if host as usize >= self.emu.hosts().len() {
-            return Err(Error::from_reason(format!("no host {host}")));
-        }
-        imcloud::runtime::block_on(self.emu.set_fault(host as usize, fault));
-        Ok(())
+        sync(|| {
+            let fault: Fault = serde_json::from_str(&fault_json).map_err(|e| bad("fault", e))?;
+            if host as usize >= self.emu.hosts().len() {
+                return Err(bad("host", format!("no host {host}")));
+            }
+            imcloud::runtime::block_on(self.emu.set_fault(host as usize, fault));
+            Ok(())
+        })
     }
 
-    #[napi]
-    pub fn clear_faults(&self, host: Option<u32>) {
-        imcloud::runtime::block_on(self.emu.clear_faults(host.map(|h| h as usize)));
+    #[napi(catch_unwind)]
+    pub fn clear_faults(&self, host: Option<u32>) -> Result<()> {
+        sync(|| {
+            imcloud::runtime::block_on(self.emu.clear_faults(host.map(|h| h as usize)));
+            Ok(())
+        })
     }
 
-    #[napi]
-    pub fn requests(&self, host: u32) -> String {
-        serde_json::to_string(&self.emu.requests(host as usize)).unwrap_or_default()
+    #[napi(catch_unwind)]
+    pub fn requests(&self, host: u32) -> Result<String> {
+        sync(|| Ok(serde_json::to_string(&self.emu.requests(host as usize)).unwrap_or_default()))
     }
 
-    #[napi]
-    pub fn clear_requests(&self) {
-        self.emu.clear_requests();
+    #[napi(catch_unwind)]
+    pub fn clear_requests(&self) -> Result<()> {
+        just(|| self.emu.clear_requests())
     }
 
-    #[napi]
-    pub fn set_online(&self, user: String, online: bool) {
-        self.emu.set_online(&user, online);
+    #[napi(catch_unwind)]
+    pub fn set_online(&self, user: String, online: bool) -> Result<()> {
+        just(|| self.emu.set_online(&user, online))
     }
 
-    #[napi]
-    pub fn sent_messages(&self) -> String {
-        serde_json::to_string(&self.emu.sent_messages()).unwrap_or_default()
+    #[napi(catch_unwind)]
+    pub fn sent_messages(&self) -> Result<String> {
+        sync(|| Ok(serde_json::to_string(&self.emu.sent_messages()).unwrap_or_default()))
     }
 
-    #[napi]
-    pub fn revoke_tokens(&self) {
-        self.emu.revoke_tokens();
+    #[napi(catch_unwind)]
+    pub fn revoke_tokens(&self) -> Result<()> {
+        just(|| self.emu.revoke_tokens())
     }
 
-    #[napi]
-    pub fn stop(&self) {
-        self.emu.stop();
+    #[napi(catch_unwind)]
+    pub fn stop(&self) -> Result<()> {
+        just(|| self.emu.stop())
     }
 }
 
 /// The catalogue text of `rongcloud` or `easemob`.
-#[napi]
+#[napi(catch_unwind)]
 pub fn catalogue(cloud: String) -> Result<String> {
-    match cloud.as_str() {
-        "rongcloud" => {
-            Ok(imcloud::catalogue::catalogue_json(imcloud::Cloud::Rongcloud).to_string())
-        }
-        "easemob" => Ok(imcloud::catalogue::catalogue_json(imcloud::Cloud::Easemob).to_string()),
-        _ => Err(Error::from_reason("cloud is rongcloud or easemob")),
-    }
+    sync(|| {
+        let cloud = match cloud.as_str() {
+            "rongcloud" => imcloud::Cloud::Rongcloud,
+            "easemob" => imcloud::Cloud::Easemob,
+            _ => return Err(bad("cloud", "is rongcloud or easemob")),
+        };
+        Ok(imcloud::catalogue::catalogue_json(cloud).to_string())
+    })
 }
 
 /// The stable codes of every error kind.
-#[napi]
+#[napi(catch_unwind)]
 pub fn error_kinds() -> Vec<String> {
     imcloud::ErrorKind::ALL
         .iter()
@@ -399,7 +490,7 @@ pub fn error_kinds() -> Vec<String> {
 }
 
 /// The settings every client takes besides credentials and hosts.
-#[napi]
+#[napi(catch_unwind)]
 pub fn option_keys() -> Vec<String> {
     imcloud::config::OPTION_KEYS
         .iter()
@@ -408,7 +499,31 @@ pub fn option_keys() -> Vec<String> {
 }
 
 /// `hex(sha1(secret + nonce + timestamp))`.
-#[napi]
-pub fn rongcloud_signature(app_secret: String, nonce: String, timestamp: String) -> String {
-    imcloud::signing::signature(&app_secret, &nonce, &timestamp)
+#[napi(catch_unwind)]
+pub fn rongcloud_signature(app_secret: String, nonce: String, timestamp: String) -> Result<String> {
+    sync(|| Ok(imcloud::signing::signature(&app_secret, &nonce, &timestamp)))
+}
+
+/// For the tests only: a panic inside the core, through the path every call takes (its Promise
+/// must reject with the typed internal error, and the process keep working).
+#[doc(hidden)]
+#[napi(
+    js_name = "_panicForTests",
+    ts_return_type = "Promise<string>",
+    catch_unwind
+)]
+pub fn panic_for_tests<'env>(env: &'env Env, message: String) -> Result<PromiseRaw<'env, String>> {
+    run(env, None, envelope, || {
+        Ok(async move {
+            imcloud::runtime::panic_for_tests(message).await?;
+            Ok(String::new())
+        })
+    })
+}
+
+/// For the tests only: the synchronous twin of [`panic_for_tests`].
+#[doc(hidden)]
+#[napi(js_name = "_panicForTestsSync", catch_unwind)]
+pub fn panic_for_tests_sync(message: String) -> Result<()> {
+    sync(|| imcloud::runtime::block_on(imcloud::runtime::panic_for_tests(message)))
 }

@@ -51,12 +51,20 @@ impl From<imcloud::Error> for FfiError {
     }
 }
 
-fn invalid(param: &str, msg: String) -> FfiError {
-    imcloud::Error::invalid_argument(param, msg).into()
+fn parse_json(what: &str, s: &str) -> imcloud::Result<serde_json::Value> {
+    serde_json::from_str(s)
+        .map_err(|e| imcloud::Error::invalid_argument(what, format!("is not JSON: {e}")))
 }
 
-fn parse_json(what: &str, s: &str) -> Result<serde_json::Value, FfiError> {
-    serde_json::from_str(s).map_err(|e| invalid(what, format!("is not JSON: {e}")))
+/// Run synchronous work with a panic turned into the typed internal error. Every exported
+/// synchronous function goes through this, so no panic unwinds into the JVM or Swift.
+fn guard<T>(f: impl FnOnce() -> imcloud::Result<T>) -> Result<T, FfiError> {
+    imcloud::runtime::guard_sync(f).map_err(FfiError::from)
+}
+
+/// [`guard`] for work that cannot fail but for a panic.
+fn just<T>(f: impl FnOnce() -> T) -> Result<T, FfiError> {
+    guard(|| Ok(f()))
 }
 
 /// The answer of a call, as JSON text.
@@ -94,11 +102,14 @@ pub struct DownloadReply {
 }
 
 /// Run a core future on the core's runtime (the foreign executor only awaits its handle, and
-/// cancelling the coroutine aborts the request).
+/// cancelling the coroutine aborts the request). The future is guarded: a panic in it becomes
+/// the typed internal error, so the coroutine or Swift task completes with it.
 async fn on_core<T: Send + 'static>(
     f: impl std::future::Future<Output = imcloud::Result<T>> + Send + 'static,
 ) -> Result<T, FfiError> {
-    imcloud::runtime::spawn(f).await.map_err(FfiError::from)
+    imcloud::runtime::spawn(imcloud::runtime::guarded(f))
+        .await
+        .map_err(FfiError::from)
 }
 
 /// A client object: the methods every client has (construction from a settings map, hosts,
@@ -115,22 +126,27 @@ macro_rules! client_object {
         impl $name {
             #[uniffi::constructor]
             pub fn new(config_json: String) -> Result<Arc<Self>, FfiError> {
-                let cfg = <$config>::from_json(&parse_json("config", &config_json)?)?;
-                Ok(Arc::new($name { inner: <$core>::new(cfg)? }))
+                guard(|| {
+                    let cfg = <$config>::from_json(&parse_json("config", &config_json)?)?;
+                    Ok(Arc::new($name { inner: <$core>::new(cfg)? }))
+                })
             }
 
-            pub fn hosts(&self) -> Vec<String> {
-                self.inner.hosts()
+            pub fn hosts(&self) -> Result<Vec<String>, FfiError> {
+                just(|| self.inner.hosts())
             }
 
-            pub fn describe(&self) -> String {
-                format!("{:?}", self.inner)
+            pub fn describe(&self) -> Result<String, FfiError> {
+                just(|| format!("{:?}", self.inner))
             }
 
             pub async fn call(&self, op: String, args_json: String) -> Result<Reply, FfiError> {
-                let args = parse_json("args", &args_json)?;
                 let c = self.inner.clone();
-                on_core(async move { c.call(&op, args).await.map(Reply::from) }).await
+                on_core(async move {
+                    let args = parse_json("args", &args_json)?;
+                    c.call(&op, args).await.map(Reply::from)
+                })
+                .await
             }
         }
     };
@@ -154,16 +170,18 @@ impl RongCloudClient {
         headers: Vec<Vec<String>>,
         window_secs: f64,
     ) -> Result<(), FfiError> {
-        let pairs = |v: Vec<Vec<String>>| -> Vec<(String, String)> {
-            v.into_iter()
-                .filter(|p| p.len() == 2)
-                .map(|p| (p[0].clone(), p[1].clone()))
-                .collect()
-        };
-        let window = std::time::Duration::from_secs_f64(window_secs.max(0.0));
-        Ok(self
-            .inner
-            .verify_callback(&pairs(query), &pairs(headers), window)?)
+        guard(|| {
+            let pairs = |v: Vec<Vec<String>>| -> Vec<(String, String)> {
+                v.into_iter()
+                    .filter(|p| p.len() == 2)
+                    .map(|p| (p[0].clone(), p[1].clone()))
+                    .collect()
+            };
+            // range-checked by the core: a NaN, an infinity or 1e300 is a named error
+            let window = imcloud::config::duration_secs("window", window_secs)?;
+            self.inner
+                .verify_callback(&pairs(query), &pairs(headers), window)
+        })
     }
 }
 
@@ -178,14 +196,19 @@ impl EasemobClient {
         data: Option<Vec<u8>>,
         name: Option<String>,
     ) -> Result<Reply, FfiError> {
-        let args = parse_json("args", &args_json)?;
-        let src = match (path, data) {
-            (Some(p), _) => FileSource::path(p),
-            (None, Some(d)) => FileSource::bytes(name.unwrap_or_else(|| "file".into()), d),
-            (None, None) => return Err(invalid("file", "is required".into())),
-        };
         let c = self.inner.clone();
-        on_core(async move { c.upload(&op, args, src).await.map(Reply::from) }).await
+        on_core(async move {
+            let args = parse_json("args", &args_json)?;
+            let src = match (path, data) {
+                (Some(p), _) => FileSource::path(p),
+                (None, Some(d)) => FileSource::bytes(name.unwrap_or_else(|| "file".into()), d),
+                (None, None) => {
+                    return Err(imcloud::Error::invalid_argument("file", "is required"));
+                }
+            };
+            c.upload(&op, args, src).await.map(Reply::from)
+        })
+        .await
     }
 
     /// Download to a path, or into memory when `path` is absent.
@@ -195,9 +218,9 @@ impl EasemobClient {
         args_json: String,
         path: Option<String>,
     ) -> Result<DownloadReply, FfiError> {
-        let args = parse_json("args", &args_json)?;
         let c = self.inner.clone();
         on_core(async move {
+            let args = parse_json("args", &args_json)?;
             let (d, data) = match path {
                 Some(p) => (c.download(&op, args, FileSink::path(p)).await?, None),
                 None => {
@@ -233,16 +256,28 @@ impl EasemobClient {
         on_core(async move { c.app_token().await.map(|s| s.expose().to_string()) }).await
     }
 
-    pub fn token_fetches(&self) -> u64 {
-        self.inner.token_fetches()
+    pub fn token_fetches(&self) -> Result<u64, FfiError> {
+        just(|| self.inner.token_fetches())
     }
 
-    pub fn chat_user_token(&self, user_uuid: String, ttl: u32) -> Result<String, FfiError> {
-        Ok(self
-            .inner
-            .chat_user_token(&user_uuid, ttl)?
-            .expose()
-            .to_string())
+    /// `ttl` is taken wide (a Kotlin Long) so that a negative or too large value is a named error
+    /// instead of wrapping; the core checks the token's own range.
+    pub fn chat_user_token(&self, user_uuid: String, ttl: i64) -> Result<String, FfiError> {
+        guard(|| {
+            let ttl = u32::try_from(ttl).map_err(|_| {
+                let why = if ttl < 0 {
+                    "must not be negative".to_string()
+                } else {
+                    format!("must be at most {}", u32::MAX)
+                };
+                imcloud::Error::invalid_argument("ttl", format!("is {ttl}; {why}"))
+            })?;
+            Ok(self
+                .inner
+                .chat_user_token(&user_uuid, ttl)?
+                .expose()
+                .to_string())
+        })
     }
 }
 
@@ -256,96 +291,132 @@ pub struct EmulatorHandle {
 impl EmulatorHandle {
     #[uniffi::constructor]
     pub fn new(config_json: String) -> Result<Arc<Self>, FfiError> {
-        let cfg: EmulatorConfig = serde_json::from_str(&config_json)
-            .map_err(|e| invalid("config", format!("bad emulator config: {e}")))?;
-        let emu = imcloud::runtime::block_on(Emulator::start(cfg)).map_err(|e| {
-            FfiError::from(imcloud::Error::io(format!(
-                "the emulator did not start: {e}"
-            )))
-        })?;
-        Ok(Arc::new(EmulatorHandle { emu }))
+        guard(|| {
+            let cfg: EmulatorConfig = serde_json::from_str(&config_json).map_err(|e| {
+                imcloud::Error::invalid_argument("config", format!("bad emulator config: {e}"))
+            })?;
+            let emu = imcloud::runtime::block_on(imcloud::runtime::guarded(async {
+                Emulator::start(cfg)
+                    .await
+                    .map_err(|e| imcloud::Error::io(format!("the emulator did not start: {e}")))
+            }))?;
+            Ok(Arc::new(EmulatorHandle { emu }))
+        })
     }
 
-    pub fn hosts(&self) -> Vec<String> {
-        self.emu.hosts()
+    pub fn hosts(&self) -> Result<Vec<String>, FfiError> {
+        just(|| self.emu.hosts())
     }
 
-    pub fn admin_url(&self) -> String {
-        self.emu.admin_url()
+    pub fn admin_url(&self) -> Result<String, FfiError> {
+        just(|| self.emu.admin_url())
     }
 
     pub fn client_config(&self, kind: String) -> Result<String, FfiError> {
-        Ok(match kind.as_str() {
-            "rongcloud" => self.emu.rongcloud_config().to_json(),
-            "easemob" => self.emu.easemob_config().to_json(),
-            "agora" => self.emu.agora_config().to_json(),
-            _ => return Err(invalid("kind", "is rongcloud, easemob or agora".into())),
-        }
-        .to_string())
+        guard(|| {
+            Ok(match kind.as_str() {
+                "rongcloud" => self.emu.rongcloud_config().to_json(),
+                "easemob" => self.emu.easemob_config().to_json(),
+                "agora" => self.emu.agora_config().to_json(),
+                _ => {
+                    return Err(imcloud::Error::invalid_argument(
+                        "kind",
+                        "is rongcloud, easemob or agora",
+                    ));
+                }
+            }
+            .to_string())
+        })
     }
 
     pub fn set_fault(&self, host: u32, fault_json: String) -> Result<(), FfiError> {
-        let fault: Fault = serde_json::from_str(&fault_json)
-            .map_err(|e| invalid("fault", format!("bad fault: {e}")))?;
-        if host as usize >= self.emu.hosts().len() {
-            return Err(invalid("host", format!("no host {host}")));
-        }
-        imcloud::runtime::block_on(self.emu.set_fault(host as usize, fault));
-        Ok(())
+        guard(|| {
+            let fault: Fault = serde_json::from_str(&fault_json).map_err(|e| {
+                imcloud::Error::invalid_argument("fault", format!("bad fault: {e}"))
+            })?;
+            if host as usize >= self.emu.hosts().len() {
+                return Err(imcloud::Error::invalid_argument(
+                    "host",
+                    format!("no host {host}"),
+                ));
+            }
+            imcloud::runtime::block_on(self.emu.set_fault(host as usize, fault));
+            Ok(())
+        })
     }
 
-    pub fn clear_faults(&self, host: Option<u32>) {
-        imcloud::runtime::block_on(self.emu.clear_faults(host.map(|h| h as usize)));
+    pub fn clear_faults(&self, host: Option<u32>) -> Result<(), FfiError> {
+        just(|| imcloud::runtime::block_on(self.emu.clear_faults(host.map(|h| h as usize))))
     }
 
-    pub fn requests_json(&self, host: u32) -> String {
-        serde_json::to_string(&self.emu.requests(host as usize)).unwrap_or_default()
+    pub fn requests_json(&self, host: u32) -> Result<String, FfiError> {
+        just(|| serde_json::to_string(&self.emu.requests(host as usize)).unwrap_or_default())
     }
 
-    pub fn clear_requests(&self) {
-        self.emu.clear_requests();
+    pub fn clear_requests(&self) -> Result<(), FfiError> {
+        just(|| self.emu.clear_requests())
     }
 
-    pub fn set_online(&self, user: String, online: bool) {
-        self.emu.set_online(&user, online);
+    pub fn set_online(&self, user: String, online: bool) -> Result<(), FfiError> {
+        just(|| self.emu.set_online(&user, online))
     }
 
-    pub fn sent_messages_json(&self) -> String {
-        serde_json::to_string(&self.emu.sent_messages()).unwrap_or_default()
+    pub fn sent_messages_json(&self) -> Result<String, FfiError> {
+        just(|| serde_json::to_string(&self.emu.sent_messages()).unwrap_or_default())
     }
 
-    pub fn revoke_tokens(&self) {
-        self.emu.revoke_tokens();
+    pub fn revoke_tokens(&self) -> Result<(), FfiError> {
+        just(|| self.emu.revoke_tokens())
     }
 
-    pub fn stop(&self) {
-        self.emu.stop();
+    pub fn stop(&self) -> Result<(), FfiError> {
+        just(|| self.emu.stop())
     }
 }
 
 /// The catalogue text of `rongcloud` or `easemob`.
 #[uniffi::export]
 pub fn catalogue(cloud: String) -> Result<String, FfiError> {
-    match cloud.as_str() {
-        "rongcloud" => {
-            Ok(imcloud::catalogue::catalogue_json(imcloud::Cloud::Rongcloud).to_string())
-        }
-        "easemob" => Ok(imcloud::catalogue::catalogue_json(imcloud::Cloud::Easemob).to_string()),
-        _ => Err(invalid("cloud", "is rongcloud or easemob".into())),
-    }
+    guard(|| {
+        let cloud = match cloud.as_str() {
+            "rongcloud" => imcloud::Cloud::Rongcloud,
+            "easemob" => imcloud::Cloud::Easemob,
+            _ => {
+                return Err(imcloud::Error::invalid_argument(
+                    "cloud",
+                    "is rongcloud or easemob",
+                ));
+            }
+        };
+        Ok(imcloud::catalogue::catalogue_json(cloud).to_string())
+    })
 }
 
 /// The stable codes of every error kind.
 #[uniffi::export]
-pub fn error_kinds() -> Vec<String> {
-    imcloud::ErrorKind::ALL
-        .iter()
-        .map(|k| k.as_str().to_string())
-        .collect()
+pub fn error_kinds() -> Result<Vec<String>, FfiError> {
+    just(|| {
+        imcloud::ErrorKind::ALL
+            .iter()
+            .map(|k| k.as_str().to_string())
+            .collect()
+    })
 }
 
 /// `hex(sha1(secret + nonce + timestamp))`.
 #[uniffi::export]
-pub fn rongcloud_signature(app_secret: String, nonce: String, timestamp: String) -> String {
-    imcloud::signing::signature(&app_secret, &nonce, &timestamp)
+pub fn rongcloud_signature(
+    app_secret: String,
+    nonce: String,
+    timestamp: String,
+) -> Result<String, FfiError> {
+    just(|| imcloud::signing::signature(&app_secret, &nonce, &timestamp))
+}
+
+/// For the tests only: a panic inside the core, through the path every call takes (the coroutine
+/// or Swift task must complete with the typed internal error, and the library keep working).
+#[doc(hidden)]
+#[uniffi::export]
+pub async fn panic_for_tests(message: String) -> Result<(), FfiError> {
+    on_core(imcloud::runtime::panic_for_tests(message)).await
 }

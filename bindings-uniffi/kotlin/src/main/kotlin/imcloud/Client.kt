@@ -4,6 +4,7 @@ import imcloud.ffi.DownloadReply
 import imcloud.ffi.Reply
 import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonElement
+import kotlinx.serialization.json.JsonNull
 import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
 
@@ -20,17 +21,24 @@ public abstract class Client internal constructor() : AutoCloseable {
         Result(call(operation, args(*params.toList().toTypedArray())))
 }
 
-private fun toJson(v: Any?): JsonElement = when (v) {
+/**
+ * A parameter value as JSON, or an [InvalidArgumentException] naming it ([path]): JSON has no NaN
+ * or infinity (the core would otherwise see text that is not JSON), and other objects have no JSON form.
+ */
+private fun toJson(path: String, v: Any?): JsonElement = when (v) {
     is JsonElement -> v
     is String -> JsonPrimitive(v)
+    is Double -> if (v.isFinite()) JsonPrimitive(v) else throw invalidArgument(path, "is $v; must be a finite number")
+    is Float -> if (v.isFinite()) JsonPrimitive(v) else throw invalidArgument(path, "is $v; must be a finite number")
     is Number -> JsonPrimitive(v)
     is Boolean -> JsonPrimitive(v)
-    is Map<*, *> -> JsonObject(v.entries.associate { (k, x) -> k.toString() to toJson(x) })
-    is Iterable<*> -> JsonArray(v.map { toJson(it) })
-    is Array<*> -> JsonArray(v.map { toJson(it) })
-    else -> throw IllegalArgumentException("unsupported parameter value: ${v?.let { it::class }}")
+    is Map<*, *> -> JsonObject(v.entries.associate { (k, x) -> k.toString() to toJson("$path.$k", x) })
+    is Iterable<*> -> JsonArray(v.mapIndexed { i, x -> toJson("$path[$i]", x) })
+    is Array<*> -> JsonArray(v.mapIndexed { i, x -> toJson("$path[$i]", x) })
+    null -> JsonNull
+    else -> throw invalidArgument(path, "is a ${v::class.simpleName ?: v::class}, which has no JSON form")
 }
 
 /** The parameters of a call, as JSON text; nulls are left out. */
 internal fun args(vararg pairs: Pair<String, Any?>): String =
-    JsonObject(pairs.filter { it.second != null }.associate { (k, v) -> k to toJson(v) }).toString()
+    JsonObject(pairs.filter { it.second != null }.associate { (k, v) -> k to toJson(k, v) }).toString()

@@ -25,6 +25,8 @@ public data class ClientOptions(
     val hostMaxCooldown: Double? = null,
     val poolIdleTimeout: Double? = null,
     val poolMaxIdlePerHost: Int? = null,
+    /** A pooled connection is not reused after it has been open this long (default 50; RongCloud asks for under 60). */
+    val connectionMaxAge: Double? = null,
     /** Allow http:// hosts — only for the emulator. */
     val allowInsecureHttp: Boolean? = null,
     val userAgent: String? = null,
@@ -35,6 +37,7 @@ public data class ClientOptions(
         "backoff_max" to backoffMax, "max_retry_after" to maxRetryAfter, "host_cooldown" to hostCooldown,
         "host_max_cooldown" to hostMaxCooldown, "pool_idle_timeout" to poolIdleTimeout,
         "pool_max_idle_per_host" to poolMaxIdlePerHost, "allow_insecure_http" to allowInsecureHttp, "user_agent" to userAgent,
+        "connection_max_age" to connectionMaxAge,
     )
 }
 
@@ -52,7 +55,7 @@ public class RongCloud private constructor(private val native: RongCloudClient) 
         options: ClientOptions = ClientOptions(),
     ) : this(native { RongCloudClient(settings(listOf("app_key" to appKey, "app_secret" to appSecret, "region" to region, "hosts" to hosts), options)) })
 
-    public val hosts: List<String> get() = native.hosts()
+    public val hosts: List<String> get() = native { native.hosts() }
 
     override suspend fun call(op: String, argsJson: String): Reply = native { native.call(op, argsJson) }
 
@@ -61,7 +64,7 @@ public class RongCloud private constructor(private val native: RongCloudClient) 
         native { native.verifyCallback(query.map { listOf(it.key, it.value) }, headers.map { listOf(it.key, it.value) }, window) }
     }
 
-    override fun toString(): String = "RongCloud<${native.describe()}>"
+    override fun toString(): String = "RongCloud<${native { native.describe() }}>"
     override fun close(): Unit = native.close()
 
     public companion object {
@@ -96,7 +99,7 @@ public open class Easemob internal constructor(private val native: EasemobClient
         options: ClientOptions = ClientOptions(),
     ) : this(easemobClient(appKey, "client_id" to clientId, "client_secret" to clientSecret, region, hosts, tokenTtl, options))
 
-    public val hosts: List<String> get() = native.hosts()
+    public val hosts: List<String> get() = native { native.hosts() }
 
     override suspend fun call(op: String, argsJson: String): Reply = native { native.call(op, argsJson) }
 
@@ -114,12 +117,12 @@ public open class Easemob internal constructor(private val native: EasemobClient
     public suspend fun appToken(): String = native { native.appToken() }
 
     /** How many times this client fetched or built an app token. */
-    public val tokenFetches: Long get() = native.tokenFetches().toLong()
+    public val tokenFetches: Long get() = native { native.tokenFetches() }.toLong()
 
-    /** Agora Chat: a user token for the user's UUID, valid [ttl] seconds (≤ 86400). */
-    public fun chatUserToken(userUuid: String, ttl: Int = 3600): String = native { native.chatUserToken(userUuid, ttl.toUInt()) }
+    /** Agora Chat: a user token for the user's UUID, valid [ttl] seconds (≤ 86400; never wrapped or truncated). */
+    public fun chatUserToken(userUuid: String, ttl: Long = 3600): String = native { native.chatUserToken(userUuid, ttl) }
 
-    override fun toString(): String = "${this::class.simpleName}<${native.describe()}>"
+    override fun toString(): String = "${this::class.simpleName}<${native { native.describe() }}>"
     override fun close(): Unit = native.close()
 
     public companion object {
@@ -149,4 +152,4 @@ public fun catalogue(cloud: String): JsonObject = Json.parseToJsonElement(native
 
 /** `hex(sha1(appSecret + nonce + timestamp))`. */
 public fun rongcloudSignature(appSecret: String, nonce: String, timestamp: String): String =
-    imcloud.ffi.rongcloudSignature(appSecret, nonce, timestamp)
+    native { imcloud.ffi.rongcloudSignature(appSecret, nonce, timestamp) }

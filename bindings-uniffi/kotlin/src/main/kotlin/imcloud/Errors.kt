@@ -41,6 +41,8 @@ public class TimeoutException internal constructor(f: Failed) : ImcloudException
 public class NetworkException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
 public class DecodeException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
 public class FileException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
+/** A bug inside imcloud (a caught panic), reported instead of crashing the process; please report it. */
+public class InternalException internal constructor(f: Failed) : ImcloudException(f.kind, f.detail, f.operation, f.param, f.httpStatus?.toInt(), f.code, f.requestId, f.host, f.retryable, f.retryAfterSecs, f.display)
 
 
 /** The exception class of each error kind. */
@@ -60,6 +62,7 @@ public val ERROR_KINDS: Map<String, String> = mapOf(
     "network" to "NetworkException",
     "decode" to "DecodeException",
     "io" to "FileException",
+    "internal" to "InternalException",
 )
 
 internal fun typed(e: FfiException): ImcloudException = when (e) {
@@ -78,9 +81,14 @@ internal fun typed(e: FfiException): ImcloudException = when (e) {
         "network" -> NetworkException(e)
         "decode" -> DecodeException(e)
         "io" -> FileException(e)
+        "internal" -> InternalException(e)
         else -> ApiException(e)
     }
 }
+
+/** Bad input for [param] found while converting it (before the core sees it), shaped as the core's. */
+internal fun invalidArgument(param: String, message: String): InvalidArgumentException =
+    InvalidArgumentException(Failed("invalid_argument", "$param: $message", "$param: $message", null, param, null, null, null, null, false, null))
 
 /** Run a native call, turning its error into the typed exception. */
 internal inline fun <T> native(block: () -> T): T = try {

@@ -4,6 +4,8 @@ import imcloud.AgoraChat
 import imcloud.Easemob
 import imcloud.RongCloud
 import imcloud.ffi.EmulatorHandle
+import imcloud.args
+import imcloud.native
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonObject
@@ -14,10 +16,10 @@ import kotlinx.serialization.json.put
 
 /** A local emulator of the RongCloud and Easemob / Agora Chat server APIs, for tests. Host 0 is the primary. */
 public class Emulator(hosts: Int = 2) : AutoCloseable {
-    private val h = EmulatorHandle(buildJsonObject { put("hosts", hosts) }.toString())
+    private val h = native { EmulatorHandle(buildJsonObject { put("hosts", hosts) }.toString()) }
 
-    public val hosts: List<String> get() = h.hosts()
-    public val adminUrl: String get() = h.adminUrl()
+    public val hosts: List<String> get() = native { h.hosts() }
+    public val adminUrl: String get() = native { h.adminUrl() }
 
     /** Inject a fault: refuse, hang, status, rate_limit, quota_exceeded, delay, reset, truncate, garbage. */
     public fun setFault(host: Int, kind: String, times: Int? = null, status: Int? = null, retryAfter: Double? = null, ms: Long? = null, pathContains: String? = null) {
@@ -29,26 +31,27 @@ public class Emulator(hosts: Int = 2) : AutoCloseable {
             ms?.let { put("ms", it) }
             pathContains?.let { put("path_contains", it) }
         }
-        h.setFault(host.toUInt(), f.toString())
+        native { h.setFault(host.toUInt(), f.toString()) }
     }
 
-    public fun clearFaults(host: Int? = null): Unit = h.clearFaults(host?.toUInt())
+    public fun clearFaults(host: Int? = null): Unit = native { h.clearFaults(host?.toUInt()) }
 
     /** What [host] received: method, path, query, operation, request_id, headers, body. */
-    public fun requests(host: Int): List<JsonObject> = (Json.parseToJsonElement(h.requestsJson(host.toUInt())) as JsonArray).map { it as JsonObject }
+    public fun requests(host: Int): List<JsonObject> = (Json.parseToJsonElement(native { h.requestsJson(host.toUInt()) }) as JsonArray).map { it as JsonObject }
 
     public fun requestCount(host: Int, operation: String? = null): Int =
         requests(host).count { operation == null || (it["operation"] as? JsonPrimitive)?.content == operation }
 
-    public fun clearRequests(): Unit = h.clearRequests()
-    public fun setOnline(user: String, online: Boolean = true): Unit = h.setOnline(user, online)
-    public fun sentMessages(): List<JsonObject> = (Json.parseToJsonElement(h.sentMessagesJson()) as JsonArray).map { it as JsonObject }
-    public fun revokeTokens(): Unit = h.revokeTokens()
+    public fun clearRequests(): Unit = native { h.clearRequests() }
+    public fun setOnline(user: String, online: Boolean = true): Unit = native { h.setOnline(user, online) }
+    public fun sentMessages(): List<JsonObject> = (Json.parseToJsonElement(native { h.sentMessagesJson() }) as JsonArray).map { it as JsonObject }
+    public fun revokeTokens(): Unit = native { h.revokeTokens() }
 
     /** Settings (the core's snake_case map) of a client wired to this emulator: rongcloud, easemob or agora. */
     public fun clientConfig(kind: String, overrides: Map<String, Any> = emptyMap()): String {
-        val base = Json.parseToJsonElement(h.clientConfig(kind)) as JsonObject
-        return JsonObject(base + overrides.mapValues { (_, v) -> if (v is Number) JsonPrimitive(v) else JsonPrimitive(v.toString()) }).toString()
+        val base = Json.parseToJsonElement(native { h.clientConfig(kind) }) as JsonObject
+        val extra = Json.parseToJsonElement(args(*overrides.toList().toTypedArray())) as JsonObject
+        return JsonObject(base + extra).toString()
     }
 
     public fun rongcloud(overrides: Map<String, Any> = emptyMap()): RongCloud = RongCloud.fromConfigJson(clientConfig("rongcloud", overrides))
@@ -56,7 +59,7 @@ public class Emulator(hosts: Int = 2) : AutoCloseable {
     public fun agora(overrides: Map<String, Any> = emptyMap()): AgoraChat = AgoraChat.fromConfigJson(clientConfig("agora", overrides))
 
     override fun close() {
-        h.stop()
+        native { h.stop() }
         h.close()
     }
 }
