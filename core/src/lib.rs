@@ -29,6 +29,8 @@ mod engine;
 pub mod error;
 pub mod failover;
 pub mod files;
+#[doc(hidden)]
+pub mod fuzzing;
 mod response;
 pub mod runtime;
 pub mod secret;
