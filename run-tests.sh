@@ -16,6 +16,9 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== cargo test (core, emulator, conformance scenarios, demo)"
 cargo test --workspace --exclude imcloud-python
 
+echo "== fuzz smoke (cargo-fuzz: each target's committed corpus + 20 s of new inputs)"
+scripts/fuzz-smoke.sh
+
 echo "== Python: setup (.venv, pip install ./bindings-python)"
 . scripts/python-env.sh
 

@@ -74,8 +74,14 @@ export interface AgoraChatSettings extends ClientOptions {
 /** RongCloud Server API client. Every catalogue operation is a method returning a Promise. */
 export declare class RongCloud extends RongCloudOperations {
   constructor(settings: RongCloudSettings)
-  /** Check a server callback's signature (query or headers) in constant time, within `window` seconds. */
-  verifyCallback(callback: { query?: Record<string, string>; headers?: Record<string, string>; window?: number }): void
+  /** Check a server callback's signature (query or headers) in constant time, within `window` seconds;
+   *  with `rejectReplays`, a callback already accepted within the window is refused as a replay. */
+  verifyCallback(callback: {
+    query?: Record<string, string>
+    headers?: Record<string, string>
+    window?: number
+    rejectReplays?: boolean
+  }): void
 }
 
 /** Easemob / Agora Chat REST client. */

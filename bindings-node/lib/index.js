@@ -48,15 +48,20 @@ class RongCloud extends generated.RongCloudOperations {
     return fromConfig(RongCloud, native.RongCloudClient, cfg)
   }
 
-  /** Check a server callback's signature (query or headers) in constant time, within `window` seconds. */
+  /**
+   * Check a server callback's signature (query or headers) in constant time, within `window`
+   * seconds; with `rejectReplays`, a callback this client already accepted within the window is
+   * refused as a replay.
+   */
   verifyCallback(callback = {}) {
     if (callback === null || typeof callback !== 'object') {
       throw new errors.InvalidArgumentError(`callback: must be an object with query, headers and window, got ${describe(callback)}`, { param: 'callback' })
     }
-    const { query = {}, headers = {}, window = 300 } = callback
+    const { query = {}, headers = {}, window = 300, rejectReplays = false } = callback
     const [q, h] = [pairs('query', query), pairs('headers', headers)]
     expect('window', window, 'number', 'a number of seconds')
-    rethrow(() => this._native.verifyCallback(q, h, window))
+    expect('rejectReplays', rejectReplays, 'boolean', 'a boolean')
+    rethrow(() => this._native.verifyCallback(q, h, window, rejectReplays))
   }
 }
 

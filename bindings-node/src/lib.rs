@@ -233,7 +233,13 @@ client_class!(
     RongCloudClient, RongCloud, RongCloudConfig, {
     /// `window_secs` is range-checked by the core (a NaN, an infinity or 1e300 is a named error).
     #[napi(catch_unwind)]
-    pub fn verify_callback(&self, query_json: String, headers_json: String, window_secs: f64) -> Result<()> {
+    pub fn verify_callback(
+        &self,
+        query_json: String,
+        headers_json: String,
+        window_secs: f64,
+        reject_replays: bool,
+    ) -> Result<()> {
         sync(|| {
             let pairs = |what: &str, s: &str| -> imcloud::Result<Vec<(String, String)>> {
                 let v: std::collections::BTreeMap<String, String> = serde_json::from_str(s)
@@ -241,7 +247,12 @@ client_class!(
                 Ok(v.into_iter().collect())
             };
             let window = imcloud::config::duration_secs("window", window_secs)?;
-            self.inner.verify_callback(&pairs("query", &query_json)?, &pairs("headers", &headers_json)?, window)
+            self.inner.verify_callback_with(
+                &pairs("query", &query_json)?,
+                &pairs("headers", &headers_json)?,
+                window,
+                reject_replays,
+            )
         })
     }
 });

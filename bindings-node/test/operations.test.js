@@ -145,6 +145,11 @@ test('callbacks verify with the app secret', () => {
     const sig = im.rongcloudSignature('emulator-app-secret', '7', ts)
     rc.verifyCallback({ query: { nonce: '7', signTimestamp: ts, signature: sig } })
     assert.throws(() => rc.verifyCallback({ headers: { Nonce: '8', Timestamp: ts, Signature: sig } }), im.AuthenticationError)
+    // replays are refused on request, and only then
+    const query = { nonce: '7', signTimestamp: ts, signature: sig }
+    rc.verifyCallback({ query, rejectReplays: true })
+    assert.throws(() => rc.verifyCallback({ query, rejectReplays: true }), (e) => e instanceof im.AuthenticationError && /replay/.test(e.message))
+    rc.verifyCallback({ query })
   } finally {
     emu.stop()
   }

@@ -169,6 +169,7 @@ impl RongCloudClient {
         query: Vec<Vec<String>>,
         headers: Vec<Vec<String>>,
         window_secs: f64,
+        reject_replays: bool,
     ) -> Result<(), FfiError> {
         guard(|| {
             let pairs = |v: Vec<Vec<String>>| -> Vec<(String, String)> {
@@ -180,7 +181,7 @@ impl RongCloudClient {
             // range-checked by the core: a NaN, an infinity or 1e300 is a named error
             let window = imcloud::config::duration_secs("window", window_secs)?;
             self.inner
-                .verify_callback(&pairs(query), &pairs(headers), window)
+                .verify_callback_with(&pairs(query), &pairs(headers), window, reject_replays)
         })
     }
 }

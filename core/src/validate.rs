@@ -47,9 +47,7 @@ pub fn validate(op: &Operation, args: &Map<String, Value>) -> Result<()> {
                         check_each_text(&p.name, v, check_path_list_item)
                     }
                     Location::Path => check_each_text(&p.name, v, check_path_segment),
-                    Location::Header => {
-                        check_each_text(&p.name, v, crate::config::check_header_text)
-                    }
+                    Location::Header => check_each_text(&p.name, v, check_header_param),
                     _ => Ok(()),
                 }
                 .map_err(|e| e.with_operation(&op.name))?
@@ -72,6 +70,26 @@ fn check_each_text(name: &str, v: &Value, check: fn(&str, &str) -> Result<()>) -
         Value::String(s) => check(name, s),
         _ => Ok(()),
     }
+}
+
+/// A value sent as a request header: printable ASCII (a header carries no encoding for other
+/// text), without control characters (CR/LF would split the request) and without surrounding
+/// whitespace (which HTTP strips, so the server would see another value).
+pub fn check_header_param(name: &str, s: &str) -> Result<()> {
+    crate::config::check_header_text(name, s)?;
+    if let Some(c) = s.chars().find(|c| !c.is_ascii()) {
+        return Err(Error::invalid_argument(
+            name,
+            format!("contains '{c}'; a header value must be ASCII"),
+        ));
+    }
+    if s.trim() != s {
+        return Err(Error::invalid_argument(
+            name,
+            "has leading or trailing whitespace, which HTTP would strip",
+        ));
+    }
+    Ok(())
 }
 
 /// An item of a list sent comma-joined in one path segment: a path segment, without commas

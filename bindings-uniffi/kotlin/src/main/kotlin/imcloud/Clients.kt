@@ -59,9 +59,17 @@ public class RongCloud private constructor(private val native: RongCloudClient) 
 
     override suspend fun call(op: String, argsJson: String): Reply = native { native.call(op, argsJson) }
 
-    /** Check a server callback's signature (query or headers) in constant time, within [window] seconds. */
-    public fun verifyCallback(query: Map<String, String> = emptyMap(), headers: Map<String, String> = emptyMap(), window: Double = 300.0) {
-        native { native.verifyCallback(query.map { listOf(it.key, it.value) }, headers.map { listOf(it.key, it.value) }, window) }
+    /**
+     * Check a server callback's signature (query or headers) in constant time, within [window] seconds;
+     * with [rejectReplays], a callback this client already accepted within the window is refused as a replay.
+     */
+    public fun verifyCallback(
+        query: Map<String, String> = emptyMap(),
+        headers: Map<String, String> = emptyMap(),
+        window: Double = 300.0,
+        rejectReplays: Boolean = false,
+    ) {
+        native { native.verifyCallback(query.map { listOf(it.key, it.value) }, headers.map { listOf(it.key, it.value) }, window, rejectReplays) }
     }
 
     override fun toString(): String = "RongCloud<${native { native.describe() }}>"

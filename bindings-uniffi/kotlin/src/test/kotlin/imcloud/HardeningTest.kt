@@ -63,6 +63,17 @@ class HardeningTest {
     }
 
     @Test
+    fun aReplayedCallbackIsRefusedOnRequest() {
+        val rc = RongCloud("k", "the-secret", region = "singapore")
+        val ts = System.currentTimeMillis().toString()
+        val query = mapOf("nonce" to "9", "signTimestamp" to ts, "signature" to rongcloudSignature("the-secret", "9", ts))
+        rc.verifyCallback(query = query, rejectReplays = true)
+        val e = assertFailsWith<AuthenticationException> { rc.verifyCallback(query = query, rejectReplays = true) }
+        assertTrue("replay" in e.message!!, e.message)
+        rc.verifyCallback(query = query)
+    }
+
+    @Test
     fun chatUserTokenTtlIsNeverWrapped() {
         Emulator().use { emu ->
             val ag = emu.agora()
