@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Short fuzzing run for the test command: build the cargo-fuzz targets (fuzz/), replay each one's
 # committed corpus and fuzz ~SECS seconds of new inputs (default 20, fixed seed FUZZ_SEED=1 so a
-# run reproduces), failing on any crash.
+# run reproduces; at most FUZZ_RUNS=150000 inputs, so every run tries the same ones), failing on any crash.
 # Works from a clean clone: installs cargo-fuzz if missing; uses the nightly toolchain if there is
 # one, else stable with RUSTC_BOOTSTRAP=1 (cargo-fuzz needs -Z flags for the sanitizer).
 # The long campaign and what it found: fuzz/README.md.
@@ -30,7 +30,7 @@ for t in $targets; do
   scratch=$(mktemp -d)
   log=$(mktemp)
   if "${FUZZ[@]}" run -O "$t" "$scratch" "corpus/$t" -- \
-      -jobs=1 -workers=1 -seed="${FUZZ_SEED:-1}" -max_total_time="$SECS" -print_final_stats=1 >"$log" 2>&1; then
+      -jobs=1 -workers=1 -seed="${FUZZ_SEED:-1}" -runs="${FUZZ_RUNS:-150000}" -max_total_time="$SECS" -print_final_stats=1 >"$log" 2>&1; then
     execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
     summary+=("fuzz-smoke: $t ok ($(ls "corpus/$t" | wc -l) corpus files replayed, $execs executions in ${SECS}s)")
   else
