@@ -86,16 +86,16 @@ impl<T> PerProcess<T> {
         }
     }
 
-    /// Replace this process's value (e.g. a client rebuilt for its age).
+    /// Replace this process's value `current` (e.g. a client rebuilt for its age). If another
+    /// thread replaced it first, theirs stays; either way the value now in place is returned.
     pub(crate) fn replace(&self, current: &Arc<T>, with: T) -> Arc<T> {
         let pid = std::process::id();
         let cur = self.cell.load_full();
         if !Arc::ptr_eq(&cur.1, current) {
             return self.get();
         }
-        let fresh = Arc::new((pid, Arc::new(with)));
-        let prev = self.cell.compare_and_swap(&cur, fresh);
-        let _ = prev;
+        self.cell
+            .compare_and_swap(&cur, Arc::new((pid, Arc::new(with))));
         self.get()
     }
 }
