@@ -38,9 +38,10 @@ pub mod signing;
 pub mod validate;
 pub mod wire;
 
-// The typed surface: `imcloud::rongcloud::UserRegister { .. }` and `RongCloud::user_register(..)`,
-// and the same for Easemob, generated from the catalogue by build.rs.
-include!(concat!(env!("OUT_DIR"), "/typed.rs"));
+// The typed surface: `imcloud::rongcloud::UserRegister { .. }`, `RongCloud::user_register(..)` and
+// the typed results, generated from the catalogue by `cargo xtask gen` (checked by `--check`).
+mod generated;
+pub use generated::{easemob, rongcloud};
 
 /// The README's Rust examples, compiled as doctests so they stay true.
 #[cfg(doctest)]
@@ -55,5 +56,5 @@ pub use config::{
 pub use error::{Error, ErrorKind, Result};
 pub use failover::{FailoverPolicy, RetryPolicy};
 pub use files::{FileSink, FileSource};
-pub use response::{Download, Response};
+pub use response::{Download, Response, Typed};
 pub use secret::Secret;

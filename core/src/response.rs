@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
-use crate::catalogue::Operation;
-use crate::wire::get_path;
+use crate::catalogue::{Operation, get_path, normalise_fields, redact};
+use crate::error::{Error, ErrorKind, Result};
 
 /// The answer of a successful call.
 #[derive(Clone, PartialEq)]
@@ -19,6 +19,10 @@ pub struct Response {
     /// The part of the body the operation declares as its result (`data`, `entities`, …; the
     /// whole body for RongCloud).
     pub result: Value,
+    /// The declared result fields, normalised by their declared types and keyed by their
+    /// (snake_case) names: an object for an `object` result, a list of such objects for an `array`
+    /// result. Every language's typed result reads these; nothing is coerced twice.
+    pub fields: Value,
     secret_fields: Vec<String>,
 }
 
@@ -34,13 +38,21 @@ impl Response {
             Some(root) => get_path(&body, root).cloned().unwrap_or(Value::Null),
             None => body.clone(),
         };
-        let secret_fields = op
-            .response
-            .fields
-            .iter()
-            .filter(|f| f.secret)
-            .map(|f| f.wire.clone())
-            .collect();
+        let secret_fields = op.secret_fields().into_iter().map(String::from).collect();
+        let decl = &op.response.fields;
+        let fields = if op.response.shape == "array" {
+            match &result {
+                Value::Array(items) => Value::Array(
+                    items
+                        .iter()
+                        .map(|x| Value::Object(normalise_fields(decl, x)))
+                        .collect(),
+                ),
+                _ => Value::Array(Vec::new()),
+            }
+        } else {
+            Value::Object(normalise_fields(decl, &result))
+        };
         Response {
             operation: op.name.clone(),
             request_id,
@@ -48,6 +60,7 @@ impl Response {
             http_status,
             body,
             result,
+            fields,
             secret_fields,
         }
     }
@@ -62,22 +75,58 @@ impl Response {
         self.get(key).and_then(Value::as_str)
     }
 
-    fn redacted(&self, v: &Value) -> Value {
-        match v {
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .map(|(k, v)| {
-                        if self.secret_fields.iter().any(|s| s == k) {
-                            (k.clone(), Value::String("***".into()))
-                        } else {
-                            (k.clone(), self.redacted(v))
-                        }
-                    })
-                    .collect(),
-            ),
-            Value::Array(a) => Value::Array(a.iter().map(|x| self.redacted(x)).collect()),
-            other => other.clone(),
-        }
+    /// The result with the fields the catalogue declares secret (tokens …) replaced by `"***"`:
+    /// what every language prints for a result.
+    pub fn redacted_result(&self) -> Value {
+        let keys: Vec<&str> = self.secret_fields.iter().map(String::as_str).collect();
+        redact(&self.result, &keys)
+    }
+
+    /// The typed result (the generated `…Result` struct of the operation, or a list of its items).
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_value(self.fields.clone()).map_err(|e| {
+            Error::new(
+                ErrorKind::Decode,
+                format!(
+                    "the result of {} does not match its declaration: {e}",
+                    self.operation
+                ),
+            )
+        })
+    }
+}
+
+/// A typed result and the answer it came from: derefs to the result, so `reply.token` reads a
+/// field; `reply.response` has the request id, host, status and raw body.
+#[derive(Clone, PartialEq)]
+pub struct Typed<T> {
+    pub value: T,
+    pub response: Response,
+}
+
+impl<T: serde::de::DeserializeOwned> Typed<T> {
+    pub(crate) fn from_response(response: Response) -> Result<Self> {
+        Ok(Typed {
+            value: response.decode()?,
+            response,
+        })
+    }
+}
+
+impl<T> std::ops::Deref for Typed<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Typed<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Typed")
+            .field("value", &self.value)
+            .field("request_id", &self.response.request_id)
+            .field("host", &self.response.host)
+            .finish()
     }
 }
 
@@ -88,7 +137,7 @@ impl std::fmt::Debug for Response {
             .field("request_id", &self.request_id)
             .field("host", &self.host)
             .field("http_status", &self.http_status)
-            .field("result", &self.redacted(&self.result))
+            .field("result", &self.redacted_result())
             .finish()
     }
 }

@@ -251,21 +251,7 @@ fn set_path(root: &mut Value, path: &str, v: Value) {
     }
 }
 
-/// Read a dotted path (`entities.0`, `body.msg`) out of a JSON value; `$` is the value itself.
-pub fn get_path<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
-    if path == "$" {
-        return Some(root);
-    }
-    let mut cur = root;
-    for part in path.split('.') {
-        cur = match cur {
-            Value::Object(o) => o.get(part)?,
-            Value::Array(a) => a.get(part.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(cur)
-}
+pub use crate::catalogue::get_path;
 
 /// Match a concrete path (no query) against a template; returns the path parameters, decoded.
 pub fn match_path(template: &str, path: &str) -> Option<Map<String, Value>> {

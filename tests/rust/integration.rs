@@ -1211,7 +1211,12 @@ async fn typed_rust_surface_sends_what_the_generic_call_sends() {
         })
         .await
         .unwrap();
-    assert_eq!(r.get_str("userId"), Some("u1"));
+    assert_eq!(r.user_id.as_deref(), Some("u1"));
+    assert!(r.token.is_some());
+    assert!(
+        !format!("{r:?}").contains(r.token.as_deref().unwrap()),
+        "the typed result's Debug redacts the token"
+    );
     rc.call("user.register", json!({"user_id": "u1", "name": "Ann"}))
         .await
         .unwrap();
@@ -1248,9 +1253,9 @@ async fn typed_rust_surface_sends_what_the_generic_call_sends() {
         })
         .await
         .unwrap()
-        .get_str("groupid")
-        .unwrap()
-        .to_string();
+        .groupid
+        .clone()
+        .unwrap();
     let up = em
         .group_share_file_upload(
             easemob::GroupShareFileUpload {
@@ -1261,7 +1266,7 @@ async fn typed_rust_surface_sends_what_the_generic_call_sends() {
         )
         .await
         .unwrap();
-    let fid = up.get_str("file_id").unwrap().to_string();
+    let fid = up.file_id.clone().unwrap();
     let (w, mut rd) = tokio::io::duplex(1024);
     let d = em
         .group_share_file_download(
@@ -1288,5 +1293,5 @@ async fn typed_rust_surface_sends_what_the_generic_call_sends() {
         })
         .await
         .unwrap();
-    assert!(sent.get_str("b").is_some());
+    assert!(sent.response.get_str("b").is_some());
 }

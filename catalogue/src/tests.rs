@@ -1,0 +1,136 @@
+use serde_json::json;
+
+use super::*;
+
+#[test]
+fn both_catalogues_load_and_every_operation_sits_in_its_family() {
+    for cloud in CLOUDS {
+        let api = api(cloud);
+        assert_eq!(api.cloud, cloud);
+        assert!(!api.operations.is_empty());
+        for op in &api.operations {
+            assert!(
+                api.families.iter().any(|f| f.name == op.family),
+                "{}",
+                op.name
+            );
+            assert!(op.name == op.family || op.name.starts_with(&format!("{}.", op.family)));
+        }
+        let combined: Api = serde_json::from_str(catalogue_json(cloud)).unwrap();
+        assert_eq!(combined.operations.len(), api.operations.len());
+    }
+}
+
+#[test]
+fn a_misfiled_or_duplicate_operation_is_refused_with_the_file_named() {
+    let head = r#"{"cloud": "easemob", "doc": "x"}"#;
+    let op = |name: &str| {
+        format!(
+            r#"{{"name": "{name}", "summary": "s", "method": "GET", "path": "/x", "encoding": "none", "idempotent": true, "response": {{"shape": "object"}}}}"#
+        )
+    };
+    let user = format!(
+        r#"{{"family": "user", "operations": [{}]}}"#,
+        op("group.get")
+    );
+    let e = load("easemob", &[("_cloud", head), ("user", &user)]).unwrap_err();
+    assert!(
+        e.to_string().contains("catalogue/easemob/user.json")
+            && e.to_string().contains("group.get"),
+        "{e}"
+    );
+    let twice = format!(
+        r#"{{"family": "user", "operations": [{}, {}]}}"#,
+        op("user.get"),
+        op("user.get")
+    );
+    let e = load("easemob", &[("_cloud", head), ("user", &twice)]).unwrap_err();
+    assert!(e.to_string().contains("twice"), "{e}");
+    let renamed = format!(
+        r#"{{"family": "users", "operations": [{}]}}"#,
+        op("user.get")
+    );
+    assert!(load("easemob", &[("_cloud", head), ("user", &renamed)]).is_err());
+    let ok = format!(
+        r#"{{"family": "user", "operations": [{}]}}"#,
+        op("user.get")
+    );
+    let api = load("easemob", &[("_cloud", head), ("user", &ok)]).unwrap();
+    assert_eq!(api.operations[0].family, "user");
+    assert!(
+        load("easemob", &[("user", &ok)]).is_err(),
+        "the _cloud file is required"
+    );
+}
+
+#[test]
+fn normalise_reads_each_declared_type_the_same_way() {
+    use ParamType::*;
+    let n = |t, v: serde_json::Value| normalise(t, Some(&v));
+    assert_eq!(n(String, json!("a")), json!("a"));
+    assert_eq!(n(String, json!(12)), json!("12"));
+    assert_eq!(n(String, json!({"a": 1})), json!(r#"{"a":1}"#));
+    assert_eq!(n(Int, json!("42")), json!(42));
+    assert_eq!(n(Int, json!(" 7 ")), json!(7));
+    assert_eq!(n(Int, json!(3.0)), json!(3));
+    assert_eq!(n(Int, json!(3.5)), json!(null));
+    assert_eq!(n(Int, json!("x")), json!(null));
+    assert_eq!(n(Int, json!(true)), json!(1));
+    assert_eq!(n(Bool, json!("true")), json!(true));
+    assert_eq!(n(Bool, json!("TRUE")), json!(true));
+    assert_eq!(n(Bool, json!("1")), json!(true));
+    assert_eq!(n(Bool, json!("false")), json!(false));
+    assert_eq!(n(Bool, json!(0)), json!(false));
+    assert_eq!(n(Bool, json!(2)), json!(true));
+    assert_eq!(n(StringList, json!(["a", 1, null])), json!(["a", "1"]));
+    assert_eq!(n(StringList, json!("a")), json!(null));
+    assert_eq!(n(ObjectList, json!([{"a": 1}, 2])), json!([{"a": 1}]));
+    assert_eq!(n(Json, json!([1])), json!([1]));
+    assert_eq!(normalise(String, None), json!(null));
+    assert_eq!(n(String, json!(null)), json!(null));
+}
+
+#[test]
+fn redact_replaces_secret_keys_at_any_depth() {
+    let v = json!({"token": "t", "a": [{"token": "u", "b": 1}], "c": {"token": 2}});
+    assert_eq!(
+        redact(&v, &["token"]),
+        json!({"token": "***", "a": [{"token": "***", "b": 1}], "c": {"token": "***"}})
+    );
+    assert_eq!(redact(&v, &[]), v);
+}
+
+#[test]
+fn limits_are_worded_once() {
+    let p: Param = serde_json::from_value(json!({
+        "name": "ids", "wire": "ids", "type": "string_list", "min_len": 1, "max_len": 64,
+        "min_items": 1, "max_items": 100, "enum": ["a", "b"]
+    }))
+    .unwrap();
+    assert_eq!(
+        p.limits_text(),
+        "at most 64 characters each; 1 to 100 items; one of a, b"
+    );
+    let q: Param = serde_json::from_value(json!({
+        "name": "n", "wire": "n", "type": "int", "min": 1, "max_size": 10485760
+    }))
+    .unwrap();
+    assert_eq!(q.limits_text(), "1..…; at most 10 MB");
+}
+
+#[test]
+fn options_are_declared_once_with_their_ranges() {
+    let opts = client_options();
+    assert_eq!(opts[0].name, "connect_timeout");
+    for o in opts {
+        if o.ty == OptionType::Seconds {
+            assert!(o.max.is_some(), "{} has no upper bound", o.name);
+        }
+        assert!(!o.doc.is_empty());
+    }
+    let names: Vec<&str> = opts.iter().map(|o| o.name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), names.len(), "an option is declared twice");
+}
