@@ -277,31 +277,31 @@ fn without_userinfo(h: &str) -> String {
 
 use serde_json::{Map, Value};
 
-/// The allowed range of each duration setting, in seconds: (name, least, whether the least is
-/// allowed, most). Timeouts must be positive: a zero timeout would fail every call.
-const DURATION_RANGES: [(&str, f64, bool, f64); 11] = [
-    ("connect_timeout", 0.0, false, 3_600.0),
-    ("request_timeout", 0.0, false, 86_400.0),
-    ("transfer_timeout", 0.0, false, 86_400.0),
-    ("backoff_base", 0.0, true, 3_600.0),
-    ("backoff_max", 0.0, true, 3_600.0),
-    ("max_retry_after", 0.0, true, 86_400.0),
-    ("host_cooldown", 0.0, true, 86_400.0),
-    ("host_max_cooldown", 0.0, true, 86_400.0),
-    ("pool_idle_timeout", 0.0, true, 86_400.0),
-    ("connection_max_age", 0.0, false, 86_400.0),
-    ("window", 0.0, false, 86_400.0),
-];
+/// The allowed range of a duration setting, in seconds: (least, whether the least is allowed,
+/// most), from its declaration in `catalogue/options.json` (timeouts must be positive: a zero
+/// timeout would fail every call); `window` is the callback-signature window.
+fn duration_range(key: &str) -> (f64, bool, f64) {
+    if key == "window" {
+        return (0.0, false, 86_400.0);
+    }
+    crate::catalogue::client_options()
+        .iter()
+        .find(|o| o.name == key && o.ty == crate::catalogue::OptionType::Seconds)
+        .map(|o| {
+            (
+                o.min.unwrap_or(0.0),
+                !o.min_exclusive,
+                o.max.unwrap_or(86_400.0),
+            )
+        })
+        .unwrap_or((0.0, true, 86_400.0))
+}
 
 /// A number of seconds for the setting `key`, checked against its range (finite, not negative,
 /// positive for timeouts, bounded): every binding converts durations through this, so a NaN, an
 /// infinity or 1e300 is a named error, never a panic.
 pub fn duration_secs(key: &str, secs: f64) -> Result<Duration> {
-    let (lo, lo_ok, hi) = DURATION_RANGES
-        .iter()
-        .find(|r| r.0 == key)
-        .map(|r| (r.1, r.2, r.3))
-        .unwrap_or((0.0, true, 86_400.0));
+    let (lo, lo_ok, hi) = duration_range(key);
     let ok = secs.is_finite() && (secs > lo || (lo_ok && secs == lo)) && secs <= hi;
     if !ok {
         let least = if lo_ok { "at least" } else { "more than" };
@@ -334,7 +334,8 @@ fn string(key: &str, v: &Value) -> Result<String> {
         .ok_or_else(|| Error::invalid_argument(key, "must be a string"))
 }
 
-/// Option keys understood by [`ClientOptions::apply_json`]; durations are seconds.
+/// Option keys understood by [`ClientOptions::apply_json`]; durations are seconds. In the order of their declaration in `catalogue/options.json` (a test keeps
+/// the two equal).
 pub const OPTION_KEYS: [&str; 15] = [
     "connect_timeout",
     "request_timeout",
@@ -658,6 +659,42 @@ impl EasemobConfig {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_options_are_the_declared_ones_with_the_declared_defaults() {
+        use crate::catalogue::{OptionType, client_options};
+        let declared: Vec<&str> = client_options().iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(
+            declared, OPTION_KEYS,
+            "catalogue/options.json and OPTION_KEYS differ"
+        );
+        let defaults = ClientOptions::default().to_json();
+        for o in client_options() {
+            match &o.default {
+                Some(d) => assert_eq!(
+                    defaults.get(&o.name).and_then(Value::as_f64).or(defaults
+                        .get(&o.name)
+                        .and_then(Value::as_bool)
+                        .map(f64::from)),
+                    d.as_f64().or(d.as_bool().map(f64::from)),
+                    "default of {}",
+                    o.name
+                ),
+                None => assert!(defaults.get(&o.name).is_none(), "{} has a default", o.name),
+            }
+            if o.ty == OptionType::Seconds {
+                let max = o.max.unwrap();
+                assert!(duration_secs(&o.name, max).is_ok());
+                assert!(duration_secs(&o.name, max * 2.0).is_err(), "{}", o.name);
+                assert_eq!(
+                    duration_secs(&o.name, 0.0).is_ok(),
+                    !o.min_exclusive,
+                    "{}",
+                    o.name
+                );
+            }
+        }
+    }
     use super::*;
     use serde_json::json;
 

@@ -43,7 +43,7 @@ fn main() -> ExitCode {
     let model = model::Model::build();
     let root = root();
     let mut stale = Vec::new();
-    for out in emit::all(&model) {
+    for out in emit::all(&model, &root) {
         let path = root.join(out.path);
         let current = std::fs::read_to_string(&path).ok();
         if current.as_deref() == Some(out.text.as_str()) {

@@ -1,14 +1,16 @@
 //! One emitter per language. Each returns the files it owns.
 
+mod readme;
 mod rust;
 
 use crate::Output;
 use crate::model::Model;
 
 /// Every generated file.
-pub fn all(model: &Model) -> Vec<Output> {
+pub fn all(model: &Model, root: &std::path::Path) -> Vec<Output> {
     let mut out = Vec::new();
     out.extend(rust::emit(model));
+    out.extend(readme::emit(model, root));
     out
 }
 
