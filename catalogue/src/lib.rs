@@ -16,7 +16,9 @@ mod files {
     include!(concat!(env!("OUT_DIR"), "/files.rs"));
 }
 mod normalise;
+mod samples;
 pub use normalise::{normalise, normalise_fields, redact};
+pub use samples::{sample_args, sample_value};
 
 /// The value at a declared location: a dotted path (`data.entities.0`), `$` for the root.
 pub fn get_path<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {

@@ -323,3 +323,43 @@ async fn all_scenarios() {
         failed.join("\n")
     );
 }
+
+/// Every operation of the catalogue is the call under test of a scenario that expects success, so
+/// every language's suite (which replays these files) calls every operation. The generated
+/// `every-operation.json` covers the operations no hand-written scenario calls.
+#[test]
+fn every_catalogue_operation_is_called_by_a_scenario() {
+    let dir = format!("{}/scenarios", env!("CARGO_MANIFEST_DIR"));
+    let mut called = std::collections::HashSet::new();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        for sc in doc["scenarios"].as_array().unwrap() {
+            if sc["expect"].get("error").is_some() {
+                continue;
+            }
+            let cloud = match sc["client"].as_str().unwrap() {
+                "agora" => "easemob",
+                c => c,
+            };
+            called.insert(format!("{cloud} {}", sc["operation"].as_str().unwrap()));
+        }
+    }
+    let missing: Vec<String> = imcloud::catalogue::CLOUDS
+        .iter()
+        .flat_map(|&c| {
+            imcloud::catalogue::api(c)
+                .operations
+                .iter()
+                .map(move |o| format!("{} {}", c.as_str(), o.name))
+        })
+        .filter(|k| !called.contains(k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operations no scenario calls (run `cargo xtask gen`): {missing:?}"
+    );
+}

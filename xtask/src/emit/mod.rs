@@ -2,6 +2,7 @@
 
 mod readme;
 mod rust;
+mod scenarios;
 
 use crate::Output;
 use crate::model::Model;
@@ -11,6 +12,7 @@ pub fn all(model: &Model, root: &std::path::Path) -> Vec<Output> {
     let mut out = Vec::new();
     out.extend(rust::emit(model));
     out.extend(readme::emit(model, root));
+    out.extend(scenarios::emit(model, root));
     out
 }
 
