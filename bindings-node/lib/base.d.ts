@@ -7,7 +7,11 @@ export interface CallOptions {
 /** An upload source: a path, a file URL, or the bytes. */
 export type FileInput = string | URL | Uint8Array
 
-/** The answer of a call. Typed getters come from the operation's declared fields. */
+/**
+ * The answer of a call. Typed getters come from the operation's declared fields and return them as
+ * the core normalised them by declared type (undefined when absent or unreadable); `inspect` shows
+ * the result with its secret fields redacted.
+ */
 export declare class Result {
   /** The part of the body the operation declares as its result (the whole body for RongCloud). */
   readonly data: any
@@ -22,7 +26,7 @@ export declare class Result {
   get(key: string): unknown
 }
 
-/** One item of a list result. */
+/** One item of a list result: typed getters as on `Result`, and `raw` (the item as sent). */
 export declare class Item {
   readonly raw: any
 }

@@ -5,15 +5,6 @@ const { inspect } = require('node:util')
 const native = require('../native.js')
 const { InvalidArgumentError, fromNative } = require('./errors')
 
-function redact(value, secrets) {
-  if (!secrets.length) return value
-  if (Array.isArray(value)) return value.map((v) => redact(v, secrets))
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, secrets.includes(k) ? '***' : redact(v, secrets)]))
-  }
-  return value
-}
-
 /** The answer of a call: typed getters for the declared fields, plus `data`, `raw`, `requestId`, `host`, `httpStatus`. */
 class Result {
   constructor(env) {
@@ -22,58 +13,79 @@ class Result {
     this.requestId = env.requestId
     this.host = env.host
     this.httpStatus = env.httpStatus
+    // The declared fields as the core normalised them (the getters read these), and the result
+    // as the core redacted it (what inspect shows): decoding and redaction happen in the core.
+    hidden(this, '_fields', env.fields)
+    hidden(this, '_redacted', env.redacted)
   }
 
-  _get(key) {
+  /** A declared field by its (snake_case) name, as the core normalised it; absent: undefined. */
+  _field(name) {
+    const fields = this._fields
+    return fields && typeof fields === 'object' && !Array.isArray(fields) ? (fields[name] ?? undefined) : undefined
+  }
+
+  /** A field of `data` by its wire name, as sent. */
+  get(key) {
     return this.data && typeof this.data === 'object' && !Array.isArray(this.data) ? this.data[key] : undefined
   }
 
-  get(key) {
-    return this._get(key)
-  }
-
   [inspect.custom](_depth, options) {
-    return `${this.constructor.name} ${inspect(redact(this.data, this.constructor.secretFields), options)} via ${this.host}`
+    return `${this.constructor.name} ${inspect(this._redacted, options)} via ${this.host}`
   }
 }
-Result.secretFields = []
 
 /** One item of a list result: typed getters, and `raw`. */
 class Item {
-  constructor(raw) {
+  constructor(raw, fields, redacted) {
     this.raw = raw
+    hidden(this, '_fields', fields)
+    hidden(this, '_redacted', redacted)
   }
 
-  _get(key) {
-    return this.raw && typeof this.raw === 'object' ? this.raw[key] : undefined
+  _field(name) {
+    return this._fields?.[name] ?? undefined
   }
 
   [inspect.custom](_depth, options) {
-    return `${this.constructor.name} ${inspect(redact(this.raw, this.constructor.secretFields), options)}`
+    return `${this.constructor.name} ${inspect(this._redacted, options)}`
   }
 }
-Item.secretFields = []
 
 /** A result whose data is a list: `items`, `length`, `at(i)`, and iteration. */
 class ListResult extends Result {
   get items() {
-    return (this.data ?? []).map((x) => new this.constructor.itemClass(x))
+    return this._list().map((_, i) => this._item(i))
   }
 
   get length() {
-    return (this.data ?? []).length
+    return this._list().length
   }
 
   at(i) {
-    const x = (this.data ?? []).at(i)
-    return x === undefined ? undefined : new this.constructor.itemClass(x)
+    const list = this._list()
+    const j = i < 0 ? i + list.length : i
+    return j >= 0 && j < list.length ? this._item(j) : undefined
   }
 
   [Symbol.iterator]() {
     return this.items[Symbol.iterator]()
   }
+
+  _list() {
+    return Array.isArray(this.data) ? this.data : []
+  }
+
+  _item(i) {
+    return new this.constructor.itemClass(this.data[i], this._fields?.[i], this._redacted?.[i])
+  }
 }
 ListResult.itemClass = Item
+
+/** A property that JSON, spreading and key listing leave out. */
+function hidden(obj, key, value) {
+  Object.defineProperty(obj, key, { value, enumerable: false, writable: false, configurable: false })
+}
 
 /** A finished download: `bytes`, `contentType`, and `data` (a Buffer) when no `dest` was given. */
 class DownloadResult {

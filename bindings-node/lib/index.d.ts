@@ -1,5 +1,5 @@
 import type { CallOptions, DownloadResult, FileInput, Item, ListResult, Result } from './base'
-import type { EasemobOperations, RongCloudOperations } from './generated'
+import type { ClientOptions as CatalogueClientOptions, EasemobOperations, RongCloudOperations } from './generated'
 import * as errors from './errors'
 
 export * from './base'
@@ -7,40 +7,10 @@ export * from './errors'
 export * from './generated'
 export { errors }
 
-/** Settings every client takes. Durations are seconds. */
-export interface ClientOptions {
+/** Settings every client takes: the catalogue's client options (generated), and the hosts. */
+export interface ClientOptions extends CatalogueClientOptions {
   /** Base URLs, primary first (instead of `region`). */
   hosts?: string[]
-  /** Time to connect to one host (default 5). */
-  connectTimeout?: number
-  /** Time for one attempt of a call, answer included (default 30). */
-  requestTimeout?: number
-  /** Time for one attempt of an upload or download (default 300). */
-  transferTimeout?: number
-  /** Attempts of one call across hosts and back-offs (default 5). */
-  maxAttempts?: number
-  /** Retries after a rate limit (default 3). */
-  rateLimitRetries?: number
-  /** First back-off after a rate limit without Retry-After (default 0.2, doubling). */
-  backoffBase?: number
-  /** Largest back-off without Retry-After (default 5). */
-  backoffMax?: number
-  /** A Retry-After longer than this is not waited for (default 30). */
-  maxRetryAfter?: number
-  /** How long a failed host is avoided (default 30, doubling per failure). */
-  hostCooldown?: number
-  /** Upper bound of the cooldown (default 300). */
-  hostMaxCooldown?: number
-  /** Idle pooled connections are closed after this (default 50). */
-  poolIdleTimeout?: number
-  /** A pooled connection is not reused after it has been open this long (default 50; RongCloud asks for under 60). */
-  connectionMaxAge?: number
-  /** Idle connections kept per host (default 32). */
-  poolMaxIdlePerHost?: number
-  /** Allow http:// hosts — only for the emulator (default false). */
-  allowInsecureHttp?: boolean
-  /** User-Agent header (default imcloud/<version>). */
-  userAgent?: string
 }
 
 export interface RongCloudSettings extends ClientOptions {

@@ -42,8 +42,11 @@ fn parse_json(what: &str, s: &str) -> imcloud::Result<Value> {
         .map_err(|e| imcloud::Error::invalid_argument(what, format!("is not JSON: {e}")))
 }
 
+/// A call's answer: the body, the declared result, the declared fields as the core normalised them
+/// (what the typed getters read) and the result redacted by the core (what `inspect` shows).
 fn response_json(r: imcloud::Response) -> String {
-    json!({"ok": true, "body": r.body, "result": r.result, "requestId": r.request_id, "host": r.host, "httpStatus": r.http_status})
+    let redacted = r.redacted_result();
+    json!({"ok": true, "body": r.body, "result": r.result, "fields": r.fields, "redacted": redacted, "requestId": r.request_id, "host": r.host, "httpStatus": r.http_status})
         .to_string()
 }
 

@@ -1,6 +1,6 @@
 'use strict'
-// The declarations compile, the example type-checks under --strict and runs, and the generated
-// code is what the catalogue gives.
+// The declarations compile, and the example type-checks under --strict and runs. (That the
+// generated code is what the catalogue gives is `cargo run -q -p xtask -- gen --check`.)
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const { spawnSync } = require('node:child_process')
@@ -8,11 +8,6 @@ const path = require('node:path')
 
 const root = path.join(__dirname, '..')
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, encoding: 'utf8', timeout: 300000 })
-
-test('generated code is up to date', () => {
-  const p = run(process.execPath, ['generate.mjs', '--check'])
-  assert.equal(p.status, 0, p.stderr)
-})
 
 test('the declarations and the example type-check, and the example runs', () => {
   const tsc = run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'])

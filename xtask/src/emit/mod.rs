@@ -1,5 +1,6 @@
 //! One emitter per language. Each returns the files it owns.
 
+mod node;
 mod readme;
 mod rust;
 mod scenarios;
@@ -13,6 +14,7 @@ pub fn all(model: &Model, root: &std::path::Path) -> Vec<Output> {
     out.extend(rust::emit(model));
     out.extend(readme::emit(model, root));
     out.extend(scenarios::emit(model, root));
+    out.extend(node::emit(model));
     out
 }
 
