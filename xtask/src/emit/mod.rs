@@ -1,5 +1,6 @@
 //! One emitter per language. Each returns the files it owns.
 
+mod python;
 mod rust;
 
 use crate::Output;
@@ -9,6 +10,7 @@ use crate::model::Model;
 pub fn all(model: &Model) -> Vec<Output> {
     let mut out = Vec::new();
     out.extend(rust::emit(model));
+    out.extend(python::emit(model));
     out
 }
 
