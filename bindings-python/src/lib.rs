@@ -140,12 +140,19 @@ where
     }
 }
 
-type Reply = (String, String, String, String, u16);
+/// A call's answer as JSON text: the body, the result, the declared fields as core normalised
+/// them, the result with its secret fields redacted (`None` when nothing in it is secret, so the
+/// result itself prints), then request id, host and HTTP status.
+type Reply = (String, String, String, Option<String>, String, String, u16);
 
 fn reply(r: imcloud::Response) -> Reply {
+    let redacted = r.redacted_result();
+    let redacted = (redacted != r.result).then(|| redacted.to_string());
     (
         r.body.to_string(),
         r.result.to_string(),
+        r.fields.to_string(),
+        redacted,
         r.request_id,
         r.host,
         r.http_status,

@@ -1,9 +1,11 @@
-"""Every catalogue operation, through the sync client, against the emulator."""
+"""The typed surface, and journeys through both APIs against the emulator (what each operation
+does to the emulator's state). Every operation's typed result: test_every_operation.py."""
 
 from __future__ import annotations
 
 import inspect
 import io
+import keyword
 
 import imcloud
 from imcloud import AsyncEasemob, AsyncRongCloud, Easemob, RongCloud
@@ -23,16 +25,12 @@ def test_every_catalogue_operation_is_a_typed_method_on_sync_and_async_clients()
             assert op["summary"] in (sync_m.__doc__ or ""), name
             params = inspect.signature(sync_m).parameters
             for p in op["params"]:
-                pname = p["name"] + ("_" if p["name"] in ("from",) else "")
+                pname = p["name"] + ("_" if keyword.iskeyword(p["name"]) else "")
                 assert pname in params, (name, pname)
                 assert params[pname].kind is inspect.Parameter.KEYWORD_ONLY
 
 
-def ops_seen(emu) -> set:
-    return {r["operation"] for h in range(len(emu.hosts)) for r in emu.requests(h) if r["operation"]}
-
-
-def test_rongcloud_every_operation(emu):
+def test_rongcloud_journey(emu):
     rc = emu.rongcloud()
     reg = rc.user_register(user_id="u1", name="Ann", portrait_uri="http://x/a.png")
     assert reg.user_id == "u1" and reg.token
@@ -61,14 +59,12 @@ def test_rongcloud_every_operation(emu):
     rc.chatroom_destroy(chatroom_ids=["r1"])
     rc.user_tag_set(user_id="u1", tags=["vip"])
     assert rc.push(platform=["ios"], audience={"is_to_all": True}, notification={"alert": "hi"}).id
-    all_ops = {op["name"] for op in imcloud.catalogue("rongcloud")["operations"]}
-    assert ops_seen(emu) == all_ops
     sent = emu.sent_messages()
     assert [m["target_type"] for m in sent] == ["private", "group", "system"]
     assert sent[0]["recalled"] is True
 
 
-def test_easemob_every_operation(emu, tmp_path):
+def test_easemob_journey(emu, tmp_path):
     em = emu.easemob()
     em.auth_app_token(ttl=600)
     alice = em.user_register(username="alice", password="pw", nickname="Alice")
@@ -112,8 +108,6 @@ def test_easemob_every_operation(emu, tmp_path):
     assert emu.sent_messages()[0]["from"] == "alice"
     em.group_delete(group_id=gid)
     em.user_delete(username="carol")
-    all_ops = {op["name"] for op in imcloud.catalogue("easemob")["operations"]}
-    assert ops_seen(emu) == all_ops
 
 
 def test_agora_chat_builds_tokens_locally(emu):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, TypedDict, Union
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Union
 
 if sys.version_info >= (3, 11):
     from typing import Unpack
@@ -22,7 +22,7 @@ else:
 
 from . import _native, errors
 from ._base import DownloadResult, FileDest, FileInput, Item, ListResult, Result, _config, _config_json, _pairs, _text
-from ._generated import AsyncEasemobOperations, AsyncRongCloudOperations, EasemobOperations, RongCloudOperations
+from ._generated import AsyncEasemobOperations, AsyncRongCloudOperations, ClientOptions, EasemobOperations, RongCloudOperations
 from .errors import ImcloudError
 
 __version__: str = _native.__version__
@@ -46,42 +46,6 @@ __all__ = [
     "catalogue",
     "rongcloud_signature",
 ]
-
-
-class ClientOptions(TypedDict, total=False):
-    """Settings every client takes as keyword arguments. Durations are seconds."""
-
-    connect_timeout: float
-    """Time to connect to one host (default 5)."""
-    request_timeout: float
-    """Time for one attempt of a call, answer included (default 30)."""
-    transfer_timeout: float
-    """Time for one attempt of an upload or download (default 300)."""
-    max_attempts: int
-    """Attempts of one call across hosts and back-offs (default 5)."""
-    rate_limit_retries: int
-    """Retries after a rate limit (default 3)."""
-    backoff_base: float
-    """First back-off after a rate limit without Retry-After (default 0.2, doubling)."""
-    backoff_max: float
-    """Largest back-off without Retry-After (default 5)."""
-    max_retry_after: float
-    """A Retry-After longer than this is not waited for (default 30)."""
-    host_cooldown: float
-    """How long a failed host is avoided (default 30, doubling per failure)."""
-    host_max_cooldown: float
-    """Upper bound of the cooldown (default 300)."""
-    pool_idle_timeout: float
-    """Idle pooled connections are closed after this (default 50)."""
-    pool_max_idle_per_host: int
-    """Idle connections kept per host (default 32)."""
-    connection_max_age: float
-    """A pooled connection is not reused once it is this old (default 50; RongCloud asks for
-    connections younger than 60 s)."""
-    allow_insecure_http: bool
-    """Allow http:// hosts — only for the emulator (default False)."""
-    user_agent: str
-    """User-Agent header (default imcloud/<version>)."""
 
 
 def catalogue(cloud: str) -> Dict[str, Any]:

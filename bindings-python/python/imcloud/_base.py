@@ -31,80 +31,44 @@ from .errors import InvalidArgumentError
 FileInput = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
 FileDest = Union[str, "os.PathLike[str]", IO[bytes]]
 
-_Reply = Tuple[str, str, str, str, int]
+_Reply = Tuple[str, str, str, Optional[str], str, str, int]
+"""What the native client answers: the body, the result, the declared fields normalised by core,
+the result redacted (None when nothing in it is secret), request id, host, HTTP status."""
 
 
-def _redact(value: Any, secrets: Sequence[str]) -> Any:
-    if not secrets:
-        return value
-    if isinstance(value, dict):
-        return {k: ("***" if k in secrets else _redact(v, secrets)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_redact(v, secrets) for v in value]
-    return value
-
-
-class _Fields:
-    """Typed reads of declared fields; a field the server leaves out (or sends as null) is None."""
-
-    __slots__ = ()
-
-    def _get(self, key: str) -> Any:
-        raise NotImplementedError
-
-    def _str(self, key: str) -> Optional[str]:
-        v = self._get(key)
-        return None if v is None else v if isinstance(v, str) else json.dumps(v) if isinstance(v, (dict, list)) else str(v)
-
-    def _int(self, key: str) -> Optional[int]:
-        v = self._get(key)
-        if isinstance(v, bool) or v is None:
-            return None if v is None else int(v)
-        if isinstance(v, int):
-            return v
-        try:
-            return int(v)
-        except (TypeError, ValueError):
-            return None
-
-    def _bool(self, key: str) -> Optional[bool]:
-        v = self._get(key)
-        if v is None or isinstance(v, bool):
-            return v
-        if isinstance(v, str):
-            return v.lower() in ("true", "1")
-        return bool(v)
-
-    def _strs(self, key: str) -> Optional[List[str]]:
-        v = self._get(key)
-        return None if not isinstance(v, list) else [x if isinstance(x, str) else str(x) for x in v]
-
-    def _objs(self, key: str) -> Optional[List[Dict[str, Any]]]:
-        v = self._get(key)
-        return None if not isinstance(v, list) else [x for x in v if isinstance(x, dict)]
-
-
-class Result(_Fields):
-    """The answer of a call: typed attributes for the declared fields, plus
+class Result:
+    """The answer of a call: typed attributes for the declared fields (as core decoded them), plus
 
     - ``data``: the part of the body the operation declares as its result (Easemob ``data`` or
       ``entities``; the whole body for RongCloud), as plain JSON values;
     - ``raw``: the whole JSON body;
     - ``request_id``, ``host``, ``http_status``.
+
+    Its repr shows ``data`` with the fields the catalogue declares secret (tokens …) as ``"***"``.
     """
 
-    __slots__ = ("data", "host", "http_status", "raw", "request_id")
-    _secret_fields: Tuple[str, ...] = ()
+    __slots__ = ("_fields", "_redacted", "data", "host", "http_status", "raw", "request_id")
 
-    def __init__(self, data: Any, raw: Any, request_id: str, host: str, http_status: int) -> None:
+    def __init__(
+        self,
+        data: Any,
+        raw: Any,
+        request_id: str,
+        host: str,
+        http_status: int,
+        *,
+        fields: Any = None,
+        redacted: Any = None,
+    ) -> None:
         self.data = data
         self.raw = raw
         self.request_id = request_id
         self.host = host
         self.http_status = http_status
-
-    def _get(self, key: str) -> Any:
-        return self.data.get(key) if isinstance(self.data, dict) else None
+        # the declared fields, normalised by core (a dict; a list of dicts for a list result)
+        self._fields: Any = {} if fields is None else fields
+        # data as printed: core's redacted result
+        self._redacted: Any = data if redacted is None else redacted
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -113,26 +77,25 @@ class Result(_Fields):
         return self.data.get(key, default) if isinstance(self.data, dict) else default
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({_redact(self.data, self._secret_fields)!r}, host={self.host!r})"
+        return f"{type(self).__name__}({self._redacted!r}, host={self.host!r})"
 
 
-class Item(_Fields):
-    """One item of a list result: typed attributes, and ``raw`` (the item's JSON)."""
+class Item:
+    """One item of a list result: typed attributes (as core decoded them), and ``raw`` (the
+    item's JSON). Its repr hides the fields the catalogue declares secret."""
 
-    __slots__ = ("raw",)
-    _secret_fields: Tuple[str, ...] = ()
+    __slots__ = ("_fields", "_redacted", "raw")
 
-    def __init__(self, raw: Any) -> None:
+    def __init__(self, raw: Any, *, fields: Any = None, redacted: Any = None) -> None:
         self.raw = raw
-
-    def _get(self, key: str) -> Any:
-        return self.raw.get(key) if isinstance(self.raw, dict) else None
+        self._fields: Any = {} if fields is None else fields
+        self._redacted: Any = raw if redacted is None else redacted
 
     def __getitem__(self, key: str) -> Any:
         return self.raw[key]
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({_redact(self.raw, self._secret_fields)!r})"
+        return f"{type(self).__name__}({self._redacted!r})"
 
 
 ItemT = TypeVar("ItemT", bound=Item)
@@ -144,15 +107,22 @@ class ListResult(Result, Generic[ItemT]):
     __slots__ = ()
     _item: Type[Item] = Item
 
+    def _at(self, i: int) -> ItemT:
+        # core gives one normalised entry (and one redacted item) per item of a list result
+        raw = self.data[i]
+        fields = self._fields[i] if isinstance(self._fields, list) else None
+        shown = self._redacted[i] if isinstance(self._redacted, list) else None
+        return self._item(raw, fields=fields, redacted=shown)  # type: ignore[return-value]
+
     @property
     def items(self) -> List[ItemT]:
-        return [self._item(x) for x in (self.data or [])]  # type: ignore[misc]
+        return [self._at(i) for i in range(len(self))]
 
     def __iter__(self) -> Iterator[ItemT]:
         return iter(self.items)
 
     def __len__(self) -> int:
-        return len(self.data or [])
+        return len(self.data) if isinstance(self.data, list) else 0
 
     @overload
     def __getitem__(self, key: int) -> ItemT: ...
@@ -160,7 +130,7 @@ class ListResult(Result, Generic[ItemT]):
     def __getitem__(self, key: str) -> Any: ...
     def __getitem__(self, key: Union[int, str]) -> Any:
         if isinstance(key, int):
-            return self._item(self.data[key])
+            return self._at(key)
         return super().__getitem__(key)
 
 
@@ -243,8 +213,10 @@ def _args_json(op: str, args: Mapping[str, Any]) -> str:
 
 
 def _make(cls: Type[R], reply: _Reply) -> R:
-    body, result, request_id, host, status = reply
-    return cls(json.loads(result), json.loads(body), request_id, host, status)
+    body, result, fields, redacted, request_id, host, status = reply
+    data = json.loads(result)
+    shown = data if redacted is None else json.loads(redacted)
+    return cls(data, json.loads(body), request_id, host, status, fields=json.loads(fields), redacted=shown)
 
 
 def _source(file: FileInput, filename: Optional[str]) -> Tuple[Any, Optional[str], Optional[int]]:
@@ -332,7 +304,7 @@ class _Client:
     _native: Any
     _results: Mapping[str, Type[Result]] = {}
     """The result class of each operation (generated): a generic ``call`` answers with the same
-    typed result as the operation's method, so its repr hides the same secret fields."""
+    typed result as the operation's method."""
 
     def _result_class(self, op: str) -> Type[Result]:
         return self._results.get(op, Result) if isinstance(op, str) else Result

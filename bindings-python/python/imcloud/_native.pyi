@@ -18,7 +18,7 @@ __all__ = [
     "__version__",
 ]
 
-_Reply = Tuple[str, str, str, str, int]
+_Reply = Tuple[str, str, str, Optional[str], str, str, int]
 _DownloadReply = Tuple[str, str, int, int, Optional[str]]
 _Done = Callable[[bool, Any], None]
 

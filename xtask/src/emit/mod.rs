@@ -1,6 +1,7 @@
 //! One emitter per language. Each returns the files it owns.
 
 mod node;
+mod python;
 mod readme;
 mod rust;
 mod scenarios;
@@ -15,6 +16,7 @@ pub fn all(model: &Model, root: &std::path::Path) -> Vec<Output> {
     out.extend(readme::emit(model, root));
     out.extend(scenarios::emit(model, root));
     out.extend(node::emit(model));
+    out.extend(python::emit(model));
     out
 }
 
