@@ -1,6 +1,8 @@
 //! One emitter per language. Each returns the files it owns.
 
+mod kotlin;
 mod rust;
+mod swift;
 
 use crate::Output;
 use crate::model::Model;
@@ -9,6 +11,8 @@ use crate::model::Model;
 pub fn all(model: &Model) -> Vec<Output> {
     let mut out = Vec::new();
     out.extend(rust::emit(model));
+    out.extend(kotlin::emit(model));
+    out.extend(swift::emit(model));
     out
 }
 
