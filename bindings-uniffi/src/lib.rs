@@ -67,11 +67,19 @@ fn just<T>(f: impl FnOnce() -> T) -> Result<T, FfiError> {
     guard(|| Ok(f()))
 }
 
-/// The answer of a call, as JSON text.
+/// The answer of a call, as JSON text. The core decodes and redacts; the typed results only
+/// convert `fields_json` and print `redacted_json`.
 #[derive(uniffi::Record)]
 pub struct Reply {
+    /// The whole JSON body.
     pub body_json: String,
+    /// The part of the body the operation declares as its result.
     pub result_json: String,
+    /// The declared result fields, normalised by declared type and keyed by their snake_case
+    /// names (`imcloud::Response::fields`).
+    pub fields_json: String,
+    /// The result with its secret fields replaced by `"***"`, for printing.
+    pub redacted_json: String,
     pub request_id: String,
     pub host: String,
     pub http_status: u16,
@@ -82,6 +90,8 @@ impl From<imcloud::Response> for Reply {
         Reply {
             body_json: r.body.to_string(),
             result_json: r.result.to_string(),
+            fields_json: r.fields.to_string(),
+            redacted_json: r.redacted_result().to_string(),
             request_id: r.request_id,
             host: r.host,
             http_status: r.http_status,

@@ -1,10 +1,12 @@
 //! One emitter per language. Each returns the files it owns.
 
+mod kotlin;
 mod node;
 mod python;
 mod readme;
 mod rust;
 mod scenarios;
+mod swift;
 
 use crate::Output;
 use crate::model::Model;
@@ -17,6 +19,8 @@ pub fn all(model: &Model, root: &std::path::Path) -> Vec<Output> {
     out.extend(scenarios::emit(model, root));
     out.extend(node::emit(model));
     out.extend(python::emit(model));
+    out.extend(kotlin::emit(model));
+    out.extend(swift::emit(model));
     out
 }
 

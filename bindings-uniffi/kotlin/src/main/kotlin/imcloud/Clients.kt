@@ -11,35 +11,7 @@ import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.Json
 
-/** Settings every client takes. Durations are seconds; null keeps the default. */
-public data class ClientOptions(
-    val connectTimeout: Double? = null,
-    val requestTimeout: Double? = null,
-    val transferTimeout: Double? = null,
-    val maxAttempts: Int? = null,
-    val rateLimitRetries: Int? = null,
-    val backoffBase: Double? = null,
-    val backoffMax: Double? = null,
-    val maxRetryAfter: Double? = null,
-    val hostCooldown: Double? = null,
-    val hostMaxCooldown: Double? = null,
-    val poolIdleTimeout: Double? = null,
-    val poolMaxIdlePerHost: Int? = null,
-    /** A pooled connection is not reused after it has been open this long (default 50; RongCloud asks for under 60). */
-    val connectionMaxAge: Double? = null,
-    /** Allow http:// hosts — only for the emulator. */
-    val allowInsecureHttp: Boolean? = null,
-    val userAgent: String? = null,
-) {
-    internal fun entries(): List<Pair<String, Any?>> = listOf(
-        "connect_timeout" to connectTimeout, "request_timeout" to requestTimeout, "transfer_timeout" to transferTimeout,
-        "max_attempts" to maxAttempts, "rate_limit_retries" to rateLimitRetries, "backoff_base" to backoffBase,
-        "backoff_max" to backoffMax, "max_retry_after" to maxRetryAfter, "host_cooldown" to hostCooldown,
-        "host_max_cooldown" to hostMaxCooldown, "pool_idle_timeout" to poolIdleTimeout,
-        "pool_max_idle_per_host" to poolMaxIdlePerHost, "allow_insecure_http" to allowInsecureHttp, "user_agent" to userAgent,
-        "connection_max_age" to connectionMaxAge,
-    )
-}
+// ClientOptions is generated from catalogue/options.json (ClientOptions.kt).
 
 private fun settings(own: List<Pair<String, Any?>>, options: ClientOptions): String =
     args(*(own + options.entries()).toTypedArray())

@@ -11,62 +11,63 @@ import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.booleanOrNull
 import kotlinx.serialization.json.longOrNull
 
-private fun redact(v: JsonElement, secrets: List<String>): JsonElement = when {
-    secrets.isEmpty() -> v
-    v is JsonObject -> JsonObject(v.mapValues { (k, x) -> if (k in secrets) JsonPrimitive("***") else redact(x, secrets) })
-    v is JsonArray -> JsonArray(v.map { redact(it, secrets) })
-    else -> v
-}
+private fun parse(text: String): JsonElement = Json.parseToJsonElement(text)
 
-/** Typed reads of declared fields; a field the server leaves out is null. */
-public abstract class Fields internal constructor() {
-    internal abstract fun field(key: String): JsonElement?
-    protected open val secretFields: List<String> get() = emptyList()
+/**
+ * Reads of the declared result fields as the core normalised them (keyed by the declared
+ * snake_case name, each value already of its declared type or null). Conversion only: a value of
+ * another type would be a core bug, and reads as null.
+ */
+public abstract class Declared internal constructor(private val declared: JsonElement) {
+    private fun field(name: String): JsonElement? = ((declared as? JsonObject)?.get(name)).takeUnless { it is JsonNull }
 
-    internal fun str(key: String): String? = when (val v = field(key)) {
-        null, JsonNull -> null
-        is JsonPrimitive -> v.content
-        else -> v.toString()
-    }
-
-    internal fun long(key: String): Long? = (field(key) as? JsonPrimitive)?.let { it.longOrNull ?: it.content.toLongOrNull() }
-    internal fun bool(key: String): Boolean? = (field(key) as? JsonPrimitive)?.let { it.booleanOrNull ?: (it.content == "1") }
-    internal fun strs(key: String): List<String>? = (field(key) as? JsonArray)?.map { (it as? JsonPrimitive)?.content ?: it.toString() }
-    internal fun objs(key: String): List<JsonObject>? = (field(key) as? JsonArray)?.filterIsInstance<JsonObject>()
-    internal fun elem(key: String): JsonElement? = field(key)
-
-    internal fun shown(v: JsonElement): String = redact(v, secretFields).toString()
+    internal fun str(name: String): String? = (field(name) as? JsonPrimitive)?.takeIf { it.isString }?.content
+    internal fun long(name: String): Long? = (field(name) as? JsonPrimitive)?.takeUnless { it.isString }?.longOrNull
+    internal fun bool(name: String): Boolean? = (field(name) as? JsonPrimitive)?.takeUnless { it.isString }?.booleanOrNull
+    internal fun strs(name: String): List<String>? =
+        (field(name) as? JsonArray)?.mapNotNull { (it as? JsonPrimitive)?.takeIf { p -> p.isString }?.content }
+    internal fun objs(name: String): List<JsonObject>? = (field(name) as? JsonArray)?.filterIsInstance<JsonObject>()
+    internal fun elem(name: String): JsonElement? = field(name)
 }
 
 /** The answer of a call: typed properties for the declared fields, plus [data], [raw], [requestId], [host], [httpStatus]. */
-public open class Result internal constructor(reply: Reply) : Fields() {
+public open class Result internal constructor(reply: Reply, fields: JsonElement) : Declared(fields) {
+    internal constructor(reply: Reply) : this(reply, parse(reply.fieldsJson))
+
     /** The part of the body the operation declares as its result (the whole body for RongCloud). */
-    public val data: JsonElement = Json.parseToJsonElement(reply.resultJson)
+    public val data: JsonElement = parse(reply.resultJson)
     /** The whole JSON body. */
-    public val raw: JsonElement = Json.parseToJsonElement(reply.bodyJson)
+    public val raw: JsonElement = parse(reply.bodyJson)
     public val requestId: String = reply.requestId
     public val host: String = reply.host
     public val httpStatus: Int = reply.httpStatus.toInt()
 
-    override fun field(key: String): JsonElement? = (data as? JsonObject)?.get(key)
+    /** [data] with the secret fields replaced by `***` (by the core): what [toString] shows. */
+    internal val redacted: JsonElement = parse(reply.redactedJson)
 
     /** A field of [data] by its wire name. */
-    public operator fun get(key: String): JsonElement? = field(key)
+    public operator fun get(key: String): JsonElement? = (data as? JsonObject)?.get(key)
 
-    override fun toString(): String = "${this::class.simpleName}(${shown(data)}, host=$host)"
+    override fun toString(): String = "${this::class.simpleName}($redacted, host=$host)"
 }
 
-/** One item of a list result. */
-public open class Item internal constructor(public val raw: JsonElement) : Fields() {
-    override fun field(key: String): JsonElement? = (raw as? JsonObject)?.get(key)
-    override fun toString(): String = "${this::class.simpleName}(${shown(raw)})"
+/** One item of a list result: [raw] is the item as the server sent it. */
+public open class Item internal constructor(public val raw: JsonElement, fields: JsonObject, private val redacted: JsonElement) :
+    Declared(fields) {
+    override fun toString(): String = "${this::class.simpleName}($redacted)"
 }
 
 /** A result whose data is a list. */
-public open class ListResult<I : Item> internal constructor(reply: Reply, private val make: (JsonElement) -> I) :
-    Result(reply), Iterable<I> {
-    public val items: List<I> get() = ((data as? JsonArray) ?: JsonArray(emptyList())).map(make)
-    public val size: Int get() = (data as? JsonArray)?.size ?: 0
+public open class ListResult<I : Item> internal constructor(reply: Reply, make: (JsonElement, JsonObject, JsonElement) -> I) :
+    Result(reply, JsonNull), Iterable<I> {
+    /** The items, each with its declared fields as the core normalised them. */
+    public val items: List<I> = run {
+        val rows = parse(reply.fieldsJson) as? JsonArray ?: JsonArray(emptyList())
+        val sent = data as? JsonArray
+        val shown = redacted as? JsonArray
+        rows.mapIndexed { i, f -> make(sent?.getOrNull(i) ?: JsonNull, f as? JsonObject ?: JsonObject(emptyMap()), shown?.getOrNull(i) ?: JsonNull) }
+    }
+    public val size: Int get() = items.size
     public operator fun get(i: Int): I = items[i]
     override fun iterator(): Iterator<I> = items.iterator()
 }
