@@ -10,6 +10,9 @@ export CARGO_TERM_COLOR=never
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 
+echo "== generated code (cargo xtask gen --check: every language, the README table, the every-operation scenarios)"
+cargo xtask gen --check
+
 echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
@@ -24,19 +27,17 @@ echo "== Python: setup (.venv, pip install ./bindings-python)"
 
 echo "== Python: ruff, generated code, pytest (stubtest, mypy, scenarios, every operation)"
 ruff check .
-ruff format --check bindings-python bindings-uniffi/generate.py scripts/catalogue_gen.py
-python bindings-python/generate.py --check
+ruff format --check bindings-python
 (cd bindings-python && python -m pytest -q -p no:cacheprovider tests)
 
 echo "== Node: setup (npm install, napi build)"
 . scripts/node-env.sh
 
 echo "== Node: biome, generated code, node --test (tsc, scenarios, every operation)"
-(cd bindings-node && npx biome lint && node generate.mjs --check && node --test test/)
+(cd bindings-node && npx biome lint && node --test test/)
 
 echo "== Kotlin/Swift: UniFFI library, bindgen, generated code"
 . scripts/kotlin-env.sh
-python3 bindings-uniffi/generate.py --check
 bash scripts/check-swift.sh
 
 echo "== Kotlin: mvn test (every operation, errors, coroutine cancel, scenarios, demo)"

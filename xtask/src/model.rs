@@ -2,18 +2,12 @@
 //! every casing, their kind (call, upload, download), the parameters a caller gives (with limits
 //! in words) and the declared result. Emitters hold type maps and syntax only.
 
-#![allow(dead_code)] // each language's emitter reads a different part of the model
-
 use heck::{ToLowerCamelCase, ToPascalCase, ToSnakeCase};
-use imcloud_catalogue::{
-    self as cat, Api, ClientOption, Cloud, Field, Operation, Param, ParamType,
-};
+use imcloud_catalogue::{self as cat, ClientOption, Cloud, Field, Operation, Param, ParamType};
 
 pub struct Model {
     pub clouds: Vec<CloudModel>,
     pub options: Vec<OptionModel>,
-    /// The crate / package version (one for every language).
-    pub version: &'static str,
 }
 
 pub struct CloudModel {
@@ -22,7 +16,6 @@ pub struct CloudModel {
     pub key: &'static str,
     /// The client type: `RongCloud`, `Easemob`.
     pub client: &'static str,
-    pub api: &'static Api,
     pub ops: Vec<OpModel>,
 }
 
@@ -78,7 +71,6 @@ pub struct FieldModel {
     pub f: &'static Field,
     pub snake: String,
     pub camel: String,
-    pub pascal: String,
     pub ty: ParamType,
     pub secret: bool,
     pub doc: String,
@@ -105,7 +97,6 @@ impl Model {
                         Cloud::Rongcloud => "RongCloud",
                         Cloud::Easemob => "Easemob",
                     },
-                    api,
                     ops: api.operations.iter().map(OpModel::build).collect(),
                 }
             })
@@ -119,11 +110,7 @@ impl Model {
                 doc: o.doc_with_default(),
             })
             .collect();
-        Model {
-            clouds,
-            options,
-            version: env!("CARGO_PKG_VERSION"),
-        }
+        Model { clouds, options }
     }
 }
 
@@ -202,7 +189,6 @@ impl FieldModel {
             f,
             snake: f.name.to_snake_case(),
             camel: f.name.to_lower_camel_case(),
-            pascal: f.name.to_pascal_case(),
             ty: f.ty,
             secret: f.secret,
             doc: f.doc.clone(),
