@@ -1091,8 +1091,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         rc.call("user.register", json!({"name": "n"}))
             .await
             .unwrap_err()
-            .param()
-            .as_deref(),
+            .param(),
         Some("user_id")
     );
     let big = vec![0u8; 10 * 1024 * 1024 + 1];
