@@ -15,6 +15,7 @@ from __future__ import annotations
 import builtins
 from typing import Any, Dict, Optional, Tuple, Type
 
+
 class ImcloudError(Exception):
     """Base class of every imcloud error."""
 
