@@ -2,14 +2,14 @@
 export declare class ImcloudError extends Error {
   /** The stable code of the error kind, e.g. `"not_found"`. */
   readonly kind: string
-  /** The message without the context (`message` has both). */
+  /** The short text of what went wrong, without context (`message` is the full one-line message with it). */
   readonly detail: string
   readonly operation: string | null
   /** The parameter at fault, for bad input refused before sending. */
   readonly param: string | null
   readonly httpStatus: number | null
-  /** RongCloud's numeric `code` (as text) or Easemob's `error` string. */
-  readonly code: string | null
+  /** The cloud's own error code: RongCloud's numeric `code` as text (e.g. `"1002"`) or Easemob's `error` string. */
+  readonly apiCode: string | null
   /** The X-Request-ID the call was sent with. */
   readonly requestId: string | null
   readonly host: string | null
@@ -39,7 +39,9 @@ export declare class TimeoutError extends ImcloudError {}
 export declare class NetworkError extends ImcloudError {}
 export declare class DecodeError extends ImcloudError {}
 /** A local file could not be read or written. */
-export declare class FileError extends ImcloudError {}
+export declare class IoError extends ImcloudError {}
+/** @deprecated the former name of `IoError`. */
+export declare const FileError: typeof IoError
 /** A bug inside imcloud (a caught panic), reported instead of crashing the process; please report it. */
 export declare class InternalError extends ImcloudError {}
 export declare const ERROR_CLASSES: Record<string, typeof ImcloudError>

@@ -1,16 +1,19 @@
 'use strict'
-// Errors thrown by imcloud: one base class, one subclass per error kind of the core.
+// Errors thrown by imcloud: one base class, one subclass per error kind of the core, named by the
+// core's one rule: the kind's code in UpperCamelCase plus `Error` (`timeout` -> `TimeoutError`).
+// `message` is the full one-line message with its context, `detail` the short text without it, and
+// `apiCode` the cloud's own code (RongCloud's `code` as text, Easemob's `error`).
 
 class ImcloudError extends Error {
-  constructor(message, fields = {}) {
-    super(fields.display ?? message)
+  constructor(detail, fields = {}) {
+    super(fields.message ?? detail)
     this.name = new.target.name
     this.kind = new.target.kind
-    this.detail = message
+    this.detail = detail
     this.operation = fields.operation ?? null
     this.param = fields.param ?? null
     this.httpStatus = fields.httpStatus ?? null
-    this.code = fields.code ?? null
+    this.apiCode = fields.apiCode ?? null
     this.requestId = fields.requestId ?? null
     this.host = fields.host ?? null
     this.retryable = fields.retryable ?? false
@@ -34,7 +37,7 @@ const kinds = {
   TimeoutError: 'timeout',
   NetworkError: 'network',
   DecodeError: 'decode',
-  FileError: 'io',
+  IoError: 'io',
   InternalError: 'internal',
 }
 
@@ -48,10 +51,13 @@ for (const [name, kind] of Object.entries(kinds)) {
   byKind[kind] = cls
 }
 
-/** The typed error for the native envelope's `error`. */
+/** The typed error for the native envelope's `error` (the core's error record): class `${className}Error`. */
 function fromNative(e) {
-  const cls = byKind[e.kind] ?? classes.ApiError
-  return new cls(e.message, e)
+  const cls = classes[`${e.className}Error`] ?? byKind[e.kind] ?? classes.ApiError
+  return new cls(e.detail, e)
 }
 
-module.exports = { ImcloudError, ...classes, ERROR_CLASSES: byKind, fromNative }
+/** @deprecated the former name of `IoError`. */
+const FileError = classes.IoError
+
+module.exports = { ImcloudError, ...classes, FileError, ERROR_CLASSES: byKind, fromNative }

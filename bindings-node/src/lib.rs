@@ -10,21 +10,23 @@ use imcloud_emulator::{Emulator, EmulatorConfig, Fault};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{Value, json};
-use tokio::io::AsyncReadExt;
 
+/// The core's error record in the facade's camelCase vocabulary.
 fn error_json(e: &imcloud::Error) -> Value {
+    let r = e.record();
     json!({
-        "kind": e.code(),
-        "message": e.message,
-        "display": e.to_string(),
-        "operation": e.operation,
-        "param": e.param,
-        "httpStatus": e.http_status,
-        "code": e.api_code,
-        "requestId": e.request_id,
-        "host": e.host,
-        "retryable": e.retryable,
-        "retryAfter": e.retry_after.map(|d| d.as_secs_f64()),
+        "kind": r.kind,
+        "className": r.class_name,
+        "message": r.message,
+        "detail": r.detail,
+        "operation": r.operation,
+        "param": r.param,
+        "httpStatus": r.http_status,
+        "apiCode": r.api_code,
+        "requestId": r.request_id,
+        "host": r.host,
+        "retryable": r.retryable,
+        "retryAfter": r.retry_after_secs,
     })
 }
 
@@ -318,14 +320,8 @@ client_class!(
             let args = parse_json("args", &args_json)?;
             let c = self.inner.clone();
             Ok(async move {
-                let (w, mut r) = tokio::io::duplex(64 * 1024);
-                let collect = async move {
-                    let mut buf = Vec::new();
-                    r.read_to_end(&mut buf).await.map(|_| buf)
-                };
-                let (d, buf) = tokio::join!(c.download(&op, args, FileSink::writer(w)), collect);
-                let buf = buf.map_err(|e| imcloud::Error::io(e.to_string()));
-                Ok(download_json(d?, Some(buf?)))
+                let (d, data) = c.download_bytes(&op, args).await?;
+                Ok(download_json(d, Some(data)))
             })
         })
     }

@@ -24,6 +24,34 @@ test('every core kind has a class', () => {
   assert.deepEqual(new Set(Object.keys(im.ERROR_CLASSES)), new Set(errorKinds()))
 })
 
+test('class names follow the core rule: the kind in UpperCamelCase plus Error', () => {
+  for (const kind of errorKinds()) {
+    const stem = kind
+      .split('_')
+      .map((w) => w[0].toUpperCase() + w.slice(1))
+      .join('')
+    assert.equal(im.ERROR_CLASSES[kind].name, `${stem}Error`, kind)
+  }
+  assert.equal(im.FileError, im.IoError)
+})
+
+test('apiCode is the cloud code, detail the short text, message the full one', async () => {
+  const emu = new Emulator()
+  try {
+    // RongCloud answers an unknown App-Key with code 1002 and "Invalidate App-Key."
+    const bad = im.RongCloud._fromConfig({ ...emu.clientConfig('rongcloud'), app_key: 'no-such-app' })
+    const e = await rejects(im.InvalidArgumentError, bad.userCheckOnline({ userId: 'u' }))
+    assert.deepEqual([e.apiCode, e.httpStatus, e.detail], ['1002', 401, 'Invalidate App-Key.'])
+    assert.ok(e.message.startsWith('Invalidate App-Key. ('), e.message)
+    for (const part of ['operation=user.check_online', 'http_status=401', 'api_code=1002', `host=${emu.hosts[0]}`]) {
+      assert.ok(e.message.includes(part) && !e.detail.includes(part), part)
+    }
+    assert.equal(e.code, undefined)
+  } finally {
+    emu.stop()
+  }
+})
+
 test('bad input is refused before sending', async () => {
   const emu = new Emulator()
   try {
@@ -57,10 +85,10 @@ test('server answers become typed errors', async () => {
     const em = emu.easemob()
     const bad = im.RongCloud._fromConfig({ ...emu.clientConfig('rongcloud'), app_secret: 'wrong-secret-123' })
     const e = await rejects(im.AuthenticationError, bad.userCheckOnline({ userId: 'u' }))
-    assert.deepEqual([e.httpStatus, e.code, e.retryable], [401, '1004', false])
+    assert.deepEqual([e.httpStatus, e.apiCode, e.retryable], [401, '1004', false])
     assert.ok(e.requestId && e.host === emu.hosts[0])
     for (const text of [e.message, String(e), require('node:util').inspect(e), String(bad)]) assert.ok(!text.includes('wrong-secret-123'))
-    assert.equal((await rejects(im.NotFoundError, em.userGet({ username: 'nobody' }))).code, 'service_resource_not_found')
+    assert.equal((await rejects(im.NotFoundError, em.userGet({ username: 'nobody' }))).apiCode, 'service_resource_not_found')
     await em.userRegister({ username: 'dup', password: 'p' })
     await rejects(im.ConflictError, em.userRegister({ username: 'dup', password: 'p' }))
     const att = await em.attachmentUpload({ file: Buffer.from('x'), restrictAccess: true })
@@ -70,7 +98,7 @@ test('server answers become typed errors', async () => {
     emu.setFault(0, 'quota_exceeded', { times: 1 })
     await rejects(im.QuotaExceededError, em.userGet({ username: 'dup' }))
     const dir = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'im-'))
-    await rejects(im.FileError, em.attachmentDownload({ uuid: att.uuid, shareSecret: att.shareSecret, dest: `${dir}/no/such/f` }))
+    await rejects(im.IoError, em.attachmentDownload({ uuid: att.uuid, shareSecret: att.shareSecret, dest: `${dir}/no/such/f` }))
   } finally {
     emu.stop()
   }

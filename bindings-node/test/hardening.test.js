@@ -209,7 +209,7 @@ test('many calls can share one AbortSignal: no MaxListenersExceeded warning, no 
   }
 })
 
-test('an upload whose file cannot be read is a FileError', async () => {
+test('an upload whose file cannot be read is an IoError', async () => {
   const fs = require('node:fs')
   const path = require('node:path')
   const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'im-up-'))
@@ -217,7 +217,7 @@ test('an upload whose file cannot be read is a FileError', async () => {
   try {
     const em = emu.easemob()
     for (const file of [dir, path.join(dir, 'missing')]) {
-      const e = await fails(im.FileError, () => em.attachmentUpload({ file }))
+      const e = await fails(im.IoError, () => em.attachmentUpload({ file }))
       assert.equal(e.kind, 'io')
     }
     assert.equal(emu.requests(0).filter((r) => r.operation === 'attachment.upload').length, 0)

@@ -112,7 +112,7 @@ for (const [file, sc] of scenarios) {
           err = e
         }
         assert.ok(err instanceof ImcloudError, `expected an error, got ${err}`)
-        const got = { kind: err.kind, param: err.param, http_status: err.httpStatus, api_code: err.code, retryable: err.retryable }
+        const got = { kind: err.kind, param: err.param, http_status: err.httpStatus, api_code: err.apiCode, retryable: err.retryable }
         for (const key of ['kind', 'param', 'http_status', 'api_code', 'retryable']) if (key in expect.error) assert.deepEqual(got[key], expect.error[key], `error.${key} (${err.message})`)
         for (const frag of expect.error.message_contains ?? []) assert.ok(err.message.includes(frag), `message lacks ${frag}: ${err.message}`)
       } else {

@@ -11,14 +11,15 @@ use imcloud_emulator::{Emulator, EmulatorConfig, Fault};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyByteArray, PyBytes, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
 use serde_json::Value;
 use tokio::io::AsyncReadExt;
 
 static ERROR_FACTORY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-/// The typed Python exception for a core error (`imcloud.errors`), carrying every field.
+/// The typed Python exception for a core error (`imcloud.errors`), built from its record.
 fn to_py_err(py: Python<'_>, e: imcloud::Error) -> PyErr {
+    let r = e.record();
     let made = ERROR_FACTORY
         .get_or_try_init(py, || {
             py.import("imcloud.errors")?
@@ -26,22 +27,20 @@ fn to_py_err(py: Python<'_>, e: imcloud::Error) -> PyErr {
                 .map(Bound::unbind)
         })
         .and_then(|f| {
-            f.call1(
-                py,
-                (
-                    e.code(),
-                    e.message.clone(),
-                    e.operation.clone(),
-                    e.param.clone(),
-                    e.http_status,
-                    e.api_code.clone(),
-                    e.request_id.clone(),
-                    e.host.clone(),
-                    e.retryable,
-                    e.retry_after.map(|d| d.as_secs_f64()),
-                    e.to_string(),
-                ),
-            )
+            let kw = PyDict::new(py);
+            kw.set_item("kind", r.kind)?;
+            kw.set_item("class_name", r.class_name)?;
+            kw.set_item("message", r.message)?;
+            kw.set_item("detail", r.detail)?;
+            kw.set_item("operation", r.operation)?;
+            kw.set_item("param", r.param)?;
+            kw.set_item("http_status", r.http_status)?;
+            kw.set_item("api_code", r.api_code)?;
+            kw.set_item("request_id", r.request_id)?;
+            kw.set_item("host", r.host)?;
+            kw.set_item("retryable", r.retryable)?;
+            kw.set_item("retry_after", r.retry_after_secs)?;
+            f.call(py, (), Some(&kw))
         });
     match made {
         Ok(exc) => PyErr::from_value(exc.into_bound(py)),
@@ -289,7 +288,7 @@ fn file_source(
         let obj = std::sync::Arc::new(source.clone().unbind());
         // a seekable object is rewound for each attempt, so its upload can fail over; one whose
         // seekable() or tell() fails is read once, from where it is (its read() errors, if any,
-        // then arrive as FileError)
+        // then arrive as IoError)
         let seekable = source
             .call_method0("seekable")
             .and_then(|s| s.is_truthy())
@@ -348,10 +347,7 @@ async fn download_to(
         None => Ok(()),
     };
     match (out, pumped) {
-        (Err(mut e), Err(msg)) if e.kind == imcloud::ErrorKind::Io => {
-            e.message = msg;
-            Err(e)
-        }
+        (Err(e), Err(msg)) if e.kind() == imcloud::ErrorKind::Io => Err(e.with_detail(msg)),
         (Ok(_), Err(msg)) => Err(imcloud::Error::io(msg).with_operation_name(&op)),
         (out, _) => out,
     }

@@ -18,6 +18,28 @@ def test_every_core_kind_has_a_class():
         assert issubclass(cls, errors.ImcloudError) and cls.kind == kind
 
 
+def test_class_names_follow_the_cores_one_rule():
+    # the kind's code in UpperCamelCase plus "Error": timeout -> TimeoutError, io -> IoError
+    for kind in _native.error_kinds():
+        stem = "".join(w[:1].upper() + w[1:] for w in kind.split("_"))
+        assert errors.ERROR_CLASSES[kind].__name__ == f"{stem}Error", kind
+    assert issubclass(errors.TimeoutError, TimeoutError) and errors.TimeoutError is not TimeoutError
+    assert (errors.RequestTimeoutError, errors.FileError) == (errors.TimeoutError, errors.IoError)
+
+
+def test_api_code_is_the_clouds_code_and_detail_the_short_text(emu):
+    # RongCloud answers an unknown App-Key with code 1002 and "Invalidate App-Key."
+    bad = imcloud.RongCloud._from_config({**emu.client_config("rongcloud"), "app_key": "no-such-app"})
+    e = raises(errors.InvalidArgumentError, bad.user_check_online, user_id="u")
+    assert (e.api_code, e.http_status, e.detail) == ("1002", 401, "Invalidate App-Key.")
+    assert e.message == str(e) and e.message.startswith("Invalidate App-Key. (")
+    for part in ("operation=user.check_online", "http_status=401", "api_code=1002", f"host={emu.hosts[0]}"):
+        assert part in e.message and part not in e.detail, part
+    assert not hasattr(e, "code")
+    again = pickle.loads(pickle.dumps(e))
+    assert (type(again), again.detail, again.message, again.api_code) == (type(e), e.detail, e.message, "1002")
+
+
 def raises(cls, fn, *args, **kwargs) -> errors.ImcloudError:
     with pytest.raises(cls) as info:
         fn(*args, **kwargs)
@@ -56,15 +78,15 @@ def test_server_answers_become_typed_errors(emu):
     em = emu.easemob()
     bad = imcloud.RongCloud._from_config({**emu.client_config("rongcloud"), "app_secret": "wrong-secret-123"})
     e = raises(errors.AuthenticationError, bad.user_check_online, user_id="u")
-    assert (e.http_status, e.code, e.retryable) == (401, "1004", False)
+    assert (e.http_status, e.api_code, e.retryable) == (401, "1004", False)
     assert e.request_id and e.host == emu.hosts[0]
     for text in (str(e), repr(e), repr(bad)):
         assert "wrong-secret-123" not in text
     e = raises(errors.NotFoundError, em.user_get, username="nobody")
-    assert (e.http_status, e.code) == (404, "service_resource_not_found")
+    assert (e.http_status, e.api_code) == (404, "service_resource_not_found")
     em.user_register(username="dup", password="p")
     e = raises(errors.ConflictError, em.user_register, username="dup", password="p")
-    assert e.code == "duplicate_unique_property_exists"
+    assert e.api_code == "duplicate_unique_property_exists"
     att = em.attachment_upload(file=b"x", restrict_access=True)
     raises(errors.PermissionDeniedError, em.attachment_download, uuid=att.uuid, dest=__import__("io").BytesIO())
     emu.set_fault(0, "status", status=418, path_contains="/users/", times=1)
@@ -76,15 +98,15 @@ def test_transport_and_limit_errors(emu):
     rc = emu.rongcloud()
     emu.set_fault(0, "rate_limit", retry_after=3600)
     e = raises(errors.RateLimitedError, rc.user_check_online, user_id="u")
-    assert e.retry_after == 3600 and e.retryable and e.code == "1008"
+    assert e.retry_after == 3600 and e.retryable and e.api_code == "1008"
     emu.clear_faults()
     em = emu.easemob()
     em.user_register(username="q", password="p")
     emu.set_fault(0, "quota_exceeded", times=1)
-    assert raises(errors.QuotaExceededError, em.user_get, username="q").code == "resource_limited"
+    assert raises(errors.QuotaExceededError, em.user_get, username="q").api_code == "resource_limited"
     for kind, cls in (
         ("status", errors.ServerError),
-        ("hang", errors.RequestTimeoutError),
+        ("hang", errors.TimeoutError),
         ("reset", errors.NetworkError),
         ("garbage", errors.DecodeError),
     ):
@@ -103,12 +125,25 @@ def test_transport_and_limit_errors(emu):
 def test_io_error_for_a_bad_destination(emu, tmp_path):
     em = emu.easemob()
     att = em.attachment_upload(file=b"data")
-    e = raises(errors.FileError, em.attachment_download, uuid=att.uuid, dest=str(tmp_path / "no" / "such" / "dir" / "f"))
+    e = raises(errors.IoError, em.attachment_download, uuid=att.uuid, dest=str(tmp_path / "no" / "such" / "dir" / "f"))
     assert "cannot create" in e.message
 
 
 def test_exceptions_pickle_and_repr():
-    e = errors._from_native("not_found", "gone", "user.get", None, 404, "x", "rid", "h", False, None, "gone (operation=user.get)")
+    e = errors._from_native(
+        kind="not_found",
+        class_name="NotFound",
+        message="gone (operation=user.get)",
+        detail="gone",
+        operation="user.get",
+        param=None,
+        http_status=404,
+        api_code="x",
+        request_id="rid",
+        host="h",
+        retryable=False,
+        retry_after=None,
+    )
     back = pickle.loads(pickle.dumps(e))
     assert type(back) is errors.NotFoundError
     assert (back.http_status, back.request_id, str(back)) == (404, "rid", "gone (operation=user.get)")

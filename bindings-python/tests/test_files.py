@@ -44,7 +44,7 @@ def test_text_mode_file_is_refused(group, tmp_path):
     em, gid = group
     p = tmp_path / "t.txt"
     p.write_text("text")
-    with open(p) as f, pytest.raises(errors.FileError) as e:
+    with open(p) as f, pytest.raises(errors.IoError) as e:
         em.group_share_file_upload(group_id=gid, file=f)
     assert "binary mode" in str(e.value)
 
@@ -79,7 +79,7 @@ BAD_SOURCES = {
 
 @pytest.mark.parametrize("case", sorted(BAD_SOURCES))
 def test_a_failing_file_object_is_a_file_error_and_cools_no_host(group, emu, tmp_path, case):
-    """A local read failure is FileError (kind io), not a NetworkError, and the primary stays in
+    """A local read failure is IoError (kind io), not a NetworkError, and the primary stays in
     use. Needs core: the engine reporting upload-stream read errors as io without recording a
     host failure (being done on main); until then this fails with NetworkError."""
     em, gid = group
@@ -93,7 +93,7 @@ def test_a_failing_file_object_is_a_file_error_and_cools_no_host(group, emu, tmp
     finally:
         getattr(source, "close", lambda: None)()
     e = info.value
-    assert (type(e), e.kind) == (errors.FileError, "io"), repr(e)
+    assert (type(e), e.kind) == (errors.IoError, "io"), repr(e)
     assert words in str(e) and "may have been processed" not in str(e), str(e)
     assert isinstance(e, OSError) and e.operation == "group.share_file_upload"
     # the primary was not cooled down: the next calls still go to it
@@ -108,7 +108,7 @@ def test_a_failing_file_object_in_asyncio_is_a_file_error(emu):
 
     async def main():
         em = emu.async_easemob()
-        with pytest.raises(errors.FileError):
+        with pytest.raises(errors.IoError):
             await asyncio.wait_for(em.attachment_upload(file=_Unreadable(OSError("gone")), filename="a"), 30)
         emu.clear_requests()
         assert (await em.user_status_batch(usernames=["x"])).host == emu.hosts[0]
@@ -134,7 +134,7 @@ def test_downloads(group, tmp_path):
         def write(self, b):
             raise OSError("disk full")
 
-    with pytest.raises(errors.FileError) as e:
+    with pytest.raises(errors.IoError) as e:
         em.group_share_file_download(group_id=gid, file_id=fid, dest=Broken())
     assert "disk full" in str(e.value)
 

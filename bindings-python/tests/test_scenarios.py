@@ -131,7 +131,7 @@ def test_scenario(sc: Dict[str, Any]) -> None:
                     # the typed method refused the arguments itself; the core must refuse them too
                     client.call(op, args)
             e, want = info.value, expect["error"]
-            got = {"kind": e.kind, "param": e.param, "http_status": e.http_status, "api_code": e.code, "retryable": e.retryable}
+            got = {"kind": e.kind, "param": e.param, "http_status": e.http_status, "api_code": e.api_code, "retryable": e.retryable}
             for key in ("kind", "param", "http_status", "api_code", "retryable"):
                 if key in want:
                     assert got[key] == want[key], f"error.{key}: expected {want[key]!r}, got {got[key]!r} ({e})"

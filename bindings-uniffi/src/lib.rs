@@ -13,19 +13,24 @@ use imcloud_emulator::{Emulator, EmulatorConfig, Fault};
 
 uniffi::setup_scaffolding!();
 
-/// Every failure, with the core error's fields. `kind` is the stable code (`not_found`, …).
+/// Every failure, as the core's error record. `kind` is the stable code (`not_found`, …) and
+/// `class_name` the stem of the exception class (`NotFound` → Kotlin `NotFoundException`).
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum FfiError {
     #[error("{display}")]
     Failed {
         kind: String,
-        /// The message without its context (`display` has both). Not `message`: that is Throwable's.
+        class_name: String,
+        /// The short text of what went wrong, without context.
         detail: String,
+        /// The full one-line message with its context. Not `message`: that is Throwable's, and
+        /// the Kotlin exception's `message` is this.
         display: String,
         operation: Option<String>,
         param: Option<String>,
         http_status: Option<u16>,
-        code: Option<String>,
+        /// The cloud's own code: RongCloud's numeric `code` as text, or Easemob's `error`.
+        api_code: Option<String>,
         request_id: Option<String>,
         host: Option<String>,
         retryable: bool,
@@ -35,18 +40,20 @@ pub enum FfiError {
 
 impl From<imcloud::Error> for FfiError {
     fn from(e: imcloud::Error) -> Self {
+        let r = e.record();
         FfiError::Failed {
-            kind: e.code().to_string(),
-            detail: e.message.clone(),
-            display: e.to_string(),
-            operation: e.operation.clone(),
-            param: e.param.clone(),
-            http_status: e.http_status,
-            code: e.api_code.clone(),
-            request_id: e.request_id.clone(),
-            host: e.host.clone(),
-            retryable: e.retryable,
-            retry_after_secs: e.retry_after.map(|d| d.as_secs_f64()),
+            kind: r.kind.to_string(),
+            class_name: r.class_name.to_string(),
+            detail: r.detail,
+            display: r.message,
+            operation: r.operation,
+            param: r.param,
+            http_status: r.http_status,
+            api_code: r.api_code,
+            request_id: r.request_id,
+            host: r.host,
+            retryable: r.retryable,
+            retry_after_secs: r.retry_after_secs,
         }
     }
 }
@@ -235,19 +242,8 @@ impl EasemobClient {
             let (d, data) = match path {
                 Some(p) => (c.download(&op, args, FileSink::path(p)).await?, None),
                 None => {
-                    let (w, mut r) = tokio::io::duplex(64 * 1024);
-                    let collect = async move {
-                        let mut buf = Vec::new();
-                        tokio::io::AsyncReadExt::read_to_end(&mut r, &mut buf)
-                            .await
-                            .map(|_| buf)
-                    };
-                    let (d, buf) =
-                        tokio::join!(c.download(&op, args, FileSink::writer(w)), collect);
-                    (
-                        d?,
-                        Some(buf.map_err(|e| imcloud::Error::io(e.to_string()))?),
-                    )
+                    let (d, data) = c.download_bytes(&op, args).await?;
+                    (d, Some(data))
                 }
             };
             Ok(DownloadReply {

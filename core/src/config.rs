@@ -721,21 +721,21 @@ mod tests {
             &json!({"app_key": "k", "app_secret": "s", "hosts": ["https://h"], "timeout": 1}),
         )
         .unwrap_err();
-        assert_eq!(e.param.as_deref(), Some("timeout"));
-        assert!(e.message.contains("request_timeout"), "{e}");
+        assert_eq!(e.param(), Some("timeout"));
+        assert!(e.detail().contains("request_timeout"), "{e}");
         let e =
             RongCloudConfig::from_json(&json!({"app_key": "k", "app_secret": "s"})).unwrap_err();
-        assert_eq!(e.param.as_deref(), Some("hosts"));
+        assert_eq!(e.param(), Some("hosts"));
         let e = RongCloudConfig::from_json(
             &json!({"app_key": "k", "app_secret": "s", "region": "mars"}),
         )
         .unwrap_err();
-        assert!(e.message.contains("singapore"), "{e}");
+        assert!(e.detail().contains("singapore"), "{e}");
         let e = EasemobConfig::from_json(&json!({"app_key": "o#a", "hosts": ["https://h"]}))
             .unwrap_err();
-        assert!(e.message.contains("agora_app_id"), "{e}");
+        assert!(e.detail().contains("agora_app_id"), "{e}");
         let e = RongCloudConfig::from_json(&json!({"app_key": "k", "app_secret": "s", "hosts": ["https://h"], "request_timeout": -1})).unwrap_err();
-        assert_eq!(e.param.as_deref(), Some("request_timeout"));
+        assert_eq!(e.param(), Some("request_timeout"));
     }
 
     #[test]

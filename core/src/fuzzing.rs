@@ -238,10 +238,10 @@ pub fn check_classify(data: &[u8], _strict: bool) {
         }
         Ok(Answer::Stream { .. }) => panic!("classify never streams: {}", ctx()),
         Err(e) => {
-            assert_eq!(e.http_status, Some(status), "{}", ctx());
+            assert_eq!(e.http_status(), Some(status), "{}", ctx());
             assert!(
                 !matches!(
-                    e.kind,
+                    e.kind(),
                     ErrorKind::Connect
                         | ErrorKind::Timeout
                         | ErrorKind::Network
@@ -250,27 +250,27 @@ pub fn check_classify(data: &[u8], _strict: bool) {
                         | ErrorKind::Config
                 ),
                 "an answer classified as the local/transport kind {}: {}",
-                e.kind,
+                e.kind(),
                 ctx()
             );
-            assert!(!e.message.is_empty(), "{}", ctx());
+            assert!(!e.detail().is_empty(), "{}", ctx());
             let _ = e.to_string();
             let _ = format!("{e:?}");
-            if e.kind == ErrorKind::RateLimited {
+            if e.kind() == ErrorKind::RateLimited {
                 assert_eq!(outcome, Outcome::RateLimited { retry_after }, "{}", ctx());
-                assert!(e.retryable, "{}", ctx());
-                assert_eq!(e.retry_after, retry_after, "{}", ctx());
+                assert!(e.retryable(), "{}", ctx());
+                assert_eq!(e.retry_after(), retry_after, "{}", ctx());
             }
-            if e.retryable {
+            if e.retryable() {
                 assert!(
-                    e.kind == ErrorKind::RateLimited || idempotent,
+                    e.kind() == ErrorKind::RateLimited || idempotent,
                     "a non-idempotent call marked retryable: {}",
                     ctx()
                 );
             }
             if outcome == Outcome::Unauthorized {
                 assert!(
-                    cloud == Cloud::Easemob && bearer && e.kind == ErrorKind::Authentication,
+                    cloud == Cloud::Easemob && bearer && e.kind() == ErrorKind::Authentication,
                     "{}",
                     ctx()
                 );
@@ -347,8 +347,8 @@ pub fn check_headers(data: &[u8], _strict: bool) {
                     assert!((0.0..=86_400.0).contains(&f), "{key}={f} gave {d:?}");
                 }
                 Err(e) => {
-                    assert_eq!(e.kind, ErrorKind::InvalidArgument);
-                    assert_eq!(e.param.as_deref(), Some(key), "{e}");
+                    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+                    assert_eq!(e.param(), Some(key), "{e}");
                 }
             }
         }
@@ -370,8 +370,8 @@ pub fn check_headers(data: &[u8], _strict: bool) {
                     // The clients call validate() after apply_json: a refusal there must name
                     // one of the settings given.
                     if let Err(e) = o.validate() {
-                        assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
-                        let p = e.param.clone().unwrap_or_default();
+                        assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{e}");
+                        let p = e.param().map(str::to_string).unwrap_or_default();
                         assert!(
                             m.contains_key(&p),
                             "validate names {p:?}, not a key of {m:?}"
@@ -385,8 +385,8 @@ pub fn check_headers(data: &[u8], _strict: bool) {
                     assert_options_close(&o, &again);
                 }
                 Err(e) => {
-                    assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
-                    let p = e.param.clone().unwrap_or_default();
+                    assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{e}");
+                    let p = e.param().map(str::to_string).unwrap_or_default();
                     assert!(m.contains_key(&p), "error names {p:?}, not a key of {m:?}");
                 }
             }
@@ -494,7 +494,7 @@ pub fn check_callback(data: &[u8], _strict: bool) {
             w
         }
         Err(e) => {
-            assert_eq!(e.param.as_deref(), Some("window"), "{e}");
+            assert_eq!(e.param(), Some("window"), "{e}");
             Duration::from_secs(300)
         }
     };
@@ -542,7 +542,7 @@ pub fn check_callback(data: &[u8], _strict: bool) {
     let want = model_extract(&query, &headers);
     match (&got, &want) {
         (Ok(g), Some(w)) => assert_eq!(g, w, "extract from {query:?} / {headers:?}"),
-        (Err(e), None) => assert_eq!(e.kind, ErrorKind::Authentication),
+        (Err(e), None) => assert_eq!(e.kind(), ErrorKind::Authentication),
         _ => panic!("extract gave {got:?}, expected {want:?} from {query:?} / {headers:?}"),
     }
     let Ok(sig) = got else { return };
@@ -569,7 +569,7 @@ pub fn check_callback(data: &[u8], _strict: bool) {
         );
     }
     if let Err(e) = &res {
-        assert_eq!(e.kind, ErrorKind::Authentication);
+        assert_eq!(e.kind(), ErrorKind::Authentication);
         let shown = format!("{e} {e:?}");
         let fixed = "callback timestamp is not a number away from now the window is signature \
                      does not match the app secret";
@@ -713,16 +713,19 @@ pub fn check_validate(data: &[u8], _strict: bool) {
     );
     match res {
         Err(e) => {
-            assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
-            assert_eq!(e.operation.as_deref(), Some(op.name.as_str()), "{e}");
-            let p = e.param.clone().unwrap_or_else(|| panic!("no param in {e}"));
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{e}");
+            assert_eq!(e.operation(), Some(op.name.as_str()), "{e}");
+            let p = e
+                .param()
+                .map(str::to_string)
+                .unwrap_or_else(|| panic!("no param in {e}"));
             let head = p.split(['[', '.']).next().unwrap_or_default();
             assert!(
                 args.contains_key(&p) || args.contains_key(head) || op.param(head).is_some(),
                 "{} error names {p:?}, neither an argument nor a parameter: {e}",
                 op.name
             );
-            assert!(e.message.contains(&p), "message does not name {p}: {e}");
+            assert!(e.detail().contains(&p), "message does not name {p}: {e}");
         }
         Ok(()) => {
             for p in &op.params {

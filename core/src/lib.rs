@@ -53,7 +53,7 @@ pub use client::{Easemob, RongCloud};
 pub use config::{
     ClientOptions, EasemobAuth, EasemobConfig, EasemobRegion, Region, RongCloudConfig,
 };
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, ErrorRecord, Result};
 pub use failover::{FailoverPolicy, RetryPolicy};
 pub use files::{FileSink, FileSource};
 pub use response::{Download, Response, Typed};

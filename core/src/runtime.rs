@@ -173,13 +173,13 @@ mod tests {
     #[test]
     fn panics_become_internal_errors() {
         let e = block_on(guarded(panic_for_tests("boom".into()))).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::Internal);
-        assert!(e.message.contains("boom"), "{e}");
+        assert_eq!(e.kind(), ErrorKind::Internal);
+        assert!(e.detail().contains("boom"), "{e}");
         let e = block_on(spawn(guarded(panic_for_tests("on a worker".into())))).unwrap_err();
-        assert!(e.message.contains("on a worker"), "{e}");
+        assert!(e.detail().contains("on a worker"), "{e}");
         let e = guard_sync::<()>(|| panic!("sync {}", 1)).unwrap_err();
         assert_eq!(
-            (e.kind, e.message.contains("sync 1")),
+            (e.kind(), e.detail().contains("sync 1")),
             (ErrorKind::Internal, true)
         );
         assert_eq!(guard_sync(|| Ok(3)).unwrap(), 3);

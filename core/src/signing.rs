@@ -227,7 +227,7 @@ mod tests {
         // stale
         let e =
             verify_callback(&secret, &sig, now + 301_000, Duration::from_secs(300)).unwrap_err();
-        assert!(e.message.contains("window"), "{e}");
+        assert!(e.detail().contains("window"), "{e}");
         // tampered
         let mut bad = sig.clone();
         bad.nonce = "14315".into();
@@ -262,7 +262,7 @@ mod replay_tests {
         let mut g = ReplayGuard::default();
         g.check(&sig, 1_000_000, w).unwrap();
         let e = g.check(&sig, 1_001_000, w).unwrap_err();
-        assert!(e.message.contains("replay"), "{e}");
+        assert!(e.detail().contains("replay"), "{e}");
         let other = CallbackSignature {
             nonce: "2".into(),
             ..sig.clone()

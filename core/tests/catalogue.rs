@@ -323,13 +323,13 @@ fn path_parameters_cannot_leave_their_segment_in_any_operation() {
                         continue;
                     }
                     let e = r.expect_err(&format!("{} {}={bad:?}", op.name, p.name));
-                    assert_eq!(e.kind, ErrorKind::InvalidArgument);
+                    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
                     let want = if is_list {
                         format!("{}[1]", p.name)
                     } else {
                         p.name.clone()
                     };
-                    assert_eq!(e.param.as_deref(), Some(want.as_str()), "{e}");
+                    assert_eq!(e.param(), Some(want.as_str()), "{e}");
                     checked += 1;
                 }
                 if p.ty == ParamType::StringList {
@@ -386,7 +386,7 @@ fn query_and_header_parameters() {
 fn invalid(cloud: Cloud, op: &str, args: Value) -> imcloud::Error {
     let op = catalogue::api(cloud).operation(op).unwrap();
     let e = validate(op, &obj(args)).unwrap_err();
-    assert_eq!(e.kind, ErrorKind::InvalidArgument);
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     e
 }
 
@@ -397,9 +397,9 @@ fn bad_input_names_the_parameter_and_the_limit() {
         "group.announcement_set",
         json!({"group_id": "g", "announcement": "字".repeat(513)}),
     );
-    assert_eq!(e.param.as_deref(), Some("announcement"));
+    assert_eq!(e.param(), Some("announcement"));
     assert!(
-        e.message.contains("513") && e.message.contains("512"),
+        e.detail().contains("513") && e.detail().contains("512"),
         "{e}"
     );
     // exactly 512 characters (not bytes) is fine
@@ -418,7 +418,7 @@ fn bad_input_names_the_parameter_and_the_limit() {
         json!({"group_id": "g", "pagesize": 1001}),
     );
     assert!(
-        e.message.contains("pagesize") && e.message.contains("1000"),
+        e.detail().contains("pagesize") && e.detail().contains("1000"),
         "{e}"
     );
     let e = invalid(
@@ -426,7 +426,7 @@ fn bad_input_names_the_parameter_and_the_limit() {
         "group.share_files",
         json!({"group_id": "g", "pagesize": 0}),
     );
-    assert!(e.message.contains("at least 1"), "{e}");
+    assert!(e.detail().contains("at least 1"), "{e}");
 
     let many: Vec<String> = (0..101).map(|i| format!("u{i}")).collect();
     let e = invalid(
@@ -435,13 +435,13 @@ fn bad_input_names_the_parameter_and_the_limit() {
         json!({"usernames": many}),
     );
     assert!(
-        e.message.contains("101") && e.message.contains("100"),
+        e.detail().contains("101") && e.detail().contains("100"),
         "{e}"
     );
 
     let e = invalid(Cloud::Rongcloud, "user.register", json!({"name": "n"}));
-    assert_eq!(e.param.as_deref(), Some("user_id"));
-    assert!(e.message.contains("required"), "{e}");
+    assert_eq!(e.param(), Some("user_id"));
+    assert!(e.detail().contains("required"), "{e}");
 
     let e = invalid(
         Cloud::Rongcloud,
@@ -449,7 +449,7 @@ fn bad_input_names_the_parameter_and_the_limit() {
         json!({"user_id": "u", "name": "n", "nmae": 1}),
     );
     assert!(
-        e.message.contains("unknown parameter") && e.message.contains("portrait_uri"),
+        e.detail().contains("unknown parameter") && e.detail().contains("portrait_uri"),
         "{e}"
     );
 
@@ -458,7 +458,7 @@ fn bad_input_names_the_parameter_and_the_limit() {
         "user.block.add",
         json!({"user_ids": ["a"], "minute": "5"}),
     );
-    assert!(e.message.contains("must be an integer"), "{e}");
+    assert!(e.detail().contains("must be an integer"), "{e}");
 
     let e = invalid(
         Cloud::Easemob,
@@ -466,7 +466,7 @@ fn bad_input_names_the_parameter_and_the_limit() {
         json!({"target_type": "chatgroups", "to": ["1", "2", "3", "4"], "msg": "x"}),
     );
     assert!(
-        e.message.contains("limit is 3") && e.message.contains("chatgroups"),
+        e.detail().contains("limit is 3") && e.detail().contains("chatgroups"),
         "{e}"
     );
     let e = invalid(
@@ -474,14 +474,14 @@ fn bad_input_names_the_parameter_and_the_limit() {
         "message.send_text",
         json!({"target_type": "rooms", "to": ["1"], "msg": "x"}),
     );
-    assert!(e.message.contains("users, chatgroups, chatrooms"), "{e}");
+    assert!(e.detail().contains("users, chatgroups, chatrooms"), "{e}");
 
     let e = invalid(
         Cloud::Easemob,
         "user.register",
         json!({"username": "a b", "password": "p"}),
     );
-    assert!(e.message.contains("' '"), "{e}");
+    assert!(e.detail().contains("' '"), "{e}");
 
     let e = invalid(
         Cloud::Rongcloud,
@@ -489,21 +489,21 @@ fn bad_input_names_the_parameter_and_the_limit() {
         json!({
         "from_user_id": "a", "to_user_ids": ["b"], "object_name": "RC:TxtMsg", "content": "{not json"}),
     );
-    assert!(e.message.contains("JSON"), "{e}");
+    assert!(e.detail().contains("JSON"), "{e}");
 
     let e = invalid(
         Cloud::Easemob,
         "user.register_batch",
         json!({"users": [{"username": "a", "password": "p"}, {"username": "b"}]}),
     );
-    assert_eq!(e.param.as_deref(), Some("users[1].password"));
+    assert_eq!(e.param(), Some("users[1].password"));
 
     let op = catalogue::easemob()
         .operation("group.share_file_upload")
         .unwrap();
     let e = check_file_size(op, 10 * 1024 * 1024 + 1).unwrap_err();
     assert!(
-        e.message.contains("10485761") && e.message.contains("10 MB"),
+        e.detail().contains("10485761") && e.detail().contains("10 MB"),
         "{e}"
     );
     check_file_size(op, 10 * 1024 * 1024).unwrap();
@@ -556,10 +556,10 @@ fn integers_out_of_range_say_so_rather_than_naming_the_type() {
         let mut args = sample_args(op);
         args.insert(p.name.clone(), v.clone());
         let e = validate(op, &args).unwrap_err();
-        assert_eq!(e.param.as_deref(), Some(p.name.as_str()));
-        assert!(!e.message.contains("got an integer"), "{e}");
+        assert_eq!(e.param(), Some(p.name.as_str()));
+        assert!(!e.detail().contains("got an integer"), "{e}");
         assert!(
-            e.message.contains("at most") || e.message.contains("out of range"),
+            e.detail().contains("at most") || e.detail().contains("out of range"),
             "{e}"
         );
     }
@@ -579,15 +579,15 @@ fn rongcloud_user_ids_are_64_bytes_of_letters_digits_and_eq_dash_underscore() {
             "user.register",
             json!({"user_id": bad, "name": "n"}),
         );
-        assert_eq!(e.param.as_deref(), Some("user_id"), "{bad:?}");
-        assert!(e.message.contains("a-z A-Z 0-9 = - _"), "{bad:?}: {e}");
+        assert_eq!(e.param(), Some("user_id"), "{bad:?}");
+        assert!(e.detail().contains("a-z A-Z 0-9 = - _"), "{bad:?}: {e}");
     }
     let e = invalid(
         Cloud::Rongcloud,
         "user.register",
         json!({"user_id": "u\u{0}", "name": "n"}),
     );
-    assert!(e.message.contains("control character"), "{e}");
+    assert!(e.detail().contains("control character"), "{e}");
     // 33 characters, 65 bytes: the byte limit speaks first
     let e = invalid(
         Cloud::Rongcloud,
@@ -595,7 +595,7 @@ fn rongcloud_user_ids_are_64_bytes_of_letters_digits_and_eq_dash_underscore() {
         json!({"user_id": format!("a{}", "é".repeat(32)), "name": "n"}),
     );
     assert!(
-        e.message.contains("65 bytes") && e.message.contains("64 bytes"),
+        e.detail().contains("65 bytes") && e.detail().contains("64 bytes"),
         "{e}"
     );
     // every user id of every RongCloud operation is checked the same way
@@ -613,7 +613,7 @@ fn rongcloud_user_ids_are_64_bytes_of_letters_digits_and_eq_dash_underscore() {
         ("user.check_online", json!({"user_id": "a?b"}), "user_id"),
     ] {
         let e = invalid(Cloud::Rongcloud, op, args);
-        assert_eq!(e.param.as_deref(), Some(param), "{op}: {e}");
+        assert_eq!(e.param(), Some(param), "{op}: {e}");
     }
     // the name stays a limit in characters
     ok(json!({"user_id": "u", "name": "名".repeat(64)}));
@@ -626,9 +626,9 @@ fn byte_limits_of_tags_portraits_and_message_bodies() {
         "user.tag.set",
         json!({"user_id": "u", "tags": ["北京".repeat(7)]}),
     );
-    assert_eq!(e.param.as_deref(), Some("tags[0]"));
+    assert_eq!(e.param(), Some("tags[0]"));
     assert!(
-        e.message.contains("42 bytes") && e.message.contains("40 bytes"),
+        e.detail().contains("42 bytes") && e.detail().contains("40 bytes"),
         "{e}"
     );
     let e = invalid(
@@ -636,7 +636,7 @@ fn byte_limits_of_tags_portraits_and_message_bodies() {
         "user.refresh",
         json!({"user_id": "u", "portrait_uri": format!("https://h/{}", "é".repeat(508))}),
     );
-    assert_eq!(e.param.as_deref(), Some("portrait_uri"));
+    assert_eq!(e.param(), Some("portrait_uri"));
 
     for op in [
         "message.private.publish",
@@ -659,9 +659,9 @@ fn byte_limits_of_tags_portraits_and_message_bodies() {
             op,
             strip(base(json!({"content": "x".repeat(131072)}))),
         );
-        assert_eq!(e.param.as_deref(), Some("content"), "{op}");
+        assert_eq!(e.param(), Some("content"), "{op}");
         assert!(
-            e.message.contains("131086 bytes") && e.message.contains("128 KB"),
+            e.detail().contains("131086 bytes") && e.detail().contains("128 KB"),
             "{op}: {e}"
         );
         let e = invalid(
@@ -669,7 +669,7 @@ fn byte_limits_of_tags_portraits_and_message_bodies() {
             op,
             strip(base(json!(format!("\"{}\"", "x".repeat(131071))))),
         );
-        assert!(e.message.contains("131073 bytes"), "{op}: {e}");
+        assert!(e.detail().contains("131073 bytes"), "{op}: {e}");
         let o = catalogue::rongcloud().operation(op).unwrap();
         let exactly = format!("\"{}\"", "x".repeat(131070));
         validate(o, &obj(strip(base(json!(exactly))))).unwrap();
@@ -690,9 +690,9 @@ fn byte_limits_of_tags_portraits_and_message_bodies() {
         "message.send_text",
         json!({"target_type": "users", "to": ["b"], "msg": "x", "ext": {"k": "x".repeat(5120)}}),
     );
-    assert_eq!(e.param.as_deref(), Some("ext"));
+    assert_eq!(e.param(), Some("ext"));
     assert!(
-        e.message.contains("5128 bytes") && e.message.contains("5 KB"),
+        e.detail().contains("5128 bytes") && e.detail().contains("5 KB"),
         "{e}"
     );
     let e = invalid(
@@ -700,7 +700,7 @@ fn byte_limits_of_tags_portraits_and_message_bodies() {
         "message.send_custom",
         json!({"target_type": "users", "to": ["b"], "custom_event": "e", "custom_exts": {"k": "x".repeat(5120)}}),
     );
-    assert_eq!(e.param.as_deref(), Some("custom_exts"));
+    assert_eq!(e.param(), Some("custom_exts"));
 }
 
 #[test]

@@ -94,7 +94,7 @@ fn agora_accesstoken2_vectors() {
 fn agora_rejects_malformed_credentials_and_tokens() {
     let bad = AccessToken2::chat_app("not-hex", 1, 1, 1)
         .build(&Secret::new("5CFd2fd1755d40ecb72977518be15d3b"));
-    assert_eq!(bad.unwrap_err().kind, imcloud::ErrorKind::Config);
+    assert_eq!(bad.unwrap_err().kind(), imcloud::ErrorKind::Config);
     let cert = Secret::new("5CFd2fd1755d40ecb72977518be15d3b");
     for t in ["", "006abc", "007!!!", "007eJw="] {
         assert!(AccessToken2::verify(t, &cert).is_err(), "{t}");

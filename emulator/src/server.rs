@@ -867,12 +867,12 @@ fn handle_rong(shared: &Shared, op: &'static Operation, req: &Req) -> Reply {
     let args = match decode(op, &inc).and_then(|a| validate(op, &a).map(|_| a)) {
         Ok(a) => a,
         Err(e) => {
-            let code = if e.message.contains("required") {
+            let code = if e.detail().contains("required") {
                 1002
             } else {
                 1005
             };
-            return rc_error(400, code, &e.message);
+            return rc_error(400, code, e.detail());
         }
     };
     app.handle(&app_key, &op.name, &args, messages)
@@ -1073,13 +1073,10 @@ async fn handle_ease(
     };
     let args = match decode(op, &inc).and_then(|a| validate(op, &a).map(|_| a)) {
         Ok(a) => a,
-        Err(e)
-            if op.name == "group.announcement_set"
-                && e.param.as_deref() == Some("announcement") =>
-        {
+        Err(e) if op.name == "group.announcement_set" && e.param() == Some("announcement") => {
             return em_error(403, "forbidden_op", "announce info length exceeds limit!");
         }
-        Err(e) => return em_error(400, "illegal_argument", &e.message),
+        Err(e) => return em_error(400, "illegal_argument", e.detail()),
     };
     match state.handle(app, &op.name, &args, file, &header, messages) {
         Ok(ok) => ease_envelope(app, req, op, ok),

@@ -36,7 +36,7 @@ async fn rongcloud_every_operation() {
         .call("user.refresh", json!({"user_id": "nobody", "name": "x"}))
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::NotFound);
+    assert_eq!(e.kind(), ErrorKind::NotFound);
 
     assert_eq!(
         rc.call("user.check_online", json!({"user_id": "u1"}))
@@ -127,7 +127,7 @@ async fn rongcloud_every_operation() {
         rc.call("group.members", json!({"group_id": "g1"}))
             .await
             .unwrap_err()
-            .kind,
+            .kind(),
         ErrorKind::NotFound
     );
 
@@ -149,7 +149,7 @@ async fn rongcloud_every_operation() {
         rc.call("chatroom.query", json!({"chatroom_id": "r1"}))
             .await
             .unwrap_err()
-            .kind,
+            .kind(),
         ErrorKind::NotFound
     );
 
@@ -234,11 +234,11 @@ async fn rongcloud_requests_are_signed_fresh_and_carry_a_request_id() {
         .call("user.check_online", json!({"user_id": "u"}))
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Authentication);
-    assert_eq!(e.http_status, Some(401));
-    assert_eq!(e.api_code.as_deref(), Some("1004"));
-    assert!(e.request_id.is_some() && e.host.is_some());
-    assert!(!e.retryable);
+    assert_eq!(e.kind(), ErrorKind::Authentication);
+    assert_eq!(e.http_status(), Some(401));
+    assert_eq!(e.api_code(), Some("1004"));
+    assert!(e.request_id().is_some() && e.host().is_some());
+    assert!(!e.retryable());
     for text in [format!("{e}"), format!("{e:?}"), format!("{bad:?}")] {
         assert!(!text.contains("wrong-secret-value"), "{text}");
     }
@@ -308,11 +308,8 @@ async fn easemob_journey(em: &Easemob, emu: &imcloud_emulator::Emulator) {
         )
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Conflict);
-    assert_eq!(
-        e.api_code.as_deref(),
-        Some("duplicate_unique_property_exists")
-    );
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert_eq!(e.api_code(), Some("duplicate_unique_property_exists"));
     let b = em
         .call("user.register_batch", json!({"users": [{"username": "bob", "password": "p"}, {"username": "carol", "password": "p", "nickname": "C"}]}))
         .await
@@ -327,7 +324,7 @@ async fn easemob_journey(em: &Easemob, emu: &imcloud_emulator::Emulator) {
         em.call("user.get", json!({"username": "nobody"}))
             .await
             .unwrap_err()
-            .kind,
+            .kind(),
         ErrorKind::NotFound
     );
 
@@ -467,7 +464,7 @@ async fn easemob_journey(em: &Easemob, emu: &imcloud_emulator::Emulator) {
         )
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::NotFound);
+    assert_eq!(e.kind(), ErrorKind::NotFound);
 
     // attachments: restricted upload, download with the share-secret, refused without
     let att = em
@@ -499,7 +496,7 @@ async fn easemob_journey(em: &Easemob, emu: &imcloud_emulator::Emulator) {
         )
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::PermissionDenied);
+    assert_eq!(e.kind(), ErrorKind::PermissionDenied);
     assert!(
         !dir.join("no.jpg").exists() && !dir.join("no.jpg.part").exists(),
         "no half file left behind"
@@ -601,7 +598,7 @@ async fn easemob_journey(em: &Easemob, emu: &imcloud_emulator::Emulator) {
         )
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::NotFound);
+    assert_eq!(e.kind(), ErrorKind::NotFound);
 
     em.call("group.delete", json!({"group_id": gid}))
         .await
@@ -610,7 +607,7 @@ async fn easemob_journey(em: &Easemob, emu: &imcloud_emulator::Emulator) {
         em.call("group.announcement_get", json!({"group_id": gid}))
             .await
             .unwrap_err()
-            .kind,
+            .kind(),
         ErrorKind::NotFound
     );
     em.call("user.delete", json!({"username": "carol"}))
@@ -620,7 +617,7 @@ async fn easemob_journey(em: &Easemob, emu: &imcloud_emulator::Emulator) {
         em.call("user.get", json!({"username": "carol"}))
             .await
             .unwrap_err()
-            .kind,
+            .kind(),
         ErrorKind::NotFound
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -669,13 +666,13 @@ async fn agora_mode_builds_tokens_locally() {
     );
     assert_eq!(t.services[0].user_id, "0b5c6f60-uuid");
     assert_eq!(
-        em.chat_user_token("u", 90_000).unwrap_err().kind,
+        em.chat_user_token("u", 90_000).unwrap_err().kind(),
         ErrorKind::InvalidArgument
     );
     // a client-credentials client cannot build user tokens
     let cc = Easemob::new(emu.easemob_config()).unwrap();
     assert_eq!(
-        cc.chat_user_token("u", 60).unwrap_err().kind,
+        cc.chat_user_token("u", 60).unwrap_err().kind(),
         ErrorKind::Config
     );
 }
@@ -733,9 +730,9 @@ async fn app_token_is_single_flight_and_refreshed_after_401() {
         .call("user.status", json!({"username": "u"}))
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::InvalidArgument);
-    assert_eq!(e.api_code.as_deref(), Some("invalid_grant"));
-    assert_eq!(e.operation.as_deref(), Some("auth.app_token"));
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(e.api_code(), Some("invalid_grant"));
+    assert_eq!(e.operation(), Some("auth.app_token"));
     assert!(!format!("{e}{e:?}").contains("nope-secret"));
 }
 
@@ -800,10 +797,10 @@ async fn all_hosts_refusing_gives_a_connect_error_naming_them() {
         .call("user.check_online", json!({"user_id": "u"}))
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Connect);
-    assert!(e.retryable);
+    assert_eq!(e.kind(), ErrorKind::Connect);
+    assert!(e.retryable());
     assert!(
-        e.message.contains(&emu.hosts()[0]) && e.message.contains(&emu.hosts()[1]),
+        e.to_string().contains(&emu.hosts()[0]) && e.to_string().contains(&emu.hosts()[1]),
         "{e}"
     );
 }
@@ -834,10 +831,10 @@ async fn maybe_processed_fault(kind: FaultKind, expect: ErrorKind) {
         .call("message.private.publish", private_publish())
         .await
         .unwrap_err();
-    assert_eq!(e.kind, expect, "{kind:?}: {e}");
-    assert!(!e.retryable, "{kind:?}");
-    assert_eq!(e.host.as_deref(), Some(emu.hosts()[0].as_str()));
-    assert!(e.message.contains("not idempotent"), "{e}");
+    assert_eq!(e.kind(), expect, "{kind:?}: {e}");
+    assert!(!e.retryable(), "{kind:?}");
+    assert_eq!(e.host(), Some(emu.hosts()[0].as_str()));
+    assert!(e.to_string().contains("not idempotent"), "{e}");
     let published = |h| count_op(&emu, h, "message.private.publish");
     assert_eq!(
         (published(0), published(1)),
@@ -911,9 +908,9 @@ async fn rate_limit_is_retried_on_the_same_host_honouring_retry_after() {
         .call("user.check_online", json!({"user_id": "u"}))
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::RateLimited);
-    assert_eq!(e.api_code.as_deref(), Some("1008"));
-    assert!(e.retryable);
+    assert_eq!(e.kind(), ErrorKind::RateLimited);
+    assert_eq!(e.api_code(), Some("1008"));
+    assert!(e.retryable());
     assert_eq!(
         count_op(&emu, 0, "user.check_online"),
         4,
@@ -932,7 +929,7 @@ async fn rate_limit_is_retried_on_the_same_host_honouring_retry_after() {
         .call("user.check_online", json!({"user_id": "v"}))
         .await
         .unwrap_err();
-    assert_eq!(e.retry_after, Some(Duration::from_secs(3600)));
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(3600)));
 }
 
 #[tokio::test]
@@ -960,9 +957,9 @@ async fn easemob_reach_limit_is_retried_but_resource_limited_is_not() {
         .call("user.status", json!({"username": "u"}))
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::QuotaExceeded);
-    assert_eq!(e.api_code.as_deref(), Some("resource_limited"));
-    assert!(!e.retryable);
+    assert_eq!(e.kind(), ErrorKind::QuotaExceeded);
+    assert_eq!(e.api_code(), Some("resource_limited"));
+    assert!(!e.retryable());
     assert_eq!(count_op(&emu, 0, "user.status"), 3, "not retried");
 }
 
@@ -979,15 +976,15 @@ async fn rongcloud_quota_fault_answers_in_rongclouds_shape() {
         )
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::QuotaExceeded, "{e:?}");
-    assert_eq!(e.http_status, Some(403));
-    assert_eq!(e.api_code.as_deref(), Some("2007"));
-    assert!(!e.retryable);
+    assert_eq!(e.kind(), ErrorKind::QuotaExceeded, "{e:?}");
+    assert_eq!(e.http_status(), Some(403));
+    assert_eq!(e.api_code(), Some("2007"));
+    assert!(!e.retryable());
     assert_eq!(count_op(&emu, 0, "user.register"), 1, "not retried");
     assert_eq!(count_op(&emu, 1, "user.register"), 0, "not failed over");
     // Before the fix the fault answered Easemob's `{"error": "resource_limited"}`, which a
     // RongCloud client reads as a plain 429 (rate limited, retried), not as a quota.
-    assert!(e.message.contains("test users"), "{}", e.message);
+    assert!(e.detail().contains("test users"), "{}", e.detail());
 }
 
 #[tokio::test]
@@ -1049,7 +1046,7 @@ async fn uploads_fail_over_from_paths_but_one_shot_streams_are_never_resent() {
         )
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Server);
+    assert_eq!(e.kind(), ErrorKind::Server);
     assert_eq!(count_op(&emu, 1, "group.share_file_upload"), 0);
 }
 
@@ -1067,10 +1064,10 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         .await
         .unwrap_err();
     assert_eq!(
-        (e.kind, e.param.as_deref()),
+        (e.kind(), e.param()),
         (ErrorKind::InvalidArgument, Some("announcement"))
     );
-    assert!(e.message.contains("512"), "{e}");
+    assert!(e.detail().contains("512"), "{e}");
     let e = em
         .call(
             "group.share_files",
@@ -1079,7 +1076,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         .await
         .unwrap_err();
     assert!(
-        e.message.contains("pagesize") && e.message.contains("1000"),
+        e.detail().contains("pagesize") && e.detail().contains("1000"),
         "{e}"
     );
     let users: Vec<String> = (0..101).map(|i| format!("u{i}")).collect();
@@ -1087,15 +1084,14 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         em.call("user.status_batch", json!({"usernames": users}))
             .await
             .unwrap_err()
-            .kind,
+            .kind(),
         ErrorKind::InvalidArgument
     );
     assert_eq!(
         rc.call("user.register", json!({"name": "n"}))
             .await
             .unwrap_err()
-            .param
-            .as_deref(),
+            .param(),
         Some("user_id")
     );
     let big = vec![0u8; 10 * 1024 * 1024 + 1];
@@ -1107,14 +1103,14 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         )
         .await
         .unwrap_err();
-    assert!(e.message.contains("10 MB"), "{e}");
+    assert!(e.detail().contains("10 MB"), "{e}");
     let e = em.call("no.such.operation", json!({})).await.unwrap_err();
     assert!(
-        e.message.contains("group.announcement_set"),
+        e.detail().contains("group.announcement_set"),
         "lists the known operations"
     );
     let e = em.call("attachment.upload", json!({})).await.unwrap_err();
-    assert!(e.message.contains("upload()"), "{e}");
+    assert!(e.detail().contains("upload()"), "{e}");
     assert_eq!(emu.request_count(0), 0, "nothing was sent");
 
     // a stream whose size is not known up front is cut off at the limit
@@ -1127,13 +1123,16 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         )
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{e}");
     // the emulator enforces the same limits itself, with the real error shapes
     let e = em
         .call("user.status", json!({"username": "nobody"}))
         .await
         .unwrap_err();
-    assert_eq!((e.kind, e.http_status), (ErrorKind::NotFound, Some(404)));
+    assert_eq!(
+        (e.kind(), e.http_status()),
+        (ErrorKind::NotFound, Some(404))
+    );
 }
 
 #[tokio::test]
@@ -1142,10 +1141,10 @@ async fn plain_http_needs_the_explicit_opt_in() {
     let mut cfg = emu.rongcloud_config();
     cfg.options.allow_insecure_http = false;
     let e = RongCloud::new(cfg).unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Config);
-    assert!(e.message.contains("allow_insecure_http"), "{e}");
+    assert_eq!(e.kind(), ErrorKind::Config);
+    assert!(e.detail().contains("allow_insecure_http"), "{e}");
     let e = RongCloud::new(RongCloudConfig::with_hosts("k", "s", vec![])).unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Config);
+    assert_eq!(e.kind(), ErrorKind::Config);
 }
 
 #[tokio::test]
@@ -1169,7 +1168,7 @@ async fn callbacks_verify_with_the_app_secret() {
     assert_eq!(
         rc.verify_callback(&bad, &[], Duration::from_secs(300))
             .unwrap_err()
-            .kind,
+            .kind(),
         ErrorKind::Authentication
     );
 }
@@ -1233,7 +1232,7 @@ async fn typed_rust_surface_sends_what_the_generic_call_sends() {
         .await
         .unwrap_err();
     assert_eq!(
-        (e.kind, e.param.as_deref()),
+        (e.kind(), e.param()),
         (ErrorKind::InvalidArgument, Some("group_name"))
     );
 

@@ -113,7 +113,7 @@ fn subset(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
 
 fn check_error(exp: &Value, e: &Error) -> Result<(), String> {
     let got = json!({
-        "kind": e.code(), "param": e.param, "http_status": e.http_status, "api_code": e.api_code, "retryable": e.retryable,
+        "kind": e.kind().as_str(), "param": e.param(), "http_status": e.http_status(), "api_code": e.api_code(), "retryable": e.retryable(),
     });
     for key in ["kind", "param", "http_status", "api_code", "retryable"] {
         if let Some(want) = exp.get(key)
@@ -132,8 +132,8 @@ fn check_error(exp: &Value, e: &Error) -> Result<(), String> {
         .flatten()
     {
         let frag = frag.as_str().unwrap_or_default();
-        if !e.message.contains(frag) {
-            return Err(format!("error message lacks {frag:?}: {}", e.message));
+        if !e.to_string().contains(frag) {
+            return Err(format!("error message lacks {frag:?}: {e}"));
         }
     }
     Ok(())

@@ -93,9 +93,9 @@ struct Record {
 /// mean a mislabelled failure.
 fn says_not_processed(e: &Error) -> bool {
     matches!(
-        e.kind,
+        e.kind(),
         ErrorKind::Connect | ErrorKind::RateLimited | ErrorKind::InvalidArgument
-    ) || (e.kind == ErrorKind::Server && !e.message.contains("may have been processed"))
+    ) || (e.kind() == ErrorKind::Server && !e.detail().contains("may have been processed"))
 }
 
 fn pct(sorted: &[u64], p: f64) -> u64 {
@@ -334,7 +334,7 @@ async fn main() {
             Fate::Err(e) => {
                 failed += 1;
                 slot[1] += 1;
-                *by_kind.entry(e.kind.as_str().to_string()).or_default() += 1;
+                *by_kind.entry(e.kind().as_str().to_string()).or_default() += 1;
                 lat_all.push(r.micros);
             }
             Fate::Cancelled => {
@@ -355,7 +355,7 @@ async fn main() {
                 if says_not_processed(e) {
                     mislabelled += 1;
                     if examples.len() < 5 {
-                        examples.push(format!("{:?} #{m}: {} ({})", r.op, e.kind, e.message));
+                        examples.push(format!("{:?} #{m}: {} ({})", r.op, e.kind(), e.detail()));
                     }
                 }
             }

@@ -160,7 +160,7 @@ def _bad_value(op: Optional[str], param: str, message: str) -> InvalidArgumentEr
     """The error core gives for bad input (``param: message``), for a value that cannot even be
     handed to core: it is not representable as JSON text."""
     text = f"{param}: {message}"
-    return InvalidArgumentError(text, operation=op, param=param, display=f"{text} (operation={op})" if op else text)
+    return InvalidArgumentError(text, operation=op, param=param, message=f"{text} (operation={op})" if op else text)
 
 
 def _text(op: Optional[str], param: str, value: str) -> str:
@@ -238,7 +238,7 @@ def _source(file: FileInput, filename: Optional[str]) -> Tuple[Any, Optional[str
             end = file.seek(0, io.SEEK_END)
             file.seek(here)
             size = end - here
-        except Exception:  # no size known (its reads may still work, or fail as FileError)
+        except Exception:  # no size known (its reads may still work, or fail as IoError)
             size = None
         return file, name, size
     raise TypeError("file must be a path, bytes, or a binary file object")

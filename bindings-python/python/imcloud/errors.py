@@ -1,12 +1,18 @@
 """Exceptions raised by imcloud: one base class, one subclass per error kind.
 
-Every exception carries ``kind`` (the stable code), ``operation``, ``param``, ``http_status``,
-``code`` (RongCloud's numeric code as text, or Easemob's ``error`` string), ``request_id``,
-``host``, ``retryable`` and ``retry_after`` (seconds). Secrets never appear in them.
+The class of a kind is named by one rule, shared with every language: the kind's code in
+UpperCamelCase plus ``Error`` (``timeout`` → ``TimeoutError``, ``io`` → ``IoError``).
+
+Every exception carries ``kind`` (the stable code), ``message`` (``str(e)``: the full one-line
+message with its context), ``detail`` (the short text of what went wrong, without context),
+``operation``, ``param``, ``http_status``, ``api_code`` (the cloud's own code: RongCloud's numeric
+``code`` as text, or Easemob's ``error`` string), ``request_id``, ``host``, ``retryable`` and
+``retry_after`` (seconds). Secrets never appear in them.
 """
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, Dict, Optional, Tuple, Type
 
 
@@ -17,38 +23,43 @@ class ImcloudError(Exception):
 
     def __init__(
         self,
-        message: str,
+        detail: str,
         *,
         operation: Optional[str] = None,
         param: Optional[str] = None,
         http_status: Optional[int] = None,
-        code: Optional[str] = None,
+        api_code: Optional[str] = None,
         request_id: Optional[str] = None,
         host: Optional[str] = None,
         retryable: bool = False,
         retry_after: Optional[float] = None,
-        display: Optional[str] = None,
+        message: Optional[str] = None,
     ) -> None:
-        super().__init__(display if display is not None else message)
-        self.message = message
+        super().__init__(message if message is not None else detail)
+        self.detail = detail
         self.operation = operation
         self.param = param
         self.http_status = http_status
-        self.code = code
+        self.api_code = api_code
         self.request_id = request_id
         self.host = host
         self.retryable = retryable
         self.retry_after = retry_after
 
+    @property
+    def message(self) -> str:
+        """The full one-line message with its context: ``str(e)``."""
+        return str(self)
+
     def __reduce__(self) -> Tuple[Any, ...]:
-        return (_rebuild, (type(self), self.message, self._fields(), str(self)))
+        return (_rebuild, (type(self), self.detail, self._fields(), str(self)))
 
     def _fields(self) -> Dict[str, Any]:
         return {
             "operation": self.operation,
             "param": self.param,
             "http_status": self.http_status,
-            "code": self.code,
+            "api_code": self.api_code,
             "request_id": self.request_id,
             "host": self.host,
             "retryable": self.retryable,
@@ -57,11 +68,11 @@ class ImcloudError(Exception):
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v!r}" for k, v in self._fields().items() if v is not None and v is not False)
-        return f"{type(self).__name__}({self.message!r}{', ' if fields else ''}{fields})"
+        return f"{type(self).__name__}({self.detail!r}{', ' if fields else ''}{fields})"
 
 
-def _rebuild(cls: Type[ImcloudError], message: str, fields: Dict[str, Any], display: str) -> ImcloudError:
-    return cls(message, display=display, **fields)
+def _rebuild(cls: Type[ImcloudError], detail: str, fields: Dict[str, Any], message: str) -> ImcloudError:
+    return cls(detail, message=message, **fields)
 
 
 class InvalidArgumentError(ImcloudError, ValueError):
@@ -130,7 +141,7 @@ class ConnectError(ImcloudError, ConnectionError):
     kind = "connect"
 
 
-class RequestTimeoutError(ImcloudError, TimeoutError):
+class TimeoutError(ImcloudError, builtins.TimeoutError):
     """A host took the request but did not answer in time; it may have been processed."""
 
     kind = "timeout"
@@ -148,7 +159,7 @@ class DecodeError(ImcloudError):
     kind = "decode"
 
 
-class FileError(ImcloudError, OSError):
+class IoError(ImcloudError, OSError):
     """A local file or stream could not be read or written."""
 
     kind = "io"
@@ -175,39 +186,49 @@ ERROR_CLASSES: Dict[str, Type[ImcloudError]] = {
         ApiError,
         ServerError,
         ConnectError,
-        RequestTimeoutError,
+        TimeoutError,
         NetworkError,
         DecodeError,
-        FileError,
+        IoError,
         InternalError,
     )
 }
 
 
+_CLASSES_BY_NAME: Dict[str, Type[ImcloudError]] = {c.__name__: c for c in ERROR_CLASSES.values()}
+
+#: Former names, kept for compatibility: use :class:`TimeoutError` and :class:`IoError`.
+RequestTimeoutError = TimeoutError
+FileError = IoError
+
+
 def _from_native(
+    *,
     kind: str,
+    class_name: str,
     message: str,
+    detail: str,
     operation: Optional[str],
     param: Optional[str],
     http_status: Optional[int],
-    code: Optional[str],
+    api_code: Optional[str],
     request_id: Optional[str],
     host: Optional[str],
     retryable: bool,
     retry_after: Optional[float],
-    display: str,
 ) -> ImcloudError:
-    """Called by the native module to build the exception for a core error."""
-    cls = ERROR_CLASSES.get(kind, ApiError)
+    """Called by the native module with the core's error record to build the exception: the
+    class is the record's ``class_name`` plus ``Error`` (the core's one naming rule)."""
+    cls = _CLASSES_BY_NAME.get(f"{class_name}Error") or ERROR_CLASSES.get(kind, ApiError)
     return cls(
-        message,
+        detail,
         operation=operation,
         param=param,
         http_status=http_status,
-        code=code,
+        api_code=api_code,
         request_id=request_id,
         host=host,
         retryable=retryable,
         retry_after=retry_after,
-        display=display,
+        message=message,
     )

@@ -23,6 +23,32 @@ class ErrorsAndConcurrencyTest {
     }
 
     @Test
+    fun classNamesFollowTheCoreRule() {
+        // the kind's code in UpperCamelCase plus "Exception": timeout -> TimeoutException, io -> IoException
+        for (kind in imcloud.ffi.errorKinds()) {
+            val stem = kind.split('_').joinToString("") { it.replaceFirstChar(Char::uppercaseChar) }
+            assertEquals("${stem}Exception", ERROR_KINDS[kind], kind)
+        }
+    }
+
+    @Test
+    fun apiCodeIsTheCloudsCodeAndDetailTheShortText(): Unit = runBlocking {
+        Emulator().use { emu ->
+            // RongCloud answers an unknown App-Key with code 1002 and "Invalidate App-Key."
+            val bad = RongCloud.fromConfigJson(emu.clientConfig("rongcloud", mapOf("app_key" to "no-such-app")))
+            val e = assertFailsWith<InvalidArgumentException> { bad.userCheckOnline(userId = "u") }
+            assertEquals("1002", e.apiCode)
+            assertEquals(401, e.httpStatus)
+            assertEquals("Invalidate App-Key.", e.detail)
+            val message = e.message!!
+            assertTrue(message.startsWith("Invalidate App-Key. ("), message)
+            for (part in listOf("operation=user.check_online", "http_status=401", "api_code=1002", "host=${emu.hosts[0]}")) {
+                assertTrue(part in message && part !in e.detail, part)
+            }
+        }
+    }
+
+    @Test
     fun badInputIsRefusedBeforeSending(): Unit = runBlocking {
         Emulator().use { emu ->
             val em = emu.easemob()
@@ -42,11 +68,11 @@ class ErrorsAndConcurrencyTest {
             val bad = RongCloud.fromConfigJson(emu.clientConfig("rongcloud", mapOf("app_secret" to "wrong-secret-123")))
             val e = assertFailsWith<AuthenticationException> { bad.userCheckOnline(userId = "u") }
             assertEquals(401, e.httpStatus)
-            assertEquals("1004", e.code)
+            assertEquals("1004", e.apiCode)
             assertFalse(e.retryable)
             assertFalse("wrong-secret-123" in "${e.message} $bad")
             val em = emu.easemob()
-            assertEquals("service_resource_not_found", assertFailsWith<NotFoundException> { em.userGet(username = "nobody") }.code)
+            assertEquals("service_resource_not_found", assertFailsWith<NotFoundException> { em.userGet(username = "nobody") }.apiCode)
             em.userRegister(username = "dup", password = "p")
             assertFailsWith<ConflictException> { em.userRegister(username = "dup", password = "p") }
             emu.setFault(0, "rate_limit", retryAfter = 3600.0)

@@ -152,7 +152,7 @@ class ScenariosTest {
                     e
                 }
                 val got = mapOf("kind" to JsonPrimitive(e.kind), "param" to (e.param?.let { JsonPrimitive(it) } ?: JsonNull),
-                    "http_status" to (e.httpStatus?.let { JsonPrimitive(it) } ?: JsonNull), "api_code" to (e.code?.let { JsonPrimitive(it) } ?: JsonNull),
+                    "http_status" to (e.httpStatus?.let { JsonPrimitive(it) } ?: JsonNull), "api_code" to (e.apiCode?.let { JsonPrimitive(it) } ?: JsonNull),
                     "retryable" to JsonPrimitive(e.retryable))
                 for ((k, v) in got) err[k]?.let { subset(it, v, "error.$k (${e.message})") }
                 err["message_contains"]?.jsonArray?.forEach { assertTrue(it.jsonPrimitive.content in e.message!!, "message lacks $it: ${e.message}") }
