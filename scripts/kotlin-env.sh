@@ -2,7 +2,8 @@
 # Build the UniFFI library and its bindgen (debug), and generate the Kotlin and Swift bindings.
 # Sourced by run-demo.sh and run-tests.sh; sets IMCLOUD_LIBDIR.
 set -euo pipefail
-cargo build --quiet -p imcloud-uniffi -p uniffi-bindgen
+# `imcloud-uniffi/testing`: the emulator behind Kotlin/Swift `imcloud.testing` (a plain build leaves it out)
+cargo build --quiet -p imcloud-uniffi -p uniffi-bindgen --features imcloud-uniffi/testing
 IMCLOUD_LIBDIR="$(cd "${CARGO_TARGET_DIR:-target}/x86_64-unknown-linux-gnu/debug" && pwd)"
 export IMCLOUD_LIBDIR
 rm -rf bindings-uniffi/kotlin/generated bindings-uniffi/swift/generated

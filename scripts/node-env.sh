@@ -5,5 +5,6 @@ set -euo pipefail
 (
   cd bindings-node
   npm install --no-audit --no-fund --loglevel=error
-  npx napi build --platform --js native.js --dts native.d.ts
+  # `--features testing`: the emulator behind `imcloud/testing` (a plain build leaves it out)
+  npx napi build --platform --features testing --js native.js --dts native.d.ts
 )

@@ -12,4 +12,5 @@ fi
 python -m pip install --quiet --upgrade pip
 python -m pip install --quiet "maturin>=1.9.4,<2" pytest mypy ruff
 # A debug build is enough for tests and the demo, and shares the workspace's target directory.
-MATURIN_PEP517_ARGS="--profile dev" python -m pip install --quiet --force-reinstall --no-deps ./bindings-python
+# `--features testing` builds in the emulator behind `imcloud.testing` (a plain build leaves it out).
+MATURIN_PEP517_ARGS="--profile dev --features testing" python -m pip install --quiet --force-reinstall --no-deps ./bindings-python

@@ -3,6 +3,9 @@
 const { native, rethrow } = require('./base')
 const { RongCloud, Easemob, AgoraChat } = require('./index')
 
+const NO_EMULATOR =
+  'this build of imcloud has no emulator; build with the `testing` feature (napi build --features testing)'
+
 class Emulator {
   /** Start it: `hosts` hosts (ports) serving the APIs, host 0 being the primary. */
   constructor({ hosts = 2, rongcloud, easemob, ports } = {}) {
@@ -19,6 +22,7 @@ class Emulator {
       }))
     }
     if (ports) cfg.ports = ports
+    if (!native.EmulatorHandle) throw new Error(NO_EMULATOR)
     this._h = typed(rethrow(() => new native.EmulatorHandle(JSON.stringify(cfg))))
   }
 

@@ -6,7 +6,6 @@ use std::future::Future;
 use std::sync::Mutex;
 
 use imcloud::{Easemob, EasemobConfig, FileSink, FileSource, RongCloud, RongCloudConfig};
-use imcloud_emulator::{Emulator, EmulatorConfig, Fault};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{Value, json};
@@ -122,6 +121,7 @@ enum Ended<T> {
 }
 
 /// [`sync`] for work that cannot fail but for a panic.
+#[cfg(feature = "testing")]
 fn just(f: impl FnOnce()) -> Result<()> {
     sync(|| {
         f();
@@ -377,103 +377,84 @@ fn whole_u32(name: &str, v: f64) -> imcloud::Result<u32> {
     Ok(v as u32)
 }
 
-/// A running emulator (native half of `imcloud/testing`'s `Emulator`).
-#[napi]
-pub struct EmulatorHandle {
-    emu: Emulator,
-}
-
 fn bad(what: &str, e: impl std::fmt::Display) -> imcloud::Error {
     imcloud::Error::invalid_argument(what, e.to_string())
 }
 
+/// A running emulator (native half of `imcloud/testing`'s `Emulator`): `imcloud_emulator::Handle`
+/// with its errors thrown like the clients'. Only with the `testing` feature; without it the
+/// class is absent and `imcloud/testing` says how to get it.
+#[cfg(feature = "testing")]
+#[napi]
+pub struct EmulatorHandle {
+    h: imcloud_emulator::Handle,
+}
+
+#[cfg(feature = "testing")]
 #[napi]
 impl EmulatorHandle {
     #[napi(constructor, catch_unwind)]
     pub fn new(config_json: String) -> Result<Self> {
         sync(|| {
-            let cfg: EmulatorConfig =
-                serde_json::from_str(&config_json).map_err(|e| bad("config", e))?;
-            let emu = imcloud::runtime::block_on(imcloud::runtime::guarded(async {
-                Emulator::start(cfg)
-                    .await
-                    .map_err(|e| imcloud::Error::io(format!("the emulator did not start: {e}")))
-            }))?;
-            Ok(EmulatorHandle { emu })
+            Ok(EmulatorHandle {
+                h: imcloud_emulator::Handle::start(&config_json)?,
+            })
         })
     }
 
     #[napi(catch_unwind)]
     pub fn hosts(&self) -> Result<Vec<String>> {
-        sync(|| Ok(self.emu.hosts()))
+        sync(|| Ok(self.h.hosts()))
     }
 
     #[napi(catch_unwind)]
     pub fn admin_url(&self) -> Result<String> {
-        sync(|| Ok(self.emu.admin_url()))
+        sync(|| Ok(self.h.admin_url()))
     }
 
     #[napi(catch_unwind)]
     pub fn client_config(&self, kind: String) -> Result<String> {
-        sync(|| {
-            Ok(match kind.as_str() {
-                "rongcloud" => self.emu.rongcloud_config().to_json(),
-                "easemob" => self.emu.easemob_config().to_json(),
-                "agora" => self.emu.agora_config().to_json(),
-                _ => return Err(bad("kind", "is rongcloud, easemob or agora")),
-            }
-            .to_string())
-        })
+        sync(|| self.h.client_config(&kind))
     }
 
     #[napi(catch_unwind)]
     pub fn set_fault(&self, host: u32, fault_json: String) -> Result<()> {
-        sync(|| {
-            let fault: Fault = serde_json::from_str(&fault_json).map_err(|e| bad("fault", e))?;
-            if host as usize >= self.emu.hosts().len() {
-                return Err(bad("host", format!("no host {host}")));
-            }
-            imcloud::runtime::block_on(self.emu.set_fault(host as usize, fault));
-            Ok(())
-        })
+        sync(|| self.h.set_fault(host as usize, &fault_json))
     }
 
     #[napi(catch_unwind)]
     pub fn clear_faults(&self, host: Option<u32>) -> Result<()> {
-        sync(|| {
-            imcloud::runtime::block_on(self.emu.clear_faults(host.map(|h| h as usize)));
-            Ok(())
-        })
+        sync(|| self.h.clear_faults(host.map(|h| h as usize)))
     }
 
     #[napi(catch_unwind)]
     pub fn requests(&self, host: u32) -> Result<String> {
-        sync(|| Ok(serde_json::to_string(&self.emu.requests(host as usize)).unwrap_or_default()))
+        sync(|| Ok(self.h.requests_json(host as usize)))
     }
 
     #[napi(catch_unwind)]
     pub fn clear_requests(&self) -> Result<()> {
-        just(|| self.emu.clear_requests())
+        just(|| self.h.clear_requests())
     }
 
     #[napi(catch_unwind)]
     pub fn set_online(&self, user: String, online: bool) -> Result<()> {
-        just(|| self.emu.set_online(&user, online))
+        just(|| self.h.set_online(&user, online))
     }
 
     #[napi(catch_unwind)]
     pub fn sent_messages(&self) -> Result<String> {
-        sync(|| Ok(serde_json::to_string(&self.emu.sent_messages()).unwrap_or_default()))
+        sync(|| Ok(self.h.sent_messages_json()))
     }
 
     #[napi(catch_unwind)]
     pub fn revoke_tokens(&self) -> Result<()> {
-        just(|| self.emu.revoke_tokens())
+        just(|| self.h.revoke_tokens())
     }
 
     #[napi(catch_unwind)]
     pub fn stop(&self) -> Result<()> {
-        just(|| self.emu.stop())
+        just(|| self.h.stop())
     }
 }
 

@@ -7,7 +7,6 @@ use std::io;
 
 use bytes::Bytes;
 use imcloud::{Easemob, EasemobConfig, FileSink, FileSource, RongCloud, RongCloudConfig};
-use imcloud_emulator::{Emulator, EmulatorConfig, Fault};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -516,101 +515,88 @@ client_class!(
 });
 
 // ------------------------------------------------------------------------------------------------
-// The emulator, for Python tests
+// The emulator, for Python tests (only with the `testing` feature; without it `imcloud.testing`
+// says how to get it)
 // ------------------------------------------------------------------------------------------------
 
-/// A running emulator (native half of `imcloud.testing.Emulator`). Every method runs the
-/// emulator's code behind the same guards as the clients: a panic is an `InternalError`.
+/// A running emulator (native half of `imcloud.testing.Emulator`): `imcloud_emulator::Handle`,
+/// its blocking calls made with the GIL released, its errors converted like the clients'.
+#[cfg(feature = "testing")]
 #[pyclass(frozen, module = "imcloud._native")]
 struct EmulatorHandle {
-    emu: Emulator,
+    h: imcloud_emulator::Handle,
 }
 
-/// Run a future of the emulator with the GIL released, behind the panic guard.
-fn emulator_block<T: Send>(py: Python<'_>, fut: impl Future<Output = T> + Send) -> PyResult<T> {
-    block(py, async move { Ok(fut.await) })
+/// Run a blocking emulator call with the GIL released, behind the panic guard.
+#[cfg(feature = "testing")]
+fn detached<T: Send>(py: Python<'_>, f: impl FnOnce() -> imcloud::Result<T> + Send) -> PyResult<T> {
+    py.detach(|| imcloud::runtime::guard_sync(f))
+        .map_err(|e| to_py_err(py, e))
 }
 
+#[cfg(feature = "testing")]
 #[pymethods]
 impl EmulatorHandle {
     #[new]
     fn new(py: Python<'_>, config_json: &str) -> PyResult<Self> {
-        let cfg: EmulatorConfig = serde_json::from_str(config_json)
-            .map_err(|e| PyValueError::new_err(format!("bad emulator config: {e}")))?;
-        let emu = emulator_block(py, Emulator::start(cfg))?
-            .map_err(|e| PyRuntimeError::new_err(format!("the emulator did not start: {e}")))?;
-        Ok(EmulatorHandle { emu })
+        let h = detached(py, || imcloud_emulator::Handle::start(config_json))?;
+        Ok(EmulatorHandle { h })
     }
 
     fn hosts(&self, py: Python<'_>) -> PyResult<Vec<String>> {
-        sync(py, || Ok(self.emu.hosts()))
+        sync(py, || Ok(self.h.hosts()))
     }
 
     fn admin_url(&self, py: Python<'_>) -> PyResult<String> {
-        sync(py, || Ok(self.emu.admin_url()))
+        sync(py, || Ok(self.h.admin_url()))
     }
 
     /// Client settings for `kind` (`rongcloud`, `easemob`, `agora`) as JSON: hosts, credentials, test timeouts.
     fn client_config(&self, py: Python<'_>, kind: &str) -> PyResult<String> {
-        let v = match kind {
-            "rongcloud" => sync(py, || Ok(self.emu.rongcloud_config().to_json()))?,
-            "easemob" => sync(py, || Ok(self.emu.easemob_config().to_json()))?,
-            "agora" => sync(py, || Ok(self.emu.agora_config().to_json()))?,
-            _ => return Err(PyValueError::new_err("kind is rongcloud, easemob or agora")),
-        };
-        Ok(v.to_string())
+        sync(py, || self.h.client_config(kind))
     }
 
     fn set_fault(&self, py: Python<'_>, host: usize, fault_json: &str) -> PyResult<()> {
-        let fault: Fault = serde_json::from_str(fault_json)
-            .map_err(|e| PyValueError::new_err(format!("bad fault: {e}")))?;
-        if host >= self.emu.hosts().len() {
-            return Err(PyValueError::new_err(format!("no host {host}")));
-        }
-        emulator_block(py, self.emu.set_fault(host, fault))
+        detached(py, || self.h.set_fault(host, fault_json))
     }
 
     #[pyo3(signature = (host=None))]
     fn clear_faults(&self, py: Python<'_>, host: Option<usize>) -> PyResult<()> {
-        emulator_block(py, self.emu.clear_faults(host))
+        detached(py, || self.h.clear_faults(host))
     }
 
     fn requests(&self, py: Python<'_>, host: usize) -> PyResult<String> {
-        sync(py, || {
-            Ok(serde_json::to_string(&self.emu.requests(host)).unwrap_or_default())
-        })
+        sync(py, || Ok(self.h.requests_json(host)))
     }
 
     fn clear_requests(&self, py: Python<'_>) -> PyResult<()> {
         sync(py, || {
-            self.emu.clear_requests();
+            self.h.clear_requests();
             Ok(())
         })
     }
 
     fn set_online(&self, py: Python<'_>, user: &str, online: bool) -> PyResult<()> {
         sync(py, || {
-            self.emu.set_online(user, online);
+            self.h.set_online(user, online);
             Ok(())
         })
     }
 
     fn sent_messages(&self, py: Python<'_>) -> PyResult<String> {
-        sync(py, || {
-            Ok(serde_json::to_string(&self.emu.sent_messages()).unwrap_or_default())
-        })
+        sync(py, || Ok(self.h.sent_messages_json()))
     }
 
     fn revoke_tokens(&self, py: Python<'_>) -> PyResult<()> {
         sync(py, || {
-            self.emu.revoke_tokens();
+            self.h.revoke_tokens();
             Ok(())
         })
     }
 
     fn stop(&self, py: Python<'_>) -> PyResult<()> {
         sync(py, || {
-            self.emu.stop();
+            self.h.stop();
             Ok(())
         })
     }
@@ -680,6 +666,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RongCloudClient>()?;
     m.add_class::<EasemobClient>()?;
     m.add_class::<Pending>()?;
+    #[cfg(feature = "testing")]
     m.add_class::<EmulatorHandle>()?;
     m.add_function(wrap_pyfunction!(catalogue, m)?)?;
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;

@@ -9,7 +9,6 @@
 use std::sync::Arc;
 
 use imcloud::{Easemob, EasemobConfig, FileSink, FileSource, RongCloud, RongCloudConfig};
-use imcloud_emulator::{Emulator, EmulatorConfig, Fault};
 
 uniffi::setup_scaffolding!();
 
@@ -288,10 +287,66 @@ impl EasemobClient {
     }
 }
 
-/// A running emulator, for tests (Kotlin `imcloud.testing.Emulator`).
+#[cfg(feature = "testing")]
+use imcloud_emulator::Handle as EmulatorInner;
+#[cfg(not(feature = "testing"))]
+use no_emulator::Handle as EmulatorInner;
+
+/// The stand-in for `imcloud_emulator::Handle` in a build without the `testing` feature: the
+/// generated Kotlin and Swift keep their `EmulatorHandle` (so `imcloud.testing` compiles), and
+/// starting one fails saying how to get the emulator.
+#[cfg(not(feature = "testing"))]
+mod no_emulator {
+    pub const NO_EMULATOR: &str = "this build of imcloud has no emulator; build with the `testing` feature (cargo build --features testing)";
+
+    /// Never exists: [`Handle::start`] always fails.
+    pub enum Handle {}
+
+    impl Handle {
+        pub fn start(_config_json: &str) -> imcloud::Result<Handle> {
+            Err(imcloud::Error::config(NO_EMULATOR))
+        }
+        pub fn hosts(&self) -> Vec<String> {
+            match *self {}
+        }
+        pub fn admin_url(&self) -> String {
+            match *self {}
+        }
+        pub fn client_config(&self, _kind: &str) -> imcloud::Result<String> {
+            match *self {}
+        }
+        pub fn set_fault(&self, _host: usize, _fault_json: &str) -> imcloud::Result<()> {
+            match *self {}
+        }
+        pub fn clear_faults(&self, _host: Option<usize>) -> imcloud::Result<()> {
+            match *self {}
+        }
+        pub fn requests_json(&self, _host: usize) -> String {
+            match *self {}
+        }
+        pub fn clear_requests(&self) {
+            match *self {}
+        }
+        pub fn set_online(&self, _user: &str, _online: bool) {
+            match *self {}
+        }
+        pub fn sent_messages_json(&self) -> String {
+            match *self {}
+        }
+        pub fn revoke_tokens(&self) {
+            match *self {}
+        }
+        pub fn stop(&self) {
+            match *self {}
+        }
+    }
+}
+
+/// A running emulator, for tests (Kotlin `imcloud.testing.Emulator`): `imcloud_emulator::Handle`
+/// with its errors converted like the clients'.
 #[derive(uniffi::Object)]
 pub struct EmulatorHandle {
-    emu: Emulator,
+    h: EmulatorInner,
 }
 
 #[uniffi::export]
@@ -299,85 +354,54 @@ impl EmulatorHandle {
     #[uniffi::constructor]
     pub fn new(config_json: String) -> Result<Arc<Self>, FfiError> {
         guard(|| {
-            let cfg: EmulatorConfig = serde_json::from_str(&config_json).map_err(|e| {
-                imcloud::Error::invalid_argument("config", format!("bad emulator config: {e}"))
-            })?;
-            let emu = imcloud::runtime::block_on(imcloud::runtime::guarded(async {
-                Emulator::start(cfg)
-                    .await
-                    .map_err(|e| imcloud::Error::io(format!("the emulator did not start: {e}")))
-            }))?;
-            Ok(Arc::new(EmulatorHandle { emu }))
+            Ok(Arc::new(EmulatorHandle {
+                h: EmulatorInner::start(&config_json)?,
+            }))
         })
     }
 
     pub fn hosts(&self) -> Result<Vec<String>, FfiError> {
-        just(|| self.emu.hosts())
+        just(|| self.h.hosts())
     }
 
     pub fn admin_url(&self) -> Result<String, FfiError> {
-        just(|| self.emu.admin_url())
+        just(|| self.h.admin_url())
     }
 
     pub fn client_config(&self, kind: String) -> Result<String, FfiError> {
-        guard(|| {
-            Ok(match kind.as_str() {
-                "rongcloud" => self.emu.rongcloud_config().to_json(),
-                "easemob" => self.emu.easemob_config().to_json(),
-                "agora" => self.emu.agora_config().to_json(),
-                _ => {
-                    return Err(imcloud::Error::invalid_argument(
-                        "kind",
-                        "is rongcloud, easemob or agora",
-                    ));
-                }
-            }
-            .to_string())
-        })
+        guard(|| self.h.client_config(&kind))
     }
 
     pub fn set_fault(&self, host: u32, fault_json: String) -> Result<(), FfiError> {
-        guard(|| {
-            let fault: Fault = serde_json::from_str(&fault_json).map_err(|e| {
-                imcloud::Error::invalid_argument("fault", format!("bad fault: {e}"))
-            })?;
-            if host as usize >= self.emu.hosts().len() {
-                return Err(imcloud::Error::invalid_argument(
-                    "host",
-                    format!("no host {host}"),
-                ));
-            }
-            imcloud::runtime::block_on(self.emu.set_fault(host as usize, fault));
-            Ok(())
-        })
+        guard(|| self.h.set_fault(host as usize, &fault_json))
     }
 
     pub fn clear_faults(&self, host: Option<u32>) -> Result<(), FfiError> {
-        just(|| imcloud::runtime::block_on(self.emu.clear_faults(host.map(|h| h as usize))))
+        guard(|| self.h.clear_faults(host.map(|h| h as usize)))
     }
 
     pub fn requests_json(&self, host: u32) -> Result<String, FfiError> {
-        just(|| serde_json::to_string(&self.emu.requests(host as usize)).unwrap_or_default())
+        just(|| self.h.requests_json(host as usize))
     }
 
     pub fn clear_requests(&self) -> Result<(), FfiError> {
-        just(|| self.emu.clear_requests())
+        just(|| self.h.clear_requests())
     }
 
     pub fn set_online(&self, user: String, online: bool) -> Result<(), FfiError> {
-        just(|| self.emu.set_online(&user, online))
+        just(|| self.h.set_online(&user, online))
     }
 
     pub fn sent_messages_json(&self) -> Result<String, FfiError> {
-        just(|| serde_json::to_string(&self.emu.sent_messages()).unwrap_or_default())
+        just(|| self.h.sent_messages_json())
     }
 
     pub fn revoke_tokens(&self) -> Result<(), FfiError> {
-        just(|| self.emu.revoke_tokens())
+        just(|| self.h.revoke_tokens())
     }
 
     pub fn stop(&self) -> Result<(), FfiError> {
-        just(|| self.emu.stop())
+        just(|| self.h.stop())
     }
 }
 
@@ -426,4 +450,20 @@ pub fn rongcloud_signature(
 #[uniffi::export]
 pub async fn panic_for_tests(message: String) -> Result<(), FfiError> {
     on_core(imcloud::runtime::panic_for_tests(message)).await
+}
+
+#[cfg(all(test, not(feature = "testing")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_the_testing_feature_an_emulator_says_how_to_get_one() {
+        match EmulatorHandle::new("{}".into()) {
+            Ok(_) => panic!("this build has no emulator"),
+            Err(e) => assert!(
+                e.to_string().contains("build with the `testing` feature"),
+                "{e}"
+            ),
+        }
+    }
 }

@@ -21,6 +21,8 @@ DEFAULT_RONGCLOUD_APP_KEY = "emulator-app-key"
 DEFAULT_RONGCLOUD_APP_SECRET = "emulator-app-secret"
 DEFAULT_EASEMOB_APP_KEY = "emulator-org#emulator-app"
 
+NO_EMULATOR = "this build of imcloud has no emulator; build with the `testing` feature (maturin --features testing)"
+
 
 class Emulator:
     """A running emulator: ``hosts`` (base URLs, primary first), faults per host, online status,
@@ -44,7 +46,10 @@ class Emulator:
             cfg["easemob"] = [{"agora_app_id": None, "agora_app_certificate": None, "token_ttl": 7200, **e} for e in easemob]
         if ports is not None:
             cfg["ports"] = list(ports)
-        self._h = _native.EmulatorHandle(json.dumps(cfg))
+        handle = getattr(_native, "EmulatorHandle", None)
+        if handle is None:
+            raise RuntimeError(NO_EMULATOR)
+        self._h = handle(json.dumps(cfg))
 
     @property
     def hosts(self) -> List[str]:

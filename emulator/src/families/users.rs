@@ -1,0 +1,303 @@
+//! Users: registration, profiles, online status, blocking (RongCloud) and tags.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use imcloud::catalogue::Cloud;
+use serde_json::{Value, json};
+
+use super::{Answer, AppState, Call, Family, Outcome};
+use crate::http::{Reply, em_error, new_id, rc_error};
+
+pub(crate) struct Users;
+
+impl Family for Users {
+    fn serves(&self) -> &'static [(Cloud, &'static str)] {
+        &[(Cloud::Rongcloud, "user."), (Cloud::Easemob, "user.")]
+    }
+
+    fn handle(&self, call: &mut Call<'_>) -> Option<Outcome> {
+        match call.cloud {
+            Cloud::Rongcloud => rongcloud(call),
+            Cloud::Easemob => easemob(call),
+        }
+    }
+}
+
+/// Users online, per app (Easemob names lowercased).
+#[derive(Default)]
+pub(crate) struct Online(BTreeSet<String>);
+
+/// Set `user` online or offline in one app.
+pub(crate) fn set_online(app: &mut AppState, cloud: Cloud, user: &str, online: bool) {
+    let user = match cloud {
+        Cloud::Rongcloud => user.to_string(),
+        Cloud::Easemob => user.to_lowercase(),
+    };
+    let set = &mut app.part::<Online>().0;
+    if online {
+        set.insert(user);
+    } else {
+        set.remove(&user);
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// RongCloud
+// ------------------------------------------------------------------------------------------------
+
+#[derive(Default)]
+struct RongUser {
+    name: String,
+    portrait: String,
+    token: String,
+    blocked_until_ms: Option<u64>,
+}
+
+#[derive(Default)]
+struct RongUsers(BTreeMap<String, RongUser>);
+
+#[derive(Default)]
+struct Tags(BTreeMap<String, Vec<String>>);
+
+/// UTC `yyyy-MM-dd HH:mm:ss`, as RongCloud prints times.
+fn datetime(ms: u64) -> String {
+    let secs = ms / 1000;
+    let (days, rem) = ((secs / 86400) as i64, secs % 86400);
+    // civil-from-days (Howard Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn rongcloud(call: &mut Call<'_>) -> Option<Outcome> {
+    let now = call.now;
+    let ok = |v: Value| Some(Ok(Answer::Fields(v)));
+    match call.op.name.as_str() {
+        "user.register" => {
+            let id = call.s("user_id").to_string();
+            let token = format!(
+                "{}@{}.cn1.rongnav.com;{}",
+                new_id().replace('-', ""),
+                call.app,
+                now
+            );
+            let (name, portrait) = (
+                call.s("name").to_string(),
+                call.s("portrait_uri").to_string(),
+            );
+            let u = call
+                .state
+                .part::<RongUsers>()
+                .0
+                .entry(id.clone())
+                .or_default();
+            u.name = name;
+            u.portrait = portrait;
+            u.token = token.clone();
+            ok(json!({"userId": id, "token": token}))
+        }
+        "user.refresh" => {
+            let name = call
+                .args
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let portrait = call
+                .args
+                .get("portrait_uri")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let id = call.s("user_id").to_string();
+            match call.state.part::<RongUsers>().0.get_mut(&id) {
+                None => Some(Err(rc_error(404, 404, "user not found"))),
+                Some(u) => {
+                    if let Some(n) = name {
+                        u.name = n;
+                    }
+                    if let Some(p) = portrait {
+                        u.portrait = p;
+                    }
+                    ok(json!({}))
+                }
+            }
+        }
+        "user.check_online" => {
+            let id = call.s("user_id").to_string();
+            let on = call.state.part::<Online>().0.contains(&id);
+            ok(json!({"status": if on { "1" } else { "0" }}))
+        }
+        "user.block.add" => {
+            let until = now + call.args.get("minute").and_then(Value::as_u64).unwrap_or(1) * 60_000;
+            for id in call.list("user_ids") {
+                call.state.part::<Online>().0.remove(&id);
+                call.state
+                    .part::<RongUsers>()
+                    .0
+                    .entry(id)
+                    .or_default()
+                    .blocked_until_ms = Some(until);
+            }
+            ok(json!({}))
+        }
+        "user.block.remove" => {
+            for id in call.list("user_ids") {
+                if let Some(u) = call.state.part::<RongUsers>().0.get_mut(&id) {
+                    u.blocked_until_ms = None;
+                }
+            }
+            ok(json!({}))
+        }
+        "user.block.list" => {
+            let users: Vec<Value> = call
+                .state
+                .part::<RongUsers>()
+                .0
+                .iter()
+                .filter_map(|(id, u)| {
+                    u.blocked_until_ms
+                        .filter(|t| *t > now)
+                        .map(|t| json!({"userId": id, "blockEndTime": datetime(t)}))
+                })
+                .collect();
+            ok(json!({"users": users}))
+        }
+        "user.tag.set" => {
+            let (id, tags) = (call.s("user_id").to_string(), call.list("tags"));
+            call.state.part::<Tags>().0.insert(id, tags);
+            ok(json!({}))
+        }
+        _ => None,
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Easemob / Agora Chat
+// ------------------------------------------------------------------------------------------------
+
+struct EaseUser {
+    uuid: String,
+    username: String,
+    nickname: String,
+    created: u64,
+}
+
+#[derive(Default)]
+struct EaseUsers(BTreeMap<String, EaseUser>);
+
+fn user_entity(u: &EaseUser) -> Value {
+    json!({"uuid": u.uuid, "type": "user", "created": u.created, "modified": u.created,
+           "username": u.username, "activated": true, "nickname": u.nickname})
+}
+
+fn add_user(app: &mut AppState, username: &str, nickname: &str, now: u64) -> Result<Value, Reply> {
+    let key = username.to_lowercase();
+    let users = &mut app.part::<EaseUsers>().0;
+    if users.contains_key(&key) {
+        return Err(em_error(
+            400,
+            "duplicate_unique_property_exists",
+            &format!("Application user property username {username} already exists"),
+        ));
+    }
+    let u = EaseUser {
+        uuid: new_id(),
+        username: key.clone(),
+        nickname: nickname.to_string(),
+        created: now,
+    };
+    let e = user_entity(&u);
+    users.insert(key, u);
+    Ok(e)
+}
+
+fn user_not_found(name: &str) -> Reply {
+    em_error(
+        404,
+        "service_resource_not_found",
+        &format!("Service resource not found: user {name}"),
+    )
+}
+
+fn easemob(call: &mut Call<'_>) -> Option<Outcome> {
+    let now = call.now;
+    let name = call.s("username").to_string();
+    let key = name.to_lowercase();
+    Some(match call.op.name.as_str() {
+        "user.register" => {
+            let nick = call.s("nickname").to_string();
+            add_user(call.state, &name, &nick, now).map(|e| Answer::Entities(vec![e]))
+        }
+        "user.register_batch" => {
+            let users = call
+                .args
+                .get("users")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let mut out = Vec::new();
+            for u in users {
+                let field = |k: &str| u.get(k).and_then(Value::as_str).unwrap_or_default();
+                if let Ok(e) = add_user(call.state, field("username"), field("nickname"), now) {
+                    out.push(e);
+                }
+            }
+            Ok(Answer::Entities(out))
+        }
+        "user.get" => match call.state.part::<EaseUsers>().0.get(&key) {
+            Some(u) => Ok(Answer::Entities(vec![user_entity(u)])),
+            None => Err(user_not_found(&name)),
+        },
+        "user.delete" => match call.state.part::<EaseUsers>().0.remove(&key) {
+            Some(u) => {
+                call.state.part::<Online>().0.remove(&key);
+                Ok(Answer::Entities(vec![user_entity(&u)]))
+            }
+            None => Err(user_not_found(&name)),
+        },
+        "user.status" => {
+            if !call.state.part::<EaseUsers>().0.contains_key(&key) {
+                return Some(Err(user_not_found(&name)));
+            }
+            let st = if call.state.part::<Online>().0.contains(&key) {
+                "online"
+            } else {
+                "offline"
+            };
+            Ok(Answer::Data(json!({ name: st })))
+        }
+        "user.status_batch" => {
+            let names = call.list("usernames");
+            let online = &call.state.part::<Online>().0;
+            let out: Vec<Value> = names
+                .iter()
+                .map(|u| json!({ u: if online.contains(&u.to_lowercase()) { "online" } else { "offline" } }))
+                .collect();
+            Ok(Answer::Data(Value::Array(out)))
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetime_formats_utc() {
+        assert_eq!(datetime(0), "1970-01-01 00:00:00");
+        assert_eq!(datetime(1_408_710_653_000), "2014-08-22 12:30:53");
+        assert_eq!(datetime(951_825_600_000), "2000-02-29 12:00:00");
+    }
+}
