@@ -19,3 +19,7 @@ pub fn count_op(emu: &Emulator, host: usize, operation: &str) -> usize {
         .filter(|r| r.operation.as_deref() == Some(operation))
         .count()
 }
+
+/// Sample arguments for any declared operation (shared with the core's catalogue tests).
+#[path = "../../core/tests/support/sample.rs"]
+pub mod sample;
