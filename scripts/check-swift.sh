@@ -2,6 +2,7 @@
 # There is no Swift compiler on this machine kind: check the generated Swift binding textually
 # for the API the Swift package will build on (async methods, the error type, the module map).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 swift=bindings-uniffi/swift/generated/ImcloudFFI.swift
 for want in \
   'open class RongCloudClient' \
