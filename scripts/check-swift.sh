@@ -6,6 +6,7 @@
 #   `cargo xtask gen`, Clients.swift by hand) has a method for every catalogue operation, balanced
 #   brackets, no Kotlin-isms, and calls into the glue only with names and labels the glue has.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 swift=bindings-uniffi/swift/generated/ImcloudFFI.swift
 for want in \
   'open class RongCloudClient' \

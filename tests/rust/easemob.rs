@@ -24,10 +24,7 @@ async fn easemob_journey(em: &Easemob, emu: &imcloud_emulator::Emulator) {
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Conflict);
-    assert_eq!(
-        e.api_code().as_deref(),
-        Some("duplicate_unique_property_exists")
-    );
+    assert_eq!(e.api_code(), Some("duplicate_unique_property_exists"));
     let b = em
         .call("user.register_batch", json!({"users": [{"username": "bob", "password": "p"}, {"username": "carol", "password": "p", "nickname": "C"}]}))
         .await
@@ -449,8 +446,8 @@ async fn app_token_is_single_flight_and_refreshed_after_401() {
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
-    assert_eq!(e.api_code().as_deref(), Some("invalid_grant"));
-    assert_eq!(e.operation().as_deref(), Some("auth.app_token"));
+    assert_eq!(e.api_code(), Some("invalid_grant"));
+    assert_eq!(e.operation(), Some("auth.app_token"));
     assert!(!format!("{e}{e:?}").contains("nope-secret"));
 }
 

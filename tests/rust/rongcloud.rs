@@ -233,7 +233,7 @@ async fn rongcloud_requests_are_signed_fresh_and_carry_a_request_id() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Authentication);
     assert_eq!(e.http_status(), Some(401));
-    assert_eq!(e.api_code().as_deref(), Some("1004"));
+    assert_eq!(e.api_code(), Some("1004"));
     assert!(e.request_id().is_some() && e.host().is_some());
     assert!(!e.retryable());
     for text in [format!("{e}"), format!("{e:?}"), format!("{bad:?}")] {

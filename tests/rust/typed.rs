@@ -39,7 +39,7 @@ async fn typed_rust_surface_sends_what_the_generic_call_sends() {
         .await
         .unwrap_err();
     assert_eq!(
-        (e.kind(), e.param().as_deref()),
+        (e.kind(), e.param()),
         (ErrorKind::InvalidArgument, Some("group_name"))
     );
 

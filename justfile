@@ -1,0 +1,138 @@
+# The one task runner: every build, check, test and demo step is a recipe here; ./run-tests.sh,
+# ./run-demo.sh, .ci/run and the README call these. `just --list` shows them.
+# `just` itself comes from PyPI (the rust-just wheel) into .venv: `. scripts/venv.sh`.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# cargo, maturin and napi build for one triple (the host's unless set), so they share one
+# target/<triple>/ tree; scripts/lib.sh derives the rest (library directory and file name).
+export CARGO_BUILD_TARGET := env("CARGO_BUILD_TARGET", `rustc -vV | sed -n 's/^host: //p'`)
+export CARGO_TERM_COLOR := env("CARGO_TERM_COLOR", "never")
+
+# list the recipes
+default:
+    @just --list --unsorted
+
+# ---------------------------------------------------------------------------------------------
+# In CI's order: Rust (fmt, clippy, unit, scenarios, integration, golden wire fixtures), fuzz
+# smoke, then per language: setup, lint, generated code, suites (Python, Node, Kotlin/Swift).
+
+# every test (what ./run-tests.sh and CI run)
+test: lint-rust gen-check test-rust fuzz-smoke setup-python lint-python test-python setup-node lint-node test-node setup-uniffi test-swift test-kotlin
+
+# the demonstration in every language against the embedded emulator
+demo: demo-rust demo-python demo-node demo-kotlin
+
+# lints of every language
+lint: lint-rust lint-python lint-node
+
+# regenerate everything made from the catalogue (catalogue/): every language's typed surface and
+# options, the README's operation table, the every-operation scenarios
+gen:
+    cargo xtask gen
+
+# check the generated files are what the catalogue makes (CI)
+gen-check:
+    @echo "== generated code (cargo xtask gen --check)"
+    cargo xtask gen --check
+
+# ---------------------------------------------------------------------------------------------
+# Rust
+
+# formatting and clippy (warnings are errors) over the whole workspace
+lint-rust:
+    @echo "== cargo fmt --check"
+    cargo fmt --all -- --check
+    @echo "== cargo clippy -D warnings"
+    cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+# core, emulator, conformance scenarios, integration, golden wire fixtures, version check, demo
+test-rust:
+    @echo "== cargo test (core, emulator, conformance scenarios, golden wire fixtures, demo)"
+    cargo test --workspace --exclude imcloud-python
+
+# rewrite the golden wire fixtures (tests/wire/) from what the client sends now; review the diff
+bless-wire:
+    IMCLOUD_BLESS=1 cargo test -p imcloud-conformance --test golden
+
+# cargo-fuzz: each target's committed corpus + 20 s of new inputs (FUZZ_SECS)
+fuzz-smoke:
+    @echo "== fuzz smoke (cargo-fuzz: each target's committed corpus + 20 s of new inputs)"
+    scripts/fuzz-smoke.sh
+
+# Criterion benchmarks (not part of `test`; see benches/REPORT.md)
+bench *ARGS:
+    cargo bench -p imcloud-benches {{ ARGS }}
+
+demo-rust:
+    @echo "== Rust"
+    cargo run --quiet -p imcloud-demo
+
+# ---------------------------------------------------------------------------------------------
+# Python
+
+# .venv with the tools (just, maturin, pytest, mypy, ruff)
+venv:
+    . scripts/venv.sh
+
+# .venv + `pip install ./bindings-python` (a debug build through maturin)
+setup-python:
+    @echo "== Python: setup (.venv, pip install ./bindings-python)"
+    . scripts/python-env.sh
+
+lint-python: venv
+    @echo "== Python: ruff"
+    . scripts/venv.sh && ruff check .
+    . scripts/venv.sh && ruff format --check bindings-python
+
+# pytest: stubtest, mypy, scenarios, every operation
+test-python: setup-python
+    @echo "== Python: pytest (stubtest, mypy, scenarios, every operation)"
+    . scripts/venv.sh && cd bindings-python && python -m pytest -q -p no:cacheprovider tests
+
+demo-python: setup-python
+    @echo "== Python"
+    . scripts/venv.sh && python bindings-python/examples/quickstart.py
+
+# ---------------------------------------------------------------------------------------------
+# Node
+
+# npm install + napi build (debug)
+setup-node:
+    @echo "== Node: setup (npm install, napi build)"
+    . scripts/node-env.sh
+
+lint-node: setup-node
+    @echo "== Node: biome"
+    cd bindings-node && npx biome lint
+
+# node --test: tsc, scenarios, every operation
+test-node: setup-node
+    @echo "== Node: node --test (tsc, scenarios, every operation)"
+    cd bindings-node && node --test test/
+
+demo-node: setup-node
+    @echo "== Node (the example is TypeScript)"
+    cd bindings-node && npx tsc -p tsconfig.json && node examples/quickstart.js
+
+# ---------------------------------------------------------------------------------------------
+# Kotlin and Swift (UniFFI)
+
+# the UniFFI library and bindgen (debug); generate the Kotlin and Swift bindings
+setup-uniffi:
+    @echo "== Kotlin/Swift: UniFFI library, bindgen"
+    . scripts/kotlin-env.sh
+
+# the generated Swift binding, checked textually (no Swift compiler on this machine kind)
+test-swift: setup-uniffi
+    bash scripts/check-swift.sh
+
+# mvn test: every operation, errors, coroutine cancel, scenarios, demo
+test-kotlin: setup-uniffi
+    @echo "== Kotlin: mvn test (every operation, errors, coroutine cancel, scenarios, demo)"
+    . scripts/lib.sh && cd bindings-uniffi/kotlin && mvn -q -B clean test -Dimcloud.libdir="$IMCLOUD_LIBDIR"
+    python3 scripts/surefire-summary.py bindings-uniffi/kotlin/target/surefire-reports
+
+demo-kotlin: setup-uniffi
+    @echo "== Kotlin"
+    . scripts/lib.sh && cd bindings-uniffi/kotlin && mvn -q -B test-compile exec:java -Dimcloud.libdir="$IMCLOUD_LIBDIR"
