@@ -321,6 +321,22 @@ export interface RongCloudUserRefreshParams {
   portraitUri?: string
 }
 
+/** The result of `user.info`. */
+export declare class RongCloudUserInfoResult extends Result {
+  /** The name given at registration or the last refresh. */
+  readonly userName: string | undefined
+  /** The avatar URL; empty when none was given. */
+  readonly userPortrait: string | undefined
+  /** When the user was registered: `yyyy-MM-dd HH:mm:ss`. */
+  readonly createTime: string | undefined
+}
+
+/** Parameters of `user.info`: Get a registered user's name, avatar URL and registration time. */
+export interface RongCloudUserInfoParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+}
+
 /** The result of `user.check_online`. */
 export declare class RongCloudUserCheckOnlineResult extends Result {
   /** "1" online, "0" offline. */
@@ -476,6 +492,12 @@ export declare class RongCloudOperations extends BaseClient {
    * `POST /user/refresh.json` — catalogue operation `user.refresh`.
    */
   userRefresh(params: RongCloudUserRefreshParams, options?: CallOptions): Promise<RongCloudUserRefreshResult>
+  /**
+   * Get a registered user's name, avatar URL and registration time.
+   *
+   * `POST /user/info.json` — catalogue operation `user.info`.
+   */
+  userInfo(params: RongCloudUserInfoParams, options?: CallOptions): Promise<RongCloudUserInfoResult>
   /**
    * Whether a user is connected right now (`status` is "1" online, "0" offline).
    *

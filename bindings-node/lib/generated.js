@@ -80,6 +80,18 @@ class RongCloudUserRegisterResult extends Result {
 
 class RongCloudUserRefreshResult extends Result {}
 
+class RongCloudUserInfoResult extends Result {
+  get userName() {
+    return this._field("user_name")
+  }
+  get userPortrait() {
+    return this._field("user_portrait")
+  }
+  get createTime() {
+    return this._field("create_time")
+  }
+}
+
 class RongCloudUserCheckOnlineResult extends Result {
   get status() {
     return this._field("status")
@@ -146,6 +158,9 @@ class RongCloudOperations extends BaseClient {
   }
   userRefresh(params, options) {
     return this._call("user.refresh", params, {"userId":"user_id","name":"name","portraitUri":"portrait_uri"}, RongCloudUserRefreshResult, options)
+  }
+  userInfo(params, options) {
+    return this._call("user.info", params, {"userId":"user_id"}, RongCloudUserInfoResult, options)
   }
   userCheckOnline(params, options) {
     return this._call("user.check_online", params, {"userId":"user_id"}, RongCloudUserCheckOnlineResult, options)
@@ -491,6 +506,7 @@ module.exports = {
   RongCloudPushResult,
   RongCloudUserRegisterResult,
   RongCloudUserRefreshResult,
+  RongCloudUserInfoResult,
   RongCloudUserCheckOnlineResult,
   RongCloudUserBlockAddResult,
   RongCloudUserBlockRemoveResult,

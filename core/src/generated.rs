@@ -541,6 +541,36 @@ pub mod rongcloud {
         }
     }
 
+    /// Parameters of `user.info`: Get a registered user's name, avatar URL and registration time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserInfo {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+    }
+
+    /// The result of `user.info`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserInfoResult {
+        /// The name given at registration or the last refresh.
+        pub user_name: Option<String>,
+        /// The avatar URL; empty when none was given.
+        pub user_portrait: Option<String>,
+        /// When the user was registered: `yyyy-MM-dd HH:mm:ss`.
+        pub create_time: Option<String>,
+    }
+
+    impl std::fmt::Debug for UserInfoResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserInfoResult")
+                .field("user_name", &self.user_name)
+                .field("user_portrait", &self.user_portrait)
+                .field("create_time", &self.create_time)
+                .finish()
+        }
+    }
+
     /// Parameters of `user.check_online`: Whether a user is connected right now (`status` is "1" online, "0" offline).
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct UserCheckOnline {
@@ -922,6 +952,23 @@ impl crate::RongCloud {
         crate::Typed::from_response(
             self.call(
                 "user.refresh",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get a registered user's name, avatar URL and registration time.
+    ///
+    /// `POST /user/info.json` — catalogue operation `user.info`.
+    pub async fn user_info(
+        &self,
+        params: rongcloud::UserInfo,
+    ) -> crate::Result<crate::Typed<rongcloud::UserInfoResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.info",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )

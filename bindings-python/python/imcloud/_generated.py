@@ -162,6 +162,25 @@ class RongCloudUserRefreshResult(Result):
     """The result of ``user.refresh``."""
 
 
+class RongCloudUserInfoResult(Result):
+    """The result of ``user.info``."""
+
+    @property
+    def user_name(self) -> Optional[str]:
+        """The name given at registration or the last refresh."""
+        return cast("Optional[str]", self._fields.get("user_name"))
+
+    @property
+    def user_portrait(self) -> Optional[str]:
+        """The avatar URL; empty when none was given."""
+        return cast("Optional[str]", self._fields.get("user_portrait"))
+
+    @property
+    def create_time(self) -> Optional[str]:
+        """When the user was registered: `yyyy-MM-dd HH:mm:ss`."""
+        return cast("Optional[str]", self._fields.get("create_time"))
+
+
 class RongCloudUserCheckOnlineResult(Result):
     """The result of ``user.check_online``."""
 
@@ -212,6 +231,7 @@ class RongCloudOperations(_SyncClient):
         "push": RongCloudPushResult,
         "user.register": RongCloudUserRegisterResult,
         "user.refresh": RongCloudUserRefreshResult,
+        "user.info": RongCloudUserInfoResult,
         "user.check_online": RongCloudUserCheckOnlineResult,
         "user.block.add": RongCloudUserBlockAddResult,
         "user.block.remove": RongCloudUserBlockRemoveResult,
@@ -585,6 +605,20 @@ class RongCloudOperations(_SyncClient):
         """
         return self._call("user.refresh", {"user_id": user_id, "name": name, "portrait_uri": portrait_uri}, RongCloudUserRefreshResult)
 
+    def user_info(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudUserInfoResult:
+        """Get a registered user's name, avatar URL and registration time.
+
+        ``POST /user/info.json`` — catalogue operation ``user.info``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return self._call("user.info", {"user_id": user_id}, RongCloudUserInfoResult)
+
     def user_check_online(
         self,
         *,
@@ -682,6 +716,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         "push": RongCloudPushResult,
         "user.register": RongCloudUserRegisterResult,
         "user.refresh": RongCloudUserRefreshResult,
+        "user.info": RongCloudUserInfoResult,
         "user.check_online": RongCloudUserCheckOnlineResult,
         "user.block.add": RongCloudUserBlockAddResult,
         "user.block.remove": RongCloudUserBlockRemoveResult,
@@ -1054,6 +1089,20 @@ class AsyncRongCloudOperations(_AsyncClient):
             portrait_uri: (a str) Limits: at most 1024 bytes.
         """
         return await self._call("user.refresh", {"user_id": user_id, "name": name, "portrait_uri": portrait_uri}, RongCloudUserRefreshResult)
+
+    async def user_info(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudUserInfoResult:
+        """Get a registered user's name, avatar URL and registration time.
+
+        ``POST /user/info.json`` — catalogue operation ``user.info``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("user.info", {"user_id": user_id}, RongCloudUserInfoResult)
 
     async def user_check_online(
         self,

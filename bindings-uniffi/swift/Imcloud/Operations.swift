@@ -690,6 +690,42 @@ public struct RongCloudUserRefreshResult: Decodable, Sendable, CustomStringConve
     }
 }
 
+/// Parameters of `user.info`: Get a registered user's name, avatar URL and registration time.
+public struct RongCloudUserInfo: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+
+    public init(userId: String) {
+        self.userId = userId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+    }
+}
+
+/// The result of `user.info`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserInfoResult: Decodable, Sendable, CustomStringConvertible {
+    /// The name given at registration or the last refresh.
+    public let userName: String?
+    /// The avatar URL; empty when none was given.
+    public let userPortrait: String?
+    /// When the user was registered: `yyyy-MM-dd HH:mm:ss`.
+    public let createTime: String?
+
+    public var description: String {
+        describeFields("RongCloudUserInfoResult", [("userName", userName), ("userPortrait", userPortrait), ("createTime", createTime)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userName = "user_name"
+        case userPortrait = "user_portrait"
+        case createTime = "create_time"
+    }
+}
+
 /// Parameters of `user.check_online`: Whether a user is connected right now (`status` is "1" online, "0" offline).
 public struct RongCloudUserCheckOnline: Encodable, Sendable {
     /// Limits: not empty; at most 64 bytes.
@@ -960,6 +996,14 @@ extension RongCloud {
     /// `POST /user/refresh.json` — catalogue operation `user.refresh`.
     public func userRefresh(_ params: RongCloudUserRefresh) async throws -> Typed<RongCloudUserRefreshResult> {
         let reply = try await call("user.refresh", params)
+        return try Typed(reply)
+    }
+
+    /// Get a registered user's name, avatar URL and registration time.
+    ///
+    /// `POST /user/info.json` — catalogue operation `user.info`.
+    public func userInfo(_ params: RongCloudUserInfo) async throws -> Typed<RongCloudUserInfoResult> {
+        let reply = try await call("user.info", params)
         return try Typed(reply)
     }
 

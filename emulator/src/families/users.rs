@@ -50,6 +50,7 @@ struct RongUser {
     name: String,
     portrait: String,
     token: String,
+    created_ms: u64,
     blocked_until_ms: Option<u64>,
 }
 
@@ -106,6 +107,9 @@ fn rongcloud(call: &mut Call<'_>) -> Option<Outcome> {
             u.name = name;
             u.portrait = portrait;
             u.token = token.clone();
+            if u.created_ms == 0 {
+                u.created_ms = now;
+            }
             ok(json!({"userId": id, "token": token}))
         }
         "user.refresh" => {
@@ -131,6 +135,17 @@ fn rongcloud(call: &mut Call<'_>) -> Option<Outcome> {
                     }
                     ok(json!({}))
                 }
+            }
+        }
+        "user.info" => {
+            let id = call.s("user_id").to_string();
+            match call.state.part::<RongUsers>().0.get(&id) {
+                Some(u) if u.created_ms > 0 => ok(json!({
+                    "userName": u.name,
+                    "userPortrait": u.portrait,
+                    "createTime": datetime(u.created_ms),
+                })),
+                _ => Some(Err(rc_error(404, 404, "user not found"))),
             }
         }
         "user.check_online" => {

@@ -79,6 +79,16 @@ public class RongCloudUserRegisterResult internal constructor(reply: Reply) : Re
 /** The result of `user.refresh`. */
 public class RongCloudUserRefreshResult internal constructor(reply: Reply) : Result(reply)
 
+/** The result of `user.info`. */
+public class RongCloudUserInfoResult internal constructor(reply: Reply) : Result(reply) {
+    /** The name given at registration or the last refresh. */
+    public val `userName`: String? get() = str("user_name")
+    /** The avatar URL; empty when none was given. */
+    public val `userPortrait`: String? get() = str("user_portrait")
+    /** When the user was registered: `yyyy-MM-dd HH:mm:ss`. */
+    public val `createTime`: String? get() = str("create_time")
+}
+
 /** The result of `user.check_online`. */
 public class RongCloudUserCheckOnlineResult internal constructor(reply: Reply) : Result(reply) {
     /** "1" online, "0" offline. */
@@ -308,6 +318,16 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      */
     public suspend fun userRefresh(`userId`: String, `name`: String? = null, `portraitUri`: String? = null): RongCloudUserRefreshResult =
         RongCloudUserRefreshResult(call("user.refresh", args("user_id" to `userId`, "name" to `name`, "portrait_uri" to `portraitUri`)))
+
+    /**
+     * Get a registered user's name, avatar URL and registration time.
+     *
+     * `POST /user/info.json` — catalogue operation `user.info`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun userInfo(`userId`: String): RongCloudUserInfoResult =
+        RongCloudUserInfoResult(call("user.info", args("user_id" to `userId`)))
 
     /**
      * Whether a user is connected right now (`status` is "1" online, "0" offline).
