@@ -98,7 +98,8 @@ for (const [file, sc] of scenarios) {
         } else if (step.online) emu.setOnline(step.online.user, step.online.online ?? true)
         else if (step.call) {
           const res = await invoke(client, step.call.operation, subst(step.call.args, vars), step.call.file)
-          for (const [k, p] of Object.entries(step.save ?? {})) vars[k] = String(res[p])
+          // a dotted path (`messageUIDs.0.messageUID`) into the result
+          for (const [k, p] of Object.entries(step.save ?? {})) vars[k] = String(p.split('.').reduce((v, key) => v[key], res))
         }
       }
       emu.clearRequests()

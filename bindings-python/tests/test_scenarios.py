@@ -118,7 +118,10 @@ def test_scenario(sc: Dict[str, Any]) -> None:
                 c = step["call"]
                 res = invoke(client, c["operation"], subst(c["args"], vars), c.get("file"))
                 for var, path in step.get("save", {}).items():
-                    vars[var] = str(res[path])
+                    value = res
+                    for key in path.split("."):  # a dotted path: `messageUIDs.0.messageUID`
+                        value = value[int(key)] if isinstance(value, list) else value[key]
+                    vars[var] = str(value)
         emu.clear_requests()
         expect = subst(sc["expect"], vars)
         op = sc["operation"]

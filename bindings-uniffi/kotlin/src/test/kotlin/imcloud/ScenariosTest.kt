@@ -136,7 +136,11 @@ class ScenariosTest {
                 s["online"]?.jsonObject?.let { emu.setOnline(it["user"]!!.jsonPrimitive.content, it["online"]?.jsonPrimitive?.booleanOrNull ?: true) }
                 s["call"]?.jsonObject?.let { c ->
                     val res = invoke(client, c["operation"]!!.jsonPrimitive.content, subst(c["args"]!!, vars).jsonObject, c["file"]?.jsonObject)
-                    s["save"]?.jsonObject?.forEach { (k, p) -> vars[k] = (res.jsonObject[p.jsonPrimitive.content] as JsonPrimitive).content }
+                    s["save"]?.jsonObject?.forEach { (k, p) ->
+                        // a dotted path (`messageUIDs.0.messageUID`) into the result
+                        val v = p.jsonPrimitive.content.split('.').fold(res) { v, key -> if (v is JsonArray) v[key.toInt()] else v.jsonObject[key]!! }
+                        vars[k] = (v as JsonPrimitive).content
+                    }
                 }
             }
             emu.clearRequests()
