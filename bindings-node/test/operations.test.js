@@ -1,11 +1,13 @@
 'use strict'
+// The typed surface, and journeys through both APIs against the emulator (what the operations do to
+// its state). Every operation is called, and its typed result checked, by the scenario runner
+// (scenarios.test.js); a journey need not call a new operation.
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const im = require('../lib/index')
 const { Emulator } = require('../lib/testing')
 
 const methodName = (op) => op.replace(/[._]([a-z0-9])/g, (_, c) => c.toUpperCase())
-const opsSeen = (emu) => new Set(emu.hosts.flatMap((_, h) => emu.requests(h).map((r) => r.operation)).filter(Boolean))
 
 test('every catalogue operation is a method', () => {
   for (const [cloud, cls] of [['rongcloud', im.RongCloud], ['easemob', im.Easemob]]) {
@@ -27,7 +29,7 @@ test('client options are the core\'s', () => {
   assert.deepEqual(rc.hosts, ['https://api.sg-light-api.com', 'https://api-b.sg-light-api.com'])
 })
 
-test('rongcloud: every operation', async () => {
+test('rongcloud: a journey', async () => {
   const emu = new Emulator()
   try {
     const rc = emu.rongcloud()
@@ -59,14 +61,13 @@ test('rongcloud: every operation', async () => {
     await rc.chatroomDestroy({ chatroomIds: ['r1'] })
     await rc.userTagSet({ userId: 'u1', tags: ['vip'] })
     assert.ok((await rc.push({ platform: ['ios'], audience: { is_to_all: true }, notification: { alert: 'hi' } })).id)
-    assert.deepEqual(opsSeen(emu), new Set(im.catalogue('rongcloud').operations.map((o) => o.name)))
     assert.deepEqual(emu.sentMessages().map((m) => m.target_type), ['private', 'group', 'system'])
   } finally {
     emu.stop()
   }
 })
 
-test('easemob: every operation', async () => {
+test('easemob: a journey', async () => {
   const emu = new Emulator()
   const os = require('node:os')
   const fs = require('node:fs')
@@ -116,7 +117,6 @@ test('easemob: every operation', async () => {
     assert.deepEqual(emu.sentMessages().map((m) => m.kind), ['txt', 'img', 'audio', 'video', 'file', 'cmd', 'custom'])
     await em.groupDelete({ groupId: gid })
     await em.userDelete({ username: 'carol' })
-    assert.deepEqual(opsSeen(emu), new Set(im.catalogue('easemob').operations.map((o) => o.name)))
   } finally {
     emu.stop()
     fs.rmSync(dir, { recursive: true, force: true })

@@ -1,18 +1,85 @@
 'use strict'
-// The language-neutral scenarios (tests/scenarios/*.json) through the Node binding.
+// The language-neutral scenarios (tests/scenarios/*.json) through the Node binding's typed methods.
 // Follows the Rust runner (tests/rust/scenarios.rs); see tests/scenarios/README.md.
+//
+// Every catalogue operation is the call under test of some scenario (the Rust runner checks that), so
+// replaying them all calls every operation here too, and every successful call's result is checked
+// against the declaration: it is the operation's generated result class, and each declared field reads
+// through its getter as the declared JS type (or undefined/null). Nothing here names an operation.
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
-const { ImcloudError } = require('../lib/index')
+const { inspect } = require('node:util')
+const im = require('../lib/index')
+const { ImcloudError } = im
 const { Emulator } = require('../lib/testing')
 
 const dir = path.join(__dirname, '..', '..', 'tests', 'scenarios')
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
 const scenarios = files.flatMap((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).scenarios.map((s) => [f, s]))
+/** `file: name` of each scenario replayed to its end. */
+const replayed = new Set()
 
 const camel = (s) => s.replace(/[._]([a-z0-9])/g, (_, c) => c.toUpperCase())
+const pascal = (s) => camel(s).replace(/^./, (c) => c.toUpperCase())
+
+// the catalogue each client kind speaks, and the prefix of its generated result classes
+const CLOUD = { rongcloud: 'rongcloud', easemob: 'easemob', agora: 'easemob' }
+const PREFIX = { rongcloud: 'RongCloud', easemob: 'Easemob' }
+const OPERATIONS = Object.fromEntries(Object.keys(PREFIX).map((c) => [c, new Map(im.catalogue(c).operations.map((o) => [o.name, o]))]))
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
+/** What a value of each declared result field type looks like in JS (other types: any value). */
+const IS = {
+  string: (v) => typeof v === 'string',
+  int: (v) => Number.isInteger(v),
+  bool: (v) => typeof v === 'boolean',
+  string_list: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
+  object_list: (v) => Array.isArray(v) && v.every(isObject),
+}
+
+/** The value at a dotted path (`data.entities.0`; `$` is the root) of a JSON value, or undefined. */
+const getPath = (v, p) => (p === '$' ? v : p.split('.').reduce((cur, part) => (cur !== null && typeof cur === 'object' ? cur[part] : undefined), v))
+
+/**
+ * `res` (of a typed call of `op`) is the operation's generated result class, and each declared field
+ * reads through its getter as its declared type, present whenever it was sent.
+ */
+function checkTyped(kind, op, res) {
+  const cloud = CLOUD[kind]
+  const decl = OPERATIONS[cloud].get(op)
+  assert.ok(decl, `${op}: not in the ${cloud} catalogue`)
+  if (decl.response.shape === 'bytes') {
+    assert.ok(res instanceof im.DownloadResult, `${op}: a DownloadResult, got ${res?.constructor?.name}`)
+    assert.ok(Buffer.isBuffer(res.data) && res.data.length === res.bytes, `${op}: ${res.bytes} bytes reported`)
+    return
+  }
+  const name = `${PREFIX[cloud]}${pascal(op)}Result`
+  const cls = im[name]
+  assert.equal(typeof cls, 'function', `${op}: no generated ${name}`)
+  assert.equal(res?.constructor, cls, `${op}: a ${name}, got ${res?.constructor?.name}`)
+  let rows
+  if (res instanceof im.ListResult) {
+    assert.equal(decl.response.shape, 'array', `${op}: a list result for a ${decl.response.shape} answer`)
+    const items = res.items
+    assert.equal(items.length, res.data.length, `${op}: one item per element`)
+    for (const item of items) assert.equal(item.constructor, cls.itemClass, `${op}: items are ${cls.itemClass.name}`)
+    rows = items.map((item, i) => [item, item.raw, `${op}.items[${i}]`])
+  } else {
+    rows = [[res, res.data, op]]
+  }
+  for (const [obj, sent, where] of rows) {
+    for (const f of decl.response.fields ?? []) {
+      const key = camel(f.name)
+      const v = obj[key]
+      const wire = getPath(sent, f.wire)
+      const at = `${where}.${key} = ${inspect(v)} (sent ${inspect(wire)})`
+      if (wire !== undefined && wire !== null) assert.ok(v !== undefined && v !== null, `${at}: sent but reads as ${v}`)
+      if (v !== undefined && v !== null && IS[f.type]) assert.ok(IS[f.type](v), `${at} is not a ${f.type}`)
+    }
+  }
+}
 
 function subst(v, vars) {
   if (typeof v === 'string') {
@@ -41,15 +108,15 @@ function subset(exp, act, at) {
   assert.deepEqual(act, exp, at)
 }
 
-async function invoke(client, op, args, file) {
+/** Call `op` through its typed method; check the typed result; answer what the scenario compares. */
+async function invoke(client, kind, op, args, file) {
   const params = Object.fromEntries(Object.entries(args).map(([k, v]) => [camel(k), v]))
-  const method = client[camel(op.replace(/\./g, '_'))].bind(client)
-  if (file) {
-    const data = file.text !== undefined ? Buffer.from(file.text) : Buffer.alloc(file.size)
-    return (await method({ ...params, file: data, filename: file.name })).data
-  }
-  if (op.endsWith('download')) return { downloaded_text: (await method(params)).data.toString('utf8') }
-  return (await method(params)).data
+  const name = camel(op)
+  assert.equal(typeof client[name], 'function', `${op}: no method ${name}`)
+  const method = client[name].bind(client)
+  const res = file ? await method({ ...params, file: file.text !== undefined ? Buffer.from(file.text) : Buffer.alloc(file.size), filename: file.name }) : await method(params)
+  checkTyped(kind, op, res)
+  return res instanceof im.DownloadResult ? { downloaded_text: res.data.toString('utf8') } : res.data
 }
 
 const header = (r, name) => (r.headers.find(([k]) => k.toLowerCase() === name.toLowerCase()) ?? [])[1]
@@ -83,13 +150,20 @@ function checkRequests(emu, op, exp) {
   })
 }
 
-test('scenarios were found', () => assert.ok(scenarios.length >= 30))
+test('the scenario directory holds only scenario files', () => {
+  // a file the filter above misses would be skipped silently
+  assert.deepEqual(fs.readdirSync(dir).filter((f) => f !== 'README.md' && !files.includes(f)), [], 'not replayed (only *.json files are)')
+  const names = scenarios.map(([f, s]) => `${f}: ${s.name}`)
+  assert.equal(new Set(names).size, names.length, 'scenario names repeat within a file')
+  assert.ok(scenarios.length >= 30)
+})
 
 for (const [file, sc] of scenarios) {
   test(`${file}: ${sc.name}`, async () => {
     const emu = new Emulator({ hosts: sc.hosts ?? 2 })
     try {
-      const client = { rongcloud: () => emu.rongcloud(), easemob: () => emu.easemob(), agora: () => emu.agora() }[sc.client]()
+      const kind = sc.client
+      const client = { rongcloud: () => emu.rongcloud(), easemob: () => emu.easemob(), agora: () => emu.agora() }[kind]()
       const vars = {}
       for (const step of sc.setup ?? []) {
         if (step.fault) {
@@ -97,10 +171,13 @@ for (const [file, sc] of scenarios) {
           emu.setFault(host, kind, { ...rest, retryAfter, pathContains })
         } else if (step.online) emu.setOnline(step.online.user, step.online.online ?? true)
         else if (step.call) {
-          const res = await invoke(client, step.call.operation, subst(step.call.args, vars), step.call.file)
-          // a dotted path (`messageUIDs.0.messageUID`) into the result
-          for (const [k, p] of Object.entries(step.save ?? {})) vars[k] = String(p.split('.').reduce((v, key) => v[key], res))
-        }
+          const res = await invoke(client, kind, step.call.operation, subst(step.call.args, vars), step.call.file)
+          for (const [k, p] of Object.entries(step.save ?? {})) {
+            const v = getPath(res, p)
+            assert.ok(v !== undefined && v !== null, `setup result has no ${p}: ${JSON.stringify(res)}`)
+            vars[k] = typeof v === 'string' ? v : JSON.stringify(v)
+          }
+        } else assert.fail(`unknown setup step ${JSON.stringify(step)}`)
       }
       emu.clearRequests()
       const expect = subst(sc.expect, vars)
@@ -108,7 +185,7 @@ for (const [file, sc] of scenarios) {
       if (expect.error) {
         let err
         try {
-          await invoke(client, sc.operation, args, sc.file)
+          await invoke(client, kind, sc.operation, args, sc.file)
         } catch (e) {
           err = e
         }
@@ -117,13 +194,22 @@ for (const [file, sc] of scenarios) {
         for (const key of ['kind', 'param', 'http_status', 'api_code', 'retryable']) if (key in expect.error) assert.deepEqual(got[key], expect.error[key], `error.${key} (${err.message})`)
         for (const frag of expect.error.message_contains ?? []) assert.ok(err.message.includes(frag), `message lacks ${frag}: ${err.message}`)
       } else {
-        const res = await invoke(client, sc.operation, args, sc.file)
+        const res = await invoke(client, kind, sc.operation, args, sc.file)
         if (expect.result) subset(expect.result, res, 'result')
         if (expect.downloaded_text !== undefined) subset(expect.downloaded_text, res.downloaded_text, 'downloaded_text')
       }
       checkRequests(emu, sc.operation, expect)
+      replayed.add(`${file}: ${sc.name}`)
     } finally {
       emu.stop()
     }
   })
 }
+
+// node:test runs a file's top-level tests in order: this one comes after every scenario
+test('every scenario in the files was replayed to its end', () => {
+  const counted = files.reduce((n, f) => n + JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).scenarios.length, 0)
+  const missing = scenarios.map(([f, s]) => `${f}: ${s.name}`).filter((n) => !replayed.has(n))
+  assert.deepEqual(missing, [], 'not replayed to their end')
+  assert.equal(replayed.size, counted)
+})

@@ -1,5 +1,6 @@
 """The typed surface, and journeys through both APIs against the emulator (what each operation
-does to the emulator's state). Every operation's typed result: test_every_operation.py."""
+does to the emulator's state), and secret fields printed redacted. Every operation's typed result is
+checked by the scenario runner (test_scenarios.py), which calls every operation."""
 
 from __future__ import annotations
 
@@ -28,6 +29,47 @@ def test_every_catalogue_operation_is_a_typed_method_on_sync_and_async_clients()
                 pname = p["name"] + ("_" if keyword.iskeyword(p["name"]) else "")
                 assert pname in params, (name, pname)
                 assert params[pname].kind is inspect.Parameter.KEYWORD_ONLY
+
+
+def test_every_operation_has_a_result_class_with_every_declared_field() -> None:
+    for cloud, cls in (("rongcloud", RongCloud), ("easemob", Easemob)):
+        for op in imcloud.catalogue(cloud)["operations"]:
+            if op.get("download"):
+                assert op["name"] not in cls._results
+                continue
+            result = cls._results[op["name"]]
+            fields = op["response"].get("fields", [])
+            typed = result._item if op["response"]["shape"] == "array" and fields else result  # type: ignore[attr-defined]
+            for f in fields:
+                name = f["name"] + ("_" if keyword.iskeyword(f["name"]) else "")
+                assert isinstance(getattr(typed, name), property), (op["name"], f["name"])
+
+
+def test_a_secret_field_is_hidden_when_printed_but_readable(emu) -> None:
+    rc = emu.rongcloud()
+    reg = rc.user_register(user_id="u1", name="Ann")
+    token = reg.token
+    assert isinstance(token, str) and token
+    assert reg.data["token"] == token  # the answer itself is untouched
+    shown = repr(reg)
+    assert token not in shown and "'token': '***'" in shown and "'userId': 'u1'" in shown
+    assert token not in str(reg)
+    # a generic call answers with the same result class, printed the same way
+    again = rc.call("user.register", {"user_id": "u1", "name": "Ann"})
+    assert type(again) is type(reg) and again.token and again.token not in repr(again)
+
+
+def test_every_secret_field_the_emulator_can_show_is_hidden_when_printed(emu) -> None:
+    secret = {
+        (cloud, op["name"], f["name"])
+        for cloud in ("rongcloud", "easemob")
+        for op in imcloud.catalogue(cloud)["operations"]
+        for f in op["response"].get("fields", [])
+        if f.get("secret")
+    }
+    assert ("easemob", "auth.app_token", "access_token") in secret
+    tok = emu.easemob().auth_app_token(ttl=600)
+    assert tok.access_token and tok.access_token not in repr(tok) and "'access_token': '***'" in repr(tok)
 
 
 def test_rongcloud_journey(emu):

@@ -1,22 +1,102 @@
-"""The language-neutral scenarios (tests/scenarios/*.json), replayed through the Python binding.
-Follows the Rust runner (tests/rust/scenarios.rs); see tests/scenarios/README.md."""
+"""The language-neutral scenarios (tests/scenarios/*.json), replayed through the Python binding's
+typed methods, sync and asyncio. Follows the Rust runner (tests/rust/scenarios.rs); see
+tests/scenarios/README.md.
+
+Every catalogue operation is the call under test of some scenario (the Rust runner checks that), so
+replaying them all calls every operation here too, and every successful call's result is checked
+against the declaration: it is the operation's generated result class, and each declared field reads
+through its property as the declared Python type (or None). Nothing here names an operation."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
+import keyword
 import re
 import urllib.parse
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 import pytest
 
+import imcloud
 from conftest import REPO
-from imcloud import errors
+from imcloud import _generated, errors
 from imcloud.testing import Emulator
 
-FILES = sorted((REPO / "tests" / "scenarios").glob("*.json"))
+DIR = REPO / "tests" / "scenarios"
+FILES = sorted(DIR.glob("*.json"))
 SCENARIOS = [(f.name, sc) for f in FILES for sc in json.loads(f.read_text(encoding="utf-8"))["scenarios"]]
+MODES = ("sync", "async")
+REPLAYED: Set[Tuple[str, str, str]] = set()
+"""(mode, file, scenario) of each scenario replayed to its end."""
+
+# the catalogue each client kind speaks, and the prefix of its generated result classes
+CLOUD = {"rongcloud": "rongcloud", "easemob": "easemob", "agora": "easemob"}
+PREFIX = {"rongcloud": "RongCloud", "easemob": "Easemob"}
+OPERATIONS = {cloud: {op["name"]: op for op in imcloud.catalogue(cloud)["operations"]} for cloud in PREFIX}
+
+# the Python type of each declared result field type (others are plain JSON values)
+FIELD_TYPES: Dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "bool": lambda v: isinstance(v, bool),
+    "string_list": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    "object_list": lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
+}
+
+
+def py_name(name: str) -> str:
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def result_class_name(cloud: str, op: str) -> str:
+    return PREFIX[cloud] + "".join(part[:1].upper() + part[1:] for part in re.split(r"[._]", op)) + "Result"
+
+
+def get_path(value: Any, path: str) -> Any:
+    """The value at a dotted path (``data.entities.0``; ``$`` is the root), or None."""
+    if path == "$":
+        return value
+    for part in path.split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
+
+
+def check_typed(kind: str, op: str, result: Any) -> None:
+    """``result`` (of a typed call of ``op``) is the operation's generated result class, and each
+    declared field reads through its property as its declared type, present whenever it was sent."""
+    cloud = CLOUD[kind]
+    decl = OPERATIONS[cloud][op]
+    if decl["response"]["shape"] == "bytes":
+        assert isinstance(result, imcloud.DownloadResult), f"{op}: expected a DownloadResult, got {result!r}"
+        return
+    cls = getattr(_generated, result_class_name(cloud, op), None)
+    assert cls is not None, f"{op}: no generated {result_class_name(cloud, op)}"
+    assert type(result) is cls, f"{op}: expected a {cls.__name__}, got {type(result).__name__}"
+    fields = decl["response"].get("fields", [])
+    if issubclass(cls, imcloud.ListResult):
+        assert decl["response"]["shape"] == "array", f"{op}: a list result for a {decl['response']['shape']} answer"
+        items = list(result)
+        assert len(items) == len(result.data), f"{op}: {len(items)} items of {len(result.data)}"
+        assert all(type(item) is cls._item for item in items), f"{op}: items are not {cls._item.__name__}"
+        objects: List[Tuple[Any, Any]] = [(item, item.raw) for item in items]
+    else:
+        objects = [(result, result.data)]
+    for typed, sent in objects:
+        for f in fields:
+            value = getattr(typed, py_name(f["name"]))
+            wire = get_path(sent, f["wire"])
+            where = f"{op}.{f['name']} = {value!r} (sent {wire!r})"
+            if wire is not None:
+                assert value is not None, f"{where}: sent but reads as None"
+            if value is not None and f["type"] in FIELD_TYPES:
+                assert FIELD_TYPES[f["type"]](value), f"{where} is not a {f['type']}"
 
 
 def subst(v: Any, vars: Dict[str, str]) -> Any:
@@ -52,21 +132,34 @@ def subset(exp: Any, act: Any, at: str) -> None:
         assert exp == act, f"{at}: expected {exp!r}, got {act!r}"
 
 
-def client_for(emu: Emulator, kind: str) -> Any:
-    return {"rongcloud": emu.rongcloud, "easemob": emu.easemob, "agora": emu.agora}[kind]()
+def client_for(emu: Emulator, kind: str, mode: str) -> Any:
+    return getattr(emu, kind if mode == "sync" else f"async_{kind}")()
 
 
-def invoke(client: Any, op: str, args: Dict[str, Any], file: Any) -> Any:
-    kwargs = {("from_" if k == "from" else k): v for k, v in args.items()}
+def settle(value: Any) -> Any:
+    """The value of a call: an async client's coroutine is run to its end."""
+    return asyncio.run(value) if asyncio.iscoroutine(value) else value
+
+
+def invoke(client: Any, kind: str, op: str, args: Dict[str, Any], file: Any) -> Any:
+    """Call ``op`` through its typed method; check the typed result; answer what the scenario
+    compares (the result's ``data``, or the downloaded text)."""
+    kwargs = {py_name(k): v for k, v in args.items()}
     method = getattr(client, op.replace(".", "_"))
+    buf: Optional[io.BytesIO] = None
     if file is not None:
         data = file["text"].encode() if "text" in file else b"\0" * file["size"]
-        return method(file=data, filename=file["name"], **kwargs).data
-    if op.endswith("download"):
+        result = settle(method(file=data, filename=file["name"], **kwargs))
+    elif OPERATIONS[CLOUD[kind]].get(op, {}).get("response", {}).get("shape") == "bytes":
         buf = io.BytesIO()
-        method(dest=buf, **kwargs)
+        result = settle(method(dest=buf, **kwargs))
+    else:
+        result = settle(method(**kwargs))
+    check_typed(kind, op, result)
+    if buf is not None:
+        assert result.bytes == len(buf.getvalue()), f"{op}: {result.bytes} bytes reported, {len(buf.getvalue())} written"
         return {"downloaded_text": buf.getvalue().decode("utf-8", "replace")}
-    return method(**kwargs).data
+    return result.data
 
 
 def header(r: Dict[str, Any], name: str) -> Any:
@@ -102,10 +195,12 @@ def check_requests(emu: Emulator, op: str, exp: Dict[str, Any]) -> None:
             subset(v, header(r, name), f"{at}.headers.{name}")
 
 
-@pytest.mark.parametrize("sc", [s for _, s in SCENARIOS], ids=[f"{f}:{s['name']}" for f, s in SCENARIOS])
-def test_scenario(sc: Dict[str, Any]) -> None:
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("file,sc", SCENARIOS, ids=[f"{f}:{s['name']}" for f, s in SCENARIOS])
+def test_scenario(file: str, sc: Dict[str, Any], mode: str) -> None:
     with Emulator(hosts=sc.get("hosts", 2)) as emu:
-        client = client_for(emu, sc["client"])
+        kind = sc["client"]
+        client = client_for(emu, kind, mode)
         vars: Dict[str, str] = {}
         for step in sc.get("setup", []):
             if "fault" in step:
@@ -116,12 +211,13 @@ def test_scenario(sc: Dict[str, Any]) -> None:
                 emu.set_online(step["online"]["user"], step["online"].get("online", True))
             elif "call" in step:
                 c = step["call"]
-                res = invoke(client, c["operation"], subst(c["args"], vars), c.get("file"))
+                res = invoke(client, kind, c["operation"], subst(c["args"], vars), c.get("file"))
                 for var, path in step.get("save", {}).items():
-                    value = res
-                    for key in path.split("."):  # a dotted path: `messageUIDs.0.messageUID`
-                        value = value[int(key)] if isinstance(value, list) else value[key]
-                    vars[var] = str(value)
+                    v = get_path(res, path)
+                    assert v is not None, f"setup result has no {path}: {res!r}"
+                    vars[var] = v if isinstance(v, str) else json.dumps(v)
+            else:
+                raise AssertionError(f"unknown setup step {step!r}")
         emu.clear_requests()
         expect = subst(sc["expect"], vars)
         op = sc["operation"]
@@ -129,10 +225,10 @@ def test_scenario(sc: Dict[str, Any]) -> None:
         if "error" in expect:
             with pytest.raises(errors.ImcloudError) as info:
                 try:
-                    invoke(client, op, args, sc.get("file"))
+                    invoke(client, kind, op, args, sc.get("file"))
                 except TypeError:
                     # the typed method refused the arguments itself; the core must refuse them too
-                    client.call(op, args)
+                    settle(client.call(op, args))
             e, want = info.value, expect["error"]
             got = {"kind": e.kind, "param": e.param, "http_status": e.http_status, "api_code": e.api_code, "retryable": e.retryable}
             for key in ("kind", "param", "http_status", "api_code", "retryable"):
@@ -141,13 +237,32 @@ def test_scenario(sc: Dict[str, Any]) -> None:
             for frag in want.get("message_contains", []):
                 assert frag in e.message, f"message lacks {frag!r}: {e.message}"
         else:
-            res = invoke(client, op, args, sc.get("file"))
+            # a success goes through the typed method only (a TypeError here fails the scenario)
+            res = invoke(client, kind, op, args, sc.get("file"))
             if "result" in expect:
                 subset(expect["result"], res, "result")
             if "downloaded_text" in expect:
                 subset(expect["downloaded_text"], res["downloaded_text"], "downloaded_text")
         check_requests(emu, op, expect)
+    REPLAYED.add((mode, file, sc["name"]))
 
 
-def test_scenarios_were_found() -> None:
+def test_the_scenario_directory_holds_only_scenario_files() -> None:
+    # a file the glob above misses would be skipped silently
+    others = sorted(p.name for p in DIR.iterdir() if p.name != "README.md" and p not in FILES)
+    assert others == [], f"not replayed (only *.json files are): {others}"
+    names = [(f, sc["name"]) for f, sc in SCENARIOS]
+    assert len(set(names)) == len(names), "scenario names repeat within a file"
     assert len(SCENARIOS) >= 30
+
+
+def test_every_scenario_was_replayed(request: pytest.FixtureRequest) -> None:
+    """Runs after the scenarios (pytest keeps a module's order): each one replayed to its end, in
+    both modes. Skipped when only some scenarios were selected (-k)."""
+    counted = sum(len(json.loads(f.read_text(encoding="utf-8"))["scenarios"]) for f in FILES)
+    selected = [item for item in request.session.items if getattr(item, "originalname", None) == "test_scenario"]
+    if len(selected) < counted * len(MODES):
+        pytest.skip("only some scenarios were selected")
+    missing = {(m, f, sc["name"]) for m in MODES for f, sc in SCENARIOS} - REPLAYED
+    assert not missing, f"not replayed to their end: {sorted(missing)}"
+    assert len(REPLAYED) == counted * len(MODES)

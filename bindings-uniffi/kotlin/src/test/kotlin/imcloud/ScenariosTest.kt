@@ -15,17 +15,128 @@ import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
 import kotlinx.serialization.json.longOrNull
 import java.io.File
+import java.lang.reflect.InvocationTargetException
 import java.net.URLDecoder
 import org.junit.jupiter.api.DynamicTest
 import org.junit.jupiter.api.TestFactory
+import kotlin.reflect.KFunction
+import kotlin.reflect.KParameter
+import kotlin.reflect.KType
+import kotlin.reflect.KVisibility
+import kotlin.reflect.full.callSuspendBy
+import kotlin.reflect.full.memberFunctions
 import kotlin.test.assertEquals
+import kotlin.test.assertNotNull
 import kotlin.test.assertTrue
 import kotlin.test.fail
 
+private fun camel(name: String): String =
+    name.split('.', '_').let { p -> p[0] + p.drop(1).joinToString("") { it.replaceFirstChar(Char::uppercase) } }
+
+/** The value at a dotted path (`data.entities.0`; `$` is the root) of a JSON value, or null. */
+private fun getPath(v: JsonElement?, path: String): JsonElement? =
+    if (path == "\$") v else path.split('.').fold(v) { cur, part ->
+        when (cur) {
+            is JsonObject -> cur[part]
+            is JsonArray -> part.toIntOrNull()?.let { cur.getOrNull(it) }
+            else -> null
+        }
+    }
+
+/** The Kotlin type a declared result field's accessor returns (other types: any JSON). */
+private fun declaredType(type: String, v: Any): Boolean = when (type) {
+    "string" -> v is String
+    "int" -> v is Long
+    "bool" -> v is Boolean
+    "string_list" -> v is List<*> && v.all { it is String }
+    "object_list" -> v is List<*> && v.all { it is JsonObject }
+    else -> v is JsonElement
+}
+
+/** The accessor of a declared field: a Kotlin property `fooBar` is `getFooBar()` (or `isFoo()` for `isFoo`). */
+private fun read(obj: Any, field: String): Any? {
+    val prop = camel(field)
+    val getter = obj.javaClass.methods.firstOrNull { it.parameterCount == 0 && (it.name == "get" + prop.replaceFirstChar(Char::uppercase) || it.name == prop) }
+    assertNotNull(getter, "${obj.javaClass.simpleName} has no accessor for declared field $field")
+    return getter.invoke(obj)
+}
+
+/** The catalogue each client kind speaks, and the prefix of its generated result classes. */
+private val CLOUD = mapOf("rongcloud" to "rongcloud", "easemob" to "easemob", "agora" to "easemob")
+private val PREFIX = mapOf("rongcloud" to "RongCloud", "easemob" to "Easemob")
+private val OPERATIONS: Map<String, Map<String, JsonObject>> = PREFIX.keys.associateWith { cloud ->
+    (catalogue(cloud)["operations"] as JsonArray).map { it as JsonObject }.associateBy { it["name"]!!.jsonPrimitive.content }
+}
+
 /**
- * The language-neutral scenarios (the JSON files under tests/scenarios) through the Kotlin binding. Calls go through
- * the generic `call(operation, params)` (and the typed upload/download paths), which the typed methods
- * also use; the typed surface itself is covered by OperationsTest.
+ * [result] (of a typed call of [op]) is the operation's generated result class, and each declared
+ * field reads through its accessor as its declared type, present whenever it was sent.
+ */
+fun checkTyped(kind: String, op: String, result: Any) {
+    val cloud = CLOUD.getValue(kind)
+    val decl = assertNotNull(OPERATIONS.getValue(cloud)[op], "$op: not in the $cloud catalogue")
+    val response = decl["response"] as JsonObject
+    val shape = response["shape"]!!.jsonPrimitive.content
+    if (shape == "bytes") {
+        assertTrue(result is DownloadResult, "$op: a DownloadResult, got ${result.javaClass.simpleName}")
+        assertEquals(result.bytes, result.data!!.size.toLong(), "$op: the bytes reported")
+        return
+    }
+    val name = PREFIX.getValue(cloud) + camel(op).replaceFirstChar(Char::uppercase)
+    assertEquals("imcloud.${name}Result", result.javaClass.name, "$op: the generated result class")
+    result as Result
+    val fields = (response["fields"] as? JsonArray ?: JsonArray(emptyList())).map { it as JsonObject }
+    val rows: List<Pair<Any, JsonElement?>> = if (result is ListResult<*>) {
+        assertEquals("array", shape, "$op: a list result for a $shape answer")
+        assertEquals((result.data as JsonArray).size, result.size, "$op: one item per element")
+        result.items.forEach { assertEquals("imcloud.${name}Item", it.javaClass.name, "$op: the generated item class") }
+        result.items.map { it to it.raw }
+    } else {
+        listOf(result to result.data)
+    }
+    for ((obj, sent) in rows) {
+        for (f in fields) {
+            val field = f["name"]!!.jsonPrimitive.content
+            val type = f["type"]!!.jsonPrimitive.content
+            val value = read(obj, field)
+            val wire = getPath(sent, f["wire"]!!.jsonPrimitive.content)
+            if (wire != null && wire !is JsonNull) assertNotNull(value, "$op.$field was sent ($wire) but reads as null")
+            if (value != null) assertTrue(declaredType(type, value), "$op.$field is declared $type but reads as ${value::class.simpleName} $value")
+        }
+    }
+}
+
+/** Arguments a typed method cannot take (a missing or unknown parameter, a value of another type). */
+private class Refused(message: String) : Exception(message)
+
+/** A scenario's JSON argument as the Kotlin value a typed parameter of [type] takes. */
+private fun typedValue(type: KType, v: JsonElement, at: String): Any? {
+    if (v is JsonNull) return if (type.isMarkedNullable) null else throw Refused("$at: null for a ${type}")
+    val prim = v as? JsonPrimitive
+    fun str(e: JsonElement) = (e as? JsonPrimitive)?.takeIf { it.isString }?.content ?: throw Refused("$at: not a string: $e")
+    return when (type.classifier) {
+        String::class -> str(v)
+        Long::class -> prim?.takeUnless { it.isString }?.longOrNull ?: throw Refused("$at: not an integer: $v")
+        Boolean::class -> prim?.takeUnless { it.isString }?.booleanOrNull ?: throw Refused("$at: not a boolean: $v")
+        JsonElement::class -> v
+        List::class -> {
+            val items = v as? JsonArray ?: throw Refused("$at: not a list: $v")
+            when (type.arguments.single().type?.classifier) {
+                String::class -> items.map { str(it) }
+                JsonObject::class -> items.map { it as? JsonObject ?: throw Refused("$at: not an object: $it") }
+                else -> throw Refused("$at: a list of ${type.arguments.single()}")
+            }
+        }
+        Map::class -> (v as? JsonObject ?: throw Refused("$at: not an object: $v")).mapValues { str(it.value) }
+        else -> throw Refused("$at: a parameter of type $type")
+    }
+}
+
+/**
+ * The language-neutral scenarios (the JSON files under tests/scenarios) through the Kotlin binding's typed
+ * methods, each found by its catalogue name. Every catalogue operation is the call under test of some
+ * scenario (the Rust runner checks that), so this calls every operation, and checks every successful
+ * call's typed result against the declaration ([checkTyped]). Nothing here names an operation.
  */
 class ScenariosTest {
     private val dir = File(System.getProperty("imcloud.scenarios") ?: "../../tests/scenarios")
@@ -40,7 +151,6 @@ class ScenariosTest {
         }
         is JsonArray -> JsonArray(v.map { subst(it, vars) })
         is JsonObject -> JsonObject(v.mapValues { subst(it.value, vars) })
-        else -> v
     }
 
     private fun subset(exp: JsonElement, act: JsonElement?, at: String) {
@@ -62,22 +172,59 @@ class ScenariosTest {
                 val same = act is JsonPrimitive && (act.content == exp.content) && (act.isString == exp.isString)
                 assertTrue(same, "$at: expected $exp, got $act")
             }
-            else -> assertEquals(exp, act, at)
         }
     }
 
-    private suspend fun invoke(client: Client, op: String, args: JsonObject, file: JsonObject?): JsonElement {
-        val params: Map<String, Any?> = args.mapValues { it.value }
+    /** The typed method of [op] on [client]: `user.block.add` is `userBlockAdd`. */
+    private fun method(client: Client, op: String): KFunction<*> {
+        val name = camel(op)
+        val found = client::class.memberFunctions.filter { it.name == name && it.isSuspend && it.visibility == KVisibility.PUBLIC }
+        return found.singleOrNull() ?: fail("$op: ${found.size} public suspend methods named $name on ${client::class.simpleName}")
+    }
+
+    /** Calls [op] through its typed method (or [Refused]): the typed result. */
+    private suspend fun typedCall(client: Client, op: String, args: JsonObject, file: JsonObject?): Any {
+        val fn = method(client, op)
+        val params = fn.parameters.filter { it.kind == KParameter.Kind.VALUE }.associateBy { it.name!! }
+        val call = mutableMapOf<KParameter, Any?>(fn.parameters.first { it.kind == KParameter.Kind.INSTANCE } to client)
+        for ((k, v) in args) {
+            val p = params[camel(k)] ?: throw Refused("$op has no parameter ${camel(k)} (for $k)")
+            call[p] = typedValue(p.type, v, k)
+        }
+        if (file != null) {
+            val p = params["file"] ?: throw Refused("$op takes no file")
+            val data = file["text"]?.jsonPrimitive?.content?.toByteArray() ?: ByteArray(file["size"]!!.jsonPrimitive.intOrNull!!)
+            call[p] = FileInput.Bytes(data, file["name"]!!.jsonPrimitive.content)
+        }
+        params.values.filter { !it.isOptional && it !in call }.forEach { throw Refused("$op: ${it.name} is required") }
+        return try {
+            fn.callSuspendBy(call)!!
+        } catch (e: InvocationTargetException) {
+            throw e.targetException
+        }
+    }
+
+    /** What a scenario compares: the result's data, or the downloaded text. */
+    private fun compared(res: Any): JsonElement =
+        if (res is DownloadResult) JsonObject(mapOf("downloaded_text" to JsonPrimitive(String(res.data!!)))) else (res as Result).data
+
+    /** Calls [op] through its typed method, checks the typed result, and answers what the scenario compares. */
+    private suspend fun invoke(client: Client, kind: String, op: String, args: JsonObject, file: JsonObject?): JsonElement {
+        val res = typedCall(client, op, args, file)
+        checkTyped(kind, op, res)
+        return compared(res)
+    }
+
+    /** For an error scenario whose arguments the typed method refuses itself: the generic path, so the core's error is checked all the same. */
+    private suspend fun generic(client: Client, op: String, args: JsonObject, file: JsonObject?) {
         if (file != null) {
             val data = file["text"]?.jsonPrimitive?.content?.toByteArray() ?: ByteArray(file["size"]!!.jsonPrimitive.intOrNull!!)
-            val reply = client.upload(op, args.toString(), FileInput.Bytes(data, file["name"]!!.jsonPrimitive.content))
-            return Result(reply).data
+            client.upload(op, args.toString(), FileInput.Bytes(data, file["name"]!!.jsonPrimitive.content))
+        } else if (OPERATIONS.values.any { ((it[op]?.get("response") as? JsonObject)?.get("shape") as? JsonPrimitive)?.content == "bytes" }) {
+            client.download(op, args.toString(), null)
+        } else {
+            client.call(op, args.mapValues { it.value })
         }
-        if (op.endsWith("download")) {
-            val d = client.download(op, args.toString(), null)
-            return JsonObject(mapOf("downloaded_text" to JsonPrimitive(String(d.data!!))))
-        }
-        return client.call(op, params).data
     }
 
     private fun header(r: JsonObject, name: String): String? =
@@ -117,7 +264,8 @@ class ScenariosTest {
 
     private fun run(sc: JsonObject): Unit = runBlocking {
         Emulator(sc["hosts"]?.jsonPrimitive?.intOrNull ?: 2).use { emu ->
-            val client: Client = when (sc["client"]!!.jsonPrimitive.content) {
+            val kind = sc["client"]!!.jsonPrimitive.content
+            val client: Client = when (kind) {
                 "rongcloud" -> emu.rongcloud()
                 "easemob" -> emu.easemob()
                 else -> emu.agora()
@@ -135,13 +283,14 @@ class ScenariosTest {
                 }
                 s["online"]?.jsonObject?.let { emu.setOnline(it["user"]!!.jsonPrimitive.content, it["online"]?.jsonPrimitive?.booleanOrNull ?: true) }
                 s["call"]?.jsonObject?.let { c ->
-                    val res = invoke(client, c["operation"]!!.jsonPrimitive.content, subst(c["args"]!!, vars).jsonObject, c["file"]?.jsonObject)
+                    val res = invoke(client, kind, c["operation"]!!.jsonPrimitive.content, subst(c["args"]!!, vars).jsonObject, c["file"]?.jsonObject)
                     s["save"]?.jsonObject?.forEach { (k, p) ->
-                        // a dotted path (`messageUIDs.0.messageUID`) into the result
-                        val v = p.jsonPrimitive.content.split('.').fold(res) { v, key -> if (v is JsonArray) v[key.toInt()] else v.jsonObject[key]!! }
-                        vars[k] = (v as JsonPrimitive).content
+                        val v = getPath(res, p.jsonPrimitive.content)
+                        assertTrue(v != null && v !is JsonNull, "setup result has no $p: $res")
+                        vars[k] = if (v is JsonPrimitive && v.isString) v.content else v.toString()
                     }
                 }
+                if (listOf("fault", "online", "call").none { it in s }) fail("unknown setup step $s")
             }
             emu.clearRequests()
             val expect = subst(sc["expect"]!!, vars).jsonObject
@@ -150,7 +299,12 @@ class ScenariosTest {
             val err = expect["error"]?.jsonObject
             if (err != null) {
                 val e = try {
-                    invoke(client, op, args, sc["file"]?.jsonObject)
+                    try {
+                        invoke(client, kind, op, args, sc["file"]?.jsonObject)
+                    } catch (refused: Refused) {
+                        // the typed method cannot take these arguments; the core must refuse them too
+                        generic(client, op, args, sc["file"]?.jsonObject)
+                    }
                     fail("expected an error")
                 } catch (e: ImcloudException) {
                     e
@@ -161,7 +315,8 @@ class ScenariosTest {
                 for ((k, v) in got) err[k]?.let { subset(it, v, "error.$k (${e.message})") }
                 err["message_contains"]?.jsonArray?.forEach { assertTrue(it.jsonPrimitive.content in e.message!!, "message lacks $it: ${e.message}") }
             } else {
-                val res = invoke(client, op, args, sc["file"]?.jsonObject)
+                // a success goes through the typed method only (arguments it refuses fail the scenario)
+                val res = invoke(client, kind, op, args, sc["file"]?.jsonObject)
                 expect["result"]?.let { subset(it, res, "result") }
                 expect["downloaded_text"]?.let { subset(it, res.jsonObject["downloaded_text"], "downloaded_text") }
             }
@@ -169,11 +324,25 @@ class ScenariosTest {
         }
     }
 
+    private val replayed = mutableSetOf<String>()
+
     @TestFactory
     fun scenarios(): List<DynamicTest> {
         val files = dir.listFiles { f -> f.name.endsWith(".json") }!!.sortedBy { it.name }
         val all = files.flatMap { f -> Json.parseToJsonElement(f.readText()).jsonObject["scenarios"]!!.jsonArray.map { f.name to it.jsonObject } }
         assertTrue(all.size >= 30, "the scenarios were found")
-        return all.map { (f, sc) -> DynamicTest.dynamicTest("$f: ${sc["name"]!!.jsonPrimitive.content}") { run(sc) } }
+        // a file the filter above misses would be skipped silently
+        val others = dir.listFiles()!!.map { it.name }.filter { it != "README.md" && it !in files.map { f -> f.name } }
+        assertEquals(emptyList(), others, "not replayed (only *.json files are)")
+        val names = all.map { (f, sc) -> "$f: ${sc["name"]!!.jsonPrimitive.content}" }
+        assertEquals(names.size, names.toSet().size, "scenario names repeat within a file")
+        replayed.clear()
+        val tests = all.zip(names).map { (pair, name) -> DynamicTest.dynamicTest(name) { run(pair.second); replayed += name } }
+        // dynamic tests run in this order: the last one sees every scenario replayed to its end
+        val counted = files.sumOf { Json.parseToJsonElement(it.readText()).jsonObject["scenarios"]!!.jsonArray.size }
+        return tests + DynamicTest.dynamicTest("every scenario in the files was replayed to its end") {
+            assertEquals(emptyList(), names.filter { it !in replayed }, "not replayed to their end")
+            assertEquals(counted, replayed.size)
+        }
     }
 }
