@@ -108,7 +108,8 @@ impl Emulator {
         &self.shared.config
     }
 
-    /// Add a fault to `host`. For `Refuse`, returns once the port is closed.
+    /// Add a fault to `host`. For `Refuse`, returns once the port is closed and its open
+    /// connections dropped (and their clients have had a moment to see it).
     pub async fn set_fault(&self, host: usize, fault: Fault) {
         faults::set_fault(&self.shared, host, fault).await
     }

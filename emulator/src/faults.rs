@@ -93,6 +93,10 @@ pub(crate) async fn set_fault(shared: &Shared, host: usize, fault: Fault) {
     if refuse {
         h.refusing.send_replace(true);
         wait_listening(h, false).await;
+        // The host's open connections were dropped with the port: give their clients a moment to
+        // see the close, so a pooled connection is not picked up after the fault is in place (a
+        // request sent on it would be reset after sending, which is a different fault).
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
