@@ -383,6 +383,147 @@ export interface RongCloudUserBlockListParams {
   pageSize?: number
 }
 
+/** The result of `user.blacklist.add`. */
+export declare class RongCloudUserBlacklistAddResult extends Result {}
+
+/** Parameters of `user.blacklist.add`: Add users to a user's blocklist: they can no longer send one-to-one messages to that user (one-way). */
+export interface RongCloudUserBlacklistAddParams {
+  /** The user whose blocklist changes. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The users to block; at most 20 per call (the blocklist itself holds a plan-dependent number). Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  blackUserIds: string[]
+}
+
+/** The result of `user.blacklist.remove`. */
+export declare class RongCloudUserBlacklistRemoveResult extends Result {}
+
+/** Parameters of `user.blacklist.remove`: Remove users from a user's blocklist. */
+export interface RongCloudUserBlacklistRemoveParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** At most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  blackUserIds: string[]
+}
+
+/** The result of `user.blacklist.query`. */
+export declare class RongCloudUserBlacklistQueryResult extends Result {
+  /** The blocked user ids. */
+  readonly users: string[] | undefined
+  /** The token of the next page; absent on the last page. */
+  readonly next: string | undefined
+}
+
+/** Parameters of `user.blacklist.query`: List a user's blocklist, most recently added first, a page at a time. */
+export interface RongCloudUserBlacklistQueryParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The `next` of the previous page; absent: the first page. */
+  pageToken?: string
+  /** Users per page (default 1000). Limits: 1..1000. */
+  size?: number
+}
+
+/** The result of `user.whitelist.add`. */
+export declare class RongCloudUserWhitelistAddResult extends Result {}
+
+/** Parameters of `user.whitelist.add`: Add users to a user's allowlist (with the allowlist service on, only they can send that user one-to-one messages). */
+export interface RongCloudUserWhitelistAddParams {
+  /** The user whose allowlist changes. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The users to allow; at most 20 per call (the allowlist itself holds a plan-dependent number). Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  whiteUserIds: string[]
+}
+
+/** The result of `user.whitelist.remove`. */
+export declare class RongCloudUserWhitelistRemoveResult extends Result {}
+
+/** Parameters of `user.whitelist.remove`: Remove users from a user's allowlist. */
+export interface RongCloudUserWhitelistRemoveParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** At most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  whiteUserIds: string[]
+}
+
+/** The result of `user.whitelist.query`. */
+export declare class RongCloudUserWhitelistQueryResult extends Result {
+  /** The allowed user ids. */
+  readonly users: string[] | undefined
+  /** The token of the next page; absent on the last page. */
+  readonly next: string | undefined
+}
+
+/** Parameters of `user.whitelist.query`: List a user's allowlist, most recently added first, a page at a time. */
+export interface RongCloudUserWhitelistQueryParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The `next` of the previous page; absent: the first page. */
+  pageToken?: string
+  /** Users per page (default 1000). Limits: 1..1000. */
+  size?: number
+}
+
+/** The result of `user.deactivate`. */
+export declare class RongCloudUserDeactivateResult extends Result {
+  /** This operation's id, repeated in the deactivation callback. */
+  readonly operateId: string | undefined
+}
+
+/** Parameters of `user.deactivate`: Deactivate users: they are logged out, cannot log in again, and their personal data on the IM server is deleted for good. The result per user arrives by the deactivation callback. */
+export interface RongCloudUserDeactivateParams {
+  /** The user ids, separated by commas (`uid1,uid2`). Limits: not empty. */
+  userIds: string
+}
+
+/** The result of `user.reactivate`. */
+export declare class RongCloudUserReactivateResult extends Result {
+  /** This operation's id, repeated in the deactivation callback. */
+  readonly operateId: string | undefined
+}
+
+/** Parameters of `user.reactivate`: Reactivate deactivated user ids (their deleted data does not come back; not within an hour of deactivation). The result per user arrives by the deactivation callback. */
+export interface RongCloudUserReactivateParams {
+  /** The user ids, separated by commas (`uid1,uid2`); at most 100 ids. Limits: not empty. */
+  userIds: string
+}
+
+/** The result of `user.deactivate.query`. */
+export declare class RongCloudUserDeactivateQueryResult extends Result {
+  /** The deactivated user ids. */
+  readonly users: string[] | undefined
+}
+
+/** Parameters of `user.deactivate.query`: List the user ids whose deactivation was requested (including those still being processed), a page at a time. */
+export interface RongCloudUserDeactivateQueryParams {
+  /** Page number from 1 (default 1). Limits: 1..…. */
+  pageNo?: number
+  /** Ids per page (default 50). Limits: 1..50. */
+  pageSize?: number
+}
+
+/** The result of `user.token.expire`. */
+export declare class RongCloudUserTokenExpireResult extends Result {}
+
+/** Parameters of `user.token.expire`: Invalidate every token the users obtained before `time` (ms); connections already open stay until they drop. */
+export interface RongCloudUserTokenExpireParams {
+  /** At most 20 users. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+  /** Milliseconds since the epoch: tokens obtained before it no longer connect. Limits: 0..…. */
+  time: number
+}
+
+/** The result of `user.tags.get`. */
+export declare class RongCloudUserTagsGetResult extends Result {
+  /** An object from user id to that user's list of tags. */
+  readonly result: unknown | undefined
+}
+
+/** Parameters of `user.tags.get`: Get the push tags of up to 50 users. */
+export interface RongCloudUserTagsGetParams {
+  /** At most 50 users. Limits: not empty each; at most 64 bytes each; 1 to 50 items. */
+  userIds: string[]
+}
+
 /** The result of `user.tag.set`. */
 export declare class RongCloudUserTagSetResult extends Result {}
 
@@ -522,6 +663,72 @@ export declare class RongCloudOperations extends BaseClient {
    * `POST /user/block/query.json` — catalogue operation `user.block.list`.
    */
   userBlockList(params?: RongCloudUserBlockListParams, options?: CallOptions): Promise<RongCloudUserBlockListResult>
+  /**
+   * Add users to a user's blocklist: they can no longer send one-to-one messages to that user (one-way).
+   *
+   * `POST /user/blacklist/add.json` — catalogue operation `user.blacklist.add`.
+   */
+  userBlacklistAdd(params: RongCloudUserBlacklistAddParams, options?: CallOptions): Promise<RongCloudUserBlacklistAddResult>
+  /**
+   * Remove users from a user's blocklist.
+   *
+   * `POST /user/blacklist/remove.json` — catalogue operation `user.blacklist.remove`.
+   */
+  userBlacklistRemove(params: RongCloudUserBlacklistRemoveParams, options?: CallOptions): Promise<RongCloudUserBlacklistRemoveResult>
+  /**
+   * List a user's blocklist, most recently added first, a page at a time.
+   *
+   * `POST /user/blacklist/query.json` — catalogue operation `user.blacklist.query`.
+   */
+  userBlacklistQuery(params: RongCloudUserBlacklistQueryParams, options?: CallOptions): Promise<RongCloudUserBlacklistQueryResult>
+  /**
+   * Add users to a user's allowlist (with the allowlist service on, only they can send that user one-to-one messages).
+   *
+   * `POST /user/whitelist/add.json` — catalogue operation `user.whitelist.add`.
+   */
+  userWhitelistAdd(params: RongCloudUserWhitelistAddParams, options?: CallOptions): Promise<RongCloudUserWhitelistAddResult>
+  /**
+   * Remove users from a user's allowlist.
+   *
+   * `POST /user/whitelist/remove.json` — catalogue operation `user.whitelist.remove`.
+   */
+  userWhitelistRemove(params: RongCloudUserWhitelistRemoveParams, options?: CallOptions): Promise<RongCloudUserWhitelistRemoveResult>
+  /**
+   * List a user's allowlist, most recently added first, a page at a time.
+   *
+   * `POST /user/whitelist/query.json` — catalogue operation `user.whitelist.query`.
+   */
+  userWhitelistQuery(params: RongCloudUserWhitelistQueryParams, options?: CallOptions): Promise<RongCloudUserWhitelistQueryResult>
+  /**
+   * Deactivate users: they are logged out, cannot log in again, and their personal data on the IM server is deleted for good. The result per user arrives by the deactivation callback.
+   *
+   * `POST /user/deactivate.json` — catalogue operation `user.deactivate`.
+   */
+  userDeactivate(params: RongCloudUserDeactivateParams, options?: CallOptions): Promise<RongCloudUserDeactivateResult>
+  /**
+   * Reactivate deactivated user ids (their deleted data does not come back; not within an hour of deactivation). The result per user arrives by the deactivation callback.
+   *
+   * `POST /user/reactivate.json` — catalogue operation `user.reactivate`.
+   */
+  userReactivate(params: RongCloudUserReactivateParams, options?: CallOptions): Promise<RongCloudUserReactivateResult>
+  /**
+   * List the user ids whose deactivation was requested (including those still being processed), a page at a time.
+   *
+   * `POST /user/deactivate/query.json` — catalogue operation `user.deactivate.query`.
+   */
+  userDeactivateQuery(params?: RongCloudUserDeactivateQueryParams, options?: CallOptions): Promise<RongCloudUserDeactivateQueryResult>
+  /**
+   * Invalidate every token the users obtained before `time` (ms); connections already open stay until they drop.
+   *
+   * `POST /user/token/expire.json` — catalogue operation `user.token.expire`.
+   */
+  userTokenExpire(params: RongCloudUserTokenExpireParams, options?: CallOptions): Promise<RongCloudUserTokenExpireResult>
+  /**
+   * Get the push tags of up to 50 users.
+   *
+   * `POST /user/tags/get.json` — catalogue operation `user.tags.get`.
+   */
+  userTagsGet(params: RongCloudUserTagsGetParams, options?: CallOptions): Promise<RongCloudUserTagsGetResult>
   /**
    * Set a user's push tags (replaces them); at most 20 tags of at most 40 bytes each.
    *

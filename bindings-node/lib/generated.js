@@ -108,6 +108,58 @@ class RongCloudUserBlockListResult extends Result {
   }
 }
 
+class RongCloudUserBlacklistAddResult extends Result {}
+
+class RongCloudUserBlacklistRemoveResult extends Result {}
+
+class RongCloudUserBlacklistQueryResult extends Result {
+  get users() {
+    return this._field("users")
+  }
+  get next() {
+    return this._field("next")
+  }
+}
+
+class RongCloudUserWhitelistAddResult extends Result {}
+
+class RongCloudUserWhitelistRemoveResult extends Result {}
+
+class RongCloudUserWhitelistQueryResult extends Result {
+  get users() {
+    return this._field("users")
+  }
+  get next() {
+    return this._field("next")
+  }
+}
+
+class RongCloudUserDeactivateResult extends Result {
+  get operateId() {
+    return this._field("operate_id")
+  }
+}
+
+class RongCloudUserReactivateResult extends Result {
+  get operateId() {
+    return this._field("operate_id")
+  }
+}
+
+class RongCloudUserDeactivateQueryResult extends Result {
+  get users() {
+    return this._field("users")
+  }
+}
+
+class RongCloudUserTokenExpireResult extends Result {}
+
+class RongCloudUserTagsGetResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
 class RongCloudUserTagSetResult extends Result {}
 
 class RongCloudOperations extends BaseClient {
@@ -173,6 +225,39 @@ class RongCloudOperations extends BaseClient {
   }
   userBlockList(params = {}, options) {
     return this._call("user.block.list", params, {"page":"page","pageSize":"page_size"}, RongCloudUserBlockListResult, options)
+  }
+  userBlacklistAdd(params, options) {
+    return this._call("user.blacklist.add", params, {"userId":"user_id","blackUserIds":"black_user_ids"}, RongCloudUserBlacklistAddResult, options)
+  }
+  userBlacklistRemove(params, options) {
+    return this._call("user.blacklist.remove", params, {"userId":"user_id","blackUserIds":"black_user_ids"}, RongCloudUserBlacklistRemoveResult, options)
+  }
+  userBlacklistQuery(params, options) {
+    return this._call("user.blacklist.query", params, {"userId":"user_id","pageToken":"page_token","size":"size"}, RongCloudUserBlacklistQueryResult, options)
+  }
+  userWhitelistAdd(params, options) {
+    return this._call("user.whitelist.add", params, {"userId":"user_id","whiteUserIds":"white_user_ids"}, RongCloudUserWhitelistAddResult, options)
+  }
+  userWhitelistRemove(params, options) {
+    return this._call("user.whitelist.remove", params, {"userId":"user_id","whiteUserIds":"white_user_ids"}, RongCloudUserWhitelistRemoveResult, options)
+  }
+  userWhitelistQuery(params, options) {
+    return this._call("user.whitelist.query", params, {"userId":"user_id","pageToken":"page_token","size":"size"}, RongCloudUserWhitelistQueryResult, options)
+  }
+  userDeactivate(params, options) {
+    return this._call("user.deactivate", params, {"userIds":"user_ids"}, RongCloudUserDeactivateResult, options)
+  }
+  userReactivate(params, options) {
+    return this._call("user.reactivate", params, {"userIds":"user_ids"}, RongCloudUserReactivateResult, options)
+  }
+  userDeactivateQuery(params = {}, options) {
+    return this._call("user.deactivate.query", params, {"pageNo":"page_no","pageSize":"page_size"}, RongCloudUserDeactivateQueryResult, options)
+  }
+  userTokenExpire(params, options) {
+    return this._call("user.token.expire", params, {"userIds":"user_ids","time":"time"}, RongCloudUserTokenExpireResult, options)
+  }
+  userTagsGet(params, options) {
+    return this._call("user.tags.get", params, {"userIds":"user_ids"}, RongCloudUserTagsGetResult, options)
   }
   userTagSet(params, options) {
     return this._call("user.tag.set", params, {"userId":"user_id","tags":"tags"}, RongCloudUserTagSetResult, options)
@@ -511,6 +596,17 @@ module.exports = {
   RongCloudUserBlockAddResult,
   RongCloudUserBlockRemoveResult,
   RongCloudUserBlockListResult,
+  RongCloudUserBlacklistAddResult,
+  RongCloudUserBlacklistRemoveResult,
+  RongCloudUserBlacklistQueryResult,
+  RongCloudUserWhitelistAddResult,
+  RongCloudUserWhitelistRemoveResult,
+  RongCloudUserWhitelistQueryResult,
+  RongCloudUserDeactivateResult,
+  RongCloudUserReactivateResult,
+  RongCloudUserDeactivateQueryResult,
+  RongCloudUserTokenExpireResult,
+  RongCloudUserTagsGetResult,
   RongCloudUserTagSetResult,
   RongCloudOperations,
   EasemobAttachmentUploadResult,

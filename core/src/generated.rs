@@ -663,6 +663,277 @@ pub mod rongcloud {
         }
     }
 
+    /// Parameters of `user.blacklist.add`: Add users to a user's blocklist: they can no longer send one-to-one messages to that user (one-way).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserBlacklistAdd {
+        /// The user whose blocklist changes. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The users to block; at most 20 per call (the blocklist itself holds a plan-dependent number). Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub black_user_ids: Vec<String>,
+    }
+
+    /// The result of `user.blacklist.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserBlacklistAddResult {}
+
+    impl std::fmt::Debug for UserBlacklistAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserBlacklistAddResult").finish()
+        }
+    }
+
+    /// Parameters of `user.blacklist.remove`: Remove users from a user's blocklist.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserBlacklistRemove {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// At most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub black_user_ids: Vec<String>,
+    }
+
+    /// The result of `user.blacklist.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserBlacklistRemoveResult {}
+
+    impl std::fmt::Debug for UserBlacklistRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserBlacklistRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `user.blacklist.query`: List a user's blocklist, most recently added first, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserBlacklistQuery {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The `next` of the previous page; absent: the first page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_token: Option<String>,
+        /// Users per page (default 1000). Limits: 1..1000.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub size: Option<i64>,
+    }
+
+    /// The result of `user.blacklist.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserBlacklistQueryResult {
+        /// The blocked user ids.
+        pub users: Option<Vec<String>>,
+        /// The token of the next page; absent on the last page.
+        pub next: Option<String>,
+    }
+
+    impl std::fmt::Debug for UserBlacklistQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserBlacklistQueryResult")
+                .field("users", &self.users)
+                .field("next", &self.next)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.whitelist.add`: Add users to a user's allowlist (with the allowlist service on, only they can send that user one-to-one messages).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserWhitelistAdd {
+        /// The user whose allowlist changes. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The users to allow; at most 20 per call (the allowlist itself holds a plan-dependent number). Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub white_user_ids: Vec<String>,
+    }
+
+    /// The result of `user.whitelist.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserWhitelistAddResult {}
+
+    impl std::fmt::Debug for UserWhitelistAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserWhitelistAddResult").finish()
+        }
+    }
+
+    /// Parameters of `user.whitelist.remove`: Remove users from a user's allowlist.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserWhitelistRemove {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// At most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub white_user_ids: Vec<String>,
+    }
+
+    /// The result of `user.whitelist.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserWhitelistRemoveResult {}
+
+    impl std::fmt::Debug for UserWhitelistRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserWhitelistRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `user.whitelist.query`: List a user's allowlist, most recently added first, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserWhitelistQuery {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The `next` of the previous page; absent: the first page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_token: Option<String>,
+        /// Users per page (default 1000). Limits: 1..1000.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub size: Option<i64>,
+    }
+
+    /// The result of `user.whitelist.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserWhitelistQueryResult {
+        /// The allowed user ids.
+        pub users: Option<Vec<String>>,
+        /// The token of the next page; absent on the last page.
+        pub next: Option<String>,
+    }
+
+    impl std::fmt::Debug for UserWhitelistQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserWhitelistQueryResult")
+                .field("users", &self.users)
+                .field("next", &self.next)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.deactivate`: Deactivate users: they are logged out, cannot log in again, and their personal data on the IM server is deleted for good. The result per user arrives by the deactivation callback.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserDeactivate {
+        /// The user ids, separated by commas (`uid1,uid2`). Limits: not empty.
+        pub user_ids: String,
+    }
+
+    /// The result of `user.deactivate`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserDeactivateResult {
+        /// This operation's id, repeated in the deactivation callback.
+        pub operate_id: Option<String>,
+    }
+
+    impl std::fmt::Debug for UserDeactivateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserDeactivateResult")
+                .field("operate_id", &self.operate_id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.reactivate`: Reactivate deactivated user ids (their deleted data does not come back; not within an hour of deactivation). The result per user arrives by the deactivation callback.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserReactivate {
+        /// The user ids, separated by commas (`uid1,uid2`); at most 100 ids. Limits: not empty.
+        pub user_ids: String,
+    }
+
+    /// The result of `user.reactivate`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserReactivateResult {
+        /// This operation's id, repeated in the deactivation callback.
+        pub operate_id: Option<String>,
+    }
+
+    impl std::fmt::Debug for UserReactivateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserReactivateResult")
+                .field("operate_id", &self.operate_id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.deactivate.query`: List the user ids whose deactivation was requested (including those still being processed), a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserDeactivateQuery {
+        /// Page number from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_no: Option<i64>,
+        /// Ids per page (default 50). Limits: 1..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+    }
+
+    /// The result of `user.deactivate.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserDeactivateQueryResult {
+        /// The deactivated user ids.
+        pub users: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for UserDeactivateQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserDeactivateQueryResult")
+                .field("users", &self.users)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.token.expire`: Invalidate every token the users obtained before `time` (ms); connections already open stay until they drop.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserTokenExpire {
+        /// At most 20 users. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+        /// Milliseconds since the epoch: tokens obtained before it no longer connect. Limits: 0..….
+        pub time: i64,
+    }
+
+    /// The result of `user.token.expire`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserTokenExpireResult {}
+
+    impl std::fmt::Debug for UserTokenExpireResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserTokenExpireResult").finish()
+        }
+    }
+
+    /// Parameters of `user.tags.get`: Get the push tags of up to 50 users.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserTagsGet {
+        /// At most 50 users. Limits: not empty each; at most 64 bytes each; 1 to 50 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `user.tags.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserTagsGetResult {
+        /// An object from user id to that user's list of tags.
+        pub result: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for UserTagsGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserTagsGetResult")
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
     /// Parameters of `user.tag.set`: Set a user's push tags (replaces them); at most 20 tags of at most 40 bytes each.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct UserTagSet {
@@ -1037,6 +1308,193 @@ impl crate::RongCloud {
         crate::Typed::from_response(
             self.call(
                 "user.block.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Add users to a user's blocklist: they can no longer send one-to-one messages to that user (one-way).
+    ///
+    /// `POST /user/blacklist/add.json` — catalogue operation `user.blacklist.add`.
+    pub async fn user_blacklist_add(
+        &self,
+        params: rongcloud::UserBlacklistAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::UserBlacklistAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.blacklist.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove users from a user's blocklist.
+    ///
+    /// `POST /user/blacklist/remove.json` — catalogue operation `user.blacklist.remove`.
+    pub async fn user_blacklist_remove(
+        &self,
+        params: rongcloud::UserBlacklistRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::UserBlacklistRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.blacklist.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a user's blocklist, most recently added first, a page at a time.
+    ///
+    /// `POST /user/blacklist/query.json` — catalogue operation `user.blacklist.query`.
+    pub async fn user_blacklist_query(
+        &self,
+        params: rongcloud::UserBlacklistQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::UserBlacklistQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.blacklist.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Add users to a user's allowlist (with the allowlist service on, only they can send that user one-to-one messages).
+    ///
+    /// `POST /user/whitelist/add.json` — catalogue operation `user.whitelist.add`.
+    pub async fn user_whitelist_add(
+        &self,
+        params: rongcloud::UserWhitelistAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::UserWhitelistAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.whitelist.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove users from a user's allowlist.
+    ///
+    /// `POST /user/whitelist/remove.json` — catalogue operation `user.whitelist.remove`.
+    pub async fn user_whitelist_remove(
+        &self,
+        params: rongcloud::UserWhitelistRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::UserWhitelistRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.whitelist.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a user's allowlist, most recently added first, a page at a time.
+    ///
+    /// `POST /user/whitelist/query.json` — catalogue operation `user.whitelist.query`.
+    pub async fn user_whitelist_query(
+        &self,
+        params: rongcloud::UserWhitelistQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::UserWhitelistQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.whitelist.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Deactivate users: they are logged out, cannot log in again, and their personal data on the IM server is deleted for good. The result per user arrives by the deactivation callback.
+    ///
+    /// `POST /user/deactivate.json` — catalogue operation `user.deactivate`.
+    pub async fn user_deactivate(
+        &self,
+        params: rongcloud::UserDeactivate,
+    ) -> crate::Result<crate::Typed<rongcloud::UserDeactivateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.deactivate",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Reactivate deactivated user ids (their deleted data does not come back; not within an hour of deactivation). The result per user arrives by the deactivation callback.
+    ///
+    /// `POST /user/reactivate.json` — catalogue operation `user.reactivate`.
+    pub async fn user_reactivate(
+        &self,
+        params: rongcloud::UserReactivate,
+    ) -> crate::Result<crate::Typed<rongcloud::UserReactivateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.reactivate",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the user ids whose deactivation was requested (including those still being processed), a page at a time.
+    ///
+    /// `POST /user/deactivate/query.json` — catalogue operation `user.deactivate.query`.
+    pub async fn user_deactivate_query(
+        &self,
+        params: rongcloud::UserDeactivateQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::UserDeactivateQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.deactivate.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Invalidate every token the users obtained before `time` (ms); connections already open stay until they drop.
+    ///
+    /// `POST /user/token/expire.json` — catalogue operation `user.token.expire`.
+    pub async fn user_token_expire(
+        &self,
+        params: rongcloud::UserTokenExpire,
+    ) -> crate::Result<crate::Typed<rongcloud::UserTokenExpireResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.token.expire",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get the push tags of up to 50 users.
+    ///
+    /// `POST /user/tags/get.json` — catalogue operation `user.tags.get`.
+    pub async fn user_tags_get(
+        &self,
+        params: rongcloud::UserTagsGet,
+    ) -> crate::Result<crate::Typed<rongcloud::UserTagsGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.tags.get",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )

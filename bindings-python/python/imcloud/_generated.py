@@ -207,6 +207,90 @@ class RongCloudUserBlockListResult(Result):
         return cast("Optional[List[Dict[str, Any]]]", self._fields.get("users"))
 
 
+class RongCloudUserBlacklistAddResult(Result):
+    """The result of ``user.blacklist.add``."""
+
+
+class RongCloudUserBlacklistRemoveResult(Result):
+    """The result of ``user.blacklist.remove``."""
+
+
+class RongCloudUserBlacklistQueryResult(Result):
+    """The result of ``user.blacklist.query``."""
+
+    @property
+    def users(self) -> Optional[List[str]]:
+        """The blocked user ids."""
+        return cast("Optional[List[str]]", self._fields.get("users"))
+
+    @property
+    def next(self) -> Optional[str]:
+        """The token of the next page; absent on the last page."""
+        return cast("Optional[str]", self._fields.get("next"))
+
+
+class RongCloudUserWhitelistAddResult(Result):
+    """The result of ``user.whitelist.add``."""
+
+
+class RongCloudUserWhitelistRemoveResult(Result):
+    """The result of ``user.whitelist.remove``."""
+
+
+class RongCloudUserWhitelistQueryResult(Result):
+    """The result of ``user.whitelist.query``."""
+
+    @property
+    def users(self) -> Optional[List[str]]:
+        """The allowed user ids."""
+        return cast("Optional[List[str]]", self._fields.get("users"))
+
+    @property
+    def next(self) -> Optional[str]:
+        """The token of the next page; absent on the last page."""
+        return cast("Optional[str]", self._fields.get("next"))
+
+
+class RongCloudUserDeactivateResult(Result):
+    """The result of ``user.deactivate``."""
+
+    @property
+    def operate_id(self) -> Optional[str]:
+        """This operation's id, repeated in the deactivation callback."""
+        return cast("Optional[str]", self._fields.get("operate_id"))
+
+
+class RongCloudUserReactivateResult(Result):
+    """The result of ``user.reactivate``."""
+
+    @property
+    def operate_id(self) -> Optional[str]:
+        """This operation's id, repeated in the deactivation callback."""
+        return cast("Optional[str]", self._fields.get("operate_id"))
+
+
+class RongCloudUserDeactivateQueryResult(Result):
+    """The result of ``user.deactivate.query``."""
+
+    @property
+    def users(self) -> Optional[List[str]]:
+        """The deactivated user ids."""
+        return cast("Optional[List[str]]", self._fields.get("users"))
+
+
+class RongCloudUserTokenExpireResult(Result):
+    """The result of ``user.token.expire``."""
+
+
+class RongCloudUserTagsGetResult(Result):
+    """The result of ``user.tags.get``."""
+
+    @property
+    def result(self) -> Any:
+        """An object from user id to that user's list of tags."""
+        return self._fields.get("result")
+
+
 class RongCloudUserTagSetResult(Result):
     """The result of ``user.tag.set``."""
 
@@ -236,6 +320,17 @@ class RongCloudOperations(_SyncClient):
         "user.block.add": RongCloudUserBlockAddResult,
         "user.block.remove": RongCloudUserBlockRemoveResult,
         "user.block.list": RongCloudUserBlockListResult,
+        "user.blacklist.add": RongCloudUserBlacklistAddResult,
+        "user.blacklist.remove": RongCloudUserBlacklistRemoveResult,
+        "user.blacklist.query": RongCloudUserBlacklistQueryResult,
+        "user.whitelist.add": RongCloudUserWhitelistAddResult,
+        "user.whitelist.remove": RongCloudUserWhitelistRemoveResult,
+        "user.whitelist.query": RongCloudUserWhitelistQueryResult,
+        "user.deactivate": RongCloudUserDeactivateResult,
+        "user.reactivate": RongCloudUserReactivateResult,
+        "user.deactivate.query": RongCloudUserDeactivateQueryResult,
+        "user.token.expire": RongCloudUserTokenExpireResult,
+        "user.tags.get": RongCloudUserTagsGetResult,
         "user.tag.set": RongCloudUserTagSetResult,
     }
 
@@ -679,6 +774,180 @@ class RongCloudOperations(_SyncClient):
         """
         return self._call("user.block.list", {"page": page, "page_size": page_size}, RongCloudUserBlockListResult)
 
+    def user_blacklist_add(
+        self,
+        *,
+        user_id: str,
+        black_user_ids: Sequence[str],
+    ) -> RongCloudUserBlacklistAddResult:
+        """Add users to a user's blocklist: they can no longer send one-to-one messages to that user (one-way).
+
+        ``POST /user/blacklist/add.json`` — catalogue operation ``user.blacklist.add``.
+
+        Args:
+            user_id: (a str; required) The user whose blocklist changes. Limits: not empty; at most 64 bytes.
+            black_user_ids: (a list of str; required) The users to block; at most 20 per call (the blocklist itself holds a plan-dependent number). Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return self._call("user.blacklist.add", {"user_id": user_id, "black_user_ids": black_user_ids}, RongCloudUserBlacklistAddResult)
+
+    def user_blacklist_remove(
+        self,
+        *,
+        user_id: str,
+        black_user_ids: Sequence[str],
+    ) -> RongCloudUserBlacklistRemoveResult:
+        """Remove users from a user's blocklist.
+
+        ``POST /user/blacklist/remove.json`` — catalogue operation ``user.blacklist.remove``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            black_user_ids: (a list of str; required) At most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return self._call("user.blacklist.remove", {"user_id": user_id, "black_user_ids": black_user_ids}, RongCloudUserBlacklistRemoveResult)
+
+    def user_blacklist_query(
+        self,
+        *,
+        user_id: str,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+    ) -> RongCloudUserBlacklistQueryResult:
+        """List a user's blocklist, most recently added first, a page at a time.
+
+        ``POST /user/blacklist/query.json`` — catalogue operation ``user.blacklist.query``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            page_token: (a str) The `next` of the previous page; absent: the first page.
+            size: (an int) Users per page (default 1000). Limits: 1..1000.
+        """
+        return self._call("user.blacklist.query", {"user_id": user_id, "page_token": page_token, "size": size}, RongCloudUserBlacklistQueryResult)
+
+    def user_whitelist_add(
+        self,
+        *,
+        user_id: str,
+        white_user_ids: Sequence[str],
+    ) -> RongCloudUserWhitelistAddResult:
+        """Add users to a user's allowlist (with the allowlist service on, only they can send that user one-to-one messages).
+
+        ``POST /user/whitelist/add.json`` — catalogue operation ``user.whitelist.add``.
+
+        Args:
+            user_id: (a str; required) The user whose allowlist changes. Limits: not empty; at most 64 bytes.
+            white_user_ids: (a list of str; required) The users to allow; at most 20 per call (the allowlist itself holds a plan-dependent number). Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return self._call("user.whitelist.add", {"user_id": user_id, "white_user_ids": white_user_ids}, RongCloudUserWhitelistAddResult)
+
+    def user_whitelist_remove(
+        self,
+        *,
+        user_id: str,
+        white_user_ids: Sequence[str],
+    ) -> RongCloudUserWhitelistRemoveResult:
+        """Remove users from a user's allowlist.
+
+        ``POST /user/whitelist/remove.json`` — catalogue operation ``user.whitelist.remove``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            white_user_ids: (a list of str; required) At most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return self._call("user.whitelist.remove", {"user_id": user_id, "white_user_ids": white_user_ids}, RongCloudUserWhitelistRemoveResult)
+
+    def user_whitelist_query(
+        self,
+        *,
+        user_id: str,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+    ) -> RongCloudUserWhitelistQueryResult:
+        """List a user's allowlist, most recently added first, a page at a time.
+
+        ``POST /user/whitelist/query.json`` — catalogue operation ``user.whitelist.query``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            page_token: (a str) The `next` of the previous page; absent: the first page.
+            size: (an int) Users per page (default 1000). Limits: 1..1000.
+        """
+        return self._call("user.whitelist.query", {"user_id": user_id, "page_token": page_token, "size": size}, RongCloudUserWhitelistQueryResult)
+
+    def user_deactivate(
+        self,
+        *,
+        user_ids: str,
+    ) -> RongCloudUserDeactivateResult:
+        """Deactivate users: they are logged out, cannot log in again, and their personal data on the IM server is deleted for good. The result per user arrives by the deactivation callback.
+
+        ``POST /user/deactivate.json`` — catalogue operation ``user.deactivate``.
+
+        Args:
+            user_ids: (a str; required) The user ids, separated by commas (`uid1,uid2`). Limits: not empty.
+        """
+        return self._call("user.deactivate", {"user_ids": user_ids}, RongCloudUserDeactivateResult)
+
+    def user_reactivate(
+        self,
+        *,
+        user_ids: str,
+    ) -> RongCloudUserReactivateResult:
+        """Reactivate deactivated user ids (their deleted data does not come back; not within an hour of deactivation). The result per user arrives by the deactivation callback.
+
+        ``POST /user/reactivate.json`` — catalogue operation ``user.reactivate``.
+
+        Args:
+            user_ids: (a str; required) The user ids, separated by commas (`uid1,uid2`); at most 100 ids. Limits: not empty.
+        """
+        return self._call("user.reactivate", {"user_ids": user_ids}, RongCloudUserReactivateResult)
+
+    def user_deactivate_query(
+        self,
+        *,
+        page_no: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUserDeactivateQueryResult:
+        """List the user ids whose deactivation was requested (including those still being processed), a page at a time.
+
+        ``POST /user/deactivate/query.json`` — catalogue operation ``user.deactivate.query``.
+
+        Args:
+            page_no: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Ids per page (default 50). Limits: 1..50.
+        """
+        return self._call("user.deactivate.query", {"page_no": page_no, "page_size": page_size}, RongCloudUserDeactivateQueryResult)
+
+    def user_token_expire(
+        self,
+        *,
+        user_ids: Sequence[str],
+        time: int,
+    ) -> RongCloudUserTokenExpireResult:
+        """Invalidate every token the users obtained before `time` (ms); connections already open stay until they drop.
+
+        ``POST /user/token/expire.json`` — catalogue operation ``user.token.expire``.
+
+        Args:
+            user_ids: (a list of str; required) At most 20 users. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            time: (an int; required) Milliseconds since the epoch: tokens obtained before it no longer connect. Limits: 0..….
+        """
+        return self._call("user.token.expire", {"user_ids": user_ids, "time": time}, RongCloudUserTokenExpireResult)
+
+    def user_tags_get(
+        self,
+        *,
+        user_ids: Sequence[str],
+    ) -> RongCloudUserTagsGetResult:
+        """Get the push tags of up to 50 users.
+
+        ``POST /user/tags/get.json`` — catalogue operation ``user.tags.get``.
+
+        Args:
+            user_ids: (a list of str; required) At most 50 users. Limits: not empty each; at most 64 bytes each; 1 to 50 items.
+        """
+        return self._call("user.tags.get", {"user_ids": user_ids}, RongCloudUserTagsGetResult)
+
     def user_tag_set(
         self,
         *,
@@ -721,6 +990,17 @@ class AsyncRongCloudOperations(_AsyncClient):
         "user.block.add": RongCloudUserBlockAddResult,
         "user.block.remove": RongCloudUserBlockRemoveResult,
         "user.block.list": RongCloudUserBlockListResult,
+        "user.blacklist.add": RongCloudUserBlacklistAddResult,
+        "user.blacklist.remove": RongCloudUserBlacklistRemoveResult,
+        "user.blacklist.query": RongCloudUserBlacklistQueryResult,
+        "user.whitelist.add": RongCloudUserWhitelistAddResult,
+        "user.whitelist.remove": RongCloudUserWhitelistRemoveResult,
+        "user.whitelist.query": RongCloudUserWhitelistQueryResult,
+        "user.deactivate": RongCloudUserDeactivateResult,
+        "user.reactivate": RongCloudUserReactivateResult,
+        "user.deactivate.query": RongCloudUserDeactivateQueryResult,
+        "user.token.expire": RongCloudUserTokenExpireResult,
+        "user.tags.get": RongCloudUserTagsGetResult,
         "user.tag.set": RongCloudUserTagSetResult,
     }
 
@@ -1163,6 +1443,180 @@ class AsyncRongCloudOperations(_AsyncClient):
             page_size: (an int) Limits: 1..100.
         """
         return await self._call("user.block.list", {"page": page, "page_size": page_size}, RongCloudUserBlockListResult)
+
+    async def user_blacklist_add(
+        self,
+        *,
+        user_id: str,
+        black_user_ids: Sequence[str],
+    ) -> RongCloudUserBlacklistAddResult:
+        """Add users to a user's blocklist: they can no longer send one-to-one messages to that user (one-way).
+
+        ``POST /user/blacklist/add.json`` — catalogue operation ``user.blacklist.add``.
+
+        Args:
+            user_id: (a str; required) The user whose blocklist changes. Limits: not empty; at most 64 bytes.
+            black_user_ids: (a list of str; required) The users to block; at most 20 per call (the blocklist itself holds a plan-dependent number). Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return await self._call("user.blacklist.add", {"user_id": user_id, "black_user_ids": black_user_ids}, RongCloudUserBlacklistAddResult)
+
+    async def user_blacklist_remove(
+        self,
+        *,
+        user_id: str,
+        black_user_ids: Sequence[str],
+    ) -> RongCloudUserBlacklistRemoveResult:
+        """Remove users from a user's blocklist.
+
+        ``POST /user/blacklist/remove.json`` — catalogue operation ``user.blacklist.remove``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            black_user_ids: (a list of str; required) At most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return await self._call("user.blacklist.remove", {"user_id": user_id, "black_user_ids": black_user_ids}, RongCloudUserBlacklistRemoveResult)
+
+    async def user_blacklist_query(
+        self,
+        *,
+        user_id: str,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+    ) -> RongCloudUserBlacklistQueryResult:
+        """List a user's blocklist, most recently added first, a page at a time.
+
+        ``POST /user/blacklist/query.json`` — catalogue operation ``user.blacklist.query``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            page_token: (a str) The `next` of the previous page; absent: the first page.
+            size: (an int) Users per page (default 1000). Limits: 1..1000.
+        """
+        return await self._call("user.blacklist.query", {"user_id": user_id, "page_token": page_token, "size": size}, RongCloudUserBlacklistQueryResult)
+
+    async def user_whitelist_add(
+        self,
+        *,
+        user_id: str,
+        white_user_ids: Sequence[str],
+    ) -> RongCloudUserWhitelistAddResult:
+        """Add users to a user's allowlist (with the allowlist service on, only they can send that user one-to-one messages).
+
+        ``POST /user/whitelist/add.json`` — catalogue operation ``user.whitelist.add``.
+
+        Args:
+            user_id: (a str; required) The user whose allowlist changes. Limits: not empty; at most 64 bytes.
+            white_user_ids: (a list of str; required) The users to allow; at most 20 per call (the allowlist itself holds a plan-dependent number). Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return await self._call("user.whitelist.add", {"user_id": user_id, "white_user_ids": white_user_ids}, RongCloudUserWhitelistAddResult)
+
+    async def user_whitelist_remove(
+        self,
+        *,
+        user_id: str,
+        white_user_ids: Sequence[str],
+    ) -> RongCloudUserWhitelistRemoveResult:
+        """Remove users from a user's allowlist.
+
+        ``POST /user/whitelist/remove.json`` — catalogue operation ``user.whitelist.remove``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            white_user_ids: (a list of str; required) At most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return await self._call("user.whitelist.remove", {"user_id": user_id, "white_user_ids": white_user_ids}, RongCloudUserWhitelistRemoveResult)
+
+    async def user_whitelist_query(
+        self,
+        *,
+        user_id: str,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+    ) -> RongCloudUserWhitelistQueryResult:
+        """List a user's allowlist, most recently added first, a page at a time.
+
+        ``POST /user/whitelist/query.json`` — catalogue operation ``user.whitelist.query``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            page_token: (a str) The `next` of the previous page; absent: the first page.
+            size: (an int) Users per page (default 1000). Limits: 1..1000.
+        """
+        return await self._call("user.whitelist.query", {"user_id": user_id, "page_token": page_token, "size": size}, RongCloudUserWhitelistQueryResult)
+
+    async def user_deactivate(
+        self,
+        *,
+        user_ids: str,
+    ) -> RongCloudUserDeactivateResult:
+        """Deactivate users: they are logged out, cannot log in again, and their personal data on the IM server is deleted for good. The result per user arrives by the deactivation callback.
+
+        ``POST /user/deactivate.json`` — catalogue operation ``user.deactivate``.
+
+        Args:
+            user_ids: (a str; required) The user ids, separated by commas (`uid1,uid2`). Limits: not empty.
+        """
+        return await self._call("user.deactivate", {"user_ids": user_ids}, RongCloudUserDeactivateResult)
+
+    async def user_reactivate(
+        self,
+        *,
+        user_ids: str,
+    ) -> RongCloudUserReactivateResult:
+        """Reactivate deactivated user ids (their deleted data does not come back; not within an hour of deactivation). The result per user arrives by the deactivation callback.
+
+        ``POST /user/reactivate.json`` — catalogue operation ``user.reactivate``.
+
+        Args:
+            user_ids: (a str; required) The user ids, separated by commas (`uid1,uid2`); at most 100 ids. Limits: not empty.
+        """
+        return await self._call("user.reactivate", {"user_ids": user_ids}, RongCloudUserReactivateResult)
+
+    async def user_deactivate_query(
+        self,
+        *,
+        page_no: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUserDeactivateQueryResult:
+        """List the user ids whose deactivation was requested (including those still being processed), a page at a time.
+
+        ``POST /user/deactivate/query.json`` — catalogue operation ``user.deactivate.query``.
+
+        Args:
+            page_no: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Ids per page (default 50). Limits: 1..50.
+        """
+        return await self._call("user.deactivate.query", {"page_no": page_no, "page_size": page_size}, RongCloudUserDeactivateQueryResult)
+
+    async def user_token_expire(
+        self,
+        *,
+        user_ids: Sequence[str],
+        time: int,
+    ) -> RongCloudUserTokenExpireResult:
+        """Invalidate every token the users obtained before `time` (ms); connections already open stay until they drop.
+
+        ``POST /user/token/expire.json`` — catalogue operation ``user.token.expire``.
+
+        Args:
+            user_ids: (a list of str; required) At most 20 users. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            time: (an int; required) Milliseconds since the epoch: tokens obtained before it no longer connect. Limits: 0..….
+        """
+        return await self._call("user.token.expire", {"user_ids": user_ids, "time": time}, RongCloudUserTokenExpireResult)
+
+    async def user_tags_get(
+        self,
+        *,
+        user_ids: Sequence[str],
+    ) -> RongCloudUserTagsGetResult:
+        """Get the push tags of up to 50 users.
+
+        ``POST /user/tags/get.json`` — catalogue operation ``user.tags.get``.
+
+        Args:
+            user_ids: (a list of str; required) At most 50 users. Limits: not empty each; at most 64 bytes each; 1 to 50 items.
+        """
+        return await self._call("user.tags.get", {"user_ids": user_ids}, RongCloudUserTagsGetResult)
 
     async def user_tag_set(
         self,

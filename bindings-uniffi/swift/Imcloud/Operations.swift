@@ -840,6 +840,347 @@ public struct RongCloudUserBlockListResult: Decodable, Sendable, CustomStringCon
     }
 }
 
+/// Parameters of `user.blacklist.add`: Add users to a user's blocklist: they can no longer send one-to-one messages to that user (one-way).
+public struct RongCloudUserBlacklistAdd: Encodable, Sendable {
+    /// The user whose blocklist changes. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The users to block; at most 20 per call (the blocklist itself holds a plan-dependent number). Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var blackUserIds: [String]
+
+    public init(userId: String, blackUserIds: [String]) {
+        self.userId = userId
+        self.blackUserIds = blackUserIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case blackUserIds = "black_user_ids"
+    }
+}
+
+/// The result of `user.blacklist.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserBlacklistAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUserBlacklistAddResult", [])
+    }
+}
+
+/// Parameters of `user.blacklist.remove`: Remove users from a user's blocklist.
+public struct RongCloudUserBlacklistRemove: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// At most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var blackUserIds: [String]
+
+    public init(userId: String, blackUserIds: [String]) {
+        self.userId = userId
+        self.blackUserIds = blackUserIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case blackUserIds = "black_user_ids"
+    }
+}
+
+/// The result of `user.blacklist.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserBlacklistRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUserBlacklistRemoveResult", [])
+    }
+}
+
+/// Parameters of `user.blacklist.query`: List a user's blocklist, most recently added first, a page at a time.
+public struct RongCloudUserBlacklistQuery: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The `next` of the previous page; absent: the first page.
+    public var pageToken: String?
+    /// Users per page (default 1000). Limits: 1..1000.
+    public var size: Int64?
+
+    public init(userId: String, pageToken: String? = nil, size: Int64? = nil) {
+        self.userId = userId
+        self.pageToken = pageToken
+        self.size = size
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case pageToken = "page_token"
+        case size = "size"
+    }
+}
+
+/// The result of `user.blacklist.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserBlacklistQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// The blocked user ids.
+    public let users: [String]?
+    /// The token of the next page; absent on the last page.
+    public let next: String?
+
+    public var description: String {
+        describeFields("RongCloudUserBlacklistQueryResult", [("users", users), ("next", next)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case users = "users"
+        case next = "next"
+    }
+}
+
+/// Parameters of `user.whitelist.add`: Add users to a user's allowlist (with the allowlist service on, only they can send that user one-to-one messages).
+public struct RongCloudUserWhitelistAdd: Encodable, Sendable {
+    /// The user whose allowlist changes. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The users to allow; at most 20 per call (the allowlist itself holds a plan-dependent number). Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var whiteUserIds: [String]
+
+    public init(userId: String, whiteUserIds: [String]) {
+        self.userId = userId
+        self.whiteUserIds = whiteUserIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case whiteUserIds = "white_user_ids"
+    }
+}
+
+/// The result of `user.whitelist.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserWhitelistAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUserWhitelistAddResult", [])
+    }
+}
+
+/// Parameters of `user.whitelist.remove`: Remove users from a user's allowlist.
+public struct RongCloudUserWhitelistRemove: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// At most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var whiteUserIds: [String]
+
+    public init(userId: String, whiteUserIds: [String]) {
+        self.userId = userId
+        self.whiteUserIds = whiteUserIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case whiteUserIds = "white_user_ids"
+    }
+}
+
+/// The result of `user.whitelist.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserWhitelistRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUserWhitelistRemoveResult", [])
+    }
+}
+
+/// Parameters of `user.whitelist.query`: List a user's allowlist, most recently added first, a page at a time.
+public struct RongCloudUserWhitelistQuery: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The `next` of the previous page; absent: the first page.
+    public var pageToken: String?
+    /// Users per page (default 1000). Limits: 1..1000.
+    public var size: Int64?
+
+    public init(userId: String, pageToken: String? = nil, size: Int64? = nil) {
+        self.userId = userId
+        self.pageToken = pageToken
+        self.size = size
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case pageToken = "page_token"
+        case size = "size"
+    }
+}
+
+/// The result of `user.whitelist.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserWhitelistQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// The allowed user ids.
+    public let users: [String]?
+    /// The token of the next page; absent on the last page.
+    public let next: String?
+
+    public var description: String {
+        describeFields("RongCloudUserWhitelistQueryResult", [("users", users), ("next", next)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case users = "users"
+        case next = "next"
+    }
+}
+
+/// Parameters of `user.deactivate`: Deactivate users: they are logged out, cannot log in again, and their personal data on the IM server is deleted for good. The result per user arrives by the deactivation callback.
+public struct RongCloudUserDeactivate: Encodable, Sendable {
+    /// The user ids, separated by commas (`uid1,uid2`). Limits: not empty.
+    public var userIds: String
+
+    public init(userIds: String) {
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `user.deactivate`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserDeactivateResult: Decodable, Sendable, CustomStringConvertible {
+    /// This operation's id, repeated in the deactivation callback.
+    public let operateId: String?
+
+    public var description: String {
+        describeFields("RongCloudUserDeactivateResult", [("operateId", operateId)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case operateId = "operate_id"
+    }
+}
+
+/// Parameters of `user.reactivate`: Reactivate deactivated user ids (their deleted data does not come back; not within an hour of deactivation). The result per user arrives by the deactivation callback.
+public struct RongCloudUserReactivate: Encodable, Sendable {
+    /// The user ids, separated by commas (`uid1,uid2`); at most 100 ids. Limits: not empty.
+    public var userIds: String
+
+    public init(userIds: String) {
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `user.reactivate`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserReactivateResult: Decodable, Sendable, CustomStringConvertible {
+    /// This operation's id, repeated in the deactivation callback.
+    public let operateId: String?
+
+    public var description: String {
+        describeFields("RongCloudUserReactivateResult", [("operateId", operateId)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case operateId = "operate_id"
+    }
+}
+
+/// Parameters of `user.deactivate.query`: List the user ids whose deactivation was requested (including those still being processed), a page at a time.
+public struct RongCloudUserDeactivateQuery: Encodable, Sendable {
+    /// Page number from 1 (default 1). Limits: 1..….
+    public var pageNo: Int64?
+    /// Ids per page (default 50). Limits: 1..50.
+    public var pageSize: Int64?
+
+    public init(pageNo: Int64? = nil, pageSize: Int64? = nil) {
+        self.pageNo = pageNo
+        self.pageSize = pageSize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pageNo = "page_no"
+        case pageSize = "page_size"
+    }
+}
+
+/// The result of `user.deactivate.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserDeactivateQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// The deactivated user ids.
+    public let users: [String]?
+
+    public var description: String {
+        describeFields("RongCloudUserDeactivateQueryResult", [("users", users)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case users = "users"
+    }
+}
+
+/// Parameters of `user.token.expire`: Invalidate every token the users obtained before `time` (ms); connections already open stay until they drop.
+public struct RongCloudUserTokenExpire: Encodable, Sendable {
+    /// At most 20 users. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+    /// Milliseconds since the epoch: tokens obtained before it no longer connect. Limits: 0..….
+    public var time: Int64
+
+    public init(userIds: [String], time: Int64) {
+        self.userIds = userIds
+        self.time = time
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+        case time = "time"
+    }
+}
+
+/// The result of `user.token.expire`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserTokenExpireResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUserTokenExpireResult", [])
+    }
+}
+
+/// Parameters of `user.tags.get`: Get the push tags of up to 50 users.
+public struct RongCloudUserTagsGet: Encodable, Sendable {
+    /// At most 50 users. Limits: not empty each; at most 64 bytes each; 1 to 50 items.
+    public var userIds: [String]
+
+    public init(userIds: [String]) {
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `user.tags.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserTagsGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// An object from user id to that user's list of tags.
+    public let result: JSONValue?
+
+    public var description: String {
+        describeFields("RongCloudUserTagsGetResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+    }
+}
+
 /// Parameters of `user.tag.set`: Set a user's push tags (replaces them); at most 20 tags of at most 40 bytes each.
 public struct RongCloudUserTagSet: Encodable, Sendable {
     /// Limits: not empty; at most 64 bytes.
@@ -1036,6 +1377,94 @@ extension RongCloud {
     /// `POST /user/block/query.json` — catalogue operation `user.block.list`.
     public func userBlockList(_ params: RongCloudUserBlockList = RongCloudUserBlockList()) async throws -> Typed<RongCloudUserBlockListResult> {
         let reply = try await call("user.block.list", params)
+        return try Typed(reply)
+    }
+
+    /// Add users to a user's blocklist: they can no longer send one-to-one messages to that user (one-way).
+    ///
+    /// `POST /user/blacklist/add.json` — catalogue operation `user.blacklist.add`.
+    public func userBlacklistAdd(_ params: RongCloudUserBlacklistAdd) async throws -> Typed<RongCloudUserBlacklistAddResult> {
+        let reply = try await call("user.blacklist.add", params)
+        return try Typed(reply)
+    }
+
+    /// Remove users from a user's blocklist.
+    ///
+    /// `POST /user/blacklist/remove.json` — catalogue operation `user.blacklist.remove`.
+    public func userBlacklistRemove(_ params: RongCloudUserBlacklistRemove) async throws -> Typed<RongCloudUserBlacklistRemoveResult> {
+        let reply = try await call("user.blacklist.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List a user's blocklist, most recently added first, a page at a time.
+    ///
+    /// `POST /user/blacklist/query.json` — catalogue operation `user.blacklist.query`.
+    public func userBlacklistQuery(_ params: RongCloudUserBlacklistQuery) async throws -> Typed<RongCloudUserBlacklistQueryResult> {
+        let reply = try await call("user.blacklist.query", params)
+        return try Typed(reply)
+    }
+
+    /// Add users to a user's allowlist (with the allowlist service on, only they can send that user one-to-one messages).
+    ///
+    /// `POST /user/whitelist/add.json` — catalogue operation `user.whitelist.add`.
+    public func userWhitelistAdd(_ params: RongCloudUserWhitelistAdd) async throws -> Typed<RongCloudUserWhitelistAddResult> {
+        let reply = try await call("user.whitelist.add", params)
+        return try Typed(reply)
+    }
+
+    /// Remove users from a user's allowlist.
+    ///
+    /// `POST /user/whitelist/remove.json` — catalogue operation `user.whitelist.remove`.
+    public func userWhitelistRemove(_ params: RongCloudUserWhitelistRemove) async throws -> Typed<RongCloudUserWhitelistRemoveResult> {
+        let reply = try await call("user.whitelist.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List a user's allowlist, most recently added first, a page at a time.
+    ///
+    /// `POST /user/whitelist/query.json` — catalogue operation `user.whitelist.query`.
+    public func userWhitelistQuery(_ params: RongCloudUserWhitelistQuery) async throws -> Typed<RongCloudUserWhitelistQueryResult> {
+        let reply = try await call("user.whitelist.query", params)
+        return try Typed(reply)
+    }
+
+    /// Deactivate users: they are logged out, cannot log in again, and their personal data on the IM server is deleted for good. The result per user arrives by the deactivation callback.
+    ///
+    /// `POST /user/deactivate.json` — catalogue operation `user.deactivate`.
+    public func userDeactivate(_ params: RongCloudUserDeactivate) async throws -> Typed<RongCloudUserDeactivateResult> {
+        let reply = try await call("user.deactivate", params)
+        return try Typed(reply)
+    }
+
+    /// Reactivate deactivated user ids (their deleted data does not come back; not within an hour of deactivation). The result per user arrives by the deactivation callback.
+    ///
+    /// `POST /user/reactivate.json` — catalogue operation `user.reactivate`.
+    public func userReactivate(_ params: RongCloudUserReactivate) async throws -> Typed<RongCloudUserReactivateResult> {
+        let reply = try await call("user.reactivate", params)
+        return try Typed(reply)
+    }
+
+    /// List the user ids whose deactivation was requested (including those still being processed), a page at a time.
+    ///
+    /// `POST /user/deactivate/query.json` — catalogue operation `user.deactivate.query`.
+    public func userDeactivateQuery(_ params: RongCloudUserDeactivateQuery = RongCloudUserDeactivateQuery()) async throws -> Typed<RongCloudUserDeactivateQueryResult> {
+        let reply = try await call("user.deactivate.query", params)
+        return try Typed(reply)
+    }
+
+    /// Invalidate every token the users obtained before `time` (ms); connections already open stay until they drop.
+    ///
+    /// `POST /user/token/expire.json` — catalogue operation `user.token.expire`.
+    public func userTokenExpire(_ params: RongCloudUserTokenExpire) async throws -> Typed<RongCloudUserTokenExpireResult> {
+        let reply = try await call("user.token.expire", params)
+        return try Typed(reply)
+    }
+
+    /// Get the push tags of up to 50 users.
+    ///
+    /// `POST /user/tags/get.json` — catalogue operation `user.tags.get`.
+    public func userTagsGet(_ params: RongCloudUserTagsGet) async throws -> Typed<RongCloudUserTagsGetResult> {
+        let reply = try await call("user.tags.get", params)
         return try Typed(reply)
     }
 

@@ -107,6 +107,61 @@ public class RongCloudUserBlockListResult internal constructor(reply: Reply) : R
     public val `users`: List<JsonObject>? get() = objs("users")
 }
 
+/** The result of `user.blacklist.add`. */
+public class RongCloudUserBlacklistAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.blacklist.remove`. */
+public class RongCloudUserBlacklistRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.blacklist.query`. */
+public class RongCloudUserBlacklistQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** The blocked user ids. */
+    public val `users`: List<String>? get() = strs("users")
+    /** The token of the next page; absent on the last page. */
+    public val `next`: String? get() = str("next")
+}
+
+/** The result of `user.whitelist.add`. */
+public class RongCloudUserWhitelistAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.whitelist.remove`. */
+public class RongCloudUserWhitelistRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.whitelist.query`. */
+public class RongCloudUserWhitelistQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** The allowed user ids. */
+    public val `users`: List<String>? get() = strs("users")
+    /** The token of the next page; absent on the last page. */
+    public val `next`: String? get() = str("next")
+}
+
+/** The result of `user.deactivate`. */
+public class RongCloudUserDeactivateResult internal constructor(reply: Reply) : Result(reply) {
+    /** This operation's id, repeated in the deactivation callback. */
+    public val `operateId`: String? get() = str("operate_id")
+}
+
+/** The result of `user.reactivate`. */
+public class RongCloudUserReactivateResult internal constructor(reply: Reply) : Result(reply) {
+    /** This operation's id, repeated in the deactivation callback. */
+    public val `operateId`: String? get() = str("operate_id")
+}
+
+/** The result of `user.deactivate.query`. */
+public class RongCloudUserDeactivateQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** The deactivated user ids. */
+    public val `users`: List<String>? get() = strs("users")
+}
+
+/** The result of `user.token.expire`. */
+public class RongCloudUserTokenExpireResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.tags.get`. */
+public class RongCloudUserTagsGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** An object from user id to that user's list of tags. */
+    public val `result`: JsonElement? get() = elem("result")
+}
+
 /** The result of `user.tag.set`. */
 public class RongCloudUserTagSetResult internal constructor(reply: Reply) : Result(reply)
 
@@ -370,6 +425,126 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      */
     public suspend fun userBlockList(`page`: Long? = null, `pageSize`: Long? = null): RongCloudUserBlockListResult =
         RongCloudUserBlockListResult(call("user.block.list", args("page" to `page`, "page_size" to `pageSize`)))
+
+    /**
+     * Add users to a user's blocklist: they can no longer send one-to-one messages to that user (one-way).
+     *
+     * `POST /user/blacklist/add.json` — catalogue operation `user.blacklist.add`.
+     *
+     * @param userId The user whose blocklist changes. Limits: not empty; at most 64 bytes.
+     * @param blackUserIds The users to block; at most 20 per call (the blocklist itself holds a plan-dependent number). Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     */
+    public suspend fun userBlacklistAdd(`userId`: String, `blackUserIds`: List<String>): RongCloudUserBlacklistAddResult =
+        RongCloudUserBlacklistAddResult(call("user.blacklist.add", args("user_id" to `userId`, "black_user_ids" to `blackUserIds`)))
+
+    /**
+     * Remove users from a user's blocklist.
+     *
+     * `POST /user/blacklist/remove.json` — catalogue operation `user.blacklist.remove`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     * @param blackUserIds At most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     */
+    public suspend fun userBlacklistRemove(`userId`: String, `blackUserIds`: List<String>): RongCloudUserBlacklistRemoveResult =
+        RongCloudUserBlacklistRemoveResult(call("user.blacklist.remove", args("user_id" to `userId`, "black_user_ids" to `blackUserIds`)))
+
+    /**
+     * List a user's blocklist, most recently added first, a page at a time.
+     *
+     * `POST /user/blacklist/query.json` — catalogue operation `user.blacklist.query`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     * @param pageToken The `next` of the previous page; absent: the first page.
+     * @param size Users per page (default 1000). Limits: 1..1000.
+     */
+    public suspend fun userBlacklistQuery(`userId`: String, `pageToken`: String? = null, `size`: Long? = null): RongCloudUserBlacklistQueryResult =
+        RongCloudUserBlacklistQueryResult(call("user.blacklist.query", args("user_id" to `userId`, "page_token" to `pageToken`, "size" to `size`)))
+
+    /**
+     * Add users to a user's allowlist (with the allowlist service on, only they can send that user one-to-one messages).
+     *
+     * `POST /user/whitelist/add.json` — catalogue operation `user.whitelist.add`.
+     *
+     * @param userId The user whose allowlist changes. Limits: not empty; at most 64 bytes.
+     * @param whiteUserIds The users to allow; at most 20 per call (the allowlist itself holds a plan-dependent number). Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     */
+    public suspend fun userWhitelistAdd(`userId`: String, `whiteUserIds`: List<String>): RongCloudUserWhitelistAddResult =
+        RongCloudUserWhitelistAddResult(call("user.whitelist.add", args("user_id" to `userId`, "white_user_ids" to `whiteUserIds`)))
+
+    /**
+     * Remove users from a user's allowlist.
+     *
+     * `POST /user/whitelist/remove.json` — catalogue operation `user.whitelist.remove`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     * @param whiteUserIds At most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     */
+    public suspend fun userWhitelistRemove(`userId`: String, `whiteUserIds`: List<String>): RongCloudUserWhitelistRemoveResult =
+        RongCloudUserWhitelistRemoveResult(call("user.whitelist.remove", args("user_id" to `userId`, "white_user_ids" to `whiteUserIds`)))
+
+    /**
+     * List a user's allowlist, most recently added first, a page at a time.
+     *
+     * `POST /user/whitelist/query.json` — catalogue operation `user.whitelist.query`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     * @param pageToken The `next` of the previous page; absent: the first page.
+     * @param size Users per page (default 1000). Limits: 1..1000.
+     */
+    public suspend fun userWhitelistQuery(`userId`: String, `pageToken`: String? = null, `size`: Long? = null): RongCloudUserWhitelistQueryResult =
+        RongCloudUserWhitelistQueryResult(call("user.whitelist.query", args("user_id" to `userId`, "page_token" to `pageToken`, "size" to `size`)))
+
+    /**
+     * Deactivate users: they are logged out, cannot log in again, and their personal data on the IM server is deleted for good. The result per user arrives by the deactivation callback.
+     *
+     * `POST /user/deactivate.json` — catalogue operation `user.deactivate`.
+     *
+     * @param userIds The user ids, separated by commas (`uid1,uid2`). Limits: not empty.
+     */
+    public suspend fun userDeactivate(`userIds`: String): RongCloudUserDeactivateResult =
+        RongCloudUserDeactivateResult(call("user.deactivate", args("user_ids" to `userIds`)))
+
+    /**
+     * Reactivate deactivated user ids (their deleted data does not come back; not within an hour of deactivation). The result per user arrives by the deactivation callback.
+     *
+     * `POST /user/reactivate.json` — catalogue operation `user.reactivate`.
+     *
+     * @param userIds The user ids, separated by commas (`uid1,uid2`); at most 100 ids. Limits: not empty.
+     */
+    public suspend fun userReactivate(`userIds`: String): RongCloudUserReactivateResult =
+        RongCloudUserReactivateResult(call("user.reactivate", args("user_ids" to `userIds`)))
+
+    /**
+     * List the user ids whose deactivation was requested (including those still being processed), a page at a time.
+     *
+     * `POST /user/deactivate/query.json` — catalogue operation `user.deactivate.query`.
+     *
+     * @param pageNo Page number from 1 (default 1). Limits: 1..….
+     * @param pageSize Ids per page (default 50). Limits: 1..50.
+     */
+    public suspend fun userDeactivateQuery(`pageNo`: Long? = null, `pageSize`: Long? = null): RongCloudUserDeactivateQueryResult =
+        RongCloudUserDeactivateQueryResult(call("user.deactivate.query", args("page_no" to `pageNo`, "page_size" to `pageSize`)))
+
+    /**
+     * Invalidate every token the users obtained before `time` (ms); connections already open stay until they drop.
+     *
+     * `POST /user/token/expire.json` — catalogue operation `user.token.expire`.
+     *
+     * @param userIds At most 20 users. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param time Milliseconds since the epoch: tokens obtained before it no longer connect. Limits: 0..….
+     */
+    public suspend fun userTokenExpire(`userIds`: List<String>, `time`: Long): RongCloudUserTokenExpireResult =
+        RongCloudUserTokenExpireResult(call("user.token.expire", args("user_ids" to `userIds`, "time" to `time`)))
+
+    /**
+     * Get the push tags of up to 50 users.
+     *
+     * `POST /user/tags/get.json` — catalogue operation `user.tags.get`.
+     *
+     * @param userIds At most 50 users. Limits: not empty each; at most 64 bytes each; 1 to 50 items.
+     */
+    public suspend fun userTagsGet(`userIds`: List<String>): RongCloudUserTagsGetResult =
+        RongCloudUserTagsGetResult(call("user.tags.get", args("user_ids" to `userIds`)))
 
     /**
      * Set a user's push tags (replaces them); at most 20 tags of at most 40 bytes each.
