@@ -14,6 +14,7 @@ pub(crate) mod groups;
 pub(crate) mod messages;
 pub(crate) mod push;
 pub(crate) mod tokens;
+pub(crate) mod user_relations;
 pub(crate) mod users;
 
 use std::any::{Any, TypeId};
@@ -31,6 +32,7 @@ use messages::SentMessage;
 static FAMILIES: &[&dyn Family] = &[
     &tokens::Tokens,
     &users::Users,
+    &user_relations::UserRelations,
     &messages::Messages,
     &groups::Groups,
     &chatrooms::Chatrooms,

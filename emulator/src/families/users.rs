@@ -60,6 +60,11 @@ struct RongUsers(BTreeMap<String, RongUser>);
 #[derive(Default)]
 struct Tags(BTreeMap<String, Vec<String>>);
 
+/// The push tags `user.tag.set` last gave `user` in one app (empty if none).
+pub(crate) fn rong_tags(app: &mut AppState, user: &str) -> Vec<String> {
+    app.part::<Tags>().0.get(user).cloned().unwrap_or_default()
+}
+
 /// UTC `yyyy-MM-dd HH:mm:ss`, as RongCloud prints times.
 fn datetime(ms: u64) -> String {
     let secs = ms / 1000;
