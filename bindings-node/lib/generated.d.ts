@@ -1237,6 +1237,130 @@ export interface EasemobUserStatusBatchParams {
   usernames: string[]
 }
 
+/** One item of the result of `user.contact.add`. */
+export declare class EasemobUserContactAddItem extends Item {
+  readonly uuid: string | undefined
+  readonly username: string | undefined
+  readonly nickname: string | undefined
+  readonly activated: boolean | undefined
+  readonly created: number | undefined
+}
+/** The result of `user.contact.add`. The friend added (one entity). */
+export declare class EasemobUserContactAddResult extends ListResult<EasemobUserContactAddItem> {}
+
+/** Parameters of `user.contact.add`: Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan). */
+export interface EasemobUserContactAddParams {
+  /** The user whose contact list gains the friend. Limits: not empty; at most 64 bytes. */
+  ownerUsername: string
+  /** The user added. Limits: not empty; at most 64 bytes. */
+  friendUsername: string
+}
+
+/** One item of the result of `user.contact.remove`. */
+export declare class EasemobUserContactRemoveItem extends Item {
+  readonly uuid: string | undefined
+  readonly username: string | undefined
+  readonly nickname: string | undefined
+  readonly activated: boolean | undefined
+  readonly created: number | undefined
+}
+/** The result of `user.contact.remove`. The contact removed (one entity). */
+export declare class EasemobUserContactRemoveResult extends ListResult<EasemobUserContactRemoveItem> {}
+
+/** Parameters of `user.contact.remove`: Remove a contact from a user's contact list. */
+export interface EasemobUserContactRemoveParams {
+  /** The user whose contact list loses the friend. Limits: not empty; at most 64 bytes. */
+  ownerUsername: string
+  /** The contact removed. Limits: not empty; at most 64 bytes. */
+  friendUsername: string
+}
+
+/** The result of `user.contact.list`. The contacts' user names. */
+export declare class EasemobUserContactListResult extends Result {}
+
+/** Parameters of `user.contact.list`: A user's contacts in one call (at most 3000, most recently added first): data is the list of their user names and count its length. */
+export interface EasemobUserContactListParams {
+  /** The user whose contacts are listed. Limits: not empty; at most 64 bytes. */
+  ownerUsername: string
+}
+
+/** The result of `user.contact.list_paged`. */
+export declare class EasemobUserContactListPagedResult extends Result {
+  /** Each {"username", "remark"} (remark null when not asked for or not set). */
+  readonly contacts: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `user.contact.list_paged`: A user's contacts a page at a time (most recently added first), with their remarks if asked: data is {"contacts": [{"username", "remark"}, ...]}. */
+export interface EasemobUserContactListPagedParams {
+  /** The user whose contacts are listed. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** Contacts per page, 1..50 (the server's default is 10). Limits: 1..50. */
+  limit?: number
+  /** Where the page starts; omit for the first page. */
+  cursor?: string
+  /** Return each contact's remark (the server's default is false). */
+  needReturnRemark?: boolean
+}
+
+/** The result of `user.contact.remark`. */
+export declare class EasemobUserContactRemarkResult extends Result {
+  /** "ok" when the remark was set. */
+  readonly status: string | undefined
+}
+
+/** Parameters of `user.contact.remark`: Set the remark a user keeps for one of their contacts (the two must be contacts already). Note the singular `/user/` in the path. */
+export interface EasemobUserContactRemarkParams {
+  /** The user who keeps the remark. Limits: not empty; at most 64 bytes. */
+  ownerUsername: string
+  /** The contact the remark is about. Limits: not empty; at most 64 bytes. */
+  friendUsername: string
+  /** At most 100 characters. Limits: at most 100 characters. */
+  remark: string
+}
+
+/** The result of `user.blocklist.list`. The blocked users' names. */
+export declare class EasemobUserBlocklistListResult extends Result {}
+
+/** Parameters of `user.blocklist.list`: The users a user has blocked, a page at a time (most recently blocked first): data is the list of their user names. */
+export interface EasemobUserBlocklistListParams {
+  /** The user whose blocklist is listed. Limits: not empty; at most 64 bytes. */
+  ownerUsername: string
+  /** Users per page, 1..50. Limits: 1..50. */
+  pageSize?: number
+  /** Where the page starts; omit for the first page. */
+  cursor?: string
+}
+
+/** The result of `user.blocklist.add`. The user names blocked. */
+export declare class EasemobUserBlocklistAddResult extends Result {}
+
+/** Parameters of `user.blocklist.add`: Block one or more users for a user (friends or not; a user's blocklist holds at most 500): data is the names added. */
+export interface EasemobUserBlocklistAddParams {
+  /** The user whose blocklist gains the users. Limits: not empty; at most 64 bytes. */
+  ownerUsername: string
+  /** The users to block. Limits: not empty each; at most 64 bytes each; at least 1 items. */
+  usernames: string[]
+}
+
+/** One item of the result of `user.blocklist.remove`. */
+export declare class EasemobUserBlocklistRemoveItem extends Item {
+  readonly uuid: string | undefined
+  readonly username: string | undefined
+  readonly nickname: string | undefined
+  readonly activated: boolean | undefined
+  readonly created: number | undefined
+}
+/** The result of `user.blocklist.remove`. The user unblocked (one entity). */
+export declare class EasemobUserBlocklistRemoveResult extends ListResult<EasemobUserBlocklistRemoveItem> {}
+
+/** Parameters of `user.blocklist.remove`: Unblock one user for a user. */
+export interface EasemobUserBlocklistRemoveParams {
+  /** The user whose blocklist loses the user. Limits: not empty; at most 64 bytes. */
+  ownerUsername: string
+  /** The user unblocked. Limits: not empty; at most 64 bytes. */
+  blockedUsername: string
+}
+
 /** Every Easemob operation of the catalogue. */
 export declare class EasemobOperations extends BaseClient {
   /**
@@ -1407,4 +1531,52 @@ export declare class EasemobOperations extends BaseClient {
    * `POST /users/batch/status` — catalogue operation `user.status_batch`.
    */
   userStatusBatch(params: EasemobUserStatusBatchParams, options?: CallOptions): Promise<EasemobUserStatusBatchResult>
+  /**
+   * Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan).
+   *
+   * `POST /users/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.add`.
+   */
+  userContactAdd(params: EasemobUserContactAddParams, options?: CallOptions): Promise<EasemobUserContactAddResult>
+  /**
+   * Remove a contact from a user's contact list.
+   *
+   * `DELETE /users/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.remove`.
+   */
+  userContactRemove(params: EasemobUserContactRemoveParams, options?: CallOptions): Promise<EasemobUserContactRemoveResult>
+  /**
+   * A user's contacts in one call (at most 3000, most recently added first): data is the list of their user names and count its length.
+   *
+   * `GET /users/{owner_username}/contacts/users` — catalogue operation `user.contact.list`.
+   */
+  userContactList(params: EasemobUserContactListParams, options?: CallOptions): Promise<EasemobUserContactListResult>
+  /**
+   * A user's contacts a page at a time (most recently added first), with their remarks if asked: data is {"contacts": [{"username", "remark"}, ...]}.
+   *
+   * `GET /user/{username}/contacts` — catalogue operation `user.contact.list_paged`.
+   */
+  userContactListPaged(params: EasemobUserContactListPagedParams, options?: CallOptions): Promise<EasemobUserContactListPagedResult>
+  /**
+   * Set the remark a user keeps for one of their contacts (the two must be contacts already). Note the singular `/user/` in the path.
+   *
+   * `PUT /user/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.remark`.
+   */
+  userContactRemark(params: EasemobUserContactRemarkParams, options?: CallOptions): Promise<EasemobUserContactRemarkResult>
+  /**
+   * The users a user has blocked, a page at a time (most recently blocked first): data is the list of their user names.
+   *
+   * `GET /users/{owner_username}/blocks/users` — catalogue operation `user.blocklist.list`.
+   */
+  userBlocklistList(params: EasemobUserBlocklistListParams, options?: CallOptions): Promise<EasemobUserBlocklistListResult>
+  /**
+   * Block one or more users for a user (friends or not; a user's blocklist holds at most 500): data is the names added.
+   *
+   * `POST /users/{owner_username}/blocks/users` — catalogue operation `user.blocklist.add`.
+   */
+  userBlocklistAdd(params: EasemobUserBlocklistAddParams, options?: CallOptions): Promise<EasemobUserBlocklistAddResult>
+  /**
+   * Unblock one user for a user.
+   *
+   * `DELETE /users/{owner_username}/blocks/users/{blocked_username}` — catalogue operation `user.blocklist.remove`.
+   */
+  userBlocklistRemove(params: EasemobUserBlocklistRemoveParams, options?: CallOptions): Promise<EasemobUserBlocklistRemoveResult>
 }

@@ -487,6 +487,84 @@ class EasemobUserStatusResult extends Result {}
 
 class EasemobUserStatusBatchResult extends Result {}
 
+class EasemobUserContactAddItem extends Item {
+  get uuid() {
+    return this._field("uuid")
+  }
+  get username() {
+    return this._field("username")
+  }
+  get nickname() {
+    return this._field("nickname")
+  }
+  get activated() {
+    return this._field("activated")
+  }
+  get created() {
+    return this._field("created")
+  }
+}
+class EasemobUserContactAddResult extends ListResult {}
+EasemobUserContactAddResult.itemClass = EasemobUserContactAddItem
+
+class EasemobUserContactRemoveItem extends Item {
+  get uuid() {
+    return this._field("uuid")
+  }
+  get username() {
+    return this._field("username")
+  }
+  get nickname() {
+    return this._field("nickname")
+  }
+  get activated() {
+    return this._field("activated")
+  }
+  get created() {
+    return this._field("created")
+  }
+}
+class EasemobUserContactRemoveResult extends ListResult {}
+EasemobUserContactRemoveResult.itemClass = EasemobUserContactRemoveItem
+
+class EasemobUserContactListResult extends Result {}
+
+class EasemobUserContactListPagedResult extends Result {
+  get contacts() {
+    return this._field("contacts")
+  }
+}
+
+class EasemobUserContactRemarkResult extends Result {
+  get status() {
+    return this._field("status")
+  }
+}
+
+class EasemobUserBlocklistListResult extends Result {}
+
+class EasemobUserBlocklistAddResult extends Result {}
+
+class EasemobUserBlocklistRemoveItem extends Item {
+  get uuid() {
+    return this._field("uuid")
+  }
+  get username() {
+    return this._field("username")
+  }
+  get nickname() {
+    return this._field("nickname")
+  }
+  get activated() {
+    return this._field("activated")
+  }
+  get created() {
+    return this._field("created")
+  }
+}
+class EasemobUserBlocklistRemoveResult extends ListResult {}
+EasemobUserBlocklistRemoveResult.itemClass = EasemobUserBlocklistRemoveItem
+
 class EasemobOperations extends BaseClient {
   attachmentUpload(params, options) {
     return this._upload("attachment.upload", params, {"restrictAccess":"restrict_access","thumbnailWidth":"thumbnail_width","thumbnailHeight":"thumbnail_height"}, EasemobAttachmentUploadResult, options)
@@ -572,6 +650,30 @@ class EasemobOperations extends BaseClient {
   userStatusBatch(params, options) {
     return this._call("user.status_batch", params, {"usernames":"usernames"}, EasemobUserStatusBatchResult, options)
   }
+  userContactAdd(params, options) {
+    return this._call("user.contact.add", params, {"ownerUsername":"owner_username","friendUsername":"friend_username"}, EasemobUserContactAddResult, options)
+  }
+  userContactRemove(params, options) {
+    return this._call("user.contact.remove", params, {"ownerUsername":"owner_username","friendUsername":"friend_username"}, EasemobUserContactRemoveResult, options)
+  }
+  userContactList(params, options) {
+    return this._call("user.contact.list", params, {"ownerUsername":"owner_username"}, EasemobUserContactListResult, options)
+  }
+  userContactListPaged(params, options) {
+    return this._call("user.contact.list_paged", params, {"username":"username","limit":"limit","cursor":"cursor","needReturnRemark":"need_return_remark"}, EasemobUserContactListPagedResult, options)
+  }
+  userContactRemark(params, options) {
+    return this._call("user.contact.remark", params, {"ownerUsername":"owner_username","friendUsername":"friend_username","remark":"remark"}, EasemobUserContactRemarkResult, options)
+  }
+  userBlocklistList(params, options) {
+    return this._call("user.blocklist.list", params, {"ownerUsername":"owner_username","pageSize":"page_size","cursor":"cursor"}, EasemobUserBlocklistListResult, options)
+  }
+  userBlocklistAdd(params, options) {
+    return this._call("user.blocklist.add", params, {"ownerUsername":"owner_username","usernames":"usernames"}, EasemobUserBlocklistAddResult, options)
+  }
+  userBlocklistRemove(params, options) {
+    return this._call("user.blocklist.remove", params, {"ownerUsername":"owner_username","blockedUsername":"blocked_username"}, EasemobUserBlocklistRemoveResult, options)
+  }
 }
 
 module.exports = {
@@ -641,5 +743,16 @@ module.exports = {
   EasemobUserDeleteResult,
   EasemobUserStatusResult,
   EasemobUserStatusBatchResult,
+  EasemobUserContactAddItem,
+  EasemobUserContactAddResult,
+  EasemobUserContactRemoveItem,
+  EasemobUserContactRemoveResult,
+  EasemobUserContactListResult,
+  EasemobUserContactListPagedResult,
+  EasemobUserContactRemarkResult,
+  EasemobUserBlocklistListResult,
+  EasemobUserBlocklistAddResult,
+  EasemobUserBlocklistRemoveItem,
+  EasemobUserBlocklistRemoveResult,
   EasemobOperations,
 }

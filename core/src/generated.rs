@@ -2410,6 +2410,231 @@ pub mod easemob {
             f.debug_struct("UserStatusBatchItem").finish()
         }
     }
+
+    /// Parameters of `user.contact.add`: Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserContactAdd {
+        /// The user whose contact list gains the friend. Limits: not empty; at most 64 bytes.
+        pub owner_username: String,
+        /// The user added. Limits: not empty; at most 64 bytes.
+        pub friend_username: String,
+    }
+
+    /// One item of the result of `user.contact.add`. The friend added (one entity).
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserContactAddItem {
+        pub uuid: Option<String>,
+        pub username: Option<String>,
+        pub nickname: Option<String>,
+        pub activated: Option<bool>,
+        pub created: Option<i64>,
+    }
+
+    impl std::fmt::Debug for UserContactAddItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserContactAddItem")
+                .field("uuid", &self.uuid)
+                .field("username", &self.username)
+                .field("nickname", &self.nickname)
+                .field("activated", &self.activated)
+                .field("created", &self.created)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.contact.remove`: Remove a contact from a user's contact list.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserContactRemove {
+        /// The user whose contact list loses the friend. Limits: not empty; at most 64 bytes.
+        pub owner_username: String,
+        /// The contact removed. Limits: not empty; at most 64 bytes.
+        pub friend_username: String,
+    }
+
+    /// One item of the result of `user.contact.remove`. The contact removed (one entity).
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserContactRemoveItem {
+        pub uuid: Option<String>,
+        pub username: Option<String>,
+        pub nickname: Option<String>,
+        pub activated: Option<bool>,
+        pub created: Option<i64>,
+    }
+
+    impl std::fmt::Debug for UserContactRemoveItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserContactRemoveItem")
+                .field("uuid", &self.uuid)
+                .field("username", &self.username)
+                .field("nickname", &self.nickname)
+                .field("activated", &self.activated)
+                .field("created", &self.created)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.contact.list`: A user's contacts in one call (at most 3000, most recently added first): data is the list of their user names and count its length.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserContactList {
+        /// The user whose contacts are listed. Limits: not empty; at most 64 bytes.
+        pub owner_username: String,
+    }
+
+    /// One item of the result of `user.contact.list`. The contacts' user names.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserContactListItem {}
+
+    impl std::fmt::Debug for UserContactListItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserContactListItem").finish()
+        }
+    }
+
+    /// Parameters of `user.contact.list_paged`: A user's contacts a page at a time (most recently added first), with their remarks if asked: data is {"contacts": [{"username", "remark"}, ...]}.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserContactListPaged {
+        /// The user whose contacts are listed. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// Contacts per page, 1..50 (the server's default is 10). Limits: 1..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub limit: Option<i64>,
+        /// Where the page starts; omit for the first page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cursor: Option<String>,
+        /// Return each contact's remark (the server's default is false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_return_remark: Option<bool>,
+    }
+
+    /// The result of `user.contact.list_paged`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserContactListPagedResult {
+        /// Each {"username", "remark"} (remark null when not asked for or not set).
+        pub contacts: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for UserContactListPagedResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserContactListPagedResult")
+                .field("contacts", &self.contacts)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.contact.remark`: Set the remark a user keeps for one of their contacts (the two must be contacts already). Note the singular `/user/` in the path.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserContactRemark {
+        /// The user who keeps the remark. Limits: not empty; at most 64 bytes.
+        pub owner_username: String,
+        /// The contact the remark is about. Limits: not empty; at most 64 bytes.
+        pub friend_username: String,
+        /// At most 100 characters. Limits: at most 100 characters.
+        pub remark: String,
+    }
+
+    /// The result of `user.contact.remark`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserContactRemarkResult {
+        /// "ok" when the remark was set.
+        pub status: Option<String>,
+    }
+
+    impl std::fmt::Debug for UserContactRemarkResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserContactRemarkResult")
+                .field("status", &self.status)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.blocklist.list`: The users a user has blocked, a page at a time (most recently blocked first): data is the list of their user names.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserBlocklistList {
+        /// The user whose blocklist is listed. Limits: not empty; at most 64 bytes.
+        pub owner_username: String,
+        /// Users per page, 1..50. Limits: 1..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+        /// Where the page starts; omit for the first page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cursor: Option<String>,
+    }
+
+    /// One item of the result of `user.blocklist.list`. The blocked users' names.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserBlocklistListItem {}
+
+    impl std::fmt::Debug for UserBlocklistListItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserBlocklistListItem").finish()
+        }
+    }
+
+    /// Parameters of `user.blocklist.add`: Block one or more users for a user (friends or not; a user's blocklist holds at most 500): data is the names added.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserBlocklistAdd {
+        /// The user whose blocklist gains the users. Limits: not empty; at most 64 bytes.
+        pub owner_username: String,
+        /// The users to block. Limits: not empty each; at most 64 bytes each; at least 1 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// One item of the result of `user.blocklist.add`. The user names blocked.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserBlocklistAddItem {}
+
+    impl std::fmt::Debug for UserBlocklistAddItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserBlocklistAddItem").finish()
+        }
+    }
+
+    /// Parameters of `user.blocklist.remove`: Unblock one user for a user.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserBlocklistRemove {
+        /// The user whose blocklist loses the user. Limits: not empty; at most 64 bytes.
+        pub owner_username: String,
+        /// The user unblocked. Limits: not empty; at most 64 bytes.
+        pub blocked_username: String,
+    }
+
+    /// One item of the result of `user.blocklist.remove`. The user unblocked (one entity).
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserBlocklistRemoveItem {
+        pub uuid: Option<String>,
+        pub username: Option<String>,
+        pub nickname: Option<String>,
+        pub activated: Option<bool>,
+        pub created: Option<i64>,
+    }
+
+    impl std::fmt::Debug for UserBlocklistRemoveItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserBlocklistRemoveItem")
+                .field("uuid", &self.uuid)
+                .field("username", &self.username)
+                .field("nickname", &self.nickname)
+                .field("activated", &self.activated)
+                .field("created", &self.created)
+                .finish()
+        }
+    }
 }
 
 /// Every Easemob operation, typed.
@@ -2887,6 +3112,142 @@ impl crate::Easemob {
         crate::Typed::from_response(
             self.call(
                 "user.status_batch",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan).
+    ///
+    /// `POST /users/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.add`.
+    pub async fn user_contact_add(
+        &self,
+        params: easemob::UserContactAdd,
+    ) -> crate::Result<crate::Typed<Vec<easemob::UserContactAddItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.contact.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove a contact from a user's contact list.
+    ///
+    /// `DELETE /users/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.remove`.
+    pub async fn user_contact_remove(
+        &self,
+        params: easemob::UserContactRemove,
+    ) -> crate::Result<crate::Typed<Vec<easemob::UserContactRemoveItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.contact.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// A user's contacts in one call (at most 3000, most recently added first): data is the list of their user names and count its length.
+    ///
+    /// `GET /users/{owner_username}/contacts/users` — catalogue operation `user.contact.list`.
+    pub async fn user_contact_list(
+        &self,
+        params: easemob::UserContactList,
+    ) -> crate::Result<crate::Typed<Vec<easemob::UserContactListItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.contact.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// A user's contacts a page at a time (most recently added first), with their remarks if asked: data is {"contacts": [{"username", "remark"}, ...]}.
+    ///
+    /// `GET /user/{username}/contacts` — catalogue operation `user.contact.list_paged`.
+    pub async fn user_contact_list_paged(
+        &self,
+        params: easemob::UserContactListPaged,
+    ) -> crate::Result<crate::Typed<easemob::UserContactListPagedResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.contact.list_paged",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set the remark a user keeps for one of their contacts (the two must be contacts already). Note the singular `/user/` in the path.
+    ///
+    /// `PUT /user/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.remark`.
+    pub async fn user_contact_remark(
+        &self,
+        params: easemob::UserContactRemark,
+    ) -> crate::Result<crate::Typed<easemob::UserContactRemarkResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.contact.remark",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The users a user has blocked, a page at a time (most recently blocked first): data is the list of their user names.
+    ///
+    /// `GET /users/{owner_username}/blocks/users` — catalogue operation `user.blocklist.list`.
+    pub async fn user_blocklist_list(
+        &self,
+        params: easemob::UserBlocklistList,
+    ) -> crate::Result<crate::Typed<Vec<easemob::UserBlocklistListItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.blocklist.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Block one or more users for a user (friends or not; a user's blocklist holds at most 500): data is the names added.
+    ///
+    /// `POST /users/{owner_username}/blocks/users` — catalogue operation `user.blocklist.add`.
+    pub async fn user_blocklist_add(
+        &self,
+        params: easemob::UserBlocklistAdd,
+    ) -> crate::Result<crate::Typed<Vec<easemob::UserBlocklistAddItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.blocklist.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Unblock one user for a user.
+    ///
+    /// `DELETE /users/{owner_username}/blocks/users/{blocked_username}` — catalogue operation `user.blocklist.remove`.
+    pub async fn user_blocklist_remove(
+        &self,
+        params: easemob::UserBlocklistRemove,
+    ) -> crate::Result<crate::Typed<Vec<easemob::UserBlocklistRemoveItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.blocklist.remove",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )

@@ -1967,6 +1967,126 @@ class EasemobUserStatusBatchResult(Result):
     """The result of ``user.status_batch``."""
 
 
+class EasemobUserContactAddItem(Item):
+    """One item of the result of ``user.contact.add``."""
+
+    @property
+    def uuid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("uuid"))
+
+    @property
+    def username(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("username"))
+
+    @property
+    def nickname(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("nickname"))
+
+    @property
+    def activated(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("activated"))
+
+    @property
+    def created(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("created"))
+
+
+class EasemobUserContactAddResult(ListResult[EasemobUserContactAddItem]):
+    """The result of ``user.contact.add``: a list of :class:`EasemobUserContactAddItem`. The friend added (one entity)."""
+
+    _item = EasemobUserContactAddItem
+
+
+class EasemobUserContactRemoveItem(Item):
+    """One item of the result of ``user.contact.remove``."""
+
+    @property
+    def uuid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("uuid"))
+
+    @property
+    def username(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("username"))
+
+    @property
+    def nickname(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("nickname"))
+
+    @property
+    def activated(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("activated"))
+
+    @property
+    def created(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("created"))
+
+
+class EasemobUserContactRemoveResult(ListResult[EasemobUserContactRemoveItem]):
+    """The result of ``user.contact.remove``: a list of :class:`EasemobUserContactRemoveItem`. The contact removed (one entity)."""
+
+    _item = EasemobUserContactRemoveItem
+
+
+class EasemobUserContactListResult(Result):
+    """The result of ``user.contact.list``. The contacts' user names."""
+
+
+class EasemobUserContactListPagedResult(Result):
+    """The result of ``user.contact.list_paged``."""
+
+    @property
+    def contacts(self) -> Optional[List[Dict[str, Any]]]:
+        """Each {"username", "remark"} (remark null when not asked for or not set)."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("contacts"))
+
+
+class EasemobUserContactRemarkResult(Result):
+    """The result of ``user.contact.remark``."""
+
+    @property
+    def status(self) -> Optional[str]:
+        """"ok" when the remark was set."""
+        return cast("Optional[str]", self._fields.get("status"))
+
+
+class EasemobUserBlocklistListResult(Result):
+    """The result of ``user.blocklist.list``. The blocked users' names."""
+
+
+class EasemobUserBlocklistAddResult(Result):
+    """The result of ``user.blocklist.add``. The user names blocked."""
+
+
+class EasemobUserBlocklistRemoveItem(Item):
+    """One item of the result of ``user.blocklist.remove``."""
+
+    @property
+    def uuid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("uuid"))
+
+    @property
+    def username(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("username"))
+
+    @property
+    def nickname(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("nickname"))
+
+    @property
+    def activated(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("activated"))
+
+    @property
+    def created(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("created"))
+
+
+class EasemobUserBlocklistRemoveResult(ListResult[EasemobUserBlocklistRemoveItem]):
+    """The result of ``user.blocklist.remove``: a list of :class:`EasemobUserBlocklistRemoveItem`. The user unblocked (one entity)."""
+
+    _item = EasemobUserBlocklistRemoveItem
+
+
 class EasemobOperations(_SyncClient):
     """Every easemob operation of the catalogue (blocking)."""
 
@@ -1997,6 +2117,14 @@ class EasemobOperations(_SyncClient):
         "user.delete": EasemobUserDeleteResult,
         "user.status": EasemobUserStatusResult,
         "user.status_batch": EasemobUserStatusBatchResult,
+        "user.contact.add": EasemobUserContactAddResult,
+        "user.contact.remove": EasemobUserContactRemoveResult,
+        "user.contact.list": EasemobUserContactListResult,
+        "user.contact.list_paged": EasemobUserContactListPagedResult,
+        "user.contact.remark": EasemobUserContactRemarkResult,
+        "user.blocklist.list": EasemobUserBlocklistListResult,
+        "user.blocklist.add": EasemobUserBlocklistAddResult,
+        "user.blocklist.remove": EasemobUserBlocklistRemoveResult,
     }
 
     def attachment_upload(
@@ -2589,6 +2717,140 @@ class EasemobOperations(_SyncClient):
         """
         return self._call("user.status_batch", {"usernames": usernames}, EasemobUserStatusBatchResult)
 
+    def user_contact_add(
+        self,
+        *,
+        owner_username: str,
+        friend_username: str,
+    ) -> EasemobUserContactAddResult:
+        """Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan).
+
+        ``POST /users/{owner_username}/contacts/users/{friend_username}`` — catalogue operation ``user.contact.add``.
+
+        Args:
+            owner_username: (a str; required) The user whose contact list gains the friend. Limits: not empty; at most 64 bytes.
+            friend_username: (a str; required) The user added. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("user.contact.add", {"owner_username": owner_username, "friend_username": friend_username}, EasemobUserContactAddResult)
+
+    def user_contact_remove(
+        self,
+        *,
+        owner_username: str,
+        friend_username: str,
+    ) -> EasemobUserContactRemoveResult:
+        """Remove a contact from a user's contact list.
+
+        ``DELETE /users/{owner_username}/contacts/users/{friend_username}`` — catalogue operation ``user.contact.remove``.
+
+        Args:
+            owner_username: (a str; required) The user whose contact list loses the friend. Limits: not empty; at most 64 bytes.
+            friend_username: (a str; required) The contact removed. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("user.contact.remove", {"owner_username": owner_username, "friend_username": friend_username}, EasemobUserContactRemoveResult)
+
+    def user_contact_list(
+        self,
+        *,
+        owner_username: str,
+    ) -> EasemobUserContactListResult:
+        """A user's contacts in one call (at most 3000, most recently added first): data is the list of their user names and count its length.
+
+        ``GET /users/{owner_username}/contacts/users`` — catalogue operation ``user.contact.list``.
+
+        Args:
+            owner_username: (a str; required) The user whose contacts are listed. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("user.contact.list", {"owner_username": owner_username}, EasemobUserContactListResult)
+
+    def user_contact_list_paged(
+        self,
+        *,
+        username: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        need_return_remark: Optional[bool] = None,
+    ) -> EasemobUserContactListPagedResult:
+        """A user's contacts a page at a time (most recently added first), with their remarks if asked: data is {"contacts": [{"username", "remark"}, ...]}.
+
+        ``GET /user/{username}/contacts`` — catalogue operation ``user.contact.list_paged``.
+
+        Args:
+            username: (a str; required) The user whose contacts are listed. Limits: not empty; at most 64 bytes.
+            limit: (an int) Contacts per page, 1..50 (the server's default is 10). Limits: 1..50.
+            cursor: (a str) Where the page starts; omit for the first page.
+            need_return_remark: (a bool) Return each contact's remark (the server's default is false).
+        """
+        return self._call("user.contact.list_paged", {"username": username, "limit": limit, "cursor": cursor, "need_return_remark": need_return_remark}, EasemobUserContactListPagedResult)
+
+    def user_contact_remark(
+        self,
+        *,
+        owner_username: str,
+        friend_username: str,
+        remark: str,
+    ) -> EasemobUserContactRemarkResult:
+        """Set the remark a user keeps for one of their contacts (the two must be contacts already). Note the singular `/user/` in the path.
+
+        ``PUT /user/{owner_username}/contacts/users/{friend_username}`` — catalogue operation ``user.contact.remark``.
+
+        Args:
+            owner_username: (a str; required) The user who keeps the remark. Limits: not empty; at most 64 bytes.
+            friend_username: (a str; required) The contact the remark is about. Limits: not empty; at most 64 bytes.
+            remark: (a str; required) At most 100 characters. Limits: at most 100 characters.
+        """
+        return self._call("user.contact.remark", {"owner_username": owner_username, "friend_username": friend_username, "remark": remark}, EasemobUserContactRemarkResult)
+
+    def user_blocklist_list(
+        self,
+        *,
+        owner_username: str,
+        page_size: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> EasemobUserBlocklistListResult:
+        """The users a user has blocked, a page at a time (most recently blocked first): data is the list of their user names.
+
+        ``GET /users/{owner_username}/blocks/users`` — catalogue operation ``user.blocklist.list``.
+
+        Args:
+            owner_username: (a str; required) The user whose blocklist is listed. Limits: not empty; at most 64 bytes.
+            page_size: (an int) Users per page, 1..50. Limits: 1..50.
+            cursor: (a str) Where the page starts; omit for the first page.
+        """
+        return self._call("user.blocklist.list", {"owner_username": owner_username, "page_size": page_size, "cursor": cursor}, EasemobUserBlocklistListResult)
+
+    def user_blocklist_add(
+        self,
+        *,
+        owner_username: str,
+        usernames: Sequence[str],
+    ) -> EasemobUserBlocklistAddResult:
+        """Block one or more users for a user (friends or not; a user's blocklist holds at most 500): data is the names added.
+
+        ``POST /users/{owner_username}/blocks/users`` — catalogue operation ``user.blocklist.add``.
+
+        Args:
+            owner_username: (a str; required) The user whose blocklist gains the users. Limits: not empty; at most 64 bytes.
+            usernames: (a list of str; required) The users to block. Limits: not empty each; at most 64 bytes each; at least 1 items.
+        """
+        return self._call("user.blocklist.add", {"owner_username": owner_username, "usernames": usernames}, EasemobUserBlocklistAddResult)
+
+    def user_blocklist_remove(
+        self,
+        *,
+        owner_username: str,
+        blocked_username: str,
+    ) -> EasemobUserBlocklistRemoveResult:
+        """Unblock one user for a user.
+
+        ``DELETE /users/{owner_username}/blocks/users/{blocked_username}`` — catalogue operation ``user.blocklist.remove``.
+
+        Args:
+            owner_username: (a str; required) The user whose blocklist loses the user. Limits: not empty; at most 64 bytes.
+            blocked_username: (a str; required) The user unblocked. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("user.blocklist.remove", {"owner_username": owner_username, "blocked_username": blocked_username}, EasemobUserBlocklistRemoveResult)
+
 
 class AsyncEasemobOperations(_AsyncClient):
     """Every easemob operation of the catalogue (asyncio)."""
@@ -2620,6 +2882,14 @@ class AsyncEasemobOperations(_AsyncClient):
         "user.delete": EasemobUserDeleteResult,
         "user.status": EasemobUserStatusResult,
         "user.status_batch": EasemobUserStatusBatchResult,
+        "user.contact.add": EasemobUserContactAddResult,
+        "user.contact.remove": EasemobUserContactRemoveResult,
+        "user.contact.list": EasemobUserContactListResult,
+        "user.contact.list_paged": EasemobUserContactListPagedResult,
+        "user.contact.remark": EasemobUserContactRemarkResult,
+        "user.blocklist.list": EasemobUserBlocklistListResult,
+        "user.blocklist.add": EasemobUserBlocklistAddResult,
+        "user.blocklist.remove": EasemobUserBlocklistRemoveResult,
     }
 
     async def attachment_upload(
@@ -3211,3 +3481,137 @@ class AsyncEasemobOperations(_AsyncClient):
             usernames: (a list of str; required) Limits: not empty each; at most 64 bytes each; 1 to 100 items.
         """
         return await self._call("user.status_batch", {"usernames": usernames}, EasemobUserStatusBatchResult)
+
+    async def user_contact_add(
+        self,
+        *,
+        owner_username: str,
+        friend_username: str,
+    ) -> EasemobUserContactAddResult:
+        """Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan).
+
+        ``POST /users/{owner_username}/contacts/users/{friend_username}`` — catalogue operation ``user.contact.add``.
+
+        Args:
+            owner_username: (a str; required) The user whose contact list gains the friend. Limits: not empty; at most 64 bytes.
+            friend_username: (a str; required) The user added. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("user.contact.add", {"owner_username": owner_username, "friend_username": friend_username}, EasemobUserContactAddResult)
+
+    async def user_contact_remove(
+        self,
+        *,
+        owner_username: str,
+        friend_username: str,
+    ) -> EasemobUserContactRemoveResult:
+        """Remove a contact from a user's contact list.
+
+        ``DELETE /users/{owner_username}/contacts/users/{friend_username}`` — catalogue operation ``user.contact.remove``.
+
+        Args:
+            owner_username: (a str; required) The user whose contact list loses the friend. Limits: not empty; at most 64 bytes.
+            friend_username: (a str; required) The contact removed. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("user.contact.remove", {"owner_username": owner_username, "friend_username": friend_username}, EasemobUserContactRemoveResult)
+
+    async def user_contact_list(
+        self,
+        *,
+        owner_username: str,
+    ) -> EasemobUserContactListResult:
+        """A user's contacts in one call (at most 3000, most recently added first): data is the list of their user names and count its length.
+
+        ``GET /users/{owner_username}/contacts/users`` — catalogue operation ``user.contact.list``.
+
+        Args:
+            owner_username: (a str; required) The user whose contacts are listed. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("user.contact.list", {"owner_username": owner_username}, EasemobUserContactListResult)
+
+    async def user_contact_list_paged(
+        self,
+        *,
+        username: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        need_return_remark: Optional[bool] = None,
+    ) -> EasemobUserContactListPagedResult:
+        """A user's contacts a page at a time (most recently added first), with their remarks if asked: data is {"contacts": [{"username", "remark"}, ...]}.
+
+        ``GET /user/{username}/contacts`` — catalogue operation ``user.contact.list_paged``.
+
+        Args:
+            username: (a str; required) The user whose contacts are listed. Limits: not empty; at most 64 bytes.
+            limit: (an int) Contacts per page, 1..50 (the server's default is 10). Limits: 1..50.
+            cursor: (a str) Where the page starts; omit for the first page.
+            need_return_remark: (a bool) Return each contact's remark (the server's default is false).
+        """
+        return await self._call("user.contact.list_paged", {"username": username, "limit": limit, "cursor": cursor, "need_return_remark": need_return_remark}, EasemobUserContactListPagedResult)
+
+    async def user_contact_remark(
+        self,
+        *,
+        owner_username: str,
+        friend_username: str,
+        remark: str,
+    ) -> EasemobUserContactRemarkResult:
+        """Set the remark a user keeps for one of their contacts (the two must be contacts already). Note the singular `/user/` in the path.
+
+        ``PUT /user/{owner_username}/contacts/users/{friend_username}`` — catalogue operation ``user.contact.remark``.
+
+        Args:
+            owner_username: (a str; required) The user who keeps the remark. Limits: not empty; at most 64 bytes.
+            friend_username: (a str; required) The contact the remark is about. Limits: not empty; at most 64 bytes.
+            remark: (a str; required) At most 100 characters. Limits: at most 100 characters.
+        """
+        return await self._call("user.contact.remark", {"owner_username": owner_username, "friend_username": friend_username, "remark": remark}, EasemobUserContactRemarkResult)
+
+    async def user_blocklist_list(
+        self,
+        *,
+        owner_username: str,
+        page_size: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> EasemobUserBlocklistListResult:
+        """The users a user has blocked, a page at a time (most recently blocked first): data is the list of their user names.
+
+        ``GET /users/{owner_username}/blocks/users`` — catalogue operation ``user.blocklist.list``.
+
+        Args:
+            owner_username: (a str; required) The user whose blocklist is listed. Limits: not empty; at most 64 bytes.
+            page_size: (an int) Users per page, 1..50. Limits: 1..50.
+            cursor: (a str) Where the page starts; omit for the first page.
+        """
+        return await self._call("user.blocklist.list", {"owner_username": owner_username, "page_size": page_size, "cursor": cursor}, EasemobUserBlocklistListResult)
+
+    async def user_blocklist_add(
+        self,
+        *,
+        owner_username: str,
+        usernames: Sequence[str],
+    ) -> EasemobUserBlocklistAddResult:
+        """Block one or more users for a user (friends or not; a user's blocklist holds at most 500): data is the names added.
+
+        ``POST /users/{owner_username}/blocks/users`` — catalogue operation ``user.blocklist.add``.
+
+        Args:
+            owner_username: (a str; required) The user whose blocklist gains the users. Limits: not empty; at most 64 bytes.
+            usernames: (a list of str; required) The users to block. Limits: not empty each; at most 64 bytes each; at least 1 items.
+        """
+        return await self._call("user.blocklist.add", {"owner_username": owner_username, "usernames": usernames}, EasemobUserBlocklistAddResult)
+
+    async def user_blocklist_remove(
+        self,
+        *,
+        owner_username: str,
+        blocked_username: str,
+    ) -> EasemobUserBlocklistRemoveResult:
+        """Unblock one user for a user.
+
+        ``DELETE /users/{owner_username}/blocks/users/{blocked_username}`` — catalogue operation ``user.blocklist.remove``.
+
+        Args:
+            owner_username: (a str; required) The user whose blocklist loses the user. Limits: not empty; at most 64 bytes.
+            blocked_username: (a str; required) The user unblocked. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("user.blocklist.remove", {"owner_username": owner_username, "blocked_username": blocked_username}, EasemobUserBlocklistRemoveResult)

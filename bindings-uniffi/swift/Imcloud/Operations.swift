@@ -2614,6 +2614,290 @@ public struct EasemobUserStatusBatchItem: Decodable, Sendable, CustomStringConve
     }
 }
 
+/// Parameters of `user.contact.add`: Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan).
+public struct EasemobUserContactAdd: Encodable, Sendable {
+    /// The user whose contact list gains the friend. Limits: not empty; at most 64 bytes.
+    public var ownerUsername: String
+    /// The user added. Limits: not empty; at most 64 bytes.
+    public var friendUsername: String
+
+    public init(ownerUsername: String, friendUsername: String) {
+        self.ownerUsername = ownerUsername
+        self.friendUsername = friendUsername
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ownerUsername = "owner_username"
+        case friendUsername = "friend_username"
+    }
+}
+
+/// One item of the result of `user.contact.add`. The friend added (one entity).
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserContactAddItem: Decodable, Sendable, CustomStringConvertible {
+    public let uuid: String?
+    public let username: String?
+    public let nickname: String?
+    public let activated: Bool?
+    public let created: Int64?
+
+    public var description: String {
+        describeFields("EasemobUserContactAddItem", [("uuid", uuid), ("username", username), ("nickname", nickname), ("activated", activated), ("created", created)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case uuid = "uuid"
+        case username = "username"
+        case nickname = "nickname"
+        case activated = "activated"
+        case created = "created"
+    }
+}
+
+/// Parameters of `user.contact.remove`: Remove a contact from a user's contact list.
+public struct EasemobUserContactRemove: Encodable, Sendable {
+    /// The user whose contact list loses the friend. Limits: not empty; at most 64 bytes.
+    public var ownerUsername: String
+    /// The contact removed. Limits: not empty; at most 64 bytes.
+    public var friendUsername: String
+
+    public init(ownerUsername: String, friendUsername: String) {
+        self.ownerUsername = ownerUsername
+        self.friendUsername = friendUsername
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ownerUsername = "owner_username"
+        case friendUsername = "friend_username"
+    }
+}
+
+/// One item of the result of `user.contact.remove`. The contact removed (one entity).
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserContactRemoveItem: Decodable, Sendable, CustomStringConvertible {
+    public let uuid: String?
+    public let username: String?
+    public let nickname: String?
+    public let activated: Bool?
+    public let created: Int64?
+
+    public var description: String {
+        describeFields("EasemobUserContactRemoveItem", [("uuid", uuid), ("username", username), ("nickname", nickname), ("activated", activated), ("created", created)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case uuid = "uuid"
+        case username = "username"
+        case nickname = "nickname"
+        case activated = "activated"
+        case created = "created"
+    }
+}
+
+/// Parameters of `user.contact.list`: A user's contacts in one call (at most 3000, most recently added first): data is the list of their user names and count its length.
+public struct EasemobUserContactList: Encodable, Sendable {
+    /// The user whose contacts are listed. Limits: not empty; at most 64 bytes.
+    public var ownerUsername: String
+
+    public init(ownerUsername: String) {
+        self.ownerUsername = ownerUsername
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ownerUsername = "owner_username"
+    }
+}
+
+/// One item of the result of `user.contact.list`. The contacts' user names.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserContactListItem: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobUserContactListItem", [])
+    }
+}
+
+/// Parameters of `user.contact.list_paged`: A user's contacts a page at a time (most recently added first), with their remarks if asked: data is {"contacts": [{"username", "remark"}, ...]}.
+public struct EasemobUserContactListPaged: Encodable, Sendable {
+    /// The user whose contacts are listed. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// Contacts per page, 1..50 (the server's default is 10). Limits: 1..50.
+    public var limit: Int64?
+    /// Where the page starts; omit for the first page.
+    public var cursor: String?
+    /// Return each contact's remark (the server's default is false).
+    public var needReturnRemark: Bool?
+
+    public init(username: String, limit: Int64? = nil, cursor: String? = nil, needReturnRemark: Bool? = nil) {
+        self.username = username
+        self.limit = limit
+        self.cursor = cursor
+        self.needReturnRemark = needReturnRemark
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case limit = "limit"
+        case cursor = "cursor"
+        case needReturnRemark = "need_return_remark"
+    }
+}
+
+/// The result of `user.contact.list_paged`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserContactListPagedResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each {"username", "remark"} (remark null when not asked for or not set).
+    public let contacts: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("EasemobUserContactListPagedResult", [("contacts", contacts)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case contacts = "contacts"
+    }
+}
+
+/// Parameters of `user.contact.remark`: Set the remark a user keeps for one of their contacts (the two must be contacts already). Note the singular `/user/` in the path.
+public struct EasemobUserContactRemark: Encodable, Sendable {
+    /// The user who keeps the remark. Limits: not empty; at most 64 bytes.
+    public var ownerUsername: String
+    /// The contact the remark is about. Limits: not empty; at most 64 bytes.
+    public var friendUsername: String
+    /// At most 100 characters. Limits: at most 100 characters.
+    public var remark: String
+
+    public init(ownerUsername: String, friendUsername: String, remark: String) {
+        self.ownerUsername = ownerUsername
+        self.friendUsername = friendUsername
+        self.remark = remark
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ownerUsername = "owner_username"
+        case friendUsername = "friend_username"
+        case remark = "remark"
+    }
+}
+
+/// The result of `user.contact.remark`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserContactRemarkResult: Decodable, Sendable, CustomStringConvertible {
+    /// "ok" when the remark was set.
+    public let status: String?
+
+    public var description: String {
+        describeFields("EasemobUserContactRemarkResult", [("status", status)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status = "status"
+    }
+}
+
+/// Parameters of `user.blocklist.list`: The users a user has blocked, a page at a time (most recently blocked first): data is the list of their user names.
+public struct EasemobUserBlocklistList: Encodable, Sendable {
+    /// The user whose blocklist is listed. Limits: not empty; at most 64 bytes.
+    public var ownerUsername: String
+    /// Users per page, 1..50. Limits: 1..50.
+    public var pageSize: Int64?
+    /// Where the page starts; omit for the first page.
+    public var cursor: String?
+
+    public init(ownerUsername: String, pageSize: Int64? = nil, cursor: String? = nil) {
+        self.ownerUsername = ownerUsername
+        self.pageSize = pageSize
+        self.cursor = cursor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ownerUsername = "owner_username"
+        case pageSize = "page_size"
+        case cursor = "cursor"
+    }
+}
+
+/// One item of the result of `user.blocklist.list`. The blocked users' names.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserBlocklistListItem: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobUserBlocklistListItem", [])
+    }
+}
+
+/// Parameters of `user.blocklist.add`: Block one or more users for a user (friends or not; a user's blocklist holds at most 500): data is the names added.
+public struct EasemobUserBlocklistAdd: Encodable, Sendable {
+    /// The user whose blocklist gains the users. Limits: not empty; at most 64 bytes.
+    public var ownerUsername: String
+    /// The users to block. Limits: not empty each; at most 64 bytes each; at least 1 items.
+    public var usernames: [String]
+
+    public init(ownerUsername: String, usernames: [String]) {
+        self.ownerUsername = ownerUsername
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ownerUsername = "owner_username"
+        case usernames = "usernames"
+    }
+}
+
+/// One item of the result of `user.blocklist.add`. The user names blocked.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserBlocklistAddItem: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobUserBlocklistAddItem", [])
+    }
+}
+
+/// Parameters of `user.blocklist.remove`: Unblock one user for a user.
+public struct EasemobUserBlocklistRemove: Encodable, Sendable {
+    /// The user whose blocklist loses the user. Limits: not empty; at most 64 bytes.
+    public var ownerUsername: String
+    /// The user unblocked. Limits: not empty; at most 64 bytes.
+    public var blockedUsername: String
+
+    public init(ownerUsername: String, blockedUsername: String) {
+        self.ownerUsername = ownerUsername
+        self.blockedUsername = blockedUsername
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ownerUsername = "owner_username"
+        case blockedUsername = "blocked_username"
+    }
+}
+
+/// One item of the result of `user.blocklist.remove`. The user unblocked (one entity).
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserBlocklistRemoveItem: Decodable, Sendable, CustomStringConvertible {
+    public let uuid: String?
+    public let username: String?
+    public let nickname: String?
+    public let activated: Bool?
+    public let created: Int64?
+
+    public var description: String {
+        describeFields("EasemobUserBlocklistRemoveItem", [("uuid", uuid), ("username", username), ("nickname", nickname), ("activated", activated), ("created", created)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case uuid = "uuid"
+        case username = "username"
+        case nickname = "nickname"
+        case activated = "activated"
+        case created = "created"
+    }
+}
+
 // MARK: - Easemob: operations
 
 /// Every easemob operation of the catalogue.
@@ -2845,6 +3129,70 @@ extension Easemob {
     /// `POST /users/batch/status` — catalogue operation `user.status_batch`.
     public func userStatusBatch(_ params: EasemobUserStatusBatch) async throws -> Typed<[EasemobUserStatusBatchItem]> {
         let reply = try await call("user.status_batch", params)
+        return try Typed(reply)
+    }
+
+    /// Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan).
+    ///
+    /// `POST /users/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.add`.
+    public func userContactAdd(_ params: EasemobUserContactAdd) async throws -> Typed<[EasemobUserContactAddItem]> {
+        let reply = try await call("user.contact.add", params)
+        return try Typed(reply)
+    }
+
+    /// Remove a contact from a user's contact list.
+    ///
+    /// `DELETE /users/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.remove`.
+    public func userContactRemove(_ params: EasemobUserContactRemove) async throws -> Typed<[EasemobUserContactRemoveItem]> {
+        let reply = try await call("user.contact.remove", params)
+        return try Typed(reply)
+    }
+
+    /// A user's contacts in one call (at most 3000, most recently added first): data is the list of their user names and count its length.
+    ///
+    /// `GET /users/{owner_username}/contacts/users` — catalogue operation `user.contact.list`.
+    public func userContactList(_ params: EasemobUserContactList) async throws -> Typed<[EasemobUserContactListItem]> {
+        let reply = try await call("user.contact.list", params)
+        return try Typed(reply)
+    }
+
+    /// A user's contacts a page at a time (most recently added first), with their remarks if asked: data is {"contacts": [{"username", "remark"}, ...]}.
+    ///
+    /// `GET /user/{username}/contacts` — catalogue operation `user.contact.list_paged`.
+    public func userContactListPaged(_ params: EasemobUserContactListPaged) async throws -> Typed<EasemobUserContactListPagedResult> {
+        let reply = try await call("user.contact.list_paged", params)
+        return try Typed(reply)
+    }
+
+    /// Set the remark a user keeps for one of their contacts (the two must be contacts already). Note the singular `/user/` in the path.
+    ///
+    /// `PUT /user/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.remark`.
+    public func userContactRemark(_ params: EasemobUserContactRemark) async throws -> Typed<EasemobUserContactRemarkResult> {
+        let reply = try await call("user.contact.remark", params)
+        return try Typed(reply)
+    }
+
+    /// The users a user has blocked, a page at a time (most recently blocked first): data is the list of their user names.
+    ///
+    /// `GET /users/{owner_username}/blocks/users` — catalogue operation `user.blocklist.list`.
+    public func userBlocklistList(_ params: EasemobUserBlocklistList) async throws -> Typed<[EasemobUserBlocklistListItem]> {
+        let reply = try await call("user.blocklist.list", params)
+        return try Typed(reply)
+    }
+
+    /// Block one or more users for a user (friends or not; a user's blocklist holds at most 500): data is the names added.
+    ///
+    /// `POST /users/{owner_username}/blocks/users` — catalogue operation `user.blocklist.add`.
+    public func userBlocklistAdd(_ params: EasemobUserBlocklistAdd) async throws -> Typed<[EasemobUserBlocklistAddItem]> {
+        let reply = try await call("user.blocklist.add", params)
+        return try Typed(reply)
+    }
+
+    /// Unblock one user for a user.
+    ///
+    /// `DELETE /users/{owner_username}/blocks/users/{blocked_username}` — catalogue operation `user.blocklist.remove`.
+    public func userBlocklistRemove(_ params: EasemobUserBlocklistRemove) async throws -> Typed<[EasemobUserBlocklistRemoveItem]> {
+        let reply = try await call("user.blocklist.remove", params)
         return try Typed(reply)
     }
 }

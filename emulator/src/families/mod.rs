@@ -9,6 +9,7 @@
 
 pub(crate) mod canned;
 pub(crate) mod chatrooms;
+pub(crate) mod contacts;
 pub(crate) mod files;
 pub(crate) mod groups;
 pub(crate) mod messages;
@@ -38,6 +39,7 @@ static FAMILIES: &[&dyn Family] = &[
     &chatrooms::Chatrooms,
     &files::Files,
     &push::Push,
+    &contacts::Contacts,
 ];
 
 /// The state of one app of one cloud: one part per family, by type.

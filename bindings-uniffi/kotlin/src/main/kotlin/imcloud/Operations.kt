@@ -717,6 +717,63 @@ public class EasemobUserStatusResult internal constructor(reply: Reply) : Result
 /** The result of `user.status_batch`. */
 public class EasemobUserStatusBatchResult internal constructor(reply: Reply) : Result(reply)
 
+/** One item of the result of `user.contact.add`. The friend added (one entity). */
+public class EasemobUserContactAddItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `uuid`: String? get() = str("uuid")
+    public val `username`: String? get() = str("username")
+    public val `nickname`: String? get() = str("nickname")
+    public val `activated`: Boolean? get() = bool("activated")
+    public val `created`: Long? get() = long("created")
+}
+
+/** The result of `user.contact.add`: a list of [EasemobUserContactAddItem]. */
+public class EasemobUserContactAddResult internal constructor(reply: Reply) : ListResult<EasemobUserContactAddItem>(reply, ::EasemobUserContactAddItem)
+
+/** One item of the result of `user.contact.remove`. The contact removed (one entity). */
+public class EasemobUserContactRemoveItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `uuid`: String? get() = str("uuid")
+    public val `username`: String? get() = str("username")
+    public val `nickname`: String? get() = str("nickname")
+    public val `activated`: Boolean? get() = bool("activated")
+    public val `created`: Long? get() = long("created")
+}
+
+/** The result of `user.contact.remove`: a list of [EasemobUserContactRemoveItem]. */
+public class EasemobUserContactRemoveResult internal constructor(reply: Reply) : ListResult<EasemobUserContactRemoveItem>(reply, ::EasemobUserContactRemoveItem)
+
+/** The result of `user.contact.list`. The contacts' user names. */
+public class EasemobUserContactListResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.contact.list_paged`. */
+public class EasemobUserContactListPagedResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each {"username", "remark"} (remark null when not asked for or not set). */
+    public val `contacts`: List<JsonObject>? get() = objs("contacts")
+}
+
+/** The result of `user.contact.remark`. */
+public class EasemobUserContactRemarkResult internal constructor(reply: Reply) : Result(reply) {
+    /** "ok" when the remark was set. */
+    public val `status`: String? get() = str("status")
+}
+
+/** The result of `user.blocklist.list`. The blocked users' names. */
+public class EasemobUserBlocklistListResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.blocklist.add`. The user names blocked. */
+public class EasemobUserBlocklistAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** One item of the result of `user.blocklist.remove`. The user unblocked (one entity). */
+public class EasemobUserBlocklistRemoveItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `uuid`: String? get() = str("uuid")
+    public val `username`: String? get() = str("username")
+    public val `nickname`: String? get() = str("nickname")
+    public val `activated`: Boolean? get() = bool("activated")
+    public val `created`: Long? get() = long("created")
+}
+
+/** The result of `user.blocklist.remove`: a list of [EasemobUserBlocklistRemoveItem]. */
+public class EasemobUserBlocklistRemoveResult internal constructor(reply: Reply) : ListResult<EasemobUserBlocklistRemoveItem>(reply, ::EasemobUserBlocklistRemoveItem)
+
 /** Every easemob operation of the catalogue. */
 public abstract class EasemobOperations internal constructor() : Client() {
     /**
@@ -1076,4 +1133,95 @@ public abstract class EasemobOperations internal constructor() : Client() {
      */
     public suspend fun userStatusBatch(`usernames`: List<String>): EasemobUserStatusBatchResult =
         EasemobUserStatusBatchResult(call("user.status_batch", args("usernames" to `usernames`)))
+
+    /**
+     * Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan).
+     *
+     * `POST /users/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.add`.
+     *
+     * @param ownerUsername The user whose contact list gains the friend. Limits: not empty; at most 64 bytes.
+     * @param friendUsername The user added. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun userContactAdd(`ownerUsername`: String, `friendUsername`: String): EasemobUserContactAddResult =
+        EasemobUserContactAddResult(call("user.contact.add", args("owner_username" to `ownerUsername`, "friend_username" to `friendUsername`)))
+
+    /**
+     * Remove a contact from a user's contact list.
+     *
+     * `DELETE /users/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.remove`.
+     *
+     * @param ownerUsername The user whose contact list loses the friend. Limits: not empty; at most 64 bytes.
+     * @param friendUsername The contact removed. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun userContactRemove(`ownerUsername`: String, `friendUsername`: String): EasemobUserContactRemoveResult =
+        EasemobUserContactRemoveResult(call("user.contact.remove", args("owner_username" to `ownerUsername`, "friend_username" to `friendUsername`)))
+
+    /**
+     * A user's contacts in one call (at most 3000, most recently added first): data is the list of their user names and count its length.
+     *
+     * `GET /users/{owner_username}/contacts/users` — catalogue operation `user.contact.list`.
+     *
+     * @param ownerUsername The user whose contacts are listed. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun userContactList(`ownerUsername`: String): EasemobUserContactListResult =
+        EasemobUserContactListResult(call("user.contact.list", args("owner_username" to `ownerUsername`)))
+
+    /**
+     * A user's contacts a page at a time (most recently added first), with their remarks if asked: data is {"contacts": [{"username", "remark"}, ...]}.
+     *
+     * `GET /user/{username}/contacts` — catalogue operation `user.contact.list_paged`.
+     *
+     * @param username The user whose contacts are listed. Limits: not empty; at most 64 bytes.
+     * @param limit Contacts per page, 1..50 (the server's default is 10). Limits: 1..50.
+     * @param cursor Where the page starts; omit for the first page.
+     * @param needReturnRemark Return each contact's remark (the server's default is false).
+     */
+    public suspend fun userContactListPaged(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `needReturnRemark`: Boolean? = null): EasemobUserContactListPagedResult =
+        EasemobUserContactListPagedResult(call("user.contact.list_paged", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "need_return_remark" to `needReturnRemark`)))
+
+    /**
+     * Set the remark a user keeps for one of their contacts (the two must be contacts already). Note the singular `/user/` in the path.
+     *
+     * `PUT /user/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.remark`.
+     *
+     * @param ownerUsername The user who keeps the remark. Limits: not empty; at most 64 bytes.
+     * @param friendUsername The contact the remark is about. Limits: not empty; at most 64 bytes.
+     * @param remark At most 100 characters. Limits: at most 100 characters.
+     */
+    public suspend fun userContactRemark(`ownerUsername`: String, `friendUsername`: String, `remark`: String): EasemobUserContactRemarkResult =
+        EasemobUserContactRemarkResult(call("user.contact.remark", args("owner_username" to `ownerUsername`, "friend_username" to `friendUsername`, "remark" to `remark`)))
+
+    /**
+     * The users a user has blocked, a page at a time (most recently blocked first): data is the list of their user names.
+     *
+     * `GET /users/{owner_username}/blocks/users` — catalogue operation `user.blocklist.list`.
+     *
+     * @param ownerUsername The user whose blocklist is listed. Limits: not empty; at most 64 bytes.
+     * @param pageSize Users per page, 1..50. Limits: 1..50.
+     * @param cursor Where the page starts; omit for the first page.
+     */
+    public suspend fun userBlocklistList(`ownerUsername`: String, `pageSize`: Long? = null, `cursor`: String? = null): EasemobUserBlocklistListResult =
+        EasemobUserBlocklistListResult(call("user.blocklist.list", args("owner_username" to `ownerUsername`, "page_size" to `pageSize`, "cursor" to `cursor`)))
+
+    /**
+     * Block one or more users for a user (friends or not; a user's blocklist holds at most 500): data is the names added.
+     *
+     * `POST /users/{owner_username}/blocks/users` — catalogue operation `user.blocklist.add`.
+     *
+     * @param ownerUsername The user whose blocklist gains the users. Limits: not empty; at most 64 bytes.
+     * @param usernames The users to block. Limits: not empty each; at most 64 bytes each; at least 1 items.
+     */
+    public suspend fun userBlocklistAdd(`ownerUsername`: String, `usernames`: List<String>): EasemobUserBlocklistAddResult =
+        EasemobUserBlocklistAddResult(call("user.blocklist.add", args("owner_username" to `ownerUsername`, "usernames" to `usernames`)))
+
+    /**
+     * Unblock one user for a user.
+     *
+     * `DELETE /users/{owner_username}/blocks/users/{blocked_username}` — catalogue operation `user.blocklist.remove`.
+     *
+     * @param ownerUsername The user whose blocklist loses the user. Limits: not empty; at most 64 bytes.
+     * @param blockedUsername The user unblocked. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun userBlocklistRemove(`ownerUsername`: String, `blockedUsername`: String): EasemobUserBlocklistRemoveResult =
+        EasemobUserBlocklistRemoveResult(call("user.blocklist.remove", args("owner_username" to `ownerUsername`, "blocked_username" to `blockedUsername`)))
 }
