@@ -148,47 +148,64 @@ fn coding_keys(pairs: &[(&str, &str)]) -> String {
     s
 }
 
-fn params_struct(cloud: &CloudModel, op: &OpModel) -> String {
-    let name = format!("{}{}", cloud.client, op.pascal);
-    let mut s = doc(
-        "",
-        &format!("Parameters of `{}`: {}", op.name, op.op.summary),
-    );
+/// One stored property of a generated `Encodable` struct.
+struct Member<'a> {
+    camel: &'a str,
+    ty: &'static str,
+    optional: bool,
+    doc: &'a str,
+    /// The key it is encoded under (the snake_case name the core reads).
+    wire: &'a str,
+}
+
+/// A public `Encodable` struct: its properties, a memberwise `init` (optional ones default to nil)
+/// and the coding keys.
+fn encodable_struct(name: &str, members: &[Member<'_>]) -> String {
+    let mut s = String::new();
     let _ = writeln!(s, "public struct {name}: Encodable, Sendable {{");
-    for p in &op.params {
-        if !p.doc.is_empty() {
-            s += &doc("    ", &p.doc);
+    for m in members {
+        if !m.doc.is_empty() {
+            s += &doc("    ", m.doc);
         }
-        let opt = if p.required { "" } else { "?" };
-        let _ = writeln!(
-            s,
-            "    public var {}: {}{opt}",
-            ident(&p.camel),
-            param_type(p.p.ty)
-        );
+        let opt = if m.optional { "?" } else { "" };
+        let _ = writeln!(s, "    public var {}: {}{opt}", ident(m.camel), m.ty);
     }
-    let args: Vec<String> = op
-        .params
+    let args: Vec<String> = members
         .iter()
-        .map(|p| {
-            let default = if p.required { "" } else { "? = nil" };
-            format!("{}: {}{default}", ident(&p.camel), param_type(p.p.ty))
+        .map(|m| {
+            let default = if m.optional { "? = nil" } else { "" };
+            format!("{}: {}{default}", ident(m.camel), m.ty)
         })
         .collect();
     let _ = writeln!(s, "\n    public init({}) {{", args.join(", "));
-    for p in &op.params {
-        let id = ident(&p.camel);
+    for m in members {
+        let id = ident(m.camel);
         let _ = writeln!(s, "        self.{id} = {id}");
     }
     s += "    }\n";
-    let keys: Vec<(&str, &str)> = op
-        .params
-        .iter()
-        .map(|p| (p.camel.as_str(), p.p.name.as_str()))
-        .collect();
+    let keys: Vec<(&str, &str)> = members.iter().map(|m| (m.camel, m.wire)).collect();
     s += &coding_keys(&keys);
     s += "}\n";
     s
+}
+
+fn params_struct(cloud: &CloudModel, op: &OpModel) -> String {
+    let name = format!("{}{}", cloud.client, op.pascal);
+    let members: Vec<Member<'_>> = op
+        .params
+        .iter()
+        .map(|p| Member {
+            camel: &p.camel,
+            ty: param_type(p.p.ty),
+            optional: !p.required,
+            doc: &p.doc,
+            wire: &p.p.name,
+        })
+        .collect();
+    doc(
+        "",
+        &format!("Parameters of `{}`: {}", op.name, op.op.summary),
+    ) + &encodable_struct(&name, &members)
 }
 
 /// The struct of an operation's declared result fields (`…Result`, or `…Item` for a list).
@@ -366,34 +383,18 @@ fn client_options(model: &Model) -> String {
         "",
         "Settings every client takes. Durations are seconds; nil keeps the default.",
     );
-    out += "public struct ClientOptions: Encodable, Sendable {\n";
-    for o in &model.options {
-        out += &doc("    ", &o.doc);
-        let _ = writeln!(
-            out,
-            "    public var {}: {}?",
-            ident(&o.camel),
-            option_type(o.o.ty)
-        );
-    }
-    let args: Vec<String> = model
+    let members: Vec<Member<'_>> = model
         .options
         .iter()
-        .map(|o| format!("{}: {}? = nil", ident(&o.camel), option_type(o.o.ty)))
+        .map(|o| Member {
+            camel: &o.camel,
+            ty: option_type(o.o.ty),
+            optional: true,
+            doc: &o.doc,
+            wire: &o.o.name,
+        })
         .collect();
-    let _ = writeln!(out, "\n    public init({}) {{", args.join(", "));
-    for o in &model.options {
-        let id = ident(&o.camel);
-        let _ = writeln!(out, "        self.{id} = {id}");
-    }
-    out += "    }\n";
-    let keys: Vec<(&str, &str)> = model
-        .options
-        .iter()
-        .map(|o| (o.camel.as_str(), o.o.name.as_str()))
-        .collect();
-    out += &coding_keys(&keys);
-    out += "}\n";
+    out += &encodable_struct("ClientOptions", &members);
     out
 }
 
