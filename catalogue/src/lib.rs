@@ -155,6 +155,8 @@ pub struct Param {
     #[serde(rename = "enum", default)]
     pub enum_values: Option<Vec<String>>,
     /// Wire format of a bool: `"01"` sends 1/0; any other text is sent when true and omitted when false.
+    /// Of a `string_list` in a form, query or JSON body: `"comma"` sends one comma-joined string
+    /// (`userIds=a,b`) instead of the name repeated (form, query) or a JSON array.
     #[serde(default)]
     pub format: Option<String>,
     /// A named character class: `user_id` (Easemob user names), `rongcloud_user_id` or `custom_event`.
@@ -228,6 +230,38 @@ pub struct Operation {
     #[serde(default)]
     pub secrets: BTreeMap<String, String>,
     pub response: ResponseShape,
+    /// A list read page by page; every language gets an iterator over the items of all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paged: Option<Paged>,
+}
+
+/// How a paged list asks for its next page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageStyle {
+    /// Each answer carries a cursor for the next page (`next`); the last page has none.
+    Cursor,
+    /// Pages are numbered from 1 (or the number the caller starts at); a page shorter than the
+    /// page size (`size`) or empty is the last.
+    Page,
+}
+
+/// A paged list operation (`"paged"` in the catalogue).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Paged {
+    pub style: PageStyle,
+    /// The parameter (caller name) that carries the cursor or the page number.
+    pub param: String,
+    /// Cursor style: where the next page's cursor is in the answer's body (a dotted wire path
+    /// from the top of the body, e.g. `cursor`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// The page-size parameter (caller name), if there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// The result field (caller name) that holds a page's items; absent: the result is the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<String>,
 }
 
 /// A resource family: the operations of one catalogue file.
@@ -308,6 +342,20 @@ pub fn load(cloud: &'static str, files: &[(&str, &str)]) -> Result<Api, Catalogu
                 return Err(err(
                     stem,
                     format!("operation '{}' is declared twice", op.name),
+                ));
+            }
+            for p in &op.params {
+                if let Some(problem) = p.format_problem() {
+                    return Err(err(
+                        stem,
+                        format!("operation '{}' parameter '{}': {problem}", op.name, p.name),
+                    ));
+                }
+            }
+            if let Some(problem) = op.paged.as_ref().and_then(|pg| pg.problem(&op)) {
+                return Err(err(
+                    stem,
+                    format!("operation '{}' paged: {problem}", op.name),
                 ));
             }
             op.family = stem.to_string();
@@ -435,7 +483,59 @@ impl Operation {
     }
 }
 
+impl Paged {
+    /// Why this declaration does not fit its operation, if it does not.
+    fn problem(&self, op: &Operation) -> Option<String> {
+        let has = |name: &str| op.params.iter().any(|p| p.name == name);
+        if !has(&self.param) {
+            return Some(format!("no parameter '{}'", self.param));
+        }
+        if let Some(size) = &self.size
+            && !has(size)
+        {
+            return Some(format!("no parameter '{size}' (size)"));
+        }
+        match (&self.style, &self.next) {
+            (PageStyle::Cursor, None) => return Some("a cursor list needs 'next'".into()),
+            (PageStyle::Page, Some(_)) => return Some("a numbered list has no 'next'".into()),
+            _ => {}
+        }
+        match &self.items {
+            Some(items) => {
+                let field = op.response.fields.iter().find(|f| &f.name == items);
+                match field {
+                    None => Some(format!("no result field '{items}' (items)")),
+                    Some(f) if !matches!(f.ty, ParamType::ObjectList | ParamType::StringList) => {
+                        Some(format!("result field '{items}' is not a list"))
+                    }
+                    Some(_) => None,
+                }
+            }
+            None if op.response.shape != "array" => {
+                Some("the result is not a list; name the field that holds the items".into())
+            }
+            None => None,
+        }
+    }
+}
+
 impl Param {
+    /// A list sent as one comma-joined string (`"format": "comma"`).
+    pub fn comma_joined(&self) -> bool {
+        self.ty == ParamType::StringList && self.format.as_deref() == Some("comma")
+    }
+
+    /// Why this parameter's `format` cannot be used, if it cannot.
+    fn format_problem(&self) -> Option<String> {
+        match (self.ty, self.format.as_deref()) {
+            (_, None) | (ParamType::Bool, Some(_)) | (ParamType::StringList, Some("comma")) => None,
+            (ParamType::StringList, Some(f)) => Some(format!(
+                "format '{f}' is not known for a list (only 'comma')"
+            )),
+            (ty, Some(f)) => Some(format!("format '{f}' is not known for {ty:?}")),
+        }
+    }
+
     /// The declared limits in words, e.g. `at most 64 characters; 1..1000`; empty when none.
     /// Every language's documentation uses this one wording.
     pub fn limits_text(&self) -> String {

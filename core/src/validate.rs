@@ -239,6 +239,12 @@ fn check_value(p: &Param, path: &str, v: &Value, args: &Map<String, Value>) -> R
                     .as_str()
                     .ok_or_else(|| wrong_type(&item_path, "a string", item))?;
                 check_str(p, &item_path, s)?;
+                if p.comma_joined() && s.contains(',') {
+                    return Err(Error::invalid_argument(
+                        &item_path,
+                        "must not contain ',' (the list is sent comma-joined)",
+                    ));
+                }
             }
             Ok(())
         }

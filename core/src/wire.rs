@@ -187,6 +187,9 @@ fn scalar_strings(p: &Param, v: &Value) -> Vec<String> {
             }
             None => vec![b.to_string()],
         },
+        (ParamType::StringList, Value::Array(items)) if p.comma_joined() => {
+            vec![items.iter().map(plain_string).collect::<Vec<_>>().join(",")]
+        }
         (ParamType::StringList, Value::Array(items)) => items.iter().map(plain_string).collect(),
         (ParamType::JsonString, Value::String(s)) => vec![s.clone()],
         (_, v) => vec![plain_string(v)],
@@ -204,6 +207,9 @@ fn json_value(p: &Param, v: &Value) -> Option<Value> {
         (ParamType::JsonString, Value::Object(_) | Value::Array(_)) => {
             Some(Value::String(v.to_string()))
         }
+        (ParamType::StringList, Value::Array(items)) if p.comma_joined() => Some(Value::String(
+            items.iter().map(plain_string).collect::<Vec<_>>().join(","),
+        )),
         (ParamType::ObjectList, Value::Array(items)) if !p.item_fields.is_empty() => {
             Some(Value::Array(
                 items

@@ -222,11 +222,19 @@ pub(crate) fn decode(
 /// A parameter from name/value pairs: every value of a list (the name repeated), else the first.
 fn from_pairs(p: &Param, pairs: &[(String, String)]) -> Result<Option<Value>, BadParam> {
     let mut values = pairs.iter().filter(|(k, _)| *k == p.wire).map(|(_, v)| v);
+    if p.comma_joined() {
+        return Ok(values.next().map(|v| split_list(v)));
+    }
     if p.ty == ParamType::StringList {
         let all: Vec<Value> = values.map(|v| Value::String(v.clone())).collect();
         return Ok((!all.is_empty()).then_some(Value::Array(all)));
     }
     values.next().map(|v| typed_text(p, v)).transpose()
+}
+
+/// A comma-joined list (`a,b`) as a list of strings.
+fn split_list(s: &str) -> Value {
+    Value::Array(s.split(',').map(|x| Value::String(x.into())).collect())
 }
 
 /// A parameter sent as text (form field, query, path segment, header) as its declared type.
@@ -271,6 +279,7 @@ fn typed_json(p: &Param, v: &Value) -> Result<Value, BadParam> {
             }
         }
         (ParamType::Bool, Value::String(s)) => typed_text(p, s),
+        (ParamType::StringList, Value::String(s)) if p.comma_joined() => Ok(split_list(s)),
         (ParamType::ObjectList, Value::Array(items)) if !p.item_fields.is_empty() => {
             let mut out = Vec::with_capacity(items.len());
             for item in items {

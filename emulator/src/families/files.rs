@@ -6,7 +6,7 @@ use bytes::Bytes;
 use imcloud::catalogue::Cloud;
 use serde_json::{Value, json};
 
-use super::groups::{EaseGroups, group_not_found};
+use super::easemob_groups::{EaseGroups, group_not_found};
 use super::{Answer, Call, Family, Outcome};
 use crate::http::{em_error, new_id};
 

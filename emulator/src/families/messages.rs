@@ -5,7 +5,7 @@ use imcloud::catalogue::Cloud;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::groups::{EaseGroups, group_not_found};
+use super::easemob_groups::{EaseGroups, group_not_found};
 use super::{Answer, Call, Family, Outcome};
 use crate::http::{new_id, rc_error};
 

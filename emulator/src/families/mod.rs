@@ -10,10 +10,11 @@
 pub(crate) mod canned;
 pub(crate) mod chatrooms;
 pub(crate) mod contacts;
+pub(crate) mod easemob_groups;
 pub(crate) mod files;
-pub(crate) mod groups;
 pub(crate) mod messages;
 pub(crate) mod push;
+pub(crate) mod rongcloud_groups;
 pub(crate) mod tokens;
 pub(crate) mod user_relations;
 pub(crate) mod users;
@@ -35,7 +36,8 @@ static FAMILIES: &[&dyn Family] = &[
     &users::Users,
     &user_relations::UserRelations,
     &messages::Messages,
-    &groups::Groups,
+    &rongcloud_groups::RongcloudGroups,
+    &easemob_groups::EasemobGroups,
     &chatrooms::Chatrooms,
     &files::Files,
     &push::Push,
@@ -182,7 +184,10 @@ mod tests {
         let files = family_of(Cloud::Easemob, "group.share_file_upload").unwrap();
         let groups = family_of(Cloud::Easemob, "group.create").unwrap();
         assert!(std::ptr::addr_eq(files, &files::Files as &dyn Family));
-        assert!(std::ptr::addr_eq(groups, &groups::Groups as &dyn Family));
+        assert!(std::ptr::addr_eq(
+            groups,
+            &easemob_groups::EasemobGroups as &dyn Family
+        ));
         assert!(family_of(Cloud::Rongcloud, "nothing.like.this").is_none());
     }
 }
