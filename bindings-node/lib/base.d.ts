@@ -56,4 +56,6 @@ export declare class BaseClient {
   readonly hosts: string[]
   /** Call any catalogue operation by name with its parameters (snake_case wire-independent names). */
   call(operation: string, params?: Record<string, unknown>, options?: CallOptions): Promise<Result>
+  /** Every page of a paged list operation by name, one call each: `for await (const page of client.pages(op, params))`. */
+  pages(operation: string, params?: Record<string, unknown>, options?: CallOptions): AsyncGenerator<Result, void, undefined>
 }

@@ -271,6 +271,26 @@ class BaseClient {
     return this._call(operation, params, {}, Result, options)
   }
 
+  /**
+   * Every page of a paged list operation by name, one call each (the typed `…Pages` methods are
+   * the usual way): `for await (const page of client.pages(op, params))`.
+   */
+  pages(operation, params = {}, options = {}) {
+    return this._pages(operation, params, {}, Result, options)
+  }
+
+  async *_pages(op, params, names, cls, options = {}) {
+    let args = toWire(op, params, names)
+    while (true) {
+      const [env] = await settle((c) => this._native.call(op, args, c), options.signal)
+      yield new cls(env)
+      // the core decides whether there is a next page, and with which arguments
+      const next = rethrow(() => this._native.nextPage(op, args, JSON.stringify(env.body)))
+      if (next == null) return
+      args = next
+    }
+  }
+
   async _call(op, params, names, cls, options = {}) {
     const args = toWire(op, params, names)
     const [env] = await settle((c) => this._native.call(op, args, c), options.signal)

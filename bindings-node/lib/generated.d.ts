@@ -1288,6 +1288,8 @@ export interface EasemobUserContactListParams {
 export declare class EasemobUserContactListPagedResult extends Result {
   /** Each {"username", "remark"} (remark null when not asked for or not set). */
   readonly contacts: Record<string, unknown>[] | undefined
+  /** Where the next page starts; absent on the last page. */
+  readonly cursor: string | undefined
 }
 
 /** Parameters of `user.contact.list_paged`: A user's contacts a page at a time (most recently added first), with their remarks if asked: data is {"contacts": [{"username", "remark"}, ...]}. */
@@ -1555,6 +1557,8 @@ export declare class EasemobOperations extends BaseClient {
    * `GET /user/{username}/contacts` — catalogue operation `user.contact.list_paged`.
    */
   userContactListPaged(params: EasemobUserContactListPagedParams, options?: CallOptions): Promise<EasemobUserContactListPagedResult>
+  /** Every page of `user.contact.list_paged`, one call each, from the page these parameters ask for to the last: `for await (const page of client.userContactListPagedPages(...))`; each page's items are in its `contacts`; the iterator sets `cursor` for each next page. */
+  userContactListPagedPages(params: EasemobUserContactListPagedParams, options?: CallOptions): AsyncGenerator<EasemobUserContactListPagedResult, void, undefined>
   /**
    * Set the remark a user keeps for one of their contacts (the two must be contacts already). Note the singular `/user/` in the path.
    *

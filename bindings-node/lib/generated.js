@@ -533,6 +533,9 @@ class EasemobUserContactListPagedResult extends Result {
   get contacts() {
     return this._field("contacts")
   }
+  get cursor() {
+    return this._field("cursor")
+  }
 }
 
 class EasemobUserContactRemarkResult extends Result {
@@ -661,6 +664,9 @@ class EasemobOperations extends BaseClient {
   }
   userContactListPaged(params, options) {
     return this._call("user.contact.list_paged", params, {"username":"username","limit":"limit","cursor":"cursor","needReturnRemark":"need_return_remark"}, EasemobUserContactListPagedResult, options)
+  }
+  userContactListPagedPages(params, options) {
+    return this._pages("user.contact.list_paged", params, {"username":"username","limit":"limit","cursor":"cursor","needReturnRemark":"need_return_remark"}, EasemobUserContactListPagedResult, options)
   }
   userContactRemark(params, options) {
     return this._call("user.contact.remark", params, {"ownerUsername":"owner_username","friendUsername":"friend_username","remark":"remark"}, EasemobUserContactRemarkResult, options)

@@ -228,6 +228,17 @@ macro_rules! client_class {
                 sync(|| Ok(format!("{:?}", self.inner)))
             }
 
+            /// The arguments (JSON) of the page after the one `argsJson` asked for and `bodyJson`
+            /// answered, or null after the last page (core's rule for paged lists).
+            #[napi(catch_unwind)]
+            pub fn next_page(&self, op: String, args_json: String, body_json: String) -> Result<Option<String>> {
+                sync(|| {
+                    let args = parse_json("args", &args_json)?;
+                    let body = parse_json("body", &body_json)?;
+                    Ok(self.inner.next_page(&op, &args, &body)?.map(|v| v.to_string()))
+                })
+            }
+
             $($extra)*
         }
     };

@@ -119,6 +119,23 @@ async function invoke(client, kind, op, args, file) {
   return res instanceof im.DownloadResult ? { downloaded_text: res.data.toString('utf8') } : res.data
 }
 
+/** More pages than any scenario reads: a list that does not end fails instead of hanging. */
+const MAX_PAGES = 100
+
+/** Read `op` through its typed page iterator (`…Pages`) to the end; check each page's typed result. */
+async function invokePages(client, kind, op, args) {
+  const params = Object.fromEntries(Object.entries(args).map(([k, v]) => [camel(k), v]))
+  const name = `${camel(op)}Pages`
+  assert.equal(typeof client[name], 'function', `${op}: no method ${name}`)
+  const pages = []
+  for await (const page of client[name](params)) {
+    checkTyped(kind, op, page)
+    pages.push(page.data)
+    assert.ok(pages.length <= MAX_PAGES, `${op}: more than ${MAX_PAGES} pages`)
+  }
+  return pages
+}
+
 const header = (r, name) => (r.headers.find(([k]) => k.toLowerCase() === name.toLowerCase()) ?? [])[1]
 
 function checkRequests(emu, op, exp) {
@@ -194,7 +211,8 @@ for (const [file, sc] of scenarios) {
         for (const key of ['kind', 'param', 'http_status', 'api_code', 'retryable']) if (key in expect.error) assert.deepEqual(got[key], expect.error[key], `error.${key} (${err.message})`)
         for (const frag of expect.error.message_contains ?? []) assert.ok(err.message.includes(frag), `message lacks ${frag}: ${err.message}`)
       } else {
-        const res = await invoke(client, kind, sc.operation, args, sc.file)
+        const res = sc.pages ? await invokePages(client, kind, sc.operation, args) : await invoke(client, kind, sc.operation, args, sc.file)
+        if (expect.pages) subset(expect.pages, res, 'pages')
         if (expect.result) subset(expect.result, res, 'result')
         if (expect.downloaded_text !== undefined) subset(expect.downloaded_text, res.downloaded_text, 'downloaded_text')
       }

@@ -390,6 +390,14 @@ macro_rules! client_class {
                 Ok(spawn(async move { c.call(&op, args).await }, done, reply_py))
             }
 
+            /// The arguments (JSON) of the page after the one `args_json` asked for and `body_json`
+            /// answered, or None after the last page (core's rule for paged lists).
+            fn next_page(&self, py: Python<'_>, op: String, args_json: &str, body_json: &str) -> PyResult<Option<String>> {
+                let args = parse_json(py, "args", args_json)?;
+                let body = parse_json(py, "body", body_json)?;
+                sync(py, || Ok(self.inner.next_page(&op, &args, &body)?.map(|v| v.to_string())))
+            }
+
             fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
                 sync(py, || Ok(format!("{:?}", self.inner)))
             }

@@ -162,6 +162,33 @@ def invoke(client: Any, kind: str, op: str, args: Dict[str, Any], file: Any) -> 
     return result.data
 
 
+MAX_PAGES = 100
+"""More pages than any scenario reads: a list that does not end fails instead of hanging."""
+
+
+def invoke_pages(client: Any, kind: str, op: str, args: Dict[str, Any]) -> List[Any]:
+    """Read ``op`` through its typed page iterator (``…_pages``; sync or async) to the end; check
+    each page's typed result; answer the pages' ``data``."""
+    kwargs = {py_name(k): v for k, v in args.items()}
+    it = getattr(client, op.replace(".", "_") + "_pages")(**kwargs)
+    pages: List[Any] = []
+
+    async def read_async() -> None:
+        async for page in it:
+            pages.append(page)
+            assert len(pages) <= MAX_PAGES, f"{op}: more than {MAX_PAGES} pages"
+
+    if hasattr(it, "__anext__"):
+        asyncio.run(read_async())
+    else:
+        for page in it:
+            pages.append(page)
+            assert len(pages) <= MAX_PAGES, f"{op}: more than {MAX_PAGES} pages"
+    for page in pages:
+        check_typed(kind, op, page)
+    return [page.data for page in pages]
+
+
 def header(r: Dict[str, Any], name: str) -> Any:
     return next((v for k, v in r["headers"] if k.lower() == name.lower()), None)
 
@@ -238,7 +265,12 @@ def test_scenario(file: str, sc: Dict[str, Any], mode: str) -> None:
                 assert frag in e.message, f"message lacks {frag!r}: {e.message}"
         else:
             # a success goes through the typed method only (a TypeError here fails the scenario)
-            res = invoke(client, kind, op, args, sc.get("file"))
+            if sc.get("pages"):
+                res = invoke_pages(client, kind, op, args)
+            else:
+                res = invoke(client, kind, op, args, sc.get("file"))
+            if "pages" in expect:
+                subset(expect["pages"], res, "pages")
             if "result" in expect:
                 subset(expect["result"], res, "result")
             if "downloaded_text" in expect:

@@ -156,6 +156,16 @@ macro_rules! client_object {
                 just(|| format!("{:?}", self.inner))
             }
 
+            /// The arguments (JSON) of the page after the one `args_json` asked for and `body_json`
+            /// answered, or null after the last page (core's rule for paged lists).
+            pub fn next_page(&self, op: String, args_json: String, body_json: String) -> Result<Option<String>, FfiError> {
+                guard(|| {
+                    let args = parse_json("args", &args_json)?;
+                    let body = parse_json("body", &body_json)?;
+                    Ok(self.inner.next_page(&op, &args, &body)?.map(|v| v.to_string()))
+                })
+            }
+
             pub async fn call(&self, op: String, args_json: String) -> Result<Reply, FfiError> {
                 let c = self.inner.clone();
                 on_core(async move {

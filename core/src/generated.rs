@@ -2519,12 +2519,15 @@ pub mod easemob {
     pub struct UserContactListPagedResult {
         /// Each {"username", "remark"} (remark null when not asked for or not set).
         pub contacts: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        /// Where the next page starts; absent on the last page.
+        pub cursor: Option<String>,
     }
 
     impl std::fmt::Debug for UserContactListPagedResult {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.debug_struct("UserContactListPagedResult")
                 .field("contacts", &self.contacts)
+                .field("cursor", &self.cursor)
                 .finish()
         }
     }
@@ -3185,6 +3188,20 @@ impl crate::Easemob {
             )
             .await?,
         )
+    }
+
+    /// The pages of `user.contact.list_paged`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `contacts`; the iterator sets `cursor` for each next page.
+    pub fn user_contact_list_paged_pages(
+        &self,
+        params: easemob::UserContactListPaged,
+    ) -> crate::Result<crate::TypedPages<easemob::UserContactListPagedResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "user.contact.list_paged",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
     }
 
     /// Set the remark a user keeps for one of their contacts (the two must be contacts already). Note the singular `/user/` in the path.

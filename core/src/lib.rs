@@ -31,6 +31,7 @@ pub mod failover;
 pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod pages;
 mod response;
 pub mod runtime;
 pub mod secret;
@@ -56,5 +57,6 @@ pub use config::{
 pub use error::{Error, ErrorKind, ErrorRecord, Result};
 pub use failover::{FailoverPolicy, RetryPolicy};
 pub use files::{FileSink, FileSource};
+pub use pages::{Pages, TypedPages};
 pub use response::{Download, Response, Typed};
 pub use secret::Secret;

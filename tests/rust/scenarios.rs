@@ -45,6 +45,25 @@ impl Client {
     }
 }
 
+/// More pages than any scenario reads: a list that does not end is a failure, not a hang.
+const MAX_PAGES: usize = 100;
+
+impl Client {
+    /// Every page of a paged list, through the client's page iterator: the results, in order.
+    async fn pages(&self, op: &str, args: Value) -> Result<Value, Error> {
+        let mut pages = match self {
+            Client::Rong(c) => c.pages(op, args)?,
+            Client::Ease(c) => c.pages(op, args)?,
+        };
+        let mut out = Vec::new();
+        while let Some(page) = pages.next().await {
+            out.push(page?.result);
+            assert!(out.len() <= MAX_PAGES, "{op}: more than {MAX_PAGES} pages");
+        }
+        Ok(Value::Array(out))
+    }
+}
+
 /// Replace `${var}` in every string, and expand the generators `${N chars}` / `${N users}`.
 fn subst(v: &Value, vars: &HashMap<String, String>) -> Value {
     match v {
@@ -273,11 +292,18 @@ async fn run(sc: &Value) -> Result<(), String> {
     let op = sc["operation"].as_str().ok_or("no operation")?;
     let args = subst(&sc["args"], &vars);
     let expect = subst(&sc["expect"], &vars);
-    let outcome = client.call(op, args, sc.get("file")).await;
+    let outcome = if sc["pages"].as_bool().unwrap_or(false) {
+        client.pages(op, args).await
+    } else {
+        client.call(op, args, sc.get("file")).await
+    };
     match (&outcome, expect.get("error")) {
         (Ok(res), None) => {
             if let Some(r) = expect.get("result") {
                 subset(r, res, "result")?;
+            }
+            if let Some(p) = expect.get("pages") {
+                subset(p, res, "pages")?;
             }
             if let Some(t) = expect.get("downloaded_text") {
                 subset(t, &res["downloaded_text"], "downloaded_text")?;
@@ -324,8 +350,9 @@ async fn all_scenarios() {
     );
 }
 
-/// Every operation of the catalogue is the call under test of a scenario that expects success, so
-/// every language's suite (which replays these files) calls every operation. The generated
+/// Every operation of the catalogue is the call under test of a scenario that expects success (a
+/// paged list also through its page iterator), so every language's suite (which replays these
+/// files) calls every operation. The generated
 /// `every-operation.json` covers the operations no hand-written scenario calls.
 #[test]
 fn every_catalogue_operation_is_called_by_a_scenario() {
@@ -345,7 +372,15 @@ fn every_catalogue_operation_is_called_by_a_scenario() {
                 "agora" => "easemob",
                 c => c,
             };
-            called.insert(format!("{cloud} {}", sc["operation"].as_str().unwrap()));
+            let pages = if sc["pages"].as_bool().unwrap_or(false) {
+                " (pages)"
+            } else {
+                ""
+            };
+            called.insert(format!(
+                "{cloud} {}{pages}",
+                sc["operation"].as_str().unwrap()
+            ));
         }
     }
     let missing: Vec<String> = imcloud::catalogue::CLOUDS
@@ -354,7 +389,14 @@ fn every_catalogue_operation_is_called_by_a_scenario() {
             imcloud::catalogue::api(c)
                 .operations
                 .iter()
-                .map(move |o| format!("{} {}", c.as_str(), o.name))
+                .flat_map(move |o| {
+                    // a paged list is read through its page iterator too
+                    let pages = o
+                        .paged
+                        .as_ref()
+                        .map(|_| format!("{} {} (pages)", c.as_str(), o.name));
+                    std::iter::once(format!("{} {}", c.as_str(), o.name)).chain(pages)
+                })
         })
         .filter(|k| !called.contains(k))
         .collect();

@@ -46,6 +46,15 @@ pub struct OpModel {
     pub result: ResultModel,
     /// `POST /user/getToken.json`
     pub http: String,
+    /// A paged list: every language adds a `…_pages` iterator over its pages.
+    pub paged: Option<PagedModel>,
+}
+
+pub struct PagedModel {
+    /// The result field that holds a page's items (`None`: the result is the list).
+    pub items: Option<FieldModel>,
+    /// The parameter that carries the cursor or page number (the iterator sets it).
+    pub param: String,
 }
 
 pub struct ParamModel {
@@ -144,6 +153,18 @@ impl OpModel {
                 doc: op.response.doc.clone(),
             },
             http: format!("{} {}", op.method, op.path),
+            paged: op.paged.as_ref().map(|pg| PagedModel {
+                items: pg.items.as_ref().map(|name| {
+                    let f = op
+                        .response
+                        .fields
+                        .iter()
+                        .find(|f| &f.name == name)
+                        .expect("checked by the catalogue loader");
+                    FieldModel::build(f)
+                }),
+                param: pg.param.clone(),
+            }),
         }
     }
 }
@@ -193,6 +214,21 @@ impl FieldModel {
             secret: f.secret,
             doc: f.doc.clone(),
         }
+    }
+}
+
+impl PagedModel {
+    /// Where a page's items are and what the iterator sets, in words; `field` spells a result
+    /// field's name the way the language does (`contacts`, `.contacts`).
+    pub fn about(&self, field: impl Fn(&FieldModel) -> String) -> String {
+        let items = match &self.items {
+            Some(f) => format!("each page's items are in its `{}`", field(f)),
+            None => "each page is a list of items".to_string(),
+        };
+        format!(
+            "{items}; the iterator sets `{}` for each next page",
+            self.param
+        )
     }
 }
 

@@ -11,6 +11,7 @@ import os
 from typing import (
     IO,
     Any,
+    AsyncIterator,
     Callable,
     Dict,
     Generic,
@@ -337,6 +338,22 @@ class _SyncClient(_Client):
     def _download(self, op: str, args: Mapping[str, Any], dest: FileDest) -> DownloadResult:
         return DownloadResult(*self._native.download(op, _args_json(op, args), _dest(dest)))
 
+    def pages(self, operation: str, args: Optional[Mapping[str, Any]] = None) -> Iterator[Result]:
+        """Every page of a paged list operation by name, one call each (the typed ``…_pages``
+        methods are the usual way)."""
+        return self._pages(operation, {} if args is None else args, self._result_class(operation))
+
+    def _pages(self, op: str, args: Mapping[str, Any], cls: Type[R]) -> Iterator[R]:
+        a = _args_json(op, args)
+        while True:
+            page = self._call(op, json.loads(a), cls)
+            yield page
+            # core decides whether there is a next page, and with which arguments
+            nxt = self._native.next_page(op, a, json.dumps(page.raw))
+            if nxt is None:
+                return
+            a = nxt
+
 
 def _settle(fut: asyncio.Future[Any], ok: bool, value: Any) -> None:
     if fut.done():
@@ -386,3 +403,19 @@ class _AsyncClient(_Client):
         a = _args_json(op, args)
         d = _dest(dest)
         return DownloadResult(*await self._await(lambda done: self._native.download_async(op, a, d, done)))
+
+    def pages(self, operation: str, args: Optional[Mapping[str, Any]] = None) -> AsyncIterator[Result]:
+        """Every page of a paged list operation by name, one call each (the typed ``…_pages``
+        methods are the usual way): ``async for page in client.pages(...)``."""
+        return self._pages(operation, {} if args is None else args, self._result_class(operation))
+
+    async def _pages(self, op: str, args: Mapping[str, Any], cls: Type[R]) -> AsyncIterator[R]:
+        a = _args_json(op, args)
+        while True:
+            page = await self._call(op, json.loads(a), cls)
+            yield page
+            # core decides whether there is a next page, and with which arguments
+            nxt = self._native.next_page(op, a, json.dumps(page.raw))
+            if nxt is None:
+                return
+            a = nxt

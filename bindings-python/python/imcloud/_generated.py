@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, TypedDict, Union, cast
+from typing import Any, AsyncIterator, Dict, Iterator, List, Literal, Mapping, Optional, Sequence, TypedDict, Union, cast
 
 from ._base import DownloadResult, FileDest, FileInput, Item, ListResult, Result, _AsyncClient, _SyncClient
 
@@ -2039,6 +2039,11 @@ class EasemobUserContactListPagedResult(Result):
         """Each {"username", "remark"} (remark null when not asked for or not set)."""
         return cast("Optional[List[Dict[str, Any]]]", self._fields.get("contacts"))
 
+    @property
+    def cursor(self) -> Optional[str]:
+        """Where the next page starts; absent on the last page."""
+        return cast("Optional[str]", self._fields.get("cursor"))
+
 
 class EasemobUserContactRemarkResult(Result):
     """The result of ``user.contact.remark``."""
@@ -2782,6 +2787,17 @@ class EasemobOperations(_SyncClient):
             need_return_remark: (a bool) Return each contact's remark (the server's default is false).
         """
         return self._call("user.contact.list_paged", {"username": username, "limit": limit, "cursor": cursor, "need_return_remark": need_return_remark}, EasemobUserContactListPagedResult)
+
+    def user_contact_list_paged_pages(
+        self,
+        *,
+        username: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        need_return_remark: Optional[bool] = None,
+    ) -> Iterator[EasemobUserContactListPagedResult]:
+        """Every page of ``user.contact.list_paged``, one call each, from the page these arguments ask for to the last: ``for page in client.user_contact_list_paged_pages(...)``; each page's items are in its ``contacts``; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`user_contact_list_paged`."""
+        return self._pages("user.contact.list_paged", {"username": username, "limit": limit, "cursor": cursor, "need_return_remark": need_return_remark}, EasemobUserContactListPagedResult)
 
     def user_contact_remark(
         self,
@@ -3547,6 +3563,17 @@ class AsyncEasemobOperations(_AsyncClient):
             need_return_remark: (a bool) Return each contact's remark (the server's default is false).
         """
         return await self._call("user.contact.list_paged", {"username": username, "limit": limit, "cursor": cursor, "need_return_remark": need_return_remark}, EasemobUserContactListPagedResult)
+
+    def user_contact_list_paged_pages(
+        self,
+        *,
+        username: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        need_return_remark: Optional[bool] = None,
+    ) -> AsyncIterator[EasemobUserContactListPagedResult]:
+        """Every page of ``user.contact.list_paged``, one call each, from the page these arguments ask for to the last: ``async for page in client.user_contact_list_paged_pages(...)``; each page's items are in its ``contacts``; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`user_contact_list_paged`."""
+        return self._pages("user.contact.list_paged", {"username": username, "limit": limit, "cursor": cursor, "need_return_remark": need_return_remark}, EasemobUserContactListPagedResult)
 
     async def user_contact_remark(
         self,

@@ -181,6 +181,29 @@ func settingsJSON(_ own: [String: JSONValue], _ options: ClientOptions) throws -
 func text(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
 func texts(_ s: [String]?) -> JSONValue { s.map { .array($0.map { .string($0) }) } ?? .null }
 
+/// The pages of a paged list, one call each; the core decides whether there is a next page, and
+/// with which arguments (`next`). Cancelling the consuming task stops the calls.
+func pageStream<T>(_ first: String, call: @escaping (String) async throws -> Reply,
+                   next: @escaping (String, String) throws -> String?,
+                   make: @escaping (Reply) throws -> T) -> AsyncThrowingStream<T, Error> {
+    AsyncThrowingStream { continuation in
+        let task = Task {
+            do {
+                var args: String? = first
+                while let a = args {
+                    let reply = try await call(a)
+                    continuation.yield(try make(reply))
+                    args = try next(a, reply.bodyJson)
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+    }
+}
+
 /// RongCloud Server API client. Every catalogue operation is an `async throws` method.
 public final class RongCloud: CustomStringConvertible {
     let native: RongCloudClient
@@ -209,6 +232,13 @@ public final class RongCloud: CustomStringConvertible {
 
     func call<P: Encodable>(_ op: String, _ params: P) async throws -> Reply {
         try await native.call(op: op, argsJson: argsJSON(params))
+    }
+
+    func pages<P: Encodable, T>(_ op: String, _ params: P,
+                                _ make: @escaping (Reply) throws -> T) throws -> AsyncThrowingStream<T, Error> {
+        let native = self.native
+        return pageStream(try argsJSON(params), call: { try await native.call(op: op, argsJson: $0) },
+                          next: { try native.nextPage(op: op, argsJson: $0, bodyJson: $1) }, make: make)
     }
 
     /// Check a server callback's signature (query or headers) in constant time, within `window`
@@ -258,6 +288,13 @@ public class Easemob: CustomStringConvertible {
 
     func call<P: Encodable>(_ op: String, _ params: P) async throws -> Reply {
         try await native.call(op: op, argsJson: argsJSON(params))
+    }
+
+    func pages<P: Encodable, T>(_ op: String, _ params: P,
+                                _ make: @escaping (Reply) throws -> T) throws -> AsyncThrowingStream<T, Error> {
+        let native = self.native
+        return pageStream(try argsJSON(params), call: { try await native.call(op: op, argsJson: $0) },
+                          next: { try native.nextPage(op: op, argsJson: $0, bodyJson: $1) }, make: make)
     }
 
     func upload<P: Encodable>(_ op: String, _ params: P, file: FileInput) async throws -> Reply {

@@ -2751,13 +2751,16 @@ public struct EasemobUserContactListPaged: Encodable, Sendable {
 public struct EasemobUserContactListPagedResult: Decodable, Sendable, CustomStringConvertible {
     /// Each {"username", "remark"} (remark null when not asked for or not set).
     public let contacts: [[String: JSONValue]]?
+    /// Where the next page starts; absent on the last page.
+    public let cursor: String?
 
     public var description: String {
-        describeFields("EasemobUserContactListPagedResult", [("contacts", contacts)])
+        describeFields("EasemobUserContactListPagedResult", [("contacts", contacts), ("cursor", cursor)])
     }
 
     enum CodingKeys: String, CodingKey {
         case contacts = "contacts"
+        case cursor = "cursor"
     }
 }
 
@@ -3162,6 +3165,10 @@ extension Easemob {
     public func userContactListPaged(_ params: EasemobUserContactListPaged) async throws -> Typed<EasemobUserContactListPagedResult> {
         let reply = try await call("user.contact.list_paged", params)
         return try Typed(reply)
+    }
+    /// Every page of `user.contact.list_paged`, one call each, from the page these parameters ask for to the last: `for try await page in client.userContactListPagedPages(...)`; each page's items are in its `contacts`; the iterator sets `cursor` for each next page.
+    public func userContactListPagedPages(_ params: EasemobUserContactListPaged) throws -> AsyncThrowingStream<Typed<EasemobUserContactListPagedResult>, Error> {
+        try pages("user.contact.list_paged", params) { try Typed($0) }
     }
 
     /// Set the remark a user keeps for one of their contacts (the two must be contacts already). Note the singular `/user/` in the path.

@@ -2,7 +2,7 @@
 //! a client decoding it finds every documented field with a value of its declared type.
 
 use bytes::Bytes;
-use imcloud::catalogue::{Cloud, Field, Operation, ParamType};
+use imcloud::catalogue::{Cloud, Field, Operation, PageStyle, ParamType};
 use serde_json::{Map, Value, json};
 
 use super::Answer;
@@ -27,12 +27,21 @@ fn object(fields: &[Field]) -> Value {
     Value::Object(o)
 }
 
-/// The canned answer of `op`.
-pub(crate) fn answer(cloud: Cloud, op: &Operation) -> Answer {
+/// Whether `args` ask a numbered list for a page after the first.
+fn later_page(op: &Operation, args: &Map<String, Value>) -> bool {
+    op.paged.as_ref().is_some_and(|pg| {
+        pg.style == PageStyle::Page && args.get(&pg.param).and_then(Value::as_i64) > Some(1)
+    })
+}
+
+/// The canned answer of `op` called with `args`. A paged list has one canned page: a numbered
+/// list's later pages are empty, and a cursor list's answer carries no next cursor.
+pub(crate) fn answer(cloud: Cloud, op: &Operation, args: &Map<String, Value>) -> Answer {
     let r = &op.response;
     let item = object(&r.fields);
     let value = match r.shape.as_str() {
         "bytes" => return Answer::Bytes(Bytes::new()),
+        "array" if later_page(op, args) => Value::Array(Vec::new()),
         // one item, so that every documented field is there to be read
         "array" => Value::Array(vec![item]),
         _ => item,
@@ -63,7 +72,7 @@ mod tests {
     fn canned_answers_follow_the_declared_shape() {
         for (cloud, api) in [(Cloud::Rongcloud, rongcloud()), (Cloud::Easemob, easemob())] {
             for op in &api.operations {
-                let body = match answer(cloud, op) {
+                let body = match answer(cloud, op, &Map::new()) {
                     Answer::Bytes(b) => {
                         assert_eq!(op.response.shape, "bytes", "{}", op.name);
                         assert!(b.is_empty());

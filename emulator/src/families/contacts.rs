@@ -131,11 +131,17 @@ fn easemob(call: &mut Call<'_>) -> Outcome {
             let all = contacts_newest_first(call, &owner);
             let size = call.int("limit").unwrap_or(10).max(1) as usize;
             let remarks = call.flag("need_return_remark").unwrap_or(false);
+            let from = call.s("cursor").parse::<usize>().unwrap_or(0);
             let contacts: Vec<Value> = page(&all, call.s("cursor"), size)
                 .into_iter()
                 .map(|(c, r)| json!({"username": c, "remark": if remarks { r } else { None }}))
                 .collect();
-            Ok(Answer::Data(json!({ "contacts": contacts })))
+            // a cursor (the next offset) while more remain; none on the last page
+            let mut data = json!({ "contacts": contacts });
+            if from + size < all.len() {
+                data["cursor"] = json!((from + size).to_string());
+            }
+            Ok(Answer::Data(data))
         }
         "user.contact.remark" => {
             let friend_name = call.s("friend_username").to_string();

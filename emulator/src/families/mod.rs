@@ -172,7 +172,7 @@ pub(crate) fn family_of(cloud: Cloud, op: &str) -> Option<&'static dyn Family> {
 pub(crate) fn dispatch(call: &mut Call<'_>) -> Outcome {
     family_of(call.cloud, &call.op.name)
         .and_then(|f| f.handle(call))
-        .unwrap_or_else(|| Ok(canned::answer(call.cloud, call.op)))
+        .unwrap_or_else(|| Ok(canned::answer(call.cloud, call.op, call.args)))
 }
 
 #[cfg(test)]

@@ -221,13 +221,31 @@ fn method(cloud: &CloudModel, op: &OpModel) -> String {
         op.camel,
         sig.join(", ")
     );
+    if let Some(paged) = &op.paged {
+        let r = result_class(cloud, op);
+        s += &kdoc(
+            "    ",
+            &format!(
+                "Every page of `{}`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); {}. Same parameters as [{}].",
+                op.name,
+                paged.about(|f| f.camel.clone()),
+                op.camel
+            ),
+        );
+        let _ = writeln!(
+            s,
+            "    public fun {}Pages({}): Flow<{r}> =\n        pages({name}, args({args})) {{ {r}(it) }}",
+            op.camel,
+            sig.join(", ")
+        );
+    }
     s
 }
 
 fn operations(model: &Model) -> String {
     let mut out = String::from(HEADER);
     out += "@file:Suppress(\"RedundantVisibilityModifier\", \"unused\")\n\npackage imcloud\n\n";
-    out += "import imcloud.ffi.Reply\nimport kotlinx.serialization.json.JsonElement\nimport kotlinx.serialization.json.JsonObject\n";
+    out += "import imcloud.ffi.Reply\nimport kotlinx.coroutines.flow.Flow\nimport kotlinx.serialization.json.JsonElement\nimport kotlinx.serialization.json.JsonObject\n";
     for cloud in &model.clouds {
         for op in &cloud.ops {
             if op.kind != OpKind::Download {

@@ -276,6 +276,31 @@ fn cloud(cloud: &CloudModel) -> Cloud {
             op.camel,
             if required { "" } else { "?" },
         );
+        if let Some(paged) = &op.paged {
+            let _ = writeln!(
+                methods,
+                "  {}Pages(params{}, options) {{\n    return this._pages({}, params, {}, {result}, options)\n  }}",
+                op.camel,
+                if required { "" } else { " = {}" },
+                lit(op.name),
+                names(op),
+            );
+            method_types += &jsdoc(
+                "  ",
+                &format!(
+                    "Every page of `{}`, one call each, from the page these parameters ask for to the last: `for await (const page of client.{}Pages(...))`; {}.",
+                    op.name,
+                    op.camel,
+                    paged.about(|f| f.camel.clone())
+                ),
+            );
+            let _ = writeln!(
+                method_types,
+                "  {}Pages(params{}: {params_type}, options?: CallOptions): AsyncGenerator<{result}, void, undefined>",
+                op.camel,
+                if required { "" } else { "?" },
+            );
+        }
     }
     let ops = format!("{}Operations", cloud.client);
     let _ = writeln!(js, "class {ops} extends BaseClient {{\n{methods}}}\n");

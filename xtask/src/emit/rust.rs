@@ -187,6 +187,23 @@ fn method(cloud: &CloudModel, op: &OpModel) -> String {
         }
     }
     s += "}\n";
+    if let Some(paged) = &op.paged {
+        s += "\n";
+        s += &doc(&format!(
+            "The pages of `{name}`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; {}.",
+            paged.about(|f| f.snake.clone())
+        ));
+        let _ = writeln!(
+            s,
+            "pub fn {}_pages(&self, params: {key}::{pascal}) -> crate::Result<crate::TypedPages<{result}>> {{",
+            op.snake
+        );
+        let _ = writeln!(
+            s,
+            "    Ok(crate::TypedPages::new(self.pages({name:?}, {args})?))"
+        );
+        s += "}\n";
+    }
     s
 }
 

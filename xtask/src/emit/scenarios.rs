@@ -15,8 +15,9 @@ use crate::model::{Model, OpKind};
 
 pub const FILE: &str = "tests/scenarios/every-operation.json";
 
-/// The operations the hand-written scenario files call (as the call under test, not in setup).
-fn covered(root: &Path) -> BTreeSet<(String, String)> {
+/// The operations the hand-written scenario files call (as the call under test, not in setup),
+/// with whether the call goes through the paged iterator (`"pages": true`).
+fn covered(root: &Path) -> BTreeSet<(String, String, bool)> {
     let dir = root.join("tests/scenarios");
     let mut out = BTreeSet::new();
     let mut files: Vec<_> = std::fs::read_dir(&dir)
@@ -40,8 +41,9 @@ fn covered(root: &Path) -> BTreeSet<(String, String)> {
                 Some(c) => c,
                 None => continue,
             };
+            let pages = sc["pages"].as_bool().unwrap_or(false);
             if let Some(op) = sc["operation"].as_str() {
-                out.insert((client.to_string(), op.to_string()));
+                out.insert((client.to_string(), op.to_string(), pages));
             }
         }
     }
@@ -53,7 +55,19 @@ pub fn emit(model: &Model, root: &Path) -> Vec<Output> {
     let mut scenarios = Vec::new();
     for cloud in &model.clouds {
         for op in &cloud.ops {
-            if covered.contains(&(cloud.key.to_string(), op.name.to_string())) {
+            // a paged list is also read through its iterator: every page, to the end
+            let paged_key = (cloud.key.to_string(), op.name.to_string(), true);
+            if op.paged.is_some() && !covered.contains(&paged_key) {
+                scenarios.push(json!({
+                    "name": format!("every operation: {} {} (pages)", cloud.key, op.name),
+                    "client": cloud.key,
+                    "operation": op.name,
+                    "pages": true,
+                    "args": sample_args(op.op, false),
+                    "expect": {},
+                }));
+            }
+            if covered.contains(&(cloud.key.to_string(), op.name.to_string(), false)) {
                 continue;
             }
             let mut sc = json!({

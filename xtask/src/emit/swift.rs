@@ -343,6 +343,24 @@ fn method(cloud: &CloudModel, op: &OpModel) -> String {
         sig.join(", "),
         returns(cloud, op)
     );
+    if let Some(paged) = &op.paged {
+        s += &doc(
+            "    ",
+            &format!(
+                "Every page of `{}`, one call each, from the page these parameters ask for to the last: `for try await page in client.{}Pages(...)`; {}.",
+                op.name,
+                op.camel,
+                paged.about(|f| f.camel.clone())
+            ),
+        );
+        let _ = writeln!(
+            s,
+            "    public func {}Pages({}) throws -> AsyncThrowingStream<{}, Error> {{\n        try pages({name}, params) {{ try Typed($0) }}\n    }}",
+            op.camel,
+            sig.join(", "),
+            returns(cloud, op)
+        );
+    }
     s
 }
 

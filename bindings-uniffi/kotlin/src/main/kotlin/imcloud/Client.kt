@@ -2,6 +2,8 @@ package imcloud
 
 import imcloud.ffi.DownloadReply
 import imcloud.ffi.Reply
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.flow
 import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonNull
@@ -16,9 +18,25 @@ public abstract class Client internal constructor() : AutoCloseable {
     internal open suspend fun download(op: String, argsJson: String, dest: String?): DownloadResult =
         throw UnsupportedOperationException("$op is not a download")
 
+    internal abstract fun nextPage(op: String, argsJson: String, bodyJson: String): String?
+
     /** Call any catalogue operation by name with its (snake_case) parameters, e.g. for generic code. */
     public suspend fun call(operation: String, params: Map<String, Any?>): Result =
         Result(call(operation, args(*params.toList().toTypedArray())))
+
+    /** Every page of a paged list operation by name, one call each (the typed `…Pages` functions are the usual way). */
+    public fun pages(operation: String, params: Map<String, Any?>): Flow<Result> =
+        pages(operation, args(*params.toList().toTypedArray())) { Result(it) }
+
+    /** One call per page; the core decides whether there is a next page, and with which arguments. */
+    internal fun <R> pages(op: String, argsJson: String, make: (Reply) -> R): Flow<R> = flow {
+        var a = argsJson
+        while (true) {
+            val reply = call(op, a)
+            emit(make(reply))
+            a = nextPage(op, a, reply.bodyJson) ?: break
+        }
+    }
 }
 
 /**

@@ -31,6 +31,8 @@ public class RongCloud private constructor(private val native: RongCloudClient) 
 
     override suspend fun call(op: String, argsJson: String): Reply = native { native.call(op, argsJson) }
 
+    override fun nextPage(op: String, argsJson: String, bodyJson: String): String? = native { native.nextPage(op, argsJson, bodyJson) }
+
     /**
      * Check a server callback's signature (query or headers) in constant time, within [window] seconds;
      * with [rejectReplays], a callback this client already accepted within the window is refused as a replay.
@@ -82,6 +84,8 @@ public open class Easemob internal constructor(private val native: EasemobClient
     public val hosts: List<String> get() = native { native.hosts() }
 
     override suspend fun call(op: String, argsJson: String): Reply = native { native.call(op, argsJson) }
+
+    override fun nextPage(op: String, argsJson: String, bodyJson: String): String? = native { native.nextPage(op, argsJson, bodyJson) }
 
     override suspend fun upload(op: String, argsJson: String, file: FileInput): Reply = native {
         when (file) {

@@ -4,6 +4,7 @@
 package imcloud
 
 import imcloud.ffi.Reply
+import kotlinx.coroutines.flow.Flow
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonObject
 
@@ -748,6 +749,8 @@ public class EasemobUserContactListResult internal constructor(reply: Reply) : R
 public class EasemobUserContactListPagedResult internal constructor(reply: Reply) : Result(reply) {
     /** Each {"username", "remark"} (remark null when not asked for or not set). */
     public val `contacts`: List<JsonObject>? get() = objs("contacts")
+    /** Where the next page starts; absent on the last page. */
+    public val `cursor`: String? get() = str("cursor")
 }
 
 /** The result of `user.contact.remark`. */
@@ -1178,6 +1181,9 @@ public abstract class EasemobOperations internal constructor() : Client() {
      */
     public suspend fun userContactListPaged(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `needReturnRemark`: Boolean? = null): EasemobUserContactListPagedResult =
         EasemobUserContactListPagedResult(call("user.contact.list_paged", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "need_return_remark" to `needReturnRemark`)))
+    /** Every page of `user.contact.list_paged`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `contacts`; the iterator sets `cursor` for each next page. Same parameters as [userContactListPaged]. */
+    public fun userContactListPagedPages(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `needReturnRemark`: Boolean? = null): Flow<EasemobUserContactListPagedResult> =
+        pages("user.contact.list_paged", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "need_return_remark" to `needReturnRemark`)) { EasemobUserContactListPagedResult(it) }
 
     /**
      * Set the remark a user keeps for one of their contacts (the two must be contacts already). Note the singular `/user/` in the path.

@@ -1,6 +1,9 @@
 package imcloud
 
 import imcloud.testing.Emulator
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.take
+import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonArray
@@ -64,6 +67,9 @@ private fun read(obj: Any, field: String): Any? {
 /** The catalogue each client kind speaks, and the prefix of its generated result classes. */
 private val CLOUD = mapOf("rongcloud" to "rongcloud", "easemob" to "easemob", "agora" to "easemob")
 private val PREFIX = mapOf("rongcloud" to "RongCloud", "easemob" to "Easemob")
+
+/** More pages than any scenario reads: a list that does not end fails instead of hanging. */
+private const val MAX_PAGES = 100
 private val OPERATIONS: Map<String, Map<String, JsonObject>> = PREFIX.keys.associateWith { cloud ->
     (catalogue(cloud)["operations"] as JsonArray).map { it as JsonObject }.associateBy { it["name"]!!.jsonPrimitive.content }
 }
@@ -215,6 +221,28 @@ class ScenariosTest {
         return compared(res)
     }
 
+    /** Reads [op] through its typed page flow (`…Pages`) to the end, checks each page's typed result, and answers the pages' data. */
+    private suspend fun invokePages(client: Client, kind: String, op: String, args: JsonObject): JsonElement {
+        val name = camel(op) + "Pages"
+        val fn = client::class.memberFunctions.filter { it.name == name && !it.isSuspend && it.visibility == KVisibility.PUBLIC }
+            .singleOrNull() ?: fail("$op: no public function $name on ${client::class.simpleName}")
+        val params = fn.parameters.filter { it.kind == KParameter.Kind.VALUE }.associateBy { it.name!! }
+        val call = mutableMapOf<KParameter, Any?>(fn.parameters.first { it.kind == KParameter.Kind.INSTANCE } to client)
+        for ((k, v) in args) {
+            val p = params[camel(k)] ?: fail("$op has no parameter ${camel(k)} (for $k)")
+            call[p] = typedValue(p.type, v, k)
+        }
+        val flow = try {
+            fn.callBy(call) as Flow<*>
+        } catch (e: InvocationTargetException) {
+            throw e.targetException
+        }
+        // more pages than any scenario reads: a list that does not end fails instead of hanging
+        val pages = flow.take(MAX_PAGES + 1).toList()
+        assertTrue(pages.size <= MAX_PAGES, "$op: more than $MAX_PAGES pages")
+        return JsonArray(pages.map { page -> checkTyped(kind, op, page!!); compared(page) })
+    }
+
     /** For an error scenario whose arguments the typed method refuses itself: the generic path, so the core's error is checked all the same. */
     private suspend fun generic(client: Client, op: String, args: JsonObject, file: JsonObject?) {
         if (file != null) {
@@ -316,7 +344,9 @@ class ScenariosTest {
                 err["message_contains"]?.jsonArray?.forEach { assertTrue(it.jsonPrimitive.content in e.message!!, "message lacks $it: ${e.message}") }
             } else {
                 // a success goes through the typed method only (arguments it refuses fail the scenario)
-                val res = invoke(client, kind, op, args, sc["file"]?.jsonObject)
+                val pages = sc["pages"]?.jsonPrimitive?.booleanOrNull == true
+                val res = if (pages) invokePages(client, kind, op, args) else invoke(client, kind, op, args, sc["file"]?.jsonObject)
+                expect["pages"]?.let { subset(it, res, "pages") }
                 expect["result"]?.let { subset(it, res, "result") }
                 expect["downloaded_text"]?.let { subset(it, res.jsonObject["downloaded_text"], "downloaded_text") }
             }
