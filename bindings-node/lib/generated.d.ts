@@ -38,23 +38,28 @@ export interface ClientOptions {
 /** The result of `chatroom.create`. */
 export declare class RongCloudChatroomCreateResult extends Result {}
 
-/** Parameters of `chatroom.create`: Create a chatroom. */
+/** Parameters of `chatroom.create`: Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes. */
 export interface RongCloudChatroomCreateParams {
-  /** Limits: at most 64 characters. */
+  /** The new chatroom's id. Limits: at most 64 characters. */
   chatroomId: string
-  /** 0 destroyed when inactive (default), 1 at a fixed time. Limits: 0..1. */
+  /** 0 destroyed when inactive (default), 1 at a fixed time after creation. Limits: 0..1. */
   destroyType?: number
-  /** Minutes, with destroy_type 1. Limits: 60..10080. */
+  /** Minutes (default 60): of inactivity with destroy_type 0, of life after creation with destroy_type 1. Limits: 60..10080. */
   destroyTime?: number
+  /** Mute every member (default false). */
   isBan?: boolean
-  /** Limits: not empty each; at most 64 bytes each; at most 20 items. */
+  /** Users exempt from the whole-room mute; at most 20. Limits: not empty each; at most 64 bytes each; at most 20 items. */
   whiteUserIds?: string[]
+  /** The owner of the initial custom attributes (needed with `entry_info`). Limits: not empty; at most 64 bytes. */
+  entryOwnerId?: string
+  /** Initial custom attributes: an object of attribute name to value, sent as JSON text. */
+  entryInfo?: Record<string, unknown> | string
 }
 
 /** The result of `chatroom.destroy`. */
 export declare class RongCloudChatroomDestroyResult extends Result {}
 
-/** Parameters of `chatroom.destroy`: Destroy chatrooms. */
+/** Parameters of `chatroom.destroy`: Destroy chatrooms now. */
 export interface RongCloudChatroomDestroyParams {
   /** Limits: at most 64 characters each; 1 to 50 items. */
   chatroomIds: string[]
@@ -63,17 +68,523 @@ export interface RongCloudChatroomDestroyParams {
 /** The result of `chatroom.query`. */
 export declare class RongCloudChatroomQueryResult extends Result {
   readonly chatroomId: string | undefined
+  /** Creation time, ms. */
   readonly createTime: number | undefined
   readonly memberCount: number | undefined
+  /** 0 destroyed when inactive, 1 at a fixed time. */
   readonly destroyType: number | undefined
+  /** Minutes. */
   readonly destroyTime: number | undefined
+  /** All members muted. */
   readonly ban: boolean | undefined
 }
 
-/** Parameters of `chatroom.query`: Get a chatroom's information. */
+/** Parameters of `chatroom.query`: Get a chatroom's information: creation time, member count, destroy type and whether all members are muted. */
 export interface RongCloudChatroomQueryParams {
-  /** Limits: at most 64 characters. */
+  /** The chatroom. Limits: at most 64 characters. */
   chatroomId: string
+}
+
+/** The result of `chatroom.query_batch`. */
+export declare class RongCloudChatroomQueryBatchResult extends Result {
+  /** Each `{chrmId, name, time}`; `time` is the creation time, `yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones). */
+  readonly chatRooms: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `chatroom.query_batch`: Get the id, name and creation time of up to 20 chatrooms (deprecated by RongCloud in favour of chatroom.query). */
+export interface RongCloudChatroomQueryBatchParams {
+  /** At most 20. Limits: at most 64 characters each; 1 to 20 items. */
+  chatroomIds: string[]
+}
+
+/** The result of `chatroom.destroy_type.set`. */
+export declare class RongCloudChatroomDestroyTypeSetResult extends Result {}
+
+/** Parameters of `chatroom.destroy_type.set`: Change when a chatroom is destroyed automatically: after a time of inactivity, or at a fixed time after its creation. */
+export interface RongCloudChatroomDestroyTypeSetParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** 0 destroyed when inactive (default), 1 at a fixed time after creation. Limits: 0..1. */
+  destroyType?: number
+  /** Minutes (default 60): of inactivity with destroy_type 0, of life after creation with destroy_type 1. Limits: 60..10080. */
+  destroyTime?: number
+}
+
+/** The result of `chatroom.members`. */
+export declare class RongCloudChatroomMembersResult extends Result {
+  /** The number of members in the chatroom. */
+  readonly total: number | undefined
+  /** Each `{id, time}`: the member and when it joined (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)). */
+  readonly users: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `chatroom.members`: List up to 500 of a chatroom's members in join order, with the member count (members join through the client SDK). */
+export interface RongCloudChatroomMembersParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** How many members to return; at most 500. Limits: 1..500. */
+  count: number
+  /** 1 earliest joined first, 2 latest joined first. Limits: 1..2. */
+  order: number
+}
+
+/** The result of `chatroom.member.exists`. */
+export declare class RongCloudChatroomMemberExistsResult extends Result {
+  /** The user is in the chatroom. */
+  readonly isInChrm: boolean | undefined
+}
+
+/** Parameters of `chatroom.member.exists`: Whether a user is in a chatroom now. */
+export interface RongCloudChatroomMemberExistsParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** The user to look for. Limits: not empty; at most 64 bytes. */
+  userId: string
+}
+
+/** The result of `chatroom.members.exist`. */
+export declare class RongCloudChatroomMembersExistResult extends Result {
+  /** Each `{userId, isInChrm}`; `isInChrm` 1 in the chatroom, 0 not. */
+  readonly result: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `chatroom.members.exist`: Whether each of up to 1000 users is in a chatroom now. */
+export interface RongCloudChatroomMembersExistParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** The users to look for; at most 1000. Limits: not empty each; at most 64 bytes each; 1 to 1000 items. */
+  userIds: string[]
+}
+
+/** The result of `chatroom.keepalive.add`. */
+export declare class RongCloudChatroomKeepaliveAddResult extends Result {}
+
+/** Parameters of `chatroom.keepalive.add`: Keep a chatroom alive: it is no longer destroyed automatically, only by chatroom.destroy (5 chatrooms once the service is enabled; error 1016 past the limit). */
+export interface RongCloudChatroomKeepaliveAddParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+}
+
+/** The result of `chatroom.keepalive.remove`. */
+export declare class RongCloudChatroomKeepaliveRemoveResult extends Result {}
+
+/** Parameters of `chatroom.keepalive.remove`: Take a chatroom off the keep-alive list (error 1015 when it is not on it). */
+export interface RongCloudChatroomKeepaliveRemoveParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+}
+
+/** The result of `chatroom.keepalive.query`. */
+export declare class RongCloudChatroomKeepaliveQueryResult extends Result {
+  readonly chatroomIds: string[] | undefined
+}
+
+/** Parameters of `chatroom.keepalive.query`: List the chatrooms kept alive. */
+export interface RongCloudChatroomKeepaliveQueryParams {
+}
+
+/** The result of `chatroom.entry.set`. */
+export declare class RongCloudChatroomEntrySetResult extends Result {}
+
+/** Parameters of `chatroom.entry.set`: Set one custom attribute (key/value) of a chatroom, owned by `user_id` (at most 100 per chatroom; destroyed with the chatroom). */
+export interface RongCloudChatroomEntrySetParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** The operator, who owns the attribute; need not be in the chatroom. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** Letters, digits, `+ = - _`; case-sensitive; at most 128 characters. Limits: at most 128 characters. */
+  key: string
+  /** At most 4096 characters. Limits: at most 4096 characters. */
+  value: string
+  /** Delete the attribute when its owner leaves the chatroom (default false). */
+  autoDelete?: boolean
+  /** Type of the change notification message (usually `RC:chrmKVNotiMsg`); given, a message is sent. */
+  objectName?: string
+  /** Content of the change notification message; for `RC:chrmKVNotiMsg` it holds `type`, `key` and `value`. */
+  content?: Record<string, unknown> | string
+}
+
+/** The result of `chatroom.entry.batch_set`. */
+export declare class RongCloudChatroomEntryBatchSetResult extends Result {}
+
+/** Parameters of `chatroom.entry.batch_set`: Set up to 20 custom attributes of a chatroom at once, overwriting the owner and value of existing ones. */
+export interface RongCloudChatroomEntryBatchSetParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** Delete the attributes when their owner leaves the chatroom (default false). */
+  autoDelete?: boolean
+  /** The attributes' owner. Limits: not empty; at most 64 bytes. */
+  entryOwnerId: string
+  /** An object of attribute name (at most 128 characters) to value (at most 4096 characters), at most 20 pairs, sent as JSON text. */
+  entryInfo: Record<string, unknown> | string
+}
+
+/** The result of `chatroom.entry.remove`. */
+export declare class RongCloudChatroomEntryRemoveResult extends Result {}
+
+/** Parameters of `chatroom.entry.remove`: Delete one custom attribute of a chatroom, giving its owner. */
+export interface RongCloudChatroomEntryRemoveParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** The operator (the attribute's owner). Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** Limits: at most 128 characters. */
+  key: string
+  /** Type of the change notification message (usually `RC:chrmKVNotiMsg`); given, a message is sent. */
+  objectName?: string
+  /** Content of the change notification message; for `RC:chrmKVNotiMsg` it holds `type`, `key` and `value`. */
+  content?: Record<string, unknown> | string
+}
+
+/** The result of `chatroom.entry.batch_remove`. */
+export declare class RongCloudChatroomEntryBatchRemoveResult extends Result {}
+
+/** Parameters of `chatroom.entry.batch_remove`: Delete up to 20 custom attributes of a chatroom at once, whoever set them. */
+export interface RongCloudChatroomEntryBatchRemoveParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** The attributes' owner. Limits: not empty; at most 64 bytes. */
+  entryOwnerId: string
+  /** The keys to delete, a list of at most 20, sent as a JSON array (`["k1","k2"]`). */
+  entryKeys: Record<string, unknown> | string
+}
+
+/** The result of `chatroom.entry.query`. */
+export declare class RongCloudChatroomEntryQueryResult extends Result {
+  /** Each `{key, value, userId, autoDelete, lastSetTime}`: `userId` last set it, `autoDelete` "1" deleted when that user leaves, "0" kept. */
+  readonly keys: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `chatroom.entry.query`: Get a chatroom's custom attributes: the given keys (at most 100) or all. */
+export interface RongCloudChatroomEntryQueryParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** The keys to get; absent: every key. Limits: at most 128 characters each; at most 100 items. */
+  keys?: string[]
+}
+
+/** The result of `chatroom.low_priority.add`. */
+export declare class RongCloudChatroomLowPriorityAddResult extends Result {}
+
+/** Parameters of `chatroom.low_priority.add`: Mark message types as low priority in every chatroom: dropped first when a chatroom is overloaded (at most 20 types). */
+export interface RongCloudChatroomLowPriorityAddParams {
+  /** Message types, e.g. `RC:TxtMsg`. Limits: at most 32 characters each; 1 to 20 items. */
+  objectNames: string[]
+}
+
+/** The result of `chatroom.low_priority.remove`. */
+export declare class RongCloudChatroomLowPriorityRemoveResult extends Result {}
+
+/** Parameters of `chatroom.low_priority.remove`: Take message types off the low-priority list. */
+export interface RongCloudChatroomLowPriorityRemoveParams {
+  /** At most 5 per call. Limits: at most 32 characters each; 1 to 5 items. */
+  objectNames: string[]
+}
+
+/** The result of `chatroom.low_priority.query`. */
+export declare class RongCloudChatroomLowPriorityQueryResult extends Result {
+  readonly objectNames: string[] | undefined
+}
+
+/** Parameters of `chatroom.low_priority.query`: List the low-priority message types. */
+export interface RongCloudChatroomLowPriorityQueryParams {
+}
+
+/** The result of `chatroom.distribution.stop`. */
+export declare class RongCloudChatroomDistributionStopResult extends Result {}
+
+/** Parameters of `chatroom.distribution.stop`: Stop delivering a chatroom's messages: what members send is no longer passed on to the others. */
+export interface RongCloudChatroomDistributionStopParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+}
+
+/** The result of `chatroom.distribution.resume`. */
+export declare class RongCloudChatroomDistributionResumeResult extends Result {}
+
+/** Parameters of `chatroom.distribution.resume`: Resume delivering a chatroom's messages. */
+export interface RongCloudChatroomDistributionResumeParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+}
+
+/** The result of `chatroom.mute_all.add`. */
+export declare class RongCloudChatroomMuteAllAddResult extends Result {}
+
+/** Parameters of `chatroom.mute_all.add`: Mute every member of a chatroom (client SDK sends refused; Server API sends still pass); cleared when the chatroom is destroyed. */
+export interface RongCloudChatroomMuteAllAddParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** JSON extension carried by the notification; only with `need_notify` true. */
+  extra?: Record<string, unknown> | string
+  /** Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+). */
+  needNotify?: boolean
+}
+
+/** The result of `chatroom.mute_all.remove`. */
+export declare class RongCloudChatroomMuteAllRemoveResult extends Result {}
+
+/** Parameters of `chatroom.mute_all.remove`: Lift a chatroom's whole-room mute. */
+export interface RongCloudChatroomMuteAllRemoveParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** JSON extension carried by the notification; only with `need_notify` true. */
+  extra?: Record<string, unknown> | string
+  /** Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+). */
+  needNotify?: boolean
+}
+
+/** The result of `chatroom.mute_all.check`. */
+export declare class RongCloudChatroomMuteAllCheckResult extends Result {
+  /** 1 all muted, 0 not. */
+  readonly status: number | undefined
+}
+
+/** Parameters of `chatroom.mute_all.check`: Whether every member of a chatroom is muted (`status` 1) or not (0). */
+export interface RongCloudChatroomMuteAllCheckParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+}
+
+/** The result of `chatroom.mute_all.query`. */
+export declare class RongCloudChatroomMuteAllQueryResult extends Result {
+  readonly chatroomIds: string[] | undefined
+}
+
+/** Parameters of `chatroom.mute_all.query`: List the chatrooms whose members are all muted, a page at a time. */
+export interface RongCloudChatroomMuteAllQueryParams {
+  /** Chatrooms per page (default 50). Limits: 1..1000. */
+  size?: number
+  /** Page number from 1 (default 1). Limits: 1..…. */
+  page?: number
+}
+
+/** The result of `chatroom.mute_whitelist.add`. */
+export declare class RongCloudChatroomMuteWhitelistAddResult extends Result {}
+
+/** Parameters of `chatroom.mute_whitelist.add`: Exempt users from a chatroom's whole-room mute (at most 20 per chatroom; lost when the chatroom is destroyed). */
+export interface RongCloudChatroomMuteWhitelistAddParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+  /** JSON extension carried by the notification; only with `need_notify` true. */
+  extra?: Record<string, unknown> | string
+  /** Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+). */
+  needNotify?: boolean
+}
+
+/** The result of `chatroom.mute_whitelist.remove`. */
+export declare class RongCloudChatroomMuteWhitelistRemoveResult extends Result {}
+
+/** Parameters of `chatroom.mute_whitelist.remove`: End users' exemption from a chatroom's whole-room mute. */
+export interface RongCloudChatroomMuteWhitelistRemoveParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+  /** JSON extension carried by the notification; only with `need_notify` true. */
+  extra?: Record<string, unknown> | string
+  /** Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+). */
+  needNotify?: boolean
+}
+
+/** The result of `chatroom.mute_whitelist.query`. */
+export declare class RongCloudChatroomMuteWhitelistQueryResult extends Result {
+  readonly userIds: string[] | undefined
+}
+
+/** Parameters of `chatroom.mute_whitelist.query`: List the users exempt from a chatroom's whole-room mute. */
+export interface RongCloudChatroomMuteWhitelistQueryParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+}
+
+/** The result of `chatroom.global_mute.add`. */
+export declare class RongCloudChatroomGlobalMuteAddResult extends Result {}
+
+/** Parameters of `chatroom.global_mute.add`: Mute users in every chatroom of the app for `minute` minutes. */
+export interface RongCloudChatroomGlobalMuteAddParams {
+  /** At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+  /** Minutes, at most 43200 (30 days). Limits: 1..43200. */
+  minute: number
+  /** JSON extension carried by the notification; only with `need_notify` true. */
+  extra?: Record<string, unknown> | string
+  /** Notify the muted users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+). */
+  needNotify?: boolean
+}
+
+/** The result of `chatroom.global_mute.remove`. */
+export declare class RongCloudChatroomGlobalMuteRemoveResult extends Result {}
+
+/** Parameters of `chatroom.global_mute.remove`: Lift users' mute in every chatroom. */
+export interface RongCloudChatroomGlobalMuteRemoveParams {
+  /** At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+  /** JSON extension carried by the notification; only with `need_notify` true. */
+  extra?: Record<string, unknown> | string
+  /** Notify the unmuted users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+). */
+  needNotify?: boolean
+}
+
+/** The result of `chatroom.global_mute.query`. */
+export declare class RongCloudChatroomGlobalMuteQueryResult extends Result {
+  /** Each `{userId, time}`: the user and when the mute ends (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)). */
+  readonly users: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `chatroom.global_mute.query`: List the users muted in every chatroom, with when each mute ends. */
+export interface RongCloudChatroomGlobalMuteQueryParams {
+}
+
+/** The result of `chatroom.mute.add`. */
+export declare class RongCloudChatroomMuteAddResult extends Result {}
+
+/** Parameters of `chatroom.mute.add`: Mute users in one chatroom for `minute` minutes: they still receive messages but cannot send; the mute outlasts leaving. */
+export interface RongCloudChatroomMuteAddParams {
+  /** At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** Minutes, at most 43200 (30 days). Limits: 1..43200. */
+  minute: number
+  /** JSON extension carried by the notification; only with `need_notify` true. */
+  extra?: Record<string, unknown> | string
+  /** Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+). */
+  needNotify?: boolean
+}
+
+/** The result of `chatroom.mute.remove`. */
+export declare class RongCloudChatroomMuteRemoveResult extends Result {}
+
+/** Parameters of `chatroom.mute.remove`: Lift users' mute in a chatroom. */
+export interface RongCloudChatroomMuteRemoveParams {
+  /** At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** JSON extension carried by the notification; only with `need_notify` true. */
+  extra?: Record<string, unknown> | string
+  /** Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+). */
+  needNotify?: boolean
+}
+
+/** The result of `chatroom.mute.query`. */
+export declare class RongCloudChatroomMuteQueryResult extends Result {
+  /** Each `{userId, time}`: the user and when the mute ends (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)). */
+  readonly users: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `chatroom.mute.query`: List the users muted in a chatroom, with when each mute ends. */
+export interface RongCloudChatroomMuteQueryParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+}
+
+/** The result of `chatroom.block.add`. */
+export declare class RongCloudChatroomBlockAddResult extends Result {}
+
+/** Parameters of `chatroom.block.add`: Ban users from a chatroom for `minute` minutes: they are removed at once and cannot rejoin meanwhile. */
+export interface RongCloudChatroomBlockAddParams {
+  /** At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** Minutes, at most 43200 (30 days). Limits: 1..43200. */
+  minute: number
+  /** JSON extension carried by the notification; only with `need_notify` true. */
+  extra?: Record<string, unknown> | string
+  /** Notify every member of the chatroom, the banned users included (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+). */
+  needNotify?: boolean
+}
+
+/** The result of `chatroom.block.remove`. */
+export declare class RongCloudChatroomBlockRemoveResult extends Result {}
+
+/** Parameters of `chatroom.block.remove`: Lift users' ban from a chatroom. */
+export interface RongCloudChatroomBlockRemoveParams {
+  /** At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** JSON extension carried by the notification; only with `need_notify` true. */
+  extra?: Record<string, unknown> | string
+  /** Notify the unbanned users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+). */
+  needNotify?: boolean
+}
+
+/** The result of `chatroom.block.query`. */
+export declare class RongCloudChatroomBlockQueryResult extends Result {
+  /** Each `{userId, time}`: the user and when the ban ends (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)). */
+  readonly users: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `chatroom.block.query`: List the users banned from a chatroom, with when each ban ends. */
+export interface RongCloudChatroomBlockQueryParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+}
+
+/** The result of `chatroom.user_whitelist.add`. */
+export declare class RongCloudChatroomUserWhitelistAddResult extends Result {}
+
+/** Parameters of `chatroom.user_whitelist.add`: Protect users of a chatroom: never removed automatically when offline, their messages never dropped (at most 5 per chatroom). */
+export interface RongCloudChatroomUserWhitelistAddParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** At most 5 (a chatroom's allowlist holds 5). Limits: not empty each; at most 64 bytes each; 1 to 5 items. */
+  userIds: string[]
+}
+
+/** The result of `chatroom.user_whitelist.remove`. */
+export declare class RongCloudChatroomUserWhitelistRemoveResult extends Result {}
+
+/** Parameters of `chatroom.user_whitelist.remove`: Take users off a chatroom's allowlist. */
+export interface RongCloudChatroomUserWhitelistRemoveParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+  /** At most 5. Limits: not empty each; at most 64 bytes each; 1 to 5 items. */
+  userIds: string[]
+}
+
+/** The result of `chatroom.user_whitelist.query`. */
+export declare class RongCloudChatroomUserWhitelistQueryResult extends Result {
+  readonly users: string[] | undefined
+}
+
+/** Parameters of `chatroom.user_whitelist.query`: List a chatroom's allowlisted users. */
+export interface RongCloudChatroomUserWhitelistQueryParams {
+  /** The chatroom. Limits: at most 64 characters. */
+  chatroomId: string
+}
+
+/** The result of `chatroom.message_whitelist.add`. */
+export declare class RongCloudChatroomMessageWhitelistAddResult extends Result {}
+
+/** Parameters of `chatroom.message_whitelist.add`: Protect message types in every chatroom: never dropped when a chatroom is overloaded (at most 20 types). */
+export interface RongCloudChatroomMessageWhitelistAddParams {
+  /** Message types; at most 20, each at most 32 characters. Limits: at most 32 characters each; 1 to 20 items. */
+  objectNames: string[]
+}
+
+/** The result of `chatroom.message_whitelist.remove`. */
+export declare class RongCloudChatroomMessageWhitelistRemoveResult extends Result {}
+
+/** Parameters of `chatroom.message_whitelist.remove`: Take message types off the chatroom message allowlist. */
+export interface RongCloudChatroomMessageWhitelistRemoveParams {
+  /** At most 20. Limits: at most 32 characters each; 1 to 20 items. */
+  objectNames: string[]
+}
+
+/** The result of `chatroom.message_whitelist.query`. */
+export declare class RongCloudChatroomMessageWhitelistQueryResult extends Result {
+  /** The wire name is RongCloud's own spelling. */
+  readonly objectNames: string[] | undefined
+}
+
+/** Parameters of `chatroom.message_whitelist.query`: List the message types on the chatroom message allowlist. */
+export interface RongCloudChatroomMessageWhitelistQueryParams {
 }
 
 /** The result of `group.create`. */
@@ -538,23 +1049,263 @@ export interface RongCloudUserTagSetParams {
 /** Every RongCloud operation of the catalogue. */
 export declare class RongCloudOperations extends BaseClient {
   /**
-   * Create a chatroom.
+   * Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
    *
    * `POST /chatroom/create_new.json` — catalogue operation `chatroom.create`.
    */
   chatroomCreate(params: RongCloudChatroomCreateParams, options?: CallOptions): Promise<RongCloudChatroomCreateResult>
   /**
-   * Destroy chatrooms.
+   * Destroy chatrooms now.
    *
    * `POST /chatroom/destroy.json` — catalogue operation `chatroom.destroy`.
    */
   chatroomDestroy(params: RongCloudChatroomDestroyParams, options?: CallOptions): Promise<RongCloudChatroomDestroyResult>
   /**
-   * Get a chatroom's information.
+   * Get a chatroom's information: creation time, member count, destroy type and whether all members are muted.
    *
    * `POST /chatroom/get.json` — catalogue operation `chatroom.query`.
    */
   chatroomQuery(params: RongCloudChatroomQueryParams, options?: CallOptions): Promise<RongCloudChatroomQueryResult>
+  /**
+   * Get the id, name and creation time of up to 20 chatrooms (deprecated by RongCloud in favour of chatroom.query).
+   *
+   * `POST /chatroom/query.json` — catalogue operation `chatroom.query_batch`.
+   */
+  chatroomQueryBatch(params: RongCloudChatroomQueryBatchParams, options?: CallOptions): Promise<RongCloudChatroomQueryBatchResult>
+  /**
+   * Change when a chatroom is destroyed automatically: after a time of inactivity, or at a fixed time after its creation.
+   *
+   * `POST /chatroom/destroy/set.json` — catalogue operation `chatroom.destroy_type.set`.
+   */
+  chatroomDestroyTypeSet(params: RongCloudChatroomDestroyTypeSetParams, options?: CallOptions): Promise<RongCloudChatroomDestroyTypeSetResult>
+  /**
+   * List up to 500 of a chatroom's members in join order, with the member count (members join through the client SDK).
+   *
+   * `POST /chatroom/user/query.json` — catalogue operation `chatroom.members`.
+   */
+  chatroomMembers(params: RongCloudChatroomMembersParams, options?: CallOptions): Promise<RongCloudChatroomMembersResult>
+  /**
+   * Whether a user is in a chatroom now.
+   *
+   * `POST /chatroom/user/exist.json` — catalogue operation `chatroom.member.exists`.
+   */
+  chatroomMemberExists(params: RongCloudChatroomMemberExistsParams, options?: CallOptions): Promise<RongCloudChatroomMemberExistsResult>
+  /**
+   * Whether each of up to 1000 users is in a chatroom now.
+   *
+   * `POST /chatroom/users/exist.json` — catalogue operation `chatroom.members.exist`.
+   */
+  chatroomMembersExist(params: RongCloudChatroomMembersExistParams, options?: CallOptions): Promise<RongCloudChatroomMembersExistResult>
+  /**
+   * Keep a chatroom alive: it is no longer destroyed automatically, only by chatroom.destroy (5 chatrooms once the service is enabled; error 1016 past the limit).
+   *
+   * `POST /chatroom/keepalive/add.json` — catalogue operation `chatroom.keepalive.add`.
+   */
+  chatroomKeepaliveAdd(params: RongCloudChatroomKeepaliveAddParams, options?: CallOptions): Promise<RongCloudChatroomKeepaliveAddResult>
+  /**
+   * Take a chatroom off the keep-alive list (error 1015 when it is not on it).
+   *
+   * `POST /chatroom/keepalive/remove.json` — catalogue operation `chatroom.keepalive.remove`.
+   */
+  chatroomKeepaliveRemove(params: RongCloudChatroomKeepaliveRemoveParams, options?: CallOptions): Promise<RongCloudChatroomKeepaliveRemoveResult>
+  /**
+   * List the chatrooms kept alive.
+   *
+   * `POST /chatroom/keepalive/query.json` — catalogue operation `chatroom.keepalive.query`.
+   */
+  chatroomKeepaliveQuery(params?: RongCloudChatroomKeepaliveQueryParams, options?: CallOptions): Promise<RongCloudChatroomKeepaliveQueryResult>
+  /**
+   * Set one custom attribute (key/value) of a chatroom, owned by `user_id` (at most 100 per chatroom; destroyed with the chatroom).
+   *
+   * `POST /chatroom/entry/set.json` — catalogue operation `chatroom.entry.set`.
+   */
+  chatroomEntrySet(params: RongCloudChatroomEntrySetParams, options?: CallOptions): Promise<RongCloudChatroomEntrySetResult>
+  /**
+   * Set up to 20 custom attributes of a chatroom at once, overwriting the owner and value of existing ones.
+   *
+   * `POST /chatroom/entry/batch/set.json` — catalogue operation `chatroom.entry.batch_set`.
+   */
+  chatroomEntryBatchSet(params: RongCloudChatroomEntryBatchSetParams, options?: CallOptions): Promise<RongCloudChatroomEntryBatchSetResult>
+  /**
+   * Delete one custom attribute of a chatroom, giving its owner.
+   *
+   * `POST /chatroom/entry/remove.json` — catalogue operation `chatroom.entry.remove`.
+   */
+  chatroomEntryRemove(params: RongCloudChatroomEntryRemoveParams, options?: CallOptions): Promise<RongCloudChatroomEntryRemoveResult>
+  /**
+   * Delete up to 20 custom attributes of a chatroom at once, whoever set them.
+   *
+   * `POST /chatroom/entry/batch/remove.json` — catalogue operation `chatroom.entry.batch_remove`.
+   */
+  chatroomEntryBatchRemove(params: RongCloudChatroomEntryBatchRemoveParams, options?: CallOptions): Promise<RongCloudChatroomEntryBatchRemoveResult>
+  /**
+   * Get a chatroom's custom attributes: the given keys (at most 100) or all.
+   *
+   * `POST /chatroom/entry/query.json` — catalogue operation `chatroom.entry.query`.
+   */
+  chatroomEntryQuery(params: RongCloudChatroomEntryQueryParams, options?: CallOptions): Promise<RongCloudChatroomEntryQueryResult>
+  /**
+   * Mark message types as low priority in every chatroom: dropped first when a chatroom is overloaded (at most 20 types).
+   *
+   * `POST /chatroom/message/priority/add.json` — catalogue operation `chatroom.low_priority.add`.
+   */
+  chatroomLowPriorityAdd(params: RongCloudChatroomLowPriorityAddParams, options?: CallOptions): Promise<RongCloudChatroomLowPriorityAddResult>
+  /**
+   * Take message types off the low-priority list.
+   *
+   * `POST /chatroom/message/priority/remove.json` — catalogue operation `chatroom.low_priority.remove`.
+   */
+  chatroomLowPriorityRemove(params: RongCloudChatroomLowPriorityRemoveParams, options?: CallOptions): Promise<RongCloudChatroomLowPriorityRemoveResult>
+  /**
+   * List the low-priority message types.
+   *
+   * `POST /chatroom/message/priority/query.json` — catalogue operation `chatroom.low_priority.query`.
+   */
+  chatroomLowPriorityQuery(params?: RongCloudChatroomLowPriorityQueryParams, options?: CallOptions): Promise<RongCloudChatroomLowPriorityQueryResult>
+  /**
+   * Stop delivering a chatroom's messages: what members send is no longer passed on to the others.
+   *
+   * `POST /chatroom/message/stopDistribution.json` — catalogue operation `chatroom.distribution.stop`.
+   */
+  chatroomDistributionStop(params: RongCloudChatroomDistributionStopParams, options?: CallOptions): Promise<RongCloudChatroomDistributionStopResult>
+  /**
+   * Resume delivering a chatroom's messages.
+   *
+   * `POST /chatroom/message/resumeDistribution.json` — catalogue operation `chatroom.distribution.resume`.
+   */
+  chatroomDistributionResume(params: RongCloudChatroomDistributionResumeParams, options?: CallOptions): Promise<RongCloudChatroomDistributionResumeResult>
+  /**
+   * Mute every member of a chatroom (client SDK sends refused; Server API sends still pass); cleared when the chatroom is destroyed.
+   *
+   * `POST /chatroom/ban/add.json` — catalogue operation `chatroom.mute_all.add`.
+   */
+  chatroomMuteAllAdd(params: RongCloudChatroomMuteAllAddParams, options?: CallOptions): Promise<RongCloudChatroomMuteAllAddResult>
+  /**
+   * Lift a chatroom's whole-room mute.
+   *
+   * `POST /chatroom/ban/rollback.json` — catalogue operation `chatroom.mute_all.remove`.
+   */
+  chatroomMuteAllRemove(params: RongCloudChatroomMuteAllRemoveParams, options?: CallOptions): Promise<RongCloudChatroomMuteAllRemoveResult>
+  /**
+   * Whether every member of a chatroom is muted (`status` 1) or not (0).
+   *
+   * `POST /chatroom/ban/check.json` — catalogue operation `chatroom.mute_all.check`.
+   */
+  chatroomMuteAllCheck(params: RongCloudChatroomMuteAllCheckParams, options?: CallOptions): Promise<RongCloudChatroomMuteAllCheckResult>
+  /**
+   * List the chatrooms whose members are all muted, a page at a time.
+   *
+   * `POST /chatroom/ban/query.json` — catalogue operation `chatroom.mute_all.query`.
+   */
+  chatroomMuteAllQuery(params?: RongCloudChatroomMuteAllQueryParams, options?: CallOptions): Promise<RongCloudChatroomMuteAllQueryResult>
+  /**
+   * Exempt users from a chatroom's whole-room mute (at most 20 per chatroom; lost when the chatroom is destroyed).
+   *
+   * `POST /chatroom/user/ban/whitelist/add.json` — catalogue operation `chatroom.mute_whitelist.add`.
+   */
+  chatroomMuteWhitelistAdd(params: RongCloudChatroomMuteWhitelistAddParams, options?: CallOptions): Promise<RongCloudChatroomMuteWhitelistAddResult>
+  /**
+   * End users' exemption from a chatroom's whole-room mute.
+   *
+   * `POST /chatroom/user/ban/whitelist/rollback.json` — catalogue operation `chatroom.mute_whitelist.remove`.
+   */
+  chatroomMuteWhitelistRemove(params: RongCloudChatroomMuteWhitelistRemoveParams, options?: CallOptions): Promise<RongCloudChatroomMuteWhitelistRemoveResult>
+  /**
+   * List the users exempt from a chatroom's whole-room mute.
+   *
+   * `POST /chatroom/user/ban/whitelist/query.json` — catalogue operation `chatroom.mute_whitelist.query`.
+   */
+  chatroomMuteWhitelistQuery(params: RongCloudChatroomMuteWhitelistQueryParams, options?: CallOptions): Promise<RongCloudChatroomMuteWhitelistQueryResult>
+  /**
+   * Mute users in every chatroom of the app for `minute` minutes.
+   *
+   * `POST /chatroom/user/ban/add.json` — catalogue operation `chatroom.global_mute.add`.
+   */
+  chatroomGlobalMuteAdd(params: RongCloudChatroomGlobalMuteAddParams, options?: CallOptions): Promise<RongCloudChatroomGlobalMuteAddResult>
+  /**
+   * Lift users' mute in every chatroom.
+   *
+   * `POST /chatroom/user/ban/remove.json` — catalogue operation `chatroom.global_mute.remove`.
+   */
+  chatroomGlobalMuteRemove(params: RongCloudChatroomGlobalMuteRemoveParams, options?: CallOptions): Promise<RongCloudChatroomGlobalMuteRemoveResult>
+  /**
+   * List the users muted in every chatroom, with when each mute ends.
+   *
+   * `POST /chatroom/user/ban/query.json` — catalogue operation `chatroom.global_mute.query`.
+   */
+  chatroomGlobalMuteQuery(params?: RongCloudChatroomGlobalMuteQueryParams, options?: CallOptions): Promise<RongCloudChatroomGlobalMuteQueryResult>
+  /**
+   * Mute users in one chatroom for `minute` minutes: they still receive messages but cannot send; the mute outlasts leaving.
+   *
+   * `POST /chatroom/user/gag/add.json` — catalogue operation `chatroom.mute.add`.
+   */
+  chatroomMuteAdd(params: RongCloudChatroomMuteAddParams, options?: CallOptions): Promise<RongCloudChatroomMuteAddResult>
+  /**
+   * Lift users' mute in a chatroom.
+   *
+   * `POST /chatroom/user/gag/rollback.json` — catalogue operation `chatroom.mute.remove`.
+   */
+  chatroomMuteRemove(params: RongCloudChatroomMuteRemoveParams, options?: CallOptions): Promise<RongCloudChatroomMuteRemoveResult>
+  /**
+   * List the users muted in a chatroom, with when each mute ends.
+   *
+   * `POST /chatroom/user/gag/list.json` — catalogue operation `chatroom.mute.query`.
+   */
+  chatroomMuteQuery(params: RongCloudChatroomMuteQueryParams, options?: CallOptions): Promise<RongCloudChatroomMuteQueryResult>
+  /**
+   * Ban users from a chatroom for `minute` minutes: they are removed at once and cannot rejoin meanwhile.
+   *
+   * `POST /chatroom/user/block/add.json` — catalogue operation `chatroom.block.add`.
+   */
+  chatroomBlockAdd(params: RongCloudChatroomBlockAddParams, options?: CallOptions): Promise<RongCloudChatroomBlockAddResult>
+  /**
+   * Lift users' ban from a chatroom.
+   *
+   * `POST /chatroom/user/block/rollback.json` — catalogue operation `chatroom.block.remove`.
+   */
+  chatroomBlockRemove(params: RongCloudChatroomBlockRemoveParams, options?: CallOptions): Promise<RongCloudChatroomBlockRemoveResult>
+  /**
+   * List the users banned from a chatroom, with when each ban ends.
+   *
+   * `POST /chatroom/user/block/list.json` — catalogue operation `chatroom.block.query`.
+   */
+  chatroomBlockQuery(params: RongCloudChatroomBlockQueryParams, options?: CallOptions): Promise<RongCloudChatroomBlockQueryResult>
+  /**
+   * Protect users of a chatroom: never removed automatically when offline, their messages never dropped (at most 5 per chatroom).
+   *
+   * `POST /chatroom/user/whitelist/add.json` — catalogue operation `chatroom.user_whitelist.add`.
+   */
+  chatroomUserWhitelistAdd(params: RongCloudChatroomUserWhitelistAddParams, options?: CallOptions): Promise<RongCloudChatroomUserWhitelistAddResult>
+  /**
+   * Take users off a chatroom's allowlist.
+   *
+   * `POST /chatroom/user/whitelist/remove.json` — catalogue operation `chatroom.user_whitelist.remove`.
+   */
+  chatroomUserWhitelistRemove(params: RongCloudChatroomUserWhitelistRemoveParams, options?: CallOptions): Promise<RongCloudChatroomUserWhitelistRemoveResult>
+  /**
+   * List a chatroom's allowlisted users.
+   *
+   * `POST /chatroom/user/whitelist/query.json` — catalogue operation `chatroom.user_whitelist.query`.
+   */
+  chatroomUserWhitelistQuery(params: RongCloudChatroomUserWhitelistQueryParams, options?: CallOptions): Promise<RongCloudChatroomUserWhitelistQueryResult>
+  /**
+   * Protect message types in every chatroom: never dropped when a chatroom is overloaded (at most 20 types).
+   *
+   * `POST /chatroom/whitelist/add.json` — catalogue operation `chatroom.message_whitelist.add`.
+   */
+  chatroomMessageWhitelistAdd(params: RongCloudChatroomMessageWhitelistAddParams, options?: CallOptions): Promise<RongCloudChatroomMessageWhitelistAddResult>
+  /**
+   * Take message types off the chatroom message allowlist.
+   *
+   * `POST /chatroom/whitelist/delete.json` — catalogue operation `chatroom.message_whitelist.remove`.
+   */
+  chatroomMessageWhitelistRemove(params: RongCloudChatroomMessageWhitelistRemoveParams, options?: CallOptions): Promise<RongCloudChatroomMessageWhitelistRemoveResult>
+  /**
+   * List the message types on the chatroom message allowlist.
+   *
+   * `POST /chatroom/whitelist/query.json` — catalogue operation `chatroom.message_whitelist.query`.
+   */
+  chatroomMessageWhitelistQuery(params?: RongCloudChatroomMessageWhitelistQueryParams, options?: CallOptions): Promise<RongCloudChatroomMessageWhitelistQueryResult>
   /**
    * Create a group with its first members.
    *

@@ -27,6 +27,149 @@ class RongCloudChatroomQueryResult extends Result {
   }
 }
 
+class RongCloudChatroomQueryBatchResult extends Result {
+  get chatRooms() {
+    return this._field("chat_rooms")
+  }
+}
+
+class RongCloudChatroomDestroyTypeSetResult extends Result {}
+
+class RongCloudChatroomMembersResult extends Result {
+  get total() {
+    return this._field("total")
+  }
+  get users() {
+    return this._field("users")
+  }
+}
+
+class RongCloudChatroomMemberExistsResult extends Result {
+  get isInChrm() {
+    return this._field("is_in_chrm")
+  }
+}
+
+class RongCloudChatroomMembersExistResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
+class RongCloudChatroomKeepaliveAddResult extends Result {}
+
+class RongCloudChatroomKeepaliveRemoveResult extends Result {}
+
+class RongCloudChatroomKeepaliveQueryResult extends Result {
+  get chatroomIds() {
+    return this._field("chatroom_ids")
+  }
+}
+
+class RongCloudChatroomEntrySetResult extends Result {}
+
+class RongCloudChatroomEntryBatchSetResult extends Result {}
+
+class RongCloudChatroomEntryRemoveResult extends Result {}
+
+class RongCloudChatroomEntryBatchRemoveResult extends Result {}
+
+class RongCloudChatroomEntryQueryResult extends Result {
+  get keys() {
+    return this._field("keys")
+  }
+}
+
+class RongCloudChatroomLowPriorityAddResult extends Result {}
+
+class RongCloudChatroomLowPriorityRemoveResult extends Result {}
+
+class RongCloudChatroomLowPriorityQueryResult extends Result {
+  get objectNames() {
+    return this._field("object_names")
+  }
+}
+
+class RongCloudChatroomDistributionStopResult extends Result {}
+
+class RongCloudChatroomDistributionResumeResult extends Result {}
+
+class RongCloudChatroomMuteAllAddResult extends Result {}
+
+class RongCloudChatroomMuteAllRemoveResult extends Result {}
+
+class RongCloudChatroomMuteAllCheckResult extends Result {
+  get status() {
+    return this._field("status")
+  }
+}
+
+class RongCloudChatroomMuteAllQueryResult extends Result {
+  get chatroomIds() {
+    return this._field("chatroom_ids")
+  }
+}
+
+class RongCloudChatroomMuteWhitelistAddResult extends Result {}
+
+class RongCloudChatroomMuteWhitelistRemoveResult extends Result {}
+
+class RongCloudChatroomMuteWhitelistQueryResult extends Result {
+  get userIds() {
+    return this._field("user_ids")
+  }
+}
+
+class RongCloudChatroomGlobalMuteAddResult extends Result {}
+
+class RongCloudChatroomGlobalMuteRemoveResult extends Result {}
+
+class RongCloudChatroomGlobalMuteQueryResult extends Result {
+  get users() {
+    return this._field("users")
+  }
+}
+
+class RongCloudChatroomMuteAddResult extends Result {}
+
+class RongCloudChatroomMuteRemoveResult extends Result {}
+
+class RongCloudChatroomMuteQueryResult extends Result {
+  get users() {
+    return this._field("users")
+  }
+}
+
+class RongCloudChatroomBlockAddResult extends Result {}
+
+class RongCloudChatroomBlockRemoveResult extends Result {}
+
+class RongCloudChatroomBlockQueryResult extends Result {
+  get users() {
+    return this._field("users")
+  }
+}
+
+class RongCloudChatroomUserWhitelistAddResult extends Result {}
+
+class RongCloudChatroomUserWhitelistRemoveResult extends Result {}
+
+class RongCloudChatroomUserWhitelistQueryResult extends Result {
+  get users() {
+    return this._field("users")
+  }
+}
+
+class RongCloudChatroomMessageWhitelistAddResult extends Result {}
+
+class RongCloudChatroomMessageWhitelistRemoveResult extends Result {}
+
+class RongCloudChatroomMessageWhitelistQueryResult extends Result {
+  get objectNames() {
+    return this._field("object_names")
+  }
+}
+
 class RongCloudGroupCreateResult extends Result {}
 
 class RongCloudGroupJoinResult extends Result {}
@@ -164,13 +307,133 @@ class RongCloudUserTagSetResult extends Result {}
 
 class RongCloudOperations extends BaseClient {
   chatroomCreate(params, options) {
-    return this._call("chatroom.create", params, {"chatroomId":"chatroom_id","destroyType":"destroy_type","destroyTime":"destroy_time","isBan":"is_ban","whiteUserIds":"white_user_ids"}, RongCloudChatroomCreateResult, options)
+    return this._call("chatroom.create", params, {"chatroomId":"chatroom_id","destroyType":"destroy_type","destroyTime":"destroy_time","isBan":"is_ban","whiteUserIds":"white_user_ids","entryOwnerId":"entry_owner_id","entryInfo":"entry_info"}, RongCloudChatroomCreateResult, options)
   }
   chatroomDestroy(params, options) {
     return this._call("chatroom.destroy", params, {"chatroomIds":"chatroom_ids"}, RongCloudChatroomDestroyResult, options)
   }
   chatroomQuery(params, options) {
     return this._call("chatroom.query", params, {"chatroomId":"chatroom_id"}, RongCloudChatroomQueryResult, options)
+  }
+  chatroomQueryBatch(params, options) {
+    return this._call("chatroom.query_batch", params, {"chatroomIds":"chatroom_ids"}, RongCloudChatroomQueryBatchResult, options)
+  }
+  chatroomDestroyTypeSet(params, options) {
+    return this._call("chatroom.destroy_type.set", params, {"chatroomId":"chatroom_id","destroyType":"destroy_type","destroyTime":"destroy_time"}, RongCloudChatroomDestroyTypeSetResult, options)
+  }
+  chatroomMembers(params, options) {
+    return this._call("chatroom.members", params, {"chatroomId":"chatroom_id","count":"count","order":"order"}, RongCloudChatroomMembersResult, options)
+  }
+  chatroomMemberExists(params, options) {
+    return this._call("chatroom.member.exists", params, {"chatroomId":"chatroom_id","userId":"user_id"}, RongCloudChatroomMemberExistsResult, options)
+  }
+  chatroomMembersExist(params, options) {
+    return this._call("chatroom.members.exist", params, {"chatroomId":"chatroom_id","userIds":"user_ids"}, RongCloudChatroomMembersExistResult, options)
+  }
+  chatroomKeepaliveAdd(params, options) {
+    return this._call("chatroom.keepalive.add", params, {"chatroomId":"chatroom_id"}, RongCloudChatroomKeepaliveAddResult, options)
+  }
+  chatroomKeepaliveRemove(params, options) {
+    return this._call("chatroom.keepalive.remove", params, {"chatroomId":"chatroom_id"}, RongCloudChatroomKeepaliveRemoveResult, options)
+  }
+  chatroomKeepaliveQuery(params = {}, options) {
+    return this._call("chatroom.keepalive.query", params, {}, RongCloudChatroomKeepaliveQueryResult, options)
+  }
+  chatroomEntrySet(params, options) {
+    return this._call("chatroom.entry.set", params, {"chatroomId":"chatroom_id","userId":"user_id","key":"key","value":"value","autoDelete":"auto_delete","objectName":"object_name","content":"content"}, RongCloudChatroomEntrySetResult, options)
+  }
+  chatroomEntryBatchSet(params, options) {
+    return this._call("chatroom.entry.batch_set", params, {"chatroomId":"chatroom_id","autoDelete":"auto_delete","entryOwnerId":"entry_owner_id","entryInfo":"entry_info"}, RongCloudChatroomEntryBatchSetResult, options)
+  }
+  chatroomEntryRemove(params, options) {
+    return this._call("chatroom.entry.remove", params, {"chatroomId":"chatroom_id","userId":"user_id","key":"key","objectName":"object_name","content":"content"}, RongCloudChatroomEntryRemoveResult, options)
+  }
+  chatroomEntryBatchRemove(params, options) {
+    return this._call("chatroom.entry.batch_remove", params, {"chatroomId":"chatroom_id","entryOwnerId":"entry_owner_id","entryKeys":"entry_keys"}, RongCloudChatroomEntryBatchRemoveResult, options)
+  }
+  chatroomEntryQuery(params, options) {
+    return this._call("chatroom.entry.query", params, {"chatroomId":"chatroom_id","keys":"keys"}, RongCloudChatroomEntryQueryResult, options)
+  }
+  chatroomLowPriorityAdd(params, options) {
+    return this._call("chatroom.low_priority.add", params, {"objectNames":"object_names"}, RongCloudChatroomLowPriorityAddResult, options)
+  }
+  chatroomLowPriorityRemove(params, options) {
+    return this._call("chatroom.low_priority.remove", params, {"objectNames":"object_names"}, RongCloudChatroomLowPriorityRemoveResult, options)
+  }
+  chatroomLowPriorityQuery(params = {}, options) {
+    return this._call("chatroom.low_priority.query", params, {}, RongCloudChatroomLowPriorityQueryResult, options)
+  }
+  chatroomDistributionStop(params, options) {
+    return this._call("chatroom.distribution.stop", params, {"chatroomId":"chatroom_id"}, RongCloudChatroomDistributionStopResult, options)
+  }
+  chatroomDistributionResume(params, options) {
+    return this._call("chatroom.distribution.resume", params, {"chatroomId":"chatroom_id"}, RongCloudChatroomDistributionResumeResult, options)
+  }
+  chatroomMuteAllAdd(params, options) {
+    return this._call("chatroom.mute_all.add", params, {"chatroomId":"chatroom_id","extra":"extra","needNotify":"need_notify"}, RongCloudChatroomMuteAllAddResult, options)
+  }
+  chatroomMuteAllRemove(params, options) {
+    return this._call("chatroom.mute_all.remove", params, {"chatroomId":"chatroom_id","extra":"extra","needNotify":"need_notify"}, RongCloudChatroomMuteAllRemoveResult, options)
+  }
+  chatroomMuteAllCheck(params, options) {
+    return this._call("chatroom.mute_all.check", params, {"chatroomId":"chatroom_id"}, RongCloudChatroomMuteAllCheckResult, options)
+  }
+  chatroomMuteAllQuery(params = {}, options) {
+    return this._call("chatroom.mute_all.query", params, {"size":"size","page":"page"}, RongCloudChatroomMuteAllQueryResult, options)
+  }
+  chatroomMuteWhitelistAdd(params, options) {
+    return this._call("chatroom.mute_whitelist.add", params, {"chatroomId":"chatroom_id","userIds":"user_ids","extra":"extra","needNotify":"need_notify"}, RongCloudChatroomMuteWhitelistAddResult, options)
+  }
+  chatroomMuteWhitelistRemove(params, options) {
+    return this._call("chatroom.mute_whitelist.remove", params, {"chatroomId":"chatroom_id","userIds":"user_ids","extra":"extra","needNotify":"need_notify"}, RongCloudChatroomMuteWhitelistRemoveResult, options)
+  }
+  chatroomMuteWhitelistQuery(params, options) {
+    return this._call("chatroom.mute_whitelist.query", params, {"chatroomId":"chatroom_id"}, RongCloudChatroomMuteWhitelistQueryResult, options)
+  }
+  chatroomGlobalMuteAdd(params, options) {
+    return this._call("chatroom.global_mute.add", params, {"userIds":"user_ids","minute":"minute","extra":"extra","needNotify":"need_notify"}, RongCloudChatroomGlobalMuteAddResult, options)
+  }
+  chatroomGlobalMuteRemove(params, options) {
+    return this._call("chatroom.global_mute.remove", params, {"userIds":"user_ids","extra":"extra","needNotify":"need_notify"}, RongCloudChatroomGlobalMuteRemoveResult, options)
+  }
+  chatroomGlobalMuteQuery(params = {}, options) {
+    return this._call("chatroom.global_mute.query", params, {}, RongCloudChatroomGlobalMuteQueryResult, options)
+  }
+  chatroomMuteAdd(params, options) {
+    return this._call("chatroom.mute.add", params, {"userIds":"user_ids","chatroomId":"chatroom_id","minute":"minute","extra":"extra","needNotify":"need_notify"}, RongCloudChatroomMuteAddResult, options)
+  }
+  chatroomMuteRemove(params, options) {
+    return this._call("chatroom.mute.remove", params, {"userIds":"user_ids","chatroomId":"chatroom_id","extra":"extra","needNotify":"need_notify"}, RongCloudChatroomMuteRemoveResult, options)
+  }
+  chatroomMuteQuery(params, options) {
+    return this._call("chatroom.mute.query", params, {"chatroomId":"chatroom_id"}, RongCloudChatroomMuteQueryResult, options)
+  }
+  chatroomBlockAdd(params, options) {
+    return this._call("chatroom.block.add", params, {"userIds":"user_ids","chatroomId":"chatroom_id","minute":"minute","extra":"extra","needNotify":"need_notify"}, RongCloudChatroomBlockAddResult, options)
+  }
+  chatroomBlockRemove(params, options) {
+    return this._call("chatroom.block.remove", params, {"userIds":"user_ids","chatroomId":"chatroom_id","extra":"extra","needNotify":"need_notify"}, RongCloudChatroomBlockRemoveResult, options)
+  }
+  chatroomBlockQuery(params, options) {
+    return this._call("chatroom.block.query", params, {"chatroomId":"chatroom_id"}, RongCloudChatroomBlockQueryResult, options)
+  }
+  chatroomUserWhitelistAdd(params, options) {
+    return this._call("chatroom.user_whitelist.add", params, {"chatroomId":"chatroom_id","userIds":"user_ids"}, RongCloudChatroomUserWhitelistAddResult, options)
+  }
+  chatroomUserWhitelistRemove(params, options) {
+    return this._call("chatroom.user_whitelist.remove", params, {"chatroomId":"chatroom_id","userIds":"user_ids"}, RongCloudChatroomUserWhitelistRemoveResult, options)
+  }
+  chatroomUserWhitelistQuery(params, options) {
+    return this._call("chatroom.user_whitelist.query", params, {"chatroomId":"chatroom_id"}, RongCloudChatroomUserWhitelistQueryResult, options)
+  }
+  chatroomMessageWhitelistAdd(params, options) {
+    return this._call("chatroom.message_whitelist.add", params, {"objectNames":"object_names"}, RongCloudChatroomMessageWhitelistAddResult, options)
+  }
+  chatroomMessageWhitelistRemove(params, options) {
+    return this._call("chatroom.message_whitelist.remove", params, {"objectNames":"object_names"}, RongCloudChatroomMessageWhitelistRemoveResult, options)
+  }
+  chatroomMessageWhitelistQuery(params = {}, options) {
+    return this._call("chatroom.message_whitelist.query", params, {}, RongCloudChatroomMessageWhitelistQueryResult, options)
   }
   groupCreate(params, options) {
     return this._call("group.create", params, {"userIds":"user_ids","groupId":"group_id","groupName":"group_name"}, RongCloudGroupCreateResult, options)
@@ -686,6 +949,46 @@ module.exports = {
   RongCloudChatroomCreateResult,
   RongCloudChatroomDestroyResult,
   RongCloudChatroomQueryResult,
+  RongCloudChatroomQueryBatchResult,
+  RongCloudChatroomDestroyTypeSetResult,
+  RongCloudChatroomMembersResult,
+  RongCloudChatroomMemberExistsResult,
+  RongCloudChatroomMembersExistResult,
+  RongCloudChatroomKeepaliveAddResult,
+  RongCloudChatroomKeepaliveRemoveResult,
+  RongCloudChatroomKeepaliveQueryResult,
+  RongCloudChatroomEntrySetResult,
+  RongCloudChatroomEntryBatchSetResult,
+  RongCloudChatroomEntryRemoveResult,
+  RongCloudChatroomEntryBatchRemoveResult,
+  RongCloudChatroomEntryQueryResult,
+  RongCloudChatroomLowPriorityAddResult,
+  RongCloudChatroomLowPriorityRemoveResult,
+  RongCloudChatroomLowPriorityQueryResult,
+  RongCloudChatroomDistributionStopResult,
+  RongCloudChatroomDistributionResumeResult,
+  RongCloudChatroomMuteAllAddResult,
+  RongCloudChatroomMuteAllRemoveResult,
+  RongCloudChatroomMuteAllCheckResult,
+  RongCloudChatroomMuteAllQueryResult,
+  RongCloudChatroomMuteWhitelistAddResult,
+  RongCloudChatroomMuteWhitelistRemoveResult,
+  RongCloudChatroomMuteWhitelistQueryResult,
+  RongCloudChatroomGlobalMuteAddResult,
+  RongCloudChatroomGlobalMuteRemoveResult,
+  RongCloudChatroomGlobalMuteQueryResult,
+  RongCloudChatroomMuteAddResult,
+  RongCloudChatroomMuteRemoveResult,
+  RongCloudChatroomMuteQueryResult,
+  RongCloudChatroomBlockAddResult,
+  RongCloudChatroomBlockRemoveResult,
+  RongCloudChatroomBlockQueryResult,
+  RongCloudChatroomUserWhitelistAddResult,
+  RongCloudChatroomUserWhitelistRemoveResult,
+  RongCloudChatroomUserWhitelistQueryResult,
+  RongCloudChatroomMessageWhitelistAddResult,
+  RongCloudChatroomMessageWhitelistRemoveResult,
+  RongCloudChatroomMessageWhitelistQueryResult,
   RongCloudGroupCreateResult,
   RongCloudGroupJoinResult,
   RongCloudGroupQuitResult,

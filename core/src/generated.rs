@@ -4,23 +4,29 @@
 
 /// Typed parameters and results of every RongCloud operation.
 pub mod rongcloud {
-    /// Parameters of `chatroom.create`: Create a chatroom.
+    /// Parameters of `chatroom.create`: Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct ChatroomCreate {
-        /// Limits: at most 64 characters.
+        /// The new chatroom's id. Limits: at most 64 characters.
         pub chatroom_id: String,
-        /// 0 destroyed when inactive (default), 1 at a fixed time. Limits: 0..1.
+        /// 0 destroyed when inactive (default), 1 at a fixed time after creation. Limits: 0..1.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub destroy_type: Option<i64>,
-        /// Minutes, with destroy_type 1. Limits: 60..10080.
+        /// Minutes (default 60): of inactivity with destroy_type 0, of life after creation with destroy_type 1. Limits: 60..10080.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub destroy_time: Option<i64>,
-
+        /// Mute every member (default false).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub is_ban: Option<bool>,
-        /// Limits: not empty each; at most 64 bytes each; at most 20 items.
+        /// Users exempt from the whole-room mute; at most 20. Limits: not empty each; at most 64 bytes each; at most 20 items.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub white_user_ids: Option<Vec<String>>,
+        /// The owner of the initial custom attributes (needed with `entry_info`). Limits: not empty; at most 64 bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub entry_owner_id: Option<String>,
+        /// Initial custom attributes: an object of attribute name to value, sent as JSON text.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub entry_info: Option<serde_json::Value>,
     }
 
     /// The result of `chatroom.create`.
@@ -35,7 +41,7 @@ pub mod rongcloud {
         }
     }
 
-    /// Parameters of `chatroom.destroy`: Destroy chatrooms.
+    /// Parameters of `chatroom.destroy`: Destroy chatrooms now.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct ChatroomDestroy {
         /// Limits: at most 64 characters each; 1 to 50 items.
@@ -54,10 +60,10 @@ pub mod rongcloud {
         }
     }
 
-    /// Parameters of `chatroom.query`: Get a chatroom's information.
+    /// Parameters of `chatroom.query`: Get a chatroom's information: creation time, member count, destroy type and whether all members are muted.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct ChatroomQuery {
-        /// Limits: at most 64 characters.
+        /// The chatroom. Limits: at most 64 characters.
         pub chatroom_id: String,
     }
 
@@ -67,10 +73,14 @@ pub mod rongcloud {
     #[derive(Clone, Default, PartialEq, serde::Deserialize)]
     pub struct ChatroomQueryResult {
         pub chatroom_id: Option<String>,
+        /// Creation time, ms.
         pub create_time: Option<i64>,
         pub member_count: Option<i64>,
+        /// 0 destroyed when inactive, 1 at a fixed time.
         pub destroy_type: Option<i64>,
+        /// Minutes.
         pub destroy_time: Option<i64>,
+        /// All members muted.
         pub ban: Option<bool>,
     }
 
@@ -83,6 +93,967 @@ pub mod rongcloud {
                 .field("destroy_type", &self.destroy_type)
                 .field("destroy_time", &self.destroy_time)
                 .field("ban", &self.ban)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.query_batch`: Get the id, name and creation time of up to 20 chatrooms (deprecated by RongCloud in favour of chatroom.query).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomQueryBatch {
+        /// At most 20. Limits: at most 64 characters each; 1 to 20 items.
+        pub chatroom_ids: Vec<String>,
+    }
+
+    /// The result of `chatroom.query_batch`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomQueryBatchResult {
+        /// Each `{chrmId, name, time}`; `time` is the creation time, `yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones).
+        pub chat_rooms: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for ChatroomQueryBatchResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomQueryBatchResult")
+                .field("chat_rooms", &self.chat_rooms)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.destroy_type.set`: Change when a chatroom is destroyed automatically: after a time of inactivity, or at a fixed time after its creation.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomDestroyTypeSet {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// 0 destroyed when inactive (default), 1 at a fixed time after creation. Limits: 0..1.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub destroy_type: Option<i64>,
+        /// Minutes (default 60): of inactivity with destroy_type 0, of life after creation with destroy_type 1. Limits: 60..10080.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub destroy_time: Option<i64>,
+    }
+
+    /// The result of `chatroom.destroy_type.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomDestroyTypeSetResult {}
+
+    impl std::fmt::Debug for ChatroomDestroyTypeSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomDestroyTypeSetResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.members`: List up to 500 of a chatroom's members in join order, with the member count (members join through the client SDK).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMembers {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// How many members to return; at most 500. Limits: 1..500.
+        pub count: i64,
+        /// 1 earliest joined first, 2 latest joined first. Limits: 1..2.
+        pub order: i64,
+    }
+
+    /// The result of `chatroom.members`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMembersResult {
+        /// The number of members in the chatroom.
+        pub total: Option<i64>,
+        /// Each `{id, time}`: the member and when it joined (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)).
+        pub users: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for ChatroomMembersResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMembersResult")
+                .field("total", &self.total)
+                .field("users", &self.users)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.member.exists`: Whether a user is in a chatroom now.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMemberExists {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// The user to look for. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+    }
+
+    /// The result of `chatroom.member.exists`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMemberExistsResult {
+        /// The user is in the chatroom.
+        pub is_in_chrm: Option<bool>,
+    }
+
+    impl std::fmt::Debug for ChatroomMemberExistsResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMemberExistsResult")
+                .field("is_in_chrm", &self.is_in_chrm)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.members.exist`: Whether each of up to 1000 users is in a chatroom now.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMembersExist {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// The users to look for; at most 1000. Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `chatroom.members.exist`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMembersExistResult {
+        /// Each `{userId, isInChrm}`; `isInChrm` 1 in the chatroom, 0 not.
+        pub result: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for ChatroomMembersExistResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMembersExistResult")
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.keepalive.add`: Keep a chatroom alive: it is no longer destroyed automatically, only by chatroom.destroy (5 chatrooms once the service is enabled; error 1016 past the limit).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomKeepaliveAdd {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+    }
+
+    /// The result of `chatroom.keepalive.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomKeepaliveAddResult {}
+
+    impl std::fmt::Debug for ChatroomKeepaliveAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomKeepaliveAddResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.keepalive.remove`: Take a chatroom off the keep-alive list (error 1015 when it is not on it).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomKeepaliveRemove {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+    }
+
+    /// The result of `chatroom.keepalive.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomKeepaliveRemoveResult {}
+
+    impl std::fmt::Debug for ChatroomKeepaliveRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomKeepaliveRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.keepalive.query`: List the chatrooms kept alive.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomKeepaliveQuery {}
+
+    /// The result of `chatroom.keepalive.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomKeepaliveQueryResult {
+        pub chatroom_ids: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for ChatroomKeepaliveQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomKeepaliveQueryResult")
+                .field("chatroom_ids", &self.chatroom_ids)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.entry.set`: Set one custom attribute (key/value) of a chatroom, owned by `user_id` (at most 100 per chatroom; destroyed with the chatroom).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomEntrySet {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// The operator, who owns the attribute; need not be in the chatroom. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// Letters, digits, `+ = - _`; case-sensitive; at most 128 characters. Limits: at most 128 characters.
+        pub key: String,
+        /// At most 4096 characters. Limits: at most 4096 characters.
+        pub value: String,
+        /// Delete the attribute when its owner leaves the chatroom (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub auto_delete: Option<bool>,
+        /// Type of the change notification message (usually `RC:chrmKVNotiMsg`); given, a message is sent.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub object_name: Option<String>,
+        /// Content of the change notification message; for `RC:chrmKVNotiMsg` it holds `type`, `key` and `value`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub content: Option<serde_json::Value>,
+    }
+
+    /// The result of `chatroom.entry.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomEntrySetResult {}
+
+    impl std::fmt::Debug for ChatroomEntrySetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomEntrySetResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.entry.batch_set`: Set up to 20 custom attributes of a chatroom at once, overwriting the owner and value of existing ones.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomEntryBatchSet {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// Delete the attributes when their owner leaves the chatroom (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub auto_delete: Option<bool>,
+        /// The attributes' owner. Limits: not empty; at most 64 bytes.
+        pub entry_owner_id: String,
+        /// An object of attribute name (at most 128 characters) to value (at most 4096 characters), at most 20 pairs, sent as JSON text.
+        pub entry_info: serde_json::Value,
+    }
+
+    /// The result of `chatroom.entry.batch_set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomEntryBatchSetResult {}
+
+    impl std::fmt::Debug for ChatroomEntryBatchSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomEntryBatchSetResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.entry.remove`: Delete one custom attribute of a chatroom, giving its owner.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomEntryRemove {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// The operator (the attribute's owner). Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// Limits: at most 128 characters.
+        pub key: String,
+        /// Type of the change notification message (usually `RC:chrmKVNotiMsg`); given, a message is sent.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub object_name: Option<String>,
+        /// Content of the change notification message; for `RC:chrmKVNotiMsg` it holds `type`, `key` and `value`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub content: Option<serde_json::Value>,
+    }
+
+    /// The result of `chatroom.entry.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomEntryRemoveResult {}
+
+    impl std::fmt::Debug for ChatroomEntryRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomEntryRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.entry.batch_remove`: Delete up to 20 custom attributes of a chatroom at once, whoever set them.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomEntryBatchRemove {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// The attributes' owner. Limits: not empty; at most 64 bytes.
+        pub entry_owner_id: String,
+        /// The keys to delete, a list of at most 20, sent as a JSON array (`["k1","k2"]`).
+        pub entry_keys: serde_json::Value,
+    }
+
+    /// The result of `chatroom.entry.batch_remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomEntryBatchRemoveResult {}
+
+    impl std::fmt::Debug for ChatroomEntryBatchRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomEntryBatchRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.entry.query`: Get a chatroom's custom attributes: the given keys (at most 100) or all.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomEntryQuery {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// The keys to get; absent: every key. Limits: at most 128 characters each; at most 100 items.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub keys: Option<Vec<String>>,
+    }
+
+    /// The result of `chatroom.entry.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomEntryQueryResult {
+        /// Each `{key, value, userId, autoDelete, lastSetTime}`: `userId` last set it, `autoDelete` "1" deleted when that user leaves, "0" kept.
+        pub keys: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for ChatroomEntryQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomEntryQueryResult")
+                .field("keys", &self.keys)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.low_priority.add`: Mark message types as low priority in every chatroom: dropped first when a chatroom is overloaded (at most 20 types).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomLowPriorityAdd {
+        /// Message types, e.g. `RC:TxtMsg`. Limits: at most 32 characters each; 1 to 20 items.
+        pub object_names: Vec<String>,
+    }
+
+    /// The result of `chatroom.low_priority.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomLowPriorityAddResult {}
+
+    impl std::fmt::Debug for ChatroomLowPriorityAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomLowPriorityAddResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.low_priority.remove`: Take message types off the low-priority list.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomLowPriorityRemove {
+        /// At most 5 per call. Limits: at most 32 characters each; 1 to 5 items.
+        pub object_names: Vec<String>,
+    }
+
+    /// The result of `chatroom.low_priority.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomLowPriorityRemoveResult {}
+
+    impl std::fmt::Debug for ChatroomLowPriorityRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomLowPriorityRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.low_priority.query`: List the low-priority message types.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomLowPriorityQuery {}
+
+    /// The result of `chatroom.low_priority.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomLowPriorityQueryResult {
+        pub object_names: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for ChatroomLowPriorityQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomLowPriorityQueryResult")
+                .field("object_names", &self.object_names)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.distribution.stop`: Stop delivering a chatroom's messages: what members send is no longer passed on to the others.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomDistributionStop {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+    }
+
+    /// The result of `chatroom.distribution.stop`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomDistributionStopResult {}
+
+    impl std::fmt::Debug for ChatroomDistributionStopResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomDistributionStopResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.distribution.resume`: Resume delivering a chatroom's messages.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomDistributionResume {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+    }
+
+    /// The result of `chatroom.distribution.resume`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomDistributionResumeResult {}
+
+    impl std::fmt::Debug for ChatroomDistributionResumeResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomDistributionResumeResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.mute_all.add`: Mute every member of a chatroom (client SDK sends refused; Server API sends still pass); cleared when the chatroom is destroyed.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMuteAllAdd {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// JSON extension carried by the notification; only with `need_notify` true.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub extra: Option<serde_json::Value>,
+        /// Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_notify: Option<bool>,
+    }
+
+    /// The result of `chatroom.mute_all.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMuteAllAddResult {}
+
+    impl std::fmt::Debug for ChatroomMuteAllAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMuteAllAddResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.mute_all.remove`: Lift a chatroom's whole-room mute.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMuteAllRemove {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// JSON extension carried by the notification; only with `need_notify` true.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub extra: Option<serde_json::Value>,
+        /// Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_notify: Option<bool>,
+    }
+
+    /// The result of `chatroom.mute_all.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMuteAllRemoveResult {}
+
+    impl std::fmt::Debug for ChatroomMuteAllRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMuteAllRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.mute_all.check`: Whether every member of a chatroom is muted (`status` 1) or not (0).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMuteAllCheck {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+    }
+
+    /// The result of `chatroom.mute_all.check`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMuteAllCheckResult {
+        /// 1 all muted, 0 not.
+        pub status: Option<i64>,
+    }
+
+    impl std::fmt::Debug for ChatroomMuteAllCheckResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMuteAllCheckResult")
+                .field("status", &self.status)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.mute_all.query`: List the chatrooms whose members are all muted, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMuteAllQuery {
+        /// Chatrooms per page (default 50). Limits: 1..1000.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub size: Option<i64>,
+        /// Page number from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+    }
+
+    /// The result of `chatroom.mute_all.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMuteAllQueryResult {
+        pub chatroom_ids: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for ChatroomMuteAllQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMuteAllQueryResult")
+                .field("chatroom_ids", &self.chatroom_ids)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.mute_whitelist.add`: Exempt users from a chatroom's whole-room mute (at most 20 per chatroom; lost when the chatroom is destroyed).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMuteWhitelistAdd {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+        /// JSON extension carried by the notification; only with `need_notify` true.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub extra: Option<serde_json::Value>,
+        /// Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_notify: Option<bool>,
+    }
+
+    /// The result of `chatroom.mute_whitelist.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMuteWhitelistAddResult {}
+
+    impl std::fmt::Debug for ChatroomMuteWhitelistAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMuteWhitelistAddResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.mute_whitelist.remove`: End users' exemption from a chatroom's whole-room mute.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMuteWhitelistRemove {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+        /// JSON extension carried by the notification; only with `need_notify` true.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub extra: Option<serde_json::Value>,
+        /// Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_notify: Option<bool>,
+    }
+
+    /// The result of `chatroom.mute_whitelist.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMuteWhitelistRemoveResult {}
+
+    impl std::fmt::Debug for ChatroomMuteWhitelistRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMuteWhitelistRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.mute_whitelist.query`: List the users exempt from a chatroom's whole-room mute.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMuteWhitelistQuery {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+    }
+
+    /// The result of `chatroom.mute_whitelist.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMuteWhitelistQueryResult {
+        pub user_ids: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for ChatroomMuteWhitelistQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMuteWhitelistQueryResult")
+                .field("user_ids", &self.user_ids)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.global_mute.add`: Mute users in every chatroom of the app for `minute` minutes.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomGlobalMuteAdd {
+        /// At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+        /// Minutes, at most 43200 (30 days). Limits: 1..43200.
+        pub minute: i64,
+        /// JSON extension carried by the notification; only with `need_notify` true.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub extra: Option<serde_json::Value>,
+        /// Notify the muted users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_notify: Option<bool>,
+    }
+
+    /// The result of `chatroom.global_mute.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomGlobalMuteAddResult {}
+
+    impl std::fmt::Debug for ChatroomGlobalMuteAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomGlobalMuteAddResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.global_mute.remove`: Lift users' mute in every chatroom.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomGlobalMuteRemove {
+        /// At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+        /// JSON extension carried by the notification; only with `need_notify` true.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub extra: Option<serde_json::Value>,
+        /// Notify the unmuted users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_notify: Option<bool>,
+    }
+
+    /// The result of `chatroom.global_mute.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomGlobalMuteRemoveResult {}
+
+    impl std::fmt::Debug for ChatroomGlobalMuteRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomGlobalMuteRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.global_mute.query`: List the users muted in every chatroom, with when each mute ends.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomGlobalMuteQuery {}
+
+    /// The result of `chatroom.global_mute.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomGlobalMuteQueryResult {
+        /// Each `{userId, time}`: the user and when the mute ends (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)).
+        pub users: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for ChatroomGlobalMuteQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomGlobalMuteQueryResult")
+                .field("users", &self.users)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.mute.add`: Mute users in one chatroom for `minute` minutes: they still receive messages but cannot send; the mute outlasts leaving.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMuteAdd {
+        /// At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// Minutes, at most 43200 (30 days). Limits: 1..43200.
+        pub minute: i64,
+        /// JSON extension carried by the notification; only with `need_notify` true.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub extra: Option<serde_json::Value>,
+        /// Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_notify: Option<bool>,
+    }
+
+    /// The result of `chatroom.mute.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMuteAddResult {}
+
+    impl std::fmt::Debug for ChatroomMuteAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMuteAddResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.mute.remove`: Lift users' mute in a chatroom.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMuteRemove {
+        /// At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// JSON extension carried by the notification; only with `need_notify` true.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub extra: Option<serde_json::Value>,
+        /// Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_notify: Option<bool>,
+    }
+
+    /// The result of `chatroom.mute.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMuteRemoveResult {}
+
+    impl std::fmt::Debug for ChatroomMuteRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMuteRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.mute.query`: List the users muted in a chatroom, with when each mute ends.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMuteQuery {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+    }
+
+    /// The result of `chatroom.mute.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMuteQueryResult {
+        /// Each `{userId, time}`: the user and when the mute ends (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)).
+        pub users: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for ChatroomMuteQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMuteQueryResult")
+                .field("users", &self.users)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.block.add`: Ban users from a chatroom for `minute` minutes: they are removed at once and cannot rejoin meanwhile.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomBlockAdd {
+        /// At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// Minutes, at most 43200 (30 days). Limits: 1..43200.
+        pub minute: i64,
+        /// JSON extension carried by the notification; only with `need_notify` true.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub extra: Option<serde_json::Value>,
+        /// Notify every member of the chatroom, the banned users included (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_notify: Option<bool>,
+    }
+
+    /// The result of `chatroom.block.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomBlockAddResult {}
+
+    impl std::fmt::Debug for ChatroomBlockAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomBlockAddResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.block.remove`: Lift users' ban from a chatroom.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomBlockRemove {
+        /// At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// JSON extension carried by the notification; only with `need_notify` true.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub extra: Option<serde_json::Value>,
+        /// Notify the unbanned users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_notify: Option<bool>,
+    }
+
+    /// The result of `chatroom.block.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomBlockRemoveResult {}
+
+    impl std::fmt::Debug for ChatroomBlockRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomBlockRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.block.query`: List the users banned from a chatroom, with when each ban ends.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomBlockQuery {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+    }
+
+    /// The result of `chatroom.block.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomBlockQueryResult {
+        /// Each `{userId, time}`: the user and when the ban ends (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)).
+        pub users: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for ChatroomBlockQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomBlockQueryResult")
+                .field("users", &self.users)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.user_whitelist.add`: Protect users of a chatroom: never removed automatically when offline, their messages never dropped (at most 5 per chatroom).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomUserWhitelistAdd {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// At most 5 (a chatroom's allowlist holds 5). Limits: not empty each; at most 64 bytes each; 1 to 5 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `chatroom.user_whitelist.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomUserWhitelistAddResult {}
+
+    impl std::fmt::Debug for ChatroomUserWhitelistAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomUserWhitelistAddResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.user_whitelist.remove`: Take users off a chatroom's allowlist.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomUserWhitelistRemove {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+        /// At most 5. Limits: not empty each; at most 64 bytes each; 1 to 5 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `chatroom.user_whitelist.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomUserWhitelistRemoveResult {}
+
+    impl std::fmt::Debug for ChatroomUserWhitelistRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomUserWhitelistRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.user_whitelist.query`: List a chatroom's allowlisted users.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomUserWhitelistQuery {
+        /// The chatroom. Limits: at most 64 characters.
+        pub chatroom_id: String,
+    }
+
+    /// The result of `chatroom.user_whitelist.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomUserWhitelistQueryResult {
+        pub users: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for ChatroomUserWhitelistQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomUserWhitelistQueryResult")
+                .field("users", &self.users)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.message_whitelist.add`: Protect message types in every chatroom: never dropped when a chatroom is overloaded (at most 20 types).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMessageWhitelistAdd {
+        /// Message types; at most 20, each at most 32 characters. Limits: at most 32 characters each; 1 to 20 items.
+        pub object_names: Vec<String>,
+    }
+
+    /// The result of `chatroom.message_whitelist.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMessageWhitelistAddResult {}
+
+    impl std::fmt::Debug for ChatroomMessageWhitelistAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMessageWhitelistAddResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.message_whitelist.remove`: Take message types off the chatroom message allowlist.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMessageWhitelistRemove {
+        /// At most 20. Limits: at most 32 characters each; 1 to 20 items.
+        pub object_names: Vec<String>,
+    }
+
+    /// The result of `chatroom.message_whitelist.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMessageWhitelistRemoveResult {}
+
+    impl std::fmt::Debug for ChatroomMessageWhitelistRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMessageWhitelistRemoveResult")
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.message_whitelist.query`: List the message types on the chatroom message allowlist.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMessageWhitelistQuery {}
+
+    /// The result of `chatroom.message_whitelist.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMessageWhitelistQueryResult {
+        /// The wire name is RongCloud's own spelling.
+        pub object_names: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for ChatroomMessageWhitelistQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMessageWhitelistQueryResult")
+                .field("object_names", &self.object_names)
                 .finish()
         }
     }
@@ -958,7 +1929,7 @@ pub mod rongcloud {
 
 /// Every RongCloud operation, typed.
 impl crate::RongCloud {
-    /// Create a chatroom.
+    /// Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
     ///
     /// `POST /chatroom/create_new.json` — catalogue operation `chatroom.create`.
     pub async fn chatroom_create(
@@ -975,7 +1946,7 @@ impl crate::RongCloud {
         )
     }
 
-    /// Destroy chatrooms.
+    /// Destroy chatrooms now.
     ///
     /// `POST /chatroom/destroy.json` — catalogue operation `chatroom.destroy`.
     pub async fn chatroom_destroy(
@@ -992,7 +1963,7 @@ impl crate::RongCloud {
         )
     }
 
-    /// Get a chatroom's information.
+    /// Get a chatroom's information: creation time, member count, destroy type and whether all members are muted.
     ///
     /// `POST /chatroom/get.json` — catalogue operation `chatroom.query`.
     pub async fn chatroom_query(
@@ -1002,6 +1973,686 @@ impl crate::RongCloud {
         crate::Typed::from_response(
             self.call(
                 "chatroom.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get the id, name and creation time of up to 20 chatrooms (deprecated by RongCloud in favour of chatroom.query).
+    ///
+    /// `POST /chatroom/query.json` — catalogue operation `chatroom.query_batch`.
+    pub async fn chatroom_query_batch(
+        &self,
+        params: rongcloud::ChatroomQueryBatch,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomQueryBatchResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.query_batch",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Change when a chatroom is destroyed automatically: after a time of inactivity, or at a fixed time after its creation.
+    ///
+    /// `POST /chatroom/destroy/set.json` — catalogue operation `chatroom.destroy_type.set`.
+    pub async fn chatroom_destroy_type_set(
+        &self,
+        params: rongcloud::ChatroomDestroyTypeSet,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomDestroyTypeSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.destroy_type.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List up to 500 of a chatroom's members in join order, with the member count (members join through the client SDK).
+    ///
+    /// `POST /chatroom/user/query.json` — catalogue operation `chatroom.members`.
+    pub async fn chatroom_members(
+        &self,
+        params: rongcloud::ChatroomMembers,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomMembersResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.members",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Whether a user is in a chatroom now.
+    ///
+    /// `POST /chatroom/user/exist.json` — catalogue operation `chatroom.member.exists`.
+    pub async fn chatroom_member_exists(
+        &self,
+        params: rongcloud::ChatroomMemberExists,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomMemberExistsResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.member.exists",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Whether each of up to 1000 users is in a chatroom now.
+    ///
+    /// `POST /chatroom/users/exist.json` — catalogue operation `chatroom.members.exist`.
+    pub async fn chatroom_members_exist(
+        &self,
+        params: rongcloud::ChatroomMembersExist,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomMembersExistResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.members.exist",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Keep a chatroom alive: it is no longer destroyed automatically, only by chatroom.destroy (5 chatrooms once the service is enabled; error 1016 past the limit).
+    ///
+    /// `POST /chatroom/keepalive/add.json` — catalogue operation `chatroom.keepalive.add`.
+    pub async fn chatroom_keepalive_add(
+        &self,
+        params: rongcloud::ChatroomKeepaliveAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomKeepaliveAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.keepalive.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Take a chatroom off the keep-alive list (error 1015 when it is not on it).
+    ///
+    /// `POST /chatroom/keepalive/remove.json` — catalogue operation `chatroom.keepalive.remove`.
+    pub async fn chatroom_keepalive_remove(
+        &self,
+        params: rongcloud::ChatroomKeepaliveRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomKeepaliveRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.keepalive.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the chatrooms kept alive.
+    ///
+    /// `POST /chatroom/keepalive/query.json` — catalogue operation `chatroom.keepalive.query`.
+    pub async fn chatroom_keepalive_query(
+        &self,
+        params: rongcloud::ChatroomKeepaliveQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomKeepaliveQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.keepalive.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set one custom attribute (key/value) of a chatroom, owned by `user_id` (at most 100 per chatroom; destroyed with the chatroom).
+    ///
+    /// `POST /chatroom/entry/set.json` — catalogue operation `chatroom.entry.set`.
+    pub async fn chatroom_entry_set(
+        &self,
+        params: rongcloud::ChatroomEntrySet,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomEntrySetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.entry.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set up to 20 custom attributes of a chatroom at once, overwriting the owner and value of existing ones.
+    ///
+    /// `POST /chatroom/entry/batch/set.json` — catalogue operation `chatroom.entry.batch_set`.
+    pub async fn chatroom_entry_batch_set(
+        &self,
+        params: rongcloud::ChatroomEntryBatchSet,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomEntryBatchSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.entry.batch_set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete one custom attribute of a chatroom, giving its owner.
+    ///
+    /// `POST /chatroom/entry/remove.json` — catalogue operation `chatroom.entry.remove`.
+    pub async fn chatroom_entry_remove(
+        &self,
+        params: rongcloud::ChatroomEntryRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomEntryRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.entry.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete up to 20 custom attributes of a chatroom at once, whoever set them.
+    ///
+    /// `POST /chatroom/entry/batch/remove.json` — catalogue operation `chatroom.entry.batch_remove`.
+    pub async fn chatroom_entry_batch_remove(
+        &self,
+        params: rongcloud::ChatroomEntryBatchRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomEntryBatchRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.entry.batch_remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get a chatroom's custom attributes: the given keys (at most 100) or all.
+    ///
+    /// `POST /chatroom/entry/query.json` — catalogue operation `chatroom.entry.query`.
+    pub async fn chatroom_entry_query(
+        &self,
+        params: rongcloud::ChatroomEntryQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomEntryQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.entry.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Mark message types as low priority in every chatroom: dropped first when a chatroom is overloaded (at most 20 types).
+    ///
+    /// `POST /chatroom/message/priority/add.json` — catalogue operation `chatroom.low_priority.add`.
+    pub async fn chatroom_low_priority_add(
+        &self,
+        params: rongcloud::ChatroomLowPriorityAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomLowPriorityAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.low_priority.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Take message types off the low-priority list.
+    ///
+    /// `POST /chatroom/message/priority/remove.json` — catalogue operation `chatroom.low_priority.remove`.
+    pub async fn chatroom_low_priority_remove(
+        &self,
+        params: rongcloud::ChatroomLowPriorityRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomLowPriorityRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.low_priority.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the low-priority message types.
+    ///
+    /// `POST /chatroom/message/priority/query.json` — catalogue operation `chatroom.low_priority.query`.
+    pub async fn chatroom_low_priority_query(
+        &self,
+        params: rongcloud::ChatroomLowPriorityQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomLowPriorityQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.low_priority.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Stop delivering a chatroom's messages: what members send is no longer passed on to the others.
+    ///
+    /// `POST /chatroom/message/stopDistribution.json` — catalogue operation `chatroom.distribution.stop`.
+    pub async fn chatroom_distribution_stop(
+        &self,
+        params: rongcloud::ChatroomDistributionStop,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomDistributionStopResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.distribution.stop",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Resume delivering a chatroom's messages.
+    ///
+    /// `POST /chatroom/message/resumeDistribution.json` — catalogue operation `chatroom.distribution.resume`.
+    pub async fn chatroom_distribution_resume(
+        &self,
+        params: rongcloud::ChatroomDistributionResume,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomDistributionResumeResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.distribution.resume",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Mute every member of a chatroom (client SDK sends refused; Server API sends still pass); cleared when the chatroom is destroyed.
+    ///
+    /// `POST /chatroom/ban/add.json` — catalogue operation `chatroom.mute_all.add`.
+    pub async fn chatroom_mute_all_add(
+        &self,
+        params: rongcloud::ChatroomMuteAllAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomMuteAllAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.mute_all.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Lift a chatroom's whole-room mute.
+    ///
+    /// `POST /chatroom/ban/rollback.json` — catalogue operation `chatroom.mute_all.remove`.
+    pub async fn chatroom_mute_all_remove(
+        &self,
+        params: rongcloud::ChatroomMuteAllRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomMuteAllRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.mute_all.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Whether every member of a chatroom is muted (`status` 1) or not (0).
+    ///
+    /// `POST /chatroom/ban/check.json` — catalogue operation `chatroom.mute_all.check`.
+    pub async fn chatroom_mute_all_check(
+        &self,
+        params: rongcloud::ChatroomMuteAllCheck,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomMuteAllCheckResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.mute_all.check",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the chatrooms whose members are all muted, a page at a time.
+    ///
+    /// `POST /chatroom/ban/query.json` — catalogue operation `chatroom.mute_all.query`.
+    pub async fn chatroom_mute_all_query(
+        &self,
+        params: rongcloud::ChatroomMuteAllQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomMuteAllQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.mute_all.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Exempt users from a chatroom's whole-room mute (at most 20 per chatroom; lost when the chatroom is destroyed).
+    ///
+    /// `POST /chatroom/user/ban/whitelist/add.json` — catalogue operation `chatroom.mute_whitelist.add`.
+    pub async fn chatroom_mute_whitelist_add(
+        &self,
+        params: rongcloud::ChatroomMuteWhitelistAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomMuteWhitelistAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.mute_whitelist.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// End users' exemption from a chatroom's whole-room mute.
+    ///
+    /// `POST /chatroom/user/ban/whitelist/rollback.json` — catalogue operation `chatroom.mute_whitelist.remove`.
+    pub async fn chatroom_mute_whitelist_remove(
+        &self,
+        params: rongcloud::ChatroomMuteWhitelistRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomMuteWhitelistRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.mute_whitelist.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the users exempt from a chatroom's whole-room mute.
+    ///
+    /// `POST /chatroom/user/ban/whitelist/query.json` — catalogue operation `chatroom.mute_whitelist.query`.
+    pub async fn chatroom_mute_whitelist_query(
+        &self,
+        params: rongcloud::ChatroomMuteWhitelistQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomMuteWhitelistQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.mute_whitelist.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Mute users in every chatroom of the app for `minute` minutes.
+    ///
+    /// `POST /chatroom/user/ban/add.json` — catalogue operation `chatroom.global_mute.add`.
+    pub async fn chatroom_global_mute_add(
+        &self,
+        params: rongcloud::ChatroomGlobalMuteAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomGlobalMuteAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.global_mute.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Lift users' mute in every chatroom.
+    ///
+    /// `POST /chatroom/user/ban/remove.json` — catalogue operation `chatroom.global_mute.remove`.
+    pub async fn chatroom_global_mute_remove(
+        &self,
+        params: rongcloud::ChatroomGlobalMuteRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomGlobalMuteRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.global_mute.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the users muted in every chatroom, with when each mute ends.
+    ///
+    /// `POST /chatroom/user/ban/query.json` — catalogue operation `chatroom.global_mute.query`.
+    pub async fn chatroom_global_mute_query(
+        &self,
+        params: rongcloud::ChatroomGlobalMuteQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomGlobalMuteQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.global_mute.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Mute users in one chatroom for `minute` minutes: they still receive messages but cannot send; the mute outlasts leaving.
+    ///
+    /// `POST /chatroom/user/gag/add.json` — catalogue operation `chatroom.mute.add`.
+    pub async fn chatroom_mute_add(
+        &self,
+        params: rongcloud::ChatroomMuteAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomMuteAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.mute.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Lift users' mute in a chatroom.
+    ///
+    /// `POST /chatroom/user/gag/rollback.json` — catalogue operation `chatroom.mute.remove`.
+    pub async fn chatroom_mute_remove(
+        &self,
+        params: rongcloud::ChatroomMuteRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomMuteRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.mute.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the users muted in a chatroom, with when each mute ends.
+    ///
+    /// `POST /chatroom/user/gag/list.json` — catalogue operation `chatroom.mute.query`.
+    pub async fn chatroom_mute_query(
+        &self,
+        params: rongcloud::ChatroomMuteQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomMuteQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.mute.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Ban users from a chatroom for `minute` minutes: they are removed at once and cannot rejoin meanwhile.
+    ///
+    /// `POST /chatroom/user/block/add.json` — catalogue operation `chatroom.block.add`.
+    pub async fn chatroom_block_add(
+        &self,
+        params: rongcloud::ChatroomBlockAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomBlockAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.block.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Lift users' ban from a chatroom.
+    ///
+    /// `POST /chatroom/user/block/rollback.json` — catalogue operation `chatroom.block.remove`.
+    pub async fn chatroom_block_remove(
+        &self,
+        params: rongcloud::ChatroomBlockRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomBlockRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.block.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the users banned from a chatroom, with when each ban ends.
+    ///
+    /// `POST /chatroom/user/block/list.json` — catalogue operation `chatroom.block.query`.
+    pub async fn chatroom_block_query(
+        &self,
+        params: rongcloud::ChatroomBlockQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomBlockQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.block.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Protect users of a chatroom: never removed automatically when offline, their messages never dropped (at most 5 per chatroom).
+    ///
+    /// `POST /chatroom/user/whitelist/add.json` — catalogue operation `chatroom.user_whitelist.add`.
+    pub async fn chatroom_user_whitelist_add(
+        &self,
+        params: rongcloud::ChatroomUserWhitelistAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomUserWhitelistAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.user_whitelist.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Take users off a chatroom's allowlist.
+    ///
+    /// `POST /chatroom/user/whitelist/remove.json` — catalogue operation `chatroom.user_whitelist.remove`.
+    pub async fn chatroom_user_whitelist_remove(
+        &self,
+        params: rongcloud::ChatroomUserWhitelistRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomUserWhitelistRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.user_whitelist.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a chatroom's allowlisted users.
+    ///
+    /// `POST /chatroom/user/whitelist/query.json` — catalogue operation `chatroom.user_whitelist.query`.
+    pub async fn chatroom_user_whitelist_query(
+        &self,
+        params: rongcloud::ChatroomUserWhitelistQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomUserWhitelistQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.user_whitelist.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Protect message types in every chatroom: never dropped when a chatroom is overloaded (at most 20 types).
+    ///
+    /// `POST /chatroom/whitelist/add.json` — catalogue operation `chatroom.message_whitelist.add`.
+    pub async fn chatroom_message_whitelist_add(
+        &self,
+        params: rongcloud::ChatroomMessageWhitelistAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomMessageWhitelistAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.message_whitelist.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Take message types off the chatroom message allowlist.
+    ///
+    /// `POST /chatroom/whitelist/delete.json` — catalogue operation `chatroom.message_whitelist.remove`.
+    pub async fn chatroom_message_whitelist_remove(
+        &self,
+        params: rongcloud::ChatroomMessageWhitelistRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomMessageWhitelistRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.message_whitelist.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the message types on the chatroom message allowlist.
+    ///
+    /// `POST /chatroom/whitelist/query.json` — catalogue operation `chatroom.message_whitelist.query`.
+    pub async fn chatroom_message_whitelist_query(
+        &self,
+        params: rongcloud::ChatroomMessageWhitelistQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomMessageWhitelistQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.message_whitelist.query",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )

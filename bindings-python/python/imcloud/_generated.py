@@ -59,6 +59,7 @@ class RongCloudChatroomQueryResult(Result):
 
     @property
     def create_time(self) -> Optional[int]:
+        """Creation time, ms."""
         return cast("Optional[int]", self._fields.get("create_time"))
 
     @property
@@ -67,15 +68,253 @@ class RongCloudChatroomQueryResult(Result):
 
     @property
     def destroy_type(self) -> Optional[int]:
+        """0 destroyed when inactive, 1 at a fixed time."""
         return cast("Optional[int]", self._fields.get("destroy_type"))
 
     @property
     def destroy_time(self) -> Optional[int]:
+        """Minutes."""
         return cast("Optional[int]", self._fields.get("destroy_time"))
 
     @property
     def ban(self) -> Optional[bool]:
+        """All members muted."""
         return cast("Optional[bool]", self._fields.get("ban"))
+
+
+class RongCloudChatroomQueryBatchResult(Result):
+    """The result of ``chatroom.query_batch``."""
+
+    @property
+    def chat_rooms(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{chrmId, name, time}`; `time` is the creation time, `yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("chat_rooms"))
+
+
+class RongCloudChatroomDestroyTypeSetResult(Result):
+    """The result of ``chatroom.destroy_type.set``."""
+
+
+class RongCloudChatroomMembersResult(Result):
+    """The result of ``chatroom.members``."""
+
+    @property
+    def total(self) -> Optional[int]:
+        """The number of members in the chatroom."""
+        return cast("Optional[int]", self._fields.get("total"))
+
+    @property
+    def users(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{id, time}`: the member and when it joined (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones))."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("users"))
+
+
+class RongCloudChatroomMemberExistsResult(Result):
+    """The result of ``chatroom.member.exists``."""
+
+    @property
+    def is_in_chrm(self) -> Optional[bool]:
+        """The user is in the chatroom."""
+        return cast("Optional[bool]", self._fields.get("is_in_chrm"))
+
+
+class RongCloudChatroomMembersExistResult(Result):
+    """The result of ``chatroom.members.exist``."""
+
+    @property
+    def result(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, isInChrm}`; `isInChrm` 1 in the chatroom, 0 not."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("result"))
+
+
+class RongCloudChatroomKeepaliveAddResult(Result):
+    """The result of ``chatroom.keepalive.add``."""
+
+
+class RongCloudChatroomKeepaliveRemoveResult(Result):
+    """The result of ``chatroom.keepalive.remove``."""
+
+
+class RongCloudChatroomKeepaliveQueryResult(Result):
+    """The result of ``chatroom.keepalive.query``."""
+
+    @property
+    def chatroom_ids(self) -> Optional[List[str]]:
+        return cast("Optional[List[str]]", self._fields.get("chatroom_ids"))
+
+
+class RongCloudChatroomEntrySetResult(Result):
+    """The result of ``chatroom.entry.set``."""
+
+
+class RongCloudChatroomEntryBatchSetResult(Result):
+    """The result of ``chatroom.entry.batch_set``."""
+
+
+class RongCloudChatroomEntryRemoveResult(Result):
+    """The result of ``chatroom.entry.remove``."""
+
+
+class RongCloudChatroomEntryBatchRemoveResult(Result):
+    """The result of ``chatroom.entry.batch_remove``."""
+
+
+class RongCloudChatroomEntryQueryResult(Result):
+    """The result of ``chatroom.entry.query``."""
+
+    @property
+    def keys(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{key, value, userId, autoDelete, lastSetTime}`: `userId` last set it, `autoDelete` "1" deleted when that user leaves, "0" kept."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("keys"))
+
+
+class RongCloudChatroomLowPriorityAddResult(Result):
+    """The result of ``chatroom.low_priority.add``."""
+
+
+class RongCloudChatroomLowPriorityRemoveResult(Result):
+    """The result of ``chatroom.low_priority.remove``."""
+
+
+class RongCloudChatroomLowPriorityQueryResult(Result):
+    """The result of ``chatroom.low_priority.query``."""
+
+    @property
+    def object_names(self) -> Optional[List[str]]:
+        return cast("Optional[List[str]]", self._fields.get("object_names"))
+
+
+class RongCloudChatroomDistributionStopResult(Result):
+    """The result of ``chatroom.distribution.stop``."""
+
+
+class RongCloudChatroomDistributionResumeResult(Result):
+    """The result of ``chatroom.distribution.resume``."""
+
+
+class RongCloudChatroomMuteAllAddResult(Result):
+    """The result of ``chatroom.mute_all.add``."""
+
+
+class RongCloudChatroomMuteAllRemoveResult(Result):
+    """The result of ``chatroom.mute_all.remove``."""
+
+
+class RongCloudChatroomMuteAllCheckResult(Result):
+    """The result of ``chatroom.mute_all.check``."""
+
+    @property
+    def status(self) -> Optional[int]:
+        """1 all muted, 0 not."""
+        return cast("Optional[int]", self._fields.get("status"))
+
+
+class RongCloudChatroomMuteAllQueryResult(Result):
+    """The result of ``chatroom.mute_all.query``."""
+
+    @property
+    def chatroom_ids(self) -> Optional[List[str]]:
+        return cast("Optional[List[str]]", self._fields.get("chatroom_ids"))
+
+
+class RongCloudChatroomMuteWhitelistAddResult(Result):
+    """The result of ``chatroom.mute_whitelist.add``."""
+
+
+class RongCloudChatroomMuteWhitelistRemoveResult(Result):
+    """The result of ``chatroom.mute_whitelist.remove``."""
+
+
+class RongCloudChatroomMuteWhitelistQueryResult(Result):
+    """The result of ``chatroom.mute_whitelist.query``."""
+
+    @property
+    def user_ids(self) -> Optional[List[str]]:
+        return cast("Optional[List[str]]", self._fields.get("user_ids"))
+
+
+class RongCloudChatroomGlobalMuteAddResult(Result):
+    """The result of ``chatroom.global_mute.add``."""
+
+
+class RongCloudChatroomGlobalMuteRemoveResult(Result):
+    """The result of ``chatroom.global_mute.remove``."""
+
+
+class RongCloudChatroomGlobalMuteQueryResult(Result):
+    """The result of ``chatroom.global_mute.query``."""
+
+    @property
+    def users(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, time}`: the user and when the mute ends (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones))."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("users"))
+
+
+class RongCloudChatroomMuteAddResult(Result):
+    """The result of ``chatroom.mute.add``."""
+
+
+class RongCloudChatroomMuteRemoveResult(Result):
+    """The result of ``chatroom.mute.remove``."""
+
+
+class RongCloudChatroomMuteQueryResult(Result):
+    """The result of ``chatroom.mute.query``."""
+
+    @property
+    def users(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, time}`: the user and when the mute ends (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones))."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("users"))
+
+
+class RongCloudChatroomBlockAddResult(Result):
+    """The result of ``chatroom.block.add``."""
+
+
+class RongCloudChatroomBlockRemoveResult(Result):
+    """The result of ``chatroom.block.remove``."""
+
+
+class RongCloudChatroomBlockQueryResult(Result):
+    """The result of ``chatroom.block.query``."""
+
+    @property
+    def users(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, time}`: the user and when the ban ends (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones))."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("users"))
+
+
+class RongCloudChatroomUserWhitelistAddResult(Result):
+    """The result of ``chatroom.user_whitelist.add``."""
+
+
+class RongCloudChatroomUserWhitelistRemoveResult(Result):
+    """The result of ``chatroom.user_whitelist.remove``."""
+
+
+class RongCloudChatroomUserWhitelistQueryResult(Result):
+    """The result of ``chatroom.user_whitelist.query``."""
+
+    @property
+    def users(self) -> Optional[List[str]]:
+        return cast("Optional[List[str]]", self._fields.get("users"))
+
+
+class RongCloudChatroomMessageWhitelistAddResult(Result):
+    """The result of ``chatroom.message_whitelist.add``."""
+
+
+class RongCloudChatroomMessageWhitelistRemoveResult(Result):
+    """The result of ``chatroom.message_whitelist.remove``."""
+
+
+class RongCloudChatroomMessageWhitelistQueryResult(Result):
+    """The result of ``chatroom.message_whitelist.query``."""
+
+    @property
+    def object_names(self) -> Optional[List[str]]:
+        """The wire name is RongCloud's own spelling."""
+        return cast("Optional[List[str]]", self._fields.get("object_names"))
 
 
 class RongCloudGroupCreateResult(Result):
@@ -302,6 +541,46 @@ class RongCloudOperations(_SyncClient):
         "chatroom.create": RongCloudChatroomCreateResult,
         "chatroom.destroy": RongCloudChatroomDestroyResult,
         "chatroom.query": RongCloudChatroomQueryResult,
+        "chatroom.query_batch": RongCloudChatroomQueryBatchResult,
+        "chatroom.destroy_type.set": RongCloudChatroomDestroyTypeSetResult,
+        "chatroom.members": RongCloudChatroomMembersResult,
+        "chatroom.member.exists": RongCloudChatroomMemberExistsResult,
+        "chatroom.members.exist": RongCloudChatroomMembersExistResult,
+        "chatroom.keepalive.add": RongCloudChatroomKeepaliveAddResult,
+        "chatroom.keepalive.remove": RongCloudChatroomKeepaliveRemoveResult,
+        "chatroom.keepalive.query": RongCloudChatroomKeepaliveQueryResult,
+        "chatroom.entry.set": RongCloudChatroomEntrySetResult,
+        "chatroom.entry.batch_set": RongCloudChatroomEntryBatchSetResult,
+        "chatroom.entry.remove": RongCloudChatroomEntryRemoveResult,
+        "chatroom.entry.batch_remove": RongCloudChatroomEntryBatchRemoveResult,
+        "chatroom.entry.query": RongCloudChatroomEntryQueryResult,
+        "chatroom.low_priority.add": RongCloudChatroomLowPriorityAddResult,
+        "chatroom.low_priority.remove": RongCloudChatroomLowPriorityRemoveResult,
+        "chatroom.low_priority.query": RongCloudChatroomLowPriorityQueryResult,
+        "chatroom.distribution.stop": RongCloudChatroomDistributionStopResult,
+        "chatroom.distribution.resume": RongCloudChatroomDistributionResumeResult,
+        "chatroom.mute_all.add": RongCloudChatroomMuteAllAddResult,
+        "chatroom.mute_all.remove": RongCloudChatroomMuteAllRemoveResult,
+        "chatroom.mute_all.check": RongCloudChatroomMuteAllCheckResult,
+        "chatroom.mute_all.query": RongCloudChatroomMuteAllQueryResult,
+        "chatroom.mute_whitelist.add": RongCloudChatroomMuteWhitelistAddResult,
+        "chatroom.mute_whitelist.remove": RongCloudChatroomMuteWhitelistRemoveResult,
+        "chatroom.mute_whitelist.query": RongCloudChatroomMuteWhitelistQueryResult,
+        "chatroom.global_mute.add": RongCloudChatroomGlobalMuteAddResult,
+        "chatroom.global_mute.remove": RongCloudChatroomGlobalMuteRemoveResult,
+        "chatroom.global_mute.query": RongCloudChatroomGlobalMuteQueryResult,
+        "chatroom.mute.add": RongCloudChatroomMuteAddResult,
+        "chatroom.mute.remove": RongCloudChatroomMuteRemoveResult,
+        "chatroom.mute.query": RongCloudChatroomMuteQueryResult,
+        "chatroom.block.add": RongCloudChatroomBlockAddResult,
+        "chatroom.block.remove": RongCloudChatroomBlockRemoveResult,
+        "chatroom.block.query": RongCloudChatroomBlockQueryResult,
+        "chatroom.user_whitelist.add": RongCloudChatroomUserWhitelistAddResult,
+        "chatroom.user_whitelist.remove": RongCloudChatroomUserWhitelistRemoveResult,
+        "chatroom.user_whitelist.query": RongCloudChatroomUserWhitelistQueryResult,
+        "chatroom.message_whitelist.add": RongCloudChatroomMessageWhitelistAddResult,
+        "chatroom.message_whitelist.remove": RongCloudChatroomMessageWhitelistRemoveResult,
+        "chatroom.message_whitelist.query": RongCloudChatroomMessageWhitelistQueryResult,
         "group.create": RongCloudGroupCreateResult,
         "group.join": RongCloudGroupJoinResult,
         "group.quit": RongCloudGroupQuitResult,
@@ -342,26 +621,30 @@ class RongCloudOperations(_SyncClient):
         destroy_time: Optional[int] = None,
         is_ban: Optional[bool] = None,
         white_user_ids: Optional[Sequence[str]] = None,
+        entry_owner_id: Optional[str] = None,
+        entry_info: Optional[Union[Mapping[str, Any], str]] = None,
     ) -> RongCloudChatroomCreateResult:
-        """Create a chatroom.
+        """Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
 
         ``POST /chatroom/create_new.json`` — catalogue operation ``chatroom.create``.
 
         Args:
-            chatroom_id: (a str; required) Limits: at most 64 characters.
-            destroy_type: (an int) 0 destroyed when inactive (default), 1 at a fixed time. Limits: 0..1.
-            destroy_time: (an int) Minutes, with destroy_type 1. Limits: 60..10080.
-            is_ban: (a bool)
-            white_user_ids: (a list of str) Limits: not empty each; at most 64 bytes each; at most 20 items.
+            chatroom_id: (a str; required) The new chatroom's id. Limits: at most 64 characters.
+            destroy_type: (an int) 0 destroyed when inactive (default), 1 at a fixed time after creation. Limits: 0..1.
+            destroy_time: (an int) Minutes (default 60): of inactivity with destroy_type 0, of life after creation with destroy_type 1. Limits: 60..10080.
+            is_ban: (a bool) Mute every member (default false).
+            white_user_ids: (a list of str) Users exempt from the whole-room mute; at most 20. Limits: not empty each; at most 64 bytes each; at most 20 items.
+            entry_owner_id: (a str) The owner of the initial custom attributes (needed with `entry_info`). Limits: not empty; at most 64 bytes.
+            entry_info: (a dict, or a str holding JSON) Initial custom attributes: an object of attribute name to value, sent as JSON text.
         """
-        return self._call("chatroom.create", {"chatroom_id": chatroom_id, "destroy_type": destroy_type, "destroy_time": destroy_time, "is_ban": is_ban, "white_user_ids": white_user_ids}, RongCloudChatroomCreateResult)
+        return self._call("chatroom.create", {"chatroom_id": chatroom_id, "destroy_type": destroy_type, "destroy_time": destroy_time, "is_ban": is_ban, "white_user_ids": white_user_ids, "entry_owner_id": entry_owner_id, "entry_info": entry_info}, RongCloudChatroomCreateResult)
 
     def chatroom_destroy(
         self,
         *,
         chatroom_ids: Sequence[str],
     ) -> RongCloudChatroomDestroyResult:
-        """Destroy chatrooms.
+        """Destroy chatrooms now.
 
         ``POST /chatroom/destroy.json`` — catalogue operation ``chatroom.destroy``.
 
@@ -375,14 +658,666 @@ class RongCloudOperations(_SyncClient):
         *,
         chatroom_id: str,
     ) -> RongCloudChatroomQueryResult:
-        """Get a chatroom's information.
+        """Get a chatroom's information: creation time, member count, destroy type and whether all members are muted.
 
         ``POST /chatroom/get.json`` — catalogue operation ``chatroom.query``.
 
         Args:
-            chatroom_id: (a str; required) Limits: at most 64 characters.
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
         """
         return self._call("chatroom.query", {"chatroom_id": chatroom_id}, RongCloudChatroomQueryResult)
+
+    def chatroom_query_batch(
+        self,
+        *,
+        chatroom_ids: Sequence[str],
+    ) -> RongCloudChatroomQueryBatchResult:
+        """Get the id, name and creation time of up to 20 chatrooms (deprecated by RongCloud in favour of chatroom.query).
+
+        ``POST /chatroom/query.json`` — catalogue operation ``chatroom.query_batch``.
+
+        Args:
+            chatroom_ids: (a list of str; required) At most 20. Limits: at most 64 characters each; 1 to 20 items.
+        """
+        return self._call("chatroom.query_batch", {"chatroom_ids": chatroom_ids}, RongCloudChatroomQueryBatchResult)
+
+    def chatroom_destroy_type_set(
+        self,
+        *,
+        chatroom_id: str,
+        destroy_type: Optional[int] = None,
+        destroy_time: Optional[int] = None,
+    ) -> RongCloudChatroomDestroyTypeSetResult:
+        """Change when a chatroom is destroyed automatically: after a time of inactivity, or at a fixed time after its creation.
+
+        ``POST /chatroom/destroy/set.json`` — catalogue operation ``chatroom.destroy_type.set``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            destroy_type: (an int) 0 destroyed when inactive (default), 1 at a fixed time after creation. Limits: 0..1.
+            destroy_time: (an int) Minutes (default 60): of inactivity with destroy_type 0, of life after creation with destroy_type 1. Limits: 60..10080.
+        """
+        return self._call("chatroom.destroy_type.set", {"chatroom_id": chatroom_id, "destroy_type": destroy_type, "destroy_time": destroy_time}, RongCloudChatroomDestroyTypeSetResult)
+
+    def chatroom_members(
+        self,
+        *,
+        chatroom_id: str,
+        count: int,
+        order: int,
+    ) -> RongCloudChatroomMembersResult:
+        """List up to 500 of a chatroom's members in join order, with the member count (members join through the client SDK).
+
+        ``POST /chatroom/user/query.json`` — catalogue operation ``chatroom.members``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            count: (an int; required) How many members to return; at most 500. Limits: 1..500.
+            order: (an int; required) 1 earliest joined first, 2 latest joined first. Limits: 1..2.
+        """
+        return self._call("chatroom.members", {"chatroom_id": chatroom_id, "count": count, "order": order}, RongCloudChatroomMembersResult)
+
+    def chatroom_member_exists(
+        self,
+        *,
+        chatroom_id: str,
+        user_id: str,
+    ) -> RongCloudChatroomMemberExistsResult:
+        """Whether a user is in a chatroom now.
+
+        ``POST /chatroom/user/exist.json`` — catalogue operation ``chatroom.member.exists``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            user_id: (a str; required) The user to look for. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("chatroom.member.exists", {"chatroom_id": chatroom_id, "user_id": user_id}, RongCloudChatroomMemberExistsResult)
+
+    def chatroom_members_exist(
+        self,
+        *,
+        chatroom_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudChatroomMembersExistResult:
+        """Whether each of up to 1000 users is in a chatroom now.
+
+        ``POST /chatroom/users/exist.json`` — catalogue operation ``chatroom.members.exist``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            user_ids: (a list of str; required) The users to look for; at most 1000. Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+        """
+        return self._call("chatroom.members.exist", {"chatroom_id": chatroom_id, "user_ids": user_ids}, RongCloudChatroomMembersExistResult)
+
+    def chatroom_keepalive_add(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomKeepaliveAddResult:
+        """Keep a chatroom alive: it is no longer destroyed automatically, only by chatroom.destroy (5 chatrooms once the service is enabled; error 1016 past the limit).
+
+        ``POST /chatroom/keepalive/add.json`` — catalogue operation ``chatroom.keepalive.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.keepalive.add", {"chatroom_id": chatroom_id}, RongCloudChatroomKeepaliveAddResult)
+
+    def chatroom_keepalive_remove(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomKeepaliveRemoveResult:
+        """Take a chatroom off the keep-alive list (error 1015 when it is not on it).
+
+        ``POST /chatroom/keepalive/remove.json`` — catalogue operation ``chatroom.keepalive.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.keepalive.remove", {"chatroom_id": chatroom_id}, RongCloudChatroomKeepaliveRemoveResult)
+
+    def chatroom_keepalive_query(
+        self,
+        *,
+    ) -> RongCloudChatroomKeepaliveQueryResult:
+        """List the chatrooms kept alive.
+
+        ``POST /chatroom/keepalive/query.json`` — catalogue operation ``chatroom.keepalive.query``.
+        """
+        return self._call("chatroom.keepalive.query", {}, RongCloudChatroomKeepaliveQueryResult)
+
+    def chatroom_entry_set(
+        self,
+        *,
+        chatroom_id: str,
+        user_id: str,
+        key: str,
+        value: str,
+        auto_delete: Optional[bool] = None,
+        object_name: Optional[str] = None,
+        content: Optional[Union[Mapping[str, Any], str]] = None,
+    ) -> RongCloudChatroomEntrySetResult:
+        """Set one custom attribute (key/value) of a chatroom, owned by `user_id` (at most 100 per chatroom; destroyed with the chatroom).
+
+        ``POST /chatroom/entry/set.json`` — catalogue operation ``chatroom.entry.set``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            user_id: (a str; required) The operator, who owns the attribute; need not be in the chatroom. Limits: not empty; at most 64 bytes.
+            key: (a str; required) Letters, digits, `+ = - _`; case-sensitive; at most 128 characters. Limits: at most 128 characters.
+            value: (a str; required) At most 4096 characters. Limits: at most 4096 characters.
+            auto_delete: (a bool) Delete the attribute when its owner leaves the chatroom (default false).
+            object_name: (a str) Type of the change notification message (usually `RC:chrmKVNotiMsg`); given, a message is sent.
+            content: (a dict, or a str holding JSON) Content of the change notification message; for `RC:chrmKVNotiMsg` it holds `type`, `key` and `value`.
+        """
+        return self._call("chatroom.entry.set", {"chatroom_id": chatroom_id, "user_id": user_id, "key": key, "value": value, "auto_delete": auto_delete, "object_name": object_name, "content": content}, RongCloudChatroomEntrySetResult)
+
+    def chatroom_entry_batch_set(
+        self,
+        *,
+        chatroom_id: str,
+        entry_owner_id: str,
+        entry_info: Union[Mapping[str, Any], str],
+        auto_delete: Optional[bool] = None,
+    ) -> RongCloudChatroomEntryBatchSetResult:
+        """Set up to 20 custom attributes of a chatroom at once, overwriting the owner and value of existing ones.
+
+        ``POST /chatroom/entry/batch/set.json`` — catalogue operation ``chatroom.entry.batch_set``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            auto_delete: (a bool) Delete the attributes when their owner leaves the chatroom (default false).
+            entry_owner_id: (a str; required) The attributes' owner. Limits: not empty; at most 64 bytes.
+            entry_info: (a dict, or a str holding JSON; required) An object of attribute name (at most 128 characters) to value (at most 4096 characters), at most 20 pairs, sent as JSON text.
+        """
+        return self._call("chatroom.entry.batch_set", {"chatroom_id": chatroom_id, "auto_delete": auto_delete, "entry_owner_id": entry_owner_id, "entry_info": entry_info}, RongCloudChatroomEntryBatchSetResult)
+
+    def chatroom_entry_remove(
+        self,
+        *,
+        chatroom_id: str,
+        user_id: str,
+        key: str,
+        object_name: Optional[str] = None,
+        content: Optional[Union[Mapping[str, Any], str]] = None,
+    ) -> RongCloudChatroomEntryRemoveResult:
+        """Delete one custom attribute of a chatroom, giving its owner.
+
+        ``POST /chatroom/entry/remove.json`` — catalogue operation ``chatroom.entry.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            user_id: (a str; required) The operator (the attribute's owner). Limits: not empty; at most 64 bytes.
+            key: (a str; required) Limits: at most 128 characters.
+            object_name: (a str) Type of the change notification message (usually `RC:chrmKVNotiMsg`); given, a message is sent.
+            content: (a dict, or a str holding JSON) Content of the change notification message; for `RC:chrmKVNotiMsg` it holds `type`, `key` and `value`.
+        """
+        return self._call("chatroom.entry.remove", {"chatroom_id": chatroom_id, "user_id": user_id, "key": key, "object_name": object_name, "content": content}, RongCloudChatroomEntryRemoveResult)
+
+    def chatroom_entry_batch_remove(
+        self,
+        *,
+        chatroom_id: str,
+        entry_owner_id: str,
+        entry_keys: Union[Mapping[str, Any], str],
+    ) -> RongCloudChatroomEntryBatchRemoveResult:
+        """Delete up to 20 custom attributes of a chatroom at once, whoever set them.
+
+        ``POST /chatroom/entry/batch/remove.json`` — catalogue operation ``chatroom.entry.batch_remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            entry_owner_id: (a str; required) The attributes' owner. Limits: not empty; at most 64 bytes.
+            entry_keys: (a dict, or a str holding JSON; required) The keys to delete, a list of at most 20, sent as a JSON array (`["k1","k2"]`).
+        """
+        return self._call("chatroom.entry.batch_remove", {"chatroom_id": chatroom_id, "entry_owner_id": entry_owner_id, "entry_keys": entry_keys}, RongCloudChatroomEntryBatchRemoveResult)
+
+    def chatroom_entry_query(
+        self,
+        *,
+        chatroom_id: str,
+        keys: Optional[Sequence[str]] = None,
+    ) -> RongCloudChatroomEntryQueryResult:
+        """Get a chatroom's custom attributes: the given keys (at most 100) or all.
+
+        ``POST /chatroom/entry/query.json`` — catalogue operation ``chatroom.entry.query``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            keys: (a list of str) The keys to get; absent: every key. Limits: at most 128 characters each; at most 100 items.
+        """
+        return self._call("chatroom.entry.query", {"chatroom_id": chatroom_id, "keys": keys}, RongCloudChatroomEntryQueryResult)
+
+    def chatroom_low_priority_add(
+        self,
+        *,
+        object_names: Sequence[str],
+    ) -> RongCloudChatroomLowPriorityAddResult:
+        """Mark message types as low priority in every chatroom: dropped first when a chatroom is overloaded (at most 20 types).
+
+        ``POST /chatroom/message/priority/add.json`` — catalogue operation ``chatroom.low_priority.add``.
+
+        Args:
+            object_names: (a list of str; required) Message types, e.g. `RC:TxtMsg`. Limits: at most 32 characters each; 1 to 20 items.
+        """
+        return self._call("chatroom.low_priority.add", {"object_names": object_names}, RongCloudChatroomLowPriorityAddResult)
+
+    def chatroom_low_priority_remove(
+        self,
+        *,
+        object_names: Sequence[str],
+    ) -> RongCloudChatroomLowPriorityRemoveResult:
+        """Take message types off the low-priority list.
+
+        ``POST /chatroom/message/priority/remove.json`` — catalogue operation ``chatroom.low_priority.remove``.
+
+        Args:
+            object_names: (a list of str; required) At most 5 per call. Limits: at most 32 characters each; 1 to 5 items.
+        """
+        return self._call("chatroom.low_priority.remove", {"object_names": object_names}, RongCloudChatroomLowPriorityRemoveResult)
+
+    def chatroom_low_priority_query(
+        self,
+        *,
+    ) -> RongCloudChatroomLowPriorityQueryResult:
+        """List the low-priority message types.
+
+        ``POST /chatroom/message/priority/query.json`` — catalogue operation ``chatroom.low_priority.query``.
+        """
+        return self._call("chatroom.low_priority.query", {}, RongCloudChatroomLowPriorityQueryResult)
+
+    def chatroom_distribution_stop(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomDistributionStopResult:
+        """Stop delivering a chatroom's messages: what members send is no longer passed on to the others.
+
+        ``POST /chatroom/message/stopDistribution.json`` — catalogue operation ``chatroom.distribution.stop``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.distribution.stop", {"chatroom_id": chatroom_id}, RongCloudChatroomDistributionStopResult)
+
+    def chatroom_distribution_resume(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomDistributionResumeResult:
+        """Resume delivering a chatroom's messages.
+
+        ``POST /chatroom/message/resumeDistribution.json`` — catalogue operation ``chatroom.distribution.resume``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.distribution.resume", {"chatroom_id": chatroom_id}, RongCloudChatroomDistributionResumeResult)
+
+    def chatroom_mute_all_add(
+        self,
+        *,
+        chatroom_id: str,
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomMuteAllAddResult:
+        """Mute every member of a chatroom (client SDK sends refused; Server API sends still pass); cleared when the chatroom is destroyed.
+
+        ``POST /chatroom/ban/add.json`` — catalogue operation ``chatroom.mute_all.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return self._call("chatroom.mute_all.add", {"chatroom_id": chatroom_id, "extra": extra, "need_notify": need_notify}, RongCloudChatroomMuteAllAddResult)
+
+    def chatroom_mute_all_remove(
+        self,
+        *,
+        chatroom_id: str,
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomMuteAllRemoveResult:
+        """Lift a chatroom's whole-room mute.
+
+        ``POST /chatroom/ban/rollback.json`` — catalogue operation ``chatroom.mute_all.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return self._call("chatroom.mute_all.remove", {"chatroom_id": chatroom_id, "extra": extra, "need_notify": need_notify}, RongCloudChatroomMuteAllRemoveResult)
+
+    def chatroom_mute_all_check(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomMuteAllCheckResult:
+        """Whether every member of a chatroom is muted (`status` 1) or not (0).
+
+        ``POST /chatroom/ban/check.json`` — catalogue operation ``chatroom.mute_all.check``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.mute_all.check", {"chatroom_id": chatroom_id}, RongCloudChatroomMuteAllCheckResult)
+
+    def chatroom_mute_all_query(
+        self,
+        *,
+        size: Optional[int] = None,
+        page: Optional[int] = None,
+    ) -> RongCloudChatroomMuteAllQueryResult:
+        """List the chatrooms whose members are all muted, a page at a time.
+
+        ``POST /chatroom/ban/query.json`` — catalogue operation ``chatroom.mute_all.query``.
+
+        Args:
+            size: (an int) Chatrooms per page (default 50). Limits: 1..1000.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+        """
+        return self._call("chatroom.mute_all.query", {"size": size, "page": page}, RongCloudChatroomMuteAllQueryResult)
+
+    def chatroom_mute_whitelist_add(
+        self,
+        *,
+        chatroom_id: str,
+        user_ids: Sequence[str],
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomMuteWhitelistAddResult:
+        """Exempt users from a chatroom's whole-room mute (at most 20 per chatroom; lost when the chatroom is destroyed).
+
+        ``POST /chatroom/user/ban/whitelist/add.json`` — catalogue operation ``chatroom.mute_whitelist.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            user_ids: (a list of str; required) At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return self._call("chatroom.mute_whitelist.add", {"chatroom_id": chatroom_id, "user_ids": user_ids, "extra": extra, "need_notify": need_notify}, RongCloudChatroomMuteWhitelistAddResult)
+
+    def chatroom_mute_whitelist_remove(
+        self,
+        *,
+        chatroom_id: str,
+        user_ids: Sequence[str],
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomMuteWhitelistRemoveResult:
+        """End users' exemption from a chatroom's whole-room mute.
+
+        ``POST /chatroom/user/ban/whitelist/rollback.json`` — catalogue operation ``chatroom.mute_whitelist.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            user_ids: (a list of str; required) At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return self._call("chatroom.mute_whitelist.remove", {"chatroom_id": chatroom_id, "user_ids": user_ids, "extra": extra, "need_notify": need_notify}, RongCloudChatroomMuteWhitelistRemoveResult)
+
+    def chatroom_mute_whitelist_query(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomMuteWhitelistQueryResult:
+        """List the users exempt from a chatroom's whole-room mute.
+
+        ``POST /chatroom/user/ban/whitelist/query.json`` — catalogue operation ``chatroom.mute_whitelist.query``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.mute_whitelist.query", {"chatroom_id": chatroom_id}, RongCloudChatroomMuteWhitelistQueryResult)
+
+    def chatroom_global_mute_add(
+        self,
+        *,
+        user_ids: Sequence[str],
+        minute: int,
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomGlobalMuteAddResult:
+        """Mute users in every chatroom of the app for `minute` minutes.
+
+        ``POST /chatroom/user/ban/add.json`` — catalogue operation ``chatroom.global_mute.add``.
+
+        Args:
+            user_ids: (a list of str; required) At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            minute: (an int; required) Minutes, at most 43200 (30 days). Limits: 1..43200.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify the muted users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return self._call("chatroom.global_mute.add", {"user_ids": user_ids, "minute": minute, "extra": extra, "need_notify": need_notify}, RongCloudChatroomGlobalMuteAddResult)
+
+    def chatroom_global_mute_remove(
+        self,
+        *,
+        user_ids: Sequence[str],
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomGlobalMuteRemoveResult:
+        """Lift users' mute in every chatroom.
+
+        ``POST /chatroom/user/ban/remove.json`` — catalogue operation ``chatroom.global_mute.remove``.
+
+        Args:
+            user_ids: (a list of str; required) At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify the unmuted users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return self._call("chatroom.global_mute.remove", {"user_ids": user_ids, "extra": extra, "need_notify": need_notify}, RongCloudChatroomGlobalMuteRemoveResult)
+
+    def chatroom_global_mute_query(
+        self,
+        *,
+    ) -> RongCloudChatroomGlobalMuteQueryResult:
+        """List the users muted in every chatroom, with when each mute ends.
+
+        ``POST /chatroom/user/ban/query.json`` — catalogue operation ``chatroom.global_mute.query``.
+        """
+        return self._call("chatroom.global_mute.query", {}, RongCloudChatroomGlobalMuteQueryResult)
+
+    def chatroom_mute_add(
+        self,
+        *,
+        user_ids: Sequence[str],
+        chatroom_id: str,
+        minute: int,
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomMuteAddResult:
+        """Mute users in one chatroom for `minute` minutes: they still receive messages but cannot send; the mute outlasts leaving.
+
+        ``POST /chatroom/user/gag/add.json`` — catalogue operation ``chatroom.mute.add``.
+
+        Args:
+            user_ids: (a list of str; required) At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            minute: (an int; required) Minutes, at most 43200 (30 days). Limits: 1..43200.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return self._call("chatroom.mute.add", {"user_ids": user_ids, "chatroom_id": chatroom_id, "minute": minute, "extra": extra, "need_notify": need_notify}, RongCloudChatroomMuteAddResult)
+
+    def chatroom_mute_remove(
+        self,
+        *,
+        user_ids: Sequence[str],
+        chatroom_id: str,
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomMuteRemoveResult:
+        """Lift users' mute in a chatroom.
+
+        ``POST /chatroom/user/gag/rollback.json`` — catalogue operation ``chatroom.mute.remove``.
+
+        Args:
+            user_ids: (a list of str; required) At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return self._call("chatroom.mute.remove", {"user_ids": user_ids, "chatroom_id": chatroom_id, "extra": extra, "need_notify": need_notify}, RongCloudChatroomMuteRemoveResult)
+
+    def chatroom_mute_query(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomMuteQueryResult:
+        """List the users muted in a chatroom, with when each mute ends.
+
+        ``POST /chatroom/user/gag/list.json`` — catalogue operation ``chatroom.mute.query``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.mute.query", {"chatroom_id": chatroom_id}, RongCloudChatroomMuteQueryResult)
+
+    def chatroom_block_add(
+        self,
+        *,
+        user_ids: Sequence[str],
+        chatroom_id: str,
+        minute: int,
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomBlockAddResult:
+        """Ban users from a chatroom for `minute` minutes: they are removed at once and cannot rejoin meanwhile.
+
+        ``POST /chatroom/user/block/add.json`` — catalogue operation ``chatroom.block.add``.
+
+        Args:
+            user_ids: (a list of str; required) At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            minute: (an int; required) Minutes, at most 43200 (30 days). Limits: 1..43200.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify every member of the chatroom, the banned users included (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return self._call("chatroom.block.add", {"user_ids": user_ids, "chatroom_id": chatroom_id, "minute": minute, "extra": extra, "need_notify": need_notify}, RongCloudChatroomBlockAddResult)
+
+    def chatroom_block_remove(
+        self,
+        *,
+        user_ids: Sequence[str],
+        chatroom_id: str,
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomBlockRemoveResult:
+        """Lift users' ban from a chatroom.
+
+        ``POST /chatroom/user/block/rollback.json`` — catalogue operation ``chatroom.block.remove``.
+
+        Args:
+            user_ids: (a list of str; required) At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify the unbanned users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return self._call("chatroom.block.remove", {"user_ids": user_ids, "chatroom_id": chatroom_id, "extra": extra, "need_notify": need_notify}, RongCloudChatroomBlockRemoveResult)
+
+    def chatroom_block_query(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomBlockQueryResult:
+        """List the users banned from a chatroom, with when each ban ends.
+
+        ``POST /chatroom/user/block/list.json`` — catalogue operation ``chatroom.block.query``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.block.query", {"chatroom_id": chatroom_id}, RongCloudChatroomBlockQueryResult)
+
+    def chatroom_user_whitelist_add(
+        self,
+        *,
+        chatroom_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudChatroomUserWhitelistAddResult:
+        """Protect users of a chatroom: never removed automatically when offline, their messages never dropped (at most 5 per chatroom).
+
+        ``POST /chatroom/user/whitelist/add.json`` — catalogue operation ``chatroom.user_whitelist.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            user_ids: (a list of str; required) At most 5 (a chatroom's allowlist holds 5). Limits: not empty each; at most 64 bytes each; 1 to 5 items.
+        """
+        return self._call("chatroom.user_whitelist.add", {"chatroom_id": chatroom_id, "user_ids": user_ids}, RongCloudChatroomUserWhitelistAddResult)
+
+    def chatroom_user_whitelist_remove(
+        self,
+        *,
+        chatroom_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudChatroomUserWhitelistRemoveResult:
+        """Take users off a chatroom's allowlist.
+
+        ``POST /chatroom/user/whitelist/remove.json`` — catalogue operation ``chatroom.user_whitelist.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            user_ids: (a list of str; required) At most 5. Limits: not empty each; at most 64 bytes each; 1 to 5 items.
+        """
+        return self._call("chatroom.user_whitelist.remove", {"chatroom_id": chatroom_id, "user_ids": user_ids}, RongCloudChatroomUserWhitelistRemoveResult)
+
+    def chatroom_user_whitelist_query(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomUserWhitelistQueryResult:
+        """List a chatroom's allowlisted users.
+
+        ``POST /chatroom/user/whitelist/query.json`` — catalogue operation ``chatroom.user_whitelist.query``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.user_whitelist.query", {"chatroom_id": chatroom_id}, RongCloudChatroomUserWhitelistQueryResult)
+
+    def chatroom_message_whitelist_add(
+        self,
+        *,
+        object_names: Sequence[str],
+    ) -> RongCloudChatroomMessageWhitelistAddResult:
+        """Protect message types in every chatroom: never dropped when a chatroom is overloaded (at most 20 types).
+
+        ``POST /chatroom/whitelist/add.json`` — catalogue operation ``chatroom.message_whitelist.add``.
+
+        Args:
+            object_names: (a list of str; required) Message types; at most 20, each at most 32 characters. Limits: at most 32 characters each; 1 to 20 items.
+        """
+        return self._call("chatroom.message_whitelist.add", {"object_names": object_names}, RongCloudChatroomMessageWhitelistAddResult)
+
+    def chatroom_message_whitelist_remove(
+        self,
+        *,
+        object_names: Sequence[str],
+    ) -> RongCloudChatroomMessageWhitelistRemoveResult:
+        """Take message types off the chatroom message allowlist.
+
+        ``POST /chatroom/whitelist/delete.json`` — catalogue operation ``chatroom.message_whitelist.remove``.
+
+        Args:
+            object_names: (a list of str; required) At most 20. Limits: at most 32 characters each; 1 to 20 items.
+        """
+        return self._call("chatroom.message_whitelist.remove", {"object_names": object_names}, RongCloudChatroomMessageWhitelistRemoveResult)
+
+    def chatroom_message_whitelist_query(
+        self,
+        *,
+    ) -> RongCloudChatroomMessageWhitelistQueryResult:
+        """List the message types on the chatroom message allowlist.
+
+        ``POST /chatroom/whitelist/query.json`` — catalogue operation ``chatroom.message_whitelist.query``.
+        """
+        return self._call("chatroom.message_whitelist.query", {}, RongCloudChatroomMessageWhitelistQueryResult)
 
     def group_create(
         self,
@@ -972,6 +1907,46 @@ class AsyncRongCloudOperations(_AsyncClient):
         "chatroom.create": RongCloudChatroomCreateResult,
         "chatroom.destroy": RongCloudChatroomDestroyResult,
         "chatroom.query": RongCloudChatroomQueryResult,
+        "chatroom.query_batch": RongCloudChatroomQueryBatchResult,
+        "chatroom.destroy_type.set": RongCloudChatroomDestroyTypeSetResult,
+        "chatroom.members": RongCloudChatroomMembersResult,
+        "chatroom.member.exists": RongCloudChatroomMemberExistsResult,
+        "chatroom.members.exist": RongCloudChatroomMembersExistResult,
+        "chatroom.keepalive.add": RongCloudChatroomKeepaliveAddResult,
+        "chatroom.keepalive.remove": RongCloudChatroomKeepaliveRemoveResult,
+        "chatroom.keepalive.query": RongCloudChatroomKeepaliveQueryResult,
+        "chatroom.entry.set": RongCloudChatroomEntrySetResult,
+        "chatroom.entry.batch_set": RongCloudChatroomEntryBatchSetResult,
+        "chatroom.entry.remove": RongCloudChatroomEntryRemoveResult,
+        "chatroom.entry.batch_remove": RongCloudChatroomEntryBatchRemoveResult,
+        "chatroom.entry.query": RongCloudChatroomEntryQueryResult,
+        "chatroom.low_priority.add": RongCloudChatroomLowPriorityAddResult,
+        "chatroom.low_priority.remove": RongCloudChatroomLowPriorityRemoveResult,
+        "chatroom.low_priority.query": RongCloudChatroomLowPriorityQueryResult,
+        "chatroom.distribution.stop": RongCloudChatroomDistributionStopResult,
+        "chatroom.distribution.resume": RongCloudChatroomDistributionResumeResult,
+        "chatroom.mute_all.add": RongCloudChatroomMuteAllAddResult,
+        "chatroom.mute_all.remove": RongCloudChatroomMuteAllRemoveResult,
+        "chatroom.mute_all.check": RongCloudChatroomMuteAllCheckResult,
+        "chatroom.mute_all.query": RongCloudChatroomMuteAllQueryResult,
+        "chatroom.mute_whitelist.add": RongCloudChatroomMuteWhitelistAddResult,
+        "chatroom.mute_whitelist.remove": RongCloudChatroomMuteWhitelistRemoveResult,
+        "chatroom.mute_whitelist.query": RongCloudChatroomMuteWhitelistQueryResult,
+        "chatroom.global_mute.add": RongCloudChatroomGlobalMuteAddResult,
+        "chatroom.global_mute.remove": RongCloudChatroomGlobalMuteRemoveResult,
+        "chatroom.global_mute.query": RongCloudChatroomGlobalMuteQueryResult,
+        "chatroom.mute.add": RongCloudChatroomMuteAddResult,
+        "chatroom.mute.remove": RongCloudChatroomMuteRemoveResult,
+        "chatroom.mute.query": RongCloudChatroomMuteQueryResult,
+        "chatroom.block.add": RongCloudChatroomBlockAddResult,
+        "chatroom.block.remove": RongCloudChatroomBlockRemoveResult,
+        "chatroom.block.query": RongCloudChatroomBlockQueryResult,
+        "chatroom.user_whitelist.add": RongCloudChatroomUserWhitelistAddResult,
+        "chatroom.user_whitelist.remove": RongCloudChatroomUserWhitelistRemoveResult,
+        "chatroom.user_whitelist.query": RongCloudChatroomUserWhitelistQueryResult,
+        "chatroom.message_whitelist.add": RongCloudChatroomMessageWhitelistAddResult,
+        "chatroom.message_whitelist.remove": RongCloudChatroomMessageWhitelistRemoveResult,
+        "chatroom.message_whitelist.query": RongCloudChatroomMessageWhitelistQueryResult,
         "group.create": RongCloudGroupCreateResult,
         "group.join": RongCloudGroupJoinResult,
         "group.quit": RongCloudGroupQuitResult,
@@ -1012,26 +1987,30 @@ class AsyncRongCloudOperations(_AsyncClient):
         destroy_time: Optional[int] = None,
         is_ban: Optional[bool] = None,
         white_user_ids: Optional[Sequence[str]] = None,
+        entry_owner_id: Optional[str] = None,
+        entry_info: Optional[Union[Mapping[str, Any], str]] = None,
     ) -> RongCloudChatroomCreateResult:
-        """Create a chatroom.
+        """Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
 
         ``POST /chatroom/create_new.json`` — catalogue operation ``chatroom.create``.
 
         Args:
-            chatroom_id: (a str; required) Limits: at most 64 characters.
-            destroy_type: (an int) 0 destroyed when inactive (default), 1 at a fixed time. Limits: 0..1.
-            destroy_time: (an int) Minutes, with destroy_type 1. Limits: 60..10080.
-            is_ban: (a bool)
-            white_user_ids: (a list of str) Limits: not empty each; at most 64 bytes each; at most 20 items.
+            chatroom_id: (a str; required) The new chatroom's id. Limits: at most 64 characters.
+            destroy_type: (an int) 0 destroyed when inactive (default), 1 at a fixed time after creation. Limits: 0..1.
+            destroy_time: (an int) Minutes (default 60): of inactivity with destroy_type 0, of life after creation with destroy_type 1. Limits: 60..10080.
+            is_ban: (a bool) Mute every member (default false).
+            white_user_ids: (a list of str) Users exempt from the whole-room mute; at most 20. Limits: not empty each; at most 64 bytes each; at most 20 items.
+            entry_owner_id: (a str) The owner of the initial custom attributes (needed with `entry_info`). Limits: not empty; at most 64 bytes.
+            entry_info: (a dict, or a str holding JSON) Initial custom attributes: an object of attribute name to value, sent as JSON text.
         """
-        return await self._call("chatroom.create", {"chatroom_id": chatroom_id, "destroy_type": destroy_type, "destroy_time": destroy_time, "is_ban": is_ban, "white_user_ids": white_user_ids}, RongCloudChatroomCreateResult)
+        return await self._call("chatroom.create", {"chatroom_id": chatroom_id, "destroy_type": destroy_type, "destroy_time": destroy_time, "is_ban": is_ban, "white_user_ids": white_user_ids, "entry_owner_id": entry_owner_id, "entry_info": entry_info}, RongCloudChatroomCreateResult)
 
     async def chatroom_destroy(
         self,
         *,
         chatroom_ids: Sequence[str],
     ) -> RongCloudChatroomDestroyResult:
-        """Destroy chatrooms.
+        """Destroy chatrooms now.
 
         ``POST /chatroom/destroy.json`` — catalogue operation ``chatroom.destroy``.
 
@@ -1045,14 +2024,666 @@ class AsyncRongCloudOperations(_AsyncClient):
         *,
         chatroom_id: str,
     ) -> RongCloudChatroomQueryResult:
-        """Get a chatroom's information.
+        """Get a chatroom's information: creation time, member count, destroy type and whether all members are muted.
 
         ``POST /chatroom/get.json`` — catalogue operation ``chatroom.query``.
 
         Args:
-            chatroom_id: (a str; required) Limits: at most 64 characters.
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
         """
         return await self._call("chatroom.query", {"chatroom_id": chatroom_id}, RongCloudChatroomQueryResult)
+
+    async def chatroom_query_batch(
+        self,
+        *,
+        chatroom_ids: Sequence[str],
+    ) -> RongCloudChatroomQueryBatchResult:
+        """Get the id, name and creation time of up to 20 chatrooms (deprecated by RongCloud in favour of chatroom.query).
+
+        ``POST /chatroom/query.json`` — catalogue operation ``chatroom.query_batch``.
+
+        Args:
+            chatroom_ids: (a list of str; required) At most 20. Limits: at most 64 characters each; 1 to 20 items.
+        """
+        return await self._call("chatroom.query_batch", {"chatroom_ids": chatroom_ids}, RongCloudChatroomQueryBatchResult)
+
+    async def chatroom_destroy_type_set(
+        self,
+        *,
+        chatroom_id: str,
+        destroy_type: Optional[int] = None,
+        destroy_time: Optional[int] = None,
+    ) -> RongCloudChatroomDestroyTypeSetResult:
+        """Change when a chatroom is destroyed automatically: after a time of inactivity, or at a fixed time after its creation.
+
+        ``POST /chatroom/destroy/set.json`` — catalogue operation ``chatroom.destroy_type.set``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            destroy_type: (an int) 0 destroyed when inactive (default), 1 at a fixed time after creation. Limits: 0..1.
+            destroy_time: (an int) Minutes (default 60): of inactivity with destroy_type 0, of life after creation with destroy_type 1. Limits: 60..10080.
+        """
+        return await self._call("chatroom.destroy_type.set", {"chatroom_id": chatroom_id, "destroy_type": destroy_type, "destroy_time": destroy_time}, RongCloudChatroomDestroyTypeSetResult)
+
+    async def chatroom_members(
+        self,
+        *,
+        chatroom_id: str,
+        count: int,
+        order: int,
+    ) -> RongCloudChatroomMembersResult:
+        """List up to 500 of a chatroom's members in join order, with the member count (members join through the client SDK).
+
+        ``POST /chatroom/user/query.json`` — catalogue operation ``chatroom.members``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            count: (an int; required) How many members to return; at most 500. Limits: 1..500.
+            order: (an int; required) 1 earliest joined first, 2 latest joined first. Limits: 1..2.
+        """
+        return await self._call("chatroom.members", {"chatroom_id": chatroom_id, "count": count, "order": order}, RongCloudChatroomMembersResult)
+
+    async def chatroom_member_exists(
+        self,
+        *,
+        chatroom_id: str,
+        user_id: str,
+    ) -> RongCloudChatroomMemberExistsResult:
+        """Whether a user is in a chatroom now.
+
+        ``POST /chatroom/user/exist.json`` — catalogue operation ``chatroom.member.exists``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            user_id: (a str; required) The user to look for. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("chatroom.member.exists", {"chatroom_id": chatroom_id, "user_id": user_id}, RongCloudChatroomMemberExistsResult)
+
+    async def chatroom_members_exist(
+        self,
+        *,
+        chatroom_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudChatroomMembersExistResult:
+        """Whether each of up to 1000 users is in a chatroom now.
+
+        ``POST /chatroom/users/exist.json`` — catalogue operation ``chatroom.members.exist``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            user_ids: (a list of str; required) The users to look for; at most 1000. Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+        """
+        return await self._call("chatroom.members.exist", {"chatroom_id": chatroom_id, "user_ids": user_ids}, RongCloudChatroomMembersExistResult)
+
+    async def chatroom_keepalive_add(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomKeepaliveAddResult:
+        """Keep a chatroom alive: it is no longer destroyed automatically, only by chatroom.destroy (5 chatrooms once the service is enabled; error 1016 past the limit).
+
+        ``POST /chatroom/keepalive/add.json`` — catalogue operation ``chatroom.keepalive.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.keepalive.add", {"chatroom_id": chatroom_id}, RongCloudChatroomKeepaliveAddResult)
+
+    async def chatroom_keepalive_remove(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomKeepaliveRemoveResult:
+        """Take a chatroom off the keep-alive list (error 1015 when it is not on it).
+
+        ``POST /chatroom/keepalive/remove.json`` — catalogue operation ``chatroom.keepalive.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.keepalive.remove", {"chatroom_id": chatroom_id}, RongCloudChatroomKeepaliveRemoveResult)
+
+    async def chatroom_keepalive_query(
+        self,
+        *,
+    ) -> RongCloudChatroomKeepaliveQueryResult:
+        """List the chatrooms kept alive.
+
+        ``POST /chatroom/keepalive/query.json`` — catalogue operation ``chatroom.keepalive.query``.
+        """
+        return await self._call("chatroom.keepalive.query", {}, RongCloudChatroomKeepaliveQueryResult)
+
+    async def chatroom_entry_set(
+        self,
+        *,
+        chatroom_id: str,
+        user_id: str,
+        key: str,
+        value: str,
+        auto_delete: Optional[bool] = None,
+        object_name: Optional[str] = None,
+        content: Optional[Union[Mapping[str, Any], str]] = None,
+    ) -> RongCloudChatroomEntrySetResult:
+        """Set one custom attribute (key/value) of a chatroom, owned by `user_id` (at most 100 per chatroom; destroyed with the chatroom).
+
+        ``POST /chatroom/entry/set.json`` — catalogue operation ``chatroom.entry.set``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            user_id: (a str; required) The operator, who owns the attribute; need not be in the chatroom. Limits: not empty; at most 64 bytes.
+            key: (a str; required) Letters, digits, `+ = - _`; case-sensitive; at most 128 characters. Limits: at most 128 characters.
+            value: (a str; required) At most 4096 characters. Limits: at most 4096 characters.
+            auto_delete: (a bool) Delete the attribute when its owner leaves the chatroom (default false).
+            object_name: (a str) Type of the change notification message (usually `RC:chrmKVNotiMsg`); given, a message is sent.
+            content: (a dict, or a str holding JSON) Content of the change notification message; for `RC:chrmKVNotiMsg` it holds `type`, `key` and `value`.
+        """
+        return await self._call("chatroom.entry.set", {"chatroom_id": chatroom_id, "user_id": user_id, "key": key, "value": value, "auto_delete": auto_delete, "object_name": object_name, "content": content}, RongCloudChatroomEntrySetResult)
+
+    async def chatroom_entry_batch_set(
+        self,
+        *,
+        chatroom_id: str,
+        entry_owner_id: str,
+        entry_info: Union[Mapping[str, Any], str],
+        auto_delete: Optional[bool] = None,
+    ) -> RongCloudChatroomEntryBatchSetResult:
+        """Set up to 20 custom attributes of a chatroom at once, overwriting the owner and value of existing ones.
+
+        ``POST /chatroom/entry/batch/set.json`` — catalogue operation ``chatroom.entry.batch_set``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            auto_delete: (a bool) Delete the attributes when their owner leaves the chatroom (default false).
+            entry_owner_id: (a str; required) The attributes' owner. Limits: not empty; at most 64 bytes.
+            entry_info: (a dict, or a str holding JSON; required) An object of attribute name (at most 128 characters) to value (at most 4096 characters), at most 20 pairs, sent as JSON text.
+        """
+        return await self._call("chatroom.entry.batch_set", {"chatroom_id": chatroom_id, "auto_delete": auto_delete, "entry_owner_id": entry_owner_id, "entry_info": entry_info}, RongCloudChatroomEntryBatchSetResult)
+
+    async def chatroom_entry_remove(
+        self,
+        *,
+        chatroom_id: str,
+        user_id: str,
+        key: str,
+        object_name: Optional[str] = None,
+        content: Optional[Union[Mapping[str, Any], str]] = None,
+    ) -> RongCloudChatroomEntryRemoveResult:
+        """Delete one custom attribute of a chatroom, giving its owner.
+
+        ``POST /chatroom/entry/remove.json`` — catalogue operation ``chatroom.entry.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            user_id: (a str; required) The operator (the attribute's owner). Limits: not empty; at most 64 bytes.
+            key: (a str; required) Limits: at most 128 characters.
+            object_name: (a str) Type of the change notification message (usually `RC:chrmKVNotiMsg`); given, a message is sent.
+            content: (a dict, or a str holding JSON) Content of the change notification message; for `RC:chrmKVNotiMsg` it holds `type`, `key` and `value`.
+        """
+        return await self._call("chatroom.entry.remove", {"chatroom_id": chatroom_id, "user_id": user_id, "key": key, "object_name": object_name, "content": content}, RongCloudChatroomEntryRemoveResult)
+
+    async def chatroom_entry_batch_remove(
+        self,
+        *,
+        chatroom_id: str,
+        entry_owner_id: str,
+        entry_keys: Union[Mapping[str, Any], str],
+    ) -> RongCloudChatroomEntryBatchRemoveResult:
+        """Delete up to 20 custom attributes of a chatroom at once, whoever set them.
+
+        ``POST /chatroom/entry/batch/remove.json`` — catalogue operation ``chatroom.entry.batch_remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            entry_owner_id: (a str; required) The attributes' owner. Limits: not empty; at most 64 bytes.
+            entry_keys: (a dict, or a str holding JSON; required) The keys to delete, a list of at most 20, sent as a JSON array (`["k1","k2"]`).
+        """
+        return await self._call("chatroom.entry.batch_remove", {"chatroom_id": chatroom_id, "entry_owner_id": entry_owner_id, "entry_keys": entry_keys}, RongCloudChatroomEntryBatchRemoveResult)
+
+    async def chatroom_entry_query(
+        self,
+        *,
+        chatroom_id: str,
+        keys: Optional[Sequence[str]] = None,
+    ) -> RongCloudChatroomEntryQueryResult:
+        """Get a chatroom's custom attributes: the given keys (at most 100) or all.
+
+        ``POST /chatroom/entry/query.json`` — catalogue operation ``chatroom.entry.query``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            keys: (a list of str) The keys to get; absent: every key. Limits: at most 128 characters each; at most 100 items.
+        """
+        return await self._call("chatroom.entry.query", {"chatroom_id": chatroom_id, "keys": keys}, RongCloudChatroomEntryQueryResult)
+
+    async def chatroom_low_priority_add(
+        self,
+        *,
+        object_names: Sequence[str],
+    ) -> RongCloudChatroomLowPriorityAddResult:
+        """Mark message types as low priority in every chatroom: dropped first when a chatroom is overloaded (at most 20 types).
+
+        ``POST /chatroom/message/priority/add.json`` — catalogue operation ``chatroom.low_priority.add``.
+
+        Args:
+            object_names: (a list of str; required) Message types, e.g. `RC:TxtMsg`. Limits: at most 32 characters each; 1 to 20 items.
+        """
+        return await self._call("chatroom.low_priority.add", {"object_names": object_names}, RongCloudChatroomLowPriorityAddResult)
+
+    async def chatroom_low_priority_remove(
+        self,
+        *,
+        object_names: Sequence[str],
+    ) -> RongCloudChatroomLowPriorityRemoveResult:
+        """Take message types off the low-priority list.
+
+        ``POST /chatroom/message/priority/remove.json`` — catalogue operation ``chatroom.low_priority.remove``.
+
+        Args:
+            object_names: (a list of str; required) At most 5 per call. Limits: at most 32 characters each; 1 to 5 items.
+        """
+        return await self._call("chatroom.low_priority.remove", {"object_names": object_names}, RongCloudChatroomLowPriorityRemoveResult)
+
+    async def chatroom_low_priority_query(
+        self,
+        *,
+    ) -> RongCloudChatroomLowPriorityQueryResult:
+        """List the low-priority message types.
+
+        ``POST /chatroom/message/priority/query.json`` — catalogue operation ``chatroom.low_priority.query``.
+        """
+        return await self._call("chatroom.low_priority.query", {}, RongCloudChatroomLowPriorityQueryResult)
+
+    async def chatroom_distribution_stop(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomDistributionStopResult:
+        """Stop delivering a chatroom's messages: what members send is no longer passed on to the others.
+
+        ``POST /chatroom/message/stopDistribution.json`` — catalogue operation ``chatroom.distribution.stop``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.distribution.stop", {"chatroom_id": chatroom_id}, RongCloudChatroomDistributionStopResult)
+
+    async def chatroom_distribution_resume(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomDistributionResumeResult:
+        """Resume delivering a chatroom's messages.
+
+        ``POST /chatroom/message/resumeDistribution.json`` — catalogue operation ``chatroom.distribution.resume``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.distribution.resume", {"chatroom_id": chatroom_id}, RongCloudChatroomDistributionResumeResult)
+
+    async def chatroom_mute_all_add(
+        self,
+        *,
+        chatroom_id: str,
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomMuteAllAddResult:
+        """Mute every member of a chatroom (client SDK sends refused; Server API sends still pass); cleared when the chatroom is destroyed.
+
+        ``POST /chatroom/ban/add.json`` — catalogue operation ``chatroom.mute_all.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return await self._call("chatroom.mute_all.add", {"chatroom_id": chatroom_id, "extra": extra, "need_notify": need_notify}, RongCloudChatroomMuteAllAddResult)
+
+    async def chatroom_mute_all_remove(
+        self,
+        *,
+        chatroom_id: str,
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomMuteAllRemoveResult:
+        """Lift a chatroom's whole-room mute.
+
+        ``POST /chatroom/ban/rollback.json`` — catalogue operation ``chatroom.mute_all.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return await self._call("chatroom.mute_all.remove", {"chatroom_id": chatroom_id, "extra": extra, "need_notify": need_notify}, RongCloudChatroomMuteAllRemoveResult)
+
+    async def chatroom_mute_all_check(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomMuteAllCheckResult:
+        """Whether every member of a chatroom is muted (`status` 1) or not (0).
+
+        ``POST /chatroom/ban/check.json`` — catalogue operation ``chatroom.mute_all.check``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.mute_all.check", {"chatroom_id": chatroom_id}, RongCloudChatroomMuteAllCheckResult)
+
+    async def chatroom_mute_all_query(
+        self,
+        *,
+        size: Optional[int] = None,
+        page: Optional[int] = None,
+    ) -> RongCloudChatroomMuteAllQueryResult:
+        """List the chatrooms whose members are all muted, a page at a time.
+
+        ``POST /chatroom/ban/query.json`` — catalogue operation ``chatroom.mute_all.query``.
+
+        Args:
+            size: (an int) Chatrooms per page (default 50). Limits: 1..1000.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+        """
+        return await self._call("chatroom.mute_all.query", {"size": size, "page": page}, RongCloudChatroomMuteAllQueryResult)
+
+    async def chatroom_mute_whitelist_add(
+        self,
+        *,
+        chatroom_id: str,
+        user_ids: Sequence[str],
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomMuteWhitelistAddResult:
+        """Exempt users from a chatroom's whole-room mute (at most 20 per chatroom; lost when the chatroom is destroyed).
+
+        ``POST /chatroom/user/ban/whitelist/add.json`` — catalogue operation ``chatroom.mute_whitelist.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            user_ids: (a list of str; required) At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return await self._call("chatroom.mute_whitelist.add", {"chatroom_id": chatroom_id, "user_ids": user_ids, "extra": extra, "need_notify": need_notify}, RongCloudChatroomMuteWhitelistAddResult)
+
+    async def chatroom_mute_whitelist_remove(
+        self,
+        *,
+        chatroom_id: str,
+        user_ids: Sequence[str],
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomMuteWhitelistRemoveResult:
+        """End users' exemption from a chatroom's whole-room mute.
+
+        ``POST /chatroom/user/ban/whitelist/rollback.json`` — catalogue operation ``chatroom.mute_whitelist.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            user_ids: (a list of str; required) At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return await self._call("chatroom.mute_whitelist.remove", {"chatroom_id": chatroom_id, "user_ids": user_ids, "extra": extra, "need_notify": need_notify}, RongCloudChatroomMuteWhitelistRemoveResult)
+
+    async def chatroom_mute_whitelist_query(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomMuteWhitelistQueryResult:
+        """List the users exempt from a chatroom's whole-room mute.
+
+        ``POST /chatroom/user/ban/whitelist/query.json`` — catalogue operation ``chatroom.mute_whitelist.query``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.mute_whitelist.query", {"chatroom_id": chatroom_id}, RongCloudChatroomMuteWhitelistQueryResult)
+
+    async def chatroom_global_mute_add(
+        self,
+        *,
+        user_ids: Sequence[str],
+        minute: int,
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomGlobalMuteAddResult:
+        """Mute users in every chatroom of the app for `minute` minutes.
+
+        ``POST /chatroom/user/ban/add.json`` — catalogue operation ``chatroom.global_mute.add``.
+
+        Args:
+            user_ids: (a list of str; required) At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            minute: (an int; required) Minutes, at most 43200 (30 days). Limits: 1..43200.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify the muted users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return await self._call("chatroom.global_mute.add", {"user_ids": user_ids, "minute": minute, "extra": extra, "need_notify": need_notify}, RongCloudChatroomGlobalMuteAddResult)
+
+    async def chatroom_global_mute_remove(
+        self,
+        *,
+        user_ids: Sequence[str],
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomGlobalMuteRemoveResult:
+        """Lift users' mute in every chatroom.
+
+        ``POST /chatroom/user/ban/remove.json`` — catalogue operation ``chatroom.global_mute.remove``.
+
+        Args:
+            user_ids: (a list of str; required) At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify the unmuted users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return await self._call("chatroom.global_mute.remove", {"user_ids": user_ids, "extra": extra, "need_notify": need_notify}, RongCloudChatroomGlobalMuteRemoveResult)
+
+    async def chatroom_global_mute_query(
+        self,
+        *,
+    ) -> RongCloudChatroomGlobalMuteQueryResult:
+        """List the users muted in every chatroom, with when each mute ends.
+
+        ``POST /chatroom/user/ban/query.json`` — catalogue operation ``chatroom.global_mute.query``.
+        """
+        return await self._call("chatroom.global_mute.query", {}, RongCloudChatroomGlobalMuteQueryResult)
+
+    async def chatroom_mute_add(
+        self,
+        *,
+        user_ids: Sequence[str],
+        chatroom_id: str,
+        minute: int,
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomMuteAddResult:
+        """Mute users in one chatroom for `minute` minutes: they still receive messages but cannot send; the mute outlasts leaving.
+
+        ``POST /chatroom/user/gag/add.json`` — catalogue operation ``chatroom.mute.add``.
+
+        Args:
+            user_ids: (a list of str; required) At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            minute: (an int; required) Minutes, at most 43200 (30 days). Limits: 1..43200.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return await self._call("chatroom.mute.add", {"user_ids": user_ids, "chatroom_id": chatroom_id, "minute": minute, "extra": extra, "need_notify": need_notify}, RongCloudChatroomMuteAddResult)
+
+    async def chatroom_mute_remove(
+        self,
+        *,
+        user_ids: Sequence[str],
+        chatroom_id: str,
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomMuteRemoveResult:
+        """Lift users' mute in a chatroom.
+
+        ``POST /chatroom/user/gag/rollback.json`` — catalogue operation ``chatroom.mute.remove``.
+
+        Args:
+            user_ids: (a list of str; required) At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return await self._call("chatroom.mute.remove", {"user_ids": user_ids, "chatroom_id": chatroom_id, "extra": extra, "need_notify": need_notify}, RongCloudChatroomMuteRemoveResult)
+
+    async def chatroom_mute_query(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomMuteQueryResult:
+        """List the users muted in a chatroom, with when each mute ends.
+
+        ``POST /chatroom/user/gag/list.json`` — catalogue operation ``chatroom.mute.query``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.mute.query", {"chatroom_id": chatroom_id}, RongCloudChatroomMuteQueryResult)
+
+    async def chatroom_block_add(
+        self,
+        *,
+        user_ids: Sequence[str],
+        chatroom_id: str,
+        minute: int,
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomBlockAddResult:
+        """Ban users from a chatroom for `minute` minutes: they are removed at once and cannot rejoin meanwhile.
+
+        ``POST /chatroom/user/block/add.json`` — catalogue operation ``chatroom.block.add``.
+
+        Args:
+            user_ids: (a list of str; required) At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            minute: (an int; required) Minutes, at most 43200 (30 days). Limits: 1..43200.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify every member of the chatroom, the banned users included (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return await self._call("chatroom.block.add", {"user_ids": user_ids, "chatroom_id": chatroom_id, "minute": minute, "extra": extra, "need_notify": need_notify}, RongCloudChatroomBlockAddResult)
+
+    async def chatroom_block_remove(
+        self,
+        *,
+        user_ids: Sequence[str],
+        chatroom_id: str,
+        extra: Optional[Union[Mapping[str, Any], str]] = None,
+        need_notify: Optional[bool] = None,
+    ) -> RongCloudChatroomBlockRemoveResult:
+        """Lift users' ban from a chatroom.
+
+        ``POST /chatroom/user/block/rollback.json`` — catalogue operation ``chatroom.block.remove``.
+
+        Args:
+            user_ids: (a list of str; required) At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            extra: (a dict, or a str holding JSON) JSON extension carried by the notification; only with `need_notify` true.
+            need_notify: (a bool) Notify the unbanned users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+        """
+        return await self._call("chatroom.block.remove", {"user_ids": user_ids, "chatroom_id": chatroom_id, "extra": extra, "need_notify": need_notify}, RongCloudChatroomBlockRemoveResult)
+
+    async def chatroom_block_query(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomBlockQueryResult:
+        """List the users banned from a chatroom, with when each ban ends.
+
+        ``POST /chatroom/user/block/list.json`` — catalogue operation ``chatroom.block.query``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.block.query", {"chatroom_id": chatroom_id}, RongCloudChatroomBlockQueryResult)
+
+    async def chatroom_user_whitelist_add(
+        self,
+        *,
+        chatroom_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudChatroomUserWhitelistAddResult:
+        """Protect users of a chatroom: never removed automatically when offline, their messages never dropped (at most 5 per chatroom).
+
+        ``POST /chatroom/user/whitelist/add.json`` — catalogue operation ``chatroom.user_whitelist.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            user_ids: (a list of str; required) At most 5 (a chatroom's allowlist holds 5). Limits: not empty each; at most 64 bytes each; 1 to 5 items.
+        """
+        return await self._call("chatroom.user_whitelist.add", {"chatroom_id": chatroom_id, "user_ids": user_ids}, RongCloudChatroomUserWhitelistAddResult)
+
+    async def chatroom_user_whitelist_remove(
+        self,
+        *,
+        chatroom_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudChatroomUserWhitelistRemoveResult:
+        """Take users off a chatroom's allowlist.
+
+        ``POST /chatroom/user/whitelist/remove.json`` — catalogue operation ``chatroom.user_whitelist.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            user_ids: (a list of str; required) At most 5. Limits: not empty each; at most 64 bytes each; 1 to 5 items.
+        """
+        return await self._call("chatroom.user_whitelist.remove", {"chatroom_id": chatroom_id, "user_ids": user_ids}, RongCloudChatroomUserWhitelistRemoveResult)
+
+    async def chatroom_user_whitelist_query(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> RongCloudChatroomUserWhitelistQueryResult:
+        """List a chatroom's allowlisted users.
+
+        ``POST /chatroom/user/whitelist/query.json`` — catalogue operation ``chatroom.user_whitelist.query``.
+
+        Args:
+            chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.user_whitelist.query", {"chatroom_id": chatroom_id}, RongCloudChatroomUserWhitelistQueryResult)
+
+    async def chatroom_message_whitelist_add(
+        self,
+        *,
+        object_names: Sequence[str],
+    ) -> RongCloudChatroomMessageWhitelistAddResult:
+        """Protect message types in every chatroom: never dropped when a chatroom is overloaded (at most 20 types).
+
+        ``POST /chatroom/whitelist/add.json`` — catalogue operation ``chatroom.message_whitelist.add``.
+
+        Args:
+            object_names: (a list of str; required) Message types; at most 20, each at most 32 characters. Limits: at most 32 characters each; 1 to 20 items.
+        """
+        return await self._call("chatroom.message_whitelist.add", {"object_names": object_names}, RongCloudChatroomMessageWhitelistAddResult)
+
+    async def chatroom_message_whitelist_remove(
+        self,
+        *,
+        object_names: Sequence[str],
+    ) -> RongCloudChatroomMessageWhitelistRemoveResult:
+        """Take message types off the chatroom message allowlist.
+
+        ``POST /chatroom/whitelist/delete.json`` — catalogue operation ``chatroom.message_whitelist.remove``.
+
+        Args:
+            object_names: (a list of str; required) At most 20. Limits: at most 32 characters each; 1 to 20 items.
+        """
+        return await self._call("chatroom.message_whitelist.remove", {"object_names": object_names}, RongCloudChatroomMessageWhitelistRemoveResult)
+
+    async def chatroom_message_whitelist_query(
+        self,
+        *,
+    ) -> RongCloudChatroomMessageWhitelistQueryResult:
+        """List the message types on the chatroom message allowlist.
+
+        ``POST /chatroom/whitelist/query.json`` — catalogue operation ``chatroom.message_whitelist.query``.
+        """
+        return await self._call("chatroom.message_whitelist.query", {}, RongCloudChatroomMessageWhitelistQueryResult)
 
     async def group_create(
         self,

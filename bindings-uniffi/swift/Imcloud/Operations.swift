@@ -4,24 +4,31 @@ import Foundation
 
 // MARK: - RongCloud: parameters and results
 
-/// Parameters of `chatroom.create`: Create a chatroom.
+/// Parameters of `chatroom.create`: Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
 public struct RongCloudChatroomCreate: Encodable, Sendable {
-    /// Limits: at most 64 characters.
+    /// The new chatroom's id. Limits: at most 64 characters.
     public var chatroomId: String
-    /// 0 destroyed when inactive (default), 1 at a fixed time. Limits: 0..1.
+    /// 0 destroyed when inactive (default), 1 at a fixed time after creation. Limits: 0..1.
     public var destroyType: Int64?
-    /// Minutes, with destroy_type 1. Limits: 60..10080.
+    /// Minutes (default 60): of inactivity with destroy_type 0, of life after creation with destroy_type 1. Limits: 60..10080.
     public var destroyTime: Int64?
+    /// Mute every member (default false).
     public var isBan: Bool?
-    /// Limits: not empty each; at most 64 bytes each; at most 20 items.
+    /// Users exempt from the whole-room mute; at most 20. Limits: not empty each; at most 64 bytes each; at most 20 items.
     public var whiteUserIds: [String]?
+    /// The owner of the initial custom attributes (needed with `entry_info`). Limits: not empty; at most 64 bytes.
+    public var entryOwnerId: String?
+    /// Initial custom attributes: an object of attribute name to value, sent as JSON text.
+    public var entryInfo: JSONValue?
 
-    public init(chatroomId: String, destroyType: Int64? = nil, destroyTime: Int64? = nil, isBan: Bool? = nil, whiteUserIds: [String]? = nil) {
+    public init(chatroomId: String, destroyType: Int64? = nil, destroyTime: Int64? = nil, isBan: Bool? = nil, whiteUserIds: [String]? = nil, entryOwnerId: String? = nil, entryInfo: JSONValue? = nil) {
         self.chatroomId = chatroomId
         self.destroyType = destroyType
         self.destroyTime = destroyTime
         self.isBan = isBan
         self.whiteUserIds = whiteUserIds
+        self.entryOwnerId = entryOwnerId
+        self.entryInfo = entryInfo
     }
 
     enum CodingKeys: String, CodingKey {
@@ -30,6 +37,8 @@ public struct RongCloudChatroomCreate: Encodable, Sendable {
         case destroyTime = "destroy_time"
         case isBan = "is_ban"
         case whiteUserIds = "white_user_ids"
+        case entryOwnerId = "entry_owner_id"
+        case entryInfo = "entry_info"
     }
 }
 
@@ -42,7 +51,7 @@ public struct RongCloudChatroomCreateResult: Decodable, Sendable, CustomStringCo
     }
 }
 
-/// Parameters of `chatroom.destroy`: Destroy chatrooms.
+/// Parameters of `chatroom.destroy`: Destroy chatrooms now.
 public struct RongCloudChatroomDestroy: Encodable, Sendable {
     /// Limits: at most 64 characters each; 1 to 50 items.
     public var chatroomIds: [String]
@@ -65,9 +74,9 @@ public struct RongCloudChatroomDestroyResult: Decodable, Sendable, CustomStringC
     }
 }
 
-/// Parameters of `chatroom.query`: Get a chatroom's information.
+/// Parameters of `chatroom.query`: Get a chatroom's information: creation time, member count, destroy type and whether all members are muted.
 public struct RongCloudChatroomQuery: Encodable, Sendable {
-    /// Limits: at most 64 characters.
+    /// The chatroom. Limits: at most 64 characters.
     public var chatroomId: String
 
     public init(chatroomId: String) {
@@ -84,10 +93,14 @@ public struct RongCloudChatroomQuery: Encodable, Sendable {
 /// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
 public struct RongCloudChatroomQueryResult: Decodable, Sendable, CustomStringConvertible {
     public let chatroomId: String?
+    /// Creation time, ms.
     public let createTime: Int64?
     public let memberCount: Int64?
+    /// 0 destroyed when inactive, 1 at a fixed time.
     public let destroyType: Int64?
+    /// Minutes.
     public let destroyTime: Int64?
+    /// All members muted.
     public let ban: Bool?
 
     public var description: String {
@@ -101,6 +114,1217 @@ public struct RongCloudChatroomQueryResult: Decodable, Sendable, CustomStringCon
         case destroyType = "destroy_type"
         case destroyTime = "destroy_time"
         case ban = "ban"
+    }
+}
+
+/// Parameters of `chatroom.query_batch`: Get the id, name and creation time of up to 20 chatrooms (deprecated by RongCloud in favour of chatroom.query).
+public struct RongCloudChatroomQueryBatch: Encodable, Sendable {
+    /// At most 20. Limits: at most 64 characters each; 1 to 20 items.
+    public var chatroomIds: [String]
+
+    public init(chatroomIds: [String]) {
+        self.chatroomIds = chatroomIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomIds = "chatroom_ids"
+    }
+}
+
+/// The result of `chatroom.query_batch`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomQueryBatchResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{chrmId, name, time}`; `time` is the creation time, `yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones).
+    public let chatRooms: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudChatroomQueryBatchResult", [("chatRooms", chatRooms)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatRooms = "chat_rooms"
+    }
+}
+
+/// Parameters of `chatroom.destroy_type.set`: Change when a chatroom is destroyed automatically: after a time of inactivity, or at a fixed time after its creation.
+public struct RongCloudChatroomDestroyTypeSet: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// 0 destroyed when inactive (default), 1 at a fixed time after creation. Limits: 0..1.
+    public var destroyType: Int64?
+    /// Minutes (default 60): of inactivity with destroy_type 0, of life after creation with destroy_type 1. Limits: 60..10080.
+    public var destroyTime: Int64?
+
+    public init(chatroomId: String, destroyType: Int64? = nil, destroyTime: Int64? = nil) {
+        self.chatroomId = chatroomId
+        self.destroyType = destroyType
+        self.destroyTime = destroyTime
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case destroyType = "destroy_type"
+        case destroyTime = "destroy_time"
+    }
+}
+
+/// The result of `chatroom.destroy_type.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomDestroyTypeSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomDestroyTypeSetResult", [])
+    }
+}
+
+/// Parameters of `chatroom.members`: List up to 500 of a chatroom's members in join order, with the member count (members join through the client SDK).
+public struct RongCloudChatroomMembers: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// How many members to return; at most 500. Limits: 1..500.
+    public var count: Int64
+    /// 1 earliest joined first, 2 latest joined first. Limits: 1..2.
+    public var order: Int64
+
+    public init(chatroomId: String, count: Int64, order: Int64) {
+        self.chatroomId = chatroomId
+        self.count = count
+        self.order = order
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case count = "count"
+        case order = "order"
+    }
+}
+
+/// The result of `chatroom.members`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomMembersResult: Decodable, Sendable, CustomStringConvertible {
+    /// The number of members in the chatroom.
+    public let total: Int64?
+    /// Each `{id, time}`: the member and when it joined (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)).
+    public let users: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudChatroomMembersResult", [("total", total), ("users", users)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case total = "total"
+        case users = "users"
+    }
+}
+
+/// Parameters of `chatroom.member.exists`: Whether a user is in a chatroom now.
+public struct RongCloudChatroomMemberExists: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// The user to look for. Limits: not empty; at most 64 bytes.
+    public var userId: String
+
+    public init(chatroomId: String, userId: String) {
+        self.chatroomId = chatroomId
+        self.userId = userId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case userId = "user_id"
+    }
+}
+
+/// The result of `chatroom.member.exists`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomMemberExistsResult: Decodable, Sendable, CustomStringConvertible {
+    /// The user is in the chatroom.
+    public let isInChrm: Bool?
+
+    public var description: String {
+        describeFields("RongCloudChatroomMemberExistsResult", [("isInChrm", isInChrm)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case isInChrm = "is_in_chrm"
+    }
+}
+
+/// Parameters of `chatroom.members.exist`: Whether each of up to 1000 users is in a chatroom now.
+public struct RongCloudChatroomMembersExist: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// The users to look for; at most 1000. Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+    public var userIds: [String]
+
+    public init(chatroomId: String, userIds: [String]) {
+        self.chatroomId = chatroomId
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `chatroom.members.exist`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomMembersExistResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{userId, isInChrm}`; `isInChrm` 1 in the chatroom, 0 not.
+    public let result: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudChatroomMembersExistResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+    }
+}
+
+/// Parameters of `chatroom.keepalive.add`: Keep a chatroom alive: it is no longer destroyed automatically, only by chatroom.destroy (5 chatrooms once the service is enabled; error 1016 past the limit).
+public struct RongCloudChatroomKeepaliveAdd: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// The result of `chatroom.keepalive.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomKeepaliveAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomKeepaliveAddResult", [])
+    }
+}
+
+/// Parameters of `chatroom.keepalive.remove`: Take a chatroom off the keep-alive list (error 1015 when it is not on it).
+public struct RongCloudChatroomKeepaliveRemove: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// The result of `chatroom.keepalive.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomKeepaliveRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomKeepaliveRemoveResult", [])
+    }
+}
+
+/// Parameters of `chatroom.keepalive.query`: List the chatrooms kept alive.
+public struct RongCloudChatroomKeepaliveQuery: Encodable, Sendable {
+
+    public init() {
+    }
+}
+
+/// The result of `chatroom.keepalive.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomKeepaliveQueryResult: Decodable, Sendable, CustomStringConvertible {
+    public let chatroomIds: [String]?
+
+    public var description: String {
+        describeFields("RongCloudChatroomKeepaliveQueryResult", [("chatroomIds", chatroomIds)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomIds = "chatroom_ids"
+    }
+}
+
+/// Parameters of `chatroom.entry.set`: Set one custom attribute (key/value) of a chatroom, owned by `user_id` (at most 100 per chatroom; destroyed with the chatroom).
+public struct RongCloudChatroomEntrySet: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// The operator, who owns the attribute; need not be in the chatroom. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// Letters, digits, `+ = - _`; case-sensitive; at most 128 characters. Limits: at most 128 characters.
+    public var key: String
+    /// At most 4096 characters. Limits: at most 4096 characters.
+    public var value: String
+    /// Delete the attribute when its owner leaves the chatroom (default false).
+    public var autoDelete: Bool?
+    /// Type of the change notification message (usually `RC:chrmKVNotiMsg`); given, a message is sent.
+    public var objectName: String?
+    /// Content of the change notification message; for `RC:chrmKVNotiMsg` it holds `type`, `key` and `value`.
+    public var content: JSONValue?
+
+    public init(chatroomId: String, userId: String, key: String, value: String, autoDelete: Bool? = nil, objectName: String? = nil, content: JSONValue? = nil) {
+        self.chatroomId = chatroomId
+        self.userId = userId
+        self.key = key
+        self.value = value
+        self.autoDelete = autoDelete
+        self.objectName = objectName
+        self.content = content
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case userId = "user_id"
+        case key = "key"
+        case value = "value"
+        case autoDelete = "auto_delete"
+        case objectName = "object_name"
+        case content = "content"
+    }
+}
+
+/// The result of `chatroom.entry.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomEntrySetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomEntrySetResult", [])
+    }
+}
+
+/// Parameters of `chatroom.entry.batch_set`: Set up to 20 custom attributes of a chatroom at once, overwriting the owner and value of existing ones.
+public struct RongCloudChatroomEntryBatchSet: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// Delete the attributes when their owner leaves the chatroom (default false).
+    public var autoDelete: Bool?
+    /// The attributes' owner. Limits: not empty; at most 64 bytes.
+    public var entryOwnerId: String
+    /// An object of attribute name (at most 128 characters) to value (at most 4096 characters), at most 20 pairs, sent as JSON text.
+    public var entryInfo: JSONValue
+
+    public init(chatroomId: String, autoDelete: Bool? = nil, entryOwnerId: String, entryInfo: JSONValue) {
+        self.chatroomId = chatroomId
+        self.autoDelete = autoDelete
+        self.entryOwnerId = entryOwnerId
+        self.entryInfo = entryInfo
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case autoDelete = "auto_delete"
+        case entryOwnerId = "entry_owner_id"
+        case entryInfo = "entry_info"
+    }
+}
+
+/// The result of `chatroom.entry.batch_set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomEntryBatchSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomEntryBatchSetResult", [])
+    }
+}
+
+/// Parameters of `chatroom.entry.remove`: Delete one custom attribute of a chatroom, giving its owner.
+public struct RongCloudChatroomEntryRemove: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// The operator (the attribute's owner). Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// Limits: at most 128 characters.
+    public var key: String
+    /// Type of the change notification message (usually `RC:chrmKVNotiMsg`); given, a message is sent.
+    public var objectName: String?
+    /// Content of the change notification message; for `RC:chrmKVNotiMsg` it holds `type`, `key` and `value`.
+    public var content: JSONValue?
+
+    public init(chatroomId: String, userId: String, key: String, objectName: String? = nil, content: JSONValue? = nil) {
+        self.chatroomId = chatroomId
+        self.userId = userId
+        self.key = key
+        self.objectName = objectName
+        self.content = content
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case userId = "user_id"
+        case key = "key"
+        case objectName = "object_name"
+        case content = "content"
+    }
+}
+
+/// The result of `chatroom.entry.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomEntryRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomEntryRemoveResult", [])
+    }
+}
+
+/// Parameters of `chatroom.entry.batch_remove`: Delete up to 20 custom attributes of a chatroom at once, whoever set them.
+public struct RongCloudChatroomEntryBatchRemove: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// The attributes' owner. Limits: not empty; at most 64 bytes.
+    public var entryOwnerId: String
+    /// The keys to delete, a list of at most 20, sent as a JSON array (`["k1","k2"]`).
+    public var entryKeys: JSONValue
+
+    public init(chatroomId: String, entryOwnerId: String, entryKeys: JSONValue) {
+        self.chatroomId = chatroomId
+        self.entryOwnerId = entryOwnerId
+        self.entryKeys = entryKeys
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case entryOwnerId = "entry_owner_id"
+        case entryKeys = "entry_keys"
+    }
+}
+
+/// The result of `chatroom.entry.batch_remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomEntryBatchRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomEntryBatchRemoveResult", [])
+    }
+}
+
+/// Parameters of `chatroom.entry.query`: Get a chatroom's custom attributes: the given keys (at most 100) or all.
+public struct RongCloudChatroomEntryQuery: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// The keys to get; absent: every key. Limits: at most 128 characters each; at most 100 items.
+    public var keys: [String]?
+
+    public init(chatroomId: String, keys: [String]? = nil) {
+        self.chatroomId = chatroomId
+        self.keys = keys
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case keys = "keys"
+    }
+}
+
+/// The result of `chatroom.entry.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomEntryQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{key, value, userId, autoDelete, lastSetTime}`: `userId` last set it, `autoDelete` "1" deleted when that user leaves, "0" kept.
+    public let keys: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudChatroomEntryQueryResult", [("keys", keys)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case keys = "keys"
+    }
+}
+
+/// Parameters of `chatroom.low_priority.add`: Mark message types as low priority in every chatroom: dropped first when a chatroom is overloaded (at most 20 types).
+public struct RongCloudChatroomLowPriorityAdd: Encodable, Sendable {
+    /// Message types, e.g. `RC:TxtMsg`. Limits: at most 32 characters each; 1 to 20 items.
+    public var objectNames: [String]
+
+    public init(objectNames: [String]) {
+        self.objectNames = objectNames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case objectNames = "object_names"
+    }
+}
+
+/// The result of `chatroom.low_priority.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomLowPriorityAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomLowPriorityAddResult", [])
+    }
+}
+
+/// Parameters of `chatroom.low_priority.remove`: Take message types off the low-priority list.
+public struct RongCloudChatroomLowPriorityRemove: Encodable, Sendable {
+    /// At most 5 per call. Limits: at most 32 characters each; 1 to 5 items.
+    public var objectNames: [String]
+
+    public init(objectNames: [String]) {
+        self.objectNames = objectNames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case objectNames = "object_names"
+    }
+}
+
+/// The result of `chatroom.low_priority.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomLowPriorityRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomLowPriorityRemoveResult", [])
+    }
+}
+
+/// Parameters of `chatroom.low_priority.query`: List the low-priority message types.
+public struct RongCloudChatroomLowPriorityQuery: Encodable, Sendable {
+
+    public init() {
+    }
+}
+
+/// The result of `chatroom.low_priority.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomLowPriorityQueryResult: Decodable, Sendable, CustomStringConvertible {
+    public let objectNames: [String]?
+
+    public var description: String {
+        describeFields("RongCloudChatroomLowPriorityQueryResult", [("objectNames", objectNames)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case objectNames = "object_names"
+    }
+}
+
+/// Parameters of `chatroom.distribution.stop`: Stop delivering a chatroom's messages: what members send is no longer passed on to the others.
+public struct RongCloudChatroomDistributionStop: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// The result of `chatroom.distribution.stop`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomDistributionStopResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomDistributionStopResult", [])
+    }
+}
+
+/// Parameters of `chatroom.distribution.resume`: Resume delivering a chatroom's messages.
+public struct RongCloudChatroomDistributionResume: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// The result of `chatroom.distribution.resume`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomDistributionResumeResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomDistributionResumeResult", [])
+    }
+}
+
+/// Parameters of `chatroom.mute_all.add`: Mute every member of a chatroom (client SDK sends refused; Server API sends still pass); cleared when the chatroom is destroyed.
+public struct RongCloudChatroomMuteAllAdd: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// JSON extension carried by the notification; only with `need_notify` true.
+    public var extra: JSONValue?
+    /// Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+    public var needNotify: Bool?
+
+    public init(chatroomId: String, extra: JSONValue? = nil, needNotify: Bool? = nil) {
+        self.chatroomId = chatroomId
+        self.extra = extra
+        self.needNotify = needNotify
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case extra = "extra"
+        case needNotify = "need_notify"
+    }
+}
+
+/// The result of `chatroom.mute_all.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomMuteAllAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomMuteAllAddResult", [])
+    }
+}
+
+/// Parameters of `chatroom.mute_all.remove`: Lift a chatroom's whole-room mute.
+public struct RongCloudChatroomMuteAllRemove: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// JSON extension carried by the notification; only with `need_notify` true.
+    public var extra: JSONValue?
+    /// Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+    public var needNotify: Bool?
+
+    public init(chatroomId: String, extra: JSONValue? = nil, needNotify: Bool? = nil) {
+        self.chatroomId = chatroomId
+        self.extra = extra
+        self.needNotify = needNotify
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case extra = "extra"
+        case needNotify = "need_notify"
+    }
+}
+
+/// The result of `chatroom.mute_all.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomMuteAllRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomMuteAllRemoveResult", [])
+    }
+}
+
+/// Parameters of `chatroom.mute_all.check`: Whether every member of a chatroom is muted (`status` 1) or not (0).
+public struct RongCloudChatroomMuteAllCheck: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// The result of `chatroom.mute_all.check`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomMuteAllCheckResult: Decodable, Sendable, CustomStringConvertible {
+    /// 1 all muted, 0 not.
+    public let status: Int64?
+
+    public var description: String {
+        describeFields("RongCloudChatroomMuteAllCheckResult", [("status", status)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status = "status"
+    }
+}
+
+/// Parameters of `chatroom.mute_all.query`: List the chatrooms whose members are all muted, a page at a time.
+public struct RongCloudChatroomMuteAllQuery: Encodable, Sendable {
+    /// Chatrooms per page (default 50). Limits: 1..1000.
+    public var size: Int64?
+    /// Page number from 1 (default 1). Limits: 1..….
+    public var page: Int64?
+
+    public init(size: Int64? = nil, page: Int64? = nil) {
+        self.size = size
+        self.page = page
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case size = "size"
+        case page = "page"
+    }
+}
+
+/// The result of `chatroom.mute_all.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomMuteAllQueryResult: Decodable, Sendable, CustomStringConvertible {
+    public let chatroomIds: [String]?
+
+    public var description: String {
+        describeFields("RongCloudChatroomMuteAllQueryResult", [("chatroomIds", chatroomIds)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomIds = "chatroom_ids"
+    }
+}
+
+/// Parameters of `chatroom.mute_whitelist.add`: Exempt users from a chatroom's whole-room mute (at most 20 per chatroom; lost when the chatroom is destroyed).
+public struct RongCloudChatroomMuteWhitelistAdd: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+    /// JSON extension carried by the notification; only with `need_notify` true.
+    public var extra: JSONValue?
+    /// Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+    public var needNotify: Bool?
+
+    public init(chatroomId: String, userIds: [String], extra: JSONValue? = nil, needNotify: Bool? = nil) {
+        self.chatroomId = chatroomId
+        self.userIds = userIds
+        self.extra = extra
+        self.needNotify = needNotify
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case userIds = "user_ids"
+        case extra = "extra"
+        case needNotify = "need_notify"
+    }
+}
+
+/// The result of `chatroom.mute_whitelist.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomMuteWhitelistAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomMuteWhitelistAddResult", [])
+    }
+}
+
+/// Parameters of `chatroom.mute_whitelist.remove`: End users' exemption from a chatroom's whole-room mute.
+public struct RongCloudChatroomMuteWhitelistRemove: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+    /// JSON extension carried by the notification; only with `need_notify` true.
+    public var extra: JSONValue?
+    /// Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+    public var needNotify: Bool?
+
+    public init(chatroomId: String, userIds: [String], extra: JSONValue? = nil, needNotify: Bool? = nil) {
+        self.chatroomId = chatroomId
+        self.userIds = userIds
+        self.extra = extra
+        self.needNotify = needNotify
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case userIds = "user_ids"
+        case extra = "extra"
+        case needNotify = "need_notify"
+    }
+}
+
+/// The result of `chatroom.mute_whitelist.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomMuteWhitelistRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomMuteWhitelistRemoveResult", [])
+    }
+}
+
+/// Parameters of `chatroom.mute_whitelist.query`: List the users exempt from a chatroom's whole-room mute.
+public struct RongCloudChatroomMuteWhitelistQuery: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// The result of `chatroom.mute_whitelist.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomMuteWhitelistQueryResult: Decodable, Sendable, CustomStringConvertible {
+    public let userIds: [String]?
+
+    public var description: String {
+        describeFields("RongCloudChatroomMuteWhitelistQueryResult", [("userIds", userIds)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+    }
+}
+
+/// Parameters of `chatroom.global_mute.add`: Mute users in every chatroom of the app for `minute` minutes.
+public struct RongCloudChatroomGlobalMuteAdd: Encodable, Sendable {
+    /// At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+    /// Minutes, at most 43200 (30 days). Limits: 1..43200.
+    public var minute: Int64
+    /// JSON extension carried by the notification; only with `need_notify` true.
+    public var extra: JSONValue?
+    /// Notify the muted users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+    public var needNotify: Bool?
+
+    public init(userIds: [String], minute: Int64, extra: JSONValue? = nil, needNotify: Bool? = nil) {
+        self.userIds = userIds
+        self.minute = minute
+        self.extra = extra
+        self.needNotify = needNotify
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+        case minute = "minute"
+        case extra = "extra"
+        case needNotify = "need_notify"
+    }
+}
+
+/// The result of `chatroom.global_mute.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomGlobalMuteAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomGlobalMuteAddResult", [])
+    }
+}
+
+/// Parameters of `chatroom.global_mute.remove`: Lift users' mute in every chatroom.
+public struct RongCloudChatroomGlobalMuteRemove: Encodable, Sendable {
+    /// At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+    /// JSON extension carried by the notification; only with `need_notify` true.
+    public var extra: JSONValue?
+    /// Notify the unmuted users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+    public var needNotify: Bool?
+
+    public init(userIds: [String], extra: JSONValue? = nil, needNotify: Bool? = nil) {
+        self.userIds = userIds
+        self.extra = extra
+        self.needNotify = needNotify
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+        case extra = "extra"
+        case needNotify = "need_notify"
+    }
+}
+
+/// The result of `chatroom.global_mute.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomGlobalMuteRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomGlobalMuteRemoveResult", [])
+    }
+}
+
+/// Parameters of `chatroom.global_mute.query`: List the users muted in every chatroom, with when each mute ends.
+public struct RongCloudChatroomGlobalMuteQuery: Encodable, Sendable {
+
+    public init() {
+    }
+}
+
+/// The result of `chatroom.global_mute.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomGlobalMuteQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{userId, time}`: the user and when the mute ends (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)).
+    public let users: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudChatroomGlobalMuteQueryResult", [("users", users)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case users = "users"
+    }
+}
+
+/// Parameters of `chatroom.mute.add`: Mute users in one chatroom for `minute` minutes: they still receive messages but cannot send; the mute outlasts leaving.
+public struct RongCloudChatroomMuteAdd: Encodable, Sendable {
+    /// At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// Minutes, at most 43200 (30 days). Limits: 1..43200.
+    public var minute: Int64
+    /// JSON extension carried by the notification; only with `need_notify` true.
+    public var extra: JSONValue?
+    /// Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+    public var needNotify: Bool?
+
+    public init(userIds: [String], chatroomId: String, minute: Int64, extra: JSONValue? = nil, needNotify: Bool? = nil) {
+        self.userIds = userIds
+        self.chatroomId = chatroomId
+        self.minute = minute
+        self.extra = extra
+        self.needNotify = needNotify
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+        case chatroomId = "chatroom_id"
+        case minute = "minute"
+        case extra = "extra"
+        case needNotify = "need_notify"
+    }
+}
+
+/// The result of `chatroom.mute.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomMuteAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomMuteAddResult", [])
+    }
+}
+
+/// Parameters of `chatroom.mute.remove`: Lift users' mute in a chatroom.
+public struct RongCloudChatroomMuteRemove: Encodable, Sendable {
+    /// At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// JSON extension carried by the notification; only with `need_notify` true.
+    public var extra: JSONValue?
+    /// Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+    public var needNotify: Bool?
+
+    public init(userIds: [String], chatroomId: String, extra: JSONValue? = nil, needNotify: Bool? = nil) {
+        self.userIds = userIds
+        self.chatroomId = chatroomId
+        self.extra = extra
+        self.needNotify = needNotify
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+        case chatroomId = "chatroom_id"
+        case extra = "extra"
+        case needNotify = "need_notify"
+    }
+}
+
+/// The result of `chatroom.mute.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomMuteRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomMuteRemoveResult", [])
+    }
+}
+
+/// Parameters of `chatroom.mute.query`: List the users muted in a chatroom, with when each mute ends.
+public struct RongCloudChatroomMuteQuery: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// The result of `chatroom.mute.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomMuteQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{userId, time}`: the user and when the mute ends (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)).
+    public let users: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudChatroomMuteQueryResult", [("users", users)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case users = "users"
+    }
+}
+
+/// Parameters of `chatroom.block.add`: Ban users from a chatroom for `minute` minutes: they are removed at once and cannot rejoin meanwhile.
+public struct RongCloudChatroomBlockAdd: Encodable, Sendable {
+    /// At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// Minutes, at most 43200 (30 days). Limits: 1..43200.
+    public var minute: Int64
+    /// JSON extension carried by the notification; only with `need_notify` true.
+    public var extra: JSONValue?
+    /// Notify every member of the chatroom, the banned users included (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+    public var needNotify: Bool?
+
+    public init(userIds: [String], chatroomId: String, minute: Int64, extra: JSONValue? = nil, needNotify: Bool? = nil) {
+        self.userIds = userIds
+        self.chatroomId = chatroomId
+        self.minute = minute
+        self.extra = extra
+        self.needNotify = needNotify
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+        case chatroomId = "chatroom_id"
+        case minute = "minute"
+        case extra = "extra"
+        case needNotify = "need_notify"
+    }
+}
+
+/// The result of `chatroom.block.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomBlockAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomBlockAddResult", [])
+    }
+}
+
+/// Parameters of `chatroom.block.remove`: Lift users' ban from a chatroom.
+public struct RongCloudChatroomBlockRemove: Encodable, Sendable {
+    /// At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// JSON extension carried by the notification; only with `need_notify` true.
+    public var extra: JSONValue?
+    /// Notify the unbanned users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+    public var needNotify: Bool?
+
+    public init(userIds: [String], chatroomId: String, extra: JSONValue? = nil, needNotify: Bool? = nil) {
+        self.userIds = userIds
+        self.chatroomId = chatroomId
+        self.extra = extra
+        self.needNotify = needNotify
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+        case chatroomId = "chatroom_id"
+        case extra = "extra"
+        case needNotify = "need_notify"
+    }
+}
+
+/// The result of `chatroom.block.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomBlockRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomBlockRemoveResult", [])
+    }
+}
+
+/// Parameters of `chatroom.block.query`: List the users banned from a chatroom, with when each ban ends.
+public struct RongCloudChatroomBlockQuery: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// The result of `chatroom.block.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomBlockQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{userId, time}`: the user and when the ban ends (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)).
+    public let users: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudChatroomBlockQueryResult", [("users", users)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case users = "users"
+    }
+}
+
+/// Parameters of `chatroom.user_whitelist.add`: Protect users of a chatroom: never removed automatically when offline, their messages never dropped (at most 5 per chatroom).
+public struct RongCloudChatroomUserWhitelistAdd: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// At most 5 (a chatroom's allowlist holds 5). Limits: not empty each; at most 64 bytes each; 1 to 5 items.
+    public var userIds: [String]
+
+    public init(chatroomId: String, userIds: [String]) {
+        self.chatroomId = chatroomId
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `chatroom.user_whitelist.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomUserWhitelistAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomUserWhitelistAddResult", [])
+    }
+}
+
+/// Parameters of `chatroom.user_whitelist.remove`: Take users off a chatroom's allowlist.
+public struct RongCloudChatroomUserWhitelistRemove: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+    /// At most 5. Limits: not empty each; at most 64 bytes each; 1 to 5 items.
+    public var userIds: [String]
+
+    public init(chatroomId: String, userIds: [String]) {
+        self.chatroomId = chatroomId
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `chatroom.user_whitelist.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomUserWhitelistRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomUserWhitelistRemoveResult", [])
+    }
+}
+
+/// Parameters of `chatroom.user_whitelist.query`: List a chatroom's allowlisted users.
+public struct RongCloudChatroomUserWhitelistQuery: Encodable, Sendable {
+    /// The chatroom. Limits: at most 64 characters.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// The result of `chatroom.user_whitelist.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomUserWhitelistQueryResult: Decodable, Sendable, CustomStringConvertible {
+    public let users: [String]?
+
+    public var description: String {
+        describeFields("RongCloudChatroomUserWhitelistQueryResult", [("users", users)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case users = "users"
+    }
+}
+
+/// Parameters of `chatroom.message_whitelist.add`: Protect message types in every chatroom: never dropped when a chatroom is overloaded (at most 20 types).
+public struct RongCloudChatroomMessageWhitelistAdd: Encodable, Sendable {
+    /// Message types; at most 20, each at most 32 characters. Limits: at most 32 characters each; 1 to 20 items.
+    public var objectNames: [String]
+
+    public init(objectNames: [String]) {
+        self.objectNames = objectNames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case objectNames = "object_names"
+    }
+}
+
+/// The result of `chatroom.message_whitelist.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomMessageWhitelistAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomMessageWhitelistAddResult", [])
+    }
+}
+
+/// Parameters of `chatroom.message_whitelist.remove`: Take message types off the chatroom message allowlist.
+public struct RongCloudChatroomMessageWhitelistRemove: Encodable, Sendable {
+    /// At most 20. Limits: at most 32 characters each; 1 to 20 items.
+    public var objectNames: [String]
+
+    public init(objectNames: [String]) {
+        self.objectNames = objectNames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case objectNames = "object_names"
+    }
+}
+
+/// The result of `chatroom.message_whitelist.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomMessageWhitelistRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomMessageWhitelistRemoveResult", [])
+    }
+}
+
+/// Parameters of `chatroom.message_whitelist.query`: List the message types on the chatroom message allowlist.
+public struct RongCloudChatroomMessageWhitelistQuery: Encodable, Sendable {
+
+    public init() {
+    }
+}
+
+/// The result of `chatroom.message_whitelist.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomMessageWhitelistQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// The wire name is RongCloud's own spelling.
+    public let objectNames: [String]?
+
+    public var description: String {
+        describeFields("RongCloudChatroomMessageWhitelistQueryResult", [("objectNames", objectNames)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case objectNames = "object_names"
     }
 }
 
@@ -1212,7 +2436,7 @@ public struct RongCloudUserTagSetResult: Decodable, Sendable, CustomStringConver
 
 /// Every rongcloud operation of the catalogue.
 extension RongCloud {
-    /// Create a chatroom.
+    /// Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
     ///
     /// `POST /chatroom/create_new.json` — catalogue operation `chatroom.create`.
     public func chatroomCreate(_ params: RongCloudChatroomCreate) async throws -> Typed<RongCloudChatroomCreateResult> {
@@ -1220,7 +2444,7 @@ extension RongCloud {
         return try Typed(reply)
     }
 
-    /// Destroy chatrooms.
+    /// Destroy chatrooms now.
     ///
     /// `POST /chatroom/destroy.json` — catalogue operation `chatroom.destroy`.
     public func chatroomDestroy(_ params: RongCloudChatroomDestroy) async throws -> Typed<RongCloudChatroomDestroyResult> {
@@ -1228,11 +2452,331 @@ extension RongCloud {
         return try Typed(reply)
     }
 
-    /// Get a chatroom's information.
+    /// Get a chatroom's information: creation time, member count, destroy type and whether all members are muted.
     ///
     /// `POST /chatroom/get.json` — catalogue operation `chatroom.query`.
     public func chatroomQuery(_ params: RongCloudChatroomQuery) async throws -> Typed<RongCloudChatroomQueryResult> {
         let reply = try await call("chatroom.query", params)
+        return try Typed(reply)
+    }
+
+    /// Get the id, name and creation time of up to 20 chatrooms (deprecated by RongCloud in favour of chatroom.query).
+    ///
+    /// `POST /chatroom/query.json` — catalogue operation `chatroom.query_batch`.
+    public func chatroomQueryBatch(_ params: RongCloudChatroomQueryBatch) async throws -> Typed<RongCloudChatroomQueryBatchResult> {
+        let reply = try await call("chatroom.query_batch", params)
+        return try Typed(reply)
+    }
+
+    /// Change when a chatroom is destroyed automatically: after a time of inactivity, or at a fixed time after its creation.
+    ///
+    /// `POST /chatroom/destroy/set.json` — catalogue operation `chatroom.destroy_type.set`.
+    public func chatroomDestroyTypeSet(_ params: RongCloudChatroomDestroyTypeSet) async throws -> Typed<RongCloudChatroomDestroyTypeSetResult> {
+        let reply = try await call("chatroom.destroy_type.set", params)
+        return try Typed(reply)
+    }
+
+    /// List up to 500 of a chatroom's members in join order, with the member count (members join through the client SDK).
+    ///
+    /// `POST /chatroom/user/query.json` — catalogue operation `chatroom.members`.
+    public func chatroomMembers(_ params: RongCloudChatroomMembers) async throws -> Typed<RongCloudChatroomMembersResult> {
+        let reply = try await call("chatroom.members", params)
+        return try Typed(reply)
+    }
+
+    /// Whether a user is in a chatroom now.
+    ///
+    /// `POST /chatroom/user/exist.json` — catalogue operation `chatroom.member.exists`.
+    public func chatroomMemberExists(_ params: RongCloudChatroomMemberExists) async throws -> Typed<RongCloudChatroomMemberExistsResult> {
+        let reply = try await call("chatroom.member.exists", params)
+        return try Typed(reply)
+    }
+
+    /// Whether each of up to 1000 users is in a chatroom now.
+    ///
+    /// `POST /chatroom/users/exist.json` — catalogue operation `chatroom.members.exist`.
+    public func chatroomMembersExist(_ params: RongCloudChatroomMembersExist) async throws -> Typed<RongCloudChatroomMembersExistResult> {
+        let reply = try await call("chatroom.members.exist", params)
+        return try Typed(reply)
+    }
+
+    /// Keep a chatroom alive: it is no longer destroyed automatically, only by chatroom.destroy (5 chatrooms once the service is enabled; error 1016 past the limit).
+    ///
+    /// `POST /chatroom/keepalive/add.json` — catalogue operation `chatroom.keepalive.add`.
+    public func chatroomKeepaliveAdd(_ params: RongCloudChatroomKeepaliveAdd) async throws -> Typed<RongCloudChatroomKeepaliveAddResult> {
+        let reply = try await call("chatroom.keepalive.add", params)
+        return try Typed(reply)
+    }
+
+    /// Take a chatroom off the keep-alive list (error 1015 when it is not on it).
+    ///
+    /// `POST /chatroom/keepalive/remove.json` — catalogue operation `chatroom.keepalive.remove`.
+    public func chatroomKeepaliveRemove(_ params: RongCloudChatroomKeepaliveRemove) async throws -> Typed<RongCloudChatroomKeepaliveRemoveResult> {
+        let reply = try await call("chatroom.keepalive.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List the chatrooms kept alive.
+    ///
+    /// `POST /chatroom/keepalive/query.json` — catalogue operation `chatroom.keepalive.query`.
+    public func chatroomKeepaliveQuery(_ params: RongCloudChatroomKeepaliveQuery = RongCloudChatroomKeepaliveQuery()) async throws -> Typed<RongCloudChatroomKeepaliveQueryResult> {
+        let reply = try await call("chatroom.keepalive.query", params)
+        return try Typed(reply)
+    }
+
+    /// Set one custom attribute (key/value) of a chatroom, owned by `user_id` (at most 100 per chatroom; destroyed with the chatroom).
+    ///
+    /// `POST /chatroom/entry/set.json` — catalogue operation `chatroom.entry.set`.
+    public func chatroomEntrySet(_ params: RongCloudChatroomEntrySet) async throws -> Typed<RongCloudChatroomEntrySetResult> {
+        let reply = try await call("chatroom.entry.set", params)
+        return try Typed(reply)
+    }
+
+    /// Set up to 20 custom attributes of a chatroom at once, overwriting the owner and value of existing ones.
+    ///
+    /// `POST /chatroom/entry/batch/set.json` — catalogue operation `chatroom.entry.batch_set`.
+    public func chatroomEntryBatchSet(_ params: RongCloudChatroomEntryBatchSet) async throws -> Typed<RongCloudChatroomEntryBatchSetResult> {
+        let reply = try await call("chatroom.entry.batch_set", params)
+        return try Typed(reply)
+    }
+
+    /// Delete one custom attribute of a chatroom, giving its owner.
+    ///
+    /// `POST /chatroom/entry/remove.json` — catalogue operation `chatroom.entry.remove`.
+    public func chatroomEntryRemove(_ params: RongCloudChatroomEntryRemove) async throws -> Typed<RongCloudChatroomEntryRemoveResult> {
+        let reply = try await call("chatroom.entry.remove", params)
+        return try Typed(reply)
+    }
+
+    /// Delete up to 20 custom attributes of a chatroom at once, whoever set them.
+    ///
+    /// `POST /chatroom/entry/batch/remove.json` — catalogue operation `chatroom.entry.batch_remove`.
+    public func chatroomEntryBatchRemove(_ params: RongCloudChatroomEntryBatchRemove) async throws -> Typed<RongCloudChatroomEntryBatchRemoveResult> {
+        let reply = try await call("chatroom.entry.batch_remove", params)
+        return try Typed(reply)
+    }
+
+    /// Get a chatroom's custom attributes: the given keys (at most 100) or all.
+    ///
+    /// `POST /chatroom/entry/query.json` — catalogue operation `chatroom.entry.query`.
+    public func chatroomEntryQuery(_ params: RongCloudChatroomEntryQuery) async throws -> Typed<RongCloudChatroomEntryQueryResult> {
+        let reply = try await call("chatroom.entry.query", params)
+        return try Typed(reply)
+    }
+
+    /// Mark message types as low priority in every chatroom: dropped first when a chatroom is overloaded (at most 20 types).
+    ///
+    /// `POST /chatroom/message/priority/add.json` — catalogue operation `chatroom.low_priority.add`.
+    public func chatroomLowPriorityAdd(_ params: RongCloudChatroomLowPriorityAdd) async throws -> Typed<RongCloudChatroomLowPriorityAddResult> {
+        let reply = try await call("chatroom.low_priority.add", params)
+        return try Typed(reply)
+    }
+
+    /// Take message types off the low-priority list.
+    ///
+    /// `POST /chatroom/message/priority/remove.json` — catalogue operation `chatroom.low_priority.remove`.
+    public func chatroomLowPriorityRemove(_ params: RongCloudChatroomLowPriorityRemove) async throws -> Typed<RongCloudChatroomLowPriorityRemoveResult> {
+        let reply = try await call("chatroom.low_priority.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List the low-priority message types.
+    ///
+    /// `POST /chatroom/message/priority/query.json` — catalogue operation `chatroom.low_priority.query`.
+    public func chatroomLowPriorityQuery(_ params: RongCloudChatroomLowPriorityQuery = RongCloudChatroomLowPriorityQuery()) async throws -> Typed<RongCloudChatroomLowPriorityQueryResult> {
+        let reply = try await call("chatroom.low_priority.query", params)
+        return try Typed(reply)
+    }
+
+    /// Stop delivering a chatroom's messages: what members send is no longer passed on to the others.
+    ///
+    /// `POST /chatroom/message/stopDistribution.json` — catalogue operation `chatroom.distribution.stop`.
+    public func chatroomDistributionStop(_ params: RongCloudChatroomDistributionStop) async throws -> Typed<RongCloudChatroomDistributionStopResult> {
+        let reply = try await call("chatroom.distribution.stop", params)
+        return try Typed(reply)
+    }
+
+    /// Resume delivering a chatroom's messages.
+    ///
+    /// `POST /chatroom/message/resumeDistribution.json` — catalogue operation `chatroom.distribution.resume`.
+    public func chatroomDistributionResume(_ params: RongCloudChatroomDistributionResume) async throws -> Typed<RongCloudChatroomDistributionResumeResult> {
+        let reply = try await call("chatroom.distribution.resume", params)
+        return try Typed(reply)
+    }
+
+    /// Mute every member of a chatroom (client SDK sends refused; Server API sends still pass); cleared when the chatroom is destroyed.
+    ///
+    /// `POST /chatroom/ban/add.json` — catalogue operation `chatroom.mute_all.add`.
+    public func chatroomMuteAllAdd(_ params: RongCloudChatroomMuteAllAdd) async throws -> Typed<RongCloudChatroomMuteAllAddResult> {
+        let reply = try await call("chatroom.mute_all.add", params)
+        return try Typed(reply)
+    }
+
+    /// Lift a chatroom's whole-room mute.
+    ///
+    /// `POST /chatroom/ban/rollback.json` — catalogue operation `chatroom.mute_all.remove`.
+    public func chatroomMuteAllRemove(_ params: RongCloudChatroomMuteAllRemove) async throws -> Typed<RongCloudChatroomMuteAllRemoveResult> {
+        let reply = try await call("chatroom.mute_all.remove", params)
+        return try Typed(reply)
+    }
+
+    /// Whether every member of a chatroom is muted (`status` 1) or not (0).
+    ///
+    /// `POST /chatroom/ban/check.json` — catalogue operation `chatroom.mute_all.check`.
+    public func chatroomMuteAllCheck(_ params: RongCloudChatroomMuteAllCheck) async throws -> Typed<RongCloudChatroomMuteAllCheckResult> {
+        let reply = try await call("chatroom.mute_all.check", params)
+        return try Typed(reply)
+    }
+
+    /// List the chatrooms whose members are all muted, a page at a time.
+    ///
+    /// `POST /chatroom/ban/query.json` — catalogue operation `chatroom.mute_all.query`.
+    public func chatroomMuteAllQuery(_ params: RongCloudChatroomMuteAllQuery = RongCloudChatroomMuteAllQuery()) async throws -> Typed<RongCloudChatroomMuteAllQueryResult> {
+        let reply = try await call("chatroom.mute_all.query", params)
+        return try Typed(reply)
+    }
+
+    /// Exempt users from a chatroom's whole-room mute (at most 20 per chatroom; lost when the chatroom is destroyed).
+    ///
+    /// `POST /chatroom/user/ban/whitelist/add.json` — catalogue operation `chatroom.mute_whitelist.add`.
+    public func chatroomMuteWhitelistAdd(_ params: RongCloudChatroomMuteWhitelistAdd) async throws -> Typed<RongCloudChatroomMuteWhitelistAddResult> {
+        let reply = try await call("chatroom.mute_whitelist.add", params)
+        return try Typed(reply)
+    }
+
+    /// End users' exemption from a chatroom's whole-room mute.
+    ///
+    /// `POST /chatroom/user/ban/whitelist/rollback.json` — catalogue operation `chatroom.mute_whitelist.remove`.
+    public func chatroomMuteWhitelistRemove(_ params: RongCloudChatroomMuteWhitelistRemove) async throws -> Typed<RongCloudChatroomMuteWhitelistRemoveResult> {
+        let reply = try await call("chatroom.mute_whitelist.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List the users exempt from a chatroom's whole-room mute.
+    ///
+    /// `POST /chatroom/user/ban/whitelist/query.json` — catalogue operation `chatroom.mute_whitelist.query`.
+    public func chatroomMuteWhitelistQuery(_ params: RongCloudChatroomMuteWhitelistQuery) async throws -> Typed<RongCloudChatroomMuteWhitelistQueryResult> {
+        let reply = try await call("chatroom.mute_whitelist.query", params)
+        return try Typed(reply)
+    }
+
+    /// Mute users in every chatroom of the app for `minute` minutes.
+    ///
+    /// `POST /chatroom/user/ban/add.json` — catalogue operation `chatroom.global_mute.add`.
+    public func chatroomGlobalMuteAdd(_ params: RongCloudChatroomGlobalMuteAdd) async throws -> Typed<RongCloudChatroomGlobalMuteAddResult> {
+        let reply = try await call("chatroom.global_mute.add", params)
+        return try Typed(reply)
+    }
+
+    /// Lift users' mute in every chatroom.
+    ///
+    /// `POST /chatroom/user/ban/remove.json` — catalogue operation `chatroom.global_mute.remove`.
+    public func chatroomGlobalMuteRemove(_ params: RongCloudChatroomGlobalMuteRemove) async throws -> Typed<RongCloudChatroomGlobalMuteRemoveResult> {
+        let reply = try await call("chatroom.global_mute.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List the users muted in every chatroom, with when each mute ends.
+    ///
+    /// `POST /chatroom/user/ban/query.json` — catalogue operation `chatroom.global_mute.query`.
+    public func chatroomGlobalMuteQuery(_ params: RongCloudChatroomGlobalMuteQuery = RongCloudChatroomGlobalMuteQuery()) async throws -> Typed<RongCloudChatroomGlobalMuteQueryResult> {
+        let reply = try await call("chatroom.global_mute.query", params)
+        return try Typed(reply)
+    }
+
+    /// Mute users in one chatroom for `minute` minutes: they still receive messages but cannot send; the mute outlasts leaving.
+    ///
+    /// `POST /chatroom/user/gag/add.json` — catalogue operation `chatroom.mute.add`.
+    public func chatroomMuteAdd(_ params: RongCloudChatroomMuteAdd) async throws -> Typed<RongCloudChatroomMuteAddResult> {
+        let reply = try await call("chatroom.mute.add", params)
+        return try Typed(reply)
+    }
+
+    /// Lift users' mute in a chatroom.
+    ///
+    /// `POST /chatroom/user/gag/rollback.json` — catalogue operation `chatroom.mute.remove`.
+    public func chatroomMuteRemove(_ params: RongCloudChatroomMuteRemove) async throws -> Typed<RongCloudChatroomMuteRemoveResult> {
+        let reply = try await call("chatroom.mute.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List the users muted in a chatroom, with when each mute ends.
+    ///
+    /// `POST /chatroom/user/gag/list.json` — catalogue operation `chatroom.mute.query`.
+    public func chatroomMuteQuery(_ params: RongCloudChatroomMuteQuery) async throws -> Typed<RongCloudChatroomMuteQueryResult> {
+        let reply = try await call("chatroom.mute.query", params)
+        return try Typed(reply)
+    }
+
+    /// Ban users from a chatroom for `minute` minutes: they are removed at once and cannot rejoin meanwhile.
+    ///
+    /// `POST /chatroom/user/block/add.json` — catalogue operation `chatroom.block.add`.
+    public func chatroomBlockAdd(_ params: RongCloudChatroomBlockAdd) async throws -> Typed<RongCloudChatroomBlockAddResult> {
+        let reply = try await call("chatroom.block.add", params)
+        return try Typed(reply)
+    }
+
+    /// Lift users' ban from a chatroom.
+    ///
+    /// `POST /chatroom/user/block/rollback.json` — catalogue operation `chatroom.block.remove`.
+    public func chatroomBlockRemove(_ params: RongCloudChatroomBlockRemove) async throws -> Typed<RongCloudChatroomBlockRemoveResult> {
+        let reply = try await call("chatroom.block.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List the users banned from a chatroom, with when each ban ends.
+    ///
+    /// `POST /chatroom/user/block/list.json` — catalogue operation `chatroom.block.query`.
+    public func chatroomBlockQuery(_ params: RongCloudChatroomBlockQuery) async throws -> Typed<RongCloudChatroomBlockQueryResult> {
+        let reply = try await call("chatroom.block.query", params)
+        return try Typed(reply)
+    }
+
+    /// Protect users of a chatroom: never removed automatically when offline, their messages never dropped (at most 5 per chatroom).
+    ///
+    /// `POST /chatroom/user/whitelist/add.json` — catalogue operation `chatroom.user_whitelist.add`.
+    public func chatroomUserWhitelistAdd(_ params: RongCloudChatroomUserWhitelistAdd) async throws -> Typed<RongCloudChatroomUserWhitelistAddResult> {
+        let reply = try await call("chatroom.user_whitelist.add", params)
+        return try Typed(reply)
+    }
+
+    /// Take users off a chatroom's allowlist.
+    ///
+    /// `POST /chatroom/user/whitelist/remove.json` — catalogue operation `chatroom.user_whitelist.remove`.
+    public func chatroomUserWhitelistRemove(_ params: RongCloudChatroomUserWhitelistRemove) async throws -> Typed<RongCloudChatroomUserWhitelistRemoveResult> {
+        let reply = try await call("chatroom.user_whitelist.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List a chatroom's allowlisted users.
+    ///
+    /// `POST /chatroom/user/whitelist/query.json` — catalogue operation `chatroom.user_whitelist.query`.
+    public func chatroomUserWhitelistQuery(_ params: RongCloudChatroomUserWhitelistQuery) async throws -> Typed<RongCloudChatroomUserWhitelistQueryResult> {
+        let reply = try await call("chatroom.user_whitelist.query", params)
+        return try Typed(reply)
+    }
+
+    /// Protect message types in every chatroom: never dropped when a chatroom is overloaded (at most 20 types).
+    ///
+    /// `POST /chatroom/whitelist/add.json` — catalogue operation `chatroom.message_whitelist.add`.
+    public func chatroomMessageWhitelistAdd(_ params: RongCloudChatroomMessageWhitelistAdd) async throws -> Typed<RongCloudChatroomMessageWhitelistAddResult> {
+        let reply = try await call("chatroom.message_whitelist.add", params)
+        return try Typed(reply)
+    }
+
+    /// Take message types off the chatroom message allowlist.
+    ///
+    /// `POST /chatroom/whitelist/delete.json` — catalogue operation `chatroom.message_whitelist.remove`.
+    public func chatroomMessageWhitelistRemove(_ params: RongCloudChatroomMessageWhitelistRemove) async throws -> Typed<RongCloudChatroomMessageWhitelistRemoveResult> {
+        let reply = try await call("chatroom.message_whitelist.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List the message types on the chatroom message allowlist.
+    ///
+    /// `POST /chatroom/whitelist/query.json` — catalogue operation `chatroom.message_whitelist.query`.
+    public func chatroomMessageWhitelistQuery(_ params: RongCloudChatroomMessageWhitelistQuery = RongCloudChatroomMessageWhitelistQuery()) async throws -> Typed<RongCloudChatroomMessageWhitelistQueryResult> {
+        let reply = try await call("chatroom.message_whitelist.query", params)
         return try Typed(reply)
     }
 

@@ -1,18 +1,42 @@
-//! Chatrooms (RongCloud).
+//! Chatrooms (RongCloud): the rooms themselves (create, get, destroy, destroy type), the
+//! keep-alive list and each room's custom attributes (KV). Mutes, bans and allowlists are in
+//! [`chatroom_moderation`](super::chatroom_moderation). Members join through the client SDK, so
+//! no server call adds one: member queries answer that nobody is in.
 
 use std::collections::BTreeMap;
 
 use imcloud::catalogue::Cloud;
 use serde_json::{Value, json};
 
-use super::{Answer, Call, Family, Outcome};
+use super::{Answer, AppState, Call, Family, Outcome, chatroom_moderation};
 use crate::http::rc_error;
 
 pub(crate) struct Chatrooms;
 
-/// Chatrooms of one app, as `chatroom.query` shows them.
+/// Chatrooms of one app, as `chatroom.query` shows them (without `ban`, which is the whole-room
+/// mute's state).
 #[derive(Default)]
 struct Rooms(BTreeMap<String, Value>);
+
+/// The keep-alive chatroom ids, in the order they were added.
+#[derive(Default)]
+struct Keepalive(Vec<String>);
+
+/// The keep-alive list's documented size once the service is enabled.
+const KEEPALIVE_LIMIT: usize = 5;
+
+/// One custom attribute of a chatroom.
+#[derive(Clone)]
+struct Entry {
+    value: String,
+    owner: String,
+    auto_delete: bool,
+    set_ms: u64,
+}
+
+/// Each chatroom's custom attributes, by key.
+#[derive(Default)]
+struct Entries(BTreeMap<String, BTreeMap<String, Entry>>);
 
 impl Family for Chatrooms {
     fn serves(&self) -> &'static [(Cloud, &'static str)] {
@@ -21,34 +45,261 @@ impl Family for Chatrooms {
 
     fn handle(&self, call: &mut Call<'_>) -> Option<Outcome> {
         let ok = |v: Value| Some(Ok(Answer::Fields(v)));
+        let room = call.s("chatroom_id").to_string();
         match call.op.name.as_str() {
             "chatroom.create" => {
-                let id = call.s("chatroom_id").to_string();
-                let room = json!({
-                    "chatroomId": id,
-                    "createTime": call.now,
-                    "memberCount": 0,
-                    "destroyType": call.int("destroy_type").unwrap_or(0),
-                    "destroyTime": call.int("destroy_time").unwrap_or(0),
-                    "ban": call.flag("is_ban").unwrap_or(false),
-                });
-                call.state.part::<Rooms>().0.entry(id).or_insert(room);
+                if !call.state.part::<Rooms>().0.contains_key(&room) {
+                    create(call, &room);
+                }
                 ok(json!({}))
             }
             "chatroom.destroy" => {
                 for id in call.list("chatroom_ids") {
                     call.state.part::<Rooms>().0.remove(&id);
+                    // documented: a room's attributes go with it
+                    call.state.part::<Entries>().0.remove(&id);
+                    chatroom_moderation::forget_room(call.state, &id);
                 }
                 ok(json!({}))
             }
-            "chatroom.query" => {
-                let id = call.s("chatroom_id").to_string();
-                match call.state.part::<Rooms>().0.get(&id) {
-                    None => Some(Err(rc_error(404, 404, "chatroom not found"))),
-                    Some(r) => ok(r.clone()),
+            "chatroom.query" => match call.state.part::<Rooms>().0.get(&room).cloned() {
+                None => Some(Err(not_found())),
+                Some(mut r) => {
+                    r["ban"] = json!(chatroom_moderation::all_muted(call.state, &room));
+                    ok(r)
                 }
+            },
+            "chatroom.query_batch" => {
+                let ids = call.list("chatroom_ids");
+                let rooms = &call.state.part::<Rooms>().0;
+                let found: Vec<Value> = ids
+                    .iter()
+                    .filter_map(|id| rooms.get(id))
+                    .map(|r| {
+                        let created = r["createTime"].as_u64().unwrap_or_default();
+                        json!({"chrmId": r["chatroomId"], "name": "", "time": datetime(created)})
+                    })
+                    .collect();
+                ok(json!({"chatRooms": found}))
+            }
+            "chatroom.destroy_type.set" => {
+                let (kind, time) = (call.int("destroy_type"), call.int("destroy_time"));
+                match call.state.part::<Rooms>().0.get_mut(&room) {
+                    None => Some(Err(not_found())),
+                    Some(r) => {
+                        if let Some(k) = kind {
+                            r["destroyType"] = json!(k);
+                        }
+                        if let Some(t) = time {
+                            r["destroyTime"] = json!(t);
+                        }
+                        ok(json!({}))
+                    }
+                }
+            }
+            "chatroom.members" => ok(json!({"total": 0, "users": []})),
+            "chatroom.member.exists" => ok(json!({"isInChrm": false})),
+            "chatroom.members.exist" => {
+                let result: Vec<Value> = call
+                    .list("user_ids")
+                    .iter()
+                    .map(|u| json!({"userId": u, "isInChrm": 0}))
+                    .collect();
+                ok(json!({ "result": result }))
+            }
+            "chatroom.keepalive.add" => {
+                let list = &mut call.state.part::<Keepalive>().0;
+                if !list.contains(&room) {
+                    if list.len() >= KEEPALIVE_LIMIT {
+                        return Some(Err(rc_error(403, 1016, "too many keep-alive chatrooms")));
+                    }
+                    list.push(room);
+                }
+                ok(json!({}))
+            }
+            "chatroom.keepalive.remove" => {
+                let list = &mut call.state.part::<Keepalive>().0;
+                match list.iter().position(|r| *r == room) {
+                    // documented: code 1015 with HTTP 200
+                    None => Some(Err(rc_error(200, 1015, "the chatroom is not kept alive"))),
+                    Some(i) => {
+                        list.remove(i);
+                        ok(json!({}))
+                    }
+                }
+            }
+            "chatroom.keepalive.query" => {
+                ok(json!({"chatroomIds": call.state.part::<Keepalive>().0}))
+            }
+            "chatroom.entry.set" => {
+                if !call.state.part::<Rooms>().0.contains_key(&room) {
+                    return Some(Err(not_found()));
+                }
+                let entry = Entry {
+                    value: call.s("value").to_string(),
+                    owner: call.s("user_id").to_string(),
+                    auto_delete: call.flag("auto_delete").unwrap_or(false),
+                    set_ms: call.now,
+                };
+                let key = call.s("key").to_string();
+                entries(call.state, &room).insert(key, entry);
+                ok(json!({}))
+            }
+            "chatroom.entry.batch_set" => {
+                if !call.state.part::<Rooms>().0.contains_key(&room) {
+                    return Some(Err(not_found()));
+                }
+                let (owner, auto_delete) = (
+                    call.s("entry_owner_id").to_string(),
+                    call.flag("auto_delete").unwrap_or(false),
+                );
+                let pairs = json_text(call.s("entry_info"));
+                let now = call.now;
+                let kv = entries(call.state, &room);
+                for (key, value) in pairs.as_object().into_iter().flatten() {
+                    let value = value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_string);
+                    let owner = owner.clone();
+                    kv.insert(
+                        key.clone(),
+                        Entry {
+                            value,
+                            owner,
+                            auto_delete,
+                            set_ms: now,
+                        },
+                    );
+                }
+                ok(json!({}))
+            }
+            "chatroom.entry.remove" => {
+                let key = call.s("key").to_string();
+                entries(call.state, &room).remove(&key);
+                ok(json!({}))
+            }
+            "chatroom.entry.batch_remove" => {
+                let keys = json_text(call.s("entry_keys"));
+                let kv = entries(call.state, &room);
+                for key in keys
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                {
+                    kv.remove(key);
+                }
+                ok(json!({}))
+            }
+            "chatroom.entry.query" => {
+                let wanted = call.list("keys");
+                let keys: Vec<Value> = entries(call.state, &room)
+                    .iter()
+                    .filter(|(k, _)| wanted.is_empty() || wanted.contains(k))
+                    .map(|(k, e)| {
+                        json!({
+                            "key": k,
+                            "value": e.value,
+                            "userId": e.owner,
+                            "autoDelete": if e.auto_delete { "1" } else { "0" },
+                            "lastSetTime": e.set_ms.to_string(),
+                        })
+                    })
+                    .collect();
+                ok(json!({ "keys": keys }))
             }
             _ => None,
         }
+    }
+}
+
+/// `chatroom.create` of a new room: the room, its whole-room mute and exceptions, its first
+/// attributes.
+fn create(call: &mut Call<'_>, room: &str) {
+    let r = json!({
+        "chatroomId": room,
+        "createTime": call.now,
+        "memberCount": 0,
+        "destroyType": call.int("destroy_type").unwrap_or(0),
+        "destroyTime": call.int("destroy_time").unwrap_or(60),
+    });
+    call.state.part::<Rooms>().0.insert(room.to_string(), r);
+    if call.flag("is_ban").unwrap_or(false) {
+        chatroom_moderation::mute_all(call.state, room);
+    }
+    let exempt = call.list("white_user_ids");
+    chatroom_moderation::exempt(call.state, room, &exempt);
+    let owner = call.s("entry_owner_id").to_string();
+    let pairs = json_text(call.s("entry_info"));
+    let now = call.now;
+    let kv = entries(call.state, room);
+    for (key, value) in pairs.as_object().into_iter().flatten() {
+        let value = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_string);
+        let entry = Entry {
+            value,
+            owner: owner.clone(),
+            auto_delete: false,
+            set_ms: now,
+        };
+        kv.insert(key.clone(), entry);
+    }
+}
+
+fn not_found() -> crate::http::Reply {
+    rc_error(404, 404, "chatroom not found")
+}
+
+/// A chatroom's attributes, created empty on first use.
+fn entries<'a>(state: &'a mut AppState, room: &str) -> &'a mut BTreeMap<String, Entry> {
+    state
+        .part::<Entries>()
+        .0
+        .entry(room.to_string())
+        .or_default()
+}
+
+/// JSON sent as text (a `json_string` argument); `null` if absent or not JSON.
+fn json_text(s: &str) -> Value {
+    serde_json::from_str(s).unwrap_or(Value::Null)
+}
+
+/// UTC `yyyy-MM-dd HH:mm:ss`, as RongCloud prints times.
+pub(crate) fn datetime(ms: u64) -> String {
+    let secs = ms / 1000;
+    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    // days since 1970-01-01 to a civil date (the proleptic Gregorian calendar, in 400-year eras)
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::datetime;
+
+    #[test]
+    fn datetime_is_utc_to_the_second() {
+        assert_eq!(datetime(0), "1970-01-01 00:00:00");
+        assert_eq!(datetime(1_664_122_358_000), "2022-09-25 16:12:38");
+        assert_eq!(datetime(951_782_400_000), "2000-02-29 00:00:00");
     }
 }

@@ -8,6 +8,7 @@
 //! validated from the declaration, and answers a canned, schema-true body ([`canned`]).
 
 pub(crate) mod canned;
+pub(crate) mod chatroom_moderation;
 pub(crate) mod chatrooms;
 pub(crate) mod contacts;
 pub(crate) mod easemob_groups;
@@ -39,6 +40,7 @@ static FAMILIES: &[&dyn Family] = &[
     &rongcloud_groups::RongcloudGroups,
     &easemob_groups::EasemobGroups,
     &chatrooms::Chatrooms,
+    &chatroom_moderation::ChatroomModeration,
     &files::Files,
     &push::Push,
     &contacts::Contacts,

@@ -17,11 +17,177 @@ public class RongCloudChatroomDestroyResult internal constructor(reply: Reply) :
 /** The result of `chatroom.query`. */
 public class RongCloudChatroomQueryResult internal constructor(reply: Reply) : Result(reply) {
     public val `chatroomId`: String? get() = str("chatroom_id")
+    /** Creation time, ms. */
     public val `createTime`: Long? get() = long("create_time")
     public val `memberCount`: Long? get() = long("member_count")
+    /** 0 destroyed when inactive, 1 at a fixed time. */
     public val `destroyType`: Long? get() = long("destroy_type")
+    /** Minutes. */
     public val `destroyTime`: Long? get() = long("destroy_time")
+    /** All members muted. */
     public val `ban`: Boolean? get() = bool("ban")
+}
+
+/** The result of `chatroom.query_batch`. */
+public class RongCloudChatroomQueryBatchResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{chrmId, name, time}`; `time` is the creation time, `yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones). */
+    public val `chatRooms`: List<JsonObject>? get() = objs("chat_rooms")
+}
+
+/** The result of `chatroom.destroy_type.set`. */
+public class RongCloudChatroomDestroyTypeSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.members`. */
+public class RongCloudChatroomMembersResult internal constructor(reply: Reply) : Result(reply) {
+    /** The number of members in the chatroom. */
+    public val `total`: Long? get() = long("total")
+    /** Each `{id, time}`: the member and when it joined (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)). */
+    public val `users`: List<JsonObject>? get() = objs("users")
+}
+
+/** The result of `chatroom.member.exists`. */
+public class RongCloudChatroomMemberExistsResult internal constructor(reply: Reply) : Result(reply) {
+    /** The user is in the chatroom. */
+    public val `isInChrm`: Boolean? get() = bool("is_in_chrm")
+}
+
+/** The result of `chatroom.members.exist`. */
+public class RongCloudChatroomMembersExistResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{userId, isInChrm}`; `isInChrm` 1 in the chatroom, 0 not. */
+    public val `result`: List<JsonObject>? get() = objs("result")
+}
+
+/** The result of `chatroom.keepalive.add`. */
+public class RongCloudChatroomKeepaliveAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.keepalive.remove`. */
+public class RongCloudChatroomKeepaliveRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.keepalive.query`. */
+public class RongCloudChatroomKeepaliveQueryResult internal constructor(reply: Reply) : Result(reply) {
+    public val `chatroomIds`: List<String>? get() = strs("chatroom_ids")
+}
+
+/** The result of `chatroom.entry.set`. */
+public class RongCloudChatroomEntrySetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.entry.batch_set`. */
+public class RongCloudChatroomEntryBatchSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.entry.remove`. */
+public class RongCloudChatroomEntryRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.entry.batch_remove`. */
+public class RongCloudChatroomEntryBatchRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.entry.query`. */
+public class RongCloudChatroomEntryQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{key, value, userId, autoDelete, lastSetTime}`: `userId` last set it, `autoDelete` "1" deleted when that user leaves, "0" kept. */
+    public val `keys`: List<JsonObject>? get() = objs("keys")
+}
+
+/** The result of `chatroom.low_priority.add`. */
+public class RongCloudChatroomLowPriorityAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.low_priority.remove`. */
+public class RongCloudChatroomLowPriorityRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.low_priority.query`. */
+public class RongCloudChatroomLowPriorityQueryResult internal constructor(reply: Reply) : Result(reply) {
+    public val `objectNames`: List<String>? get() = strs("object_names")
+}
+
+/** The result of `chatroom.distribution.stop`. */
+public class RongCloudChatroomDistributionStopResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.distribution.resume`. */
+public class RongCloudChatroomDistributionResumeResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.mute_all.add`. */
+public class RongCloudChatroomMuteAllAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.mute_all.remove`. */
+public class RongCloudChatroomMuteAllRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.mute_all.check`. */
+public class RongCloudChatroomMuteAllCheckResult internal constructor(reply: Reply) : Result(reply) {
+    /** 1 all muted, 0 not. */
+    public val `status`: Long? get() = long("status")
+}
+
+/** The result of `chatroom.mute_all.query`. */
+public class RongCloudChatroomMuteAllQueryResult internal constructor(reply: Reply) : Result(reply) {
+    public val `chatroomIds`: List<String>? get() = strs("chatroom_ids")
+}
+
+/** The result of `chatroom.mute_whitelist.add`. */
+public class RongCloudChatroomMuteWhitelistAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.mute_whitelist.remove`. */
+public class RongCloudChatroomMuteWhitelistRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.mute_whitelist.query`. */
+public class RongCloudChatroomMuteWhitelistQueryResult internal constructor(reply: Reply) : Result(reply) {
+    public val `userIds`: List<String>? get() = strs("user_ids")
+}
+
+/** The result of `chatroom.global_mute.add`. */
+public class RongCloudChatroomGlobalMuteAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.global_mute.remove`. */
+public class RongCloudChatroomGlobalMuteRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.global_mute.query`. */
+public class RongCloudChatroomGlobalMuteQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{userId, time}`: the user and when the mute ends (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)). */
+    public val `users`: List<JsonObject>? get() = objs("users")
+}
+
+/** The result of `chatroom.mute.add`. */
+public class RongCloudChatroomMuteAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.mute.remove`. */
+public class RongCloudChatroomMuteRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.mute.query`. */
+public class RongCloudChatroomMuteQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{userId, time}`: the user and when the mute ends (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)). */
+    public val `users`: List<JsonObject>? get() = objs("users")
+}
+
+/** The result of `chatroom.block.add`. */
+public class RongCloudChatroomBlockAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.block.remove`. */
+public class RongCloudChatroomBlockRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.block.query`. */
+public class RongCloudChatroomBlockQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{userId, time}`: the user and when the ban ends (`yyyy-MM-dd HH:mm:ss` in the data center's time zone (Beijing time for the China data center, UTC for the global ones)). */
+    public val `users`: List<JsonObject>? get() = objs("users")
+}
+
+/** The result of `chatroom.user_whitelist.add`. */
+public class RongCloudChatroomUserWhitelistAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.user_whitelist.remove`. */
+public class RongCloudChatroomUserWhitelistRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.user_whitelist.query`. */
+public class RongCloudChatroomUserWhitelistQueryResult internal constructor(reply: Reply) : Result(reply) {
+    public val `users`: List<String>? get() = strs("users")
+}
+
+/** The result of `chatroom.message_whitelist.add`. */
+public class RongCloudChatroomMessageWhitelistAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.message_whitelist.remove`. */
+public class RongCloudChatroomMessageWhitelistRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.message_whitelist.query`. */
+public class RongCloudChatroomMessageWhitelistQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** The wire name is RongCloud's own spelling. */
+    public val `objectNames`: List<String>? get() = strs("object_names")
 }
 
 /** The result of `group.create`. */
@@ -169,20 +335,23 @@ public class RongCloudUserTagSetResult internal constructor(reply: Reply) : Resu
 /** Every rongcloud operation of the catalogue. */
 public abstract class RongCloudOperations internal constructor() : Client() {
     /**
-     * Create a chatroom.
+     * Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
      *
      * `POST /chatroom/create_new.json` — catalogue operation `chatroom.create`.
      *
-     * @param chatroomId Limits: at most 64 characters.
-     * @param destroyType 0 destroyed when inactive (default), 1 at a fixed time. Limits: 0..1.
-     * @param destroyTime Minutes, with destroy_type 1. Limits: 60..10080.
-     * @param whiteUserIds Limits: not empty each; at most 64 bytes each; at most 20 items.
+     * @param chatroomId The new chatroom's id. Limits: at most 64 characters.
+     * @param destroyType 0 destroyed when inactive (default), 1 at a fixed time after creation. Limits: 0..1.
+     * @param destroyTime Minutes (default 60): of inactivity with destroy_type 0, of life after creation with destroy_type 1. Limits: 60..10080.
+     * @param isBan Mute every member (default false).
+     * @param whiteUserIds Users exempt from the whole-room mute; at most 20. Limits: not empty each; at most 64 bytes each; at most 20 items.
+     * @param entryOwnerId The owner of the initial custom attributes (needed with `entry_info`). Limits: not empty; at most 64 bytes.
+     * @param entryInfo Initial custom attributes: an object of attribute name to value, sent as JSON text.
      */
-    public suspend fun chatroomCreate(`chatroomId`: String, `destroyType`: Long? = null, `destroyTime`: Long? = null, `isBan`: Boolean? = null, `whiteUserIds`: List<String>? = null): RongCloudChatroomCreateResult =
-        RongCloudChatroomCreateResult(call("chatroom.create", args("chatroom_id" to `chatroomId`, "destroy_type" to `destroyType`, "destroy_time" to `destroyTime`, "is_ban" to `isBan`, "white_user_ids" to `whiteUserIds`)))
+    public suspend fun chatroomCreate(`chatroomId`: String, `destroyType`: Long? = null, `destroyTime`: Long? = null, `isBan`: Boolean? = null, `whiteUserIds`: List<String>? = null, `entryOwnerId`: String? = null, `entryInfo`: JsonElement? = null): RongCloudChatroomCreateResult =
+        RongCloudChatroomCreateResult(call("chatroom.create", args("chatroom_id" to `chatroomId`, "destroy_type" to `destroyType`, "destroy_time" to `destroyTime`, "is_ban" to `isBan`, "white_user_ids" to `whiteUserIds`, "entry_owner_id" to `entryOwnerId`, "entry_info" to `entryInfo`)))
 
     /**
-     * Destroy chatrooms.
+     * Destroy chatrooms now.
      *
      * `POST /chatroom/destroy.json` — catalogue operation `chatroom.destroy`.
      *
@@ -192,14 +361,460 @@ public abstract class RongCloudOperations internal constructor() : Client() {
         RongCloudChatroomDestroyResult(call("chatroom.destroy", args("chatroom_ids" to `chatroomIds`)))
 
     /**
-     * Get a chatroom's information.
+     * Get a chatroom's information: creation time, member count, destroy type and whether all members are muted.
      *
      * `POST /chatroom/get.json` — catalogue operation `chatroom.query`.
      *
-     * @param chatroomId Limits: at most 64 characters.
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
      */
     public suspend fun chatroomQuery(`chatroomId`: String): RongCloudChatroomQueryResult =
         RongCloudChatroomQueryResult(call("chatroom.query", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * Get the id, name and creation time of up to 20 chatrooms (deprecated by RongCloud in favour of chatroom.query).
+     *
+     * `POST /chatroom/query.json` — catalogue operation `chatroom.query_batch`.
+     *
+     * @param chatroomIds At most 20. Limits: at most 64 characters each; 1 to 20 items.
+     */
+    public suspend fun chatroomQueryBatch(`chatroomIds`: List<String>): RongCloudChatroomQueryBatchResult =
+        RongCloudChatroomQueryBatchResult(call("chatroom.query_batch", args("chatroom_ids" to `chatroomIds`)))
+
+    /**
+     * Change when a chatroom is destroyed automatically: after a time of inactivity, or at a fixed time after its creation.
+     *
+     * `POST /chatroom/destroy/set.json` — catalogue operation `chatroom.destroy_type.set`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param destroyType 0 destroyed when inactive (default), 1 at a fixed time after creation. Limits: 0..1.
+     * @param destroyTime Minutes (default 60): of inactivity with destroy_type 0, of life after creation with destroy_type 1. Limits: 60..10080.
+     */
+    public suspend fun chatroomDestroyTypeSet(`chatroomId`: String, `destroyType`: Long? = null, `destroyTime`: Long? = null): RongCloudChatroomDestroyTypeSetResult =
+        RongCloudChatroomDestroyTypeSetResult(call("chatroom.destroy_type.set", args("chatroom_id" to `chatroomId`, "destroy_type" to `destroyType`, "destroy_time" to `destroyTime`)))
+
+    /**
+     * List up to 500 of a chatroom's members in join order, with the member count (members join through the client SDK).
+     *
+     * `POST /chatroom/user/query.json` — catalogue operation `chatroom.members`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param count How many members to return; at most 500. Limits: 1..500.
+     * @param order 1 earliest joined first, 2 latest joined first. Limits: 1..2.
+     */
+    public suspend fun chatroomMembers(`chatroomId`: String, `count`: Long, `order`: Long): RongCloudChatroomMembersResult =
+        RongCloudChatroomMembersResult(call("chatroom.members", args("chatroom_id" to `chatroomId`, "count" to `count`, "order" to `order`)))
+
+    /**
+     * Whether a user is in a chatroom now.
+     *
+     * `POST /chatroom/user/exist.json` — catalogue operation `chatroom.member.exists`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param userId The user to look for. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun chatroomMemberExists(`chatroomId`: String, `userId`: String): RongCloudChatroomMemberExistsResult =
+        RongCloudChatroomMemberExistsResult(call("chatroom.member.exists", args("chatroom_id" to `chatroomId`, "user_id" to `userId`)))
+
+    /**
+     * Whether each of up to 1000 users is in a chatroom now.
+     *
+     * `POST /chatroom/users/exist.json` — catalogue operation `chatroom.members.exist`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param userIds The users to look for; at most 1000. Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+     */
+    public suspend fun chatroomMembersExist(`chatroomId`: String, `userIds`: List<String>): RongCloudChatroomMembersExistResult =
+        RongCloudChatroomMembersExistResult(call("chatroom.members.exist", args("chatroom_id" to `chatroomId`, "user_ids" to `userIds`)))
+
+    /**
+     * Keep a chatroom alive: it is no longer destroyed automatically, only by chatroom.destroy (5 chatrooms once the service is enabled; error 1016 past the limit).
+     *
+     * `POST /chatroom/keepalive/add.json` — catalogue operation `chatroom.keepalive.add`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomKeepaliveAdd(`chatroomId`: String): RongCloudChatroomKeepaliveAddResult =
+        RongCloudChatroomKeepaliveAddResult(call("chatroom.keepalive.add", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * Take a chatroom off the keep-alive list (error 1015 when it is not on it).
+     *
+     * `POST /chatroom/keepalive/remove.json` — catalogue operation `chatroom.keepalive.remove`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomKeepaliveRemove(`chatroomId`: String): RongCloudChatroomKeepaliveRemoveResult =
+        RongCloudChatroomKeepaliveRemoveResult(call("chatroom.keepalive.remove", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * List the chatrooms kept alive.
+     *
+     * `POST /chatroom/keepalive/query.json` — catalogue operation `chatroom.keepalive.query`.
+     */
+    public suspend fun chatroomKeepaliveQuery(): RongCloudChatroomKeepaliveQueryResult =
+        RongCloudChatroomKeepaliveQueryResult(call("chatroom.keepalive.query", args()))
+
+    /**
+     * Set one custom attribute (key/value) of a chatroom, owned by `user_id` (at most 100 per chatroom; destroyed with the chatroom).
+     *
+     * `POST /chatroom/entry/set.json` — catalogue operation `chatroom.entry.set`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param userId The operator, who owns the attribute; need not be in the chatroom. Limits: not empty; at most 64 bytes.
+     * @param key Letters, digits, `+ = - _`; case-sensitive; at most 128 characters. Limits: at most 128 characters.
+     * @param value At most 4096 characters. Limits: at most 4096 characters.
+     * @param autoDelete Delete the attribute when its owner leaves the chatroom (default false).
+     * @param objectName Type of the change notification message (usually `RC:chrmKVNotiMsg`); given, a message is sent.
+     * @param content Content of the change notification message; for `RC:chrmKVNotiMsg` it holds `type`, `key` and `value`.
+     */
+    public suspend fun chatroomEntrySet(`chatroomId`: String, `userId`: String, `key`: String, `value`: String, `autoDelete`: Boolean? = null, `objectName`: String? = null, `content`: JsonElement? = null): RongCloudChatroomEntrySetResult =
+        RongCloudChatroomEntrySetResult(call("chatroom.entry.set", args("chatroom_id" to `chatroomId`, "user_id" to `userId`, "key" to `key`, "value" to `value`, "auto_delete" to `autoDelete`, "object_name" to `objectName`, "content" to `content`)))
+
+    /**
+     * Set up to 20 custom attributes of a chatroom at once, overwriting the owner and value of existing ones.
+     *
+     * `POST /chatroom/entry/batch/set.json` — catalogue operation `chatroom.entry.batch_set`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param entryOwnerId The attributes' owner. Limits: not empty; at most 64 bytes.
+     * @param entryInfo An object of attribute name (at most 128 characters) to value (at most 4096 characters), at most 20 pairs, sent as JSON text.
+     * @param autoDelete Delete the attributes when their owner leaves the chatroom (default false).
+     */
+    public suspend fun chatroomEntryBatchSet(`chatroomId`: String, `entryOwnerId`: String, `entryInfo`: JsonElement, `autoDelete`: Boolean? = null): RongCloudChatroomEntryBatchSetResult =
+        RongCloudChatroomEntryBatchSetResult(call("chatroom.entry.batch_set", args("chatroom_id" to `chatroomId`, "auto_delete" to `autoDelete`, "entry_owner_id" to `entryOwnerId`, "entry_info" to `entryInfo`)))
+
+    /**
+     * Delete one custom attribute of a chatroom, giving its owner.
+     *
+     * `POST /chatroom/entry/remove.json` — catalogue operation `chatroom.entry.remove`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param userId The operator (the attribute's owner). Limits: not empty; at most 64 bytes.
+     * @param key Limits: at most 128 characters.
+     * @param objectName Type of the change notification message (usually `RC:chrmKVNotiMsg`); given, a message is sent.
+     * @param content Content of the change notification message; for `RC:chrmKVNotiMsg` it holds `type`, `key` and `value`.
+     */
+    public suspend fun chatroomEntryRemove(`chatroomId`: String, `userId`: String, `key`: String, `objectName`: String? = null, `content`: JsonElement? = null): RongCloudChatroomEntryRemoveResult =
+        RongCloudChatroomEntryRemoveResult(call("chatroom.entry.remove", args("chatroom_id" to `chatroomId`, "user_id" to `userId`, "key" to `key`, "object_name" to `objectName`, "content" to `content`)))
+
+    /**
+     * Delete up to 20 custom attributes of a chatroom at once, whoever set them.
+     *
+     * `POST /chatroom/entry/batch/remove.json` — catalogue operation `chatroom.entry.batch_remove`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param entryOwnerId The attributes' owner. Limits: not empty; at most 64 bytes.
+     * @param entryKeys The keys to delete, a list of at most 20, sent as a JSON array (`["k1","k2"]`).
+     */
+    public suspend fun chatroomEntryBatchRemove(`chatroomId`: String, `entryOwnerId`: String, `entryKeys`: JsonElement): RongCloudChatroomEntryBatchRemoveResult =
+        RongCloudChatroomEntryBatchRemoveResult(call("chatroom.entry.batch_remove", args("chatroom_id" to `chatroomId`, "entry_owner_id" to `entryOwnerId`, "entry_keys" to `entryKeys`)))
+
+    /**
+     * Get a chatroom's custom attributes: the given keys (at most 100) or all.
+     *
+     * `POST /chatroom/entry/query.json` — catalogue operation `chatroom.entry.query`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param keys The keys to get; absent: every key. Limits: at most 128 characters each; at most 100 items.
+     */
+    public suspend fun chatroomEntryQuery(`chatroomId`: String, `keys`: List<String>? = null): RongCloudChatroomEntryQueryResult =
+        RongCloudChatroomEntryQueryResult(call("chatroom.entry.query", args("chatroom_id" to `chatroomId`, "keys" to `keys`)))
+
+    /**
+     * Mark message types as low priority in every chatroom: dropped first when a chatroom is overloaded (at most 20 types).
+     *
+     * `POST /chatroom/message/priority/add.json` — catalogue operation `chatroom.low_priority.add`.
+     *
+     * @param objectNames Message types, e.g. `RC:TxtMsg`. Limits: at most 32 characters each; 1 to 20 items.
+     */
+    public suspend fun chatroomLowPriorityAdd(`objectNames`: List<String>): RongCloudChatroomLowPriorityAddResult =
+        RongCloudChatroomLowPriorityAddResult(call("chatroom.low_priority.add", args("object_names" to `objectNames`)))
+
+    /**
+     * Take message types off the low-priority list.
+     *
+     * `POST /chatroom/message/priority/remove.json` — catalogue operation `chatroom.low_priority.remove`.
+     *
+     * @param objectNames At most 5 per call. Limits: at most 32 characters each; 1 to 5 items.
+     */
+    public suspend fun chatroomLowPriorityRemove(`objectNames`: List<String>): RongCloudChatroomLowPriorityRemoveResult =
+        RongCloudChatroomLowPriorityRemoveResult(call("chatroom.low_priority.remove", args("object_names" to `objectNames`)))
+
+    /**
+     * List the low-priority message types.
+     *
+     * `POST /chatroom/message/priority/query.json` — catalogue operation `chatroom.low_priority.query`.
+     */
+    public suspend fun chatroomLowPriorityQuery(): RongCloudChatroomLowPriorityQueryResult =
+        RongCloudChatroomLowPriorityQueryResult(call("chatroom.low_priority.query", args()))
+
+    /**
+     * Stop delivering a chatroom's messages: what members send is no longer passed on to the others.
+     *
+     * `POST /chatroom/message/stopDistribution.json` — catalogue operation `chatroom.distribution.stop`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomDistributionStop(`chatroomId`: String): RongCloudChatroomDistributionStopResult =
+        RongCloudChatroomDistributionStopResult(call("chatroom.distribution.stop", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * Resume delivering a chatroom's messages.
+     *
+     * `POST /chatroom/message/resumeDistribution.json` — catalogue operation `chatroom.distribution.resume`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomDistributionResume(`chatroomId`: String): RongCloudChatroomDistributionResumeResult =
+        RongCloudChatroomDistributionResumeResult(call("chatroom.distribution.resume", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * Mute every member of a chatroom (client SDK sends refused; Server API sends still pass); cleared when the chatroom is destroyed.
+     *
+     * `POST /chatroom/ban/add.json` — catalogue operation `chatroom.mute_all.add`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param extra JSON extension carried by the notification; only with `need_notify` true.
+     * @param needNotify Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+     */
+    public suspend fun chatroomMuteAllAdd(`chatroomId`: String, `extra`: JsonElement? = null, `needNotify`: Boolean? = null): RongCloudChatroomMuteAllAddResult =
+        RongCloudChatroomMuteAllAddResult(call("chatroom.mute_all.add", args("chatroom_id" to `chatroomId`, "extra" to `extra`, "need_notify" to `needNotify`)))
+
+    /**
+     * Lift a chatroom's whole-room mute.
+     *
+     * `POST /chatroom/ban/rollback.json` — catalogue operation `chatroom.mute_all.remove`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param extra JSON extension carried by the notification; only with `need_notify` true.
+     * @param needNotify Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+     */
+    public suspend fun chatroomMuteAllRemove(`chatroomId`: String, `extra`: JsonElement? = null, `needNotify`: Boolean? = null): RongCloudChatroomMuteAllRemoveResult =
+        RongCloudChatroomMuteAllRemoveResult(call("chatroom.mute_all.remove", args("chatroom_id" to `chatroomId`, "extra" to `extra`, "need_notify" to `needNotify`)))
+
+    /**
+     * Whether every member of a chatroom is muted (`status` 1) or not (0).
+     *
+     * `POST /chatroom/ban/check.json` — catalogue operation `chatroom.mute_all.check`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomMuteAllCheck(`chatroomId`: String): RongCloudChatroomMuteAllCheckResult =
+        RongCloudChatroomMuteAllCheckResult(call("chatroom.mute_all.check", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * List the chatrooms whose members are all muted, a page at a time.
+     *
+     * `POST /chatroom/ban/query.json` — catalogue operation `chatroom.mute_all.query`.
+     *
+     * @param size Chatrooms per page (default 50). Limits: 1..1000.
+     * @param page Page number from 1 (default 1). Limits: 1..….
+     */
+    public suspend fun chatroomMuteAllQuery(`size`: Long? = null, `page`: Long? = null): RongCloudChatroomMuteAllQueryResult =
+        RongCloudChatroomMuteAllQueryResult(call("chatroom.mute_all.query", args("size" to `size`, "page" to `page`)))
+
+    /**
+     * Exempt users from a chatroom's whole-room mute (at most 20 per chatroom; lost when the chatroom is destroyed).
+     *
+     * `POST /chatroom/user/ban/whitelist/add.json` — catalogue operation `chatroom.mute_whitelist.add`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param userIds At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param extra JSON extension carried by the notification; only with `need_notify` true.
+     * @param needNotify Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+     */
+    public suspend fun chatroomMuteWhitelistAdd(`chatroomId`: String, `userIds`: List<String>, `extra`: JsonElement? = null, `needNotify`: Boolean? = null): RongCloudChatroomMuteWhitelistAddResult =
+        RongCloudChatroomMuteWhitelistAddResult(call("chatroom.mute_whitelist.add", args("chatroom_id" to `chatroomId`, "user_ids" to `userIds`, "extra" to `extra`, "need_notify" to `needNotify`)))
+
+    /**
+     * End users' exemption from a chatroom's whole-room mute.
+     *
+     * `POST /chatroom/user/ban/whitelist/rollback.json` — catalogue operation `chatroom.mute_whitelist.remove`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param userIds At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param extra JSON extension carried by the notification; only with `need_notify` true.
+     * @param needNotify Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+     */
+    public suspend fun chatroomMuteWhitelistRemove(`chatroomId`: String, `userIds`: List<String>, `extra`: JsonElement? = null, `needNotify`: Boolean? = null): RongCloudChatroomMuteWhitelistRemoveResult =
+        RongCloudChatroomMuteWhitelistRemoveResult(call("chatroom.mute_whitelist.remove", args("chatroom_id" to `chatroomId`, "user_ids" to `userIds`, "extra" to `extra`, "need_notify" to `needNotify`)))
+
+    /**
+     * List the users exempt from a chatroom's whole-room mute.
+     *
+     * `POST /chatroom/user/ban/whitelist/query.json` — catalogue operation `chatroom.mute_whitelist.query`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomMuteWhitelistQuery(`chatroomId`: String): RongCloudChatroomMuteWhitelistQueryResult =
+        RongCloudChatroomMuteWhitelistQueryResult(call("chatroom.mute_whitelist.query", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * Mute users in every chatroom of the app for `minute` minutes.
+     *
+     * `POST /chatroom/user/ban/add.json` — catalogue operation `chatroom.global_mute.add`.
+     *
+     * @param userIds At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param minute Minutes, at most 43200 (30 days). Limits: 1..43200.
+     * @param extra JSON extension carried by the notification; only with `need_notify` true.
+     * @param needNotify Notify the muted users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+     */
+    public suspend fun chatroomGlobalMuteAdd(`userIds`: List<String>, `minute`: Long, `extra`: JsonElement? = null, `needNotify`: Boolean? = null): RongCloudChatroomGlobalMuteAddResult =
+        RongCloudChatroomGlobalMuteAddResult(call("chatroom.global_mute.add", args("user_ids" to `userIds`, "minute" to `minute`, "extra" to `extra`, "need_notify" to `needNotify`)))
+
+    /**
+     * Lift users' mute in every chatroom.
+     *
+     * `POST /chatroom/user/ban/remove.json` — catalogue operation `chatroom.global_mute.remove`.
+     *
+     * @param userIds At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param extra JSON extension carried by the notification; only with `need_notify` true.
+     * @param needNotify Notify the unmuted users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+     */
+    public suspend fun chatroomGlobalMuteRemove(`userIds`: List<String>, `extra`: JsonElement? = null, `needNotify`: Boolean? = null): RongCloudChatroomGlobalMuteRemoveResult =
+        RongCloudChatroomGlobalMuteRemoveResult(call("chatroom.global_mute.remove", args("user_ids" to `userIds`, "extra" to `extra`, "need_notify" to `needNotify`)))
+
+    /**
+     * List the users muted in every chatroom, with when each mute ends.
+     *
+     * `POST /chatroom/user/ban/query.json` — catalogue operation `chatroom.global_mute.query`.
+     */
+    public suspend fun chatroomGlobalMuteQuery(): RongCloudChatroomGlobalMuteQueryResult =
+        RongCloudChatroomGlobalMuteQueryResult(call("chatroom.global_mute.query", args()))
+
+    /**
+     * Mute users in one chatroom for `minute` minutes: they still receive messages but cannot send; the mute outlasts leaving.
+     *
+     * `POST /chatroom/user/gag/add.json` — catalogue operation `chatroom.mute.add`.
+     *
+     * @param userIds At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param minute Minutes, at most 43200 (30 days). Limits: 1..43200.
+     * @param extra JSON extension carried by the notification; only with `need_notify` true.
+     * @param needNotify Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+     */
+    public suspend fun chatroomMuteAdd(`userIds`: List<String>, `chatroomId`: String, `minute`: Long, `extra`: JsonElement? = null, `needNotify`: Boolean? = null): RongCloudChatroomMuteAddResult =
+        RongCloudChatroomMuteAddResult(call("chatroom.mute.add", args("user_ids" to `userIds`, "chatroom_id" to `chatroomId`, "minute" to `minute`, "extra" to `extra`, "need_notify" to `needNotify`)))
+
+    /**
+     * Lift users' mute in a chatroom.
+     *
+     * `POST /chatroom/user/gag/rollback.json` — catalogue operation `chatroom.mute.remove`.
+     *
+     * @param userIds At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param extra JSON extension carried by the notification; only with `need_notify` true.
+     * @param needNotify Notify every member of the chatroom (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+     */
+    public suspend fun chatroomMuteRemove(`userIds`: List<String>, `chatroomId`: String, `extra`: JsonElement? = null, `needNotify`: Boolean? = null): RongCloudChatroomMuteRemoveResult =
+        RongCloudChatroomMuteRemoveResult(call("chatroom.mute.remove", args("user_ids" to `userIds`, "chatroom_id" to `chatroomId`, "extra" to `extra`, "need_notify" to `needNotify`)))
+
+    /**
+     * List the users muted in a chatroom, with when each mute ends.
+     *
+     * `POST /chatroom/user/gag/list.json` — catalogue operation `chatroom.mute.query`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomMuteQuery(`chatroomId`: String): RongCloudChatroomMuteQueryResult =
+        RongCloudChatroomMuteQueryResult(call("chatroom.mute.query", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * Ban users from a chatroom for `minute` minutes: they are removed at once and cannot rejoin meanwhile.
+     *
+     * `POST /chatroom/user/block/add.json` — catalogue operation `chatroom.block.add`.
+     *
+     * @param userIds At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param minute Minutes, at most 43200 (30 days). Limits: 1..43200.
+     * @param extra JSON extension carried by the notification; only with `need_notify` true.
+     * @param needNotify Notify every member of the chatroom, the banned users included (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+     */
+    public suspend fun chatroomBlockAdd(`userIds`: List<String>, `chatroomId`: String, `minute`: Long, `extra`: JsonElement? = null, `needNotify`: Boolean? = null): RongCloudChatroomBlockAddResult =
+        RongCloudChatroomBlockAddResult(call("chatroom.block.add", args("user_ids" to `userIds`, "chatroom_id" to `chatroomId`, "minute" to `minute`, "extra" to `extra`, "need_notify" to `needNotify`)))
+
+    /**
+     * Lift users' ban from a chatroom.
+     *
+     * `POST /chatroom/user/block/rollback.json` — catalogue operation `chatroom.block.remove`.
+     *
+     * @param userIds At most 20. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param extra JSON extension carried by the notification; only with `need_notify` true.
+     * @param needNotify Notify the unbanned users (default false; needs Android/iOS IMLib 5.4.5+, Web IMLib 5.7.9+).
+     */
+    public suspend fun chatroomBlockRemove(`userIds`: List<String>, `chatroomId`: String, `extra`: JsonElement? = null, `needNotify`: Boolean? = null): RongCloudChatroomBlockRemoveResult =
+        RongCloudChatroomBlockRemoveResult(call("chatroom.block.remove", args("user_ids" to `userIds`, "chatroom_id" to `chatroomId`, "extra" to `extra`, "need_notify" to `needNotify`)))
+
+    /**
+     * List the users banned from a chatroom, with when each ban ends.
+     *
+     * `POST /chatroom/user/block/list.json` — catalogue operation `chatroom.block.query`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomBlockQuery(`chatroomId`: String): RongCloudChatroomBlockQueryResult =
+        RongCloudChatroomBlockQueryResult(call("chatroom.block.query", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * Protect users of a chatroom: never removed automatically when offline, their messages never dropped (at most 5 per chatroom).
+     *
+     * `POST /chatroom/user/whitelist/add.json` — catalogue operation `chatroom.user_whitelist.add`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param userIds At most 5 (a chatroom's allowlist holds 5). Limits: not empty each; at most 64 bytes each; 1 to 5 items.
+     */
+    public suspend fun chatroomUserWhitelistAdd(`chatroomId`: String, `userIds`: List<String>): RongCloudChatroomUserWhitelistAddResult =
+        RongCloudChatroomUserWhitelistAddResult(call("chatroom.user_whitelist.add", args("chatroom_id" to `chatroomId`, "user_ids" to `userIds`)))
+
+    /**
+     * Take users off a chatroom's allowlist.
+     *
+     * `POST /chatroom/user/whitelist/remove.json` — catalogue operation `chatroom.user_whitelist.remove`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     * @param userIds At most 5. Limits: not empty each; at most 64 bytes each; 1 to 5 items.
+     */
+    public suspend fun chatroomUserWhitelistRemove(`chatroomId`: String, `userIds`: List<String>): RongCloudChatroomUserWhitelistRemoveResult =
+        RongCloudChatroomUserWhitelistRemoveResult(call("chatroom.user_whitelist.remove", args("chatroom_id" to `chatroomId`, "user_ids" to `userIds`)))
+
+    /**
+     * List a chatroom's allowlisted users.
+     *
+     * `POST /chatroom/user/whitelist/query.json` — catalogue operation `chatroom.user_whitelist.query`.
+     *
+     * @param chatroomId The chatroom. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomUserWhitelistQuery(`chatroomId`: String): RongCloudChatroomUserWhitelistQueryResult =
+        RongCloudChatroomUserWhitelistQueryResult(call("chatroom.user_whitelist.query", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * Protect message types in every chatroom: never dropped when a chatroom is overloaded (at most 20 types).
+     *
+     * `POST /chatroom/whitelist/add.json` — catalogue operation `chatroom.message_whitelist.add`.
+     *
+     * @param objectNames Message types; at most 20, each at most 32 characters. Limits: at most 32 characters each; 1 to 20 items.
+     */
+    public suspend fun chatroomMessageWhitelistAdd(`objectNames`: List<String>): RongCloudChatroomMessageWhitelistAddResult =
+        RongCloudChatroomMessageWhitelistAddResult(call("chatroom.message_whitelist.add", args("object_names" to `objectNames`)))
+
+    /**
+     * Take message types off the chatroom message allowlist.
+     *
+     * `POST /chatroom/whitelist/delete.json` — catalogue operation `chatroom.message_whitelist.remove`.
+     *
+     * @param objectNames At most 20. Limits: at most 32 characters each; 1 to 20 items.
+     */
+    public suspend fun chatroomMessageWhitelistRemove(`objectNames`: List<String>): RongCloudChatroomMessageWhitelistRemoveResult =
+        RongCloudChatroomMessageWhitelistRemoveResult(call("chatroom.message_whitelist.remove", args("object_names" to `objectNames`)))
+
+    /**
+     * List the message types on the chatroom message allowlist.
+     *
+     * `POST /chatroom/whitelist/query.json` — catalogue operation `chatroom.message_whitelist.query`.
+     */
+    public suspend fun chatroomMessageWhitelistQuery(): RongCloudChatroomMessageWhitelistQueryResult =
+        RongCloudChatroomMessageWhitelistQueryResult(call("chatroom.message_whitelist.query", args()))
 
     /**
      * Create a group with its first members.
