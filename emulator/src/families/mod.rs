@@ -11,6 +11,7 @@ pub(crate) mod canned;
 pub(crate) mod chatrooms;
 pub(crate) mod contacts;
 pub(crate) mod easemob_groups;
+pub(crate) mod entrust_groups;
 pub(crate) mod files;
 pub(crate) mod messages;
 pub(crate) mod push;
@@ -38,6 +39,7 @@ static FAMILIES: &[&dyn Family] = &[
     &messages::Messages,
     &rongcloud_groups::RongcloudGroups,
     &easemob_groups::EasemobGroups,
+    &entrust_groups::EntrustGroups,
     &chatrooms::Chatrooms,
     &files::Files,
     &push::Push,
