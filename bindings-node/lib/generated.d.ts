@@ -587,6 +587,368 @@ export declare class RongCloudChatroomMessageWhitelistQueryResult extends Result
 export interface RongCloudChatroomMessageWhitelistQueryParams {
 }
 
+/** The result of `entrust.group.create`. */
+export declare class RongCloudEntrustGroupCreateResult extends Result {}
+
+/** Parameters of `entrust.group.create`: Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service). */
+export interface RongCloudEntrustGroupCreateParams {
+  /** The group; at most 64 characters, letters and digits. Limits: at most 64 characters. */
+  groupId: string
+  /** The group's name; at most 64 characters, need not be unique. Limits: at most 64 characters. */
+  name: string
+  /** The owner: a member from the start. Limits: not empty; at most 64 bytes. */
+  owner: string
+  /** Members to invite besides the owner; at most 30. Limits: not empty each; at most 64 bytes each; 1 to 30 items. */
+  userIds?: string[]
+  /** Basic information, a JSON object: `introduction` (at most 512 characters), `announcement` (at most 1024), `portraitUrl` (at most 128). */
+  groupProfile?: Record<string, unknown> | string
+  /** Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles). */
+  permissions?: Record<string, unknown> | string
+  /** Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console). */
+  groupExtProfile?: Record<string, unknown> | string
+}
+
+/** The result of `entrust.group.update`. */
+export declare class RongCloudEntrustGroupUpdateResult extends Result {}
+
+/** Parameters of `entrust.group.update`: Set a hosted group's information, permissions and custom attributes (the keys given replace theirs). */
+export interface RongCloudEntrustGroupUpdateParams {
+  /** The group; at most 64 characters, letters and digits. Limits: at most 64 characters. */
+  groupId: string
+  /** Basic information, a JSON object: `name` (at most 64 characters), `introduction` (at most 512), `announcement` (at most 1024), `portraitUrl` (at most 128). */
+  groupProfile?: Record<string, unknown> | string
+  /** Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles). */
+  permissions?: Record<string, unknown> | string
+  /** Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console). */
+  groupExtProfile?: Record<string, unknown> | string
+}
+
+/** The result of `entrust.group.profiles`. */
+export declare class RongCloudEntrustGroupProfilesResult extends Result {
+  /** Each `{groupId, groupName, groupProfile, groupExtProfile, permissions, owner, createTime, memberCount}`; the profiles and permissions are JSON text. */
+  readonly profiles: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `entrust.group.profiles`: Get hosted groups' information: name, owner, profile, permissions, custom attributes, creation time and member count. */
+export interface RongCloudEntrustGroupProfilesParams {
+  /** The groups; at most 50. Limits: at most 64 characters each; 1 to 50 items. */
+  groupIds: string[]
+}
+
+/** The result of `entrust.group.join`. */
+export declare class RongCloudEntrustGroupJoinResult extends Result {
+  readonly groupId: string | undefined
+  readonly name: string | undefined
+  /** JSON text. */
+  readonly groupProfile: string | undefined
+  /** JSON text. */
+  readonly groupExtProfile: string | undefined
+  /** JSON text. */
+  readonly permissions: string | undefined
+  readonly owner: string | undefined
+  /** When the group was created (ms). */
+  readonly createTime: number | undefined
+  readonly memberCount: number | undefined
+}
+
+/** Parameters of `entrust.group.join`: Add users to a hosted group; the answer describes the group. */
+export interface RongCloudEntrustGroupJoinParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+  /** The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  userIds: string[]
+}
+
+/** The result of `entrust.group.import`. */
+export declare class RongCloudEntrustGroupImportResult extends Result {}
+
+/** Parameters of `entrust.group.import`: Make an existing group (created without profile hosting) a hosted group, with its owner and permissions; no callbacks are sent. */
+export interface RongCloudEntrustGroupImportParams {
+  /** The group; at most 64 characters, letters and digits. Limits: at most 64 characters. */
+  groupId: string
+  /** The group's name; at most 64 characters, need not be unique. Limits: at most 64 characters. */
+  name: string
+  /** The owner. Limits: not empty; at most 64 bytes. */
+  owner: string
+  /** Basic information, a JSON object: `introduction` (at most 512 characters), `announcement` (at most 1024), `portraitUrl` (at most 128). */
+  groupProfile?: Record<string, unknown> | string
+  /** Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles). */
+  permissions?: Record<string, unknown> | string
+  /** Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console). */
+  groupExtProfile?: Record<string, unknown> | string
+}
+
+/** The result of `entrust.group.quit`. */
+export declare class RongCloudEntrustGroupQuitResult extends Result {}
+
+/** Parameters of `entrust.group.quit`: Users leave a hosted group. */
+export interface RongCloudEntrustGroupQuitParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+  /** The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  userIds: string[]
+  /** Also lift their mute in the group (server default: yes). */
+  deleteBan?: boolean
+  /** Also take them off the group's mute allowlist (server default: yes). */
+  deleteWhitelist?: boolean
+  /** Also clear the members they follow in the group (server default: yes). */
+  deleteFollowed?: boolean
+}
+
+/** The result of `entrust.group.kick`. */
+export declare class RongCloudEntrustGroupKickResult extends Result {}
+
+/** Parameters of `entrust.group.kick`: Remove users from a hosted group. */
+export interface RongCloudEntrustGroupKickParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+  /** The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  userIds: string[]
+  /** Also lift their mute in the group (server default: yes). */
+  deleteBan?: boolean
+  /** Also take them off the group's mute allowlist (server default: yes). */
+  deleteWhitelist?: boolean
+  /** Also clear the members they follow in the group (server default: yes). */
+  deleteFollowed?: boolean
+}
+
+/** The result of `entrust.group.kick_all`. */
+export declare class RongCloudEntrustGroupKickAllResult extends Result {}
+
+/** Parameters of `entrust.group.kick_all`: Remove a user from every hosted group they are in (but not one they own: transfer it first). */
+export interface RongCloudEntrustGroupKickAllParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+}
+
+/** The result of `entrust.group.dismiss`. */
+export declare class RongCloudEntrustGroupDismissResult extends Result {}
+
+/** Parameters of `entrust.group.dismiss`: Dismiss a hosted group. */
+export interface RongCloudEntrustGroupDismissParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+}
+
+/** The result of `entrust.group.transfer_owner`. */
+export declare class RongCloudEntrustGroupTransferOwnerResult extends Result {}
+
+/** Parameters of `entrust.group.transfer_owner`: Make another member the owner of a hosted group; the old owner stays a member unless `quit`. */
+export interface RongCloudEntrustGroupTransferOwnerParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+  /** The new owner. Limits: not empty; at most 64 bytes. */
+  newOwner: string
+  /** The old owner leaves the group (server default: no). */
+  quit?: boolean
+  /** When the old owner leaves: also lift their mute (server default: yes). */
+  deleteBan?: boolean
+  /** When the old owner leaves: also take them off the mute allowlist (server default: yes). */
+  deleteWhitelist?: boolean
+  /** When the old owner leaves: also clear the members they follow (server default: yes). */
+  deleteFollowed?: boolean
+}
+
+/** The result of `entrust.group.manager.add`. */
+export declare class RongCloudEntrustGroupManagerAddResult extends Result {
+  /** The users not added because they are not members. */
+  readonly userIds: string[] | undefined
+  /** The number of administrators, when the limit would be exceeded. */
+  readonly managerCount: number | undefined
+}
+
+/** Parameters of `entrust.group.manager.add`: Make members administrators of a hosted group (at most 10 per group). Users who are not members are returned in `user_ids`; over the limit, `manager_count` says how many there are. */
+export interface RongCloudEntrustGroupManagerAddParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+  /** Members of the group; a group has at most 10 administrators. Limits: not empty each; at most 64 bytes each; 1 to 10 items. */
+  userIds: string[]
+}
+
+/** The result of `entrust.group.manager.remove`. */
+export declare class RongCloudEntrustGroupManagerRemoveResult extends Result {}
+
+/** Parameters of `entrust.group.manager.remove`: Make administrators of a hosted group plain members again. */
+export interface RongCloudEntrustGroupManagerRemoveParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+  /** Administrators of the group; at most 10 per call. Limits: not empty each; at most 64 bytes each; 1 to 10 items. */
+  userIds: string[]
+}
+
+/** The result of `entrust.group.members`. */
+export declare class RongCloudEntrustGroupMembersResult extends Result {
+  /** How many members the group has. */
+  readonly totalCount: number | undefined
+  /** The token of the next page; absent on the last page. */
+  readonly pageToken: string | undefined
+  /** Each `{userId, nickname, role, time, extra}`: `role` 1 member, 2 administrator, 3 owner; `time` when they joined (ms). */
+  readonly members: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `entrust.group.members`: List a hosted group's members a page at a time, by role and join time. */
+export interface RongCloudEntrustGroupMembersParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+  /** Which members: 0 all (default), 1 plain members, 2 administrators, 3 the owner. Limits: 0..3. */
+  type?: number
+  /** The `page_token` of the previous page; absent: the first page. */
+  pageToken?: string
+  /** Members per page (default 50). Limits: 1..100. */
+  size?: number
+  /** By join time: 0 oldest first, 1 newest first (default). Limits: 0..1. */
+  order?: number
+}
+
+/** The result of `entrust.group.member.get`. */
+export declare class RongCloudEntrustGroupMemberGetResult extends Result {
+  /** Each `{userId, nickname, role, time, extra}`: `role` 1 member, 2 administrator, 3 owner; `time` when they joined (ms). */
+  readonly members: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `entrust.group.member.get`: Get given members of a hosted group. */
+export interface RongCloudEntrustGroupMemberGetParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+  /** The members; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  userIds: string[]
+}
+
+/** The result of `entrust.group.member.set`. */
+export declare class RongCloudEntrustGroupMemberSetResult extends Result {}
+
+/** Parameters of `entrust.group.member.set`: Set a member's nickname and extra information in a hosted group. */
+export interface RongCloudEntrustGroupMemberSetParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+  /** The member. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** Their nickname in the group; at most 64 characters. Limits: at most 64 characters. */
+  nickname: string
+  /** Extra information; at most 128 characters. Limits: at most 128 characters. */
+  extra?: string
+}
+
+/** The result of `entrust.group.member.follow`. */
+export declare class RongCloudEntrustGroupMemberFollowResult extends Result {}
+
+/** Parameters of `entrust.group.member.follow`: A member follows other members of a hosted group: their messages notify even when the group is muted (do not disturb). */
+export interface RongCloudEntrustGroupMemberFollowParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+  /** The member who follows. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The members to follow; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  followUserIds: string[]
+}
+
+/** The result of `entrust.group.member.unfollow`. */
+export declare class RongCloudEntrustGroupMemberUnfollowResult extends Result {}
+
+/** Parameters of `entrust.group.member.unfollow`: A member stops following members of a hosted group. */
+export interface RongCloudEntrustGroupMemberUnfollowParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+  /** The member who follows. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The members to stop following; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  followUserIds: string[]
+}
+
+/** The result of `entrust.group.member.followed`. */
+export declare class RongCloudEntrustGroupMemberFollowedResult extends Result {
+  readonly userId: string | undefined
+  readonly groupId: string | undefined
+  /** Each `{userId, timestamp}`: the followed member and when (ms). */
+  readonly members: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `entrust.group.member.followed`: List the members a member follows in a hosted group, with when they followed each. */
+export interface RongCloudEntrustGroupMemberFollowedParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+  /** The member who follows. Limits: not empty; at most 64 bytes. */
+  userId: string
+}
+
+/** The result of `entrust.group.remark_name.set`. */
+export declare class RongCloudEntrustGroupRemarkNameSetResult extends Result {}
+
+/** Parameters of `entrust.group.remark_name.set`: Set the name a user sees a hosted group by (their alias for it, shown in push titles); replaces the previous one. */
+export interface RongCloudEntrustGroupRemarkNameSetParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+  /** The member whose alias it is. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The alias; at most 64 characters. Limits: at most 64 characters. */
+  remarkName: string
+}
+
+/** The result of `entrust.group.remark_name.remove`. */
+export declare class RongCloudEntrustGroupRemarkNameRemoveResult extends Result {}
+
+/** Parameters of `entrust.group.remark_name.remove`: Delete a user's alias for a hosted group: pushes show the group's name again. */
+export interface RongCloudEntrustGroupRemarkNameRemoveParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+  /** The member whose alias it is. Limits: not empty; at most 64 bytes. */
+  userId: string
+}
+
+/** The result of `entrust.group.remark_name.get`. */
+export declare class RongCloudEntrustGroupRemarkNameGetResult extends Result {
+  /** The alias; empty when none is set. */
+  readonly remarkName: string | undefined
+}
+
+/** Parameters of `entrust.group.remark_name.get`: Get a user's alias for a hosted group. */
+export interface RongCloudEntrustGroupRemarkNameGetParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+  /** The member whose alias it is. Limits: not empty; at most 64 bytes. */
+  userId: string
+}
+
+/** The result of `entrust.group.list`. */
+export declare class RongCloudEntrustGroupListResult extends Result {
+  /** The token of the next page; absent on the last page. */
+  readonly pageToken: string | undefined
+  /** Each `{groupId, name, groupProfile, creator, owner, time}`: `time` the creation time (ms). */
+  readonly groups: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `entrust.group.list`: List the app's hosted groups a page at a time, by creation time. */
+export interface RongCloudEntrustGroupListParams {
+  /** The `page_token` of the previous page; absent: the first page. */
+  pageToken?: string
+  /** Groups per page (default 50). Limits: 1..1000. */
+  size?: number
+  /** By creation time: 0 oldest first, 1 newest first (default). Limits: 0..1. */
+  order?: number
+}
+
+/** The result of `entrust.joined_groups`. */
+export declare class RongCloudEntrustJoinedGroupsResult extends Result {
+  /** The token of the next page; absent on the last page. */
+  readonly pageToken: string | undefined
+  /** Each `{groupId, name, remarkName, groupProfile, groupExtProfile, permissions, createTime, joinTime, role, count}`: the user's alias and role, the member count. */
+  readonly groups: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `entrust.joined_groups`: List the hosted groups a user is in a page at a time, with the group's information, the user's role and alias. */
+export interface RongCloudEntrustJoinedGroupsParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** Groups where the user is: 0 any role (default), 1 a plain member, 2 an administrator, 3 the owner. Limits: 0..3. */
+  role?: number
+  /** The `page_token` of the previous page; absent: the first page. */
+  pageToken?: string
+  /** Groups per page (default 50). Limits: 1..100. */
+  size?: number
+  /** By join time: 0 oldest first, 1 newest first (default). Limits: 0..1. */
+  order?: number
+}
+
 /** The result of `group.create`. */
 export declare class RongCloudGroupCreateResult extends Result {}
 
@@ -654,6 +1016,173 @@ export declare class RongCloudGroupMembersResult extends Result {
 
 /** Parameters of `group.members`: List a group's members. */
 export interface RongCloudGroupMembersParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+}
+
+/** The result of `group.user_groups`. */
+export declare class RongCloudGroupUserGroupsResult extends Result {
+  /** Each `{id, name}`. */
+  readonly groups: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `group.user_groups`: List the groups a user has joined (id and name). Without `page` the first 5000 are returned at once; with `page` a page of `size` (default 50). */
+export interface RongCloudGroupUserGroupsParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** Page number, from 1; absent: no paging (the first 5000 groups). Limits: 1..…. */
+  page?: number
+  /** Groups per page when `page` is given (default 50). Limits: 1..1000. */
+  size?: number
+}
+
+/** The result of `group.sync`. */
+export declare class RongCloudGroupSyncResult extends Result {}
+
+/** Parameters of `group.sync`: Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet). */
+export interface RongCloudGroupSyncParams {
+  /** The user whose groups are synced. Limits: not empty; at most 64 bytes. */
+  userId: string
+}
+
+/** The result of `group.ban.add`. */
+export declare class RongCloudGroupBanAddResult extends Result {}
+
+/** Parameters of `group.ban.add`: Mute all members of groups (group-wide mute): only the users on a group's mute allowlist can still send to it from the client SDKs; messages sent through the Server API are not affected. Stays until removed, even if the group is dismissed and created again. */
+export interface RongCloudGroupBanAddParams {
+  /** The groups; at most 20 per call. Limits: at most 64 characters each; 1 to 20 items. */
+  groupIds: string[]
+}
+
+/** The result of `group.ban.remove`. */
+export declare class RongCloudGroupBanRemoveResult extends Result {}
+
+/** Parameters of `group.ban.remove`: Lift the group-wide mute of groups. */
+export interface RongCloudGroupBanRemoveParams {
+  /** The groups; at most 20 per call. Limits: at most 64 characters each; 1 to 20 items. */
+  groupIds: string[]
+}
+
+/** The result of `group.ban.query`. */
+export declare class RongCloudGroupBanQueryResult extends Result {
+  /** Each `{groupId, stat}`: `stat` 1 muted, 0 not muted. */
+  readonly groupInfo: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `group.ban.query`: Whether groups are muted as a whole: with `group_ids`, the state of each (`stat` 1 muted, 0 not); without, the muted groups of the app a page at a time (`page`/`size` take precedence over `group_ids`). */
+export interface RongCloudGroupBanQueryParams {
+  /** The groups to check; at most 20. Ignored when `page` or `size` is given. Limits: at most 64 characters each; 1 to 20 items. */
+  groupIds?: string[]
+  /** Page number, from 1 (default 1). Limits: 1..…. */
+  page?: number
+  /** Groups per page (default 50). Limits: 1..200. */
+  size?: number
+}
+
+/** The result of `group.ban.whitelist.add`. */
+export declare class RongCloudGroupBanWhitelistAddResult extends Result {}
+
+/** Parameters of `group.ban.whitelist.add`: Add users to a group's mute allowlist: they can still send to the group while it is muted as a whole (a member's own mute still applies). Kept when they leave and rejoin, and when the group is dismissed and created again. */
+export interface RongCloudGroupBanWhitelistAddParams {
+  /** The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+  /** Limits: at most 64 characters. */
+  groupId: string
+}
+
+/** The result of `group.ban.whitelist.remove`. */
+export declare class RongCloudGroupBanWhitelistRemoveResult extends Result {}
+
+/** Parameters of `group.ban.whitelist.remove`: Remove users from a group's mute allowlist. */
+export interface RongCloudGroupBanWhitelistRemoveParams {
+  /** The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+  /** Limits: at most 64 characters. */
+  groupId: string
+}
+
+/** The result of `group.ban.whitelist.query`. */
+export declare class RongCloudGroupBanWhitelistQueryResult extends Result {
+  /** The users on the allowlist. */
+  readonly userIds: string[] | undefined
+}
+
+/** Parameters of `group.ban.whitelist.query`: List a group's mute allowlist. */
+export interface RongCloudGroupBanWhitelistQueryParams {
+  /** Limits: at most 64 characters. */
+  groupId: string
+}
+
+/** The result of `group.gag.add`. */
+export declare class RongCloudGroupGagAddResult extends Result {}
+
+/** Parameters of `group.gag.add`: Mute members of a group for `minute` minutes (0: until unmuted), or in every group they joined when `group_id` is absent (at most 100 users muted that way per app). Muted members still receive messages; Server API sends are not affected. Kept when they leave and rejoin within the time. */
+export interface RongCloudGroupGagAddParams {
+  /** The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+  /** The group; absent: every group the users joined. Limits: at most 64 characters. */
+  groupId?: string
+  /** How long, in minutes: at most 43200 (30 days); 0 mutes until unmuted. Limits: 0..43200. */
+  minute: number
+}
+
+/** The result of `group.gag.remove`. */
+export declare class RongCloudGroupGagRemoveResult extends Result {}
+
+/** Parameters of `group.gag.remove`: Unmute members of a group, or lift a mute in every group when `group_id` is absent. */
+export interface RongCloudGroupGagRemoveParams {
+  /** The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+  /** The group; absent: the users' mute in every group. Limits: at most 64 characters. */
+  groupId?: string
+}
+
+/** The result of `group.gag.list`. */
+export declare class RongCloudGroupGagListResult extends Result {
+  /** Each `{userId, startTime, time}`: the mute's start and end, `yyyy-MM-dd HH:mm:ss` in the data centre's time zone (Beijing or UTC). */
+  readonly users: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `group.gag.list`: List the muted members of a group, or the users muted in every group when `group_id` is absent, with when each mute started and ends. */
+export interface RongCloudGroupGagListParams {
+  /** The group; absent: the users muted in every group. Limits: at most 64 characters. */
+  groupId?: string
+}
+
+/** The result of `group.remarks.set`. */
+export declare class RongCloudGroupRemarksSetResult extends Result {}
+
+/** Parameters of `group.remarks.set`: Set the name a member is shown with in the push notifications of a group's messages (their group push alias); a user-level push alias the recipient set takes precedence. */
+export interface RongCloudGroupRemarksSetParams {
+  /** The group member. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** Limits: at most 64 characters. */
+  groupId: string
+  /** The member's push alias in this group. Limits: not empty. */
+  remark: string
+}
+
+/** The result of `group.remarks.remove`. */
+export declare class RongCloudGroupRemarksRemoveResult extends Result {}
+
+/** Parameters of `group.remarks.remove`: Delete a member's group push alias: pushes show their registered name again. */
+export interface RongCloudGroupRemarksRemoveParams {
+  /** The group member. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** Limits: at most 64 characters. */
+  groupId: string
+}
+
+/** The result of `group.remarks.get`. */
+export declare class RongCloudGroupRemarksGetResult extends Result {
+  /** The push alias; empty when none is set. */
+  readonly remark: string | undefined
+}
+
+/** Parameters of `group.remarks.get`: Get a member's group push alias. */
+export interface RongCloudGroupRemarksGetParams {
+  /** The group member. Limits: not empty; at most 64 bytes. */
+  userId: string
   /** Limits: at most 64 characters. */
   groupId: string
 }
@@ -1198,6 +1727,8 @@ export declare class RongCloudOperations extends BaseClient {
    * `POST /chatroom/ban/query.json` — catalogue operation `chatroom.mute_all.query`.
    */
   chatroomMuteAllQuery(params?: RongCloudChatroomMuteAllQueryParams, options?: CallOptions): Promise<RongCloudChatroomMuteAllQueryResult>
+  /** Every page of `chatroom.mute_all.query`, one call each, from the page these parameters ask for to the last: `for await (const page of client.chatroomMuteAllQueryPages(...))`; each page's items are in its `chatroomIds`; the iterator sets `page` for each next page. */
+  chatroomMuteAllQueryPages(params?: RongCloudChatroomMuteAllQueryParams, options?: CallOptions): AsyncGenerator<RongCloudChatroomMuteAllQueryResult, void, undefined>
   /**
    * Exempt users from a chatroom's whole-room mute (at most 20 per chatroom; lost when the chatroom is destroyed).
    *
@@ -1307,6 +1838,150 @@ export declare class RongCloudOperations extends BaseClient {
    */
   chatroomMessageWhitelistQuery(params?: RongCloudChatroomMessageWhitelistQueryParams, options?: CallOptions): Promise<RongCloudChatroomMessageWhitelistQueryResult>
   /**
+   * Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
+   *
+   * `POST /entrust/group/create.json` — catalogue operation `entrust.group.create`.
+   */
+  entrustGroupCreate(params: RongCloudEntrustGroupCreateParams, options?: CallOptions): Promise<RongCloudEntrustGroupCreateResult>
+  /**
+   * Set a hosted group's information, permissions and custom attributes (the keys given replace theirs).
+   *
+   * `POST /entrust/group/profile/update.json` — catalogue operation `entrust.group.update`.
+   */
+  entrustGroupUpdate(params: RongCloudEntrustGroupUpdateParams, options?: CallOptions): Promise<RongCloudEntrustGroupUpdateResult>
+  /**
+   * Get hosted groups' information: name, owner, profile, permissions, custom attributes, creation time and member count.
+   *
+   * `POST /entrust/group/profile/query.json` — catalogue operation `entrust.group.profiles`.
+   */
+  entrustGroupProfiles(params: RongCloudEntrustGroupProfilesParams, options?: CallOptions): Promise<RongCloudEntrustGroupProfilesResult>
+  /**
+   * Add users to a hosted group; the answer describes the group.
+   *
+   * `POST /entrust/group/join.json` — catalogue operation `entrust.group.join`.
+   */
+  entrustGroupJoin(params: RongCloudEntrustGroupJoinParams, options?: CallOptions): Promise<RongCloudEntrustGroupJoinResult>
+  /**
+   * Make an existing group (created without profile hosting) a hosted group, with its owner and permissions; no callbacks are sent.
+   *
+   * `POST /entrust/group/import.json` — catalogue operation `entrust.group.import`.
+   */
+  entrustGroupImport(params: RongCloudEntrustGroupImportParams, options?: CallOptions): Promise<RongCloudEntrustGroupImportResult>
+  /**
+   * Users leave a hosted group.
+   *
+   * `POST /entrust/group/quit.json` — catalogue operation `entrust.group.quit`.
+   */
+  entrustGroupQuit(params: RongCloudEntrustGroupQuitParams, options?: CallOptions): Promise<RongCloudEntrustGroupQuitResult>
+  /**
+   * Remove users from a hosted group.
+   *
+   * `POST /entrust/group/member/kick.json` — catalogue operation `entrust.group.kick`.
+   */
+  entrustGroupKick(params: RongCloudEntrustGroupKickParams, options?: CallOptions): Promise<RongCloudEntrustGroupKickResult>
+  /**
+   * Remove a user from every hosted group they are in (but not one they own: transfer it first).
+   *
+   * `POST /entrust/group/member/kick/all.json` — catalogue operation `entrust.group.kick_all`.
+   */
+  entrustGroupKickAll(params: RongCloudEntrustGroupKickAllParams, options?: CallOptions): Promise<RongCloudEntrustGroupKickAllResult>
+  /**
+   * Dismiss a hosted group.
+   *
+   * `POST /entrust/group/dismiss.json` — catalogue operation `entrust.group.dismiss`.
+   */
+  entrustGroupDismiss(params: RongCloudEntrustGroupDismissParams, options?: CallOptions): Promise<RongCloudEntrustGroupDismissResult>
+  /**
+   * Make another member the owner of a hosted group; the old owner stays a member unless `quit`.
+   *
+   * `POST /entrust/group/transfer/owner.json` — catalogue operation `entrust.group.transfer_owner`.
+   */
+  entrustGroupTransferOwner(params: RongCloudEntrustGroupTransferOwnerParams, options?: CallOptions): Promise<RongCloudEntrustGroupTransferOwnerResult>
+  /**
+   * Make members administrators of a hosted group (at most 10 per group). Users who are not members are returned in `user_ids`; over the limit, `manager_count` says how many there are.
+   *
+   * `POST /entrust/group/manager/add.json` — catalogue operation `entrust.group.manager.add`.
+   */
+  entrustGroupManagerAdd(params: RongCloudEntrustGroupManagerAddParams, options?: CallOptions): Promise<RongCloudEntrustGroupManagerAddResult>
+  /**
+   * Make administrators of a hosted group plain members again.
+   *
+   * `POST /entrust/group/manager/remove.json` — catalogue operation `entrust.group.manager.remove`.
+   */
+  entrustGroupManagerRemove(params: RongCloudEntrustGroupManagerRemoveParams, options?: CallOptions): Promise<RongCloudEntrustGroupManagerRemoveResult>
+  /**
+   * List a hosted group's members a page at a time, by role and join time.
+   *
+   * `POST /entrust/group/member/query.json` — catalogue operation `entrust.group.members`.
+   */
+  entrustGroupMembers(params: RongCloudEntrustGroupMembersParams, options?: CallOptions): Promise<RongCloudEntrustGroupMembersResult>
+  /** Every page of `entrust.group.members`, one call each, from the page these parameters ask for to the last: `for await (const page of client.entrustGroupMembersPages(...))`; each page's items are in its `members`; the iterator sets `page_token` for each next page. */
+  entrustGroupMembersPages(params: RongCloudEntrustGroupMembersParams, options?: CallOptions): AsyncGenerator<RongCloudEntrustGroupMembersResult, void, undefined>
+  /**
+   * Get given members of a hosted group.
+   *
+   * `POST /entrust/group/member/specific/query.json` — catalogue operation `entrust.group.member.get`.
+   */
+  entrustGroupMemberGet(params: RongCloudEntrustGroupMemberGetParams, options?: CallOptions): Promise<RongCloudEntrustGroupMemberGetResult>
+  /**
+   * Set a member's nickname and extra information in a hosted group.
+   *
+   * `POST /entrust/group/member/set.json` — catalogue operation `entrust.group.member.set`.
+   */
+  entrustGroupMemberSet(params: RongCloudEntrustGroupMemberSetParams, options?: CallOptions): Promise<RongCloudEntrustGroupMemberSetResult>
+  /**
+   * A member follows other members of a hosted group: their messages notify even when the group is muted (do not disturb).
+   *
+   * `POST /entrust/group/member/follow.json` — catalogue operation `entrust.group.member.follow`.
+   */
+  entrustGroupMemberFollow(params: RongCloudEntrustGroupMemberFollowParams, options?: CallOptions): Promise<RongCloudEntrustGroupMemberFollowResult>
+  /**
+   * A member stops following members of a hosted group.
+   *
+   * `POST /entrust/group/member/unfollow.json` — catalogue operation `entrust.group.member.unfollow`.
+   */
+  entrustGroupMemberUnfollow(params: RongCloudEntrustGroupMemberUnfollowParams, options?: CallOptions): Promise<RongCloudEntrustGroupMemberUnfollowResult>
+  /**
+   * List the members a member follows in a hosted group, with when they followed each.
+   *
+   * `POST /entrust/group/member/followed/get.json` — catalogue operation `entrust.group.member.followed`.
+   */
+  entrustGroupMemberFollowed(params: RongCloudEntrustGroupMemberFollowedParams, options?: CallOptions): Promise<RongCloudEntrustGroupMemberFollowedResult>
+  /**
+   * Set the name a user sees a hosted group by (their alias for it, shown in push titles); replaces the previous one.
+   *
+   * `POST /entrust/group/remarkname/set.json` — catalogue operation `entrust.group.remark_name.set`.
+   */
+  entrustGroupRemarkNameSet(params: RongCloudEntrustGroupRemarkNameSetParams, options?: CallOptions): Promise<RongCloudEntrustGroupRemarkNameSetResult>
+  /**
+   * Delete a user's alias for a hosted group: pushes show the group's name again.
+   *
+   * `POST /entrust/group/remarkname/delete.json` — catalogue operation `entrust.group.remark_name.remove`.
+   */
+  entrustGroupRemarkNameRemove(params: RongCloudEntrustGroupRemarkNameRemoveParams, options?: CallOptions): Promise<RongCloudEntrustGroupRemarkNameRemoveResult>
+  /**
+   * Get a user's alias for a hosted group.
+   *
+   * `POST /entrust/group/remarkname/query.json` — catalogue operation `entrust.group.remark_name.get`.
+   */
+  entrustGroupRemarkNameGet(params: RongCloudEntrustGroupRemarkNameGetParams, options?: CallOptions): Promise<RongCloudEntrustGroupRemarkNameGetResult>
+  /**
+   * List the app's hosted groups a page at a time, by creation time.
+   *
+   * `POST /entrust/group/query.json` — catalogue operation `entrust.group.list`.
+   */
+  entrustGroupList(params?: RongCloudEntrustGroupListParams, options?: CallOptions): Promise<RongCloudEntrustGroupListResult>
+  /** Every page of `entrust.group.list`, one call each, from the page these parameters ask for to the last: `for await (const page of client.entrustGroupListPages(...))`; each page's items are in its `groups`; the iterator sets `page_token` for each next page. */
+  entrustGroupListPages(params?: RongCloudEntrustGroupListParams, options?: CallOptions): AsyncGenerator<RongCloudEntrustGroupListResult, void, undefined>
+  /**
+   * List the hosted groups a user is in a page at a time, with the group's information, the user's role and alias.
+   *
+   * `POST /entrust/joined/group/query.json` — catalogue operation `entrust.joined_groups`.
+   */
+  entrustJoinedGroups(params: RongCloudEntrustJoinedGroupsParams, options?: CallOptions): Promise<RongCloudEntrustJoinedGroupsResult>
+  /** Every page of `entrust.joined_groups`, one call each, from the page these parameters ask for to the last: `for await (const page of client.entrustJoinedGroupsPages(...))`; each page's items are in its `groups`; the iterator sets `page_token` for each next page. */
+  entrustJoinedGroupsPages(params: RongCloudEntrustJoinedGroupsParams, options?: CallOptions): AsyncGenerator<RongCloudEntrustJoinedGroupsResult, void, undefined>
+  /**
    * Create a group with its first members.
    *
    * `POST /group/create.json` — catalogue operation `group.create`.
@@ -1342,6 +2017,94 @@ export declare class RongCloudOperations extends BaseClient {
    * `POST /group/user/query.json` — catalogue operation `group.members`.
    */
   groupMembers(params: RongCloudGroupMembersParams, options?: CallOptions): Promise<RongCloudGroupMembersResult>
+  /**
+   * List the groups a user has joined (id and name). Without `page` the first 5000 are returned at once; with `page` a page of `size` (default 50).
+   *
+   * `POST /user/group/query.json` — catalogue operation `group.user_groups`.
+   */
+  groupUserGroups(params: RongCloudGroupUserGroupsParams, options?: CallOptions): Promise<RongCloudGroupUserGroupsResult>
+  /** Every page of `group.user_groups`, one call each, from the page these parameters ask for to the last: `for await (const page of client.groupUserGroupsPages(...))`; each page's items are in its `groups`; the iterator sets `page` for each next page. */
+  groupUserGroupsPages(params: RongCloudGroupUserGroupsParams, options?: CallOptions): AsyncGenerator<RongCloudGroupUserGroupsResult, void, undefined>
+  /**
+   * Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet).
+   *
+   * `POST /group/sync.json` — catalogue operation `group.sync`.
+   */
+  groupSync(params: RongCloudGroupSyncParams, options?: CallOptions): Promise<RongCloudGroupSyncResult>
+  /**
+   * Mute all members of groups (group-wide mute): only the users on a group's mute allowlist can still send to it from the client SDKs; messages sent through the Server API are not affected. Stays until removed, even if the group is dismissed and created again.
+   *
+   * `POST /group/ban/add.json` — catalogue operation `group.ban.add`.
+   */
+  groupBanAdd(params: RongCloudGroupBanAddParams, options?: CallOptions): Promise<RongCloudGroupBanAddResult>
+  /**
+   * Lift the group-wide mute of groups.
+   *
+   * `POST /group/ban/rollback.json` — catalogue operation `group.ban.remove`.
+   */
+  groupBanRemove(params: RongCloudGroupBanRemoveParams, options?: CallOptions): Promise<RongCloudGroupBanRemoveResult>
+  /**
+   * Whether groups are muted as a whole: with `group_ids`, the state of each (`stat` 1 muted, 0 not); without, the muted groups of the app a page at a time (`page`/`size` take precedence over `group_ids`).
+   *
+   * `POST /group/ban/query.json` — catalogue operation `group.ban.query`.
+   */
+  groupBanQuery(params?: RongCloudGroupBanQueryParams, options?: CallOptions): Promise<RongCloudGroupBanQueryResult>
+  /** Every page of `group.ban.query`, one call each, from the page these parameters ask for to the last: `for await (const page of client.groupBanQueryPages(...))`; each page's items are in its `groupInfo`; the iterator sets `page` for each next page. */
+  groupBanQueryPages(params?: RongCloudGroupBanQueryParams, options?: CallOptions): AsyncGenerator<RongCloudGroupBanQueryResult, void, undefined>
+  /**
+   * Add users to a group's mute allowlist: they can still send to the group while it is muted as a whole (a member's own mute still applies). Kept when they leave and rejoin, and when the group is dismissed and created again.
+   *
+   * `POST /group/user/ban/whitelist/add.json` — catalogue operation `group.ban.whitelist.add`.
+   */
+  groupBanWhitelistAdd(params: RongCloudGroupBanWhitelistAddParams, options?: CallOptions): Promise<RongCloudGroupBanWhitelistAddResult>
+  /**
+   * Remove users from a group's mute allowlist.
+   *
+   * `POST /group/user/ban/whitelist/rollback.json` — catalogue operation `group.ban.whitelist.remove`.
+   */
+  groupBanWhitelistRemove(params: RongCloudGroupBanWhitelistRemoveParams, options?: CallOptions): Promise<RongCloudGroupBanWhitelistRemoveResult>
+  /**
+   * List a group's mute allowlist.
+   *
+   * `POST /group/user/ban/whitelist/query.json` — catalogue operation `group.ban.whitelist.query`.
+   */
+  groupBanWhitelistQuery(params: RongCloudGroupBanWhitelistQueryParams, options?: CallOptions): Promise<RongCloudGroupBanWhitelistQueryResult>
+  /**
+   * Mute members of a group for `minute` minutes (0: until unmuted), or in every group they joined when `group_id` is absent (at most 100 users muted that way per app). Muted members still receive messages; Server API sends are not affected. Kept when they leave and rejoin within the time.
+   *
+   * `POST /group/user/gag/add.json` — catalogue operation `group.gag.add`.
+   */
+  groupGagAdd(params: RongCloudGroupGagAddParams, options?: CallOptions): Promise<RongCloudGroupGagAddResult>
+  /**
+   * Unmute members of a group, or lift a mute in every group when `group_id` is absent.
+   *
+   * `POST /group/user/gag/rollback.json` — catalogue operation `group.gag.remove`.
+   */
+  groupGagRemove(params: RongCloudGroupGagRemoveParams, options?: CallOptions): Promise<RongCloudGroupGagRemoveResult>
+  /**
+   * List the muted members of a group, or the users muted in every group when `group_id` is absent, with when each mute started and ends.
+   *
+   * `POST /group/user/gag/list.json` — catalogue operation `group.gag.list`.
+   */
+  groupGagList(params?: RongCloudGroupGagListParams, options?: CallOptions): Promise<RongCloudGroupGagListResult>
+  /**
+   * Set the name a member is shown with in the push notifications of a group's messages (their group push alias); a user-level push alias the recipient set takes precedence.
+   *
+   * `POST /group/remarks/set.json` — catalogue operation `group.remarks.set`.
+   */
+  groupRemarksSet(params: RongCloudGroupRemarksSetParams, options?: CallOptions): Promise<RongCloudGroupRemarksSetResult>
+  /**
+   * Delete a member's group push alias: pushes show their registered name again.
+   *
+   * `POST /group/remarks/del.json` — catalogue operation `group.remarks.remove`.
+   */
+  groupRemarksRemove(params: RongCloudGroupRemarksRemoveParams, options?: CallOptions): Promise<RongCloudGroupRemarksRemoveResult>
+  /**
+   * Get a member's group push alias.
+   *
+   * `POST /group/remarks/get.json` — catalogue operation `group.remarks.get`.
+   */
+  groupRemarksGet(params: RongCloudGroupRemarksGetParams, options?: CallOptions): Promise<RongCloudGroupRemarksGetResult>
   /**
    * Send a one-to-one message from one user to up to 1000 users. `content` is the message's JSON (an object, or a JSON string).
    *

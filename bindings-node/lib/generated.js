@@ -170,6 +170,130 @@ class RongCloudChatroomMessageWhitelistQueryResult extends Result {
   }
 }
 
+class RongCloudEntrustGroupCreateResult extends Result {}
+
+class RongCloudEntrustGroupUpdateResult extends Result {}
+
+class RongCloudEntrustGroupProfilesResult extends Result {
+  get profiles() {
+    return this._field("profiles")
+  }
+}
+
+class RongCloudEntrustGroupJoinResult extends Result {
+  get groupId() {
+    return this._field("group_id")
+  }
+  get name() {
+    return this._field("name")
+  }
+  get groupProfile() {
+    return this._field("group_profile")
+  }
+  get groupExtProfile() {
+    return this._field("group_ext_profile")
+  }
+  get permissions() {
+    return this._field("permissions")
+  }
+  get owner() {
+    return this._field("owner")
+  }
+  get createTime() {
+    return this._field("create_time")
+  }
+  get memberCount() {
+    return this._field("member_count")
+  }
+}
+
+class RongCloudEntrustGroupImportResult extends Result {}
+
+class RongCloudEntrustGroupQuitResult extends Result {}
+
+class RongCloudEntrustGroupKickResult extends Result {}
+
+class RongCloudEntrustGroupKickAllResult extends Result {}
+
+class RongCloudEntrustGroupDismissResult extends Result {}
+
+class RongCloudEntrustGroupTransferOwnerResult extends Result {}
+
+class RongCloudEntrustGroupManagerAddResult extends Result {
+  get userIds() {
+    return this._field("user_ids")
+  }
+  get managerCount() {
+    return this._field("manager_count")
+  }
+}
+
+class RongCloudEntrustGroupManagerRemoveResult extends Result {}
+
+class RongCloudEntrustGroupMembersResult extends Result {
+  get totalCount() {
+    return this._field("total_count")
+  }
+  get pageToken() {
+    return this._field("page_token")
+  }
+  get members() {
+    return this._field("members")
+  }
+}
+
+class RongCloudEntrustGroupMemberGetResult extends Result {
+  get members() {
+    return this._field("members")
+  }
+}
+
+class RongCloudEntrustGroupMemberSetResult extends Result {}
+
+class RongCloudEntrustGroupMemberFollowResult extends Result {}
+
+class RongCloudEntrustGroupMemberUnfollowResult extends Result {}
+
+class RongCloudEntrustGroupMemberFollowedResult extends Result {
+  get userId() {
+    return this._field("user_id")
+  }
+  get groupId() {
+    return this._field("group_id")
+  }
+  get members() {
+    return this._field("members")
+  }
+}
+
+class RongCloudEntrustGroupRemarkNameSetResult extends Result {}
+
+class RongCloudEntrustGroupRemarkNameRemoveResult extends Result {}
+
+class RongCloudEntrustGroupRemarkNameGetResult extends Result {
+  get remarkName() {
+    return this._field("remark_name")
+  }
+}
+
+class RongCloudEntrustGroupListResult extends Result {
+  get pageToken() {
+    return this._field("page_token")
+  }
+  get groups() {
+    return this._field("groups")
+  }
+}
+
+class RongCloudEntrustJoinedGroupsResult extends Result {
+  get pageToken() {
+    return this._field("page_token")
+  }
+  get groups() {
+    return this._field("groups")
+  }
+}
+
 class RongCloudGroupCreateResult extends Result {}
 
 class RongCloudGroupJoinResult extends Result {}
@@ -183,6 +307,54 @@ class RongCloudGroupRefreshResult extends Result {}
 class RongCloudGroupMembersResult extends Result {
   get users() {
     return this._field("users")
+  }
+}
+
+class RongCloudGroupUserGroupsResult extends Result {
+  get groups() {
+    return this._field("groups")
+  }
+}
+
+class RongCloudGroupSyncResult extends Result {}
+
+class RongCloudGroupBanAddResult extends Result {}
+
+class RongCloudGroupBanRemoveResult extends Result {}
+
+class RongCloudGroupBanQueryResult extends Result {
+  get groupInfo() {
+    return this._field("group_info")
+  }
+}
+
+class RongCloudGroupBanWhitelistAddResult extends Result {}
+
+class RongCloudGroupBanWhitelistRemoveResult extends Result {}
+
+class RongCloudGroupBanWhitelistQueryResult extends Result {
+  get userIds() {
+    return this._field("user_ids")
+  }
+}
+
+class RongCloudGroupGagAddResult extends Result {}
+
+class RongCloudGroupGagRemoveResult extends Result {}
+
+class RongCloudGroupGagListResult extends Result {
+  get users() {
+    return this._field("users")
+  }
+}
+
+class RongCloudGroupRemarksSetResult extends Result {}
+
+class RongCloudGroupRemarksRemoveResult extends Result {}
+
+class RongCloudGroupRemarksGetResult extends Result {
+  get remark() {
+    return this._field("remark")
   }
 }
 
@@ -381,6 +553,9 @@ class RongCloudOperations extends BaseClient {
   chatroomMuteAllQuery(params = {}, options) {
     return this._call("chatroom.mute_all.query", params, {"size":"size","page":"page"}, RongCloudChatroomMuteAllQueryResult, options)
   }
+  chatroomMuteAllQueryPages(params = {}, options) {
+    return this._pages("chatroom.mute_all.query", params, {"size":"size","page":"page"}, RongCloudChatroomMuteAllQueryResult, options)
+  }
   chatroomMuteWhitelistAdd(params, options) {
     return this._call("chatroom.mute_whitelist.add", params, {"chatroomId":"chatroom_id","userIds":"user_ids","extra":"extra","needNotify":"need_notify"}, RongCloudChatroomMuteWhitelistAddResult, options)
   }
@@ -435,6 +610,84 @@ class RongCloudOperations extends BaseClient {
   chatroomMessageWhitelistQuery(params = {}, options) {
     return this._call("chatroom.message_whitelist.query", params, {}, RongCloudChatroomMessageWhitelistQueryResult, options)
   }
+  entrustGroupCreate(params, options) {
+    return this._call("entrust.group.create", params, {"groupId":"group_id","name":"name","owner":"owner","userIds":"user_ids","groupProfile":"group_profile","permissions":"permissions","groupExtProfile":"group_ext_profile"}, RongCloudEntrustGroupCreateResult, options)
+  }
+  entrustGroupUpdate(params, options) {
+    return this._call("entrust.group.update", params, {"groupId":"group_id","groupProfile":"group_profile","permissions":"permissions","groupExtProfile":"group_ext_profile"}, RongCloudEntrustGroupUpdateResult, options)
+  }
+  entrustGroupProfiles(params, options) {
+    return this._call("entrust.group.profiles", params, {"groupIds":"group_ids"}, RongCloudEntrustGroupProfilesResult, options)
+  }
+  entrustGroupJoin(params, options) {
+    return this._call("entrust.group.join", params, {"groupId":"group_id","userIds":"user_ids"}, RongCloudEntrustGroupJoinResult, options)
+  }
+  entrustGroupImport(params, options) {
+    return this._call("entrust.group.import", params, {"groupId":"group_id","name":"name","owner":"owner","groupProfile":"group_profile","permissions":"permissions","groupExtProfile":"group_ext_profile"}, RongCloudEntrustGroupImportResult, options)
+  }
+  entrustGroupQuit(params, options) {
+    return this._call("entrust.group.quit", params, {"groupId":"group_id","userIds":"user_ids","deleteBan":"delete_ban","deleteWhitelist":"delete_whitelist","deleteFollowed":"delete_followed"}, RongCloudEntrustGroupQuitResult, options)
+  }
+  entrustGroupKick(params, options) {
+    return this._call("entrust.group.kick", params, {"groupId":"group_id","userIds":"user_ids","deleteBan":"delete_ban","deleteWhitelist":"delete_whitelist","deleteFollowed":"delete_followed"}, RongCloudEntrustGroupKickResult, options)
+  }
+  entrustGroupKickAll(params, options) {
+    return this._call("entrust.group.kick_all", params, {"userId":"user_id"}, RongCloudEntrustGroupKickAllResult, options)
+  }
+  entrustGroupDismiss(params, options) {
+    return this._call("entrust.group.dismiss", params, {"groupId":"group_id"}, RongCloudEntrustGroupDismissResult, options)
+  }
+  entrustGroupTransferOwner(params, options) {
+    return this._call("entrust.group.transfer_owner", params, {"groupId":"group_id","newOwner":"new_owner","quit":"quit","deleteBan":"delete_ban","deleteWhitelist":"delete_whitelist","deleteFollowed":"delete_followed"}, RongCloudEntrustGroupTransferOwnerResult, options)
+  }
+  entrustGroupManagerAdd(params, options) {
+    return this._call("entrust.group.manager.add", params, {"groupId":"group_id","userIds":"user_ids"}, RongCloudEntrustGroupManagerAddResult, options)
+  }
+  entrustGroupManagerRemove(params, options) {
+    return this._call("entrust.group.manager.remove", params, {"groupId":"group_id","userIds":"user_ids"}, RongCloudEntrustGroupManagerRemoveResult, options)
+  }
+  entrustGroupMembers(params, options) {
+    return this._call("entrust.group.members", params, {"groupId":"group_id","type":"type","pageToken":"page_token","size":"size","order":"order"}, RongCloudEntrustGroupMembersResult, options)
+  }
+  entrustGroupMembersPages(params, options) {
+    return this._pages("entrust.group.members", params, {"groupId":"group_id","type":"type","pageToken":"page_token","size":"size","order":"order"}, RongCloudEntrustGroupMembersResult, options)
+  }
+  entrustGroupMemberGet(params, options) {
+    return this._call("entrust.group.member.get", params, {"groupId":"group_id","userIds":"user_ids"}, RongCloudEntrustGroupMemberGetResult, options)
+  }
+  entrustGroupMemberSet(params, options) {
+    return this._call("entrust.group.member.set", params, {"groupId":"group_id","userId":"user_id","nickname":"nickname","extra":"extra"}, RongCloudEntrustGroupMemberSetResult, options)
+  }
+  entrustGroupMemberFollow(params, options) {
+    return this._call("entrust.group.member.follow", params, {"groupId":"group_id","userId":"user_id","followUserIds":"follow_user_ids"}, RongCloudEntrustGroupMemberFollowResult, options)
+  }
+  entrustGroupMemberUnfollow(params, options) {
+    return this._call("entrust.group.member.unfollow", params, {"groupId":"group_id","userId":"user_id","followUserIds":"follow_user_ids"}, RongCloudEntrustGroupMemberUnfollowResult, options)
+  }
+  entrustGroupMemberFollowed(params, options) {
+    return this._call("entrust.group.member.followed", params, {"groupId":"group_id","userId":"user_id"}, RongCloudEntrustGroupMemberFollowedResult, options)
+  }
+  entrustGroupRemarkNameSet(params, options) {
+    return this._call("entrust.group.remark_name.set", params, {"groupId":"group_id","userId":"user_id","remarkName":"remark_name"}, RongCloudEntrustGroupRemarkNameSetResult, options)
+  }
+  entrustGroupRemarkNameRemove(params, options) {
+    return this._call("entrust.group.remark_name.remove", params, {"groupId":"group_id","userId":"user_id"}, RongCloudEntrustGroupRemarkNameRemoveResult, options)
+  }
+  entrustGroupRemarkNameGet(params, options) {
+    return this._call("entrust.group.remark_name.get", params, {"groupId":"group_id","userId":"user_id"}, RongCloudEntrustGroupRemarkNameGetResult, options)
+  }
+  entrustGroupList(params = {}, options) {
+    return this._call("entrust.group.list", params, {"pageToken":"page_token","size":"size","order":"order"}, RongCloudEntrustGroupListResult, options)
+  }
+  entrustGroupListPages(params = {}, options) {
+    return this._pages("entrust.group.list", params, {"pageToken":"page_token","size":"size","order":"order"}, RongCloudEntrustGroupListResult, options)
+  }
+  entrustJoinedGroups(params, options) {
+    return this._call("entrust.joined_groups", params, {"userId":"user_id","role":"role","pageToken":"page_token","size":"size","order":"order"}, RongCloudEntrustJoinedGroupsResult, options)
+  }
+  entrustJoinedGroupsPages(params, options) {
+    return this._pages("entrust.joined_groups", params, {"userId":"user_id","role":"role","pageToken":"page_token","size":"size","order":"order"}, RongCloudEntrustJoinedGroupsResult, options)
+  }
   groupCreate(params, options) {
     return this._call("group.create", params, {"userIds":"user_ids","groupId":"group_id","groupName":"group_name"}, RongCloudGroupCreateResult, options)
   }
@@ -452,6 +705,54 @@ class RongCloudOperations extends BaseClient {
   }
   groupMembers(params, options) {
     return this._call("group.members", params, {"groupId":"group_id"}, RongCloudGroupMembersResult, options)
+  }
+  groupUserGroups(params, options) {
+    return this._call("group.user_groups", params, {"userId":"user_id","page":"page","size":"size"}, RongCloudGroupUserGroupsResult, options)
+  }
+  groupUserGroupsPages(params, options) {
+    return this._pages("group.user_groups", params, {"userId":"user_id","page":"page","size":"size"}, RongCloudGroupUserGroupsResult, options)
+  }
+  groupSync(params, options) {
+    return this._call("group.sync", params, {"userId":"user_id"}, RongCloudGroupSyncResult, options)
+  }
+  groupBanAdd(params, options) {
+    return this._call("group.ban.add", params, {"groupIds":"group_ids"}, RongCloudGroupBanAddResult, options)
+  }
+  groupBanRemove(params, options) {
+    return this._call("group.ban.remove", params, {"groupIds":"group_ids"}, RongCloudGroupBanRemoveResult, options)
+  }
+  groupBanQuery(params = {}, options) {
+    return this._call("group.ban.query", params, {"groupIds":"group_ids","page":"page","size":"size"}, RongCloudGroupBanQueryResult, options)
+  }
+  groupBanQueryPages(params = {}, options) {
+    return this._pages("group.ban.query", params, {"groupIds":"group_ids","page":"page","size":"size"}, RongCloudGroupBanQueryResult, options)
+  }
+  groupBanWhitelistAdd(params, options) {
+    return this._call("group.ban.whitelist.add", params, {"userIds":"user_ids","groupId":"group_id"}, RongCloudGroupBanWhitelistAddResult, options)
+  }
+  groupBanWhitelistRemove(params, options) {
+    return this._call("group.ban.whitelist.remove", params, {"userIds":"user_ids","groupId":"group_id"}, RongCloudGroupBanWhitelistRemoveResult, options)
+  }
+  groupBanWhitelistQuery(params, options) {
+    return this._call("group.ban.whitelist.query", params, {"groupId":"group_id"}, RongCloudGroupBanWhitelistQueryResult, options)
+  }
+  groupGagAdd(params, options) {
+    return this._call("group.gag.add", params, {"userIds":"user_ids","groupId":"group_id","minute":"minute"}, RongCloudGroupGagAddResult, options)
+  }
+  groupGagRemove(params, options) {
+    return this._call("group.gag.remove", params, {"userIds":"user_ids","groupId":"group_id"}, RongCloudGroupGagRemoveResult, options)
+  }
+  groupGagList(params = {}, options) {
+    return this._call("group.gag.list", params, {"groupId":"group_id"}, RongCloudGroupGagListResult, options)
+  }
+  groupRemarksSet(params, options) {
+    return this._call("group.remarks.set", params, {"userId":"user_id","groupId":"group_id","remark":"remark"}, RongCloudGroupRemarksSetResult, options)
+  }
+  groupRemarksRemove(params, options) {
+    return this._call("group.remarks.remove", params, {"userId":"user_id","groupId":"group_id"}, RongCloudGroupRemarksRemoveResult, options)
+  }
+  groupRemarksGet(params, options) {
+    return this._call("group.remarks.get", params, {"userId":"user_id","groupId":"group_id"}, RongCloudGroupRemarksGetResult, options)
   }
   messagePrivatePublish(params, options) {
     return this._call("message.private.publish", params, {"fromUserId":"from_user_id","toUserIds":"to_user_ids","objectName":"object_name","content":"content","pushContent":"push_content","pushData":"push_data","count":"count","verifyBlacklist":"verify_blacklist","isPersisted":"is_persisted","isIncludeSender":"is_include_sender","contentAvailable":"content_available","expansion":"expansion","disablePush":"disable_push","pushExt":"push_ext","isCounted":"is_counted","extraContent":"extra_content","busChannel":"bus_channel","disableUpdateLastMsg":"disable_update_last_msg","msgRandom":"msg_random"}, RongCloudMessagePrivatePublishResult, options)
@@ -989,12 +1290,49 @@ module.exports = {
   RongCloudChatroomMessageWhitelistAddResult,
   RongCloudChatroomMessageWhitelistRemoveResult,
   RongCloudChatroomMessageWhitelistQueryResult,
+  RongCloudEntrustGroupCreateResult,
+  RongCloudEntrustGroupUpdateResult,
+  RongCloudEntrustGroupProfilesResult,
+  RongCloudEntrustGroupJoinResult,
+  RongCloudEntrustGroupImportResult,
+  RongCloudEntrustGroupQuitResult,
+  RongCloudEntrustGroupKickResult,
+  RongCloudEntrustGroupKickAllResult,
+  RongCloudEntrustGroupDismissResult,
+  RongCloudEntrustGroupTransferOwnerResult,
+  RongCloudEntrustGroupManagerAddResult,
+  RongCloudEntrustGroupManagerRemoveResult,
+  RongCloudEntrustGroupMembersResult,
+  RongCloudEntrustGroupMemberGetResult,
+  RongCloudEntrustGroupMemberSetResult,
+  RongCloudEntrustGroupMemberFollowResult,
+  RongCloudEntrustGroupMemberUnfollowResult,
+  RongCloudEntrustGroupMemberFollowedResult,
+  RongCloudEntrustGroupRemarkNameSetResult,
+  RongCloudEntrustGroupRemarkNameRemoveResult,
+  RongCloudEntrustGroupRemarkNameGetResult,
+  RongCloudEntrustGroupListResult,
+  RongCloudEntrustJoinedGroupsResult,
   RongCloudGroupCreateResult,
   RongCloudGroupJoinResult,
   RongCloudGroupQuitResult,
   RongCloudGroupDismissResult,
   RongCloudGroupRefreshResult,
   RongCloudGroupMembersResult,
+  RongCloudGroupUserGroupsResult,
+  RongCloudGroupSyncResult,
+  RongCloudGroupBanAddResult,
+  RongCloudGroupBanRemoveResult,
+  RongCloudGroupBanQueryResult,
+  RongCloudGroupBanWhitelistAddResult,
+  RongCloudGroupBanWhitelistRemoveResult,
+  RongCloudGroupBanWhitelistQueryResult,
+  RongCloudGroupGagAddResult,
+  RongCloudGroupGagRemoveResult,
+  RongCloudGroupGagListResult,
+  RongCloudGroupRemarksSetResult,
+  RongCloudGroupRemarksRemoveResult,
+  RongCloudGroupRemarksGetResult,
   RongCloudMessagePrivatePublishResult,
   RongCloudMessageGroupPublishResult,
   RongCloudMessageSystemPublishResult,

@@ -1058,6 +1058,663 @@ pub mod rongcloud {
         }
     }
 
+    /// Parameters of `entrust.group.create`: Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupCreate {
+        /// The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The group's name; at most 64 characters, need not be unique. Limits: at most 64 characters.
+        pub name: String,
+        /// The owner: a member from the start. Limits: not empty; at most 64 bytes.
+        pub owner: String,
+        /// Members to invite besides the owner; at most 30. Limits: not empty each; at most 64 bytes each; 1 to 30 items.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub user_ids: Option<Vec<String>>,
+        /// Basic information, a JSON object: `introduction` (at most 512 characters), `announcement` (at most 1024), `portraitUrl` (at most 128).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub group_profile: Option<serde_json::Value>,
+        /// Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub permissions: Option<serde_json::Value>,
+        /// Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub group_ext_profile: Option<serde_json::Value>,
+    }
+
+    /// The result of `entrust.group.create`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupCreateResult {}
+
+    impl std::fmt::Debug for EntrustGroupCreateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupCreateResult").finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.update`: Set a hosted group's information, permissions and custom attributes (the keys given replace theirs).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupUpdate {
+        /// The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
+        pub group_id: String,
+        /// Basic information, a JSON object: `name` (at most 64 characters), `introduction` (at most 512), `announcement` (at most 1024), `portraitUrl` (at most 128).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub group_profile: Option<serde_json::Value>,
+        /// Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub permissions: Option<serde_json::Value>,
+        /// Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub group_ext_profile: Option<serde_json::Value>,
+    }
+
+    /// The result of `entrust.group.update`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupUpdateResult {}
+
+    impl std::fmt::Debug for EntrustGroupUpdateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupUpdateResult").finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.profiles`: Get hosted groups' information: name, owner, profile, permissions, custom attributes, creation time and member count.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupProfiles {
+        /// The groups; at most 50. Limits: at most 64 characters each; 1 to 50 items.
+        pub group_ids: Vec<String>,
+    }
+
+    /// The result of `entrust.group.profiles`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupProfilesResult {
+        /// Each `{groupId, groupName, groupProfile, groupExtProfile, permissions, owner, createTime, memberCount}`; the profiles and permissions are JSON text.
+        pub profiles: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for EntrustGroupProfilesResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupProfilesResult")
+                .field("profiles", &self.profiles)
+                .finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.join`: Add users to a hosted group; the answer describes the group.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupJoin {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+        /// The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `entrust.group.join`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupJoinResult {
+        pub group_id: Option<String>,
+        pub name: Option<String>,
+        /// JSON text.
+        pub group_profile: Option<String>,
+        /// JSON text.
+        pub group_ext_profile: Option<String>,
+        /// JSON text.
+        pub permissions: Option<String>,
+        pub owner: Option<String>,
+        /// When the group was created (ms).
+        pub create_time: Option<i64>,
+        pub member_count: Option<i64>,
+    }
+
+    impl std::fmt::Debug for EntrustGroupJoinResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupJoinResult")
+                .field("group_id", &self.group_id)
+                .field("name", &self.name)
+                .field("group_profile", &self.group_profile)
+                .field("group_ext_profile", &self.group_ext_profile)
+                .field("permissions", &self.permissions)
+                .field("owner", &self.owner)
+                .field("create_time", &self.create_time)
+                .field("member_count", &self.member_count)
+                .finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.import`: Make an existing group (created without profile hosting) a hosted group, with its owner and permissions; no callbacks are sent.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupImport {
+        /// The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The group's name; at most 64 characters, need not be unique. Limits: at most 64 characters.
+        pub name: String,
+        /// The owner. Limits: not empty; at most 64 bytes.
+        pub owner: String,
+        /// Basic information, a JSON object: `introduction` (at most 512 characters), `announcement` (at most 1024), `portraitUrl` (at most 128).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub group_profile: Option<serde_json::Value>,
+        /// Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub permissions: Option<serde_json::Value>,
+        /// Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub group_ext_profile: Option<serde_json::Value>,
+    }
+
+    /// The result of `entrust.group.import`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupImportResult {}
+
+    impl std::fmt::Debug for EntrustGroupImportResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupImportResult").finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.quit`: Users leave a hosted group.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupQuit {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+        /// The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub user_ids: Vec<String>,
+        /// Also lift their mute in the group (server default: yes).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub delete_ban: Option<bool>,
+        /// Also take them off the group's mute allowlist (server default: yes).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub delete_whitelist: Option<bool>,
+        /// Also clear the members they follow in the group (server default: yes).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub delete_followed: Option<bool>,
+    }
+
+    /// The result of `entrust.group.quit`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupQuitResult {}
+
+    impl std::fmt::Debug for EntrustGroupQuitResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupQuitResult").finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.kick`: Remove users from a hosted group.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupKick {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+        /// The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub user_ids: Vec<String>,
+        /// Also lift their mute in the group (server default: yes).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub delete_ban: Option<bool>,
+        /// Also take them off the group's mute allowlist (server default: yes).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub delete_whitelist: Option<bool>,
+        /// Also clear the members they follow in the group (server default: yes).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub delete_followed: Option<bool>,
+    }
+
+    /// The result of `entrust.group.kick`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupKickResult {}
+
+    impl std::fmt::Debug for EntrustGroupKickResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupKickResult").finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.kick_all`: Remove a user from every hosted group they are in (but not one they own: transfer it first).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupKickAll {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+    }
+
+    /// The result of `entrust.group.kick_all`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupKickAllResult {}
+
+    impl std::fmt::Debug for EntrustGroupKickAllResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupKickAllResult").finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.dismiss`: Dismiss a hosted group.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupDismiss {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+    }
+
+    /// The result of `entrust.group.dismiss`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupDismissResult {}
+
+    impl std::fmt::Debug for EntrustGroupDismissResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupDismissResult").finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.transfer_owner`: Make another member the owner of a hosted group; the old owner stays a member unless `quit`.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupTransferOwner {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+        /// The new owner. Limits: not empty; at most 64 bytes.
+        pub new_owner: String,
+        /// The old owner leaves the group (server default: no).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub quit: Option<bool>,
+        /// When the old owner leaves: also lift their mute (server default: yes).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub delete_ban: Option<bool>,
+        /// When the old owner leaves: also take them off the mute allowlist (server default: yes).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub delete_whitelist: Option<bool>,
+        /// When the old owner leaves: also clear the members they follow (server default: yes).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub delete_followed: Option<bool>,
+    }
+
+    /// The result of `entrust.group.transfer_owner`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupTransferOwnerResult {}
+
+    impl std::fmt::Debug for EntrustGroupTransferOwnerResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupTransferOwnerResult").finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.manager.add`: Make members administrators of a hosted group (at most 10 per group). Users who are not members are returned in `user_ids`; over the limit, `manager_count` says how many there are.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupManagerAdd {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+        /// Members of the group; a group has at most 10 administrators. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `entrust.group.manager.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupManagerAddResult {
+        /// The users not added because they are not members.
+        pub user_ids: Option<Vec<String>>,
+        /// The number of administrators, when the limit would be exceeded.
+        pub manager_count: Option<i64>,
+    }
+
+    impl std::fmt::Debug for EntrustGroupManagerAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupManagerAddResult")
+                .field("user_ids", &self.user_ids)
+                .field("manager_count", &self.manager_count)
+                .finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.manager.remove`: Make administrators of a hosted group plain members again.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupManagerRemove {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+        /// Administrators of the group; at most 10 per call. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `entrust.group.manager.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupManagerRemoveResult {}
+
+    impl std::fmt::Debug for EntrustGroupManagerRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupManagerRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.members`: List a hosted group's members a page at a time, by role and join time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupMembers {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+        /// Which members: 0 all (default), 1 plain members, 2 administrators, 3 the owner. Limits: 0..3.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<i64>,
+        /// The `page_token` of the previous page; absent: the first page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_token: Option<String>,
+        /// Members per page (default 50). Limits: 1..100.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub size: Option<i64>,
+        /// By join time: 0 oldest first, 1 newest first (default). Limits: 0..1.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub order: Option<i64>,
+    }
+
+    /// The result of `entrust.group.members`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupMembersResult {
+        /// How many members the group has.
+        pub total_count: Option<i64>,
+        /// The token of the next page; absent on the last page.
+        pub page_token: Option<String>,
+        /// Each `{userId, nickname, role, time, extra}`: `role` 1 member, 2 administrator, 3 owner; `time` when they joined (ms).
+        pub members: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for EntrustGroupMembersResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupMembersResult")
+                .field("total_count", &self.total_count)
+                .field("page_token", &self.page_token)
+                .field("members", &self.members)
+                .finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.member.get`: Get given members of a hosted group.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupMemberGet {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+        /// The members; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `entrust.group.member.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupMemberGetResult {
+        /// Each `{userId, nickname, role, time, extra}`: `role` 1 member, 2 administrator, 3 owner; `time` when they joined (ms).
+        pub members: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for EntrustGroupMemberGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupMemberGetResult")
+                .field("members", &self.members)
+                .finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.member.set`: Set a member's nickname and extra information in a hosted group.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupMemberSet {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+        /// The member. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// Their nickname in the group; at most 64 characters. Limits: at most 64 characters.
+        pub nickname: String,
+        /// Extra information; at most 128 characters. Limits: at most 128 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub extra: Option<String>,
+    }
+
+    /// The result of `entrust.group.member.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupMemberSetResult {}
+
+    impl std::fmt::Debug for EntrustGroupMemberSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupMemberSetResult").finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.member.follow`: A member follows other members of a hosted group: their messages notify even when the group is muted (do not disturb).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupMemberFollow {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+        /// The member who follows. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The members to follow; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub follow_user_ids: Vec<String>,
+    }
+
+    /// The result of `entrust.group.member.follow`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupMemberFollowResult {}
+
+    impl std::fmt::Debug for EntrustGroupMemberFollowResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupMemberFollowResult").finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.member.unfollow`: A member stops following members of a hosted group.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupMemberUnfollow {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+        /// The member who follows. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The members to stop following; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub follow_user_ids: Vec<String>,
+    }
+
+    /// The result of `entrust.group.member.unfollow`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupMemberUnfollowResult {}
+
+    impl std::fmt::Debug for EntrustGroupMemberUnfollowResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupMemberUnfollowResult").finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.member.followed`: List the members a member follows in a hosted group, with when they followed each.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupMemberFollowed {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+        /// The member who follows. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+    }
+
+    /// The result of `entrust.group.member.followed`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupMemberFollowedResult {
+        pub user_id: Option<String>,
+        pub group_id: Option<String>,
+        /// Each `{userId, timestamp}`: the followed member and when (ms).
+        pub members: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for EntrustGroupMemberFollowedResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupMemberFollowedResult")
+                .field("user_id", &self.user_id)
+                .field("group_id", &self.group_id)
+                .field("members", &self.members)
+                .finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.remark_name.set`: Set the name a user sees a hosted group by (their alias for it, shown in push titles); replaces the previous one.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupRemarkNameSet {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+        /// The member whose alias it is. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The alias; at most 64 characters. Limits: at most 64 characters.
+        pub remark_name: String,
+    }
+
+    /// The result of `entrust.group.remark_name.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupRemarkNameSetResult {}
+
+    impl std::fmt::Debug for EntrustGroupRemarkNameSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupRemarkNameSetResult").finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.remark_name.remove`: Delete a user's alias for a hosted group: pushes show the group's name again.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupRemarkNameRemove {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+        /// The member whose alias it is. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+    }
+
+    /// The result of `entrust.group.remark_name.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupRemarkNameRemoveResult {}
+
+    impl std::fmt::Debug for EntrustGroupRemarkNameRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupRemarkNameRemoveResult")
+                .finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.remark_name.get`: Get a user's alias for a hosted group.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupRemarkNameGet {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+        /// The member whose alias it is. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+    }
+
+    /// The result of `entrust.group.remark_name.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupRemarkNameGetResult {
+        /// The alias; empty when none is set.
+        pub remark_name: Option<String>,
+    }
+
+    impl std::fmt::Debug for EntrustGroupRemarkNameGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupRemarkNameGetResult")
+                .field("remark_name", &self.remark_name)
+                .finish()
+        }
+    }
+
+    /// Parameters of `entrust.group.list`: List the app's hosted groups a page at a time, by creation time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustGroupList {
+        /// The `page_token` of the previous page; absent: the first page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_token: Option<String>,
+        /// Groups per page (default 50). Limits: 1..1000.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub size: Option<i64>,
+        /// By creation time: 0 oldest first, 1 newest first (default). Limits: 0..1.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub order: Option<i64>,
+    }
+
+    /// The result of `entrust.group.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustGroupListResult {
+        /// The token of the next page; absent on the last page.
+        pub page_token: Option<String>,
+        /// Each `{groupId, name, groupProfile, creator, owner, time}`: `time` the creation time (ms).
+        pub groups: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for EntrustGroupListResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustGroupListResult")
+                .field("page_token", &self.page_token)
+                .field("groups", &self.groups)
+                .finish()
+        }
+    }
+
+    /// Parameters of `entrust.joined_groups`: List the hosted groups a user is in a page at a time, with the group's information, the user's role and alias.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct EntrustJoinedGroups {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// Groups where the user is: 0 any role (default), 1 a plain member, 2 an administrator, 3 the owner. Limits: 0..3.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub role: Option<i64>,
+        /// The `page_token` of the previous page; absent: the first page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_token: Option<String>,
+        /// Groups per page (default 50). Limits: 1..100.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub size: Option<i64>,
+        /// By join time: 0 oldest first, 1 newest first (default). Limits: 0..1.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub order: Option<i64>,
+    }
+
+    /// The result of `entrust.joined_groups`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct EntrustJoinedGroupsResult {
+        /// The token of the next page; absent on the last page.
+        pub page_token: Option<String>,
+        /// Each `{groupId, name, remarkName, groupProfile, groupExtProfile, permissions, createTime, joinTime, role, count}`: the user's alias and role, the member count.
+        pub groups: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for EntrustJoinedGroupsResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntrustJoinedGroupsResult")
+                .field("page_token", &self.page_token)
+                .field("groups", &self.groups)
+                .finish()
+        }
+    }
+
     /// Parameters of `group.create`: Create a group with its first members.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct GroupCreate {
@@ -1188,6 +1845,331 @@ pub mod rongcloud {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.debug_struct("GroupMembersResult")
                 .field("users", &self.users)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.user_groups`: List the groups a user has joined (id and name). Without `page` the first 5000 are returned at once; with `page` a page of `size` (default 50).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupUserGroups {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// Page number, from 1; absent: no paging (the first 5000 groups). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Groups per page when `page` is given (default 50). Limits: 1..1000.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub size: Option<i64>,
+    }
+
+    /// The result of `group.user_groups`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupUserGroupsResult {
+        /// Each `{id, name}`.
+        pub groups: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for GroupUserGroupsResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupUserGroupsResult")
+                .field("groups", &self.groups)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.sync`: Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupSync {
+        /// The user whose groups are synced. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+    }
+
+    /// The result of `group.sync`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupSyncResult {}
+
+    impl std::fmt::Debug for GroupSyncResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupSyncResult").finish()
+        }
+    }
+
+    /// Parameters of `group.ban.add`: Mute all members of groups (group-wide mute): only the users on a group's mute allowlist can still send to it from the client SDKs; messages sent through the Server API are not affected. Stays until removed, even if the group is dismissed and created again.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupBanAdd {
+        /// The groups; at most 20 per call. Limits: at most 64 characters each; 1 to 20 items.
+        pub group_ids: Vec<String>,
+    }
+
+    /// The result of `group.ban.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupBanAddResult {}
+
+    impl std::fmt::Debug for GroupBanAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupBanAddResult").finish()
+        }
+    }
+
+    /// Parameters of `group.ban.remove`: Lift the group-wide mute of groups.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupBanRemove {
+        /// The groups; at most 20 per call. Limits: at most 64 characters each; 1 to 20 items.
+        pub group_ids: Vec<String>,
+    }
+
+    /// The result of `group.ban.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupBanRemoveResult {}
+
+    impl std::fmt::Debug for GroupBanRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupBanRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `group.ban.query`: Whether groups are muted as a whole: with `group_ids`, the state of each (`stat` 1 muted, 0 not); without, the muted groups of the app a page at a time (`page`/`size` take precedence over `group_ids`).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupBanQuery {
+        /// The groups to check; at most 20. Ignored when `page` or `size` is given. Limits: at most 64 characters each; 1 to 20 items.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub group_ids: Option<Vec<String>>,
+        /// Page number, from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Groups per page (default 50). Limits: 1..200.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub size: Option<i64>,
+    }
+
+    /// The result of `group.ban.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupBanQueryResult {
+        /// Each `{groupId, stat}`: `stat` 1 muted, 0 not muted.
+        pub group_info: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for GroupBanQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupBanQueryResult")
+                .field("group_info", &self.group_info)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.ban.whitelist.add`: Add users to a group's mute allowlist: they can still send to the group while it is muted as a whole (a member's own mute still applies). Kept when they leave and rejoin, and when the group is dismissed and created again.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupBanWhitelistAdd {
+        /// The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+    }
+
+    /// The result of `group.ban.whitelist.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupBanWhitelistAddResult {}
+
+    impl std::fmt::Debug for GroupBanWhitelistAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupBanWhitelistAddResult").finish()
+        }
+    }
+
+    /// Parameters of `group.ban.whitelist.remove`: Remove users from a group's mute allowlist.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupBanWhitelistRemove {
+        /// The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+    }
+
+    /// The result of `group.ban.whitelist.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupBanWhitelistRemoveResult {}
+
+    impl std::fmt::Debug for GroupBanWhitelistRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupBanWhitelistRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `group.ban.whitelist.query`: List a group's mute allowlist.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupBanWhitelistQuery {
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+    }
+
+    /// The result of `group.ban.whitelist.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupBanWhitelistQueryResult {
+        /// The users on the allowlist.
+        pub user_ids: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for GroupBanWhitelistQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupBanWhitelistQueryResult")
+                .field("user_ids", &self.user_ids)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.gag.add`: Mute members of a group for `minute` minutes (0: until unmuted), or in every group they joined when `group_id` is absent (at most 100 users muted that way per app). Muted members still receive messages; Server API sends are not affected. Kept when they leave and rejoin within the time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupGagAdd {
+        /// The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+        /// The group; absent: every group the users joined. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub group_id: Option<String>,
+        /// How long, in minutes: at most 43200 (30 days); 0 mutes until unmuted. Limits: 0..43200.
+        pub minute: i64,
+    }
+
+    /// The result of `group.gag.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupGagAddResult {}
+
+    impl std::fmt::Debug for GroupGagAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupGagAddResult").finish()
+        }
+    }
+
+    /// Parameters of `group.gag.remove`: Unmute members of a group, or lift a mute in every group when `group_id` is absent.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupGagRemove {
+        /// The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+        /// The group; absent: the users' mute in every group. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub group_id: Option<String>,
+    }
+
+    /// The result of `group.gag.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupGagRemoveResult {}
+
+    impl std::fmt::Debug for GroupGagRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupGagRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `group.gag.list`: List the muted members of a group, or the users muted in every group when `group_id` is absent, with when each mute started and ends.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupGagList {
+        /// The group; absent: the users muted in every group. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub group_id: Option<String>,
+    }
+
+    /// The result of `group.gag.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupGagListResult {
+        /// Each `{userId, startTime, time}`: the mute's start and end, `yyyy-MM-dd HH:mm:ss` in the data centre's time zone (Beijing or UTC).
+        pub users: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for GroupGagListResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupGagListResult")
+                .field("users", &self.users)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.remarks.set`: Set the name a member is shown with in the push notifications of a group's messages (their group push alias); a user-level push alias the recipient set takes precedence.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupRemarksSet {
+        /// The group member. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+        /// The member's push alias in this group. Limits: not empty.
+        pub remark: String,
+    }
+
+    /// The result of `group.remarks.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupRemarksSetResult {}
+
+    impl std::fmt::Debug for GroupRemarksSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupRemarksSetResult").finish()
+        }
+    }
+
+    /// Parameters of `group.remarks.remove`: Delete a member's group push alias: pushes show their registered name again.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupRemarksRemove {
+        /// The group member. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+    }
+
+    /// The result of `group.remarks.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupRemarksRemoveResult {}
+
+    impl std::fmt::Debug for GroupRemarksRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupRemarksRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `group.remarks.get`: Get a member's group push alias.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupRemarksGet {
+        /// The group member. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// Limits: at most 64 characters.
+        pub group_id: String,
+    }
+
+    /// The result of `group.remarks.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupRemarksGetResult {
+        /// The push alias; empty when none is set.
+        pub remark: Option<String>,
+    }
+
+    impl std::fmt::Debug for GroupRemarksGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupRemarksGetResult")
+                .field("remark", &self.remark)
                 .finish()
         }
     }
@@ -2354,6 +3336,20 @@ impl crate::RongCloud {
         )
     }
 
+    /// The pages of `chatroom.mute_all.query`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `chatroom_ids`; the iterator sets `page` for each next page.
+    pub fn chatroom_mute_all_query_pages(
+        &self,
+        params: rongcloud::ChatroomMuteAllQuery,
+    ) -> crate::Result<crate::TypedPages<rongcloud::ChatroomMuteAllQueryResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "chatroom.mute_all.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
     /// Exempt users from a chatroom's whole-room mute (at most 20 per chatroom; lost when the chatroom is destroyed).
     ///
     /// `POST /chatroom/user/ban/whitelist/add.json` — catalogue operation `chatroom.mute_whitelist.add`.
@@ -2660,6 +3656,439 @@ impl crate::RongCloud {
         )
     }
 
+    /// Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
+    ///
+    /// `POST /entrust/group/create.json` — catalogue operation `entrust.group.create`.
+    pub async fn entrust_group_create(
+        &self,
+        params: rongcloud::EntrustGroupCreate,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupCreateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.create",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set a hosted group's information, permissions and custom attributes (the keys given replace theirs).
+    ///
+    /// `POST /entrust/group/profile/update.json` — catalogue operation `entrust.group.update`.
+    pub async fn entrust_group_update(
+        &self,
+        params: rongcloud::EntrustGroupUpdate,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupUpdateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.update",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get hosted groups' information: name, owner, profile, permissions, custom attributes, creation time and member count.
+    ///
+    /// `POST /entrust/group/profile/query.json` — catalogue operation `entrust.group.profiles`.
+    pub async fn entrust_group_profiles(
+        &self,
+        params: rongcloud::EntrustGroupProfiles,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupProfilesResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.profiles",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Add users to a hosted group; the answer describes the group.
+    ///
+    /// `POST /entrust/group/join.json` — catalogue operation `entrust.group.join`.
+    pub async fn entrust_group_join(
+        &self,
+        params: rongcloud::EntrustGroupJoin,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupJoinResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.join",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Make an existing group (created without profile hosting) a hosted group, with its owner and permissions; no callbacks are sent.
+    ///
+    /// `POST /entrust/group/import.json` — catalogue operation `entrust.group.import`.
+    pub async fn entrust_group_import(
+        &self,
+        params: rongcloud::EntrustGroupImport,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupImportResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.import",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Users leave a hosted group.
+    ///
+    /// `POST /entrust/group/quit.json` — catalogue operation `entrust.group.quit`.
+    pub async fn entrust_group_quit(
+        &self,
+        params: rongcloud::EntrustGroupQuit,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupQuitResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.quit",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove users from a hosted group.
+    ///
+    /// `POST /entrust/group/member/kick.json` — catalogue operation `entrust.group.kick`.
+    pub async fn entrust_group_kick(
+        &self,
+        params: rongcloud::EntrustGroupKick,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupKickResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.kick",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove a user from every hosted group they are in (but not one they own: transfer it first).
+    ///
+    /// `POST /entrust/group/member/kick/all.json` — catalogue operation `entrust.group.kick_all`.
+    pub async fn entrust_group_kick_all(
+        &self,
+        params: rongcloud::EntrustGroupKickAll,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupKickAllResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.kick_all",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Dismiss a hosted group.
+    ///
+    /// `POST /entrust/group/dismiss.json` — catalogue operation `entrust.group.dismiss`.
+    pub async fn entrust_group_dismiss(
+        &self,
+        params: rongcloud::EntrustGroupDismiss,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupDismissResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.dismiss",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Make another member the owner of a hosted group; the old owner stays a member unless `quit`.
+    ///
+    /// `POST /entrust/group/transfer/owner.json` — catalogue operation `entrust.group.transfer_owner`.
+    pub async fn entrust_group_transfer_owner(
+        &self,
+        params: rongcloud::EntrustGroupTransferOwner,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupTransferOwnerResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.transfer_owner",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Make members administrators of a hosted group (at most 10 per group). Users who are not members are returned in `user_ids`; over the limit, `manager_count` says how many there are.
+    ///
+    /// `POST /entrust/group/manager/add.json` — catalogue operation `entrust.group.manager.add`.
+    pub async fn entrust_group_manager_add(
+        &self,
+        params: rongcloud::EntrustGroupManagerAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupManagerAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.manager.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Make administrators of a hosted group plain members again.
+    ///
+    /// `POST /entrust/group/manager/remove.json` — catalogue operation `entrust.group.manager.remove`.
+    pub async fn entrust_group_manager_remove(
+        &self,
+        params: rongcloud::EntrustGroupManagerRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupManagerRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.manager.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a hosted group's members a page at a time, by role and join time.
+    ///
+    /// `POST /entrust/group/member/query.json` — catalogue operation `entrust.group.members`.
+    pub async fn entrust_group_members(
+        &self,
+        params: rongcloud::EntrustGroupMembers,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupMembersResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.members",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `entrust.group.members`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `members`; the iterator sets `page_token` for each next page.
+    pub fn entrust_group_members_pages(
+        &self,
+        params: rongcloud::EntrustGroupMembers,
+    ) -> crate::Result<crate::TypedPages<rongcloud::EntrustGroupMembersResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "entrust.group.members",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Get given members of a hosted group.
+    ///
+    /// `POST /entrust/group/member/specific/query.json` — catalogue operation `entrust.group.member.get`.
+    pub async fn entrust_group_member_get(
+        &self,
+        params: rongcloud::EntrustGroupMemberGet,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupMemberGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.member.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set a member's nickname and extra information in a hosted group.
+    ///
+    /// `POST /entrust/group/member/set.json` — catalogue operation `entrust.group.member.set`.
+    pub async fn entrust_group_member_set(
+        &self,
+        params: rongcloud::EntrustGroupMemberSet,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupMemberSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.member.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// A member follows other members of a hosted group: their messages notify even when the group is muted (do not disturb).
+    ///
+    /// `POST /entrust/group/member/follow.json` — catalogue operation `entrust.group.member.follow`.
+    pub async fn entrust_group_member_follow(
+        &self,
+        params: rongcloud::EntrustGroupMemberFollow,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupMemberFollowResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.member.follow",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// A member stops following members of a hosted group.
+    ///
+    /// `POST /entrust/group/member/unfollow.json` — catalogue operation `entrust.group.member.unfollow`.
+    pub async fn entrust_group_member_unfollow(
+        &self,
+        params: rongcloud::EntrustGroupMemberUnfollow,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupMemberUnfollowResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.member.unfollow",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the members a member follows in a hosted group, with when they followed each.
+    ///
+    /// `POST /entrust/group/member/followed/get.json` — catalogue operation `entrust.group.member.followed`.
+    pub async fn entrust_group_member_followed(
+        &self,
+        params: rongcloud::EntrustGroupMemberFollowed,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupMemberFollowedResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.member.followed",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set the name a user sees a hosted group by (their alias for it, shown in push titles); replaces the previous one.
+    ///
+    /// `POST /entrust/group/remarkname/set.json` — catalogue operation `entrust.group.remark_name.set`.
+    pub async fn entrust_group_remark_name_set(
+        &self,
+        params: rongcloud::EntrustGroupRemarkNameSet,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupRemarkNameSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.remark_name.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete a user's alias for a hosted group: pushes show the group's name again.
+    ///
+    /// `POST /entrust/group/remarkname/delete.json` — catalogue operation `entrust.group.remark_name.remove`.
+    pub async fn entrust_group_remark_name_remove(
+        &self,
+        params: rongcloud::EntrustGroupRemarkNameRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupRemarkNameRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.remark_name.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get a user's alias for a hosted group.
+    ///
+    /// `POST /entrust/group/remarkname/query.json` — catalogue operation `entrust.group.remark_name.get`.
+    pub async fn entrust_group_remark_name_get(
+        &self,
+        params: rongcloud::EntrustGroupRemarkNameGet,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupRemarkNameGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.remark_name.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the app's hosted groups a page at a time, by creation time.
+    ///
+    /// `POST /entrust/group/query.json` — catalogue operation `entrust.group.list`.
+    pub async fn entrust_group_list(
+        &self,
+        params: rongcloud::EntrustGroupList,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustGroupListResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.group.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `entrust.group.list`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `groups`; the iterator sets `page_token` for each next page.
+    pub fn entrust_group_list_pages(
+        &self,
+        params: rongcloud::EntrustGroupList,
+    ) -> crate::Result<crate::TypedPages<rongcloud::EntrustGroupListResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "entrust.group.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// List the hosted groups a user is in a page at a time, with the group's information, the user's role and alias.
+    ///
+    /// `POST /entrust/joined/group/query.json` — catalogue operation `entrust.joined_groups`.
+    pub async fn entrust_joined_groups(
+        &self,
+        params: rongcloud::EntrustJoinedGroups,
+    ) -> crate::Result<crate::Typed<rongcloud::EntrustJoinedGroupsResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "entrust.joined_groups",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `entrust.joined_groups`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `groups`; the iterator sets `page_token` for each next page.
+    pub fn entrust_joined_groups_pages(
+        &self,
+        params: rongcloud::EntrustJoinedGroups,
+    ) -> crate::Result<crate::TypedPages<rongcloud::EntrustJoinedGroupsResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "entrust.joined_groups",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
     /// Create a group with its first members.
     ///
     /// `POST /group/create.json` — catalogue operation `group.create`.
@@ -2755,6 +4184,272 @@ impl crate::RongCloud {
         crate::Typed::from_response(
             self.call(
                 "group.members",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the groups a user has joined (id and name). Without `page` the first 5000 are returned at once; with `page` a page of `size` (default 50).
+    ///
+    /// `POST /user/group/query.json` — catalogue operation `group.user_groups`.
+    pub async fn group_user_groups(
+        &self,
+        params: rongcloud::GroupUserGroups,
+    ) -> crate::Result<crate::Typed<rongcloud::GroupUserGroupsResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.user_groups",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `group.user_groups`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `groups`; the iterator sets `page` for each next page.
+    pub fn group_user_groups_pages(
+        &self,
+        params: rongcloud::GroupUserGroups,
+    ) -> crate::Result<crate::TypedPages<rongcloud::GroupUserGroupsResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "group.user_groups",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet).
+    ///
+    /// `POST /group/sync.json` — catalogue operation `group.sync`.
+    pub async fn group_sync(
+        &self,
+        params: rongcloud::GroupSync,
+    ) -> crate::Result<crate::Typed<rongcloud::GroupSyncResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.sync",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Mute all members of groups (group-wide mute): only the users on a group's mute allowlist can still send to it from the client SDKs; messages sent through the Server API are not affected. Stays until removed, even if the group is dismissed and created again.
+    ///
+    /// `POST /group/ban/add.json` — catalogue operation `group.ban.add`.
+    pub async fn group_ban_add(
+        &self,
+        params: rongcloud::GroupBanAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::GroupBanAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.ban.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Lift the group-wide mute of groups.
+    ///
+    /// `POST /group/ban/rollback.json` — catalogue operation `group.ban.remove`.
+    pub async fn group_ban_remove(
+        &self,
+        params: rongcloud::GroupBanRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::GroupBanRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.ban.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Whether groups are muted as a whole: with `group_ids`, the state of each (`stat` 1 muted, 0 not); without, the muted groups of the app a page at a time (`page`/`size` take precedence over `group_ids`).
+    ///
+    /// `POST /group/ban/query.json` — catalogue operation `group.ban.query`.
+    pub async fn group_ban_query(
+        &self,
+        params: rongcloud::GroupBanQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::GroupBanQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.ban.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `group.ban.query`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `group_info`; the iterator sets `page` for each next page.
+    pub fn group_ban_query_pages(
+        &self,
+        params: rongcloud::GroupBanQuery,
+    ) -> crate::Result<crate::TypedPages<rongcloud::GroupBanQueryResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "group.ban.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Add users to a group's mute allowlist: they can still send to the group while it is muted as a whole (a member's own mute still applies). Kept when they leave and rejoin, and when the group is dismissed and created again.
+    ///
+    /// `POST /group/user/ban/whitelist/add.json` — catalogue operation `group.ban.whitelist.add`.
+    pub async fn group_ban_whitelist_add(
+        &self,
+        params: rongcloud::GroupBanWhitelistAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::GroupBanWhitelistAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.ban.whitelist.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove users from a group's mute allowlist.
+    ///
+    /// `POST /group/user/ban/whitelist/rollback.json` — catalogue operation `group.ban.whitelist.remove`.
+    pub async fn group_ban_whitelist_remove(
+        &self,
+        params: rongcloud::GroupBanWhitelistRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::GroupBanWhitelistRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.ban.whitelist.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a group's mute allowlist.
+    ///
+    /// `POST /group/user/ban/whitelist/query.json` — catalogue operation `group.ban.whitelist.query`.
+    pub async fn group_ban_whitelist_query(
+        &self,
+        params: rongcloud::GroupBanWhitelistQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::GroupBanWhitelistQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.ban.whitelist.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Mute members of a group for `minute` minutes (0: until unmuted), or in every group they joined when `group_id` is absent (at most 100 users muted that way per app). Muted members still receive messages; Server API sends are not affected. Kept when they leave and rejoin within the time.
+    ///
+    /// `POST /group/user/gag/add.json` — catalogue operation `group.gag.add`.
+    pub async fn group_gag_add(
+        &self,
+        params: rongcloud::GroupGagAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::GroupGagAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.gag.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Unmute members of a group, or lift a mute in every group when `group_id` is absent.
+    ///
+    /// `POST /group/user/gag/rollback.json` — catalogue operation `group.gag.remove`.
+    pub async fn group_gag_remove(
+        &self,
+        params: rongcloud::GroupGagRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::GroupGagRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.gag.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the muted members of a group, or the users muted in every group when `group_id` is absent, with when each mute started and ends.
+    ///
+    /// `POST /group/user/gag/list.json` — catalogue operation `group.gag.list`.
+    pub async fn group_gag_list(
+        &self,
+        params: rongcloud::GroupGagList,
+    ) -> crate::Result<crate::Typed<rongcloud::GroupGagListResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.gag.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set the name a member is shown with in the push notifications of a group's messages (their group push alias); a user-level push alias the recipient set takes precedence.
+    ///
+    /// `POST /group/remarks/set.json` — catalogue operation `group.remarks.set`.
+    pub async fn group_remarks_set(
+        &self,
+        params: rongcloud::GroupRemarksSet,
+    ) -> crate::Result<crate::Typed<rongcloud::GroupRemarksSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.remarks.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete a member's group push alias: pushes show their registered name again.
+    ///
+    /// `POST /group/remarks/del.json` — catalogue operation `group.remarks.remove`.
+    pub async fn group_remarks_remove(
+        &self,
+        params: rongcloud::GroupRemarksRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::GroupRemarksRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.remarks.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get a member's group push alias.
+    ///
+    /// `POST /group/remarks/get.json` — catalogue operation `group.remarks.get`.
+    pub async fn group_remarks_get(
+        &self,
+        params: rongcloud::GroupRemarksGet,
+    ) -> crate::Result<crate::Typed<rongcloud::GroupRemarksGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.remarks.get",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )

@@ -317,6 +317,207 @@ class RongCloudChatroomMessageWhitelistQueryResult(Result):
         return cast("Optional[List[str]]", self._fields.get("object_names"))
 
 
+class RongCloudEntrustGroupCreateResult(Result):
+    """The result of ``entrust.group.create``."""
+
+
+class RongCloudEntrustGroupUpdateResult(Result):
+    """The result of ``entrust.group.update``."""
+
+
+class RongCloudEntrustGroupProfilesResult(Result):
+    """The result of ``entrust.group.profiles``."""
+
+    @property
+    def profiles(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{groupId, groupName, groupProfile, groupExtProfile, permissions, owner, createTime, memberCount}`; the profiles and permissions are JSON text."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("profiles"))
+
+
+class RongCloudEntrustGroupJoinResult(Result):
+    """The result of ``entrust.group.join``."""
+
+    @property
+    def group_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("group_id"))
+
+    @property
+    def name(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("name"))
+
+    @property
+    def group_profile(self) -> Optional[str]:
+        """JSON text."""
+        return cast("Optional[str]", self._fields.get("group_profile"))
+
+    @property
+    def group_ext_profile(self) -> Optional[str]:
+        """JSON text."""
+        return cast("Optional[str]", self._fields.get("group_ext_profile"))
+
+    @property
+    def permissions(self) -> Optional[str]:
+        """JSON text."""
+        return cast("Optional[str]", self._fields.get("permissions"))
+
+    @property
+    def owner(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("owner"))
+
+    @property
+    def create_time(self) -> Optional[int]:
+        """When the group was created (ms)."""
+        return cast("Optional[int]", self._fields.get("create_time"))
+
+    @property
+    def member_count(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("member_count"))
+
+
+class RongCloudEntrustGroupImportResult(Result):
+    """The result of ``entrust.group.import``."""
+
+
+class RongCloudEntrustGroupQuitResult(Result):
+    """The result of ``entrust.group.quit``."""
+
+
+class RongCloudEntrustGroupKickResult(Result):
+    """The result of ``entrust.group.kick``."""
+
+
+class RongCloudEntrustGroupKickAllResult(Result):
+    """The result of ``entrust.group.kick_all``."""
+
+
+class RongCloudEntrustGroupDismissResult(Result):
+    """The result of ``entrust.group.dismiss``."""
+
+
+class RongCloudEntrustGroupTransferOwnerResult(Result):
+    """The result of ``entrust.group.transfer_owner``."""
+
+
+class RongCloudEntrustGroupManagerAddResult(Result):
+    """The result of ``entrust.group.manager.add``."""
+
+    @property
+    def user_ids(self) -> Optional[List[str]]:
+        """The users not added because they are not members."""
+        return cast("Optional[List[str]]", self._fields.get("user_ids"))
+
+    @property
+    def manager_count(self) -> Optional[int]:
+        """The number of administrators, when the limit would be exceeded."""
+        return cast("Optional[int]", self._fields.get("manager_count"))
+
+
+class RongCloudEntrustGroupManagerRemoveResult(Result):
+    """The result of ``entrust.group.manager.remove``."""
+
+
+class RongCloudEntrustGroupMembersResult(Result):
+    """The result of ``entrust.group.members``."""
+
+    @property
+    def total_count(self) -> Optional[int]:
+        """How many members the group has."""
+        return cast("Optional[int]", self._fields.get("total_count"))
+
+    @property
+    def page_token(self) -> Optional[str]:
+        """The token of the next page; absent on the last page."""
+        return cast("Optional[str]", self._fields.get("page_token"))
+
+    @property
+    def members(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, nickname, role, time, extra}`: `role` 1 member, 2 administrator, 3 owner; `time` when they joined (ms)."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("members"))
+
+
+class RongCloudEntrustGroupMemberGetResult(Result):
+    """The result of ``entrust.group.member.get``."""
+
+    @property
+    def members(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, nickname, role, time, extra}`: `role` 1 member, 2 administrator, 3 owner; `time` when they joined (ms)."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("members"))
+
+
+class RongCloudEntrustGroupMemberSetResult(Result):
+    """The result of ``entrust.group.member.set``."""
+
+
+class RongCloudEntrustGroupMemberFollowResult(Result):
+    """The result of ``entrust.group.member.follow``."""
+
+
+class RongCloudEntrustGroupMemberUnfollowResult(Result):
+    """The result of ``entrust.group.member.unfollow``."""
+
+
+class RongCloudEntrustGroupMemberFollowedResult(Result):
+    """The result of ``entrust.group.member.followed``."""
+
+    @property
+    def user_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user_id"))
+
+    @property
+    def group_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("group_id"))
+
+    @property
+    def members(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, timestamp}`: the followed member and when (ms)."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("members"))
+
+
+class RongCloudEntrustGroupRemarkNameSetResult(Result):
+    """The result of ``entrust.group.remark_name.set``."""
+
+
+class RongCloudEntrustGroupRemarkNameRemoveResult(Result):
+    """The result of ``entrust.group.remark_name.remove``."""
+
+
+class RongCloudEntrustGroupRemarkNameGetResult(Result):
+    """The result of ``entrust.group.remark_name.get``."""
+
+    @property
+    def remark_name(self) -> Optional[str]:
+        """The alias; empty when none is set."""
+        return cast("Optional[str]", self._fields.get("remark_name"))
+
+
+class RongCloudEntrustGroupListResult(Result):
+    """The result of ``entrust.group.list``."""
+
+    @property
+    def page_token(self) -> Optional[str]:
+        """The token of the next page; absent on the last page."""
+        return cast("Optional[str]", self._fields.get("page_token"))
+
+    @property
+    def groups(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{groupId, name, groupProfile, creator, owner, time}`: `time` the creation time (ms)."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("groups"))
+
+
+class RongCloudEntrustJoinedGroupsResult(Result):
+    """The result of ``entrust.joined_groups``."""
+
+    @property
+    def page_token(self) -> Optional[str]:
+        """The token of the next page; absent on the last page."""
+        return cast("Optional[str]", self._fields.get("page_token"))
+
+    @property
+    def groups(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{groupId, name, remarkName, groupProfile, groupExtProfile, permissions, createTime, joinTime, role, count}`: the user's alias and role, the member count."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("groups"))
+
+
 class RongCloudGroupCreateResult(Result):
     """The result of ``group.create``."""
 
@@ -344,6 +545,87 @@ class RongCloudGroupMembersResult(Result):
     def users(self) -> Optional[List[Dict[str, Any]]]:
         """Each `{id}`."""
         return cast("Optional[List[Dict[str, Any]]]", self._fields.get("users"))
+
+
+class RongCloudGroupUserGroupsResult(Result):
+    """The result of ``group.user_groups``."""
+
+    @property
+    def groups(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{id, name}`."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("groups"))
+
+
+class RongCloudGroupSyncResult(Result):
+    """The result of ``group.sync``."""
+
+
+class RongCloudGroupBanAddResult(Result):
+    """The result of ``group.ban.add``."""
+
+
+class RongCloudGroupBanRemoveResult(Result):
+    """The result of ``group.ban.remove``."""
+
+
+class RongCloudGroupBanQueryResult(Result):
+    """The result of ``group.ban.query``."""
+
+    @property
+    def group_info(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{groupId, stat}`: `stat` 1 muted, 0 not muted."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("group_info"))
+
+
+class RongCloudGroupBanWhitelistAddResult(Result):
+    """The result of ``group.ban.whitelist.add``."""
+
+
+class RongCloudGroupBanWhitelistRemoveResult(Result):
+    """The result of ``group.ban.whitelist.remove``."""
+
+
+class RongCloudGroupBanWhitelistQueryResult(Result):
+    """The result of ``group.ban.whitelist.query``."""
+
+    @property
+    def user_ids(self) -> Optional[List[str]]:
+        """The users on the allowlist."""
+        return cast("Optional[List[str]]", self._fields.get("user_ids"))
+
+
+class RongCloudGroupGagAddResult(Result):
+    """The result of ``group.gag.add``."""
+
+
+class RongCloudGroupGagRemoveResult(Result):
+    """The result of ``group.gag.remove``."""
+
+
+class RongCloudGroupGagListResult(Result):
+    """The result of ``group.gag.list``."""
+
+    @property
+    def users(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, startTime, time}`: the mute's start and end, `yyyy-MM-dd HH:mm:ss` in the data centre's time zone (Beijing or UTC)."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("users"))
+
+
+class RongCloudGroupRemarksSetResult(Result):
+    """The result of ``group.remarks.set``."""
+
+
+class RongCloudGroupRemarksRemoveResult(Result):
+    """The result of ``group.remarks.remove``."""
+
+
+class RongCloudGroupRemarksGetResult(Result):
+    """The result of ``group.remarks.get``."""
+
+    @property
+    def remark(self) -> Optional[str]:
+        """The push alias; empty when none is set."""
+        return cast("Optional[str]", self._fields.get("remark"))
 
 
 class RongCloudMessagePrivatePublishResult(Result):
@@ -581,12 +863,49 @@ class RongCloudOperations(_SyncClient):
         "chatroom.message_whitelist.add": RongCloudChatroomMessageWhitelistAddResult,
         "chatroom.message_whitelist.remove": RongCloudChatroomMessageWhitelistRemoveResult,
         "chatroom.message_whitelist.query": RongCloudChatroomMessageWhitelistQueryResult,
+        "entrust.group.create": RongCloudEntrustGroupCreateResult,
+        "entrust.group.update": RongCloudEntrustGroupUpdateResult,
+        "entrust.group.profiles": RongCloudEntrustGroupProfilesResult,
+        "entrust.group.join": RongCloudEntrustGroupJoinResult,
+        "entrust.group.import": RongCloudEntrustGroupImportResult,
+        "entrust.group.quit": RongCloudEntrustGroupQuitResult,
+        "entrust.group.kick": RongCloudEntrustGroupKickResult,
+        "entrust.group.kick_all": RongCloudEntrustGroupKickAllResult,
+        "entrust.group.dismiss": RongCloudEntrustGroupDismissResult,
+        "entrust.group.transfer_owner": RongCloudEntrustGroupTransferOwnerResult,
+        "entrust.group.manager.add": RongCloudEntrustGroupManagerAddResult,
+        "entrust.group.manager.remove": RongCloudEntrustGroupManagerRemoveResult,
+        "entrust.group.members": RongCloudEntrustGroupMembersResult,
+        "entrust.group.member.get": RongCloudEntrustGroupMemberGetResult,
+        "entrust.group.member.set": RongCloudEntrustGroupMemberSetResult,
+        "entrust.group.member.follow": RongCloudEntrustGroupMemberFollowResult,
+        "entrust.group.member.unfollow": RongCloudEntrustGroupMemberUnfollowResult,
+        "entrust.group.member.followed": RongCloudEntrustGroupMemberFollowedResult,
+        "entrust.group.remark_name.set": RongCloudEntrustGroupRemarkNameSetResult,
+        "entrust.group.remark_name.remove": RongCloudEntrustGroupRemarkNameRemoveResult,
+        "entrust.group.remark_name.get": RongCloudEntrustGroupRemarkNameGetResult,
+        "entrust.group.list": RongCloudEntrustGroupListResult,
+        "entrust.joined_groups": RongCloudEntrustJoinedGroupsResult,
         "group.create": RongCloudGroupCreateResult,
         "group.join": RongCloudGroupJoinResult,
         "group.quit": RongCloudGroupQuitResult,
         "group.dismiss": RongCloudGroupDismissResult,
         "group.refresh": RongCloudGroupRefreshResult,
         "group.members": RongCloudGroupMembersResult,
+        "group.user_groups": RongCloudGroupUserGroupsResult,
+        "group.sync": RongCloudGroupSyncResult,
+        "group.ban.add": RongCloudGroupBanAddResult,
+        "group.ban.remove": RongCloudGroupBanRemoveResult,
+        "group.ban.query": RongCloudGroupBanQueryResult,
+        "group.ban.whitelist.add": RongCloudGroupBanWhitelistAddResult,
+        "group.ban.whitelist.remove": RongCloudGroupBanWhitelistRemoveResult,
+        "group.ban.whitelist.query": RongCloudGroupBanWhitelistQueryResult,
+        "group.gag.add": RongCloudGroupGagAddResult,
+        "group.gag.remove": RongCloudGroupGagRemoveResult,
+        "group.gag.list": RongCloudGroupGagListResult,
+        "group.remarks.set": RongCloudGroupRemarksSetResult,
+        "group.remarks.remove": RongCloudGroupRemarksRemoveResult,
+        "group.remarks.get": RongCloudGroupRemarksGetResult,
         "message.private.publish": RongCloudMessagePrivatePublishResult,
         "message.group.publish": RongCloudMessageGroupPublishResult,
         "message.system.publish": RongCloudMessageSystemPublishResult,
@@ -1021,6 +1340,15 @@ class RongCloudOperations(_SyncClient):
         """
         return self._call("chatroom.mute_all.query", {"size": size, "page": page}, RongCloudChatroomMuteAllQueryResult)
 
+    def chatroom_mute_all_query_pages(
+        self,
+        *,
+        size: Optional[int] = None,
+        page: Optional[int] = None,
+    ) -> Iterator[RongCloudChatroomMuteAllQueryResult]:
+        """Every page of ``chatroom.mute_all.query``, one call each, from the page these arguments ask for to the last: ``for page in client.chatroom_mute_all_query_pages(...)``; each page's items are in its ``chatroom_ids``; the iterator sets ``page`` for each next page. Same arguments as :meth:`chatroom_mute_all_query`."""
+        return self._pages("chatroom.mute_all.query", {"size": size, "page": page}, RongCloudChatroomMuteAllQueryResult)
+
     def chatroom_mute_whitelist_add(
         self,
         *,
@@ -1319,6 +1647,468 @@ class RongCloudOperations(_SyncClient):
         """
         return self._call("chatroom.message_whitelist.query", {}, RongCloudChatroomMessageWhitelistQueryResult)
 
+    def entrust_group_create(
+        self,
+        *,
+        group_id: str,
+        name: str,
+        owner: str,
+        user_ids: Optional[Sequence[str]] = None,
+        group_profile: Optional[Union[Mapping[str, Any], str]] = None,
+        permissions: Optional[Union[Mapping[str, Any], str]] = None,
+        group_ext_profile: Optional[Union[Mapping[str, Any], str]] = None,
+    ) -> RongCloudEntrustGroupCreateResult:
+        """Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
+
+        ``POST /entrust/group/create.json`` — catalogue operation ``entrust.group.create``.
+
+        Args:
+            group_id: (a str; required) The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
+            name: (a str; required) The group's name; at most 64 characters, need not be unique. Limits: at most 64 characters.
+            owner: (a str; required) The owner: a member from the start. Limits: not empty; at most 64 bytes.
+            user_ids: (a list of str) Members to invite besides the owner; at most 30. Limits: not empty each; at most 64 bytes each; 1 to 30 items.
+            group_profile: (a dict, or a str holding JSON) Basic information, a JSON object: `introduction` (at most 512 characters), `announcement` (at most 1024), `portraitUrl` (at most 128).
+            permissions: (a dict, or a str holding JSON) Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles).
+            group_ext_profile: (a dict, or a str holding JSON) Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console).
+        """
+        return self._call("entrust.group.create", {"group_id": group_id, "name": name, "owner": owner, "user_ids": user_ids, "group_profile": group_profile, "permissions": permissions, "group_ext_profile": group_ext_profile}, RongCloudEntrustGroupCreateResult)
+
+    def entrust_group_update(
+        self,
+        *,
+        group_id: str,
+        group_profile: Optional[Union[Mapping[str, Any], str]] = None,
+        permissions: Optional[Union[Mapping[str, Any], str]] = None,
+        group_ext_profile: Optional[Union[Mapping[str, Any], str]] = None,
+    ) -> RongCloudEntrustGroupUpdateResult:
+        """Set a hosted group's information, permissions and custom attributes (the keys given replace theirs).
+
+        ``POST /entrust/group/profile/update.json`` — catalogue operation ``entrust.group.update``.
+
+        Args:
+            group_id: (a str; required) The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
+            group_profile: (a dict, or a str holding JSON) Basic information, a JSON object: `name` (at most 64 characters), `introduction` (at most 512), `announcement` (at most 1024), `portraitUrl` (at most 128).
+            permissions: (a dict, or a str holding JSON) Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles).
+            group_ext_profile: (a dict, or a str holding JSON) Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console).
+        """
+        return self._call("entrust.group.update", {"group_id": group_id, "group_profile": group_profile, "permissions": permissions, "group_ext_profile": group_ext_profile}, RongCloudEntrustGroupUpdateResult)
+
+    def entrust_group_profiles(
+        self,
+        *,
+        group_ids: Sequence[str],
+    ) -> RongCloudEntrustGroupProfilesResult:
+        """Get hosted groups' information: name, owner, profile, permissions, custom attributes, creation time and member count.
+
+        ``POST /entrust/group/profile/query.json`` — catalogue operation ``entrust.group.profiles``.
+
+        Args:
+            group_ids: (a list of str; required) The groups; at most 50. Limits: at most 64 characters each; 1 to 50 items.
+        """
+        return self._call("entrust.group.profiles", {"group_ids": group_ids}, RongCloudEntrustGroupProfilesResult)
+
+    def entrust_group_join(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudEntrustGroupJoinResult:
+        """Add users to a hosted group; the answer describes the group.
+
+        ``POST /entrust/group/join.json`` — catalogue operation ``entrust.group.join``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_ids: (a list of str; required) The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return self._call("entrust.group.join", {"group_id": group_id, "user_ids": user_ids}, RongCloudEntrustGroupJoinResult)
+
+    def entrust_group_import(
+        self,
+        *,
+        group_id: str,
+        name: str,
+        owner: str,
+        group_profile: Optional[Union[Mapping[str, Any], str]] = None,
+        permissions: Optional[Union[Mapping[str, Any], str]] = None,
+        group_ext_profile: Optional[Union[Mapping[str, Any], str]] = None,
+    ) -> RongCloudEntrustGroupImportResult:
+        """Make an existing group (created without profile hosting) a hosted group, with its owner and permissions; no callbacks are sent.
+
+        ``POST /entrust/group/import.json`` — catalogue operation ``entrust.group.import``.
+
+        Args:
+            group_id: (a str; required) The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
+            name: (a str; required) The group's name; at most 64 characters, need not be unique. Limits: at most 64 characters.
+            owner: (a str; required) The owner. Limits: not empty; at most 64 bytes.
+            group_profile: (a dict, or a str holding JSON) Basic information, a JSON object: `introduction` (at most 512 characters), `announcement` (at most 1024), `portraitUrl` (at most 128).
+            permissions: (a dict, or a str holding JSON) Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles).
+            group_ext_profile: (a dict, or a str holding JSON) Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console).
+        """
+        return self._call("entrust.group.import", {"group_id": group_id, "name": name, "owner": owner, "group_profile": group_profile, "permissions": permissions, "group_ext_profile": group_ext_profile}, RongCloudEntrustGroupImportResult)
+
+    def entrust_group_quit(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+        delete_ban: Optional[bool] = None,
+        delete_whitelist: Optional[bool] = None,
+        delete_followed: Optional[bool] = None,
+    ) -> RongCloudEntrustGroupQuitResult:
+        """Users leave a hosted group.
+
+        ``POST /entrust/group/quit.json`` — catalogue operation ``entrust.group.quit``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_ids: (a list of str; required) The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+            delete_ban: (a bool) Also lift their mute in the group (server default: yes).
+            delete_whitelist: (a bool) Also take them off the group's mute allowlist (server default: yes).
+            delete_followed: (a bool) Also clear the members they follow in the group (server default: yes).
+        """
+        return self._call("entrust.group.quit", {"group_id": group_id, "user_ids": user_ids, "delete_ban": delete_ban, "delete_whitelist": delete_whitelist, "delete_followed": delete_followed}, RongCloudEntrustGroupQuitResult)
+
+    def entrust_group_kick(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+        delete_ban: Optional[bool] = None,
+        delete_whitelist: Optional[bool] = None,
+        delete_followed: Optional[bool] = None,
+    ) -> RongCloudEntrustGroupKickResult:
+        """Remove users from a hosted group.
+
+        ``POST /entrust/group/member/kick.json`` — catalogue operation ``entrust.group.kick``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_ids: (a list of str; required) The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+            delete_ban: (a bool) Also lift their mute in the group (server default: yes).
+            delete_whitelist: (a bool) Also take them off the group's mute allowlist (server default: yes).
+            delete_followed: (a bool) Also clear the members they follow in the group (server default: yes).
+        """
+        return self._call("entrust.group.kick", {"group_id": group_id, "user_ids": user_ids, "delete_ban": delete_ban, "delete_whitelist": delete_whitelist, "delete_followed": delete_followed}, RongCloudEntrustGroupKickResult)
+
+    def entrust_group_kick_all(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudEntrustGroupKickAllResult:
+        """Remove a user from every hosted group they are in (but not one they own: transfer it first).
+
+        ``POST /entrust/group/member/kick/all.json`` — catalogue operation ``entrust.group.kick_all``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return self._call("entrust.group.kick_all", {"user_id": user_id}, RongCloudEntrustGroupKickAllResult)
+
+    def entrust_group_dismiss(
+        self,
+        *,
+        group_id: str,
+    ) -> RongCloudEntrustGroupDismissResult:
+        """Dismiss a hosted group.
+
+        ``POST /entrust/group/dismiss.json`` — catalogue operation ``entrust.group.dismiss``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+        """
+        return self._call("entrust.group.dismiss", {"group_id": group_id}, RongCloudEntrustGroupDismissResult)
+
+    def entrust_group_transfer_owner(
+        self,
+        *,
+        group_id: str,
+        new_owner: str,
+        quit: Optional[bool] = None,
+        delete_ban: Optional[bool] = None,
+        delete_whitelist: Optional[bool] = None,
+        delete_followed: Optional[bool] = None,
+    ) -> RongCloudEntrustGroupTransferOwnerResult:
+        """Make another member the owner of a hosted group; the old owner stays a member unless `quit`.
+
+        ``POST /entrust/group/transfer/owner.json`` — catalogue operation ``entrust.group.transfer_owner``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            new_owner: (a str; required) The new owner. Limits: not empty; at most 64 bytes.
+            quit: (a bool) The old owner leaves the group (server default: no).
+            delete_ban: (a bool) When the old owner leaves: also lift their mute (server default: yes).
+            delete_whitelist: (a bool) When the old owner leaves: also take them off the mute allowlist (server default: yes).
+            delete_followed: (a bool) When the old owner leaves: also clear the members they follow (server default: yes).
+        """
+        return self._call("entrust.group.transfer_owner", {"group_id": group_id, "new_owner": new_owner, "quit": quit, "delete_ban": delete_ban, "delete_whitelist": delete_whitelist, "delete_followed": delete_followed}, RongCloudEntrustGroupTransferOwnerResult)
+
+    def entrust_group_manager_add(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudEntrustGroupManagerAddResult:
+        """Make members administrators of a hosted group (at most 10 per group). Users who are not members are returned in `user_ids`; over the limit, `manager_count` says how many there are.
+
+        ``POST /entrust/group/manager/add.json`` — catalogue operation ``entrust.group.manager.add``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_ids: (a list of str; required) Members of the group; a group has at most 10 administrators. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+        """
+        return self._call("entrust.group.manager.add", {"group_id": group_id, "user_ids": user_ids}, RongCloudEntrustGroupManagerAddResult)
+
+    def entrust_group_manager_remove(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudEntrustGroupManagerRemoveResult:
+        """Make administrators of a hosted group plain members again.
+
+        ``POST /entrust/group/manager/remove.json`` — catalogue operation ``entrust.group.manager.remove``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_ids: (a list of str; required) Administrators of the group; at most 10 per call. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+        """
+        return self._call("entrust.group.manager.remove", {"group_id": group_id, "user_ids": user_ids}, RongCloudEntrustGroupManagerRemoveResult)
+
+    def entrust_group_members(
+        self,
+        *,
+        group_id: str,
+        type: Optional[int] = None,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> RongCloudEntrustGroupMembersResult:
+        """List a hosted group's members a page at a time, by role and join time.
+
+        ``POST /entrust/group/member/query.json`` — catalogue operation ``entrust.group.members``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            type: (an int) Which members: 0 all (default), 1 plain members, 2 administrators, 3 the owner. Limits: 0..3.
+            page_token: (a str) The `page_token` of the previous page; absent: the first page.
+            size: (an int) Members per page (default 50). Limits: 1..100.
+            order: (an int) By join time: 0 oldest first, 1 newest first (default). Limits: 0..1.
+        """
+        return self._call("entrust.group.members", {"group_id": group_id, "type": type, "page_token": page_token, "size": size, "order": order}, RongCloudEntrustGroupMembersResult)
+
+    def entrust_group_members_pages(
+        self,
+        *,
+        group_id: str,
+        type: Optional[int] = None,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> Iterator[RongCloudEntrustGroupMembersResult]:
+        """Every page of ``entrust.group.members``, one call each, from the page these arguments ask for to the last: ``for page in client.entrust_group_members_pages(...)``; each page's items are in its ``members``; the iterator sets ``page_token`` for each next page. Same arguments as :meth:`entrust_group_members`."""
+        return self._pages("entrust.group.members", {"group_id": group_id, "type": type, "page_token": page_token, "size": size, "order": order}, RongCloudEntrustGroupMembersResult)
+
+    def entrust_group_member_get(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudEntrustGroupMemberGetResult:
+        """Get given members of a hosted group.
+
+        ``POST /entrust/group/member/specific/query.json`` — catalogue operation ``entrust.group.member.get``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_ids: (a list of str; required) The members; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return self._call("entrust.group.member.get", {"group_id": group_id, "user_ids": user_ids}, RongCloudEntrustGroupMemberGetResult)
+
+    def entrust_group_member_set(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+        nickname: str,
+        extra: Optional[str] = None,
+    ) -> RongCloudEntrustGroupMemberSetResult:
+        """Set a member's nickname and extra information in a hosted group.
+
+        ``POST /entrust/group/member/set.json`` — catalogue operation ``entrust.group.member.set``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The member. Limits: not empty; at most 64 bytes.
+            nickname: (a str; required) Their nickname in the group; at most 64 characters. Limits: at most 64 characters.
+            extra: (a str) Extra information; at most 128 characters. Limits: at most 128 characters.
+        """
+        return self._call("entrust.group.member.set", {"group_id": group_id, "user_id": user_id, "nickname": nickname, "extra": extra}, RongCloudEntrustGroupMemberSetResult)
+
+    def entrust_group_member_follow(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+        follow_user_ids: Sequence[str],
+    ) -> RongCloudEntrustGroupMemberFollowResult:
+        """A member follows other members of a hosted group: their messages notify even when the group is muted (do not disturb).
+
+        ``POST /entrust/group/member/follow.json`` — catalogue operation ``entrust.group.member.follow``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The member who follows. Limits: not empty; at most 64 bytes.
+            follow_user_ids: (a list of str; required) The members to follow; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return self._call("entrust.group.member.follow", {"group_id": group_id, "user_id": user_id, "follow_user_ids": follow_user_ids}, RongCloudEntrustGroupMemberFollowResult)
+
+    def entrust_group_member_unfollow(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+        follow_user_ids: Sequence[str],
+    ) -> RongCloudEntrustGroupMemberUnfollowResult:
+        """A member stops following members of a hosted group.
+
+        ``POST /entrust/group/member/unfollow.json`` — catalogue operation ``entrust.group.member.unfollow``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The member who follows. Limits: not empty; at most 64 bytes.
+            follow_user_ids: (a list of str; required) The members to stop following; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return self._call("entrust.group.member.unfollow", {"group_id": group_id, "user_id": user_id, "follow_user_ids": follow_user_ids}, RongCloudEntrustGroupMemberUnfollowResult)
+
+    def entrust_group_member_followed(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+    ) -> RongCloudEntrustGroupMemberFollowedResult:
+        """List the members a member follows in a hosted group, with when they followed each.
+
+        ``POST /entrust/group/member/followed/get.json`` — catalogue operation ``entrust.group.member.followed``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The member who follows. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("entrust.group.member.followed", {"group_id": group_id, "user_id": user_id}, RongCloudEntrustGroupMemberFollowedResult)
+
+    def entrust_group_remark_name_set(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+        remark_name: str,
+    ) -> RongCloudEntrustGroupRemarkNameSetResult:
+        """Set the name a user sees a hosted group by (their alias for it, shown in push titles); replaces the previous one.
+
+        ``POST /entrust/group/remarkname/set.json`` — catalogue operation ``entrust.group.remark_name.set``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The member whose alias it is. Limits: not empty; at most 64 bytes.
+            remark_name: (a str; required) The alias; at most 64 characters. Limits: at most 64 characters.
+        """
+        return self._call("entrust.group.remark_name.set", {"group_id": group_id, "user_id": user_id, "remark_name": remark_name}, RongCloudEntrustGroupRemarkNameSetResult)
+
+    def entrust_group_remark_name_remove(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+    ) -> RongCloudEntrustGroupRemarkNameRemoveResult:
+        """Delete a user's alias for a hosted group: pushes show the group's name again.
+
+        ``POST /entrust/group/remarkname/delete.json`` — catalogue operation ``entrust.group.remark_name.remove``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The member whose alias it is. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("entrust.group.remark_name.remove", {"group_id": group_id, "user_id": user_id}, RongCloudEntrustGroupRemarkNameRemoveResult)
+
+    def entrust_group_remark_name_get(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+    ) -> RongCloudEntrustGroupRemarkNameGetResult:
+        """Get a user's alias for a hosted group.
+
+        ``POST /entrust/group/remarkname/query.json`` — catalogue operation ``entrust.group.remark_name.get``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The member whose alias it is. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("entrust.group.remark_name.get", {"group_id": group_id, "user_id": user_id}, RongCloudEntrustGroupRemarkNameGetResult)
+
+    def entrust_group_list(
+        self,
+        *,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> RongCloudEntrustGroupListResult:
+        """List the app's hosted groups a page at a time, by creation time.
+
+        ``POST /entrust/group/query.json`` — catalogue operation ``entrust.group.list``.
+
+        Args:
+            page_token: (a str) The `page_token` of the previous page; absent: the first page.
+            size: (an int) Groups per page (default 50). Limits: 1..1000.
+            order: (an int) By creation time: 0 oldest first, 1 newest first (default). Limits: 0..1.
+        """
+        return self._call("entrust.group.list", {"page_token": page_token, "size": size, "order": order}, RongCloudEntrustGroupListResult)
+
+    def entrust_group_list_pages(
+        self,
+        *,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> Iterator[RongCloudEntrustGroupListResult]:
+        """Every page of ``entrust.group.list``, one call each, from the page these arguments ask for to the last: ``for page in client.entrust_group_list_pages(...)``; each page's items are in its ``groups``; the iterator sets ``page_token`` for each next page. Same arguments as :meth:`entrust_group_list`."""
+        return self._pages("entrust.group.list", {"page_token": page_token, "size": size, "order": order}, RongCloudEntrustGroupListResult)
+
+    def entrust_joined_groups(
+        self,
+        *,
+        user_id: str,
+        role: Optional[int] = None,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> RongCloudEntrustJoinedGroupsResult:
+        """List the hosted groups a user is in a page at a time, with the group's information, the user's role and alias.
+
+        ``POST /entrust/joined/group/query.json`` — catalogue operation ``entrust.joined_groups``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            role: (an int) Groups where the user is: 0 any role (default), 1 a plain member, 2 an administrator, 3 the owner. Limits: 0..3.
+            page_token: (a str) The `page_token` of the previous page; absent: the first page.
+            size: (an int) Groups per page (default 50). Limits: 1..100.
+            order: (an int) By join time: 0 oldest first, 1 newest first (default). Limits: 0..1.
+        """
+        return self._call("entrust.joined_groups", {"user_id": user_id, "role": role, "page_token": page_token, "size": size, "order": order}, RongCloudEntrustJoinedGroupsResult)
+
+    def entrust_joined_groups_pages(
+        self,
+        *,
+        user_id: str,
+        role: Optional[int] = None,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> Iterator[RongCloudEntrustJoinedGroupsResult]:
+        """Every page of ``entrust.joined_groups``, one call each, from the page these arguments ask for to the last: ``for page in client.entrust_joined_groups_pages(...)``; each page's items are in its ``groups``; the iterator sets ``page_token`` for each next page. Same arguments as :meth:`entrust_joined_groups`."""
+        return self._pages("entrust.joined_groups", {"user_id": user_id, "role": role, "page_token": page_token, "size": size, "order": order}, RongCloudEntrustJoinedGroupsResult)
+
     def group_create(
         self,
         *,
@@ -1416,6 +2206,248 @@ class RongCloudOperations(_SyncClient):
             group_id: (a str; required) Limits: at most 64 characters.
         """
         return self._call("group.members", {"group_id": group_id}, RongCloudGroupMembersResult)
+
+    def group_user_groups(
+        self,
+        *,
+        user_id: str,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+    ) -> RongCloudGroupUserGroupsResult:
+        """List the groups a user has joined (id and name). Without `page` the first 5000 are returned at once; with `page` a page of `size` (default 50).
+
+        ``POST /user/group/query.json`` — catalogue operation ``group.user_groups``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            page: (an int) Page number, from 1; absent: no paging (the first 5000 groups). Limits: 1..….
+            size: (an int) Groups per page when `page` is given (default 50). Limits: 1..1000.
+        """
+        return self._call("group.user_groups", {"user_id": user_id, "page": page, "size": size}, RongCloudGroupUserGroupsResult)
+
+    def group_user_groups_pages(
+        self,
+        *,
+        user_id: str,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+    ) -> Iterator[RongCloudGroupUserGroupsResult]:
+        """Every page of ``group.user_groups``, one call each, from the page these arguments ask for to the last: ``for page in client.group_user_groups_pages(...)``; each page's items are in its ``groups``; the iterator sets ``page`` for each next page. Same arguments as :meth:`group_user_groups`."""
+        return self._pages("group.user_groups", {"user_id": user_id, "page": page, "size": size}, RongCloudGroupUserGroupsResult)
+
+    def group_sync(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudGroupSyncResult:
+        """Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet).
+
+        ``POST /group/sync.json`` — catalogue operation ``group.sync``.
+
+        Args:
+            user_id: (a str; required) The user whose groups are synced. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("group.sync", {"user_id": user_id}, RongCloudGroupSyncResult)
+
+    def group_ban_add(
+        self,
+        *,
+        group_ids: Sequence[str],
+    ) -> RongCloudGroupBanAddResult:
+        """Mute all members of groups (group-wide mute): only the users on a group's mute allowlist can still send to it from the client SDKs; messages sent through the Server API are not affected. Stays until removed, even if the group is dismissed and created again.
+
+        ``POST /group/ban/add.json`` — catalogue operation ``group.ban.add``.
+
+        Args:
+            group_ids: (a list of str; required) The groups; at most 20 per call. Limits: at most 64 characters each; 1 to 20 items.
+        """
+        return self._call("group.ban.add", {"group_ids": group_ids}, RongCloudGroupBanAddResult)
+
+    def group_ban_remove(
+        self,
+        *,
+        group_ids: Sequence[str],
+    ) -> RongCloudGroupBanRemoveResult:
+        """Lift the group-wide mute of groups.
+
+        ``POST /group/ban/rollback.json`` — catalogue operation ``group.ban.remove``.
+
+        Args:
+            group_ids: (a list of str; required) The groups; at most 20 per call. Limits: at most 64 characters each; 1 to 20 items.
+        """
+        return self._call("group.ban.remove", {"group_ids": group_ids}, RongCloudGroupBanRemoveResult)
+
+    def group_ban_query(
+        self,
+        *,
+        group_ids: Optional[Sequence[str]] = None,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+    ) -> RongCloudGroupBanQueryResult:
+        """Whether groups are muted as a whole: with `group_ids`, the state of each (`stat` 1 muted, 0 not); without, the muted groups of the app a page at a time (`page`/`size` take precedence over `group_ids`).
+
+        ``POST /group/ban/query.json`` — catalogue operation ``group.ban.query``.
+
+        Args:
+            group_ids: (a list of str) The groups to check; at most 20. Ignored when `page` or `size` is given. Limits: at most 64 characters each; 1 to 20 items.
+            page: (an int) Page number, from 1 (default 1). Limits: 1..….
+            size: (an int) Groups per page (default 50). Limits: 1..200.
+        """
+        return self._call("group.ban.query", {"group_ids": group_ids, "page": page, "size": size}, RongCloudGroupBanQueryResult)
+
+    def group_ban_query_pages(
+        self,
+        *,
+        group_ids: Optional[Sequence[str]] = None,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+    ) -> Iterator[RongCloudGroupBanQueryResult]:
+        """Every page of ``group.ban.query``, one call each, from the page these arguments ask for to the last: ``for page in client.group_ban_query_pages(...)``; each page's items are in its ``group_info``; the iterator sets ``page`` for each next page. Same arguments as :meth:`group_ban_query`."""
+        return self._pages("group.ban.query", {"group_ids": group_ids, "page": page, "size": size}, RongCloudGroupBanQueryResult)
+
+    def group_ban_whitelist_add(
+        self,
+        *,
+        user_ids: Sequence[str],
+        group_id: str,
+    ) -> RongCloudGroupBanWhitelistAddResult:
+        """Add users to a group's mute allowlist: they can still send to the group while it is muted as a whole (a member's own mute still applies). Kept when they leave and rejoin, and when the group is dismissed and created again.
+
+        ``POST /group/user/ban/whitelist/add.json`` — catalogue operation ``group.ban.whitelist.add``.
+
+        Args:
+            user_ids: (a list of str; required) The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            group_id: (a str; required) Limits: at most 64 characters.
+        """
+        return self._call("group.ban.whitelist.add", {"user_ids": user_ids, "group_id": group_id}, RongCloudGroupBanWhitelistAddResult)
+
+    def group_ban_whitelist_remove(
+        self,
+        *,
+        user_ids: Sequence[str],
+        group_id: str,
+    ) -> RongCloudGroupBanWhitelistRemoveResult:
+        """Remove users from a group's mute allowlist.
+
+        ``POST /group/user/ban/whitelist/rollback.json`` — catalogue operation ``group.ban.whitelist.remove``.
+
+        Args:
+            user_ids: (a list of str; required) The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            group_id: (a str; required) Limits: at most 64 characters.
+        """
+        return self._call("group.ban.whitelist.remove", {"user_ids": user_ids, "group_id": group_id}, RongCloudGroupBanWhitelistRemoveResult)
+
+    def group_ban_whitelist_query(
+        self,
+        *,
+        group_id: str,
+    ) -> RongCloudGroupBanWhitelistQueryResult:
+        """List a group's mute allowlist.
+
+        ``POST /group/user/ban/whitelist/query.json`` — catalogue operation ``group.ban.whitelist.query``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+        """
+        return self._call("group.ban.whitelist.query", {"group_id": group_id}, RongCloudGroupBanWhitelistQueryResult)
+
+    def group_gag_add(
+        self,
+        *,
+        user_ids: Sequence[str],
+        minute: int,
+        group_id: Optional[str] = None,
+    ) -> RongCloudGroupGagAddResult:
+        """Mute members of a group for `minute` minutes (0: until unmuted), or in every group they joined when `group_id` is absent (at most 100 users muted that way per app). Muted members still receive messages; Server API sends are not affected. Kept when they leave and rejoin within the time.
+
+        ``POST /group/user/gag/add.json`` — catalogue operation ``group.gag.add``.
+
+        Args:
+            user_ids: (a list of str; required) The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            group_id: (a str) The group; absent: every group the users joined. Limits: at most 64 characters.
+            minute: (an int; required) How long, in minutes: at most 43200 (30 days); 0 mutes until unmuted. Limits: 0..43200.
+        """
+        return self._call("group.gag.add", {"user_ids": user_ids, "group_id": group_id, "minute": minute}, RongCloudGroupGagAddResult)
+
+    def group_gag_remove(
+        self,
+        *,
+        user_ids: Sequence[str],
+        group_id: Optional[str] = None,
+    ) -> RongCloudGroupGagRemoveResult:
+        """Unmute members of a group, or lift a mute in every group when `group_id` is absent.
+
+        ``POST /group/user/gag/rollback.json`` — catalogue operation ``group.gag.remove``.
+
+        Args:
+            user_ids: (a list of str; required) The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            group_id: (a str) The group; absent: the users' mute in every group. Limits: at most 64 characters.
+        """
+        return self._call("group.gag.remove", {"user_ids": user_ids, "group_id": group_id}, RongCloudGroupGagRemoveResult)
+
+    def group_gag_list(
+        self,
+        *,
+        group_id: Optional[str] = None,
+    ) -> RongCloudGroupGagListResult:
+        """List the muted members of a group, or the users muted in every group when `group_id` is absent, with when each mute started and ends.
+
+        ``POST /group/user/gag/list.json`` — catalogue operation ``group.gag.list``.
+
+        Args:
+            group_id: (a str) The group; absent: the users muted in every group. Limits: at most 64 characters.
+        """
+        return self._call("group.gag.list", {"group_id": group_id}, RongCloudGroupGagListResult)
+
+    def group_remarks_set(
+        self,
+        *,
+        user_id: str,
+        group_id: str,
+        remark: str,
+    ) -> RongCloudGroupRemarksSetResult:
+        """Set the name a member is shown with in the push notifications of a group's messages (their group push alias); a user-level push alias the recipient set takes precedence.
+
+        ``POST /group/remarks/set.json`` — catalogue operation ``group.remarks.set``.
+
+        Args:
+            user_id: (a str; required) The group member. Limits: not empty; at most 64 bytes.
+            group_id: (a str; required) Limits: at most 64 characters.
+            remark: (a str; required) The member's push alias in this group. Limits: not empty.
+        """
+        return self._call("group.remarks.set", {"user_id": user_id, "group_id": group_id, "remark": remark}, RongCloudGroupRemarksSetResult)
+
+    def group_remarks_remove(
+        self,
+        *,
+        user_id: str,
+        group_id: str,
+    ) -> RongCloudGroupRemarksRemoveResult:
+        """Delete a member's group push alias: pushes show their registered name again.
+
+        ``POST /group/remarks/del.json`` — catalogue operation ``group.remarks.remove``.
+
+        Args:
+            user_id: (a str; required) The group member. Limits: not empty; at most 64 bytes.
+            group_id: (a str; required) Limits: at most 64 characters.
+        """
+        return self._call("group.remarks.remove", {"user_id": user_id, "group_id": group_id}, RongCloudGroupRemarksRemoveResult)
+
+    def group_remarks_get(
+        self,
+        *,
+        user_id: str,
+        group_id: str,
+    ) -> RongCloudGroupRemarksGetResult:
+        """Get a member's group push alias.
+
+        ``POST /group/remarks/get.json`` — catalogue operation ``group.remarks.get``.
+
+        Args:
+            user_id: (a str; required) The group member. Limits: not empty; at most 64 bytes.
+            group_id: (a str; required) Limits: at most 64 characters.
+        """
+        return self._call("group.remarks.get", {"user_id": user_id, "group_id": group_id}, RongCloudGroupRemarksGetResult)
 
     def message_private_publish(
         self,
@@ -1947,12 +2979,49 @@ class AsyncRongCloudOperations(_AsyncClient):
         "chatroom.message_whitelist.add": RongCloudChatroomMessageWhitelistAddResult,
         "chatroom.message_whitelist.remove": RongCloudChatroomMessageWhitelistRemoveResult,
         "chatroom.message_whitelist.query": RongCloudChatroomMessageWhitelistQueryResult,
+        "entrust.group.create": RongCloudEntrustGroupCreateResult,
+        "entrust.group.update": RongCloudEntrustGroupUpdateResult,
+        "entrust.group.profiles": RongCloudEntrustGroupProfilesResult,
+        "entrust.group.join": RongCloudEntrustGroupJoinResult,
+        "entrust.group.import": RongCloudEntrustGroupImportResult,
+        "entrust.group.quit": RongCloudEntrustGroupQuitResult,
+        "entrust.group.kick": RongCloudEntrustGroupKickResult,
+        "entrust.group.kick_all": RongCloudEntrustGroupKickAllResult,
+        "entrust.group.dismiss": RongCloudEntrustGroupDismissResult,
+        "entrust.group.transfer_owner": RongCloudEntrustGroupTransferOwnerResult,
+        "entrust.group.manager.add": RongCloudEntrustGroupManagerAddResult,
+        "entrust.group.manager.remove": RongCloudEntrustGroupManagerRemoveResult,
+        "entrust.group.members": RongCloudEntrustGroupMembersResult,
+        "entrust.group.member.get": RongCloudEntrustGroupMemberGetResult,
+        "entrust.group.member.set": RongCloudEntrustGroupMemberSetResult,
+        "entrust.group.member.follow": RongCloudEntrustGroupMemberFollowResult,
+        "entrust.group.member.unfollow": RongCloudEntrustGroupMemberUnfollowResult,
+        "entrust.group.member.followed": RongCloudEntrustGroupMemberFollowedResult,
+        "entrust.group.remark_name.set": RongCloudEntrustGroupRemarkNameSetResult,
+        "entrust.group.remark_name.remove": RongCloudEntrustGroupRemarkNameRemoveResult,
+        "entrust.group.remark_name.get": RongCloudEntrustGroupRemarkNameGetResult,
+        "entrust.group.list": RongCloudEntrustGroupListResult,
+        "entrust.joined_groups": RongCloudEntrustJoinedGroupsResult,
         "group.create": RongCloudGroupCreateResult,
         "group.join": RongCloudGroupJoinResult,
         "group.quit": RongCloudGroupQuitResult,
         "group.dismiss": RongCloudGroupDismissResult,
         "group.refresh": RongCloudGroupRefreshResult,
         "group.members": RongCloudGroupMembersResult,
+        "group.user_groups": RongCloudGroupUserGroupsResult,
+        "group.sync": RongCloudGroupSyncResult,
+        "group.ban.add": RongCloudGroupBanAddResult,
+        "group.ban.remove": RongCloudGroupBanRemoveResult,
+        "group.ban.query": RongCloudGroupBanQueryResult,
+        "group.ban.whitelist.add": RongCloudGroupBanWhitelistAddResult,
+        "group.ban.whitelist.remove": RongCloudGroupBanWhitelistRemoveResult,
+        "group.ban.whitelist.query": RongCloudGroupBanWhitelistQueryResult,
+        "group.gag.add": RongCloudGroupGagAddResult,
+        "group.gag.remove": RongCloudGroupGagRemoveResult,
+        "group.gag.list": RongCloudGroupGagListResult,
+        "group.remarks.set": RongCloudGroupRemarksSetResult,
+        "group.remarks.remove": RongCloudGroupRemarksRemoveResult,
+        "group.remarks.get": RongCloudGroupRemarksGetResult,
         "message.private.publish": RongCloudMessagePrivatePublishResult,
         "message.group.publish": RongCloudMessageGroupPublishResult,
         "message.system.publish": RongCloudMessageSystemPublishResult,
@@ -2387,6 +3456,15 @@ class AsyncRongCloudOperations(_AsyncClient):
         """
         return await self._call("chatroom.mute_all.query", {"size": size, "page": page}, RongCloudChatroomMuteAllQueryResult)
 
+    def chatroom_mute_all_query_pages(
+        self,
+        *,
+        size: Optional[int] = None,
+        page: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudChatroomMuteAllQueryResult]:
+        """Every page of ``chatroom.mute_all.query``, one call each, from the page these arguments ask for to the last: ``async for page in client.chatroom_mute_all_query_pages(...)``; each page's items are in its ``chatroom_ids``; the iterator sets ``page`` for each next page. Same arguments as :meth:`chatroom_mute_all_query`."""
+        return self._pages("chatroom.mute_all.query", {"size": size, "page": page}, RongCloudChatroomMuteAllQueryResult)
+
     async def chatroom_mute_whitelist_add(
         self,
         *,
@@ -2685,6 +3763,468 @@ class AsyncRongCloudOperations(_AsyncClient):
         """
         return await self._call("chatroom.message_whitelist.query", {}, RongCloudChatroomMessageWhitelistQueryResult)
 
+    async def entrust_group_create(
+        self,
+        *,
+        group_id: str,
+        name: str,
+        owner: str,
+        user_ids: Optional[Sequence[str]] = None,
+        group_profile: Optional[Union[Mapping[str, Any], str]] = None,
+        permissions: Optional[Union[Mapping[str, Any], str]] = None,
+        group_ext_profile: Optional[Union[Mapping[str, Any], str]] = None,
+    ) -> RongCloudEntrustGroupCreateResult:
+        """Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
+
+        ``POST /entrust/group/create.json`` — catalogue operation ``entrust.group.create``.
+
+        Args:
+            group_id: (a str; required) The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
+            name: (a str; required) The group's name; at most 64 characters, need not be unique. Limits: at most 64 characters.
+            owner: (a str; required) The owner: a member from the start. Limits: not empty; at most 64 bytes.
+            user_ids: (a list of str) Members to invite besides the owner; at most 30. Limits: not empty each; at most 64 bytes each; 1 to 30 items.
+            group_profile: (a dict, or a str holding JSON) Basic information, a JSON object: `introduction` (at most 512 characters), `announcement` (at most 1024), `portraitUrl` (at most 128).
+            permissions: (a dict, or a str holding JSON) Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles).
+            group_ext_profile: (a dict, or a str holding JSON) Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console).
+        """
+        return await self._call("entrust.group.create", {"group_id": group_id, "name": name, "owner": owner, "user_ids": user_ids, "group_profile": group_profile, "permissions": permissions, "group_ext_profile": group_ext_profile}, RongCloudEntrustGroupCreateResult)
+
+    async def entrust_group_update(
+        self,
+        *,
+        group_id: str,
+        group_profile: Optional[Union[Mapping[str, Any], str]] = None,
+        permissions: Optional[Union[Mapping[str, Any], str]] = None,
+        group_ext_profile: Optional[Union[Mapping[str, Any], str]] = None,
+    ) -> RongCloudEntrustGroupUpdateResult:
+        """Set a hosted group's information, permissions and custom attributes (the keys given replace theirs).
+
+        ``POST /entrust/group/profile/update.json`` — catalogue operation ``entrust.group.update``.
+
+        Args:
+            group_id: (a str; required) The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
+            group_profile: (a dict, or a str holding JSON) Basic information, a JSON object: `name` (at most 64 characters), `introduction` (at most 512), `announcement` (at most 1024), `portraitUrl` (at most 128).
+            permissions: (a dict, or a str holding JSON) Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles).
+            group_ext_profile: (a dict, or a str holding JSON) Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console).
+        """
+        return await self._call("entrust.group.update", {"group_id": group_id, "group_profile": group_profile, "permissions": permissions, "group_ext_profile": group_ext_profile}, RongCloudEntrustGroupUpdateResult)
+
+    async def entrust_group_profiles(
+        self,
+        *,
+        group_ids: Sequence[str],
+    ) -> RongCloudEntrustGroupProfilesResult:
+        """Get hosted groups' information: name, owner, profile, permissions, custom attributes, creation time and member count.
+
+        ``POST /entrust/group/profile/query.json`` — catalogue operation ``entrust.group.profiles``.
+
+        Args:
+            group_ids: (a list of str; required) The groups; at most 50. Limits: at most 64 characters each; 1 to 50 items.
+        """
+        return await self._call("entrust.group.profiles", {"group_ids": group_ids}, RongCloudEntrustGroupProfilesResult)
+
+    async def entrust_group_join(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudEntrustGroupJoinResult:
+        """Add users to a hosted group; the answer describes the group.
+
+        ``POST /entrust/group/join.json`` — catalogue operation ``entrust.group.join``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_ids: (a list of str; required) The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return await self._call("entrust.group.join", {"group_id": group_id, "user_ids": user_ids}, RongCloudEntrustGroupJoinResult)
+
+    async def entrust_group_import(
+        self,
+        *,
+        group_id: str,
+        name: str,
+        owner: str,
+        group_profile: Optional[Union[Mapping[str, Any], str]] = None,
+        permissions: Optional[Union[Mapping[str, Any], str]] = None,
+        group_ext_profile: Optional[Union[Mapping[str, Any], str]] = None,
+    ) -> RongCloudEntrustGroupImportResult:
+        """Make an existing group (created without profile hosting) a hosted group, with its owner and permissions; no callbacks are sent.
+
+        ``POST /entrust/group/import.json`` — catalogue operation ``entrust.group.import``.
+
+        Args:
+            group_id: (a str; required) The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
+            name: (a str; required) The group's name; at most 64 characters, need not be unique. Limits: at most 64 characters.
+            owner: (a str; required) The owner. Limits: not empty; at most 64 bytes.
+            group_profile: (a dict, or a str holding JSON) Basic information, a JSON object: `introduction` (at most 512 characters), `announcement` (at most 1024), `portraitUrl` (at most 128).
+            permissions: (a dict, or a str holding JSON) Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles).
+            group_ext_profile: (a dict, or a str holding JSON) Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console).
+        """
+        return await self._call("entrust.group.import", {"group_id": group_id, "name": name, "owner": owner, "group_profile": group_profile, "permissions": permissions, "group_ext_profile": group_ext_profile}, RongCloudEntrustGroupImportResult)
+
+    async def entrust_group_quit(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+        delete_ban: Optional[bool] = None,
+        delete_whitelist: Optional[bool] = None,
+        delete_followed: Optional[bool] = None,
+    ) -> RongCloudEntrustGroupQuitResult:
+        """Users leave a hosted group.
+
+        ``POST /entrust/group/quit.json`` — catalogue operation ``entrust.group.quit``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_ids: (a list of str; required) The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+            delete_ban: (a bool) Also lift their mute in the group (server default: yes).
+            delete_whitelist: (a bool) Also take them off the group's mute allowlist (server default: yes).
+            delete_followed: (a bool) Also clear the members they follow in the group (server default: yes).
+        """
+        return await self._call("entrust.group.quit", {"group_id": group_id, "user_ids": user_ids, "delete_ban": delete_ban, "delete_whitelist": delete_whitelist, "delete_followed": delete_followed}, RongCloudEntrustGroupQuitResult)
+
+    async def entrust_group_kick(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+        delete_ban: Optional[bool] = None,
+        delete_whitelist: Optional[bool] = None,
+        delete_followed: Optional[bool] = None,
+    ) -> RongCloudEntrustGroupKickResult:
+        """Remove users from a hosted group.
+
+        ``POST /entrust/group/member/kick.json`` — catalogue operation ``entrust.group.kick``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_ids: (a list of str; required) The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+            delete_ban: (a bool) Also lift their mute in the group (server default: yes).
+            delete_whitelist: (a bool) Also take them off the group's mute allowlist (server default: yes).
+            delete_followed: (a bool) Also clear the members they follow in the group (server default: yes).
+        """
+        return await self._call("entrust.group.kick", {"group_id": group_id, "user_ids": user_ids, "delete_ban": delete_ban, "delete_whitelist": delete_whitelist, "delete_followed": delete_followed}, RongCloudEntrustGroupKickResult)
+
+    async def entrust_group_kick_all(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudEntrustGroupKickAllResult:
+        """Remove a user from every hosted group they are in (but not one they own: transfer it first).
+
+        ``POST /entrust/group/member/kick/all.json`` — catalogue operation ``entrust.group.kick_all``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("entrust.group.kick_all", {"user_id": user_id}, RongCloudEntrustGroupKickAllResult)
+
+    async def entrust_group_dismiss(
+        self,
+        *,
+        group_id: str,
+    ) -> RongCloudEntrustGroupDismissResult:
+        """Dismiss a hosted group.
+
+        ``POST /entrust/group/dismiss.json`` — catalogue operation ``entrust.group.dismiss``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+        """
+        return await self._call("entrust.group.dismiss", {"group_id": group_id}, RongCloudEntrustGroupDismissResult)
+
+    async def entrust_group_transfer_owner(
+        self,
+        *,
+        group_id: str,
+        new_owner: str,
+        quit: Optional[bool] = None,
+        delete_ban: Optional[bool] = None,
+        delete_whitelist: Optional[bool] = None,
+        delete_followed: Optional[bool] = None,
+    ) -> RongCloudEntrustGroupTransferOwnerResult:
+        """Make another member the owner of a hosted group; the old owner stays a member unless `quit`.
+
+        ``POST /entrust/group/transfer/owner.json`` — catalogue operation ``entrust.group.transfer_owner``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            new_owner: (a str; required) The new owner. Limits: not empty; at most 64 bytes.
+            quit: (a bool) The old owner leaves the group (server default: no).
+            delete_ban: (a bool) When the old owner leaves: also lift their mute (server default: yes).
+            delete_whitelist: (a bool) When the old owner leaves: also take them off the mute allowlist (server default: yes).
+            delete_followed: (a bool) When the old owner leaves: also clear the members they follow (server default: yes).
+        """
+        return await self._call("entrust.group.transfer_owner", {"group_id": group_id, "new_owner": new_owner, "quit": quit, "delete_ban": delete_ban, "delete_whitelist": delete_whitelist, "delete_followed": delete_followed}, RongCloudEntrustGroupTransferOwnerResult)
+
+    async def entrust_group_manager_add(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudEntrustGroupManagerAddResult:
+        """Make members administrators of a hosted group (at most 10 per group). Users who are not members are returned in `user_ids`; over the limit, `manager_count` says how many there are.
+
+        ``POST /entrust/group/manager/add.json`` — catalogue operation ``entrust.group.manager.add``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_ids: (a list of str; required) Members of the group; a group has at most 10 administrators. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+        """
+        return await self._call("entrust.group.manager.add", {"group_id": group_id, "user_ids": user_ids}, RongCloudEntrustGroupManagerAddResult)
+
+    async def entrust_group_manager_remove(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudEntrustGroupManagerRemoveResult:
+        """Make administrators of a hosted group plain members again.
+
+        ``POST /entrust/group/manager/remove.json`` — catalogue operation ``entrust.group.manager.remove``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_ids: (a list of str; required) Administrators of the group; at most 10 per call. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+        """
+        return await self._call("entrust.group.manager.remove", {"group_id": group_id, "user_ids": user_ids}, RongCloudEntrustGroupManagerRemoveResult)
+
+    async def entrust_group_members(
+        self,
+        *,
+        group_id: str,
+        type: Optional[int] = None,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> RongCloudEntrustGroupMembersResult:
+        """List a hosted group's members a page at a time, by role and join time.
+
+        ``POST /entrust/group/member/query.json`` — catalogue operation ``entrust.group.members``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            type: (an int) Which members: 0 all (default), 1 plain members, 2 administrators, 3 the owner. Limits: 0..3.
+            page_token: (a str) The `page_token` of the previous page; absent: the first page.
+            size: (an int) Members per page (default 50). Limits: 1..100.
+            order: (an int) By join time: 0 oldest first, 1 newest first (default). Limits: 0..1.
+        """
+        return await self._call("entrust.group.members", {"group_id": group_id, "type": type, "page_token": page_token, "size": size, "order": order}, RongCloudEntrustGroupMembersResult)
+
+    def entrust_group_members_pages(
+        self,
+        *,
+        group_id: str,
+        type: Optional[int] = None,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudEntrustGroupMembersResult]:
+        """Every page of ``entrust.group.members``, one call each, from the page these arguments ask for to the last: ``async for page in client.entrust_group_members_pages(...)``; each page's items are in its ``members``; the iterator sets ``page_token`` for each next page. Same arguments as :meth:`entrust_group_members`."""
+        return self._pages("entrust.group.members", {"group_id": group_id, "type": type, "page_token": page_token, "size": size, "order": order}, RongCloudEntrustGroupMembersResult)
+
+    async def entrust_group_member_get(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudEntrustGroupMemberGetResult:
+        """Get given members of a hosted group.
+
+        ``POST /entrust/group/member/specific/query.json`` — catalogue operation ``entrust.group.member.get``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_ids: (a list of str; required) The members; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return await self._call("entrust.group.member.get", {"group_id": group_id, "user_ids": user_ids}, RongCloudEntrustGroupMemberGetResult)
+
+    async def entrust_group_member_set(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+        nickname: str,
+        extra: Optional[str] = None,
+    ) -> RongCloudEntrustGroupMemberSetResult:
+        """Set a member's nickname and extra information in a hosted group.
+
+        ``POST /entrust/group/member/set.json`` — catalogue operation ``entrust.group.member.set``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The member. Limits: not empty; at most 64 bytes.
+            nickname: (a str; required) Their nickname in the group; at most 64 characters. Limits: at most 64 characters.
+            extra: (a str) Extra information; at most 128 characters. Limits: at most 128 characters.
+        """
+        return await self._call("entrust.group.member.set", {"group_id": group_id, "user_id": user_id, "nickname": nickname, "extra": extra}, RongCloudEntrustGroupMemberSetResult)
+
+    async def entrust_group_member_follow(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+        follow_user_ids: Sequence[str],
+    ) -> RongCloudEntrustGroupMemberFollowResult:
+        """A member follows other members of a hosted group: their messages notify even when the group is muted (do not disturb).
+
+        ``POST /entrust/group/member/follow.json`` — catalogue operation ``entrust.group.member.follow``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The member who follows. Limits: not empty; at most 64 bytes.
+            follow_user_ids: (a list of str; required) The members to follow; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return await self._call("entrust.group.member.follow", {"group_id": group_id, "user_id": user_id, "follow_user_ids": follow_user_ids}, RongCloudEntrustGroupMemberFollowResult)
+
+    async def entrust_group_member_unfollow(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+        follow_user_ids: Sequence[str],
+    ) -> RongCloudEntrustGroupMemberUnfollowResult:
+        """A member stops following members of a hosted group.
+
+        ``POST /entrust/group/member/unfollow.json`` — catalogue operation ``entrust.group.member.unfollow``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The member who follows. Limits: not empty; at most 64 bytes.
+            follow_user_ids: (a list of str; required) The members to stop following; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return await self._call("entrust.group.member.unfollow", {"group_id": group_id, "user_id": user_id, "follow_user_ids": follow_user_ids}, RongCloudEntrustGroupMemberUnfollowResult)
+
+    async def entrust_group_member_followed(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+    ) -> RongCloudEntrustGroupMemberFollowedResult:
+        """List the members a member follows in a hosted group, with when they followed each.
+
+        ``POST /entrust/group/member/followed/get.json`` — catalogue operation ``entrust.group.member.followed``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The member who follows. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("entrust.group.member.followed", {"group_id": group_id, "user_id": user_id}, RongCloudEntrustGroupMemberFollowedResult)
+
+    async def entrust_group_remark_name_set(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+        remark_name: str,
+    ) -> RongCloudEntrustGroupRemarkNameSetResult:
+        """Set the name a user sees a hosted group by (their alias for it, shown in push titles); replaces the previous one.
+
+        ``POST /entrust/group/remarkname/set.json`` — catalogue operation ``entrust.group.remark_name.set``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The member whose alias it is. Limits: not empty; at most 64 bytes.
+            remark_name: (a str; required) The alias; at most 64 characters. Limits: at most 64 characters.
+        """
+        return await self._call("entrust.group.remark_name.set", {"group_id": group_id, "user_id": user_id, "remark_name": remark_name}, RongCloudEntrustGroupRemarkNameSetResult)
+
+    async def entrust_group_remark_name_remove(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+    ) -> RongCloudEntrustGroupRemarkNameRemoveResult:
+        """Delete a user's alias for a hosted group: pushes show the group's name again.
+
+        ``POST /entrust/group/remarkname/delete.json`` — catalogue operation ``entrust.group.remark_name.remove``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The member whose alias it is. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("entrust.group.remark_name.remove", {"group_id": group_id, "user_id": user_id}, RongCloudEntrustGroupRemarkNameRemoveResult)
+
+    async def entrust_group_remark_name_get(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+    ) -> RongCloudEntrustGroupRemarkNameGetResult:
+        """Get a user's alias for a hosted group.
+
+        ``POST /entrust/group/remarkname/query.json`` — catalogue operation ``entrust.group.remark_name.get``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The member whose alias it is. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("entrust.group.remark_name.get", {"group_id": group_id, "user_id": user_id}, RongCloudEntrustGroupRemarkNameGetResult)
+
+    async def entrust_group_list(
+        self,
+        *,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> RongCloudEntrustGroupListResult:
+        """List the app's hosted groups a page at a time, by creation time.
+
+        ``POST /entrust/group/query.json`` — catalogue operation ``entrust.group.list``.
+
+        Args:
+            page_token: (a str) The `page_token` of the previous page; absent: the first page.
+            size: (an int) Groups per page (default 50). Limits: 1..1000.
+            order: (an int) By creation time: 0 oldest first, 1 newest first (default). Limits: 0..1.
+        """
+        return await self._call("entrust.group.list", {"page_token": page_token, "size": size, "order": order}, RongCloudEntrustGroupListResult)
+
+    def entrust_group_list_pages(
+        self,
+        *,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudEntrustGroupListResult]:
+        """Every page of ``entrust.group.list``, one call each, from the page these arguments ask for to the last: ``async for page in client.entrust_group_list_pages(...)``; each page's items are in its ``groups``; the iterator sets ``page_token`` for each next page. Same arguments as :meth:`entrust_group_list`."""
+        return self._pages("entrust.group.list", {"page_token": page_token, "size": size, "order": order}, RongCloudEntrustGroupListResult)
+
+    async def entrust_joined_groups(
+        self,
+        *,
+        user_id: str,
+        role: Optional[int] = None,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> RongCloudEntrustJoinedGroupsResult:
+        """List the hosted groups a user is in a page at a time, with the group's information, the user's role and alias.
+
+        ``POST /entrust/joined/group/query.json`` — catalogue operation ``entrust.joined_groups``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            role: (an int) Groups where the user is: 0 any role (default), 1 a plain member, 2 an administrator, 3 the owner. Limits: 0..3.
+            page_token: (a str) The `page_token` of the previous page; absent: the first page.
+            size: (an int) Groups per page (default 50). Limits: 1..100.
+            order: (an int) By join time: 0 oldest first, 1 newest first (default). Limits: 0..1.
+        """
+        return await self._call("entrust.joined_groups", {"user_id": user_id, "role": role, "page_token": page_token, "size": size, "order": order}, RongCloudEntrustJoinedGroupsResult)
+
+    def entrust_joined_groups_pages(
+        self,
+        *,
+        user_id: str,
+        role: Optional[int] = None,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudEntrustJoinedGroupsResult]:
+        """Every page of ``entrust.joined_groups``, one call each, from the page these arguments ask for to the last: ``async for page in client.entrust_joined_groups_pages(...)``; each page's items are in its ``groups``; the iterator sets ``page_token`` for each next page. Same arguments as :meth:`entrust_joined_groups`."""
+        return self._pages("entrust.joined_groups", {"user_id": user_id, "role": role, "page_token": page_token, "size": size, "order": order}, RongCloudEntrustJoinedGroupsResult)
+
     async def group_create(
         self,
         *,
@@ -2782,6 +4322,248 @@ class AsyncRongCloudOperations(_AsyncClient):
             group_id: (a str; required) Limits: at most 64 characters.
         """
         return await self._call("group.members", {"group_id": group_id}, RongCloudGroupMembersResult)
+
+    async def group_user_groups(
+        self,
+        *,
+        user_id: str,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+    ) -> RongCloudGroupUserGroupsResult:
+        """List the groups a user has joined (id and name). Without `page` the first 5000 are returned at once; with `page` a page of `size` (default 50).
+
+        ``POST /user/group/query.json`` — catalogue operation ``group.user_groups``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            page: (an int) Page number, from 1; absent: no paging (the first 5000 groups). Limits: 1..….
+            size: (an int) Groups per page when `page` is given (default 50). Limits: 1..1000.
+        """
+        return await self._call("group.user_groups", {"user_id": user_id, "page": page, "size": size}, RongCloudGroupUserGroupsResult)
+
+    def group_user_groups_pages(
+        self,
+        *,
+        user_id: str,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudGroupUserGroupsResult]:
+        """Every page of ``group.user_groups``, one call each, from the page these arguments ask for to the last: ``async for page in client.group_user_groups_pages(...)``; each page's items are in its ``groups``; the iterator sets ``page`` for each next page. Same arguments as :meth:`group_user_groups`."""
+        return self._pages("group.user_groups", {"user_id": user_id, "page": page, "size": size}, RongCloudGroupUserGroupsResult)
+
+    async def group_sync(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudGroupSyncResult:
+        """Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet).
+
+        ``POST /group/sync.json`` — catalogue operation ``group.sync``.
+
+        Args:
+            user_id: (a str; required) The user whose groups are synced. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("group.sync", {"user_id": user_id}, RongCloudGroupSyncResult)
+
+    async def group_ban_add(
+        self,
+        *,
+        group_ids: Sequence[str],
+    ) -> RongCloudGroupBanAddResult:
+        """Mute all members of groups (group-wide mute): only the users on a group's mute allowlist can still send to it from the client SDKs; messages sent through the Server API are not affected. Stays until removed, even if the group is dismissed and created again.
+
+        ``POST /group/ban/add.json`` — catalogue operation ``group.ban.add``.
+
+        Args:
+            group_ids: (a list of str; required) The groups; at most 20 per call. Limits: at most 64 characters each; 1 to 20 items.
+        """
+        return await self._call("group.ban.add", {"group_ids": group_ids}, RongCloudGroupBanAddResult)
+
+    async def group_ban_remove(
+        self,
+        *,
+        group_ids: Sequence[str],
+    ) -> RongCloudGroupBanRemoveResult:
+        """Lift the group-wide mute of groups.
+
+        ``POST /group/ban/rollback.json`` — catalogue operation ``group.ban.remove``.
+
+        Args:
+            group_ids: (a list of str; required) The groups; at most 20 per call. Limits: at most 64 characters each; 1 to 20 items.
+        """
+        return await self._call("group.ban.remove", {"group_ids": group_ids}, RongCloudGroupBanRemoveResult)
+
+    async def group_ban_query(
+        self,
+        *,
+        group_ids: Optional[Sequence[str]] = None,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+    ) -> RongCloudGroupBanQueryResult:
+        """Whether groups are muted as a whole: with `group_ids`, the state of each (`stat` 1 muted, 0 not); without, the muted groups of the app a page at a time (`page`/`size` take precedence over `group_ids`).
+
+        ``POST /group/ban/query.json`` — catalogue operation ``group.ban.query``.
+
+        Args:
+            group_ids: (a list of str) The groups to check; at most 20. Ignored when `page` or `size` is given. Limits: at most 64 characters each; 1 to 20 items.
+            page: (an int) Page number, from 1 (default 1). Limits: 1..….
+            size: (an int) Groups per page (default 50). Limits: 1..200.
+        """
+        return await self._call("group.ban.query", {"group_ids": group_ids, "page": page, "size": size}, RongCloudGroupBanQueryResult)
+
+    def group_ban_query_pages(
+        self,
+        *,
+        group_ids: Optional[Sequence[str]] = None,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudGroupBanQueryResult]:
+        """Every page of ``group.ban.query``, one call each, from the page these arguments ask for to the last: ``async for page in client.group_ban_query_pages(...)``; each page's items are in its ``group_info``; the iterator sets ``page`` for each next page. Same arguments as :meth:`group_ban_query`."""
+        return self._pages("group.ban.query", {"group_ids": group_ids, "page": page, "size": size}, RongCloudGroupBanQueryResult)
+
+    async def group_ban_whitelist_add(
+        self,
+        *,
+        user_ids: Sequence[str],
+        group_id: str,
+    ) -> RongCloudGroupBanWhitelistAddResult:
+        """Add users to a group's mute allowlist: they can still send to the group while it is muted as a whole (a member's own mute still applies). Kept when they leave and rejoin, and when the group is dismissed and created again.
+
+        ``POST /group/user/ban/whitelist/add.json`` — catalogue operation ``group.ban.whitelist.add``.
+
+        Args:
+            user_ids: (a list of str; required) The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            group_id: (a str; required) Limits: at most 64 characters.
+        """
+        return await self._call("group.ban.whitelist.add", {"user_ids": user_ids, "group_id": group_id}, RongCloudGroupBanWhitelistAddResult)
+
+    async def group_ban_whitelist_remove(
+        self,
+        *,
+        user_ids: Sequence[str],
+        group_id: str,
+    ) -> RongCloudGroupBanWhitelistRemoveResult:
+        """Remove users from a group's mute allowlist.
+
+        ``POST /group/user/ban/whitelist/rollback.json`` — catalogue operation ``group.ban.whitelist.remove``.
+
+        Args:
+            user_ids: (a list of str; required) The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            group_id: (a str; required) Limits: at most 64 characters.
+        """
+        return await self._call("group.ban.whitelist.remove", {"user_ids": user_ids, "group_id": group_id}, RongCloudGroupBanWhitelistRemoveResult)
+
+    async def group_ban_whitelist_query(
+        self,
+        *,
+        group_id: str,
+    ) -> RongCloudGroupBanWhitelistQueryResult:
+        """List a group's mute allowlist.
+
+        ``POST /group/user/ban/whitelist/query.json`` — catalogue operation ``group.ban.whitelist.query``.
+
+        Args:
+            group_id: (a str; required) Limits: at most 64 characters.
+        """
+        return await self._call("group.ban.whitelist.query", {"group_id": group_id}, RongCloudGroupBanWhitelistQueryResult)
+
+    async def group_gag_add(
+        self,
+        *,
+        user_ids: Sequence[str],
+        minute: int,
+        group_id: Optional[str] = None,
+    ) -> RongCloudGroupGagAddResult:
+        """Mute members of a group for `minute` minutes (0: until unmuted), or in every group they joined when `group_id` is absent (at most 100 users muted that way per app). Muted members still receive messages; Server API sends are not affected. Kept when they leave and rejoin within the time.
+
+        ``POST /group/user/gag/add.json`` — catalogue operation ``group.gag.add``.
+
+        Args:
+            user_ids: (a list of str; required) The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            group_id: (a str) The group; absent: every group the users joined. Limits: at most 64 characters.
+            minute: (an int; required) How long, in minutes: at most 43200 (30 days); 0 mutes until unmuted. Limits: 0..43200.
+        """
+        return await self._call("group.gag.add", {"user_ids": user_ids, "group_id": group_id, "minute": minute}, RongCloudGroupGagAddResult)
+
+    async def group_gag_remove(
+        self,
+        *,
+        user_ids: Sequence[str],
+        group_id: Optional[str] = None,
+    ) -> RongCloudGroupGagRemoveResult:
+        """Unmute members of a group, or lift a mute in every group when `group_id` is absent.
+
+        ``POST /group/user/gag/rollback.json`` — catalogue operation ``group.gag.remove``.
+
+        Args:
+            user_ids: (a list of str; required) The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+            group_id: (a str) The group; absent: the users' mute in every group. Limits: at most 64 characters.
+        """
+        return await self._call("group.gag.remove", {"user_ids": user_ids, "group_id": group_id}, RongCloudGroupGagRemoveResult)
+
+    async def group_gag_list(
+        self,
+        *,
+        group_id: Optional[str] = None,
+    ) -> RongCloudGroupGagListResult:
+        """List the muted members of a group, or the users muted in every group when `group_id` is absent, with when each mute started and ends.
+
+        ``POST /group/user/gag/list.json`` — catalogue operation ``group.gag.list``.
+
+        Args:
+            group_id: (a str) The group; absent: the users muted in every group. Limits: at most 64 characters.
+        """
+        return await self._call("group.gag.list", {"group_id": group_id}, RongCloudGroupGagListResult)
+
+    async def group_remarks_set(
+        self,
+        *,
+        user_id: str,
+        group_id: str,
+        remark: str,
+    ) -> RongCloudGroupRemarksSetResult:
+        """Set the name a member is shown with in the push notifications of a group's messages (their group push alias); a user-level push alias the recipient set takes precedence.
+
+        ``POST /group/remarks/set.json`` — catalogue operation ``group.remarks.set``.
+
+        Args:
+            user_id: (a str; required) The group member. Limits: not empty; at most 64 bytes.
+            group_id: (a str; required) Limits: at most 64 characters.
+            remark: (a str; required) The member's push alias in this group. Limits: not empty.
+        """
+        return await self._call("group.remarks.set", {"user_id": user_id, "group_id": group_id, "remark": remark}, RongCloudGroupRemarksSetResult)
+
+    async def group_remarks_remove(
+        self,
+        *,
+        user_id: str,
+        group_id: str,
+    ) -> RongCloudGroupRemarksRemoveResult:
+        """Delete a member's group push alias: pushes show their registered name again.
+
+        ``POST /group/remarks/del.json`` — catalogue operation ``group.remarks.remove``.
+
+        Args:
+            user_id: (a str; required) The group member. Limits: not empty; at most 64 bytes.
+            group_id: (a str; required) Limits: at most 64 characters.
+        """
+        return await self._call("group.remarks.remove", {"user_id": user_id, "group_id": group_id}, RongCloudGroupRemarksRemoveResult)
+
+    async def group_remarks_get(
+        self,
+        *,
+        user_id: str,
+        group_id: str,
+    ) -> RongCloudGroupRemarksGetResult:
+        """Get a member's group push alias.
+
+        ``POST /group/remarks/get.json`` — catalogue operation ``group.remarks.get``.
+
+        Args:
+            user_id: (a str; required) The group member. Limits: not empty; at most 64 bytes.
+            group_id: (a str; required) Limits: at most 64 characters.
+        """
+        return await self._call("group.remarks.get", {"user_id": user_id, "group_id": group_id}, RongCloudGroupRemarksGetResult)
 
     async def message_private_publish(
         self,

@@ -1328,6 +1328,846 @@ public struct RongCloudChatroomMessageWhitelistQueryResult: Decodable, Sendable,
     }
 }
 
+/// Parameters of `entrust.group.create`: Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
+public struct RongCloudEntrustGroupCreate: Encodable, Sendable {
+    /// The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
+    public var groupId: String
+    /// The group's name; at most 64 characters, need not be unique. Limits: at most 64 characters.
+    public var name: String
+    /// The owner: a member from the start. Limits: not empty; at most 64 bytes.
+    public var owner: String
+    /// Members to invite besides the owner; at most 30. Limits: not empty each; at most 64 bytes each; 1 to 30 items.
+    public var userIds: [String]?
+    /// Basic information, a JSON object: `introduction` (at most 512 characters), `announcement` (at most 1024), `portraitUrl` (at most 128).
+    public var groupProfile: JSONValue?
+    /// Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles).
+    public var permissions: JSONValue?
+    /// Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console).
+    public var groupExtProfile: JSONValue?
+
+    public init(groupId: String, name: String, owner: String, userIds: [String]? = nil, groupProfile: JSONValue? = nil, permissions: JSONValue? = nil, groupExtProfile: JSONValue? = nil) {
+        self.groupId = groupId
+        self.name = name
+        self.owner = owner
+        self.userIds = userIds
+        self.groupProfile = groupProfile
+        self.permissions = permissions
+        self.groupExtProfile = groupExtProfile
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case name = "name"
+        case owner = "owner"
+        case userIds = "user_ids"
+        case groupProfile = "group_profile"
+        case permissions = "permissions"
+        case groupExtProfile = "group_ext_profile"
+    }
+}
+
+/// The result of `entrust.group.create`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupCreateResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudEntrustGroupCreateResult", [])
+    }
+}
+
+/// Parameters of `entrust.group.update`: Set a hosted group's information, permissions and custom attributes (the keys given replace theirs).
+public struct RongCloudEntrustGroupUpdate: Encodable, Sendable {
+    /// The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
+    public var groupId: String
+    /// Basic information, a JSON object: `name` (at most 64 characters), `introduction` (at most 512), `announcement` (at most 1024), `portraitUrl` (at most 128).
+    public var groupProfile: JSONValue?
+    /// Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles).
+    public var permissions: JSONValue?
+    /// Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console).
+    public var groupExtProfile: JSONValue?
+
+    public init(groupId: String, groupProfile: JSONValue? = nil, permissions: JSONValue? = nil, groupExtProfile: JSONValue? = nil) {
+        self.groupId = groupId
+        self.groupProfile = groupProfile
+        self.permissions = permissions
+        self.groupExtProfile = groupExtProfile
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case groupProfile = "group_profile"
+        case permissions = "permissions"
+        case groupExtProfile = "group_ext_profile"
+    }
+}
+
+/// The result of `entrust.group.update`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupUpdateResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudEntrustGroupUpdateResult", [])
+    }
+}
+
+/// Parameters of `entrust.group.profiles`: Get hosted groups' information: name, owner, profile, permissions, custom attributes, creation time and member count.
+public struct RongCloudEntrustGroupProfiles: Encodable, Sendable {
+    /// The groups; at most 50. Limits: at most 64 characters each; 1 to 50 items.
+    public var groupIds: [String]
+
+    public init(groupIds: [String]) {
+        self.groupIds = groupIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupIds = "group_ids"
+    }
+}
+
+/// The result of `entrust.group.profiles`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupProfilesResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{groupId, groupName, groupProfile, groupExtProfile, permissions, owner, createTime, memberCount}`; the profiles and permissions are JSON text.
+    public let profiles: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudEntrustGroupProfilesResult", [("profiles", profiles)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case profiles = "profiles"
+    }
+}
+
+/// Parameters of `entrust.group.join`: Add users to a hosted group; the answer describes the group.
+public struct RongCloudEntrustGroupJoin: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+    /// The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var userIds: [String]
+
+    public init(groupId: String, userIds: [String]) {
+        self.groupId = groupId
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `entrust.group.join`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupJoinResult: Decodable, Sendable, CustomStringConvertible {
+    public let groupId: String?
+    public let name: String?
+    /// JSON text.
+    public let groupProfile: String?
+    /// JSON text.
+    public let groupExtProfile: String?
+    /// JSON text.
+    public let permissions: String?
+    public let owner: String?
+    /// When the group was created (ms).
+    public let createTime: Int64?
+    public let memberCount: Int64?
+
+    public var description: String {
+        describeFields("RongCloudEntrustGroupJoinResult", [("groupId", groupId), ("name", name), ("groupProfile", groupProfile), ("groupExtProfile", groupExtProfile), ("permissions", permissions), ("owner", owner), ("createTime", createTime), ("memberCount", memberCount)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case name = "name"
+        case groupProfile = "group_profile"
+        case groupExtProfile = "group_ext_profile"
+        case permissions = "permissions"
+        case owner = "owner"
+        case createTime = "create_time"
+        case memberCount = "member_count"
+    }
+}
+
+/// Parameters of `entrust.group.import`: Make an existing group (created without profile hosting) a hosted group, with its owner and permissions; no callbacks are sent.
+public struct RongCloudEntrustGroupImport: Encodable, Sendable {
+    /// The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
+    public var groupId: String
+    /// The group's name; at most 64 characters, need not be unique. Limits: at most 64 characters.
+    public var name: String
+    /// The owner. Limits: not empty; at most 64 bytes.
+    public var owner: String
+    /// Basic information, a JSON object: `introduction` (at most 512 characters), `announcement` (at most 1024), `portraitUrl` (at most 128).
+    public var groupProfile: JSONValue?
+    /// Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles).
+    public var permissions: JSONValue?
+    /// Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console).
+    public var groupExtProfile: JSONValue?
+
+    public init(groupId: String, name: String, owner: String, groupProfile: JSONValue? = nil, permissions: JSONValue? = nil, groupExtProfile: JSONValue? = nil) {
+        self.groupId = groupId
+        self.name = name
+        self.owner = owner
+        self.groupProfile = groupProfile
+        self.permissions = permissions
+        self.groupExtProfile = groupExtProfile
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case name = "name"
+        case owner = "owner"
+        case groupProfile = "group_profile"
+        case permissions = "permissions"
+        case groupExtProfile = "group_ext_profile"
+    }
+}
+
+/// The result of `entrust.group.import`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupImportResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudEntrustGroupImportResult", [])
+    }
+}
+
+/// Parameters of `entrust.group.quit`: Users leave a hosted group.
+public struct RongCloudEntrustGroupQuit: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+    /// The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var userIds: [String]
+    /// Also lift their mute in the group (server default: yes).
+    public var deleteBan: Bool?
+    /// Also take them off the group's mute allowlist (server default: yes).
+    public var deleteWhitelist: Bool?
+    /// Also clear the members they follow in the group (server default: yes).
+    public var deleteFollowed: Bool?
+
+    public init(groupId: String, userIds: [String], deleteBan: Bool? = nil, deleteWhitelist: Bool? = nil, deleteFollowed: Bool? = nil) {
+        self.groupId = groupId
+        self.userIds = userIds
+        self.deleteBan = deleteBan
+        self.deleteWhitelist = deleteWhitelist
+        self.deleteFollowed = deleteFollowed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userIds = "user_ids"
+        case deleteBan = "delete_ban"
+        case deleteWhitelist = "delete_whitelist"
+        case deleteFollowed = "delete_followed"
+    }
+}
+
+/// The result of `entrust.group.quit`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupQuitResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudEntrustGroupQuitResult", [])
+    }
+}
+
+/// Parameters of `entrust.group.kick`: Remove users from a hosted group.
+public struct RongCloudEntrustGroupKick: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+    /// The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var userIds: [String]
+    /// Also lift their mute in the group (server default: yes).
+    public var deleteBan: Bool?
+    /// Also take them off the group's mute allowlist (server default: yes).
+    public var deleteWhitelist: Bool?
+    /// Also clear the members they follow in the group (server default: yes).
+    public var deleteFollowed: Bool?
+
+    public init(groupId: String, userIds: [String], deleteBan: Bool? = nil, deleteWhitelist: Bool? = nil, deleteFollowed: Bool? = nil) {
+        self.groupId = groupId
+        self.userIds = userIds
+        self.deleteBan = deleteBan
+        self.deleteWhitelist = deleteWhitelist
+        self.deleteFollowed = deleteFollowed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userIds = "user_ids"
+        case deleteBan = "delete_ban"
+        case deleteWhitelist = "delete_whitelist"
+        case deleteFollowed = "delete_followed"
+    }
+}
+
+/// The result of `entrust.group.kick`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupKickResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudEntrustGroupKickResult", [])
+    }
+}
+
+/// Parameters of `entrust.group.kick_all`: Remove a user from every hosted group they are in (but not one they own: transfer it first).
+public struct RongCloudEntrustGroupKickAll: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+
+    public init(userId: String) {
+        self.userId = userId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+    }
+}
+
+/// The result of `entrust.group.kick_all`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupKickAllResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudEntrustGroupKickAllResult", [])
+    }
+}
+
+/// Parameters of `entrust.group.dismiss`: Dismiss a hosted group.
+public struct RongCloudEntrustGroupDismiss: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+
+    public init(groupId: String) {
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `entrust.group.dismiss`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupDismissResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudEntrustGroupDismissResult", [])
+    }
+}
+
+/// Parameters of `entrust.group.transfer_owner`: Make another member the owner of a hosted group; the old owner stays a member unless `quit`.
+public struct RongCloudEntrustGroupTransferOwner: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+    /// The new owner. Limits: not empty; at most 64 bytes.
+    public var newOwner: String
+    /// The old owner leaves the group (server default: no).
+    public var quit: Bool?
+    /// When the old owner leaves: also lift their mute (server default: yes).
+    public var deleteBan: Bool?
+    /// When the old owner leaves: also take them off the mute allowlist (server default: yes).
+    public var deleteWhitelist: Bool?
+    /// When the old owner leaves: also clear the members they follow (server default: yes).
+    public var deleteFollowed: Bool?
+
+    public init(groupId: String, newOwner: String, quit: Bool? = nil, deleteBan: Bool? = nil, deleteWhitelist: Bool? = nil, deleteFollowed: Bool? = nil) {
+        self.groupId = groupId
+        self.newOwner = newOwner
+        self.quit = quit
+        self.deleteBan = deleteBan
+        self.deleteWhitelist = deleteWhitelist
+        self.deleteFollowed = deleteFollowed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case newOwner = "new_owner"
+        case quit = "quit"
+        case deleteBan = "delete_ban"
+        case deleteWhitelist = "delete_whitelist"
+        case deleteFollowed = "delete_followed"
+    }
+}
+
+/// The result of `entrust.group.transfer_owner`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupTransferOwnerResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudEntrustGroupTransferOwnerResult", [])
+    }
+}
+
+/// Parameters of `entrust.group.manager.add`: Make members administrators of a hosted group (at most 10 per group). Users who are not members are returned in `user_ids`; over the limit, `manager_count` says how many there are.
+public struct RongCloudEntrustGroupManagerAdd: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+    /// Members of the group; a group has at most 10 administrators. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+    public var userIds: [String]
+
+    public init(groupId: String, userIds: [String]) {
+        self.groupId = groupId
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `entrust.group.manager.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupManagerAddResult: Decodable, Sendable, CustomStringConvertible {
+    /// The users not added because they are not members.
+    public let userIds: [String]?
+    /// The number of administrators, when the limit would be exceeded.
+    public let managerCount: Int64?
+
+    public var description: String {
+        describeFields("RongCloudEntrustGroupManagerAddResult", [("userIds", userIds), ("managerCount", managerCount)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+        case managerCount = "manager_count"
+    }
+}
+
+/// Parameters of `entrust.group.manager.remove`: Make administrators of a hosted group plain members again.
+public struct RongCloudEntrustGroupManagerRemove: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+    /// Administrators of the group; at most 10 per call. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+    public var userIds: [String]
+
+    public init(groupId: String, userIds: [String]) {
+        self.groupId = groupId
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `entrust.group.manager.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupManagerRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudEntrustGroupManagerRemoveResult", [])
+    }
+}
+
+/// Parameters of `entrust.group.members`: List a hosted group's members a page at a time, by role and join time.
+public struct RongCloudEntrustGroupMembers: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+    /// Which members: 0 all (default), 1 plain members, 2 administrators, 3 the owner. Limits: 0..3.
+    public var type: Int64?
+    /// The `page_token` of the previous page; absent: the first page.
+    public var pageToken: String?
+    /// Members per page (default 50). Limits: 1..100.
+    public var size: Int64?
+    /// By join time: 0 oldest first, 1 newest first (default). Limits: 0..1.
+    public var order: Int64?
+
+    public init(groupId: String, type: Int64? = nil, pageToken: String? = nil, size: Int64? = nil, order: Int64? = nil) {
+        self.groupId = groupId
+        self.type = type
+        self.pageToken = pageToken
+        self.size = size
+        self.order = order
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case type = "type"
+        case pageToken = "page_token"
+        case size = "size"
+        case order = "order"
+    }
+}
+
+/// The result of `entrust.group.members`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupMembersResult: Decodable, Sendable, CustomStringConvertible {
+    /// How many members the group has.
+    public let totalCount: Int64?
+    /// The token of the next page; absent on the last page.
+    public let pageToken: String?
+    /// Each `{userId, nickname, role, time, extra}`: `role` 1 member, 2 administrator, 3 owner; `time` when they joined (ms).
+    public let members: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudEntrustGroupMembersResult", [("totalCount", totalCount), ("pageToken", pageToken), ("members", members)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case totalCount = "total_count"
+        case pageToken = "page_token"
+        case members = "members"
+    }
+}
+
+/// Parameters of `entrust.group.member.get`: Get given members of a hosted group.
+public struct RongCloudEntrustGroupMemberGet: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+    /// The members; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var userIds: [String]
+
+    public init(groupId: String, userIds: [String]) {
+        self.groupId = groupId
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `entrust.group.member.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupMemberGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{userId, nickname, role, time, extra}`: `role` 1 member, 2 administrator, 3 owner; `time` when they joined (ms).
+    public let members: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudEntrustGroupMemberGetResult", [("members", members)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case members = "members"
+    }
+}
+
+/// Parameters of `entrust.group.member.set`: Set a member's nickname and extra information in a hosted group.
+public struct RongCloudEntrustGroupMemberSet: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+    /// The member. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// Their nickname in the group; at most 64 characters. Limits: at most 64 characters.
+    public var nickname: String
+    /// Extra information; at most 128 characters. Limits: at most 128 characters.
+    public var extra: String?
+
+    public init(groupId: String, userId: String, nickname: String, extra: String? = nil) {
+        self.groupId = groupId
+        self.userId = userId
+        self.nickname = nickname
+        self.extra = extra
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userId = "user_id"
+        case nickname = "nickname"
+        case extra = "extra"
+    }
+}
+
+/// The result of `entrust.group.member.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupMemberSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudEntrustGroupMemberSetResult", [])
+    }
+}
+
+/// Parameters of `entrust.group.member.follow`: A member follows other members of a hosted group: their messages notify even when the group is muted (do not disturb).
+public struct RongCloudEntrustGroupMemberFollow: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+    /// The member who follows. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The members to follow; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var followUserIds: [String]
+
+    public init(groupId: String, userId: String, followUserIds: [String]) {
+        self.groupId = groupId
+        self.userId = userId
+        self.followUserIds = followUserIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userId = "user_id"
+        case followUserIds = "follow_user_ids"
+    }
+}
+
+/// The result of `entrust.group.member.follow`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupMemberFollowResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudEntrustGroupMemberFollowResult", [])
+    }
+}
+
+/// Parameters of `entrust.group.member.unfollow`: A member stops following members of a hosted group.
+public struct RongCloudEntrustGroupMemberUnfollow: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+    /// The member who follows. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The members to stop following; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var followUserIds: [String]
+
+    public init(groupId: String, userId: String, followUserIds: [String]) {
+        self.groupId = groupId
+        self.userId = userId
+        self.followUserIds = followUserIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userId = "user_id"
+        case followUserIds = "follow_user_ids"
+    }
+}
+
+/// The result of `entrust.group.member.unfollow`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupMemberUnfollowResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudEntrustGroupMemberUnfollowResult", [])
+    }
+}
+
+/// Parameters of `entrust.group.member.followed`: List the members a member follows in a hosted group, with when they followed each.
+public struct RongCloudEntrustGroupMemberFollowed: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+    /// The member who follows. Limits: not empty; at most 64 bytes.
+    public var userId: String
+
+    public init(groupId: String, userId: String) {
+        self.groupId = groupId
+        self.userId = userId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userId = "user_id"
+    }
+}
+
+/// The result of `entrust.group.member.followed`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupMemberFollowedResult: Decodable, Sendable, CustomStringConvertible {
+    public let userId: String?
+    public let groupId: String?
+    /// Each `{userId, timestamp}`: the followed member and when (ms).
+    public let members: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudEntrustGroupMemberFollowedResult", [("userId", userId), ("groupId", groupId), ("members", members)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case groupId = "group_id"
+        case members = "members"
+    }
+}
+
+/// Parameters of `entrust.group.remark_name.set`: Set the name a user sees a hosted group by (their alias for it, shown in push titles); replaces the previous one.
+public struct RongCloudEntrustGroupRemarkNameSet: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+    /// The member whose alias it is. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The alias; at most 64 characters. Limits: at most 64 characters.
+    public var remarkName: String
+
+    public init(groupId: String, userId: String, remarkName: String) {
+        self.groupId = groupId
+        self.userId = userId
+        self.remarkName = remarkName
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userId = "user_id"
+        case remarkName = "remark_name"
+    }
+}
+
+/// The result of `entrust.group.remark_name.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupRemarkNameSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudEntrustGroupRemarkNameSetResult", [])
+    }
+}
+
+/// Parameters of `entrust.group.remark_name.remove`: Delete a user's alias for a hosted group: pushes show the group's name again.
+public struct RongCloudEntrustGroupRemarkNameRemove: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+    /// The member whose alias it is. Limits: not empty; at most 64 bytes.
+    public var userId: String
+
+    public init(groupId: String, userId: String) {
+        self.groupId = groupId
+        self.userId = userId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userId = "user_id"
+    }
+}
+
+/// The result of `entrust.group.remark_name.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupRemarkNameRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudEntrustGroupRemarkNameRemoveResult", [])
+    }
+}
+
+/// Parameters of `entrust.group.remark_name.get`: Get a user's alias for a hosted group.
+public struct RongCloudEntrustGroupRemarkNameGet: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+    /// The member whose alias it is. Limits: not empty; at most 64 bytes.
+    public var userId: String
+
+    public init(groupId: String, userId: String) {
+        self.groupId = groupId
+        self.userId = userId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userId = "user_id"
+    }
+}
+
+/// The result of `entrust.group.remark_name.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupRemarkNameGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// The alias; empty when none is set.
+    public let remarkName: String?
+
+    public var description: String {
+        describeFields("RongCloudEntrustGroupRemarkNameGetResult", [("remarkName", remarkName)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case remarkName = "remark_name"
+    }
+}
+
+/// Parameters of `entrust.group.list`: List the app's hosted groups a page at a time, by creation time.
+public struct RongCloudEntrustGroupList: Encodable, Sendable {
+    /// The `page_token` of the previous page; absent: the first page.
+    public var pageToken: String?
+    /// Groups per page (default 50). Limits: 1..1000.
+    public var size: Int64?
+    /// By creation time: 0 oldest first, 1 newest first (default). Limits: 0..1.
+    public var order: Int64?
+
+    public init(pageToken: String? = nil, size: Int64? = nil, order: Int64? = nil) {
+        self.pageToken = pageToken
+        self.size = size
+        self.order = order
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pageToken = "page_token"
+        case size = "size"
+        case order = "order"
+    }
+}
+
+/// The result of `entrust.group.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustGroupListResult: Decodable, Sendable, CustomStringConvertible {
+    /// The token of the next page; absent on the last page.
+    public let pageToken: String?
+    /// Each `{groupId, name, groupProfile, creator, owner, time}`: `time` the creation time (ms).
+    public let groups: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudEntrustGroupListResult", [("pageToken", pageToken), ("groups", groups)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pageToken = "page_token"
+        case groups = "groups"
+    }
+}
+
+/// Parameters of `entrust.joined_groups`: List the hosted groups a user is in a page at a time, with the group's information, the user's role and alias.
+public struct RongCloudEntrustJoinedGroups: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// Groups where the user is: 0 any role (default), 1 a plain member, 2 an administrator, 3 the owner. Limits: 0..3.
+    public var role: Int64?
+    /// The `page_token` of the previous page; absent: the first page.
+    public var pageToken: String?
+    /// Groups per page (default 50). Limits: 1..100.
+    public var size: Int64?
+    /// By join time: 0 oldest first, 1 newest first (default). Limits: 0..1.
+    public var order: Int64?
+
+    public init(userId: String, role: Int64? = nil, pageToken: String? = nil, size: Int64? = nil, order: Int64? = nil) {
+        self.userId = userId
+        self.role = role
+        self.pageToken = pageToken
+        self.size = size
+        self.order = order
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case role = "role"
+        case pageToken = "page_token"
+        case size = "size"
+        case order = "order"
+    }
+}
+
+/// The result of `entrust.joined_groups`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudEntrustJoinedGroupsResult: Decodable, Sendable, CustomStringConvertible {
+    /// The token of the next page; absent on the last page.
+    public let pageToken: String?
+    /// Each `{groupId, name, remarkName, groupProfile, groupExtProfile, permissions, createTime, joinTime, role, count}`: the user's alias and role, the member count.
+    public let groups: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudEntrustJoinedGroupsResult", [("pageToken", pageToken), ("groups", groups)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pageToken = "page_token"
+        case groups = "groups"
+    }
+}
+
 /// Parameters of `group.create`: Create a group with its first members.
 public struct RongCloudGroupCreate: Encodable, Sendable {
     /// Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
@@ -1498,6 +2338,415 @@ public struct RongCloudGroupMembersResult: Decodable, Sendable, CustomStringConv
 
     enum CodingKeys: String, CodingKey {
         case users = "users"
+    }
+}
+
+/// Parameters of `group.user_groups`: List the groups a user has joined (id and name). Without `page` the first 5000 are returned at once; with `page` a page of `size` (default 50).
+public struct RongCloudGroupUserGroups: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// Page number, from 1; absent: no paging (the first 5000 groups). Limits: 1..….
+    public var page: Int64?
+    /// Groups per page when `page` is given (default 50). Limits: 1..1000.
+    public var size: Int64?
+
+    public init(userId: String, page: Int64? = nil, size: Int64? = nil) {
+        self.userId = userId
+        self.page = page
+        self.size = size
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case page = "page"
+        case size = "size"
+    }
+}
+
+/// The result of `group.user_groups`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudGroupUserGroupsResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{id, name}`.
+    public let groups: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudGroupUserGroupsResult", [("groups", groups)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groups = "groups"
+    }
+}
+
+/// Parameters of `group.sync`: Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet).
+public struct RongCloudGroupSync: Encodable, Sendable {
+    /// The user whose groups are synced. Limits: not empty; at most 64 bytes.
+    public var userId: String
+
+    public init(userId: String) {
+        self.userId = userId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+    }
+}
+
+/// The result of `group.sync`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudGroupSyncResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudGroupSyncResult", [])
+    }
+}
+
+/// Parameters of `group.ban.add`: Mute all members of groups (group-wide mute): only the users on a group's mute allowlist can still send to it from the client SDKs; messages sent through the Server API are not affected. Stays until removed, even if the group is dismissed and created again.
+public struct RongCloudGroupBanAdd: Encodable, Sendable {
+    /// The groups; at most 20 per call. Limits: at most 64 characters each; 1 to 20 items.
+    public var groupIds: [String]
+
+    public init(groupIds: [String]) {
+        self.groupIds = groupIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupIds = "group_ids"
+    }
+}
+
+/// The result of `group.ban.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudGroupBanAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudGroupBanAddResult", [])
+    }
+}
+
+/// Parameters of `group.ban.remove`: Lift the group-wide mute of groups.
+public struct RongCloudGroupBanRemove: Encodable, Sendable {
+    /// The groups; at most 20 per call. Limits: at most 64 characters each; 1 to 20 items.
+    public var groupIds: [String]
+
+    public init(groupIds: [String]) {
+        self.groupIds = groupIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupIds = "group_ids"
+    }
+}
+
+/// The result of `group.ban.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudGroupBanRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudGroupBanRemoveResult", [])
+    }
+}
+
+/// Parameters of `group.ban.query`: Whether groups are muted as a whole: with `group_ids`, the state of each (`stat` 1 muted, 0 not); without, the muted groups of the app a page at a time (`page`/`size` take precedence over `group_ids`).
+public struct RongCloudGroupBanQuery: Encodable, Sendable {
+    /// The groups to check; at most 20. Ignored when `page` or `size` is given. Limits: at most 64 characters each; 1 to 20 items.
+    public var groupIds: [String]?
+    /// Page number, from 1 (default 1). Limits: 1..….
+    public var page: Int64?
+    /// Groups per page (default 50). Limits: 1..200.
+    public var size: Int64?
+
+    public init(groupIds: [String]? = nil, page: Int64? = nil, size: Int64? = nil) {
+        self.groupIds = groupIds
+        self.page = page
+        self.size = size
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupIds = "group_ids"
+        case page = "page"
+        case size = "size"
+    }
+}
+
+/// The result of `group.ban.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudGroupBanQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{groupId, stat}`: `stat` 1 muted, 0 not muted.
+    public let groupInfo: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudGroupBanQueryResult", [("groupInfo", groupInfo)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupInfo = "group_info"
+    }
+}
+
+/// Parameters of `group.ban.whitelist.add`: Add users to a group's mute allowlist: they can still send to the group while it is muted as a whole (a member's own mute still applies). Kept when they leave and rejoin, and when the group is dismissed and created again.
+public struct RongCloudGroupBanWhitelistAdd: Encodable, Sendable {
+    /// The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+    /// Limits: at most 64 characters.
+    public var groupId: String
+
+    public init(userIds: [String], groupId: String) {
+        self.userIds = userIds
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `group.ban.whitelist.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudGroupBanWhitelistAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudGroupBanWhitelistAddResult", [])
+    }
+}
+
+/// Parameters of `group.ban.whitelist.remove`: Remove users from a group's mute allowlist.
+public struct RongCloudGroupBanWhitelistRemove: Encodable, Sendable {
+    /// The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+    /// Limits: at most 64 characters.
+    public var groupId: String
+
+    public init(userIds: [String], groupId: String) {
+        self.userIds = userIds
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `group.ban.whitelist.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudGroupBanWhitelistRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudGroupBanWhitelistRemoveResult", [])
+    }
+}
+
+/// Parameters of `group.ban.whitelist.query`: List a group's mute allowlist.
+public struct RongCloudGroupBanWhitelistQuery: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var groupId: String
+
+    public init(groupId: String) {
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `group.ban.whitelist.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudGroupBanWhitelistQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// The users on the allowlist.
+    public let userIds: [String]?
+
+    public var description: String {
+        describeFields("RongCloudGroupBanWhitelistQueryResult", [("userIds", userIds)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+    }
+}
+
+/// Parameters of `group.gag.add`: Mute members of a group for `minute` minutes (0: until unmuted), or in every group they joined when `group_id` is absent (at most 100 users muted that way per app). Muted members still receive messages; Server API sends are not affected. Kept when they leave and rejoin within the time.
+public struct RongCloudGroupGagAdd: Encodable, Sendable {
+    /// The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+    /// The group; absent: every group the users joined. Limits: at most 64 characters.
+    public var groupId: String?
+    /// How long, in minutes: at most 43200 (30 days); 0 mutes until unmuted. Limits: 0..43200.
+    public var minute: Int64
+
+    public init(userIds: [String], groupId: String? = nil, minute: Int64) {
+        self.userIds = userIds
+        self.groupId = groupId
+        self.minute = minute
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+        case groupId = "group_id"
+        case minute = "minute"
+    }
+}
+
+/// The result of `group.gag.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudGroupGagAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudGroupGagAddResult", [])
+    }
+}
+
+/// Parameters of `group.gag.remove`: Unmute members of a group, or lift a mute in every group when `group_id` is absent.
+public struct RongCloudGroupGagRemove: Encodable, Sendable {
+    /// The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+    /// The group; absent: the users' mute in every group. Limits: at most 64 characters.
+    public var groupId: String?
+
+    public init(userIds: [String], groupId: String? = nil) {
+        self.userIds = userIds
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `group.gag.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudGroupGagRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudGroupGagRemoveResult", [])
+    }
+}
+
+/// Parameters of `group.gag.list`: List the muted members of a group, or the users muted in every group when `group_id` is absent, with when each mute started and ends.
+public struct RongCloudGroupGagList: Encodable, Sendable {
+    /// The group; absent: the users muted in every group. Limits: at most 64 characters.
+    public var groupId: String?
+
+    public init(groupId: String? = nil) {
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `group.gag.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudGroupGagListResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{userId, startTime, time}`: the mute's start and end, `yyyy-MM-dd HH:mm:ss` in the data centre's time zone (Beijing or UTC).
+    public let users: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudGroupGagListResult", [("users", users)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case users = "users"
+    }
+}
+
+/// Parameters of `group.remarks.set`: Set the name a member is shown with in the push notifications of a group's messages (their group push alias); a user-level push alias the recipient set takes precedence.
+public struct RongCloudGroupRemarksSet: Encodable, Sendable {
+    /// The group member. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// Limits: at most 64 characters.
+    public var groupId: String
+    /// The member's push alias in this group. Limits: not empty.
+    public var remark: String
+
+    public init(userId: String, groupId: String, remark: String) {
+        self.userId = userId
+        self.groupId = groupId
+        self.remark = remark
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case groupId = "group_id"
+        case remark = "remark"
+    }
+}
+
+/// The result of `group.remarks.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudGroupRemarksSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudGroupRemarksSetResult", [])
+    }
+}
+
+/// Parameters of `group.remarks.remove`: Delete a member's group push alias: pushes show their registered name again.
+public struct RongCloudGroupRemarksRemove: Encodable, Sendable {
+    /// The group member. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// Limits: at most 64 characters.
+    public var groupId: String
+
+    public init(userId: String, groupId: String) {
+        self.userId = userId
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `group.remarks.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudGroupRemarksRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudGroupRemarksRemoveResult", [])
+    }
+}
+
+/// Parameters of `group.remarks.get`: Get a member's group push alias.
+public struct RongCloudGroupRemarksGet: Encodable, Sendable {
+    /// The group member. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// Limits: at most 64 characters.
+    public var groupId: String
+
+    public init(userId: String, groupId: String) {
+        self.userId = userId
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `group.remarks.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudGroupRemarksGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// The push alias; empty when none is set.
+    public let remark: String?
+
+    public var description: String {
+        describeFields("RongCloudGroupRemarksGetResult", [("remark", remark)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case remark = "remark"
     }
 }
 
@@ -2635,6 +3884,10 @@ extension RongCloud {
         let reply = try await call("chatroom.mute_all.query", params)
         return try Typed(reply)
     }
+    /// Every page of `chatroom.mute_all.query`, one call each, from the page these parameters ask for to the last: `for try await page in client.chatroomMuteAllQueryPages(...)`; each page's items are in its `chatroomIds`; the iterator sets `page` for each next page.
+    public func chatroomMuteAllQueryPages(_ params: RongCloudChatroomMuteAllQuery = RongCloudChatroomMuteAllQuery()) throws -> AsyncThrowingStream<Typed<RongCloudChatroomMuteAllQueryResult>, Error> {
+        try pages("chatroom.mute_all.query", params) { try Typed($0) }
+    }
 
     /// Exempt users from a chatroom's whole-room mute (at most 20 per chatroom; lost when the chatroom is destroyed).
     ///
@@ -2780,6 +4033,202 @@ extension RongCloud {
         return try Typed(reply)
     }
 
+    /// Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
+    ///
+    /// `POST /entrust/group/create.json` — catalogue operation `entrust.group.create`.
+    public func entrustGroupCreate(_ params: RongCloudEntrustGroupCreate) async throws -> Typed<RongCloudEntrustGroupCreateResult> {
+        let reply = try await call("entrust.group.create", params)
+        return try Typed(reply)
+    }
+
+    /// Set a hosted group's information, permissions and custom attributes (the keys given replace theirs).
+    ///
+    /// `POST /entrust/group/profile/update.json` — catalogue operation `entrust.group.update`.
+    public func entrustGroupUpdate(_ params: RongCloudEntrustGroupUpdate) async throws -> Typed<RongCloudEntrustGroupUpdateResult> {
+        let reply = try await call("entrust.group.update", params)
+        return try Typed(reply)
+    }
+
+    /// Get hosted groups' information: name, owner, profile, permissions, custom attributes, creation time and member count.
+    ///
+    /// `POST /entrust/group/profile/query.json` — catalogue operation `entrust.group.profiles`.
+    public func entrustGroupProfiles(_ params: RongCloudEntrustGroupProfiles) async throws -> Typed<RongCloudEntrustGroupProfilesResult> {
+        let reply = try await call("entrust.group.profiles", params)
+        return try Typed(reply)
+    }
+
+    /// Add users to a hosted group; the answer describes the group.
+    ///
+    /// `POST /entrust/group/join.json` — catalogue operation `entrust.group.join`.
+    public func entrustGroupJoin(_ params: RongCloudEntrustGroupJoin) async throws -> Typed<RongCloudEntrustGroupJoinResult> {
+        let reply = try await call("entrust.group.join", params)
+        return try Typed(reply)
+    }
+
+    /// Make an existing group (created without profile hosting) a hosted group, with its owner and permissions; no callbacks are sent.
+    ///
+    /// `POST /entrust/group/import.json` — catalogue operation `entrust.group.import`.
+    public func entrustGroupImport(_ params: RongCloudEntrustGroupImport) async throws -> Typed<RongCloudEntrustGroupImportResult> {
+        let reply = try await call("entrust.group.import", params)
+        return try Typed(reply)
+    }
+
+    /// Users leave a hosted group.
+    ///
+    /// `POST /entrust/group/quit.json` — catalogue operation `entrust.group.quit`.
+    public func entrustGroupQuit(_ params: RongCloudEntrustGroupQuit) async throws -> Typed<RongCloudEntrustGroupQuitResult> {
+        let reply = try await call("entrust.group.quit", params)
+        return try Typed(reply)
+    }
+
+    /// Remove users from a hosted group.
+    ///
+    /// `POST /entrust/group/member/kick.json` — catalogue operation `entrust.group.kick`.
+    public func entrustGroupKick(_ params: RongCloudEntrustGroupKick) async throws -> Typed<RongCloudEntrustGroupKickResult> {
+        let reply = try await call("entrust.group.kick", params)
+        return try Typed(reply)
+    }
+
+    /// Remove a user from every hosted group they are in (but not one they own: transfer it first).
+    ///
+    /// `POST /entrust/group/member/kick/all.json` — catalogue operation `entrust.group.kick_all`.
+    public func entrustGroupKickAll(_ params: RongCloudEntrustGroupKickAll) async throws -> Typed<RongCloudEntrustGroupKickAllResult> {
+        let reply = try await call("entrust.group.kick_all", params)
+        return try Typed(reply)
+    }
+
+    /// Dismiss a hosted group.
+    ///
+    /// `POST /entrust/group/dismiss.json` — catalogue operation `entrust.group.dismiss`.
+    public func entrustGroupDismiss(_ params: RongCloudEntrustGroupDismiss) async throws -> Typed<RongCloudEntrustGroupDismissResult> {
+        let reply = try await call("entrust.group.dismiss", params)
+        return try Typed(reply)
+    }
+
+    /// Make another member the owner of a hosted group; the old owner stays a member unless `quit`.
+    ///
+    /// `POST /entrust/group/transfer/owner.json` — catalogue operation `entrust.group.transfer_owner`.
+    public func entrustGroupTransferOwner(_ params: RongCloudEntrustGroupTransferOwner) async throws -> Typed<RongCloudEntrustGroupTransferOwnerResult> {
+        let reply = try await call("entrust.group.transfer_owner", params)
+        return try Typed(reply)
+    }
+
+    /// Make members administrators of a hosted group (at most 10 per group). Users who are not members are returned in `user_ids`; over the limit, `manager_count` says how many there are.
+    ///
+    /// `POST /entrust/group/manager/add.json` — catalogue operation `entrust.group.manager.add`.
+    public func entrustGroupManagerAdd(_ params: RongCloudEntrustGroupManagerAdd) async throws -> Typed<RongCloudEntrustGroupManagerAddResult> {
+        let reply = try await call("entrust.group.manager.add", params)
+        return try Typed(reply)
+    }
+
+    /// Make administrators of a hosted group plain members again.
+    ///
+    /// `POST /entrust/group/manager/remove.json` — catalogue operation `entrust.group.manager.remove`.
+    public func entrustGroupManagerRemove(_ params: RongCloudEntrustGroupManagerRemove) async throws -> Typed<RongCloudEntrustGroupManagerRemoveResult> {
+        let reply = try await call("entrust.group.manager.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List a hosted group's members a page at a time, by role and join time.
+    ///
+    /// `POST /entrust/group/member/query.json` — catalogue operation `entrust.group.members`.
+    public func entrustGroupMembers(_ params: RongCloudEntrustGroupMembers) async throws -> Typed<RongCloudEntrustGroupMembersResult> {
+        let reply = try await call("entrust.group.members", params)
+        return try Typed(reply)
+    }
+    /// Every page of `entrust.group.members`, one call each, from the page these parameters ask for to the last: `for try await page in client.entrustGroupMembersPages(...)`; each page's items are in its `members`; the iterator sets `page_token` for each next page.
+    public func entrustGroupMembersPages(_ params: RongCloudEntrustGroupMembers) throws -> AsyncThrowingStream<Typed<RongCloudEntrustGroupMembersResult>, Error> {
+        try pages("entrust.group.members", params) { try Typed($0) }
+    }
+
+    /// Get given members of a hosted group.
+    ///
+    /// `POST /entrust/group/member/specific/query.json` — catalogue operation `entrust.group.member.get`.
+    public func entrustGroupMemberGet(_ params: RongCloudEntrustGroupMemberGet) async throws -> Typed<RongCloudEntrustGroupMemberGetResult> {
+        let reply = try await call("entrust.group.member.get", params)
+        return try Typed(reply)
+    }
+
+    /// Set a member's nickname and extra information in a hosted group.
+    ///
+    /// `POST /entrust/group/member/set.json` — catalogue operation `entrust.group.member.set`.
+    public func entrustGroupMemberSet(_ params: RongCloudEntrustGroupMemberSet) async throws -> Typed<RongCloudEntrustGroupMemberSetResult> {
+        let reply = try await call("entrust.group.member.set", params)
+        return try Typed(reply)
+    }
+
+    /// A member follows other members of a hosted group: their messages notify even when the group is muted (do not disturb).
+    ///
+    /// `POST /entrust/group/member/follow.json` — catalogue operation `entrust.group.member.follow`.
+    public func entrustGroupMemberFollow(_ params: RongCloudEntrustGroupMemberFollow) async throws -> Typed<RongCloudEntrustGroupMemberFollowResult> {
+        let reply = try await call("entrust.group.member.follow", params)
+        return try Typed(reply)
+    }
+
+    /// A member stops following members of a hosted group.
+    ///
+    /// `POST /entrust/group/member/unfollow.json` — catalogue operation `entrust.group.member.unfollow`.
+    public func entrustGroupMemberUnfollow(_ params: RongCloudEntrustGroupMemberUnfollow) async throws -> Typed<RongCloudEntrustGroupMemberUnfollowResult> {
+        let reply = try await call("entrust.group.member.unfollow", params)
+        return try Typed(reply)
+    }
+
+    /// List the members a member follows in a hosted group, with when they followed each.
+    ///
+    /// `POST /entrust/group/member/followed/get.json` — catalogue operation `entrust.group.member.followed`.
+    public func entrustGroupMemberFollowed(_ params: RongCloudEntrustGroupMemberFollowed) async throws -> Typed<RongCloudEntrustGroupMemberFollowedResult> {
+        let reply = try await call("entrust.group.member.followed", params)
+        return try Typed(reply)
+    }
+
+    /// Set the name a user sees a hosted group by (their alias for it, shown in push titles); replaces the previous one.
+    ///
+    /// `POST /entrust/group/remarkname/set.json` — catalogue operation `entrust.group.remark_name.set`.
+    public func entrustGroupRemarkNameSet(_ params: RongCloudEntrustGroupRemarkNameSet) async throws -> Typed<RongCloudEntrustGroupRemarkNameSetResult> {
+        let reply = try await call("entrust.group.remark_name.set", params)
+        return try Typed(reply)
+    }
+
+    /// Delete a user's alias for a hosted group: pushes show the group's name again.
+    ///
+    /// `POST /entrust/group/remarkname/delete.json` — catalogue operation `entrust.group.remark_name.remove`.
+    public func entrustGroupRemarkNameRemove(_ params: RongCloudEntrustGroupRemarkNameRemove) async throws -> Typed<RongCloudEntrustGroupRemarkNameRemoveResult> {
+        let reply = try await call("entrust.group.remark_name.remove", params)
+        return try Typed(reply)
+    }
+
+    /// Get a user's alias for a hosted group.
+    ///
+    /// `POST /entrust/group/remarkname/query.json` — catalogue operation `entrust.group.remark_name.get`.
+    public func entrustGroupRemarkNameGet(_ params: RongCloudEntrustGroupRemarkNameGet) async throws -> Typed<RongCloudEntrustGroupRemarkNameGetResult> {
+        let reply = try await call("entrust.group.remark_name.get", params)
+        return try Typed(reply)
+    }
+
+    /// List the app's hosted groups a page at a time, by creation time.
+    ///
+    /// `POST /entrust/group/query.json` — catalogue operation `entrust.group.list`.
+    public func entrustGroupList(_ params: RongCloudEntrustGroupList = RongCloudEntrustGroupList()) async throws -> Typed<RongCloudEntrustGroupListResult> {
+        let reply = try await call("entrust.group.list", params)
+        return try Typed(reply)
+    }
+    /// Every page of `entrust.group.list`, one call each, from the page these parameters ask for to the last: `for try await page in client.entrustGroupListPages(...)`; each page's items are in its `groups`; the iterator sets `page_token` for each next page.
+    public func entrustGroupListPages(_ params: RongCloudEntrustGroupList = RongCloudEntrustGroupList()) throws -> AsyncThrowingStream<Typed<RongCloudEntrustGroupListResult>, Error> {
+        try pages("entrust.group.list", params) { try Typed($0) }
+    }
+
+    /// List the hosted groups a user is in a page at a time, with the group's information, the user's role and alias.
+    ///
+    /// `POST /entrust/joined/group/query.json` — catalogue operation `entrust.joined_groups`.
+    public func entrustJoinedGroups(_ params: RongCloudEntrustJoinedGroups) async throws -> Typed<RongCloudEntrustJoinedGroupsResult> {
+        let reply = try await call("entrust.joined_groups", params)
+        return try Typed(reply)
+    }
+    /// Every page of `entrust.joined_groups`, one call each, from the page these parameters ask for to the last: `for try await page in client.entrustJoinedGroupsPages(...)`; each page's items are in its `groups`; the iterator sets `page_token` for each next page.
+    public func entrustJoinedGroupsPages(_ params: RongCloudEntrustJoinedGroups) throws -> AsyncThrowingStream<Typed<RongCloudEntrustJoinedGroupsResult>, Error> {
+        try pages("entrust.joined_groups", params) { try Typed($0) }
+    }
+
     /// Create a group with its first members.
     ///
     /// `POST /group/create.json` — catalogue operation `group.create`.
@@ -2825,6 +4274,126 @@ extension RongCloud {
     /// `POST /group/user/query.json` — catalogue operation `group.members`.
     public func groupMembers(_ params: RongCloudGroupMembers) async throws -> Typed<RongCloudGroupMembersResult> {
         let reply = try await call("group.members", params)
+        return try Typed(reply)
+    }
+
+    /// List the groups a user has joined (id and name). Without `page` the first 5000 are returned at once; with `page` a page of `size` (default 50).
+    ///
+    /// `POST /user/group/query.json` — catalogue operation `group.user_groups`.
+    public func groupUserGroups(_ params: RongCloudGroupUserGroups) async throws -> Typed<RongCloudGroupUserGroupsResult> {
+        let reply = try await call("group.user_groups", params)
+        return try Typed(reply)
+    }
+    /// Every page of `group.user_groups`, one call each, from the page these parameters ask for to the last: `for try await page in client.groupUserGroupsPages(...)`; each page's items are in its `groups`; the iterator sets `page` for each next page.
+    public func groupUserGroupsPages(_ params: RongCloudGroupUserGroups) throws -> AsyncThrowingStream<Typed<RongCloudGroupUserGroupsResult>, Error> {
+        try pages("group.user_groups", params) { try Typed($0) }
+    }
+
+    /// Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet).
+    ///
+    /// `POST /group/sync.json` — catalogue operation `group.sync`.
+    public func groupSync(_ params: RongCloudGroupSync) async throws -> Typed<RongCloudGroupSyncResult> {
+        let reply = try await call("group.sync", params)
+        return try Typed(reply)
+    }
+
+    /// Mute all members of groups (group-wide mute): only the users on a group's mute allowlist can still send to it from the client SDKs; messages sent through the Server API are not affected. Stays until removed, even if the group is dismissed and created again.
+    ///
+    /// `POST /group/ban/add.json` — catalogue operation `group.ban.add`.
+    public func groupBanAdd(_ params: RongCloudGroupBanAdd) async throws -> Typed<RongCloudGroupBanAddResult> {
+        let reply = try await call("group.ban.add", params)
+        return try Typed(reply)
+    }
+
+    /// Lift the group-wide mute of groups.
+    ///
+    /// `POST /group/ban/rollback.json` — catalogue operation `group.ban.remove`.
+    public func groupBanRemove(_ params: RongCloudGroupBanRemove) async throws -> Typed<RongCloudGroupBanRemoveResult> {
+        let reply = try await call("group.ban.remove", params)
+        return try Typed(reply)
+    }
+
+    /// Whether groups are muted as a whole: with `group_ids`, the state of each (`stat` 1 muted, 0 not); without, the muted groups of the app a page at a time (`page`/`size` take precedence over `group_ids`).
+    ///
+    /// `POST /group/ban/query.json` — catalogue operation `group.ban.query`.
+    public func groupBanQuery(_ params: RongCloudGroupBanQuery = RongCloudGroupBanQuery()) async throws -> Typed<RongCloudGroupBanQueryResult> {
+        let reply = try await call("group.ban.query", params)
+        return try Typed(reply)
+    }
+    /// Every page of `group.ban.query`, one call each, from the page these parameters ask for to the last: `for try await page in client.groupBanQueryPages(...)`; each page's items are in its `groupInfo`; the iterator sets `page` for each next page.
+    public func groupBanQueryPages(_ params: RongCloudGroupBanQuery = RongCloudGroupBanQuery()) throws -> AsyncThrowingStream<Typed<RongCloudGroupBanQueryResult>, Error> {
+        try pages("group.ban.query", params) { try Typed($0) }
+    }
+
+    /// Add users to a group's mute allowlist: they can still send to the group while it is muted as a whole (a member's own mute still applies). Kept when they leave and rejoin, and when the group is dismissed and created again.
+    ///
+    /// `POST /group/user/ban/whitelist/add.json` — catalogue operation `group.ban.whitelist.add`.
+    public func groupBanWhitelistAdd(_ params: RongCloudGroupBanWhitelistAdd) async throws -> Typed<RongCloudGroupBanWhitelistAddResult> {
+        let reply = try await call("group.ban.whitelist.add", params)
+        return try Typed(reply)
+    }
+
+    /// Remove users from a group's mute allowlist.
+    ///
+    /// `POST /group/user/ban/whitelist/rollback.json` — catalogue operation `group.ban.whitelist.remove`.
+    public func groupBanWhitelistRemove(_ params: RongCloudGroupBanWhitelistRemove) async throws -> Typed<RongCloudGroupBanWhitelistRemoveResult> {
+        let reply = try await call("group.ban.whitelist.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List a group's mute allowlist.
+    ///
+    /// `POST /group/user/ban/whitelist/query.json` — catalogue operation `group.ban.whitelist.query`.
+    public func groupBanWhitelistQuery(_ params: RongCloudGroupBanWhitelistQuery) async throws -> Typed<RongCloudGroupBanWhitelistQueryResult> {
+        let reply = try await call("group.ban.whitelist.query", params)
+        return try Typed(reply)
+    }
+
+    /// Mute members of a group for `minute` minutes (0: until unmuted), or in every group they joined when `group_id` is absent (at most 100 users muted that way per app). Muted members still receive messages; Server API sends are not affected. Kept when they leave and rejoin within the time.
+    ///
+    /// `POST /group/user/gag/add.json` — catalogue operation `group.gag.add`.
+    public func groupGagAdd(_ params: RongCloudGroupGagAdd) async throws -> Typed<RongCloudGroupGagAddResult> {
+        let reply = try await call("group.gag.add", params)
+        return try Typed(reply)
+    }
+
+    /// Unmute members of a group, or lift a mute in every group when `group_id` is absent.
+    ///
+    /// `POST /group/user/gag/rollback.json` — catalogue operation `group.gag.remove`.
+    public func groupGagRemove(_ params: RongCloudGroupGagRemove) async throws -> Typed<RongCloudGroupGagRemoveResult> {
+        let reply = try await call("group.gag.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List the muted members of a group, or the users muted in every group when `group_id` is absent, with when each mute started and ends.
+    ///
+    /// `POST /group/user/gag/list.json` — catalogue operation `group.gag.list`.
+    public func groupGagList(_ params: RongCloudGroupGagList = RongCloudGroupGagList()) async throws -> Typed<RongCloudGroupGagListResult> {
+        let reply = try await call("group.gag.list", params)
+        return try Typed(reply)
+    }
+
+    /// Set the name a member is shown with in the push notifications of a group's messages (their group push alias); a user-level push alias the recipient set takes precedence.
+    ///
+    /// `POST /group/remarks/set.json` — catalogue operation `group.remarks.set`.
+    public func groupRemarksSet(_ params: RongCloudGroupRemarksSet) async throws -> Typed<RongCloudGroupRemarksSetResult> {
+        let reply = try await call("group.remarks.set", params)
+        return try Typed(reply)
+    }
+
+    /// Delete a member's group push alias: pushes show their registered name again.
+    ///
+    /// `POST /group/remarks/del.json` — catalogue operation `group.remarks.remove`.
+    public func groupRemarksRemove(_ params: RongCloudGroupRemarksRemove) async throws -> Typed<RongCloudGroupRemarksRemoveResult> {
+        let reply = try await call("group.remarks.remove", params)
+        return try Typed(reply)
+    }
+
+    /// Get a member's group push alias.
+    ///
+    /// `POST /group/remarks/get.json` — catalogue operation `group.remarks.get`.
+    public func groupRemarksGet(_ params: RongCloudGroupRemarksGet) async throws -> Typed<RongCloudGroupRemarksGetResult> {
+        let reply = try await call("group.remarks.get", params)
         return try Typed(reply)
     }
 

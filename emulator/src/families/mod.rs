@@ -12,6 +12,7 @@ pub(crate) mod chatroom_moderation;
 pub(crate) mod chatrooms;
 pub(crate) mod contacts;
 pub(crate) mod easemob_groups;
+pub(crate) mod entrust_groups;
 pub(crate) mod files;
 pub(crate) mod messages;
 pub(crate) mod push;
@@ -39,6 +40,7 @@ static FAMILIES: &[&dyn Family] = &[
     &messages::Messages,
     &rongcloud_groups::RongcloudGroups,
     &easemob_groups::EasemobGroups,
+    &entrust_groups::EntrustGroups,
     &chatrooms::Chatrooms,
     &chatroom_moderation::ChatroomModeration,
     &files::Files,

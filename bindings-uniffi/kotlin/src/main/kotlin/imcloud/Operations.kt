@@ -190,6 +190,124 @@ public class RongCloudChatroomMessageWhitelistQueryResult internal constructor(r
     public val `objectNames`: List<String>? get() = strs("object_names")
 }
 
+/** The result of `entrust.group.create`. */
+public class RongCloudEntrustGroupCreateResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `entrust.group.update`. */
+public class RongCloudEntrustGroupUpdateResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `entrust.group.profiles`. */
+public class RongCloudEntrustGroupProfilesResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{groupId, groupName, groupProfile, groupExtProfile, permissions, owner, createTime, memberCount}`; the profiles and permissions are JSON text. */
+    public val `profiles`: List<JsonObject>? get() = objs("profiles")
+}
+
+/** The result of `entrust.group.join`. */
+public class RongCloudEntrustGroupJoinResult internal constructor(reply: Reply) : Result(reply) {
+    public val `groupId`: String? get() = str("group_id")
+    public val `name`: String? get() = str("name")
+    /** JSON text. */
+    public val `groupProfile`: String? get() = str("group_profile")
+    /** JSON text. */
+    public val `groupExtProfile`: String? get() = str("group_ext_profile")
+    /** JSON text. */
+    public val `permissions`: String? get() = str("permissions")
+    public val `owner`: String? get() = str("owner")
+    /** When the group was created (ms). */
+    public val `createTime`: Long? get() = long("create_time")
+    public val `memberCount`: Long? get() = long("member_count")
+}
+
+/** The result of `entrust.group.import`. */
+public class RongCloudEntrustGroupImportResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `entrust.group.quit`. */
+public class RongCloudEntrustGroupQuitResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `entrust.group.kick`. */
+public class RongCloudEntrustGroupKickResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `entrust.group.kick_all`. */
+public class RongCloudEntrustGroupKickAllResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `entrust.group.dismiss`. */
+public class RongCloudEntrustGroupDismissResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `entrust.group.transfer_owner`. */
+public class RongCloudEntrustGroupTransferOwnerResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `entrust.group.manager.add`. */
+public class RongCloudEntrustGroupManagerAddResult internal constructor(reply: Reply) : Result(reply) {
+    /** The users not added because they are not members. */
+    public val `userIds`: List<String>? get() = strs("user_ids")
+    /** The number of administrators, when the limit would be exceeded. */
+    public val `managerCount`: Long? get() = long("manager_count")
+}
+
+/** The result of `entrust.group.manager.remove`. */
+public class RongCloudEntrustGroupManagerRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `entrust.group.members`. */
+public class RongCloudEntrustGroupMembersResult internal constructor(reply: Reply) : Result(reply) {
+    /** How many members the group has. */
+    public val `totalCount`: Long? get() = long("total_count")
+    /** The token of the next page; absent on the last page. */
+    public val `pageToken`: String? get() = str("page_token")
+    /** Each `{userId, nickname, role, time, extra}`: `role` 1 member, 2 administrator, 3 owner; `time` when they joined (ms). */
+    public val `members`: List<JsonObject>? get() = objs("members")
+}
+
+/** The result of `entrust.group.member.get`. */
+public class RongCloudEntrustGroupMemberGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{userId, nickname, role, time, extra}`: `role` 1 member, 2 administrator, 3 owner; `time` when they joined (ms). */
+    public val `members`: List<JsonObject>? get() = objs("members")
+}
+
+/** The result of `entrust.group.member.set`. */
+public class RongCloudEntrustGroupMemberSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `entrust.group.member.follow`. */
+public class RongCloudEntrustGroupMemberFollowResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `entrust.group.member.unfollow`. */
+public class RongCloudEntrustGroupMemberUnfollowResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `entrust.group.member.followed`. */
+public class RongCloudEntrustGroupMemberFollowedResult internal constructor(reply: Reply) : Result(reply) {
+    public val `userId`: String? get() = str("user_id")
+    public val `groupId`: String? get() = str("group_id")
+    /** Each `{userId, timestamp}`: the followed member and when (ms). */
+    public val `members`: List<JsonObject>? get() = objs("members")
+}
+
+/** The result of `entrust.group.remark_name.set`. */
+public class RongCloudEntrustGroupRemarkNameSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `entrust.group.remark_name.remove`. */
+public class RongCloudEntrustGroupRemarkNameRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `entrust.group.remark_name.get`. */
+public class RongCloudEntrustGroupRemarkNameGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** The alias; empty when none is set. */
+    public val `remarkName`: String? get() = str("remark_name")
+}
+
+/** The result of `entrust.group.list`. */
+public class RongCloudEntrustGroupListResult internal constructor(reply: Reply) : Result(reply) {
+    /** The token of the next page; absent on the last page. */
+    public val `pageToken`: String? get() = str("page_token")
+    /** Each `{groupId, name, groupProfile, creator, owner, time}`: `time` the creation time (ms). */
+    public val `groups`: List<JsonObject>? get() = objs("groups")
+}
+
+/** The result of `entrust.joined_groups`. */
+public class RongCloudEntrustJoinedGroupsResult internal constructor(reply: Reply) : Result(reply) {
+    /** The token of the next page; absent on the last page. */
+    public val `pageToken`: String? get() = str("page_token")
+    /** Each `{groupId, name, remarkName, groupProfile, groupExtProfile, permissions, createTime, joinTime, role, count}`: the user's alias and role, the member count. */
+    public val `groups`: List<JsonObject>? get() = objs("groups")
+}
+
 /** The result of `group.create`. */
 public class RongCloudGroupCreateResult internal constructor(reply: Reply) : Result(reply)
 
@@ -209,6 +327,63 @@ public class RongCloudGroupRefreshResult internal constructor(reply: Reply) : Re
 public class RongCloudGroupMembersResult internal constructor(reply: Reply) : Result(reply) {
     /** Each `{id}`. */
     public val `users`: List<JsonObject>? get() = objs("users")
+}
+
+/** The result of `group.user_groups`. */
+public class RongCloudGroupUserGroupsResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{id, name}`. */
+    public val `groups`: List<JsonObject>? get() = objs("groups")
+}
+
+/** The result of `group.sync`. */
+public class RongCloudGroupSyncResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `group.ban.add`. */
+public class RongCloudGroupBanAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `group.ban.remove`. */
+public class RongCloudGroupBanRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `group.ban.query`. */
+public class RongCloudGroupBanQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{groupId, stat}`: `stat` 1 muted, 0 not muted. */
+    public val `groupInfo`: List<JsonObject>? get() = objs("group_info")
+}
+
+/** The result of `group.ban.whitelist.add`. */
+public class RongCloudGroupBanWhitelistAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `group.ban.whitelist.remove`. */
+public class RongCloudGroupBanWhitelistRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `group.ban.whitelist.query`. */
+public class RongCloudGroupBanWhitelistQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** The users on the allowlist. */
+    public val `userIds`: List<String>? get() = strs("user_ids")
+}
+
+/** The result of `group.gag.add`. */
+public class RongCloudGroupGagAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `group.gag.remove`. */
+public class RongCloudGroupGagRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `group.gag.list`. */
+public class RongCloudGroupGagListResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{userId, startTime, time}`: the mute's start and end, `yyyy-MM-dd HH:mm:ss` in the data centre's time zone (Beijing or UTC). */
+    public val `users`: List<JsonObject>? get() = objs("users")
+}
+
+/** The result of `group.remarks.set`. */
+public class RongCloudGroupRemarksSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `group.remarks.remove`. */
+public class RongCloudGroupRemarksRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `group.remarks.get`. */
+public class RongCloudGroupRemarksGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** The push alias; empty when none is set. */
+    public val `remark`: String? get() = str("remark")
 }
 
 /** The result of `message.private.publish`. */
@@ -612,6 +787,9 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      */
     public suspend fun chatroomMuteAllQuery(`size`: Long? = null, `page`: Long? = null): RongCloudChatroomMuteAllQueryResult =
         RongCloudChatroomMuteAllQueryResult(call("chatroom.mute_all.query", args("size" to `size`, "page" to `page`)))
+    /** Every page of `chatroom.mute_all.query`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `chatroomIds`; the iterator sets `page` for each next page. Same parameters as [chatroomMuteAllQuery]. */
+    public fun chatroomMuteAllQueryPages(`size`: Long? = null, `page`: Long? = null): Flow<RongCloudChatroomMuteAllQueryResult> =
+        pages("chatroom.mute_all.query", args("size" to `size`, "page" to `page`)) { RongCloudChatroomMuteAllQueryResult(it) }
 
     /**
      * Exempt users from a chatroom's whole-room mute (at most 20 per chatroom; lost when the chatroom is destroyed).
@@ -817,6 +995,298 @@ public abstract class RongCloudOperations internal constructor() : Client() {
         RongCloudChatroomMessageWhitelistQueryResult(call("chatroom.message_whitelist.query", args()))
 
     /**
+     * Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
+     *
+     * `POST /entrust/group/create.json` — catalogue operation `entrust.group.create`.
+     *
+     * @param groupId The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
+     * @param name The group's name; at most 64 characters, need not be unique. Limits: at most 64 characters.
+     * @param owner The owner: a member from the start. Limits: not empty; at most 64 bytes.
+     * @param userIds Members to invite besides the owner; at most 30. Limits: not empty each; at most 64 bytes each; 1 to 30 items.
+     * @param groupProfile Basic information, a JSON object: `introduction` (at most 512 characters), `announcement` (at most 1024), `portraitUrl` (at most 128).
+     * @param permissions Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles).
+     * @param groupExtProfile Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console).
+     */
+    public suspend fun entrustGroupCreate(`groupId`: String, `name`: String, `owner`: String, `userIds`: List<String>? = null, `groupProfile`: JsonElement? = null, `permissions`: JsonElement? = null, `groupExtProfile`: JsonElement? = null): RongCloudEntrustGroupCreateResult =
+        RongCloudEntrustGroupCreateResult(call("entrust.group.create", args("group_id" to `groupId`, "name" to `name`, "owner" to `owner`, "user_ids" to `userIds`, "group_profile" to `groupProfile`, "permissions" to `permissions`, "group_ext_profile" to `groupExtProfile`)))
+
+    /**
+     * Set a hosted group's information, permissions and custom attributes (the keys given replace theirs).
+     *
+     * `POST /entrust/group/profile/update.json` — catalogue operation `entrust.group.update`.
+     *
+     * @param groupId The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
+     * @param groupProfile Basic information, a JSON object: `name` (at most 64 characters), `introduction` (at most 512), `announcement` (at most 1024), `portraitUrl` (at most 128).
+     * @param permissions Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles).
+     * @param groupExtProfile Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console).
+     */
+    public suspend fun entrustGroupUpdate(`groupId`: String, `groupProfile`: JsonElement? = null, `permissions`: JsonElement? = null, `groupExtProfile`: JsonElement? = null): RongCloudEntrustGroupUpdateResult =
+        RongCloudEntrustGroupUpdateResult(call("entrust.group.update", args("group_id" to `groupId`, "group_profile" to `groupProfile`, "permissions" to `permissions`, "group_ext_profile" to `groupExtProfile`)))
+
+    /**
+     * Get hosted groups' information: name, owner, profile, permissions, custom attributes, creation time and member count.
+     *
+     * `POST /entrust/group/profile/query.json` — catalogue operation `entrust.group.profiles`.
+     *
+     * @param groupIds The groups; at most 50. Limits: at most 64 characters each; 1 to 50 items.
+     */
+    public suspend fun entrustGroupProfiles(`groupIds`: List<String>): RongCloudEntrustGroupProfilesResult =
+        RongCloudEntrustGroupProfilesResult(call("entrust.group.profiles", args("group_ids" to `groupIds`)))
+
+    /**
+     * Add users to a hosted group; the answer describes the group.
+     *
+     * `POST /entrust/group/join.json` — catalogue operation `entrust.group.join`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     * @param userIds The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     */
+    public suspend fun entrustGroupJoin(`groupId`: String, `userIds`: List<String>): RongCloudEntrustGroupJoinResult =
+        RongCloudEntrustGroupJoinResult(call("entrust.group.join", args("group_id" to `groupId`, "user_ids" to `userIds`)))
+
+    /**
+     * Make an existing group (created without profile hosting) a hosted group, with its owner and permissions; no callbacks are sent.
+     *
+     * `POST /entrust/group/import.json` — catalogue operation `entrust.group.import`.
+     *
+     * @param groupId The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
+     * @param name The group's name; at most 64 characters, need not be unique. Limits: at most 64 characters.
+     * @param owner The owner. Limits: not empty; at most 64 bytes.
+     * @param groupProfile Basic information, a JSON object: `introduction` (at most 512 characters), `announcement` (at most 1024), `portraitUrl` (at most 128).
+     * @param permissions Permissions, a JSON object of numbers: `joinPerm` (0 owner approves (default), 1 anyone joins, 2 owner or administrator approves, 3 nobody joins), `removePerm` and `memInvitePerm` (0 owner (default), 1 owner and administrators, 2 every member), `invitePerm` (0 invitees join at once (default), 1 invitees must accept), `profilePerm` (who edits the group's information and permissions), `memProfilePerm` (who sets member profiles).
+     * @param groupExtProfile Custom attributes, a JSON object: keys start with `ext_` (at most 32 characters), values at most 256 characters, 10 pairs by default (enabled in the console).
+     */
+    public suspend fun entrustGroupImport(`groupId`: String, `name`: String, `owner`: String, `groupProfile`: JsonElement? = null, `permissions`: JsonElement? = null, `groupExtProfile`: JsonElement? = null): RongCloudEntrustGroupImportResult =
+        RongCloudEntrustGroupImportResult(call("entrust.group.import", args("group_id" to `groupId`, "name" to `name`, "owner" to `owner`, "group_profile" to `groupProfile`, "permissions" to `permissions`, "group_ext_profile" to `groupExtProfile`)))
+
+    /**
+     * Users leave a hosted group.
+     *
+     * `POST /entrust/group/quit.json` — catalogue operation `entrust.group.quit`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     * @param userIds The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     * @param deleteBan Also lift their mute in the group (server default: yes).
+     * @param deleteWhitelist Also take them off the group's mute allowlist (server default: yes).
+     * @param deleteFollowed Also clear the members they follow in the group (server default: yes).
+     */
+    public suspend fun entrustGroupQuit(`groupId`: String, `userIds`: List<String>, `deleteBan`: Boolean? = null, `deleteWhitelist`: Boolean? = null, `deleteFollowed`: Boolean? = null): RongCloudEntrustGroupQuitResult =
+        RongCloudEntrustGroupQuitResult(call("entrust.group.quit", args("group_id" to `groupId`, "user_ids" to `userIds`, "delete_ban" to `deleteBan`, "delete_whitelist" to `deleteWhitelist`, "delete_followed" to `deleteFollowed`)))
+
+    /**
+     * Remove users from a hosted group.
+     *
+     * `POST /entrust/group/member/kick.json` — catalogue operation `entrust.group.kick`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     * @param userIds The users; at most 100 per call. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     * @param deleteBan Also lift their mute in the group (server default: yes).
+     * @param deleteWhitelist Also take them off the group's mute allowlist (server default: yes).
+     * @param deleteFollowed Also clear the members they follow in the group (server default: yes).
+     */
+    public suspend fun entrustGroupKick(`groupId`: String, `userIds`: List<String>, `deleteBan`: Boolean? = null, `deleteWhitelist`: Boolean? = null, `deleteFollowed`: Boolean? = null): RongCloudEntrustGroupKickResult =
+        RongCloudEntrustGroupKickResult(call("entrust.group.kick", args("group_id" to `groupId`, "user_ids" to `userIds`, "delete_ban" to `deleteBan`, "delete_whitelist" to `deleteWhitelist`, "delete_followed" to `deleteFollowed`)))
+
+    /**
+     * Remove a user from every hosted group they are in (but not one they own: transfer it first).
+     *
+     * `POST /entrust/group/member/kick/all.json` — catalogue operation `entrust.group.kick_all`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun entrustGroupKickAll(`userId`: String): RongCloudEntrustGroupKickAllResult =
+        RongCloudEntrustGroupKickAllResult(call("entrust.group.kick_all", args("user_id" to `userId`)))
+
+    /**
+     * Dismiss a hosted group.
+     *
+     * `POST /entrust/group/dismiss.json` — catalogue operation `entrust.group.dismiss`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     */
+    public suspend fun entrustGroupDismiss(`groupId`: String): RongCloudEntrustGroupDismissResult =
+        RongCloudEntrustGroupDismissResult(call("entrust.group.dismiss", args("group_id" to `groupId`)))
+
+    /**
+     * Make another member the owner of a hosted group; the old owner stays a member unless `quit`.
+     *
+     * `POST /entrust/group/transfer/owner.json` — catalogue operation `entrust.group.transfer_owner`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     * @param newOwner The new owner. Limits: not empty; at most 64 bytes.
+     * @param quit The old owner leaves the group (server default: no).
+     * @param deleteBan When the old owner leaves: also lift their mute (server default: yes).
+     * @param deleteWhitelist When the old owner leaves: also take them off the mute allowlist (server default: yes).
+     * @param deleteFollowed When the old owner leaves: also clear the members they follow (server default: yes).
+     */
+    public suspend fun entrustGroupTransferOwner(`groupId`: String, `newOwner`: String, `quit`: Boolean? = null, `deleteBan`: Boolean? = null, `deleteWhitelist`: Boolean? = null, `deleteFollowed`: Boolean? = null): RongCloudEntrustGroupTransferOwnerResult =
+        RongCloudEntrustGroupTransferOwnerResult(call("entrust.group.transfer_owner", args("group_id" to `groupId`, "new_owner" to `newOwner`, "quit" to `quit`, "delete_ban" to `deleteBan`, "delete_whitelist" to `deleteWhitelist`, "delete_followed" to `deleteFollowed`)))
+
+    /**
+     * Make members administrators of a hosted group (at most 10 per group). Users who are not members are returned in `user_ids`; over the limit, `manager_count` says how many there are.
+     *
+     * `POST /entrust/group/manager/add.json` — catalogue operation `entrust.group.manager.add`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     * @param userIds Members of the group; a group has at most 10 administrators. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+     */
+    public suspend fun entrustGroupManagerAdd(`groupId`: String, `userIds`: List<String>): RongCloudEntrustGroupManagerAddResult =
+        RongCloudEntrustGroupManagerAddResult(call("entrust.group.manager.add", args("group_id" to `groupId`, "user_ids" to `userIds`)))
+
+    /**
+     * Make administrators of a hosted group plain members again.
+     *
+     * `POST /entrust/group/manager/remove.json` — catalogue operation `entrust.group.manager.remove`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     * @param userIds Administrators of the group; at most 10 per call. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+     */
+    public suspend fun entrustGroupManagerRemove(`groupId`: String, `userIds`: List<String>): RongCloudEntrustGroupManagerRemoveResult =
+        RongCloudEntrustGroupManagerRemoveResult(call("entrust.group.manager.remove", args("group_id" to `groupId`, "user_ids" to `userIds`)))
+
+    /**
+     * List a hosted group's members a page at a time, by role and join time.
+     *
+     * `POST /entrust/group/member/query.json` — catalogue operation `entrust.group.members`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     * @param type Which members: 0 all (default), 1 plain members, 2 administrators, 3 the owner. Limits: 0..3.
+     * @param pageToken The `page_token` of the previous page; absent: the first page.
+     * @param size Members per page (default 50). Limits: 1..100.
+     * @param order By join time: 0 oldest first, 1 newest first (default). Limits: 0..1.
+     */
+    public suspend fun entrustGroupMembers(`groupId`: String, `type`: Long? = null, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): RongCloudEntrustGroupMembersResult =
+        RongCloudEntrustGroupMembersResult(call("entrust.group.members", args("group_id" to `groupId`, "type" to `type`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`)))
+    /** Every page of `entrust.group.members`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `members`; the iterator sets `page_token` for each next page. Same parameters as [entrustGroupMembers]. */
+    public fun entrustGroupMembersPages(`groupId`: String, `type`: Long? = null, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): Flow<RongCloudEntrustGroupMembersResult> =
+        pages("entrust.group.members", args("group_id" to `groupId`, "type" to `type`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudEntrustGroupMembersResult(it) }
+
+    /**
+     * Get given members of a hosted group.
+     *
+     * `POST /entrust/group/member/specific/query.json` — catalogue operation `entrust.group.member.get`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     * @param userIds The members; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     */
+    public suspend fun entrustGroupMemberGet(`groupId`: String, `userIds`: List<String>): RongCloudEntrustGroupMemberGetResult =
+        RongCloudEntrustGroupMemberGetResult(call("entrust.group.member.get", args("group_id" to `groupId`, "user_ids" to `userIds`)))
+
+    /**
+     * Set a member's nickname and extra information in a hosted group.
+     *
+     * `POST /entrust/group/member/set.json` — catalogue operation `entrust.group.member.set`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     * @param userId The member. Limits: not empty; at most 64 bytes.
+     * @param nickname Their nickname in the group; at most 64 characters. Limits: at most 64 characters.
+     * @param extra Extra information; at most 128 characters. Limits: at most 128 characters.
+     */
+    public suspend fun entrustGroupMemberSet(`groupId`: String, `userId`: String, `nickname`: String, `extra`: String? = null): RongCloudEntrustGroupMemberSetResult =
+        RongCloudEntrustGroupMemberSetResult(call("entrust.group.member.set", args("group_id" to `groupId`, "user_id" to `userId`, "nickname" to `nickname`, "extra" to `extra`)))
+
+    /**
+     * A member follows other members of a hosted group: their messages notify even when the group is muted (do not disturb).
+     *
+     * `POST /entrust/group/member/follow.json` — catalogue operation `entrust.group.member.follow`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     * @param userId The member who follows. Limits: not empty; at most 64 bytes.
+     * @param followUserIds The members to follow; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     */
+    public suspend fun entrustGroupMemberFollow(`groupId`: String, `userId`: String, `followUserIds`: List<String>): RongCloudEntrustGroupMemberFollowResult =
+        RongCloudEntrustGroupMemberFollowResult(call("entrust.group.member.follow", args("group_id" to `groupId`, "user_id" to `userId`, "follow_user_ids" to `followUserIds`)))
+
+    /**
+     * A member stops following members of a hosted group.
+     *
+     * `POST /entrust/group/member/unfollow.json` — catalogue operation `entrust.group.member.unfollow`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     * @param userId The member who follows. Limits: not empty; at most 64 bytes.
+     * @param followUserIds The members to stop following; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     */
+    public suspend fun entrustGroupMemberUnfollow(`groupId`: String, `userId`: String, `followUserIds`: List<String>): RongCloudEntrustGroupMemberUnfollowResult =
+        RongCloudEntrustGroupMemberUnfollowResult(call("entrust.group.member.unfollow", args("group_id" to `groupId`, "user_id" to `userId`, "follow_user_ids" to `followUserIds`)))
+
+    /**
+     * List the members a member follows in a hosted group, with when they followed each.
+     *
+     * `POST /entrust/group/member/followed/get.json` — catalogue operation `entrust.group.member.followed`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     * @param userId The member who follows. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun entrustGroupMemberFollowed(`groupId`: String, `userId`: String): RongCloudEntrustGroupMemberFollowedResult =
+        RongCloudEntrustGroupMemberFollowedResult(call("entrust.group.member.followed", args("group_id" to `groupId`, "user_id" to `userId`)))
+
+    /**
+     * Set the name a user sees a hosted group by (their alias for it, shown in push titles); replaces the previous one.
+     *
+     * `POST /entrust/group/remarkname/set.json` — catalogue operation `entrust.group.remark_name.set`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     * @param userId The member whose alias it is. Limits: not empty; at most 64 bytes.
+     * @param remarkName The alias; at most 64 characters. Limits: at most 64 characters.
+     */
+    public suspend fun entrustGroupRemarkNameSet(`groupId`: String, `userId`: String, `remarkName`: String): RongCloudEntrustGroupRemarkNameSetResult =
+        RongCloudEntrustGroupRemarkNameSetResult(call("entrust.group.remark_name.set", args("group_id" to `groupId`, "user_id" to `userId`, "remark_name" to `remarkName`)))
+
+    /**
+     * Delete a user's alias for a hosted group: pushes show the group's name again.
+     *
+     * `POST /entrust/group/remarkname/delete.json` — catalogue operation `entrust.group.remark_name.remove`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     * @param userId The member whose alias it is. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun entrustGroupRemarkNameRemove(`groupId`: String, `userId`: String): RongCloudEntrustGroupRemarkNameRemoveResult =
+        RongCloudEntrustGroupRemarkNameRemoveResult(call("entrust.group.remark_name.remove", args("group_id" to `groupId`, "user_id" to `userId`)))
+
+    /**
+     * Get a user's alias for a hosted group.
+     *
+     * `POST /entrust/group/remarkname/query.json` — catalogue operation `entrust.group.remark_name.get`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     * @param userId The member whose alias it is. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun entrustGroupRemarkNameGet(`groupId`: String, `userId`: String): RongCloudEntrustGroupRemarkNameGetResult =
+        RongCloudEntrustGroupRemarkNameGetResult(call("entrust.group.remark_name.get", args("group_id" to `groupId`, "user_id" to `userId`)))
+
+    /**
+     * List the app's hosted groups a page at a time, by creation time.
+     *
+     * `POST /entrust/group/query.json` — catalogue operation `entrust.group.list`.
+     *
+     * @param pageToken The `page_token` of the previous page; absent: the first page.
+     * @param size Groups per page (default 50). Limits: 1..1000.
+     * @param order By creation time: 0 oldest first, 1 newest first (default). Limits: 0..1.
+     */
+    public suspend fun entrustGroupList(`pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): RongCloudEntrustGroupListResult =
+        RongCloudEntrustGroupListResult(call("entrust.group.list", args("page_token" to `pageToken`, "size" to `size`, "order" to `order`)))
+    /** Every page of `entrust.group.list`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `groups`; the iterator sets `page_token` for each next page. Same parameters as [entrustGroupList]. */
+    public fun entrustGroupListPages(`pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): Flow<RongCloudEntrustGroupListResult> =
+        pages("entrust.group.list", args("page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudEntrustGroupListResult(it) }
+
+    /**
+     * List the hosted groups a user is in a page at a time, with the group's information, the user's role and alias.
+     *
+     * `POST /entrust/joined/group/query.json` — catalogue operation `entrust.joined_groups`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     * @param role Groups where the user is: 0 any role (default), 1 a plain member, 2 an administrator, 3 the owner. Limits: 0..3.
+     * @param pageToken The `page_token` of the previous page; absent: the first page.
+     * @param size Groups per page (default 50). Limits: 1..100.
+     * @param order By join time: 0 oldest first, 1 newest first (default). Limits: 0..1.
+     */
+    public suspend fun entrustJoinedGroups(`userId`: String, `role`: Long? = null, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): RongCloudEntrustJoinedGroupsResult =
+        RongCloudEntrustJoinedGroupsResult(call("entrust.joined_groups", args("user_id" to `userId`, "role" to `role`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`)))
+    /** Every page of `entrust.joined_groups`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `groups`; the iterator sets `page_token` for each next page. Same parameters as [entrustJoinedGroups]. */
+    public fun entrustJoinedGroupsPages(`userId`: String, `role`: Long? = null, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): Flow<RongCloudEntrustJoinedGroupsResult> =
+        pages("entrust.joined_groups", args("user_id" to `userId`, "role" to `role`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudEntrustJoinedGroupsResult(it) }
+
+    /**
      * Create a group with its first members.
      *
      * `POST /group/create.json` — catalogue operation `group.create`.
@@ -882,6 +1352,165 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      */
     public suspend fun groupMembers(`groupId`: String): RongCloudGroupMembersResult =
         RongCloudGroupMembersResult(call("group.members", args("group_id" to `groupId`)))
+
+    /**
+     * List the groups a user has joined (id and name). Without `page` the first 5000 are returned at once; with `page` a page of `size` (default 50).
+     *
+     * `POST /user/group/query.json` — catalogue operation `group.user_groups`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     * @param page Page number, from 1; absent: no paging (the first 5000 groups). Limits: 1..….
+     * @param size Groups per page when `page` is given (default 50). Limits: 1..1000.
+     */
+    public suspend fun groupUserGroups(`userId`: String, `page`: Long? = null, `size`: Long? = null): RongCloudGroupUserGroupsResult =
+        RongCloudGroupUserGroupsResult(call("group.user_groups", args("user_id" to `userId`, "page" to `page`, "size" to `size`)))
+    /** Every page of `group.user_groups`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `groups`; the iterator sets `page` for each next page. Same parameters as [groupUserGroups]. */
+    public fun groupUserGroupsPages(`userId`: String, `page`: Long? = null, `size`: Long? = null): Flow<RongCloudGroupUserGroupsResult> =
+        pages("group.user_groups", args("user_id" to `userId`, "page" to `page`, "size" to `size`)) { RongCloudGroupUserGroupsResult(it) }
+
+    /**
+     * Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet).
+     *
+     * `POST /group/sync.json` — catalogue operation `group.sync`.
+     *
+     * @param userId The user whose groups are synced. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun groupSync(`userId`: String): RongCloudGroupSyncResult =
+        RongCloudGroupSyncResult(call("group.sync", args("user_id" to `userId`)))
+
+    /**
+     * Mute all members of groups (group-wide mute): only the users on a group's mute allowlist can still send to it from the client SDKs; messages sent through the Server API are not affected. Stays until removed, even if the group is dismissed and created again.
+     *
+     * `POST /group/ban/add.json` — catalogue operation `group.ban.add`.
+     *
+     * @param groupIds The groups; at most 20 per call. Limits: at most 64 characters each; 1 to 20 items.
+     */
+    public suspend fun groupBanAdd(`groupIds`: List<String>): RongCloudGroupBanAddResult =
+        RongCloudGroupBanAddResult(call("group.ban.add", args("group_ids" to `groupIds`)))
+
+    /**
+     * Lift the group-wide mute of groups.
+     *
+     * `POST /group/ban/rollback.json` — catalogue operation `group.ban.remove`.
+     *
+     * @param groupIds The groups; at most 20 per call. Limits: at most 64 characters each; 1 to 20 items.
+     */
+    public suspend fun groupBanRemove(`groupIds`: List<String>): RongCloudGroupBanRemoveResult =
+        RongCloudGroupBanRemoveResult(call("group.ban.remove", args("group_ids" to `groupIds`)))
+
+    /**
+     * Whether groups are muted as a whole: with `group_ids`, the state of each (`stat` 1 muted, 0 not); without, the muted groups of the app a page at a time (`page`/`size` take precedence over `group_ids`).
+     *
+     * `POST /group/ban/query.json` — catalogue operation `group.ban.query`.
+     *
+     * @param groupIds The groups to check; at most 20. Ignored when `page` or `size` is given. Limits: at most 64 characters each; 1 to 20 items.
+     * @param page Page number, from 1 (default 1). Limits: 1..….
+     * @param size Groups per page (default 50). Limits: 1..200.
+     */
+    public suspend fun groupBanQuery(`groupIds`: List<String>? = null, `page`: Long? = null, `size`: Long? = null): RongCloudGroupBanQueryResult =
+        RongCloudGroupBanQueryResult(call("group.ban.query", args("group_ids" to `groupIds`, "page" to `page`, "size" to `size`)))
+    /** Every page of `group.ban.query`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `groupInfo`; the iterator sets `page` for each next page. Same parameters as [groupBanQuery]. */
+    public fun groupBanQueryPages(`groupIds`: List<String>? = null, `page`: Long? = null, `size`: Long? = null): Flow<RongCloudGroupBanQueryResult> =
+        pages("group.ban.query", args("group_ids" to `groupIds`, "page" to `page`, "size" to `size`)) { RongCloudGroupBanQueryResult(it) }
+
+    /**
+     * Add users to a group's mute allowlist: they can still send to the group while it is muted as a whole (a member's own mute still applies). Kept when they leave and rejoin, and when the group is dismissed and created again.
+     *
+     * `POST /group/user/ban/whitelist/add.json` — catalogue operation `group.ban.whitelist.add`.
+     *
+     * @param userIds The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param groupId Limits: at most 64 characters.
+     */
+    public suspend fun groupBanWhitelistAdd(`userIds`: List<String>, `groupId`: String): RongCloudGroupBanWhitelistAddResult =
+        RongCloudGroupBanWhitelistAddResult(call("group.ban.whitelist.add", args("user_ids" to `userIds`, "group_id" to `groupId`)))
+
+    /**
+     * Remove users from a group's mute allowlist.
+     *
+     * `POST /group/user/ban/whitelist/rollback.json` — catalogue operation `group.ban.whitelist.remove`.
+     *
+     * @param userIds The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param groupId Limits: at most 64 characters.
+     */
+    public suspend fun groupBanWhitelistRemove(`userIds`: List<String>, `groupId`: String): RongCloudGroupBanWhitelistRemoveResult =
+        RongCloudGroupBanWhitelistRemoveResult(call("group.ban.whitelist.remove", args("user_ids" to `userIds`, "group_id" to `groupId`)))
+
+    /**
+     * List a group's mute allowlist.
+     *
+     * `POST /group/user/ban/whitelist/query.json` — catalogue operation `group.ban.whitelist.query`.
+     *
+     * @param groupId Limits: at most 64 characters.
+     */
+    public suspend fun groupBanWhitelistQuery(`groupId`: String): RongCloudGroupBanWhitelistQueryResult =
+        RongCloudGroupBanWhitelistQueryResult(call("group.ban.whitelist.query", args("group_id" to `groupId`)))
+
+    /**
+     * Mute members of a group for `minute` minutes (0: until unmuted), or in every group they joined when `group_id` is absent (at most 100 users muted that way per app). Muted members still receive messages; Server API sends are not affected. Kept when they leave and rejoin within the time.
+     *
+     * `POST /group/user/gag/add.json` — catalogue operation `group.gag.add`.
+     *
+     * @param userIds The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param minute How long, in minutes: at most 43200 (30 days); 0 mutes until unmuted. Limits: 0..43200.
+     * @param groupId The group; absent: every group the users joined. Limits: at most 64 characters.
+     */
+    public suspend fun groupGagAdd(`userIds`: List<String>, `minute`: Long, `groupId`: String? = null): RongCloudGroupGagAddResult =
+        RongCloudGroupGagAddResult(call("group.gag.add", args("user_ids" to `userIds`, "group_id" to `groupId`, "minute" to `minute`)))
+
+    /**
+     * Unmute members of a group, or lift a mute in every group when `group_id` is absent.
+     *
+     * `POST /group/user/gag/rollback.json` — catalogue operation `group.gag.remove`.
+     *
+     * @param userIds The users; at most 20 per call. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param groupId The group; absent: the users' mute in every group. Limits: at most 64 characters.
+     */
+    public suspend fun groupGagRemove(`userIds`: List<String>, `groupId`: String? = null): RongCloudGroupGagRemoveResult =
+        RongCloudGroupGagRemoveResult(call("group.gag.remove", args("user_ids" to `userIds`, "group_id" to `groupId`)))
+
+    /**
+     * List the muted members of a group, or the users muted in every group when `group_id` is absent, with when each mute started and ends.
+     *
+     * `POST /group/user/gag/list.json` — catalogue operation `group.gag.list`.
+     *
+     * @param groupId The group; absent: the users muted in every group. Limits: at most 64 characters.
+     */
+    public suspend fun groupGagList(`groupId`: String? = null): RongCloudGroupGagListResult =
+        RongCloudGroupGagListResult(call("group.gag.list", args("group_id" to `groupId`)))
+
+    /**
+     * Set the name a member is shown with in the push notifications of a group's messages (their group push alias); a user-level push alias the recipient set takes precedence.
+     *
+     * `POST /group/remarks/set.json` — catalogue operation `group.remarks.set`.
+     *
+     * @param userId The group member. Limits: not empty; at most 64 bytes.
+     * @param groupId Limits: at most 64 characters.
+     * @param remark The member's push alias in this group. Limits: not empty.
+     */
+    public suspend fun groupRemarksSet(`userId`: String, `groupId`: String, `remark`: String): RongCloudGroupRemarksSetResult =
+        RongCloudGroupRemarksSetResult(call("group.remarks.set", args("user_id" to `userId`, "group_id" to `groupId`, "remark" to `remark`)))
+
+    /**
+     * Delete a member's group push alias: pushes show their registered name again.
+     *
+     * `POST /group/remarks/del.json` — catalogue operation `group.remarks.remove`.
+     *
+     * @param userId The group member. Limits: not empty; at most 64 bytes.
+     * @param groupId Limits: at most 64 characters.
+     */
+    public suspend fun groupRemarksRemove(`userId`: String, `groupId`: String): RongCloudGroupRemarksRemoveResult =
+        RongCloudGroupRemarksRemoveResult(call("group.remarks.remove", args("user_id" to `userId`, "group_id" to `groupId`)))
+
+    /**
+     * Get a member's group push alias.
+     *
+     * `POST /group/remarks/get.json` — catalogue operation `group.remarks.get`.
+     *
+     * @param userId The group member. Limits: not empty; at most 64 bytes.
+     * @param groupId Limits: at most 64 characters.
+     */
+    public suspend fun groupRemarksGet(`userId`: String, `groupId`: String): RongCloudGroupRemarksGetResult =
+        RongCloudGroupRemarksGetResult(call("group.remarks.get", args("user_id" to `userId`, "group_id" to `groupId`)))
 
     /**
      * Send a one-to-one message from one user to up to 1000 users. `content` is the message's JSON (an object, or a JSON string).
