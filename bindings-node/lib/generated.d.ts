@@ -35,6 +35,253 @@ export interface ClientOptions {
   connectionMaxAge?: number
 }
 
+/** The result of `agent.create`. */
+export declare class RongCloudAgentCreateResult extends Result {}
+
+/** Parameters of `agent.create`: Create an AI agent (at most 100 per app). */
+export interface RongCloudAgentCreateParams {
+  /** The agent's unique id, 3 to 64 characters. Limits: at most 64 characters. */
+  agentId: string
+  /** 2 to 128 characters. Limits: at most 128 characters. */
+  name: string
+  /** At most 256 characters. Limits: at most 256 characters. */
+  description?: string
+  /** Only `chat` (the default). Limits: one of chat. */
+  type?: "chat"
+  /** Limits: one of active, inactive, draft. */
+  status?: "active" | "inactive" | "draft"
+  /** The configuration: `model` {provider, name (required), options {temperature 0..2, topP 0..1, maxTokens 1..8192, frequencyPenalty, presencePenalty -2..2, stop (≤10 words)}}, `prompt` {id, variables, instructions (≤10000 characters)}, `memory` {strategy, maxMessages}. */
+  agentConfig: unknown
+}
+
+/** The result of `agent.get`. */
+export declare class RongCloudAgentGetResult extends Result {
+  readonly agentId: string | undefined
+  readonly name: string | undefined
+  readonly description: string | undefined
+  /** `chat`. */
+  readonly type: string | undefined
+  /** `active`, `inactive` or `draft`. */
+  readonly status: string | undefined
+  /** The configuration (model, prompt, memory). */
+  readonly agentConfig: unknown | undefined
+  /** When it was created, ms since the epoch. */
+  readonly createdAt: number | undefined
+  /** When it was last updated, ms since the epoch. */
+  readonly updatedAt: number | undefined
+}
+
+/** Parameters of `agent.get`: Get an AI agent: its name, description, type, status, configuration and times. */
+export interface RongCloudAgentGetParams {
+  /** Limits: at most 64 characters. */
+  agentId: string
+}
+
+/** The result of `agent.update`. */
+export declare class RongCloudAgentUpdateResult extends Result {}
+
+/** Parameters of `agent.update`: Update an AI agent: only the fields given change (`agent_config` is merged key by key). */
+export interface RongCloudAgentUpdateParams {
+  /** Limits: at most 64 characters. */
+  agentId: string
+  /** Limits: at most 128 characters. */
+  name?: string
+  /** Limits: at most 256 characters. */
+  description?: string
+  /** Limits: one of active, inactive, draft. */
+  status?: "active" | "inactive" | "draft"
+  /** The parts of the configuration to change (`model.options.*`, `prompt.*`, `memory.*`). */
+  agentConfig?: unknown
+}
+
+/** The result of `agent.delete`. */
+export declare class RongCloudAgentDeleteResult extends Result {}
+
+/** Parameters of `agent.delete`: Delete an AI agent. */
+export interface RongCloudAgentDeleteParams {
+  /** Limits: at most 64 characters. */
+  agentId: string
+}
+
+/** The result of `agent.query`. */
+export declare class RongCloudAgentQueryResult extends Result {
+  /** How many agents match. */
+  readonly total: number | undefined
+  /** Each agent as agent.get returns it. */
+  readonly agents: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `agent.query`: List the app's AI agents, a page at a time, optionally by status. */
+export interface RongCloudAgentQueryParams {
+  /** Page number from 1 (default 1). Limits: 1..…. */
+  page?: number
+  /** Agents per page (default 20). Limits: 1..100. */
+  size?: number
+  /** Only agents in this status. Limits: one of active, inactive, draft. */
+  status?: "active" | "inactive" | "draft"
+  /** Only `chat`. Limits: one of chat. */
+  type: "chat"
+}
+
+/** The result of `agent.chat.generate`. */
+export declare class RongCloudAgentChatGenerateResult extends Result {
+  /** This run's id. */
+  readonly runId: string | undefined
+  readonly conversationId: string | undefined
+  readonly agentId: string | undefined
+  /** When it answered, ms since the epoch. */
+  readonly timestamp: number | undefined
+  /** The agent's answer. */
+  readonly answer: string | undefined
+  /** Why the answer ended (`stop`, …). */
+  readonly finishReason: string | undefined
+}
+
+/** Parameters of `agent.chat.generate`: Ask an AI agent: send the user's input and get the agent's answer (the whole answer at once; the streamed form is not offered). */
+export interface RongCloudAgentChatGenerateParams {
+  /** Limits: at most 64 characters. */
+  agentId: string
+  /** The user's input; at most 10000 characters. Limits: at most 10000 characters. */
+  query: string
+  /** The conversation to continue when `memory` is on (letters, digits, `_`, `-`); absent: a new one. Limits: at most 64 characters. */
+  conversationId?: string
+  /** Use the conversation's earlier turns (true) or ignore them and `conversation_id` (false). */
+  memory?: boolean
+  /** Values for the placeholders of the query or the prompt template: at most 16, keys 1 to 32 characters, values at most 128. Limits: at most 16 items. */
+  variables?: Record<string, string>
+  /** Who is asking (your user id). */
+  user?: string
+}
+
+/** The result of `bot.create`. */
+export declare class RongCloudBotCreateResult extends Result {}
+
+/** Parameters of `bot.create`: Create a chatbot (at most 10 per app) with the platforms it is integrated with. */
+export interface RongCloudBotCreateParams {
+  /** The bot's unique user id; at most 64 characters. Limits: at most 64 characters. */
+  userId: string
+  /** The bot's nickname; at most 128 characters. Limits: at most 128 characters. */
+  name: string
+  /** A category of your choice; at most 128 characters. Limits: at most 128 characters. */
+  type: string
+  /** The avatar URL; at most 256 characters. Limits: at most 256 characters. */
+  profileUrl: string
+  /** Your own key-value pairs: at most 16, keys 1 to 32 characters, values 1 to 128. Limits: at most 16 items. */
+  metadata?: Record<string, string>
+  /** The platforms the bot is integrated with (webhook, dify …). */
+  integrations: Record<string, unknown>[]
+}
+
+/** The result of `bot.get`. */
+export declare class RongCloudBotGetResult extends Result {
+  /** Each `{userId, name, type, profileUrl, integrations, metadata}`. */
+  readonly bots: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `bot.get`: Get up to 20 chatbots by user id. */
+export interface RongCloudBotGetParams {
+  /** At most 20 bots. Limits: at most 64 characters each; 1 to 20 items. */
+  userIds: string[]
+}
+
+/** The result of `bot.update`. */
+export declare class RongCloudBotUpdateResult extends Result {}
+
+/** Parameters of `bot.update`: Update a chatbot's profile, metadata and integrations. */
+export interface RongCloudBotUpdateParams {
+  /** Limits: at most 64 characters. */
+  userId: string
+  /** Limits: at most 128 characters. */
+  name?: string
+  /** Limits: at most 128 characters. */
+  type?: string
+  /** Limits: at most 256 characters. */
+  profileUrl?: string
+  /** Limits: at most 16 items. */
+  metadata?: Record<string, string>
+  /** Replaces the bot's integrations. */
+  integrations?: Record<string, unknown>[]
+}
+
+/** The result of `bot.delete`. */
+export declare class RongCloudBotDeleteResult extends Result {}
+
+/** Parameters of `bot.delete`: Delete a chatbot. */
+export interface RongCloudBotDeleteParams {
+  /** Limits: at most 64 characters. */
+  userId: string
+}
+
+/** The result of `bot.query`. */
+export declare class RongCloudBotQueryResult extends Result {
+  /** How many bots there are. */
+  readonly total: number | undefined
+  /** Whether another page follows. */
+  readonly hasNext: boolean | undefined
+  /** Each `{userId, name, type, profileUrl, integrations, metadata}`. */
+  readonly bots: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `bot.query`: List the app's chatbots, a page at a time. */
+export interface RongCloudBotQueryParams {
+  /** Page number from 1 (default 1). Limits: 1..…. */
+  page?: number
+  /** Bots per page (default 10). Limits: 1..…. */
+  pageSize?: number
+  /** Include each bot's integrations (default false). */
+  includeIntegration?: boolean
+}
+
+/** The result of `bot.integration.create`. */
+export declare class RongCloudBotIntegrationCreateResult extends Result {}
+
+/** Parameters of `bot.integration.create`: Add an integration (one per type) to a chatbot. */
+export interface RongCloudBotIntegrationCreateParams {
+  /** The bot. Limits: at most 64 characters. */
+  userId: string
+  /** The integration type, e.g. `webhook`, `dify`. Limits: not empty. */
+  type: string
+  /** Limits: not empty. */
+  callbackUrl: string
+  enabled?: boolean
+  objectNames?: string[]
+  events?: string[]
+  stream?: boolean
+  handleResponse?: boolean
+  /** The platform's credentials, e.g. `{apiKey}`. */
+  auth?: unknown
+}
+
+/** The result of `bot.integration.update`. */
+export declare class RongCloudBotIntegrationUpdateResult extends Result {}
+
+/** Parameters of `bot.integration.update`: Change a chatbot's integration of a type. */
+export interface RongCloudBotIntegrationUpdateParams {
+  /** Limits: at most 64 characters. */
+  userId: string
+  /** Limits: not empty. */
+  type: string
+  /** Limits: not empty. */
+  callbackUrl: string
+  enabled?: boolean
+  objectNames?: string[]
+  events?: string[]
+  stream?: boolean
+  handleResponse?: boolean
+  auth?: unknown
+}
+
+/** The result of `bot.integration.delete`. */
+export declare class RongCloudBotIntegrationDeleteResult extends Result {}
+
+/** Parameters of `bot.integration.delete`: Remove a chatbot's integration of a type. */
+export interface RongCloudBotIntegrationDeleteParams {
+  /** Limits: at most 64 characters. */
+  userId: string
+  /** Limits: not empty. */
+  type: string
+}
+
 /** The result of `chatroom.create`. */
 export declare class RongCloudChatroomCreateResult extends Result {}
 
@@ -949,6 +1196,115 @@ export interface RongCloudEntrustJoinedGroupsParams {
   order?: number
 }
 
+/** The result of `friend.add`. */
+export declare class RongCloudFriendAddResult extends Result {}
+
+/** Parameters of `friend.add`: Add a friend for a user: by the target's friend-request permission (opt_type 1, default), or directly without the target's approval (opt_type 2). */
+export interface RongCloudFriendAddParams {
+  /** The user sending the request. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The user to add. Limits: not empty; at most 64 bytes. */
+  targetId: string
+  /** 1: as the target's permission allows (default); 2: add directly, no approval needed. Limits: 1..2. */
+  optType?: number
+  /** Text sent with the request; at most 128 characters. Limits: at most 128 characters. */
+  extra?: string
+}
+
+/** The result of `friend.delete`. */
+export declare class RongCloudFriendDeleteResult extends Result {}
+
+/** Parameters of `friend.delete`: Remove up to 100 friends of a user. */
+export interface RongCloudFriendDeleteParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The friends to remove; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  targetIds: string[]
+}
+
+/** The result of `friend.clean`. */
+export declare class RongCloudFriendCleanResult extends Result {}
+
+/** Parameters of `friend.clean`: Remove all of a user's friends. */
+export interface RongCloudFriendCleanParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+}
+
+/** The result of `friend.profile.set`. */
+export declare class RongCloudFriendProfileSetResult extends Result {}
+
+/** Parameters of `friend.profile.set`: Set the alias and custom attributes a user keeps for one friend. */
+export interface RongCloudFriendProfileSetParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The friend. Limits: not empty; at most 64 bytes. */
+  targetId: string
+  /** The friend's alias, at most 64 characters; empty clears it. Limits: at most 64 characters. */
+  remarkName?: string
+  /** Custom attributes, a JSON object of `ext_…` keys (lowercase letters, digits, `_`; at most 32 characters) to string values (at most 256 characters); 10 by default. */
+  friendExtProfile?: Record<string, unknown> | string
+}
+
+/** The result of `friend.get`. */
+export declare class RongCloudFriendGetResult extends Result {
+  /** The token of the next page; absent or empty on the last page. */
+  readonly pageToken: string | undefined
+  /** How many friends the user has. */
+  readonly totalCount: number | undefined
+  /** Each `{userId, name, remarkName, friendExtProfile, time}` (`friendExtProfile` JSON text, `time` when added, ms). */
+  readonly friendList: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `friend.get`: List a user's friends by the time they were added, a page at a time. */
+export interface RongCloudFriendGetParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The `page_token` of the previous page; absent: the first page. */
+  pageToken?: string
+  /** Friends per page (default 50). Limits: 1..100. */
+  size?: number
+  /** 0: oldest friend first (default); 1: newest first. Limits: 0..1. */
+  order?: number
+}
+
+/** The result of `friend.check`. */
+export declare class RongCloudFriendCheckResult extends Result {
+  /** Each `{userId, result}`: 1 not friends either way, 4 friends both ways (2 and 3 are reserved). */
+  readonly results: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `friend.check`: Check whether a user and up to 100 others are friends (`result` 1: not friends either way, 4: friends both ways). */
+export interface RongCloudFriendCheckParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  targetIds: string[]
+}
+
+/** The result of `friend.permission.set`. */
+export declare class RongCloudFriendPermissionSetResult extends Result {}
+
+/** Parameters of `friend.permission.set`: Set who may add up to 100 users as a friend: 1 anyone directly, 2 with their approval, 3 nobody. */
+export interface RongCloudFriendPermissionSetParams {
+  /** At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  userIds: string[]
+  /** 1: anyone can add them directly; 2: requests need their approval; 3: nobody can add them. Limits: 1..3. */
+  permissionType: number
+}
+
+/** The result of `friend.permission.get`. */
+export declare class RongCloudFriendPermissionGetResult extends Result {
+  /** Each `{userId, type}`: 1 anyone directly, 2 with approval, 3 nobody. */
+  readonly permissionSettings: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `friend.permission.get`: Get who may add each of up to 100 users as a friend. */
+export interface RongCloudFriendPermissionGetParams {
+  /** At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  userIds: string[]
+}
+
 /** The result of `group.create`. */
 export declare class RongCloudGroupCreateResult extends Result {}
 
@@ -1332,6 +1688,114 @@ export interface RongCloudPushParams {
   notification: unknown
 }
 
+/** The result of `push.custom`. */
+export declare class RongCloudPushCustomResult extends Result {
+  /** Push id. */
+  readonly id: string | undefined
+}
+
+/** Parameters of `push.custom`: Send a push notification through the Push Plus service (its own push channel, with delivery statistics; a paid service in production) to tags, users, a package or everyone; no message is stored. */
+export interface RongCloudPushCustomParams {
+  /** Limits: 1 to 2 items; one of ios, android. */
+  platform: string[]
+  /** {tag:[..], tag_or:[..], userid:[..], packageName, is_to_all:bool}. */
+  audience: unknown
+  /** {title, alert, ios:{..}, android:{..}}. */
+  notification: unknown
+}
+
+/** The result of `push.user`. */
+export declare class RongCloudPushUserResult extends Result {
+  /** Push id. */
+  readonly id: string | undefined
+}
+
+/** Parameters of `push.user`: Send a push-only notification to up to 100 users: shown in the notification bar only, no message or conversation is created. */
+export interface RongCloudPushUserParams {
+  /** At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  userIds: string[]
+  /** {title (at most 50 characters), pushContent (required), ios:{..}, android:{..}}: the content per operating system. */
+  notification: unknown
+}
+
+/** The result of `sensitiveword.add`. */
+export declare class RongCloudSensitivewordAddResult extends Result {}
+
+/** Parameters of `sensitiveword.add`: Add a sensitive word: messages containing it are blocked, or the word is replaced when `replace_word` is given (50 words by default; takes effect within 15 minutes). */
+export interface RongCloudSensitivewordAddParams {
+  /** The word: Chinese characters, digits and letters; at most 32 characters. Limits: at most 32 characters. */
+  word: string
+  /** The replacement; absent: messages containing the word are blocked. Limits: at most 32 characters. */
+  replaceWord?: string
+}
+
+/** The result of `sensitiveword.batch_add`. */
+export declare class RongCloudSensitivewordBatchAddResult extends Result {}
+
+/** Parameters of `sensitiveword.batch_add`: Add up to 50 sensitive words at once; over the app's quota the whole batch fails. */
+export interface RongCloudSensitivewordBatchAddParams {
+  /** Each `{word, replace_word}`; without a replacement the word blocks messages. Limits: 1 to 50 items. */
+  words: Record<string, unknown>[]
+}
+
+/** The result of `sensitiveword.delete`. */
+export declare class RongCloudSensitivewordDeleteResult extends Result {}
+
+/** Parameters of `sensitiveword.delete`: Remove one sensitive word. */
+export interface RongCloudSensitivewordDeleteParams {
+  /** Limits: at most 32 characters. */
+  word: string
+}
+
+/** The result of `sensitiveword.batch_delete`. */
+export declare class RongCloudSensitivewordBatchDeleteResult extends Result {}
+
+/** Parameters of `sensitiveword.batch_delete`: Remove up to 50 sensitive words at once. */
+export interface RongCloudSensitivewordBatchDeleteParams {
+  /** At most 50 words. Limits: at most 32 characters each; 1 to 50 items. */
+  words: string[]
+}
+
+/** The result of `sensitiveword.list`. */
+export declare class RongCloudSensitivewordListResult extends Result {
+  /** Each `{word, replaceWord, type}`: `type` "0" replaced, "1" blocked (`replaceWord` empty). */
+  readonly words: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `sensitiveword.list`: List the sensitive words: replaced ones (type 0), blocked ones (1, the default) or all (2). */
+export interface RongCloudSensitivewordListParams {
+  /** 0: replaced words; 1: blocked words (default); 2: all. Limits: one of 0, 1, 2. */
+  type?: "0" | "1" | "2"
+}
+
+/** The result of `sensitiveword.filter.add`. */
+export declare class RongCloudSensitivewordFilterAddResult extends Result {}
+
+/** Parameters of `sensitiveword.filter.add`: Add a blocked word through the older word filter API (/wordfilter): messages containing it are not delivered. */
+export interface RongCloudSensitivewordFilterAddParams {
+  /** At most 32 characters. Limits: at most 32 characters. */
+  word: string
+}
+
+/** The result of `sensitiveword.filter.delete`. */
+export declare class RongCloudSensitivewordFilterDeleteResult extends Result {}
+
+/** Parameters of `sensitiveword.filter.delete`: Remove a word through the older word filter API (/wordfilter). */
+export interface RongCloudSensitivewordFilterDeleteParams {
+  /** At most 32 characters. Limits: at most 32 characters. */
+  word: string
+}
+
+/** The result of `sensitiveword.filter.list`. */
+export declare class RongCloudSensitivewordFilterListResult extends Result {
+  /** Each `{word, …}`. */
+  readonly words: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `sensitiveword.filter.list`: List the filtered words through the older word filter API (/wordfilter). */
+export interface RongCloudSensitivewordFilterListParams {
+}
+
 /** The result of `user.register`. */
 export declare class RongCloudUserRegisterResult extends Result {
   readonly userId: string | undefined
@@ -1575,8 +2039,316 @@ export interface RongCloudUserTagSetParams {
   tags: string[]
 }
 
+/** The result of `user.activate`. */
+export declare class RongCloudUserActivateResult extends Result {}
+
+/** Parameters of `user.activate`: Activate a user id (the official server SDK's `activate`; no documentation page describes it: prefer user.reactivate for deactivated ids). */
+export interface RongCloudUserActivateParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+}
+
+/** The result of `user.block_push_period.set`. */
+export declare class RongCloudUserBlockPushPeriodSetResult extends Result {}
+
+/** Parameters of `user.block_push_period.set`: Set a user's daily do-not-disturb window for push notifications (replaces the previous one; repeats every day until changed or removed). */
+export interface RongCloudUserBlockPushPeriodSetParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** When the window starts each day, `HH:MM:SS` (Beijing time in the China data center, UTC in the global ones). Limits: at most 8 characters. */
+  startTime: string
+  /** The window's length in minutes; 0 means not set (00:00:00 and 1439 is all day). Limits: 0..1439. */
+  period: number
+  /** 1: only @mentions are pushed; 5: nothing is pushed. Limits: 1..5. */
+  level: number
+}
+
+/** The result of `user.block_push_period.get`. */
+export declare class RongCloudUserBlockPushPeriodGetResult extends Result {
+  /** `{startTime, period, unPushLevel}`: when the window starts each day (`HH:MM:SS`), its length in minutes (0: not set), and the level (0 everything is pushed, 1 only @mentions, 5 nothing). */
+  readonly window: unknown | undefined
+}
+
+/** Parameters of `user.block_push_period.get`: Get a user's daily do-not-disturb window and level. */
+export interface RongCloudUserBlockPushPeriodGetParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+}
+
+/** The result of `user.block_push_period.remove`. */
+export declare class RongCloudUserBlockPushPeriodRemoveResult extends Result {}
+
+/** Parameters of `user.block_push_period.remove`: Remove a user's do-not-disturb window. */
+export interface RongCloudUserBlockPushPeriodRemoveParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+}
+
+/** The result of `user.chat_mute.set`. */
+export declare class RongCloudUserChatMuteSetResult extends Result {}
+
+/** Parameters of `user.chat_mute.set`: Mute (state 1) or unmute (state 0) users in one-to-one chat: muted users cannot send one-to-one messages from the client SDK (the server API still can). */
+export interface RongCloudUserChatMuteSetParams {
+  /** At most 1000 users. Limits: not empty each; at most 64 bytes each; 1 to 1000 items. */
+  userIds: string[]
+  /** 1 mutes, 0 unmutes. Limits: 0..1. */
+  state: number
+  /** The conversation type; only one-to-one chat (`PERSON`). Limits: one of PERSON. */
+  type: "PERSON"
+}
+
+/** The result of `user.chat_mute.list`. */
+export declare class RongCloudUserChatMuteListResult extends Result {
+  /** How many users are muted in all. */
+  readonly total: number | undefined
+  /** The muted user ids. */
+  readonly users: string[] | undefined
+}
+
+/** Parameters of `user.chat_mute.list`: List the users muted in one-to-one chat, by offset. */
+export interface RongCloudUserChatMuteListParams {
+  /** Users to return (default 100). Limits: 1..200. */
+  num?: number
+  /** Where to start (default 0). Limits: 0..…. */
+  offset?: number
+  /** The conversation type; only one-to-one chat (`PERSON`). Limits: one of PERSON. */
+  type: "PERSON"
+}
+
+/** The result of `user.profile.set`. */
+export declare class RongCloudUserProfileSetResult extends Result {}
+
+/** Parameters of `user.profile.set`: Set a user's hosted profile (profile hosting service): the basic profile and/or the extended (`ext_…`) attributes. */
+export interface RongCloudUserProfileSetParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The basic profile, a JSON object: uniqueId (≤32 characters), name (≤64), portraitUri (≤1024), email (≤128), birthday (≤32), gender (0 unknown, 1 male, 2 female), location (≤32), role (0..100), level (0..100). */
+  userProfile?: Record<string, unknown> | string
+  /** Extended attributes, a JSON object: keys `ext_…` of at most 32 characters (declared in the console first), string values of at most 256 characters; 20 pairs by default. */
+  userExtProfile?: Record<string, unknown> | string
+}
+
+/** The result of `user.profile.query`. */
+export declare class RongCloudUserProfileQueryResult extends Result {
+  /** Each `{userId, userProfile, userExtProfile}` (the two profiles are JSON text). */
+  readonly userList: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `user.profile.query`: List every user with a hosted profile, by registration time, a page at a time. */
+export interface RongCloudUserProfileQueryParams {
+  /** Page number from 1 (default 1). Limits: 1..…. */
+  page?: number
+  /** Users per page (default 20). Limits: 1..100. */
+  size?: number
+  /** 0: oldest registration first (default); 1: newest first. Limits: 0..1. */
+  order?: number
+}
+
+/** The result of `user.profile.batch_query`. */
+export declare class RongCloudUserProfileBatchQueryResult extends Result {
+  /** Each `{userId, version, userProfile, userExtProfile}` (the two profiles are JSON text; version is the profile's version number). */
+  readonly userList: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `user.profile.batch_query`: Get the hosted profiles of up to 100 users. */
+export interface RongCloudUserProfileBatchQueryParams {
+  /** At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  userIds: string[]
+}
+
+/** The result of `user.profile.clean`. */
+export declare class RongCloudUserProfileCleanResult extends Result {}
+
+/** Parameters of `user.profile.clean`: Delete the hosted profiles of up to 20 users. */
+export interface RongCloudUserProfileCleanParams {
+  /** At most 20 users. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds?: string[]
+}
+
+/** The result of `user.sandbox.query`. */
+export declare class RongCloudUserSandboxQueryResult extends Result {
+  /** How many test users there are. */
+  readonly total: number | undefined
+  /** Each `{userId, userName, userPortrait, regTime}` (`regTime` as `yyyy-MM-dd HH:mm:ss`). */
+  readonly users: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `user.sandbox.query`: List the test users registered in the app's development environment, a page at a time. */
+export interface RongCloudUserSandboxQueryParams {
+  /** Page number from 1 (default 1). Limits: 1..…. */
+  page?: number
+  /** Users per page (default 20). Limits: 1..100. */
+  pageSize?: number
+  /** By registration time: 0 oldest first (default), 1 newest first. Limits: 0..1. */
+  order?: number
+}
+
+/** The result of `user.sandbox.delete`. */
+export declare class RongCloudUserSandboxDeleteResult extends Result {}
+
+/** Parameters of `user.sandbox.delete`: Delete test users of the development environment (at most 100 per call). */
+export interface RongCloudUserSandboxDeleteParams {
+  /** At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  userIds: string[]
+}
+
+/** The result of `user.groups.query`. */
+export declare class RongCloudUserGroupsQueryResult extends Result {
+  /** Each `{id, name}`. */
+  readonly groups: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `user.groups.query`: List the groups a user belongs to (id and name); without `page`, the first 5000. */
+export interface RongCloudUserGroupsQueryParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** Page number for paging; absent or 0: no paging (the first 5000 groups). Limits: 0..…. */
+  page?: number
+  /** Groups per page, only with `page` (default 50). Limits: 1..1000. */
+  size?: number
+}
+
+/** The result of `user.remarks.set`. */
+export declare class RongCloudUserRemarksSetResult extends Result {}
+
+/** Parameters of `user.remarks.set`: Set the names a user sees for other users in push notifications (user-level push aliases; replaces an existing alias); at most 100 per call. */
+export interface RongCloudUserRemarksSetParams {
+  /** The user who sees the aliases. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** A JSON list of `{"id": target user id, "remark": alias}`; at most 100. */
+  remarks: Record<string, unknown> | string
+}
+
+/** The result of `user.remarks.get`. */
+export declare class RongCloudUserRemarksGetResult extends Result {
+  /** How many aliases the user has set. */
+  readonly total: number | undefined
+  /** Each `{id, remark}`. */
+  readonly users: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `user.remarks.get`: List the push aliases a user has set, a page at a time. */
+export interface RongCloudUserRemarksGetParams {
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** Page number from 1 (default 1). Limits: 1..…. */
+  page?: number
+  /** Aliases per page (default 50, at most 50 are returned). Limits: 1..50. */
+  size?: number
+}
+
+/** The result of `user.remarks.remove`. */
+export declare class RongCloudUserRemarksRemoveResult extends Result {}
+
+/** Parameters of `user.remarks.remove`: Remove the push alias a user set for one other user. */
+export interface RongCloudUserRemarksRemoveParams {
+  /** The user who set the alias. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The user the alias names. Limits: not empty; at most 64 bytes. */
+  targetId: string
+}
+
+/** The result of `user.tag.batch_set`. */
+export declare class RongCloudUserTagBatchSetResult extends Result {}
+
+/** Parameters of `user.tag.batch_set`: Set the same push tags on up to 1000 users (replaces each user's tags; an empty list clears them); at most 20 tags of at most 40 bytes. */
+export interface RongCloudUserTagBatchSetParams {
+  /** At most 1000 users. Limits: not empty each; at most 64 bytes each; 1 to 1000 items. */
+  userIds: string[]
+  /** The full set of tags (no special characters); empty clears them. Limits: not empty each; at most 40 bytes each; 0 to 20 items. */
+  tags: string[]
+}
+
 /** Every RongCloud operation of the catalogue. */
 export declare class RongCloudOperations extends BaseClient {
+  /**
+   * Create an AI agent (at most 100 per app).
+   *
+   * `POST /v3/agent/create.json` — catalogue operation `agent.create`.
+   */
+  agentCreate(params: RongCloudAgentCreateParams, options?: CallOptions): Promise<RongCloudAgentCreateResult>
+  /**
+   * Get an AI agent: its name, description, type, status, configuration and times.
+   *
+   * `POST /v3/agent/get.json` — catalogue operation `agent.get`.
+   */
+  agentGet(params: RongCloudAgentGetParams, options?: CallOptions): Promise<RongCloudAgentGetResult>
+  /**
+   * Update an AI agent: only the fields given change (`agent_config` is merged key by key).
+   *
+   * `POST /v3/agent/update.json` — catalogue operation `agent.update`.
+   */
+  agentUpdate(params: RongCloudAgentUpdateParams, options?: CallOptions): Promise<RongCloudAgentUpdateResult>
+  /**
+   * Delete an AI agent.
+   *
+   * `POST /v3/agent/delete.json` — catalogue operation `agent.delete`.
+   */
+  agentDelete(params: RongCloudAgentDeleteParams, options?: CallOptions): Promise<RongCloudAgentDeleteResult>
+  /**
+   * List the app's AI agents, a page at a time, optionally by status.
+   *
+   * `POST /v3/agent/query.json` — catalogue operation `agent.query`.
+   */
+  agentQuery(params: RongCloudAgentQueryParams, options?: CallOptions): Promise<RongCloudAgentQueryResult>
+  /** Every page of `agent.query`, one call each, from the page these parameters ask for to the last: `for await (const page of client.agentQueryPages(...))`; each page's items are in its `agents`; the iterator sets `page` for each next page. */
+  agentQueryPages(params: RongCloudAgentQueryParams, options?: CallOptions): AsyncGenerator<RongCloudAgentQueryResult, void, undefined>
+  /**
+   * Ask an AI agent: send the user's input and get the agent's answer (the whole answer at once; the streamed form is not offered).
+   *
+   * `POST /v3/chat/generate.json` — catalogue operation `agent.chat.generate`.
+   */
+  agentChatGenerate(params: RongCloudAgentChatGenerateParams, options?: CallOptions): Promise<RongCloudAgentChatGenerateResult>
+  /**
+   * Create a chatbot (at most 10 per app) with the platforms it is integrated with.
+   *
+   * `POST /v3/bot/create.json` — catalogue operation `bot.create`.
+   */
+  botCreate(params: RongCloudBotCreateParams, options?: CallOptions): Promise<RongCloudBotCreateResult>
+  /**
+   * Get up to 20 chatbots by user id.
+   *
+   * `POST /v3/bot/get.json` — catalogue operation `bot.get`.
+   */
+  botGet(params: RongCloudBotGetParams, options?: CallOptions): Promise<RongCloudBotGetResult>
+  /**
+   * Update a chatbot's profile, metadata and integrations.
+   *
+   * `POST /v3/bot/update.json` — catalogue operation `bot.update`.
+   */
+  botUpdate(params: RongCloudBotUpdateParams, options?: CallOptions): Promise<RongCloudBotUpdateResult>
+  /**
+   * Delete a chatbot.
+   *
+   * `POST /v3/bot/delete.json` — catalogue operation `bot.delete`.
+   */
+  botDelete(params: RongCloudBotDeleteParams, options?: CallOptions): Promise<RongCloudBotDeleteResult>
+  /**
+   * List the app's chatbots, a page at a time.
+   *
+   * `POST /v3/bot/query.json` — catalogue operation `bot.query`.
+   */
+  botQuery(params?: RongCloudBotQueryParams, options?: CallOptions): Promise<RongCloudBotQueryResult>
+  /** Every page of `bot.query`, one call each, from the page these parameters ask for to the last: `for await (const page of client.botQueryPages(...))`; each page's items are in its `bots`; the iterator sets `page` for each next page. */
+  botQueryPages(params?: RongCloudBotQueryParams, options?: CallOptions): AsyncGenerator<RongCloudBotQueryResult, void, undefined>
+  /**
+   * Add an integration (one per type) to a chatbot.
+   *
+   * `POST /v3/bot/integration/create.json` — catalogue operation `bot.integration.create`.
+   */
+  botIntegrationCreate(params: RongCloudBotIntegrationCreateParams, options?: CallOptions): Promise<RongCloudBotIntegrationCreateResult>
+  /**
+   * Change a chatbot's integration of a type.
+   *
+   * `POST /v3/bot/integration/update.json` — catalogue operation `bot.integration.update`.
+   */
+  botIntegrationUpdate(params: RongCloudBotIntegrationUpdateParams, options?: CallOptions): Promise<RongCloudBotIntegrationUpdateResult>
+  /**
+   * Remove a chatbot's integration of a type.
+   *
+   * `POST /v3/bot/integration/delete.json` — catalogue operation `bot.integration.delete`.
+   */
+  botIntegrationDelete(params: RongCloudBotIntegrationDeleteParams, options?: CallOptions): Promise<RongCloudBotIntegrationDeleteResult>
   /**
    * Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
    *
@@ -1982,6 +2754,56 @@ export declare class RongCloudOperations extends BaseClient {
   /** Every page of `entrust.joined_groups`, one call each, from the page these parameters ask for to the last: `for await (const page of client.entrustJoinedGroupsPages(...))`; each page's items are in its `groups`; the iterator sets `page_token` for each next page. */
   entrustJoinedGroupsPages(params: RongCloudEntrustJoinedGroupsParams, options?: CallOptions): AsyncGenerator<RongCloudEntrustJoinedGroupsResult, void, undefined>
   /**
+   * Add a friend for a user: by the target's friend-request permission (opt_type 1, default), or directly without the target's approval (opt_type 2).
+   *
+   * `POST /friend/add.json` — catalogue operation `friend.add`.
+   */
+  friendAdd(params: RongCloudFriendAddParams, options?: CallOptions): Promise<RongCloudFriendAddResult>
+  /**
+   * Remove up to 100 friends of a user.
+   *
+   * `POST /friend/delete.json` — catalogue operation `friend.delete`.
+   */
+  friendDelete(params: RongCloudFriendDeleteParams, options?: CallOptions): Promise<RongCloudFriendDeleteResult>
+  /**
+   * Remove all of a user's friends.
+   *
+   * `POST /friend/clean.json` — catalogue operation `friend.clean`.
+   */
+  friendClean(params: RongCloudFriendCleanParams, options?: CallOptions): Promise<RongCloudFriendCleanResult>
+  /**
+   * Set the alias and custom attributes a user keeps for one friend.
+   *
+   * `POST /friend/profile/set.json` — catalogue operation `friend.profile.set`.
+   */
+  friendProfileSet(params: RongCloudFriendProfileSetParams, options?: CallOptions): Promise<RongCloudFriendProfileSetResult>
+  /**
+   * List a user's friends by the time they were added, a page at a time.
+   *
+   * `POST /friend/get.json` — catalogue operation `friend.get`.
+   */
+  friendGet(params: RongCloudFriendGetParams, options?: CallOptions): Promise<RongCloudFriendGetResult>
+  /** Every page of `friend.get`, one call each, from the page these parameters ask for to the last: `for await (const page of client.friendGetPages(...))`; each page's items are in its `friendList`; the iterator sets `page_token` for each next page. */
+  friendGetPages(params: RongCloudFriendGetParams, options?: CallOptions): AsyncGenerator<RongCloudFriendGetResult, void, undefined>
+  /**
+   * Check whether a user and up to 100 others are friends (`result` 1: not friends either way, 4: friends both ways).
+   *
+   * `POST /friend/check.json` — catalogue operation `friend.check`.
+   */
+  friendCheck(params: RongCloudFriendCheckParams, options?: CallOptions): Promise<RongCloudFriendCheckResult>
+  /**
+   * Set who may add up to 100 users as a friend: 1 anyone directly, 2 with their approval, 3 nobody.
+   *
+   * `POST /friend/permission/set.json` — catalogue operation `friend.permission.set`.
+   */
+  friendPermissionSet(params: RongCloudFriendPermissionSetParams, options?: CallOptions): Promise<RongCloudFriendPermissionSetResult>
+  /**
+   * Get who may add each of up to 100 users as a friend.
+   *
+   * `POST /friend/permission/get.json` — catalogue operation `friend.permission.get`.
+   */
+  friendPermissionGet(params: RongCloudFriendPermissionGetParams, options?: CallOptions): Promise<RongCloudFriendPermissionGetResult>
+  /**
    * Create a group with its first members.
    *
    * `POST /group/create.json` — catalogue operation `group.create`.
@@ -2136,6 +2958,66 @@ export declare class RongCloudOperations extends BaseClient {
    */
   push(params: RongCloudPushParams, options?: CallOptions): Promise<RongCloudPushResult>
   /**
+   * Send a push notification through the Push Plus service (its own push channel, with delivery statistics; a paid service in production) to tags, users, a package or everyone; no message is stored.
+   *
+   * `POST /push/custom.json` — catalogue operation `push.custom`.
+   */
+  pushCustom(params: RongCloudPushCustomParams, options?: CallOptions): Promise<RongCloudPushCustomResult>
+  /**
+   * Send a push-only notification to up to 100 users: shown in the notification bar only, no message or conversation is created.
+   *
+   * `POST /push/user.json` — catalogue operation `push.user`.
+   */
+  pushUser(params: RongCloudPushUserParams, options?: CallOptions): Promise<RongCloudPushUserResult>
+  /**
+   * Add a sensitive word: messages containing it are blocked, or the word is replaced when `replace_word` is given (50 words by default; takes effect within 15 minutes).
+   *
+   * `POST /sensitiveword/add.json` — catalogue operation `sensitiveword.add`.
+   */
+  sensitivewordAdd(params: RongCloudSensitivewordAddParams, options?: CallOptions): Promise<RongCloudSensitivewordAddResult>
+  /**
+   * Add up to 50 sensitive words at once; over the app's quota the whole batch fails.
+   *
+   * `POST /sensitiveword/batch/add.json` — catalogue operation `sensitiveword.batch_add`.
+   */
+  sensitivewordBatchAdd(params: RongCloudSensitivewordBatchAddParams, options?: CallOptions): Promise<RongCloudSensitivewordBatchAddResult>
+  /**
+   * Remove one sensitive word.
+   *
+   * `POST /sensitiveword/delete.json` — catalogue operation `sensitiveword.delete`.
+   */
+  sensitivewordDelete(params: RongCloudSensitivewordDeleteParams, options?: CallOptions): Promise<RongCloudSensitivewordDeleteResult>
+  /**
+   * Remove up to 50 sensitive words at once.
+   *
+   * `POST /sensitiveword/batch/delete.json` — catalogue operation `sensitiveword.batch_delete`.
+   */
+  sensitivewordBatchDelete(params: RongCloudSensitivewordBatchDeleteParams, options?: CallOptions): Promise<RongCloudSensitivewordBatchDeleteResult>
+  /**
+   * List the sensitive words: replaced ones (type 0), blocked ones (1, the default) or all (2).
+   *
+   * `POST /sensitiveword/list.json` — catalogue operation `sensitiveword.list`.
+   */
+  sensitivewordList(params?: RongCloudSensitivewordListParams, options?: CallOptions): Promise<RongCloudSensitivewordListResult>
+  /**
+   * Add a blocked word through the older word filter API (/wordfilter): messages containing it are not delivered.
+   *
+   * `POST /wordfilter/add.json` — catalogue operation `sensitiveword.filter.add`.
+   */
+  sensitivewordFilterAdd(params: RongCloudSensitivewordFilterAddParams, options?: CallOptions): Promise<RongCloudSensitivewordFilterAddResult>
+  /**
+   * Remove a word through the older word filter API (/wordfilter).
+   *
+   * `POST /wordfilter/delete.json` — catalogue operation `sensitiveword.filter.delete`.
+   */
+  sensitivewordFilterDelete(params: RongCloudSensitivewordFilterDeleteParams, options?: CallOptions): Promise<RongCloudSensitivewordFilterDeleteResult>
+  /**
+   * List the filtered words through the older word filter API (/wordfilter).
+   *
+   * `POST /wordfilter/list.json` — catalogue operation `sensitiveword.filter.list`.
+   */
+  sensitivewordFilterList(params?: RongCloudSensitivewordFilterListParams, options?: CallOptions): Promise<RongCloudSensitivewordFilterListResult>
+  /**
    * Register a user and get the token the client SDK connects with (getToken). Re-registering returns a new token.
    *
    * `POST /user/getToken.json` — catalogue operation `user.register`.
@@ -2249,6 +3131,114 @@ export declare class RongCloudOperations extends BaseClient {
    * `POST /user/tag/set.json` — catalogue operation `user.tag.set`.
    */
   userTagSet(params: RongCloudUserTagSetParams, options?: CallOptions): Promise<RongCloudUserTagSetResult>
+  /**
+   * Activate a user id (the official server SDK's `activate`; no documentation page describes it: prefer user.reactivate for deactivated ids).
+   *
+   * `POST /user/activate.json` — catalogue operation `user.activate`.
+   */
+  userActivate(params: RongCloudUserActivateParams, options?: CallOptions): Promise<RongCloudUserActivateResult>
+  /**
+   * Set a user's daily do-not-disturb window for push notifications (replaces the previous one; repeats every day until changed or removed).
+   *
+   * `POST /user/blockPushPeriod/set.json` — catalogue operation `user.block_push_period.set`.
+   */
+  userBlockPushPeriodSet(params: RongCloudUserBlockPushPeriodSetParams, options?: CallOptions): Promise<RongCloudUserBlockPushPeriodSetResult>
+  /**
+   * Get a user's daily do-not-disturb window and level.
+   *
+   * `POST /user/blockPushPeriod/get.json` — catalogue operation `user.block_push_period.get`.
+   */
+  userBlockPushPeriodGet(params: RongCloudUserBlockPushPeriodGetParams, options?: CallOptions): Promise<RongCloudUserBlockPushPeriodGetResult>
+  /**
+   * Remove a user's do-not-disturb window.
+   *
+   * `POST /user/blockPushPeriod/delete.json` — catalogue operation `user.block_push_period.remove`.
+   */
+  userBlockPushPeriodRemove(params: RongCloudUserBlockPushPeriodRemoveParams, options?: CallOptions): Promise<RongCloudUserBlockPushPeriodRemoveResult>
+  /**
+   * Mute (state 1) or unmute (state 0) users in one-to-one chat: muted users cannot send one-to-one messages from the client SDK (the server API still can).
+   *
+   * `POST /user/chat/fb/set.json` — catalogue operation `user.chat_mute.set`.
+   */
+  userChatMuteSet(params: RongCloudUserChatMuteSetParams, options?: CallOptions): Promise<RongCloudUserChatMuteSetResult>
+  /**
+   * List the users muted in one-to-one chat, by offset.
+   *
+   * `POST /user/chat/fb/querylist.json` — catalogue operation `user.chat_mute.list`.
+   */
+  userChatMuteList(params: RongCloudUserChatMuteListParams, options?: CallOptions): Promise<RongCloudUserChatMuteListResult>
+  /**
+   * Set a user's hosted profile (profile hosting service): the basic profile and/or the extended (`ext_…`) attributes.
+   *
+   * `POST /user/profile/set.json` — catalogue operation `user.profile.set`.
+   */
+  userProfileSet(params: RongCloudUserProfileSetParams, options?: CallOptions): Promise<RongCloudUserProfileSetResult>
+  /**
+   * List every user with a hosted profile, by registration time, a page at a time.
+   *
+   * `POST /user/profile/query.json` — catalogue operation `user.profile.query`.
+   */
+  userProfileQuery(params?: RongCloudUserProfileQueryParams, options?: CallOptions): Promise<RongCloudUserProfileQueryResult>
+  /** Every page of `user.profile.query`, one call each, from the page these parameters ask for to the last: `for await (const page of client.userProfileQueryPages(...))`; each page's items are in its `userList`; the iterator sets `page` for each next page. */
+  userProfileQueryPages(params?: RongCloudUserProfileQueryParams, options?: CallOptions): AsyncGenerator<RongCloudUserProfileQueryResult, void, undefined>
+  /**
+   * Get the hosted profiles of up to 100 users.
+   *
+   * `POST /user/profile/batch/query.json` — catalogue operation `user.profile.batch_query`.
+   */
+  userProfileBatchQuery(params: RongCloudUserProfileBatchQueryParams, options?: CallOptions): Promise<RongCloudUserProfileBatchQueryResult>
+  /**
+   * Delete the hosted profiles of up to 20 users.
+   *
+   * `POST /user/profile/clean.json` — catalogue operation `user.profile.clean`.
+   */
+  userProfileClean(params?: RongCloudUserProfileCleanParams, options?: CallOptions): Promise<RongCloudUserProfileCleanResult>
+  /**
+   * List the test users registered in the app's development environment, a page at a time.
+   *
+   * `POST /user/query.json` — catalogue operation `user.sandbox.query`.
+   */
+  userSandboxQuery(params?: RongCloudUserSandboxQueryParams, options?: CallOptions): Promise<RongCloudUserSandboxQueryResult>
+  /** Every page of `user.sandbox.query`, one call each, from the page these parameters ask for to the last: `for await (const page of client.userSandboxQueryPages(...))`; each page's items are in its `users`; the iterator sets `page` for each next page. */
+  userSandboxQueryPages(params?: RongCloudUserSandboxQueryParams, options?: CallOptions): AsyncGenerator<RongCloudUserSandboxQueryResult, void, undefined>
+  /**
+   * Delete test users of the development environment (at most 100 per call).
+   *
+   * `POST /user/delusers.json` — catalogue operation `user.sandbox.delete`.
+   */
+  userSandboxDelete(params: RongCloudUserSandboxDeleteParams, options?: CallOptions): Promise<RongCloudUserSandboxDeleteResult>
+  /**
+   * List the groups a user belongs to (id and name); without `page`, the first 5000.
+   *
+   * `POST /user/group/query.json` — catalogue operation `user.groups.query`.
+   */
+  userGroupsQuery(params: RongCloudUserGroupsQueryParams, options?: CallOptions): Promise<RongCloudUserGroupsQueryResult>
+  /**
+   * Set the names a user sees for other users in push notifications (user-level push aliases; replaces an existing alias); at most 100 per call.
+   *
+   * `POST /user/remarks/set.json` — catalogue operation `user.remarks.set`.
+   */
+  userRemarksSet(params: RongCloudUserRemarksSetParams, options?: CallOptions): Promise<RongCloudUserRemarksSetResult>
+  /**
+   * List the push aliases a user has set, a page at a time.
+   *
+   * `POST /user/remarks/get.json` — catalogue operation `user.remarks.get`.
+   */
+  userRemarksGet(params: RongCloudUserRemarksGetParams, options?: CallOptions): Promise<RongCloudUserRemarksGetResult>
+  /** Every page of `user.remarks.get`, one call each, from the page these parameters ask for to the last: `for await (const page of client.userRemarksGetPages(...))`; each page's items are in its `users`; the iterator sets `page` for each next page. */
+  userRemarksGetPages(params: RongCloudUserRemarksGetParams, options?: CallOptions): AsyncGenerator<RongCloudUserRemarksGetResult, void, undefined>
+  /**
+   * Remove the push alias a user set for one other user.
+   *
+   * `POST /user/remarks/del.json` — catalogue operation `user.remarks.remove`.
+   */
+  userRemarksRemove(params: RongCloudUserRemarksRemoveParams, options?: CallOptions): Promise<RongCloudUserRemarksRemoveResult>
+  /**
+   * Set the same push tags on up to 1000 users (replaces each user's tags; an empty list clears them); at most 20 tags of at most 40 bytes.
+   *
+   * `POST /user/tag/batch/set.json` — catalogue operation `user.tag.batch_set`.
+   */
+  userTagBatchSet(params: RongCloudUserTagBatchSetParams, options?: CallOptions): Promise<RongCloudUserTagBatchSetResult>
 }
 
 /** The result of `attachment.upload`. */

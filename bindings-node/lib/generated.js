@@ -2,6 +2,99 @@
 'use strict'
 const { BaseClient, Result, ListResult, Item } = require('./base')
 
+class RongCloudAgentCreateResult extends Result {}
+
+class RongCloudAgentGetResult extends Result {
+  get agentId() {
+    return this._field("agent_id")
+  }
+  get name() {
+    return this._field("name")
+  }
+  get description() {
+    return this._field("description")
+  }
+  get type() {
+    return this._field("type")
+  }
+  get status() {
+    return this._field("status")
+  }
+  get agentConfig() {
+    return this._field("agent_config")
+  }
+  get createdAt() {
+    return this._field("created_at")
+  }
+  get updatedAt() {
+    return this._field("updated_at")
+  }
+}
+
+class RongCloudAgentUpdateResult extends Result {}
+
+class RongCloudAgentDeleteResult extends Result {}
+
+class RongCloudAgentQueryResult extends Result {
+  get total() {
+    return this._field("total")
+  }
+  get agents() {
+    return this._field("agents")
+  }
+}
+
+class RongCloudAgentChatGenerateResult extends Result {
+  get runId() {
+    return this._field("run_id")
+  }
+  get conversationId() {
+    return this._field("conversation_id")
+  }
+  get agentId() {
+    return this._field("agent_id")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get answer() {
+    return this._field("answer")
+  }
+  get finishReason() {
+    return this._field("finish_reason")
+  }
+}
+
+class RongCloudBotCreateResult extends Result {}
+
+class RongCloudBotGetResult extends Result {
+  get bots() {
+    return this._field("bots")
+  }
+}
+
+class RongCloudBotUpdateResult extends Result {}
+
+class RongCloudBotDeleteResult extends Result {}
+
+class RongCloudBotQueryResult extends Result {
+  get total() {
+    return this._field("total")
+  }
+  get hasNext() {
+    return this._field("has_next")
+  }
+  get bots() {
+    return this._field("bots")
+  }
+}
+
+class RongCloudBotIntegrationCreateResult extends Result {}
+
+class RongCloudBotIntegrationUpdateResult extends Result {}
+
+class RongCloudBotIntegrationDeleteResult extends Result {}
+
 class RongCloudChatroomCreateResult extends Result {}
 
 class RongCloudChatroomDestroyResult extends Result {}
@@ -294,6 +387,40 @@ class RongCloudEntrustJoinedGroupsResult extends Result {
   }
 }
 
+class RongCloudFriendAddResult extends Result {}
+
+class RongCloudFriendDeleteResult extends Result {}
+
+class RongCloudFriendCleanResult extends Result {}
+
+class RongCloudFriendProfileSetResult extends Result {}
+
+class RongCloudFriendGetResult extends Result {
+  get pageToken() {
+    return this._field("page_token")
+  }
+  get totalCount() {
+    return this._field("total_count")
+  }
+  get friendList() {
+    return this._field("friend_list")
+  }
+}
+
+class RongCloudFriendCheckResult extends Result {
+  get results() {
+    return this._field("results")
+  }
+}
+
+class RongCloudFriendPermissionSetResult extends Result {}
+
+class RongCloudFriendPermissionGetResult extends Result {
+  get permissionSettings() {
+    return this._field("permission_settings")
+  }
+}
+
 class RongCloudGroupCreateResult extends Result {}
 
 class RongCloudGroupJoinResult extends Result {}
@@ -381,6 +508,42 @@ class RongCloudMessageRecallResult extends Result {}
 class RongCloudPushResult extends Result {
   get id() {
     return this._field("id")
+  }
+}
+
+class RongCloudPushCustomResult extends Result {
+  get id() {
+    return this._field("id")
+  }
+}
+
+class RongCloudPushUserResult extends Result {
+  get id() {
+    return this._field("id")
+  }
+}
+
+class RongCloudSensitivewordAddResult extends Result {}
+
+class RongCloudSensitivewordBatchAddResult extends Result {}
+
+class RongCloudSensitivewordDeleteResult extends Result {}
+
+class RongCloudSensitivewordBatchDeleteResult extends Result {}
+
+class RongCloudSensitivewordListResult extends Result {
+  get words() {
+    return this._field("words")
+  }
+}
+
+class RongCloudSensitivewordFilterAddResult extends Result {}
+
+class RongCloudSensitivewordFilterDeleteResult extends Result {}
+
+class RongCloudSensitivewordFilterListResult extends Result {
+  get words() {
+    return this._field("words")
   }
 }
 
@@ -477,7 +640,126 @@ class RongCloudUserTagsGetResult extends Result {
 
 class RongCloudUserTagSetResult extends Result {}
 
+class RongCloudUserActivateResult extends Result {}
+
+class RongCloudUserBlockPushPeriodSetResult extends Result {}
+
+class RongCloudUserBlockPushPeriodGetResult extends Result {
+  get window() {
+    return this._field("window")
+  }
+}
+
+class RongCloudUserBlockPushPeriodRemoveResult extends Result {}
+
+class RongCloudUserChatMuteSetResult extends Result {}
+
+class RongCloudUserChatMuteListResult extends Result {
+  get total() {
+    return this._field("total")
+  }
+  get users() {
+    return this._field("users")
+  }
+}
+
+class RongCloudUserProfileSetResult extends Result {}
+
+class RongCloudUserProfileQueryResult extends Result {
+  get userList() {
+    return this._field("user_list")
+  }
+}
+
+class RongCloudUserProfileBatchQueryResult extends Result {
+  get userList() {
+    return this._field("user_list")
+  }
+}
+
+class RongCloudUserProfileCleanResult extends Result {}
+
+class RongCloudUserSandboxQueryResult extends Result {
+  get total() {
+    return this._field("total")
+  }
+  get users() {
+    return this._field("users")
+  }
+}
+
+class RongCloudUserSandboxDeleteResult extends Result {}
+
+class RongCloudUserGroupsQueryResult extends Result {
+  get groups() {
+    return this._field("groups")
+  }
+}
+
+class RongCloudUserRemarksSetResult extends Result {}
+
+class RongCloudUserRemarksGetResult extends Result {
+  get total() {
+    return this._field("total")
+  }
+  get users() {
+    return this._field("users")
+  }
+}
+
+class RongCloudUserRemarksRemoveResult extends Result {}
+
+class RongCloudUserTagBatchSetResult extends Result {}
+
 class RongCloudOperations extends BaseClient {
+  agentCreate(params, options) {
+    return this._call("agent.create", params, {"agentId":"agent_id","name":"name","description":"description","type":"type","status":"status","agentConfig":"agent_config"}, RongCloudAgentCreateResult, options)
+  }
+  agentGet(params, options) {
+    return this._call("agent.get", params, {"agentId":"agent_id"}, RongCloudAgentGetResult, options)
+  }
+  agentUpdate(params, options) {
+    return this._call("agent.update", params, {"agentId":"agent_id","name":"name","description":"description","status":"status","agentConfig":"agent_config"}, RongCloudAgentUpdateResult, options)
+  }
+  agentDelete(params, options) {
+    return this._call("agent.delete", params, {"agentId":"agent_id"}, RongCloudAgentDeleteResult, options)
+  }
+  agentQuery(params, options) {
+    return this._call("agent.query", params, {"page":"page","size":"size","status":"status","type":"type"}, RongCloudAgentQueryResult, options)
+  }
+  agentQueryPages(params, options) {
+    return this._pages("agent.query", params, {"page":"page","size":"size","status":"status","type":"type"}, RongCloudAgentQueryResult, options)
+  }
+  agentChatGenerate(params, options) {
+    return this._call("agent.chat.generate", params, {"agentId":"agent_id","query":"query","conversationId":"conversation_id","memory":"memory","variables":"variables","user":"user"}, RongCloudAgentChatGenerateResult, options)
+  }
+  botCreate(params, options) {
+    return this._call("bot.create", params, {"userId":"user_id","name":"name","type":"type","profileUrl":"profile_url","metadata":"metadata","integrations":"integrations"}, RongCloudBotCreateResult, options)
+  }
+  botGet(params, options) {
+    return this._call("bot.get", params, {"userIds":"user_ids"}, RongCloudBotGetResult, options)
+  }
+  botUpdate(params, options) {
+    return this._call("bot.update", params, {"userId":"user_id","name":"name","type":"type","profileUrl":"profile_url","metadata":"metadata","integrations":"integrations"}, RongCloudBotUpdateResult, options)
+  }
+  botDelete(params, options) {
+    return this._call("bot.delete", params, {"userId":"user_id"}, RongCloudBotDeleteResult, options)
+  }
+  botQuery(params = {}, options) {
+    return this._call("bot.query", params, {"page":"page","pageSize":"page_size","includeIntegration":"include_integration"}, RongCloudBotQueryResult, options)
+  }
+  botQueryPages(params = {}, options) {
+    return this._pages("bot.query", params, {"page":"page","pageSize":"page_size","includeIntegration":"include_integration"}, RongCloudBotQueryResult, options)
+  }
+  botIntegrationCreate(params, options) {
+    return this._call("bot.integration.create", params, {"userId":"user_id","type":"type","callbackUrl":"callback_url","enabled":"enabled","objectNames":"object_names","events":"events","stream":"stream","handleResponse":"handle_response","auth":"auth"}, RongCloudBotIntegrationCreateResult, options)
+  }
+  botIntegrationUpdate(params, options) {
+    return this._call("bot.integration.update", params, {"userId":"user_id","type":"type","callbackUrl":"callback_url","enabled":"enabled","objectNames":"object_names","events":"events","stream":"stream","handleResponse":"handle_response","auth":"auth"}, RongCloudBotIntegrationUpdateResult, options)
+  }
+  botIntegrationDelete(params, options) {
+    return this._call("bot.integration.delete", params, {"userId":"user_id","type":"type"}, RongCloudBotIntegrationDeleteResult, options)
+  }
   chatroomCreate(params, options) {
     return this._call("chatroom.create", params, {"chatroomId":"chatroom_id","destroyType":"destroy_type","destroyTime":"destroy_time","isBan":"is_ban","whiteUserIds":"white_user_ids","entryOwnerId":"entry_owner_id","entryInfo":"entry_info"}, RongCloudChatroomCreateResult, options)
   }
@@ -688,6 +970,33 @@ class RongCloudOperations extends BaseClient {
   entrustJoinedGroupsPages(params, options) {
     return this._pages("entrust.joined_groups", params, {"userId":"user_id","role":"role","pageToken":"page_token","size":"size","order":"order"}, RongCloudEntrustJoinedGroupsResult, options)
   }
+  friendAdd(params, options) {
+    return this._call("friend.add", params, {"userId":"user_id","targetId":"target_id","optType":"opt_type","extra":"extra"}, RongCloudFriendAddResult, options)
+  }
+  friendDelete(params, options) {
+    return this._call("friend.delete", params, {"userId":"user_id","targetIds":"target_ids"}, RongCloudFriendDeleteResult, options)
+  }
+  friendClean(params, options) {
+    return this._call("friend.clean", params, {"userId":"user_id"}, RongCloudFriendCleanResult, options)
+  }
+  friendProfileSet(params, options) {
+    return this._call("friend.profile.set", params, {"userId":"user_id","targetId":"target_id","remarkName":"remark_name","friendExtProfile":"friend_ext_profile"}, RongCloudFriendProfileSetResult, options)
+  }
+  friendGet(params, options) {
+    return this._call("friend.get", params, {"userId":"user_id","pageToken":"page_token","size":"size","order":"order"}, RongCloudFriendGetResult, options)
+  }
+  friendGetPages(params, options) {
+    return this._pages("friend.get", params, {"userId":"user_id","pageToken":"page_token","size":"size","order":"order"}, RongCloudFriendGetResult, options)
+  }
+  friendCheck(params, options) {
+    return this._call("friend.check", params, {"userId":"user_id","targetIds":"target_ids"}, RongCloudFriendCheckResult, options)
+  }
+  friendPermissionSet(params, options) {
+    return this._call("friend.permission.set", params, {"userIds":"user_ids","permissionType":"permission_type"}, RongCloudFriendPermissionSetResult, options)
+  }
+  friendPermissionGet(params, options) {
+    return this._call("friend.permission.get", params, {"userIds":"user_ids"}, RongCloudFriendPermissionGetResult, options)
+  }
   groupCreate(params, options) {
     return this._call("group.create", params, {"userIds":"user_ids","groupId":"group_id","groupName":"group_name"}, RongCloudGroupCreateResult, options)
   }
@@ -769,6 +1078,36 @@ class RongCloudOperations extends BaseClient {
   push(params, options) {
     return this._call("push", params, {"platform":"platform","audience":"audience","notification":"notification"}, RongCloudPushResult, options)
   }
+  pushCustom(params, options) {
+    return this._call("push.custom", params, {"platform":"platform","audience":"audience","notification":"notification"}, RongCloudPushCustomResult, options)
+  }
+  pushUser(params, options) {
+    return this._call("push.user", params, {"userIds":"user_ids","notification":"notification"}, RongCloudPushUserResult, options)
+  }
+  sensitivewordAdd(params, options) {
+    return this._call("sensitiveword.add", params, {"word":"word","replaceWord":"replace_word"}, RongCloudSensitivewordAddResult, options)
+  }
+  sensitivewordBatchAdd(params, options) {
+    return this._call("sensitiveword.batch_add", params, {"words":"words"}, RongCloudSensitivewordBatchAddResult, options)
+  }
+  sensitivewordDelete(params, options) {
+    return this._call("sensitiveword.delete", params, {"word":"word"}, RongCloudSensitivewordDeleteResult, options)
+  }
+  sensitivewordBatchDelete(params, options) {
+    return this._call("sensitiveword.batch_delete", params, {"words":"words"}, RongCloudSensitivewordBatchDeleteResult, options)
+  }
+  sensitivewordList(params = {}, options) {
+    return this._call("sensitiveword.list", params, {"type":"type"}, RongCloudSensitivewordListResult, options)
+  }
+  sensitivewordFilterAdd(params, options) {
+    return this._call("sensitiveword.filter.add", params, {"word":"word"}, RongCloudSensitivewordFilterAddResult, options)
+  }
+  sensitivewordFilterDelete(params, options) {
+    return this._call("sensitiveword.filter.delete", params, {"word":"word"}, RongCloudSensitivewordFilterDeleteResult, options)
+  }
+  sensitivewordFilterList(params = {}, options) {
+    return this._call("sensitiveword.filter.list", params, {}, RongCloudSensitivewordFilterListResult, options)
+  }
   userRegister(params, options) {
     return this._call("user.register", params, {"userId":"user_id","name":"name","portraitUri":"portrait_uri"}, RongCloudUserRegisterResult, options)
   }
@@ -825,6 +1164,66 @@ class RongCloudOperations extends BaseClient {
   }
   userTagSet(params, options) {
     return this._call("user.tag.set", params, {"userId":"user_id","tags":"tags"}, RongCloudUserTagSetResult, options)
+  }
+  userActivate(params, options) {
+    return this._call("user.activate", params, {"userId":"user_id"}, RongCloudUserActivateResult, options)
+  }
+  userBlockPushPeriodSet(params, options) {
+    return this._call("user.block_push_period.set", params, {"userId":"user_id","startTime":"start_time","period":"period","level":"level"}, RongCloudUserBlockPushPeriodSetResult, options)
+  }
+  userBlockPushPeriodGet(params, options) {
+    return this._call("user.block_push_period.get", params, {"userId":"user_id"}, RongCloudUserBlockPushPeriodGetResult, options)
+  }
+  userBlockPushPeriodRemove(params, options) {
+    return this._call("user.block_push_period.remove", params, {"userId":"user_id"}, RongCloudUserBlockPushPeriodRemoveResult, options)
+  }
+  userChatMuteSet(params, options) {
+    return this._call("user.chat_mute.set", params, {"userIds":"user_ids","state":"state","type":"type"}, RongCloudUserChatMuteSetResult, options)
+  }
+  userChatMuteList(params, options) {
+    return this._call("user.chat_mute.list", params, {"num":"num","offset":"offset","type":"type"}, RongCloudUserChatMuteListResult, options)
+  }
+  userProfileSet(params, options) {
+    return this._call("user.profile.set", params, {"userId":"user_id","userProfile":"user_profile","userExtProfile":"user_ext_profile"}, RongCloudUserProfileSetResult, options)
+  }
+  userProfileQuery(params = {}, options) {
+    return this._call("user.profile.query", params, {"page":"page","size":"size","order":"order"}, RongCloudUserProfileQueryResult, options)
+  }
+  userProfileQueryPages(params = {}, options) {
+    return this._pages("user.profile.query", params, {"page":"page","size":"size","order":"order"}, RongCloudUserProfileQueryResult, options)
+  }
+  userProfileBatchQuery(params, options) {
+    return this._call("user.profile.batch_query", params, {"userIds":"user_ids"}, RongCloudUserProfileBatchQueryResult, options)
+  }
+  userProfileClean(params = {}, options) {
+    return this._call("user.profile.clean", params, {"userIds":"user_ids"}, RongCloudUserProfileCleanResult, options)
+  }
+  userSandboxQuery(params = {}, options) {
+    return this._call("user.sandbox.query", params, {"page":"page","pageSize":"page_size","order":"order"}, RongCloudUserSandboxQueryResult, options)
+  }
+  userSandboxQueryPages(params = {}, options) {
+    return this._pages("user.sandbox.query", params, {"page":"page","pageSize":"page_size","order":"order"}, RongCloudUserSandboxQueryResult, options)
+  }
+  userSandboxDelete(params, options) {
+    return this._call("user.sandbox.delete", params, {"userIds":"user_ids"}, RongCloudUserSandboxDeleteResult, options)
+  }
+  userGroupsQuery(params, options) {
+    return this._call("user.groups.query", params, {"userId":"user_id","page":"page","size":"size"}, RongCloudUserGroupsQueryResult, options)
+  }
+  userRemarksSet(params, options) {
+    return this._call("user.remarks.set", params, {"userId":"user_id","remarks":"remarks"}, RongCloudUserRemarksSetResult, options)
+  }
+  userRemarksGet(params, options) {
+    return this._call("user.remarks.get", params, {"userId":"user_id","page":"page","size":"size"}, RongCloudUserRemarksGetResult, options)
+  }
+  userRemarksGetPages(params, options) {
+    return this._pages("user.remarks.get", params, {"userId":"user_id","page":"page","size":"size"}, RongCloudUserRemarksGetResult, options)
+  }
+  userRemarksRemove(params, options) {
+    return this._call("user.remarks.remove", params, {"userId":"user_id","targetId":"target_id"}, RongCloudUserRemarksRemoveResult, options)
+  }
+  userTagBatchSet(params, options) {
+    return this._call("user.tag.batch_set", params, {"userIds":"user_ids","tags":"tags"}, RongCloudUserTagBatchSetResult, options)
   }
 }
 
@@ -1247,6 +1646,20 @@ class EasemobOperations extends BaseClient {
 }
 
 module.exports = {
+  RongCloudAgentCreateResult,
+  RongCloudAgentGetResult,
+  RongCloudAgentUpdateResult,
+  RongCloudAgentDeleteResult,
+  RongCloudAgentQueryResult,
+  RongCloudAgentChatGenerateResult,
+  RongCloudBotCreateResult,
+  RongCloudBotGetResult,
+  RongCloudBotUpdateResult,
+  RongCloudBotDeleteResult,
+  RongCloudBotQueryResult,
+  RongCloudBotIntegrationCreateResult,
+  RongCloudBotIntegrationUpdateResult,
+  RongCloudBotIntegrationDeleteResult,
   RongCloudChatroomCreateResult,
   RongCloudChatroomDestroyResult,
   RongCloudChatroomQueryResult,
@@ -1313,6 +1726,14 @@ module.exports = {
   RongCloudEntrustGroupRemarkNameGetResult,
   RongCloudEntrustGroupListResult,
   RongCloudEntrustJoinedGroupsResult,
+  RongCloudFriendAddResult,
+  RongCloudFriendDeleteResult,
+  RongCloudFriendCleanResult,
+  RongCloudFriendProfileSetResult,
+  RongCloudFriendGetResult,
+  RongCloudFriendCheckResult,
+  RongCloudFriendPermissionSetResult,
+  RongCloudFriendPermissionGetResult,
   RongCloudGroupCreateResult,
   RongCloudGroupJoinResult,
   RongCloudGroupQuitResult,
@@ -1338,6 +1759,16 @@ module.exports = {
   RongCloudMessageSystemPublishResult,
   RongCloudMessageRecallResult,
   RongCloudPushResult,
+  RongCloudPushCustomResult,
+  RongCloudPushUserResult,
+  RongCloudSensitivewordAddResult,
+  RongCloudSensitivewordBatchAddResult,
+  RongCloudSensitivewordDeleteResult,
+  RongCloudSensitivewordBatchDeleteResult,
+  RongCloudSensitivewordListResult,
+  RongCloudSensitivewordFilterAddResult,
+  RongCloudSensitivewordFilterDeleteResult,
+  RongCloudSensitivewordFilterListResult,
   RongCloudUserRegisterResult,
   RongCloudUserRefreshResult,
   RongCloudUserInfoResult,
@@ -1357,6 +1788,23 @@ module.exports = {
   RongCloudUserTokenExpireResult,
   RongCloudUserTagsGetResult,
   RongCloudUserTagSetResult,
+  RongCloudUserActivateResult,
+  RongCloudUserBlockPushPeriodSetResult,
+  RongCloudUserBlockPushPeriodGetResult,
+  RongCloudUserBlockPushPeriodRemoveResult,
+  RongCloudUserChatMuteSetResult,
+  RongCloudUserChatMuteListResult,
+  RongCloudUserProfileSetResult,
+  RongCloudUserProfileQueryResult,
+  RongCloudUserProfileBatchQueryResult,
+  RongCloudUserProfileCleanResult,
+  RongCloudUserSandboxQueryResult,
+  RongCloudUserSandboxDeleteResult,
+  RongCloudUserGroupsQueryResult,
+  RongCloudUserRemarksSetResult,
+  RongCloudUserRemarksGetResult,
+  RongCloudUserRemarksRemoveResult,
+  RongCloudUserTagBatchSetResult,
   RongCloudOperations,
   EasemobAttachmentUploadResult,
   EasemobAuthAppTokenResult,

@@ -4,6 +4,464 @@
 
 /// Typed parameters and results of every RongCloud operation.
 pub mod rongcloud {
+    /// Parameters of `agent.create`: Create an AI agent (at most 100 per app).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct AgentCreate {
+        /// The agent's unique id, 3 to 64 characters. Limits: at most 64 characters.
+        pub agent_id: String,
+        /// 2 to 128 characters. Limits: at most 128 characters.
+        pub name: String,
+        /// At most 256 characters. Limits: at most 256 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// Only `chat` (the default). Limits: one of chat.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<String>,
+        /// Limits: one of active, inactive, draft.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub status: Option<String>,
+        /// The configuration: `model` {provider, name (required), options {temperature 0..2, topP 0..1, maxTokens 1..8192, frequencyPenalty, presencePenalty -2..2, stop (≤10 words)}}, `prompt` {id, variables, instructions (≤10000 characters)}, `memory` {strategy, maxMessages}.
+        pub agent_config: serde_json::Value,
+    }
+
+    /// The result of `agent.create`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct AgentCreateResult {}
+
+    impl std::fmt::Debug for AgentCreateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("AgentCreateResult").finish()
+        }
+    }
+
+    /// Parameters of `agent.get`: Get an AI agent: its name, description, type, status, configuration and times.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct AgentGet {
+        /// Limits: at most 64 characters.
+        pub agent_id: String,
+    }
+
+    /// The result of `agent.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct AgentGetResult {
+        pub agent_id: Option<String>,
+        pub name: Option<String>,
+        pub description: Option<String>,
+        /// `chat`.
+        pub r#type: Option<String>,
+        /// `active`, `inactive` or `draft`.
+        pub status: Option<String>,
+        /// The configuration (model, prompt, memory).
+        pub agent_config: Option<serde_json::Value>,
+        /// When it was created, ms since the epoch.
+        pub created_at: Option<i64>,
+        /// When it was last updated, ms since the epoch.
+        pub updated_at: Option<i64>,
+    }
+
+    impl std::fmt::Debug for AgentGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("AgentGetResult")
+                .field("agent_id", &self.agent_id)
+                .field("name", &self.name)
+                .field("description", &self.description)
+                .field("type", &self.r#type)
+                .field("status", &self.status)
+                .field("agent_config", &self.agent_config)
+                .field("created_at", &self.created_at)
+                .field("updated_at", &self.updated_at)
+                .finish()
+        }
+    }
+
+    /// Parameters of `agent.update`: Update an AI agent: only the fields given change (`agent_config` is merged key by key).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct AgentUpdate {
+        /// Limits: at most 64 characters.
+        pub agent_id: String,
+        /// Limits: at most 128 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// Limits: at most 256 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// Limits: one of active, inactive, draft.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub status: Option<String>,
+        /// The parts of the configuration to change (`model.options.*`, `prompt.*`, `memory.*`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub agent_config: Option<serde_json::Value>,
+    }
+
+    /// The result of `agent.update`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct AgentUpdateResult {}
+
+    impl std::fmt::Debug for AgentUpdateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("AgentUpdateResult").finish()
+        }
+    }
+
+    /// Parameters of `agent.delete`: Delete an AI agent.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct AgentDelete {
+        /// Limits: at most 64 characters.
+        pub agent_id: String,
+    }
+
+    /// The result of `agent.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct AgentDeleteResult {}
+
+    impl std::fmt::Debug for AgentDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("AgentDeleteResult").finish()
+        }
+    }
+
+    /// Parameters of `agent.query`: List the app's AI agents, a page at a time, optionally by status.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct AgentQuery {
+        /// Page number from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Agents per page (default 20). Limits: 1..100.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub size: Option<i64>,
+        /// Only agents in this status. Limits: one of active, inactive, draft.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub status: Option<String>,
+        /// Only `chat`. Limits: one of chat.
+        pub r#type: String,
+    }
+
+    /// The result of `agent.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct AgentQueryResult {
+        /// How many agents match.
+        pub total: Option<i64>,
+        /// Each agent as agent.get returns it.
+        pub agents: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for AgentQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("AgentQueryResult")
+                .field("total", &self.total)
+                .field("agents", &self.agents)
+                .finish()
+        }
+    }
+
+    /// Parameters of `agent.chat.generate`: Ask an AI agent: send the user's input and get the agent's answer (the whole answer at once; the streamed form is not offered).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct AgentChatGenerate {
+        /// Limits: at most 64 characters.
+        pub agent_id: String,
+        /// The user's input; at most 10000 characters. Limits: at most 10000 characters.
+        pub query: String,
+        /// The conversation to continue when `memory` is on (letters, digits, `_`, `-`); absent: a new one. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub conversation_id: Option<String>,
+        /// Use the conversation's earlier turns (true) or ignore them and `conversation_id` (false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub memory: Option<bool>,
+        /// Values for the placeholders of the query or the prompt template: at most 16, keys 1 to 32 characters, values at most 128. Limits: at most 16 items.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub variables: Option<std::collections::BTreeMap<String, String>>,
+        /// Who is asking (your user id).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub user: Option<String>,
+    }
+
+    /// The result of `agent.chat.generate`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct AgentChatGenerateResult {
+        /// This run's id.
+        pub run_id: Option<String>,
+        pub conversation_id: Option<String>,
+        pub agent_id: Option<String>,
+        /// When it answered, ms since the epoch.
+        pub timestamp: Option<i64>,
+        /// The agent's answer.
+        pub answer: Option<String>,
+        /// Why the answer ended (`stop`, …).
+        pub finish_reason: Option<String>,
+    }
+
+    impl std::fmt::Debug for AgentChatGenerateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("AgentChatGenerateResult")
+                .field("run_id", &self.run_id)
+                .field("conversation_id", &self.conversation_id)
+                .field("agent_id", &self.agent_id)
+                .field("timestamp", &self.timestamp)
+                .field("answer", &self.answer)
+                .field("finish_reason", &self.finish_reason)
+                .finish()
+        }
+    }
+
+    /// Parameters of `bot.create`: Create a chatbot (at most 10 per app) with the platforms it is integrated with.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct BotCreate {
+        /// The bot's unique user id; at most 64 characters. Limits: at most 64 characters.
+        pub user_id: String,
+        /// The bot's nickname; at most 128 characters. Limits: at most 128 characters.
+        pub name: String,
+        /// A category of your choice; at most 128 characters. Limits: at most 128 characters.
+        pub r#type: String,
+        /// The avatar URL; at most 256 characters. Limits: at most 256 characters.
+        pub profile_url: String,
+        /// Your own key-value pairs: at most 16, keys 1 to 32 characters, values 1 to 128. Limits: at most 16 items.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub metadata: Option<std::collections::BTreeMap<String, String>>,
+        /// The platforms the bot is integrated with (webhook, dify …).
+        pub integrations: Vec<serde_json::Value>,
+    }
+
+    /// The result of `bot.create`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct BotCreateResult {}
+
+    impl std::fmt::Debug for BotCreateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("BotCreateResult").finish()
+        }
+    }
+
+    /// Parameters of `bot.get`: Get up to 20 chatbots by user id.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct BotGet {
+        /// At most 20 bots. Limits: at most 64 characters each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `bot.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct BotGetResult {
+        /// Each `{userId, name, type, profileUrl, integrations, metadata}`.
+        pub bots: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for BotGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("BotGetResult")
+                .field("bots", &self.bots)
+                .finish()
+        }
+    }
+
+    /// Parameters of `bot.update`: Update a chatbot's profile, metadata and integrations.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct BotUpdate {
+        /// Limits: at most 64 characters.
+        pub user_id: String,
+        /// Limits: at most 128 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// Limits: at most 128 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<String>,
+        /// Limits: at most 256 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub profile_url: Option<String>,
+        /// Limits: at most 16 items.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub metadata: Option<std::collections::BTreeMap<String, String>>,
+        /// Replaces the bot's integrations.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub integrations: Option<Vec<serde_json::Value>>,
+    }
+
+    /// The result of `bot.update`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct BotUpdateResult {}
+
+    impl std::fmt::Debug for BotUpdateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("BotUpdateResult").finish()
+        }
+    }
+
+    /// Parameters of `bot.delete`: Delete a chatbot.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct BotDelete {
+        /// Limits: at most 64 characters.
+        pub user_id: String,
+    }
+
+    /// The result of `bot.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct BotDeleteResult {}
+
+    impl std::fmt::Debug for BotDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("BotDeleteResult").finish()
+        }
+    }
+
+    /// Parameters of `bot.query`: List the app's chatbots, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct BotQuery {
+        /// Page number from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Bots per page (default 10). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+        /// Include each bot's integrations (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub include_integration: Option<bool>,
+    }
+
+    /// The result of `bot.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct BotQueryResult {
+        /// How many bots there are.
+        pub total: Option<i64>,
+        /// Whether another page follows.
+        pub has_next: Option<bool>,
+        /// Each `{userId, name, type, profileUrl, integrations, metadata}`.
+        pub bots: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for BotQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("BotQueryResult")
+                .field("total", &self.total)
+                .field("has_next", &self.has_next)
+                .field("bots", &self.bots)
+                .finish()
+        }
+    }
+
+    /// Parameters of `bot.integration.create`: Add an integration (one per type) to a chatbot.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct BotIntegrationCreate {
+        /// The bot. Limits: at most 64 characters.
+        pub user_id: String,
+        /// The integration type, e.g. `webhook`, `dify`. Limits: not empty.
+        pub r#type: String,
+        /// Limits: not empty.
+        pub callback_url: String,
+
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub enabled: Option<bool>,
+
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub object_names: Option<Vec<String>>,
+
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub events: Option<Vec<String>>,
+
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub stream: Option<bool>,
+
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub handle_response: Option<bool>,
+        /// The platform's credentials, e.g. `{apiKey}`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub auth: Option<serde_json::Value>,
+    }
+
+    /// The result of `bot.integration.create`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct BotIntegrationCreateResult {}
+
+    impl std::fmt::Debug for BotIntegrationCreateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("BotIntegrationCreateResult").finish()
+        }
+    }
+
+    /// Parameters of `bot.integration.update`: Change a chatbot's integration of a type.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct BotIntegrationUpdate {
+        /// Limits: at most 64 characters.
+        pub user_id: String,
+        /// Limits: not empty.
+        pub r#type: String,
+        /// Limits: not empty.
+        pub callback_url: String,
+
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub enabled: Option<bool>,
+
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub object_names: Option<Vec<String>>,
+
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub events: Option<Vec<String>>,
+
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub stream: Option<bool>,
+
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub handle_response: Option<bool>,
+
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub auth: Option<serde_json::Value>,
+    }
+
+    /// The result of `bot.integration.update`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct BotIntegrationUpdateResult {}
+
+    impl std::fmt::Debug for BotIntegrationUpdateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("BotIntegrationUpdateResult").finish()
+        }
+    }
+
+    /// Parameters of `bot.integration.delete`: Remove a chatbot's integration of a type.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct BotIntegrationDelete {
+        /// Limits: at most 64 characters.
+        pub user_id: String,
+        /// Limits: not empty.
+        pub r#type: String,
+    }
+
+    /// The result of `bot.integration.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct BotIntegrationDeleteResult {}
+
+    impl std::fmt::Debug for BotIntegrationDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("BotIntegrationDeleteResult").finish()
+        }
+    }
+
     /// Parameters of `chatroom.create`: Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct ChatroomCreate {
@@ -1715,6 +2173,210 @@ pub mod rongcloud {
         }
     }
 
+    /// Parameters of `friend.add`: Add a friend for a user: by the target's friend-request permission (opt_type 1, default), or directly without the target's approval (opt_type 2).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct FriendAdd {
+        /// The user sending the request. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The user to add. Limits: not empty; at most 64 bytes.
+        pub target_id: String,
+        /// 1: as the target's permission allows (default); 2: add directly, no approval needed. Limits: 1..2.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub opt_type: Option<i64>,
+        /// Text sent with the request; at most 128 characters. Limits: at most 128 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub extra: Option<String>,
+    }
+
+    /// The result of `friend.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct FriendAddResult {}
+
+    impl std::fmt::Debug for FriendAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("FriendAddResult").finish()
+        }
+    }
+
+    /// Parameters of `friend.delete`: Remove up to 100 friends of a user.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct FriendDelete {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The friends to remove; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub target_ids: Vec<String>,
+    }
+
+    /// The result of `friend.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct FriendDeleteResult {}
+
+    impl std::fmt::Debug for FriendDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("FriendDeleteResult").finish()
+        }
+    }
+
+    /// Parameters of `friend.clean`: Remove all of a user's friends.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct FriendClean {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+    }
+
+    /// The result of `friend.clean`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct FriendCleanResult {}
+
+    impl std::fmt::Debug for FriendCleanResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("FriendCleanResult").finish()
+        }
+    }
+
+    /// Parameters of `friend.profile.set`: Set the alias and custom attributes a user keeps for one friend.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct FriendProfileSet {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The friend. Limits: not empty; at most 64 bytes.
+        pub target_id: String,
+        /// The friend's alias, at most 64 characters; empty clears it. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub remark_name: Option<String>,
+        /// Custom attributes, a JSON object of `ext_…` keys (lowercase letters, digits, `_`; at most 32 characters) to string values (at most 256 characters); 10 by default.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub friend_ext_profile: Option<serde_json::Value>,
+    }
+
+    /// The result of `friend.profile.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct FriendProfileSetResult {}
+
+    impl std::fmt::Debug for FriendProfileSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("FriendProfileSetResult").finish()
+        }
+    }
+
+    /// Parameters of `friend.get`: List a user's friends by the time they were added, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct FriendGet {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The `page_token` of the previous page; absent: the first page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_token: Option<String>,
+        /// Friends per page (default 50). Limits: 1..100.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub size: Option<i64>,
+        /// 0: oldest friend first (default); 1: newest first. Limits: 0..1.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub order: Option<i64>,
+    }
+
+    /// The result of `friend.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct FriendGetResult {
+        /// The token of the next page; absent or empty on the last page.
+        pub page_token: Option<String>,
+        /// How many friends the user has.
+        pub total_count: Option<i64>,
+        /// Each `{userId, name, remarkName, friendExtProfile, time}` (`friendExtProfile` JSON text, `time` when added, ms).
+        pub friend_list: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for FriendGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("FriendGetResult")
+                .field("page_token", &self.page_token)
+                .field("total_count", &self.total_count)
+                .field("friend_list", &self.friend_list)
+                .finish()
+        }
+    }
+
+    /// Parameters of `friend.check`: Check whether a user and up to 100 others are friends (`result` 1: not friends either way, 4: friends both ways).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct FriendCheck {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub target_ids: Vec<String>,
+    }
+
+    /// The result of `friend.check`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct FriendCheckResult {
+        /// Each `{userId, result}`: 1 not friends either way, 4 friends both ways (2 and 3 are reserved).
+        pub results: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for FriendCheckResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("FriendCheckResult")
+                .field("results", &self.results)
+                .finish()
+        }
+    }
+
+    /// Parameters of `friend.permission.set`: Set who may add up to 100 users as a friend: 1 anyone directly, 2 with their approval, 3 nobody.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct FriendPermissionSet {
+        /// At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub user_ids: Vec<String>,
+        /// 1: anyone can add them directly; 2: requests need their approval; 3: nobody can add them. Limits: 1..3.
+        pub permission_type: i64,
+    }
+
+    /// The result of `friend.permission.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct FriendPermissionSetResult {}
+
+    impl std::fmt::Debug for FriendPermissionSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("FriendPermissionSetResult").finish()
+        }
+    }
+
+    /// Parameters of `friend.permission.get`: Get who may add each of up to 100 users as a friend.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct FriendPermissionGet {
+        /// At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `friend.permission.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct FriendPermissionGetResult {
+        /// Each `{userId, type}`: 1 anyone directly, 2 with approval, 3 nobody.
+        pub permission_settings: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for FriendPermissionGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("FriendPermissionGetResult")
+                .field("permission_settings", &self.permission_settings)
+                .finish()
+        }
+    }
+
     /// Parameters of `group.create`: Create a group with its first members.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct GroupCreate {
@@ -2439,6 +3101,223 @@ pub mod rongcloud {
         }
     }
 
+    /// Parameters of `push.custom`: Send a push notification through the Push Plus service (its own push channel, with delivery statistics; a paid service in production) to tags, users, a package or everyone; no message is stored.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PushCustom {
+        /// Limits: 1 to 2 items; one of ios, android.
+        pub platform: Vec<String>,
+        /// {tag:[..], tag_or:[..], userid:[..], packageName, is_to_all:bool}.
+        pub audience: serde_json::Value,
+        /// {title, alert, ios:{..}, android:{..}}.
+        pub notification: serde_json::Value,
+    }
+
+    /// The result of `push.custom`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PushCustomResult {
+        /// Push id.
+        pub id: Option<String>,
+    }
+
+    impl std::fmt::Debug for PushCustomResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PushCustomResult")
+                .field("id", &self.id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `push.user`: Send a push-only notification to up to 100 users: shown in the notification bar only, no message or conversation is created.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PushUser {
+        /// At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub user_ids: Vec<String>,
+        /// {title (at most 50 characters), pushContent (required), ios:{..}, android:{..}}: the content per operating system.
+        pub notification: serde_json::Value,
+    }
+
+    /// The result of `push.user`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PushUserResult {
+        /// Push id.
+        pub id: Option<String>,
+    }
+
+    impl std::fmt::Debug for PushUserResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PushUserResult")
+                .field("id", &self.id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `sensitiveword.add`: Add a sensitive word: messages containing it are blocked, or the word is replaced when `replace_word` is given (50 words by default; takes effect within 15 minutes).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct SensitivewordAdd {
+        /// The word: Chinese characters, digits and letters; at most 32 characters. Limits: at most 32 characters.
+        pub word: String,
+        /// The replacement; absent: messages containing the word are blocked. Limits: at most 32 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub replace_word: Option<String>,
+    }
+
+    /// The result of `sensitiveword.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct SensitivewordAddResult {}
+
+    impl std::fmt::Debug for SensitivewordAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("SensitivewordAddResult").finish()
+        }
+    }
+
+    /// Parameters of `sensitiveword.batch_add`: Add up to 50 sensitive words at once; over the app's quota the whole batch fails.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct SensitivewordBatchAdd {
+        /// Each `{word, replace_word}`; without a replacement the word blocks messages. Limits: 1 to 50 items.
+        pub words: Vec<serde_json::Value>,
+    }
+
+    /// The result of `sensitiveword.batch_add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct SensitivewordBatchAddResult {}
+
+    impl std::fmt::Debug for SensitivewordBatchAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("SensitivewordBatchAddResult").finish()
+        }
+    }
+
+    /// Parameters of `sensitiveword.delete`: Remove one sensitive word.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct SensitivewordDelete {
+        /// Limits: at most 32 characters.
+        pub word: String,
+    }
+
+    /// The result of `sensitiveword.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct SensitivewordDeleteResult {}
+
+    impl std::fmt::Debug for SensitivewordDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("SensitivewordDeleteResult").finish()
+        }
+    }
+
+    /// Parameters of `sensitiveword.batch_delete`: Remove up to 50 sensitive words at once.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct SensitivewordBatchDelete {
+        /// At most 50 words. Limits: at most 32 characters each; 1 to 50 items.
+        pub words: Vec<String>,
+    }
+
+    /// The result of `sensitiveword.batch_delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct SensitivewordBatchDeleteResult {}
+
+    impl std::fmt::Debug for SensitivewordBatchDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("SensitivewordBatchDeleteResult").finish()
+        }
+    }
+
+    /// Parameters of `sensitiveword.list`: List the sensitive words: replaced ones (type 0), blocked ones (1, the default) or all (2).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct SensitivewordList {
+        /// 0: replaced words; 1: blocked words (default); 2: all. Limits: one of 0, 1, 2.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<String>,
+    }
+
+    /// The result of `sensitiveword.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct SensitivewordListResult {
+        /// Each `{word, replaceWord, type}`: `type` "0" replaced, "1" blocked (`replaceWord` empty).
+        pub words: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for SensitivewordListResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("SensitivewordListResult")
+                .field("words", &self.words)
+                .finish()
+        }
+    }
+
+    /// Parameters of `sensitiveword.filter.add`: Add a blocked word through the older word filter API (/wordfilter): messages containing it are not delivered.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct SensitivewordFilterAdd {
+        /// At most 32 characters. Limits: at most 32 characters.
+        pub word: String,
+    }
+
+    /// The result of `sensitiveword.filter.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct SensitivewordFilterAddResult {}
+
+    impl std::fmt::Debug for SensitivewordFilterAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("SensitivewordFilterAddResult").finish()
+        }
+    }
+
+    /// Parameters of `sensitiveword.filter.delete`: Remove a word through the older word filter API (/wordfilter).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct SensitivewordFilterDelete {
+        /// At most 32 characters. Limits: at most 32 characters.
+        pub word: String,
+    }
+
+    /// The result of `sensitiveword.filter.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct SensitivewordFilterDeleteResult {}
+
+    impl std::fmt::Debug for SensitivewordFilterDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("SensitivewordFilterDeleteResult").finish()
+        }
+    }
+
+    /// Parameters of `sensitiveword.filter.list`: List the filtered words through the older word filter API (/wordfilter).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct SensitivewordFilterList {}
+
+    /// The result of `sensitiveword.filter.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct SensitivewordFilterListResult {
+        /// Each `{word, …}`.
+        pub words: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for SensitivewordFilterListResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("SensitivewordFilterListResult")
+                .field("words", &self.words)
+                .finish()
+        }
+    }
+
     /// Parameters of `user.register`: Register a user and get the token the client SDK connects with (getToken). Re-registering returns a new token.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct UserRegister {
@@ -2907,10 +3786,698 @@ pub mod rongcloud {
             f.debug_struct("UserTagSetResult").finish()
         }
     }
+
+    /// Parameters of `user.activate`: Activate a user id (the official server SDK's `activate`; no documentation page describes it: prefer user.reactivate for deactivated ids).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserActivate {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+    }
+
+    /// The result of `user.activate`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserActivateResult {}
+
+    impl std::fmt::Debug for UserActivateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserActivateResult").finish()
+        }
+    }
+
+    /// Parameters of `user.block_push_period.set`: Set a user's daily do-not-disturb window for push notifications (replaces the previous one; repeats every day until changed or removed).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserBlockPushPeriodSet {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// When the window starts each day, `HH:MM:SS` (Beijing time in the China data center, UTC in the global ones). Limits: at most 8 characters.
+        pub start_time: String,
+        /// The window's length in minutes; 0 means not set (00:00:00 and 1439 is all day). Limits: 0..1439.
+        pub period: i64,
+        /// 1: only @mentions are pushed; 5: nothing is pushed. Limits: 1..5.
+        pub level: i64,
+    }
+
+    /// The result of `user.block_push_period.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserBlockPushPeriodSetResult {}
+
+    impl std::fmt::Debug for UserBlockPushPeriodSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserBlockPushPeriodSetResult").finish()
+        }
+    }
+
+    /// Parameters of `user.block_push_period.get`: Get a user's daily do-not-disturb window and level.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserBlockPushPeriodGet {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+    }
+
+    /// The result of `user.block_push_period.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserBlockPushPeriodGetResult {
+        /// `{startTime, period, unPushLevel}`: when the window starts each day (`HH:MM:SS`), its length in minutes (0: not set), and the level (0 everything is pushed, 1 only @mentions, 5 nothing).
+        pub window: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for UserBlockPushPeriodGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserBlockPushPeriodGetResult")
+                .field("window", &self.window)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.block_push_period.remove`: Remove a user's do-not-disturb window.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserBlockPushPeriodRemove {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+    }
+
+    /// The result of `user.block_push_period.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserBlockPushPeriodRemoveResult {}
+
+    impl std::fmt::Debug for UserBlockPushPeriodRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserBlockPushPeriodRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `user.chat_mute.set`: Mute (state 1) or unmute (state 0) users in one-to-one chat: muted users cannot send one-to-one messages from the client SDK (the server API still can).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserChatMuteSet {
+        /// At most 1000 users. Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+        pub user_ids: Vec<String>,
+        /// 1 mutes, 0 unmutes. Limits: 0..1.
+        pub state: i64,
+        /// The conversation type; only one-to-one chat (`PERSON`). Limits: one of PERSON.
+        pub r#type: String,
+    }
+
+    /// The result of `user.chat_mute.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserChatMuteSetResult {}
+
+    impl std::fmt::Debug for UserChatMuteSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserChatMuteSetResult").finish()
+        }
+    }
+
+    /// Parameters of `user.chat_mute.list`: List the users muted in one-to-one chat, by offset.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserChatMuteList {
+        /// Users to return (default 100). Limits: 1..200.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub num: Option<i64>,
+        /// Where to start (default 0). Limits: 0..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub offset: Option<i64>,
+        /// The conversation type; only one-to-one chat (`PERSON`). Limits: one of PERSON.
+        pub r#type: String,
+    }
+
+    /// The result of `user.chat_mute.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserChatMuteListResult {
+        /// How many users are muted in all.
+        pub total: Option<i64>,
+        /// The muted user ids.
+        pub users: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for UserChatMuteListResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserChatMuteListResult")
+                .field("total", &self.total)
+                .field("users", &self.users)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.profile.set`: Set a user's hosted profile (profile hosting service): the basic profile and/or the extended (`ext_…`) attributes.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserProfileSet {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The basic profile, a JSON object: uniqueId (≤32 characters), name (≤64), portraitUri (≤1024), email (≤128), birthday (≤32), gender (0 unknown, 1 male, 2 female), location (≤32), role (0..100), level (0..100).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub user_profile: Option<serde_json::Value>,
+        /// Extended attributes, a JSON object: keys `ext_…` of at most 32 characters (declared in the console first), string values of at most 256 characters; 20 pairs by default.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub user_ext_profile: Option<serde_json::Value>,
+    }
+
+    /// The result of `user.profile.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserProfileSetResult {}
+
+    impl std::fmt::Debug for UserProfileSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserProfileSetResult").finish()
+        }
+    }
+
+    /// Parameters of `user.profile.query`: List every user with a hosted profile, by registration time, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserProfileQuery {
+        /// Page number from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Users per page (default 20). Limits: 1..100.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub size: Option<i64>,
+        /// 0: oldest registration first (default); 1: newest first. Limits: 0..1.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub order: Option<i64>,
+    }
+
+    /// The result of `user.profile.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserProfileQueryResult {
+        /// Each `{userId, userProfile, userExtProfile}` (the two profiles are JSON text).
+        pub user_list: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for UserProfileQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserProfileQueryResult")
+                .field("user_list", &self.user_list)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.profile.batch_query`: Get the hosted profiles of up to 100 users.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserProfileBatchQuery {
+        /// At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `user.profile.batch_query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserProfileBatchQueryResult {
+        /// Each `{userId, version, userProfile, userExtProfile}` (the two profiles are JSON text; version is the profile's version number).
+        pub user_list: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for UserProfileBatchQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserProfileBatchQueryResult")
+                .field("user_list", &self.user_list)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.profile.clean`: Delete the hosted profiles of up to 20 users.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserProfileClean {
+        /// At most 20 users. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub user_ids: Option<Vec<String>>,
+    }
+
+    /// The result of `user.profile.clean`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserProfileCleanResult {}
+
+    impl std::fmt::Debug for UserProfileCleanResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserProfileCleanResult").finish()
+        }
+    }
+
+    /// Parameters of `user.sandbox.query`: List the test users registered in the app's development environment, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserSandboxQuery {
+        /// Page number from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Users per page (default 20). Limits: 1..100.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+        /// By registration time: 0 oldest first (default), 1 newest first. Limits: 0..1.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub order: Option<i64>,
+    }
+
+    /// The result of `user.sandbox.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserSandboxQueryResult {
+        /// How many test users there are.
+        pub total: Option<i64>,
+        /// Each `{userId, userName, userPortrait, regTime}` (`regTime` as `yyyy-MM-dd HH:mm:ss`).
+        pub users: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for UserSandboxQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserSandboxQueryResult")
+                .field("total", &self.total)
+                .field("users", &self.users)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.sandbox.delete`: Delete test users of the development environment (at most 100 per call).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserSandboxDelete {
+        /// At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `user.sandbox.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserSandboxDeleteResult {}
+
+    impl std::fmt::Debug for UserSandboxDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserSandboxDeleteResult").finish()
+        }
+    }
+
+    /// Parameters of `user.groups.query`: List the groups a user belongs to (id and name); without `page`, the first 5000.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserGroupsQuery {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// Page number for paging; absent or 0: no paging (the first 5000 groups). Limits: 0..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Groups per page, only with `page` (default 50). Limits: 1..1000.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub size: Option<i64>,
+    }
+
+    /// The result of `user.groups.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserGroupsQueryResult {
+        /// Each `{id, name}`.
+        pub groups: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for UserGroupsQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserGroupsQueryResult")
+                .field("groups", &self.groups)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.remarks.set`: Set the names a user sees for other users in push notifications (user-level push aliases; replaces an existing alias); at most 100 per call.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserRemarksSet {
+        /// The user who sees the aliases. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// A JSON list of `{"id": target user id, "remark": alias}`; at most 100.
+        pub remarks: serde_json::Value,
+    }
+
+    /// The result of `user.remarks.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserRemarksSetResult {}
+
+    impl std::fmt::Debug for UserRemarksSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserRemarksSetResult").finish()
+        }
+    }
+
+    /// Parameters of `user.remarks.get`: List the push aliases a user has set, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserRemarksGet {
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// Page number from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Aliases per page (default 50, at most 50 are returned). Limits: 1..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub size: Option<i64>,
+    }
+
+    /// The result of `user.remarks.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserRemarksGetResult {
+        /// How many aliases the user has set.
+        pub total: Option<i64>,
+        /// Each `{id, remark}`.
+        pub users: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for UserRemarksGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserRemarksGetResult")
+                .field("total", &self.total)
+                .field("users", &self.users)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.remarks.remove`: Remove the push alias a user set for one other user.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserRemarksRemove {
+        /// The user who set the alias. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The user the alias names. Limits: not empty; at most 64 bytes.
+        pub target_id: String,
+    }
+
+    /// The result of `user.remarks.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserRemarksRemoveResult {}
+
+    impl std::fmt::Debug for UserRemarksRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserRemarksRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `user.tag.batch_set`: Set the same push tags on up to 1000 users (replaces each user's tags; an empty list clears them); at most 20 tags of at most 40 bytes.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserTagBatchSet {
+        /// At most 1000 users. Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+        pub user_ids: Vec<String>,
+        /// The full set of tags (no special characters); empty clears them. Limits: not empty each; at most 40 bytes each; 0 to 20 items.
+        pub tags: Vec<String>,
+    }
+
+    /// The result of `user.tag.batch_set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserTagBatchSetResult {}
+
+    impl std::fmt::Debug for UserTagBatchSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserTagBatchSetResult").finish()
+        }
+    }
 }
 
 /// Every RongCloud operation, typed.
 impl crate::RongCloud {
+    /// Create an AI agent (at most 100 per app).
+    ///
+    /// `POST /v3/agent/create.json` — catalogue operation `agent.create`.
+    pub async fn agent_create(
+        &self,
+        params: rongcloud::AgentCreate,
+    ) -> crate::Result<crate::Typed<rongcloud::AgentCreateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "agent.create",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get an AI agent: its name, description, type, status, configuration and times.
+    ///
+    /// `POST /v3/agent/get.json` — catalogue operation `agent.get`.
+    pub async fn agent_get(
+        &self,
+        params: rongcloud::AgentGet,
+    ) -> crate::Result<crate::Typed<rongcloud::AgentGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "agent.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Update an AI agent: only the fields given change (`agent_config` is merged key by key).
+    ///
+    /// `POST /v3/agent/update.json` — catalogue operation `agent.update`.
+    pub async fn agent_update(
+        &self,
+        params: rongcloud::AgentUpdate,
+    ) -> crate::Result<crate::Typed<rongcloud::AgentUpdateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "agent.update",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete an AI agent.
+    ///
+    /// `POST /v3/agent/delete.json` — catalogue operation `agent.delete`.
+    pub async fn agent_delete(
+        &self,
+        params: rongcloud::AgentDelete,
+    ) -> crate::Result<crate::Typed<rongcloud::AgentDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "agent.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the app's AI agents, a page at a time, optionally by status.
+    ///
+    /// `POST /v3/agent/query.json` — catalogue operation `agent.query`.
+    pub async fn agent_query(
+        &self,
+        params: rongcloud::AgentQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::AgentQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "agent.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `agent.query`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `agents`; the iterator sets `page` for each next page.
+    pub fn agent_query_pages(
+        &self,
+        params: rongcloud::AgentQuery,
+    ) -> crate::Result<crate::TypedPages<rongcloud::AgentQueryResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "agent.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Ask an AI agent: send the user's input and get the agent's answer (the whole answer at once; the streamed form is not offered).
+    ///
+    /// `POST /v3/chat/generate.json` — catalogue operation `agent.chat.generate`.
+    pub async fn agent_chat_generate(
+        &self,
+        params: rongcloud::AgentChatGenerate,
+    ) -> crate::Result<crate::Typed<rongcloud::AgentChatGenerateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "agent.chat.generate",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Create a chatbot (at most 10 per app) with the platforms it is integrated with.
+    ///
+    /// `POST /v3/bot/create.json` — catalogue operation `bot.create`.
+    pub async fn bot_create(
+        &self,
+        params: rongcloud::BotCreate,
+    ) -> crate::Result<crate::Typed<rongcloud::BotCreateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "bot.create",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get up to 20 chatbots by user id.
+    ///
+    /// `POST /v3/bot/get.json` — catalogue operation `bot.get`.
+    pub async fn bot_get(
+        &self,
+        params: rongcloud::BotGet,
+    ) -> crate::Result<crate::Typed<rongcloud::BotGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "bot.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Update a chatbot's profile, metadata and integrations.
+    ///
+    /// `POST /v3/bot/update.json` — catalogue operation `bot.update`.
+    pub async fn bot_update(
+        &self,
+        params: rongcloud::BotUpdate,
+    ) -> crate::Result<crate::Typed<rongcloud::BotUpdateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "bot.update",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete a chatbot.
+    ///
+    /// `POST /v3/bot/delete.json` — catalogue operation `bot.delete`.
+    pub async fn bot_delete(
+        &self,
+        params: rongcloud::BotDelete,
+    ) -> crate::Result<crate::Typed<rongcloud::BotDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "bot.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the app's chatbots, a page at a time.
+    ///
+    /// `POST /v3/bot/query.json` — catalogue operation `bot.query`.
+    pub async fn bot_query(
+        &self,
+        params: rongcloud::BotQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::BotQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "bot.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `bot.query`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `bots`; the iterator sets `page` for each next page.
+    pub fn bot_query_pages(
+        &self,
+        params: rongcloud::BotQuery,
+    ) -> crate::Result<crate::TypedPages<rongcloud::BotQueryResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "bot.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Add an integration (one per type) to a chatbot.
+    ///
+    /// `POST /v3/bot/integration/create.json` — catalogue operation `bot.integration.create`.
+    pub async fn bot_integration_create(
+        &self,
+        params: rongcloud::BotIntegrationCreate,
+    ) -> crate::Result<crate::Typed<rongcloud::BotIntegrationCreateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "bot.integration.create",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Change a chatbot's integration of a type.
+    ///
+    /// `POST /v3/bot/integration/update.json` — catalogue operation `bot.integration.update`.
+    pub async fn bot_integration_update(
+        &self,
+        params: rongcloud::BotIntegrationUpdate,
+    ) -> crate::Result<crate::Typed<rongcloud::BotIntegrationUpdateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "bot.integration.update",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove a chatbot's integration of a type.
+    ///
+    /// `POST /v3/bot/integration/delete.json` — catalogue operation `bot.integration.delete`.
+    pub async fn bot_integration_delete(
+        &self,
+        params: rongcloud::BotIntegrationDelete,
+    ) -> crate::Result<crate::Typed<rongcloud::BotIntegrationDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "bot.integration.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
     /// Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
     ///
     /// `POST /chatroom/create_new.json` — catalogue operation `chatroom.create`.
@@ -4089,6 +5656,156 @@ impl crate::RongCloud {
         ))
     }
 
+    /// Add a friend for a user: by the target's friend-request permission (opt_type 1, default), or directly without the target's approval (opt_type 2).
+    ///
+    /// `POST /friend/add.json` — catalogue operation `friend.add`.
+    pub async fn friend_add(
+        &self,
+        params: rongcloud::FriendAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::FriendAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "friend.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove up to 100 friends of a user.
+    ///
+    /// `POST /friend/delete.json` — catalogue operation `friend.delete`.
+    pub async fn friend_delete(
+        &self,
+        params: rongcloud::FriendDelete,
+    ) -> crate::Result<crate::Typed<rongcloud::FriendDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "friend.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove all of a user's friends.
+    ///
+    /// `POST /friend/clean.json` — catalogue operation `friend.clean`.
+    pub async fn friend_clean(
+        &self,
+        params: rongcloud::FriendClean,
+    ) -> crate::Result<crate::Typed<rongcloud::FriendCleanResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "friend.clean",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set the alias and custom attributes a user keeps for one friend.
+    ///
+    /// `POST /friend/profile/set.json` — catalogue operation `friend.profile.set`.
+    pub async fn friend_profile_set(
+        &self,
+        params: rongcloud::FriendProfileSet,
+    ) -> crate::Result<crate::Typed<rongcloud::FriendProfileSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "friend.profile.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a user's friends by the time they were added, a page at a time.
+    ///
+    /// `POST /friend/get.json` — catalogue operation `friend.get`.
+    pub async fn friend_get(
+        &self,
+        params: rongcloud::FriendGet,
+    ) -> crate::Result<crate::Typed<rongcloud::FriendGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "friend.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `friend.get`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `friend_list`; the iterator sets `page_token` for each next page.
+    pub fn friend_get_pages(
+        &self,
+        params: rongcloud::FriendGet,
+    ) -> crate::Result<crate::TypedPages<rongcloud::FriendGetResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "friend.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Check whether a user and up to 100 others are friends (`result` 1: not friends either way, 4: friends both ways).
+    ///
+    /// `POST /friend/check.json` — catalogue operation `friend.check`.
+    pub async fn friend_check(
+        &self,
+        params: rongcloud::FriendCheck,
+    ) -> crate::Result<crate::Typed<rongcloud::FriendCheckResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "friend.check",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set who may add up to 100 users as a friend: 1 anyone directly, 2 with their approval, 3 nobody.
+    ///
+    /// `POST /friend/permission/set.json` — catalogue operation `friend.permission.set`.
+    pub async fn friend_permission_set(
+        &self,
+        params: rongcloud::FriendPermissionSet,
+    ) -> crate::Result<crate::Typed<rongcloud::FriendPermissionSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "friend.permission.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get who may add each of up to 100 users as a friend.
+    ///
+    /// `POST /friend/permission/get.json` — catalogue operation `friend.permission.get`.
+    pub async fn friend_permission_get(
+        &self,
+        params: rongcloud::FriendPermissionGet,
+    ) -> crate::Result<crate::Typed<rongcloud::FriendPermissionGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "friend.permission.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
     /// Create a group with its first members.
     ///
     /// `POST /group/create.json` — catalogue operation `group.create`.
@@ -4542,6 +6259,176 @@ impl crate::RongCloud {
         )
     }
 
+    /// Send a push notification through the Push Plus service (its own push channel, with delivery statistics; a paid service in production) to tags, users, a package or everyone; no message is stored.
+    ///
+    /// `POST /push/custom.json` — catalogue operation `push.custom`.
+    pub async fn push_custom(
+        &self,
+        params: rongcloud::PushCustom,
+    ) -> crate::Result<crate::Typed<rongcloud::PushCustomResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "push.custom",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Send a push-only notification to up to 100 users: shown in the notification bar only, no message or conversation is created.
+    ///
+    /// `POST /push/user.json` — catalogue operation `push.user`.
+    pub async fn push_user(
+        &self,
+        params: rongcloud::PushUser,
+    ) -> crate::Result<crate::Typed<rongcloud::PushUserResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "push.user",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Add a sensitive word: messages containing it are blocked, or the word is replaced when `replace_word` is given (50 words by default; takes effect within 15 minutes).
+    ///
+    /// `POST /sensitiveword/add.json` — catalogue operation `sensitiveword.add`.
+    pub async fn sensitiveword_add(
+        &self,
+        params: rongcloud::SensitivewordAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::SensitivewordAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "sensitiveword.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Add up to 50 sensitive words at once; over the app's quota the whole batch fails.
+    ///
+    /// `POST /sensitiveword/batch/add.json` — catalogue operation `sensitiveword.batch_add`.
+    pub async fn sensitiveword_batch_add(
+        &self,
+        params: rongcloud::SensitivewordBatchAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::SensitivewordBatchAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "sensitiveword.batch_add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove one sensitive word.
+    ///
+    /// `POST /sensitiveword/delete.json` — catalogue operation `sensitiveword.delete`.
+    pub async fn sensitiveword_delete(
+        &self,
+        params: rongcloud::SensitivewordDelete,
+    ) -> crate::Result<crate::Typed<rongcloud::SensitivewordDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "sensitiveword.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove up to 50 sensitive words at once.
+    ///
+    /// `POST /sensitiveword/batch/delete.json` — catalogue operation `sensitiveword.batch_delete`.
+    pub async fn sensitiveword_batch_delete(
+        &self,
+        params: rongcloud::SensitivewordBatchDelete,
+    ) -> crate::Result<crate::Typed<rongcloud::SensitivewordBatchDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "sensitiveword.batch_delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the sensitive words: replaced ones (type 0), blocked ones (1, the default) or all (2).
+    ///
+    /// `POST /sensitiveword/list.json` — catalogue operation `sensitiveword.list`.
+    pub async fn sensitiveword_list(
+        &self,
+        params: rongcloud::SensitivewordList,
+    ) -> crate::Result<crate::Typed<rongcloud::SensitivewordListResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "sensitiveword.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Add a blocked word through the older word filter API (/wordfilter): messages containing it are not delivered.
+    ///
+    /// `POST /wordfilter/add.json` — catalogue operation `sensitiveword.filter.add`.
+    pub async fn sensitiveword_filter_add(
+        &self,
+        params: rongcloud::SensitivewordFilterAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::SensitivewordFilterAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "sensitiveword.filter.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove a word through the older word filter API (/wordfilter).
+    ///
+    /// `POST /wordfilter/delete.json` — catalogue operation `sensitiveword.filter.delete`.
+    pub async fn sensitiveword_filter_delete(
+        &self,
+        params: rongcloud::SensitivewordFilterDelete,
+    ) -> crate::Result<crate::Typed<rongcloud::SensitivewordFilterDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "sensitiveword.filter.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the filtered words through the older word filter API (/wordfilter).
+    ///
+    /// `POST /wordfilter/list.json` — catalogue operation `sensitiveword.filter.list`.
+    pub async fn sensitiveword_filter_list(
+        &self,
+        params: rongcloud::SensitivewordFilterList,
+    ) -> crate::Result<crate::Typed<rongcloud::SensitivewordFilterListResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "sensitiveword.filter.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
     /// Register a user and get the token the client SDK connects with (getToken). Re-registering returns a new token.
     ///
     /// `POST /user/getToken.json` — catalogue operation `user.register`.
@@ -4858,6 +6745,337 @@ impl crate::RongCloud {
         crate::Typed::from_response(
             self.call(
                 "user.tag.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Activate a user id (the official server SDK's `activate`; no documentation page describes it: prefer user.reactivate for deactivated ids).
+    ///
+    /// `POST /user/activate.json` — catalogue operation `user.activate`.
+    pub async fn user_activate(
+        &self,
+        params: rongcloud::UserActivate,
+    ) -> crate::Result<crate::Typed<rongcloud::UserActivateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.activate",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set a user's daily do-not-disturb window for push notifications (replaces the previous one; repeats every day until changed or removed).
+    ///
+    /// `POST /user/blockPushPeriod/set.json` — catalogue operation `user.block_push_period.set`.
+    pub async fn user_block_push_period_set(
+        &self,
+        params: rongcloud::UserBlockPushPeriodSet,
+    ) -> crate::Result<crate::Typed<rongcloud::UserBlockPushPeriodSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.block_push_period.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get a user's daily do-not-disturb window and level.
+    ///
+    /// `POST /user/blockPushPeriod/get.json` — catalogue operation `user.block_push_period.get`.
+    pub async fn user_block_push_period_get(
+        &self,
+        params: rongcloud::UserBlockPushPeriodGet,
+    ) -> crate::Result<crate::Typed<rongcloud::UserBlockPushPeriodGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.block_push_period.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove a user's do-not-disturb window.
+    ///
+    /// `POST /user/blockPushPeriod/delete.json` — catalogue operation `user.block_push_period.remove`.
+    pub async fn user_block_push_period_remove(
+        &self,
+        params: rongcloud::UserBlockPushPeriodRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::UserBlockPushPeriodRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.block_push_period.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Mute (state 1) or unmute (state 0) users in one-to-one chat: muted users cannot send one-to-one messages from the client SDK (the server API still can).
+    ///
+    /// `POST /user/chat/fb/set.json` — catalogue operation `user.chat_mute.set`.
+    pub async fn user_chat_mute_set(
+        &self,
+        params: rongcloud::UserChatMuteSet,
+    ) -> crate::Result<crate::Typed<rongcloud::UserChatMuteSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.chat_mute.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the users muted in one-to-one chat, by offset.
+    ///
+    /// `POST /user/chat/fb/querylist.json` — catalogue operation `user.chat_mute.list`.
+    pub async fn user_chat_mute_list(
+        &self,
+        params: rongcloud::UserChatMuteList,
+    ) -> crate::Result<crate::Typed<rongcloud::UserChatMuteListResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.chat_mute.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set a user's hosted profile (profile hosting service): the basic profile and/or the extended (`ext_…`) attributes.
+    ///
+    /// `POST /user/profile/set.json` — catalogue operation `user.profile.set`.
+    pub async fn user_profile_set(
+        &self,
+        params: rongcloud::UserProfileSet,
+    ) -> crate::Result<crate::Typed<rongcloud::UserProfileSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.profile.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List every user with a hosted profile, by registration time, a page at a time.
+    ///
+    /// `POST /user/profile/query.json` — catalogue operation `user.profile.query`.
+    pub async fn user_profile_query(
+        &self,
+        params: rongcloud::UserProfileQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::UserProfileQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.profile.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `user.profile.query`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `user_list`; the iterator sets `page` for each next page.
+    pub fn user_profile_query_pages(
+        &self,
+        params: rongcloud::UserProfileQuery,
+    ) -> crate::Result<crate::TypedPages<rongcloud::UserProfileQueryResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "user.profile.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Get the hosted profiles of up to 100 users.
+    ///
+    /// `POST /user/profile/batch/query.json` — catalogue operation `user.profile.batch_query`.
+    pub async fn user_profile_batch_query(
+        &self,
+        params: rongcloud::UserProfileBatchQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::UserProfileBatchQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.profile.batch_query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete the hosted profiles of up to 20 users.
+    ///
+    /// `POST /user/profile/clean.json` — catalogue operation `user.profile.clean`.
+    pub async fn user_profile_clean(
+        &self,
+        params: rongcloud::UserProfileClean,
+    ) -> crate::Result<crate::Typed<rongcloud::UserProfileCleanResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.profile.clean",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the test users registered in the app's development environment, a page at a time.
+    ///
+    /// `POST /user/query.json` — catalogue operation `user.sandbox.query`.
+    pub async fn user_sandbox_query(
+        &self,
+        params: rongcloud::UserSandboxQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::UserSandboxQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.sandbox.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `user.sandbox.query`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `users`; the iterator sets `page` for each next page.
+    pub fn user_sandbox_query_pages(
+        &self,
+        params: rongcloud::UserSandboxQuery,
+    ) -> crate::Result<crate::TypedPages<rongcloud::UserSandboxQueryResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "user.sandbox.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Delete test users of the development environment (at most 100 per call).
+    ///
+    /// `POST /user/delusers.json` — catalogue operation `user.sandbox.delete`.
+    pub async fn user_sandbox_delete(
+        &self,
+        params: rongcloud::UserSandboxDelete,
+    ) -> crate::Result<crate::Typed<rongcloud::UserSandboxDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.sandbox.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the groups a user belongs to (id and name); without `page`, the first 5000.
+    ///
+    /// `POST /user/group/query.json` — catalogue operation `user.groups.query`.
+    pub async fn user_groups_query(
+        &self,
+        params: rongcloud::UserGroupsQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::UserGroupsQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.groups.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set the names a user sees for other users in push notifications (user-level push aliases; replaces an existing alias); at most 100 per call.
+    ///
+    /// `POST /user/remarks/set.json` — catalogue operation `user.remarks.set`.
+    pub async fn user_remarks_set(
+        &self,
+        params: rongcloud::UserRemarksSet,
+    ) -> crate::Result<crate::Typed<rongcloud::UserRemarksSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.remarks.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the push aliases a user has set, a page at a time.
+    ///
+    /// `POST /user/remarks/get.json` — catalogue operation `user.remarks.get`.
+    pub async fn user_remarks_get(
+        &self,
+        params: rongcloud::UserRemarksGet,
+    ) -> crate::Result<crate::Typed<rongcloud::UserRemarksGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.remarks.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `user.remarks.get`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `users`; the iterator sets `page` for each next page.
+    pub fn user_remarks_get_pages(
+        &self,
+        params: rongcloud::UserRemarksGet,
+    ) -> crate::Result<crate::TypedPages<rongcloud::UserRemarksGetResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "user.remarks.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Remove the push alias a user set for one other user.
+    ///
+    /// `POST /user/remarks/del.json` — catalogue operation `user.remarks.remove`.
+    pub async fn user_remarks_remove(
+        &self,
+        params: rongcloud::UserRemarksRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::UserRemarksRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.remarks.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set the same push tags on up to 1000 users (replaces each user's tags; an empty list clears them); at most 20 tags of at most 40 bytes.
+    ///
+    /// `POST /user/tag/batch/set.json` — catalogue operation `user.tag.batch_set`.
+    pub async fn user_tag_batch_set(
+        &self,
+        params: rongcloud::UserTagBatchSet,
+    ) -> crate::Result<crate::Typed<rongcloud::UserTagBatchSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.tag.batch_set",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )

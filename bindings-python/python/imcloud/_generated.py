@@ -42,6 +42,157 @@ class ClientOptions(TypedDict, total=False):
     """A pooled connection is not reused once it is this old (RongCloud asks for connections younger than 60 s) (default 50)."""
 
 
+class RongCloudAgentCreateResult(Result):
+    """The result of ``agent.create``."""
+
+
+class RongCloudAgentGetResult(Result):
+    """The result of ``agent.get``."""
+
+    @property
+    def agent_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("agent_id"))
+
+    @property
+    def name(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("name"))
+
+    @property
+    def description(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("description"))
+
+    @property
+    def type(self) -> Optional[str]:
+        """`chat`."""
+        return cast("Optional[str]", self._fields.get("type"))
+
+    @property
+    def status(self) -> Optional[str]:
+        """`active`, `inactive` or `draft`."""
+        return cast("Optional[str]", self._fields.get("status"))
+
+    @property
+    def agent_config(self) -> Any:
+        """The configuration (model, prompt, memory)."""
+        return self._fields.get("agent_config")
+
+    @property
+    def created_at(self) -> Optional[int]:
+        """When it was created, ms since the epoch."""
+        return cast("Optional[int]", self._fields.get("created_at"))
+
+    @property
+    def updated_at(self) -> Optional[int]:
+        """When it was last updated, ms since the epoch."""
+        return cast("Optional[int]", self._fields.get("updated_at"))
+
+
+class RongCloudAgentUpdateResult(Result):
+    """The result of ``agent.update``."""
+
+
+class RongCloudAgentDeleteResult(Result):
+    """The result of ``agent.delete``."""
+
+
+class RongCloudAgentQueryResult(Result):
+    """The result of ``agent.query``."""
+
+    @property
+    def total(self) -> Optional[int]:
+        """How many agents match."""
+        return cast("Optional[int]", self._fields.get("total"))
+
+    @property
+    def agents(self) -> Optional[List[Dict[str, Any]]]:
+        """Each agent as agent.get returns it."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("agents"))
+
+
+class RongCloudAgentChatGenerateResult(Result):
+    """The result of ``agent.chat.generate``."""
+
+    @property
+    def run_id(self) -> Optional[str]:
+        """This run's id."""
+        return cast("Optional[str]", self._fields.get("run_id"))
+
+    @property
+    def conversation_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("conversation_id"))
+
+    @property
+    def agent_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("agent_id"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When it answered, ms since the epoch."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def answer(self) -> Optional[str]:
+        """The agent's answer."""
+        return cast("Optional[str]", self._fields.get("answer"))
+
+    @property
+    def finish_reason(self) -> Optional[str]:
+        """Why the answer ended (`stop`, …)."""
+        return cast("Optional[str]", self._fields.get("finish_reason"))
+
+
+class RongCloudBotCreateResult(Result):
+    """The result of ``bot.create``."""
+
+
+class RongCloudBotGetResult(Result):
+    """The result of ``bot.get``."""
+
+    @property
+    def bots(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, name, type, profileUrl, integrations, metadata}`."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("bots"))
+
+
+class RongCloudBotUpdateResult(Result):
+    """The result of ``bot.update``."""
+
+
+class RongCloudBotDeleteResult(Result):
+    """The result of ``bot.delete``."""
+
+
+class RongCloudBotQueryResult(Result):
+    """The result of ``bot.query``."""
+
+    @property
+    def total(self) -> Optional[int]:
+        """How many bots there are."""
+        return cast("Optional[int]", self._fields.get("total"))
+
+    @property
+    def has_next(self) -> Optional[bool]:
+        """Whether another page follows."""
+        return cast("Optional[bool]", self._fields.get("has_next"))
+
+    @property
+    def bots(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, name, type, profileUrl, integrations, metadata}`."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("bots"))
+
+
+class RongCloudBotIntegrationCreateResult(Result):
+    """The result of ``bot.integration.create``."""
+
+
+class RongCloudBotIntegrationUpdateResult(Result):
+    """The result of ``bot.integration.update``."""
+
+
+class RongCloudBotIntegrationDeleteResult(Result):
+    """The result of ``bot.integration.delete``."""
+
+
 class RongCloudChatroomCreateResult(Result):
     """The result of ``chatroom.create``."""
 
@@ -518,6 +669,63 @@ class RongCloudEntrustJoinedGroupsResult(Result):
         return cast("Optional[List[Dict[str, Any]]]", self._fields.get("groups"))
 
 
+class RongCloudFriendAddResult(Result):
+    """The result of ``friend.add``."""
+
+
+class RongCloudFriendDeleteResult(Result):
+    """The result of ``friend.delete``."""
+
+
+class RongCloudFriendCleanResult(Result):
+    """The result of ``friend.clean``."""
+
+
+class RongCloudFriendProfileSetResult(Result):
+    """The result of ``friend.profile.set``."""
+
+
+class RongCloudFriendGetResult(Result):
+    """The result of ``friend.get``."""
+
+    @property
+    def page_token(self) -> Optional[str]:
+        """The token of the next page; absent or empty on the last page."""
+        return cast("Optional[str]", self._fields.get("page_token"))
+
+    @property
+    def total_count(self) -> Optional[int]:
+        """How many friends the user has."""
+        return cast("Optional[int]", self._fields.get("total_count"))
+
+    @property
+    def friend_list(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, name, remarkName, friendExtProfile, time}` (`friendExtProfile` JSON text, `time` when added, ms)."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("friend_list"))
+
+
+class RongCloudFriendCheckResult(Result):
+    """The result of ``friend.check``."""
+
+    @property
+    def results(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, result}`: 1 not friends either way, 4 friends both ways (2 and 3 are reserved)."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("results"))
+
+
+class RongCloudFriendPermissionSetResult(Result):
+    """The result of ``friend.permission.set``."""
+
+
+class RongCloudFriendPermissionGetResult(Result):
+    """The result of ``friend.permission.get``."""
+
+    @property
+    def permission_settings(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, type}`: 1 anyone directly, 2 with approval, 3 nobody."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("permission_settings"))
+
+
 class RongCloudGroupCreateResult(Result):
     """The result of ``group.create``."""
 
@@ -665,6 +873,66 @@ class RongCloudPushResult(Result):
     def id(self) -> Optional[str]:
         """Push id."""
         return cast("Optional[str]", self._fields.get("id"))
+
+
+class RongCloudPushCustomResult(Result):
+    """The result of ``push.custom``."""
+
+    @property
+    def id(self) -> Optional[str]:
+        """Push id."""
+        return cast("Optional[str]", self._fields.get("id"))
+
+
+class RongCloudPushUserResult(Result):
+    """The result of ``push.user``."""
+
+    @property
+    def id(self) -> Optional[str]:
+        """Push id."""
+        return cast("Optional[str]", self._fields.get("id"))
+
+
+class RongCloudSensitivewordAddResult(Result):
+    """The result of ``sensitiveword.add``."""
+
+
+class RongCloudSensitivewordBatchAddResult(Result):
+    """The result of ``sensitiveword.batch_add``."""
+
+
+class RongCloudSensitivewordDeleteResult(Result):
+    """The result of ``sensitiveword.delete``."""
+
+
+class RongCloudSensitivewordBatchDeleteResult(Result):
+    """The result of ``sensitiveword.batch_delete``."""
+
+
+class RongCloudSensitivewordListResult(Result):
+    """The result of ``sensitiveword.list``."""
+
+    @property
+    def words(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{word, replaceWord, type}`: `type` "0" replaced, "1" blocked (`replaceWord` empty)."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("words"))
+
+
+class RongCloudSensitivewordFilterAddResult(Result):
+    """The result of ``sensitiveword.filter.add``."""
+
+
+class RongCloudSensitivewordFilterDeleteResult(Result):
+    """The result of ``sensitiveword.filter.delete``."""
+
+
+class RongCloudSensitivewordFilterListResult(Result):
+    """The result of ``sensitiveword.filter.list``."""
+
+    @property
+    def words(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{word, …}`."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("words"))
 
 
 class RongCloudUserRegisterResult(Result):
@@ -816,10 +1084,142 @@ class RongCloudUserTagSetResult(Result):
     """The result of ``user.tag.set``."""
 
 
+class RongCloudUserActivateResult(Result):
+    """The result of ``user.activate``."""
+
+
+class RongCloudUserBlockPushPeriodSetResult(Result):
+    """The result of ``user.block_push_period.set``."""
+
+
+class RongCloudUserBlockPushPeriodGetResult(Result):
+    """The result of ``user.block_push_period.get``."""
+
+    @property
+    def window(self) -> Any:
+        """`{startTime, period, unPushLevel}`: when the window starts each day (`HH:MM:SS`), its length in minutes (0: not set), and the level (0 everything is pushed, 1 only @mentions, 5 nothing)."""
+        return self._fields.get("window")
+
+
+class RongCloudUserBlockPushPeriodRemoveResult(Result):
+    """The result of ``user.block_push_period.remove``."""
+
+
+class RongCloudUserChatMuteSetResult(Result):
+    """The result of ``user.chat_mute.set``."""
+
+
+class RongCloudUserChatMuteListResult(Result):
+    """The result of ``user.chat_mute.list``."""
+
+    @property
+    def total(self) -> Optional[int]:
+        """How many users are muted in all."""
+        return cast("Optional[int]", self._fields.get("total"))
+
+    @property
+    def users(self) -> Optional[List[str]]:
+        """The muted user ids."""
+        return cast("Optional[List[str]]", self._fields.get("users"))
+
+
+class RongCloudUserProfileSetResult(Result):
+    """The result of ``user.profile.set``."""
+
+
+class RongCloudUserProfileQueryResult(Result):
+    """The result of ``user.profile.query``."""
+
+    @property
+    def user_list(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, userProfile, userExtProfile}` (the two profiles are JSON text)."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("user_list"))
+
+
+class RongCloudUserProfileBatchQueryResult(Result):
+    """The result of ``user.profile.batch_query``."""
+
+    @property
+    def user_list(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, version, userProfile, userExtProfile}` (the two profiles are JSON text; version is the profile's version number)."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("user_list"))
+
+
+class RongCloudUserProfileCleanResult(Result):
+    """The result of ``user.profile.clean``."""
+
+
+class RongCloudUserSandboxQueryResult(Result):
+    """The result of ``user.sandbox.query``."""
+
+    @property
+    def total(self) -> Optional[int]:
+        """How many test users there are."""
+        return cast("Optional[int]", self._fields.get("total"))
+
+    @property
+    def users(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, userName, userPortrait, regTime}` (`regTime` as `yyyy-MM-dd HH:mm:ss`)."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("users"))
+
+
+class RongCloudUserSandboxDeleteResult(Result):
+    """The result of ``user.sandbox.delete``."""
+
+
+class RongCloudUserGroupsQueryResult(Result):
+    """The result of ``user.groups.query``."""
+
+    @property
+    def groups(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{id, name}`."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("groups"))
+
+
+class RongCloudUserRemarksSetResult(Result):
+    """The result of ``user.remarks.set``."""
+
+
+class RongCloudUserRemarksGetResult(Result):
+    """The result of ``user.remarks.get``."""
+
+    @property
+    def total(self) -> Optional[int]:
+        """How many aliases the user has set."""
+        return cast("Optional[int]", self._fields.get("total"))
+
+    @property
+    def users(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{id, remark}`."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("users"))
+
+
+class RongCloudUserRemarksRemoveResult(Result):
+    """The result of ``user.remarks.remove``."""
+
+
+class RongCloudUserTagBatchSetResult(Result):
+    """The result of ``user.tag.batch_set``."""
+
+
 class RongCloudOperations(_SyncClient):
     """Every rongcloud operation of the catalogue (blocking)."""
 
     _results = {
+        "agent.create": RongCloudAgentCreateResult,
+        "agent.get": RongCloudAgentGetResult,
+        "agent.update": RongCloudAgentUpdateResult,
+        "agent.delete": RongCloudAgentDeleteResult,
+        "agent.query": RongCloudAgentQueryResult,
+        "agent.chat.generate": RongCloudAgentChatGenerateResult,
+        "bot.create": RongCloudBotCreateResult,
+        "bot.get": RongCloudBotGetResult,
+        "bot.update": RongCloudBotUpdateResult,
+        "bot.delete": RongCloudBotDeleteResult,
+        "bot.query": RongCloudBotQueryResult,
+        "bot.integration.create": RongCloudBotIntegrationCreateResult,
+        "bot.integration.update": RongCloudBotIntegrationUpdateResult,
+        "bot.integration.delete": RongCloudBotIntegrationDeleteResult,
         "chatroom.create": RongCloudChatroomCreateResult,
         "chatroom.destroy": RongCloudChatroomDestroyResult,
         "chatroom.query": RongCloudChatroomQueryResult,
@@ -886,6 +1286,14 @@ class RongCloudOperations(_SyncClient):
         "entrust.group.remark_name.get": RongCloudEntrustGroupRemarkNameGetResult,
         "entrust.group.list": RongCloudEntrustGroupListResult,
         "entrust.joined_groups": RongCloudEntrustJoinedGroupsResult,
+        "friend.add": RongCloudFriendAddResult,
+        "friend.delete": RongCloudFriendDeleteResult,
+        "friend.clean": RongCloudFriendCleanResult,
+        "friend.profile.set": RongCloudFriendProfileSetResult,
+        "friend.get": RongCloudFriendGetResult,
+        "friend.check": RongCloudFriendCheckResult,
+        "friend.permission.set": RongCloudFriendPermissionSetResult,
+        "friend.permission.get": RongCloudFriendPermissionGetResult,
         "group.create": RongCloudGroupCreateResult,
         "group.join": RongCloudGroupJoinResult,
         "group.quit": RongCloudGroupQuitResult,
@@ -911,6 +1319,16 @@ class RongCloudOperations(_SyncClient):
         "message.system.publish": RongCloudMessageSystemPublishResult,
         "message.recall": RongCloudMessageRecallResult,
         "push": RongCloudPushResult,
+        "push.custom": RongCloudPushCustomResult,
+        "push.user": RongCloudPushUserResult,
+        "sensitiveword.add": RongCloudSensitivewordAddResult,
+        "sensitiveword.batch_add": RongCloudSensitivewordBatchAddResult,
+        "sensitiveword.delete": RongCloudSensitivewordDeleteResult,
+        "sensitiveword.batch_delete": RongCloudSensitivewordBatchDeleteResult,
+        "sensitiveword.list": RongCloudSensitivewordListResult,
+        "sensitiveword.filter.add": RongCloudSensitivewordFilterAddResult,
+        "sensitiveword.filter.delete": RongCloudSensitivewordFilterDeleteResult,
+        "sensitiveword.filter.list": RongCloudSensitivewordFilterListResult,
         "user.register": RongCloudUserRegisterResult,
         "user.refresh": RongCloudUserRefreshResult,
         "user.info": RongCloudUserInfoResult,
@@ -930,7 +1348,333 @@ class RongCloudOperations(_SyncClient):
         "user.token.expire": RongCloudUserTokenExpireResult,
         "user.tags.get": RongCloudUserTagsGetResult,
         "user.tag.set": RongCloudUserTagSetResult,
+        "user.activate": RongCloudUserActivateResult,
+        "user.block_push_period.set": RongCloudUserBlockPushPeriodSetResult,
+        "user.block_push_period.get": RongCloudUserBlockPushPeriodGetResult,
+        "user.block_push_period.remove": RongCloudUserBlockPushPeriodRemoveResult,
+        "user.chat_mute.set": RongCloudUserChatMuteSetResult,
+        "user.chat_mute.list": RongCloudUserChatMuteListResult,
+        "user.profile.set": RongCloudUserProfileSetResult,
+        "user.profile.query": RongCloudUserProfileQueryResult,
+        "user.profile.batch_query": RongCloudUserProfileBatchQueryResult,
+        "user.profile.clean": RongCloudUserProfileCleanResult,
+        "user.sandbox.query": RongCloudUserSandboxQueryResult,
+        "user.sandbox.delete": RongCloudUserSandboxDeleteResult,
+        "user.groups.query": RongCloudUserGroupsQueryResult,
+        "user.remarks.set": RongCloudUserRemarksSetResult,
+        "user.remarks.get": RongCloudUserRemarksGetResult,
+        "user.remarks.remove": RongCloudUserRemarksRemoveResult,
+        "user.tag.batch_set": RongCloudUserTagBatchSetResult,
     }
+
+    def agent_create(
+        self,
+        *,
+        agent_id: str,
+        name: str,
+        agent_config: Any,
+        description: Optional[str] = None,
+        type: Optional[Literal["chat"]] = None,
+        status: Optional[Literal["active", "inactive", "draft"]] = None,
+    ) -> RongCloudAgentCreateResult:
+        """Create an AI agent (at most 100 per app).
+
+        ``POST /v3/agent/create.json`` — catalogue operation ``agent.create``.
+
+        Args:
+            agent_id: (a str; required) The agent's unique id, 3 to 64 characters. Limits: at most 64 characters.
+            name: (a str; required) 2 to 128 characters. Limits: at most 128 characters.
+            description: (a str) At most 256 characters. Limits: at most 256 characters.
+            type: (a str) Only `chat` (the default). Limits: one of chat.
+            status: (a str) Limits: one of active, inactive, draft.
+            agent_config: (any JSON value (usually a dict); required) The configuration: `model` {provider, name (required), options {temperature 0..2, topP 0..1, maxTokens 1..8192, frequencyPenalty, presencePenalty -2..2, stop (≤10 words)}}, `prompt` {id, variables, instructions (≤10000 characters)}, `memory` {strategy, maxMessages}.
+        """
+        return self._call("agent.create", {"agent_id": agent_id, "name": name, "description": description, "type": type, "status": status, "agent_config": agent_config}, RongCloudAgentCreateResult)
+
+    def agent_get(
+        self,
+        *,
+        agent_id: str,
+    ) -> RongCloudAgentGetResult:
+        """Get an AI agent: its name, description, type, status, configuration and times.
+
+        ``POST /v3/agent/get.json`` — catalogue operation ``agent.get``.
+
+        Args:
+            agent_id: (a str; required) Limits: at most 64 characters.
+        """
+        return self._call("agent.get", {"agent_id": agent_id}, RongCloudAgentGetResult)
+
+    def agent_update(
+        self,
+        *,
+        agent_id: str,
+        name: Optional[str] = None,
+        description: Optional[str] = None,
+        status: Optional[Literal["active", "inactive", "draft"]] = None,
+        agent_config: Optional[Any] = None,
+    ) -> RongCloudAgentUpdateResult:
+        """Update an AI agent: only the fields given change (`agent_config` is merged key by key).
+
+        ``POST /v3/agent/update.json`` — catalogue operation ``agent.update``.
+
+        Args:
+            agent_id: (a str; required) Limits: at most 64 characters.
+            name: (a str) Limits: at most 128 characters.
+            description: (a str) Limits: at most 256 characters.
+            status: (a str) Limits: one of active, inactive, draft.
+            agent_config: (any JSON value (usually a dict)) The parts of the configuration to change (`model.options.*`, `prompt.*`, `memory.*`).
+        """
+        return self._call("agent.update", {"agent_id": agent_id, "name": name, "description": description, "status": status, "agent_config": agent_config}, RongCloudAgentUpdateResult)
+
+    def agent_delete(
+        self,
+        *,
+        agent_id: str,
+    ) -> RongCloudAgentDeleteResult:
+        """Delete an AI agent.
+
+        ``POST /v3/agent/delete.json`` — catalogue operation ``agent.delete``.
+
+        Args:
+            agent_id: (a str; required) Limits: at most 64 characters.
+        """
+        return self._call("agent.delete", {"agent_id": agent_id}, RongCloudAgentDeleteResult)
+
+    def agent_query(
+        self,
+        *,
+        type: Literal["chat"],
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+        status: Optional[Literal["active", "inactive", "draft"]] = None,
+    ) -> RongCloudAgentQueryResult:
+        """List the app's AI agents, a page at a time, optionally by status.
+
+        ``POST /v3/agent/query.json`` — catalogue operation ``agent.query``.
+
+        Args:
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            size: (an int) Agents per page (default 20). Limits: 1..100.
+            status: (a str) Only agents in this status. Limits: one of active, inactive, draft.
+            type: (a str; required) Only `chat`. Limits: one of chat.
+        """
+        return self._call("agent.query", {"page": page, "size": size, "status": status, "type": type}, RongCloudAgentQueryResult)
+
+    def agent_query_pages(
+        self,
+        *,
+        type: Literal["chat"],
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+        status: Optional[Literal["active", "inactive", "draft"]] = None,
+    ) -> Iterator[RongCloudAgentQueryResult]:
+        """Every page of ``agent.query``, one call each, from the page these arguments ask for to the last: ``for page in client.agent_query_pages(...)``; each page's items are in its ``agents``; the iterator sets ``page`` for each next page. Same arguments as :meth:`agent_query`."""
+        return self._pages("agent.query", {"page": page, "size": size, "status": status, "type": type}, RongCloudAgentQueryResult)
+
+    def agent_chat_generate(
+        self,
+        *,
+        agent_id: str,
+        query: str,
+        conversation_id: Optional[str] = None,
+        memory: Optional[bool] = None,
+        variables: Optional[Mapping[str, str]] = None,
+        user: Optional[str] = None,
+    ) -> RongCloudAgentChatGenerateResult:
+        """Ask an AI agent: send the user's input and get the agent's answer (the whole answer at once; the streamed form is not offered).
+
+        ``POST /v3/chat/generate.json`` — catalogue operation ``agent.chat.generate``.
+
+        Args:
+            agent_id: (a str; required) Limits: at most 64 characters.
+            query: (a str; required) The user's input; at most 10000 characters. Limits: at most 10000 characters.
+            conversation_id: (a str) The conversation to continue when `memory` is on (letters, digits, `_`, `-`); absent: a new one. Limits: at most 64 characters.
+            memory: (a bool) Use the conversation's earlier turns (true) or ignore them and `conversation_id` (false).
+            variables: (a dict of str to str) Values for the placeholders of the query or the prompt template: at most 16, keys 1 to 32 characters, values at most 128. Limits: at most 16 items.
+            user: (a str) Who is asking (your user id).
+        """
+        return self._call("agent.chat.generate", {"agent_id": agent_id, "query": query, "conversation_id": conversation_id, "memory": memory, "variables": variables, "user": user}, RongCloudAgentChatGenerateResult)
+
+    def bot_create(
+        self,
+        *,
+        user_id: str,
+        name: str,
+        type: str,
+        profile_url: str,
+        integrations: Sequence[Mapping[str, Any]],
+        metadata: Optional[Mapping[str, str]] = None,
+    ) -> RongCloudBotCreateResult:
+        """Create a chatbot (at most 10 per app) with the platforms it is integrated with.
+
+        ``POST /v3/bot/create.json`` — catalogue operation ``bot.create``.
+
+        Args:
+            user_id: (a str; required) The bot's unique user id; at most 64 characters. Limits: at most 64 characters.
+            name: (a str; required) The bot's nickname; at most 128 characters. Limits: at most 128 characters.
+            type: (a str; required) A category of your choice; at most 128 characters. Limits: at most 128 characters.
+            profile_url: (a str; required) The avatar URL; at most 256 characters. Limits: at most 256 characters.
+            metadata: (a dict of str to str) Your own key-value pairs: at most 16, keys 1 to 32 characters, values 1 to 128. Limits: at most 16 items.
+            integrations: (a list of dicts; required) The platforms the bot is integrated with (webhook, dify …).
+        """
+        return self._call("bot.create", {"user_id": user_id, "name": name, "type": type, "profile_url": profile_url, "metadata": metadata, "integrations": integrations}, RongCloudBotCreateResult)
+
+    def bot_get(
+        self,
+        *,
+        user_ids: Sequence[str],
+    ) -> RongCloudBotGetResult:
+        """Get up to 20 chatbots by user id.
+
+        ``POST /v3/bot/get.json`` — catalogue operation ``bot.get``.
+
+        Args:
+            user_ids: (a list of str; required) At most 20 bots. Limits: at most 64 characters each; 1 to 20 items.
+        """
+        return self._call("bot.get", {"user_ids": user_ids}, RongCloudBotGetResult)
+
+    def bot_update(
+        self,
+        *,
+        user_id: str,
+        name: Optional[str] = None,
+        type: Optional[str] = None,
+        profile_url: Optional[str] = None,
+        metadata: Optional[Mapping[str, str]] = None,
+        integrations: Optional[Sequence[Mapping[str, Any]]] = None,
+    ) -> RongCloudBotUpdateResult:
+        """Update a chatbot's profile, metadata and integrations.
+
+        ``POST /v3/bot/update.json`` — catalogue operation ``bot.update``.
+
+        Args:
+            user_id: (a str; required) Limits: at most 64 characters.
+            name: (a str) Limits: at most 128 characters.
+            type: (a str) Limits: at most 128 characters.
+            profile_url: (a str) Limits: at most 256 characters.
+            metadata: (a dict of str to str) Limits: at most 16 items.
+            integrations: (a list of dicts) Replaces the bot's integrations.
+        """
+        return self._call("bot.update", {"user_id": user_id, "name": name, "type": type, "profile_url": profile_url, "metadata": metadata, "integrations": integrations}, RongCloudBotUpdateResult)
+
+    def bot_delete(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudBotDeleteResult:
+        """Delete a chatbot.
+
+        ``POST /v3/bot/delete.json`` — catalogue operation ``bot.delete``.
+
+        Args:
+            user_id: (a str; required) Limits: at most 64 characters.
+        """
+        return self._call("bot.delete", {"user_id": user_id}, RongCloudBotDeleteResult)
+
+    def bot_query(
+        self,
+        *,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+        include_integration: Optional[bool] = None,
+    ) -> RongCloudBotQueryResult:
+        """List the app's chatbots, a page at a time.
+
+        ``POST /v3/bot/query.json`` — catalogue operation ``bot.query``.
+
+        Args:
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Bots per page (default 10). Limits: 1..….
+            include_integration: (a bool) Include each bot's integrations (default false).
+        """
+        return self._call("bot.query", {"page": page, "page_size": page_size, "include_integration": include_integration}, RongCloudBotQueryResult)
+
+    def bot_query_pages(
+        self,
+        *,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+        include_integration: Optional[bool] = None,
+    ) -> Iterator[RongCloudBotQueryResult]:
+        """Every page of ``bot.query``, one call each, from the page these arguments ask for to the last: ``for page in client.bot_query_pages(...)``; each page's items are in its ``bots``; the iterator sets ``page`` for each next page. Same arguments as :meth:`bot_query`."""
+        return self._pages("bot.query", {"page": page, "page_size": page_size, "include_integration": include_integration}, RongCloudBotQueryResult)
+
+    def bot_integration_create(
+        self,
+        *,
+        user_id: str,
+        type: str,
+        callback_url: str,
+        enabled: Optional[bool] = None,
+        object_names: Optional[Sequence[str]] = None,
+        events: Optional[Sequence[str]] = None,
+        stream: Optional[bool] = None,
+        handle_response: Optional[bool] = None,
+        auth: Optional[Any] = None,
+    ) -> RongCloudBotIntegrationCreateResult:
+        """Add an integration (one per type) to a chatbot.
+
+        ``POST /v3/bot/integration/create.json`` — catalogue operation ``bot.integration.create``.
+
+        Args:
+            user_id: (a str; required) The bot. Limits: at most 64 characters.
+            type: (a str; required) The integration type, e.g. `webhook`, `dify`. Limits: not empty.
+            callback_url: (a str; required) Limits: not empty.
+            enabled: (a bool)
+            object_names: (a list of str)
+            events: (a list of str)
+            stream: (a bool)
+            handle_response: (a bool)
+            auth: (any JSON value (usually a dict)) The platform's credentials, e.g. `{apiKey}`.
+        """
+        return self._call("bot.integration.create", {"user_id": user_id, "type": type, "callback_url": callback_url, "enabled": enabled, "object_names": object_names, "events": events, "stream": stream, "handle_response": handle_response, "auth": auth}, RongCloudBotIntegrationCreateResult)
+
+    def bot_integration_update(
+        self,
+        *,
+        user_id: str,
+        type: str,
+        callback_url: str,
+        enabled: Optional[bool] = None,
+        object_names: Optional[Sequence[str]] = None,
+        events: Optional[Sequence[str]] = None,
+        stream: Optional[bool] = None,
+        handle_response: Optional[bool] = None,
+        auth: Optional[Any] = None,
+    ) -> RongCloudBotIntegrationUpdateResult:
+        """Change a chatbot's integration of a type.
+
+        ``POST /v3/bot/integration/update.json`` — catalogue operation ``bot.integration.update``.
+
+        Args:
+            user_id: (a str; required) Limits: at most 64 characters.
+            type: (a str; required) Limits: not empty.
+            callback_url: (a str; required) Limits: not empty.
+            enabled: (a bool)
+            object_names: (a list of str)
+            events: (a list of str)
+            stream: (a bool)
+            handle_response: (a bool)
+            auth: (any JSON value (usually a dict))
+        """
+        return self._call("bot.integration.update", {"user_id": user_id, "type": type, "callback_url": callback_url, "enabled": enabled, "object_names": object_names, "events": events, "stream": stream, "handle_response": handle_response, "auth": auth}, RongCloudBotIntegrationUpdateResult)
+
+    def bot_integration_delete(
+        self,
+        *,
+        user_id: str,
+        type: str,
+    ) -> RongCloudBotIntegrationDeleteResult:
+        """Remove a chatbot's integration of a type.
+
+        ``POST /v3/bot/integration/delete.json`` — catalogue operation ``bot.integration.delete``.
+
+        Args:
+            user_id: (a str; required) Limits: at most 64 characters.
+            type: (a str; required) Limits: not empty.
+        """
+        return self._call("bot.integration.delete", {"user_id": user_id, "type": type}, RongCloudBotIntegrationDeleteResult)
 
     def chatroom_create(
         self,
@@ -2109,6 +2853,153 @@ class RongCloudOperations(_SyncClient):
         """Every page of ``entrust.joined_groups``, one call each, from the page these arguments ask for to the last: ``for page in client.entrust_joined_groups_pages(...)``; each page's items are in its ``groups``; the iterator sets ``page_token`` for each next page. Same arguments as :meth:`entrust_joined_groups`."""
         return self._pages("entrust.joined_groups", {"user_id": user_id, "role": role, "page_token": page_token, "size": size, "order": order}, RongCloudEntrustJoinedGroupsResult)
 
+    def friend_add(
+        self,
+        *,
+        user_id: str,
+        target_id: str,
+        opt_type: Optional[int] = None,
+        extra: Optional[str] = None,
+    ) -> RongCloudFriendAddResult:
+        """Add a friend for a user: by the target's friend-request permission (opt_type 1, default), or directly without the target's approval (opt_type 2).
+
+        ``POST /friend/add.json`` — catalogue operation ``friend.add``.
+
+        Args:
+            user_id: (a str; required) The user sending the request. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The user to add. Limits: not empty; at most 64 bytes.
+            opt_type: (an int) 1: as the target's permission allows (default); 2: add directly, no approval needed. Limits: 1..2.
+            extra: (a str) Text sent with the request; at most 128 characters. Limits: at most 128 characters.
+        """
+        return self._call("friend.add", {"user_id": user_id, "target_id": target_id, "opt_type": opt_type, "extra": extra}, RongCloudFriendAddResult)
+
+    def friend_delete(
+        self,
+        *,
+        user_id: str,
+        target_ids: Sequence[str],
+    ) -> RongCloudFriendDeleteResult:
+        """Remove up to 100 friends of a user.
+
+        ``POST /friend/delete.json`` — catalogue operation ``friend.delete``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            target_ids: (a list of str; required) The friends to remove; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return self._call("friend.delete", {"user_id": user_id, "target_ids": target_ids}, RongCloudFriendDeleteResult)
+
+    def friend_clean(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudFriendCleanResult:
+        """Remove all of a user's friends.
+
+        ``POST /friend/clean.json`` — catalogue operation ``friend.clean``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return self._call("friend.clean", {"user_id": user_id}, RongCloudFriendCleanResult)
+
+    def friend_profile_set(
+        self,
+        *,
+        user_id: str,
+        target_id: str,
+        remark_name: Optional[str] = None,
+        friend_ext_profile: Optional[Union[Mapping[str, Any], str]] = None,
+    ) -> RongCloudFriendProfileSetResult:
+        """Set the alias and custom attributes a user keeps for one friend.
+
+        ``POST /friend/profile/set.json`` — catalogue operation ``friend.profile.set``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The friend. Limits: not empty; at most 64 bytes.
+            remark_name: (a str) The friend's alias, at most 64 characters; empty clears it. Limits: at most 64 characters.
+            friend_ext_profile: (a dict, or a str holding JSON) Custom attributes, a JSON object of `ext_…` keys (lowercase letters, digits, `_`; at most 32 characters) to string values (at most 256 characters); 10 by default.
+        """
+        return self._call("friend.profile.set", {"user_id": user_id, "target_id": target_id, "remark_name": remark_name, "friend_ext_profile": friend_ext_profile}, RongCloudFriendProfileSetResult)
+
+    def friend_get(
+        self,
+        *,
+        user_id: str,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> RongCloudFriendGetResult:
+        """List a user's friends by the time they were added, a page at a time.
+
+        ``POST /friend/get.json`` — catalogue operation ``friend.get``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            page_token: (a str) The `page_token` of the previous page; absent: the first page.
+            size: (an int) Friends per page (default 50). Limits: 1..100.
+            order: (an int) 0: oldest friend first (default); 1: newest first. Limits: 0..1.
+        """
+        return self._call("friend.get", {"user_id": user_id, "page_token": page_token, "size": size, "order": order}, RongCloudFriendGetResult)
+
+    def friend_get_pages(
+        self,
+        *,
+        user_id: str,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> Iterator[RongCloudFriendGetResult]:
+        """Every page of ``friend.get``, one call each, from the page these arguments ask for to the last: ``for page in client.friend_get_pages(...)``; each page's items are in its ``friend_list``; the iterator sets ``page_token`` for each next page. Same arguments as :meth:`friend_get`."""
+        return self._pages("friend.get", {"user_id": user_id, "page_token": page_token, "size": size, "order": order}, RongCloudFriendGetResult)
+
+    def friend_check(
+        self,
+        *,
+        user_id: str,
+        target_ids: Sequence[str],
+    ) -> RongCloudFriendCheckResult:
+        """Check whether a user and up to 100 others are friends (`result` 1: not friends either way, 4: friends both ways).
+
+        ``POST /friend/check.json`` — catalogue operation ``friend.check``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            target_ids: (a list of str; required) At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return self._call("friend.check", {"user_id": user_id, "target_ids": target_ids}, RongCloudFriendCheckResult)
+
+    def friend_permission_set(
+        self,
+        *,
+        user_ids: Sequence[str],
+        permission_type: int,
+    ) -> RongCloudFriendPermissionSetResult:
+        """Set who may add up to 100 users as a friend: 1 anyone directly, 2 with their approval, 3 nobody.
+
+        ``POST /friend/permission/set.json`` — catalogue operation ``friend.permission.set``.
+
+        Args:
+            user_ids: (a list of str; required) At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+            permission_type: (an int; required) 1: anyone can add them directly; 2: requests need their approval; 3: nobody can add them. Limits: 1..3.
+        """
+        return self._call("friend.permission.set", {"user_ids": user_ids, "permission_type": permission_type}, RongCloudFriendPermissionSetResult)
+
+    def friend_permission_get(
+        self,
+        *,
+        user_ids: Sequence[str],
+    ) -> RongCloudFriendPermissionGetResult:
+        """Get who may add each of up to 100 users as a friend.
+
+        ``POST /friend/permission/get.json`` — catalogue operation ``friend.permission.get``.
+
+        Args:
+            user_ids: (a list of str; required) At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return self._call("friend.permission.get", {"user_ids": user_ids}, RongCloudFriendPermissionGetResult)
+
     def group_create(
         self,
         *,
@@ -2631,6 +3522,150 @@ class RongCloudOperations(_SyncClient):
         """
         return self._call("push", {"platform": platform, "audience": audience, "notification": notification}, RongCloudPushResult)
 
+    def push_custom(
+        self,
+        *,
+        platform: Sequence[str],
+        audience: Any,
+        notification: Any,
+    ) -> RongCloudPushCustomResult:
+        """Send a push notification through the Push Plus service (its own push channel, with delivery statistics; a paid service in production) to tags, users, a package or everyone; no message is stored.
+
+        ``POST /push/custom.json`` — catalogue operation ``push.custom``.
+
+        Args:
+            platform: (a list of str; required) Limits: 1 to 2 items; one of ios, android.
+            audience: (any JSON value (usually a dict); required) {tag:[..], tag_or:[..], userid:[..], packageName, is_to_all:bool}.
+            notification: (any JSON value (usually a dict); required) {title, alert, ios:{..}, android:{..}}.
+        """
+        return self._call("push.custom", {"platform": platform, "audience": audience, "notification": notification}, RongCloudPushCustomResult)
+
+    def push_user(
+        self,
+        *,
+        user_ids: Sequence[str],
+        notification: Any,
+    ) -> RongCloudPushUserResult:
+        """Send a push-only notification to up to 100 users: shown in the notification bar only, no message or conversation is created.
+
+        ``POST /push/user.json`` — catalogue operation ``push.user``.
+
+        Args:
+            user_ids: (a list of str; required) At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+            notification: (any JSON value (usually a dict); required) {title (at most 50 characters), pushContent (required), ios:{..}, android:{..}}: the content per operating system.
+        """
+        return self._call("push.user", {"user_ids": user_ids, "notification": notification}, RongCloudPushUserResult)
+
+    def sensitiveword_add(
+        self,
+        *,
+        word: str,
+        replace_word: Optional[str] = None,
+    ) -> RongCloudSensitivewordAddResult:
+        """Add a sensitive word: messages containing it are blocked, or the word is replaced when `replace_word` is given (50 words by default; takes effect within 15 minutes).
+
+        ``POST /sensitiveword/add.json`` — catalogue operation ``sensitiveword.add``.
+
+        Args:
+            word: (a str; required) The word: Chinese characters, digits and letters; at most 32 characters. Limits: at most 32 characters.
+            replace_word: (a str) The replacement; absent: messages containing the word are blocked. Limits: at most 32 characters.
+        """
+        return self._call("sensitiveword.add", {"word": word, "replace_word": replace_word}, RongCloudSensitivewordAddResult)
+
+    def sensitiveword_batch_add(
+        self,
+        *,
+        words: Sequence[Mapping[str, Any]],
+    ) -> RongCloudSensitivewordBatchAddResult:
+        """Add up to 50 sensitive words at once; over the app's quota the whole batch fails.
+
+        ``POST /sensitiveword/batch/add.json`` — catalogue operation ``sensitiveword.batch_add``.
+
+        Args:
+            words: (a list of dicts; required) Each `{word, replace_word}`; without a replacement the word blocks messages. Limits: 1 to 50 items.
+        """
+        return self._call("sensitiveword.batch_add", {"words": words}, RongCloudSensitivewordBatchAddResult)
+
+    def sensitiveword_delete(
+        self,
+        *,
+        word: str,
+    ) -> RongCloudSensitivewordDeleteResult:
+        """Remove one sensitive word.
+
+        ``POST /sensitiveword/delete.json`` — catalogue operation ``sensitiveword.delete``.
+
+        Args:
+            word: (a str; required) Limits: at most 32 characters.
+        """
+        return self._call("sensitiveword.delete", {"word": word}, RongCloudSensitivewordDeleteResult)
+
+    def sensitiveword_batch_delete(
+        self,
+        *,
+        words: Sequence[str],
+    ) -> RongCloudSensitivewordBatchDeleteResult:
+        """Remove up to 50 sensitive words at once.
+
+        ``POST /sensitiveword/batch/delete.json`` — catalogue operation ``sensitiveword.batch_delete``.
+
+        Args:
+            words: (a list of str; required) At most 50 words. Limits: at most 32 characters each; 1 to 50 items.
+        """
+        return self._call("sensitiveword.batch_delete", {"words": words}, RongCloudSensitivewordBatchDeleteResult)
+
+    def sensitiveword_list(
+        self,
+        *,
+        type: Optional[Literal["0", "1", "2"]] = None,
+    ) -> RongCloudSensitivewordListResult:
+        """List the sensitive words: replaced ones (type 0), blocked ones (1, the default) or all (2).
+
+        ``POST /sensitiveword/list.json`` — catalogue operation ``sensitiveword.list``.
+
+        Args:
+            type: (a str) 0: replaced words; 1: blocked words (default); 2: all. Limits: one of 0, 1, 2.
+        """
+        return self._call("sensitiveword.list", {"type": type}, RongCloudSensitivewordListResult)
+
+    def sensitiveword_filter_add(
+        self,
+        *,
+        word: str,
+    ) -> RongCloudSensitivewordFilterAddResult:
+        """Add a blocked word through the older word filter API (/wordfilter): messages containing it are not delivered.
+
+        ``POST /wordfilter/add.json`` — catalogue operation ``sensitiveword.filter.add``.
+
+        Args:
+            word: (a str; required) At most 32 characters. Limits: at most 32 characters.
+        """
+        return self._call("sensitiveword.filter.add", {"word": word}, RongCloudSensitivewordFilterAddResult)
+
+    def sensitiveword_filter_delete(
+        self,
+        *,
+        word: str,
+    ) -> RongCloudSensitivewordFilterDeleteResult:
+        """Remove a word through the older word filter API (/wordfilter).
+
+        ``POST /wordfilter/delete.json`` — catalogue operation ``sensitiveword.filter.delete``.
+
+        Args:
+            word: (a str; required) At most 32 characters. Limits: at most 32 characters.
+        """
+        return self._call("sensitiveword.filter.delete", {"word": word}, RongCloudSensitivewordFilterDeleteResult)
+
+    def sensitiveword_filter_list(
+        self,
+        *,
+    ) -> RongCloudSensitivewordFilterListResult:
+        """List the filtered words through the older word filter API (/wordfilter).
+
+        ``POST /wordfilter/list.json`` — catalogue operation ``sensitiveword.filter.list``.
+        """
+        return self._call("sensitiveword.filter.list", {}, RongCloudSensitivewordFilterListResult)
+
     def user_register(
         self,
         *,
@@ -2931,11 +3966,333 @@ class RongCloudOperations(_SyncClient):
         """
         return self._call("user.tag.set", {"user_id": user_id, "tags": tags}, RongCloudUserTagSetResult)
 
+    def user_activate(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudUserActivateResult:
+        """Activate a user id (the official server SDK's `activate`; no documentation page describes it: prefer user.reactivate for deactivated ids).
+
+        ``POST /user/activate.json`` — catalogue operation ``user.activate``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return self._call("user.activate", {"user_id": user_id}, RongCloudUserActivateResult)
+
+    def user_block_push_period_set(
+        self,
+        *,
+        user_id: str,
+        start_time: str,
+        period: int,
+        level: int,
+    ) -> RongCloudUserBlockPushPeriodSetResult:
+        """Set a user's daily do-not-disturb window for push notifications (replaces the previous one; repeats every day until changed or removed).
+
+        ``POST /user/blockPushPeriod/set.json`` — catalogue operation ``user.block_push_period.set``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            start_time: (a str; required) When the window starts each day, `HH:MM:SS` (Beijing time in the China data center, UTC in the global ones). Limits: at most 8 characters.
+            period: (an int; required) The window's length in minutes; 0 means not set (00:00:00 and 1439 is all day). Limits: 0..1439.
+            level: (an int; required) 1: only @mentions are pushed; 5: nothing is pushed. Limits: 1..5.
+        """
+        return self._call("user.block_push_period.set", {"user_id": user_id, "start_time": start_time, "period": period, "level": level}, RongCloudUserBlockPushPeriodSetResult)
+
+    def user_block_push_period_get(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudUserBlockPushPeriodGetResult:
+        """Get a user's daily do-not-disturb window and level.
+
+        ``POST /user/blockPushPeriod/get.json`` — catalogue operation ``user.block_push_period.get``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return self._call("user.block_push_period.get", {"user_id": user_id}, RongCloudUserBlockPushPeriodGetResult)
+
+    def user_block_push_period_remove(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudUserBlockPushPeriodRemoveResult:
+        """Remove a user's do-not-disturb window.
+
+        ``POST /user/blockPushPeriod/delete.json`` — catalogue operation ``user.block_push_period.remove``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return self._call("user.block_push_period.remove", {"user_id": user_id}, RongCloudUserBlockPushPeriodRemoveResult)
+
+    def user_chat_mute_set(
+        self,
+        *,
+        user_ids: Sequence[str],
+        state: int,
+        type: Literal["PERSON"],
+    ) -> RongCloudUserChatMuteSetResult:
+        """Mute (state 1) or unmute (state 0) users in one-to-one chat: muted users cannot send one-to-one messages from the client SDK (the server API still can).
+
+        ``POST /user/chat/fb/set.json`` — catalogue operation ``user.chat_mute.set``.
+
+        Args:
+            user_ids: (a list of str; required) At most 1000 users. Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+            state: (an int; required) 1 mutes, 0 unmutes. Limits: 0..1.
+            type: (a str; required) The conversation type; only one-to-one chat (`PERSON`). Limits: one of PERSON.
+        """
+        return self._call("user.chat_mute.set", {"user_ids": user_ids, "state": state, "type": type}, RongCloudUserChatMuteSetResult)
+
+    def user_chat_mute_list(
+        self,
+        *,
+        type: Literal["PERSON"],
+        num: Optional[int] = None,
+        offset: Optional[int] = None,
+    ) -> RongCloudUserChatMuteListResult:
+        """List the users muted in one-to-one chat, by offset.
+
+        ``POST /user/chat/fb/querylist.json`` — catalogue operation ``user.chat_mute.list``.
+
+        Args:
+            num: (an int) Users to return (default 100). Limits: 1..200.
+            offset: (an int) Where to start (default 0). Limits: 0..….
+            type: (a str; required) The conversation type; only one-to-one chat (`PERSON`). Limits: one of PERSON.
+        """
+        return self._call("user.chat_mute.list", {"num": num, "offset": offset, "type": type}, RongCloudUserChatMuteListResult)
+
+    def user_profile_set(
+        self,
+        *,
+        user_id: str,
+        user_profile: Optional[Union[Mapping[str, Any], str]] = None,
+        user_ext_profile: Optional[Union[Mapping[str, Any], str]] = None,
+    ) -> RongCloudUserProfileSetResult:
+        """Set a user's hosted profile (profile hosting service): the basic profile and/or the extended (`ext_…`) attributes.
+
+        ``POST /user/profile/set.json`` — catalogue operation ``user.profile.set``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            user_profile: (a dict, or a str holding JSON) The basic profile, a JSON object: uniqueId (≤32 characters), name (≤64), portraitUri (≤1024), email (≤128), birthday (≤32), gender (0 unknown, 1 male, 2 female), location (≤32), role (0..100), level (0..100).
+            user_ext_profile: (a dict, or a str holding JSON) Extended attributes, a JSON object: keys `ext_…` of at most 32 characters (declared in the console first), string values of at most 256 characters; 20 pairs by default.
+        """
+        return self._call("user.profile.set", {"user_id": user_id, "user_profile": user_profile, "user_ext_profile": user_ext_profile}, RongCloudUserProfileSetResult)
+
+    def user_profile_query(
+        self,
+        *,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> RongCloudUserProfileQueryResult:
+        """List every user with a hosted profile, by registration time, a page at a time.
+
+        ``POST /user/profile/query.json`` — catalogue operation ``user.profile.query``.
+
+        Args:
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            size: (an int) Users per page (default 20). Limits: 1..100.
+            order: (an int) 0: oldest registration first (default); 1: newest first. Limits: 0..1.
+        """
+        return self._call("user.profile.query", {"page": page, "size": size, "order": order}, RongCloudUserProfileQueryResult)
+
+    def user_profile_query_pages(
+        self,
+        *,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> Iterator[RongCloudUserProfileQueryResult]:
+        """Every page of ``user.profile.query``, one call each, from the page these arguments ask for to the last: ``for page in client.user_profile_query_pages(...)``; each page's items are in its ``user_list``; the iterator sets ``page`` for each next page. Same arguments as :meth:`user_profile_query`."""
+        return self._pages("user.profile.query", {"page": page, "size": size, "order": order}, RongCloudUserProfileQueryResult)
+
+    def user_profile_batch_query(
+        self,
+        *,
+        user_ids: Sequence[str],
+    ) -> RongCloudUserProfileBatchQueryResult:
+        """Get the hosted profiles of up to 100 users.
+
+        ``POST /user/profile/batch/query.json`` — catalogue operation ``user.profile.batch_query``.
+
+        Args:
+            user_ids: (a list of str; required) At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return self._call("user.profile.batch_query", {"user_ids": user_ids}, RongCloudUserProfileBatchQueryResult)
+
+    def user_profile_clean(
+        self,
+        *,
+        user_ids: Optional[Sequence[str]] = None,
+    ) -> RongCloudUserProfileCleanResult:
+        """Delete the hosted profiles of up to 20 users.
+
+        ``POST /user/profile/clean.json`` — catalogue operation ``user.profile.clean``.
+
+        Args:
+            user_ids: (a list of str) At most 20 users. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return self._call("user.profile.clean", {"user_ids": user_ids}, RongCloudUserProfileCleanResult)
+
+    def user_sandbox_query(
+        self,
+        *,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> RongCloudUserSandboxQueryResult:
+        """List the test users registered in the app's development environment, a page at a time.
+
+        ``POST /user/query.json`` — catalogue operation ``user.sandbox.query``.
+
+        Args:
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Users per page (default 20). Limits: 1..100.
+            order: (an int) By registration time: 0 oldest first (default), 1 newest first. Limits: 0..1.
+        """
+        return self._call("user.sandbox.query", {"page": page, "page_size": page_size, "order": order}, RongCloudUserSandboxQueryResult)
+
+    def user_sandbox_query_pages(
+        self,
+        *,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> Iterator[RongCloudUserSandboxQueryResult]:
+        """Every page of ``user.sandbox.query``, one call each, from the page these arguments ask for to the last: ``for page in client.user_sandbox_query_pages(...)``; each page's items are in its ``users``; the iterator sets ``page`` for each next page. Same arguments as :meth:`user_sandbox_query`."""
+        return self._pages("user.sandbox.query", {"page": page, "page_size": page_size, "order": order}, RongCloudUserSandboxQueryResult)
+
+    def user_sandbox_delete(
+        self,
+        *,
+        user_ids: Sequence[str],
+    ) -> RongCloudUserSandboxDeleteResult:
+        """Delete test users of the development environment (at most 100 per call).
+
+        ``POST /user/delusers.json`` — catalogue operation ``user.sandbox.delete``.
+
+        Args:
+            user_ids: (a list of str; required) At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return self._call("user.sandbox.delete", {"user_ids": user_ids}, RongCloudUserSandboxDeleteResult)
+
+    def user_groups_query(
+        self,
+        *,
+        user_id: str,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+    ) -> RongCloudUserGroupsQueryResult:
+        """List the groups a user belongs to (id and name); without `page`, the first 5000.
+
+        ``POST /user/group/query.json`` — catalogue operation ``user.groups.query``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            page: (an int) Page number for paging; absent or 0: no paging (the first 5000 groups). Limits: 0..….
+            size: (an int) Groups per page, only with `page` (default 50). Limits: 1..1000.
+        """
+        return self._call("user.groups.query", {"user_id": user_id, "page": page, "size": size}, RongCloudUserGroupsQueryResult)
+
+    def user_remarks_set(
+        self,
+        *,
+        user_id: str,
+        remarks: Union[Mapping[str, Any], str],
+    ) -> RongCloudUserRemarksSetResult:
+        """Set the names a user sees for other users in push notifications (user-level push aliases; replaces an existing alias); at most 100 per call.
+
+        ``POST /user/remarks/set.json`` — catalogue operation ``user.remarks.set``.
+
+        Args:
+            user_id: (a str; required) The user who sees the aliases. Limits: not empty; at most 64 bytes.
+            remarks: (a dict, or a str holding JSON; required) A JSON list of `{"id": target user id, "remark": alias}`; at most 100.
+        """
+        return self._call("user.remarks.set", {"user_id": user_id, "remarks": remarks}, RongCloudUserRemarksSetResult)
+
+    def user_remarks_get(
+        self,
+        *,
+        user_id: str,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+    ) -> RongCloudUserRemarksGetResult:
+        """List the push aliases a user has set, a page at a time.
+
+        ``POST /user/remarks/get.json`` — catalogue operation ``user.remarks.get``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            size: (an int) Aliases per page (default 50, at most 50 are returned). Limits: 1..50.
+        """
+        return self._call("user.remarks.get", {"user_id": user_id, "page": page, "size": size}, RongCloudUserRemarksGetResult)
+
+    def user_remarks_get_pages(
+        self,
+        *,
+        user_id: str,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+    ) -> Iterator[RongCloudUserRemarksGetResult]:
+        """Every page of ``user.remarks.get``, one call each, from the page these arguments ask for to the last: ``for page in client.user_remarks_get_pages(...)``; each page's items are in its ``users``; the iterator sets ``page`` for each next page. Same arguments as :meth:`user_remarks_get`."""
+        return self._pages("user.remarks.get", {"user_id": user_id, "page": page, "size": size}, RongCloudUserRemarksGetResult)
+
+    def user_remarks_remove(
+        self,
+        *,
+        user_id: str,
+        target_id: str,
+    ) -> RongCloudUserRemarksRemoveResult:
+        """Remove the push alias a user set for one other user.
+
+        ``POST /user/remarks/del.json`` — catalogue operation ``user.remarks.remove``.
+
+        Args:
+            user_id: (a str; required) The user who set the alias. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The user the alias names. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("user.remarks.remove", {"user_id": user_id, "target_id": target_id}, RongCloudUserRemarksRemoveResult)
+
+    def user_tag_batch_set(
+        self,
+        *,
+        user_ids: Sequence[str],
+        tags: Sequence[str],
+    ) -> RongCloudUserTagBatchSetResult:
+        """Set the same push tags on up to 1000 users (replaces each user's tags; an empty list clears them); at most 20 tags of at most 40 bytes.
+
+        ``POST /user/tag/batch/set.json`` — catalogue operation ``user.tag.batch_set``.
+
+        Args:
+            user_ids: (a list of str; required) At most 1000 users. Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+            tags: (a list of str; required) The full set of tags (no special characters); empty clears them. Limits: not empty each; at most 40 bytes each; 0 to 20 items.
+        """
+        return self._call("user.tag.batch_set", {"user_ids": user_ids, "tags": tags}, RongCloudUserTagBatchSetResult)
+
 
 class AsyncRongCloudOperations(_AsyncClient):
     """Every rongcloud operation of the catalogue (asyncio)."""
 
     _results = {
+        "agent.create": RongCloudAgentCreateResult,
+        "agent.get": RongCloudAgentGetResult,
+        "agent.update": RongCloudAgentUpdateResult,
+        "agent.delete": RongCloudAgentDeleteResult,
+        "agent.query": RongCloudAgentQueryResult,
+        "agent.chat.generate": RongCloudAgentChatGenerateResult,
+        "bot.create": RongCloudBotCreateResult,
+        "bot.get": RongCloudBotGetResult,
+        "bot.update": RongCloudBotUpdateResult,
+        "bot.delete": RongCloudBotDeleteResult,
+        "bot.query": RongCloudBotQueryResult,
+        "bot.integration.create": RongCloudBotIntegrationCreateResult,
+        "bot.integration.update": RongCloudBotIntegrationUpdateResult,
+        "bot.integration.delete": RongCloudBotIntegrationDeleteResult,
         "chatroom.create": RongCloudChatroomCreateResult,
         "chatroom.destroy": RongCloudChatroomDestroyResult,
         "chatroom.query": RongCloudChatroomQueryResult,
@@ -3002,6 +4359,14 @@ class AsyncRongCloudOperations(_AsyncClient):
         "entrust.group.remark_name.get": RongCloudEntrustGroupRemarkNameGetResult,
         "entrust.group.list": RongCloudEntrustGroupListResult,
         "entrust.joined_groups": RongCloudEntrustJoinedGroupsResult,
+        "friend.add": RongCloudFriendAddResult,
+        "friend.delete": RongCloudFriendDeleteResult,
+        "friend.clean": RongCloudFriendCleanResult,
+        "friend.profile.set": RongCloudFriendProfileSetResult,
+        "friend.get": RongCloudFriendGetResult,
+        "friend.check": RongCloudFriendCheckResult,
+        "friend.permission.set": RongCloudFriendPermissionSetResult,
+        "friend.permission.get": RongCloudFriendPermissionGetResult,
         "group.create": RongCloudGroupCreateResult,
         "group.join": RongCloudGroupJoinResult,
         "group.quit": RongCloudGroupQuitResult,
@@ -3027,6 +4392,16 @@ class AsyncRongCloudOperations(_AsyncClient):
         "message.system.publish": RongCloudMessageSystemPublishResult,
         "message.recall": RongCloudMessageRecallResult,
         "push": RongCloudPushResult,
+        "push.custom": RongCloudPushCustomResult,
+        "push.user": RongCloudPushUserResult,
+        "sensitiveword.add": RongCloudSensitivewordAddResult,
+        "sensitiveword.batch_add": RongCloudSensitivewordBatchAddResult,
+        "sensitiveword.delete": RongCloudSensitivewordDeleteResult,
+        "sensitiveword.batch_delete": RongCloudSensitivewordBatchDeleteResult,
+        "sensitiveword.list": RongCloudSensitivewordListResult,
+        "sensitiveword.filter.add": RongCloudSensitivewordFilterAddResult,
+        "sensitiveword.filter.delete": RongCloudSensitivewordFilterDeleteResult,
+        "sensitiveword.filter.list": RongCloudSensitivewordFilterListResult,
         "user.register": RongCloudUserRegisterResult,
         "user.refresh": RongCloudUserRefreshResult,
         "user.info": RongCloudUserInfoResult,
@@ -3046,7 +4421,333 @@ class AsyncRongCloudOperations(_AsyncClient):
         "user.token.expire": RongCloudUserTokenExpireResult,
         "user.tags.get": RongCloudUserTagsGetResult,
         "user.tag.set": RongCloudUserTagSetResult,
+        "user.activate": RongCloudUserActivateResult,
+        "user.block_push_period.set": RongCloudUserBlockPushPeriodSetResult,
+        "user.block_push_period.get": RongCloudUserBlockPushPeriodGetResult,
+        "user.block_push_period.remove": RongCloudUserBlockPushPeriodRemoveResult,
+        "user.chat_mute.set": RongCloudUserChatMuteSetResult,
+        "user.chat_mute.list": RongCloudUserChatMuteListResult,
+        "user.profile.set": RongCloudUserProfileSetResult,
+        "user.profile.query": RongCloudUserProfileQueryResult,
+        "user.profile.batch_query": RongCloudUserProfileBatchQueryResult,
+        "user.profile.clean": RongCloudUserProfileCleanResult,
+        "user.sandbox.query": RongCloudUserSandboxQueryResult,
+        "user.sandbox.delete": RongCloudUserSandboxDeleteResult,
+        "user.groups.query": RongCloudUserGroupsQueryResult,
+        "user.remarks.set": RongCloudUserRemarksSetResult,
+        "user.remarks.get": RongCloudUserRemarksGetResult,
+        "user.remarks.remove": RongCloudUserRemarksRemoveResult,
+        "user.tag.batch_set": RongCloudUserTagBatchSetResult,
     }
+
+    async def agent_create(
+        self,
+        *,
+        agent_id: str,
+        name: str,
+        agent_config: Any,
+        description: Optional[str] = None,
+        type: Optional[Literal["chat"]] = None,
+        status: Optional[Literal["active", "inactive", "draft"]] = None,
+    ) -> RongCloudAgentCreateResult:
+        """Create an AI agent (at most 100 per app).
+
+        ``POST /v3/agent/create.json`` — catalogue operation ``agent.create``.
+
+        Args:
+            agent_id: (a str; required) The agent's unique id, 3 to 64 characters. Limits: at most 64 characters.
+            name: (a str; required) 2 to 128 characters. Limits: at most 128 characters.
+            description: (a str) At most 256 characters. Limits: at most 256 characters.
+            type: (a str) Only `chat` (the default). Limits: one of chat.
+            status: (a str) Limits: one of active, inactive, draft.
+            agent_config: (any JSON value (usually a dict); required) The configuration: `model` {provider, name (required), options {temperature 0..2, topP 0..1, maxTokens 1..8192, frequencyPenalty, presencePenalty -2..2, stop (≤10 words)}}, `prompt` {id, variables, instructions (≤10000 characters)}, `memory` {strategy, maxMessages}.
+        """
+        return await self._call("agent.create", {"agent_id": agent_id, "name": name, "description": description, "type": type, "status": status, "agent_config": agent_config}, RongCloudAgentCreateResult)
+
+    async def agent_get(
+        self,
+        *,
+        agent_id: str,
+    ) -> RongCloudAgentGetResult:
+        """Get an AI agent: its name, description, type, status, configuration and times.
+
+        ``POST /v3/agent/get.json`` — catalogue operation ``agent.get``.
+
+        Args:
+            agent_id: (a str; required) Limits: at most 64 characters.
+        """
+        return await self._call("agent.get", {"agent_id": agent_id}, RongCloudAgentGetResult)
+
+    async def agent_update(
+        self,
+        *,
+        agent_id: str,
+        name: Optional[str] = None,
+        description: Optional[str] = None,
+        status: Optional[Literal["active", "inactive", "draft"]] = None,
+        agent_config: Optional[Any] = None,
+    ) -> RongCloudAgentUpdateResult:
+        """Update an AI agent: only the fields given change (`agent_config` is merged key by key).
+
+        ``POST /v3/agent/update.json`` — catalogue operation ``agent.update``.
+
+        Args:
+            agent_id: (a str; required) Limits: at most 64 characters.
+            name: (a str) Limits: at most 128 characters.
+            description: (a str) Limits: at most 256 characters.
+            status: (a str) Limits: one of active, inactive, draft.
+            agent_config: (any JSON value (usually a dict)) The parts of the configuration to change (`model.options.*`, `prompt.*`, `memory.*`).
+        """
+        return await self._call("agent.update", {"agent_id": agent_id, "name": name, "description": description, "status": status, "agent_config": agent_config}, RongCloudAgentUpdateResult)
+
+    async def agent_delete(
+        self,
+        *,
+        agent_id: str,
+    ) -> RongCloudAgentDeleteResult:
+        """Delete an AI agent.
+
+        ``POST /v3/agent/delete.json`` — catalogue operation ``agent.delete``.
+
+        Args:
+            agent_id: (a str; required) Limits: at most 64 characters.
+        """
+        return await self._call("agent.delete", {"agent_id": agent_id}, RongCloudAgentDeleteResult)
+
+    async def agent_query(
+        self,
+        *,
+        type: Literal["chat"],
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+        status: Optional[Literal["active", "inactive", "draft"]] = None,
+    ) -> RongCloudAgentQueryResult:
+        """List the app's AI agents, a page at a time, optionally by status.
+
+        ``POST /v3/agent/query.json`` — catalogue operation ``agent.query``.
+
+        Args:
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            size: (an int) Agents per page (default 20). Limits: 1..100.
+            status: (a str) Only agents in this status. Limits: one of active, inactive, draft.
+            type: (a str; required) Only `chat`. Limits: one of chat.
+        """
+        return await self._call("agent.query", {"page": page, "size": size, "status": status, "type": type}, RongCloudAgentQueryResult)
+
+    def agent_query_pages(
+        self,
+        *,
+        type: Literal["chat"],
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+        status: Optional[Literal["active", "inactive", "draft"]] = None,
+    ) -> AsyncIterator[RongCloudAgentQueryResult]:
+        """Every page of ``agent.query``, one call each, from the page these arguments ask for to the last: ``async for page in client.agent_query_pages(...)``; each page's items are in its ``agents``; the iterator sets ``page`` for each next page. Same arguments as :meth:`agent_query`."""
+        return self._pages("agent.query", {"page": page, "size": size, "status": status, "type": type}, RongCloudAgentQueryResult)
+
+    async def agent_chat_generate(
+        self,
+        *,
+        agent_id: str,
+        query: str,
+        conversation_id: Optional[str] = None,
+        memory: Optional[bool] = None,
+        variables: Optional[Mapping[str, str]] = None,
+        user: Optional[str] = None,
+    ) -> RongCloudAgentChatGenerateResult:
+        """Ask an AI agent: send the user's input and get the agent's answer (the whole answer at once; the streamed form is not offered).
+
+        ``POST /v3/chat/generate.json`` — catalogue operation ``agent.chat.generate``.
+
+        Args:
+            agent_id: (a str; required) Limits: at most 64 characters.
+            query: (a str; required) The user's input; at most 10000 characters. Limits: at most 10000 characters.
+            conversation_id: (a str) The conversation to continue when `memory` is on (letters, digits, `_`, `-`); absent: a new one. Limits: at most 64 characters.
+            memory: (a bool) Use the conversation's earlier turns (true) or ignore them and `conversation_id` (false).
+            variables: (a dict of str to str) Values for the placeholders of the query or the prompt template: at most 16, keys 1 to 32 characters, values at most 128. Limits: at most 16 items.
+            user: (a str) Who is asking (your user id).
+        """
+        return await self._call("agent.chat.generate", {"agent_id": agent_id, "query": query, "conversation_id": conversation_id, "memory": memory, "variables": variables, "user": user}, RongCloudAgentChatGenerateResult)
+
+    async def bot_create(
+        self,
+        *,
+        user_id: str,
+        name: str,
+        type: str,
+        profile_url: str,
+        integrations: Sequence[Mapping[str, Any]],
+        metadata: Optional[Mapping[str, str]] = None,
+    ) -> RongCloudBotCreateResult:
+        """Create a chatbot (at most 10 per app) with the platforms it is integrated with.
+
+        ``POST /v3/bot/create.json`` — catalogue operation ``bot.create``.
+
+        Args:
+            user_id: (a str; required) The bot's unique user id; at most 64 characters. Limits: at most 64 characters.
+            name: (a str; required) The bot's nickname; at most 128 characters. Limits: at most 128 characters.
+            type: (a str; required) A category of your choice; at most 128 characters. Limits: at most 128 characters.
+            profile_url: (a str; required) The avatar URL; at most 256 characters. Limits: at most 256 characters.
+            metadata: (a dict of str to str) Your own key-value pairs: at most 16, keys 1 to 32 characters, values 1 to 128. Limits: at most 16 items.
+            integrations: (a list of dicts; required) The platforms the bot is integrated with (webhook, dify …).
+        """
+        return await self._call("bot.create", {"user_id": user_id, "name": name, "type": type, "profile_url": profile_url, "metadata": metadata, "integrations": integrations}, RongCloudBotCreateResult)
+
+    async def bot_get(
+        self,
+        *,
+        user_ids: Sequence[str],
+    ) -> RongCloudBotGetResult:
+        """Get up to 20 chatbots by user id.
+
+        ``POST /v3/bot/get.json`` — catalogue operation ``bot.get``.
+
+        Args:
+            user_ids: (a list of str; required) At most 20 bots. Limits: at most 64 characters each; 1 to 20 items.
+        """
+        return await self._call("bot.get", {"user_ids": user_ids}, RongCloudBotGetResult)
+
+    async def bot_update(
+        self,
+        *,
+        user_id: str,
+        name: Optional[str] = None,
+        type: Optional[str] = None,
+        profile_url: Optional[str] = None,
+        metadata: Optional[Mapping[str, str]] = None,
+        integrations: Optional[Sequence[Mapping[str, Any]]] = None,
+    ) -> RongCloudBotUpdateResult:
+        """Update a chatbot's profile, metadata and integrations.
+
+        ``POST /v3/bot/update.json`` — catalogue operation ``bot.update``.
+
+        Args:
+            user_id: (a str; required) Limits: at most 64 characters.
+            name: (a str) Limits: at most 128 characters.
+            type: (a str) Limits: at most 128 characters.
+            profile_url: (a str) Limits: at most 256 characters.
+            metadata: (a dict of str to str) Limits: at most 16 items.
+            integrations: (a list of dicts) Replaces the bot's integrations.
+        """
+        return await self._call("bot.update", {"user_id": user_id, "name": name, "type": type, "profile_url": profile_url, "metadata": metadata, "integrations": integrations}, RongCloudBotUpdateResult)
+
+    async def bot_delete(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudBotDeleteResult:
+        """Delete a chatbot.
+
+        ``POST /v3/bot/delete.json`` — catalogue operation ``bot.delete``.
+
+        Args:
+            user_id: (a str; required) Limits: at most 64 characters.
+        """
+        return await self._call("bot.delete", {"user_id": user_id}, RongCloudBotDeleteResult)
+
+    async def bot_query(
+        self,
+        *,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+        include_integration: Optional[bool] = None,
+    ) -> RongCloudBotQueryResult:
+        """List the app's chatbots, a page at a time.
+
+        ``POST /v3/bot/query.json`` — catalogue operation ``bot.query``.
+
+        Args:
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Bots per page (default 10). Limits: 1..….
+            include_integration: (a bool) Include each bot's integrations (default false).
+        """
+        return await self._call("bot.query", {"page": page, "page_size": page_size, "include_integration": include_integration}, RongCloudBotQueryResult)
+
+    def bot_query_pages(
+        self,
+        *,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+        include_integration: Optional[bool] = None,
+    ) -> AsyncIterator[RongCloudBotQueryResult]:
+        """Every page of ``bot.query``, one call each, from the page these arguments ask for to the last: ``async for page in client.bot_query_pages(...)``; each page's items are in its ``bots``; the iterator sets ``page`` for each next page. Same arguments as :meth:`bot_query`."""
+        return self._pages("bot.query", {"page": page, "page_size": page_size, "include_integration": include_integration}, RongCloudBotQueryResult)
+
+    async def bot_integration_create(
+        self,
+        *,
+        user_id: str,
+        type: str,
+        callback_url: str,
+        enabled: Optional[bool] = None,
+        object_names: Optional[Sequence[str]] = None,
+        events: Optional[Sequence[str]] = None,
+        stream: Optional[bool] = None,
+        handle_response: Optional[bool] = None,
+        auth: Optional[Any] = None,
+    ) -> RongCloudBotIntegrationCreateResult:
+        """Add an integration (one per type) to a chatbot.
+
+        ``POST /v3/bot/integration/create.json`` — catalogue operation ``bot.integration.create``.
+
+        Args:
+            user_id: (a str; required) The bot. Limits: at most 64 characters.
+            type: (a str; required) The integration type, e.g. `webhook`, `dify`. Limits: not empty.
+            callback_url: (a str; required) Limits: not empty.
+            enabled: (a bool)
+            object_names: (a list of str)
+            events: (a list of str)
+            stream: (a bool)
+            handle_response: (a bool)
+            auth: (any JSON value (usually a dict)) The platform's credentials, e.g. `{apiKey}`.
+        """
+        return await self._call("bot.integration.create", {"user_id": user_id, "type": type, "callback_url": callback_url, "enabled": enabled, "object_names": object_names, "events": events, "stream": stream, "handle_response": handle_response, "auth": auth}, RongCloudBotIntegrationCreateResult)
+
+    async def bot_integration_update(
+        self,
+        *,
+        user_id: str,
+        type: str,
+        callback_url: str,
+        enabled: Optional[bool] = None,
+        object_names: Optional[Sequence[str]] = None,
+        events: Optional[Sequence[str]] = None,
+        stream: Optional[bool] = None,
+        handle_response: Optional[bool] = None,
+        auth: Optional[Any] = None,
+    ) -> RongCloudBotIntegrationUpdateResult:
+        """Change a chatbot's integration of a type.
+
+        ``POST /v3/bot/integration/update.json`` — catalogue operation ``bot.integration.update``.
+
+        Args:
+            user_id: (a str; required) Limits: at most 64 characters.
+            type: (a str; required) Limits: not empty.
+            callback_url: (a str; required) Limits: not empty.
+            enabled: (a bool)
+            object_names: (a list of str)
+            events: (a list of str)
+            stream: (a bool)
+            handle_response: (a bool)
+            auth: (any JSON value (usually a dict))
+        """
+        return await self._call("bot.integration.update", {"user_id": user_id, "type": type, "callback_url": callback_url, "enabled": enabled, "object_names": object_names, "events": events, "stream": stream, "handle_response": handle_response, "auth": auth}, RongCloudBotIntegrationUpdateResult)
+
+    async def bot_integration_delete(
+        self,
+        *,
+        user_id: str,
+        type: str,
+    ) -> RongCloudBotIntegrationDeleteResult:
+        """Remove a chatbot's integration of a type.
+
+        ``POST /v3/bot/integration/delete.json`` — catalogue operation ``bot.integration.delete``.
+
+        Args:
+            user_id: (a str; required) Limits: at most 64 characters.
+            type: (a str; required) Limits: not empty.
+        """
+        return await self._call("bot.integration.delete", {"user_id": user_id, "type": type}, RongCloudBotIntegrationDeleteResult)
 
     async def chatroom_create(
         self,
@@ -4225,6 +5926,153 @@ class AsyncRongCloudOperations(_AsyncClient):
         """Every page of ``entrust.joined_groups``, one call each, from the page these arguments ask for to the last: ``async for page in client.entrust_joined_groups_pages(...)``; each page's items are in its ``groups``; the iterator sets ``page_token`` for each next page. Same arguments as :meth:`entrust_joined_groups`."""
         return self._pages("entrust.joined_groups", {"user_id": user_id, "role": role, "page_token": page_token, "size": size, "order": order}, RongCloudEntrustJoinedGroupsResult)
 
+    async def friend_add(
+        self,
+        *,
+        user_id: str,
+        target_id: str,
+        opt_type: Optional[int] = None,
+        extra: Optional[str] = None,
+    ) -> RongCloudFriendAddResult:
+        """Add a friend for a user: by the target's friend-request permission (opt_type 1, default), or directly without the target's approval (opt_type 2).
+
+        ``POST /friend/add.json`` — catalogue operation ``friend.add``.
+
+        Args:
+            user_id: (a str; required) The user sending the request. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The user to add. Limits: not empty; at most 64 bytes.
+            opt_type: (an int) 1: as the target's permission allows (default); 2: add directly, no approval needed. Limits: 1..2.
+            extra: (a str) Text sent with the request; at most 128 characters. Limits: at most 128 characters.
+        """
+        return await self._call("friend.add", {"user_id": user_id, "target_id": target_id, "opt_type": opt_type, "extra": extra}, RongCloudFriendAddResult)
+
+    async def friend_delete(
+        self,
+        *,
+        user_id: str,
+        target_ids: Sequence[str],
+    ) -> RongCloudFriendDeleteResult:
+        """Remove up to 100 friends of a user.
+
+        ``POST /friend/delete.json`` — catalogue operation ``friend.delete``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            target_ids: (a list of str; required) The friends to remove; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return await self._call("friend.delete", {"user_id": user_id, "target_ids": target_ids}, RongCloudFriendDeleteResult)
+
+    async def friend_clean(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudFriendCleanResult:
+        """Remove all of a user's friends.
+
+        ``POST /friend/clean.json`` — catalogue operation ``friend.clean``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("friend.clean", {"user_id": user_id}, RongCloudFriendCleanResult)
+
+    async def friend_profile_set(
+        self,
+        *,
+        user_id: str,
+        target_id: str,
+        remark_name: Optional[str] = None,
+        friend_ext_profile: Optional[Union[Mapping[str, Any], str]] = None,
+    ) -> RongCloudFriendProfileSetResult:
+        """Set the alias and custom attributes a user keeps for one friend.
+
+        ``POST /friend/profile/set.json`` — catalogue operation ``friend.profile.set``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The friend. Limits: not empty; at most 64 bytes.
+            remark_name: (a str) The friend's alias, at most 64 characters; empty clears it. Limits: at most 64 characters.
+            friend_ext_profile: (a dict, or a str holding JSON) Custom attributes, a JSON object of `ext_…` keys (lowercase letters, digits, `_`; at most 32 characters) to string values (at most 256 characters); 10 by default.
+        """
+        return await self._call("friend.profile.set", {"user_id": user_id, "target_id": target_id, "remark_name": remark_name, "friend_ext_profile": friend_ext_profile}, RongCloudFriendProfileSetResult)
+
+    async def friend_get(
+        self,
+        *,
+        user_id: str,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> RongCloudFriendGetResult:
+        """List a user's friends by the time they were added, a page at a time.
+
+        ``POST /friend/get.json`` — catalogue operation ``friend.get``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            page_token: (a str) The `page_token` of the previous page; absent: the first page.
+            size: (an int) Friends per page (default 50). Limits: 1..100.
+            order: (an int) 0: oldest friend first (default); 1: newest first. Limits: 0..1.
+        """
+        return await self._call("friend.get", {"user_id": user_id, "page_token": page_token, "size": size, "order": order}, RongCloudFriendGetResult)
+
+    def friend_get_pages(
+        self,
+        *,
+        user_id: str,
+        page_token: Optional[str] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudFriendGetResult]:
+        """Every page of ``friend.get``, one call each, from the page these arguments ask for to the last: ``async for page in client.friend_get_pages(...)``; each page's items are in its ``friend_list``; the iterator sets ``page_token`` for each next page. Same arguments as :meth:`friend_get`."""
+        return self._pages("friend.get", {"user_id": user_id, "page_token": page_token, "size": size, "order": order}, RongCloudFriendGetResult)
+
+    async def friend_check(
+        self,
+        *,
+        user_id: str,
+        target_ids: Sequence[str],
+    ) -> RongCloudFriendCheckResult:
+        """Check whether a user and up to 100 others are friends (`result` 1: not friends either way, 4: friends both ways).
+
+        ``POST /friend/check.json`` — catalogue operation ``friend.check``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            target_ids: (a list of str; required) At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return await self._call("friend.check", {"user_id": user_id, "target_ids": target_ids}, RongCloudFriendCheckResult)
+
+    async def friend_permission_set(
+        self,
+        *,
+        user_ids: Sequence[str],
+        permission_type: int,
+    ) -> RongCloudFriendPermissionSetResult:
+        """Set who may add up to 100 users as a friend: 1 anyone directly, 2 with their approval, 3 nobody.
+
+        ``POST /friend/permission/set.json`` — catalogue operation ``friend.permission.set``.
+
+        Args:
+            user_ids: (a list of str; required) At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+            permission_type: (an int; required) 1: anyone can add them directly; 2: requests need their approval; 3: nobody can add them. Limits: 1..3.
+        """
+        return await self._call("friend.permission.set", {"user_ids": user_ids, "permission_type": permission_type}, RongCloudFriendPermissionSetResult)
+
+    async def friend_permission_get(
+        self,
+        *,
+        user_ids: Sequence[str],
+    ) -> RongCloudFriendPermissionGetResult:
+        """Get who may add each of up to 100 users as a friend.
+
+        ``POST /friend/permission/get.json`` — catalogue operation ``friend.permission.get``.
+
+        Args:
+            user_ids: (a list of str; required) At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return await self._call("friend.permission.get", {"user_ids": user_ids}, RongCloudFriendPermissionGetResult)
+
     async def group_create(
         self,
         *,
@@ -4747,6 +6595,150 @@ class AsyncRongCloudOperations(_AsyncClient):
         """
         return await self._call("push", {"platform": platform, "audience": audience, "notification": notification}, RongCloudPushResult)
 
+    async def push_custom(
+        self,
+        *,
+        platform: Sequence[str],
+        audience: Any,
+        notification: Any,
+    ) -> RongCloudPushCustomResult:
+        """Send a push notification through the Push Plus service (its own push channel, with delivery statistics; a paid service in production) to tags, users, a package or everyone; no message is stored.
+
+        ``POST /push/custom.json`` — catalogue operation ``push.custom``.
+
+        Args:
+            platform: (a list of str; required) Limits: 1 to 2 items; one of ios, android.
+            audience: (any JSON value (usually a dict); required) {tag:[..], tag_or:[..], userid:[..], packageName, is_to_all:bool}.
+            notification: (any JSON value (usually a dict); required) {title, alert, ios:{..}, android:{..}}.
+        """
+        return await self._call("push.custom", {"platform": platform, "audience": audience, "notification": notification}, RongCloudPushCustomResult)
+
+    async def push_user(
+        self,
+        *,
+        user_ids: Sequence[str],
+        notification: Any,
+    ) -> RongCloudPushUserResult:
+        """Send a push-only notification to up to 100 users: shown in the notification bar only, no message or conversation is created.
+
+        ``POST /push/user.json`` — catalogue operation ``push.user``.
+
+        Args:
+            user_ids: (a list of str; required) At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+            notification: (any JSON value (usually a dict); required) {title (at most 50 characters), pushContent (required), ios:{..}, android:{..}}: the content per operating system.
+        """
+        return await self._call("push.user", {"user_ids": user_ids, "notification": notification}, RongCloudPushUserResult)
+
+    async def sensitiveword_add(
+        self,
+        *,
+        word: str,
+        replace_word: Optional[str] = None,
+    ) -> RongCloudSensitivewordAddResult:
+        """Add a sensitive word: messages containing it are blocked, or the word is replaced when `replace_word` is given (50 words by default; takes effect within 15 minutes).
+
+        ``POST /sensitiveword/add.json`` — catalogue operation ``sensitiveword.add``.
+
+        Args:
+            word: (a str; required) The word: Chinese characters, digits and letters; at most 32 characters. Limits: at most 32 characters.
+            replace_word: (a str) The replacement; absent: messages containing the word are blocked. Limits: at most 32 characters.
+        """
+        return await self._call("sensitiveword.add", {"word": word, "replace_word": replace_word}, RongCloudSensitivewordAddResult)
+
+    async def sensitiveword_batch_add(
+        self,
+        *,
+        words: Sequence[Mapping[str, Any]],
+    ) -> RongCloudSensitivewordBatchAddResult:
+        """Add up to 50 sensitive words at once; over the app's quota the whole batch fails.
+
+        ``POST /sensitiveword/batch/add.json`` — catalogue operation ``sensitiveword.batch_add``.
+
+        Args:
+            words: (a list of dicts; required) Each `{word, replace_word}`; without a replacement the word blocks messages. Limits: 1 to 50 items.
+        """
+        return await self._call("sensitiveword.batch_add", {"words": words}, RongCloudSensitivewordBatchAddResult)
+
+    async def sensitiveword_delete(
+        self,
+        *,
+        word: str,
+    ) -> RongCloudSensitivewordDeleteResult:
+        """Remove one sensitive word.
+
+        ``POST /sensitiveword/delete.json`` — catalogue operation ``sensitiveword.delete``.
+
+        Args:
+            word: (a str; required) Limits: at most 32 characters.
+        """
+        return await self._call("sensitiveword.delete", {"word": word}, RongCloudSensitivewordDeleteResult)
+
+    async def sensitiveword_batch_delete(
+        self,
+        *,
+        words: Sequence[str],
+    ) -> RongCloudSensitivewordBatchDeleteResult:
+        """Remove up to 50 sensitive words at once.
+
+        ``POST /sensitiveword/batch/delete.json`` — catalogue operation ``sensitiveword.batch_delete``.
+
+        Args:
+            words: (a list of str; required) At most 50 words. Limits: at most 32 characters each; 1 to 50 items.
+        """
+        return await self._call("sensitiveword.batch_delete", {"words": words}, RongCloudSensitivewordBatchDeleteResult)
+
+    async def sensitiveword_list(
+        self,
+        *,
+        type: Optional[Literal["0", "1", "2"]] = None,
+    ) -> RongCloudSensitivewordListResult:
+        """List the sensitive words: replaced ones (type 0), blocked ones (1, the default) or all (2).
+
+        ``POST /sensitiveword/list.json`` — catalogue operation ``sensitiveword.list``.
+
+        Args:
+            type: (a str) 0: replaced words; 1: blocked words (default); 2: all. Limits: one of 0, 1, 2.
+        """
+        return await self._call("sensitiveword.list", {"type": type}, RongCloudSensitivewordListResult)
+
+    async def sensitiveword_filter_add(
+        self,
+        *,
+        word: str,
+    ) -> RongCloudSensitivewordFilterAddResult:
+        """Add a blocked word through the older word filter API (/wordfilter): messages containing it are not delivered.
+
+        ``POST /wordfilter/add.json`` — catalogue operation ``sensitiveword.filter.add``.
+
+        Args:
+            word: (a str; required) At most 32 characters. Limits: at most 32 characters.
+        """
+        return await self._call("sensitiveword.filter.add", {"word": word}, RongCloudSensitivewordFilterAddResult)
+
+    async def sensitiveword_filter_delete(
+        self,
+        *,
+        word: str,
+    ) -> RongCloudSensitivewordFilterDeleteResult:
+        """Remove a word through the older word filter API (/wordfilter).
+
+        ``POST /wordfilter/delete.json`` — catalogue operation ``sensitiveword.filter.delete``.
+
+        Args:
+            word: (a str; required) At most 32 characters. Limits: at most 32 characters.
+        """
+        return await self._call("sensitiveword.filter.delete", {"word": word}, RongCloudSensitivewordFilterDeleteResult)
+
+    async def sensitiveword_filter_list(
+        self,
+        *,
+    ) -> RongCloudSensitivewordFilterListResult:
+        """List the filtered words through the older word filter API (/wordfilter).
+
+        ``POST /wordfilter/list.json`` — catalogue operation ``sensitiveword.filter.list``.
+        """
+        return await self._call("sensitiveword.filter.list", {}, RongCloudSensitivewordFilterListResult)
+
     async def user_register(
         self,
         *,
@@ -5046,6 +7038,314 @@ class AsyncRongCloudOperations(_AsyncClient):
             tags: (a list of str; required) Limits: not empty each; at most 40 bytes each; 0 to 20 items.
         """
         return await self._call("user.tag.set", {"user_id": user_id, "tags": tags}, RongCloudUserTagSetResult)
+
+    async def user_activate(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudUserActivateResult:
+        """Activate a user id (the official server SDK's `activate`; no documentation page describes it: prefer user.reactivate for deactivated ids).
+
+        ``POST /user/activate.json`` — catalogue operation ``user.activate``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("user.activate", {"user_id": user_id}, RongCloudUserActivateResult)
+
+    async def user_block_push_period_set(
+        self,
+        *,
+        user_id: str,
+        start_time: str,
+        period: int,
+        level: int,
+    ) -> RongCloudUserBlockPushPeriodSetResult:
+        """Set a user's daily do-not-disturb window for push notifications (replaces the previous one; repeats every day until changed or removed).
+
+        ``POST /user/blockPushPeriod/set.json`` — catalogue operation ``user.block_push_period.set``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            start_time: (a str; required) When the window starts each day, `HH:MM:SS` (Beijing time in the China data center, UTC in the global ones). Limits: at most 8 characters.
+            period: (an int; required) The window's length in minutes; 0 means not set (00:00:00 and 1439 is all day). Limits: 0..1439.
+            level: (an int; required) 1: only @mentions are pushed; 5: nothing is pushed. Limits: 1..5.
+        """
+        return await self._call("user.block_push_period.set", {"user_id": user_id, "start_time": start_time, "period": period, "level": level}, RongCloudUserBlockPushPeriodSetResult)
+
+    async def user_block_push_period_get(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudUserBlockPushPeriodGetResult:
+        """Get a user's daily do-not-disturb window and level.
+
+        ``POST /user/blockPushPeriod/get.json`` — catalogue operation ``user.block_push_period.get``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("user.block_push_period.get", {"user_id": user_id}, RongCloudUserBlockPushPeriodGetResult)
+
+    async def user_block_push_period_remove(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudUserBlockPushPeriodRemoveResult:
+        """Remove a user's do-not-disturb window.
+
+        ``POST /user/blockPushPeriod/delete.json`` — catalogue operation ``user.block_push_period.remove``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("user.block_push_period.remove", {"user_id": user_id}, RongCloudUserBlockPushPeriodRemoveResult)
+
+    async def user_chat_mute_set(
+        self,
+        *,
+        user_ids: Sequence[str],
+        state: int,
+        type: Literal["PERSON"],
+    ) -> RongCloudUserChatMuteSetResult:
+        """Mute (state 1) or unmute (state 0) users in one-to-one chat: muted users cannot send one-to-one messages from the client SDK (the server API still can).
+
+        ``POST /user/chat/fb/set.json`` — catalogue operation ``user.chat_mute.set``.
+
+        Args:
+            user_ids: (a list of str; required) At most 1000 users. Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+            state: (an int; required) 1 mutes, 0 unmutes. Limits: 0..1.
+            type: (a str; required) The conversation type; only one-to-one chat (`PERSON`). Limits: one of PERSON.
+        """
+        return await self._call("user.chat_mute.set", {"user_ids": user_ids, "state": state, "type": type}, RongCloudUserChatMuteSetResult)
+
+    async def user_chat_mute_list(
+        self,
+        *,
+        type: Literal["PERSON"],
+        num: Optional[int] = None,
+        offset: Optional[int] = None,
+    ) -> RongCloudUserChatMuteListResult:
+        """List the users muted in one-to-one chat, by offset.
+
+        ``POST /user/chat/fb/querylist.json`` — catalogue operation ``user.chat_mute.list``.
+
+        Args:
+            num: (an int) Users to return (default 100). Limits: 1..200.
+            offset: (an int) Where to start (default 0). Limits: 0..….
+            type: (a str; required) The conversation type; only one-to-one chat (`PERSON`). Limits: one of PERSON.
+        """
+        return await self._call("user.chat_mute.list", {"num": num, "offset": offset, "type": type}, RongCloudUserChatMuteListResult)
+
+    async def user_profile_set(
+        self,
+        *,
+        user_id: str,
+        user_profile: Optional[Union[Mapping[str, Any], str]] = None,
+        user_ext_profile: Optional[Union[Mapping[str, Any], str]] = None,
+    ) -> RongCloudUserProfileSetResult:
+        """Set a user's hosted profile (profile hosting service): the basic profile and/or the extended (`ext_…`) attributes.
+
+        ``POST /user/profile/set.json`` — catalogue operation ``user.profile.set``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            user_profile: (a dict, or a str holding JSON) The basic profile, a JSON object: uniqueId (≤32 characters), name (≤64), portraitUri (≤1024), email (≤128), birthday (≤32), gender (0 unknown, 1 male, 2 female), location (≤32), role (0..100), level (0..100).
+            user_ext_profile: (a dict, or a str holding JSON) Extended attributes, a JSON object: keys `ext_…` of at most 32 characters (declared in the console first), string values of at most 256 characters; 20 pairs by default.
+        """
+        return await self._call("user.profile.set", {"user_id": user_id, "user_profile": user_profile, "user_ext_profile": user_ext_profile}, RongCloudUserProfileSetResult)
+
+    async def user_profile_query(
+        self,
+        *,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> RongCloudUserProfileQueryResult:
+        """List every user with a hosted profile, by registration time, a page at a time.
+
+        ``POST /user/profile/query.json`` — catalogue operation ``user.profile.query``.
+
+        Args:
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            size: (an int) Users per page (default 20). Limits: 1..100.
+            order: (an int) 0: oldest registration first (default); 1: newest first. Limits: 0..1.
+        """
+        return await self._call("user.profile.query", {"page": page, "size": size, "order": order}, RongCloudUserProfileQueryResult)
+
+    def user_profile_query_pages(
+        self,
+        *,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudUserProfileQueryResult]:
+        """Every page of ``user.profile.query``, one call each, from the page these arguments ask for to the last: ``async for page in client.user_profile_query_pages(...)``; each page's items are in its ``user_list``; the iterator sets ``page`` for each next page. Same arguments as :meth:`user_profile_query`."""
+        return self._pages("user.profile.query", {"page": page, "size": size, "order": order}, RongCloudUserProfileQueryResult)
+
+    async def user_profile_batch_query(
+        self,
+        *,
+        user_ids: Sequence[str],
+    ) -> RongCloudUserProfileBatchQueryResult:
+        """Get the hosted profiles of up to 100 users.
+
+        ``POST /user/profile/batch/query.json`` — catalogue operation ``user.profile.batch_query``.
+
+        Args:
+            user_ids: (a list of str; required) At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return await self._call("user.profile.batch_query", {"user_ids": user_ids}, RongCloudUserProfileBatchQueryResult)
+
+    async def user_profile_clean(
+        self,
+        *,
+        user_ids: Optional[Sequence[str]] = None,
+    ) -> RongCloudUserProfileCleanResult:
+        """Delete the hosted profiles of up to 20 users.
+
+        ``POST /user/profile/clean.json`` — catalogue operation ``user.profile.clean``.
+
+        Args:
+            user_ids: (a list of str) At most 20 users. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return await self._call("user.profile.clean", {"user_ids": user_ids}, RongCloudUserProfileCleanResult)
+
+    async def user_sandbox_query(
+        self,
+        *,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> RongCloudUserSandboxQueryResult:
+        """List the test users registered in the app's development environment, a page at a time.
+
+        ``POST /user/query.json`` — catalogue operation ``user.sandbox.query``.
+
+        Args:
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Users per page (default 20). Limits: 1..100.
+            order: (an int) By registration time: 0 oldest first (default), 1 newest first. Limits: 0..1.
+        """
+        return await self._call("user.sandbox.query", {"page": page, "page_size": page_size, "order": order}, RongCloudUserSandboxQueryResult)
+
+    def user_sandbox_query_pages(
+        self,
+        *,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+        order: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudUserSandboxQueryResult]:
+        """Every page of ``user.sandbox.query``, one call each, from the page these arguments ask for to the last: ``async for page in client.user_sandbox_query_pages(...)``; each page's items are in its ``users``; the iterator sets ``page`` for each next page. Same arguments as :meth:`user_sandbox_query`."""
+        return self._pages("user.sandbox.query", {"page": page, "page_size": page_size, "order": order}, RongCloudUserSandboxQueryResult)
+
+    async def user_sandbox_delete(
+        self,
+        *,
+        user_ids: Sequence[str],
+    ) -> RongCloudUserSandboxDeleteResult:
+        """Delete test users of the development environment (at most 100 per call).
+
+        ``POST /user/delusers.json`` — catalogue operation ``user.sandbox.delete``.
+
+        Args:
+            user_ids: (a list of str; required) At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return await self._call("user.sandbox.delete", {"user_ids": user_ids}, RongCloudUserSandboxDeleteResult)
+
+    async def user_groups_query(
+        self,
+        *,
+        user_id: str,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+    ) -> RongCloudUserGroupsQueryResult:
+        """List the groups a user belongs to (id and name); without `page`, the first 5000.
+
+        ``POST /user/group/query.json`` — catalogue operation ``user.groups.query``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            page: (an int) Page number for paging; absent or 0: no paging (the first 5000 groups). Limits: 0..….
+            size: (an int) Groups per page, only with `page` (default 50). Limits: 1..1000.
+        """
+        return await self._call("user.groups.query", {"user_id": user_id, "page": page, "size": size}, RongCloudUserGroupsQueryResult)
+
+    async def user_remarks_set(
+        self,
+        *,
+        user_id: str,
+        remarks: Union[Mapping[str, Any], str],
+    ) -> RongCloudUserRemarksSetResult:
+        """Set the names a user sees for other users in push notifications (user-level push aliases; replaces an existing alias); at most 100 per call.
+
+        ``POST /user/remarks/set.json`` — catalogue operation ``user.remarks.set``.
+
+        Args:
+            user_id: (a str; required) The user who sees the aliases. Limits: not empty; at most 64 bytes.
+            remarks: (a dict, or a str holding JSON; required) A JSON list of `{"id": target user id, "remark": alias}`; at most 100.
+        """
+        return await self._call("user.remarks.set", {"user_id": user_id, "remarks": remarks}, RongCloudUserRemarksSetResult)
+
+    async def user_remarks_get(
+        self,
+        *,
+        user_id: str,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+    ) -> RongCloudUserRemarksGetResult:
+        """List the push aliases a user has set, a page at a time.
+
+        ``POST /user/remarks/get.json`` — catalogue operation ``user.remarks.get``.
+
+        Args:
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            size: (an int) Aliases per page (default 50, at most 50 are returned). Limits: 1..50.
+        """
+        return await self._call("user.remarks.get", {"user_id": user_id, "page": page, "size": size}, RongCloudUserRemarksGetResult)
+
+    def user_remarks_get_pages(
+        self,
+        *,
+        user_id: str,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudUserRemarksGetResult]:
+        """Every page of ``user.remarks.get``, one call each, from the page these arguments ask for to the last: ``async for page in client.user_remarks_get_pages(...)``; each page's items are in its ``users``; the iterator sets ``page`` for each next page. Same arguments as :meth:`user_remarks_get`."""
+        return self._pages("user.remarks.get", {"user_id": user_id, "page": page, "size": size}, RongCloudUserRemarksGetResult)
+
+    async def user_remarks_remove(
+        self,
+        *,
+        user_id: str,
+        target_id: str,
+    ) -> RongCloudUserRemarksRemoveResult:
+        """Remove the push alias a user set for one other user.
+
+        ``POST /user/remarks/del.json`` — catalogue operation ``user.remarks.remove``.
+
+        Args:
+            user_id: (a str; required) The user who set the alias. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The user the alias names. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("user.remarks.remove", {"user_id": user_id, "target_id": target_id}, RongCloudUserRemarksRemoveResult)
+
+    async def user_tag_batch_set(
+        self,
+        *,
+        user_ids: Sequence[str],
+        tags: Sequence[str],
+    ) -> RongCloudUserTagBatchSetResult:
+        """Set the same push tags on up to 1000 users (replaces each user's tags; an empty list clears them); at most 20 tags of at most 40 bytes.
+
+        ``POST /user/tag/batch/set.json`` — catalogue operation ``user.tag.batch_set``.
+
+        Args:
+            user_ids: (a list of str; required) At most 1000 users. Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+            tags: (a list of str; required) The full set of tags (no special characters); empty clears them. Limits: not empty each; at most 40 bytes each; 0 to 20 items.
+        """
+        return await self._call("user.tag.batch_set", {"user_ids": user_ids, "tags": tags}, RongCloudUserTagBatchSetResult)
 
 
 class EasemobAttachmentUploadResult(Result):

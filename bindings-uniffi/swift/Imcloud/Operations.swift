@@ -4,6 +4,576 @@ import Foundation
 
 // MARK: - RongCloud: parameters and results
 
+/// Parameters of `agent.create`: Create an AI agent (at most 100 per app).
+public struct RongCloudAgentCreate: Encodable, Sendable {
+    /// The agent's unique id, 3 to 64 characters. Limits: at most 64 characters.
+    public var agentId: String
+    /// 2 to 128 characters. Limits: at most 128 characters.
+    public var name: String
+    /// At most 256 characters. Limits: at most 256 characters.
+    public var description: String?
+    /// Only `chat` (the default). Limits: one of chat.
+    public var type: String?
+    /// Limits: one of active, inactive, draft.
+    public var status: String?
+    /// The configuration: `model` {provider, name (required), options {temperature 0..2, topP 0..1, maxTokens 1..8192, frequencyPenalty, presencePenalty -2..2, stop (≤10 words)}}, `prompt` {id, variables, instructions (≤10000 characters)}, `memory` {strategy, maxMessages}.
+    public var agentConfig: JSONValue
+
+    public init(agentId: String, name: String, description: String? = nil, type: String? = nil, status: String? = nil, agentConfig: JSONValue) {
+        self.agentId = agentId
+        self.name = name
+        self.description = description
+        self.type = type
+        self.status = status
+        self.agentConfig = agentConfig
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case agentId = "agent_id"
+        case name = "name"
+        case description = "description"
+        case type = "type"
+        case status = "status"
+        case agentConfig = "agent_config"
+    }
+}
+
+/// The result of `agent.create`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudAgentCreateResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudAgentCreateResult", [])
+    }
+}
+
+/// Parameters of `agent.get`: Get an AI agent: its name, description, type, status, configuration and times.
+public struct RongCloudAgentGet: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var agentId: String
+
+    public init(agentId: String) {
+        self.agentId = agentId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case agentId = "agent_id"
+    }
+}
+
+/// The result of `agent.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudAgentGetResult: Decodable, Sendable, CustomStringConvertible {
+    public let agentId: String?
+    public let name: String?
+    public let description: String?
+    /// `chat`.
+    public let type: String?
+    /// `active`, `inactive` or `draft`.
+    public let status: String?
+    /// The configuration (model, prompt, memory).
+    public let agentConfig: JSONValue?
+    /// When it was created, ms since the epoch.
+    public let createdAt: Int64?
+    /// When it was last updated, ms since the epoch.
+    public let updatedAt: Int64?
+
+    public var description: String {
+        describeFields("RongCloudAgentGetResult", [("agentId", agentId), ("name", name), ("description", description), ("type", type), ("status", status), ("agentConfig", agentConfig), ("createdAt", createdAt), ("updatedAt", updatedAt)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case agentId = "agent_id"
+        case name = "name"
+        case description = "description"
+        case type = "type"
+        case status = "status"
+        case agentConfig = "agent_config"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+/// Parameters of `agent.update`: Update an AI agent: only the fields given change (`agent_config` is merged key by key).
+public struct RongCloudAgentUpdate: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var agentId: String
+    /// Limits: at most 128 characters.
+    public var name: String?
+    /// Limits: at most 256 characters.
+    public var description: String?
+    /// Limits: one of active, inactive, draft.
+    public var status: String?
+    /// The parts of the configuration to change (`model.options.*`, `prompt.*`, `memory.*`).
+    public var agentConfig: JSONValue?
+
+    public init(agentId: String, name: String? = nil, description: String? = nil, status: String? = nil, agentConfig: JSONValue? = nil) {
+        self.agentId = agentId
+        self.name = name
+        self.description = description
+        self.status = status
+        self.agentConfig = agentConfig
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case agentId = "agent_id"
+        case name = "name"
+        case description = "description"
+        case status = "status"
+        case agentConfig = "agent_config"
+    }
+}
+
+/// The result of `agent.update`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudAgentUpdateResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudAgentUpdateResult", [])
+    }
+}
+
+/// Parameters of `agent.delete`: Delete an AI agent.
+public struct RongCloudAgentDelete: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var agentId: String
+
+    public init(agentId: String) {
+        self.agentId = agentId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case agentId = "agent_id"
+    }
+}
+
+/// The result of `agent.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudAgentDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudAgentDeleteResult", [])
+    }
+}
+
+/// Parameters of `agent.query`: List the app's AI agents, a page at a time, optionally by status.
+public struct RongCloudAgentQuery: Encodable, Sendable {
+    /// Page number from 1 (default 1). Limits: 1..….
+    public var page: Int64?
+    /// Agents per page (default 20). Limits: 1..100.
+    public var size: Int64?
+    /// Only agents in this status. Limits: one of active, inactive, draft.
+    public var status: String?
+    /// Only `chat`. Limits: one of chat.
+    public var type: String
+
+    public init(page: Int64? = nil, size: Int64? = nil, status: String? = nil, type: String) {
+        self.page = page
+        self.size = size
+        self.status = status
+        self.type = type
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case page = "page"
+        case size = "size"
+        case status = "status"
+        case type = "type"
+    }
+}
+
+/// The result of `agent.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudAgentQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// How many agents match.
+    public let total: Int64?
+    /// Each agent as agent.get returns it.
+    public let agents: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudAgentQueryResult", [("total", total), ("agents", agents)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case total = "total"
+        case agents = "agents"
+    }
+}
+
+/// Parameters of `agent.chat.generate`: Ask an AI agent: send the user's input and get the agent's answer (the whole answer at once; the streamed form is not offered).
+public struct RongCloudAgentChatGenerate: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var agentId: String
+    /// The user's input; at most 10000 characters. Limits: at most 10000 characters.
+    public var query: String
+    /// The conversation to continue when `memory` is on (letters, digits, `_`, `-`); absent: a new one. Limits: at most 64 characters.
+    public var conversationId: String?
+    /// Use the conversation's earlier turns (true) or ignore them and `conversation_id` (false).
+    public var memory: Bool?
+    /// Values for the placeholders of the query or the prompt template: at most 16, keys 1 to 32 characters, values at most 128. Limits: at most 16 items.
+    public var variables: [String: String]?
+    /// Who is asking (your user id).
+    public var user: String?
+
+    public init(agentId: String, query: String, conversationId: String? = nil, memory: Bool? = nil, variables: [String: String]? = nil, user: String? = nil) {
+        self.agentId = agentId
+        self.query = query
+        self.conversationId = conversationId
+        self.memory = memory
+        self.variables = variables
+        self.user = user
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case agentId = "agent_id"
+        case query = "query"
+        case conversationId = "conversation_id"
+        case memory = "memory"
+        case variables = "variables"
+        case user = "user"
+    }
+}
+
+/// The result of `agent.chat.generate`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudAgentChatGenerateResult: Decodable, Sendable, CustomStringConvertible {
+    /// This run's id.
+    public let runId: String?
+    public let conversationId: String?
+    public let agentId: String?
+    /// When it answered, ms since the epoch.
+    public let timestamp: Int64?
+    /// The agent's answer.
+    public let answer: String?
+    /// Why the answer ended (`stop`, …).
+    public let finishReason: String?
+
+    public var description: String {
+        describeFields("RongCloudAgentChatGenerateResult", [("runId", runId), ("conversationId", conversationId), ("agentId", agentId), ("timestamp", timestamp), ("answer", answer), ("finishReason", finishReason)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case runId = "run_id"
+        case conversationId = "conversation_id"
+        case agentId = "agent_id"
+        case timestamp = "timestamp"
+        case answer = "answer"
+        case finishReason = "finish_reason"
+    }
+}
+
+/// Parameters of `bot.create`: Create a chatbot (at most 10 per app) with the platforms it is integrated with.
+public struct RongCloudBotCreate: Encodable, Sendable {
+    /// The bot's unique user id; at most 64 characters. Limits: at most 64 characters.
+    public var userId: String
+    /// The bot's nickname; at most 128 characters. Limits: at most 128 characters.
+    public var name: String
+    /// A category of your choice; at most 128 characters. Limits: at most 128 characters.
+    public var type: String
+    /// The avatar URL; at most 256 characters. Limits: at most 256 characters.
+    public var profileUrl: String
+    /// Your own key-value pairs: at most 16, keys 1 to 32 characters, values 1 to 128. Limits: at most 16 items.
+    public var metadata: [String: String]?
+    /// The platforms the bot is integrated with (webhook, dify …).
+    public var integrations: [[String: JSONValue]]
+
+    public init(userId: String, name: String, type: String, profileUrl: String, metadata: [String: String]? = nil, integrations: [[String: JSONValue]]) {
+        self.userId = userId
+        self.name = name
+        self.type = type
+        self.profileUrl = profileUrl
+        self.metadata = metadata
+        self.integrations = integrations
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case name = "name"
+        case type = "type"
+        case profileUrl = "profile_url"
+        case metadata = "metadata"
+        case integrations = "integrations"
+    }
+}
+
+/// The result of `bot.create`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudBotCreateResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudBotCreateResult", [])
+    }
+}
+
+/// Parameters of `bot.get`: Get up to 20 chatbots by user id.
+public struct RongCloudBotGet: Encodable, Sendable {
+    /// At most 20 bots. Limits: at most 64 characters each; 1 to 20 items.
+    public var userIds: [String]
+
+    public init(userIds: [String]) {
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `bot.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudBotGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{userId, name, type, profileUrl, integrations, metadata}`.
+    public let bots: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudBotGetResult", [("bots", bots)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case bots = "bots"
+    }
+}
+
+/// Parameters of `bot.update`: Update a chatbot's profile, metadata and integrations.
+public struct RongCloudBotUpdate: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var userId: String
+    /// Limits: at most 128 characters.
+    public var name: String?
+    /// Limits: at most 128 characters.
+    public var type: String?
+    /// Limits: at most 256 characters.
+    public var profileUrl: String?
+    /// Limits: at most 16 items.
+    public var metadata: [String: String]?
+    /// Replaces the bot's integrations.
+    public var integrations: [[String: JSONValue]]?
+
+    public init(userId: String, name: String? = nil, type: String? = nil, profileUrl: String? = nil, metadata: [String: String]? = nil, integrations: [[String: JSONValue]]? = nil) {
+        self.userId = userId
+        self.name = name
+        self.type = type
+        self.profileUrl = profileUrl
+        self.metadata = metadata
+        self.integrations = integrations
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case name = "name"
+        case type = "type"
+        case profileUrl = "profile_url"
+        case metadata = "metadata"
+        case integrations = "integrations"
+    }
+}
+
+/// The result of `bot.update`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudBotUpdateResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudBotUpdateResult", [])
+    }
+}
+
+/// Parameters of `bot.delete`: Delete a chatbot.
+public struct RongCloudBotDelete: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var userId: String
+
+    public init(userId: String) {
+        self.userId = userId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+    }
+}
+
+/// The result of `bot.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudBotDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudBotDeleteResult", [])
+    }
+}
+
+/// Parameters of `bot.query`: List the app's chatbots, a page at a time.
+public struct RongCloudBotQuery: Encodable, Sendable {
+    /// Page number from 1 (default 1). Limits: 1..….
+    public var page: Int64?
+    /// Bots per page (default 10). Limits: 1..….
+    public var pageSize: Int64?
+    /// Include each bot's integrations (default false).
+    public var includeIntegration: Bool?
+
+    public init(page: Int64? = nil, pageSize: Int64? = nil, includeIntegration: Bool? = nil) {
+        self.page = page
+        self.pageSize = pageSize
+        self.includeIntegration = includeIntegration
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case page = "page"
+        case pageSize = "page_size"
+        case includeIntegration = "include_integration"
+    }
+}
+
+/// The result of `bot.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudBotQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// How many bots there are.
+    public let total: Int64?
+    /// Whether another page follows.
+    public let hasNext: Bool?
+    /// Each `{userId, name, type, profileUrl, integrations, metadata}`.
+    public let bots: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudBotQueryResult", [("total", total), ("hasNext", hasNext), ("bots", bots)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case total = "total"
+        case hasNext = "has_next"
+        case bots = "bots"
+    }
+}
+
+/// Parameters of `bot.integration.create`: Add an integration (one per type) to a chatbot.
+public struct RongCloudBotIntegrationCreate: Encodable, Sendable {
+    /// The bot. Limits: at most 64 characters.
+    public var userId: String
+    /// The integration type, e.g. `webhook`, `dify`. Limits: not empty.
+    public var type: String
+    /// Limits: not empty.
+    public var callbackUrl: String
+    public var enabled: Bool?
+    public var objectNames: [String]?
+    public var events: [String]?
+    public var stream: Bool?
+    public var handleResponse: Bool?
+    /// The platform's credentials, e.g. `{apiKey}`.
+    public var auth: JSONValue?
+
+    public init(userId: String, type: String, callbackUrl: String, enabled: Bool? = nil, objectNames: [String]? = nil, events: [String]? = nil, stream: Bool? = nil, handleResponse: Bool? = nil, auth: JSONValue? = nil) {
+        self.userId = userId
+        self.type = type
+        self.callbackUrl = callbackUrl
+        self.enabled = enabled
+        self.objectNames = objectNames
+        self.events = events
+        self.stream = stream
+        self.handleResponse = handleResponse
+        self.auth = auth
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case type = "type"
+        case callbackUrl = "callback_url"
+        case enabled = "enabled"
+        case objectNames = "object_names"
+        case events = "events"
+        case stream = "stream"
+        case handleResponse = "handle_response"
+        case auth = "auth"
+    }
+}
+
+/// The result of `bot.integration.create`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudBotIntegrationCreateResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudBotIntegrationCreateResult", [])
+    }
+}
+
+/// Parameters of `bot.integration.update`: Change a chatbot's integration of a type.
+public struct RongCloudBotIntegrationUpdate: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var userId: String
+    /// Limits: not empty.
+    public var type: String
+    /// Limits: not empty.
+    public var callbackUrl: String
+    public var enabled: Bool?
+    public var objectNames: [String]?
+    public var events: [String]?
+    public var stream: Bool?
+    public var handleResponse: Bool?
+    public var auth: JSONValue?
+
+    public init(userId: String, type: String, callbackUrl: String, enabled: Bool? = nil, objectNames: [String]? = nil, events: [String]? = nil, stream: Bool? = nil, handleResponse: Bool? = nil, auth: JSONValue? = nil) {
+        self.userId = userId
+        self.type = type
+        self.callbackUrl = callbackUrl
+        self.enabled = enabled
+        self.objectNames = objectNames
+        self.events = events
+        self.stream = stream
+        self.handleResponse = handleResponse
+        self.auth = auth
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case type = "type"
+        case callbackUrl = "callback_url"
+        case enabled = "enabled"
+        case objectNames = "object_names"
+        case events = "events"
+        case stream = "stream"
+        case handleResponse = "handle_response"
+        case auth = "auth"
+    }
+}
+
+/// The result of `bot.integration.update`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudBotIntegrationUpdateResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudBotIntegrationUpdateResult", [])
+    }
+}
+
+/// Parameters of `bot.integration.delete`: Remove a chatbot's integration of a type.
+public struct RongCloudBotIntegrationDelete: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var userId: String
+    /// Limits: not empty.
+    public var type: String
+
+    public init(userId: String, type: String) {
+        self.userId = userId
+        self.type = type
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case type = "type"
+    }
+}
+
+/// The result of `bot.integration.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudBotIntegrationDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudBotIntegrationDeleteResult", [])
+    }
+}
+
 /// Parameters of `chatroom.create`: Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
 public struct RongCloudChatroomCreate: Encodable, Sendable {
     /// The new chatroom's id. Limits: at most 64 characters.
@@ -2168,6 +2738,265 @@ public struct RongCloudEntrustJoinedGroupsResult: Decodable, Sendable, CustomStr
     }
 }
 
+/// Parameters of `friend.add`: Add a friend for a user: by the target's friend-request permission (opt_type 1, default), or directly without the target's approval (opt_type 2).
+public struct RongCloudFriendAdd: Encodable, Sendable {
+    /// The user sending the request. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The user to add. Limits: not empty; at most 64 bytes.
+    public var targetId: String
+    /// 1: as the target's permission allows (default); 2: add directly, no approval needed. Limits: 1..2.
+    public var optType: Int64?
+    /// Text sent with the request; at most 128 characters. Limits: at most 128 characters.
+    public var extra: String?
+
+    public init(userId: String, targetId: String, optType: Int64? = nil, extra: String? = nil) {
+        self.userId = userId
+        self.targetId = targetId
+        self.optType = optType
+        self.extra = extra
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case targetId = "target_id"
+        case optType = "opt_type"
+        case extra = "extra"
+    }
+}
+
+/// The result of `friend.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudFriendAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudFriendAddResult", [])
+    }
+}
+
+/// Parameters of `friend.delete`: Remove up to 100 friends of a user.
+public struct RongCloudFriendDelete: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The friends to remove; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var targetIds: [String]
+
+    public init(userId: String, targetIds: [String]) {
+        self.userId = userId
+        self.targetIds = targetIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case targetIds = "target_ids"
+    }
+}
+
+/// The result of `friend.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudFriendDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudFriendDeleteResult", [])
+    }
+}
+
+/// Parameters of `friend.clean`: Remove all of a user's friends.
+public struct RongCloudFriendClean: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+
+    public init(userId: String) {
+        self.userId = userId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+    }
+}
+
+/// The result of `friend.clean`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudFriendCleanResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudFriendCleanResult", [])
+    }
+}
+
+/// Parameters of `friend.profile.set`: Set the alias and custom attributes a user keeps for one friend.
+public struct RongCloudFriendProfileSet: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The friend. Limits: not empty; at most 64 bytes.
+    public var targetId: String
+    /// The friend's alias, at most 64 characters; empty clears it. Limits: at most 64 characters.
+    public var remarkName: String?
+    /// Custom attributes, a JSON object of `ext_…` keys (lowercase letters, digits, `_`; at most 32 characters) to string values (at most 256 characters); 10 by default.
+    public var friendExtProfile: JSONValue?
+
+    public init(userId: String, targetId: String, remarkName: String? = nil, friendExtProfile: JSONValue? = nil) {
+        self.userId = userId
+        self.targetId = targetId
+        self.remarkName = remarkName
+        self.friendExtProfile = friendExtProfile
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case targetId = "target_id"
+        case remarkName = "remark_name"
+        case friendExtProfile = "friend_ext_profile"
+    }
+}
+
+/// The result of `friend.profile.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudFriendProfileSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudFriendProfileSetResult", [])
+    }
+}
+
+/// Parameters of `friend.get`: List a user's friends by the time they were added, a page at a time.
+public struct RongCloudFriendGet: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The `page_token` of the previous page; absent: the first page.
+    public var pageToken: String?
+    /// Friends per page (default 50). Limits: 1..100.
+    public var size: Int64?
+    /// 0: oldest friend first (default); 1: newest first. Limits: 0..1.
+    public var order: Int64?
+
+    public init(userId: String, pageToken: String? = nil, size: Int64? = nil, order: Int64? = nil) {
+        self.userId = userId
+        self.pageToken = pageToken
+        self.size = size
+        self.order = order
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case pageToken = "page_token"
+        case size = "size"
+        case order = "order"
+    }
+}
+
+/// The result of `friend.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudFriendGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// The token of the next page; absent or empty on the last page.
+    public let pageToken: String?
+    /// How many friends the user has.
+    public let totalCount: Int64?
+    /// Each `{userId, name, remarkName, friendExtProfile, time}` (`friendExtProfile` JSON text, `time` when added, ms).
+    public let friendList: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudFriendGetResult", [("pageToken", pageToken), ("totalCount", totalCount), ("friendList", friendList)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pageToken = "page_token"
+        case totalCount = "total_count"
+        case friendList = "friend_list"
+    }
+}
+
+/// Parameters of `friend.check`: Check whether a user and up to 100 others are friends (`result` 1: not friends either way, 4: friends both ways).
+public struct RongCloudFriendCheck: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var targetIds: [String]
+
+    public init(userId: String, targetIds: [String]) {
+        self.userId = userId
+        self.targetIds = targetIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case targetIds = "target_ids"
+    }
+}
+
+/// The result of `friend.check`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudFriendCheckResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{userId, result}`: 1 not friends either way, 4 friends both ways (2 and 3 are reserved).
+    public let results: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudFriendCheckResult", [("results", results)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case results = "results"
+    }
+}
+
+/// Parameters of `friend.permission.set`: Set who may add up to 100 users as a friend: 1 anyone directly, 2 with their approval, 3 nobody.
+public struct RongCloudFriendPermissionSet: Encodable, Sendable {
+    /// At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var userIds: [String]
+    /// 1: anyone can add them directly; 2: requests need their approval; 3: nobody can add them. Limits: 1..3.
+    public var permissionType: Int64
+
+    public init(userIds: [String], permissionType: Int64) {
+        self.userIds = userIds
+        self.permissionType = permissionType
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+        case permissionType = "permission_type"
+    }
+}
+
+/// The result of `friend.permission.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudFriendPermissionSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudFriendPermissionSetResult", [])
+    }
+}
+
+/// Parameters of `friend.permission.get`: Get who may add each of up to 100 users as a friend.
+public struct RongCloudFriendPermissionGet: Encodable, Sendable {
+    /// At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var userIds: [String]
+
+    public init(userIds: [String]) {
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `friend.permission.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudFriendPermissionGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{userId, type}`: 1 anyone directly, 2 with approval, 3 nobody.
+    public let permissionSettings: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudFriendPermissionGetResult", [("permissionSettings", permissionSettings)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case permissionSettings = "permission_settings"
+    }
+}
+
 /// Parameters of `group.create`: Create a group with its first members.
 public struct RongCloudGroupCreate: Encodable, Sendable {
     /// Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
@@ -3093,6 +3922,273 @@ public struct RongCloudPushResult: Decodable, Sendable, CustomStringConvertible 
     }
 }
 
+/// Parameters of `push.custom`: Send a push notification through the Push Plus service (its own push channel, with delivery statistics; a paid service in production) to tags, users, a package or everyone; no message is stored.
+public struct RongCloudPushCustom: Encodable, Sendable {
+    /// Limits: 1 to 2 items; one of ios, android.
+    public var platform: [String]
+    /// {tag:[..], tag_or:[..], userid:[..], packageName, is_to_all:bool}.
+    public var audience: JSONValue
+    /// {title, alert, ios:{..}, android:{..}}.
+    public var notification: JSONValue
+
+    public init(platform: [String], audience: JSONValue, notification: JSONValue) {
+        self.platform = platform
+        self.audience = audience
+        self.notification = notification
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case platform = "platform"
+        case audience = "audience"
+        case notification = "notification"
+    }
+}
+
+/// The result of `push.custom`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudPushCustomResult: Decodable, Sendable, CustomStringConvertible {
+    /// Push id.
+    public let id: String?
+
+    public var description: String {
+        describeFields("RongCloudPushCustomResult", [("id", id)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+    }
+}
+
+/// Parameters of `push.user`: Send a push-only notification to up to 100 users: shown in the notification bar only, no message or conversation is created.
+public struct RongCloudPushUser: Encodable, Sendable {
+    /// At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var userIds: [String]
+    /// {title (at most 50 characters), pushContent (required), ios:{..}, android:{..}}: the content per operating system.
+    public var notification: JSONValue
+
+    public init(userIds: [String], notification: JSONValue) {
+        self.userIds = userIds
+        self.notification = notification
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+        case notification = "notification"
+    }
+}
+
+/// The result of `push.user`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudPushUserResult: Decodable, Sendable, CustomStringConvertible {
+    /// Push id.
+    public let id: String?
+
+    public var description: String {
+        describeFields("RongCloudPushUserResult", [("id", id)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+    }
+}
+
+/// Parameters of `sensitiveword.add`: Add a sensitive word: messages containing it are blocked, or the word is replaced when `replace_word` is given (50 words by default; takes effect within 15 minutes).
+public struct RongCloudSensitivewordAdd: Encodable, Sendable {
+    /// The word: Chinese characters, digits and letters; at most 32 characters. Limits: at most 32 characters.
+    public var word: String
+    /// The replacement; absent: messages containing the word are blocked. Limits: at most 32 characters.
+    public var replaceWord: String?
+
+    public init(word: String, replaceWord: String? = nil) {
+        self.word = word
+        self.replaceWord = replaceWord
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case word = "word"
+        case replaceWord = "replace_word"
+    }
+}
+
+/// The result of `sensitiveword.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudSensitivewordAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudSensitivewordAddResult", [])
+    }
+}
+
+/// Parameters of `sensitiveword.batch_add`: Add up to 50 sensitive words at once; over the app's quota the whole batch fails.
+public struct RongCloudSensitivewordBatchAdd: Encodable, Sendable {
+    /// Each `{word, replace_word}`; without a replacement the word blocks messages. Limits: 1 to 50 items.
+    public var words: [[String: JSONValue]]
+
+    public init(words: [[String: JSONValue]]) {
+        self.words = words
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case words = "words"
+    }
+}
+
+/// The result of `sensitiveword.batch_add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudSensitivewordBatchAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudSensitivewordBatchAddResult", [])
+    }
+}
+
+/// Parameters of `sensitiveword.delete`: Remove one sensitive word.
+public struct RongCloudSensitivewordDelete: Encodable, Sendable {
+    /// Limits: at most 32 characters.
+    public var word: String
+
+    public init(word: String) {
+        self.word = word
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case word = "word"
+    }
+}
+
+/// The result of `sensitiveword.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudSensitivewordDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudSensitivewordDeleteResult", [])
+    }
+}
+
+/// Parameters of `sensitiveword.batch_delete`: Remove up to 50 sensitive words at once.
+public struct RongCloudSensitivewordBatchDelete: Encodable, Sendable {
+    /// At most 50 words. Limits: at most 32 characters each; 1 to 50 items.
+    public var words: [String]
+
+    public init(words: [String]) {
+        self.words = words
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case words = "words"
+    }
+}
+
+/// The result of `sensitiveword.batch_delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudSensitivewordBatchDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudSensitivewordBatchDeleteResult", [])
+    }
+}
+
+/// Parameters of `sensitiveword.list`: List the sensitive words: replaced ones (type 0), blocked ones (1, the default) or all (2).
+public struct RongCloudSensitivewordList: Encodable, Sendable {
+    /// 0: replaced words; 1: blocked words (default); 2: all. Limits: one of 0, 1, 2.
+    public var type: String?
+
+    public init(type: String? = nil) {
+        self.type = type
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type = "type"
+    }
+}
+
+/// The result of `sensitiveword.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudSensitivewordListResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{word, replaceWord, type}`: `type` "0" replaced, "1" blocked (`replaceWord` empty).
+    public let words: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudSensitivewordListResult", [("words", words)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case words = "words"
+    }
+}
+
+/// Parameters of `sensitiveword.filter.add`: Add a blocked word through the older word filter API (/wordfilter): messages containing it are not delivered.
+public struct RongCloudSensitivewordFilterAdd: Encodable, Sendable {
+    /// At most 32 characters. Limits: at most 32 characters.
+    public var word: String
+
+    public init(word: String) {
+        self.word = word
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case word = "word"
+    }
+}
+
+/// The result of `sensitiveword.filter.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudSensitivewordFilterAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudSensitivewordFilterAddResult", [])
+    }
+}
+
+/// Parameters of `sensitiveword.filter.delete`: Remove a word through the older word filter API (/wordfilter).
+public struct RongCloudSensitivewordFilterDelete: Encodable, Sendable {
+    /// At most 32 characters. Limits: at most 32 characters.
+    public var word: String
+
+    public init(word: String) {
+        self.word = word
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case word = "word"
+    }
+}
+
+/// The result of `sensitiveword.filter.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudSensitivewordFilterDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudSensitivewordFilterDeleteResult", [])
+    }
+}
+
+/// Parameters of `sensitiveword.filter.list`: List the filtered words through the older word filter API (/wordfilter).
+public struct RongCloudSensitivewordFilterList: Encodable, Sendable {
+
+    public init() {
+    }
+}
+
+/// The result of `sensitiveword.filter.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudSensitivewordFilterListResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{word, …}`.
+    public let words: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudSensitivewordFilterListResult", [("words", words)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case words = "words"
+    }
+}
+
 /// Parameters of `user.register`: Register a user and get the token the client SDK connects with (getToken). Re-registering returns a new token.
 public struct RongCloudUserRegister: Encodable, Sendable {
     /// Your user id: letters, digits, `=`, `-`, `_`; at most 64 bytes. Limits: not empty; at most 64 bytes.
@@ -3681,10 +4777,659 @@ public struct RongCloudUserTagSetResult: Decodable, Sendable, CustomStringConver
     }
 }
 
+/// Parameters of `user.activate`: Activate a user id (the official server SDK's `activate`; no documentation page describes it: prefer user.reactivate for deactivated ids).
+public struct RongCloudUserActivate: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+
+    public init(userId: String) {
+        self.userId = userId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+    }
+}
+
+/// The result of `user.activate`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserActivateResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUserActivateResult", [])
+    }
+}
+
+/// Parameters of `user.block_push_period.set`: Set a user's daily do-not-disturb window for push notifications (replaces the previous one; repeats every day until changed or removed).
+public struct RongCloudUserBlockPushPeriodSet: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// When the window starts each day, `HH:MM:SS` (Beijing time in the China data center, UTC in the global ones). Limits: at most 8 characters.
+    public var startTime: String
+    /// The window's length in minutes; 0 means not set (00:00:00 and 1439 is all day). Limits: 0..1439.
+    public var period: Int64
+    /// 1: only @mentions are pushed; 5: nothing is pushed. Limits: 1..5.
+    public var level: Int64
+
+    public init(userId: String, startTime: String, period: Int64, level: Int64) {
+        self.userId = userId
+        self.startTime = startTime
+        self.period = period
+        self.level = level
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case startTime = "start_time"
+        case period = "period"
+        case level = "level"
+    }
+}
+
+/// The result of `user.block_push_period.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserBlockPushPeriodSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUserBlockPushPeriodSetResult", [])
+    }
+}
+
+/// Parameters of `user.block_push_period.get`: Get a user's daily do-not-disturb window and level.
+public struct RongCloudUserBlockPushPeriodGet: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+
+    public init(userId: String) {
+        self.userId = userId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+    }
+}
+
+/// The result of `user.block_push_period.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserBlockPushPeriodGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// `{startTime, period, unPushLevel}`: when the window starts each day (`HH:MM:SS`), its length in minutes (0: not set), and the level (0 everything is pushed, 1 only @mentions, 5 nothing).
+    public let window: JSONValue?
+
+    public var description: String {
+        describeFields("RongCloudUserBlockPushPeriodGetResult", [("window", window)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case window = "window"
+    }
+}
+
+/// Parameters of `user.block_push_period.remove`: Remove a user's do-not-disturb window.
+public struct RongCloudUserBlockPushPeriodRemove: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+
+    public init(userId: String) {
+        self.userId = userId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+    }
+}
+
+/// The result of `user.block_push_period.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserBlockPushPeriodRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUserBlockPushPeriodRemoveResult", [])
+    }
+}
+
+/// Parameters of `user.chat_mute.set`: Mute (state 1) or unmute (state 0) users in one-to-one chat: muted users cannot send one-to-one messages from the client SDK (the server API still can).
+public struct RongCloudUserChatMuteSet: Encodable, Sendable {
+    /// At most 1000 users. Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+    public var userIds: [String]
+    /// 1 mutes, 0 unmutes. Limits: 0..1.
+    public var state: Int64
+    /// The conversation type; only one-to-one chat (`PERSON`). Limits: one of PERSON.
+    public var type: String
+
+    public init(userIds: [String], state: Int64, type: String) {
+        self.userIds = userIds
+        self.state = state
+        self.type = type
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+        case state = "state"
+        case type = "type"
+    }
+}
+
+/// The result of `user.chat_mute.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserChatMuteSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUserChatMuteSetResult", [])
+    }
+}
+
+/// Parameters of `user.chat_mute.list`: List the users muted in one-to-one chat, by offset.
+public struct RongCloudUserChatMuteList: Encodable, Sendable {
+    /// Users to return (default 100). Limits: 1..200.
+    public var num: Int64?
+    /// Where to start (default 0). Limits: 0..….
+    public var offset: Int64?
+    /// The conversation type; only one-to-one chat (`PERSON`). Limits: one of PERSON.
+    public var type: String
+
+    public init(num: Int64? = nil, offset: Int64? = nil, type: String) {
+        self.num = num
+        self.offset = offset
+        self.type = type
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case num = "num"
+        case offset = "offset"
+        case type = "type"
+    }
+}
+
+/// The result of `user.chat_mute.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserChatMuteListResult: Decodable, Sendable, CustomStringConvertible {
+    /// How many users are muted in all.
+    public let total: Int64?
+    /// The muted user ids.
+    public let users: [String]?
+
+    public var description: String {
+        describeFields("RongCloudUserChatMuteListResult", [("total", total), ("users", users)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case total = "total"
+        case users = "users"
+    }
+}
+
+/// Parameters of `user.profile.set`: Set a user's hosted profile (profile hosting service): the basic profile and/or the extended (`ext_…`) attributes.
+public struct RongCloudUserProfileSet: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The basic profile, a JSON object: uniqueId (≤32 characters), name (≤64), portraitUri (≤1024), email (≤128), birthday (≤32), gender (0 unknown, 1 male, 2 female), location (≤32), role (0..100), level (0..100).
+    public var userProfile: JSONValue?
+    /// Extended attributes, a JSON object: keys `ext_…` of at most 32 characters (declared in the console first), string values of at most 256 characters; 20 pairs by default.
+    public var userExtProfile: JSONValue?
+
+    public init(userId: String, userProfile: JSONValue? = nil, userExtProfile: JSONValue? = nil) {
+        self.userId = userId
+        self.userProfile = userProfile
+        self.userExtProfile = userExtProfile
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case userProfile = "user_profile"
+        case userExtProfile = "user_ext_profile"
+    }
+}
+
+/// The result of `user.profile.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserProfileSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUserProfileSetResult", [])
+    }
+}
+
+/// Parameters of `user.profile.query`: List every user with a hosted profile, by registration time, a page at a time.
+public struct RongCloudUserProfileQuery: Encodable, Sendable {
+    /// Page number from 1 (default 1). Limits: 1..….
+    public var page: Int64?
+    /// Users per page (default 20). Limits: 1..100.
+    public var size: Int64?
+    /// 0: oldest registration first (default); 1: newest first. Limits: 0..1.
+    public var order: Int64?
+
+    public init(page: Int64? = nil, size: Int64? = nil, order: Int64? = nil) {
+        self.page = page
+        self.size = size
+        self.order = order
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case page = "page"
+        case size = "size"
+        case order = "order"
+    }
+}
+
+/// The result of `user.profile.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserProfileQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{userId, userProfile, userExtProfile}` (the two profiles are JSON text).
+    public let userList: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudUserProfileQueryResult", [("userList", userList)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userList = "user_list"
+    }
+}
+
+/// Parameters of `user.profile.batch_query`: Get the hosted profiles of up to 100 users.
+public struct RongCloudUserProfileBatchQuery: Encodable, Sendable {
+    /// At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var userIds: [String]
+
+    public init(userIds: [String]) {
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `user.profile.batch_query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserProfileBatchQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{userId, version, userProfile, userExtProfile}` (the two profiles are JSON text; version is the profile's version number).
+    public let userList: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudUserProfileBatchQueryResult", [("userList", userList)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userList = "user_list"
+    }
+}
+
+/// Parameters of `user.profile.clean`: Delete the hosted profiles of up to 20 users.
+public struct RongCloudUserProfileClean: Encodable, Sendable {
+    /// At most 20 users. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]?
+
+    public init(userIds: [String]? = nil) {
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `user.profile.clean`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserProfileCleanResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUserProfileCleanResult", [])
+    }
+}
+
+/// Parameters of `user.sandbox.query`: List the test users registered in the app's development environment, a page at a time.
+public struct RongCloudUserSandboxQuery: Encodable, Sendable {
+    /// Page number from 1 (default 1). Limits: 1..….
+    public var page: Int64?
+    /// Users per page (default 20). Limits: 1..100.
+    public var pageSize: Int64?
+    /// By registration time: 0 oldest first (default), 1 newest first. Limits: 0..1.
+    public var order: Int64?
+
+    public init(page: Int64? = nil, pageSize: Int64? = nil, order: Int64? = nil) {
+        self.page = page
+        self.pageSize = pageSize
+        self.order = order
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case page = "page"
+        case pageSize = "page_size"
+        case order = "order"
+    }
+}
+
+/// The result of `user.sandbox.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserSandboxQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// How many test users there are.
+    public let total: Int64?
+    /// Each `{userId, userName, userPortrait, regTime}` (`regTime` as `yyyy-MM-dd HH:mm:ss`).
+    public let users: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudUserSandboxQueryResult", [("total", total), ("users", users)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case total = "total"
+        case users = "users"
+    }
+}
+
+/// Parameters of `user.sandbox.delete`: Delete test users of the development environment (at most 100 per call).
+public struct RongCloudUserSandboxDelete: Encodable, Sendable {
+    /// At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var userIds: [String]
+
+    public init(userIds: [String]) {
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `user.sandbox.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserSandboxDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUserSandboxDeleteResult", [])
+    }
+}
+
+/// Parameters of `user.groups.query`: List the groups a user belongs to (id and name); without `page`, the first 5000.
+public struct RongCloudUserGroupsQuery: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// Page number for paging; absent or 0: no paging (the first 5000 groups). Limits: 0..….
+    public var page: Int64?
+    /// Groups per page, only with `page` (default 50). Limits: 1..1000.
+    public var size: Int64?
+
+    public init(userId: String, page: Int64? = nil, size: Int64? = nil) {
+        self.userId = userId
+        self.page = page
+        self.size = size
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case page = "page"
+        case size = "size"
+    }
+}
+
+/// The result of `user.groups.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserGroupsQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{id, name}`.
+    public let groups: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudUserGroupsQueryResult", [("groups", groups)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groups = "groups"
+    }
+}
+
+/// Parameters of `user.remarks.set`: Set the names a user sees for other users in push notifications (user-level push aliases; replaces an existing alias); at most 100 per call.
+public struct RongCloudUserRemarksSet: Encodable, Sendable {
+    /// The user who sees the aliases. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// A JSON list of `{"id": target user id, "remark": alias}`; at most 100.
+    public var remarks: JSONValue
+
+    public init(userId: String, remarks: JSONValue) {
+        self.userId = userId
+        self.remarks = remarks
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case remarks = "remarks"
+    }
+}
+
+/// The result of `user.remarks.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserRemarksSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUserRemarksSetResult", [])
+    }
+}
+
+/// Parameters of `user.remarks.get`: List the push aliases a user has set, a page at a time.
+public struct RongCloudUserRemarksGet: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// Page number from 1 (default 1). Limits: 1..….
+    public var page: Int64?
+    /// Aliases per page (default 50, at most 50 are returned). Limits: 1..50.
+    public var size: Int64?
+
+    public init(userId: String, page: Int64? = nil, size: Int64? = nil) {
+        self.userId = userId
+        self.page = page
+        self.size = size
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case page = "page"
+        case size = "size"
+    }
+}
+
+/// The result of `user.remarks.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserRemarksGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// How many aliases the user has set.
+    public let total: Int64?
+    /// Each `{id, remark}`.
+    public let users: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudUserRemarksGetResult", [("total", total), ("users", users)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case total = "total"
+        case users = "users"
+    }
+}
+
+/// Parameters of `user.remarks.remove`: Remove the push alias a user set for one other user.
+public struct RongCloudUserRemarksRemove: Encodable, Sendable {
+    /// The user who set the alias. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The user the alias names. Limits: not empty; at most 64 bytes.
+    public var targetId: String
+
+    public init(userId: String, targetId: String) {
+        self.userId = userId
+        self.targetId = targetId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case targetId = "target_id"
+    }
+}
+
+/// The result of `user.remarks.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserRemarksRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUserRemarksRemoveResult", [])
+    }
+}
+
+/// Parameters of `user.tag.batch_set`: Set the same push tags on up to 1000 users (replaces each user's tags; an empty list clears them); at most 20 tags of at most 40 bytes.
+public struct RongCloudUserTagBatchSet: Encodable, Sendable {
+    /// At most 1000 users. Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+    public var userIds: [String]
+    /// The full set of tags (no special characters); empty clears them. Limits: not empty each; at most 40 bytes each; 0 to 20 items.
+    public var tags: [String]
+
+    public init(userIds: [String], tags: [String]) {
+        self.userIds = userIds
+        self.tags = tags
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userIds = "user_ids"
+        case tags = "tags"
+    }
+}
+
+/// The result of `user.tag.batch_set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUserTagBatchSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUserTagBatchSetResult", [])
+    }
+}
+
 // MARK: - RongCloud: operations
 
 /// Every rongcloud operation of the catalogue.
 extension RongCloud {
+    /// Create an AI agent (at most 100 per app).
+    ///
+    /// `POST /v3/agent/create.json` — catalogue operation `agent.create`.
+    public func agentCreate(_ params: RongCloudAgentCreate) async throws -> Typed<RongCloudAgentCreateResult> {
+        let reply = try await call("agent.create", params)
+        return try Typed(reply)
+    }
+
+    /// Get an AI agent: its name, description, type, status, configuration and times.
+    ///
+    /// `POST /v3/agent/get.json` — catalogue operation `agent.get`.
+    public func agentGet(_ params: RongCloudAgentGet) async throws -> Typed<RongCloudAgentGetResult> {
+        let reply = try await call("agent.get", params)
+        return try Typed(reply)
+    }
+
+    /// Update an AI agent: only the fields given change (`agent_config` is merged key by key).
+    ///
+    /// `POST /v3/agent/update.json` — catalogue operation `agent.update`.
+    public func agentUpdate(_ params: RongCloudAgentUpdate) async throws -> Typed<RongCloudAgentUpdateResult> {
+        let reply = try await call("agent.update", params)
+        return try Typed(reply)
+    }
+
+    /// Delete an AI agent.
+    ///
+    /// `POST /v3/agent/delete.json` — catalogue operation `agent.delete`.
+    public func agentDelete(_ params: RongCloudAgentDelete) async throws -> Typed<RongCloudAgentDeleteResult> {
+        let reply = try await call("agent.delete", params)
+        return try Typed(reply)
+    }
+
+    /// List the app's AI agents, a page at a time, optionally by status.
+    ///
+    /// `POST /v3/agent/query.json` — catalogue operation `agent.query`.
+    public func agentQuery(_ params: RongCloudAgentQuery) async throws -> Typed<RongCloudAgentQueryResult> {
+        let reply = try await call("agent.query", params)
+        return try Typed(reply)
+    }
+    /// Every page of `agent.query`, one call each, from the page these parameters ask for to the last: `for try await page in client.agentQueryPages(...)`; each page's items are in its `agents`; the iterator sets `page` for each next page.
+    public func agentQueryPages(_ params: RongCloudAgentQuery) throws -> AsyncThrowingStream<Typed<RongCloudAgentQueryResult>, Error> {
+        try pages("agent.query", params) { try Typed($0) }
+    }
+
+    /// Ask an AI agent: send the user's input and get the agent's answer (the whole answer at once; the streamed form is not offered).
+    ///
+    /// `POST /v3/chat/generate.json` — catalogue operation `agent.chat.generate`.
+    public func agentChatGenerate(_ params: RongCloudAgentChatGenerate) async throws -> Typed<RongCloudAgentChatGenerateResult> {
+        let reply = try await call("agent.chat.generate", params)
+        return try Typed(reply)
+    }
+
+    /// Create a chatbot (at most 10 per app) with the platforms it is integrated with.
+    ///
+    /// `POST /v3/bot/create.json` — catalogue operation `bot.create`.
+    public func botCreate(_ params: RongCloudBotCreate) async throws -> Typed<RongCloudBotCreateResult> {
+        let reply = try await call("bot.create", params)
+        return try Typed(reply)
+    }
+
+    /// Get up to 20 chatbots by user id.
+    ///
+    /// `POST /v3/bot/get.json` — catalogue operation `bot.get`.
+    public func botGet(_ params: RongCloudBotGet) async throws -> Typed<RongCloudBotGetResult> {
+        let reply = try await call("bot.get", params)
+        return try Typed(reply)
+    }
+
+    /// Update a chatbot's profile, metadata and integrations.
+    ///
+    /// `POST /v3/bot/update.json` — catalogue operation `bot.update`.
+    public func botUpdate(_ params: RongCloudBotUpdate) async throws -> Typed<RongCloudBotUpdateResult> {
+        let reply = try await call("bot.update", params)
+        return try Typed(reply)
+    }
+
+    /// Delete a chatbot.
+    ///
+    /// `POST /v3/bot/delete.json` — catalogue operation `bot.delete`.
+    public func botDelete(_ params: RongCloudBotDelete) async throws -> Typed<RongCloudBotDeleteResult> {
+        let reply = try await call("bot.delete", params)
+        return try Typed(reply)
+    }
+
+    /// List the app's chatbots, a page at a time.
+    ///
+    /// `POST /v3/bot/query.json` — catalogue operation `bot.query`.
+    public func botQuery(_ params: RongCloudBotQuery = RongCloudBotQuery()) async throws -> Typed<RongCloudBotQueryResult> {
+        let reply = try await call("bot.query", params)
+        return try Typed(reply)
+    }
+    /// Every page of `bot.query`, one call each, from the page these parameters ask for to the last: `for try await page in client.botQueryPages(...)`; each page's items are in its `bots`; the iterator sets `page` for each next page.
+    public func botQueryPages(_ params: RongCloudBotQuery = RongCloudBotQuery()) throws -> AsyncThrowingStream<Typed<RongCloudBotQueryResult>, Error> {
+        try pages("bot.query", params) { try Typed($0) }
+    }
+
+    /// Add an integration (one per type) to a chatbot.
+    ///
+    /// `POST /v3/bot/integration/create.json` — catalogue operation `bot.integration.create`.
+    public func botIntegrationCreate(_ params: RongCloudBotIntegrationCreate) async throws -> Typed<RongCloudBotIntegrationCreateResult> {
+        let reply = try await call("bot.integration.create", params)
+        return try Typed(reply)
+    }
+
+    /// Change a chatbot's integration of a type.
+    ///
+    /// `POST /v3/bot/integration/update.json` — catalogue operation `bot.integration.update`.
+    public func botIntegrationUpdate(_ params: RongCloudBotIntegrationUpdate) async throws -> Typed<RongCloudBotIntegrationUpdateResult> {
+        let reply = try await call("bot.integration.update", params)
+        return try Typed(reply)
+    }
+
+    /// Remove a chatbot's integration of a type.
+    ///
+    /// `POST /v3/bot/integration/delete.json` — catalogue operation `bot.integration.delete`.
+    public func botIntegrationDelete(_ params: RongCloudBotIntegrationDelete) async throws -> Typed<RongCloudBotIntegrationDeleteResult> {
+        let reply = try await call("bot.integration.delete", params)
+        return try Typed(reply)
+    }
+
     /// Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
     ///
     /// `POST /chatroom/create_new.json` — catalogue operation `chatroom.create`.
@@ -4229,6 +5974,74 @@ extension RongCloud {
         try pages("entrust.joined_groups", params) { try Typed($0) }
     }
 
+    /// Add a friend for a user: by the target's friend-request permission (opt_type 1, default), or directly without the target's approval (opt_type 2).
+    ///
+    /// `POST /friend/add.json` — catalogue operation `friend.add`.
+    public func friendAdd(_ params: RongCloudFriendAdd) async throws -> Typed<RongCloudFriendAddResult> {
+        let reply = try await call("friend.add", params)
+        return try Typed(reply)
+    }
+
+    /// Remove up to 100 friends of a user.
+    ///
+    /// `POST /friend/delete.json` — catalogue operation `friend.delete`.
+    public func friendDelete(_ params: RongCloudFriendDelete) async throws -> Typed<RongCloudFriendDeleteResult> {
+        let reply = try await call("friend.delete", params)
+        return try Typed(reply)
+    }
+
+    /// Remove all of a user's friends.
+    ///
+    /// `POST /friend/clean.json` — catalogue operation `friend.clean`.
+    public func friendClean(_ params: RongCloudFriendClean) async throws -> Typed<RongCloudFriendCleanResult> {
+        let reply = try await call("friend.clean", params)
+        return try Typed(reply)
+    }
+
+    /// Set the alias and custom attributes a user keeps for one friend.
+    ///
+    /// `POST /friend/profile/set.json` — catalogue operation `friend.profile.set`.
+    public func friendProfileSet(_ params: RongCloudFriendProfileSet) async throws -> Typed<RongCloudFriendProfileSetResult> {
+        let reply = try await call("friend.profile.set", params)
+        return try Typed(reply)
+    }
+
+    /// List a user's friends by the time they were added, a page at a time.
+    ///
+    /// `POST /friend/get.json` — catalogue operation `friend.get`.
+    public func friendGet(_ params: RongCloudFriendGet) async throws -> Typed<RongCloudFriendGetResult> {
+        let reply = try await call("friend.get", params)
+        return try Typed(reply)
+    }
+    /// Every page of `friend.get`, one call each, from the page these parameters ask for to the last: `for try await page in client.friendGetPages(...)`; each page's items are in its `friendList`; the iterator sets `page_token` for each next page.
+    public func friendGetPages(_ params: RongCloudFriendGet) throws -> AsyncThrowingStream<Typed<RongCloudFriendGetResult>, Error> {
+        try pages("friend.get", params) { try Typed($0) }
+    }
+
+    /// Check whether a user and up to 100 others are friends (`result` 1: not friends either way, 4: friends both ways).
+    ///
+    /// `POST /friend/check.json` — catalogue operation `friend.check`.
+    public func friendCheck(_ params: RongCloudFriendCheck) async throws -> Typed<RongCloudFriendCheckResult> {
+        let reply = try await call("friend.check", params)
+        return try Typed(reply)
+    }
+
+    /// Set who may add up to 100 users as a friend: 1 anyone directly, 2 with their approval, 3 nobody.
+    ///
+    /// `POST /friend/permission/set.json` — catalogue operation `friend.permission.set`.
+    public func friendPermissionSet(_ params: RongCloudFriendPermissionSet) async throws -> Typed<RongCloudFriendPermissionSetResult> {
+        let reply = try await call("friend.permission.set", params)
+        return try Typed(reply)
+    }
+
+    /// Get who may add each of up to 100 users as a friend.
+    ///
+    /// `POST /friend/permission/get.json` — catalogue operation `friend.permission.get`.
+    public func friendPermissionGet(_ params: RongCloudFriendPermissionGet) async throws -> Typed<RongCloudFriendPermissionGetResult> {
+        let reply = try await call("friend.permission.get", params)
+        return try Typed(reply)
+    }
+
     /// Create a group with its first members.
     ///
     /// `POST /group/create.json` — catalogue operation `group.create`.
@@ -4437,6 +6250,86 @@ extension RongCloud {
         return try Typed(reply)
     }
 
+    /// Send a push notification through the Push Plus service (its own push channel, with delivery statistics; a paid service in production) to tags, users, a package or everyone; no message is stored.
+    ///
+    /// `POST /push/custom.json` — catalogue operation `push.custom`.
+    public func pushCustom(_ params: RongCloudPushCustom) async throws -> Typed<RongCloudPushCustomResult> {
+        let reply = try await call("push.custom", params)
+        return try Typed(reply)
+    }
+
+    /// Send a push-only notification to up to 100 users: shown in the notification bar only, no message or conversation is created.
+    ///
+    /// `POST /push/user.json` — catalogue operation `push.user`.
+    public func pushUser(_ params: RongCloudPushUser) async throws -> Typed<RongCloudPushUserResult> {
+        let reply = try await call("push.user", params)
+        return try Typed(reply)
+    }
+
+    /// Add a sensitive word: messages containing it are blocked, or the word is replaced when `replace_word` is given (50 words by default; takes effect within 15 minutes).
+    ///
+    /// `POST /sensitiveword/add.json` — catalogue operation `sensitiveword.add`.
+    public func sensitivewordAdd(_ params: RongCloudSensitivewordAdd) async throws -> Typed<RongCloudSensitivewordAddResult> {
+        let reply = try await call("sensitiveword.add", params)
+        return try Typed(reply)
+    }
+
+    /// Add up to 50 sensitive words at once; over the app's quota the whole batch fails.
+    ///
+    /// `POST /sensitiveword/batch/add.json` — catalogue operation `sensitiveword.batch_add`.
+    public func sensitivewordBatchAdd(_ params: RongCloudSensitivewordBatchAdd) async throws -> Typed<RongCloudSensitivewordBatchAddResult> {
+        let reply = try await call("sensitiveword.batch_add", params)
+        return try Typed(reply)
+    }
+
+    /// Remove one sensitive word.
+    ///
+    /// `POST /sensitiveword/delete.json` — catalogue operation `sensitiveword.delete`.
+    public func sensitivewordDelete(_ params: RongCloudSensitivewordDelete) async throws -> Typed<RongCloudSensitivewordDeleteResult> {
+        let reply = try await call("sensitiveword.delete", params)
+        return try Typed(reply)
+    }
+
+    /// Remove up to 50 sensitive words at once.
+    ///
+    /// `POST /sensitiveword/batch/delete.json` — catalogue operation `sensitiveword.batch_delete`.
+    public func sensitivewordBatchDelete(_ params: RongCloudSensitivewordBatchDelete) async throws -> Typed<RongCloudSensitivewordBatchDeleteResult> {
+        let reply = try await call("sensitiveword.batch_delete", params)
+        return try Typed(reply)
+    }
+
+    /// List the sensitive words: replaced ones (type 0), blocked ones (1, the default) or all (2).
+    ///
+    /// `POST /sensitiveword/list.json` — catalogue operation `sensitiveword.list`.
+    public func sensitivewordList(_ params: RongCloudSensitivewordList = RongCloudSensitivewordList()) async throws -> Typed<RongCloudSensitivewordListResult> {
+        let reply = try await call("sensitiveword.list", params)
+        return try Typed(reply)
+    }
+
+    /// Add a blocked word through the older word filter API (/wordfilter): messages containing it are not delivered.
+    ///
+    /// `POST /wordfilter/add.json` — catalogue operation `sensitiveword.filter.add`.
+    public func sensitivewordFilterAdd(_ params: RongCloudSensitivewordFilterAdd) async throws -> Typed<RongCloudSensitivewordFilterAddResult> {
+        let reply = try await call("sensitiveword.filter.add", params)
+        return try Typed(reply)
+    }
+
+    /// Remove a word through the older word filter API (/wordfilter).
+    ///
+    /// `POST /wordfilter/delete.json` — catalogue operation `sensitiveword.filter.delete`.
+    public func sensitivewordFilterDelete(_ params: RongCloudSensitivewordFilterDelete) async throws -> Typed<RongCloudSensitivewordFilterDeleteResult> {
+        let reply = try await call("sensitiveword.filter.delete", params)
+        return try Typed(reply)
+    }
+
+    /// List the filtered words through the older word filter API (/wordfilter).
+    ///
+    /// `POST /wordfilter/list.json` — catalogue operation `sensitiveword.filter.list`.
+    public func sensitivewordFilterList(_ params: RongCloudSensitivewordFilterList = RongCloudSensitivewordFilterList()) async throws -> Typed<RongCloudSensitivewordFilterListResult> {
+        let reply = try await call("sensitiveword.filter.list", params)
+        return try Typed(reply)
+    }
+
     /// Register a user and get the token the client SDK connects with (getToken). Re-registering returns a new token.
     ///
     /// `POST /user/getToken.json` — catalogue operation `user.register`.
@@ -4586,6 +6479,154 @@ extension RongCloud {
     /// `POST /user/tag/set.json` — catalogue operation `user.tag.set`.
     public func userTagSet(_ params: RongCloudUserTagSet) async throws -> Typed<RongCloudUserTagSetResult> {
         let reply = try await call("user.tag.set", params)
+        return try Typed(reply)
+    }
+
+    /// Activate a user id (the official server SDK's `activate`; no documentation page describes it: prefer user.reactivate for deactivated ids).
+    ///
+    /// `POST /user/activate.json` — catalogue operation `user.activate`.
+    public func userActivate(_ params: RongCloudUserActivate) async throws -> Typed<RongCloudUserActivateResult> {
+        let reply = try await call("user.activate", params)
+        return try Typed(reply)
+    }
+
+    /// Set a user's daily do-not-disturb window for push notifications (replaces the previous one; repeats every day until changed or removed).
+    ///
+    /// `POST /user/blockPushPeriod/set.json` — catalogue operation `user.block_push_period.set`.
+    public func userBlockPushPeriodSet(_ params: RongCloudUserBlockPushPeriodSet) async throws -> Typed<RongCloudUserBlockPushPeriodSetResult> {
+        let reply = try await call("user.block_push_period.set", params)
+        return try Typed(reply)
+    }
+
+    /// Get a user's daily do-not-disturb window and level.
+    ///
+    /// `POST /user/blockPushPeriod/get.json` — catalogue operation `user.block_push_period.get`.
+    public func userBlockPushPeriodGet(_ params: RongCloudUserBlockPushPeriodGet) async throws -> Typed<RongCloudUserBlockPushPeriodGetResult> {
+        let reply = try await call("user.block_push_period.get", params)
+        return try Typed(reply)
+    }
+
+    /// Remove a user's do-not-disturb window.
+    ///
+    /// `POST /user/blockPushPeriod/delete.json` — catalogue operation `user.block_push_period.remove`.
+    public func userBlockPushPeriodRemove(_ params: RongCloudUserBlockPushPeriodRemove) async throws -> Typed<RongCloudUserBlockPushPeriodRemoveResult> {
+        let reply = try await call("user.block_push_period.remove", params)
+        return try Typed(reply)
+    }
+
+    /// Mute (state 1) or unmute (state 0) users in one-to-one chat: muted users cannot send one-to-one messages from the client SDK (the server API still can).
+    ///
+    /// `POST /user/chat/fb/set.json` — catalogue operation `user.chat_mute.set`.
+    public func userChatMuteSet(_ params: RongCloudUserChatMuteSet) async throws -> Typed<RongCloudUserChatMuteSetResult> {
+        let reply = try await call("user.chat_mute.set", params)
+        return try Typed(reply)
+    }
+
+    /// List the users muted in one-to-one chat, by offset.
+    ///
+    /// `POST /user/chat/fb/querylist.json` — catalogue operation `user.chat_mute.list`.
+    public func userChatMuteList(_ params: RongCloudUserChatMuteList) async throws -> Typed<RongCloudUserChatMuteListResult> {
+        let reply = try await call("user.chat_mute.list", params)
+        return try Typed(reply)
+    }
+
+    /// Set a user's hosted profile (profile hosting service): the basic profile and/or the extended (`ext_…`) attributes.
+    ///
+    /// `POST /user/profile/set.json` — catalogue operation `user.profile.set`.
+    public func userProfileSet(_ params: RongCloudUserProfileSet) async throws -> Typed<RongCloudUserProfileSetResult> {
+        let reply = try await call("user.profile.set", params)
+        return try Typed(reply)
+    }
+
+    /// List every user with a hosted profile, by registration time, a page at a time.
+    ///
+    /// `POST /user/profile/query.json` — catalogue operation `user.profile.query`.
+    public func userProfileQuery(_ params: RongCloudUserProfileQuery = RongCloudUserProfileQuery()) async throws -> Typed<RongCloudUserProfileQueryResult> {
+        let reply = try await call("user.profile.query", params)
+        return try Typed(reply)
+    }
+    /// Every page of `user.profile.query`, one call each, from the page these parameters ask for to the last: `for try await page in client.userProfileQueryPages(...)`; each page's items are in its `userList`; the iterator sets `page` for each next page.
+    public func userProfileQueryPages(_ params: RongCloudUserProfileQuery = RongCloudUserProfileQuery()) throws -> AsyncThrowingStream<Typed<RongCloudUserProfileQueryResult>, Error> {
+        try pages("user.profile.query", params) { try Typed($0) }
+    }
+
+    /// Get the hosted profiles of up to 100 users.
+    ///
+    /// `POST /user/profile/batch/query.json` — catalogue operation `user.profile.batch_query`.
+    public func userProfileBatchQuery(_ params: RongCloudUserProfileBatchQuery) async throws -> Typed<RongCloudUserProfileBatchQueryResult> {
+        let reply = try await call("user.profile.batch_query", params)
+        return try Typed(reply)
+    }
+
+    /// Delete the hosted profiles of up to 20 users.
+    ///
+    /// `POST /user/profile/clean.json` — catalogue operation `user.profile.clean`.
+    public func userProfileClean(_ params: RongCloudUserProfileClean = RongCloudUserProfileClean()) async throws -> Typed<RongCloudUserProfileCleanResult> {
+        let reply = try await call("user.profile.clean", params)
+        return try Typed(reply)
+    }
+
+    /// List the test users registered in the app's development environment, a page at a time.
+    ///
+    /// `POST /user/query.json` — catalogue operation `user.sandbox.query`.
+    public func userSandboxQuery(_ params: RongCloudUserSandboxQuery = RongCloudUserSandboxQuery()) async throws -> Typed<RongCloudUserSandboxQueryResult> {
+        let reply = try await call("user.sandbox.query", params)
+        return try Typed(reply)
+    }
+    /// Every page of `user.sandbox.query`, one call each, from the page these parameters ask for to the last: `for try await page in client.userSandboxQueryPages(...)`; each page's items are in its `users`; the iterator sets `page` for each next page.
+    public func userSandboxQueryPages(_ params: RongCloudUserSandboxQuery = RongCloudUserSandboxQuery()) throws -> AsyncThrowingStream<Typed<RongCloudUserSandboxQueryResult>, Error> {
+        try pages("user.sandbox.query", params) { try Typed($0) }
+    }
+
+    /// Delete test users of the development environment (at most 100 per call).
+    ///
+    /// `POST /user/delusers.json` — catalogue operation `user.sandbox.delete`.
+    public func userSandboxDelete(_ params: RongCloudUserSandboxDelete) async throws -> Typed<RongCloudUserSandboxDeleteResult> {
+        let reply = try await call("user.sandbox.delete", params)
+        return try Typed(reply)
+    }
+
+    /// List the groups a user belongs to (id and name); without `page`, the first 5000.
+    ///
+    /// `POST /user/group/query.json` — catalogue operation `user.groups.query`.
+    public func userGroupsQuery(_ params: RongCloudUserGroupsQuery) async throws -> Typed<RongCloudUserGroupsQueryResult> {
+        let reply = try await call("user.groups.query", params)
+        return try Typed(reply)
+    }
+
+    /// Set the names a user sees for other users in push notifications (user-level push aliases; replaces an existing alias); at most 100 per call.
+    ///
+    /// `POST /user/remarks/set.json` — catalogue operation `user.remarks.set`.
+    public func userRemarksSet(_ params: RongCloudUserRemarksSet) async throws -> Typed<RongCloudUserRemarksSetResult> {
+        let reply = try await call("user.remarks.set", params)
+        return try Typed(reply)
+    }
+
+    /// List the push aliases a user has set, a page at a time.
+    ///
+    /// `POST /user/remarks/get.json` — catalogue operation `user.remarks.get`.
+    public func userRemarksGet(_ params: RongCloudUserRemarksGet) async throws -> Typed<RongCloudUserRemarksGetResult> {
+        let reply = try await call("user.remarks.get", params)
+        return try Typed(reply)
+    }
+    /// Every page of `user.remarks.get`, one call each, from the page these parameters ask for to the last: `for try await page in client.userRemarksGetPages(...)`; each page's items are in its `users`; the iterator sets `page` for each next page.
+    public func userRemarksGetPages(_ params: RongCloudUserRemarksGet) throws -> AsyncThrowingStream<Typed<RongCloudUserRemarksGetResult>, Error> {
+        try pages("user.remarks.get", params) { try Typed($0) }
+    }
+
+    /// Remove the push alias a user set for one other user.
+    ///
+    /// `POST /user/remarks/del.json` — catalogue operation `user.remarks.remove`.
+    public func userRemarksRemove(_ params: RongCloudUserRemarksRemove) async throws -> Typed<RongCloudUserRemarksRemoveResult> {
+        let reply = try await call("user.remarks.remove", params)
+        return try Typed(reply)
+    }
+
+    /// Set the same push tags on up to 1000 users (replaces each user's tags; an empty list clears them); at most 20 tags of at most 40 bytes.
+    ///
+    /// `POST /user/tag/batch/set.json` — catalogue operation `user.tag.batch_set`.
+    public func userTagBatchSet(_ params: RongCloudUserTagBatchSet) async throws -> Typed<RongCloudUserTagBatchSetResult> {
+        let reply = try await call("user.tag.batch_set", params)
         return try Typed(reply)
     }
 }

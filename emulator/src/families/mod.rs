@@ -7,6 +7,8 @@
 //! operation no family serves (or one its family leaves alone) still gets routed, decoded and
 //! validated from the declaration, and answers a canned, schema-true body ([`canned`]).
 
+pub(crate) mod agents;
+pub(crate) mod bots;
 pub(crate) mod canned;
 pub(crate) mod chatroom_moderation;
 pub(crate) mod chatrooms;
@@ -14,11 +16,14 @@ pub(crate) mod contacts;
 pub(crate) mod easemob_groups;
 pub(crate) mod entrust_groups;
 pub(crate) mod files;
+pub(crate) mod friends;
 pub(crate) mod messages;
 pub(crate) mod push;
 pub(crate) mod rongcloud_groups;
+pub(crate) mod sensitive_words;
 pub(crate) mod tokens;
 pub(crate) mod user_relations;
+pub(crate) mod user_settings;
 pub(crate) mod users;
 
 use std::any::{Any, TypeId};
@@ -46,6 +51,11 @@ static FAMILIES: &[&dyn Family] = &[
     &files::Files,
     &push::Push,
     &contacts::Contacts,
+    &user_settings::UserSettings,
+    &sensitive_words::SensitiveWords,
+    &friends::Friends,
+    &agents::Agents,
+    &bots::Bots,
 ];
 
 /// The state of one app of one cloud: one part per family, by type.

@@ -1,4 +1,5 @@
-//! Broadcast pushes (RongCloud `push`).
+//! Pushes (RongCloud `push`, the Push Plus `push.custom` and the push-only `push.user`): each
+//! answers its own push id.
 
 use imcloud::catalogue::Cloud;
 use serde_json::{Value, json};
@@ -18,11 +19,16 @@ impl Family for Push {
     }
 
     fn handle(&self, call: &mut Call<'_>) -> Option<Outcome> {
-        if call.op.name != "push" {
-            return None;
-        }
         let id = new_id();
-        let push = json!({"id": id, "platform": call.args.get("platform"), "audience": call.args.get("audience"), "notification": call.args.get("notification")});
+        let push = match call.op.name.as_str() {
+            "push" | "push.custom" => {
+                json!({"id": id, "kind": call.op.name, "platform": call.args.get("platform"), "audience": call.args.get("audience"), "notification": call.args.get("notification")})
+            }
+            "push.user" => {
+                json!({"id": id, "kind": call.op.name, "userIds": call.args.get("user_ids"), "notification": call.args.get("notification")})
+            }
+            _ => return None,
+        };
         call.state.part::<Sent>().0.push(push);
         Some(Ok(Answer::Fields(json!({"id": id}))))
     }

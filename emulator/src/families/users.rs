@@ -65,6 +65,15 @@ pub(crate) fn rong_tags(app: &mut AppState, user: &str) -> Vec<String> {
     app.part::<Tags>().0.get(user).cloned().unwrap_or_default()
 }
 
+/// The name a registered RongCloud user was given (at registration or the last refresh).
+pub(crate) fn rong_user_name(app: &mut AppState, user: &str) -> Option<String> {
+    app.part::<RongUsers>()
+        .0
+        .get(user)
+        .filter(|u| u.created_ms > 0)
+        .map(|u| u.name.clone())
+}
+
 /// UTC `yyyy-MM-dd HH:mm:ss`, as RongCloud prints times.
 fn datetime(ms: u64) -> String {
     let secs = ms / 1000;
@@ -196,6 +205,48 @@ fn rongcloud(call: &mut Call<'_>) -> Option<Outcome> {
         "user.tag.set" => {
             let (id, tags) = (call.s("user_id").to_string(), call.list("tags"));
             call.state.part::<Tags>().0.insert(id, tags);
+            ok(json!({}))
+        }
+        "user.tag.batch_set" => {
+            let (ids, tags) = (call.list("user_ids"), call.list("tags"));
+            let all = &mut call.state.part::<Tags>().0;
+            for id in ids {
+                all.insert(id, tags.clone());
+            }
+            ok(json!({}))
+        }
+        "user.sandbox.query" => {
+            let page = call.int("page").unwrap_or(1).max(1) as usize;
+            let size = call.int("page_size").unwrap_or(20).clamp(1, 100) as usize;
+            let newest_first = call.int("order") == Some(1);
+            let mut registered: Vec<(&String, &RongUser)> = call
+                .state
+                .part::<RongUsers>()
+                .0
+                .iter()
+                .filter(|(_, u)| u.created_ms > 0)
+                .collect();
+            registered.sort_by_key(|(id, u)| (u.created_ms, id.to_string()));
+            if newest_first {
+                registered.reverse();
+            }
+            let users: Vec<Value> = registered
+                .iter()
+                .skip((page - 1) * size)
+                .take(size)
+                .map(|(id, u)| {
+                    json!({"userId": id, "userName": u.name, "userPortrait": u.portrait,
+                           "regTime": datetime(u.created_ms)})
+                })
+                .collect();
+            ok(json!({"total": registered.len(), "users": users}))
+        }
+        "user.sandbox.delete" => {
+            for id in call.list("user_ids") {
+                call.state.part::<RongUsers>().0.remove(&id);
+                call.state.part::<Online>().0.remove(&id);
+                call.state.part::<Tags>().0.remove(&id);
+            }
             ok(json!({}))
         }
         _ => None,

@@ -8,6 +8,88 @@ import kotlinx.coroutines.flow.Flow
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonObject
 
+/** The result of `agent.create`. */
+public class RongCloudAgentCreateResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `agent.get`. */
+public class RongCloudAgentGetResult internal constructor(reply: Reply) : Result(reply) {
+    public val `agentId`: String? get() = str("agent_id")
+    public val `name`: String? get() = str("name")
+    public val `description`: String? get() = str("description")
+    /** `chat`. */
+    public val `type`: String? get() = str("type")
+    /** `active`, `inactive` or `draft`. */
+    public val `status`: String? get() = str("status")
+    /** The configuration (model, prompt, memory). */
+    public val `agentConfig`: JsonElement? get() = elem("agent_config")
+    /** When it was created, ms since the epoch. */
+    public val `createdAt`: Long? get() = long("created_at")
+    /** When it was last updated, ms since the epoch. */
+    public val `updatedAt`: Long? get() = long("updated_at")
+}
+
+/** The result of `agent.update`. */
+public class RongCloudAgentUpdateResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `agent.delete`. */
+public class RongCloudAgentDeleteResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `agent.query`. */
+public class RongCloudAgentQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** How many agents match. */
+    public val `total`: Long? get() = long("total")
+    /** Each agent as agent.get returns it. */
+    public val `agents`: List<JsonObject>? get() = objs("agents")
+}
+
+/** The result of `agent.chat.generate`. */
+public class RongCloudAgentChatGenerateResult internal constructor(reply: Reply) : Result(reply) {
+    /** This run's id. */
+    public val `runId`: String? get() = str("run_id")
+    public val `conversationId`: String? get() = str("conversation_id")
+    public val `agentId`: String? get() = str("agent_id")
+    /** When it answered, ms since the epoch. */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** The agent's answer. */
+    public val `answer`: String? get() = str("answer")
+    /** Why the answer ended (`stop`, …). */
+    public val `finishReason`: String? get() = str("finish_reason")
+}
+
+/** The result of `bot.create`. */
+public class RongCloudBotCreateResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `bot.get`. */
+public class RongCloudBotGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{userId, name, type, profileUrl, integrations, metadata}`. */
+    public val `bots`: List<JsonObject>? get() = objs("bots")
+}
+
+/** The result of `bot.update`. */
+public class RongCloudBotUpdateResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `bot.delete`. */
+public class RongCloudBotDeleteResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `bot.query`. */
+public class RongCloudBotQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** How many bots there are. */
+    public val `total`: Long? get() = long("total")
+    /** Whether another page follows. */
+    public val `hasNext`: Boolean? get() = bool("has_next")
+    /** Each `{userId, name, type, profileUrl, integrations, metadata}`. */
+    public val `bots`: List<JsonObject>? get() = objs("bots")
+}
+
+/** The result of `bot.integration.create`. */
+public class RongCloudBotIntegrationCreateResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `bot.integration.update`. */
+public class RongCloudBotIntegrationUpdateResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `bot.integration.delete`. */
+public class RongCloudBotIntegrationDeleteResult internal constructor(reply: Reply) : Result(reply)
+
 /** The result of `chatroom.create`. */
 public class RongCloudChatroomCreateResult internal constructor(reply: Reply) : Result(reply)
 
@@ -308,6 +390,43 @@ public class RongCloudEntrustJoinedGroupsResult internal constructor(reply: Repl
     public val `groups`: List<JsonObject>? get() = objs("groups")
 }
 
+/** The result of `friend.add`. */
+public class RongCloudFriendAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `friend.delete`. */
+public class RongCloudFriendDeleteResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `friend.clean`. */
+public class RongCloudFriendCleanResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `friend.profile.set`. */
+public class RongCloudFriendProfileSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `friend.get`. */
+public class RongCloudFriendGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** The token of the next page; absent or empty on the last page. */
+    public val `pageToken`: String? get() = str("page_token")
+    /** How many friends the user has. */
+    public val `totalCount`: Long? get() = long("total_count")
+    /** Each `{userId, name, remarkName, friendExtProfile, time}` (`friendExtProfile` JSON text, `time` when added, ms). */
+    public val `friendList`: List<JsonObject>? get() = objs("friend_list")
+}
+
+/** The result of `friend.check`. */
+public class RongCloudFriendCheckResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{userId, result}`: 1 not friends either way, 4 friends both ways (2 and 3 are reserved). */
+    public val `results`: List<JsonObject>? get() = objs("results")
+}
+
+/** The result of `friend.permission.set`. */
+public class RongCloudFriendPermissionSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `friend.permission.get`. */
+public class RongCloudFriendPermissionGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{userId, type}`: 1 anyone directly, 2 with approval, 3 nobody. */
+    public val `permissionSettings`: List<JsonObject>? get() = objs("permission_settings")
+}
+
 /** The result of `group.create`. */
 public class RongCloudGroupCreateResult internal constructor(reply: Reply) : Result(reply)
 
@@ -412,6 +531,48 @@ public class RongCloudPushResult internal constructor(reply: Reply) : Result(rep
     public val `id`: String? get() = str("id")
 }
 
+/** The result of `push.custom`. */
+public class RongCloudPushCustomResult internal constructor(reply: Reply) : Result(reply) {
+    /** Push id. */
+    public val `id`: String? get() = str("id")
+}
+
+/** The result of `push.user`. */
+public class RongCloudPushUserResult internal constructor(reply: Reply) : Result(reply) {
+    /** Push id. */
+    public val `id`: String? get() = str("id")
+}
+
+/** The result of `sensitiveword.add`. */
+public class RongCloudSensitivewordAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `sensitiveword.batch_add`. */
+public class RongCloudSensitivewordBatchAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `sensitiveword.delete`. */
+public class RongCloudSensitivewordDeleteResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `sensitiveword.batch_delete`. */
+public class RongCloudSensitivewordBatchDeleteResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `sensitiveword.list`. */
+public class RongCloudSensitivewordListResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{word, replaceWord, type}`: `type` "0" replaced, "1" blocked (`replaceWord` empty). */
+    public val `words`: List<JsonObject>? get() = objs("words")
+}
+
+/** The result of `sensitiveword.filter.add`. */
+public class RongCloudSensitivewordFilterAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `sensitiveword.filter.delete`. */
+public class RongCloudSensitivewordFilterDeleteResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `sensitiveword.filter.list`. */
+public class RongCloudSensitivewordFilterListResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{word, …}`. */
+    public val `words`: List<JsonObject>? get() = objs("words")
+}
+
 /** The result of `user.register`. */
 public class RongCloudUserRegisterResult internal constructor(reply: Reply) : Result(reply) {
     public val `userId`: String? get() = str("user_id")
@@ -507,8 +668,267 @@ public class RongCloudUserTagsGetResult internal constructor(reply: Reply) : Res
 /** The result of `user.tag.set`. */
 public class RongCloudUserTagSetResult internal constructor(reply: Reply) : Result(reply)
 
+/** The result of `user.activate`. */
+public class RongCloudUserActivateResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.block_push_period.set`. */
+public class RongCloudUserBlockPushPeriodSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.block_push_period.get`. */
+public class RongCloudUserBlockPushPeriodGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** `{startTime, period, unPushLevel}`: when the window starts each day (`HH:MM:SS`), its length in minutes (0: not set), and the level (0 everything is pushed, 1 only @mentions, 5 nothing). */
+    public val `window`: JsonElement? get() = elem("window")
+}
+
+/** The result of `user.block_push_period.remove`. */
+public class RongCloudUserBlockPushPeriodRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.chat_mute.set`. */
+public class RongCloudUserChatMuteSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.chat_mute.list`. */
+public class RongCloudUserChatMuteListResult internal constructor(reply: Reply) : Result(reply) {
+    /** How many users are muted in all. */
+    public val `total`: Long? get() = long("total")
+    /** The muted user ids. */
+    public val `users`: List<String>? get() = strs("users")
+}
+
+/** The result of `user.profile.set`. */
+public class RongCloudUserProfileSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.profile.query`. */
+public class RongCloudUserProfileQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{userId, userProfile, userExtProfile}` (the two profiles are JSON text). */
+    public val `userList`: List<JsonObject>? get() = objs("user_list")
+}
+
+/** The result of `user.profile.batch_query`. */
+public class RongCloudUserProfileBatchQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{userId, version, userProfile, userExtProfile}` (the two profiles are JSON text; version is the profile's version number). */
+    public val `userList`: List<JsonObject>? get() = objs("user_list")
+}
+
+/** The result of `user.profile.clean`. */
+public class RongCloudUserProfileCleanResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.sandbox.query`. */
+public class RongCloudUserSandboxQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** How many test users there are. */
+    public val `total`: Long? get() = long("total")
+    /** Each `{userId, userName, userPortrait, regTime}` (`regTime` as `yyyy-MM-dd HH:mm:ss`). */
+    public val `users`: List<JsonObject>? get() = objs("users")
+}
+
+/** The result of `user.sandbox.delete`. */
+public class RongCloudUserSandboxDeleteResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.groups.query`. */
+public class RongCloudUserGroupsQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{id, name}`. */
+    public val `groups`: List<JsonObject>? get() = objs("groups")
+}
+
+/** The result of `user.remarks.set`. */
+public class RongCloudUserRemarksSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.remarks.get`. */
+public class RongCloudUserRemarksGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** How many aliases the user has set. */
+    public val `total`: Long? get() = long("total")
+    /** Each `{id, remark}`. */
+    public val `users`: List<JsonObject>? get() = objs("users")
+}
+
+/** The result of `user.remarks.remove`. */
+public class RongCloudUserRemarksRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.tag.batch_set`. */
+public class RongCloudUserTagBatchSetResult internal constructor(reply: Reply) : Result(reply)
+
 /** Every rongcloud operation of the catalogue. */
 public abstract class RongCloudOperations internal constructor() : Client() {
+    /**
+     * Create an AI agent (at most 100 per app).
+     *
+     * `POST /v3/agent/create.json` — catalogue operation `agent.create`.
+     *
+     * @param agentId The agent's unique id, 3 to 64 characters. Limits: at most 64 characters.
+     * @param name 2 to 128 characters. Limits: at most 128 characters.
+     * @param agentConfig The configuration: `model` {provider, name (required), options {temperature 0..2, topP 0..1, maxTokens 1..8192, frequencyPenalty, presencePenalty -2..2, stop (≤10 words)}}, `prompt` {id, variables, instructions (≤10000 characters)}, `memory` {strategy, maxMessages}.
+     * @param description At most 256 characters. Limits: at most 256 characters.
+     * @param type Only `chat` (the default). Limits: one of chat.
+     * @param status Limits: one of active, inactive, draft.
+     */
+    public suspend fun agentCreate(`agentId`: String, `name`: String, `agentConfig`: JsonElement, `description`: String? = null, `type`: String? = null, `status`: String? = null): RongCloudAgentCreateResult =
+        RongCloudAgentCreateResult(call("agent.create", args("agent_id" to `agentId`, "name" to `name`, "description" to `description`, "type" to `type`, "status" to `status`, "agent_config" to `agentConfig`)))
+
+    /**
+     * Get an AI agent: its name, description, type, status, configuration and times.
+     *
+     * `POST /v3/agent/get.json` — catalogue operation `agent.get`.
+     *
+     * @param agentId Limits: at most 64 characters.
+     */
+    public suspend fun agentGet(`agentId`: String): RongCloudAgentGetResult =
+        RongCloudAgentGetResult(call("agent.get", args("agent_id" to `agentId`)))
+
+    /**
+     * Update an AI agent: only the fields given change (`agent_config` is merged key by key).
+     *
+     * `POST /v3/agent/update.json` — catalogue operation `agent.update`.
+     *
+     * @param agentId Limits: at most 64 characters.
+     * @param name Limits: at most 128 characters.
+     * @param description Limits: at most 256 characters.
+     * @param status Limits: one of active, inactive, draft.
+     * @param agentConfig The parts of the configuration to change (`model.options.*`, `prompt.*`, `memory.*`).
+     */
+    public suspend fun agentUpdate(`agentId`: String, `name`: String? = null, `description`: String? = null, `status`: String? = null, `agentConfig`: JsonElement? = null): RongCloudAgentUpdateResult =
+        RongCloudAgentUpdateResult(call("agent.update", args("agent_id" to `agentId`, "name" to `name`, "description" to `description`, "status" to `status`, "agent_config" to `agentConfig`)))
+
+    /**
+     * Delete an AI agent.
+     *
+     * `POST /v3/agent/delete.json` — catalogue operation `agent.delete`.
+     *
+     * @param agentId Limits: at most 64 characters.
+     */
+    public suspend fun agentDelete(`agentId`: String): RongCloudAgentDeleteResult =
+        RongCloudAgentDeleteResult(call("agent.delete", args("agent_id" to `agentId`)))
+
+    /**
+     * List the app's AI agents, a page at a time, optionally by status.
+     *
+     * `POST /v3/agent/query.json` — catalogue operation `agent.query`.
+     *
+     * @param type Only `chat`. Limits: one of chat.
+     * @param page Page number from 1 (default 1). Limits: 1..….
+     * @param size Agents per page (default 20). Limits: 1..100.
+     * @param status Only agents in this status. Limits: one of active, inactive, draft.
+     */
+    public suspend fun agentQuery(`type`: String, `page`: Long? = null, `size`: Long? = null, `status`: String? = null): RongCloudAgentQueryResult =
+        RongCloudAgentQueryResult(call("agent.query", args("page" to `page`, "size" to `size`, "status" to `status`, "type" to `type`)))
+    /** Every page of `agent.query`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `agents`; the iterator sets `page` for each next page. Same parameters as [agentQuery]. */
+    public fun agentQueryPages(`type`: String, `page`: Long? = null, `size`: Long? = null, `status`: String? = null): Flow<RongCloudAgentQueryResult> =
+        pages("agent.query", args("page" to `page`, "size" to `size`, "status" to `status`, "type" to `type`)) { RongCloudAgentQueryResult(it) }
+
+    /**
+     * Ask an AI agent: send the user's input and get the agent's answer (the whole answer at once; the streamed form is not offered).
+     *
+     * `POST /v3/chat/generate.json` — catalogue operation `agent.chat.generate`.
+     *
+     * @param agentId Limits: at most 64 characters.
+     * @param query The user's input; at most 10000 characters. Limits: at most 10000 characters.
+     * @param conversationId The conversation to continue when `memory` is on (letters, digits, `_`, `-`); absent: a new one. Limits: at most 64 characters.
+     * @param memory Use the conversation's earlier turns (true) or ignore them and `conversation_id` (false).
+     * @param variables Values for the placeholders of the query or the prompt template: at most 16, keys 1 to 32 characters, values at most 128. Limits: at most 16 items.
+     * @param user Who is asking (your user id).
+     */
+    public suspend fun agentChatGenerate(`agentId`: String, `query`: String, `conversationId`: String? = null, `memory`: Boolean? = null, `variables`: Map<String, String>? = null, `user`: String? = null): RongCloudAgentChatGenerateResult =
+        RongCloudAgentChatGenerateResult(call("agent.chat.generate", args("agent_id" to `agentId`, "query" to `query`, "conversation_id" to `conversationId`, "memory" to `memory`, "variables" to `variables`, "user" to `user`)))
+
+    /**
+     * Create a chatbot (at most 10 per app) with the platforms it is integrated with.
+     *
+     * `POST /v3/bot/create.json` — catalogue operation `bot.create`.
+     *
+     * @param userId The bot's unique user id; at most 64 characters. Limits: at most 64 characters.
+     * @param name The bot's nickname; at most 128 characters. Limits: at most 128 characters.
+     * @param type A category of your choice; at most 128 characters. Limits: at most 128 characters.
+     * @param profileUrl The avatar URL; at most 256 characters. Limits: at most 256 characters.
+     * @param integrations The platforms the bot is integrated with (webhook, dify …).
+     * @param metadata Your own key-value pairs: at most 16, keys 1 to 32 characters, values 1 to 128. Limits: at most 16 items.
+     */
+    public suspend fun botCreate(`userId`: String, `name`: String, `type`: String, `profileUrl`: String, `integrations`: List<JsonObject>, `metadata`: Map<String, String>? = null): RongCloudBotCreateResult =
+        RongCloudBotCreateResult(call("bot.create", args("user_id" to `userId`, "name" to `name`, "type" to `type`, "profile_url" to `profileUrl`, "metadata" to `metadata`, "integrations" to `integrations`)))
+
+    /**
+     * Get up to 20 chatbots by user id.
+     *
+     * `POST /v3/bot/get.json` — catalogue operation `bot.get`.
+     *
+     * @param userIds At most 20 bots. Limits: at most 64 characters each; 1 to 20 items.
+     */
+    public suspend fun botGet(`userIds`: List<String>): RongCloudBotGetResult =
+        RongCloudBotGetResult(call("bot.get", args("user_ids" to `userIds`)))
+
+    /**
+     * Update a chatbot's profile, metadata and integrations.
+     *
+     * `POST /v3/bot/update.json` — catalogue operation `bot.update`.
+     *
+     * @param userId Limits: at most 64 characters.
+     * @param name Limits: at most 128 characters.
+     * @param type Limits: at most 128 characters.
+     * @param profileUrl Limits: at most 256 characters.
+     * @param metadata Limits: at most 16 items.
+     * @param integrations Replaces the bot's integrations.
+     */
+    public suspend fun botUpdate(`userId`: String, `name`: String? = null, `type`: String? = null, `profileUrl`: String? = null, `metadata`: Map<String, String>? = null, `integrations`: List<JsonObject>? = null): RongCloudBotUpdateResult =
+        RongCloudBotUpdateResult(call("bot.update", args("user_id" to `userId`, "name" to `name`, "type" to `type`, "profile_url" to `profileUrl`, "metadata" to `metadata`, "integrations" to `integrations`)))
+
+    /**
+     * Delete a chatbot.
+     *
+     * `POST /v3/bot/delete.json` — catalogue operation `bot.delete`.
+     *
+     * @param userId Limits: at most 64 characters.
+     */
+    public suspend fun botDelete(`userId`: String): RongCloudBotDeleteResult =
+        RongCloudBotDeleteResult(call("bot.delete", args("user_id" to `userId`)))
+
+    /**
+     * List the app's chatbots, a page at a time.
+     *
+     * `POST /v3/bot/query.json` — catalogue operation `bot.query`.
+     *
+     * @param page Page number from 1 (default 1). Limits: 1..….
+     * @param pageSize Bots per page (default 10). Limits: 1..….
+     * @param includeIntegration Include each bot's integrations (default false).
+     */
+    public suspend fun botQuery(`page`: Long? = null, `pageSize`: Long? = null, `includeIntegration`: Boolean? = null): RongCloudBotQueryResult =
+        RongCloudBotQueryResult(call("bot.query", args("page" to `page`, "page_size" to `pageSize`, "include_integration" to `includeIntegration`)))
+    /** Every page of `bot.query`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `bots`; the iterator sets `page` for each next page. Same parameters as [botQuery]. */
+    public fun botQueryPages(`page`: Long? = null, `pageSize`: Long? = null, `includeIntegration`: Boolean? = null): Flow<RongCloudBotQueryResult> =
+        pages("bot.query", args("page" to `page`, "page_size" to `pageSize`, "include_integration" to `includeIntegration`)) { RongCloudBotQueryResult(it) }
+
+    /**
+     * Add an integration (one per type) to a chatbot.
+     *
+     * `POST /v3/bot/integration/create.json` — catalogue operation `bot.integration.create`.
+     *
+     * @param userId The bot. Limits: at most 64 characters.
+     * @param type The integration type, e.g. `webhook`, `dify`. Limits: not empty.
+     * @param callbackUrl Limits: not empty.
+     * @param auth The platform's credentials, e.g. `{apiKey}`.
+     */
+    public suspend fun botIntegrationCreate(`userId`: String, `type`: String, `callbackUrl`: String, `enabled`: Boolean? = null, `objectNames`: List<String>? = null, `events`: List<String>? = null, `stream`: Boolean? = null, `handleResponse`: Boolean? = null, `auth`: JsonElement? = null): RongCloudBotIntegrationCreateResult =
+        RongCloudBotIntegrationCreateResult(call("bot.integration.create", args("user_id" to `userId`, "type" to `type`, "callback_url" to `callbackUrl`, "enabled" to `enabled`, "object_names" to `objectNames`, "events" to `events`, "stream" to `stream`, "handle_response" to `handleResponse`, "auth" to `auth`)))
+
+    /**
+     * Change a chatbot's integration of a type.
+     *
+     * `POST /v3/bot/integration/update.json` — catalogue operation `bot.integration.update`.
+     *
+     * @param userId Limits: at most 64 characters.
+     * @param type Limits: not empty.
+     * @param callbackUrl Limits: not empty.
+     */
+    public suspend fun botIntegrationUpdate(`userId`: String, `type`: String, `callbackUrl`: String, `enabled`: Boolean? = null, `objectNames`: List<String>? = null, `events`: List<String>? = null, `stream`: Boolean? = null, `handleResponse`: Boolean? = null, `auth`: JsonElement? = null): RongCloudBotIntegrationUpdateResult =
+        RongCloudBotIntegrationUpdateResult(call("bot.integration.update", args("user_id" to `userId`, "type" to `type`, "callback_url" to `callbackUrl`, "enabled" to `enabled`, "object_names" to `objectNames`, "events" to `events`, "stream" to `stream`, "handle_response" to `handleResponse`, "auth" to `auth`)))
+
+    /**
+     * Remove a chatbot's integration of a type.
+     *
+     * `POST /v3/bot/integration/delete.json` — catalogue operation `bot.integration.delete`.
+     *
+     * @param userId Limits: at most 64 characters.
+     * @param type Limits: not empty.
+     */
+    public suspend fun botIntegrationDelete(`userId`: String, `type`: String): RongCloudBotIntegrationDeleteResult =
+        RongCloudBotIntegrationDeleteResult(call("bot.integration.delete", args("user_id" to `userId`, "type" to `type`)))
+
     /**
      * Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
      *
@@ -1287,6 +1707,101 @@ public abstract class RongCloudOperations internal constructor() : Client() {
         pages("entrust.joined_groups", args("user_id" to `userId`, "role" to `role`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudEntrustJoinedGroupsResult(it) }
 
     /**
+     * Add a friend for a user: by the target's friend-request permission (opt_type 1, default), or directly without the target's approval (opt_type 2).
+     *
+     * `POST /friend/add.json` — catalogue operation `friend.add`.
+     *
+     * @param userId The user sending the request. Limits: not empty; at most 64 bytes.
+     * @param targetId The user to add. Limits: not empty; at most 64 bytes.
+     * @param optType 1: as the target's permission allows (default); 2: add directly, no approval needed. Limits: 1..2.
+     * @param extra Text sent with the request; at most 128 characters. Limits: at most 128 characters.
+     */
+    public suspend fun friendAdd(`userId`: String, `targetId`: String, `optType`: Long? = null, `extra`: String? = null): RongCloudFriendAddResult =
+        RongCloudFriendAddResult(call("friend.add", args("user_id" to `userId`, "target_id" to `targetId`, "opt_type" to `optType`, "extra" to `extra`)))
+
+    /**
+     * Remove up to 100 friends of a user.
+     *
+     * `POST /friend/delete.json` — catalogue operation `friend.delete`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     * @param targetIds The friends to remove; at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     */
+    public suspend fun friendDelete(`userId`: String, `targetIds`: List<String>): RongCloudFriendDeleteResult =
+        RongCloudFriendDeleteResult(call("friend.delete", args("user_id" to `userId`, "target_ids" to `targetIds`)))
+
+    /**
+     * Remove all of a user's friends.
+     *
+     * `POST /friend/clean.json` — catalogue operation `friend.clean`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun friendClean(`userId`: String): RongCloudFriendCleanResult =
+        RongCloudFriendCleanResult(call("friend.clean", args("user_id" to `userId`)))
+
+    /**
+     * Set the alias and custom attributes a user keeps for one friend.
+     *
+     * `POST /friend/profile/set.json` — catalogue operation `friend.profile.set`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     * @param targetId The friend. Limits: not empty; at most 64 bytes.
+     * @param remarkName The friend's alias, at most 64 characters; empty clears it. Limits: at most 64 characters.
+     * @param friendExtProfile Custom attributes, a JSON object of `ext_…` keys (lowercase letters, digits, `_`; at most 32 characters) to string values (at most 256 characters); 10 by default.
+     */
+    public suspend fun friendProfileSet(`userId`: String, `targetId`: String, `remarkName`: String? = null, `friendExtProfile`: JsonElement? = null): RongCloudFriendProfileSetResult =
+        RongCloudFriendProfileSetResult(call("friend.profile.set", args("user_id" to `userId`, "target_id" to `targetId`, "remark_name" to `remarkName`, "friend_ext_profile" to `friendExtProfile`)))
+
+    /**
+     * List a user's friends by the time they were added, a page at a time.
+     *
+     * `POST /friend/get.json` — catalogue operation `friend.get`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     * @param pageToken The `page_token` of the previous page; absent: the first page.
+     * @param size Friends per page (default 50). Limits: 1..100.
+     * @param order 0: oldest friend first (default); 1: newest first. Limits: 0..1.
+     */
+    public suspend fun friendGet(`userId`: String, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): RongCloudFriendGetResult =
+        RongCloudFriendGetResult(call("friend.get", args("user_id" to `userId`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`)))
+    /** Every page of `friend.get`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `friendList`; the iterator sets `page_token` for each next page. Same parameters as [friendGet]. */
+    public fun friendGetPages(`userId`: String, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): Flow<RongCloudFriendGetResult> =
+        pages("friend.get", args("user_id" to `userId`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudFriendGetResult(it) }
+
+    /**
+     * Check whether a user and up to 100 others are friends (`result` 1: not friends either way, 4: friends both ways).
+     *
+     * `POST /friend/check.json` — catalogue operation `friend.check`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     * @param targetIds At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     */
+    public suspend fun friendCheck(`userId`: String, `targetIds`: List<String>): RongCloudFriendCheckResult =
+        RongCloudFriendCheckResult(call("friend.check", args("user_id" to `userId`, "target_ids" to `targetIds`)))
+
+    /**
+     * Set who may add up to 100 users as a friend: 1 anyone directly, 2 with their approval, 3 nobody.
+     *
+     * `POST /friend/permission/set.json` — catalogue operation `friend.permission.set`.
+     *
+     * @param userIds At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     * @param permissionType 1: anyone can add them directly; 2: requests need their approval; 3: nobody can add them. Limits: 1..3.
+     */
+    public suspend fun friendPermissionSet(`userIds`: List<String>, `permissionType`: Long): RongCloudFriendPermissionSetResult =
+        RongCloudFriendPermissionSetResult(call("friend.permission.set", args("user_ids" to `userIds`, "permission_type" to `permissionType`)))
+
+    /**
+     * Get who may add each of up to 100 users as a friend.
+     *
+     * `POST /friend/permission/get.json` — catalogue operation `friend.permission.get`.
+     *
+     * @param userIds At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     */
+    public suspend fun friendPermissionGet(`userIds`: List<String>): RongCloudFriendPermissionGetResult =
+        RongCloudFriendPermissionGetResult(call("friend.permission.get", args("user_ids" to `userIds`)))
+
+    /**
      * Create a group with its first members.
      *
      * `POST /group/create.json` — catalogue operation `group.create`.
@@ -1596,6 +2111,108 @@ public abstract class RongCloudOperations internal constructor() : Client() {
         RongCloudPushResult(call("push", args("platform" to `platform`, "audience" to `audience`, "notification" to `notification`)))
 
     /**
+     * Send a push notification through the Push Plus service (its own push channel, with delivery statistics; a paid service in production) to tags, users, a package or everyone; no message is stored.
+     *
+     * `POST /push/custom.json` — catalogue operation `push.custom`.
+     *
+     * @param platform Limits: 1 to 2 items; one of ios, android.
+     * @param audience {tag:[..], tag_or:[..], userid:[..], packageName, is_to_all:bool}.
+     * @param notification {title, alert, ios:{..}, android:{..}}.
+     */
+    public suspend fun pushCustom(`platform`: List<String>, `audience`: JsonElement, `notification`: JsonElement): RongCloudPushCustomResult =
+        RongCloudPushCustomResult(call("push.custom", args("platform" to `platform`, "audience" to `audience`, "notification" to `notification`)))
+
+    /**
+     * Send a push-only notification to up to 100 users: shown in the notification bar only, no message or conversation is created.
+     *
+     * `POST /push/user.json` — catalogue operation `push.user`.
+     *
+     * @param userIds At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     * @param notification {title (at most 50 characters), pushContent (required), ios:{..}, android:{..}}: the content per operating system.
+     */
+    public suspend fun pushUser(`userIds`: List<String>, `notification`: JsonElement): RongCloudPushUserResult =
+        RongCloudPushUserResult(call("push.user", args("user_ids" to `userIds`, "notification" to `notification`)))
+
+    /**
+     * Add a sensitive word: messages containing it are blocked, or the word is replaced when `replace_word` is given (50 words by default; takes effect within 15 minutes).
+     *
+     * `POST /sensitiveword/add.json` — catalogue operation `sensitiveword.add`.
+     *
+     * @param word The word: Chinese characters, digits and letters; at most 32 characters. Limits: at most 32 characters.
+     * @param replaceWord The replacement; absent: messages containing the word are blocked. Limits: at most 32 characters.
+     */
+    public suspend fun sensitivewordAdd(`word`: String, `replaceWord`: String? = null): RongCloudSensitivewordAddResult =
+        RongCloudSensitivewordAddResult(call("sensitiveword.add", args("word" to `word`, "replace_word" to `replaceWord`)))
+
+    /**
+     * Add up to 50 sensitive words at once; over the app's quota the whole batch fails.
+     *
+     * `POST /sensitiveword/batch/add.json` — catalogue operation `sensitiveword.batch_add`.
+     *
+     * @param words Each `{word, replace_word}`; without a replacement the word blocks messages. Limits: 1 to 50 items.
+     */
+    public suspend fun sensitivewordBatchAdd(`words`: List<JsonObject>): RongCloudSensitivewordBatchAddResult =
+        RongCloudSensitivewordBatchAddResult(call("sensitiveword.batch_add", args("words" to `words`)))
+
+    /**
+     * Remove one sensitive word.
+     *
+     * `POST /sensitiveword/delete.json` — catalogue operation `sensitiveword.delete`.
+     *
+     * @param word Limits: at most 32 characters.
+     */
+    public suspend fun sensitivewordDelete(`word`: String): RongCloudSensitivewordDeleteResult =
+        RongCloudSensitivewordDeleteResult(call("sensitiveword.delete", args("word" to `word`)))
+
+    /**
+     * Remove up to 50 sensitive words at once.
+     *
+     * `POST /sensitiveword/batch/delete.json` — catalogue operation `sensitiveword.batch_delete`.
+     *
+     * @param words At most 50 words. Limits: at most 32 characters each; 1 to 50 items.
+     */
+    public suspend fun sensitivewordBatchDelete(`words`: List<String>): RongCloudSensitivewordBatchDeleteResult =
+        RongCloudSensitivewordBatchDeleteResult(call("sensitiveword.batch_delete", args("words" to `words`)))
+
+    /**
+     * List the sensitive words: replaced ones (type 0), blocked ones (1, the default) or all (2).
+     *
+     * `POST /sensitiveword/list.json` — catalogue operation `sensitiveword.list`.
+     *
+     * @param type 0: replaced words; 1: blocked words (default); 2: all. Limits: one of 0, 1, 2.
+     */
+    public suspend fun sensitivewordList(`type`: String? = null): RongCloudSensitivewordListResult =
+        RongCloudSensitivewordListResult(call("sensitiveword.list", args("type" to `type`)))
+
+    /**
+     * Add a blocked word through the older word filter API (/wordfilter): messages containing it are not delivered.
+     *
+     * `POST /wordfilter/add.json` — catalogue operation `sensitiveword.filter.add`.
+     *
+     * @param word At most 32 characters. Limits: at most 32 characters.
+     */
+    public suspend fun sensitivewordFilterAdd(`word`: String): RongCloudSensitivewordFilterAddResult =
+        RongCloudSensitivewordFilterAddResult(call("sensitiveword.filter.add", args("word" to `word`)))
+
+    /**
+     * Remove a word through the older word filter API (/wordfilter).
+     *
+     * `POST /wordfilter/delete.json` — catalogue operation `sensitiveword.filter.delete`.
+     *
+     * @param word At most 32 characters. Limits: at most 32 characters.
+     */
+    public suspend fun sensitivewordFilterDelete(`word`: String): RongCloudSensitivewordFilterDeleteResult =
+        RongCloudSensitivewordFilterDeleteResult(call("sensitiveword.filter.delete", args("word" to `word`)))
+
+    /**
+     * List the filtered words through the older word filter API (/wordfilter).
+     *
+     * `POST /wordfilter/list.json` — catalogue operation `sensitiveword.filter.list`.
+     */
+    public suspend fun sensitivewordFilterList(): RongCloudSensitivewordFilterListResult =
+        RongCloudSensitivewordFilterListResult(call("sensitiveword.filter.list", args()))
+
+    /**
      * Register a user and get the token the client SDK connects with (getToken). Re-registering returns a new token.
      *
      * `POST /user/getToken.json` — catalogue operation `user.register`.
@@ -1801,6 +2418,205 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      */
     public suspend fun userTagSet(`userId`: String, `tags`: List<String>): RongCloudUserTagSetResult =
         RongCloudUserTagSetResult(call("user.tag.set", args("user_id" to `userId`, "tags" to `tags`)))
+
+    /**
+     * Activate a user id (the official server SDK's `activate`; no documentation page describes it: prefer user.reactivate for deactivated ids).
+     *
+     * `POST /user/activate.json` — catalogue operation `user.activate`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun userActivate(`userId`: String): RongCloudUserActivateResult =
+        RongCloudUserActivateResult(call("user.activate", args("user_id" to `userId`)))
+
+    /**
+     * Set a user's daily do-not-disturb window for push notifications (replaces the previous one; repeats every day until changed or removed).
+     *
+     * `POST /user/blockPushPeriod/set.json` — catalogue operation `user.block_push_period.set`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     * @param startTime When the window starts each day, `HH:MM:SS` (Beijing time in the China data center, UTC in the global ones). Limits: at most 8 characters.
+     * @param period The window's length in minutes; 0 means not set (00:00:00 and 1439 is all day). Limits: 0..1439.
+     * @param level 1: only @mentions are pushed; 5: nothing is pushed. Limits: 1..5.
+     */
+    public suspend fun userBlockPushPeriodSet(`userId`: String, `startTime`: String, `period`: Long, `level`: Long): RongCloudUserBlockPushPeriodSetResult =
+        RongCloudUserBlockPushPeriodSetResult(call("user.block_push_period.set", args("user_id" to `userId`, "start_time" to `startTime`, "period" to `period`, "level" to `level`)))
+
+    /**
+     * Get a user's daily do-not-disturb window and level.
+     *
+     * `POST /user/blockPushPeriod/get.json` — catalogue operation `user.block_push_period.get`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun userBlockPushPeriodGet(`userId`: String): RongCloudUserBlockPushPeriodGetResult =
+        RongCloudUserBlockPushPeriodGetResult(call("user.block_push_period.get", args("user_id" to `userId`)))
+
+    /**
+     * Remove a user's do-not-disturb window.
+     *
+     * `POST /user/blockPushPeriod/delete.json` — catalogue operation `user.block_push_period.remove`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun userBlockPushPeriodRemove(`userId`: String): RongCloudUserBlockPushPeriodRemoveResult =
+        RongCloudUserBlockPushPeriodRemoveResult(call("user.block_push_period.remove", args("user_id" to `userId`)))
+
+    /**
+     * Mute (state 1) or unmute (state 0) users in one-to-one chat: muted users cannot send one-to-one messages from the client SDK (the server API still can).
+     *
+     * `POST /user/chat/fb/set.json` — catalogue operation `user.chat_mute.set`.
+     *
+     * @param userIds At most 1000 users. Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+     * @param state 1 mutes, 0 unmutes. Limits: 0..1.
+     * @param type The conversation type; only one-to-one chat (`PERSON`). Limits: one of PERSON.
+     */
+    public suspend fun userChatMuteSet(`userIds`: List<String>, `state`: Long, `type`: String): RongCloudUserChatMuteSetResult =
+        RongCloudUserChatMuteSetResult(call("user.chat_mute.set", args("user_ids" to `userIds`, "state" to `state`, "type" to `type`)))
+
+    /**
+     * List the users muted in one-to-one chat, by offset.
+     *
+     * `POST /user/chat/fb/querylist.json` — catalogue operation `user.chat_mute.list`.
+     *
+     * @param type The conversation type; only one-to-one chat (`PERSON`). Limits: one of PERSON.
+     * @param num Users to return (default 100). Limits: 1..200.
+     * @param offset Where to start (default 0). Limits: 0..….
+     */
+    public suspend fun userChatMuteList(`type`: String, `num`: Long? = null, `offset`: Long? = null): RongCloudUserChatMuteListResult =
+        RongCloudUserChatMuteListResult(call("user.chat_mute.list", args("num" to `num`, "offset" to `offset`, "type" to `type`)))
+
+    /**
+     * Set a user's hosted profile (profile hosting service): the basic profile and/or the extended (`ext_…`) attributes.
+     *
+     * `POST /user/profile/set.json` — catalogue operation `user.profile.set`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     * @param userProfile The basic profile, a JSON object: uniqueId (≤32 characters), name (≤64), portraitUri (≤1024), email (≤128), birthday (≤32), gender (0 unknown, 1 male, 2 female), location (≤32), role (0..100), level (0..100).
+     * @param userExtProfile Extended attributes, a JSON object: keys `ext_…` of at most 32 characters (declared in the console first), string values of at most 256 characters; 20 pairs by default.
+     */
+    public suspend fun userProfileSet(`userId`: String, `userProfile`: JsonElement? = null, `userExtProfile`: JsonElement? = null): RongCloudUserProfileSetResult =
+        RongCloudUserProfileSetResult(call("user.profile.set", args("user_id" to `userId`, "user_profile" to `userProfile`, "user_ext_profile" to `userExtProfile`)))
+
+    /**
+     * List every user with a hosted profile, by registration time, a page at a time.
+     *
+     * `POST /user/profile/query.json` — catalogue operation `user.profile.query`.
+     *
+     * @param page Page number from 1 (default 1). Limits: 1..….
+     * @param size Users per page (default 20). Limits: 1..100.
+     * @param order 0: oldest registration first (default); 1: newest first. Limits: 0..1.
+     */
+    public suspend fun userProfileQuery(`page`: Long? = null, `size`: Long? = null, `order`: Long? = null): RongCloudUserProfileQueryResult =
+        RongCloudUserProfileQueryResult(call("user.profile.query", args("page" to `page`, "size" to `size`, "order" to `order`)))
+    /** Every page of `user.profile.query`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `userList`; the iterator sets `page` for each next page. Same parameters as [userProfileQuery]. */
+    public fun userProfileQueryPages(`page`: Long? = null, `size`: Long? = null, `order`: Long? = null): Flow<RongCloudUserProfileQueryResult> =
+        pages("user.profile.query", args("page" to `page`, "size" to `size`, "order" to `order`)) { RongCloudUserProfileQueryResult(it) }
+
+    /**
+     * Get the hosted profiles of up to 100 users.
+     *
+     * `POST /user/profile/batch/query.json` — catalogue operation `user.profile.batch_query`.
+     *
+     * @param userIds At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     */
+    public suspend fun userProfileBatchQuery(`userIds`: List<String>): RongCloudUserProfileBatchQueryResult =
+        RongCloudUserProfileBatchQueryResult(call("user.profile.batch_query", args("user_ids" to `userIds`)))
+
+    /**
+     * Delete the hosted profiles of up to 20 users.
+     *
+     * `POST /user/profile/clean.json` — catalogue operation `user.profile.clean`.
+     *
+     * @param userIds At most 20 users. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     */
+    public suspend fun userProfileClean(`userIds`: List<String>? = null): RongCloudUserProfileCleanResult =
+        RongCloudUserProfileCleanResult(call("user.profile.clean", args("user_ids" to `userIds`)))
+
+    /**
+     * List the test users registered in the app's development environment, a page at a time.
+     *
+     * `POST /user/query.json` — catalogue operation `user.sandbox.query`.
+     *
+     * @param page Page number from 1 (default 1). Limits: 1..….
+     * @param pageSize Users per page (default 20). Limits: 1..100.
+     * @param order By registration time: 0 oldest first (default), 1 newest first. Limits: 0..1.
+     */
+    public suspend fun userSandboxQuery(`page`: Long? = null, `pageSize`: Long? = null, `order`: Long? = null): RongCloudUserSandboxQueryResult =
+        RongCloudUserSandboxQueryResult(call("user.sandbox.query", args("page" to `page`, "page_size" to `pageSize`, "order" to `order`)))
+    /** Every page of `user.sandbox.query`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `users`; the iterator sets `page` for each next page. Same parameters as [userSandboxQuery]. */
+    public fun userSandboxQueryPages(`page`: Long? = null, `pageSize`: Long? = null, `order`: Long? = null): Flow<RongCloudUserSandboxQueryResult> =
+        pages("user.sandbox.query", args("page" to `page`, "page_size" to `pageSize`, "order" to `order`)) { RongCloudUserSandboxQueryResult(it) }
+
+    /**
+     * Delete test users of the development environment (at most 100 per call).
+     *
+     * `POST /user/delusers.json` — catalogue operation `user.sandbox.delete`.
+     *
+     * @param userIds At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     */
+    public suspend fun userSandboxDelete(`userIds`: List<String>): RongCloudUserSandboxDeleteResult =
+        RongCloudUserSandboxDeleteResult(call("user.sandbox.delete", args("user_ids" to `userIds`)))
+
+    /**
+     * List the groups a user belongs to (id and name); without `page`, the first 5000.
+     *
+     * `POST /user/group/query.json` — catalogue operation `user.groups.query`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     * @param page Page number for paging; absent or 0: no paging (the first 5000 groups). Limits: 0..….
+     * @param size Groups per page, only with `page` (default 50). Limits: 1..1000.
+     */
+    public suspend fun userGroupsQuery(`userId`: String, `page`: Long? = null, `size`: Long? = null): RongCloudUserGroupsQueryResult =
+        RongCloudUserGroupsQueryResult(call("user.groups.query", args("user_id" to `userId`, "page" to `page`, "size" to `size`)))
+
+    /**
+     * Set the names a user sees for other users in push notifications (user-level push aliases; replaces an existing alias); at most 100 per call.
+     *
+     * `POST /user/remarks/set.json` — catalogue operation `user.remarks.set`.
+     *
+     * @param userId The user who sees the aliases. Limits: not empty; at most 64 bytes.
+     * @param remarks A JSON list of `{"id": target user id, "remark": alias}`; at most 100.
+     */
+    public suspend fun userRemarksSet(`userId`: String, `remarks`: JsonElement): RongCloudUserRemarksSetResult =
+        RongCloudUserRemarksSetResult(call("user.remarks.set", args("user_id" to `userId`, "remarks" to `remarks`)))
+
+    /**
+     * List the push aliases a user has set, a page at a time.
+     *
+     * `POST /user/remarks/get.json` — catalogue operation `user.remarks.get`.
+     *
+     * @param userId Limits: not empty; at most 64 bytes.
+     * @param page Page number from 1 (default 1). Limits: 1..….
+     * @param size Aliases per page (default 50, at most 50 are returned). Limits: 1..50.
+     */
+    public suspend fun userRemarksGet(`userId`: String, `page`: Long? = null, `size`: Long? = null): RongCloudUserRemarksGetResult =
+        RongCloudUserRemarksGetResult(call("user.remarks.get", args("user_id" to `userId`, "page" to `page`, "size" to `size`)))
+    /** Every page of `user.remarks.get`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `users`; the iterator sets `page` for each next page. Same parameters as [userRemarksGet]. */
+    public fun userRemarksGetPages(`userId`: String, `page`: Long? = null, `size`: Long? = null): Flow<RongCloudUserRemarksGetResult> =
+        pages("user.remarks.get", args("user_id" to `userId`, "page" to `page`, "size" to `size`)) { RongCloudUserRemarksGetResult(it) }
+
+    /**
+     * Remove the push alias a user set for one other user.
+     *
+     * `POST /user/remarks/del.json` — catalogue operation `user.remarks.remove`.
+     *
+     * @param userId The user who set the alias. Limits: not empty; at most 64 bytes.
+     * @param targetId The user the alias names. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun userRemarksRemove(`userId`: String, `targetId`: String): RongCloudUserRemarksRemoveResult =
+        RongCloudUserRemarksRemoveResult(call("user.remarks.remove", args("user_id" to `userId`, "target_id" to `targetId`)))
+
+    /**
+     * Set the same push tags on up to 1000 users (replaces each user's tags; an empty list clears them); at most 20 tags of at most 40 bytes.
+     *
+     * `POST /user/tag/batch/set.json` — catalogue operation `user.tag.batch_set`.
+     *
+     * @param userIds At most 1000 users. Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+     * @param tags The full set of tags (no special characters); empty clears them. Limits: not empty each; at most 40 bytes each; 0 to 20 items.
+     */
+    public suspend fun userTagBatchSet(`userIds`: List<String>, `tags`: List<String>): RongCloudUserTagBatchSetResult =
+        RongCloudUserTagBatchSetResult(call("user.tag.batch_set", args("user_ids" to `userIds`, "tags" to `tags`)))
 }
 
 /** The result of `attachment.upload`. */
