@@ -16,6 +16,7 @@ pub(crate) mod messages;
 pub(crate) mod push;
 pub(crate) mod rongcloud_groups;
 pub(crate) mod tokens;
+pub(crate) mod ultragroups;
 pub(crate) mod user_relations;
 pub(crate) mod users;
 
@@ -42,6 +43,7 @@ static FAMILIES: &[&dyn Family] = &[
     &files::Files,
     &push::Push,
     &contacts::Contacts,
+    &ultragroups::Ultragroups,
 ];
 
 /// The state of one app of one cloud: one part per family, by type.
