@@ -1796,6 +1796,605 @@ export declare class RongCloudSensitivewordFilterListResult extends Result {
 export interface RongCloudSensitivewordFilterListParams {
 }
 
+/** The result of `ultragroup.create`. */
+export declare class RongCloudUltragroupCreateResult extends Result {}
+
+/** Parameters of `ultragroup.create`: Create an ultragroup with its first member (one user). Apps opened for ultragroups after 2022-10-13 also get the default channel `RCDefault`. */
+export interface RongCloudUltragroupCreateParams {
+  /** The user who joins the new ultragroup; exactly one. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The name shown in push notifications; change it with `ultragroup.refresh`. Limits: not empty. */
+  groupName: string
+}
+
+/** The result of `ultragroup.dismiss`. */
+export declare class RongCloudUltragroupDismissResult extends Result {}
+
+/** Parameters of `ultragroup.dismiss`: Dismiss an ultragroup: its members, channels and settings are gone. */
+export interface RongCloudUltragroupDismissParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+}
+
+/** The result of `ultragroup.join`. */
+export declare class RongCloudUltragroupJoinResult extends Result {}
+
+/** Parameters of `ultragroup.join`: Add one user to an ultragroup. */
+export interface RongCloudUltragroupJoinParams {
+  /** The user who joins; one per call. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+}
+
+/** The result of `ultragroup.quit`. */
+export declare class RongCloudUltragroupQuitResult extends Result {}
+
+/** Parameters of `ultragroup.quit`: Remove one user from an ultragroup. */
+export interface RongCloudUltragroupQuitParams {
+  /** The user who leaves. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+}
+
+/** The result of `ultragroup.refresh`. */
+export declare class RongCloudUltragroupRefreshResult extends Result {}
+
+/** Parameters of `ultragroup.refresh`: Rename an ultragroup (the name push notifications show). */
+export interface RongCloudUltragroupRefreshParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** Limits: not empty. */
+  groupName: string
+}
+
+/** The result of `ultragroup.member.exists`. */
+export declare class RongCloudUltragroupMemberExistsResult extends Result {
+  /** true: the user is a member. */
+  readonly status: boolean | undefined
+}
+
+/** Parameters of `ultragroup.member.exists`: Whether a user is a member of an ultragroup. */
+export interface RongCloudUltragroupMemberExistsParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+}
+
+/** The result of `ultragroup.channel.create`. */
+export declare class RongCloudUltragroupChannelCreateResult extends Result {}
+
+/** Parameters of `ultragroup.channel.create`: Create a channel in an ultragroup, public (type 0, the default) or private (type 1). */
+export interface RongCloudUltragroupChannelCreateParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters. */
+  busChannel: string
+  /** 0 public (default), 1 private: only the channel's private users take part. Limits: 0..1. */
+  type?: number
+}
+
+/** The result of `ultragroup.channel.delete`. */
+export declare class RongCloudUltragroupChannelDeleteResult extends Result {}
+
+/** Parameters of `ultragroup.channel.delete`: Delete a channel of an ultragroup. */
+export interface RongCloudUltragroupChannelDeleteParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters. */
+  busChannel: string
+}
+
+/** The result of `ultragroup.channel.list`. */
+export declare class RongCloudUltragroupChannelListResult extends Result {
+  /** Each `{channelId, type, createTime}`; type 0 public, 1 private. */
+  readonly channelList: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `ultragroup.channel.list`: List an ultragroup's channels with their type and creation time, a page at a time. */
+export interface RongCloudUltragroupChannelListParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** Page number from 1 (default 1). Limits: 1..…. */
+  page?: number
+  /** Channels per page (default 20). Limits: 1..100. */
+  limit?: number
+}
+
+/** The result of `ultragroup.channel.change_type`. */
+export declare class RongCloudUltragroupChannelChangeTypeResult extends Result {}
+
+/** Parameters of `ultragroup.channel.change_type`: Make a channel public (0) or private (1); the default channel `RCDefault` stays public. */
+export interface RongCloudUltragroupChannelChangeTypeParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters. */
+  busChannel: string
+  /** 0 public, 1 private. Limits: 0..1. */
+  type: number
+}
+
+/** The result of `ultragroup.channel.private_users.add`. */
+export declare class RongCloudUltragroupChannelPrivateUsersAddResult extends Result {}
+
+/** Parameters of `ultragroup.channel.private_users.add`: Add ultragroup members to a channel's private-user list (used while the channel is private). All must be members, or none is added (error 24406). */
+export interface RongCloudUltragroupChannelPrivateUsersAddParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters. */
+  busChannel: string
+  /** Members of the ultragroup; at most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+}
+
+/** The result of `ultragroup.channel.private_users.remove`. */
+export declare class RongCloudUltragroupChannelPrivateUsersRemoveResult extends Result {}
+
+/** Parameters of `ultragroup.channel.private_users.remove`: Remove users from a channel's private-user list. */
+export interface RongCloudUltragroupChannelPrivateUsersRemoveParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters. */
+  busChannel: string
+  /** At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+}
+
+/** The result of `ultragroup.channel.private_users.list`. */
+export declare class RongCloudUltragroupChannelPrivateUsersListResult extends Result {
+  /** The user ids. */
+  readonly users: string[] | undefined
+}
+
+/** Parameters of `ultragroup.channel.private_users.list`: List a channel's private users, a page at a time. */
+export interface RongCloudUltragroupChannelPrivateUsersListParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters. */
+  busChannel: string
+  /** Page number from 1 (default 1). Limits: 1..…. */
+  page?: number
+  /** Items per page (default 50). Limits: 1..100. */
+  pageSize?: number
+}
+
+/** The result of `ultragroup.user.private_channels`. */
+export declare class RongCloudUltragroupUserPrivateChannelsResult extends Result {
+  /** The channel ids. */
+  readonly channelIds: string[] | undefined
+}
+
+/** Parameters of `ultragroup.user.private_channels`: List the channels whose private-user list holds a user (public channels can hold such a list too), a page at a time. */
+export interface RongCloudUltragroupUserPrivateChannelsParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** Page number from 1 (default 1). Limits: 1..…. */
+  page?: number
+  /** Items per page (default 10). Limits: 1..50. */
+  pageSize?: number
+}
+
+/** The result of `ultragroup.user_ban.add`. */
+export declare class RongCloudUltragroupUserBanAddResult extends Result {}
+
+/** Parameters of `ultragroup.user_ban.add`: Mute users in an ultragroup, or in one of its channels. */
+export interface RongCloudUltragroupUserBanAddParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters. */
+  busChannel?: string
+  /** At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+}
+
+/** The result of `ultragroup.user_ban.remove`. */
+export declare class RongCloudUltragroupUserBanRemoveResult extends Result {}
+
+/** Parameters of `ultragroup.user_ban.remove`: Unmute users in an ultragroup or one of its channels (absent channel: lifts a mute set for the whole ultragroup). */
+export interface RongCloudUltragroupUserBanRemoveParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters. */
+  busChannel?: string
+  /** At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+}
+
+/** The result of `ultragroup.user_ban.list`. */
+export declare class RongCloudUltragroupUserBanListResult extends Result {
+  /** Each `{id}`. */
+  readonly users: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `ultragroup.user_ban.list`: List the muted users of an ultragroup or one of its channels, a page at a time. */
+export interface RongCloudUltragroupUserBanListParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters. */
+  busChannel?: string
+  /** Page number from 1 (default 1). Limits: 1..…. */
+  page?: number
+  /** Items per page (default 50). Limits: 1..…. */
+  pageSize?: number
+}
+
+/** The result of `ultragroup.global_ban.set`. */
+export declare class RongCloudUltragroupGlobalBanSetResult extends Result {}
+
+/** Parameters of `ultragroup.global_ban.set`: Mute (true) or unmute (false) everyone in an ultragroup or one of its channels; the ban allowlist may still speak. */
+export interface RongCloudUltragroupGlobalBanSetParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters. */
+  busChannel?: string
+  /** true mutes everyone, false lifts it. */
+  status: boolean
+}
+
+/** The result of `ultragroup.global_ban.get`. */
+export declare class RongCloudUltragroupGlobalBanGetResult extends Result {
+  /** true: everyone is muted. */
+  readonly status: boolean | undefined
+}
+
+/** Parameters of `ultragroup.global_ban.get`: Whether everyone is muted in an ultragroup or one of its channels. */
+export interface RongCloudUltragroupGlobalBanGetParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters. */
+  busChannel?: string
+}
+
+/** The result of `ultragroup.ban_allowlist.add`. */
+export declare class RongCloudUltragroupBanAllowlistAddResult extends Result {}
+
+/** Parameters of `ultragroup.ban_allowlist.add`: Let users speak while everyone is muted (the ban allowlist of an ultragroup or channel). */
+export interface RongCloudUltragroupBanAllowlistAddParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters. */
+  busChannel?: string
+  /** At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+}
+
+/** The result of `ultragroup.ban_allowlist.remove`. */
+export declare class RongCloudUltragroupBanAllowlistRemoveResult extends Result {}
+
+/** Parameters of `ultragroup.ban_allowlist.remove`: Remove users from the ban allowlist. */
+export interface RongCloudUltragroupBanAllowlistRemoveParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters. */
+  busChannel?: string
+  /** At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+}
+
+/** The result of `ultragroup.ban_allowlist.list`. */
+export declare class RongCloudUltragroupBanAllowlistListResult extends Result {
+  /** Each `{id}`. */
+  readonly users: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `ultragroup.ban_allowlist.list`: List the ban allowlist of an ultragroup or channel, a page at a time. */
+export interface RongCloudUltragroupBanAllowlistListParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters. */
+  busChannel?: string
+  /** Page number from 1 (default 1). Limits: 1..…. */
+  page?: number
+  /** Items per page (default 50). Limits: 1..200. */
+  pageSize?: number
+}
+
+/** The result of `ultragroup.not_disturb.set`. */
+export declare class RongCloudUltragroupNotDisturbSetResult extends Result {}
+
+/** Parameters of `ultragroup.not_disturb.set`: Set the default push level of an ultragroup, or of one channel. */
+export interface RongCloudUltragroupNotDisturbSetParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel; absent: the ultragroup's default. Limits: at most 20 characters. */
+  busChannel?: string
+  /** -1 notify every message; 0 not set (every message, or the ultragroup's default); 1 only @ messages; 2 only @ of the user; 4 only @all; 5 no notifications. (3 is not a level.). Limits: -1..5. */
+  unpushLevel: number
+}
+
+/** The result of `ultragroup.not_disturb.get`. */
+export declare class RongCloudUltragroupNotDisturbGetResult extends Result {
+  readonly groupId: string | undefined
+  readonly busChannel: string | undefined
+  /** -1, 0, 1, 2, 4 or 5 (see `ultragroup.not_disturb.set`). */
+  readonly unpushLevel: number | undefined
+}
+
+/** Parameters of `ultragroup.not_disturb.get`: Get the default push level of an ultragroup, or of one channel. */
+export interface RongCloudUltragroupNotDisturbGetParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel; absent: the ultragroup's default. Limits: at most 20 characters. */
+  busChannel?: string
+}
+
+/** The result of `ultragroup.expansion.set`. */
+export declare class RongCloudUltragroupExpansionSetResult extends Result {}
+
+/** Parameters of `ultragroup.expansion.set`: Set keys of an ultragroup message's expansion (the message must have been sent with expansion on). Give the channel exactly when the message was sent in one. */
+export interface RongCloudUltragroupExpansionSetParams {
+  /** The message's UID. Limits: not empty. */
+  msgUid: string
+  /** The operator. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters. */
+  busChannel?: string
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** An object of the keys to set and their string values (`{"k":"v"}`), sent as JSON text; at most 100 keys per call (a message holds at most 300). Key: at most 32 characters of letters, digits, `+ = - _`; value: at most 4096 characters. */
+  extraKeyVal: Record<string, unknown> | string
+}
+
+/** The result of `ultragroup.expansion.delete`. */
+export declare class RongCloudUltragroupExpansionDeleteResult extends Result {}
+
+/** Parameters of `ultragroup.expansion.delete`: Delete keys from an ultragroup message's expansion. */
+export interface RongCloudUltragroupExpansionDeleteParams {
+  /** Limits: not empty. */
+  msgUid: string
+  /** The operator. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters. */
+  busChannel?: string
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The keys to delete, a JSON list of strings (`["k1","k2"]`) sent as text; at most 100. */
+  extraKey: Record<string, unknown> | string
+}
+
+/** The result of `ultragroup.expansion.query`. */
+export declare class RongCloudUltragroupExpansionQueryResult extends Result {
+  /** An object from key to `{v, ts}`: the value and when it was set (ms). */
+  readonly extraContent: unknown | undefined
+}
+
+/** Parameters of `ultragroup.expansion.query`: Get an ultragroup message's expansion, 300 keys per page. */
+export interface RongCloudUltragroupExpansionQueryParams {
+  /** Limits: not empty. */
+  msgUid: string
+  /** The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters. */
+  busChannel?: string
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** Page number from 1 (default 1); 300 keys per page. Limits: 1..…. */
+  pageNo?: number
+}
+
+/** The result of `ultragroup.message.history`. */
+export declare class RongCloudUltragroupMessageHistoryResult extends Result {
+  /** Each `{groupId, busChannel, fromUserId, msgUID, msgTime, objectName, conversationType, content, expansion, extraContent}`, oldest first. */
+  readonly messages: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `ultragroup.message.history`: Search an ultragroup channel's messages sent after `start_time` up to `end_time` (ms; at most 14 days apart), oldest first. 100 calls a minute. */
+export interface RongCloudUltragroupMessageHistoryParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters. */
+  busChannel: string
+  /** Milliseconds since the epoch (exclusive). Limits: 0..…. */
+  startTime: number
+  /** Milliseconds since the epoch (inclusive); later than start_time by at most 14 days. Limits: 0..…. */
+  endTime: number
+  /** Only this sender's messages. Limits: not empty; at most 64 bytes. */
+  fromUserId?: string
+  /** Messages per answer (default 20). Limits: 1..100. */
+  pageSize?: number
+}
+
+/** The result of `ultragroup.message.around`. */
+export declare class RongCloudUltragroupMessageAroundResult extends Result {
+  /** Each `{groupId, busChannel, fromUserId, msgUID, msgTime, objectName, conversationType, content, expansion, extraContent}`, oldest first. */
+  readonly messages: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `ultragroup.message.around`: Get the messages around one message of an ultragroup channel (it included), oldest first: by default 10 before and 10 after. */
+export interface RongCloudUltragroupMessageAroundParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters. */
+  busChannel: string
+  /** Limits: not empty. */
+  msgUid: string
+  /** Messages before it (default 10; 0 none). Limits: 0..50. */
+  prevNum?: number
+  /** Messages after it (default 10; 0 none). Limits: 0..50. */
+  lastNum?: number
+}
+
+/** The result of `ultragroup.message.get`. */
+export declare class RongCloudUltragroupMessageGetResult extends Result {
+  /** Each `{fromUserId, groupId, sentTime, busChannel, msgUID, objectName, content, expansion, extraContent}`. */
+  readonly messages: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `ultragroup.message.get`: Get up to 20 ultragroup messages by UID. 5 calls a second. */
+export interface RongCloudUltragroupMessageGetParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** A JSON list of at most 20 `{"msgUID": …, "busChannel": …}` (busChannel when the message is in a channel), sent as text. */
+  msgs: Record<string, unknown> | string
+}
+
+/** The result of `ultragroup.message.modify`. */
+export declare class RongCloudUltragroupMessageModifyResult extends Result {}
+
+/** Parameters of `ultragroup.message.modify`: Replace the content of a sent ultragroup message. 100 calls a minute. */
+export interface RongCloudUltragroupMessageModifyParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The message's sender. Limits: not empty; at most 64 bytes. */
+  fromUserId: string
+  /** Limits: not empty. */
+  msgUid: string
+  /** The new content JSON; at most 128 KB. Limits: at most 131072 bytes. */
+  content: Record<string, unknown> | string
+  /** The message's channel. Limits: at most 20 characters. */
+  busChannel?: string
+  /** Your request identifier; equal values within one minute are handled once. */
+  msgRandom?: number
+}
+
+/** The result of `ultragroup.usergroup.create`. */
+export declare class RongCloudUltragroupUsergroupCreateResult extends Result {}
+
+/** Parameters of `ultragroup.usergroup.create`: Create user groups in an ultragroup (at most 10 per call). */
+export interface RongCloudUltragroupUsergroupCreateParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** Each `{user_group_id}`; at most 10. Limits: 1 to 10 items. */
+  userGroups: Record<string, unknown>[]
+}
+
+/** The result of `ultragroup.usergroup.delete`. */
+export declare class RongCloudUltragroupUsergroupDeleteResult extends Result {}
+
+/** Parameters of `ultragroup.usergroup.delete`: Delete user groups of an ultragroup (at most 10 per call; one bad id fails them all). */
+export interface RongCloudUltragroupUsergroupDeleteParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** At most 10, sent comma-joined. Limits: at most 64 characters each; 1 to 10 items. */
+  userGroupIds: string[]
+}
+
+/** The result of `ultragroup.usergroup.list`. */
+export declare class RongCloudUltragroupUsergroupListResult extends Result {
+  /** Each `{userGroupId}`. */
+  readonly userGroups: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `ultragroup.usergroup.list`: List an ultragroup's user groups, a page at a time. */
+export interface RongCloudUltragroupUsergroupListParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** Page number from 1 (default 1). Limits: 1..…. */
+  page?: number
+  /** Items per page (default 10). Limits: 1..50. */
+  pageSize?: number
+}
+
+/** The result of `ultragroup.usergroup.user.add`. */
+export declare class RongCloudUltragroupUsergroupUserAddResult extends Result {}
+
+/** Parameters of `ultragroup.usergroup.user.add`: Add ultragroup members to a user group (at most 20; an unknown user fails them all). */
+export interface RongCloudUltragroupUsergroupUserAddParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** Limits: at most 64 characters. */
+  userGroupId: string
+  /** At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+}
+
+/** The result of `ultragroup.usergroup.user.remove`. */
+export declare class RongCloudUltragroupUsergroupUserRemoveResult extends Result {}
+
+/** Parameters of `ultragroup.usergroup.user.remove`: Remove users from a user group (at most 20). */
+export interface RongCloudUltragroupUsergroupUserRemoveParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** Limits: at most 64 characters. */
+  userGroupId: string
+  /** At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items. */
+  userIds: string[]
+}
+
+/** The result of `ultragroup.user.usergroups`. */
+export declare class RongCloudUltragroupUserUsergroupsResult extends Result {
+  /** The user group ids. */
+  readonly userGroupIds: string[] | undefined
+}
+
+/** Parameters of `ultragroup.user.usergroups`: List the user groups a user belongs to in an ultragroup, a page at a time. */
+export interface RongCloudUltragroupUserUsergroupsParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** Page number from 1 (default 1). Limits: 1..…. */
+  page?: number
+  /** Items per page (default 10). Limits: 1..50. */
+  pageSize?: number
+}
+
+/** The result of `ultragroup.channel.usergroup.bind`. */
+export declare class RongCloudUltragroupChannelUsergroupBindResult extends Result {}
+
+/** Parameters of `ultragroup.channel.usergroup.bind`: Bind user groups to a channel: their members take part in the channel when it is private. */
+export interface RongCloudUltragroupChannelUsergroupBindParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters. */
+  busChannel: string
+  /** Sent comma-joined. Limits: at most 64 characters each; at least 1 items. */
+  userGroupIds: string[]
+}
+
+/** The result of `ultragroup.channel.usergroup.unbind`. */
+export declare class RongCloudUltragroupChannelUsergroupUnbindResult extends Result {}
+
+/** Parameters of `ultragroup.channel.usergroup.unbind`: Unbind user groups from a channel. */
+export interface RongCloudUltragroupChannelUsergroupUnbindParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters. */
+  busChannel: string
+  /** Sent comma-joined. Limits: at most 64 characters each; at least 1 items. */
+  userGroupIds: string[]
+}
+
+/** The result of `ultragroup.channel.usergroup.list`. */
+export declare class RongCloudUltragroupChannelUsergroupListResult extends Result {
+  /** The user group ids. */
+  readonly userGroupIds: string[] | undefined
+}
+
+/** Parameters of `ultragroup.channel.usergroup.list`: List the user groups bound to a channel, a page at a time. */
+export interface RongCloudUltragroupChannelUsergroupListParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters. */
+  busChannel: string
+  /** Page number from 1 (default 1). Limits: 1..…. */
+  page?: number
+  /** Items per page (default 10). Limits: 1..50. */
+  pageSize?: number
+}
+
+/** The result of `ultragroup.usergroup.channels`. */
+export declare class RongCloudUltragroupUsergroupChannelsResult extends Result {
+  /** The channel ids. */
+  readonly channelIds: string[] | undefined
+}
+
+/** Parameters of `ultragroup.usergroup.channels`: List the channels a user group is bound to, a page at a time. */
+export interface RongCloudUltragroupUsergroupChannelsParams {
+  /** The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters. */
+  groupId: string
+  /** Limits: at most 64 characters. */
+  userGroupId: string
+  /** Page number from 1 (default 1). Limits: 1..…. */
+  page?: number
+  /** Items per page (default 10). Limits: 1..50. */
+  pageSize?: number
+}
+
 /** The result of `user.register`. */
 export declare class RongCloudUserRegisterResult extends Result {
   readonly userId: string | undefined
@@ -3017,6 +3616,270 @@ export declare class RongCloudOperations extends BaseClient {
    * `POST /wordfilter/list.json` — catalogue operation `sensitiveword.filter.list`.
    */
   sensitivewordFilterList(params?: RongCloudSensitivewordFilterListParams, options?: CallOptions): Promise<RongCloudSensitivewordFilterListResult>
+  /**
+   * Create an ultragroup with its first member (one user). Apps opened for ultragroups after 2022-10-13 also get the default channel `RCDefault`.
+   *
+   * `POST /ultragroup/create.json` — catalogue operation `ultragroup.create`.
+   */
+  ultragroupCreate(params: RongCloudUltragroupCreateParams, options?: CallOptions): Promise<RongCloudUltragroupCreateResult>
+  /**
+   * Dismiss an ultragroup: its members, channels and settings are gone.
+   *
+   * `POST /ultragroup/dis.json` — catalogue operation `ultragroup.dismiss`.
+   */
+  ultragroupDismiss(params: RongCloudUltragroupDismissParams, options?: CallOptions): Promise<RongCloudUltragroupDismissResult>
+  /**
+   * Add one user to an ultragroup.
+   *
+   * `POST /ultragroup/join.json` — catalogue operation `ultragroup.join`.
+   */
+  ultragroupJoin(params: RongCloudUltragroupJoinParams, options?: CallOptions): Promise<RongCloudUltragroupJoinResult>
+  /**
+   * Remove one user from an ultragroup.
+   *
+   * `POST /ultragroup/quit.json` — catalogue operation `ultragroup.quit`.
+   */
+  ultragroupQuit(params: RongCloudUltragroupQuitParams, options?: CallOptions): Promise<RongCloudUltragroupQuitResult>
+  /**
+   * Rename an ultragroup (the name push notifications show).
+   *
+   * `POST /ultragroup/refresh.json` — catalogue operation `ultragroup.refresh`.
+   */
+  ultragroupRefresh(params: RongCloudUltragroupRefreshParams, options?: CallOptions): Promise<RongCloudUltragroupRefreshResult>
+  /**
+   * Whether a user is a member of an ultragroup.
+   *
+   * `POST /ultragroup/member/exist.json` — catalogue operation `ultragroup.member.exists`.
+   */
+  ultragroupMemberExists(params: RongCloudUltragroupMemberExistsParams, options?: CallOptions): Promise<RongCloudUltragroupMemberExistsResult>
+  /**
+   * Create a channel in an ultragroup, public (type 0, the default) or private (type 1).
+   *
+   * `POST /ultragroup/channel/create.json` — catalogue operation `ultragroup.channel.create`.
+   */
+  ultragroupChannelCreate(params: RongCloudUltragroupChannelCreateParams, options?: CallOptions): Promise<RongCloudUltragroupChannelCreateResult>
+  /**
+   * Delete a channel of an ultragroup.
+   *
+   * `POST /ultragroup/channel/del.json` — catalogue operation `ultragroup.channel.delete`.
+   */
+  ultragroupChannelDelete(params: RongCloudUltragroupChannelDeleteParams, options?: CallOptions): Promise<RongCloudUltragroupChannelDeleteResult>
+  /**
+   * List an ultragroup's channels with their type and creation time, a page at a time.
+   *
+   * `POST /ultragroup/channel/get.json` — catalogue operation `ultragroup.channel.list`.
+   */
+  ultragroupChannelList(params: RongCloudUltragroupChannelListParams, options?: CallOptions): Promise<RongCloudUltragroupChannelListResult>
+  /** Every page of `ultragroup.channel.list`, one call each, from the page these parameters ask for to the last: `for await (const page of client.ultragroupChannelListPages(...))`; each page's items are in its `channelList`; the iterator sets `page` for each next page. */
+  ultragroupChannelListPages(params: RongCloudUltragroupChannelListParams, options?: CallOptions): AsyncGenerator<RongCloudUltragroupChannelListResult, void, undefined>
+  /**
+   * Make a channel public (0) or private (1); the default channel `RCDefault` stays public.
+   *
+   * `POST /ultragroup/channel/type/change.json` — catalogue operation `ultragroup.channel.change_type`.
+   */
+  ultragroupChannelChangeType(params: RongCloudUltragroupChannelChangeTypeParams, options?: CallOptions): Promise<RongCloudUltragroupChannelChangeTypeResult>
+  /**
+   * Add ultragroup members to a channel's private-user list (used while the channel is private). All must be members, or none is added (error 24406).
+   *
+   * `POST /ultragroup/channel/private/users/add.json` — catalogue operation `ultragroup.channel.private_users.add`.
+   */
+  ultragroupChannelPrivateUsersAdd(params: RongCloudUltragroupChannelPrivateUsersAddParams, options?: CallOptions): Promise<RongCloudUltragroupChannelPrivateUsersAddResult>
+  /**
+   * Remove users from a channel's private-user list.
+   *
+   * `POST /ultragroup/channel/private/users/del.json` — catalogue operation `ultragroup.channel.private_users.remove`.
+   */
+  ultragroupChannelPrivateUsersRemove(params: RongCloudUltragroupChannelPrivateUsersRemoveParams, options?: CallOptions): Promise<RongCloudUltragroupChannelPrivateUsersRemoveResult>
+  /**
+   * List a channel's private users, a page at a time.
+   *
+   * `POST /ultragroup/channel/private/users/get.json` — catalogue operation `ultragroup.channel.private_users.list`.
+   */
+  ultragroupChannelPrivateUsersList(params: RongCloudUltragroupChannelPrivateUsersListParams, options?: CallOptions): Promise<RongCloudUltragroupChannelPrivateUsersListResult>
+  /** Every page of `ultragroup.channel.private_users.list`, one call each, from the page these parameters ask for to the last: `for await (const page of client.ultragroupChannelPrivateUsersListPages(...))`; each page's items are in its `users`; the iterator sets `page` for each next page. */
+  ultragroupChannelPrivateUsersListPages(params: RongCloudUltragroupChannelPrivateUsersListParams, options?: CallOptions): AsyncGenerator<RongCloudUltragroupChannelPrivateUsersListResult, void, undefined>
+  /**
+   * List the channels whose private-user list holds a user (public channels can hold such a list too), a page at a time.
+   *
+   * `POST /ultragroup/user/channel/query.json` — catalogue operation `ultragroup.user.private_channels`.
+   */
+  ultragroupUserPrivateChannels(params: RongCloudUltragroupUserPrivateChannelsParams, options?: CallOptions): Promise<RongCloudUltragroupUserPrivateChannelsResult>
+  /** Every page of `ultragroup.user.private_channels`, one call each, from the page these parameters ask for to the last: `for await (const page of client.ultragroupUserPrivateChannelsPages(...))`; each page's items are in its `channelIds`; the iterator sets `page` for each next page. */
+  ultragroupUserPrivateChannelsPages(params: RongCloudUltragroupUserPrivateChannelsParams, options?: CallOptions): AsyncGenerator<RongCloudUltragroupUserPrivateChannelsResult, void, undefined>
+  /**
+   * Mute users in an ultragroup, or in one of its channels.
+   *
+   * `POST /ultragroup/userbanned/add.json` — catalogue operation `ultragroup.user_ban.add`.
+   */
+  ultragroupUserBanAdd(params: RongCloudUltragroupUserBanAddParams, options?: CallOptions): Promise<RongCloudUltragroupUserBanAddResult>
+  /**
+   * Unmute users in an ultragroup or one of its channels (absent channel: lifts a mute set for the whole ultragroup).
+   *
+   * `POST /ultragroup/userbanned/del.json` — catalogue operation `ultragroup.user_ban.remove`.
+   */
+  ultragroupUserBanRemove(params: RongCloudUltragroupUserBanRemoveParams, options?: CallOptions): Promise<RongCloudUltragroupUserBanRemoveResult>
+  /**
+   * List the muted users of an ultragroup or one of its channels, a page at a time.
+   *
+   * `POST /ultragroup/userbanned/get.json` — catalogue operation `ultragroup.user_ban.list`.
+   */
+  ultragroupUserBanList(params: RongCloudUltragroupUserBanListParams, options?: CallOptions): Promise<RongCloudUltragroupUserBanListResult>
+  /** Every page of `ultragroup.user_ban.list`, one call each, from the page these parameters ask for to the last: `for await (const page of client.ultragroupUserBanListPages(...))`; each page's items are in its `users`; the iterator sets `page` for each next page. */
+  ultragroupUserBanListPages(params: RongCloudUltragroupUserBanListParams, options?: CallOptions): AsyncGenerator<RongCloudUltragroupUserBanListResult, void, undefined>
+  /**
+   * Mute (true) or unmute (false) everyone in an ultragroup or one of its channels; the ban allowlist may still speak.
+   *
+   * `POST /ultragroup/globalbanned/set.json` — catalogue operation `ultragroup.global_ban.set`.
+   */
+  ultragroupGlobalBanSet(params: RongCloudUltragroupGlobalBanSetParams, options?: CallOptions): Promise<RongCloudUltragroupGlobalBanSetResult>
+  /**
+   * Whether everyone is muted in an ultragroup or one of its channels.
+   *
+   * `POST /ultragroup/globalbanned/get.json` — catalogue operation `ultragroup.global_ban.get`.
+   */
+  ultragroupGlobalBanGet(params: RongCloudUltragroupGlobalBanGetParams, options?: CallOptions): Promise<RongCloudUltragroupGlobalBanGetResult>
+  /**
+   * Let users speak while everyone is muted (the ban allowlist of an ultragroup or channel).
+   *
+   * `POST /ultragroup/banned/whitelist/add.json` — catalogue operation `ultragroup.ban_allowlist.add`.
+   */
+  ultragroupBanAllowlistAdd(params: RongCloudUltragroupBanAllowlistAddParams, options?: CallOptions): Promise<RongCloudUltragroupBanAllowlistAddResult>
+  /**
+   * Remove users from the ban allowlist.
+   *
+   * `POST /ultragroup/banned/whitelist/del.json` — catalogue operation `ultragroup.ban_allowlist.remove`.
+   */
+  ultragroupBanAllowlistRemove(params: RongCloudUltragroupBanAllowlistRemoveParams, options?: CallOptions): Promise<RongCloudUltragroupBanAllowlistRemoveResult>
+  /**
+   * List the ban allowlist of an ultragroup or channel, a page at a time.
+   *
+   * `POST /ultragroup/banned/whitelist/get.json` — catalogue operation `ultragroup.ban_allowlist.list`.
+   */
+  ultragroupBanAllowlistList(params: RongCloudUltragroupBanAllowlistListParams, options?: CallOptions): Promise<RongCloudUltragroupBanAllowlistListResult>
+  /** Every page of `ultragroup.ban_allowlist.list`, one call each, from the page these parameters ask for to the last: `for await (const page of client.ultragroupBanAllowlistListPages(...))`; each page's items are in its `users`; the iterator sets `page` for each next page. */
+  ultragroupBanAllowlistListPages(params: RongCloudUltragroupBanAllowlistListParams, options?: CallOptions): AsyncGenerator<RongCloudUltragroupBanAllowlistListResult, void, undefined>
+  /**
+   * Set the default push level of an ultragroup, or of one channel.
+   *
+   * `POST /ultragroup/notdisturb/set.json` — catalogue operation `ultragroup.not_disturb.set`.
+   */
+  ultragroupNotDisturbSet(params: RongCloudUltragroupNotDisturbSetParams, options?: CallOptions): Promise<RongCloudUltragroupNotDisturbSetResult>
+  /**
+   * Get the default push level of an ultragroup, or of one channel.
+   *
+   * `POST /ultragroup/notdisturb/get.json` — catalogue operation `ultragroup.not_disturb.get`.
+   */
+  ultragroupNotDisturbGet(params: RongCloudUltragroupNotDisturbGetParams, options?: CallOptions): Promise<RongCloudUltragroupNotDisturbGetResult>
+  /**
+   * Set keys of an ultragroup message's expansion (the message must have been sent with expansion on). Give the channel exactly when the message was sent in one.
+   *
+   * `POST /ultragroup/message/expansion/set.json` — catalogue operation `ultragroup.expansion.set`.
+   */
+  ultragroupExpansionSet(params: RongCloudUltragroupExpansionSetParams, options?: CallOptions): Promise<RongCloudUltragroupExpansionSetResult>
+  /**
+   * Delete keys from an ultragroup message's expansion.
+   *
+   * `POST /ultragroup/message/expansion/delete.json` — catalogue operation `ultragroup.expansion.delete`.
+   */
+  ultragroupExpansionDelete(params: RongCloudUltragroupExpansionDeleteParams, options?: CallOptions): Promise<RongCloudUltragroupExpansionDeleteResult>
+  /**
+   * Get an ultragroup message's expansion, 300 keys per page.
+   *
+   * `POST /ultragroup/message/expansion/query.json` — catalogue operation `ultragroup.expansion.query`.
+   */
+  ultragroupExpansionQuery(params: RongCloudUltragroupExpansionQueryParams, options?: CallOptions): Promise<RongCloudUltragroupExpansionQueryResult>
+  /**
+   * Search an ultragroup channel's messages sent after `start_time` up to `end_time` (ms; at most 14 days apart), oldest first. 100 calls a minute.
+   *
+   * `POST /ultragroup/hismsg/query.json` — catalogue operation `ultragroup.message.history`.
+   */
+  ultragroupMessageHistory(params: RongCloudUltragroupMessageHistoryParams, options?: CallOptions): Promise<RongCloudUltragroupMessageHistoryResult>
+  /**
+   * Get the messages around one message of an ultragroup channel (it included), oldest first: by default 10 before and 10 after.
+   *
+   * `POST /ultragroup/hismsg/msgid/query.json` — catalogue operation `ultragroup.message.around`.
+   */
+  ultragroupMessageAround(params: RongCloudUltragroupMessageAroundParams, options?: CallOptions): Promise<RongCloudUltragroupMessageAroundResult>
+  /**
+   * Get up to 20 ultragroup messages by UID. 5 calls a second.
+   *
+   * `POST /ultragroup/msg/get.json` — catalogue operation `ultragroup.message.get`.
+   */
+  ultragroupMessageGet(params: RongCloudUltragroupMessageGetParams, options?: CallOptions): Promise<RongCloudUltragroupMessageGetResult>
+  /**
+   * Replace the content of a sent ultragroup message. 100 calls a minute.
+   *
+   * `POST /ultragroup/msg/modify.json` — catalogue operation `ultragroup.message.modify`.
+   */
+  ultragroupMessageModify(params: RongCloudUltragroupMessageModifyParams, options?: CallOptions): Promise<RongCloudUltragroupMessageModifyResult>
+  /**
+   * Create user groups in an ultragroup (at most 10 per call).
+   *
+   * `POST /ultragroup/usergroup/add.json` — catalogue operation `ultragroup.usergroup.create`.
+   */
+  ultragroupUsergroupCreate(params: RongCloudUltragroupUsergroupCreateParams, options?: CallOptions): Promise<RongCloudUltragroupUsergroupCreateResult>
+  /**
+   * Delete user groups of an ultragroup (at most 10 per call; one bad id fails them all).
+   *
+   * `POST /ultragroup/usergroup/del.json` — catalogue operation `ultragroup.usergroup.delete`.
+   */
+  ultragroupUsergroupDelete(params: RongCloudUltragroupUsergroupDeleteParams, options?: CallOptions): Promise<RongCloudUltragroupUsergroupDeleteResult>
+  /**
+   * List an ultragroup's user groups, a page at a time.
+   *
+   * `POST /ultragroup/usergroup/query.json` — catalogue operation `ultragroup.usergroup.list`.
+   */
+  ultragroupUsergroupList(params: RongCloudUltragroupUsergroupListParams, options?: CallOptions): Promise<RongCloudUltragroupUsergroupListResult>
+  /** Every page of `ultragroup.usergroup.list`, one call each, from the page these parameters ask for to the last: `for await (const page of client.ultragroupUsergroupListPages(...))`; each page's items are in its `userGroups`; the iterator sets `page` for each next page. */
+  ultragroupUsergroupListPages(params: RongCloudUltragroupUsergroupListParams, options?: CallOptions): AsyncGenerator<RongCloudUltragroupUsergroupListResult, void, undefined>
+  /**
+   * Add ultragroup members to a user group (at most 20; an unknown user fails them all).
+   *
+   * `POST /ultragroup/usergroup/user/add.json` — catalogue operation `ultragroup.usergroup.user.add`.
+   */
+  ultragroupUsergroupUserAdd(params: RongCloudUltragroupUsergroupUserAddParams, options?: CallOptions): Promise<RongCloudUltragroupUsergroupUserAddResult>
+  /**
+   * Remove users from a user group (at most 20).
+   *
+   * `POST /ultragroup/usergroup/user/del.json` — catalogue operation `ultragroup.usergroup.user.remove`.
+   */
+  ultragroupUsergroupUserRemove(params: RongCloudUltragroupUsergroupUserRemoveParams, options?: CallOptions): Promise<RongCloudUltragroupUsergroupUserRemoveResult>
+  /**
+   * List the user groups a user belongs to in an ultragroup, a page at a time.
+   *
+   * `POST /ultragroup/user/usergroup/query.json` — catalogue operation `ultragroup.user.usergroups`.
+   */
+  ultragroupUserUsergroups(params: RongCloudUltragroupUserUsergroupsParams, options?: CallOptions): Promise<RongCloudUltragroupUserUsergroupsResult>
+  /** Every page of `ultragroup.user.usergroups`, one call each, from the page these parameters ask for to the last: `for await (const page of client.ultragroupUserUsergroupsPages(...))`; each page's items are in its `userGroupIds`; the iterator sets `page` for each next page. */
+  ultragroupUserUsergroupsPages(params: RongCloudUltragroupUserUsergroupsParams, options?: CallOptions): AsyncGenerator<RongCloudUltragroupUserUsergroupsResult, void, undefined>
+  /**
+   * Bind user groups to a channel: their members take part in the channel when it is private.
+   *
+   * `POST /ultragroup/channel/usergroup/bind.json` — catalogue operation `ultragroup.channel.usergroup.bind`.
+   */
+  ultragroupChannelUsergroupBind(params: RongCloudUltragroupChannelUsergroupBindParams, options?: CallOptions): Promise<RongCloudUltragroupChannelUsergroupBindResult>
+  /**
+   * Unbind user groups from a channel.
+   *
+   * `POST /ultragroup/channel/usergroup/unbind.json` — catalogue operation `ultragroup.channel.usergroup.unbind`.
+   */
+  ultragroupChannelUsergroupUnbind(params: RongCloudUltragroupChannelUsergroupUnbindParams, options?: CallOptions): Promise<RongCloudUltragroupChannelUsergroupUnbindResult>
+  /**
+   * List the user groups bound to a channel, a page at a time.
+   *
+   * `POST /ultragroup/channel/usergroup/query.json` — catalogue operation `ultragroup.channel.usergroup.list`.
+   */
+  ultragroupChannelUsergroupList(params: RongCloudUltragroupChannelUsergroupListParams, options?: CallOptions): Promise<RongCloudUltragroupChannelUsergroupListResult>
+  /** Every page of `ultragroup.channel.usergroup.list`, one call each, from the page these parameters ask for to the last: `for await (const page of client.ultragroupChannelUsergroupListPages(...))`; each page's items are in its `userGroupIds`; the iterator sets `page` for each next page. */
+  ultragroupChannelUsergroupListPages(params: RongCloudUltragroupChannelUsergroupListParams, options?: CallOptions): AsyncGenerator<RongCloudUltragroupChannelUsergroupListResult, void, undefined>
+  /**
+   * List the channels a user group is bound to, a page at a time.
+   *
+   * `POST /ultragroup/usergroup/channel/query.json` — catalogue operation `ultragroup.usergroup.channels`.
+   */
+  ultragroupUsergroupChannels(params: RongCloudUltragroupUsergroupChannelsParams, options?: CallOptions): Promise<RongCloudUltragroupUsergroupChannelsResult>
+  /** Every page of `ultragroup.usergroup.channels`, one call each, from the page these parameters ask for to the last: `for await (const page of client.ultragroupUsergroupChannelsPages(...))`; each page's items are in its `channelIds`; the iterator sets `page` for each next page. */
+  ultragroupUsergroupChannelsPages(params: RongCloudUltragroupUsergroupChannelsParams, options?: CallOptions): AsyncGenerator<RongCloudUltragroupUsergroupChannelsResult, void, undefined>
   /**
    * Register a user and get the token the client SDK connects with (getToken). Re-registering returns a new token.
    *

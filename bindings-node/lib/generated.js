@@ -547,6 +547,158 @@ class RongCloudSensitivewordFilterListResult extends Result {
   }
 }
 
+class RongCloudUltragroupCreateResult extends Result {}
+
+class RongCloudUltragroupDismissResult extends Result {}
+
+class RongCloudUltragroupJoinResult extends Result {}
+
+class RongCloudUltragroupQuitResult extends Result {}
+
+class RongCloudUltragroupRefreshResult extends Result {}
+
+class RongCloudUltragroupMemberExistsResult extends Result {
+  get status() {
+    return this._field("status")
+  }
+}
+
+class RongCloudUltragroupChannelCreateResult extends Result {}
+
+class RongCloudUltragroupChannelDeleteResult extends Result {}
+
+class RongCloudUltragroupChannelListResult extends Result {
+  get channelList() {
+    return this._field("channel_list")
+  }
+}
+
+class RongCloudUltragroupChannelChangeTypeResult extends Result {}
+
+class RongCloudUltragroupChannelPrivateUsersAddResult extends Result {}
+
+class RongCloudUltragroupChannelPrivateUsersRemoveResult extends Result {}
+
+class RongCloudUltragroupChannelPrivateUsersListResult extends Result {
+  get users() {
+    return this._field("users")
+  }
+}
+
+class RongCloudUltragroupUserPrivateChannelsResult extends Result {
+  get channelIds() {
+    return this._field("channel_ids")
+  }
+}
+
+class RongCloudUltragroupUserBanAddResult extends Result {}
+
+class RongCloudUltragroupUserBanRemoveResult extends Result {}
+
+class RongCloudUltragroupUserBanListResult extends Result {
+  get users() {
+    return this._field("users")
+  }
+}
+
+class RongCloudUltragroupGlobalBanSetResult extends Result {}
+
+class RongCloudUltragroupGlobalBanGetResult extends Result {
+  get status() {
+    return this._field("status")
+  }
+}
+
+class RongCloudUltragroupBanAllowlistAddResult extends Result {}
+
+class RongCloudUltragroupBanAllowlistRemoveResult extends Result {}
+
+class RongCloudUltragroupBanAllowlistListResult extends Result {
+  get users() {
+    return this._field("users")
+  }
+}
+
+class RongCloudUltragroupNotDisturbSetResult extends Result {}
+
+class RongCloudUltragroupNotDisturbGetResult extends Result {
+  get groupId() {
+    return this._field("group_id")
+  }
+  get busChannel() {
+    return this._field("bus_channel")
+  }
+  get unpushLevel() {
+    return this._field("unpush_level")
+  }
+}
+
+class RongCloudUltragroupExpansionSetResult extends Result {}
+
+class RongCloudUltragroupExpansionDeleteResult extends Result {}
+
+class RongCloudUltragroupExpansionQueryResult extends Result {
+  get extraContent() {
+    return this._field("extra_content")
+  }
+}
+
+class RongCloudUltragroupMessageHistoryResult extends Result {
+  get messages() {
+    return this._field("messages")
+  }
+}
+
+class RongCloudUltragroupMessageAroundResult extends Result {
+  get messages() {
+    return this._field("messages")
+  }
+}
+
+class RongCloudUltragroupMessageGetResult extends Result {
+  get messages() {
+    return this._field("messages")
+  }
+}
+
+class RongCloudUltragroupMessageModifyResult extends Result {}
+
+class RongCloudUltragroupUsergroupCreateResult extends Result {}
+
+class RongCloudUltragroupUsergroupDeleteResult extends Result {}
+
+class RongCloudUltragroupUsergroupListResult extends Result {
+  get userGroups() {
+    return this._field("user_groups")
+  }
+}
+
+class RongCloudUltragroupUsergroupUserAddResult extends Result {}
+
+class RongCloudUltragroupUsergroupUserRemoveResult extends Result {}
+
+class RongCloudUltragroupUserUsergroupsResult extends Result {
+  get userGroupIds() {
+    return this._field("user_group_ids")
+  }
+}
+
+class RongCloudUltragroupChannelUsergroupBindResult extends Result {}
+
+class RongCloudUltragroupChannelUsergroupUnbindResult extends Result {}
+
+class RongCloudUltragroupChannelUsergroupListResult extends Result {
+  get userGroupIds() {
+    return this._field("user_group_ids")
+  }
+}
+
+class RongCloudUltragroupUsergroupChannelsResult extends Result {
+  get channelIds() {
+    return this._field("channel_ids")
+  }
+}
+
 class RongCloudUserRegisterResult extends Result {
   get userId() {
     return this._field("user_id")
@@ -1107,6 +1259,156 @@ class RongCloudOperations extends BaseClient {
   }
   sensitivewordFilterList(params = {}, options) {
     return this._call("sensitiveword.filter.list", params, {}, RongCloudSensitivewordFilterListResult, options)
+  }
+  ultragroupCreate(params, options) {
+    return this._call("ultragroup.create", params, {"userId":"user_id","groupId":"group_id","groupName":"group_name"}, RongCloudUltragroupCreateResult, options)
+  }
+  ultragroupDismiss(params, options) {
+    return this._call("ultragroup.dismiss", params, {"groupId":"group_id"}, RongCloudUltragroupDismissResult, options)
+  }
+  ultragroupJoin(params, options) {
+    return this._call("ultragroup.join", params, {"userId":"user_id","groupId":"group_id"}, RongCloudUltragroupJoinResult, options)
+  }
+  ultragroupQuit(params, options) {
+    return this._call("ultragroup.quit", params, {"userId":"user_id","groupId":"group_id"}, RongCloudUltragroupQuitResult, options)
+  }
+  ultragroupRefresh(params, options) {
+    return this._call("ultragroup.refresh", params, {"groupId":"group_id","groupName":"group_name"}, RongCloudUltragroupRefreshResult, options)
+  }
+  ultragroupMemberExists(params, options) {
+    return this._call("ultragroup.member.exists", params, {"groupId":"group_id","userId":"user_id"}, RongCloudUltragroupMemberExistsResult, options)
+  }
+  ultragroupChannelCreate(params, options) {
+    return this._call("ultragroup.channel.create", params, {"groupId":"group_id","busChannel":"bus_channel","type":"type"}, RongCloudUltragroupChannelCreateResult, options)
+  }
+  ultragroupChannelDelete(params, options) {
+    return this._call("ultragroup.channel.delete", params, {"groupId":"group_id","busChannel":"bus_channel"}, RongCloudUltragroupChannelDeleteResult, options)
+  }
+  ultragroupChannelList(params, options) {
+    return this._call("ultragroup.channel.list", params, {"groupId":"group_id","page":"page","limit":"limit"}, RongCloudUltragroupChannelListResult, options)
+  }
+  ultragroupChannelListPages(params, options) {
+    return this._pages("ultragroup.channel.list", params, {"groupId":"group_id","page":"page","limit":"limit"}, RongCloudUltragroupChannelListResult, options)
+  }
+  ultragroupChannelChangeType(params, options) {
+    return this._call("ultragroup.channel.change_type", params, {"groupId":"group_id","busChannel":"bus_channel","type":"type"}, RongCloudUltragroupChannelChangeTypeResult, options)
+  }
+  ultragroupChannelPrivateUsersAdd(params, options) {
+    return this._call("ultragroup.channel.private_users.add", params, {"groupId":"group_id","busChannel":"bus_channel","userIds":"user_ids"}, RongCloudUltragroupChannelPrivateUsersAddResult, options)
+  }
+  ultragroupChannelPrivateUsersRemove(params, options) {
+    return this._call("ultragroup.channel.private_users.remove", params, {"groupId":"group_id","busChannel":"bus_channel","userIds":"user_ids"}, RongCloudUltragroupChannelPrivateUsersRemoveResult, options)
+  }
+  ultragroupChannelPrivateUsersList(params, options) {
+    return this._call("ultragroup.channel.private_users.list", params, {"groupId":"group_id","busChannel":"bus_channel","page":"page","pageSize":"page_size"}, RongCloudUltragroupChannelPrivateUsersListResult, options)
+  }
+  ultragroupChannelPrivateUsersListPages(params, options) {
+    return this._pages("ultragroup.channel.private_users.list", params, {"groupId":"group_id","busChannel":"bus_channel","page":"page","pageSize":"page_size"}, RongCloudUltragroupChannelPrivateUsersListResult, options)
+  }
+  ultragroupUserPrivateChannels(params, options) {
+    return this._call("ultragroup.user.private_channels", params, {"groupId":"group_id","userId":"user_id","page":"page","pageSize":"page_size"}, RongCloudUltragroupUserPrivateChannelsResult, options)
+  }
+  ultragroupUserPrivateChannelsPages(params, options) {
+    return this._pages("ultragroup.user.private_channels", params, {"groupId":"group_id","userId":"user_id","page":"page","pageSize":"page_size"}, RongCloudUltragroupUserPrivateChannelsResult, options)
+  }
+  ultragroupUserBanAdd(params, options) {
+    return this._call("ultragroup.user_ban.add", params, {"groupId":"group_id","busChannel":"bus_channel","userIds":"user_ids"}, RongCloudUltragroupUserBanAddResult, options)
+  }
+  ultragroupUserBanRemove(params, options) {
+    return this._call("ultragroup.user_ban.remove", params, {"groupId":"group_id","busChannel":"bus_channel","userIds":"user_ids"}, RongCloudUltragroupUserBanRemoveResult, options)
+  }
+  ultragroupUserBanList(params, options) {
+    return this._call("ultragroup.user_ban.list", params, {"groupId":"group_id","busChannel":"bus_channel","page":"page","pageSize":"page_size"}, RongCloudUltragroupUserBanListResult, options)
+  }
+  ultragroupUserBanListPages(params, options) {
+    return this._pages("ultragroup.user_ban.list", params, {"groupId":"group_id","busChannel":"bus_channel","page":"page","pageSize":"page_size"}, RongCloudUltragroupUserBanListResult, options)
+  }
+  ultragroupGlobalBanSet(params, options) {
+    return this._call("ultragroup.global_ban.set", params, {"groupId":"group_id","busChannel":"bus_channel","status":"status"}, RongCloudUltragroupGlobalBanSetResult, options)
+  }
+  ultragroupGlobalBanGet(params, options) {
+    return this._call("ultragroup.global_ban.get", params, {"groupId":"group_id","busChannel":"bus_channel"}, RongCloudUltragroupGlobalBanGetResult, options)
+  }
+  ultragroupBanAllowlistAdd(params, options) {
+    return this._call("ultragroup.ban_allowlist.add", params, {"groupId":"group_id","busChannel":"bus_channel","userIds":"user_ids"}, RongCloudUltragroupBanAllowlistAddResult, options)
+  }
+  ultragroupBanAllowlistRemove(params, options) {
+    return this._call("ultragroup.ban_allowlist.remove", params, {"groupId":"group_id","busChannel":"bus_channel","userIds":"user_ids"}, RongCloudUltragroupBanAllowlistRemoveResult, options)
+  }
+  ultragroupBanAllowlistList(params, options) {
+    return this._call("ultragroup.ban_allowlist.list", params, {"groupId":"group_id","busChannel":"bus_channel","page":"page","pageSize":"page_size"}, RongCloudUltragroupBanAllowlistListResult, options)
+  }
+  ultragroupBanAllowlistListPages(params, options) {
+    return this._pages("ultragroup.ban_allowlist.list", params, {"groupId":"group_id","busChannel":"bus_channel","page":"page","pageSize":"page_size"}, RongCloudUltragroupBanAllowlistListResult, options)
+  }
+  ultragroupNotDisturbSet(params, options) {
+    return this._call("ultragroup.not_disturb.set", params, {"groupId":"group_id","busChannel":"bus_channel","unpushLevel":"unpush_level"}, RongCloudUltragroupNotDisturbSetResult, options)
+  }
+  ultragroupNotDisturbGet(params, options) {
+    return this._call("ultragroup.not_disturb.get", params, {"groupId":"group_id","busChannel":"bus_channel"}, RongCloudUltragroupNotDisturbGetResult, options)
+  }
+  ultragroupExpansionSet(params, options) {
+    return this._call("ultragroup.expansion.set", params, {"msgUid":"msg_uid","userId":"user_id","busChannel":"bus_channel","groupId":"group_id","extraKeyVal":"extra_key_val"}, RongCloudUltragroupExpansionSetResult, options)
+  }
+  ultragroupExpansionDelete(params, options) {
+    return this._call("ultragroup.expansion.delete", params, {"msgUid":"msg_uid","userId":"user_id","busChannel":"bus_channel","groupId":"group_id","extraKey":"extra_key"}, RongCloudUltragroupExpansionDeleteResult, options)
+  }
+  ultragroupExpansionQuery(params, options) {
+    return this._call("ultragroup.expansion.query", params, {"msgUid":"msg_uid","busChannel":"bus_channel","groupId":"group_id","pageNo":"page_no"}, RongCloudUltragroupExpansionQueryResult, options)
+  }
+  ultragroupMessageHistory(params, options) {
+    return this._call("ultragroup.message.history", params, {"groupId":"group_id","busChannel":"bus_channel","startTime":"start_time","endTime":"end_time","fromUserId":"from_user_id","pageSize":"page_size"}, RongCloudUltragroupMessageHistoryResult, options)
+  }
+  ultragroupMessageAround(params, options) {
+    return this._call("ultragroup.message.around", params, {"groupId":"group_id","busChannel":"bus_channel","msgUid":"msg_uid","prevNum":"prev_num","lastNum":"last_num"}, RongCloudUltragroupMessageAroundResult, options)
+  }
+  ultragroupMessageGet(params, options) {
+    return this._call("ultragroup.message.get", params, {"groupId":"group_id","msgs":"msgs"}, RongCloudUltragroupMessageGetResult, options)
+  }
+  ultragroupMessageModify(params, options) {
+    return this._call("ultragroup.message.modify", params, {"groupId":"group_id","fromUserId":"from_user_id","msgUid":"msg_uid","content":"content","busChannel":"bus_channel","msgRandom":"msg_random"}, RongCloudUltragroupMessageModifyResult, options)
+  }
+  ultragroupUsergroupCreate(params, options) {
+    return this._call("ultragroup.usergroup.create", params, {"groupId":"group_id","userGroups":"user_groups"}, RongCloudUltragroupUsergroupCreateResult, options)
+  }
+  ultragroupUsergroupDelete(params, options) {
+    return this._call("ultragroup.usergroup.delete", params, {"groupId":"group_id","userGroupIds":"user_group_ids"}, RongCloudUltragroupUsergroupDeleteResult, options)
+  }
+  ultragroupUsergroupList(params, options) {
+    return this._call("ultragroup.usergroup.list", params, {"groupId":"group_id","page":"page","pageSize":"page_size"}, RongCloudUltragroupUsergroupListResult, options)
+  }
+  ultragroupUsergroupListPages(params, options) {
+    return this._pages("ultragroup.usergroup.list", params, {"groupId":"group_id","page":"page","pageSize":"page_size"}, RongCloudUltragroupUsergroupListResult, options)
+  }
+  ultragroupUsergroupUserAdd(params, options) {
+    return this._call("ultragroup.usergroup.user.add", params, {"groupId":"group_id","userGroupId":"user_group_id","userIds":"user_ids"}, RongCloudUltragroupUsergroupUserAddResult, options)
+  }
+  ultragroupUsergroupUserRemove(params, options) {
+    return this._call("ultragroup.usergroup.user.remove", params, {"groupId":"group_id","userGroupId":"user_group_id","userIds":"user_ids"}, RongCloudUltragroupUsergroupUserRemoveResult, options)
+  }
+  ultragroupUserUsergroups(params, options) {
+    return this._call("ultragroup.user.usergroups", params, {"groupId":"group_id","userId":"user_id","page":"page","pageSize":"page_size"}, RongCloudUltragroupUserUsergroupsResult, options)
+  }
+  ultragroupUserUsergroupsPages(params, options) {
+    return this._pages("ultragroup.user.usergroups", params, {"groupId":"group_id","userId":"user_id","page":"page","pageSize":"page_size"}, RongCloudUltragroupUserUsergroupsResult, options)
+  }
+  ultragroupChannelUsergroupBind(params, options) {
+    return this._call("ultragroup.channel.usergroup.bind", params, {"groupId":"group_id","busChannel":"bus_channel","userGroupIds":"user_group_ids"}, RongCloudUltragroupChannelUsergroupBindResult, options)
+  }
+  ultragroupChannelUsergroupUnbind(params, options) {
+    return this._call("ultragroup.channel.usergroup.unbind", params, {"groupId":"group_id","busChannel":"bus_channel","userGroupIds":"user_group_ids"}, RongCloudUltragroupChannelUsergroupUnbindResult, options)
+  }
+  ultragroupChannelUsergroupList(params, options) {
+    return this._call("ultragroup.channel.usergroup.list", params, {"groupId":"group_id","busChannel":"bus_channel","page":"page","pageSize":"page_size"}, RongCloudUltragroupChannelUsergroupListResult, options)
+  }
+  ultragroupChannelUsergroupListPages(params, options) {
+    return this._pages("ultragroup.channel.usergroup.list", params, {"groupId":"group_id","busChannel":"bus_channel","page":"page","pageSize":"page_size"}, RongCloudUltragroupChannelUsergroupListResult, options)
+  }
+  ultragroupUsergroupChannels(params, options) {
+    return this._call("ultragroup.usergroup.channels", params, {"groupId":"group_id","userGroupId":"user_group_id","page":"page","pageSize":"page_size"}, RongCloudUltragroupUsergroupChannelsResult, options)
+  }
+  ultragroupUsergroupChannelsPages(params, options) {
+    return this._pages("ultragroup.usergroup.channels", params, {"groupId":"group_id","userGroupId":"user_group_id","page":"page","pageSize":"page_size"}, RongCloudUltragroupUsergroupChannelsResult, options)
   }
   userRegister(params, options) {
     return this._call("user.register", params, {"userId":"user_id","name":"name","portraitUri":"portrait_uri"}, RongCloudUserRegisterResult, options)
@@ -1769,6 +2071,47 @@ module.exports = {
   RongCloudSensitivewordFilterAddResult,
   RongCloudSensitivewordFilterDeleteResult,
   RongCloudSensitivewordFilterListResult,
+  RongCloudUltragroupCreateResult,
+  RongCloudUltragroupDismissResult,
+  RongCloudUltragroupJoinResult,
+  RongCloudUltragroupQuitResult,
+  RongCloudUltragroupRefreshResult,
+  RongCloudUltragroupMemberExistsResult,
+  RongCloudUltragroupChannelCreateResult,
+  RongCloudUltragroupChannelDeleteResult,
+  RongCloudUltragroupChannelListResult,
+  RongCloudUltragroupChannelChangeTypeResult,
+  RongCloudUltragroupChannelPrivateUsersAddResult,
+  RongCloudUltragroupChannelPrivateUsersRemoveResult,
+  RongCloudUltragroupChannelPrivateUsersListResult,
+  RongCloudUltragroupUserPrivateChannelsResult,
+  RongCloudUltragroupUserBanAddResult,
+  RongCloudUltragroupUserBanRemoveResult,
+  RongCloudUltragroupUserBanListResult,
+  RongCloudUltragroupGlobalBanSetResult,
+  RongCloudUltragroupGlobalBanGetResult,
+  RongCloudUltragroupBanAllowlistAddResult,
+  RongCloudUltragroupBanAllowlistRemoveResult,
+  RongCloudUltragroupBanAllowlistListResult,
+  RongCloudUltragroupNotDisturbSetResult,
+  RongCloudUltragroupNotDisturbGetResult,
+  RongCloudUltragroupExpansionSetResult,
+  RongCloudUltragroupExpansionDeleteResult,
+  RongCloudUltragroupExpansionQueryResult,
+  RongCloudUltragroupMessageHistoryResult,
+  RongCloudUltragroupMessageAroundResult,
+  RongCloudUltragroupMessageGetResult,
+  RongCloudUltragroupMessageModifyResult,
+  RongCloudUltragroupUsergroupCreateResult,
+  RongCloudUltragroupUsergroupDeleteResult,
+  RongCloudUltragroupUsergroupListResult,
+  RongCloudUltragroupUsergroupUserAddResult,
+  RongCloudUltragroupUsergroupUserRemoveResult,
+  RongCloudUltragroupUserUsergroupsResult,
+  RongCloudUltragroupChannelUsergroupBindResult,
+  RongCloudUltragroupChannelUsergroupUnbindResult,
+  RongCloudUltragroupChannelUsergroupListResult,
+  RongCloudUltragroupUsergroupChannelsResult,
   RongCloudUserRegisterResult,
   RongCloudUserRefreshResult,
   RongCloudUserInfoResult,

@@ -3318,6 +3318,1094 @@ pub mod rongcloud {
         }
     }
 
+    /// Parameters of `ultragroup.create`: Create an ultragroup with its first member (one user). Apps opened for ultragroups after 2022-10-13 also get the default channel `RCDefault`.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupCreate {
+        /// The user who joins the new ultragroup; exactly one. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The name shown in push notifications; change it with `ultragroup.refresh`. Limits: not empty.
+        pub group_name: String,
+    }
+
+    /// The result of `ultragroup.create`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupCreateResult {}
+
+    impl std::fmt::Debug for UltragroupCreateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupCreateResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.dismiss`: Dismiss an ultragroup: its members, channels and settings are gone.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupDismiss {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+    }
+
+    /// The result of `ultragroup.dismiss`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupDismissResult {}
+
+    impl std::fmt::Debug for UltragroupDismissResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupDismissResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.join`: Add one user to an ultragroup.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupJoin {
+        /// The user who joins; one per call. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+    }
+
+    /// The result of `ultragroup.join`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupJoinResult {}
+
+    impl std::fmt::Debug for UltragroupJoinResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupJoinResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.quit`: Remove one user from an ultragroup.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupQuit {
+        /// The user who leaves. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+    }
+
+    /// The result of `ultragroup.quit`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupQuitResult {}
+
+    impl std::fmt::Debug for UltragroupQuitResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupQuitResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.refresh`: Rename an ultragroup (the name push notifications show).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupRefresh {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// Limits: not empty.
+        pub group_name: String,
+    }
+
+    /// The result of `ultragroup.refresh`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupRefreshResult {}
+
+    impl std::fmt::Debug for UltragroupRefreshResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupRefreshResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.member.exists`: Whether a user is a member of an ultragroup.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupMemberExists {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+    }
+
+    /// The result of `ultragroup.member.exists`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupMemberExistsResult {
+        /// true: the user is a member.
+        pub status: Option<bool>,
+    }
+
+    impl std::fmt::Debug for UltragroupMemberExistsResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupMemberExistsResult")
+                .field("status", &self.status)
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.channel.create`: Create a channel in an ultragroup, public (type 0, the default) or private (type 1).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupChannelCreate {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+        pub bus_channel: String,
+        /// 0 public (default), 1 private: only the channel's private users take part. Limits: 0..1.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<i64>,
+    }
+
+    /// The result of `ultragroup.channel.create`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupChannelCreateResult {}
+
+    impl std::fmt::Debug for UltragroupChannelCreateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupChannelCreateResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.channel.delete`: Delete a channel of an ultragroup.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupChannelDelete {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+        pub bus_channel: String,
+    }
+
+    /// The result of `ultragroup.channel.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupChannelDeleteResult {}
+
+    impl std::fmt::Debug for UltragroupChannelDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupChannelDeleteResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.channel.list`: List an ultragroup's channels with their type and creation time, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupChannelList {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// Page number from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Channels per page (default 20). Limits: 1..100.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub limit: Option<i64>,
+    }
+
+    /// The result of `ultragroup.channel.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupChannelListResult {
+        /// Each `{channelId, type, createTime}`; type 0 public, 1 private.
+        pub channel_list: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for UltragroupChannelListResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupChannelListResult")
+                .field("channel_list", &self.channel_list)
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.channel.change_type`: Make a channel public (0) or private (1); the default channel `RCDefault` stays public.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupChannelChangeType {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+        pub bus_channel: String,
+        /// 0 public, 1 private. Limits: 0..1.
+        pub r#type: i64,
+    }
+
+    /// The result of `ultragroup.channel.change_type`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupChannelChangeTypeResult {}
+
+    impl std::fmt::Debug for UltragroupChannelChangeTypeResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupChannelChangeTypeResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.channel.private_users.add`: Add ultragroup members to a channel's private-user list (used while the channel is private). All must be members, or none is added (error 24406).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupChannelPrivateUsersAdd {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+        pub bus_channel: String,
+        /// Members of the ultragroup; at most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `ultragroup.channel.private_users.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupChannelPrivateUsersAddResult {}
+
+    impl std::fmt::Debug for UltragroupChannelPrivateUsersAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupChannelPrivateUsersAddResult")
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.channel.private_users.remove`: Remove users from a channel's private-user list.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupChannelPrivateUsersRemove {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+        pub bus_channel: String,
+        /// At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `ultragroup.channel.private_users.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupChannelPrivateUsersRemoveResult {}
+
+    impl std::fmt::Debug for UltragroupChannelPrivateUsersRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupChannelPrivateUsersRemoveResult")
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.channel.private_users.list`: List a channel's private users, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupChannelPrivateUsersList {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+        pub bus_channel: String,
+        /// Page number from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Items per page (default 50). Limits: 1..100.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+    }
+
+    /// The result of `ultragroup.channel.private_users.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupChannelPrivateUsersListResult {
+        /// The user ids.
+        pub users: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for UltragroupChannelPrivateUsersListResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupChannelPrivateUsersListResult")
+                .field("users", &self.users)
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.user.private_channels`: List the channels whose private-user list holds a user (public channels can hold such a list too), a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupUserPrivateChannels {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// Page number from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Items per page (default 10). Limits: 1..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+    }
+
+    /// The result of `ultragroup.user.private_channels`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupUserPrivateChannelsResult {
+        /// The channel ids.
+        pub channel_ids: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for UltragroupUserPrivateChannelsResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupUserPrivateChannelsResult")
+                .field("channel_ids", &self.channel_ids)
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.user_ban.add`: Mute users in an ultragroup, or in one of its channels.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupUserBanAdd {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+        /// At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `ultragroup.user_ban.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupUserBanAddResult {}
+
+    impl std::fmt::Debug for UltragroupUserBanAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupUserBanAddResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.user_ban.remove`: Unmute users in an ultragroup or one of its channels (absent channel: lifts a mute set for the whole ultragroup).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupUserBanRemove {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+        /// At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `ultragroup.user_ban.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupUserBanRemoveResult {}
+
+    impl std::fmt::Debug for UltragroupUserBanRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupUserBanRemoveResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.user_ban.list`: List the muted users of an ultragroup or one of its channels, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupUserBanList {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+        /// Page number from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Items per page (default 50). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+    }
+
+    /// The result of `ultragroup.user_ban.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupUserBanListResult {
+        /// Each `{id}`.
+        pub users: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for UltragroupUserBanListResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupUserBanListResult")
+                .field("users", &self.users)
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.global_ban.set`: Mute (true) or unmute (false) everyone in an ultragroup or one of its channels; the ban allowlist may still speak.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupGlobalBanSet {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+        /// true mutes everyone, false lifts it.
+        pub status: bool,
+    }
+
+    /// The result of `ultragroup.global_ban.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupGlobalBanSetResult {}
+
+    impl std::fmt::Debug for UltragroupGlobalBanSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupGlobalBanSetResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.global_ban.get`: Whether everyone is muted in an ultragroup or one of its channels.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupGlobalBanGet {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+    }
+
+    /// The result of `ultragroup.global_ban.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupGlobalBanGetResult {
+        /// true: everyone is muted.
+        pub status: Option<bool>,
+    }
+
+    impl std::fmt::Debug for UltragroupGlobalBanGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupGlobalBanGetResult")
+                .field("status", &self.status)
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.ban_allowlist.add`: Let users speak while everyone is muted (the ban allowlist of an ultragroup or channel).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupBanAllowlistAdd {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+        /// At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `ultragroup.ban_allowlist.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupBanAllowlistAddResult {}
+
+    impl std::fmt::Debug for UltragroupBanAllowlistAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupBanAllowlistAddResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.ban_allowlist.remove`: Remove users from the ban allowlist.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupBanAllowlistRemove {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+        /// At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `ultragroup.ban_allowlist.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupBanAllowlistRemoveResult {}
+
+    impl std::fmt::Debug for UltragroupBanAllowlistRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupBanAllowlistRemoveResult")
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.ban_allowlist.list`: List the ban allowlist of an ultragroup or channel, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupBanAllowlistList {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+        /// Page number from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Items per page (default 50). Limits: 1..200.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+    }
+
+    /// The result of `ultragroup.ban_allowlist.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupBanAllowlistListResult {
+        /// Each `{id}`.
+        pub users: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for UltragroupBanAllowlistListResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupBanAllowlistListResult")
+                .field("users", &self.users)
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.not_disturb.set`: Set the default push level of an ultragroup, or of one channel.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupNotDisturbSet {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel; absent: the ultragroup's default. Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+        /// -1 notify every message; 0 not set (every message, or the ultragroup's default); 1 only @ messages; 2 only @ of the user; 4 only @all; 5 no notifications. (3 is not a level.). Limits: -1..5.
+        pub unpush_level: i64,
+    }
+
+    /// The result of `ultragroup.not_disturb.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupNotDisturbSetResult {}
+
+    impl std::fmt::Debug for UltragroupNotDisturbSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupNotDisturbSetResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.not_disturb.get`: Get the default push level of an ultragroup, or of one channel.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupNotDisturbGet {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel; absent: the ultragroup's default. Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+    }
+
+    /// The result of `ultragroup.not_disturb.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupNotDisturbGetResult {
+        pub group_id: Option<String>,
+        pub bus_channel: Option<String>,
+        /// -1, 0, 1, 2, 4 or 5 (see `ultragroup.not_disturb.set`).
+        pub unpush_level: Option<i64>,
+    }
+
+    impl std::fmt::Debug for UltragroupNotDisturbGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupNotDisturbGetResult")
+                .field("group_id", &self.group_id)
+                .field("bus_channel", &self.bus_channel)
+                .field("unpush_level", &self.unpush_level)
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.expansion.set`: Set keys of an ultragroup message's expansion (the message must have been sent with expansion on). Give the channel exactly when the message was sent in one.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupExpansionSet {
+        /// The message's UID. Limits: not empty.
+        pub msg_uid: String,
+        /// The operator. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// An object of the keys to set and their string values (`{"k":"v"}`), sent as JSON text; at most 100 keys per call (a message holds at most 300). Key: at most 32 characters of letters, digits, `+ = - _`; value: at most 4096 characters.
+        pub extra_key_val: serde_json::Value,
+    }
+
+    /// The result of `ultragroup.expansion.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupExpansionSetResult {}
+
+    impl std::fmt::Debug for UltragroupExpansionSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupExpansionSetResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.expansion.delete`: Delete keys from an ultragroup message's expansion.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupExpansionDelete {
+        /// Limits: not empty.
+        pub msg_uid: String,
+        /// The operator. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The keys to delete, a JSON list of strings (`["k1","k2"]`) sent as text; at most 100.
+        pub extra_key: serde_json::Value,
+    }
+
+    /// The result of `ultragroup.expansion.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupExpansionDeleteResult {}
+
+    impl std::fmt::Debug for UltragroupExpansionDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupExpansionDeleteResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.expansion.query`: Get an ultragroup message's expansion, 300 keys per page.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupExpansionQuery {
+        /// Limits: not empty.
+        pub msg_uid: String,
+        /// The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// Page number from 1 (default 1); 300 keys per page. Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_no: Option<i64>,
+    }
+
+    /// The result of `ultragroup.expansion.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupExpansionQueryResult {
+        /// An object from key to `{v, ts}`: the value and when it was set (ms).
+        pub extra_content: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for UltragroupExpansionQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupExpansionQueryResult")
+                .field("extra_content", &self.extra_content)
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.message.history`: Search an ultragroup channel's messages sent after `start_time` up to `end_time` (ms; at most 14 days apart), oldest first. 100 calls a minute.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupMessageHistory {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+        pub bus_channel: String,
+        /// Milliseconds since the epoch (exclusive). Limits: 0..….
+        pub start_time: i64,
+        /// Milliseconds since the epoch (inclusive); later than start_time by at most 14 days. Limits: 0..….
+        pub end_time: i64,
+        /// Only this sender's messages. Limits: not empty; at most 64 bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub from_user_id: Option<String>,
+        /// Messages per answer (default 20). Limits: 1..100.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+    }
+
+    /// The result of `ultragroup.message.history`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupMessageHistoryResult {
+        /// Each `{groupId, busChannel, fromUserId, msgUID, msgTime, objectName, conversationType, content, expansion, extraContent}`, oldest first.
+        pub messages: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for UltragroupMessageHistoryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupMessageHistoryResult")
+                .field("messages", &self.messages)
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.message.around`: Get the messages around one message of an ultragroup channel (it included), oldest first: by default 10 before and 10 after.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupMessageAround {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+        pub bus_channel: String,
+        /// Limits: not empty.
+        pub msg_uid: String,
+        /// Messages before it (default 10; 0 none). Limits: 0..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub prev_num: Option<i64>,
+        /// Messages after it (default 10; 0 none). Limits: 0..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub last_num: Option<i64>,
+    }
+
+    /// The result of `ultragroup.message.around`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupMessageAroundResult {
+        /// Each `{groupId, busChannel, fromUserId, msgUID, msgTime, objectName, conversationType, content, expansion, extraContent}`, oldest first.
+        pub messages: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for UltragroupMessageAroundResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupMessageAroundResult")
+                .field("messages", &self.messages)
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.message.get`: Get up to 20 ultragroup messages by UID. 5 calls a second.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupMessageGet {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// A JSON list of at most 20 `{"msgUID": …, "busChannel": …}` (busChannel when the message is in a channel), sent as text.
+        pub msgs: serde_json::Value,
+    }
+
+    /// The result of `ultragroup.message.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupMessageGetResult {
+        /// Each `{fromUserId, groupId, sentTime, busChannel, msgUID, objectName, content, expansion, extraContent}`.
+        pub messages: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for UltragroupMessageGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupMessageGetResult")
+                .field("messages", &self.messages)
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.message.modify`: Replace the content of a sent ultragroup message. 100 calls a minute.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupMessageModify {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The message's sender. Limits: not empty; at most 64 bytes.
+        pub from_user_id: String,
+        /// Limits: not empty.
+        pub msg_uid: String,
+        /// The new content JSON; at most 128 KB. Limits: at most 131072 bytes.
+        pub content: serde_json::Value,
+        /// The message's channel. Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+        /// Your request identifier; equal values within one minute are handled once.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub msg_random: Option<i64>,
+    }
+
+    /// The result of `ultragroup.message.modify`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupMessageModifyResult {}
+
+    impl std::fmt::Debug for UltragroupMessageModifyResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupMessageModifyResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.usergroup.create`: Create user groups in an ultragroup (at most 10 per call).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupUsergroupCreate {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// Each `{user_group_id}`; at most 10. Limits: 1 to 10 items.
+        pub user_groups: Vec<serde_json::Value>,
+    }
+
+    /// The result of `ultragroup.usergroup.create`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupUsergroupCreateResult {}
+
+    impl std::fmt::Debug for UltragroupUsergroupCreateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupUsergroupCreateResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.usergroup.delete`: Delete user groups of an ultragroup (at most 10 per call; one bad id fails them all).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupUsergroupDelete {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// At most 10, sent comma-joined. Limits: at most 64 characters each; 1 to 10 items.
+        pub user_group_ids: Vec<String>,
+    }
+
+    /// The result of `ultragroup.usergroup.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupUsergroupDeleteResult {}
+
+    impl std::fmt::Debug for UltragroupUsergroupDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupUsergroupDeleteResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.usergroup.list`: List an ultragroup's user groups, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupUsergroupList {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// Page number from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Items per page (default 10). Limits: 1..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+    }
+
+    /// The result of `ultragroup.usergroup.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupUsergroupListResult {
+        /// Each `{userGroupId}`.
+        pub user_groups: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for UltragroupUsergroupListResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupUsergroupListResult")
+                .field("user_groups", &self.user_groups)
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.usergroup.user.add`: Add ultragroup members to a user group (at most 20; an unknown user fails them all).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupUsergroupUserAdd {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// Limits: at most 64 characters.
+        pub user_group_id: String,
+        /// At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `ultragroup.usergroup.user.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupUsergroupUserAddResult {}
+
+    impl std::fmt::Debug for UltragroupUsergroupUserAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupUsergroupUserAddResult").finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.usergroup.user.remove`: Remove users from a user group (at most 20).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupUsergroupUserRemove {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// Limits: at most 64 characters.
+        pub user_group_id: String,
+        /// At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        pub user_ids: Vec<String>,
+    }
+
+    /// The result of `ultragroup.usergroup.user.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupUsergroupUserRemoveResult {}
+
+    impl std::fmt::Debug for UltragroupUsergroupUserRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupUsergroupUserRemoveResult")
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.user.usergroups`: List the user groups a user belongs to in an ultragroup, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupUserUsergroups {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// Page number from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Items per page (default 10). Limits: 1..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+    }
+
+    /// The result of `ultragroup.user.usergroups`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupUserUsergroupsResult {
+        /// The user group ids.
+        pub user_group_ids: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for UltragroupUserUsergroupsResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupUserUsergroupsResult")
+                .field("user_group_ids", &self.user_group_ids)
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.channel.usergroup.bind`: Bind user groups to a channel: their members take part in the channel when it is private.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupChannelUsergroupBind {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+        pub bus_channel: String,
+        /// Sent comma-joined. Limits: at most 64 characters each; at least 1 items.
+        pub user_group_ids: Vec<String>,
+    }
+
+    /// The result of `ultragroup.channel.usergroup.bind`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupChannelUsergroupBindResult {}
+
+    impl std::fmt::Debug for UltragroupChannelUsergroupBindResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupChannelUsergroupBindResult")
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.channel.usergroup.unbind`: Unbind user groups from a channel.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupChannelUsergroupUnbind {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+        pub bus_channel: String,
+        /// Sent comma-joined. Limits: at most 64 characters each; at least 1 items.
+        pub user_group_ids: Vec<String>,
+    }
+
+    /// The result of `ultragroup.channel.usergroup.unbind`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupChannelUsergroupUnbindResult {}
+
+    impl std::fmt::Debug for UltragroupChannelUsergroupUnbindResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupChannelUsergroupUnbindResult")
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.channel.usergroup.list`: List the user groups bound to a channel, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupChannelUsergroupList {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+        pub bus_channel: String,
+        /// Page number from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Items per page (default 10). Limits: 1..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+    }
+
+    /// The result of `ultragroup.channel.usergroup.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupChannelUsergroupListResult {
+        /// The user group ids.
+        pub user_group_ids: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for UltragroupChannelUsergroupListResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupChannelUsergroupListResult")
+                .field("user_group_ids", &self.user_group_ids)
+                .finish()
+        }
+    }
+
+    /// Parameters of `ultragroup.usergroup.channels`: List the channels a user group is bound to, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UltragroupUsergroupChannels {
+        /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        pub group_id: String,
+        /// Limits: at most 64 characters.
+        pub user_group_id: String,
+        /// Page number from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page: Option<i64>,
+        /// Items per page (default 10). Limits: 1..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+    }
+
+    /// The result of `ultragroup.usergroup.channels`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UltragroupUsergroupChannelsResult {
+        /// The channel ids.
+        pub channel_ids: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for UltragroupUsergroupChannelsResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UltragroupUsergroupChannelsResult")
+                .field("channel_ids", &self.channel_ids)
+                .finish()
+        }
+    }
+
     /// Parameters of `user.register`: Register a user and get the token the client SDK connects with (getToken). Re-registering returns a new token.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct UserRegister {
@@ -6427,6 +7515,829 @@ impl crate::RongCloud {
             )
             .await?,
         )
+    }
+
+    /// Create an ultragroup with its first member (one user). Apps opened for ultragroups after 2022-10-13 also get the default channel `RCDefault`.
+    ///
+    /// `POST /ultragroup/create.json` — catalogue operation `ultragroup.create`.
+    pub async fn ultragroup_create(
+        &self,
+        params: rongcloud::UltragroupCreate,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupCreateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.create",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Dismiss an ultragroup: its members, channels and settings are gone.
+    ///
+    /// `POST /ultragroup/dis.json` — catalogue operation `ultragroup.dismiss`.
+    pub async fn ultragroup_dismiss(
+        &self,
+        params: rongcloud::UltragroupDismiss,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupDismissResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.dismiss",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Add one user to an ultragroup.
+    ///
+    /// `POST /ultragroup/join.json` — catalogue operation `ultragroup.join`.
+    pub async fn ultragroup_join(
+        &self,
+        params: rongcloud::UltragroupJoin,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupJoinResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.join",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove one user from an ultragroup.
+    ///
+    /// `POST /ultragroup/quit.json` — catalogue operation `ultragroup.quit`.
+    pub async fn ultragroup_quit(
+        &self,
+        params: rongcloud::UltragroupQuit,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupQuitResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.quit",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Rename an ultragroup (the name push notifications show).
+    ///
+    /// `POST /ultragroup/refresh.json` — catalogue operation `ultragroup.refresh`.
+    pub async fn ultragroup_refresh(
+        &self,
+        params: rongcloud::UltragroupRefresh,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupRefreshResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.refresh",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Whether a user is a member of an ultragroup.
+    ///
+    /// `POST /ultragroup/member/exist.json` — catalogue operation `ultragroup.member.exists`.
+    pub async fn ultragroup_member_exists(
+        &self,
+        params: rongcloud::UltragroupMemberExists,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupMemberExistsResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.member.exists",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Create a channel in an ultragroup, public (type 0, the default) or private (type 1).
+    ///
+    /// `POST /ultragroup/channel/create.json` — catalogue operation `ultragroup.channel.create`.
+    pub async fn ultragroup_channel_create(
+        &self,
+        params: rongcloud::UltragroupChannelCreate,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupChannelCreateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.channel.create",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete a channel of an ultragroup.
+    ///
+    /// `POST /ultragroup/channel/del.json` — catalogue operation `ultragroup.channel.delete`.
+    pub async fn ultragroup_channel_delete(
+        &self,
+        params: rongcloud::UltragroupChannelDelete,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupChannelDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.channel.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List an ultragroup's channels with their type and creation time, a page at a time.
+    ///
+    /// `POST /ultragroup/channel/get.json` — catalogue operation `ultragroup.channel.list`.
+    pub async fn ultragroup_channel_list(
+        &self,
+        params: rongcloud::UltragroupChannelList,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupChannelListResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.channel.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `ultragroup.channel.list`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `channel_list`; the iterator sets `page` for each next page.
+    pub fn ultragroup_channel_list_pages(
+        &self,
+        params: rongcloud::UltragroupChannelList,
+    ) -> crate::Result<crate::TypedPages<rongcloud::UltragroupChannelListResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "ultragroup.channel.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Make a channel public (0) or private (1); the default channel `RCDefault` stays public.
+    ///
+    /// `POST /ultragroup/channel/type/change.json` — catalogue operation `ultragroup.channel.change_type`.
+    pub async fn ultragroup_channel_change_type(
+        &self,
+        params: rongcloud::UltragroupChannelChangeType,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupChannelChangeTypeResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.channel.change_type",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Add ultragroup members to a channel's private-user list (used while the channel is private). All must be members, or none is added (error 24406).
+    ///
+    /// `POST /ultragroup/channel/private/users/add.json` — catalogue operation `ultragroup.channel.private_users.add`.
+    pub async fn ultragroup_channel_private_users_add(
+        &self,
+        params: rongcloud::UltragroupChannelPrivateUsersAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupChannelPrivateUsersAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.channel.private_users.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove users from a channel's private-user list.
+    ///
+    /// `POST /ultragroup/channel/private/users/del.json` — catalogue operation `ultragroup.channel.private_users.remove`.
+    pub async fn ultragroup_channel_private_users_remove(
+        &self,
+        params: rongcloud::UltragroupChannelPrivateUsersRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupChannelPrivateUsersRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.channel.private_users.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a channel's private users, a page at a time.
+    ///
+    /// `POST /ultragroup/channel/private/users/get.json` — catalogue operation `ultragroup.channel.private_users.list`.
+    pub async fn ultragroup_channel_private_users_list(
+        &self,
+        params: rongcloud::UltragroupChannelPrivateUsersList,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupChannelPrivateUsersListResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.channel.private_users.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `ultragroup.channel.private_users.list`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `users`; the iterator sets `page` for each next page.
+    pub fn ultragroup_channel_private_users_list_pages(
+        &self,
+        params: rongcloud::UltragroupChannelPrivateUsersList,
+    ) -> crate::Result<crate::TypedPages<rongcloud::UltragroupChannelPrivateUsersListResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "ultragroup.channel.private_users.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// List the channels whose private-user list holds a user (public channels can hold such a list too), a page at a time.
+    ///
+    /// `POST /ultragroup/user/channel/query.json` — catalogue operation `ultragroup.user.private_channels`.
+    pub async fn ultragroup_user_private_channels(
+        &self,
+        params: rongcloud::UltragroupUserPrivateChannels,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupUserPrivateChannelsResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.user.private_channels",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `ultragroup.user.private_channels`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `channel_ids`; the iterator sets `page` for each next page.
+    pub fn ultragroup_user_private_channels_pages(
+        &self,
+        params: rongcloud::UltragroupUserPrivateChannels,
+    ) -> crate::Result<crate::TypedPages<rongcloud::UltragroupUserPrivateChannelsResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "ultragroup.user.private_channels",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Mute users in an ultragroup, or in one of its channels.
+    ///
+    /// `POST /ultragroup/userbanned/add.json` — catalogue operation `ultragroup.user_ban.add`.
+    pub async fn ultragroup_user_ban_add(
+        &self,
+        params: rongcloud::UltragroupUserBanAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupUserBanAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.user_ban.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Unmute users in an ultragroup or one of its channels (absent channel: lifts a mute set for the whole ultragroup).
+    ///
+    /// `POST /ultragroup/userbanned/del.json` — catalogue operation `ultragroup.user_ban.remove`.
+    pub async fn ultragroup_user_ban_remove(
+        &self,
+        params: rongcloud::UltragroupUserBanRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupUserBanRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.user_ban.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the muted users of an ultragroup or one of its channels, a page at a time.
+    ///
+    /// `POST /ultragroup/userbanned/get.json` — catalogue operation `ultragroup.user_ban.list`.
+    pub async fn ultragroup_user_ban_list(
+        &self,
+        params: rongcloud::UltragroupUserBanList,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupUserBanListResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.user_ban.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `ultragroup.user_ban.list`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `users`; the iterator sets `page` for each next page.
+    pub fn ultragroup_user_ban_list_pages(
+        &self,
+        params: rongcloud::UltragroupUserBanList,
+    ) -> crate::Result<crate::TypedPages<rongcloud::UltragroupUserBanListResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "ultragroup.user_ban.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Mute (true) or unmute (false) everyone in an ultragroup or one of its channels; the ban allowlist may still speak.
+    ///
+    /// `POST /ultragroup/globalbanned/set.json` — catalogue operation `ultragroup.global_ban.set`.
+    pub async fn ultragroup_global_ban_set(
+        &self,
+        params: rongcloud::UltragroupGlobalBanSet,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupGlobalBanSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.global_ban.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Whether everyone is muted in an ultragroup or one of its channels.
+    ///
+    /// `POST /ultragroup/globalbanned/get.json` — catalogue operation `ultragroup.global_ban.get`.
+    pub async fn ultragroup_global_ban_get(
+        &self,
+        params: rongcloud::UltragroupGlobalBanGet,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupGlobalBanGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.global_ban.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Let users speak while everyone is muted (the ban allowlist of an ultragroup or channel).
+    ///
+    /// `POST /ultragroup/banned/whitelist/add.json` — catalogue operation `ultragroup.ban_allowlist.add`.
+    pub async fn ultragroup_ban_allowlist_add(
+        &self,
+        params: rongcloud::UltragroupBanAllowlistAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupBanAllowlistAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.ban_allowlist.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove users from the ban allowlist.
+    ///
+    /// `POST /ultragroup/banned/whitelist/del.json` — catalogue operation `ultragroup.ban_allowlist.remove`.
+    pub async fn ultragroup_ban_allowlist_remove(
+        &self,
+        params: rongcloud::UltragroupBanAllowlistRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupBanAllowlistRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.ban_allowlist.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the ban allowlist of an ultragroup or channel, a page at a time.
+    ///
+    /// `POST /ultragroup/banned/whitelist/get.json` — catalogue operation `ultragroup.ban_allowlist.list`.
+    pub async fn ultragroup_ban_allowlist_list(
+        &self,
+        params: rongcloud::UltragroupBanAllowlistList,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupBanAllowlistListResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.ban_allowlist.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `ultragroup.ban_allowlist.list`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `users`; the iterator sets `page` for each next page.
+    pub fn ultragroup_ban_allowlist_list_pages(
+        &self,
+        params: rongcloud::UltragroupBanAllowlistList,
+    ) -> crate::Result<crate::TypedPages<rongcloud::UltragroupBanAllowlistListResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "ultragroup.ban_allowlist.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Set the default push level of an ultragroup, or of one channel.
+    ///
+    /// `POST /ultragroup/notdisturb/set.json` — catalogue operation `ultragroup.not_disturb.set`.
+    pub async fn ultragroup_not_disturb_set(
+        &self,
+        params: rongcloud::UltragroupNotDisturbSet,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupNotDisturbSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.not_disturb.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get the default push level of an ultragroup, or of one channel.
+    ///
+    /// `POST /ultragroup/notdisturb/get.json` — catalogue operation `ultragroup.not_disturb.get`.
+    pub async fn ultragroup_not_disturb_get(
+        &self,
+        params: rongcloud::UltragroupNotDisturbGet,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupNotDisturbGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.not_disturb.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set keys of an ultragroup message's expansion (the message must have been sent with expansion on). Give the channel exactly when the message was sent in one.
+    ///
+    /// `POST /ultragroup/message/expansion/set.json` — catalogue operation `ultragroup.expansion.set`.
+    pub async fn ultragroup_expansion_set(
+        &self,
+        params: rongcloud::UltragroupExpansionSet,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupExpansionSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.expansion.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete keys from an ultragroup message's expansion.
+    ///
+    /// `POST /ultragroup/message/expansion/delete.json` — catalogue operation `ultragroup.expansion.delete`.
+    pub async fn ultragroup_expansion_delete(
+        &self,
+        params: rongcloud::UltragroupExpansionDelete,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupExpansionDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.expansion.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get an ultragroup message's expansion, 300 keys per page.
+    ///
+    /// `POST /ultragroup/message/expansion/query.json` — catalogue operation `ultragroup.expansion.query`.
+    pub async fn ultragroup_expansion_query(
+        &self,
+        params: rongcloud::UltragroupExpansionQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupExpansionQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.expansion.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Search an ultragroup channel's messages sent after `start_time` up to `end_time` (ms; at most 14 days apart), oldest first. 100 calls a minute.
+    ///
+    /// `POST /ultragroup/hismsg/query.json` — catalogue operation `ultragroup.message.history`.
+    pub async fn ultragroup_message_history(
+        &self,
+        params: rongcloud::UltragroupMessageHistory,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupMessageHistoryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.message.history",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get the messages around one message of an ultragroup channel (it included), oldest first: by default 10 before and 10 after.
+    ///
+    /// `POST /ultragroup/hismsg/msgid/query.json` — catalogue operation `ultragroup.message.around`.
+    pub async fn ultragroup_message_around(
+        &self,
+        params: rongcloud::UltragroupMessageAround,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupMessageAroundResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.message.around",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get up to 20 ultragroup messages by UID. 5 calls a second.
+    ///
+    /// `POST /ultragroup/msg/get.json` — catalogue operation `ultragroup.message.get`.
+    pub async fn ultragroup_message_get(
+        &self,
+        params: rongcloud::UltragroupMessageGet,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupMessageGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.message.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Replace the content of a sent ultragroup message. 100 calls a minute.
+    ///
+    /// `POST /ultragroup/msg/modify.json` — catalogue operation `ultragroup.message.modify`.
+    pub async fn ultragroup_message_modify(
+        &self,
+        params: rongcloud::UltragroupMessageModify,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupMessageModifyResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.message.modify",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Create user groups in an ultragroup (at most 10 per call).
+    ///
+    /// `POST /ultragroup/usergroup/add.json` — catalogue operation `ultragroup.usergroup.create`.
+    pub async fn ultragroup_usergroup_create(
+        &self,
+        params: rongcloud::UltragroupUsergroupCreate,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupUsergroupCreateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.usergroup.create",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete user groups of an ultragroup (at most 10 per call; one bad id fails them all).
+    ///
+    /// `POST /ultragroup/usergroup/del.json` — catalogue operation `ultragroup.usergroup.delete`.
+    pub async fn ultragroup_usergroup_delete(
+        &self,
+        params: rongcloud::UltragroupUsergroupDelete,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupUsergroupDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.usergroup.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List an ultragroup's user groups, a page at a time.
+    ///
+    /// `POST /ultragroup/usergroup/query.json` — catalogue operation `ultragroup.usergroup.list`.
+    pub async fn ultragroup_usergroup_list(
+        &self,
+        params: rongcloud::UltragroupUsergroupList,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupUsergroupListResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.usergroup.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `ultragroup.usergroup.list`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `user_groups`; the iterator sets `page` for each next page.
+    pub fn ultragroup_usergroup_list_pages(
+        &self,
+        params: rongcloud::UltragroupUsergroupList,
+    ) -> crate::Result<crate::TypedPages<rongcloud::UltragroupUsergroupListResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "ultragroup.usergroup.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Add ultragroup members to a user group (at most 20; an unknown user fails them all).
+    ///
+    /// `POST /ultragroup/usergroup/user/add.json` — catalogue operation `ultragroup.usergroup.user.add`.
+    pub async fn ultragroup_usergroup_user_add(
+        &self,
+        params: rongcloud::UltragroupUsergroupUserAdd,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupUsergroupUserAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.usergroup.user.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove users from a user group (at most 20).
+    ///
+    /// `POST /ultragroup/usergroup/user/del.json` — catalogue operation `ultragroup.usergroup.user.remove`.
+    pub async fn ultragroup_usergroup_user_remove(
+        &self,
+        params: rongcloud::UltragroupUsergroupUserRemove,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupUsergroupUserRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.usergroup.user.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the user groups a user belongs to in an ultragroup, a page at a time.
+    ///
+    /// `POST /ultragroup/user/usergroup/query.json` — catalogue operation `ultragroup.user.usergroups`.
+    pub async fn ultragroup_user_usergroups(
+        &self,
+        params: rongcloud::UltragroupUserUsergroups,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupUserUsergroupsResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.user.usergroups",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `ultragroup.user.usergroups`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `user_group_ids`; the iterator sets `page` for each next page.
+    pub fn ultragroup_user_usergroups_pages(
+        &self,
+        params: rongcloud::UltragroupUserUsergroups,
+    ) -> crate::Result<crate::TypedPages<rongcloud::UltragroupUserUsergroupsResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "ultragroup.user.usergroups",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Bind user groups to a channel: their members take part in the channel when it is private.
+    ///
+    /// `POST /ultragroup/channel/usergroup/bind.json` — catalogue operation `ultragroup.channel.usergroup.bind`.
+    pub async fn ultragroup_channel_usergroup_bind(
+        &self,
+        params: rongcloud::UltragroupChannelUsergroupBind,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupChannelUsergroupBindResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.channel.usergroup.bind",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Unbind user groups from a channel.
+    ///
+    /// `POST /ultragroup/channel/usergroup/unbind.json` — catalogue operation `ultragroup.channel.usergroup.unbind`.
+    pub async fn ultragroup_channel_usergroup_unbind(
+        &self,
+        params: rongcloud::UltragroupChannelUsergroupUnbind,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupChannelUsergroupUnbindResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.channel.usergroup.unbind",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the user groups bound to a channel, a page at a time.
+    ///
+    /// `POST /ultragroup/channel/usergroup/query.json` — catalogue operation `ultragroup.channel.usergroup.list`.
+    pub async fn ultragroup_channel_usergroup_list(
+        &self,
+        params: rongcloud::UltragroupChannelUsergroupList,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupChannelUsergroupListResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.channel.usergroup.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `ultragroup.channel.usergroup.list`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `user_group_ids`; the iterator sets `page` for each next page.
+    pub fn ultragroup_channel_usergroup_list_pages(
+        &self,
+        params: rongcloud::UltragroupChannelUsergroupList,
+    ) -> crate::Result<crate::TypedPages<rongcloud::UltragroupChannelUsergroupListResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "ultragroup.channel.usergroup.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// List the channels a user group is bound to, a page at a time.
+    ///
+    /// `POST /ultragroup/usergroup/channel/query.json` — catalogue operation `ultragroup.usergroup.channels`.
+    pub async fn ultragroup_usergroup_channels(
+        &self,
+        params: rongcloud::UltragroupUsergroupChannels,
+    ) -> crate::Result<crate::Typed<rongcloud::UltragroupUsergroupChannelsResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "ultragroup.usergroup.channels",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `ultragroup.usergroup.channels`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `channel_ids`; the iterator sets `page` for each next page.
+    pub fn ultragroup_usergroup_channels_pages(
+        &self,
+        params: rongcloud::UltragroupUsergroupChannels,
+    ) -> crate::Result<crate::TypedPages<rongcloud::UltragroupUsergroupChannelsResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "ultragroup.usergroup.channels",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
     }
 
     /// Register a user and get the token the client SDK connects with (getToken). Re-registering returns a new token.

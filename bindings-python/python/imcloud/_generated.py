@@ -935,6 +935,258 @@ class RongCloudSensitivewordFilterListResult(Result):
         return cast("Optional[List[Dict[str, Any]]]", self._fields.get("words"))
 
 
+class RongCloudUltragroupCreateResult(Result):
+    """The result of ``ultragroup.create``."""
+
+
+class RongCloudUltragroupDismissResult(Result):
+    """The result of ``ultragroup.dismiss``."""
+
+
+class RongCloudUltragroupJoinResult(Result):
+    """The result of ``ultragroup.join``."""
+
+
+class RongCloudUltragroupQuitResult(Result):
+    """The result of ``ultragroup.quit``."""
+
+
+class RongCloudUltragroupRefreshResult(Result):
+    """The result of ``ultragroup.refresh``."""
+
+
+class RongCloudUltragroupMemberExistsResult(Result):
+    """The result of ``ultragroup.member.exists``."""
+
+    @property
+    def status(self) -> Optional[bool]:
+        """true: the user is a member."""
+        return cast("Optional[bool]", self._fields.get("status"))
+
+
+class RongCloudUltragroupChannelCreateResult(Result):
+    """The result of ``ultragroup.channel.create``."""
+
+
+class RongCloudUltragroupChannelDeleteResult(Result):
+    """The result of ``ultragroup.channel.delete``."""
+
+
+class RongCloudUltragroupChannelListResult(Result):
+    """The result of ``ultragroup.channel.list``."""
+
+    @property
+    def channel_list(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{channelId, type, createTime}`; type 0 public, 1 private."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("channel_list"))
+
+
+class RongCloudUltragroupChannelChangeTypeResult(Result):
+    """The result of ``ultragroup.channel.change_type``."""
+
+
+class RongCloudUltragroupChannelPrivateUsersAddResult(Result):
+    """The result of ``ultragroup.channel.private_users.add``."""
+
+
+class RongCloudUltragroupChannelPrivateUsersRemoveResult(Result):
+    """The result of ``ultragroup.channel.private_users.remove``."""
+
+
+class RongCloudUltragroupChannelPrivateUsersListResult(Result):
+    """The result of ``ultragroup.channel.private_users.list``."""
+
+    @property
+    def users(self) -> Optional[List[str]]:
+        """The user ids."""
+        return cast("Optional[List[str]]", self._fields.get("users"))
+
+
+class RongCloudUltragroupUserPrivateChannelsResult(Result):
+    """The result of ``ultragroup.user.private_channels``."""
+
+    @property
+    def channel_ids(self) -> Optional[List[str]]:
+        """The channel ids."""
+        return cast("Optional[List[str]]", self._fields.get("channel_ids"))
+
+
+class RongCloudUltragroupUserBanAddResult(Result):
+    """The result of ``ultragroup.user_ban.add``."""
+
+
+class RongCloudUltragroupUserBanRemoveResult(Result):
+    """The result of ``ultragroup.user_ban.remove``."""
+
+
+class RongCloudUltragroupUserBanListResult(Result):
+    """The result of ``ultragroup.user_ban.list``."""
+
+    @property
+    def users(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{id}`."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("users"))
+
+
+class RongCloudUltragroupGlobalBanSetResult(Result):
+    """The result of ``ultragroup.global_ban.set``."""
+
+
+class RongCloudUltragroupGlobalBanGetResult(Result):
+    """The result of ``ultragroup.global_ban.get``."""
+
+    @property
+    def status(self) -> Optional[bool]:
+        """true: everyone is muted."""
+        return cast("Optional[bool]", self._fields.get("status"))
+
+
+class RongCloudUltragroupBanAllowlistAddResult(Result):
+    """The result of ``ultragroup.ban_allowlist.add``."""
+
+
+class RongCloudUltragroupBanAllowlistRemoveResult(Result):
+    """The result of ``ultragroup.ban_allowlist.remove``."""
+
+
+class RongCloudUltragroupBanAllowlistListResult(Result):
+    """The result of ``ultragroup.ban_allowlist.list``."""
+
+    @property
+    def users(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{id}`."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("users"))
+
+
+class RongCloudUltragroupNotDisturbSetResult(Result):
+    """The result of ``ultragroup.not_disturb.set``."""
+
+
+class RongCloudUltragroupNotDisturbGetResult(Result):
+    """The result of ``ultragroup.not_disturb.get``."""
+
+    @property
+    def group_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("group_id"))
+
+    @property
+    def bus_channel(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("bus_channel"))
+
+    @property
+    def unpush_level(self) -> Optional[int]:
+        """-1, 0, 1, 2, 4 or 5 (see `ultragroup.not_disturb.set`)."""
+        return cast("Optional[int]", self._fields.get("unpush_level"))
+
+
+class RongCloudUltragroupExpansionSetResult(Result):
+    """The result of ``ultragroup.expansion.set``."""
+
+
+class RongCloudUltragroupExpansionDeleteResult(Result):
+    """The result of ``ultragroup.expansion.delete``."""
+
+
+class RongCloudUltragroupExpansionQueryResult(Result):
+    """The result of ``ultragroup.expansion.query``."""
+
+    @property
+    def extra_content(self) -> Any:
+        """An object from key to `{v, ts}`: the value and when it was set (ms)."""
+        return self._fields.get("extra_content")
+
+
+class RongCloudUltragroupMessageHistoryResult(Result):
+    """The result of ``ultragroup.message.history``."""
+
+    @property
+    def messages(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{groupId, busChannel, fromUserId, msgUID, msgTime, objectName, conversationType, content, expansion, extraContent}`, oldest first."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("messages"))
+
+
+class RongCloudUltragroupMessageAroundResult(Result):
+    """The result of ``ultragroup.message.around``."""
+
+    @property
+    def messages(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{groupId, busChannel, fromUserId, msgUID, msgTime, objectName, conversationType, content, expansion, extraContent}`, oldest first."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("messages"))
+
+
+class RongCloudUltragroupMessageGetResult(Result):
+    """The result of ``ultragroup.message.get``."""
+
+    @property
+    def messages(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{fromUserId, groupId, sentTime, busChannel, msgUID, objectName, content, expansion, extraContent}`."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("messages"))
+
+
+class RongCloudUltragroupMessageModifyResult(Result):
+    """The result of ``ultragroup.message.modify``."""
+
+
+class RongCloudUltragroupUsergroupCreateResult(Result):
+    """The result of ``ultragroup.usergroup.create``."""
+
+
+class RongCloudUltragroupUsergroupDeleteResult(Result):
+    """The result of ``ultragroup.usergroup.delete``."""
+
+
+class RongCloudUltragroupUsergroupListResult(Result):
+    """The result of ``ultragroup.usergroup.list``."""
+
+    @property
+    def user_groups(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userGroupId}`."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("user_groups"))
+
+
+class RongCloudUltragroupUsergroupUserAddResult(Result):
+    """The result of ``ultragroup.usergroup.user.add``."""
+
+
+class RongCloudUltragroupUsergroupUserRemoveResult(Result):
+    """The result of ``ultragroup.usergroup.user.remove``."""
+
+
+class RongCloudUltragroupUserUsergroupsResult(Result):
+    """The result of ``ultragroup.user.usergroups``."""
+
+    @property
+    def user_group_ids(self) -> Optional[List[str]]:
+        """The user group ids."""
+        return cast("Optional[List[str]]", self._fields.get("user_group_ids"))
+
+
+class RongCloudUltragroupChannelUsergroupBindResult(Result):
+    """The result of ``ultragroup.channel.usergroup.bind``."""
+
+
+class RongCloudUltragroupChannelUsergroupUnbindResult(Result):
+    """The result of ``ultragroup.channel.usergroup.unbind``."""
+
+
+class RongCloudUltragroupChannelUsergroupListResult(Result):
+    """The result of ``ultragroup.channel.usergroup.list``."""
+
+    @property
+    def user_group_ids(self) -> Optional[List[str]]:
+        """The user group ids."""
+        return cast("Optional[List[str]]", self._fields.get("user_group_ids"))
+
+
+class RongCloudUltragroupUsergroupChannelsResult(Result):
+    """The result of ``ultragroup.usergroup.channels``."""
+
+    @property
+    def channel_ids(self) -> Optional[List[str]]:
+        """The channel ids."""
+        return cast("Optional[List[str]]", self._fields.get("channel_ids"))
+
+
 class RongCloudUserRegisterResult(Result):
     """The result of ``user.register``."""
 
@@ -1329,6 +1581,47 @@ class RongCloudOperations(_SyncClient):
         "sensitiveword.filter.add": RongCloudSensitivewordFilterAddResult,
         "sensitiveword.filter.delete": RongCloudSensitivewordFilterDeleteResult,
         "sensitiveword.filter.list": RongCloudSensitivewordFilterListResult,
+        "ultragroup.create": RongCloudUltragroupCreateResult,
+        "ultragroup.dismiss": RongCloudUltragroupDismissResult,
+        "ultragroup.join": RongCloudUltragroupJoinResult,
+        "ultragroup.quit": RongCloudUltragroupQuitResult,
+        "ultragroup.refresh": RongCloudUltragroupRefreshResult,
+        "ultragroup.member.exists": RongCloudUltragroupMemberExistsResult,
+        "ultragroup.channel.create": RongCloudUltragroupChannelCreateResult,
+        "ultragroup.channel.delete": RongCloudUltragroupChannelDeleteResult,
+        "ultragroup.channel.list": RongCloudUltragroupChannelListResult,
+        "ultragroup.channel.change_type": RongCloudUltragroupChannelChangeTypeResult,
+        "ultragroup.channel.private_users.add": RongCloudUltragroupChannelPrivateUsersAddResult,
+        "ultragroup.channel.private_users.remove": RongCloudUltragroupChannelPrivateUsersRemoveResult,
+        "ultragroup.channel.private_users.list": RongCloudUltragroupChannelPrivateUsersListResult,
+        "ultragroup.user.private_channels": RongCloudUltragroupUserPrivateChannelsResult,
+        "ultragroup.user_ban.add": RongCloudUltragroupUserBanAddResult,
+        "ultragroup.user_ban.remove": RongCloudUltragroupUserBanRemoveResult,
+        "ultragroup.user_ban.list": RongCloudUltragroupUserBanListResult,
+        "ultragroup.global_ban.set": RongCloudUltragroupGlobalBanSetResult,
+        "ultragroup.global_ban.get": RongCloudUltragroupGlobalBanGetResult,
+        "ultragroup.ban_allowlist.add": RongCloudUltragroupBanAllowlistAddResult,
+        "ultragroup.ban_allowlist.remove": RongCloudUltragroupBanAllowlistRemoveResult,
+        "ultragroup.ban_allowlist.list": RongCloudUltragroupBanAllowlistListResult,
+        "ultragroup.not_disturb.set": RongCloudUltragroupNotDisturbSetResult,
+        "ultragroup.not_disturb.get": RongCloudUltragroupNotDisturbGetResult,
+        "ultragroup.expansion.set": RongCloudUltragroupExpansionSetResult,
+        "ultragroup.expansion.delete": RongCloudUltragroupExpansionDeleteResult,
+        "ultragroup.expansion.query": RongCloudUltragroupExpansionQueryResult,
+        "ultragroup.message.history": RongCloudUltragroupMessageHistoryResult,
+        "ultragroup.message.around": RongCloudUltragroupMessageAroundResult,
+        "ultragroup.message.get": RongCloudUltragroupMessageGetResult,
+        "ultragroup.message.modify": RongCloudUltragroupMessageModifyResult,
+        "ultragroup.usergroup.create": RongCloudUltragroupUsergroupCreateResult,
+        "ultragroup.usergroup.delete": RongCloudUltragroupUsergroupDeleteResult,
+        "ultragroup.usergroup.list": RongCloudUltragroupUsergroupListResult,
+        "ultragroup.usergroup.user.add": RongCloudUltragroupUsergroupUserAddResult,
+        "ultragroup.usergroup.user.remove": RongCloudUltragroupUsergroupUserRemoveResult,
+        "ultragroup.user.usergroups": RongCloudUltragroupUserUsergroupsResult,
+        "ultragroup.channel.usergroup.bind": RongCloudUltragroupChannelUsergroupBindResult,
+        "ultragroup.channel.usergroup.unbind": RongCloudUltragroupChannelUsergroupUnbindResult,
+        "ultragroup.channel.usergroup.list": RongCloudUltragroupChannelUsergroupListResult,
+        "ultragroup.usergroup.channels": RongCloudUltragroupUsergroupChannelsResult,
         "user.register": RongCloudUserRegisterResult,
         "user.refresh": RongCloudUserRefreshResult,
         "user.info": RongCloudUserInfoResult,
@@ -3666,6 +3959,857 @@ class RongCloudOperations(_SyncClient):
         """
         return self._call("sensitiveword.filter.list", {}, RongCloudSensitivewordFilterListResult)
 
+    def ultragroup_create(
+        self,
+        *,
+        user_id: str,
+        group_id: str,
+        group_name: str,
+    ) -> RongCloudUltragroupCreateResult:
+        """Create an ultragroup with its first member (one user). Apps opened for ultragroups after 2022-10-13 also get the default channel `RCDefault`.
+
+        ``POST /ultragroup/create.json`` — catalogue operation ``ultragroup.create``.
+
+        Args:
+            user_id: (a str; required) The user who joins the new ultragroup; exactly one. Limits: not empty; at most 64 bytes.
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            group_name: (a str; required) The name shown in push notifications; change it with `ultragroup.refresh`. Limits: not empty.
+        """
+        return self._call("ultragroup.create", {"user_id": user_id, "group_id": group_id, "group_name": group_name}, RongCloudUltragroupCreateResult)
+
+    def ultragroup_dismiss(
+        self,
+        *,
+        group_id: str,
+    ) -> RongCloudUltragroupDismissResult:
+        """Dismiss an ultragroup: its members, channels and settings are gone.
+
+        ``POST /ultragroup/dis.json`` — catalogue operation ``ultragroup.dismiss``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        """
+        return self._call("ultragroup.dismiss", {"group_id": group_id}, RongCloudUltragroupDismissResult)
+
+    def ultragroup_join(
+        self,
+        *,
+        user_id: str,
+        group_id: str,
+    ) -> RongCloudUltragroupJoinResult:
+        """Add one user to an ultragroup.
+
+        ``POST /ultragroup/join.json`` — catalogue operation ``ultragroup.join``.
+
+        Args:
+            user_id: (a str; required) The user who joins; one per call. Limits: not empty; at most 64 bytes.
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        """
+        return self._call("ultragroup.join", {"user_id": user_id, "group_id": group_id}, RongCloudUltragroupJoinResult)
+
+    def ultragroup_quit(
+        self,
+        *,
+        user_id: str,
+        group_id: str,
+    ) -> RongCloudUltragroupQuitResult:
+        """Remove one user from an ultragroup.
+
+        ``POST /ultragroup/quit.json`` — catalogue operation ``ultragroup.quit``.
+
+        Args:
+            user_id: (a str; required) The user who leaves. Limits: not empty; at most 64 bytes.
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        """
+        return self._call("ultragroup.quit", {"user_id": user_id, "group_id": group_id}, RongCloudUltragroupQuitResult)
+
+    def ultragroup_refresh(
+        self,
+        *,
+        group_id: str,
+        group_name: str,
+    ) -> RongCloudUltragroupRefreshResult:
+        """Rename an ultragroup (the name push notifications show).
+
+        ``POST /ultragroup/refresh.json`` — catalogue operation ``ultragroup.refresh``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            group_name: (a str; required) Limits: not empty.
+        """
+        return self._call("ultragroup.refresh", {"group_id": group_id, "group_name": group_name}, RongCloudUltragroupRefreshResult)
+
+    def ultragroup_member_exists(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+    ) -> RongCloudUltragroupMemberExistsResult:
+        """Whether a user is a member of an ultragroup.
+
+        ``POST /ultragroup/member/exist.json`` — catalogue operation ``ultragroup.member.exists``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return self._call("ultragroup.member.exists", {"group_id": group_id, "user_id": user_id}, RongCloudUltragroupMemberExistsResult)
+
+    def ultragroup_channel_create(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        type: Optional[int] = None,
+    ) -> RongCloudUltragroupChannelCreateResult:
+        """Create a channel in an ultragroup, public (type 0, the default) or private (type 1).
+
+        ``POST /ultragroup/channel/create.json`` — catalogue operation ``ultragroup.channel.create``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            type: (an int) 0 public (default), 1 private: only the channel's private users take part. Limits: 0..1.
+        """
+        return self._call("ultragroup.channel.create", {"group_id": group_id, "bus_channel": bus_channel, "type": type}, RongCloudUltragroupChannelCreateResult)
+
+    def ultragroup_channel_delete(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+    ) -> RongCloudUltragroupChannelDeleteResult:
+        """Delete a channel of an ultragroup.
+
+        ``POST /ultragroup/channel/del.json`` — catalogue operation ``ultragroup.channel.delete``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+        """
+        return self._call("ultragroup.channel.delete", {"group_id": group_id, "bus_channel": bus_channel}, RongCloudUltragroupChannelDeleteResult)
+
+    def ultragroup_channel_list(
+        self,
+        *,
+        group_id: str,
+        page: Optional[int] = None,
+        limit: Optional[int] = None,
+    ) -> RongCloudUltragroupChannelListResult:
+        """List an ultragroup's channels with their type and creation time, a page at a time.
+
+        ``POST /ultragroup/channel/get.json`` — catalogue operation ``ultragroup.channel.list``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            limit: (an int) Channels per page (default 20). Limits: 1..100.
+        """
+        return self._call("ultragroup.channel.list", {"group_id": group_id, "page": page, "limit": limit}, RongCloudUltragroupChannelListResult)
+
+    def ultragroup_channel_list_pages(
+        self,
+        *,
+        group_id: str,
+        page: Optional[int] = None,
+        limit: Optional[int] = None,
+    ) -> Iterator[RongCloudUltragroupChannelListResult]:
+        """Every page of ``ultragroup.channel.list``, one call each, from the page these arguments ask for to the last: ``for page in client.ultragroup_channel_list_pages(...)``; each page's items are in its ``channel_list``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_channel_list`."""
+        return self._pages("ultragroup.channel.list", {"group_id": group_id, "page": page, "limit": limit}, RongCloudUltragroupChannelListResult)
+
+    def ultragroup_channel_change_type(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        type: int,
+    ) -> RongCloudUltragroupChannelChangeTypeResult:
+        """Make a channel public (0) or private (1); the default channel `RCDefault` stays public.
+
+        ``POST /ultragroup/channel/type/change.json`` — catalogue operation ``ultragroup.channel.change_type``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            type: (an int; required) 0 public, 1 private. Limits: 0..1.
+        """
+        return self._call("ultragroup.channel.change_type", {"group_id": group_id, "bus_channel": bus_channel, "type": type}, RongCloudUltragroupChannelChangeTypeResult)
+
+    def ultragroup_channel_private_users_add(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudUltragroupChannelPrivateUsersAddResult:
+        """Add ultragroup members to a channel's private-user list (used while the channel is private). All must be members, or none is added (error 24406).
+
+        ``POST /ultragroup/channel/private/users/add.json`` — catalogue operation ``ultragroup.channel.private_users.add``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            user_ids: (a list of str; required) Members of the ultragroup; at most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return self._call("ultragroup.channel.private_users.add", {"group_id": group_id, "bus_channel": bus_channel, "user_ids": user_ids}, RongCloudUltragroupChannelPrivateUsersAddResult)
+
+    def ultragroup_channel_private_users_remove(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudUltragroupChannelPrivateUsersRemoveResult:
+        """Remove users from a channel's private-user list.
+
+        ``POST /ultragroup/channel/private/users/del.json`` — catalogue operation ``ultragroup.channel.private_users.remove``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            user_ids: (a list of str; required) At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return self._call("ultragroup.channel.private_users.remove", {"group_id": group_id, "bus_channel": bus_channel, "user_ids": user_ids}, RongCloudUltragroupChannelPrivateUsersRemoveResult)
+
+    def ultragroup_channel_private_users_list(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupChannelPrivateUsersListResult:
+        """List a channel's private users, a page at a time.
+
+        ``POST /ultragroup/channel/private/users/get.json`` — catalogue operation ``ultragroup.channel.private_users.list``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Items per page (default 50). Limits: 1..100.
+        """
+        return self._call("ultragroup.channel.private_users.list", {"group_id": group_id, "bus_channel": bus_channel, "page": page, "page_size": page_size}, RongCloudUltragroupChannelPrivateUsersListResult)
+
+    def ultragroup_channel_private_users_list_pages(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> Iterator[RongCloudUltragroupChannelPrivateUsersListResult]:
+        """Every page of ``ultragroup.channel.private_users.list``, one call each, from the page these arguments ask for to the last: ``for page in client.ultragroup_channel_private_users_list_pages(...)``; each page's items are in its ``users``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_channel_private_users_list`."""
+        return self._pages("ultragroup.channel.private_users.list", {"group_id": group_id, "bus_channel": bus_channel, "page": page, "page_size": page_size}, RongCloudUltragroupChannelPrivateUsersListResult)
+
+    def ultragroup_user_private_channels(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupUserPrivateChannelsResult:
+        """List the channels whose private-user list holds a user (public channels can hold such a list too), a page at a time.
+
+        ``POST /ultragroup/user/channel/query.json`` — catalogue operation ``ultragroup.user.private_channels``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Items per page (default 10). Limits: 1..50.
+        """
+        return self._call("ultragroup.user.private_channels", {"group_id": group_id, "user_id": user_id, "page": page, "page_size": page_size}, RongCloudUltragroupUserPrivateChannelsResult)
+
+    def ultragroup_user_private_channels_pages(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> Iterator[RongCloudUltragroupUserPrivateChannelsResult]:
+        """Every page of ``ultragroup.user.private_channels``, one call each, from the page these arguments ask for to the last: ``for page in client.ultragroup_user_private_channels_pages(...)``; each page's items are in its ``channel_ids``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_user_private_channels`."""
+        return self._pages("ultragroup.user.private_channels", {"group_id": group_id, "user_id": user_id, "page": page, "page_size": page_size}, RongCloudUltragroupUserPrivateChannelsResult)
+
+    def ultragroup_user_ban_add(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupUserBanAddResult:
+        """Mute users in an ultragroup, or in one of its channels.
+
+        ``POST /ultragroup/userbanned/add.json`` — catalogue operation ``ultragroup.user_ban.add``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+            user_ids: (a list of str; required) At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return self._call("ultragroup.user_ban.add", {"group_id": group_id, "bus_channel": bus_channel, "user_ids": user_ids}, RongCloudUltragroupUserBanAddResult)
+
+    def ultragroup_user_ban_remove(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupUserBanRemoveResult:
+        """Unmute users in an ultragroup or one of its channels (absent channel: lifts a mute set for the whole ultragroup).
+
+        ``POST /ultragroup/userbanned/del.json`` — catalogue operation ``ultragroup.user_ban.remove``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+            user_ids: (a list of str; required) At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return self._call("ultragroup.user_ban.remove", {"group_id": group_id, "bus_channel": bus_channel, "user_ids": user_ids}, RongCloudUltragroupUserBanRemoveResult)
+
+    def ultragroup_user_ban_list(
+        self,
+        *,
+        group_id: str,
+        bus_channel: Optional[str] = None,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupUserBanListResult:
+        """List the muted users of an ultragroup or one of its channels, a page at a time.
+
+        ``POST /ultragroup/userbanned/get.json`` — catalogue operation ``ultragroup.user_ban.list``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Items per page (default 50). Limits: 1..….
+        """
+        return self._call("ultragroup.user_ban.list", {"group_id": group_id, "bus_channel": bus_channel, "page": page, "page_size": page_size}, RongCloudUltragroupUserBanListResult)
+
+    def ultragroup_user_ban_list_pages(
+        self,
+        *,
+        group_id: str,
+        bus_channel: Optional[str] = None,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> Iterator[RongCloudUltragroupUserBanListResult]:
+        """Every page of ``ultragroup.user_ban.list``, one call each, from the page these arguments ask for to the last: ``for page in client.ultragroup_user_ban_list_pages(...)``; each page's items are in its ``users``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_user_ban_list`."""
+        return self._pages("ultragroup.user_ban.list", {"group_id": group_id, "bus_channel": bus_channel, "page": page, "page_size": page_size}, RongCloudUltragroupUserBanListResult)
+
+    def ultragroup_global_ban_set(
+        self,
+        *,
+        group_id: str,
+        status: bool,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupGlobalBanSetResult:
+        """Mute (true) or unmute (false) everyone in an ultragroup or one of its channels; the ban allowlist may still speak.
+
+        ``POST /ultragroup/globalbanned/set.json`` — catalogue operation ``ultragroup.global_ban.set``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+            status: (a bool; required) true mutes everyone, false lifts it.
+        """
+        return self._call("ultragroup.global_ban.set", {"group_id": group_id, "bus_channel": bus_channel, "status": status}, RongCloudUltragroupGlobalBanSetResult)
+
+    def ultragroup_global_ban_get(
+        self,
+        *,
+        group_id: str,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupGlobalBanGetResult:
+        """Whether everyone is muted in an ultragroup or one of its channels.
+
+        ``POST /ultragroup/globalbanned/get.json`` — catalogue operation ``ultragroup.global_ban.get``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+        """
+        return self._call("ultragroup.global_ban.get", {"group_id": group_id, "bus_channel": bus_channel}, RongCloudUltragroupGlobalBanGetResult)
+
+    def ultragroup_ban_allowlist_add(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupBanAllowlistAddResult:
+        """Let users speak while everyone is muted (the ban allowlist of an ultragroup or channel).
+
+        ``POST /ultragroup/banned/whitelist/add.json`` — catalogue operation ``ultragroup.ban_allowlist.add``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+            user_ids: (a list of str; required) At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return self._call("ultragroup.ban_allowlist.add", {"group_id": group_id, "bus_channel": bus_channel, "user_ids": user_ids}, RongCloudUltragroupBanAllowlistAddResult)
+
+    def ultragroup_ban_allowlist_remove(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupBanAllowlistRemoveResult:
+        """Remove users from the ban allowlist.
+
+        ``POST /ultragroup/banned/whitelist/del.json`` — catalogue operation ``ultragroup.ban_allowlist.remove``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+            user_ids: (a list of str; required) At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return self._call("ultragroup.ban_allowlist.remove", {"group_id": group_id, "bus_channel": bus_channel, "user_ids": user_ids}, RongCloudUltragroupBanAllowlistRemoveResult)
+
+    def ultragroup_ban_allowlist_list(
+        self,
+        *,
+        group_id: str,
+        bus_channel: Optional[str] = None,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupBanAllowlistListResult:
+        """List the ban allowlist of an ultragroup or channel, a page at a time.
+
+        ``POST /ultragroup/banned/whitelist/get.json`` — catalogue operation ``ultragroup.ban_allowlist.list``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Items per page (default 50). Limits: 1..200.
+        """
+        return self._call("ultragroup.ban_allowlist.list", {"group_id": group_id, "bus_channel": bus_channel, "page": page, "page_size": page_size}, RongCloudUltragroupBanAllowlistListResult)
+
+    def ultragroup_ban_allowlist_list_pages(
+        self,
+        *,
+        group_id: str,
+        bus_channel: Optional[str] = None,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> Iterator[RongCloudUltragroupBanAllowlistListResult]:
+        """Every page of ``ultragroup.ban_allowlist.list``, one call each, from the page these arguments ask for to the last: ``for page in client.ultragroup_ban_allowlist_list_pages(...)``; each page's items are in its ``users``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_ban_allowlist_list`."""
+        return self._pages("ultragroup.ban_allowlist.list", {"group_id": group_id, "bus_channel": bus_channel, "page": page, "page_size": page_size}, RongCloudUltragroupBanAllowlistListResult)
+
+    def ultragroup_not_disturb_set(
+        self,
+        *,
+        group_id: str,
+        unpush_level: int,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupNotDisturbSetResult:
+        """Set the default push level of an ultragroup, or of one channel.
+
+        ``POST /ultragroup/notdisturb/set.json`` — catalogue operation ``ultragroup.not_disturb.set``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the ultragroup's default. Limits: at most 20 characters.
+            unpush_level: (an int; required) -1 notify every message; 0 not set (every message, or the ultragroup's default); 1 only @ messages; 2 only @ of the user; 4 only @all; 5 no notifications. (3 is not a level.). Limits: -1..5.
+        """
+        return self._call("ultragroup.not_disturb.set", {"group_id": group_id, "bus_channel": bus_channel, "unpush_level": unpush_level}, RongCloudUltragroupNotDisturbSetResult)
+
+    def ultragroup_not_disturb_get(
+        self,
+        *,
+        group_id: str,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupNotDisturbGetResult:
+        """Get the default push level of an ultragroup, or of one channel.
+
+        ``POST /ultragroup/notdisturb/get.json`` — catalogue operation ``ultragroup.not_disturb.get``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the ultragroup's default. Limits: at most 20 characters.
+        """
+        return self._call("ultragroup.not_disturb.get", {"group_id": group_id, "bus_channel": bus_channel}, RongCloudUltragroupNotDisturbGetResult)
+
+    def ultragroup_expansion_set(
+        self,
+        *,
+        msg_uid: str,
+        user_id: str,
+        group_id: str,
+        extra_key_val: Union[Mapping[str, Any], str],
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupExpansionSetResult:
+        """Set keys of an ultragroup message's expansion (the message must have been sent with expansion on). Give the channel exactly when the message was sent in one.
+
+        ``POST /ultragroup/message/expansion/set.json`` — catalogue operation ``ultragroup.expansion.set``.
+
+        Args:
+            msg_uid: (a str; required) The message's UID. Limits: not empty.
+            user_id: (a str; required) The operator. Limits: not empty; at most 64 bytes.
+            bus_channel: (a str) The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters.
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            extra_key_val: (a dict, or a str holding JSON; required) An object of the keys to set and their string values (`{"k":"v"}`), sent as JSON text; at most 100 keys per call (a message holds at most 300). Key: at most 32 characters of letters, digits, `+ = - _`; value: at most 4096 characters.
+        """
+        return self._call("ultragroup.expansion.set", {"msg_uid": msg_uid, "user_id": user_id, "bus_channel": bus_channel, "group_id": group_id, "extra_key_val": extra_key_val}, RongCloudUltragroupExpansionSetResult)
+
+    def ultragroup_expansion_delete(
+        self,
+        *,
+        msg_uid: str,
+        user_id: str,
+        group_id: str,
+        extra_key: Union[Mapping[str, Any], str],
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupExpansionDeleteResult:
+        """Delete keys from an ultragroup message's expansion.
+
+        ``POST /ultragroup/message/expansion/delete.json`` — catalogue operation ``ultragroup.expansion.delete``.
+
+        Args:
+            msg_uid: (a str; required) Limits: not empty.
+            user_id: (a str; required) The operator. Limits: not empty; at most 64 bytes.
+            bus_channel: (a str) The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters.
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            extra_key: (a dict, or a str holding JSON; required) The keys to delete, a JSON list of strings (`["k1","k2"]`) sent as text; at most 100.
+        """
+        return self._call("ultragroup.expansion.delete", {"msg_uid": msg_uid, "user_id": user_id, "bus_channel": bus_channel, "group_id": group_id, "extra_key": extra_key}, RongCloudUltragroupExpansionDeleteResult)
+
+    def ultragroup_expansion_query(
+        self,
+        *,
+        msg_uid: str,
+        group_id: str,
+        bus_channel: Optional[str] = None,
+        page_no: Optional[int] = None,
+    ) -> RongCloudUltragroupExpansionQueryResult:
+        """Get an ultragroup message's expansion, 300 keys per page.
+
+        ``POST /ultragroup/message/expansion/query.json`` — catalogue operation ``ultragroup.expansion.query``.
+
+        Args:
+            msg_uid: (a str; required) Limits: not empty.
+            bus_channel: (a str) The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters.
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            page_no: (an int) Page number from 1 (default 1); 300 keys per page. Limits: 1..….
+        """
+        return self._call("ultragroup.expansion.query", {"msg_uid": msg_uid, "bus_channel": bus_channel, "group_id": group_id, "page_no": page_no}, RongCloudUltragroupExpansionQueryResult)
+
+    def ultragroup_message_history(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        start_time: int,
+        end_time: int,
+        from_user_id: Optional[str] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupMessageHistoryResult:
+        """Search an ultragroup channel's messages sent after `start_time` up to `end_time` (ms; at most 14 days apart), oldest first. 100 calls a minute.
+
+        ``POST /ultragroup/hismsg/query.json`` — catalogue operation ``ultragroup.message.history``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            start_time: (an int; required) Milliseconds since the epoch (exclusive). Limits: 0..….
+            end_time: (an int; required) Milliseconds since the epoch (inclusive); later than start_time by at most 14 days. Limits: 0..….
+            from_user_id: (a str) Only this sender's messages. Limits: not empty; at most 64 bytes.
+            page_size: (an int) Messages per answer (default 20). Limits: 1..100.
+        """
+        return self._call("ultragroup.message.history", {"group_id": group_id, "bus_channel": bus_channel, "start_time": start_time, "end_time": end_time, "from_user_id": from_user_id, "page_size": page_size}, RongCloudUltragroupMessageHistoryResult)
+
+    def ultragroup_message_around(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        msg_uid: str,
+        prev_num: Optional[int] = None,
+        last_num: Optional[int] = None,
+    ) -> RongCloudUltragroupMessageAroundResult:
+        """Get the messages around one message of an ultragroup channel (it included), oldest first: by default 10 before and 10 after.
+
+        ``POST /ultragroup/hismsg/msgid/query.json`` — catalogue operation ``ultragroup.message.around``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            msg_uid: (a str; required) Limits: not empty.
+            prev_num: (an int) Messages before it (default 10; 0 none). Limits: 0..50.
+            last_num: (an int) Messages after it (default 10; 0 none). Limits: 0..50.
+        """
+        return self._call("ultragroup.message.around", {"group_id": group_id, "bus_channel": bus_channel, "msg_uid": msg_uid, "prev_num": prev_num, "last_num": last_num}, RongCloudUltragroupMessageAroundResult)
+
+    def ultragroup_message_get(
+        self,
+        *,
+        group_id: str,
+        msgs: Union[Mapping[str, Any], str],
+    ) -> RongCloudUltragroupMessageGetResult:
+        """Get up to 20 ultragroup messages by UID. 5 calls a second.
+
+        ``POST /ultragroup/msg/get.json`` — catalogue operation ``ultragroup.message.get``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            msgs: (a dict, or a str holding JSON; required) A JSON list of at most 20 `{"msgUID": …, "busChannel": …}` (busChannel when the message is in a channel), sent as text.
+        """
+        return self._call("ultragroup.message.get", {"group_id": group_id, "msgs": msgs}, RongCloudUltragroupMessageGetResult)
+
+    def ultragroup_message_modify(
+        self,
+        *,
+        group_id: str,
+        from_user_id: str,
+        msg_uid: str,
+        content: Union[Mapping[str, Any], str],
+        bus_channel: Optional[str] = None,
+        msg_random: Optional[int] = None,
+    ) -> RongCloudUltragroupMessageModifyResult:
+        """Replace the content of a sent ultragroup message. 100 calls a minute.
+
+        ``POST /ultragroup/msg/modify.json`` — catalogue operation ``ultragroup.message.modify``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            from_user_id: (a str; required) The message's sender. Limits: not empty; at most 64 bytes.
+            msg_uid: (a str; required) Limits: not empty.
+            content: (a dict, or a str holding JSON; required) The new content JSON; at most 128 KB. Limits: at most 131072 bytes.
+            bus_channel: (a str) The message's channel. Limits: at most 20 characters.
+            msg_random: (an int) Your request identifier; equal values within one minute are handled once.
+        """
+        return self._call("ultragroup.message.modify", {"group_id": group_id, "from_user_id": from_user_id, "msg_uid": msg_uid, "content": content, "bus_channel": bus_channel, "msg_random": msg_random}, RongCloudUltragroupMessageModifyResult)
+
+    def ultragroup_usergroup_create(
+        self,
+        *,
+        group_id: str,
+        user_groups: Sequence[Mapping[str, Any]],
+    ) -> RongCloudUltragroupUsergroupCreateResult:
+        """Create user groups in an ultragroup (at most 10 per call).
+
+        ``POST /ultragroup/usergroup/add.json`` — catalogue operation ``ultragroup.usergroup.create``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            user_groups: (a list of dicts; required) Each `{user_group_id}`; at most 10. Limits: 1 to 10 items.
+        """
+        return self._call("ultragroup.usergroup.create", {"group_id": group_id, "user_groups": user_groups}, RongCloudUltragroupUsergroupCreateResult)
+
+    def ultragroup_usergroup_delete(
+        self,
+        *,
+        group_id: str,
+        user_group_ids: Sequence[str],
+    ) -> RongCloudUltragroupUsergroupDeleteResult:
+        """Delete user groups of an ultragroup (at most 10 per call; one bad id fails them all).
+
+        ``POST /ultragroup/usergroup/del.json`` — catalogue operation ``ultragroup.usergroup.delete``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            user_group_ids: (a list of str; required) At most 10, sent comma-joined. Limits: at most 64 characters each; 1 to 10 items.
+        """
+        return self._call("ultragroup.usergroup.delete", {"group_id": group_id, "user_group_ids": user_group_ids}, RongCloudUltragroupUsergroupDeleteResult)
+
+    def ultragroup_usergroup_list(
+        self,
+        *,
+        group_id: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupUsergroupListResult:
+        """List an ultragroup's user groups, a page at a time.
+
+        ``POST /ultragroup/usergroup/query.json`` — catalogue operation ``ultragroup.usergroup.list``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Items per page (default 10). Limits: 1..50.
+        """
+        return self._call("ultragroup.usergroup.list", {"group_id": group_id, "page": page, "page_size": page_size}, RongCloudUltragroupUsergroupListResult)
+
+    def ultragroup_usergroup_list_pages(
+        self,
+        *,
+        group_id: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> Iterator[RongCloudUltragroupUsergroupListResult]:
+        """Every page of ``ultragroup.usergroup.list``, one call each, from the page these arguments ask for to the last: ``for page in client.ultragroup_usergroup_list_pages(...)``; each page's items are in its ``user_groups``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_usergroup_list`."""
+        return self._pages("ultragroup.usergroup.list", {"group_id": group_id, "page": page, "page_size": page_size}, RongCloudUltragroupUsergroupListResult)
+
+    def ultragroup_usergroup_user_add(
+        self,
+        *,
+        group_id: str,
+        user_group_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudUltragroupUsergroupUserAddResult:
+        """Add ultragroup members to a user group (at most 20; an unknown user fails them all).
+
+        ``POST /ultragroup/usergroup/user/add.json`` — catalogue operation ``ultragroup.usergroup.user.add``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            user_group_id: (a str; required) Limits: at most 64 characters.
+            user_ids: (a list of str; required) At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return self._call("ultragroup.usergroup.user.add", {"group_id": group_id, "user_group_id": user_group_id, "user_ids": user_ids}, RongCloudUltragroupUsergroupUserAddResult)
+
+    def ultragroup_usergroup_user_remove(
+        self,
+        *,
+        group_id: str,
+        user_group_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudUltragroupUsergroupUserRemoveResult:
+        """Remove users from a user group (at most 20).
+
+        ``POST /ultragroup/usergroup/user/del.json`` — catalogue operation ``ultragroup.usergroup.user.remove``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            user_group_id: (a str; required) Limits: at most 64 characters.
+            user_ids: (a list of str; required) At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return self._call("ultragroup.usergroup.user.remove", {"group_id": group_id, "user_group_id": user_group_id, "user_ids": user_ids}, RongCloudUltragroupUsergroupUserRemoveResult)
+
+    def ultragroup_user_usergroups(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupUserUsergroupsResult:
+        """List the user groups a user belongs to in an ultragroup, a page at a time.
+
+        ``POST /ultragroup/user/usergroup/query.json`` — catalogue operation ``ultragroup.user.usergroups``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Items per page (default 10). Limits: 1..50.
+        """
+        return self._call("ultragroup.user.usergroups", {"group_id": group_id, "user_id": user_id, "page": page, "page_size": page_size}, RongCloudUltragroupUserUsergroupsResult)
+
+    def ultragroup_user_usergroups_pages(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> Iterator[RongCloudUltragroupUserUsergroupsResult]:
+        """Every page of ``ultragroup.user.usergroups``, one call each, from the page these arguments ask for to the last: ``for page in client.ultragroup_user_usergroups_pages(...)``; each page's items are in its ``user_group_ids``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_user_usergroups`."""
+        return self._pages("ultragroup.user.usergroups", {"group_id": group_id, "user_id": user_id, "page": page, "page_size": page_size}, RongCloudUltragroupUserUsergroupsResult)
+
+    def ultragroup_channel_usergroup_bind(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        user_group_ids: Sequence[str],
+    ) -> RongCloudUltragroupChannelUsergroupBindResult:
+        """Bind user groups to a channel: their members take part in the channel when it is private.
+
+        ``POST /ultragroup/channel/usergroup/bind.json`` — catalogue operation ``ultragroup.channel.usergroup.bind``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            user_group_ids: (a list of str; required) Sent comma-joined. Limits: at most 64 characters each; at least 1 items.
+        """
+        return self._call("ultragroup.channel.usergroup.bind", {"group_id": group_id, "bus_channel": bus_channel, "user_group_ids": user_group_ids}, RongCloudUltragroupChannelUsergroupBindResult)
+
+    def ultragroup_channel_usergroup_unbind(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        user_group_ids: Sequence[str],
+    ) -> RongCloudUltragroupChannelUsergroupUnbindResult:
+        """Unbind user groups from a channel.
+
+        ``POST /ultragroup/channel/usergroup/unbind.json`` — catalogue operation ``ultragroup.channel.usergroup.unbind``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            user_group_ids: (a list of str; required) Sent comma-joined. Limits: at most 64 characters each; at least 1 items.
+        """
+        return self._call("ultragroup.channel.usergroup.unbind", {"group_id": group_id, "bus_channel": bus_channel, "user_group_ids": user_group_ids}, RongCloudUltragroupChannelUsergroupUnbindResult)
+
+    def ultragroup_channel_usergroup_list(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupChannelUsergroupListResult:
+        """List the user groups bound to a channel, a page at a time.
+
+        ``POST /ultragroup/channel/usergroup/query.json`` — catalogue operation ``ultragroup.channel.usergroup.list``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Items per page (default 10). Limits: 1..50.
+        """
+        return self._call("ultragroup.channel.usergroup.list", {"group_id": group_id, "bus_channel": bus_channel, "page": page, "page_size": page_size}, RongCloudUltragroupChannelUsergroupListResult)
+
+    def ultragroup_channel_usergroup_list_pages(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> Iterator[RongCloudUltragroupChannelUsergroupListResult]:
+        """Every page of ``ultragroup.channel.usergroup.list``, one call each, from the page these arguments ask for to the last: ``for page in client.ultragroup_channel_usergroup_list_pages(...)``; each page's items are in its ``user_group_ids``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_channel_usergroup_list`."""
+        return self._pages("ultragroup.channel.usergroup.list", {"group_id": group_id, "bus_channel": bus_channel, "page": page, "page_size": page_size}, RongCloudUltragroupChannelUsergroupListResult)
+
+    def ultragroup_usergroup_channels(
+        self,
+        *,
+        group_id: str,
+        user_group_id: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupUsergroupChannelsResult:
+        """List the channels a user group is bound to, a page at a time.
+
+        ``POST /ultragroup/usergroup/channel/query.json`` — catalogue operation ``ultragroup.usergroup.channels``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            user_group_id: (a str; required) Limits: at most 64 characters.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Items per page (default 10). Limits: 1..50.
+        """
+        return self._call("ultragroup.usergroup.channels", {"group_id": group_id, "user_group_id": user_group_id, "page": page, "page_size": page_size}, RongCloudUltragroupUsergroupChannelsResult)
+
+    def ultragroup_usergroup_channels_pages(
+        self,
+        *,
+        group_id: str,
+        user_group_id: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> Iterator[RongCloudUltragroupUsergroupChannelsResult]:
+        """Every page of ``ultragroup.usergroup.channels``, one call each, from the page these arguments ask for to the last: ``for page in client.ultragroup_usergroup_channels_pages(...)``; each page's items are in its ``channel_ids``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_usergroup_channels`."""
+        return self._pages("ultragroup.usergroup.channels", {"group_id": group_id, "user_group_id": user_group_id, "page": page, "page_size": page_size}, RongCloudUltragroupUsergroupChannelsResult)
+
     def user_register(
         self,
         *,
@@ -4402,6 +5546,47 @@ class AsyncRongCloudOperations(_AsyncClient):
         "sensitiveword.filter.add": RongCloudSensitivewordFilterAddResult,
         "sensitiveword.filter.delete": RongCloudSensitivewordFilterDeleteResult,
         "sensitiveword.filter.list": RongCloudSensitivewordFilterListResult,
+        "ultragroup.create": RongCloudUltragroupCreateResult,
+        "ultragroup.dismiss": RongCloudUltragroupDismissResult,
+        "ultragroup.join": RongCloudUltragroupJoinResult,
+        "ultragroup.quit": RongCloudUltragroupQuitResult,
+        "ultragroup.refresh": RongCloudUltragroupRefreshResult,
+        "ultragroup.member.exists": RongCloudUltragroupMemberExistsResult,
+        "ultragroup.channel.create": RongCloudUltragroupChannelCreateResult,
+        "ultragroup.channel.delete": RongCloudUltragroupChannelDeleteResult,
+        "ultragroup.channel.list": RongCloudUltragroupChannelListResult,
+        "ultragroup.channel.change_type": RongCloudUltragroupChannelChangeTypeResult,
+        "ultragroup.channel.private_users.add": RongCloudUltragroupChannelPrivateUsersAddResult,
+        "ultragroup.channel.private_users.remove": RongCloudUltragroupChannelPrivateUsersRemoveResult,
+        "ultragroup.channel.private_users.list": RongCloudUltragroupChannelPrivateUsersListResult,
+        "ultragroup.user.private_channels": RongCloudUltragroupUserPrivateChannelsResult,
+        "ultragroup.user_ban.add": RongCloudUltragroupUserBanAddResult,
+        "ultragroup.user_ban.remove": RongCloudUltragroupUserBanRemoveResult,
+        "ultragroup.user_ban.list": RongCloudUltragroupUserBanListResult,
+        "ultragroup.global_ban.set": RongCloudUltragroupGlobalBanSetResult,
+        "ultragroup.global_ban.get": RongCloudUltragroupGlobalBanGetResult,
+        "ultragroup.ban_allowlist.add": RongCloudUltragroupBanAllowlistAddResult,
+        "ultragroup.ban_allowlist.remove": RongCloudUltragroupBanAllowlistRemoveResult,
+        "ultragroup.ban_allowlist.list": RongCloudUltragroupBanAllowlistListResult,
+        "ultragroup.not_disturb.set": RongCloudUltragroupNotDisturbSetResult,
+        "ultragroup.not_disturb.get": RongCloudUltragroupNotDisturbGetResult,
+        "ultragroup.expansion.set": RongCloudUltragroupExpansionSetResult,
+        "ultragroup.expansion.delete": RongCloudUltragroupExpansionDeleteResult,
+        "ultragroup.expansion.query": RongCloudUltragroupExpansionQueryResult,
+        "ultragroup.message.history": RongCloudUltragroupMessageHistoryResult,
+        "ultragroup.message.around": RongCloudUltragroupMessageAroundResult,
+        "ultragroup.message.get": RongCloudUltragroupMessageGetResult,
+        "ultragroup.message.modify": RongCloudUltragroupMessageModifyResult,
+        "ultragroup.usergroup.create": RongCloudUltragroupUsergroupCreateResult,
+        "ultragroup.usergroup.delete": RongCloudUltragroupUsergroupDeleteResult,
+        "ultragroup.usergroup.list": RongCloudUltragroupUsergroupListResult,
+        "ultragroup.usergroup.user.add": RongCloudUltragroupUsergroupUserAddResult,
+        "ultragroup.usergroup.user.remove": RongCloudUltragroupUsergroupUserRemoveResult,
+        "ultragroup.user.usergroups": RongCloudUltragroupUserUsergroupsResult,
+        "ultragroup.channel.usergroup.bind": RongCloudUltragroupChannelUsergroupBindResult,
+        "ultragroup.channel.usergroup.unbind": RongCloudUltragroupChannelUsergroupUnbindResult,
+        "ultragroup.channel.usergroup.list": RongCloudUltragroupChannelUsergroupListResult,
+        "ultragroup.usergroup.channels": RongCloudUltragroupUsergroupChannelsResult,
         "user.register": RongCloudUserRegisterResult,
         "user.refresh": RongCloudUserRefreshResult,
         "user.info": RongCloudUserInfoResult,
@@ -6738,6 +7923,857 @@ class AsyncRongCloudOperations(_AsyncClient):
         ``POST /wordfilter/list.json`` — catalogue operation ``sensitiveword.filter.list``.
         """
         return await self._call("sensitiveword.filter.list", {}, RongCloudSensitivewordFilterListResult)
+
+    async def ultragroup_create(
+        self,
+        *,
+        user_id: str,
+        group_id: str,
+        group_name: str,
+    ) -> RongCloudUltragroupCreateResult:
+        """Create an ultragroup with its first member (one user). Apps opened for ultragroups after 2022-10-13 also get the default channel `RCDefault`.
+
+        ``POST /ultragroup/create.json`` — catalogue operation ``ultragroup.create``.
+
+        Args:
+            user_id: (a str; required) The user who joins the new ultragroup; exactly one. Limits: not empty; at most 64 bytes.
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            group_name: (a str; required) The name shown in push notifications; change it with `ultragroup.refresh`. Limits: not empty.
+        """
+        return await self._call("ultragroup.create", {"user_id": user_id, "group_id": group_id, "group_name": group_name}, RongCloudUltragroupCreateResult)
+
+    async def ultragroup_dismiss(
+        self,
+        *,
+        group_id: str,
+    ) -> RongCloudUltragroupDismissResult:
+        """Dismiss an ultragroup: its members, channels and settings are gone.
+
+        ``POST /ultragroup/dis.json`` — catalogue operation ``ultragroup.dismiss``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        """
+        return await self._call("ultragroup.dismiss", {"group_id": group_id}, RongCloudUltragroupDismissResult)
+
+    async def ultragroup_join(
+        self,
+        *,
+        user_id: str,
+        group_id: str,
+    ) -> RongCloudUltragroupJoinResult:
+        """Add one user to an ultragroup.
+
+        ``POST /ultragroup/join.json`` — catalogue operation ``ultragroup.join``.
+
+        Args:
+            user_id: (a str; required) The user who joins; one per call. Limits: not empty; at most 64 bytes.
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        """
+        return await self._call("ultragroup.join", {"user_id": user_id, "group_id": group_id}, RongCloudUltragroupJoinResult)
+
+    async def ultragroup_quit(
+        self,
+        *,
+        user_id: str,
+        group_id: str,
+    ) -> RongCloudUltragroupQuitResult:
+        """Remove one user from an ultragroup.
+
+        ``POST /ultragroup/quit.json`` — catalogue operation ``ultragroup.quit``.
+
+        Args:
+            user_id: (a str; required) The user who leaves. Limits: not empty; at most 64 bytes.
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+        """
+        return await self._call("ultragroup.quit", {"user_id": user_id, "group_id": group_id}, RongCloudUltragroupQuitResult)
+
+    async def ultragroup_refresh(
+        self,
+        *,
+        group_id: str,
+        group_name: str,
+    ) -> RongCloudUltragroupRefreshResult:
+        """Rename an ultragroup (the name push notifications show).
+
+        ``POST /ultragroup/refresh.json`` — catalogue operation ``ultragroup.refresh``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            group_name: (a str; required) Limits: not empty.
+        """
+        return await self._call("ultragroup.refresh", {"group_id": group_id, "group_name": group_name}, RongCloudUltragroupRefreshResult)
+
+    async def ultragroup_member_exists(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+    ) -> RongCloudUltragroupMemberExistsResult:
+        """Whether a user is a member of an ultragroup.
+
+        ``POST /ultragroup/member/exist.json`` — catalogue operation ``ultragroup.member.exists``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("ultragroup.member.exists", {"group_id": group_id, "user_id": user_id}, RongCloudUltragroupMemberExistsResult)
+
+    async def ultragroup_channel_create(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        type: Optional[int] = None,
+    ) -> RongCloudUltragroupChannelCreateResult:
+        """Create a channel in an ultragroup, public (type 0, the default) or private (type 1).
+
+        ``POST /ultragroup/channel/create.json`` — catalogue operation ``ultragroup.channel.create``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            type: (an int) 0 public (default), 1 private: only the channel's private users take part. Limits: 0..1.
+        """
+        return await self._call("ultragroup.channel.create", {"group_id": group_id, "bus_channel": bus_channel, "type": type}, RongCloudUltragroupChannelCreateResult)
+
+    async def ultragroup_channel_delete(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+    ) -> RongCloudUltragroupChannelDeleteResult:
+        """Delete a channel of an ultragroup.
+
+        ``POST /ultragroup/channel/del.json`` — catalogue operation ``ultragroup.channel.delete``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+        """
+        return await self._call("ultragroup.channel.delete", {"group_id": group_id, "bus_channel": bus_channel}, RongCloudUltragroupChannelDeleteResult)
+
+    async def ultragroup_channel_list(
+        self,
+        *,
+        group_id: str,
+        page: Optional[int] = None,
+        limit: Optional[int] = None,
+    ) -> RongCloudUltragroupChannelListResult:
+        """List an ultragroup's channels with their type and creation time, a page at a time.
+
+        ``POST /ultragroup/channel/get.json`` — catalogue operation ``ultragroup.channel.list``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            limit: (an int) Channels per page (default 20). Limits: 1..100.
+        """
+        return await self._call("ultragroup.channel.list", {"group_id": group_id, "page": page, "limit": limit}, RongCloudUltragroupChannelListResult)
+
+    def ultragroup_channel_list_pages(
+        self,
+        *,
+        group_id: str,
+        page: Optional[int] = None,
+        limit: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudUltragroupChannelListResult]:
+        """Every page of ``ultragroup.channel.list``, one call each, from the page these arguments ask for to the last: ``async for page in client.ultragroup_channel_list_pages(...)``; each page's items are in its ``channel_list``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_channel_list`."""
+        return self._pages("ultragroup.channel.list", {"group_id": group_id, "page": page, "limit": limit}, RongCloudUltragroupChannelListResult)
+
+    async def ultragroup_channel_change_type(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        type: int,
+    ) -> RongCloudUltragroupChannelChangeTypeResult:
+        """Make a channel public (0) or private (1); the default channel `RCDefault` stays public.
+
+        ``POST /ultragroup/channel/type/change.json`` — catalogue operation ``ultragroup.channel.change_type``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            type: (an int; required) 0 public, 1 private. Limits: 0..1.
+        """
+        return await self._call("ultragroup.channel.change_type", {"group_id": group_id, "bus_channel": bus_channel, "type": type}, RongCloudUltragroupChannelChangeTypeResult)
+
+    async def ultragroup_channel_private_users_add(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudUltragroupChannelPrivateUsersAddResult:
+        """Add ultragroup members to a channel's private-user list (used while the channel is private). All must be members, or none is added (error 24406).
+
+        ``POST /ultragroup/channel/private/users/add.json`` — catalogue operation ``ultragroup.channel.private_users.add``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            user_ids: (a list of str; required) Members of the ultragroup; at most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return await self._call("ultragroup.channel.private_users.add", {"group_id": group_id, "bus_channel": bus_channel, "user_ids": user_ids}, RongCloudUltragroupChannelPrivateUsersAddResult)
+
+    async def ultragroup_channel_private_users_remove(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudUltragroupChannelPrivateUsersRemoveResult:
+        """Remove users from a channel's private-user list.
+
+        ``POST /ultragroup/channel/private/users/del.json`` — catalogue operation ``ultragroup.channel.private_users.remove``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            user_ids: (a list of str; required) At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return await self._call("ultragroup.channel.private_users.remove", {"group_id": group_id, "bus_channel": bus_channel, "user_ids": user_ids}, RongCloudUltragroupChannelPrivateUsersRemoveResult)
+
+    async def ultragroup_channel_private_users_list(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupChannelPrivateUsersListResult:
+        """List a channel's private users, a page at a time.
+
+        ``POST /ultragroup/channel/private/users/get.json`` — catalogue operation ``ultragroup.channel.private_users.list``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Items per page (default 50). Limits: 1..100.
+        """
+        return await self._call("ultragroup.channel.private_users.list", {"group_id": group_id, "bus_channel": bus_channel, "page": page, "page_size": page_size}, RongCloudUltragroupChannelPrivateUsersListResult)
+
+    def ultragroup_channel_private_users_list_pages(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudUltragroupChannelPrivateUsersListResult]:
+        """Every page of ``ultragroup.channel.private_users.list``, one call each, from the page these arguments ask for to the last: ``async for page in client.ultragroup_channel_private_users_list_pages(...)``; each page's items are in its ``users``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_channel_private_users_list`."""
+        return self._pages("ultragroup.channel.private_users.list", {"group_id": group_id, "bus_channel": bus_channel, "page": page, "page_size": page_size}, RongCloudUltragroupChannelPrivateUsersListResult)
+
+    async def ultragroup_user_private_channels(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupUserPrivateChannelsResult:
+        """List the channels whose private-user list holds a user (public channels can hold such a list too), a page at a time.
+
+        ``POST /ultragroup/user/channel/query.json`` — catalogue operation ``ultragroup.user.private_channels``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Items per page (default 10). Limits: 1..50.
+        """
+        return await self._call("ultragroup.user.private_channels", {"group_id": group_id, "user_id": user_id, "page": page, "page_size": page_size}, RongCloudUltragroupUserPrivateChannelsResult)
+
+    def ultragroup_user_private_channels_pages(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudUltragroupUserPrivateChannelsResult]:
+        """Every page of ``ultragroup.user.private_channels``, one call each, from the page these arguments ask for to the last: ``async for page in client.ultragroup_user_private_channels_pages(...)``; each page's items are in its ``channel_ids``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_user_private_channels`."""
+        return self._pages("ultragroup.user.private_channels", {"group_id": group_id, "user_id": user_id, "page": page, "page_size": page_size}, RongCloudUltragroupUserPrivateChannelsResult)
+
+    async def ultragroup_user_ban_add(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupUserBanAddResult:
+        """Mute users in an ultragroup, or in one of its channels.
+
+        ``POST /ultragroup/userbanned/add.json`` — catalogue operation ``ultragroup.user_ban.add``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+            user_ids: (a list of str; required) At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return await self._call("ultragroup.user_ban.add", {"group_id": group_id, "bus_channel": bus_channel, "user_ids": user_ids}, RongCloudUltragroupUserBanAddResult)
+
+    async def ultragroup_user_ban_remove(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupUserBanRemoveResult:
+        """Unmute users in an ultragroup or one of its channels (absent channel: lifts a mute set for the whole ultragroup).
+
+        ``POST /ultragroup/userbanned/del.json`` — catalogue operation ``ultragroup.user_ban.remove``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+            user_ids: (a list of str; required) At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return await self._call("ultragroup.user_ban.remove", {"group_id": group_id, "bus_channel": bus_channel, "user_ids": user_ids}, RongCloudUltragroupUserBanRemoveResult)
+
+    async def ultragroup_user_ban_list(
+        self,
+        *,
+        group_id: str,
+        bus_channel: Optional[str] = None,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupUserBanListResult:
+        """List the muted users of an ultragroup or one of its channels, a page at a time.
+
+        ``POST /ultragroup/userbanned/get.json`` — catalogue operation ``ultragroup.user_ban.list``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Items per page (default 50). Limits: 1..….
+        """
+        return await self._call("ultragroup.user_ban.list", {"group_id": group_id, "bus_channel": bus_channel, "page": page, "page_size": page_size}, RongCloudUltragroupUserBanListResult)
+
+    def ultragroup_user_ban_list_pages(
+        self,
+        *,
+        group_id: str,
+        bus_channel: Optional[str] = None,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudUltragroupUserBanListResult]:
+        """Every page of ``ultragroup.user_ban.list``, one call each, from the page these arguments ask for to the last: ``async for page in client.ultragroup_user_ban_list_pages(...)``; each page's items are in its ``users``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_user_ban_list`."""
+        return self._pages("ultragroup.user_ban.list", {"group_id": group_id, "bus_channel": bus_channel, "page": page, "page_size": page_size}, RongCloudUltragroupUserBanListResult)
+
+    async def ultragroup_global_ban_set(
+        self,
+        *,
+        group_id: str,
+        status: bool,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupGlobalBanSetResult:
+        """Mute (true) or unmute (false) everyone in an ultragroup or one of its channels; the ban allowlist may still speak.
+
+        ``POST /ultragroup/globalbanned/set.json`` — catalogue operation ``ultragroup.global_ban.set``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+            status: (a bool; required) true mutes everyone, false lifts it.
+        """
+        return await self._call("ultragroup.global_ban.set", {"group_id": group_id, "bus_channel": bus_channel, "status": status}, RongCloudUltragroupGlobalBanSetResult)
+
+    async def ultragroup_global_ban_get(
+        self,
+        *,
+        group_id: str,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupGlobalBanGetResult:
+        """Whether everyone is muted in an ultragroup or one of its channels.
+
+        ``POST /ultragroup/globalbanned/get.json`` — catalogue operation ``ultragroup.global_ban.get``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+        """
+        return await self._call("ultragroup.global_ban.get", {"group_id": group_id, "bus_channel": bus_channel}, RongCloudUltragroupGlobalBanGetResult)
+
+    async def ultragroup_ban_allowlist_add(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupBanAllowlistAddResult:
+        """Let users speak while everyone is muted (the ban allowlist of an ultragroup or channel).
+
+        ``POST /ultragroup/banned/whitelist/add.json`` — catalogue operation ``ultragroup.ban_allowlist.add``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+            user_ids: (a list of str; required) At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return await self._call("ultragroup.ban_allowlist.add", {"group_id": group_id, "bus_channel": bus_channel, "user_ids": user_ids}, RongCloudUltragroupBanAllowlistAddResult)
+
+    async def ultragroup_ban_allowlist_remove(
+        self,
+        *,
+        group_id: str,
+        user_ids: Sequence[str],
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupBanAllowlistRemoveResult:
+        """Remove users from the ban allowlist.
+
+        ``POST /ultragroup/banned/whitelist/del.json`` — catalogue operation ``ultragroup.ban_allowlist.remove``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+            user_ids: (a list of str; required) At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return await self._call("ultragroup.ban_allowlist.remove", {"group_id": group_id, "bus_channel": bus_channel, "user_ids": user_ids}, RongCloudUltragroupBanAllowlistRemoveResult)
+
+    async def ultragroup_ban_allowlist_list(
+        self,
+        *,
+        group_id: str,
+        bus_channel: Optional[str] = None,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupBanAllowlistListResult:
+        """List the ban allowlist of an ultragroup or channel, a page at a time.
+
+        ``POST /ultragroup/banned/whitelist/get.json`` — catalogue operation ``ultragroup.ban_allowlist.list``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Items per page (default 50). Limits: 1..200.
+        """
+        return await self._call("ultragroup.ban_allowlist.list", {"group_id": group_id, "bus_channel": bus_channel, "page": page, "page_size": page_size}, RongCloudUltragroupBanAllowlistListResult)
+
+    def ultragroup_ban_allowlist_list_pages(
+        self,
+        *,
+        group_id: str,
+        bus_channel: Optional[str] = None,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudUltragroupBanAllowlistListResult]:
+        """Every page of ``ultragroup.ban_allowlist.list``, one call each, from the page these arguments ask for to the last: ``async for page in client.ultragroup_ban_allowlist_list_pages(...)``; each page's items are in its ``users``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_ban_allowlist_list`."""
+        return self._pages("ultragroup.ban_allowlist.list", {"group_id": group_id, "bus_channel": bus_channel, "page": page, "page_size": page_size}, RongCloudUltragroupBanAllowlistListResult)
+
+    async def ultragroup_not_disturb_set(
+        self,
+        *,
+        group_id: str,
+        unpush_level: int,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupNotDisturbSetResult:
+        """Set the default push level of an ultragroup, or of one channel.
+
+        ``POST /ultragroup/notdisturb/set.json`` — catalogue operation ``ultragroup.not_disturb.set``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the ultragroup's default. Limits: at most 20 characters.
+            unpush_level: (an int; required) -1 notify every message; 0 not set (every message, or the ultragroup's default); 1 only @ messages; 2 only @ of the user; 4 only @all; 5 no notifications. (3 is not a level.). Limits: -1..5.
+        """
+        return await self._call("ultragroup.not_disturb.set", {"group_id": group_id, "bus_channel": bus_channel, "unpush_level": unpush_level}, RongCloudUltragroupNotDisturbSetResult)
+
+    async def ultragroup_not_disturb_get(
+        self,
+        *,
+        group_id: str,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupNotDisturbGetResult:
+        """Get the default push level of an ultragroup, or of one channel.
+
+        ``POST /ultragroup/notdisturb/get.json`` — catalogue operation ``ultragroup.not_disturb.get``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str) The channel; absent: the ultragroup's default. Limits: at most 20 characters.
+        """
+        return await self._call("ultragroup.not_disturb.get", {"group_id": group_id, "bus_channel": bus_channel}, RongCloudUltragroupNotDisturbGetResult)
+
+    async def ultragroup_expansion_set(
+        self,
+        *,
+        msg_uid: str,
+        user_id: str,
+        group_id: str,
+        extra_key_val: Union[Mapping[str, Any], str],
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupExpansionSetResult:
+        """Set keys of an ultragroup message's expansion (the message must have been sent with expansion on). Give the channel exactly when the message was sent in one.
+
+        ``POST /ultragroup/message/expansion/set.json`` — catalogue operation ``ultragroup.expansion.set``.
+
+        Args:
+            msg_uid: (a str; required) The message's UID. Limits: not empty.
+            user_id: (a str; required) The operator. Limits: not empty; at most 64 bytes.
+            bus_channel: (a str) The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters.
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            extra_key_val: (a dict, or a str holding JSON; required) An object of the keys to set and their string values (`{"k":"v"}`), sent as JSON text; at most 100 keys per call (a message holds at most 300). Key: at most 32 characters of letters, digits, `+ = - _`; value: at most 4096 characters.
+        """
+        return await self._call("ultragroup.expansion.set", {"msg_uid": msg_uid, "user_id": user_id, "bus_channel": bus_channel, "group_id": group_id, "extra_key_val": extra_key_val}, RongCloudUltragroupExpansionSetResult)
+
+    async def ultragroup_expansion_delete(
+        self,
+        *,
+        msg_uid: str,
+        user_id: str,
+        group_id: str,
+        extra_key: Union[Mapping[str, Any], str],
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudUltragroupExpansionDeleteResult:
+        """Delete keys from an ultragroup message's expansion.
+
+        ``POST /ultragroup/message/expansion/delete.json`` — catalogue operation ``ultragroup.expansion.delete``.
+
+        Args:
+            msg_uid: (a str; required) Limits: not empty.
+            user_id: (a str; required) The operator. Limits: not empty; at most 64 bytes.
+            bus_channel: (a str) The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters.
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            extra_key: (a dict, or a str holding JSON; required) The keys to delete, a JSON list of strings (`["k1","k2"]`) sent as text; at most 100.
+        """
+        return await self._call("ultragroup.expansion.delete", {"msg_uid": msg_uid, "user_id": user_id, "bus_channel": bus_channel, "group_id": group_id, "extra_key": extra_key}, RongCloudUltragroupExpansionDeleteResult)
+
+    async def ultragroup_expansion_query(
+        self,
+        *,
+        msg_uid: str,
+        group_id: str,
+        bus_channel: Optional[str] = None,
+        page_no: Optional[int] = None,
+    ) -> RongCloudUltragroupExpansionQueryResult:
+        """Get an ultragroup message's expansion, 300 keys per page.
+
+        ``POST /ultragroup/message/expansion/query.json`` — catalogue operation ``ultragroup.expansion.query``.
+
+        Args:
+            msg_uid: (a str; required) Limits: not empty.
+            bus_channel: (a str) The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters.
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            page_no: (an int) Page number from 1 (default 1); 300 keys per page. Limits: 1..….
+        """
+        return await self._call("ultragroup.expansion.query", {"msg_uid": msg_uid, "bus_channel": bus_channel, "group_id": group_id, "page_no": page_no}, RongCloudUltragroupExpansionQueryResult)
+
+    async def ultragroup_message_history(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        start_time: int,
+        end_time: int,
+        from_user_id: Optional[str] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupMessageHistoryResult:
+        """Search an ultragroup channel's messages sent after `start_time` up to `end_time` (ms; at most 14 days apart), oldest first. 100 calls a minute.
+
+        ``POST /ultragroup/hismsg/query.json`` — catalogue operation ``ultragroup.message.history``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            start_time: (an int; required) Milliseconds since the epoch (exclusive). Limits: 0..….
+            end_time: (an int; required) Milliseconds since the epoch (inclusive); later than start_time by at most 14 days. Limits: 0..….
+            from_user_id: (a str) Only this sender's messages. Limits: not empty; at most 64 bytes.
+            page_size: (an int) Messages per answer (default 20). Limits: 1..100.
+        """
+        return await self._call("ultragroup.message.history", {"group_id": group_id, "bus_channel": bus_channel, "start_time": start_time, "end_time": end_time, "from_user_id": from_user_id, "page_size": page_size}, RongCloudUltragroupMessageHistoryResult)
+
+    async def ultragroup_message_around(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        msg_uid: str,
+        prev_num: Optional[int] = None,
+        last_num: Optional[int] = None,
+    ) -> RongCloudUltragroupMessageAroundResult:
+        """Get the messages around one message of an ultragroup channel (it included), oldest first: by default 10 before and 10 after.
+
+        ``POST /ultragroup/hismsg/msgid/query.json`` — catalogue operation ``ultragroup.message.around``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            msg_uid: (a str; required) Limits: not empty.
+            prev_num: (an int) Messages before it (default 10; 0 none). Limits: 0..50.
+            last_num: (an int) Messages after it (default 10; 0 none). Limits: 0..50.
+        """
+        return await self._call("ultragroup.message.around", {"group_id": group_id, "bus_channel": bus_channel, "msg_uid": msg_uid, "prev_num": prev_num, "last_num": last_num}, RongCloudUltragroupMessageAroundResult)
+
+    async def ultragroup_message_get(
+        self,
+        *,
+        group_id: str,
+        msgs: Union[Mapping[str, Any], str],
+    ) -> RongCloudUltragroupMessageGetResult:
+        """Get up to 20 ultragroup messages by UID. 5 calls a second.
+
+        ``POST /ultragroup/msg/get.json`` — catalogue operation ``ultragroup.message.get``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            msgs: (a dict, or a str holding JSON; required) A JSON list of at most 20 `{"msgUID": …, "busChannel": …}` (busChannel when the message is in a channel), sent as text.
+        """
+        return await self._call("ultragroup.message.get", {"group_id": group_id, "msgs": msgs}, RongCloudUltragroupMessageGetResult)
+
+    async def ultragroup_message_modify(
+        self,
+        *,
+        group_id: str,
+        from_user_id: str,
+        msg_uid: str,
+        content: Union[Mapping[str, Any], str],
+        bus_channel: Optional[str] = None,
+        msg_random: Optional[int] = None,
+    ) -> RongCloudUltragroupMessageModifyResult:
+        """Replace the content of a sent ultragroup message. 100 calls a minute.
+
+        ``POST /ultragroup/msg/modify.json`` — catalogue operation ``ultragroup.message.modify``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            from_user_id: (a str; required) The message's sender. Limits: not empty; at most 64 bytes.
+            msg_uid: (a str; required) Limits: not empty.
+            content: (a dict, or a str holding JSON; required) The new content JSON; at most 128 KB. Limits: at most 131072 bytes.
+            bus_channel: (a str) The message's channel. Limits: at most 20 characters.
+            msg_random: (an int) Your request identifier; equal values within one minute are handled once.
+        """
+        return await self._call("ultragroup.message.modify", {"group_id": group_id, "from_user_id": from_user_id, "msg_uid": msg_uid, "content": content, "bus_channel": bus_channel, "msg_random": msg_random}, RongCloudUltragroupMessageModifyResult)
+
+    async def ultragroup_usergroup_create(
+        self,
+        *,
+        group_id: str,
+        user_groups: Sequence[Mapping[str, Any]],
+    ) -> RongCloudUltragroupUsergroupCreateResult:
+        """Create user groups in an ultragroup (at most 10 per call).
+
+        ``POST /ultragroup/usergroup/add.json`` — catalogue operation ``ultragroup.usergroup.create``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            user_groups: (a list of dicts; required) Each `{user_group_id}`; at most 10. Limits: 1 to 10 items.
+        """
+        return await self._call("ultragroup.usergroup.create", {"group_id": group_id, "user_groups": user_groups}, RongCloudUltragroupUsergroupCreateResult)
+
+    async def ultragroup_usergroup_delete(
+        self,
+        *,
+        group_id: str,
+        user_group_ids: Sequence[str],
+    ) -> RongCloudUltragroupUsergroupDeleteResult:
+        """Delete user groups of an ultragroup (at most 10 per call; one bad id fails them all).
+
+        ``POST /ultragroup/usergroup/del.json`` — catalogue operation ``ultragroup.usergroup.delete``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            user_group_ids: (a list of str; required) At most 10, sent comma-joined. Limits: at most 64 characters each; 1 to 10 items.
+        """
+        return await self._call("ultragroup.usergroup.delete", {"group_id": group_id, "user_group_ids": user_group_ids}, RongCloudUltragroupUsergroupDeleteResult)
+
+    async def ultragroup_usergroup_list(
+        self,
+        *,
+        group_id: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupUsergroupListResult:
+        """List an ultragroup's user groups, a page at a time.
+
+        ``POST /ultragroup/usergroup/query.json`` — catalogue operation ``ultragroup.usergroup.list``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Items per page (default 10). Limits: 1..50.
+        """
+        return await self._call("ultragroup.usergroup.list", {"group_id": group_id, "page": page, "page_size": page_size}, RongCloudUltragroupUsergroupListResult)
+
+    def ultragroup_usergroup_list_pages(
+        self,
+        *,
+        group_id: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudUltragroupUsergroupListResult]:
+        """Every page of ``ultragroup.usergroup.list``, one call each, from the page these arguments ask for to the last: ``async for page in client.ultragroup_usergroup_list_pages(...)``; each page's items are in its ``user_groups``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_usergroup_list`."""
+        return self._pages("ultragroup.usergroup.list", {"group_id": group_id, "page": page, "page_size": page_size}, RongCloudUltragroupUsergroupListResult)
+
+    async def ultragroup_usergroup_user_add(
+        self,
+        *,
+        group_id: str,
+        user_group_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudUltragroupUsergroupUserAddResult:
+        """Add ultragroup members to a user group (at most 20; an unknown user fails them all).
+
+        ``POST /ultragroup/usergroup/user/add.json`` — catalogue operation ``ultragroup.usergroup.user.add``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            user_group_id: (a str; required) Limits: at most 64 characters.
+            user_ids: (a list of str; required) At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return await self._call("ultragroup.usergroup.user.add", {"group_id": group_id, "user_group_id": user_group_id, "user_ids": user_ids}, RongCloudUltragroupUsergroupUserAddResult)
+
+    async def ultragroup_usergroup_user_remove(
+        self,
+        *,
+        group_id: str,
+        user_group_id: str,
+        user_ids: Sequence[str],
+    ) -> RongCloudUltragroupUsergroupUserRemoveResult:
+        """Remove users from a user group (at most 20).
+
+        ``POST /ultragroup/usergroup/user/del.json`` — catalogue operation ``ultragroup.usergroup.user.remove``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            user_group_id: (a str; required) Limits: at most 64 characters.
+            user_ids: (a list of str; required) At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+        """
+        return await self._call("ultragroup.usergroup.user.remove", {"group_id": group_id, "user_group_id": user_group_id, "user_ids": user_ids}, RongCloudUltragroupUsergroupUserRemoveResult)
+
+    async def ultragroup_user_usergroups(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupUserUsergroupsResult:
+        """List the user groups a user belongs to in an ultragroup, a page at a time.
+
+        ``POST /ultragroup/user/usergroup/query.json`` — catalogue operation ``ultragroup.user.usergroups``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Items per page (default 10). Limits: 1..50.
+        """
+        return await self._call("ultragroup.user.usergroups", {"group_id": group_id, "user_id": user_id, "page": page, "page_size": page_size}, RongCloudUltragroupUserUsergroupsResult)
+
+    def ultragroup_user_usergroups_pages(
+        self,
+        *,
+        group_id: str,
+        user_id: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudUltragroupUserUsergroupsResult]:
+        """Every page of ``ultragroup.user.usergroups``, one call each, from the page these arguments ask for to the last: ``async for page in client.ultragroup_user_usergroups_pages(...)``; each page's items are in its ``user_group_ids``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_user_usergroups`."""
+        return self._pages("ultragroup.user.usergroups", {"group_id": group_id, "user_id": user_id, "page": page, "page_size": page_size}, RongCloudUltragroupUserUsergroupsResult)
+
+    async def ultragroup_channel_usergroup_bind(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        user_group_ids: Sequence[str],
+    ) -> RongCloudUltragroupChannelUsergroupBindResult:
+        """Bind user groups to a channel: their members take part in the channel when it is private.
+
+        ``POST /ultragroup/channel/usergroup/bind.json`` — catalogue operation ``ultragroup.channel.usergroup.bind``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            user_group_ids: (a list of str; required) Sent comma-joined. Limits: at most 64 characters each; at least 1 items.
+        """
+        return await self._call("ultragroup.channel.usergroup.bind", {"group_id": group_id, "bus_channel": bus_channel, "user_group_ids": user_group_ids}, RongCloudUltragroupChannelUsergroupBindResult)
+
+    async def ultragroup_channel_usergroup_unbind(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        user_group_ids: Sequence[str],
+    ) -> RongCloudUltragroupChannelUsergroupUnbindResult:
+        """Unbind user groups from a channel.
+
+        ``POST /ultragroup/channel/usergroup/unbind.json`` — catalogue operation ``ultragroup.channel.usergroup.unbind``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            user_group_ids: (a list of str; required) Sent comma-joined. Limits: at most 64 characters each; at least 1 items.
+        """
+        return await self._call("ultragroup.channel.usergroup.unbind", {"group_id": group_id, "bus_channel": bus_channel, "user_group_ids": user_group_ids}, RongCloudUltragroupChannelUsergroupUnbindResult)
+
+    async def ultragroup_channel_usergroup_list(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupChannelUsergroupListResult:
+        """List the user groups bound to a channel, a page at a time.
+
+        ``POST /ultragroup/channel/usergroup/query.json`` — catalogue operation ``ultragroup.channel.usergroup.list``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            bus_channel: (a str; required) The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Items per page (default 10). Limits: 1..50.
+        """
+        return await self._call("ultragroup.channel.usergroup.list", {"group_id": group_id, "bus_channel": bus_channel, "page": page, "page_size": page_size}, RongCloudUltragroupChannelUsergroupListResult)
+
+    def ultragroup_channel_usergroup_list_pages(
+        self,
+        *,
+        group_id: str,
+        bus_channel: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudUltragroupChannelUsergroupListResult]:
+        """Every page of ``ultragroup.channel.usergroup.list``, one call each, from the page these arguments ask for to the last: ``async for page in client.ultragroup_channel_usergroup_list_pages(...)``; each page's items are in its ``user_group_ids``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_channel_usergroup_list`."""
+        return self._pages("ultragroup.channel.usergroup.list", {"group_id": group_id, "bus_channel": bus_channel, "page": page, "page_size": page_size}, RongCloudUltragroupChannelUsergroupListResult)
+
+    async def ultragroup_usergroup_channels(
+        self,
+        *,
+        group_id: str,
+        user_group_id: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> RongCloudUltragroupUsergroupChannelsResult:
+        """List the channels a user group is bound to, a page at a time.
+
+        ``POST /ultragroup/usergroup/channel/query.json`` — catalogue operation ``ultragroup.usergroup.channels``.
+
+        Args:
+            group_id: (a str; required) The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+            user_group_id: (a str; required) Limits: at most 64 characters.
+            page: (an int) Page number from 1 (default 1). Limits: 1..….
+            page_size: (an int) Items per page (default 10). Limits: 1..50.
+        """
+        return await self._call("ultragroup.usergroup.channels", {"group_id": group_id, "user_group_id": user_group_id, "page": page, "page_size": page_size}, RongCloudUltragroupUsergroupChannelsResult)
+
+    def ultragroup_usergroup_channels_pages(
+        self,
+        *,
+        group_id: str,
+        user_group_id: str,
+        page: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> AsyncIterator[RongCloudUltragroupUsergroupChannelsResult]:
+        """Every page of ``ultragroup.usergroup.channels``, one call each, from the page these arguments ask for to the last: ``async for page in client.ultragroup_usergroup_channels_pages(...)``; each page's items are in its ``channel_ids``; the iterator sets ``page`` for each next page. Same arguments as :meth:`ultragroup_usergroup_channels`."""
+        return self._pages("ultragroup.usergroup.channels", {"group_id": group_id, "user_group_id": user_group_id, "page": page, "page_size": page_size}, RongCloudUltragroupUsergroupChannelsResult)
 
     async def user_register(
         self,

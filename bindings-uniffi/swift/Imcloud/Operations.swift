@@ -4189,6 +4189,1425 @@ public struct RongCloudSensitivewordFilterListResult: Decodable, Sendable, Custo
     }
 }
 
+/// Parameters of `ultragroup.create`: Create an ultragroup with its first member (one user). Apps opened for ultragroups after 2022-10-13 also get the default channel `RCDefault`.
+public struct RongCloudUltragroupCreate: Encodable, Sendable {
+    /// The user who joins the new ultragroup; exactly one. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The name shown in push notifications; change it with `ultragroup.refresh`. Limits: not empty.
+    public var groupName: String
+
+    public init(userId: String, groupId: String, groupName: String) {
+        self.userId = userId
+        self.groupId = groupId
+        self.groupName = groupName
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case groupId = "group_id"
+        case groupName = "group_name"
+    }
+}
+
+/// The result of `ultragroup.create`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupCreateResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupCreateResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.dismiss`: Dismiss an ultragroup: its members, channels and settings are gone.
+public struct RongCloudUltragroupDismiss: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+
+    public init(groupId: String) {
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `ultragroup.dismiss`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupDismissResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupDismissResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.join`: Add one user to an ultragroup.
+public struct RongCloudUltragroupJoin: Encodable, Sendable {
+    /// The user who joins; one per call. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+
+    public init(userId: String, groupId: String) {
+        self.userId = userId
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `ultragroup.join`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupJoinResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupJoinResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.quit`: Remove one user from an ultragroup.
+public struct RongCloudUltragroupQuit: Encodable, Sendable {
+    /// The user who leaves. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+
+    public init(userId: String, groupId: String) {
+        self.userId = userId
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `ultragroup.quit`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupQuitResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupQuitResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.refresh`: Rename an ultragroup (the name push notifications show).
+public struct RongCloudUltragroupRefresh: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// Limits: not empty.
+    public var groupName: String
+
+    public init(groupId: String, groupName: String) {
+        self.groupId = groupId
+        self.groupName = groupName
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case groupName = "group_name"
+    }
+}
+
+/// The result of `ultragroup.refresh`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupRefreshResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupRefreshResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.member.exists`: Whether a user is a member of an ultragroup.
+public struct RongCloudUltragroupMemberExists: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+
+    public init(groupId: String, userId: String) {
+        self.groupId = groupId
+        self.userId = userId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userId = "user_id"
+    }
+}
+
+/// The result of `ultragroup.member.exists`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupMemberExistsResult: Decodable, Sendable, CustomStringConvertible {
+    /// true: the user is a member.
+    public let status: Bool?
+
+    public var description: String {
+        describeFields("RongCloudUltragroupMemberExistsResult", [("status", status)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status = "status"
+    }
+}
+
+/// Parameters of `ultragroup.channel.create`: Create a channel in an ultragroup, public (type 0, the default) or private (type 1).
+public struct RongCloudUltragroupChannelCreate: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String
+    /// 0 public (default), 1 private: only the channel's private users take part. Limits: 0..1.
+    public var type: Int64?
+
+    public init(groupId: String, busChannel: String, type: Int64? = nil) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.type = type
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case type = "type"
+    }
+}
+
+/// The result of `ultragroup.channel.create`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupChannelCreateResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupChannelCreateResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.channel.delete`: Delete a channel of an ultragroup.
+public struct RongCloudUltragroupChannelDelete: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String
+
+    public init(groupId: String, busChannel: String) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+    }
+}
+
+/// The result of `ultragroup.channel.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupChannelDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupChannelDeleteResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.channel.list`: List an ultragroup's channels with their type and creation time, a page at a time.
+public struct RongCloudUltragroupChannelList: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// Page number from 1 (default 1). Limits: 1..….
+    public var page: Int64?
+    /// Channels per page (default 20). Limits: 1..100.
+    public var limit: Int64?
+
+    public init(groupId: String, page: Int64? = nil, limit: Int64? = nil) {
+        self.groupId = groupId
+        self.page = page
+        self.limit = limit
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case page = "page"
+        case limit = "limit"
+    }
+}
+
+/// The result of `ultragroup.channel.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupChannelListResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{channelId, type, createTime}`; type 0 public, 1 private.
+    public let channelList: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudUltragroupChannelListResult", [("channelList", channelList)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case channelList = "channel_list"
+    }
+}
+
+/// Parameters of `ultragroup.channel.change_type`: Make a channel public (0) or private (1); the default channel `RCDefault` stays public.
+public struct RongCloudUltragroupChannelChangeType: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String
+    /// 0 public, 1 private. Limits: 0..1.
+    public var type: Int64
+
+    public init(groupId: String, busChannel: String, type: Int64) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.type = type
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case type = "type"
+    }
+}
+
+/// The result of `ultragroup.channel.change_type`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupChannelChangeTypeResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupChannelChangeTypeResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.channel.private_users.add`: Add ultragroup members to a channel's private-user list (used while the channel is private). All must be members, or none is added (error 24406).
+public struct RongCloudUltragroupChannelPrivateUsersAdd: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String
+    /// Members of the ultragroup; at most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+
+    public init(groupId: String, busChannel: String, userIds: [String]) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `ultragroup.channel.private_users.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupChannelPrivateUsersAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupChannelPrivateUsersAddResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.channel.private_users.remove`: Remove users from a channel's private-user list.
+public struct RongCloudUltragroupChannelPrivateUsersRemove: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String
+    /// At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+
+    public init(groupId: String, busChannel: String, userIds: [String]) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `ultragroup.channel.private_users.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupChannelPrivateUsersRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupChannelPrivateUsersRemoveResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.channel.private_users.list`: List a channel's private users, a page at a time.
+public struct RongCloudUltragroupChannelPrivateUsersList: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String
+    /// Page number from 1 (default 1). Limits: 1..….
+    public var page: Int64?
+    /// Items per page (default 50). Limits: 1..100.
+    public var pageSize: Int64?
+
+    public init(groupId: String, busChannel: String, page: Int64? = nil, pageSize: Int64? = nil) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.page = page
+        self.pageSize = pageSize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case page = "page"
+        case pageSize = "page_size"
+    }
+}
+
+/// The result of `ultragroup.channel.private_users.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupChannelPrivateUsersListResult: Decodable, Sendable, CustomStringConvertible {
+    /// The user ids.
+    public let users: [String]?
+
+    public var description: String {
+        describeFields("RongCloudUltragroupChannelPrivateUsersListResult", [("users", users)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case users = "users"
+    }
+}
+
+/// Parameters of `ultragroup.user.private_channels`: List the channels whose private-user list holds a user (public channels can hold such a list too), a page at a time.
+public struct RongCloudUltragroupUserPrivateChannels: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// Page number from 1 (default 1). Limits: 1..….
+    public var page: Int64?
+    /// Items per page (default 10). Limits: 1..50.
+    public var pageSize: Int64?
+
+    public init(groupId: String, userId: String, page: Int64? = nil, pageSize: Int64? = nil) {
+        self.groupId = groupId
+        self.userId = userId
+        self.page = page
+        self.pageSize = pageSize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userId = "user_id"
+        case page = "page"
+        case pageSize = "page_size"
+    }
+}
+
+/// The result of `ultragroup.user.private_channels`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupUserPrivateChannelsResult: Decodable, Sendable, CustomStringConvertible {
+    /// The channel ids.
+    public let channelIds: [String]?
+
+    public var description: String {
+        describeFields("RongCloudUltragroupUserPrivateChannelsResult", [("channelIds", channelIds)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case channelIds = "channel_ids"
+    }
+}
+
+/// Parameters of `ultragroup.user_ban.add`: Mute users in an ultragroup, or in one of its channels.
+public struct RongCloudUltragroupUserBanAdd: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+    public var busChannel: String?
+    /// At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+
+    public init(groupId: String, busChannel: String? = nil, userIds: [String]) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `ultragroup.user_ban.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupUserBanAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupUserBanAddResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.user_ban.remove`: Unmute users in an ultragroup or one of its channels (absent channel: lifts a mute set for the whole ultragroup).
+public struct RongCloudUltragroupUserBanRemove: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+    public var busChannel: String?
+    /// At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+
+    public init(groupId: String, busChannel: String? = nil, userIds: [String]) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `ultragroup.user_ban.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupUserBanRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupUserBanRemoveResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.user_ban.list`: List the muted users of an ultragroup or one of its channels, a page at a time.
+public struct RongCloudUltragroupUserBanList: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+    public var busChannel: String?
+    /// Page number from 1 (default 1). Limits: 1..….
+    public var page: Int64?
+    /// Items per page (default 50). Limits: 1..….
+    public var pageSize: Int64?
+
+    public init(groupId: String, busChannel: String? = nil, page: Int64? = nil, pageSize: Int64? = nil) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.page = page
+        self.pageSize = pageSize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case page = "page"
+        case pageSize = "page_size"
+    }
+}
+
+/// The result of `ultragroup.user_ban.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupUserBanListResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{id}`.
+    public let users: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudUltragroupUserBanListResult", [("users", users)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case users = "users"
+    }
+}
+
+/// Parameters of `ultragroup.global_ban.set`: Mute (true) or unmute (false) everyone in an ultragroup or one of its channels; the ban allowlist may still speak.
+public struct RongCloudUltragroupGlobalBanSet: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+    public var busChannel: String?
+    /// true mutes everyone, false lifts it.
+    public var status: Bool
+
+    public init(groupId: String, busChannel: String? = nil, status: Bool) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.status = status
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case status = "status"
+    }
+}
+
+/// The result of `ultragroup.global_ban.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupGlobalBanSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupGlobalBanSetResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.global_ban.get`: Whether everyone is muted in an ultragroup or one of its channels.
+public struct RongCloudUltragroupGlobalBanGet: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+    public var busChannel: String?
+
+    public init(groupId: String, busChannel: String? = nil) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+    }
+}
+
+/// The result of `ultragroup.global_ban.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupGlobalBanGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// true: everyone is muted.
+    public let status: Bool?
+
+    public var description: String {
+        describeFields("RongCloudUltragroupGlobalBanGetResult", [("status", status)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status = "status"
+    }
+}
+
+/// Parameters of `ultragroup.ban_allowlist.add`: Let users speak while everyone is muted (the ban allowlist of an ultragroup or channel).
+public struct RongCloudUltragroupBanAllowlistAdd: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+    public var busChannel: String?
+    /// At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+
+    public init(groupId: String, busChannel: String? = nil, userIds: [String]) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `ultragroup.ban_allowlist.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupBanAllowlistAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupBanAllowlistAddResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.ban_allowlist.remove`: Remove users from the ban allowlist.
+public struct RongCloudUltragroupBanAllowlistRemove: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+    public var busChannel: String?
+    /// At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+
+    public init(groupId: String, busChannel: String? = nil, userIds: [String]) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `ultragroup.ban_allowlist.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupBanAllowlistRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupBanAllowlistRemoveResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.ban_allowlist.list`: List the ban allowlist of an ultragroup or channel, a page at a time.
+public struct RongCloudUltragroupBanAllowlistList: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+    public var busChannel: String?
+    /// Page number from 1 (default 1). Limits: 1..….
+    public var page: Int64?
+    /// Items per page (default 50). Limits: 1..200.
+    public var pageSize: Int64?
+
+    public init(groupId: String, busChannel: String? = nil, page: Int64? = nil, pageSize: Int64? = nil) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.page = page
+        self.pageSize = pageSize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case page = "page"
+        case pageSize = "page_size"
+    }
+}
+
+/// The result of `ultragroup.ban_allowlist.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupBanAllowlistListResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{id}`.
+    public let users: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudUltragroupBanAllowlistListResult", [("users", users)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case users = "users"
+    }
+}
+
+/// Parameters of `ultragroup.not_disturb.set`: Set the default push level of an ultragroup, or of one channel.
+public struct RongCloudUltragroupNotDisturbSet: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel; absent: the ultragroup's default. Limits: at most 20 characters.
+    public var busChannel: String?
+    /// -1 notify every message; 0 not set (every message, or the ultragroup's default); 1 only @ messages; 2 only @ of the user; 4 only @all; 5 no notifications. (3 is not a level.). Limits: -1..5.
+    public var unpushLevel: Int64
+
+    public init(groupId: String, busChannel: String? = nil, unpushLevel: Int64) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.unpushLevel = unpushLevel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case unpushLevel = "unpush_level"
+    }
+}
+
+/// The result of `ultragroup.not_disturb.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupNotDisturbSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupNotDisturbSetResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.not_disturb.get`: Get the default push level of an ultragroup, or of one channel.
+public struct RongCloudUltragroupNotDisturbGet: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel; absent: the ultragroup's default. Limits: at most 20 characters.
+    public var busChannel: String?
+
+    public init(groupId: String, busChannel: String? = nil) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+    }
+}
+
+/// The result of `ultragroup.not_disturb.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupNotDisturbGetResult: Decodable, Sendable, CustomStringConvertible {
+    public let groupId: String?
+    public let busChannel: String?
+    /// -1, 0, 1, 2, 4 or 5 (see `ultragroup.not_disturb.set`).
+    public let unpushLevel: Int64?
+
+    public var description: String {
+        describeFields("RongCloudUltragroupNotDisturbGetResult", [("groupId", groupId), ("busChannel", busChannel), ("unpushLevel", unpushLevel)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case unpushLevel = "unpush_level"
+    }
+}
+
+/// Parameters of `ultragroup.expansion.set`: Set keys of an ultragroup message's expansion (the message must have been sent with expansion on). Give the channel exactly when the message was sent in one.
+public struct RongCloudUltragroupExpansionSet: Encodable, Sendable {
+    /// The message's UID. Limits: not empty.
+    public var msgUid: String
+    /// The operator. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters.
+    public var busChannel: String?
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// An object of the keys to set and their string values (`{"k":"v"}`), sent as JSON text; at most 100 keys per call (a message holds at most 300). Key: at most 32 characters of letters, digits, `+ = - _`; value: at most 4096 characters.
+    public var extraKeyVal: JSONValue
+
+    public init(msgUid: String, userId: String, busChannel: String? = nil, groupId: String, extraKeyVal: JSONValue) {
+        self.msgUid = msgUid
+        self.userId = userId
+        self.busChannel = busChannel
+        self.groupId = groupId
+        self.extraKeyVal = extraKeyVal
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case msgUid = "msg_uid"
+        case userId = "user_id"
+        case busChannel = "bus_channel"
+        case groupId = "group_id"
+        case extraKeyVal = "extra_key_val"
+    }
+}
+
+/// The result of `ultragroup.expansion.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupExpansionSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupExpansionSetResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.expansion.delete`: Delete keys from an ultragroup message's expansion.
+public struct RongCloudUltragroupExpansionDelete: Encodable, Sendable {
+    /// Limits: not empty.
+    public var msgUid: String
+    /// The operator. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters.
+    public var busChannel: String?
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The keys to delete, a JSON list of strings (`["k1","k2"]`) sent as text; at most 100.
+    public var extraKey: JSONValue
+
+    public init(msgUid: String, userId: String, busChannel: String? = nil, groupId: String, extraKey: JSONValue) {
+        self.msgUid = msgUid
+        self.userId = userId
+        self.busChannel = busChannel
+        self.groupId = groupId
+        self.extraKey = extraKey
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case msgUid = "msg_uid"
+        case userId = "user_id"
+        case busChannel = "bus_channel"
+        case groupId = "group_id"
+        case extraKey = "extra_key"
+    }
+}
+
+/// The result of `ultragroup.expansion.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupExpansionDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupExpansionDeleteResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.expansion.query`: Get an ultragroup message's expansion, 300 keys per page.
+public struct RongCloudUltragroupExpansionQuery: Encodable, Sendable {
+    /// Limits: not empty.
+    public var msgUid: String
+    /// The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters.
+    public var busChannel: String?
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// Page number from 1 (default 1); 300 keys per page. Limits: 1..….
+    public var pageNo: Int64?
+
+    public init(msgUid: String, busChannel: String? = nil, groupId: String, pageNo: Int64? = nil) {
+        self.msgUid = msgUid
+        self.busChannel = busChannel
+        self.groupId = groupId
+        self.pageNo = pageNo
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case msgUid = "msg_uid"
+        case busChannel = "bus_channel"
+        case groupId = "group_id"
+        case pageNo = "page_no"
+    }
+}
+
+/// The result of `ultragroup.expansion.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupExpansionQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// An object from key to `{v, ts}`: the value and when it was set (ms).
+    public let extraContent: JSONValue?
+
+    public var description: String {
+        describeFields("RongCloudUltragroupExpansionQueryResult", [("extraContent", extraContent)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case extraContent = "extra_content"
+    }
+}
+
+/// Parameters of `ultragroup.message.history`: Search an ultragroup channel's messages sent after `start_time` up to `end_time` (ms; at most 14 days apart), oldest first. 100 calls a minute.
+public struct RongCloudUltragroupMessageHistory: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String
+    /// Milliseconds since the epoch (exclusive). Limits: 0..….
+    public var startTime: Int64
+    /// Milliseconds since the epoch (inclusive); later than start_time by at most 14 days. Limits: 0..….
+    public var endTime: Int64
+    /// Only this sender's messages. Limits: not empty; at most 64 bytes.
+    public var fromUserId: String?
+    /// Messages per answer (default 20). Limits: 1..100.
+    public var pageSize: Int64?
+
+    public init(groupId: String, busChannel: String, startTime: Int64, endTime: Int64, fromUserId: String? = nil, pageSize: Int64? = nil) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.startTime = startTime
+        self.endTime = endTime
+        self.fromUserId = fromUserId
+        self.pageSize = pageSize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case startTime = "start_time"
+        case endTime = "end_time"
+        case fromUserId = "from_user_id"
+        case pageSize = "page_size"
+    }
+}
+
+/// The result of `ultragroup.message.history`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupMessageHistoryResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{groupId, busChannel, fromUserId, msgUID, msgTime, objectName, conversationType, content, expansion, extraContent}`, oldest first.
+    public let messages: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudUltragroupMessageHistoryResult", [("messages", messages)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messages = "messages"
+    }
+}
+
+/// Parameters of `ultragroup.message.around`: Get the messages around one message of an ultragroup channel (it included), oldest first: by default 10 before and 10 after.
+public struct RongCloudUltragroupMessageAround: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String
+    /// Limits: not empty.
+    public var msgUid: String
+    /// Messages before it (default 10; 0 none). Limits: 0..50.
+    public var prevNum: Int64?
+    /// Messages after it (default 10; 0 none). Limits: 0..50.
+    public var lastNum: Int64?
+
+    public init(groupId: String, busChannel: String, msgUid: String, prevNum: Int64? = nil, lastNum: Int64? = nil) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.msgUid = msgUid
+        self.prevNum = prevNum
+        self.lastNum = lastNum
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case msgUid = "msg_uid"
+        case prevNum = "prev_num"
+        case lastNum = "last_num"
+    }
+}
+
+/// The result of `ultragroup.message.around`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupMessageAroundResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{groupId, busChannel, fromUserId, msgUID, msgTime, objectName, conversationType, content, expansion, extraContent}`, oldest first.
+    public let messages: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudUltragroupMessageAroundResult", [("messages", messages)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messages = "messages"
+    }
+}
+
+/// Parameters of `ultragroup.message.get`: Get up to 20 ultragroup messages by UID. 5 calls a second.
+public struct RongCloudUltragroupMessageGet: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// A JSON list of at most 20 `{"msgUID": …, "busChannel": …}` (busChannel when the message is in a channel), sent as text.
+    public var msgs: JSONValue
+
+    public init(groupId: String, msgs: JSONValue) {
+        self.groupId = groupId
+        self.msgs = msgs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case msgs = "msgs"
+    }
+}
+
+/// The result of `ultragroup.message.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupMessageGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{fromUserId, groupId, sentTime, busChannel, msgUID, objectName, content, expansion, extraContent}`.
+    public let messages: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudUltragroupMessageGetResult", [("messages", messages)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messages = "messages"
+    }
+}
+
+/// Parameters of `ultragroup.message.modify`: Replace the content of a sent ultragroup message. 100 calls a minute.
+public struct RongCloudUltragroupMessageModify: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The message's sender. Limits: not empty; at most 64 bytes.
+    public var fromUserId: String
+    /// Limits: not empty.
+    public var msgUid: String
+    /// The new content JSON; at most 128 KB. Limits: at most 131072 bytes.
+    public var content: JSONValue
+    /// The message's channel. Limits: at most 20 characters.
+    public var busChannel: String?
+    /// Your request identifier; equal values within one minute are handled once.
+    public var msgRandom: Int64?
+
+    public init(groupId: String, fromUserId: String, msgUid: String, content: JSONValue, busChannel: String? = nil, msgRandom: Int64? = nil) {
+        self.groupId = groupId
+        self.fromUserId = fromUserId
+        self.msgUid = msgUid
+        self.content = content
+        self.busChannel = busChannel
+        self.msgRandom = msgRandom
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case fromUserId = "from_user_id"
+        case msgUid = "msg_uid"
+        case content = "content"
+        case busChannel = "bus_channel"
+        case msgRandom = "msg_random"
+    }
+}
+
+/// The result of `ultragroup.message.modify`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupMessageModifyResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupMessageModifyResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.usergroup.create`: Create user groups in an ultragroup (at most 10 per call).
+public struct RongCloudUltragroupUsergroupCreate: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// Each `{user_group_id}`; at most 10. Limits: 1 to 10 items.
+    public var userGroups: [[String: JSONValue]]
+
+    public init(groupId: String, userGroups: [[String: JSONValue]]) {
+        self.groupId = groupId
+        self.userGroups = userGroups
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userGroups = "user_groups"
+    }
+}
+
+/// The result of `ultragroup.usergroup.create`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupUsergroupCreateResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupUsergroupCreateResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.usergroup.delete`: Delete user groups of an ultragroup (at most 10 per call; one bad id fails them all).
+public struct RongCloudUltragroupUsergroupDelete: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// At most 10, sent comma-joined. Limits: at most 64 characters each; 1 to 10 items.
+    public var userGroupIds: [String]
+
+    public init(groupId: String, userGroupIds: [String]) {
+        self.groupId = groupId
+        self.userGroupIds = userGroupIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userGroupIds = "user_group_ids"
+    }
+}
+
+/// The result of `ultragroup.usergroup.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupUsergroupDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupUsergroupDeleteResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.usergroup.list`: List an ultragroup's user groups, a page at a time.
+public struct RongCloudUltragroupUsergroupList: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// Page number from 1 (default 1). Limits: 1..….
+    public var page: Int64?
+    /// Items per page (default 10). Limits: 1..50.
+    public var pageSize: Int64?
+
+    public init(groupId: String, page: Int64? = nil, pageSize: Int64? = nil) {
+        self.groupId = groupId
+        self.page = page
+        self.pageSize = pageSize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case page = "page"
+        case pageSize = "page_size"
+    }
+}
+
+/// The result of `ultragroup.usergroup.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupUsergroupListResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{userGroupId}`.
+    public let userGroups: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudUltragroupUsergroupListResult", [("userGroups", userGroups)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userGroups = "user_groups"
+    }
+}
+
+/// Parameters of `ultragroup.usergroup.user.add`: Add ultragroup members to a user group (at most 20; an unknown user fails them all).
+public struct RongCloudUltragroupUsergroupUserAdd: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// Limits: at most 64 characters.
+    public var userGroupId: String
+    /// At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+
+    public init(groupId: String, userGroupId: String, userIds: [String]) {
+        self.groupId = groupId
+        self.userGroupId = userGroupId
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userGroupId = "user_group_id"
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `ultragroup.usergroup.user.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupUsergroupUserAddResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupUsergroupUserAddResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.usergroup.user.remove`: Remove users from a user group (at most 20).
+public struct RongCloudUltragroupUsergroupUserRemove: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// Limits: at most 64 characters.
+    public var userGroupId: String
+    /// At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+    public var userIds: [String]
+
+    public init(groupId: String, userGroupId: String, userIds: [String]) {
+        self.groupId = groupId
+        self.userGroupId = userGroupId
+        self.userIds = userIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userGroupId = "user_group_id"
+        case userIds = "user_ids"
+    }
+}
+
+/// The result of `ultragroup.usergroup.user.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupUsergroupUserRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupUsergroupUserRemoveResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.user.usergroups`: List the user groups a user belongs to in an ultragroup, a page at a time.
+public struct RongCloudUltragroupUserUsergroups: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// Page number from 1 (default 1). Limits: 1..….
+    public var page: Int64?
+    /// Items per page (default 10). Limits: 1..50.
+    public var pageSize: Int64?
+
+    public init(groupId: String, userId: String, page: Int64? = nil, pageSize: Int64? = nil) {
+        self.groupId = groupId
+        self.userId = userId
+        self.page = page
+        self.pageSize = pageSize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userId = "user_id"
+        case page = "page"
+        case pageSize = "page_size"
+    }
+}
+
+/// The result of `ultragroup.user.usergroups`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupUserUsergroupsResult: Decodable, Sendable, CustomStringConvertible {
+    /// The user group ids.
+    public let userGroupIds: [String]?
+
+    public var description: String {
+        describeFields("RongCloudUltragroupUserUsergroupsResult", [("userGroupIds", userGroupIds)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userGroupIds = "user_group_ids"
+    }
+}
+
+/// Parameters of `ultragroup.channel.usergroup.bind`: Bind user groups to a channel: their members take part in the channel when it is private.
+public struct RongCloudUltragroupChannelUsergroupBind: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String
+    /// Sent comma-joined. Limits: at most 64 characters each; at least 1 items.
+    public var userGroupIds: [String]
+
+    public init(groupId: String, busChannel: String, userGroupIds: [String]) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.userGroupIds = userGroupIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case userGroupIds = "user_group_ids"
+    }
+}
+
+/// The result of `ultragroup.channel.usergroup.bind`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupChannelUsergroupBindResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupChannelUsergroupBindResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.channel.usergroup.unbind`: Unbind user groups from a channel.
+public struct RongCloudUltragroupChannelUsergroupUnbind: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String
+    /// Sent comma-joined. Limits: at most 64 characters each; at least 1 items.
+    public var userGroupIds: [String]
+
+    public init(groupId: String, busChannel: String, userGroupIds: [String]) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.userGroupIds = userGroupIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case userGroupIds = "user_group_ids"
+    }
+}
+
+/// The result of `ultragroup.channel.usergroup.unbind`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupChannelUsergroupUnbindResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudUltragroupChannelUsergroupUnbindResult", [])
+    }
+}
+
+/// Parameters of `ultragroup.channel.usergroup.list`: List the user groups bound to a channel, a page at a time.
+public struct RongCloudUltragroupChannelUsergroupList: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String
+    /// Page number from 1 (default 1). Limits: 1..….
+    public var page: Int64?
+    /// Items per page (default 10). Limits: 1..50.
+    public var pageSize: Int64?
+
+    public init(groupId: String, busChannel: String, page: Int64? = nil, pageSize: Int64? = nil) {
+        self.groupId = groupId
+        self.busChannel = busChannel
+        self.page = page
+        self.pageSize = pageSize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case busChannel = "bus_channel"
+        case page = "page"
+        case pageSize = "page_size"
+    }
+}
+
+/// The result of `ultragroup.channel.usergroup.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupChannelUsergroupListResult: Decodable, Sendable, CustomStringConvertible {
+    /// The user group ids.
+    public let userGroupIds: [String]?
+
+    public var description: String {
+        describeFields("RongCloudUltragroupChannelUsergroupListResult", [("userGroupIds", userGroupIds)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userGroupIds = "user_group_ids"
+    }
+}
+
+/// Parameters of `ultragroup.usergroup.channels`: List the channels a user group is bound to, a page at a time.
+public struct RongCloudUltragroupUsergroupChannels: Encodable, Sendable {
+    /// The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+    public var groupId: String
+    /// Limits: at most 64 characters.
+    public var userGroupId: String
+    /// Page number from 1 (default 1). Limits: 1..….
+    public var page: Int64?
+    /// Items per page (default 10). Limits: 1..50.
+    public var pageSize: Int64?
+
+    public init(groupId: String, userGroupId: String, page: Int64? = nil, pageSize: Int64? = nil) {
+        self.groupId = groupId
+        self.userGroupId = userGroupId
+        self.page = page
+        self.pageSize = pageSize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case userGroupId = "user_group_id"
+        case page = "page"
+        case pageSize = "page_size"
+    }
+}
+
+/// The result of `ultragroup.usergroup.channels`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudUltragroupUsergroupChannelsResult: Decodable, Sendable, CustomStringConvertible {
+    /// The channel ids.
+    public let channelIds: [String]?
+
+    public var description: String {
+        describeFields("RongCloudUltragroupUsergroupChannelsResult", [("channelIds", channelIds)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case channelIds = "channel_ids"
+    }
+}
+
 /// Parameters of `user.register`: Register a user and get the token the client SDK connects with (getToken). Re-registering returns a new token.
 public struct RongCloudUserRegister: Encodable, Sendable {
     /// Your user id: letters, digits, `=`, `-`, `_`; at most 64 bytes. Limits: not empty; at most 64 bytes.
@@ -6328,6 +7747,370 @@ extension RongCloud {
     public func sensitivewordFilterList(_ params: RongCloudSensitivewordFilterList = RongCloudSensitivewordFilterList()) async throws -> Typed<RongCloudSensitivewordFilterListResult> {
         let reply = try await call("sensitiveword.filter.list", params)
         return try Typed(reply)
+    }
+
+    /// Create an ultragroup with its first member (one user). Apps opened for ultragroups after 2022-10-13 also get the default channel `RCDefault`.
+    ///
+    /// `POST /ultragroup/create.json` — catalogue operation `ultragroup.create`.
+    public func ultragroupCreate(_ params: RongCloudUltragroupCreate) async throws -> Typed<RongCloudUltragroupCreateResult> {
+        let reply = try await call("ultragroup.create", params)
+        return try Typed(reply)
+    }
+
+    /// Dismiss an ultragroup: its members, channels and settings are gone.
+    ///
+    /// `POST /ultragroup/dis.json` — catalogue operation `ultragroup.dismiss`.
+    public func ultragroupDismiss(_ params: RongCloudUltragroupDismiss) async throws -> Typed<RongCloudUltragroupDismissResult> {
+        let reply = try await call("ultragroup.dismiss", params)
+        return try Typed(reply)
+    }
+
+    /// Add one user to an ultragroup.
+    ///
+    /// `POST /ultragroup/join.json` — catalogue operation `ultragroup.join`.
+    public func ultragroupJoin(_ params: RongCloudUltragroupJoin) async throws -> Typed<RongCloudUltragroupJoinResult> {
+        let reply = try await call("ultragroup.join", params)
+        return try Typed(reply)
+    }
+
+    /// Remove one user from an ultragroup.
+    ///
+    /// `POST /ultragroup/quit.json` — catalogue operation `ultragroup.quit`.
+    public func ultragroupQuit(_ params: RongCloudUltragroupQuit) async throws -> Typed<RongCloudUltragroupQuitResult> {
+        let reply = try await call("ultragroup.quit", params)
+        return try Typed(reply)
+    }
+
+    /// Rename an ultragroup (the name push notifications show).
+    ///
+    /// `POST /ultragroup/refresh.json` — catalogue operation `ultragroup.refresh`.
+    public func ultragroupRefresh(_ params: RongCloudUltragroupRefresh) async throws -> Typed<RongCloudUltragroupRefreshResult> {
+        let reply = try await call("ultragroup.refresh", params)
+        return try Typed(reply)
+    }
+
+    /// Whether a user is a member of an ultragroup.
+    ///
+    /// `POST /ultragroup/member/exist.json` — catalogue operation `ultragroup.member.exists`.
+    public func ultragroupMemberExists(_ params: RongCloudUltragroupMemberExists) async throws -> Typed<RongCloudUltragroupMemberExistsResult> {
+        let reply = try await call("ultragroup.member.exists", params)
+        return try Typed(reply)
+    }
+
+    /// Create a channel in an ultragroup, public (type 0, the default) or private (type 1).
+    ///
+    /// `POST /ultragroup/channel/create.json` — catalogue operation `ultragroup.channel.create`.
+    public func ultragroupChannelCreate(_ params: RongCloudUltragroupChannelCreate) async throws -> Typed<RongCloudUltragroupChannelCreateResult> {
+        let reply = try await call("ultragroup.channel.create", params)
+        return try Typed(reply)
+    }
+
+    /// Delete a channel of an ultragroup.
+    ///
+    /// `POST /ultragroup/channel/del.json` — catalogue operation `ultragroup.channel.delete`.
+    public func ultragroupChannelDelete(_ params: RongCloudUltragroupChannelDelete) async throws -> Typed<RongCloudUltragroupChannelDeleteResult> {
+        let reply = try await call("ultragroup.channel.delete", params)
+        return try Typed(reply)
+    }
+
+    /// List an ultragroup's channels with their type and creation time, a page at a time.
+    ///
+    /// `POST /ultragroup/channel/get.json` — catalogue operation `ultragroup.channel.list`.
+    public func ultragroupChannelList(_ params: RongCloudUltragroupChannelList) async throws -> Typed<RongCloudUltragroupChannelListResult> {
+        let reply = try await call("ultragroup.channel.list", params)
+        return try Typed(reply)
+    }
+    /// Every page of `ultragroup.channel.list`, one call each, from the page these parameters ask for to the last: `for try await page in client.ultragroupChannelListPages(...)`; each page's items are in its `channelList`; the iterator sets `page` for each next page.
+    public func ultragroupChannelListPages(_ params: RongCloudUltragroupChannelList) throws -> AsyncThrowingStream<Typed<RongCloudUltragroupChannelListResult>, Error> {
+        try pages("ultragroup.channel.list", params) { try Typed($0) }
+    }
+
+    /// Make a channel public (0) or private (1); the default channel `RCDefault` stays public.
+    ///
+    /// `POST /ultragroup/channel/type/change.json` — catalogue operation `ultragroup.channel.change_type`.
+    public func ultragroupChannelChangeType(_ params: RongCloudUltragroupChannelChangeType) async throws -> Typed<RongCloudUltragroupChannelChangeTypeResult> {
+        let reply = try await call("ultragroup.channel.change_type", params)
+        return try Typed(reply)
+    }
+
+    /// Add ultragroup members to a channel's private-user list (used while the channel is private). All must be members, or none is added (error 24406).
+    ///
+    /// `POST /ultragroup/channel/private/users/add.json` — catalogue operation `ultragroup.channel.private_users.add`.
+    public func ultragroupChannelPrivateUsersAdd(_ params: RongCloudUltragroupChannelPrivateUsersAdd) async throws -> Typed<RongCloudUltragroupChannelPrivateUsersAddResult> {
+        let reply = try await call("ultragroup.channel.private_users.add", params)
+        return try Typed(reply)
+    }
+
+    /// Remove users from a channel's private-user list.
+    ///
+    /// `POST /ultragroup/channel/private/users/del.json` — catalogue operation `ultragroup.channel.private_users.remove`.
+    public func ultragroupChannelPrivateUsersRemove(_ params: RongCloudUltragroupChannelPrivateUsersRemove) async throws -> Typed<RongCloudUltragroupChannelPrivateUsersRemoveResult> {
+        let reply = try await call("ultragroup.channel.private_users.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List a channel's private users, a page at a time.
+    ///
+    /// `POST /ultragroup/channel/private/users/get.json` — catalogue operation `ultragroup.channel.private_users.list`.
+    public func ultragroupChannelPrivateUsersList(_ params: RongCloudUltragroupChannelPrivateUsersList) async throws -> Typed<RongCloudUltragroupChannelPrivateUsersListResult> {
+        let reply = try await call("ultragroup.channel.private_users.list", params)
+        return try Typed(reply)
+    }
+    /// Every page of `ultragroup.channel.private_users.list`, one call each, from the page these parameters ask for to the last: `for try await page in client.ultragroupChannelPrivateUsersListPages(...)`; each page's items are in its `users`; the iterator sets `page` for each next page.
+    public func ultragroupChannelPrivateUsersListPages(_ params: RongCloudUltragroupChannelPrivateUsersList) throws -> AsyncThrowingStream<Typed<RongCloudUltragroupChannelPrivateUsersListResult>, Error> {
+        try pages("ultragroup.channel.private_users.list", params) { try Typed($0) }
+    }
+
+    /// List the channels whose private-user list holds a user (public channels can hold such a list too), a page at a time.
+    ///
+    /// `POST /ultragroup/user/channel/query.json` — catalogue operation `ultragroup.user.private_channels`.
+    public func ultragroupUserPrivateChannels(_ params: RongCloudUltragroupUserPrivateChannels) async throws -> Typed<RongCloudUltragroupUserPrivateChannelsResult> {
+        let reply = try await call("ultragroup.user.private_channels", params)
+        return try Typed(reply)
+    }
+    /// Every page of `ultragroup.user.private_channels`, one call each, from the page these parameters ask for to the last: `for try await page in client.ultragroupUserPrivateChannelsPages(...)`; each page's items are in its `channelIds`; the iterator sets `page` for each next page.
+    public func ultragroupUserPrivateChannelsPages(_ params: RongCloudUltragroupUserPrivateChannels) throws -> AsyncThrowingStream<Typed<RongCloudUltragroupUserPrivateChannelsResult>, Error> {
+        try pages("ultragroup.user.private_channels", params) { try Typed($0) }
+    }
+
+    /// Mute users in an ultragroup, or in one of its channels.
+    ///
+    /// `POST /ultragroup/userbanned/add.json` — catalogue operation `ultragroup.user_ban.add`.
+    public func ultragroupUserBanAdd(_ params: RongCloudUltragroupUserBanAdd) async throws -> Typed<RongCloudUltragroupUserBanAddResult> {
+        let reply = try await call("ultragroup.user_ban.add", params)
+        return try Typed(reply)
+    }
+
+    /// Unmute users in an ultragroup or one of its channels (absent channel: lifts a mute set for the whole ultragroup).
+    ///
+    /// `POST /ultragroup/userbanned/del.json` — catalogue operation `ultragroup.user_ban.remove`.
+    public func ultragroupUserBanRemove(_ params: RongCloudUltragroupUserBanRemove) async throws -> Typed<RongCloudUltragroupUserBanRemoveResult> {
+        let reply = try await call("ultragroup.user_ban.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List the muted users of an ultragroup or one of its channels, a page at a time.
+    ///
+    /// `POST /ultragroup/userbanned/get.json` — catalogue operation `ultragroup.user_ban.list`.
+    public func ultragroupUserBanList(_ params: RongCloudUltragroupUserBanList) async throws -> Typed<RongCloudUltragroupUserBanListResult> {
+        let reply = try await call("ultragroup.user_ban.list", params)
+        return try Typed(reply)
+    }
+    /// Every page of `ultragroup.user_ban.list`, one call each, from the page these parameters ask for to the last: `for try await page in client.ultragroupUserBanListPages(...)`; each page's items are in its `users`; the iterator sets `page` for each next page.
+    public func ultragroupUserBanListPages(_ params: RongCloudUltragroupUserBanList) throws -> AsyncThrowingStream<Typed<RongCloudUltragroupUserBanListResult>, Error> {
+        try pages("ultragroup.user_ban.list", params) { try Typed($0) }
+    }
+
+    /// Mute (true) or unmute (false) everyone in an ultragroup or one of its channels; the ban allowlist may still speak.
+    ///
+    /// `POST /ultragroup/globalbanned/set.json` — catalogue operation `ultragroup.global_ban.set`.
+    public func ultragroupGlobalBanSet(_ params: RongCloudUltragroupGlobalBanSet) async throws -> Typed<RongCloudUltragroupGlobalBanSetResult> {
+        let reply = try await call("ultragroup.global_ban.set", params)
+        return try Typed(reply)
+    }
+
+    /// Whether everyone is muted in an ultragroup or one of its channels.
+    ///
+    /// `POST /ultragroup/globalbanned/get.json` — catalogue operation `ultragroup.global_ban.get`.
+    public func ultragroupGlobalBanGet(_ params: RongCloudUltragroupGlobalBanGet) async throws -> Typed<RongCloudUltragroupGlobalBanGetResult> {
+        let reply = try await call("ultragroup.global_ban.get", params)
+        return try Typed(reply)
+    }
+
+    /// Let users speak while everyone is muted (the ban allowlist of an ultragroup or channel).
+    ///
+    /// `POST /ultragroup/banned/whitelist/add.json` — catalogue operation `ultragroup.ban_allowlist.add`.
+    public func ultragroupBanAllowlistAdd(_ params: RongCloudUltragroupBanAllowlistAdd) async throws -> Typed<RongCloudUltragroupBanAllowlistAddResult> {
+        let reply = try await call("ultragroup.ban_allowlist.add", params)
+        return try Typed(reply)
+    }
+
+    /// Remove users from the ban allowlist.
+    ///
+    /// `POST /ultragroup/banned/whitelist/del.json` — catalogue operation `ultragroup.ban_allowlist.remove`.
+    public func ultragroupBanAllowlistRemove(_ params: RongCloudUltragroupBanAllowlistRemove) async throws -> Typed<RongCloudUltragroupBanAllowlistRemoveResult> {
+        let reply = try await call("ultragroup.ban_allowlist.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List the ban allowlist of an ultragroup or channel, a page at a time.
+    ///
+    /// `POST /ultragroup/banned/whitelist/get.json` — catalogue operation `ultragroup.ban_allowlist.list`.
+    public func ultragroupBanAllowlistList(_ params: RongCloudUltragroupBanAllowlistList) async throws -> Typed<RongCloudUltragroupBanAllowlistListResult> {
+        let reply = try await call("ultragroup.ban_allowlist.list", params)
+        return try Typed(reply)
+    }
+    /// Every page of `ultragroup.ban_allowlist.list`, one call each, from the page these parameters ask for to the last: `for try await page in client.ultragroupBanAllowlistListPages(...)`; each page's items are in its `users`; the iterator sets `page` for each next page.
+    public func ultragroupBanAllowlistListPages(_ params: RongCloudUltragroupBanAllowlistList) throws -> AsyncThrowingStream<Typed<RongCloudUltragroupBanAllowlistListResult>, Error> {
+        try pages("ultragroup.ban_allowlist.list", params) { try Typed($0) }
+    }
+
+    /// Set the default push level of an ultragroup, or of one channel.
+    ///
+    /// `POST /ultragroup/notdisturb/set.json` — catalogue operation `ultragroup.not_disturb.set`.
+    public func ultragroupNotDisturbSet(_ params: RongCloudUltragroupNotDisturbSet) async throws -> Typed<RongCloudUltragroupNotDisturbSetResult> {
+        let reply = try await call("ultragroup.not_disturb.set", params)
+        return try Typed(reply)
+    }
+
+    /// Get the default push level of an ultragroup, or of one channel.
+    ///
+    /// `POST /ultragroup/notdisturb/get.json` — catalogue operation `ultragroup.not_disturb.get`.
+    public func ultragroupNotDisturbGet(_ params: RongCloudUltragroupNotDisturbGet) async throws -> Typed<RongCloudUltragroupNotDisturbGetResult> {
+        let reply = try await call("ultragroup.not_disturb.get", params)
+        return try Typed(reply)
+    }
+
+    /// Set keys of an ultragroup message's expansion (the message must have been sent with expansion on). Give the channel exactly when the message was sent in one.
+    ///
+    /// `POST /ultragroup/message/expansion/set.json` — catalogue operation `ultragroup.expansion.set`.
+    public func ultragroupExpansionSet(_ params: RongCloudUltragroupExpansionSet) async throws -> Typed<RongCloudUltragroupExpansionSetResult> {
+        let reply = try await call("ultragroup.expansion.set", params)
+        return try Typed(reply)
+    }
+
+    /// Delete keys from an ultragroup message's expansion.
+    ///
+    /// `POST /ultragroup/message/expansion/delete.json` — catalogue operation `ultragroup.expansion.delete`.
+    public func ultragroupExpansionDelete(_ params: RongCloudUltragroupExpansionDelete) async throws -> Typed<RongCloudUltragroupExpansionDeleteResult> {
+        let reply = try await call("ultragroup.expansion.delete", params)
+        return try Typed(reply)
+    }
+
+    /// Get an ultragroup message's expansion, 300 keys per page.
+    ///
+    /// `POST /ultragroup/message/expansion/query.json` — catalogue operation `ultragroup.expansion.query`.
+    public func ultragroupExpansionQuery(_ params: RongCloudUltragroupExpansionQuery) async throws -> Typed<RongCloudUltragroupExpansionQueryResult> {
+        let reply = try await call("ultragroup.expansion.query", params)
+        return try Typed(reply)
+    }
+
+    /// Search an ultragroup channel's messages sent after `start_time` up to `end_time` (ms; at most 14 days apart), oldest first. 100 calls a minute.
+    ///
+    /// `POST /ultragroup/hismsg/query.json` — catalogue operation `ultragroup.message.history`.
+    public func ultragroupMessageHistory(_ params: RongCloudUltragroupMessageHistory) async throws -> Typed<RongCloudUltragroupMessageHistoryResult> {
+        let reply = try await call("ultragroup.message.history", params)
+        return try Typed(reply)
+    }
+
+    /// Get the messages around one message of an ultragroup channel (it included), oldest first: by default 10 before and 10 after.
+    ///
+    /// `POST /ultragroup/hismsg/msgid/query.json` — catalogue operation `ultragroup.message.around`.
+    public func ultragroupMessageAround(_ params: RongCloudUltragroupMessageAround) async throws -> Typed<RongCloudUltragroupMessageAroundResult> {
+        let reply = try await call("ultragroup.message.around", params)
+        return try Typed(reply)
+    }
+
+    /// Get up to 20 ultragroup messages by UID. 5 calls a second.
+    ///
+    /// `POST /ultragroup/msg/get.json` — catalogue operation `ultragroup.message.get`.
+    public func ultragroupMessageGet(_ params: RongCloudUltragroupMessageGet) async throws -> Typed<RongCloudUltragroupMessageGetResult> {
+        let reply = try await call("ultragroup.message.get", params)
+        return try Typed(reply)
+    }
+
+    /// Replace the content of a sent ultragroup message. 100 calls a minute.
+    ///
+    /// `POST /ultragroup/msg/modify.json` — catalogue operation `ultragroup.message.modify`.
+    public func ultragroupMessageModify(_ params: RongCloudUltragroupMessageModify) async throws -> Typed<RongCloudUltragroupMessageModifyResult> {
+        let reply = try await call("ultragroup.message.modify", params)
+        return try Typed(reply)
+    }
+
+    /// Create user groups in an ultragroup (at most 10 per call).
+    ///
+    /// `POST /ultragroup/usergroup/add.json` — catalogue operation `ultragroup.usergroup.create`.
+    public func ultragroupUsergroupCreate(_ params: RongCloudUltragroupUsergroupCreate) async throws -> Typed<RongCloudUltragroupUsergroupCreateResult> {
+        let reply = try await call("ultragroup.usergroup.create", params)
+        return try Typed(reply)
+    }
+
+    /// Delete user groups of an ultragroup (at most 10 per call; one bad id fails them all).
+    ///
+    /// `POST /ultragroup/usergroup/del.json` — catalogue operation `ultragroup.usergroup.delete`.
+    public func ultragroupUsergroupDelete(_ params: RongCloudUltragroupUsergroupDelete) async throws -> Typed<RongCloudUltragroupUsergroupDeleteResult> {
+        let reply = try await call("ultragroup.usergroup.delete", params)
+        return try Typed(reply)
+    }
+
+    /// List an ultragroup's user groups, a page at a time.
+    ///
+    /// `POST /ultragroup/usergroup/query.json` — catalogue operation `ultragroup.usergroup.list`.
+    public func ultragroupUsergroupList(_ params: RongCloudUltragroupUsergroupList) async throws -> Typed<RongCloudUltragroupUsergroupListResult> {
+        let reply = try await call("ultragroup.usergroup.list", params)
+        return try Typed(reply)
+    }
+    /// Every page of `ultragroup.usergroup.list`, one call each, from the page these parameters ask for to the last: `for try await page in client.ultragroupUsergroupListPages(...)`; each page's items are in its `userGroups`; the iterator sets `page` for each next page.
+    public func ultragroupUsergroupListPages(_ params: RongCloudUltragroupUsergroupList) throws -> AsyncThrowingStream<Typed<RongCloudUltragroupUsergroupListResult>, Error> {
+        try pages("ultragroup.usergroup.list", params) { try Typed($0) }
+    }
+
+    /// Add ultragroup members to a user group (at most 20; an unknown user fails them all).
+    ///
+    /// `POST /ultragroup/usergroup/user/add.json` — catalogue operation `ultragroup.usergroup.user.add`.
+    public func ultragroupUsergroupUserAdd(_ params: RongCloudUltragroupUsergroupUserAdd) async throws -> Typed<RongCloudUltragroupUsergroupUserAddResult> {
+        let reply = try await call("ultragroup.usergroup.user.add", params)
+        return try Typed(reply)
+    }
+
+    /// Remove users from a user group (at most 20).
+    ///
+    /// `POST /ultragroup/usergroup/user/del.json` — catalogue operation `ultragroup.usergroup.user.remove`.
+    public func ultragroupUsergroupUserRemove(_ params: RongCloudUltragroupUsergroupUserRemove) async throws -> Typed<RongCloudUltragroupUsergroupUserRemoveResult> {
+        let reply = try await call("ultragroup.usergroup.user.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List the user groups a user belongs to in an ultragroup, a page at a time.
+    ///
+    /// `POST /ultragroup/user/usergroup/query.json` — catalogue operation `ultragroup.user.usergroups`.
+    public func ultragroupUserUsergroups(_ params: RongCloudUltragroupUserUsergroups) async throws -> Typed<RongCloudUltragroupUserUsergroupsResult> {
+        let reply = try await call("ultragroup.user.usergroups", params)
+        return try Typed(reply)
+    }
+    /// Every page of `ultragroup.user.usergroups`, one call each, from the page these parameters ask for to the last: `for try await page in client.ultragroupUserUsergroupsPages(...)`; each page's items are in its `userGroupIds`; the iterator sets `page` for each next page.
+    public func ultragroupUserUsergroupsPages(_ params: RongCloudUltragroupUserUsergroups) throws -> AsyncThrowingStream<Typed<RongCloudUltragroupUserUsergroupsResult>, Error> {
+        try pages("ultragroup.user.usergroups", params) { try Typed($0) }
+    }
+
+    /// Bind user groups to a channel: their members take part in the channel when it is private.
+    ///
+    /// `POST /ultragroup/channel/usergroup/bind.json` — catalogue operation `ultragroup.channel.usergroup.bind`.
+    public func ultragroupChannelUsergroupBind(_ params: RongCloudUltragroupChannelUsergroupBind) async throws -> Typed<RongCloudUltragroupChannelUsergroupBindResult> {
+        let reply = try await call("ultragroup.channel.usergroup.bind", params)
+        return try Typed(reply)
+    }
+
+    /// Unbind user groups from a channel.
+    ///
+    /// `POST /ultragroup/channel/usergroup/unbind.json` — catalogue operation `ultragroup.channel.usergroup.unbind`.
+    public func ultragroupChannelUsergroupUnbind(_ params: RongCloudUltragroupChannelUsergroupUnbind) async throws -> Typed<RongCloudUltragroupChannelUsergroupUnbindResult> {
+        let reply = try await call("ultragroup.channel.usergroup.unbind", params)
+        return try Typed(reply)
+    }
+
+    /// List the user groups bound to a channel, a page at a time.
+    ///
+    /// `POST /ultragroup/channel/usergroup/query.json` — catalogue operation `ultragroup.channel.usergroup.list`.
+    public func ultragroupChannelUsergroupList(_ params: RongCloudUltragroupChannelUsergroupList) async throws -> Typed<RongCloudUltragroupChannelUsergroupListResult> {
+        let reply = try await call("ultragroup.channel.usergroup.list", params)
+        return try Typed(reply)
+    }
+    /// Every page of `ultragroup.channel.usergroup.list`, one call each, from the page these parameters ask for to the last: `for try await page in client.ultragroupChannelUsergroupListPages(...)`; each page's items are in its `userGroupIds`; the iterator sets `page` for each next page.
+    public func ultragroupChannelUsergroupListPages(_ params: RongCloudUltragroupChannelUsergroupList) throws -> AsyncThrowingStream<Typed<RongCloudUltragroupChannelUsergroupListResult>, Error> {
+        try pages("ultragroup.channel.usergroup.list", params) { try Typed($0) }
+    }
+
+    /// List the channels a user group is bound to, a page at a time.
+    ///
+    /// `POST /ultragroup/usergroup/channel/query.json` — catalogue operation `ultragroup.usergroup.channels`.
+    public func ultragroupUsergroupChannels(_ params: RongCloudUltragroupUsergroupChannels) async throws -> Typed<RongCloudUltragroupUsergroupChannelsResult> {
+        let reply = try await call("ultragroup.usergroup.channels", params)
+        return try Typed(reply)
+    }
+    /// Every page of `ultragroup.usergroup.channels`, one call each, from the page these parameters ask for to the last: `for try await page in client.ultragroupUsergroupChannelsPages(...)`; each page's items are in its `channelIds`; the iterator sets `page` for each next page.
+    public func ultragroupUsergroupChannelsPages(_ params: RongCloudUltragroupUsergroupChannels) throws -> AsyncThrowingStream<Typed<RongCloudUltragroupUsergroupChannelsResult>, Error> {
+        try pages("ultragroup.usergroup.channels", params) { try Typed($0) }
     }
 
     /// Register a user and get the token the client SDK connects with (getToken). Re-registering returns a new token.

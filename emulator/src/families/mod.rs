@@ -22,6 +22,7 @@ pub(crate) mod push;
 pub(crate) mod rongcloud_groups;
 pub(crate) mod sensitive_words;
 pub(crate) mod tokens;
+pub(crate) mod ultragroups;
 pub(crate) mod user_relations;
 pub(crate) mod user_settings;
 pub(crate) mod users;
@@ -56,6 +57,7 @@ static FAMILIES: &[&dyn Family] = &[
     &friends::Friends,
     &agents::Agents,
     &bots::Bots,
+    &ultragroups::Ultragroups,
 ];
 
 /// The state of one app of one cloud: one part per family, by type.

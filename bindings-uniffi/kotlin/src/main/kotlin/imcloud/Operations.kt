@@ -573,6 +573,179 @@ public class RongCloudSensitivewordFilterListResult internal constructor(reply: 
     public val `words`: List<JsonObject>? get() = objs("words")
 }
 
+/** The result of `ultragroup.create`. */
+public class RongCloudUltragroupCreateResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.dismiss`. */
+public class RongCloudUltragroupDismissResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.join`. */
+public class RongCloudUltragroupJoinResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.quit`. */
+public class RongCloudUltragroupQuitResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.refresh`. */
+public class RongCloudUltragroupRefreshResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.member.exists`. */
+public class RongCloudUltragroupMemberExistsResult internal constructor(reply: Reply) : Result(reply) {
+    /** true: the user is a member. */
+    public val `status`: Boolean? get() = bool("status")
+}
+
+/** The result of `ultragroup.channel.create`. */
+public class RongCloudUltragroupChannelCreateResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.channel.delete`. */
+public class RongCloudUltragroupChannelDeleteResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.channel.list`. */
+public class RongCloudUltragroupChannelListResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{channelId, type, createTime}`; type 0 public, 1 private. */
+    public val `channelList`: List<JsonObject>? get() = objs("channel_list")
+}
+
+/** The result of `ultragroup.channel.change_type`. */
+public class RongCloudUltragroupChannelChangeTypeResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.channel.private_users.add`. */
+public class RongCloudUltragroupChannelPrivateUsersAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.channel.private_users.remove`. */
+public class RongCloudUltragroupChannelPrivateUsersRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.channel.private_users.list`. */
+public class RongCloudUltragroupChannelPrivateUsersListResult internal constructor(reply: Reply) : Result(reply) {
+    /** The user ids. */
+    public val `users`: List<String>? get() = strs("users")
+}
+
+/** The result of `ultragroup.user.private_channels`. */
+public class RongCloudUltragroupUserPrivateChannelsResult internal constructor(reply: Reply) : Result(reply) {
+    /** The channel ids. */
+    public val `channelIds`: List<String>? get() = strs("channel_ids")
+}
+
+/** The result of `ultragroup.user_ban.add`. */
+public class RongCloudUltragroupUserBanAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.user_ban.remove`. */
+public class RongCloudUltragroupUserBanRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.user_ban.list`. */
+public class RongCloudUltragroupUserBanListResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{id}`. */
+    public val `users`: List<JsonObject>? get() = objs("users")
+}
+
+/** The result of `ultragroup.global_ban.set`. */
+public class RongCloudUltragroupGlobalBanSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.global_ban.get`. */
+public class RongCloudUltragroupGlobalBanGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** true: everyone is muted. */
+    public val `status`: Boolean? get() = bool("status")
+}
+
+/** The result of `ultragroup.ban_allowlist.add`. */
+public class RongCloudUltragroupBanAllowlistAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.ban_allowlist.remove`. */
+public class RongCloudUltragroupBanAllowlistRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.ban_allowlist.list`. */
+public class RongCloudUltragroupBanAllowlistListResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{id}`. */
+    public val `users`: List<JsonObject>? get() = objs("users")
+}
+
+/** The result of `ultragroup.not_disturb.set`. */
+public class RongCloudUltragroupNotDisturbSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.not_disturb.get`. */
+public class RongCloudUltragroupNotDisturbGetResult internal constructor(reply: Reply) : Result(reply) {
+    public val `groupId`: String? get() = str("group_id")
+    public val `busChannel`: String? get() = str("bus_channel")
+    /** -1, 0, 1, 2, 4 or 5 (see `ultragroup.not_disturb.set`). */
+    public val `unpushLevel`: Long? get() = long("unpush_level")
+}
+
+/** The result of `ultragroup.expansion.set`. */
+public class RongCloudUltragroupExpansionSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.expansion.delete`. */
+public class RongCloudUltragroupExpansionDeleteResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.expansion.query`. */
+public class RongCloudUltragroupExpansionQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** An object from key to `{v, ts}`: the value and when it was set (ms). */
+    public val `extraContent`: JsonElement? get() = elem("extra_content")
+}
+
+/** The result of `ultragroup.message.history`. */
+public class RongCloudUltragroupMessageHistoryResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{groupId, busChannel, fromUserId, msgUID, msgTime, objectName, conversationType, content, expansion, extraContent}`, oldest first. */
+    public val `messages`: List<JsonObject>? get() = objs("messages")
+}
+
+/** The result of `ultragroup.message.around`. */
+public class RongCloudUltragroupMessageAroundResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{groupId, busChannel, fromUserId, msgUID, msgTime, objectName, conversationType, content, expansion, extraContent}`, oldest first. */
+    public val `messages`: List<JsonObject>? get() = objs("messages")
+}
+
+/** The result of `ultragroup.message.get`. */
+public class RongCloudUltragroupMessageGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{fromUserId, groupId, sentTime, busChannel, msgUID, objectName, content, expansion, extraContent}`. */
+    public val `messages`: List<JsonObject>? get() = objs("messages")
+}
+
+/** The result of `ultragroup.message.modify`. */
+public class RongCloudUltragroupMessageModifyResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.usergroup.create`. */
+public class RongCloudUltragroupUsergroupCreateResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.usergroup.delete`. */
+public class RongCloudUltragroupUsergroupDeleteResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.usergroup.list`. */
+public class RongCloudUltragroupUsergroupListResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{userGroupId}`. */
+    public val `userGroups`: List<JsonObject>? get() = objs("user_groups")
+}
+
+/** The result of `ultragroup.usergroup.user.add`. */
+public class RongCloudUltragroupUsergroupUserAddResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.usergroup.user.remove`. */
+public class RongCloudUltragroupUsergroupUserRemoveResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.user.usergroups`. */
+public class RongCloudUltragroupUserUsergroupsResult internal constructor(reply: Reply) : Result(reply) {
+    /** The user group ids. */
+    public val `userGroupIds`: List<String>? get() = strs("user_group_ids")
+}
+
+/** The result of `ultragroup.channel.usergroup.bind`. */
+public class RongCloudUltragroupChannelUsergroupBindResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.channel.usergroup.unbind`. */
+public class RongCloudUltragroupChannelUsergroupUnbindResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `ultragroup.channel.usergroup.list`. */
+public class RongCloudUltragroupChannelUsergroupListResult internal constructor(reply: Reply) : Result(reply) {
+    /** The user group ids. */
+    public val `userGroupIds`: List<String>? get() = strs("user_group_ids")
+}
+
+/** The result of `ultragroup.usergroup.channels`. */
+public class RongCloudUltragroupUsergroupChannelsResult internal constructor(reply: Reply) : Result(reply) {
+    /** The channel ids. */
+    public val `channelIds`: List<String>? get() = strs("channel_ids")
+}
+
 /** The result of `user.register`. */
 public class RongCloudUserRegisterResult internal constructor(reply: Reply) : Result(reply) {
     public val `userId`: String? get() = str("user_id")
@@ -2211,6 +2384,533 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      */
     public suspend fun sensitivewordFilterList(): RongCloudSensitivewordFilterListResult =
         RongCloudSensitivewordFilterListResult(call("sensitiveword.filter.list", args()))
+
+    /**
+     * Create an ultragroup with its first member (one user). Apps opened for ultragroups after 2022-10-13 also get the default channel `RCDefault`.
+     *
+     * `POST /ultragroup/create.json` — catalogue operation `ultragroup.create`.
+     *
+     * @param userId The user who joins the new ultragroup; exactly one. Limits: not empty; at most 64 bytes.
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param groupName The name shown in push notifications; change it with `ultragroup.refresh`. Limits: not empty.
+     */
+    public suspend fun ultragroupCreate(`userId`: String, `groupId`: String, `groupName`: String): RongCloudUltragroupCreateResult =
+        RongCloudUltragroupCreateResult(call("ultragroup.create", args("user_id" to `userId`, "group_id" to `groupId`, "group_name" to `groupName`)))
+
+    /**
+     * Dismiss an ultragroup: its members, channels and settings are gone.
+     *
+     * `POST /ultragroup/dis.json` — catalogue operation `ultragroup.dismiss`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     */
+    public suspend fun ultragroupDismiss(`groupId`: String): RongCloudUltragroupDismissResult =
+        RongCloudUltragroupDismissResult(call("ultragroup.dismiss", args("group_id" to `groupId`)))
+
+    /**
+     * Add one user to an ultragroup.
+     *
+     * `POST /ultragroup/join.json` — catalogue operation `ultragroup.join`.
+     *
+     * @param userId The user who joins; one per call. Limits: not empty; at most 64 bytes.
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     */
+    public suspend fun ultragroupJoin(`userId`: String, `groupId`: String): RongCloudUltragroupJoinResult =
+        RongCloudUltragroupJoinResult(call("ultragroup.join", args("user_id" to `userId`, "group_id" to `groupId`)))
+
+    /**
+     * Remove one user from an ultragroup.
+     *
+     * `POST /ultragroup/quit.json` — catalogue operation `ultragroup.quit`.
+     *
+     * @param userId The user who leaves. Limits: not empty; at most 64 bytes.
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     */
+    public suspend fun ultragroupQuit(`userId`: String, `groupId`: String): RongCloudUltragroupQuitResult =
+        RongCloudUltragroupQuitResult(call("ultragroup.quit", args("user_id" to `userId`, "group_id" to `groupId`)))
+
+    /**
+     * Rename an ultragroup (the name push notifications show).
+     *
+     * `POST /ultragroup/refresh.json` — catalogue operation `ultragroup.refresh`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param groupName Limits: not empty.
+     */
+    public suspend fun ultragroupRefresh(`groupId`: String, `groupName`: String): RongCloudUltragroupRefreshResult =
+        RongCloudUltragroupRefreshResult(call("ultragroup.refresh", args("group_id" to `groupId`, "group_name" to `groupName`)))
+
+    /**
+     * Whether a user is a member of an ultragroup.
+     *
+     * `POST /ultragroup/member/exist.json` — catalogue operation `ultragroup.member.exists`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param userId Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun ultragroupMemberExists(`groupId`: String, `userId`: String): RongCloudUltragroupMemberExistsResult =
+        RongCloudUltragroupMemberExistsResult(call("ultragroup.member.exists", args("group_id" to `groupId`, "user_id" to `userId`)))
+
+    /**
+     * Create a channel in an ultragroup, public (type 0, the default) or private (type 1).
+     *
+     * `POST /ultragroup/channel/create.json` — catalogue operation `ultragroup.channel.create`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param busChannel The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+     * @param type 0 public (default), 1 private: only the channel's private users take part. Limits: 0..1.
+     */
+    public suspend fun ultragroupChannelCreate(`groupId`: String, `busChannel`: String, `type`: Long? = null): RongCloudUltragroupChannelCreateResult =
+        RongCloudUltragroupChannelCreateResult(call("ultragroup.channel.create", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "type" to `type`)))
+
+    /**
+     * Delete a channel of an ultragroup.
+     *
+     * `POST /ultragroup/channel/del.json` — catalogue operation `ultragroup.channel.delete`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param busChannel The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+     */
+    public suspend fun ultragroupChannelDelete(`groupId`: String, `busChannel`: String): RongCloudUltragroupChannelDeleteResult =
+        RongCloudUltragroupChannelDeleteResult(call("ultragroup.channel.delete", args("group_id" to `groupId`, "bus_channel" to `busChannel`)))
+
+    /**
+     * List an ultragroup's channels with their type and creation time, a page at a time.
+     *
+     * `POST /ultragroup/channel/get.json` — catalogue operation `ultragroup.channel.list`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param page Page number from 1 (default 1). Limits: 1..….
+     * @param limit Channels per page (default 20). Limits: 1..100.
+     */
+    public suspend fun ultragroupChannelList(`groupId`: String, `page`: Long? = null, `limit`: Long? = null): RongCloudUltragroupChannelListResult =
+        RongCloudUltragroupChannelListResult(call("ultragroup.channel.list", args("group_id" to `groupId`, "page" to `page`, "limit" to `limit`)))
+    /** Every page of `ultragroup.channel.list`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `channelList`; the iterator sets `page` for each next page. Same parameters as [ultragroupChannelList]. */
+    public fun ultragroupChannelListPages(`groupId`: String, `page`: Long? = null, `limit`: Long? = null): Flow<RongCloudUltragroupChannelListResult> =
+        pages("ultragroup.channel.list", args("group_id" to `groupId`, "page" to `page`, "limit" to `limit`)) { RongCloudUltragroupChannelListResult(it) }
+
+    /**
+     * Make a channel public (0) or private (1); the default channel `RCDefault` stays public.
+     *
+     * `POST /ultragroup/channel/type/change.json` — catalogue operation `ultragroup.channel.change_type`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param busChannel The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+     * @param type 0 public, 1 private. Limits: 0..1.
+     */
+    public suspend fun ultragroupChannelChangeType(`groupId`: String, `busChannel`: String, `type`: Long): RongCloudUltragroupChannelChangeTypeResult =
+        RongCloudUltragroupChannelChangeTypeResult(call("ultragroup.channel.change_type", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "type" to `type`)))
+
+    /**
+     * Add ultragroup members to a channel's private-user list (used while the channel is private). All must be members, or none is added (error 24406).
+     *
+     * `POST /ultragroup/channel/private/users/add.json` — catalogue operation `ultragroup.channel.private_users.add`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param busChannel The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+     * @param userIds Members of the ultragroup; at most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     */
+    public suspend fun ultragroupChannelPrivateUsersAdd(`groupId`: String, `busChannel`: String, `userIds`: List<String>): RongCloudUltragroupChannelPrivateUsersAddResult =
+        RongCloudUltragroupChannelPrivateUsersAddResult(call("ultragroup.channel.private_users.add", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`)))
+
+    /**
+     * Remove users from a channel's private-user list.
+     *
+     * `POST /ultragroup/channel/private/users/del.json` — catalogue operation `ultragroup.channel.private_users.remove`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param busChannel The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+     * @param userIds At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     */
+    public suspend fun ultragroupChannelPrivateUsersRemove(`groupId`: String, `busChannel`: String, `userIds`: List<String>): RongCloudUltragroupChannelPrivateUsersRemoveResult =
+        RongCloudUltragroupChannelPrivateUsersRemoveResult(call("ultragroup.channel.private_users.remove", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`)))
+
+    /**
+     * List a channel's private users, a page at a time.
+     *
+     * `POST /ultragroup/channel/private/users/get.json` — catalogue operation `ultragroup.channel.private_users.list`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param busChannel The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+     * @param page Page number from 1 (default 1). Limits: 1..….
+     * @param pageSize Items per page (default 50). Limits: 1..100.
+     */
+    public suspend fun ultragroupChannelPrivateUsersList(`groupId`: String, `busChannel`: String, `page`: Long? = null, `pageSize`: Long? = null): RongCloudUltragroupChannelPrivateUsersListResult =
+        RongCloudUltragroupChannelPrivateUsersListResult(call("ultragroup.channel.private_users.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)))
+    /** Every page of `ultragroup.channel.private_users.list`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `users`; the iterator sets `page` for each next page. Same parameters as [ultragroupChannelPrivateUsersList]. */
+    public fun ultragroupChannelPrivateUsersListPages(`groupId`: String, `busChannel`: String, `page`: Long? = null, `pageSize`: Long? = null): Flow<RongCloudUltragroupChannelPrivateUsersListResult> =
+        pages("ultragroup.channel.private_users.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupChannelPrivateUsersListResult(it) }
+
+    /**
+     * List the channels whose private-user list holds a user (public channels can hold such a list too), a page at a time.
+     *
+     * `POST /ultragroup/user/channel/query.json` — catalogue operation `ultragroup.user.private_channels`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param userId Limits: not empty; at most 64 bytes.
+     * @param page Page number from 1 (default 1). Limits: 1..….
+     * @param pageSize Items per page (default 10). Limits: 1..50.
+     */
+    public suspend fun ultragroupUserPrivateChannels(`groupId`: String, `userId`: String, `page`: Long? = null, `pageSize`: Long? = null): RongCloudUltragroupUserPrivateChannelsResult =
+        RongCloudUltragroupUserPrivateChannelsResult(call("ultragroup.user.private_channels", args("group_id" to `groupId`, "user_id" to `userId`, "page" to `page`, "page_size" to `pageSize`)))
+    /** Every page of `ultragroup.user.private_channels`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `channelIds`; the iterator sets `page` for each next page. Same parameters as [ultragroupUserPrivateChannels]. */
+    public fun ultragroupUserPrivateChannelsPages(`groupId`: String, `userId`: String, `page`: Long? = null, `pageSize`: Long? = null): Flow<RongCloudUltragroupUserPrivateChannelsResult> =
+        pages("ultragroup.user.private_channels", args("group_id" to `groupId`, "user_id" to `userId`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUserPrivateChannelsResult(it) }
+
+    /**
+     * Mute users in an ultragroup, or in one of its channels.
+     *
+     * `POST /ultragroup/userbanned/add.json` — catalogue operation `ultragroup.user_ban.add`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param userIds At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param busChannel The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+     */
+    public suspend fun ultragroupUserBanAdd(`groupId`: String, `userIds`: List<String>, `busChannel`: String? = null): RongCloudUltragroupUserBanAddResult =
+        RongCloudUltragroupUserBanAddResult(call("ultragroup.user_ban.add", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`)))
+
+    /**
+     * Unmute users in an ultragroup or one of its channels (absent channel: lifts a mute set for the whole ultragroup).
+     *
+     * `POST /ultragroup/userbanned/del.json` — catalogue operation `ultragroup.user_ban.remove`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param userIds At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param busChannel The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+     */
+    public suspend fun ultragroupUserBanRemove(`groupId`: String, `userIds`: List<String>, `busChannel`: String? = null): RongCloudUltragroupUserBanRemoveResult =
+        RongCloudUltragroupUserBanRemoveResult(call("ultragroup.user_ban.remove", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`)))
+
+    /**
+     * List the muted users of an ultragroup or one of its channels, a page at a time.
+     *
+     * `POST /ultragroup/userbanned/get.json` — catalogue operation `ultragroup.user_ban.list`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param busChannel The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+     * @param page Page number from 1 (default 1). Limits: 1..….
+     * @param pageSize Items per page (default 50). Limits: 1..….
+     */
+    public suspend fun ultragroupUserBanList(`groupId`: String, `busChannel`: String? = null, `page`: Long? = null, `pageSize`: Long? = null): RongCloudUltragroupUserBanListResult =
+        RongCloudUltragroupUserBanListResult(call("ultragroup.user_ban.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)))
+    /** Every page of `ultragroup.user_ban.list`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `users`; the iterator sets `page` for each next page. Same parameters as [ultragroupUserBanList]. */
+    public fun ultragroupUserBanListPages(`groupId`: String, `busChannel`: String? = null, `page`: Long? = null, `pageSize`: Long? = null): Flow<RongCloudUltragroupUserBanListResult> =
+        pages("ultragroup.user_ban.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUserBanListResult(it) }
+
+    /**
+     * Mute (true) or unmute (false) everyone in an ultragroup or one of its channels; the ban allowlist may still speak.
+     *
+     * `POST /ultragroup/globalbanned/set.json` — catalogue operation `ultragroup.global_ban.set`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param status true mutes everyone, false lifts it.
+     * @param busChannel The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+     */
+    public suspend fun ultragroupGlobalBanSet(`groupId`: String, `status`: Boolean, `busChannel`: String? = null): RongCloudUltragroupGlobalBanSetResult =
+        RongCloudUltragroupGlobalBanSetResult(call("ultragroup.global_ban.set", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "status" to `status`)))
+
+    /**
+     * Whether everyone is muted in an ultragroup or one of its channels.
+     *
+     * `POST /ultragroup/globalbanned/get.json` — catalogue operation `ultragroup.global_ban.get`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param busChannel The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+     */
+    public suspend fun ultragroupGlobalBanGet(`groupId`: String, `busChannel`: String? = null): RongCloudUltragroupGlobalBanGetResult =
+        RongCloudUltragroupGlobalBanGetResult(call("ultragroup.global_ban.get", args("group_id" to `groupId`, "bus_channel" to `busChannel`)))
+
+    /**
+     * Let users speak while everyone is muted (the ban allowlist of an ultragroup or channel).
+     *
+     * `POST /ultragroup/banned/whitelist/add.json` — catalogue operation `ultragroup.ban_allowlist.add`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param userIds At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param busChannel The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+     */
+    public suspend fun ultragroupBanAllowlistAdd(`groupId`: String, `userIds`: List<String>, `busChannel`: String? = null): RongCloudUltragroupBanAllowlistAddResult =
+        RongCloudUltragroupBanAllowlistAddResult(call("ultragroup.ban_allowlist.add", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`)))
+
+    /**
+     * Remove users from the ban allowlist.
+     *
+     * `POST /ultragroup/banned/whitelist/del.json` — catalogue operation `ultragroup.ban_allowlist.remove`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param userIds At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     * @param busChannel The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+     */
+    public suspend fun ultragroupBanAllowlistRemove(`groupId`: String, `userIds`: List<String>, `busChannel`: String? = null): RongCloudUltragroupBanAllowlistRemoveResult =
+        RongCloudUltragroupBanAllowlistRemoveResult(call("ultragroup.ban_allowlist.remove", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`)))
+
+    /**
+     * List the ban allowlist of an ultragroup or channel, a page at a time.
+     *
+     * `POST /ultragroup/banned/whitelist/get.json` — catalogue operation `ultragroup.ban_allowlist.list`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param busChannel The channel; absent: the whole ultragroup (every channel). Limits: at most 20 characters.
+     * @param page Page number from 1 (default 1). Limits: 1..….
+     * @param pageSize Items per page (default 50). Limits: 1..200.
+     */
+    public suspend fun ultragroupBanAllowlistList(`groupId`: String, `busChannel`: String? = null, `page`: Long? = null, `pageSize`: Long? = null): RongCloudUltragroupBanAllowlistListResult =
+        RongCloudUltragroupBanAllowlistListResult(call("ultragroup.ban_allowlist.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)))
+    /** Every page of `ultragroup.ban_allowlist.list`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `users`; the iterator sets `page` for each next page. Same parameters as [ultragroupBanAllowlistList]. */
+    public fun ultragroupBanAllowlistListPages(`groupId`: String, `busChannel`: String? = null, `page`: Long? = null, `pageSize`: Long? = null): Flow<RongCloudUltragroupBanAllowlistListResult> =
+        pages("ultragroup.ban_allowlist.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupBanAllowlistListResult(it) }
+
+    /**
+     * Set the default push level of an ultragroup, or of one channel.
+     *
+     * `POST /ultragroup/notdisturb/set.json` — catalogue operation `ultragroup.not_disturb.set`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param unpushLevel -1 notify every message; 0 not set (every message, or the ultragroup's default); 1 only @ messages; 2 only @ of the user; 4 only @all; 5 no notifications. (3 is not a level.). Limits: -1..5.
+     * @param busChannel The channel; absent: the ultragroup's default. Limits: at most 20 characters.
+     */
+    public suspend fun ultragroupNotDisturbSet(`groupId`: String, `unpushLevel`: Long, `busChannel`: String? = null): RongCloudUltragroupNotDisturbSetResult =
+        RongCloudUltragroupNotDisturbSetResult(call("ultragroup.not_disturb.set", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "unpush_level" to `unpushLevel`)))
+
+    /**
+     * Get the default push level of an ultragroup, or of one channel.
+     *
+     * `POST /ultragroup/notdisturb/get.json` — catalogue operation `ultragroup.not_disturb.get`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param busChannel The channel; absent: the ultragroup's default. Limits: at most 20 characters.
+     */
+    public suspend fun ultragroupNotDisturbGet(`groupId`: String, `busChannel`: String? = null): RongCloudUltragroupNotDisturbGetResult =
+        RongCloudUltragroupNotDisturbGetResult(call("ultragroup.not_disturb.get", args("group_id" to `groupId`, "bus_channel" to `busChannel`)))
+
+    /**
+     * Set keys of an ultragroup message's expansion (the message must have been sent with expansion on). Give the channel exactly when the message was sent in one.
+     *
+     * `POST /ultragroup/message/expansion/set.json` — catalogue operation `ultragroup.expansion.set`.
+     *
+     * @param msgUid The message's UID. Limits: not empty.
+     * @param userId The operator. Limits: not empty; at most 64 bytes.
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param extraKeyVal An object of the keys to set and their string values (`{"k":"v"}`), sent as JSON text; at most 100 keys per call (a message holds at most 300). Key: at most 32 characters of letters, digits, `+ = - _`; value: at most 4096 characters.
+     * @param busChannel The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters.
+     */
+    public suspend fun ultragroupExpansionSet(`msgUid`: String, `userId`: String, `groupId`: String, `extraKeyVal`: JsonElement, `busChannel`: String? = null): RongCloudUltragroupExpansionSetResult =
+        RongCloudUltragroupExpansionSetResult(call("ultragroup.expansion.set", args("msg_uid" to `msgUid`, "user_id" to `userId`, "bus_channel" to `busChannel`, "group_id" to `groupId`, "extra_key_val" to `extraKeyVal`)))
+
+    /**
+     * Delete keys from an ultragroup message's expansion.
+     *
+     * `POST /ultragroup/message/expansion/delete.json` — catalogue operation `ultragroup.expansion.delete`.
+     *
+     * @param msgUid Limits: not empty.
+     * @param userId The operator. Limits: not empty; at most 64 bytes.
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param extraKey The keys to delete, a JSON list of strings (`["k1","k2"]`) sent as text; at most 100.
+     * @param busChannel The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters.
+     */
+    public suspend fun ultragroupExpansionDelete(`msgUid`: String, `userId`: String, `groupId`: String, `extraKey`: JsonElement, `busChannel`: String? = null): RongCloudUltragroupExpansionDeleteResult =
+        RongCloudUltragroupExpansionDeleteResult(call("ultragroup.expansion.delete", args("msg_uid" to `msgUid`, "user_id" to `userId`, "bus_channel" to `busChannel`, "group_id" to `groupId`, "extra_key" to `extraKey`)))
+
+    /**
+     * Get an ultragroup message's expansion, 300 keys per page.
+     *
+     * `POST /ultragroup/message/expansion/query.json` — catalogue operation `ultragroup.expansion.query`.
+     *
+     * @param msgUid Limits: not empty.
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param busChannel The message's channel: required if it was sent in one, not allowed otherwise. Limits: at most 20 characters.
+     * @param pageNo Page number from 1 (default 1); 300 keys per page. Limits: 1..….
+     */
+    public suspend fun ultragroupExpansionQuery(`msgUid`: String, `groupId`: String, `busChannel`: String? = null, `pageNo`: Long? = null): RongCloudUltragroupExpansionQueryResult =
+        RongCloudUltragroupExpansionQueryResult(call("ultragroup.expansion.query", args("msg_uid" to `msgUid`, "bus_channel" to `busChannel`, "group_id" to `groupId`, "page_no" to `pageNo`)))
+
+    /**
+     * Search an ultragroup channel's messages sent after `start_time` up to `end_time` (ms; at most 14 days apart), oldest first. 100 calls a minute.
+     *
+     * `POST /ultragroup/hismsg/query.json` — catalogue operation `ultragroup.message.history`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param busChannel The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+     * @param startTime Milliseconds since the epoch (exclusive). Limits: 0..….
+     * @param endTime Milliseconds since the epoch (inclusive); later than start_time by at most 14 days. Limits: 0..….
+     * @param fromUserId Only this sender's messages. Limits: not empty; at most 64 bytes.
+     * @param pageSize Messages per answer (default 20). Limits: 1..100.
+     */
+    public suspend fun ultragroupMessageHistory(`groupId`: String, `busChannel`: String, `startTime`: Long, `endTime`: Long, `fromUserId`: String? = null, `pageSize`: Long? = null): RongCloudUltragroupMessageHistoryResult =
+        RongCloudUltragroupMessageHistoryResult(call("ultragroup.message.history", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "start_time" to `startTime`, "end_time" to `endTime`, "from_user_id" to `fromUserId`, "page_size" to `pageSize`)))
+
+    /**
+     * Get the messages around one message of an ultragroup channel (it included), oldest first: by default 10 before and 10 after.
+     *
+     * `POST /ultragroup/hismsg/msgid/query.json` — catalogue operation `ultragroup.message.around`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param busChannel The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+     * @param msgUid Limits: not empty.
+     * @param prevNum Messages before it (default 10; 0 none). Limits: 0..50.
+     * @param lastNum Messages after it (default 10; 0 none). Limits: 0..50.
+     */
+    public suspend fun ultragroupMessageAround(`groupId`: String, `busChannel`: String, `msgUid`: String, `prevNum`: Long? = null, `lastNum`: Long? = null): RongCloudUltragroupMessageAroundResult =
+        RongCloudUltragroupMessageAroundResult(call("ultragroup.message.around", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "msg_uid" to `msgUid`, "prev_num" to `prevNum`, "last_num" to `lastNum`)))
+
+    /**
+     * Get up to 20 ultragroup messages by UID. 5 calls a second.
+     *
+     * `POST /ultragroup/msg/get.json` — catalogue operation `ultragroup.message.get`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param msgs A JSON list of at most 20 `{"msgUID": …, "busChannel": …}` (busChannel when the message is in a channel), sent as text.
+     */
+    public suspend fun ultragroupMessageGet(`groupId`: String, `msgs`: JsonElement): RongCloudUltragroupMessageGetResult =
+        RongCloudUltragroupMessageGetResult(call("ultragroup.message.get", args("group_id" to `groupId`, "msgs" to `msgs`)))
+
+    /**
+     * Replace the content of a sent ultragroup message. 100 calls a minute.
+     *
+     * `POST /ultragroup/msg/modify.json` — catalogue operation `ultragroup.message.modify`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param fromUserId The message's sender. Limits: not empty; at most 64 bytes.
+     * @param msgUid Limits: not empty.
+     * @param content The new content JSON; at most 128 KB. Limits: at most 131072 bytes.
+     * @param busChannel The message's channel. Limits: at most 20 characters.
+     * @param msgRandom Your request identifier; equal values within one minute are handled once.
+     */
+    public suspend fun ultragroupMessageModify(`groupId`: String, `fromUserId`: String, `msgUid`: String, `content`: JsonElement, `busChannel`: String? = null, `msgRandom`: Long? = null): RongCloudUltragroupMessageModifyResult =
+        RongCloudUltragroupMessageModifyResult(call("ultragroup.message.modify", args("group_id" to `groupId`, "from_user_id" to `fromUserId`, "msg_uid" to `msgUid`, "content" to `content`, "bus_channel" to `busChannel`, "msg_random" to `msgRandom`)))
+
+    /**
+     * Create user groups in an ultragroup (at most 10 per call).
+     *
+     * `POST /ultragroup/usergroup/add.json` — catalogue operation `ultragroup.usergroup.create`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param userGroups Each `{user_group_id}`; at most 10. Limits: 1 to 10 items.
+     */
+    public suspend fun ultragroupUsergroupCreate(`groupId`: String, `userGroups`: List<JsonObject>): RongCloudUltragroupUsergroupCreateResult =
+        RongCloudUltragroupUsergroupCreateResult(call("ultragroup.usergroup.create", args("group_id" to `groupId`, "user_groups" to `userGroups`)))
+
+    /**
+     * Delete user groups of an ultragroup (at most 10 per call; one bad id fails them all).
+     *
+     * `POST /ultragroup/usergroup/del.json` — catalogue operation `ultragroup.usergroup.delete`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param userGroupIds At most 10, sent comma-joined. Limits: at most 64 characters each; 1 to 10 items.
+     */
+    public suspend fun ultragroupUsergroupDelete(`groupId`: String, `userGroupIds`: List<String>): RongCloudUltragroupUsergroupDeleteResult =
+        RongCloudUltragroupUsergroupDeleteResult(call("ultragroup.usergroup.delete", args("group_id" to `groupId`, "user_group_ids" to `userGroupIds`)))
+
+    /**
+     * List an ultragroup's user groups, a page at a time.
+     *
+     * `POST /ultragroup/usergroup/query.json` — catalogue operation `ultragroup.usergroup.list`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param page Page number from 1 (default 1). Limits: 1..….
+     * @param pageSize Items per page (default 10). Limits: 1..50.
+     */
+    public suspend fun ultragroupUsergroupList(`groupId`: String, `page`: Long? = null, `pageSize`: Long? = null): RongCloudUltragroupUsergroupListResult =
+        RongCloudUltragroupUsergroupListResult(call("ultragroup.usergroup.list", args("group_id" to `groupId`, "page" to `page`, "page_size" to `pageSize`)))
+    /** Every page of `ultragroup.usergroup.list`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `userGroups`; the iterator sets `page` for each next page. Same parameters as [ultragroupUsergroupList]. */
+    public fun ultragroupUsergroupListPages(`groupId`: String, `page`: Long? = null, `pageSize`: Long? = null): Flow<RongCloudUltragroupUsergroupListResult> =
+        pages("ultragroup.usergroup.list", args("group_id" to `groupId`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUsergroupListResult(it) }
+
+    /**
+     * Add ultragroup members to a user group (at most 20; an unknown user fails them all).
+     *
+     * `POST /ultragroup/usergroup/user/add.json` — catalogue operation `ultragroup.usergroup.user.add`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param userGroupId Limits: at most 64 characters.
+     * @param userIds At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     */
+    public suspend fun ultragroupUsergroupUserAdd(`groupId`: String, `userGroupId`: String, `userIds`: List<String>): RongCloudUltragroupUsergroupUserAddResult =
+        RongCloudUltragroupUsergroupUserAddResult(call("ultragroup.usergroup.user.add", args("group_id" to `groupId`, "user_group_id" to `userGroupId`, "user_ids" to `userIds`)))
+
+    /**
+     * Remove users from a user group (at most 20).
+     *
+     * `POST /ultragroup/usergroup/user/del.json` — catalogue operation `ultragroup.usergroup.user.remove`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param userGroupId Limits: at most 64 characters.
+     * @param userIds At most 20, sent comma-joined. Limits: not empty each; at most 64 bytes each; 1 to 20 items.
+     */
+    public suspend fun ultragroupUsergroupUserRemove(`groupId`: String, `userGroupId`: String, `userIds`: List<String>): RongCloudUltragroupUsergroupUserRemoveResult =
+        RongCloudUltragroupUsergroupUserRemoveResult(call("ultragroup.usergroup.user.remove", args("group_id" to `groupId`, "user_group_id" to `userGroupId`, "user_ids" to `userIds`)))
+
+    /**
+     * List the user groups a user belongs to in an ultragroup, a page at a time.
+     *
+     * `POST /ultragroup/user/usergroup/query.json` — catalogue operation `ultragroup.user.usergroups`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param userId Limits: not empty; at most 64 bytes.
+     * @param page Page number from 1 (default 1). Limits: 1..….
+     * @param pageSize Items per page (default 10). Limits: 1..50.
+     */
+    public suspend fun ultragroupUserUsergroups(`groupId`: String, `userId`: String, `page`: Long? = null, `pageSize`: Long? = null): RongCloudUltragroupUserUsergroupsResult =
+        RongCloudUltragroupUserUsergroupsResult(call("ultragroup.user.usergroups", args("group_id" to `groupId`, "user_id" to `userId`, "page" to `page`, "page_size" to `pageSize`)))
+    /** Every page of `ultragroup.user.usergroups`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `userGroupIds`; the iterator sets `page` for each next page. Same parameters as [ultragroupUserUsergroups]. */
+    public fun ultragroupUserUsergroupsPages(`groupId`: String, `userId`: String, `page`: Long? = null, `pageSize`: Long? = null): Flow<RongCloudUltragroupUserUsergroupsResult> =
+        pages("ultragroup.user.usergroups", args("group_id" to `groupId`, "user_id" to `userId`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUserUsergroupsResult(it) }
+
+    /**
+     * Bind user groups to a channel: their members take part in the channel when it is private.
+     *
+     * `POST /ultragroup/channel/usergroup/bind.json` — catalogue operation `ultragroup.channel.usergroup.bind`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param busChannel The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+     * @param userGroupIds Sent comma-joined. Limits: at most 64 characters each; at least 1 items.
+     */
+    public suspend fun ultragroupChannelUsergroupBind(`groupId`: String, `busChannel`: String, `userGroupIds`: List<String>): RongCloudUltragroupChannelUsergroupBindResult =
+        RongCloudUltragroupChannelUsergroupBindResult(call("ultragroup.channel.usergroup.bind", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_group_ids" to `userGroupIds`)))
+
+    /**
+     * Unbind user groups from a channel.
+     *
+     * `POST /ultragroup/channel/usergroup/unbind.json` — catalogue operation `ultragroup.channel.usergroup.unbind`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param busChannel The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+     * @param userGroupIds Sent comma-joined. Limits: at most 64 characters each; at least 1 items.
+     */
+    public suspend fun ultragroupChannelUsergroupUnbind(`groupId`: String, `busChannel`: String, `userGroupIds`: List<String>): RongCloudUltragroupChannelUsergroupUnbindResult =
+        RongCloudUltragroupChannelUsergroupUnbindResult(call("ultragroup.channel.usergroup.unbind", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_group_ids" to `userGroupIds`)))
+
+    /**
+     * List the user groups bound to a channel, a page at a time.
+     *
+     * `POST /ultragroup/channel/usergroup/query.json` — catalogue operation `ultragroup.channel.usergroup.list`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param busChannel The channel id: letters and digits, at most 20 characters. Limits: at most 20 characters.
+     * @param page Page number from 1 (default 1). Limits: 1..….
+     * @param pageSize Items per page (default 10). Limits: 1..50.
+     */
+    public suspend fun ultragroupChannelUsergroupList(`groupId`: String, `busChannel`: String, `page`: Long? = null, `pageSize`: Long? = null): RongCloudUltragroupChannelUsergroupListResult =
+        RongCloudUltragroupChannelUsergroupListResult(call("ultragroup.channel.usergroup.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)))
+    /** Every page of `ultragroup.channel.usergroup.list`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `userGroupIds`; the iterator sets `page` for each next page. Same parameters as [ultragroupChannelUsergroupList]. */
+    public fun ultragroupChannelUsergroupListPages(`groupId`: String, `busChannel`: String, `page`: Long? = null, `pageSize`: Long? = null): Flow<RongCloudUltragroupChannelUsergroupListResult> =
+        pages("ultragroup.channel.usergroup.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupChannelUsergroupListResult(it) }
+
+    /**
+     * List the channels a user group is bound to, a page at a time.
+     *
+     * `POST /ultragroup/usergroup/channel/query.json` — catalogue operation `ultragroup.usergroup.channels`.
+     *
+     * @param groupId The ultragroup id: letters and digits, at most 64 characters. Limits: at most 64 characters.
+     * @param userGroupId Limits: at most 64 characters.
+     * @param page Page number from 1 (default 1). Limits: 1..….
+     * @param pageSize Items per page (default 10). Limits: 1..50.
+     */
+    public suspend fun ultragroupUsergroupChannels(`groupId`: String, `userGroupId`: String, `page`: Long? = null, `pageSize`: Long? = null): RongCloudUltragroupUsergroupChannelsResult =
+        RongCloudUltragroupUsergroupChannelsResult(call("ultragroup.usergroup.channels", args("group_id" to `groupId`, "user_group_id" to `userGroupId`, "page" to `page`, "page_size" to `pageSize`)))
+    /** Every page of `ultragroup.usergroup.channels`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `channelIds`; the iterator sets `page` for each next page. Same parameters as [ultragroupUsergroupChannels]. */
+    public fun ultragroupUsergroupChannelsPages(`groupId`: String, `userGroupId`: String, `page`: Long? = null, `pageSize`: Long? = null): Flow<RongCloudUltragroupUsergroupChannelsResult> =
+        pages("ultragroup.usergroup.channels", args("group_id" to `groupId`, "user_group_id" to `userGroupId`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUsergroupChannelsResult(it) }
 
     /**
      * Register a user and get the token the client SDK connects with (getToken). Re-registering returns a new token.
