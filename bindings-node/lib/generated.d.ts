@@ -2791,22 +2791,6 @@ export interface RongCloudUserSandboxDeleteParams {
   userIds: string[]
 }
 
-/** The result of `user.groups.query`. */
-export declare class RongCloudUserGroupsQueryResult extends Result {
-  /** Each `{id, name}`. */
-  readonly groups: Record<string, unknown>[] | undefined
-}
-
-/** Parameters of `user.groups.query`: List the groups a user belongs to (id and name); without `page`, the first 5000. */
-export interface RongCloudUserGroupsQueryParams {
-  /** Limits: not empty; at most 64 bytes. */
-  userId: string
-  /** Page number for paging; absent or 0: no paging (the first 5000 groups). Limits: 0..…. */
-  page?: number
-  /** Groups per page, only with `page` (default 50). Limits: 1..1000. */
-  size?: number
-}
-
 /** The result of `user.remarks.set`. */
 export declare class RongCloudUserRemarksSetResult extends Result {}
 
@@ -4070,12 +4054,6 @@ export declare class RongCloudOperations extends BaseClient {
    * `POST /user/delusers.json` — catalogue operation `user.sandbox.delete`.
    */
   userSandboxDelete(params: RongCloudUserSandboxDeleteParams, options?: CallOptions): Promise<RongCloudUserSandboxDeleteResult>
-  /**
-   * List the groups a user belongs to (id and name); without `page`, the first 5000.
-   *
-   * `POST /user/group/query.json` — catalogue operation `user.groups.query`.
-   */
-  userGroupsQuery(params: RongCloudUserGroupsQueryParams, options?: CallOptions): Promise<RongCloudUserGroupsQueryResult>
   /**
    * Set the names a user sees for other users in push notifications (user-level push aliases; replaces an existing alias); at most 100 per call.
    *

@@ -842,12 +842,6 @@ class RongCloudUserSandboxQueryResult extends Result {
 
 class RongCloudUserSandboxDeleteResult extends Result {}
 
-class RongCloudUserGroupsQueryResult extends Result {
-  get groups() {
-    return this._field("groups")
-  }
-}
-
 class RongCloudUserRemarksSetResult extends Result {}
 
 class RongCloudUserRemarksGetResult extends Result {
@@ -1509,9 +1503,6 @@ class RongCloudOperations extends BaseClient {
   userSandboxDelete(params, options) {
     return this._call("user.sandbox.delete", params, {"userIds":"user_ids"}, RongCloudUserSandboxDeleteResult, options)
   }
-  userGroupsQuery(params, options) {
-    return this._call("user.groups.query", params, {"userId":"user_id","page":"page","size":"size"}, RongCloudUserGroupsQueryResult, options)
-  }
   userRemarksSet(params, options) {
     return this._call("user.remarks.set", params, {"userId":"user_id","remarks":"remarks"}, RongCloudUserRemarksSetResult, options)
   }
@@ -2143,7 +2134,6 @@ module.exports = {
   RongCloudUserProfileCleanResult,
   RongCloudUserSandboxQueryResult,
   RongCloudUserSandboxDeleteResult,
-  RongCloudUserGroupsQueryResult,
   RongCloudUserRemarksSetResult,
   RongCloudUserRemarksGetResult,
   RongCloudUserRemarksRemoveResult,

@@ -5171,36 +5171,6 @@ pub mod rongcloud {
         }
     }
 
-    /// Parameters of `user.groups.query`: List the groups a user belongs to (id and name); without `page`, the first 5000.
-    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-    pub struct UserGroupsQuery {
-        /// Limits: not empty; at most 64 bytes.
-        pub user_id: String,
-        /// Page number for paging; absent or 0: no paging (the first 5000 groups). Limits: 0..….
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub page: Option<i64>,
-        /// Groups per page, only with `page` (default 50). Limits: 1..1000.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub size: Option<i64>,
-    }
-
-    /// The result of `user.groups.query`.
-    ///
-    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
-    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
-    pub struct UserGroupsQueryResult {
-        /// Each `{id, name}`.
-        pub groups: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-    }
-
-    impl std::fmt::Debug for UserGroupsQueryResult {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("UserGroupsQueryResult")
-                .field("groups", &self.groups)
-                .finish()
-        }
-    }
-
     /// Parameters of `user.remarks.set`: Set the names a user sees for other users in push notifications (user-level push aliases; replaces an existing alias); at most 100 per call.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct UserRemarksSet {
@@ -8888,23 +8858,6 @@ impl crate::RongCloud {
         crate::Typed::from_response(
             self.call(
                 "user.sandbox.delete",
-                serde_json::to_value(&params)
-                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
-            )
-            .await?,
-        )
-    }
-
-    /// List the groups a user belongs to (id and name); without `page`, the first 5000.
-    ///
-    /// `POST /user/group/query.json` — catalogue operation `user.groups.query`.
-    pub async fn user_groups_query(
-        &self,
-        params: rongcloud::UserGroupsQuery,
-    ) -> crate::Result<crate::Typed<rongcloud::UserGroupsQueryResult>> {
-        crate::Typed::from_response(
-            self.call(
-                "user.groups.query",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )

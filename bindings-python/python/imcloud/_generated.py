@@ -1419,15 +1419,6 @@ class RongCloudUserSandboxDeleteResult(Result):
     """The result of ``user.sandbox.delete``."""
 
 
-class RongCloudUserGroupsQueryResult(Result):
-    """The result of ``user.groups.query``."""
-
-    @property
-    def groups(self) -> Optional[List[Dict[str, Any]]]:
-        """Each `{id, name}`."""
-        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("groups"))
-
-
 class RongCloudUserRemarksSetResult(Result):
     """The result of ``user.remarks.set``."""
 
@@ -1653,7 +1644,6 @@ class RongCloudOperations(_SyncClient):
         "user.profile.clean": RongCloudUserProfileCleanResult,
         "user.sandbox.query": RongCloudUserSandboxQueryResult,
         "user.sandbox.delete": RongCloudUserSandboxDeleteResult,
-        "user.groups.query": RongCloudUserGroupsQueryResult,
         "user.remarks.set": RongCloudUserRemarksSetResult,
         "user.remarks.get": RongCloudUserRemarksGetResult,
         "user.remarks.remove": RongCloudUserRemarksRemoveResult,
@@ -5324,24 +5314,6 @@ class RongCloudOperations(_SyncClient):
         """
         return self._call("user.sandbox.delete", {"user_ids": user_ids}, RongCloudUserSandboxDeleteResult)
 
-    def user_groups_query(
-        self,
-        *,
-        user_id: str,
-        page: Optional[int] = None,
-        size: Optional[int] = None,
-    ) -> RongCloudUserGroupsQueryResult:
-        """List the groups a user belongs to (id and name); without `page`, the first 5000.
-
-        ``POST /user/group/query.json`` — catalogue operation ``user.groups.query``.
-
-        Args:
-            user_id: (a str; required) Limits: not empty; at most 64 bytes.
-            page: (an int) Page number for paging; absent or 0: no paging (the first 5000 groups). Limits: 0..….
-            size: (an int) Groups per page, only with `page` (default 50). Limits: 1..1000.
-        """
-        return self._call("user.groups.query", {"user_id": user_id, "page": page, "size": size}, RongCloudUserGroupsQueryResult)
-
     def user_remarks_set(
         self,
         *,
@@ -5618,7 +5590,6 @@ class AsyncRongCloudOperations(_AsyncClient):
         "user.profile.clean": RongCloudUserProfileCleanResult,
         "user.sandbox.query": RongCloudUserSandboxQueryResult,
         "user.sandbox.delete": RongCloudUserSandboxDeleteResult,
-        "user.groups.query": RongCloudUserGroupsQueryResult,
         "user.remarks.set": RongCloudUserRemarksSetResult,
         "user.remarks.get": RongCloudUserRemarksGetResult,
         "user.remarks.remove": RongCloudUserRemarksRemoveResult,
@@ -9288,24 +9259,6 @@ class AsyncRongCloudOperations(_AsyncClient):
             user_ids: (a list of str; required) At most 100 users. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
         """
         return await self._call("user.sandbox.delete", {"user_ids": user_ids}, RongCloudUserSandboxDeleteResult)
-
-    async def user_groups_query(
-        self,
-        *,
-        user_id: str,
-        page: Optional[int] = None,
-        size: Optional[int] = None,
-    ) -> RongCloudUserGroupsQueryResult:
-        """List the groups a user belongs to (id and name); without `page`, the first 5000.
-
-        ``POST /user/group/query.json`` — catalogue operation ``user.groups.query``.
-
-        Args:
-            user_id: (a str; required) Limits: not empty; at most 64 bytes.
-            page: (an int) Page number for paging; absent or 0: no paging (the first 5000 groups). Limits: 0..….
-            size: (an int) Groups per page, only with `page` (default 50). Limits: 1..1000.
-        """
-        return await self._call("user.groups.query", {"user_id": user_id, "page": page, "size": size}, RongCloudUserGroupsQueryResult)
 
     async def user_remarks_set(
         self,

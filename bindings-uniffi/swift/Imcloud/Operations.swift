@@ -6565,44 +6565,6 @@ public struct RongCloudUserSandboxDeleteResult: Decodable, Sendable, CustomStrin
     }
 }
 
-/// Parameters of `user.groups.query`: List the groups a user belongs to (id and name); without `page`, the first 5000.
-public struct RongCloudUserGroupsQuery: Encodable, Sendable {
-    /// Limits: not empty; at most 64 bytes.
-    public var userId: String
-    /// Page number for paging; absent or 0: no paging (the first 5000 groups). Limits: 0..….
-    public var page: Int64?
-    /// Groups per page, only with `page` (default 50). Limits: 1..1000.
-    public var size: Int64?
-
-    public init(userId: String, page: Int64? = nil, size: Int64? = nil) {
-        self.userId = userId
-        self.page = page
-        self.size = size
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case userId = "user_id"
-        case page = "page"
-        case size = "size"
-    }
-}
-
-/// The result of `user.groups.query`.
-///
-/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
-public struct RongCloudUserGroupsQueryResult: Decodable, Sendable, CustomStringConvertible {
-    /// Each `{id, name}`.
-    public let groups: [[String: JSONValue]]?
-
-    public var description: String {
-        describeFields("RongCloudUserGroupsQueryResult", [("groups", groups)])
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case groups = "groups"
-    }
-}
-
 /// Parameters of `user.remarks.set`: Set the names a user sees for other users in push notifications (user-level push aliases; replaces an existing alias); at most 100 per call.
 public struct RongCloudUserRemarksSet: Encodable, Sendable {
     /// The user who sees the aliases. Limits: not empty; at most 64 bytes.
@@ -8366,14 +8328,6 @@ extension RongCloud {
     /// `POST /user/delusers.json` — catalogue operation `user.sandbox.delete`.
     public func userSandboxDelete(_ params: RongCloudUserSandboxDelete) async throws -> Typed<RongCloudUserSandboxDeleteResult> {
         let reply = try await call("user.sandbox.delete", params)
-        return try Typed(reply)
-    }
-
-    /// List the groups a user belongs to (id and name); without `page`, the first 5000.
-    ///
-    /// `POST /user/group/query.json` — catalogue operation `user.groups.query`.
-    public func userGroupsQuery(_ params: RongCloudUserGroupsQuery) async throws -> Typed<RongCloudUserGroupsQueryResult> {
-        let reply = try await call("user.groups.query", params)
         return try Typed(reply)
     }
 

@@ -896,12 +896,6 @@ public class RongCloudUserSandboxQueryResult internal constructor(reply: Reply) 
 /** The result of `user.sandbox.delete`. */
 public class RongCloudUserSandboxDeleteResult internal constructor(reply: Reply) : Result(reply)
 
-/** The result of `user.groups.query`. */
-public class RongCloudUserGroupsQueryResult internal constructor(reply: Reply) : Result(reply) {
-    /** Each `{id, name}`. */
-    public val `groups`: List<JsonObject>? get() = objs("groups")
-}
-
 /** The result of `user.remarks.set`. */
 public class RongCloudUserRemarksSetResult internal constructor(reply: Reply) : Result(reply)
 
@@ -3257,18 +3251,6 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      */
     public suspend fun userSandboxDelete(`userIds`: List<String>): RongCloudUserSandboxDeleteResult =
         RongCloudUserSandboxDeleteResult(call("user.sandbox.delete", args("user_ids" to `userIds`)))
-
-    /**
-     * List the groups a user belongs to (id and name); without `page`, the first 5000.
-     *
-     * `POST /user/group/query.json` — catalogue operation `user.groups.query`.
-     *
-     * @param userId Limits: not empty; at most 64 bytes.
-     * @param page Page number for paging; absent or 0: no paging (the first 5000 groups). Limits: 0..….
-     * @param size Groups per page, only with `page` (default 50). Limits: 1..1000.
-     */
-    public suspend fun userGroupsQuery(`userId`: String, `page`: Long? = null, `size`: Long? = null): RongCloudUserGroupsQueryResult =
-        RongCloudUserGroupsQueryResult(call("user.groups.query", args("user_id" to `userId`, "page" to `page`, "size" to `size`)))
 
     /**
      * Set the names a user sees for other users in push notifications (user-level push aliases; replaces an existing alias); at most 100 per call.
