@@ -11,11 +11,16 @@ pub(crate) mod canned;
 pub(crate) mod chatrooms;
 pub(crate) mod contacts;
 pub(crate) mod easemob_groups;
+pub(crate) mod easemob_push;
+pub(crate) mod easemob_users;
 pub(crate) mod files;
 pub(crate) mod messages;
+pub(crate) mod presence;
 pub(crate) mod push;
+pub(crate) mod reactions;
 pub(crate) mod rongcloud_groups;
 pub(crate) mod tokens;
+pub(crate) mod user_attributes;
 pub(crate) mod user_relations;
 pub(crate) mod users;
 
@@ -42,6 +47,11 @@ static FAMILIES: &[&dyn Family] = &[
     &files::Files,
     &push::Push,
     &contacts::Contacts,
+    &easemob_users::EasemobUsers,
+    &user_attributes::UserAttributes,
+    &presence::Presence,
+    &easemob_push::EasemobPush,
+    &reactions::Reactions,
 ];
 
 /// The state of one app of one cloud: one part per family, by type.
