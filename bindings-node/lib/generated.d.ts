@@ -4500,6 +4500,431 @@ export interface EasemobMessageSendCustomParams {
   chatroomMsgLevel?: "high" | "normal" | "low"
 }
 
+/** The result of `metadata.user.capacity`. */
+export declare class EasemobMetadataUserCapacityResult extends Result {
+  /** Bytes, over all users of the app. */
+  readonly bytes: number | undefined
+}
+
+/** Parameters of `metadata.user.capacity`: How many bytes the user attributes of every user of the app take together: `data` is the number. */
+export interface EasemobMetadataUserCapacityParams {
+}
+
+/** The result of `metadata.user.set`. The attributes set, key → value. */
+export declare class EasemobMetadataUserSetResult extends Result {}
+
+/** Parameters of `metadata.user.set`: Set user attributes of one user (the keys the client SDKs read; keys not given are left as they are); data is the attributes set. A user's attributes take at most 2 KB together by default, the request body at most 4 KB. */
+export interface EasemobMetadataUserSetParams {
+  /** The user whose attributes are set. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** Nickname, at most 64 characters. Limits: at most 64 characters. */
+  nickname?: string
+  /** Avatar URL, at most 256 characters. Limits: at most 256 characters. */
+  avatarurl?: string
+  /** Phone number, at most 32 characters. Limits: at most 32 characters. */
+  phone?: string
+  /** E-mail address, at most 64 characters. Limits: at most 64 characters. */
+  mail?: string
+  /** 1 male, 2 female, 0 unknown (the default). Limits: 0..2. */
+  gender?: number
+  /** Signature, at most 256 characters. Limits: at most 256 characters. */
+  sign?: string
+  /** Birthday, at most 64 characters. Limits: at most 64 characters. */
+  birth?: string
+  /** Extension field, free text. */
+  ext?: string
+}
+
+/** The result of `metadata.user.get`. */
+export declare class EasemobMetadataUserGetResult extends Result {}
+
+/** Parameters of `metadata.user.get`: All user attributes of one user: data is key → value, {} when the user or their attributes do not exist. */
+export interface EasemobMetadataUserGetParams {
+  /** The user whose attributes are read. Limits: not empty; at most 64 bytes. */
+  username: string
+}
+
+/** The result of `metadata.user.get_batch`. */
+export declare class EasemobMetadataUserGetBatchResult extends Result {}
+
+/** Parameters of `metadata.user.get_batch`: Chosen user attributes of up to 100 users: data is {"<username>": {key: value}}; users or attributes that do not exist are left out. */
+export interface EasemobMetadataUserGetBatchParams {
+  /** The users, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  targets: string[]
+  /** The attribute names to return; others are left out. Limits: not empty each; at least 1 items. */
+  properties: string[]
+}
+
+/** The result of `metadata.user.delete`. */
+export declare class EasemobMetadataUserDeleteResult extends Result {
+  /** true when deleted. */
+  readonly deleted: boolean | undefined
+}
+
+/** Parameters of `metadata.user.delete`: Delete all user attributes of one user (a user or attributes that do not exist count as deleted). */
+export interface EasemobMetadataUserDeleteParams {
+  /** The user whose attributes are deleted. Limits: not empty; at most 64 bytes. */
+  username: string
+}
+
+/** The result of `presence.set`. */
+export declare class EasemobPresenceSetResult extends Result {
+  /** "ok" when set. */
+  readonly result: string | undefined
+}
+
+/** Parameters of `presence.set`: Set a user's presence on one device: 0 offline, 1 online, any other value a custom status; `ext` describes it. Needs the presence feature enabled for the app. */
+export interface EasemobPresenceSetParams {
+  /** The user whose presence is set. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** The device's resource id, `{device type}_{resource id}` (device type android, ios or web), e.g. `android_123423453246`. Limits: not empty. */
+  resource: string
+  /** 0 offline, 1 online, any other value a custom status. Limits: not empty. */
+  status: string
+  /** Presence extension text; the documentation advises at most 64 bytes. */
+  ext: string
+}
+
+/** The result of `presence.subscribe`. */
+export declare class EasemobPresenceSubscribeResult extends Result {
+  /** Each {"uid", "last_time" (Unix seconds), "expiry" (Unix seconds), "ext", "status": {resource: status}}. */
+  readonly result: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `presence.subscribe`: Subscribe a user to the presence of up to 100 users for `expiry` seconds: result is each subscribed user's presence {uid, last_time, expiry, ext, status}. */
+export interface EasemobPresenceSubscribeParams {
+  /** The subscriber. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** How long the subscription lasts, in seconds; at most 2592000 (30 days). Limits: 1..2592000. */
+  expiry: number
+  /** The users subscribed to, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  usernames: string[]
+}
+
+/** The result of `presence.get`. */
+export declare class EasemobPresenceGetResult extends Result {
+  /** Each {"uid", "last_time" (Unix seconds), "ext", "status": {resource: status}}. */
+  readonly result: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `presence.get`: The presence of up to 100 users: result is each one's {uid, last_time, ext, status}. */
+export interface EasemobPresenceGetParams {
+  /** The user asking. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** The users whose presence is read, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  usernames: string[]
+}
+
+/** The result of `presence.unsubscribe`. */
+export declare class EasemobPresenceUnsubscribeResult extends Result {
+  /** "ok" when done. */
+  readonly result: string | undefined
+}
+
+/** Parameters of `presence.unsubscribe`: End a user's presence subscriptions to up to 100 users (the body is the JSON list of their names). */
+export interface EasemobPresenceUnsubscribeParams {
+  /** The subscriber. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** The users unsubscribed from, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  usernames: string[]
+}
+
+/** The result of `presence.sublist`. */
+export declare class EasemobPresenceSublistResult extends Result {
+  /** {"totalnum": how many subscriptions, "sublist": [{"uid", "expiry" (Unix seconds)}]}. */
+  readonly result: unknown | undefined
+}
+
+/** Parameters of `presence.sublist`: The users a user is subscribed to, a page at a time: result is {totalnum, sublist: [{uid, expiry}]}. */
+export interface EasemobPresenceSublistParams {
+  /** The subscriber. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** The page, from 1. Limits: 1..…. */
+  pageNum: number
+  /** Users per page, 1..500. Limits: 1..500. */
+  pageSize: number
+}
+
+/** One item of the result of `push.binding.set`. */
+export declare class EasemobPushBindingSetItem extends Item {
+  readonly deviceId: string | undefined
+  readonly deviceToken: string | undefined
+  readonly notifierName: string | undefined
+}
+/** The result of `push.binding.set`. The device's bindings after the call (empty when unbound). */
+export declare class EasemobPushBindingSetResult extends ListResult<EasemobPushBindingSetItem> {}
+
+/** Parameters of `push.binding.set`: Bind (or unbind) a user's device to push: device id, push certificate name and device token; an empty notifier_name unbinds the device from everything, an empty device_token unbinds that certificate. entities are the device's bindings afterwards. */
+export interface EasemobPushBindingSetParams {
+  /** The user whose device is bound. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** The device's id, as the SDK assigns it. Limits: not empty. */
+  deviceId: string
+  /** The push certificate name as entered in the console; empty: unbind the device from all push. */
+  notifierName: string
+  /** The push service's device token; empty: unbind this device and certificate. */
+  deviceToken: string
+}
+
+/** One item of the result of `push.binding.get`. */
+export declare class EasemobPushBindingGetItem extends Item {
+  readonly deviceId: string | undefined
+  readonly deviceToken: string | undefined
+  readonly notifierName: string | undefined
+}
+/** The result of `push.binding.get`. */
+export declare class EasemobPushBindingGetResult extends ListResult<EasemobPushBindingGetItem> {}
+
+/** Parameters of `push.binding.get`: The push bindings of all of a user's devices. */
+export interface EasemobPushBindingGetParams {
+  /** The user whose bindings are listed. Limits: not empty; at most 64 bytes. */
+  username: string
+}
+
+/** One item of the result of `push.nickname_batch`. */
+export declare class EasemobPushNicknameBatchItem extends Item {
+  readonly pushNickname: string | undefined
+  readonly username: string | undefined
+}
+/** The result of `push.nickname_batch`. */
+export declare class EasemobPushNicknameBatchResult extends ListResult<EasemobPushNicknameBatchItem> {}
+
+/** Parameters of `push.nickname_batch`: Set the push nickname of up to 50 users in one call; each item is {username, push_nickname}. */
+export interface EasemobPushNicknameBatchParams {
+  /** Limits: 1 to 50 items. */
+  users: Record<string, unknown>[]
+}
+
+/** The result of `push.notification.set`. */
+export declare class EasemobPushNotificationSetResult extends Result {
+  /** DEFAULT, ALL, AT or NONE. */
+  readonly type: string | undefined
+  /** The daily do-not-disturb period, HH:MM-HH:MM. */
+  readonly ignoreInterval: string | undefined
+  /** When the one-off do-not-disturb period ends, Unix milliseconds (0: none). */
+  readonly ignoreDuration: number | undefined
+}
+
+/** Parameters of `push.notification.set`: Set a user's offline push for one chat, one group, or the whole app (chat_type user with key = the user's own name): how they are notified and do-not-disturb periods. */
+export interface EasemobPushNotificationSetParams {
+  /** The user whose push setting is set. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** user: a one-to-one chat (or, with the user's own name as key, the app-wide setting); chatgroup: a group. Limits: one of user, chatgroup. */
+  chatType: "user" | "chatgroup"
+  /** The other user's name (user), the group id (chatgroup), or the user's own name for the app-wide setting. Limits: not empty. */
+  key: string
+  /** DEFAULT: follow the app-wide setting (chats and groups only); ALL: every offline message; AT: only messages mentioning the user; NONE: none. Limits: one of DEFAULT, ALL, AT, NONE. */
+  type?: "DEFAULT" | "ALL" | "AT" | "NONE"
+  /** A daily do-not-disturb period, HH:MM-HH:MM (24-hour); app-wide only; empty for none. */
+  ignoreInterval?: string
+  /** A one-off do-not-disturb period from now, in milliseconds (0: none; at most 7 days). Limits: 0..604800000. */
+  ignoreDuration?: number
+}
+
+/** The result of `push.notification.get`. */
+export declare class EasemobPushNotificationGetResult extends Result {
+  /** DEFAULT, ALL, AT or NONE. */
+  readonly type: string | undefined
+  /** The daily do-not-disturb period, HH:MM-HH:MM. */
+  readonly ignoreInterval: string | undefined
+  /** When the one-off do-not-disturb period ends, Unix milliseconds (0: none). */
+  readonly ignoreDuration: number | undefined
+}
+
+/** Parameters of `push.notification.get`: A user's offline push setting for one chat, one group, or the whole app. */
+export interface EasemobPushNotificationGetParams {
+  /** The user whose push setting is read. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** user: a one-to-one chat (or, with the user's own name as key, the app-wide setting); chatgroup: a group. Limits: one of user, chatgroup. */
+  chatType: "user" | "chatgroup"
+  /** The other user's name (user), the group id (chatgroup), or the user's own name for the app-wide setting. Limits: not empty. */
+  key: string
+}
+
+/** The result of `push.language.set`. */
+export declare class EasemobPushLanguageSetResult extends Result {
+  readonly language: string | undefined
+}
+
+/** Parameters of `push.language.set`: Set the language a user's push notifications are translated into (empty: no translation). */
+export interface EasemobPushLanguageSetParams {
+  /** The user. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** The language code; empty: push in the message's own language. */
+  translationLanguage: string
+}
+
+/** The result of `push.language.get`. */
+export declare class EasemobPushLanguageGetResult extends Result {
+  readonly language: string | undefined
+}
+
+/** Parameters of `push.language.get`: The language a user's push notifications are translated into. */
+export interface EasemobPushLanguageGetParams {
+  /** The user. Limits: not empty; at most 64 bytes. */
+  username: string
+}
+
+/** The result of `push.template.create`. */
+export declare class EasemobPushTemplateCreateResult extends Result {
+  readonly name: string | undefined
+  /** Unix milliseconds. */
+  readonly createAt: number | undefined
+  /** Unix milliseconds. */
+  readonly updateAt: number | undefined
+  readonly titlePattern: string | undefined
+  readonly contentPattern: string | undefined
+}
+
+/** Parameters of `push.template.create`: Create an offline push template (`default` is used for every message; others by name): title and content patterns with {0}, {1} … placeholders and {$dynamicFrom}, {$fromNickname}, {$msg}. */
+export interface EasemobPushTemplateCreateParams {
+  /** At most 64 characters of a-z, A-Z, 0-9. Limits: at most 64 characters. */
+  name: string
+  /** The notification title, e.g. `Hello {0}`. */
+  titlePattern: string
+  /** The notification text, e.g. `{0} says {1}`. */
+  contentPattern: string
+}
+
+/** The result of `push.template.get`. */
+export declare class EasemobPushTemplateGetResult extends Result {
+  readonly name: string | undefined
+  /** Unix milliseconds. */
+  readonly createAt: number | undefined
+  /** Unix milliseconds. */
+  readonly updateAt: number | undefined
+  readonly titlePattern: string | undefined
+  readonly contentPattern: string | undefined
+}
+
+/** Parameters of `push.template.get`: One offline push template. */
+export interface EasemobPushTemplateGetParams {
+  /** The template's name. Limits: at most 64 characters. */
+  name: string
+}
+
+/** The result of `push.template.delete`. */
+export declare class EasemobPushTemplateDeleteResult extends Result {
+  readonly name: string | undefined
+  /** Unix milliseconds. */
+  readonly createAt: number | undefined
+  /** Unix milliseconds. */
+  readonly updateAt: number | undefined
+  readonly titlePattern: string | undefined
+  readonly contentPattern: string | undefined
+}
+
+/** Parameters of `push.template.delete`: Delete an offline push template: data is the template deleted. */
+export interface EasemobPushTemplateDeleteParams {
+  /** The template's name. Limits: at most 64 characters. */
+  name: string
+}
+
+/** The result of `push.template.use`. */
+export declare class EasemobPushTemplateUseResult extends Result {
+  readonly templateName: string | undefined
+}
+
+/** Parameters of `push.template.use`: Choose the push template a user receives notifications with. The documentation calls this with the user's own token, not the app token. */
+export interface EasemobPushTemplateUseParams {
+  /** The receiving user. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** The template's name. Limits: at most 64 characters. */
+  templateName: string
+}
+
+/** The result of `reaction.add`. */
+export declare class EasemobReactionAddResult extends Result {
+  /** The reaction's id. */
+  readonly id: string | undefined
+  readonly msgId: string | undefined
+  /** chat or groupchat. */
+  readonly msgType: string | undefined
+  /** null for a one-to-one chat. */
+  readonly groupId: string | undefined
+  readonly reaction: string | undefined
+  /** ISO-8601 time. */
+  readonly createdAt: string | undefined
+  /** ISO-8601 time. */
+  readonly updatedAt: string | undefined
+}
+
+/** Parameters of `reaction.add`: Add a reaction of a user to a one-to-one or group message (the user must be in the conversation; at most 20 different reactions per message by default). Adding the same one again is an error. */
+export interface EasemobReactionAddParams {
+  /** The user reacting. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The message's id. Limits: not empty. */
+  msgId: string
+  /** The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters. */
+  message: string
+}
+
+/** One item of the result of `reaction.list`. */
+export declare class EasemobReactionListItem extends Item {
+  readonly msgId: string | undefined
+  /** Each {"reactionId", "reaction", "count", "state" (the user added it), "userList" (the first three users)}. */
+  readonly reactionList: Record<string, unknown>[] | undefined
+}
+/** The result of `reaction.list`. */
+export declare class EasemobReactionListResult extends ListResult<EasemobReactionListItem> {}
+
+/** Parameters of `reaction.list`: The reactions on up to 20 messages as a user sees them: each message's reactions with their count, whether the user added it, and the first three users. */
+export interface EasemobReactionListParams {
+  /** The user asking (decides `state`). Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The messages, at most 20. Limits: not empty each; 1 to 20 items. */
+  msgIds: string[]
+  /** chat (one-to-one) or groupchat. Limits: one of chat, groupchat. */
+  msgType: "chat" | "groupchat"
+  /** The group; required when msg_type is groupchat. */
+  groupId?: string
+}
+
+/** The result of `reaction.delete`. */
+export declare class EasemobReactionDeleteResult extends Result {
+  /** "ok" when removed. */
+  readonly requestStatusCode: string | undefined
+  readonly timestamp: number | undefined
+}
+
+/** Parameters of `reaction.delete`: Remove a user's reaction from a message. */
+export interface EasemobReactionDeleteParams {
+  /** The user whose reaction is removed. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The message's id. Limits: not empty. */
+  msgId: string
+  /** The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters. */
+  message: string
+}
+
+/** The result of `reaction.detail`. */
+export declare class EasemobReactionDetailResult extends Result {
+  readonly reactionId: string | undefined
+  readonly reaction: string | undefined
+  /** How many users added it. */
+  readonly count: number | undefined
+  /** Whether the asking user added it. */
+  readonly state: boolean | undefined
+  /** The users on this page, earliest first. */
+  readonly userList: string[] | undefined
+  /** Where the next page starts. */
+  readonly cursor: string | undefined
+}
+
+/** Parameters of `reaction.detail`: One reaction on one message: its count, whether the user added it, and the users who added it, earliest first, a page at a time. */
+export interface EasemobReactionDetailParams {
+  /** The user asking (decides `state`). Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The message's id. Limits: not empty. */
+  msgId: string
+  /** The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters. */
+  message: string
+  /** Users per page, 1..50 (the server's default is 50). Limits: 1..50. */
+  limit?: number
+  /** Where the page starts (the previous answer's `data.cursor`); omit for the first page. */
+  cursor?: string
+}
+
 /** One item of the result of `user.register`. */
 export declare class EasemobUserRegisterItem extends Item {
   readonly uuid: string | undefined
@@ -4708,6 +5133,240 @@ export interface EasemobUserBlocklistRemoveParams {
   blockedUsername: string
 }
 
+/** One item of the result of `user.list`. */
+export declare class EasemobUserListItem extends Item {
+  readonly uuid: string | undefined
+  readonly username: string | undefined
+  /** The push nickname. */
+  readonly nickname: string | undefined
+  /** false while the user is deactivated. */
+  readonly activated: boolean | undefined
+  readonly created: number | undefined
+  readonly modified: number | undefined
+}
+/** The result of `user.list`. */
+export declare class EasemobUserListResult extends ListResult<EasemobUserListItem> {}
+
+/** Parameters of `user.list`: The app's users a page at a time, oldest registered first; the answer's top-level `cursor` marks the next page and is absent on the last. */
+export interface EasemobUserListParams {
+  /** Users per page, 1..100 (the server's default is 10). Limits: 1..100. */
+  limit?: number
+  /** Where the page starts (the previous answer's `cursor`); omit for the first page. */
+  cursor?: string
+}
+
+/** One item of the result of `user.delete_batch`. */
+export declare class EasemobUserDeleteBatchItem extends Item {
+  readonly uuid: string | undefined
+  readonly username: string | undefined
+  /** The push nickname. */
+  readonly nickname: string | undefined
+  /** false while the user is deactivated. */
+  readonly activated: boolean | undefined
+  readonly created: number | undefined
+  readonly modified: number | undefined
+}
+/** The result of `user.delete_batch`. The users deleted. */
+export declare class EasemobUserDeleteBatchResult extends ListResult<EasemobUserDeleteBatchItem> {}
+
+/** Parameters of `user.delete_batch`: Delete the app's `limit` oldest users (meant for test data before going live): entities are the users deleted; the answer's top-level `cursor` is where the next batch starts. Sending it twice deletes twice as many users. */
+export interface EasemobUserDeleteBatchParams {
+  /** How many users to delete, 1..100 (the server's default is 10). Limits: 1..100. */
+  limit?: number
+  /** Where deleting starts (a previous answer's `cursor`); omit to start from the oldest user. */
+  cursor?: string
+}
+
+/** The result of `user.set_password`. */
+export declare class EasemobUserSetPasswordResult extends Result {
+  /** "set user password". */
+  readonly action: string | undefined
+}
+
+/** Parameters of `user.set_password`: Set a user's login password (the old one is not needed). */
+export interface EasemobUserSetPasswordParams {
+  /** Limits: not empty; at most 64 bytes. */
+  username: string
+  /** At most 64 characters. Limits: at most 64 characters. */
+  newPassword: string
+}
+
+/** One item of the result of `user.deactivate`. */
+export declare class EasemobUserDeactivateItem extends Item {
+  readonly uuid: string | undefined
+  readonly username: string | undefined
+  /** The push nickname. */
+  readonly nickname: string | undefined
+  /** false while the user is deactivated. */
+  readonly activated: boolean | undefined
+  readonly created: number | undefined
+  readonly modified: number | undefined
+}
+/** The result of `user.deactivate`. The user deactivated (one entity, activated false). */
+export declare class EasemobUserDeactivateResult extends ListResult<EasemobUserDeactivateItem> {}
+
+/** Parameters of `user.deactivate`: Deactivate (ban) a user: they are logged out and cannot log in until activated again. */
+export interface EasemobUserDeactivateParams {
+  /** Limits: not empty; at most 64 bytes. */
+  username: string
+}
+
+/** The result of `user.activate`. */
+export declare class EasemobUserActivateResult extends Result {
+  /** "activate user". */
+  readonly action: string | undefined
+}
+
+/** Parameters of `user.activate`: Activate (unban) a deactivated user. */
+export interface EasemobUserActivateParams {
+  /** Limits: not empty; at most 64 bytes. */
+  username: string
+}
+
+/** The result of `user.disconnect`. */
+export declare class EasemobUserDisconnectResult extends Result {
+  /** Whether the user was forced offline. */
+  readonly result: boolean | undefined
+}
+
+/** Parameters of `user.disconnect`: Force a user offline on every device they are logged in on. */
+export interface EasemobUserDisconnectParams {
+  /** Limits: not empty; at most 64 bytes. */
+  username: string
+}
+
+/** The result of `user.disconnect_device`. */
+export declare class EasemobUserDisconnectDeviceResult extends Result {
+  /** Whether the user was forced offline on that device. */
+  readonly result: boolean | undefined
+}
+
+/** Parameters of `user.disconnect_device`: Force a user offline on one device (resource), leaving their other devices logged in. */
+export interface EasemobUserDisconnectDeviceParams {
+  /** Limits: not empty; at most 64 bytes. */
+  username: string
+  /** The device's resource id, `{device type}_{resource id}` (device type android, ios or web), e.g. `android_123423453246`, as `user.resources` lists it. Limits: not empty. */
+  resourceId: string
+}
+
+/** One item of the result of `user.resources`. */
+export declare class EasemobUserResourcesItem extends Item {
+  /** The device's resource id, `{device type}_{resource id}`. */
+  readonly res: string | undefined
+  readonly deviceUuid: string | undefined
+  readonly deviceName: string | undefined
+}
+/** The result of `user.resources`. */
+export declare class EasemobUserResourcesResult extends ListResult<EasemobUserResourcesItem> {}
+
+/** Parameters of `user.resources`: The devices a user is logged in on (multi-device login). */
+export interface EasemobUserResourcesParams {
+  /** Limits: not empty; at most 64 bytes. */
+  username: string
+}
+
+/** The result of `user.mute.set`. */
+export declare class EasemobUserMuteSetResult extends Result {
+  /** "ok" when set. */
+  readonly result: string | undefined
+}
+
+/** Parameters of `user.mute.set`: Mute a user app-wide in one-to-one chats, groups and/or chat rooms for a number of seconds (0 lifts the mute, -1 mutes for good); a kind not given is left as it is. */
+export interface EasemobUserMuteSetParams {
+  /** The user muted. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** One-to-one chat mute in seconds: >0 for that long, 0 lifts it, -1 for good. Limits: -1..2147483647. */
+  chat?: number
+  /** Group mute in seconds, as `chat`. Limits: -1..2147483647. */
+  groupchat?: number
+  /** Chat room mute in seconds, as `chat`. Limits: -1..2147483647. */
+  chatroom?: number
+}
+
+/** The result of `user.mute.get`. */
+export declare class EasemobUserMuteGetResult extends Result {
+  /** The user, as `{org}#{app}_{username}`. */
+  readonly userid: string | undefined
+  /** Seconds left of the one-to-one chat mute (0 none, -1 for good). */
+  readonly chat: number | undefined
+  /** Seconds left of the group mute. */
+  readonly groupchat: number | undefined
+  /** Seconds left of the chat room mute. */
+  readonly chatroom: number | undefined
+  /** The server's time, Unix seconds. */
+  readonly unixtime: number | undefined
+}
+
+/** Parameters of `user.mute.get`: A user's app-wide mutes: the seconds left of each (0 none, -1 for good). */
+export interface EasemobUserMuteGetParams {
+  /** Limits: not empty; at most 64 bytes. */
+  username: string
+}
+
+/** The result of `user.mute.list`. */
+export declare class EasemobUserMuteListResult extends Result {
+  /** Each {"username", and one of "chat", "groupchat", "chatroom": the seconds left}. */
+  readonly mutes: Record<string, unknown>[] | undefined
+  /** The server's time, Unix seconds. */
+  readonly unixtime: number | undefined
+}
+
+/** Parameters of `user.mute.list`: Every app-wide muted user a page at a time: `data` holds one item per user and kind, {username, chat|groupchat|chatroom: seconds left}. */
+export interface EasemobUserMuteListParams {
+  /** The page, from 1. Limits: 1..…. */
+  pageNum?: number
+  /** Items per page, 1..50. Limits: 1..50. */
+  pageSize?: number
+}
+
+/** The result of `user.offline_msg_count`. */
+export declare class EasemobUserOfflineMsgCountResult extends Result {}
+
+/** Parameters of `user.offline_msg_count`: How many offline messages a user has waiting: data is {"<username>": <count>}. */
+export interface EasemobUserOfflineMsgCountParams {
+  /** The user whose offline messages are counted. Limits: not empty; at most 64 bytes. */
+  ownerUsername: string
+}
+
+/** The result of `user.offline_msg_status`. */
+export declare class EasemobUserOfflineMsgStatusResult extends Result {}
+
+/** Parameters of `user.offline_msg_status`: Whether one offline message has been delivered to a user: data is {"<msg_id>": "delivered"|"undelivered"}. */
+export interface EasemobUserOfflineMsgStatusParams {
+  /** Limits: not empty; at most 64 bytes. */
+  username: string
+  /** The offline message's id. Limits: not empty. */
+  msgId: string
+}
+
+/** One item of the result of `user.update`. */
+export declare class EasemobUserUpdateItem extends Item {
+  readonly uuid: string | undefined
+  readonly username: string | undefined
+  /** The push nickname. */
+  readonly nickname: string | undefined
+  /** false while the user is deactivated. */
+  readonly activated: boolean | undefined
+  readonly created: number | undefined
+  readonly modified: number | undefined
+  /** Present once set. */
+  readonly notificationDisplayStyle: number | undefined
+  /** The push certificate name, present once bound. */
+  readonly notifierName: string | undefined
+}
+/** The result of `user.update`. The user updated (one entity). */
+export declare class EasemobUserUpdateResult extends ListResult<EasemobUserUpdateItem> {}
+
+/** Parameters of `user.update`: Set a user's push nickname (shown in offline push notifications) and/or how their offline notifications are displayed. */
+export interface EasemobUserUpdateParams {
+  /** Limits: not empty; at most 64 bytes. */
+  username: string
+  /** The sender name shown in offline push notifications, at most 100 characters; without one the user name is shown. Limits: at most 100 characters. */
+  nickname?: string
+  /** 0: title "You have a new message", text "Tap to view" (the default); 1: the sender's nickname and the message text. Limits: 0..1. */
+  notificationDisplayStyle?: number
+}
+
 /** Every Easemob operation of the catalogue. */
 export declare class EasemobOperations extends BaseClient {
   /**
@@ -4843,6 +5502,158 @@ export declare class EasemobOperations extends BaseClient {
    */
   messageSendCustom(params: EasemobMessageSendCustomParams, options?: CallOptions): Promise<EasemobMessageSendCustomResult>
   /**
+   * How many bytes the user attributes of every user of the app take together: `data` is the number.
+   *
+   * `GET /metadata/user/capacity` — catalogue operation `metadata.user.capacity`.
+   */
+  metadataUserCapacity(params?: EasemobMetadataUserCapacityParams, options?: CallOptions): Promise<EasemobMetadataUserCapacityResult>
+  /**
+   * Set user attributes of one user (the keys the client SDKs read; keys not given are left as they are); data is the attributes set. A user's attributes take at most 2 KB together by default, the request body at most 4 KB.
+   *
+   * `PUT /metadata/user/{username}` — catalogue operation `metadata.user.set`.
+   */
+  metadataUserSet(params: EasemobMetadataUserSetParams, options?: CallOptions): Promise<EasemobMetadataUserSetResult>
+  /**
+   * All user attributes of one user: data is key → value, {} when the user or their attributes do not exist.
+   *
+   * `GET /metadata/user/{username}` — catalogue operation `metadata.user.get`.
+   */
+  metadataUserGet(params: EasemobMetadataUserGetParams, options?: CallOptions): Promise<EasemobMetadataUserGetResult>
+  /**
+   * Chosen user attributes of up to 100 users: data is {"<username>": {key: value}}; users or attributes that do not exist are left out.
+   *
+   * `POST /metadata/user/get` — catalogue operation `metadata.user.get_batch`.
+   */
+  metadataUserGetBatch(params: EasemobMetadataUserGetBatchParams, options?: CallOptions): Promise<EasemobMetadataUserGetBatchResult>
+  /**
+   * Delete all user attributes of one user (a user or attributes that do not exist count as deleted).
+   *
+   * `DELETE /metadata/user/{username}` — catalogue operation `metadata.user.delete`.
+   */
+  metadataUserDelete(params: EasemobMetadataUserDeleteParams, options?: CallOptions): Promise<EasemobMetadataUserDeleteResult>
+  /**
+   * Set a user's presence on one device: 0 offline, 1 online, any other value a custom status; `ext` describes it. Needs the presence feature enabled for the app.
+   *
+   * `POST /users/{username}/presence/{resource}/{status}` — catalogue operation `presence.set`.
+   */
+  presenceSet(params: EasemobPresenceSetParams, options?: CallOptions): Promise<EasemobPresenceSetResult>
+  /**
+   * Subscribe a user to the presence of up to 100 users for `expiry` seconds: result is each subscribed user's presence {uid, last_time, expiry, ext, status}.
+   *
+   * `POST /users/{username}/presence/{expiry}` — catalogue operation `presence.subscribe`.
+   */
+  presenceSubscribe(params: EasemobPresenceSubscribeParams, options?: CallOptions): Promise<EasemobPresenceSubscribeResult>
+  /**
+   * The presence of up to 100 users: result is each one's {uid, last_time, ext, status}.
+   *
+   * `POST /users/{username}/presence` — catalogue operation `presence.get`.
+   */
+  presenceGet(params: EasemobPresenceGetParams, options?: CallOptions): Promise<EasemobPresenceGetResult>
+  /**
+   * End a user's presence subscriptions to up to 100 users (the body is the JSON list of their names).
+   *
+   * `DELETE /users/{username}/presence` — catalogue operation `presence.unsubscribe`.
+   */
+  presenceUnsubscribe(params: EasemobPresenceUnsubscribeParams, options?: CallOptions): Promise<EasemobPresenceUnsubscribeResult>
+  /**
+   * The users a user is subscribed to, a page at a time: result is {totalnum, sublist: [{uid, expiry}]}.
+   *
+   * `GET /users/{username}/presence/sublist` — catalogue operation `presence.sublist`.
+   */
+  presenceSublist(params: EasemobPresenceSublistParams, options?: CallOptions): Promise<EasemobPresenceSublistResult>
+  /**
+   * Bind (or unbind) a user's device to push: device id, push certificate name and device token; an empty notifier_name unbinds the device from everything, an empty device_token unbinds that certificate. entities are the device's bindings afterwards.
+   *
+   * `PUT /users/{username}/push/binding` — catalogue operation `push.binding.set`.
+   */
+  pushBindingSet(params: EasemobPushBindingSetParams, options?: CallOptions): Promise<EasemobPushBindingSetResult>
+  /**
+   * The push bindings of all of a user's devices.
+   *
+   * `GET /users/{username}/push/binding` — catalogue operation `push.binding.get`.
+   */
+  pushBindingGet(params: EasemobPushBindingGetParams, options?: CallOptions): Promise<EasemobPushBindingGetResult>
+  /**
+   * Set the push nickname of up to 50 users in one call; each item is {username, push_nickname}.
+   *
+   * `PUT /push/nickname` — catalogue operation `push.nickname_batch`.
+   */
+  pushNicknameBatch(params: EasemobPushNicknameBatchParams, options?: CallOptions): Promise<EasemobPushNicknameBatchResult>
+  /**
+   * Set a user's offline push for one chat, one group, or the whole app (chat_type user with key = the user's own name): how they are notified and do-not-disturb periods.
+   *
+   * `PUT /users/{username}/notification/{chattype}/{key}` — catalogue operation `push.notification.set`.
+   */
+  pushNotificationSet(params: EasemobPushNotificationSetParams, options?: CallOptions): Promise<EasemobPushNotificationSetResult>
+  /**
+   * A user's offline push setting for one chat, one group, or the whole app.
+   *
+   * `GET /users/{username}/notification/{chattype}/{key}` — catalogue operation `push.notification.get`.
+   */
+  pushNotificationGet(params: EasemobPushNotificationGetParams, options?: CallOptions): Promise<EasemobPushNotificationGetResult>
+  /**
+   * Set the language a user's push notifications are translated into (empty: no translation).
+   *
+   * `PUT /users/{username}/notification/language` — catalogue operation `push.language.set`.
+   */
+  pushLanguageSet(params: EasemobPushLanguageSetParams, options?: CallOptions): Promise<EasemobPushLanguageSetResult>
+  /**
+   * The language a user's push notifications are translated into.
+   *
+   * `GET /users/{username}/notification/language` — catalogue operation `push.language.get`.
+   */
+  pushLanguageGet(params: EasemobPushLanguageGetParams, options?: CallOptions): Promise<EasemobPushLanguageGetResult>
+  /**
+   * Create an offline push template (`default` is used for every message; others by name): title and content patterns with {0}, {1} … placeholders and {$dynamicFrom}, {$fromNickname}, {$msg}.
+   *
+   * `POST /notification/template` — catalogue operation `push.template.create`.
+   */
+  pushTemplateCreate(params: EasemobPushTemplateCreateParams, options?: CallOptions): Promise<EasemobPushTemplateCreateResult>
+  /**
+   * One offline push template.
+   *
+   * `GET /notification/template/{name}` — catalogue operation `push.template.get`.
+   */
+  pushTemplateGet(params: EasemobPushTemplateGetParams, options?: CallOptions): Promise<EasemobPushTemplateGetResult>
+  /**
+   * Delete an offline push template: data is the template deleted.
+   *
+   * `DELETE /notification/template/{name}` — catalogue operation `push.template.delete`.
+   */
+  pushTemplateDelete(params: EasemobPushTemplateDeleteParams, options?: CallOptions): Promise<EasemobPushTemplateDeleteResult>
+  /**
+   * Choose the push template a user receives notifications with. The documentation calls this with the user's own token, not the app token.
+   *
+   * `PUT /users/{username}/notification/template` — catalogue operation `push.template.use`.
+   */
+  pushTemplateUse(params: EasemobPushTemplateUseParams, options?: CallOptions): Promise<EasemobPushTemplateUseResult>
+  /**
+   * Add a reaction of a user to a one-to-one or group message (the user must be in the conversation; at most 20 different reactions per message by default). Adding the same one again is an error.
+   *
+   * `POST /reaction/user/{userId}` — catalogue operation `reaction.add`.
+   */
+  reactionAdd(params: EasemobReactionAddParams, options?: CallOptions): Promise<EasemobReactionAddResult>
+  /**
+   * The reactions on up to 20 messages as a user sees them: each message's reactions with their count, whether the user added it, and the first three users.
+   *
+   * `GET /reaction/user/{userId}` — catalogue operation `reaction.list`.
+   */
+  reactionList(params: EasemobReactionListParams, options?: CallOptions): Promise<EasemobReactionListResult>
+  /**
+   * Remove a user's reaction from a message.
+   *
+   * `DELETE /reaction/user/{userId}` — catalogue operation `reaction.delete`.
+   */
+  reactionDelete(params: EasemobReactionDeleteParams, options?: CallOptions): Promise<EasemobReactionDeleteResult>
+  /**
+   * One reaction on one message: its count, whether the user added it, and the users who added it, earliest first, a page at a time.
+   *
+   * `GET /reaction/user/{userId}/detail` — catalogue operation `reaction.detail`.
+   */
+  reactionDetail(params: EasemobReactionDetailParams, options?: CallOptions): Promise<EasemobReactionDetailResult>
+  /** Every page of `reaction.detail`, one call each, from the page these parameters ask for to the last: `for await (const page of client.reactionDetailPages(...))`; each page's items are in its `userList`; the iterator sets `cursor` for each next page. */
+  reactionDetailPages(params: EasemobReactionDetailParams, options?: CallOptions): AsyncGenerator<EasemobReactionDetailResult, void, undefined>
+  /**
    * Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).
    *
    * `POST /users` — catalogue operation `user.register`.
@@ -4928,4 +5739,92 @@ export declare class EasemobOperations extends BaseClient {
    * `DELETE /users/{owner_username}/blocks/users/{blocked_username}` — catalogue operation `user.blocklist.remove`.
    */
   userBlocklistRemove(params: EasemobUserBlocklistRemoveParams, options?: CallOptions): Promise<EasemobUserBlocklistRemoveResult>
+  /**
+   * The app's users a page at a time, oldest registered first; the answer's top-level `cursor` marks the next page and is absent on the last.
+   *
+   * `GET /users` — catalogue operation `user.list`.
+   */
+  userList(params?: EasemobUserListParams, options?: CallOptions): Promise<EasemobUserListResult>
+  /** Every page of `user.list`, one call each, from the page these parameters ask for to the last: `for await (const page of client.userListPages(...))`; each page is a list of items; the iterator sets `cursor` for each next page. */
+  userListPages(params?: EasemobUserListParams, options?: CallOptions): AsyncGenerator<EasemobUserListResult, void, undefined>
+  /**
+   * Delete the app's `limit` oldest users (meant for test data before going live): entities are the users deleted; the answer's top-level `cursor` is where the next batch starts. Sending it twice deletes twice as many users.
+   *
+   * `DELETE /users` — catalogue operation `user.delete_batch`.
+   */
+  userDeleteBatch(params?: EasemobUserDeleteBatchParams, options?: CallOptions): Promise<EasemobUserDeleteBatchResult>
+  /**
+   * Set a user's login password (the old one is not needed).
+   *
+   * `PUT /users/{username}/password` — catalogue operation `user.set_password`.
+   */
+  userSetPassword(params: EasemobUserSetPasswordParams, options?: CallOptions): Promise<EasemobUserSetPasswordResult>
+  /**
+   * Deactivate (ban) a user: they are logged out and cannot log in until activated again.
+   *
+   * `POST /users/{username}/deactivate` — catalogue operation `user.deactivate`.
+   */
+  userDeactivate(params: EasemobUserDeactivateParams, options?: CallOptions): Promise<EasemobUserDeactivateResult>
+  /**
+   * Activate (unban) a deactivated user.
+   *
+   * `POST /users/{username}/activate` — catalogue operation `user.activate`.
+   */
+  userActivate(params: EasemobUserActivateParams, options?: CallOptions): Promise<EasemobUserActivateResult>
+  /**
+   * Force a user offline on every device they are logged in on.
+   *
+   * `GET /users/{username}/disconnect` — catalogue operation `user.disconnect`.
+   */
+  userDisconnect(params: EasemobUserDisconnectParams, options?: CallOptions): Promise<EasemobUserDisconnectResult>
+  /**
+   * Force a user offline on one device (resource), leaving their other devices logged in.
+   *
+   * `DELETE /users/{username}/disconnect/{resourceId}` — catalogue operation `user.disconnect_device`.
+   */
+  userDisconnectDevice(params: EasemobUserDisconnectDeviceParams, options?: CallOptions): Promise<EasemobUserDisconnectDeviceResult>
+  /**
+   * The devices a user is logged in on (multi-device login).
+   *
+   * `GET /users/{username}/resources` — catalogue operation `user.resources`.
+   */
+  userResources(params: EasemobUserResourcesParams, options?: CallOptions): Promise<EasemobUserResourcesResult>
+  /**
+   * Mute a user app-wide in one-to-one chats, groups and/or chat rooms for a number of seconds (0 lifts the mute, -1 mutes for good); a kind not given is left as it is.
+   *
+   * `POST /mutes` — catalogue operation `user.mute.set`.
+   */
+  userMuteSet(params: EasemobUserMuteSetParams, options?: CallOptions): Promise<EasemobUserMuteSetResult>
+  /**
+   * A user's app-wide mutes: the seconds left of each (0 none, -1 for good).
+   *
+   * `GET /mutes/{username}` — catalogue operation `user.mute.get`.
+   */
+  userMuteGet(params: EasemobUserMuteGetParams, options?: CallOptions): Promise<EasemobUserMuteGetResult>
+  /**
+   * Every app-wide muted user a page at a time: `data` holds one item per user and kind, {username, chat|groupchat|chatroom: seconds left}.
+   *
+   * `GET /mutes` — catalogue operation `user.mute.list`.
+   */
+  userMuteList(params?: EasemobUserMuteListParams, options?: CallOptions): Promise<EasemobUserMuteListResult>
+  /** Every page of `user.mute.list`, one call each, from the page these parameters ask for to the last: `for await (const page of client.userMuteListPages(...))`; each page's items are in its `mutes`; the iterator sets `page_num` for each next page. */
+  userMuteListPages(params?: EasemobUserMuteListParams, options?: CallOptions): AsyncGenerator<EasemobUserMuteListResult, void, undefined>
+  /**
+   * How many offline messages a user has waiting: data is {"<username>": <count>}.
+   *
+   * `GET /users/{owner_username}/offline_msg_count` — catalogue operation `user.offline_msg_count`.
+   */
+  userOfflineMsgCount(params: EasemobUserOfflineMsgCountParams, options?: CallOptions): Promise<EasemobUserOfflineMsgCountResult>
+  /**
+   * Whether one offline message has been delivered to a user: data is {"<msg_id>": "delivered"|"undelivered"}.
+   *
+   * `GET /users/{username}/offline_msg_status/{msg_id}` — catalogue operation `user.offline_msg_status`.
+   */
+  userOfflineMsgStatus(params: EasemobUserOfflineMsgStatusParams, options?: CallOptions): Promise<EasemobUserOfflineMsgStatusResult>
+  /**
+   * Set a user's push nickname (shown in offline push notifications) and/or how their offline notifications are displayed.
+   *
+   * `PUT /users/{username}` — catalogue operation `user.update`.
+   */
+  userUpdate(params: EasemobUserUpdateParams, options?: CallOptions): Promise<EasemobUserUpdateResult>
 }

@@ -1683,6 +1683,254 @@ class EasemobMessageSendCmdResult extends Result {}
 
 class EasemobMessageSendCustomResult extends Result {}
 
+class EasemobMetadataUserCapacityResult extends Result {
+  get bytes() {
+    return this._field("bytes")
+  }
+}
+
+class EasemobMetadataUserSetResult extends Result {}
+
+class EasemobMetadataUserGetResult extends Result {}
+
+class EasemobMetadataUserGetBatchResult extends Result {}
+
+class EasemobMetadataUserDeleteResult extends Result {
+  get deleted() {
+    return this._field("deleted")
+  }
+}
+
+class EasemobPresenceSetResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
+class EasemobPresenceSubscribeResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
+class EasemobPresenceGetResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
+class EasemobPresenceUnsubscribeResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
+class EasemobPresenceSublistResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
+class EasemobPushBindingSetItem extends Item {
+  get deviceId() {
+    return this._field("device_id")
+  }
+  get deviceToken() {
+    return this._field("device_token")
+  }
+  get notifierName() {
+    return this._field("notifier_name")
+  }
+}
+class EasemobPushBindingSetResult extends ListResult {}
+EasemobPushBindingSetResult.itemClass = EasemobPushBindingSetItem
+
+class EasemobPushBindingGetItem extends Item {
+  get deviceId() {
+    return this._field("device_id")
+  }
+  get deviceToken() {
+    return this._field("device_token")
+  }
+  get notifierName() {
+    return this._field("notifier_name")
+  }
+}
+class EasemobPushBindingGetResult extends ListResult {}
+EasemobPushBindingGetResult.itemClass = EasemobPushBindingGetItem
+
+class EasemobPushNicknameBatchItem extends Item {
+  get pushNickname() {
+    return this._field("push_nickname")
+  }
+  get username() {
+    return this._field("username")
+  }
+}
+class EasemobPushNicknameBatchResult extends ListResult {}
+EasemobPushNicknameBatchResult.itemClass = EasemobPushNicknameBatchItem
+
+class EasemobPushNotificationSetResult extends Result {
+  get type() {
+    return this._field("type")
+  }
+  get ignoreInterval() {
+    return this._field("ignore_interval")
+  }
+  get ignoreDuration() {
+    return this._field("ignore_duration")
+  }
+}
+
+class EasemobPushNotificationGetResult extends Result {
+  get type() {
+    return this._field("type")
+  }
+  get ignoreInterval() {
+    return this._field("ignore_interval")
+  }
+  get ignoreDuration() {
+    return this._field("ignore_duration")
+  }
+}
+
+class EasemobPushLanguageSetResult extends Result {
+  get language() {
+    return this._field("language")
+  }
+}
+
+class EasemobPushLanguageGetResult extends Result {
+  get language() {
+    return this._field("language")
+  }
+}
+
+class EasemobPushTemplateCreateResult extends Result {
+  get name() {
+    return this._field("name")
+  }
+  get createAt() {
+    return this._field("create_at")
+  }
+  get updateAt() {
+    return this._field("update_at")
+  }
+  get titlePattern() {
+    return this._field("title_pattern")
+  }
+  get contentPattern() {
+    return this._field("content_pattern")
+  }
+}
+
+class EasemobPushTemplateGetResult extends Result {
+  get name() {
+    return this._field("name")
+  }
+  get createAt() {
+    return this._field("create_at")
+  }
+  get updateAt() {
+    return this._field("update_at")
+  }
+  get titlePattern() {
+    return this._field("title_pattern")
+  }
+  get contentPattern() {
+    return this._field("content_pattern")
+  }
+}
+
+class EasemobPushTemplateDeleteResult extends Result {
+  get name() {
+    return this._field("name")
+  }
+  get createAt() {
+    return this._field("create_at")
+  }
+  get updateAt() {
+    return this._field("update_at")
+  }
+  get titlePattern() {
+    return this._field("title_pattern")
+  }
+  get contentPattern() {
+    return this._field("content_pattern")
+  }
+}
+
+class EasemobPushTemplateUseResult extends Result {
+  get templateName() {
+    return this._field("template_name")
+  }
+}
+
+class EasemobReactionAddResult extends Result {
+  get id() {
+    return this._field("id")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get msgType() {
+    return this._field("msg_type")
+  }
+  get groupId() {
+    return this._field("group_id")
+  }
+  get reaction() {
+    return this._field("reaction")
+  }
+  get createdAt() {
+    return this._field("created_at")
+  }
+  get updatedAt() {
+    return this._field("updated_at")
+  }
+}
+
+class EasemobReactionListItem extends Item {
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get reactionList() {
+    return this._field("reaction_list")
+  }
+}
+class EasemobReactionListResult extends ListResult {}
+EasemobReactionListResult.itemClass = EasemobReactionListItem
+
+class EasemobReactionDeleteResult extends Result {
+  get requestStatusCode() {
+    return this._field("request_status_code")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+}
+
+class EasemobReactionDetailResult extends Result {
+  get reactionId() {
+    return this._field("reaction_id")
+  }
+  get reaction() {
+    return this._field("reaction")
+  }
+  get count() {
+    return this._field("count")
+  }
+  get state() {
+    return this._field("state")
+  }
+  get userList() {
+    return this._field("user_list")
+  }
+  get cursor() {
+    return this._field("cursor")
+  }
+}
+
 class EasemobUserRegisterItem extends Item {
   get uuid() {
     return this._field("uuid")
@@ -1824,6 +2072,179 @@ class EasemobUserBlocklistRemoveItem extends Item {
 class EasemobUserBlocklistRemoveResult extends ListResult {}
 EasemobUserBlocklistRemoveResult.itemClass = EasemobUserBlocklistRemoveItem
 
+class EasemobUserListItem extends Item {
+  get uuid() {
+    return this._field("uuid")
+  }
+  get username() {
+    return this._field("username")
+  }
+  get nickname() {
+    return this._field("nickname")
+  }
+  get activated() {
+    return this._field("activated")
+  }
+  get created() {
+    return this._field("created")
+  }
+  get modified() {
+    return this._field("modified")
+  }
+}
+class EasemobUserListResult extends ListResult {}
+EasemobUserListResult.itemClass = EasemobUserListItem
+
+class EasemobUserDeleteBatchItem extends Item {
+  get uuid() {
+    return this._field("uuid")
+  }
+  get username() {
+    return this._field("username")
+  }
+  get nickname() {
+    return this._field("nickname")
+  }
+  get activated() {
+    return this._field("activated")
+  }
+  get created() {
+    return this._field("created")
+  }
+  get modified() {
+    return this._field("modified")
+  }
+}
+class EasemobUserDeleteBatchResult extends ListResult {}
+EasemobUserDeleteBatchResult.itemClass = EasemobUserDeleteBatchItem
+
+class EasemobUserSetPasswordResult extends Result {
+  get action() {
+    return this._field("action")
+  }
+}
+
+class EasemobUserDeactivateItem extends Item {
+  get uuid() {
+    return this._field("uuid")
+  }
+  get username() {
+    return this._field("username")
+  }
+  get nickname() {
+    return this._field("nickname")
+  }
+  get activated() {
+    return this._field("activated")
+  }
+  get created() {
+    return this._field("created")
+  }
+  get modified() {
+    return this._field("modified")
+  }
+}
+class EasemobUserDeactivateResult extends ListResult {}
+EasemobUserDeactivateResult.itemClass = EasemobUserDeactivateItem
+
+class EasemobUserActivateResult extends Result {
+  get action() {
+    return this._field("action")
+  }
+}
+
+class EasemobUserDisconnectResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
+class EasemobUserDisconnectDeviceResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
+class EasemobUserResourcesItem extends Item {
+  get res() {
+    return this._field("res")
+  }
+  get deviceUuid() {
+    return this._field("device_uuid")
+  }
+  get deviceName() {
+    return this._field("device_name")
+  }
+}
+class EasemobUserResourcesResult extends ListResult {}
+EasemobUserResourcesResult.itemClass = EasemobUserResourcesItem
+
+class EasemobUserMuteSetResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
+class EasemobUserMuteGetResult extends Result {
+  get userid() {
+    return this._field("userid")
+  }
+  get chat() {
+    return this._field("chat")
+  }
+  get groupchat() {
+    return this._field("groupchat")
+  }
+  get chatroom() {
+    return this._field("chatroom")
+  }
+  get unixtime() {
+    return this._field("unixtime")
+  }
+}
+
+class EasemobUserMuteListResult extends Result {
+  get mutes() {
+    return this._field("mutes")
+  }
+  get unixtime() {
+    return this._field("unixtime")
+  }
+}
+
+class EasemobUserOfflineMsgCountResult extends Result {}
+
+class EasemobUserOfflineMsgStatusResult extends Result {}
+
+class EasemobUserUpdateItem extends Item {
+  get uuid() {
+    return this._field("uuid")
+  }
+  get username() {
+    return this._field("username")
+  }
+  get nickname() {
+    return this._field("nickname")
+  }
+  get activated() {
+    return this._field("activated")
+  }
+  get created() {
+    return this._field("created")
+  }
+  get modified() {
+    return this._field("modified")
+  }
+  get notificationDisplayStyle() {
+    return this._field("notification_display_style")
+  }
+  get notifierName() {
+    return this._field("notifier_name")
+  }
+}
+class EasemobUserUpdateResult extends ListResult {}
+EasemobUserUpdateResult.itemClass = EasemobUserUpdateItem
+
 class EasemobOperations extends BaseClient {
   attachmentUpload(params, options) {
     return this._upload("attachment.upload", params, {"restrictAccess":"restrict_access","thumbnailWidth":"thumbnail_width","thumbnailHeight":"thumbnail_height"}, EasemobAttachmentUploadResult, options)
@@ -1891,6 +2312,84 @@ class EasemobOperations extends BaseClient {
   messageSendCustom(params, options) {
     return this._call("message.send_custom", params, {"targetType":"target_type","from":"from","to":"to","customEvent":"custom_event","customExts":"custom_exts","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level"}, EasemobMessageSendCustomResult, options)
   }
+  metadataUserCapacity(params = {}, options) {
+    return this._call("metadata.user.capacity", params, {}, EasemobMetadataUserCapacityResult, options)
+  }
+  metadataUserSet(params, options) {
+    return this._call("metadata.user.set", params, {"username":"username","nickname":"nickname","avatarurl":"avatarurl","phone":"phone","mail":"mail","gender":"gender","sign":"sign","birth":"birth","ext":"ext"}, EasemobMetadataUserSetResult, options)
+  }
+  metadataUserGet(params, options) {
+    return this._call("metadata.user.get", params, {"username":"username"}, EasemobMetadataUserGetResult, options)
+  }
+  metadataUserGetBatch(params, options) {
+    return this._call("metadata.user.get_batch", params, {"targets":"targets","properties":"properties"}, EasemobMetadataUserGetBatchResult, options)
+  }
+  metadataUserDelete(params, options) {
+    return this._call("metadata.user.delete", params, {"username":"username"}, EasemobMetadataUserDeleteResult, options)
+  }
+  presenceSet(params, options) {
+    return this._call("presence.set", params, {"username":"username","resource":"resource","status":"status","ext":"ext"}, EasemobPresenceSetResult, options)
+  }
+  presenceSubscribe(params, options) {
+    return this._call("presence.subscribe", params, {"username":"username","expiry":"expiry","usernames":"usernames"}, EasemobPresenceSubscribeResult, options)
+  }
+  presenceGet(params, options) {
+    return this._call("presence.get", params, {"username":"username","usernames":"usernames"}, EasemobPresenceGetResult, options)
+  }
+  presenceUnsubscribe(params, options) {
+    return this._call("presence.unsubscribe", params, {"username":"username","usernames":"usernames"}, EasemobPresenceUnsubscribeResult, options)
+  }
+  presenceSublist(params, options) {
+    return this._call("presence.sublist", params, {"username":"username","pageNum":"page_num","pageSize":"page_size"}, EasemobPresenceSublistResult, options)
+  }
+  pushBindingSet(params, options) {
+    return this._call("push.binding.set", params, {"username":"username","deviceId":"device_id","notifierName":"notifier_name","deviceToken":"device_token"}, EasemobPushBindingSetResult, options)
+  }
+  pushBindingGet(params, options) {
+    return this._call("push.binding.get", params, {"username":"username"}, EasemobPushBindingGetResult, options)
+  }
+  pushNicknameBatch(params, options) {
+    return this._call("push.nickname_batch", params, {"users":"users"}, EasemobPushNicknameBatchResult, options)
+  }
+  pushNotificationSet(params, options) {
+    return this._call("push.notification.set", params, {"username":"username","chatType":"chat_type","key":"key","type":"type","ignoreInterval":"ignore_interval","ignoreDuration":"ignore_duration"}, EasemobPushNotificationSetResult, options)
+  }
+  pushNotificationGet(params, options) {
+    return this._call("push.notification.get", params, {"username":"username","chatType":"chat_type","key":"key"}, EasemobPushNotificationGetResult, options)
+  }
+  pushLanguageSet(params, options) {
+    return this._call("push.language.set", params, {"username":"username","translationLanguage":"translation_language"}, EasemobPushLanguageSetResult, options)
+  }
+  pushLanguageGet(params, options) {
+    return this._call("push.language.get", params, {"username":"username"}, EasemobPushLanguageGetResult, options)
+  }
+  pushTemplateCreate(params, options) {
+    return this._call("push.template.create", params, {"name":"name","titlePattern":"title_pattern","contentPattern":"content_pattern"}, EasemobPushTemplateCreateResult, options)
+  }
+  pushTemplateGet(params, options) {
+    return this._call("push.template.get", params, {"name":"name"}, EasemobPushTemplateGetResult, options)
+  }
+  pushTemplateDelete(params, options) {
+    return this._call("push.template.delete", params, {"name":"name"}, EasemobPushTemplateDeleteResult, options)
+  }
+  pushTemplateUse(params, options) {
+    return this._call("push.template.use", params, {"username":"username","templateName":"template_name"}, EasemobPushTemplateUseResult, options)
+  }
+  reactionAdd(params, options) {
+    return this._call("reaction.add", params, {"userId":"user_id","msgId":"msg_id","message":"message"}, EasemobReactionAddResult, options)
+  }
+  reactionList(params, options) {
+    return this._call("reaction.list", params, {"userId":"user_id","msgIds":"msg_ids","msgType":"msg_type","groupId":"group_id"}, EasemobReactionListResult, options)
+  }
+  reactionDelete(params, options) {
+    return this._call("reaction.delete", params, {"userId":"user_id","msgId":"msg_id","message":"message"}, EasemobReactionDeleteResult, options)
+  }
+  reactionDetail(params, options) {
+    return this._call("reaction.detail", params, {"userId":"user_id","msgId":"msg_id","message":"message","limit":"limit","cursor":"cursor"}, EasemobReactionDetailResult, options)
+  }
+  reactionDetailPages(params, options) {
+    return this._pages("reaction.detail", params, {"userId":"user_id","msgId":"msg_id","message":"message","limit":"limit","cursor":"cursor"}, EasemobReactionDetailResult, options)
+  }
   userRegister(params, options) {
     return this._call("user.register", params, {"username":"username","password":"password","nickname":"nickname"}, EasemobUserRegisterResult, options)
   }
@@ -1935,6 +2434,54 @@ class EasemobOperations extends BaseClient {
   }
   userBlocklistRemove(params, options) {
     return this._call("user.blocklist.remove", params, {"ownerUsername":"owner_username","blockedUsername":"blocked_username"}, EasemobUserBlocklistRemoveResult, options)
+  }
+  userList(params = {}, options) {
+    return this._call("user.list", params, {"limit":"limit","cursor":"cursor"}, EasemobUserListResult, options)
+  }
+  userListPages(params = {}, options) {
+    return this._pages("user.list", params, {"limit":"limit","cursor":"cursor"}, EasemobUserListResult, options)
+  }
+  userDeleteBatch(params = {}, options) {
+    return this._call("user.delete_batch", params, {"limit":"limit","cursor":"cursor"}, EasemobUserDeleteBatchResult, options)
+  }
+  userSetPassword(params, options) {
+    return this._call("user.set_password", params, {"username":"username","newPassword":"new_password"}, EasemobUserSetPasswordResult, options)
+  }
+  userDeactivate(params, options) {
+    return this._call("user.deactivate", params, {"username":"username"}, EasemobUserDeactivateResult, options)
+  }
+  userActivate(params, options) {
+    return this._call("user.activate", params, {"username":"username"}, EasemobUserActivateResult, options)
+  }
+  userDisconnect(params, options) {
+    return this._call("user.disconnect", params, {"username":"username"}, EasemobUserDisconnectResult, options)
+  }
+  userDisconnectDevice(params, options) {
+    return this._call("user.disconnect_device", params, {"username":"username","resourceId":"resource_id"}, EasemobUserDisconnectDeviceResult, options)
+  }
+  userResources(params, options) {
+    return this._call("user.resources", params, {"username":"username"}, EasemobUserResourcesResult, options)
+  }
+  userMuteSet(params, options) {
+    return this._call("user.mute.set", params, {"username":"username","chat":"chat","groupchat":"groupchat","chatroom":"chatroom"}, EasemobUserMuteSetResult, options)
+  }
+  userMuteGet(params, options) {
+    return this._call("user.mute.get", params, {"username":"username"}, EasemobUserMuteGetResult, options)
+  }
+  userMuteList(params = {}, options) {
+    return this._call("user.mute.list", params, {"pageNum":"page_num","pageSize":"page_size"}, EasemobUserMuteListResult, options)
+  }
+  userMuteListPages(params = {}, options) {
+    return this._pages("user.mute.list", params, {"pageNum":"page_num","pageSize":"page_size"}, EasemobUserMuteListResult, options)
+  }
+  userOfflineMsgCount(params, options) {
+    return this._call("user.offline_msg_count", params, {"ownerUsername":"owner_username"}, EasemobUserOfflineMsgCountResult, options)
+  }
+  userOfflineMsgStatus(params, options) {
+    return this._call("user.offline_msg_status", params, {"username":"username","msgId":"msg_id"}, EasemobUserOfflineMsgStatusResult, options)
+  }
+  userUpdate(params, options) {
+    return this._call("user.update", params, {"username":"username","nickname":"nickname","notificationDisplayStyle":"notification_display_style"}, EasemobUserUpdateResult, options)
   }
 }
 
@@ -2161,6 +2708,35 @@ module.exports = {
   EasemobMessageSendFileResult,
   EasemobMessageSendCmdResult,
   EasemobMessageSendCustomResult,
+  EasemobMetadataUserCapacityResult,
+  EasemobMetadataUserSetResult,
+  EasemobMetadataUserGetResult,
+  EasemobMetadataUserGetBatchResult,
+  EasemobMetadataUserDeleteResult,
+  EasemobPresenceSetResult,
+  EasemobPresenceSubscribeResult,
+  EasemobPresenceGetResult,
+  EasemobPresenceUnsubscribeResult,
+  EasemobPresenceSublistResult,
+  EasemobPushBindingSetItem,
+  EasemobPushBindingSetResult,
+  EasemobPushBindingGetItem,
+  EasemobPushBindingGetResult,
+  EasemobPushNicknameBatchItem,
+  EasemobPushNicknameBatchResult,
+  EasemobPushNotificationSetResult,
+  EasemobPushNotificationGetResult,
+  EasemobPushLanguageSetResult,
+  EasemobPushLanguageGetResult,
+  EasemobPushTemplateCreateResult,
+  EasemobPushTemplateGetResult,
+  EasemobPushTemplateDeleteResult,
+  EasemobPushTemplateUseResult,
+  EasemobReactionAddResult,
+  EasemobReactionListItem,
+  EasemobReactionListResult,
+  EasemobReactionDeleteResult,
+  EasemobReactionDetailResult,
   EasemobUserRegisterItem,
   EasemobUserRegisterResult,
   EasemobUserRegisterBatchItem,
@@ -2182,5 +2758,24 @@ module.exports = {
   EasemobUserBlocklistAddResult,
   EasemobUserBlocklistRemoveItem,
   EasemobUserBlocklistRemoveResult,
+  EasemobUserListItem,
+  EasemobUserListResult,
+  EasemobUserDeleteBatchItem,
+  EasemobUserDeleteBatchResult,
+  EasemobUserSetPasswordResult,
+  EasemobUserDeactivateItem,
+  EasemobUserDeactivateResult,
+  EasemobUserActivateResult,
+  EasemobUserDisconnectResult,
+  EasemobUserDisconnectDeviceResult,
+  EasemobUserResourcesItem,
+  EasemobUserResourcesResult,
+  EasemobUserMuteSetResult,
+  EasemobUserMuteGetResult,
+  EasemobUserMuteListResult,
+  EasemobUserOfflineMsgCountResult,
+  EasemobUserOfflineMsgStatusResult,
+  EasemobUserUpdateItem,
+  EasemobUserUpdateResult,
   EasemobOperations,
 }

@@ -9688,6 +9688,764 @@ pub mod easemob {
         }
     }
 
+    /// Parameters of `metadata.user.capacity`: How many bytes the user attributes of every user of the app take together: `data` is the number.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MetadataUserCapacity {}
+
+    /// The result of `metadata.user.capacity`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MetadataUserCapacityResult {
+        /// Bytes, over all users of the app.
+        pub bytes: Option<i64>,
+    }
+
+    impl std::fmt::Debug for MetadataUserCapacityResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MetadataUserCapacityResult")
+                .field("bytes", &self.bytes)
+                .finish()
+        }
+    }
+
+    /// Parameters of `metadata.user.set`: Set user attributes of one user (the keys the client SDKs read; keys not given are left as they are); data is the attributes set. A user's attributes take at most 2 KB together by default, the request body at most 4 KB.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MetadataUserSet {
+        /// The user whose attributes are set. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// Nickname, at most 64 characters. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub nickname: Option<String>,
+        /// Avatar URL, at most 256 characters. Limits: at most 256 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub avatarurl: Option<String>,
+        /// Phone number, at most 32 characters. Limits: at most 32 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub phone: Option<String>,
+        /// E-mail address, at most 64 characters. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub mail: Option<String>,
+        /// 1 male, 2 female, 0 unknown (the default). Limits: 0..2.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub gender: Option<i64>,
+        /// Signature, at most 256 characters. Limits: at most 256 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub sign: Option<String>,
+        /// Birthday, at most 64 characters. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub birth: Option<String>,
+        /// Extension field, free text.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ext: Option<String>,
+    }
+
+    /// The result of `metadata.user.set`. The attributes set, key → value.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MetadataUserSetResult {}
+
+    impl std::fmt::Debug for MetadataUserSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MetadataUserSetResult").finish()
+        }
+    }
+
+    /// Parameters of `metadata.user.get`: All user attributes of one user: data is key → value, {} when the user or their attributes do not exist.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MetadataUserGet {
+        /// The user whose attributes are read. Limits: not empty; at most 64 bytes.
+        pub username: String,
+    }
+
+    /// The result of `metadata.user.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MetadataUserGetResult {}
+
+    impl std::fmt::Debug for MetadataUserGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MetadataUserGetResult").finish()
+        }
+    }
+
+    /// Parameters of `metadata.user.get_batch`: Chosen user attributes of up to 100 users: data is {"&lt;username&gt;": {key: value}}; users or attributes that do not exist are left out.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MetadataUserGetBatch {
+        /// The users, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub targets: Vec<String>,
+        /// The attribute names to return; others are left out. Limits: not empty each; at least 1 items.
+        pub properties: Vec<String>,
+    }
+
+    /// The result of `metadata.user.get_batch`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MetadataUserGetBatchResult {}
+
+    impl std::fmt::Debug for MetadataUserGetBatchResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MetadataUserGetBatchResult").finish()
+        }
+    }
+
+    /// Parameters of `metadata.user.delete`: Delete all user attributes of one user (a user or attributes that do not exist count as deleted).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MetadataUserDelete {
+        /// The user whose attributes are deleted. Limits: not empty; at most 64 bytes.
+        pub username: String,
+    }
+
+    /// The result of `metadata.user.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MetadataUserDeleteResult {
+        /// true when deleted.
+        pub deleted: Option<bool>,
+    }
+
+    impl std::fmt::Debug for MetadataUserDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MetadataUserDeleteResult")
+                .field("deleted", &self.deleted)
+                .finish()
+        }
+    }
+
+    /// Parameters of `presence.set`: Set a user's presence on one device: 0 offline, 1 online, any other value a custom status; `ext` describes it. Needs the presence feature enabled for the app.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PresenceSet {
+        /// The user whose presence is set. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// The device's resource id, `{device type}_{resource id}` (device type android, ios or web), e.g. `android_123423453246`. Limits: not empty.
+        pub resource: String,
+        /// 0 offline, 1 online, any other value a custom status. Limits: not empty.
+        pub status: String,
+        /// Presence extension text; the documentation advises at most 64 bytes.
+        pub ext: String,
+    }
+
+    /// The result of `presence.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PresenceSetResult {
+        /// "ok" when set.
+        pub result: Option<String>,
+    }
+
+    impl std::fmt::Debug for PresenceSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PresenceSetResult")
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
+    /// Parameters of `presence.subscribe`: Subscribe a user to the presence of up to 100 users for `expiry` seconds: result is each subscribed user's presence {uid, last_time, expiry, ext, status}.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PresenceSubscribe {
+        /// The subscriber. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// How long the subscription lasts, in seconds; at most 2592000 (30 days). Limits: 1..2592000.
+        pub expiry: i64,
+        /// The users subscribed to, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// The result of `presence.subscribe`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PresenceSubscribeResult {
+        /// Each {"uid", "last_time" (Unix seconds), "expiry" (Unix seconds), "ext", "status": {resource: status}}.
+        pub result: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for PresenceSubscribeResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PresenceSubscribeResult")
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
+    /// Parameters of `presence.get`: The presence of up to 100 users: result is each one's {uid, last_time, ext, status}.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PresenceGet {
+        /// The user asking. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// The users whose presence is read, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// The result of `presence.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PresenceGetResult {
+        /// Each {"uid", "last_time" (Unix seconds), "ext", "status": {resource: status}}.
+        pub result: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for PresenceGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PresenceGetResult")
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
+    /// Parameters of `presence.unsubscribe`: End a user's presence subscriptions to up to 100 users (the body is the JSON list of their names).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PresenceUnsubscribe {
+        /// The subscriber. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// The users unsubscribed from, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// The result of `presence.unsubscribe`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PresenceUnsubscribeResult {
+        /// "ok" when done.
+        pub result: Option<String>,
+    }
+
+    impl std::fmt::Debug for PresenceUnsubscribeResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PresenceUnsubscribeResult")
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
+    /// Parameters of `presence.sublist`: The users a user is subscribed to, a page at a time: result is {totalnum, sublist: [{uid, expiry}]}.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PresenceSublist {
+        /// The subscriber. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// The page, from 1. Limits: 1..….
+        pub page_num: i64,
+        /// Users per page, 1..500. Limits: 1..500.
+        pub page_size: i64,
+    }
+
+    /// The result of `presence.sublist`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PresenceSublistResult {
+        /// {"totalnum": how many subscriptions, "sublist": [{"uid", "expiry" (Unix seconds)}]}.
+        pub result: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for PresenceSublistResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PresenceSublistResult")
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
+    /// Parameters of `push.binding.set`: Bind (or unbind) a user's device to push: device id, push certificate name and device token; an empty notifier_name unbinds the device from everything, an empty device_token unbinds that certificate. entities are the device's bindings afterwards.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PushBindingSet {
+        /// The user whose device is bound. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// The device's id, as the SDK assigns it. Limits: not empty.
+        pub device_id: String,
+        /// The push certificate name as entered in the console; empty: unbind the device from all push.
+        pub notifier_name: String,
+        /// The push service's device token; empty: unbind this device and certificate.
+        pub device_token: String,
+    }
+
+    /// One item of the result of `push.binding.set`. The device's bindings after the call (empty when unbound).
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PushBindingSetItem {
+        pub device_id: Option<String>,
+        pub device_token: Option<String>,
+        pub notifier_name: Option<String>,
+    }
+
+    impl std::fmt::Debug for PushBindingSetItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PushBindingSetItem")
+                .field("device_id", &self.device_id)
+                .field("device_token", &self.device_token)
+                .field("notifier_name", &self.notifier_name)
+                .finish()
+        }
+    }
+
+    /// Parameters of `push.binding.get`: The push bindings of all of a user's devices.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PushBindingGet {
+        /// The user whose bindings are listed. Limits: not empty; at most 64 bytes.
+        pub username: String,
+    }
+
+    /// One item of the result of `push.binding.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PushBindingGetItem {
+        pub device_id: Option<String>,
+        pub device_token: Option<String>,
+        pub notifier_name: Option<String>,
+    }
+
+    impl std::fmt::Debug for PushBindingGetItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PushBindingGetItem")
+                .field("device_id", &self.device_id)
+                .field("device_token", &self.device_token)
+                .field("notifier_name", &self.notifier_name)
+                .finish()
+        }
+    }
+
+    /// Parameters of `push.nickname_batch`: Set the push nickname of up to 50 users in one call; each item is {username, push_nickname}.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PushNicknameBatch {
+        /// Limits: 1 to 50 items.
+        pub users: Vec<serde_json::Value>,
+    }
+
+    /// One item of the result of `push.nickname_batch`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PushNicknameBatchItem {
+        pub push_nickname: Option<String>,
+        pub username: Option<String>,
+    }
+
+    impl std::fmt::Debug for PushNicknameBatchItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PushNicknameBatchItem")
+                .field("push_nickname", &self.push_nickname)
+                .field("username", &self.username)
+                .finish()
+        }
+    }
+
+    /// Parameters of `push.notification.set`: Set a user's offline push for one chat, one group, or the whole app (chat_type user with key = the user's own name): how they are notified and do-not-disturb periods.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PushNotificationSet {
+        /// The user whose push setting is set. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// user: a one-to-one chat (or, with the user's own name as key, the app-wide setting); chatgroup: a group. Limits: one of user, chatgroup.
+        pub chat_type: String,
+        /// The other user's name (user), the group id (chatgroup), or the user's own name for the app-wide setting. Limits: not empty.
+        pub key: String,
+        /// DEFAULT: follow the app-wide setting (chats and groups only); ALL: every offline message; AT: only messages mentioning the user; NONE: none. Limits: one of DEFAULT, ALL, AT, NONE.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<String>,
+        /// A daily do-not-disturb period, HH:MM-HH:MM (24-hour); app-wide only; empty for none.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ignore_interval: Option<String>,
+        /// A one-off do-not-disturb period from now, in milliseconds (0: none; at most 7 days). Limits: 0..604800000.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ignore_duration: Option<i64>,
+    }
+
+    /// The result of `push.notification.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PushNotificationSetResult {
+        /// DEFAULT, ALL, AT or NONE.
+        pub r#type: Option<String>,
+        /// The daily do-not-disturb period, HH:MM-HH:MM.
+        pub ignore_interval: Option<String>,
+        /// When the one-off do-not-disturb period ends, Unix milliseconds (0: none).
+        pub ignore_duration: Option<i64>,
+    }
+
+    impl std::fmt::Debug for PushNotificationSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PushNotificationSetResult")
+                .field("type", &self.r#type)
+                .field("ignore_interval", &self.ignore_interval)
+                .field("ignore_duration", &self.ignore_duration)
+                .finish()
+        }
+    }
+
+    /// Parameters of `push.notification.get`: A user's offline push setting for one chat, one group, or the whole app.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PushNotificationGet {
+        /// The user whose push setting is read. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// user: a one-to-one chat (or, with the user's own name as key, the app-wide setting); chatgroup: a group. Limits: one of user, chatgroup.
+        pub chat_type: String,
+        /// The other user's name (user), the group id (chatgroup), or the user's own name for the app-wide setting. Limits: not empty.
+        pub key: String,
+    }
+
+    /// The result of `push.notification.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PushNotificationGetResult {
+        /// DEFAULT, ALL, AT or NONE.
+        pub r#type: Option<String>,
+        /// The daily do-not-disturb period, HH:MM-HH:MM.
+        pub ignore_interval: Option<String>,
+        /// When the one-off do-not-disturb period ends, Unix milliseconds (0: none).
+        pub ignore_duration: Option<i64>,
+    }
+
+    impl std::fmt::Debug for PushNotificationGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PushNotificationGetResult")
+                .field("type", &self.r#type)
+                .field("ignore_interval", &self.ignore_interval)
+                .field("ignore_duration", &self.ignore_duration)
+                .finish()
+        }
+    }
+
+    /// Parameters of `push.language.set`: Set the language a user's push notifications are translated into (empty: no translation).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PushLanguageSet {
+        /// The user. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// The language code; empty: push in the message's own language.
+        pub translation_language: String,
+    }
+
+    /// The result of `push.language.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PushLanguageSetResult {
+        pub language: Option<String>,
+    }
+
+    impl std::fmt::Debug for PushLanguageSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PushLanguageSetResult")
+                .field("language", &self.language)
+                .finish()
+        }
+    }
+
+    /// Parameters of `push.language.get`: The language a user's push notifications are translated into.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PushLanguageGet {
+        /// The user. Limits: not empty; at most 64 bytes.
+        pub username: String,
+    }
+
+    /// The result of `push.language.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PushLanguageGetResult {
+        pub language: Option<String>,
+    }
+
+    impl std::fmt::Debug for PushLanguageGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PushLanguageGetResult")
+                .field("language", &self.language)
+                .finish()
+        }
+    }
+
+    /// Parameters of `push.template.create`: Create an offline push template (`default` is used for every message; others by name): title and content patterns with {0}, {1} … placeholders and {$dynamicFrom}, {$fromNickname}, {$msg}.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PushTemplateCreate {
+        /// At most 64 characters of a-z, A-Z, 0-9. Limits: at most 64 characters.
+        pub name: String,
+        /// The notification title, e.g. `Hello {0}`.
+        pub title_pattern: String,
+        /// The notification text, e.g. `{0} says {1}`.
+        pub content_pattern: String,
+    }
+
+    /// The result of `push.template.create`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PushTemplateCreateResult {
+        pub name: Option<String>,
+        /// Unix milliseconds.
+        pub create_at: Option<i64>,
+        /// Unix milliseconds.
+        pub update_at: Option<i64>,
+        pub title_pattern: Option<String>,
+        pub content_pattern: Option<String>,
+    }
+
+    impl std::fmt::Debug for PushTemplateCreateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PushTemplateCreateResult")
+                .field("name", &self.name)
+                .field("create_at", &self.create_at)
+                .field("update_at", &self.update_at)
+                .field("title_pattern", &self.title_pattern)
+                .field("content_pattern", &self.content_pattern)
+                .finish()
+        }
+    }
+
+    /// Parameters of `push.template.get`: One offline push template.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PushTemplateGet {
+        /// The template's name. Limits: at most 64 characters.
+        pub name: String,
+    }
+
+    /// The result of `push.template.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PushTemplateGetResult {
+        pub name: Option<String>,
+        /// Unix milliseconds.
+        pub create_at: Option<i64>,
+        /// Unix milliseconds.
+        pub update_at: Option<i64>,
+        pub title_pattern: Option<String>,
+        pub content_pattern: Option<String>,
+    }
+
+    impl std::fmt::Debug for PushTemplateGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PushTemplateGetResult")
+                .field("name", &self.name)
+                .field("create_at", &self.create_at)
+                .field("update_at", &self.update_at)
+                .field("title_pattern", &self.title_pattern)
+                .field("content_pattern", &self.content_pattern)
+                .finish()
+        }
+    }
+
+    /// Parameters of `push.template.delete`: Delete an offline push template: data is the template deleted.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PushTemplateDelete {
+        /// The template's name. Limits: at most 64 characters.
+        pub name: String,
+    }
+
+    /// The result of `push.template.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PushTemplateDeleteResult {
+        pub name: Option<String>,
+        /// Unix milliseconds.
+        pub create_at: Option<i64>,
+        /// Unix milliseconds.
+        pub update_at: Option<i64>,
+        pub title_pattern: Option<String>,
+        pub content_pattern: Option<String>,
+    }
+
+    impl std::fmt::Debug for PushTemplateDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PushTemplateDeleteResult")
+                .field("name", &self.name)
+                .field("create_at", &self.create_at)
+                .field("update_at", &self.update_at)
+                .field("title_pattern", &self.title_pattern)
+                .field("content_pattern", &self.content_pattern)
+                .finish()
+        }
+    }
+
+    /// Parameters of `push.template.use`: Choose the push template a user receives notifications with. The documentation calls this with the user's own token, not the app token.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct PushTemplateUse {
+        /// The receiving user. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// The template's name. Limits: at most 64 characters.
+        pub template_name: String,
+    }
+
+    /// The result of `push.template.use`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct PushTemplateUseResult {
+        pub template_name: Option<String>,
+    }
+
+    impl std::fmt::Debug for PushTemplateUseResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PushTemplateUseResult")
+                .field("template_name", &self.template_name)
+                .finish()
+        }
+    }
+
+    /// Parameters of `reaction.add`: Add a reaction of a user to a one-to-one or group message (the user must be in the conversation; at most 20 different reactions per message by default). Adding the same one again is an error.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ReactionAdd {
+        /// The user reacting. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The message's id. Limits: not empty.
+        pub msg_id: String,
+        /// The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters.
+        pub message: String,
+    }
+
+    /// The result of `reaction.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ReactionAddResult {
+        /// The reaction's id.
+        pub id: Option<String>,
+        pub msg_id: Option<String>,
+        /// chat or groupchat.
+        pub msg_type: Option<String>,
+        /// null for a one-to-one chat.
+        pub group_id: Option<String>,
+        pub reaction: Option<String>,
+        /// ISO-8601 time.
+        pub created_at: Option<String>,
+        /// ISO-8601 time.
+        pub updated_at: Option<String>,
+    }
+
+    impl std::fmt::Debug for ReactionAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ReactionAddResult")
+                .field("id", &self.id)
+                .field("msg_id", &self.msg_id)
+                .field("msg_type", &self.msg_type)
+                .field("group_id", &self.group_id)
+                .field("reaction", &self.reaction)
+                .field("created_at", &self.created_at)
+                .field("updated_at", &self.updated_at)
+                .finish()
+        }
+    }
+
+    /// Parameters of `reaction.list`: The reactions on up to 20 messages as a user sees them: each message's reactions with their count, whether the user added it, and the first three users.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ReactionList {
+        /// The user asking (decides `state`). Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The messages, at most 20. Limits: not empty each; 1 to 20 items.
+        pub msg_ids: Vec<String>,
+        /// chat (one-to-one) or groupchat. Limits: one of chat, groupchat.
+        pub msg_type: String,
+        /// The group; required when msg_type is groupchat.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub group_id: Option<String>,
+    }
+
+    /// One item of the result of `reaction.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ReactionListItem {
+        pub msg_id: Option<String>,
+        /// Each {"reactionId", "reaction", "count", "state" (the user added it), "userList" (the first three users)}.
+        pub reaction_list: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for ReactionListItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ReactionListItem")
+                .field("msg_id", &self.msg_id)
+                .field("reaction_list", &self.reaction_list)
+                .finish()
+        }
+    }
+
+    /// Parameters of `reaction.delete`: Remove a user's reaction from a message.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ReactionDelete {
+        /// The user whose reaction is removed. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The message's id. Limits: not empty.
+        pub msg_id: String,
+        /// The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters.
+        pub message: String,
+    }
+
+    /// The result of `reaction.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ReactionDeleteResult {
+        /// "ok" when removed.
+        pub request_status_code: Option<String>,
+        pub timestamp: Option<i64>,
+    }
+
+    impl std::fmt::Debug for ReactionDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ReactionDeleteResult")
+                .field("request_status_code", &self.request_status_code)
+                .field("timestamp", &self.timestamp)
+                .finish()
+        }
+    }
+
+    /// Parameters of `reaction.detail`: One reaction on one message: its count, whether the user added it, and the users who added it, earliest first, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ReactionDetail {
+        /// The user asking (decides `state`). Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The message's id. Limits: not empty.
+        pub msg_id: String,
+        /// The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters.
+        pub message: String,
+        /// Users per page, 1..50 (the server's default is 50). Limits: 1..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub limit: Option<i64>,
+        /// Where the page starts (the previous answer's `data.cursor`); omit for the first page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cursor: Option<String>,
+    }
+
+    /// The result of `reaction.detail`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ReactionDetailResult {
+        pub reaction_id: Option<String>,
+        pub reaction: Option<String>,
+        /// How many users added it.
+        pub count: Option<i64>,
+        /// Whether the asking user added it.
+        pub state: Option<bool>,
+        /// The users on this page, earliest first.
+        pub user_list: Option<Vec<String>>,
+        /// Where the next page starts.
+        pub cursor: Option<String>,
+    }
+
+    impl std::fmt::Debug for ReactionDetailResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ReactionDetailResult")
+                .field("reaction_id", &self.reaction_id)
+                .field("reaction", &self.reaction)
+                .field("count", &self.count)
+                .field("state", &self.state)
+                .field("user_list", &self.user_list)
+                .field("cursor", &self.cursor)
+                .finish()
+        }
+    }
+
     /// Parameters of `user.register`: Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct UserRegister {
@@ -10063,6 +10821,437 @@ pub mod easemob {
                 .field("nickname", &self.nickname)
                 .field("activated", &self.activated)
                 .field("created", &self.created)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.list`: The app's users a page at a time, oldest registered first; the answer's top-level `cursor` marks the next page and is absent on the last.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserList {
+        /// Users per page, 1..100 (the server's default is 10). Limits: 1..100.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub limit: Option<i64>,
+        /// Where the page starts (the previous answer's `cursor`); omit for the first page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cursor: Option<String>,
+    }
+
+    /// One item of the result of `user.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserListItem {
+        pub uuid: Option<String>,
+        pub username: Option<String>,
+        /// The push nickname.
+        pub nickname: Option<String>,
+        /// false while the user is deactivated.
+        pub activated: Option<bool>,
+        pub created: Option<i64>,
+        pub modified: Option<i64>,
+    }
+
+    impl std::fmt::Debug for UserListItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserListItem")
+                .field("uuid", &self.uuid)
+                .field("username", &self.username)
+                .field("nickname", &self.nickname)
+                .field("activated", &self.activated)
+                .field("created", &self.created)
+                .field("modified", &self.modified)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.delete_batch`: Delete the app's `limit` oldest users (meant for test data before going live): entities are the users deleted; the answer's top-level `cursor` is where the next batch starts. Sending it twice deletes twice as many users.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserDeleteBatch {
+        /// How many users to delete, 1..100 (the server's default is 10). Limits: 1..100.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub limit: Option<i64>,
+        /// Where deleting starts (a previous answer's `cursor`); omit to start from the oldest user.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cursor: Option<String>,
+    }
+
+    /// One item of the result of `user.delete_batch`. The users deleted.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserDeleteBatchItem {
+        pub uuid: Option<String>,
+        pub username: Option<String>,
+        /// The push nickname.
+        pub nickname: Option<String>,
+        /// false while the user is deactivated.
+        pub activated: Option<bool>,
+        pub created: Option<i64>,
+        pub modified: Option<i64>,
+    }
+
+    impl std::fmt::Debug for UserDeleteBatchItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserDeleteBatchItem")
+                .field("uuid", &self.uuid)
+                .field("username", &self.username)
+                .field("nickname", &self.nickname)
+                .field("activated", &self.activated)
+                .field("created", &self.created)
+                .field("modified", &self.modified)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.set_password`: Set a user's login password (the old one is not needed).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserSetPassword {
+        /// Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// At most 64 characters. Limits: at most 64 characters.
+        pub new_password: String,
+    }
+
+    /// The result of `user.set_password`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserSetPasswordResult {
+        /// "set user password".
+        pub action: Option<String>,
+    }
+
+    impl std::fmt::Debug for UserSetPasswordResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserSetPasswordResult")
+                .field("action", &self.action)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.deactivate`: Deactivate (ban) a user: they are logged out and cannot log in until activated again.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserDeactivate {
+        /// Limits: not empty; at most 64 bytes.
+        pub username: String,
+    }
+
+    /// One item of the result of `user.deactivate`. The user deactivated (one entity, activated false).
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserDeactivateItem {
+        pub uuid: Option<String>,
+        pub username: Option<String>,
+        /// The push nickname.
+        pub nickname: Option<String>,
+        /// false while the user is deactivated.
+        pub activated: Option<bool>,
+        pub created: Option<i64>,
+        pub modified: Option<i64>,
+    }
+
+    impl std::fmt::Debug for UserDeactivateItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserDeactivateItem")
+                .field("uuid", &self.uuid)
+                .field("username", &self.username)
+                .field("nickname", &self.nickname)
+                .field("activated", &self.activated)
+                .field("created", &self.created)
+                .field("modified", &self.modified)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.activate`: Activate (unban) a deactivated user.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserActivate {
+        /// Limits: not empty; at most 64 bytes.
+        pub username: String,
+    }
+
+    /// The result of `user.activate`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserActivateResult {
+        /// "activate user".
+        pub action: Option<String>,
+    }
+
+    impl std::fmt::Debug for UserActivateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserActivateResult")
+                .field("action", &self.action)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.disconnect`: Force a user offline on every device they are logged in on.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserDisconnect {
+        /// Limits: not empty; at most 64 bytes.
+        pub username: String,
+    }
+
+    /// The result of `user.disconnect`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserDisconnectResult {
+        /// Whether the user was forced offline.
+        pub result: Option<bool>,
+    }
+
+    impl std::fmt::Debug for UserDisconnectResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserDisconnectResult")
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.disconnect_device`: Force a user offline on one device (resource), leaving their other devices logged in.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserDisconnectDevice {
+        /// Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// The device's resource id, `{device type}_{resource id}` (device type android, ios or web), e.g. `android_123423453246`, as `user.resources` lists it. Limits: not empty.
+        pub resource_id: String,
+    }
+
+    /// The result of `user.disconnect_device`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserDisconnectDeviceResult {
+        /// Whether the user was forced offline on that device.
+        pub result: Option<bool>,
+    }
+
+    impl std::fmt::Debug for UserDisconnectDeviceResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserDisconnectDeviceResult")
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.resources`: The devices a user is logged in on (multi-device login).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserResources {
+        /// Limits: not empty; at most 64 bytes.
+        pub username: String,
+    }
+
+    /// One item of the result of `user.resources`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserResourcesItem {
+        /// The device's resource id, `{device type}_{resource id}`.
+        pub res: Option<String>,
+        pub device_uuid: Option<String>,
+        pub device_name: Option<String>,
+    }
+
+    impl std::fmt::Debug for UserResourcesItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserResourcesItem")
+                .field("res", &self.res)
+                .field("device_uuid", &self.device_uuid)
+                .field("device_name", &self.device_name)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.mute.set`: Mute a user app-wide in one-to-one chats, groups and/or chat rooms for a number of seconds (0 lifts the mute, -1 mutes for good); a kind not given is left as it is.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserMuteSet {
+        /// The user muted. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// One-to-one chat mute in seconds: &gt;0 for that long, 0 lifts it, -1 for good. Limits: -1..2147483647.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub chat: Option<i64>,
+        /// Group mute in seconds, as `chat`. Limits: -1..2147483647.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub groupchat: Option<i64>,
+        /// Chat room mute in seconds, as `chat`. Limits: -1..2147483647.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub chatroom: Option<i64>,
+    }
+
+    /// The result of `user.mute.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserMuteSetResult {
+        /// "ok" when set.
+        pub result: Option<String>,
+    }
+
+    impl std::fmt::Debug for UserMuteSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserMuteSetResult")
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.mute.get`: A user's app-wide mutes: the seconds left of each (0 none, -1 for good).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserMuteGet {
+        /// Limits: not empty; at most 64 bytes.
+        pub username: String,
+    }
+
+    /// The result of `user.mute.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserMuteGetResult {
+        /// The user, as `{org}#{app}_{username}`.
+        pub userid: Option<String>,
+        /// Seconds left of the one-to-one chat mute (0 none, -1 for good).
+        pub chat: Option<i64>,
+        /// Seconds left of the group mute.
+        pub groupchat: Option<i64>,
+        /// Seconds left of the chat room mute.
+        pub chatroom: Option<i64>,
+        /// The server's time, Unix seconds.
+        pub unixtime: Option<i64>,
+    }
+
+    impl std::fmt::Debug for UserMuteGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserMuteGetResult")
+                .field("userid", &self.userid)
+                .field("chat", &self.chat)
+                .field("groupchat", &self.groupchat)
+                .field("chatroom", &self.chatroom)
+                .field("unixtime", &self.unixtime)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.mute.list`: Every app-wide muted user a page at a time: `data` holds one item per user and kind, {username, chat|groupchat|chatroom: seconds left}.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserMuteList {
+        /// The page, from 1. Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_num: Option<i64>,
+        /// Items per page, 1..50. Limits: 1..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+    }
+
+    /// The result of `user.mute.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserMuteListResult {
+        /// Each {"username", and one of "chat", "groupchat", "chatroom": the seconds left}.
+        pub mutes: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        /// The server's time, Unix seconds.
+        pub unixtime: Option<i64>,
+    }
+
+    impl std::fmt::Debug for UserMuteListResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserMuteListResult")
+                .field("mutes", &self.mutes)
+                .field("unixtime", &self.unixtime)
+                .finish()
+        }
+    }
+
+    /// Parameters of `user.offline_msg_count`: How many offline messages a user has waiting: data is {"&lt;username&gt;": &lt;count&gt;}.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserOfflineMsgCount {
+        /// The user whose offline messages are counted. Limits: not empty; at most 64 bytes.
+        pub owner_username: String,
+    }
+
+    /// The result of `user.offline_msg_count`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserOfflineMsgCountResult {}
+
+    impl std::fmt::Debug for UserOfflineMsgCountResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserOfflineMsgCountResult").finish()
+        }
+    }
+
+    /// Parameters of `user.offline_msg_status`: Whether one offline message has been delivered to a user: data is {"&lt;msg_id&gt;": "delivered"|"undelivered"}.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserOfflineMsgStatus {
+        /// Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// The offline message's id. Limits: not empty.
+        pub msg_id: String,
+    }
+
+    /// The result of `user.offline_msg_status`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserOfflineMsgStatusResult {}
+
+    impl std::fmt::Debug for UserOfflineMsgStatusResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserOfflineMsgStatusResult").finish()
+        }
+    }
+
+    /// Parameters of `user.update`: Set a user's push nickname (shown in offline push notifications) and/or how their offline notifications are displayed.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserUpdate {
+        /// Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// The sender name shown in offline push notifications, at most 100 characters; without one the user name is shown. Limits: at most 100 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub nickname: Option<String>,
+        /// 0: title "You have a new message", text "Tap to view" (the default); 1: the sender's nickname and the message text. Limits: 0..1.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub notification_display_style: Option<i64>,
+    }
+
+    /// One item of the result of `user.update`. The user updated (one entity).
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserUpdateItem {
+        pub uuid: Option<String>,
+        pub username: Option<String>,
+        /// The push nickname.
+        pub nickname: Option<String>,
+        /// false while the user is deactivated.
+        pub activated: Option<bool>,
+        pub created: Option<i64>,
+        pub modified: Option<i64>,
+        /// Present once set.
+        pub notification_display_style: Option<i64>,
+        /// The push certificate name, present once bound.
+        pub notifier_name: Option<String>,
+    }
+
+    impl std::fmt::Debug for UserUpdateItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserUpdateItem")
+                .field("uuid", &self.uuid)
+                .field("username", &self.username)
+                .field("nickname", &self.nickname)
+                .field("activated", &self.activated)
+                .field("created", &self.created)
+                .field("modified", &self.modified)
+                .field(
+                    "notification_display_style",
+                    &self.notification_display_style,
+                )
+                .field("notifier_name", &self.notifier_name)
                 .finish()
         }
     }
@@ -10448,6 +11637,445 @@ impl crate::Easemob {
         )
     }
 
+    /// How many bytes the user attributes of every user of the app take together: `data` is the number.
+    ///
+    /// `GET /metadata/user/capacity` — catalogue operation `metadata.user.capacity`.
+    pub async fn metadata_user_capacity(
+        &self,
+        params: easemob::MetadataUserCapacity,
+    ) -> crate::Result<crate::Typed<easemob::MetadataUserCapacityResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "metadata.user.capacity",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set user attributes of one user (the keys the client SDKs read; keys not given are left as they are); data is the attributes set. A user's attributes take at most 2 KB together by default, the request body at most 4 KB.
+    ///
+    /// `PUT /metadata/user/{username}` — catalogue operation `metadata.user.set`.
+    pub async fn metadata_user_set(
+        &self,
+        params: easemob::MetadataUserSet,
+    ) -> crate::Result<crate::Typed<easemob::MetadataUserSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "metadata.user.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// All user attributes of one user: data is key → value, {} when the user or their attributes do not exist.
+    ///
+    /// `GET /metadata/user/{username}` — catalogue operation `metadata.user.get`.
+    pub async fn metadata_user_get(
+        &self,
+        params: easemob::MetadataUserGet,
+    ) -> crate::Result<crate::Typed<easemob::MetadataUserGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "metadata.user.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Chosen user attributes of up to 100 users: data is {"&lt;username&gt;": {key: value}}; users or attributes that do not exist are left out.
+    ///
+    /// `POST /metadata/user/get` — catalogue operation `metadata.user.get_batch`.
+    pub async fn metadata_user_get_batch(
+        &self,
+        params: easemob::MetadataUserGetBatch,
+    ) -> crate::Result<crate::Typed<easemob::MetadataUserGetBatchResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "metadata.user.get_batch",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete all user attributes of one user (a user or attributes that do not exist count as deleted).
+    ///
+    /// `DELETE /metadata/user/{username}` — catalogue operation `metadata.user.delete`.
+    pub async fn metadata_user_delete(
+        &self,
+        params: easemob::MetadataUserDelete,
+    ) -> crate::Result<crate::Typed<easemob::MetadataUserDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "metadata.user.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set a user's presence on one device: 0 offline, 1 online, any other value a custom status; `ext` describes it. Needs the presence feature enabled for the app.
+    ///
+    /// `POST /users/{username}/presence/{resource}/{status}` — catalogue operation `presence.set`.
+    pub async fn presence_set(
+        &self,
+        params: easemob::PresenceSet,
+    ) -> crate::Result<crate::Typed<easemob::PresenceSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "presence.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Subscribe a user to the presence of up to 100 users for `expiry` seconds: result is each subscribed user's presence {uid, last_time, expiry, ext, status}.
+    ///
+    /// `POST /users/{username}/presence/{expiry}` — catalogue operation `presence.subscribe`.
+    pub async fn presence_subscribe(
+        &self,
+        params: easemob::PresenceSubscribe,
+    ) -> crate::Result<crate::Typed<easemob::PresenceSubscribeResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "presence.subscribe",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The presence of up to 100 users: result is each one's {uid, last_time, ext, status}.
+    ///
+    /// `POST /users/{username}/presence` — catalogue operation `presence.get`.
+    pub async fn presence_get(
+        &self,
+        params: easemob::PresenceGet,
+    ) -> crate::Result<crate::Typed<easemob::PresenceGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "presence.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// End a user's presence subscriptions to up to 100 users (the body is the JSON list of their names).
+    ///
+    /// `DELETE /users/{username}/presence` — catalogue operation `presence.unsubscribe`.
+    pub async fn presence_unsubscribe(
+        &self,
+        params: easemob::PresenceUnsubscribe,
+    ) -> crate::Result<crate::Typed<easemob::PresenceUnsubscribeResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "presence.unsubscribe",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The users a user is subscribed to, a page at a time: result is {totalnum, sublist: [{uid, expiry}]}.
+    ///
+    /// `GET /users/{username}/presence/sublist` — catalogue operation `presence.sublist`.
+    pub async fn presence_sublist(
+        &self,
+        params: easemob::PresenceSublist,
+    ) -> crate::Result<crate::Typed<easemob::PresenceSublistResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "presence.sublist",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Bind (or unbind) a user's device to push: device id, push certificate name and device token; an empty notifier_name unbinds the device from everything, an empty device_token unbinds that certificate. entities are the device's bindings afterwards.
+    ///
+    /// `PUT /users/{username}/push/binding` — catalogue operation `push.binding.set`.
+    pub async fn push_binding_set(
+        &self,
+        params: easemob::PushBindingSet,
+    ) -> crate::Result<crate::Typed<Vec<easemob::PushBindingSetItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "push.binding.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The push bindings of all of a user's devices.
+    ///
+    /// `GET /users/{username}/push/binding` — catalogue operation `push.binding.get`.
+    pub async fn push_binding_get(
+        &self,
+        params: easemob::PushBindingGet,
+    ) -> crate::Result<crate::Typed<Vec<easemob::PushBindingGetItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "push.binding.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set the push nickname of up to 50 users in one call; each item is {username, push_nickname}.
+    ///
+    /// `PUT /push/nickname` — catalogue operation `push.nickname_batch`.
+    pub async fn push_nickname_batch(
+        &self,
+        params: easemob::PushNicknameBatch,
+    ) -> crate::Result<crate::Typed<Vec<easemob::PushNicknameBatchItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "push.nickname_batch",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set a user's offline push for one chat, one group, or the whole app (chat_type user with key = the user's own name): how they are notified and do-not-disturb periods.
+    ///
+    /// `PUT /users/{username}/notification/{chattype}/{key}` — catalogue operation `push.notification.set`.
+    pub async fn push_notification_set(
+        &self,
+        params: easemob::PushNotificationSet,
+    ) -> crate::Result<crate::Typed<easemob::PushNotificationSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "push.notification.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// A user's offline push setting for one chat, one group, or the whole app.
+    ///
+    /// `GET /users/{username}/notification/{chattype}/{key}` — catalogue operation `push.notification.get`.
+    pub async fn push_notification_get(
+        &self,
+        params: easemob::PushNotificationGet,
+    ) -> crate::Result<crate::Typed<easemob::PushNotificationGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "push.notification.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set the language a user's push notifications are translated into (empty: no translation).
+    ///
+    /// `PUT /users/{username}/notification/language` — catalogue operation `push.language.set`.
+    pub async fn push_language_set(
+        &self,
+        params: easemob::PushLanguageSet,
+    ) -> crate::Result<crate::Typed<easemob::PushLanguageSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "push.language.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The language a user's push notifications are translated into.
+    ///
+    /// `GET /users/{username}/notification/language` — catalogue operation `push.language.get`.
+    pub async fn push_language_get(
+        &self,
+        params: easemob::PushLanguageGet,
+    ) -> crate::Result<crate::Typed<easemob::PushLanguageGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "push.language.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Create an offline push template (`default` is used for every message; others by name): title and content patterns with {0}, {1} … placeholders and {$dynamicFrom}, {$fromNickname}, {$msg}.
+    ///
+    /// `POST /notification/template` — catalogue operation `push.template.create`.
+    pub async fn push_template_create(
+        &self,
+        params: easemob::PushTemplateCreate,
+    ) -> crate::Result<crate::Typed<easemob::PushTemplateCreateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "push.template.create",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// One offline push template.
+    ///
+    /// `GET /notification/template/{name}` — catalogue operation `push.template.get`.
+    pub async fn push_template_get(
+        &self,
+        params: easemob::PushTemplateGet,
+    ) -> crate::Result<crate::Typed<easemob::PushTemplateGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "push.template.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete an offline push template: data is the template deleted.
+    ///
+    /// `DELETE /notification/template/{name}` — catalogue operation `push.template.delete`.
+    pub async fn push_template_delete(
+        &self,
+        params: easemob::PushTemplateDelete,
+    ) -> crate::Result<crate::Typed<easemob::PushTemplateDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "push.template.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Choose the push template a user receives notifications with. The documentation calls this with the user's own token, not the app token.
+    ///
+    /// `PUT /users/{username}/notification/template` — catalogue operation `push.template.use`.
+    pub async fn push_template_use(
+        &self,
+        params: easemob::PushTemplateUse,
+    ) -> crate::Result<crate::Typed<easemob::PushTemplateUseResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "push.template.use",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Add a reaction of a user to a one-to-one or group message (the user must be in the conversation; at most 20 different reactions per message by default). Adding the same one again is an error.
+    ///
+    /// `POST /reaction/user/{userId}` — catalogue operation `reaction.add`.
+    pub async fn reaction_add(
+        &self,
+        params: easemob::ReactionAdd,
+    ) -> crate::Result<crate::Typed<easemob::ReactionAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "reaction.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The reactions on up to 20 messages as a user sees them: each message's reactions with their count, whether the user added it, and the first three users.
+    ///
+    /// `GET /reaction/user/{userId}` — catalogue operation `reaction.list`.
+    pub async fn reaction_list(
+        &self,
+        params: easemob::ReactionList,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ReactionListItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "reaction.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove a user's reaction from a message.
+    ///
+    /// `DELETE /reaction/user/{userId}` — catalogue operation `reaction.delete`.
+    pub async fn reaction_delete(
+        &self,
+        params: easemob::ReactionDelete,
+    ) -> crate::Result<crate::Typed<easemob::ReactionDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "reaction.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// One reaction on one message: its count, whether the user added it, and the users who added it, earliest first, a page at a time.
+    ///
+    /// `GET /reaction/user/{userId}/detail` — catalogue operation `reaction.detail`.
+    pub async fn reaction_detail(
+        &self,
+        params: easemob::ReactionDetail,
+    ) -> crate::Result<crate::Typed<easemob::ReactionDetailResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "reaction.detail",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `reaction.detail`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `user_list`; the iterator sets `cursor` for each next page.
+    pub fn reaction_detail_pages(
+        &self,
+        params: easemob::ReactionDetail,
+    ) -> crate::Result<crate::TypedPages<easemob::ReactionDetailResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "reaction.detail",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
     /// Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).
     ///
     /// `POST /users` — catalogue operation `user.register`.
@@ -10693,6 +12321,272 @@ impl crate::Easemob {
         crate::Typed::from_response(
             self.call(
                 "user.blocklist.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The app's users a page at a time, oldest registered first; the answer's top-level `cursor` marks the next page and is absent on the last.
+    ///
+    /// `GET /users` — catalogue operation `user.list`.
+    pub async fn user_list(
+        &self,
+        params: easemob::UserList,
+    ) -> crate::Result<crate::Typed<Vec<easemob::UserListItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `user.list`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page is a list of items; the iterator sets `cursor` for each next page.
+    pub fn user_list_pages(
+        &self,
+        params: easemob::UserList,
+    ) -> crate::Result<crate::TypedPages<Vec<easemob::UserListItem>>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "user.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Delete the app's `limit` oldest users (meant for test data before going live): entities are the users deleted; the answer's top-level `cursor` is where the next batch starts. Sending it twice deletes twice as many users.
+    ///
+    /// `DELETE /users` — catalogue operation `user.delete_batch`.
+    pub async fn user_delete_batch(
+        &self,
+        params: easemob::UserDeleteBatch,
+    ) -> crate::Result<crate::Typed<Vec<easemob::UserDeleteBatchItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.delete_batch",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set a user's login password (the old one is not needed).
+    ///
+    /// `PUT /users/{username}/password` — catalogue operation `user.set_password`.
+    pub async fn user_set_password(
+        &self,
+        params: easemob::UserSetPassword,
+    ) -> crate::Result<crate::Typed<easemob::UserSetPasswordResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.set_password",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Deactivate (ban) a user: they are logged out and cannot log in until activated again.
+    ///
+    /// `POST /users/{username}/deactivate` — catalogue operation `user.deactivate`.
+    pub async fn user_deactivate(
+        &self,
+        params: easemob::UserDeactivate,
+    ) -> crate::Result<crate::Typed<Vec<easemob::UserDeactivateItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.deactivate",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Activate (unban) a deactivated user.
+    ///
+    /// `POST /users/{username}/activate` — catalogue operation `user.activate`.
+    pub async fn user_activate(
+        &self,
+        params: easemob::UserActivate,
+    ) -> crate::Result<crate::Typed<easemob::UserActivateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.activate",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Force a user offline on every device they are logged in on.
+    ///
+    /// `GET /users/{username}/disconnect` — catalogue operation `user.disconnect`.
+    pub async fn user_disconnect(
+        &self,
+        params: easemob::UserDisconnect,
+    ) -> crate::Result<crate::Typed<easemob::UserDisconnectResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.disconnect",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Force a user offline on one device (resource), leaving their other devices logged in.
+    ///
+    /// `DELETE /users/{username}/disconnect/{resourceId}` — catalogue operation `user.disconnect_device`.
+    pub async fn user_disconnect_device(
+        &self,
+        params: easemob::UserDisconnectDevice,
+    ) -> crate::Result<crate::Typed<easemob::UserDisconnectDeviceResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.disconnect_device",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The devices a user is logged in on (multi-device login).
+    ///
+    /// `GET /users/{username}/resources` — catalogue operation `user.resources`.
+    pub async fn user_resources(
+        &self,
+        params: easemob::UserResources,
+    ) -> crate::Result<crate::Typed<Vec<easemob::UserResourcesItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.resources",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Mute a user app-wide in one-to-one chats, groups and/or chat rooms for a number of seconds (0 lifts the mute, -1 mutes for good); a kind not given is left as it is.
+    ///
+    /// `POST /mutes` — catalogue operation `user.mute.set`.
+    pub async fn user_mute_set(
+        &self,
+        params: easemob::UserMuteSet,
+    ) -> crate::Result<crate::Typed<easemob::UserMuteSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.mute.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// A user's app-wide mutes: the seconds left of each (0 none, -1 for good).
+    ///
+    /// `GET /mutes/{username}` — catalogue operation `user.mute.get`.
+    pub async fn user_mute_get(
+        &self,
+        params: easemob::UserMuteGet,
+    ) -> crate::Result<crate::Typed<easemob::UserMuteGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.mute.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Every app-wide muted user a page at a time: `data` holds one item per user and kind, {username, chat|groupchat|chatroom: seconds left}.
+    ///
+    /// `GET /mutes` — catalogue operation `user.mute.list`.
+    pub async fn user_mute_list(
+        &self,
+        params: easemob::UserMuteList,
+    ) -> crate::Result<crate::Typed<easemob::UserMuteListResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.mute.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `user.mute.list`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `mutes`; the iterator sets `page_num` for each next page.
+    pub fn user_mute_list_pages(
+        &self,
+        params: easemob::UserMuteList,
+    ) -> crate::Result<crate::TypedPages<easemob::UserMuteListResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "user.mute.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// How many offline messages a user has waiting: data is {"&lt;username&gt;": &lt;count&gt;}.
+    ///
+    /// `GET /users/{owner_username}/offline_msg_count` — catalogue operation `user.offline_msg_count`.
+    pub async fn user_offline_msg_count(
+        &self,
+        params: easemob::UserOfflineMsgCount,
+    ) -> crate::Result<crate::Typed<easemob::UserOfflineMsgCountResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.offline_msg_count",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Whether one offline message has been delivered to a user: data is {"&lt;msg_id&gt;": "delivered"|"undelivered"}.
+    ///
+    /// `GET /users/{username}/offline_msg_status/{msg_id}` — catalogue operation `user.offline_msg_status`.
+    pub async fn user_offline_msg_status(
+        &self,
+        params: easemob::UserOfflineMsgStatus,
+    ) -> crate::Result<crate::Typed<easemob::UserOfflineMsgStatusResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.offline_msg_status",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set a user's push nickname (shown in offline push notifications) and/or how their offline notifications are displayed.
+    ///
+    /// `PUT /users/{username}` — catalogue operation `user.update`.
+    pub async fn user_update(
+        &self,
+        params: easemob::UserUpdate,
+    ) -> crate::Result<crate::Typed<Vec<easemob::UserUpdateItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.update",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )

@@ -9573,6 +9573,384 @@ class EasemobMessageSendCustomResult(Result):
     """The result of ``message.send_custom``."""
 
 
+class EasemobMetadataUserCapacityResult(Result):
+    """The result of ``metadata.user.capacity``."""
+
+    @property
+    def bytes(self) -> Optional[int]:
+        """Bytes, over all users of the app."""
+        return cast("Optional[int]", self._fields.get("bytes"))
+
+
+class EasemobMetadataUserSetResult(Result):
+    """The result of ``metadata.user.set``. The attributes set, key → value."""
+
+
+class EasemobMetadataUserGetResult(Result):
+    """The result of ``metadata.user.get``."""
+
+
+class EasemobMetadataUserGetBatchResult(Result):
+    """The result of ``metadata.user.get_batch``."""
+
+
+class EasemobMetadataUserDeleteResult(Result):
+    """The result of ``metadata.user.delete``."""
+
+    @property
+    def deleted(self) -> Optional[bool]:
+        """true when deleted."""
+        return cast("Optional[bool]", self._fields.get("deleted"))
+
+
+class EasemobPresenceSetResult(Result):
+    """The result of ``presence.set``."""
+
+    @property
+    def result(self) -> Optional[str]:
+        """"ok" when set."""
+        return cast("Optional[str]", self._fields.get("result"))
+
+
+class EasemobPresenceSubscribeResult(Result):
+    """The result of ``presence.subscribe``."""
+
+    @property
+    def result(self) -> Optional[List[Dict[str, Any]]]:
+        """Each {"uid", "last_time" (Unix seconds), "expiry" (Unix seconds), "ext", "status": {resource: status}}."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("result"))
+
+
+class EasemobPresenceGetResult(Result):
+    """The result of ``presence.get``."""
+
+    @property
+    def result(self) -> Optional[List[Dict[str, Any]]]:
+        """Each {"uid", "last_time" (Unix seconds), "ext", "status": {resource: status}}."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("result"))
+
+
+class EasemobPresenceUnsubscribeResult(Result):
+    """The result of ``presence.unsubscribe``."""
+
+    @property
+    def result(self) -> Optional[str]:
+        """"ok" when done."""
+        return cast("Optional[str]", self._fields.get("result"))
+
+
+class EasemobPresenceSublistResult(Result):
+    """The result of ``presence.sublist``."""
+
+    @property
+    def result(self) -> Any:
+        """{"totalnum": how many subscriptions, "sublist": [{"uid", "expiry" (Unix seconds)}]}."""
+        return self._fields.get("result")
+
+
+class EasemobPushBindingSetItem(Item):
+    """One item of the result of ``push.binding.set``."""
+
+    @property
+    def device_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("device_id"))
+
+    @property
+    def device_token(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("device_token"))
+
+    @property
+    def notifier_name(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("notifier_name"))
+
+
+class EasemobPushBindingSetResult(ListResult[EasemobPushBindingSetItem]):
+    """The result of ``push.binding.set``: a list of :class:`EasemobPushBindingSetItem`. The device's bindings after the call (empty when unbound)."""
+
+    _item = EasemobPushBindingSetItem
+
+
+class EasemobPushBindingGetItem(Item):
+    """One item of the result of ``push.binding.get``."""
+
+    @property
+    def device_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("device_id"))
+
+    @property
+    def device_token(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("device_token"))
+
+    @property
+    def notifier_name(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("notifier_name"))
+
+
+class EasemobPushBindingGetResult(ListResult[EasemobPushBindingGetItem]):
+    """The result of ``push.binding.get``: a list of :class:`EasemobPushBindingGetItem`."""
+
+    _item = EasemobPushBindingGetItem
+
+
+class EasemobPushNicknameBatchItem(Item):
+    """One item of the result of ``push.nickname_batch``."""
+
+    @property
+    def push_nickname(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("push_nickname"))
+
+    @property
+    def username(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("username"))
+
+
+class EasemobPushNicknameBatchResult(ListResult[EasemobPushNicknameBatchItem]):
+    """The result of ``push.nickname_batch``: a list of :class:`EasemobPushNicknameBatchItem`."""
+
+    _item = EasemobPushNicknameBatchItem
+
+
+class EasemobPushNotificationSetResult(Result):
+    """The result of ``push.notification.set``."""
+
+    @property
+    def type(self) -> Optional[str]:
+        """DEFAULT, ALL, AT or NONE."""
+        return cast("Optional[str]", self._fields.get("type"))
+
+    @property
+    def ignore_interval(self) -> Optional[str]:
+        """The daily do-not-disturb period, HH:MM-HH:MM."""
+        return cast("Optional[str]", self._fields.get("ignore_interval"))
+
+    @property
+    def ignore_duration(self) -> Optional[int]:
+        """When the one-off do-not-disturb period ends, Unix milliseconds (0: none)."""
+        return cast("Optional[int]", self._fields.get("ignore_duration"))
+
+
+class EasemobPushNotificationGetResult(Result):
+    """The result of ``push.notification.get``."""
+
+    @property
+    def type(self) -> Optional[str]:
+        """DEFAULT, ALL, AT or NONE."""
+        return cast("Optional[str]", self._fields.get("type"))
+
+    @property
+    def ignore_interval(self) -> Optional[str]:
+        """The daily do-not-disturb period, HH:MM-HH:MM."""
+        return cast("Optional[str]", self._fields.get("ignore_interval"))
+
+    @property
+    def ignore_duration(self) -> Optional[int]:
+        """When the one-off do-not-disturb period ends, Unix milliseconds (0: none)."""
+        return cast("Optional[int]", self._fields.get("ignore_duration"))
+
+
+class EasemobPushLanguageSetResult(Result):
+    """The result of ``push.language.set``."""
+
+    @property
+    def language(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("language"))
+
+
+class EasemobPushLanguageGetResult(Result):
+    """The result of ``push.language.get``."""
+
+    @property
+    def language(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("language"))
+
+
+class EasemobPushTemplateCreateResult(Result):
+    """The result of ``push.template.create``."""
+
+    @property
+    def name(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("name"))
+
+    @property
+    def create_at(self) -> Optional[int]:
+        """Unix milliseconds."""
+        return cast("Optional[int]", self._fields.get("create_at"))
+
+    @property
+    def update_at(self) -> Optional[int]:
+        """Unix milliseconds."""
+        return cast("Optional[int]", self._fields.get("update_at"))
+
+    @property
+    def title_pattern(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("title_pattern"))
+
+    @property
+    def content_pattern(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("content_pattern"))
+
+
+class EasemobPushTemplateGetResult(Result):
+    """The result of ``push.template.get``."""
+
+    @property
+    def name(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("name"))
+
+    @property
+    def create_at(self) -> Optional[int]:
+        """Unix milliseconds."""
+        return cast("Optional[int]", self._fields.get("create_at"))
+
+    @property
+    def update_at(self) -> Optional[int]:
+        """Unix milliseconds."""
+        return cast("Optional[int]", self._fields.get("update_at"))
+
+    @property
+    def title_pattern(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("title_pattern"))
+
+    @property
+    def content_pattern(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("content_pattern"))
+
+
+class EasemobPushTemplateDeleteResult(Result):
+    """The result of ``push.template.delete``."""
+
+    @property
+    def name(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("name"))
+
+    @property
+    def create_at(self) -> Optional[int]:
+        """Unix milliseconds."""
+        return cast("Optional[int]", self._fields.get("create_at"))
+
+    @property
+    def update_at(self) -> Optional[int]:
+        """Unix milliseconds."""
+        return cast("Optional[int]", self._fields.get("update_at"))
+
+    @property
+    def title_pattern(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("title_pattern"))
+
+    @property
+    def content_pattern(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("content_pattern"))
+
+
+class EasemobPushTemplateUseResult(Result):
+    """The result of ``push.template.use``."""
+
+    @property
+    def template_name(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("template_name"))
+
+
+class EasemobReactionAddResult(Result):
+    """The result of ``reaction.add``."""
+
+    @property
+    def id(self) -> Optional[str]:
+        """The reaction's id."""
+        return cast("Optional[str]", self._fields.get("id"))
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def msg_type(self) -> Optional[str]:
+        """chat or groupchat."""
+        return cast("Optional[str]", self._fields.get("msg_type"))
+
+    @property
+    def group_id(self) -> Optional[str]:
+        """null for a one-to-one chat."""
+        return cast("Optional[str]", self._fields.get("group_id"))
+
+    @property
+    def reaction(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("reaction"))
+
+    @property
+    def created_at(self) -> Optional[str]:
+        """ISO-8601 time."""
+        return cast("Optional[str]", self._fields.get("created_at"))
+
+    @property
+    def updated_at(self) -> Optional[str]:
+        """ISO-8601 time."""
+        return cast("Optional[str]", self._fields.get("updated_at"))
+
+
+class EasemobReactionListItem(Item):
+    """One item of the result of ``reaction.list``."""
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def reaction_list(self) -> Optional[List[Dict[str, Any]]]:
+        """Each {"reactionId", "reaction", "count", "state" (the user added it), "userList" (the first three users)}."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("reaction_list"))
+
+
+class EasemobReactionListResult(ListResult[EasemobReactionListItem]):
+    """The result of ``reaction.list``: a list of :class:`EasemobReactionListItem`."""
+
+    _item = EasemobReactionListItem
+
+
+class EasemobReactionDeleteResult(Result):
+    """The result of ``reaction.delete``."""
+
+    @property
+    def request_status_code(self) -> Optional[str]:
+        """"ok" when removed."""
+        return cast("Optional[str]", self._fields.get("request_status_code"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+
+class EasemobReactionDetailResult(Result):
+    """The result of ``reaction.detail``."""
+
+    @property
+    def reaction_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("reaction_id"))
+
+    @property
+    def reaction(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("reaction"))
+
+    @property
+    def count(self) -> Optional[int]:
+        """How many users added it."""
+        return cast("Optional[int]", self._fields.get("count"))
+
+    @property
+    def state(self) -> Optional[bool]:
+        """Whether the asking user added it."""
+        return cast("Optional[bool]", self._fields.get("state"))
+
+    @property
+    def user_list(self) -> Optional[List[str]]:
+        """The users on this page, earliest first."""
+        return cast("Optional[List[str]]", self._fields.get("user_list"))
+
+    @property
+    def cursor(self) -> Optional[str]:
+        """Where the next page starts."""
+        return cast("Optional[str]", self._fields.get("cursor"))
+
+
 class EasemobUserRegisterItem(Item):
     """One item of the result of ``user.register``."""
 
@@ -9794,6 +10172,279 @@ class EasemobUserBlocklistRemoveResult(ListResult[EasemobUserBlocklistRemoveItem
     _item = EasemobUserBlocklistRemoveItem
 
 
+class EasemobUserListItem(Item):
+    """One item of the result of ``user.list``."""
+
+    @property
+    def uuid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("uuid"))
+
+    @property
+    def username(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("username"))
+
+    @property
+    def nickname(self) -> Optional[str]:
+        """The push nickname."""
+        return cast("Optional[str]", self._fields.get("nickname"))
+
+    @property
+    def activated(self) -> Optional[bool]:
+        """false while the user is deactivated."""
+        return cast("Optional[bool]", self._fields.get("activated"))
+
+    @property
+    def created(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("created"))
+
+    @property
+    def modified(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("modified"))
+
+
+class EasemobUserListResult(ListResult[EasemobUserListItem]):
+    """The result of ``user.list``: a list of :class:`EasemobUserListItem`."""
+
+    _item = EasemobUserListItem
+
+
+class EasemobUserDeleteBatchItem(Item):
+    """One item of the result of ``user.delete_batch``."""
+
+    @property
+    def uuid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("uuid"))
+
+    @property
+    def username(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("username"))
+
+    @property
+    def nickname(self) -> Optional[str]:
+        """The push nickname."""
+        return cast("Optional[str]", self._fields.get("nickname"))
+
+    @property
+    def activated(self) -> Optional[bool]:
+        """false while the user is deactivated."""
+        return cast("Optional[bool]", self._fields.get("activated"))
+
+    @property
+    def created(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("created"))
+
+    @property
+    def modified(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("modified"))
+
+
+class EasemobUserDeleteBatchResult(ListResult[EasemobUserDeleteBatchItem]):
+    """The result of ``user.delete_batch``: a list of :class:`EasemobUserDeleteBatchItem`. The users deleted."""
+
+    _item = EasemobUserDeleteBatchItem
+
+
+class EasemobUserSetPasswordResult(Result):
+    """The result of ``user.set_password``."""
+
+    @property
+    def action(self) -> Optional[str]:
+        """"set user password"."""
+        return cast("Optional[str]", self._fields.get("action"))
+
+
+class EasemobUserDeactivateItem(Item):
+    """One item of the result of ``user.deactivate``."""
+
+    @property
+    def uuid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("uuid"))
+
+    @property
+    def username(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("username"))
+
+    @property
+    def nickname(self) -> Optional[str]:
+        """The push nickname."""
+        return cast("Optional[str]", self._fields.get("nickname"))
+
+    @property
+    def activated(self) -> Optional[bool]:
+        """false while the user is deactivated."""
+        return cast("Optional[bool]", self._fields.get("activated"))
+
+    @property
+    def created(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("created"))
+
+    @property
+    def modified(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("modified"))
+
+
+class EasemobUserDeactivateResult(ListResult[EasemobUserDeactivateItem]):
+    """The result of ``user.deactivate``: a list of :class:`EasemobUserDeactivateItem`. The user deactivated (one entity, activated false)."""
+
+    _item = EasemobUserDeactivateItem
+
+
+class EasemobUserActivateResult(Result):
+    """The result of ``user.activate``."""
+
+    @property
+    def action(self) -> Optional[str]:
+        """"activate user"."""
+        return cast("Optional[str]", self._fields.get("action"))
+
+
+class EasemobUserDisconnectResult(Result):
+    """The result of ``user.disconnect``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        """Whether the user was forced offline."""
+        return cast("Optional[bool]", self._fields.get("result"))
+
+
+class EasemobUserDisconnectDeviceResult(Result):
+    """The result of ``user.disconnect_device``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        """Whether the user was forced offline on that device."""
+        return cast("Optional[bool]", self._fields.get("result"))
+
+
+class EasemobUserResourcesItem(Item):
+    """One item of the result of ``user.resources``."""
+
+    @property
+    def res(self) -> Optional[str]:
+        """The device's resource id, `{device type}_{resource id}`."""
+        return cast("Optional[str]", self._fields.get("res"))
+
+    @property
+    def device_uuid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("device_uuid"))
+
+    @property
+    def device_name(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("device_name"))
+
+
+class EasemobUserResourcesResult(ListResult[EasemobUserResourcesItem]):
+    """The result of ``user.resources``: a list of :class:`EasemobUserResourcesItem`."""
+
+    _item = EasemobUserResourcesItem
+
+
+class EasemobUserMuteSetResult(Result):
+    """The result of ``user.mute.set``."""
+
+    @property
+    def result(self) -> Optional[str]:
+        """"ok" when set."""
+        return cast("Optional[str]", self._fields.get("result"))
+
+
+class EasemobUserMuteGetResult(Result):
+    """The result of ``user.mute.get``."""
+
+    @property
+    def userid(self) -> Optional[str]:
+        """The user, as `{org}#{app}_{username}`."""
+        return cast("Optional[str]", self._fields.get("userid"))
+
+    @property
+    def chat(self) -> Optional[int]:
+        """Seconds left of the one-to-one chat mute (0 none, -1 for good)."""
+        return cast("Optional[int]", self._fields.get("chat"))
+
+    @property
+    def groupchat(self) -> Optional[int]:
+        """Seconds left of the group mute."""
+        return cast("Optional[int]", self._fields.get("groupchat"))
+
+    @property
+    def chatroom(self) -> Optional[int]:
+        """Seconds left of the chat room mute."""
+        return cast("Optional[int]", self._fields.get("chatroom"))
+
+    @property
+    def unixtime(self) -> Optional[int]:
+        """The server's time, Unix seconds."""
+        return cast("Optional[int]", self._fields.get("unixtime"))
+
+
+class EasemobUserMuteListResult(Result):
+    """The result of ``user.mute.list``."""
+
+    @property
+    def mutes(self) -> Optional[List[Dict[str, Any]]]:
+        """Each {"username", and one of "chat", "groupchat", "chatroom": the seconds left}."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("mutes"))
+
+    @property
+    def unixtime(self) -> Optional[int]:
+        """The server's time, Unix seconds."""
+        return cast("Optional[int]", self._fields.get("unixtime"))
+
+
+class EasemobUserOfflineMsgCountResult(Result):
+    """The result of ``user.offline_msg_count``."""
+
+
+class EasemobUserOfflineMsgStatusResult(Result):
+    """The result of ``user.offline_msg_status``."""
+
+
+class EasemobUserUpdateItem(Item):
+    """One item of the result of ``user.update``."""
+
+    @property
+    def uuid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("uuid"))
+
+    @property
+    def username(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("username"))
+
+    @property
+    def nickname(self) -> Optional[str]:
+        """The push nickname."""
+        return cast("Optional[str]", self._fields.get("nickname"))
+
+    @property
+    def activated(self) -> Optional[bool]:
+        """false while the user is deactivated."""
+        return cast("Optional[bool]", self._fields.get("activated"))
+
+    @property
+    def created(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("created"))
+
+    @property
+    def modified(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("modified"))
+
+    @property
+    def notification_display_style(self) -> Optional[int]:
+        """Present once set."""
+        return cast("Optional[int]", self._fields.get("notification_display_style"))
+
+    @property
+    def notifier_name(self) -> Optional[str]:
+        """The push certificate name, present once bound."""
+        return cast("Optional[str]", self._fields.get("notifier_name"))
+
+
+class EasemobUserUpdateResult(ListResult[EasemobUserUpdateItem]):
+    """The result of ``user.update``: a list of :class:`EasemobUserUpdateItem`. The user updated (one entity)."""
+
+    _item = EasemobUserUpdateItem
+
+
 class EasemobOperations(_SyncClient):
     """Every easemob operation of the catalogue (blocking)."""
 
@@ -9818,6 +10469,31 @@ class EasemobOperations(_SyncClient):
         "message.send_file": EasemobMessageSendFileResult,
         "message.send_cmd": EasemobMessageSendCmdResult,
         "message.send_custom": EasemobMessageSendCustomResult,
+        "metadata.user.capacity": EasemobMetadataUserCapacityResult,
+        "metadata.user.set": EasemobMetadataUserSetResult,
+        "metadata.user.get": EasemobMetadataUserGetResult,
+        "metadata.user.get_batch": EasemobMetadataUserGetBatchResult,
+        "metadata.user.delete": EasemobMetadataUserDeleteResult,
+        "presence.set": EasemobPresenceSetResult,
+        "presence.subscribe": EasemobPresenceSubscribeResult,
+        "presence.get": EasemobPresenceGetResult,
+        "presence.unsubscribe": EasemobPresenceUnsubscribeResult,
+        "presence.sublist": EasemobPresenceSublistResult,
+        "push.binding.set": EasemobPushBindingSetResult,
+        "push.binding.get": EasemobPushBindingGetResult,
+        "push.nickname_batch": EasemobPushNicknameBatchResult,
+        "push.notification.set": EasemobPushNotificationSetResult,
+        "push.notification.get": EasemobPushNotificationGetResult,
+        "push.language.set": EasemobPushLanguageSetResult,
+        "push.language.get": EasemobPushLanguageGetResult,
+        "push.template.create": EasemobPushTemplateCreateResult,
+        "push.template.get": EasemobPushTemplateGetResult,
+        "push.template.delete": EasemobPushTemplateDeleteResult,
+        "push.template.use": EasemobPushTemplateUseResult,
+        "reaction.add": EasemobReactionAddResult,
+        "reaction.list": EasemobReactionListResult,
+        "reaction.delete": EasemobReactionDeleteResult,
+        "reaction.detail": EasemobReactionDetailResult,
         "user.register": EasemobUserRegisterResult,
         "user.register_batch": EasemobUserRegisterBatchResult,
         "user.get": EasemobUserGetResult,
@@ -9832,6 +10508,20 @@ class EasemobOperations(_SyncClient):
         "user.blocklist.list": EasemobUserBlocklistListResult,
         "user.blocklist.add": EasemobUserBlocklistAddResult,
         "user.blocklist.remove": EasemobUserBlocklistRemoveResult,
+        "user.list": EasemobUserListResult,
+        "user.delete_batch": EasemobUserDeleteBatchResult,
+        "user.set_password": EasemobUserSetPasswordResult,
+        "user.deactivate": EasemobUserDeactivateResult,
+        "user.activate": EasemobUserActivateResult,
+        "user.disconnect": EasemobUserDisconnectResult,
+        "user.disconnect_device": EasemobUserDisconnectDeviceResult,
+        "user.resources": EasemobUserResourcesResult,
+        "user.mute.set": EasemobUserMuteSetResult,
+        "user.mute.get": EasemobUserMuteGetResult,
+        "user.mute.list": EasemobUserMuteListResult,
+        "user.offline_msg_count": EasemobUserOfflineMsgCountResult,
+        "user.offline_msg_status": EasemobUserOfflineMsgStatusResult,
+        "user.update": EasemobUserUpdateResult,
     }
 
     def attachment_upload(
@@ -10336,6 +11026,450 @@ class EasemobOperations(_SyncClient):
         """
         return self._call("message.send_custom", {"target_type": target_type, "from": from_, "to": to, "custom_event": custom_event, "custom_exts": custom_exts, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageSendCustomResult)
 
+    def metadata_user_capacity(
+        self,
+        *,
+    ) -> EasemobMetadataUserCapacityResult:
+        """How many bytes the user attributes of every user of the app take together: `data` is the number.
+
+        ``GET /metadata/user/capacity`` — catalogue operation ``metadata.user.capacity``.
+        """
+        return self._call("metadata.user.capacity", {}, EasemobMetadataUserCapacityResult)
+
+    def metadata_user_set(
+        self,
+        *,
+        username: str,
+        nickname: Optional[str] = None,
+        avatarurl: Optional[str] = None,
+        phone: Optional[str] = None,
+        mail: Optional[str] = None,
+        gender: Optional[int] = None,
+        sign: Optional[str] = None,
+        birth: Optional[str] = None,
+        ext: Optional[str] = None,
+    ) -> EasemobMetadataUserSetResult:
+        """Set user attributes of one user (the keys the client SDKs read; keys not given are left as they are); data is the attributes set. A user's attributes take at most 2 KB together by default, the request body at most 4 KB.
+
+        ``PUT /metadata/user/{username}`` — catalogue operation ``metadata.user.set``.
+
+        Args:
+            username: (a str; required) The user whose attributes are set. Limits: not empty; at most 64 bytes.
+            nickname: (a str) Nickname, at most 64 characters. Limits: at most 64 characters.
+            avatarurl: (a str) Avatar URL, at most 256 characters. Limits: at most 256 characters.
+            phone: (a str) Phone number, at most 32 characters. Limits: at most 32 characters.
+            mail: (a str) E-mail address, at most 64 characters. Limits: at most 64 characters.
+            gender: (an int) 1 male, 2 female, 0 unknown (the default). Limits: 0..2.
+            sign: (a str) Signature, at most 256 characters. Limits: at most 256 characters.
+            birth: (a str) Birthday, at most 64 characters. Limits: at most 64 characters.
+            ext: (a str) Extension field, free text.
+        """
+        return self._call("metadata.user.set", {"username": username, "nickname": nickname, "avatarurl": avatarurl, "phone": phone, "mail": mail, "gender": gender, "sign": sign, "birth": birth, "ext": ext}, EasemobMetadataUserSetResult)
+
+    def metadata_user_get(
+        self,
+        *,
+        username: str,
+    ) -> EasemobMetadataUserGetResult:
+        """All user attributes of one user: data is key → value, {} when the user or their attributes do not exist.
+
+        ``GET /metadata/user/{username}`` — catalogue operation ``metadata.user.get``.
+
+        Args:
+            username: (a str; required) The user whose attributes are read. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("metadata.user.get", {"username": username}, EasemobMetadataUserGetResult)
+
+    def metadata_user_get_batch(
+        self,
+        *,
+        targets: Sequence[str],
+        properties: Sequence[str],
+    ) -> EasemobMetadataUserGetBatchResult:
+        """Chosen user attributes of up to 100 users: data is {"<username>": {key: value}}; users or attributes that do not exist are left out.
+
+        ``POST /metadata/user/get`` — catalogue operation ``metadata.user.get_batch``.
+
+        Args:
+            targets: (a list of str; required) The users, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+            properties: (a list of str; required) The attribute names to return; others are left out. Limits: not empty each; at least 1 items.
+        """
+        return self._call("metadata.user.get_batch", {"targets": targets, "properties": properties}, EasemobMetadataUserGetBatchResult)
+
+    def metadata_user_delete(
+        self,
+        *,
+        username: str,
+    ) -> EasemobMetadataUserDeleteResult:
+        """Delete all user attributes of one user (a user or attributes that do not exist count as deleted).
+
+        ``DELETE /metadata/user/{username}`` — catalogue operation ``metadata.user.delete``.
+
+        Args:
+            username: (a str; required) The user whose attributes are deleted. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("metadata.user.delete", {"username": username}, EasemobMetadataUserDeleteResult)
+
+    def presence_set(
+        self,
+        *,
+        username: str,
+        resource: str,
+        status: str,
+        ext: str,
+    ) -> EasemobPresenceSetResult:
+        """Set a user's presence on one device: 0 offline, 1 online, any other value a custom status; `ext` describes it. Needs the presence feature enabled for the app.
+
+        ``POST /users/{username}/presence/{resource}/{status}`` — catalogue operation ``presence.set``.
+
+        Args:
+            username: (a str; required) The user whose presence is set. Limits: not empty; at most 64 bytes.
+            resource: (a str; required) The device's resource id, `{device type}_{resource id}` (device type android, ios or web), e.g. `android_123423453246`. Limits: not empty.
+            status: (a str; required) 0 offline, 1 online, any other value a custom status. Limits: not empty.
+            ext: (a str; required) Presence extension text; the documentation advises at most 64 bytes.
+        """
+        return self._call("presence.set", {"username": username, "resource": resource, "status": status, "ext": ext}, EasemobPresenceSetResult)
+
+    def presence_subscribe(
+        self,
+        *,
+        username: str,
+        expiry: int,
+        usernames: Sequence[str],
+    ) -> EasemobPresenceSubscribeResult:
+        """Subscribe a user to the presence of up to 100 users for `expiry` seconds: result is each subscribed user's presence {uid, last_time, expiry, ext, status}.
+
+        ``POST /users/{username}/presence/{expiry}`` — catalogue operation ``presence.subscribe``.
+
+        Args:
+            username: (a str; required) The subscriber. Limits: not empty; at most 64 bytes.
+            expiry: (an int; required) How long the subscription lasts, in seconds; at most 2592000 (30 days). Limits: 1..2592000.
+            usernames: (a list of str; required) The users subscribed to, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return self._call("presence.subscribe", {"username": username, "expiry": expiry, "usernames": usernames}, EasemobPresenceSubscribeResult)
+
+    def presence_get(
+        self,
+        *,
+        username: str,
+        usernames: Sequence[str],
+    ) -> EasemobPresenceGetResult:
+        """The presence of up to 100 users: result is each one's {uid, last_time, ext, status}.
+
+        ``POST /users/{username}/presence`` — catalogue operation ``presence.get``.
+
+        Args:
+            username: (a str; required) The user asking. Limits: not empty; at most 64 bytes.
+            usernames: (a list of str; required) The users whose presence is read, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return self._call("presence.get", {"username": username, "usernames": usernames}, EasemobPresenceGetResult)
+
+    def presence_unsubscribe(
+        self,
+        *,
+        username: str,
+        usernames: Sequence[str],
+    ) -> EasemobPresenceUnsubscribeResult:
+        """End a user's presence subscriptions to up to 100 users (the body is the JSON list of their names).
+
+        ``DELETE /users/{username}/presence`` — catalogue operation ``presence.unsubscribe``.
+
+        Args:
+            username: (a str; required) The subscriber. Limits: not empty; at most 64 bytes.
+            usernames: (a list of str; required) The users unsubscribed from, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return self._call("presence.unsubscribe", {"username": username, "usernames": usernames}, EasemobPresenceUnsubscribeResult)
+
+    def presence_sublist(
+        self,
+        *,
+        username: str,
+        page_num: int,
+        page_size: int,
+    ) -> EasemobPresenceSublistResult:
+        """The users a user is subscribed to, a page at a time: result is {totalnum, sublist: [{uid, expiry}]}.
+
+        ``GET /users/{username}/presence/sublist`` — catalogue operation ``presence.sublist``.
+
+        Args:
+            username: (a str; required) The subscriber. Limits: not empty; at most 64 bytes.
+            page_num: (an int; required) The page, from 1. Limits: 1..….
+            page_size: (an int; required) Users per page, 1..500. Limits: 1..500.
+        """
+        return self._call("presence.sublist", {"username": username, "page_num": page_num, "page_size": page_size}, EasemobPresenceSublistResult)
+
+    def push_binding_set(
+        self,
+        *,
+        username: str,
+        device_id: str,
+        notifier_name: str,
+        device_token: str,
+    ) -> EasemobPushBindingSetResult:
+        """Bind (or unbind) a user's device to push: device id, push certificate name and device token; an empty notifier_name unbinds the device from everything, an empty device_token unbinds that certificate. entities are the device's bindings afterwards.
+
+        ``PUT /users/{username}/push/binding`` — catalogue operation ``push.binding.set``.
+
+        Args:
+            username: (a str; required) The user whose device is bound. Limits: not empty; at most 64 bytes.
+            device_id: (a str; required) The device's id, as the SDK assigns it. Limits: not empty.
+            notifier_name: (a str; required) The push certificate name as entered in the console; empty: unbind the device from all push.
+            device_token: (a str; required) The push service's device token; empty: unbind this device and certificate.
+        """
+        return self._call("push.binding.set", {"username": username, "device_id": device_id, "notifier_name": notifier_name, "device_token": device_token}, EasemobPushBindingSetResult)
+
+    def push_binding_get(
+        self,
+        *,
+        username: str,
+    ) -> EasemobPushBindingGetResult:
+        """The push bindings of all of a user's devices.
+
+        ``GET /users/{username}/push/binding`` — catalogue operation ``push.binding.get``.
+
+        Args:
+            username: (a str; required) The user whose bindings are listed. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("push.binding.get", {"username": username}, EasemobPushBindingGetResult)
+
+    def push_nickname_batch(
+        self,
+        *,
+        users: Sequence[Mapping[str, Any]],
+    ) -> EasemobPushNicknameBatchResult:
+        """Set the push nickname of up to 50 users in one call; each item is {username, push_nickname}.
+
+        ``PUT /push/nickname`` — catalogue operation ``push.nickname_batch``.
+
+        Args:
+            users: (a list of dicts; required) Limits: 1 to 50 items.
+        """
+        return self._call("push.nickname_batch", {"users": users}, EasemobPushNicknameBatchResult)
+
+    def push_notification_set(
+        self,
+        *,
+        username: str,
+        chat_type: Literal["user", "chatgroup"],
+        key: str,
+        type: Optional[Literal["DEFAULT", "ALL", "AT", "NONE"]] = None,
+        ignore_interval: Optional[str] = None,
+        ignore_duration: Optional[int] = None,
+    ) -> EasemobPushNotificationSetResult:
+        """Set a user's offline push for one chat, one group, or the whole app (chat_type user with key = the user's own name): how they are notified and do-not-disturb periods.
+
+        ``PUT /users/{username}/notification/{chattype}/{key}`` — catalogue operation ``push.notification.set``.
+
+        Args:
+            username: (a str; required) The user whose push setting is set. Limits: not empty; at most 64 bytes.
+            chat_type: (a str; required) user: a one-to-one chat (or, with the user's own name as key, the app-wide setting); chatgroup: a group. Limits: one of user, chatgroup.
+            key: (a str; required) The other user's name (user), the group id (chatgroup), or the user's own name for the app-wide setting. Limits: not empty.
+            type: (a str) DEFAULT: follow the app-wide setting (chats and groups only); ALL: every offline message; AT: only messages mentioning the user; NONE: none. Limits: one of DEFAULT, ALL, AT, NONE.
+            ignore_interval: (a str) A daily do-not-disturb period, HH:MM-HH:MM (24-hour); app-wide only; empty for none.
+            ignore_duration: (an int) A one-off do-not-disturb period from now, in milliseconds (0: none; at most 7 days). Limits: 0..604800000.
+        """
+        return self._call("push.notification.set", {"username": username, "chat_type": chat_type, "key": key, "type": type, "ignore_interval": ignore_interval, "ignore_duration": ignore_duration}, EasemobPushNotificationSetResult)
+
+    def push_notification_get(
+        self,
+        *,
+        username: str,
+        chat_type: Literal["user", "chatgroup"],
+        key: str,
+    ) -> EasemobPushNotificationGetResult:
+        """A user's offline push setting for one chat, one group, or the whole app.
+
+        ``GET /users/{username}/notification/{chattype}/{key}`` — catalogue operation ``push.notification.get``.
+
+        Args:
+            username: (a str; required) The user whose push setting is read. Limits: not empty; at most 64 bytes.
+            chat_type: (a str; required) user: a one-to-one chat (or, with the user's own name as key, the app-wide setting); chatgroup: a group. Limits: one of user, chatgroup.
+            key: (a str; required) The other user's name (user), the group id (chatgroup), or the user's own name for the app-wide setting. Limits: not empty.
+        """
+        return self._call("push.notification.get", {"username": username, "chat_type": chat_type, "key": key}, EasemobPushNotificationGetResult)
+
+    def push_language_set(
+        self,
+        *,
+        username: str,
+        translation_language: str,
+    ) -> EasemobPushLanguageSetResult:
+        """Set the language a user's push notifications are translated into (empty: no translation).
+
+        ``PUT /users/{username}/notification/language`` — catalogue operation ``push.language.set``.
+
+        Args:
+            username: (a str; required) The user. Limits: not empty; at most 64 bytes.
+            translation_language: (a str; required) The language code; empty: push in the message's own language.
+        """
+        return self._call("push.language.set", {"username": username, "translation_language": translation_language}, EasemobPushLanguageSetResult)
+
+    def push_language_get(
+        self,
+        *,
+        username: str,
+    ) -> EasemobPushLanguageGetResult:
+        """The language a user's push notifications are translated into.
+
+        ``GET /users/{username}/notification/language`` — catalogue operation ``push.language.get``.
+
+        Args:
+            username: (a str; required) The user. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("push.language.get", {"username": username}, EasemobPushLanguageGetResult)
+
+    def push_template_create(
+        self,
+        *,
+        name: str,
+        title_pattern: str,
+        content_pattern: str,
+    ) -> EasemobPushTemplateCreateResult:
+        """Create an offline push template (`default` is used for every message; others by name): title and content patterns with {0}, {1} … placeholders and {$dynamicFrom}, {$fromNickname}, {$msg}.
+
+        ``POST /notification/template`` — catalogue operation ``push.template.create``.
+
+        Args:
+            name: (a str; required) At most 64 characters of a-z, A-Z, 0-9. Limits: at most 64 characters.
+            title_pattern: (a str; required) The notification title, e.g. `Hello {0}`.
+            content_pattern: (a str; required) The notification text, e.g. `{0} says {1}`.
+        """
+        return self._call("push.template.create", {"name": name, "title_pattern": title_pattern, "content_pattern": content_pattern}, EasemobPushTemplateCreateResult)
+
+    def push_template_get(
+        self,
+        *,
+        name: str,
+    ) -> EasemobPushTemplateGetResult:
+        """One offline push template.
+
+        ``GET /notification/template/{name}`` — catalogue operation ``push.template.get``.
+
+        Args:
+            name: (a str; required) The template's name. Limits: at most 64 characters.
+        """
+        return self._call("push.template.get", {"name": name}, EasemobPushTemplateGetResult)
+
+    def push_template_delete(
+        self,
+        *,
+        name: str,
+    ) -> EasemobPushTemplateDeleteResult:
+        """Delete an offline push template: data is the template deleted.
+
+        ``DELETE /notification/template/{name}`` — catalogue operation ``push.template.delete``.
+
+        Args:
+            name: (a str; required) The template's name. Limits: at most 64 characters.
+        """
+        return self._call("push.template.delete", {"name": name}, EasemobPushTemplateDeleteResult)
+
+    def push_template_use(
+        self,
+        *,
+        username: str,
+        template_name: str,
+    ) -> EasemobPushTemplateUseResult:
+        """Choose the push template a user receives notifications with. The documentation calls this with the user's own token, not the app token.
+
+        ``PUT /users/{username}/notification/template`` — catalogue operation ``push.template.use``.
+
+        Args:
+            username: (a str; required) The receiving user. Limits: not empty; at most 64 bytes.
+            template_name: (a str; required) The template's name. Limits: at most 64 characters.
+        """
+        return self._call("push.template.use", {"username": username, "template_name": template_name}, EasemobPushTemplateUseResult)
+
+    def reaction_add(
+        self,
+        *,
+        user_id: str,
+        msg_id: str,
+        message: str,
+    ) -> EasemobReactionAddResult:
+        """Add a reaction of a user to a one-to-one or group message (the user must be in the conversation; at most 20 different reactions per message by default). Adding the same one again is an error.
+
+        ``POST /reaction/user/{userId}`` — catalogue operation ``reaction.add``.
+
+        Args:
+            user_id: (a str; required) The user reacting. Limits: not empty; at most 64 bytes.
+            msg_id: (a str; required) The message's id. Limits: not empty.
+            message: (a str; required) The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters.
+        """
+        return self._call("reaction.add", {"user_id": user_id, "msg_id": msg_id, "message": message}, EasemobReactionAddResult)
+
+    def reaction_list(
+        self,
+        *,
+        user_id: str,
+        msg_ids: Sequence[str],
+        msg_type: Literal["chat", "groupchat"],
+        group_id: Optional[str] = None,
+    ) -> EasemobReactionListResult:
+        """The reactions on up to 20 messages as a user sees them: each message's reactions with their count, whether the user added it, and the first three users.
+
+        ``GET /reaction/user/{userId}`` — catalogue operation ``reaction.list``.
+
+        Args:
+            user_id: (a str; required) The user asking (decides `state`). Limits: not empty; at most 64 bytes.
+            msg_ids: (a list of str; required) The messages, at most 20. Limits: not empty each; 1 to 20 items.
+            msg_type: (a str; required) chat (one-to-one) or groupchat. Limits: one of chat, groupchat.
+            group_id: (a str) The group; required when msg_type is groupchat.
+        """
+        return self._call("reaction.list", {"user_id": user_id, "msg_ids": msg_ids, "msg_type": msg_type, "group_id": group_id}, EasemobReactionListResult)
+
+    def reaction_delete(
+        self,
+        *,
+        user_id: str,
+        msg_id: str,
+        message: str,
+    ) -> EasemobReactionDeleteResult:
+        """Remove a user's reaction from a message.
+
+        ``DELETE /reaction/user/{userId}`` — catalogue operation ``reaction.delete``.
+
+        Args:
+            user_id: (a str; required) The user whose reaction is removed. Limits: not empty; at most 64 bytes.
+            msg_id: (a str; required) The message's id. Limits: not empty.
+            message: (a str; required) The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters.
+        """
+        return self._call("reaction.delete", {"user_id": user_id, "msg_id": msg_id, "message": message}, EasemobReactionDeleteResult)
+
+    def reaction_detail(
+        self,
+        *,
+        user_id: str,
+        msg_id: str,
+        message: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> EasemobReactionDetailResult:
+        """One reaction on one message: its count, whether the user added it, and the users who added it, earliest first, a page at a time.
+
+        ``GET /reaction/user/{userId}/detail`` — catalogue operation ``reaction.detail``.
+
+        Args:
+            user_id: (a str; required) The user asking (decides `state`). Limits: not empty; at most 64 bytes.
+            msg_id: (a str; required) The message's id. Limits: not empty.
+            message: (a str; required) The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters.
+            limit: (an int) Users per page, 1..50 (the server's default is 50). Limits: 1..50.
+            cursor: (a str) Where the page starts (the previous answer's `data.cursor`); omit for the first page.
+        """
+        return self._call("reaction.detail", {"user_id": user_id, "msg_id": msg_id, "message": message, "limit": limit, "cursor": cursor}, EasemobReactionDetailResult)
+
+    def reaction_detail_pages(
+        self,
+        *,
+        user_id: str,
+        msg_id: str,
+        message: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> Iterator[EasemobReactionDetailResult]:
+        """Every page of ``reaction.detail``, one call each, from the page these arguments ask for to the last: ``for page in client.reaction_detail_pages(...)``; each page's items are in its ``user_list``; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`reaction_detail`."""
+        return self._pages("reaction.detail", {"user_id": user_id, "msg_id": msg_id, "message": message, "limit": limit, "cursor": cursor}, EasemobReactionDetailResult)
+
     def user_register(
         self,
         *,
@@ -10569,6 +11703,242 @@ class EasemobOperations(_SyncClient):
         """
         return self._call("user.blocklist.remove", {"owner_username": owner_username, "blocked_username": blocked_username}, EasemobUserBlocklistRemoveResult)
 
+    def user_list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> EasemobUserListResult:
+        """The app's users a page at a time, oldest registered first; the answer's top-level `cursor` marks the next page and is absent on the last.
+
+        ``GET /users`` — catalogue operation ``user.list``.
+
+        Args:
+            limit: (an int) Users per page, 1..100 (the server's default is 10). Limits: 1..100.
+            cursor: (a str) Where the page starts (the previous answer's `cursor`); omit for the first page.
+        """
+        return self._call("user.list", {"limit": limit, "cursor": cursor}, EasemobUserListResult)
+
+    def user_list_pages(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> Iterator[EasemobUserListResult]:
+        """Every page of ``user.list``, one call each, from the page these arguments ask for to the last: ``for page in client.user_list_pages(...)``; each page is a list of items; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`user_list`."""
+        return self._pages("user.list", {"limit": limit, "cursor": cursor}, EasemobUserListResult)
+
+    def user_delete_batch(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> EasemobUserDeleteBatchResult:
+        """Delete the app's `limit` oldest users (meant for test data before going live): entities are the users deleted; the answer's top-level `cursor` is where the next batch starts. Sending it twice deletes twice as many users.
+
+        ``DELETE /users`` — catalogue operation ``user.delete_batch``.
+
+        Args:
+            limit: (an int) How many users to delete, 1..100 (the server's default is 10). Limits: 1..100.
+            cursor: (a str) Where deleting starts (a previous answer's `cursor`); omit to start from the oldest user.
+        """
+        return self._call("user.delete_batch", {"limit": limit, "cursor": cursor}, EasemobUserDeleteBatchResult)
+
+    def user_set_password(
+        self,
+        *,
+        username: str,
+        new_password: str,
+    ) -> EasemobUserSetPasswordResult:
+        """Set a user's login password (the old one is not needed).
+
+        ``PUT /users/{username}/password`` — catalogue operation ``user.set_password``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+            new_password: (a str; required) At most 64 characters. Limits: at most 64 characters.
+        """
+        return self._call("user.set_password", {"username": username, "new_password": new_password}, EasemobUserSetPasswordResult)
+
+    def user_deactivate(
+        self,
+        *,
+        username: str,
+    ) -> EasemobUserDeactivateResult:
+        """Deactivate (ban) a user: they are logged out and cannot log in until activated again.
+
+        ``POST /users/{username}/deactivate`` — catalogue operation ``user.deactivate``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return self._call("user.deactivate", {"username": username}, EasemobUserDeactivateResult)
+
+    def user_activate(
+        self,
+        *,
+        username: str,
+    ) -> EasemobUserActivateResult:
+        """Activate (unban) a deactivated user.
+
+        ``POST /users/{username}/activate`` — catalogue operation ``user.activate``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return self._call("user.activate", {"username": username}, EasemobUserActivateResult)
+
+    def user_disconnect(
+        self,
+        *,
+        username: str,
+    ) -> EasemobUserDisconnectResult:
+        """Force a user offline on every device they are logged in on.
+
+        ``GET /users/{username}/disconnect`` — catalogue operation ``user.disconnect``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return self._call("user.disconnect", {"username": username}, EasemobUserDisconnectResult)
+
+    def user_disconnect_device(
+        self,
+        *,
+        username: str,
+        resource_id: str,
+    ) -> EasemobUserDisconnectDeviceResult:
+        """Force a user offline on one device (resource), leaving their other devices logged in.
+
+        ``DELETE /users/{username}/disconnect/{resourceId}`` — catalogue operation ``user.disconnect_device``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+            resource_id: (a str; required) The device's resource id, `{device type}_{resource id}` (device type android, ios or web), e.g. `android_123423453246`, as `user.resources` lists it. Limits: not empty.
+        """
+        return self._call("user.disconnect_device", {"username": username, "resource_id": resource_id}, EasemobUserDisconnectDeviceResult)
+
+    def user_resources(
+        self,
+        *,
+        username: str,
+    ) -> EasemobUserResourcesResult:
+        """The devices a user is logged in on (multi-device login).
+
+        ``GET /users/{username}/resources`` — catalogue operation ``user.resources``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return self._call("user.resources", {"username": username}, EasemobUserResourcesResult)
+
+    def user_mute_set(
+        self,
+        *,
+        username: str,
+        chat: Optional[int] = None,
+        groupchat: Optional[int] = None,
+        chatroom: Optional[int] = None,
+    ) -> EasemobUserMuteSetResult:
+        """Mute a user app-wide in one-to-one chats, groups and/or chat rooms for a number of seconds (0 lifts the mute, -1 mutes for good); a kind not given is left as it is.
+
+        ``POST /mutes`` — catalogue operation ``user.mute.set``.
+
+        Args:
+            username: (a str; required) The user muted. Limits: not empty; at most 64 bytes.
+            chat: (an int) One-to-one chat mute in seconds: >0 for that long, 0 lifts it, -1 for good. Limits: -1..2147483647.
+            groupchat: (an int) Group mute in seconds, as `chat`. Limits: -1..2147483647.
+            chatroom: (an int) Chat room mute in seconds, as `chat`. Limits: -1..2147483647.
+        """
+        return self._call("user.mute.set", {"username": username, "chat": chat, "groupchat": groupchat, "chatroom": chatroom}, EasemobUserMuteSetResult)
+
+    def user_mute_get(
+        self,
+        *,
+        username: str,
+    ) -> EasemobUserMuteGetResult:
+        """A user's app-wide mutes: the seconds left of each (0 none, -1 for good).
+
+        ``GET /mutes/{username}`` — catalogue operation ``user.mute.get``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return self._call("user.mute.get", {"username": username}, EasemobUserMuteGetResult)
+
+    def user_mute_list(
+        self,
+        *,
+        page_num: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> EasemobUserMuteListResult:
+        """Every app-wide muted user a page at a time: `data` holds one item per user and kind, {username, chat|groupchat|chatroom: seconds left}.
+
+        ``GET /mutes`` — catalogue operation ``user.mute.list``.
+
+        Args:
+            page_num: (an int) The page, from 1. Limits: 1..….
+            page_size: (an int) Items per page, 1..50. Limits: 1..50.
+        """
+        return self._call("user.mute.list", {"page_num": page_num, "page_size": page_size}, EasemobUserMuteListResult)
+
+    def user_mute_list_pages(
+        self,
+        *,
+        page_num: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> Iterator[EasemobUserMuteListResult]:
+        """Every page of ``user.mute.list``, one call each, from the page these arguments ask for to the last: ``for page in client.user_mute_list_pages(...)``; each page's items are in its ``mutes``; the iterator sets ``page_num`` for each next page. Same arguments as :meth:`user_mute_list`."""
+        return self._pages("user.mute.list", {"page_num": page_num, "page_size": page_size}, EasemobUserMuteListResult)
+
+    def user_offline_msg_count(
+        self,
+        *,
+        owner_username: str,
+    ) -> EasemobUserOfflineMsgCountResult:
+        """How many offline messages a user has waiting: data is {"<username>": <count>}.
+
+        ``GET /users/{owner_username}/offline_msg_count`` — catalogue operation ``user.offline_msg_count``.
+
+        Args:
+            owner_username: (a str; required) The user whose offline messages are counted. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("user.offline_msg_count", {"owner_username": owner_username}, EasemobUserOfflineMsgCountResult)
+
+    def user_offline_msg_status(
+        self,
+        *,
+        username: str,
+        msg_id: str,
+    ) -> EasemobUserOfflineMsgStatusResult:
+        """Whether one offline message has been delivered to a user: data is {"<msg_id>": "delivered"|"undelivered"}.
+
+        ``GET /users/{username}/offline_msg_status/{msg_id}`` — catalogue operation ``user.offline_msg_status``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+            msg_id: (a str; required) The offline message's id. Limits: not empty.
+        """
+        return self._call("user.offline_msg_status", {"username": username, "msg_id": msg_id}, EasemobUserOfflineMsgStatusResult)
+
+    def user_update(
+        self,
+        *,
+        username: str,
+        nickname: Optional[str] = None,
+        notification_display_style: Optional[int] = None,
+    ) -> EasemobUserUpdateResult:
+        """Set a user's push nickname (shown in offline push notifications) and/or how their offline notifications are displayed.
+
+        ``PUT /users/{username}`` — catalogue operation ``user.update``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+            nickname: (a str) The sender name shown in offline push notifications, at most 100 characters; without one the user name is shown. Limits: at most 100 characters.
+            notification_display_style: (an int) 0: title "You have a new message", text "Tap to view" (the default); 1: the sender's nickname and the message text. Limits: 0..1.
+        """
+        return self._call("user.update", {"username": username, "nickname": nickname, "notification_display_style": notification_display_style}, EasemobUserUpdateResult)
+
 
 class AsyncEasemobOperations(_AsyncClient):
     """Every easemob operation of the catalogue (asyncio)."""
@@ -10594,6 +11964,31 @@ class AsyncEasemobOperations(_AsyncClient):
         "message.send_file": EasemobMessageSendFileResult,
         "message.send_cmd": EasemobMessageSendCmdResult,
         "message.send_custom": EasemobMessageSendCustomResult,
+        "metadata.user.capacity": EasemobMetadataUserCapacityResult,
+        "metadata.user.set": EasemobMetadataUserSetResult,
+        "metadata.user.get": EasemobMetadataUserGetResult,
+        "metadata.user.get_batch": EasemobMetadataUserGetBatchResult,
+        "metadata.user.delete": EasemobMetadataUserDeleteResult,
+        "presence.set": EasemobPresenceSetResult,
+        "presence.subscribe": EasemobPresenceSubscribeResult,
+        "presence.get": EasemobPresenceGetResult,
+        "presence.unsubscribe": EasemobPresenceUnsubscribeResult,
+        "presence.sublist": EasemobPresenceSublistResult,
+        "push.binding.set": EasemobPushBindingSetResult,
+        "push.binding.get": EasemobPushBindingGetResult,
+        "push.nickname_batch": EasemobPushNicknameBatchResult,
+        "push.notification.set": EasemobPushNotificationSetResult,
+        "push.notification.get": EasemobPushNotificationGetResult,
+        "push.language.set": EasemobPushLanguageSetResult,
+        "push.language.get": EasemobPushLanguageGetResult,
+        "push.template.create": EasemobPushTemplateCreateResult,
+        "push.template.get": EasemobPushTemplateGetResult,
+        "push.template.delete": EasemobPushTemplateDeleteResult,
+        "push.template.use": EasemobPushTemplateUseResult,
+        "reaction.add": EasemobReactionAddResult,
+        "reaction.list": EasemobReactionListResult,
+        "reaction.delete": EasemobReactionDeleteResult,
+        "reaction.detail": EasemobReactionDetailResult,
         "user.register": EasemobUserRegisterResult,
         "user.register_batch": EasemobUserRegisterBatchResult,
         "user.get": EasemobUserGetResult,
@@ -10608,6 +12003,20 @@ class AsyncEasemobOperations(_AsyncClient):
         "user.blocklist.list": EasemobUserBlocklistListResult,
         "user.blocklist.add": EasemobUserBlocklistAddResult,
         "user.blocklist.remove": EasemobUserBlocklistRemoveResult,
+        "user.list": EasemobUserListResult,
+        "user.delete_batch": EasemobUserDeleteBatchResult,
+        "user.set_password": EasemobUserSetPasswordResult,
+        "user.deactivate": EasemobUserDeactivateResult,
+        "user.activate": EasemobUserActivateResult,
+        "user.disconnect": EasemobUserDisconnectResult,
+        "user.disconnect_device": EasemobUserDisconnectDeviceResult,
+        "user.resources": EasemobUserResourcesResult,
+        "user.mute.set": EasemobUserMuteSetResult,
+        "user.mute.get": EasemobUserMuteGetResult,
+        "user.mute.list": EasemobUserMuteListResult,
+        "user.offline_msg_count": EasemobUserOfflineMsgCountResult,
+        "user.offline_msg_status": EasemobUserOfflineMsgStatusResult,
+        "user.update": EasemobUserUpdateResult,
     }
 
     async def attachment_upload(
@@ -11112,6 +12521,450 @@ class AsyncEasemobOperations(_AsyncClient):
         """
         return await self._call("message.send_custom", {"target_type": target_type, "from": from_, "to": to, "custom_event": custom_event, "custom_exts": custom_exts, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageSendCustomResult)
 
+    async def metadata_user_capacity(
+        self,
+        *,
+    ) -> EasemobMetadataUserCapacityResult:
+        """How many bytes the user attributes of every user of the app take together: `data` is the number.
+
+        ``GET /metadata/user/capacity`` — catalogue operation ``metadata.user.capacity``.
+        """
+        return await self._call("metadata.user.capacity", {}, EasemobMetadataUserCapacityResult)
+
+    async def metadata_user_set(
+        self,
+        *,
+        username: str,
+        nickname: Optional[str] = None,
+        avatarurl: Optional[str] = None,
+        phone: Optional[str] = None,
+        mail: Optional[str] = None,
+        gender: Optional[int] = None,
+        sign: Optional[str] = None,
+        birth: Optional[str] = None,
+        ext: Optional[str] = None,
+    ) -> EasemobMetadataUserSetResult:
+        """Set user attributes of one user (the keys the client SDKs read; keys not given are left as they are); data is the attributes set. A user's attributes take at most 2 KB together by default, the request body at most 4 KB.
+
+        ``PUT /metadata/user/{username}`` — catalogue operation ``metadata.user.set``.
+
+        Args:
+            username: (a str; required) The user whose attributes are set. Limits: not empty; at most 64 bytes.
+            nickname: (a str) Nickname, at most 64 characters. Limits: at most 64 characters.
+            avatarurl: (a str) Avatar URL, at most 256 characters. Limits: at most 256 characters.
+            phone: (a str) Phone number, at most 32 characters. Limits: at most 32 characters.
+            mail: (a str) E-mail address, at most 64 characters. Limits: at most 64 characters.
+            gender: (an int) 1 male, 2 female, 0 unknown (the default). Limits: 0..2.
+            sign: (a str) Signature, at most 256 characters. Limits: at most 256 characters.
+            birth: (a str) Birthday, at most 64 characters. Limits: at most 64 characters.
+            ext: (a str) Extension field, free text.
+        """
+        return await self._call("metadata.user.set", {"username": username, "nickname": nickname, "avatarurl": avatarurl, "phone": phone, "mail": mail, "gender": gender, "sign": sign, "birth": birth, "ext": ext}, EasemobMetadataUserSetResult)
+
+    async def metadata_user_get(
+        self,
+        *,
+        username: str,
+    ) -> EasemobMetadataUserGetResult:
+        """All user attributes of one user: data is key → value, {} when the user or their attributes do not exist.
+
+        ``GET /metadata/user/{username}`` — catalogue operation ``metadata.user.get``.
+
+        Args:
+            username: (a str; required) The user whose attributes are read. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("metadata.user.get", {"username": username}, EasemobMetadataUserGetResult)
+
+    async def metadata_user_get_batch(
+        self,
+        *,
+        targets: Sequence[str],
+        properties: Sequence[str],
+    ) -> EasemobMetadataUserGetBatchResult:
+        """Chosen user attributes of up to 100 users: data is {"<username>": {key: value}}; users or attributes that do not exist are left out.
+
+        ``POST /metadata/user/get`` — catalogue operation ``metadata.user.get_batch``.
+
+        Args:
+            targets: (a list of str; required) The users, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+            properties: (a list of str; required) The attribute names to return; others are left out. Limits: not empty each; at least 1 items.
+        """
+        return await self._call("metadata.user.get_batch", {"targets": targets, "properties": properties}, EasemobMetadataUserGetBatchResult)
+
+    async def metadata_user_delete(
+        self,
+        *,
+        username: str,
+    ) -> EasemobMetadataUserDeleteResult:
+        """Delete all user attributes of one user (a user or attributes that do not exist count as deleted).
+
+        ``DELETE /metadata/user/{username}`` — catalogue operation ``metadata.user.delete``.
+
+        Args:
+            username: (a str; required) The user whose attributes are deleted. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("metadata.user.delete", {"username": username}, EasemobMetadataUserDeleteResult)
+
+    async def presence_set(
+        self,
+        *,
+        username: str,
+        resource: str,
+        status: str,
+        ext: str,
+    ) -> EasemobPresenceSetResult:
+        """Set a user's presence on one device: 0 offline, 1 online, any other value a custom status; `ext` describes it. Needs the presence feature enabled for the app.
+
+        ``POST /users/{username}/presence/{resource}/{status}`` — catalogue operation ``presence.set``.
+
+        Args:
+            username: (a str; required) The user whose presence is set. Limits: not empty; at most 64 bytes.
+            resource: (a str; required) The device's resource id, `{device type}_{resource id}` (device type android, ios or web), e.g. `android_123423453246`. Limits: not empty.
+            status: (a str; required) 0 offline, 1 online, any other value a custom status. Limits: not empty.
+            ext: (a str; required) Presence extension text; the documentation advises at most 64 bytes.
+        """
+        return await self._call("presence.set", {"username": username, "resource": resource, "status": status, "ext": ext}, EasemobPresenceSetResult)
+
+    async def presence_subscribe(
+        self,
+        *,
+        username: str,
+        expiry: int,
+        usernames: Sequence[str],
+    ) -> EasemobPresenceSubscribeResult:
+        """Subscribe a user to the presence of up to 100 users for `expiry` seconds: result is each subscribed user's presence {uid, last_time, expiry, ext, status}.
+
+        ``POST /users/{username}/presence/{expiry}`` — catalogue operation ``presence.subscribe``.
+
+        Args:
+            username: (a str; required) The subscriber. Limits: not empty; at most 64 bytes.
+            expiry: (an int; required) How long the subscription lasts, in seconds; at most 2592000 (30 days). Limits: 1..2592000.
+            usernames: (a list of str; required) The users subscribed to, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return await self._call("presence.subscribe", {"username": username, "expiry": expiry, "usernames": usernames}, EasemobPresenceSubscribeResult)
+
+    async def presence_get(
+        self,
+        *,
+        username: str,
+        usernames: Sequence[str],
+    ) -> EasemobPresenceGetResult:
+        """The presence of up to 100 users: result is each one's {uid, last_time, ext, status}.
+
+        ``POST /users/{username}/presence`` — catalogue operation ``presence.get``.
+
+        Args:
+            username: (a str; required) The user asking. Limits: not empty; at most 64 bytes.
+            usernames: (a list of str; required) The users whose presence is read, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return await self._call("presence.get", {"username": username, "usernames": usernames}, EasemobPresenceGetResult)
+
+    async def presence_unsubscribe(
+        self,
+        *,
+        username: str,
+        usernames: Sequence[str],
+    ) -> EasemobPresenceUnsubscribeResult:
+        """End a user's presence subscriptions to up to 100 users (the body is the JSON list of their names).
+
+        ``DELETE /users/{username}/presence`` — catalogue operation ``presence.unsubscribe``.
+
+        Args:
+            username: (a str; required) The subscriber. Limits: not empty; at most 64 bytes.
+            usernames: (a list of str; required) The users unsubscribed from, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        """
+        return await self._call("presence.unsubscribe", {"username": username, "usernames": usernames}, EasemobPresenceUnsubscribeResult)
+
+    async def presence_sublist(
+        self,
+        *,
+        username: str,
+        page_num: int,
+        page_size: int,
+    ) -> EasemobPresenceSublistResult:
+        """The users a user is subscribed to, a page at a time: result is {totalnum, sublist: [{uid, expiry}]}.
+
+        ``GET /users/{username}/presence/sublist`` — catalogue operation ``presence.sublist``.
+
+        Args:
+            username: (a str; required) The subscriber. Limits: not empty; at most 64 bytes.
+            page_num: (an int; required) The page, from 1. Limits: 1..….
+            page_size: (an int; required) Users per page, 1..500. Limits: 1..500.
+        """
+        return await self._call("presence.sublist", {"username": username, "page_num": page_num, "page_size": page_size}, EasemobPresenceSublistResult)
+
+    async def push_binding_set(
+        self,
+        *,
+        username: str,
+        device_id: str,
+        notifier_name: str,
+        device_token: str,
+    ) -> EasemobPushBindingSetResult:
+        """Bind (or unbind) a user's device to push: device id, push certificate name and device token; an empty notifier_name unbinds the device from everything, an empty device_token unbinds that certificate. entities are the device's bindings afterwards.
+
+        ``PUT /users/{username}/push/binding`` — catalogue operation ``push.binding.set``.
+
+        Args:
+            username: (a str; required) The user whose device is bound. Limits: not empty; at most 64 bytes.
+            device_id: (a str; required) The device's id, as the SDK assigns it. Limits: not empty.
+            notifier_name: (a str; required) The push certificate name as entered in the console; empty: unbind the device from all push.
+            device_token: (a str; required) The push service's device token; empty: unbind this device and certificate.
+        """
+        return await self._call("push.binding.set", {"username": username, "device_id": device_id, "notifier_name": notifier_name, "device_token": device_token}, EasemobPushBindingSetResult)
+
+    async def push_binding_get(
+        self,
+        *,
+        username: str,
+    ) -> EasemobPushBindingGetResult:
+        """The push bindings of all of a user's devices.
+
+        ``GET /users/{username}/push/binding`` — catalogue operation ``push.binding.get``.
+
+        Args:
+            username: (a str; required) The user whose bindings are listed. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("push.binding.get", {"username": username}, EasemobPushBindingGetResult)
+
+    async def push_nickname_batch(
+        self,
+        *,
+        users: Sequence[Mapping[str, Any]],
+    ) -> EasemobPushNicknameBatchResult:
+        """Set the push nickname of up to 50 users in one call; each item is {username, push_nickname}.
+
+        ``PUT /push/nickname`` — catalogue operation ``push.nickname_batch``.
+
+        Args:
+            users: (a list of dicts; required) Limits: 1 to 50 items.
+        """
+        return await self._call("push.nickname_batch", {"users": users}, EasemobPushNicknameBatchResult)
+
+    async def push_notification_set(
+        self,
+        *,
+        username: str,
+        chat_type: Literal["user", "chatgroup"],
+        key: str,
+        type: Optional[Literal["DEFAULT", "ALL", "AT", "NONE"]] = None,
+        ignore_interval: Optional[str] = None,
+        ignore_duration: Optional[int] = None,
+    ) -> EasemobPushNotificationSetResult:
+        """Set a user's offline push for one chat, one group, or the whole app (chat_type user with key = the user's own name): how they are notified and do-not-disturb periods.
+
+        ``PUT /users/{username}/notification/{chattype}/{key}`` — catalogue operation ``push.notification.set``.
+
+        Args:
+            username: (a str; required) The user whose push setting is set. Limits: not empty; at most 64 bytes.
+            chat_type: (a str; required) user: a one-to-one chat (or, with the user's own name as key, the app-wide setting); chatgroup: a group. Limits: one of user, chatgroup.
+            key: (a str; required) The other user's name (user), the group id (chatgroup), or the user's own name for the app-wide setting. Limits: not empty.
+            type: (a str) DEFAULT: follow the app-wide setting (chats and groups only); ALL: every offline message; AT: only messages mentioning the user; NONE: none. Limits: one of DEFAULT, ALL, AT, NONE.
+            ignore_interval: (a str) A daily do-not-disturb period, HH:MM-HH:MM (24-hour); app-wide only; empty for none.
+            ignore_duration: (an int) A one-off do-not-disturb period from now, in milliseconds (0: none; at most 7 days). Limits: 0..604800000.
+        """
+        return await self._call("push.notification.set", {"username": username, "chat_type": chat_type, "key": key, "type": type, "ignore_interval": ignore_interval, "ignore_duration": ignore_duration}, EasemobPushNotificationSetResult)
+
+    async def push_notification_get(
+        self,
+        *,
+        username: str,
+        chat_type: Literal["user", "chatgroup"],
+        key: str,
+    ) -> EasemobPushNotificationGetResult:
+        """A user's offline push setting for one chat, one group, or the whole app.
+
+        ``GET /users/{username}/notification/{chattype}/{key}`` — catalogue operation ``push.notification.get``.
+
+        Args:
+            username: (a str; required) The user whose push setting is read. Limits: not empty; at most 64 bytes.
+            chat_type: (a str; required) user: a one-to-one chat (or, with the user's own name as key, the app-wide setting); chatgroup: a group. Limits: one of user, chatgroup.
+            key: (a str; required) The other user's name (user), the group id (chatgroup), or the user's own name for the app-wide setting. Limits: not empty.
+        """
+        return await self._call("push.notification.get", {"username": username, "chat_type": chat_type, "key": key}, EasemobPushNotificationGetResult)
+
+    async def push_language_set(
+        self,
+        *,
+        username: str,
+        translation_language: str,
+    ) -> EasemobPushLanguageSetResult:
+        """Set the language a user's push notifications are translated into (empty: no translation).
+
+        ``PUT /users/{username}/notification/language`` — catalogue operation ``push.language.set``.
+
+        Args:
+            username: (a str; required) The user. Limits: not empty; at most 64 bytes.
+            translation_language: (a str; required) The language code; empty: push in the message's own language.
+        """
+        return await self._call("push.language.set", {"username": username, "translation_language": translation_language}, EasemobPushLanguageSetResult)
+
+    async def push_language_get(
+        self,
+        *,
+        username: str,
+    ) -> EasemobPushLanguageGetResult:
+        """The language a user's push notifications are translated into.
+
+        ``GET /users/{username}/notification/language`` — catalogue operation ``push.language.get``.
+
+        Args:
+            username: (a str; required) The user. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("push.language.get", {"username": username}, EasemobPushLanguageGetResult)
+
+    async def push_template_create(
+        self,
+        *,
+        name: str,
+        title_pattern: str,
+        content_pattern: str,
+    ) -> EasemobPushTemplateCreateResult:
+        """Create an offline push template (`default` is used for every message; others by name): title and content patterns with {0}, {1} … placeholders and {$dynamicFrom}, {$fromNickname}, {$msg}.
+
+        ``POST /notification/template`` — catalogue operation ``push.template.create``.
+
+        Args:
+            name: (a str; required) At most 64 characters of a-z, A-Z, 0-9. Limits: at most 64 characters.
+            title_pattern: (a str; required) The notification title, e.g. `Hello {0}`.
+            content_pattern: (a str; required) The notification text, e.g. `{0} says {1}`.
+        """
+        return await self._call("push.template.create", {"name": name, "title_pattern": title_pattern, "content_pattern": content_pattern}, EasemobPushTemplateCreateResult)
+
+    async def push_template_get(
+        self,
+        *,
+        name: str,
+    ) -> EasemobPushTemplateGetResult:
+        """One offline push template.
+
+        ``GET /notification/template/{name}`` — catalogue operation ``push.template.get``.
+
+        Args:
+            name: (a str; required) The template's name. Limits: at most 64 characters.
+        """
+        return await self._call("push.template.get", {"name": name}, EasemobPushTemplateGetResult)
+
+    async def push_template_delete(
+        self,
+        *,
+        name: str,
+    ) -> EasemobPushTemplateDeleteResult:
+        """Delete an offline push template: data is the template deleted.
+
+        ``DELETE /notification/template/{name}`` — catalogue operation ``push.template.delete``.
+
+        Args:
+            name: (a str; required) The template's name. Limits: at most 64 characters.
+        """
+        return await self._call("push.template.delete", {"name": name}, EasemobPushTemplateDeleteResult)
+
+    async def push_template_use(
+        self,
+        *,
+        username: str,
+        template_name: str,
+    ) -> EasemobPushTemplateUseResult:
+        """Choose the push template a user receives notifications with. The documentation calls this with the user's own token, not the app token.
+
+        ``PUT /users/{username}/notification/template`` — catalogue operation ``push.template.use``.
+
+        Args:
+            username: (a str; required) The receiving user. Limits: not empty; at most 64 bytes.
+            template_name: (a str; required) The template's name. Limits: at most 64 characters.
+        """
+        return await self._call("push.template.use", {"username": username, "template_name": template_name}, EasemobPushTemplateUseResult)
+
+    async def reaction_add(
+        self,
+        *,
+        user_id: str,
+        msg_id: str,
+        message: str,
+    ) -> EasemobReactionAddResult:
+        """Add a reaction of a user to a one-to-one or group message (the user must be in the conversation; at most 20 different reactions per message by default). Adding the same one again is an error.
+
+        ``POST /reaction/user/{userId}`` — catalogue operation ``reaction.add``.
+
+        Args:
+            user_id: (a str; required) The user reacting. Limits: not empty; at most 64 bytes.
+            msg_id: (a str; required) The message's id. Limits: not empty.
+            message: (a str; required) The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters.
+        """
+        return await self._call("reaction.add", {"user_id": user_id, "msg_id": msg_id, "message": message}, EasemobReactionAddResult)
+
+    async def reaction_list(
+        self,
+        *,
+        user_id: str,
+        msg_ids: Sequence[str],
+        msg_type: Literal["chat", "groupchat"],
+        group_id: Optional[str] = None,
+    ) -> EasemobReactionListResult:
+        """The reactions on up to 20 messages as a user sees them: each message's reactions with their count, whether the user added it, and the first three users.
+
+        ``GET /reaction/user/{userId}`` — catalogue operation ``reaction.list``.
+
+        Args:
+            user_id: (a str; required) The user asking (decides `state`). Limits: not empty; at most 64 bytes.
+            msg_ids: (a list of str; required) The messages, at most 20. Limits: not empty each; 1 to 20 items.
+            msg_type: (a str; required) chat (one-to-one) or groupchat. Limits: one of chat, groupchat.
+            group_id: (a str) The group; required when msg_type is groupchat.
+        """
+        return await self._call("reaction.list", {"user_id": user_id, "msg_ids": msg_ids, "msg_type": msg_type, "group_id": group_id}, EasemobReactionListResult)
+
+    async def reaction_delete(
+        self,
+        *,
+        user_id: str,
+        msg_id: str,
+        message: str,
+    ) -> EasemobReactionDeleteResult:
+        """Remove a user's reaction from a message.
+
+        ``DELETE /reaction/user/{userId}`` — catalogue operation ``reaction.delete``.
+
+        Args:
+            user_id: (a str; required) The user whose reaction is removed. Limits: not empty; at most 64 bytes.
+            msg_id: (a str; required) The message's id. Limits: not empty.
+            message: (a str; required) The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters.
+        """
+        return await self._call("reaction.delete", {"user_id": user_id, "msg_id": msg_id, "message": message}, EasemobReactionDeleteResult)
+
+    async def reaction_detail(
+        self,
+        *,
+        user_id: str,
+        msg_id: str,
+        message: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> EasemobReactionDetailResult:
+        """One reaction on one message: its count, whether the user added it, and the users who added it, earliest first, a page at a time.
+
+        ``GET /reaction/user/{userId}/detail`` — catalogue operation ``reaction.detail``.
+
+        Args:
+            user_id: (a str; required) The user asking (decides `state`). Limits: not empty; at most 64 bytes.
+            msg_id: (a str; required) The message's id. Limits: not empty.
+            message: (a str; required) The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters.
+            limit: (an int) Users per page, 1..50 (the server's default is 50). Limits: 1..50.
+            cursor: (a str) Where the page starts (the previous answer's `data.cursor`); omit for the first page.
+        """
+        return await self._call("reaction.detail", {"user_id": user_id, "msg_id": msg_id, "message": message, "limit": limit, "cursor": cursor}, EasemobReactionDetailResult)
+
+    def reaction_detail_pages(
+        self,
+        *,
+        user_id: str,
+        msg_id: str,
+        message: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> AsyncIterator[EasemobReactionDetailResult]:
+        """Every page of ``reaction.detail``, one call each, from the page these arguments ask for to the last: ``async for page in client.reaction_detail_pages(...)``; each page's items are in its ``user_list``; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`reaction_detail`."""
+        return self._pages("reaction.detail", {"user_id": user_id, "msg_id": msg_id, "message": message, "limit": limit, "cursor": cursor}, EasemobReactionDetailResult)
+
     async def user_register(
         self,
         *,
@@ -11344,3 +13197,239 @@ class AsyncEasemobOperations(_AsyncClient):
             blocked_username: (a str; required) The user unblocked. Limits: not empty; at most 64 bytes.
         """
         return await self._call("user.blocklist.remove", {"owner_username": owner_username, "blocked_username": blocked_username}, EasemobUserBlocklistRemoveResult)
+
+    async def user_list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> EasemobUserListResult:
+        """The app's users a page at a time, oldest registered first; the answer's top-level `cursor` marks the next page and is absent on the last.
+
+        ``GET /users`` — catalogue operation ``user.list``.
+
+        Args:
+            limit: (an int) Users per page, 1..100 (the server's default is 10). Limits: 1..100.
+            cursor: (a str) Where the page starts (the previous answer's `cursor`); omit for the first page.
+        """
+        return await self._call("user.list", {"limit": limit, "cursor": cursor}, EasemobUserListResult)
+
+    def user_list_pages(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> AsyncIterator[EasemobUserListResult]:
+        """Every page of ``user.list``, one call each, from the page these arguments ask for to the last: ``async for page in client.user_list_pages(...)``; each page is a list of items; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`user_list`."""
+        return self._pages("user.list", {"limit": limit, "cursor": cursor}, EasemobUserListResult)
+
+    async def user_delete_batch(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> EasemobUserDeleteBatchResult:
+        """Delete the app's `limit` oldest users (meant for test data before going live): entities are the users deleted; the answer's top-level `cursor` is where the next batch starts. Sending it twice deletes twice as many users.
+
+        ``DELETE /users`` — catalogue operation ``user.delete_batch``.
+
+        Args:
+            limit: (an int) How many users to delete, 1..100 (the server's default is 10). Limits: 1..100.
+            cursor: (a str) Where deleting starts (a previous answer's `cursor`); omit to start from the oldest user.
+        """
+        return await self._call("user.delete_batch", {"limit": limit, "cursor": cursor}, EasemobUserDeleteBatchResult)
+
+    async def user_set_password(
+        self,
+        *,
+        username: str,
+        new_password: str,
+    ) -> EasemobUserSetPasswordResult:
+        """Set a user's login password (the old one is not needed).
+
+        ``PUT /users/{username}/password`` — catalogue operation ``user.set_password``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+            new_password: (a str; required) At most 64 characters. Limits: at most 64 characters.
+        """
+        return await self._call("user.set_password", {"username": username, "new_password": new_password}, EasemobUserSetPasswordResult)
+
+    async def user_deactivate(
+        self,
+        *,
+        username: str,
+    ) -> EasemobUserDeactivateResult:
+        """Deactivate (ban) a user: they are logged out and cannot log in until activated again.
+
+        ``POST /users/{username}/deactivate`` — catalogue operation ``user.deactivate``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("user.deactivate", {"username": username}, EasemobUserDeactivateResult)
+
+    async def user_activate(
+        self,
+        *,
+        username: str,
+    ) -> EasemobUserActivateResult:
+        """Activate (unban) a deactivated user.
+
+        ``POST /users/{username}/activate`` — catalogue operation ``user.activate``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("user.activate", {"username": username}, EasemobUserActivateResult)
+
+    async def user_disconnect(
+        self,
+        *,
+        username: str,
+    ) -> EasemobUserDisconnectResult:
+        """Force a user offline on every device they are logged in on.
+
+        ``GET /users/{username}/disconnect`` — catalogue operation ``user.disconnect``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("user.disconnect", {"username": username}, EasemobUserDisconnectResult)
+
+    async def user_disconnect_device(
+        self,
+        *,
+        username: str,
+        resource_id: str,
+    ) -> EasemobUserDisconnectDeviceResult:
+        """Force a user offline on one device (resource), leaving their other devices logged in.
+
+        ``DELETE /users/{username}/disconnect/{resourceId}`` — catalogue operation ``user.disconnect_device``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+            resource_id: (a str; required) The device's resource id, `{device type}_{resource id}` (device type android, ios or web), e.g. `android_123423453246`, as `user.resources` lists it. Limits: not empty.
+        """
+        return await self._call("user.disconnect_device", {"username": username, "resource_id": resource_id}, EasemobUserDisconnectDeviceResult)
+
+    async def user_resources(
+        self,
+        *,
+        username: str,
+    ) -> EasemobUserResourcesResult:
+        """The devices a user is logged in on (multi-device login).
+
+        ``GET /users/{username}/resources`` — catalogue operation ``user.resources``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("user.resources", {"username": username}, EasemobUserResourcesResult)
+
+    async def user_mute_set(
+        self,
+        *,
+        username: str,
+        chat: Optional[int] = None,
+        groupchat: Optional[int] = None,
+        chatroom: Optional[int] = None,
+    ) -> EasemobUserMuteSetResult:
+        """Mute a user app-wide in one-to-one chats, groups and/or chat rooms for a number of seconds (0 lifts the mute, -1 mutes for good); a kind not given is left as it is.
+
+        ``POST /mutes`` — catalogue operation ``user.mute.set``.
+
+        Args:
+            username: (a str; required) The user muted. Limits: not empty; at most 64 bytes.
+            chat: (an int) One-to-one chat mute in seconds: >0 for that long, 0 lifts it, -1 for good. Limits: -1..2147483647.
+            groupchat: (an int) Group mute in seconds, as `chat`. Limits: -1..2147483647.
+            chatroom: (an int) Chat room mute in seconds, as `chat`. Limits: -1..2147483647.
+        """
+        return await self._call("user.mute.set", {"username": username, "chat": chat, "groupchat": groupchat, "chatroom": chatroom}, EasemobUserMuteSetResult)
+
+    async def user_mute_get(
+        self,
+        *,
+        username: str,
+    ) -> EasemobUserMuteGetResult:
+        """A user's app-wide mutes: the seconds left of each (0 none, -1 for good).
+
+        ``GET /mutes/{username}`` — catalogue operation ``user.mute.get``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("user.mute.get", {"username": username}, EasemobUserMuteGetResult)
+
+    async def user_mute_list(
+        self,
+        *,
+        page_num: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> EasemobUserMuteListResult:
+        """Every app-wide muted user a page at a time: `data` holds one item per user and kind, {username, chat|groupchat|chatroom: seconds left}.
+
+        ``GET /mutes`` — catalogue operation ``user.mute.list``.
+
+        Args:
+            page_num: (an int) The page, from 1. Limits: 1..….
+            page_size: (an int) Items per page, 1..50. Limits: 1..50.
+        """
+        return await self._call("user.mute.list", {"page_num": page_num, "page_size": page_size}, EasemobUserMuteListResult)
+
+    def user_mute_list_pages(
+        self,
+        *,
+        page_num: Optional[int] = None,
+        page_size: Optional[int] = None,
+    ) -> AsyncIterator[EasemobUserMuteListResult]:
+        """Every page of ``user.mute.list``, one call each, from the page these arguments ask for to the last: ``async for page in client.user_mute_list_pages(...)``; each page's items are in its ``mutes``; the iterator sets ``page_num`` for each next page. Same arguments as :meth:`user_mute_list`."""
+        return self._pages("user.mute.list", {"page_num": page_num, "page_size": page_size}, EasemobUserMuteListResult)
+
+    async def user_offline_msg_count(
+        self,
+        *,
+        owner_username: str,
+    ) -> EasemobUserOfflineMsgCountResult:
+        """How many offline messages a user has waiting: data is {"<username>": <count>}.
+
+        ``GET /users/{owner_username}/offline_msg_count`` — catalogue operation ``user.offline_msg_count``.
+
+        Args:
+            owner_username: (a str; required) The user whose offline messages are counted. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("user.offline_msg_count", {"owner_username": owner_username}, EasemobUserOfflineMsgCountResult)
+
+    async def user_offline_msg_status(
+        self,
+        *,
+        username: str,
+        msg_id: str,
+    ) -> EasemobUserOfflineMsgStatusResult:
+        """Whether one offline message has been delivered to a user: data is {"<msg_id>": "delivered"|"undelivered"}.
+
+        ``GET /users/{username}/offline_msg_status/{msg_id}`` — catalogue operation ``user.offline_msg_status``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+            msg_id: (a str; required) The offline message's id. Limits: not empty.
+        """
+        return await self._call("user.offline_msg_status", {"username": username, "msg_id": msg_id}, EasemobUserOfflineMsgStatusResult)
+
+    async def user_update(
+        self,
+        *,
+        username: str,
+        nickname: Optional[str] = None,
+        notification_display_style: Optional[int] = None,
+    ) -> EasemobUserUpdateResult:
+        """Set a user's push nickname (shown in offline push notifications) and/or how their offline notifications are displayed.
+
+        ``PUT /users/{username}`` — catalogue operation ``user.update``.
+
+        Args:
+            username: (a str; required) Limits: not empty; at most 64 bytes.
+            nickname: (a str) The sender name shown in offline push notifications, at most 100 characters; without one the user name is shown. Limits: at most 100 characters.
+            notification_display_style: (an int) 0: title "You have a new message", text "Tap to view" (the default); 1: the sender's nickname and the message text. Limits: 0..1.
+        """
+        return await self._call("user.update", {"username": username, "nickname": nickname, "notification_display_style": notification_display_style}, EasemobUserUpdateResult)

@@ -9319,6 +9319,976 @@ public struct EasemobMessageSendCustomResult: Decodable, Sendable, CustomStringC
     }
 }
 
+/// Parameters of `metadata.user.capacity`: How many bytes the user attributes of every user of the app take together: `data` is the number.
+public struct EasemobMetadataUserCapacity: Encodable, Sendable {
+
+    public init() {
+    }
+}
+
+/// The result of `metadata.user.capacity`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMetadataUserCapacityResult: Decodable, Sendable, CustomStringConvertible {
+    /// Bytes, over all users of the app.
+    public let bytes: Int64?
+
+    public var description: String {
+        describeFields("EasemobMetadataUserCapacityResult", [("bytes", bytes)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case bytes = "bytes"
+    }
+}
+
+/// Parameters of `metadata.user.set`: Set user attributes of one user (the keys the client SDKs read; keys not given are left as they are); data is the attributes set. A user's attributes take at most 2 KB together by default, the request body at most 4 KB.
+public struct EasemobMetadataUserSet: Encodable, Sendable {
+    /// The user whose attributes are set. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// Nickname, at most 64 characters. Limits: at most 64 characters.
+    public var nickname: String?
+    /// Avatar URL, at most 256 characters. Limits: at most 256 characters.
+    public var avatarurl: String?
+    /// Phone number, at most 32 characters. Limits: at most 32 characters.
+    public var phone: String?
+    /// E-mail address, at most 64 characters. Limits: at most 64 characters.
+    public var mail: String?
+    /// 1 male, 2 female, 0 unknown (the default). Limits: 0..2.
+    public var gender: Int64?
+    /// Signature, at most 256 characters. Limits: at most 256 characters.
+    public var sign: String?
+    /// Birthday, at most 64 characters. Limits: at most 64 characters.
+    public var birth: String?
+    /// Extension field, free text.
+    public var ext: String?
+
+    public init(username: String, nickname: String? = nil, avatarurl: String? = nil, phone: String? = nil, mail: String? = nil, gender: Int64? = nil, sign: String? = nil, birth: String? = nil, ext: String? = nil) {
+        self.username = username
+        self.nickname = nickname
+        self.avatarurl = avatarurl
+        self.phone = phone
+        self.mail = mail
+        self.gender = gender
+        self.sign = sign
+        self.birth = birth
+        self.ext = ext
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case nickname = "nickname"
+        case avatarurl = "avatarurl"
+        case phone = "phone"
+        case mail = "mail"
+        case gender = "gender"
+        case sign = "sign"
+        case birth = "birth"
+        case ext = "ext"
+    }
+}
+
+/// The result of `metadata.user.set`. The attributes set, key → value.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMetadataUserSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobMetadataUserSetResult", [])
+    }
+}
+
+/// Parameters of `metadata.user.get`: All user attributes of one user: data is key → value, {} when the user or their attributes do not exist.
+public struct EasemobMetadataUserGet: Encodable, Sendable {
+    /// The user whose attributes are read. Limits: not empty; at most 64 bytes.
+    public var username: String
+
+    public init(username: String) {
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+    }
+}
+
+/// The result of `metadata.user.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMetadataUserGetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobMetadataUserGetResult", [])
+    }
+}
+
+/// Parameters of `metadata.user.get_batch`: Chosen user attributes of up to 100 users: data is {"<username>": {key: value}}; users or attributes that do not exist are left out.
+public struct EasemobMetadataUserGetBatch: Encodable, Sendable {
+    /// The users, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var targets: [String]
+    /// The attribute names to return; others are left out. Limits: not empty each; at least 1 items.
+    public var properties: [String]
+
+    public init(targets: [String], properties: [String]) {
+        self.targets = targets
+        self.properties = properties
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case targets = "targets"
+        case properties = "properties"
+    }
+}
+
+/// The result of `metadata.user.get_batch`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMetadataUserGetBatchResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobMetadataUserGetBatchResult", [])
+    }
+}
+
+/// Parameters of `metadata.user.delete`: Delete all user attributes of one user (a user or attributes that do not exist count as deleted).
+public struct EasemobMetadataUserDelete: Encodable, Sendable {
+    /// The user whose attributes are deleted. Limits: not empty; at most 64 bytes.
+    public var username: String
+
+    public init(username: String) {
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+    }
+}
+
+/// The result of `metadata.user.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMetadataUserDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    /// true when deleted.
+    public let deleted: Bool?
+
+    public var description: String {
+        describeFields("EasemobMetadataUserDeleteResult", [("deleted", deleted)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case deleted = "deleted"
+    }
+}
+
+/// Parameters of `presence.set`: Set a user's presence on one device: 0 offline, 1 online, any other value a custom status; `ext` describes it. Needs the presence feature enabled for the app.
+public struct EasemobPresenceSet: Encodable, Sendable {
+    /// The user whose presence is set. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// The device's resource id, `{device type}_{resource id}` (device type android, ios or web), e.g. `android_123423453246`. Limits: not empty.
+    public var resource: String
+    /// 0 offline, 1 online, any other value a custom status. Limits: not empty.
+    public var status: String
+    /// Presence extension text; the documentation advises at most 64 bytes.
+    public var ext: String
+
+    public init(username: String, resource: String, status: String, ext: String) {
+        self.username = username
+        self.resource = resource
+        self.status = status
+        self.ext = ext
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case resource = "resource"
+        case status = "status"
+        case ext = "ext"
+    }
+}
+
+/// The result of `presence.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobPresenceSetResult: Decodable, Sendable, CustomStringConvertible {
+    /// "ok" when set.
+    public let result: String?
+
+    public var description: String {
+        describeFields("EasemobPresenceSetResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+    }
+}
+
+/// Parameters of `presence.subscribe`: Subscribe a user to the presence of up to 100 users for `expiry` seconds: result is each subscribed user's presence {uid, last_time, expiry, ext, status}.
+public struct EasemobPresenceSubscribe: Encodable, Sendable {
+    /// The subscriber. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// How long the subscription lasts, in seconds; at most 2592000 (30 days). Limits: 1..2592000.
+    public var expiry: Int64
+    /// The users subscribed to, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var usernames: [String]
+
+    public init(username: String, expiry: Int64, usernames: [String]) {
+        self.username = username
+        self.expiry = expiry
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case expiry = "expiry"
+        case usernames = "usernames"
+    }
+}
+
+/// The result of `presence.subscribe`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobPresenceSubscribeResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each {"uid", "last_time" (Unix seconds), "expiry" (Unix seconds), "ext", "status": {resource: status}}.
+    public let result: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("EasemobPresenceSubscribeResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+    }
+}
+
+/// Parameters of `presence.get`: The presence of up to 100 users: result is each one's {uid, last_time, ext, status}.
+public struct EasemobPresenceGet: Encodable, Sendable {
+    /// The user asking. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// The users whose presence is read, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var usernames: [String]
+
+    public init(username: String, usernames: [String]) {
+        self.username = username
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case usernames = "usernames"
+    }
+}
+
+/// The result of `presence.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobPresenceGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each {"uid", "last_time" (Unix seconds), "ext", "status": {resource: status}}.
+    public let result: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("EasemobPresenceGetResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+    }
+}
+
+/// Parameters of `presence.unsubscribe`: End a user's presence subscriptions to up to 100 users (the body is the JSON list of their names).
+public struct EasemobPresenceUnsubscribe: Encodable, Sendable {
+    /// The subscriber. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// The users unsubscribed from, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var usernames: [String]
+
+    public init(username: String, usernames: [String]) {
+        self.username = username
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case usernames = "usernames"
+    }
+}
+
+/// The result of `presence.unsubscribe`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobPresenceUnsubscribeResult: Decodable, Sendable, CustomStringConvertible {
+    /// "ok" when done.
+    public let result: String?
+
+    public var description: String {
+        describeFields("EasemobPresenceUnsubscribeResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+    }
+}
+
+/// Parameters of `presence.sublist`: The users a user is subscribed to, a page at a time: result is {totalnum, sublist: [{uid, expiry}]}.
+public struct EasemobPresenceSublist: Encodable, Sendable {
+    /// The subscriber. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// The page, from 1. Limits: 1..….
+    public var pageNum: Int64
+    /// Users per page, 1..500. Limits: 1..500.
+    public var pageSize: Int64
+
+    public init(username: String, pageNum: Int64, pageSize: Int64) {
+        self.username = username
+        self.pageNum = pageNum
+        self.pageSize = pageSize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case pageNum = "page_num"
+        case pageSize = "page_size"
+    }
+}
+
+/// The result of `presence.sublist`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobPresenceSublistResult: Decodable, Sendable, CustomStringConvertible {
+    /// {"totalnum": how many subscriptions, "sublist": [{"uid", "expiry" (Unix seconds)}]}.
+    public let result: JSONValue?
+
+    public var description: String {
+        describeFields("EasemobPresenceSublistResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+    }
+}
+
+/// Parameters of `push.binding.set`: Bind (or unbind) a user's device to push: device id, push certificate name and device token; an empty notifier_name unbinds the device from everything, an empty device_token unbinds that certificate. entities are the device's bindings afterwards.
+public struct EasemobPushBindingSet: Encodable, Sendable {
+    /// The user whose device is bound. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// The device's id, as the SDK assigns it. Limits: not empty.
+    public var deviceId: String
+    /// The push certificate name as entered in the console; empty: unbind the device from all push.
+    public var notifierName: String
+    /// The push service's device token; empty: unbind this device and certificate.
+    public var deviceToken: String
+
+    public init(username: String, deviceId: String, notifierName: String, deviceToken: String) {
+        self.username = username
+        self.deviceId = deviceId
+        self.notifierName = notifierName
+        self.deviceToken = deviceToken
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case deviceId = "device_id"
+        case notifierName = "notifier_name"
+        case deviceToken = "device_token"
+    }
+}
+
+/// One item of the result of `push.binding.set`. The device's bindings after the call (empty when unbound).
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobPushBindingSetItem: Decodable, Sendable, CustomStringConvertible {
+    public let deviceId: String?
+    public let deviceToken: String?
+    public let notifierName: String?
+
+    public var description: String {
+        describeFields("EasemobPushBindingSetItem", [("deviceId", deviceId), ("deviceToken", deviceToken), ("notifierName", notifierName)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case deviceId = "device_id"
+        case deviceToken = "device_token"
+        case notifierName = "notifier_name"
+    }
+}
+
+/// Parameters of `push.binding.get`: The push bindings of all of a user's devices.
+public struct EasemobPushBindingGet: Encodable, Sendable {
+    /// The user whose bindings are listed. Limits: not empty; at most 64 bytes.
+    public var username: String
+
+    public init(username: String) {
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+    }
+}
+
+/// One item of the result of `push.binding.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobPushBindingGetItem: Decodable, Sendable, CustomStringConvertible {
+    public let deviceId: String?
+    public let deviceToken: String?
+    public let notifierName: String?
+
+    public var description: String {
+        describeFields("EasemobPushBindingGetItem", [("deviceId", deviceId), ("deviceToken", deviceToken), ("notifierName", notifierName)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case deviceId = "device_id"
+        case deviceToken = "device_token"
+        case notifierName = "notifier_name"
+    }
+}
+
+/// Parameters of `push.nickname_batch`: Set the push nickname of up to 50 users in one call; each item is {username, push_nickname}.
+public struct EasemobPushNicknameBatch: Encodable, Sendable {
+    /// Limits: 1 to 50 items.
+    public var users: [[String: JSONValue]]
+
+    public init(users: [[String: JSONValue]]) {
+        self.users = users
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case users = "users"
+    }
+}
+
+/// One item of the result of `push.nickname_batch`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobPushNicknameBatchItem: Decodable, Sendable, CustomStringConvertible {
+    public let pushNickname: String?
+    public let username: String?
+
+    public var description: String {
+        describeFields("EasemobPushNicknameBatchItem", [("pushNickname", pushNickname), ("username", username)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pushNickname = "push_nickname"
+        case username = "username"
+    }
+}
+
+/// Parameters of `push.notification.set`: Set a user's offline push for one chat, one group, or the whole app (chat_type user with key = the user's own name): how they are notified and do-not-disturb periods.
+public struct EasemobPushNotificationSet: Encodable, Sendable {
+    /// The user whose push setting is set. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// user: a one-to-one chat (or, with the user's own name as key, the app-wide setting); chatgroup: a group. Limits: one of user, chatgroup.
+    public var chatType: String
+    /// The other user's name (user), the group id (chatgroup), or the user's own name for the app-wide setting. Limits: not empty.
+    public var key: String
+    /// DEFAULT: follow the app-wide setting (chats and groups only); ALL: every offline message; AT: only messages mentioning the user; NONE: none. Limits: one of DEFAULT, ALL, AT, NONE.
+    public var type: String?
+    /// A daily do-not-disturb period, HH:MM-HH:MM (24-hour); app-wide only; empty for none.
+    public var ignoreInterval: String?
+    /// A one-off do-not-disturb period from now, in milliseconds (0: none; at most 7 days). Limits: 0..604800000.
+    public var ignoreDuration: Int64?
+
+    public init(username: String, chatType: String, key: String, type: String? = nil, ignoreInterval: String? = nil, ignoreDuration: Int64? = nil) {
+        self.username = username
+        self.chatType = chatType
+        self.key = key
+        self.type = type
+        self.ignoreInterval = ignoreInterval
+        self.ignoreDuration = ignoreDuration
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case chatType = "chat_type"
+        case key = "key"
+        case type = "type"
+        case ignoreInterval = "ignore_interval"
+        case ignoreDuration = "ignore_duration"
+    }
+}
+
+/// The result of `push.notification.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobPushNotificationSetResult: Decodable, Sendable, CustomStringConvertible {
+    /// DEFAULT, ALL, AT or NONE.
+    public let type: String?
+    /// The daily do-not-disturb period, HH:MM-HH:MM.
+    public let ignoreInterval: String?
+    /// When the one-off do-not-disturb period ends, Unix milliseconds (0: none).
+    public let ignoreDuration: Int64?
+
+    public var description: String {
+        describeFields("EasemobPushNotificationSetResult", [("type", type), ("ignoreInterval", ignoreInterval), ("ignoreDuration", ignoreDuration)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type = "type"
+        case ignoreInterval = "ignore_interval"
+        case ignoreDuration = "ignore_duration"
+    }
+}
+
+/// Parameters of `push.notification.get`: A user's offline push setting for one chat, one group, or the whole app.
+public struct EasemobPushNotificationGet: Encodable, Sendable {
+    /// The user whose push setting is read. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// user: a one-to-one chat (or, with the user's own name as key, the app-wide setting); chatgroup: a group. Limits: one of user, chatgroup.
+    public var chatType: String
+    /// The other user's name (user), the group id (chatgroup), or the user's own name for the app-wide setting. Limits: not empty.
+    public var key: String
+
+    public init(username: String, chatType: String, key: String) {
+        self.username = username
+        self.chatType = chatType
+        self.key = key
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case chatType = "chat_type"
+        case key = "key"
+    }
+}
+
+/// The result of `push.notification.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobPushNotificationGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// DEFAULT, ALL, AT or NONE.
+    public let type: String?
+    /// The daily do-not-disturb period, HH:MM-HH:MM.
+    public let ignoreInterval: String?
+    /// When the one-off do-not-disturb period ends, Unix milliseconds (0: none).
+    public let ignoreDuration: Int64?
+
+    public var description: String {
+        describeFields("EasemobPushNotificationGetResult", [("type", type), ("ignoreInterval", ignoreInterval), ("ignoreDuration", ignoreDuration)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type = "type"
+        case ignoreInterval = "ignore_interval"
+        case ignoreDuration = "ignore_duration"
+    }
+}
+
+/// Parameters of `push.language.set`: Set the language a user's push notifications are translated into (empty: no translation).
+public struct EasemobPushLanguageSet: Encodable, Sendable {
+    /// The user. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// The language code; empty: push in the message's own language.
+    public var translationLanguage: String
+
+    public init(username: String, translationLanguage: String) {
+        self.username = username
+        self.translationLanguage = translationLanguage
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case translationLanguage = "translation_language"
+    }
+}
+
+/// The result of `push.language.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobPushLanguageSetResult: Decodable, Sendable, CustomStringConvertible {
+    public let language: String?
+
+    public var description: String {
+        describeFields("EasemobPushLanguageSetResult", [("language", language)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case language = "language"
+    }
+}
+
+/// Parameters of `push.language.get`: The language a user's push notifications are translated into.
+public struct EasemobPushLanguageGet: Encodable, Sendable {
+    /// The user. Limits: not empty; at most 64 bytes.
+    public var username: String
+
+    public init(username: String) {
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+    }
+}
+
+/// The result of `push.language.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobPushLanguageGetResult: Decodable, Sendable, CustomStringConvertible {
+    public let language: String?
+
+    public var description: String {
+        describeFields("EasemobPushLanguageGetResult", [("language", language)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case language = "language"
+    }
+}
+
+/// Parameters of `push.template.create`: Create an offline push template (`default` is used for every message; others by name): title and content patterns with {0}, {1} … placeholders and {$dynamicFrom}, {$fromNickname}, {$msg}.
+public struct EasemobPushTemplateCreate: Encodable, Sendable {
+    /// At most 64 characters of a-z, A-Z, 0-9. Limits: at most 64 characters.
+    public var name: String
+    /// The notification title, e.g. `Hello {0}`.
+    public var titlePattern: String
+    /// The notification text, e.g. `{0} says {1}`.
+    public var contentPattern: String
+
+    public init(name: String, titlePattern: String, contentPattern: String) {
+        self.name = name
+        self.titlePattern = titlePattern
+        self.contentPattern = contentPattern
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name = "name"
+        case titlePattern = "title_pattern"
+        case contentPattern = "content_pattern"
+    }
+}
+
+/// The result of `push.template.create`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobPushTemplateCreateResult: Decodable, Sendable, CustomStringConvertible {
+    public let name: String?
+    /// Unix milliseconds.
+    public let createAt: Int64?
+    /// Unix milliseconds.
+    public let updateAt: Int64?
+    public let titlePattern: String?
+    public let contentPattern: String?
+
+    public var description: String {
+        describeFields("EasemobPushTemplateCreateResult", [("name", name), ("createAt", createAt), ("updateAt", updateAt), ("titlePattern", titlePattern), ("contentPattern", contentPattern)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name = "name"
+        case createAt = "create_at"
+        case updateAt = "update_at"
+        case titlePattern = "title_pattern"
+        case contentPattern = "content_pattern"
+    }
+}
+
+/// Parameters of `push.template.get`: One offline push template.
+public struct EasemobPushTemplateGet: Encodable, Sendable {
+    /// The template's name. Limits: at most 64 characters.
+    public var name: String
+
+    public init(name: String) {
+        self.name = name
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name = "name"
+    }
+}
+
+/// The result of `push.template.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobPushTemplateGetResult: Decodable, Sendable, CustomStringConvertible {
+    public let name: String?
+    /// Unix milliseconds.
+    public let createAt: Int64?
+    /// Unix milliseconds.
+    public let updateAt: Int64?
+    public let titlePattern: String?
+    public let contentPattern: String?
+
+    public var description: String {
+        describeFields("EasemobPushTemplateGetResult", [("name", name), ("createAt", createAt), ("updateAt", updateAt), ("titlePattern", titlePattern), ("contentPattern", contentPattern)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name = "name"
+        case createAt = "create_at"
+        case updateAt = "update_at"
+        case titlePattern = "title_pattern"
+        case contentPattern = "content_pattern"
+    }
+}
+
+/// Parameters of `push.template.delete`: Delete an offline push template: data is the template deleted.
+public struct EasemobPushTemplateDelete: Encodable, Sendable {
+    /// The template's name. Limits: at most 64 characters.
+    public var name: String
+
+    public init(name: String) {
+        self.name = name
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name = "name"
+    }
+}
+
+/// The result of `push.template.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobPushTemplateDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public let name: String?
+    /// Unix milliseconds.
+    public let createAt: Int64?
+    /// Unix milliseconds.
+    public let updateAt: Int64?
+    public let titlePattern: String?
+    public let contentPattern: String?
+
+    public var description: String {
+        describeFields("EasemobPushTemplateDeleteResult", [("name", name), ("createAt", createAt), ("updateAt", updateAt), ("titlePattern", titlePattern), ("contentPattern", contentPattern)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name = "name"
+        case createAt = "create_at"
+        case updateAt = "update_at"
+        case titlePattern = "title_pattern"
+        case contentPattern = "content_pattern"
+    }
+}
+
+/// Parameters of `push.template.use`: Choose the push template a user receives notifications with. The documentation calls this with the user's own token, not the app token.
+public struct EasemobPushTemplateUse: Encodable, Sendable {
+    /// The receiving user. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// The template's name. Limits: at most 64 characters.
+    public var templateName: String
+
+    public init(username: String, templateName: String) {
+        self.username = username
+        self.templateName = templateName
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case templateName = "template_name"
+    }
+}
+
+/// The result of `push.template.use`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobPushTemplateUseResult: Decodable, Sendable, CustomStringConvertible {
+    public let templateName: String?
+
+    public var description: String {
+        describeFields("EasemobPushTemplateUseResult", [("templateName", templateName)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case templateName = "template_name"
+    }
+}
+
+/// Parameters of `reaction.add`: Add a reaction of a user to a one-to-one or group message (the user must be in the conversation; at most 20 different reactions per message by default). Adding the same one again is an error.
+public struct EasemobReactionAdd: Encodable, Sendable {
+    /// The user reacting. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The message's id. Limits: not empty.
+    public var msgId: String
+    /// The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters.
+    public var message: String
+
+    public init(userId: String, msgId: String, message: String) {
+        self.userId = userId
+        self.msgId = msgId
+        self.message = message
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case msgId = "msg_id"
+        case message = "message"
+    }
+}
+
+/// The result of `reaction.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobReactionAddResult: Decodable, Sendable, CustomStringConvertible {
+    /// The reaction's id.
+    public let id: String?
+    public let msgId: String?
+    /// chat or groupchat.
+    public let msgType: String?
+    /// null for a one-to-one chat.
+    public let groupId: String?
+    public let reaction: String?
+    /// ISO-8601 time.
+    public let createdAt: String?
+    /// ISO-8601 time.
+    public let updatedAt: String?
+
+    public var description: String {
+        describeFields("EasemobReactionAddResult", [("id", id), ("msgId", msgId), ("msgType", msgType), ("groupId", groupId), ("reaction", reaction), ("createdAt", createdAt), ("updatedAt", updatedAt)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+        case msgId = "msg_id"
+        case msgType = "msg_type"
+        case groupId = "group_id"
+        case reaction = "reaction"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+/// Parameters of `reaction.list`: The reactions on up to 20 messages as a user sees them: each message's reactions with their count, whether the user added it, and the first three users.
+public struct EasemobReactionList: Encodable, Sendable {
+    /// The user asking (decides `state`). Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The messages, at most 20. Limits: not empty each; 1 to 20 items.
+    public var msgIds: [String]
+    /// chat (one-to-one) or groupchat. Limits: one of chat, groupchat.
+    public var msgType: String
+    /// The group; required when msg_type is groupchat.
+    public var groupId: String?
+
+    public init(userId: String, msgIds: [String], msgType: String, groupId: String? = nil) {
+        self.userId = userId
+        self.msgIds = msgIds
+        self.msgType = msgType
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case msgIds = "msg_ids"
+        case msgType = "msg_type"
+        case groupId = "group_id"
+    }
+}
+
+/// One item of the result of `reaction.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobReactionListItem: Decodable, Sendable, CustomStringConvertible {
+    public let msgId: String?
+    /// Each {"reactionId", "reaction", "count", "state" (the user added it), "userList" (the first three users)}.
+    public let reactionList: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("EasemobReactionListItem", [("msgId", msgId), ("reactionList", reactionList)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case msgId = "msg_id"
+        case reactionList = "reaction_list"
+    }
+}
+
+/// Parameters of `reaction.delete`: Remove a user's reaction from a message.
+public struct EasemobReactionDelete: Encodable, Sendable {
+    /// The user whose reaction is removed. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The message's id. Limits: not empty.
+    public var msgId: String
+    /// The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters.
+    public var message: String
+
+    public init(userId: String, msgId: String, message: String) {
+        self.userId = userId
+        self.msgId = msgId
+        self.message = message
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case msgId = "msg_id"
+        case message = "message"
+    }
+}
+
+/// The result of `reaction.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobReactionDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    /// "ok" when removed.
+    public let requestStatusCode: String?
+    public let timestamp: Int64?
+
+    public var description: String {
+        describeFields("EasemobReactionDeleteResult", [("requestStatusCode", requestStatusCode), ("timestamp", timestamp)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requestStatusCode = "request_status_code"
+        case timestamp = "timestamp"
+    }
+}
+
+/// Parameters of `reaction.detail`: One reaction on one message: its count, whether the user added it, and the users who added it, earliest first, a page at a time.
+public struct EasemobReactionDetail: Encodable, Sendable {
+    /// The user asking (decides `state`). Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The message's id. Limits: not empty.
+    public var msgId: String
+    /// The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters.
+    public var message: String
+    /// Users per page, 1..50 (the server's default is 50). Limits: 1..50.
+    public var limit: Int64?
+    /// Where the page starts (the previous answer's `data.cursor`); omit for the first page.
+    public var cursor: String?
+
+    public init(userId: String, msgId: String, message: String, limit: Int64? = nil, cursor: String? = nil) {
+        self.userId = userId
+        self.msgId = msgId
+        self.message = message
+        self.limit = limit
+        self.cursor = cursor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case msgId = "msg_id"
+        case message = "message"
+        case limit = "limit"
+        case cursor = "cursor"
+    }
+}
+
+/// The result of `reaction.detail`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobReactionDetailResult: Decodable, Sendable, CustomStringConvertible {
+    public let reactionId: String?
+    public let reaction: String?
+    /// How many users added it.
+    public let count: Int64?
+    /// Whether the asking user added it.
+    public let state: Bool?
+    /// The users on this page, earliest first.
+    public let userList: [String]?
+    /// Where the next page starts.
+    public let cursor: String?
+
+    public var description: String {
+        describeFields("EasemobReactionDetailResult", [("reactionId", reactionId), ("reaction", reaction), ("count", count), ("state", state), ("userList", userList), ("cursor", cursor)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case reactionId = "reaction_id"
+        case reaction = "reaction"
+        case count = "count"
+        case state = "state"
+        case userList = "user_list"
+        case cursor = "cursor"
+    }
+}
+
 /// Parameters of `user.register`: Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).
 public struct EasemobUserRegister: Encodable, Sendable {
     /// At most 64 bytes of a-z, A-Z, 0-9, `_`, `-`, `.`; case-insensitive. Limits: not empty; at most 64 bytes.
@@ -9792,6 +10762,525 @@ public struct EasemobUserBlocklistRemoveItem: Decodable, Sendable, CustomStringC
     }
 }
 
+/// Parameters of `user.list`: The app's users a page at a time, oldest registered first; the answer's top-level `cursor` marks the next page and is absent on the last.
+public struct EasemobUserList: Encodable, Sendable {
+    /// Users per page, 1..100 (the server's default is 10). Limits: 1..100.
+    public var limit: Int64?
+    /// Where the page starts (the previous answer's `cursor`); omit for the first page.
+    public var cursor: String?
+
+    public init(limit: Int64? = nil, cursor: String? = nil) {
+        self.limit = limit
+        self.cursor = cursor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case limit = "limit"
+        case cursor = "cursor"
+    }
+}
+
+/// One item of the result of `user.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserListItem: Decodable, Sendable, CustomStringConvertible {
+    public let uuid: String?
+    public let username: String?
+    /// The push nickname.
+    public let nickname: String?
+    /// false while the user is deactivated.
+    public let activated: Bool?
+    public let created: Int64?
+    public let modified: Int64?
+
+    public var description: String {
+        describeFields("EasemobUserListItem", [("uuid", uuid), ("username", username), ("nickname", nickname), ("activated", activated), ("created", created), ("modified", modified)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case uuid = "uuid"
+        case username = "username"
+        case nickname = "nickname"
+        case activated = "activated"
+        case created = "created"
+        case modified = "modified"
+    }
+}
+
+/// Parameters of `user.delete_batch`: Delete the app's `limit` oldest users (meant for test data before going live): entities are the users deleted; the answer's top-level `cursor` is where the next batch starts. Sending it twice deletes twice as many users.
+public struct EasemobUserDeleteBatch: Encodable, Sendable {
+    /// How many users to delete, 1..100 (the server's default is 10). Limits: 1..100.
+    public var limit: Int64?
+    /// Where deleting starts (a previous answer's `cursor`); omit to start from the oldest user.
+    public var cursor: String?
+
+    public init(limit: Int64? = nil, cursor: String? = nil) {
+        self.limit = limit
+        self.cursor = cursor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case limit = "limit"
+        case cursor = "cursor"
+    }
+}
+
+/// One item of the result of `user.delete_batch`. The users deleted.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserDeleteBatchItem: Decodable, Sendable, CustomStringConvertible {
+    public let uuid: String?
+    public let username: String?
+    /// The push nickname.
+    public let nickname: String?
+    /// false while the user is deactivated.
+    public let activated: Bool?
+    public let created: Int64?
+    public let modified: Int64?
+
+    public var description: String {
+        describeFields("EasemobUserDeleteBatchItem", [("uuid", uuid), ("username", username), ("nickname", nickname), ("activated", activated), ("created", created), ("modified", modified)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case uuid = "uuid"
+        case username = "username"
+        case nickname = "nickname"
+        case activated = "activated"
+        case created = "created"
+        case modified = "modified"
+    }
+}
+
+/// Parameters of `user.set_password`: Set a user's login password (the old one is not needed).
+public struct EasemobUserSetPassword: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// At most 64 characters. Limits: at most 64 characters.
+    public var newPassword: String
+
+    public init(username: String, newPassword: String) {
+        self.username = username
+        self.newPassword = newPassword
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case newPassword = "new_password"
+    }
+}
+
+/// The result of `user.set_password`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserSetPasswordResult: Decodable, Sendable, CustomStringConvertible {
+    /// "set user password".
+    public let action: String?
+
+    public var description: String {
+        describeFields("EasemobUserSetPasswordResult", [("action", action)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case action = "action"
+    }
+}
+
+/// Parameters of `user.deactivate`: Deactivate (ban) a user: they are logged out and cannot log in until activated again.
+public struct EasemobUserDeactivate: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var username: String
+
+    public init(username: String) {
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+    }
+}
+
+/// One item of the result of `user.deactivate`. The user deactivated (one entity, activated false).
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserDeactivateItem: Decodable, Sendable, CustomStringConvertible {
+    public let uuid: String?
+    public let username: String?
+    /// The push nickname.
+    public let nickname: String?
+    /// false while the user is deactivated.
+    public let activated: Bool?
+    public let created: Int64?
+    public let modified: Int64?
+
+    public var description: String {
+        describeFields("EasemobUserDeactivateItem", [("uuid", uuid), ("username", username), ("nickname", nickname), ("activated", activated), ("created", created), ("modified", modified)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case uuid = "uuid"
+        case username = "username"
+        case nickname = "nickname"
+        case activated = "activated"
+        case created = "created"
+        case modified = "modified"
+    }
+}
+
+/// Parameters of `user.activate`: Activate (unban) a deactivated user.
+public struct EasemobUserActivate: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var username: String
+
+    public init(username: String) {
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+    }
+}
+
+/// The result of `user.activate`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserActivateResult: Decodable, Sendable, CustomStringConvertible {
+    /// "activate user".
+    public let action: String?
+
+    public var description: String {
+        describeFields("EasemobUserActivateResult", [("action", action)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case action = "action"
+    }
+}
+
+/// Parameters of `user.disconnect`: Force a user offline on every device they are logged in on.
+public struct EasemobUserDisconnect: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var username: String
+
+    public init(username: String) {
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+    }
+}
+
+/// The result of `user.disconnect`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserDisconnectResult: Decodable, Sendable, CustomStringConvertible {
+    /// Whether the user was forced offline.
+    public let result: Bool?
+
+    public var description: String {
+        describeFields("EasemobUserDisconnectResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+    }
+}
+
+/// Parameters of `user.disconnect_device`: Force a user offline on one device (resource), leaving their other devices logged in.
+public struct EasemobUserDisconnectDevice: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// The device's resource id, `{device type}_{resource id}` (device type android, ios or web), e.g. `android_123423453246`, as `user.resources` lists it. Limits: not empty.
+    public var resourceId: String
+
+    public init(username: String, resourceId: String) {
+        self.username = username
+        self.resourceId = resourceId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case resourceId = "resource_id"
+    }
+}
+
+/// The result of `user.disconnect_device`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserDisconnectDeviceResult: Decodable, Sendable, CustomStringConvertible {
+    /// Whether the user was forced offline on that device.
+    public let result: Bool?
+
+    public var description: String {
+        describeFields("EasemobUserDisconnectDeviceResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+    }
+}
+
+/// Parameters of `user.resources`: The devices a user is logged in on (multi-device login).
+public struct EasemobUserResources: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var username: String
+
+    public init(username: String) {
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+    }
+}
+
+/// One item of the result of `user.resources`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserResourcesItem: Decodable, Sendable, CustomStringConvertible {
+    /// The device's resource id, `{device type}_{resource id}`.
+    public let res: String?
+    public let deviceUuid: String?
+    public let deviceName: String?
+
+    public var description: String {
+        describeFields("EasemobUserResourcesItem", [("res", res), ("deviceUuid", deviceUuid), ("deviceName", deviceName)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case res = "res"
+        case deviceUuid = "device_uuid"
+        case deviceName = "device_name"
+    }
+}
+
+/// Parameters of `user.mute.set`: Mute a user app-wide in one-to-one chats, groups and/or chat rooms for a number of seconds (0 lifts the mute, -1 mutes for good); a kind not given is left as it is.
+public struct EasemobUserMuteSet: Encodable, Sendable {
+    /// The user muted. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// One-to-one chat mute in seconds: >0 for that long, 0 lifts it, -1 for good. Limits: -1..2147483647.
+    public var chat: Int64?
+    /// Group mute in seconds, as `chat`. Limits: -1..2147483647.
+    public var groupchat: Int64?
+    /// Chat room mute in seconds, as `chat`. Limits: -1..2147483647.
+    public var chatroom: Int64?
+
+    public init(username: String, chat: Int64? = nil, groupchat: Int64? = nil, chatroom: Int64? = nil) {
+        self.username = username
+        self.chat = chat
+        self.groupchat = groupchat
+        self.chatroom = chatroom
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case chat = "chat"
+        case groupchat = "groupchat"
+        case chatroom = "chatroom"
+    }
+}
+
+/// The result of `user.mute.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserMuteSetResult: Decodable, Sendable, CustomStringConvertible {
+    /// "ok" when set.
+    public let result: String?
+
+    public var description: String {
+        describeFields("EasemobUserMuteSetResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+    }
+}
+
+/// Parameters of `user.mute.get`: A user's app-wide mutes: the seconds left of each (0 none, -1 for good).
+public struct EasemobUserMuteGet: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var username: String
+
+    public init(username: String) {
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+    }
+}
+
+/// The result of `user.mute.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserMuteGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// The user, as `{org}#{app}_{username}`.
+    public let userid: String?
+    /// Seconds left of the one-to-one chat mute (0 none, -1 for good).
+    public let chat: Int64?
+    /// Seconds left of the group mute.
+    public let groupchat: Int64?
+    /// Seconds left of the chat room mute.
+    public let chatroom: Int64?
+    /// The server's time, Unix seconds.
+    public let unixtime: Int64?
+
+    public var description: String {
+        describeFields("EasemobUserMuteGetResult", [("userid", userid), ("chat", chat), ("groupchat", groupchat), ("chatroom", chatroom), ("unixtime", unixtime)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userid = "userid"
+        case chat = "chat"
+        case groupchat = "groupchat"
+        case chatroom = "chatroom"
+        case unixtime = "unixtime"
+    }
+}
+
+/// Parameters of `user.mute.list`: Every app-wide muted user a page at a time: `data` holds one item per user and kind, {username, chat|groupchat|chatroom: seconds left}.
+public struct EasemobUserMuteList: Encodable, Sendable {
+    /// The page, from 1. Limits: 1..….
+    public var pageNum: Int64?
+    /// Items per page, 1..50. Limits: 1..50.
+    public var pageSize: Int64?
+
+    public init(pageNum: Int64? = nil, pageSize: Int64? = nil) {
+        self.pageNum = pageNum
+        self.pageSize = pageSize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pageNum = "page_num"
+        case pageSize = "page_size"
+    }
+}
+
+/// The result of `user.mute.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserMuteListResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each {"username", and one of "chat", "groupchat", "chatroom": the seconds left}.
+    public let mutes: [[String: JSONValue]]?
+    /// The server's time, Unix seconds.
+    public let unixtime: Int64?
+
+    public var description: String {
+        describeFields("EasemobUserMuteListResult", [("mutes", mutes), ("unixtime", unixtime)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case mutes = "mutes"
+        case unixtime = "unixtime"
+    }
+}
+
+/// Parameters of `user.offline_msg_count`: How many offline messages a user has waiting: data is {"<username>": <count>}.
+public struct EasemobUserOfflineMsgCount: Encodable, Sendable {
+    /// The user whose offline messages are counted. Limits: not empty; at most 64 bytes.
+    public var ownerUsername: String
+
+    public init(ownerUsername: String) {
+        self.ownerUsername = ownerUsername
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ownerUsername = "owner_username"
+    }
+}
+
+/// The result of `user.offline_msg_count`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserOfflineMsgCountResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobUserOfflineMsgCountResult", [])
+    }
+}
+
+/// Parameters of `user.offline_msg_status`: Whether one offline message has been delivered to a user: data is {"<msg_id>": "delivered"|"undelivered"}.
+public struct EasemobUserOfflineMsgStatus: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// The offline message's id. Limits: not empty.
+    public var msgId: String
+
+    public init(username: String, msgId: String) {
+        self.username = username
+        self.msgId = msgId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case msgId = "msg_id"
+    }
+}
+
+/// The result of `user.offline_msg_status`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserOfflineMsgStatusResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobUserOfflineMsgStatusResult", [])
+    }
+}
+
+/// Parameters of `user.update`: Set a user's push nickname (shown in offline push notifications) and/or how their offline notifications are displayed.
+public struct EasemobUserUpdate: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// The sender name shown in offline push notifications, at most 100 characters; without one the user name is shown. Limits: at most 100 characters.
+    public var nickname: String?
+    /// 0: title "You have a new message", text "Tap to view" (the default); 1: the sender's nickname and the message text. Limits: 0..1.
+    public var notificationDisplayStyle: Int64?
+
+    public init(username: String, nickname: String? = nil, notificationDisplayStyle: Int64? = nil) {
+        self.username = username
+        self.nickname = nickname
+        self.notificationDisplayStyle = notificationDisplayStyle
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case nickname = "nickname"
+        case notificationDisplayStyle = "notification_display_style"
+    }
+}
+
+/// One item of the result of `user.update`. The user updated (one entity).
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserUpdateItem: Decodable, Sendable, CustomStringConvertible {
+    public let uuid: String?
+    public let username: String?
+    /// The push nickname.
+    public let nickname: String?
+    /// false while the user is deactivated.
+    public let activated: Bool?
+    public let created: Int64?
+    public let modified: Int64?
+    /// Present once set.
+    public let notificationDisplayStyle: Int64?
+    /// The push certificate name, present once bound.
+    public let notifierName: String?
+
+    public var description: String {
+        describeFields("EasemobUserUpdateItem", [("uuid", uuid), ("username", username), ("nickname", nickname), ("activated", activated), ("created", created), ("modified", modified), ("notificationDisplayStyle", notificationDisplayStyle), ("notifierName", notifierName)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case uuid = "uuid"
+        case username = "username"
+        case nickname = "nickname"
+        case activated = "activated"
+        case created = "created"
+        case modified = "modified"
+        case notificationDisplayStyle = "notification_display_style"
+        case notifierName = "notifier_name"
+    }
+}
+
 // MARK: - Easemob: operations
 
 /// Every easemob operation of the catalogue.
@@ -9978,6 +11467,210 @@ extension Easemob {
         return try Typed(reply)
     }
 
+    /// How many bytes the user attributes of every user of the app take together: `data` is the number.
+    ///
+    /// `GET /metadata/user/capacity` — catalogue operation `metadata.user.capacity`.
+    public func metadataUserCapacity(_ params: EasemobMetadataUserCapacity = EasemobMetadataUserCapacity()) async throws -> Typed<EasemobMetadataUserCapacityResult> {
+        let reply = try await call("metadata.user.capacity", params)
+        return try Typed(reply)
+    }
+
+    /// Set user attributes of one user (the keys the client SDKs read; keys not given are left as they are); data is the attributes set. A user's attributes take at most 2 KB together by default, the request body at most 4 KB.
+    ///
+    /// `PUT /metadata/user/{username}` — catalogue operation `metadata.user.set`.
+    public func metadataUserSet(_ params: EasemobMetadataUserSet) async throws -> Typed<EasemobMetadataUserSetResult> {
+        let reply = try await call("metadata.user.set", params)
+        return try Typed(reply)
+    }
+
+    /// All user attributes of one user: data is key → value, {} when the user or their attributes do not exist.
+    ///
+    /// `GET /metadata/user/{username}` — catalogue operation `metadata.user.get`.
+    public func metadataUserGet(_ params: EasemobMetadataUserGet) async throws -> Typed<EasemobMetadataUserGetResult> {
+        let reply = try await call("metadata.user.get", params)
+        return try Typed(reply)
+    }
+
+    /// Chosen user attributes of up to 100 users: data is {"<username>": {key: value}}; users or attributes that do not exist are left out.
+    ///
+    /// `POST /metadata/user/get` — catalogue operation `metadata.user.get_batch`.
+    public func metadataUserGetBatch(_ params: EasemobMetadataUserGetBatch) async throws -> Typed<EasemobMetadataUserGetBatchResult> {
+        let reply = try await call("metadata.user.get_batch", params)
+        return try Typed(reply)
+    }
+
+    /// Delete all user attributes of one user (a user or attributes that do not exist count as deleted).
+    ///
+    /// `DELETE /metadata/user/{username}` — catalogue operation `metadata.user.delete`.
+    public func metadataUserDelete(_ params: EasemobMetadataUserDelete) async throws -> Typed<EasemobMetadataUserDeleteResult> {
+        let reply = try await call("metadata.user.delete", params)
+        return try Typed(reply)
+    }
+
+    /// Set a user's presence on one device: 0 offline, 1 online, any other value a custom status; `ext` describes it. Needs the presence feature enabled for the app.
+    ///
+    /// `POST /users/{username}/presence/{resource}/{status}` — catalogue operation `presence.set`.
+    public func presenceSet(_ params: EasemobPresenceSet) async throws -> Typed<EasemobPresenceSetResult> {
+        let reply = try await call("presence.set", params)
+        return try Typed(reply)
+    }
+
+    /// Subscribe a user to the presence of up to 100 users for `expiry` seconds: result is each subscribed user's presence {uid, last_time, expiry, ext, status}.
+    ///
+    /// `POST /users/{username}/presence/{expiry}` — catalogue operation `presence.subscribe`.
+    public func presenceSubscribe(_ params: EasemobPresenceSubscribe) async throws -> Typed<EasemobPresenceSubscribeResult> {
+        let reply = try await call("presence.subscribe", params)
+        return try Typed(reply)
+    }
+
+    /// The presence of up to 100 users: result is each one's {uid, last_time, ext, status}.
+    ///
+    /// `POST /users/{username}/presence` — catalogue operation `presence.get`.
+    public func presenceGet(_ params: EasemobPresenceGet) async throws -> Typed<EasemobPresenceGetResult> {
+        let reply = try await call("presence.get", params)
+        return try Typed(reply)
+    }
+
+    /// End a user's presence subscriptions to up to 100 users (the body is the JSON list of their names).
+    ///
+    /// `DELETE /users/{username}/presence` — catalogue operation `presence.unsubscribe`.
+    public func presenceUnsubscribe(_ params: EasemobPresenceUnsubscribe) async throws -> Typed<EasemobPresenceUnsubscribeResult> {
+        let reply = try await call("presence.unsubscribe", params)
+        return try Typed(reply)
+    }
+
+    /// The users a user is subscribed to, a page at a time: result is {totalnum, sublist: [{uid, expiry}]}.
+    ///
+    /// `GET /users/{username}/presence/sublist` — catalogue operation `presence.sublist`.
+    public func presenceSublist(_ params: EasemobPresenceSublist) async throws -> Typed<EasemobPresenceSublistResult> {
+        let reply = try await call("presence.sublist", params)
+        return try Typed(reply)
+    }
+
+    /// Bind (or unbind) a user's device to push: device id, push certificate name and device token; an empty notifier_name unbinds the device from everything, an empty device_token unbinds that certificate. entities are the device's bindings afterwards.
+    ///
+    /// `PUT /users/{username}/push/binding` — catalogue operation `push.binding.set`.
+    public func pushBindingSet(_ params: EasemobPushBindingSet) async throws -> Typed<[EasemobPushBindingSetItem]> {
+        let reply = try await call("push.binding.set", params)
+        return try Typed(reply)
+    }
+
+    /// The push bindings of all of a user's devices.
+    ///
+    /// `GET /users/{username}/push/binding` — catalogue operation `push.binding.get`.
+    public func pushBindingGet(_ params: EasemobPushBindingGet) async throws -> Typed<[EasemobPushBindingGetItem]> {
+        let reply = try await call("push.binding.get", params)
+        return try Typed(reply)
+    }
+
+    /// Set the push nickname of up to 50 users in one call; each item is {username, push_nickname}.
+    ///
+    /// `PUT /push/nickname` — catalogue operation `push.nickname_batch`.
+    public func pushNicknameBatch(_ params: EasemobPushNicknameBatch) async throws -> Typed<[EasemobPushNicknameBatchItem]> {
+        let reply = try await call("push.nickname_batch", params)
+        return try Typed(reply)
+    }
+
+    /// Set a user's offline push for one chat, one group, or the whole app (chat_type user with key = the user's own name): how they are notified and do-not-disturb periods.
+    ///
+    /// `PUT /users/{username}/notification/{chattype}/{key}` — catalogue operation `push.notification.set`.
+    public func pushNotificationSet(_ params: EasemobPushNotificationSet) async throws -> Typed<EasemobPushNotificationSetResult> {
+        let reply = try await call("push.notification.set", params)
+        return try Typed(reply)
+    }
+
+    /// A user's offline push setting for one chat, one group, or the whole app.
+    ///
+    /// `GET /users/{username}/notification/{chattype}/{key}` — catalogue operation `push.notification.get`.
+    public func pushNotificationGet(_ params: EasemobPushNotificationGet) async throws -> Typed<EasemobPushNotificationGetResult> {
+        let reply = try await call("push.notification.get", params)
+        return try Typed(reply)
+    }
+
+    /// Set the language a user's push notifications are translated into (empty: no translation).
+    ///
+    /// `PUT /users/{username}/notification/language` — catalogue operation `push.language.set`.
+    public func pushLanguageSet(_ params: EasemobPushLanguageSet) async throws -> Typed<EasemobPushLanguageSetResult> {
+        let reply = try await call("push.language.set", params)
+        return try Typed(reply)
+    }
+
+    /// The language a user's push notifications are translated into.
+    ///
+    /// `GET /users/{username}/notification/language` — catalogue operation `push.language.get`.
+    public func pushLanguageGet(_ params: EasemobPushLanguageGet) async throws -> Typed<EasemobPushLanguageGetResult> {
+        let reply = try await call("push.language.get", params)
+        return try Typed(reply)
+    }
+
+    /// Create an offline push template (`default` is used for every message; others by name): title and content patterns with {0}, {1} … placeholders and {$dynamicFrom}, {$fromNickname}, {$msg}.
+    ///
+    /// `POST /notification/template` — catalogue operation `push.template.create`.
+    public func pushTemplateCreate(_ params: EasemobPushTemplateCreate) async throws -> Typed<EasemobPushTemplateCreateResult> {
+        let reply = try await call("push.template.create", params)
+        return try Typed(reply)
+    }
+
+    /// One offline push template.
+    ///
+    /// `GET /notification/template/{name}` — catalogue operation `push.template.get`.
+    public func pushTemplateGet(_ params: EasemobPushTemplateGet) async throws -> Typed<EasemobPushTemplateGetResult> {
+        let reply = try await call("push.template.get", params)
+        return try Typed(reply)
+    }
+
+    /// Delete an offline push template: data is the template deleted.
+    ///
+    /// `DELETE /notification/template/{name}` — catalogue operation `push.template.delete`.
+    public func pushTemplateDelete(_ params: EasemobPushTemplateDelete) async throws -> Typed<EasemobPushTemplateDeleteResult> {
+        let reply = try await call("push.template.delete", params)
+        return try Typed(reply)
+    }
+
+    /// Choose the push template a user receives notifications with. The documentation calls this with the user's own token, not the app token.
+    ///
+    /// `PUT /users/{username}/notification/template` — catalogue operation `push.template.use`.
+    public func pushTemplateUse(_ params: EasemobPushTemplateUse) async throws -> Typed<EasemobPushTemplateUseResult> {
+        let reply = try await call("push.template.use", params)
+        return try Typed(reply)
+    }
+
+    /// Add a reaction of a user to a one-to-one or group message (the user must be in the conversation; at most 20 different reactions per message by default). Adding the same one again is an error.
+    ///
+    /// `POST /reaction/user/{userId}` — catalogue operation `reaction.add`.
+    public func reactionAdd(_ params: EasemobReactionAdd) async throws -> Typed<EasemobReactionAddResult> {
+        let reply = try await call("reaction.add", params)
+        return try Typed(reply)
+    }
+
+    /// The reactions on up to 20 messages as a user sees them: each message's reactions with their count, whether the user added it, and the first three users.
+    ///
+    /// `GET /reaction/user/{userId}` — catalogue operation `reaction.list`.
+    public func reactionList(_ params: EasemobReactionList) async throws -> Typed<[EasemobReactionListItem]> {
+        let reply = try await call("reaction.list", params)
+        return try Typed(reply)
+    }
+
+    /// Remove a user's reaction from a message.
+    ///
+    /// `DELETE /reaction/user/{userId}` — catalogue operation `reaction.delete`.
+    public func reactionDelete(_ params: EasemobReactionDelete) async throws -> Typed<EasemobReactionDeleteResult> {
+        let reply = try await call("reaction.delete", params)
+        return try Typed(reply)
+    }
+
+    /// One reaction on one message: its count, whether the user added it, and the users who added it, earliest first, a page at a time.
+    ///
+    /// `GET /reaction/user/{userId}/detail` — catalogue operation `reaction.detail`.
+    public func reactionDetail(_ params: EasemobReactionDetail) async throws -> Typed<EasemobReactionDetailResult> {
+        let reply = try await call("reaction.detail", params)
+        return try Typed(reply)
+    }
+    /// Every page of `reaction.detail`, one call each, from the page these parameters ask for to the last: `for try await page in client.reactionDetailPages(...)`; each page's items are in its `userList`; the iterator sets `cursor` for each next page.
+    public func reactionDetailPages(_ params: EasemobReactionDetail) throws -> AsyncThrowingStream<Typed<EasemobReactionDetailResult>, Error> {
+        try pages("reaction.detail", params) { try Typed($0) }
+    }
+
     /// Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).
     ///
     /// `POST /users` — catalogue operation `user.register`.
@@ -10091,6 +11784,126 @@ extension Easemob {
     /// `DELETE /users/{owner_username}/blocks/users/{blocked_username}` — catalogue operation `user.blocklist.remove`.
     public func userBlocklistRemove(_ params: EasemobUserBlocklistRemove) async throws -> Typed<[EasemobUserBlocklistRemoveItem]> {
         let reply = try await call("user.blocklist.remove", params)
+        return try Typed(reply)
+    }
+
+    /// The app's users a page at a time, oldest registered first; the answer's top-level `cursor` marks the next page and is absent on the last.
+    ///
+    /// `GET /users` — catalogue operation `user.list`.
+    public func userList(_ params: EasemobUserList = EasemobUserList()) async throws -> Typed<[EasemobUserListItem]> {
+        let reply = try await call("user.list", params)
+        return try Typed(reply)
+    }
+    /// Every page of `user.list`, one call each, from the page these parameters ask for to the last: `for try await page in client.userListPages(...)`; each page is a list of items; the iterator sets `cursor` for each next page.
+    public func userListPages(_ params: EasemobUserList = EasemobUserList()) throws -> AsyncThrowingStream<Typed<[EasemobUserListItem]>, Error> {
+        try pages("user.list", params) { try Typed($0) }
+    }
+
+    /// Delete the app's `limit` oldest users (meant for test data before going live): entities are the users deleted; the answer's top-level `cursor` is where the next batch starts. Sending it twice deletes twice as many users.
+    ///
+    /// `DELETE /users` — catalogue operation `user.delete_batch`.
+    public func userDeleteBatch(_ params: EasemobUserDeleteBatch = EasemobUserDeleteBatch()) async throws -> Typed<[EasemobUserDeleteBatchItem]> {
+        let reply = try await call("user.delete_batch", params)
+        return try Typed(reply)
+    }
+
+    /// Set a user's login password (the old one is not needed).
+    ///
+    /// `PUT /users/{username}/password` — catalogue operation `user.set_password`.
+    public func userSetPassword(_ params: EasemobUserSetPassword) async throws -> Typed<EasemobUserSetPasswordResult> {
+        let reply = try await call("user.set_password", params)
+        return try Typed(reply)
+    }
+
+    /// Deactivate (ban) a user: they are logged out and cannot log in until activated again.
+    ///
+    /// `POST /users/{username}/deactivate` — catalogue operation `user.deactivate`.
+    public func userDeactivate(_ params: EasemobUserDeactivate) async throws -> Typed<[EasemobUserDeactivateItem]> {
+        let reply = try await call("user.deactivate", params)
+        return try Typed(reply)
+    }
+
+    /// Activate (unban) a deactivated user.
+    ///
+    /// `POST /users/{username}/activate` — catalogue operation `user.activate`.
+    public func userActivate(_ params: EasemobUserActivate) async throws -> Typed<EasemobUserActivateResult> {
+        let reply = try await call("user.activate", params)
+        return try Typed(reply)
+    }
+
+    /// Force a user offline on every device they are logged in on.
+    ///
+    /// `GET /users/{username}/disconnect` — catalogue operation `user.disconnect`.
+    public func userDisconnect(_ params: EasemobUserDisconnect) async throws -> Typed<EasemobUserDisconnectResult> {
+        let reply = try await call("user.disconnect", params)
+        return try Typed(reply)
+    }
+
+    /// Force a user offline on one device (resource), leaving their other devices logged in.
+    ///
+    /// `DELETE /users/{username}/disconnect/{resourceId}` — catalogue operation `user.disconnect_device`.
+    public func userDisconnectDevice(_ params: EasemobUserDisconnectDevice) async throws -> Typed<EasemobUserDisconnectDeviceResult> {
+        let reply = try await call("user.disconnect_device", params)
+        return try Typed(reply)
+    }
+
+    /// The devices a user is logged in on (multi-device login).
+    ///
+    /// `GET /users/{username}/resources` — catalogue operation `user.resources`.
+    public func userResources(_ params: EasemobUserResources) async throws -> Typed<[EasemobUserResourcesItem]> {
+        let reply = try await call("user.resources", params)
+        return try Typed(reply)
+    }
+
+    /// Mute a user app-wide in one-to-one chats, groups and/or chat rooms for a number of seconds (0 lifts the mute, -1 mutes for good); a kind not given is left as it is.
+    ///
+    /// `POST /mutes` — catalogue operation `user.mute.set`.
+    public func userMuteSet(_ params: EasemobUserMuteSet) async throws -> Typed<EasemobUserMuteSetResult> {
+        let reply = try await call("user.mute.set", params)
+        return try Typed(reply)
+    }
+
+    /// A user's app-wide mutes: the seconds left of each (0 none, -1 for good).
+    ///
+    /// `GET /mutes/{username}` — catalogue operation `user.mute.get`.
+    public func userMuteGet(_ params: EasemobUserMuteGet) async throws -> Typed<EasemobUserMuteGetResult> {
+        let reply = try await call("user.mute.get", params)
+        return try Typed(reply)
+    }
+
+    /// Every app-wide muted user a page at a time: `data` holds one item per user and kind, {username, chat|groupchat|chatroom: seconds left}.
+    ///
+    /// `GET /mutes` — catalogue operation `user.mute.list`.
+    public func userMuteList(_ params: EasemobUserMuteList = EasemobUserMuteList()) async throws -> Typed<EasemobUserMuteListResult> {
+        let reply = try await call("user.mute.list", params)
+        return try Typed(reply)
+    }
+    /// Every page of `user.mute.list`, one call each, from the page these parameters ask for to the last: `for try await page in client.userMuteListPages(...)`; each page's items are in its `mutes`; the iterator sets `page_num` for each next page.
+    public func userMuteListPages(_ params: EasemobUserMuteList = EasemobUserMuteList()) throws -> AsyncThrowingStream<Typed<EasemobUserMuteListResult>, Error> {
+        try pages("user.mute.list", params) { try Typed($0) }
+    }
+
+    /// How many offline messages a user has waiting: data is {"<username>": <count>}.
+    ///
+    /// `GET /users/{owner_username}/offline_msg_count` — catalogue operation `user.offline_msg_count`.
+    public func userOfflineMsgCount(_ params: EasemobUserOfflineMsgCount) async throws -> Typed<EasemobUserOfflineMsgCountResult> {
+        let reply = try await call("user.offline_msg_count", params)
+        return try Typed(reply)
+    }
+
+    /// Whether one offline message has been delivered to a user: data is {"<msg_id>": "delivered"|"undelivered"}.
+    ///
+    /// `GET /users/{username}/offline_msg_status/{msg_id}` — catalogue operation `user.offline_msg_status`.
+    public func userOfflineMsgStatus(_ params: EasemobUserOfflineMsgStatus) async throws -> Typed<EasemobUserOfflineMsgStatusResult> {
+        let reply = try await call("user.offline_msg_status", params)
+        return try Typed(reply)
+    }
+
+    /// Set a user's push nickname (shown in offline push notifications) and/or how their offline notifications are displayed.
+    ///
+    /// `PUT /users/{username}` — catalogue operation `user.update`.
+    public func userUpdate(_ params: EasemobUserUpdate) async throws -> Typed<[EasemobUserUpdateItem]> {
+        let reply = try await call("user.update", params)
         return try Typed(reply)
     }
 }

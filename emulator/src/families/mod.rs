@@ -15,14 +15,19 @@ pub(crate) mod chatrooms;
 pub(crate) mod contacts;
 pub(crate) mod easemob_groups;
 pub(crate) mod entrust_groups;
+pub(crate) mod easemob_push;
+pub(crate) mod easemob_users;
 pub(crate) mod files;
 pub(crate) mod friends;
 pub(crate) mod messages;
+pub(crate) mod presence;
 pub(crate) mod push;
+pub(crate) mod reactions;
 pub(crate) mod rongcloud_groups;
 pub(crate) mod sensitive_words;
 pub(crate) mod tokens;
 pub(crate) mod ultragroups;
+pub(crate) mod user_attributes;
 pub(crate) mod user_relations;
 pub(crate) mod user_settings;
 pub(crate) mod users;
@@ -58,6 +63,11 @@ static FAMILIES: &[&dyn Family] = &[
     &agents::Agents,
     &bots::Bots,
     &ultragroups::Ultragroups,
+    &easemob_users::EasemobUsers,
+    &user_attributes::UserAttributes,
+    &presence::Presence,
+    &easemob_push::EasemobPush,
+    &reactions::Reactions,
 ];
 
 /// The state of one app of one cloud: one part per family, by type.

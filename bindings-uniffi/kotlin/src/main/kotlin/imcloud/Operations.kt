@@ -3414,6 +3414,201 @@ public class EasemobMessageSendCmdResult internal constructor(reply: Reply) : Re
 /** The result of `message.send_custom`. */
 public class EasemobMessageSendCustomResult internal constructor(reply: Reply) : Result(reply)
 
+/** The result of `metadata.user.capacity`. */
+public class EasemobMetadataUserCapacityResult internal constructor(reply: Reply) : Result(reply) {
+    /** Bytes, over all users of the app. */
+    public val `bytes`: Long? get() = long("bytes")
+}
+
+/** The result of `metadata.user.set`. The attributes set, key → value. */
+public class EasemobMetadataUserSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `metadata.user.get`. */
+public class EasemobMetadataUserGetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `metadata.user.get_batch`. */
+public class EasemobMetadataUserGetBatchResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `metadata.user.delete`. */
+public class EasemobMetadataUserDeleteResult internal constructor(reply: Reply) : Result(reply) {
+    /** true when deleted. */
+    public val `deleted`: Boolean? get() = bool("deleted")
+}
+
+/** The result of `presence.set`. */
+public class EasemobPresenceSetResult internal constructor(reply: Reply) : Result(reply) {
+    /** "ok" when set. */
+    public val `result`: String? get() = str("result")
+}
+
+/** The result of `presence.subscribe`. */
+public class EasemobPresenceSubscribeResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each {"uid", "last_time" (Unix seconds), "expiry" (Unix seconds), "ext", "status": {resource: status}}. */
+    public val `result`: List<JsonObject>? get() = objs("result")
+}
+
+/** The result of `presence.get`. */
+public class EasemobPresenceGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each {"uid", "last_time" (Unix seconds), "ext", "status": {resource: status}}. */
+    public val `result`: List<JsonObject>? get() = objs("result")
+}
+
+/** The result of `presence.unsubscribe`. */
+public class EasemobPresenceUnsubscribeResult internal constructor(reply: Reply) : Result(reply) {
+    /** "ok" when done. */
+    public val `result`: String? get() = str("result")
+}
+
+/** The result of `presence.sublist`. */
+public class EasemobPresenceSublistResult internal constructor(reply: Reply) : Result(reply) {
+    /** {"totalnum": how many subscriptions, "sublist": [{"uid", "expiry" (Unix seconds)}]}. */
+    public val `result`: JsonElement? get() = elem("result")
+}
+
+/** One item of the result of `push.binding.set`. The device's bindings after the call (empty when unbound). */
+public class EasemobPushBindingSetItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `deviceId`: String? get() = str("device_id")
+    public val `deviceToken`: String? get() = str("device_token")
+    public val `notifierName`: String? get() = str("notifier_name")
+}
+
+/** The result of `push.binding.set`: a list of [EasemobPushBindingSetItem]. */
+public class EasemobPushBindingSetResult internal constructor(reply: Reply) : ListResult<EasemobPushBindingSetItem>(reply, ::EasemobPushBindingSetItem)
+
+/** One item of the result of `push.binding.get`. */
+public class EasemobPushBindingGetItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `deviceId`: String? get() = str("device_id")
+    public val `deviceToken`: String? get() = str("device_token")
+    public val `notifierName`: String? get() = str("notifier_name")
+}
+
+/** The result of `push.binding.get`: a list of [EasemobPushBindingGetItem]. */
+public class EasemobPushBindingGetResult internal constructor(reply: Reply) : ListResult<EasemobPushBindingGetItem>(reply, ::EasemobPushBindingGetItem)
+
+/** One item of the result of `push.nickname_batch`. */
+public class EasemobPushNicknameBatchItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `pushNickname`: String? get() = str("push_nickname")
+    public val `username`: String? get() = str("username")
+}
+
+/** The result of `push.nickname_batch`: a list of [EasemobPushNicknameBatchItem]. */
+public class EasemobPushNicknameBatchResult internal constructor(reply: Reply) : ListResult<EasemobPushNicknameBatchItem>(reply, ::EasemobPushNicknameBatchItem)
+
+/** The result of `push.notification.set`. */
+public class EasemobPushNotificationSetResult internal constructor(reply: Reply) : Result(reply) {
+    /** DEFAULT, ALL, AT or NONE. */
+    public val `type`: String? get() = str("type")
+    /** The daily do-not-disturb period, HH:MM-HH:MM. */
+    public val `ignoreInterval`: String? get() = str("ignore_interval")
+    /** When the one-off do-not-disturb period ends, Unix milliseconds (0: none). */
+    public val `ignoreDuration`: Long? get() = long("ignore_duration")
+}
+
+/** The result of `push.notification.get`. */
+public class EasemobPushNotificationGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** DEFAULT, ALL, AT or NONE. */
+    public val `type`: String? get() = str("type")
+    /** The daily do-not-disturb period, HH:MM-HH:MM. */
+    public val `ignoreInterval`: String? get() = str("ignore_interval")
+    /** When the one-off do-not-disturb period ends, Unix milliseconds (0: none). */
+    public val `ignoreDuration`: Long? get() = long("ignore_duration")
+}
+
+/** The result of `push.language.set`. */
+public class EasemobPushLanguageSetResult internal constructor(reply: Reply) : Result(reply) {
+    public val `language`: String? get() = str("language")
+}
+
+/** The result of `push.language.get`. */
+public class EasemobPushLanguageGetResult internal constructor(reply: Reply) : Result(reply) {
+    public val `language`: String? get() = str("language")
+}
+
+/** The result of `push.template.create`. */
+public class EasemobPushTemplateCreateResult internal constructor(reply: Reply) : Result(reply) {
+    public val `name`: String? get() = str("name")
+    /** Unix milliseconds. */
+    public val `createAt`: Long? get() = long("create_at")
+    /** Unix milliseconds. */
+    public val `updateAt`: Long? get() = long("update_at")
+    public val `titlePattern`: String? get() = str("title_pattern")
+    public val `contentPattern`: String? get() = str("content_pattern")
+}
+
+/** The result of `push.template.get`. */
+public class EasemobPushTemplateGetResult internal constructor(reply: Reply) : Result(reply) {
+    public val `name`: String? get() = str("name")
+    /** Unix milliseconds. */
+    public val `createAt`: Long? get() = long("create_at")
+    /** Unix milliseconds. */
+    public val `updateAt`: Long? get() = long("update_at")
+    public val `titlePattern`: String? get() = str("title_pattern")
+    public val `contentPattern`: String? get() = str("content_pattern")
+}
+
+/** The result of `push.template.delete`. */
+public class EasemobPushTemplateDeleteResult internal constructor(reply: Reply) : Result(reply) {
+    public val `name`: String? get() = str("name")
+    /** Unix milliseconds. */
+    public val `createAt`: Long? get() = long("create_at")
+    /** Unix milliseconds. */
+    public val `updateAt`: Long? get() = long("update_at")
+    public val `titlePattern`: String? get() = str("title_pattern")
+    public val `contentPattern`: String? get() = str("content_pattern")
+}
+
+/** The result of `push.template.use`. */
+public class EasemobPushTemplateUseResult internal constructor(reply: Reply) : Result(reply) {
+    public val `templateName`: String? get() = str("template_name")
+}
+
+/** The result of `reaction.add`. */
+public class EasemobReactionAddResult internal constructor(reply: Reply) : Result(reply) {
+    /** The reaction's id. */
+    public val `id`: String? get() = str("id")
+    public val `msgId`: String? get() = str("msg_id")
+    /** chat or groupchat. */
+    public val `msgType`: String? get() = str("msg_type")
+    /** null for a one-to-one chat. */
+    public val `groupId`: String? get() = str("group_id")
+    public val `reaction`: String? get() = str("reaction")
+    /** ISO-8601 time. */
+    public val `createdAt`: String? get() = str("created_at")
+    /** ISO-8601 time. */
+    public val `updatedAt`: String? get() = str("updated_at")
+}
+
+/** One item of the result of `reaction.list`. */
+public class EasemobReactionListItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `msgId`: String? get() = str("msg_id")
+    /** Each {"reactionId", "reaction", "count", "state" (the user added it), "userList" (the first three users)}. */
+    public val `reactionList`: List<JsonObject>? get() = objs("reaction_list")
+}
+
+/** The result of `reaction.list`: a list of [EasemobReactionListItem]. */
+public class EasemobReactionListResult internal constructor(reply: Reply) : ListResult<EasemobReactionListItem>(reply, ::EasemobReactionListItem)
+
+/** The result of `reaction.delete`. */
+public class EasemobReactionDeleteResult internal constructor(reply: Reply) : Result(reply) {
+    /** "ok" when removed. */
+    public val `requestStatusCode`: String? get() = str("request_status_code")
+    public val `timestamp`: Long? get() = long("timestamp")
+}
+
+/** The result of `reaction.detail`. */
+public class EasemobReactionDetailResult internal constructor(reply: Reply) : Result(reply) {
+    public val `reactionId`: String? get() = str("reaction_id")
+    public val `reaction`: String? get() = str("reaction")
+    /** How many users added it. */
+    public val `count`: Long? get() = long("count")
+    /** Whether the asking user added it. */
+    public val `state`: Boolean? get() = bool("state")
+    /** The users on this page, earliest first. */
+    public val `userList`: List<String>? get() = strs("user_list")
+    /** Where the next page starts. */
+    public val `cursor`: String? get() = str("cursor")
+}
+
 /** One item of the result of `user.register`. */
 public class EasemobUserRegisterItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
     public val `uuid`: String? get() = str("uuid")
@@ -3518,6 +3713,139 @@ public class EasemobUserBlocklistRemoveItem internal constructor(raw: JsonElemen
 
 /** The result of `user.blocklist.remove`: a list of [EasemobUserBlocklistRemoveItem]. */
 public class EasemobUserBlocklistRemoveResult internal constructor(reply: Reply) : ListResult<EasemobUserBlocklistRemoveItem>(reply, ::EasemobUserBlocklistRemoveItem)
+
+/** One item of the result of `user.list`. */
+public class EasemobUserListItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `uuid`: String? get() = str("uuid")
+    public val `username`: String? get() = str("username")
+    /** The push nickname. */
+    public val `nickname`: String? get() = str("nickname")
+    /** false while the user is deactivated. */
+    public val `activated`: Boolean? get() = bool("activated")
+    public val `created`: Long? get() = long("created")
+    public val `modified`: Long? get() = long("modified")
+}
+
+/** The result of `user.list`: a list of [EasemobUserListItem]. */
+public class EasemobUserListResult internal constructor(reply: Reply) : ListResult<EasemobUserListItem>(reply, ::EasemobUserListItem)
+
+/** One item of the result of `user.delete_batch`. The users deleted. */
+public class EasemobUserDeleteBatchItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `uuid`: String? get() = str("uuid")
+    public val `username`: String? get() = str("username")
+    /** The push nickname. */
+    public val `nickname`: String? get() = str("nickname")
+    /** false while the user is deactivated. */
+    public val `activated`: Boolean? get() = bool("activated")
+    public val `created`: Long? get() = long("created")
+    public val `modified`: Long? get() = long("modified")
+}
+
+/** The result of `user.delete_batch`: a list of [EasemobUserDeleteBatchItem]. */
+public class EasemobUserDeleteBatchResult internal constructor(reply: Reply) : ListResult<EasemobUserDeleteBatchItem>(reply, ::EasemobUserDeleteBatchItem)
+
+/** The result of `user.set_password`. */
+public class EasemobUserSetPasswordResult internal constructor(reply: Reply) : Result(reply) {
+    /** "set user password". */
+    public val `action`: String? get() = str("action")
+}
+
+/** One item of the result of `user.deactivate`. The user deactivated (one entity, activated false). */
+public class EasemobUserDeactivateItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `uuid`: String? get() = str("uuid")
+    public val `username`: String? get() = str("username")
+    /** The push nickname. */
+    public val `nickname`: String? get() = str("nickname")
+    /** false while the user is deactivated. */
+    public val `activated`: Boolean? get() = bool("activated")
+    public val `created`: Long? get() = long("created")
+    public val `modified`: Long? get() = long("modified")
+}
+
+/** The result of `user.deactivate`: a list of [EasemobUserDeactivateItem]. */
+public class EasemobUserDeactivateResult internal constructor(reply: Reply) : ListResult<EasemobUserDeactivateItem>(reply, ::EasemobUserDeactivateItem)
+
+/** The result of `user.activate`. */
+public class EasemobUserActivateResult internal constructor(reply: Reply) : Result(reply) {
+    /** "activate user". */
+    public val `action`: String? get() = str("action")
+}
+
+/** The result of `user.disconnect`. */
+public class EasemobUserDisconnectResult internal constructor(reply: Reply) : Result(reply) {
+    /** Whether the user was forced offline. */
+    public val `result`: Boolean? get() = bool("result")
+}
+
+/** The result of `user.disconnect_device`. */
+public class EasemobUserDisconnectDeviceResult internal constructor(reply: Reply) : Result(reply) {
+    /** Whether the user was forced offline on that device. */
+    public val `result`: Boolean? get() = bool("result")
+}
+
+/** One item of the result of `user.resources`. */
+public class EasemobUserResourcesItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    /** The device's resource id, `{device type}_{resource id}`. */
+    public val `res`: String? get() = str("res")
+    public val `deviceUuid`: String? get() = str("device_uuid")
+    public val `deviceName`: String? get() = str("device_name")
+}
+
+/** The result of `user.resources`: a list of [EasemobUserResourcesItem]. */
+public class EasemobUserResourcesResult internal constructor(reply: Reply) : ListResult<EasemobUserResourcesItem>(reply, ::EasemobUserResourcesItem)
+
+/** The result of `user.mute.set`. */
+public class EasemobUserMuteSetResult internal constructor(reply: Reply) : Result(reply) {
+    /** "ok" when set. */
+    public val `result`: String? get() = str("result")
+}
+
+/** The result of `user.mute.get`. */
+public class EasemobUserMuteGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** The user, as `{org}#{app}_{username}`. */
+    public val `userid`: String? get() = str("userid")
+    /** Seconds left of the one-to-one chat mute (0 none, -1 for good). */
+    public val `chat`: Long? get() = long("chat")
+    /** Seconds left of the group mute. */
+    public val `groupchat`: Long? get() = long("groupchat")
+    /** Seconds left of the chat room mute. */
+    public val `chatroom`: Long? get() = long("chatroom")
+    /** The server's time, Unix seconds. */
+    public val `unixtime`: Long? get() = long("unixtime")
+}
+
+/** The result of `user.mute.list`. */
+public class EasemobUserMuteListResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each {"username", and one of "chat", "groupchat", "chatroom": the seconds left}. */
+    public val `mutes`: List<JsonObject>? get() = objs("mutes")
+    /** The server's time, Unix seconds. */
+    public val `unixtime`: Long? get() = long("unixtime")
+}
+
+/** The result of `user.offline_msg_count`. */
+public class EasemobUserOfflineMsgCountResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `user.offline_msg_status`. */
+public class EasemobUserOfflineMsgStatusResult internal constructor(reply: Reply) : Result(reply)
+
+/** One item of the result of `user.update`. The user updated (one entity). */
+public class EasemobUserUpdateItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `uuid`: String? get() = str("uuid")
+    public val `username`: String? get() = str("username")
+    /** The push nickname. */
+    public val `nickname`: String? get() = str("nickname")
+    /** false while the user is deactivated. */
+    public val `activated`: Boolean? get() = bool("activated")
+    public val `created`: Long? get() = long("created")
+    public val `modified`: Long? get() = long("modified")
+    /** Present once set. */
+    public val `notificationDisplayStyle`: Long? get() = long("notification_display_style")
+    /** The push certificate name, present once bound. */
+    public val `notifierName`: String? get() = str("notifier_name")
+}
+
+/** The result of `user.update`: a list of [EasemobUserUpdateItem]. */
+public class EasemobUserUpdateResult internal constructor(reply: Reply) : ListResult<EasemobUserUpdateItem>(reply, ::EasemobUserUpdateItem)
 
 /** Every easemob operation of the catalogue. */
 public abstract class EasemobOperations internal constructor() : Client() {
@@ -3818,6 +4146,300 @@ public abstract class EasemobOperations internal constructor() : Client() {
         EasemobMessageSendCustomResult(call("message.send_custom", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "custom_event" to `customEvent`, "custom_exts" to `customExts`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`)))
 
     /**
+     * How many bytes the user attributes of every user of the app take together: `data` is the number.
+     *
+     * `GET /metadata/user/capacity` — catalogue operation `metadata.user.capacity`.
+     */
+    public suspend fun metadataUserCapacity(): EasemobMetadataUserCapacityResult =
+        EasemobMetadataUserCapacityResult(call("metadata.user.capacity", args()))
+
+    /**
+     * Set user attributes of one user (the keys the client SDKs read; keys not given are left as they are); data is the attributes set. A user's attributes take at most 2 KB together by default, the request body at most 4 KB.
+     *
+     * `PUT /metadata/user/{username}` — catalogue operation `metadata.user.set`.
+     *
+     * @param username The user whose attributes are set. Limits: not empty; at most 64 bytes.
+     * @param nickname Nickname, at most 64 characters. Limits: at most 64 characters.
+     * @param avatarurl Avatar URL, at most 256 characters. Limits: at most 256 characters.
+     * @param phone Phone number, at most 32 characters. Limits: at most 32 characters.
+     * @param mail E-mail address, at most 64 characters. Limits: at most 64 characters.
+     * @param gender 1 male, 2 female, 0 unknown (the default). Limits: 0..2.
+     * @param sign Signature, at most 256 characters. Limits: at most 256 characters.
+     * @param birth Birthday, at most 64 characters. Limits: at most 64 characters.
+     * @param ext Extension field, free text.
+     */
+    public suspend fun metadataUserSet(`username`: String, `nickname`: String? = null, `avatarurl`: String? = null, `phone`: String? = null, `mail`: String? = null, `gender`: Long? = null, `sign`: String? = null, `birth`: String? = null, `ext`: String? = null): EasemobMetadataUserSetResult =
+        EasemobMetadataUserSetResult(call("metadata.user.set", args("username" to `username`, "nickname" to `nickname`, "avatarurl" to `avatarurl`, "phone" to `phone`, "mail" to `mail`, "gender" to `gender`, "sign" to `sign`, "birth" to `birth`, "ext" to `ext`)))
+
+    /**
+     * All user attributes of one user: data is key → value, {} when the user or their attributes do not exist.
+     *
+     * `GET /metadata/user/{username}` — catalogue operation `metadata.user.get`.
+     *
+     * @param username The user whose attributes are read. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun metadataUserGet(`username`: String): EasemobMetadataUserGetResult =
+        EasemobMetadataUserGetResult(call("metadata.user.get", args("username" to `username`)))
+
+    /**
+     * Chosen user attributes of up to 100 users: data is {"<username>": {key: value}}; users or attributes that do not exist are left out.
+     *
+     * `POST /metadata/user/get` — catalogue operation `metadata.user.get_batch`.
+     *
+     * @param targets The users, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     * @param properties The attribute names to return; others are left out. Limits: not empty each; at least 1 items.
+     */
+    public suspend fun metadataUserGetBatch(`targets`: List<String>, `properties`: List<String>): EasemobMetadataUserGetBatchResult =
+        EasemobMetadataUserGetBatchResult(call("metadata.user.get_batch", args("targets" to `targets`, "properties" to `properties`)))
+
+    /**
+     * Delete all user attributes of one user (a user or attributes that do not exist count as deleted).
+     *
+     * `DELETE /metadata/user/{username}` — catalogue operation `metadata.user.delete`.
+     *
+     * @param username The user whose attributes are deleted. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun metadataUserDelete(`username`: String): EasemobMetadataUserDeleteResult =
+        EasemobMetadataUserDeleteResult(call("metadata.user.delete", args("username" to `username`)))
+
+    /**
+     * Set a user's presence on one device: 0 offline, 1 online, any other value a custom status; `ext` describes it. Needs the presence feature enabled for the app.
+     *
+     * `POST /users/{username}/presence/{resource}/{status}` — catalogue operation `presence.set`.
+     *
+     * @param username The user whose presence is set. Limits: not empty; at most 64 bytes.
+     * @param resource The device's resource id, `{device type}_{resource id}` (device type android, ios or web), e.g. `android_123423453246`. Limits: not empty.
+     * @param status 0 offline, 1 online, any other value a custom status. Limits: not empty.
+     * @param ext Presence extension text; the documentation advises at most 64 bytes.
+     */
+    public suspend fun presenceSet(`username`: String, `resource`: String, `status`: String, `ext`: String): EasemobPresenceSetResult =
+        EasemobPresenceSetResult(call("presence.set", args("username" to `username`, "resource" to `resource`, "status" to `status`, "ext" to `ext`)))
+
+    /**
+     * Subscribe a user to the presence of up to 100 users for `expiry` seconds: result is each subscribed user's presence {uid, last_time, expiry, ext, status}.
+     *
+     * `POST /users/{username}/presence/{expiry}` — catalogue operation `presence.subscribe`.
+     *
+     * @param username The subscriber. Limits: not empty; at most 64 bytes.
+     * @param expiry How long the subscription lasts, in seconds; at most 2592000 (30 days). Limits: 1..2592000.
+     * @param usernames The users subscribed to, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     */
+    public suspend fun presenceSubscribe(`username`: String, `expiry`: Long, `usernames`: List<String>): EasemobPresenceSubscribeResult =
+        EasemobPresenceSubscribeResult(call("presence.subscribe", args("username" to `username`, "expiry" to `expiry`, "usernames" to `usernames`)))
+
+    /**
+     * The presence of up to 100 users: result is each one's {uid, last_time, ext, status}.
+     *
+     * `POST /users/{username}/presence` — catalogue operation `presence.get`.
+     *
+     * @param username The user asking. Limits: not empty; at most 64 bytes.
+     * @param usernames The users whose presence is read, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     */
+    public suspend fun presenceGet(`username`: String, `usernames`: List<String>): EasemobPresenceGetResult =
+        EasemobPresenceGetResult(call("presence.get", args("username" to `username`, "usernames" to `usernames`)))
+
+    /**
+     * End a user's presence subscriptions to up to 100 users (the body is the JSON list of their names).
+     *
+     * `DELETE /users/{username}/presence` — catalogue operation `presence.unsubscribe`.
+     *
+     * @param username The subscriber. Limits: not empty; at most 64 bytes.
+     * @param usernames The users unsubscribed from, at most 100. Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     */
+    public suspend fun presenceUnsubscribe(`username`: String, `usernames`: List<String>): EasemobPresenceUnsubscribeResult =
+        EasemobPresenceUnsubscribeResult(call("presence.unsubscribe", args("username" to `username`, "usernames" to `usernames`)))
+
+    /**
+     * The users a user is subscribed to, a page at a time: result is {totalnum, sublist: [{uid, expiry}]}.
+     *
+     * `GET /users/{username}/presence/sublist` — catalogue operation `presence.sublist`.
+     *
+     * @param username The subscriber. Limits: not empty; at most 64 bytes.
+     * @param pageNum The page, from 1. Limits: 1..….
+     * @param pageSize Users per page, 1..500. Limits: 1..500.
+     */
+    public suspend fun presenceSublist(`username`: String, `pageNum`: Long, `pageSize`: Long): EasemobPresenceSublistResult =
+        EasemobPresenceSublistResult(call("presence.sublist", args("username" to `username`, "page_num" to `pageNum`, "page_size" to `pageSize`)))
+
+    /**
+     * Bind (or unbind) a user's device to push: device id, push certificate name and device token; an empty notifier_name unbinds the device from everything, an empty device_token unbinds that certificate. entities are the device's bindings afterwards.
+     *
+     * `PUT /users/{username}/push/binding` — catalogue operation `push.binding.set`.
+     *
+     * @param username The user whose device is bound. Limits: not empty; at most 64 bytes.
+     * @param deviceId The device's id, as the SDK assigns it. Limits: not empty.
+     * @param notifierName The push certificate name as entered in the console; empty: unbind the device from all push.
+     * @param deviceToken The push service's device token; empty: unbind this device and certificate.
+     */
+    public suspend fun pushBindingSet(`username`: String, `deviceId`: String, `notifierName`: String, `deviceToken`: String): EasemobPushBindingSetResult =
+        EasemobPushBindingSetResult(call("push.binding.set", args("username" to `username`, "device_id" to `deviceId`, "notifier_name" to `notifierName`, "device_token" to `deviceToken`)))
+
+    /**
+     * The push bindings of all of a user's devices.
+     *
+     * `GET /users/{username}/push/binding` — catalogue operation `push.binding.get`.
+     *
+     * @param username The user whose bindings are listed. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun pushBindingGet(`username`: String): EasemobPushBindingGetResult =
+        EasemobPushBindingGetResult(call("push.binding.get", args("username" to `username`)))
+
+    /**
+     * Set the push nickname of up to 50 users in one call; each item is {username, push_nickname}.
+     *
+     * `PUT /push/nickname` — catalogue operation `push.nickname_batch`.
+     *
+     * @param users Limits: 1 to 50 items.
+     */
+    public suspend fun pushNicknameBatch(`users`: List<JsonObject>): EasemobPushNicknameBatchResult =
+        EasemobPushNicknameBatchResult(call("push.nickname_batch", args("users" to `users`)))
+
+    /**
+     * Set a user's offline push for one chat, one group, or the whole app (chat_type user with key = the user's own name): how they are notified and do-not-disturb periods.
+     *
+     * `PUT /users/{username}/notification/{chattype}/{key}` — catalogue operation `push.notification.set`.
+     *
+     * @param username The user whose push setting is set. Limits: not empty; at most 64 bytes.
+     * @param chatType user: a one-to-one chat (or, with the user's own name as key, the app-wide setting); chatgroup: a group. Limits: one of user, chatgroup.
+     * @param key The other user's name (user), the group id (chatgroup), or the user's own name for the app-wide setting. Limits: not empty.
+     * @param type DEFAULT: follow the app-wide setting (chats and groups only); ALL: every offline message; AT: only messages mentioning the user; NONE: none. Limits: one of DEFAULT, ALL, AT, NONE.
+     * @param ignoreInterval A daily do-not-disturb period, HH:MM-HH:MM (24-hour); app-wide only; empty for none.
+     * @param ignoreDuration A one-off do-not-disturb period from now, in milliseconds (0: none; at most 7 days). Limits: 0..604800000.
+     */
+    public suspend fun pushNotificationSet(`username`: String, `chatType`: String, `key`: String, `type`: String? = null, `ignoreInterval`: String? = null, `ignoreDuration`: Long? = null): EasemobPushNotificationSetResult =
+        EasemobPushNotificationSetResult(call("push.notification.set", args("username" to `username`, "chat_type" to `chatType`, "key" to `key`, "type" to `type`, "ignore_interval" to `ignoreInterval`, "ignore_duration" to `ignoreDuration`)))
+
+    /**
+     * A user's offline push setting for one chat, one group, or the whole app.
+     *
+     * `GET /users/{username}/notification/{chattype}/{key}` — catalogue operation `push.notification.get`.
+     *
+     * @param username The user whose push setting is read. Limits: not empty; at most 64 bytes.
+     * @param chatType user: a one-to-one chat (or, with the user's own name as key, the app-wide setting); chatgroup: a group. Limits: one of user, chatgroup.
+     * @param key The other user's name (user), the group id (chatgroup), or the user's own name for the app-wide setting. Limits: not empty.
+     */
+    public suspend fun pushNotificationGet(`username`: String, `chatType`: String, `key`: String): EasemobPushNotificationGetResult =
+        EasemobPushNotificationGetResult(call("push.notification.get", args("username" to `username`, "chat_type" to `chatType`, "key" to `key`)))
+
+    /**
+     * Set the language a user's push notifications are translated into (empty: no translation).
+     *
+     * `PUT /users/{username}/notification/language` — catalogue operation `push.language.set`.
+     *
+     * @param username The user. Limits: not empty; at most 64 bytes.
+     * @param translationLanguage The language code; empty: push in the message's own language.
+     */
+    public suspend fun pushLanguageSet(`username`: String, `translationLanguage`: String): EasemobPushLanguageSetResult =
+        EasemobPushLanguageSetResult(call("push.language.set", args("username" to `username`, "translation_language" to `translationLanguage`)))
+
+    /**
+     * The language a user's push notifications are translated into.
+     *
+     * `GET /users/{username}/notification/language` — catalogue operation `push.language.get`.
+     *
+     * @param username The user. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun pushLanguageGet(`username`: String): EasemobPushLanguageGetResult =
+        EasemobPushLanguageGetResult(call("push.language.get", args("username" to `username`)))
+
+    /**
+     * Create an offline push template (`default` is used for every message; others by name): title and content patterns with {0}, {1} … placeholders and {$dynamicFrom}, {$fromNickname}, {$msg}.
+     *
+     * `POST /notification/template` — catalogue operation `push.template.create`.
+     *
+     * @param name At most 64 characters of a-z, A-Z, 0-9. Limits: at most 64 characters.
+     * @param titlePattern The notification title, e.g. `Hello {0}`.
+     * @param contentPattern The notification text, e.g. `{0} says {1}`.
+     */
+    public suspend fun pushTemplateCreate(`name`: String, `titlePattern`: String, `contentPattern`: String): EasemobPushTemplateCreateResult =
+        EasemobPushTemplateCreateResult(call("push.template.create", args("name" to `name`, "title_pattern" to `titlePattern`, "content_pattern" to `contentPattern`)))
+
+    /**
+     * One offline push template.
+     *
+     * `GET /notification/template/{name}` — catalogue operation `push.template.get`.
+     *
+     * @param name The template's name. Limits: at most 64 characters.
+     */
+    public suspend fun pushTemplateGet(`name`: String): EasemobPushTemplateGetResult =
+        EasemobPushTemplateGetResult(call("push.template.get", args("name" to `name`)))
+
+    /**
+     * Delete an offline push template: data is the template deleted.
+     *
+     * `DELETE /notification/template/{name}` — catalogue operation `push.template.delete`.
+     *
+     * @param name The template's name. Limits: at most 64 characters.
+     */
+    public suspend fun pushTemplateDelete(`name`: String): EasemobPushTemplateDeleteResult =
+        EasemobPushTemplateDeleteResult(call("push.template.delete", args("name" to `name`)))
+
+    /**
+     * Choose the push template a user receives notifications with. The documentation calls this with the user's own token, not the app token.
+     *
+     * `PUT /users/{username}/notification/template` — catalogue operation `push.template.use`.
+     *
+     * @param username The receiving user. Limits: not empty; at most 64 bytes.
+     * @param templateName The template's name. Limits: at most 64 characters.
+     */
+    public suspend fun pushTemplateUse(`username`: String, `templateName`: String): EasemobPushTemplateUseResult =
+        EasemobPushTemplateUseResult(call("push.template.use", args("username" to `username`, "template_name" to `templateName`)))
+
+    /**
+     * Add a reaction of a user to a one-to-one or group message (the user must be in the conversation; at most 20 different reactions per message by default). Adding the same one again is an error.
+     *
+     * `POST /reaction/user/{userId}` — catalogue operation `reaction.add`.
+     *
+     * @param userId The user reacting. Limits: not empty; at most 64 bytes.
+     * @param msgId The message's id. Limits: not empty.
+     * @param message The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters.
+     */
+    public suspend fun reactionAdd(`userId`: String, `msgId`: String, `message`: String): EasemobReactionAddResult =
+        EasemobReactionAddResult(call("reaction.add", args("user_id" to `userId`, "msg_id" to `msgId`, "message" to `message`)))
+
+    /**
+     * The reactions on up to 20 messages as a user sees them: each message's reactions with their count, whether the user added it, and the first three users.
+     *
+     * `GET /reaction/user/{userId}` — catalogue operation `reaction.list`.
+     *
+     * @param userId The user asking (decides `state`). Limits: not empty; at most 64 bytes.
+     * @param msgIds The messages, at most 20. Limits: not empty each; 1 to 20 items.
+     * @param msgType chat (one-to-one) or groupchat. Limits: one of chat, groupchat.
+     * @param groupId The group; required when msg_type is groupchat.
+     */
+    public suspend fun reactionList(`userId`: String, `msgIds`: List<String>, `msgType`: String, `groupId`: String? = null): EasemobReactionListResult =
+        EasemobReactionListResult(call("reaction.list", args("user_id" to `userId`, "msg_ids" to `msgIds`, "msg_type" to `msgType`, "group_id" to `groupId`)))
+
+    /**
+     * Remove a user's reaction from a message.
+     *
+     * `DELETE /reaction/user/{userId}` — catalogue operation `reaction.delete`.
+     *
+     * @param userId The user whose reaction is removed. Limits: not empty; at most 64 bytes.
+     * @param msgId The message's id. Limits: not empty.
+     * @param message The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters.
+     */
+    public suspend fun reactionDelete(`userId`: String, `msgId`: String, `message`: String): EasemobReactionDeleteResult =
+        EasemobReactionDeleteResult(call("reaction.delete", args("user_id" to `userId`, "msg_id" to `msgId`, "message" to `message`)))
+
+    /**
+     * One reaction on one message: its count, whether the user added it, and the users who added it, earliest first, a page at a time.
+     *
+     * `GET /reaction/user/{userId}/detail` — catalogue operation `reaction.detail`.
+     *
+     * @param userId The user asking (decides `state`). Limits: not empty; at most 64 bytes.
+     * @param msgId The message's id. Limits: not empty.
+     * @param message The reaction (emoji id) as the clients use it, at most 128 characters. Limits: at most 128 characters.
+     * @param limit Users per page, 1..50 (the server's default is 50). Limits: 1..50.
+     * @param cursor Where the page starts (the previous answer's `data.cursor`); omit for the first page.
+     */
+    public suspend fun reactionDetail(`userId`: String, `msgId`: String, `message`: String, `limit`: Long? = null, `cursor`: String? = null): EasemobReactionDetailResult =
+        EasemobReactionDetailResult(call("reaction.detail", args("user_id" to `userId`, "msg_id" to `msgId`, "message" to `message`, "limit" to `limit`, "cursor" to `cursor`)))
+    /** Every page of `reaction.detail`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `userList`; the iterator sets `cursor` for each next page. Same parameters as [reactionDetail]. */
+    public fun reactionDetailPages(`userId`: String, `msgId`: String, `message`: String, `limit`: Long? = null, `cursor`: String? = null): Flow<EasemobReactionDetailResult> =
+        pages("reaction.detail", args("user_id" to `userId`, "msg_id" to `msgId`, "message" to `message`, "limit" to `limit`, "cursor" to `cursor`)) { EasemobReactionDetailResult(it) }
+
+    /**
      * Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).
      *
      * `POST /users` — catalogue operation `user.register`.
@@ -3972,4 +4594,161 @@ public abstract class EasemobOperations internal constructor() : Client() {
      */
     public suspend fun userBlocklistRemove(`ownerUsername`: String, `blockedUsername`: String): EasemobUserBlocklistRemoveResult =
         EasemobUserBlocklistRemoveResult(call("user.blocklist.remove", args("owner_username" to `ownerUsername`, "blocked_username" to `blockedUsername`)))
+
+    /**
+     * The app's users a page at a time, oldest registered first; the answer's top-level `cursor` marks the next page and is absent on the last.
+     *
+     * `GET /users` — catalogue operation `user.list`.
+     *
+     * @param limit Users per page, 1..100 (the server's default is 10). Limits: 1..100.
+     * @param cursor Where the page starts (the previous answer's `cursor`); omit for the first page.
+     */
+    public suspend fun userList(`limit`: Long? = null, `cursor`: String? = null): EasemobUserListResult =
+        EasemobUserListResult(call("user.list", args("limit" to `limit`, "cursor" to `cursor`)))
+    /** Every page of `user.list`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page is a list of items; the iterator sets `cursor` for each next page. Same parameters as [userList]. */
+    public fun userListPages(`limit`: Long? = null, `cursor`: String? = null): Flow<EasemobUserListResult> =
+        pages("user.list", args("limit" to `limit`, "cursor" to `cursor`)) { EasemobUserListResult(it) }
+
+    /**
+     * Delete the app's `limit` oldest users (meant for test data before going live): entities are the users deleted; the answer's top-level `cursor` is where the next batch starts. Sending it twice deletes twice as many users.
+     *
+     * `DELETE /users` — catalogue operation `user.delete_batch`.
+     *
+     * @param limit How many users to delete, 1..100 (the server's default is 10). Limits: 1..100.
+     * @param cursor Where deleting starts (a previous answer's `cursor`); omit to start from the oldest user.
+     */
+    public suspend fun userDeleteBatch(`limit`: Long? = null, `cursor`: String? = null): EasemobUserDeleteBatchResult =
+        EasemobUserDeleteBatchResult(call("user.delete_batch", args("limit" to `limit`, "cursor" to `cursor`)))
+
+    /**
+     * Set a user's login password (the old one is not needed).
+     *
+     * `PUT /users/{username}/password` — catalogue operation `user.set_password`.
+     *
+     * @param username Limits: not empty; at most 64 bytes.
+     * @param newPassword At most 64 characters. Limits: at most 64 characters.
+     */
+    public suspend fun userSetPassword(`username`: String, `newPassword`: String): EasemobUserSetPasswordResult =
+        EasemobUserSetPasswordResult(call("user.set_password", args("username" to `username`, "new_password" to `newPassword`)))
+
+    /**
+     * Deactivate (ban) a user: they are logged out and cannot log in until activated again.
+     *
+     * `POST /users/{username}/deactivate` — catalogue operation `user.deactivate`.
+     *
+     * @param username Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun userDeactivate(`username`: String): EasemobUserDeactivateResult =
+        EasemobUserDeactivateResult(call("user.deactivate", args("username" to `username`)))
+
+    /**
+     * Activate (unban) a deactivated user.
+     *
+     * `POST /users/{username}/activate` — catalogue operation `user.activate`.
+     *
+     * @param username Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun userActivate(`username`: String): EasemobUserActivateResult =
+        EasemobUserActivateResult(call("user.activate", args("username" to `username`)))
+
+    /**
+     * Force a user offline on every device they are logged in on.
+     *
+     * `GET /users/{username}/disconnect` — catalogue operation `user.disconnect`.
+     *
+     * @param username Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun userDisconnect(`username`: String): EasemobUserDisconnectResult =
+        EasemobUserDisconnectResult(call("user.disconnect", args("username" to `username`)))
+
+    /**
+     * Force a user offline on one device (resource), leaving their other devices logged in.
+     *
+     * `DELETE /users/{username}/disconnect/{resourceId}` — catalogue operation `user.disconnect_device`.
+     *
+     * @param username Limits: not empty; at most 64 bytes.
+     * @param resourceId The device's resource id, `{device type}_{resource id}` (device type android, ios or web), e.g. `android_123423453246`, as `user.resources` lists it. Limits: not empty.
+     */
+    public suspend fun userDisconnectDevice(`username`: String, `resourceId`: String): EasemobUserDisconnectDeviceResult =
+        EasemobUserDisconnectDeviceResult(call("user.disconnect_device", args("username" to `username`, "resource_id" to `resourceId`)))
+
+    /**
+     * The devices a user is logged in on (multi-device login).
+     *
+     * `GET /users/{username}/resources` — catalogue operation `user.resources`.
+     *
+     * @param username Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun userResources(`username`: String): EasemobUserResourcesResult =
+        EasemobUserResourcesResult(call("user.resources", args("username" to `username`)))
+
+    /**
+     * Mute a user app-wide in one-to-one chats, groups and/or chat rooms for a number of seconds (0 lifts the mute, -1 mutes for good); a kind not given is left as it is.
+     *
+     * `POST /mutes` — catalogue operation `user.mute.set`.
+     *
+     * @param username The user muted. Limits: not empty; at most 64 bytes.
+     * @param chat One-to-one chat mute in seconds: >0 for that long, 0 lifts it, -1 for good. Limits: -1..2147483647.
+     * @param groupchat Group mute in seconds, as `chat`. Limits: -1..2147483647.
+     * @param chatroom Chat room mute in seconds, as `chat`. Limits: -1..2147483647.
+     */
+    public suspend fun userMuteSet(`username`: String, `chat`: Long? = null, `groupchat`: Long? = null, `chatroom`: Long? = null): EasemobUserMuteSetResult =
+        EasemobUserMuteSetResult(call("user.mute.set", args("username" to `username`, "chat" to `chat`, "groupchat" to `groupchat`, "chatroom" to `chatroom`)))
+
+    /**
+     * A user's app-wide mutes: the seconds left of each (0 none, -1 for good).
+     *
+     * `GET /mutes/{username}` — catalogue operation `user.mute.get`.
+     *
+     * @param username Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun userMuteGet(`username`: String): EasemobUserMuteGetResult =
+        EasemobUserMuteGetResult(call("user.mute.get", args("username" to `username`)))
+
+    /**
+     * Every app-wide muted user a page at a time: `data` holds one item per user and kind, {username, chat|groupchat|chatroom: seconds left}.
+     *
+     * `GET /mutes` — catalogue operation `user.mute.list`.
+     *
+     * @param pageNum The page, from 1. Limits: 1..….
+     * @param pageSize Items per page, 1..50. Limits: 1..50.
+     */
+    public suspend fun userMuteList(`pageNum`: Long? = null, `pageSize`: Long? = null): EasemobUserMuteListResult =
+        EasemobUserMuteListResult(call("user.mute.list", args("page_num" to `pageNum`, "page_size" to `pageSize`)))
+    /** Every page of `user.mute.list`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `mutes`; the iterator sets `page_num` for each next page. Same parameters as [userMuteList]. */
+    public fun userMuteListPages(`pageNum`: Long? = null, `pageSize`: Long? = null): Flow<EasemobUserMuteListResult> =
+        pages("user.mute.list", args("page_num" to `pageNum`, "page_size" to `pageSize`)) { EasemobUserMuteListResult(it) }
+
+    /**
+     * How many offline messages a user has waiting: data is {"<username>": <count>}.
+     *
+     * `GET /users/{owner_username}/offline_msg_count` — catalogue operation `user.offline_msg_count`.
+     *
+     * @param ownerUsername The user whose offline messages are counted. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun userOfflineMsgCount(`ownerUsername`: String): EasemobUserOfflineMsgCountResult =
+        EasemobUserOfflineMsgCountResult(call("user.offline_msg_count", args("owner_username" to `ownerUsername`)))
+
+    /**
+     * Whether one offline message has been delivered to a user: data is {"<msg_id>": "delivered"|"undelivered"}.
+     *
+     * `GET /users/{username}/offline_msg_status/{msg_id}` — catalogue operation `user.offline_msg_status`.
+     *
+     * @param username Limits: not empty; at most 64 bytes.
+     * @param msgId The offline message's id. Limits: not empty.
+     */
+    public suspend fun userOfflineMsgStatus(`username`: String, `msgId`: String): EasemobUserOfflineMsgStatusResult =
+        EasemobUserOfflineMsgStatusResult(call("user.offline_msg_status", args("username" to `username`, "msg_id" to `msgId`)))
+
+    /**
+     * Set a user's push nickname (shown in offline push notifications) and/or how their offline notifications are displayed.
+     *
+     * `PUT /users/{username}` — catalogue operation `user.update`.
+     *
+     * @param username Limits: not empty; at most 64 bytes.
+     * @param nickname The sender name shown in offline push notifications, at most 100 characters; without one the user name is shown. Limits: at most 100 characters.
+     * @param notificationDisplayStyle 0: title "You have a new message", text "Tap to view" (the default); 1: the sender's nickname and the message text. Limits: 0..1.
+     */
+    public suspend fun userUpdate(`username`: String, `nickname`: String? = null, `notificationDisplayStyle`: Long? = null): EasemobUserUpdateResult =
+        EasemobUserUpdateResult(call("user.update", args("username" to `username`, "nickname" to `nickname`, "notification_display_style" to `notificationDisplayStyle`)))
 }
