@@ -15,6 +15,7 @@ pub(crate) mod files;
 pub(crate) mod messages;
 pub(crate) mod push;
 pub(crate) mod rongcloud_groups;
+pub(crate) mod threads;
 pub(crate) mod tokens;
 pub(crate) mod user_relations;
 pub(crate) mod users;
@@ -42,6 +43,7 @@ static FAMILIES: &[&dyn Family] = &[
     &files::Files,
     &push::Push,
     &contacts::Contacts,
+    &threads::Threads,
 ];
 
 /// The state of one app of one cloud: one part per family, by type.
