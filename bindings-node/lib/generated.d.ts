@@ -872,11 +872,11 @@ export interface EasemobGroupMembersAddParams {
 /** The result of `group.members_remove`. Each {result, action, user, groupid, reason?}. */
 export declare class EasemobGroupMembersRemoveResult extends Result {}
 
-/** Parameters of `group.members_remove`: Remove up to 100 members from a group. */
+/** Parameters of `group.members_remove`: Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads. */
 export interface EasemobGroupMembersRemoveParams {
   /** Limits: not empty. */
   groupId: string
-  /** Limits: at most 64 characters each; 1 to 100 items. */
+  /** The members to remove, at most 60 (the server answers 400 "kickMembers number more than maxSize : 60"); comma-joined in the path. The documentation also describes the same path with one name as a separate call answering one object instead of a list. Limits: at most 64 characters each; 1 to 60 items. */
   usernames: string[]
 }
 
@@ -2058,7 +2058,7 @@ export declare class EasemobOperations extends BaseClient {
    */
   groupMembersAdd(params: EasemobGroupMembersAddParams, options?: CallOptions): Promise<EasemobGroupMembersAddResult>
   /**
-   * Remove up to 100 members from a group.
+   * Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
    *
    * `DELETE /chatgroups/{group_id}/users/{usernames}` — catalogue operation `group.members_remove`.
    */

@@ -1766,12 +1766,12 @@ pub mod easemob {
         }
     }
 
-    /// Parameters of `group.members_remove`: Remove up to 100 members from a group.
+    /// Parameters of `group.members_remove`: Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct GroupMembersRemove {
         /// Limits: not empty.
         pub group_id: String,
-        /// Limits: at most 64 characters each; 1 to 100 items.
+        /// The members to remove, at most 60 (the server answers 400 "kickMembers number more than maxSize : 60"); comma-joined in the path. The documentation also describes the same path with one name as a separate call answering one object instead of a list. Limits: at most 64 characters each; 1 to 60 items.
         pub usernames: Vec<String>,
     }
 
@@ -3944,7 +3944,7 @@ impl crate::Easemob {
         )
     }
 
-    /// Remove up to 100 members from a group.
+    /// Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
     ///
     /// `DELETE /chatgroups/{group_id}/users/{usernames}` — catalogue operation `group.members_remove`.
     pub async fn group_members_remove(

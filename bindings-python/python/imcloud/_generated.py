@@ -3007,13 +3007,13 @@ class EasemobOperations(_SyncClient):
         group_id: str,
         usernames: Sequence[str],
     ) -> EasemobGroupMembersRemoveResult:
-        """Remove up to 100 members from a group.
+        """Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
 
         ``DELETE /chatgroups/{group_id}/users/{usernames}`` — catalogue operation ``group.members_remove``.
 
         Args:
             group_id: (a str; required) Limits: not empty.
-            usernames: (a list of str; required) Limits: at most 64 characters each; 1 to 100 items.
+            usernames: (a list of str; required) The members to remove, at most 60 (the server answers 400 "kickMembers number more than maxSize : 60"); comma-joined in the path. The documentation also describes the same path with one name as a separate call answering one object instead of a list. Limits: at most 64 characters each; 1 to 60 items.
         """
         return self._call("group.members_remove", {"group_id": group_id, "usernames": usernames}, EasemobGroupMembersRemoveResult)
 
@@ -4442,13 +4442,13 @@ class AsyncEasemobOperations(_AsyncClient):
         group_id: str,
         usernames: Sequence[str],
     ) -> EasemobGroupMembersRemoveResult:
-        """Remove up to 100 members from a group.
+        """Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
 
         ``DELETE /chatgroups/{group_id}/users/{usernames}`` — catalogue operation ``group.members_remove``.
 
         Args:
             group_id: (a str; required) Limits: not empty.
-            usernames: (a list of str; required) Limits: at most 64 characters each; 1 to 100 items.
+            usernames: (a list of str; required) The members to remove, at most 60 (the server answers 400 "kickMembers number more than maxSize : 60"); comma-joined in the path. The documentation also describes the same path with one name as a separate call answering one object instead of a list. Limits: at most 64 characters each; 1 to 60 items.
         """
         return await self._call("group.members_remove", {"group_id": group_id, "usernames": usernames}, EasemobGroupMembersRemoveResult)
 

@@ -1782,11 +1782,11 @@ public struct EasemobGroupMembersAddResult: Decodable, Sendable, CustomStringCon
     }
 }
 
-/// Parameters of `group.members_remove`: Remove up to 100 members from a group.
+/// Parameters of `group.members_remove`: Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
 public struct EasemobGroupMembersRemove: Encodable, Sendable {
     /// Limits: not empty.
     public var groupId: String
-    /// Limits: at most 64 characters each; 1 to 100 items.
+    /// The members to remove, at most 60 (the server answers 400 "kickMembers number more than maxSize : 60"); comma-joined in the path. The documentation also describes the same path with one name as a separate call answering one object instead of a list. Limits: at most 64 characters each; 1 to 60 items.
     public var usernames: [String]
 
     public init(groupId: String, usernames: [String]) {
@@ -4439,7 +4439,7 @@ extension Easemob {
         return try Typed(reply)
     }
 
-    /// Remove up to 100 members from a group.
+    /// Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
     ///
     /// `DELETE /chatgroups/{group_id}/users/{usernames}` — catalogue operation `group.members_remove`.
     public func groupMembersRemove(_ params: EasemobGroupMembersRemove) async throws -> Typed<[EasemobGroupMembersRemoveItem]> {

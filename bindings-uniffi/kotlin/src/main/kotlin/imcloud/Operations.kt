@@ -1202,12 +1202,12 @@ public abstract class EasemobOperations internal constructor() : Client() {
         EasemobGroupMembersAddResult(call("group.members_add", args("group_id" to `groupId`, "usernames" to `usernames`)))
 
     /**
-     * Remove up to 100 members from a group.
+     * Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
      *
      * `DELETE /chatgroups/{group_id}/users/{usernames}` — catalogue operation `group.members_remove`.
      *
      * @param groupId Limits: not empty.
-     * @param usernames Limits: at most 64 characters each; 1 to 100 items.
+     * @param usernames The members to remove, at most 60 (the server answers 400 "kickMembers number more than maxSize : 60"); comma-joined in the path. The documentation also describes the same path with one name as a separate call answering one object instead of a list. Limits: at most 64 characters each; 1 to 60 items.
      */
     public suspend fun groupMembersRemove(`groupId`: String, `usernames`: List<String>): EasemobGroupMembersRemoveResult =
         EasemobGroupMembersRemoveResult(call("group.members_remove", args("group_id" to `groupId`, "usernames" to `usernames`)))
