@@ -1035,9 +1035,11 @@ export declare class EasemobGroupUpdateResult extends Result {
   readonly inviteNeedConfirm: boolean | undefined
   readonly custom: boolean | undefined
   readonly public: boolean | undefined
+  /** True when the group changed hands. */
+  readonly newowner: boolean | undefined
 }
 
-/** Parameters of `group.update`: Modify a group's details; give only the fields to change. Each answer field says whether that field was changed. */
+/** Parameters of `group.update`: Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed. */
 export interface EasemobGroupUpdateParams {
   /** The group's ID. Limits: not empty. */
   groupId: string
@@ -1059,20 +1061,8 @@ export interface EasemobGroupUpdateParams {
   custom?: string
   /** Public (searchable, users may apply) or private. */
   public?: boolean
-}
-
-/** The result of `group.transfer_owner`. */
-export declare class EasemobGroupTransferOwnerResult extends Result {
-  /** True when the group changed hands. */
-  readonly newowner: boolean | undefined
-}
-
-/** Parameters of `group.transfer_owner`: Make another member of the group its owner. */
-export interface EasemobGroupTransferOwnerParams {
-  /** The group's ID. Limits: not empty. */
-  groupId: string
-  /** The new owner: a member of the group other than the current owner. Limits: not empty; at most 64 bytes. */
-  newowner: string
+  /** Transfer the group to this member (not the current owner). The documentation describes the transfer as its own call: the same PUT with only newowner in the body, answering data.newowner. Limits: not empty; at most 64 bytes. */
+  newowner?: string
 }
 
 /** The result of `group.disable`. */
@@ -2112,17 +2102,11 @@ export declare class EasemobOperations extends BaseClient {
    */
   groupListForUser(params: EasemobGroupListForUserParams, options?: CallOptions): Promise<EasemobGroupListForUserResult>
   /**
-   * Modify a group's details; give only the fields to change. Each answer field says whether that field was changed.
+   * Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
    *
    * `PUT /chatgroups/{group_id}` — catalogue operation `group.update`.
    */
   groupUpdate(params: EasemobGroupUpdateParams, options?: CallOptions): Promise<EasemobGroupUpdateResult>
-  /**
-   * Make another member of the group its owner.
-   *
-   * `PUT /chatgroups/{group_id}` — catalogue operation `group.transfer_owner`.
-   */
-  groupTransferOwner(params: EasemobGroupTransferOwnerParams, options?: CallOptions): Promise<EasemobGroupTransferOwnerResult>
   /**
    * Disable (ban) a group: nobody can send or receive in it or its threads, or manage it, until it is enabled.
    *

@@ -502,9 +502,6 @@ class EasemobGroupUpdateResult extends Result {
   get public() {
     return this._field("public")
   }
-}
-
-class EasemobGroupTransferOwnerResult extends Result {
   get newowner() {
     return this._field("newowner")
   }
@@ -1070,10 +1067,7 @@ class EasemobOperations extends BaseClient {
     return this._call("group.list_for_user", params, {"username":"username","pagesize":"pagesize","pagenum":"pagenum"}, EasemobGroupListForUserResult, options)
   }
   groupUpdate(params, options) {
-    return this._call("group.update", params, {"groupId":"group_id","groupname":"groupname","avatar":"avatar","description":"description","maxusers":"maxusers","membersonly":"membersonly","allowinvites":"allowinvites","inviteNeedConfirm":"invite_need_confirm","custom":"custom","public":"public"}, EasemobGroupUpdateResult, options)
-  }
-  groupTransferOwner(params, options) {
-    return this._call("group.transfer_owner", params, {"groupId":"group_id","newowner":"newowner"}, EasemobGroupTransferOwnerResult, options)
+    return this._call("group.update", params, {"groupId":"group_id","groupname":"groupname","avatar":"avatar","description":"description","maxusers":"maxusers","membersonly":"membersonly","allowinvites":"allowinvites","inviteNeedConfirm":"invite_need_confirm","custom":"custom","public":"public","newowner":"newowner"}, EasemobGroupUpdateResult, options)
   }
   groupDisable(params, options) {
     return this._call("group.disable", params, {"groupId":"group_id"}, EasemobGroupDisableResult, options)
@@ -1297,7 +1291,6 @@ module.exports = {
   EasemobGroupListForUserItem,
   EasemobGroupListForUserResult,
   EasemobGroupUpdateResult,
-  EasemobGroupTransferOwnerResult,
   EasemobGroupDisableResult,
   EasemobGroupEnableResult,
   EasemobGroupIsJoinedResult,

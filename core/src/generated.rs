@@ -2038,7 +2038,7 @@ pub mod easemob {
         }
     }
 
-    /// Parameters of `group.update`: Modify a group's details; give only the fields to change. Each answer field says whether that field was changed.
+    /// Parameters of `group.update`: Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct GroupUpdate {
         /// The group's ID. Limits: not empty.
@@ -2070,6 +2070,9 @@ pub mod easemob {
         /// Public (searchable, users may apply) or private.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub public: Option<bool>,
+        /// Transfer the group to this member (not the current owner). The documentation describes the transfer as its own call: the same PUT with only newowner in the body, answering data.newowner. Limits: not empty; at most 64 bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub newowner: Option<String>,
     }
 
     /// The result of `group.update`. Only the fields sent are in the answer, each true when changed.
@@ -2086,6 +2089,8 @@ pub mod easemob {
         pub invite_need_confirm: Option<bool>,
         pub custom: Option<bool>,
         pub public: Option<bool>,
+        /// True when the group changed hands.
+        pub newowner: Option<bool>,
     }
 
     impl std::fmt::Debug for GroupUpdateResult {
@@ -2100,31 +2105,6 @@ pub mod easemob {
                 .field("invite_need_confirm", &self.invite_need_confirm)
                 .field("custom", &self.custom)
                 .field("public", &self.public)
-                .finish()
-        }
-    }
-
-    /// Parameters of `group.transfer_owner`: Make another member of the group its owner.
-    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-    pub struct GroupTransferOwner {
-        /// The group's ID. Limits: not empty.
-        pub group_id: String,
-        /// The new owner: a member of the group other than the current owner. Limits: not empty; at most 64 bytes.
-        pub newowner: String,
-    }
-
-    /// The result of `group.transfer_owner`.
-    ///
-    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
-    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
-    pub struct GroupTransferOwnerResult {
-        /// True when the group changed hands.
-        pub newowner: Option<bool>,
-    }
-
-    impl std::fmt::Debug for GroupTransferOwnerResult {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("GroupTransferOwnerResult")
                 .field("newowner", &self.newowner)
                 .finish()
         }
@@ -4099,7 +4079,7 @@ impl crate::Easemob {
         )
     }
 
-    /// Modify a group's details; give only the fields to change. Each answer field says whether that field was changed.
+    /// Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
     ///
     /// `PUT /chatgroups/{group_id}` — catalogue operation `group.update`.
     pub async fn group_update(
@@ -4109,23 +4089,6 @@ impl crate::Easemob {
         crate::Typed::from_response(
             self.call(
                 "group.update",
-                serde_json::to_value(&params)
-                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
-            )
-            .await?,
-        )
-    }
-
-    /// Make another member of the group its owner.
-    ///
-    /// `PUT /chatgroups/{group_id}` — catalogue operation `group.transfer_owner`.
-    pub async fn group_transfer_owner(
-        &self,
-        params: easemob::GroupTransferOwner,
-    ) -> crate::Result<crate::Typed<easemob::GroupTransferOwnerResult>> {
-        crate::Typed::from_response(
-            self.call(
-                "group.transfer_owner",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )

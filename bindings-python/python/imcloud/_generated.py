@@ -1974,10 +1974,6 @@ class EasemobGroupUpdateResult(Result):
     def public(self) -> Optional[bool]:
         return cast("Optional[bool]", self._fields.get("public"))
 
-
-class EasemobGroupTransferOwnerResult(Result):
-    """The result of ``group.transfer_owner``."""
-
     @property
     def newowner(self) -> Optional[bool]:
         """True when the group changed hands."""
@@ -2789,7 +2785,6 @@ class EasemobOperations(_SyncClient):
         "group.list": EasemobGroupListResult,
         "group.list_for_user": EasemobGroupListForUserResult,
         "group.update": EasemobGroupUpdateResult,
-        "group.transfer_owner": EasemobGroupTransferOwnerResult,
         "group.disable": EasemobGroupDisableResult,
         "group.enable": EasemobGroupEnableResult,
         "group.is_joined": EasemobGroupIsJoinedResult,
@@ -3166,8 +3161,9 @@ class EasemobOperations(_SyncClient):
         invite_need_confirm: Optional[bool] = None,
         custom: Optional[str] = None,
         public: Optional[bool] = None,
+        newowner: Optional[str] = None,
     ) -> EasemobGroupUpdateResult:
-        """Modify a group's details; give only the fields to change. Each answer field says whether that field was changed.
+        """Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
 
         ``PUT /chatgroups/{group_id}`` — catalogue operation ``group.update``.
 
@@ -3182,24 +3178,9 @@ class EasemobOperations(_SyncClient):
             invite_need_confirm: (a bool) An invited user must accept before joining.
             custom: (a str) The group's extension; at most 1024 characters. Limits: at most 1024 characters.
             public: (a bool) Public (searchable, users may apply) or private.
+            newowner: (a str) Transfer the group to this member (not the current owner). The documentation describes the transfer as its own call: the same PUT with only newowner in the body, answering data.newowner. Limits: not empty; at most 64 bytes.
         """
-        return self._call("group.update", {"group_id": group_id, "groupname": groupname, "avatar": avatar, "description": description, "maxusers": maxusers, "membersonly": membersonly, "allowinvites": allowinvites, "invite_need_confirm": invite_need_confirm, "custom": custom, "public": public}, EasemobGroupUpdateResult)
-
-    def group_transfer_owner(
-        self,
-        *,
-        group_id: str,
-        newowner: str,
-    ) -> EasemobGroupTransferOwnerResult:
-        """Make another member of the group its owner.
-
-        ``PUT /chatgroups/{group_id}`` — catalogue operation ``group.transfer_owner``.
-
-        Args:
-            group_id: (a str; required) The group's ID. Limits: not empty.
-            newowner: (a str; required) The new owner: a member of the group other than the current owner. Limits: not empty; at most 64 bytes.
-        """
-        return self._call("group.transfer_owner", {"group_id": group_id, "newowner": newowner}, EasemobGroupTransferOwnerResult)
+        return self._call("group.update", {"group_id": group_id, "groupname": groupname, "avatar": avatar, "description": description, "maxusers": maxusers, "membersonly": membersonly, "allowinvites": allowinvites, "invite_need_confirm": invite_need_confirm, "custom": custom, "public": public, "newowner": newowner}, EasemobGroupUpdateResult)
 
     def group_disable(
         self,
@@ -4224,7 +4205,6 @@ class AsyncEasemobOperations(_AsyncClient):
         "group.list": EasemobGroupListResult,
         "group.list_for_user": EasemobGroupListForUserResult,
         "group.update": EasemobGroupUpdateResult,
-        "group.transfer_owner": EasemobGroupTransferOwnerResult,
         "group.disable": EasemobGroupDisableResult,
         "group.enable": EasemobGroupEnableResult,
         "group.is_joined": EasemobGroupIsJoinedResult,
@@ -4601,8 +4581,9 @@ class AsyncEasemobOperations(_AsyncClient):
         invite_need_confirm: Optional[bool] = None,
         custom: Optional[str] = None,
         public: Optional[bool] = None,
+        newowner: Optional[str] = None,
     ) -> EasemobGroupUpdateResult:
-        """Modify a group's details; give only the fields to change. Each answer field says whether that field was changed.
+        """Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
 
         ``PUT /chatgroups/{group_id}`` — catalogue operation ``group.update``.
 
@@ -4617,24 +4598,9 @@ class AsyncEasemobOperations(_AsyncClient):
             invite_need_confirm: (a bool) An invited user must accept before joining.
             custom: (a str) The group's extension; at most 1024 characters. Limits: at most 1024 characters.
             public: (a bool) Public (searchable, users may apply) or private.
+            newowner: (a str) Transfer the group to this member (not the current owner). The documentation describes the transfer as its own call: the same PUT with only newowner in the body, answering data.newowner. Limits: not empty; at most 64 bytes.
         """
-        return await self._call("group.update", {"group_id": group_id, "groupname": groupname, "avatar": avatar, "description": description, "maxusers": maxusers, "membersonly": membersonly, "allowinvites": allowinvites, "invite_need_confirm": invite_need_confirm, "custom": custom, "public": public}, EasemobGroupUpdateResult)
-
-    async def group_transfer_owner(
-        self,
-        *,
-        group_id: str,
-        newowner: str,
-    ) -> EasemobGroupTransferOwnerResult:
-        """Make another member of the group its owner.
-
-        ``PUT /chatgroups/{group_id}`` — catalogue operation ``group.transfer_owner``.
-
-        Args:
-            group_id: (a str; required) The group's ID. Limits: not empty.
-            newowner: (a str; required) The new owner: a member of the group other than the current owner. Limits: not empty; at most 64 bytes.
-        """
-        return await self._call("group.transfer_owner", {"group_id": group_id, "newowner": newowner}, EasemobGroupTransferOwnerResult)
+        return await self._call("group.update", {"group_id": group_id, "groupname": groupname, "avatar": avatar, "description": description, "maxusers": maxusers, "membersonly": membersonly, "allowinvites": allowinvites, "invite_need_confirm": invite_need_confirm, "custom": custom, "public": public, "newowner": newowner}, EasemobGroupUpdateResult)
 
     async def group_disable(
         self,

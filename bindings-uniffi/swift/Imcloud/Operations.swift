@@ -2120,7 +2120,7 @@ public struct EasemobGroupListForUserItem: Decodable, Sendable, CustomStringConv
     }
 }
 
-/// Parameters of `group.update`: Modify a group's details; give only the fields to change. Each answer field says whether that field was changed.
+/// Parameters of `group.update`: Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
 public struct EasemobGroupUpdate: Encodable, Sendable {
     /// The group's ID. Limits: not empty.
     public var groupId: String
@@ -2142,8 +2142,10 @@ public struct EasemobGroupUpdate: Encodable, Sendable {
     public var custom: String?
     /// Public (searchable, users may apply) or private.
     public var `public`: Bool?
+    /// Transfer the group to this member (not the current owner). The documentation describes the transfer as its own call: the same PUT with only newowner in the body, answering data.newowner. Limits: not empty; at most 64 bytes.
+    public var newowner: String?
 
-    public init(groupId: String, groupname: String? = nil, avatar: String? = nil, description: String? = nil, maxusers: Int64? = nil, membersonly: Bool? = nil, allowinvites: Bool? = nil, inviteNeedConfirm: Bool? = nil, custom: String? = nil, `public`: Bool? = nil) {
+    public init(groupId: String, groupname: String? = nil, avatar: String? = nil, description: String? = nil, maxusers: Int64? = nil, membersonly: Bool? = nil, allowinvites: Bool? = nil, inviteNeedConfirm: Bool? = nil, custom: String? = nil, `public`: Bool? = nil, newowner: String? = nil) {
         self.groupId = groupId
         self.groupname = groupname
         self.avatar = avatar
@@ -2154,6 +2156,7 @@ public struct EasemobGroupUpdate: Encodable, Sendable {
         self.inviteNeedConfirm = inviteNeedConfirm
         self.custom = custom
         self.`public` = `public`
+        self.newowner = newowner
     }
 
     enum CodingKeys: String, CodingKey {
@@ -2167,6 +2170,7 @@ public struct EasemobGroupUpdate: Encodable, Sendable {
         case inviteNeedConfirm = "invite_need_confirm"
         case custom = "custom"
         case `public` = "public"
+        case newowner = "newowner"
     }
 }
 
@@ -2183,9 +2187,11 @@ public struct EasemobGroupUpdateResult: Decodable, Sendable, CustomStringConvert
     public let inviteNeedConfirm: Bool?
     public let custom: Bool?
     public let `public`: Bool?
+    /// True when the group changed hands.
+    public let newowner: Bool?
 
     public var description: String {
-        describeFields("EasemobGroupUpdateResult", [("groupname", groupname), ("avatar", avatar), ("description", description), ("maxusers", maxusers), ("membersonly", membersonly), ("allowinvites", allowinvites), ("inviteNeedConfirm", inviteNeedConfirm), ("custom", custom), ("public", `public`)])
+        describeFields("EasemobGroupUpdateResult", [("groupname", groupname), ("avatar", avatar), ("description", description), ("maxusers", maxusers), ("membersonly", membersonly), ("allowinvites", allowinvites), ("inviteNeedConfirm", inviteNeedConfirm), ("custom", custom), ("public", `public`), ("newowner", newowner)])
     }
 
     enum CodingKeys: String, CodingKey {
@@ -2198,39 +2204,6 @@ public struct EasemobGroupUpdateResult: Decodable, Sendable, CustomStringConvert
         case inviteNeedConfirm = "invite_need_confirm"
         case custom = "custom"
         case `public` = "public"
-    }
-}
-
-/// Parameters of `group.transfer_owner`: Make another member of the group its owner.
-public struct EasemobGroupTransferOwner: Encodable, Sendable {
-    /// The group's ID. Limits: not empty.
-    public var groupId: String
-    /// The new owner: a member of the group other than the current owner. Limits: not empty; at most 64 bytes.
-    public var newowner: String
-
-    public init(groupId: String, newowner: String) {
-        self.groupId = groupId
-        self.newowner = newowner
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case groupId = "group_id"
-        case newowner = "newowner"
-    }
-}
-
-/// The result of `group.transfer_owner`.
-///
-/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
-public struct EasemobGroupTransferOwnerResult: Decodable, Sendable, CustomStringConvertible {
-    /// True when the group changed hands.
-    public let newowner: Bool?
-
-    public var description: String {
-        describeFields("EasemobGroupTransferOwnerResult", [("newowner", newowner)])
-    }
-
-    enum CodingKeys: String, CodingKey {
         case newowner = "newowner"
     }
 }
@@ -4514,19 +4487,11 @@ extension Easemob {
         return try Typed(reply)
     }
 
-    /// Modify a group's details; give only the fields to change. Each answer field says whether that field was changed.
+    /// Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
     ///
     /// `PUT /chatgroups/{group_id}` — catalogue operation `group.update`.
     public func groupUpdate(_ params: EasemobGroupUpdate) async throws -> Typed<EasemobGroupUpdateResult> {
         let reply = try await call("group.update", params)
-        return try Typed(reply)
-    }
-
-    /// Make another member of the group its owner.
-    ///
-    /// `PUT /chatgroups/{group_id}` — catalogue operation `group.transfer_owner`.
-    public func groupTransferOwner(_ params: EasemobGroupTransferOwner) async throws -> Typed<EasemobGroupTransferOwnerResult> {
-        let reply = try await call("group.transfer_owner", params)
         return try Typed(reply)
     }
 

@@ -304,9 +304,20 @@ fn easemob(call: &mut Call<'_>) -> Option<Outcome> {
             let page = call.page(&items, 5);
             Ok(body_with(call, json!({"entities": page, "total": total})))
         }
+        // The transfer of ownership is the same PUT with `newowner` (documented as its own call).
         "group.update" => {
             let args = call.args.clone();
-            ease_group(call.state, &id).map(|g| {
+            ease_group(call.state, &id).and_then(|g| {
+                if let Some(new) = args.get("newowner").and_then(Value::as_str) {
+                    if new == g.owner {
+                        return Err(forbidden("new owner and old owner are the same"));
+                    }
+                    if !g.is_member(new) {
+                        return Err(forbidden(&format!(
+                            "user: {new} doesn't exist in group: {id}"
+                        )));
+                    }
+                }
                 let mut changed = Map::new();
                 for (k, v) in &args {
                     let done = match k.as_str() {
@@ -319,6 +330,10 @@ fn easemob(call: &mut Call<'_>) -> Option<Outcome> {
                         "allowinvites" => v.as_bool().map(|b| g.allowinvites = b),
                         "invite_need_confirm" => v.as_bool().map(|b| g.invite_need_confirm = b),
                         "public" => v.as_bool().map(|b| g.public = b),
+                        "newowner" => v.as_str().map(|new| {
+                            g.admins.retain(|a| a != new);
+                            g.owner = new.into();
+                        }),
                         _ => None,
                     };
                     if done.is_some() {
@@ -326,24 +341,7 @@ fn easemob(call: &mut Call<'_>) -> Option<Outcome> {
                     }
                 }
                 g.modified = now;
-                Answer::Data(Value::Object(changed))
-            })
-        }
-        "group.transfer_owner" => {
-            let new = call.s("newowner").to_string();
-            ease_group(call.state, &id).and_then(|g| {
-                if new == g.owner {
-                    return Err(forbidden("new owner and old owner are the same"));
-                }
-                if !g.is_member(&new) {
-                    return Err(forbidden(&format!(
-                        "user: {new} doesn't exist in group: {id}"
-                    )));
-                }
-                g.admins.retain(|a| *a != new);
-                g.owner = new;
-                g.modified = now;
-                Ok(Answer::Data(json!({"newowner": true})))
+                Ok(Answer::Data(Value::Object(changed)))
             })
         }
         "group.disable" | "group.enable" => {

@@ -696,10 +696,6 @@ public class EasemobGroupUpdateResult internal constructor(reply: Reply) : Resul
     public val `inviteNeedConfirm`: Boolean? get() = bool("invite_need_confirm")
     public val `custom`: Boolean? get() = bool("custom")
     public val `public`: Boolean? get() = bool("public")
-}
-
-/** The result of `group.transfer_owner`. */
-public class EasemobGroupTransferOwnerResult internal constructor(reply: Reply) : Result(reply) {
     /** True when the group changed hands. */
     public val `newowner`: Boolean? get() = bool("newowner")
 }
@@ -1304,7 +1300,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
         EasemobGroupListForUserResult(call("group.list_for_user", args("username" to `username`, "pagesize" to `pagesize`, "pagenum" to `pagenum`)))
 
     /**
-     * Modify a group's details; give only the fields to change. Each answer field says whether that field was changed.
+     * Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
      *
      * `PUT /chatgroups/{group_id}` — catalogue operation `group.update`.
      *
@@ -1318,20 +1314,10 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param inviteNeedConfirm An invited user must accept before joining.
      * @param custom The group's extension; at most 1024 characters. Limits: at most 1024 characters.
      * @param public Public (searchable, users may apply) or private.
+     * @param newowner Transfer the group to this member (not the current owner). The documentation describes the transfer as its own call: the same PUT with only newowner in the body, answering data.newowner. Limits: not empty; at most 64 bytes.
      */
-    public suspend fun groupUpdate(`groupId`: String, `groupname`: String? = null, `avatar`: String? = null, `description`: String? = null, `maxusers`: Long? = null, `membersonly`: Boolean? = null, `allowinvites`: Boolean? = null, `inviteNeedConfirm`: Boolean? = null, `custom`: String? = null, `public`: Boolean? = null): EasemobGroupUpdateResult =
-        EasemobGroupUpdateResult(call("group.update", args("group_id" to `groupId`, "groupname" to `groupname`, "avatar" to `avatar`, "description" to `description`, "maxusers" to `maxusers`, "membersonly" to `membersonly`, "allowinvites" to `allowinvites`, "invite_need_confirm" to `inviteNeedConfirm`, "custom" to `custom`, "public" to `public`)))
-
-    /**
-     * Make another member of the group its owner.
-     *
-     * `PUT /chatgroups/{group_id}` — catalogue operation `group.transfer_owner`.
-     *
-     * @param groupId The group's ID. Limits: not empty.
-     * @param newowner The new owner: a member of the group other than the current owner. Limits: not empty; at most 64 bytes.
-     */
-    public suspend fun groupTransferOwner(`groupId`: String, `newowner`: String): EasemobGroupTransferOwnerResult =
-        EasemobGroupTransferOwnerResult(call("group.transfer_owner", args("group_id" to `groupId`, "newowner" to `newowner`)))
+    public suspend fun groupUpdate(`groupId`: String, `groupname`: String? = null, `avatar`: String? = null, `description`: String? = null, `maxusers`: Long? = null, `membersonly`: Boolean? = null, `allowinvites`: Boolean? = null, `inviteNeedConfirm`: Boolean? = null, `custom`: String? = null, `public`: Boolean? = null, `newowner`: String? = null): EasemobGroupUpdateResult =
+        EasemobGroupUpdateResult(call("group.update", args("group_id" to `groupId`, "groupname" to `groupname`, "avatar" to `avatar`, "description" to `description`, "maxusers" to `maxusers`, "membersonly" to `membersonly`, "allowinvites" to `allowinvites`, "invite_need_confirm" to `inviteNeedConfirm`, "custom" to `custom`, "public" to `public`, "newowner" to `newowner`)))
 
     /**
      * Disable (ban) a group: nobody can send or receive in it or its threads, or manage it, until it is enabled.
