@@ -4217,11 +4217,11 @@ export interface EasemobGroupMembersAddParams {
 /** The result of `group.members_remove`. Each {result, action, user, groupid, reason?}. */
 export declare class EasemobGroupMembersRemoveResult extends Result {}
 
-/** Parameters of `group.members_remove`: Remove up to 100 members from a group. */
+/** Parameters of `group.members_remove`: Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads. */
 export interface EasemobGroupMembersRemoveParams {
   /** Limits: not empty. */
   groupId: string
-  /** Limits: at most 64 characters each; 1 to 100 items. */
+  /** The members to remove, at most 60 (the server answers 400 "kickMembers number more than maxSize : 60"); comma-joined in the path. The documentation also describes the same path with one name as a separate call answering one object instead of a list. Limits: at most 64 characters each; 1 to 60 items. */
   usernames: string[]
 }
 
@@ -4316,6 +4316,484 @@ export interface EasemobGroupShareFileDeleteParams {
   groupId: string
   /** Limits: not empty. */
   fileId: string
+}
+
+/** One item of the result of `group.list`. */
+export declare class EasemobGroupListItem extends Item {
+  readonly groupid: string | undefined
+  readonly groupname: string | undefined
+  /** The owner, as `{org}#{app}_{user}`. */
+  readonly owner: string | undefined
+  /** How many members the group has. */
+  readonly affiliations: number | undefined
+  /** Always "group". */
+  readonly type: string | undefined
+  /** When it last changed, Unix milliseconds as text. */
+  readonly lastModified: string | undefined
+}
+/** The result of `group.list`. */
+export declare class EasemobGroupListResult extends ListResult<EasemobGroupListItem> {}
+
+/** Parameters of `group.list`: List the app's groups a page at a time, newest first (limit 1..1000, the server's default 10); the answer's top-level cursor asks for the next page. */
+export interface EasemobGroupListParams {
+  /** Groups per page, 1..1000 (the server's default is 10). Limits: 1..1000. */
+  limit?: number
+  /** Where the page starts: the cursor of the previous answer; omit for the first page. */
+  cursor?: string
+}
+
+/** One item of the result of `group.list_for_user`. */
+export declare class EasemobGroupListForUserItem extends Item {
+  readonly groupId: string | undefined
+  readonly name: string | undefined
+  readonly avatar: string | undefined
+  readonly owner: string | undefined
+  readonly description: string | undefined
+  readonly disabled: boolean | undefined
+  readonly public: boolean | undefined
+  readonly allowinvites: boolean | undefined
+  readonly membersonly: boolean | undefined
+  readonly maxusers: number | undefined
+  readonly created: number | undefined
+}
+/** The result of `group.list_for_user`. The body's top-level total is how many groups the user has joined. */
+export declare class EasemobGroupListForUserResult extends ListResult<EasemobGroupListForUserItem> {}
+
+/** Parameters of `group.list_for_user`: List the groups a user has joined a page at a time (pagesize 1..20, the server's default 5). */
+export interface EasemobGroupListForUserParams {
+  /** The user whose groups are listed. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** Groups per page, 1..20 (the server's default is 5). Limits: 1..20. */
+  pagesize?: number
+  /** The page; the documentation says the server starts at page 0 by default. Limits: 0..…. */
+  pagenum?: number
+}
+
+/** The result of `group.update`. Only the fields sent are in the answer, each true when changed. */
+export declare class EasemobGroupUpdateResult extends Result {
+  readonly groupname: boolean | undefined
+  readonly avatar: boolean | undefined
+  readonly description: boolean | undefined
+  readonly maxusers: boolean | undefined
+  readonly membersonly: boolean | undefined
+  readonly allowinvites: boolean | undefined
+  readonly inviteNeedConfirm: boolean | undefined
+  readonly custom: boolean | undefined
+  readonly public: boolean | undefined
+  /** True when the group changed hands. */
+  readonly newowner: boolean | undefined
+}
+
+/** Parameters of `group.update`: Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed. */
+export interface EasemobGroupUpdateParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The group's name; at most 128 characters. Limits: at most 128 characters. */
+  groupname?: string
+  /** The group avatar's URL; at most 1024 characters. Limits: at most 1024 characters. */
+  avatar?: string
+  /** At most 512 characters. Limits: at most 512 characters. */
+  description?: string
+  /** Most members, the owner included (the ceiling depends on the plan). */
+  maxusers?: number
+  /** Joining needs the owner's or an admin's approval. */
+  membersonly?: boolean
+  /** Ordinary members may invite users. */
+  allowinvites?: boolean
+  /** An invited user must accept before joining. */
+  inviteNeedConfirm?: boolean
+  /** The group's extension; at most 1024 characters. Limits: at most 1024 characters. */
+  custom?: string
+  /** Public (searchable, users may apply) or private. */
+  public?: boolean
+  /** Transfer the group to this member (not the current owner). The documentation describes the transfer as its own call: the same PUT with only newowner in the body, answering data.newowner. Limits: not empty; at most 64 bytes. */
+  newowner?: string
+}
+
+/** The result of `group.disable`. */
+export declare class EasemobGroupDisableResult extends Result {
+  /** True: the group is now disabled. */
+  readonly disabled: boolean | undefined
+}
+
+/** Parameters of `group.disable`: Disable (ban) a group: nobody can send or receive in it or its threads, or manage it, until it is enabled. */
+export interface EasemobGroupDisableParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+}
+
+/** The result of `group.enable`. */
+export declare class EasemobGroupEnableResult extends Result {
+  /** False: the group is enabled. */
+  readonly disabled: boolean | undefined
+}
+
+/** Parameters of `group.enable`: Enable a disabled group again. */
+export interface EasemobGroupEnableParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+}
+
+/** The result of `group.is_joined`. */
+export declare class EasemobGroupIsJoinedResult extends Result {
+  /** True when the user is a member (the body's data is a bare boolean). */
+  readonly joined: boolean | undefined
+}
+
+/** Parameters of `group.is_joined`: Whether a user is a member of a group: data is true or false. */
+export interface EasemobGroupIsJoinedParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The user asked about. Limits: not empty; at most 64 bytes. */
+  username: string
+}
+
+/** The result of `group.members_add_one`. */
+export declare class EasemobGroupMembersAddOneResult extends Result {
+  readonly result: boolean | undefined
+  readonly groupid: string | undefined
+  /** "add_member". */
+  readonly action: string | undefined
+  readonly user: string | undefined
+}
+
+/** Parameters of `group.members_add_one`: Add one user to a group (an error if they are a member already). */
+export interface EasemobGroupMembersAddOneParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The user to add. Limits: not empty; at most 64 bytes. */
+  username: string
+}
+
+/** The result of `group.admins`. */
+export declare class EasemobGroupAdminsResult extends Result {
+  /** The admins' user IDs (the body's data). */
+  readonly admins: string[] | undefined
+}
+
+/** Parameters of `group.admins`: List a group's admins. */
+export interface EasemobGroupAdminsParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+}
+
+/** The result of `group.admins_add`. */
+export declare class EasemobGroupAdminsAddResult extends Result {
+  /** "success" when added. */
+  readonly result: string | undefined
+  readonly newadmin: string | undefined
+}
+
+/** Parameters of `group.admins_add`: Make a member of the group an admin (the owner and admins together are at most 100). */
+export interface EasemobGroupAdminsAddParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The member to make an admin. Limits: not empty; at most 64 bytes. */
+  newadmin: string
+}
+
+/** The result of `group.admins_remove`. */
+export declare class EasemobGroupAdminsRemoveResult extends Result {
+  /** "success" or "failure". */
+  readonly result: string | undefined
+  readonly oldadmin: string | undefined
+}
+
+/** Parameters of `group.admins_remove`: Make an admin an ordinary member again. */
+export interface EasemobGroupAdminsRemoveParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The admin to demote. Limits: not empty; at most 64 bytes. */
+  username: string
+}
+
+/** The result of `group.blocks`. */
+export declare class EasemobGroupBlocksResult extends Result {
+  /** The blocked users' IDs (the body's data). */
+  readonly users: string[] | undefined
+  /** How many. */
+  readonly count: number | undefined
+}
+
+/** Parameters of `group.blocks`: List a group's blocklist: the users who can neither see the group nor receive its messages. */
+export interface EasemobGroupBlocksParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+}
+
+/** The result of `group.blocks_add_one`. */
+export declare class EasemobGroupBlocksAddOneResult extends Result {
+  readonly result: boolean | undefined
+  /** "add_blocks". */
+  readonly action: string | undefined
+  readonly user: string | undefined
+  readonly groupid: string | undefined
+}
+
+/** Parameters of `group.blocks_add_one`: Block one member of a group (not the owner); they leave the group. */
+export interface EasemobGroupBlocksAddOneParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The member to block. Limits: not empty; at most 64 bytes. */
+  username: string
+}
+
+/** One item of the result of `group.blocks_add`. */
+export declare class EasemobGroupBlocksAddItem extends Item {
+  readonly result: boolean | undefined
+  readonly action: string | undefined
+  /** Why it failed (only when result is false). */
+  readonly reason: string | undefined
+  readonly user: string | undefined
+  readonly groupid: string | undefined
+}
+/** The result of `group.blocks_add`. */
+export declare class EasemobGroupBlocksAddResult extends ListResult<EasemobGroupBlocksAddItem> {}
+
+/** Parameters of `group.blocks_add`: Block up to 60 members of a group at once (not the owner); each item says whether that user was blocked. */
+export interface EasemobGroupBlocksAddParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The members to block, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items. */
+  usernames: string[]
+}
+
+/** One item of the result of `group.blocks_remove`. */
+export declare class EasemobGroupBlocksRemoveItem extends Item {
+  readonly result: boolean | undefined
+  readonly action: string | undefined
+  readonly user: string | undefined
+  readonly groupid: string | undefined
+}
+/** The result of `group.blocks_remove`. */
+export declare class EasemobGroupBlocksRemoveResult extends ListResult<EasemobGroupBlocksRemoveItem> {}
+
+/** Parameters of `group.blocks_remove`: Unblock up to 60 users of a group at once; each item says whether that user was unblocked. */
+export interface EasemobGroupBlocksRemoveParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The users to unblock, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items. */
+  usernames: string[]
+}
+
+/** The result of `group.allowlist`. */
+export declare class EasemobGroupAllowlistResult extends Result {
+  /** The allowlisted users' IDs (the body's data). */
+  readonly users: string[] | undefined
+  /** How many. */
+  readonly count: number | undefined
+}
+
+/** Parameters of `group.allowlist`: List a group's allowlist: the members who may still send while the whole group is muted. */
+export interface EasemobGroupAllowlistParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+}
+
+/** The result of `group.allowlist_add_one`. */
+export declare class EasemobGroupAllowlistAddOneResult extends Result {
+  readonly result: boolean | undefined
+  /** "add_user_whitelist". */
+  readonly action: string | undefined
+  readonly user: string | undefined
+  readonly groupid: string | undefined
+}
+
+/** Parameters of `group.allowlist_add_one`: Add one member of a group to its allowlist. */
+export interface EasemobGroupAllowlistAddOneParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The member to allow. Limits: not empty; at most 64 bytes. */
+  username: string
+}
+
+/** One item of the result of `group.allowlist_add`. */
+export declare class EasemobGroupAllowlistAddItem extends Item {
+  readonly result: boolean | undefined
+  readonly action: string | undefined
+  /** Why it failed (only when result is false). */
+  readonly reason: string | undefined
+  readonly user: string | undefined
+  readonly groupid: string | undefined
+}
+/** The result of `group.allowlist_add`. */
+export declare class EasemobGroupAllowlistAddResult extends ListResult<EasemobGroupAllowlistAddItem> {}
+
+/** Parameters of `group.allowlist_add`: Add up to 60 members of a group to its allowlist; each item says whether that user was added. */
+export interface EasemobGroupAllowlistAddParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The members to allow, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items. */
+  usernames: string[]
+}
+
+/** One item of the result of `group.allowlist_remove`. */
+export declare class EasemobGroupAllowlistRemoveItem extends Item {
+  readonly result: boolean | undefined
+  readonly action: string | undefined
+  readonly user: string | undefined
+  readonly groupid: string | undefined
+}
+/** The result of `group.allowlist_remove`. */
+export declare class EasemobGroupAllowlistRemoveResult extends ListResult<EasemobGroupAllowlistRemoveItem> {}
+
+/** Parameters of `group.allowlist_remove`: Remove up to 60 users from a group's allowlist; each item says whether that user was removed. */
+export interface EasemobGroupAllowlistRemoveParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The users to remove, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items. */
+  usernames: string[]
+}
+
+/** One item of the result of `group.mutes`. */
+export declare class EasemobGroupMutesItem extends Item {
+  readonly user: string | undefined
+  /** When the mute ends, Unix milliseconds. */
+  readonly expire: number | undefined
+}
+/** The result of `group.mutes`. */
+export declare class EasemobGroupMutesResult extends ListResult<EasemobGroupMutesItem> {}
+
+/** Parameters of `group.mutes`: List a group's muted members with when each mute ends. */
+export interface EasemobGroupMutesParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+}
+
+/** One item of the result of `group.mutes_add`. */
+export declare class EasemobGroupMutesAddItem extends Item {
+  readonly result: boolean | undefined
+  readonly user: string | undefined
+  /** When the mute ends, Unix milliseconds. */
+  readonly expire: number | undefined
+}
+/** The result of `group.mutes_add`. */
+export declare class EasemobGroupMutesAddResult extends ListResult<EasemobGroupMutesAddItem> {}
+
+/** Parameters of `group.mutes_add`: Mute up to 60 members of a group (not the owner) for a time: they cannot send in the group or its threads. */
+export interface EasemobGroupMutesAddParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The members to mute, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items. */
+  usernames: string[]
+  /** How long, in milliseconds. */
+  muteDuration: number
+}
+
+/** One item of the result of `group.mutes_remove`. */
+export declare class EasemobGroupMutesRemoveItem extends Item {
+  readonly result: boolean | undefined
+  readonly user: string | undefined
+}
+/** The result of `group.mutes_remove`. */
+export declare class EasemobGroupMutesRemoveResult extends ListResult<EasemobGroupMutesRemoveItem> {}
+
+/** Parameters of `group.mutes_remove`: Unmute up to 60 members of a group. */
+export interface EasemobGroupMutesRemoveParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The members to unmute, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items. */
+  usernames: string[]
+}
+
+/** The result of `group.mute_all`. */
+export declare class EasemobGroupMuteAllResult extends Result {
+  /** True: the whole group is muted. */
+  readonly mute: boolean | undefined
+}
+
+/** Parameters of `group.mute_all`: Mute the whole group: only allowlisted members may send in it and its threads. */
+export interface EasemobGroupMuteAllParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+}
+
+/** The result of `group.unmute_all`. */
+export declare class EasemobGroupUnmuteAllResult extends Result {
+  /** False: the group is no longer muted as a whole. */
+  readonly mute: boolean | undefined
+}
+
+/** Parameters of `group.unmute_all`: End a whole-group mute. */
+export interface EasemobGroupUnmuteAllParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+}
+
+/** The result of `group.member_attributes_set`. */
+export declare class EasemobGroupMemberAttributesSetResult extends Result {
+  /** The attributes set, name to value (the body's data). */
+  readonly attributes: unknown | undefined
+}
+
+/** Parameters of `group.member_attributes_set`: Set a member's custom attributes in a group (key at most 16 bytes, value at most 512 bytes, at most 4 KB in all per member); an empty value deletes that key. data is the attributes set. */
+export interface EasemobGroupMemberAttributesSetParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The member. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** Attribute name to value; each name at most 16 bytes, each value at most 512 bytes, an empty value deletes the attribute; a member's attributes total at most 4 KB. */
+  metadata: Record<string, string>
+}
+
+/** The result of `group.member_attributes_set_batch`. Field names as in the documentation's table; its example writes them with a trailing colon. */
+export declare class EasemobGroupMemberAttributesSetBatchResult extends Result {
+  /** Each {username, metadata}: the member's attributes now. */
+  readonly succeeded: Record<string, unknown>[] | undefined
+  /** Each member that failed, with the error. */
+  readonly failed: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `group.member_attributes_set_batch`: Set custom attributes of up to 20 members of a group in one call (a different set per member); data lists the members updated and those that failed. */
+export interface EasemobGroupMemberAttributesSetBatchParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** One item per member, at most 20. Limits: 1 to 20 items. */
+  members: Record<string, unknown>[]
+}
+
+/** The result of `group.member_attributes_get`. */
+export declare class EasemobGroupMemberAttributesGetResult extends Result {
+  /** Attribute name to value (the body's data). */
+  readonly attributes: unknown | undefined
+}
+
+/** Parameters of `group.member_attributes_get`: Get all custom attributes of one member of a group: data maps attribute name to value. */
+export interface EasemobGroupMemberAttributesGetParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The member. Limits: not empty; at most 64 bytes. */
+  username: string
+}
+
+/** The result of `group.member_attributes_get_many`. */
+export declare class EasemobGroupMemberAttributesGetManyResult extends Result {
+  /** Member ID to {name: value} (the body's data). */
+  readonly members: unknown | undefined
+}
+
+/** Parameters of `group.member_attributes_get_many`: Get custom attributes of up to 10 members of a group: data maps each member to its attributes (only the keys asked for, or all). */
+export interface EasemobGroupMemberAttributesGetManyParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The members, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items. */
+  targets: string[]
+  /** The attribute names to read; empty or omitted: all. */
+  properties?: string[]
+}
+
+/** The result of `group.online_count`. */
+export declare class EasemobGroupOnlineCountResult extends Result {
+  /** The number of members online. */
+  readonly result: number | undefined
+}
+
+/** Parameters of `group.online_count`: How many members of a group are online (the Presence feature and this API must be enabled for the app). The answer is {"result": n}, no envelope. */
+export interface EasemobGroupOnlineCountParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** 1 counts a group's online members (0 is for a Circle server, not a group). Limits: 0..1. */
+  queryType: number
 }
 
 /** The result of `message.send_text`. {"<recipient>": "<message id>"} */
@@ -4925,6 +5403,164 @@ export interface EasemobReactionDetailParams {
   cursor?: string
 }
 
+/** One item of the result of `thread.list`. */
+export declare class EasemobThreadListItem extends Item {
+  readonly id: string | undefined
+}
+/** The result of `thread.list`. */
+export declare class EasemobThreadListResult extends ListResult<EasemobThreadListItem> {}
+
+/** Parameters of `thread.list`: List the app's threads a page at a time; properties.cursor asks for the next page. */
+export interface EasemobThreadListParams {
+  /** Threads per page, 1..50 (the server's default is 50). Limits: 1..50. */
+  limit?: number
+  /** Where the page starts: properties.cursor of the previous answer; omit for the first page. */
+  cursor?: string
+  /** By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc. */
+  sort?: "asc" | "desc"
+}
+
+/** One item of the result of `thread.list_for_user`. */
+export declare class EasemobThreadListForUserItem extends Item {
+  readonly id: string | undefined
+  readonly name: string | undefined
+  readonly owner: string | undefined
+  /** The parent message's ID. */
+  readonly msgId: string | undefined
+  readonly groupId: string | undefined
+  readonly created: number | undefined
+}
+/** The result of `thread.list_for_user`. */
+export declare class EasemobThreadListForUserResult extends ListResult<EasemobThreadListForUserItem> {}
+
+/** Parameters of `thread.list_for_user`: List the threads a user has joined, a page at a time. */
+export interface EasemobThreadListForUserParams {
+  /** The user. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** Threads per page, 1..50 (the server's default is 50). Limits: 1..50. */
+  limit?: number
+  /** Where the page starts: properties.cursor of the previous answer; omit for the first page. */
+  cursor?: string
+  /** By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc. */
+  sort?: "asc" | "desc"
+}
+
+/** One item of the result of `thread.list_for_user_in_group`. */
+export declare class EasemobThreadListForUserInGroupItem extends Item {
+  readonly id: string | undefined
+  readonly name: string | undefined
+  readonly owner: string | undefined
+  /** The parent message's ID. */
+  readonly msgId: string | undefined
+  readonly groupId: string | undefined
+  readonly created: number | undefined
+}
+/** The result of `thread.list_for_user_in_group`. */
+export declare class EasemobThreadListForUserInGroupResult extends ListResult<EasemobThreadListForUserInGroupItem> {}
+
+/** Parameters of `thread.list_for_user_in_group`: List the threads of one group a user has joined, a page at a time. */
+export interface EasemobThreadListForUserInGroupParams {
+  /** The group's ID. Limits: not empty. */
+  groupId: string
+  /** The user. Limits: not empty; at most 64 bytes. */
+  username: string
+  /** Threads per page, 1..50 (the server's default is 50). Limits: 1..50. */
+  limit?: number
+  /** Where the page starts: properties.cursor of the previous answer; omit for the first page. */
+  cursor?: string
+  /** By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc. */
+  sort?: "asc" | "desc"
+}
+
+/** The result of `thread.create`. */
+export declare class EasemobThreadCreateResult extends Result {
+  readonly threadId: string | undefined
+}
+
+/** Parameters of `thread.create`: Create a thread on a group message; its owner must be a member of the group. */
+export interface EasemobThreadCreateParams {
+  /** The group the thread belongs to. Limits: not empty. */
+  groupId: string
+  /** At most 64 characters. Limits: at most 64 characters. */
+  name: string
+  /** The group message the thread starts from. Limits: not empty. */
+  msgId: string
+  /** The thread's owner, a member of the group. Limits: not empty; at most 64 bytes. */
+  owner: string
+}
+
+/** The result of `thread.update`. */
+export declare class EasemobThreadUpdateResult extends Result {
+  /** The name now. */
+  readonly name: string | undefined
+}
+
+/** Parameters of `thread.update`: Rename a thread. */
+export interface EasemobThreadUpdateParams {
+  /** The thread's ID. Limits: not empty. */
+  threadId: string
+  /** The new name; at most 64 characters. Limits: at most 64 characters. */
+  name: string
+}
+
+/** The result of `thread.delete`. */
+export declare class EasemobThreadDeleteResult extends Result {
+  /** "ok" when deleted. */
+  readonly status: string | undefined
+}
+
+/** Parameters of `thread.delete`: Delete a thread. */
+export interface EasemobThreadDeleteParams {
+  /** The thread's ID. Limits: not empty. */
+  threadId: string
+}
+
+/** The result of `thread.members`. */
+export declare class EasemobThreadMembersResult extends Result {
+  /** The members' user IDs. */
+  readonly affiliations: string[] | undefined
+}
+
+/** Parameters of `thread.members`: List a thread's members a page at a time; properties.cursor asks for the next page. */
+export interface EasemobThreadMembersParams {
+  /** The thread's ID. Limits: not empty. */
+  threadId: string
+  /** Members per page, 1..50 (the server's default is 50). Limits: 1..50. */
+  limit?: number
+  /** Where the page starts: properties.cursor of the previous answer; omit for the first page. */
+  cursor?: string
+}
+
+/** The result of `thread.members_add`. */
+export declare class EasemobThreadMembersAddResult extends Result {
+  /** "ok" when added. */
+  readonly status: string | undefined
+}
+
+/** Parameters of `thread.members_add`: Add up to 10 users to a thread. */
+export interface EasemobThreadMembersAddParams {
+  /** The thread's ID. Limits: not empty. */
+  threadId: string
+  /** The users to add, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items. */
+  usernames: string[]
+}
+
+/** One item of the result of `thread.members_remove`. */
+export declare class EasemobThreadMembersRemoveItem extends Item {
+  readonly result: boolean | undefined
+  readonly user: string | undefined
+}
+/** The result of `thread.members_remove`. */
+export declare class EasemobThreadMembersRemoveResult extends ListResult<EasemobThreadMembersRemoveItem> {}
+
+/** Parameters of `thread.members_remove`: Remove up to 10 members from a thread; each item says whether that user was removed. */
+export interface EasemobThreadMembersRemoveParams {
+  /** The thread's ID. Limits: not empty. */
+  threadId: string
+  /** The members to remove, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items. */
+  usernames: string[]
+}
+
 /** One item of the result of `user.register`. */
 export declare class EasemobUserRegisterItem extends Item {
   readonly uuid: string | undefined
@@ -5418,7 +6054,7 @@ export declare class EasemobOperations extends BaseClient {
    */
   groupMembersAdd(params: EasemobGroupMembersAddParams, options?: CallOptions): Promise<EasemobGroupMembersAddResult>
   /**
-   * Remove up to 100 members from a group.
+   * Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
    *
    * `DELETE /chatgroups/{group_id}/users/{usernames}` — catalogue operation `group.members_remove`.
    */
@@ -5459,6 +6095,178 @@ export declare class EasemobOperations extends BaseClient {
    * `DELETE /chatgroups/{group_id}/share_files/{file_id}` — catalogue operation `group.share_file_delete`.
    */
   groupShareFileDelete(params: EasemobGroupShareFileDeleteParams, options?: CallOptions): Promise<EasemobGroupShareFileDeleteResult>
+  /**
+   * List the app's groups a page at a time, newest first (limit 1..1000, the server's default 10); the answer's top-level cursor asks for the next page.
+   *
+   * `GET /chatgroups` — catalogue operation `group.list`.
+   */
+  groupList(params?: EasemobGroupListParams, options?: CallOptions): Promise<EasemobGroupListResult>
+  /** Every page of `group.list`, one call each, from the page these parameters ask for to the last: `for await (const page of client.groupListPages(...))`; each page is a list of items; the iterator sets `cursor` for each next page. */
+  groupListPages(params?: EasemobGroupListParams, options?: CallOptions): AsyncGenerator<EasemobGroupListResult, void, undefined>
+  /**
+   * List the groups a user has joined a page at a time (pagesize 1..20, the server's default 5).
+   *
+   * `GET /chatgroups/user/{username}` — catalogue operation `group.list_for_user`.
+   */
+  groupListForUser(params: EasemobGroupListForUserParams, options?: CallOptions): Promise<EasemobGroupListForUserResult>
+  /** Every page of `group.list_for_user`, one call each, from the page these parameters ask for to the last: `for await (const page of client.groupListForUserPages(...))`; each page is a list of items; the iterator sets `pagenum` for each next page. */
+  groupListForUserPages(params: EasemobGroupListForUserParams, options?: CallOptions): AsyncGenerator<EasemobGroupListForUserResult, void, undefined>
+  /**
+   * Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
+   *
+   * `PUT /chatgroups/{group_id}` — catalogue operation `group.update`.
+   */
+  groupUpdate(params: EasemobGroupUpdateParams, options?: CallOptions): Promise<EasemobGroupUpdateResult>
+  /**
+   * Disable (ban) a group: nobody can send or receive in it or its threads, or manage it, until it is enabled.
+   *
+   * `POST /chatgroups/{group_id}/disable` — catalogue operation `group.disable`.
+   */
+  groupDisable(params: EasemobGroupDisableParams, options?: CallOptions): Promise<EasemobGroupDisableResult>
+  /**
+   * Enable a disabled group again.
+   *
+   * `POST /chatgroups/{group_id}/enable` — catalogue operation `group.enable`.
+   */
+  groupEnable(params: EasemobGroupEnableParams, options?: CallOptions): Promise<EasemobGroupEnableResult>
+  /**
+   * Whether a user is a member of a group: data is true or false.
+   *
+   * `GET /chatgroups/{group_id}/user/{username}/is_joined` — catalogue operation `group.is_joined`.
+   */
+  groupIsJoined(params: EasemobGroupIsJoinedParams, options?: CallOptions): Promise<EasemobGroupIsJoinedResult>
+  /**
+   * Add one user to a group (an error if they are a member already).
+   *
+   * `POST /chatgroups/{group_id}/users/{username}` — catalogue operation `group.members_add_one`.
+   */
+  groupMembersAddOne(params: EasemobGroupMembersAddOneParams, options?: CallOptions): Promise<EasemobGroupMembersAddOneResult>
+  /**
+   * List a group's admins.
+   *
+   * `GET /chatgroups/{group_id}/admin` — catalogue operation `group.admins`.
+   */
+  groupAdmins(params: EasemobGroupAdminsParams, options?: CallOptions): Promise<EasemobGroupAdminsResult>
+  /**
+   * Make a member of the group an admin (the owner and admins together are at most 100).
+   *
+   * `POST /chatgroups/{group_id}/admin` — catalogue operation `group.admins_add`.
+   */
+  groupAdminsAdd(params: EasemobGroupAdminsAddParams, options?: CallOptions): Promise<EasemobGroupAdminsAddResult>
+  /**
+   * Make an admin an ordinary member again.
+   *
+   * `DELETE /chatgroups/{group_id}/admin/{username}` — catalogue operation `group.admins_remove`.
+   */
+  groupAdminsRemove(params: EasemobGroupAdminsRemoveParams, options?: CallOptions): Promise<EasemobGroupAdminsRemoveResult>
+  /**
+   * List a group's blocklist: the users who can neither see the group nor receive its messages.
+   *
+   * `GET /chatgroups/{group_id}/blocks/users` — catalogue operation `group.blocks`.
+   */
+  groupBlocks(params: EasemobGroupBlocksParams, options?: CallOptions): Promise<EasemobGroupBlocksResult>
+  /**
+   * Block one member of a group (not the owner); they leave the group.
+   *
+   * `POST /chatgroups/{group_id}/blocks/users/{username}` — catalogue operation `group.blocks_add_one`.
+   */
+  groupBlocksAddOne(params: EasemobGroupBlocksAddOneParams, options?: CallOptions): Promise<EasemobGroupBlocksAddOneResult>
+  /**
+   * Block up to 60 members of a group at once (not the owner); each item says whether that user was blocked.
+   *
+   * `POST /chatgroups/{group_id}/blocks/users` — catalogue operation `group.blocks_add`.
+   */
+  groupBlocksAdd(params: EasemobGroupBlocksAddParams, options?: CallOptions): Promise<EasemobGroupBlocksAddResult>
+  /**
+   * Unblock up to 60 users of a group at once; each item says whether that user was unblocked.
+   *
+   * `DELETE /chatgroups/{group_id}/blocks/users/{usernames}` — catalogue operation `group.blocks_remove`.
+   */
+  groupBlocksRemove(params: EasemobGroupBlocksRemoveParams, options?: CallOptions): Promise<EasemobGroupBlocksRemoveResult>
+  /**
+   * List a group's allowlist: the members who may still send while the whole group is muted.
+   *
+   * `GET /chatgroups/{group_id}/white/users` — catalogue operation `group.allowlist`.
+   */
+  groupAllowlist(params: EasemobGroupAllowlistParams, options?: CallOptions): Promise<EasemobGroupAllowlistResult>
+  /**
+   * Add one member of a group to its allowlist.
+   *
+   * `POST /chatgroups/{group_id}/white/users/{username}` — catalogue operation `group.allowlist_add_one`.
+   */
+  groupAllowlistAddOne(params: EasemobGroupAllowlistAddOneParams, options?: CallOptions): Promise<EasemobGroupAllowlistAddOneResult>
+  /**
+   * Add up to 60 members of a group to its allowlist; each item says whether that user was added.
+   *
+   * `POST /chatgroups/{group_id}/white/users` — catalogue operation `group.allowlist_add`.
+   */
+  groupAllowlistAdd(params: EasemobGroupAllowlistAddParams, options?: CallOptions): Promise<EasemobGroupAllowlistAddResult>
+  /**
+   * Remove up to 60 users from a group's allowlist; each item says whether that user was removed.
+   *
+   * `DELETE /chatgroups/{group_id}/white/users/{usernames}` — catalogue operation `group.allowlist_remove`.
+   */
+  groupAllowlistRemove(params: EasemobGroupAllowlistRemoveParams, options?: CallOptions): Promise<EasemobGroupAllowlistRemoveResult>
+  /**
+   * List a group's muted members with when each mute ends.
+   *
+   * `GET /chatgroups/{group_id}/mute` — catalogue operation `group.mutes`.
+   */
+  groupMutes(params: EasemobGroupMutesParams, options?: CallOptions): Promise<EasemobGroupMutesResult>
+  /**
+   * Mute up to 60 members of a group (not the owner) for a time: they cannot send in the group or its threads.
+   *
+   * `POST /chatgroups/{group_id}/mute` — catalogue operation `group.mutes_add`.
+   */
+  groupMutesAdd(params: EasemobGroupMutesAddParams, options?: CallOptions): Promise<EasemobGroupMutesAddResult>
+  /**
+   * Unmute up to 60 members of a group.
+   *
+   * `DELETE /chatgroups/{group_id}/mute/{usernames}` — catalogue operation `group.mutes_remove`.
+   */
+  groupMutesRemove(params: EasemobGroupMutesRemoveParams, options?: CallOptions): Promise<EasemobGroupMutesRemoveResult>
+  /**
+   * Mute the whole group: only allowlisted members may send in it and its threads.
+   *
+   * `POST /chatgroups/{group_id}/ban` — catalogue operation `group.mute_all`.
+   */
+  groupMuteAll(params: EasemobGroupMuteAllParams, options?: CallOptions): Promise<EasemobGroupMuteAllResult>
+  /**
+   * End a whole-group mute.
+   *
+   * `DELETE /chatgroups/{group_id}/ban` — catalogue operation `group.unmute_all`.
+   */
+  groupUnmuteAll(params: EasemobGroupUnmuteAllParams, options?: CallOptions): Promise<EasemobGroupUnmuteAllResult>
+  /**
+   * Set a member's custom attributes in a group (key at most 16 bytes, value at most 512 bytes, at most 4 KB in all per member); an empty value deletes that key. data is the attributes set.
+   *
+   * `PUT /metadata/chatgroup/{group_id}/user/{username}` — catalogue operation `group.member_attributes_set`.
+   */
+  groupMemberAttributesSet(params: EasemobGroupMemberAttributesSetParams, options?: CallOptions): Promise<EasemobGroupMemberAttributesSetResult>
+  /**
+   * Set custom attributes of up to 20 members of a group in one call (a different set per member); data lists the members updated and those that failed.
+   *
+   * `PUT /metadata/chatgroup/{group_id}/users/batch` — catalogue operation `group.member_attributes_set_batch`.
+   */
+  groupMemberAttributesSetBatch(params: EasemobGroupMemberAttributesSetBatchParams, options?: CallOptions): Promise<EasemobGroupMemberAttributesSetBatchResult>
+  /**
+   * Get all custom attributes of one member of a group: data maps attribute name to value.
+   *
+   * `GET /metadata/chatgroup/{group_id}/user/{username}` — catalogue operation `group.member_attributes_get`.
+   */
+  groupMemberAttributesGet(params: EasemobGroupMemberAttributesGetParams, options?: CallOptions): Promise<EasemobGroupMemberAttributesGetResult>
+  /**
+   * Get custom attributes of up to 10 members of a group: data maps each member to its attributes (only the keys asked for, or all).
+   *
+   * `POST /metadata/chatgroup/{group_id}/get` — catalogue operation `group.member_attributes_get_many`.
+   */
+  groupMemberAttributesGetMany(params: EasemobGroupMemberAttributesGetManyParams, options?: CallOptions): Promise<EasemobGroupMemberAttributesGetManyResult>
+  /**
+   * How many members of a group are online (the Presence feature and this API must be enabled for the app). The answer is {"result": n}, no envelope.
+   *
+   * `GET /presence/online/{group_id}/type/{query_type}` — catalogue operation `group.online_count`.
+   */
+  groupOnlineCount(params: EasemobGroupOnlineCountParams, options?: CallOptions): Promise<EasemobGroupOnlineCountResult>
   /**
    * Send a text message to users (≤600 per call), groups (≤3) or chatrooms (≤10).
    *
@@ -5653,6 +6461,68 @@ export declare class EasemobOperations extends BaseClient {
   reactionDetail(params: EasemobReactionDetailParams, options?: CallOptions): Promise<EasemobReactionDetailResult>
   /** Every page of `reaction.detail`, one call each, from the page these parameters ask for to the last: `for await (const page of client.reactionDetailPages(...))`; each page's items are in its `userList`; the iterator sets `cursor` for each next page. */
   reactionDetailPages(params: EasemobReactionDetailParams, options?: CallOptions): AsyncGenerator<EasemobReactionDetailResult, void, undefined>
+  /**
+   * List the app's threads a page at a time; properties.cursor asks for the next page.
+   *
+   * `GET /thread` — catalogue operation `thread.list`.
+   */
+  threadList(params?: EasemobThreadListParams, options?: CallOptions): Promise<EasemobThreadListResult>
+  /** Every page of `thread.list`, one call each, from the page these parameters ask for to the last: `for await (const page of client.threadListPages(...))`; each page is a list of items; the iterator sets `cursor` for each next page. */
+  threadListPages(params?: EasemobThreadListParams, options?: CallOptions): AsyncGenerator<EasemobThreadListResult, void, undefined>
+  /**
+   * List the threads a user has joined, a page at a time.
+   *
+   * `GET /threads/user/{username}` — catalogue operation `thread.list_for_user`.
+   */
+  threadListForUser(params: EasemobThreadListForUserParams, options?: CallOptions): Promise<EasemobThreadListForUserResult>
+  /** Every page of `thread.list_for_user`, one call each, from the page these parameters ask for to the last: `for await (const page of client.threadListForUserPages(...))`; each page is a list of items; the iterator sets `cursor` for each next page. */
+  threadListForUserPages(params: EasemobThreadListForUserParams, options?: CallOptions): AsyncGenerator<EasemobThreadListForUserResult, void, undefined>
+  /**
+   * List the threads of one group a user has joined, a page at a time.
+   *
+   * `GET /threads/chatgroups/{group_id}/user/{username}` — catalogue operation `thread.list_for_user_in_group`.
+   */
+  threadListForUserInGroup(params: EasemobThreadListForUserInGroupParams, options?: CallOptions): Promise<EasemobThreadListForUserInGroupResult>
+  /** Every page of `thread.list_for_user_in_group`, one call each, from the page these parameters ask for to the last: `for await (const page of client.threadListForUserInGroupPages(...))`; each page is a list of items; the iterator sets `cursor` for each next page. */
+  threadListForUserInGroupPages(params: EasemobThreadListForUserInGroupParams, options?: CallOptions): AsyncGenerator<EasemobThreadListForUserInGroupResult, void, undefined>
+  /**
+   * Create a thread on a group message; its owner must be a member of the group.
+   *
+   * `POST /thread` — catalogue operation `thread.create`.
+   */
+  threadCreate(params: EasemobThreadCreateParams, options?: CallOptions): Promise<EasemobThreadCreateResult>
+  /**
+   * Rename a thread.
+   *
+   * `PUT /thread/{thread_id}` — catalogue operation `thread.update`.
+   */
+  threadUpdate(params: EasemobThreadUpdateParams, options?: CallOptions): Promise<EasemobThreadUpdateResult>
+  /**
+   * Delete a thread.
+   *
+   * `DELETE /thread/{thread_id}` — catalogue operation `thread.delete`.
+   */
+  threadDelete(params: EasemobThreadDeleteParams, options?: CallOptions): Promise<EasemobThreadDeleteResult>
+  /**
+   * List a thread's members a page at a time; properties.cursor asks for the next page.
+   *
+   * `GET /thread/{thread_id}/users` — catalogue operation `thread.members`.
+   */
+  threadMembers(params: EasemobThreadMembersParams, options?: CallOptions): Promise<EasemobThreadMembersResult>
+  /** Every page of `thread.members`, one call each, from the page these parameters ask for to the last: `for await (const page of client.threadMembersPages(...))`; each page's items are in its `affiliations`; the iterator sets `cursor` for each next page. */
+  threadMembersPages(params: EasemobThreadMembersParams, options?: CallOptions): AsyncGenerator<EasemobThreadMembersResult, void, undefined>
+  /**
+   * Add up to 10 users to a thread.
+   *
+   * `POST /thread/{thread_id}/users` — catalogue operation `thread.members_add`.
+   */
+  threadMembersAdd(params: EasemobThreadMembersAddParams, options?: CallOptions): Promise<EasemobThreadMembersAddResult>
+  /**
+   * Remove up to 10 members from a thread; each item says whether that user was removed.
+   *
+   * `DELETE /thread/{thread_id}/users` — catalogue operation `thread.members_remove`.
+   */
+  threadMembersRemove(params: EasemobThreadMembersRemoveParams, options?: CallOptions): Promise<EasemobThreadMembersRemoveResult>
   /**
    * Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).
    *

@@ -1669,6 +1669,360 @@ class EasemobGroupShareFileDeleteResult extends Result {
   }
 }
 
+class EasemobGroupListItem extends Item {
+  get groupid() {
+    return this._field("groupid")
+  }
+  get groupname() {
+    return this._field("groupname")
+  }
+  get owner() {
+    return this._field("owner")
+  }
+  get affiliations() {
+    return this._field("affiliations")
+  }
+  get type() {
+    return this._field("type")
+  }
+  get lastModified() {
+    return this._field("last_modified")
+  }
+}
+class EasemobGroupListResult extends ListResult {}
+EasemobGroupListResult.itemClass = EasemobGroupListItem
+
+class EasemobGroupListForUserItem extends Item {
+  get groupId() {
+    return this._field("group_id")
+  }
+  get name() {
+    return this._field("name")
+  }
+  get avatar() {
+    return this._field("avatar")
+  }
+  get owner() {
+    return this._field("owner")
+  }
+  get description() {
+    return this._field("description")
+  }
+  get disabled() {
+    return this._field("disabled")
+  }
+  get public() {
+    return this._field("public")
+  }
+  get allowinvites() {
+    return this._field("allowinvites")
+  }
+  get membersonly() {
+    return this._field("membersonly")
+  }
+  get maxusers() {
+    return this._field("maxusers")
+  }
+  get created() {
+    return this._field("created")
+  }
+}
+class EasemobGroupListForUserResult extends ListResult {}
+EasemobGroupListForUserResult.itemClass = EasemobGroupListForUserItem
+
+class EasemobGroupUpdateResult extends Result {
+  get groupname() {
+    return this._field("groupname")
+  }
+  get avatar() {
+    return this._field("avatar")
+  }
+  get description() {
+    return this._field("description")
+  }
+  get maxusers() {
+    return this._field("maxusers")
+  }
+  get membersonly() {
+    return this._field("membersonly")
+  }
+  get allowinvites() {
+    return this._field("allowinvites")
+  }
+  get inviteNeedConfirm() {
+    return this._field("invite_need_confirm")
+  }
+  get custom() {
+    return this._field("custom")
+  }
+  get public() {
+    return this._field("public")
+  }
+  get newowner() {
+    return this._field("newowner")
+  }
+}
+
+class EasemobGroupDisableResult extends Result {
+  get disabled() {
+    return this._field("disabled")
+  }
+}
+
+class EasemobGroupEnableResult extends Result {
+  get disabled() {
+    return this._field("disabled")
+  }
+}
+
+class EasemobGroupIsJoinedResult extends Result {
+  get joined() {
+    return this._field("joined")
+  }
+}
+
+class EasemobGroupMembersAddOneResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+  get groupid() {
+    return this._field("groupid")
+  }
+  get action() {
+    return this._field("action")
+  }
+  get user() {
+    return this._field("user")
+  }
+}
+
+class EasemobGroupAdminsResult extends Result {
+  get admins() {
+    return this._field("admins")
+  }
+}
+
+class EasemobGroupAdminsAddResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+  get newadmin() {
+    return this._field("newadmin")
+  }
+}
+
+class EasemobGroupAdminsRemoveResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+  get oldadmin() {
+    return this._field("oldadmin")
+  }
+}
+
+class EasemobGroupBlocksResult extends Result {
+  get users() {
+    return this._field("users")
+  }
+  get count() {
+    return this._field("count")
+  }
+}
+
+class EasemobGroupBlocksAddOneResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+  get action() {
+    return this._field("action")
+  }
+  get user() {
+    return this._field("user")
+  }
+  get groupid() {
+    return this._field("groupid")
+  }
+}
+
+class EasemobGroupBlocksAddItem extends Item {
+  get result() {
+    return this._field("result")
+  }
+  get action() {
+    return this._field("action")
+  }
+  get reason() {
+    return this._field("reason")
+  }
+  get user() {
+    return this._field("user")
+  }
+  get groupid() {
+    return this._field("groupid")
+  }
+}
+class EasemobGroupBlocksAddResult extends ListResult {}
+EasemobGroupBlocksAddResult.itemClass = EasemobGroupBlocksAddItem
+
+class EasemobGroupBlocksRemoveItem extends Item {
+  get result() {
+    return this._field("result")
+  }
+  get action() {
+    return this._field("action")
+  }
+  get user() {
+    return this._field("user")
+  }
+  get groupid() {
+    return this._field("groupid")
+  }
+}
+class EasemobGroupBlocksRemoveResult extends ListResult {}
+EasemobGroupBlocksRemoveResult.itemClass = EasemobGroupBlocksRemoveItem
+
+class EasemobGroupAllowlistResult extends Result {
+  get users() {
+    return this._field("users")
+  }
+  get count() {
+    return this._field("count")
+  }
+}
+
+class EasemobGroupAllowlistAddOneResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+  get action() {
+    return this._field("action")
+  }
+  get user() {
+    return this._field("user")
+  }
+  get groupid() {
+    return this._field("groupid")
+  }
+}
+
+class EasemobGroupAllowlistAddItem extends Item {
+  get result() {
+    return this._field("result")
+  }
+  get action() {
+    return this._field("action")
+  }
+  get reason() {
+    return this._field("reason")
+  }
+  get user() {
+    return this._field("user")
+  }
+  get groupid() {
+    return this._field("groupid")
+  }
+}
+class EasemobGroupAllowlistAddResult extends ListResult {}
+EasemobGroupAllowlistAddResult.itemClass = EasemobGroupAllowlistAddItem
+
+class EasemobGroupAllowlistRemoveItem extends Item {
+  get result() {
+    return this._field("result")
+  }
+  get action() {
+    return this._field("action")
+  }
+  get user() {
+    return this._field("user")
+  }
+  get groupid() {
+    return this._field("groupid")
+  }
+}
+class EasemobGroupAllowlistRemoveResult extends ListResult {}
+EasemobGroupAllowlistRemoveResult.itemClass = EasemobGroupAllowlistRemoveItem
+
+class EasemobGroupMutesItem extends Item {
+  get user() {
+    return this._field("user")
+  }
+  get expire() {
+    return this._field("expire")
+  }
+}
+class EasemobGroupMutesResult extends ListResult {}
+EasemobGroupMutesResult.itemClass = EasemobGroupMutesItem
+
+class EasemobGroupMutesAddItem extends Item {
+  get result() {
+    return this._field("result")
+  }
+  get user() {
+    return this._field("user")
+  }
+  get expire() {
+    return this._field("expire")
+  }
+}
+class EasemobGroupMutesAddResult extends ListResult {}
+EasemobGroupMutesAddResult.itemClass = EasemobGroupMutesAddItem
+
+class EasemobGroupMutesRemoveItem extends Item {
+  get result() {
+    return this._field("result")
+  }
+  get user() {
+    return this._field("user")
+  }
+}
+class EasemobGroupMutesRemoveResult extends ListResult {}
+EasemobGroupMutesRemoveResult.itemClass = EasemobGroupMutesRemoveItem
+
+class EasemobGroupMuteAllResult extends Result {
+  get mute() {
+    return this._field("mute")
+  }
+}
+
+class EasemobGroupUnmuteAllResult extends Result {
+  get mute() {
+    return this._field("mute")
+  }
+}
+
+class EasemobGroupMemberAttributesSetResult extends Result {
+  get attributes() {
+    return this._field("attributes")
+  }
+}
+
+class EasemobGroupMemberAttributesSetBatchResult extends Result {
+  get succeeded() {
+    return this._field("succeeded")
+  }
+  get failed() {
+    return this._field("failed")
+  }
+}
+
+class EasemobGroupMemberAttributesGetResult extends Result {
+  get attributes() {
+    return this._field("attributes")
+  }
+}
+
+class EasemobGroupMemberAttributesGetManyResult extends Result {
+  get members() {
+    return this._field("members")
+  }
+}
+
+class EasemobGroupOnlineCountResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
 class EasemobMessageSendTextResult extends Result {}
 
 class EasemobMessageSendImageResult extends Result {}
@@ -1930,6 +2284,101 @@ class EasemobReactionDetailResult extends Result {
     return this._field("cursor")
   }
 }
+
+class EasemobThreadListItem extends Item {
+  get id() {
+    return this._field("id")
+  }
+}
+class EasemobThreadListResult extends ListResult {}
+EasemobThreadListResult.itemClass = EasemobThreadListItem
+
+class EasemobThreadListForUserItem extends Item {
+  get id() {
+    return this._field("id")
+  }
+  get name() {
+    return this._field("name")
+  }
+  get owner() {
+    return this._field("owner")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get groupId() {
+    return this._field("group_id")
+  }
+  get created() {
+    return this._field("created")
+  }
+}
+class EasemobThreadListForUserResult extends ListResult {}
+EasemobThreadListForUserResult.itemClass = EasemobThreadListForUserItem
+
+class EasemobThreadListForUserInGroupItem extends Item {
+  get id() {
+    return this._field("id")
+  }
+  get name() {
+    return this._field("name")
+  }
+  get owner() {
+    return this._field("owner")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get groupId() {
+    return this._field("group_id")
+  }
+  get created() {
+    return this._field("created")
+  }
+}
+class EasemobThreadListForUserInGroupResult extends ListResult {}
+EasemobThreadListForUserInGroupResult.itemClass = EasemobThreadListForUserInGroupItem
+
+class EasemobThreadCreateResult extends Result {
+  get threadId() {
+    return this._field("thread_id")
+  }
+}
+
+class EasemobThreadUpdateResult extends Result {
+  get name() {
+    return this._field("name")
+  }
+}
+
+class EasemobThreadDeleteResult extends Result {
+  get status() {
+    return this._field("status")
+  }
+}
+
+class EasemobThreadMembersResult extends Result {
+  get affiliations() {
+    return this._field("affiliations")
+  }
+}
+
+class EasemobThreadMembersAddResult extends Result {
+  get status() {
+    return this._field("status")
+  }
+}
+
+class EasemobThreadMembersRemoveItem extends Item {
+  get result() {
+    return this._field("result")
+  }
+  get user() {
+    return this._field("user")
+  }
+}
+class EasemobThreadMembersRemoveResult extends ListResult {}
+EasemobThreadMembersRemoveResult.itemClass = EasemobThreadMembersRemoveItem
 
 class EasemobUserRegisterItem extends Item {
   get uuid() {
@@ -2291,6 +2740,96 @@ class EasemobOperations extends BaseClient {
   groupShareFileDelete(params, options) {
     return this._call("group.share_file_delete", params, {"groupId":"group_id","fileId":"file_id"}, EasemobGroupShareFileDeleteResult, options)
   }
+  groupList(params = {}, options) {
+    return this._call("group.list", params, {"limit":"limit","cursor":"cursor"}, EasemobGroupListResult, options)
+  }
+  groupListPages(params = {}, options) {
+    return this._pages("group.list", params, {"limit":"limit","cursor":"cursor"}, EasemobGroupListResult, options)
+  }
+  groupListForUser(params, options) {
+    return this._call("group.list_for_user", params, {"username":"username","pagesize":"pagesize","pagenum":"pagenum"}, EasemobGroupListForUserResult, options)
+  }
+  groupListForUserPages(params, options) {
+    return this._pages("group.list_for_user", params, {"username":"username","pagesize":"pagesize","pagenum":"pagenum"}, EasemobGroupListForUserResult, options)
+  }
+  groupUpdate(params, options) {
+    return this._call("group.update", params, {"groupId":"group_id","groupname":"groupname","avatar":"avatar","description":"description","maxusers":"maxusers","membersonly":"membersonly","allowinvites":"allowinvites","inviteNeedConfirm":"invite_need_confirm","custom":"custom","public":"public","newowner":"newowner"}, EasemobGroupUpdateResult, options)
+  }
+  groupDisable(params, options) {
+    return this._call("group.disable", params, {"groupId":"group_id"}, EasemobGroupDisableResult, options)
+  }
+  groupEnable(params, options) {
+    return this._call("group.enable", params, {"groupId":"group_id"}, EasemobGroupEnableResult, options)
+  }
+  groupIsJoined(params, options) {
+    return this._call("group.is_joined", params, {"groupId":"group_id","username":"username"}, EasemobGroupIsJoinedResult, options)
+  }
+  groupMembersAddOne(params, options) {
+    return this._call("group.members_add_one", params, {"groupId":"group_id","username":"username"}, EasemobGroupMembersAddOneResult, options)
+  }
+  groupAdmins(params, options) {
+    return this._call("group.admins", params, {"groupId":"group_id"}, EasemobGroupAdminsResult, options)
+  }
+  groupAdminsAdd(params, options) {
+    return this._call("group.admins_add", params, {"groupId":"group_id","newadmin":"newadmin"}, EasemobGroupAdminsAddResult, options)
+  }
+  groupAdminsRemove(params, options) {
+    return this._call("group.admins_remove", params, {"groupId":"group_id","username":"username"}, EasemobGroupAdminsRemoveResult, options)
+  }
+  groupBlocks(params, options) {
+    return this._call("group.blocks", params, {"groupId":"group_id"}, EasemobGroupBlocksResult, options)
+  }
+  groupBlocksAddOne(params, options) {
+    return this._call("group.blocks_add_one", params, {"groupId":"group_id","username":"username"}, EasemobGroupBlocksAddOneResult, options)
+  }
+  groupBlocksAdd(params, options) {
+    return this._call("group.blocks_add", params, {"groupId":"group_id","usernames":"usernames"}, EasemobGroupBlocksAddResult, options)
+  }
+  groupBlocksRemove(params, options) {
+    return this._call("group.blocks_remove", params, {"groupId":"group_id","usernames":"usernames"}, EasemobGroupBlocksRemoveResult, options)
+  }
+  groupAllowlist(params, options) {
+    return this._call("group.allowlist", params, {"groupId":"group_id"}, EasemobGroupAllowlistResult, options)
+  }
+  groupAllowlistAddOne(params, options) {
+    return this._call("group.allowlist_add_one", params, {"groupId":"group_id","username":"username"}, EasemobGroupAllowlistAddOneResult, options)
+  }
+  groupAllowlistAdd(params, options) {
+    return this._call("group.allowlist_add", params, {"groupId":"group_id","usernames":"usernames"}, EasemobGroupAllowlistAddResult, options)
+  }
+  groupAllowlistRemove(params, options) {
+    return this._call("group.allowlist_remove", params, {"groupId":"group_id","usernames":"usernames"}, EasemobGroupAllowlistRemoveResult, options)
+  }
+  groupMutes(params, options) {
+    return this._call("group.mutes", params, {"groupId":"group_id"}, EasemobGroupMutesResult, options)
+  }
+  groupMutesAdd(params, options) {
+    return this._call("group.mutes_add", params, {"groupId":"group_id","usernames":"usernames","muteDuration":"mute_duration"}, EasemobGroupMutesAddResult, options)
+  }
+  groupMutesRemove(params, options) {
+    return this._call("group.mutes_remove", params, {"groupId":"group_id","usernames":"usernames"}, EasemobGroupMutesRemoveResult, options)
+  }
+  groupMuteAll(params, options) {
+    return this._call("group.mute_all", params, {"groupId":"group_id"}, EasemobGroupMuteAllResult, options)
+  }
+  groupUnmuteAll(params, options) {
+    return this._call("group.unmute_all", params, {"groupId":"group_id"}, EasemobGroupUnmuteAllResult, options)
+  }
+  groupMemberAttributesSet(params, options) {
+    return this._call("group.member_attributes_set", params, {"groupId":"group_id","username":"username","metadata":"metadata"}, EasemobGroupMemberAttributesSetResult, options)
+  }
+  groupMemberAttributesSetBatch(params, options) {
+    return this._call("group.member_attributes_set_batch", params, {"groupId":"group_id","members":"members"}, EasemobGroupMemberAttributesSetBatchResult, options)
+  }
+  groupMemberAttributesGet(params, options) {
+    return this._call("group.member_attributes_get", params, {"groupId":"group_id","username":"username"}, EasemobGroupMemberAttributesGetResult, options)
+  }
+  groupMemberAttributesGetMany(params, options) {
+    return this._call("group.member_attributes_get_many", params, {"groupId":"group_id","targets":"targets","properties":"properties"}, EasemobGroupMemberAttributesGetManyResult, options)
+  }
+  groupOnlineCount(params, options) {
+    return this._call("group.online_count", params, {"groupId":"group_id","queryType":"query_type"}, EasemobGroupOnlineCountResult, options)
+  }
   messageSendText(params, options) {
     return this._call("message.send_text", params, {"targetType":"target_type","from":"from","to":"to","msg":"msg","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online"}, EasemobMessageSendTextResult, options)
   }
@@ -2389,6 +2928,45 @@ class EasemobOperations extends BaseClient {
   }
   reactionDetailPages(params, options) {
     return this._pages("reaction.detail", params, {"userId":"user_id","msgId":"msg_id","message":"message","limit":"limit","cursor":"cursor"}, EasemobReactionDetailResult, options)
+  }
+  threadList(params = {}, options) {
+    return this._call("thread.list", params, {"limit":"limit","cursor":"cursor","sort":"sort"}, EasemobThreadListResult, options)
+  }
+  threadListPages(params = {}, options) {
+    return this._pages("thread.list", params, {"limit":"limit","cursor":"cursor","sort":"sort"}, EasemobThreadListResult, options)
+  }
+  threadListForUser(params, options) {
+    return this._call("thread.list_for_user", params, {"username":"username","limit":"limit","cursor":"cursor","sort":"sort"}, EasemobThreadListForUserResult, options)
+  }
+  threadListForUserPages(params, options) {
+    return this._pages("thread.list_for_user", params, {"username":"username","limit":"limit","cursor":"cursor","sort":"sort"}, EasemobThreadListForUserResult, options)
+  }
+  threadListForUserInGroup(params, options) {
+    return this._call("thread.list_for_user_in_group", params, {"groupId":"group_id","username":"username","limit":"limit","cursor":"cursor","sort":"sort"}, EasemobThreadListForUserInGroupResult, options)
+  }
+  threadListForUserInGroupPages(params, options) {
+    return this._pages("thread.list_for_user_in_group", params, {"groupId":"group_id","username":"username","limit":"limit","cursor":"cursor","sort":"sort"}, EasemobThreadListForUserInGroupResult, options)
+  }
+  threadCreate(params, options) {
+    return this._call("thread.create", params, {"groupId":"group_id","name":"name","msgId":"msg_id","owner":"owner"}, EasemobThreadCreateResult, options)
+  }
+  threadUpdate(params, options) {
+    return this._call("thread.update", params, {"threadId":"thread_id","name":"name"}, EasemobThreadUpdateResult, options)
+  }
+  threadDelete(params, options) {
+    return this._call("thread.delete", params, {"threadId":"thread_id"}, EasemobThreadDeleteResult, options)
+  }
+  threadMembers(params, options) {
+    return this._call("thread.members", params, {"threadId":"thread_id","limit":"limit","cursor":"cursor"}, EasemobThreadMembersResult, options)
+  }
+  threadMembersPages(params, options) {
+    return this._pages("thread.members", params, {"threadId":"thread_id","limit":"limit","cursor":"cursor"}, EasemobThreadMembersResult, options)
+  }
+  threadMembersAdd(params, options) {
+    return this._call("thread.members_add", params, {"threadId":"thread_id","usernames":"usernames"}, EasemobThreadMembersAddResult, options)
+  }
+  threadMembersRemove(params, options) {
+    return this._call("thread.members_remove", params, {"threadId":"thread_id","usernames":"usernames"}, EasemobThreadMembersRemoveResult, options)
   }
   userRegister(params, options) {
     return this._call("user.register", params, {"username":"username","password":"password","nickname":"nickname"}, EasemobUserRegisterResult, options)
@@ -2701,6 +3279,43 @@ module.exports = {
   EasemobGroupShareFilesResult,
   EasemobGroupShareFileUploadResult,
   EasemobGroupShareFileDeleteResult,
+  EasemobGroupListItem,
+  EasemobGroupListResult,
+  EasemobGroupListForUserItem,
+  EasemobGroupListForUserResult,
+  EasemobGroupUpdateResult,
+  EasemobGroupDisableResult,
+  EasemobGroupEnableResult,
+  EasemobGroupIsJoinedResult,
+  EasemobGroupMembersAddOneResult,
+  EasemobGroupAdminsResult,
+  EasemobGroupAdminsAddResult,
+  EasemobGroupAdminsRemoveResult,
+  EasemobGroupBlocksResult,
+  EasemobGroupBlocksAddOneResult,
+  EasemobGroupBlocksAddItem,
+  EasemobGroupBlocksAddResult,
+  EasemobGroupBlocksRemoveItem,
+  EasemobGroupBlocksRemoveResult,
+  EasemobGroupAllowlistResult,
+  EasemobGroupAllowlistAddOneResult,
+  EasemobGroupAllowlistAddItem,
+  EasemobGroupAllowlistAddResult,
+  EasemobGroupAllowlistRemoveItem,
+  EasemobGroupAllowlistRemoveResult,
+  EasemobGroupMutesItem,
+  EasemobGroupMutesResult,
+  EasemobGroupMutesAddItem,
+  EasemobGroupMutesAddResult,
+  EasemobGroupMutesRemoveItem,
+  EasemobGroupMutesRemoveResult,
+  EasemobGroupMuteAllResult,
+  EasemobGroupUnmuteAllResult,
+  EasemobGroupMemberAttributesSetResult,
+  EasemobGroupMemberAttributesSetBatchResult,
+  EasemobGroupMemberAttributesGetResult,
+  EasemobGroupMemberAttributesGetManyResult,
+  EasemobGroupOnlineCountResult,
   EasemobMessageSendTextResult,
   EasemobMessageSendImageResult,
   EasemobMessageSendAudioResult,
@@ -2737,6 +3352,19 @@ module.exports = {
   EasemobReactionListResult,
   EasemobReactionDeleteResult,
   EasemobReactionDetailResult,
+  EasemobThreadListItem,
+  EasemobThreadListResult,
+  EasemobThreadListForUserItem,
+  EasemobThreadListForUserResult,
+  EasemobThreadListForUserInGroupItem,
+  EasemobThreadListForUserInGroupResult,
+  EasemobThreadCreateResult,
+  EasemobThreadUpdateResult,
+  EasemobThreadDeleteResult,
+  EasemobThreadMembersResult,
+  EasemobThreadMembersAddResult,
+  EasemobThreadMembersRemoveItem,
+  EasemobThreadMembersRemoveResult,
   EasemobUserRegisterItem,
   EasemobUserRegisterResult,
   EasemobUserRegisterBatchItem,

@@ -9194,12 +9194,12 @@ pub mod easemob {
         }
     }
 
-    /// Parameters of `group.members_remove`: Remove up to 100 members from a group.
+    /// Parameters of `group.members_remove`: Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct GroupMembersRemove {
         /// Limits: not empty.
         pub group_id: String,
-        /// Limits: at most 64 characters each; 1 to 100 items.
+        /// The members to remove, at most 60 (the server answers 400 "kickMembers number more than maxSize : 60"); comma-joined in the path. The documentation also describes the same path with one name as a separate call answering one object instead of a list. Limits: at most 64 characters each; 1 to 60 items.
         pub usernames: Vec<String>,
     }
 
@@ -9371,6 +9371,873 @@ pub mod easemob {
             f.debug_struct("GroupShareFileDeleteResult")
                 .field("group_id", &self.group_id)
                 .field("file_id", &self.file_id)
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.list`: List the app's groups a page at a time, newest first (limit 1..1000, the server's default 10); the answer's top-level cursor asks for the next page.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupList {
+        /// Groups per page, 1..1000 (the server's default is 10). Limits: 1..1000.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub limit: Option<i64>,
+        /// Where the page starts: the cursor of the previous answer; omit for the first page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cursor: Option<String>,
+    }
+
+    /// One item of the result of `group.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupListItem {
+        pub groupid: Option<String>,
+        pub groupname: Option<String>,
+        /// The owner, as `{org}#{app}_{user}`.
+        pub owner: Option<String>,
+        /// How many members the group has.
+        pub affiliations: Option<i64>,
+        /// Always "group".
+        pub r#type: Option<String>,
+        /// When it last changed, Unix milliseconds as text.
+        pub last_modified: Option<String>,
+    }
+
+    impl std::fmt::Debug for GroupListItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupListItem")
+                .field("groupid", &self.groupid)
+                .field("groupname", &self.groupname)
+                .field("owner", &self.owner)
+                .field("affiliations", &self.affiliations)
+                .field("type", &self.r#type)
+                .field("last_modified", &self.last_modified)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.list_for_user`: List the groups a user has joined a page at a time (pagesize 1..20, the server's default 5).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupListForUser {
+        /// The user whose groups are listed. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// Groups per page, 1..20 (the server's default is 5). Limits: 1..20.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pagesize: Option<i64>,
+        /// The page; the documentation says the server starts at page 0 by default. Limits: 0..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pagenum: Option<i64>,
+    }
+
+    /// One item of the result of `group.list_for_user`. The body's top-level total is how many groups the user has joined.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupListForUserItem {
+        pub group_id: Option<String>,
+        pub name: Option<String>,
+        pub avatar: Option<String>,
+        pub owner: Option<String>,
+        pub description: Option<String>,
+        pub disabled: Option<bool>,
+        pub public: Option<bool>,
+        pub allowinvites: Option<bool>,
+        pub membersonly: Option<bool>,
+        pub maxusers: Option<i64>,
+        pub created: Option<i64>,
+    }
+
+    impl std::fmt::Debug for GroupListForUserItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupListForUserItem")
+                .field("group_id", &self.group_id)
+                .field("name", &self.name)
+                .field("avatar", &self.avatar)
+                .field("owner", &self.owner)
+                .field("description", &self.description)
+                .field("disabled", &self.disabled)
+                .field("public", &self.public)
+                .field("allowinvites", &self.allowinvites)
+                .field("membersonly", &self.membersonly)
+                .field("maxusers", &self.maxusers)
+                .field("created", &self.created)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.update`: Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupUpdate {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The group's name; at most 128 characters. Limits: at most 128 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub groupname: Option<String>,
+        /// The group avatar's URL; at most 1024 characters. Limits: at most 1024 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub avatar: Option<String>,
+        /// At most 512 characters. Limits: at most 512 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// Most members, the owner included (the ceiling depends on the plan).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub maxusers: Option<i64>,
+        /// Joining needs the owner's or an admin's approval.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub membersonly: Option<bool>,
+        /// Ordinary members may invite users.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub allowinvites: Option<bool>,
+        /// An invited user must accept before joining.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub invite_need_confirm: Option<bool>,
+        /// The group's extension; at most 1024 characters. Limits: at most 1024 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub custom: Option<String>,
+        /// Public (searchable, users may apply) or private.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub public: Option<bool>,
+        /// Transfer the group to this member (not the current owner). The documentation describes the transfer as its own call: the same PUT with only newowner in the body, answering data.newowner. Limits: not empty; at most 64 bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub newowner: Option<String>,
+    }
+
+    /// The result of `group.update`. Only the fields sent are in the answer, each true when changed.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupUpdateResult {
+        pub groupname: Option<bool>,
+        pub avatar: Option<bool>,
+        pub description: Option<bool>,
+        pub maxusers: Option<bool>,
+        pub membersonly: Option<bool>,
+        pub allowinvites: Option<bool>,
+        pub invite_need_confirm: Option<bool>,
+        pub custom: Option<bool>,
+        pub public: Option<bool>,
+        /// True when the group changed hands.
+        pub newowner: Option<bool>,
+    }
+
+    impl std::fmt::Debug for GroupUpdateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupUpdateResult")
+                .field("groupname", &self.groupname)
+                .field("avatar", &self.avatar)
+                .field("description", &self.description)
+                .field("maxusers", &self.maxusers)
+                .field("membersonly", &self.membersonly)
+                .field("allowinvites", &self.allowinvites)
+                .field("invite_need_confirm", &self.invite_need_confirm)
+                .field("custom", &self.custom)
+                .field("public", &self.public)
+                .field("newowner", &self.newowner)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.disable`: Disable (ban) a group: nobody can send or receive in it or its threads, or manage it, until it is enabled.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupDisable {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+    }
+
+    /// The result of `group.disable`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupDisableResult {
+        /// True: the group is now disabled.
+        pub disabled: Option<bool>,
+    }
+
+    impl std::fmt::Debug for GroupDisableResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupDisableResult")
+                .field("disabled", &self.disabled)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.enable`: Enable a disabled group again.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupEnable {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+    }
+
+    /// The result of `group.enable`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupEnableResult {
+        /// False: the group is enabled.
+        pub disabled: Option<bool>,
+    }
+
+    impl std::fmt::Debug for GroupEnableResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupEnableResult")
+                .field("disabled", &self.disabled)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.is_joined`: Whether a user is a member of a group: data is true or false.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupIsJoined {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The user asked about. Limits: not empty; at most 64 bytes.
+        pub username: String,
+    }
+
+    /// The result of `group.is_joined`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupIsJoinedResult {
+        /// True when the user is a member (the body's data is a bare boolean).
+        pub joined: Option<bool>,
+    }
+
+    impl std::fmt::Debug for GroupIsJoinedResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupIsJoinedResult")
+                .field("joined", &self.joined)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.members_add_one`: Add one user to a group (an error if they are a member already).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupMembersAddOne {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The user to add. Limits: not empty; at most 64 bytes.
+        pub username: String,
+    }
+
+    /// The result of `group.members_add_one`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupMembersAddOneResult {
+        pub result: Option<bool>,
+        pub groupid: Option<String>,
+        /// "add_member".
+        pub action: Option<String>,
+        pub user: Option<String>,
+    }
+
+    impl std::fmt::Debug for GroupMembersAddOneResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupMembersAddOneResult")
+                .field("result", &self.result)
+                .field("groupid", &self.groupid)
+                .field("action", &self.action)
+                .field("user", &self.user)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.admins`: List a group's admins.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupAdmins {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+    }
+
+    /// The result of `group.admins`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupAdminsResult {
+        /// The admins' user IDs (the body's data).
+        pub admins: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for GroupAdminsResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupAdminsResult")
+                .field("admins", &self.admins)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.admins_add`: Make a member of the group an admin (the owner and admins together are at most 100).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupAdminsAdd {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The member to make an admin. Limits: not empty; at most 64 bytes.
+        pub newadmin: String,
+    }
+
+    /// The result of `group.admins_add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupAdminsAddResult {
+        /// "success" when added.
+        pub result: Option<String>,
+        pub newadmin: Option<String>,
+    }
+
+    impl std::fmt::Debug for GroupAdminsAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupAdminsAddResult")
+                .field("result", &self.result)
+                .field("newadmin", &self.newadmin)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.admins_remove`: Make an admin an ordinary member again.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupAdminsRemove {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The admin to demote. Limits: not empty; at most 64 bytes.
+        pub username: String,
+    }
+
+    /// The result of `group.admins_remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupAdminsRemoveResult {
+        /// "success" or "failure".
+        pub result: Option<String>,
+        pub oldadmin: Option<String>,
+    }
+
+    impl std::fmt::Debug for GroupAdminsRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupAdminsRemoveResult")
+                .field("result", &self.result)
+                .field("oldadmin", &self.oldadmin)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.blocks`: List a group's blocklist: the users who can neither see the group nor receive its messages.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupBlocks {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+    }
+
+    /// The result of `group.blocks`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupBlocksResult {
+        /// The blocked users' IDs (the body's data).
+        pub users: Option<Vec<String>>,
+        /// How many.
+        pub count: Option<i64>,
+    }
+
+    impl std::fmt::Debug for GroupBlocksResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupBlocksResult")
+                .field("users", &self.users)
+                .field("count", &self.count)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.blocks_add_one`: Block one member of a group (not the owner); they leave the group.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupBlocksAddOne {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The member to block. Limits: not empty; at most 64 bytes.
+        pub username: String,
+    }
+
+    /// The result of `group.blocks_add_one`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupBlocksAddOneResult {
+        pub result: Option<bool>,
+        /// "add_blocks".
+        pub action: Option<String>,
+        pub user: Option<String>,
+        pub groupid: Option<String>,
+    }
+
+    impl std::fmt::Debug for GroupBlocksAddOneResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupBlocksAddOneResult")
+                .field("result", &self.result)
+                .field("action", &self.action)
+                .field("user", &self.user)
+                .field("groupid", &self.groupid)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.blocks_add`: Block up to 60 members of a group at once (not the owner); each item says whether that user was blocked.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupBlocksAdd {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The members to block, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// One item of the result of `group.blocks_add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupBlocksAddItem {
+        pub result: Option<bool>,
+        pub action: Option<String>,
+        /// Why it failed (only when result is false).
+        pub reason: Option<String>,
+        pub user: Option<String>,
+        pub groupid: Option<String>,
+    }
+
+    impl std::fmt::Debug for GroupBlocksAddItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupBlocksAddItem")
+                .field("result", &self.result)
+                .field("action", &self.action)
+                .field("reason", &self.reason)
+                .field("user", &self.user)
+                .field("groupid", &self.groupid)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.blocks_remove`: Unblock up to 60 users of a group at once; each item says whether that user was unblocked.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupBlocksRemove {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The users to unblock, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// One item of the result of `group.blocks_remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupBlocksRemoveItem {
+        pub result: Option<bool>,
+        pub action: Option<String>,
+        pub user: Option<String>,
+        pub groupid: Option<String>,
+    }
+
+    impl std::fmt::Debug for GroupBlocksRemoveItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupBlocksRemoveItem")
+                .field("result", &self.result)
+                .field("action", &self.action)
+                .field("user", &self.user)
+                .field("groupid", &self.groupid)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.allowlist`: List a group's allowlist: the members who may still send while the whole group is muted.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupAllowlist {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+    }
+
+    /// The result of `group.allowlist`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupAllowlistResult {
+        /// The allowlisted users' IDs (the body's data).
+        pub users: Option<Vec<String>>,
+        /// How many.
+        pub count: Option<i64>,
+    }
+
+    impl std::fmt::Debug for GroupAllowlistResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupAllowlistResult")
+                .field("users", &self.users)
+                .field("count", &self.count)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.allowlist_add_one`: Add one member of a group to its allowlist.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupAllowlistAddOne {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The member to allow. Limits: not empty; at most 64 bytes.
+        pub username: String,
+    }
+
+    /// The result of `group.allowlist_add_one`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupAllowlistAddOneResult {
+        pub result: Option<bool>,
+        /// "add_user_whitelist".
+        pub action: Option<String>,
+        pub user: Option<String>,
+        pub groupid: Option<String>,
+    }
+
+    impl std::fmt::Debug for GroupAllowlistAddOneResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupAllowlistAddOneResult")
+                .field("result", &self.result)
+                .field("action", &self.action)
+                .field("user", &self.user)
+                .field("groupid", &self.groupid)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.allowlist_add`: Add up to 60 members of a group to its allowlist; each item says whether that user was added.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupAllowlistAdd {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The members to allow, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// One item of the result of `group.allowlist_add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupAllowlistAddItem {
+        pub result: Option<bool>,
+        pub action: Option<String>,
+        /// Why it failed (only when result is false).
+        pub reason: Option<String>,
+        pub user: Option<String>,
+        pub groupid: Option<String>,
+    }
+
+    impl std::fmt::Debug for GroupAllowlistAddItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupAllowlistAddItem")
+                .field("result", &self.result)
+                .field("action", &self.action)
+                .field("reason", &self.reason)
+                .field("user", &self.user)
+                .field("groupid", &self.groupid)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.allowlist_remove`: Remove up to 60 users from a group's allowlist; each item says whether that user was removed.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupAllowlistRemove {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The users to remove, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// One item of the result of `group.allowlist_remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupAllowlistRemoveItem {
+        pub result: Option<bool>,
+        pub action: Option<String>,
+        pub user: Option<String>,
+        pub groupid: Option<String>,
+    }
+
+    impl std::fmt::Debug for GroupAllowlistRemoveItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupAllowlistRemoveItem")
+                .field("result", &self.result)
+                .field("action", &self.action)
+                .field("user", &self.user)
+                .field("groupid", &self.groupid)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.mutes`: List a group's muted members with when each mute ends.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupMutes {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+    }
+
+    /// One item of the result of `group.mutes`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupMutesItem {
+        pub user: Option<String>,
+        /// When the mute ends, Unix milliseconds.
+        pub expire: Option<i64>,
+    }
+
+    impl std::fmt::Debug for GroupMutesItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupMutesItem")
+                .field("user", &self.user)
+                .field("expire", &self.expire)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.mutes_add`: Mute up to 60 members of a group (not the owner) for a time: they cannot send in the group or its threads.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupMutesAdd {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The members to mute, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+        pub usernames: Vec<String>,
+        /// How long, in milliseconds.
+        pub mute_duration: i64,
+    }
+
+    /// One item of the result of `group.mutes_add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupMutesAddItem {
+        pub result: Option<bool>,
+        pub user: Option<String>,
+        /// When the mute ends, Unix milliseconds.
+        pub expire: Option<i64>,
+    }
+
+    impl std::fmt::Debug for GroupMutesAddItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupMutesAddItem")
+                .field("result", &self.result)
+                .field("user", &self.user)
+                .field("expire", &self.expire)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.mutes_remove`: Unmute up to 60 members of a group.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupMutesRemove {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The members to unmute, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// One item of the result of `group.mutes_remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupMutesRemoveItem {
+        pub result: Option<bool>,
+        pub user: Option<String>,
+    }
+
+    impl std::fmt::Debug for GroupMutesRemoveItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupMutesRemoveItem")
+                .field("result", &self.result)
+                .field("user", &self.user)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.mute_all`: Mute the whole group: only allowlisted members may send in it and its threads.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupMuteAll {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+    }
+
+    /// The result of `group.mute_all`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupMuteAllResult {
+        /// True: the whole group is muted.
+        pub mute: Option<bool>,
+    }
+
+    impl std::fmt::Debug for GroupMuteAllResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupMuteAllResult")
+                .field("mute", &self.mute)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.unmute_all`: End a whole-group mute.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupUnmuteAll {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+    }
+
+    /// The result of `group.unmute_all`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupUnmuteAllResult {
+        /// False: the group is no longer muted as a whole.
+        pub mute: Option<bool>,
+    }
+
+    impl std::fmt::Debug for GroupUnmuteAllResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupUnmuteAllResult")
+                .field("mute", &self.mute)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.member_attributes_set`: Set a member's custom attributes in a group (key at most 16 bytes, value at most 512 bytes, at most 4 KB in all per member); an empty value deletes that key. data is the attributes set.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupMemberAttributesSet {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The member. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// Attribute name to value; each name at most 16 bytes, each value at most 512 bytes, an empty value deletes the attribute; a member's attributes total at most 4 KB.
+        pub metadata: std::collections::BTreeMap<String, String>,
+    }
+
+    /// The result of `group.member_attributes_set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupMemberAttributesSetResult {
+        /// The attributes set, name to value (the body's data).
+        pub attributes: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for GroupMemberAttributesSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupMemberAttributesSetResult")
+                .field("attributes", &self.attributes)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.member_attributes_set_batch`: Set custom attributes of up to 20 members of a group in one call (a different set per member); data lists the members updated and those that failed.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupMemberAttributesSetBatch {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// One item per member, at most 20. Limits: 1 to 20 items.
+        pub members: Vec<serde_json::Value>,
+    }
+
+    /// The result of `group.member_attributes_set_batch`. Field names as in the documentation's table; its example writes them with a trailing colon.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupMemberAttributesSetBatchResult {
+        /// Each {username, metadata}: the member's attributes now.
+        pub succeeded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        /// Each member that failed, with the error.
+        pub failed: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for GroupMemberAttributesSetBatchResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupMemberAttributesSetBatchResult")
+                .field("succeeded", &self.succeeded)
+                .field("failed", &self.failed)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.member_attributes_get`: Get all custom attributes of one member of a group: data maps attribute name to value.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupMemberAttributesGet {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The member. Limits: not empty; at most 64 bytes.
+        pub username: String,
+    }
+
+    /// The result of `group.member_attributes_get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupMemberAttributesGetResult {
+        /// Attribute name to value (the body's data).
+        pub attributes: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for GroupMemberAttributesGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupMemberAttributesGetResult")
+                .field("attributes", &self.attributes)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.member_attributes_get_many`: Get custom attributes of up to 10 members of a group: data maps each member to its attributes (only the keys asked for, or all).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupMemberAttributesGetMany {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The members, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+        pub targets: Vec<String>,
+        /// The attribute names to read; empty or omitted: all.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub properties: Option<Vec<String>>,
+    }
+
+    /// The result of `group.member_attributes_get_many`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupMemberAttributesGetManyResult {
+        /// Member ID to {name: value} (the body's data).
+        pub members: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for GroupMemberAttributesGetManyResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupMemberAttributesGetManyResult")
+                .field("members", &self.members)
+                .finish()
+        }
+    }
+
+    /// Parameters of `group.online_count`: How many members of a group are online (the Presence feature and this API must be enabled for the app). The answer is {"result": n}, no envelope.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct GroupOnlineCount {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// 1 counts a group's online members (0 is for a Circle server, not a group). Limits: 0..1.
+        pub query_type: i64,
+    }
+
+    /// The result of `group.online_count`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct GroupOnlineCountResult {
+        /// The number of members online.
+        pub result: Option<i64>,
+    }
+
+    impl std::fmt::Debug for GroupOnlineCountResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GroupOnlineCountResult")
                 .field("result", &self.result)
                 .finish()
         }
@@ -10446,6 +11313,286 @@ pub mod easemob {
         }
     }
 
+    /// Parameters of `thread.list`: List the app's threads a page at a time; properties.cursor asks for the next page.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ThreadList {
+        /// Threads per page, 1..50 (the server's default is 50). Limits: 1..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub limit: Option<i64>,
+        /// Where the page starts: properties.cursor of the previous answer; omit for the first page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cursor: Option<String>,
+        /// By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub sort: Option<String>,
+    }
+
+    /// One item of the result of `thread.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ThreadListItem {
+        pub id: Option<String>,
+    }
+
+    impl std::fmt::Debug for ThreadListItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ThreadListItem")
+                .field("id", &self.id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `thread.list_for_user`: List the threads a user has joined, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ThreadListForUser {
+        /// The user. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// Threads per page, 1..50 (the server's default is 50). Limits: 1..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub limit: Option<i64>,
+        /// Where the page starts: properties.cursor of the previous answer; omit for the first page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cursor: Option<String>,
+        /// By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub sort: Option<String>,
+    }
+
+    /// One item of the result of `thread.list_for_user`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ThreadListForUserItem {
+        pub id: Option<String>,
+        pub name: Option<String>,
+        pub owner: Option<String>,
+        /// The parent message's ID.
+        pub msg_id: Option<String>,
+        pub group_id: Option<String>,
+        pub created: Option<i64>,
+    }
+
+    impl std::fmt::Debug for ThreadListForUserItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ThreadListForUserItem")
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .field("owner", &self.owner)
+                .field("msg_id", &self.msg_id)
+                .field("group_id", &self.group_id)
+                .field("created", &self.created)
+                .finish()
+        }
+    }
+
+    /// Parameters of `thread.list_for_user_in_group`: List the threads of one group a user has joined, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ThreadListForUserInGroup {
+        /// The group's ID. Limits: not empty.
+        pub group_id: String,
+        /// The user. Limits: not empty; at most 64 bytes.
+        pub username: String,
+        /// Threads per page, 1..50 (the server's default is 50). Limits: 1..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub limit: Option<i64>,
+        /// Where the page starts: properties.cursor of the previous answer; omit for the first page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cursor: Option<String>,
+        /// By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub sort: Option<String>,
+    }
+
+    /// One item of the result of `thread.list_for_user_in_group`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ThreadListForUserInGroupItem {
+        pub id: Option<String>,
+        pub name: Option<String>,
+        pub owner: Option<String>,
+        /// The parent message's ID.
+        pub msg_id: Option<String>,
+        pub group_id: Option<String>,
+        pub created: Option<i64>,
+    }
+
+    impl std::fmt::Debug for ThreadListForUserInGroupItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ThreadListForUserInGroupItem")
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .field("owner", &self.owner)
+                .field("msg_id", &self.msg_id)
+                .field("group_id", &self.group_id)
+                .field("created", &self.created)
+                .finish()
+        }
+    }
+
+    /// Parameters of `thread.create`: Create a thread on a group message; its owner must be a member of the group.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ThreadCreate {
+        /// The group the thread belongs to. Limits: not empty.
+        pub group_id: String,
+        /// At most 64 characters. Limits: at most 64 characters.
+        pub name: String,
+        /// The group message the thread starts from. Limits: not empty.
+        pub msg_id: String,
+        /// The thread's owner, a member of the group. Limits: not empty; at most 64 bytes.
+        pub owner: String,
+    }
+
+    /// The result of `thread.create`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ThreadCreateResult {
+        pub thread_id: Option<String>,
+    }
+
+    impl std::fmt::Debug for ThreadCreateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ThreadCreateResult")
+                .field("thread_id", &self.thread_id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `thread.update`: Rename a thread.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ThreadUpdate {
+        /// The thread's ID. Limits: not empty.
+        pub thread_id: String,
+        /// The new name; at most 64 characters. Limits: at most 64 characters.
+        pub name: String,
+    }
+
+    /// The result of `thread.update`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ThreadUpdateResult {
+        /// The name now.
+        pub name: Option<String>,
+    }
+
+    impl std::fmt::Debug for ThreadUpdateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ThreadUpdateResult")
+                .field("name", &self.name)
+                .finish()
+        }
+    }
+
+    /// Parameters of `thread.delete`: Delete a thread.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ThreadDelete {
+        /// The thread's ID. Limits: not empty.
+        pub thread_id: String,
+    }
+
+    /// The result of `thread.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ThreadDeleteResult {
+        /// "ok" when deleted.
+        pub status: Option<String>,
+    }
+
+    impl std::fmt::Debug for ThreadDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ThreadDeleteResult")
+                .field("status", &self.status)
+                .finish()
+        }
+    }
+
+    /// Parameters of `thread.members`: List a thread's members a page at a time; properties.cursor asks for the next page.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ThreadMembers {
+        /// The thread's ID. Limits: not empty.
+        pub thread_id: String,
+        /// Members per page, 1..50 (the server's default is 50). Limits: 1..50.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub limit: Option<i64>,
+        /// Where the page starts: properties.cursor of the previous answer; omit for the first page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cursor: Option<String>,
+    }
+
+    /// The result of `thread.members`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ThreadMembersResult {
+        /// The members' user IDs.
+        pub affiliations: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for ThreadMembersResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ThreadMembersResult")
+                .field("affiliations", &self.affiliations)
+                .finish()
+        }
+    }
+
+    /// Parameters of `thread.members_add`: Add up to 10 users to a thread.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ThreadMembersAdd {
+        /// The thread's ID. Limits: not empty.
+        pub thread_id: String,
+        /// The users to add, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// The result of `thread.members_add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ThreadMembersAddResult {
+        /// "ok" when added.
+        pub status: Option<String>,
+    }
+
+    impl std::fmt::Debug for ThreadMembersAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ThreadMembersAddResult")
+                .field("status", &self.status)
+                .finish()
+        }
+    }
+
+    /// Parameters of `thread.members_remove`: Remove up to 10 members from a thread; each item says whether that user was removed.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ThreadMembersRemove {
+        /// The thread's ID. Limits: not empty.
+        pub thread_id: String,
+        /// The members to remove, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// One item of the result of `thread.members_remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ThreadMembersRemoveItem {
+        pub result: Option<bool>,
+        pub user: Option<String>,
+    }
+
+    impl std::fmt::Debug for ThreadMembersRemoveItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ThreadMembersRemoveItem")
+                .field("result", &self.result)
+                .field("user", &self.user)
+                .finish()
+        }
+    }
+
     /// Parameters of `user.register`: Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct UserRegister {
@@ -11397,7 +12544,7 @@ impl crate::Easemob {
         )
     }
 
-    /// Remove up to 100 members from a group.
+    /// Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
     ///
     /// `DELETE /chatgroups/{group_id}/users/{usernames}` — catalogue operation `group.members_remove`.
     pub async fn group_members_remove(
@@ -11511,6 +12658,510 @@ impl crate::Easemob {
         crate::Typed::from_response(
             self.call(
                 "group.share_file_delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the app's groups a page at a time, newest first (limit 1..1000, the server's default 10); the answer's top-level cursor asks for the next page.
+    ///
+    /// `GET /chatgroups` — catalogue operation `group.list`.
+    pub async fn group_list(
+        &self,
+        params: easemob::GroupList,
+    ) -> crate::Result<crate::Typed<Vec<easemob::GroupListItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `group.list`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page is a list of items; the iterator sets `cursor` for each next page.
+    pub fn group_list_pages(
+        &self,
+        params: easemob::GroupList,
+    ) -> crate::Result<crate::TypedPages<Vec<easemob::GroupListItem>>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "group.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// List the groups a user has joined a page at a time (pagesize 1..20, the server's default 5).
+    ///
+    /// `GET /chatgroups/user/{username}` — catalogue operation `group.list_for_user`.
+    pub async fn group_list_for_user(
+        &self,
+        params: easemob::GroupListForUser,
+    ) -> crate::Result<crate::Typed<Vec<easemob::GroupListForUserItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.list_for_user",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `group.list_for_user`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page is a list of items; the iterator sets `pagenum` for each next page.
+    pub fn group_list_for_user_pages(
+        &self,
+        params: easemob::GroupListForUser,
+    ) -> crate::Result<crate::TypedPages<Vec<easemob::GroupListForUserItem>>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "group.list_for_user",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
+    ///
+    /// `PUT /chatgroups/{group_id}` — catalogue operation `group.update`.
+    pub async fn group_update(
+        &self,
+        params: easemob::GroupUpdate,
+    ) -> crate::Result<crate::Typed<easemob::GroupUpdateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.update",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Disable (ban) a group: nobody can send or receive in it or its threads, or manage it, until it is enabled.
+    ///
+    /// `POST /chatgroups/{group_id}/disable` — catalogue operation `group.disable`.
+    pub async fn group_disable(
+        &self,
+        params: easemob::GroupDisable,
+    ) -> crate::Result<crate::Typed<easemob::GroupDisableResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.disable",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Enable a disabled group again.
+    ///
+    /// `POST /chatgroups/{group_id}/enable` — catalogue operation `group.enable`.
+    pub async fn group_enable(
+        &self,
+        params: easemob::GroupEnable,
+    ) -> crate::Result<crate::Typed<easemob::GroupEnableResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.enable",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Whether a user is a member of a group: data is true or false.
+    ///
+    /// `GET /chatgroups/{group_id}/user/{username}/is_joined` — catalogue operation `group.is_joined`.
+    pub async fn group_is_joined(
+        &self,
+        params: easemob::GroupIsJoined,
+    ) -> crate::Result<crate::Typed<easemob::GroupIsJoinedResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.is_joined",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Add one user to a group (an error if they are a member already).
+    ///
+    /// `POST /chatgroups/{group_id}/users/{username}` — catalogue operation `group.members_add_one`.
+    pub async fn group_members_add_one(
+        &self,
+        params: easemob::GroupMembersAddOne,
+    ) -> crate::Result<crate::Typed<easemob::GroupMembersAddOneResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.members_add_one",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a group's admins.
+    ///
+    /// `GET /chatgroups/{group_id}/admin` — catalogue operation `group.admins`.
+    pub async fn group_admins(
+        &self,
+        params: easemob::GroupAdmins,
+    ) -> crate::Result<crate::Typed<easemob::GroupAdminsResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.admins",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Make a member of the group an admin (the owner and admins together are at most 100).
+    ///
+    /// `POST /chatgroups/{group_id}/admin` — catalogue operation `group.admins_add`.
+    pub async fn group_admins_add(
+        &self,
+        params: easemob::GroupAdminsAdd,
+    ) -> crate::Result<crate::Typed<easemob::GroupAdminsAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.admins_add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Make an admin an ordinary member again.
+    ///
+    /// `DELETE /chatgroups/{group_id}/admin/{username}` — catalogue operation `group.admins_remove`.
+    pub async fn group_admins_remove(
+        &self,
+        params: easemob::GroupAdminsRemove,
+    ) -> crate::Result<crate::Typed<easemob::GroupAdminsRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.admins_remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a group's blocklist: the users who can neither see the group nor receive its messages.
+    ///
+    /// `GET /chatgroups/{group_id}/blocks/users` — catalogue operation `group.blocks`.
+    pub async fn group_blocks(
+        &self,
+        params: easemob::GroupBlocks,
+    ) -> crate::Result<crate::Typed<easemob::GroupBlocksResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.blocks",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Block one member of a group (not the owner); they leave the group.
+    ///
+    /// `POST /chatgroups/{group_id}/blocks/users/{username}` — catalogue operation `group.blocks_add_one`.
+    pub async fn group_blocks_add_one(
+        &self,
+        params: easemob::GroupBlocksAddOne,
+    ) -> crate::Result<crate::Typed<easemob::GroupBlocksAddOneResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.blocks_add_one",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Block up to 60 members of a group at once (not the owner); each item says whether that user was blocked.
+    ///
+    /// `POST /chatgroups/{group_id}/blocks/users` — catalogue operation `group.blocks_add`.
+    pub async fn group_blocks_add(
+        &self,
+        params: easemob::GroupBlocksAdd,
+    ) -> crate::Result<crate::Typed<Vec<easemob::GroupBlocksAddItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.blocks_add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Unblock up to 60 users of a group at once; each item says whether that user was unblocked.
+    ///
+    /// `DELETE /chatgroups/{group_id}/blocks/users/{usernames}` — catalogue operation `group.blocks_remove`.
+    pub async fn group_blocks_remove(
+        &self,
+        params: easemob::GroupBlocksRemove,
+    ) -> crate::Result<crate::Typed<Vec<easemob::GroupBlocksRemoveItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.blocks_remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a group's allowlist: the members who may still send while the whole group is muted.
+    ///
+    /// `GET /chatgroups/{group_id}/white/users` — catalogue operation `group.allowlist`.
+    pub async fn group_allowlist(
+        &self,
+        params: easemob::GroupAllowlist,
+    ) -> crate::Result<crate::Typed<easemob::GroupAllowlistResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.allowlist",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Add one member of a group to its allowlist.
+    ///
+    /// `POST /chatgroups/{group_id}/white/users/{username}` — catalogue operation `group.allowlist_add_one`.
+    pub async fn group_allowlist_add_one(
+        &self,
+        params: easemob::GroupAllowlistAddOne,
+    ) -> crate::Result<crate::Typed<easemob::GroupAllowlistAddOneResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.allowlist_add_one",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Add up to 60 members of a group to its allowlist; each item says whether that user was added.
+    ///
+    /// `POST /chatgroups/{group_id}/white/users` — catalogue operation `group.allowlist_add`.
+    pub async fn group_allowlist_add(
+        &self,
+        params: easemob::GroupAllowlistAdd,
+    ) -> crate::Result<crate::Typed<Vec<easemob::GroupAllowlistAddItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.allowlist_add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove up to 60 users from a group's allowlist; each item says whether that user was removed.
+    ///
+    /// `DELETE /chatgroups/{group_id}/white/users/{usernames}` — catalogue operation `group.allowlist_remove`.
+    pub async fn group_allowlist_remove(
+        &self,
+        params: easemob::GroupAllowlistRemove,
+    ) -> crate::Result<crate::Typed<Vec<easemob::GroupAllowlistRemoveItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.allowlist_remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a group's muted members with when each mute ends.
+    ///
+    /// `GET /chatgroups/{group_id}/mute` — catalogue operation `group.mutes`.
+    pub async fn group_mutes(
+        &self,
+        params: easemob::GroupMutes,
+    ) -> crate::Result<crate::Typed<Vec<easemob::GroupMutesItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.mutes",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Mute up to 60 members of a group (not the owner) for a time: they cannot send in the group or its threads.
+    ///
+    /// `POST /chatgroups/{group_id}/mute` — catalogue operation `group.mutes_add`.
+    pub async fn group_mutes_add(
+        &self,
+        params: easemob::GroupMutesAdd,
+    ) -> crate::Result<crate::Typed<Vec<easemob::GroupMutesAddItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.mutes_add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Unmute up to 60 members of a group.
+    ///
+    /// `DELETE /chatgroups/{group_id}/mute/{usernames}` — catalogue operation `group.mutes_remove`.
+    pub async fn group_mutes_remove(
+        &self,
+        params: easemob::GroupMutesRemove,
+    ) -> crate::Result<crate::Typed<Vec<easemob::GroupMutesRemoveItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.mutes_remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Mute the whole group: only allowlisted members may send in it and its threads.
+    ///
+    /// `POST /chatgroups/{group_id}/ban` — catalogue operation `group.mute_all`.
+    pub async fn group_mute_all(
+        &self,
+        params: easemob::GroupMuteAll,
+    ) -> crate::Result<crate::Typed<easemob::GroupMuteAllResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.mute_all",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// End a whole-group mute.
+    ///
+    /// `DELETE /chatgroups/{group_id}/ban` — catalogue operation `group.unmute_all`.
+    pub async fn group_unmute_all(
+        &self,
+        params: easemob::GroupUnmuteAll,
+    ) -> crate::Result<crate::Typed<easemob::GroupUnmuteAllResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.unmute_all",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set a member's custom attributes in a group (key at most 16 bytes, value at most 512 bytes, at most 4 KB in all per member); an empty value deletes that key. data is the attributes set.
+    ///
+    /// `PUT /metadata/chatgroup/{group_id}/user/{username}` — catalogue operation `group.member_attributes_set`.
+    pub async fn group_member_attributes_set(
+        &self,
+        params: easemob::GroupMemberAttributesSet,
+    ) -> crate::Result<crate::Typed<easemob::GroupMemberAttributesSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.member_attributes_set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set custom attributes of up to 20 members of a group in one call (a different set per member); data lists the members updated and those that failed.
+    ///
+    /// `PUT /metadata/chatgroup/{group_id}/users/batch` — catalogue operation `group.member_attributes_set_batch`.
+    pub async fn group_member_attributes_set_batch(
+        &self,
+        params: easemob::GroupMemberAttributesSetBatch,
+    ) -> crate::Result<crate::Typed<easemob::GroupMemberAttributesSetBatchResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.member_attributes_set_batch",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get all custom attributes of one member of a group: data maps attribute name to value.
+    ///
+    /// `GET /metadata/chatgroup/{group_id}/user/{username}` — catalogue operation `group.member_attributes_get`.
+    pub async fn group_member_attributes_get(
+        &self,
+        params: easemob::GroupMemberAttributesGet,
+    ) -> crate::Result<crate::Typed<easemob::GroupMemberAttributesGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.member_attributes_get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get custom attributes of up to 10 members of a group: data maps each member to its attributes (only the keys asked for, or all).
+    ///
+    /// `POST /metadata/chatgroup/{group_id}/get` — catalogue operation `group.member_attributes_get_many`.
+    pub async fn group_member_attributes_get_many(
+        &self,
+        params: easemob::GroupMemberAttributesGetMany,
+    ) -> crate::Result<crate::Typed<easemob::GroupMemberAttributesGetManyResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.member_attributes_get_many",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// How many members of a group are online (the Presence feature and this API must be enabled for the app). The answer is {"result": n}, no envelope.
+    ///
+    /// `GET /presence/online/{group_id}/type/{query_type}` — catalogue operation `group.online_count`.
+    pub async fn group_online_count(
+        &self,
+        params: easemob::GroupOnlineCount,
+    ) -> crate::Result<crate::Typed<easemob::GroupOnlineCountResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "group.online_count",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )
@@ -12074,6 +13725,215 @@ impl crate::Easemob {
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )?,
         ))
+    }
+
+    /// List the app's threads a page at a time; properties.cursor asks for the next page.
+    ///
+    /// `GET /thread` — catalogue operation `thread.list`.
+    pub async fn thread_list(
+        &self,
+        params: easemob::ThreadList,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ThreadListItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "thread.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `thread.list`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page is a list of items; the iterator sets `cursor` for each next page.
+    pub fn thread_list_pages(
+        &self,
+        params: easemob::ThreadList,
+    ) -> crate::Result<crate::TypedPages<Vec<easemob::ThreadListItem>>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "thread.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// List the threads a user has joined, a page at a time.
+    ///
+    /// `GET /threads/user/{username}` — catalogue operation `thread.list_for_user`.
+    pub async fn thread_list_for_user(
+        &self,
+        params: easemob::ThreadListForUser,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ThreadListForUserItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "thread.list_for_user",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `thread.list_for_user`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page is a list of items; the iterator sets `cursor` for each next page.
+    pub fn thread_list_for_user_pages(
+        &self,
+        params: easemob::ThreadListForUser,
+    ) -> crate::Result<crate::TypedPages<Vec<easemob::ThreadListForUserItem>>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "thread.list_for_user",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// List the threads of one group a user has joined, a page at a time.
+    ///
+    /// `GET /threads/chatgroups/{group_id}/user/{username}` — catalogue operation `thread.list_for_user_in_group`.
+    pub async fn thread_list_for_user_in_group(
+        &self,
+        params: easemob::ThreadListForUserInGroup,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ThreadListForUserInGroupItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "thread.list_for_user_in_group",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `thread.list_for_user_in_group`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page is a list of items; the iterator sets `cursor` for each next page.
+    pub fn thread_list_for_user_in_group_pages(
+        &self,
+        params: easemob::ThreadListForUserInGroup,
+    ) -> crate::Result<crate::TypedPages<Vec<easemob::ThreadListForUserInGroupItem>>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "thread.list_for_user_in_group",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Create a thread on a group message; its owner must be a member of the group.
+    ///
+    /// `POST /thread` — catalogue operation `thread.create`.
+    pub async fn thread_create(
+        &self,
+        params: easemob::ThreadCreate,
+    ) -> crate::Result<crate::Typed<easemob::ThreadCreateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "thread.create",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Rename a thread.
+    ///
+    /// `PUT /thread/{thread_id}` — catalogue operation `thread.update`.
+    pub async fn thread_update(
+        &self,
+        params: easemob::ThreadUpdate,
+    ) -> crate::Result<crate::Typed<easemob::ThreadUpdateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "thread.update",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete a thread.
+    ///
+    /// `DELETE /thread/{thread_id}` — catalogue operation `thread.delete`.
+    pub async fn thread_delete(
+        &self,
+        params: easemob::ThreadDelete,
+    ) -> crate::Result<crate::Typed<easemob::ThreadDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "thread.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a thread's members a page at a time; properties.cursor asks for the next page.
+    ///
+    /// `GET /thread/{thread_id}/users` — catalogue operation `thread.members`.
+    pub async fn thread_members(
+        &self,
+        params: easemob::ThreadMembers,
+    ) -> crate::Result<crate::Typed<easemob::ThreadMembersResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "thread.members",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `thread.members`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page's items are in its `affiliations`; the iterator sets `cursor` for each next page.
+    pub fn thread_members_pages(
+        &self,
+        params: easemob::ThreadMembers,
+    ) -> crate::Result<crate::TypedPages<easemob::ThreadMembersResult>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "thread.members",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Add up to 10 users to a thread.
+    ///
+    /// `POST /thread/{thread_id}/users` — catalogue operation `thread.members_add`.
+    pub async fn thread_members_add(
+        &self,
+        params: easemob::ThreadMembersAdd,
+    ) -> crate::Result<crate::Typed<easemob::ThreadMembersAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "thread.members_add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove up to 10 members from a thread; each item says whether that user was removed.
+    ///
+    /// `DELETE /thread/{thread_id}/users` — catalogue operation `thread.members_remove`.
+    pub async fn thread_members_remove(
+        &self,
+        params: easemob::ThreadMembersRemove,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ThreadMembersRemoveItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "thread.members_remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
     }
 
     /// Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).

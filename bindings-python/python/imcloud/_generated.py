@@ -9545,6 +9545,538 @@ class EasemobGroupShareFileDeleteResult(Result):
         return cast("Optional[bool]", self._fields.get("result"))
 
 
+class EasemobGroupListItem(Item):
+    """One item of the result of ``group.list``."""
+
+    @property
+    def groupid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("groupid"))
+
+    @property
+    def groupname(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("groupname"))
+
+    @property
+    def owner(self) -> Optional[str]:
+        """The owner, as `{org}#{app}_{user}`."""
+        return cast("Optional[str]", self._fields.get("owner"))
+
+    @property
+    def affiliations(self) -> Optional[int]:
+        """How many members the group has."""
+        return cast("Optional[int]", self._fields.get("affiliations"))
+
+    @property
+    def type(self) -> Optional[str]:
+        """Always "group"."""
+        return cast("Optional[str]", self._fields.get("type"))
+
+    @property
+    def last_modified(self) -> Optional[str]:
+        """When it last changed, Unix milliseconds as text."""
+        return cast("Optional[str]", self._fields.get("last_modified"))
+
+
+class EasemobGroupListResult(ListResult[EasemobGroupListItem]):
+    """The result of ``group.list``: a list of :class:`EasemobGroupListItem`."""
+
+    _item = EasemobGroupListItem
+
+
+class EasemobGroupListForUserItem(Item):
+    """One item of the result of ``group.list_for_user``."""
+
+    @property
+    def group_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("group_id"))
+
+    @property
+    def name(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("name"))
+
+    @property
+    def avatar(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("avatar"))
+
+    @property
+    def owner(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("owner"))
+
+    @property
+    def description(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("description"))
+
+    @property
+    def disabled(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("disabled"))
+
+    @property
+    def public(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("public"))
+
+    @property
+    def allowinvites(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("allowinvites"))
+
+    @property
+    def membersonly(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("membersonly"))
+
+    @property
+    def maxusers(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("maxusers"))
+
+    @property
+    def created(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("created"))
+
+
+class EasemobGroupListForUserResult(ListResult[EasemobGroupListForUserItem]):
+    """The result of ``group.list_for_user``: a list of :class:`EasemobGroupListForUserItem`. The body's top-level total is how many groups the user has joined."""
+
+    _item = EasemobGroupListForUserItem
+
+
+class EasemobGroupUpdateResult(Result):
+    """The result of ``group.update``. Only the fields sent are in the answer, each true when changed."""
+
+    @property
+    def groupname(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("groupname"))
+
+    @property
+    def avatar(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("avatar"))
+
+    @property
+    def description(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("description"))
+
+    @property
+    def maxusers(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("maxusers"))
+
+    @property
+    def membersonly(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("membersonly"))
+
+    @property
+    def allowinvites(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("allowinvites"))
+
+    @property
+    def invite_need_confirm(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("invite_need_confirm"))
+
+    @property
+    def custom(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("custom"))
+
+    @property
+    def public(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("public"))
+
+    @property
+    def newowner(self) -> Optional[bool]:
+        """True when the group changed hands."""
+        return cast("Optional[bool]", self._fields.get("newowner"))
+
+
+class EasemobGroupDisableResult(Result):
+    """The result of ``group.disable``."""
+
+    @property
+    def disabled(self) -> Optional[bool]:
+        """True: the group is now disabled."""
+        return cast("Optional[bool]", self._fields.get("disabled"))
+
+
+class EasemobGroupEnableResult(Result):
+    """The result of ``group.enable``."""
+
+    @property
+    def disabled(self) -> Optional[bool]:
+        """False: the group is enabled."""
+        return cast("Optional[bool]", self._fields.get("disabled"))
+
+
+class EasemobGroupIsJoinedResult(Result):
+    """The result of ``group.is_joined``."""
+
+    @property
+    def joined(self) -> Optional[bool]:
+        """True when the user is a member (the body's data is a bare boolean)."""
+        return cast("Optional[bool]", self._fields.get("joined"))
+
+
+class EasemobGroupMembersAddOneResult(Result):
+    """The result of ``group.members_add_one``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def groupid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("groupid"))
+
+    @property
+    def action(self) -> Optional[str]:
+        """"add_member"."""
+        return cast("Optional[str]", self._fields.get("action"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+
+class EasemobGroupAdminsResult(Result):
+    """The result of ``group.admins``."""
+
+    @property
+    def admins(self) -> Optional[List[str]]:
+        """The admins' user IDs (the body's data)."""
+        return cast("Optional[List[str]]", self._fields.get("admins"))
+
+
+class EasemobGroupAdminsAddResult(Result):
+    """The result of ``group.admins_add``."""
+
+    @property
+    def result(self) -> Optional[str]:
+        """"success" when added."""
+        return cast("Optional[str]", self._fields.get("result"))
+
+    @property
+    def newadmin(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("newadmin"))
+
+
+class EasemobGroupAdminsRemoveResult(Result):
+    """The result of ``group.admins_remove``."""
+
+    @property
+    def result(self) -> Optional[str]:
+        """"success" or "failure"."""
+        return cast("Optional[str]", self._fields.get("result"))
+
+    @property
+    def oldadmin(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("oldadmin"))
+
+
+class EasemobGroupBlocksResult(Result):
+    """The result of ``group.blocks``."""
+
+    @property
+    def users(self) -> Optional[List[str]]:
+        """The blocked users' IDs (the body's data)."""
+        return cast("Optional[List[str]]", self._fields.get("users"))
+
+    @property
+    def count(self) -> Optional[int]:
+        """How many."""
+        return cast("Optional[int]", self._fields.get("count"))
+
+
+class EasemobGroupBlocksAddOneResult(Result):
+    """The result of ``group.blocks_add_one``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def action(self) -> Optional[str]:
+        """"add_blocks"."""
+        return cast("Optional[str]", self._fields.get("action"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def groupid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("groupid"))
+
+
+class EasemobGroupBlocksAddItem(Item):
+    """One item of the result of ``group.blocks_add``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def action(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("action"))
+
+    @property
+    def reason(self) -> Optional[str]:
+        """Why it failed (only when result is false)."""
+        return cast("Optional[str]", self._fields.get("reason"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def groupid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("groupid"))
+
+
+class EasemobGroupBlocksAddResult(ListResult[EasemobGroupBlocksAddItem]):
+    """The result of ``group.blocks_add``: a list of :class:`EasemobGroupBlocksAddItem`."""
+
+    _item = EasemobGroupBlocksAddItem
+
+
+class EasemobGroupBlocksRemoveItem(Item):
+    """One item of the result of ``group.blocks_remove``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def action(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("action"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def groupid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("groupid"))
+
+
+class EasemobGroupBlocksRemoveResult(ListResult[EasemobGroupBlocksRemoveItem]):
+    """The result of ``group.blocks_remove``: a list of :class:`EasemobGroupBlocksRemoveItem`."""
+
+    _item = EasemobGroupBlocksRemoveItem
+
+
+class EasemobGroupAllowlistResult(Result):
+    """The result of ``group.allowlist``."""
+
+    @property
+    def users(self) -> Optional[List[str]]:
+        """The allowlisted users' IDs (the body's data)."""
+        return cast("Optional[List[str]]", self._fields.get("users"))
+
+    @property
+    def count(self) -> Optional[int]:
+        """How many."""
+        return cast("Optional[int]", self._fields.get("count"))
+
+
+class EasemobGroupAllowlistAddOneResult(Result):
+    """The result of ``group.allowlist_add_one``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def action(self) -> Optional[str]:
+        """"add_user_whitelist"."""
+        return cast("Optional[str]", self._fields.get("action"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def groupid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("groupid"))
+
+
+class EasemobGroupAllowlistAddItem(Item):
+    """One item of the result of ``group.allowlist_add``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def action(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("action"))
+
+    @property
+    def reason(self) -> Optional[str]:
+        """Why it failed (only when result is false)."""
+        return cast("Optional[str]", self._fields.get("reason"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def groupid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("groupid"))
+
+
+class EasemobGroupAllowlistAddResult(ListResult[EasemobGroupAllowlistAddItem]):
+    """The result of ``group.allowlist_add``: a list of :class:`EasemobGroupAllowlistAddItem`."""
+
+    _item = EasemobGroupAllowlistAddItem
+
+
+class EasemobGroupAllowlistRemoveItem(Item):
+    """One item of the result of ``group.allowlist_remove``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def action(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("action"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def groupid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("groupid"))
+
+
+class EasemobGroupAllowlistRemoveResult(ListResult[EasemobGroupAllowlistRemoveItem]):
+    """The result of ``group.allowlist_remove``: a list of :class:`EasemobGroupAllowlistRemoveItem`."""
+
+    _item = EasemobGroupAllowlistRemoveItem
+
+
+class EasemobGroupMutesItem(Item):
+    """One item of the result of ``group.mutes``."""
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def expire(self) -> Optional[int]:
+        """When the mute ends, Unix milliseconds."""
+        return cast("Optional[int]", self._fields.get("expire"))
+
+
+class EasemobGroupMutesResult(ListResult[EasemobGroupMutesItem]):
+    """The result of ``group.mutes``: a list of :class:`EasemobGroupMutesItem`."""
+
+    _item = EasemobGroupMutesItem
+
+
+class EasemobGroupMutesAddItem(Item):
+    """One item of the result of ``group.mutes_add``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def expire(self) -> Optional[int]:
+        """When the mute ends, Unix milliseconds."""
+        return cast("Optional[int]", self._fields.get("expire"))
+
+
+class EasemobGroupMutesAddResult(ListResult[EasemobGroupMutesAddItem]):
+    """The result of ``group.mutes_add``: a list of :class:`EasemobGroupMutesAddItem`."""
+
+    _item = EasemobGroupMutesAddItem
+
+
+class EasemobGroupMutesRemoveItem(Item):
+    """One item of the result of ``group.mutes_remove``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+
+class EasemobGroupMutesRemoveResult(ListResult[EasemobGroupMutesRemoveItem]):
+    """The result of ``group.mutes_remove``: a list of :class:`EasemobGroupMutesRemoveItem`."""
+
+    _item = EasemobGroupMutesRemoveItem
+
+
+class EasemobGroupMuteAllResult(Result):
+    """The result of ``group.mute_all``."""
+
+    @property
+    def mute(self) -> Optional[bool]:
+        """True: the whole group is muted."""
+        return cast("Optional[bool]", self._fields.get("mute"))
+
+
+class EasemobGroupUnmuteAllResult(Result):
+    """The result of ``group.unmute_all``."""
+
+    @property
+    def mute(self) -> Optional[bool]:
+        """False: the group is no longer muted as a whole."""
+        return cast("Optional[bool]", self._fields.get("mute"))
+
+
+class EasemobGroupMemberAttributesSetResult(Result):
+    """The result of ``group.member_attributes_set``."""
+
+    @property
+    def attributes(self) -> Any:
+        """The attributes set, name to value (the body's data)."""
+        return self._fields.get("attributes")
+
+
+class EasemobGroupMemberAttributesSetBatchResult(Result):
+    """The result of ``group.member_attributes_set_batch``. Field names as in the documentation's table; its example writes them with a trailing colon."""
+
+    @property
+    def succeeded(self) -> Optional[List[Dict[str, Any]]]:
+        """Each {username, metadata}: the member's attributes now."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("succeeded"))
+
+    @property
+    def failed(self) -> Optional[List[Dict[str, Any]]]:
+        """Each member that failed, with the error."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("failed"))
+
+
+class EasemobGroupMemberAttributesGetResult(Result):
+    """The result of ``group.member_attributes_get``."""
+
+    @property
+    def attributes(self) -> Any:
+        """Attribute name to value (the body's data)."""
+        return self._fields.get("attributes")
+
+
+class EasemobGroupMemberAttributesGetManyResult(Result):
+    """The result of ``group.member_attributes_get_many``."""
+
+    @property
+    def members(self) -> Any:
+        """Member ID to {name: value} (the body's data)."""
+        return self._fields.get("members")
+
+
+class EasemobGroupOnlineCountResult(Result):
+    """The result of ``group.online_count``."""
+
+    @property
+    def result(self) -> Optional[int]:
+        """The number of members online."""
+        return cast("Optional[int]", self._fields.get("result"))
+
+
 class EasemobMessageSendTextResult(Result):
     """The result of ``message.send_text``. {"<recipient>": "<message id>"}"""
 
@@ -9949,6 +10481,152 @@ class EasemobReactionDetailResult(Result):
     def cursor(self) -> Optional[str]:
         """Where the next page starts."""
         return cast("Optional[str]", self._fields.get("cursor"))
+
+
+class EasemobThreadListItem(Item):
+    """One item of the result of ``thread.list``."""
+
+    @property
+    def id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("id"))
+
+
+class EasemobThreadListResult(ListResult[EasemobThreadListItem]):
+    """The result of ``thread.list``: a list of :class:`EasemobThreadListItem`."""
+
+    _item = EasemobThreadListItem
+
+
+class EasemobThreadListForUserItem(Item):
+    """One item of the result of ``thread.list_for_user``."""
+
+    @property
+    def id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("id"))
+
+    @property
+    def name(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("name"))
+
+    @property
+    def owner(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("owner"))
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        """The parent message's ID."""
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def group_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("group_id"))
+
+    @property
+    def created(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("created"))
+
+
+class EasemobThreadListForUserResult(ListResult[EasemobThreadListForUserItem]):
+    """The result of ``thread.list_for_user``: a list of :class:`EasemobThreadListForUserItem`."""
+
+    _item = EasemobThreadListForUserItem
+
+
+class EasemobThreadListForUserInGroupItem(Item):
+    """One item of the result of ``thread.list_for_user_in_group``."""
+
+    @property
+    def id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("id"))
+
+    @property
+    def name(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("name"))
+
+    @property
+    def owner(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("owner"))
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        """The parent message's ID."""
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def group_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("group_id"))
+
+    @property
+    def created(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("created"))
+
+
+class EasemobThreadListForUserInGroupResult(ListResult[EasemobThreadListForUserInGroupItem]):
+    """The result of ``thread.list_for_user_in_group``: a list of :class:`EasemobThreadListForUserInGroupItem`."""
+
+    _item = EasemobThreadListForUserInGroupItem
+
+
+class EasemobThreadCreateResult(Result):
+    """The result of ``thread.create``."""
+
+    @property
+    def thread_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("thread_id"))
+
+
+class EasemobThreadUpdateResult(Result):
+    """The result of ``thread.update``."""
+
+    @property
+    def name(self) -> Optional[str]:
+        """The name now."""
+        return cast("Optional[str]", self._fields.get("name"))
+
+
+class EasemobThreadDeleteResult(Result):
+    """The result of ``thread.delete``."""
+
+    @property
+    def status(self) -> Optional[str]:
+        """"ok" when deleted."""
+        return cast("Optional[str]", self._fields.get("status"))
+
+
+class EasemobThreadMembersResult(Result):
+    """The result of ``thread.members``."""
+
+    @property
+    def affiliations(self) -> Optional[List[str]]:
+        """The members' user IDs."""
+        return cast("Optional[List[str]]", self._fields.get("affiliations"))
+
+
+class EasemobThreadMembersAddResult(Result):
+    """The result of ``thread.members_add``."""
+
+    @property
+    def status(self) -> Optional[str]:
+        """"ok" when added."""
+        return cast("Optional[str]", self._fields.get("status"))
+
+
+class EasemobThreadMembersRemoveItem(Item):
+    """One item of the result of ``thread.members_remove``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+
+class EasemobThreadMembersRemoveResult(ListResult[EasemobThreadMembersRemoveItem]):
+    """The result of ``thread.members_remove``: a list of :class:`EasemobThreadMembersRemoveItem`."""
+
+    _item = EasemobThreadMembersRemoveItem
 
 
 class EasemobUserRegisterItem(Item):
@@ -10462,6 +11140,34 @@ class EasemobOperations(_SyncClient):
         "group.share_files": EasemobGroupShareFilesResult,
         "group.share_file_upload": EasemobGroupShareFileUploadResult,
         "group.share_file_delete": EasemobGroupShareFileDeleteResult,
+        "group.list": EasemobGroupListResult,
+        "group.list_for_user": EasemobGroupListForUserResult,
+        "group.update": EasemobGroupUpdateResult,
+        "group.disable": EasemobGroupDisableResult,
+        "group.enable": EasemobGroupEnableResult,
+        "group.is_joined": EasemobGroupIsJoinedResult,
+        "group.members_add_one": EasemobGroupMembersAddOneResult,
+        "group.admins": EasemobGroupAdminsResult,
+        "group.admins_add": EasemobGroupAdminsAddResult,
+        "group.admins_remove": EasemobGroupAdminsRemoveResult,
+        "group.blocks": EasemobGroupBlocksResult,
+        "group.blocks_add_one": EasemobGroupBlocksAddOneResult,
+        "group.blocks_add": EasemobGroupBlocksAddResult,
+        "group.blocks_remove": EasemobGroupBlocksRemoveResult,
+        "group.allowlist": EasemobGroupAllowlistResult,
+        "group.allowlist_add_one": EasemobGroupAllowlistAddOneResult,
+        "group.allowlist_add": EasemobGroupAllowlistAddResult,
+        "group.allowlist_remove": EasemobGroupAllowlistRemoveResult,
+        "group.mutes": EasemobGroupMutesResult,
+        "group.mutes_add": EasemobGroupMutesAddResult,
+        "group.mutes_remove": EasemobGroupMutesRemoveResult,
+        "group.mute_all": EasemobGroupMuteAllResult,
+        "group.unmute_all": EasemobGroupUnmuteAllResult,
+        "group.member_attributes_set": EasemobGroupMemberAttributesSetResult,
+        "group.member_attributes_set_batch": EasemobGroupMemberAttributesSetBatchResult,
+        "group.member_attributes_get": EasemobGroupMemberAttributesGetResult,
+        "group.member_attributes_get_many": EasemobGroupMemberAttributesGetManyResult,
+        "group.online_count": EasemobGroupOnlineCountResult,
         "message.send_text": EasemobMessageSendTextResult,
         "message.send_image": EasemobMessageSendImageResult,
         "message.send_audio": EasemobMessageSendAudioResult,
@@ -10494,6 +11200,15 @@ class EasemobOperations(_SyncClient):
         "reaction.list": EasemobReactionListResult,
         "reaction.delete": EasemobReactionDeleteResult,
         "reaction.detail": EasemobReactionDetailResult,
+        "thread.list": EasemobThreadListResult,
+        "thread.list_for_user": EasemobThreadListForUserResult,
+        "thread.list_for_user_in_group": EasemobThreadListForUserInGroupResult,
+        "thread.create": EasemobThreadCreateResult,
+        "thread.update": EasemobThreadUpdateResult,
+        "thread.delete": EasemobThreadDeleteResult,
+        "thread.members": EasemobThreadMembersResult,
+        "thread.members_add": EasemobThreadMembersAddResult,
+        "thread.members_remove": EasemobThreadMembersRemoveResult,
         "user.register": EasemobUserRegisterResult,
         "user.register_batch": EasemobUserRegisterBatchResult,
         "user.get": EasemobUserGetResult,
@@ -10684,13 +11399,13 @@ class EasemobOperations(_SyncClient):
         group_id: str,
         usernames: Sequence[str],
     ) -> EasemobGroupMembersRemoveResult:
-        """Remove up to 100 members from a group.
+        """Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
 
         ``DELETE /chatgroups/{group_id}/users/{usernames}`` — catalogue operation ``group.members_remove``.
 
         Args:
             group_id: (a str; required) Limits: not empty.
-            usernames: (a list of str; required) Limits: at most 64 characters each; 1 to 100 items.
+            usernames: (a list of str; required) The members to remove, at most 60 (the server answers 400 "kickMembers number more than maxSize : 60"); comma-joined in the path. The documentation also describes the same path with one name as a separate call answering one object instead of a list. Limits: at most 64 characters each; 1 to 60 items.
         """
         return self._call("group.members_remove", {"group_id": group_id, "usernames": usernames}, EasemobGroupMembersRemoveResult)
 
@@ -10795,6 +11510,483 @@ class EasemobOperations(_SyncClient):
             file_id: (a str; required) Limits: not empty.
         """
         return self._call("group.share_file_delete", {"group_id": group_id, "file_id": file_id}, EasemobGroupShareFileDeleteResult)
+
+    def group_list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> EasemobGroupListResult:
+        """List the app's groups a page at a time, newest first (limit 1..1000, the server's default 10); the answer's top-level cursor asks for the next page.
+
+        ``GET /chatgroups`` — catalogue operation ``group.list``.
+
+        Args:
+            limit: (an int) Groups per page, 1..1000 (the server's default is 10). Limits: 1..1000.
+            cursor: (a str) Where the page starts: the cursor of the previous answer; omit for the first page.
+        """
+        return self._call("group.list", {"limit": limit, "cursor": cursor}, EasemobGroupListResult)
+
+    def group_list_pages(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> Iterator[EasemobGroupListResult]:
+        """Every page of ``group.list``, one call each, from the page these arguments ask for to the last: ``for page in client.group_list_pages(...)``; each page is a list of items; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`group_list`."""
+        return self._pages("group.list", {"limit": limit, "cursor": cursor}, EasemobGroupListResult)
+
+    def group_list_for_user(
+        self,
+        *,
+        username: str,
+        pagesize: Optional[int] = None,
+        pagenum: Optional[int] = None,
+    ) -> EasemobGroupListForUserResult:
+        """List the groups a user has joined a page at a time (pagesize 1..20, the server's default 5).
+
+        ``GET /chatgroups/user/{username}`` — catalogue operation ``group.list_for_user``.
+
+        Args:
+            username: (a str; required) The user whose groups are listed. Limits: not empty; at most 64 bytes.
+            pagesize: (an int) Groups per page, 1..20 (the server's default is 5). Limits: 1..20.
+            pagenum: (an int) The page; the documentation says the server starts at page 0 by default. Limits: 0..….
+        """
+        return self._call("group.list_for_user", {"username": username, "pagesize": pagesize, "pagenum": pagenum}, EasemobGroupListForUserResult)
+
+    def group_list_for_user_pages(
+        self,
+        *,
+        username: str,
+        pagesize: Optional[int] = None,
+        pagenum: Optional[int] = None,
+    ) -> Iterator[EasemobGroupListForUserResult]:
+        """Every page of ``group.list_for_user``, one call each, from the page these arguments ask for to the last: ``for page in client.group_list_for_user_pages(...)``; each page is a list of items; the iterator sets ``pagenum`` for each next page. Same arguments as :meth:`group_list_for_user`."""
+        return self._pages("group.list_for_user", {"username": username, "pagesize": pagesize, "pagenum": pagenum}, EasemobGroupListForUserResult)
+
+    def group_update(
+        self,
+        *,
+        group_id: str,
+        groupname: Optional[str] = None,
+        avatar: Optional[str] = None,
+        description: Optional[str] = None,
+        maxusers: Optional[int] = None,
+        membersonly: Optional[bool] = None,
+        allowinvites: Optional[bool] = None,
+        invite_need_confirm: Optional[bool] = None,
+        custom: Optional[str] = None,
+        public: Optional[bool] = None,
+        newowner: Optional[str] = None,
+    ) -> EasemobGroupUpdateResult:
+        """Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
+
+        ``PUT /chatgroups/{group_id}`` — catalogue operation ``group.update``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            groupname: (a str) The group's name; at most 128 characters. Limits: at most 128 characters.
+            avatar: (a str) The group avatar's URL; at most 1024 characters. Limits: at most 1024 characters.
+            description: (a str) At most 512 characters. Limits: at most 512 characters.
+            maxusers: (an int) Most members, the owner included (the ceiling depends on the plan).
+            membersonly: (a bool) Joining needs the owner's or an admin's approval.
+            allowinvites: (a bool) Ordinary members may invite users.
+            invite_need_confirm: (a bool) An invited user must accept before joining.
+            custom: (a str) The group's extension; at most 1024 characters. Limits: at most 1024 characters.
+            public: (a bool) Public (searchable, users may apply) or private.
+            newowner: (a str) Transfer the group to this member (not the current owner). The documentation describes the transfer as its own call: the same PUT with only newowner in the body, answering data.newowner. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("group.update", {"group_id": group_id, "groupname": groupname, "avatar": avatar, "description": description, "maxusers": maxusers, "membersonly": membersonly, "allowinvites": allowinvites, "invite_need_confirm": invite_need_confirm, "custom": custom, "public": public, "newowner": newowner}, EasemobGroupUpdateResult)
+
+    def group_disable(
+        self,
+        *,
+        group_id: str,
+    ) -> EasemobGroupDisableResult:
+        """Disable (ban) a group: nobody can send or receive in it or its threads, or manage it, until it is enabled.
+
+        ``POST /chatgroups/{group_id}/disable`` — catalogue operation ``group.disable``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+        """
+        return self._call("group.disable", {"group_id": group_id}, EasemobGroupDisableResult)
+
+    def group_enable(
+        self,
+        *,
+        group_id: str,
+    ) -> EasemobGroupEnableResult:
+        """Enable a disabled group again.
+
+        ``POST /chatgroups/{group_id}/enable`` — catalogue operation ``group.enable``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+        """
+        return self._call("group.enable", {"group_id": group_id}, EasemobGroupEnableResult)
+
+    def group_is_joined(
+        self,
+        *,
+        group_id: str,
+        username: str,
+    ) -> EasemobGroupIsJoinedResult:
+        """Whether a user is a member of a group: data is true or false.
+
+        ``GET /chatgroups/{group_id}/user/{username}/is_joined`` — catalogue operation ``group.is_joined``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            username: (a str; required) The user asked about. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("group.is_joined", {"group_id": group_id, "username": username}, EasemobGroupIsJoinedResult)
+
+    def group_members_add_one(
+        self,
+        *,
+        group_id: str,
+        username: str,
+    ) -> EasemobGroupMembersAddOneResult:
+        """Add one user to a group (an error if they are a member already).
+
+        ``POST /chatgroups/{group_id}/users/{username}`` — catalogue operation ``group.members_add_one``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            username: (a str; required) The user to add. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("group.members_add_one", {"group_id": group_id, "username": username}, EasemobGroupMembersAddOneResult)
+
+    def group_admins(
+        self,
+        *,
+        group_id: str,
+    ) -> EasemobGroupAdminsResult:
+        """List a group's admins.
+
+        ``GET /chatgroups/{group_id}/admin`` — catalogue operation ``group.admins``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+        """
+        return self._call("group.admins", {"group_id": group_id}, EasemobGroupAdminsResult)
+
+    def group_admins_add(
+        self,
+        *,
+        group_id: str,
+        newadmin: str,
+    ) -> EasemobGroupAdminsAddResult:
+        """Make a member of the group an admin (the owner and admins together are at most 100).
+
+        ``POST /chatgroups/{group_id}/admin`` — catalogue operation ``group.admins_add``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            newadmin: (a str; required) The member to make an admin. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("group.admins_add", {"group_id": group_id, "newadmin": newadmin}, EasemobGroupAdminsAddResult)
+
+    def group_admins_remove(
+        self,
+        *,
+        group_id: str,
+        username: str,
+    ) -> EasemobGroupAdminsRemoveResult:
+        """Make an admin an ordinary member again.
+
+        ``DELETE /chatgroups/{group_id}/admin/{username}`` — catalogue operation ``group.admins_remove``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            username: (a str; required) The admin to demote. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("group.admins_remove", {"group_id": group_id, "username": username}, EasemobGroupAdminsRemoveResult)
+
+    def group_blocks(
+        self,
+        *,
+        group_id: str,
+    ) -> EasemobGroupBlocksResult:
+        """List a group's blocklist: the users who can neither see the group nor receive its messages.
+
+        ``GET /chatgroups/{group_id}/blocks/users`` — catalogue operation ``group.blocks``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+        """
+        return self._call("group.blocks", {"group_id": group_id}, EasemobGroupBlocksResult)
+
+    def group_blocks_add_one(
+        self,
+        *,
+        group_id: str,
+        username: str,
+    ) -> EasemobGroupBlocksAddOneResult:
+        """Block one member of a group (not the owner); they leave the group.
+
+        ``POST /chatgroups/{group_id}/blocks/users/{username}`` — catalogue operation ``group.blocks_add_one``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            username: (a str; required) The member to block. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("group.blocks_add_one", {"group_id": group_id, "username": username}, EasemobGroupBlocksAddOneResult)
+
+    def group_blocks_add(
+        self,
+        *,
+        group_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobGroupBlocksAddResult:
+        """Block up to 60 members of a group at once (not the owner); each item says whether that user was blocked.
+
+        ``POST /chatgroups/{group_id}/blocks/users`` — catalogue operation ``group.blocks_add``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            usernames: (a list of str; required) The members to block, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+        """
+        return self._call("group.blocks_add", {"group_id": group_id, "usernames": usernames}, EasemobGroupBlocksAddResult)
+
+    def group_blocks_remove(
+        self,
+        *,
+        group_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobGroupBlocksRemoveResult:
+        """Unblock up to 60 users of a group at once; each item says whether that user was unblocked.
+
+        ``DELETE /chatgroups/{group_id}/blocks/users/{usernames}`` — catalogue operation ``group.blocks_remove``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            usernames: (a list of str; required) The users to unblock, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+        """
+        return self._call("group.blocks_remove", {"group_id": group_id, "usernames": usernames}, EasemobGroupBlocksRemoveResult)
+
+    def group_allowlist(
+        self,
+        *,
+        group_id: str,
+    ) -> EasemobGroupAllowlistResult:
+        """List a group's allowlist: the members who may still send while the whole group is muted.
+
+        ``GET /chatgroups/{group_id}/white/users`` — catalogue operation ``group.allowlist``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+        """
+        return self._call("group.allowlist", {"group_id": group_id}, EasemobGroupAllowlistResult)
+
+    def group_allowlist_add_one(
+        self,
+        *,
+        group_id: str,
+        username: str,
+    ) -> EasemobGroupAllowlistAddOneResult:
+        """Add one member of a group to its allowlist.
+
+        ``POST /chatgroups/{group_id}/white/users/{username}`` — catalogue operation ``group.allowlist_add_one``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            username: (a str; required) The member to allow. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("group.allowlist_add_one", {"group_id": group_id, "username": username}, EasemobGroupAllowlistAddOneResult)
+
+    def group_allowlist_add(
+        self,
+        *,
+        group_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobGroupAllowlistAddResult:
+        """Add up to 60 members of a group to its allowlist; each item says whether that user was added.
+
+        ``POST /chatgroups/{group_id}/white/users`` — catalogue operation ``group.allowlist_add``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            usernames: (a list of str; required) The members to allow, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+        """
+        return self._call("group.allowlist_add", {"group_id": group_id, "usernames": usernames}, EasemobGroupAllowlistAddResult)
+
+    def group_allowlist_remove(
+        self,
+        *,
+        group_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobGroupAllowlistRemoveResult:
+        """Remove up to 60 users from a group's allowlist; each item says whether that user was removed.
+
+        ``DELETE /chatgroups/{group_id}/white/users/{usernames}`` — catalogue operation ``group.allowlist_remove``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            usernames: (a list of str; required) The users to remove, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+        """
+        return self._call("group.allowlist_remove", {"group_id": group_id, "usernames": usernames}, EasemobGroupAllowlistRemoveResult)
+
+    def group_mutes(
+        self,
+        *,
+        group_id: str,
+    ) -> EasemobGroupMutesResult:
+        """List a group's muted members with when each mute ends.
+
+        ``GET /chatgroups/{group_id}/mute`` — catalogue operation ``group.mutes``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+        """
+        return self._call("group.mutes", {"group_id": group_id}, EasemobGroupMutesResult)
+
+    def group_mutes_add(
+        self,
+        *,
+        group_id: str,
+        usernames: Sequence[str],
+        mute_duration: int,
+    ) -> EasemobGroupMutesAddResult:
+        """Mute up to 60 members of a group (not the owner) for a time: they cannot send in the group or its threads.
+
+        ``POST /chatgroups/{group_id}/mute`` — catalogue operation ``group.mutes_add``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            usernames: (a list of str; required) The members to mute, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+            mute_duration: (an int; required) How long, in milliseconds.
+        """
+        return self._call("group.mutes_add", {"group_id": group_id, "usernames": usernames, "mute_duration": mute_duration}, EasemobGroupMutesAddResult)
+
+    def group_mutes_remove(
+        self,
+        *,
+        group_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobGroupMutesRemoveResult:
+        """Unmute up to 60 members of a group.
+
+        ``DELETE /chatgroups/{group_id}/mute/{usernames}`` — catalogue operation ``group.mutes_remove``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            usernames: (a list of str; required) The members to unmute, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+        """
+        return self._call("group.mutes_remove", {"group_id": group_id, "usernames": usernames}, EasemobGroupMutesRemoveResult)
+
+    def group_mute_all(
+        self,
+        *,
+        group_id: str,
+    ) -> EasemobGroupMuteAllResult:
+        """Mute the whole group: only allowlisted members may send in it and its threads.
+
+        ``POST /chatgroups/{group_id}/ban`` — catalogue operation ``group.mute_all``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+        """
+        return self._call("group.mute_all", {"group_id": group_id}, EasemobGroupMuteAllResult)
+
+    def group_unmute_all(
+        self,
+        *,
+        group_id: str,
+    ) -> EasemobGroupUnmuteAllResult:
+        """End a whole-group mute.
+
+        ``DELETE /chatgroups/{group_id}/ban`` — catalogue operation ``group.unmute_all``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+        """
+        return self._call("group.unmute_all", {"group_id": group_id}, EasemobGroupUnmuteAllResult)
+
+    def group_member_attributes_set(
+        self,
+        *,
+        group_id: str,
+        username: str,
+        metadata: Mapping[str, str],
+    ) -> EasemobGroupMemberAttributesSetResult:
+        """Set a member's custom attributes in a group (key at most 16 bytes, value at most 512 bytes, at most 4 KB in all per member); an empty value deletes that key. data is the attributes set.
+
+        ``PUT /metadata/chatgroup/{group_id}/user/{username}`` — catalogue operation ``group.member_attributes_set``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            username: (a str; required) The member. Limits: not empty; at most 64 bytes.
+            metadata: (a dict of str to str; required) Attribute name to value; each name at most 16 bytes, each value at most 512 bytes, an empty value deletes the attribute; a member's attributes total at most 4 KB.
+        """
+        return self._call("group.member_attributes_set", {"group_id": group_id, "username": username, "metadata": metadata}, EasemobGroupMemberAttributesSetResult)
+
+    def group_member_attributes_set_batch(
+        self,
+        *,
+        group_id: str,
+        members: Sequence[Mapping[str, Any]],
+    ) -> EasemobGroupMemberAttributesSetBatchResult:
+        """Set custom attributes of up to 20 members of a group in one call (a different set per member); data lists the members updated and those that failed.
+
+        ``PUT /metadata/chatgroup/{group_id}/users/batch`` — catalogue operation ``group.member_attributes_set_batch``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            members: (a list of dicts; required) One item per member, at most 20. Limits: 1 to 20 items.
+        """
+        return self._call("group.member_attributes_set_batch", {"group_id": group_id, "members": members}, EasemobGroupMemberAttributesSetBatchResult)
+
+    def group_member_attributes_get(
+        self,
+        *,
+        group_id: str,
+        username: str,
+    ) -> EasemobGroupMemberAttributesGetResult:
+        """Get all custom attributes of one member of a group: data maps attribute name to value.
+
+        ``GET /metadata/chatgroup/{group_id}/user/{username}`` — catalogue operation ``group.member_attributes_get``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            username: (a str; required) The member. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("group.member_attributes_get", {"group_id": group_id, "username": username}, EasemobGroupMemberAttributesGetResult)
+
+    def group_member_attributes_get_many(
+        self,
+        *,
+        group_id: str,
+        targets: Sequence[str],
+        properties: Optional[Sequence[str]] = None,
+    ) -> EasemobGroupMemberAttributesGetManyResult:
+        """Get custom attributes of up to 10 members of a group: data maps each member to its attributes (only the keys asked for, or all).
+
+        ``POST /metadata/chatgroup/{group_id}/get`` — catalogue operation ``group.member_attributes_get_many``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            targets: (a list of str; required) The members, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+            properties: (a list of str) The attribute names to read; empty or omitted: all.
+        """
+        return self._call("group.member_attributes_get_many", {"group_id": group_id, "targets": targets, "properties": properties}, EasemobGroupMemberAttributesGetManyResult)
+
+    def group_online_count(
+        self,
+        *,
+        group_id: str,
+        query_type: int,
+    ) -> EasemobGroupOnlineCountResult:
+        """How many members of a group are online (the Presence feature and this API must be enabled for the app). The answer is {"result": n}, no envelope.
+
+        ``GET /presence/online/{group_id}/type/{query_type}`` — catalogue operation ``group.online_count``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            query_type: (an int; required) 1 counts a group's online members (0 is for a Circle server, not a group). Limits: 0..1.
+        """
+        return self._call("group.online_count", {"group_id": group_id, "query_type": query_type}, EasemobGroupOnlineCountResult)
 
     def message_send_text(
         self,
@@ -11470,6 +12662,209 @@ class EasemobOperations(_SyncClient):
         """Every page of ``reaction.detail``, one call each, from the page these arguments ask for to the last: ``for page in client.reaction_detail_pages(...)``; each page's items are in its ``user_list``; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`reaction_detail`."""
         return self._pages("reaction.detail", {"user_id": user_id, "msg_id": msg_id, "message": message, "limit": limit, "cursor": cursor}, EasemobReactionDetailResult)
 
+    def thread_list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        sort: Optional[Literal["asc", "desc"]] = None,
+    ) -> EasemobThreadListResult:
+        """List the app's threads a page at a time; properties.cursor asks for the next page.
+
+        ``GET /thread`` — catalogue operation ``thread.list``.
+
+        Args:
+            limit: (an int) Threads per page, 1..50 (the server's default is 50). Limits: 1..50.
+            cursor: (a str) Where the page starts: properties.cursor of the previous answer; omit for the first page.
+            sort: (a str) By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc.
+        """
+        return self._call("thread.list", {"limit": limit, "cursor": cursor, "sort": sort}, EasemobThreadListResult)
+
+    def thread_list_pages(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        sort: Optional[Literal["asc", "desc"]] = None,
+    ) -> Iterator[EasemobThreadListResult]:
+        """Every page of ``thread.list``, one call each, from the page these arguments ask for to the last: ``for page in client.thread_list_pages(...)``; each page is a list of items; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`thread_list`."""
+        return self._pages("thread.list", {"limit": limit, "cursor": cursor, "sort": sort}, EasemobThreadListResult)
+
+    def thread_list_for_user(
+        self,
+        *,
+        username: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        sort: Optional[Literal["asc", "desc"]] = None,
+    ) -> EasemobThreadListForUserResult:
+        """List the threads a user has joined, a page at a time.
+
+        ``GET /threads/user/{username}`` — catalogue operation ``thread.list_for_user``.
+
+        Args:
+            username: (a str; required) The user. Limits: not empty; at most 64 bytes.
+            limit: (an int) Threads per page, 1..50 (the server's default is 50). Limits: 1..50.
+            cursor: (a str) Where the page starts: properties.cursor of the previous answer; omit for the first page.
+            sort: (a str) By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc.
+        """
+        return self._call("thread.list_for_user", {"username": username, "limit": limit, "cursor": cursor, "sort": sort}, EasemobThreadListForUserResult)
+
+    def thread_list_for_user_pages(
+        self,
+        *,
+        username: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        sort: Optional[Literal["asc", "desc"]] = None,
+    ) -> Iterator[EasemobThreadListForUserResult]:
+        """Every page of ``thread.list_for_user``, one call each, from the page these arguments ask for to the last: ``for page in client.thread_list_for_user_pages(...)``; each page is a list of items; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`thread_list_for_user`."""
+        return self._pages("thread.list_for_user", {"username": username, "limit": limit, "cursor": cursor, "sort": sort}, EasemobThreadListForUserResult)
+
+    def thread_list_for_user_in_group(
+        self,
+        *,
+        group_id: str,
+        username: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        sort: Optional[Literal["asc", "desc"]] = None,
+    ) -> EasemobThreadListForUserInGroupResult:
+        """List the threads of one group a user has joined, a page at a time.
+
+        ``GET /threads/chatgroups/{group_id}/user/{username}`` — catalogue operation ``thread.list_for_user_in_group``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            username: (a str; required) The user. Limits: not empty; at most 64 bytes.
+            limit: (an int) Threads per page, 1..50 (the server's default is 50). Limits: 1..50.
+            cursor: (a str) Where the page starts: properties.cursor of the previous answer; omit for the first page.
+            sort: (a str) By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc.
+        """
+        return self._call("thread.list_for_user_in_group", {"group_id": group_id, "username": username, "limit": limit, "cursor": cursor, "sort": sort}, EasemobThreadListForUserInGroupResult)
+
+    def thread_list_for_user_in_group_pages(
+        self,
+        *,
+        group_id: str,
+        username: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        sort: Optional[Literal["asc", "desc"]] = None,
+    ) -> Iterator[EasemobThreadListForUserInGroupResult]:
+        """Every page of ``thread.list_for_user_in_group``, one call each, from the page these arguments ask for to the last: ``for page in client.thread_list_for_user_in_group_pages(...)``; each page is a list of items; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`thread_list_for_user_in_group`."""
+        return self._pages("thread.list_for_user_in_group", {"group_id": group_id, "username": username, "limit": limit, "cursor": cursor, "sort": sort}, EasemobThreadListForUserInGroupResult)
+
+    def thread_create(
+        self,
+        *,
+        group_id: str,
+        name: str,
+        msg_id: str,
+        owner: str,
+    ) -> EasemobThreadCreateResult:
+        """Create a thread on a group message; its owner must be a member of the group.
+
+        ``POST /thread`` — catalogue operation ``thread.create``.
+
+        Args:
+            group_id: (a str; required) The group the thread belongs to. Limits: not empty.
+            name: (a str; required) At most 64 characters. Limits: at most 64 characters.
+            msg_id: (a str; required) The group message the thread starts from. Limits: not empty.
+            owner: (a str; required) The thread's owner, a member of the group. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("thread.create", {"group_id": group_id, "name": name, "msg_id": msg_id, "owner": owner}, EasemobThreadCreateResult)
+
+    def thread_update(
+        self,
+        *,
+        thread_id: str,
+        name: str,
+    ) -> EasemobThreadUpdateResult:
+        """Rename a thread.
+
+        ``PUT /thread/{thread_id}`` — catalogue operation ``thread.update``.
+
+        Args:
+            thread_id: (a str; required) The thread's ID. Limits: not empty.
+            name: (a str; required) The new name; at most 64 characters. Limits: at most 64 characters.
+        """
+        return self._call("thread.update", {"thread_id": thread_id, "name": name}, EasemobThreadUpdateResult)
+
+    def thread_delete(
+        self,
+        *,
+        thread_id: str,
+    ) -> EasemobThreadDeleteResult:
+        """Delete a thread.
+
+        ``DELETE /thread/{thread_id}`` — catalogue operation ``thread.delete``.
+
+        Args:
+            thread_id: (a str; required) The thread's ID. Limits: not empty.
+        """
+        return self._call("thread.delete", {"thread_id": thread_id}, EasemobThreadDeleteResult)
+
+    def thread_members(
+        self,
+        *,
+        thread_id: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> EasemobThreadMembersResult:
+        """List a thread's members a page at a time; properties.cursor asks for the next page.
+
+        ``GET /thread/{thread_id}/users`` — catalogue operation ``thread.members``.
+
+        Args:
+            thread_id: (a str; required) The thread's ID. Limits: not empty.
+            limit: (an int) Members per page, 1..50 (the server's default is 50). Limits: 1..50.
+            cursor: (a str) Where the page starts: properties.cursor of the previous answer; omit for the first page.
+        """
+        return self._call("thread.members", {"thread_id": thread_id, "limit": limit, "cursor": cursor}, EasemobThreadMembersResult)
+
+    def thread_members_pages(
+        self,
+        *,
+        thread_id: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> Iterator[EasemobThreadMembersResult]:
+        """Every page of ``thread.members``, one call each, from the page these arguments ask for to the last: ``for page in client.thread_members_pages(...)``; each page's items are in its ``affiliations``; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`thread_members`."""
+        return self._pages("thread.members", {"thread_id": thread_id, "limit": limit, "cursor": cursor}, EasemobThreadMembersResult)
+
+    def thread_members_add(
+        self,
+        *,
+        thread_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobThreadMembersAddResult:
+        """Add up to 10 users to a thread.
+
+        ``POST /thread/{thread_id}/users`` — catalogue operation ``thread.members_add``.
+
+        Args:
+            thread_id: (a str; required) The thread's ID. Limits: not empty.
+            usernames: (a list of str; required) The users to add, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+        """
+        return self._call("thread.members_add", {"thread_id": thread_id, "usernames": usernames}, EasemobThreadMembersAddResult)
+
+    def thread_members_remove(
+        self,
+        *,
+        thread_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobThreadMembersRemoveResult:
+        """Remove up to 10 members from a thread; each item says whether that user was removed.
+
+        ``DELETE /thread/{thread_id}/users`` — catalogue operation ``thread.members_remove``.
+
+        Args:
+            thread_id: (a str; required) The thread's ID. Limits: not empty.
+            usernames: (a list of str; required) The members to remove, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+        """
+        return self._call("thread.members_remove", {"thread_id": thread_id, "usernames": usernames}, EasemobThreadMembersRemoveResult)
+
     def user_register(
         self,
         *,
@@ -11957,6 +13352,34 @@ class AsyncEasemobOperations(_AsyncClient):
         "group.share_files": EasemobGroupShareFilesResult,
         "group.share_file_upload": EasemobGroupShareFileUploadResult,
         "group.share_file_delete": EasemobGroupShareFileDeleteResult,
+        "group.list": EasemobGroupListResult,
+        "group.list_for_user": EasemobGroupListForUserResult,
+        "group.update": EasemobGroupUpdateResult,
+        "group.disable": EasemobGroupDisableResult,
+        "group.enable": EasemobGroupEnableResult,
+        "group.is_joined": EasemobGroupIsJoinedResult,
+        "group.members_add_one": EasemobGroupMembersAddOneResult,
+        "group.admins": EasemobGroupAdminsResult,
+        "group.admins_add": EasemobGroupAdminsAddResult,
+        "group.admins_remove": EasemobGroupAdminsRemoveResult,
+        "group.blocks": EasemobGroupBlocksResult,
+        "group.blocks_add_one": EasemobGroupBlocksAddOneResult,
+        "group.blocks_add": EasemobGroupBlocksAddResult,
+        "group.blocks_remove": EasemobGroupBlocksRemoveResult,
+        "group.allowlist": EasemobGroupAllowlistResult,
+        "group.allowlist_add_one": EasemobGroupAllowlistAddOneResult,
+        "group.allowlist_add": EasemobGroupAllowlistAddResult,
+        "group.allowlist_remove": EasemobGroupAllowlistRemoveResult,
+        "group.mutes": EasemobGroupMutesResult,
+        "group.mutes_add": EasemobGroupMutesAddResult,
+        "group.mutes_remove": EasemobGroupMutesRemoveResult,
+        "group.mute_all": EasemobGroupMuteAllResult,
+        "group.unmute_all": EasemobGroupUnmuteAllResult,
+        "group.member_attributes_set": EasemobGroupMemberAttributesSetResult,
+        "group.member_attributes_set_batch": EasemobGroupMemberAttributesSetBatchResult,
+        "group.member_attributes_get": EasemobGroupMemberAttributesGetResult,
+        "group.member_attributes_get_many": EasemobGroupMemberAttributesGetManyResult,
+        "group.online_count": EasemobGroupOnlineCountResult,
         "message.send_text": EasemobMessageSendTextResult,
         "message.send_image": EasemobMessageSendImageResult,
         "message.send_audio": EasemobMessageSendAudioResult,
@@ -11989,6 +13412,15 @@ class AsyncEasemobOperations(_AsyncClient):
         "reaction.list": EasemobReactionListResult,
         "reaction.delete": EasemobReactionDeleteResult,
         "reaction.detail": EasemobReactionDetailResult,
+        "thread.list": EasemobThreadListResult,
+        "thread.list_for_user": EasemobThreadListForUserResult,
+        "thread.list_for_user_in_group": EasemobThreadListForUserInGroupResult,
+        "thread.create": EasemobThreadCreateResult,
+        "thread.update": EasemobThreadUpdateResult,
+        "thread.delete": EasemobThreadDeleteResult,
+        "thread.members": EasemobThreadMembersResult,
+        "thread.members_add": EasemobThreadMembersAddResult,
+        "thread.members_remove": EasemobThreadMembersRemoveResult,
         "user.register": EasemobUserRegisterResult,
         "user.register_batch": EasemobUserRegisterBatchResult,
         "user.get": EasemobUserGetResult,
@@ -12179,13 +13611,13 @@ class AsyncEasemobOperations(_AsyncClient):
         group_id: str,
         usernames: Sequence[str],
     ) -> EasemobGroupMembersRemoveResult:
-        """Remove up to 100 members from a group.
+        """Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
 
         ``DELETE /chatgroups/{group_id}/users/{usernames}`` — catalogue operation ``group.members_remove``.
 
         Args:
             group_id: (a str; required) Limits: not empty.
-            usernames: (a list of str; required) Limits: at most 64 characters each; 1 to 100 items.
+            usernames: (a list of str; required) The members to remove, at most 60 (the server answers 400 "kickMembers number more than maxSize : 60"); comma-joined in the path. The documentation also describes the same path with one name as a separate call answering one object instead of a list. Limits: at most 64 characters each; 1 to 60 items.
         """
         return await self._call("group.members_remove", {"group_id": group_id, "usernames": usernames}, EasemobGroupMembersRemoveResult)
 
@@ -12290,6 +13722,483 @@ class AsyncEasemobOperations(_AsyncClient):
             file_id: (a str; required) Limits: not empty.
         """
         return await self._call("group.share_file_delete", {"group_id": group_id, "file_id": file_id}, EasemobGroupShareFileDeleteResult)
+
+    async def group_list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> EasemobGroupListResult:
+        """List the app's groups a page at a time, newest first (limit 1..1000, the server's default 10); the answer's top-level cursor asks for the next page.
+
+        ``GET /chatgroups`` — catalogue operation ``group.list``.
+
+        Args:
+            limit: (an int) Groups per page, 1..1000 (the server's default is 10). Limits: 1..1000.
+            cursor: (a str) Where the page starts: the cursor of the previous answer; omit for the first page.
+        """
+        return await self._call("group.list", {"limit": limit, "cursor": cursor}, EasemobGroupListResult)
+
+    def group_list_pages(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> AsyncIterator[EasemobGroupListResult]:
+        """Every page of ``group.list``, one call each, from the page these arguments ask for to the last: ``async for page in client.group_list_pages(...)``; each page is a list of items; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`group_list`."""
+        return self._pages("group.list", {"limit": limit, "cursor": cursor}, EasemobGroupListResult)
+
+    async def group_list_for_user(
+        self,
+        *,
+        username: str,
+        pagesize: Optional[int] = None,
+        pagenum: Optional[int] = None,
+    ) -> EasemobGroupListForUserResult:
+        """List the groups a user has joined a page at a time (pagesize 1..20, the server's default 5).
+
+        ``GET /chatgroups/user/{username}`` — catalogue operation ``group.list_for_user``.
+
+        Args:
+            username: (a str; required) The user whose groups are listed. Limits: not empty; at most 64 bytes.
+            pagesize: (an int) Groups per page, 1..20 (the server's default is 5). Limits: 1..20.
+            pagenum: (an int) The page; the documentation says the server starts at page 0 by default. Limits: 0..….
+        """
+        return await self._call("group.list_for_user", {"username": username, "pagesize": pagesize, "pagenum": pagenum}, EasemobGroupListForUserResult)
+
+    def group_list_for_user_pages(
+        self,
+        *,
+        username: str,
+        pagesize: Optional[int] = None,
+        pagenum: Optional[int] = None,
+    ) -> AsyncIterator[EasemobGroupListForUserResult]:
+        """Every page of ``group.list_for_user``, one call each, from the page these arguments ask for to the last: ``async for page in client.group_list_for_user_pages(...)``; each page is a list of items; the iterator sets ``pagenum`` for each next page. Same arguments as :meth:`group_list_for_user`."""
+        return self._pages("group.list_for_user", {"username": username, "pagesize": pagesize, "pagenum": pagenum}, EasemobGroupListForUserResult)
+
+    async def group_update(
+        self,
+        *,
+        group_id: str,
+        groupname: Optional[str] = None,
+        avatar: Optional[str] = None,
+        description: Optional[str] = None,
+        maxusers: Optional[int] = None,
+        membersonly: Optional[bool] = None,
+        allowinvites: Optional[bool] = None,
+        invite_need_confirm: Optional[bool] = None,
+        custom: Optional[str] = None,
+        public: Optional[bool] = None,
+        newowner: Optional[str] = None,
+    ) -> EasemobGroupUpdateResult:
+        """Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
+
+        ``PUT /chatgroups/{group_id}`` — catalogue operation ``group.update``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            groupname: (a str) The group's name; at most 128 characters. Limits: at most 128 characters.
+            avatar: (a str) The group avatar's URL; at most 1024 characters. Limits: at most 1024 characters.
+            description: (a str) At most 512 characters. Limits: at most 512 characters.
+            maxusers: (an int) Most members, the owner included (the ceiling depends on the plan).
+            membersonly: (a bool) Joining needs the owner's or an admin's approval.
+            allowinvites: (a bool) Ordinary members may invite users.
+            invite_need_confirm: (a bool) An invited user must accept before joining.
+            custom: (a str) The group's extension; at most 1024 characters. Limits: at most 1024 characters.
+            public: (a bool) Public (searchable, users may apply) or private.
+            newowner: (a str) Transfer the group to this member (not the current owner). The documentation describes the transfer as its own call: the same PUT with only newowner in the body, answering data.newowner. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("group.update", {"group_id": group_id, "groupname": groupname, "avatar": avatar, "description": description, "maxusers": maxusers, "membersonly": membersonly, "allowinvites": allowinvites, "invite_need_confirm": invite_need_confirm, "custom": custom, "public": public, "newowner": newowner}, EasemobGroupUpdateResult)
+
+    async def group_disable(
+        self,
+        *,
+        group_id: str,
+    ) -> EasemobGroupDisableResult:
+        """Disable (ban) a group: nobody can send or receive in it or its threads, or manage it, until it is enabled.
+
+        ``POST /chatgroups/{group_id}/disable`` — catalogue operation ``group.disable``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+        """
+        return await self._call("group.disable", {"group_id": group_id}, EasemobGroupDisableResult)
+
+    async def group_enable(
+        self,
+        *,
+        group_id: str,
+    ) -> EasemobGroupEnableResult:
+        """Enable a disabled group again.
+
+        ``POST /chatgroups/{group_id}/enable`` — catalogue operation ``group.enable``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+        """
+        return await self._call("group.enable", {"group_id": group_id}, EasemobGroupEnableResult)
+
+    async def group_is_joined(
+        self,
+        *,
+        group_id: str,
+        username: str,
+    ) -> EasemobGroupIsJoinedResult:
+        """Whether a user is a member of a group: data is true or false.
+
+        ``GET /chatgroups/{group_id}/user/{username}/is_joined`` — catalogue operation ``group.is_joined``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            username: (a str; required) The user asked about. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("group.is_joined", {"group_id": group_id, "username": username}, EasemobGroupIsJoinedResult)
+
+    async def group_members_add_one(
+        self,
+        *,
+        group_id: str,
+        username: str,
+    ) -> EasemobGroupMembersAddOneResult:
+        """Add one user to a group (an error if they are a member already).
+
+        ``POST /chatgroups/{group_id}/users/{username}`` — catalogue operation ``group.members_add_one``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            username: (a str; required) The user to add. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("group.members_add_one", {"group_id": group_id, "username": username}, EasemobGroupMembersAddOneResult)
+
+    async def group_admins(
+        self,
+        *,
+        group_id: str,
+    ) -> EasemobGroupAdminsResult:
+        """List a group's admins.
+
+        ``GET /chatgroups/{group_id}/admin`` — catalogue operation ``group.admins``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+        """
+        return await self._call("group.admins", {"group_id": group_id}, EasemobGroupAdminsResult)
+
+    async def group_admins_add(
+        self,
+        *,
+        group_id: str,
+        newadmin: str,
+    ) -> EasemobGroupAdminsAddResult:
+        """Make a member of the group an admin (the owner and admins together are at most 100).
+
+        ``POST /chatgroups/{group_id}/admin`` — catalogue operation ``group.admins_add``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            newadmin: (a str; required) The member to make an admin. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("group.admins_add", {"group_id": group_id, "newadmin": newadmin}, EasemobGroupAdminsAddResult)
+
+    async def group_admins_remove(
+        self,
+        *,
+        group_id: str,
+        username: str,
+    ) -> EasemobGroupAdminsRemoveResult:
+        """Make an admin an ordinary member again.
+
+        ``DELETE /chatgroups/{group_id}/admin/{username}`` — catalogue operation ``group.admins_remove``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            username: (a str; required) The admin to demote. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("group.admins_remove", {"group_id": group_id, "username": username}, EasemobGroupAdminsRemoveResult)
+
+    async def group_blocks(
+        self,
+        *,
+        group_id: str,
+    ) -> EasemobGroupBlocksResult:
+        """List a group's blocklist: the users who can neither see the group nor receive its messages.
+
+        ``GET /chatgroups/{group_id}/blocks/users`` — catalogue operation ``group.blocks``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+        """
+        return await self._call("group.blocks", {"group_id": group_id}, EasemobGroupBlocksResult)
+
+    async def group_blocks_add_one(
+        self,
+        *,
+        group_id: str,
+        username: str,
+    ) -> EasemobGroupBlocksAddOneResult:
+        """Block one member of a group (not the owner); they leave the group.
+
+        ``POST /chatgroups/{group_id}/blocks/users/{username}`` — catalogue operation ``group.blocks_add_one``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            username: (a str; required) The member to block. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("group.blocks_add_one", {"group_id": group_id, "username": username}, EasemobGroupBlocksAddOneResult)
+
+    async def group_blocks_add(
+        self,
+        *,
+        group_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobGroupBlocksAddResult:
+        """Block up to 60 members of a group at once (not the owner); each item says whether that user was blocked.
+
+        ``POST /chatgroups/{group_id}/blocks/users`` — catalogue operation ``group.blocks_add``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            usernames: (a list of str; required) The members to block, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+        """
+        return await self._call("group.blocks_add", {"group_id": group_id, "usernames": usernames}, EasemobGroupBlocksAddResult)
+
+    async def group_blocks_remove(
+        self,
+        *,
+        group_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobGroupBlocksRemoveResult:
+        """Unblock up to 60 users of a group at once; each item says whether that user was unblocked.
+
+        ``DELETE /chatgroups/{group_id}/blocks/users/{usernames}`` — catalogue operation ``group.blocks_remove``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            usernames: (a list of str; required) The users to unblock, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+        """
+        return await self._call("group.blocks_remove", {"group_id": group_id, "usernames": usernames}, EasemobGroupBlocksRemoveResult)
+
+    async def group_allowlist(
+        self,
+        *,
+        group_id: str,
+    ) -> EasemobGroupAllowlistResult:
+        """List a group's allowlist: the members who may still send while the whole group is muted.
+
+        ``GET /chatgroups/{group_id}/white/users`` — catalogue operation ``group.allowlist``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+        """
+        return await self._call("group.allowlist", {"group_id": group_id}, EasemobGroupAllowlistResult)
+
+    async def group_allowlist_add_one(
+        self,
+        *,
+        group_id: str,
+        username: str,
+    ) -> EasemobGroupAllowlistAddOneResult:
+        """Add one member of a group to its allowlist.
+
+        ``POST /chatgroups/{group_id}/white/users/{username}`` — catalogue operation ``group.allowlist_add_one``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            username: (a str; required) The member to allow. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("group.allowlist_add_one", {"group_id": group_id, "username": username}, EasemobGroupAllowlistAddOneResult)
+
+    async def group_allowlist_add(
+        self,
+        *,
+        group_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobGroupAllowlistAddResult:
+        """Add up to 60 members of a group to its allowlist; each item says whether that user was added.
+
+        ``POST /chatgroups/{group_id}/white/users`` — catalogue operation ``group.allowlist_add``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            usernames: (a list of str; required) The members to allow, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+        """
+        return await self._call("group.allowlist_add", {"group_id": group_id, "usernames": usernames}, EasemobGroupAllowlistAddResult)
+
+    async def group_allowlist_remove(
+        self,
+        *,
+        group_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobGroupAllowlistRemoveResult:
+        """Remove up to 60 users from a group's allowlist; each item says whether that user was removed.
+
+        ``DELETE /chatgroups/{group_id}/white/users/{usernames}`` — catalogue operation ``group.allowlist_remove``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            usernames: (a list of str; required) The users to remove, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+        """
+        return await self._call("group.allowlist_remove", {"group_id": group_id, "usernames": usernames}, EasemobGroupAllowlistRemoveResult)
+
+    async def group_mutes(
+        self,
+        *,
+        group_id: str,
+    ) -> EasemobGroupMutesResult:
+        """List a group's muted members with when each mute ends.
+
+        ``GET /chatgroups/{group_id}/mute`` — catalogue operation ``group.mutes``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+        """
+        return await self._call("group.mutes", {"group_id": group_id}, EasemobGroupMutesResult)
+
+    async def group_mutes_add(
+        self,
+        *,
+        group_id: str,
+        usernames: Sequence[str],
+        mute_duration: int,
+    ) -> EasemobGroupMutesAddResult:
+        """Mute up to 60 members of a group (not the owner) for a time: they cannot send in the group or its threads.
+
+        ``POST /chatgroups/{group_id}/mute`` — catalogue operation ``group.mutes_add``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            usernames: (a list of str; required) The members to mute, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+            mute_duration: (an int; required) How long, in milliseconds.
+        """
+        return await self._call("group.mutes_add", {"group_id": group_id, "usernames": usernames, "mute_duration": mute_duration}, EasemobGroupMutesAddResult)
+
+    async def group_mutes_remove(
+        self,
+        *,
+        group_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobGroupMutesRemoveResult:
+        """Unmute up to 60 members of a group.
+
+        ``DELETE /chatgroups/{group_id}/mute/{usernames}`` — catalogue operation ``group.mutes_remove``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            usernames: (a list of str; required) The members to unmute, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+        """
+        return await self._call("group.mutes_remove", {"group_id": group_id, "usernames": usernames}, EasemobGroupMutesRemoveResult)
+
+    async def group_mute_all(
+        self,
+        *,
+        group_id: str,
+    ) -> EasemobGroupMuteAllResult:
+        """Mute the whole group: only allowlisted members may send in it and its threads.
+
+        ``POST /chatgroups/{group_id}/ban`` — catalogue operation ``group.mute_all``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+        """
+        return await self._call("group.mute_all", {"group_id": group_id}, EasemobGroupMuteAllResult)
+
+    async def group_unmute_all(
+        self,
+        *,
+        group_id: str,
+    ) -> EasemobGroupUnmuteAllResult:
+        """End a whole-group mute.
+
+        ``DELETE /chatgroups/{group_id}/ban`` — catalogue operation ``group.unmute_all``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+        """
+        return await self._call("group.unmute_all", {"group_id": group_id}, EasemobGroupUnmuteAllResult)
+
+    async def group_member_attributes_set(
+        self,
+        *,
+        group_id: str,
+        username: str,
+        metadata: Mapping[str, str],
+    ) -> EasemobGroupMemberAttributesSetResult:
+        """Set a member's custom attributes in a group (key at most 16 bytes, value at most 512 bytes, at most 4 KB in all per member); an empty value deletes that key. data is the attributes set.
+
+        ``PUT /metadata/chatgroup/{group_id}/user/{username}`` — catalogue operation ``group.member_attributes_set``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            username: (a str; required) The member. Limits: not empty; at most 64 bytes.
+            metadata: (a dict of str to str; required) Attribute name to value; each name at most 16 bytes, each value at most 512 bytes, an empty value deletes the attribute; a member's attributes total at most 4 KB.
+        """
+        return await self._call("group.member_attributes_set", {"group_id": group_id, "username": username, "metadata": metadata}, EasemobGroupMemberAttributesSetResult)
+
+    async def group_member_attributes_set_batch(
+        self,
+        *,
+        group_id: str,
+        members: Sequence[Mapping[str, Any]],
+    ) -> EasemobGroupMemberAttributesSetBatchResult:
+        """Set custom attributes of up to 20 members of a group in one call (a different set per member); data lists the members updated and those that failed.
+
+        ``PUT /metadata/chatgroup/{group_id}/users/batch`` — catalogue operation ``group.member_attributes_set_batch``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            members: (a list of dicts; required) One item per member, at most 20. Limits: 1 to 20 items.
+        """
+        return await self._call("group.member_attributes_set_batch", {"group_id": group_id, "members": members}, EasemobGroupMemberAttributesSetBatchResult)
+
+    async def group_member_attributes_get(
+        self,
+        *,
+        group_id: str,
+        username: str,
+    ) -> EasemobGroupMemberAttributesGetResult:
+        """Get all custom attributes of one member of a group: data maps attribute name to value.
+
+        ``GET /metadata/chatgroup/{group_id}/user/{username}`` — catalogue operation ``group.member_attributes_get``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            username: (a str; required) The member. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("group.member_attributes_get", {"group_id": group_id, "username": username}, EasemobGroupMemberAttributesGetResult)
+
+    async def group_member_attributes_get_many(
+        self,
+        *,
+        group_id: str,
+        targets: Sequence[str],
+        properties: Optional[Sequence[str]] = None,
+    ) -> EasemobGroupMemberAttributesGetManyResult:
+        """Get custom attributes of up to 10 members of a group: data maps each member to its attributes (only the keys asked for, or all).
+
+        ``POST /metadata/chatgroup/{group_id}/get`` — catalogue operation ``group.member_attributes_get_many``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            targets: (a list of str; required) The members, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+            properties: (a list of str) The attribute names to read; empty or omitted: all.
+        """
+        return await self._call("group.member_attributes_get_many", {"group_id": group_id, "targets": targets, "properties": properties}, EasemobGroupMemberAttributesGetManyResult)
+
+    async def group_online_count(
+        self,
+        *,
+        group_id: str,
+        query_type: int,
+    ) -> EasemobGroupOnlineCountResult:
+        """How many members of a group are online (the Presence feature and this API must be enabled for the app). The answer is {"result": n}, no envelope.
+
+        ``GET /presence/online/{group_id}/type/{query_type}`` — catalogue operation ``group.online_count``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            query_type: (an int; required) 1 counts a group's online members (0 is for a Circle server, not a group). Limits: 0..1.
+        """
+        return await self._call("group.online_count", {"group_id": group_id, "query_type": query_type}, EasemobGroupOnlineCountResult)
 
     async def message_send_text(
         self,
@@ -12964,6 +14873,209 @@ class AsyncEasemobOperations(_AsyncClient):
     ) -> AsyncIterator[EasemobReactionDetailResult]:
         """Every page of ``reaction.detail``, one call each, from the page these arguments ask for to the last: ``async for page in client.reaction_detail_pages(...)``; each page's items are in its ``user_list``; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`reaction_detail`."""
         return self._pages("reaction.detail", {"user_id": user_id, "msg_id": msg_id, "message": message, "limit": limit, "cursor": cursor}, EasemobReactionDetailResult)
+
+    async def thread_list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        sort: Optional[Literal["asc", "desc"]] = None,
+    ) -> EasemobThreadListResult:
+        """List the app's threads a page at a time; properties.cursor asks for the next page.
+
+        ``GET /thread`` — catalogue operation ``thread.list``.
+
+        Args:
+            limit: (an int) Threads per page, 1..50 (the server's default is 50). Limits: 1..50.
+            cursor: (a str) Where the page starts: properties.cursor of the previous answer; omit for the first page.
+            sort: (a str) By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc.
+        """
+        return await self._call("thread.list", {"limit": limit, "cursor": cursor, "sort": sort}, EasemobThreadListResult)
+
+    def thread_list_pages(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        sort: Optional[Literal["asc", "desc"]] = None,
+    ) -> AsyncIterator[EasemobThreadListResult]:
+        """Every page of ``thread.list``, one call each, from the page these arguments ask for to the last: ``async for page in client.thread_list_pages(...)``; each page is a list of items; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`thread_list`."""
+        return self._pages("thread.list", {"limit": limit, "cursor": cursor, "sort": sort}, EasemobThreadListResult)
+
+    async def thread_list_for_user(
+        self,
+        *,
+        username: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        sort: Optional[Literal["asc", "desc"]] = None,
+    ) -> EasemobThreadListForUserResult:
+        """List the threads a user has joined, a page at a time.
+
+        ``GET /threads/user/{username}`` — catalogue operation ``thread.list_for_user``.
+
+        Args:
+            username: (a str; required) The user. Limits: not empty; at most 64 bytes.
+            limit: (an int) Threads per page, 1..50 (the server's default is 50). Limits: 1..50.
+            cursor: (a str) Where the page starts: properties.cursor of the previous answer; omit for the first page.
+            sort: (a str) By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc.
+        """
+        return await self._call("thread.list_for_user", {"username": username, "limit": limit, "cursor": cursor, "sort": sort}, EasemobThreadListForUserResult)
+
+    def thread_list_for_user_pages(
+        self,
+        *,
+        username: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        sort: Optional[Literal["asc", "desc"]] = None,
+    ) -> AsyncIterator[EasemobThreadListForUserResult]:
+        """Every page of ``thread.list_for_user``, one call each, from the page these arguments ask for to the last: ``async for page in client.thread_list_for_user_pages(...)``; each page is a list of items; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`thread_list_for_user`."""
+        return self._pages("thread.list_for_user", {"username": username, "limit": limit, "cursor": cursor, "sort": sort}, EasemobThreadListForUserResult)
+
+    async def thread_list_for_user_in_group(
+        self,
+        *,
+        group_id: str,
+        username: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        sort: Optional[Literal["asc", "desc"]] = None,
+    ) -> EasemobThreadListForUserInGroupResult:
+        """List the threads of one group a user has joined, a page at a time.
+
+        ``GET /threads/chatgroups/{group_id}/user/{username}`` — catalogue operation ``thread.list_for_user_in_group``.
+
+        Args:
+            group_id: (a str; required) The group's ID. Limits: not empty.
+            username: (a str; required) The user. Limits: not empty; at most 64 bytes.
+            limit: (an int) Threads per page, 1..50 (the server's default is 50). Limits: 1..50.
+            cursor: (a str) Where the page starts: properties.cursor of the previous answer; omit for the first page.
+            sort: (a str) By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc.
+        """
+        return await self._call("thread.list_for_user_in_group", {"group_id": group_id, "username": username, "limit": limit, "cursor": cursor, "sort": sort}, EasemobThreadListForUserInGroupResult)
+
+    def thread_list_for_user_in_group_pages(
+        self,
+        *,
+        group_id: str,
+        username: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        sort: Optional[Literal["asc", "desc"]] = None,
+    ) -> AsyncIterator[EasemobThreadListForUserInGroupResult]:
+        """Every page of ``thread.list_for_user_in_group``, one call each, from the page these arguments ask for to the last: ``async for page in client.thread_list_for_user_in_group_pages(...)``; each page is a list of items; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`thread_list_for_user_in_group`."""
+        return self._pages("thread.list_for_user_in_group", {"group_id": group_id, "username": username, "limit": limit, "cursor": cursor, "sort": sort}, EasemobThreadListForUserInGroupResult)
+
+    async def thread_create(
+        self,
+        *,
+        group_id: str,
+        name: str,
+        msg_id: str,
+        owner: str,
+    ) -> EasemobThreadCreateResult:
+        """Create a thread on a group message; its owner must be a member of the group.
+
+        ``POST /thread`` — catalogue operation ``thread.create``.
+
+        Args:
+            group_id: (a str; required) The group the thread belongs to. Limits: not empty.
+            name: (a str; required) At most 64 characters. Limits: at most 64 characters.
+            msg_id: (a str; required) The group message the thread starts from. Limits: not empty.
+            owner: (a str; required) The thread's owner, a member of the group. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("thread.create", {"group_id": group_id, "name": name, "msg_id": msg_id, "owner": owner}, EasemobThreadCreateResult)
+
+    async def thread_update(
+        self,
+        *,
+        thread_id: str,
+        name: str,
+    ) -> EasemobThreadUpdateResult:
+        """Rename a thread.
+
+        ``PUT /thread/{thread_id}`` — catalogue operation ``thread.update``.
+
+        Args:
+            thread_id: (a str; required) The thread's ID. Limits: not empty.
+            name: (a str; required) The new name; at most 64 characters. Limits: at most 64 characters.
+        """
+        return await self._call("thread.update", {"thread_id": thread_id, "name": name}, EasemobThreadUpdateResult)
+
+    async def thread_delete(
+        self,
+        *,
+        thread_id: str,
+    ) -> EasemobThreadDeleteResult:
+        """Delete a thread.
+
+        ``DELETE /thread/{thread_id}`` — catalogue operation ``thread.delete``.
+
+        Args:
+            thread_id: (a str; required) The thread's ID. Limits: not empty.
+        """
+        return await self._call("thread.delete", {"thread_id": thread_id}, EasemobThreadDeleteResult)
+
+    async def thread_members(
+        self,
+        *,
+        thread_id: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> EasemobThreadMembersResult:
+        """List a thread's members a page at a time; properties.cursor asks for the next page.
+
+        ``GET /thread/{thread_id}/users`` — catalogue operation ``thread.members``.
+
+        Args:
+            thread_id: (a str; required) The thread's ID. Limits: not empty.
+            limit: (an int) Members per page, 1..50 (the server's default is 50). Limits: 1..50.
+            cursor: (a str) Where the page starts: properties.cursor of the previous answer; omit for the first page.
+        """
+        return await self._call("thread.members", {"thread_id": thread_id, "limit": limit, "cursor": cursor}, EasemobThreadMembersResult)
+
+    def thread_members_pages(
+        self,
+        *,
+        thread_id: str,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> AsyncIterator[EasemobThreadMembersResult]:
+        """Every page of ``thread.members``, one call each, from the page these arguments ask for to the last: ``async for page in client.thread_members_pages(...)``; each page's items are in its ``affiliations``; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`thread_members`."""
+        return self._pages("thread.members", {"thread_id": thread_id, "limit": limit, "cursor": cursor}, EasemobThreadMembersResult)
+
+    async def thread_members_add(
+        self,
+        *,
+        thread_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobThreadMembersAddResult:
+        """Add up to 10 users to a thread.
+
+        ``POST /thread/{thread_id}/users`` — catalogue operation ``thread.members_add``.
+
+        Args:
+            thread_id: (a str; required) The thread's ID. Limits: not empty.
+            usernames: (a list of str; required) The users to add, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+        """
+        return await self._call("thread.members_add", {"thread_id": thread_id, "usernames": usernames}, EasemobThreadMembersAddResult)
+
+    async def thread_members_remove(
+        self,
+        *,
+        thread_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobThreadMembersRemoveResult:
+        """Remove up to 10 members from a thread; each item says whether that user was removed.
+
+        ``DELETE /thread/{thread_id}/users`` — catalogue operation ``thread.members_remove``.
+
+        Args:
+            thread_id: (a str; required) The thread's ID. Limits: not empty.
+            usernames: (a list of str; required) The members to remove, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+        """
+        return await self._call("thread.members_remove", {"thread_id": thread_id, "usernames": usernames}, EasemobThreadMembersRemoveResult)
 
     async def user_register(
         self,

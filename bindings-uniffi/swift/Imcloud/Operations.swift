@@ -8673,11 +8673,11 @@ public struct EasemobGroupMembersAddResult: Decodable, Sendable, CustomStringCon
     }
 }
 
-/// Parameters of `group.members_remove`: Remove up to 100 members from a group.
+/// Parameters of `group.members_remove`: Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
 public struct EasemobGroupMembersRemove: Encodable, Sendable {
     /// Limits: not empty.
     public var groupId: String
-    /// Limits: at most 64 characters each; 1 to 100 items.
+    /// The members to remove, at most 60 (the server answers 400 "kickMembers number more than maxSize : 60"); comma-joined in the path. The documentation also describes the same path with one name as a separate call answering one object instead of a list. Limits: at most 64 characters each; 1 to 60 items.
     public var usernames: [String]
 
     public init(groupId: String, usernames: [String]) {
@@ -8903,6 +8903,1092 @@ public struct EasemobGroupShareFileDeleteResult: Decodable, Sendable, CustomStri
     enum CodingKeys: String, CodingKey {
         case groupId = "group_id"
         case fileId = "file_id"
+        case result = "result"
+    }
+}
+
+/// Parameters of `group.list`: List the app's groups a page at a time, newest first (limit 1..1000, the server's default 10); the answer's top-level cursor asks for the next page.
+public struct EasemobGroupList: Encodable, Sendable {
+    /// Groups per page, 1..1000 (the server's default is 10). Limits: 1..1000.
+    public var limit: Int64?
+    /// Where the page starts: the cursor of the previous answer; omit for the first page.
+    public var cursor: String?
+
+    public init(limit: Int64? = nil, cursor: String? = nil) {
+        self.limit = limit
+        self.cursor = cursor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case limit = "limit"
+        case cursor = "cursor"
+    }
+}
+
+/// One item of the result of `group.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupListItem: Decodable, Sendable, CustomStringConvertible {
+    public let groupid: String?
+    public let groupname: String?
+    /// The owner, as `{org}#{app}_{user}`.
+    public let owner: String?
+    /// How many members the group has.
+    public let affiliations: Int64?
+    /// Always "group".
+    public let type: String?
+    /// When it last changed, Unix milliseconds as text.
+    public let lastModified: String?
+
+    public var description: String {
+        describeFields("EasemobGroupListItem", [("groupid", groupid), ("groupname", groupname), ("owner", owner), ("affiliations", affiliations), ("type", type), ("lastModified", lastModified)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupid = "groupid"
+        case groupname = "groupname"
+        case owner = "owner"
+        case affiliations = "affiliations"
+        case type = "type"
+        case lastModified = "last_modified"
+    }
+}
+
+/// Parameters of `group.list_for_user`: List the groups a user has joined a page at a time (pagesize 1..20, the server's default 5).
+public struct EasemobGroupListForUser: Encodable, Sendable {
+    /// The user whose groups are listed. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// Groups per page, 1..20 (the server's default is 5). Limits: 1..20.
+    public var pagesize: Int64?
+    /// The page; the documentation says the server starts at page 0 by default. Limits: 0..….
+    public var pagenum: Int64?
+
+    public init(username: String, pagesize: Int64? = nil, pagenum: Int64? = nil) {
+        self.username = username
+        self.pagesize = pagesize
+        self.pagenum = pagenum
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case pagesize = "pagesize"
+        case pagenum = "pagenum"
+    }
+}
+
+/// One item of the result of `group.list_for_user`. The body's top-level total is how many groups the user has joined.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupListForUserItem: Decodable, Sendable, CustomStringConvertible {
+    public let groupId: String?
+    public let name: String?
+    public let avatar: String?
+    public let owner: String?
+    public let description: String?
+    public let disabled: Bool?
+    public let `public`: Bool?
+    public let allowinvites: Bool?
+    public let membersonly: Bool?
+    public let maxusers: Int64?
+    public let created: Int64?
+
+    public var description: String {
+        describeFields("EasemobGroupListForUserItem", [("groupId", groupId), ("name", name), ("avatar", avatar), ("owner", owner), ("description", description), ("disabled", disabled), ("public", `public`), ("allowinvites", allowinvites), ("membersonly", membersonly), ("maxusers", maxusers), ("created", created)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case name = "name"
+        case avatar = "avatar"
+        case owner = "owner"
+        case description = "description"
+        case disabled = "disabled"
+        case `public` = "public"
+        case allowinvites = "allowinvites"
+        case membersonly = "membersonly"
+        case maxusers = "maxusers"
+        case created = "created"
+    }
+}
+
+/// Parameters of `group.update`: Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
+public struct EasemobGroupUpdate: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The group's name; at most 128 characters. Limits: at most 128 characters.
+    public var groupname: String?
+    /// The group avatar's URL; at most 1024 characters. Limits: at most 1024 characters.
+    public var avatar: String?
+    /// At most 512 characters. Limits: at most 512 characters.
+    public var description: String?
+    /// Most members, the owner included (the ceiling depends on the plan).
+    public var maxusers: Int64?
+    /// Joining needs the owner's or an admin's approval.
+    public var membersonly: Bool?
+    /// Ordinary members may invite users.
+    public var allowinvites: Bool?
+    /// An invited user must accept before joining.
+    public var inviteNeedConfirm: Bool?
+    /// The group's extension; at most 1024 characters. Limits: at most 1024 characters.
+    public var custom: String?
+    /// Public (searchable, users may apply) or private.
+    public var `public`: Bool?
+    /// Transfer the group to this member (not the current owner). The documentation describes the transfer as its own call: the same PUT with only newowner in the body, answering data.newowner. Limits: not empty; at most 64 bytes.
+    public var newowner: String?
+
+    public init(groupId: String, groupname: String? = nil, avatar: String? = nil, description: String? = nil, maxusers: Int64? = nil, membersonly: Bool? = nil, allowinvites: Bool? = nil, inviteNeedConfirm: Bool? = nil, custom: String? = nil, `public`: Bool? = nil, newowner: String? = nil) {
+        self.groupId = groupId
+        self.groupname = groupname
+        self.avatar = avatar
+        self.description = description
+        self.maxusers = maxusers
+        self.membersonly = membersonly
+        self.allowinvites = allowinvites
+        self.inviteNeedConfirm = inviteNeedConfirm
+        self.custom = custom
+        self.`public` = `public`
+        self.newowner = newowner
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case groupname = "groupname"
+        case avatar = "avatar"
+        case description = "description"
+        case maxusers = "maxusers"
+        case membersonly = "membersonly"
+        case allowinvites = "allowinvites"
+        case inviteNeedConfirm = "invite_need_confirm"
+        case custom = "custom"
+        case `public` = "public"
+        case newowner = "newowner"
+    }
+}
+
+/// The result of `group.update`. Only the fields sent are in the answer, each true when changed.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupUpdateResult: Decodable, Sendable, CustomStringConvertible {
+    public let groupname: Bool?
+    public let avatar: Bool?
+    public let description: Bool?
+    public let maxusers: Bool?
+    public let membersonly: Bool?
+    public let allowinvites: Bool?
+    public let inviteNeedConfirm: Bool?
+    public let custom: Bool?
+    public let `public`: Bool?
+    /// True when the group changed hands.
+    public let newowner: Bool?
+
+    public var description: String {
+        describeFields("EasemobGroupUpdateResult", [("groupname", groupname), ("avatar", avatar), ("description", description), ("maxusers", maxusers), ("membersonly", membersonly), ("allowinvites", allowinvites), ("inviteNeedConfirm", inviteNeedConfirm), ("custom", custom), ("public", `public`), ("newowner", newowner)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupname = "groupname"
+        case avatar = "avatar"
+        case description = "description"
+        case maxusers = "maxusers"
+        case membersonly = "membersonly"
+        case allowinvites = "allowinvites"
+        case inviteNeedConfirm = "invite_need_confirm"
+        case custom = "custom"
+        case `public` = "public"
+        case newowner = "newowner"
+    }
+}
+
+/// Parameters of `group.disable`: Disable (ban) a group: nobody can send or receive in it or its threads, or manage it, until it is enabled.
+public struct EasemobGroupDisable: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+
+    public init(groupId: String) {
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `group.disable`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupDisableResult: Decodable, Sendable, CustomStringConvertible {
+    /// True: the group is now disabled.
+    public let disabled: Bool?
+
+    public var description: String {
+        describeFields("EasemobGroupDisableResult", [("disabled", disabled)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case disabled = "disabled"
+    }
+}
+
+/// Parameters of `group.enable`: Enable a disabled group again.
+public struct EasemobGroupEnable: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+
+    public init(groupId: String) {
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `group.enable`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupEnableResult: Decodable, Sendable, CustomStringConvertible {
+    /// False: the group is enabled.
+    public let disabled: Bool?
+
+    public var description: String {
+        describeFields("EasemobGroupEnableResult", [("disabled", disabled)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case disabled = "disabled"
+    }
+}
+
+/// Parameters of `group.is_joined`: Whether a user is a member of a group: data is true or false.
+public struct EasemobGroupIsJoined: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The user asked about. Limits: not empty; at most 64 bytes.
+    public var username: String
+
+    public init(groupId: String, username: String) {
+        self.groupId = groupId
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case username = "username"
+    }
+}
+
+/// The result of `group.is_joined`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupIsJoinedResult: Decodable, Sendable, CustomStringConvertible {
+    /// True when the user is a member (the body's data is a bare boolean).
+    public let joined: Bool?
+
+    public var description: String {
+        describeFields("EasemobGroupIsJoinedResult", [("joined", joined)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case joined = "joined"
+    }
+}
+
+/// Parameters of `group.members_add_one`: Add one user to a group (an error if they are a member already).
+public struct EasemobGroupMembersAddOne: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The user to add. Limits: not empty; at most 64 bytes.
+    public var username: String
+
+    public init(groupId: String, username: String) {
+        self.groupId = groupId
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case username = "username"
+    }
+}
+
+/// The result of `group.members_add_one`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupMembersAddOneResult: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    public let groupid: String?
+    /// "add_member".
+    public let action: String?
+    public let user: String?
+
+    public var description: String {
+        describeFields("EasemobGroupMembersAddOneResult", [("result", result), ("groupid", groupid), ("action", action), ("user", user)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case groupid = "groupid"
+        case action = "action"
+        case user = "user"
+    }
+}
+
+/// Parameters of `group.admins`: List a group's admins.
+public struct EasemobGroupAdmins: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+
+    public init(groupId: String) {
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `group.admins`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupAdminsResult: Decodable, Sendable, CustomStringConvertible {
+    /// The admins' user IDs (the body's data).
+    public let admins: [String]?
+
+    public var description: String {
+        describeFields("EasemobGroupAdminsResult", [("admins", admins)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case admins = "admins"
+    }
+}
+
+/// Parameters of `group.admins_add`: Make a member of the group an admin (the owner and admins together are at most 100).
+public struct EasemobGroupAdminsAdd: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The member to make an admin. Limits: not empty; at most 64 bytes.
+    public var newadmin: String
+
+    public init(groupId: String, newadmin: String) {
+        self.groupId = groupId
+        self.newadmin = newadmin
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case newadmin = "newadmin"
+    }
+}
+
+/// The result of `group.admins_add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupAdminsAddResult: Decodable, Sendable, CustomStringConvertible {
+    /// "success" when added.
+    public let result: String?
+    public let newadmin: String?
+
+    public var description: String {
+        describeFields("EasemobGroupAdminsAddResult", [("result", result), ("newadmin", newadmin)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case newadmin = "newadmin"
+    }
+}
+
+/// Parameters of `group.admins_remove`: Make an admin an ordinary member again.
+public struct EasemobGroupAdminsRemove: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The admin to demote. Limits: not empty; at most 64 bytes.
+    public var username: String
+
+    public init(groupId: String, username: String) {
+        self.groupId = groupId
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case username = "username"
+    }
+}
+
+/// The result of `group.admins_remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupAdminsRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    /// "success" or "failure".
+    public let result: String?
+    public let oldadmin: String?
+
+    public var description: String {
+        describeFields("EasemobGroupAdminsRemoveResult", [("result", result), ("oldadmin", oldadmin)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case oldadmin = "oldadmin"
+    }
+}
+
+/// Parameters of `group.blocks`: List a group's blocklist: the users who can neither see the group nor receive its messages.
+public struct EasemobGroupBlocks: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+
+    public init(groupId: String) {
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `group.blocks`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupBlocksResult: Decodable, Sendable, CustomStringConvertible {
+    /// The blocked users' IDs (the body's data).
+    public let users: [String]?
+    /// How many.
+    public let count: Int64?
+
+    public var description: String {
+        describeFields("EasemobGroupBlocksResult", [("users", users), ("count", count)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case users = "users"
+        case count = "count"
+    }
+}
+
+/// Parameters of `group.blocks_add_one`: Block one member of a group (not the owner); they leave the group.
+public struct EasemobGroupBlocksAddOne: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The member to block. Limits: not empty; at most 64 bytes.
+    public var username: String
+
+    public init(groupId: String, username: String) {
+        self.groupId = groupId
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case username = "username"
+    }
+}
+
+/// The result of `group.blocks_add_one`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupBlocksAddOneResult: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    /// "add_blocks".
+    public let action: String?
+    public let user: String?
+    public let groupid: String?
+
+    public var description: String {
+        describeFields("EasemobGroupBlocksAddOneResult", [("result", result), ("action", action), ("user", user), ("groupid", groupid)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case action = "action"
+        case user = "user"
+        case groupid = "groupid"
+    }
+}
+
+/// Parameters of `group.blocks_add`: Block up to 60 members of a group at once (not the owner); each item says whether that user was blocked.
+public struct EasemobGroupBlocksAdd: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The members to block, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+    public var usernames: [String]
+
+    public init(groupId: String, usernames: [String]) {
+        self.groupId = groupId
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case usernames = "usernames"
+    }
+}
+
+/// One item of the result of `group.blocks_add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupBlocksAddItem: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    public let action: String?
+    /// Why it failed (only when result is false).
+    public let reason: String?
+    public let user: String?
+    public let groupid: String?
+
+    public var description: String {
+        describeFields("EasemobGroupBlocksAddItem", [("result", result), ("action", action), ("reason", reason), ("user", user), ("groupid", groupid)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case action = "action"
+        case reason = "reason"
+        case user = "user"
+        case groupid = "groupid"
+    }
+}
+
+/// Parameters of `group.blocks_remove`: Unblock up to 60 users of a group at once; each item says whether that user was unblocked.
+public struct EasemobGroupBlocksRemove: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The users to unblock, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+    public var usernames: [String]
+
+    public init(groupId: String, usernames: [String]) {
+        self.groupId = groupId
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case usernames = "usernames"
+    }
+}
+
+/// One item of the result of `group.blocks_remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupBlocksRemoveItem: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    public let action: String?
+    public let user: String?
+    public let groupid: String?
+
+    public var description: String {
+        describeFields("EasemobGroupBlocksRemoveItem", [("result", result), ("action", action), ("user", user), ("groupid", groupid)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case action = "action"
+        case user = "user"
+        case groupid = "groupid"
+    }
+}
+
+/// Parameters of `group.allowlist`: List a group's allowlist: the members who may still send while the whole group is muted.
+public struct EasemobGroupAllowlist: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+
+    public init(groupId: String) {
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `group.allowlist`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupAllowlistResult: Decodable, Sendable, CustomStringConvertible {
+    /// The allowlisted users' IDs (the body's data).
+    public let users: [String]?
+    /// How many.
+    public let count: Int64?
+
+    public var description: String {
+        describeFields("EasemobGroupAllowlistResult", [("users", users), ("count", count)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case users = "users"
+        case count = "count"
+    }
+}
+
+/// Parameters of `group.allowlist_add_one`: Add one member of a group to its allowlist.
+public struct EasemobGroupAllowlistAddOne: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The member to allow. Limits: not empty; at most 64 bytes.
+    public var username: String
+
+    public init(groupId: String, username: String) {
+        self.groupId = groupId
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case username = "username"
+    }
+}
+
+/// The result of `group.allowlist_add_one`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupAllowlistAddOneResult: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    /// "add_user_whitelist".
+    public let action: String?
+    public let user: String?
+    public let groupid: String?
+
+    public var description: String {
+        describeFields("EasemobGroupAllowlistAddOneResult", [("result", result), ("action", action), ("user", user), ("groupid", groupid)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case action = "action"
+        case user = "user"
+        case groupid = "groupid"
+    }
+}
+
+/// Parameters of `group.allowlist_add`: Add up to 60 members of a group to its allowlist; each item says whether that user was added.
+public struct EasemobGroupAllowlistAdd: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The members to allow, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+    public var usernames: [String]
+
+    public init(groupId: String, usernames: [String]) {
+        self.groupId = groupId
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case usernames = "usernames"
+    }
+}
+
+/// One item of the result of `group.allowlist_add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupAllowlistAddItem: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    public let action: String?
+    /// Why it failed (only when result is false).
+    public let reason: String?
+    public let user: String?
+    public let groupid: String?
+
+    public var description: String {
+        describeFields("EasemobGroupAllowlistAddItem", [("result", result), ("action", action), ("reason", reason), ("user", user), ("groupid", groupid)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case action = "action"
+        case reason = "reason"
+        case user = "user"
+        case groupid = "groupid"
+    }
+}
+
+/// Parameters of `group.allowlist_remove`: Remove up to 60 users from a group's allowlist; each item says whether that user was removed.
+public struct EasemobGroupAllowlistRemove: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The users to remove, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+    public var usernames: [String]
+
+    public init(groupId: String, usernames: [String]) {
+        self.groupId = groupId
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case usernames = "usernames"
+    }
+}
+
+/// One item of the result of `group.allowlist_remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupAllowlistRemoveItem: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    public let action: String?
+    public let user: String?
+    public let groupid: String?
+
+    public var description: String {
+        describeFields("EasemobGroupAllowlistRemoveItem", [("result", result), ("action", action), ("user", user), ("groupid", groupid)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case action = "action"
+        case user = "user"
+        case groupid = "groupid"
+    }
+}
+
+/// Parameters of `group.mutes`: List a group's muted members with when each mute ends.
+public struct EasemobGroupMutes: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+
+    public init(groupId: String) {
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+    }
+}
+
+/// One item of the result of `group.mutes`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupMutesItem: Decodable, Sendable, CustomStringConvertible {
+    public let user: String?
+    /// When the mute ends, Unix milliseconds.
+    public let expire: Int64?
+
+    public var description: String {
+        describeFields("EasemobGroupMutesItem", [("user", user), ("expire", expire)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case user = "user"
+        case expire = "expire"
+    }
+}
+
+/// Parameters of `group.mutes_add`: Mute up to 60 members of a group (not the owner) for a time: they cannot send in the group or its threads.
+public struct EasemobGroupMutesAdd: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The members to mute, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+    public var usernames: [String]
+    /// How long, in milliseconds.
+    public var muteDuration: Int64
+
+    public init(groupId: String, usernames: [String], muteDuration: Int64) {
+        self.groupId = groupId
+        self.usernames = usernames
+        self.muteDuration = muteDuration
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case usernames = "usernames"
+        case muteDuration = "mute_duration"
+    }
+}
+
+/// One item of the result of `group.mutes_add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupMutesAddItem: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    public let user: String?
+    /// When the mute ends, Unix milliseconds.
+    public let expire: Int64?
+
+    public var description: String {
+        describeFields("EasemobGroupMutesAddItem", [("result", result), ("user", user), ("expire", expire)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case user = "user"
+        case expire = "expire"
+    }
+}
+
+/// Parameters of `group.mutes_remove`: Unmute up to 60 members of a group.
+public struct EasemobGroupMutesRemove: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The members to unmute, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+    public var usernames: [String]
+
+    public init(groupId: String, usernames: [String]) {
+        self.groupId = groupId
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case usernames = "usernames"
+    }
+}
+
+/// One item of the result of `group.mutes_remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupMutesRemoveItem: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    public let user: String?
+
+    public var description: String {
+        describeFields("EasemobGroupMutesRemoveItem", [("result", result), ("user", user)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case user = "user"
+    }
+}
+
+/// Parameters of `group.mute_all`: Mute the whole group: only allowlisted members may send in it and its threads.
+public struct EasemobGroupMuteAll: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+
+    public init(groupId: String) {
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `group.mute_all`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupMuteAllResult: Decodable, Sendable, CustomStringConvertible {
+    /// True: the whole group is muted.
+    public let mute: Bool?
+
+    public var description: String {
+        describeFields("EasemobGroupMuteAllResult", [("mute", mute)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case mute = "mute"
+    }
+}
+
+/// Parameters of `group.unmute_all`: End a whole-group mute.
+public struct EasemobGroupUnmuteAll: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+
+    public init(groupId: String) {
+        self.groupId = groupId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+    }
+}
+
+/// The result of `group.unmute_all`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupUnmuteAllResult: Decodable, Sendable, CustomStringConvertible {
+    /// False: the group is no longer muted as a whole.
+    public let mute: Bool?
+
+    public var description: String {
+        describeFields("EasemobGroupUnmuteAllResult", [("mute", mute)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case mute = "mute"
+    }
+}
+
+/// Parameters of `group.member_attributes_set`: Set a member's custom attributes in a group (key at most 16 bytes, value at most 512 bytes, at most 4 KB in all per member); an empty value deletes that key. data is the attributes set.
+public struct EasemobGroupMemberAttributesSet: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The member. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// Attribute name to value; each name at most 16 bytes, each value at most 512 bytes, an empty value deletes the attribute; a member's attributes total at most 4 KB.
+    public var metadata: [String: String]
+
+    public init(groupId: String, username: String, metadata: [String: String]) {
+        self.groupId = groupId
+        self.username = username
+        self.metadata = metadata
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case username = "username"
+        case metadata = "metadata"
+    }
+}
+
+/// The result of `group.member_attributes_set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupMemberAttributesSetResult: Decodable, Sendable, CustomStringConvertible {
+    /// The attributes set, name to value (the body's data).
+    public let attributes: JSONValue?
+
+    public var description: String {
+        describeFields("EasemobGroupMemberAttributesSetResult", [("attributes", attributes)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case attributes = "attributes"
+    }
+}
+
+/// Parameters of `group.member_attributes_set_batch`: Set custom attributes of up to 20 members of a group in one call (a different set per member); data lists the members updated and those that failed.
+public struct EasemobGroupMemberAttributesSetBatch: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// One item per member, at most 20. Limits: 1 to 20 items.
+    public var members: [[String: JSONValue]]
+
+    public init(groupId: String, members: [[String: JSONValue]]) {
+        self.groupId = groupId
+        self.members = members
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case members = "members"
+    }
+}
+
+/// The result of `group.member_attributes_set_batch`. Field names as in the documentation's table; its example writes them with a trailing colon.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupMemberAttributesSetBatchResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each {username, metadata}: the member's attributes now.
+    public let succeeded: [[String: JSONValue]]?
+    /// Each member that failed, with the error.
+    public let failed: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("EasemobGroupMemberAttributesSetBatchResult", [("succeeded", succeeded), ("failed", failed)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case succeeded = "succeeded"
+        case failed = "failed"
+    }
+}
+
+/// Parameters of `group.member_attributes_get`: Get all custom attributes of one member of a group: data maps attribute name to value.
+public struct EasemobGroupMemberAttributesGet: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The member. Limits: not empty; at most 64 bytes.
+    public var username: String
+
+    public init(groupId: String, username: String) {
+        self.groupId = groupId
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case username = "username"
+    }
+}
+
+/// The result of `group.member_attributes_get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupMemberAttributesGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// Attribute name to value (the body's data).
+    public let attributes: JSONValue?
+
+    public var description: String {
+        describeFields("EasemobGroupMemberAttributesGetResult", [("attributes", attributes)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case attributes = "attributes"
+    }
+}
+
+/// Parameters of `group.member_attributes_get_many`: Get custom attributes of up to 10 members of a group: data maps each member to its attributes (only the keys asked for, or all).
+public struct EasemobGroupMemberAttributesGetMany: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The members, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+    public var targets: [String]
+    /// The attribute names to read; empty or omitted: all.
+    public var properties: [String]?
+
+    public init(groupId: String, targets: [String], properties: [String]? = nil) {
+        self.groupId = groupId
+        self.targets = targets
+        self.properties = properties
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case targets = "targets"
+        case properties = "properties"
+    }
+}
+
+/// The result of `group.member_attributes_get_many`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupMemberAttributesGetManyResult: Decodable, Sendable, CustomStringConvertible {
+    /// Member ID to {name: value} (the body's data).
+    public let members: JSONValue?
+
+    public var description: String {
+        describeFields("EasemobGroupMemberAttributesGetManyResult", [("members", members)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case members = "members"
+    }
+}
+
+/// Parameters of `group.online_count`: How many members of a group are online (the Presence feature and this API must be enabled for the app). The answer is {"result": n}, no envelope.
+public struct EasemobGroupOnlineCount: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// 1 counts a group's online members (0 is for a Circle server, not a group). Limits: 0..1.
+    public var queryType: Int64
+
+    public init(groupId: String, queryType: Int64) {
+        self.groupId = groupId
+        self.queryType = queryType
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case queryType = "query_type"
+    }
+}
+
+/// The result of `group.online_count`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobGroupOnlineCountResult: Decodable, Sendable, CustomStringConvertible {
+    /// The number of members online.
+    public let result: Int64?
+
+    public var description: String {
+        describeFields("EasemobGroupOnlineCountResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
         case result = "result"
     }
 }
@@ -10289,6 +11375,363 @@ public struct EasemobReactionDetailResult: Decodable, Sendable, CustomStringConv
     }
 }
 
+/// Parameters of `thread.list`: List the app's threads a page at a time; properties.cursor asks for the next page.
+public struct EasemobThreadList: Encodable, Sendable {
+    /// Threads per page, 1..50 (the server's default is 50). Limits: 1..50.
+    public var limit: Int64?
+    /// Where the page starts: properties.cursor of the previous answer; omit for the first page.
+    public var cursor: String?
+    /// By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc.
+    public var sort: String?
+
+    public init(limit: Int64? = nil, cursor: String? = nil, sort: String? = nil) {
+        self.limit = limit
+        self.cursor = cursor
+        self.sort = sort
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case limit = "limit"
+        case cursor = "cursor"
+        case sort = "sort"
+    }
+}
+
+/// One item of the result of `thread.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobThreadListItem: Decodable, Sendable, CustomStringConvertible {
+    public let id: String?
+
+    public var description: String {
+        describeFields("EasemobThreadListItem", [("id", id)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+    }
+}
+
+/// Parameters of `thread.list_for_user`: List the threads a user has joined, a page at a time.
+public struct EasemobThreadListForUser: Encodable, Sendable {
+    /// The user. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// Threads per page, 1..50 (the server's default is 50). Limits: 1..50.
+    public var limit: Int64?
+    /// Where the page starts: properties.cursor of the previous answer; omit for the first page.
+    public var cursor: String?
+    /// By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc.
+    public var sort: String?
+
+    public init(username: String, limit: Int64? = nil, cursor: String? = nil, sort: String? = nil) {
+        self.username = username
+        self.limit = limit
+        self.cursor = cursor
+        self.sort = sort
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case limit = "limit"
+        case cursor = "cursor"
+        case sort = "sort"
+    }
+}
+
+/// One item of the result of `thread.list_for_user`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobThreadListForUserItem: Decodable, Sendable, CustomStringConvertible {
+    public let id: String?
+    public let name: String?
+    public let owner: String?
+    /// The parent message's ID.
+    public let msgId: String?
+    public let groupId: String?
+    public let created: Int64?
+
+    public var description: String {
+        describeFields("EasemobThreadListForUserItem", [("id", id), ("name", name), ("owner", owner), ("msgId", msgId), ("groupId", groupId), ("created", created)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+        case name = "name"
+        case owner = "owner"
+        case msgId = "msg_id"
+        case groupId = "group_id"
+        case created = "created"
+    }
+}
+
+/// Parameters of `thread.list_for_user_in_group`: List the threads of one group a user has joined, a page at a time.
+public struct EasemobThreadListForUserInGroup: Encodable, Sendable {
+    /// The group's ID. Limits: not empty.
+    public var groupId: String
+    /// The user. Limits: not empty; at most 64 bytes.
+    public var username: String
+    /// Threads per page, 1..50 (the server's default is 50). Limits: 1..50.
+    public var limit: Int64?
+    /// Where the page starts: properties.cursor of the previous answer; omit for the first page.
+    public var cursor: String?
+    /// By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc.
+    public var sort: String?
+
+    public init(groupId: String, username: String, limit: Int64? = nil, cursor: String? = nil, sort: String? = nil) {
+        self.groupId = groupId
+        self.username = username
+        self.limit = limit
+        self.cursor = cursor
+        self.sort = sort
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case username = "username"
+        case limit = "limit"
+        case cursor = "cursor"
+        case sort = "sort"
+    }
+}
+
+/// One item of the result of `thread.list_for_user_in_group`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobThreadListForUserInGroupItem: Decodable, Sendable, CustomStringConvertible {
+    public let id: String?
+    public let name: String?
+    public let owner: String?
+    /// The parent message's ID.
+    public let msgId: String?
+    public let groupId: String?
+    public let created: Int64?
+
+    public var description: String {
+        describeFields("EasemobThreadListForUserInGroupItem", [("id", id), ("name", name), ("owner", owner), ("msgId", msgId), ("groupId", groupId), ("created", created)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+        case name = "name"
+        case owner = "owner"
+        case msgId = "msg_id"
+        case groupId = "group_id"
+        case created = "created"
+    }
+}
+
+/// Parameters of `thread.create`: Create a thread on a group message; its owner must be a member of the group.
+public struct EasemobThreadCreate: Encodable, Sendable {
+    /// The group the thread belongs to. Limits: not empty.
+    public var groupId: String
+    /// At most 64 characters. Limits: at most 64 characters.
+    public var name: String
+    /// The group message the thread starts from. Limits: not empty.
+    public var msgId: String
+    /// The thread's owner, a member of the group. Limits: not empty; at most 64 bytes.
+    public var owner: String
+
+    public init(groupId: String, name: String, msgId: String, owner: String) {
+        self.groupId = groupId
+        self.name = name
+        self.msgId = msgId
+        self.owner = owner
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupId = "group_id"
+        case name = "name"
+        case msgId = "msg_id"
+        case owner = "owner"
+    }
+}
+
+/// The result of `thread.create`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobThreadCreateResult: Decodable, Sendable, CustomStringConvertible {
+    public let threadId: String?
+
+    public var description: String {
+        describeFields("EasemobThreadCreateResult", [("threadId", threadId)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case threadId = "thread_id"
+    }
+}
+
+/// Parameters of `thread.update`: Rename a thread.
+public struct EasemobThreadUpdate: Encodable, Sendable {
+    /// The thread's ID. Limits: not empty.
+    public var threadId: String
+    /// The new name; at most 64 characters. Limits: at most 64 characters.
+    public var name: String
+
+    public init(threadId: String, name: String) {
+        self.threadId = threadId
+        self.name = name
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case threadId = "thread_id"
+        case name = "name"
+    }
+}
+
+/// The result of `thread.update`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobThreadUpdateResult: Decodable, Sendable, CustomStringConvertible {
+    /// The name now.
+    public let name: String?
+
+    public var description: String {
+        describeFields("EasemobThreadUpdateResult", [("name", name)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name = "name"
+    }
+}
+
+/// Parameters of `thread.delete`: Delete a thread.
+public struct EasemobThreadDelete: Encodable, Sendable {
+    /// The thread's ID. Limits: not empty.
+    public var threadId: String
+
+    public init(threadId: String) {
+        self.threadId = threadId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case threadId = "thread_id"
+    }
+}
+
+/// The result of `thread.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobThreadDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    /// "ok" when deleted.
+    public let status: String?
+
+    public var description: String {
+        describeFields("EasemobThreadDeleteResult", [("status", status)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status = "status"
+    }
+}
+
+/// Parameters of `thread.members`: List a thread's members a page at a time; properties.cursor asks for the next page.
+public struct EasemobThreadMembers: Encodable, Sendable {
+    /// The thread's ID. Limits: not empty.
+    public var threadId: String
+    /// Members per page, 1..50 (the server's default is 50). Limits: 1..50.
+    public var limit: Int64?
+    /// Where the page starts: properties.cursor of the previous answer; omit for the first page.
+    public var cursor: String?
+
+    public init(threadId: String, limit: Int64? = nil, cursor: String? = nil) {
+        self.threadId = threadId
+        self.limit = limit
+        self.cursor = cursor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case threadId = "thread_id"
+        case limit = "limit"
+        case cursor = "cursor"
+    }
+}
+
+/// The result of `thread.members`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobThreadMembersResult: Decodable, Sendable, CustomStringConvertible {
+    /// The members' user IDs.
+    public let affiliations: [String]?
+
+    public var description: String {
+        describeFields("EasemobThreadMembersResult", [("affiliations", affiliations)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case affiliations = "affiliations"
+    }
+}
+
+/// Parameters of `thread.members_add`: Add up to 10 users to a thread.
+public struct EasemobThreadMembersAdd: Encodable, Sendable {
+    /// The thread's ID. Limits: not empty.
+    public var threadId: String
+    /// The users to add, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+    public var usernames: [String]
+
+    public init(threadId: String, usernames: [String]) {
+        self.threadId = threadId
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case threadId = "thread_id"
+        case usernames = "usernames"
+    }
+}
+
+/// The result of `thread.members_add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobThreadMembersAddResult: Decodable, Sendable, CustomStringConvertible {
+    /// "ok" when added.
+    public let status: String?
+
+    public var description: String {
+        describeFields("EasemobThreadMembersAddResult", [("status", status)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status = "status"
+    }
+}
+
+/// Parameters of `thread.members_remove`: Remove up to 10 members from a thread; each item says whether that user was removed.
+public struct EasemobThreadMembersRemove: Encodable, Sendable {
+    /// The thread's ID. Limits: not empty.
+    public var threadId: String
+    /// The members to remove, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+    public var usernames: [String]
+
+    public init(threadId: String, usernames: [String]) {
+        self.threadId = threadId
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case threadId = "thread_id"
+        case usernames = "usernames"
+    }
+}
+
+/// One item of the result of `thread.members_remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobThreadMembersRemoveItem: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    public let user: String?
+
+    public var description: String {
+        describeFields("EasemobThreadMembersRemoveItem", [("result", result), ("user", user)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case user = "user"
+    }
+}
+
 /// Parameters of `user.register`: Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).
 public struct EasemobUserRegister: Encodable, Sendable {
     /// At most 64 bytes of a-z, A-Z, 0-9, `_`, `-`, `.`; case-insensitive. Limits: not empty; at most 64 bytes.
@@ -11352,7 +12795,7 @@ extension Easemob {
         return try Typed(reply)
     }
 
-    /// Remove up to 100 members from a group.
+    /// Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
     ///
     /// `DELETE /chatgroups/{group_id}/users/{usernames}` — catalogue operation `group.members_remove`.
     public func groupMembersRemove(_ params: EasemobGroupMembersRemove) async throws -> Typed<[EasemobGroupMembersRemoveItem]> {
@@ -11408,6 +12851,238 @@ extension Easemob {
     /// `DELETE /chatgroups/{group_id}/share_files/{file_id}` — catalogue operation `group.share_file_delete`.
     public func groupShareFileDelete(_ params: EasemobGroupShareFileDelete) async throws -> Typed<EasemobGroupShareFileDeleteResult> {
         let reply = try await call("group.share_file_delete", params)
+        return try Typed(reply)
+    }
+
+    /// List the app's groups a page at a time, newest first (limit 1..1000, the server's default 10); the answer's top-level cursor asks for the next page.
+    ///
+    /// `GET /chatgroups` — catalogue operation `group.list`.
+    public func groupList(_ params: EasemobGroupList = EasemobGroupList()) async throws -> Typed<[EasemobGroupListItem]> {
+        let reply = try await call("group.list", params)
+        return try Typed(reply)
+    }
+    /// Every page of `group.list`, one call each, from the page these parameters ask for to the last: `for try await page in client.groupListPages(...)`; each page is a list of items; the iterator sets `cursor` for each next page.
+    public func groupListPages(_ params: EasemobGroupList = EasemobGroupList()) throws -> AsyncThrowingStream<Typed<[EasemobGroupListItem]>, Error> {
+        try pages("group.list", params) { try Typed($0) }
+    }
+
+    /// List the groups a user has joined a page at a time (pagesize 1..20, the server's default 5).
+    ///
+    /// `GET /chatgroups/user/{username}` — catalogue operation `group.list_for_user`.
+    public func groupListForUser(_ params: EasemobGroupListForUser) async throws -> Typed<[EasemobGroupListForUserItem]> {
+        let reply = try await call("group.list_for_user", params)
+        return try Typed(reply)
+    }
+    /// Every page of `group.list_for_user`, one call each, from the page these parameters ask for to the last: `for try await page in client.groupListForUserPages(...)`; each page is a list of items; the iterator sets `pagenum` for each next page.
+    public func groupListForUserPages(_ params: EasemobGroupListForUser) throws -> AsyncThrowingStream<Typed<[EasemobGroupListForUserItem]>, Error> {
+        try pages("group.list_for_user", params) { try Typed($0) }
+    }
+
+    /// Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
+    ///
+    /// `PUT /chatgroups/{group_id}` — catalogue operation `group.update`.
+    public func groupUpdate(_ params: EasemobGroupUpdate) async throws -> Typed<EasemobGroupUpdateResult> {
+        let reply = try await call("group.update", params)
+        return try Typed(reply)
+    }
+
+    /// Disable (ban) a group: nobody can send or receive in it or its threads, or manage it, until it is enabled.
+    ///
+    /// `POST /chatgroups/{group_id}/disable` — catalogue operation `group.disable`.
+    public func groupDisable(_ params: EasemobGroupDisable) async throws -> Typed<EasemobGroupDisableResult> {
+        let reply = try await call("group.disable", params)
+        return try Typed(reply)
+    }
+
+    /// Enable a disabled group again.
+    ///
+    /// `POST /chatgroups/{group_id}/enable` — catalogue operation `group.enable`.
+    public func groupEnable(_ params: EasemobGroupEnable) async throws -> Typed<EasemobGroupEnableResult> {
+        let reply = try await call("group.enable", params)
+        return try Typed(reply)
+    }
+
+    /// Whether a user is a member of a group: data is true or false.
+    ///
+    /// `GET /chatgroups/{group_id}/user/{username}/is_joined` — catalogue operation `group.is_joined`.
+    public func groupIsJoined(_ params: EasemobGroupIsJoined) async throws -> Typed<EasemobGroupIsJoinedResult> {
+        let reply = try await call("group.is_joined", params)
+        return try Typed(reply)
+    }
+
+    /// Add one user to a group (an error if they are a member already).
+    ///
+    /// `POST /chatgroups/{group_id}/users/{username}` — catalogue operation `group.members_add_one`.
+    public func groupMembersAddOne(_ params: EasemobGroupMembersAddOne) async throws -> Typed<EasemobGroupMembersAddOneResult> {
+        let reply = try await call("group.members_add_one", params)
+        return try Typed(reply)
+    }
+
+    /// List a group's admins.
+    ///
+    /// `GET /chatgroups/{group_id}/admin` — catalogue operation `group.admins`.
+    public func groupAdmins(_ params: EasemobGroupAdmins) async throws -> Typed<EasemobGroupAdminsResult> {
+        let reply = try await call("group.admins", params)
+        return try Typed(reply)
+    }
+
+    /// Make a member of the group an admin (the owner and admins together are at most 100).
+    ///
+    /// `POST /chatgroups/{group_id}/admin` — catalogue operation `group.admins_add`.
+    public func groupAdminsAdd(_ params: EasemobGroupAdminsAdd) async throws -> Typed<EasemobGroupAdminsAddResult> {
+        let reply = try await call("group.admins_add", params)
+        return try Typed(reply)
+    }
+
+    /// Make an admin an ordinary member again.
+    ///
+    /// `DELETE /chatgroups/{group_id}/admin/{username}` — catalogue operation `group.admins_remove`.
+    public func groupAdminsRemove(_ params: EasemobGroupAdminsRemove) async throws -> Typed<EasemobGroupAdminsRemoveResult> {
+        let reply = try await call("group.admins_remove", params)
+        return try Typed(reply)
+    }
+
+    /// List a group's blocklist: the users who can neither see the group nor receive its messages.
+    ///
+    /// `GET /chatgroups/{group_id}/blocks/users` — catalogue operation `group.blocks`.
+    public func groupBlocks(_ params: EasemobGroupBlocks) async throws -> Typed<EasemobGroupBlocksResult> {
+        let reply = try await call("group.blocks", params)
+        return try Typed(reply)
+    }
+
+    /// Block one member of a group (not the owner); they leave the group.
+    ///
+    /// `POST /chatgroups/{group_id}/blocks/users/{username}` — catalogue operation `group.blocks_add_one`.
+    public func groupBlocksAddOne(_ params: EasemobGroupBlocksAddOne) async throws -> Typed<EasemobGroupBlocksAddOneResult> {
+        let reply = try await call("group.blocks_add_one", params)
+        return try Typed(reply)
+    }
+
+    /// Block up to 60 members of a group at once (not the owner); each item says whether that user was blocked.
+    ///
+    /// `POST /chatgroups/{group_id}/blocks/users` — catalogue operation `group.blocks_add`.
+    public func groupBlocksAdd(_ params: EasemobGroupBlocksAdd) async throws -> Typed<[EasemobGroupBlocksAddItem]> {
+        let reply = try await call("group.blocks_add", params)
+        return try Typed(reply)
+    }
+
+    /// Unblock up to 60 users of a group at once; each item says whether that user was unblocked.
+    ///
+    /// `DELETE /chatgroups/{group_id}/blocks/users/{usernames}` — catalogue operation `group.blocks_remove`.
+    public func groupBlocksRemove(_ params: EasemobGroupBlocksRemove) async throws -> Typed<[EasemobGroupBlocksRemoveItem]> {
+        let reply = try await call("group.blocks_remove", params)
+        return try Typed(reply)
+    }
+
+    /// List a group's allowlist: the members who may still send while the whole group is muted.
+    ///
+    /// `GET /chatgroups/{group_id}/white/users` — catalogue operation `group.allowlist`.
+    public func groupAllowlist(_ params: EasemobGroupAllowlist) async throws -> Typed<EasemobGroupAllowlistResult> {
+        let reply = try await call("group.allowlist", params)
+        return try Typed(reply)
+    }
+
+    /// Add one member of a group to its allowlist.
+    ///
+    /// `POST /chatgroups/{group_id}/white/users/{username}` — catalogue operation `group.allowlist_add_one`.
+    public func groupAllowlistAddOne(_ params: EasemobGroupAllowlistAddOne) async throws -> Typed<EasemobGroupAllowlistAddOneResult> {
+        let reply = try await call("group.allowlist_add_one", params)
+        return try Typed(reply)
+    }
+
+    /// Add up to 60 members of a group to its allowlist; each item says whether that user was added.
+    ///
+    /// `POST /chatgroups/{group_id}/white/users` — catalogue operation `group.allowlist_add`.
+    public func groupAllowlistAdd(_ params: EasemobGroupAllowlistAdd) async throws -> Typed<[EasemobGroupAllowlistAddItem]> {
+        let reply = try await call("group.allowlist_add", params)
+        return try Typed(reply)
+    }
+
+    /// Remove up to 60 users from a group's allowlist; each item says whether that user was removed.
+    ///
+    /// `DELETE /chatgroups/{group_id}/white/users/{usernames}` — catalogue operation `group.allowlist_remove`.
+    public func groupAllowlistRemove(_ params: EasemobGroupAllowlistRemove) async throws -> Typed<[EasemobGroupAllowlistRemoveItem]> {
+        let reply = try await call("group.allowlist_remove", params)
+        return try Typed(reply)
+    }
+
+    /// List a group's muted members with when each mute ends.
+    ///
+    /// `GET /chatgroups/{group_id}/mute` — catalogue operation `group.mutes`.
+    public func groupMutes(_ params: EasemobGroupMutes) async throws -> Typed<[EasemobGroupMutesItem]> {
+        let reply = try await call("group.mutes", params)
+        return try Typed(reply)
+    }
+
+    /// Mute up to 60 members of a group (not the owner) for a time: they cannot send in the group or its threads.
+    ///
+    /// `POST /chatgroups/{group_id}/mute` — catalogue operation `group.mutes_add`.
+    public func groupMutesAdd(_ params: EasemobGroupMutesAdd) async throws -> Typed<[EasemobGroupMutesAddItem]> {
+        let reply = try await call("group.mutes_add", params)
+        return try Typed(reply)
+    }
+
+    /// Unmute up to 60 members of a group.
+    ///
+    /// `DELETE /chatgroups/{group_id}/mute/{usernames}` — catalogue operation `group.mutes_remove`.
+    public func groupMutesRemove(_ params: EasemobGroupMutesRemove) async throws -> Typed<[EasemobGroupMutesRemoveItem]> {
+        let reply = try await call("group.mutes_remove", params)
+        return try Typed(reply)
+    }
+
+    /// Mute the whole group: only allowlisted members may send in it and its threads.
+    ///
+    /// `POST /chatgroups/{group_id}/ban` — catalogue operation `group.mute_all`.
+    public func groupMuteAll(_ params: EasemobGroupMuteAll) async throws -> Typed<EasemobGroupMuteAllResult> {
+        let reply = try await call("group.mute_all", params)
+        return try Typed(reply)
+    }
+
+    /// End a whole-group mute.
+    ///
+    /// `DELETE /chatgroups/{group_id}/ban` — catalogue operation `group.unmute_all`.
+    public func groupUnmuteAll(_ params: EasemobGroupUnmuteAll) async throws -> Typed<EasemobGroupUnmuteAllResult> {
+        let reply = try await call("group.unmute_all", params)
+        return try Typed(reply)
+    }
+
+    /// Set a member's custom attributes in a group (key at most 16 bytes, value at most 512 bytes, at most 4 KB in all per member); an empty value deletes that key. data is the attributes set.
+    ///
+    /// `PUT /metadata/chatgroup/{group_id}/user/{username}` — catalogue operation `group.member_attributes_set`.
+    public func groupMemberAttributesSet(_ params: EasemobGroupMemberAttributesSet) async throws -> Typed<EasemobGroupMemberAttributesSetResult> {
+        let reply = try await call("group.member_attributes_set", params)
+        return try Typed(reply)
+    }
+
+    /// Set custom attributes of up to 20 members of a group in one call (a different set per member); data lists the members updated and those that failed.
+    ///
+    /// `PUT /metadata/chatgroup/{group_id}/users/batch` — catalogue operation `group.member_attributes_set_batch`.
+    public func groupMemberAttributesSetBatch(_ params: EasemobGroupMemberAttributesSetBatch) async throws -> Typed<EasemobGroupMemberAttributesSetBatchResult> {
+        let reply = try await call("group.member_attributes_set_batch", params)
+        return try Typed(reply)
+    }
+
+    /// Get all custom attributes of one member of a group: data maps attribute name to value.
+    ///
+    /// `GET /metadata/chatgroup/{group_id}/user/{username}` — catalogue operation `group.member_attributes_get`.
+    public func groupMemberAttributesGet(_ params: EasemobGroupMemberAttributesGet) async throws -> Typed<EasemobGroupMemberAttributesGetResult> {
+        let reply = try await call("group.member_attributes_get", params)
+        return try Typed(reply)
+    }
+
+    /// Get custom attributes of up to 10 members of a group: data maps each member to its attributes (only the keys asked for, or all).
+    ///
+    /// `POST /metadata/chatgroup/{group_id}/get` — catalogue operation `group.member_attributes_get_many`.
+    public func groupMemberAttributesGetMany(_ params: EasemobGroupMemberAttributesGetMany) async throws -> Typed<EasemobGroupMemberAttributesGetManyResult> {
+        let reply = try await call("group.member_attributes_get_many", params)
+        return try Typed(reply)
+    }
+
+    /// How many members of a group are online (the Presence feature and this API must be enabled for the app). The answer is {"result": n}, no envelope.
+    ///
+    /// `GET /presence/online/{group_id}/type/{query_type}` — catalogue operation `group.online_count`.
+    public func groupOnlineCount(_ params: EasemobGroupOnlineCount) async throws -> Typed<EasemobGroupOnlineCountResult> {
+        let reply = try await call("group.online_count", params)
         return try Typed(reply)
     }
 
@@ -11669,6 +13344,94 @@ extension Easemob {
     /// Every page of `reaction.detail`, one call each, from the page these parameters ask for to the last: `for try await page in client.reactionDetailPages(...)`; each page's items are in its `userList`; the iterator sets `cursor` for each next page.
     public func reactionDetailPages(_ params: EasemobReactionDetail) throws -> AsyncThrowingStream<Typed<EasemobReactionDetailResult>, Error> {
         try pages("reaction.detail", params) { try Typed($0) }
+    }
+
+    /// List the app's threads a page at a time; properties.cursor asks for the next page.
+    ///
+    /// `GET /thread` — catalogue operation `thread.list`.
+    public func threadList(_ params: EasemobThreadList = EasemobThreadList()) async throws -> Typed<[EasemobThreadListItem]> {
+        let reply = try await call("thread.list", params)
+        return try Typed(reply)
+    }
+    /// Every page of `thread.list`, one call each, from the page these parameters ask for to the last: `for try await page in client.threadListPages(...)`; each page is a list of items; the iterator sets `cursor` for each next page.
+    public func threadListPages(_ params: EasemobThreadList = EasemobThreadList()) throws -> AsyncThrowingStream<Typed<[EasemobThreadListItem]>, Error> {
+        try pages("thread.list", params) { try Typed($0) }
+    }
+
+    /// List the threads a user has joined, a page at a time.
+    ///
+    /// `GET /threads/user/{username}` — catalogue operation `thread.list_for_user`.
+    public func threadListForUser(_ params: EasemobThreadListForUser) async throws -> Typed<[EasemobThreadListForUserItem]> {
+        let reply = try await call("thread.list_for_user", params)
+        return try Typed(reply)
+    }
+    /// Every page of `thread.list_for_user`, one call each, from the page these parameters ask for to the last: `for try await page in client.threadListForUserPages(...)`; each page is a list of items; the iterator sets `cursor` for each next page.
+    public func threadListForUserPages(_ params: EasemobThreadListForUser) throws -> AsyncThrowingStream<Typed<[EasemobThreadListForUserItem]>, Error> {
+        try pages("thread.list_for_user", params) { try Typed($0) }
+    }
+
+    /// List the threads of one group a user has joined, a page at a time.
+    ///
+    /// `GET /threads/chatgroups/{group_id}/user/{username}` — catalogue operation `thread.list_for_user_in_group`.
+    public func threadListForUserInGroup(_ params: EasemobThreadListForUserInGroup) async throws -> Typed<[EasemobThreadListForUserInGroupItem]> {
+        let reply = try await call("thread.list_for_user_in_group", params)
+        return try Typed(reply)
+    }
+    /// Every page of `thread.list_for_user_in_group`, one call each, from the page these parameters ask for to the last: `for try await page in client.threadListForUserInGroupPages(...)`; each page is a list of items; the iterator sets `cursor` for each next page.
+    public func threadListForUserInGroupPages(_ params: EasemobThreadListForUserInGroup) throws -> AsyncThrowingStream<Typed<[EasemobThreadListForUserInGroupItem]>, Error> {
+        try pages("thread.list_for_user_in_group", params) { try Typed($0) }
+    }
+
+    /// Create a thread on a group message; its owner must be a member of the group.
+    ///
+    /// `POST /thread` — catalogue operation `thread.create`.
+    public func threadCreate(_ params: EasemobThreadCreate) async throws -> Typed<EasemobThreadCreateResult> {
+        let reply = try await call("thread.create", params)
+        return try Typed(reply)
+    }
+
+    /// Rename a thread.
+    ///
+    /// `PUT /thread/{thread_id}` — catalogue operation `thread.update`.
+    public func threadUpdate(_ params: EasemobThreadUpdate) async throws -> Typed<EasemobThreadUpdateResult> {
+        let reply = try await call("thread.update", params)
+        return try Typed(reply)
+    }
+
+    /// Delete a thread.
+    ///
+    /// `DELETE /thread/{thread_id}` — catalogue operation `thread.delete`.
+    public func threadDelete(_ params: EasemobThreadDelete) async throws -> Typed<EasemobThreadDeleteResult> {
+        let reply = try await call("thread.delete", params)
+        return try Typed(reply)
+    }
+
+    /// List a thread's members a page at a time; properties.cursor asks for the next page.
+    ///
+    /// `GET /thread/{thread_id}/users` — catalogue operation `thread.members`.
+    public func threadMembers(_ params: EasemobThreadMembers) async throws -> Typed<EasemobThreadMembersResult> {
+        let reply = try await call("thread.members", params)
+        return try Typed(reply)
+    }
+    /// Every page of `thread.members`, one call each, from the page these parameters ask for to the last: `for try await page in client.threadMembersPages(...)`; each page's items are in its `affiliations`; the iterator sets `cursor` for each next page.
+    public func threadMembersPages(_ params: EasemobThreadMembers) throws -> AsyncThrowingStream<Typed<EasemobThreadMembersResult>, Error> {
+        try pages("thread.members", params) { try Typed($0) }
+    }
+
+    /// Add up to 10 users to a thread.
+    ///
+    /// `POST /thread/{thread_id}/users` — catalogue operation `thread.members_add`.
+    public func threadMembersAdd(_ params: EasemobThreadMembersAdd) async throws -> Typed<EasemobThreadMembersAddResult> {
+        let reply = try await call("thread.members_add", params)
+        return try Typed(reply)
+    }
+
+    /// Remove up to 10 members from a thread; each item says whether that user was removed.
+    ///
+    /// `DELETE /thread/{thread_id}/users` — catalogue operation `thread.members_remove`.
+    public func threadMembersRemove(_ params: EasemobThreadMembersRemove) async throws -> Typed<[EasemobThreadMembersRemoveItem]> {
+        let reply = try await call("thread.members_remove", params)
+        return try Typed(reply)
     }
 
     /// Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).

@@ -25,6 +25,7 @@ pub(crate) mod push;
 pub(crate) mod reactions;
 pub(crate) mod rongcloud_groups;
 pub(crate) mod sensitive_words;
+pub(crate) mod threads;
 pub(crate) mod tokens;
 pub(crate) mod ultragroups;
 pub(crate) mod user_attributes;
@@ -68,6 +69,7 @@ static FAMILIES: &[&dyn Family] = &[
     &presence::Presence,
     &easemob_push::EasemobPush,
     &reactions::Reactions,
+    &threads::Threads,
 ];
 
 /// The state of one app of one cloud: one part per family, by type.

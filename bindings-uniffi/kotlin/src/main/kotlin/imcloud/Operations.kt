@@ -3393,6 +3393,259 @@ public class EasemobGroupShareFileDeleteResult internal constructor(reply: Reply
     public val `result`: Boolean? get() = bool("result")
 }
 
+/** One item of the result of `group.list`. */
+public class EasemobGroupListItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `groupid`: String? get() = str("groupid")
+    public val `groupname`: String? get() = str("groupname")
+    /** The owner, as `{org}#{app}_{user}`. */
+    public val `owner`: String? get() = str("owner")
+    /** How many members the group has. */
+    public val `affiliations`: Long? get() = long("affiliations")
+    /** Always "group". */
+    public val `type`: String? get() = str("type")
+    /** When it last changed, Unix milliseconds as text. */
+    public val `lastModified`: String? get() = str("last_modified")
+}
+
+/** The result of `group.list`: a list of [EasemobGroupListItem]. */
+public class EasemobGroupListResult internal constructor(reply: Reply) : ListResult<EasemobGroupListItem>(reply, ::EasemobGroupListItem)
+
+/** One item of the result of `group.list_for_user`. The body's top-level total is how many groups the user has joined. */
+public class EasemobGroupListForUserItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `groupId`: String? get() = str("group_id")
+    public val `name`: String? get() = str("name")
+    public val `avatar`: String? get() = str("avatar")
+    public val `owner`: String? get() = str("owner")
+    public val `description`: String? get() = str("description")
+    public val `disabled`: Boolean? get() = bool("disabled")
+    public val `public`: Boolean? get() = bool("public")
+    public val `allowinvites`: Boolean? get() = bool("allowinvites")
+    public val `membersonly`: Boolean? get() = bool("membersonly")
+    public val `maxusers`: Long? get() = long("maxusers")
+    public val `created`: Long? get() = long("created")
+}
+
+/** The result of `group.list_for_user`: a list of [EasemobGroupListForUserItem]. */
+public class EasemobGroupListForUserResult internal constructor(reply: Reply) : ListResult<EasemobGroupListForUserItem>(reply, ::EasemobGroupListForUserItem)
+
+/** The result of `group.update`. Only the fields sent are in the answer, each true when changed. */
+public class EasemobGroupUpdateResult internal constructor(reply: Reply) : Result(reply) {
+    public val `groupname`: Boolean? get() = bool("groupname")
+    public val `avatar`: Boolean? get() = bool("avatar")
+    public val `description`: Boolean? get() = bool("description")
+    public val `maxusers`: Boolean? get() = bool("maxusers")
+    public val `membersonly`: Boolean? get() = bool("membersonly")
+    public val `allowinvites`: Boolean? get() = bool("allowinvites")
+    public val `inviteNeedConfirm`: Boolean? get() = bool("invite_need_confirm")
+    public val `custom`: Boolean? get() = bool("custom")
+    public val `public`: Boolean? get() = bool("public")
+    /** True when the group changed hands. */
+    public val `newowner`: Boolean? get() = bool("newowner")
+}
+
+/** The result of `group.disable`. */
+public class EasemobGroupDisableResult internal constructor(reply: Reply) : Result(reply) {
+    /** True: the group is now disabled. */
+    public val `disabled`: Boolean? get() = bool("disabled")
+}
+
+/** The result of `group.enable`. */
+public class EasemobGroupEnableResult internal constructor(reply: Reply) : Result(reply) {
+    /** False: the group is enabled. */
+    public val `disabled`: Boolean? get() = bool("disabled")
+}
+
+/** The result of `group.is_joined`. */
+public class EasemobGroupIsJoinedResult internal constructor(reply: Reply) : Result(reply) {
+    /** True when the user is a member (the body's data is a bare boolean). */
+    public val `joined`: Boolean? get() = bool("joined")
+}
+
+/** The result of `group.members_add_one`. */
+public class EasemobGroupMembersAddOneResult internal constructor(reply: Reply) : Result(reply) {
+    public val `result`: Boolean? get() = bool("result")
+    public val `groupid`: String? get() = str("groupid")
+    /** "add_member". */
+    public val `action`: String? get() = str("action")
+    public val `user`: String? get() = str("user")
+}
+
+/** The result of `group.admins`. */
+public class EasemobGroupAdminsResult internal constructor(reply: Reply) : Result(reply) {
+    /** The admins' user IDs (the body's data). */
+    public val `admins`: List<String>? get() = strs("admins")
+}
+
+/** The result of `group.admins_add`. */
+public class EasemobGroupAdminsAddResult internal constructor(reply: Reply) : Result(reply) {
+    /** "success" when added. */
+    public val `result`: String? get() = str("result")
+    public val `newadmin`: String? get() = str("newadmin")
+}
+
+/** The result of `group.admins_remove`. */
+public class EasemobGroupAdminsRemoveResult internal constructor(reply: Reply) : Result(reply) {
+    /** "success" or "failure". */
+    public val `result`: String? get() = str("result")
+    public val `oldadmin`: String? get() = str("oldadmin")
+}
+
+/** The result of `group.blocks`. */
+public class EasemobGroupBlocksResult internal constructor(reply: Reply) : Result(reply) {
+    /** The blocked users' IDs (the body's data). */
+    public val `users`: List<String>? get() = strs("users")
+    /** How many. */
+    public val `count`: Long? get() = long("count")
+}
+
+/** The result of `group.blocks_add_one`. */
+public class EasemobGroupBlocksAddOneResult internal constructor(reply: Reply) : Result(reply) {
+    public val `result`: Boolean? get() = bool("result")
+    /** "add_blocks". */
+    public val `action`: String? get() = str("action")
+    public val `user`: String? get() = str("user")
+    public val `groupid`: String? get() = str("groupid")
+}
+
+/** One item of the result of `group.blocks_add`. */
+public class EasemobGroupBlocksAddItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `result`: Boolean? get() = bool("result")
+    public val `action`: String? get() = str("action")
+    /** Why it failed (only when result is false). */
+    public val `reason`: String? get() = str("reason")
+    public val `user`: String? get() = str("user")
+    public val `groupid`: String? get() = str("groupid")
+}
+
+/** The result of `group.blocks_add`: a list of [EasemobGroupBlocksAddItem]. */
+public class EasemobGroupBlocksAddResult internal constructor(reply: Reply) : ListResult<EasemobGroupBlocksAddItem>(reply, ::EasemobGroupBlocksAddItem)
+
+/** One item of the result of `group.blocks_remove`. */
+public class EasemobGroupBlocksRemoveItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `result`: Boolean? get() = bool("result")
+    public val `action`: String? get() = str("action")
+    public val `user`: String? get() = str("user")
+    public val `groupid`: String? get() = str("groupid")
+}
+
+/** The result of `group.blocks_remove`: a list of [EasemobGroupBlocksRemoveItem]. */
+public class EasemobGroupBlocksRemoveResult internal constructor(reply: Reply) : ListResult<EasemobGroupBlocksRemoveItem>(reply, ::EasemobGroupBlocksRemoveItem)
+
+/** The result of `group.allowlist`. */
+public class EasemobGroupAllowlistResult internal constructor(reply: Reply) : Result(reply) {
+    /** The allowlisted users' IDs (the body's data). */
+    public val `users`: List<String>? get() = strs("users")
+    /** How many. */
+    public val `count`: Long? get() = long("count")
+}
+
+/** The result of `group.allowlist_add_one`. */
+public class EasemobGroupAllowlistAddOneResult internal constructor(reply: Reply) : Result(reply) {
+    public val `result`: Boolean? get() = bool("result")
+    /** "add_user_whitelist". */
+    public val `action`: String? get() = str("action")
+    public val `user`: String? get() = str("user")
+    public val `groupid`: String? get() = str("groupid")
+}
+
+/** One item of the result of `group.allowlist_add`. */
+public class EasemobGroupAllowlistAddItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `result`: Boolean? get() = bool("result")
+    public val `action`: String? get() = str("action")
+    /** Why it failed (only when result is false). */
+    public val `reason`: String? get() = str("reason")
+    public val `user`: String? get() = str("user")
+    public val `groupid`: String? get() = str("groupid")
+}
+
+/** The result of `group.allowlist_add`: a list of [EasemobGroupAllowlistAddItem]. */
+public class EasemobGroupAllowlistAddResult internal constructor(reply: Reply) : ListResult<EasemobGroupAllowlistAddItem>(reply, ::EasemobGroupAllowlistAddItem)
+
+/** One item of the result of `group.allowlist_remove`. */
+public class EasemobGroupAllowlistRemoveItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `result`: Boolean? get() = bool("result")
+    public val `action`: String? get() = str("action")
+    public val `user`: String? get() = str("user")
+    public val `groupid`: String? get() = str("groupid")
+}
+
+/** The result of `group.allowlist_remove`: a list of [EasemobGroupAllowlistRemoveItem]. */
+public class EasemobGroupAllowlistRemoveResult internal constructor(reply: Reply) : ListResult<EasemobGroupAllowlistRemoveItem>(reply, ::EasemobGroupAllowlistRemoveItem)
+
+/** One item of the result of `group.mutes`. */
+public class EasemobGroupMutesItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `user`: String? get() = str("user")
+    /** When the mute ends, Unix milliseconds. */
+    public val `expire`: Long? get() = long("expire")
+}
+
+/** The result of `group.mutes`: a list of [EasemobGroupMutesItem]. */
+public class EasemobGroupMutesResult internal constructor(reply: Reply) : ListResult<EasemobGroupMutesItem>(reply, ::EasemobGroupMutesItem)
+
+/** One item of the result of `group.mutes_add`. */
+public class EasemobGroupMutesAddItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `result`: Boolean? get() = bool("result")
+    public val `user`: String? get() = str("user")
+    /** When the mute ends, Unix milliseconds. */
+    public val `expire`: Long? get() = long("expire")
+}
+
+/** The result of `group.mutes_add`: a list of [EasemobGroupMutesAddItem]. */
+public class EasemobGroupMutesAddResult internal constructor(reply: Reply) : ListResult<EasemobGroupMutesAddItem>(reply, ::EasemobGroupMutesAddItem)
+
+/** One item of the result of `group.mutes_remove`. */
+public class EasemobGroupMutesRemoveItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `result`: Boolean? get() = bool("result")
+    public val `user`: String? get() = str("user")
+}
+
+/** The result of `group.mutes_remove`: a list of [EasemobGroupMutesRemoveItem]. */
+public class EasemobGroupMutesRemoveResult internal constructor(reply: Reply) : ListResult<EasemobGroupMutesRemoveItem>(reply, ::EasemobGroupMutesRemoveItem)
+
+/** The result of `group.mute_all`. */
+public class EasemobGroupMuteAllResult internal constructor(reply: Reply) : Result(reply) {
+    /** True: the whole group is muted. */
+    public val `mute`: Boolean? get() = bool("mute")
+}
+
+/** The result of `group.unmute_all`. */
+public class EasemobGroupUnmuteAllResult internal constructor(reply: Reply) : Result(reply) {
+    /** False: the group is no longer muted as a whole. */
+    public val `mute`: Boolean? get() = bool("mute")
+}
+
+/** The result of `group.member_attributes_set`. */
+public class EasemobGroupMemberAttributesSetResult internal constructor(reply: Reply) : Result(reply) {
+    /** The attributes set, name to value (the body's data). */
+    public val `attributes`: JsonElement? get() = elem("attributes")
+}
+
+/** The result of `group.member_attributes_set_batch`. Field names as in the documentation's table; its example writes them with a trailing colon. */
+public class EasemobGroupMemberAttributesSetBatchResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each {username, metadata}: the member's attributes now. */
+    public val `succeeded`: List<JsonObject>? get() = objs("succeeded")
+    /** Each member that failed, with the error. */
+    public val `failed`: List<JsonObject>? get() = objs("failed")
+}
+
+/** The result of `group.member_attributes_get`. */
+public class EasemobGroupMemberAttributesGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** Attribute name to value (the body's data). */
+    public val `attributes`: JsonElement? get() = elem("attributes")
+}
+
+/** The result of `group.member_attributes_get_many`. */
+public class EasemobGroupMemberAttributesGetManyResult internal constructor(reply: Reply) : Result(reply) {
+    /** Member ID to {name: value} (the body's data). */
+    public val `members`: JsonElement? get() = elem("members")
+}
+
+/** The result of `group.online_count`. */
+public class EasemobGroupOnlineCountResult internal constructor(reply: Reply) : Result(reply) {
+    /** The number of members online. */
+    public val `result`: Long? get() = long("result")
+}
+
 /** The result of `message.send_text`. {"<recipient>": "<message id>"} */
 public class EasemobMessageSendTextResult internal constructor(reply: Reply) : Result(reply)
 
@@ -3608,6 +3861,80 @@ public class EasemobReactionDetailResult internal constructor(reply: Reply) : Re
     /** Where the next page starts. */
     public val `cursor`: String? get() = str("cursor")
 }
+
+/** One item of the result of `thread.list`. */
+public class EasemobThreadListItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `id`: String? get() = str("id")
+}
+
+/** The result of `thread.list`: a list of [EasemobThreadListItem]. */
+public class EasemobThreadListResult internal constructor(reply: Reply) : ListResult<EasemobThreadListItem>(reply, ::EasemobThreadListItem)
+
+/** One item of the result of `thread.list_for_user`. */
+public class EasemobThreadListForUserItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `id`: String? get() = str("id")
+    public val `name`: String? get() = str("name")
+    public val `owner`: String? get() = str("owner")
+    /** The parent message's ID. */
+    public val `msgId`: String? get() = str("msg_id")
+    public val `groupId`: String? get() = str("group_id")
+    public val `created`: Long? get() = long("created")
+}
+
+/** The result of `thread.list_for_user`: a list of [EasemobThreadListForUserItem]. */
+public class EasemobThreadListForUserResult internal constructor(reply: Reply) : ListResult<EasemobThreadListForUserItem>(reply, ::EasemobThreadListForUserItem)
+
+/** One item of the result of `thread.list_for_user_in_group`. */
+public class EasemobThreadListForUserInGroupItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `id`: String? get() = str("id")
+    public val `name`: String? get() = str("name")
+    public val `owner`: String? get() = str("owner")
+    /** The parent message's ID. */
+    public val `msgId`: String? get() = str("msg_id")
+    public val `groupId`: String? get() = str("group_id")
+    public val `created`: Long? get() = long("created")
+}
+
+/** The result of `thread.list_for_user_in_group`: a list of [EasemobThreadListForUserInGroupItem]. */
+public class EasemobThreadListForUserInGroupResult internal constructor(reply: Reply) : ListResult<EasemobThreadListForUserInGroupItem>(reply, ::EasemobThreadListForUserInGroupItem)
+
+/** The result of `thread.create`. */
+public class EasemobThreadCreateResult internal constructor(reply: Reply) : Result(reply) {
+    public val `threadId`: String? get() = str("thread_id")
+}
+
+/** The result of `thread.update`. */
+public class EasemobThreadUpdateResult internal constructor(reply: Reply) : Result(reply) {
+    /** The name now. */
+    public val `name`: String? get() = str("name")
+}
+
+/** The result of `thread.delete`. */
+public class EasemobThreadDeleteResult internal constructor(reply: Reply) : Result(reply) {
+    /** "ok" when deleted. */
+    public val `status`: String? get() = str("status")
+}
+
+/** The result of `thread.members`. */
+public class EasemobThreadMembersResult internal constructor(reply: Reply) : Result(reply) {
+    /** The members' user IDs. */
+    public val `affiliations`: List<String>? get() = strs("affiliations")
+}
+
+/** The result of `thread.members_add`. */
+public class EasemobThreadMembersAddResult internal constructor(reply: Reply) : Result(reply) {
+    /** "ok" when added. */
+    public val `status`: String? get() = str("status")
+}
+
+/** One item of the result of `thread.members_remove`. */
+public class EasemobThreadMembersRemoveItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `result`: Boolean? get() = bool("result")
+    public val `user`: String? get() = str("user")
+}
+
+/** The result of `thread.members_remove`: a list of [EasemobThreadMembersRemoveItem]. */
+public class EasemobThreadMembersRemoveResult internal constructor(reply: Reply) : ListResult<EasemobThreadMembersRemoveItem>(reply, ::EasemobThreadMembersRemoveItem)
 
 /** One item of the result of `user.register`. */
 public class EasemobUserRegisterItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
@@ -3944,12 +4271,12 @@ public abstract class EasemobOperations internal constructor() : Client() {
         EasemobGroupMembersAddResult(call("group.members_add", args("group_id" to `groupId`, "usernames" to `usernames`)))
 
     /**
-     * Remove up to 100 members from a group.
+     * Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
      *
      * `DELETE /chatgroups/{group_id}/users/{usernames}` — catalogue operation `group.members_remove`.
      *
      * @param groupId Limits: not empty.
-     * @param usernames Limits: at most 64 characters each; 1 to 100 items.
+     * @param usernames The members to remove, at most 60 (the server answers 400 "kickMembers number more than maxSize : 60"); comma-joined in the path. The documentation also describes the same path with one name as a separate call answering one object instead of a list. Limits: at most 64 characters each; 1 to 60 items.
      */
     public suspend fun groupMembersRemove(`groupId`: String, `usernames`: List<String>): EasemobGroupMembersRemoveResult =
         EasemobGroupMembersRemoveResult(call("group.members_remove", args("group_id" to `groupId`, "usernames" to `usernames`)))
@@ -4021,6 +4348,325 @@ public abstract class EasemobOperations internal constructor() : Client() {
      */
     public suspend fun groupShareFileDelete(`groupId`: String, `fileId`: String): EasemobGroupShareFileDeleteResult =
         EasemobGroupShareFileDeleteResult(call("group.share_file_delete", args("group_id" to `groupId`, "file_id" to `fileId`)))
+
+    /**
+     * List the app's groups a page at a time, newest first (limit 1..1000, the server's default 10); the answer's top-level cursor asks for the next page.
+     *
+     * `GET /chatgroups` — catalogue operation `group.list`.
+     *
+     * @param limit Groups per page, 1..1000 (the server's default is 10). Limits: 1..1000.
+     * @param cursor Where the page starts: the cursor of the previous answer; omit for the first page.
+     */
+    public suspend fun groupList(`limit`: Long? = null, `cursor`: String? = null): EasemobGroupListResult =
+        EasemobGroupListResult(call("group.list", args("limit" to `limit`, "cursor" to `cursor`)))
+    /** Every page of `group.list`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page is a list of items; the iterator sets `cursor` for each next page. Same parameters as [groupList]. */
+    public fun groupListPages(`limit`: Long? = null, `cursor`: String? = null): Flow<EasemobGroupListResult> =
+        pages("group.list", args("limit" to `limit`, "cursor" to `cursor`)) { EasemobGroupListResult(it) }
+
+    /**
+     * List the groups a user has joined a page at a time (pagesize 1..20, the server's default 5).
+     *
+     * `GET /chatgroups/user/{username}` — catalogue operation `group.list_for_user`.
+     *
+     * @param username The user whose groups are listed. Limits: not empty; at most 64 bytes.
+     * @param pagesize Groups per page, 1..20 (the server's default is 5). Limits: 1..20.
+     * @param pagenum The page; the documentation says the server starts at page 0 by default. Limits: 0..….
+     */
+    public suspend fun groupListForUser(`username`: String, `pagesize`: Long? = null, `pagenum`: Long? = null): EasemobGroupListForUserResult =
+        EasemobGroupListForUserResult(call("group.list_for_user", args("username" to `username`, "pagesize" to `pagesize`, "pagenum" to `pagenum`)))
+    /** Every page of `group.list_for_user`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page is a list of items; the iterator sets `pagenum` for each next page. Same parameters as [groupListForUser]. */
+    public fun groupListForUserPages(`username`: String, `pagesize`: Long? = null, `pagenum`: Long? = null): Flow<EasemobGroupListForUserResult> =
+        pages("group.list_for_user", args("username" to `username`, "pagesize" to `pagesize`, "pagenum" to `pagenum`)) { EasemobGroupListForUserResult(it) }
+
+    /**
+     * Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
+     *
+     * `PUT /chatgroups/{group_id}` — catalogue operation `group.update`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param groupname The group's name; at most 128 characters. Limits: at most 128 characters.
+     * @param avatar The group avatar's URL; at most 1024 characters. Limits: at most 1024 characters.
+     * @param description At most 512 characters. Limits: at most 512 characters.
+     * @param maxusers Most members, the owner included (the ceiling depends on the plan).
+     * @param membersonly Joining needs the owner's or an admin's approval.
+     * @param allowinvites Ordinary members may invite users.
+     * @param inviteNeedConfirm An invited user must accept before joining.
+     * @param custom The group's extension; at most 1024 characters. Limits: at most 1024 characters.
+     * @param public Public (searchable, users may apply) or private.
+     * @param newowner Transfer the group to this member (not the current owner). The documentation describes the transfer as its own call: the same PUT with only newowner in the body, answering data.newowner. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun groupUpdate(`groupId`: String, `groupname`: String? = null, `avatar`: String? = null, `description`: String? = null, `maxusers`: Long? = null, `membersonly`: Boolean? = null, `allowinvites`: Boolean? = null, `inviteNeedConfirm`: Boolean? = null, `custom`: String? = null, `public`: Boolean? = null, `newowner`: String? = null): EasemobGroupUpdateResult =
+        EasemobGroupUpdateResult(call("group.update", args("group_id" to `groupId`, "groupname" to `groupname`, "avatar" to `avatar`, "description" to `description`, "maxusers" to `maxusers`, "membersonly" to `membersonly`, "allowinvites" to `allowinvites`, "invite_need_confirm" to `inviteNeedConfirm`, "custom" to `custom`, "public" to `public`, "newowner" to `newowner`)))
+
+    /**
+     * Disable (ban) a group: nobody can send or receive in it or its threads, or manage it, until it is enabled.
+     *
+     * `POST /chatgroups/{group_id}/disable` — catalogue operation `group.disable`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     */
+    public suspend fun groupDisable(`groupId`: String): EasemobGroupDisableResult =
+        EasemobGroupDisableResult(call("group.disable", args("group_id" to `groupId`)))
+
+    /**
+     * Enable a disabled group again.
+     *
+     * `POST /chatgroups/{group_id}/enable` — catalogue operation `group.enable`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     */
+    public suspend fun groupEnable(`groupId`: String): EasemobGroupEnableResult =
+        EasemobGroupEnableResult(call("group.enable", args("group_id" to `groupId`)))
+
+    /**
+     * Whether a user is a member of a group: data is true or false.
+     *
+     * `GET /chatgroups/{group_id}/user/{username}/is_joined` — catalogue operation `group.is_joined`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param username The user asked about. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun groupIsJoined(`groupId`: String, `username`: String): EasemobGroupIsJoinedResult =
+        EasemobGroupIsJoinedResult(call("group.is_joined", args("group_id" to `groupId`, "username" to `username`)))
+
+    /**
+     * Add one user to a group (an error if they are a member already).
+     *
+     * `POST /chatgroups/{group_id}/users/{username}` — catalogue operation `group.members_add_one`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param username The user to add. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun groupMembersAddOne(`groupId`: String, `username`: String): EasemobGroupMembersAddOneResult =
+        EasemobGroupMembersAddOneResult(call("group.members_add_one", args("group_id" to `groupId`, "username" to `username`)))
+
+    /**
+     * List a group's admins.
+     *
+     * `GET /chatgroups/{group_id}/admin` — catalogue operation `group.admins`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     */
+    public suspend fun groupAdmins(`groupId`: String): EasemobGroupAdminsResult =
+        EasemobGroupAdminsResult(call("group.admins", args("group_id" to `groupId`)))
+
+    /**
+     * Make a member of the group an admin (the owner and admins together are at most 100).
+     *
+     * `POST /chatgroups/{group_id}/admin` — catalogue operation `group.admins_add`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param newadmin The member to make an admin. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun groupAdminsAdd(`groupId`: String, `newadmin`: String): EasemobGroupAdminsAddResult =
+        EasemobGroupAdminsAddResult(call("group.admins_add", args("group_id" to `groupId`, "newadmin" to `newadmin`)))
+
+    /**
+     * Make an admin an ordinary member again.
+     *
+     * `DELETE /chatgroups/{group_id}/admin/{username}` — catalogue operation `group.admins_remove`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param username The admin to demote. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun groupAdminsRemove(`groupId`: String, `username`: String): EasemobGroupAdminsRemoveResult =
+        EasemobGroupAdminsRemoveResult(call("group.admins_remove", args("group_id" to `groupId`, "username" to `username`)))
+
+    /**
+     * List a group's blocklist: the users who can neither see the group nor receive its messages.
+     *
+     * `GET /chatgroups/{group_id}/blocks/users` — catalogue operation `group.blocks`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     */
+    public suspend fun groupBlocks(`groupId`: String): EasemobGroupBlocksResult =
+        EasemobGroupBlocksResult(call("group.blocks", args("group_id" to `groupId`)))
+
+    /**
+     * Block one member of a group (not the owner); they leave the group.
+     *
+     * `POST /chatgroups/{group_id}/blocks/users/{username}` — catalogue operation `group.blocks_add_one`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param username The member to block. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun groupBlocksAddOne(`groupId`: String, `username`: String): EasemobGroupBlocksAddOneResult =
+        EasemobGroupBlocksAddOneResult(call("group.blocks_add_one", args("group_id" to `groupId`, "username" to `username`)))
+
+    /**
+     * Block up to 60 members of a group at once (not the owner); each item says whether that user was blocked.
+     *
+     * `POST /chatgroups/{group_id}/blocks/users` — catalogue operation `group.blocks_add`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param usernames The members to block, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+     */
+    public suspend fun groupBlocksAdd(`groupId`: String, `usernames`: List<String>): EasemobGroupBlocksAddResult =
+        EasemobGroupBlocksAddResult(call("group.blocks_add", args("group_id" to `groupId`, "usernames" to `usernames`)))
+
+    /**
+     * Unblock up to 60 users of a group at once; each item says whether that user was unblocked.
+     *
+     * `DELETE /chatgroups/{group_id}/blocks/users/{usernames}` — catalogue operation `group.blocks_remove`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param usernames The users to unblock, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+     */
+    public suspend fun groupBlocksRemove(`groupId`: String, `usernames`: List<String>): EasemobGroupBlocksRemoveResult =
+        EasemobGroupBlocksRemoveResult(call("group.blocks_remove", args("group_id" to `groupId`, "usernames" to `usernames`)))
+
+    /**
+     * List a group's allowlist: the members who may still send while the whole group is muted.
+     *
+     * `GET /chatgroups/{group_id}/white/users` — catalogue operation `group.allowlist`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     */
+    public suspend fun groupAllowlist(`groupId`: String): EasemobGroupAllowlistResult =
+        EasemobGroupAllowlistResult(call("group.allowlist", args("group_id" to `groupId`)))
+
+    /**
+     * Add one member of a group to its allowlist.
+     *
+     * `POST /chatgroups/{group_id}/white/users/{username}` — catalogue operation `group.allowlist_add_one`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param username The member to allow. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun groupAllowlistAddOne(`groupId`: String, `username`: String): EasemobGroupAllowlistAddOneResult =
+        EasemobGroupAllowlistAddOneResult(call("group.allowlist_add_one", args("group_id" to `groupId`, "username" to `username`)))
+
+    /**
+     * Add up to 60 members of a group to its allowlist; each item says whether that user was added.
+     *
+     * `POST /chatgroups/{group_id}/white/users` — catalogue operation `group.allowlist_add`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param usernames The members to allow, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+     */
+    public suspend fun groupAllowlistAdd(`groupId`: String, `usernames`: List<String>): EasemobGroupAllowlistAddResult =
+        EasemobGroupAllowlistAddResult(call("group.allowlist_add", args("group_id" to `groupId`, "usernames" to `usernames`)))
+
+    /**
+     * Remove up to 60 users from a group's allowlist; each item says whether that user was removed.
+     *
+     * `DELETE /chatgroups/{group_id}/white/users/{usernames}` — catalogue operation `group.allowlist_remove`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param usernames The users to remove, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+     */
+    public suspend fun groupAllowlistRemove(`groupId`: String, `usernames`: List<String>): EasemobGroupAllowlistRemoveResult =
+        EasemobGroupAllowlistRemoveResult(call("group.allowlist_remove", args("group_id" to `groupId`, "usernames" to `usernames`)))
+
+    /**
+     * List a group's muted members with when each mute ends.
+     *
+     * `GET /chatgroups/{group_id}/mute` — catalogue operation `group.mutes`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     */
+    public suspend fun groupMutes(`groupId`: String): EasemobGroupMutesResult =
+        EasemobGroupMutesResult(call("group.mutes", args("group_id" to `groupId`)))
+
+    /**
+     * Mute up to 60 members of a group (not the owner) for a time: they cannot send in the group or its threads.
+     *
+     * `POST /chatgroups/{group_id}/mute` — catalogue operation `group.mutes_add`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param usernames The members to mute, at most 60. Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+     * @param muteDuration How long, in milliseconds.
+     */
+    public suspend fun groupMutesAdd(`groupId`: String, `usernames`: List<String>, `muteDuration`: Long): EasemobGroupMutesAddResult =
+        EasemobGroupMutesAddResult(call("group.mutes_add", args("group_id" to `groupId`, "usernames" to `usernames`, "mute_duration" to `muteDuration`)))
+
+    /**
+     * Unmute up to 60 members of a group.
+     *
+     * `DELETE /chatgroups/{group_id}/mute/{usernames}` — catalogue operation `group.mutes_remove`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param usernames The members to unmute, at most 60 (comma-joined in the path). Limits: not empty each; at most 64 bytes each; 1 to 60 items.
+     */
+    public suspend fun groupMutesRemove(`groupId`: String, `usernames`: List<String>): EasemobGroupMutesRemoveResult =
+        EasemobGroupMutesRemoveResult(call("group.mutes_remove", args("group_id" to `groupId`, "usernames" to `usernames`)))
+
+    /**
+     * Mute the whole group: only allowlisted members may send in it and its threads.
+     *
+     * `POST /chatgroups/{group_id}/ban` — catalogue operation `group.mute_all`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     */
+    public suspend fun groupMuteAll(`groupId`: String): EasemobGroupMuteAllResult =
+        EasemobGroupMuteAllResult(call("group.mute_all", args("group_id" to `groupId`)))
+
+    /**
+     * End a whole-group mute.
+     *
+     * `DELETE /chatgroups/{group_id}/ban` — catalogue operation `group.unmute_all`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     */
+    public suspend fun groupUnmuteAll(`groupId`: String): EasemobGroupUnmuteAllResult =
+        EasemobGroupUnmuteAllResult(call("group.unmute_all", args("group_id" to `groupId`)))
+
+    /**
+     * Set a member's custom attributes in a group (key at most 16 bytes, value at most 512 bytes, at most 4 KB in all per member); an empty value deletes that key. data is the attributes set.
+     *
+     * `PUT /metadata/chatgroup/{group_id}/user/{username}` — catalogue operation `group.member_attributes_set`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param username The member. Limits: not empty; at most 64 bytes.
+     * @param metadata Attribute name to value; each name at most 16 bytes, each value at most 512 bytes, an empty value deletes the attribute; a member's attributes total at most 4 KB.
+     */
+    public suspend fun groupMemberAttributesSet(`groupId`: String, `username`: String, `metadata`: Map<String, String>): EasemobGroupMemberAttributesSetResult =
+        EasemobGroupMemberAttributesSetResult(call("group.member_attributes_set", args("group_id" to `groupId`, "username" to `username`, "metadata" to `metadata`)))
+
+    /**
+     * Set custom attributes of up to 20 members of a group in one call (a different set per member); data lists the members updated and those that failed.
+     *
+     * `PUT /metadata/chatgroup/{group_id}/users/batch` — catalogue operation `group.member_attributes_set_batch`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param members One item per member, at most 20. Limits: 1 to 20 items.
+     */
+    public suspend fun groupMemberAttributesSetBatch(`groupId`: String, `members`: List<JsonObject>): EasemobGroupMemberAttributesSetBatchResult =
+        EasemobGroupMemberAttributesSetBatchResult(call("group.member_attributes_set_batch", args("group_id" to `groupId`, "members" to `members`)))
+
+    /**
+     * Get all custom attributes of one member of a group: data maps attribute name to value.
+     *
+     * `GET /metadata/chatgroup/{group_id}/user/{username}` — catalogue operation `group.member_attributes_get`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param username The member. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun groupMemberAttributesGet(`groupId`: String, `username`: String): EasemobGroupMemberAttributesGetResult =
+        EasemobGroupMemberAttributesGetResult(call("group.member_attributes_get", args("group_id" to `groupId`, "username" to `username`)))
+
+    /**
+     * Get custom attributes of up to 10 members of a group: data maps each member to its attributes (only the keys asked for, or all).
+     *
+     * `POST /metadata/chatgroup/{group_id}/get` — catalogue operation `group.member_attributes_get_many`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param targets The members, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+     * @param properties The attribute names to read; empty or omitted: all.
+     */
+    public suspend fun groupMemberAttributesGetMany(`groupId`: String, `targets`: List<String>, `properties`: List<String>? = null): EasemobGroupMemberAttributesGetManyResult =
+        EasemobGroupMemberAttributesGetManyResult(call("group.member_attributes_get_many", args("group_id" to `groupId`, "targets" to `targets`, "properties" to `properties`)))
+
+    /**
+     * How many members of a group are online (the Presence feature and this API must be enabled for the app). The answer is {"result": n}, no envelope.
+     *
+     * `GET /presence/online/{group_id}/type/{query_type}` — catalogue operation `group.online_count`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param queryType 1 counts a group's online members (0 is for a Circle server, not a group). Limits: 0..1.
+     */
+    public suspend fun groupOnlineCount(`groupId`: String, `queryType`: Long): EasemobGroupOnlineCountResult =
+        EasemobGroupOnlineCountResult(call("group.online_count", args("group_id" to `groupId`, "query_type" to `queryType`)))
 
     /**
      * Send a text message to users (≤600 per call), groups (≤3) or chatrooms (≤10).
@@ -4438,6 +5084,125 @@ public abstract class EasemobOperations internal constructor() : Client() {
     /** Every page of `reaction.detail`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `userList`; the iterator sets `cursor` for each next page. Same parameters as [reactionDetail]. */
     public fun reactionDetailPages(`userId`: String, `msgId`: String, `message`: String, `limit`: Long? = null, `cursor`: String? = null): Flow<EasemobReactionDetailResult> =
         pages("reaction.detail", args("user_id" to `userId`, "msg_id" to `msgId`, "message" to `message`, "limit" to `limit`, "cursor" to `cursor`)) { EasemobReactionDetailResult(it) }
+
+    /**
+     * List the app's threads a page at a time; properties.cursor asks for the next page.
+     *
+     * `GET /thread` — catalogue operation `thread.list`.
+     *
+     * @param limit Threads per page, 1..50 (the server's default is 50). Limits: 1..50.
+     * @param cursor Where the page starts: properties.cursor of the previous answer; omit for the first page.
+     * @param sort By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc.
+     */
+    public suspend fun threadList(`limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): EasemobThreadListResult =
+        EasemobThreadListResult(call("thread.list", args("limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`)))
+    /** Every page of `thread.list`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page is a list of items; the iterator sets `cursor` for each next page. Same parameters as [threadList]. */
+    public fun threadListPages(`limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): Flow<EasemobThreadListResult> =
+        pages("thread.list", args("limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`)) { EasemobThreadListResult(it) }
+
+    /**
+     * List the threads a user has joined, a page at a time.
+     *
+     * `GET /threads/user/{username}` — catalogue operation `thread.list_for_user`.
+     *
+     * @param username The user. Limits: not empty; at most 64 bytes.
+     * @param limit Threads per page, 1..50 (the server's default is 50). Limits: 1..50.
+     * @param cursor Where the page starts: properties.cursor of the previous answer; omit for the first page.
+     * @param sort By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc.
+     */
+    public suspend fun threadListForUser(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): EasemobThreadListForUserResult =
+        EasemobThreadListForUserResult(call("thread.list_for_user", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`)))
+    /** Every page of `thread.list_for_user`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page is a list of items; the iterator sets `cursor` for each next page. Same parameters as [threadListForUser]. */
+    public fun threadListForUserPages(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): Flow<EasemobThreadListForUserResult> =
+        pages("thread.list_for_user", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`)) { EasemobThreadListForUserResult(it) }
+
+    /**
+     * List the threads of one group a user has joined, a page at a time.
+     *
+     * `GET /threads/chatgroups/{group_id}/user/{username}` — catalogue operation `thread.list_for_user_in_group`.
+     *
+     * @param groupId The group's ID. Limits: not empty.
+     * @param username The user. Limits: not empty; at most 64 bytes.
+     * @param limit Threads per page, 1..50 (the server's default is 50). Limits: 1..50.
+     * @param cursor Where the page starts: properties.cursor of the previous answer; omit for the first page.
+     * @param sort By creation (or joining) time: asc, or desc (the server's default). Limits: one of asc, desc.
+     */
+    public suspend fun threadListForUserInGroup(`groupId`: String, `username`: String, `limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): EasemobThreadListForUserInGroupResult =
+        EasemobThreadListForUserInGroupResult(call("thread.list_for_user_in_group", args("group_id" to `groupId`, "username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`)))
+    /** Every page of `thread.list_for_user_in_group`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page is a list of items; the iterator sets `cursor` for each next page. Same parameters as [threadListForUserInGroup]. */
+    public fun threadListForUserInGroupPages(`groupId`: String, `username`: String, `limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): Flow<EasemobThreadListForUserInGroupResult> =
+        pages("thread.list_for_user_in_group", args("group_id" to `groupId`, "username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`)) { EasemobThreadListForUserInGroupResult(it) }
+
+    /**
+     * Create a thread on a group message; its owner must be a member of the group.
+     *
+     * `POST /thread` — catalogue operation `thread.create`.
+     *
+     * @param groupId The group the thread belongs to. Limits: not empty.
+     * @param name At most 64 characters. Limits: at most 64 characters.
+     * @param msgId The group message the thread starts from. Limits: not empty.
+     * @param owner The thread's owner, a member of the group. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun threadCreate(`groupId`: String, `name`: String, `msgId`: String, `owner`: String): EasemobThreadCreateResult =
+        EasemobThreadCreateResult(call("thread.create", args("group_id" to `groupId`, "name" to `name`, "msg_id" to `msgId`, "owner" to `owner`)))
+
+    /**
+     * Rename a thread.
+     *
+     * `PUT /thread/{thread_id}` — catalogue operation `thread.update`.
+     *
+     * @param threadId The thread's ID. Limits: not empty.
+     * @param name The new name; at most 64 characters. Limits: at most 64 characters.
+     */
+    public suspend fun threadUpdate(`threadId`: String, `name`: String): EasemobThreadUpdateResult =
+        EasemobThreadUpdateResult(call("thread.update", args("thread_id" to `threadId`, "name" to `name`)))
+
+    /**
+     * Delete a thread.
+     *
+     * `DELETE /thread/{thread_id}` — catalogue operation `thread.delete`.
+     *
+     * @param threadId The thread's ID. Limits: not empty.
+     */
+    public suspend fun threadDelete(`threadId`: String): EasemobThreadDeleteResult =
+        EasemobThreadDeleteResult(call("thread.delete", args("thread_id" to `threadId`)))
+
+    /**
+     * List a thread's members a page at a time; properties.cursor asks for the next page.
+     *
+     * `GET /thread/{thread_id}/users` — catalogue operation `thread.members`.
+     *
+     * @param threadId The thread's ID. Limits: not empty.
+     * @param limit Members per page, 1..50 (the server's default is 50). Limits: 1..50.
+     * @param cursor Where the page starts: properties.cursor of the previous answer; omit for the first page.
+     */
+    public suspend fun threadMembers(`threadId`: String, `limit`: Long? = null, `cursor`: String? = null): EasemobThreadMembersResult =
+        EasemobThreadMembersResult(call("thread.members", args("thread_id" to `threadId`, "limit" to `limit`, "cursor" to `cursor`)))
+    /** Every page of `thread.members`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page's items are in its `affiliations`; the iterator sets `cursor` for each next page. Same parameters as [threadMembers]. */
+    public fun threadMembersPages(`threadId`: String, `limit`: Long? = null, `cursor`: String? = null): Flow<EasemobThreadMembersResult> =
+        pages("thread.members", args("thread_id" to `threadId`, "limit" to `limit`, "cursor" to `cursor`)) { EasemobThreadMembersResult(it) }
+
+    /**
+     * Add up to 10 users to a thread.
+     *
+     * `POST /thread/{thread_id}/users` — catalogue operation `thread.members_add`.
+     *
+     * @param threadId The thread's ID. Limits: not empty.
+     * @param usernames The users to add, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+     */
+    public suspend fun threadMembersAdd(`threadId`: String, `usernames`: List<String>): EasemobThreadMembersAddResult =
+        EasemobThreadMembersAddResult(call("thread.members_add", args("thread_id" to `threadId`, "usernames" to `usernames`)))
+
+    /**
+     * Remove up to 10 members from a thread; each item says whether that user was removed.
+     *
+     * `DELETE /thread/{thread_id}/users` — catalogue operation `thread.members_remove`.
+     *
+     * @param threadId The thread's ID. Limits: not empty.
+     * @param usernames The members to remove, at most 10. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+     */
+    public suspend fun threadMembersRemove(`threadId`: String, `usernames`: List<String>): EasemobThreadMembersRemoveResult =
+        EasemobThreadMembersRemoveResult(call("thread.members_remove", args("thread_id" to `threadId`, "usernames" to `usernames`)))
 
     /**
      * Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).
