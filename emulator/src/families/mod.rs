@@ -10,7 +10,9 @@
 pub(crate) mod canned;
 pub(crate) mod chatrooms;
 pub(crate) mod contacts;
+pub(crate) mod easemob_chatrooms;
 pub(crate) mod easemob_groups;
+pub(crate) mod easemob_messages;
 pub(crate) mod files;
 pub(crate) mod messages;
 pub(crate) mod push;
@@ -42,6 +44,8 @@ static FAMILIES: &[&dyn Family] = &[
     &files::Files,
     &push::Push,
     &contacts::Contacts,
+    &easemob_chatrooms::EasemobChatrooms,
+    &easemob_messages::EasemobMessages,
 ];
 
 /// The state of one app of one cloud: one part per family, by type.
