@@ -836,8 +836,10 @@ export interface EasemobChatroomCreateParams {
   owner: string
   /** Members and admins besides the owner; at most `maxusers`. Limits: at most 64 characters each; at least 1 items. */
   members?: string[]
-  /** Extension information. Limits: at most 1024 characters. */
+  /** Extension information (at most 8 KB). Limits: at most 8192 bytes. */
   custom?: string
+  /** A room ID of your own (a-z, 0-9), if the feature is enabled for the app; otherwise the server makes one. Limits: at most 64 characters. */
+  roomid?: string
 }
 
 /** One item of the result of `chatroom.list`. */
@@ -1292,6 +1294,47 @@ export declare class EasemobChatroomUnmuteAllResult extends Result {
 export interface EasemobChatroomUnmuteAllParams {
   /** The chat room ID. Limits: not empty. */
   chatroomId: string
+}
+
+/** The result of `chatroom.tags.set`. */
+export declare class EasemobChatroomTagsSetResult extends Result {
+  readonly result: boolean | undefined
+}
+
+/** Parameters of `chatroom.tags.set`: Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag. */
+export interface EasemobChatroomTagsSetParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** The member. Limits: at most 64 characters. */
+  username: string
+  /** The tags, each at most 32 characters. Limits: at most 32 characters each; at most 10 items. */
+  tags: string[]
+}
+
+/** The result of `chatroom.tags.get`. Tag → when its mute ends (ms, as text; -1: for good). */
+export declare class EasemobChatroomTagsGetResult extends Result {}
+
+/** Parameters of `chatroom.tags.get`: Get a member's tags in a chat room, each with when its mute ends. */
+export interface EasemobChatroomTagsGetParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** The member. Limits: at most 64 characters. */
+  username: string
+}
+
+/** The result of `chatroom.tags.mute`. */
+export declare class EasemobChatroomTagsMuteResult extends Result {
+  readonly result: boolean | undefined
+}
+
+/** Parameters of `chatroom.tags.mute`: Mute (or unmute) the members of a chat room who carry a tag. */
+export interface EasemobChatroomTagsMuteParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** The tag. Limits: at most 32 characters. */
+  tag: string
+  /** Seconds; 0 unmutes, -1 mutes for good. Limits: -1..…. */
+  muteDuration: number
 }
 
 /** The result of `chatroom.attributes.get`. Attribute name → value. */
@@ -1806,6 +1849,38 @@ export interface EasemobMessageBroadcastChatroomsParams {
   ext?: unknown
   /** Priority of a chatroom message (default normal). Limits: one of high, normal, low. */
   chatroomMsgLevel?: "high" | "normal" | "low"
+}
+
+/** The result of `message.broadcast_users`. */
+export declare class EasemobMessageBroadcastUsersResult extends Result {
+  /** The broadcast ID (a number). */
+  readonly id: unknown | undefined
+}
+
+/** Parameters of `message.broadcast_users`: Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later. */
+export interface EasemobMessageBroadcastUsersParams {
+  /** Sender; `admin` when omitted. Limits: at most 64 characters. */
+  from?: string
+  /** The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes. */
+  msg: unknown
+  /** Extension fields (an object). Limits: at most 5120 bytes. */
+  ext?: unknown
+}
+
+/** The result of `message.broadcast_online`. */
+export declare class EasemobMessageBroadcastOnlineResult extends Result {
+  /** The broadcast ID (a number). */
+  readonly id: unknown | undefined
+}
+
+/** Parameters of `message.broadcast_online`: Broadcast a message to the app's online users (once a minute, 50 a day). */
+export interface EasemobMessageBroadcastOnlineParams {
+  /** Sender; `admin` when omitted. Limits: at most 64 characters. */
+  from?: string
+  /** The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes. */
+  msg: unknown
+  /** Extension fields (an object). Limits: at most 5120 bytes. */
+  ext?: unknown
 }
 
 /** The result of `message.recall`. */
@@ -2449,6 +2524,24 @@ export declare class EasemobOperations extends BaseClient {
    */
   chatroomUnmuteAll(params: EasemobChatroomUnmuteAllParams, options?: CallOptions): Promise<EasemobChatroomUnmuteAllResult>
   /**
+   * Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+   *
+   * `PUT /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.set`.
+   */
+  chatroomTagsSet(params: EasemobChatroomTagsSetParams, options?: CallOptions): Promise<EasemobChatroomTagsSetResult>
+  /**
+   * Get a member's tags in a chat room, each with when its mute ends.
+   *
+   * `GET /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.get`.
+   */
+  chatroomTagsGet(params: EasemobChatroomTagsGetParams, options?: CallOptions): Promise<EasemobChatroomTagsGetResult>
+  /**
+   * Mute (or unmute) the members of a chat room who carry a tag.
+   *
+   * `PUT /chatrooms/{chatroom_id}/tag/mute` — catalogue operation `chatroom.tags.mute`.
+   */
+  chatroomTagsMute(params: EasemobChatroomTagsMuteParams, options?: CallOptions): Promise<EasemobChatroomTagsMuteResult>
+  /**
    * Get a chat room's custom attributes (all, or the keys named).
    *
    * `POST /metadata/chatroom/{chatroom_id}` — catalogue operation `chatroom.attributes.get`.
@@ -2604,6 +2697,18 @@ export declare class EasemobOperations extends BaseClient {
    * `POST /messages/chatrooms/broadcast` — catalogue operation `message.broadcast_chatrooms`.
    */
   messageBroadcastChatrooms(params: EasemobMessageBroadcastChatroomsParams, options?: CallOptions): Promise<EasemobMessageBroadcastChatroomsResult>
+  /**
+   * Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+   *
+   * `POST /messages/broadcast` — catalogue operation `message.broadcast_users`.
+   */
+  messageBroadcastUsers(params: EasemobMessageBroadcastUsersParams, options?: CallOptions): Promise<EasemobMessageBroadcastUsersResult>
+  /**
+   * Broadcast a message to the app's online users (once a minute, 50 a day).
+   *
+   * `POST /messages/users/broadcast` — catalogue operation `message.broadcast_online`.
+   */
+  messageBroadcastOnline(params: EasemobMessageBroadcastOnlineParams, options?: CallOptions): Promise<EasemobMessageBroadcastOnlineResult>
   /**
    * Recall a sent message (within the app's recall time, 2 minutes by default).
    *

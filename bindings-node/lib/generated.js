@@ -671,6 +671,20 @@ class EasemobChatroomUnmuteAllResult extends Result {
   }
 }
 
+class EasemobChatroomTagsSetResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
+class EasemobChatroomTagsGetResult extends Result {}
+
+class EasemobChatroomTagsMuteResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
 class EasemobChatroomAttributesGetResult extends Result {}
 
 class EasemobChatroomAttributesSetResult extends Result {
@@ -851,6 +865,18 @@ class EasemobMessageSendCustomResult extends Result {}
 class EasemobMessageSendDirectedResult extends Result {}
 
 class EasemobMessageBroadcastChatroomsResult extends Result {
+  get id() {
+    return this._field("id")
+  }
+}
+
+class EasemobMessageBroadcastUsersResult extends Result {
+  get id() {
+    return this._field("id")
+  }
+}
+
+class EasemobMessageBroadcastOnlineResult extends Result {
   get id() {
     return this._field("id")
   }
@@ -1109,7 +1135,7 @@ class EasemobOperations extends BaseClient {
     return this._call("chatroom.super_admins.remove", params, {"superAdmin":"super_admin"}, EasemobChatroomSuperAdminsRemoveResult, options)
   }
   chatroomCreate(params, options) {
-    return this._call("chatroom.create", params, {"name":"name","description":"description","maxusers":"maxusers","owner":"owner","members":"members","custom":"custom"}, EasemobChatroomCreateResult, options)
+    return this._call("chatroom.create", params, {"name":"name","description":"description","maxusers":"maxusers","owner":"owner","members":"members","custom":"custom","roomid":"roomid"}, EasemobChatroomCreateResult, options)
   }
   chatroomList(params = {}, options) {
     return this._call("chatroom.list", params, {"limit":"limit","cursor":"cursor"}, EasemobChatroomListResult, options)
@@ -1192,6 +1218,15 @@ class EasemobOperations extends BaseClient {
   chatroomUnmuteAll(params, options) {
     return this._call("chatroom.unmute_all", params, {"chatroomId":"chatroom_id"}, EasemobChatroomUnmuteAllResult, options)
   }
+  chatroomTagsSet(params, options) {
+    return this._call("chatroom.tags.set", params, {"chatroomId":"chatroom_id","username":"username","tags":"tags"}, EasemobChatroomTagsSetResult, options)
+  }
+  chatroomTagsGet(params, options) {
+    return this._call("chatroom.tags.get", params, {"chatroomId":"chatroom_id","username":"username"}, EasemobChatroomTagsGetResult, options)
+  }
+  chatroomTagsMute(params, options) {
+    return this._call("chatroom.tags.mute", params, {"chatroomId":"chatroom_id","tag":"tag","muteDuration":"mute_duration"}, EasemobChatroomTagsMuteResult, options)
+  }
   chatroomAttributesGet(params, options) {
     return this._call("chatroom.attributes.get", params, {"chatroomId":"chatroom_id","keys":"keys"}, EasemobChatroomAttributesGetResult, options)
   }
@@ -1269,6 +1304,12 @@ class EasemobOperations extends BaseClient {
   }
   messageBroadcastChatrooms(params, options) {
     return this._call("message.broadcast_chatrooms", params, {"from":"from","msg":"msg","ext":"ext","chatroomMsgLevel":"chatroom_msg_level"}, EasemobMessageBroadcastChatroomsResult, options)
+  }
+  messageBroadcastUsers(params, options) {
+    return this._call("message.broadcast_users", params, {"from":"from","msg":"msg","ext":"ext"}, EasemobMessageBroadcastUsersResult, options)
+  }
+  messageBroadcastOnline(params, options) {
+    return this._call("message.broadcast_online", params, {"from":"from","msg":"msg","ext":"ext"}, EasemobMessageBroadcastOnlineResult, options)
   }
   messageRecall(params, options) {
     return this._call("message.recall", params, {"msgId":"msg_id","to":"to","chatType":"chat_type","from":"from","force":"force"}, EasemobMessageRecallResult, options)
@@ -1427,6 +1468,9 @@ module.exports = {
   EasemobChatroomMutesRemoveResult,
   EasemobChatroomMuteAllResult,
   EasemobChatroomUnmuteAllResult,
+  EasemobChatroomTagsSetResult,
+  EasemobChatroomTagsGetResult,
+  EasemobChatroomTagsMuteResult,
   EasemobChatroomAttributesGetResult,
   EasemobChatroomAttributesSetResult,
   EasemobChatroomAttributesSetForcedResult,
@@ -1454,6 +1498,8 @@ module.exports = {
   EasemobMessageSendCustomResult,
   EasemobMessageSendDirectedResult,
   EasemobMessageBroadcastChatroomsResult,
+  EasemobMessageBroadcastUsersResult,
+  EasemobMessageBroadcastOnlineResult,
   EasemobMessageRecallResult,
   EasemobMessageRewriteResult,
   EasemobMessageImportUserResult,

@@ -1687,9 +1687,12 @@ pub mod easemob {
         /// Members and admins besides the owner; at most `maxusers`. Limits: at most 64 characters each; at least 1 items.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub members: Option<Vec<String>>,
-        /// Extension information. Limits: at most 1024 characters.
+        /// Extension information (at most 8 KB). Limits: at most 8192 bytes.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub custom: Option<String>,
+        /// A room ID of your own (a-z, 0-9), if the feature is enabled for the app; otherwise the server makes one. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub roomid: Option<String>,
     }
 
     /// The result of `chatroom.create`.
@@ -2524,6 +2527,81 @@ pub mod easemob {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.debug_struct("ChatroomUnmuteAllResult")
                 .field("mute", &self.mute)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.tags.set`: Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomTagsSet {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// The member. Limits: at most 64 characters.
+        pub username: String,
+        /// The tags, each at most 32 characters. Limits: at most 32 characters each; at most 10 items.
+        pub tags: Vec<String>,
+    }
+
+    /// The result of `chatroom.tags.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomTagsSetResult {
+        pub result: Option<bool>,
+    }
+
+    impl std::fmt::Debug for ChatroomTagsSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomTagsSetResult")
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.tags.get`: Get a member's tags in a chat room, each with when its mute ends.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomTagsGet {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// The member. Limits: at most 64 characters.
+        pub username: String,
+    }
+
+    /// The result of `chatroom.tags.get`. Tag → when its mute ends (ms, as text; -1: for good).
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomTagsGetResult {}
+
+    impl std::fmt::Debug for ChatroomTagsGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomTagsGetResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.tags.mute`: Mute (or unmute) the members of a chat room who carry a tag.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomTagsMute {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// The tag. Limits: at most 32 characters.
+        pub tag: String,
+        /// Seconds; 0 unmutes, -1 mutes for good. Limits: -1..….
+        pub mute_duration: i64,
+    }
+
+    /// The result of `chatroom.tags.mute`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomTagsMuteResult {
+        pub result: Option<bool>,
+    }
+
+    impl std::fmt::Debug for ChatroomTagsMuteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomTagsMuteResult")
+                .field("result", &self.result)
                 .finish()
         }
     }
@@ -3427,6 +3505,66 @@ pub mod easemob {
     impl std::fmt::Debug for MessageBroadcastChatroomsResult {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.debug_struct("MessageBroadcastChatroomsResult")
+                .field("id", &self.id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.broadcast_users`: Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageBroadcastUsers {
+        /// Sender; `admin` when omitted. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub from: Option<String>,
+        /// The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+        pub msg: serde_json::Value,
+        /// Extension fields (an object). Limits: at most 5120 bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ext: Option<serde_json::Value>,
+    }
+
+    /// The result of `message.broadcast_users`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageBroadcastUsersResult {
+        /// The broadcast ID (a number).
+        pub id: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for MessageBroadcastUsersResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageBroadcastUsersResult")
+                .field("id", &self.id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.broadcast_online`: Broadcast a message to the app's online users (once a minute, 50 a day).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageBroadcastOnline {
+        /// Sender; `admin` when omitted. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub from: Option<String>,
+        /// The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+        pub msg: serde_json::Value,
+        /// Extension fields (an object). Limits: at most 5120 bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ext: Option<serde_json::Value>,
+    }
+
+    /// The result of `message.broadcast_online`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageBroadcastOnlineResult {
+        /// The broadcast ID (a number).
+        pub id: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for MessageBroadcastOnlineResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageBroadcastOnlineResult")
                 .field("id", &self.id)
                 .finish()
         }
@@ -4778,6 +4916,57 @@ impl crate::Easemob {
         )
     }
 
+    /// Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+    ///
+    /// `PUT /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.set`.
+    pub async fn chatroom_tags_set(
+        &self,
+        params: easemob::ChatroomTagsSet,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomTagsSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.tags.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get a member's tags in a chat room, each with when its mute ends.
+    ///
+    /// `GET /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.get`.
+    pub async fn chatroom_tags_get(
+        &self,
+        params: easemob::ChatroomTagsGet,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomTagsGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.tags.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Mute (or unmute) the members of a chat room who carry a tag.
+    ///
+    /// `PUT /chatrooms/{chatroom_id}/tag/mute` — catalogue operation `chatroom.tags.mute`.
+    pub async fn chatroom_tags_mute(
+        &self,
+        params: easemob::ChatroomTagsMute,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomTagsMuteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.tags.mute",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
     /// Get a chat room's custom attributes (all, or the keys named).
     ///
     /// `POST /metadata/chatroom/{chatroom_id}` — catalogue operation `chatroom.attributes.get`.
@@ -5215,6 +5404,40 @@ impl crate::Easemob {
         crate::Typed::from_response(
             self.call(
                 "message.broadcast_chatrooms",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+    ///
+    /// `POST /messages/broadcast` — catalogue operation `message.broadcast_users`.
+    pub async fn message_broadcast_users(
+        &self,
+        params: easemob::MessageBroadcastUsers,
+    ) -> crate::Result<crate::Typed<easemob::MessageBroadcastUsersResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.broadcast_users",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Broadcast a message to the app's online users (once a minute, 50 a day).
+    ///
+    /// `POST /messages/users/broadcast` — catalogue operation `message.broadcast_online`.
+    pub async fn message_broadcast_online(
+        &self,
+        params: easemob::MessageBroadcastOnline,
+    ) -> crate::Result<crate::Typed<easemob::MessageBroadcastOnlineResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.broadcast_online",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )

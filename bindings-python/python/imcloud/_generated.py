@@ -2256,6 +2256,26 @@ class EasemobChatroomUnmuteAllResult(Result):
         return cast("Optional[bool]", self._fields.get("mute"))
 
 
+class EasemobChatroomTagsSetResult(Result):
+    """The result of ``chatroom.tags.set``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+
+class EasemobChatroomTagsGetResult(Result):
+    """The result of ``chatroom.tags.get``. Tag → when its mute ends (ms, as text; -1: for good)."""
+
+
+class EasemobChatroomTagsMuteResult(Result):
+    """The result of ``chatroom.tags.mute``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+
 class EasemobChatroomAttributesGetResult(Result):
     """The result of ``chatroom.attributes.get``. Attribute name → value."""
 
@@ -2526,6 +2546,24 @@ class EasemobMessageSendDirectedResult(Result):
 
 class EasemobMessageBroadcastChatroomsResult(Result):
     """The result of ``message.broadcast_chatrooms``."""
+
+    @property
+    def id(self) -> Any:
+        """The broadcast ID (a number)."""
+        return self._fields.get("id")
+
+
+class EasemobMessageBroadcastUsersResult(Result):
+    """The result of ``message.broadcast_users``."""
+
+    @property
+    def id(self) -> Any:
+        """The broadcast ID (a number)."""
+        return self._fields.get("id")
+
+
+class EasemobMessageBroadcastOnlineResult(Result):
+    """The result of ``message.broadcast_online``."""
 
     @property
     def id(self) -> Any:
@@ -2932,6 +2970,9 @@ class EasemobOperations(_SyncClient):
         "chatroom.mutes.remove": EasemobChatroomMutesRemoveResult,
         "chatroom.mute_all": EasemobChatroomMuteAllResult,
         "chatroom.unmute_all": EasemobChatroomUnmuteAllResult,
+        "chatroom.tags.set": EasemobChatroomTagsSetResult,
+        "chatroom.tags.get": EasemobChatroomTagsGetResult,
+        "chatroom.tags.mute": EasemobChatroomTagsMuteResult,
         "chatroom.attributes.get": EasemobChatroomAttributesGetResult,
         "chatroom.attributes.set": EasemobChatroomAttributesSetResult,
         "chatroom.attributes.set_forced": EasemobChatroomAttributesSetForcedResult,
@@ -2957,6 +2998,8 @@ class EasemobOperations(_SyncClient):
         "message.send_custom": EasemobMessageSendCustomResult,
         "message.send_directed": EasemobMessageSendDirectedResult,
         "message.broadcast_chatrooms": EasemobMessageBroadcastChatroomsResult,
+        "message.broadcast_users": EasemobMessageBroadcastUsersResult,
+        "message.broadcast_online": EasemobMessageBroadcastOnlineResult,
         "message.recall": EasemobMessageRecallResult,
         "message.rewrite": EasemobMessageRewriteResult,
         "message.import_user": EasemobMessageImportUserResult,
@@ -3093,6 +3136,7 @@ class EasemobOperations(_SyncClient):
         maxusers: Optional[int] = None,
         members: Optional[Sequence[str]] = None,
         custom: Optional[str] = None,
+        roomid: Optional[str] = None,
     ) -> EasemobChatroomCreateResult:
         """Create a chat room.
 
@@ -3104,9 +3148,10 @@ class EasemobOperations(_SyncClient):
             maxusers: (an int) Most members, the owner included (default 1000). Limits: 1..10000.
             owner: (a str; required) The room's owner. Limits: at most 64 characters.
             members: (a list of str) Members and admins besides the owner; at most `maxusers`. Limits: at most 64 characters each; at least 1 items.
-            custom: (a str) Extension information. Limits: at most 1024 characters.
+            custom: (a str) Extension information (at most 8 KB). Limits: at most 8192 bytes.
+            roomid: (a str) A room ID of your own (a-z, 0-9), if the feature is enabled for the app; otherwise the server makes one. Limits: at most 64 characters.
         """
-        return self._call("chatroom.create", {"name": name, "description": description, "maxusers": maxusers, "owner": owner, "members": members, "custom": custom}, EasemobChatroomCreateResult)
+        return self._call("chatroom.create", {"name": name, "description": description, "maxusers": maxusers, "owner": owner, "members": members, "custom": custom, "roomid": roomid}, EasemobChatroomCreateResult)
 
     def chatroom_list(
         self,
@@ -3533,6 +3578,58 @@ class EasemobOperations(_SyncClient):
             chatroom_id: (a str; required) The chat room ID. Limits: not empty.
         """
         return self._call("chatroom.unmute_all", {"chatroom_id": chatroom_id}, EasemobChatroomUnmuteAllResult)
+
+    def chatroom_tags_set(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+        tags: Sequence[str],
+    ) -> EasemobChatroomTagsSetResult:
+        """Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+
+        ``PUT /chatrooms/{chatroom_id}/users/{username}/tag`` — catalogue operation ``chatroom.tags.set``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) The member. Limits: at most 64 characters.
+            tags: (a list of str; required) The tags, each at most 32 characters. Limits: at most 32 characters each; at most 10 items.
+        """
+        return self._call("chatroom.tags.set", {"chatroom_id": chatroom_id, "username": username, "tags": tags}, EasemobChatroomTagsSetResult)
+
+    def chatroom_tags_get(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+    ) -> EasemobChatroomTagsGetResult:
+        """Get a member's tags in a chat room, each with when its mute ends.
+
+        ``GET /chatrooms/{chatroom_id}/users/{username}/tag`` — catalogue operation ``chatroom.tags.get``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) The member. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.tags.get", {"chatroom_id": chatroom_id, "username": username}, EasemobChatroomTagsGetResult)
+
+    def chatroom_tags_mute(
+        self,
+        *,
+        chatroom_id: str,
+        tag: str,
+        mute_duration: int,
+    ) -> EasemobChatroomTagsMuteResult:
+        """Mute (or unmute) the members of a chat room who carry a tag.
+
+        ``PUT /chatrooms/{chatroom_id}/tag/mute`` — catalogue operation ``chatroom.tags.mute``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            tag: (a str; required) The tag. Limits: at most 32 characters.
+            mute_duration: (an int; required) Seconds; 0 unmutes, -1 mutes for good. Limits: -1..….
+        """
+        return self._call("chatroom.tags.mute", {"chatroom_id": chatroom_id, "tag": tag, "mute_duration": mute_duration}, EasemobChatroomTagsMuteResult)
 
     def chatroom_attributes_get(
         self,
@@ -4132,6 +4229,42 @@ class EasemobOperations(_SyncClient):
         """
         return self._call("message.broadcast_chatrooms", {"from": from_, "msg": msg, "ext": ext, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageBroadcastChatroomsResult)
 
+    def message_broadcast_users(
+        self,
+        *,
+        msg: Any,
+        from_: Optional[str] = None,
+        ext: Optional[Any] = None,
+    ) -> EasemobMessageBroadcastUsersResult:
+        """Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+
+        ``POST /messages/broadcast`` — catalogue operation ``message.broadcast_users``.
+
+        Args:
+            from_: (a str) Sender; `admin` when omitted. Limits: at most 64 characters.
+            msg: (any JSON value (usually a dict); required) The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+            ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
+        """
+        return self._call("message.broadcast_users", {"from": from_, "msg": msg, "ext": ext}, EasemobMessageBroadcastUsersResult)
+
+    def message_broadcast_online(
+        self,
+        *,
+        msg: Any,
+        from_: Optional[str] = None,
+        ext: Optional[Any] = None,
+    ) -> EasemobMessageBroadcastOnlineResult:
+        """Broadcast a message to the app's online users (once a minute, 50 a day).
+
+        ``POST /messages/users/broadcast`` — catalogue operation ``message.broadcast_online``.
+
+        Args:
+            from_: (a str) Sender; `admin` when omitted. Limits: at most 64 characters.
+            msg: (any JSON value (usually a dict); required) The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+            ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
+        """
+        return self._call("message.broadcast_online", {"from": from_, "msg": msg, "ext": ext}, EasemobMessageBroadcastOnlineResult)
+
     def message_recall(
         self,
         *,
@@ -4626,6 +4759,9 @@ class AsyncEasemobOperations(_AsyncClient):
         "chatroom.mutes.remove": EasemobChatroomMutesRemoveResult,
         "chatroom.mute_all": EasemobChatroomMuteAllResult,
         "chatroom.unmute_all": EasemobChatroomUnmuteAllResult,
+        "chatroom.tags.set": EasemobChatroomTagsSetResult,
+        "chatroom.tags.get": EasemobChatroomTagsGetResult,
+        "chatroom.tags.mute": EasemobChatroomTagsMuteResult,
         "chatroom.attributes.get": EasemobChatroomAttributesGetResult,
         "chatroom.attributes.set": EasemobChatroomAttributesSetResult,
         "chatroom.attributes.set_forced": EasemobChatroomAttributesSetForcedResult,
@@ -4651,6 +4787,8 @@ class AsyncEasemobOperations(_AsyncClient):
         "message.send_custom": EasemobMessageSendCustomResult,
         "message.send_directed": EasemobMessageSendDirectedResult,
         "message.broadcast_chatrooms": EasemobMessageBroadcastChatroomsResult,
+        "message.broadcast_users": EasemobMessageBroadcastUsersResult,
+        "message.broadcast_online": EasemobMessageBroadcastOnlineResult,
         "message.recall": EasemobMessageRecallResult,
         "message.rewrite": EasemobMessageRewriteResult,
         "message.import_user": EasemobMessageImportUserResult,
@@ -4787,6 +4925,7 @@ class AsyncEasemobOperations(_AsyncClient):
         maxusers: Optional[int] = None,
         members: Optional[Sequence[str]] = None,
         custom: Optional[str] = None,
+        roomid: Optional[str] = None,
     ) -> EasemobChatroomCreateResult:
         """Create a chat room.
 
@@ -4798,9 +4937,10 @@ class AsyncEasemobOperations(_AsyncClient):
             maxusers: (an int) Most members, the owner included (default 1000). Limits: 1..10000.
             owner: (a str; required) The room's owner. Limits: at most 64 characters.
             members: (a list of str) Members and admins besides the owner; at most `maxusers`. Limits: at most 64 characters each; at least 1 items.
-            custom: (a str) Extension information. Limits: at most 1024 characters.
+            custom: (a str) Extension information (at most 8 KB). Limits: at most 8192 bytes.
+            roomid: (a str) A room ID of your own (a-z, 0-9), if the feature is enabled for the app; otherwise the server makes one. Limits: at most 64 characters.
         """
-        return await self._call("chatroom.create", {"name": name, "description": description, "maxusers": maxusers, "owner": owner, "members": members, "custom": custom}, EasemobChatroomCreateResult)
+        return await self._call("chatroom.create", {"name": name, "description": description, "maxusers": maxusers, "owner": owner, "members": members, "custom": custom, "roomid": roomid}, EasemobChatroomCreateResult)
 
     async def chatroom_list(
         self,
@@ -5227,6 +5367,58 @@ class AsyncEasemobOperations(_AsyncClient):
             chatroom_id: (a str; required) The chat room ID. Limits: not empty.
         """
         return await self._call("chatroom.unmute_all", {"chatroom_id": chatroom_id}, EasemobChatroomUnmuteAllResult)
+
+    async def chatroom_tags_set(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+        tags: Sequence[str],
+    ) -> EasemobChatroomTagsSetResult:
+        """Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+
+        ``PUT /chatrooms/{chatroom_id}/users/{username}/tag`` — catalogue operation ``chatroom.tags.set``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) The member. Limits: at most 64 characters.
+            tags: (a list of str; required) The tags, each at most 32 characters. Limits: at most 32 characters each; at most 10 items.
+        """
+        return await self._call("chatroom.tags.set", {"chatroom_id": chatroom_id, "username": username, "tags": tags}, EasemobChatroomTagsSetResult)
+
+    async def chatroom_tags_get(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+    ) -> EasemobChatroomTagsGetResult:
+        """Get a member's tags in a chat room, each with when its mute ends.
+
+        ``GET /chatrooms/{chatroom_id}/users/{username}/tag`` — catalogue operation ``chatroom.tags.get``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) The member. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.tags.get", {"chatroom_id": chatroom_id, "username": username}, EasemobChatroomTagsGetResult)
+
+    async def chatroom_tags_mute(
+        self,
+        *,
+        chatroom_id: str,
+        tag: str,
+        mute_duration: int,
+    ) -> EasemobChatroomTagsMuteResult:
+        """Mute (or unmute) the members of a chat room who carry a tag.
+
+        ``PUT /chatrooms/{chatroom_id}/tag/mute`` — catalogue operation ``chatroom.tags.mute``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            tag: (a str; required) The tag. Limits: at most 32 characters.
+            mute_duration: (an int; required) Seconds; 0 unmutes, -1 mutes for good. Limits: -1..….
+        """
+        return await self._call("chatroom.tags.mute", {"chatroom_id": chatroom_id, "tag": tag, "mute_duration": mute_duration}, EasemobChatroomTagsMuteResult)
 
     async def chatroom_attributes_get(
         self,
@@ -5825,6 +6017,42 @@ class AsyncEasemobOperations(_AsyncClient):
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal). Limits: one of high, normal, low.
         """
         return await self._call("message.broadcast_chatrooms", {"from": from_, "msg": msg, "ext": ext, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageBroadcastChatroomsResult)
+
+    async def message_broadcast_users(
+        self,
+        *,
+        msg: Any,
+        from_: Optional[str] = None,
+        ext: Optional[Any] = None,
+    ) -> EasemobMessageBroadcastUsersResult:
+        """Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+
+        ``POST /messages/broadcast`` — catalogue operation ``message.broadcast_users``.
+
+        Args:
+            from_: (a str) Sender; `admin` when omitted. Limits: at most 64 characters.
+            msg: (any JSON value (usually a dict); required) The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+            ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
+        """
+        return await self._call("message.broadcast_users", {"from": from_, "msg": msg, "ext": ext}, EasemobMessageBroadcastUsersResult)
+
+    async def message_broadcast_online(
+        self,
+        *,
+        msg: Any,
+        from_: Optional[str] = None,
+        ext: Optional[Any] = None,
+    ) -> EasemobMessageBroadcastOnlineResult:
+        """Broadcast a message to the app's online users (once a minute, 50 a day).
+
+        ``POST /messages/users/broadcast`` — catalogue operation ``message.broadcast_online``.
+
+        Args:
+            from_: (a str) Sender; `admin` when omitted. Limits: at most 64 characters.
+            msg: (any JSON value (usually a dict); required) The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+            ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
+        """
+        return await self._call("message.broadcast_online", {"from": from_, "msg": msg, "ext": ext}, EasemobMessageBroadcastOnlineResult)
 
     async def message_recall(
         self,

@@ -1676,16 +1676,19 @@ public struct EasemobChatroomCreate: Encodable, Sendable {
     public var owner: String
     /// Members and admins besides the owner; at most `maxusers`. Limits: at most 64 characters each; at least 1 items.
     public var members: [String]?
-    /// Extension information. Limits: at most 1024 characters.
+    /// Extension information (at most 8 KB). Limits: at most 8192 bytes.
     public var custom: String?
+    /// A room ID of your own (a-z, 0-9), if the feature is enabled for the app; otherwise the server makes one. Limits: at most 64 characters.
+    public var roomid: String?
 
-    public init(name: String, description: String, maxusers: Int64? = nil, owner: String, members: [String]? = nil, custom: String? = nil) {
+    public init(name: String, description: String, maxusers: Int64? = nil, owner: String, members: [String]? = nil, custom: String? = nil, roomid: String? = nil) {
         self.name = name
         self.description = description
         self.maxusers = maxusers
         self.owner = owner
         self.members = members
         self.custom = custom
+        self.roomid = roomid
     }
 
     enum CodingKeys: String, CodingKey {
@@ -1695,6 +1698,7 @@ public struct EasemobChatroomCreate: Encodable, Sendable {
         case owner = "owner"
         case members = "members"
         case custom = "custom"
+        case roomid = "roomid"
     }
 }
 
@@ -2724,6 +2728,107 @@ public struct EasemobChatroomUnmuteAllResult: Decodable, Sendable, CustomStringC
 
     enum CodingKeys: String, CodingKey {
         case mute = "mute"
+    }
+}
+
+/// Parameters of `chatroom.tags.set`: Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+public struct EasemobChatroomTagsSet: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// The member. Limits: at most 64 characters.
+    public var username: String
+    /// The tags, each at most 32 characters. Limits: at most 32 characters each; at most 10 items.
+    public var tags: [String]
+
+    public init(chatroomId: String, username: String, tags: [String]) {
+        self.chatroomId = chatroomId
+        self.username = username
+        self.tags = tags
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case username = "username"
+        case tags = "tags"
+    }
+}
+
+/// The result of `chatroom.tags.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomTagsSetResult: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+
+    public var description: String {
+        describeFields("EasemobChatroomTagsSetResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+    }
+}
+
+/// Parameters of `chatroom.tags.get`: Get a member's tags in a chat room, each with when its mute ends.
+public struct EasemobChatroomTagsGet: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// The member. Limits: at most 64 characters.
+    public var username: String
+
+    public init(chatroomId: String, username: String) {
+        self.chatroomId = chatroomId
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case username = "username"
+    }
+}
+
+/// The result of `chatroom.tags.get`. Tag → when its mute ends (ms, as text; -1: for good).
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomTagsGetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobChatroomTagsGetResult", [])
+    }
+}
+
+/// Parameters of `chatroom.tags.mute`: Mute (or unmute) the members of a chat room who carry a tag.
+public struct EasemobChatroomTagsMute: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// The tag. Limits: at most 32 characters.
+    public var tag: String
+    /// Seconds; 0 unmutes, -1 mutes for good. Limits: -1..….
+    public var muteDuration: Int64
+
+    public init(chatroomId: String, tag: String, muteDuration: Int64) {
+        self.chatroomId = chatroomId
+        self.tag = tag
+        self.muteDuration = muteDuration
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case tag = "tag"
+        case muteDuration = "mute_duration"
+    }
+}
+
+/// The result of `chatroom.tags.mute`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomTagsMuteResult: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+
+    public var description: String {
+        describeFields("EasemobChatroomTagsMuteResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
     }
 }
 
@@ -3891,6 +3996,82 @@ public struct EasemobMessageBroadcastChatroomsResult: Decodable, Sendable, Custo
 
     public var description: String {
         describeFields("EasemobMessageBroadcastChatroomsResult", [("id", id)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+    }
+}
+
+/// Parameters of `message.broadcast_users`: Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+public struct EasemobMessageBroadcastUsers: Encodable, Sendable {
+    /// Sender; `admin` when omitted. Limits: at most 64 characters.
+    public var from: String?
+    /// The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+    public var msg: JSONValue
+    /// Extension fields (an object). Limits: at most 5120 bytes.
+    public var ext: JSONValue?
+
+    public init(from: String? = nil, msg: JSONValue, ext: JSONValue? = nil) {
+        self.from = from
+        self.msg = msg
+        self.ext = ext
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case from = "from"
+        case msg = "msg"
+        case ext = "ext"
+    }
+}
+
+/// The result of `message.broadcast_users`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageBroadcastUsersResult: Decodable, Sendable, CustomStringConvertible {
+    /// The broadcast ID (a number).
+    public let id: JSONValue?
+
+    public var description: String {
+        describeFields("EasemobMessageBroadcastUsersResult", [("id", id)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+    }
+}
+
+/// Parameters of `message.broadcast_online`: Broadcast a message to the app's online users (once a minute, 50 a day).
+public struct EasemobMessageBroadcastOnline: Encodable, Sendable {
+    /// Sender; `admin` when omitted. Limits: at most 64 characters.
+    public var from: String?
+    /// The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+    public var msg: JSONValue
+    /// Extension fields (an object). Limits: at most 5120 bytes.
+    public var ext: JSONValue?
+
+    public init(from: String? = nil, msg: JSONValue, ext: JSONValue? = nil) {
+        self.from = from
+        self.msg = msg
+        self.ext = ext
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case from = "from"
+        case msg = "msg"
+        case ext = "ext"
+    }
+}
+
+/// The result of `message.broadcast_online`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageBroadcastOnlineResult: Decodable, Sendable, CustomStringConvertible {
+    /// The broadcast ID (a number).
+    public let id: JSONValue?
+
+    public var description: String {
+        describeFields("EasemobMessageBroadcastOnlineResult", [("id", id)])
     }
 
     enum CodingKeys: String, CodingKey {
@@ -5160,6 +5341,30 @@ extension Easemob {
         return try Typed(reply)
     }
 
+    /// Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+    ///
+    /// `PUT /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.set`.
+    public func chatroomTagsSet(_ params: EasemobChatroomTagsSet) async throws -> Typed<EasemobChatroomTagsSetResult> {
+        let reply = try await call("chatroom.tags.set", params)
+        return try Typed(reply)
+    }
+
+    /// Get a member's tags in a chat room, each with when its mute ends.
+    ///
+    /// `GET /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.get`.
+    public func chatroomTagsGet(_ params: EasemobChatroomTagsGet) async throws -> Typed<EasemobChatroomTagsGetResult> {
+        let reply = try await call("chatroom.tags.get", params)
+        return try Typed(reply)
+    }
+
+    /// Mute (or unmute) the members of a chat room who carry a tag.
+    ///
+    /// `PUT /chatrooms/{chatroom_id}/tag/mute` — catalogue operation `chatroom.tags.mute`.
+    public func chatroomTagsMute(_ params: EasemobChatroomTagsMute) async throws -> Typed<EasemobChatroomTagsMuteResult> {
+        let reply = try await call("chatroom.tags.mute", params)
+        return try Typed(reply)
+    }
+
     /// Get a chat room's custom attributes (all, or the keys named).
     ///
     /// `POST /metadata/chatroom/{chatroom_id}` — catalogue operation `chatroom.attributes.get`.
@@ -5368,6 +5573,22 @@ extension Easemob {
     /// `POST /messages/chatrooms/broadcast` — catalogue operation `message.broadcast_chatrooms`.
     public func messageBroadcastChatrooms(_ params: EasemobMessageBroadcastChatrooms) async throws -> Typed<EasemobMessageBroadcastChatroomsResult> {
         let reply = try await call("message.broadcast_chatrooms", params)
+        return try Typed(reply)
+    }
+
+    /// Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+    ///
+    /// `POST /messages/broadcast` — catalogue operation `message.broadcast_users`.
+    public func messageBroadcastUsers(_ params: EasemobMessageBroadcastUsers) async throws -> Typed<EasemobMessageBroadcastUsersResult> {
+        let reply = try await call("message.broadcast_users", params)
+        return try Typed(reply)
+    }
+
+    /// Broadcast a message to the app's online users (once a minute, 50 a day).
+    ///
+    /// `POST /messages/users/broadcast` — catalogue operation `message.broadcast_online`.
+    public func messageBroadcastOnline(_ params: EasemobMessageBroadcastOnline) async throws -> Typed<EasemobMessageBroadcastOnlineResult> {
+        let reply = try await call("message.broadcast_online", params)
         return try Typed(reply)
     }
 

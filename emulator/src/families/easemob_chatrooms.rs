@@ -9,7 +9,7 @@ use imcloud::catalogue::{self, Cloud};
 use serde_json::{Map, Value, json};
 
 use super::users::Users;
-use super::{Answer, Call, Family, Outcome};
+use super::{Answer, AppState, Call, Family, Outcome};
 use crate::http::{Reply, em_error};
 
 pub(crate) struct EasemobChatrooms;
@@ -75,7 +75,12 @@ struct Rooms {
     next: u64,
 }
 
-fn room_not_found(id: &str) -> Reply {
+/// Whether the app has the chat room `id` (for the messages family).
+pub(crate) fn chatroom_exists(app: &mut AppState, id: &str) -> bool {
+    app.part::<Rooms>().rooms.contains_key(id)
+}
+
+pub(crate) fn room_not_found(id: &str) -> Reply {
     em_error(
         404,
         "resource_not_found",
@@ -201,12 +206,23 @@ fn easemob(call: &mut Call<'_>) -> Outcome {
                 announcement: String::new(),
                 attributes: BTreeMap::new(),
             };
+            let own_id = call.s("roomid").to_string();
             let all = call.state.part::<Rooms>();
-            all.next += 1;
-            let id = format!(
-                "{}",
-                300_000_000_000_000u64 + call.now % 1_000_000_000 * 1000 + all.next
-            );
+            let id = if own_id.is_empty() {
+                all.next += 1;
+                format!(
+                    "{}",
+                    300_000_000_000_000u64 + call.now % 1_000_000_000 * 1000 + all.next
+                )
+            } else if all.rooms.contains_key(&own_id) {
+                return Err(em_error(
+                    400,
+                    "illegal_argument",
+                    &format!("group ID {own_id} already exists!"),
+                ));
+            } else {
+                own_id
+            };
             all.rooms.insert(id.clone(), room);
             data(json!({ "id": id }))
         }
@@ -331,7 +347,14 @@ fn easemob(call: &mut Call<'_>) -> Outcome {
             data(json!({"id": id, "result": true}))
         }
         "chatroom.members.list" => {
-            let all = room(call)?.affiliations();
+            let Some(r) = call.state.part::<Rooms>().rooms.get(&id) else {
+                return Err(em_error(
+                    404,
+                    "service_resource_not_found",
+                    &format!("do not find this group:{id}"),
+                ));
+            };
+            let all = r.affiliations();
             data(Value::Array(call.page(&all, 1000)))
         }
         "chatroom.members.add_one" => {

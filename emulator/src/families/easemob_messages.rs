@@ -1,12 +1,14 @@
 //! Easemob messages beyond the plain sends (those are in `messages.rs`): directed sends and
 //! imports join the message log; recall marks a logged message recalled (gone: a second recall
-//! or a rewrite no longer finds it); rewrite changes a logged text or custom message.
+//! or a rewrite no longer finds it); rewrite changes a logged text or custom message; the
+//! broadcasts answer a broadcast ID.
 
 use std::collections::BTreeMap;
 
 use imcloud::catalogue::Cloud;
 use serde_json::{Map, Value, json};
 
+use super::easemob_chatrooms::{chatroom_exists, room_not_found};
 use super::easemob_groups::{EaseGroups, group_not_found};
 use super::messages::SentMessage;
 use super::{Answer, Call, Family, Outcome};
@@ -18,7 +20,7 @@ impl Family for EasemobMessages {
     fn serves(&self) -> &'static [(Cloud, &'static str)] {
         &[
             (Cloud::Easemob, "message.send_directed"),
-            (Cloud::Easemob, "message.broadcast_chatrooms"),
+            (Cloud::Easemob, "message.broadcast_"),
             (Cloud::Easemob, "message.recall"),
             (Cloud::Easemob, "message.rewrite"),
             (Cloud::Easemob, "message.import_"),
@@ -28,7 +30,9 @@ impl Family for EasemobMessages {
     fn handle(&self, call: &mut Call<'_>) -> Option<Outcome> {
         Some(match call.op.name.as_str() {
             "message.send_directed" => directed(call),
-            "message.broadcast_chatrooms" => Ok(Answer::Data(
+            "message.broadcast_chatrooms"
+            | "message.broadcast_users"
+            | "message.broadcast_online" => Ok(Answer::Data(
                 json!({"id": 1_100_000_000_000_000_000u64 + call.now}),
             )),
             "message.recall" => Ok(recall(call)),
@@ -61,9 +65,11 @@ fn check_group(call: &mut Call<'_>, id: &str) -> Result<(), crate::http::Reply> 
 fn directed(call: &mut Call<'_>) -> Outcome {
     let target_type = call.s("target_type").to_string();
     let to = call.list("to");
-    if target_type == "chatgroups" {
-        for g in &to {
-            check_group(call, g)?;
+    for t in &to {
+        if target_type == "chatgroups" {
+            check_group(call, t)?;
+        } else if !chatroom_exists(call.state, t) {
+            return Err(room_not_found(t));
         }
     }
     let from = call

@@ -851,6 +851,19 @@ public class EasemobChatroomUnmuteAllResult internal constructor(reply: Reply) :
     public val `mute`: Boolean? get() = bool("mute")
 }
 
+/** The result of `chatroom.tags.set`. */
+public class EasemobChatroomTagsSetResult internal constructor(reply: Reply) : Result(reply) {
+    public val `result`: Boolean? get() = bool("result")
+}
+
+/** The result of `chatroom.tags.get`. Tag → when its mute ends (ms, as text; -1: for good). */
+public class EasemobChatroomTagsGetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.tags.mute`. */
+public class EasemobChatroomTagsMuteResult internal constructor(reply: Reply) : Result(reply) {
+    public val `result`: Boolean? get() = bool("result")
+}
+
 /** The result of `chatroom.attributes.get`. Attribute name → value. */
 public class EasemobChatroomAttributesGetResult internal constructor(reply: Reply) : Result(reply)
 
@@ -990,6 +1003,18 @@ public class EasemobMessageSendDirectedResult internal constructor(reply: Reply)
 
 /** The result of `message.broadcast_chatrooms`. */
 public class EasemobMessageBroadcastChatroomsResult internal constructor(reply: Reply) : Result(reply) {
+    /** The broadcast ID (a number). */
+    public val `id`: JsonElement? get() = elem("id")
+}
+
+/** The result of `message.broadcast_users`. */
+public class EasemobMessageBroadcastUsersResult internal constructor(reply: Reply) : Result(reply) {
+    /** The broadcast ID (a number). */
+    public val `id`: JsonElement? get() = elem("id")
+}
+
+/** The result of `message.broadcast_online`. */
+public class EasemobMessageBroadcastOnlineResult internal constructor(reply: Reply) : Result(reply) {
     /** The broadcast ID (a number). */
     public val `id`: JsonElement? get() = elem("id")
 }
@@ -1257,10 +1282,11 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param owner The room's owner. Limits: at most 64 characters.
      * @param maxusers Most members, the owner included (default 1000). Limits: 1..10000.
      * @param members Members and admins besides the owner; at most `maxusers`. Limits: at most 64 characters each; at least 1 items.
-     * @param custom Extension information. Limits: at most 1024 characters.
+     * @param custom Extension information (at most 8 KB). Limits: at most 8192 bytes.
+     * @param roomid A room ID of your own (a-z, 0-9), if the feature is enabled for the app; otherwise the server makes one. Limits: at most 64 characters.
      */
-    public suspend fun chatroomCreate(`name`: String, `description`: String, `owner`: String, `maxusers`: Long? = null, `members`: List<String>? = null, `custom`: String? = null): EasemobChatroomCreateResult =
-        EasemobChatroomCreateResult(call("chatroom.create", args("name" to `name`, "description" to `description`, "maxusers" to `maxusers`, "owner" to `owner`, "members" to `members`, "custom" to `custom`)))
+    public suspend fun chatroomCreate(`name`: String, `description`: String, `owner`: String, `maxusers`: Long? = null, `members`: List<String>? = null, `custom`: String? = null, `roomid`: String? = null): EasemobChatroomCreateResult =
+        EasemobChatroomCreateResult(call("chatroom.create", args("name" to `name`, "description" to `description`, "maxusers" to `maxusers`, "owner" to `owner`, "members" to `members`, "custom" to `custom`, "roomid" to `roomid`)))
 
     /**
      * List the app's chat rooms, a page at a time (cursor).
@@ -1555,6 +1581,41 @@ public abstract class EasemobOperations internal constructor() : Client() {
      */
     public suspend fun chatroomUnmuteAll(`chatroomId`: String): EasemobChatroomUnmuteAllResult =
         EasemobChatroomUnmuteAllResult(call("chatroom.unmute_all", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+     *
+     * `PUT /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.set`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param username The member. Limits: at most 64 characters.
+     * @param tags The tags, each at most 32 characters. Limits: at most 32 characters each; at most 10 items.
+     */
+    public suspend fun chatroomTagsSet(`chatroomId`: String, `username`: String, `tags`: List<String>): EasemobChatroomTagsSetResult =
+        EasemobChatroomTagsSetResult(call("chatroom.tags.set", args("chatroom_id" to `chatroomId`, "username" to `username`, "tags" to `tags`)))
+
+    /**
+     * Get a member's tags in a chat room, each with when its mute ends.
+     *
+     * `GET /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.get`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param username The member. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomTagsGet(`chatroomId`: String, `username`: String): EasemobChatroomTagsGetResult =
+        EasemobChatroomTagsGetResult(call("chatroom.tags.get", args("chatroom_id" to `chatroomId`, "username" to `username`)))
+
+    /**
+     * Mute (or unmute) the members of a chat room who carry a tag.
+     *
+     * `PUT /chatrooms/{chatroom_id}/tag/mute` — catalogue operation `chatroom.tags.mute`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param tag The tag. Limits: at most 32 characters.
+     * @param muteDuration Seconds; 0 unmutes, -1 mutes for good. Limits: -1..….
+     */
+    public suspend fun chatroomTagsMute(`chatroomId`: String, `tag`: String, `muteDuration`: Long): EasemobChatroomTagsMuteResult =
+        EasemobChatroomTagsMuteResult(call("chatroom.tags.mute", args("chatroom_id" to `chatroomId`, "tag" to `tag`, "mute_duration" to `muteDuration`)))
 
     /**
      * Get a chat room's custom attributes (all, or the keys named).
@@ -1914,6 +1975,30 @@ public abstract class EasemobOperations internal constructor() : Client() {
      */
     public suspend fun messageBroadcastChatrooms(`msg`: JsonElement, `from`: String? = null, `ext`: JsonElement? = null, `chatroomMsgLevel`: String? = null): EasemobMessageBroadcastChatroomsResult =
         EasemobMessageBroadcastChatroomsResult(call("message.broadcast_chatrooms", args("from" to `from`, "msg" to `msg`, "ext" to `ext`, "chatroom_msg_level" to `chatroomMsgLevel`)))
+
+    /**
+     * Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+     *
+     * `POST /messages/broadcast` — catalogue operation `message.broadcast_users`.
+     *
+     * @param msg The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+     * @param from Sender; `admin` when omitted. Limits: at most 64 characters.
+     * @param ext Extension fields (an object). Limits: at most 5120 bytes.
+     */
+    public suspend fun messageBroadcastUsers(`msg`: JsonElement, `from`: String? = null, `ext`: JsonElement? = null): EasemobMessageBroadcastUsersResult =
+        EasemobMessageBroadcastUsersResult(call("message.broadcast_users", args("from" to `from`, "msg" to `msg`, "ext" to `ext`)))
+
+    /**
+     * Broadcast a message to the app's online users (once a minute, 50 a day).
+     *
+     * `POST /messages/users/broadcast` — catalogue operation `message.broadcast_online`.
+     *
+     * @param msg The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+     * @param from Sender; `admin` when omitted. Limits: at most 64 characters.
+     * @param ext Extension fields (an object). Limits: at most 5120 bytes.
+     */
+    public suspend fun messageBroadcastOnline(`msg`: JsonElement, `from`: String? = null, `ext`: JsonElement? = null): EasemobMessageBroadcastOnlineResult =
+        EasemobMessageBroadcastOnlineResult(call("message.broadcast_online", args("from" to `from`, "msg" to `msg`, "ext" to `ext`)))
 
     /**
      * Recall a sent message (within the app's recall time, 2 minutes by default).
