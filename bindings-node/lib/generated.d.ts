@@ -1638,6 +1638,8 @@ export interface EasemobMessageSendTextParams {
   chatroomMsgLevel?: "high" | "normal" | "low"
   /** Deliver only to recipients that are online. */
   routeOnline?: boolean
+  /** Ask for read receipts (default false); for target_type chatgroups. */
+  needGroupAck?: boolean
 }
 
 /** The result of `message.send_image`. */
@@ -1669,6 +1671,8 @@ export interface EasemobMessageSendImageParams {
   chatroomMsgLevel?: "high" | "normal" | "low"
   /** Deliver only to recipients that are online. */
   routeOnline?: boolean
+  /** Ask for read receipts (default false); for target_type chatgroups. */
+  needGroupAck?: boolean
 }
 
 /** The result of `message.send_audio`. */
@@ -1698,6 +1702,8 @@ export interface EasemobMessageSendAudioParams {
   chatroomMsgLevel?: "high" | "normal" | "low"
   /** Deliver only to recipients that are online. */
   routeOnline?: boolean
+  /** Ask for read receipts (default false); for target_type chatgroups. */
+  needGroupAck?: boolean
 }
 
 /** The result of `message.send_video`. */
@@ -1731,6 +1737,8 @@ export interface EasemobMessageSendVideoParams {
   chatroomMsgLevel?: "high" | "normal" | "low"
   /** Deliver only to recipients that are online. */
   routeOnline?: boolean
+  /** Ask for read receipts (default false); for target_type chatgroups. */
+  needGroupAck?: boolean
 }
 
 /** The result of `message.send_file`. */
@@ -1758,6 +1766,8 @@ export interface EasemobMessageSendFileParams {
   chatroomMsgLevel?: "high" | "normal" | "low"
   /** Deliver only to recipients that are online. */
   routeOnline?: boolean
+  /** Ask for read receipts (default false); for target_type chatgroups. */
+  needGroupAck?: boolean
 }
 
 /** The result of `message.send_cmd`. */
@@ -1782,6 +1792,8 @@ export interface EasemobMessageSendCmdParams {
   chatroomMsgLevel?: "high" | "normal" | "low"
   /** Deliver only to recipients that are online. */
   routeOnline?: boolean
+  /** Ask for read receipts (default false); for target_type chatgroups. */
+  needGroupAck?: boolean
 }
 
 /** The result of `message.send_custom`. */
@@ -1808,6 +1820,38 @@ export interface EasemobMessageSendCustomParams {
   chatroomMsgLevel?: "high" | "normal" | "low"
   /** Deliver only to recipients that are online. */
   routeOnline?: boolean
+  /** Ask for read receipts (default false); for target_type chatgroups. */
+  needGroupAck?: boolean
+}
+
+/** The result of `message.send_location`. */
+export declare class EasemobMessageSendLocationResult extends Result {}
+
+/** Parameters of `message.send_location`: Send a location message. */
+export interface EasemobMessageSendLocationParams {
+  /** Limits: one of users, chatgroups, chatrooms. */
+  targetType: "users" | "chatgroups" | "chatrooms"
+  /** Limits: at most 64 characters. */
+  from?: string
+  /** Limits: at most 64 characters each; at least 1 items; at most 3 for chatgroups, 10 for chatrooms, 600 for users (by target_type). */
+  to: string[]
+  /** Latitude, degrees. Limits: not empty. */
+  lat: string
+  /** Longitude, degrees. Limits: not empty. */
+  lng: string
+  /** The place in words. Limits: not empty. */
+  addr: string
+  /** Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes. */
+  ext?: unknown
+  syncDevice?: boolean
+  /** Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items. */
+  roamIgnoreUsers?: string[]
+  /** Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low. */
+  chatroomMsgLevel?: "high" | "normal" | "low"
+  /** Deliver only to recipients that are online. */
+  routeOnline?: boolean
+  /** Ask for read receipts (default false); for target_type chatgroups. */
+  needGroupAck?: boolean
 }
 
 /** The result of `message.send_directed`. {"<group or room>": "<message id>"} */
@@ -2685,6 +2729,12 @@ export declare class EasemobOperations extends BaseClient {
    * `POST /messages/{target_type}` — catalogue operation `message.send_custom`.
    */
   messageSendCustom(params: EasemobMessageSendCustomParams, options?: CallOptions): Promise<EasemobMessageSendCustomResult>
+  /**
+   * Send a location message.
+   *
+   * `POST /messages/{target_type}` — catalogue operation `message.send_location`.
+   */
+  messageSendLocation(params: EasemobMessageSendLocationParams, options?: CallOptions): Promise<EasemobMessageSendLocationResult>
   /**
    * Send a message in one group or chat room to only some of its members (at most 20).
    *

@@ -862,6 +862,8 @@ class EasemobMessageSendCmdResult extends Result {}
 
 class EasemobMessageSendCustomResult extends Result {}
 
+class EasemobMessageSendLocationResult extends Result {}
+
 class EasemobMessageSendDirectedResult extends Result {}
 
 class EasemobMessageBroadcastChatroomsResult extends Result {
@@ -1279,25 +1281,28 @@ class EasemobOperations extends BaseClient {
     return this._call("group.share_file_delete", params, {"groupId":"group_id","fileId":"file_id"}, EasemobGroupShareFileDeleteResult, options)
   }
   messageSendText(params, options) {
-    return this._call("message.send_text", params, {"targetType":"target_type","from":"from","to":"to","msg":"msg","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online"}, EasemobMessageSendTextResult, options)
+    return this._call("message.send_text", params, {"targetType":"target_type","from":"from","to":"to","msg":"msg","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendTextResult, options)
   }
   messageSendImage(params, options) {
-    return this._call("message.send_image", params, {"targetType":"target_type","from":"from","to":"to","url":"url","filename":"filename","secret":"secret","width":"width","height":"height","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online"}, EasemobMessageSendImageResult, options)
+    return this._call("message.send_image", params, {"targetType":"target_type","from":"from","to":"to","url":"url","filename":"filename","secret":"secret","width":"width","height":"height","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendImageResult, options)
   }
   messageSendAudio(params, options) {
-    return this._call("message.send_audio", params, {"targetType":"target_type","from":"from","to":"to","url":"url","filename":"filename","secret":"secret","length":"length","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online"}, EasemobMessageSendAudioResult, options)
+    return this._call("message.send_audio", params, {"targetType":"target_type","from":"from","to":"to","url":"url","filename":"filename","secret":"secret","length":"length","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendAudioResult, options)
   }
   messageSendVideo(params, options) {
-    return this._call("message.send_video", params, {"targetType":"target_type","from":"from","to":"to","url":"url","filename":"filename","secret":"secret","thumb":"thumb","thumbSecret":"thumb_secret","length":"length","fileLength":"file_length","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online"}, EasemobMessageSendVideoResult, options)
+    return this._call("message.send_video", params, {"targetType":"target_type","from":"from","to":"to","url":"url","filename":"filename","secret":"secret","thumb":"thumb","thumbSecret":"thumb_secret","length":"length","fileLength":"file_length","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendVideoResult, options)
   }
   messageSendFile(params, options) {
-    return this._call("message.send_file", params, {"targetType":"target_type","from":"from","to":"to","url":"url","filename":"filename","secret":"secret","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online"}, EasemobMessageSendFileResult, options)
+    return this._call("message.send_file", params, {"targetType":"target_type","from":"from","to":"to","url":"url","filename":"filename","secret":"secret","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendFileResult, options)
   }
   messageSendCmd(params, options) {
-    return this._call("message.send_cmd", params, {"targetType":"target_type","from":"from","to":"to","action":"action","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online"}, EasemobMessageSendCmdResult, options)
+    return this._call("message.send_cmd", params, {"targetType":"target_type","from":"from","to":"to","action":"action","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendCmdResult, options)
   }
   messageSendCustom(params, options) {
-    return this._call("message.send_custom", params, {"targetType":"target_type","from":"from","to":"to","customEvent":"custom_event","customExts":"custom_exts","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online"}, EasemobMessageSendCustomResult, options)
+    return this._call("message.send_custom", params, {"targetType":"target_type","from":"from","to":"to","customEvent":"custom_event","customExts":"custom_exts","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendCustomResult, options)
+  }
+  messageSendLocation(params, options) {
+    return this._call("message.send_location", params, {"targetType":"target_type","from":"from","to":"to","lat":"lat","lng":"lng","addr":"addr","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendLocationResult, options)
   }
   messageSendDirected(params, options) {
     return this._call("message.send_directed", params, {"targetType":"target_type","from":"from","to":"to","users":"users","type":"type","body":"body","ext":"ext","chatroomMsgLevel":"chatroom_msg_level"}, EasemobMessageSendDirectedResult, options)
@@ -1496,6 +1501,7 @@ module.exports = {
   EasemobMessageSendFileResult,
   EasemobMessageSendCmdResult,
   EasemobMessageSendCustomResult,
+  EasemobMessageSendLocationResult,
   EasemobMessageSendDirectedResult,
   EasemobMessageBroadcastChatroomsResult,
   EasemobMessageBroadcastUsersResult,

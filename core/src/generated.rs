@@ -3138,6 +3138,9 @@ pub mod easemob {
         /// Deliver only to recipients that are online.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub route_online: Option<bool>,
+        /// Ask for read receipts (default false); for target_type chatgroups.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_group_ack: Option<bool>,
     }
 
     /// The result of `message.send_text`. {"&lt;recipient&gt;": "&lt;message id&gt;"}
@@ -3190,6 +3193,9 @@ pub mod easemob {
         /// Deliver only to recipients that are online.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub route_online: Option<bool>,
+        /// Ask for read receipts (default false); for target_type chatgroups.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_group_ack: Option<bool>,
     }
 
     /// The result of `message.send_image`.
@@ -3238,6 +3244,9 @@ pub mod easemob {
         /// Deliver only to recipients that are online.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub route_online: Option<bool>,
+        /// Ask for read receipts (default false); for target_type chatgroups.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_group_ack: Option<bool>,
     }
 
     /// The result of `message.send_audio`.
@@ -3296,6 +3305,9 @@ pub mod easemob {
         /// Deliver only to recipients that are online.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub route_online: Option<bool>,
+        /// Ask for read receipts (default false); for target_type chatgroups.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_group_ack: Option<bool>,
     }
 
     /// The result of `message.send_video`.
@@ -3342,6 +3354,9 @@ pub mod easemob {
         /// Deliver only to recipients that are online.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub route_online: Option<bool>,
+        /// Ask for read receipts (default false); for target_type chatgroups.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_group_ack: Option<bool>,
     }
 
     /// The result of `message.send_file`.
@@ -3383,6 +3398,9 @@ pub mod easemob {
         /// Deliver only to recipients that are online.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub route_online: Option<bool>,
+        /// Ask for read receipts (default false); for target_type chatgroups.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_group_ack: Option<bool>,
     }
 
     /// The result of `message.send_cmd`.
@@ -3427,6 +3445,9 @@ pub mod easemob {
         /// Deliver only to recipients that are online.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub route_online: Option<bool>,
+        /// Ask for read receipts (default false); for target_type chatgroups.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_group_ack: Option<bool>,
     }
 
     /// The result of `message.send_custom`.
@@ -3438,6 +3459,54 @@ pub mod easemob {
     impl std::fmt::Debug for MessageSendCustomResult {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.debug_struct("MessageSendCustomResult").finish()
+        }
+    }
+
+    /// Parameters of `message.send_location`: Send a location message.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageSendLocation {
+        /// Limits: one of users, chatgroups, chatrooms.
+        pub target_type: String,
+        /// Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub from: Option<String>,
+        /// Limits: at most 64 characters each; at least 1 items; at most 3 for chatgroups, 10 for chatrooms, 600 for users (by target_type).
+        pub to: Vec<String>,
+        /// Latitude, degrees. Limits: not empty.
+        pub lat: String,
+        /// Longitude, degrees. Limits: not empty.
+        pub lng: String,
+        /// The place in words. Limits: not empty.
+        pub addr: String,
+        /// Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ext: Option<serde_json::Value>,
+
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub sync_device: Option<bool>,
+        /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub roam_ignore_users: Option<Vec<String>>,
+        /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub chatroom_msg_level: Option<String>,
+        /// Deliver only to recipients that are online.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub route_online: Option<bool>,
+        /// Ask for read receipts (default false); for target_type chatgroups.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_group_ack: Option<bool>,
+    }
+
+    /// The result of `message.send_location`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageSendLocationResult {}
+
+    impl std::fmt::Debug for MessageSendLocationResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageSendLocationResult").finish()
         }
     }
 
@@ -5370,6 +5439,23 @@ impl crate::Easemob {
         crate::Typed::from_response(
             self.call(
                 "message.send_custom",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Send a location message.
+    ///
+    /// `POST /messages/{target_type}` — catalogue operation `message.send_location`.
+    pub async fn message_send_location(
+        &self,
+        params: easemob::MessageSendLocation,
+    ) -> crate::Result<crate::Typed<easemob::MessageSendLocationResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.send_location",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )

@@ -2540,6 +2540,10 @@ class EasemobMessageSendCustomResult(Result):
     """The result of ``message.send_custom``."""
 
 
+class EasemobMessageSendLocationResult(Result):
+    """The result of ``message.send_location``."""
+
+
 class EasemobMessageSendDirectedResult(Result):
     """The result of ``message.send_directed``. {"<group or room>": "<message id>"}"""
 
@@ -2996,6 +3000,7 @@ class EasemobOperations(_SyncClient):
         "message.send_file": EasemobMessageSendFileResult,
         "message.send_cmd": EasemobMessageSendCmdResult,
         "message.send_custom": EasemobMessageSendCustomResult,
+        "message.send_location": EasemobMessageSendLocationResult,
         "message.send_directed": EasemobMessageSendDirectedResult,
         "message.broadcast_chatrooms": EasemobMessageBroadcastChatroomsResult,
         "message.broadcast_users": EasemobMessageBroadcastUsersResult,
@@ -3951,6 +3956,7 @@ class EasemobOperations(_SyncClient):
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendTextResult:
         """Send a text message to users (≤600 per call), groups (≤3) or chatrooms (≤10).
 
@@ -3966,8 +3972,9 @@ class EasemobOperations(_SyncClient):
             roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
             route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return self._call("message.send_text", {"target_type": target_type, "from": from_, "to": to, "msg": msg, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online}, EasemobMessageSendTextResult)
+        return self._call("message.send_text", {"target_type": target_type, "from": from_, "to": to, "msg": msg, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendTextResult)
 
     def message_send_image(
         self,
@@ -3985,6 +3992,7 @@ class EasemobOperations(_SyncClient):
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendImageResult:
         """Send an image message; `url` and `secret` come from attachment.upload.
 
@@ -4004,8 +4012,9 @@ class EasemobOperations(_SyncClient):
             roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
             route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return self._call("message.send_image", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "width": width, "height": height, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online}, EasemobMessageSendImageResult)
+        return self._call("message.send_image", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "width": width, "height": height, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendImageResult)
 
     def message_send_audio(
         self,
@@ -4022,6 +4031,7 @@ class EasemobOperations(_SyncClient):
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendAudioResult:
         """Send a voice message; `url` and `secret` come from attachment.upload.
 
@@ -4040,8 +4050,9 @@ class EasemobOperations(_SyncClient):
             roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
             route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return self._call("message.send_audio", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "length": length, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online}, EasemobMessageSendAudioResult)
+        return self._call("message.send_audio", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "length": length, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendAudioResult)
 
     def message_send_video(
         self,
@@ -4061,6 +4072,7 @@ class EasemobOperations(_SyncClient):
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendVideoResult:
         """Send a video message; `url`, `secret` (and the thumbnail's) come from attachment.upload.
 
@@ -4082,8 +4094,9 @@ class EasemobOperations(_SyncClient):
             roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
             route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return self._call("message.send_video", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "thumb": thumb, "thumb_secret": thumb_secret, "length": length, "file_length": file_length, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online}, EasemobMessageSendVideoResult)
+        return self._call("message.send_video", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "thumb": thumb, "thumb_secret": thumb_secret, "length": length, "file_length": file_length, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendVideoResult)
 
     def message_send_file(
         self,
@@ -4099,6 +4112,7 @@ class EasemobOperations(_SyncClient):
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendFileResult:
         """Send a file message; `url` and `secret` come from attachment.upload.
 
@@ -4116,8 +4130,9 @@ class EasemobOperations(_SyncClient):
             roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
             route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return self._call("message.send_file", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online}, EasemobMessageSendFileResult)
+        return self._call("message.send_file", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendFileResult)
 
     def message_send_cmd(
         self,
@@ -4131,6 +4146,7 @@ class EasemobOperations(_SyncClient):
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendCmdResult:
         """Send a command (transparent) message: no notification, not stored.
 
@@ -4146,8 +4162,9 @@ class EasemobOperations(_SyncClient):
             roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
             route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return self._call("message.send_cmd", {"target_type": target_type, "from": from_, "to": to, "action": action, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online}, EasemobMessageSendCmdResult)
+        return self._call("message.send_cmd", {"target_type": target_type, "from": from_, "to": to, "action": action, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendCmdResult)
 
     def message_send_custom(
         self,
@@ -4162,6 +4179,7 @@ class EasemobOperations(_SyncClient):
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendCustomResult:
         """Send a custom message: an event name and up to 16 string pairs.
 
@@ -4178,8 +4196,45 @@ class EasemobOperations(_SyncClient):
             roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
             route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return self._call("message.send_custom", {"target_type": target_type, "from": from_, "to": to, "custom_event": custom_event, "custom_exts": custom_exts, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online}, EasemobMessageSendCustomResult)
+        return self._call("message.send_custom", {"target_type": target_type, "from": from_, "to": to, "custom_event": custom_event, "custom_exts": custom_exts, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendCustomResult)
+
+    def message_send_location(
+        self,
+        *,
+        target_type: Literal["users", "chatgroups", "chatrooms"],
+        to: Sequence[str],
+        lat: str,
+        lng: str,
+        addr: str,
+        from_: Optional[str] = None,
+        ext: Optional[Any] = None,
+        sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+        route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
+    ) -> EasemobMessageSendLocationResult:
+        """Send a location message.
+
+        ``POST /messages/{target_type}`` — catalogue operation ``message.send_location``.
+
+        Args:
+            target_type: (a str; required) Limits: one of users, chatgroups, chatrooms.
+            from_: (a str) Limits: at most 64 characters.
+            to: (a list of str; required) Limits: at most 64 characters each; at least 1 items; at most 3 for chatgroups, 10 for chatrooms, 600 for users (by target_type).
+            lat: (a str; required) Latitude, degrees. Limits: not empty.
+            lng: (a str; required) Longitude, degrees. Limits: not empty.
+            addr: (a str; required) The place in words. Limits: not empty.
+            ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
+            sync_device: (a bool)
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
+            chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+            route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
+        """
+        return self._call("message.send_location", {"target_type": target_type, "from": from_, "to": to, "lat": lat, "lng": lng, "addr": addr, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendLocationResult)
 
     def message_send_directed(
         self,
@@ -4785,6 +4840,7 @@ class AsyncEasemobOperations(_AsyncClient):
         "message.send_file": EasemobMessageSendFileResult,
         "message.send_cmd": EasemobMessageSendCmdResult,
         "message.send_custom": EasemobMessageSendCustomResult,
+        "message.send_location": EasemobMessageSendLocationResult,
         "message.send_directed": EasemobMessageSendDirectedResult,
         "message.broadcast_chatrooms": EasemobMessageBroadcastChatroomsResult,
         "message.broadcast_users": EasemobMessageBroadcastUsersResult,
@@ -5740,6 +5796,7 @@ class AsyncEasemobOperations(_AsyncClient):
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendTextResult:
         """Send a text message to users (≤600 per call), groups (≤3) or chatrooms (≤10).
 
@@ -5755,8 +5812,9 @@ class AsyncEasemobOperations(_AsyncClient):
             roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
             route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return await self._call("message.send_text", {"target_type": target_type, "from": from_, "to": to, "msg": msg, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online}, EasemobMessageSendTextResult)
+        return await self._call("message.send_text", {"target_type": target_type, "from": from_, "to": to, "msg": msg, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendTextResult)
 
     async def message_send_image(
         self,
@@ -5774,6 +5832,7 @@ class AsyncEasemobOperations(_AsyncClient):
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendImageResult:
         """Send an image message; `url` and `secret` come from attachment.upload.
 
@@ -5793,8 +5852,9 @@ class AsyncEasemobOperations(_AsyncClient):
             roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
             route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return await self._call("message.send_image", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "width": width, "height": height, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online}, EasemobMessageSendImageResult)
+        return await self._call("message.send_image", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "width": width, "height": height, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendImageResult)
 
     async def message_send_audio(
         self,
@@ -5811,6 +5871,7 @@ class AsyncEasemobOperations(_AsyncClient):
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendAudioResult:
         """Send a voice message; `url` and `secret` come from attachment.upload.
 
@@ -5829,8 +5890,9 @@ class AsyncEasemobOperations(_AsyncClient):
             roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
             route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return await self._call("message.send_audio", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "length": length, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online}, EasemobMessageSendAudioResult)
+        return await self._call("message.send_audio", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "length": length, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendAudioResult)
 
     async def message_send_video(
         self,
@@ -5850,6 +5912,7 @@ class AsyncEasemobOperations(_AsyncClient):
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendVideoResult:
         """Send a video message; `url`, `secret` (and the thumbnail's) come from attachment.upload.
 
@@ -5871,8 +5934,9 @@ class AsyncEasemobOperations(_AsyncClient):
             roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
             route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return await self._call("message.send_video", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "thumb": thumb, "thumb_secret": thumb_secret, "length": length, "file_length": file_length, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online}, EasemobMessageSendVideoResult)
+        return await self._call("message.send_video", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "thumb": thumb, "thumb_secret": thumb_secret, "length": length, "file_length": file_length, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendVideoResult)
 
     async def message_send_file(
         self,
@@ -5888,6 +5952,7 @@ class AsyncEasemobOperations(_AsyncClient):
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendFileResult:
         """Send a file message; `url` and `secret` come from attachment.upload.
 
@@ -5905,8 +5970,9 @@ class AsyncEasemobOperations(_AsyncClient):
             roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
             route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return await self._call("message.send_file", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online}, EasemobMessageSendFileResult)
+        return await self._call("message.send_file", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendFileResult)
 
     async def message_send_cmd(
         self,
@@ -5920,6 +5986,7 @@ class AsyncEasemobOperations(_AsyncClient):
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendCmdResult:
         """Send a command (transparent) message: no notification, not stored.
 
@@ -5935,8 +6002,9 @@ class AsyncEasemobOperations(_AsyncClient):
             roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
             route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return await self._call("message.send_cmd", {"target_type": target_type, "from": from_, "to": to, "action": action, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online}, EasemobMessageSendCmdResult)
+        return await self._call("message.send_cmd", {"target_type": target_type, "from": from_, "to": to, "action": action, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendCmdResult)
 
     async def message_send_custom(
         self,
@@ -5951,6 +6019,7 @@ class AsyncEasemobOperations(_AsyncClient):
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendCustomResult:
         """Send a custom message: an event name and up to 16 string pairs.
 
@@ -5967,8 +6036,45 @@ class AsyncEasemobOperations(_AsyncClient):
             roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
             route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return await self._call("message.send_custom", {"target_type": target_type, "from": from_, "to": to, "custom_event": custom_event, "custom_exts": custom_exts, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online}, EasemobMessageSendCustomResult)
+        return await self._call("message.send_custom", {"target_type": target_type, "from": from_, "to": to, "custom_event": custom_event, "custom_exts": custom_exts, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendCustomResult)
+
+    async def message_send_location(
+        self,
+        *,
+        target_type: Literal["users", "chatgroups", "chatrooms"],
+        to: Sequence[str],
+        lat: str,
+        lng: str,
+        addr: str,
+        from_: Optional[str] = None,
+        ext: Optional[Any] = None,
+        sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+        route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
+    ) -> EasemobMessageSendLocationResult:
+        """Send a location message.
+
+        ``POST /messages/{target_type}`` — catalogue operation ``message.send_location``.
+
+        Args:
+            target_type: (a str; required) Limits: one of users, chatgroups, chatrooms.
+            from_: (a str) Limits: at most 64 characters.
+            to: (a list of str; required) Limits: at most 64 characters each; at least 1 items; at most 3 for chatgroups, 10 for chatrooms, 600 for users (by target_type).
+            lat: (a str; required) Latitude, degrees. Limits: not empty.
+            lng: (a str; required) Longitude, degrees. Limits: not empty.
+            addr: (a str; required) The place in words. Limits: not empty.
+            ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
+            sync_device: (a bool)
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
+            chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+            route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
+        """
+        return await self._call("message.send_location", {"target_type": target_type, "from": from_, "to": to, "lat": lat, "lng": lng, "addr": addr, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendLocationResult)
 
     async def message_send_directed(
         self,

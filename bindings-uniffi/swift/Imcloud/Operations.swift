@@ -3493,8 +3493,10 @@ public struct EasemobMessageSendText: Encodable, Sendable {
     public var chatroomMsgLevel: String?
     /// Deliver only to recipients that are online.
     public var routeOnline: Bool?
+    /// Ask for read receipts (default false); for target_type chatgroups.
+    public var needGroupAck: Bool?
 
-    public init(targetType: String, from: String? = nil, to: [String], msg: String, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil) {
+    public init(targetType: String, from: String? = nil, to: [String], msg: String, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil, needGroupAck: Bool? = nil) {
         self.targetType = targetType
         self.from = from
         self.to = to
@@ -3504,6 +3506,7 @@ public struct EasemobMessageSendText: Encodable, Sendable {
         self.roamIgnoreUsers = roamIgnoreUsers
         self.chatroomMsgLevel = chatroomMsgLevel
         self.routeOnline = routeOnline
+        self.needGroupAck = needGroupAck
     }
 
     enum CodingKeys: String, CodingKey {
@@ -3516,6 +3519,7 @@ public struct EasemobMessageSendText: Encodable, Sendable {
         case roamIgnoreUsers = "roam_ignore_users"
         case chatroomMsgLevel = "chatroom_msg_level"
         case routeOnline = "route_online"
+        case needGroupAck = "need_group_ack"
     }
 }
 
@@ -3554,8 +3558,10 @@ public struct EasemobMessageSendImage: Encodable, Sendable {
     public var chatroomMsgLevel: String?
     /// Deliver only to recipients that are online.
     public var routeOnline: Bool?
+    /// Ask for read receipts (default false); for target_type chatgroups.
+    public var needGroupAck: Bool?
 
-    public init(targetType: String, from: String? = nil, to: [String], url: String, filename: String, secret: String? = nil, width: Int64? = nil, height: Int64? = nil, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil) {
+    public init(targetType: String, from: String? = nil, to: [String], url: String, filename: String, secret: String? = nil, width: Int64? = nil, height: Int64? = nil, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil, needGroupAck: Bool? = nil) {
         self.targetType = targetType
         self.from = from
         self.to = to
@@ -3569,6 +3575,7 @@ public struct EasemobMessageSendImage: Encodable, Sendable {
         self.roamIgnoreUsers = roamIgnoreUsers
         self.chatroomMsgLevel = chatroomMsgLevel
         self.routeOnline = routeOnline
+        self.needGroupAck = needGroupAck
     }
 
     enum CodingKeys: String, CodingKey {
@@ -3585,6 +3592,7 @@ public struct EasemobMessageSendImage: Encodable, Sendable {
         case roamIgnoreUsers = "roam_ignore_users"
         case chatroomMsgLevel = "chatroom_msg_level"
         case routeOnline = "route_online"
+        case needGroupAck = "need_group_ack"
     }
 }
 
@@ -3621,8 +3629,10 @@ public struct EasemobMessageSendAudio: Encodable, Sendable {
     public var chatroomMsgLevel: String?
     /// Deliver only to recipients that are online.
     public var routeOnline: Bool?
+    /// Ask for read receipts (default false); for target_type chatgroups.
+    public var needGroupAck: Bool?
 
-    public init(targetType: String, from: String? = nil, to: [String], url: String, filename: String, secret: String? = nil, length: Int64, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil) {
+    public init(targetType: String, from: String? = nil, to: [String], url: String, filename: String, secret: String? = nil, length: Int64, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil, needGroupAck: Bool? = nil) {
         self.targetType = targetType
         self.from = from
         self.to = to
@@ -3635,6 +3645,7 @@ public struct EasemobMessageSendAudio: Encodable, Sendable {
         self.roamIgnoreUsers = roamIgnoreUsers
         self.chatroomMsgLevel = chatroomMsgLevel
         self.routeOnline = routeOnline
+        self.needGroupAck = needGroupAck
     }
 
     enum CodingKeys: String, CodingKey {
@@ -3650,6 +3661,7 @@ public struct EasemobMessageSendAudio: Encodable, Sendable {
         case roamIgnoreUsers = "roam_ignore_users"
         case chatroomMsgLevel = "chatroom_msg_level"
         case routeOnline = "route_online"
+        case needGroupAck = "need_group_ack"
     }
 }
 
@@ -3690,8 +3702,10 @@ public struct EasemobMessageSendVideo: Encodable, Sendable {
     public var chatroomMsgLevel: String?
     /// Deliver only to recipients that are online.
     public var routeOnline: Bool?
+    /// Ask for read receipts (default false); for target_type chatgroups.
+    public var needGroupAck: Bool?
 
-    public init(targetType: String, from: String? = nil, to: [String], url: String, filename: String, secret: String? = nil, thumb: String? = nil, thumbSecret: String? = nil, length: Int64? = nil, fileLength: Int64? = nil, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil) {
+    public init(targetType: String, from: String? = nil, to: [String], url: String, filename: String, secret: String? = nil, thumb: String? = nil, thumbSecret: String? = nil, length: Int64? = nil, fileLength: Int64? = nil, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil, needGroupAck: Bool? = nil) {
         self.targetType = targetType
         self.from = from
         self.to = to
@@ -3707,6 +3721,7 @@ public struct EasemobMessageSendVideo: Encodable, Sendable {
         self.roamIgnoreUsers = roamIgnoreUsers
         self.chatroomMsgLevel = chatroomMsgLevel
         self.routeOnline = routeOnline
+        self.needGroupAck = needGroupAck
     }
 
     enum CodingKeys: String, CodingKey {
@@ -3725,6 +3740,7 @@ public struct EasemobMessageSendVideo: Encodable, Sendable {
         case roamIgnoreUsers = "roam_ignore_users"
         case chatroomMsgLevel = "chatroom_msg_level"
         case routeOnline = "route_online"
+        case needGroupAck = "need_group_ack"
     }
 }
 
@@ -3759,8 +3775,10 @@ public struct EasemobMessageSendFile: Encodable, Sendable {
     public var chatroomMsgLevel: String?
     /// Deliver only to recipients that are online.
     public var routeOnline: Bool?
+    /// Ask for read receipts (default false); for target_type chatgroups.
+    public var needGroupAck: Bool?
 
-    public init(targetType: String, from: String? = nil, to: [String], url: String, filename: String, secret: String? = nil, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil) {
+    public init(targetType: String, from: String? = nil, to: [String], url: String, filename: String, secret: String? = nil, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil, needGroupAck: Bool? = nil) {
         self.targetType = targetType
         self.from = from
         self.to = to
@@ -3772,6 +3790,7 @@ public struct EasemobMessageSendFile: Encodable, Sendable {
         self.roamIgnoreUsers = roamIgnoreUsers
         self.chatroomMsgLevel = chatroomMsgLevel
         self.routeOnline = routeOnline
+        self.needGroupAck = needGroupAck
     }
 
     enum CodingKeys: String, CodingKey {
@@ -3786,6 +3805,7 @@ public struct EasemobMessageSendFile: Encodable, Sendable {
         case roamIgnoreUsers = "roam_ignore_users"
         case chatroomMsgLevel = "chatroom_msg_level"
         case routeOnline = "route_online"
+        case needGroupAck = "need_group_ack"
     }
 }
 
@@ -3817,8 +3837,10 @@ public struct EasemobMessageSendCmd: Encodable, Sendable {
     public var chatroomMsgLevel: String?
     /// Deliver only to recipients that are online.
     public var routeOnline: Bool?
+    /// Ask for read receipts (default false); for target_type chatgroups.
+    public var needGroupAck: Bool?
 
-    public init(targetType: String, from: String? = nil, to: [String], action: String, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil) {
+    public init(targetType: String, from: String? = nil, to: [String], action: String, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil, needGroupAck: Bool? = nil) {
         self.targetType = targetType
         self.from = from
         self.to = to
@@ -3828,6 +3850,7 @@ public struct EasemobMessageSendCmd: Encodable, Sendable {
         self.roamIgnoreUsers = roamIgnoreUsers
         self.chatroomMsgLevel = chatroomMsgLevel
         self.routeOnline = routeOnline
+        self.needGroupAck = needGroupAck
     }
 
     enum CodingKeys: String, CodingKey {
@@ -3840,6 +3863,7 @@ public struct EasemobMessageSendCmd: Encodable, Sendable {
         case roamIgnoreUsers = "roam_ignore_users"
         case chatroomMsgLevel = "chatroom_msg_level"
         case routeOnline = "route_online"
+        case needGroupAck = "need_group_ack"
     }
 }
 
@@ -3873,8 +3897,10 @@ public struct EasemobMessageSendCustom: Encodable, Sendable {
     public var chatroomMsgLevel: String?
     /// Deliver only to recipients that are online.
     public var routeOnline: Bool?
+    /// Ask for read receipts (default false); for target_type chatgroups.
+    public var needGroupAck: Bool?
 
-    public init(targetType: String, from: String? = nil, to: [String], customEvent: String, customExts: [String: String]? = nil, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil) {
+    public init(targetType: String, from: String? = nil, to: [String], customEvent: String, customExts: [String: String]? = nil, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil, needGroupAck: Bool? = nil) {
         self.targetType = targetType
         self.from = from
         self.to = to
@@ -3885,6 +3911,7 @@ public struct EasemobMessageSendCustom: Encodable, Sendable {
         self.roamIgnoreUsers = roamIgnoreUsers
         self.chatroomMsgLevel = chatroomMsgLevel
         self.routeOnline = routeOnline
+        self.needGroupAck = needGroupAck
     }
 
     enum CodingKeys: String, CodingKey {
@@ -3898,6 +3925,7 @@ public struct EasemobMessageSendCustom: Encodable, Sendable {
         case roamIgnoreUsers = "roam_ignore_users"
         case chatroomMsgLevel = "chatroom_msg_level"
         case routeOnline = "route_online"
+        case needGroupAck = "need_group_ack"
     }
 }
 
@@ -3907,6 +3935,72 @@ public struct EasemobMessageSendCustom: Encodable, Sendable {
 public struct EasemobMessageSendCustomResult: Decodable, Sendable, CustomStringConvertible {
     public var description: String {
         describeFields("EasemobMessageSendCustomResult", [])
+    }
+}
+
+/// Parameters of `message.send_location`: Send a location message.
+public struct EasemobMessageSendLocation: Encodable, Sendable {
+    /// Limits: one of users, chatgroups, chatrooms.
+    public var targetType: String
+    /// Limits: at most 64 characters.
+    public var from: String?
+    /// Limits: at most 64 characters each; at least 1 items; at most 3 for chatgroups, 10 for chatrooms, 600 for users (by target_type).
+    public var to: [String]
+    /// Latitude, degrees. Limits: not empty.
+    public var lat: String
+    /// Longitude, degrees. Limits: not empty.
+    public var lng: String
+    /// The place in words. Limits: not empty.
+    public var addr: String
+    /// Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
+    public var ext: JSONValue?
+    public var syncDevice: Bool?
+    /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
+    public var roamIgnoreUsers: [String]?
+    /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+    public var chatroomMsgLevel: String?
+    /// Deliver only to recipients that are online.
+    public var routeOnline: Bool?
+    /// Ask for read receipts (default false); for target_type chatgroups.
+    public var needGroupAck: Bool?
+
+    public init(targetType: String, from: String? = nil, to: [String], lat: String, lng: String, addr: String, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil, needGroupAck: Bool? = nil) {
+        self.targetType = targetType
+        self.from = from
+        self.to = to
+        self.lat = lat
+        self.lng = lng
+        self.addr = addr
+        self.ext = ext
+        self.syncDevice = syncDevice
+        self.roamIgnoreUsers = roamIgnoreUsers
+        self.chatroomMsgLevel = chatroomMsgLevel
+        self.routeOnline = routeOnline
+        self.needGroupAck = needGroupAck
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case targetType = "target_type"
+        case from = "from"
+        case to = "to"
+        case lat = "lat"
+        case lng = "lng"
+        case addr = "addr"
+        case ext = "ext"
+        case syncDevice = "sync_device"
+        case roamIgnoreUsers = "roam_ignore_users"
+        case chatroomMsgLevel = "chatroom_msg_level"
+        case routeOnline = "route_online"
+        case needGroupAck = "need_group_ack"
+    }
+}
+
+/// The result of `message.send_location`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageSendLocationResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobMessageSendLocationResult", [])
     }
 }
 
@@ -5557,6 +5651,14 @@ extension Easemob {
     /// `POST /messages/{target_type}` — catalogue operation `message.send_custom`.
     public func messageSendCustom(_ params: EasemobMessageSendCustom) async throws -> Typed<EasemobMessageSendCustomResult> {
         let reply = try await call("message.send_custom", params)
+        return try Typed(reply)
+    }
+
+    /// Send a location message.
+    ///
+    /// `POST /messages/{target_type}` — catalogue operation `message.send_location`.
+    public func messageSendLocation(_ params: EasemobMessageSendLocation) async throws -> Typed<EasemobMessageSendLocationResult> {
+        let reply = try await call("message.send_location", params)
         return try Typed(reply)
     }
 

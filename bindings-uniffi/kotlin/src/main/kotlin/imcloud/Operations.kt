@@ -998,6 +998,9 @@ public class EasemobMessageSendCmdResult internal constructor(reply: Reply) : Re
 /** The result of `message.send_custom`. */
 public class EasemobMessageSendCustomResult internal constructor(reply: Reply) : Result(reply)
 
+/** The result of `message.send_location`. */
+public class EasemobMessageSendLocationResult internal constructor(reply: Reply) : Result(reply)
+
 /** The result of `message.send_directed`. {"<group or room>": "<message id>"} */
 public class EasemobMessageSendDirectedResult internal constructor(reply: Reply) : Result(reply)
 
@@ -1830,9 +1833,10 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
      * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
      * @param routeOnline Deliver only to recipients that are online.
+     * @param needGroupAck Ask for read receipts (default false); for target_type chatgroups.
      */
-    public suspend fun messageSendText(`targetType`: String, `to`: List<String>, `msg`: String, `from`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null): EasemobMessageSendTextResult =
-        EasemobMessageSendTextResult(call("message.send_text", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "msg" to `msg`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`)))
+    public suspend fun messageSendText(`targetType`: String, `to`: List<String>, `msg`: String, `from`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendTextResult =
+        EasemobMessageSendTextResult(call("message.send_text", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "msg" to `msg`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`)))
 
     /**
      * Send an image message; `url` and `secret` come from attachment.upload.
@@ -1850,9 +1854,10 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
      * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
      * @param routeOnline Deliver only to recipients that are online.
+     * @param needGroupAck Ask for read receipts (default false); for target_type chatgroups.
      */
-    public suspend fun messageSendImage(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `width`: Long? = null, `height`: Long? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null): EasemobMessageSendImageResult =
-        EasemobMessageSendImageResult(call("message.send_image", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "width" to `width`, "height" to `height`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`)))
+    public suspend fun messageSendImage(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `width`: Long? = null, `height`: Long? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendImageResult =
+        EasemobMessageSendImageResult(call("message.send_image", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "width" to `width`, "height" to `height`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`)))
 
     /**
      * Send a voice message; `url` and `secret` come from attachment.upload.
@@ -1869,9 +1874,10 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
      * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
      * @param routeOnline Deliver only to recipients that are online.
+     * @param needGroupAck Ask for read receipts (default false); for target_type chatgroups.
      */
-    public suspend fun messageSendAudio(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `length`: Long, `from`: String? = null, `secret`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null): EasemobMessageSendAudioResult =
-        EasemobMessageSendAudioResult(call("message.send_audio", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "length" to `length`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`)))
+    public suspend fun messageSendAudio(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `length`: Long, `from`: String? = null, `secret`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendAudioResult =
+        EasemobMessageSendAudioResult(call("message.send_audio", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "length" to `length`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`)))
 
     /**
      * Send a video message; `url`, `secret` (and the thumbnail's) come from attachment.upload.
@@ -1889,9 +1895,10 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
      * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
      * @param routeOnline Deliver only to recipients that are online.
+     * @param needGroupAck Ask for read receipts (default false); for target_type chatgroups.
      */
-    public suspend fun messageSendVideo(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `thumb`: String? = null, `thumbSecret`: String? = null, `length`: Long? = null, `fileLength`: Long? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null): EasemobMessageSendVideoResult =
-        EasemobMessageSendVideoResult(call("message.send_video", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "thumb" to `thumb`, "thumb_secret" to `thumbSecret`, "length" to `length`, "file_length" to `fileLength`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`)))
+    public suspend fun messageSendVideo(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `thumb`: String? = null, `thumbSecret`: String? = null, `length`: Long? = null, `fileLength`: Long? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendVideoResult =
+        EasemobMessageSendVideoResult(call("message.send_video", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "thumb" to `thumb`, "thumb_secret" to `thumbSecret`, "length" to `length`, "file_length" to `fileLength`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`)))
 
     /**
      * Send a file message; `url` and `secret` come from attachment.upload.
@@ -1907,9 +1914,10 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
      * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
      * @param routeOnline Deliver only to recipients that are online.
+     * @param needGroupAck Ask for read receipts (default false); for target_type chatgroups.
      */
-    public suspend fun messageSendFile(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null): EasemobMessageSendFileResult =
-        EasemobMessageSendFileResult(call("message.send_file", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`)))
+    public suspend fun messageSendFile(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendFileResult =
+        EasemobMessageSendFileResult(call("message.send_file", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`)))
 
     /**
      * Send a command (transparent) message: no notification, not stored.
@@ -1924,9 +1932,10 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
      * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
      * @param routeOnline Deliver only to recipients that are online.
+     * @param needGroupAck Ask for read receipts (default false); for target_type chatgroups.
      */
-    public suspend fun messageSendCmd(`targetType`: String, `to`: List<String>, `action`: String, `from`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null): EasemobMessageSendCmdResult =
-        EasemobMessageSendCmdResult(call("message.send_cmd", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "action" to `action`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`)))
+    public suspend fun messageSendCmd(`targetType`: String, `to`: List<String>, `action`: String, `from`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendCmdResult =
+        EasemobMessageSendCmdResult(call("message.send_cmd", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "action" to `action`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`)))
 
     /**
      * Send a custom message: an event name and up to 16 string pairs.
@@ -1942,9 +1951,30 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
      * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
      * @param routeOnline Deliver only to recipients that are online.
+     * @param needGroupAck Ask for read receipts (default false); for target_type chatgroups.
      */
-    public suspend fun messageSendCustom(`targetType`: String, `to`: List<String>, `customEvent`: String, `from`: String? = null, `customExts`: Map<String, String>? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null): EasemobMessageSendCustomResult =
-        EasemobMessageSendCustomResult(call("message.send_custom", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "custom_event" to `customEvent`, "custom_exts" to `customExts`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`)))
+    public suspend fun messageSendCustom(`targetType`: String, `to`: List<String>, `customEvent`: String, `from`: String? = null, `customExts`: Map<String, String>? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendCustomResult =
+        EasemobMessageSendCustomResult(call("message.send_custom", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "custom_event" to `customEvent`, "custom_exts" to `customExts`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`)))
+
+    /**
+     * Send a location message.
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_location`.
+     *
+     * @param targetType Limits: one of users, chatgroups, chatrooms.
+     * @param to Limits: at most 64 characters each; at least 1 items; at most 3 for chatgroups, 10 for chatrooms, 600 for users (by target_type).
+     * @param lat Latitude, degrees. Limits: not empty.
+     * @param lng Longitude, degrees. Limits: not empty.
+     * @param addr The place in words. Limits: not empty.
+     * @param from Limits: at most 64 characters.
+     * @param ext Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
+     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
+     * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+     * @param routeOnline Deliver only to recipients that are online.
+     * @param needGroupAck Ask for read receipts (default false); for target_type chatgroups.
+     */
+    public suspend fun messageSendLocation(`targetType`: String, `to`: List<String>, `lat`: String, `lng`: String, `addr`: String, `from`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendLocationResult =
+        EasemobMessageSendLocationResult(call("message.send_location", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "lat" to `lat`, "lng" to `lng`, "addr" to `addr`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`)))
 
     /**
      * Send a message in one group or chat room to only some of its members (at most 20).
