@@ -1854,11 +1854,11 @@ export interface EasemobMessageSendLocationParams {
   needGroupAck?: boolean
 }
 
-/** The result of `message.send_directed`. {"<group or room>": "<message id>"} */
-export declare class EasemobMessageSendDirectedResult extends Result {}
+/** The result of `message.directed_send`. {"<group or room>": "<message id>"} */
+export declare class EasemobMessageDirectedSendResult extends Result {}
 
-/** Parameters of `message.send_directed`: Send a message in one group or chat room to only some of its members (at most 20). */
-export interface EasemobMessageSendDirectedParams {
+/** Parameters of `message.directed_send`: Send a message in one group or chat room to only some of its members (at most 20). */
+export interface EasemobMessageDirectedSendParams {
   /** Limits: one of chatgroups, chatrooms. */
   targetType: "chatgroups" | "chatrooms"
   /** Sender; `admin` when omitted. Limits: at most 64 characters. */
@@ -2039,7 +2039,7 @@ export declare class EasemobMessageHistoryUrlResult extends ListResult<EasemobMe
 
 /** Parameters of `message.history_url`: Get the download URL of the app's message history file for one hour (10 calls a minute). */
 export interface EasemobMessageHistoryUrlParams {
-  /** The hour, yyyyMMddHH (Beijing time in China, UTC elsewhere). Limits: at most 10 characters. */
+  /** The hour, yyyyMMddHH (10 digits; Beijing time in China, UTC elsewhere). Limits: not empty. */
   time: string
 }
 
@@ -2077,7 +2077,7 @@ export interface EasemobMessageRoamingDeleteChatParams {
   peer: string
   /** The messages. Limits: not empty each; 1 to 50 items. */
   msgIds: string[]
-  /** Notify the user's devices of the deletion. */
+  /** Sync the deletion to the user's online devices (default true). */
   isNotify?: boolean
 }
 
@@ -2097,7 +2097,7 @@ export interface EasemobMessageRoamingDeleteGroupParams {
   groupId: string
   /** The messages. Limits: not empty each; 1 to 50 items. */
   msgIds: string[]
-  /** Notify the user's devices of the deletion. */
+  /** Sync the deletion to the user's online devices (default true). */
   isNotify?: boolean
 }
 
@@ -2131,7 +2131,7 @@ export interface EasemobMessageRoamingDeleteChatBeforeParams {
   peer: string
   /** Delete messages at or before this time, ms. Limits: 0..…. */
   delTime: number
-  /** Notify the user's devices of the deletion. */
+  /** Sync the deletion to the user's online devices (default true). */
   isNotify?: boolean
 }
 
@@ -2151,7 +2151,7 @@ export interface EasemobMessageRoamingDeleteGroupBeforeParams {
   groupId: string
   /** Delete messages at or before this time, ms. Limits: 0..…. */
   delTime: number
-  /** Notify the user's devices of the deletion. */
+  /** Sync the deletion to the user's online devices (default true). */
   isNotify?: boolean
 }
 
@@ -2738,9 +2738,9 @@ export declare class EasemobOperations extends BaseClient {
   /**
    * Send a message in one group or chat room to only some of its members (at most 20).
    *
-   * `POST /messages/{target_type}/users` — catalogue operation `message.send_directed`.
+   * `POST /messages/{target_type}/users` — catalogue operation `message.directed_send`.
    */
-  messageSendDirected(params: EasemobMessageSendDirectedParams, options?: CallOptions): Promise<EasemobMessageSendDirectedResult>
+  messageDirectedSend(params: EasemobMessageDirectedSendParams, options?: CallOptions): Promise<EasemobMessageDirectedSendResult>
   /**
    * Broadcast a message to every active chat room of the app (10 a minute, 100 a day).
    *

@@ -864,7 +864,7 @@ class EasemobMessageSendCustomResult extends Result {}
 
 class EasemobMessageSendLocationResult extends Result {}
 
-class EasemobMessageSendDirectedResult extends Result {}
+class EasemobMessageDirectedSendResult extends Result {}
 
 class EasemobMessageBroadcastChatroomsResult extends Result {
   get id() {
@@ -1304,8 +1304,8 @@ class EasemobOperations extends BaseClient {
   messageSendLocation(params, options) {
     return this._call("message.send_location", params, {"targetType":"target_type","from":"from","to":"to","lat":"lat","lng":"lng","addr":"addr","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendLocationResult, options)
   }
-  messageSendDirected(params, options) {
-    return this._call("message.send_directed", params, {"targetType":"target_type","from":"from","to":"to","users":"users","type":"type","body":"body","ext":"ext","chatroomMsgLevel":"chatroom_msg_level"}, EasemobMessageSendDirectedResult, options)
+  messageDirectedSend(params, options) {
+    return this._call("message.directed_send", params, {"targetType":"target_type","from":"from","to":"to","users":"users","type":"type","body":"body","ext":"ext","chatroomMsgLevel":"chatroom_msg_level"}, EasemobMessageDirectedSendResult, options)
   }
   messageBroadcastChatrooms(params, options) {
     return this._call("message.broadcast_chatrooms", params, {"from":"from","msg":"msg","ext":"ext","chatroomMsgLevel":"chatroom_msg_level"}, EasemobMessageBroadcastChatroomsResult, options)
@@ -1502,7 +1502,7 @@ module.exports = {
   EasemobMessageSendCmdResult,
   EasemobMessageSendCustomResult,
   EasemobMessageSendLocationResult,
-  EasemobMessageSendDirectedResult,
+  EasemobMessageDirectedSendResult,
   EasemobMessageBroadcastChatroomsResult,
   EasemobMessageBroadcastUsersResult,
   EasemobMessageBroadcastOnlineResult,

@@ -3510,9 +3510,9 @@ pub mod easemob {
         }
     }
 
-    /// Parameters of `message.send_directed`: Send a message in one group or chat room to only some of its members (at most 20).
+    /// Parameters of `message.directed_send`: Send a message in one group or chat room to only some of its members (at most 20).
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-    pub struct MessageSendDirected {
+    pub struct MessageDirectedSend {
         /// Limits: one of chatgroups, chatrooms.
         pub target_type: String,
         /// Sender; `admin` when omitted. Limits: at most 64 characters.
@@ -3534,15 +3534,15 @@ pub mod easemob {
         pub chatroom_msg_level: Option<String>,
     }
 
-    /// The result of `message.send_directed`. {"&lt;group or room&gt;": "&lt;message id&gt;"}
+    /// The result of `message.directed_send`. {"&lt;group or room&gt;": "&lt;message id&gt;"}
     ///
     /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
     #[derive(Clone, Default, PartialEq, serde::Deserialize)]
-    pub struct MessageSendDirectedResult {}
+    pub struct MessageDirectedSendResult {}
 
-    impl std::fmt::Debug for MessageSendDirectedResult {
+    impl std::fmt::Debug for MessageDirectedSendResult {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("MessageSendDirectedResult").finish()
+            f.debug_struct("MessageDirectedSendResult").finish()
         }
     }
 
@@ -3812,7 +3812,7 @@ pub mod easemob {
     /// Parameters of `message.history_url`: Get the download URL of the app's message history file for one hour (10 calls a minute).
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct MessageHistoryUrl {
-        /// The hour, yyyyMMddHH (Beijing time in China, UTC elsewhere). Limits: at most 10 characters.
+        /// The hour, yyyyMMddHH (10 digits; Beijing time in China, UTC elsewhere). Limits: not empty.
         pub time: String,
     }
 
@@ -3872,7 +3872,7 @@ pub mod easemob {
         pub peer: String,
         /// The messages. Limits: not empty each; 1 to 50 items.
         pub msg_ids: Vec<String>,
-        /// Notify the user's devices of the deletion.
+        /// Sync the deletion to the user's online devices (default true).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub is_notify: Option<bool>,
     }
@@ -3906,7 +3906,7 @@ pub mod easemob {
         pub group_id: String,
         /// The messages. Limits: not empty each; 1 to 50 items.
         pub msg_ids: Vec<String>,
-        /// Notify the user's devices of the deletion.
+        /// Sync the deletion to the user's online devices (default true).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub is_notify: Option<bool>,
     }
@@ -3967,7 +3967,7 @@ pub mod easemob {
         pub peer: String,
         /// Delete messages at or before this time, ms. Limits: 0..….
         pub del_time: i64,
-        /// Notify the user's devices of the deletion.
+        /// Sync the deletion to the user's online devices (default true).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub is_notify: Option<bool>,
     }
@@ -4001,7 +4001,7 @@ pub mod easemob {
         pub group_id: String,
         /// Delete messages at or before this time, ms. Limits: 0..….
         pub del_time: i64,
-        /// Notify the user's devices of the deletion.
+        /// Sync the deletion to the user's online devices (default true).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub is_notify: Option<bool>,
     }
@@ -5465,14 +5465,14 @@ impl crate::Easemob {
 
     /// Send a message in one group or chat room to only some of its members (at most 20).
     ///
-    /// `POST /messages/{target_type}/users` — catalogue operation `message.send_directed`.
-    pub async fn message_send_directed(
+    /// `POST /messages/{target_type}/users` — catalogue operation `message.directed_send`.
+    pub async fn message_directed_send(
         &self,
-        params: easemob::MessageSendDirected,
-    ) -> crate::Result<crate::Typed<easemob::MessageSendDirectedResult>> {
+        params: easemob::MessageDirectedSend,
+    ) -> crate::Result<crate::Typed<easemob::MessageDirectedSendResult>> {
         crate::Typed::from_response(
             self.call(
-                "message.send_directed",
+                "message.directed_send",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )

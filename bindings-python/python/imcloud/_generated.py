@@ -2544,8 +2544,8 @@ class EasemobMessageSendLocationResult(Result):
     """The result of ``message.send_location``."""
 
 
-class EasemobMessageSendDirectedResult(Result):
-    """The result of ``message.send_directed``. {"<group or room>": "<message id>"}"""
+class EasemobMessageDirectedSendResult(Result):
+    """The result of ``message.directed_send``. {"<group or room>": "<message id>"}"""
 
 
 class EasemobMessageBroadcastChatroomsResult(Result):
@@ -3001,7 +3001,7 @@ class EasemobOperations(_SyncClient):
         "message.send_cmd": EasemobMessageSendCmdResult,
         "message.send_custom": EasemobMessageSendCustomResult,
         "message.send_location": EasemobMessageSendLocationResult,
-        "message.send_directed": EasemobMessageSendDirectedResult,
+        "message.directed_send": EasemobMessageDirectedSendResult,
         "message.broadcast_chatrooms": EasemobMessageBroadcastChatroomsResult,
         "message.broadcast_users": EasemobMessageBroadcastUsersResult,
         "message.broadcast_online": EasemobMessageBroadcastOnlineResult,
@@ -4236,7 +4236,7 @@ class EasemobOperations(_SyncClient):
         """
         return self._call("message.send_location", {"target_type": target_type, "from": from_, "to": to, "lat": lat, "lng": lng, "addr": addr, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendLocationResult)
 
-    def message_send_directed(
+    def message_directed_send(
         self,
         *,
         target_type: Literal["chatgroups", "chatrooms"],
@@ -4247,10 +4247,10 @@ class EasemobOperations(_SyncClient):
         from_: Optional[str] = None,
         ext: Optional[Any] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
-    ) -> EasemobMessageSendDirectedResult:
+    ) -> EasemobMessageDirectedSendResult:
         """Send a message in one group or chat room to only some of its members (at most 20).
 
-        ``POST /messages/{target_type}/users`` — catalogue operation ``message.send_directed``.
+        ``POST /messages/{target_type}/users`` — catalogue operation ``message.directed_send``.
 
         Args:
             target_type: (a str; required) Limits: one of chatgroups, chatrooms.
@@ -4262,7 +4262,7 @@ class EasemobOperations(_SyncClient):
             ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
         """
-        return self._call("message.send_directed", {"target_type": target_type, "from": from_, "to": to, "users": users, "type": type, "body": body, "ext": ext, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageSendDirectedResult)
+        return self._call("message.directed_send", {"target_type": target_type, "from": from_, "to": to, "users": users, "type": type, "body": body, "ext": ext, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageDirectedSendResult)
 
     def message_broadcast_chatrooms(
         self,
@@ -4436,7 +4436,7 @@ class EasemobOperations(_SyncClient):
         ``GET /chatmessages/{time}`` — catalogue operation ``message.history_url``.
 
         Args:
-            time: (a str; required) The hour, yyyyMMddHH (Beijing time in China, UTC elsewhere). Limits: at most 10 characters.
+            time: (a str; required) The hour, yyyyMMddHH (10 digits; Beijing time in China, UTC elsewhere). Limits: not empty.
         """
         return self._call("message.history_url", {"time": time}, EasemobMessageHistoryUrlResult)
 
@@ -4476,7 +4476,7 @@ class EasemobOperations(_SyncClient):
             user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
             peer: (a str; required) The other user of the conversation. Limits: at most 64 characters.
             msg_ids: (a list of str; required) The messages. Limits: not empty each; 1 to 50 items.
-            is_notify: (a bool) Notify the user's devices of the deletion.
+            is_notify: (a bool) Sync the deletion to the user's online devices (default true).
         """
         return self._call("message.roaming.delete_chat", {"user_id": user_id, "peer": peer, "msg_ids": msg_ids, "is_notify": is_notify}, EasemobMessageRoamingDeleteChatResult)
 
@@ -4496,7 +4496,7 @@ class EasemobOperations(_SyncClient):
             user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
             group_id: (a str; required) The group or chat room. Limits: not empty.
             msg_ids: (a list of str; required) The messages. Limits: not empty each; 1 to 50 items.
-            is_notify: (a bool) Notify the user's devices of the deletion.
+            is_notify: (a bool) Sync the deletion to the user's online devices (default true).
         """
         return self._call("message.roaming.delete_group", {"user_id": user_id, "group_id": group_id, "msg_ids": msg_ids, "is_notify": is_notify}, EasemobMessageRoamingDeleteGroupResult)
 
@@ -4530,7 +4530,7 @@ class EasemobOperations(_SyncClient):
             user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
             peer: (a str; required) The other user of the conversation. Limits: at most 64 characters.
             del_time: (an int; required) Delete messages at or before this time, ms. Limits: 0..….
-            is_notify: (a bool) Notify the user's devices of the deletion.
+            is_notify: (a bool) Sync the deletion to the user's online devices (default true).
         """
         return self._call("message.roaming.delete_chat_before", {"user_id": user_id, "peer": peer, "del_time": del_time, "is_notify": is_notify}, EasemobMessageRoamingDeleteChatBeforeResult)
 
@@ -4550,7 +4550,7 @@ class EasemobOperations(_SyncClient):
             user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
             group_id: (a str; required) The group or chat room. Limits: not empty.
             del_time: (an int; required) Delete messages at or before this time, ms. Limits: 0..….
-            is_notify: (a bool) Notify the user's devices of the deletion.
+            is_notify: (a bool) Sync the deletion to the user's online devices (default true).
         """
         return self._call("message.roaming.delete_group_before", {"user_id": user_id, "group_id": group_id, "del_time": del_time, "is_notify": is_notify}, EasemobMessageRoamingDeleteGroupBeforeResult)
 
@@ -4841,7 +4841,7 @@ class AsyncEasemobOperations(_AsyncClient):
         "message.send_cmd": EasemobMessageSendCmdResult,
         "message.send_custom": EasemobMessageSendCustomResult,
         "message.send_location": EasemobMessageSendLocationResult,
-        "message.send_directed": EasemobMessageSendDirectedResult,
+        "message.directed_send": EasemobMessageDirectedSendResult,
         "message.broadcast_chatrooms": EasemobMessageBroadcastChatroomsResult,
         "message.broadcast_users": EasemobMessageBroadcastUsersResult,
         "message.broadcast_online": EasemobMessageBroadcastOnlineResult,
@@ -6076,7 +6076,7 @@ class AsyncEasemobOperations(_AsyncClient):
         """
         return await self._call("message.send_location", {"target_type": target_type, "from": from_, "to": to, "lat": lat, "lng": lng, "addr": addr, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendLocationResult)
 
-    async def message_send_directed(
+    async def message_directed_send(
         self,
         *,
         target_type: Literal["chatgroups", "chatrooms"],
@@ -6087,10 +6087,10 @@ class AsyncEasemobOperations(_AsyncClient):
         from_: Optional[str] = None,
         ext: Optional[Any] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
-    ) -> EasemobMessageSendDirectedResult:
+    ) -> EasemobMessageDirectedSendResult:
         """Send a message in one group or chat room to only some of its members (at most 20).
 
-        ``POST /messages/{target_type}/users`` — catalogue operation ``message.send_directed``.
+        ``POST /messages/{target_type}/users`` — catalogue operation ``message.directed_send``.
 
         Args:
             target_type: (a str; required) Limits: one of chatgroups, chatrooms.
@@ -6102,7 +6102,7 @@ class AsyncEasemobOperations(_AsyncClient):
             ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
         """
-        return await self._call("message.send_directed", {"target_type": target_type, "from": from_, "to": to, "users": users, "type": type, "body": body, "ext": ext, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageSendDirectedResult)
+        return await self._call("message.directed_send", {"target_type": target_type, "from": from_, "to": to, "users": users, "type": type, "body": body, "ext": ext, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageDirectedSendResult)
 
     async def message_broadcast_chatrooms(
         self,
@@ -6276,7 +6276,7 @@ class AsyncEasemobOperations(_AsyncClient):
         ``GET /chatmessages/{time}`` — catalogue operation ``message.history_url``.
 
         Args:
-            time: (a str; required) The hour, yyyyMMddHH (Beijing time in China, UTC elsewhere). Limits: at most 10 characters.
+            time: (a str; required) The hour, yyyyMMddHH (10 digits; Beijing time in China, UTC elsewhere). Limits: not empty.
         """
         return await self._call("message.history_url", {"time": time}, EasemobMessageHistoryUrlResult)
 
@@ -6316,7 +6316,7 @@ class AsyncEasemobOperations(_AsyncClient):
             user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
             peer: (a str; required) The other user of the conversation. Limits: at most 64 characters.
             msg_ids: (a list of str; required) The messages. Limits: not empty each; 1 to 50 items.
-            is_notify: (a bool) Notify the user's devices of the deletion.
+            is_notify: (a bool) Sync the deletion to the user's online devices (default true).
         """
         return await self._call("message.roaming.delete_chat", {"user_id": user_id, "peer": peer, "msg_ids": msg_ids, "is_notify": is_notify}, EasemobMessageRoamingDeleteChatResult)
 
@@ -6336,7 +6336,7 @@ class AsyncEasemobOperations(_AsyncClient):
             user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
             group_id: (a str; required) The group or chat room. Limits: not empty.
             msg_ids: (a list of str; required) The messages. Limits: not empty each; 1 to 50 items.
-            is_notify: (a bool) Notify the user's devices of the deletion.
+            is_notify: (a bool) Sync the deletion to the user's online devices (default true).
         """
         return await self._call("message.roaming.delete_group", {"user_id": user_id, "group_id": group_id, "msg_ids": msg_ids, "is_notify": is_notify}, EasemobMessageRoamingDeleteGroupResult)
 
@@ -6370,7 +6370,7 @@ class AsyncEasemobOperations(_AsyncClient):
             user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
             peer: (a str; required) The other user of the conversation. Limits: at most 64 characters.
             del_time: (an int; required) Delete messages at or before this time, ms. Limits: 0..….
-            is_notify: (a bool) Notify the user's devices of the deletion.
+            is_notify: (a bool) Sync the deletion to the user's online devices (default true).
         """
         return await self._call("message.roaming.delete_chat_before", {"user_id": user_id, "peer": peer, "del_time": del_time, "is_notify": is_notify}, EasemobMessageRoamingDeleteChatBeforeResult)
 
@@ -6390,7 +6390,7 @@ class AsyncEasemobOperations(_AsyncClient):
             user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
             group_id: (a str; required) The group or chat room. Limits: not empty.
             del_time: (an int; required) Delete messages at or before this time, ms. Limits: 0..….
-            is_notify: (a bool) Notify the user's devices of the deletion.
+            is_notify: (a bool) Sync the deletion to the user's online devices (default true).
         """
         return await self._call("message.roaming.delete_group_before", {"user_id": user_id, "group_id": group_id, "del_time": del_time, "is_notify": is_notify}, EasemobMessageRoamingDeleteGroupBeforeResult)
 

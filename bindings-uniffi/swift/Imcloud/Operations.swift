@@ -4004,8 +4004,8 @@ public struct EasemobMessageSendLocationResult: Decodable, Sendable, CustomStrin
     }
 }
 
-/// Parameters of `message.send_directed`: Send a message in one group or chat room to only some of its members (at most 20).
-public struct EasemobMessageSendDirected: Encodable, Sendable {
+/// Parameters of `message.directed_send`: Send a message in one group or chat room to only some of its members (at most 20).
+public struct EasemobMessageDirectedSend: Encodable, Sendable {
     /// Limits: one of chatgroups, chatrooms.
     public var targetType: String
     /// Sender; `admin` when omitted. Limits: at most 64 characters.
@@ -4046,12 +4046,12 @@ public struct EasemobMessageSendDirected: Encodable, Sendable {
     }
 }
 
-/// The result of `message.send_directed`. {"<group or room>": "<message id>"}
+/// The result of `message.directed_send`. {"<group or room>": "<message id>"}
 ///
 /// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
-public struct EasemobMessageSendDirectedResult: Decodable, Sendable, CustomStringConvertible {
+public struct EasemobMessageDirectedSendResult: Decodable, Sendable, CustomStringConvertible {
     public var description: String {
-        describeFields("EasemobMessageSendDirectedResult", [])
+        describeFields("EasemobMessageDirectedSendResult", [])
     }
 }
 
@@ -4403,7 +4403,7 @@ public struct EasemobMessageImportGroupResult: Decodable, Sendable, CustomString
 
 /// Parameters of `message.history_url`: Get the download URL of the app's message history file for one hour (10 calls a minute).
 public struct EasemobMessageHistoryUrl: Encodable, Sendable {
-    /// The hour, yyyyMMddHH (Beijing time in China, UTC elsewhere). Limits: at most 10 characters.
+    /// The hour, yyyyMMddHH (10 digits; Beijing time in China, UTC elsewhere). Limits: not empty.
     public var time: String
 
     public init(time: String) {
@@ -4481,7 +4481,7 @@ public struct EasemobMessageRoamingDeleteChat: Encodable, Sendable {
     public var peer: String
     /// The messages. Limits: not empty each; 1 to 50 items.
     public var msgIds: [String]
-    /// Notify the user's devices of the deletion.
+    /// Sync the deletion to the user's online devices (default true).
     public var isNotify: Bool?
 
     public init(userId: String, peer: String, msgIds: [String], isNotify: Bool? = nil) {
@@ -4526,7 +4526,7 @@ public struct EasemobMessageRoamingDeleteGroup: Encodable, Sendable {
     public var groupId: String
     /// The messages. Limits: not empty each; 1 to 50 items.
     public var msgIds: [String]
-    /// Notify the user's devices of the deletion.
+    /// Sync the deletion to the user's online devices (default true).
     public var isNotify: Bool?
 
     public init(userId: String, groupId: String, msgIds: [String], isNotify: Bool? = nil) {
@@ -4604,7 +4604,7 @@ public struct EasemobMessageRoamingDeleteChatBefore: Encodable, Sendable {
     public var peer: String
     /// Delete messages at or before this time, ms. Limits: 0..….
     public var delTime: Int64
-    /// Notify the user's devices of the deletion.
+    /// Sync the deletion to the user's online devices (default true).
     public var isNotify: Bool?
 
     public init(userId: String, peer: String, delTime: Int64, isNotify: Bool? = nil) {
@@ -4649,7 +4649,7 @@ public struct EasemobMessageRoamingDeleteGroupBefore: Encodable, Sendable {
     public var groupId: String
     /// Delete messages at or before this time, ms. Limits: 0..….
     public var delTime: Int64
-    /// Notify the user's devices of the deletion.
+    /// Sync the deletion to the user's online devices (default true).
     public var isNotify: Bool?
 
     public init(userId: String, groupId: String, delTime: Int64, isNotify: Bool? = nil) {
@@ -5664,9 +5664,9 @@ extension Easemob {
 
     /// Send a message in one group or chat room to only some of its members (at most 20).
     ///
-    /// `POST /messages/{target_type}/users` — catalogue operation `message.send_directed`.
-    public func messageSendDirected(_ params: EasemobMessageSendDirected) async throws -> Typed<EasemobMessageSendDirectedResult> {
-        let reply = try await call("message.send_directed", params)
+    /// `POST /messages/{target_type}/users` — catalogue operation `message.directed_send`.
+    public func messageDirectedSend(_ params: EasemobMessageDirectedSend) async throws -> Typed<EasemobMessageDirectedSendResult> {
+        let reply = try await call("message.directed_send", params)
         return try Typed(reply)
     }
 

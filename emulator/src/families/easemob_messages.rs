@@ -19,7 +19,7 @@ pub(crate) struct EasemobMessages;
 impl Family for EasemobMessages {
     fn serves(&self) -> &'static [(Cloud, &'static str)] {
         &[
-            (Cloud::Easemob, "message.send_directed"),
+            (Cloud::Easemob, "message.directed_send"),
             (Cloud::Easemob, "message.broadcast_"),
             (Cloud::Easemob, "message.recall"),
             (Cloud::Easemob, "message.rewrite"),
@@ -29,7 +29,7 @@ impl Family for EasemobMessages {
 
     fn handle(&self, call: &mut Call<'_>) -> Option<Outcome> {
         Some(match call.op.name.as_str() {
-            "message.send_directed" => directed(call),
+            "message.directed_send" => directed(call),
             "message.broadcast_chatrooms"
             | "message.broadcast_users"
             | "message.broadcast_online" => Ok(Answer::Data(

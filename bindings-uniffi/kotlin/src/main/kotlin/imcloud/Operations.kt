@@ -1001,8 +1001,8 @@ public class EasemobMessageSendCustomResult internal constructor(reply: Reply) :
 /** The result of `message.send_location`. */
 public class EasemobMessageSendLocationResult internal constructor(reply: Reply) : Result(reply)
 
-/** The result of `message.send_directed`. {"<group or room>": "<message id>"} */
-public class EasemobMessageSendDirectedResult internal constructor(reply: Reply) : Result(reply)
+/** The result of `message.directed_send`. {"<group or room>": "<message id>"} */
+public class EasemobMessageDirectedSendResult internal constructor(reply: Reply) : Result(reply)
 
 /** The result of `message.broadcast_chatrooms`. */
 public class EasemobMessageBroadcastChatroomsResult internal constructor(reply: Reply) : Result(reply) {
@@ -1979,7 +1979,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
     /**
      * Send a message in one group or chat room to only some of its members (at most 20).
      *
-     * `POST /messages/{target_type}/users` — catalogue operation `message.send_directed`.
+     * `POST /messages/{target_type}/users` — catalogue operation `message.directed_send`.
      *
      * @param targetType Limits: one of chatgroups, chatrooms.
      * @param to The one group or chat room. Limits: not empty each; 1 to 1 items.
@@ -1990,8 +1990,8 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param ext Extension fields (an object). Limits: at most 5120 bytes.
      * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
      */
-    public suspend fun messageSendDirected(`targetType`: String, `to`: List<String>, `users`: List<String>, `type`: String, `body`: JsonElement, `from`: String? = null, `ext`: JsonElement? = null, `chatroomMsgLevel`: String? = null): EasemobMessageSendDirectedResult =
-        EasemobMessageSendDirectedResult(call("message.send_directed", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "users" to `users`, "type" to `type`, "body" to `body`, "ext" to `ext`, "chatroom_msg_level" to `chatroomMsgLevel`)))
+    public suspend fun messageDirectedSend(`targetType`: String, `to`: List<String>, `users`: List<String>, `type`: String, `body`: JsonElement, `from`: String? = null, `ext`: JsonElement? = null, `chatroomMsgLevel`: String? = null): EasemobMessageDirectedSendResult =
+        EasemobMessageDirectedSendResult(call("message.directed_send", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "users" to `users`, "type" to `type`, "body" to `body`, "ext" to `ext`, "chatroom_msg_level" to `chatroomMsgLevel`)))
 
     /**
      * Broadcast a message to every active chat room of the app (10 a minute, 100 a day).
@@ -2100,7 +2100,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      *
      * `GET /chatmessages/{time}` — catalogue operation `message.history_url`.
      *
-     * @param time The hour, yyyyMMddHH (Beijing time in China, UTC elsewhere). Limits: at most 10 characters.
+     * @param time The hour, yyyyMMddHH (10 digits; Beijing time in China, UTC elsewhere). Limits: not empty.
      */
     public suspend fun messageHistoryUrl(`time`: String): EasemobMessageHistoryUrlResult =
         EasemobMessageHistoryUrlResult(call("message.history_url", args("time" to `time`)))
@@ -2126,7 +2126,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param userId Whose roaming messages. Limits: at most 64 characters.
      * @param peer The other user of the conversation. Limits: at most 64 characters.
      * @param msgIds The messages. Limits: not empty each; 1 to 50 items.
-     * @param isNotify Notify the user's devices of the deletion.
+     * @param isNotify Sync the deletion to the user's online devices (default true).
      */
     public suspend fun messageRoamingDeleteChat(`userId`: String, `peer`: String, `msgIds`: List<String>, `isNotify`: Boolean? = null): EasemobMessageRoamingDeleteChatResult =
         EasemobMessageRoamingDeleteChatResult(call("message.roaming.delete_chat", args("user_id" to `userId`, "peer" to `peer`, "msg_ids" to `msgIds`, "is_notify" to `isNotify`)))
@@ -2139,7 +2139,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param userId Whose roaming messages. Limits: at most 64 characters.
      * @param groupId The group or chat room. Limits: not empty.
      * @param msgIds The messages. Limits: not empty each; 1 to 50 items.
-     * @param isNotify Notify the user's devices of the deletion.
+     * @param isNotify Sync the deletion to the user's online devices (default true).
      */
     public suspend fun messageRoamingDeleteGroup(`userId`: String, `groupId`: String, `msgIds`: List<String>, `isNotify`: Boolean? = null): EasemobMessageRoamingDeleteGroupResult =
         EasemobMessageRoamingDeleteGroupResult(call("message.roaming.delete_group", args("user_id" to `userId`, "group_id" to `groupId`, "msg_ids" to `msgIds`, "is_notify" to `isNotify`)))
@@ -2162,7 +2162,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param userId Whose roaming messages. Limits: at most 64 characters.
      * @param peer The other user of the conversation. Limits: at most 64 characters.
      * @param delTime Delete messages at or before this time, ms. Limits: 0..….
-     * @param isNotify Notify the user's devices of the deletion.
+     * @param isNotify Sync the deletion to the user's online devices (default true).
      */
     public suspend fun messageRoamingDeleteChatBefore(`userId`: String, `peer`: String, `delTime`: Long, `isNotify`: Boolean? = null): EasemobMessageRoamingDeleteChatBeforeResult =
         EasemobMessageRoamingDeleteChatBeforeResult(call("message.roaming.delete_chat_before", args("user_id" to `userId`, "peer" to `peer`, "del_time" to `delTime`, "is_notify" to `isNotify`)))
@@ -2175,7 +2175,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param userId Whose roaming messages. Limits: at most 64 characters.
      * @param groupId The group or chat room. Limits: not empty.
      * @param delTime Delete messages at or before this time, ms. Limits: 0..….
-     * @param isNotify Notify the user's devices of the deletion.
+     * @param isNotify Sync the deletion to the user's online devices (default true).
      */
     public suspend fun messageRoamingDeleteGroupBefore(`userId`: String, `groupId`: String, `delTime`: Long, `isNotify`: Boolean? = null): EasemobMessageRoamingDeleteGroupBeforeResult =
         EasemobMessageRoamingDeleteGroupBeforeResult(call("message.roaming.delete_group_before", args("user_id" to `userId`, "group_id" to `groupId`, "del_time" to `delTime`, "is_notify" to `isNotify`)))
