@@ -977,7 +977,7 @@ export declare class EasemobChatroomMembersListItem extends Item {
 /** The result of `chatroom.members.list`. Each {"owner": u} or {"member": u}. */
 export declare class EasemobChatroomMembersListResult extends ListResult<EasemobChatroomMembersListItem> {}
 
-/** Parameters of `chatroom.members.list`: List a chat room's members (owner first), a page at a time. */
+/** Parameters of `chatroom.members.list`: List a chat room's members, a page at a time (the server keeps no order). */
 export interface EasemobChatroomMembersListParams {
   /** The chat room ID. Limits: not empty. */
   chatroomId: string
@@ -2448,7 +2448,7 @@ export declare class EasemobOperations extends BaseClient {
    */
   chatroomAnnouncementSet(params: EasemobChatroomAnnouncementSetParams, options?: CallOptions): Promise<EasemobChatroomAnnouncementSetResult>
   /**
-   * List a chat room's members (owner first), a page at a time.
+   * List a chat room's members, a page at a time (the server keeps no order).
    *
    * `GET /chatrooms/{chatroom_id}/users` — catalogue operation `chatroom.members.list`.
    */

@@ -1944,7 +1944,7 @@ pub mod easemob {
         }
     }
 
-    /// Parameters of `chatroom.members.list`: List a chat room's members (owner first), a page at a time.
+    /// Parameters of `chatroom.members.list`: List a chat room's members, a page at a time (the server keeps no order).
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct ChatroomMembersList {
         /// The chat room ID. Limits: not empty.
@@ -4645,7 +4645,7 @@ impl crate::Easemob {
         )
     }
 
-    /// List a chat room's members (owner first), a page at a time.
+    /// List a chat room's members, a page at a time (the server keeps no order).
     ///
     /// `GET /chatrooms/{chatroom_id}/users` — catalogue operation `chatroom.members.list`.
     pub async fn chatroom_members_list(

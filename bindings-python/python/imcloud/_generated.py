@@ -3279,7 +3279,7 @@ class EasemobOperations(_SyncClient):
         pagenum: Optional[int] = None,
         pagesize: Optional[int] = None,
     ) -> EasemobChatroomMembersListResult:
-        """List a chat room's members (owner first), a page at a time.
+        """List a chat room's members, a page at a time (the server keeps no order).
 
         ``GET /chatrooms/{chatroom_id}/users`` — catalogue operation ``chatroom.members.list``.
 
@@ -5119,7 +5119,7 @@ class AsyncEasemobOperations(_AsyncClient):
         pagenum: Optional[int] = None,
         pagesize: Optional[int] = None,
     ) -> EasemobChatroomMembersListResult:
-        """List a chat room's members (owner first), a page at a time.
+        """List a chat room's members, a page at a time (the server keeps no order).
 
         ``GET /chatrooms/{chatroom_id}/users`` — catalogue operation ``chatroom.members.list``.
 

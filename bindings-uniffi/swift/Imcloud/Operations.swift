@@ -2000,7 +2000,7 @@ public struct EasemobChatroomAnnouncementSetResult: Decodable, Sendable, CustomS
     }
 }
 
-/// Parameters of `chatroom.members.list`: List a chat room's members (owner first), a page at a time.
+/// Parameters of `chatroom.members.list`: List a chat room's members, a page at a time (the server keeps no order).
 public struct EasemobChatroomMembersList: Encodable, Sendable {
     /// The chat room ID. Limits: not empty.
     public var chatroomId: String
@@ -5275,7 +5275,7 @@ extension Easemob {
         return try Typed(reply)
     }
 
-    /// List a chat room's members (owner first), a page at a time.
+    /// List a chat room's members, a page at a time (the server keeps no order).
     ///
     /// `GET /chatrooms/{chatroom_id}/users` — catalogue operation `chatroom.members.list`.
     public func chatroomMembersList(_ params: EasemobChatroomMembersList) async throws -> Typed<[EasemobChatroomMembersListItem]> {

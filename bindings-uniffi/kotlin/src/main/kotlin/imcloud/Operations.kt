@@ -1370,7 +1370,7 @@ public abstract class EasemobOperations internal constructor() : Client() {
         EasemobChatroomAnnouncementSetResult(call("chatroom.announcement.set", args("chatroom_id" to `chatroomId`, "announcement" to `announcement`)))
 
     /**
-     * List a chat room's members (owner first), a page at a time.
+     * List a chat room's members, a page at a time (the server keeps no order).
      *
      * `GET /chatrooms/{chatroom_id}/users` — catalogue operation `chatroom.members.list`.
      *
