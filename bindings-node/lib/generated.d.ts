@@ -4126,6 +4126,649 @@ export interface EasemobAuthAppTokenParams {
   ttl?: number
 }
 
+/** The result of `chatroom.super_admins.list`. The super admins' user IDs. */
+export declare class EasemobChatroomSuperAdminsListResult extends Result {}
+
+/** Parameters of `chatroom.super_admins.list`: List the app's chat room super admins (who may create chat rooms from a client), a page at a time. */
+export interface EasemobChatroomSuperAdminsListParams {
+  /** Page number, from 1 (default 1). Limits: 1..…. */
+  pagenum?: number
+  /** Super admins per page, 1..1000 (default 10). Limits: 1..1000. */
+  pagesize?: number
+}
+
+/** The result of `chatroom.super_admins.add`. */
+export declare class EasemobChatroomSuperAdminsAddResult extends Result {
+  /** `success` (documented as a boolean; the example answers the text). */
+  readonly result: string | undefined
+  readonly resource: string | undefined
+}
+
+/** Parameters of `chatroom.super_admins.add`: Make a user a chat room super admin (one per call). */
+export interface EasemobChatroomSuperAdminsAddParams {
+  /** The user to make a super admin. Limits: at most 64 characters. */
+  superadmin: string
+}
+
+/** The result of `chatroom.super_admins.remove`. */
+export declare class EasemobChatroomSuperAdminsRemoveResult extends Result {
+  /** The user whose role was revoked. */
+  readonly newSuperAdmin: string | undefined
+  readonly resource: string | undefined
+}
+
+/** Parameters of `chatroom.super_admins.remove`: Revoke a user's chat room super admin role. */
+export interface EasemobChatroomSuperAdminsRemoveParams {
+  /** The super admin to revoke. Limits: at most 64 characters. */
+  superAdmin: string
+}
+
+/** The result of `chatroom.create`. */
+export declare class EasemobChatroomCreateResult extends Result {
+  /** The new room's ID. */
+  readonly id: string | undefined
+}
+
+/** Parameters of `chatroom.create`: Create a chat room. */
+export interface EasemobChatroomCreateParams {
+  /** Room name. Limits: at most 128 characters. */
+  name: string
+  /** Room description. Limits: at most 512 characters. */
+  description: string
+  /** Most members, the owner included (default 1000). Limits: 1..10000. */
+  maxusers?: number
+  /** The room's owner. Limits: at most 64 characters. */
+  owner: string
+  /** Members and admins besides the owner; at most `maxusers`. Limits: at most 64 characters each; at least 1 items. */
+  members?: string[]
+  /** Extension information (at most 8 KB). Limits: at most 8192 bytes. */
+  custom?: string
+  /** A room ID of your own (a-z, 0-9), if the feature is enabled for the app; otherwise the server makes one. Limits: at most 64 characters. */
+  roomid?: string
+}
+
+/** One item of the result of `chatroom.list`. */
+export declare class EasemobChatroomListItem extends Item {
+  readonly id: string | undefined
+  readonly name: string | undefined
+  readonly owner: string | undefined
+  /** Members, the owner included. */
+  readonly affiliationsCount: number | undefined
+}
+/** The result of `chatroom.list`. */
+export declare class EasemobChatroomListResult extends ListResult<EasemobChatroomListItem> {}
+
+/** Parameters of `chatroom.list`: List the app's chat rooms, a page at a time (cursor). */
+export interface EasemobChatroomListParams {
+  /** Rooms per page, 1..1000 (default 10). Limits: 1..1000. */
+  limit?: number
+  /** Where the page starts: the previous page's `cursor`. */
+  cursor?: string
+}
+
+/** One item of the result of `chatroom.get`. */
+export declare class EasemobChatroomGetItem extends Item {
+  readonly id: string | undefined
+  readonly name: string | undefined
+  readonly description: string | undefined
+  readonly membersonly: boolean | undefined
+  readonly allowinvites: boolean | undefined
+  readonly maxusers: number | undefined
+  readonly owner: string | undefined
+  /** Creation time, ms. */
+  readonly created: number | undefined
+  readonly custom: string | undefined
+  readonly affiliationsCount: number | undefined
+  /** Each {"owner": u} or {"member": u}. */
+  readonly affiliations: unknown | undefined
+  readonly public: boolean | undefined
+}
+/** The result of `chatroom.get`. */
+export declare class EasemobChatroomGetResult extends ListResult<EasemobChatroomGetItem> {}
+
+/** Parameters of `chatroom.get`: Get up to 100 chat rooms' details. */
+export interface EasemobChatroomGetParams {
+  /** Room IDs (comma-joined in the path). Limits: not empty each; 1 to 100 items. */
+  chatroomIds: string[]
+}
+
+/** The result of `chatroom.update`. */
+export declare class EasemobChatroomUpdateResult extends Result {
+  /** Whether the name was changed. */
+  readonly groupname: boolean | undefined
+  readonly description: boolean | undefined
+  readonly maxusers: boolean | undefined
+  /** Whether the room was transferred. */
+  readonly newowner: boolean | undefined
+}
+
+/** Parameters of `chatroom.update`: Change a chat room's name, description or member limit, or transfer it to a new owner (one endpoint, PUT /chatrooms/{id}). */
+export interface EasemobChatroomUpdateParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** New name. Limits: at most 128 characters. */
+  name?: string
+  /** New description. Limits: at most 512 characters. */
+  description?: string
+  /** New member limit, the owner included. Limits: 1..10000. */
+  maxusers?: number
+  /** Transfer the room to this member. Limits: at most 64 characters. */
+  newowner?: string
+}
+
+/** The result of `chatroom.delete`. */
+export declare class EasemobChatroomDeleteResult extends Result {
+  readonly success: boolean | undefined
+  readonly id: string | undefined
+}
+
+/** Parameters of `chatroom.delete`: Delete (dismiss) a chat room. */
+export interface EasemobChatroomDeleteParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+}
+
+/** One item of the result of `chatroom.joined`. */
+export declare class EasemobChatroomJoinedItem extends Item {
+  readonly id: string | undefined
+  readonly name: string | undefined
+  readonly disabled: boolean | undefined
+}
+/** The result of `chatroom.joined`. */
+export declare class EasemobChatroomJoinedResult extends ListResult<EasemobChatroomJoinedItem> {}
+
+/** Parameters of `chatroom.joined`: List the chat rooms a user has joined, a page at a time. */
+export interface EasemobChatroomJoinedParams {
+  /** A user ID. Limits: at most 64 characters. */
+  username: string
+  /** Page number, from 1 (default 1). Limits: 1..…. */
+  pagenum?: number
+  /** Rooms per page, 1..1000 (default 1000); with neither, the 500 most recently joined. Limits: 1..1000. */
+  pagesize?: number
+}
+
+/** The result of `chatroom.announcement.get`. */
+export declare class EasemobChatroomAnnouncementGetResult extends Result {
+  readonly announcement: string | undefined
+}
+
+/** Parameters of `chatroom.announcement.get`: Get a chat room's announcement. */
+export interface EasemobChatroomAnnouncementGetParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+}
+
+/** The result of `chatroom.announcement.set`. */
+export declare class EasemobChatroomAnnouncementSetResult extends Result {
+  readonly id: string | undefined
+  readonly result: boolean | undefined
+}
+
+/** Parameters of `chatroom.announcement.set`: Set a chat room's announcement (at most 512 characters). */
+export interface EasemobChatroomAnnouncementSetParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** Limits: at most 512 characters. */
+  announcement: string
+}
+
+/** One item of the result of `chatroom.members.list`. */
+export declare class EasemobChatroomMembersListItem extends Item {
+  /** Set on the owner's item. */
+  readonly owner: string | undefined
+  /** Set on a member's (or admin's) item. */
+  readonly member: string | undefined
+}
+/** The result of `chatroom.members.list`. Each {"owner": u} or {"member": u}. */
+export declare class EasemobChatroomMembersListResult extends ListResult<EasemobChatroomMembersListItem> {}
+
+/** Parameters of `chatroom.members.list`: List a chat room's members, a page at a time (the server keeps no order). */
+export interface EasemobChatroomMembersListParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** Page number, from 1 (default 1). Limits: 1..…. */
+  pagenum?: number
+  /** Members per page, 0..1000 (default 1000). Limits: 0..1000. */
+  pagesize?: number
+}
+
+/** The result of `chatroom.members.add_one`. */
+export declare class EasemobChatroomMembersAddOneResult extends Result {
+  readonly result: boolean | undefined
+  /** `add_member`. */
+  readonly action: string | undefined
+  readonly id: string | undefined
+  readonly user: string | undefined
+}
+
+/** Parameters of `chatroom.members.add_one`: Add one user to a chat room. */
+export interface EasemobChatroomMembersAddOneParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** A user ID. Limits: at most 64 characters. */
+  username: string
+}
+
+/** The result of `chatroom.members.add`. */
+export declare class EasemobChatroomMembersAddResult extends Result {
+  /** The users added. */
+  readonly newmembers: string[] | undefined
+  /** `add_member`. */
+  readonly action: string | undefined
+  readonly id: string | undefined
+}
+
+/** Parameters of `chatroom.members.add`: Add up to 60 users to a chat room. */
+export interface EasemobChatroomMembersAddParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** User IDs. Limits: at most 64 characters each; 1 to 60 items. */
+  usernames: string[]
+}
+
+/** One item of the result of `chatroom.members.remove`. */
+export declare class EasemobChatroomMembersRemoveItem extends Item {
+  readonly result: boolean | undefined
+  /** `remove_member`. */
+  readonly action: string | undefined
+  /** Why it failed, when it did. */
+  readonly reason: string | undefined
+  readonly user: string | undefined
+  readonly id: string | undefined
+}
+/** The result of `chatroom.members.remove`. */
+export declare class EasemobChatroomMembersRemoveResult extends ListResult<EasemobChatroomMembersRemoveItem> {}
+
+/** Parameters of `chatroom.members.remove`: Remove up to 100 members from a chat room (one result per user). */
+export interface EasemobChatroomMembersRemoveParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** User IDs. Limits: at most 64 characters each; 1 to 100 items. */
+  usernames: string[]
+}
+
+/** The result of `chatroom.admins.list`. The admins' user IDs. */
+export declare class EasemobChatroomAdminsListResult extends Result {}
+
+/** Parameters of `chatroom.admins.list`: List a chat room's admins. */
+export interface EasemobChatroomAdminsListParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+}
+
+/** The result of `chatroom.admins.add`. */
+export declare class EasemobChatroomAdminsAddResult extends Result {
+  /** `success` (documented as a boolean; the example answers the text). */
+  readonly result: string | undefined
+  readonly newadmin: string | undefined
+}
+
+/** Parameters of `chatroom.admins.add`: Make a chat room member an admin. */
+export interface EasemobChatroomAdminsAddParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** The member to make an admin. Limits: at most 64 characters. */
+  newadmin: string
+}
+
+/** The result of `chatroom.admins.remove`. */
+export declare class EasemobChatroomAdminsRemoveResult extends Result {
+  /** `success` (documented as a boolean; the example answers the text). */
+  readonly result: string | undefined
+  readonly oldadmin: string | undefined
+}
+
+/** Parameters of `chatroom.admins.remove`: Demote a chat room admin to a member. */
+export interface EasemobChatroomAdminsRemoveParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** The admin to demote. Limits: at most 64 characters. */
+  oldadmin: string
+}
+
+/** The result of `chatroom.blocks.list`. The blocked users' IDs. */
+export declare class EasemobChatroomBlocksListResult extends Result {}
+
+/** Parameters of `chatroom.blocks.list`: List a chat room's blocklist. */
+export interface EasemobChatroomBlocksListParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+}
+
+/** The result of `chatroom.blocks.add_one`. */
+export declare class EasemobChatroomBlocksAddOneResult extends Result {
+  readonly result: boolean | undefined
+  /** `add_blocks`. */
+  readonly action: string | undefined
+  /** Why it failed, when it did. */
+  readonly reason: string | undefined
+  readonly user: string | undefined
+  readonly chatroomid: string | undefined
+}
+
+/** Parameters of `chatroom.blocks.add_one`: Block one member of a chat room (not the owner): removed, cannot rejoin or see the room. */
+export interface EasemobChatroomBlocksAddOneParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** A user ID. Limits: at most 64 characters. */
+  username: string
+}
+
+/** One item of the result of `chatroom.blocks.add`. */
+export declare class EasemobChatroomBlocksAddItem extends Item {
+  readonly result: boolean | undefined
+  /** `add_blocks`. */
+  readonly action: string | undefined
+  /** Why it failed, when it did. */
+  readonly reason: string | undefined
+  readonly user: string | undefined
+  readonly chatroomid: string | undefined
+}
+/** The result of `chatroom.blocks.add`. */
+export declare class EasemobChatroomBlocksAddResult extends ListResult<EasemobChatroomBlocksAddItem> {}
+
+/** Parameters of `chatroom.blocks.add`: Block up to 60 members of a chat room (one result per user). */
+export interface EasemobChatroomBlocksAddParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** User IDs. Limits: at most 64 characters each; 1 to 60 items. */
+  usernames: string[]
+}
+
+/** One item of the result of `chatroom.blocks.remove`. */
+export declare class EasemobChatroomBlocksRemoveItem extends Item {
+  readonly result: boolean | undefined
+  /** `remove_blocks`. */
+  readonly action: string | undefined
+  /** Why it failed, when it did. */
+  readonly reason: string | undefined
+  readonly user: string | undefined
+  readonly chatroomid: string | undefined
+}
+/** The result of `chatroom.blocks.remove`. */
+export declare class EasemobChatroomBlocksRemoveResult extends ListResult<EasemobChatroomBlocksRemoveItem> {}
+
+/** Parameters of `chatroom.blocks.remove`: Unblock up to 60 users of a chat room (one result per user). */
+export interface EasemobChatroomBlocksRemoveParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** User IDs. Limits: at most 64 characters each; 1 to 60 items. */
+  usernames: string[]
+}
+
+/** The result of `chatroom.allowlist.list`. The allowlisted users' IDs. */
+export declare class EasemobChatroomAllowlistListResult extends Result {}
+
+/** Parameters of `chatroom.allowlist.list`: List a chat room's allowlist (members who may speak when all are muted). */
+export interface EasemobChatroomAllowlistListParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+}
+
+/** The result of `chatroom.allowlist.add_one`. */
+export declare class EasemobChatroomAllowlistAddOneResult extends Result {
+  readonly result: boolean | undefined
+  /** `add_user_whitelist`. */
+  readonly action: string | undefined
+  /** Why it failed, when it did. */
+  readonly reason: string | undefined
+  readonly user: string | undefined
+  readonly chatroomid: string | undefined
+}
+
+/** Parameters of `chatroom.allowlist.add_one`: Add one member to a chat room's allowlist. */
+export interface EasemobChatroomAllowlistAddOneParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** A user ID. Limits: at most 64 characters. */
+  username: string
+}
+
+/** One item of the result of `chatroom.allowlist.add`. */
+export declare class EasemobChatroomAllowlistAddItem extends Item {
+  readonly result: boolean | undefined
+  /** `add_user_whitelist`. */
+  readonly action: string | undefined
+  /** Why it failed, when it did. */
+  readonly reason: string | undefined
+  readonly user: string | undefined
+  readonly chatroomid: string | undefined
+}
+/** The result of `chatroom.allowlist.add`. */
+export declare class EasemobChatroomAllowlistAddResult extends ListResult<EasemobChatroomAllowlistAddItem> {}
+
+/** Parameters of `chatroom.allowlist.add`: Add up to 60 members to a chat room's allowlist (one result per user). */
+export interface EasemobChatroomAllowlistAddParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** User IDs. Limits: at most 64 characters each; 1 to 60 items. */
+  usernames: string[]
+}
+
+/** One item of the result of `chatroom.allowlist.remove`. */
+export declare class EasemobChatroomAllowlistRemoveItem extends Item {
+  readonly result: boolean | undefined
+  /** `remove_user_whitelist`. */
+  readonly action: string | undefined
+  /** Why it failed, when it did. */
+  readonly reason: string | undefined
+  readonly user: string | undefined
+  readonly chatroomid: string | undefined
+}
+/** The result of `chatroom.allowlist.remove`. */
+export declare class EasemobChatroomAllowlistRemoveResult extends ListResult<EasemobChatroomAllowlistRemoveItem> {}
+
+/** Parameters of `chatroom.allowlist.remove`: Remove up to 60 users from a chat room's allowlist (one result per user). */
+export interface EasemobChatroomAllowlistRemoveParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** User IDs. Limits: at most 64 characters each; 1 to 60 items. */
+  usernames: string[]
+}
+
+/** One item of the result of `chatroom.mutes.list`. */
+export declare class EasemobChatroomMutesListItem extends Item {
+  readonly user: string | undefined
+  /** When the mute ends, ms. */
+  readonly expire: number | undefined
+}
+/** The result of `chatroom.mutes.list`. */
+export declare class EasemobChatroomMutesListResult extends ListResult<EasemobChatroomMutesListItem> {}
+
+/** Parameters of `chatroom.mutes.list`: List a chat room's muted members with when each mute ends. */
+export interface EasemobChatroomMutesListParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+}
+
+/** One item of the result of `chatroom.mutes.add`. */
+export declare class EasemobChatroomMutesAddItem extends Item {
+  readonly result: boolean | undefined
+  /** When the mute ends, ms. */
+  readonly expire: number | undefined
+  readonly user: string | undefined
+}
+/** The result of `chatroom.mutes.add`. */
+export declare class EasemobChatroomMutesAddResult extends ListResult<EasemobChatroomMutesAddItem> {}
+
+/** Parameters of `chatroom.mutes.add`: Mute up to 60 chat room members for a time. */
+export interface EasemobChatroomMutesAddParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** User IDs. Limits: at most 64 characters each; 1 to 60 items. */
+  usernames: string[]
+  /** Milliseconds from now; -1 mutes for good. Limits: -1..…. */
+  muteDuration: number
+}
+
+/** One item of the result of `chatroom.mutes.remove`. */
+export declare class EasemobChatroomMutesRemoveItem extends Item {
+  readonly result: boolean | undefined
+  readonly user: string | undefined
+}
+/** The result of `chatroom.mutes.remove`. */
+export declare class EasemobChatroomMutesRemoveResult extends ListResult<EasemobChatroomMutesRemoveItem> {}
+
+/** Parameters of `chatroom.mutes.remove`: Unmute up to 60 chat room members. */
+export interface EasemobChatroomMutesRemoveParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** User IDs. Limits: at most 64 characters each; 1 to 60 items. */
+  usernames: string[]
+}
+
+/** The result of `chatroom.mute_all`. */
+export declare class EasemobChatroomMuteAllResult extends Result {
+  /** Whether everyone is muted now. */
+  readonly mute: boolean | undefined
+}
+
+/** Parameters of `chatroom.mute_all`: Mute every member of a chat room (only the allowlist may speak); the mute list is unchanged. */
+export interface EasemobChatroomMuteAllParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+}
+
+/** The result of `chatroom.unmute_all`. */
+export declare class EasemobChatroomUnmuteAllResult extends Result {
+  /** Whether everyone is muted now. */
+  readonly mute: boolean | undefined
+}
+
+/** Parameters of `chatroom.unmute_all`: Lift a chat room's mute-all. */
+export interface EasemobChatroomUnmuteAllParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+}
+
+/** The result of `chatroom.tags.set`. */
+export declare class EasemobChatroomTagsSetResult extends Result {
+  readonly result: boolean | undefined
+}
+
+/** Parameters of `chatroom.tags.set`: Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag. */
+export interface EasemobChatroomTagsSetParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** The member. Limits: at most 64 characters. */
+  username: string
+  /** The tags, each at most 32 characters. Limits: at most 32 characters each; at most 10 items. */
+  tags: string[]
+}
+
+/** The result of `chatroom.tags.get`. Tag → when its mute ends (ms, as text; -1: for good). */
+export declare class EasemobChatroomTagsGetResult extends Result {}
+
+/** Parameters of `chatroom.tags.get`: Get a member's tags in a chat room, each with when its mute ends. */
+export interface EasemobChatroomTagsGetParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** The member. Limits: at most 64 characters. */
+  username: string
+}
+
+/** The result of `chatroom.tags.mute`. */
+export declare class EasemobChatroomTagsMuteResult extends Result {
+  readonly result: boolean | undefined
+}
+
+/** Parameters of `chatroom.tags.mute`: Mute (or unmute) the members of a chat room who carry a tag. */
+export interface EasemobChatroomTagsMuteParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** The tag. Limits: at most 32 characters. */
+  tag: string
+  /** Seconds; 0 unmutes, -1 mutes for good. Limits: -1..…. */
+  muteDuration: number
+}
+
+/** The result of `chatroom.attributes.get`. Attribute name → value. */
+export declare class EasemobChatroomAttributesGetResult extends Result {}
+
+/** Parameters of `chatroom.attributes.get`: Get a chat room's custom attributes (all, or the keys named). */
+export interface EasemobChatroomAttributesGetParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** The attributes to read; all when omitted. Limits: not empty each. */
+  keys?: string[]
+}
+
+/** The result of `chatroom.attributes.set`. */
+export declare class EasemobChatroomAttributesSetResult extends Result {
+  /** The attributes set or deleted. */
+  readonly successKeys: string[] | undefined
+  /** Attribute → why it failed. */
+  readonly errorKeys: unknown | undefined
+}
+
+/** Parameters of `chatroom.attributes.set`: Set a user's custom attributes of a chat room (keys another member set are refused). */
+export interface EasemobChatroomAttributesSetParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** The user the attributes belong to. Limits: at most 64 characters. */
+  username: string
+  /** Up to 10 attributes: key at most 128 characters of a-z A-Z 0-9 _ - . ; value at most 4096 characters; at most 100 per room. Limits: 1 to 10 items. */
+  metadata: Record<string, string>
+  /** Delete these attributes when the user leaves the room (DELETE, the default) or not. Limits: one of DELETE, NO_DELETE. */
+  autoDelete?: "DELETE" | "NO_DELETE"
+}
+
+/** The result of `chatroom.attributes.set_forced`. */
+export declare class EasemobChatroomAttributesSetForcedResult extends Result {
+  /** The attributes set or deleted. */
+  readonly successKeys: string[] | undefined
+  /** Attribute → why it failed. */
+  readonly errorKeys: unknown | undefined
+}
+
+/** Parameters of `chatroom.attributes.set_forced`: Set custom attributes of a chat room, overwriting other members' keys. */
+export interface EasemobChatroomAttributesSetForcedParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** The user the attributes belong to. Limits: at most 64 characters. */
+  username: string
+  /** Up to 10 attributes: key at most 128 characters of a-z A-Z 0-9 _ - . ; value at most 4096 characters; at most 100 per room. Limits: 1 to 10 items. */
+  metadata: Record<string, string>
+  /** Delete these attributes when the user leaves the room (DELETE, the default) or not. Limits: one of DELETE, NO_DELETE. */
+  autoDelete?: "DELETE" | "NO_DELETE"
+}
+
+/** The result of `chatroom.attributes.delete`. */
+export declare class EasemobChatroomAttributesDeleteResult extends Result {
+  /** The attributes set or deleted. */
+  readonly successKeys: string[] | undefined
+  /** Attribute → why it failed. */
+  readonly errorKeys: unknown | undefined
+}
+
+/** Parameters of `chatroom.attributes.delete`: Delete custom attributes a user set on a chat room (at most 10). */
+export interface EasemobChatroomAttributesDeleteParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** The user whose attributes to delete. Limits: at most 64 characters. */
+  username: string
+  /** The attributes to delete (at most 10). Limits: not empty each; at most 10 items. */
+  keys?: string[]
+}
+
+/** The result of `chatroom.attributes.delete_forced`. */
+export declare class EasemobChatroomAttributesDeleteForcedResult extends Result {
+  /** The attributes set or deleted. */
+  readonly successKeys: string[] | undefined
+  /** Attribute → why it failed. */
+  readonly errorKeys: unknown | undefined
+}
+
+/** Parameters of `chatroom.attributes.delete_forced`: Delete custom attributes of a chat room, whoever set them (at most 10). */
+export interface EasemobChatroomAttributesDeleteForcedParams {
+  /** The chat room ID. Limits: not empty. */
+  chatroomId: string
+  /** The user whose attributes to delete. Limits: at most 64 characters. */
+  username: string
+  /** The attributes to delete (at most 10). Limits: not empty each; at most 10 items. */
+  keys?: string[]
+}
+
 /** The result of `group.create`. */
 export declare class EasemobGroupCreateResult extends Result {
   readonly groupid: string | undefined
@@ -4812,12 +5455,14 @@ export interface EasemobMessageSendTextParams {
   /** Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes. */
   ext?: unknown
   syncDevice?: boolean
-  /** Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each. */
+  /** Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items. */
   roamIgnoreUsers?: string[]
   /** Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low. */
   chatroomMsgLevel?: "high" | "normal" | "low"
   /** Deliver only to recipients that are online. */
   routeOnline?: boolean
+  /** Ask for read receipts (default false); for target_type chatgroups. */
+  needGroupAck?: boolean
 }
 
 /** The result of `message.send_image`. */
@@ -4843,10 +5488,14 @@ export interface EasemobMessageSendImageParams {
   /** Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes. */
   ext?: unknown
   syncDevice?: boolean
-  /** Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each. */
+  /** Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items. */
   roamIgnoreUsers?: string[]
   /** Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low. */
   chatroomMsgLevel?: "high" | "normal" | "low"
+  /** Deliver only to recipients that are online. */
+  routeOnline?: boolean
+  /** Ask for read receipts (default false); for target_type chatgroups. */
+  needGroupAck?: boolean
 }
 
 /** The result of `message.send_audio`. */
@@ -4870,10 +5519,14 @@ export interface EasemobMessageSendAudioParams {
   /** Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes. */
   ext?: unknown
   syncDevice?: boolean
-  /** Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each. */
+  /** Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items. */
   roamIgnoreUsers?: string[]
   /** Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low. */
   chatroomMsgLevel?: "high" | "normal" | "low"
+  /** Deliver only to recipients that are online. */
+  routeOnline?: boolean
+  /** Ask for read receipts (default false); for target_type chatgroups. */
+  needGroupAck?: boolean
 }
 
 /** The result of `message.send_video`. */
@@ -4901,10 +5554,14 @@ export interface EasemobMessageSendVideoParams {
   /** Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes. */
   ext?: unknown
   syncDevice?: boolean
-  /** Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each. */
+  /** Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items. */
   roamIgnoreUsers?: string[]
   /** Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low. */
   chatroomMsgLevel?: "high" | "normal" | "low"
+  /** Deliver only to recipients that are online. */
+  routeOnline?: boolean
+  /** Ask for read receipts (default false); for target_type chatgroups. */
+  needGroupAck?: boolean
 }
 
 /** The result of `message.send_file`. */
@@ -4926,10 +5583,14 @@ export interface EasemobMessageSendFileParams {
   /** Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes. */
   ext?: unknown
   syncDevice?: boolean
-  /** Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each. */
+  /** Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items. */
   roamIgnoreUsers?: string[]
   /** Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low. */
   chatroomMsgLevel?: "high" | "normal" | "low"
+  /** Deliver only to recipients that are online. */
+  routeOnline?: boolean
+  /** Ask for read receipts (default false); for target_type chatgroups. */
+  needGroupAck?: boolean
 }
 
 /** The result of `message.send_cmd`. */
@@ -4948,10 +5609,14 @@ export interface EasemobMessageSendCmdParams {
   /** Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes. */
   ext?: unknown
   syncDevice?: boolean
-  /** Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each. */
+  /** Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items. */
   roamIgnoreUsers?: string[]
   /** Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low. */
   chatroomMsgLevel?: "high" | "normal" | "low"
+  /** Deliver only to recipients that are online. */
+  routeOnline?: boolean
+  /** Ask for read receipts (default false); for target_type chatgroups. */
+  needGroupAck?: boolean
 }
 
 /** The result of `message.send_custom`. */
@@ -4972,10 +5637,345 @@ export interface EasemobMessageSendCustomParams {
   /** Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes. */
   ext?: unknown
   syncDevice?: boolean
-  /** Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each. */
+  /** Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items. */
   roamIgnoreUsers?: string[]
   /** Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low. */
   chatroomMsgLevel?: "high" | "normal" | "low"
+  /** Deliver only to recipients that are online. */
+  routeOnline?: boolean
+  /** Ask for read receipts (default false); for target_type chatgroups. */
+  needGroupAck?: boolean
+}
+
+/** The result of `message.send_location`. */
+export declare class EasemobMessageSendLocationResult extends Result {}
+
+/** Parameters of `message.send_location`: Send a location message. */
+export interface EasemobMessageSendLocationParams {
+  /** Limits: one of users, chatgroups, chatrooms. */
+  targetType: "users" | "chatgroups" | "chatrooms"
+  /** Limits: at most 64 characters. */
+  from?: string
+  /** Limits: at most 64 characters each; at least 1 items; at most 3 for chatgroups, 10 for chatrooms, 600 for users (by target_type). */
+  to: string[]
+  /** Latitude, degrees. Limits: not empty. */
+  lat: string
+  /** Longitude, degrees. Limits: not empty. */
+  lng: string
+  /** The place in words. Limits: not empty. */
+  addr: string
+  /** Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes. */
+  ext?: unknown
+  syncDevice?: boolean
+  /** Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items. */
+  roamIgnoreUsers?: string[]
+  /** Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low. */
+  chatroomMsgLevel?: "high" | "normal" | "low"
+  /** Deliver only to recipients that are online. */
+  routeOnline?: boolean
+  /** Ask for read receipts (default false); for target_type chatgroups. */
+  needGroupAck?: boolean
+}
+
+/** The result of `message.directed_send`. {"<group or room>": "<message id>"} */
+export declare class EasemobMessageDirectedSendResult extends Result {}
+
+/** Parameters of `message.directed_send`: Send a message in one group or chat room to only some of its members (at most 20). */
+export interface EasemobMessageDirectedSendParams {
+  /** Limits: one of chatgroups, chatrooms. */
+  targetType: "chatgroups" | "chatrooms"
+  /** Sender; `admin` when omitted. Limits: at most 64 characters. */
+  from?: string
+  /** The one group or chat room. Limits: not empty each; 1 to 1 items. */
+  to: string[]
+  /** The members who get the message. Limits: at most 64 characters each; 1 to 20 items. */
+  users: string[]
+  /** The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom. */
+  type: "txt" | "img" | "audio" | "video" | "file" | "loc" | "cmd" | "custom"
+  /** The message body, as for the send of that type: txt {msg}, img {url, filename, secret, size}, audio {url, filename, secret, length}, video {url, filename, thumb, length, secret, file_length, thumb_secret}, file {url, filename, secret}, loc {lat, lng, addr}, cmd {action}, custom {customEvent, customExts}. Limits: at most 5120 bytes. */
+  body: unknown
+  /** Extension fields (an object). Limits: at most 5120 bytes. */
+  ext?: unknown
+  /** Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low. */
+  chatroomMsgLevel?: "high" | "normal" | "low"
+}
+
+/** The result of `message.broadcast_chatrooms`. */
+export declare class EasemobMessageBroadcastChatroomsResult extends Result {
+  /** The broadcast ID (a number). */
+  readonly id: unknown | undefined
+}
+
+/** Parameters of `message.broadcast_chatrooms`: Broadcast a message to every active chat room of the app (10 a minute, 100 a day). */
+export interface EasemobMessageBroadcastChatroomsParams {
+  /** Sender; `admin` when omitted. Limits: at most 64 characters. */
+  from?: string
+  /** The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes. */
+  msg: unknown
+  /** Extension fields (an object). Limits: at most 5120 bytes. */
+  ext?: unknown
+  /** Priority of a chatroom message (default normal). Limits: one of high, normal, low. */
+  chatroomMsgLevel?: "high" | "normal" | "low"
+}
+
+/** The result of `message.broadcast_users`. */
+export declare class EasemobMessageBroadcastUsersResult extends Result {
+  /** The broadcast ID (a number). */
+  readonly id: unknown | undefined
+}
+
+/** Parameters of `message.broadcast_users`: Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later. */
+export interface EasemobMessageBroadcastUsersParams {
+  /** Sender; `admin` when omitted. Limits: at most 64 characters. */
+  from?: string
+  /** The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes. */
+  msg: unknown
+  /** Extension fields (an object). Limits: at most 5120 bytes. */
+  ext?: unknown
+}
+
+/** The result of `message.broadcast_online`. */
+export declare class EasemobMessageBroadcastOnlineResult extends Result {
+  /** The broadcast ID (a number). */
+  readonly id: unknown | undefined
+}
+
+/** Parameters of `message.broadcast_online`: Broadcast a message to the app's online users (once a minute, 50 a day). */
+export interface EasemobMessageBroadcastOnlineParams {
+  /** Sender; `admin` when omitted. Limits: at most 64 characters. */
+  from?: string
+  /** The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes. */
+  msg: unknown
+  /** Extension fields (an object). Limits: at most 5120 bytes. */
+  ext?: unknown
+}
+
+/** The result of `message.recall`. */
+export declare class EasemobMessageRecallResult extends Result {
+  /** `yes`, or why not: `not_found msg`, `can't find msg to`, `exceed recall time limit`. */
+  readonly recalled: string | undefined
+  readonly msgId: string | undefined
+  readonly from: string | undefined
+  readonly to: string | undefined
+  readonly chattype: string | undefined
+}
+
+/** Parameters of `message.recall`: Recall a sent message (within the app's recall time, 2 minutes by default). */
+export interface EasemobMessageRecallParams {
+  /** The message to recall. Limits: not empty. */
+  msgId: string
+  /** Its recipient: the user, group or chat room. Limits: not empty. */
+  to: string
+  /** Limits: one of chat, groupchat, chatroom. */
+  chatType: "chat" | "groupchat" | "chatroom"
+  /** Who recalls it; `admin` when omitted. Limits: at most 64 characters. */
+  from?: string
+  /** Also recall messages older than the server keeps them (from the recipients' devices). */
+  force?: boolean
+}
+
+/** The result of `message.rewrite`. The whole body; `data` is the text `success`. */
+export declare class EasemobMessageRewriteResult extends Result {
+  /** `success` (the body's `data`). */
+  readonly result: string | undefined
+}
+
+/** Parameters of `message.rewrite`: Change a sent text or custom message (at most 10 times). */
+export interface EasemobMessageRewriteParams {
+  /** Limits: not empty. */
+  msgId: string
+  /** Who changes it. Limits: at most 64 characters. */
+  user?: string
+  /** The message's type. Limits: one of txt, custom. */
+  type: "txt" | "custom"
+  /** The new text (txt). Limits: at most 5120 bytes. */
+  msg?: string
+  /** The new event (custom): 1..32 of a-z A-Z 0-9 - _ / . Limits: at most 32 characters. */
+  customEvent?: string
+  /** The new event attributes (custom). Limits: at most 16 items. */
+  customExts?: Record<string, string>
+  /** New extension fields. */
+  newExt?: unknown
+  /** Merge `new_ext` into the old (default) or replace it. */
+  isCombineExt?: boolean
+}
+
+/** The result of `message.import_user`. */
+export declare class EasemobMessageImportUserResult extends Result {
+  /** The imported message's ID. */
+  readonly msgId: string | undefined
+}
+
+/** Parameters of `message.import_user`: Import one one-to-one message (data migration). */
+export interface EasemobMessageImportUserParams {
+  /** The sender. Limits: at most 64 characters. */
+  from: string
+  /** The recipient's user ID. Limits: not empty. */
+  target: string
+  /** The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom. */
+  type: "txt" | "img" | "audio" | "video" | "file" | "loc" | "cmd" | "custom"
+  /** The message body, as for the send of that type. Limits: at most 5120 bytes. */
+  body: unknown
+  /** Extension fields (an object). Limits: at most 5120 bytes. */
+  ext?: unknown
+  /** Mark the conversation read. */
+  isAckRead?: boolean
+  /** The message's time, ms (default now). Limits: 0..…. */
+  msgTimestamp?: number
+  /** Download the attachment from its URL and store it (default false). */
+  needDownload?: boolean
+}
+
+/** The result of `message.import_group`. */
+export declare class EasemobMessageImportGroupResult extends Result {
+  /** The imported message's ID. */
+  readonly msgId: string | undefined
+}
+
+/** Parameters of `message.import_group`: Import one group message (data migration). */
+export interface EasemobMessageImportGroupParams {
+  /** The sender. Limits: at most 64 characters. */
+  from: string
+  /** The group ID. Limits: not empty. */
+  target: string
+  /** The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom. */
+  type: "txt" | "img" | "audio" | "video" | "file" | "loc" | "cmd" | "custom"
+  /** The message body, as for the send of that type. Limits: at most 5120 bytes. */
+  body: unknown
+  /** Extension fields (an object). Limits: at most 5120 bytes. */
+  ext?: unknown
+  /** Mark the conversation read. */
+  isAckRead?: boolean
+  /** The message's time, ms (default now). Limits: 0..…. */
+  msgTimestamp?: number
+  /** Download the attachment from its URL and store it (default false). */
+  needDownload?: boolean
+}
+
+/** One item of the result of `message.history_url`. */
+export declare class EasemobMessageHistoryUrlItem extends Item {
+  /** Where to download the file; expires. */
+  readonly url: string | undefined
+}
+/** The result of `message.history_url`. */
+export declare class EasemobMessageHistoryUrlResult extends ListResult<EasemobMessageHistoryUrlItem> {}
+
+/** Parameters of `message.history_url`: Get the download URL of the app's message history file for one hour (10 calls a minute). */
+export interface EasemobMessageHistoryUrlParams {
+  /** The hour, yyyyMMddHH (10 digits; Beijing time in China, UTC elsewhere). Limits: not empty. */
+  time: string
+}
+
+/** The result of `message.conversation_delete`. */
+export declare class EasemobMessageConversationDeleteResult extends Result {
+  /** `ok`. */
+  readonly result: string | undefined
+}
+
+/** Parameters of `message.conversation_delete`: Delete a conversation from one user's server-side list (one-way), and optionally its roaming messages. */
+export interface EasemobMessageConversationDeleteParams {
+  /** Whose conversation. Limits: at most 64 characters. */
+  username: string
+  /** The conversation: the peer's user ID (chat) or the group ID (groupchat). Limits: not empty. */
+  channel: string
+  /** Limits: one of chat, groupchat. */
+  type: "chat" | "groupchat"
+  /** Also delete its roaming messages on the server. */
+  deleteRoam: boolean
+}
+
+/** The result of `message.roaming.delete_chat`. The bare body, no envelope. */
+export declare class EasemobMessageRoamingDeleteChatResult extends Result {
+  /** `ok` when done. */
+  readonly requestStatusCode: string | undefined
+  /** Answer time, ms. */
+  readonly timestamp: number | undefined
+}
+
+/** Parameters of `message.roaming.delete_chat`: Delete some of a user's roaming messages of a one-to-one conversation, by message ID (one-way, at most 50). */
+export interface EasemobMessageRoamingDeleteChatParams {
+  /** Whose roaming messages. Limits: at most 64 characters. */
+  userId: string
+  /** The other user of the conversation. Limits: at most 64 characters. */
+  peer: string
+  /** The messages. Limits: not empty each; 1 to 50 items. */
+  msgIds: string[]
+  /** Sync the deletion to the user's online devices (default true). */
+  isNotify?: boolean
+}
+
+/** The result of `message.roaming.delete_group`. The bare body, no envelope. */
+export declare class EasemobMessageRoamingDeleteGroupResult extends Result {
+  /** `ok` when done. */
+  readonly requestStatusCode: string | undefined
+  /** Answer time, ms. */
+  readonly timestamp: number | undefined
+}
+
+/** Parameters of `message.roaming.delete_group`: Delete some of a user's roaming messages of a group or chat room conversation, by message ID (one-way, at most 50). */
+export interface EasemobMessageRoamingDeleteGroupParams {
+  /** Whose roaming messages. Limits: at most 64 characters. */
+  userId: string
+  /** The group or chat room. Limits: not empty. */
+  groupId: string
+  /** The messages. Limits: not empty each; 1 to 50 items. */
+  msgIds: string[]
+  /** Sync the deletion to the user's online devices (default true). */
+  isNotify?: boolean
+}
+
+/** The result of `message.roaming.delete_all`. The bare body, no envelope. */
+export declare class EasemobMessageRoamingDeleteAllResult extends Result {
+  /** `ok` when done. */
+  readonly requestStatusCode: string | undefined
+  /** Answer time, ms. */
+  readonly timestamp: number | undefined
+}
+
+/** Parameters of `message.roaming.delete_all`: Delete all of a user's roaming messages and conversations up to now (one-way). */
+export interface EasemobMessageRoamingDeleteAllParams {
+  /** Whose roaming messages. Limits: at most 64 characters. */
+  userId: string
+}
+
+/** The result of `message.roaming.delete_chat_before`. The bare body, no envelope. */
+export declare class EasemobMessageRoamingDeleteChatBeforeResult extends Result {
+  /** `ok` when done. */
+  readonly requestStatusCode: string | undefined
+  /** Answer time, ms. */
+  readonly timestamp: number | undefined
+}
+
+/** Parameters of `message.roaming.delete_chat_before`: Delete a user's roaming messages of a one-to-one conversation up to a time (one-way). */
+export interface EasemobMessageRoamingDeleteChatBeforeParams {
+  /** Whose roaming messages. Limits: at most 64 characters. */
+  userId: string
+  /** The other user of the conversation. Limits: at most 64 characters. */
+  peer: string
+  /** Delete messages at or before this time, ms. Limits: 0..…. */
+  delTime: number
+  /** Sync the deletion to the user's online devices (default true). */
+  isNotify?: boolean
+}
+
+/** The result of `message.roaming.delete_group_before`. The bare body, no envelope. */
+export declare class EasemobMessageRoamingDeleteGroupBeforeResult extends Result {
+  /** `ok` when done. */
+  readonly requestStatusCode: string | undefined
+  /** Answer time, ms. */
+  readonly timestamp: number | undefined
+}
+
+/** Parameters of `message.roaming.delete_group_before`: Delete a user's roaming messages of a group or chat room conversation up to a time (one-way). */
+export interface EasemobMessageRoamingDeleteGroupBeforeParams {
+  /** Whose roaming messages. Limits: at most 64 characters. */
+  userId: string
+  /** The group or chat room. Limits: not empty. */
+  groupId: string
+  /** Delete messages at or before this time, ms. Limits: 0..…. */
+  delTime: number
+  /** Sync the deletion to the user's online devices (default true). */
+  isNotify?: boolean
 }
 
 /** The result of `metadata.user.capacity`. */
@@ -6024,6 +7024,248 @@ export declare class EasemobOperations extends BaseClient {
    */
   authAppToken(params?: EasemobAuthAppTokenParams, options?: CallOptions): Promise<EasemobAuthAppTokenResult>
   /**
+   * List the app's chat room super admins (who may create chat rooms from a client), a page at a time.
+   *
+   * `GET /chatrooms/super_admin` — catalogue operation `chatroom.super_admins.list`.
+   */
+  chatroomSuperAdminsList(params?: EasemobChatroomSuperAdminsListParams, options?: CallOptions): Promise<EasemobChatroomSuperAdminsListResult>
+  /** Every page of `chatroom.super_admins.list`, one call each, from the page these parameters ask for to the last: `for await (const page of client.chatroomSuperAdminsListPages(...))`; each page is a list of items; the iterator sets `pagenum` for each next page. */
+  chatroomSuperAdminsListPages(params?: EasemobChatroomSuperAdminsListParams, options?: CallOptions): AsyncGenerator<EasemobChatroomSuperAdminsListResult, void, undefined>
+  /**
+   * Make a user a chat room super admin (one per call).
+   *
+   * `POST /chatrooms/super_admin` — catalogue operation `chatroom.super_admins.add`.
+   */
+  chatroomSuperAdminsAdd(params: EasemobChatroomSuperAdminsAddParams, options?: CallOptions): Promise<EasemobChatroomSuperAdminsAddResult>
+  /**
+   * Revoke a user's chat room super admin role.
+   *
+   * `DELETE /chatrooms/super_admin/{superAdmin}` — catalogue operation `chatroom.super_admins.remove`.
+   */
+  chatroomSuperAdminsRemove(params: EasemobChatroomSuperAdminsRemoveParams, options?: CallOptions): Promise<EasemobChatroomSuperAdminsRemoveResult>
+  /**
+   * Create a chat room.
+   *
+   * `POST /chatrooms` — catalogue operation `chatroom.create`.
+   */
+  chatroomCreate(params: EasemobChatroomCreateParams, options?: CallOptions): Promise<EasemobChatroomCreateResult>
+  /**
+   * List the app's chat rooms, a page at a time (cursor).
+   *
+   * `GET /chatrooms` — catalogue operation `chatroom.list`.
+   */
+  chatroomList(params?: EasemobChatroomListParams, options?: CallOptions): Promise<EasemobChatroomListResult>
+  /** Every page of `chatroom.list`, one call each, from the page these parameters ask for to the last: `for await (const page of client.chatroomListPages(...))`; each page is a list of items; the iterator sets `cursor` for each next page. */
+  chatroomListPages(params?: EasemobChatroomListParams, options?: CallOptions): AsyncGenerator<EasemobChatroomListResult, void, undefined>
+  /**
+   * Get up to 100 chat rooms' details.
+   *
+   * `GET /chatrooms/{chatroom_ids}` — catalogue operation `chatroom.get`.
+   */
+  chatroomGet(params: EasemobChatroomGetParams, options?: CallOptions): Promise<EasemobChatroomGetResult>
+  /**
+   * Change a chat room's name, description or member limit, or transfer it to a new owner (one endpoint, PUT /chatrooms/{id}).
+   *
+   * `PUT /chatrooms/{chatroom_id}` — catalogue operation `chatroom.update`.
+   */
+  chatroomUpdate(params: EasemobChatroomUpdateParams, options?: CallOptions): Promise<EasemobChatroomUpdateResult>
+  /**
+   * Delete (dismiss) a chat room.
+   *
+   * `DELETE /chatrooms/{chatroom_id}` — catalogue operation `chatroom.delete`.
+   */
+  chatroomDelete(params: EasemobChatroomDeleteParams, options?: CallOptions): Promise<EasemobChatroomDeleteResult>
+  /**
+   * List the chat rooms a user has joined, a page at a time.
+   *
+   * `GET /users/{username}/joined_chatrooms` — catalogue operation `chatroom.joined`.
+   */
+  chatroomJoined(params: EasemobChatroomJoinedParams, options?: CallOptions): Promise<EasemobChatroomJoinedResult>
+  /** Every page of `chatroom.joined`, one call each, from the page these parameters ask for to the last: `for await (const page of client.chatroomJoinedPages(...))`; each page is a list of items; the iterator sets `pagenum` for each next page. */
+  chatroomJoinedPages(params: EasemobChatroomJoinedParams, options?: CallOptions): AsyncGenerator<EasemobChatroomJoinedResult, void, undefined>
+  /**
+   * Get a chat room's announcement.
+   *
+   * `GET /chatrooms/{chatroom_id}/announcement` — catalogue operation `chatroom.announcement.get`.
+   */
+  chatroomAnnouncementGet(params: EasemobChatroomAnnouncementGetParams, options?: CallOptions): Promise<EasemobChatroomAnnouncementGetResult>
+  /**
+   * Set a chat room's announcement (at most 512 characters).
+   *
+   * `POST /chatrooms/{chatroom_id}/announcement` — catalogue operation `chatroom.announcement.set`.
+   */
+  chatroomAnnouncementSet(params: EasemobChatroomAnnouncementSetParams, options?: CallOptions): Promise<EasemobChatroomAnnouncementSetResult>
+  /**
+   * List a chat room's members, a page at a time (the server keeps no order).
+   *
+   * `GET /chatrooms/{chatroom_id}/users` — catalogue operation `chatroom.members.list`.
+   */
+  chatroomMembersList(params: EasemobChatroomMembersListParams, options?: CallOptions): Promise<EasemobChatroomMembersListResult>
+  /** Every page of `chatroom.members.list`, one call each, from the page these parameters ask for to the last: `for await (const page of client.chatroomMembersListPages(...))`; each page is a list of items; the iterator sets `pagenum` for each next page. */
+  chatroomMembersListPages(params: EasemobChatroomMembersListParams, options?: CallOptions): AsyncGenerator<EasemobChatroomMembersListResult, void, undefined>
+  /**
+   * Add one user to a chat room.
+   *
+   * `POST /chatrooms/{chatroom_id}/users/{username}` — catalogue operation `chatroom.members.add_one`.
+   */
+  chatroomMembersAddOne(params: EasemobChatroomMembersAddOneParams, options?: CallOptions): Promise<EasemobChatroomMembersAddOneResult>
+  /**
+   * Add up to 60 users to a chat room.
+   *
+   * `POST /chatrooms/{chatroom_id}/users` — catalogue operation `chatroom.members.add`.
+   */
+  chatroomMembersAdd(params: EasemobChatroomMembersAddParams, options?: CallOptions): Promise<EasemobChatroomMembersAddResult>
+  /**
+   * Remove up to 100 members from a chat room (one result per user).
+   *
+   * `DELETE /chatrooms/{chatroom_id}/users/{usernames}` — catalogue operation `chatroom.members.remove`.
+   */
+  chatroomMembersRemove(params: EasemobChatroomMembersRemoveParams, options?: CallOptions): Promise<EasemobChatroomMembersRemoveResult>
+  /**
+   * List a chat room's admins.
+   *
+   * `GET /chatrooms/{chatroom_id}/admin` — catalogue operation `chatroom.admins.list`.
+   */
+  chatroomAdminsList(params: EasemobChatroomAdminsListParams, options?: CallOptions): Promise<EasemobChatroomAdminsListResult>
+  /**
+   * Make a chat room member an admin.
+   *
+   * `POST /chatrooms/{chatroom_id}/admin` — catalogue operation `chatroom.admins.add`.
+   */
+  chatroomAdminsAdd(params: EasemobChatroomAdminsAddParams, options?: CallOptions): Promise<EasemobChatroomAdminsAddResult>
+  /**
+   * Demote a chat room admin to a member.
+   *
+   * `DELETE /chatrooms/{chatroom_id}/admin/{oldadmin}` — catalogue operation `chatroom.admins.remove`.
+   */
+  chatroomAdminsRemove(params: EasemobChatroomAdminsRemoveParams, options?: CallOptions): Promise<EasemobChatroomAdminsRemoveResult>
+  /**
+   * List a chat room's blocklist.
+   *
+   * `GET /chatrooms/{chatroom_id}/blocks/users` — catalogue operation `chatroom.blocks.list`.
+   */
+  chatroomBlocksList(params: EasemobChatroomBlocksListParams, options?: CallOptions): Promise<EasemobChatroomBlocksListResult>
+  /**
+   * Block one member of a chat room (not the owner): removed, cannot rejoin or see the room.
+   *
+   * `POST /chatrooms/{chatroom_id}/blocks/users/{username}` — catalogue operation `chatroom.blocks.add_one`.
+   */
+  chatroomBlocksAddOne(params: EasemobChatroomBlocksAddOneParams, options?: CallOptions): Promise<EasemobChatroomBlocksAddOneResult>
+  /**
+   * Block up to 60 members of a chat room (one result per user).
+   *
+   * `POST /chatrooms/{chatroom_id}/blocks/users` — catalogue operation `chatroom.blocks.add`.
+   */
+  chatroomBlocksAdd(params: EasemobChatroomBlocksAddParams, options?: CallOptions): Promise<EasemobChatroomBlocksAddResult>
+  /**
+   * Unblock up to 60 users of a chat room (one result per user).
+   *
+   * `DELETE /chatrooms/{chatroom_id}/blocks/users/{usernames}` — catalogue operation `chatroom.blocks.remove`.
+   */
+  chatroomBlocksRemove(params: EasemobChatroomBlocksRemoveParams, options?: CallOptions): Promise<EasemobChatroomBlocksRemoveResult>
+  /**
+   * List a chat room's allowlist (members who may speak when all are muted).
+   *
+   * `GET /chatrooms/{chatroom_id}/white/users` — catalogue operation `chatroom.allowlist.list`.
+   */
+  chatroomAllowlistList(params: EasemobChatroomAllowlistListParams, options?: CallOptions): Promise<EasemobChatroomAllowlistListResult>
+  /**
+   * Add one member to a chat room's allowlist.
+   *
+   * `POST /chatrooms/{chatroom_id}/white/users/{username}` — catalogue operation `chatroom.allowlist.add_one`.
+   */
+  chatroomAllowlistAddOne(params: EasemobChatroomAllowlistAddOneParams, options?: CallOptions): Promise<EasemobChatroomAllowlistAddOneResult>
+  /**
+   * Add up to 60 members to a chat room's allowlist (one result per user).
+   *
+   * `POST /chatrooms/{chatroom_id}/white/users` — catalogue operation `chatroom.allowlist.add`.
+   */
+  chatroomAllowlistAdd(params: EasemobChatroomAllowlistAddParams, options?: CallOptions): Promise<EasemobChatroomAllowlistAddResult>
+  /**
+   * Remove up to 60 users from a chat room's allowlist (one result per user).
+   *
+   * `DELETE /chatrooms/{chatroom_id}/white/users/{usernames}` — catalogue operation `chatroom.allowlist.remove`.
+   */
+  chatroomAllowlistRemove(params: EasemobChatroomAllowlistRemoveParams, options?: CallOptions): Promise<EasemobChatroomAllowlistRemoveResult>
+  /**
+   * List a chat room's muted members with when each mute ends.
+   *
+   * `GET /chatrooms/{chatroom_id}/mute` — catalogue operation `chatroom.mutes.list`.
+   */
+  chatroomMutesList(params: EasemobChatroomMutesListParams, options?: CallOptions): Promise<EasemobChatroomMutesListResult>
+  /**
+   * Mute up to 60 chat room members for a time.
+   *
+   * `POST /chatrooms/{chatroom_id}/mute` — catalogue operation `chatroom.mutes.add`.
+   */
+  chatroomMutesAdd(params: EasemobChatroomMutesAddParams, options?: CallOptions): Promise<EasemobChatroomMutesAddResult>
+  /**
+   * Unmute up to 60 chat room members.
+   *
+   * `DELETE /chatrooms/{chatroom_id}/mute/{usernames}` — catalogue operation `chatroom.mutes.remove`.
+   */
+  chatroomMutesRemove(params: EasemobChatroomMutesRemoveParams, options?: CallOptions): Promise<EasemobChatroomMutesRemoveResult>
+  /**
+   * Mute every member of a chat room (only the allowlist may speak); the mute list is unchanged.
+   *
+   * `POST /chatrooms/{chatroom_id}/ban` — catalogue operation `chatroom.mute_all`.
+   */
+  chatroomMuteAll(params: EasemobChatroomMuteAllParams, options?: CallOptions): Promise<EasemobChatroomMuteAllResult>
+  /**
+   * Lift a chat room's mute-all.
+   *
+   * `DELETE /chatrooms/{chatroom_id}/ban` — catalogue operation `chatroom.unmute_all`.
+   */
+  chatroomUnmuteAll(params: EasemobChatroomUnmuteAllParams, options?: CallOptions): Promise<EasemobChatroomUnmuteAllResult>
+  /**
+   * Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+   *
+   * `PUT /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.set`.
+   */
+  chatroomTagsSet(params: EasemobChatroomTagsSetParams, options?: CallOptions): Promise<EasemobChatroomTagsSetResult>
+  /**
+   * Get a member's tags in a chat room, each with when its mute ends.
+   *
+   * `GET /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.get`.
+   */
+  chatroomTagsGet(params: EasemobChatroomTagsGetParams, options?: CallOptions): Promise<EasemobChatroomTagsGetResult>
+  /**
+   * Mute (or unmute) the members of a chat room who carry a tag.
+   *
+   * `PUT /chatrooms/{chatroom_id}/tag/mute` — catalogue operation `chatroom.tags.mute`.
+   */
+  chatroomTagsMute(params: EasemobChatroomTagsMuteParams, options?: CallOptions): Promise<EasemobChatroomTagsMuteResult>
+  /**
+   * Get a chat room's custom attributes (all, or the keys named).
+   *
+   * `POST /metadata/chatroom/{chatroom_id}` — catalogue operation `chatroom.attributes.get`.
+   */
+  chatroomAttributesGet(params: EasemobChatroomAttributesGetParams, options?: CallOptions): Promise<EasemobChatroomAttributesGetResult>
+  /**
+   * Set a user's custom attributes of a chat room (keys another member set are refused).
+   *
+   * `PUT /metadata/chatroom/{chatroom_id}/user/{username}` — catalogue operation `chatroom.attributes.set`.
+   */
+  chatroomAttributesSet(params: EasemobChatroomAttributesSetParams, options?: CallOptions): Promise<EasemobChatroomAttributesSetResult>
+  /**
+   * Set custom attributes of a chat room, overwriting other members' keys.
+   *
+   * `PUT /metadata/chatroom/{chatroom_id}/user/{username}/forced` — catalogue operation `chatroom.attributes.set_forced`.
+   */
+  chatroomAttributesSetForced(params: EasemobChatroomAttributesSetForcedParams, options?: CallOptions): Promise<EasemobChatroomAttributesSetForcedResult>
+  /**
+   * Delete custom attributes a user set on a chat room (at most 10).
+   *
+   * `DELETE /metadata/chatroom/{chatroom_id}/user/{username}` — catalogue operation `chatroom.attributes.delete`.
+   */
+  chatroomAttributesDelete(params: EasemobChatroomAttributesDeleteParams, options?: CallOptions): Promise<EasemobChatroomAttributesDeleteResult>
+  /**
+   * Delete custom attributes of a chat room, whoever set them (at most 10).
+   *
+   * `DELETE /metadata/chatroom/{chatroom_id}/user/{username}/forced` — catalogue operation `chatroom.attributes.delete_forced`.
+   */
+  chatroomAttributesDeleteForced(params: EasemobChatroomAttributesDeleteForcedParams, options?: CallOptions): Promise<EasemobChatroomAttributesDeleteForcedResult>
+  /**
    * Create a group.
    *
    * `POST /chatgroups` — catalogue operation `group.create`.
@@ -6309,6 +7551,102 @@ export declare class EasemobOperations extends BaseClient {
    * `POST /messages/{target_type}` — catalogue operation `message.send_custom`.
    */
   messageSendCustom(params: EasemobMessageSendCustomParams, options?: CallOptions): Promise<EasemobMessageSendCustomResult>
+  /**
+   * Send a location message.
+   *
+   * `POST /messages/{target_type}` — catalogue operation `message.send_location`.
+   */
+  messageSendLocation(params: EasemobMessageSendLocationParams, options?: CallOptions): Promise<EasemobMessageSendLocationResult>
+  /**
+   * Send a message in one group or chat room to only some of its members (at most 20).
+   *
+   * `POST /messages/{target_type}/users` — catalogue operation `message.directed_send`.
+   */
+  messageDirectedSend(params: EasemobMessageDirectedSendParams, options?: CallOptions): Promise<EasemobMessageDirectedSendResult>
+  /**
+   * Broadcast a message to every active chat room of the app (10 a minute, 100 a day).
+   *
+   * `POST /messages/chatrooms/broadcast` — catalogue operation `message.broadcast_chatrooms`.
+   */
+  messageBroadcastChatrooms(params: EasemobMessageBroadcastChatroomsParams, options?: CallOptions): Promise<EasemobMessageBroadcastChatroomsResult>
+  /**
+   * Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+   *
+   * `POST /messages/broadcast` — catalogue operation `message.broadcast_users`.
+   */
+  messageBroadcastUsers(params: EasemobMessageBroadcastUsersParams, options?: CallOptions): Promise<EasemobMessageBroadcastUsersResult>
+  /**
+   * Broadcast a message to the app's online users (once a minute, 50 a day).
+   *
+   * `POST /messages/users/broadcast` — catalogue operation `message.broadcast_online`.
+   */
+  messageBroadcastOnline(params: EasemobMessageBroadcastOnlineParams, options?: CallOptions): Promise<EasemobMessageBroadcastOnlineResult>
+  /**
+   * Recall a sent message (within the app's recall time, 2 minutes by default).
+   *
+   * `POST /messages/msg_recall` — catalogue operation `message.recall`.
+   */
+  messageRecall(params: EasemobMessageRecallParams, options?: CallOptions): Promise<EasemobMessageRecallResult>
+  /**
+   * Change a sent text or custom message (at most 10 times).
+   *
+   * `PUT /messages/rewrite/{msg_id}` — catalogue operation `message.rewrite`.
+   */
+  messageRewrite(params: EasemobMessageRewriteParams, options?: CallOptions): Promise<EasemobMessageRewriteResult>
+  /**
+   * Import one one-to-one message (data migration).
+   *
+   * `POST /messages/users/import` — catalogue operation `message.import_user`.
+   */
+  messageImportUser(params: EasemobMessageImportUserParams, options?: CallOptions): Promise<EasemobMessageImportUserResult>
+  /**
+   * Import one group message (data migration).
+   *
+   * `POST /messages/chatgroups/import` — catalogue operation `message.import_group`.
+   */
+  messageImportGroup(params: EasemobMessageImportGroupParams, options?: CallOptions): Promise<EasemobMessageImportGroupResult>
+  /**
+   * Get the download URL of the app's message history file for one hour (10 calls a minute).
+   *
+   * `GET /chatmessages/{time}` — catalogue operation `message.history_url`.
+   */
+  messageHistoryUrl(params: EasemobMessageHistoryUrlParams, options?: CallOptions): Promise<EasemobMessageHistoryUrlResult>
+  /**
+   * Delete a conversation from one user's server-side list (one-way), and optionally its roaming messages.
+   *
+   * `DELETE /users/{username}/user_channel` — catalogue operation `message.conversation_delete`.
+   */
+  messageConversationDelete(params: EasemobMessageConversationDeleteParams, options?: CallOptions): Promise<EasemobMessageConversationDeleteResult>
+  /**
+   * Delete some of a user's roaming messages of a one-to-one conversation, by message ID (one-way, at most 50).
+   *
+   * `DELETE /rest/message/roaming/chat/user/{userId}` — catalogue operation `message.roaming.delete_chat`.
+   */
+  messageRoamingDeleteChat(params: EasemobMessageRoamingDeleteChatParams, options?: CallOptions): Promise<EasemobMessageRoamingDeleteChatResult>
+  /**
+   * Delete some of a user's roaming messages of a group or chat room conversation, by message ID (one-way, at most 50).
+   *
+   * `DELETE /rest/message/roaming/group/user/{userId}` — catalogue operation `message.roaming.delete_group`.
+   */
+  messageRoamingDeleteGroup(params: EasemobMessageRoamingDeleteGroupParams, options?: CallOptions): Promise<EasemobMessageRoamingDeleteGroupResult>
+  /**
+   * Delete all of a user's roaming messages and conversations up to now (one-way).
+   *
+   * `POST /rest/message/roaming/user/{userId}/delete/all` — catalogue operation `message.roaming.delete_all`.
+   */
+  messageRoamingDeleteAll(params: EasemobMessageRoamingDeleteAllParams, options?: CallOptions): Promise<EasemobMessageRoamingDeleteAllResult>
+  /**
+   * Delete a user's roaming messages of a one-to-one conversation up to a time (one-way).
+   *
+   * `DELETE /rest/message/roaming/chat/user/{userId}/time` — catalogue operation `message.roaming.delete_chat_before`.
+   */
+  messageRoamingDeleteChatBefore(params: EasemobMessageRoamingDeleteChatBeforeParams, options?: CallOptions): Promise<EasemobMessageRoamingDeleteChatBeforeResult>
+  /**
+   * Delete a user's roaming messages of a group or chat room conversation up to a time (one-way).
+   *
+   * `DELETE /rest/message/roaming/group/user/{userId}/time` — catalogue operation `message.roaming.delete_group_before`.
+   */
+  messageRoamingDeleteGroupBefore(params: EasemobMessageRoamingDeleteGroupBeforeParams, options?: CallOptions): Promise<EasemobMessageRoamingDeleteGroupBeforeResult>
   /**
    * How many bytes the user attributes of every user of the app take together: `data` is the number.
    *

@@ -1544,6 +1544,441 @@ class EasemobAuthAppTokenResult extends Result {
   }
 }
 
+class EasemobChatroomSuperAdminsListResult extends Result {}
+
+class EasemobChatroomSuperAdminsAddResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+  get resource() {
+    return this._field("resource")
+  }
+}
+
+class EasemobChatroomSuperAdminsRemoveResult extends Result {
+  get newSuperAdmin() {
+    return this._field("new_super_admin")
+  }
+  get resource() {
+    return this._field("resource")
+  }
+}
+
+class EasemobChatroomCreateResult extends Result {
+  get id() {
+    return this._field("id")
+  }
+}
+
+class EasemobChatroomListItem extends Item {
+  get id() {
+    return this._field("id")
+  }
+  get name() {
+    return this._field("name")
+  }
+  get owner() {
+    return this._field("owner")
+  }
+  get affiliationsCount() {
+    return this._field("affiliations_count")
+  }
+}
+class EasemobChatroomListResult extends ListResult {}
+EasemobChatroomListResult.itemClass = EasemobChatroomListItem
+
+class EasemobChatroomGetItem extends Item {
+  get id() {
+    return this._field("id")
+  }
+  get name() {
+    return this._field("name")
+  }
+  get description() {
+    return this._field("description")
+  }
+  get membersonly() {
+    return this._field("membersonly")
+  }
+  get allowinvites() {
+    return this._field("allowinvites")
+  }
+  get maxusers() {
+    return this._field("maxusers")
+  }
+  get owner() {
+    return this._field("owner")
+  }
+  get created() {
+    return this._field("created")
+  }
+  get custom() {
+    return this._field("custom")
+  }
+  get affiliationsCount() {
+    return this._field("affiliations_count")
+  }
+  get affiliations() {
+    return this._field("affiliations")
+  }
+  get public() {
+    return this._field("public")
+  }
+}
+class EasemobChatroomGetResult extends ListResult {}
+EasemobChatroomGetResult.itemClass = EasemobChatroomGetItem
+
+class EasemobChatroomUpdateResult extends Result {
+  get groupname() {
+    return this._field("groupname")
+  }
+  get description() {
+    return this._field("description")
+  }
+  get maxusers() {
+    return this._field("maxusers")
+  }
+  get newowner() {
+    return this._field("newowner")
+  }
+}
+
+class EasemobChatroomDeleteResult extends Result {
+  get success() {
+    return this._field("success")
+  }
+  get id() {
+    return this._field("id")
+  }
+}
+
+class EasemobChatroomJoinedItem extends Item {
+  get id() {
+    return this._field("id")
+  }
+  get name() {
+    return this._field("name")
+  }
+  get disabled() {
+    return this._field("disabled")
+  }
+}
+class EasemobChatroomJoinedResult extends ListResult {}
+EasemobChatroomJoinedResult.itemClass = EasemobChatroomJoinedItem
+
+class EasemobChatroomAnnouncementGetResult extends Result {
+  get announcement() {
+    return this._field("announcement")
+  }
+}
+
+class EasemobChatroomAnnouncementSetResult extends Result {
+  get id() {
+    return this._field("id")
+  }
+  get result() {
+    return this._field("result")
+  }
+}
+
+class EasemobChatroomMembersListItem extends Item {
+  get owner() {
+    return this._field("owner")
+  }
+  get member() {
+    return this._field("member")
+  }
+}
+class EasemobChatroomMembersListResult extends ListResult {}
+EasemobChatroomMembersListResult.itemClass = EasemobChatroomMembersListItem
+
+class EasemobChatroomMembersAddOneResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+  get action() {
+    return this._field("action")
+  }
+  get id() {
+    return this._field("id")
+  }
+  get user() {
+    return this._field("user")
+  }
+}
+
+class EasemobChatroomMembersAddResult extends Result {
+  get newmembers() {
+    return this._field("newmembers")
+  }
+  get action() {
+    return this._field("action")
+  }
+  get id() {
+    return this._field("id")
+  }
+}
+
+class EasemobChatroomMembersRemoveItem extends Item {
+  get result() {
+    return this._field("result")
+  }
+  get action() {
+    return this._field("action")
+  }
+  get reason() {
+    return this._field("reason")
+  }
+  get user() {
+    return this._field("user")
+  }
+  get id() {
+    return this._field("id")
+  }
+}
+class EasemobChatroomMembersRemoveResult extends ListResult {}
+EasemobChatroomMembersRemoveResult.itemClass = EasemobChatroomMembersRemoveItem
+
+class EasemobChatroomAdminsListResult extends Result {}
+
+class EasemobChatroomAdminsAddResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+  get newadmin() {
+    return this._field("newadmin")
+  }
+}
+
+class EasemobChatroomAdminsRemoveResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+  get oldadmin() {
+    return this._field("oldadmin")
+  }
+}
+
+class EasemobChatroomBlocksListResult extends Result {}
+
+class EasemobChatroomBlocksAddOneResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+  get action() {
+    return this._field("action")
+  }
+  get reason() {
+    return this._field("reason")
+  }
+  get user() {
+    return this._field("user")
+  }
+  get chatroomid() {
+    return this._field("chatroomid")
+  }
+}
+
+class EasemobChatroomBlocksAddItem extends Item {
+  get result() {
+    return this._field("result")
+  }
+  get action() {
+    return this._field("action")
+  }
+  get reason() {
+    return this._field("reason")
+  }
+  get user() {
+    return this._field("user")
+  }
+  get chatroomid() {
+    return this._field("chatroomid")
+  }
+}
+class EasemobChatroomBlocksAddResult extends ListResult {}
+EasemobChatroomBlocksAddResult.itemClass = EasemobChatroomBlocksAddItem
+
+class EasemobChatroomBlocksRemoveItem extends Item {
+  get result() {
+    return this._field("result")
+  }
+  get action() {
+    return this._field("action")
+  }
+  get reason() {
+    return this._field("reason")
+  }
+  get user() {
+    return this._field("user")
+  }
+  get chatroomid() {
+    return this._field("chatroomid")
+  }
+}
+class EasemobChatroomBlocksRemoveResult extends ListResult {}
+EasemobChatroomBlocksRemoveResult.itemClass = EasemobChatroomBlocksRemoveItem
+
+class EasemobChatroomAllowlistListResult extends Result {}
+
+class EasemobChatroomAllowlistAddOneResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+  get action() {
+    return this._field("action")
+  }
+  get reason() {
+    return this._field("reason")
+  }
+  get user() {
+    return this._field("user")
+  }
+  get chatroomid() {
+    return this._field("chatroomid")
+  }
+}
+
+class EasemobChatroomAllowlistAddItem extends Item {
+  get result() {
+    return this._field("result")
+  }
+  get action() {
+    return this._field("action")
+  }
+  get reason() {
+    return this._field("reason")
+  }
+  get user() {
+    return this._field("user")
+  }
+  get chatroomid() {
+    return this._field("chatroomid")
+  }
+}
+class EasemobChatroomAllowlistAddResult extends ListResult {}
+EasemobChatroomAllowlistAddResult.itemClass = EasemobChatroomAllowlistAddItem
+
+class EasemobChatroomAllowlistRemoveItem extends Item {
+  get result() {
+    return this._field("result")
+  }
+  get action() {
+    return this._field("action")
+  }
+  get reason() {
+    return this._field("reason")
+  }
+  get user() {
+    return this._field("user")
+  }
+  get chatroomid() {
+    return this._field("chatroomid")
+  }
+}
+class EasemobChatroomAllowlistRemoveResult extends ListResult {}
+EasemobChatroomAllowlistRemoveResult.itemClass = EasemobChatroomAllowlistRemoveItem
+
+class EasemobChatroomMutesListItem extends Item {
+  get user() {
+    return this._field("user")
+  }
+  get expire() {
+    return this._field("expire")
+  }
+}
+class EasemobChatroomMutesListResult extends ListResult {}
+EasemobChatroomMutesListResult.itemClass = EasemobChatroomMutesListItem
+
+class EasemobChatroomMutesAddItem extends Item {
+  get result() {
+    return this._field("result")
+  }
+  get expire() {
+    return this._field("expire")
+  }
+  get user() {
+    return this._field("user")
+  }
+}
+class EasemobChatroomMutesAddResult extends ListResult {}
+EasemobChatroomMutesAddResult.itemClass = EasemobChatroomMutesAddItem
+
+class EasemobChatroomMutesRemoveItem extends Item {
+  get result() {
+    return this._field("result")
+  }
+  get user() {
+    return this._field("user")
+  }
+}
+class EasemobChatroomMutesRemoveResult extends ListResult {}
+EasemobChatroomMutesRemoveResult.itemClass = EasemobChatroomMutesRemoveItem
+
+class EasemobChatroomMuteAllResult extends Result {
+  get mute() {
+    return this._field("mute")
+  }
+}
+
+class EasemobChatroomUnmuteAllResult extends Result {
+  get mute() {
+    return this._field("mute")
+  }
+}
+
+class EasemobChatroomTagsSetResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
+class EasemobChatroomTagsGetResult extends Result {}
+
+class EasemobChatroomTagsMuteResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
+class EasemobChatroomAttributesGetResult extends Result {}
+
+class EasemobChatroomAttributesSetResult extends Result {
+  get successKeys() {
+    return this._field("success_keys")
+  }
+  get errorKeys() {
+    return this._field("error_keys")
+  }
+}
+
+class EasemobChatroomAttributesSetForcedResult extends Result {
+  get successKeys() {
+    return this._field("success_keys")
+  }
+  get errorKeys() {
+    return this._field("error_keys")
+  }
+}
+
+class EasemobChatroomAttributesDeleteResult extends Result {
+  get successKeys() {
+    return this._field("success_keys")
+  }
+  get errorKeys() {
+    return this._field("error_keys")
+  }
+}
+
+class EasemobChatroomAttributesDeleteForcedResult extends Result {
+  get successKeys() {
+    return this._field("success_keys")
+  }
+  get errorKeys() {
+    return this._field("error_keys")
+  }
+}
+
 class EasemobGroupCreateResult extends Result {
   get groupid() {
     return this._field("groupid")
@@ -2036,6 +2471,123 @@ class EasemobMessageSendFileResult extends Result {}
 class EasemobMessageSendCmdResult extends Result {}
 
 class EasemobMessageSendCustomResult extends Result {}
+
+class EasemobMessageSendLocationResult extends Result {}
+
+class EasemobMessageDirectedSendResult extends Result {}
+
+class EasemobMessageBroadcastChatroomsResult extends Result {
+  get id() {
+    return this._field("id")
+  }
+}
+
+class EasemobMessageBroadcastUsersResult extends Result {
+  get id() {
+    return this._field("id")
+  }
+}
+
+class EasemobMessageBroadcastOnlineResult extends Result {
+  get id() {
+    return this._field("id")
+  }
+}
+
+class EasemobMessageRecallResult extends Result {
+  get recalled() {
+    return this._field("recalled")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get from() {
+    return this._field("from")
+  }
+  get to() {
+    return this._field("to")
+  }
+  get chattype() {
+    return this._field("chattype")
+  }
+}
+
+class EasemobMessageRewriteResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
+class EasemobMessageImportUserResult extends Result {
+  get msgId() {
+    return this._field("msg_id")
+  }
+}
+
+class EasemobMessageImportGroupResult extends Result {
+  get msgId() {
+    return this._field("msg_id")
+  }
+}
+
+class EasemobMessageHistoryUrlItem extends Item {
+  get url() {
+    return this._field("url")
+  }
+}
+class EasemobMessageHistoryUrlResult extends ListResult {}
+EasemobMessageHistoryUrlResult.itemClass = EasemobMessageHistoryUrlItem
+
+class EasemobMessageConversationDeleteResult extends Result {
+  get result() {
+    return this._field("result")
+  }
+}
+
+class EasemobMessageRoamingDeleteChatResult extends Result {
+  get requestStatusCode() {
+    return this._field("request_status_code")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+}
+
+class EasemobMessageRoamingDeleteGroupResult extends Result {
+  get requestStatusCode() {
+    return this._field("request_status_code")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+}
+
+class EasemobMessageRoamingDeleteAllResult extends Result {
+  get requestStatusCode() {
+    return this._field("request_status_code")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+}
+
+class EasemobMessageRoamingDeleteChatBeforeResult extends Result {
+  get requestStatusCode() {
+    return this._field("request_status_code")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+}
+
+class EasemobMessageRoamingDeleteGroupBeforeResult extends Result {
+  get requestStatusCode() {
+    return this._field("request_status_code")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+}
 
 class EasemobMetadataUserCapacityResult extends Result {
   get bytes() {
@@ -2704,6 +3256,135 @@ class EasemobOperations extends BaseClient {
   authAppToken(params = {}, options) {
     return this._call("auth.app_token", params, {"ttl":"ttl"}, EasemobAuthAppTokenResult, options)
   }
+  chatroomSuperAdminsList(params = {}, options) {
+    return this._call("chatroom.super_admins.list", params, {"pagenum":"pagenum","pagesize":"pagesize"}, EasemobChatroomSuperAdminsListResult, options)
+  }
+  chatroomSuperAdminsListPages(params = {}, options) {
+    return this._pages("chatroom.super_admins.list", params, {"pagenum":"pagenum","pagesize":"pagesize"}, EasemobChatroomSuperAdminsListResult, options)
+  }
+  chatroomSuperAdminsAdd(params, options) {
+    return this._call("chatroom.super_admins.add", params, {"superadmin":"superadmin"}, EasemobChatroomSuperAdminsAddResult, options)
+  }
+  chatroomSuperAdminsRemove(params, options) {
+    return this._call("chatroom.super_admins.remove", params, {"superAdmin":"super_admin"}, EasemobChatroomSuperAdminsRemoveResult, options)
+  }
+  chatroomCreate(params, options) {
+    return this._call("chatroom.create", params, {"name":"name","description":"description","maxusers":"maxusers","owner":"owner","members":"members","custom":"custom","roomid":"roomid"}, EasemobChatroomCreateResult, options)
+  }
+  chatroomList(params = {}, options) {
+    return this._call("chatroom.list", params, {"limit":"limit","cursor":"cursor"}, EasemobChatroomListResult, options)
+  }
+  chatroomListPages(params = {}, options) {
+    return this._pages("chatroom.list", params, {"limit":"limit","cursor":"cursor"}, EasemobChatroomListResult, options)
+  }
+  chatroomGet(params, options) {
+    return this._call("chatroom.get", params, {"chatroomIds":"chatroom_ids"}, EasemobChatroomGetResult, options)
+  }
+  chatroomUpdate(params, options) {
+    return this._call("chatroom.update", params, {"chatroomId":"chatroom_id","name":"name","description":"description","maxusers":"maxusers","newowner":"newowner"}, EasemobChatroomUpdateResult, options)
+  }
+  chatroomDelete(params, options) {
+    return this._call("chatroom.delete", params, {"chatroomId":"chatroom_id"}, EasemobChatroomDeleteResult, options)
+  }
+  chatroomJoined(params, options) {
+    return this._call("chatroom.joined", params, {"username":"username","pagenum":"pagenum","pagesize":"pagesize"}, EasemobChatroomJoinedResult, options)
+  }
+  chatroomJoinedPages(params, options) {
+    return this._pages("chatroom.joined", params, {"username":"username","pagenum":"pagenum","pagesize":"pagesize"}, EasemobChatroomJoinedResult, options)
+  }
+  chatroomAnnouncementGet(params, options) {
+    return this._call("chatroom.announcement.get", params, {"chatroomId":"chatroom_id"}, EasemobChatroomAnnouncementGetResult, options)
+  }
+  chatroomAnnouncementSet(params, options) {
+    return this._call("chatroom.announcement.set", params, {"chatroomId":"chatroom_id","announcement":"announcement"}, EasemobChatroomAnnouncementSetResult, options)
+  }
+  chatroomMembersList(params, options) {
+    return this._call("chatroom.members.list", params, {"chatroomId":"chatroom_id","pagenum":"pagenum","pagesize":"pagesize"}, EasemobChatroomMembersListResult, options)
+  }
+  chatroomMembersListPages(params, options) {
+    return this._pages("chatroom.members.list", params, {"chatroomId":"chatroom_id","pagenum":"pagenum","pagesize":"pagesize"}, EasemobChatroomMembersListResult, options)
+  }
+  chatroomMembersAddOne(params, options) {
+    return this._call("chatroom.members.add_one", params, {"chatroomId":"chatroom_id","username":"username"}, EasemobChatroomMembersAddOneResult, options)
+  }
+  chatroomMembersAdd(params, options) {
+    return this._call("chatroom.members.add", params, {"chatroomId":"chatroom_id","usernames":"usernames"}, EasemobChatroomMembersAddResult, options)
+  }
+  chatroomMembersRemove(params, options) {
+    return this._call("chatroom.members.remove", params, {"chatroomId":"chatroom_id","usernames":"usernames"}, EasemobChatroomMembersRemoveResult, options)
+  }
+  chatroomAdminsList(params, options) {
+    return this._call("chatroom.admins.list", params, {"chatroomId":"chatroom_id"}, EasemobChatroomAdminsListResult, options)
+  }
+  chatroomAdminsAdd(params, options) {
+    return this._call("chatroom.admins.add", params, {"chatroomId":"chatroom_id","newadmin":"newadmin"}, EasemobChatroomAdminsAddResult, options)
+  }
+  chatroomAdminsRemove(params, options) {
+    return this._call("chatroom.admins.remove", params, {"chatroomId":"chatroom_id","oldadmin":"oldadmin"}, EasemobChatroomAdminsRemoveResult, options)
+  }
+  chatroomBlocksList(params, options) {
+    return this._call("chatroom.blocks.list", params, {"chatroomId":"chatroom_id"}, EasemobChatroomBlocksListResult, options)
+  }
+  chatroomBlocksAddOne(params, options) {
+    return this._call("chatroom.blocks.add_one", params, {"chatroomId":"chatroom_id","username":"username"}, EasemobChatroomBlocksAddOneResult, options)
+  }
+  chatroomBlocksAdd(params, options) {
+    return this._call("chatroom.blocks.add", params, {"chatroomId":"chatroom_id","usernames":"usernames"}, EasemobChatroomBlocksAddResult, options)
+  }
+  chatroomBlocksRemove(params, options) {
+    return this._call("chatroom.blocks.remove", params, {"chatroomId":"chatroom_id","usernames":"usernames"}, EasemobChatroomBlocksRemoveResult, options)
+  }
+  chatroomAllowlistList(params, options) {
+    return this._call("chatroom.allowlist.list", params, {"chatroomId":"chatroom_id"}, EasemobChatroomAllowlistListResult, options)
+  }
+  chatroomAllowlistAddOne(params, options) {
+    return this._call("chatroom.allowlist.add_one", params, {"chatroomId":"chatroom_id","username":"username"}, EasemobChatroomAllowlistAddOneResult, options)
+  }
+  chatroomAllowlistAdd(params, options) {
+    return this._call("chatroom.allowlist.add", params, {"chatroomId":"chatroom_id","usernames":"usernames"}, EasemobChatroomAllowlistAddResult, options)
+  }
+  chatroomAllowlistRemove(params, options) {
+    return this._call("chatroom.allowlist.remove", params, {"chatroomId":"chatroom_id","usernames":"usernames"}, EasemobChatroomAllowlistRemoveResult, options)
+  }
+  chatroomMutesList(params, options) {
+    return this._call("chatroom.mutes.list", params, {"chatroomId":"chatroom_id"}, EasemobChatroomMutesListResult, options)
+  }
+  chatroomMutesAdd(params, options) {
+    return this._call("chatroom.mutes.add", params, {"chatroomId":"chatroom_id","usernames":"usernames","muteDuration":"mute_duration"}, EasemobChatroomMutesAddResult, options)
+  }
+  chatroomMutesRemove(params, options) {
+    return this._call("chatroom.mutes.remove", params, {"chatroomId":"chatroom_id","usernames":"usernames"}, EasemobChatroomMutesRemoveResult, options)
+  }
+  chatroomMuteAll(params, options) {
+    return this._call("chatroom.mute_all", params, {"chatroomId":"chatroom_id"}, EasemobChatroomMuteAllResult, options)
+  }
+  chatroomUnmuteAll(params, options) {
+    return this._call("chatroom.unmute_all", params, {"chatroomId":"chatroom_id"}, EasemobChatroomUnmuteAllResult, options)
+  }
+  chatroomTagsSet(params, options) {
+    return this._call("chatroom.tags.set", params, {"chatroomId":"chatroom_id","username":"username","tags":"tags"}, EasemobChatroomTagsSetResult, options)
+  }
+  chatroomTagsGet(params, options) {
+    return this._call("chatroom.tags.get", params, {"chatroomId":"chatroom_id","username":"username"}, EasemobChatroomTagsGetResult, options)
+  }
+  chatroomTagsMute(params, options) {
+    return this._call("chatroom.tags.mute", params, {"chatroomId":"chatroom_id","tag":"tag","muteDuration":"mute_duration"}, EasemobChatroomTagsMuteResult, options)
+  }
+  chatroomAttributesGet(params, options) {
+    return this._call("chatroom.attributes.get", params, {"chatroomId":"chatroom_id","keys":"keys"}, EasemobChatroomAttributesGetResult, options)
+  }
+  chatroomAttributesSet(params, options) {
+    return this._call("chatroom.attributes.set", params, {"chatroomId":"chatroom_id","username":"username","metadata":"metadata","autoDelete":"auto_delete"}, EasemobChatroomAttributesSetResult, options)
+  }
+  chatroomAttributesSetForced(params, options) {
+    return this._call("chatroom.attributes.set_forced", params, {"chatroomId":"chatroom_id","username":"username","metadata":"metadata","autoDelete":"auto_delete"}, EasemobChatroomAttributesSetForcedResult, options)
+  }
+  chatroomAttributesDelete(params, options) {
+    return this._call("chatroom.attributes.delete", params, {"chatroomId":"chatroom_id","username":"username","keys":"keys"}, EasemobChatroomAttributesDeleteResult, options)
+  }
+  chatroomAttributesDeleteForced(params, options) {
+    return this._call("chatroom.attributes.delete_forced", params, {"chatroomId":"chatroom_id","username":"username","keys":"keys"}, EasemobChatroomAttributesDeleteForcedResult, options)
+  }
   groupCreate(params, options) {
     return this._call("group.create", params, {"groupname":"groupname","avatar":"avatar","description":"description","public":"public","maxusers":"maxusers","allowinvites":"allowinvites","membersonly":"membersonly","inviteNeedConfirm":"invite_need_confirm","owner":"owner","members":"members","custom":"custom","scale":"scale"}, EasemobGroupCreateResult, options)
   }
@@ -2831,25 +3512,73 @@ class EasemobOperations extends BaseClient {
     return this._call("group.online_count", params, {"groupId":"group_id","queryType":"query_type"}, EasemobGroupOnlineCountResult, options)
   }
   messageSendText(params, options) {
-    return this._call("message.send_text", params, {"targetType":"target_type","from":"from","to":"to","msg":"msg","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online"}, EasemobMessageSendTextResult, options)
+    return this._call("message.send_text", params, {"targetType":"target_type","from":"from","to":"to","msg":"msg","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendTextResult, options)
   }
   messageSendImage(params, options) {
-    return this._call("message.send_image", params, {"targetType":"target_type","from":"from","to":"to","url":"url","filename":"filename","secret":"secret","width":"width","height":"height","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level"}, EasemobMessageSendImageResult, options)
+    return this._call("message.send_image", params, {"targetType":"target_type","from":"from","to":"to","url":"url","filename":"filename","secret":"secret","width":"width","height":"height","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendImageResult, options)
   }
   messageSendAudio(params, options) {
-    return this._call("message.send_audio", params, {"targetType":"target_type","from":"from","to":"to","url":"url","filename":"filename","secret":"secret","length":"length","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level"}, EasemobMessageSendAudioResult, options)
+    return this._call("message.send_audio", params, {"targetType":"target_type","from":"from","to":"to","url":"url","filename":"filename","secret":"secret","length":"length","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendAudioResult, options)
   }
   messageSendVideo(params, options) {
-    return this._call("message.send_video", params, {"targetType":"target_type","from":"from","to":"to","url":"url","filename":"filename","secret":"secret","thumb":"thumb","thumbSecret":"thumb_secret","length":"length","fileLength":"file_length","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level"}, EasemobMessageSendVideoResult, options)
+    return this._call("message.send_video", params, {"targetType":"target_type","from":"from","to":"to","url":"url","filename":"filename","secret":"secret","thumb":"thumb","thumbSecret":"thumb_secret","length":"length","fileLength":"file_length","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendVideoResult, options)
   }
   messageSendFile(params, options) {
-    return this._call("message.send_file", params, {"targetType":"target_type","from":"from","to":"to","url":"url","filename":"filename","secret":"secret","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level"}, EasemobMessageSendFileResult, options)
+    return this._call("message.send_file", params, {"targetType":"target_type","from":"from","to":"to","url":"url","filename":"filename","secret":"secret","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendFileResult, options)
   }
   messageSendCmd(params, options) {
-    return this._call("message.send_cmd", params, {"targetType":"target_type","from":"from","to":"to","action":"action","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level"}, EasemobMessageSendCmdResult, options)
+    return this._call("message.send_cmd", params, {"targetType":"target_type","from":"from","to":"to","action":"action","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendCmdResult, options)
   }
   messageSendCustom(params, options) {
-    return this._call("message.send_custom", params, {"targetType":"target_type","from":"from","to":"to","customEvent":"custom_event","customExts":"custom_exts","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level"}, EasemobMessageSendCustomResult, options)
+    return this._call("message.send_custom", params, {"targetType":"target_type","from":"from","to":"to","customEvent":"custom_event","customExts":"custom_exts","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendCustomResult, options)
+  }
+  messageSendLocation(params, options) {
+    return this._call("message.send_location", params, {"targetType":"target_type","from":"from","to":"to","lat":"lat","lng":"lng","addr":"addr","ext":"ext","syncDevice":"sync_device","roamIgnoreUsers":"roam_ignore_users","chatroomMsgLevel":"chatroom_msg_level","routeOnline":"route_online","needGroupAck":"need_group_ack"}, EasemobMessageSendLocationResult, options)
+  }
+  messageDirectedSend(params, options) {
+    return this._call("message.directed_send", params, {"targetType":"target_type","from":"from","to":"to","users":"users","type":"type","body":"body","ext":"ext","chatroomMsgLevel":"chatroom_msg_level"}, EasemobMessageDirectedSendResult, options)
+  }
+  messageBroadcastChatrooms(params, options) {
+    return this._call("message.broadcast_chatrooms", params, {"from":"from","msg":"msg","ext":"ext","chatroomMsgLevel":"chatroom_msg_level"}, EasemobMessageBroadcastChatroomsResult, options)
+  }
+  messageBroadcastUsers(params, options) {
+    return this._call("message.broadcast_users", params, {"from":"from","msg":"msg","ext":"ext"}, EasemobMessageBroadcastUsersResult, options)
+  }
+  messageBroadcastOnline(params, options) {
+    return this._call("message.broadcast_online", params, {"from":"from","msg":"msg","ext":"ext"}, EasemobMessageBroadcastOnlineResult, options)
+  }
+  messageRecall(params, options) {
+    return this._call("message.recall", params, {"msgId":"msg_id","to":"to","chatType":"chat_type","from":"from","force":"force"}, EasemobMessageRecallResult, options)
+  }
+  messageRewrite(params, options) {
+    return this._call("message.rewrite", params, {"msgId":"msg_id","user":"user","type":"type","msg":"msg","customEvent":"custom_event","customExts":"custom_exts","newExt":"new_ext","isCombineExt":"is_combine_ext"}, EasemobMessageRewriteResult, options)
+  }
+  messageImportUser(params, options) {
+    return this._call("message.import_user", params, {"from":"from","target":"target","type":"type","body":"body","ext":"ext","isAckRead":"is_ack_read","msgTimestamp":"msg_timestamp","needDownload":"need_download"}, EasemobMessageImportUserResult, options)
+  }
+  messageImportGroup(params, options) {
+    return this._call("message.import_group", params, {"from":"from","target":"target","type":"type","body":"body","ext":"ext","isAckRead":"is_ack_read","msgTimestamp":"msg_timestamp","needDownload":"need_download"}, EasemobMessageImportGroupResult, options)
+  }
+  messageHistoryUrl(params, options) {
+    return this._call("message.history_url", params, {"time":"time"}, EasemobMessageHistoryUrlResult, options)
+  }
+  messageConversationDelete(params, options) {
+    return this._call("message.conversation_delete", params, {"username":"username","channel":"channel","type":"type","deleteRoam":"delete_roam"}, EasemobMessageConversationDeleteResult, options)
+  }
+  messageRoamingDeleteChat(params, options) {
+    return this._call("message.roaming.delete_chat", params, {"userId":"user_id","peer":"peer","msgIds":"msg_ids","isNotify":"is_notify"}, EasemobMessageRoamingDeleteChatResult, options)
+  }
+  messageRoamingDeleteGroup(params, options) {
+    return this._call("message.roaming.delete_group", params, {"userId":"user_id","groupId":"group_id","msgIds":"msg_ids","isNotify":"is_notify"}, EasemobMessageRoamingDeleteGroupResult, options)
+  }
+  messageRoamingDeleteAll(params, options) {
+    return this._call("message.roaming.delete_all", params, {"userId":"user_id"}, EasemobMessageRoamingDeleteAllResult, options)
+  }
+  messageRoamingDeleteChatBefore(params, options) {
+    return this._call("message.roaming.delete_chat_before", params, {"userId":"user_id","peer":"peer","delTime":"del_time","isNotify":"is_notify"}, EasemobMessageRoamingDeleteChatBeforeResult, options)
+  }
+  messageRoamingDeleteGroupBefore(params, options) {
+    return this._call("message.roaming.delete_group_before", params, {"userId":"user_id","groupId":"group_id","delTime":"del_time","isNotify":"is_notify"}, EasemobMessageRoamingDeleteGroupBeforeResult, options)
   }
   metadataUserCapacity(params = {}, options) {
     return this._call("metadata.user.capacity", params, {}, EasemobMetadataUserCapacityResult, options)
@@ -3266,6 +3995,57 @@ module.exports = {
   RongCloudOperations,
   EasemobAttachmentUploadResult,
   EasemobAuthAppTokenResult,
+  EasemobChatroomSuperAdminsListResult,
+  EasemobChatroomSuperAdminsAddResult,
+  EasemobChatroomSuperAdminsRemoveResult,
+  EasemobChatroomCreateResult,
+  EasemobChatroomListItem,
+  EasemobChatroomListResult,
+  EasemobChatroomGetItem,
+  EasemobChatroomGetResult,
+  EasemobChatroomUpdateResult,
+  EasemobChatroomDeleteResult,
+  EasemobChatroomJoinedItem,
+  EasemobChatroomJoinedResult,
+  EasemobChatroomAnnouncementGetResult,
+  EasemobChatroomAnnouncementSetResult,
+  EasemobChatroomMembersListItem,
+  EasemobChatroomMembersListResult,
+  EasemobChatroomMembersAddOneResult,
+  EasemobChatroomMembersAddResult,
+  EasemobChatroomMembersRemoveItem,
+  EasemobChatroomMembersRemoveResult,
+  EasemobChatroomAdminsListResult,
+  EasemobChatroomAdminsAddResult,
+  EasemobChatroomAdminsRemoveResult,
+  EasemobChatroomBlocksListResult,
+  EasemobChatroomBlocksAddOneResult,
+  EasemobChatroomBlocksAddItem,
+  EasemobChatroomBlocksAddResult,
+  EasemobChatroomBlocksRemoveItem,
+  EasemobChatroomBlocksRemoveResult,
+  EasemobChatroomAllowlistListResult,
+  EasemobChatroomAllowlistAddOneResult,
+  EasemobChatroomAllowlistAddItem,
+  EasemobChatroomAllowlistAddResult,
+  EasemobChatroomAllowlistRemoveItem,
+  EasemobChatroomAllowlistRemoveResult,
+  EasemobChatroomMutesListItem,
+  EasemobChatroomMutesListResult,
+  EasemobChatroomMutesAddItem,
+  EasemobChatroomMutesAddResult,
+  EasemobChatroomMutesRemoveItem,
+  EasemobChatroomMutesRemoveResult,
+  EasemobChatroomMuteAllResult,
+  EasemobChatroomUnmuteAllResult,
+  EasemobChatroomTagsSetResult,
+  EasemobChatroomTagsGetResult,
+  EasemobChatroomTagsMuteResult,
+  EasemobChatroomAttributesGetResult,
+  EasemobChatroomAttributesSetResult,
+  EasemobChatroomAttributesSetForcedResult,
+  EasemobChatroomAttributesDeleteResult,
+  EasemobChatroomAttributesDeleteForcedResult,
   EasemobGroupCreateResult,
   EasemobGroupGetItem,
   EasemobGroupGetResult,
@@ -3323,6 +4103,23 @@ module.exports = {
   EasemobMessageSendFileResult,
   EasemobMessageSendCmdResult,
   EasemobMessageSendCustomResult,
+  EasemobMessageSendLocationResult,
+  EasemobMessageDirectedSendResult,
+  EasemobMessageBroadcastChatroomsResult,
+  EasemobMessageBroadcastUsersResult,
+  EasemobMessageBroadcastOnlineResult,
+  EasemobMessageRecallResult,
+  EasemobMessageRewriteResult,
+  EasemobMessageImportUserResult,
+  EasemobMessageImportGroupResult,
+  EasemobMessageHistoryUrlItem,
+  EasemobMessageHistoryUrlResult,
+  EasemobMessageConversationDeleteResult,
+  EasemobMessageRoamingDeleteChatResult,
+  EasemobMessageRoamingDeleteGroupResult,
+  EasemobMessageRoamingDeleteAllResult,
+  EasemobMessageRoamingDeleteChatBeforeResult,
+  EasemobMessageRoamingDeleteGroupBeforeResult,
   EasemobMetadataUserCapacityResult,
   EasemobMetadataUserSetResult,
   EasemobMetadataUserGetResult,

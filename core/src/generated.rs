@@ -9025,6 +9025,1169 @@ pub mod easemob {
         }
     }
 
+    /// Parameters of `chatroom.super_admins.list`: List the app's chat room super admins (who may create chat rooms from a client), a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomSuperAdminsList {
+        /// Page number, from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pagenum: Option<i64>,
+        /// Super admins per page, 1..1000 (default 10). Limits: 1..1000.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pagesize: Option<i64>,
+    }
+
+    /// One item of the result of `chatroom.super_admins.list`. The super admins' user IDs.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomSuperAdminsListItem {}
+
+    impl std::fmt::Debug for ChatroomSuperAdminsListItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomSuperAdminsListItem").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.super_admins.add`: Make a user a chat room super admin (one per call).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomSuperAdminsAdd {
+        /// The user to make a super admin. Limits: at most 64 characters.
+        pub superadmin: String,
+    }
+
+    /// The result of `chatroom.super_admins.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomSuperAdminsAddResult {
+        /// `success` (documented as a boolean; the example answers the text).
+        pub result: Option<String>,
+        pub resource: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomSuperAdminsAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomSuperAdminsAddResult")
+                .field("result", &self.result)
+                .field("resource", &self.resource)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.super_admins.remove`: Revoke a user's chat room super admin role.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomSuperAdminsRemove {
+        /// The super admin to revoke. Limits: at most 64 characters.
+        pub super_admin: String,
+    }
+
+    /// The result of `chatroom.super_admins.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomSuperAdminsRemoveResult {
+        /// The user whose role was revoked.
+        pub new_super_admin: Option<String>,
+        pub resource: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomSuperAdminsRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomSuperAdminsRemoveResult")
+                .field("new_super_admin", &self.new_super_admin)
+                .field("resource", &self.resource)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.create`: Create a chat room.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomCreate {
+        /// Room name. Limits: at most 128 characters.
+        pub name: String,
+        /// Room description. Limits: at most 512 characters.
+        pub description: String,
+        /// Most members, the owner included (default 1000). Limits: 1..10000.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub maxusers: Option<i64>,
+        /// The room's owner. Limits: at most 64 characters.
+        pub owner: String,
+        /// Members and admins besides the owner; at most `maxusers`. Limits: at most 64 characters each; at least 1 items.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub members: Option<Vec<String>>,
+        /// Extension information (at most 8 KB). Limits: at most 8192 bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub custom: Option<String>,
+        /// A room ID of your own (a-z, 0-9), if the feature is enabled for the app; otherwise the server makes one. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub roomid: Option<String>,
+    }
+
+    /// The result of `chatroom.create`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomCreateResult {
+        /// The new room's ID.
+        pub id: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomCreateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomCreateResult")
+                .field("id", &self.id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.list`: List the app's chat rooms, a page at a time (cursor).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomList {
+        /// Rooms per page, 1..1000 (default 10). Limits: 1..1000.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub limit: Option<i64>,
+        /// Where the page starts: the previous page's `cursor`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cursor: Option<String>,
+    }
+
+    /// One item of the result of `chatroom.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomListItem {
+        pub id: Option<String>,
+        pub name: Option<String>,
+        pub owner: Option<String>,
+        /// Members, the owner included.
+        pub affiliations_count: Option<i64>,
+    }
+
+    impl std::fmt::Debug for ChatroomListItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomListItem")
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .field("owner", &self.owner)
+                .field("affiliations_count", &self.affiliations_count)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.get`: Get up to 100 chat rooms' details.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomGet {
+        /// Room IDs (comma-joined in the path). Limits: not empty each; 1 to 100 items.
+        pub chatroom_ids: Vec<String>,
+    }
+
+    /// One item of the result of `chatroom.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomGetItem {
+        pub id: Option<String>,
+        pub name: Option<String>,
+        pub description: Option<String>,
+        pub membersonly: Option<bool>,
+        pub allowinvites: Option<bool>,
+        pub maxusers: Option<i64>,
+        pub owner: Option<String>,
+        /// Creation time, ms.
+        pub created: Option<i64>,
+        pub custom: Option<String>,
+        pub affiliations_count: Option<i64>,
+        /// Each {"owner": u} or {"member": u}.
+        pub affiliations: Option<serde_json::Value>,
+        pub public: Option<bool>,
+    }
+
+    impl std::fmt::Debug for ChatroomGetItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomGetItem")
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .field("description", &self.description)
+                .field("membersonly", &self.membersonly)
+                .field("allowinvites", &self.allowinvites)
+                .field("maxusers", &self.maxusers)
+                .field("owner", &self.owner)
+                .field("created", &self.created)
+                .field("custom", &self.custom)
+                .field("affiliations_count", &self.affiliations_count)
+                .field("affiliations", &self.affiliations)
+                .field("public", &self.public)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.update`: Change a chat room's name, description or member limit, or transfer it to a new owner (one endpoint, PUT /chatrooms/{id}).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomUpdate {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// New name. Limits: at most 128 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// New description. Limits: at most 512 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// New member limit, the owner included. Limits: 1..10000.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub maxusers: Option<i64>,
+        /// Transfer the room to this member. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub newowner: Option<String>,
+    }
+
+    /// The result of `chatroom.update`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomUpdateResult {
+        /// Whether the name was changed.
+        pub groupname: Option<bool>,
+        pub description: Option<bool>,
+        pub maxusers: Option<bool>,
+        /// Whether the room was transferred.
+        pub newowner: Option<bool>,
+    }
+
+    impl std::fmt::Debug for ChatroomUpdateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomUpdateResult")
+                .field("groupname", &self.groupname)
+                .field("description", &self.description)
+                .field("maxusers", &self.maxusers)
+                .field("newowner", &self.newowner)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.delete`: Delete (dismiss) a chat room.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomDelete {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+    }
+
+    /// The result of `chatroom.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomDeleteResult {
+        pub success: Option<bool>,
+        pub id: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomDeleteResult")
+                .field("success", &self.success)
+                .field("id", &self.id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.joined`: List the chat rooms a user has joined, a page at a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomJoined {
+        /// A user ID. Limits: at most 64 characters.
+        pub username: String,
+        /// Page number, from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pagenum: Option<i64>,
+        /// Rooms per page, 1..1000 (default 1000); with neither, the 500 most recently joined. Limits: 1..1000.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pagesize: Option<i64>,
+    }
+
+    /// One item of the result of `chatroom.joined`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomJoinedItem {
+        pub id: Option<String>,
+        pub name: Option<String>,
+        pub disabled: Option<bool>,
+    }
+
+    impl std::fmt::Debug for ChatroomJoinedItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomJoinedItem")
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .field("disabled", &self.disabled)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.announcement.get`: Get a chat room's announcement.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomAnnouncementGet {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+    }
+
+    /// The result of `chatroom.announcement.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomAnnouncementGetResult {
+        pub announcement: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomAnnouncementGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomAnnouncementGetResult")
+                .field("announcement", &self.announcement)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.announcement.set`: Set a chat room's announcement (at most 512 characters).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomAnnouncementSet {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// Limits: at most 512 characters.
+        pub announcement: String,
+    }
+
+    /// The result of `chatroom.announcement.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomAnnouncementSetResult {
+        pub id: Option<String>,
+        pub result: Option<bool>,
+    }
+
+    impl std::fmt::Debug for ChatroomAnnouncementSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomAnnouncementSetResult")
+                .field("id", &self.id)
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.members.list`: List a chat room's members, a page at a time (the server keeps no order).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMembersList {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// Page number, from 1 (default 1). Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pagenum: Option<i64>,
+        /// Members per page, 0..1000 (default 1000). Limits: 0..1000.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pagesize: Option<i64>,
+    }
+
+    /// One item of the result of `chatroom.members.list`. Each {"owner": u} or {"member": u}.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMembersListItem {
+        /// Set on the owner's item.
+        pub owner: Option<String>,
+        /// Set on a member's (or admin's) item.
+        pub member: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomMembersListItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMembersListItem")
+                .field("owner", &self.owner)
+                .field("member", &self.member)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.members.add_one`: Add one user to a chat room.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMembersAddOne {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// A user ID. Limits: at most 64 characters.
+        pub username: String,
+    }
+
+    /// The result of `chatroom.members.add_one`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMembersAddOneResult {
+        pub result: Option<bool>,
+        /// `add_member`.
+        pub action: Option<String>,
+        pub id: Option<String>,
+        pub user: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomMembersAddOneResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMembersAddOneResult")
+                .field("result", &self.result)
+                .field("action", &self.action)
+                .field("id", &self.id)
+                .field("user", &self.user)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.members.add`: Add up to 60 users to a chat room.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMembersAdd {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// The result of `chatroom.members.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMembersAddResult {
+        /// The users added.
+        pub newmembers: Option<Vec<String>>,
+        /// `add_member`.
+        pub action: Option<String>,
+        pub id: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomMembersAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMembersAddResult")
+                .field("newmembers", &self.newmembers)
+                .field("action", &self.action)
+                .field("id", &self.id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.members.remove`: Remove up to 100 members from a chat room (one result per user).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMembersRemove {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// User IDs. Limits: at most 64 characters each; 1 to 100 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// One item of the result of `chatroom.members.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMembersRemoveItem {
+        pub result: Option<bool>,
+        /// `remove_member`.
+        pub action: Option<String>,
+        /// Why it failed, when it did.
+        pub reason: Option<String>,
+        pub user: Option<String>,
+        pub id: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomMembersRemoveItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMembersRemoveItem")
+                .field("result", &self.result)
+                .field("action", &self.action)
+                .field("reason", &self.reason)
+                .field("user", &self.user)
+                .field("id", &self.id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.admins.list`: List a chat room's admins.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomAdminsList {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+    }
+
+    /// One item of the result of `chatroom.admins.list`. The admins' user IDs.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomAdminsListItem {}
+
+    impl std::fmt::Debug for ChatroomAdminsListItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomAdminsListItem").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.admins.add`: Make a chat room member an admin.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomAdminsAdd {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// The member to make an admin. Limits: at most 64 characters.
+        pub newadmin: String,
+    }
+
+    /// The result of `chatroom.admins.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomAdminsAddResult {
+        /// `success` (documented as a boolean; the example answers the text).
+        pub result: Option<String>,
+        pub newadmin: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomAdminsAddResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomAdminsAddResult")
+                .field("result", &self.result)
+                .field("newadmin", &self.newadmin)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.admins.remove`: Demote a chat room admin to a member.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomAdminsRemove {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// The admin to demote. Limits: at most 64 characters.
+        pub oldadmin: String,
+    }
+
+    /// The result of `chatroom.admins.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomAdminsRemoveResult {
+        /// `success` (documented as a boolean; the example answers the text).
+        pub result: Option<String>,
+        pub oldadmin: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomAdminsRemoveResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomAdminsRemoveResult")
+                .field("result", &self.result)
+                .field("oldadmin", &self.oldadmin)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.blocks.list`: List a chat room's blocklist.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomBlocksList {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+    }
+
+    /// One item of the result of `chatroom.blocks.list`. The blocked users' IDs.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomBlocksListItem {}
+
+    impl std::fmt::Debug for ChatroomBlocksListItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomBlocksListItem").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.blocks.add_one`: Block one member of a chat room (not the owner): removed, cannot rejoin or see the room.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomBlocksAddOne {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// A user ID. Limits: at most 64 characters.
+        pub username: String,
+    }
+
+    /// The result of `chatroom.blocks.add_one`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomBlocksAddOneResult {
+        pub result: Option<bool>,
+        /// `add_blocks`.
+        pub action: Option<String>,
+        /// Why it failed, when it did.
+        pub reason: Option<String>,
+        pub user: Option<String>,
+        pub chatroomid: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomBlocksAddOneResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomBlocksAddOneResult")
+                .field("result", &self.result)
+                .field("action", &self.action)
+                .field("reason", &self.reason)
+                .field("user", &self.user)
+                .field("chatroomid", &self.chatroomid)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.blocks.add`: Block up to 60 members of a chat room (one result per user).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomBlocksAdd {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// One item of the result of `chatroom.blocks.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomBlocksAddItem {
+        pub result: Option<bool>,
+        /// `add_blocks`.
+        pub action: Option<String>,
+        /// Why it failed, when it did.
+        pub reason: Option<String>,
+        pub user: Option<String>,
+        pub chatroomid: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomBlocksAddItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomBlocksAddItem")
+                .field("result", &self.result)
+                .field("action", &self.action)
+                .field("reason", &self.reason)
+                .field("user", &self.user)
+                .field("chatroomid", &self.chatroomid)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.blocks.remove`: Unblock up to 60 users of a chat room (one result per user).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomBlocksRemove {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// One item of the result of `chatroom.blocks.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomBlocksRemoveItem {
+        pub result: Option<bool>,
+        /// `remove_blocks`.
+        pub action: Option<String>,
+        /// Why it failed, when it did.
+        pub reason: Option<String>,
+        pub user: Option<String>,
+        pub chatroomid: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomBlocksRemoveItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomBlocksRemoveItem")
+                .field("result", &self.result)
+                .field("action", &self.action)
+                .field("reason", &self.reason)
+                .field("user", &self.user)
+                .field("chatroomid", &self.chatroomid)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.allowlist.list`: List a chat room's allowlist (members who may speak when all are muted).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomAllowlistList {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+    }
+
+    /// One item of the result of `chatroom.allowlist.list`. The allowlisted users' IDs.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomAllowlistListItem {}
+
+    impl std::fmt::Debug for ChatroomAllowlistListItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomAllowlistListItem").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.allowlist.add_one`: Add one member to a chat room's allowlist.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomAllowlistAddOne {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// A user ID. Limits: at most 64 characters.
+        pub username: String,
+    }
+
+    /// The result of `chatroom.allowlist.add_one`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomAllowlistAddOneResult {
+        pub result: Option<bool>,
+        /// `add_user_whitelist`.
+        pub action: Option<String>,
+        /// Why it failed, when it did.
+        pub reason: Option<String>,
+        pub user: Option<String>,
+        pub chatroomid: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomAllowlistAddOneResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomAllowlistAddOneResult")
+                .field("result", &self.result)
+                .field("action", &self.action)
+                .field("reason", &self.reason)
+                .field("user", &self.user)
+                .field("chatroomid", &self.chatroomid)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.allowlist.add`: Add up to 60 members to a chat room's allowlist (one result per user).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomAllowlistAdd {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// One item of the result of `chatroom.allowlist.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomAllowlistAddItem {
+        pub result: Option<bool>,
+        /// `add_user_whitelist`.
+        pub action: Option<String>,
+        /// Why it failed, when it did.
+        pub reason: Option<String>,
+        pub user: Option<String>,
+        pub chatroomid: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomAllowlistAddItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomAllowlistAddItem")
+                .field("result", &self.result)
+                .field("action", &self.action)
+                .field("reason", &self.reason)
+                .field("user", &self.user)
+                .field("chatroomid", &self.chatroomid)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.allowlist.remove`: Remove up to 60 users from a chat room's allowlist (one result per user).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomAllowlistRemove {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// One item of the result of `chatroom.allowlist.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomAllowlistRemoveItem {
+        pub result: Option<bool>,
+        /// `remove_user_whitelist`.
+        pub action: Option<String>,
+        /// Why it failed, when it did.
+        pub reason: Option<String>,
+        pub user: Option<String>,
+        pub chatroomid: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomAllowlistRemoveItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomAllowlistRemoveItem")
+                .field("result", &self.result)
+                .field("action", &self.action)
+                .field("reason", &self.reason)
+                .field("user", &self.user)
+                .field("chatroomid", &self.chatroomid)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.mutes.list`: List a chat room's muted members with when each mute ends.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMutesList {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+    }
+
+    /// One item of the result of `chatroom.mutes.list`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMutesListItem {
+        pub user: Option<String>,
+        /// When the mute ends, ms.
+        pub expire: Option<i64>,
+    }
+
+    impl std::fmt::Debug for ChatroomMutesListItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMutesListItem")
+                .field("user", &self.user)
+                .field("expire", &self.expire)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.mutes.add`: Mute up to 60 chat room members for a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMutesAdd {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        pub usernames: Vec<String>,
+        /// Milliseconds from now; -1 mutes for good. Limits: -1..….
+        pub mute_duration: i64,
+    }
+
+    /// One item of the result of `chatroom.mutes.add`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMutesAddItem {
+        pub result: Option<bool>,
+        /// When the mute ends, ms.
+        pub expire: Option<i64>,
+        pub user: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomMutesAddItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMutesAddItem")
+                .field("result", &self.result)
+                .field("expire", &self.expire)
+                .field("user", &self.user)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.mutes.remove`: Unmute up to 60 chat room members.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMutesRemove {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        pub usernames: Vec<String>,
+    }
+
+    /// One item of the result of `chatroom.mutes.remove`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMutesRemoveItem {
+        pub result: Option<bool>,
+        pub user: Option<String>,
+    }
+
+    impl std::fmt::Debug for ChatroomMutesRemoveItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMutesRemoveItem")
+                .field("result", &self.result)
+                .field("user", &self.user)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.mute_all`: Mute every member of a chat room (only the allowlist may speak); the mute list is unchanged.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomMuteAll {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+    }
+
+    /// The result of `chatroom.mute_all`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomMuteAllResult {
+        /// Whether everyone is muted now.
+        pub mute: Option<bool>,
+    }
+
+    impl std::fmt::Debug for ChatroomMuteAllResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomMuteAllResult")
+                .field("mute", &self.mute)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.unmute_all`: Lift a chat room's mute-all.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomUnmuteAll {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+    }
+
+    /// The result of `chatroom.unmute_all`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomUnmuteAllResult {
+        /// Whether everyone is muted now.
+        pub mute: Option<bool>,
+    }
+
+    impl std::fmt::Debug for ChatroomUnmuteAllResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomUnmuteAllResult")
+                .field("mute", &self.mute)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.tags.set`: Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomTagsSet {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// The member. Limits: at most 64 characters.
+        pub username: String,
+        /// The tags, each at most 32 characters. Limits: at most 32 characters each; at most 10 items.
+        pub tags: Vec<String>,
+    }
+
+    /// The result of `chatroom.tags.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomTagsSetResult {
+        pub result: Option<bool>,
+    }
+
+    impl std::fmt::Debug for ChatroomTagsSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomTagsSetResult")
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.tags.get`: Get a member's tags in a chat room, each with when its mute ends.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomTagsGet {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// The member. Limits: at most 64 characters.
+        pub username: String,
+    }
+
+    /// The result of `chatroom.tags.get`. Tag → when its mute ends (ms, as text; -1: for good).
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomTagsGetResult {}
+
+    impl std::fmt::Debug for ChatroomTagsGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomTagsGetResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.tags.mute`: Mute (or unmute) the members of a chat room who carry a tag.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomTagsMute {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// The tag. Limits: at most 32 characters.
+        pub tag: String,
+        /// Seconds; 0 unmutes, -1 mutes for good. Limits: -1..….
+        pub mute_duration: i64,
+    }
+
+    /// The result of `chatroom.tags.mute`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomTagsMuteResult {
+        pub result: Option<bool>,
+    }
+
+    impl std::fmt::Debug for ChatroomTagsMuteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomTagsMuteResult")
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.attributes.get`: Get a chat room's custom attributes (all, or the keys named).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomAttributesGet {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// The attributes to read; all when omitted. Limits: not empty each.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub keys: Option<Vec<String>>,
+    }
+
+    /// The result of `chatroom.attributes.get`. Attribute name → value.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomAttributesGetResult {}
+
+    impl std::fmt::Debug for ChatroomAttributesGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomAttributesGetResult").finish()
+        }
+    }
+
+    /// Parameters of `chatroom.attributes.set`: Set a user's custom attributes of a chat room (keys another member set are refused).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomAttributesSet {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// The user the attributes belong to. Limits: at most 64 characters.
+        pub username: String,
+        /// Up to 10 attributes: key at most 128 characters of a-z A-Z 0-9 _ - . ; value at most 4096 characters; at most 100 per room. Limits: 1 to 10 items.
+        pub metadata: std::collections::BTreeMap<String, String>,
+        /// Delete these attributes when the user leaves the room (DELETE, the default) or not. Limits: one of DELETE, NO_DELETE.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub auto_delete: Option<String>,
+    }
+
+    /// The result of `chatroom.attributes.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomAttributesSetResult {
+        /// The attributes set or deleted.
+        pub success_keys: Option<Vec<String>>,
+        /// Attribute → why it failed.
+        pub error_keys: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for ChatroomAttributesSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomAttributesSetResult")
+                .field("success_keys", &self.success_keys)
+                .field("error_keys", &self.error_keys)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.attributes.set_forced`: Set custom attributes of a chat room, overwriting other members' keys.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomAttributesSetForced {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// The user the attributes belong to. Limits: at most 64 characters.
+        pub username: String,
+        /// Up to 10 attributes: key at most 128 characters of a-z A-Z 0-9 _ - . ; value at most 4096 characters; at most 100 per room. Limits: 1 to 10 items.
+        pub metadata: std::collections::BTreeMap<String, String>,
+        /// Delete these attributes when the user leaves the room (DELETE, the default) or not. Limits: one of DELETE, NO_DELETE.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub auto_delete: Option<String>,
+    }
+
+    /// The result of `chatroom.attributes.set_forced`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomAttributesSetForcedResult {
+        /// The attributes set or deleted.
+        pub success_keys: Option<Vec<String>>,
+        /// Attribute → why it failed.
+        pub error_keys: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for ChatroomAttributesSetForcedResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomAttributesSetForcedResult")
+                .field("success_keys", &self.success_keys)
+                .field("error_keys", &self.error_keys)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.attributes.delete`: Delete custom attributes a user set on a chat room (at most 10).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomAttributesDelete {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// The user whose attributes to delete. Limits: at most 64 characters.
+        pub username: String,
+        /// The attributes to delete (at most 10). Limits: not empty each; at most 10 items.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub keys: Option<Vec<String>>,
+    }
+
+    /// The result of `chatroom.attributes.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomAttributesDeleteResult {
+        /// The attributes set or deleted.
+        pub success_keys: Option<Vec<String>>,
+        /// Attribute → why it failed.
+        pub error_keys: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for ChatroomAttributesDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomAttributesDeleteResult")
+                .field("success_keys", &self.success_keys)
+                .field("error_keys", &self.error_keys)
+                .finish()
+        }
+    }
+
+    /// Parameters of `chatroom.attributes.delete_forced`: Delete custom attributes of a chat room, whoever set them (at most 10).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomAttributesDeleteForced {
+        /// The chat room ID. Limits: not empty.
+        pub chatroom_id: String,
+        /// The user whose attributes to delete. Limits: at most 64 characters.
+        pub username: String,
+        /// The attributes to delete (at most 10). Limits: not empty each; at most 10 items.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub keys: Option<Vec<String>>,
+    }
+
+    /// The result of `chatroom.attributes.delete_forced`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomAttributesDeleteForcedResult {
+        /// The attributes set or deleted.
+        pub success_keys: Option<Vec<String>>,
+        /// Attribute → why it failed.
+        pub error_keys: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for ChatroomAttributesDeleteForcedResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomAttributesDeleteForcedResult")
+                .field("success_keys", &self.success_keys)
+                .field("error_keys", &self.error_keys)
+                .finish()
+        }
+    }
+
     /// Parameters of `group.create`: Create a group.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct GroupCreate {
@@ -10261,7 +11424,7 @@ pub mod easemob {
 
         #[serde(skip_serializing_if = "Option::is_none")]
         pub sync_device: Option<bool>,
-        /// Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+        /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub roam_ignore_users: Option<Vec<String>>,
         /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
@@ -10270,6 +11433,9 @@ pub mod easemob {
         /// Deliver only to recipients that are online.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub route_online: Option<bool>,
+        /// Ask for read receipts (default false); for target_type chatgroups.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_group_ack: Option<bool>,
     }
 
     /// The result of `message.send_text`. {"&lt;recipient&gt;": "&lt;message id&gt;"}
@@ -10313,12 +11479,18 @@ pub mod easemob {
 
         #[serde(skip_serializing_if = "Option::is_none")]
         pub sync_device: Option<bool>,
-        /// Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+        /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub roam_ignore_users: Option<Vec<String>>,
         /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub chatroom_msg_level: Option<String>,
+        /// Deliver only to recipients that are online.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub route_online: Option<bool>,
+        /// Ask for read receipts (default false); for target_type chatgroups.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_group_ack: Option<bool>,
     }
 
     /// The result of `message.send_image`.
@@ -10358,12 +11530,18 @@ pub mod easemob {
 
         #[serde(skip_serializing_if = "Option::is_none")]
         pub sync_device: Option<bool>,
-        /// Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+        /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub roam_ignore_users: Option<Vec<String>>,
         /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub chatroom_msg_level: Option<String>,
+        /// Deliver only to recipients that are online.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub route_online: Option<bool>,
+        /// Ask for read receipts (default false); for target_type chatgroups.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_group_ack: Option<bool>,
     }
 
     /// The result of `message.send_audio`.
@@ -10413,12 +11591,18 @@ pub mod easemob {
 
         #[serde(skip_serializing_if = "Option::is_none")]
         pub sync_device: Option<bool>,
-        /// Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+        /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub roam_ignore_users: Option<Vec<String>>,
         /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub chatroom_msg_level: Option<String>,
+        /// Deliver only to recipients that are online.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub route_online: Option<bool>,
+        /// Ask for read receipts (default false); for target_type chatgroups.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_group_ack: Option<bool>,
     }
 
     /// The result of `message.send_video`.
@@ -10456,12 +11640,18 @@ pub mod easemob {
 
         #[serde(skip_serializing_if = "Option::is_none")]
         pub sync_device: Option<bool>,
-        /// Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+        /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub roam_ignore_users: Option<Vec<String>>,
         /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub chatroom_msg_level: Option<String>,
+        /// Deliver only to recipients that are online.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub route_online: Option<bool>,
+        /// Ask for read receipts (default false); for target_type chatgroups.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_group_ack: Option<bool>,
     }
 
     /// The result of `message.send_file`.
@@ -10494,12 +11684,18 @@ pub mod easemob {
 
         #[serde(skip_serializing_if = "Option::is_none")]
         pub sync_device: Option<bool>,
-        /// Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+        /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub roam_ignore_users: Option<Vec<String>>,
         /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub chatroom_msg_level: Option<String>,
+        /// Deliver only to recipients that are online.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub route_online: Option<bool>,
+        /// Ask for read receipts (default false); for target_type chatgroups.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_group_ack: Option<bool>,
     }
 
     /// The result of `message.send_cmd`.
@@ -10535,12 +11731,18 @@ pub mod easemob {
 
         #[serde(skip_serializing_if = "Option::is_none")]
         pub sync_device: Option<bool>,
-        /// Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+        /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub roam_ignore_users: Option<Vec<String>>,
         /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub chatroom_msg_level: Option<String>,
+        /// Deliver only to recipients that are online.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub route_online: Option<bool>,
+        /// Ask for read receipts (default false); for target_type chatgroups.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_group_ack: Option<bool>,
     }
 
     /// The result of `message.send_custom`.
@@ -10552,6 +11754,570 @@ pub mod easemob {
     impl std::fmt::Debug for MessageSendCustomResult {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.debug_struct("MessageSendCustomResult").finish()
+        }
+    }
+
+    /// Parameters of `message.send_location`: Send a location message.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageSendLocation {
+        /// Limits: one of users, chatgroups, chatrooms.
+        pub target_type: String,
+        /// Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub from: Option<String>,
+        /// Limits: at most 64 characters each; at least 1 items; at most 3 for chatgroups, 10 for chatrooms, 600 for users (by target_type).
+        pub to: Vec<String>,
+        /// Latitude, degrees. Limits: not empty.
+        pub lat: String,
+        /// Longitude, degrees. Limits: not empty.
+        pub lng: String,
+        /// The place in words. Limits: not empty.
+        pub addr: String,
+        /// Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ext: Option<serde_json::Value>,
+
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub sync_device: Option<bool>,
+        /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub roam_ignore_users: Option<Vec<String>>,
+        /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub chatroom_msg_level: Option<String>,
+        /// Deliver only to recipients that are online.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub route_online: Option<bool>,
+        /// Ask for read receipts (default false); for target_type chatgroups.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_group_ack: Option<bool>,
+    }
+
+    /// The result of `message.send_location`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageSendLocationResult {}
+
+    impl std::fmt::Debug for MessageSendLocationResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageSendLocationResult").finish()
+        }
+    }
+
+    /// Parameters of `message.directed_send`: Send a message in one group or chat room to only some of its members (at most 20).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageDirectedSend {
+        /// Limits: one of chatgroups, chatrooms.
+        pub target_type: String,
+        /// Sender; `admin` when omitted. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub from: Option<String>,
+        /// The one group or chat room. Limits: not empty each; 1 to 1 items.
+        pub to: Vec<String>,
+        /// The members who get the message. Limits: at most 64 characters each; 1 to 20 items.
+        pub users: Vec<String>,
+        /// The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom.
+        pub r#type: String,
+        /// The message body, as for the send of that type: txt {msg}, img {url, filename, secret, size}, audio {url, filename, secret, length}, video {url, filename, thumb, length, secret, file_length, thumb_secret}, file {url, filename, secret}, loc {lat, lng, addr}, cmd {action}, custom {customEvent, customExts}. Limits: at most 5120 bytes.
+        pub body: serde_json::Value,
+        /// Extension fields (an object). Limits: at most 5120 bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ext: Option<serde_json::Value>,
+        /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub chatroom_msg_level: Option<String>,
+    }
+
+    /// The result of `message.directed_send`. {"&lt;group or room&gt;": "&lt;message id&gt;"}
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageDirectedSendResult {}
+
+    impl std::fmt::Debug for MessageDirectedSendResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageDirectedSendResult").finish()
+        }
+    }
+
+    /// Parameters of `message.broadcast_chatrooms`: Broadcast a message to every active chat room of the app (10 a minute, 100 a day).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageBroadcastChatrooms {
+        /// Sender; `admin` when omitted. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub from: Option<String>,
+        /// The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+        pub msg: serde_json::Value,
+        /// Extension fields (an object). Limits: at most 5120 bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ext: Option<serde_json::Value>,
+        /// Priority of a chatroom message (default normal). Limits: one of high, normal, low.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub chatroom_msg_level: Option<String>,
+    }
+
+    /// The result of `message.broadcast_chatrooms`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageBroadcastChatroomsResult {
+        /// The broadcast ID (a number).
+        pub id: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for MessageBroadcastChatroomsResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageBroadcastChatroomsResult")
+                .field("id", &self.id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.broadcast_users`: Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageBroadcastUsers {
+        /// Sender; `admin` when omitted. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub from: Option<String>,
+        /// The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+        pub msg: serde_json::Value,
+        /// Extension fields (an object). Limits: at most 5120 bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ext: Option<serde_json::Value>,
+    }
+
+    /// The result of `message.broadcast_users`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageBroadcastUsersResult {
+        /// The broadcast ID (a number).
+        pub id: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for MessageBroadcastUsersResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageBroadcastUsersResult")
+                .field("id", &self.id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.broadcast_online`: Broadcast a message to the app's online users (once a minute, 50 a day).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageBroadcastOnline {
+        /// Sender; `admin` when omitted. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub from: Option<String>,
+        /// The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+        pub msg: serde_json::Value,
+        /// Extension fields (an object). Limits: at most 5120 bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ext: Option<serde_json::Value>,
+    }
+
+    /// The result of `message.broadcast_online`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageBroadcastOnlineResult {
+        /// The broadcast ID (a number).
+        pub id: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for MessageBroadcastOnlineResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageBroadcastOnlineResult")
+                .field("id", &self.id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.recall`: Recall a sent message (within the app's recall time, 2 minutes by default).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageRecall {
+        /// The message to recall. Limits: not empty.
+        pub msg_id: String,
+        /// Its recipient: the user, group or chat room. Limits: not empty.
+        pub to: String,
+        /// Limits: one of chat, groupchat, chatroom.
+        pub chat_type: String,
+        /// Who recalls it; `admin` when omitted. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub from: Option<String>,
+        /// Also recall messages older than the server keeps them (from the recipients' devices).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub force: Option<bool>,
+    }
+
+    /// The result of `message.recall`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageRecallResult {
+        /// `yes`, or why not: `not_found msg`, `can't find msg to`, `exceed recall time limit`.
+        pub recalled: Option<String>,
+        pub msg_id: Option<String>,
+        pub from: Option<String>,
+        pub to: Option<String>,
+        pub chattype: Option<String>,
+    }
+
+    impl std::fmt::Debug for MessageRecallResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageRecallResult")
+                .field("recalled", &self.recalled)
+                .field("msg_id", &self.msg_id)
+                .field("from", &self.from)
+                .field("to", &self.to)
+                .field("chattype", &self.chattype)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.rewrite`: Change a sent text or custom message (at most 10 times).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageRewrite {
+        /// Limits: not empty.
+        pub msg_id: String,
+        /// Who changes it. Limits: at most 64 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub user: Option<String>,
+        /// The message's type. Limits: one of txt, custom.
+        pub r#type: String,
+        /// The new text (txt). Limits: at most 5120 bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub msg: Option<String>,
+        /// The new event (custom): 1..32 of a-z A-Z 0-9 - _ / . Limits: at most 32 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub custom_event: Option<String>,
+        /// The new event attributes (custom). Limits: at most 16 items.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub custom_exts: Option<std::collections::BTreeMap<String, String>>,
+        /// New extension fields.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub new_ext: Option<serde_json::Value>,
+        /// Merge `new_ext` into the old (default) or replace it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_combine_ext: Option<bool>,
+    }
+
+    /// The result of `message.rewrite`. The whole body; `data` is the text `success`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageRewriteResult {
+        /// `success` (the body's `data`).
+        pub result: Option<String>,
+    }
+
+    impl std::fmt::Debug for MessageRewriteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageRewriteResult")
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.import_user`: Import one one-to-one message (data migration).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageImportUser {
+        /// The sender. Limits: at most 64 characters.
+        pub from: String,
+        /// The recipient's user ID. Limits: not empty.
+        pub target: String,
+        /// The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom.
+        pub r#type: String,
+        /// The message body, as for the send of that type. Limits: at most 5120 bytes.
+        pub body: serde_json::Value,
+        /// Extension fields (an object). Limits: at most 5120 bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ext: Option<serde_json::Value>,
+        /// Mark the conversation read.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_ack_read: Option<bool>,
+        /// The message's time, ms (default now). Limits: 0..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub msg_timestamp: Option<i64>,
+        /// Download the attachment from its URL and store it (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_download: Option<bool>,
+    }
+
+    /// The result of `message.import_user`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageImportUserResult {
+        /// The imported message's ID.
+        pub msg_id: Option<String>,
+    }
+
+    impl std::fmt::Debug for MessageImportUserResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageImportUserResult")
+                .field("msg_id", &self.msg_id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.import_group`: Import one group message (data migration).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageImportGroup {
+        /// The sender. Limits: at most 64 characters.
+        pub from: String,
+        /// The group ID. Limits: not empty.
+        pub target: String,
+        /// The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom.
+        pub r#type: String,
+        /// The message body, as for the send of that type. Limits: at most 5120 bytes.
+        pub body: serde_json::Value,
+        /// Extension fields (an object). Limits: at most 5120 bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ext: Option<serde_json::Value>,
+        /// Mark the conversation read.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_ack_read: Option<bool>,
+        /// The message's time, ms (default now). Limits: 0..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub msg_timestamp: Option<i64>,
+        /// Download the attachment from its URL and store it (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub need_download: Option<bool>,
+    }
+
+    /// The result of `message.import_group`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageImportGroupResult {
+        /// The imported message's ID.
+        pub msg_id: Option<String>,
+    }
+
+    impl std::fmt::Debug for MessageImportGroupResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageImportGroupResult")
+                .field("msg_id", &self.msg_id)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.history_url`: Get the download URL of the app's message history file for one hour (10 calls a minute).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageHistoryUrl {
+        /// The hour, yyyyMMddHH (10 digits; Beijing time in China, UTC elsewhere). Limits: not empty.
+        pub time: String,
+    }
+
+    /// One item of the result of `message.history_url`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageHistoryUrlItem {
+        /// Where to download the file; expires.
+        pub url: Option<String>,
+    }
+
+    impl std::fmt::Debug for MessageHistoryUrlItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageHistoryUrlItem")
+                .field("url", &self.url)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.conversation_delete`: Delete a conversation from one user's server-side list (one-way), and optionally its roaming messages.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageConversationDelete {
+        /// Whose conversation. Limits: at most 64 characters.
+        pub username: String,
+        /// The conversation: the peer's user ID (chat) or the group ID (groupchat). Limits: not empty.
+        pub channel: String,
+        /// Limits: one of chat, groupchat.
+        pub r#type: String,
+        /// Also delete its roaming messages on the server.
+        pub delete_roam: bool,
+    }
+
+    /// The result of `message.conversation_delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageConversationDeleteResult {
+        /// `ok`.
+        pub result: Option<String>,
+    }
+
+    impl std::fmt::Debug for MessageConversationDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageConversationDeleteResult")
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.roaming.delete_chat`: Delete some of a user's roaming messages of a one-to-one conversation, by message ID (one-way, at most 50).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageRoamingDeleteChat {
+        /// Whose roaming messages. Limits: at most 64 characters.
+        pub user_id: String,
+        /// The other user of the conversation. Limits: at most 64 characters.
+        pub peer: String,
+        /// The messages. Limits: not empty each; 1 to 50 items.
+        pub msg_ids: Vec<String>,
+        /// Sync the deletion to the user's online devices (default true).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_notify: Option<bool>,
+    }
+
+    /// The result of `message.roaming.delete_chat`. The bare body, no envelope.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageRoamingDeleteChatResult {
+        /// `ok` when done.
+        pub request_status_code: Option<String>,
+        /// Answer time, ms.
+        pub timestamp: Option<i64>,
+    }
+
+    impl std::fmt::Debug for MessageRoamingDeleteChatResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageRoamingDeleteChatResult")
+                .field("request_status_code", &self.request_status_code)
+                .field("timestamp", &self.timestamp)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.roaming.delete_group`: Delete some of a user's roaming messages of a group or chat room conversation, by message ID (one-way, at most 50).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageRoamingDeleteGroup {
+        /// Whose roaming messages. Limits: at most 64 characters.
+        pub user_id: String,
+        /// The group or chat room. Limits: not empty.
+        pub group_id: String,
+        /// The messages. Limits: not empty each; 1 to 50 items.
+        pub msg_ids: Vec<String>,
+        /// Sync the deletion to the user's online devices (default true).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_notify: Option<bool>,
+    }
+
+    /// The result of `message.roaming.delete_group`. The bare body, no envelope.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageRoamingDeleteGroupResult {
+        /// `ok` when done.
+        pub request_status_code: Option<String>,
+        /// Answer time, ms.
+        pub timestamp: Option<i64>,
+    }
+
+    impl std::fmt::Debug for MessageRoamingDeleteGroupResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageRoamingDeleteGroupResult")
+                .field("request_status_code", &self.request_status_code)
+                .field("timestamp", &self.timestamp)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.roaming.delete_all`: Delete all of a user's roaming messages and conversations up to now (one-way).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageRoamingDeleteAll {
+        /// Whose roaming messages. Limits: at most 64 characters.
+        pub user_id: String,
+    }
+
+    /// The result of `message.roaming.delete_all`. The bare body, no envelope.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageRoamingDeleteAllResult {
+        /// `ok` when done.
+        pub request_status_code: Option<String>,
+        /// Answer time, ms.
+        pub timestamp: Option<i64>,
+    }
+
+    impl std::fmt::Debug for MessageRoamingDeleteAllResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageRoamingDeleteAllResult")
+                .field("request_status_code", &self.request_status_code)
+                .field("timestamp", &self.timestamp)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.roaming.delete_chat_before`: Delete a user's roaming messages of a one-to-one conversation up to a time (one-way).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageRoamingDeleteChatBefore {
+        /// Whose roaming messages. Limits: at most 64 characters.
+        pub user_id: String,
+        /// The other user of the conversation. Limits: at most 64 characters.
+        pub peer: String,
+        /// Delete messages at or before this time, ms. Limits: 0..….
+        pub del_time: i64,
+        /// Sync the deletion to the user's online devices (default true).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_notify: Option<bool>,
+    }
+
+    /// The result of `message.roaming.delete_chat_before`. The bare body, no envelope.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageRoamingDeleteChatBeforeResult {
+        /// `ok` when done.
+        pub request_status_code: Option<String>,
+        /// Answer time, ms.
+        pub timestamp: Option<i64>,
+    }
+
+    impl std::fmt::Debug for MessageRoamingDeleteChatBeforeResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageRoamingDeleteChatBeforeResult")
+                .field("request_status_code", &self.request_status_code)
+                .field("timestamp", &self.timestamp)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.roaming.delete_group_before`: Delete a user's roaming messages of a group or chat room conversation up to a time (one-way).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageRoamingDeleteGroupBefore {
+        /// Whose roaming messages. Limits: at most 64 characters.
+        pub user_id: String,
+        /// The group or chat room. Limits: not empty.
+        pub group_id: String,
+        /// Delete messages at or before this time, ms. Limits: 0..….
+        pub del_time: i64,
+        /// Sync the deletion to the user's online devices (default true).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_notify: Option<bool>,
+    }
+
+    /// The result of `message.roaming.delete_group_before`. The bare body, no envelope.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageRoamingDeleteGroupBeforeResult {
+        /// `ok` when done.
+        pub request_status_code: Option<String>,
+        /// Answer time, ms.
+        pub timestamp: Option<i64>,
+    }
+
+    impl std::fmt::Debug for MessageRoamingDeleteGroupBeforeResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageRoamingDeleteGroupBeforeResult")
+                .field("request_status_code", &self.request_status_code)
+                .field("timestamp", &self.timestamp)
+                .finish()
         }
     }
 
@@ -12459,6 +14225,725 @@ impl crate::Easemob {
         )
     }
 
+    /// List the app's chat room super admins (who may create chat rooms from a client), a page at a time.
+    ///
+    /// `GET /chatrooms/super_admin` — catalogue operation `chatroom.super_admins.list`.
+    pub async fn chatroom_super_admins_list(
+        &self,
+        params: easemob::ChatroomSuperAdminsList,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ChatroomSuperAdminsListItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.super_admins.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `chatroom.super_admins.list`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page is a list of items; the iterator sets `pagenum` for each next page.
+    pub fn chatroom_super_admins_list_pages(
+        &self,
+        params: easemob::ChatroomSuperAdminsList,
+    ) -> crate::Result<crate::TypedPages<Vec<easemob::ChatroomSuperAdminsListItem>>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "chatroom.super_admins.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Make a user a chat room super admin (one per call).
+    ///
+    /// `POST /chatrooms/super_admin` — catalogue operation `chatroom.super_admins.add`.
+    pub async fn chatroom_super_admins_add(
+        &self,
+        params: easemob::ChatroomSuperAdminsAdd,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomSuperAdminsAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.super_admins.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Revoke a user's chat room super admin role.
+    ///
+    /// `DELETE /chatrooms/super_admin/{superAdmin}` — catalogue operation `chatroom.super_admins.remove`.
+    pub async fn chatroom_super_admins_remove(
+        &self,
+        params: easemob::ChatroomSuperAdminsRemove,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomSuperAdminsRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.super_admins.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Create a chat room.
+    ///
+    /// `POST /chatrooms` — catalogue operation `chatroom.create`.
+    pub async fn chatroom_create(
+        &self,
+        params: easemob::ChatroomCreate,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomCreateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.create",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the app's chat rooms, a page at a time (cursor).
+    ///
+    /// `GET /chatrooms` — catalogue operation `chatroom.list`.
+    pub async fn chatroom_list(
+        &self,
+        params: easemob::ChatroomList,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ChatroomListItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `chatroom.list`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page is a list of items; the iterator sets `cursor` for each next page.
+    pub fn chatroom_list_pages(
+        &self,
+        params: easemob::ChatroomList,
+    ) -> crate::Result<crate::TypedPages<Vec<easemob::ChatroomListItem>>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "chatroom.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Get up to 100 chat rooms' details.
+    ///
+    /// `GET /chatrooms/{chatroom_ids}` — catalogue operation `chatroom.get`.
+    pub async fn chatroom_get(
+        &self,
+        params: easemob::ChatroomGet,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ChatroomGetItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Change a chat room's name, description or member limit, or transfer it to a new owner (one endpoint, PUT /chatrooms/{id}).
+    ///
+    /// `PUT /chatrooms/{chatroom_id}` — catalogue operation `chatroom.update`.
+    pub async fn chatroom_update(
+        &self,
+        params: easemob::ChatroomUpdate,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomUpdateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.update",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete (dismiss) a chat room.
+    ///
+    /// `DELETE /chatrooms/{chatroom_id}` — catalogue operation `chatroom.delete`.
+    pub async fn chatroom_delete(
+        &self,
+        params: easemob::ChatroomDelete,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List the chat rooms a user has joined, a page at a time.
+    ///
+    /// `GET /users/{username}/joined_chatrooms` — catalogue operation `chatroom.joined`.
+    pub async fn chatroom_joined(
+        &self,
+        params: easemob::ChatroomJoined,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ChatroomJoinedItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.joined",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `chatroom.joined`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page is a list of items; the iterator sets `pagenum` for each next page.
+    pub fn chatroom_joined_pages(
+        &self,
+        params: easemob::ChatroomJoined,
+    ) -> crate::Result<crate::TypedPages<Vec<easemob::ChatroomJoinedItem>>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "chatroom.joined",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Get a chat room's announcement.
+    ///
+    /// `GET /chatrooms/{chatroom_id}/announcement` — catalogue operation `chatroom.announcement.get`.
+    pub async fn chatroom_announcement_get(
+        &self,
+        params: easemob::ChatroomAnnouncementGet,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomAnnouncementGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.announcement.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set a chat room's announcement (at most 512 characters).
+    ///
+    /// `POST /chatrooms/{chatroom_id}/announcement` — catalogue operation `chatroom.announcement.set`.
+    pub async fn chatroom_announcement_set(
+        &self,
+        params: easemob::ChatroomAnnouncementSet,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomAnnouncementSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.announcement.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a chat room's members, a page at a time (the server keeps no order).
+    ///
+    /// `GET /chatrooms/{chatroom_id}/users` — catalogue operation `chatroom.members.list`.
+    pub async fn chatroom_members_list(
+        &self,
+        params: easemob::ChatroomMembersList,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ChatroomMembersListItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.members.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The pages of `chatroom.members.list`, one call each, starting from `params`: `while let Some(page) = pages.next().await`; each page is a list of items; the iterator sets `pagenum` for each next page.
+    pub fn chatroom_members_list_pages(
+        &self,
+        params: easemob::ChatroomMembersList,
+    ) -> crate::Result<crate::TypedPages<Vec<easemob::ChatroomMembersListItem>>> {
+        Ok(crate::TypedPages::new(
+            self.pages(
+                "chatroom.members.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )?,
+        ))
+    }
+
+    /// Add one user to a chat room.
+    ///
+    /// `POST /chatrooms/{chatroom_id}/users/{username}` — catalogue operation `chatroom.members.add_one`.
+    pub async fn chatroom_members_add_one(
+        &self,
+        params: easemob::ChatroomMembersAddOne,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomMembersAddOneResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.members.add_one",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Add up to 60 users to a chat room.
+    ///
+    /// `POST /chatrooms/{chatroom_id}/users` — catalogue operation `chatroom.members.add`.
+    pub async fn chatroom_members_add(
+        &self,
+        params: easemob::ChatroomMembersAdd,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomMembersAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.members.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove up to 100 members from a chat room (one result per user).
+    ///
+    /// `DELETE /chatrooms/{chatroom_id}/users/{usernames}` — catalogue operation `chatroom.members.remove`.
+    pub async fn chatroom_members_remove(
+        &self,
+        params: easemob::ChatroomMembersRemove,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ChatroomMembersRemoveItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.members.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a chat room's admins.
+    ///
+    /// `GET /chatrooms/{chatroom_id}/admin` — catalogue operation `chatroom.admins.list`.
+    pub async fn chatroom_admins_list(
+        &self,
+        params: easemob::ChatroomAdminsList,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ChatroomAdminsListItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.admins.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Make a chat room member an admin.
+    ///
+    /// `POST /chatrooms/{chatroom_id}/admin` — catalogue operation `chatroom.admins.add`.
+    pub async fn chatroom_admins_add(
+        &self,
+        params: easemob::ChatroomAdminsAdd,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomAdminsAddResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.admins.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Demote a chat room admin to a member.
+    ///
+    /// `DELETE /chatrooms/{chatroom_id}/admin/{oldadmin}` — catalogue operation `chatroom.admins.remove`.
+    pub async fn chatroom_admins_remove(
+        &self,
+        params: easemob::ChatroomAdminsRemove,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomAdminsRemoveResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.admins.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a chat room's blocklist.
+    ///
+    /// `GET /chatrooms/{chatroom_id}/blocks/users` — catalogue operation `chatroom.blocks.list`.
+    pub async fn chatroom_blocks_list(
+        &self,
+        params: easemob::ChatroomBlocksList,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ChatroomBlocksListItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.blocks.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Block one member of a chat room (not the owner): removed, cannot rejoin or see the room.
+    ///
+    /// `POST /chatrooms/{chatroom_id}/blocks/users/{username}` — catalogue operation `chatroom.blocks.add_one`.
+    pub async fn chatroom_blocks_add_one(
+        &self,
+        params: easemob::ChatroomBlocksAddOne,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomBlocksAddOneResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.blocks.add_one",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Block up to 60 members of a chat room (one result per user).
+    ///
+    /// `POST /chatrooms/{chatroom_id}/blocks/users` — catalogue operation `chatroom.blocks.add`.
+    pub async fn chatroom_blocks_add(
+        &self,
+        params: easemob::ChatroomBlocksAdd,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ChatroomBlocksAddItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.blocks.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Unblock up to 60 users of a chat room (one result per user).
+    ///
+    /// `DELETE /chatrooms/{chatroom_id}/blocks/users/{usernames}` — catalogue operation `chatroom.blocks.remove`.
+    pub async fn chatroom_blocks_remove(
+        &self,
+        params: easemob::ChatroomBlocksRemove,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ChatroomBlocksRemoveItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.blocks.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a chat room's allowlist (members who may speak when all are muted).
+    ///
+    /// `GET /chatrooms/{chatroom_id}/white/users` — catalogue operation `chatroom.allowlist.list`.
+    pub async fn chatroom_allowlist_list(
+        &self,
+        params: easemob::ChatroomAllowlistList,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ChatroomAllowlistListItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.allowlist.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Add one member to a chat room's allowlist.
+    ///
+    /// `POST /chatrooms/{chatroom_id}/white/users/{username}` — catalogue operation `chatroom.allowlist.add_one`.
+    pub async fn chatroom_allowlist_add_one(
+        &self,
+        params: easemob::ChatroomAllowlistAddOne,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomAllowlistAddOneResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.allowlist.add_one",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Add up to 60 members to a chat room's allowlist (one result per user).
+    ///
+    /// `POST /chatrooms/{chatroom_id}/white/users` — catalogue operation `chatroom.allowlist.add`.
+    pub async fn chatroom_allowlist_add(
+        &self,
+        params: easemob::ChatroomAllowlistAdd,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ChatroomAllowlistAddItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.allowlist.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Remove up to 60 users from a chat room's allowlist (one result per user).
+    ///
+    /// `DELETE /chatrooms/{chatroom_id}/white/users/{usernames}` — catalogue operation `chatroom.allowlist.remove`.
+    pub async fn chatroom_allowlist_remove(
+        &self,
+        params: easemob::ChatroomAllowlistRemove,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ChatroomAllowlistRemoveItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.allowlist.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// List a chat room's muted members with when each mute ends.
+    ///
+    /// `GET /chatrooms/{chatroom_id}/mute` — catalogue operation `chatroom.mutes.list`.
+    pub async fn chatroom_mutes_list(
+        &self,
+        params: easemob::ChatroomMutesList,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ChatroomMutesListItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.mutes.list",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Mute up to 60 chat room members for a time.
+    ///
+    /// `POST /chatrooms/{chatroom_id}/mute` — catalogue operation `chatroom.mutes.add`.
+    pub async fn chatroom_mutes_add(
+        &self,
+        params: easemob::ChatroomMutesAdd,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ChatroomMutesAddItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.mutes.add",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Unmute up to 60 chat room members.
+    ///
+    /// `DELETE /chatrooms/{chatroom_id}/mute/{usernames}` — catalogue operation `chatroom.mutes.remove`.
+    pub async fn chatroom_mutes_remove(
+        &self,
+        params: easemob::ChatroomMutesRemove,
+    ) -> crate::Result<crate::Typed<Vec<easemob::ChatroomMutesRemoveItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.mutes.remove",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Mute every member of a chat room (only the allowlist may speak); the mute list is unchanged.
+    ///
+    /// `POST /chatrooms/{chatroom_id}/ban` — catalogue operation `chatroom.mute_all`.
+    pub async fn chatroom_mute_all(
+        &self,
+        params: easemob::ChatroomMuteAll,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomMuteAllResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.mute_all",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Lift a chat room's mute-all.
+    ///
+    /// `DELETE /chatrooms/{chatroom_id}/ban` — catalogue operation `chatroom.unmute_all`.
+    pub async fn chatroom_unmute_all(
+        &self,
+        params: easemob::ChatroomUnmuteAll,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomUnmuteAllResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.unmute_all",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+    ///
+    /// `PUT /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.set`.
+    pub async fn chatroom_tags_set(
+        &self,
+        params: easemob::ChatroomTagsSet,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomTagsSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.tags.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get a member's tags in a chat room, each with when its mute ends.
+    ///
+    /// `GET /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.get`.
+    pub async fn chatroom_tags_get(
+        &self,
+        params: easemob::ChatroomTagsGet,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomTagsGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.tags.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Mute (or unmute) the members of a chat room who carry a tag.
+    ///
+    /// `PUT /chatrooms/{chatroom_id}/tag/mute` — catalogue operation `chatroom.tags.mute`.
+    pub async fn chatroom_tags_mute(
+        &self,
+        params: easemob::ChatroomTagsMute,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomTagsMuteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.tags.mute",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get a chat room's custom attributes (all, or the keys named).
+    ///
+    /// `POST /metadata/chatroom/{chatroom_id}` — catalogue operation `chatroom.attributes.get`.
+    pub async fn chatroom_attributes_get(
+        &self,
+        params: easemob::ChatroomAttributesGet,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomAttributesGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.attributes.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set a user's custom attributes of a chat room (keys another member set are refused).
+    ///
+    /// `PUT /metadata/chatroom/{chatroom_id}/user/{username}` — catalogue operation `chatroom.attributes.set`.
+    pub async fn chatroom_attributes_set(
+        &self,
+        params: easemob::ChatroomAttributesSet,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomAttributesSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.attributes.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set custom attributes of a chat room, overwriting other members' keys.
+    ///
+    /// `PUT /metadata/chatroom/{chatroom_id}/user/{username}/forced` — catalogue operation `chatroom.attributes.set_forced`.
+    pub async fn chatroom_attributes_set_forced(
+        &self,
+        params: easemob::ChatroomAttributesSetForced,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomAttributesSetForcedResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.attributes.set_forced",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete custom attributes a user set on a chat room (at most 10).
+    ///
+    /// `DELETE /metadata/chatroom/{chatroom_id}/user/{username}` — catalogue operation `chatroom.attributes.delete`.
+    pub async fn chatroom_attributes_delete(
+        &self,
+        params: easemob::ChatroomAttributesDelete,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomAttributesDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.attributes.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete custom attributes of a chat room, whoever set them (at most 10).
+    ///
+    /// `DELETE /metadata/chatroom/{chatroom_id}/user/{username}/forced` — catalogue operation `chatroom.attributes.delete_forced`.
+    pub async fn chatroom_attributes_delete_forced(
+        &self,
+        params: easemob::ChatroomAttributesDeleteForced,
+    ) -> crate::Result<crate::Typed<easemob::ChatroomAttributesDeleteForcedResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.attributes.delete_forced",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
     /// Create a group.
     ///
     /// `POST /chatgroups` — catalogue operation `group.create`.
@@ -13281,6 +15766,278 @@ impl crate::Easemob {
         crate::Typed::from_response(
             self.call(
                 "message.send_custom",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Send a location message.
+    ///
+    /// `POST /messages/{target_type}` — catalogue operation `message.send_location`.
+    pub async fn message_send_location(
+        &self,
+        params: easemob::MessageSendLocation,
+    ) -> crate::Result<crate::Typed<easemob::MessageSendLocationResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.send_location",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Send a message in one group or chat room to only some of its members (at most 20).
+    ///
+    /// `POST /messages/{target_type}/users` — catalogue operation `message.directed_send`.
+    pub async fn message_directed_send(
+        &self,
+        params: easemob::MessageDirectedSend,
+    ) -> crate::Result<crate::Typed<easemob::MessageDirectedSendResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.directed_send",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Broadcast a message to every active chat room of the app (10 a minute, 100 a day).
+    ///
+    /// `POST /messages/chatrooms/broadcast` — catalogue operation `message.broadcast_chatrooms`.
+    pub async fn message_broadcast_chatrooms(
+        &self,
+        params: easemob::MessageBroadcastChatrooms,
+    ) -> crate::Result<crate::Typed<easemob::MessageBroadcastChatroomsResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.broadcast_chatrooms",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+    ///
+    /// `POST /messages/broadcast` — catalogue operation `message.broadcast_users`.
+    pub async fn message_broadcast_users(
+        &self,
+        params: easemob::MessageBroadcastUsers,
+    ) -> crate::Result<crate::Typed<easemob::MessageBroadcastUsersResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.broadcast_users",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Broadcast a message to the app's online users (once a minute, 50 a day).
+    ///
+    /// `POST /messages/users/broadcast` — catalogue operation `message.broadcast_online`.
+    pub async fn message_broadcast_online(
+        &self,
+        params: easemob::MessageBroadcastOnline,
+    ) -> crate::Result<crate::Typed<easemob::MessageBroadcastOnlineResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.broadcast_online",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Recall a sent message (within the app's recall time, 2 minutes by default).
+    ///
+    /// `POST /messages/msg_recall` — catalogue operation `message.recall`.
+    pub async fn message_recall(
+        &self,
+        params: easemob::MessageRecall,
+    ) -> crate::Result<crate::Typed<easemob::MessageRecallResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.recall",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Change a sent text or custom message (at most 10 times).
+    ///
+    /// `PUT /messages/rewrite/{msg_id}` — catalogue operation `message.rewrite`.
+    pub async fn message_rewrite(
+        &self,
+        params: easemob::MessageRewrite,
+    ) -> crate::Result<crate::Typed<easemob::MessageRewriteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.rewrite",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Import one one-to-one message (data migration).
+    ///
+    /// `POST /messages/users/import` — catalogue operation `message.import_user`.
+    pub async fn message_import_user(
+        &self,
+        params: easemob::MessageImportUser,
+    ) -> crate::Result<crate::Typed<easemob::MessageImportUserResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.import_user",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Import one group message (data migration).
+    ///
+    /// `POST /messages/chatgroups/import` — catalogue operation `message.import_group`.
+    pub async fn message_import_group(
+        &self,
+        params: easemob::MessageImportGroup,
+    ) -> crate::Result<crate::Typed<easemob::MessageImportGroupResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.import_group",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Get the download URL of the app's message history file for one hour (10 calls a minute).
+    ///
+    /// `GET /chatmessages/{time}` — catalogue operation `message.history_url`.
+    pub async fn message_history_url(
+        &self,
+        params: easemob::MessageHistoryUrl,
+    ) -> crate::Result<crate::Typed<Vec<easemob::MessageHistoryUrlItem>>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.history_url",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete a conversation from one user's server-side list (one-way), and optionally its roaming messages.
+    ///
+    /// `DELETE /users/{username}/user_channel` — catalogue operation `message.conversation_delete`.
+    pub async fn message_conversation_delete(
+        &self,
+        params: easemob::MessageConversationDelete,
+    ) -> crate::Result<crate::Typed<easemob::MessageConversationDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.conversation_delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete some of a user's roaming messages of a one-to-one conversation, by message ID (one-way, at most 50).
+    ///
+    /// `DELETE /rest/message/roaming/chat/user/{userId}` — catalogue operation `message.roaming.delete_chat`.
+    pub async fn message_roaming_delete_chat(
+        &self,
+        params: easemob::MessageRoamingDeleteChat,
+    ) -> crate::Result<crate::Typed<easemob::MessageRoamingDeleteChatResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.roaming.delete_chat",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete some of a user's roaming messages of a group or chat room conversation, by message ID (one-way, at most 50).
+    ///
+    /// `DELETE /rest/message/roaming/group/user/{userId}` — catalogue operation `message.roaming.delete_group`.
+    pub async fn message_roaming_delete_group(
+        &self,
+        params: easemob::MessageRoamingDeleteGroup,
+    ) -> crate::Result<crate::Typed<easemob::MessageRoamingDeleteGroupResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.roaming.delete_group",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete all of a user's roaming messages and conversations up to now (one-way).
+    ///
+    /// `POST /rest/message/roaming/user/{userId}/delete/all` — catalogue operation `message.roaming.delete_all`.
+    pub async fn message_roaming_delete_all(
+        &self,
+        params: easemob::MessageRoamingDeleteAll,
+    ) -> crate::Result<crate::Typed<easemob::MessageRoamingDeleteAllResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.roaming.delete_all",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete a user's roaming messages of a one-to-one conversation up to a time (one-way).
+    ///
+    /// `DELETE /rest/message/roaming/chat/user/{userId}/time` — catalogue operation `message.roaming.delete_chat_before`.
+    pub async fn message_roaming_delete_chat_before(
+        &self,
+        params: easemob::MessageRoamingDeleteChatBefore,
+    ) -> crate::Result<crate::Typed<easemob::MessageRoamingDeleteChatBeforeResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.roaming.delete_chat_before",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete a user's roaming messages of a group or chat room conversation up to a time (one-way).
+    ///
+    /// `DELETE /rest/message/roaming/group/user/{userId}/time` — catalogue operation `message.roaming.delete_group_before`.
+    pub async fn message_roaming_delete_group_before(
+        &self,
+        params: easemob::MessageRoamingDeleteGroupBefore,
+    ) -> crate::Result<crate::Typed<easemob::MessageRoamingDeleteGroupBeforeResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.roaming.delete_group_before",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )

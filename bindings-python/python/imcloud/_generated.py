@@ -9369,6 +9369,675 @@ class EasemobAuthAppTokenResult(Result):
         return cast("Optional[str]", self._fields.get("application"))
 
 
+class EasemobChatroomSuperAdminsListResult(Result):
+    """The result of ``chatroom.super_admins.list``. The super admins' user IDs."""
+
+
+class EasemobChatroomSuperAdminsAddResult(Result):
+    """The result of ``chatroom.super_admins.add``."""
+
+    @property
+    def result(self) -> Optional[str]:
+        """`success` (documented as a boolean; the example answers the text)."""
+        return cast("Optional[str]", self._fields.get("result"))
+
+    @property
+    def resource(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("resource"))
+
+
+class EasemobChatroomSuperAdminsRemoveResult(Result):
+    """The result of ``chatroom.super_admins.remove``."""
+
+    @property
+    def new_super_admin(self) -> Optional[str]:
+        """The user whose role was revoked."""
+        return cast("Optional[str]", self._fields.get("new_super_admin"))
+
+    @property
+    def resource(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("resource"))
+
+
+class EasemobChatroomCreateResult(Result):
+    """The result of ``chatroom.create``."""
+
+    @property
+    def id(self) -> Optional[str]:
+        """The new room's ID."""
+        return cast("Optional[str]", self._fields.get("id"))
+
+
+class EasemobChatroomListItem(Item):
+    """One item of the result of ``chatroom.list``."""
+
+    @property
+    def id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("id"))
+
+    @property
+    def name(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("name"))
+
+    @property
+    def owner(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("owner"))
+
+    @property
+    def affiliations_count(self) -> Optional[int]:
+        """Members, the owner included."""
+        return cast("Optional[int]", self._fields.get("affiliations_count"))
+
+
+class EasemobChatroomListResult(ListResult[EasemobChatroomListItem]):
+    """The result of ``chatroom.list``: a list of :class:`EasemobChatroomListItem`."""
+
+    _item = EasemobChatroomListItem
+
+
+class EasemobChatroomGetItem(Item):
+    """One item of the result of ``chatroom.get``."""
+
+    @property
+    def id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("id"))
+
+    @property
+    def name(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("name"))
+
+    @property
+    def description(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("description"))
+
+    @property
+    def membersonly(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("membersonly"))
+
+    @property
+    def allowinvites(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("allowinvites"))
+
+    @property
+    def maxusers(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("maxusers"))
+
+    @property
+    def owner(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("owner"))
+
+    @property
+    def created(self) -> Optional[int]:
+        """Creation time, ms."""
+        return cast("Optional[int]", self._fields.get("created"))
+
+    @property
+    def custom(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("custom"))
+
+    @property
+    def affiliations_count(self) -> Optional[int]:
+        return cast("Optional[int]", self._fields.get("affiliations_count"))
+
+    @property
+    def affiliations(self) -> Any:
+        """Each {"owner": u} or {"member": u}."""
+        return self._fields.get("affiliations")
+
+    @property
+    def public(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("public"))
+
+
+class EasemobChatroomGetResult(ListResult[EasemobChatroomGetItem]):
+    """The result of ``chatroom.get``: a list of :class:`EasemobChatroomGetItem`."""
+
+    _item = EasemobChatroomGetItem
+
+
+class EasemobChatroomUpdateResult(Result):
+    """The result of ``chatroom.update``."""
+
+    @property
+    def groupname(self) -> Optional[bool]:
+        """Whether the name was changed."""
+        return cast("Optional[bool]", self._fields.get("groupname"))
+
+    @property
+    def description(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("description"))
+
+    @property
+    def maxusers(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("maxusers"))
+
+    @property
+    def newowner(self) -> Optional[bool]:
+        """Whether the room was transferred."""
+        return cast("Optional[bool]", self._fields.get("newowner"))
+
+
+class EasemobChatroomDeleteResult(Result):
+    """The result of ``chatroom.delete``."""
+
+    @property
+    def success(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("success"))
+
+    @property
+    def id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("id"))
+
+
+class EasemobChatroomJoinedItem(Item):
+    """One item of the result of ``chatroom.joined``."""
+
+    @property
+    def id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("id"))
+
+    @property
+    def name(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("name"))
+
+    @property
+    def disabled(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("disabled"))
+
+
+class EasemobChatroomJoinedResult(ListResult[EasemobChatroomJoinedItem]):
+    """The result of ``chatroom.joined``: a list of :class:`EasemobChatroomJoinedItem`."""
+
+    _item = EasemobChatroomJoinedItem
+
+
+class EasemobChatroomAnnouncementGetResult(Result):
+    """The result of ``chatroom.announcement.get``."""
+
+    @property
+    def announcement(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("announcement"))
+
+
+class EasemobChatroomAnnouncementSetResult(Result):
+    """The result of ``chatroom.announcement.set``."""
+
+    @property
+    def id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("id"))
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+
+class EasemobChatroomMembersListItem(Item):
+    """One item of the result of ``chatroom.members.list``."""
+
+    @property
+    def owner(self) -> Optional[str]:
+        """Set on the owner's item."""
+        return cast("Optional[str]", self._fields.get("owner"))
+
+    @property
+    def member(self) -> Optional[str]:
+        """Set on a member's (or admin's) item."""
+        return cast("Optional[str]", self._fields.get("member"))
+
+
+class EasemobChatroomMembersListResult(ListResult[EasemobChatroomMembersListItem]):
+    """The result of ``chatroom.members.list``: a list of :class:`EasemobChatroomMembersListItem`. Each {"owner": u} or {"member": u}."""
+
+    _item = EasemobChatroomMembersListItem
+
+
+class EasemobChatroomMembersAddOneResult(Result):
+    """The result of ``chatroom.members.add_one``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def action(self) -> Optional[str]:
+        """`add_member`."""
+        return cast("Optional[str]", self._fields.get("action"))
+
+    @property
+    def id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("id"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+
+class EasemobChatroomMembersAddResult(Result):
+    """The result of ``chatroom.members.add``."""
+
+    @property
+    def newmembers(self) -> Optional[List[str]]:
+        """The users added."""
+        return cast("Optional[List[str]]", self._fields.get("newmembers"))
+
+    @property
+    def action(self) -> Optional[str]:
+        """`add_member`."""
+        return cast("Optional[str]", self._fields.get("action"))
+
+    @property
+    def id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("id"))
+
+
+class EasemobChatroomMembersRemoveItem(Item):
+    """One item of the result of ``chatroom.members.remove``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def action(self) -> Optional[str]:
+        """`remove_member`."""
+        return cast("Optional[str]", self._fields.get("action"))
+
+    @property
+    def reason(self) -> Optional[str]:
+        """Why it failed, when it did."""
+        return cast("Optional[str]", self._fields.get("reason"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("id"))
+
+
+class EasemobChatroomMembersRemoveResult(ListResult[EasemobChatroomMembersRemoveItem]):
+    """The result of ``chatroom.members.remove``: a list of :class:`EasemobChatroomMembersRemoveItem`."""
+
+    _item = EasemobChatroomMembersRemoveItem
+
+
+class EasemobChatroomAdminsListResult(Result):
+    """The result of ``chatroom.admins.list``. The admins' user IDs."""
+
+
+class EasemobChatroomAdminsAddResult(Result):
+    """The result of ``chatroom.admins.add``."""
+
+    @property
+    def result(self) -> Optional[str]:
+        """`success` (documented as a boolean; the example answers the text)."""
+        return cast("Optional[str]", self._fields.get("result"))
+
+    @property
+    def newadmin(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("newadmin"))
+
+
+class EasemobChatroomAdminsRemoveResult(Result):
+    """The result of ``chatroom.admins.remove``."""
+
+    @property
+    def result(self) -> Optional[str]:
+        """`success` (documented as a boolean; the example answers the text)."""
+        return cast("Optional[str]", self._fields.get("result"))
+
+    @property
+    def oldadmin(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("oldadmin"))
+
+
+class EasemobChatroomBlocksListResult(Result):
+    """The result of ``chatroom.blocks.list``. The blocked users' IDs."""
+
+
+class EasemobChatroomBlocksAddOneResult(Result):
+    """The result of ``chatroom.blocks.add_one``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def action(self) -> Optional[str]:
+        """`add_blocks`."""
+        return cast("Optional[str]", self._fields.get("action"))
+
+    @property
+    def reason(self) -> Optional[str]:
+        """Why it failed, when it did."""
+        return cast("Optional[str]", self._fields.get("reason"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def chatroomid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("chatroomid"))
+
+
+class EasemobChatroomBlocksAddItem(Item):
+    """One item of the result of ``chatroom.blocks.add``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def action(self) -> Optional[str]:
+        """`add_blocks`."""
+        return cast("Optional[str]", self._fields.get("action"))
+
+    @property
+    def reason(self) -> Optional[str]:
+        """Why it failed, when it did."""
+        return cast("Optional[str]", self._fields.get("reason"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def chatroomid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("chatroomid"))
+
+
+class EasemobChatroomBlocksAddResult(ListResult[EasemobChatroomBlocksAddItem]):
+    """The result of ``chatroom.blocks.add``: a list of :class:`EasemobChatroomBlocksAddItem`."""
+
+    _item = EasemobChatroomBlocksAddItem
+
+
+class EasemobChatroomBlocksRemoveItem(Item):
+    """One item of the result of ``chatroom.blocks.remove``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def action(self) -> Optional[str]:
+        """`remove_blocks`."""
+        return cast("Optional[str]", self._fields.get("action"))
+
+    @property
+    def reason(self) -> Optional[str]:
+        """Why it failed, when it did."""
+        return cast("Optional[str]", self._fields.get("reason"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def chatroomid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("chatroomid"))
+
+
+class EasemobChatroomBlocksRemoveResult(ListResult[EasemobChatroomBlocksRemoveItem]):
+    """The result of ``chatroom.blocks.remove``: a list of :class:`EasemobChatroomBlocksRemoveItem`."""
+
+    _item = EasemobChatroomBlocksRemoveItem
+
+
+class EasemobChatroomAllowlistListResult(Result):
+    """The result of ``chatroom.allowlist.list``. The allowlisted users' IDs."""
+
+
+class EasemobChatroomAllowlistAddOneResult(Result):
+    """The result of ``chatroom.allowlist.add_one``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def action(self) -> Optional[str]:
+        """`add_user_whitelist`."""
+        return cast("Optional[str]", self._fields.get("action"))
+
+    @property
+    def reason(self) -> Optional[str]:
+        """Why it failed, when it did."""
+        return cast("Optional[str]", self._fields.get("reason"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def chatroomid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("chatroomid"))
+
+
+class EasemobChatroomAllowlistAddItem(Item):
+    """One item of the result of ``chatroom.allowlist.add``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def action(self) -> Optional[str]:
+        """`add_user_whitelist`."""
+        return cast("Optional[str]", self._fields.get("action"))
+
+    @property
+    def reason(self) -> Optional[str]:
+        """Why it failed, when it did."""
+        return cast("Optional[str]", self._fields.get("reason"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def chatroomid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("chatroomid"))
+
+
+class EasemobChatroomAllowlistAddResult(ListResult[EasemobChatroomAllowlistAddItem]):
+    """The result of ``chatroom.allowlist.add``: a list of :class:`EasemobChatroomAllowlistAddItem`."""
+
+    _item = EasemobChatroomAllowlistAddItem
+
+
+class EasemobChatroomAllowlistRemoveItem(Item):
+    """One item of the result of ``chatroom.allowlist.remove``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def action(self) -> Optional[str]:
+        """`remove_user_whitelist`."""
+        return cast("Optional[str]", self._fields.get("action"))
+
+    @property
+    def reason(self) -> Optional[str]:
+        """Why it failed, when it did."""
+        return cast("Optional[str]", self._fields.get("reason"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def chatroomid(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("chatroomid"))
+
+
+class EasemobChatroomAllowlistRemoveResult(ListResult[EasemobChatroomAllowlistRemoveItem]):
+    """The result of ``chatroom.allowlist.remove``: a list of :class:`EasemobChatroomAllowlistRemoveItem`."""
+
+    _item = EasemobChatroomAllowlistRemoveItem
+
+
+class EasemobChatroomMutesListItem(Item):
+    """One item of the result of ``chatroom.mutes.list``."""
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def expire(self) -> Optional[int]:
+        """When the mute ends, ms."""
+        return cast("Optional[int]", self._fields.get("expire"))
+
+
+class EasemobChatroomMutesListResult(ListResult[EasemobChatroomMutesListItem]):
+    """The result of ``chatroom.mutes.list``: a list of :class:`EasemobChatroomMutesListItem`."""
+
+    _item = EasemobChatroomMutesListItem
+
+
+class EasemobChatroomMutesAddItem(Item):
+    """One item of the result of ``chatroom.mutes.add``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def expire(self) -> Optional[int]:
+        """When the mute ends, ms."""
+        return cast("Optional[int]", self._fields.get("expire"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+
+class EasemobChatroomMutesAddResult(ListResult[EasemobChatroomMutesAddItem]):
+    """The result of ``chatroom.mutes.add``: a list of :class:`EasemobChatroomMutesAddItem`."""
+
+    _item = EasemobChatroomMutesAddItem
+
+
+class EasemobChatroomMutesRemoveItem(Item):
+    """One item of the result of ``chatroom.mutes.remove``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def user(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("user"))
+
+
+class EasemobChatroomMutesRemoveResult(ListResult[EasemobChatroomMutesRemoveItem]):
+    """The result of ``chatroom.mutes.remove``: a list of :class:`EasemobChatroomMutesRemoveItem`."""
+
+    _item = EasemobChatroomMutesRemoveItem
+
+
+class EasemobChatroomMuteAllResult(Result):
+    """The result of ``chatroom.mute_all``."""
+
+    @property
+    def mute(self) -> Optional[bool]:
+        """Whether everyone is muted now."""
+        return cast("Optional[bool]", self._fields.get("mute"))
+
+
+class EasemobChatroomUnmuteAllResult(Result):
+    """The result of ``chatroom.unmute_all``."""
+
+    @property
+    def mute(self) -> Optional[bool]:
+        """Whether everyone is muted now."""
+        return cast("Optional[bool]", self._fields.get("mute"))
+
+
+class EasemobChatroomTagsSetResult(Result):
+    """The result of ``chatroom.tags.set``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+
+class EasemobChatroomTagsGetResult(Result):
+    """The result of ``chatroom.tags.get``. Tag → when its mute ends (ms, as text; -1: for good)."""
+
+
+class EasemobChatroomTagsMuteResult(Result):
+    """The result of ``chatroom.tags.mute``."""
+
+    @property
+    def result(self) -> Optional[bool]:
+        return cast("Optional[bool]", self._fields.get("result"))
+
+
+class EasemobChatroomAttributesGetResult(Result):
+    """The result of ``chatroom.attributes.get``. Attribute name → value."""
+
+
+class EasemobChatroomAttributesSetResult(Result):
+    """The result of ``chatroom.attributes.set``."""
+
+    @property
+    def success_keys(self) -> Optional[List[str]]:
+        """The attributes set or deleted."""
+        return cast("Optional[List[str]]", self._fields.get("success_keys"))
+
+    @property
+    def error_keys(self) -> Any:
+        """Attribute → why it failed."""
+        return self._fields.get("error_keys")
+
+
+class EasemobChatroomAttributesSetForcedResult(Result):
+    """The result of ``chatroom.attributes.set_forced``."""
+
+    @property
+    def success_keys(self) -> Optional[List[str]]:
+        """The attributes set or deleted."""
+        return cast("Optional[List[str]]", self._fields.get("success_keys"))
+
+    @property
+    def error_keys(self) -> Any:
+        """Attribute → why it failed."""
+        return self._fields.get("error_keys")
+
+
+class EasemobChatroomAttributesDeleteResult(Result):
+    """The result of ``chatroom.attributes.delete``."""
+
+    @property
+    def success_keys(self) -> Optional[List[str]]:
+        """The attributes set or deleted."""
+        return cast("Optional[List[str]]", self._fields.get("success_keys"))
+
+    @property
+    def error_keys(self) -> Any:
+        """Attribute → why it failed."""
+        return self._fields.get("error_keys")
+
+
+class EasemobChatroomAttributesDeleteForcedResult(Result):
+    """The result of ``chatroom.attributes.delete_forced``."""
+
+    @property
+    def success_keys(self) -> Optional[List[str]]:
+        """The attributes set or deleted."""
+        return cast("Optional[List[str]]", self._fields.get("success_keys"))
+
+    @property
+    def error_keys(self) -> Any:
+        """Attribute → why it failed."""
+        return self._fields.get("error_keys")
+
+
 class EasemobGroupCreateResult(Result):
     """The result of ``group.create``."""
 
@@ -10103,6 +10772,187 @@ class EasemobMessageSendCmdResult(Result):
 
 class EasemobMessageSendCustomResult(Result):
     """The result of ``message.send_custom``."""
+
+
+class EasemobMessageSendLocationResult(Result):
+    """The result of ``message.send_location``."""
+
+
+class EasemobMessageDirectedSendResult(Result):
+    """The result of ``message.directed_send``. {"<group or room>": "<message id>"}"""
+
+
+class EasemobMessageBroadcastChatroomsResult(Result):
+    """The result of ``message.broadcast_chatrooms``."""
+
+    @property
+    def id(self) -> Any:
+        """The broadcast ID (a number)."""
+        return self._fields.get("id")
+
+
+class EasemobMessageBroadcastUsersResult(Result):
+    """The result of ``message.broadcast_users``."""
+
+    @property
+    def id(self) -> Any:
+        """The broadcast ID (a number)."""
+        return self._fields.get("id")
+
+
+class EasemobMessageBroadcastOnlineResult(Result):
+    """The result of ``message.broadcast_online``."""
+
+    @property
+    def id(self) -> Any:
+        """The broadcast ID (a number)."""
+        return self._fields.get("id")
+
+
+class EasemobMessageRecallResult(Result):
+    """The result of ``message.recall``."""
+
+    @property
+    def recalled(self) -> Optional[str]:
+        """`yes`, or why not: `not_found msg`, `can't find msg to`, `exceed recall time limit`."""
+        return cast("Optional[str]", self._fields.get("recalled"))
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def from_(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("from"))
+
+    @property
+    def to(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("to"))
+
+    @property
+    def chattype(self) -> Optional[str]:
+        return cast("Optional[str]", self._fields.get("chattype"))
+
+
+class EasemobMessageRewriteResult(Result):
+    """The result of ``message.rewrite``. The whole body; `data` is the text `success`."""
+
+    @property
+    def result(self) -> Optional[str]:
+        """`success` (the body's `data`)."""
+        return cast("Optional[str]", self._fields.get("result"))
+
+
+class EasemobMessageImportUserResult(Result):
+    """The result of ``message.import_user``."""
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        """The imported message's ID."""
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+
+class EasemobMessageImportGroupResult(Result):
+    """The result of ``message.import_group``."""
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        """The imported message's ID."""
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+
+class EasemobMessageHistoryUrlItem(Item):
+    """One item of the result of ``message.history_url``."""
+
+    @property
+    def url(self) -> Optional[str]:
+        """Where to download the file; expires."""
+        return cast("Optional[str]", self._fields.get("url"))
+
+
+class EasemobMessageHistoryUrlResult(ListResult[EasemobMessageHistoryUrlItem]):
+    """The result of ``message.history_url``: a list of :class:`EasemobMessageHistoryUrlItem`."""
+
+    _item = EasemobMessageHistoryUrlItem
+
+
+class EasemobMessageConversationDeleteResult(Result):
+    """The result of ``message.conversation_delete``."""
+
+    @property
+    def result(self) -> Optional[str]:
+        """`ok`."""
+        return cast("Optional[str]", self._fields.get("result"))
+
+
+class EasemobMessageRoamingDeleteChatResult(Result):
+    """The result of ``message.roaming.delete_chat``. The bare body, no envelope."""
+
+    @property
+    def request_status_code(self) -> Optional[str]:
+        """`ok` when done."""
+        return cast("Optional[str]", self._fields.get("request_status_code"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """Answer time, ms."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+
+class EasemobMessageRoamingDeleteGroupResult(Result):
+    """The result of ``message.roaming.delete_group``. The bare body, no envelope."""
+
+    @property
+    def request_status_code(self) -> Optional[str]:
+        """`ok` when done."""
+        return cast("Optional[str]", self._fields.get("request_status_code"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """Answer time, ms."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+
+class EasemobMessageRoamingDeleteAllResult(Result):
+    """The result of ``message.roaming.delete_all``. The bare body, no envelope."""
+
+    @property
+    def request_status_code(self) -> Optional[str]:
+        """`ok` when done."""
+        return cast("Optional[str]", self._fields.get("request_status_code"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """Answer time, ms."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+
+class EasemobMessageRoamingDeleteChatBeforeResult(Result):
+    """The result of ``message.roaming.delete_chat_before``. The bare body, no envelope."""
+
+    @property
+    def request_status_code(self) -> Optional[str]:
+        """`ok` when done."""
+        return cast("Optional[str]", self._fields.get("request_status_code"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """Answer time, ms."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+
+class EasemobMessageRoamingDeleteGroupBeforeResult(Result):
+    """The result of ``message.roaming.delete_group_before``. The bare body, no envelope."""
+
+    @property
+    def request_status_code(self) -> Optional[str]:
+        """`ok` when done."""
+        return cast("Optional[str]", self._fields.get("request_status_code"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """Answer time, ms."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
 
 
 class EasemobMetadataUserCapacityResult(Result):
@@ -11129,6 +11979,45 @@ class EasemobOperations(_SyncClient):
     _results = {
         "attachment.upload": EasemobAttachmentUploadResult,
         "auth.app_token": EasemobAuthAppTokenResult,
+        "chatroom.super_admins.list": EasemobChatroomSuperAdminsListResult,
+        "chatroom.super_admins.add": EasemobChatroomSuperAdminsAddResult,
+        "chatroom.super_admins.remove": EasemobChatroomSuperAdminsRemoveResult,
+        "chatroom.create": EasemobChatroomCreateResult,
+        "chatroom.list": EasemobChatroomListResult,
+        "chatroom.get": EasemobChatroomGetResult,
+        "chatroom.update": EasemobChatroomUpdateResult,
+        "chatroom.delete": EasemobChatroomDeleteResult,
+        "chatroom.joined": EasemobChatroomJoinedResult,
+        "chatroom.announcement.get": EasemobChatroomAnnouncementGetResult,
+        "chatroom.announcement.set": EasemobChatroomAnnouncementSetResult,
+        "chatroom.members.list": EasemobChatroomMembersListResult,
+        "chatroom.members.add_one": EasemobChatroomMembersAddOneResult,
+        "chatroom.members.add": EasemobChatroomMembersAddResult,
+        "chatroom.members.remove": EasemobChatroomMembersRemoveResult,
+        "chatroom.admins.list": EasemobChatroomAdminsListResult,
+        "chatroom.admins.add": EasemobChatroomAdminsAddResult,
+        "chatroom.admins.remove": EasemobChatroomAdminsRemoveResult,
+        "chatroom.blocks.list": EasemobChatroomBlocksListResult,
+        "chatroom.blocks.add_one": EasemobChatroomBlocksAddOneResult,
+        "chatroom.blocks.add": EasemobChatroomBlocksAddResult,
+        "chatroom.blocks.remove": EasemobChatroomBlocksRemoveResult,
+        "chatroom.allowlist.list": EasemobChatroomAllowlistListResult,
+        "chatroom.allowlist.add_one": EasemobChatroomAllowlistAddOneResult,
+        "chatroom.allowlist.add": EasemobChatroomAllowlistAddResult,
+        "chatroom.allowlist.remove": EasemobChatroomAllowlistRemoveResult,
+        "chatroom.mutes.list": EasemobChatroomMutesListResult,
+        "chatroom.mutes.add": EasemobChatroomMutesAddResult,
+        "chatroom.mutes.remove": EasemobChatroomMutesRemoveResult,
+        "chatroom.mute_all": EasemobChatroomMuteAllResult,
+        "chatroom.unmute_all": EasemobChatroomUnmuteAllResult,
+        "chatroom.tags.set": EasemobChatroomTagsSetResult,
+        "chatroom.tags.get": EasemobChatroomTagsGetResult,
+        "chatroom.tags.mute": EasemobChatroomTagsMuteResult,
+        "chatroom.attributes.get": EasemobChatroomAttributesGetResult,
+        "chatroom.attributes.set": EasemobChatroomAttributesSetResult,
+        "chatroom.attributes.set_forced": EasemobChatroomAttributesSetForcedResult,
+        "chatroom.attributes.delete": EasemobChatroomAttributesDeleteResult,
+        "chatroom.attributes.delete_forced": EasemobChatroomAttributesDeleteForcedResult,
         "group.create": EasemobGroupCreateResult,
         "group.get": EasemobGroupGetResult,
         "group.delete": EasemobGroupDeleteResult,
@@ -11175,6 +12064,22 @@ class EasemobOperations(_SyncClient):
         "message.send_file": EasemobMessageSendFileResult,
         "message.send_cmd": EasemobMessageSendCmdResult,
         "message.send_custom": EasemobMessageSendCustomResult,
+        "message.send_location": EasemobMessageSendLocationResult,
+        "message.directed_send": EasemobMessageDirectedSendResult,
+        "message.broadcast_chatrooms": EasemobMessageBroadcastChatroomsResult,
+        "message.broadcast_users": EasemobMessageBroadcastUsersResult,
+        "message.broadcast_online": EasemobMessageBroadcastOnlineResult,
+        "message.recall": EasemobMessageRecallResult,
+        "message.rewrite": EasemobMessageRewriteResult,
+        "message.import_user": EasemobMessageImportUserResult,
+        "message.import_group": EasemobMessageImportGroupResult,
+        "message.history_url": EasemobMessageHistoryUrlResult,
+        "message.conversation_delete": EasemobMessageConversationDeleteResult,
+        "message.roaming.delete_chat": EasemobMessageRoamingDeleteChatResult,
+        "message.roaming.delete_group": EasemobMessageRoamingDeleteGroupResult,
+        "message.roaming.delete_all": EasemobMessageRoamingDeleteAllResult,
+        "message.roaming.delete_chat_before": EasemobMessageRoamingDeleteChatBeforeResult,
+        "message.roaming.delete_group_before": EasemobMessageRoamingDeleteGroupBeforeResult,
         "metadata.user.capacity": EasemobMetadataUserCapacityResult,
         "metadata.user.set": EasemobMetadataUserSetResult,
         "metadata.user.get": EasemobMetadataUserGetResult,
@@ -11294,6 +12199,684 @@ class EasemobOperations(_SyncClient):
             ttl: (an int) Seconds; 0 never expires; omitted: the console's setting. Limits: 0..….
         """
         return self._call("auth.app_token", {"ttl": ttl}, EasemobAuthAppTokenResult)
+
+    def chatroom_super_admins_list(
+        self,
+        *,
+        pagenum: Optional[int] = None,
+        pagesize: Optional[int] = None,
+    ) -> EasemobChatroomSuperAdminsListResult:
+        """List the app's chat room super admins (who may create chat rooms from a client), a page at a time.
+
+        ``GET /chatrooms/super_admin`` — catalogue operation ``chatroom.super_admins.list``.
+
+        Args:
+            pagenum: (an int) Page number, from 1 (default 1). Limits: 1..….
+            pagesize: (an int) Super admins per page, 1..1000 (default 10). Limits: 1..1000.
+        """
+        return self._call("chatroom.super_admins.list", {"pagenum": pagenum, "pagesize": pagesize}, EasemobChatroomSuperAdminsListResult)
+
+    def chatroom_super_admins_list_pages(
+        self,
+        *,
+        pagenum: Optional[int] = None,
+        pagesize: Optional[int] = None,
+    ) -> Iterator[EasemobChatroomSuperAdminsListResult]:
+        """Every page of ``chatroom.super_admins.list``, one call each, from the page these arguments ask for to the last: ``for page in client.chatroom_super_admins_list_pages(...)``; each page is a list of items; the iterator sets ``pagenum`` for each next page. Same arguments as :meth:`chatroom_super_admins_list`."""
+        return self._pages("chatroom.super_admins.list", {"pagenum": pagenum, "pagesize": pagesize}, EasemobChatroomSuperAdminsListResult)
+
+    def chatroom_super_admins_add(
+        self,
+        *,
+        superadmin: str,
+    ) -> EasemobChatroomSuperAdminsAddResult:
+        """Make a user a chat room super admin (one per call).
+
+        ``POST /chatrooms/super_admin`` — catalogue operation ``chatroom.super_admins.add``.
+
+        Args:
+            superadmin: (a str; required) The user to make a super admin. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.super_admins.add", {"superadmin": superadmin}, EasemobChatroomSuperAdminsAddResult)
+
+    def chatroom_super_admins_remove(
+        self,
+        *,
+        super_admin: str,
+    ) -> EasemobChatroomSuperAdminsRemoveResult:
+        """Revoke a user's chat room super admin role.
+
+        ``DELETE /chatrooms/super_admin/{superAdmin}`` — catalogue operation ``chatroom.super_admins.remove``.
+
+        Args:
+            super_admin: (a str; required) The super admin to revoke. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.super_admins.remove", {"super_admin": super_admin}, EasemobChatroomSuperAdminsRemoveResult)
+
+    def chatroom_create(
+        self,
+        *,
+        name: str,
+        description: str,
+        owner: str,
+        maxusers: Optional[int] = None,
+        members: Optional[Sequence[str]] = None,
+        custom: Optional[str] = None,
+        roomid: Optional[str] = None,
+    ) -> EasemobChatroomCreateResult:
+        """Create a chat room.
+
+        ``POST /chatrooms`` — catalogue operation ``chatroom.create``.
+
+        Args:
+            name: (a str; required) Room name. Limits: at most 128 characters.
+            description: (a str; required) Room description. Limits: at most 512 characters.
+            maxusers: (an int) Most members, the owner included (default 1000). Limits: 1..10000.
+            owner: (a str; required) The room's owner. Limits: at most 64 characters.
+            members: (a list of str) Members and admins besides the owner; at most `maxusers`. Limits: at most 64 characters each; at least 1 items.
+            custom: (a str) Extension information (at most 8 KB). Limits: at most 8192 bytes.
+            roomid: (a str) A room ID of your own (a-z, 0-9), if the feature is enabled for the app; otherwise the server makes one. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.create", {"name": name, "description": description, "maxusers": maxusers, "owner": owner, "members": members, "custom": custom, "roomid": roomid}, EasemobChatroomCreateResult)
+
+    def chatroom_list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> EasemobChatroomListResult:
+        """List the app's chat rooms, a page at a time (cursor).
+
+        ``GET /chatrooms`` — catalogue operation ``chatroom.list``.
+
+        Args:
+            limit: (an int) Rooms per page, 1..1000 (default 10). Limits: 1..1000.
+            cursor: (a str) Where the page starts: the previous page's `cursor`.
+        """
+        return self._call("chatroom.list", {"limit": limit, "cursor": cursor}, EasemobChatroomListResult)
+
+    def chatroom_list_pages(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> Iterator[EasemobChatroomListResult]:
+        """Every page of ``chatroom.list``, one call each, from the page these arguments ask for to the last: ``for page in client.chatroom_list_pages(...)``; each page is a list of items; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`chatroom_list`."""
+        return self._pages("chatroom.list", {"limit": limit, "cursor": cursor}, EasemobChatroomListResult)
+
+    def chatroom_get(
+        self,
+        *,
+        chatroom_ids: Sequence[str],
+    ) -> EasemobChatroomGetResult:
+        """Get up to 100 chat rooms' details.
+
+        ``GET /chatrooms/{chatroom_ids}`` — catalogue operation ``chatroom.get``.
+
+        Args:
+            chatroom_ids: (a list of str; required) Room IDs (comma-joined in the path). Limits: not empty each; 1 to 100 items.
+        """
+        return self._call("chatroom.get", {"chatroom_ids": chatroom_ids}, EasemobChatroomGetResult)
+
+    def chatroom_update(
+        self,
+        *,
+        chatroom_id: str,
+        name: Optional[str] = None,
+        description: Optional[str] = None,
+        maxusers: Optional[int] = None,
+        newowner: Optional[str] = None,
+    ) -> EasemobChatroomUpdateResult:
+        """Change a chat room's name, description or member limit, or transfer it to a new owner (one endpoint, PUT /chatrooms/{id}).
+
+        ``PUT /chatrooms/{chatroom_id}`` — catalogue operation ``chatroom.update``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            name: (a str) New name. Limits: at most 128 characters.
+            description: (a str) New description. Limits: at most 512 characters.
+            maxusers: (an int) New member limit, the owner included. Limits: 1..10000.
+            newowner: (a str) Transfer the room to this member. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.update", {"chatroom_id": chatroom_id, "name": name, "description": description, "maxusers": maxusers, "newowner": newowner}, EasemobChatroomUpdateResult)
+
+    def chatroom_delete(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> EasemobChatroomDeleteResult:
+        """Delete (dismiss) a chat room.
+
+        ``DELETE /chatrooms/{chatroom_id}`` — catalogue operation ``chatroom.delete``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+        """
+        return self._call("chatroom.delete", {"chatroom_id": chatroom_id}, EasemobChatroomDeleteResult)
+
+    def chatroom_joined(
+        self,
+        *,
+        username: str,
+        pagenum: Optional[int] = None,
+        pagesize: Optional[int] = None,
+    ) -> EasemobChatroomJoinedResult:
+        """List the chat rooms a user has joined, a page at a time.
+
+        ``GET /users/{username}/joined_chatrooms`` — catalogue operation ``chatroom.joined``.
+
+        Args:
+            username: (a str; required) A user ID. Limits: at most 64 characters.
+            pagenum: (an int) Page number, from 1 (default 1). Limits: 1..….
+            pagesize: (an int) Rooms per page, 1..1000 (default 1000); with neither, the 500 most recently joined. Limits: 1..1000.
+        """
+        return self._call("chatroom.joined", {"username": username, "pagenum": pagenum, "pagesize": pagesize}, EasemobChatroomJoinedResult)
+
+    def chatroom_joined_pages(
+        self,
+        *,
+        username: str,
+        pagenum: Optional[int] = None,
+        pagesize: Optional[int] = None,
+    ) -> Iterator[EasemobChatroomJoinedResult]:
+        """Every page of ``chatroom.joined``, one call each, from the page these arguments ask for to the last: ``for page in client.chatroom_joined_pages(...)``; each page is a list of items; the iterator sets ``pagenum`` for each next page. Same arguments as :meth:`chatroom_joined`."""
+        return self._pages("chatroom.joined", {"username": username, "pagenum": pagenum, "pagesize": pagesize}, EasemobChatroomJoinedResult)
+
+    def chatroom_announcement_get(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> EasemobChatroomAnnouncementGetResult:
+        """Get a chat room's announcement.
+
+        ``GET /chatrooms/{chatroom_id}/announcement`` — catalogue operation ``chatroom.announcement.get``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+        """
+        return self._call("chatroom.announcement.get", {"chatroom_id": chatroom_id}, EasemobChatroomAnnouncementGetResult)
+
+    def chatroom_announcement_set(
+        self,
+        *,
+        chatroom_id: str,
+        announcement: str,
+    ) -> EasemobChatroomAnnouncementSetResult:
+        """Set a chat room's announcement (at most 512 characters).
+
+        ``POST /chatrooms/{chatroom_id}/announcement`` — catalogue operation ``chatroom.announcement.set``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            announcement: (a str; required) Limits: at most 512 characters.
+        """
+        return self._call("chatroom.announcement.set", {"chatroom_id": chatroom_id, "announcement": announcement}, EasemobChatroomAnnouncementSetResult)
+
+    def chatroom_members_list(
+        self,
+        *,
+        chatroom_id: str,
+        pagenum: Optional[int] = None,
+        pagesize: Optional[int] = None,
+    ) -> EasemobChatroomMembersListResult:
+        """List a chat room's members, a page at a time (the server keeps no order).
+
+        ``GET /chatrooms/{chatroom_id}/users`` — catalogue operation ``chatroom.members.list``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            pagenum: (an int) Page number, from 1 (default 1). Limits: 1..….
+            pagesize: (an int) Members per page, 0..1000 (default 1000). Limits: 0..1000.
+        """
+        return self._call("chatroom.members.list", {"chatroom_id": chatroom_id, "pagenum": pagenum, "pagesize": pagesize}, EasemobChatroomMembersListResult)
+
+    def chatroom_members_list_pages(
+        self,
+        *,
+        chatroom_id: str,
+        pagenum: Optional[int] = None,
+        pagesize: Optional[int] = None,
+    ) -> Iterator[EasemobChatroomMembersListResult]:
+        """Every page of ``chatroom.members.list``, one call each, from the page these arguments ask for to the last: ``for page in client.chatroom_members_list_pages(...)``; each page is a list of items; the iterator sets ``pagenum`` for each next page. Same arguments as :meth:`chatroom_members_list`."""
+        return self._pages("chatroom.members.list", {"chatroom_id": chatroom_id, "pagenum": pagenum, "pagesize": pagesize}, EasemobChatroomMembersListResult)
+
+    def chatroom_members_add_one(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+    ) -> EasemobChatroomMembersAddOneResult:
+        """Add one user to a chat room.
+
+        ``POST /chatrooms/{chatroom_id}/users/{username}`` — catalogue operation ``chatroom.members.add_one``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) A user ID. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.members.add_one", {"chatroom_id": chatroom_id, "username": username}, EasemobChatroomMembersAddOneResult)
+
+    def chatroom_members_add(
+        self,
+        *,
+        chatroom_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobChatroomMembersAddResult:
+        """Add up to 60 users to a chat room.
+
+        ``POST /chatrooms/{chatroom_id}/users`` — catalogue operation ``chatroom.members.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            usernames: (a list of str; required) User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        """
+        return self._call("chatroom.members.add", {"chatroom_id": chatroom_id, "usernames": usernames}, EasemobChatroomMembersAddResult)
+
+    def chatroom_members_remove(
+        self,
+        *,
+        chatroom_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobChatroomMembersRemoveResult:
+        """Remove up to 100 members from a chat room (one result per user).
+
+        ``DELETE /chatrooms/{chatroom_id}/users/{usernames}`` — catalogue operation ``chatroom.members.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            usernames: (a list of str; required) User IDs. Limits: at most 64 characters each; 1 to 100 items.
+        """
+        return self._call("chatroom.members.remove", {"chatroom_id": chatroom_id, "usernames": usernames}, EasemobChatroomMembersRemoveResult)
+
+    def chatroom_admins_list(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> EasemobChatroomAdminsListResult:
+        """List a chat room's admins.
+
+        ``GET /chatrooms/{chatroom_id}/admin`` — catalogue operation ``chatroom.admins.list``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+        """
+        return self._call("chatroom.admins.list", {"chatroom_id": chatroom_id}, EasemobChatroomAdminsListResult)
+
+    def chatroom_admins_add(
+        self,
+        *,
+        chatroom_id: str,
+        newadmin: str,
+    ) -> EasemobChatroomAdminsAddResult:
+        """Make a chat room member an admin.
+
+        ``POST /chatrooms/{chatroom_id}/admin`` — catalogue operation ``chatroom.admins.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            newadmin: (a str; required) The member to make an admin. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.admins.add", {"chatroom_id": chatroom_id, "newadmin": newadmin}, EasemobChatroomAdminsAddResult)
+
+    def chatroom_admins_remove(
+        self,
+        *,
+        chatroom_id: str,
+        oldadmin: str,
+    ) -> EasemobChatroomAdminsRemoveResult:
+        """Demote a chat room admin to a member.
+
+        ``DELETE /chatrooms/{chatroom_id}/admin/{oldadmin}`` — catalogue operation ``chatroom.admins.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            oldadmin: (a str; required) The admin to demote. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.admins.remove", {"chatroom_id": chatroom_id, "oldadmin": oldadmin}, EasemobChatroomAdminsRemoveResult)
+
+    def chatroom_blocks_list(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> EasemobChatroomBlocksListResult:
+        """List a chat room's blocklist.
+
+        ``GET /chatrooms/{chatroom_id}/blocks/users`` — catalogue operation ``chatroom.blocks.list``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+        """
+        return self._call("chatroom.blocks.list", {"chatroom_id": chatroom_id}, EasemobChatroomBlocksListResult)
+
+    def chatroom_blocks_add_one(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+    ) -> EasemobChatroomBlocksAddOneResult:
+        """Block one member of a chat room (not the owner): removed, cannot rejoin or see the room.
+
+        ``POST /chatrooms/{chatroom_id}/blocks/users/{username}`` — catalogue operation ``chatroom.blocks.add_one``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) A user ID. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.blocks.add_one", {"chatroom_id": chatroom_id, "username": username}, EasemobChatroomBlocksAddOneResult)
+
+    def chatroom_blocks_add(
+        self,
+        *,
+        chatroom_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobChatroomBlocksAddResult:
+        """Block up to 60 members of a chat room (one result per user).
+
+        ``POST /chatrooms/{chatroom_id}/blocks/users`` — catalogue operation ``chatroom.blocks.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            usernames: (a list of str; required) User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        """
+        return self._call("chatroom.blocks.add", {"chatroom_id": chatroom_id, "usernames": usernames}, EasemobChatroomBlocksAddResult)
+
+    def chatroom_blocks_remove(
+        self,
+        *,
+        chatroom_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobChatroomBlocksRemoveResult:
+        """Unblock up to 60 users of a chat room (one result per user).
+
+        ``DELETE /chatrooms/{chatroom_id}/blocks/users/{usernames}`` — catalogue operation ``chatroom.blocks.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            usernames: (a list of str; required) User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        """
+        return self._call("chatroom.blocks.remove", {"chatroom_id": chatroom_id, "usernames": usernames}, EasemobChatroomBlocksRemoveResult)
+
+    def chatroom_allowlist_list(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> EasemobChatroomAllowlistListResult:
+        """List a chat room's allowlist (members who may speak when all are muted).
+
+        ``GET /chatrooms/{chatroom_id}/white/users`` — catalogue operation ``chatroom.allowlist.list``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+        """
+        return self._call("chatroom.allowlist.list", {"chatroom_id": chatroom_id}, EasemobChatroomAllowlistListResult)
+
+    def chatroom_allowlist_add_one(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+    ) -> EasemobChatroomAllowlistAddOneResult:
+        """Add one member to a chat room's allowlist.
+
+        ``POST /chatrooms/{chatroom_id}/white/users/{username}`` — catalogue operation ``chatroom.allowlist.add_one``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) A user ID. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.allowlist.add_one", {"chatroom_id": chatroom_id, "username": username}, EasemobChatroomAllowlistAddOneResult)
+
+    def chatroom_allowlist_add(
+        self,
+        *,
+        chatroom_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobChatroomAllowlistAddResult:
+        """Add up to 60 members to a chat room's allowlist (one result per user).
+
+        ``POST /chatrooms/{chatroom_id}/white/users`` — catalogue operation ``chatroom.allowlist.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            usernames: (a list of str; required) User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        """
+        return self._call("chatroom.allowlist.add", {"chatroom_id": chatroom_id, "usernames": usernames}, EasemobChatroomAllowlistAddResult)
+
+    def chatroom_allowlist_remove(
+        self,
+        *,
+        chatroom_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobChatroomAllowlistRemoveResult:
+        """Remove up to 60 users from a chat room's allowlist (one result per user).
+
+        ``DELETE /chatrooms/{chatroom_id}/white/users/{usernames}`` — catalogue operation ``chatroom.allowlist.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            usernames: (a list of str; required) User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        """
+        return self._call("chatroom.allowlist.remove", {"chatroom_id": chatroom_id, "usernames": usernames}, EasemobChatroomAllowlistRemoveResult)
+
+    def chatroom_mutes_list(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> EasemobChatroomMutesListResult:
+        """List a chat room's muted members with when each mute ends.
+
+        ``GET /chatrooms/{chatroom_id}/mute`` — catalogue operation ``chatroom.mutes.list``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+        """
+        return self._call("chatroom.mutes.list", {"chatroom_id": chatroom_id}, EasemobChatroomMutesListResult)
+
+    def chatroom_mutes_add(
+        self,
+        *,
+        chatroom_id: str,
+        usernames: Sequence[str],
+        mute_duration: int,
+    ) -> EasemobChatroomMutesAddResult:
+        """Mute up to 60 chat room members for a time.
+
+        ``POST /chatrooms/{chatroom_id}/mute`` — catalogue operation ``chatroom.mutes.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            usernames: (a list of str; required) User IDs. Limits: at most 64 characters each; 1 to 60 items.
+            mute_duration: (an int; required) Milliseconds from now; -1 mutes for good. Limits: -1..….
+        """
+        return self._call("chatroom.mutes.add", {"chatroom_id": chatroom_id, "usernames": usernames, "mute_duration": mute_duration}, EasemobChatroomMutesAddResult)
+
+    def chatroom_mutes_remove(
+        self,
+        *,
+        chatroom_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobChatroomMutesRemoveResult:
+        """Unmute up to 60 chat room members.
+
+        ``DELETE /chatrooms/{chatroom_id}/mute/{usernames}`` — catalogue operation ``chatroom.mutes.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            usernames: (a list of str; required) User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        """
+        return self._call("chatroom.mutes.remove", {"chatroom_id": chatroom_id, "usernames": usernames}, EasemobChatroomMutesRemoveResult)
+
+    def chatroom_mute_all(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> EasemobChatroomMuteAllResult:
+        """Mute every member of a chat room (only the allowlist may speak); the mute list is unchanged.
+
+        ``POST /chatrooms/{chatroom_id}/ban`` — catalogue operation ``chatroom.mute_all``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+        """
+        return self._call("chatroom.mute_all", {"chatroom_id": chatroom_id}, EasemobChatroomMuteAllResult)
+
+    def chatroom_unmute_all(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> EasemobChatroomUnmuteAllResult:
+        """Lift a chat room's mute-all.
+
+        ``DELETE /chatrooms/{chatroom_id}/ban`` — catalogue operation ``chatroom.unmute_all``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+        """
+        return self._call("chatroom.unmute_all", {"chatroom_id": chatroom_id}, EasemobChatroomUnmuteAllResult)
+
+    def chatroom_tags_set(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+        tags: Sequence[str],
+    ) -> EasemobChatroomTagsSetResult:
+        """Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+
+        ``PUT /chatrooms/{chatroom_id}/users/{username}/tag`` — catalogue operation ``chatroom.tags.set``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) The member. Limits: at most 64 characters.
+            tags: (a list of str; required) The tags, each at most 32 characters. Limits: at most 32 characters each; at most 10 items.
+        """
+        return self._call("chatroom.tags.set", {"chatroom_id": chatroom_id, "username": username, "tags": tags}, EasemobChatroomTagsSetResult)
+
+    def chatroom_tags_get(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+    ) -> EasemobChatroomTagsGetResult:
+        """Get a member's tags in a chat room, each with when its mute ends.
+
+        ``GET /chatrooms/{chatroom_id}/users/{username}/tag`` — catalogue operation ``chatroom.tags.get``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) The member. Limits: at most 64 characters.
+        """
+        return self._call("chatroom.tags.get", {"chatroom_id": chatroom_id, "username": username}, EasemobChatroomTagsGetResult)
+
+    def chatroom_tags_mute(
+        self,
+        *,
+        chatroom_id: str,
+        tag: str,
+        mute_duration: int,
+    ) -> EasemobChatroomTagsMuteResult:
+        """Mute (or unmute) the members of a chat room who carry a tag.
+
+        ``PUT /chatrooms/{chatroom_id}/tag/mute`` — catalogue operation ``chatroom.tags.mute``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            tag: (a str; required) The tag. Limits: at most 32 characters.
+            mute_duration: (an int; required) Seconds; 0 unmutes, -1 mutes for good. Limits: -1..….
+        """
+        return self._call("chatroom.tags.mute", {"chatroom_id": chatroom_id, "tag": tag, "mute_duration": mute_duration}, EasemobChatroomTagsMuteResult)
+
+    def chatroom_attributes_get(
+        self,
+        *,
+        chatroom_id: str,
+        keys: Optional[Sequence[str]] = None,
+    ) -> EasemobChatroomAttributesGetResult:
+        """Get a chat room's custom attributes (all, or the keys named).
+
+        ``POST /metadata/chatroom/{chatroom_id}`` — catalogue operation ``chatroom.attributes.get``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            keys: (a list of str) The attributes to read; all when omitted. Limits: not empty each.
+        """
+        return self._call("chatroom.attributes.get", {"chatroom_id": chatroom_id, "keys": keys}, EasemobChatroomAttributesGetResult)
+
+    def chatroom_attributes_set(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+        metadata: Mapping[str, str],
+        auto_delete: Optional[Literal["DELETE", "NO_DELETE"]] = None,
+    ) -> EasemobChatroomAttributesSetResult:
+        """Set a user's custom attributes of a chat room (keys another member set are refused).
+
+        ``PUT /metadata/chatroom/{chatroom_id}/user/{username}`` — catalogue operation ``chatroom.attributes.set``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) The user the attributes belong to. Limits: at most 64 characters.
+            metadata: (a dict of str to str; required) Up to 10 attributes: key at most 128 characters of a-z A-Z 0-9 _ - . ; value at most 4096 characters; at most 100 per room. Limits: 1 to 10 items.
+            auto_delete: (a str) Delete these attributes when the user leaves the room (DELETE, the default) or not. Limits: one of DELETE, NO_DELETE.
+        """
+        return self._call("chatroom.attributes.set", {"chatroom_id": chatroom_id, "username": username, "metadata": metadata, "auto_delete": auto_delete}, EasemobChatroomAttributesSetResult)
+
+    def chatroom_attributes_set_forced(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+        metadata: Mapping[str, str],
+        auto_delete: Optional[Literal["DELETE", "NO_DELETE"]] = None,
+    ) -> EasemobChatroomAttributesSetForcedResult:
+        """Set custom attributes of a chat room, overwriting other members' keys.
+
+        ``PUT /metadata/chatroom/{chatroom_id}/user/{username}/forced`` — catalogue operation ``chatroom.attributes.set_forced``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) The user the attributes belong to. Limits: at most 64 characters.
+            metadata: (a dict of str to str; required) Up to 10 attributes: key at most 128 characters of a-z A-Z 0-9 _ - . ; value at most 4096 characters; at most 100 per room. Limits: 1 to 10 items.
+            auto_delete: (a str) Delete these attributes when the user leaves the room (DELETE, the default) or not. Limits: one of DELETE, NO_DELETE.
+        """
+        return self._call("chatroom.attributes.set_forced", {"chatroom_id": chatroom_id, "username": username, "metadata": metadata, "auto_delete": auto_delete}, EasemobChatroomAttributesSetForcedResult)
+
+    def chatroom_attributes_delete(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+        keys: Optional[Sequence[str]] = None,
+    ) -> EasemobChatroomAttributesDeleteResult:
+        """Delete custom attributes a user set on a chat room (at most 10).
+
+        ``DELETE /metadata/chatroom/{chatroom_id}/user/{username}`` — catalogue operation ``chatroom.attributes.delete``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) The user whose attributes to delete. Limits: at most 64 characters.
+            keys: (a list of str) The attributes to delete (at most 10). Limits: not empty each; at most 10 items.
+        """
+        return self._call("chatroom.attributes.delete", {"chatroom_id": chatroom_id, "username": username, "keys": keys}, EasemobChatroomAttributesDeleteResult)
+
+    def chatroom_attributes_delete_forced(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+        keys: Optional[Sequence[str]] = None,
+    ) -> EasemobChatroomAttributesDeleteForcedResult:
+        """Delete custom attributes of a chat room, whoever set them (at most 10).
+
+        ``DELETE /metadata/chatroom/{chatroom_id}/user/{username}/forced`` — catalogue operation ``chatroom.attributes.delete_forced``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) The user whose attributes to delete. Limits: at most 64 characters.
+            keys: (a list of str) The attributes to delete (at most 10). Limits: not empty each; at most 10 items.
+        """
+        return self._call("chatroom.attributes.delete_forced", {"chatroom_id": chatroom_id, "username": username, "keys": keys}, EasemobChatroomAttributesDeleteForcedResult)
 
     def group_create(
         self,
@@ -12000,6 +13583,7 @@ class EasemobOperations(_SyncClient):
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendTextResult:
         """Send a text message to users (≤600 per call), groups (≤3) or chatrooms (≤10).
 
@@ -12012,11 +13596,12 @@ class EasemobOperations(_SyncClient):
             msg: (a str; required) Limits: at most 5120 bytes.
             ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
             sync_device: (a bool)
-            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
             route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return self._call("message.send_text", {"target_type": target_type, "from": from_, "to": to, "msg": msg, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online}, EasemobMessageSendTextResult)
+        return self._call("message.send_text", {"target_type": target_type, "from": from_, "to": to, "msg": msg, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendTextResult)
 
     def message_send_image(
         self,
@@ -12033,6 +13618,8 @@ class EasemobOperations(_SyncClient):
         sync_device: Optional[bool] = None,
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+        route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendImageResult:
         """Send an image message; `url` and `secret` come from attachment.upload.
 
@@ -12049,10 +13636,12 @@ class EasemobOperations(_SyncClient):
             height: (an int) Limits: 0..….
             ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
             sync_device: (a bool)
-            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+            route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return self._call("message.send_image", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "width": width, "height": height, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageSendImageResult)
+        return self._call("message.send_image", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "width": width, "height": height, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendImageResult)
 
     def message_send_audio(
         self,
@@ -12068,6 +13657,8 @@ class EasemobOperations(_SyncClient):
         sync_device: Optional[bool] = None,
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+        route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendAudioResult:
         """Send a voice message; `url` and `secret` come from attachment.upload.
 
@@ -12083,10 +13674,12 @@ class EasemobOperations(_SyncClient):
             length: (an int; required) Seconds. Limits: 0..….
             ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
             sync_device: (a bool)
-            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+            route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return self._call("message.send_audio", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "length": length, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageSendAudioResult)
+        return self._call("message.send_audio", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "length": length, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendAudioResult)
 
     def message_send_video(
         self,
@@ -12105,6 +13698,8 @@ class EasemobOperations(_SyncClient):
         sync_device: Optional[bool] = None,
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+        route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendVideoResult:
         """Send a video message; `url`, `secret` (and the thumbnail's) come from attachment.upload.
 
@@ -12123,10 +13718,12 @@ class EasemobOperations(_SyncClient):
             file_length: (an int) Bytes. Limits: 0..….
             ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
             sync_device: (a bool)
-            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+            route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return self._call("message.send_video", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "thumb": thumb, "thumb_secret": thumb_secret, "length": length, "file_length": file_length, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageSendVideoResult)
+        return self._call("message.send_video", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "thumb": thumb, "thumb_secret": thumb_secret, "length": length, "file_length": file_length, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendVideoResult)
 
     def message_send_file(
         self,
@@ -12141,6 +13738,8 @@ class EasemobOperations(_SyncClient):
         sync_device: Optional[bool] = None,
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+        route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendFileResult:
         """Send a file message; `url` and `secret` come from attachment.upload.
 
@@ -12155,10 +13754,12 @@ class EasemobOperations(_SyncClient):
             secret: (a str)
             ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
             sync_device: (a bool)
-            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+            route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return self._call("message.send_file", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageSendFileResult)
+        return self._call("message.send_file", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendFileResult)
 
     def message_send_cmd(
         self,
@@ -12171,6 +13772,8 @@ class EasemobOperations(_SyncClient):
         sync_device: Optional[bool] = None,
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+        route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendCmdResult:
         """Send a command (transparent) message: no notification, not stored.
 
@@ -12183,10 +13786,12 @@ class EasemobOperations(_SyncClient):
             action: (a str; required) Limits: not empty; at most 5120 bytes.
             ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
             sync_device: (a bool)
-            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+            route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return self._call("message.send_cmd", {"target_type": target_type, "from": from_, "to": to, "action": action, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageSendCmdResult)
+        return self._call("message.send_cmd", {"target_type": target_type, "from": from_, "to": to, "action": action, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendCmdResult)
 
     def message_send_custom(
         self,
@@ -12200,6 +13805,8 @@ class EasemobOperations(_SyncClient):
         sync_device: Optional[bool] = None,
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+        route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendCustomResult:
         """Send a custom message: an event name and up to 16 string pairs.
 
@@ -12213,10 +13820,366 @@ class EasemobOperations(_SyncClient):
             custom_exts: (a dict of str to str) Limits: at most 5120 bytes; at most 16 items.
             ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
             sync_device: (a bool)
-            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
+            chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+            route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
+        """
+        return self._call("message.send_custom", {"target_type": target_type, "from": from_, "to": to, "custom_event": custom_event, "custom_exts": custom_exts, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendCustomResult)
+
+    def message_send_location(
+        self,
+        *,
+        target_type: Literal["users", "chatgroups", "chatrooms"],
+        to: Sequence[str],
+        lat: str,
+        lng: str,
+        addr: str,
+        from_: Optional[str] = None,
+        ext: Optional[Any] = None,
+        sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+        route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
+    ) -> EasemobMessageSendLocationResult:
+        """Send a location message.
+
+        ``POST /messages/{target_type}`` — catalogue operation ``message.send_location``.
+
+        Args:
+            target_type: (a str; required) Limits: one of users, chatgroups, chatrooms.
+            from_: (a str) Limits: at most 64 characters.
+            to: (a list of str; required) Limits: at most 64 characters each; at least 1 items; at most 3 for chatgroups, 10 for chatrooms, 600 for users (by target_type).
+            lat: (a str; required) Latitude, degrees. Limits: not empty.
+            lng: (a str; required) Longitude, degrees. Limits: not empty.
+            addr: (a str; required) The place in words. Limits: not empty.
+            ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
+            sync_device: (a bool)
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
+            chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+            route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
+        """
+        return self._call("message.send_location", {"target_type": target_type, "from": from_, "to": to, "lat": lat, "lng": lng, "addr": addr, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendLocationResult)
+
+    def message_directed_send(
+        self,
+        *,
+        target_type: Literal["chatgroups", "chatrooms"],
+        to: Sequence[str],
+        users: Sequence[str],
+        type: Literal["txt", "img", "audio", "video", "file", "loc", "cmd", "custom"],
+        body: Any,
+        from_: Optional[str] = None,
+        ext: Optional[Any] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+    ) -> EasemobMessageDirectedSendResult:
+        """Send a message in one group or chat room to only some of its members (at most 20).
+
+        ``POST /messages/{target_type}/users`` — catalogue operation ``message.directed_send``.
+
+        Args:
+            target_type: (a str; required) Limits: one of chatgroups, chatrooms.
+            from_: (a str) Sender; `admin` when omitted. Limits: at most 64 characters.
+            to: (a list of str; required) The one group or chat room. Limits: not empty each; 1 to 1 items.
+            users: (a list of str; required) The members who get the message. Limits: at most 64 characters each; 1 to 20 items.
+            type: (a str; required) The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom.
+            body: (any JSON value (usually a dict); required) The message body, as for the send of that type: txt {msg}, img {url, filename, secret, size}, audio {url, filename, secret, length}, video {url, filename, thumb, length, secret, file_length, thumb_secret}, file {url, filename, secret}, loc {lat, lng, addr}, cmd {action}, custom {customEvent, customExts}. Limits: at most 5120 bytes.
+            ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
         """
-        return self._call("message.send_custom", {"target_type": target_type, "from": from_, "to": to, "custom_event": custom_event, "custom_exts": custom_exts, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageSendCustomResult)
+        return self._call("message.directed_send", {"target_type": target_type, "from": from_, "to": to, "users": users, "type": type, "body": body, "ext": ext, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageDirectedSendResult)
+
+    def message_broadcast_chatrooms(
+        self,
+        *,
+        msg: Any,
+        from_: Optional[str] = None,
+        ext: Optional[Any] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+    ) -> EasemobMessageBroadcastChatroomsResult:
+        """Broadcast a message to every active chat room of the app (10 a minute, 100 a day).
+
+        ``POST /messages/chatrooms/broadcast`` — catalogue operation ``message.broadcast_chatrooms``.
+
+        Args:
+            from_: (a str) Sender; `admin` when omitted. Limits: at most 64 characters.
+            msg: (any JSON value (usually a dict); required) The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+            ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
+            chatroom_msg_level: (a str) Priority of a chatroom message (default normal). Limits: one of high, normal, low.
+        """
+        return self._call("message.broadcast_chatrooms", {"from": from_, "msg": msg, "ext": ext, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageBroadcastChatroomsResult)
+
+    def message_broadcast_users(
+        self,
+        *,
+        msg: Any,
+        from_: Optional[str] = None,
+        ext: Optional[Any] = None,
+    ) -> EasemobMessageBroadcastUsersResult:
+        """Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+
+        ``POST /messages/broadcast`` — catalogue operation ``message.broadcast_users``.
+
+        Args:
+            from_: (a str) Sender; `admin` when omitted. Limits: at most 64 characters.
+            msg: (any JSON value (usually a dict); required) The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+            ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
+        """
+        return self._call("message.broadcast_users", {"from": from_, "msg": msg, "ext": ext}, EasemobMessageBroadcastUsersResult)
+
+    def message_broadcast_online(
+        self,
+        *,
+        msg: Any,
+        from_: Optional[str] = None,
+        ext: Optional[Any] = None,
+    ) -> EasemobMessageBroadcastOnlineResult:
+        """Broadcast a message to the app's online users (once a minute, 50 a day).
+
+        ``POST /messages/users/broadcast`` — catalogue operation ``message.broadcast_online``.
+
+        Args:
+            from_: (a str) Sender; `admin` when omitted. Limits: at most 64 characters.
+            msg: (any JSON value (usually a dict); required) The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+            ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
+        """
+        return self._call("message.broadcast_online", {"from": from_, "msg": msg, "ext": ext}, EasemobMessageBroadcastOnlineResult)
+
+    def message_recall(
+        self,
+        *,
+        msg_id: str,
+        to: str,
+        chat_type: Literal["chat", "groupchat", "chatroom"],
+        from_: Optional[str] = None,
+        force: Optional[bool] = None,
+    ) -> EasemobMessageRecallResult:
+        """Recall a sent message (within the app's recall time, 2 minutes by default).
+
+        ``POST /messages/msg_recall`` — catalogue operation ``message.recall``.
+
+        Args:
+            msg_id: (a str; required) The message to recall. Limits: not empty.
+            to: (a str; required) Its recipient: the user, group or chat room. Limits: not empty.
+            chat_type: (a str; required) Limits: one of chat, groupchat, chatroom.
+            from_: (a str) Who recalls it; `admin` when omitted. Limits: at most 64 characters.
+            force: (a bool) Also recall messages older than the server keeps them (from the recipients' devices).
+        """
+        return self._call("message.recall", {"msg_id": msg_id, "to": to, "chat_type": chat_type, "from": from_, "force": force}, EasemobMessageRecallResult)
+
+    def message_rewrite(
+        self,
+        *,
+        msg_id: str,
+        type: Literal["txt", "custom"],
+        user: Optional[str] = None,
+        msg: Optional[str] = None,
+        custom_event: Optional[str] = None,
+        custom_exts: Optional[Mapping[str, str]] = None,
+        new_ext: Optional[Any] = None,
+        is_combine_ext: Optional[bool] = None,
+    ) -> EasemobMessageRewriteResult:
+        """Change a sent text or custom message (at most 10 times).
+
+        ``PUT /messages/rewrite/{msg_id}`` — catalogue operation ``message.rewrite``.
+
+        Args:
+            msg_id: (a str; required) Limits: not empty.
+            user: (a str) Who changes it. Limits: at most 64 characters.
+            type: (a str; required) The message's type. Limits: one of txt, custom.
+            msg: (a str) The new text (txt). Limits: at most 5120 bytes.
+            custom_event: (a str) The new event (custom): 1..32 of a-z A-Z 0-9 - _ / . Limits: at most 32 characters.
+            custom_exts: (a dict of str to str) The new event attributes (custom). Limits: at most 16 items.
+            new_ext: (any JSON value (usually a dict)) New extension fields.
+            is_combine_ext: (a bool) Merge `new_ext` into the old (default) or replace it.
+        """
+        return self._call("message.rewrite", {"msg_id": msg_id, "user": user, "type": type, "msg": msg, "custom_event": custom_event, "custom_exts": custom_exts, "new_ext": new_ext, "is_combine_ext": is_combine_ext}, EasemobMessageRewriteResult)
+
+    def message_import_user(
+        self,
+        *,
+        from_: str,
+        target: str,
+        type: Literal["txt", "img", "audio", "video", "file", "loc", "cmd", "custom"],
+        body: Any,
+        ext: Optional[Any] = None,
+        is_ack_read: Optional[bool] = None,
+        msg_timestamp: Optional[int] = None,
+        need_download: Optional[bool] = None,
+    ) -> EasemobMessageImportUserResult:
+        """Import one one-to-one message (data migration).
+
+        ``POST /messages/users/import`` — catalogue operation ``message.import_user``.
+
+        Args:
+            from_: (a str; required) The sender. Limits: at most 64 characters.
+            target: (a str; required) The recipient's user ID. Limits: not empty.
+            type: (a str; required) The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom.
+            body: (any JSON value (usually a dict); required) The message body, as for the send of that type. Limits: at most 5120 bytes.
+            ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
+            is_ack_read: (a bool) Mark the conversation read.
+            msg_timestamp: (an int) The message's time, ms (default now). Limits: 0..….
+            need_download: (a bool) Download the attachment from its URL and store it (default false).
+        """
+        return self._call("message.import_user", {"from": from_, "target": target, "type": type, "body": body, "ext": ext, "is_ack_read": is_ack_read, "msg_timestamp": msg_timestamp, "need_download": need_download}, EasemobMessageImportUserResult)
+
+    def message_import_group(
+        self,
+        *,
+        from_: str,
+        target: str,
+        type: Literal["txt", "img", "audio", "video", "file", "loc", "cmd", "custom"],
+        body: Any,
+        ext: Optional[Any] = None,
+        is_ack_read: Optional[bool] = None,
+        msg_timestamp: Optional[int] = None,
+        need_download: Optional[bool] = None,
+    ) -> EasemobMessageImportGroupResult:
+        """Import one group message (data migration).
+
+        ``POST /messages/chatgroups/import`` — catalogue operation ``message.import_group``.
+
+        Args:
+            from_: (a str; required) The sender. Limits: at most 64 characters.
+            target: (a str; required) The group ID. Limits: not empty.
+            type: (a str; required) The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom.
+            body: (any JSON value (usually a dict); required) The message body, as for the send of that type. Limits: at most 5120 bytes.
+            ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
+            is_ack_read: (a bool) Mark the conversation read.
+            msg_timestamp: (an int) The message's time, ms (default now). Limits: 0..….
+            need_download: (a bool) Download the attachment from its URL and store it (default false).
+        """
+        return self._call("message.import_group", {"from": from_, "target": target, "type": type, "body": body, "ext": ext, "is_ack_read": is_ack_read, "msg_timestamp": msg_timestamp, "need_download": need_download}, EasemobMessageImportGroupResult)
+
+    def message_history_url(
+        self,
+        *,
+        time: str,
+    ) -> EasemobMessageHistoryUrlResult:
+        """Get the download URL of the app's message history file for one hour (10 calls a minute).
+
+        ``GET /chatmessages/{time}`` — catalogue operation ``message.history_url``.
+
+        Args:
+            time: (a str; required) The hour, yyyyMMddHH (10 digits; Beijing time in China, UTC elsewhere). Limits: not empty.
+        """
+        return self._call("message.history_url", {"time": time}, EasemobMessageHistoryUrlResult)
+
+    def message_conversation_delete(
+        self,
+        *,
+        username: str,
+        channel: str,
+        type: Literal["chat", "groupchat"],
+        delete_roam: bool,
+    ) -> EasemobMessageConversationDeleteResult:
+        """Delete a conversation from one user's server-side list (one-way), and optionally its roaming messages.
+
+        ``DELETE /users/{username}/user_channel`` — catalogue operation ``message.conversation_delete``.
+
+        Args:
+            username: (a str; required) Whose conversation. Limits: at most 64 characters.
+            channel: (a str; required) The conversation: the peer's user ID (chat) or the group ID (groupchat). Limits: not empty.
+            type: (a str; required) Limits: one of chat, groupchat.
+            delete_roam: (a bool; required) Also delete its roaming messages on the server.
+        """
+        return self._call("message.conversation_delete", {"username": username, "channel": channel, "type": type, "delete_roam": delete_roam}, EasemobMessageConversationDeleteResult)
+
+    def message_roaming_delete_chat(
+        self,
+        *,
+        user_id: str,
+        peer: str,
+        msg_ids: Sequence[str],
+        is_notify: Optional[bool] = None,
+    ) -> EasemobMessageRoamingDeleteChatResult:
+        """Delete some of a user's roaming messages of a one-to-one conversation, by message ID (one-way, at most 50).
+
+        ``DELETE /rest/message/roaming/chat/user/{userId}`` — catalogue operation ``message.roaming.delete_chat``.
+
+        Args:
+            user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
+            peer: (a str; required) The other user of the conversation. Limits: at most 64 characters.
+            msg_ids: (a list of str; required) The messages. Limits: not empty each; 1 to 50 items.
+            is_notify: (a bool) Sync the deletion to the user's online devices (default true).
+        """
+        return self._call("message.roaming.delete_chat", {"user_id": user_id, "peer": peer, "msg_ids": msg_ids, "is_notify": is_notify}, EasemobMessageRoamingDeleteChatResult)
+
+    def message_roaming_delete_group(
+        self,
+        *,
+        user_id: str,
+        group_id: str,
+        msg_ids: Sequence[str],
+        is_notify: Optional[bool] = None,
+    ) -> EasemobMessageRoamingDeleteGroupResult:
+        """Delete some of a user's roaming messages of a group or chat room conversation, by message ID (one-way, at most 50).
+
+        ``DELETE /rest/message/roaming/group/user/{userId}`` — catalogue operation ``message.roaming.delete_group``.
+
+        Args:
+            user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
+            group_id: (a str; required) The group or chat room. Limits: not empty.
+            msg_ids: (a list of str; required) The messages. Limits: not empty each; 1 to 50 items.
+            is_notify: (a bool) Sync the deletion to the user's online devices (default true).
+        """
+        return self._call("message.roaming.delete_group", {"user_id": user_id, "group_id": group_id, "msg_ids": msg_ids, "is_notify": is_notify}, EasemobMessageRoamingDeleteGroupResult)
+
+    def message_roaming_delete_all(
+        self,
+        *,
+        user_id: str,
+    ) -> EasemobMessageRoamingDeleteAllResult:
+        """Delete all of a user's roaming messages and conversations up to now (one-way).
+
+        ``POST /rest/message/roaming/user/{userId}/delete/all`` — catalogue operation ``message.roaming.delete_all``.
+
+        Args:
+            user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
+        """
+        return self._call("message.roaming.delete_all", {"user_id": user_id}, EasemobMessageRoamingDeleteAllResult)
+
+    def message_roaming_delete_chat_before(
+        self,
+        *,
+        user_id: str,
+        peer: str,
+        del_time: int,
+        is_notify: Optional[bool] = None,
+    ) -> EasemobMessageRoamingDeleteChatBeforeResult:
+        """Delete a user's roaming messages of a one-to-one conversation up to a time (one-way).
+
+        ``DELETE /rest/message/roaming/chat/user/{userId}/time`` — catalogue operation ``message.roaming.delete_chat_before``.
+
+        Args:
+            user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
+            peer: (a str; required) The other user of the conversation. Limits: at most 64 characters.
+            del_time: (an int; required) Delete messages at or before this time, ms. Limits: 0..….
+            is_notify: (a bool) Sync the deletion to the user's online devices (default true).
+        """
+        return self._call("message.roaming.delete_chat_before", {"user_id": user_id, "peer": peer, "del_time": del_time, "is_notify": is_notify}, EasemobMessageRoamingDeleteChatBeforeResult)
+
+    def message_roaming_delete_group_before(
+        self,
+        *,
+        user_id: str,
+        group_id: str,
+        del_time: int,
+        is_notify: Optional[bool] = None,
+    ) -> EasemobMessageRoamingDeleteGroupBeforeResult:
+        """Delete a user's roaming messages of a group or chat room conversation up to a time (one-way).
+
+        ``DELETE /rest/message/roaming/group/user/{userId}/time`` — catalogue operation ``message.roaming.delete_group_before``.
+
+        Args:
+            user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
+            group_id: (a str; required) The group or chat room. Limits: not empty.
+            del_time: (an int; required) Delete messages at or before this time, ms. Limits: 0..….
+            is_notify: (a bool) Sync the deletion to the user's online devices (default true).
+        """
+        return self._call("message.roaming.delete_group_before", {"user_id": user_id, "group_id": group_id, "del_time": del_time, "is_notify": is_notify}, EasemobMessageRoamingDeleteGroupBeforeResult)
 
     def metadata_user_capacity(
         self,
@@ -13341,6 +15304,45 @@ class AsyncEasemobOperations(_AsyncClient):
     _results = {
         "attachment.upload": EasemobAttachmentUploadResult,
         "auth.app_token": EasemobAuthAppTokenResult,
+        "chatroom.super_admins.list": EasemobChatroomSuperAdminsListResult,
+        "chatroom.super_admins.add": EasemobChatroomSuperAdminsAddResult,
+        "chatroom.super_admins.remove": EasemobChatroomSuperAdminsRemoveResult,
+        "chatroom.create": EasemobChatroomCreateResult,
+        "chatroom.list": EasemobChatroomListResult,
+        "chatroom.get": EasemobChatroomGetResult,
+        "chatroom.update": EasemobChatroomUpdateResult,
+        "chatroom.delete": EasemobChatroomDeleteResult,
+        "chatroom.joined": EasemobChatroomJoinedResult,
+        "chatroom.announcement.get": EasemobChatroomAnnouncementGetResult,
+        "chatroom.announcement.set": EasemobChatroomAnnouncementSetResult,
+        "chatroom.members.list": EasemobChatroomMembersListResult,
+        "chatroom.members.add_one": EasemobChatroomMembersAddOneResult,
+        "chatroom.members.add": EasemobChatroomMembersAddResult,
+        "chatroom.members.remove": EasemobChatroomMembersRemoveResult,
+        "chatroom.admins.list": EasemobChatroomAdminsListResult,
+        "chatroom.admins.add": EasemobChatroomAdminsAddResult,
+        "chatroom.admins.remove": EasemobChatroomAdminsRemoveResult,
+        "chatroom.blocks.list": EasemobChatroomBlocksListResult,
+        "chatroom.blocks.add_one": EasemobChatroomBlocksAddOneResult,
+        "chatroom.blocks.add": EasemobChatroomBlocksAddResult,
+        "chatroom.blocks.remove": EasemobChatroomBlocksRemoveResult,
+        "chatroom.allowlist.list": EasemobChatroomAllowlistListResult,
+        "chatroom.allowlist.add_one": EasemobChatroomAllowlistAddOneResult,
+        "chatroom.allowlist.add": EasemobChatroomAllowlistAddResult,
+        "chatroom.allowlist.remove": EasemobChatroomAllowlistRemoveResult,
+        "chatroom.mutes.list": EasemobChatroomMutesListResult,
+        "chatroom.mutes.add": EasemobChatroomMutesAddResult,
+        "chatroom.mutes.remove": EasemobChatroomMutesRemoveResult,
+        "chatroom.mute_all": EasemobChatroomMuteAllResult,
+        "chatroom.unmute_all": EasemobChatroomUnmuteAllResult,
+        "chatroom.tags.set": EasemobChatroomTagsSetResult,
+        "chatroom.tags.get": EasemobChatroomTagsGetResult,
+        "chatroom.tags.mute": EasemobChatroomTagsMuteResult,
+        "chatroom.attributes.get": EasemobChatroomAttributesGetResult,
+        "chatroom.attributes.set": EasemobChatroomAttributesSetResult,
+        "chatroom.attributes.set_forced": EasemobChatroomAttributesSetForcedResult,
+        "chatroom.attributes.delete": EasemobChatroomAttributesDeleteResult,
+        "chatroom.attributes.delete_forced": EasemobChatroomAttributesDeleteForcedResult,
         "group.create": EasemobGroupCreateResult,
         "group.get": EasemobGroupGetResult,
         "group.delete": EasemobGroupDeleteResult,
@@ -13387,6 +15389,22 @@ class AsyncEasemobOperations(_AsyncClient):
         "message.send_file": EasemobMessageSendFileResult,
         "message.send_cmd": EasemobMessageSendCmdResult,
         "message.send_custom": EasemobMessageSendCustomResult,
+        "message.send_location": EasemobMessageSendLocationResult,
+        "message.directed_send": EasemobMessageDirectedSendResult,
+        "message.broadcast_chatrooms": EasemobMessageBroadcastChatroomsResult,
+        "message.broadcast_users": EasemobMessageBroadcastUsersResult,
+        "message.broadcast_online": EasemobMessageBroadcastOnlineResult,
+        "message.recall": EasemobMessageRecallResult,
+        "message.rewrite": EasemobMessageRewriteResult,
+        "message.import_user": EasemobMessageImportUserResult,
+        "message.import_group": EasemobMessageImportGroupResult,
+        "message.history_url": EasemobMessageHistoryUrlResult,
+        "message.conversation_delete": EasemobMessageConversationDeleteResult,
+        "message.roaming.delete_chat": EasemobMessageRoamingDeleteChatResult,
+        "message.roaming.delete_group": EasemobMessageRoamingDeleteGroupResult,
+        "message.roaming.delete_all": EasemobMessageRoamingDeleteAllResult,
+        "message.roaming.delete_chat_before": EasemobMessageRoamingDeleteChatBeforeResult,
+        "message.roaming.delete_group_before": EasemobMessageRoamingDeleteGroupBeforeResult,
         "metadata.user.capacity": EasemobMetadataUserCapacityResult,
         "metadata.user.set": EasemobMetadataUserSetResult,
         "metadata.user.get": EasemobMetadataUserGetResult,
@@ -13506,6 +15524,684 @@ class AsyncEasemobOperations(_AsyncClient):
             ttl: (an int) Seconds; 0 never expires; omitted: the console's setting. Limits: 0..….
         """
         return await self._call("auth.app_token", {"ttl": ttl}, EasemobAuthAppTokenResult)
+
+    async def chatroom_super_admins_list(
+        self,
+        *,
+        pagenum: Optional[int] = None,
+        pagesize: Optional[int] = None,
+    ) -> EasemobChatroomSuperAdminsListResult:
+        """List the app's chat room super admins (who may create chat rooms from a client), a page at a time.
+
+        ``GET /chatrooms/super_admin`` — catalogue operation ``chatroom.super_admins.list``.
+
+        Args:
+            pagenum: (an int) Page number, from 1 (default 1). Limits: 1..….
+            pagesize: (an int) Super admins per page, 1..1000 (default 10). Limits: 1..1000.
+        """
+        return await self._call("chatroom.super_admins.list", {"pagenum": pagenum, "pagesize": pagesize}, EasemobChatroomSuperAdminsListResult)
+
+    def chatroom_super_admins_list_pages(
+        self,
+        *,
+        pagenum: Optional[int] = None,
+        pagesize: Optional[int] = None,
+    ) -> AsyncIterator[EasemobChatroomSuperAdminsListResult]:
+        """Every page of ``chatroom.super_admins.list``, one call each, from the page these arguments ask for to the last: ``async for page in client.chatroom_super_admins_list_pages(...)``; each page is a list of items; the iterator sets ``pagenum`` for each next page. Same arguments as :meth:`chatroom_super_admins_list`."""
+        return self._pages("chatroom.super_admins.list", {"pagenum": pagenum, "pagesize": pagesize}, EasemobChatroomSuperAdminsListResult)
+
+    async def chatroom_super_admins_add(
+        self,
+        *,
+        superadmin: str,
+    ) -> EasemobChatroomSuperAdminsAddResult:
+        """Make a user a chat room super admin (one per call).
+
+        ``POST /chatrooms/super_admin`` — catalogue operation ``chatroom.super_admins.add``.
+
+        Args:
+            superadmin: (a str; required) The user to make a super admin. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.super_admins.add", {"superadmin": superadmin}, EasemobChatroomSuperAdminsAddResult)
+
+    async def chatroom_super_admins_remove(
+        self,
+        *,
+        super_admin: str,
+    ) -> EasemobChatroomSuperAdminsRemoveResult:
+        """Revoke a user's chat room super admin role.
+
+        ``DELETE /chatrooms/super_admin/{superAdmin}`` — catalogue operation ``chatroom.super_admins.remove``.
+
+        Args:
+            super_admin: (a str; required) The super admin to revoke. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.super_admins.remove", {"super_admin": super_admin}, EasemobChatroomSuperAdminsRemoveResult)
+
+    async def chatroom_create(
+        self,
+        *,
+        name: str,
+        description: str,
+        owner: str,
+        maxusers: Optional[int] = None,
+        members: Optional[Sequence[str]] = None,
+        custom: Optional[str] = None,
+        roomid: Optional[str] = None,
+    ) -> EasemobChatroomCreateResult:
+        """Create a chat room.
+
+        ``POST /chatrooms`` — catalogue operation ``chatroom.create``.
+
+        Args:
+            name: (a str; required) Room name. Limits: at most 128 characters.
+            description: (a str; required) Room description. Limits: at most 512 characters.
+            maxusers: (an int) Most members, the owner included (default 1000). Limits: 1..10000.
+            owner: (a str; required) The room's owner. Limits: at most 64 characters.
+            members: (a list of str) Members and admins besides the owner; at most `maxusers`. Limits: at most 64 characters each; at least 1 items.
+            custom: (a str) Extension information (at most 8 KB). Limits: at most 8192 bytes.
+            roomid: (a str) A room ID of your own (a-z, 0-9), if the feature is enabled for the app; otherwise the server makes one. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.create", {"name": name, "description": description, "maxusers": maxusers, "owner": owner, "members": members, "custom": custom, "roomid": roomid}, EasemobChatroomCreateResult)
+
+    async def chatroom_list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> EasemobChatroomListResult:
+        """List the app's chat rooms, a page at a time (cursor).
+
+        ``GET /chatrooms`` — catalogue operation ``chatroom.list``.
+
+        Args:
+            limit: (an int) Rooms per page, 1..1000 (default 10). Limits: 1..1000.
+            cursor: (a str) Where the page starts: the previous page's `cursor`.
+        """
+        return await self._call("chatroom.list", {"limit": limit, "cursor": cursor}, EasemobChatroomListResult)
+
+    def chatroom_list_pages(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> AsyncIterator[EasemobChatroomListResult]:
+        """Every page of ``chatroom.list``, one call each, from the page these arguments ask for to the last: ``async for page in client.chatroom_list_pages(...)``; each page is a list of items; the iterator sets ``cursor`` for each next page. Same arguments as :meth:`chatroom_list`."""
+        return self._pages("chatroom.list", {"limit": limit, "cursor": cursor}, EasemobChatroomListResult)
+
+    async def chatroom_get(
+        self,
+        *,
+        chatroom_ids: Sequence[str],
+    ) -> EasemobChatroomGetResult:
+        """Get up to 100 chat rooms' details.
+
+        ``GET /chatrooms/{chatroom_ids}`` — catalogue operation ``chatroom.get``.
+
+        Args:
+            chatroom_ids: (a list of str; required) Room IDs (comma-joined in the path). Limits: not empty each; 1 to 100 items.
+        """
+        return await self._call("chatroom.get", {"chatroom_ids": chatroom_ids}, EasemobChatroomGetResult)
+
+    async def chatroom_update(
+        self,
+        *,
+        chatroom_id: str,
+        name: Optional[str] = None,
+        description: Optional[str] = None,
+        maxusers: Optional[int] = None,
+        newowner: Optional[str] = None,
+    ) -> EasemobChatroomUpdateResult:
+        """Change a chat room's name, description or member limit, or transfer it to a new owner (one endpoint, PUT /chatrooms/{id}).
+
+        ``PUT /chatrooms/{chatroom_id}`` — catalogue operation ``chatroom.update``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            name: (a str) New name. Limits: at most 128 characters.
+            description: (a str) New description. Limits: at most 512 characters.
+            maxusers: (an int) New member limit, the owner included. Limits: 1..10000.
+            newowner: (a str) Transfer the room to this member. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.update", {"chatroom_id": chatroom_id, "name": name, "description": description, "maxusers": maxusers, "newowner": newowner}, EasemobChatroomUpdateResult)
+
+    async def chatroom_delete(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> EasemobChatroomDeleteResult:
+        """Delete (dismiss) a chat room.
+
+        ``DELETE /chatrooms/{chatroom_id}`` — catalogue operation ``chatroom.delete``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+        """
+        return await self._call("chatroom.delete", {"chatroom_id": chatroom_id}, EasemobChatroomDeleteResult)
+
+    async def chatroom_joined(
+        self,
+        *,
+        username: str,
+        pagenum: Optional[int] = None,
+        pagesize: Optional[int] = None,
+    ) -> EasemobChatroomJoinedResult:
+        """List the chat rooms a user has joined, a page at a time.
+
+        ``GET /users/{username}/joined_chatrooms`` — catalogue operation ``chatroom.joined``.
+
+        Args:
+            username: (a str; required) A user ID. Limits: at most 64 characters.
+            pagenum: (an int) Page number, from 1 (default 1). Limits: 1..….
+            pagesize: (an int) Rooms per page, 1..1000 (default 1000); with neither, the 500 most recently joined. Limits: 1..1000.
+        """
+        return await self._call("chatroom.joined", {"username": username, "pagenum": pagenum, "pagesize": pagesize}, EasemobChatroomJoinedResult)
+
+    def chatroom_joined_pages(
+        self,
+        *,
+        username: str,
+        pagenum: Optional[int] = None,
+        pagesize: Optional[int] = None,
+    ) -> AsyncIterator[EasemobChatroomJoinedResult]:
+        """Every page of ``chatroom.joined``, one call each, from the page these arguments ask for to the last: ``async for page in client.chatroom_joined_pages(...)``; each page is a list of items; the iterator sets ``pagenum`` for each next page. Same arguments as :meth:`chatroom_joined`."""
+        return self._pages("chatroom.joined", {"username": username, "pagenum": pagenum, "pagesize": pagesize}, EasemobChatroomJoinedResult)
+
+    async def chatroom_announcement_get(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> EasemobChatroomAnnouncementGetResult:
+        """Get a chat room's announcement.
+
+        ``GET /chatrooms/{chatroom_id}/announcement`` — catalogue operation ``chatroom.announcement.get``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+        """
+        return await self._call("chatroom.announcement.get", {"chatroom_id": chatroom_id}, EasemobChatroomAnnouncementGetResult)
+
+    async def chatroom_announcement_set(
+        self,
+        *,
+        chatroom_id: str,
+        announcement: str,
+    ) -> EasemobChatroomAnnouncementSetResult:
+        """Set a chat room's announcement (at most 512 characters).
+
+        ``POST /chatrooms/{chatroom_id}/announcement`` — catalogue operation ``chatroom.announcement.set``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            announcement: (a str; required) Limits: at most 512 characters.
+        """
+        return await self._call("chatroom.announcement.set", {"chatroom_id": chatroom_id, "announcement": announcement}, EasemobChatroomAnnouncementSetResult)
+
+    async def chatroom_members_list(
+        self,
+        *,
+        chatroom_id: str,
+        pagenum: Optional[int] = None,
+        pagesize: Optional[int] = None,
+    ) -> EasemobChatroomMembersListResult:
+        """List a chat room's members, a page at a time (the server keeps no order).
+
+        ``GET /chatrooms/{chatroom_id}/users`` — catalogue operation ``chatroom.members.list``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            pagenum: (an int) Page number, from 1 (default 1). Limits: 1..….
+            pagesize: (an int) Members per page, 0..1000 (default 1000). Limits: 0..1000.
+        """
+        return await self._call("chatroom.members.list", {"chatroom_id": chatroom_id, "pagenum": pagenum, "pagesize": pagesize}, EasemobChatroomMembersListResult)
+
+    def chatroom_members_list_pages(
+        self,
+        *,
+        chatroom_id: str,
+        pagenum: Optional[int] = None,
+        pagesize: Optional[int] = None,
+    ) -> AsyncIterator[EasemobChatroomMembersListResult]:
+        """Every page of ``chatroom.members.list``, one call each, from the page these arguments ask for to the last: ``async for page in client.chatroom_members_list_pages(...)``; each page is a list of items; the iterator sets ``pagenum`` for each next page. Same arguments as :meth:`chatroom_members_list`."""
+        return self._pages("chatroom.members.list", {"chatroom_id": chatroom_id, "pagenum": pagenum, "pagesize": pagesize}, EasemobChatroomMembersListResult)
+
+    async def chatroom_members_add_one(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+    ) -> EasemobChatroomMembersAddOneResult:
+        """Add one user to a chat room.
+
+        ``POST /chatrooms/{chatroom_id}/users/{username}`` — catalogue operation ``chatroom.members.add_one``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) A user ID. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.members.add_one", {"chatroom_id": chatroom_id, "username": username}, EasemobChatroomMembersAddOneResult)
+
+    async def chatroom_members_add(
+        self,
+        *,
+        chatroom_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobChatroomMembersAddResult:
+        """Add up to 60 users to a chat room.
+
+        ``POST /chatrooms/{chatroom_id}/users`` — catalogue operation ``chatroom.members.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            usernames: (a list of str; required) User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        """
+        return await self._call("chatroom.members.add", {"chatroom_id": chatroom_id, "usernames": usernames}, EasemobChatroomMembersAddResult)
+
+    async def chatroom_members_remove(
+        self,
+        *,
+        chatroom_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobChatroomMembersRemoveResult:
+        """Remove up to 100 members from a chat room (one result per user).
+
+        ``DELETE /chatrooms/{chatroom_id}/users/{usernames}`` — catalogue operation ``chatroom.members.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            usernames: (a list of str; required) User IDs. Limits: at most 64 characters each; 1 to 100 items.
+        """
+        return await self._call("chatroom.members.remove", {"chatroom_id": chatroom_id, "usernames": usernames}, EasemobChatroomMembersRemoveResult)
+
+    async def chatroom_admins_list(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> EasemobChatroomAdminsListResult:
+        """List a chat room's admins.
+
+        ``GET /chatrooms/{chatroom_id}/admin`` — catalogue operation ``chatroom.admins.list``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+        """
+        return await self._call("chatroom.admins.list", {"chatroom_id": chatroom_id}, EasemobChatroomAdminsListResult)
+
+    async def chatroom_admins_add(
+        self,
+        *,
+        chatroom_id: str,
+        newadmin: str,
+    ) -> EasemobChatroomAdminsAddResult:
+        """Make a chat room member an admin.
+
+        ``POST /chatrooms/{chatroom_id}/admin`` — catalogue operation ``chatroom.admins.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            newadmin: (a str; required) The member to make an admin. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.admins.add", {"chatroom_id": chatroom_id, "newadmin": newadmin}, EasemobChatroomAdminsAddResult)
+
+    async def chatroom_admins_remove(
+        self,
+        *,
+        chatroom_id: str,
+        oldadmin: str,
+    ) -> EasemobChatroomAdminsRemoveResult:
+        """Demote a chat room admin to a member.
+
+        ``DELETE /chatrooms/{chatroom_id}/admin/{oldadmin}`` — catalogue operation ``chatroom.admins.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            oldadmin: (a str; required) The admin to demote. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.admins.remove", {"chatroom_id": chatroom_id, "oldadmin": oldadmin}, EasemobChatroomAdminsRemoveResult)
+
+    async def chatroom_blocks_list(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> EasemobChatroomBlocksListResult:
+        """List a chat room's blocklist.
+
+        ``GET /chatrooms/{chatroom_id}/blocks/users`` — catalogue operation ``chatroom.blocks.list``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+        """
+        return await self._call("chatroom.blocks.list", {"chatroom_id": chatroom_id}, EasemobChatroomBlocksListResult)
+
+    async def chatroom_blocks_add_one(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+    ) -> EasemobChatroomBlocksAddOneResult:
+        """Block one member of a chat room (not the owner): removed, cannot rejoin or see the room.
+
+        ``POST /chatrooms/{chatroom_id}/blocks/users/{username}`` — catalogue operation ``chatroom.blocks.add_one``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) A user ID. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.blocks.add_one", {"chatroom_id": chatroom_id, "username": username}, EasemobChatroomBlocksAddOneResult)
+
+    async def chatroom_blocks_add(
+        self,
+        *,
+        chatroom_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobChatroomBlocksAddResult:
+        """Block up to 60 members of a chat room (one result per user).
+
+        ``POST /chatrooms/{chatroom_id}/blocks/users`` — catalogue operation ``chatroom.blocks.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            usernames: (a list of str; required) User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        """
+        return await self._call("chatroom.blocks.add", {"chatroom_id": chatroom_id, "usernames": usernames}, EasemobChatroomBlocksAddResult)
+
+    async def chatroom_blocks_remove(
+        self,
+        *,
+        chatroom_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobChatroomBlocksRemoveResult:
+        """Unblock up to 60 users of a chat room (one result per user).
+
+        ``DELETE /chatrooms/{chatroom_id}/blocks/users/{usernames}`` — catalogue operation ``chatroom.blocks.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            usernames: (a list of str; required) User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        """
+        return await self._call("chatroom.blocks.remove", {"chatroom_id": chatroom_id, "usernames": usernames}, EasemobChatroomBlocksRemoveResult)
+
+    async def chatroom_allowlist_list(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> EasemobChatroomAllowlistListResult:
+        """List a chat room's allowlist (members who may speak when all are muted).
+
+        ``GET /chatrooms/{chatroom_id}/white/users`` — catalogue operation ``chatroom.allowlist.list``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+        """
+        return await self._call("chatroom.allowlist.list", {"chatroom_id": chatroom_id}, EasemobChatroomAllowlistListResult)
+
+    async def chatroom_allowlist_add_one(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+    ) -> EasemobChatroomAllowlistAddOneResult:
+        """Add one member to a chat room's allowlist.
+
+        ``POST /chatrooms/{chatroom_id}/white/users/{username}`` — catalogue operation ``chatroom.allowlist.add_one``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) A user ID. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.allowlist.add_one", {"chatroom_id": chatroom_id, "username": username}, EasemobChatroomAllowlistAddOneResult)
+
+    async def chatroom_allowlist_add(
+        self,
+        *,
+        chatroom_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobChatroomAllowlistAddResult:
+        """Add up to 60 members to a chat room's allowlist (one result per user).
+
+        ``POST /chatrooms/{chatroom_id}/white/users`` — catalogue operation ``chatroom.allowlist.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            usernames: (a list of str; required) User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        """
+        return await self._call("chatroom.allowlist.add", {"chatroom_id": chatroom_id, "usernames": usernames}, EasemobChatroomAllowlistAddResult)
+
+    async def chatroom_allowlist_remove(
+        self,
+        *,
+        chatroom_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobChatroomAllowlistRemoveResult:
+        """Remove up to 60 users from a chat room's allowlist (one result per user).
+
+        ``DELETE /chatrooms/{chatroom_id}/white/users/{usernames}`` — catalogue operation ``chatroom.allowlist.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            usernames: (a list of str; required) User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        """
+        return await self._call("chatroom.allowlist.remove", {"chatroom_id": chatroom_id, "usernames": usernames}, EasemobChatroomAllowlistRemoveResult)
+
+    async def chatroom_mutes_list(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> EasemobChatroomMutesListResult:
+        """List a chat room's muted members with when each mute ends.
+
+        ``GET /chatrooms/{chatroom_id}/mute`` — catalogue operation ``chatroom.mutes.list``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+        """
+        return await self._call("chatroom.mutes.list", {"chatroom_id": chatroom_id}, EasemobChatroomMutesListResult)
+
+    async def chatroom_mutes_add(
+        self,
+        *,
+        chatroom_id: str,
+        usernames: Sequence[str],
+        mute_duration: int,
+    ) -> EasemobChatroomMutesAddResult:
+        """Mute up to 60 chat room members for a time.
+
+        ``POST /chatrooms/{chatroom_id}/mute`` — catalogue operation ``chatroom.mutes.add``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            usernames: (a list of str; required) User IDs. Limits: at most 64 characters each; 1 to 60 items.
+            mute_duration: (an int; required) Milliseconds from now; -1 mutes for good. Limits: -1..….
+        """
+        return await self._call("chatroom.mutes.add", {"chatroom_id": chatroom_id, "usernames": usernames, "mute_duration": mute_duration}, EasemobChatroomMutesAddResult)
+
+    async def chatroom_mutes_remove(
+        self,
+        *,
+        chatroom_id: str,
+        usernames: Sequence[str],
+    ) -> EasemobChatroomMutesRemoveResult:
+        """Unmute up to 60 chat room members.
+
+        ``DELETE /chatrooms/{chatroom_id}/mute/{usernames}`` — catalogue operation ``chatroom.mutes.remove``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            usernames: (a list of str; required) User IDs. Limits: at most 64 characters each; 1 to 60 items.
+        """
+        return await self._call("chatroom.mutes.remove", {"chatroom_id": chatroom_id, "usernames": usernames}, EasemobChatroomMutesRemoveResult)
+
+    async def chatroom_mute_all(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> EasemobChatroomMuteAllResult:
+        """Mute every member of a chat room (only the allowlist may speak); the mute list is unchanged.
+
+        ``POST /chatrooms/{chatroom_id}/ban`` — catalogue operation ``chatroom.mute_all``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+        """
+        return await self._call("chatroom.mute_all", {"chatroom_id": chatroom_id}, EasemobChatroomMuteAllResult)
+
+    async def chatroom_unmute_all(
+        self,
+        *,
+        chatroom_id: str,
+    ) -> EasemobChatroomUnmuteAllResult:
+        """Lift a chat room's mute-all.
+
+        ``DELETE /chatrooms/{chatroom_id}/ban`` — catalogue operation ``chatroom.unmute_all``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+        """
+        return await self._call("chatroom.unmute_all", {"chatroom_id": chatroom_id}, EasemobChatroomUnmuteAllResult)
+
+    async def chatroom_tags_set(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+        tags: Sequence[str],
+    ) -> EasemobChatroomTagsSetResult:
+        """Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+
+        ``PUT /chatrooms/{chatroom_id}/users/{username}/tag`` — catalogue operation ``chatroom.tags.set``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) The member. Limits: at most 64 characters.
+            tags: (a list of str; required) The tags, each at most 32 characters. Limits: at most 32 characters each; at most 10 items.
+        """
+        return await self._call("chatroom.tags.set", {"chatroom_id": chatroom_id, "username": username, "tags": tags}, EasemobChatroomTagsSetResult)
+
+    async def chatroom_tags_get(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+    ) -> EasemobChatroomTagsGetResult:
+        """Get a member's tags in a chat room, each with when its mute ends.
+
+        ``GET /chatrooms/{chatroom_id}/users/{username}/tag`` — catalogue operation ``chatroom.tags.get``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) The member. Limits: at most 64 characters.
+        """
+        return await self._call("chatroom.tags.get", {"chatroom_id": chatroom_id, "username": username}, EasemobChatroomTagsGetResult)
+
+    async def chatroom_tags_mute(
+        self,
+        *,
+        chatroom_id: str,
+        tag: str,
+        mute_duration: int,
+    ) -> EasemobChatroomTagsMuteResult:
+        """Mute (or unmute) the members of a chat room who carry a tag.
+
+        ``PUT /chatrooms/{chatroom_id}/tag/mute`` — catalogue operation ``chatroom.tags.mute``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            tag: (a str; required) The tag. Limits: at most 32 characters.
+            mute_duration: (an int; required) Seconds; 0 unmutes, -1 mutes for good. Limits: -1..….
+        """
+        return await self._call("chatroom.tags.mute", {"chatroom_id": chatroom_id, "tag": tag, "mute_duration": mute_duration}, EasemobChatroomTagsMuteResult)
+
+    async def chatroom_attributes_get(
+        self,
+        *,
+        chatroom_id: str,
+        keys: Optional[Sequence[str]] = None,
+    ) -> EasemobChatroomAttributesGetResult:
+        """Get a chat room's custom attributes (all, or the keys named).
+
+        ``POST /metadata/chatroom/{chatroom_id}`` — catalogue operation ``chatroom.attributes.get``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            keys: (a list of str) The attributes to read; all when omitted. Limits: not empty each.
+        """
+        return await self._call("chatroom.attributes.get", {"chatroom_id": chatroom_id, "keys": keys}, EasemobChatroomAttributesGetResult)
+
+    async def chatroom_attributes_set(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+        metadata: Mapping[str, str],
+        auto_delete: Optional[Literal["DELETE", "NO_DELETE"]] = None,
+    ) -> EasemobChatroomAttributesSetResult:
+        """Set a user's custom attributes of a chat room (keys another member set are refused).
+
+        ``PUT /metadata/chatroom/{chatroom_id}/user/{username}`` — catalogue operation ``chatroom.attributes.set``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) The user the attributes belong to. Limits: at most 64 characters.
+            metadata: (a dict of str to str; required) Up to 10 attributes: key at most 128 characters of a-z A-Z 0-9 _ - . ; value at most 4096 characters; at most 100 per room. Limits: 1 to 10 items.
+            auto_delete: (a str) Delete these attributes when the user leaves the room (DELETE, the default) or not. Limits: one of DELETE, NO_DELETE.
+        """
+        return await self._call("chatroom.attributes.set", {"chatroom_id": chatroom_id, "username": username, "metadata": metadata, "auto_delete": auto_delete}, EasemobChatroomAttributesSetResult)
+
+    async def chatroom_attributes_set_forced(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+        metadata: Mapping[str, str],
+        auto_delete: Optional[Literal["DELETE", "NO_DELETE"]] = None,
+    ) -> EasemobChatroomAttributesSetForcedResult:
+        """Set custom attributes of a chat room, overwriting other members' keys.
+
+        ``PUT /metadata/chatroom/{chatroom_id}/user/{username}/forced`` — catalogue operation ``chatroom.attributes.set_forced``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) The user the attributes belong to. Limits: at most 64 characters.
+            metadata: (a dict of str to str; required) Up to 10 attributes: key at most 128 characters of a-z A-Z 0-9 _ - . ; value at most 4096 characters; at most 100 per room. Limits: 1 to 10 items.
+            auto_delete: (a str) Delete these attributes when the user leaves the room (DELETE, the default) or not. Limits: one of DELETE, NO_DELETE.
+        """
+        return await self._call("chatroom.attributes.set_forced", {"chatroom_id": chatroom_id, "username": username, "metadata": metadata, "auto_delete": auto_delete}, EasemobChatroomAttributesSetForcedResult)
+
+    async def chatroom_attributes_delete(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+        keys: Optional[Sequence[str]] = None,
+    ) -> EasemobChatroomAttributesDeleteResult:
+        """Delete custom attributes a user set on a chat room (at most 10).
+
+        ``DELETE /metadata/chatroom/{chatroom_id}/user/{username}`` — catalogue operation ``chatroom.attributes.delete``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) The user whose attributes to delete. Limits: at most 64 characters.
+            keys: (a list of str) The attributes to delete (at most 10). Limits: not empty each; at most 10 items.
+        """
+        return await self._call("chatroom.attributes.delete", {"chatroom_id": chatroom_id, "username": username, "keys": keys}, EasemobChatroomAttributesDeleteResult)
+
+    async def chatroom_attributes_delete_forced(
+        self,
+        *,
+        chatroom_id: str,
+        username: str,
+        keys: Optional[Sequence[str]] = None,
+    ) -> EasemobChatroomAttributesDeleteForcedResult:
+        """Delete custom attributes of a chat room, whoever set them (at most 10).
+
+        ``DELETE /metadata/chatroom/{chatroom_id}/user/{username}/forced`` — catalogue operation ``chatroom.attributes.delete_forced``.
+
+        Args:
+            chatroom_id: (a str; required) The chat room ID. Limits: not empty.
+            username: (a str; required) The user whose attributes to delete. Limits: at most 64 characters.
+            keys: (a list of str) The attributes to delete (at most 10). Limits: not empty each; at most 10 items.
+        """
+        return await self._call("chatroom.attributes.delete_forced", {"chatroom_id": chatroom_id, "username": username, "keys": keys}, EasemobChatroomAttributesDeleteForcedResult)
 
     async def group_create(
         self,
@@ -14212,6 +16908,7 @@ class AsyncEasemobOperations(_AsyncClient):
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
         route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendTextResult:
         """Send a text message to users (≤600 per call), groups (≤3) or chatrooms (≤10).
 
@@ -14224,11 +16921,12 @@ class AsyncEasemobOperations(_AsyncClient):
             msg: (a str; required) Limits: at most 5120 bytes.
             ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
             sync_device: (a bool)
-            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
             route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return await self._call("message.send_text", {"target_type": target_type, "from": from_, "to": to, "msg": msg, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online}, EasemobMessageSendTextResult)
+        return await self._call("message.send_text", {"target_type": target_type, "from": from_, "to": to, "msg": msg, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendTextResult)
 
     async def message_send_image(
         self,
@@ -14245,6 +16943,8 @@ class AsyncEasemobOperations(_AsyncClient):
         sync_device: Optional[bool] = None,
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+        route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendImageResult:
         """Send an image message; `url` and `secret` come from attachment.upload.
 
@@ -14261,10 +16961,12 @@ class AsyncEasemobOperations(_AsyncClient):
             height: (an int) Limits: 0..….
             ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
             sync_device: (a bool)
-            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+            route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return await self._call("message.send_image", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "width": width, "height": height, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageSendImageResult)
+        return await self._call("message.send_image", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "width": width, "height": height, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendImageResult)
 
     async def message_send_audio(
         self,
@@ -14280,6 +16982,8 @@ class AsyncEasemobOperations(_AsyncClient):
         sync_device: Optional[bool] = None,
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+        route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendAudioResult:
         """Send a voice message; `url` and `secret` come from attachment.upload.
 
@@ -14295,10 +16999,12 @@ class AsyncEasemobOperations(_AsyncClient):
             length: (an int; required) Seconds. Limits: 0..….
             ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
             sync_device: (a bool)
-            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+            route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return await self._call("message.send_audio", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "length": length, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageSendAudioResult)
+        return await self._call("message.send_audio", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "length": length, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendAudioResult)
 
     async def message_send_video(
         self,
@@ -14317,6 +17023,8 @@ class AsyncEasemobOperations(_AsyncClient):
         sync_device: Optional[bool] = None,
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+        route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendVideoResult:
         """Send a video message; `url`, `secret` (and the thumbnail's) come from attachment.upload.
 
@@ -14335,10 +17043,12 @@ class AsyncEasemobOperations(_AsyncClient):
             file_length: (an int) Bytes. Limits: 0..….
             ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
             sync_device: (a bool)
-            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+            route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return await self._call("message.send_video", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "thumb": thumb, "thumb_secret": thumb_secret, "length": length, "file_length": file_length, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageSendVideoResult)
+        return await self._call("message.send_video", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "thumb": thumb, "thumb_secret": thumb_secret, "length": length, "file_length": file_length, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendVideoResult)
 
     async def message_send_file(
         self,
@@ -14353,6 +17063,8 @@ class AsyncEasemobOperations(_AsyncClient):
         sync_device: Optional[bool] = None,
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+        route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendFileResult:
         """Send a file message; `url` and `secret` come from attachment.upload.
 
@@ -14367,10 +17079,12 @@ class AsyncEasemobOperations(_AsyncClient):
             secret: (a str)
             ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
             sync_device: (a bool)
-            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+            route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return await self._call("message.send_file", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageSendFileResult)
+        return await self._call("message.send_file", {"target_type": target_type, "from": from_, "to": to, "url": url, "filename": filename, "secret": secret, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendFileResult)
 
     async def message_send_cmd(
         self,
@@ -14383,6 +17097,8 @@ class AsyncEasemobOperations(_AsyncClient):
         sync_device: Optional[bool] = None,
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+        route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendCmdResult:
         """Send a command (transparent) message: no notification, not stored.
 
@@ -14395,10 +17111,12 @@ class AsyncEasemobOperations(_AsyncClient):
             action: (a str; required) Limits: not empty; at most 5120 bytes.
             ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
             sync_device: (a bool)
-            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+            route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
         """
-        return await self._call("message.send_cmd", {"target_type": target_type, "from": from_, "to": to, "action": action, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageSendCmdResult)
+        return await self._call("message.send_cmd", {"target_type": target_type, "from": from_, "to": to, "action": action, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendCmdResult)
 
     async def message_send_custom(
         self,
@@ -14412,6 +17130,8 @@ class AsyncEasemobOperations(_AsyncClient):
         sync_device: Optional[bool] = None,
         roam_ignore_users: Optional[Sequence[str]] = None,
         chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+        route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
     ) -> EasemobMessageSendCustomResult:
         """Send a custom message: an event name and up to 16 string pairs.
 
@@ -14425,10 +17145,366 @@ class AsyncEasemobOperations(_AsyncClient):
             custom_exts: (a dict of str to str) Limits: at most 5120 bytes; at most 16 items.
             ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
             sync_device: (a bool)
-            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
+            chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+            route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
+        """
+        return await self._call("message.send_custom", {"target_type": target_type, "from": from_, "to": to, "custom_event": custom_event, "custom_exts": custom_exts, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendCustomResult)
+
+    async def message_send_location(
+        self,
+        *,
+        target_type: Literal["users", "chatgroups", "chatrooms"],
+        to: Sequence[str],
+        lat: str,
+        lng: str,
+        addr: str,
+        from_: Optional[str] = None,
+        ext: Optional[Any] = None,
+        sync_device: Optional[bool] = None,
+        roam_ignore_users: Optional[Sequence[str]] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+        route_online: Optional[bool] = None,
+        need_group_ack: Optional[bool] = None,
+    ) -> EasemobMessageSendLocationResult:
+        """Send a location message.
+
+        ``POST /messages/{target_type}`` — catalogue operation ``message.send_location``.
+
+        Args:
+            target_type: (a str; required) Limits: one of users, chatgroups, chatrooms.
+            from_: (a str) Limits: at most 64 characters.
+            to: (a list of str; required) Limits: at most 64 characters each; at least 1 items; at most 3 for chatgroups, 10 for chatrooms, 600 for users (by target_type).
+            lat: (a str; required) Latitude, degrees. Limits: not empty.
+            lng: (a str; required) Longitude, degrees. Limits: not empty.
+            addr: (a str; required) The place in words. Limits: not empty.
+            ext: (any JSON value (usually a dict)) Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
+            sync_device: (a bool)
+            roam_ignore_users: (a list of str) Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
+            chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+            route_online: (a bool) Deliver only to recipients that are online.
+            need_group_ack: (a bool) Ask for read receipts (default false); for target_type chatgroups.
+        """
+        return await self._call("message.send_location", {"target_type": target_type, "from": from_, "to": to, "lat": lat, "lng": lng, "addr": addr, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level, "route_online": route_online, "need_group_ack": need_group_ack}, EasemobMessageSendLocationResult)
+
+    async def message_directed_send(
+        self,
+        *,
+        target_type: Literal["chatgroups", "chatrooms"],
+        to: Sequence[str],
+        users: Sequence[str],
+        type: Literal["txt", "img", "audio", "video", "file", "loc", "cmd", "custom"],
+        body: Any,
+        from_: Optional[str] = None,
+        ext: Optional[Any] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+    ) -> EasemobMessageDirectedSendResult:
+        """Send a message in one group or chat room to only some of its members (at most 20).
+
+        ``POST /messages/{target_type}/users`` — catalogue operation ``message.directed_send``.
+
+        Args:
+            target_type: (a str; required) Limits: one of chatgroups, chatrooms.
+            from_: (a str) Sender; `admin` when omitted. Limits: at most 64 characters.
+            to: (a list of str; required) The one group or chat room. Limits: not empty each; 1 to 1 items.
+            users: (a list of str; required) The members who get the message. Limits: at most 64 characters each; 1 to 20 items.
+            type: (a str; required) The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom.
+            body: (any JSON value (usually a dict); required) The message body, as for the send of that type: txt {msg}, img {url, filename, secret, size}, audio {url, filename, secret, length}, video {url, filename, thumb, length, secret, file_length, thumb_secret}, file {url, filename, secret}, loc {lat, lng, addr}, cmd {action}, custom {customEvent, customExts}. Limits: at most 5120 bytes.
+            ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
             chatroom_msg_level: (a str) Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
         """
-        return await self._call("message.send_custom", {"target_type": target_type, "from": from_, "to": to, "custom_event": custom_event, "custom_exts": custom_exts, "ext": ext, "sync_device": sync_device, "roam_ignore_users": roam_ignore_users, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageSendCustomResult)
+        return await self._call("message.directed_send", {"target_type": target_type, "from": from_, "to": to, "users": users, "type": type, "body": body, "ext": ext, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageDirectedSendResult)
+
+    async def message_broadcast_chatrooms(
+        self,
+        *,
+        msg: Any,
+        from_: Optional[str] = None,
+        ext: Optional[Any] = None,
+        chatroom_msg_level: Optional[Literal["high", "normal", "low"]] = None,
+    ) -> EasemobMessageBroadcastChatroomsResult:
+        """Broadcast a message to every active chat room of the app (10 a minute, 100 a day).
+
+        ``POST /messages/chatrooms/broadcast`` — catalogue operation ``message.broadcast_chatrooms``.
+
+        Args:
+            from_: (a str) Sender; `admin` when omitted. Limits: at most 64 characters.
+            msg: (any JSON value (usually a dict); required) The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+            ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
+            chatroom_msg_level: (a str) Priority of a chatroom message (default normal). Limits: one of high, normal, low.
+        """
+        return await self._call("message.broadcast_chatrooms", {"from": from_, "msg": msg, "ext": ext, "chatroom_msg_level": chatroom_msg_level}, EasemobMessageBroadcastChatroomsResult)
+
+    async def message_broadcast_users(
+        self,
+        *,
+        msg: Any,
+        from_: Optional[str] = None,
+        ext: Optional[Any] = None,
+    ) -> EasemobMessageBroadcastUsersResult:
+        """Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+
+        ``POST /messages/broadcast`` — catalogue operation ``message.broadcast_users``.
+
+        Args:
+            from_: (a str) Sender; `admin` when omitted. Limits: at most 64 characters.
+            msg: (any JSON value (usually a dict); required) The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+            ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
+        """
+        return await self._call("message.broadcast_users", {"from": from_, "msg": msg, "ext": ext}, EasemobMessageBroadcastUsersResult)
+
+    async def message_broadcast_online(
+        self,
+        *,
+        msg: Any,
+        from_: Optional[str] = None,
+        ext: Optional[Any] = None,
+    ) -> EasemobMessageBroadcastOnlineResult:
+        """Broadcast a message to the app's online users (once a minute, 50 a day).
+
+        ``POST /messages/users/broadcast`` — catalogue operation ``message.broadcast_online``.
+
+        Args:
+            from_: (a str) Sender; `admin` when omitted. Limits: at most 64 characters.
+            msg: (any JSON value (usually a dict); required) The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+            ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
+        """
+        return await self._call("message.broadcast_online", {"from": from_, "msg": msg, "ext": ext}, EasemobMessageBroadcastOnlineResult)
+
+    async def message_recall(
+        self,
+        *,
+        msg_id: str,
+        to: str,
+        chat_type: Literal["chat", "groupchat", "chatroom"],
+        from_: Optional[str] = None,
+        force: Optional[bool] = None,
+    ) -> EasemobMessageRecallResult:
+        """Recall a sent message (within the app's recall time, 2 minutes by default).
+
+        ``POST /messages/msg_recall`` — catalogue operation ``message.recall``.
+
+        Args:
+            msg_id: (a str; required) The message to recall. Limits: not empty.
+            to: (a str; required) Its recipient: the user, group or chat room. Limits: not empty.
+            chat_type: (a str; required) Limits: one of chat, groupchat, chatroom.
+            from_: (a str) Who recalls it; `admin` when omitted. Limits: at most 64 characters.
+            force: (a bool) Also recall messages older than the server keeps them (from the recipients' devices).
+        """
+        return await self._call("message.recall", {"msg_id": msg_id, "to": to, "chat_type": chat_type, "from": from_, "force": force}, EasemobMessageRecallResult)
+
+    async def message_rewrite(
+        self,
+        *,
+        msg_id: str,
+        type: Literal["txt", "custom"],
+        user: Optional[str] = None,
+        msg: Optional[str] = None,
+        custom_event: Optional[str] = None,
+        custom_exts: Optional[Mapping[str, str]] = None,
+        new_ext: Optional[Any] = None,
+        is_combine_ext: Optional[bool] = None,
+    ) -> EasemobMessageRewriteResult:
+        """Change a sent text or custom message (at most 10 times).
+
+        ``PUT /messages/rewrite/{msg_id}`` — catalogue operation ``message.rewrite``.
+
+        Args:
+            msg_id: (a str; required) Limits: not empty.
+            user: (a str) Who changes it. Limits: at most 64 characters.
+            type: (a str; required) The message's type. Limits: one of txt, custom.
+            msg: (a str) The new text (txt). Limits: at most 5120 bytes.
+            custom_event: (a str) The new event (custom): 1..32 of a-z A-Z 0-9 - _ / . Limits: at most 32 characters.
+            custom_exts: (a dict of str to str) The new event attributes (custom). Limits: at most 16 items.
+            new_ext: (any JSON value (usually a dict)) New extension fields.
+            is_combine_ext: (a bool) Merge `new_ext` into the old (default) or replace it.
+        """
+        return await self._call("message.rewrite", {"msg_id": msg_id, "user": user, "type": type, "msg": msg, "custom_event": custom_event, "custom_exts": custom_exts, "new_ext": new_ext, "is_combine_ext": is_combine_ext}, EasemobMessageRewriteResult)
+
+    async def message_import_user(
+        self,
+        *,
+        from_: str,
+        target: str,
+        type: Literal["txt", "img", "audio", "video", "file", "loc", "cmd", "custom"],
+        body: Any,
+        ext: Optional[Any] = None,
+        is_ack_read: Optional[bool] = None,
+        msg_timestamp: Optional[int] = None,
+        need_download: Optional[bool] = None,
+    ) -> EasemobMessageImportUserResult:
+        """Import one one-to-one message (data migration).
+
+        ``POST /messages/users/import`` — catalogue operation ``message.import_user``.
+
+        Args:
+            from_: (a str; required) The sender. Limits: at most 64 characters.
+            target: (a str; required) The recipient's user ID. Limits: not empty.
+            type: (a str; required) The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom.
+            body: (any JSON value (usually a dict); required) The message body, as for the send of that type. Limits: at most 5120 bytes.
+            ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
+            is_ack_read: (a bool) Mark the conversation read.
+            msg_timestamp: (an int) The message's time, ms (default now). Limits: 0..….
+            need_download: (a bool) Download the attachment from its URL and store it (default false).
+        """
+        return await self._call("message.import_user", {"from": from_, "target": target, "type": type, "body": body, "ext": ext, "is_ack_read": is_ack_read, "msg_timestamp": msg_timestamp, "need_download": need_download}, EasemobMessageImportUserResult)
+
+    async def message_import_group(
+        self,
+        *,
+        from_: str,
+        target: str,
+        type: Literal["txt", "img", "audio", "video", "file", "loc", "cmd", "custom"],
+        body: Any,
+        ext: Optional[Any] = None,
+        is_ack_read: Optional[bool] = None,
+        msg_timestamp: Optional[int] = None,
+        need_download: Optional[bool] = None,
+    ) -> EasemobMessageImportGroupResult:
+        """Import one group message (data migration).
+
+        ``POST /messages/chatgroups/import`` — catalogue operation ``message.import_group``.
+
+        Args:
+            from_: (a str; required) The sender. Limits: at most 64 characters.
+            target: (a str; required) The group ID. Limits: not empty.
+            type: (a str; required) The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom.
+            body: (any JSON value (usually a dict); required) The message body, as for the send of that type. Limits: at most 5120 bytes.
+            ext: (any JSON value (usually a dict)) Extension fields (an object). Limits: at most 5120 bytes.
+            is_ack_read: (a bool) Mark the conversation read.
+            msg_timestamp: (an int) The message's time, ms (default now). Limits: 0..….
+            need_download: (a bool) Download the attachment from its URL and store it (default false).
+        """
+        return await self._call("message.import_group", {"from": from_, "target": target, "type": type, "body": body, "ext": ext, "is_ack_read": is_ack_read, "msg_timestamp": msg_timestamp, "need_download": need_download}, EasemobMessageImportGroupResult)
+
+    async def message_history_url(
+        self,
+        *,
+        time: str,
+    ) -> EasemobMessageHistoryUrlResult:
+        """Get the download URL of the app's message history file for one hour (10 calls a minute).
+
+        ``GET /chatmessages/{time}`` — catalogue operation ``message.history_url``.
+
+        Args:
+            time: (a str; required) The hour, yyyyMMddHH (10 digits; Beijing time in China, UTC elsewhere). Limits: not empty.
+        """
+        return await self._call("message.history_url", {"time": time}, EasemobMessageHistoryUrlResult)
+
+    async def message_conversation_delete(
+        self,
+        *,
+        username: str,
+        channel: str,
+        type: Literal["chat", "groupchat"],
+        delete_roam: bool,
+    ) -> EasemobMessageConversationDeleteResult:
+        """Delete a conversation from one user's server-side list (one-way), and optionally its roaming messages.
+
+        ``DELETE /users/{username}/user_channel`` — catalogue operation ``message.conversation_delete``.
+
+        Args:
+            username: (a str; required) Whose conversation. Limits: at most 64 characters.
+            channel: (a str; required) The conversation: the peer's user ID (chat) or the group ID (groupchat). Limits: not empty.
+            type: (a str; required) Limits: one of chat, groupchat.
+            delete_roam: (a bool; required) Also delete its roaming messages on the server.
+        """
+        return await self._call("message.conversation_delete", {"username": username, "channel": channel, "type": type, "delete_roam": delete_roam}, EasemobMessageConversationDeleteResult)
+
+    async def message_roaming_delete_chat(
+        self,
+        *,
+        user_id: str,
+        peer: str,
+        msg_ids: Sequence[str],
+        is_notify: Optional[bool] = None,
+    ) -> EasemobMessageRoamingDeleteChatResult:
+        """Delete some of a user's roaming messages of a one-to-one conversation, by message ID (one-way, at most 50).
+
+        ``DELETE /rest/message/roaming/chat/user/{userId}`` — catalogue operation ``message.roaming.delete_chat``.
+
+        Args:
+            user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
+            peer: (a str; required) The other user of the conversation. Limits: at most 64 characters.
+            msg_ids: (a list of str; required) The messages. Limits: not empty each; 1 to 50 items.
+            is_notify: (a bool) Sync the deletion to the user's online devices (default true).
+        """
+        return await self._call("message.roaming.delete_chat", {"user_id": user_id, "peer": peer, "msg_ids": msg_ids, "is_notify": is_notify}, EasemobMessageRoamingDeleteChatResult)
+
+    async def message_roaming_delete_group(
+        self,
+        *,
+        user_id: str,
+        group_id: str,
+        msg_ids: Sequence[str],
+        is_notify: Optional[bool] = None,
+    ) -> EasemobMessageRoamingDeleteGroupResult:
+        """Delete some of a user's roaming messages of a group or chat room conversation, by message ID (one-way, at most 50).
+
+        ``DELETE /rest/message/roaming/group/user/{userId}`` — catalogue operation ``message.roaming.delete_group``.
+
+        Args:
+            user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
+            group_id: (a str; required) The group or chat room. Limits: not empty.
+            msg_ids: (a list of str; required) The messages. Limits: not empty each; 1 to 50 items.
+            is_notify: (a bool) Sync the deletion to the user's online devices (default true).
+        """
+        return await self._call("message.roaming.delete_group", {"user_id": user_id, "group_id": group_id, "msg_ids": msg_ids, "is_notify": is_notify}, EasemobMessageRoamingDeleteGroupResult)
+
+    async def message_roaming_delete_all(
+        self,
+        *,
+        user_id: str,
+    ) -> EasemobMessageRoamingDeleteAllResult:
+        """Delete all of a user's roaming messages and conversations up to now (one-way).
+
+        ``POST /rest/message/roaming/user/{userId}/delete/all`` — catalogue operation ``message.roaming.delete_all``.
+
+        Args:
+            user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
+        """
+        return await self._call("message.roaming.delete_all", {"user_id": user_id}, EasemobMessageRoamingDeleteAllResult)
+
+    async def message_roaming_delete_chat_before(
+        self,
+        *,
+        user_id: str,
+        peer: str,
+        del_time: int,
+        is_notify: Optional[bool] = None,
+    ) -> EasemobMessageRoamingDeleteChatBeforeResult:
+        """Delete a user's roaming messages of a one-to-one conversation up to a time (one-way).
+
+        ``DELETE /rest/message/roaming/chat/user/{userId}/time`` — catalogue operation ``message.roaming.delete_chat_before``.
+
+        Args:
+            user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
+            peer: (a str; required) The other user of the conversation. Limits: at most 64 characters.
+            del_time: (an int; required) Delete messages at or before this time, ms. Limits: 0..….
+            is_notify: (a bool) Sync the deletion to the user's online devices (default true).
+        """
+        return await self._call("message.roaming.delete_chat_before", {"user_id": user_id, "peer": peer, "del_time": del_time, "is_notify": is_notify}, EasemobMessageRoamingDeleteChatBeforeResult)
+
+    async def message_roaming_delete_group_before(
+        self,
+        *,
+        user_id: str,
+        group_id: str,
+        del_time: int,
+        is_notify: Optional[bool] = None,
+    ) -> EasemobMessageRoamingDeleteGroupBeforeResult:
+        """Delete a user's roaming messages of a group or chat room conversation up to a time (one-way).
+
+        ``DELETE /rest/message/roaming/group/user/{userId}/time`` — catalogue operation ``message.roaming.delete_group_before``.
+
+        Args:
+            user_id: (a str; required) Whose roaming messages. Limits: at most 64 characters.
+            group_id: (a str; required) The group or chat room. Limits: not empty.
+            del_time: (an int; required) Delete messages at or before this time, ms. Limits: 0..….
+            is_notify: (a bool) Sync the deletion to the user's online devices (default true).
+        """
+        return await self._call("message.roaming.delete_group_before", {"user_id": user_id, "group_id": group_id, "del_time": del_time, "is_notify": is_notify}, EasemobMessageRoamingDeleteGroupBeforeResult)
 
     async def metadata_user_capacity(
         self,

@@ -8464,6 +8464,1464 @@ public struct EasemobAuthAppTokenResult: Decodable, Sendable, CustomStringConver
     }
 }
 
+/// Parameters of `chatroom.super_admins.list`: List the app's chat room super admins (who may create chat rooms from a client), a page at a time.
+public struct EasemobChatroomSuperAdminsList: Encodable, Sendable {
+    /// Page number, from 1 (default 1). Limits: 1..….
+    public var pagenum: Int64?
+    /// Super admins per page, 1..1000 (default 10). Limits: 1..1000.
+    public var pagesize: Int64?
+
+    public init(pagenum: Int64? = nil, pagesize: Int64? = nil) {
+        self.pagenum = pagenum
+        self.pagesize = pagesize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pagenum = "pagenum"
+        case pagesize = "pagesize"
+    }
+}
+
+/// One item of the result of `chatroom.super_admins.list`. The super admins' user IDs.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomSuperAdminsListItem: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobChatroomSuperAdminsListItem", [])
+    }
+}
+
+/// Parameters of `chatroom.super_admins.add`: Make a user a chat room super admin (one per call).
+public struct EasemobChatroomSuperAdminsAdd: Encodable, Sendable {
+    /// The user to make a super admin. Limits: at most 64 characters.
+    public var superadmin: String
+
+    public init(superadmin: String) {
+        self.superadmin = superadmin
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case superadmin = "superadmin"
+    }
+}
+
+/// The result of `chatroom.super_admins.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomSuperAdminsAddResult: Decodable, Sendable, CustomStringConvertible {
+    /// `success` (documented as a boolean; the example answers the text).
+    public let result: String?
+    public let resource: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomSuperAdminsAddResult", [("result", result), ("resource", resource)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case resource = "resource"
+    }
+}
+
+/// Parameters of `chatroom.super_admins.remove`: Revoke a user's chat room super admin role.
+public struct EasemobChatroomSuperAdminsRemove: Encodable, Sendable {
+    /// The super admin to revoke. Limits: at most 64 characters.
+    public var superAdmin: String
+
+    public init(superAdmin: String) {
+        self.superAdmin = superAdmin
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case superAdmin = "super_admin"
+    }
+}
+
+/// The result of `chatroom.super_admins.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomSuperAdminsRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    /// The user whose role was revoked.
+    public let newSuperAdmin: String?
+    public let resource: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomSuperAdminsRemoveResult", [("newSuperAdmin", newSuperAdmin), ("resource", resource)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case newSuperAdmin = "new_super_admin"
+        case resource = "resource"
+    }
+}
+
+/// Parameters of `chatroom.create`: Create a chat room.
+public struct EasemobChatroomCreate: Encodable, Sendable {
+    /// Room name. Limits: at most 128 characters.
+    public var name: String
+    /// Room description. Limits: at most 512 characters.
+    public var description: String
+    /// Most members, the owner included (default 1000). Limits: 1..10000.
+    public var maxusers: Int64?
+    /// The room's owner. Limits: at most 64 characters.
+    public var owner: String
+    /// Members and admins besides the owner; at most `maxusers`. Limits: at most 64 characters each; at least 1 items.
+    public var members: [String]?
+    /// Extension information (at most 8 KB). Limits: at most 8192 bytes.
+    public var custom: String?
+    /// A room ID of your own (a-z, 0-9), if the feature is enabled for the app; otherwise the server makes one. Limits: at most 64 characters.
+    public var roomid: String?
+
+    public init(name: String, description: String, maxusers: Int64? = nil, owner: String, members: [String]? = nil, custom: String? = nil, roomid: String? = nil) {
+        self.name = name
+        self.description = description
+        self.maxusers = maxusers
+        self.owner = owner
+        self.members = members
+        self.custom = custom
+        self.roomid = roomid
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name = "name"
+        case description = "description"
+        case maxusers = "maxusers"
+        case owner = "owner"
+        case members = "members"
+        case custom = "custom"
+        case roomid = "roomid"
+    }
+}
+
+/// The result of `chatroom.create`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomCreateResult: Decodable, Sendable, CustomStringConvertible {
+    /// The new room's ID.
+    public let id: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomCreateResult", [("id", id)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+    }
+}
+
+/// Parameters of `chatroom.list`: List the app's chat rooms, a page at a time (cursor).
+public struct EasemobChatroomList: Encodable, Sendable {
+    /// Rooms per page, 1..1000 (default 10). Limits: 1..1000.
+    public var limit: Int64?
+    /// Where the page starts: the previous page's `cursor`.
+    public var cursor: String?
+
+    public init(limit: Int64? = nil, cursor: String? = nil) {
+        self.limit = limit
+        self.cursor = cursor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case limit = "limit"
+        case cursor = "cursor"
+    }
+}
+
+/// One item of the result of `chatroom.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomListItem: Decodable, Sendable, CustomStringConvertible {
+    public let id: String?
+    public let name: String?
+    public let owner: String?
+    /// Members, the owner included.
+    public let affiliationsCount: Int64?
+
+    public var description: String {
+        describeFields("EasemobChatroomListItem", [("id", id), ("name", name), ("owner", owner), ("affiliationsCount", affiliationsCount)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+        case name = "name"
+        case owner = "owner"
+        case affiliationsCount = "affiliations_count"
+    }
+}
+
+/// Parameters of `chatroom.get`: Get up to 100 chat rooms' details.
+public struct EasemobChatroomGet: Encodable, Sendable {
+    /// Room IDs (comma-joined in the path). Limits: not empty each; 1 to 100 items.
+    public var chatroomIds: [String]
+
+    public init(chatroomIds: [String]) {
+        self.chatroomIds = chatroomIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomIds = "chatroom_ids"
+    }
+}
+
+/// One item of the result of `chatroom.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomGetItem: Decodable, Sendable, CustomStringConvertible {
+    public let id: String?
+    public let name: String?
+    public let description: String?
+    public let membersonly: Bool?
+    public let allowinvites: Bool?
+    public let maxusers: Int64?
+    public let owner: String?
+    /// Creation time, ms.
+    public let created: Int64?
+    public let custom: String?
+    public let affiliationsCount: Int64?
+    /// Each {"owner": u} or {"member": u}.
+    public let affiliations: JSONValue?
+    public let `public`: Bool?
+
+    public var description: String {
+        describeFields("EasemobChatroomGetItem", [("id", id), ("name", name), ("description", description), ("membersonly", membersonly), ("allowinvites", allowinvites), ("maxusers", maxusers), ("owner", owner), ("created", created), ("custom", custom), ("affiliationsCount", affiliationsCount), ("affiliations", affiliations), ("public", `public`)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+        case name = "name"
+        case description = "description"
+        case membersonly = "membersonly"
+        case allowinvites = "allowinvites"
+        case maxusers = "maxusers"
+        case owner = "owner"
+        case created = "created"
+        case custom = "custom"
+        case affiliationsCount = "affiliations_count"
+        case affiliations = "affiliations"
+        case `public` = "public"
+    }
+}
+
+/// Parameters of `chatroom.update`: Change a chat room's name, description or member limit, or transfer it to a new owner (one endpoint, PUT /chatrooms/{id}).
+public struct EasemobChatroomUpdate: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// New name. Limits: at most 128 characters.
+    public var name: String?
+    /// New description. Limits: at most 512 characters.
+    public var description: String?
+    /// New member limit, the owner included. Limits: 1..10000.
+    public var maxusers: Int64?
+    /// Transfer the room to this member. Limits: at most 64 characters.
+    public var newowner: String?
+
+    public init(chatroomId: String, name: String? = nil, description: String? = nil, maxusers: Int64? = nil, newowner: String? = nil) {
+        self.chatroomId = chatroomId
+        self.name = name
+        self.description = description
+        self.maxusers = maxusers
+        self.newowner = newowner
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case name = "name"
+        case description = "description"
+        case maxusers = "maxusers"
+        case newowner = "newowner"
+    }
+}
+
+/// The result of `chatroom.update`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomUpdateResult: Decodable, Sendable, CustomStringConvertible {
+    /// Whether the name was changed.
+    public let groupname: Bool?
+    public let description: Bool?
+    public let maxusers: Bool?
+    /// Whether the room was transferred.
+    public let newowner: Bool?
+
+    public var description: String {
+        describeFields("EasemobChatroomUpdateResult", [("groupname", groupname), ("description", description), ("maxusers", maxusers), ("newowner", newowner)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case groupname = "groupname"
+        case description = "description"
+        case maxusers = "maxusers"
+        case newowner = "newowner"
+    }
+}
+
+/// Parameters of `chatroom.delete`: Delete (dismiss) a chat room.
+public struct EasemobChatroomDelete: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// The result of `chatroom.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public let success: Bool?
+    public let id: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomDeleteResult", [("success", success), ("id", id)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case success = "success"
+        case id = "id"
+    }
+}
+
+/// Parameters of `chatroom.joined`: List the chat rooms a user has joined, a page at a time.
+public struct EasemobChatroomJoined: Encodable, Sendable {
+    /// A user ID. Limits: at most 64 characters.
+    public var username: String
+    /// Page number, from 1 (default 1). Limits: 1..….
+    public var pagenum: Int64?
+    /// Rooms per page, 1..1000 (default 1000); with neither, the 500 most recently joined. Limits: 1..1000.
+    public var pagesize: Int64?
+
+    public init(username: String, pagenum: Int64? = nil, pagesize: Int64? = nil) {
+        self.username = username
+        self.pagenum = pagenum
+        self.pagesize = pagesize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case pagenum = "pagenum"
+        case pagesize = "pagesize"
+    }
+}
+
+/// One item of the result of `chatroom.joined`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomJoinedItem: Decodable, Sendable, CustomStringConvertible {
+    public let id: String?
+    public let name: String?
+    public let disabled: Bool?
+
+    public var description: String {
+        describeFields("EasemobChatroomJoinedItem", [("id", id), ("name", name), ("disabled", disabled)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+        case name = "name"
+        case disabled = "disabled"
+    }
+}
+
+/// Parameters of `chatroom.announcement.get`: Get a chat room's announcement.
+public struct EasemobChatroomAnnouncementGet: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// The result of `chatroom.announcement.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomAnnouncementGetResult: Decodable, Sendable, CustomStringConvertible {
+    public let announcement: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomAnnouncementGetResult", [("announcement", announcement)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case announcement = "announcement"
+    }
+}
+
+/// Parameters of `chatroom.announcement.set`: Set a chat room's announcement (at most 512 characters).
+public struct EasemobChatroomAnnouncementSet: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// Limits: at most 512 characters.
+    public var announcement: String
+
+    public init(chatroomId: String, announcement: String) {
+        self.chatroomId = chatroomId
+        self.announcement = announcement
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case announcement = "announcement"
+    }
+}
+
+/// The result of `chatroom.announcement.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomAnnouncementSetResult: Decodable, Sendable, CustomStringConvertible {
+    public let id: String?
+    public let result: Bool?
+
+    public var description: String {
+        describeFields("EasemobChatroomAnnouncementSetResult", [("id", id), ("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+        case result = "result"
+    }
+}
+
+/// Parameters of `chatroom.members.list`: List a chat room's members, a page at a time (the server keeps no order).
+public struct EasemobChatroomMembersList: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// Page number, from 1 (default 1). Limits: 1..….
+    public var pagenum: Int64?
+    /// Members per page, 0..1000 (default 1000). Limits: 0..1000.
+    public var pagesize: Int64?
+
+    public init(chatroomId: String, pagenum: Int64? = nil, pagesize: Int64? = nil) {
+        self.chatroomId = chatroomId
+        self.pagenum = pagenum
+        self.pagesize = pagesize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case pagenum = "pagenum"
+        case pagesize = "pagesize"
+    }
+}
+
+/// One item of the result of `chatroom.members.list`. Each {"owner": u} or {"member": u}.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomMembersListItem: Decodable, Sendable, CustomStringConvertible {
+    /// Set on the owner's item.
+    public let owner: String?
+    /// Set on a member's (or admin's) item.
+    public let member: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomMembersListItem", [("owner", owner), ("member", member)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case owner = "owner"
+        case member = "member"
+    }
+}
+
+/// Parameters of `chatroom.members.add_one`: Add one user to a chat room.
+public struct EasemobChatroomMembersAddOne: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// A user ID. Limits: at most 64 characters.
+    public var username: String
+
+    public init(chatroomId: String, username: String) {
+        self.chatroomId = chatroomId
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case username = "username"
+    }
+}
+
+/// The result of `chatroom.members.add_one`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomMembersAddOneResult: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    /// `add_member`.
+    public let action: String?
+    public let id: String?
+    public let user: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomMembersAddOneResult", [("result", result), ("action", action), ("id", id), ("user", user)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case action = "action"
+        case id = "id"
+        case user = "user"
+    }
+}
+
+/// Parameters of `chatroom.members.add`: Add up to 60 users to a chat room.
+public struct EasemobChatroomMembersAdd: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// User IDs. Limits: at most 64 characters each; 1 to 60 items.
+    public var usernames: [String]
+
+    public init(chatroomId: String, usernames: [String]) {
+        self.chatroomId = chatroomId
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case usernames = "usernames"
+    }
+}
+
+/// The result of `chatroom.members.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomMembersAddResult: Decodable, Sendable, CustomStringConvertible {
+    /// The users added.
+    public let newmembers: [String]?
+    /// `add_member`.
+    public let action: String?
+    public let id: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomMembersAddResult", [("newmembers", newmembers), ("action", action), ("id", id)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case newmembers = "newmembers"
+        case action = "action"
+        case id = "id"
+    }
+}
+
+/// Parameters of `chatroom.members.remove`: Remove up to 100 members from a chat room (one result per user).
+public struct EasemobChatroomMembersRemove: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// User IDs. Limits: at most 64 characters each; 1 to 100 items.
+    public var usernames: [String]
+
+    public init(chatroomId: String, usernames: [String]) {
+        self.chatroomId = chatroomId
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case usernames = "usernames"
+    }
+}
+
+/// One item of the result of `chatroom.members.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomMembersRemoveItem: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    /// `remove_member`.
+    public let action: String?
+    /// Why it failed, when it did.
+    public let reason: String?
+    public let user: String?
+    public let id: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomMembersRemoveItem", [("result", result), ("action", action), ("reason", reason), ("user", user), ("id", id)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case action = "action"
+        case reason = "reason"
+        case user = "user"
+        case id = "id"
+    }
+}
+
+/// Parameters of `chatroom.admins.list`: List a chat room's admins.
+public struct EasemobChatroomAdminsList: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// One item of the result of `chatroom.admins.list`. The admins' user IDs.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomAdminsListItem: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobChatroomAdminsListItem", [])
+    }
+}
+
+/// Parameters of `chatroom.admins.add`: Make a chat room member an admin.
+public struct EasemobChatroomAdminsAdd: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// The member to make an admin. Limits: at most 64 characters.
+    public var newadmin: String
+
+    public init(chatroomId: String, newadmin: String) {
+        self.chatroomId = chatroomId
+        self.newadmin = newadmin
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case newadmin = "newadmin"
+    }
+}
+
+/// The result of `chatroom.admins.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomAdminsAddResult: Decodable, Sendable, CustomStringConvertible {
+    /// `success` (documented as a boolean; the example answers the text).
+    public let result: String?
+    public let newadmin: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomAdminsAddResult", [("result", result), ("newadmin", newadmin)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case newadmin = "newadmin"
+    }
+}
+
+/// Parameters of `chatroom.admins.remove`: Demote a chat room admin to a member.
+public struct EasemobChatroomAdminsRemove: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// The admin to demote. Limits: at most 64 characters.
+    public var oldadmin: String
+
+    public init(chatroomId: String, oldadmin: String) {
+        self.chatroomId = chatroomId
+        self.oldadmin = oldadmin
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case oldadmin = "oldadmin"
+    }
+}
+
+/// The result of `chatroom.admins.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomAdminsRemoveResult: Decodable, Sendable, CustomStringConvertible {
+    /// `success` (documented as a boolean; the example answers the text).
+    public let result: String?
+    public let oldadmin: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomAdminsRemoveResult", [("result", result), ("oldadmin", oldadmin)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case oldadmin = "oldadmin"
+    }
+}
+
+/// Parameters of `chatroom.blocks.list`: List a chat room's blocklist.
+public struct EasemobChatroomBlocksList: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// One item of the result of `chatroom.blocks.list`. The blocked users' IDs.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomBlocksListItem: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobChatroomBlocksListItem", [])
+    }
+}
+
+/// Parameters of `chatroom.blocks.add_one`: Block one member of a chat room (not the owner): removed, cannot rejoin or see the room.
+public struct EasemobChatroomBlocksAddOne: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// A user ID. Limits: at most 64 characters.
+    public var username: String
+
+    public init(chatroomId: String, username: String) {
+        self.chatroomId = chatroomId
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case username = "username"
+    }
+}
+
+/// The result of `chatroom.blocks.add_one`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomBlocksAddOneResult: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    /// `add_blocks`.
+    public let action: String?
+    /// Why it failed, when it did.
+    public let reason: String?
+    public let user: String?
+    public let chatroomid: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomBlocksAddOneResult", [("result", result), ("action", action), ("reason", reason), ("user", user), ("chatroomid", chatroomid)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case action = "action"
+        case reason = "reason"
+        case user = "user"
+        case chatroomid = "chatroomid"
+    }
+}
+
+/// Parameters of `chatroom.blocks.add`: Block up to 60 members of a chat room (one result per user).
+public struct EasemobChatroomBlocksAdd: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// User IDs. Limits: at most 64 characters each; 1 to 60 items.
+    public var usernames: [String]
+
+    public init(chatroomId: String, usernames: [String]) {
+        self.chatroomId = chatroomId
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case usernames = "usernames"
+    }
+}
+
+/// One item of the result of `chatroom.blocks.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomBlocksAddItem: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    /// `add_blocks`.
+    public let action: String?
+    /// Why it failed, when it did.
+    public let reason: String?
+    public let user: String?
+    public let chatroomid: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomBlocksAddItem", [("result", result), ("action", action), ("reason", reason), ("user", user), ("chatroomid", chatroomid)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case action = "action"
+        case reason = "reason"
+        case user = "user"
+        case chatroomid = "chatroomid"
+    }
+}
+
+/// Parameters of `chatroom.blocks.remove`: Unblock up to 60 users of a chat room (one result per user).
+public struct EasemobChatroomBlocksRemove: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// User IDs. Limits: at most 64 characters each; 1 to 60 items.
+    public var usernames: [String]
+
+    public init(chatroomId: String, usernames: [String]) {
+        self.chatroomId = chatroomId
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case usernames = "usernames"
+    }
+}
+
+/// One item of the result of `chatroom.blocks.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomBlocksRemoveItem: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    /// `remove_blocks`.
+    public let action: String?
+    /// Why it failed, when it did.
+    public let reason: String?
+    public let user: String?
+    public let chatroomid: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomBlocksRemoveItem", [("result", result), ("action", action), ("reason", reason), ("user", user), ("chatroomid", chatroomid)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case action = "action"
+        case reason = "reason"
+        case user = "user"
+        case chatroomid = "chatroomid"
+    }
+}
+
+/// Parameters of `chatroom.allowlist.list`: List a chat room's allowlist (members who may speak when all are muted).
+public struct EasemobChatroomAllowlistList: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// One item of the result of `chatroom.allowlist.list`. The allowlisted users' IDs.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomAllowlistListItem: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobChatroomAllowlistListItem", [])
+    }
+}
+
+/// Parameters of `chatroom.allowlist.add_one`: Add one member to a chat room's allowlist.
+public struct EasemobChatroomAllowlistAddOne: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// A user ID. Limits: at most 64 characters.
+    public var username: String
+
+    public init(chatroomId: String, username: String) {
+        self.chatroomId = chatroomId
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case username = "username"
+    }
+}
+
+/// The result of `chatroom.allowlist.add_one`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomAllowlistAddOneResult: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    /// `add_user_whitelist`.
+    public let action: String?
+    /// Why it failed, when it did.
+    public let reason: String?
+    public let user: String?
+    public let chatroomid: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomAllowlistAddOneResult", [("result", result), ("action", action), ("reason", reason), ("user", user), ("chatroomid", chatroomid)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case action = "action"
+        case reason = "reason"
+        case user = "user"
+        case chatroomid = "chatroomid"
+    }
+}
+
+/// Parameters of `chatroom.allowlist.add`: Add up to 60 members to a chat room's allowlist (one result per user).
+public struct EasemobChatroomAllowlistAdd: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// User IDs. Limits: at most 64 characters each; 1 to 60 items.
+    public var usernames: [String]
+
+    public init(chatroomId: String, usernames: [String]) {
+        self.chatroomId = chatroomId
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case usernames = "usernames"
+    }
+}
+
+/// One item of the result of `chatroom.allowlist.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomAllowlistAddItem: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    /// `add_user_whitelist`.
+    public let action: String?
+    /// Why it failed, when it did.
+    public let reason: String?
+    public let user: String?
+    public let chatroomid: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomAllowlistAddItem", [("result", result), ("action", action), ("reason", reason), ("user", user), ("chatroomid", chatroomid)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case action = "action"
+        case reason = "reason"
+        case user = "user"
+        case chatroomid = "chatroomid"
+    }
+}
+
+/// Parameters of `chatroom.allowlist.remove`: Remove up to 60 users from a chat room's allowlist (one result per user).
+public struct EasemobChatroomAllowlistRemove: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// User IDs. Limits: at most 64 characters each; 1 to 60 items.
+    public var usernames: [String]
+
+    public init(chatroomId: String, usernames: [String]) {
+        self.chatroomId = chatroomId
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case usernames = "usernames"
+    }
+}
+
+/// One item of the result of `chatroom.allowlist.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomAllowlistRemoveItem: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    /// `remove_user_whitelist`.
+    public let action: String?
+    /// Why it failed, when it did.
+    public let reason: String?
+    public let user: String?
+    public let chatroomid: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomAllowlistRemoveItem", [("result", result), ("action", action), ("reason", reason), ("user", user), ("chatroomid", chatroomid)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case action = "action"
+        case reason = "reason"
+        case user = "user"
+        case chatroomid = "chatroomid"
+    }
+}
+
+/// Parameters of `chatroom.mutes.list`: List a chat room's muted members with when each mute ends.
+public struct EasemobChatroomMutesList: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// One item of the result of `chatroom.mutes.list`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomMutesListItem: Decodable, Sendable, CustomStringConvertible {
+    public let user: String?
+    /// When the mute ends, ms.
+    public let expire: Int64?
+
+    public var description: String {
+        describeFields("EasemobChatroomMutesListItem", [("user", user), ("expire", expire)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case user = "user"
+        case expire = "expire"
+    }
+}
+
+/// Parameters of `chatroom.mutes.add`: Mute up to 60 chat room members for a time.
+public struct EasemobChatroomMutesAdd: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// User IDs. Limits: at most 64 characters each; 1 to 60 items.
+    public var usernames: [String]
+    /// Milliseconds from now; -1 mutes for good. Limits: -1..….
+    public var muteDuration: Int64
+
+    public init(chatroomId: String, usernames: [String], muteDuration: Int64) {
+        self.chatroomId = chatroomId
+        self.usernames = usernames
+        self.muteDuration = muteDuration
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case usernames = "usernames"
+        case muteDuration = "mute_duration"
+    }
+}
+
+/// One item of the result of `chatroom.mutes.add`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomMutesAddItem: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    /// When the mute ends, ms.
+    public let expire: Int64?
+    public let user: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomMutesAddItem", [("result", result), ("expire", expire), ("user", user)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case expire = "expire"
+        case user = "user"
+    }
+}
+
+/// Parameters of `chatroom.mutes.remove`: Unmute up to 60 chat room members.
+public struct EasemobChatroomMutesRemove: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// User IDs. Limits: at most 64 characters each; 1 to 60 items.
+    public var usernames: [String]
+
+    public init(chatroomId: String, usernames: [String]) {
+        self.chatroomId = chatroomId
+        self.usernames = usernames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case usernames = "usernames"
+    }
+}
+
+/// One item of the result of `chatroom.mutes.remove`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomMutesRemoveItem: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+    public let user: String?
+
+    public var description: String {
+        describeFields("EasemobChatroomMutesRemoveItem", [("result", result), ("user", user)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case user = "user"
+    }
+}
+
+/// Parameters of `chatroom.mute_all`: Mute every member of a chat room (only the allowlist may speak); the mute list is unchanged.
+public struct EasemobChatroomMuteAll: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// The result of `chatroom.mute_all`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomMuteAllResult: Decodable, Sendable, CustomStringConvertible {
+    /// Whether everyone is muted now.
+    public let mute: Bool?
+
+    public var description: String {
+        describeFields("EasemobChatroomMuteAllResult", [("mute", mute)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case mute = "mute"
+    }
+}
+
+/// Parameters of `chatroom.unmute_all`: Lift a chat room's mute-all.
+public struct EasemobChatroomUnmuteAll: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+
+    public init(chatroomId: String) {
+        self.chatroomId = chatroomId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+    }
+}
+
+/// The result of `chatroom.unmute_all`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomUnmuteAllResult: Decodable, Sendable, CustomStringConvertible {
+    /// Whether everyone is muted now.
+    public let mute: Bool?
+
+    public var description: String {
+        describeFields("EasemobChatroomUnmuteAllResult", [("mute", mute)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case mute = "mute"
+    }
+}
+
+/// Parameters of `chatroom.tags.set`: Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+public struct EasemobChatroomTagsSet: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// The member. Limits: at most 64 characters.
+    public var username: String
+    /// The tags, each at most 32 characters. Limits: at most 32 characters each; at most 10 items.
+    public var tags: [String]
+
+    public init(chatroomId: String, username: String, tags: [String]) {
+        self.chatroomId = chatroomId
+        self.username = username
+        self.tags = tags
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case username = "username"
+        case tags = "tags"
+    }
+}
+
+/// The result of `chatroom.tags.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomTagsSetResult: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+
+    public var description: String {
+        describeFields("EasemobChatroomTagsSetResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+    }
+}
+
+/// Parameters of `chatroom.tags.get`: Get a member's tags in a chat room, each with when its mute ends.
+public struct EasemobChatroomTagsGet: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// The member. Limits: at most 64 characters.
+    public var username: String
+
+    public init(chatroomId: String, username: String) {
+        self.chatroomId = chatroomId
+        self.username = username
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case username = "username"
+    }
+}
+
+/// The result of `chatroom.tags.get`. Tag → when its mute ends (ms, as text; -1: for good).
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomTagsGetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobChatroomTagsGetResult", [])
+    }
+}
+
+/// Parameters of `chatroom.tags.mute`: Mute (or unmute) the members of a chat room who carry a tag.
+public struct EasemobChatroomTagsMute: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// The tag. Limits: at most 32 characters.
+    public var tag: String
+    /// Seconds; 0 unmutes, -1 mutes for good. Limits: -1..….
+    public var muteDuration: Int64
+
+    public init(chatroomId: String, tag: String, muteDuration: Int64) {
+        self.chatroomId = chatroomId
+        self.tag = tag
+        self.muteDuration = muteDuration
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case tag = "tag"
+        case muteDuration = "mute_duration"
+    }
+}
+
+/// The result of `chatroom.tags.mute`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomTagsMuteResult: Decodable, Sendable, CustomStringConvertible {
+    public let result: Bool?
+
+    public var description: String {
+        describeFields("EasemobChatroomTagsMuteResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+    }
+}
+
+/// Parameters of `chatroom.attributes.get`: Get a chat room's custom attributes (all, or the keys named).
+public struct EasemobChatroomAttributesGet: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// The attributes to read; all when omitted. Limits: not empty each.
+    public var keys: [String]?
+
+    public init(chatroomId: String, keys: [String]? = nil) {
+        self.chatroomId = chatroomId
+        self.keys = keys
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case keys = "keys"
+    }
+}
+
+/// The result of `chatroom.attributes.get`. Attribute name → value.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomAttributesGetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobChatroomAttributesGetResult", [])
+    }
+}
+
+/// Parameters of `chatroom.attributes.set`: Set a user's custom attributes of a chat room (keys another member set are refused).
+public struct EasemobChatroomAttributesSet: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// The user the attributes belong to. Limits: at most 64 characters.
+    public var username: String
+    /// Up to 10 attributes: key at most 128 characters of a-z A-Z 0-9 _ - . ; value at most 4096 characters; at most 100 per room. Limits: 1 to 10 items.
+    public var metadata: [String: String]
+    /// Delete these attributes when the user leaves the room (DELETE, the default) or not. Limits: one of DELETE, NO_DELETE.
+    public var autoDelete: String?
+
+    public init(chatroomId: String, username: String, metadata: [String: String], autoDelete: String? = nil) {
+        self.chatroomId = chatroomId
+        self.username = username
+        self.metadata = metadata
+        self.autoDelete = autoDelete
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case username = "username"
+        case metadata = "metadata"
+        case autoDelete = "auto_delete"
+    }
+}
+
+/// The result of `chatroom.attributes.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomAttributesSetResult: Decodable, Sendable, CustomStringConvertible {
+    /// The attributes set or deleted.
+    public let successKeys: [String]?
+    /// Attribute → why it failed.
+    public let errorKeys: JSONValue?
+
+    public var description: String {
+        describeFields("EasemobChatroomAttributesSetResult", [("successKeys", successKeys), ("errorKeys", errorKeys)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case successKeys = "success_keys"
+        case errorKeys = "error_keys"
+    }
+}
+
+/// Parameters of `chatroom.attributes.set_forced`: Set custom attributes of a chat room, overwriting other members' keys.
+public struct EasemobChatroomAttributesSetForced: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// The user the attributes belong to. Limits: at most 64 characters.
+    public var username: String
+    /// Up to 10 attributes: key at most 128 characters of a-z A-Z 0-9 _ - . ; value at most 4096 characters; at most 100 per room. Limits: 1 to 10 items.
+    public var metadata: [String: String]
+    /// Delete these attributes when the user leaves the room (DELETE, the default) or not. Limits: one of DELETE, NO_DELETE.
+    public var autoDelete: String?
+
+    public init(chatroomId: String, username: String, metadata: [String: String], autoDelete: String? = nil) {
+        self.chatroomId = chatroomId
+        self.username = username
+        self.metadata = metadata
+        self.autoDelete = autoDelete
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case username = "username"
+        case metadata = "metadata"
+        case autoDelete = "auto_delete"
+    }
+}
+
+/// The result of `chatroom.attributes.set_forced`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomAttributesSetForcedResult: Decodable, Sendable, CustomStringConvertible {
+    /// The attributes set or deleted.
+    public let successKeys: [String]?
+    /// Attribute → why it failed.
+    public let errorKeys: JSONValue?
+
+    public var description: String {
+        describeFields("EasemobChatroomAttributesSetForcedResult", [("successKeys", successKeys), ("errorKeys", errorKeys)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case successKeys = "success_keys"
+        case errorKeys = "error_keys"
+    }
+}
+
+/// Parameters of `chatroom.attributes.delete`: Delete custom attributes a user set on a chat room (at most 10).
+public struct EasemobChatroomAttributesDelete: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// The user whose attributes to delete. Limits: at most 64 characters.
+    public var username: String
+    /// The attributes to delete (at most 10). Limits: not empty each; at most 10 items.
+    public var keys: [String]?
+
+    public init(chatroomId: String, username: String, keys: [String]? = nil) {
+        self.chatroomId = chatroomId
+        self.username = username
+        self.keys = keys
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case username = "username"
+        case keys = "keys"
+    }
+}
+
+/// The result of `chatroom.attributes.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomAttributesDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    /// The attributes set or deleted.
+    public let successKeys: [String]?
+    /// Attribute → why it failed.
+    public let errorKeys: JSONValue?
+
+    public var description: String {
+        describeFields("EasemobChatroomAttributesDeleteResult", [("successKeys", successKeys), ("errorKeys", errorKeys)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case successKeys = "success_keys"
+        case errorKeys = "error_keys"
+    }
+}
+
+/// Parameters of `chatroom.attributes.delete_forced`: Delete custom attributes of a chat room, whoever set them (at most 10).
+public struct EasemobChatroomAttributesDeleteForced: Encodable, Sendable {
+    /// The chat room ID. Limits: not empty.
+    public var chatroomId: String
+    /// The user whose attributes to delete. Limits: at most 64 characters.
+    public var username: String
+    /// The attributes to delete (at most 10). Limits: not empty each; at most 10 items.
+    public var keys: [String]?
+
+    public init(chatroomId: String, username: String, keys: [String]? = nil) {
+        self.chatroomId = chatroomId
+        self.username = username
+        self.keys = keys
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case username = "username"
+        case keys = "keys"
+    }
+}
+
+/// The result of `chatroom.attributes.delete_forced`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobChatroomAttributesDeleteForcedResult: Decodable, Sendable, CustomStringConvertible {
+    /// The attributes set or deleted.
+    public let successKeys: [String]?
+    /// Attribute → why it failed.
+    public let errorKeys: JSONValue?
+
+    public var description: String {
+        describeFields("EasemobChatroomAttributesDeleteForcedResult", [("successKeys", successKeys), ("errorKeys", errorKeys)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case successKeys = "success_keys"
+        case errorKeys = "error_keys"
+    }
+}
+
 /// Parameters of `group.create`: Create a group.
 public struct EasemobGroupCreate: Encodable, Sendable {
     /// Limits: at most 128 characters.
@@ -10006,14 +11464,16 @@ public struct EasemobMessageSendText: Encodable, Sendable {
     /// Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
     public var ext: JSONValue?
     public var syncDevice: Bool?
-    /// Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+    /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
     public var roamIgnoreUsers: [String]?
     /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
     public var chatroomMsgLevel: String?
     /// Deliver only to recipients that are online.
     public var routeOnline: Bool?
+    /// Ask for read receipts (default false); for target_type chatgroups.
+    public var needGroupAck: Bool?
 
-    public init(targetType: String, from: String? = nil, to: [String], msg: String, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil) {
+    public init(targetType: String, from: String? = nil, to: [String], msg: String, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil, needGroupAck: Bool? = nil) {
         self.targetType = targetType
         self.from = from
         self.to = to
@@ -10023,6 +11483,7 @@ public struct EasemobMessageSendText: Encodable, Sendable {
         self.roamIgnoreUsers = roamIgnoreUsers
         self.chatroomMsgLevel = chatroomMsgLevel
         self.routeOnline = routeOnline
+        self.needGroupAck = needGroupAck
     }
 
     enum CodingKeys: String, CodingKey {
@@ -10035,6 +11496,7 @@ public struct EasemobMessageSendText: Encodable, Sendable {
         case roamIgnoreUsers = "roam_ignore_users"
         case chatroomMsgLevel = "chatroom_msg_level"
         case routeOnline = "route_online"
+        case needGroupAck = "need_group_ack"
     }
 }
 
@@ -10067,12 +11529,16 @@ public struct EasemobMessageSendImage: Encodable, Sendable {
     /// Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
     public var ext: JSONValue?
     public var syncDevice: Bool?
-    /// Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+    /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
     public var roamIgnoreUsers: [String]?
     /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
     public var chatroomMsgLevel: String?
+    /// Deliver only to recipients that are online.
+    public var routeOnline: Bool?
+    /// Ask for read receipts (default false); for target_type chatgroups.
+    public var needGroupAck: Bool?
 
-    public init(targetType: String, from: String? = nil, to: [String], url: String, filename: String, secret: String? = nil, width: Int64? = nil, height: Int64? = nil, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil) {
+    public init(targetType: String, from: String? = nil, to: [String], url: String, filename: String, secret: String? = nil, width: Int64? = nil, height: Int64? = nil, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil, needGroupAck: Bool? = nil) {
         self.targetType = targetType
         self.from = from
         self.to = to
@@ -10085,6 +11551,8 @@ public struct EasemobMessageSendImage: Encodable, Sendable {
         self.syncDevice = syncDevice
         self.roamIgnoreUsers = roamIgnoreUsers
         self.chatroomMsgLevel = chatroomMsgLevel
+        self.routeOnline = routeOnline
+        self.needGroupAck = needGroupAck
     }
 
     enum CodingKeys: String, CodingKey {
@@ -10100,6 +11568,8 @@ public struct EasemobMessageSendImage: Encodable, Sendable {
         case syncDevice = "sync_device"
         case roamIgnoreUsers = "roam_ignore_users"
         case chatroomMsgLevel = "chatroom_msg_level"
+        case routeOnline = "route_online"
+        case needGroupAck = "need_group_ack"
     }
 }
 
@@ -10130,12 +11600,16 @@ public struct EasemobMessageSendAudio: Encodable, Sendable {
     /// Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
     public var ext: JSONValue?
     public var syncDevice: Bool?
-    /// Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+    /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
     public var roamIgnoreUsers: [String]?
     /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
     public var chatroomMsgLevel: String?
+    /// Deliver only to recipients that are online.
+    public var routeOnline: Bool?
+    /// Ask for read receipts (default false); for target_type chatgroups.
+    public var needGroupAck: Bool?
 
-    public init(targetType: String, from: String? = nil, to: [String], url: String, filename: String, secret: String? = nil, length: Int64, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil) {
+    public init(targetType: String, from: String? = nil, to: [String], url: String, filename: String, secret: String? = nil, length: Int64, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil, needGroupAck: Bool? = nil) {
         self.targetType = targetType
         self.from = from
         self.to = to
@@ -10147,6 +11621,8 @@ public struct EasemobMessageSendAudio: Encodable, Sendable {
         self.syncDevice = syncDevice
         self.roamIgnoreUsers = roamIgnoreUsers
         self.chatroomMsgLevel = chatroomMsgLevel
+        self.routeOnline = routeOnline
+        self.needGroupAck = needGroupAck
     }
 
     enum CodingKeys: String, CodingKey {
@@ -10161,6 +11637,8 @@ public struct EasemobMessageSendAudio: Encodable, Sendable {
         case syncDevice = "sync_device"
         case roamIgnoreUsers = "roam_ignore_users"
         case chatroomMsgLevel = "chatroom_msg_level"
+        case routeOnline = "route_online"
+        case needGroupAck = "need_group_ack"
     }
 }
 
@@ -10195,12 +11673,16 @@ public struct EasemobMessageSendVideo: Encodable, Sendable {
     /// Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
     public var ext: JSONValue?
     public var syncDevice: Bool?
-    /// Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+    /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
     public var roamIgnoreUsers: [String]?
     /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
     public var chatroomMsgLevel: String?
+    /// Deliver only to recipients that are online.
+    public var routeOnline: Bool?
+    /// Ask for read receipts (default false); for target_type chatgroups.
+    public var needGroupAck: Bool?
 
-    public init(targetType: String, from: String? = nil, to: [String], url: String, filename: String, secret: String? = nil, thumb: String? = nil, thumbSecret: String? = nil, length: Int64? = nil, fileLength: Int64? = nil, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil) {
+    public init(targetType: String, from: String? = nil, to: [String], url: String, filename: String, secret: String? = nil, thumb: String? = nil, thumbSecret: String? = nil, length: Int64? = nil, fileLength: Int64? = nil, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil, needGroupAck: Bool? = nil) {
         self.targetType = targetType
         self.from = from
         self.to = to
@@ -10215,6 +11697,8 @@ public struct EasemobMessageSendVideo: Encodable, Sendable {
         self.syncDevice = syncDevice
         self.roamIgnoreUsers = roamIgnoreUsers
         self.chatroomMsgLevel = chatroomMsgLevel
+        self.routeOnline = routeOnline
+        self.needGroupAck = needGroupAck
     }
 
     enum CodingKeys: String, CodingKey {
@@ -10232,6 +11716,8 @@ public struct EasemobMessageSendVideo: Encodable, Sendable {
         case syncDevice = "sync_device"
         case roamIgnoreUsers = "roam_ignore_users"
         case chatroomMsgLevel = "chatroom_msg_level"
+        case routeOnline = "route_online"
+        case needGroupAck = "need_group_ack"
     }
 }
 
@@ -10260,12 +11746,16 @@ public struct EasemobMessageSendFile: Encodable, Sendable {
     /// Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
     public var ext: JSONValue?
     public var syncDevice: Bool?
-    /// Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+    /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
     public var roamIgnoreUsers: [String]?
     /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
     public var chatroomMsgLevel: String?
+    /// Deliver only to recipients that are online.
+    public var routeOnline: Bool?
+    /// Ask for read receipts (default false); for target_type chatgroups.
+    public var needGroupAck: Bool?
 
-    public init(targetType: String, from: String? = nil, to: [String], url: String, filename: String, secret: String? = nil, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil) {
+    public init(targetType: String, from: String? = nil, to: [String], url: String, filename: String, secret: String? = nil, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil, needGroupAck: Bool? = nil) {
         self.targetType = targetType
         self.from = from
         self.to = to
@@ -10276,6 +11766,8 @@ public struct EasemobMessageSendFile: Encodable, Sendable {
         self.syncDevice = syncDevice
         self.roamIgnoreUsers = roamIgnoreUsers
         self.chatroomMsgLevel = chatroomMsgLevel
+        self.routeOnline = routeOnline
+        self.needGroupAck = needGroupAck
     }
 
     enum CodingKeys: String, CodingKey {
@@ -10289,6 +11781,8 @@ public struct EasemobMessageSendFile: Encodable, Sendable {
         case syncDevice = "sync_device"
         case roamIgnoreUsers = "roam_ignore_users"
         case chatroomMsgLevel = "chatroom_msg_level"
+        case routeOnline = "route_online"
+        case needGroupAck = "need_group_ack"
     }
 }
 
@@ -10314,12 +11808,16 @@ public struct EasemobMessageSendCmd: Encodable, Sendable {
     /// Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
     public var ext: JSONValue?
     public var syncDevice: Bool?
-    /// Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+    /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
     public var roamIgnoreUsers: [String]?
     /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
     public var chatroomMsgLevel: String?
+    /// Deliver only to recipients that are online.
+    public var routeOnline: Bool?
+    /// Ask for read receipts (default false); for target_type chatgroups.
+    public var needGroupAck: Bool?
 
-    public init(targetType: String, from: String? = nil, to: [String], action: String, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil) {
+    public init(targetType: String, from: String? = nil, to: [String], action: String, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil, needGroupAck: Bool? = nil) {
         self.targetType = targetType
         self.from = from
         self.to = to
@@ -10328,6 +11826,8 @@ public struct EasemobMessageSendCmd: Encodable, Sendable {
         self.syncDevice = syncDevice
         self.roamIgnoreUsers = roamIgnoreUsers
         self.chatroomMsgLevel = chatroomMsgLevel
+        self.routeOnline = routeOnline
+        self.needGroupAck = needGroupAck
     }
 
     enum CodingKeys: String, CodingKey {
@@ -10339,6 +11839,8 @@ public struct EasemobMessageSendCmd: Encodable, Sendable {
         case syncDevice = "sync_device"
         case roamIgnoreUsers = "roam_ignore_users"
         case chatroomMsgLevel = "chatroom_msg_level"
+        case routeOnline = "route_online"
+        case needGroupAck = "need_group_ack"
     }
 }
 
@@ -10366,12 +11868,16 @@ public struct EasemobMessageSendCustom: Encodable, Sendable {
     /// Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
     public var ext: JSONValue?
     public var syncDevice: Bool?
-    /// Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+    /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
     public var roamIgnoreUsers: [String]?
     /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
     public var chatroomMsgLevel: String?
+    /// Deliver only to recipients that are online.
+    public var routeOnline: Bool?
+    /// Ask for read receipts (default false); for target_type chatgroups.
+    public var needGroupAck: Bool?
 
-    public init(targetType: String, from: String? = nil, to: [String], customEvent: String, customExts: [String: String]? = nil, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil) {
+    public init(targetType: String, from: String? = nil, to: [String], customEvent: String, customExts: [String: String]? = nil, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil, needGroupAck: Bool? = nil) {
         self.targetType = targetType
         self.from = from
         self.to = to
@@ -10381,6 +11887,8 @@ public struct EasemobMessageSendCustom: Encodable, Sendable {
         self.syncDevice = syncDevice
         self.roamIgnoreUsers = roamIgnoreUsers
         self.chatroomMsgLevel = chatroomMsgLevel
+        self.routeOnline = routeOnline
+        self.needGroupAck = needGroupAck
     }
 
     enum CodingKeys: String, CodingKey {
@@ -10393,6 +11901,8 @@ public struct EasemobMessageSendCustom: Encodable, Sendable {
         case syncDevice = "sync_device"
         case roamIgnoreUsers = "roam_ignore_users"
         case chatroomMsgLevel = "chatroom_msg_level"
+        case routeOnline = "route_online"
+        case needGroupAck = "need_group_ack"
     }
 }
 
@@ -10402,6 +11912,754 @@ public struct EasemobMessageSendCustom: Encodable, Sendable {
 public struct EasemobMessageSendCustomResult: Decodable, Sendable, CustomStringConvertible {
     public var description: String {
         describeFields("EasemobMessageSendCustomResult", [])
+    }
+}
+
+/// Parameters of `message.send_location`: Send a location message.
+public struct EasemobMessageSendLocation: Encodable, Sendable {
+    /// Limits: one of users, chatgroups, chatrooms.
+    public var targetType: String
+    /// Limits: at most 64 characters.
+    public var from: String?
+    /// Limits: at most 64 characters each; at least 1 items; at most 3 for chatgroups, 10 for chatrooms, 600 for users (by target_type).
+    public var to: [String]
+    /// Latitude, degrees. Limits: not empty.
+    public var lat: String
+    /// Longitude, degrees. Limits: not empty.
+    public var lng: String
+    /// The place in words. Limits: not empty.
+    public var addr: String
+    /// Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
+    public var ext: JSONValue?
+    public var syncDevice: Bool?
+    /// Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
+    public var roamIgnoreUsers: [String]?
+    /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+    public var chatroomMsgLevel: String?
+    /// Deliver only to recipients that are online.
+    public var routeOnline: Bool?
+    /// Ask for read receipts (default false); for target_type chatgroups.
+    public var needGroupAck: Bool?
+
+    public init(targetType: String, from: String? = nil, to: [String], lat: String, lng: String, addr: String, ext: JSONValue? = nil, syncDevice: Bool? = nil, roamIgnoreUsers: [String]? = nil, chatroomMsgLevel: String? = nil, routeOnline: Bool? = nil, needGroupAck: Bool? = nil) {
+        self.targetType = targetType
+        self.from = from
+        self.to = to
+        self.lat = lat
+        self.lng = lng
+        self.addr = addr
+        self.ext = ext
+        self.syncDevice = syncDevice
+        self.roamIgnoreUsers = roamIgnoreUsers
+        self.chatroomMsgLevel = chatroomMsgLevel
+        self.routeOnline = routeOnline
+        self.needGroupAck = needGroupAck
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case targetType = "target_type"
+        case from = "from"
+        case to = "to"
+        case lat = "lat"
+        case lng = "lng"
+        case addr = "addr"
+        case ext = "ext"
+        case syncDevice = "sync_device"
+        case roamIgnoreUsers = "roam_ignore_users"
+        case chatroomMsgLevel = "chatroom_msg_level"
+        case routeOnline = "route_online"
+        case needGroupAck = "need_group_ack"
+    }
+}
+
+/// The result of `message.send_location`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageSendLocationResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobMessageSendLocationResult", [])
+    }
+}
+
+/// Parameters of `message.directed_send`: Send a message in one group or chat room to only some of its members (at most 20).
+public struct EasemobMessageDirectedSend: Encodable, Sendable {
+    /// Limits: one of chatgroups, chatrooms.
+    public var targetType: String
+    /// Sender; `admin` when omitted. Limits: at most 64 characters.
+    public var from: String?
+    /// The one group or chat room. Limits: not empty each; 1 to 1 items.
+    public var to: [String]
+    /// The members who get the message. Limits: at most 64 characters each; 1 to 20 items.
+    public var users: [String]
+    /// The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom.
+    public var type: String
+    /// The message body, as for the send of that type: txt {msg}, img {url, filename, secret, size}, audio {url, filename, secret, length}, video {url, filename, thumb, length, secret, file_length, thumb_secret}, file {url, filename, secret}, loc {lat, lng, addr}, cmd {action}, custom {customEvent, customExts}. Limits: at most 5120 bytes.
+    public var body: JSONValue
+    /// Extension fields (an object). Limits: at most 5120 bytes.
+    public var ext: JSONValue?
+    /// Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+    public var chatroomMsgLevel: String?
+
+    public init(targetType: String, from: String? = nil, to: [String], users: [String], type: String, body: JSONValue, ext: JSONValue? = nil, chatroomMsgLevel: String? = nil) {
+        self.targetType = targetType
+        self.from = from
+        self.to = to
+        self.users = users
+        self.type = type
+        self.body = body
+        self.ext = ext
+        self.chatroomMsgLevel = chatroomMsgLevel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case targetType = "target_type"
+        case from = "from"
+        case to = "to"
+        case users = "users"
+        case type = "type"
+        case body = "body"
+        case ext = "ext"
+        case chatroomMsgLevel = "chatroom_msg_level"
+    }
+}
+
+/// The result of `message.directed_send`. {"<group or room>": "<message id>"}
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageDirectedSendResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("EasemobMessageDirectedSendResult", [])
+    }
+}
+
+/// Parameters of `message.broadcast_chatrooms`: Broadcast a message to every active chat room of the app (10 a minute, 100 a day).
+public struct EasemobMessageBroadcastChatrooms: Encodable, Sendable {
+    /// Sender; `admin` when omitted. Limits: at most 64 characters.
+    public var from: String?
+    /// The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+    public var msg: JSONValue
+    /// Extension fields (an object). Limits: at most 5120 bytes.
+    public var ext: JSONValue?
+    /// Priority of a chatroom message (default normal). Limits: one of high, normal, low.
+    public var chatroomMsgLevel: String?
+
+    public init(from: String? = nil, msg: JSONValue, ext: JSONValue? = nil, chatroomMsgLevel: String? = nil) {
+        self.from = from
+        self.msg = msg
+        self.ext = ext
+        self.chatroomMsgLevel = chatroomMsgLevel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case from = "from"
+        case msg = "msg"
+        case ext = "ext"
+        case chatroomMsgLevel = "chatroom_msg_level"
+    }
+}
+
+/// The result of `message.broadcast_chatrooms`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageBroadcastChatroomsResult: Decodable, Sendable, CustomStringConvertible {
+    /// The broadcast ID (a number).
+    public let id: JSONValue?
+
+    public var description: String {
+        describeFields("EasemobMessageBroadcastChatroomsResult", [("id", id)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+    }
+}
+
+/// Parameters of `message.broadcast_users`: Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+public struct EasemobMessageBroadcastUsers: Encodable, Sendable {
+    /// Sender; `admin` when omitted. Limits: at most 64 characters.
+    public var from: String?
+    /// The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+    public var msg: JSONValue
+    /// Extension fields (an object). Limits: at most 5120 bytes.
+    public var ext: JSONValue?
+
+    public init(from: String? = nil, msg: JSONValue, ext: JSONValue? = nil) {
+        self.from = from
+        self.msg = msg
+        self.ext = ext
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case from = "from"
+        case msg = "msg"
+        case ext = "ext"
+    }
+}
+
+/// The result of `message.broadcast_users`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageBroadcastUsersResult: Decodable, Sendable, CustomStringConvertible {
+    /// The broadcast ID (a number).
+    public let id: JSONValue?
+
+    public var description: String {
+        describeFields("EasemobMessageBroadcastUsersResult", [("id", id)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+    }
+}
+
+/// Parameters of `message.broadcast_online`: Broadcast a message to the app's online users (once a minute, 50 a day).
+public struct EasemobMessageBroadcastOnline: Encodable, Sendable {
+    /// Sender; `admin` when omitted. Limits: at most 64 characters.
+    public var from: String?
+    /// The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+    public var msg: JSONValue
+    /// Extension fields (an object). Limits: at most 5120 bytes.
+    public var ext: JSONValue?
+
+    public init(from: String? = nil, msg: JSONValue, ext: JSONValue? = nil) {
+        self.from = from
+        self.msg = msg
+        self.ext = ext
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case from = "from"
+        case msg = "msg"
+        case ext = "ext"
+    }
+}
+
+/// The result of `message.broadcast_online`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageBroadcastOnlineResult: Decodable, Sendable, CustomStringConvertible {
+    /// The broadcast ID (a number).
+    public let id: JSONValue?
+
+    public var description: String {
+        describeFields("EasemobMessageBroadcastOnlineResult", [("id", id)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+    }
+}
+
+/// Parameters of `message.recall`: Recall a sent message (within the app's recall time, 2 minutes by default).
+public struct EasemobMessageRecall: Encodable, Sendable {
+    /// The message to recall. Limits: not empty.
+    public var msgId: String
+    /// Its recipient: the user, group or chat room. Limits: not empty.
+    public var to: String
+    /// Limits: one of chat, groupchat, chatroom.
+    public var chatType: String
+    /// Who recalls it; `admin` when omitted. Limits: at most 64 characters.
+    public var from: String?
+    /// Also recall messages older than the server keeps them (from the recipients' devices).
+    public var force: Bool?
+
+    public init(msgId: String, to: String, chatType: String, from: String? = nil, force: Bool? = nil) {
+        self.msgId = msgId
+        self.to = to
+        self.chatType = chatType
+        self.from = from
+        self.force = force
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case msgId = "msg_id"
+        case to = "to"
+        case chatType = "chat_type"
+        case from = "from"
+        case force = "force"
+    }
+}
+
+/// The result of `message.recall`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageRecallResult: Decodable, Sendable, CustomStringConvertible {
+    /// `yes`, or why not: `not_found msg`, `can't find msg to`, `exceed recall time limit`.
+    public let recalled: String?
+    public let msgId: String?
+    public let from: String?
+    public let to: String?
+    public let chattype: String?
+
+    public var description: String {
+        describeFields("EasemobMessageRecallResult", [("recalled", recalled), ("msgId", msgId), ("from", from), ("to", to), ("chattype", chattype)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case recalled = "recalled"
+        case msgId = "msg_id"
+        case from = "from"
+        case to = "to"
+        case chattype = "chattype"
+    }
+}
+
+/// Parameters of `message.rewrite`: Change a sent text or custom message (at most 10 times).
+public struct EasemobMessageRewrite: Encodable, Sendable {
+    /// Limits: not empty.
+    public var msgId: String
+    /// Who changes it. Limits: at most 64 characters.
+    public var user: String?
+    /// The message's type. Limits: one of txt, custom.
+    public var type: String
+    /// The new text (txt). Limits: at most 5120 bytes.
+    public var msg: String?
+    /// The new event (custom): 1..32 of a-z A-Z 0-9 - _ / . Limits: at most 32 characters.
+    public var customEvent: String?
+    /// The new event attributes (custom). Limits: at most 16 items.
+    public var customExts: [String: String]?
+    /// New extension fields.
+    public var newExt: JSONValue?
+    /// Merge `new_ext` into the old (default) or replace it.
+    public var isCombineExt: Bool?
+
+    public init(msgId: String, user: String? = nil, type: String, msg: String? = nil, customEvent: String? = nil, customExts: [String: String]? = nil, newExt: JSONValue? = nil, isCombineExt: Bool? = nil) {
+        self.msgId = msgId
+        self.user = user
+        self.type = type
+        self.msg = msg
+        self.customEvent = customEvent
+        self.customExts = customExts
+        self.newExt = newExt
+        self.isCombineExt = isCombineExt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case msgId = "msg_id"
+        case user = "user"
+        case type = "type"
+        case msg = "msg"
+        case customEvent = "custom_event"
+        case customExts = "custom_exts"
+        case newExt = "new_ext"
+        case isCombineExt = "is_combine_ext"
+    }
+}
+
+/// The result of `message.rewrite`. The whole body; `data` is the text `success`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageRewriteResult: Decodable, Sendable, CustomStringConvertible {
+    /// `success` (the body's `data`).
+    public let result: String?
+
+    public var description: String {
+        describeFields("EasemobMessageRewriteResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+    }
+}
+
+/// Parameters of `message.import_user`: Import one one-to-one message (data migration).
+public struct EasemobMessageImportUser: Encodable, Sendable {
+    /// The sender. Limits: at most 64 characters.
+    public var from: String
+    /// The recipient's user ID. Limits: not empty.
+    public var target: String
+    /// The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom.
+    public var type: String
+    /// The message body, as for the send of that type. Limits: at most 5120 bytes.
+    public var body: JSONValue
+    /// Extension fields (an object). Limits: at most 5120 bytes.
+    public var ext: JSONValue?
+    /// Mark the conversation read.
+    public var isAckRead: Bool?
+    /// The message's time, ms (default now). Limits: 0..….
+    public var msgTimestamp: Int64?
+    /// Download the attachment from its URL and store it (default false).
+    public var needDownload: Bool?
+
+    public init(from: String, target: String, type: String, body: JSONValue, ext: JSONValue? = nil, isAckRead: Bool? = nil, msgTimestamp: Int64? = nil, needDownload: Bool? = nil) {
+        self.from = from
+        self.target = target
+        self.type = type
+        self.body = body
+        self.ext = ext
+        self.isAckRead = isAckRead
+        self.msgTimestamp = msgTimestamp
+        self.needDownload = needDownload
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case from = "from"
+        case target = "target"
+        case type = "type"
+        case body = "body"
+        case ext = "ext"
+        case isAckRead = "is_ack_read"
+        case msgTimestamp = "msg_timestamp"
+        case needDownload = "need_download"
+    }
+}
+
+/// The result of `message.import_user`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageImportUserResult: Decodable, Sendable, CustomStringConvertible {
+    /// The imported message's ID.
+    public let msgId: String?
+
+    public var description: String {
+        describeFields("EasemobMessageImportUserResult", [("msgId", msgId)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case msgId = "msg_id"
+    }
+}
+
+/// Parameters of `message.import_group`: Import one group message (data migration).
+public struct EasemobMessageImportGroup: Encodable, Sendable {
+    /// The sender. Limits: at most 64 characters.
+    public var from: String
+    /// The group ID. Limits: not empty.
+    public var target: String
+    /// The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom.
+    public var type: String
+    /// The message body, as for the send of that type. Limits: at most 5120 bytes.
+    public var body: JSONValue
+    /// Extension fields (an object). Limits: at most 5120 bytes.
+    public var ext: JSONValue?
+    /// Mark the conversation read.
+    public var isAckRead: Bool?
+    /// The message's time, ms (default now). Limits: 0..….
+    public var msgTimestamp: Int64?
+    /// Download the attachment from its URL and store it (default false).
+    public var needDownload: Bool?
+
+    public init(from: String, target: String, type: String, body: JSONValue, ext: JSONValue? = nil, isAckRead: Bool? = nil, msgTimestamp: Int64? = nil, needDownload: Bool? = nil) {
+        self.from = from
+        self.target = target
+        self.type = type
+        self.body = body
+        self.ext = ext
+        self.isAckRead = isAckRead
+        self.msgTimestamp = msgTimestamp
+        self.needDownload = needDownload
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case from = "from"
+        case target = "target"
+        case type = "type"
+        case body = "body"
+        case ext = "ext"
+        case isAckRead = "is_ack_read"
+        case msgTimestamp = "msg_timestamp"
+        case needDownload = "need_download"
+    }
+}
+
+/// The result of `message.import_group`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageImportGroupResult: Decodable, Sendable, CustomStringConvertible {
+    /// The imported message's ID.
+    public let msgId: String?
+
+    public var description: String {
+        describeFields("EasemobMessageImportGroupResult", [("msgId", msgId)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case msgId = "msg_id"
+    }
+}
+
+/// Parameters of `message.history_url`: Get the download URL of the app's message history file for one hour (10 calls a minute).
+public struct EasemobMessageHistoryUrl: Encodable, Sendable {
+    /// The hour, yyyyMMddHH (10 digits; Beijing time in China, UTC elsewhere). Limits: not empty.
+    public var time: String
+
+    public init(time: String) {
+        self.time = time
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case time = "time"
+    }
+}
+
+/// One item of the result of `message.history_url`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageHistoryUrlItem: Decodable, Sendable, CustomStringConvertible {
+    /// Where to download the file; expires.
+    public let url: String?
+
+    public var description: String {
+        describeFields("EasemobMessageHistoryUrlItem", [("url", url)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case url = "url"
+    }
+}
+
+/// Parameters of `message.conversation_delete`: Delete a conversation from one user's server-side list (one-way), and optionally its roaming messages.
+public struct EasemobMessageConversationDelete: Encodable, Sendable {
+    /// Whose conversation. Limits: at most 64 characters.
+    public var username: String
+    /// The conversation: the peer's user ID (chat) or the group ID (groupchat). Limits: not empty.
+    public var channel: String
+    /// Limits: one of chat, groupchat.
+    public var type: String
+    /// Also delete its roaming messages on the server.
+    public var deleteRoam: Bool
+
+    public init(username: String, channel: String, type: String, deleteRoam: Bool) {
+        self.username = username
+        self.channel = channel
+        self.type = type
+        self.deleteRoam = deleteRoam
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username = "username"
+        case channel = "channel"
+        case type = "type"
+        case deleteRoam = "delete_roam"
+    }
+}
+
+/// The result of `message.conversation_delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageConversationDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    /// `ok`.
+    public let result: String?
+
+    public var description: String {
+        describeFields("EasemobMessageConversationDeleteResult", [("result", result)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+    }
+}
+
+/// Parameters of `message.roaming.delete_chat`: Delete some of a user's roaming messages of a one-to-one conversation, by message ID (one-way, at most 50).
+public struct EasemobMessageRoamingDeleteChat: Encodable, Sendable {
+    /// Whose roaming messages. Limits: at most 64 characters.
+    public var userId: String
+    /// The other user of the conversation. Limits: at most 64 characters.
+    public var peer: String
+    /// The messages. Limits: not empty each; 1 to 50 items.
+    public var msgIds: [String]
+    /// Sync the deletion to the user's online devices (default true).
+    public var isNotify: Bool?
+
+    public init(userId: String, peer: String, msgIds: [String], isNotify: Bool? = nil) {
+        self.userId = userId
+        self.peer = peer
+        self.msgIds = msgIds
+        self.isNotify = isNotify
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case peer = "peer"
+        case msgIds = "msg_ids"
+        case isNotify = "is_notify"
+    }
+}
+
+/// The result of `message.roaming.delete_chat`. The bare body, no envelope.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageRoamingDeleteChatResult: Decodable, Sendable, CustomStringConvertible {
+    /// `ok` when done.
+    public let requestStatusCode: String?
+    /// Answer time, ms.
+    public let timestamp: Int64?
+
+    public var description: String {
+        describeFields("EasemobMessageRoamingDeleteChatResult", [("requestStatusCode", requestStatusCode), ("timestamp", timestamp)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requestStatusCode = "request_status_code"
+        case timestamp = "timestamp"
+    }
+}
+
+/// Parameters of `message.roaming.delete_group`: Delete some of a user's roaming messages of a group or chat room conversation, by message ID (one-way, at most 50).
+public struct EasemobMessageRoamingDeleteGroup: Encodable, Sendable {
+    /// Whose roaming messages. Limits: at most 64 characters.
+    public var userId: String
+    /// The group or chat room. Limits: not empty.
+    public var groupId: String
+    /// The messages. Limits: not empty each; 1 to 50 items.
+    public var msgIds: [String]
+    /// Sync the deletion to the user's online devices (default true).
+    public var isNotify: Bool?
+
+    public init(userId: String, groupId: String, msgIds: [String], isNotify: Bool? = nil) {
+        self.userId = userId
+        self.groupId = groupId
+        self.msgIds = msgIds
+        self.isNotify = isNotify
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case groupId = "group_id"
+        case msgIds = "msg_ids"
+        case isNotify = "is_notify"
+    }
+}
+
+/// The result of `message.roaming.delete_group`. The bare body, no envelope.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageRoamingDeleteGroupResult: Decodable, Sendable, CustomStringConvertible {
+    /// `ok` when done.
+    public let requestStatusCode: String?
+    /// Answer time, ms.
+    public let timestamp: Int64?
+
+    public var description: String {
+        describeFields("EasemobMessageRoamingDeleteGroupResult", [("requestStatusCode", requestStatusCode), ("timestamp", timestamp)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requestStatusCode = "request_status_code"
+        case timestamp = "timestamp"
+    }
+}
+
+/// Parameters of `message.roaming.delete_all`: Delete all of a user's roaming messages and conversations up to now (one-way).
+public struct EasemobMessageRoamingDeleteAll: Encodable, Sendable {
+    /// Whose roaming messages. Limits: at most 64 characters.
+    public var userId: String
+
+    public init(userId: String) {
+        self.userId = userId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+    }
+}
+
+/// The result of `message.roaming.delete_all`. The bare body, no envelope.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageRoamingDeleteAllResult: Decodable, Sendable, CustomStringConvertible {
+    /// `ok` when done.
+    public let requestStatusCode: String?
+    /// Answer time, ms.
+    public let timestamp: Int64?
+
+    public var description: String {
+        describeFields("EasemobMessageRoamingDeleteAllResult", [("requestStatusCode", requestStatusCode), ("timestamp", timestamp)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requestStatusCode = "request_status_code"
+        case timestamp = "timestamp"
+    }
+}
+
+/// Parameters of `message.roaming.delete_chat_before`: Delete a user's roaming messages of a one-to-one conversation up to a time (one-way).
+public struct EasemobMessageRoamingDeleteChatBefore: Encodable, Sendable {
+    /// Whose roaming messages. Limits: at most 64 characters.
+    public var userId: String
+    /// The other user of the conversation. Limits: at most 64 characters.
+    public var peer: String
+    /// Delete messages at or before this time, ms. Limits: 0..….
+    public var delTime: Int64
+    /// Sync the deletion to the user's online devices (default true).
+    public var isNotify: Bool?
+
+    public init(userId: String, peer: String, delTime: Int64, isNotify: Bool? = nil) {
+        self.userId = userId
+        self.peer = peer
+        self.delTime = delTime
+        self.isNotify = isNotify
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case peer = "peer"
+        case delTime = "del_time"
+        case isNotify = "is_notify"
+    }
+}
+
+/// The result of `message.roaming.delete_chat_before`. The bare body, no envelope.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageRoamingDeleteChatBeforeResult: Decodable, Sendable, CustomStringConvertible {
+    /// `ok` when done.
+    public let requestStatusCode: String?
+    /// Answer time, ms.
+    public let timestamp: Int64?
+
+    public var description: String {
+        describeFields("EasemobMessageRoamingDeleteChatBeforeResult", [("requestStatusCode", requestStatusCode), ("timestamp", timestamp)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requestStatusCode = "request_status_code"
+        case timestamp = "timestamp"
+    }
+}
+
+/// Parameters of `message.roaming.delete_group_before`: Delete a user's roaming messages of a group or chat room conversation up to a time (one-way).
+public struct EasemobMessageRoamingDeleteGroupBefore: Encodable, Sendable {
+    /// Whose roaming messages. Limits: at most 64 characters.
+    public var userId: String
+    /// The group or chat room. Limits: not empty.
+    public var groupId: String
+    /// Delete messages at or before this time, ms. Limits: 0..….
+    public var delTime: Int64
+    /// Sync the deletion to the user's online devices (default true).
+    public var isNotify: Bool?
+
+    public init(userId: String, groupId: String, delTime: Int64, isNotify: Bool? = nil) {
+        self.userId = userId
+        self.groupId = groupId
+        self.delTime = delTime
+        self.isNotify = isNotify
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case groupId = "group_id"
+        case delTime = "del_time"
+        case isNotify = "is_notify"
+    }
+}
+
+/// The result of `message.roaming.delete_group_before`. The bare body, no envelope.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobMessageRoamingDeleteGroupBeforeResult: Decodable, Sendable, CustomStringConvertible {
+    /// `ok` when done.
+    public let requestStatusCode: String?
+    /// Answer time, ms.
+    public let timestamp: Int64?
+
+    public var description: String {
+        describeFields("EasemobMessageRoamingDeleteGroupBeforeResult", [("requestStatusCode", requestStatusCode), ("timestamp", timestamp)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requestStatusCode = "request_status_code"
+        case timestamp = "timestamp"
     }
 }
 
@@ -12755,6 +15013,334 @@ extension Easemob {
         return try Typed(reply)
     }
 
+    /// List the app's chat room super admins (who may create chat rooms from a client), a page at a time.
+    ///
+    /// `GET /chatrooms/super_admin` — catalogue operation `chatroom.super_admins.list`.
+    public func chatroomSuperAdminsList(_ params: EasemobChatroomSuperAdminsList = EasemobChatroomSuperAdminsList()) async throws -> Typed<[EasemobChatroomSuperAdminsListItem]> {
+        let reply = try await call("chatroom.super_admins.list", params)
+        return try Typed(reply)
+    }
+    /// Every page of `chatroom.super_admins.list`, one call each, from the page these parameters ask for to the last: `for try await page in client.chatroomSuperAdminsListPages(...)`; each page is a list of items; the iterator sets `pagenum` for each next page.
+    public func chatroomSuperAdminsListPages(_ params: EasemobChatroomSuperAdminsList = EasemobChatroomSuperAdminsList()) throws -> AsyncThrowingStream<Typed<[EasemobChatroomSuperAdminsListItem]>, Error> {
+        try pages("chatroom.super_admins.list", params) { try Typed($0) }
+    }
+
+    /// Make a user a chat room super admin (one per call).
+    ///
+    /// `POST /chatrooms/super_admin` — catalogue operation `chatroom.super_admins.add`.
+    public func chatroomSuperAdminsAdd(_ params: EasemobChatroomSuperAdminsAdd) async throws -> Typed<EasemobChatroomSuperAdminsAddResult> {
+        let reply = try await call("chatroom.super_admins.add", params)
+        return try Typed(reply)
+    }
+
+    /// Revoke a user's chat room super admin role.
+    ///
+    /// `DELETE /chatrooms/super_admin/{superAdmin}` — catalogue operation `chatroom.super_admins.remove`.
+    public func chatroomSuperAdminsRemove(_ params: EasemobChatroomSuperAdminsRemove) async throws -> Typed<EasemobChatroomSuperAdminsRemoveResult> {
+        let reply = try await call("chatroom.super_admins.remove", params)
+        return try Typed(reply)
+    }
+
+    /// Create a chat room.
+    ///
+    /// `POST /chatrooms` — catalogue operation `chatroom.create`.
+    public func chatroomCreate(_ params: EasemobChatroomCreate) async throws -> Typed<EasemobChatroomCreateResult> {
+        let reply = try await call("chatroom.create", params)
+        return try Typed(reply)
+    }
+
+    /// List the app's chat rooms, a page at a time (cursor).
+    ///
+    /// `GET /chatrooms` — catalogue operation `chatroom.list`.
+    public func chatroomList(_ params: EasemobChatroomList = EasemobChatroomList()) async throws -> Typed<[EasemobChatroomListItem]> {
+        let reply = try await call("chatroom.list", params)
+        return try Typed(reply)
+    }
+    /// Every page of `chatroom.list`, one call each, from the page these parameters ask for to the last: `for try await page in client.chatroomListPages(...)`; each page is a list of items; the iterator sets `cursor` for each next page.
+    public func chatroomListPages(_ params: EasemobChatroomList = EasemobChatroomList()) throws -> AsyncThrowingStream<Typed<[EasemobChatroomListItem]>, Error> {
+        try pages("chatroom.list", params) { try Typed($0) }
+    }
+
+    /// Get up to 100 chat rooms' details.
+    ///
+    /// `GET /chatrooms/{chatroom_ids}` — catalogue operation `chatroom.get`.
+    public func chatroomGet(_ params: EasemobChatroomGet) async throws -> Typed<[EasemobChatroomGetItem]> {
+        let reply = try await call("chatroom.get", params)
+        return try Typed(reply)
+    }
+
+    /// Change a chat room's name, description or member limit, or transfer it to a new owner (one endpoint, PUT /chatrooms/{id}).
+    ///
+    /// `PUT /chatrooms/{chatroom_id}` — catalogue operation `chatroom.update`.
+    public func chatroomUpdate(_ params: EasemobChatroomUpdate) async throws -> Typed<EasemobChatroomUpdateResult> {
+        let reply = try await call("chatroom.update", params)
+        return try Typed(reply)
+    }
+
+    /// Delete (dismiss) a chat room.
+    ///
+    /// `DELETE /chatrooms/{chatroom_id}` — catalogue operation `chatroom.delete`.
+    public func chatroomDelete(_ params: EasemobChatroomDelete) async throws -> Typed<EasemobChatroomDeleteResult> {
+        let reply = try await call("chatroom.delete", params)
+        return try Typed(reply)
+    }
+
+    /// List the chat rooms a user has joined, a page at a time.
+    ///
+    /// `GET /users/{username}/joined_chatrooms` — catalogue operation `chatroom.joined`.
+    public func chatroomJoined(_ params: EasemobChatroomJoined) async throws -> Typed<[EasemobChatroomJoinedItem]> {
+        let reply = try await call("chatroom.joined", params)
+        return try Typed(reply)
+    }
+    /// Every page of `chatroom.joined`, one call each, from the page these parameters ask for to the last: `for try await page in client.chatroomJoinedPages(...)`; each page is a list of items; the iterator sets `pagenum` for each next page.
+    public func chatroomJoinedPages(_ params: EasemobChatroomJoined) throws -> AsyncThrowingStream<Typed<[EasemobChatroomJoinedItem]>, Error> {
+        try pages("chatroom.joined", params) { try Typed($0) }
+    }
+
+    /// Get a chat room's announcement.
+    ///
+    /// `GET /chatrooms/{chatroom_id}/announcement` — catalogue operation `chatroom.announcement.get`.
+    public func chatroomAnnouncementGet(_ params: EasemobChatroomAnnouncementGet) async throws -> Typed<EasemobChatroomAnnouncementGetResult> {
+        let reply = try await call("chatroom.announcement.get", params)
+        return try Typed(reply)
+    }
+
+    /// Set a chat room's announcement (at most 512 characters).
+    ///
+    /// `POST /chatrooms/{chatroom_id}/announcement` — catalogue operation `chatroom.announcement.set`.
+    public func chatroomAnnouncementSet(_ params: EasemobChatroomAnnouncementSet) async throws -> Typed<EasemobChatroomAnnouncementSetResult> {
+        let reply = try await call("chatroom.announcement.set", params)
+        return try Typed(reply)
+    }
+
+    /// List a chat room's members, a page at a time (the server keeps no order).
+    ///
+    /// `GET /chatrooms/{chatroom_id}/users` — catalogue operation `chatroom.members.list`.
+    public func chatroomMembersList(_ params: EasemobChatroomMembersList) async throws -> Typed<[EasemobChatroomMembersListItem]> {
+        let reply = try await call("chatroom.members.list", params)
+        return try Typed(reply)
+    }
+    /// Every page of `chatroom.members.list`, one call each, from the page these parameters ask for to the last: `for try await page in client.chatroomMembersListPages(...)`; each page is a list of items; the iterator sets `pagenum` for each next page.
+    public func chatroomMembersListPages(_ params: EasemobChatroomMembersList) throws -> AsyncThrowingStream<Typed<[EasemobChatroomMembersListItem]>, Error> {
+        try pages("chatroom.members.list", params) { try Typed($0) }
+    }
+
+    /// Add one user to a chat room.
+    ///
+    /// `POST /chatrooms/{chatroom_id}/users/{username}` — catalogue operation `chatroom.members.add_one`.
+    public func chatroomMembersAddOne(_ params: EasemobChatroomMembersAddOne) async throws -> Typed<EasemobChatroomMembersAddOneResult> {
+        let reply = try await call("chatroom.members.add_one", params)
+        return try Typed(reply)
+    }
+
+    /// Add up to 60 users to a chat room.
+    ///
+    /// `POST /chatrooms/{chatroom_id}/users` — catalogue operation `chatroom.members.add`.
+    public func chatroomMembersAdd(_ params: EasemobChatroomMembersAdd) async throws -> Typed<EasemobChatroomMembersAddResult> {
+        let reply = try await call("chatroom.members.add", params)
+        return try Typed(reply)
+    }
+
+    /// Remove up to 100 members from a chat room (one result per user).
+    ///
+    /// `DELETE /chatrooms/{chatroom_id}/users/{usernames}` — catalogue operation `chatroom.members.remove`.
+    public func chatroomMembersRemove(_ params: EasemobChatroomMembersRemove) async throws -> Typed<[EasemobChatroomMembersRemoveItem]> {
+        let reply = try await call("chatroom.members.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List a chat room's admins.
+    ///
+    /// `GET /chatrooms/{chatroom_id}/admin` — catalogue operation `chatroom.admins.list`.
+    public func chatroomAdminsList(_ params: EasemobChatroomAdminsList) async throws -> Typed<[EasemobChatroomAdminsListItem]> {
+        let reply = try await call("chatroom.admins.list", params)
+        return try Typed(reply)
+    }
+
+    /// Make a chat room member an admin.
+    ///
+    /// `POST /chatrooms/{chatroom_id}/admin` — catalogue operation `chatroom.admins.add`.
+    public func chatroomAdminsAdd(_ params: EasemobChatroomAdminsAdd) async throws -> Typed<EasemobChatroomAdminsAddResult> {
+        let reply = try await call("chatroom.admins.add", params)
+        return try Typed(reply)
+    }
+
+    /// Demote a chat room admin to a member.
+    ///
+    /// `DELETE /chatrooms/{chatroom_id}/admin/{oldadmin}` — catalogue operation `chatroom.admins.remove`.
+    public func chatroomAdminsRemove(_ params: EasemobChatroomAdminsRemove) async throws -> Typed<EasemobChatroomAdminsRemoveResult> {
+        let reply = try await call("chatroom.admins.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List a chat room's blocklist.
+    ///
+    /// `GET /chatrooms/{chatroom_id}/blocks/users` — catalogue operation `chatroom.blocks.list`.
+    public func chatroomBlocksList(_ params: EasemobChatroomBlocksList) async throws -> Typed<[EasemobChatroomBlocksListItem]> {
+        let reply = try await call("chatroom.blocks.list", params)
+        return try Typed(reply)
+    }
+
+    /// Block one member of a chat room (not the owner): removed, cannot rejoin or see the room.
+    ///
+    /// `POST /chatrooms/{chatroom_id}/blocks/users/{username}` — catalogue operation `chatroom.blocks.add_one`.
+    public func chatroomBlocksAddOne(_ params: EasemobChatroomBlocksAddOne) async throws -> Typed<EasemobChatroomBlocksAddOneResult> {
+        let reply = try await call("chatroom.blocks.add_one", params)
+        return try Typed(reply)
+    }
+
+    /// Block up to 60 members of a chat room (one result per user).
+    ///
+    /// `POST /chatrooms/{chatroom_id}/blocks/users` — catalogue operation `chatroom.blocks.add`.
+    public func chatroomBlocksAdd(_ params: EasemobChatroomBlocksAdd) async throws -> Typed<[EasemobChatroomBlocksAddItem]> {
+        let reply = try await call("chatroom.blocks.add", params)
+        return try Typed(reply)
+    }
+
+    /// Unblock up to 60 users of a chat room (one result per user).
+    ///
+    /// `DELETE /chatrooms/{chatroom_id}/blocks/users/{usernames}` — catalogue operation `chatroom.blocks.remove`.
+    public func chatroomBlocksRemove(_ params: EasemobChatroomBlocksRemove) async throws -> Typed<[EasemobChatroomBlocksRemoveItem]> {
+        let reply = try await call("chatroom.blocks.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List a chat room's allowlist (members who may speak when all are muted).
+    ///
+    /// `GET /chatrooms/{chatroom_id}/white/users` — catalogue operation `chatroom.allowlist.list`.
+    public func chatroomAllowlistList(_ params: EasemobChatroomAllowlistList) async throws -> Typed<[EasemobChatroomAllowlistListItem]> {
+        let reply = try await call("chatroom.allowlist.list", params)
+        return try Typed(reply)
+    }
+
+    /// Add one member to a chat room's allowlist.
+    ///
+    /// `POST /chatrooms/{chatroom_id}/white/users/{username}` — catalogue operation `chatroom.allowlist.add_one`.
+    public func chatroomAllowlistAddOne(_ params: EasemobChatroomAllowlistAddOne) async throws -> Typed<EasemobChatroomAllowlistAddOneResult> {
+        let reply = try await call("chatroom.allowlist.add_one", params)
+        return try Typed(reply)
+    }
+
+    /// Add up to 60 members to a chat room's allowlist (one result per user).
+    ///
+    /// `POST /chatrooms/{chatroom_id}/white/users` — catalogue operation `chatroom.allowlist.add`.
+    public func chatroomAllowlistAdd(_ params: EasemobChatroomAllowlistAdd) async throws -> Typed<[EasemobChatroomAllowlistAddItem]> {
+        let reply = try await call("chatroom.allowlist.add", params)
+        return try Typed(reply)
+    }
+
+    /// Remove up to 60 users from a chat room's allowlist (one result per user).
+    ///
+    /// `DELETE /chatrooms/{chatroom_id}/white/users/{usernames}` — catalogue operation `chatroom.allowlist.remove`.
+    public func chatroomAllowlistRemove(_ params: EasemobChatroomAllowlistRemove) async throws -> Typed<[EasemobChatroomAllowlistRemoveItem]> {
+        let reply = try await call("chatroom.allowlist.remove", params)
+        return try Typed(reply)
+    }
+
+    /// List a chat room's muted members with when each mute ends.
+    ///
+    /// `GET /chatrooms/{chatroom_id}/mute` — catalogue operation `chatroom.mutes.list`.
+    public func chatroomMutesList(_ params: EasemobChatroomMutesList) async throws -> Typed<[EasemobChatroomMutesListItem]> {
+        let reply = try await call("chatroom.mutes.list", params)
+        return try Typed(reply)
+    }
+
+    /// Mute up to 60 chat room members for a time.
+    ///
+    /// `POST /chatrooms/{chatroom_id}/mute` — catalogue operation `chatroom.mutes.add`.
+    public func chatroomMutesAdd(_ params: EasemobChatroomMutesAdd) async throws -> Typed<[EasemobChatroomMutesAddItem]> {
+        let reply = try await call("chatroom.mutes.add", params)
+        return try Typed(reply)
+    }
+
+    /// Unmute up to 60 chat room members.
+    ///
+    /// `DELETE /chatrooms/{chatroom_id}/mute/{usernames}` — catalogue operation `chatroom.mutes.remove`.
+    public func chatroomMutesRemove(_ params: EasemobChatroomMutesRemove) async throws -> Typed<[EasemobChatroomMutesRemoveItem]> {
+        let reply = try await call("chatroom.mutes.remove", params)
+        return try Typed(reply)
+    }
+
+    /// Mute every member of a chat room (only the allowlist may speak); the mute list is unchanged.
+    ///
+    /// `POST /chatrooms/{chatroom_id}/ban` — catalogue operation `chatroom.mute_all`.
+    public func chatroomMuteAll(_ params: EasemobChatroomMuteAll) async throws -> Typed<EasemobChatroomMuteAllResult> {
+        let reply = try await call("chatroom.mute_all", params)
+        return try Typed(reply)
+    }
+
+    /// Lift a chat room's mute-all.
+    ///
+    /// `DELETE /chatrooms/{chatroom_id}/ban` — catalogue operation `chatroom.unmute_all`.
+    public func chatroomUnmuteAll(_ params: EasemobChatroomUnmuteAll) async throws -> Typed<EasemobChatroomUnmuteAllResult> {
+        let reply = try await call("chatroom.unmute_all", params)
+        return try Typed(reply)
+    }
+
+    /// Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+    ///
+    /// `PUT /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.set`.
+    public func chatroomTagsSet(_ params: EasemobChatroomTagsSet) async throws -> Typed<EasemobChatroomTagsSetResult> {
+        let reply = try await call("chatroom.tags.set", params)
+        return try Typed(reply)
+    }
+
+    /// Get a member's tags in a chat room, each with when its mute ends.
+    ///
+    /// `GET /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.get`.
+    public func chatroomTagsGet(_ params: EasemobChatroomTagsGet) async throws -> Typed<EasemobChatroomTagsGetResult> {
+        let reply = try await call("chatroom.tags.get", params)
+        return try Typed(reply)
+    }
+
+    /// Mute (or unmute) the members of a chat room who carry a tag.
+    ///
+    /// `PUT /chatrooms/{chatroom_id}/tag/mute` — catalogue operation `chatroom.tags.mute`.
+    public func chatroomTagsMute(_ params: EasemobChatroomTagsMute) async throws -> Typed<EasemobChatroomTagsMuteResult> {
+        let reply = try await call("chatroom.tags.mute", params)
+        return try Typed(reply)
+    }
+
+    /// Get a chat room's custom attributes (all, or the keys named).
+    ///
+    /// `POST /metadata/chatroom/{chatroom_id}` — catalogue operation `chatroom.attributes.get`.
+    public func chatroomAttributesGet(_ params: EasemobChatroomAttributesGet) async throws -> Typed<EasemobChatroomAttributesGetResult> {
+        let reply = try await call("chatroom.attributes.get", params)
+        return try Typed(reply)
+    }
+
+    /// Set a user's custom attributes of a chat room (keys another member set are refused).
+    ///
+    /// `PUT /metadata/chatroom/{chatroom_id}/user/{username}` — catalogue operation `chatroom.attributes.set`.
+    public func chatroomAttributesSet(_ params: EasemobChatroomAttributesSet) async throws -> Typed<EasemobChatroomAttributesSetResult> {
+        let reply = try await call("chatroom.attributes.set", params)
+        return try Typed(reply)
+    }
+
+    /// Set custom attributes of a chat room, overwriting other members' keys.
+    ///
+    /// `PUT /metadata/chatroom/{chatroom_id}/user/{username}/forced` — catalogue operation `chatroom.attributes.set_forced`.
+    public func chatroomAttributesSetForced(_ params: EasemobChatroomAttributesSetForced) async throws -> Typed<EasemobChatroomAttributesSetForcedResult> {
+        let reply = try await call("chatroom.attributes.set_forced", params)
+        return try Typed(reply)
+    }
+
+    /// Delete custom attributes a user set on a chat room (at most 10).
+    ///
+    /// `DELETE /metadata/chatroom/{chatroom_id}/user/{username}` — catalogue operation `chatroom.attributes.delete`.
+    public func chatroomAttributesDelete(_ params: EasemobChatroomAttributesDelete) async throws -> Typed<EasemobChatroomAttributesDeleteResult> {
+        let reply = try await call("chatroom.attributes.delete", params)
+        return try Typed(reply)
+    }
+
+    /// Delete custom attributes of a chat room, whoever set them (at most 10).
+    ///
+    /// `DELETE /metadata/chatroom/{chatroom_id}/user/{username}/forced` — catalogue operation `chatroom.attributes.delete_forced`.
+    public func chatroomAttributesDeleteForced(_ params: EasemobChatroomAttributesDeleteForced) async throws -> Typed<EasemobChatroomAttributesDeleteForcedResult> {
+        let reply = try await call("chatroom.attributes.delete_forced", params)
+        return try Typed(reply)
+    }
+
     /// Create a group.
     ///
     /// `POST /chatgroups` — catalogue operation `group.create`.
@@ -13139,6 +15725,134 @@ extension Easemob {
     /// `POST /messages/{target_type}` — catalogue operation `message.send_custom`.
     public func messageSendCustom(_ params: EasemobMessageSendCustom) async throws -> Typed<EasemobMessageSendCustomResult> {
         let reply = try await call("message.send_custom", params)
+        return try Typed(reply)
+    }
+
+    /// Send a location message.
+    ///
+    /// `POST /messages/{target_type}` — catalogue operation `message.send_location`.
+    public func messageSendLocation(_ params: EasemobMessageSendLocation) async throws -> Typed<EasemobMessageSendLocationResult> {
+        let reply = try await call("message.send_location", params)
+        return try Typed(reply)
+    }
+
+    /// Send a message in one group or chat room to only some of its members (at most 20).
+    ///
+    /// `POST /messages/{target_type}/users` — catalogue operation `message.directed_send`.
+    public func messageDirectedSend(_ params: EasemobMessageDirectedSend) async throws -> Typed<EasemobMessageDirectedSendResult> {
+        let reply = try await call("message.directed_send", params)
+        return try Typed(reply)
+    }
+
+    /// Broadcast a message to every active chat room of the app (10 a minute, 100 a day).
+    ///
+    /// `POST /messages/chatrooms/broadcast` — catalogue operation `message.broadcast_chatrooms`.
+    public func messageBroadcastChatrooms(_ params: EasemobMessageBroadcastChatrooms) async throws -> Typed<EasemobMessageBroadcastChatroomsResult> {
+        let reply = try await call("message.broadcast_chatrooms", params)
+        return try Typed(reply)
+    }
+
+    /// Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+    ///
+    /// `POST /messages/broadcast` — catalogue operation `message.broadcast_users`.
+    public func messageBroadcastUsers(_ params: EasemobMessageBroadcastUsers) async throws -> Typed<EasemobMessageBroadcastUsersResult> {
+        let reply = try await call("message.broadcast_users", params)
+        return try Typed(reply)
+    }
+
+    /// Broadcast a message to the app's online users (once a minute, 50 a day).
+    ///
+    /// `POST /messages/users/broadcast` — catalogue operation `message.broadcast_online`.
+    public func messageBroadcastOnline(_ params: EasemobMessageBroadcastOnline) async throws -> Typed<EasemobMessageBroadcastOnlineResult> {
+        let reply = try await call("message.broadcast_online", params)
+        return try Typed(reply)
+    }
+
+    /// Recall a sent message (within the app's recall time, 2 minutes by default).
+    ///
+    /// `POST /messages/msg_recall` — catalogue operation `message.recall`.
+    public func messageRecall(_ params: EasemobMessageRecall) async throws -> Typed<EasemobMessageRecallResult> {
+        let reply = try await call("message.recall", params)
+        return try Typed(reply)
+    }
+
+    /// Change a sent text or custom message (at most 10 times).
+    ///
+    /// `PUT /messages/rewrite/{msg_id}` — catalogue operation `message.rewrite`.
+    public func messageRewrite(_ params: EasemobMessageRewrite) async throws -> Typed<EasemobMessageRewriteResult> {
+        let reply = try await call("message.rewrite", params)
+        return try Typed(reply)
+    }
+
+    /// Import one one-to-one message (data migration).
+    ///
+    /// `POST /messages/users/import` — catalogue operation `message.import_user`.
+    public func messageImportUser(_ params: EasemobMessageImportUser) async throws -> Typed<EasemobMessageImportUserResult> {
+        let reply = try await call("message.import_user", params)
+        return try Typed(reply)
+    }
+
+    /// Import one group message (data migration).
+    ///
+    /// `POST /messages/chatgroups/import` — catalogue operation `message.import_group`.
+    public func messageImportGroup(_ params: EasemobMessageImportGroup) async throws -> Typed<EasemobMessageImportGroupResult> {
+        let reply = try await call("message.import_group", params)
+        return try Typed(reply)
+    }
+
+    /// Get the download URL of the app's message history file for one hour (10 calls a minute).
+    ///
+    /// `GET /chatmessages/{time}` — catalogue operation `message.history_url`.
+    public func messageHistoryUrl(_ params: EasemobMessageHistoryUrl) async throws -> Typed<[EasemobMessageHistoryUrlItem]> {
+        let reply = try await call("message.history_url", params)
+        return try Typed(reply)
+    }
+
+    /// Delete a conversation from one user's server-side list (one-way), and optionally its roaming messages.
+    ///
+    /// `DELETE /users/{username}/user_channel` — catalogue operation `message.conversation_delete`.
+    public func messageConversationDelete(_ params: EasemobMessageConversationDelete) async throws -> Typed<EasemobMessageConversationDeleteResult> {
+        let reply = try await call("message.conversation_delete", params)
+        return try Typed(reply)
+    }
+
+    /// Delete some of a user's roaming messages of a one-to-one conversation, by message ID (one-way, at most 50).
+    ///
+    /// `DELETE /rest/message/roaming/chat/user/{userId}` — catalogue operation `message.roaming.delete_chat`.
+    public func messageRoamingDeleteChat(_ params: EasemobMessageRoamingDeleteChat) async throws -> Typed<EasemobMessageRoamingDeleteChatResult> {
+        let reply = try await call("message.roaming.delete_chat", params)
+        return try Typed(reply)
+    }
+
+    /// Delete some of a user's roaming messages of a group or chat room conversation, by message ID (one-way, at most 50).
+    ///
+    /// `DELETE /rest/message/roaming/group/user/{userId}` — catalogue operation `message.roaming.delete_group`.
+    public func messageRoamingDeleteGroup(_ params: EasemobMessageRoamingDeleteGroup) async throws -> Typed<EasemobMessageRoamingDeleteGroupResult> {
+        let reply = try await call("message.roaming.delete_group", params)
+        return try Typed(reply)
+    }
+
+    /// Delete all of a user's roaming messages and conversations up to now (one-way).
+    ///
+    /// `POST /rest/message/roaming/user/{userId}/delete/all` — catalogue operation `message.roaming.delete_all`.
+    public func messageRoamingDeleteAll(_ params: EasemobMessageRoamingDeleteAll) async throws -> Typed<EasemobMessageRoamingDeleteAllResult> {
+        let reply = try await call("message.roaming.delete_all", params)
+        return try Typed(reply)
+    }
+
+    /// Delete a user's roaming messages of a one-to-one conversation up to a time (one-way).
+    ///
+    /// `DELETE /rest/message/roaming/chat/user/{userId}/time` — catalogue operation `message.roaming.delete_chat_before`.
+    public func messageRoamingDeleteChatBefore(_ params: EasemobMessageRoamingDeleteChatBefore) async throws -> Typed<EasemobMessageRoamingDeleteChatBeforeResult> {
+        let reply = try await call("message.roaming.delete_chat_before", params)
+        return try Typed(reply)
+    }
+
+    /// Delete a user's roaming messages of a group or chat room conversation up to a time (one-way).
+    ///
+    /// `DELETE /rest/message/roaming/group/user/{userId}/time` — catalogue operation `message.roaming.delete_group_before`.
+    public func messageRoamingDeleteGroupBefore(_ params: EasemobMessageRoamingDeleteGroupBefore) async throws -> Typed<EasemobMessageRoamingDeleteGroupBeforeResult> {
+        let reply = try await call("message.roaming.delete_group_before", params)
         return try Typed(reply)
     }
 

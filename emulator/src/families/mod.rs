@@ -13,10 +13,12 @@ pub(crate) mod canned;
 pub(crate) mod chatroom_moderation;
 pub(crate) mod chatrooms;
 pub(crate) mod contacts;
+pub(crate) mod easemob_chatrooms;
 pub(crate) mod easemob_groups;
 pub(crate) mod entrust_groups;
 pub(crate) mod easemob_push;
 pub(crate) mod easemob_users;
+pub(crate) mod easemob_messages;
 pub(crate) mod files;
 pub(crate) mod friends;
 pub(crate) mod messages;
@@ -70,6 +72,8 @@ static FAMILIES: &[&dyn Family] = &[
     &easemob_push::EasemobPush,
     &reactions::Reactions,
     &threads::Threads,
+    &easemob_chatrooms::EasemobChatrooms,
+    &easemob_messages::EasemobMessages,
 ];
 
 /// The state of one app of one cloud: one part per family, by type.

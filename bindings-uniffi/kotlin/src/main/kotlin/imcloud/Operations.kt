@@ -3315,6 +3315,333 @@ public class EasemobAuthAppTokenResult internal constructor(reply: Reply) : Resu
     public val `application`: String? get() = str("application")
 }
 
+/** The result of `chatroom.super_admins.list`. The super admins' user IDs. */
+public class EasemobChatroomSuperAdminsListResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.super_admins.add`. */
+public class EasemobChatroomSuperAdminsAddResult internal constructor(reply: Reply) : Result(reply) {
+    /** `success` (documented as a boolean; the example answers the text). */
+    public val `result`: String? get() = str("result")
+    public val `resource`: String? get() = str("resource")
+}
+
+/** The result of `chatroom.super_admins.remove`. */
+public class EasemobChatroomSuperAdminsRemoveResult internal constructor(reply: Reply) : Result(reply) {
+    /** The user whose role was revoked. */
+    public val `newSuperAdmin`: String? get() = str("new_super_admin")
+    public val `resource`: String? get() = str("resource")
+}
+
+/** The result of `chatroom.create`. */
+public class EasemobChatroomCreateResult internal constructor(reply: Reply) : Result(reply) {
+    /** The new room's ID. */
+    public val `id`: String? get() = str("id")
+}
+
+/** One item of the result of `chatroom.list`. */
+public class EasemobChatroomListItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `id`: String? get() = str("id")
+    public val `name`: String? get() = str("name")
+    public val `owner`: String? get() = str("owner")
+    /** Members, the owner included. */
+    public val `affiliationsCount`: Long? get() = long("affiliations_count")
+}
+
+/** The result of `chatroom.list`: a list of [EasemobChatroomListItem]. */
+public class EasemobChatroomListResult internal constructor(reply: Reply) : ListResult<EasemobChatroomListItem>(reply, ::EasemobChatroomListItem)
+
+/** One item of the result of `chatroom.get`. */
+public class EasemobChatroomGetItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `id`: String? get() = str("id")
+    public val `name`: String? get() = str("name")
+    public val `description`: String? get() = str("description")
+    public val `membersonly`: Boolean? get() = bool("membersonly")
+    public val `allowinvites`: Boolean? get() = bool("allowinvites")
+    public val `maxusers`: Long? get() = long("maxusers")
+    public val `owner`: String? get() = str("owner")
+    /** Creation time, ms. */
+    public val `created`: Long? get() = long("created")
+    public val `custom`: String? get() = str("custom")
+    public val `affiliationsCount`: Long? get() = long("affiliations_count")
+    /** Each {"owner": u} or {"member": u}. */
+    public val `affiliations`: JsonElement? get() = elem("affiliations")
+    public val `public`: Boolean? get() = bool("public")
+}
+
+/** The result of `chatroom.get`: a list of [EasemobChatroomGetItem]. */
+public class EasemobChatroomGetResult internal constructor(reply: Reply) : ListResult<EasemobChatroomGetItem>(reply, ::EasemobChatroomGetItem)
+
+/** The result of `chatroom.update`. */
+public class EasemobChatroomUpdateResult internal constructor(reply: Reply) : Result(reply) {
+    /** Whether the name was changed. */
+    public val `groupname`: Boolean? get() = bool("groupname")
+    public val `description`: Boolean? get() = bool("description")
+    public val `maxusers`: Boolean? get() = bool("maxusers")
+    /** Whether the room was transferred. */
+    public val `newowner`: Boolean? get() = bool("newowner")
+}
+
+/** The result of `chatroom.delete`. */
+public class EasemobChatroomDeleteResult internal constructor(reply: Reply) : Result(reply) {
+    public val `success`: Boolean? get() = bool("success")
+    public val `id`: String? get() = str("id")
+}
+
+/** One item of the result of `chatroom.joined`. */
+public class EasemobChatroomJoinedItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `id`: String? get() = str("id")
+    public val `name`: String? get() = str("name")
+    public val `disabled`: Boolean? get() = bool("disabled")
+}
+
+/** The result of `chatroom.joined`: a list of [EasemobChatroomJoinedItem]. */
+public class EasemobChatroomJoinedResult internal constructor(reply: Reply) : ListResult<EasemobChatroomJoinedItem>(reply, ::EasemobChatroomJoinedItem)
+
+/** The result of `chatroom.announcement.get`. */
+public class EasemobChatroomAnnouncementGetResult internal constructor(reply: Reply) : Result(reply) {
+    public val `announcement`: String? get() = str("announcement")
+}
+
+/** The result of `chatroom.announcement.set`. */
+public class EasemobChatroomAnnouncementSetResult internal constructor(reply: Reply) : Result(reply) {
+    public val `id`: String? get() = str("id")
+    public val `result`: Boolean? get() = bool("result")
+}
+
+/** One item of the result of `chatroom.members.list`. Each {"owner": u} or {"member": u}. */
+public class EasemobChatroomMembersListItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    /** Set on the owner's item. */
+    public val `owner`: String? get() = str("owner")
+    /** Set on a member's (or admin's) item. */
+    public val `member`: String? get() = str("member")
+}
+
+/** The result of `chatroom.members.list`: a list of [EasemobChatroomMembersListItem]. */
+public class EasemobChatroomMembersListResult internal constructor(reply: Reply) : ListResult<EasemobChatroomMembersListItem>(reply, ::EasemobChatroomMembersListItem)
+
+/** The result of `chatroom.members.add_one`. */
+public class EasemobChatroomMembersAddOneResult internal constructor(reply: Reply) : Result(reply) {
+    public val `result`: Boolean? get() = bool("result")
+    /** `add_member`. */
+    public val `action`: String? get() = str("action")
+    public val `id`: String? get() = str("id")
+    public val `user`: String? get() = str("user")
+}
+
+/** The result of `chatroom.members.add`. */
+public class EasemobChatroomMembersAddResult internal constructor(reply: Reply) : Result(reply) {
+    /** The users added. */
+    public val `newmembers`: List<String>? get() = strs("newmembers")
+    /** `add_member`. */
+    public val `action`: String? get() = str("action")
+    public val `id`: String? get() = str("id")
+}
+
+/** One item of the result of `chatroom.members.remove`. */
+public class EasemobChatroomMembersRemoveItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `result`: Boolean? get() = bool("result")
+    /** `remove_member`. */
+    public val `action`: String? get() = str("action")
+    /** Why it failed, when it did. */
+    public val `reason`: String? get() = str("reason")
+    public val `user`: String? get() = str("user")
+    public val `id`: String? get() = str("id")
+}
+
+/** The result of `chatroom.members.remove`: a list of [EasemobChatroomMembersRemoveItem]. */
+public class EasemobChatroomMembersRemoveResult internal constructor(reply: Reply) : ListResult<EasemobChatroomMembersRemoveItem>(reply, ::EasemobChatroomMembersRemoveItem)
+
+/** The result of `chatroom.admins.list`. The admins' user IDs. */
+public class EasemobChatroomAdminsListResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.admins.add`. */
+public class EasemobChatroomAdminsAddResult internal constructor(reply: Reply) : Result(reply) {
+    /** `success` (documented as a boolean; the example answers the text). */
+    public val `result`: String? get() = str("result")
+    public val `newadmin`: String? get() = str("newadmin")
+}
+
+/** The result of `chatroom.admins.remove`. */
+public class EasemobChatroomAdminsRemoveResult internal constructor(reply: Reply) : Result(reply) {
+    /** `success` (documented as a boolean; the example answers the text). */
+    public val `result`: String? get() = str("result")
+    public val `oldadmin`: String? get() = str("oldadmin")
+}
+
+/** The result of `chatroom.blocks.list`. The blocked users' IDs. */
+public class EasemobChatroomBlocksListResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.blocks.add_one`. */
+public class EasemobChatroomBlocksAddOneResult internal constructor(reply: Reply) : Result(reply) {
+    public val `result`: Boolean? get() = bool("result")
+    /** `add_blocks`. */
+    public val `action`: String? get() = str("action")
+    /** Why it failed, when it did. */
+    public val `reason`: String? get() = str("reason")
+    public val `user`: String? get() = str("user")
+    public val `chatroomid`: String? get() = str("chatroomid")
+}
+
+/** One item of the result of `chatroom.blocks.add`. */
+public class EasemobChatroomBlocksAddItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `result`: Boolean? get() = bool("result")
+    /** `add_blocks`. */
+    public val `action`: String? get() = str("action")
+    /** Why it failed, when it did. */
+    public val `reason`: String? get() = str("reason")
+    public val `user`: String? get() = str("user")
+    public val `chatroomid`: String? get() = str("chatroomid")
+}
+
+/** The result of `chatroom.blocks.add`: a list of [EasemobChatroomBlocksAddItem]. */
+public class EasemobChatroomBlocksAddResult internal constructor(reply: Reply) : ListResult<EasemobChatroomBlocksAddItem>(reply, ::EasemobChatroomBlocksAddItem)
+
+/** One item of the result of `chatroom.blocks.remove`. */
+public class EasemobChatroomBlocksRemoveItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `result`: Boolean? get() = bool("result")
+    /** `remove_blocks`. */
+    public val `action`: String? get() = str("action")
+    /** Why it failed, when it did. */
+    public val `reason`: String? get() = str("reason")
+    public val `user`: String? get() = str("user")
+    public val `chatroomid`: String? get() = str("chatroomid")
+}
+
+/** The result of `chatroom.blocks.remove`: a list of [EasemobChatroomBlocksRemoveItem]. */
+public class EasemobChatroomBlocksRemoveResult internal constructor(reply: Reply) : ListResult<EasemobChatroomBlocksRemoveItem>(reply, ::EasemobChatroomBlocksRemoveItem)
+
+/** The result of `chatroom.allowlist.list`. The allowlisted users' IDs. */
+public class EasemobChatroomAllowlistListResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.allowlist.add_one`. */
+public class EasemobChatroomAllowlistAddOneResult internal constructor(reply: Reply) : Result(reply) {
+    public val `result`: Boolean? get() = bool("result")
+    /** `add_user_whitelist`. */
+    public val `action`: String? get() = str("action")
+    /** Why it failed, when it did. */
+    public val `reason`: String? get() = str("reason")
+    public val `user`: String? get() = str("user")
+    public val `chatroomid`: String? get() = str("chatroomid")
+}
+
+/** One item of the result of `chatroom.allowlist.add`. */
+public class EasemobChatroomAllowlistAddItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `result`: Boolean? get() = bool("result")
+    /** `add_user_whitelist`. */
+    public val `action`: String? get() = str("action")
+    /** Why it failed, when it did. */
+    public val `reason`: String? get() = str("reason")
+    public val `user`: String? get() = str("user")
+    public val `chatroomid`: String? get() = str("chatroomid")
+}
+
+/** The result of `chatroom.allowlist.add`: a list of [EasemobChatroomAllowlistAddItem]. */
+public class EasemobChatroomAllowlistAddResult internal constructor(reply: Reply) : ListResult<EasemobChatroomAllowlistAddItem>(reply, ::EasemobChatroomAllowlistAddItem)
+
+/** One item of the result of `chatroom.allowlist.remove`. */
+public class EasemobChatroomAllowlistRemoveItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `result`: Boolean? get() = bool("result")
+    /** `remove_user_whitelist`. */
+    public val `action`: String? get() = str("action")
+    /** Why it failed, when it did. */
+    public val `reason`: String? get() = str("reason")
+    public val `user`: String? get() = str("user")
+    public val `chatroomid`: String? get() = str("chatroomid")
+}
+
+/** The result of `chatroom.allowlist.remove`: a list of [EasemobChatroomAllowlistRemoveItem]. */
+public class EasemobChatroomAllowlistRemoveResult internal constructor(reply: Reply) : ListResult<EasemobChatroomAllowlistRemoveItem>(reply, ::EasemobChatroomAllowlistRemoveItem)
+
+/** One item of the result of `chatroom.mutes.list`. */
+public class EasemobChatroomMutesListItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `user`: String? get() = str("user")
+    /** When the mute ends, ms. */
+    public val `expire`: Long? get() = long("expire")
+}
+
+/** The result of `chatroom.mutes.list`: a list of [EasemobChatroomMutesListItem]. */
+public class EasemobChatroomMutesListResult internal constructor(reply: Reply) : ListResult<EasemobChatroomMutesListItem>(reply, ::EasemobChatroomMutesListItem)
+
+/** One item of the result of `chatroom.mutes.add`. */
+public class EasemobChatroomMutesAddItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `result`: Boolean? get() = bool("result")
+    /** When the mute ends, ms. */
+    public val `expire`: Long? get() = long("expire")
+    public val `user`: String? get() = str("user")
+}
+
+/** The result of `chatroom.mutes.add`: a list of [EasemobChatroomMutesAddItem]. */
+public class EasemobChatroomMutesAddResult internal constructor(reply: Reply) : ListResult<EasemobChatroomMutesAddItem>(reply, ::EasemobChatroomMutesAddItem)
+
+/** One item of the result of `chatroom.mutes.remove`. */
+public class EasemobChatroomMutesRemoveItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    public val `result`: Boolean? get() = bool("result")
+    public val `user`: String? get() = str("user")
+}
+
+/** The result of `chatroom.mutes.remove`: a list of [EasemobChatroomMutesRemoveItem]. */
+public class EasemobChatroomMutesRemoveResult internal constructor(reply: Reply) : ListResult<EasemobChatroomMutesRemoveItem>(reply, ::EasemobChatroomMutesRemoveItem)
+
+/** The result of `chatroom.mute_all`. */
+public class EasemobChatroomMuteAllResult internal constructor(reply: Reply) : Result(reply) {
+    /** Whether everyone is muted now. */
+    public val `mute`: Boolean? get() = bool("mute")
+}
+
+/** The result of `chatroom.unmute_all`. */
+public class EasemobChatroomUnmuteAllResult internal constructor(reply: Reply) : Result(reply) {
+    /** Whether everyone is muted now. */
+    public val `mute`: Boolean? get() = bool("mute")
+}
+
+/** The result of `chatroom.tags.set`. */
+public class EasemobChatroomTagsSetResult internal constructor(reply: Reply) : Result(reply) {
+    public val `result`: Boolean? get() = bool("result")
+}
+
+/** The result of `chatroom.tags.get`. Tag → when its mute ends (ms, as text; -1: for good). */
+public class EasemobChatroomTagsGetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.tags.mute`. */
+public class EasemobChatroomTagsMuteResult internal constructor(reply: Reply) : Result(reply) {
+    public val `result`: Boolean? get() = bool("result")
+}
+
+/** The result of `chatroom.attributes.get`. Attribute name → value. */
+public class EasemobChatroomAttributesGetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `chatroom.attributes.set`. */
+public class EasemobChatroomAttributesSetResult internal constructor(reply: Reply) : Result(reply) {
+    /** The attributes set or deleted. */
+    public val `successKeys`: List<String>? get() = strs("success_keys")
+    /** Attribute → why it failed. */
+    public val `errorKeys`: JsonElement? get() = elem("error_keys")
+}
+
+/** The result of `chatroom.attributes.set_forced`. */
+public class EasemobChatroomAttributesSetForcedResult internal constructor(reply: Reply) : Result(reply) {
+    /** The attributes set or deleted. */
+    public val `successKeys`: List<String>? get() = strs("success_keys")
+    /** Attribute → why it failed. */
+    public val `errorKeys`: JsonElement? get() = elem("error_keys")
+}
+
+/** The result of `chatroom.attributes.delete`. */
+public class EasemobChatroomAttributesDeleteResult internal constructor(reply: Reply) : Result(reply) {
+    /** The attributes set or deleted. */
+    public val `successKeys`: List<String>? get() = strs("success_keys")
+    /** Attribute → why it failed. */
+    public val `errorKeys`: JsonElement? get() = elem("error_keys")
+}
+
+/** The result of `chatroom.attributes.delete_forced`. */
+public class EasemobChatroomAttributesDeleteForcedResult internal constructor(reply: Reply) : Result(reply) {
+    /** The attributes set or deleted. */
+    public val `successKeys`: List<String>? get() = strs("success_keys")
+    /** Attribute → why it failed. */
+    public val `errorKeys`: JsonElement? get() = elem("error_keys")
+}
+
 /** The result of `group.create`. */
 public class EasemobGroupCreateResult internal constructor(reply: Reply) : Result(reply) {
     public val `groupid`: String? get() = str("groupid")
@@ -3666,6 +3993,113 @@ public class EasemobMessageSendCmdResult internal constructor(reply: Reply) : Re
 
 /** The result of `message.send_custom`. */
 public class EasemobMessageSendCustomResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `message.send_location`. */
+public class EasemobMessageSendLocationResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `message.directed_send`. {"<group or room>": "<message id>"} */
+public class EasemobMessageDirectedSendResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `message.broadcast_chatrooms`. */
+public class EasemobMessageBroadcastChatroomsResult internal constructor(reply: Reply) : Result(reply) {
+    /** The broadcast ID (a number). */
+    public val `id`: JsonElement? get() = elem("id")
+}
+
+/** The result of `message.broadcast_users`. */
+public class EasemobMessageBroadcastUsersResult internal constructor(reply: Reply) : Result(reply) {
+    /** The broadcast ID (a number). */
+    public val `id`: JsonElement? get() = elem("id")
+}
+
+/** The result of `message.broadcast_online`. */
+public class EasemobMessageBroadcastOnlineResult internal constructor(reply: Reply) : Result(reply) {
+    /** The broadcast ID (a number). */
+    public val `id`: JsonElement? get() = elem("id")
+}
+
+/** The result of `message.recall`. */
+public class EasemobMessageRecallResult internal constructor(reply: Reply) : Result(reply) {
+    /** `yes`, or why not: `not_found msg`, `can't find msg to`, `exceed recall time limit`. */
+    public val `recalled`: String? get() = str("recalled")
+    public val `msgId`: String? get() = str("msg_id")
+    public val `from`: String? get() = str("from")
+    public val `to`: String? get() = str("to")
+    public val `chattype`: String? get() = str("chattype")
+}
+
+/** The result of `message.rewrite`. The whole body; `data` is the text `success`. */
+public class EasemobMessageRewriteResult internal constructor(reply: Reply) : Result(reply) {
+    /** `success` (the body's `data`). */
+    public val `result`: String? get() = str("result")
+}
+
+/** The result of `message.import_user`. */
+public class EasemobMessageImportUserResult internal constructor(reply: Reply) : Result(reply) {
+    /** The imported message's ID. */
+    public val `msgId`: String? get() = str("msg_id")
+}
+
+/** The result of `message.import_group`. */
+public class EasemobMessageImportGroupResult internal constructor(reply: Reply) : Result(reply) {
+    /** The imported message's ID. */
+    public val `msgId`: String? get() = str("msg_id")
+}
+
+/** One item of the result of `message.history_url`. */
+public class EasemobMessageHistoryUrlItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
+    /** Where to download the file; expires. */
+    public val `url`: String? get() = str("url")
+}
+
+/** The result of `message.history_url`: a list of [EasemobMessageHistoryUrlItem]. */
+public class EasemobMessageHistoryUrlResult internal constructor(reply: Reply) : ListResult<EasemobMessageHistoryUrlItem>(reply, ::EasemobMessageHistoryUrlItem)
+
+/** The result of `message.conversation_delete`. */
+public class EasemobMessageConversationDeleteResult internal constructor(reply: Reply) : Result(reply) {
+    /** `ok`. */
+    public val `result`: String? get() = str("result")
+}
+
+/** The result of `message.roaming.delete_chat`. The bare body, no envelope. */
+public class EasemobMessageRoamingDeleteChatResult internal constructor(reply: Reply) : Result(reply) {
+    /** `ok` when done. */
+    public val `requestStatusCode`: String? get() = str("request_status_code")
+    /** Answer time, ms. */
+    public val `timestamp`: Long? get() = long("timestamp")
+}
+
+/** The result of `message.roaming.delete_group`. The bare body, no envelope. */
+public class EasemobMessageRoamingDeleteGroupResult internal constructor(reply: Reply) : Result(reply) {
+    /** `ok` when done. */
+    public val `requestStatusCode`: String? get() = str("request_status_code")
+    /** Answer time, ms. */
+    public val `timestamp`: Long? get() = long("timestamp")
+}
+
+/** The result of `message.roaming.delete_all`. The bare body, no envelope. */
+public class EasemobMessageRoamingDeleteAllResult internal constructor(reply: Reply) : Result(reply) {
+    /** `ok` when done. */
+    public val `requestStatusCode`: String? get() = str("request_status_code")
+    /** Answer time, ms. */
+    public val `timestamp`: Long? get() = long("timestamp")
+}
+
+/** The result of `message.roaming.delete_chat_before`. The bare body, no envelope. */
+public class EasemobMessageRoamingDeleteChatBeforeResult internal constructor(reply: Reply) : Result(reply) {
+    /** `ok` when done. */
+    public val `requestStatusCode`: String? get() = str("request_status_code")
+    /** Answer time, ms. */
+    public val `timestamp`: Long? get() = long("timestamp")
+}
+
+/** The result of `message.roaming.delete_group_before`. The bare body, no envelope. */
+public class EasemobMessageRoamingDeleteGroupBeforeResult internal constructor(reply: Reply) : Result(reply) {
+    /** `ok` when done. */
+    public val `requestStatusCode`: String? get() = str("request_status_code")
+    /** Answer time, ms. */
+    public val `timestamp`: Long? get() = long("timestamp")
+}
 
 /** The result of `metadata.user.capacity`. */
 public class EasemobMetadataUserCapacityResult internal constructor(reply: Reply) : Result(reply) {
@@ -4211,6 +4645,455 @@ public abstract class EasemobOperations internal constructor() : Client() {
         EasemobAuthAppTokenResult(call("auth.app_token", args("ttl" to `ttl`)))
 
     /**
+     * List the app's chat room super admins (who may create chat rooms from a client), a page at a time.
+     *
+     * `GET /chatrooms/super_admin` — catalogue operation `chatroom.super_admins.list`.
+     *
+     * @param pagenum Page number, from 1 (default 1). Limits: 1..….
+     * @param pagesize Super admins per page, 1..1000 (default 10). Limits: 1..1000.
+     */
+    public suspend fun chatroomSuperAdminsList(`pagenum`: Long? = null, `pagesize`: Long? = null): EasemobChatroomSuperAdminsListResult =
+        EasemobChatroomSuperAdminsListResult(call("chatroom.super_admins.list", args("pagenum" to `pagenum`, "pagesize" to `pagesize`)))
+    /** Every page of `chatroom.super_admins.list`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page is a list of items; the iterator sets `pagenum` for each next page. Same parameters as [chatroomSuperAdminsList]. */
+    public fun chatroomSuperAdminsListPages(`pagenum`: Long? = null, `pagesize`: Long? = null): Flow<EasemobChatroomSuperAdminsListResult> =
+        pages("chatroom.super_admins.list", args("pagenum" to `pagenum`, "pagesize" to `pagesize`)) { EasemobChatroomSuperAdminsListResult(it) }
+
+    /**
+     * Make a user a chat room super admin (one per call).
+     *
+     * `POST /chatrooms/super_admin` — catalogue operation `chatroom.super_admins.add`.
+     *
+     * @param superadmin The user to make a super admin. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomSuperAdminsAdd(`superadmin`: String): EasemobChatroomSuperAdminsAddResult =
+        EasemobChatroomSuperAdminsAddResult(call("chatroom.super_admins.add", args("superadmin" to `superadmin`)))
+
+    /**
+     * Revoke a user's chat room super admin role.
+     *
+     * `DELETE /chatrooms/super_admin/{superAdmin}` — catalogue operation `chatroom.super_admins.remove`.
+     *
+     * @param superAdmin The super admin to revoke. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomSuperAdminsRemove(`superAdmin`: String): EasemobChatroomSuperAdminsRemoveResult =
+        EasemobChatroomSuperAdminsRemoveResult(call("chatroom.super_admins.remove", args("super_admin" to `superAdmin`)))
+
+    /**
+     * Create a chat room.
+     *
+     * `POST /chatrooms` — catalogue operation `chatroom.create`.
+     *
+     * @param name Room name. Limits: at most 128 characters.
+     * @param description Room description. Limits: at most 512 characters.
+     * @param owner The room's owner. Limits: at most 64 characters.
+     * @param maxusers Most members, the owner included (default 1000). Limits: 1..10000.
+     * @param members Members and admins besides the owner; at most `maxusers`. Limits: at most 64 characters each; at least 1 items.
+     * @param custom Extension information (at most 8 KB). Limits: at most 8192 bytes.
+     * @param roomid A room ID of your own (a-z, 0-9), if the feature is enabled for the app; otherwise the server makes one. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomCreate(`name`: String, `description`: String, `owner`: String, `maxusers`: Long? = null, `members`: List<String>? = null, `custom`: String? = null, `roomid`: String? = null): EasemobChatroomCreateResult =
+        EasemobChatroomCreateResult(call("chatroom.create", args("name" to `name`, "description" to `description`, "maxusers" to `maxusers`, "owner" to `owner`, "members" to `members`, "custom" to `custom`, "roomid" to `roomid`)))
+
+    /**
+     * List the app's chat rooms, a page at a time (cursor).
+     *
+     * `GET /chatrooms` — catalogue operation `chatroom.list`.
+     *
+     * @param limit Rooms per page, 1..1000 (default 10). Limits: 1..1000.
+     * @param cursor Where the page starts: the previous page's `cursor`.
+     */
+    public suspend fun chatroomList(`limit`: Long? = null, `cursor`: String? = null): EasemobChatroomListResult =
+        EasemobChatroomListResult(call("chatroom.list", args("limit" to `limit`, "cursor" to `cursor`)))
+    /** Every page of `chatroom.list`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page is a list of items; the iterator sets `cursor` for each next page. Same parameters as [chatroomList]. */
+    public fun chatroomListPages(`limit`: Long? = null, `cursor`: String? = null): Flow<EasemobChatroomListResult> =
+        pages("chatroom.list", args("limit" to `limit`, "cursor" to `cursor`)) { EasemobChatroomListResult(it) }
+
+    /**
+     * Get up to 100 chat rooms' details.
+     *
+     * `GET /chatrooms/{chatroom_ids}` — catalogue operation `chatroom.get`.
+     *
+     * @param chatroomIds Room IDs (comma-joined in the path). Limits: not empty each; 1 to 100 items.
+     */
+    public suspend fun chatroomGet(`chatroomIds`: List<String>): EasemobChatroomGetResult =
+        EasemobChatroomGetResult(call("chatroom.get", args("chatroom_ids" to `chatroomIds`)))
+
+    /**
+     * Change a chat room's name, description or member limit, or transfer it to a new owner (one endpoint, PUT /chatrooms/{id}).
+     *
+     * `PUT /chatrooms/{chatroom_id}` — catalogue operation `chatroom.update`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param name New name. Limits: at most 128 characters.
+     * @param description New description. Limits: at most 512 characters.
+     * @param maxusers New member limit, the owner included. Limits: 1..10000.
+     * @param newowner Transfer the room to this member. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomUpdate(`chatroomId`: String, `name`: String? = null, `description`: String? = null, `maxusers`: Long? = null, `newowner`: String? = null): EasemobChatroomUpdateResult =
+        EasemobChatroomUpdateResult(call("chatroom.update", args("chatroom_id" to `chatroomId`, "name" to `name`, "description" to `description`, "maxusers" to `maxusers`, "newowner" to `newowner`)))
+
+    /**
+     * Delete (dismiss) a chat room.
+     *
+     * `DELETE /chatrooms/{chatroom_id}` — catalogue operation `chatroom.delete`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     */
+    public suspend fun chatroomDelete(`chatroomId`: String): EasemobChatroomDeleteResult =
+        EasemobChatroomDeleteResult(call("chatroom.delete", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * List the chat rooms a user has joined, a page at a time.
+     *
+     * `GET /users/{username}/joined_chatrooms` — catalogue operation `chatroom.joined`.
+     *
+     * @param username A user ID. Limits: at most 64 characters.
+     * @param pagenum Page number, from 1 (default 1). Limits: 1..….
+     * @param pagesize Rooms per page, 1..1000 (default 1000); with neither, the 500 most recently joined. Limits: 1..1000.
+     */
+    public suspend fun chatroomJoined(`username`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): EasemobChatroomJoinedResult =
+        EasemobChatroomJoinedResult(call("chatroom.joined", args("username" to `username`, "pagenum" to `pagenum`, "pagesize" to `pagesize`)))
+    /** Every page of `chatroom.joined`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page is a list of items; the iterator sets `pagenum` for each next page. Same parameters as [chatroomJoined]. */
+    public fun chatroomJoinedPages(`username`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): Flow<EasemobChatroomJoinedResult> =
+        pages("chatroom.joined", args("username" to `username`, "pagenum" to `pagenum`, "pagesize" to `pagesize`)) { EasemobChatroomJoinedResult(it) }
+
+    /**
+     * Get a chat room's announcement.
+     *
+     * `GET /chatrooms/{chatroom_id}/announcement` — catalogue operation `chatroom.announcement.get`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     */
+    public suspend fun chatroomAnnouncementGet(`chatroomId`: String): EasemobChatroomAnnouncementGetResult =
+        EasemobChatroomAnnouncementGetResult(call("chatroom.announcement.get", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * Set a chat room's announcement (at most 512 characters).
+     *
+     * `POST /chatrooms/{chatroom_id}/announcement` — catalogue operation `chatroom.announcement.set`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param announcement Limits: at most 512 characters.
+     */
+    public suspend fun chatroomAnnouncementSet(`chatroomId`: String, `announcement`: String): EasemobChatroomAnnouncementSetResult =
+        EasemobChatroomAnnouncementSetResult(call("chatroom.announcement.set", args("chatroom_id" to `chatroomId`, "announcement" to `announcement`)))
+
+    /**
+     * List a chat room's members, a page at a time (the server keeps no order).
+     *
+     * `GET /chatrooms/{chatroom_id}/users` — catalogue operation `chatroom.members.list`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param pagenum Page number, from 1 (default 1). Limits: 1..….
+     * @param pagesize Members per page, 0..1000 (default 1000). Limits: 0..1000.
+     */
+    public suspend fun chatroomMembersList(`chatroomId`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): EasemobChatroomMembersListResult =
+        EasemobChatroomMembersListResult(call("chatroom.members.list", args("chatroom_id" to `chatroomId`, "pagenum" to `pagenum`, "pagesize" to `pagesize`)))
+    /** Every page of `chatroom.members.list`, one call each, from the page these parameters ask for to the last (a cold [Flow]: collecting it makes the calls); each page is a list of items; the iterator sets `pagenum` for each next page. Same parameters as [chatroomMembersList]. */
+    public fun chatroomMembersListPages(`chatroomId`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): Flow<EasemobChatroomMembersListResult> =
+        pages("chatroom.members.list", args("chatroom_id" to `chatroomId`, "pagenum" to `pagenum`, "pagesize" to `pagesize`)) { EasemobChatroomMembersListResult(it) }
+
+    /**
+     * Add one user to a chat room.
+     *
+     * `POST /chatrooms/{chatroom_id}/users/{username}` — catalogue operation `chatroom.members.add_one`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param username A user ID. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomMembersAddOne(`chatroomId`: String, `username`: String): EasemobChatroomMembersAddOneResult =
+        EasemobChatroomMembersAddOneResult(call("chatroom.members.add_one", args("chatroom_id" to `chatroomId`, "username" to `username`)))
+
+    /**
+     * Add up to 60 users to a chat room.
+     *
+     * `POST /chatrooms/{chatroom_id}/users` — catalogue operation `chatroom.members.add`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param usernames User IDs. Limits: at most 64 characters each; 1 to 60 items.
+     */
+    public suspend fun chatroomMembersAdd(`chatroomId`: String, `usernames`: List<String>): EasemobChatroomMembersAddResult =
+        EasemobChatroomMembersAddResult(call("chatroom.members.add", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`)))
+
+    /**
+     * Remove up to 100 members from a chat room (one result per user).
+     *
+     * `DELETE /chatrooms/{chatroom_id}/users/{usernames}` — catalogue operation `chatroom.members.remove`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param usernames User IDs. Limits: at most 64 characters each; 1 to 100 items.
+     */
+    public suspend fun chatroomMembersRemove(`chatroomId`: String, `usernames`: List<String>): EasemobChatroomMembersRemoveResult =
+        EasemobChatroomMembersRemoveResult(call("chatroom.members.remove", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`)))
+
+    /**
+     * List a chat room's admins.
+     *
+     * `GET /chatrooms/{chatroom_id}/admin` — catalogue operation `chatroom.admins.list`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     */
+    public suspend fun chatroomAdminsList(`chatroomId`: String): EasemobChatroomAdminsListResult =
+        EasemobChatroomAdminsListResult(call("chatroom.admins.list", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * Make a chat room member an admin.
+     *
+     * `POST /chatrooms/{chatroom_id}/admin` — catalogue operation `chatroom.admins.add`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param newadmin The member to make an admin. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomAdminsAdd(`chatroomId`: String, `newadmin`: String): EasemobChatroomAdminsAddResult =
+        EasemobChatroomAdminsAddResult(call("chatroom.admins.add", args("chatroom_id" to `chatroomId`, "newadmin" to `newadmin`)))
+
+    /**
+     * Demote a chat room admin to a member.
+     *
+     * `DELETE /chatrooms/{chatroom_id}/admin/{oldadmin}` — catalogue operation `chatroom.admins.remove`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param oldadmin The admin to demote. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomAdminsRemove(`chatroomId`: String, `oldadmin`: String): EasemobChatroomAdminsRemoveResult =
+        EasemobChatroomAdminsRemoveResult(call("chatroom.admins.remove", args("chatroom_id" to `chatroomId`, "oldadmin" to `oldadmin`)))
+
+    /**
+     * List a chat room's blocklist.
+     *
+     * `GET /chatrooms/{chatroom_id}/blocks/users` — catalogue operation `chatroom.blocks.list`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     */
+    public suspend fun chatroomBlocksList(`chatroomId`: String): EasemobChatroomBlocksListResult =
+        EasemobChatroomBlocksListResult(call("chatroom.blocks.list", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * Block one member of a chat room (not the owner): removed, cannot rejoin or see the room.
+     *
+     * `POST /chatrooms/{chatroom_id}/blocks/users/{username}` — catalogue operation `chatroom.blocks.add_one`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param username A user ID. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomBlocksAddOne(`chatroomId`: String, `username`: String): EasemobChatroomBlocksAddOneResult =
+        EasemobChatroomBlocksAddOneResult(call("chatroom.blocks.add_one", args("chatroom_id" to `chatroomId`, "username" to `username`)))
+
+    /**
+     * Block up to 60 members of a chat room (one result per user).
+     *
+     * `POST /chatrooms/{chatroom_id}/blocks/users` — catalogue operation `chatroom.blocks.add`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param usernames User IDs. Limits: at most 64 characters each; 1 to 60 items.
+     */
+    public suspend fun chatroomBlocksAdd(`chatroomId`: String, `usernames`: List<String>): EasemobChatroomBlocksAddResult =
+        EasemobChatroomBlocksAddResult(call("chatroom.blocks.add", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`)))
+
+    /**
+     * Unblock up to 60 users of a chat room (one result per user).
+     *
+     * `DELETE /chatrooms/{chatroom_id}/blocks/users/{usernames}` — catalogue operation `chatroom.blocks.remove`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param usernames User IDs. Limits: at most 64 characters each; 1 to 60 items.
+     */
+    public suspend fun chatroomBlocksRemove(`chatroomId`: String, `usernames`: List<String>): EasemobChatroomBlocksRemoveResult =
+        EasemobChatroomBlocksRemoveResult(call("chatroom.blocks.remove", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`)))
+
+    /**
+     * List a chat room's allowlist (members who may speak when all are muted).
+     *
+     * `GET /chatrooms/{chatroom_id}/white/users` — catalogue operation `chatroom.allowlist.list`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     */
+    public suspend fun chatroomAllowlistList(`chatroomId`: String): EasemobChatroomAllowlistListResult =
+        EasemobChatroomAllowlistListResult(call("chatroom.allowlist.list", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * Add one member to a chat room's allowlist.
+     *
+     * `POST /chatrooms/{chatroom_id}/white/users/{username}` — catalogue operation `chatroom.allowlist.add_one`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param username A user ID. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomAllowlistAddOne(`chatroomId`: String, `username`: String): EasemobChatroomAllowlistAddOneResult =
+        EasemobChatroomAllowlistAddOneResult(call("chatroom.allowlist.add_one", args("chatroom_id" to `chatroomId`, "username" to `username`)))
+
+    /**
+     * Add up to 60 members to a chat room's allowlist (one result per user).
+     *
+     * `POST /chatrooms/{chatroom_id}/white/users` — catalogue operation `chatroom.allowlist.add`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param usernames User IDs. Limits: at most 64 characters each; 1 to 60 items.
+     */
+    public suspend fun chatroomAllowlistAdd(`chatroomId`: String, `usernames`: List<String>): EasemobChatroomAllowlistAddResult =
+        EasemobChatroomAllowlistAddResult(call("chatroom.allowlist.add", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`)))
+
+    /**
+     * Remove up to 60 users from a chat room's allowlist (one result per user).
+     *
+     * `DELETE /chatrooms/{chatroom_id}/white/users/{usernames}` — catalogue operation `chatroom.allowlist.remove`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param usernames User IDs. Limits: at most 64 characters each; 1 to 60 items.
+     */
+    public suspend fun chatroomAllowlistRemove(`chatroomId`: String, `usernames`: List<String>): EasemobChatroomAllowlistRemoveResult =
+        EasemobChatroomAllowlistRemoveResult(call("chatroom.allowlist.remove", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`)))
+
+    /**
+     * List a chat room's muted members with when each mute ends.
+     *
+     * `GET /chatrooms/{chatroom_id}/mute` — catalogue operation `chatroom.mutes.list`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     */
+    public suspend fun chatroomMutesList(`chatroomId`: String): EasemobChatroomMutesListResult =
+        EasemobChatroomMutesListResult(call("chatroom.mutes.list", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * Mute up to 60 chat room members for a time.
+     *
+     * `POST /chatrooms/{chatroom_id}/mute` — catalogue operation `chatroom.mutes.add`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param usernames User IDs. Limits: at most 64 characters each; 1 to 60 items.
+     * @param muteDuration Milliseconds from now; -1 mutes for good. Limits: -1..….
+     */
+    public suspend fun chatroomMutesAdd(`chatroomId`: String, `usernames`: List<String>, `muteDuration`: Long): EasemobChatroomMutesAddResult =
+        EasemobChatroomMutesAddResult(call("chatroom.mutes.add", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`, "mute_duration" to `muteDuration`)))
+
+    /**
+     * Unmute up to 60 chat room members.
+     *
+     * `DELETE /chatrooms/{chatroom_id}/mute/{usernames}` — catalogue operation `chatroom.mutes.remove`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param usernames User IDs. Limits: at most 64 characters each; 1 to 60 items.
+     */
+    public suspend fun chatroomMutesRemove(`chatroomId`: String, `usernames`: List<String>): EasemobChatroomMutesRemoveResult =
+        EasemobChatroomMutesRemoveResult(call("chatroom.mutes.remove", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`)))
+
+    /**
+     * Mute every member of a chat room (only the allowlist may speak); the mute list is unchanged.
+     *
+     * `POST /chatrooms/{chatroom_id}/ban` — catalogue operation `chatroom.mute_all`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     */
+    public suspend fun chatroomMuteAll(`chatroomId`: String): EasemobChatroomMuteAllResult =
+        EasemobChatroomMuteAllResult(call("chatroom.mute_all", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * Lift a chat room's mute-all.
+     *
+     * `DELETE /chatrooms/{chatroom_id}/ban` — catalogue operation `chatroom.unmute_all`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     */
+    public suspend fun chatroomUnmuteAll(`chatroomId`: String): EasemobChatroomUnmuteAllResult =
+        EasemobChatroomUnmuteAllResult(call("chatroom.unmute_all", args("chatroom_id" to `chatroomId`)))
+
+    /**
+     * Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+     *
+     * `PUT /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.set`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param username The member. Limits: at most 64 characters.
+     * @param tags The tags, each at most 32 characters. Limits: at most 32 characters each; at most 10 items.
+     */
+    public suspend fun chatroomTagsSet(`chatroomId`: String, `username`: String, `tags`: List<String>): EasemobChatroomTagsSetResult =
+        EasemobChatroomTagsSetResult(call("chatroom.tags.set", args("chatroom_id" to `chatroomId`, "username" to `username`, "tags" to `tags`)))
+
+    /**
+     * Get a member's tags in a chat room, each with when its mute ends.
+     *
+     * `GET /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.get`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param username The member. Limits: at most 64 characters.
+     */
+    public suspend fun chatroomTagsGet(`chatroomId`: String, `username`: String): EasemobChatroomTagsGetResult =
+        EasemobChatroomTagsGetResult(call("chatroom.tags.get", args("chatroom_id" to `chatroomId`, "username" to `username`)))
+
+    /**
+     * Mute (or unmute) the members of a chat room who carry a tag.
+     *
+     * `PUT /chatrooms/{chatroom_id}/tag/mute` — catalogue operation `chatroom.tags.mute`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param tag The tag. Limits: at most 32 characters.
+     * @param muteDuration Seconds; 0 unmutes, -1 mutes for good. Limits: -1..….
+     */
+    public suspend fun chatroomTagsMute(`chatroomId`: String, `tag`: String, `muteDuration`: Long): EasemobChatroomTagsMuteResult =
+        EasemobChatroomTagsMuteResult(call("chatroom.tags.mute", args("chatroom_id" to `chatroomId`, "tag" to `tag`, "mute_duration" to `muteDuration`)))
+
+    /**
+     * Get a chat room's custom attributes (all, or the keys named).
+     *
+     * `POST /metadata/chatroom/{chatroom_id}` — catalogue operation `chatroom.attributes.get`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param keys The attributes to read; all when omitted. Limits: not empty each.
+     */
+    public suspend fun chatroomAttributesGet(`chatroomId`: String, `keys`: List<String>? = null): EasemobChatroomAttributesGetResult =
+        EasemobChatroomAttributesGetResult(call("chatroom.attributes.get", args("chatroom_id" to `chatroomId`, "keys" to `keys`)))
+
+    /**
+     * Set a user's custom attributes of a chat room (keys another member set are refused).
+     *
+     * `PUT /metadata/chatroom/{chatroom_id}/user/{username}` — catalogue operation `chatroom.attributes.set`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param username The user the attributes belong to. Limits: at most 64 characters.
+     * @param metadata Up to 10 attributes: key at most 128 characters of a-z A-Z 0-9 _ - . ; value at most 4096 characters; at most 100 per room. Limits: 1 to 10 items.
+     * @param autoDelete Delete these attributes when the user leaves the room (DELETE, the default) or not. Limits: one of DELETE, NO_DELETE.
+     */
+    public suspend fun chatroomAttributesSet(`chatroomId`: String, `username`: String, `metadata`: Map<String, String>, `autoDelete`: String? = null): EasemobChatroomAttributesSetResult =
+        EasemobChatroomAttributesSetResult(call("chatroom.attributes.set", args("chatroom_id" to `chatroomId`, "username" to `username`, "metadata" to `metadata`, "auto_delete" to `autoDelete`)))
+
+    /**
+     * Set custom attributes of a chat room, overwriting other members' keys.
+     *
+     * `PUT /metadata/chatroom/{chatroom_id}/user/{username}/forced` — catalogue operation `chatroom.attributes.set_forced`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param username The user the attributes belong to. Limits: at most 64 characters.
+     * @param metadata Up to 10 attributes: key at most 128 characters of a-z A-Z 0-9 _ - . ; value at most 4096 characters; at most 100 per room. Limits: 1 to 10 items.
+     * @param autoDelete Delete these attributes when the user leaves the room (DELETE, the default) or not. Limits: one of DELETE, NO_DELETE.
+     */
+    public suspend fun chatroomAttributesSetForced(`chatroomId`: String, `username`: String, `metadata`: Map<String, String>, `autoDelete`: String? = null): EasemobChatroomAttributesSetForcedResult =
+        EasemobChatroomAttributesSetForcedResult(call("chatroom.attributes.set_forced", args("chatroom_id" to `chatroomId`, "username" to `username`, "metadata" to `metadata`, "auto_delete" to `autoDelete`)))
+
+    /**
+     * Delete custom attributes a user set on a chat room (at most 10).
+     *
+     * `DELETE /metadata/chatroom/{chatroom_id}/user/{username}` — catalogue operation `chatroom.attributes.delete`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param username The user whose attributes to delete. Limits: at most 64 characters.
+     * @param keys The attributes to delete (at most 10). Limits: not empty each; at most 10 items.
+     */
+    public suspend fun chatroomAttributesDelete(`chatroomId`: String, `username`: String, `keys`: List<String>? = null): EasemobChatroomAttributesDeleteResult =
+        EasemobChatroomAttributesDeleteResult(call("chatroom.attributes.delete", args("chatroom_id" to `chatroomId`, "username" to `username`, "keys" to `keys`)))
+
+    /**
+     * Delete custom attributes of a chat room, whoever set them (at most 10).
+     *
+     * `DELETE /metadata/chatroom/{chatroom_id}/user/{username}/forced` — catalogue operation `chatroom.attributes.delete_forced`.
+     *
+     * @param chatroomId The chat room ID. Limits: not empty.
+     * @param username The user whose attributes to delete. Limits: at most 64 characters.
+     * @param keys The attributes to delete (at most 10). Limits: not empty each; at most 10 items.
+     */
+    public suspend fun chatroomAttributesDeleteForced(`chatroomId`: String, `username`: String, `keys`: List<String>? = null): EasemobChatroomAttributesDeleteForcedResult =
+        EasemobChatroomAttributesDeleteForcedResult(call("chatroom.attributes.delete_forced", args("chatroom_id" to `chatroomId`, "username" to `username`, "keys" to `keys`)))
+
+    /**
      * Create a group.
      *
      * `POST /chatgroups` — catalogue operation `group.create`.
@@ -4678,12 +5561,13 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param msg Limits: at most 5120 bytes.
      * @param from Sender; `admin` when omitted. Limits: at most 64 characters.
      * @param ext Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
-     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
      * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
      * @param routeOnline Deliver only to recipients that are online.
+     * @param needGroupAck Ask for read receipts (default false); for target_type chatgroups.
      */
-    public suspend fun messageSendText(`targetType`: String, `to`: List<String>, `msg`: String, `from`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null): EasemobMessageSendTextResult =
-        EasemobMessageSendTextResult(call("message.send_text", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "msg" to `msg`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`)))
+    public suspend fun messageSendText(`targetType`: String, `to`: List<String>, `msg`: String, `from`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendTextResult =
+        EasemobMessageSendTextResult(call("message.send_text", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "msg" to `msg`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`)))
 
     /**
      * Send an image message; `url` and `secret` come from attachment.upload.
@@ -4698,11 +5582,13 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param width Limits: 0..….
      * @param height Limits: 0..….
      * @param ext Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
-     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
      * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+     * @param routeOnline Deliver only to recipients that are online.
+     * @param needGroupAck Ask for read receipts (default false); for target_type chatgroups.
      */
-    public suspend fun messageSendImage(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `width`: Long? = null, `height`: Long? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null): EasemobMessageSendImageResult =
-        EasemobMessageSendImageResult(call("message.send_image", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "width" to `width`, "height" to `height`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`)))
+    public suspend fun messageSendImage(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `width`: Long? = null, `height`: Long? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendImageResult =
+        EasemobMessageSendImageResult(call("message.send_image", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "width" to `width`, "height" to `height`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`)))
 
     /**
      * Send a voice message; `url` and `secret` come from attachment.upload.
@@ -4716,11 +5602,13 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param length Seconds. Limits: 0..….
      * @param from Limits: at most 64 characters.
      * @param ext Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
-     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
      * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+     * @param routeOnline Deliver only to recipients that are online.
+     * @param needGroupAck Ask for read receipts (default false); for target_type chatgroups.
      */
-    public suspend fun messageSendAudio(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `length`: Long, `from`: String? = null, `secret`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null): EasemobMessageSendAudioResult =
-        EasemobMessageSendAudioResult(call("message.send_audio", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "length" to `length`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`)))
+    public suspend fun messageSendAudio(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `length`: Long, `from`: String? = null, `secret`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendAudioResult =
+        EasemobMessageSendAudioResult(call("message.send_audio", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "length" to `length`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`)))
 
     /**
      * Send a video message; `url`, `secret` (and the thumbnail's) come from attachment.upload.
@@ -4735,11 +5623,13 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param length Seconds. Limits: 0..….
      * @param fileLength Bytes. Limits: 0..….
      * @param ext Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
-     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
      * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+     * @param routeOnline Deliver only to recipients that are online.
+     * @param needGroupAck Ask for read receipts (default false); for target_type chatgroups.
      */
-    public suspend fun messageSendVideo(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `thumb`: String? = null, `thumbSecret`: String? = null, `length`: Long? = null, `fileLength`: Long? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null): EasemobMessageSendVideoResult =
-        EasemobMessageSendVideoResult(call("message.send_video", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "thumb" to `thumb`, "thumb_secret" to `thumbSecret`, "length" to `length`, "file_length" to `fileLength`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`)))
+    public suspend fun messageSendVideo(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `thumb`: String? = null, `thumbSecret`: String? = null, `length`: Long? = null, `fileLength`: Long? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendVideoResult =
+        EasemobMessageSendVideoResult(call("message.send_video", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "thumb" to `thumb`, "thumb_secret" to `thumbSecret`, "length" to `length`, "file_length" to `fileLength`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`)))
 
     /**
      * Send a file message; `url` and `secret` come from attachment.upload.
@@ -4752,11 +5642,13 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param filename Limits: not empty.
      * @param from Limits: at most 64 characters.
      * @param ext Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
-     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
      * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+     * @param routeOnline Deliver only to recipients that are online.
+     * @param needGroupAck Ask for read receipts (default false); for target_type chatgroups.
      */
-    public suspend fun messageSendFile(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null): EasemobMessageSendFileResult =
-        EasemobMessageSendFileResult(call("message.send_file", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`)))
+    public suspend fun messageSendFile(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendFileResult =
+        EasemobMessageSendFileResult(call("message.send_file", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`)))
 
     /**
      * Send a command (transparent) message: no notification, not stored.
@@ -4768,11 +5660,13 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param action Limits: not empty; at most 5120 bytes.
      * @param from Limits: at most 64 characters.
      * @param ext Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
-     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
      * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+     * @param routeOnline Deliver only to recipients that are online.
+     * @param needGroupAck Ask for read receipts (default false); for target_type chatgroups.
      */
-    public suspend fun messageSendCmd(`targetType`: String, `to`: List<String>, `action`: String, `from`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null): EasemobMessageSendCmdResult =
-        EasemobMessageSendCmdResult(call("message.send_cmd", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "action" to `action`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`)))
+    public suspend fun messageSendCmd(`targetType`: String, `to`: List<String>, `action`: String, `from`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendCmdResult =
+        EasemobMessageSendCmdResult(call("message.send_cmd", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "action" to `action`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`)))
 
     /**
      * Send a custom message: an event name and up to 16 string pairs.
@@ -4785,11 +5679,237 @@ public abstract class EasemobOperations internal constructor() : Client() {
      * @param from Limits: at most 64 characters.
      * @param customExts Limits: at most 5120 bytes; at most 16 items.
      * @param ext Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
-     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages. Limits: not empty each; at most 64 bytes each.
+     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
+     * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+     * @param routeOnline Deliver only to recipients that are online.
+     * @param needGroupAck Ask for read receipts (default false); for target_type chatgroups.
+     */
+    public suspend fun messageSendCustom(`targetType`: String, `to`: List<String>, `customEvent`: String, `from`: String? = null, `customExts`: Map<String, String>? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendCustomResult =
+        EasemobMessageSendCustomResult(call("message.send_custom", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "custom_event" to `customEvent`, "custom_exts" to `customExts`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`)))
+
+    /**
+     * Send a location message.
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_location`.
+     *
+     * @param targetType Limits: one of users, chatgroups, chatrooms.
+     * @param to Limits: at most 64 characters each; at least 1 items; at most 3 for chatgroups, 10 for chatrooms, 600 for users (by target_type).
+     * @param lat Latitude, degrees. Limits: not empty.
+     * @param lng Longitude, degrees. Limits: not empty.
+     * @param addr The place in words. Limits: not empty.
+     * @param from Limits: at most 64 characters.
+     * @param ext Extension fields (an object); with the body, at most 5 KB. Limits: at most 5120 bytes.
+     * @param roamIgnoreUsers Users who do not get this message when they pull roaming (history) messages (at most 20). Limits: not empty each; at most 64 bytes each; at most 20 items.
+     * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
+     * @param routeOnline Deliver only to recipients that are online.
+     * @param needGroupAck Ask for read receipts (default false); for target_type chatgroups.
+     */
+    public suspend fun messageSendLocation(`targetType`: String, `to`: List<String>, `lat`: String, `lng`: String, `addr`: String, `from`: String? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendLocationResult =
+        EasemobMessageSendLocationResult(call("message.send_location", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "lat" to `lat`, "lng" to `lng`, "addr" to `addr`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`)))
+
+    /**
+     * Send a message in one group or chat room to only some of its members (at most 20).
+     *
+     * `POST /messages/{target_type}/users` — catalogue operation `message.directed_send`.
+     *
+     * @param targetType Limits: one of chatgroups, chatrooms.
+     * @param to The one group or chat room. Limits: not empty each; 1 to 1 items.
+     * @param users The members who get the message. Limits: at most 64 characters each; 1 to 20 items.
+     * @param type The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom.
+     * @param body The message body, as for the send of that type: txt {msg}, img {url, filename, secret, size}, audio {url, filename, secret, length}, video {url, filename, thumb, length, secret, file_length, thumb_secret}, file {url, filename, secret}, loc {lat, lng, addr}, cmd {action}, custom {customEvent, customExts}. Limits: at most 5120 bytes.
+     * @param from Sender; `admin` when omitted. Limits: at most 64 characters.
+     * @param ext Extension fields (an object). Limits: at most 5120 bytes.
      * @param chatroomMsgLevel Priority of a chatroom message (default normal); for target_type chatrooms. Limits: one of high, normal, low.
      */
-    public suspend fun messageSendCustom(`targetType`: String, `to`: List<String>, `customEvent`: String, `from`: String? = null, `customExts`: Map<String, String>? = null, `ext`: JsonElement? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null): EasemobMessageSendCustomResult =
-        EasemobMessageSendCustomResult(call("message.send_custom", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "custom_event" to `customEvent`, "custom_exts" to `customExts`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`)))
+    public suspend fun messageDirectedSend(`targetType`: String, `to`: List<String>, `users`: List<String>, `type`: String, `body`: JsonElement, `from`: String? = null, `ext`: JsonElement? = null, `chatroomMsgLevel`: String? = null): EasemobMessageDirectedSendResult =
+        EasemobMessageDirectedSendResult(call("message.directed_send", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "users" to `users`, "type" to `type`, "body" to `body`, "ext" to `ext`, "chatroom_msg_level" to `chatroomMsgLevel`)))
+
+    /**
+     * Broadcast a message to every active chat room of the app (10 a minute, 100 a day).
+     *
+     * `POST /messages/chatrooms/broadcast` — catalogue operation `message.broadcast_chatrooms`.
+     *
+     * @param msg The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+     * @param from Sender; `admin` when omitted. Limits: at most 64 characters.
+     * @param ext Extension fields (an object). Limits: at most 5120 bytes.
+     * @param chatroomMsgLevel Priority of a chatroom message (default normal). Limits: one of high, normal, low.
+     */
+    public suspend fun messageBroadcastChatrooms(`msg`: JsonElement, `from`: String? = null, `ext`: JsonElement? = null, `chatroomMsgLevel`: String? = null): EasemobMessageBroadcastChatroomsResult =
+        EasemobMessageBroadcastChatroomsResult(call("message.broadcast_chatrooms", args("from" to `from`, "msg" to `msg`, "ext" to `ext`, "chatroom_msg_level" to `chatroomMsgLevel`)))
+
+    /**
+     * Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+     *
+     * `POST /messages/broadcast` — catalogue operation `message.broadcast_users`.
+     *
+     * @param msg The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+     * @param from Sender; `admin` when omitted. Limits: at most 64 characters.
+     * @param ext Extension fields (an object). Limits: at most 5120 bytes.
+     */
+    public suspend fun messageBroadcastUsers(`msg`: JsonElement, `from`: String? = null, `ext`: JsonElement? = null): EasemobMessageBroadcastUsersResult =
+        EasemobMessageBroadcastUsersResult(call("message.broadcast_users", args("from" to `from`, "msg" to `msg`, "ext" to `ext`)))
+
+    /**
+     * Broadcast a message to the app's online users (once a minute, 50 a day).
+     *
+     * `POST /messages/users/broadcast` — catalogue operation `message.broadcast_online`.
+     *
+     * @param msg The message: its `type` (txt, img, audio, video, file, loc, cmd, custom) and that type's body fields, e.g. {"type": "txt", "msg": "hi"}. Limits: at most 5120 bytes.
+     * @param from Sender; `admin` when omitted. Limits: at most 64 characters.
+     * @param ext Extension fields (an object). Limits: at most 5120 bytes.
+     */
+    public suspend fun messageBroadcastOnline(`msg`: JsonElement, `from`: String? = null, `ext`: JsonElement? = null): EasemobMessageBroadcastOnlineResult =
+        EasemobMessageBroadcastOnlineResult(call("message.broadcast_online", args("from" to `from`, "msg" to `msg`, "ext" to `ext`)))
+
+    /**
+     * Recall a sent message (within the app's recall time, 2 minutes by default).
+     *
+     * `POST /messages/msg_recall` — catalogue operation `message.recall`.
+     *
+     * @param msgId The message to recall. Limits: not empty.
+     * @param to Its recipient: the user, group or chat room. Limits: not empty.
+     * @param chatType Limits: one of chat, groupchat, chatroom.
+     * @param from Who recalls it; `admin` when omitted. Limits: at most 64 characters.
+     * @param force Also recall messages older than the server keeps them (from the recipients' devices).
+     */
+    public suspend fun messageRecall(`msgId`: String, `to`: String, `chatType`: String, `from`: String? = null, `force`: Boolean? = null): EasemobMessageRecallResult =
+        EasemobMessageRecallResult(call("message.recall", args("msg_id" to `msgId`, "to" to `to`, "chat_type" to `chatType`, "from" to `from`, "force" to `force`)))
+
+    /**
+     * Change a sent text or custom message (at most 10 times).
+     *
+     * `PUT /messages/rewrite/{msg_id}` — catalogue operation `message.rewrite`.
+     *
+     * @param msgId Limits: not empty.
+     * @param type The message's type. Limits: one of txt, custom.
+     * @param user Who changes it. Limits: at most 64 characters.
+     * @param msg The new text (txt). Limits: at most 5120 bytes.
+     * @param customEvent The new event (custom): 1..32 of a-z A-Z 0-9 - _ / . Limits: at most 32 characters.
+     * @param customExts The new event attributes (custom). Limits: at most 16 items.
+     * @param newExt New extension fields.
+     * @param isCombineExt Merge `new_ext` into the old (default) or replace it.
+     */
+    public suspend fun messageRewrite(`msgId`: String, `type`: String, `user`: String? = null, `msg`: String? = null, `customEvent`: String? = null, `customExts`: Map<String, String>? = null, `newExt`: JsonElement? = null, `isCombineExt`: Boolean? = null): EasemobMessageRewriteResult =
+        EasemobMessageRewriteResult(call("message.rewrite", args("msg_id" to `msgId`, "user" to `user`, "type" to `type`, "msg" to `msg`, "custom_event" to `customEvent`, "custom_exts" to `customExts`, "new_ext" to `newExt`, "is_combine_ext" to `isCombineExt`)))
+
+    /**
+     * Import one one-to-one message (data migration).
+     *
+     * `POST /messages/users/import` — catalogue operation `message.import_user`.
+     *
+     * @param from The sender. Limits: at most 64 characters.
+     * @param target The recipient's user ID. Limits: not empty.
+     * @param type The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom.
+     * @param body The message body, as for the send of that type. Limits: at most 5120 bytes.
+     * @param ext Extension fields (an object). Limits: at most 5120 bytes.
+     * @param isAckRead Mark the conversation read.
+     * @param msgTimestamp The message's time, ms (default now). Limits: 0..….
+     * @param needDownload Download the attachment from its URL and store it (default false).
+     */
+    public suspend fun messageImportUser(`from`: String, `target`: String, `type`: String, `body`: JsonElement, `ext`: JsonElement? = null, `isAckRead`: Boolean? = null, `msgTimestamp`: Long? = null, `needDownload`: Boolean? = null): EasemobMessageImportUserResult =
+        EasemobMessageImportUserResult(call("message.import_user", args("from" to `from`, "target" to `target`, "type" to `type`, "body" to `body`, "ext" to `ext`, "is_ack_read" to `isAckRead`, "msg_timestamp" to `msgTimestamp`, "need_download" to `needDownload`)))
+
+    /**
+     * Import one group message (data migration).
+     *
+     * `POST /messages/chatgroups/import` — catalogue operation `message.import_group`.
+     *
+     * @param from The sender. Limits: at most 64 characters.
+     * @param target The group ID. Limits: not empty.
+     * @param type The message type. Limits: one of txt, img, audio, video, file, loc, cmd, custom.
+     * @param body The message body, as for the send of that type. Limits: at most 5120 bytes.
+     * @param ext Extension fields (an object). Limits: at most 5120 bytes.
+     * @param isAckRead Mark the conversation read.
+     * @param msgTimestamp The message's time, ms (default now). Limits: 0..….
+     * @param needDownload Download the attachment from its URL and store it (default false).
+     */
+    public suspend fun messageImportGroup(`from`: String, `target`: String, `type`: String, `body`: JsonElement, `ext`: JsonElement? = null, `isAckRead`: Boolean? = null, `msgTimestamp`: Long? = null, `needDownload`: Boolean? = null): EasemobMessageImportGroupResult =
+        EasemobMessageImportGroupResult(call("message.import_group", args("from" to `from`, "target" to `target`, "type" to `type`, "body" to `body`, "ext" to `ext`, "is_ack_read" to `isAckRead`, "msg_timestamp" to `msgTimestamp`, "need_download" to `needDownload`)))
+
+    /**
+     * Get the download URL of the app's message history file for one hour (10 calls a minute).
+     *
+     * `GET /chatmessages/{time}` — catalogue operation `message.history_url`.
+     *
+     * @param time The hour, yyyyMMddHH (10 digits; Beijing time in China, UTC elsewhere). Limits: not empty.
+     */
+    public suspend fun messageHistoryUrl(`time`: String): EasemobMessageHistoryUrlResult =
+        EasemobMessageHistoryUrlResult(call("message.history_url", args("time" to `time`)))
+
+    /**
+     * Delete a conversation from one user's server-side list (one-way), and optionally its roaming messages.
+     *
+     * `DELETE /users/{username}/user_channel` — catalogue operation `message.conversation_delete`.
+     *
+     * @param username Whose conversation. Limits: at most 64 characters.
+     * @param channel The conversation: the peer's user ID (chat) or the group ID (groupchat). Limits: not empty.
+     * @param type Limits: one of chat, groupchat.
+     * @param deleteRoam Also delete its roaming messages on the server.
+     */
+    public suspend fun messageConversationDelete(`username`: String, `channel`: String, `type`: String, `deleteRoam`: Boolean): EasemobMessageConversationDeleteResult =
+        EasemobMessageConversationDeleteResult(call("message.conversation_delete", args("username" to `username`, "channel" to `channel`, "type" to `type`, "delete_roam" to `deleteRoam`)))
+
+    /**
+     * Delete some of a user's roaming messages of a one-to-one conversation, by message ID (one-way, at most 50).
+     *
+     * `DELETE /rest/message/roaming/chat/user/{userId}` — catalogue operation `message.roaming.delete_chat`.
+     *
+     * @param userId Whose roaming messages. Limits: at most 64 characters.
+     * @param peer The other user of the conversation. Limits: at most 64 characters.
+     * @param msgIds The messages. Limits: not empty each; 1 to 50 items.
+     * @param isNotify Sync the deletion to the user's online devices (default true).
+     */
+    public suspend fun messageRoamingDeleteChat(`userId`: String, `peer`: String, `msgIds`: List<String>, `isNotify`: Boolean? = null): EasemobMessageRoamingDeleteChatResult =
+        EasemobMessageRoamingDeleteChatResult(call("message.roaming.delete_chat", args("user_id" to `userId`, "peer" to `peer`, "msg_ids" to `msgIds`, "is_notify" to `isNotify`)))
+
+    /**
+     * Delete some of a user's roaming messages of a group or chat room conversation, by message ID (one-way, at most 50).
+     *
+     * `DELETE /rest/message/roaming/group/user/{userId}` — catalogue operation `message.roaming.delete_group`.
+     *
+     * @param userId Whose roaming messages. Limits: at most 64 characters.
+     * @param groupId The group or chat room. Limits: not empty.
+     * @param msgIds The messages. Limits: not empty each; 1 to 50 items.
+     * @param isNotify Sync the deletion to the user's online devices (default true).
+     */
+    public suspend fun messageRoamingDeleteGroup(`userId`: String, `groupId`: String, `msgIds`: List<String>, `isNotify`: Boolean? = null): EasemobMessageRoamingDeleteGroupResult =
+        EasemobMessageRoamingDeleteGroupResult(call("message.roaming.delete_group", args("user_id" to `userId`, "group_id" to `groupId`, "msg_ids" to `msgIds`, "is_notify" to `isNotify`)))
+
+    /**
+     * Delete all of a user's roaming messages and conversations up to now (one-way).
+     *
+     * `POST /rest/message/roaming/user/{userId}/delete/all` — catalogue operation `message.roaming.delete_all`.
+     *
+     * @param userId Whose roaming messages. Limits: at most 64 characters.
+     */
+    public suspend fun messageRoamingDeleteAll(`userId`: String): EasemobMessageRoamingDeleteAllResult =
+        EasemobMessageRoamingDeleteAllResult(call("message.roaming.delete_all", args("user_id" to `userId`)))
+
+    /**
+     * Delete a user's roaming messages of a one-to-one conversation up to a time (one-way).
+     *
+     * `DELETE /rest/message/roaming/chat/user/{userId}/time` — catalogue operation `message.roaming.delete_chat_before`.
+     *
+     * @param userId Whose roaming messages. Limits: at most 64 characters.
+     * @param peer The other user of the conversation. Limits: at most 64 characters.
+     * @param delTime Delete messages at or before this time, ms. Limits: 0..….
+     * @param isNotify Sync the deletion to the user's online devices (default true).
+     */
+    public suspend fun messageRoamingDeleteChatBefore(`userId`: String, `peer`: String, `delTime`: Long, `isNotify`: Boolean? = null): EasemobMessageRoamingDeleteChatBeforeResult =
+        EasemobMessageRoamingDeleteChatBeforeResult(call("message.roaming.delete_chat_before", args("user_id" to `userId`, "peer" to `peer`, "del_time" to `delTime`, "is_notify" to `isNotify`)))
+
+    /**
+     * Delete a user's roaming messages of a group or chat room conversation up to a time (one-way).
+     *
+     * `DELETE /rest/message/roaming/group/user/{userId}/time` — catalogue operation `message.roaming.delete_group_before`.
+     *
+     * @param userId Whose roaming messages. Limits: at most 64 characters.
+     * @param groupId The group or chat room. Limits: not empty.
+     * @param delTime Delete messages at or before this time, ms. Limits: 0..….
+     * @param isNotify Sync the deletion to the user's online devices (default true).
+     */
+    public suspend fun messageRoamingDeleteGroupBefore(`userId`: String, `groupId`: String, `delTime`: Long, `isNotify`: Boolean? = null): EasemobMessageRoamingDeleteGroupBeforeResult =
+        EasemobMessageRoamingDeleteGroupBeforeResult(call("message.roaming.delete_group_before", args("user_id" to `userId`, "group_id" to `groupId`, "del_time" to `delTime`, "is_notify" to `isNotify`)))
 
     /**
      * How many bytes the user attributes of every user of the app take together: `data` is the number.
