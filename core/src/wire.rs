@@ -372,6 +372,14 @@ fn from_pairs(p: &Param, pairs: &[(String, String)]) -> Option<Result<Value>> {
     if vals.is_empty() {
         return None;
     }
+    if p.comma_joined() {
+        return Some(Ok(Value::Array(
+            vals[0]
+                .split(',')
+                .map(|s| Value::String(s.to_string()))
+                .collect(),
+        )));
+    }
     if p.ty == ParamType::StringList {
         return Some(Ok(Value::Array(
             vals.iter().map(|s| Value::String(s.to_string())).collect(),

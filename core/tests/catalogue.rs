@@ -531,7 +531,8 @@ fn every_declared_param_type_is_understood_by_prepare() {
                         .map(|e| e[0].clone())
                         .unwrap_or("x".into())]),
                     ParamType::Json | ParamType::JsonString => json!({"k": "v"}),
-                    ParamType::ObjectList => json!([{"username": "x", "password": "y"}]),
+                    // items as the declaration describes them
+                    ParamType::ObjectList => catalogue::sample_value(p),
                     ParamType::StringMap => json!({"a": "b"}),
                     ParamType::File => continue,
                 };

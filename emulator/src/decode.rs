@@ -259,7 +259,8 @@ fn typed_text(p: &Param, s: &str) -> Result<Value, BadParam> {
                 _ => Err(bad(p, format!("must be true or false, got '{s}'"))),
             },
         },
-        ParamType::Json => {
+        // JSON-valued parameters in a form or query travel as JSON text
+        ParamType::Json | ParamType::StringMap | ParamType::ObjectList => {
             serde_json::from_str(s).map_err(|e| bad(p, format!("must be JSON ({e})")))
         }
         ParamType::StringList => Ok(Value::Array(vec![Value::String(s.to_string())])),

@@ -309,6 +309,7 @@ async fn serve_ease(shared: &Shared, app: &str, rest: &str, req: &Req) -> Reply 
     }
     let mut body = match json {
         Some(v) => Body::Json(v),
+        None if op.encoding == Encoding::Form => Body::Pairs(decode::pairs(&req.body)),
         None => Body::None,
     };
     if op.encoding == Encoding::Multipart {

@@ -104,7 +104,8 @@ pub(crate) fn classify(
                 Some(1001 | 1004) => ErrorKind::Authentication,
                 Some(1006 | 1007 | 1009) => ErrorKind::PermissionDenied,
                 Some(1002 | 1003 | 1005 | 1501 | 1502 | 1508) => ErrorKind::InvalidArgument,
-                Some(404 | 1015) => ErrorKind::NotFound,
+                // 23410: the chatroom does not exist (chatroom/get.json)
+                Some(404 | 1015 | 23410) => ErrorKind::NotFound,
                 Some(1016 | 1019 | 2007) => ErrorKind::QuotaExceeded,
                 Some(_) => ErrorKind::Api,
                 None => kind_from_status(status, body.is_some()),
@@ -220,5 +221,17 @@ mod tests {
                 "{body}"
             );
         }
+    }
+
+    #[test]
+    fn a_missing_rongcloud_chatroom_is_not_found() {
+        // chatroom/get.json answers 200 with code 23410 for a chatroom that does not exist
+        let body = json!({"code": 23410, "errorMessage": "chatroom not exist"});
+        let (_, answer) = classify(Cloud::Rongcloud, false, 200, Some(body), None, true);
+        let e = answer.err().expect("an error");
+        assert_eq!(
+            (e.kind(), e.api_code()),
+            (ErrorKind::NotFound, Some("23410"))
+        );
     }
 }
