@@ -10,6 +10,7 @@
 pub(crate) mod canned;
 pub(crate) mod chatrooms;
 pub(crate) mod contacts;
+pub(crate) mod conversations;
 pub(crate) mod easemob_groups;
 pub(crate) mod files;
 pub(crate) mod messages;
@@ -42,6 +43,7 @@ static FAMILIES: &[&dyn Family] = &[
     &files::Files,
     &push::Push,
     &contacts::Contacts,
+    &conversations::Conversations,
 ];
 
 /// The state of one app of one cloud: one part per family, by type.
