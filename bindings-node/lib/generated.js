@@ -127,6 +127,12 @@ class RongCloudMessagePrivatePublishStreamResult extends Result {
   }
 }
 
+class RongCloudMessageGroupPublishStreamResult extends Result {
+  get messageUid() {
+    return this._field("message_uid")
+  }
+}
+
 class RongCloudMessageBroadcastResult extends Result {}
 
 class RongCloudMessageBroadcastRecallResult extends Result {}
@@ -373,7 +379,10 @@ class RongCloudOperations extends BaseClient {
     return this._call("message.status.group.publish", params, {"fromUserId":"from_user_id","toGroupIds":"to_group_ids","objectName":"object_name","content":"content","verifyBlacklist":"verify_blacklist","isIncludeSender":"is_include_sender","busChannel":"bus_channel","msgRandom":"msg_random"}, RongCloudMessageStatusGroupPublishResult, options)
   }
   messagePrivatePublishStream(params, options) {
-    return this._call("message.private.publish_stream", params, {"fromUserId":"from_user_id","toUserId":"to_user_id","content":"content","isIncludeSender":"is_include_sender","isPersisted":"is_persisted","extraContent":"extra_content"}, RongCloudMessagePrivatePublishStreamResult, options)
+    return this._call("message.private.publish_stream", params, {"fromUserId":"from_user_id","toUserId":"to_user_id","content":"content","isIncludeSender":"is_include_sender","isPersisted":"is_persisted","extraContent":"extra_content","isCounted":"is_counted","disableUpdateLastMsg":"disable_update_last_msg"}, RongCloudMessagePrivatePublishStreamResult, options)
+  }
+  messageGroupPublishStream(params, options) {
+    return this._call("message.group.publish_stream", params, {"fromUserId":"from_user_id","toGroupId":"to_group_id","toUserIds":"to_user_ids","content":"content","isIncludeSender":"is_include_sender","isPersisted":"is_persisted","isMentioned":"is_mentioned","extraContent":"extra_content","isCounted":"is_counted","disableUpdateLastMsg":"disable_update_last_msg"}, RongCloudMessageGroupPublishStreamResult, options)
   }
   messageBroadcast(params, options) {
     return this._call("message.broadcast", params, {"fromUserId":"from_user_id","objectName":"object_name","content":"content","pushContent":"push_content","pushData":"push_data","contentAvailable":"content_available","pushExt":"push_ext"}, RongCloudMessageBroadcastResult, options)
@@ -385,10 +394,10 @@ class RongCloudOperations extends BaseClient {
     return this._call("message.online.broadcast", params, {"fromUserId":"from_user_id","objectName":"object_name","content":"content"}, RongCloudMessageOnlineBroadcastResult, options)
   }
   messagePrivateModify(params, options) {
-    return this._call("message.private.modify", params, {"fromUserId":"from_user_id","targetId":"target_id","messageUid":"message_uid","content":"content","busChannel":"bus_channel","msgRandom":"msg_random"}, RongCloudMessagePrivateModifyResult, options)
+    return this._call("message.private.modify", params, {"fromUserId":"from_user_id","targetId":"target_id","messageUid":"message_uid","content":"content","objectName":"object_name"}, RongCloudMessagePrivateModifyResult, options)
   }
   messageGroupModify(params, options) {
-    return this._call("message.group.modify", params, {"fromUserId":"from_user_id","groupId":"group_id","messageUid":"message_uid","content":"content","busChannel":"bus_channel","msgRandom":"msg_random"}, RongCloudMessageGroupModifyResult, options)
+    return this._call("message.group.modify", params, {"fromUserId":"from_user_id","groupId":"group_id","messageUid":"message_uid","content":"content","objectName":"object_name"}, RongCloudMessageGroupModifyResult, options)
   }
   messageExpansionSet(params, options) {
     return this._call("message.expansion.set", params, {"messageUid":"message_uid","userId":"user_id","conversationType":"conversation_type","targetId":"target_id","extraKeyVal":"extra_key_val","isSyncSender":"is_sync_sender"}, RongCloudMessageExpansionSetResult, options)
@@ -923,6 +932,7 @@ module.exports = {
   RongCloudMessageStatusPrivatePublishResult,
   RongCloudMessageStatusGroupPublishResult,
   RongCloudMessagePrivatePublishStreamResult,
+  RongCloudMessageGroupPublishStreamResult,
   RongCloudMessageBroadcastResult,
   RongCloudMessageBroadcastRecallResult,
   RongCloudMessageOnlineBroadcastResult,

@@ -110,6 +110,7 @@ fn sending(op: &str) -> Option<Sending> {
             s("system", Some("to_user_ids"), Some("userId"), true, true)
         }
         "message.private.publish_stream" => s("private", Some("to_user_id"), None, false, true),
+        "message.group.publish_stream" => s("group", Some("to_group_id"), None, false, true),
         "message.status.private.publish" => s("private", Some("to_user_ids"), None, false, false),
         "message.status.group.publish" => s("group", Some("to_group_ids"), None, false, false),
         "message.broadcast" | "message.online.broadcast" | "message.chatroom.broadcast" => {
@@ -186,8 +187,8 @@ fn publish(call: &mut Call<'_>, how: Sending) -> Outcome {
         .unwrap_or_default();
     let expansion = call.flag("expansion").unwrap_or(false);
     let extra = match op.as_str() {
-        // the stream message takes its expansion as an object, the others as JSON text
-        "message.private.publish_stream" => call.args.get("extra_content").cloned(),
+        // stream messages take their expansion as an object, the others as JSON text
+        o if o.ends_with(".publish_stream") => call.args.get("extra_content").cloned(),
         _ if expansion => Some(json_arg(call, "extra_content")),
         _ => None,
     };
@@ -243,7 +244,7 @@ fn publish(call: &mut Call<'_>, how: Sending) -> Outcome {
     }
     Ok(Answer::Fields(match (how.uid_key, op.as_str()) {
         (Some(_), _) => json!({"messageUIDs": uids}),
-        (None, "message.private.publish_stream") => json!({"messageUID": first_uid}),
+        (None, o) if o.ends_with(".publish_stream") => json!({"messageUID": first_uid}),
         _ => json!({}),
     }))
 }
