@@ -440,6 +440,8 @@ export interface RongCloudMessageChatroomPublishParams {
   isIncludeSender?: boolean
   /** Your request identifier; the server de-duplicates equal values within one minute. */
   msgRandom?: number
+  /** The message's priority in the room (server-sdk-java ChatroomMessage.priority). Limits: 0..…. */
+  priority?: number
 }
 
 /** The result of `message.chatroom.broadcast`. */
@@ -694,8 +696,12 @@ export interface RongCloudMessageBroadcastParams {
   pushData?: string
   /** iOS silent (background) push. */
   contentAvailable?: boolean
-  /** Push notification settings (the pushExt structure); ignored with disable_push. */
+  /** Push notification settings (the pushExt structure). */
   pushExt?: Record<string, unknown> | string
+  /** Only to users of this platform; omit for all. Limits: one of iOS, Android. */
+  os?: "iOS" | "Android"
+  /** Your request identifier; the server de-duplicates equal values within one minute. */
+  msgRandom?: number
 }
 
 /** The result of `message.broadcast.recall`. */
@@ -855,10 +861,10 @@ export interface RongCloudMessagePrivateQueryParams {
   startTime: number
   /** Up to this time, ms since the epoch. Limits: 0..…. */
   endTime: number
-  /** Messages per call. Limits: 1..…. */
+  /** At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100. */
   pageSize?: number
-  /** Include a message sent exactly at start_time. */
-  includeStart?: boolean
+  /** Whether a message sent exactly at start_time is included. */
+  includeStart: boolean
   /** The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters. */
   busChannel?: string
 }
@@ -879,10 +885,10 @@ export interface RongCloudMessageGroupQueryParams {
   startTime: number
   /** Up to this time, ms since the epoch. Limits: 0..…. */
   endTime: number
-  /** Messages per call. Limits: 1..…. */
+  /** At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100. */
   pageSize?: number
-  /** Include a message sent exactly at start_time. */
-  includeStart?: boolean
+  /** Whether a message sent exactly at start_time is included. */
+  includeStart: boolean
   /** The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters. */
   busChannel?: string
 }
@@ -903,10 +909,10 @@ export interface RongCloudMessageChatroomQueryParams {
   startTime: number
   /** Up to this time, ms since the epoch. Limits: 0..…. */
   endTime: number
-  /** Messages per call. Limits: 1..…. */
+  /** At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100. */
   pageSize?: number
-  /** Include a message sent exactly at start_time. */
-  includeStart?: boolean
+  /** Whether a message sent exactly at start_time is included. */
+  includeStart: boolean
   /** The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters. */
   busChannel?: string
 }
@@ -927,10 +933,10 @@ export interface RongCloudMessageUltragroupQueryParams {
   startTime: number
   /** Up to this time, ms since the epoch. Limits: 0..…. */
   endTime: number
-  /** Messages per call. Limits: 1..…. */
+  /** At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100. */
   pageSize?: number
-  /** Include a message sent exactly at start_time. */
-  includeStart?: boolean
+  /** Whether a message sent exactly at start_time is included. */
+  includeStart: boolean
   /** The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters. */
   busChannel?: string
 }

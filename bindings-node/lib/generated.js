@@ -358,7 +358,7 @@ class RongCloudOperations extends BaseClient {
     return this._call("message.recall", params, {"fromUserId":"from_user_id","conversationType":"conversation_type","targetId":"target_id","messageUid":"message_uid","sentTime":"sent_time","isAdmin":"is_admin","isDelete":"is_delete","disablePush":"disable_push","extra":"extra"}, RongCloudMessageRecallResult, options)
   }
   messageChatroomPublish(params, options) {
-    return this._call("message.chatroom.publish", params, {"fromUserId":"from_user_id","toChatroomIds":"to_chatroom_ids","objectName":"object_name","content":"content","isPersisted":"is_persisted","isIncludeSender":"is_include_sender","msgRandom":"msg_random"}, RongCloudMessageChatroomPublishResult, options)
+    return this._call("message.chatroom.publish", params, {"fromUserId":"from_user_id","toChatroomIds":"to_chatroom_ids","objectName":"object_name","content":"content","isPersisted":"is_persisted","isIncludeSender":"is_include_sender","msgRandom":"msg_random","priority":"priority"}, RongCloudMessageChatroomPublishResult, options)
   }
   messageChatroomBroadcast(params, options) {
     return this._call("message.chatroom.broadcast", params, {"fromUserId":"from_user_id","objectName":"object_name","content":"content","isIncludeSender":"is_include_sender"}, RongCloudMessageChatroomBroadcastResult, options)
@@ -385,7 +385,7 @@ class RongCloudOperations extends BaseClient {
     return this._call("message.group.publish_stream", params, {"fromUserId":"from_user_id","toGroupId":"to_group_id","toUserIds":"to_user_ids","content":"content","isIncludeSender":"is_include_sender","isPersisted":"is_persisted","isMentioned":"is_mentioned","extraContent":"extra_content","isCounted":"is_counted","disableUpdateLastMsg":"disable_update_last_msg"}, RongCloudMessageGroupPublishStreamResult, options)
   }
   messageBroadcast(params, options) {
-    return this._call("message.broadcast", params, {"fromUserId":"from_user_id","objectName":"object_name","content":"content","pushContent":"push_content","pushData":"push_data","contentAvailable":"content_available","pushExt":"push_ext"}, RongCloudMessageBroadcastResult, options)
+    return this._call("message.broadcast", params, {"fromUserId":"from_user_id","objectName":"object_name","content":"content","pushContent":"push_content","pushData":"push_data","contentAvailable":"content_available","pushExt":"push_ext","os":"os","msgRandom":"msg_random"}, RongCloudMessageBroadcastResult, options)
   }
   messageBroadcastRecall(params, options) {
     return this._call("message.broadcast.recall", params, {"fromUserId":"from_user_id","messageUid":"message_uid","sentTime":"sent_time","isAdmin":"is_admin","isDelete":"is_delete","extra":"extra"}, RongCloudMessageBroadcastRecallResult, options)

@@ -732,6 +732,9 @@ pub mod rongcloud {
         /// Your request identifier; the server de-duplicates equal values within one minute.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub msg_random: Option<i64>,
+        /// The message's priority in the room (server-sdk-java ChatroomMessage.priority). Limits: 0..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub priority: Option<i64>,
     }
 
     /// The result of `message.chatroom.publish`.
@@ -1143,9 +1146,15 @@ pub mod rongcloud {
         /// iOS silent (background) push.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub content_available: Option<bool>,
-        /// Push notification settings (the pushExt structure); ignored with disable_push.
+        /// Push notification settings (the pushExt structure).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub push_ext: Option<serde_json::Value>,
+        /// Only to users of this platform; omit for all. Limits: one of iOS, Android.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub os: Option<String>,
+        /// Your request identifier; the server de-duplicates equal values within one minute.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub msg_random: Option<i64>,
     }
 
     /// The result of `message.broadcast`.
@@ -1415,12 +1424,11 @@ pub mod rongcloud {
         pub start_time: i64,
         /// Up to this time, ms since the epoch. Limits: 0..….
         pub end_time: i64,
-        /// Messages per call. Limits: 1..….
+        /// At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i64>,
-        /// Include a message sent exactly at start_time.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub include_start: Option<bool>,
+        /// Whether a message sent exactly at start_time is included.
+        pub include_start: bool,
         /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub bus_channel: Option<String>,
@@ -1454,12 +1462,11 @@ pub mod rongcloud {
         pub start_time: i64,
         /// Up to this time, ms since the epoch. Limits: 0..….
         pub end_time: i64,
-        /// Messages per call. Limits: 1..….
+        /// At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i64>,
-        /// Include a message sent exactly at start_time.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub include_start: Option<bool>,
+        /// Whether a message sent exactly at start_time is included.
+        pub include_start: bool,
         /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub bus_channel: Option<String>,
@@ -1493,12 +1500,11 @@ pub mod rongcloud {
         pub start_time: i64,
         /// Up to this time, ms since the epoch. Limits: 0..….
         pub end_time: i64,
-        /// Messages per call. Limits: 1..….
+        /// At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i64>,
-        /// Include a message sent exactly at start_time.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub include_start: Option<bool>,
+        /// Whether a message sent exactly at start_time is included.
+        pub include_start: bool,
         /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub bus_channel: Option<String>,
@@ -1532,12 +1538,11 @@ pub mod rongcloud {
         pub start_time: i64,
         /// Up to this time, ms since the epoch. Limits: 0..….
         pub end_time: i64,
-        /// Messages per call. Limits: 1..….
+        /// At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i64>,
-        /// Include a message sent exactly at start_time.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub include_start: Option<bool>,
+        /// Whether a message sent exactly at start_time is included.
+        pub include_start: bool,
         /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub bus_channel: Option<String>,

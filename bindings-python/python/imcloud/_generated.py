@@ -1082,6 +1082,7 @@ class RongCloudOperations(_SyncClient):
         is_persisted: Optional[bool] = None,
         is_include_sender: Optional[bool] = None,
         msg_random: Optional[int] = None,
+        priority: Optional[int] = None,
     ) -> RongCloudMessageChatroomPublishResult:
         """Send a message to one or more chatrooms (the documentation advises at most 10). Only members in the room receive it.
 
@@ -1095,8 +1096,9 @@ class RongCloudOperations(_SyncClient):
             is_persisted: (a bool) Store it in the recipients' server-side history (default true).
             is_include_sender: (a bool) Also deliver it to the sender's own clients (default false).
             msg_random: (an int) Your request identifier; the server de-duplicates equal values within one minute.
+            priority: (an int) The message's priority in the room (server-sdk-java ChatroomMessage.priority). Limits: 0..….
         """
-        return self._call("message.chatroom.publish", {"from_user_id": from_user_id, "to_chatroom_ids": to_chatroom_ids, "object_name": object_name, "content": content, "is_persisted": is_persisted, "is_include_sender": is_include_sender, "msg_random": msg_random}, RongCloudMessageChatroomPublishResult)
+        return self._call("message.chatroom.publish", {"from_user_id": from_user_id, "to_chatroom_ids": to_chatroom_ids, "object_name": object_name, "content": content, "is_persisted": is_persisted, "is_include_sender": is_include_sender, "msg_random": msg_random, "priority": priority}, RongCloudMessageChatroomPublishResult)
 
     def message_chatroom_broadcast(
         self,
@@ -1368,6 +1370,8 @@ class RongCloudOperations(_SyncClient):
         push_data: Optional[str] = None,
         content_available: Optional[bool] = None,
         push_ext: Optional[Union[Mapping[str, Any], str]] = None,
+        os: Optional[Literal["iOS", "Android"]] = None,
+        msg_random: Optional[int] = None,
     ) -> RongCloudMessageBroadcastResult:
         """Send a system message to every user of the app (a service to enable; at most 2 an hour and 3 a day).
 
@@ -1380,9 +1384,11 @@ class RongCloudOperations(_SyncClient):
             push_content: (a str) The offline push notification text. Limits: at most 1024 characters.
             push_data: (a str) Extra data of the push (iOS appData, Android pushData). Limits: at most 1024 characters.
             content_available: (a bool) iOS silent (background) push.
-            push_ext: (a dict, or a str holding JSON) Push notification settings (the pushExt structure); ignored with disable_push.
+            push_ext: (a dict, or a str holding JSON) Push notification settings (the pushExt structure).
+            os: (a str) Only to users of this platform; omit for all. Limits: one of iOS, Android.
+            msg_random: (an int) Your request identifier; the server de-duplicates equal values within one minute.
         """
-        return self._call("message.broadcast", {"from_user_id": from_user_id, "object_name": object_name, "content": content, "push_content": push_content, "push_data": push_data, "content_available": content_available, "push_ext": push_ext}, RongCloudMessageBroadcastResult)
+        return self._call("message.broadcast", {"from_user_id": from_user_id, "object_name": object_name, "content": content, "push_content": push_content, "push_data": push_data, "content_available": content_available, "push_ext": push_ext, "os": os, "msg_random": msg_random}, RongCloudMessageBroadcastResult)
 
     def message_broadcast_recall(
         self,
@@ -1569,8 +1575,8 @@ class RongCloudOperations(_SyncClient):
         target_id: str,
         start_time: int,
         end_time: int,
+        include_start: bool,
         page_size: Optional[int] = None,
-        include_start: Optional[bool] = None,
         bus_channel: Optional[str] = None,
     ) -> RongCloudMessagePrivateQueryResult:
         """The one-to-one messages of a conversation sent in a time range, from the server-side history (a service to enable).
@@ -1582,8 +1588,8 @@ class RongCloudOperations(_SyncClient):
             target_id: (a str; required) The other user. Limits: at most 64 characters.
             start_time: (an int; required) From this time, ms since the epoch. Limits: 0..….
             end_time: (an int; required) Up to this time, ms since the epoch. Limits: 0..….
-            page_size: (an int) Messages per call. Limits: 1..….
-            include_start: (a bool) Include a message sent exactly at start_time.
+            page_size: (an int) At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+            include_start: (a bool; required) Whether a message sent exactly at start_time is included.
             bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
         """
         return self._call("message.private.query", {"user_id": user_id, "target_id": target_id, "start_time": start_time, "end_time": end_time, "page_size": page_size, "include_start": include_start, "bus_channel": bus_channel}, RongCloudMessagePrivateQueryResult)
@@ -1595,8 +1601,8 @@ class RongCloudOperations(_SyncClient):
         target_id: str,
         start_time: int,
         end_time: int,
+        include_start: bool,
         page_size: Optional[int] = None,
-        include_start: Optional[bool] = None,
         bus_channel: Optional[str] = None,
     ) -> RongCloudMessageGroupQueryResult:
         """The group messages of a conversation sent in a time range, from the server-side history (a service to enable).
@@ -1608,8 +1614,8 @@ class RongCloudOperations(_SyncClient):
             target_id: (a str; required) The group. Limits: at most 64 characters.
             start_time: (an int; required) From this time, ms since the epoch. Limits: 0..….
             end_time: (an int; required) Up to this time, ms since the epoch. Limits: 0..….
-            page_size: (an int) Messages per call. Limits: 1..….
-            include_start: (a bool) Include a message sent exactly at start_time.
+            page_size: (an int) At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+            include_start: (a bool; required) Whether a message sent exactly at start_time is included.
             bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
         """
         return self._call("message.group.query", {"user_id": user_id, "target_id": target_id, "start_time": start_time, "end_time": end_time, "page_size": page_size, "include_start": include_start, "bus_channel": bus_channel}, RongCloudMessageGroupQueryResult)
@@ -1621,8 +1627,8 @@ class RongCloudOperations(_SyncClient):
         target_id: str,
         start_time: int,
         end_time: int,
+        include_start: bool,
         page_size: Optional[int] = None,
-        include_start: Optional[bool] = None,
         bus_channel: Optional[str] = None,
     ) -> RongCloudMessageChatroomQueryResult:
         """The chatroom messages of a conversation sent in a time range, from the server-side history (a service to enable).
@@ -1634,8 +1640,8 @@ class RongCloudOperations(_SyncClient):
             target_id: (a str; required) The chatroom. Limits: at most 64 characters.
             start_time: (an int; required) From this time, ms since the epoch. Limits: 0..….
             end_time: (an int; required) Up to this time, ms since the epoch. Limits: 0..….
-            page_size: (an int) Messages per call. Limits: 1..….
-            include_start: (a bool) Include a message sent exactly at start_time.
+            page_size: (an int) At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+            include_start: (a bool; required) Whether a message sent exactly at start_time is included.
             bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
         """
         return self._call("message.chatroom.query", {"user_id": user_id, "target_id": target_id, "start_time": start_time, "end_time": end_time, "page_size": page_size, "include_start": include_start, "bus_channel": bus_channel}, RongCloudMessageChatroomQueryResult)
@@ -1647,8 +1653,8 @@ class RongCloudOperations(_SyncClient):
         target_id: str,
         start_time: int,
         end_time: int,
+        include_start: bool,
         page_size: Optional[int] = None,
-        include_start: Optional[bool] = None,
         bus_channel: Optional[str] = None,
     ) -> RongCloudMessageUltragroupQueryResult:
         """The ultra group messages of a conversation sent in a time range, from the server-side history (a service to enable).
@@ -1660,8 +1666,8 @@ class RongCloudOperations(_SyncClient):
             target_id: (a str; required) The ultra group. Limits: at most 64 characters.
             start_time: (an int; required) From this time, ms since the epoch. Limits: 0..….
             end_time: (an int; required) Up to this time, ms since the epoch. Limits: 0..….
-            page_size: (an int) Messages per call. Limits: 1..….
-            include_start: (a bool) Include a message sent exactly at start_time.
+            page_size: (an int) At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+            include_start: (a bool; required) Whether a message sent exactly at start_time is included.
             bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
         """
         return self._call("message.ultragroup.query", {"user_id": user_id, "target_id": target_id, "start_time": start_time, "end_time": end_time, "page_size": page_size, "include_start": include_start, "bus_channel": bus_channel}, RongCloudMessageUltragroupQueryResult)
@@ -2565,6 +2571,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         is_persisted: Optional[bool] = None,
         is_include_sender: Optional[bool] = None,
         msg_random: Optional[int] = None,
+        priority: Optional[int] = None,
     ) -> RongCloudMessageChatroomPublishResult:
         """Send a message to one or more chatrooms (the documentation advises at most 10). Only members in the room receive it.
 
@@ -2578,8 +2585,9 @@ class AsyncRongCloudOperations(_AsyncClient):
             is_persisted: (a bool) Store it in the recipients' server-side history (default true).
             is_include_sender: (a bool) Also deliver it to the sender's own clients (default false).
             msg_random: (an int) Your request identifier; the server de-duplicates equal values within one minute.
+            priority: (an int) The message's priority in the room (server-sdk-java ChatroomMessage.priority). Limits: 0..….
         """
-        return await self._call("message.chatroom.publish", {"from_user_id": from_user_id, "to_chatroom_ids": to_chatroom_ids, "object_name": object_name, "content": content, "is_persisted": is_persisted, "is_include_sender": is_include_sender, "msg_random": msg_random}, RongCloudMessageChatroomPublishResult)
+        return await self._call("message.chatroom.publish", {"from_user_id": from_user_id, "to_chatroom_ids": to_chatroom_ids, "object_name": object_name, "content": content, "is_persisted": is_persisted, "is_include_sender": is_include_sender, "msg_random": msg_random, "priority": priority}, RongCloudMessageChatroomPublishResult)
 
     async def message_chatroom_broadcast(
         self,
@@ -2851,6 +2859,8 @@ class AsyncRongCloudOperations(_AsyncClient):
         push_data: Optional[str] = None,
         content_available: Optional[bool] = None,
         push_ext: Optional[Union[Mapping[str, Any], str]] = None,
+        os: Optional[Literal["iOS", "Android"]] = None,
+        msg_random: Optional[int] = None,
     ) -> RongCloudMessageBroadcastResult:
         """Send a system message to every user of the app (a service to enable; at most 2 an hour and 3 a day).
 
@@ -2863,9 +2873,11 @@ class AsyncRongCloudOperations(_AsyncClient):
             push_content: (a str) The offline push notification text. Limits: at most 1024 characters.
             push_data: (a str) Extra data of the push (iOS appData, Android pushData). Limits: at most 1024 characters.
             content_available: (a bool) iOS silent (background) push.
-            push_ext: (a dict, or a str holding JSON) Push notification settings (the pushExt structure); ignored with disable_push.
+            push_ext: (a dict, or a str holding JSON) Push notification settings (the pushExt structure).
+            os: (a str) Only to users of this platform; omit for all. Limits: one of iOS, Android.
+            msg_random: (an int) Your request identifier; the server de-duplicates equal values within one minute.
         """
-        return await self._call("message.broadcast", {"from_user_id": from_user_id, "object_name": object_name, "content": content, "push_content": push_content, "push_data": push_data, "content_available": content_available, "push_ext": push_ext}, RongCloudMessageBroadcastResult)
+        return await self._call("message.broadcast", {"from_user_id": from_user_id, "object_name": object_name, "content": content, "push_content": push_content, "push_data": push_data, "content_available": content_available, "push_ext": push_ext, "os": os, "msg_random": msg_random}, RongCloudMessageBroadcastResult)
 
     async def message_broadcast_recall(
         self,
@@ -3052,8 +3064,8 @@ class AsyncRongCloudOperations(_AsyncClient):
         target_id: str,
         start_time: int,
         end_time: int,
+        include_start: bool,
         page_size: Optional[int] = None,
-        include_start: Optional[bool] = None,
         bus_channel: Optional[str] = None,
     ) -> RongCloudMessagePrivateQueryResult:
         """The one-to-one messages of a conversation sent in a time range, from the server-side history (a service to enable).
@@ -3065,8 +3077,8 @@ class AsyncRongCloudOperations(_AsyncClient):
             target_id: (a str; required) The other user. Limits: at most 64 characters.
             start_time: (an int; required) From this time, ms since the epoch. Limits: 0..….
             end_time: (an int; required) Up to this time, ms since the epoch. Limits: 0..….
-            page_size: (an int) Messages per call. Limits: 1..….
-            include_start: (a bool) Include a message sent exactly at start_time.
+            page_size: (an int) At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+            include_start: (a bool; required) Whether a message sent exactly at start_time is included.
             bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
         """
         return await self._call("message.private.query", {"user_id": user_id, "target_id": target_id, "start_time": start_time, "end_time": end_time, "page_size": page_size, "include_start": include_start, "bus_channel": bus_channel}, RongCloudMessagePrivateQueryResult)
@@ -3078,8 +3090,8 @@ class AsyncRongCloudOperations(_AsyncClient):
         target_id: str,
         start_time: int,
         end_time: int,
+        include_start: bool,
         page_size: Optional[int] = None,
-        include_start: Optional[bool] = None,
         bus_channel: Optional[str] = None,
     ) -> RongCloudMessageGroupQueryResult:
         """The group messages of a conversation sent in a time range, from the server-side history (a service to enable).
@@ -3091,8 +3103,8 @@ class AsyncRongCloudOperations(_AsyncClient):
             target_id: (a str; required) The group. Limits: at most 64 characters.
             start_time: (an int; required) From this time, ms since the epoch. Limits: 0..….
             end_time: (an int; required) Up to this time, ms since the epoch. Limits: 0..….
-            page_size: (an int) Messages per call. Limits: 1..….
-            include_start: (a bool) Include a message sent exactly at start_time.
+            page_size: (an int) At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+            include_start: (a bool; required) Whether a message sent exactly at start_time is included.
             bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
         """
         return await self._call("message.group.query", {"user_id": user_id, "target_id": target_id, "start_time": start_time, "end_time": end_time, "page_size": page_size, "include_start": include_start, "bus_channel": bus_channel}, RongCloudMessageGroupQueryResult)
@@ -3104,8 +3116,8 @@ class AsyncRongCloudOperations(_AsyncClient):
         target_id: str,
         start_time: int,
         end_time: int,
+        include_start: bool,
         page_size: Optional[int] = None,
-        include_start: Optional[bool] = None,
         bus_channel: Optional[str] = None,
     ) -> RongCloudMessageChatroomQueryResult:
         """The chatroom messages of a conversation sent in a time range, from the server-side history (a service to enable).
@@ -3117,8 +3129,8 @@ class AsyncRongCloudOperations(_AsyncClient):
             target_id: (a str; required) The chatroom. Limits: at most 64 characters.
             start_time: (an int; required) From this time, ms since the epoch. Limits: 0..….
             end_time: (an int; required) Up to this time, ms since the epoch. Limits: 0..….
-            page_size: (an int) Messages per call. Limits: 1..….
-            include_start: (a bool) Include a message sent exactly at start_time.
+            page_size: (an int) At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+            include_start: (a bool; required) Whether a message sent exactly at start_time is included.
             bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
         """
         return await self._call("message.chatroom.query", {"user_id": user_id, "target_id": target_id, "start_time": start_time, "end_time": end_time, "page_size": page_size, "include_start": include_start, "bus_channel": bus_channel}, RongCloudMessageChatroomQueryResult)
@@ -3130,8 +3142,8 @@ class AsyncRongCloudOperations(_AsyncClient):
         target_id: str,
         start_time: int,
         end_time: int,
+        include_start: bool,
         page_size: Optional[int] = None,
-        include_start: Optional[bool] = None,
         bus_channel: Optional[str] = None,
     ) -> RongCloudMessageUltragroupQueryResult:
         """The ultra group messages of a conversation sent in a time range, from the server-side history (a service to enable).
@@ -3143,8 +3155,8 @@ class AsyncRongCloudOperations(_AsyncClient):
             target_id: (a str; required) The ultra group. Limits: at most 64 characters.
             start_time: (an int; required) From this time, ms since the epoch. Limits: 0..….
             end_time: (an int; required) Up to this time, ms since the epoch. Limits: 0..….
-            page_size: (an int) Messages per call. Limits: 1..….
-            include_start: (a bool) Include a message sent exactly at start_time.
+            page_size: (an int) At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+            include_start: (a bool; required) Whether a message sent exactly at start_time is included.
             bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
         """
         return await self._call("message.ultragroup.query", {"user_id": user_id, "target_id": target_id, "start_time": start_time, "end_time": end_time, "page_size": page_size, "include_start": include_start, "bus_channel": bus_channel}, RongCloudMessageUltragroupQueryResult)

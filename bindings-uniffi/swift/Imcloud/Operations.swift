@@ -934,8 +934,10 @@ public struct RongCloudMessageChatroomPublish: Encodable, Sendable {
     public var isIncludeSender: Bool?
     /// Your request identifier; the server de-duplicates equal values within one minute.
     public var msgRandom: Int64?
+    /// The message's priority in the room (server-sdk-java ChatroomMessage.priority). Limits: 0..….
+    public var priority: Int64?
 
-    public init(fromUserId: String, toChatroomIds: [String], objectName: String, content: JSONValue, isPersisted: Bool? = nil, isIncludeSender: Bool? = nil, msgRandom: Int64? = nil) {
+    public init(fromUserId: String, toChatroomIds: [String], objectName: String, content: JSONValue, isPersisted: Bool? = nil, isIncludeSender: Bool? = nil, msgRandom: Int64? = nil, priority: Int64? = nil) {
         self.fromUserId = fromUserId
         self.toChatroomIds = toChatroomIds
         self.objectName = objectName
@@ -943,6 +945,7 @@ public struct RongCloudMessageChatroomPublish: Encodable, Sendable {
         self.isPersisted = isPersisted
         self.isIncludeSender = isIncludeSender
         self.msgRandom = msgRandom
+        self.priority = priority
     }
 
     enum CodingKeys: String, CodingKey {
@@ -953,6 +956,7 @@ public struct RongCloudMessageChatroomPublish: Encodable, Sendable {
         case isPersisted = "is_persisted"
         case isIncludeSender = "is_include_sender"
         case msgRandom = "msg_random"
+        case priority = "priority"
     }
 }
 
@@ -1501,10 +1505,14 @@ public struct RongCloudMessageBroadcast: Encodable, Sendable {
     public var pushData: String?
     /// iOS silent (background) push.
     public var contentAvailable: Bool?
-    /// Push notification settings (the pushExt structure); ignored with disable_push.
+    /// Push notification settings (the pushExt structure).
     public var pushExt: JSONValue?
+    /// Only to users of this platform; omit for all. Limits: one of iOS, Android.
+    public var os: String?
+    /// Your request identifier; the server de-duplicates equal values within one minute.
+    public var msgRandom: Int64?
 
-    public init(fromUserId: String, objectName: String, content: JSONValue, pushContent: String? = nil, pushData: String? = nil, contentAvailable: Bool? = nil, pushExt: JSONValue? = nil) {
+    public init(fromUserId: String, objectName: String, content: JSONValue, pushContent: String? = nil, pushData: String? = nil, contentAvailable: Bool? = nil, pushExt: JSONValue? = nil, os: String? = nil, msgRandom: Int64? = nil) {
         self.fromUserId = fromUserId
         self.objectName = objectName
         self.content = content
@@ -1512,6 +1520,8 @@ public struct RongCloudMessageBroadcast: Encodable, Sendable {
         self.pushData = pushData
         self.contentAvailable = contentAvailable
         self.pushExt = pushExt
+        self.os = os
+        self.msgRandom = msgRandom
     }
 
     enum CodingKeys: String, CodingKey {
@@ -1522,6 +1532,8 @@ public struct RongCloudMessageBroadcast: Encodable, Sendable {
         case pushData = "push_data"
         case contentAvailable = "content_available"
         case pushExt = "push_ext"
+        case os = "os"
+        case msgRandom = "msg_random"
     }
 }
 
@@ -1872,14 +1884,14 @@ public struct RongCloudMessagePrivateQuery: Encodable, Sendable {
     public var startTime: Int64
     /// Up to this time, ms since the epoch. Limits: 0..….
     public var endTime: Int64
-    /// Messages per call. Limits: 1..….
+    /// At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
     public var pageSize: Int64?
-    /// Include a message sent exactly at start_time.
-    public var includeStart: Bool?
+    /// Whether a message sent exactly at start_time is included.
+    public var includeStart: Bool
     /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
     public var busChannel: String?
 
-    public init(userId: String, targetId: String, startTime: Int64, endTime: Int64, pageSize: Int64? = nil, includeStart: Bool? = nil, busChannel: String? = nil) {
+    public init(userId: String, targetId: String, startTime: Int64, endTime: Int64, pageSize: Int64? = nil, includeStart: Bool, busChannel: String? = nil) {
         self.userId = userId
         self.targetId = targetId
         self.startTime = startTime
@@ -1926,14 +1938,14 @@ public struct RongCloudMessageGroupQuery: Encodable, Sendable {
     public var startTime: Int64
     /// Up to this time, ms since the epoch. Limits: 0..….
     public var endTime: Int64
-    /// Messages per call. Limits: 1..….
+    /// At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
     public var pageSize: Int64?
-    /// Include a message sent exactly at start_time.
-    public var includeStart: Bool?
+    /// Whether a message sent exactly at start_time is included.
+    public var includeStart: Bool
     /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
     public var busChannel: String?
 
-    public init(userId: String, targetId: String, startTime: Int64, endTime: Int64, pageSize: Int64? = nil, includeStart: Bool? = nil, busChannel: String? = nil) {
+    public init(userId: String, targetId: String, startTime: Int64, endTime: Int64, pageSize: Int64? = nil, includeStart: Bool, busChannel: String? = nil) {
         self.userId = userId
         self.targetId = targetId
         self.startTime = startTime
@@ -1980,14 +1992,14 @@ public struct RongCloudMessageChatroomQuery: Encodable, Sendable {
     public var startTime: Int64
     /// Up to this time, ms since the epoch. Limits: 0..….
     public var endTime: Int64
-    /// Messages per call. Limits: 1..….
+    /// At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
     public var pageSize: Int64?
-    /// Include a message sent exactly at start_time.
-    public var includeStart: Bool?
+    /// Whether a message sent exactly at start_time is included.
+    public var includeStart: Bool
     /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
     public var busChannel: String?
 
-    public init(userId: String, targetId: String, startTime: Int64, endTime: Int64, pageSize: Int64? = nil, includeStart: Bool? = nil, busChannel: String? = nil) {
+    public init(userId: String, targetId: String, startTime: Int64, endTime: Int64, pageSize: Int64? = nil, includeStart: Bool, busChannel: String? = nil) {
         self.userId = userId
         self.targetId = targetId
         self.startTime = startTime
@@ -2034,14 +2046,14 @@ public struct RongCloudMessageUltragroupQuery: Encodable, Sendable {
     public var startTime: Int64
     /// Up to this time, ms since the epoch. Limits: 0..….
     public var endTime: Int64
-    /// Messages per call. Limits: 1..….
+    /// At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
     public var pageSize: Int64?
-    /// Include a message sent exactly at start_time.
-    public var includeStart: Bool?
+    /// Whether a message sent exactly at start_time is included.
+    public var includeStart: Bool
     /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
     public var busChannel: String?
 
-    public init(userId: String, targetId: String, startTime: Int64, endTime: Int64, pageSize: Int64? = nil, includeStart: Bool? = nil, busChannel: String? = nil) {
+    public init(userId: String, targetId: String, startTime: Int64, endTime: Int64, pageSize: Int64? = nil, includeStart: Bool, busChannel: String? = nil) {
         self.userId = userId
         self.targetId = targetId
         self.startTime = startTime

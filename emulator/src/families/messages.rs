@@ -376,7 +376,7 @@ fn history_query(call: &mut Call<'_>) -> Outcome {
     let start = call.int("start_time").unwrap_or(0).max(0) as u64;
     let end = call.int("end_time").map_or(u64::MAX, |t| t.max(0) as u64);
     let include_start = call.flag("include_start").unwrap_or(true);
-    let size = call.int("page_size").unwrap_or(50).max(1) as usize;
+    let size = call.int("page_size").unwrap_or(10).max(1) as usize;
     let bus_channel = call.s("bus_channel").to_string();
     let conversation_type = match kind.as_str() {
         "private" => 1,

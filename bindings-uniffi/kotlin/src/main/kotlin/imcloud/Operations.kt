@@ -616,9 +616,10 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * @param isPersisted Store it in the recipients' server-side history (default true).
      * @param isIncludeSender Also deliver it to the sender's own clients (default false).
      * @param msgRandom Your request identifier; the server de-duplicates equal values within one minute.
+     * @param priority The message's priority in the room (server-sdk-java ChatroomMessage.priority). Limits: 0..….
      */
-    public suspend fun messageChatroomPublish(`fromUserId`: String, `toChatroomIds`: List<String>, `objectName`: String, `content`: JsonElement, `isPersisted`: Boolean? = null, `isIncludeSender`: Boolean? = null, `msgRandom`: Long? = null): RongCloudMessageChatroomPublishResult =
-        RongCloudMessageChatroomPublishResult(call("message.chatroom.publish", args("from_user_id" to `fromUserId`, "to_chatroom_ids" to `toChatroomIds`, "object_name" to `objectName`, "content" to `content`, "is_persisted" to `isPersisted`, "is_include_sender" to `isIncludeSender`, "msg_random" to `msgRandom`)))
+    public suspend fun messageChatroomPublish(`fromUserId`: String, `toChatroomIds`: List<String>, `objectName`: String, `content`: JsonElement, `isPersisted`: Boolean? = null, `isIncludeSender`: Boolean? = null, `msgRandom`: Long? = null, `priority`: Long? = null): RongCloudMessageChatroomPublishResult =
+        RongCloudMessageChatroomPublishResult(call("message.chatroom.publish", args("from_user_id" to `fromUserId`, "to_chatroom_ids" to `toChatroomIds`, "object_name" to `objectName`, "content" to `content`, "is_persisted" to `isPersisted`, "is_include_sender" to `isIncludeSender`, "msg_random" to `msgRandom`, "priority" to `priority`)))
 
     /**
      * Send a message to every chatroom of the app (a service to enable; 1 call per second). Only users in a room at the time receive it.
@@ -785,10 +786,12 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * @param pushContent The offline push notification text. Limits: at most 1024 characters.
      * @param pushData Extra data of the push (iOS appData, Android pushData). Limits: at most 1024 characters.
      * @param contentAvailable iOS silent (background) push.
-     * @param pushExt Push notification settings (the pushExt structure); ignored with disable_push.
+     * @param pushExt Push notification settings (the pushExt structure).
+     * @param os Only to users of this platform; omit for all. Limits: one of iOS, Android.
+     * @param msgRandom Your request identifier; the server de-duplicates equal values within one minute.
      */
-    public suspend fun messageBroadcast(`fromUserId`: String, `objectName`: String, `content`: JsonElement, `pushContent`: String? = null, `pushData`: String? = null, `contentAvailable`: Boolean? = null, `pushExt`: JsonElement? = null): RongCloudMessageBroadcastResult =
-        RongCloudMessageBroadcastResult(call("message.broadcast", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "content_available" to `contentAvailable`, "push_ext" to `pushExt`)))
+    public suspend fun messageBroadcast(`fromUserId`: String, `objectName`: String, `content`: JsonElement, `pushContent`: String? = null, `pushData`: String? = null, `contentAvailable`: Boolean? = null, `pushExt`: JsonElement? = null, `os`: String? = null, `msgRandom`: Long? = null): RongCloudMessageBroadcastResult =
+        RongCloudMessageBroadcastResult(call("message.broadcast", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "content_available" to `contentAvailable`, "push_ext" to `pushExt`, "os" to `os`, "msg_random" to `msgRandom`)))
 
     /**
      * Recall a message sent to every user (message.broadcast); at most 2 an hour and 3 a day.
@@ -915,11 +918,11 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * @param targetId The other user. Limits: at most 64 characters.
      * @param startTime From this time, ms since the epoch. Limits: 0..….
      * @param endTime Up to this time, ms since the epoch. Limits: 0..….
-     * @param pageSize Messages per call. Limits: 1..….
-     * @param includeStart Include a message sent exactly at start_time.
+     * @param includeStart Whether a message sent exactly at start_time is included.
+     * @param pageSize At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
      * @param busChannel The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
      */
-    public suspend fun messagePrivateQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `pageSize`: Long? = null, `includeStart`: Boolean? = null, `busChannel`: String? = null): RongCloudMessagePrivateQueryResult =
+    public suspend fun messagePrivateQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `includeStart`: Boolean, `pageSize`: Long? = null, `busChannel`: String? = null): RongCloudMessagePrivateQueryResult =
         RongCloudMessagePrivateQueryResult(call("message.private.query", args("user_id" to `userId`, "target_id" to `targetId`, "start_time" to `startTime`, "end_time" to `endTime`, "page_size" to `pageSize`, "include_start" to `includeStart`, "bus_channel" to `busChannel`)))
 
     /**
@@ -931,11 +934,11 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * @param targetId The group. Limits: at most 64 characters.
      * @param startTime From this time, ms since the epoch. Limits: 0..….
      * @param endTime Up to this time, ms since the epoch. Limits: 0..….
-     * @param pageSize Messages per call. Limits: 1..….
-     * @param includeStart Include a message sent exactly at start_time.
+     * @param includeStart Whether a message sent exactly at start_time is included.
+     * @param pageSize At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
      * @param busChannel The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
      */
-    public suspend fun messageGroupQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `pageSize`: Long? = null, `includeStart`: Boolean? = null, `busChannel`: String? = null): RongCloudMessageGroupQueryResult =
+    public suspend fun messageGroupQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `includeStart`: Boolean, `pageSize`: Long? = null, `busChannel`: String? = null): RongCloudMessageGroupQueryResult =
         RongCloudMessageGroupQueryResult(call("message.group.query", args("user_id" to `userId`, "target_id" to `targetId`, "start_time" to `startTime`, "end_time" to `endTime`, "page_size" to `pageSize`, "include_start" to `includeStart`, "bus_channel" to `busChannel`)))
 
     /**
@@ -947,11 +950,11 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * @param targetId The chatroom. Limits: at most 64 characters.
      * @param startTime From this time, ms since the epoch. Limits: 0..….
      * @param endTime Up to this time, ms since the epoch. Limits: 0..….
-     * @param pageSize Messages per call. Limits: 1..….
-     * @param includeStart Include a message sent exactly at start_time.
+     * @param includeStart Whether a message sent exactly at start_time is included.
+     * @param pageSize At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
      * @param busChannel The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
      */
-    public suspend fun messageChatroomQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `pageSize`: Long? = null, `includeStart`: Boolean? = null, `busChannel`: String? = null): RongCloudMessageChatroomQueryResult =
+    public suspend fun messageChatroomQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `includeStart`: Boolean, `pageSize`: Long? = null, `busChannel`: String? = null): RongCloudMessageChatroomQueryResult =
         RongCloudMessageChatroomQueryResult(call("message.chatroom.query", args("user_id" to `userId`, "target_id" to `targetId`, "start_time" to `startTime`, "end_time" to `endTime`, "page_size" to `pageSize`, "include_start" to `includeStart`, "bus_channel" to `busChannel`)))
 
     /**
@@ -963,11 +966,11 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      * @param targetId The ultra group. Limits: at most 64 characters.
      * @param startTime From this time, ms since the epoch. Limits: 0..….
      * @param endTime Up to this time, ms since the epoch. Limits: 0..….
-     * @param pageSize Messages per call. Limits: 1..….
-     * @param includeStart Include a message sent exactly at start_time.
+     * @param includeStart Whether a message sent exactly at start_time is included.
+     * @param pageSize At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
      * @param busChannel The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
      */
-    public suspend fun messageUltragroupQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `pageSize`: Long? = null, `includeStart`: Boolean? = null, `busChannel`: String? = null): RongCloudMessageUltragroupQueryResult =
+    public suspend fun messageUltragroupQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `includeStart`: Boolean, `pageSize`: Long? = null, `busChannel`: String? = null): RongCloudMessageUltragroupQueryResult =
         RongCloudMessageUltragroupQueryResult(call("message.ultragroup.query", args("user_id" to `userId`, "target_id" to `targetId`, "start_time" to `startTime`, "end_time" to `endTime`, "page_size" to `pageSize`, "include_start" to `includeStart`, "bus_channel" to `busChannel`)))
 
     /**
