@@ -158,9 +158,9 @@ export interface RongCloudConversationTopSetParams {
 /** The result of `conversation.history.clean`. */
 export declare class RongCloudConversationHistoryCleanResult extends Result {}
 
-/** Parameters of `conversation.history.clean`: Delete a user's server-side history of one conversation, all of it or up to a time. */
+/** Parameters of `conversation.history.clean`: Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time. */
 export interface RongCloudConversationHistoryCleanParams {
-  /** 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10. */
+  /** 1 one-to-one, 3 group, 4 chatroom (cleared for every user), 6 system. Limits: 1..6. */
   conversationType: number
   /** The user whose history is deleted. Limits: not empty; at most 64 bytes. */
   fromUserId: string
@@ -1251,7 +1251,7 @@ export declare class RongCloudOperations extends BaseClient {
    */
   conversationTopSet(params: RongCloudConversationTopSetParams, options?: CallOptions): Promise<RongCloudConversationTopSetResult>
   /**
-   * Delete a user's server-side history of one conversation, all of it or up to a time.
+   * Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
    *
    * `POST /conversation/message/history/clean.json` — catalogue operation `conversation.history.clean`.
    */

@@ -225,10 +225,10 @@ pub mod rongcloud {
         }
     }
 
-    /// Parameters of `conversation.history.clean`: Delete a user's server-side history of one conversation, all of it or up to a time.
+    /// Parameters of `conversation.history.clean`: Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct ConversationHistoryClean {
-        /// 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+        /// 1 one-to-one, 3 group, 4 chatroom (cleared for every user), 6 system. Limits: 1..6.
         pub conversation_type: i64,
         /// The user whose history is deleted. Limits: not empty; at most 64 bytes.
         pub from_user_id: String,
@@ -2199,7 +2199,7 @@ impl crate::RongCloud {
         )
     }
 
-    /// Delete a user's server-side history of one conversation, all of it or up to a time.
+    /// Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
     ///
     /// `POST /conversation/message/history/clean.json` — catalogue operation `conversation.history.clean`.
     pub async fn conversation_history_clean(

@@ -730,12 +730,12 @@ class RongCloudOperations(_SyncClient):
         target_id: str,
         msg_timestamp: Optional[int] = None,
     ) -> RongCloudConversationHistoryCleanResult:
-        """Delete a user's server-side history of one conversation, all of it or up to a time.
+        """Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
 
         ``POST /conversation/message/history/clean.json`` — catalogue operation ``conversation.history.clean``.
 
         Args:
-            conversation_type: (an int; required) 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+            conversation_type: (an int; required) 1 one-to-one, 3 group, 4 chatroom (cleared for every user), 6 system. Limits: 1..6.
             from_user_id: (a str; required) The user whose history is deleted. Limits: not empty; at most 64 bytes.
             target_id: (a str; required) The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
             msg_timestamp: (an int) Delete the messages sent up to this time, ms since the epoch; omit to delete them all. Limits: 0..….
@@ -2219,12 +2219,12 @@ class AsyncRongCloudOperations(_AsyncClient):
         target_id: str,
         msg_timestamp: Optional[int] = None,
     ) -> RongCloudConversationHistoryCleanResult:
-        """Delete a user's server-side history of one conversation, all of it or up to a time.
+        """Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
 
         ``POST /conversation/message/history/clean.json`` — catalogue operation ``conversation.history.clean``.
 
         Args:
-            conversation_type: (an int; required) 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+            conversation_type: (an int; required) 1 one-to-one, 3 group, 4 chatroom (cleared for every user), 6 system. Limits: 1..6.
             from_user_id: (a str; required) The user whose history is deleted. Limits: not empty; at most 64 bytes.
             target_id: (a str; required) The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
             msg_timestamp: (an int) Delete the messages sent up to this time, ms since the epoch; omit to delete them all. Limits: 0..….

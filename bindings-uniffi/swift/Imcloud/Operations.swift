@@ -289,9 +289,9 @@ public struct RongCloudConversationTopSetResult: Decodable, Sendable, CustomStri
     }
 }
 
-/// Parameters of `conversation.history.clean`: Delete a user's server-side history of one conversation, all of it or up to a time.
+/// Parameters of `conversation.history.clean`: Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
 public struct RongCloudConversationHistoryClean: Encodable, Sendable {
-    /// 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+    /// 1 one-to-one, 3 group, 4 chatroom (cleared for every user), 6 system. Limits: 1..6.
     public var conversationType: Int64
     /// The user whose history is deleted. Limits: not empty; at most 64 bytes.
     public var fromUserId: String
@@ -2784,7 +2784,7 @@ extension RongCloud {
         return try Typed(reply)
     }
 
-    /// Delete a user's server-side history of one conversation, all of it or up to a time.
+    /// Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
     ///
     /// `POST /conversation/message/history/clean.json` — catalogue operation `conversation.history.clean`.
     public func conversationHistoryClean(_ params: RongCloudConversationHistoryClean) async throws -> Typed<RongCloudConversationHistoryCleanResult> {

@@ -63,7 +63,11 @@ impl Family for Conversations {
                 ok(json!({}))
             }
             "conversation.history.clean" => {
-                let user = call.s("from_user_id").to_string();
+                // a chatroom's history is cleared for every user, kept under the empty user
+                let user = match ty {
+                    CHATROOM => String::new(),
+                    _ => call.s("from_user_id").to_string(),
+                };
                 let until = call
                     .int("msg_timestamp")
                     .map_or(call.now, |t| t.max(0) as u64);
@@ -120,6 +124,9 @@ impl Family for Conversations {
     }
 }
 
+/// The chatroom conversation type.
+const CHATROOM: i64 = 4;
+
 /// The most conversations one tag holds.
 const TAG_CAPACITY: usize = 1000;
 
@@ -162,13 +169,18 @@ fn text(o: &serde_json::Map<String, Value>, key: &str) -> String {
         .to_string()
 }
 
-/// Up to when `user` cleared the history of a conversation, if they did (ms since the epoch).
+/// Up to when `user`'s history of a conversation was cleared, if it was (ms since the epoch); a
+/// chatroom's is cleared for every user.
 pub(crate) fn cleared_until(
     app: &mut AppState,
     user: &str,
     conversation_type: i64,
     target: &str,
 ) -> Option<u64> {
+    let user = match conversation_type {
+        CHATROOM => "",
+        _ => user,
+    };
     app.part::<ConversationState>()
         .cleared
         .get(&(user.to_string(), conversation_type, target.to_string()))

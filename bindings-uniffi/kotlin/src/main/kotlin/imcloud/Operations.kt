@@ -408,11 +408,11 @@ public abstract class RongCloudOperations internal constructor() : Client() {
         RongCloudConversationTopSetResult(call("conversation.top.set", args("user_id" to `userId`, "conversation_type" to `conversationType`, "target_id" to `targetId`, "set_top" to `setTop`)))
 
     /**
-     * Delete a user's server-side history of one conversation, all of it or up to a time.
+     * Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
      *
      * `POST /conversation/message/history/clean.json` — catalogue operation `conversation.history.clean`.
      *
-     * @param conversationType 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+     * @param conversationType 1 one-to-one, 3 group, 4 chatroom (cleared for every user), 6 system. Limits: 1..6.
      * @param fromUserId The user whose history is deleted. Limits: not empty; at most 64 bytes.
      * @param targetId The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
      * @param msgTimestamp Delete the messages sent up to this time, ms since the epoch; omit to delete them all. Limits: 0..….
