@@ -834,6 +834,148 @@ export declare class RongCloudChatroomMessageWhitelistQueryResult extends Result
 export interface RongCloudChatroomMessageWhitelistQueryParams {
 }
 
+/** The result of `conversation.notification.set`. */
+export declare class RongCloudConversationNotificationSetResult extends Result {}
+
+/** Parameters of `conversation.notification.set`: Set a user's do-not-disturb level for one conversation. */
+export interface RongCloudConversationNotificationSetParams {
+  /** 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10. */
+  conversationType: number
+  /** The user whose setting it is. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The other user, the group or the system sender, by conversation type. Limits: at most 64 characters. */
+  targetId: string
+  /** The older switch: true mutes notifications (unpush_level, when given, says how). */
+  isMuted?: boolean
+  /** -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications. Limits: -1..5. */
+  unpushLevel?: number
+  /** The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters. */
+  busChannel?: string
+}
+
+/** The result of `conversation.notification.get`. */
+export declare class RongCloudConversationNotificationGetResult extends Result {
+  /** The do-not-disturb level: -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications. */
+  readonly isMuted: number | undefined
+}
+
+/** Parameters of `conversation.notification.get`: A user's do-not-disturb level for one conversation. */
+export interface RongCloudConversationNotificationGetParams {
+  /** 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10. */
+  conversationType: number
+  /** The user whose setting it is. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The other user, the group or the system sender, by conversation type. Limits: at most 64 characters. */
+  targetId: string
+  /** The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters. */
+  busChannel?: string
+}
+
+/** The result of `conversation.type.notification.set`. */
+export declare class RongCloudConversationTypeNotificationSetResult extends Result {}
+
+/** Parameters of `conversation.type.notification.set`: Set a user's do-not-disturb level for every conversation of one type. */
+export interface RongCloudConversationTypeNotificationSetParams {
+  /** 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10. */
+  conversationType: number
+  /** The user whose setting it is. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications. Limits: -1..5. */
+  unpushLevel: number
+}
+
+/** The result of `conversation.type.notification.get`. */
+export declare class RongCloudConversationTypeNotificationGetResult extends Result {
+  /** The do-not-disturb level: -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications. */
+  readonly isMuted: number | undefined
+}
+
+/** Parameters of `conversation.type.notification.get`: A user's do-not-disturb level for one conversation type. */
+export interface RongCloudConversationTypeNotificationGetParams {
+  /** 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10. */
+  conversationType: number
+  /** The user whose setting it is. Limits: not empty; at most 64 bytes. */
+  userId: string
+}
+
+/** The result of `conversation.top.set`. */
+export declare class RongCloudConversationTopSetResult extends Result {}
+
+/** Parameters of `conversation.top.set`: Pin a conversation to the top of a user's list, or unpin it (synced to clients from SDK 4.0.0). */
+export interface RongCloudConversationTopSetParams {
+  /** The user whose conversation it is. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** 1 one-to-one, 3 group, 6 system. Limits: 1..6. */
+  conversationType: number
+  /** The other user, the group or the system sender, by conversation type. Limits: at most 64 characters. */
+  targetId: string
+  /** true pins, false unpins. */
+  setTop: boolean
+}
+
+/** The result of `conversation.history.clean`. */
+export declare class RongCloudConversationHistoryCleanResult extends Result {}
+
+/** Parameters of `conversation.history.clean`: Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time. */
+export interface RongCloudConversationHistoryCleanParams {
+  /** 1 one-to-one, 3 group, 4 chatroom (cleared for every user), 6 system. Limits: 1..6. */
+  conversationType: number
+  /** The user whose history is deleted. Limits: not empty; at most 64 bytes. */
+  fromUserId: string
+  /** The other user, the group or the system sender, by conversation type. Limits: at most 64 characters. */
+  targetId: string
+  /** Delete the messages sent up to this time, ms since the epoch; omit to delete them all. Limits: 0..…. */
+  msgTimestamp?: number
+}
+
+/** The result of `conversation.user_tag.set`. */
+export declare class RongCloudConversationUserTagSetResult extends Result {}
+
+/** Parameters of `conversation.user_tag.set`: Create or rename a user's conversation tags (at most 20 tags per user). */
+export interface RongCloudConversationUserTagSetParams {
+  /** The user whose tags they are. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The tags, each {tag_id, tag_name}. Limits: 1 to 20 items. */
+  tags: Record<string, unknown>[]
+}
+
+/** The result of `conversation.user_tag.delete`. */
+export declare class RongCloudConversationUserTagDeleteResult extends Result {}
+
+/** Parameters of `conversation.user_tag.delete`: Delete some of a user's conversation tags (the conversations lose them, and stay). */
+export interface RongCloudConversationUserTagDeleteParams {
+  /** The user whose tags they are. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** Limits: at most 10 characters each; 1 to 20 items. */
+  tagIds: string[]
+}
+
+/** The result of `conversation.tag.set`. */
+export declare class RongCloudConversationTagSetResult extends Result {}
+
+/** Parameters of `conversation.tag.set`: Put up to 100 of a user's conversations under one of their tags (a tag holds at most 1000; the earliest drop out). */
+export interface RongCloudConversationTagSetParams {
+  /** The user whose conversations they are. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The tag id, unique per user; at most 10 characters. Limits: at most 10 characters. */
+  tagId: string
+  /** The conversations, each {target_id, conversation_type}. Limits: 1 to 100 items. */
+  conversations: Record<string, unknown>[]
+}
+
+/** The result of `conversation.tag.delete`. */
+export declare class RongCloudConversationTagDeleteResult extends Result {}
+
+/** Parameters of `conversation.tag.delete`: Take up to 100 of a user's conversations out of one of their tags. */
+export interface RongCloudConversationTagDeleteParams {
+  /** The user whose conversations they are. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** Limits: at most 10 characters. */
+  tagId: string
+  /** The conversations, each {target_id, conversation_type}. Limits: 1 to 100 items. */
+  conversations: Record<string, unknown>[]
+}
+
 /** The result of `entrust.group.create`. */
 export declare class RongCloudEntrustGroupCreateResult extends Result {}
 
@@ -1670,6 +1812,529 @@ export interface RongCloudMessageRecallParams {
   disablePush?: boolean
   /** Limits: at most 1024 characters. */
   extra?: string
+}
+
+/** The result of `message.chatroom.publish`. */
+export declare class RongCloudMessageChatroomPublishResult extends Result {
+  /** Each `{chatroomId, messageUID}`. */
+  readonly messageUids: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `message.chatroom.publish`: Send a message to one or more chatrooms (the documentation advises at most 10). Only members in the room receive it. */
+export interface RongCloudMessageChatroomPublishParams {
+  /** Limits: not empty; at most 64 bytes. */
+  fromUserId: string
+  /** The chatrooms; the documentation advises at most 10. Limits: at most 64 characters each; at least 1 items. */
+  toChatroomIds: string[]
+  /** Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters. */
+  objectName: string
+  /** Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes. */
+  content: Record<string, unknown> | string
+  /** Store it in the recipients' server-side history (default true). */
+  isPersisted?: boolean
+  /** Also deliver it to the sender's own clients (default false). */
+  isIncludeSender?: boolean
+  /** Your request identifier; the server de-duplicates equal values within one minute. */
+  msgRandom?: number
+  /** The message's priority in the room (server-sdk-java ChatroomMessage.priority). Limits: 0..…. */
+  priority?: number
+}
+
+/** The result of `message.chatroom.broadcast`. */
+export declare class RongCloudMessageChatroomBroadcastResult extends Result {}
+
+/** Parameters of `message.chatroom.broadcast`: Send a message to every chatroom of the app (a service to enable; 1 call per second). Only users in a room at the time receive it. */
+export interface RongCloudMessageChatroomBroadcastParams {
+  /** Limits: not empty; at most 64 bytes. */
+  fromUserId: string
+  /** Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters. */
+  objectName: string
+  /** Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes. */
+  content: Record<string, unknown> | string
+  /** Also deliver it to the sender's own clients (default false). */
+  isIncludeSender?: boolean
+}
+
+/** The result of `message.ultragroup.publish`. */
+export declare class RongCloudMessageUltragroupPublishResult extends Result {
+  /** Each `{groupId, messageUID}`. */
+  readonly messageUids: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `message.ultragroup.publish`: Send a message to up to 3 ultra groups (optionally to one channel, or directed at some members). */
+export interface RongCloudMessageUltragroupPublishParams {
+  /** Limits: not empty; at most 64 bytes. */
+  fromUserId: string
+  /** The ultra groups; one only for a directed message. Limits: at most 64 characters each; 1 to 3 items. */
+  toGroupIds: string[]
+  /** Directed message: only these members receive it (one group only). Limits: not empty each; at most 64 bytes each. */
+  toUserIds?: string[]
+  /** Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters. */
+  objectName: string
+  /** Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes. */
+  content: Record<string, unknown> | string
+  /** The offline push notification text. Limits: at most 1024 characters. */
+  pushContent?: string
+  /** Extra data of the push (iOS appData, Android pushData). Limits: at most 1024 characters. */
+  pushData?: string
+  /** Push notification settings (the pushExt structure); ignored with disable_push. */
+  pushExt?: Record<string, unknown> | string
+  /** An @ message: content carries mentionedInfo. */
+  isMentioned?: boolean
+  /** Store it in the recipients' server-side history (default true). */
+  isPersisted?: boolean
+  /** Whether the recipients' unread count counts it (default true). */
+  isCounted?: boolean
+  /** iOS silent (background) push. */
+  contentAvailable?: boolean
+  /** The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters. */
+  busChannel?: string
+  /** Make the message extensible (message.expansion.set can then add key-values). */
+  expansion?: boolean
+  /** The message's initial expansion, an object of string keys and values; sent only with `expansion` true. */
+  extraContent?: Record<string, unknown> | string
+  /** Your request identifier; the server de-duplicates equal values within one minute. */
+  msgRandom?: number
+  /** Do not make this the conversation's last message on the clients. */
+  disableUpdateLastMsg?: boolean
+}
+
+/** The result of `message.private.publish_template`. */
+export declare class RongCloudMessagePrivatePublishTemplateResult extends Result {
+  /** Each `{userId, messageUID}`. */
+  readonly messageUids: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `message.private.publish_template`: Send a one-to-one template message: one content template with placeholders, filled per recipient from `values` (up to 1000 recipients). */
+export interface RongCloudMessagePrivatePublishTemplateParams {
+  /** Limits: not empty; at most 64 bytes. */
+  fromUserId: string
+  /** Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters. */
+  objectName: string
+  /** The content template, shared by every recipient, with placeholders such as {c}; at most 128 KB. Limits: at most 131072 bytes. */
+  content: Record<string, unknown> | string
+  /** Limits: not empty each; at most 64 bytes each; 1 to 1000 items. */
+  toUserIds: string[]
+  /** One object per recipient, in to_user_ids order: placeholder -> text, e.g. {"{c}": "Tom"}. Limits: 1 to 1000 items. */
+  values: Record<string, unknown>[]
+  /** One push text (template) per recipient, in to_user_ids order. Limits: at most 1000 items. */
+  pushContent: string[]
+  /** One push data text (template) per recipient, in to_user_ids order. Limits: at most 1000 items. */
+  pushData?: string[]
+  /** Drop it for recipients who blocked the sender (default false). */
+  verifyBlacklist?: boolean
+  /** Store it in the recipients' server-side history (default true). */
+  isPersisted?: boolean
+  /** Also deliver it to the sender's own clients (default false). */
+  isIncludeSender?: boolean
+  /** iOS silent (background) push. */
+  contentAvailable?: boolean
+  /** A silent message: no push notification when the recipient is offline. */
+  disablePush?: boolean
+  /** Push notification settings (the pushExt structure); ignored with disable_push. */
+  pushExt?: Record<string, unknown> | string
+  /** Your request identifier; the server de-duplicates equal values within one minute. */
+  msgRandom?: number
+  /** Do not make this the conversation's last message on the clients. */
+  disableUpdateLastMsg?: boolean
+}
+
+/** The result of `message.system.publish_template`. */
+export declare class RongCloudMessageSystemPublishTemplateResult extends Result {
+  /** Each `{userId, messageUID}`. */
+  readonly messageUids: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `message.system.publish_template`: Send a system notification template message: one content template with placeholders, filled per recipient from `values` (up to 100 recipients). */
+export interface RongCloudMessageSystemPublishTemplateParams {
+  /** Limits: not empty; at most 64 bytes. */
+  fromUserId: string
+  /** Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters. */
+  objectName: string
+  /** The content template, shared by every recipient, with placeholders such as {c}; at most 128 KB. Limits: at most 131072 bytes. */
+  content: Record<string, unknown> | string
+  /** Limits: not empty each; at most 64 bytes each; 1 to 100 items. */
+  toUserIds: string[]
+  /** One object per recipient, in to_user_ids order: placeholder -> text. Limits: 1 to 100 items. */
+  values: Record<string, unknown>[]
+  /** One push text (template) per recipient, in to_user_ids order. Limits: at most 100 items. */
+  pushContent: string[]
+  /** One push data text (template) per recipient, in to_user_ids order. Limits: at most 100 items. */
+  pushData?: string[]
+  /** Store it in the recipients' server-side history (default true). */
+  isPersisted?: boolean
+  /** Whether the recipients' unread count counts it (default true). */
+  isCounted?: boolean
+  /** iOS silent (background) push. */
+  contentAvailable?: boolean
+  /** A silent message: no push notification when the recipient is offline. */
+  disablePush?: boolean
+  /** Push notification settings (the pushExt structure); ignored with disable_push. */
+  pushExt?: Record<string, unknown> | string
+}
+
+/** The result of `message.status.private.publish`. */
+export declare class RongCloudMessageStatusPrivatePublishResult extends Result {}
+
+/** Parameters of `message.status.private.publish`: Send a one-to-one status message to up to 1000 users: delivered only to recipients online now, neither stored nor counted. */
+export interface RongCloudMessageStatusPrivatePublishParams {
+  /** Limits: not empty; at most 64 bytes. */
+  fromUserId: string
+  /** Limits: not empty each; at most 64 bytes each; 1 to 1000 items. */
+  toUserIds: string[]
+  /** Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters. */
+  objectName: string
+  /** Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes. */
+  content: Record<string, unknown> | string
+  /** Drop it for recipients who blocked the sender (default false). */
+  verifyBlacklist?: boolean
+  /** Also deliver it to the sender's own clients (default false). */
+  isIncludeSender?: boolean
+  /** The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters. */
+  busChannel?: string
+  /** Your request identifier; the server de-duplicates equal values within one minute. */
+  msgRandom?: number
+}
+
+/** The result of `message.status.group.publish`. */
+export declare class RongCloudMessageStatusGroupPublishResult extends Result {}
+
+/** Parameters of `message.status.group.publish`: Send a group status message to up to 3 groups: delivered only to members online now, neither stored nor counted. */
+export interface RongCloudMessageStatusGroupPublishParams {
+  /** Limits: not empty; at most 64 bytes. */
+  fromUserId: string
+  /** Limits: at most 64 characters each; 1 to 3 items. */
+  toGroupIds: string[]
+  /** Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters. */
+  objectName: string
+  /** Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes. */
+  content: Record<string, unknown> | string
+  /** Drop it for recipients who blocked the sender (default false). */
+  verifyBlacklist?: boolean
+  /** Also deliver it to the sender's own clients (default false). */
+  isIncludeSender?: boolean
+  /** The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters. */
+  busChannel?: string
+  /** Your request identifier; the server de-duplicates equal values within one minute. */
+  msgRandom?: number
+}
+
+/** The result of `message.private.publish_stream`. */
+export declare class RongCloudMessagePrivatePublishStreamResult extends Result {
+  /** The stream message's id. */
+  readonly messageUid: string | undefined
+}
+
+/** Parameters of `message.private.publish_stream`: Send (a piece of) a one-to-one stream message, type RC:StreamMsg, e.g. text generated by an AI agent (clients from 5.16.0). */
+export interface RongCloudMessagePrivatePublishStreamParams {
+  /** Limits: not empty; at most 64 bytes. */
+  fromUserId: string
+  /** Limits: not empty; at most 64 bytes. */
+  toUserId: string
+  /** The RC:StreamMsg body (a JSON object); at most 128 KB per call. Limits: at most 131072 bytes. */
+  content: unknown
+  /** Also deliver it to the sender's own clients (default false). */
+  isIncludeSender?: boolean
+  /** Store it in the recipients' server-side history (default true). */
+  isPersisted?: boolean
+  /** The message's expansion: an object of string keys and values. */
+  extraContent?: unknown
+  /** Whether the recipient's unread count counts it (default true). */
+  isCounted?: boolean
+  /** Do not make this the conversation's last message on the clients. */
+  disableUpdateLastMsg?: boolean
+}
+
+/** The result of `message.group.publish_stream`. */
+export declare class RongCloudMessageGroupPublishStreamResult extends Result {
+  /** The stream message's id. */
+  readonly messageUid: string | undefined
+}
+
+/** Parameters of `message.group.publish_stream`: Send (a piece of) a group stream message, type RC:StreamMsg, e.g. text generated by an AI agent. */
+export interface RongCloudMessageGroupPublishStreamParams {
+  /** Limits: not empty; at most 64 bytes. */
+  fromUserId: string
+  /** Limits: at most 64 characters. */
+  toGroupId: string
+  /** Directed message: only these members receive it. Limits: not empty each; at most 64 bytes each. */
+  toUserIds?: string[]
+  /** The RC:StreamMsg body (a JSON object); at most 128 KB per call. Limits: at most 131072 bytes. */
+  content: unknown
+  /** Also deliver it to the sender's own clients (default false). */
+  isIncludeSender?: boolean
+  /** Store it in the recipients' server-side history (default true). */
+  isPersisted?: boolean
+  /** An @ message: content carries mentionedInfo. */
+  isMentioned?: boolean
+  /** The message's expansion: an object of string keys and values. */
+  extraContent?: unknown
+  /** Whether the recipient's unread count counts it (default true). */
+  isCounted?: boolean
+  /** Do not make this the conversation's last message on the clients. */
+  disableUpdateLastMsg?: boolean
+}
+
+/** The result of `message.broadcast`. */
+export declare class RongCloudMessageBroadcastResult extends Result {}
+
+/** Parameters of `message.broadcast`: Send a system message to every user of the app (a service to enable; at most 2 an hour and 3 a day). */
+export interface RongCloudMessageBroadcastParams {
+  /** Limits: not empty; at most 64 bytes. */
+  fromUserId: string
+  /** Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters. */
+  objectName: string
+  /** Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes. */
+  content: Record<string, unknown> | string
+  /** The offline push notification text. Limits: at most 1024 characters. */
+  pushContent?: string
+  /** Extra data of the push (iOS appData, Android pushData). Limits: at most 1024 characters. */
+  pushData?: string
+  /** iOS silent (background) push. */
+  contentAvailable?: boolean
+  /** Push notification settings (the pushExt structure). */
+  pushExt?: Record<string, unknown> | string
+  /** Only to users of this platform; omit for all. Limits: one of iOS, Android. */
+  os?: "iOS" | "Android"
+  /** Your request identifier; the server de-duplicates equal values within one minute. */
+  msgRandom?: number
+}
+
+/** The result of `message.broadcast.recall`. */
+export declare class RongCloudMessageBroadcastRecallResult extends Result {}
+
+/** Parameters of `message.broadcast.recall`: Recall a message sent to every user (message.broadcast); at most 2 an hour and 3 a day. */
+export interface RongCloudMessageBroadcastRecallParams {
+  /** Limits: not empty; at most 64 bytes. */
+  fromUserId: string
+  /** The message id (msgUID of the message history log). Limits: at most 64 characters. */
+  messageUid: string
+  /** The message's send time, ms since the epoch (dateTime of the message history log). Limits: 0..…. */
+  sentTime: number
+  /** Shown as recalled by an administrator. */
+  isAdmin?: boolean
+  /** Delete the message without leaving a recall notice. */
+  isDelete?: boolean
+  /** Limits: at most 1024 characters. */
+  extra?: string
+}
+
+/** The result of `message.online.broadcast`. */
+export declare class RongCloudMessageOnlineBroadcastResult extends Result {}
+
+/** Parameters of `message.online.broadcast`: Send a system message to every user online now (users back within 10 minutes still get it); it cannot be recalled. */
+export interface RongCloudMessageOnlineBroadcastParams {
+  /** Limits: not empty; at most 64 bytes. */
+  fromUserId: string
+  /** Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters. */
+  objectName: string
+  /** Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes. */
+  content: Record<string, unknown> | string
+}
+
+/** The result of `message.private.modify`. */
+export declare class RongCloudMessagePrivateModifyResult extends Result {}
+
+/** Parameters of `message.private.modify`: Replace the content of a sent one-to-one message (same message type). */
+export interface RongCloudMessagePrivateModifyParams {
+  /** The sender of the message. Limits: not empty; at most 64 bytes. */
+  fromUserId: string
+  /** The recipient user of the message. Limits: at most 64 characters. */
+  targetId: string
+  /** Limits: at most 64 characters. */
+  messageUid: string
+  /** The new content JSON; at most 128 KB. Limits: at most 131072 bytes. */
+  content: Record<string, unknown> | string
+  /** The message type; the type of the message cannot change. Limits: at most 32 characters. */
+  objectName?: string
+}
+
+/** The result of `message.group.modify`. */
+export declare class RongCloudMessageGroupModifyResult extends Result {}
+
+/** Parameters of `message.group.modify`: Replace the content of a sent group message (same message type). */
+export interface RongCloudMessageGroupModifyParams {
+  /** The sender of the message. Limits: not empty; at most 64 bytes. */
+  fromUserId: string
+  /** The group of the message. Limits: at most 64 characters. */
+  groupId: string
+  /** Limits: at most 64 characters. */
+  messageUid: string
+  /** The new content JSON; at most 128 KB. Limits: at most 131072 bytes. */
+  content: Record<string, unknown> | string
+  /** The message type; the type of the message cannot change. Limits: at most 32 characters. */
+  objectName?: string
+}
+
+/** The result of `message.expansion.set`. */
+export declare class RongCloudMessageExpansionSetResult extends Result {}
+
+/** Parameters of `message.expansion.set`: Set key-values of a sent message's expansion (the message must have been sent with expansion on): up to 100 a call, 300 a message. */
+export interface RongCloudMessageExpansionSetParams {
+  /** Limits: at most 64 characters. */
+  messageUid: string
+  /** The user who sets them. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** 1 one-to-one, 3 group. Limits: 1..3. */
+  conversationType: number
+  /** The user or group id of the conversation. Limits: at most 64 characters. */
+  targetId: string
+  /** The key-values, e.g. {"type":"3"}: keys up to 32 characters (letters, digits, + = - _), values up to 4096 characters. */
+  extraKeyVal: Record<string, unknown> | string
+  /** Also deliver the expansion change to the operator's clients (default false). */
+  isSyncSender?: boolean
+}
+
+/** The result of `message.expansion.query`. */
+export declare class RongCloudMessageExpansionQueryResult extends Result {
+  /** key -> {"v": value, "ts": time in ms}. */
+  readonly extraContent: unknown | undefined
+}
+
+/** Parameters of `message.expansion.query`: Read a message's expansion: each key with its value (v) and time (ts); 300 keys a page. */
+export interface RongCloudMessageExpansionQueryParams {
+  /** Limits: at most 64 characters. */
+  messageUid: string
+  /** The page, from 1; a page holds 300 keys. Limits: 1..…. */
+  pageNo?: number
+}
+
+/** The result of `message.expansion.delete`. */
+export declare class RongCloudMessageExpansionDeleteResult extends Result {}
+
+/** Parameters of `message.expansion.delete`: Delete keys of a sent message's expansion (up to 100 a call). */
+export interface RongCloudMessageExpansionDeleteParams {
+  /** Limits: at most 64 characters. */
+  messageUid: string
+  /** The user who deletes them. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** 1 one-to-one, 3 group. Limits: 1..3. */
+  conversationType: number
+  /** The user or group id of the conversation. Limits: at most 64 characters. */
+  targetId: string
+  /** The keys to delete as a JSON array, e.g. ["type"]; at most 100. */
+  extraKey: Record<string, unknown> | string
+  /** Also deliver the expansion change to the operator's clients (default false). */
+  isSyncSender?: boolean
+}
+
+/** The result of `message.history.get`. */
+export declare class RongCloudMessageHistoryGetResult extends Result {
+  /** Where to download the compressed log; the address expires, download it promptly. */
+  readonly url: string | undefined
+  /** The hour, as asked. */
+  readonly date: string | undefined
+}
+
+/** Parameters of `message.history.get`: The download URL of the app's message history log of one hour (a service to enable; logs are kept 3 days). */
+export interface RongCloudMessageHistoryGetParams {
+  /** The hour, yyyyMMddHH (Beijing time), e.g. 2024030210 for 10:00-11:00 on 2 March 2024. Limits: at most 10 characters. */
+  date: string
+}
+
+/** The result of `message.history.delete`. */
+export declare class RongCloudMessageHistoryDeleteResult extends Result {}
+
+/** Parameters of `message.history.delete`: Delete the app's message history log of one hour. */
+export interface RongCloudMessageHistoryDeleteParams {
+  /** The hour, yyyyMMddHH (Beijing time), e.g. 2024030210 for 10:00-11:00 on 2 March 2024. Limits: at most 10 characters. */
+  date: string
+}
+
+/** The result of `message.private.query`. */
+export declare class RongCloudMessagePrivateQueryResult extends Result {
+  /** The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}. */
+  readonly messages: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `message.private.query`: The one-to-one messages of a conversation sent in a time range, from the server-side history (a service to enable). */
+export interface RongCloudMessagePrivateQueryParams {
+  /** Whose history is read. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The other user. Limits: at most 64 characters. */
+  targetId: string
+  /** From this time, ms since the epoch. Limits: 0..…. */
+  startTime: number
+  /** Up to this time, ms since the epoch. Limits: 0..…. */
+  endTime: number
+  /** At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100. */
+  pageSize?: number
+  /** Whether a message sent exactly at start_time is included. */
+  includeStart: boolean
+  /** The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters. */
+  busChannel?: string
+}
+
+/** The result of `message.group.query`. */
+export declare class RongCloudMessageGroupQueryResult extends Result {
+  /** The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}. */
+  readonly messages: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `message.group.query`: The group messages of a conversation sent in a time range, from the server-side history (a service to enable). */
+export interface RongCloudMessageGroupQueryParams {
+  /** Whose history is read. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The group. Limits: at most 64 characters. */
+  targetId: string
+  /** From this time, ms since the epoch. Limits: 0..…. */
+  startTime: number
+  /** Up to this time, ms since the epoch. Limits: 0..…. */
+  endTime: number
+  /** At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100. */
+  pageSize?: number
+  /** Whether a message sent exactly at start_time is included. */
+  includeStart: boolean
+  /** The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters. */
+  busChannel?: string
+}
+
+/** The result of `message.chatroom.query`. */
+export declare class RongCloudMessageChatroomQueryResult extends Result {
+  /** The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}. */
+  readonly messages: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `message.chatroom.query`: The chatroom messages of a conversation sent in a time range, from the server-side history (a service to enable). */
+export interface RongCloudMessageChatroomQueryParams {
+  /** Whose history is read. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The chatroom. Limits: at most 64 characters. */
+  targetId: string
+  /** From this time, ms since the epoch. Limits: 0..…. */
+  startTime: number
+  /** Up to this time, ms since the epoch. Limits: 0..…. */
+  endTime: number
+  /** At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100. */
+  pageSize?: number
+  /** Whether a message sent exactly at start_time is included. */
+  includeStart: boolean
+  /** The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters. */
+  busChannel?: string
+}
+
+/** The result of `message.ultragroup.query`. */
+export declare class RongCloudMessageUltragroupQueryResult extends Result {
+  /** The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}. */
+  readonly messages: Record<string, unknown>[] | undefined
+}
+
+/** Parameters of `message.ultragroup.query`: The ultra group messages of a conversation sent in a time range, from the server-side history (a service to enable). */
+export interface RongCloudMessageUltragroupQueryParams {
+  /** Whose history is read. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The ultra group. Limits: at most 64 characters. */
+  targetId: string
+  /** From this time, ms since the epoch. Limits: 0..…. */
+  startTime: number
+  /** Up to this time, ms since the epoch. Limits: 0..…. */
+  endTime: number
+  /** At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100. */
+  pageSize?: number
+  /** Whether a message sent exactly at start_time is included. */
+  includeStart: boolean
+  /** The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters. */
+  busChannel?: string
 }
 
 /** The result of `push`. */
@@ -3193,6 +3858,66 @@ export declare class RongCloudOperations extends BaseClient {
    */
   chatroomMessageWhitelistQuery(params?: RongCloudChatroomMessageWhitelistQueryParams, options?: CallOptions): Promise<RongCloudChatroomMessageWhitelistQueryResult>
   /**
+   * Set a user's do-not-disturb level for one conversation.
+   *
+   * `POST /conversation/notification/set.json` — catalogue operation `conversation.notification.set`.
+   */
+  conversationNotificationSet(params: RongCloudConversationNotificationSetParams, options?: CallOptions): Promise<RongCloudConversationNotificationSetResult>
+  /**
+   * A user's do-not-disturb level for one conversation.
+   *
+   * `POST /conversation/notification/get.json` — catalogue operation `conversation.notification.get`.
+   */
+  conversationNotificationGet(params: RongCloudConversationNotificationGetParams, options?: CallOptions): Promise<RongCloudConversationNotificationGetResult>
+  /**
+   * Set a user's do-not-disturb level for every conversation of one type.
+   *
+   * `POST /conversation/type/notification/set.json` — catalogue operation `conversation.type.notification.set`.
+   */
+  conversationTypeNotificationSet(params: RongCloudConversationTypeNotificationSetParams, options?: CallOptions): Promise<RongCloudConversationTypeNotificationSetResult>
+  /**
+   * A user's do-not-disturb level for one conversation type.
+   *
+   * `POST /conversation/type/notification/get.json` — catalogue operation `conversation.type.notification.get`.
+   */
+  conversationTypeNotificationGet(params: RongCloudConversationTypeNotificationGetParams, options?: CallOptions): Promise<RongCloudConversationTypeNotificationGetResult>
+  /**
+   * Pin a conversation to the top of a user's list, or unpin it (synced to clients from SDK 4.0.0).
+   *
+   * `POST /conversation/top/set.json` — catalogue operation `conversation.top.set`.
+   */
+  conversationTopSet(params: RongCloudConversationTopSetParams, options?: CallOptions): Promise<RongCloudConversationTopSetResult>
+  /**
+   * Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
+   *
+   * `POST /conversation/message/history/clean.json` — catalogue operation `conversation.history.clean`.
+   */
+  conversationHistoryClean(params: RongCloudConversationHistoryCleanParams, options?: CallOptions): Promise<RongCloudConversationHistoryCleanResult>
+  /**
+   * Create or rename a user's conversation tags (at most 20 tags per user).
+   *
+   * `POST /user/conversation/tag/set.json` — catalogue operation `conversation.user_tag.set`.
+   */
+  conversationUserTagSet(params: RongCloudConversationUserTagSetParams, options?: CallOptions): Promise<RongCloudConversationUserTagSetResult>
+  /**
+   * Delete some of a user's conversation tags (the conversations lose them, and stay).
+   *
+   * `POST /user/conversation/tag/del.json` — catalogue operation `conversation.user_tag.delete`.
+   */
+  conversationUserTagDelete(params: RongCloudConversationUserTagDeleteParams, options?: CallOptions): Promise<RongCloudConversationUserTagDeleteResult>
+  /**
+   * Put up to 100 of a user's conversations under one of their tags (a tag holds at most 1000; the earliest drop out).
+   *
+   * `POST /tag/conversation/set.json` — catalogue operation `conversation.tag.set`.
+   */
+  conversationTagSet(params: RongCloudConversationTagSetParams, options?: CallOptions): Promise<RongCloudConversationTagSetResult>
+  /**
+   * Take up to 100 of a user's conversations out of one of their tags.
+   *
+   * `POST /tag/conversation/del.json` — catalogue operation `conversation.tag.delete`.
+   */
+  conversationTagDelete(params: RongCloudConversationTagDeleteParams, options?: CallOptions): Promise<RongCloudConversationTagDeleteResult>
+  /**
    * Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
    *
    * `POST /entrust/group/create.json` — catalogue operation `entrust.group.create`.
@@ -3534,6 +4259,144 @@ export declare class RongCloudOperations extends BaseClient {
    * `POST /message/recall.json` — catalogue operation `message.recall`.
    */
   messageRecall(params: RongCloudMessageRecallParams, options?: CallOptions): Promise<RongCloudMessageRecallResult>
+  /**
+   * Send a message to one or more chatrooms (the documentation advises at most 10). Only members in the room receive it.
+   *
+   * `POST /message/chatroom/publish.json` — catalogue operation `message.chatroom.publish`.
+   */
+  messageChatroomPublish(params: RongCloudMessageChatroomPublishParams, options?: CallOptions): Promise<RongCloudMessageChatroomPublishResult>
+  /**
+   * Send a message to every chatroom of the app (a service to enable; 1 call per second). Only users in a room at the time receive it.
+   *
+   * `POST /message/chatroom/broadcast.json` — catalogue operation `message.chatroom.broadcast`.
+   */
+  messageChatroomBroadcast(params: RongCloudMessageChatroomBroadcastParams, options?: CallOptions): Promise<RongCloudMessageChatroomBroadcastResult>
+  /**
+   * Send a message to up to 3 ultra groups (optionally to one channel, or directed at some members).
+   *
+   * `POST /message/ultragroup/publish.json` — catalogue operation `message.ultragroup.publish`.
+   */
+  messageUltragroupPublish(params: RongCloudMessageUltragroupPublishParams, options?: CallOptions): Promise<RongCloudMessageUltragroupPublishResult>
+  /**
+   * Send a one-to-one template message: one content template with placeholders, filled per recipient from `values` (up to 1000 recipients).
+   *
+   * `POST /message/private/publish_template.json` — catalogue operation `message.private.publish_template`.
+   */
+  messagePrivatePublishTemplate(params: RongCloudMessagePrivatePublishTemplateParams, options?: CallOptions): Promise<RongCloudMessagePrivatePublishTemplateResult>
+  /**
+   * Send a system notification template message: one content template with placeholders, filled per recipient from `values` (up to 100 recipients).
+   *
+   * `POST /message/system/publish_template.json` — catalogue operation `message.system.publish_template`.
+   */
+  messageSystemPublishTemplate(params: RongCloudMessageSystemPublishTemplateParams, options?: CallOptions): Promise<RongCloudMessageSystemPublishTemplateResult>
+  /**
+   * Send a one-to-one status message to up to 1000 users: delivered only to recipients online now, neither stored nor counted.
+   *
+   * `POST /statusmessage/private/publish.json` — catalogue operation `message.status.private.publish`.
+   */
+  messageStatusPrivatePublish(params: RongCloudMessageStatusPrivatePublishParams, options?: CallOptions): Promise<RongCloudMessageStatusPrivatePublishResult>
+  /**
+   * Send a group status message to up to 3 groups: delivered only to members online now, neither stored nor counted.
+   *
+   * `POST /statusmessage/group/publish.json` — catalogue operation `message.status.group.publish`.
+   */
+  messageStatusGroupPublish(params: RongCloudMessageStatusGroupPublishParams, options?: CallOptions): Promise<RongCloudMessageStatusGroupPublishResult>
+  /**
+   * Send (a piece of) a one-to-one stream message, type RC:StreamMsg, e.g. text generated by an AI agent (clients from 5.16.0).
+   *
+   * `POST /v3/message/private/publish_stream.json` — catalogue operation `message.private.publish_stream`.
+   */
+  messagePrivatePublishStream(params: RongCloudMessagePrivatePublishStreamParams, options?: CallOptions): Promise<RongCloudMessagePrivatePublishStreamResult>
+  /**
+   * Send (a piece of) a group stream message, type RC:StreamMsg, e.g. text generated by an AI agent.
+   *
+   * `POST /v3/message/group/publish_stream.json` — catalogue operation `message.group.publish_stream`.
+   */
+  messageGroupPublishStream(params: RongCloudMessageGroupPublishStreamParams, options?: CallOptions): Promise<RongCloudMessageGroupPublishStreamResult>
+  /**
+   * Send a system message to every user of the app (a service to enable; at most 2 an hour and 3 a day).
+   *
+   * `POST /message/broadcast.json` — catalogue operation `message.broadcast`.
+   */
+  messageBroadcast(params: RongCloudMessageBroadcastParams, options?: CallOptions): Promise<RongCloudMessageBroadcastResult>
+  /**
+   * Recall a message sent to every user (message.broadcast); at most 2 an hour and 3 a day.
+   *
+   * `POST /message/broadcast/recall.json` — catalogue operation `message.broadcast.recall`.
+   */
+  messageBroadcastRecall(params: RongCloudMessageBroadcastRecallParams, options?: CallOptions): Promise<RongCloudMessageBroadcastRecallResult>
+  /**
+   * Send a system message to every user online now (users back within 10 minutes still get it); it cannot be recalled.
+   *
+   * `POST /message/online/broadcast.json` — catalogue operation `message.online.broadcast`.
+   */
+  messageOnlineBroadcast(params: RongCloudMessageOnlineBroadcastParams, options?: CallOptions): Promise<RongCloudMessageOnlineBroadcastResult>
+  /**
+   * Replace the content of a sent one-to-one message (same message type).
+   *
+   * `POST /message/private/modify.json` — catalogue operation `message.private.modify`.
+   */
+  messagePrivateModify(params: RongCloudMessagePrivateModifyParams, options?: CallOptions): Promise<RongCloudMessagePrivateModifyResult>
+  /**
+   * Replace the content of a sent group message (same message type).
+   *
+   * `POST /message/group/modify.json` — catalogue operation `message.group.modify`.
+   */
+  messageGroupModify(params: RongCloudMessageGroupModifyParams, options?: CallOptions): Promise<RongCloudMessageGroupModifyResult>
+  /**
+   * Set key-values of a sent message's expansion (the message must have been sent with expansion on): up to 100 a call, 300 a message.
+   *
+   * `POST /message/expansion/set.json` — catalogue operation `message.expansion.set`.
+   */
+  messageExpansionSet(params: RongCloudMessageExpansionSetParams, options?: CallOptions): Promise<RongCloudMessageExpansionSetResult>
+  /**
+   * Read a message's expansion: each key with its value (v) and time (ts); 300 keys a page.
+   *
+   * `POST /message/expansion/query.json` — catalogue operation `message.expansion.query`.
+   */
+  messageExpansionQuery(params: RongCloudMessageExpansionQueryParams, options?: CallOptions): Promise<RongCloudMessageExpansionQueryResult>
+  /**
+   * Delete keys of a sent message's expansion (up to 100 a call).
+   *
+   * `POST /message/expansion/delete.json` — catalogue operation `message.expansion.delete`.
+   */
+  messageExpansionDelete(params: RongCloudMessageExpansionDeleteParams, options?: CallOptions): Promise<RongCloudMessageExpansionDeleteResult>
+  /**
+   * The download URL of the app's message history log of one hour (a service to enable; logs are kept 3 days).
+   *
+   * `POST /message/history.json` — catalogue operation `message.history.get`.
+   */
+  messageHistoryGet(params: RongCloudMessageHistoryGetParams, options?: CallOptions): Promise<RongCloudMessageHistoryGetResult>
+  /**
+   * Delete the app's message history log of one hour.
+   *
+   * `POST /message/history/delete.json` — catalogue operation `message.history.delete`.
+   */
+  messageHistoryDelete(params: RongCloudMessageHistoryDeleteParams, options?: CallOptions): Promise<RongCloudMessageHistoryDeleteResult>
+  /**
+   * The one-to-one messages of a conversation sent in a time range, from the server-side history (a service to enable).
+   *
+   * `POST /v3/message/private/query.json` — catalogue operation `message.private.query`.
+   */
+  messagePrivateQuery(params: RongCloudMessagePrivateQueryParams, options?: CallOptions): Promise<RongCloudMessagePrivateQueryResult>
+  /**
+   * The group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+   *
+   * `POST /v3/message/group/query.json` — catalogue operation `message.group.query`.
+   */
+  messageGroupQuery(params: RongCloudMessageGroupQueryParams, options?: CallOptions): Promise<RongCloudMessageGroupQueryResult>
+  /**
+   * The chatroom messages of a conversation sent in a time range, from the server-side history (a service to enable).
+   *
+   * `POST /v3/message/chatroom/query.json` — catalogue operation `message.chatroom.query`.
+   */
+  messageChatroomQuery(params: RongCloudMessageChatroomQueryParams, options?: CallOptions): Promise<RongCloudMessageChatroomQueryResult>
+  /**
+   * The ultra group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+   *
+   * `POST /v3/message/ultragroup/query.json` — catalogue operation `message.ultragroup.query`.
+   */
+  messageUltragroupQuery(params: RongCloudMessageUltragroupQueryParams, options?: CallOptions): Promise<RongCloudMessageUltragroupQueryResult>
   /**
    * Send a push notification (no message is stored) to tags, users or everyone.
    *

@@ -263,6 +263,34 @@ class RongCloudChatroomMessageWhitelistQueryResult extends Result {
   }
 }
 
+class RongCloudConversationNotificationSetResult extends Result {}
+
+class RongCloudConversationNotificationGetResult extends Result {
+  get isMuted() {
+    return this._field("is_muted")
+  }
+}
+
+class RongCloudConversationTypeNotificationSetResult extends Result {}
+
+class RongCloudConversationTypeNotificationGetResult extends Result {
+  get isMuted() {
+    return this._field("is_muted")
+  }
+}
+
+class RongCloudConversationTopSetResult extends Result {}
+
+class RongCloudConversationHistoryCleanResult extends Result {}
+
+class RongCloudConversationUserTagSetResult extends Result {}
+
+class RongCloudConversationUserTagDeleteResult extends Result {}
+
+class RongCloudConversationTagSetResult extends Result {}
+
+class RongCloudConversationTagDeleteResult extends Result {}
+
 class RongCloudEntrustGroupCreateResult extends Result {}
 
 class RongCloudEntrustGroupUpdateResult extends Result {}
@@ -504,6 +532,103 @@ class RongCloudMessageSystemPublishResult extends Result {
 }
 
 class RongCloudMessageRecallResult extends Result {}
+
+class RongCloudMessageChatroomPublishResult extends Result {
+  get messageUids() {
+    return this._field("message_uids")
+  }
+}
+
+class RongCloudMessageChatroomBroadcastResult extends Result {}
+
+class RongCloudMessageUltragroupPublishResult extends Result {
+  get messageUids() {
+    return this._field("message_uids")
+  }
+}
+
+class RongCloudMessagePrivatePublishTemplateResult extends Result {
+  get messageUids() {
+    return this._field("message_uids")
+  }
+}
+
+class RongCloudMessageSystemPublishTemplateResult extends Result {
+  get messageUids() {
+    return this._field("message_uids")
+  }
+}
+
+class RongCloudMessageStatusPrivatePublishResult extends Result {}
+
+class RongCloudMessageStatusGroupPublishResult extends Result {}
+
+class RongCloudMessagePrivatePublishStreamResult extends Result {
+  get messageUid() {
+    return this._field("message_uid")
+  }
+}
+
+class RongCloudMessageGroupPublishStreamResult extends Result {
+  get messageUid() {
+    return this._field("message_uid")
+  }
+}
+
+class RongCloudMessageBroadcastResult extends Result {}
+
+class RongCloudMessageBroadcastRecallResult extends Result {}
+
+class RongCloudMessageOnlineBroadcastResult extends Result {}
+
+class RongCloudMessagePrivateModifyResult extends Result {}
+
+class RongCloudMessageGroupModifyResult extends Result {}
+
+class RongCloudMessageExpansionSetResult extends Result {}
+
+class RongCloudMessageExpansionQueryResult extends Result {
+  get extraContent() {
+    return this._field("extra_content")
+  }
+}
+
+class RongCloudMessageExpansionDeleteResult extends Result {}
+
+class RongCloudMessageHistoryGetResult extends Result {
+  get url() {
+    return this._field("url")
+  }
+  get date() {
+    return this._field("date")
+  }
+}
+
+class RongCloudMessageHistoryDeleteResult extends Result {}
+
+class RongCloudMessagePrivateQueryResult extends Result {
+  get messages() {
+    return this._field("messages")
+  }
+}
+
+class RongCloudMessageGroupQueryResult extends Result {
+  get messages() {
+    return this._field("messages")
+  }
+}
+
+class RongCloudMessageChatroomQueryResult extends Result {
+  get messages() {
+    return this._field("messages")
+  }
+}
+
+class RongCloudMessageUltragroupQueryResult extends Result {
+  get messages() {
+    return this._field("messages")
+  }
+}
 
 class RongCloudPushResult extends Result {
   get id() {
@@ -1038,6 +1163,36 @@ class RongCloudOperations extends BaseClient {
   chatroomMessageWhitelistQuery(params = {}, options) {
     return this._call("chatroom.message_whitelist.query", params, {}, RongCloudChatroomMessageWhitelistQueryResult, options)
   }
+  conversationNotificationSet(params, options) {
+    return this._call("conversation.notification.set", params, {"conversationType":"conversation_type","userId":"user_id","targetId":"target_id","isMuted":"is_muted","unpushLevel":"unpush_level","busChannel":"bus_channel"}, RongCloudConversationNotificationSetResult, options)
+  }
+  conversationNotificationGet(params, options) {
+    return this._call("conversation.notification.get", params, {"conversationType":"conversation_type","userId":"user_id","targetId":"target_id","busChannel":"bus_channel"}, RongCloudConversationNotificationGetResult, options)
+  }
+  conversationTypeNotificationSet(params, options) {
+    return this._call("conversation.type.notification.set", params, {"conversationType":"conversation_type","userId":"user_id","unpushLevel":"unpush_level"}, RongCloudConversationTypeNotificationSetResult, options)
+  }
+  conversationTypeNotificationGet(params, options) {
+    return this._call("conversation.type.notification.get", params, {"conversationType":"conversation_type","userId":"user_id"}, RongCloudConversationTypeNotificationGetResult, options)
+  }
+  conversationTopSet(params, options) {
+    return this._call("conversation.top.set", params, {"userId":"user_id","conversationType":"conversation_type","targetId":"target_id","setTop":"set_top"}, RongCloudConversationTopSetResult, options)
+  }
+  conversationHistoryClean(params, options) {
+    return this._call("conversation.history.clean", params, {"conversationType":"conversation_type","fromUserId":"from_user_id","targetId":"target_id","msgTimestamp":"msg_timestamp"}, RongCloudConversationHistoryCleanResult, options)
+  }
+  conversationUserTagSet(params, options) {
+    return this._call("conversation.user_tag.set", params, {"userId":"user_id","tags":"tags"}, RongCloudConversationUserTagSetResult, options)
+  }
+  conversationUserTagDelete(params, options) {
+    return this._call("conversation.user_tag.delete", params, {"userId":"user_id","tagIds":"tag_ids"}, RongCloudConversationUserTagDeleteResult, options)
+  }
+  conversationTagSet(params, options) {
+    return this._call("conversation.tag.set", params, {"userId":"user_id","tagId":"tag_id","conversations":"conversations"}, RongCloudConversationTagSetResult, options)
+  }
+  conversationTagDelete(params, options) {
+    return this._call("conversation.tag.delete", params, {"userId":"user_id","tagId":"tag_id","conversations":"conversations"}, RongCloudConversationTagDeleteResult, options)
+  }
   entrustGroupCreate(params, options) {
     return this._call("entrust.group.create", params, {"groupId":"group_id","name":"name","owner":"owner","userIds":"user_ids","groupProfile":"group_profile","permissions":"permissions","groupExtProfile":"group_ext_profile"}, RongCloudEntrustGroupCreateResult, options)
   }
@@ -1220,6 +1375,75 @@ class RongCloudOperations extends BaseClient {
   }
   messageRecall(params, options) {
     return this._call("message.recall", params, {"fromUserId":"from_user_id","conversationType":"conversation_type","targetId":"target_id","messageUid":"message_uid","sentTime":"sent_time","isAdmin":"is_admin","isDelete":"is_delete","disablePush":"disable_push","extra":"extra"}, RongCloudMessageRecallResult, options)
+  }
+  messageChatroomPublish(params, options) {
+    return this._call("message.chatroom.publish", params, {"fromUserId":"from_user_id","toChatroomIds":"to_chatroom_ids","objectName":"object_name","content":"content","isPersisted":"is_persisted","isIncludeSender":"is_include_sender","msgRandom":"msg_random","priority":"priority"}, RongCloudMessageChatroomPublishResult, options)
+  }
+  messageChatroomBroadcast(params, options) {
+    return this._call("message.chatroom.broadcast", params, {"fromUserId":"from_user_id","objectName":"object_name","content":"content","isIncludeSender":"is_include_sender"}, RongCloudMessageChatroomBroadcastResult, options)
+  }
+  messageUltragroupPublish(params, options) {
+    return this._call("message.ultragroup.publish", params, {"fromUserId":"from_user_id","toGroupIds":"to_group_ids","toUserIds":"to_user_ids","objectName":"object_name","content":"content","pushContent":"push_content","pushData":"push_data","pushExt":"push_ext","isMentioned":"is_mentioned","isPersisted":"is_persisted","isCounted":"is_counted","contentAvailable":"content_available","busChannel":"bus_channel","expansion":"expansion","extraContent":"extra_content","msgRandom":"msg_random","disableUpdateLastMsg":"disable_update_last_msg"}, RongCloudMessageUltragroupPublishResult, options)
+  }
+  messagePrivatePublishTemplate(params, options) {
+    return this._call("message.private.publish_template", params, {"fromUserId":"from_user_id","objectName":"object_name","content":"content","toUserIds":"to_user_ids","values":"values","pushContent":"push_content","pushData":"push_data","verifyBlacklist":"verify_blacklist","isPersisted":"is_persisted","isIncludeSender":"is_include_sender","contentAvailable":"content_available","disablePush":"disable_push","pushExt":"push_ext","msgRandom":"msg_random","disableUpdateLastMsg":"disable_update_last_msg"}, RongCloudMessagePrivatePublishTemplateResult, options)
+  }
+  messageSystemPublishTemplate(params, options) {
+    return this._call("message.system.publish_template", params, {"fromUserId":"from_user_id","objectName":"object_name","content":"content","toUserIds":"to_user_ids","values":"values","pushContent":"push_content","pushData":"push_data","isPersisted":"is_persisted","isCounted":"is_counted","contentAvailable":"content_available","disablePush":"disable_push","pushExt":"push_ext"}, RongCloudMessageSystemPublishTemplateResult, options)
+  }
+  messageStatusPrivatePublish(params, options) {
+    return this._call("message.status.private.publish", params, {"fromUserId":"from_user_id","toUserIds":"to_user_ids","objectName":"object_name","content":"content","verifyBlacklist":"verify_blacklist","isIncludeSender":"is_include_sender","busChannel":"bus_channel","msgRandom":"msg_random"}, RongCloudMessageStatusPrivatePublishResult, options)
+  }
+  messageStatusGroupPublish(params, options) {
+    return this._call("message.status.group.publish", params, {"fromUserId":"from_user_id","toGroupIds":"to_group_ids","objectName":"object_name","content":"content","verifyBlacklist":"verify_blacklist","isIncludeSender":"is_include_sender","busChannel":"bus_channel","msgRandom":"msg_random"}, RongCloudMessageStatusGroupPublishResult, options)
+  }
+  messagePrivatePublishStream(params, options) {
+    return this._call("message.private.publish_stream", params, {"fromUserId":"from_user_id","toUserId":"to_user_id","content":"content","isIncludeSender":"is_include_sender","isPersisted":"is_persisted","extraContent":"extra_content","isCounted":"is_counted","disableUpdateLastMsg":"disable_update_last_msg"}, RongCloudMessagePrivatePublishStreamResult, options)
+  }
+  messageGroupPublishStream(params, options) {
+    return this._call("message.group.publish_stream", params, {"fromUserId":"from_user_id","toGroupId":"to_group_id","toUserIds":"to_user_ids","content":"content","isIncludeSender":"is_include_sender","isPersisted":"is_persisted","isMentioned":"is_mentioned","extraContent":"extra_content","isCounted":"is_counted","disableUpdateLastMsg":"disable_update_last_msg"}, RongCloudMessageGroupPublishStreamResult, options)
+  }
+  messageBroadcast(params, options) {
+    return this._call("message.broadcast", params, {"fromUserId":"from_user_id","objectName":"object_name","content":"content","pushContent":"push_content","pushData":"push_data","contentAvailable":"content_available","pushExt":"push_ext","os":"os","msgRandom":"msg_random"}, RongCloudMessageBroadcastResult, options)
+  }
+  messageBroadcastRecall(params, options) {
+    return this._call("message.broadcast.recall", params, {"fromUserId":"from_user_id","messageUid":"message_uid","sentTime":"sent_time","isAdmin":"is_admin","isDelete":"is_delete","extra":"extra"}, RongCloudMessageBroadcastRecallResult, options)
+  }
+  messageOnlineBroadcast(params, options) {
+    return this._call("message.online.broadcast", params, {"fromUserId":"from_user_id","objectName":"object_name","content":"content"}, RongCloudMessageOnlineBroadcastResult, options)
+  }
+  messagePrivateModify(params, options) {
+    return this._call("message.private.modify", params, {"fromUserId":"from_user_id","targetId":"target_id","messageUid":"message_uid","content":"content","objectName":"object_name"}, RongCloudMessagePrivateModifyResult, options)
+  }
+  messageGroupModify(params, options) {
+    return this._call("message.group.modify", params, {"fromUserId":"from_user_id","groupId":"group_id","messageUid":"message_uid","content":"content","objectName":"object_name"}, RongCloudMessageGroupModifyResult, options)
+  }
+  messageExpansionSet(params, options) {
+    return this._call("message.expansion.set", params, {"messageUid":"message_uid","userId":"user_id","conversationType":"conversation_type","targetId":"target_id","extraKeyVal":"extra_key_val","isSyncSender":"is_sync_sender"}, RongCloudMessageExpansionSetResult, options)
+  }
+  messageExpansionQuery(params, options) {
+    return this._call("message.expansion.query", params, {"messageUid":"message_uid","pageNo":"page_no"}, RongCloudMessageExpansionQueryResult, options)
+  }
+  messageExpansionDelete(params, options) {
+    return this._call("message.expansion.delete", params, {"messageUid":"message_uid","userId":"user_id","conversationType":"conversation_type","targetId":"target_id","extraKey":"extra_key","isSyncSender":"is_sync_sender"}, RongCloudMessageExpansionDeleteResult, options)
+  }
+  messageHistoryGet(params, options) {
+    return this._call("message.history.get", params, {"date":"date"}, RongCloudMessageHistoryGetResult, options)
+  }
+  messageHistoryDelete(params, options) {
+    return this._call("message.history.delete", params, {"date":"date"}, RongCloudMessageHistoryDeleteResult, options)
+  }
+  messagePrivateQuery(params, options) {
+    return this._call("message.private.query", params, {"userId":"user_id","targetId":"target_id","startTime":"start_time","endTime":"end_time","pageSize":"page_size","includeStart":"include_start","busChannel":"bus_channel"}, RongCloudMessagePrivateQueryResult, options)
+  }
+  messageGroupQuery(params, options) {
+    return this._call("message.group.query", params, {"userId":"user_id","targetId":"target_id","startTime":"start_time","endTime":"end_time","pageSize":"page_size","includeStart":"include_start","busChannel":"bus_channel"}, RongCloudMessageGroupQueryResult, options)
+  }
+  messageChatroomQuery(params, options) {
+    return this._call("message.chatroom.query", params, {"userId":"user_id","targetId":"target_id","startTime":"start_time","endTime":"end_time","pageSize":"page_size","includeStart":"include_start","busChannel":"bus_channel"}, RongCloudMessageChatroomQueryResult, options)
+  }
+  messageUltragroupQuery(params, options) {
+    return this._call("message.ultragroup.query", params, {"userId":"user_id","targetId":"target_id","startTime":"start_time","endTime":"end_time","pageSize":"page_size","includeStart":"include_start","busChannel":"bus_channel"}, RongCloudMessageUltragroupQueryResult, options)
   }
   push(params, options) {
     return this._call("push", params, {"platform":"platform","audience":"audience","notification":"notification"}, RongCloudPushResult, options)
@@ -3850,6 +4074,16 @@ module.exports = {
   RongCloudChatroomMessageWhitelistAddResult,
   RongCloudChatroomMessageWhitelistRemoveResult,
   RongCloudChatroomMessageWhitelistQueryResult,
+  RongCloudConversationNotificationSetResult,
+  RongCloudConversationNotificationGetResult,
+  RongCloudConversationTypeNotificationSetResult,
+  RongCloudConversationTypeNotificationGetResult,
+  RongCloudConversationTopSetResult,
+  RongCloudConversationHistoryCleanResult,
+  RongCloudConversationUserTagSetResult,
+  RongCloudConversationUserTagDeleteResult,
+  RongCloudConversationTagSetResult,
+  RongCloudConversationTagDeleteResult,
   RongCloudEntrustGroupCreateResult,
   RongCloudEntrustGroupUpdateResult,
   RongCloudEntrustGroupProfilesResult,
@@ -3905,6 +4139,29 @@ module.exports = {
   RongCloudMessageGroupPublishResult,
   RongCloudMessageSystemPublishResult,
   RongCloudMessageRecallResult,
+  RongCloudMessageChatroomPublishResult,
+  RongCloudMessageChatroomBroadcastResult,
+  RongCloudMessageUltragroupPublishResult,
+  RongCloudMessagePrivatePublishTemplateResult,
+  RongCloudMessageSystemPublishTemplateResult,
+  RongCloudMessageStatusPrivatePublishResult,
+  RongCloudMessageStatusGroupPublishResult,
+  RongCloudMessagePrivatePublishStreamResult,
+  RongCloudMessageGroupPublishStreamResult,
+  RongCloudMessageBroadcastResult,
+  RongCloudMessageBroadcastRecallResult,
+  RongCloudMessageOnlineBroadcastResult,
+  RongCloudMessagePrivateModifyResult,
+  RongCloudMessageGroupModifyResult,
+  RongCloudMessageExpansionSetResult,
+  RongCloudMessageExpansionQueryResult,
+  RongCloudMessageExpansionDeleteResult,
+  RongCloudMessageHistoryGetResult,
+  RongCloudMessageHistoryDeleteResult,
+  RongCloudMessagePrivateQueryResult,
+  RongCloudMessageGroupQueryResult,
+  RongCloudMessageChatroomQueryResult,
+  RongCloudMessageUltragroupQueryResult,
   RongCloudPushResult,
   RongCloudPushCustomResult,
   RongCloudPushUserResult,

@@ -1516,6 +1516,258 @@ pub mod rongcloud {
         }
     }
 
+    /// Parameters of `conversation.notification.set`: Set a user's do-not-disturb level for one conversation.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ConversationNotificationSet {
+        /// 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+        pub conversation_type: i64,
+        /// The user whose setting it is. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+        pub target_id: String,
+        /// The older switch: true mutes notifications (unpush_level, when given, says how).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_muted: Option<bool>,
+        /// -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications. Limits: -1..5.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub unpush_level: Option<i64>,
+        /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+    }
+
+    /// The result of `conversation.notification.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ConversationNotificationSetResult {}
+
+    impl std::fmt::Debug for ConversationNotificationSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ConversationNotificationSetResult").finish()
+        }
+    }
+
+    /// Parameters of `conversation.notification.get`: A user's do-not-disturb level for one conversation.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ConversationNotificationGet {
+        /// 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+        pub conversation_type: i64,
+        /// The user whose setting it is. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+        pub target_id: String,
+        /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+    }
+
+    /// The result of `conversation.notification.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ConversationNotificationGetResult {
+        /// The do-not-disturb level: -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications.
+        pub is_muted: Option<i64>,
+    }
+
+    impl std::fmt::Debug for ConversationNotificationGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ConversationNotificationGetResult")
+                .field("is_muted", &self.is_muted)
+                .finish()
+        }
+    }
+
+    /// Parameters of `conversation.type.notification.set`: Set a user's do-not-disturb level for every conversation of one type.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ConversationTypeNotificationSet {
+        /// 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+        pub conversation_type: i64,
+        /// The user whose setting it is. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications. Limits: -1..5.
+        pub unpush_level: i64,
+    }
+
+    /// The result of `conversation.type.notification.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ConversationTypeNotificationSetResult {}
+
+    impl std::fmt::Debug for ConversationTypeNotificationSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ConversationTypeNotificationSetResult")
+                .finish()
+        }
+    }
+
+    /// Parameters of `conversation.type.notification.get`: A user's do-not-disturb level for one conversation type.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ConversationTypeNotificationGet {
+        /// 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+        pub conversation_type: i64,
+        /// The user whose setting it is. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+    }
+
+    /// The result of `conversation.type.notification.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ConversationTypeNotificationGetResult {
+        /// The do-not-disturb level: -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications.
+        pub is_muted: Option<i64>,
+    }
+
+    impl std::fmt::Debug for ConversationTypeNotificationGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ConversationTypeNotificationGetResult")
+                .field("is_muted", &self.is_muted)
+                .finish()
+        }
+    }
+
+    /// Parameters of `conversation.top.set`: Pin a conversation to the top of a user's list, or unpin it (synced to clients from SDK 4.0.0).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ConversationTopSet {
+        /// The user whose conversation it is. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// 1 one-to-one, 3 group, 6 system. Limits: 1..6.
+        pub conversation_type: i64,
+        /// The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+        pub target_id: String,
+        /// true pins, false unpins.
+        pub set_top: bool,
+    }
+
+    /// The result of `conversation.top.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ConversationTopSetResult {}
+
+    impl std::fmt::Debug for ConversationTopSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ConversationTopSetResult").finish()
+        }
+    }
+
+    /// Parameters of `conversation.history.clean`: Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ConversationHistoryClean {
+        /// 1 one-to-one, 3 group, 4 chatroom (cleared for every user), 6 system. Limits: 1..6.
+        pub conversation_type: i64,
+        /// The user whose history is deleted. Limits: not empty; at most 64 bytes.
+        pub from_user_id: String,
+        /// The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+        pub target_id: String,
+        /// Delete the messages sent up to this time, ms since the epoch; omit to delete them all. Limits: 0..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub msg_timestamp: Option<i64>,
+    }
+
+    /// The result of `conversation.history.clean`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ConversationHistoryCleanResult {}
+
+    impl std::fmt::Debug for ConversationHistoryCleanResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ConversationHistoryCleanResult").finish()
+        }
+    }
+
+    /// Parameters of `conversation.user_tag.set`: Create or rename a user's conversation tags (at most 20 tags per user).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ConversationUserTagSet {
+        /// The user whose tags they are. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The tags, each {tag_id, tag_name}. Limits: 1 to 20 items.
+        pub tags: Vec<serde_json::Value>,
+    }
+
+    /// The result of `conversation.user_tag.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ConversationUserTagSetResult {}
+
+    impl std::fmt::Debug for ConversationUserTagSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ConversationUserTagSetResult").finish()
+        }
+    }
+
+    /// Parameters of `conversation.user_tag.delete`: Delete some of a user's conversation tags (the conversations lose them, and stay).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ConversationUserTagDelete {
+        /// The user whose tags they are. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// Limits: at most 10 characters each; 1 to 20 items.
+        pub tag_ids: Vec<String>,
+    }
+
+    /// The result of `conversation.user_tag.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ConversationUserTagDeleteResult {}
+
+    impl std::fmt::Debug for ConversationUserTagDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ConversationUserTagDeleteResult").finish()
+        }
+    }
+
+    /// Parameters of `conversation.tag.set`: Put up to 100 of a user's conversations under one of their tags (a tag holds at most 1000; the earliest drop out).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ConversationTagSet {
+        /// The user whose conversations they are. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The tag id, unique per user; at most 10 characters. Limits: at most 10 characters.
+        pub tag_id: String,
+        /// The conversations, each {target_id, conversation_type}. Limits: 1 to 100 items.
+        pub conversations: Vec<serde_json::Value>,
+    }
+
+    /// The result of `conversation.tag.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ConversationTagSetResult {}
+
+    impl std::fmt::Debug for ConversationTagSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ConversationTagSetResult").finish()
+        }
+    }
+
+    /// Parameters of `conversation.tag.delete`: Take up to 100 of a user's conversations out of one of their tags.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ConversationTagDelete {
+        /// The user whose conversations they are. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// Limits: at most 10 characters.
+        pub tag_id: String,
+        /// The conversations, each {target_id, conversation_type}. Limits: 1 to 100 items.
+        pub conversations: Vec<serde_json::Value>,
+    }
+
+    /// The result of `conversation.tag.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ConversationTagDeleteResult {}
+
+    impl std::fmt::Debug for ConversationTagDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ConversationTagDeleteResult").finish()
+        }
+    }
+
     /// Parameters of `entrust.group.create`: Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct EntrustGroupCreate {
@@ -3072,6 +3324,859 @@ pub mod rongcloud {
     impl std::fmt::Debug for MessageRecallResult {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.debug_struct("MessageRecallResult").finish()
+        }
+    }
+
+    /// Parameters of `message.chatroom.publish`: Send a message to one or more chatrooms (the documentation advises at most 10). Only members in the room receive it.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageChatroomPublish {
+        /// Limits: not empty; at most 64 bytes.
+        pub from_user_id: String,
+        /// The chatrooms; the documentation advises at most 10. Limits: at most 64 characters each; at least 1 items.
+        pub to_chatroom_ids: Vec<String>,
+        /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+        pub object_name: String,
+        /// Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+        pub content: serde_json::Value,
+        /// Store it in the recipients' server-side history (default true).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_persisted: Option<bool>,
+        /// Also deliver it to the sender's own clients (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_include_sender: Option<bool>,
+        /// Your request identifier; the server de-duplicates equal values within one minute.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub msg_random: Option<i64>,
+        /// The message's priority in the room (server-sdk-java ChatroomMessage.priority). Limits: 0..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub priority: Option<i64>,
+    }
+
+    /// The result of `message.chatroom.publish`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageChatroomPublishResult {
+        /// Each `{chatroomId, messageUID}`.
+        pub message_uids: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for MessageChatroomPublishResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageChatroomPublishResult")
+                .field("message_uids", &self.message_uids)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.chatroom.broadcast`: Send a message to every chatroom of the app (a service to enable; 1 call per second). Only users in a room at the time receive it.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageChatroomBroadcast {
+        /// Limits: not empty; at most 64 bytes.
+        pub from_user_id: String,
+        /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+        pub object_name: String,
+        /// Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+        pub content: serde_json::Value,
+        /// Also deliver it to the sender's own clients (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_include_sender: Option<bool>,
+    }
+
+    /// The result of `message.chatroom.broadcast`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageChatroomBroadcastResult {}
+
+    impl std::fmt::Debug for MessageChatroomBroadcastResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageChatroomBroadcastResult").finish()
+        }
+    }
+
+    /// Parameters of `message.ultragroup.publish`: Send a message to up to 3 ultra groups (optionally to one channel, or directed at some members).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageUltragroupPublish {
+        /// Limits: not empty; at most 64 bytes.
+        pub from_user_id: String,
+        /// The ultra groups; one only for a directed message. Limits: at most 64 characters each; 1 to 3 items.
+        pub to_group_ids: Vec<String>,
+        /// Directed message: only these members receive it (one group only). Limits: not empty each; at most 64 bytes each.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub to_user_ids: Option<Vec<String>>,
+        /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+        pub object_name: String,
+        /// Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+        pub content: serde_json::Value,
+        /// The offline push notification text. Limits: at most 1024 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub push_content: Option<String>,
+        /// Extra data of the push (iOS appData, Android pushData). Limits: at most 1024 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub push_data: Option<String>,
+        /// Push notification settings (the pushExt structure); ignored with disable_push.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub push_ext: Option<serde_json::Value>,
+        /// An @ message: content carries mentionedInfo.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_mentioned: Option<bool>,
+        /// Store it in the recipients' server-side history (default true).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_persisted: Option<bool>,
+        /// Whether the recipients' unread count counts it (default true).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_counted: Option<bool>,
+        /// iOS silent (background) push.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub content_available: Option<bool>,
+        /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+        /// Make the message extensible (message.expansion.set can then add key-values).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub expansion: Option<bool>,
+        /// The message's initial expansion, an object of string keys and values; sent only with `expansion` true.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub extra_content: Option<serde_json::Value>,
+        /// Your request identifier; the server de-duplicates equal values within one minute.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub msg_random: Option<i64>,
+        /// Do not make this the conversation's last message on the clients.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub disable_update_last_msg: Option<bool>,
+    }
+
+    /// The result of `message.ultragroup.publish`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageUltragroupPublishResult {
+        /// Each `{groupId, messageUID}`.
+        pub message_uids: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for MessageUltragroupPublishResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageUltragroupPublishResult")
+                .field("message_uids", &self.message_uids)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.private.publish_template`: Send a one-to-one template message: one content template with placeholders, filled per recipient from `values` (up to 1000 recipients).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessagePrivatePublishTemplate {
+        /// Limits: not empty; at most 64 bytes.
+        pub from_user_id: String,
+        /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+        pub object_name: String,
+        /// The content template, shared by every recipient, with placeholders such as {c}; at most 128 KB. Limits: at most 131072 bytes.
+        pub content: serde_json::Value,
+        /// Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+        pub to_user_ids: Vec<String>,
+        /// One object per recipient, in to_user_ids order: placeholder -&gt; text, e.g. {"{c}": "Tom"}. Limits: 1 to 1000 items.
+        pub values: Vec<serde_json::Value>,
+        /// One push text (template) per recipient, in to_user_ids order. Limits: at most 1000 items.
+        pub push_content: Vec<String>,
+        /// One push data text (template) per recipient, in to_user_ids order. Limits: at most 1000 items.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub push_data: Option<Vec<String>>,
+        /// Drop it for recipients who blocked the sender (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub verify_blacklist: Option<bool>,
+        /// Store it in the recipients' server-side history (default true).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_persisted: Option<bool>,
+        /// Also deliver it to the sender's own clients (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_include_sender: Option<bool>,
+        /// iOS silent (background) push.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub content_available: Option<bool>,
+        /// A silent message: no push notification when the recipient is offline.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub disable_push: Option<bool>,
+        /// Push notification settings (the pushExt structure); ignored with disable_push.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub push_ext: Option<serde_json::Value>,
+        /// Your request identifier; the server de-duplicates equal values within one minute.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub msg_random: Option<i64>,
+        /// Do not make this the conversation's last message on the clients.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub disable_update_last_msg: Option<bool>,
+    }
+
+    /// The result of `message.private.publish_template`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessagePrivatePublishTemplateResult {
+        /// Each `{userId, messageUID}`.
+        pub message_uids: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for MessagePrivatePublishTemplateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessagePrivatePublishTemplateResult")
+                .field("message_uids", &self.message_uids)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.system.publish_template`: Send a system notification template message: one content template with placeholders, filled per recipient from `values` (up to 100 recipients).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageSystemPublishTemplate {
+        /// Limits: not empty; at most 64 bytes.
+        pub from_user_id: String,
+        /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+        pub object_name: String,
+        /// The content template, shared by every recipient, with placeholders such as {c}; at most 128 KB. Limits: at most 131072 bytes.
+        pub content: serde_json::Value,
+        /// Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+        pub to_user_ids: Vec<String>,
+        /// One object per recipient, in to_user_ids order: placeholder -&gt; text. Limits: 1 to 100 items.
+        pub values: Vec<serde_json::Value>,
+        /// One push text (template) per recipient, in to_user_ids order. Limits: at most 100 items.
+        pub push_content: Vec<String>,
+        /// One push data text (template) per recipient, in to_user_ids order. Limits: at most 100 items.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub push_data: Option<Vec<String>>,
+        /// Store it in the recipients' server-side history (default true).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_persisted: Option<bool>,
+        /// Whether the recipients' unread count counts it (default true).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_counted: Option<bool>,
+        /// iOS silent (background) push.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub content_available: Option<bool>,
+        /// A silent message: no push notification when the recipient is offline.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub disable_push: Option<bool>,
+        /// Push notification settings (the pushExt structure); ignored with disable_push.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub push_ext: Option<serde_json::Value>,
+    }
+
+    /// The result of `message.system.publish_template`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageSystemPublishTemplateResult {
+        /// Each `{userId, messageUID}`.
+        pub message_uids: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for MessageSystemPublishTemplateResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageSystemPublishTemplateResult")
+                .field("message_uids", &self.message_uids)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.status.private.publish`: Send a one-to-one status message to up to 1000 users: delivered only to recipients online now, neither stored nor counted.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageStatusPrivatePublish {
+        /// Limits: not empty; at most 64 bytes.
+        pub from_user_id: String,
+        /// Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+        pub to_user_ids: Vec<String>,
+        /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+        pub object_name: String,
+        /// Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+        pub content: serde_json::Value,
+        /// Drop it for recipients who blocked the sender (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub verify_blacklist: Option<bool>,
+        /// Also deliver it to the sender's own clients (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_include_sender: Option<bool>,
+        /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+        /// Your request identifier; the server de-duplicates equal values within one minute.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub msg_random: Option<i64>,
+    }
+
+    /// The result of `message.status.private.publish`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageStatusPrivatePublishResult {}
+
+    impl std::fmt::Debug for MessageStatusPrivatePublishResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageStatusPrivatePublishResult").finish()
+        }
+    }
+
+    /// Parameters of `message.status.group.publish`: Send a group status message to up to 3 groups: delivered only to members online now, neither stored nor counted.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageStatusGroupPublish {
+        /// Limits: not empty; at most 64 bytes.
+        pub from_user_id: String,
+        /// Limits: at most 64 characters each; 1 to 3 items.
+        pub to_group_ids: Vec<String>,
+        /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+        pub object_name: String,
+        /// Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+        pub content: serde_json::Value,
+        /// Drop it for recipients who blocked the sender (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub verify_blacklist: Option<bool>,
+        /// Also deliver it to the sender's own clients (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_include_sender: Option<bool>,
+        /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+        /// Your request identifier; the server de-duplicates equal values within one minute.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub msg_random: Option<i64>,
+    }
+
+    /// The result of `message.status.group.publish`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageStatusGroupPublishResult {}
+
+    impl std::fmt::Debug for MessageStatusGroupPublishResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageStatusGroupPublishResult").finish()
+        }
+    }
+
+    /// Parameters of `message.private.publish_stream`: Send (a piece of) a one-to-one stream message, type RC:StreamMsg, e.g. text generated by an AI agent (clients from 5.16.0).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessagePrivatePublishStream {
+        /// Limits: not empty; at most 64 bytes.
+        pub from_user_id: String,
+        /// Limits: not empty; at most 64 bytes.
+        pub to_user_id: String,
+        /// The RC:StreamMsg body (a JSON object); at most 128 KB per call. Limits: at most 131072 bytes.
+        pub content: serde_json::Value,
+        /// Also deliver it to the sender's own clients (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_include_sender: Option<bool>,
+        /// Store it in the recipients' server-side history (default true).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_persisted: Option<bool>,
+        /// The message's expansion: an object of string keys and values.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub extra_content: Option<serde_json::Value>,
+        /// Whether the recipient's unread count counts it (default true).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_counted: Option<bool>,
+        /// Do not make this the conversation's last message on the clients.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub disable_update_last_msg: Option<bool>,
+    }
+
+    /// The result of `message.private.publish_stream`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessagePrivatePublishStreamResult {
+        /// The stream message's id.
+        pub message_uid: Option<String>,
+    }
+
+    impl std::fmt::Debug for MessagePrivatePublishStreamResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessagePrivatePublishStreamResult")
+                .field("message_uid", &self.message_uid)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.group.publish_stream`: Send (a piece of) a group stream message, type RC:StreamMsg, e.g. text generated by an AI agent.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageGroupPublishStream {
+        /// Limits: not empty; at most 64 bytes.
+        pub from_user_id: String,
+        /// Limits: at most 64 characters.
+        pub to_group_id: String,
+        /// Directed message: only these members receive it. Limits: not empty each; at most 64 bytes each.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub to_user_ids: Option<Vec<String>>,
+        /// The RC:StreamMsg body (a JSON object); at most 128 KB per call. Limits: at most 131072 bytes.
+        pub content: serde_json::Value,
+        /// Also deliver it to the sender's own clients (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_include_sender: Option<bool>,
+        /// Store it in the recipients' server-side history (default true).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_persisted: Option<bool>,
+        /// An @ message: content carries mentionedInfo.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_mentioned: Option<bool>,
+        /// The message's expansion: an object of string keys and values.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub extra_content: Option<serde_json::Value>,
+        /// Whether the recipient's unread count counts it (default true).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_counted: Option<bool>,
+        /// Do not make this the conversation's last message on the clients.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub disable_update_last_msg: Option<bool>,
+    }
+
+    /// The result of `message.group.publish_stream`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageGroupPublishStreamResult {
+        /// The stream message's id.
+        pub message_uid: Option<String>,
+    }
+
+    impl std::fmt::Debug for MessageGroupPublishStreamResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageGroupPublishStreamResult")
+                .field("message_uid", &self.message_uid)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.broadcast`: Send a system message to every user of the app (a service to enable; at most 2 an hour and 3 a day).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageBroadcast {
+        /// Limits: not empty; at most 64 bytes.
+        pub from_user_id: String,
+        /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+        pub object_name: String,
+        /// Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+        pub content: serde_json::Value,
+        /// The offline push notification text. Limits: at most 1024 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub push_content: Option<String>,
+        /// Extra data of the push (iOS appData, Android pushData). Limits: at most 1024 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub push_data: Option<String>,
+        /// iOS silent (background) push.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub content_available: Option<bool>,
+        /// Push notification settings (the pushExt structure).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub push_ext: Option<serde_json::Value>,
+        /// Only to users of this platform; omit for all. Limits: one of iOS, Android.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub os: Option<String>,
+        /// Your request identifier; the server de-duplicates equal values within one minute.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub msg_random: Option<i64>,
+    }
+
+    /// The result of `message.broadcast`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageBroadcastResult {}
+
+    impl std::fmt::Debug for MessageBroadcastResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageBroadcastResult").finish()
+        }
+    }
+
+    /// Parameters of `message.broadcast.recall`: Recall a message sent to every user (message.broadcast); at most 2 an hour and 3 a day.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageBroadcastRecall {
+        /// Limits: not empty; at most 64 bytes.
+        pub from_user_id: String,
+        /// The message id (msgUID of the message history log). Limits: at most 64 characters.
+        pub message_uid: String,
+        /// The message's send time, ms since the epoch (dateTime of the message history log). Limits: 0..….
+        pub sent_time: i64,
+        /// Shown as recalled by an administrator.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_admin: Option<bool>,
+        /// Delete the message without leaving a recall notice.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_delete: Option<bool>,
+        /// Limits: at most 1024 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub extra: Option<String>,
+    }
+
+    /// The result of `message.broadcast.recall`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageBroadcastRecallResult {}
+
+    impl std::fmt::Debug for MessageBroadcastRecallResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageBroadcastRecallResult").finish()
+        }
+    }
+
+    /// Parameters of `message.online.broadcast`: Send a system message to every user online now (users back within 10 minutes still get it); it cannot be recalled.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageOnlineBroadcast {
+        /// Limits: not empty; at most 64 bytes.
+        pub from_user_id: String,
+        /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+        pub object_name: String,
+        /// Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+        pub content: serde_json::Value,
+    }
+
+    /// The result of `message.online.broadcast`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageOnlineBroadcastResult {}
+
+    impl std::fmt::Debug for MessageOnlineBroadcastResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageOnlineBroadcastResult").finish()
+        }
+    }
+
+    /// Parameters of `message.private.modify`: Replace the content of a sent one-to-one message (same message type).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessagePrivateModify {
+        /// The sender of the message. Limits: not empty; at most 64 bytes.
+        pub from_user_id: String,
+        /// The recipient user of the message. Limits: at most 64 characters.
+        pub target_id: String,
+        /// Limits: at most 64 characters.
+        pub message_uid: String,
+        /// The new content JSON; at most 128 KB. Limits: at most 131072 bytes.
+        pub content: serde_json::Value,
+        /// The message type; the type of the message cannot change. Limits: at most 32 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub object_name: Option<String>,
+    }
+
+    /// The result of `message.private.modify`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessagePrivateModifyResult {}
+
+    impl std::fmt::Debug for MessagePrivateModifyResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessagePrivateModifyResult").finish()
+        }
+    }
+
+    /// Parameters of `message.group.modify`: Replace the content of a sent group message (same message type).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageGroupModify {
+        /// The sender of the message. Limits: not empty; at most 64 bytes.
+        pub from_user_id: String,
+        /// The group of the message. Limits: at most 64 characters.
+        pub group_id: String,
+        /// Limits: at most 64 characters.
+        pub message_uid: String,
+        /// The new content JSON; at most 128 KB. Limits: at most 131072 bytes.
+        pub content: serde_json::Value,
+        /// The message type; the type of the message cannot change. Limits: at most 32 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub object_name: Option<String>,
+    }
+
+    /// The result of `message.group.modify`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageGroupModifyResult {}
+
+    impl std::fmt::Debug for MessageGroupModifyResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageGroupModifyResult").finish()
+        }
+    }
+
+    /// Parameters of `message.expansion.set`: Set key-values of a sent message's expansion (the message must have been sent with expansion on): up to 100 a call, 300 a message.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageExpansionSet {
+        /// Limits: at most 64 characters.
+        pub message_uid: String,
+        /// The user who sets them. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// 1 one-to-one, 3 group. Limits: 1..3.
+        pub conversation_type: i64,
+        /// The user or group id of the conversation. Limits: at most 64 characters.
+        pub target_id: String,
+        /// The key-values, e.g. {"type":"3"}: keys up to 32 characters (letters, digits, + = - _), values up to 4096 characters.
+        pub extra_key_val: serde_json::Value,
+        /// Also deliver the expansion change to the operator's clients (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_sync_sender: Option<bool>,
+    }
+
+    /// The result of `message.expansion.set`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageExpansionSetResult {}
+
+    impl std::fmt::Debug for MessageExpansionSetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageExpansionSetResult").finish()
+        }
+    }
+
+    /// Parameters of `message.expansion.query`: Read a message's expansion: each key with its value (v) and time (ts); 300 keys a page.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageExpansionQuery {
+        /// Limits: at most 64 characters.
+        pub message_uid: String,
+        /// The page, from 1; a page holds 300 keys. Limits: 1..….
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_no: Option<i64>,
+    }
+
+    /// The result of `message.expansion.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageExpansionQueryResult {
+        /// key -&gt; {"v": value, "ts": time in ms}.
+        pub extra_content: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for MessageExpansionQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageExpansionQueryResult")
+                .field("extra_content", &self.extra_content)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.expansion.delete`: Delete keys of a sent message's expansion (up to 100 a call).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageExpansionDelete {
+        /// Limits: at most 64 characters.
+        pub message_uid: String,
+        /// The user who deletes them. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// 1 one-to-one, 3 group. Limits: 1..3.
+        pub conversation_type: i64,
+        /// The user or group id of the conversation. Limits: at most 64 characters.
+        pub target_id: String,
+        /// The keys to delete as a JSON array, e.g. ["type"]; at most 100.
+        pub extra_key: serde_json::Value,
+        /// Also deliver the expansion change to the operator's clients (default false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_sync_sender: Option<bool>,
+    }
+
+    /// The result of `message.expansion.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageExpansionDeleteResult {}
+
+    impl std::fmt::Debug for MessageExpansionDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageExpansionDeleteResult").finish()
+        }
+    }
+
+    /// Parameters of `message.history.get`: The download URL of the app's message history log of one hour (a service to enable; logs are kept 3 days).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageHistoryGet {
+        /// The hour, yyyyMMddHH (Beijing time), e.g. 2024030210 for 10:00-11:00 on 2 March 2024. Limits: at most 10 characters.
+        pub date: String,
+    }
+
+    /// The result of `message.history.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageHistoryGetResult {
+        /// Where to download the compressed log; the address expires, download it promptly.
+        pub url: Option<String>,
+        /// The hour, as asked.
+        pub date: Option<String>,
+    }
+
+    impl std::fmt::Debug for MessageHistoryGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageHistoryGetResult")
+                .field("url", &self.url)
+                .field("date", &self.date)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.history.delete`: Delete the app's message history log of one hour.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageHistoryDelete {
+        /// The hour, yyyyMMddHH (Beijing time), e.g. 2024030210 for 10:00-11:00 on 2 March 2024. Limits: at most 10 characters.
+        pub date: String,
+    }
+
+    /// The result of `message.history.delete`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageHistoryDeleteResult {}
+
+    impl std::fmt::Debug for MessageHistoryDeleteResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageHistoryDeleteResult").finish()
+        }
+    }
+
+    /// Parameters of `message.private.query`: The one-to-one messages of a conversation sent in a time range, from the server-side history (a service to enable).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessagePrivateQuery {
+        /// Whose history is read. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The other user. Limits: at most 64 characters.
+        pub target_id: String,
+        /// From this time, ms since the epoch. Limits: 0..….
+        pub start_time: i64,
+        /// Up to this time, ms since the epoch. Limits: 0..….
+        pub end_time: i64,
+        /// At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+        /// Whether a message sent exactly at start_time is included.
+        pub include_start: bool,
+        /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+    }
+
+    /// The result of `message.private.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessagePrivateQueryResult {
+        /// The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}.
+        pub messages: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for MessagePrivateQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessagePrivateQueryResult")
+                .field("messages", &self.messages)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.group.query`: The group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageGroupQuery {
+        /// Whose history is read. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The group. Limits: at most 64 characters.
+        pub target_id: String,
+        /// From this time, ms since the epoch. Limits: 0..….
+        pub start_time: i64,
+        /// Up to this time, ms since the epoch. Limits: 0..….
+        pub end_time: i64,
+        /// At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+        /// Whether a message sent exactly at start_time is included.
+        pub include_start: bool,
+        /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+    }
+
+    /// The result of `message.group.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageGroupQueryResult {
+        /// The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}.
+        pub messages: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for MessageGroupQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageGroupQueryResult")
+                .field("messages", &self.messages)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.chatroom.query`: The chatroom messages of a conversation sent in a time range, from the server-side history (a service to enable).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageChatroomQuery {
+        /// Whose history is read. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The chatroom. Limits: at most 64 characters.
+        pub target_id: String,
+        /// From this time, ms since the epoch. Limits: 0..….
+        pub start_time: i64,
+        /// Up to this time, ms since the epoch. Limits: 0..….
+        pub end_time: i64,
+        /// At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+        /// Whether a message sent exactly at start_time is included.
+        pub include_start: bool,
+        /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+    }
+
+    /// The result of `message.chatroom.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageChatroomQueryResult {
+        /// The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}.
+        pub messages: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for MessageChatroomQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageChatroomQueryResult")
+                .field("messages", &self.messages)
+                .finish()
+        }
+    }
+
+    /// Parameters of `message.ultragroup.query`: The ultra group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MessageUltragroupQuery {
+        /// Whose history is read. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The ultra group. Limits: at most 64 characters.
+        pub target_id: String,
+        /// From this time, ms since the epoch. Limits: 0..….
+        pub start_time: i64,
+        /// Up to this time, ms since the epoch. Limits: 0..….
+        pub end_time: i64,
+        /// At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub page_size: Option<i64>,
+        /// Whether a message sent exactly at start_time is included.
+        pub include_start: bool,
+        /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bus_channel: Option<String>,
+    }
+
+    /// The result of `message.ultragroup.query`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct MessageUltragroupQueryResult {
+        /// The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}.
+        pub messages: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    }
+
+    impl std::fmt::Debug for MessageUltragroupQueryResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MessageUltragroupQueryResult")
+                .field("messages", &self.messages)
+                .finish()
         }
     }
 
@@ -6281,6 +7386,176 @@ impl crate::RongCloud {
         )
     }
 
+    /// Set a user's do-not-disturb level for one conversation.
+    ///
+    /// `POST /conversation/notification/set.json` — catalogue operation `conversation.notification.set`.
+    pub async fn conversation_notification_set(
+        &self,
+        params: rongcloud::ConversationNotificationSet,
+    ) -> crate::Result<crate::Typed<rongcloud::ConversationNotificationSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "conversation.notification.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// A user's do-not-disturb level for one conversation.
+    ///
+    /// `POST /conversation/notification/get.json` — catalogue operation `conversation.notification.get`.
+    pub async fn conversation_notification_get(
+        &self,
+        params: rongcloud::ConversationNotificationGet,
+    ) -> crate::Result<crate::Typed<rongcloud::ConversationNotificationGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "conversation.notification.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set a user's do-not-disturb level for every conversation of one type.
+    ///
+    /// `POST /conversation/type/notification/set.json` — catalogue operation `conversation.type.notification.set`.
+    pub async fn conversation_type_notification_set(
+        &self,
+        params: rongcloud::ConversationTypeNotificationSet,
+    ) -> crate::Result<crate::Typed<rongcloud::ConversationTypeNotificationSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "conversation.type.notification.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// A user's do-not-disturb level for one conversation type.
+    ///
+    /// `POST /conversation/type/notification/get.json` — catalogue operation `conversation.type.notification.get`.
+    pub async fn conversation_type_notification_get(
+        &self,
+        params: rongcloud::ConversationTypeNotificationGet,
+    ) -> crate::Result<crate::Typed<rongcloud::ConversationTypeNotificationGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "conversation.type.notification.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Pin a conversation to the top of a user's list, or unpin it (synced to clients from SDK 4.0.0).
+    ///
+    /// `POST /conversation/top/set.json` — catalogue operation `conversation.top.set`.
+    pub async fn conversation_top_set(
+        &self,
+        params: rongcloud::ConversationTopSet,
+    ) -> crate::Result<crate::Typed<rongcloud::ConversationTopSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "conversation.top.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
+    ///
+    /// `POST /conversation/message/history/clean.json` — catalogue operation `conversation.history.clean`.
+    pub async fn conversation_history_clean(
+        &self,
+        params: rongcloud::ConversationHistoryClean,
+    ) -> crate::Result<crate::Typed<rongcloud::ConversationHistoryCleanResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "conversation.history.clean",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Create or rename a user's conversation tags (at most 20 tags per user).
+    ///
+    /// `POST /user/conversation/tag/set.json` — catalogue operation `conversation.user_tag.set`.
+    pub async fn conversation_user_tag_set(
+        &self,
+        params: rongcloud::ConversationUserTagSet,
+    ) -> crate::Result<crate::Typed<rongcloud::ConversationUserTagSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "conversation.user_tag.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete some of a user's conversation tags (the conversations lose them, and stay).
+    ///
+    /// `POST /user/conversation/tag/del.json` — catalogue operation `conversation.user_tag.delete`.
+    pub async fn conversation_user_tag_delete(
+        &self,
+        params: rongcloud::ConversationUserTagDelete,
+    ) -> crate::Result<crate::Typed<rongcloud::ConversationUserTagDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "conversation.user_tag.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Put up to 100 of a user's conversations under one of their tags (a tag holds at most 1000; the earliest drop out).
+    ///
+    /// `POST /tag/conversation/set.json` — catalogue operation `conversation.tag.set`.
+    pub async fn conversation_tag_set(
+        &self,
+        params: rongcloud::ConversationTagSet,
+    ) -> crate::Result<crate::Typed<rongcloud::ConversationTagSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "conversation.tag.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Take up to 100 of a user's conversations out of one of their tags.
+    ///
+    /// `POST /tag/conversation/del.json` — catalogue operation `conversation.tag.delete`.
+    pub async fn conversation_tag_delete(
+        &self,
+        params: rongcloud::ConversationTagDelete,
+    ) -> crate::Result<crate::Typed<rongcloud::ConversationTagDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "conversation.tag.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
     /// Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
     ///
     /// `POST /entrust/group/create.json` — catalogue operation `entrust.group.create`.
@@ -7293,6 +8568,397 @@ impl crate::RongCloud {
         crate::Typed::from_response(
             self.call(
                 "message.recall",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Send a message to one or more chatrooms (the documentation advises at most 10). Only members in the room receive it.
+    ///
+    /// `POST /message/chatroom/publish.json` — catalogue operation `message.chatroom.publish`.
+    pub async fn message_chatroom_publish(
+        &self,
+        params: rongcloud::MessageChatroomPublish,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageChatroomPublishResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.chatroom.publish",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Send a message to every chatroom of the app (a service to enable; 1 call per second). Only users in a room at the time receive it.
+    ///
+    /// `POST /message/chatroom/broadcast.json` — catalogue operation `message.chatroom.broadcast`.
+    pub async fn message_chatroom_broadcast(
+        &self,
+        params: rongcloud::MessageChatroomBroadcast,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageChatroomBroadcastResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.chatroom.broadcast",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Send a message to up to 3 ultra groups (optionally to one channel, or directed at some members).
+    ///
+    /// `POST /message/ultragroup/publish.json` — catalogue operation `message.ultragroup.publish`.
+    pub async fn message_ultragroup_publish(
+        &self,
+        params: rongcloud::MessageUltragroupPublish,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageUltragroupPublishResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.ultragroup.publish",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Send a one-to-one template message: one content template with placeholders, filled per recipient from `values` (up to 1000 recipients).
+    ///
+    /// `POST /message/private/publish_template.json` — catalogue operation `message.private.publish_template`.
+    pub async fn message_private_publish_template(
+        &self,
+        params: rongcloud::MessagePrivatePublishTemplate,
+    ) -> crate::Result<crate::Typed<rongcloud::MessagePrivatePublishTemplateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.private.publish_template",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Send a system notification template message: one content template with placeholders, filled per recipient from `values` (up to 100 recipients).
+    ///
+    /// `POST /message/system/publish_template.json` — catalogue operation `message.system.publish_template`.
+    pub async fn message_system_publish_template(
+        &self,
+        params: rongcloud::MessageSystemPublishTemplate,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageSystemPublishTemplateResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.system.publish_template",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Send a one-to-one status message to up to 1000 users: delivered only to recipients online now, neither stored nor counted.
+    ///
+    /// `POST /statusmessage/private/publish.json` — catalogue operation `message.status.private.publish`.
+    pub async fn message_status_private_publish(
+        &self,
+        params: rongcloud::MessageStatusPrivatePublish,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageStatusPrivatePublishResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.status.private.publish",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Send a group status message to up to 3 groups: delivered only to members online now, neither stored nor counted.
+    ///
+    /// `POST /statusmessage/group/publish.json` — catalogue operation `message.status.group.publish`.
+    pub async fn message_status_group_publish(
+        &self,
+        params: rongcloud::MessageStatusGroupPublish,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageStatusGroupPublishResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.status.group.publish",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Send (a piece of) a one-to-one stream message, type RC:StreamMsg, e.g. text generated by an AI agent (clients from 5.16.0).
+    ///
+    /// `POST /v3/message/private/publish_stream.json` — catalogue operation `message.private.publish_stream`.
+    pub async fn message_private_publish_stream(
+        &self,
+        params: rongcloud::MessagePrivatePublishStream,
+    ) -> crate::Result<crate::Typed<rongcloud::MessagePrivatePublishStreamResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.private.publish_stream",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Send (a piece of) a group stream message, type RC:StreamMsg, e.g. text generated by an AI agent.
+    ///
+    /// `POST /v3/message/group/publish_stream.json` — catalogue operation `message.group.publish_stream`.
+    pub async fn message_group_publish_stream(
+        &self,
+        params: rongcloud::MessageGroupPublishStream,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageGroupPublishStreamResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.group.publish_stream",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Send a system message to every user of the app (a service to enable; at most 2 an hour and 3 a day).
+    ///
+    /// `POST /message/broadcast.json` — catalogue operation `message.broadcast`.
+    pub async fn message_broadcast(
+        &self,
+        params: rongcloud::MessageBroadcast,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageBroadcastResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.broadcast",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Recall a message sent to every user (message.broadcast); at most 2 an hour and 3 a day.
+    ///
+    /// `POST /message/broadcast/recall.json` — catalogue operation `message.broadcast.recall`.
+    pub async fn message_broadcast_recall(
+        &self,
+        params: rongcloud::MessageBroadcastRecall,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageBroadcastRecallResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.broadcast.recall",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Send a system message to every user online now (users back within 10 minutes still get it); it cannot be recalled.
+    ///
+    /// `POST /message/online/broadcast.json` — catalogue operation `message.online.broadcast`.
+    pub async fn message_online_broadcast(
+        &self,
+        params: rongcloud::MessageOnlineBroadcast,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageOnlineBroadcastResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.online.broadcast",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Replace the content of a sent one-to-one message (same message type).
+    ///
+    /// `POST /message/private/modify.json` — catalogue operation `message.private.modify`.
+    pub async fn message_private_modify(
+        &self,
+        params: rongcloud::MessagePrivateModify,
+    ) -> crate::Result<crate::Typed<rongcloud::MessagePrivateModifyResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.private.modify",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Replace the content of a sent group message (same message type).
+    ///
+    /// `POST /message/group/modify.json` — catalogue operation `message.group.modify`.
+    pub async fn message_group_modify(
+        &self,
+        params: rongcloud::MessageGroupModify,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageGroupModifyResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.group.modify",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Set key-values of a sent message's expansion (the message must have been sent with expansion on): up to 100 a call, 300 a message.
+    ///
+    /// `POST /message/expansion/set.json` — catalogue operation `message.expansion.set`.
+    pub async fn message_expansion_set(
+        &self,
+        params: rongcloud::MessageExpansionSet,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageExpansionSetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.expansion.set",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Read a message's expansion: each key with its value (v) and time (ts); 300 keys a page.
+    ///
+    /// `POST /message/expansion/query.json` — catalogue operation `message.expansion.query`.
+    pub async fn message_expansion_query(
+        &self,
+        params: rongcloud::MessageExpansionQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageExpansionQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.expansion.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete keys of a sent message's expansion (up to 100 a call).
+    ///
+    /// `POST /message/expansion/delete.json` — catalogue operation `message.expansion.delete`.
+    pub async fn message_expansion_delete(
+        &self,
+        params: rongcloud::MessageExpansionDelete,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageExpansionDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.expansion.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The download URL of the app's message history log of one hour (a service to enable; logs are kept 3 days).
+    ///
+    /// `POST /message/history.json` — catalogue operation `message.history.get`.
+    pub async fn message_history_get(
+        &self,
+        params: rongcloud::MessageHistoryGet,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageHistoryGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.history.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Delete the app's message history log of one hour.
+    ///
+    /// `POST /message/history/delete.json` — catalogue operation `message.history.delete`.
+    pub async fn message_history_delete(
+        &self,
+        params: rongcloud::MessageHistoryDelete,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageHistoryDeleteResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.history.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The one-to-one messages of a conversation sent in a time range, from the server-side history (a service to enable).
+    ///
+    /// `POST /v3/message/private/query.json` — catalogue operation `message.private.query`.
+    pub async fn message_private_query(
+        &self,
+        params: rongcloud::MessagePrivateQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::MessagePrivateQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.private.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+    ///
+    /// `POST /v3/message/group/query.json` — catalogue operation `message.group.query`.
+    pub async fn message_group_query(
+        &self,
+        params: rongcloud::MessageGroupQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageGroupQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.group.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The chatroom messages of a conversation sent in a time range, from the server-side history (a service to enable).
+    ///
+    /// `POST /v3/message/chatroom/query.json` — catalogue operation `message.chatroom.query`.
+    pub async fn message_chatroom_query(
+        &self,
+        params: rongcloud::MessageChatroomQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageChatroomQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.chatroom.query",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The ultra group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+    ///
+    /// `POST /v3/message/ultragroup/query.json` — catalogue operation `message.ultragroup.query`.
+    pub async fn message_ultragroup_query(
+        &self,
+        params: rongcloud::MessageUltragroupQuery,
+    ) -> crate::Result<crate::Typed<rongcloud::MessageUltragroupQueryResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "message.ultragroup.query",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )

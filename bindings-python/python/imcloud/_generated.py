@@ -468,6 +468,56 @@ class RongCloudChatroomMessageWhitelistQueryResult(Result):
         return cast("Optional[List[str]]", self._fields.get("object_names"))
 
 
+class RongCloudConversationNotificationSetResult(Result):
+    """The result of ``conversation.notification.set``."""
+
+
+class RongCloudConversationNotificationGetResult(Result):
+    """The result of ``conversation.notification.get``."""
+
+    @property
+    def is_muted(self) -> Optional[int]:
+        """The do-not-disturb level: -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications."""
+        return cast("Optional[int]", self._fields.get("is_muted"))
+
+
+class RongCloudConversationTypeNotificationSetResult(Result):
+    """The result of ``conversation.type.notification.set``."""
+
+
+class RongCloudConversationTypeNotificationGetResult(Result):
+    """The result of ``conversation.type.notification.get``."""
+
+    @property
+    def is_muted(self) -> Optional[int]:
+        """The do-not-disturb level: -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications."""
+        return cast("Optional[int]", self._fields.get("is_muted"))
+
+
+class RongCloudConversationTopSetResult(Result):
+    """The result of ``conversation.top.set``."""
+
+
+class RongCloudConversationHistoryCleanResult(Result):
+    """The result of ``conversation.history.clean``."""
+
+
+class RongCloudConversationUserTagSetResult(Result):
+    """The result of ``conversation.user_tag.set``."""
+
+
+class RongCloudConversationUserTagDeleteResult(Result):
+    """The result of ``conversation.user_tag.delete``."""
+
+
+class RongCloudConversationTagSetResult(Result):
+    """The result of ``conversation.tag.set``."""
+
+
+class RongCloudConversationTagDeleteResult(Result):
+    """The result of ``conversation.tag.delete``."""
+
+
 class RongCloudEntrustGroupCreateResult(Result):
     """The result of ``entrust.group.create``."""
 
@@ -864,6 +914,163 @@ class RongCloudMessageSystemPublishResult(Result):
 
 class RongCloudMessageRecallResult(Result):
     """The result of ``message.recall``."""
+
+
+class RongCloudMessageChatroomPublishResult(Result):
+    """The result of ``message.chatroom.publish``."""
+
+    @property
+    def message_uids(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{chatroomId, messageUID}`."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("message_uids"))
+
+
+class RongCloudMessageChatroomBroadcastResult(Result):
+    """The result of ``message.chatroom.broadcast``."""
+
+
+class RongCloudMessageUltragroupPublishResult(Result):
+    """The result of ``message.ultragroup.publish``."""
+
+    @property
+    def message_uids(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{groupId, messageUID}`."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("message_uids"))
+
+
+class RongCloudMessagePrivatePublishTemplateResult(Result):
+    """The result of ``message.private.publish_template``."""
+
+    @property
+    def message_uids(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, messageUID}`."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("message_uids"))
+
+
+class RongCloudMessageSystemPublishTemplateResult(Result):
+    """The result of ``message.system.publish_template``."""
+
+    @property
+    def message_uids(self) -> Optional[List[Dict[str, Any]]]:
+        """Each `{userId, messageUID}`."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("message_uids"))
+
+
+class RongCloudMessageStatusPrivatePublishResult(Result):
+    """The result of ``message.status.private.publish``."""
+
+
+class RongCloudMessageStatusGroupPublishResult(Result):
+    """The result of ``message.status.group.publish``."""
+
+
+class RongCloudMessagePrivatePublishStreamResult(Result):
+    """The result of ``message.private.publish_stream``."""
+
+    @property
+    def message_uid(self) -> Optional[str]:
+        """The stream message's id."""
+        return cast("Optional[str]", self._fields.get("message_uid"))
+
+
+class RongCloudMessageGroupPublishStreamResult(Result):
+    """The result of ``message.group.publish_stream``."""
+
+    @property
+    def message_uid(self) -> Optional[str]:
+        """The stream message's id."""
+        return cast("Optional[str]", self._fields.get("message_uid"))
+
+
+class RongCloudMessageBroadcastResult(Result):
+    """The result of ``message.broadcast``."""
+
+
+class RongCloudMessageBroadcastRecallResult(Result):
+    """The result of ``message.broadcast.recall``."""
+
+
+class RongCloudMessageOnlineBroadcastResult(Result):
+    """The result of ``message.online.broadcast``."""
+
+
+class RongCloudMessagePrivateModifyResult(Result):
+    """The result of ``message.private.modify``."""
+
+
+class RongCloudMessageGroupModifyResult(Result):
+    """The result of ``message.group.modify``."""
+
+
+class RongCloudMessageExpansionSetResult(Result):
+    """The result of ``message.expansion.set``."""
+
+
+class RongCloudMessageExpansionQueryResult(Result):
+    """The result of ``message.expansion.query``."""
+
+    @property
+    def extra_content(self) -> Any:
+        """key -> {"v": value, "ts": time in ms}."""
+        return self._fields.get("extra_content")
+
+
+class RongCloudMessageExpansionDeleteResult(Result):
+    """The result of ``message.expansion.delete``."""
+
+
+class RongCloudMessageHistoryGetResult(Result):
+    """The result of ``message.history.get``."""
+
+    @property
+    def url(self) -> Optional[str]:
+        """Where to download the compressed log; the address expires, download it promptly."""
+        return cast("Optional[str]", self._fields.get("url"))
+
+    @property
+    def date(self) -> Optional[str]:
+        """The hour, as asked."""
+        return cast("Optional[str]", self._fields.get("date"))
+
+
+class RongCloudMessageHistoryDeleteResult(Result):
+    """The result of ``message.history.delete``."""
+
+
+class RongCloudMessagePrivateQueryResult(Result):
+    """The result of ``message.private.query``."""
+
+    @property
+    def messages(self) -> Optional[List[Dict[str, Any]]]:
+        """The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("messages"))
+
+
+class RongCloudMessageGroupQueryResult(Result):
+    """The result of ``message.group.query``."""
+
+    @property
+    def messages(self) -> Optional[List[Dict[str, Any]]]:
+        """The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("messages"))
+
+
+class RongCloudMessageChatroomQueryResult(Result):
+    """The result of ``message.chatroom.query``."""
+
+    @property
+    def messages(self) -> Optional[List[Dict[str, Any]]]:
+        """The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("messages"))
+
+
+class RongCloudMessageUltragroupQueryResult(Result):
+    """The result of ``message.ultragroup.query``."""
+
+    @property
+    def messages(self) -> Optional[List[Dict[str, Any]]]:
+        """The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("messages"))
 
 
 class RongCloudPushResult(Result):
@@ -1506,6 +1713,16 @@ class RongCloudOperations(_SyncClient):
         "chatroom.message_whitelist.add": RongCloudChatroomMessageWhitelistAddResult,
         "chatroom.message_whitelist.remove": RongCloudChatroomMessageWhitelistRemoveResult,
         "chatroom.message_whitelist.query": RongCloudChatroomMessageWhitelistQueryResult,
+        "conversation.notification.set": RongCloudConversationNotificationSetResult,
+        "conversation.notification.get": RongCloudConversationNotificationGetResult,
+        "conversation.type.notification.set": RongCloudConversationTypeNotificationSetResult,
+        "conversation.type.notification.get": RongCloudConversationTypeNotificationGetResult,
+        "conversation.top.set": RongCloudConversationTopSetResult,
+        "conversation.history.clean": RongCloudConversationHistoryCleanResult,
+        "conversation.user_tag.set": RongCloudConversationUserTagSetResult,
+        "conversation.user_tag.delete": RongCloudConversationUserTagDeleteResult,
+        "conversation.tag.set": RongCloudConversationTagSetResult,
+        "conversation.tag.delete": RongCloudConversationTagDeleteResult,
         "entrust.group.create": RongCloudEntrustGroupCreateResult,
         "entrust.group.update": RongCloudEntrustGroupUpdateResult,
         "entrust.group.profiles": RongCloudEntrustGroupProfilesResult,
@@ -1561,6 +1778,29 @@ class RongCloudOperations(_SyncClient):
         "message.group.publish": RongCloudMessageGroupPublishResult,
         "message.system.publish": RongCloudMessageSystemPublishResult,
         "message.recall": RongCloudMessageRecallResult,
+        "message.chatroom.publish": RongCloudMessageChatroomPublishResult,
+        "message.chatroom.broadcast": RongCloudMessageChatroomBroadcastResult,
+        "message.ultragroup.publish": RongCloudMessageUltragroupPublishResult,
+        "message.private.publish_template": RongCloudMessagePrivatePublishTemplateResult,
+        "message.system.publish_template": RongCloudMessageSystemPublishTemplateResult,
+        "message.status.private.publish": RongCloudMessageStatusPrivatePublishResult,
+        "message.status.group.publish": RongCloudMessageStatusGroupPublishResult,
+        "message.private.publish_stream": RongCloudMessagePrivatePublishStreamResult,
+        "message.group.publish_stream": RongCloudMessageGroupPublishStreamResult,
+        "message.broadcast": RongCloudMessageBroadcastResult,
+        "message.broadcast.recall": RongCloudMessageBroadcastRecallResult,
+        "message.online.broadcast": RongCloudMessageOnlineBroadcastResult,
+        "message.private.modify": RongCloudMessagePrivateModifyResult,
+        "message.group.modify": RongCloudMessageGroupModifyResult,
+        "message.expansion.set": RongCloudMessageExpansionSetResult,
+        "message.expansion.query": RongCloudMessageExpansionQueryResult,
+        "message.expansion.delete": RongCloudMessageExpansionDeleteResult,
+        "message.history.get": RongCloudMessageHistoryGetResult,
+        "message.history.delete": RongCloudMessageHistoryDeleteResult,
+        "message.private.query": RongCloudMessagePrivateQueryResult,
+        "message.group.query": RongCloudMessageGroupQueryResult,
+        "message.chatroom.query": RongCloudMessageChatroomQueryResult,
+        "message.ultragroup.query": RongCloudMessageUltragroupQueryResult,
         "push": RongCloudPushResult,
         "push.custom": RongCloudPushCustomResult,
         "push.user": RongCloudPushUserResult,
@@ -2674,6 +2914,192 @@ class RongCloudOperations(_SyncClient):
         """
         return self._call("chatroom.message_whitelist.query", {}, RongCloudChatroomMessageWhitelistQueryResult)
 
+    def conversation_notification_set(
+        self,
+        *,
+        conversation_type: int,
+        user_id: str,
+        target_id: str,
+        is_muted: Optional[bool] = None,
+        unpush_level: Optional[int] = None,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudConversationNotificationSetResult:
+        """Set a user's do-not-disturb level for one conversation.
+
+        ``POST /conversation/notification/set.json`` — catalogue operation ``conversation.notification.set``.
+
+        Args:
+            conversation_type: (an int; required) 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+            user_id: (a str; required) The user whose setting it is. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+            is_muted: (a bool) The older switch: true mutes notifications (unpush_level, when given, says how).
+            unpush_level: (an int) -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications. Limits: -1..5.
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        """
+        return self._call("conversation.notification.set", {"conversation_type": conversation_type, "user_id": user_id, "target_id": target_id, "is_muted": is_muted, "unpush_level": unpush_level, "bus_channel": bus_channel}, RongCloudConversationNotificationSetResult)
+
+    def conversation_notification_get(
+        self,
+        *,
+        conversation_type: int,
+        user_id: str,
+        target_id: str,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudConversationNotificationGetResult:
+        """A user's do-not-disturb level for one conversation.
+
+        ``POST /conversation/notification/get.json`` — catalogue operation ``conversation.notification.get``.
+
+        Args:
+            conversation_type: (an int; required) 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+            user_id: (a str; required) The user whose setting it is. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        """
+        return self._call("conversation.notification.get", {"conversation_type": conversation_type, "user_id": user_id, "target_id": target_id, "bus_channel": bus_channel}, RongCloudConversationNotificationGetResult)
+
+    def conversation_type_notification_set(
+        self,
+        *,
+        conversation_type: int,
+        user_id: str,
+        unpush_level: int,
+    ) -> RongCloudConversationTypeNotificationSetResult:
+        """Set a user's do-not-disturb level for every conversation of one type.
+
+        ``POST /conversation/type/notification/set.json`` — catalogue operation ``conversation.type.notification.set``.
+
+        Args:
+            conversation_type: (an int; required) 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+            user_id: (a str; required) The user whose setting it is. Limits: not empty; at most 64 bytes.
+            unpush_level: (an int; required) -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications. Limits: -1..5.
+        """
+        return self._call("conversation.type.notification.set", {"conversation_type": conversation_type, "user_id": user_id, "unpush_level": unpush_level}, RongCloudConversationTypeNotificationSetResult)
+
+    def conversation_type_notification_get(
+        self,
+        *,
+        conversation_type: int,
+        user_id: str,
+    ) -> RongCloudConversationTypeNotificationGetResult:
+        """A user's do-not-disturb level for one conversation type.
+
+        ``POST /conversation/type/notification/get.json`` — catalogue operation ``conversation.type.notification.get``.
+
+        Args:
+            conversation_type: (an int; required) 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+            user_id: (a str; required) The user whose setting it is. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("conversation.type.notification.get", {"conversation_type": conversation_type, "user_id": user_id}, RongCloudConversationTypeNotificationGetResult)
+
+    def conversation_top_set(
+        self,
+        *,
+        user_id: str,
+        conversation_type: int,
+        target_id: str,
+        set_top: bool,
+    ) -> RongCloudConversationTopSetResult:
+        """Pin a conversation to the top of a user's list, or unpin it (synced to clients from SDK 4.0.0).
+
+        ``POST /conversation/top/set.json`` — catalogue operation ``conversation.top.set``.
+
+        Args:
+            user_id: (a str; required) The user whose conversation it is. Limits: not empty; at most 64 bytes.
+            conversation_type: (an int; required) 1 one-to-one, 3 group, 6 system. Limits: 1..6.
+            target_id: (a str; required) The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+            set_top: (a bool; required) true pins, false unpins.
+        """
+        return self._call("conversation.top.set", {"user_id": user_id, "conversation_type": conversation_type, "target_id": target_id, "set_top": set_top}, RongCloudConversationTopSetResult)
+
+    def conversation_history_clean(
+        self,
+        *,
+        conversation_type: int,
+        from_user_id: str,
+        target_id: str,
+        msg_timestamp: Optional[int] = None,
+    ) -> RongCloudConversationHistoryCleanResult:
+        """Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
+
+        ``POST /conversation/message/history/clean.json`` — catalogue operation ``conversation.history.clean``.
+
+        Args:
+            conversation_type: (an int; required) 1 one-to-one, 3 group, 4 chatroom (cleared for every user), 6 system. Limits: 1..6.
+            from_user_id: (a str; required) The user whose history is deleted. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+            msg_timestamp: (an int) Delete the messages sent up to this time, ms since the epoch; omit to delete them all. Limits: 0..….
+        """
+        return self._call("conversation.history.clean", {"conversation_type": conversation_type, "from_user_id": from_user_id, "target_id": target_id, "msg_timestamp": msg_timestamp}, RongCloudConversationHistoryCleanResult)
+
+    def conversation_user_tag_set(
+        self,
+        *,
+        user_id: str,
+        tags: Sequence[Mapping[str, Any]],
+    ) -> RongCloudConversationUserTagSetResult:
+        """Create or rename a user's conversation tags (at most 20 tags per user).
+
+        ``POST /user/conversation/tag/set.json`` — catalogue operation ``conversation.user_tag.set``.
+
+        Args:
+            user_id: (a str; required) The user whose tags they are. Limits: not empty; at most 64 bytes.
+            tags: (a list of dicts; required) The tags, each {tag_id, tag_name}. Limits: 1 to 20 items.
+        """
+        return self._call("conversation.user_tag.set", {"user_id": user_id, "tags": tags}, RongCloudConversationUserTagSetResult)
+
+    def conversation_user_tag_delete(
+        self,
+        *,
+        user_id: str,
+        tag_ids: Sequence[str],
+    ) -> RongCloudConversationUserTagDeleteResult:
+        """Delete some of a user's conversation tags (the conversations lose them, and stay).
+
+        ``POST /user/conversation/tag/del.json`` — catalogue operation ``conversation.user_tag.delete``.
+
+        Args:
+            user_id: (a str; required) The user whose tags they are. Limits: not empty; at most 64 bytes.
+            tag_ids: (a list of str; required) Limits: at most 10 characters each; 1 to 20 items.
+        """
+        return self._call("conversation.user_tag.delete", {"user_id": user_id, "tag_ids": tag_ids}, RongCloudConversationUserTagDeleteResult)
+
+    def conversation_tag_set(
+        self,
+        *,
+        user_id: str,
+        tag_id: str,
+        conversations: Sequence[Mapping[str, Any]],
+    ) -> RongCloudConversationTagSetResult:
+        """Put up to 100 of a user's conversations under one of their tags (a tag holds at most 1000; the earliest drop out).
+
+        ``POST /tag/conversation/set.json`` — catalogue operation ``conversation.tag.set``.
+
+        Args:
+            user_id: (a str; required) The user whose conversations they are. Limits: not empty; at most 64 bytes.
+            tag_id: (a str; required) The tag id, unique per user; at most 10 characters. Limits: at most 10 characters.
+            conversations: (a list of dicts; required) The conversations, each {target_id, conversation_type}. Limits: 1 to 100 items.
+        """
+        return self._call("conversation.tag.set", {"user_id": user_id, "tag_id": tag_id, "conversations": conversations}, RongCloudConversationTagSetResult)
+
+    def conversation_tag_delete(
+        self,
+        *,
+        user_id: str,
+        tag_id: str,
+        conversations: Sequence[Mapping[str, Any]],
+    ) -> RongCloudConversationTagDeleteResult:
+        """Take up to 100 of a user's conversations out of one of their tags.
+
+        ``POST /tag/conversation/del.json`` — catalogue operation ``conversation.tag.delete``.
+
+        Args:
+            user_id: (a str; required) The user whose conversations they are. Limits: not empty; at most 64 bytes.
+            tag_id: (a str; required) Limits: at most 10 characters.
+            conversations: (a list of dicts; required) The conversations, each {target_id, conversation_type}. Limits: 1 to 100 items.
+        """
+        return self._call("conversation.tag.delete", {"user_id": user_id, "tag_id": tag_id, "conversations": conversations}, RongCloudConversationTagDeleteResult)
+
     def entrust_group_create(
         self,
         *,
@@ -3786,6 +4212,606 @@ class RongCloudOperations(_SyncClient):
             extra: (a str) Limits: at most 1024 characters.
         """
         return self._call("message.recall", {"from_user_id": from_user_id, "conversation_type": conversation_type, "target_id": target_id, "message_uid": message_uid, "sent_time": sent_time, "is_admin": is_admin, "is_delete": is_delete, "disable_push": disable_push, "extra": extra}, RongCloudMessageRecallResult)
+
+    def message_chatroom_publish(
+        self,
+        *,
+        from_user_id: str,
+        to_chatroom_ids: Sequence[str],
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+        is_persisted: Optional[bool] = None,
+        is_include_sender: Optional[bool] = None,
+        msg_random: Optional[int] = None,
+        priority: Optional[int] = None,
+    ) -> RongCloudMessageChatroomPublishResult:
+        """Send a message to one or more chatrooms (the documentation advises at most 10). Only members in the room receive it.
+
+        ``POST /message/chatroom/publish.json`` — catalogue operation ``message.chatroom.publish``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            to_chatroom_ids: (a list of str; required) The chatrooms; the documentation advises at most 10. Limits: at most 64 characters each; at least 1 items.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+            is_persisted: (a bool) Store it in the recipients' server-side history (default true).
+            is_include_sender: (a bool) Also deliver it to the sender's own clients (default false).
+            msg_random: (an int) Your request identifier; the server de-duplicates equal values within one minute.
+            priority: (an int) The message's priority in the room (server-sdk-java ChatroomMessage.priority). Limits: 0..….
+        """
+        return self._call("message.chatroom.publish", {"from_user_id": from_user_id, "to_chatroom_ids": to_chatroom_ids, "object_name": object_name, "content": content, "is_persisted": is_persisted, "is_include_sender": is_include_sender, "msg_random": msg_random, "priority": priority}, RongCloudMessageChatroomPublishResult)
+
+    def message_chatroom_broadcast(
+        self,
+        *,
+        from_user_id: str,
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+        is_include_sender: Optional[bool] = None,
+    ) -> RongCloudMessageChatroomBroadcastResult:
+        """Send a message to every chatroom of the app (a service to enable; 1 call per second). Only users in a room at the time receive it.
+
+        ``POST /message/chatroom/broadcast.json`` — catalogue operation ``message.chatroom.broadcast``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+            is_include_sender: (a bool) Also deliver it to the sender's own clients (default false).
+        """
+        return self._call("message.chatroom.broadcast", {"from_user_id": from_user_id, "object_name": object_name, "content": content, "is_include_sender": is_include_sender}, RongCloudMessageChatroomBroadcastResult)
+
+    def message_ultragroup_publish(
+        self,
+        *,
+        from_user_id: str,
+        to_group_ids: Sequence[str],
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+        to_user_ids: Optional[Sequence[str]] = None,
+        push_content: Optional[str] = None,
+        push_data: Optional[str] = None,
+        push_ext: Optional[Union[Mapping[str, Any], str]] = None,
+        is_mentioned: Optional[bool] = None,
+        is_persisted: Optional[bool] = None,
+        is_counted: Optional[bool] = None,
+        content_available: Optional[bool] = None,
+        bus_channel: Optional[str] = None,
+        expansion: Optional[bool] = None,
+        extra_content: Optional[Union[Mapping[str, Any], str]] = None,
+        msg_random: Optional[int] = None,
+        disable_update_last_msg: Optional[bool] = None,
+    ) -> RongCloudMessageUltragroupPublishResult:
+        """Send a message to up to 3 ultra groups (optionally to one channel, or directed at some members).
+
+        ``POST /message/ultragroup/publish.json`` — catalogue operation ``message.ultragroup.publish``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            to_group_ids: (a list of str; required) The ultra groups; one only for a directed message. Limits: at most 64 characters each; 1 to 3 items.
+            to_user_ids: (a list of str) Directed message: only these members receive it (one group only). Limits: not empty each; at most 64 bytes each.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+            push_content: (a str) The offline push notification text. Limits: at most 1024 characters.
+            push_data: (a str) Extra data of the push (iOS appData, Android pushData). Limits: at most 1024 characters.
+            push_ext: (a dict, or a str holding JSON) Push notification settings (the pushExt structure); ignored with disable_push.
+            is_mentioned: (a bool) An @ message: content carries mentionedInfo.
+            is_persisted: (a bool) Store it in the recipients' server-side history (default true).
+            is_counted: (a bool) Whether the recipients' unread count counts it (default true).
+            content_available: (a bool) iOS silent (background) push.
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+            expansion: (a bool) Make the message extensible (message.expansion.set can then add key-values).
+            extra_content: (a dict, or a str holding JSON) The message's initial expansion, an object of string keys and values; sent only with `expansion` true.
+            msg_random: (an int) Your request identifier; the server de-duplicates equal values within one minute.
+            disable_update_last_msg: (a bool) Do not make this the conversation's last message on the clients.
+        """
+        return self._call("message.ultragroup.publish", {"from_user_id": from_user_id, "to_group_ids": to_group_ids, "to_user_ids": to_user_ids, "object_name": object_name, "content": content, "push_content": push_content, "push_data": push_data, "push_ext": push_ext, "is_mentioned": is_mentioned, "is_persisted": is_persisted, "is_counted": is_counted, "content_available": content_available, "bus_channel": bus_channel, "expansion": expansion, "extra_content": extra_content, "msg_random": msg_random, "disable_update_last_msg": disable_update_last_msg}, RongCloudMessageUltragroupPublishResult)
+
+    def message_private_publish_template(
+        self,
+        *,
+        from_user_id: str,
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+        to_user_ids: Sequence[str],
+        values: Sequence[Mapping[str, Any]],
+        push_content: Sequence[str],
+        push_data: Optional[Sequence[str]] = None,
+        verify_blacklist: Optional[bool] = None,
+        is_persisted: Optional[bool] = None,
+        is_include_sender: Optional[bool] = None,
+        content_available: Optional[bool] = None,
+        disable_push: Optional[bool] = None,
+        push_ext: Optional[Union[Mapping[str, Any], str]] = None,
+        msg_random: Optional[int] = None,
+        disable_update_last_msg: Optional[bool] = None,
+    ) -> RongCloudMessagePrivatePublishTemplateResult:
+        """Send a one-to-one template message: one content template with placeholders, filled per recipient from `values` (up to 1000 recipients).
+
+        ``POST /message/private/publish_template.json`` — catalogue operation ``message.private.publish_template``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) The content template, shared by every recipient, with placeholders such as {c}; at most 128 KB. Limits: at most 131072 bytes.
+            to_user_ids: (a list of str; required) Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+            values: (a list of dicts; required) One object per recipient, in to_user_ids order: placeholder -> text, e.g. {"{c}": "Tom"}. Limits: 1 to 1000 items.
+            push_content: (a list of str; required) One push text (template) per recipient, in to_user_ids order. Limits: at most 1000 items.
+            push_data: (a list of str) One push data text (template) per recipient, in to_user_ids order. Limits: at most 1000 items.
+            verify_blacklist: (a bool) Drop it for recipients who blocked the sender (default false).
+            is_persisted: (a bool) Store it in the recipients' server-side history (default true).
+            is_include_sender: (a bool) Also deliver it to the sender's own clients (default false).
+            content_available: (a bool) iOS silent (background) push.
+            disable_push: (a bool) A silent message: no push notification when the recipient is offline.
+            push_ext: (a dict, or a str holding JSON) Push notification settings (the pushExt structure); ignored with disable_push.
+            msg_random: (an int) Your request identifier; the server de-duplicates equal values within one minute.
+            disable_update_last_msg: (a bool) Do not make this the conversation's last message on the clients.
+        """
+        return self._call("message.private.publish_template", {"from_user_id": from_user_id, "object_name": object_name, "content": content, "to_user_ids": to_user_ids, "values": values, "push_content": push_content, "push_data": push_data, "verify_blacklist": verify_blacklist, "is_persisted": is_persisted, "is_include_sender": is_include_sender, "content_available": content_available, "disable_push": disable_push, "push_ext": push_ext, "msg_random": msg_random, "disable_update_last_msg": disable_update_last_msg}, RongCloudMessagePrivatePublishTemplateResult)
+
+    def message_system_publish_template(
+        self,
+        *,
+        from_user_id: str,
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+        to_user_ids: Sequence[str],
+        values: Sequence[Mapping[str, Any]],
+        push_content: Sequence[str],
+        push_data: Optional[Sequence[str]] = None,
+        is_persisted: Optional[bool] = None,
+        is_counted: Optional[bool] = None,
+        content_available: Optional[bool] = None,
+        disable_push: Optional[bool] = None,
+        push_ext: Optional[Union[Mapping[str, Any], str]] = None,
+    ) -> RongCloudMessageSystemPublishTemplateResult:
+        """Send a system notification template message: one content template with placeholders, filled per recipient from `values` (up to 100 recipients).
+
+        ``POST /message/system/publish_template.json`` — catalogue operation ``message.system.publish_template``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) The content template, shared by every recipient, with placeholders such as {c}; at most 128 KB. Limits: at most 131072 bytes.
+            to_user_ids: (a list of str; required) Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+            values: (a list of dicts; required) One object per recipient, in to_user_ids order: placeholder -> text. Limits: 1 to 100 items.
+            push_content: (a list of str; required) One push text (template) per recipient, in to_user_ids order. Limits: at most 100 items.
+            push_data: (a list of str) One push data text (template) per recipient, in to_user_ids order. Limits: at most 100 items.
+            is_persisted: (a bool) Store it in the recipients' server-side history (default true).
+            is_counted: (a bool) Whether the recipients' unread count counts it (default true).
+            content_available: (a bool) iOS silent (background) push.
+            disable_push: (a bool) A silent message: no push notification when the recipient is offline.
+            push_ext: (a dict, or a str holding JSON) Push notification settings (the pushExt structure); ignored with disable_push.
+        """
+        return self._call("message.system.publish_template", {"from_user_id": from_user_id, "object_name": object_name, "content": content, "to_user_ids": to_user_ids, "values": values, "push_content": push_content, "push_data": push_data, "is_persisted": is_persisted, "is_counted": is_counted, "content_available": content_available, "disable_push": disable_push, "push_ext": push_ext}, RongCloudMessageSystemPublishTemplateResult)
+
+    def message_status_private_publish(
+        self,
+        *,
+        from_user_id: str,
+        to_user_ids: Sequence[str],
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+        verify_blacklist: Optional[bool] = None,
+        is_include_sender: Optional[bool] = None,
+        bus_channel: Optional[str] = None,
+        msg_random: Optional[int] = None,
+    ) -> RongCloudMessageStatusPrivatePublishResult:
+        """Send a one-to-one status message to up to 1000 users: delivered only to recipients online now, neither stored nor counted.
+
+        ``POST /statusmessage/private/publish.json`` — catalogue operation ``message.status.private.publish``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            to_user_ids: (a list of str; required) Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+            verify_blacklist: (a bool) Drop it for recipients who blocked the sender (default false).
+            is_include_sender: (a bool) Also deliver it to the sender's own clients (default false).
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+            msg_random: (an int) Your request identifier; the server de-duplicates equal values within one minute.
+        """
+        return self._call("message.status.private.publish", {"from_user_id": from_user_id, "to_user_ids": to_user_ids, "object_name": object_name, "content": content, "verify_blacklist": verify_blacklist, "is_include_sender": is_include_sender, "bus_channel": bus_channel, "msg_random": msg_random}, RongCloudMessageStatusPrivatePublishResult)
+
+    def message_status_group_publish(
+        self,
+        *,
+        from_user_id: str,
+        to_group_ids: Sequence[str],
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+        verify_blacklist: Optional[bool] = None,
+        is_include_sender: Optional[bool] = None,
+        bus_channel: Optional[str] = None,
+        msg_random: Optional[int] = None,
+    ) -> RongCloudMessageStatusGroupPublishResult:
+        """Send a group status message to up to 3 groups: delivered only to members online now, neither stored nor counted.
+
+        ``POST /statusmessage/group/publish.json`` — catalogue operation ``message.status.group.publish``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            to_group_ids: (a list of str; required) Limits: at most 64 characters each; 1 to 3 items.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+            verify_blacklist: (a bool) Drop it for recipients who blocked the sender (default false).
+            is_include_sender: (a bool) Also deliver it to the sender's own clients (default false).
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+            msg_random: (an int) Your request identifier; the server de-duplicates equal values within one minute.
+        """
+        return self._call("message.status.group.publish", {"from_user_id": from_user_id, "to_group_ids": to_group_ids, "object_name": object_name, "content": content, "verify_blacklist": verify_blacklist, "is_include_sender": is_include_sender, "bus_channel": bus_channel, "msg_random": msg_random}, RongCloudMessageStatusGroupPublishResult)
+
+    def message_private_publish_stream(
+        self,
+        *,
+        from_user_id: str,
+        to_user_id: str,
+        content: Any,
+        is_include_sender: Optional[bool] = None,
+        is_persisted: Optional[bool] = None,
+        extra_content: Optional[Any] = None,
+        is_counted: Optional[bool] = None,
+        disable_update_last_msg: Optional[bool] = None,
+    ) -> RongCloudMessagePrivatePublishStreamResult:
+        """Send (a piece of) a one-to-one stream message, type RC:StreamMsg, e.g. text generated by an AI agent (clients from 5.16.0).
+
+        ``POST /v3/message/private/publish_stream.json`` — catalogue operation ``message.private.publish_stream``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            to_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            content: (any JSON value (usually a dict); required) The RC:StreamMsg body (a JSON object); at most 128 KB per call. Limits: at most 131072 bytes.
+            is_include_sender: (a bool) Also deliver it to the sender's own clients (default false).
+            is_persisted: (a bool) Store it in the recipients' server-side history (default true).
+            extra_content: (any JSON value (usually a dict)) The message's expansion: an object of string keys and values.
+            is_counted: (a bool) Whether the recipient's unread count counts it (default true).
+            disable_update_last_msg: (a bool) Do not make this the conversation's last message on the clients.
+        """
+        return self._call("message.private.publish_stream", {"from_user_id": from_user_id, "to_user_id": to_user_id, "content": content, "is_include_sender": is_include_sender, "is_persisted": is_persisted, "extra_content": extra_content, "is_counted": is_counted, "disable_update_last_msg": disable_update_last_msg}, RongCloudMessagePrivatePublishStreamResult)
+
+    def message_group_publish_stream(
+        self,
+        *,
+        from_user_id: str,
+        to_group_id: str,
+        content: Any,
+        to_user_ids: Optional[Sequence[str]] = None,
+        is_include_sender: Optional[bool] = None,
+        is_persisted: Optional[bool] = None,
+        is_mentioned: Optional[bool] = None,
+        extra_content: Optional[Any] = None,
+        is_counted: Optional[bool] = None,
+        disable_update_last_msg: Optional[bool] = None,
+    ) -> RongCloudMessageGroupPublishStreamResult:
+        """Send (a piece of) a group stream message, type RC:StreamMsg, e.g. text generated by an AI agent.
+
+        ``POST /v3/message/group/publish_stream.json`` — catalogue operation ``message.group.publish_stream``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            to_group_id: (a str; required) Limits: at most 64 characters.
+            to_user_ids: (a list of str) Directed message: only these members receive it. Limits: not empty each; at most 64 bytes each.
+            content: (any JSON value (usually a dict); required) The RC:StreamMsg body (a JSON object); at most 128 KB per call. Limits: at most 131072 bytes.
+            is_include_sender: (a bool) Also deliver it to the sender's own clients (default false).
+            is_persisted: (a bool) Store it in the recipients' server-side history (default true).
+            is_mentioned: (a bool) An @ message: content carries mentionedInfo.
+            extra_content: (any JSON value (usually a dict)) The message's expansion: an object of string keys and values.
+            is_counted: (a bool) Whether the recipient's unread count counts it (default true).
+            disable_update_last_msg: (a bool) Do not make this the conversation's last message on the clients.
+        """
+        return self._call("message.group.publish_stream", {"from_user_id": from_user_id, "to_group_id": to_group_id, "to_user_ids": to_user_ids, "content": content, "is_include_sender": is_include_sender, "is_persisted": is_persisted, "is_mentioned": is_mentioned, "extra_content": extra_content, "is_counted": is_counted, "disable_update_last_msg": disable_update_last_msg}, RongCloudMessageGroupPublishStreamResult)
+
+    def message_broadcast(
+        self,
+        *,
+        from_user_id: str,
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+        push_content: Optional[str] = None,
+        push_data: Optional[str] = None,
+        content_available: Optional[bool] = None,
+        push_ext: Optional[Union[Mapping[str, Any], str]] = None,
+        os: Optional[Literal["iOS", "Android"]] = None,
+        msg_random: Optional[int] = None,
+    ) -> RongCloudMessageBroadcastResult:
+        """Send a system message to every user of the app (a service to enable; at most 2 an hour and 3 a day).
+
+        ``POST /message/broadcast.json`` — catalogue operation ``message.broadcast``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+            push_content: (a str) The offline push notification text. Limits: at most 1024 characters.
+            push_data: (a str) Extra data of the push (iOS appData, Android pushData). Limits: at most 1024 characters.
+            content_available: (a bool) iOS silent (background) push.
+            push_ext: (a dict, or a str holding JSON) Push notification settings (the pushExt structure).
+            os: (a str) Only to users of this platform; omit for all. Limits: one of iOS, Android.
+            msg_random: (an int) Your request identifier; the server de-duplicates equal values within one minute.
+        """
+        return self._call("message.broadcast", {"from_user_id": from_user_id, "object_name": object_name, "content": content, "push_content": push_content, "push_data": push_data, "content_available": content_available, "push_ext": push_ext, "os": os, "msg_random": msg_random}, RongCloudMessageBroadcastResult)
+
+    def message_broadcast_recall(
+        self,
+        *,
+        from_user_id: str,
+        message_uid: str,
+        sent_time: int,
+        is_admin: Optional[bool] = None,
+        is_delete: Optional[bool] = None,
+        extra: Optional[str] = None,
+    ) -> RongCloudMessageBroadcastRecallResult:
+        """Recall a message sent to every user (message.broadcast); at most 2 an hour and 3 a day.
+
+        ``POST /message/broadcast/recall.json`` — catalogue operation ``message.broadcast.recall``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            message_uid: (a str; required) The message id (msgUID of the message history log). Limits: at most 64 characters.
+            sent_time: (an int; required) The message's send time, ms since the epoch (dateTime of the message history log). Limits: 0..….
+            is_admin: (a bool) Shown as recalled by an administrator.
+            is_delete: (a bool) Delete the message without leaving a recall notice.
+            extra: (a str) Limits: at most 1024 characters.
+        """
+        return self._call("message.broadcast.recall", {"from_user_id": from_user_id, "message_uid": message_uid, "sent_time": sent_time, "is_admin": is_admin, "is_delete": is_delete, "extra": extra}, RongCloudMessageBroadcastRecallResult)
+
+    def message_online_broadcast(
+        self,
+        *,
+        from_user_id: str,
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+    ) -> RongCloudMessageOnlineBroadcastResult:
+        """Send a system message to every user online now (users back within 10 minutes still get it); it cannot be recalled.
+
+        ``POST /message/online/broadcast.json`` — catalogue operation ``message.online.broadcast``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+        """
+        return self._call("message.online.broadcast", {"from_user_id": from_user_id, "object_name": object_name, "content": content}, RongCloudMessageOnlineBroadcastResult)
+
+    def message_private_modify(
+        self,
+        *,
+        from_user_id: str,
+        target_id: str,
+        message_uid: str,
+        content: Union[Mapping[str, Any], str],
+        object_name: Optional[str] = None,
+    ) -> RongCloudMessagePrivateModifyResult:
+        """Replace the content of a sent one-to-one message (same message type).
+
+        ``POST /message/private/modify.json`` — catalogue operation ``message.private.modify``.
+
+        Args:
+            from_user_id: (a str; required) The sender of the message. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The recipient user of the message. Limits: at most 64 characters.
+            message_uid: (a str; required) Limits: at most 64 characters.
+            content: (a dict, or a str holding JSON; required) The new content JSON; at most 128 KB. Limits: at most 131072 bytes.
+            object_name: (a str) The message type; the type of the message cannot change. Limits: at most 32 characters.
+        """
+        return self._call("message.private.modify", {"from_user_id": from_user_id, "target_id": target_id, "message_uid": message_uid, "content": content, "object_name": object_name}, RongCloudMessagePrivateModifyResult)
+
+    def message_group_modify(
+        self,
+        *,
+        from_user_id: str,
+        group_id: str,
+        message_uid: str,
+        content: Union[Mapping[str, Any], str],
+        object_name: Optional[str] = None,
+    ) -> RongCloudMessageGroupModifyResult:
+        """Replace the content of a sent group message (same message type).
+
+        ``POST /message/group/modify.json`` — catalogue operation ``message.group.modify``.
+
+        Args:
+            from_user_id: (a str; required) The sender of the message. Limits: not empty; at most 64 bytes.
+            group_id: (a str; required) The group of the message. Limits: at most 64 characters.
+            message_uid: (a str; required) Limits: at most 64 characters.
+            content: (a dict, or a str holding JSON; required) The new content JSON; at most 128 KB. Limits: at most 131072 bytes.
+            object_name: (a str) The message type; the type of the message cannot change. Limits: at most 32 characters.
+        """
+        return self._call("message.group.modify", {"from_user_id": from_user_id, "group_id": group_id, "message_uid": message_uid, "content": content, "object_name": object_name}, RongCloudMessageGroupModifyResult)
+
+    def message_expansion_set(
+        self,
+        *,
+        message_uid: str,
+        user_id: str,
+        conversation_type: int,
+        target_id: str,
+        extra_key_val: Union[Mapping[str, Any], str],
+        is_sync_sender: Optional[bool] = None,
+    ) -> RongCloudMessageExpansionSetResult:
+        """Set key-values of a sent message's expansion (the message must have been sent with expansion on): up to 100 a call, 300 a message.
+
+        ``POST /message/expansion/set.json`` — catalogue operation ``message.expansion.set``.
+
+        Args:
+            message_uid: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The user who sets them. Limits: not empty; at most 64 bytes.
+            conversation_type: (an int; required) 1 one-to-one, 3 group. Limits: 1..3.
+            target_id: (a str; required) The user or group id of the conversation. Limits: at most 64 characters.
+            extra_key_val: (a dict, or a str holding JSON; required) The key-values, e.g. {"type":"3"}: keys up to 32 characters (letters, digits, + = - _), values up to 4096 characters.
+            is_sync_sender: (a bool) Also deliver the expansion change to the operator's clients (default false).
+        """
+        return self._call("message.expansion.set", {"message_uid": message_uid, "user_id": user_id, "conversation_type": conversation_type, "target_id": target_id, "extra_key_val": extra_key_val, "is_sync_sender": is_sync_sender}, RongCloudMessageExpansionSetResult)
+
+    def message_expansion_query(
+        self,
+        *,
+        message_uid: str,
+        page_no: Optional[int] = None,
+    ) -> RongCloudMessageExpansionQueryResult:
+        """Read a message's expansion: each key with its value (v) and time (ts); 300 keys a page.
+
+        ``POST /message/expansion/query.json`` — catalogue operation ``message.expansion.query``.
+
+        Args:
+            message_uid: (a str; required) Limits: at most 64 characters.
+            page_no: (an int) The page, from 1; a page holds 300 keys. Limits: 1..….
+        """
+        return self._call("message.expansion.query", {"message_uid": message_uid, "page_no": page_no}, RongCloudMessageExpansionQueryResult)
+
+    def message_expansion_delete(
+        self,
+        *,
+        message_uid: str,
+        user_id: str,
+        conversation_type: int,
+        target_id: str,
+        extra_key: Union[Mapping[str, Any], str],
+        is_sync_sender: Optional[bool] = None,
+    ) -> RongCloudMessageExpansionDeleteResult:
+        """Delete keys of a sent message's expansion (up to 100 a call).
+
+        ``POST /message/expansion/delete.json`` — catalogue operation ``message.expansion.delete``.
+
+        Args:
+            message_uid: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The user who deletes them. Limits: not empty; at most 64 bytes.
+            conversation_type: (an int; required) 1 one-to-one, 3 group. Limits: 1..3.
+            target_id: (a str; required) The user or group id of the conversation. Limits: at most 64 characters.
+            extra_key: (a dict, or a str holding JSON; required) The keys to delete as a JSON array, e.g. ["type"]; at most 100.
+            is_sync_sender: (a bool) Also deliver the expansion change to the operator's clients (default false).
+        """
+        return self._call("message.expansion.delete", {"message_uid": message_uid, "user_id": user_id, "conversation_type": conversation_type, "target_id": target_id, "extra_key": extra_key, "is_sync_sender": is_sync_sender}, RongCloudMessageExpansionDeleteResult)
+
+    def message_history_get(
+        self,
+        *,
+        date: str,
+    ) -> RongCloudMessageHistoryGetResult:
+        """The download URL of the app's message history log of one hour (a service to enable; logs are kept 3 days).
+
+        ``POST /message/history.json`` — catalogue operation ``message.history.get``.
+
+        Args:
+            date: (a str; required) The hour, yyyyMMddHH (Beijing time), e.g. 2024030210 for 10:00-11:00 on 2 March 2024. Limits: at most 10 characters.
+        """
+        return self._call("message.history.get", {"date": date}, RongCloudMessageHistoryGetResult)
+
+    def message_history_delete(
+        self,
+        *,
+        date: str,
+    ) -> RongCloudMessageHistoryDeleteResult:
+        """Delete the app's message history log of one hour.
+
+        ``POST /message/history/delete.json`` — catalogue operation ``message.history.delete``.
+
+        Args:
+            date: (a str; required) The hour, yyyyMMddHH (Beijing time), e.g. 2024030210 for 10:00-11:00 on 2 March 2024. Limits: at most 10 characters.
+        """
+        return self._call("message.history.delete", {"date": date}, RongCloudMessageHistoryDeleteResult)
+
+    def message_private_query(
+        self,
+        *,
+        user_id: str,
+        target_id: str,
+        start_time: int,
+        end_time: int,
+        include_start: bool,
+        page_size: Optional[int] = None,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudMessagePrivateQueryResult:
+        """The one-to-one messages of a conversation sent in a time range, from the server-side history (a service to enable).
+
+        ``POST /v3/message/private/query.json`` — catalogue operation ``message.private.query``.
+
+        Args:
+            user_id: (a str; required) Whose history is read. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The other user. Limits: at most 64 characters.
+            start_time: (an int; required) From this time, ms since the epoch. Limits: 0..….
+            end_time: (an int; required) Up to this time, ms since the epoch. Limits: 0..….
+            page_size: (an int) At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+            include_start: (a bool; required) Whether a message sent exactly at start_time is included.
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        """
+        return self._call("message.private.query", {"user_id": user_id, "target_id": target_id, "start_time": start_time, "end_time": end_time, "page_size": page_size, "include_start": include_start, "bus_channel": bus_channel}, RongCloudMessagePrivateQueryResult)
+
+    def message_group_query(
+        self,
+        *,
+        user_id: str,
+        target_id: str,
+        start_time: int,
+        end_time: int,
+        include_start: bool,
+        page_size: Optional[int] = None,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudMessageGroupQueryResult:
+        """The group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+
+        ``POST /v3/message/group/query.json`` — catalogue operation ``message.group.query``.
+
+        Args:
+            user_id: (a str; required) Whose history is read. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The group. Limits: at most 64 characters.
+            start_time: (an int; required) From this time, ms since the epoch. Limits: 0..….
+            end_time: (an int; required) Up to this time, ms since the epoch. Limits: 0..….
+            page_size: (an int) At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+            include_start: (a bool; required) Whether a message sent exactly at start_time is included.
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        """
+        return self._call("message.group.query", {"user_id": user_id, "target_id": target_id, "start_time": start_time, "end_time": end_time, "page_size": page_size, "include_start": include_start, "bus_channel": bus_channel}, RongCloudMessageGroupQueryResult)
+
+    def message_chatroom_query(
+        self,
+        *,
+        user_id: str,
+        target_id: str,
+        start_time: int,
+        end_time: int,
+        include_start: bool,
+        page_size: Optional[int] = None,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudMessageChatroomQueryResult:
+        """The chatroom messages of a conversation sent in a time range, from the server-side history (a service to enable).
+
+        ``POST /v3/message/chatroom/query.json`` — catalogue operation ``message.chatroom.query``.
+
+        Args:
+            user_id: (a str; required) Whose history is read. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            start_time: (an int; required) From this time, ms since the epoch. Limits: 0..….
+            end_time: (an int; required) Up to this time, ms since the epoch. Limits: 0..….
+            page_size: (an int) At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+            include_start: (a bool; required) Whether a message sent exactly at start_time is included.
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        """
+        return self._call("message.chatroom.query", {"user_id": user_id, "target_id": target_id, "start_time": start_time, "end_time": end_time, "page_size": page_size, "include_start": include_start, "bus_channel": bus_channel}, RongCloudMessageChatroomQueryResult)
+
+    def message_ultragroup_query(
+        self,
+        *,
+        user_id: str,
+        target_id: str,
+        start_time: int,
+        end_time: int,
+        include_start: bool,
+        page_size: Optional[int] = None,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudMessageUltragroupQueryResult:
+        """The ultra group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+
+        ``POST /v3/message/ultragroup/query.json`` — catalogue operation ``message.ultragroup.query``.
+
+        Args:
+            user_id: (a str; required) Whose history is read. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The ultra group. Limits: at most 64 characters.
+            start_time: (an int; required) From this time, ms since the epoch. Limits: 0..….
+            end_time: (an int; required) Up to this time, ms since the epoch. Limits: 0..….
+            page_size: (an int) At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+            include_start: (a bool; required) Whether a message sent exactly at start_time is included.
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        """
+        return self._call("message.ultragroup.query", {"user_id": user_id, "target_id": target_id, "start_time": start_time, "end_time": end_time, "page_size": page_size, "include_start": include_start, "bus_channel": bus_channel}, RongCloudMessageUltragroupQueryResult)
 
     def push(
         self,
@@ -5452,6 +6478,16 @@ class AsyncRongCloudOperations(_AsyncClient):
         "chatroom.message_whitelist.add": RongCloudChatroomMessageWhitelistAddResult,
         "chatroom.message_whitelist.remove": RongCloudChatroomMessageWhitelistRemoveResult,
         "chatroom.message_whitelist.query": RongCloudChatroomMessageWhitelistQueryResult,
+        "conversation.notification.set": RongCloudConversationNotificationSetResult,
+        "conversation.notification.get": RongCloudConversationNotificationGetResult,
+        "conversation.type.notification.set": RongCloudConversationTypeNotificationSetResult,
+        "conversation.type.notification.get": RongCloudConversationTypeNotificationGetResult,
+        "conversation.top.set": RongCloudConversationTopSetResult,
+        "conversation.history.clean": RongCloudConversationHistoryCleanResult,
+        "conversation.user_tag.set": RongCloudConversationUserTagSetResult,
+        "conversation.user_tag.delete": RongCloudConversationUserTagDeleteResult,
+        "conversation.tag.set": RongCloudConversationTagSetResult,
+        "conversation.tag.delete": RongCloudConversationTagDeleteResult,
         "entrust.group.create": RongCloudEntrustGroupCreateResult,
         "entrust.group.update": RongCloudEntrustGroupUpdateResult,
         "entrust.group.profiles": RongCloudEntrustGroupProfilesResult,
@@ -5507,6 +6543,29 @@ class AsyncRongCloudOperations(_AsyncClient):
         "message.group.publish": RongCloudMessageGroupPublishResult,
         "message.system.publish": RongCloudMessageSystemPublishResult,
         "message.recall": RongCloudMessageRecallResult,
+        "message.chatroom.publish": RongCloudMessageChatroomPublishResult,
+        "message.chatroom.broadcast": RongCloudMessageChatroomBroadcastResult,
+        "message.ultragroup.publish": RongCloudMessageUltragroupPublishResult,
+        "message.private.publish_template": RongCloudMessagePrivatePublishTemplateResult,
+        "message.system.publish_template": RongCloudMessageSystemPublishTemplateResult,
+        "message.status.private.publish": RongCloudMessageStatusPrivatePublishResult,
+        "message.status.group.publish": RongCloudMessageStatusGroupPublishResult,
+        "message.private.publish_stream": RongCloudMessagePrivatePublishStreamResult,
+        "message.group.publish_stream": RongCloudMessageGroupPublishStreamResult,
+        "message.broadcast": RongCloudMessageBroadcastResult,
+        "message.broadcast.recall": RongCloudMessageBroadcastRecallResult,
+        "message.online.broadcast": RongCloudMessageOnlineBroadcastResult,
+        "message.private.modify": RongCloudMessagePrivateModifyResult,
+        "message.group.modify": RongCloudMessageGroupModifyResult,
+        "message.expansion.set": RongCloudMessageExpansionSetResult,
+        "message.expansion.query": RongCloudMessageExpansionQueryResult,
+        "message.expansion.delete": RongCloudMessageExpansionDeleteResult,
+        "message.history.get": RongCloudMessageHistoryGetResult,
+        "message.history.delete": RongCloudMessageHistoryDeleteResult,
+        "message.private.query": RongCloudMessagePrivateQueryResult,
+        "message.group.query": RongCloudMessageGroupQueryResult,
+        "message.chatroom.query": RongCloudMessageChatroomQueryResult,
+        "message.ultragroup.query": RongCloudMessageUltragroupQueryResult,
         "push": RongCloudPushResult,
         "push.custom": RongCloudPushCustomResult,
         "push.user": RongCloudPushUserResult,
@@ -6620,6 +7679,192 @@ class AsyncRongCloudOperations(_AsyncClient):
         """
         return await self._call("chatroom.message_whitelist.query", {}, RongCloudChatroomMessageWhitelistQueryResult)
 
+    async def conversation_notification_set(
+        self,
+        *,
+        conversation_type: int,
+        user_id: str,
+        target_id: str,
+        is_muted: Optional[bool] = None,
+        unpush_level: Optional[int] = None,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudConversationNotificationSetResult:
+        """Set a user's do-not-disturb level for one conversation.
+
+        ``POST /conversation/notification/set.json`` — catalogue operation ``conversation.notification.set``.
+
+        Args:
+            conversation_type: (an int; required) 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+            user_id: (a str; required) The user whose setting it is. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+            is_muted: (a bool) The older switch: true mutes notifications (unpush_level, when given, says how).
+            unpush_level: (an int) -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications. Limits: -1..5.
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        """
+        return await self._call("conversation.notification.set", {"conversation_type": conversation_type, "user_id": user_id, "target_id": target_id, "is_muted": is_muted, "unpush_level": unpush_level, "bus_channel": bus_channel}, RongCloudConversationNotificationSetResult)
+
+    async def conversation_notification_get(
+        self,
+        *,
+        conversation_type: int,
+        user_id: str,
+        target_id: str,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudConversationNotificationGetResult:
+        """A user's do-not-disturb level for one conversation.
+
+        ``POST /conversation/notification/get.json`` — catalogue operation ``conversation.notification.get``.
+
+        Args:
+            conversation_type: (an int; required) 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+            user_id: (a str; required) The user whose setting it is. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        """
+        return await self._call("conversation.notification.get", {"conversation_type": conversation_type, "user_id": user_id, "target_id": target_id, "bus_channel": bus_channel}, RongCloudConversationNotificationGetResult)
+
+    async def conversation_type_notification_set(
+        self,
+        *,
+        conversation_type: int,
+        user_id: str,
+        unpush_level: int,
+    ) -> RongCloudConversationTypeNotificationSetResult:
+        """Set a user's do-not-disturb level for every conversation of one type.
+
+        ``POST /conversation/type/notification/set.json`` — catalogue operation ``conversation.type.notification.set``.
+
+        Args:
+            conversation_type: (an int; required) 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+            user_id: (a str; required) The user whose setting it is. Limits: not empty; at most 64 bytes.
+            unpush_level: (an int; required) -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications. Limits: -1..5.
+        """
+        return await self._call("conversation.type.notification.set", {"conversation_type": conversation_type, "user_id": user_id, "unpush_level": unpush_level}, RongCloudConversationTypeNotificationSetResult)
+
+    async def conversation_type_notification_get(
+        self,
+        *,
+        conversation_type: int,
+        user_id: str,
+    ) -> RongCloudConversationTypeNotificationGetResult:
+        """A user's do-not-disturb level for one conversation type.
+
+        ``POST /conversation/type/notification/get.json`` — catalogue operation ``conversation.type.notification.get``.
+
+        Args:
+            conversation_type: (an int; required) 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+            user_id: (a str; required) The user whose setting it is. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("conversation.type.notification.get", {"conversation_type": conversation_type, "user_id": user_id}, RongCloudConversationTypeNotificationGetResult)
+
+    async def conversation_top_set(
+        self,
+        *,
+        user_id: str,
+        conversation_type: int,
+        target_id: str,
+        set_top: bool,
+    ) -> RongCloudConversationTopSetResult:
+        """Pin a conversation to the top of a user's list, or unpin it (synced to clients from SDK 4.0.0).
+
+        ``POST /conversation/top/set.json`` — catalogue operation ``conversation.top.set``.
+
+        Args:
+            user_id: (a str; required) The user whose conversation it is. Limits: not empty; at most 64 bytes.
+            conversation_type: (an int; required) 1 one-to-one, 3 group, 6 system. Limits: 1..6.
+            target_id: (a str; required) The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+            set_top: (a bool; required) true pins, false unpins.
+        """
+        return await self._call("conversation.top.set", {"user_id": user_id, "conversation_type": conversation_type, "target_id": target_id, "set_top": set_top}, RongCloudConversationTopSetResult)
+
+    async def conversation_history_clean(
+        self,
+        *,
+        conversation_type: int,
+        from_user_id: str,
+        target_id: str,
+        msg_timestamp: Optional[int] = None,
+    ) -> RongCloudConversationHistoryCleanResult:
+        """Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
+
+        ``POST /conversation/message/history/clean.json`` — catalogue operation ``conversation.history.clean``.
+
+        Args:
+            conversation_type: (an int; required) 1 one-to-one, 3 group, 4 chatroom (cleared for every user), 6 system. Limits: 1..6.
+            from_user_id: (a str; required) The user whose history is deleted. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+            msg_timestamp: (an int) Delete the messages sent up to this time, ms since the epoch; omit to delete them all. Limits: 0..….
+        """
+        return await self._call("conversation.history.clean", {"conversation_type": conversation_type, "from_user_id": from_user_id, "target_id": target_id, "msg_timestamp": msg_timestamp}, RongCloudConversationHistoryCleanResult)
+
+    async def conversation_user_tag_set(
+        self,
+        *,
+        user_id: str,
+        tags: Sequence[Mapping[str, Any]],
+    ) -> RongCloudConversationUserTagSetResult:
+        """Create or rename a user's conversation tags (at most 20 tags per user).
+
+        ``POST /user/conversation/tag/set.json`` — catalogue operation ``conversation.user_tag.set``.
+
+        Args:
+            user_id: (a str; required) The user whose tags they are. Limits: not empty; at most 64 bytes.
+            tags: (a list of dicts; required) The tags, each {tag_id, tag_name}. Limits: 1 to 20 items.
+        """
+        return await self._call("conversation.user_tag.set", {"user_id": user_id, "tags": tags}, RongCloudConversationUserTagSetResult)
+
+    async def conversation_user_tag_delete(
+        self,
+        *,
+        user_id: str,
+        tag_ids: Sequence[str],
+    ) -> RongCloudConversationUserTagDeleteResult:
+        """Delete some of a user's conversation tags (the conversations lose them, and stay).
+
+        ``POST /user/conversation/tag/del.json`` — catalogue operation ``conversation.user_tag.delete``.
+
+        Args:
+            user_id: (a str; required) The user whose tags they are. Limits: not empty; at most 64 bytes.
+            tag_ids: (a list of str; required) Limits: at most 10 characters each; 1 to 20 items.
+        """
+        return await self._call("conversation.user_tag.delete", {"user_id": user_id, "tag_ids": tag_ids}, RongCloudConversationUserTagDeleteResult)
+
+    async def conversation_tag_set(
+        self,
+        *,
+        user_id: str,
+        tag_id: str,
+        conversations: Sequence[Mapping[str, Any]],
+    ) -> RongCloudConversationTagSetResult:
+        """Put up to 100 of a user's conversations under one of their tags (a tag holds at most 1000; the earliest drop out).
+
+        ``POST /tag/conversation/set.json`` — catalogue operation ``conversation.tag.set``.
+
+        Args:
+            user_id: (a str; required) The user whose conversations they are. Limits: not empty; at most 64 bytes.
+            tag_id: (a str; required) The tag id, unique per user; at most 10 characters. Limits: at most 10 characters.
+            conversations: (a list of dicts; required) The conversations, each {target_id, conversation_type}. Limits: 1 to 100 items.
+        """
+        return await self._call("conversation.tag.set", {"user_id": user_id, "tag_id": tag_id, "conversations": conversations}, RongCloudConversationTagSetResult)
+
+    async def conversation_tag_delete(
+        self,
+        *,
+        user_id: str,
+        tag_id: str,
+        conversations: Sequence[Mapping[str, Any]],
+    ) -> RongCloudConversationTagDeleteResult:
+        """Take up to 100 of a user's conversations out of one of their tags.
+
+        ``POST /tag/conversation/del.json`` — catalogue operation ``conversation.tag.delete``.
+
+        Args:
+            user_id: (a str; required) The user whose conversations they are. Limits: not empty; at most 64 bytes.
+            tag_id: (a str; required) Limits: at most 10 characters.
+            conversations: (a list of dicts; required) The conversations, each {target_id, conversation_type}. Limits: 1 to 100 items.
+        """
+        return await self._call("conversation.tag.delete", {"user_id": user_id, "tag_id": tag_id, "conversations": conversations}, RongCloudConversationTagDeleteResult)
+
     async def entrust_group_create(
         self,
         *,
@@ -7732,6 +8977,606 @@ class AsyncRongCloudOperations(_AsyncClient):
             extra: (a str) Limits: at most 1024 characters.
         """
         return await self._call("message.recall", {"from_user_id": from_user_id, "conversation_type": conversation_type, "target_id": target_id, "message_uid": message_uid, "sent_time": sent_time, "is_admin": is_admin, "is_delete": is_delete, "disable_push": disable_push, "extra": extra}, RongCloudMessageRecallResult)
+
+    async def message_chatroom_publish(
+        self,
+        *,
+        from_user_id: str,
+        to_chatroom_ids: Sequence[str],
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+        is_persisted: Optional[bool] = None,
+        is_include_sender: Optional[bool] = None,
+        msg_random: Optional[int] = None,
+        priority: Optional[int] = None,
+    ) -> RongCloudMessageChatroomPublishResult:
+        """Send a message to one or more chatrooms (the documentation advises at most 10). Only members in the room receive it.
+
+        ``POST /message/chatroom/publish.json`` — catalogue operation ``message.chatroom.publish``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            to_chatroom_ids: (a list of str; required) The chatrooms; the documentation advises at most 10. Limits: at most 64 characters each; at least 1 items.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+            is_persisted: (a bool) Store it in the recipients' server-side history (default true).
+            is_include_sender: (a bool) Also deliver it to the sender's own clients (default false).
+            msg_random: (an int) Your request identifier; the server de-duplicates equal values within one minute.
+            priority: (an int) The message's priority in the room (server-sdk-java ChatroomMessage.priority). Limits: 0..….
+        """
+        return await self._call("message.chatroom.publish", {"from_user_id": from_user_id, "to_chatroom_ids": to_chatroom_ids, "object_name": object_name, "content": content, "is_persisted": is_persisted, "is_include_sender": is_include_sender, "msg_random": msg_random, "priority": priority}, RongCloudMessageChatroomPublishResult)
+
+    async def message_chatroom_broadcast(
+        self,
+        *,
+        from_user_id: str,
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+        is_include_sender: Optional[bool] = None,
+    ) -> RongCloudMessageChatroomBroadcastResult:
+        """Send a message to every chatroom of the app (a service to enable; 1 call per second). Only users in a room at the time receive it.
+
+        ``POST /message/chatroom/broadcast.json`` — catalogue operation ``message.chatroom.broadcast``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+            is_include_sender: (a bool) Also deliver it to the sender's own clients (default false).
+        """
+        return await self._call("message.chatroom.broadcast", {"from_user_id": from_user_id, "object_name": object_name, "content": content, "is_include_sender": is_include_sender}, RongCloudMessageChatroomBroadcastResult)
+
+    async def message_ultragroup_publish(
+        self,
+        *,
+        from_user_id: str,
+        to_group_ids: Sequence[str],
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+        to_user_ids: Optional[Sequence[str]] = None,
+        push_content: Optional[str] = None,
+        push_data: Optional[str] = None,
+        push_ext: Optional[Union[Mapping[str, Any], str]] = None,
+        is_mentioned: Optional[bool] = None,
+        is_persisted: Optional[bool] = None,
+        is_counted: Optional[bool] = None,
+        content_available: Optional[bool] = None,
+        bus_channel: Optional[str] = None,
+        expansion: Optional[bool] = None,
+        extra_content: Optional[Union[Mapping[str, Any], str]] = None,
+        msg_random: Optional[int] = None,
+        disable_update_last_msg: Optional[bool] = None,
+    ) -> RongCloudMessageUltragroupPublishResult:
+        """Send a message to up to 3 ultra groups (optionally to one channel, or directed at some members).
+
+        ``POST /message/ultragroup/publish.json`` — catalogue operation ``message.ultragroup.publish``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            to_group_ids: (a list of str; required) The ultra groups; one only for a directed message. Limits: at most 64 characters each; 1 to 3 items.
+            to_user_ids: (a list of str) Directed message: only these members receive it (one group only). Limits: not empty each; at most 64 bytes each.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+            push_content: (a str) The offline push notification text. Limits: at most 1024 characters.
+            push_data: (a str) Extra data of the push (iOS appData, Android pushData). Limits: at most 1024 characters.
+            push_ext: (a dict, or a str holding JSON) Push notification settings (the pushExt structure); ignored with disable_push.
+            is_mentioned: (a bool) An @ message: content carries mentionedInfo.
+            is_persisted: (a bool) Store it in the recipients' server-side history (default true).
+            is_counted: (a bool) Whether the recipients' unread count counts it (default true).
+            content_available: (a bool) iOS silent (background) push.
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+            expansion: (a bool) Make the message extensible (message.expansion.set can then add key-values).
+            extra_content: (a dict, or a str holding JSON) The message's initial expansion, an object of string keys and values; sent only with `expansion` true.
+            msg_random: (an int) Your request identifier; the server de-duplicates equal values within one minute.
+            disable_update_last_msg: (a bool) Do not make this the conversation's last message on the clients.
+        """
+        return await self._call("message.ultragroup.publish", {"from_user_id": from_user_id, "to_group_ids": to_group_ids, "to_user_ids": to_user_ids, "object_name": object_name, "content": content, "push_content": push_content, "push_data": push_data, "push_ext": push_ext, "is_mentioned": is_mentioned, "is_persisted": is_persisted, "is_counted": is_counted, "content_available": content_available, "bus_channel": bus_channel, "expansion": expansion, "extra_content": extra_content, "msg_random": msg_random, "disable_update_last_msg": disable_update_last_msg}, RongCloudMessageUltragroupPublishResult)
+
+    async def message_private_publish_template(
+        self,
+        *,
+        from_user_id: str,
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+        to_user_ids: Sequence[str],
+        values: Sequence[Mapping[str, Any]],
+        push_content: Sequence[str],
+        push_data: Optional[Sequence[str]] = None,
+        verify_blacklist: Optional[bool] = None,
+        is_persisted: Optional[bool] = None,
+        is_include_sender: Optional[bool] = None,
+        content_available: Optional[bool] = None,
+        disable_push: Optional[bool] = None,
+        push_ext: Optional[Union[Mapping[str, Any], str]] = None,
+        msg_random: Optional[int] = None,
+        disable_update_last_msg: Optional[bool] = None,
+    ) -> RongCloudMessagePrivatePublishTemplateResult:
+        """Send a one-to-one template message: one content template with placeholders, filled per recipient from `values` (up to 1000 recipients).
+
+        ``POST /message/private/publish_template.json`` — catalogue operation ``message.private.publish_template``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) The content template, shared by every recipient, with placeholders such as {c}; at most 128 KB. Limits: at most 131072 bytes.
+            to_user_ids: (a list of str; required) Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+            values: (a list of dicts; required) One object per recipient, in to_user_ids order: placeholder -> text, e.g. {"{c}": "Tom"}. Limits: 1 to 1000 items.
+            push_content: (a list of str; required) One push text (template) per recipient, in to_user_ids order. Limits: at most 1000 items.
+            push_data: (a list of str) One push data text (template) per recipient, in to_user_ids order. Limits: at most 1000 items.
+            verify_blacklist: (a bool) Drop it for recipients who blocked the sender (default false).
+            is_persisted: (a bool) Store it in the recipients' server-side history (default true).
+            is_include_sender: (a bool) Also deliver it to the sender's own clients (default false).
+            content_available: (a bool) iOS silent (background) push.
+            disable_push: (a bool) A silent message: no push notification when the recipient is offline.
+            push_ext: (a dict, or a str holding JSON) Push notification settings (the pushExt structure); ignored with disable_push.
+            msg_random: (an int) Your request identifier; the server de-duplicates equal values within one minute.
+            disable_update_last_msg: (a bool) Do not make this the conversation's last message on the clients.
+        """
+        return await self._call("message.private.publish_template", {"from_user_id": from_user_id, "object_name": object_name, "content": content, "to_user_ids": to_user_ids, "values": values, "push_content": push_content, "push_data": push_data, "verify_blacklist": verify_blacklist, "is_persisted": is_persisted, "is_include_sender": is_include_sender, "content_available": content_available, "disable_push": disable_push, "push_ext": push_ext, "msg_random": msg_random, "disable_update_last_msg": disable_update_last_msg}, RongCloudMessagePrivatePublishTemplateResult)
+
+    async def message_system_publish_template(
+        self,
+        *,
+        from_user_id: str,
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+        to_user_ids: Sequence[str],
+        values: Sequence[Mapping[str, Any]],
+        push_content: Sequence[str],
+        push_data: Optional[Sequence[str]] = None,
+        is_persisted: Optional[bool] = None,
+        is_counted: Optional[bool] = None,
+        content_available: Optional[bool] = None,
+        disable_push: Optional[bool] = None,
+        push_ext: Optional[Union[Mapping[str, Any], str]] = None,
+    ) -> RongCloudMessageSystemPublishTemplateResult:
+        """Send a system notification template message: one content template with placeholders, filled per recipient from `values` (up to 100 recipients).
+
+        ``POST /message/system/publish_template.json`` — catalogue operation ``message.system.publish_template``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) The content template, shared by every recipient, with placeholders such as {c}; at most 128 KB. Limits: at most 131072 bytes.
+            to_user_ids: (a list of str; required) Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+            values: (a list of dicts; required) One object per recipient, in to_user_ids order: placeholder -> text. Limits: 1 to 100 items.
+            push_content: (a list of str; required) One push text (template) per recipient, in to_user_ids order. Limits: at most 100 items.
+            push_data: (a list of str) One push data text (template) per recipient, in to_user_ids order. Limits: at most 100 items.
+            is_persisted: (a bool) Store it in the recipients' server-side history (default true).
+            is_counted: (a bool) Whether the recipients' unread count counts it (default true).
+            content_available: (a bool) iOS silent (background) push.
+            disable_push: (a bool) A silent message: no push notification when the recipient is offline.
+            push_ext: (a dict, or a str holding JSON) Push notification settings (the pushExt structure); ignored with disable_push.
+        """
+        return await self._call("message.system.publish_template", {"from_user_id": from_user_id, "object_name": object_name, "content": content, "to_user_ids": to_user_ids, "values": values, "push_content": push_content, "push_data": push_data, "is_persisted": is_persisted, "is_counted": is_counted, "content_available": content_available, "disable_push": disable_push, "push_ext": push_ext}, RongCloudMessageSystemPublishTemplateResult)
+
+    async def message_status_private_publish(
+        self,
+        *,
+        from_user_id: str,
+        to_user_ids: Sequence[str],
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+        verify_blacklist: Optional[bool] = None,
+        is_include_sender: Optional[bool] = None,
+        bus_channel: Optional[str] = None,
+        msg_random: Optional[int] = None,
+    ) -> RongCloudMessageStatusPrivatePublishResult:
+        """Send a one-to-one status message to up to 1000 users: delivered only to recipients online now, neither stored nor counted.
+
+        ``POST /statusmessage/private/publish.json`` — catalogue operation ``message.status.private.publish``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            to_user_ids: (a list of str; required) Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+            verify_blacklist: (a bool) Drop it for recipients who blocked the sender (default false).
+            is_include_sender: (a bool) Also deliver it to the sender's own clients (default false).
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+            msg_random: (an int) Your request identifier; the server de-duplicates equal values within one minute.
+        """
+        return await self._call("message.status.private.publish", {"from_user_id": from_user_id, "to_user_ids": to_user_ids, "object_name": object_name, "content": content, "verify_blacklist": verify_blacklist, "is_include_sender": is_include_sender, "bus_channel": bus_channel, "msg_random": msg_random}, RongCloudMessageStatusPrivatePublishResult)
+
+    async def message_status_group_publish(
+        self,
+        *,
+        from_user_id: str,
+        to_group_ids: Sequence[str],
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+        verify_blacklist: Optional[bool] = None,
+        is_include_sender: Optional[bool] = None,
+        bus_channel: Optional[str] = None,
+        msg_random: Optional[int] = None,
+    ) -> RongCloudMessageStatusGroupPublishResult:
+        """Send a group status message to up to 3 groups: delivered only to members online now, neither stored nor counted.
+
+        ``POST /statusmessage/group/publish.json`` — catalogue operation ``message.status.group.publish``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            to_group_ids: (a list of str; required) Limits: at most 64 characters each; 1 to 3 items.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+            verify_blacklist: (a bool) Drop it for recipients who blocked the sender (default false).
+            is_include_sender: (a bool) Also deliver it to the sender's own clients (default false).
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+            msg_random: (an int) Your request identifier; the server de-duplicates equal values within one minute.
+        """
+        return await self._call("message.status.group.publish", {"from_user_id": from_user_id, "to_group_ids": to_group_ids, "object_name": object_name, "content": content, "verify_blacklist": verify_blacklist, "is_include_sender": is_include_sender, "bus_channel": bus_channel, "msg_random": msg_random}, RongCloudMessageStatusGroupPublishResult)
+
+    async def message_private_publish_stream(
+        self,
+        *,
+        from_user_id: str,
+        to_user_id: str,
+        content: Any,
+        is_include_sender: Optional[bool] = None,
+        is_persisted: Optional[bool] = None,
+        extra_content: Optional[Any] = None,
+        is_counted: Optional[bool] = None,
+        disable_update_last_msg: Optional[bool] = None,
+    ) -> RongCloudMessagePrivatePublishStreamResult:
+        """Send (a piece of) a one-to-one stream message, type RC:StreamMsg, e.g. text generated by an AI agent (clients from 5.16.0).
+
+        ``POST /v3/message/private/publish_stream.json`` — catalogue operation ``message.private.publish_stream``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            to_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            content: (any JSON value (usually a dict); required) The RC:StreamMsg body (a JSON object); at most 128 KB per call. Limits: at most 131072 bytes.
+            is_include_sender: (a bool) Also deliver it to the sender's own clients (default false).
+            is_persisted: (a bool) Store it in the recipients' server-side history (default true).
+            extra_content: (any JSON value (usually a dict)) The message's expansion: an object of string keys and values.
+            is_counted: (a bool) Whether the recipient's unread count counts it (default true).
+            disable_update_last_msg: (a bool) Do not make this the conversation's last message on the clients.
+        """
+        return await self._call("message.private.publish_stream", {"from_user_id": from_user_id, "to_user_id": to_user_id, "content": content, "is_include_sender": is_include_sender, "is_persisted": is_persisted, "extra_content": extra_content, "is_counted": is_counted, "disable_update_last_msg": disable_update_last_msg}, RongCloudMessagePrivatePublishStreamResult)
+
+    async def message_group_publish_stream(
+        self,
+        *,
+        from_user_id: str,
+        to_group_id: str,
+        content: Any,
+        to_user_ids: Optional[Sequence[str]] = None,
+        is_include_sender: Optional[bool] = None,
+        is_persisted: Optional[bool] = None,
+        is_mentioned: Optional[bool] = None,
+        extra_content: Optional[Any] = None,
+        is_counted: Optional[bool] = None,
+        disable_update_last_msg: Optional[bool] = None,
+    ) -> RongCloudMessageGroupPublishStreamResult:
+        """Send (a piece of) a group stream message, type RC:StreamMsg, e.g. text generated by an AI agent.
+
+        ``POST /v3/message/group/publish_stream.json`` — catalogue operation ``message.group.publish_stream``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            to_group_id: (a str; required) Limits: at most 64 characters.
+            to_user_ids: (a list of str) Directed message: only these members receive it. Limits: not empty each; at most 64 bytes each.
+            content: (any JSON value (usually a dict); required) The RC:StreamMsg body (a JSON object); at most 128 KB per call. Limits: at most 131072 bytes.
+            is_include_sender: (a bool) Also deliver it to the sender's own clients (default false).
+            is_persisted: (a bool) Store it in the recipients' server-side history (default true).
+            is_mentioned: (a bool) An @ message: content carries mentionedInfo.
+            extra_content: (any JSON value (usually a dict)) The message's expansion: an object of string keys and values.
+            is_counted: (a bool) Whether the recipient's unread count counts it (default true).
+            disable_update_last_msg: (a bool) Do not make this the conversation's last message on the clients.
+        """
+        return await self._call("message.group.publish_stream", {"from_user_id": from_user_id, "to_group_id": to_group_id, "to_user_ids": to_user_ids, "content": content, "is_include_sender": is_include_sender, "is_persisted": is_persisted, "is_mentioned": is_mentioned, "extra_content": extra_content, "is_counted": is_counted, "disable_update_last_msg": disable_update_last_msg}, RongCloudMessageGroupPublishStreamResult)
+
+    async def message_broadcast(
+        self,
+        *,
+        from_user_id: str,
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+        push_content: Optional[str] = None,
+        push_data: Optional[str] = None,
+        content_available: Optional[bool] = None,
+        push_ext: Optional[Union[Mapping[str, Any], str]] = None,
+        os: Optional[Literal["iOS", "Android"]] = None,
+        msg_random: Optional[int] = None,
+    ) -> RongCloudMessageBroadcastResult:
+        """Send a system message to every user of the app (a service to enable; at most 2 an hour and 3 a day).
+
+        ``POST /message/broadcast.json`` — catalogue operation ``message.broadcast``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+            push_content: (a str) The offline push notification text. Limits: at most 1024 characters.
+            push_data: (a str) Extra data of the push (iOS appData, Android pushData). Limits: at most 1024 characters.
+            content_available: (a bool) iOS silent (background) push.
+            push_ext: (a dict, or a str holding JSON) Push notification settings (the pushExt structure).
+            os: (a str) Only to users of this platform; omit for all. Limits: one of iOS, Android.
+            msg_random: (an int) Your request identifier; the server de-duplicates equal values within one minute.
+        """
+        return await self._call("message.broadcast", {"from_user_id": from_user_id, "object_name": object_name, "content": content, "push_content": push_content, "push_data": push_data, "content_available": content_available, "push_ext": push_ext, "os": os, "msg_random": msg_random}, RongCloudMessageBroadcastResult)
+
+    async def message_broadcast_recall(
+        self,
+        *,
+        from_user_id: str,
+        message_uid: str,
+        sent_time: int,
+        is_admin: Optional[bool] = None,
+        is_delete: Optional[bool] = None,
+        extra: Optional[str] = None,
+    ) -> RongCloudMessageBroadcastRecallResult:
+        """Recall a message sent to every user (message.broadcast); at most 2 an hour and 3 a day.
+
+        ``POST /message/broadcast/recall.json`` — catalogue operation ``message.broadcast.recall``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            message_uid: (a str; required) The message id (msgUID of the message history log). Limits: at most 64 characters.
+            sent_time: (an int; required) The message's send time, ms since the epoch (dateTime of the message history log). Limits: 0..….
+            is_admin: (a bool) Shown as recalled by an administrator.
+            is_delete: (a bool) Delete the message without leaving a recall notice.
+            extra: (a str) Limits: at most 1024 characters.
+        """
+        return await self._call("message.broadcast.recall", {"from_user_id": from_user_id, "message_uid": message_uid, "sent_time": sent_time, "is_admin": is_admin, "is_delete": is_delete, "extra": extra}, RongCloudMessageBroadcastRecallResult)
+
+    async def message_online_broadcast(
+        self,
+        *,
+        from_user_id: str,
+        object_name: str,
+        content: Union[Mapping[str, Any], str],
+    ) -> RongCloudMessageOnlineBroadcastResult:
+        """Send a system message to every user online now (users back within 10 minutes still get it); it cannot be recalled.
+
+        ``POST /message/online/broadcast.json`` — catalogue operation ``message.online.broadcast``.
+
+        Args:
+            from_user_id: (a str; required) Limits: not empty; at most 64 bytes.
+            object_name: (a str; required) Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+            content: (a dict, or a str holding JSON; required) Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+        """
+        return await self._call("message.online.broadcast", {"from_user_id": from_user_id, "object_name": object_name, "content": content}, RongCloudMessageOnlineBroadcastResult)
+
+    async def message_private_modify(
+        self,
+        *,
+        from_user_id: str,
+        target_id: str,
+        message_uid: str,
+        content: Union[Mapping[str, Any], str],
+        object_name: Optional[str] = None,
+    ) -> RongCloudMessagePrivateModifyResult:
+        """Replace the content of a sent one-to-one message (same message type).
+
+        ``POST /message/private/modify.json`` — catalogue operation ``message.private.modify``.
+
+        Args:
+            from_user_id: (a str; required) The sender of the message. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The recipient user of the message. Limits: at most 64 characters.
+            message_uid: (a str; required) Limits: at most 64 characters.
+            content: (a dict, or a str holding JSON; required) The new content JSON; at most 128 KB. Limits: at most 131072 bytes.
+            object_name: (a str) The message type; the type of the message cannot change. Limits: at most 32 characters.
+        """
+        return await self._call("message.private.modify", {"from_user_id": from_user_id, "target_id": target_id, "message_uid": message_uid, "content": content, "object_name": object_name}, RongCloudMessagePrivateModifyResult)
+
+    async def message_group_modify(
+        self,
+        *,
+        from_user_id: str,
+        group_id: str,
+        message_uid: str,
+        content: Union[Mapping[str, Any], str],
+        object_name: Optional[str] = None,
+    ) -> RongCloudMessageGroupModifyResult:
+        """Replace the content of a sent group message (same message type).
+
+        ``POST /message/group/modify.json`` — catalogue operation ``message.group.modify``.
+
+        Args:
+            from_user_id: (a str; required) The sender of the message. Limits: not empty; at most 64 bytes.
+            group_id: (a str; required) The group of the message. Limits: at most 64 characters.
+            message_uid: (a str; required) Limits: at most 64 characters.
+            content: (a dict, or a str holding JSON; required) The new content JSON; at most 128 KB. Limits: at most 131072 bytes.
+            object_name: (a str) The message type; the type of the message cannot change. Limits: at most 32 characters.
+        """
+        return await self._call("message.group.modify", {"from_user_id": from_user_id, "group_id": group_id, "message_uid": message_uid, "content": content, "object_name": object_name}, RongCloudMessageGroupModifyResult)
+
+    async def message_expansion_set(
+        self,
+        *,
+        message_uid: str,
+        user_id: str,
+        conversation_type: int,
+        target_id: str,
+        extra_key_val: Union[Mapping[str, Any], str],
+        is_sync_sender: Optional[bool] = None,
+    ) -> RongCloudMessageExpansionSetResult:
+        """Set key-values of a sent message's expansion (the message must have been sent with expansion on): up to 100 a call, 300 a message.
+
+        ``POST /message/expansion/set.json`` — catalogue operation ``message.expansion.set``.
+
+        Args:
+            message_uid: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The user who sets them. Limits: not empty; at most 64 bytes.
+            conversation_type: (an int; required) 1 one-to-one, 3 group. Limits: 1..3.
+            target_id: (a str; required) The user or group id of the conversation. Limits: at most 64 characters.
+            extra_key_val: (a dict, or a str holding JSON; required) The key-values, e.g. {"type":"3"}: keys up to 32 characters (letters, digits, + = - _), values up to 4096 characters.
+            is_sync_sender: (a bool) Also deliver the expansion change to the operator's clients (default false).
+        """
+        return await self._call("message.expansion.set", {"message_uid": message_uid, "user_id": user_id, "conversation_type": conversation_type, "target_id": target_id, "extra_key_val": extra_key_val, "is_sync_sender": is_sync_sender}, RongCloudMessageExpansionSetResult)
+
+    async def message_expansion_query(
+        self,
+        *,
+        message_uid: str,
+        page_no: Optional[int] = None,
+    ) -> RongCloudMessageExpansionQueryResult:
+        """Read a message's expansion: each key with its value (v) and time (ts); 300 keys a page.
+
+        ``POST /message/expansion/query.json`` — catalogue operation ``message.expansion.query``.
+
+        Args:
+            message_uid: (a str; required) Limits: at most 64 characters.
+            page_no: (an int) The page, from 1; a page holds 300 keys. Limits: 1..….
+        """
+        return await self._call("message.expansion.query", {"message_uid": message_uid, "page_no": page_no}, RongCloudMessageExpansionQueryResult)
+
+    async def message_expansion_delete(
+        self,
+        *,
+        message_uid: str,
+        user_id: str,
+        conversation_type: int,
+        target_id: str,
+        extra_key: Union[Mapping[str, Any], str],
+        is_sync_sender: Optional[bool] = None,
+    ) -> RongCloudMessageExpansionDeleteResult:
+        """Delete keys of a sent message's expansion (up to 100 a call).
+
+        ``POST /message/expansion/delete.json`` — catalogue operation ``message.expansion.delete``.
+
+        Args:
+            message_uid: (a str; required) Limits: at most 64 characters.
+            user_id: (a str; required) The user who deletes them. Limits: not empty; at most 64 bytes.
+            conversation_type: (an int; required) 1 one-to-one, 3 group. Limits: 1..3.
+            target_id: (a str; required) The user or group id of the conversation. Limits: at most 64 characters.
+            extra_key: (a dict, or a str holding JSON; required) The keys to delete as a JSON array, e.g. ["type"]; at most 100.
+            is_sync_sender: (a bool) Also deliver the expansion change to the operator's clients (default false).
+        """
+        return await self._call("message.expansion.delete", {"message_uid": message_uid, "user_id": user_id, "conversation_type": conversation_type, "target_id": target_id, "extra_key": extra_key, "is_sync_sender": is_sync_sender}, RongCloudMessageExpansionDeleteResult)
+
+    async def message_history_get(
+        self,
+        *,
+        date: str,
+    ) -> RongCloudMessageHistoryGetResult:
+        """The download URL of the app's message history log of one hour (a service to enable; logs are kept 3 days).
+
+        ``POST /message/history.json`` — catalogue operation ``message.history.get``.
+
+        Args:
+            date: (a str; required) The hour, yyyyMMddHH (Beijing time), e.g. 2024030210 for 10:00-11:00 on 2 March 2024. Limits: at most 10 characters.
+        """
+        return await self._call("message.history.get", {"date": date}, RongCloudMessageHistoryGetResult)
+
+    async def message_history_delete(
+        self,
+        *,
+        date: str,
+    ) -> RongCloudMessageHistoryDeleteResult:
+        """Delete the app's message history log of one hour.
+
+        ``POST /message/history/delete.json`` — catalogue operation ``message.history.delete``.
+
+        Args:
+            date: (a str; required) The hour, yyyyMMddHH (Beijing time), e.g. 2024030210 for 10:00-11:00 on 2 March 2024. Limits: at most 10 characters.
+        """
+        return await self._call("message.history.delete", {"date": date}, RongCloudMessageHistoryDeleteResult)
+
+    async def message_private_query(
+        self,
+        *,
+        user_id: str,
+        target_id: str,
+        start_time: int,
+        end_time: int,
+        include_start: bool,
+        page_size: Optional[int] = None,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudMessagePrivateQueryResult:
+        """The one-to-one messages of a conversation sent in a time range, from the server-side history (a service to enable).
+
+        ``POST /v3/message/private/query.json`` — catalogue operation ``message.private.query``.
+
+        Args:
+            user_id: (a str; required) Whose history is read. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The other user. Limits: at most 64 characters.
+            start_time: (an int; required) From this time, ms since the epoch. Limits: 0..….
+            end_time: (an int; required) Up to this time, ms since the epoch. Limits: 0..….
+            page_size: (an int) At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+            include_start: (a bool; required) Whether a message sent exactly at start_time is included.
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        """
+        return await self._call("message.private.query", {"user_id": user_id, "target_id": target_id, "start_time": start_time, "end_time": end_time, "page_size": page_size, "include_start": include_start, "bus_channel": bus_channel}, RongCloudMessagePrivateQueryResult)
+
+    async def message_group_query(
+        self,
+        *,
+        user_id: str,
+        target_id: str,
+        start_time: int,
+        end_time: int,
+        include_start: bool,
+        page_size: Optional[int] = None,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudMessageGroupQueryResult:
+        """The group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+
+        ``POST /v3/message/group/query.json`` — catalogue operation ``message.group.query``.
+
+        Args:
+            user_id: (a str; required) Whose history is read. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The group. Limits: at most 64 characters.
+            start_time: (an int; required) From this time, ms since the epoch. Limits: 0..….
+            end_time: (an int; required) Up to this time, ms since the epoch. Limits: 0..….
+            page_size: (an int) At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+            include_start: (a bool; required) Whether a message sent exactly at start_time is included.
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        """
+        return await self._call("message.group.query", {"user_id": user_id, "target_id": target_id, "start_time": start_time, "end_time": end_time, "page_size": page_size, "include_start": include_start, "bus_channel": bus_channel}, RongCloudMessageGroupQueryResult)
+
+    async def message_chatroom_query(
+        self,
+        *,
+        user_id: str,
+        target_id: str,
+        start_time: int,
+        end_time: int,
+        include_start: bool,
+        page_size: Optional[int] = None,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudMessageChatroomQueryResult:
+        """The chatroom messages of a conversation sent in a time range, from the server-side history (a service to enable).
+
+        ``POST /v3/message/chatroom/query.json`` — catalogue operation ``message.chatroom.query``.
+
+        Args:
+            user_id: (a str; required) Whose history is read. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The chatroom. Limits: at most 64 characters.
+            start_time: (an int; required) From this time, ms since the epoch. Limits: 0..….
+            end_time: (an int; required) Up to this time, ms since the epoch. Limits: 0..….
+            page_size: (an int) At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+            include_start: (a bool; required) Whether a message sent exactly at start_time is included.
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        """
+        return await self._call("message.chatroom.query", {"user_id": user_id, "target_id": target_id, "start_time": start_time, "end_time": end_time, "page_size": page_size, "include_start": include_start, "bus_channel": bus_channel}, RongCloudMessageChatroomQueryResult)
+
+    async def message_ultragroup_query(
+        self,
+        *,
+        user_id: str,
+        target_id: str,
+        start_time: int,
+        end_time: int,
+        include_start: bool,
+        page_size: Optional[int] = None,
+        bus_channel: Optional[str] = None,
+    ) -> RongCloudMessageUltragroupQueryResult:
+        """The ultra group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+
+        ``POST /v3/message/ultragroup/query.json`` — catalogue operation ``message.ultragroup.query``.
+
+        Args:
+            user_id: (a str; required) Whose history is read. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The ultra group. Limits: at most 64 characters.
+            start_time: (an int; required) From this time, ms since the epoch. Limits: 0..….
+            end_time: (an int; required) Up to this time, ms since the epoch. Limits: 0..….
+            page_size: (an int) At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+            include_start: (a bool; required) Whether a message sent exactly at start_time is included.
+            bus_channel: (a str) The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+        """
+        return await self._call("message.ultragroup.query", {"user_id": user_id, "target_id": target_id, "start_time": start_time, "end_time": end_time, "page_size": page_size, "include_start": include_start, "bus_channel": bus_channel}, RongCloudMessageUltragroupQueryResult)
 
     async def push(
         self,

@@ -1898,6 +1898,342 @@ public struct RongCloudChatroomMessageWhitelistQueryResult: Decodable, Sendable,
     }
 }
 
+/// Parameters of `conversation.notification.set`: Set a user's do-not-disturb level for one conversation.
+public struct RongCloudConversationNotificationSet: Encodable, Sendable {
+    /// 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+    public var conversationType: Int64
+    /// The user whose setting it is. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+    public var targetId: String
+    /// The older switch: true mutes notifications (unpush_level, when given, says how).
+    public var isMuted: Bool?
+    /// -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications. Limits: -1..5.
+    public var unpushLevel: Int64?
+    /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String?
+
+    public init(conversationType: Int64, userId: String, targetId: String, isMuted: Bool? = nil, unpushLevel: Int64? = nil, busChannel: String? = nil) {
+        self.conversationType = conversationType
+        self.userId = userId
+        self.targetId = targetId
+        self.isMuted = isMuted
+        self.unpushLevel = unpushLevel
+        self.busChannel = busChannel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case conversationType = "conversation_type"
+        case userId = "user_id"
+        case targetId = "target_id"
+        case isMuted = "is_muted"
+        case unpushLevel = "unpush_level"
+        case busChannel = "bus_channel"
+    }
+}
+
+/// The result of `conversation.notification.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudConversationNotificationSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudConversationNotificationSetResult", [])
+    }
+}
+
+/// Parameters of `conversation.notification.get`: A user's do-not-disturb level for one conversation.
+public struct RongCloudConversationNotificationGet: Encodable, Sendable {
+    /// 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+    public var conversationType: Int64
+    /// The user whose setting it is. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+    public var targetId: String
+    /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String?
+
+    public init(conversationType: Int64, userId: String, targetId: String, busChannel: String? = nil) {
+        self.conversationType = conversationType
+        self.userId = userId
+        self.targetId = targetId
+        self.busChannel = busChannel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case conversationType = "conversation_type"
+        case userId = "user_id"
+        case targetId = "target_id"
+        case busChannel = "bus_channel"
+    }
+}
+
+/// The result of `conversation.notification.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudConversationNotificationGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// The do-not-disturb level: -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications.
+    public let isMuted: Int64?
+
+    public var description: String {
+        describeFields("RongCloudConversationNotificationGetResult", [("isMuted", isMuted)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case isMuted = "is_muted"
+    }
+}
+
+/// Parameters of `conversation.type.notification.set`: Set a user's do-not-disturb level for every conversation of one type.
+public struct RongCloudConversationTypeNotificationSet: Encodable, Sendable {
+    /// 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+    public var conversationType: Int64
+    /// The user whose setting it is. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications. Limits: -1..5.
+    public var unpushLevel: Int64
+
+    public init(conversationType: Int64, userId: String, unpushLevel: Int64) {
+        self.conversationType = conversationType
+        self.userId = userId
+        self.unpushLevel = unpushLevel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case conversationType = "conversation_type"
+        case userId = "user_id"
+        case unpushLevel = "unpush_level"
+    }
+}
+
+/// The result of `conversation.type.notification.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudConversationTypeNotificationSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudConversationTypeNotificationSetResult", [])
+    }
+}
+
+/// Parameters of `conversation.type.notification.get`: A user's do-not-disturb level for one conversation type.
+public struct RongCloudConversationTypeNotificationGet: Encodable, Sendable {
+    /// 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+    public var conversationType: Int64
+    /// The user whose setting it is. Limits: not empty; at most 64 bytes.
+    public var userId: String
+
+    public init(conversationType: Int64, userId: String) {
+        self.conversationType = conversationType
+        self.userId = userId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case conversationType = "conversation_type"
+        case userId = "user_id"
+    }
+}
+
+/// The result of `conversation.type.notification.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudConversationTypeNotificationGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// The do-not-disturb level: -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications.
+    public let isMuted: Int64?
+
+    public var description: String {
+        describeFields("RongCloudConversationTypeNotificationGetResult", [("isMuted", isMuted)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case isMuted = "is_muted"
+    }
+}
+
+/// Parameters of `conversation.top.set`: Pin a conversation to the top of a user's list, or unpin it (synced to clients from SDK 4.0.0).
+public struct RongCloudConversationTopSet: Encodable, Sendable {
+    /// The user whose conversation it is. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// 1 one-to-one, 3 group, 6 system. Limits: 1..6.
+    public var conversationType: Int64
+    /// The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+    public var targetId: String
+    /// true pins, false unpins.
+    public var setTop: Bool
+
+    public init(userId: String, conversationType: Int64, targetId: String, setTop: Bool) {
+        self.userId = userId
+        self.conversationType = conversationType
+        self.targetId = targetId
+        self.setTop = setTop
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case conversationType = "conversation_type"
+        case targetId = "target_id"
+        case setTop = "set_top"
+    }
+}
+
+/// The result of `conversation.top.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudConversationTopSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudConversationTopSetResult", [])
+    }
+}
+
+/// Parameters of `conversation.history.clean`: Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
+public struct RongCloudConversationHistoryClean: Encodable, Sendable {
+    /// 1 one-to-one, 3 group, 4 chatroom (cleared for every user), 6 system. Limits: 1..6.
+    public var conversationType: Int64
+    /// The user whose history is deleted. Limits: not empty; at most 64 bytes.
+    public var fromUserId: String
+    /// The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+    public var targetId: String
+    /// Delete the messages sent up to this time, ms since the epoch; omit to delete them all. Limits: 0..….
+    public var msgTimestamp: Int64?
+
+    public init(conversationType: Int64, fromUserId: String, targetId: String, msgTimestamp: Int64? = nil) {
+        self.conversationType = conversationType
+        self.fromUserId = fromUserId
+        self.targetId = targetId
+        self.msgTimestamp = msgTimestamp
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case conversationType = "conversation_type"
+        case fromUserId = "from_user_id"
+        case targetId = "target_id"
+        case msgTimestamp = "msg_timestamp"
+    }
+}
+
+/// The result of `conversation.history.clean`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudConversationHistoryCleanResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudConversationHistoryCleanResult", [])
+    }
+}
+
+/// Parameters of `conversation.user_tag.set`: Create or rename a user's conversation tags (at most 20 tags per user).
+public struct RongCloudConversationUserTagSet: Encodable, Sendable {
+    /// The user whose tags they are. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The tags, each {tag_id, tag_name}. Limits: 1 to 20 items.
+    public var tags: [[String: JSONValue]]
+
+    public init(userId: String, tags: [[String: JSONValue]]) {
+        self.userId = userId
+        self.tags = tags
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case tags = "tags"
+    }
+}
+
+/// The result of `conversation.user_tag.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudConversationUserTagSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudConversationUserTagSetResult", [])
+    }
+}
+
+/// Parameters of `conversation.user_tag.delete`: Delete some of a user's conversation tags (the conversations lose them, and stay).
+public struct RongCloudConversationUserTagDelete: Encodable, Sendable {
+    /// The user whose tags they are. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// Limits: at most 10 characters each; 1 to 20 items.
+    public var tagIds: [String]
+
+    public init(userId: String, tagIds: [String]) {
+        self.userId = userId
+        self.tagIds = tagIds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case tagIds = "tag_ids"
+    }
+}
+
+/// The result of `conversation.user_tag.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudConversationUserTagDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudConversationUserTagDeleteResult", [])
+    }
+}
+
+/// Parameters of `conversation.tag.set`: Put up to 100 of a user's conversations under one of their tags (a tag holds at most 1000; the earliest drop out).
+public struct RongCloudConversationTagSet: Encodable, Sendable {
+    /// The user whose conversations they are. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The tag id, unique per user; at most 10 characters. Limits: at most 10 characters.
+    public var tagId: String
+    /// The conversations, each {target_id, conversation_type}. Limits: 1 to 100 items.
+    public var conversations: [[String: JSONValue]]
+
+    public init(userId: String, tagId: String, conversations: [[String: JSONValue]]) {
+        self.userId = userId
+        self.tagId = tagId
+        self.conversations = conversations
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case tagId = "tag_id"
+        case conversations = "conversations"
+    }
+}
+
+/// The result of `conversation.tag.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudConversationTagSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudConversationTagSetResult", [])
+    }
+}
+
+/// Parameters of `conversation.tag.delete`: Take up to 100 of a user's conversations out of one of their tags.
+public struct RongCloudConversationTagDelete: Encodable, Sendable {
+    /// The user whose conversations they are. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// Limits: at most 10 characters.
+    public var tagId: String
+    /// The conversations, each {target_id, conversation_type}. Limits: 1 to 100 items.
+    public var conversations: [[String: JSONValue]]
+
+    public init(userId: String, tagId: String, conversations: [[String: JSONValue]]) {
+        self.userId = userId
+        self.tagId = tagId
+        self.conversations = conversations
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case tagId = "tag_id"
+        case conversations = "conversations"
+    }
+}
+
+/// The result of `conversation.tag.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudConversationTagDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudConversationTagDeleteResult", [])
+    }
+}
+
 /// Parameters of `entrust.group.create`: Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
 public struct RongCloudEntrustGroupCreate: Encodable, Sendable {
     /// The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
@@ -3881,6 +4217,1178 @@ public struct RongCloudMessageRecall: Encodable, Sendable {
 public struct RongCloudMessageRecallResult: Decodable, Sendable, CustomStringConvertible {
     public var description: String {
         describeFields("RongCloudMessageRecallResult", [])
+    }
+}
+
+/// Parameters of `message.chatroom.publish`: Send a message to one or more chatrooms (the documentation advises at most 10). Only members in the room receive it.
+public struct RongCloudMessageChatroomPublish: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var fromUserId: String
+    /// The chatrooms; the documentation advises at most 10. Limits: at most 64 characters each; at least 1 items.
+    public var toChatroomIds: [String]
+    /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+    public var objectName: String
+    /// Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+    public var content: JSONValue
+    /// Store it in the recipients' server-side history (default true).
+    public var isPersisted: Bool?
+    /// Also deliver it to the sender's own clients (default false).
+    public var isIncludeSender: Bool?
+    /// Your request identifier; the server de-duplicates equal values within one minute.
+    public var msgRandom: Int64?
+    /// The message's priority in the room (server-sdk-java ChatroomMessage.priority). Limits: 0..….
+    public var priority: Int64?
+
+    public init(fromUserId: String, toChatroomIds: [String], objectName: String, content: JSONValue, isPersisted: Bool? = nil, isIncludeSender: Bool? = nil, msgRandom: Int64? = nil, priority: Int64? = nil) {
+        self.fromUserId = fromUserId
+        self.toChatroomIds = toChatroomIds
+        self.objectName = objectName
+        self.content = content
+        self.isPersisted = isPersisted
+        self.isIncludeSender = isIncludeSender
+        self.msgRandom = msgRandom
+        self.priority = priority
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fromUserId = "from_user_id"
+        case toChatroomIds = "to_chatroom_ids"
+        case objectName = "object_name"
+        case content = "content"
+        case isPersisted = "is_persisted"
+        case isIncludeSender = "is_include_sender"
+        case msgRandom = "msg_random"
+        case priority = "priority"
+    }
+}
+
+/// The result of `message.chatroom.publish`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageChatroomPublishResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{chatroomId, messageUID}`.
+    public let messageUids: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudMessageChatroomPublishResult", [("messageUids", messageUids)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messageUids = "message_uids"
+    }
+}
+
+/// Parameters of `message.chatroom.broadcast`: Send a message to every chatroom of the app (a service to enable; 1 call per second). Only users in a room at the time receive it.
+public struct RongCloudMessageChatroomBroadcast: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var fromUserId: String
+    /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+    public var objectName: String
+    /// Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+    public var content: JSONValue
+    /// Also deliver it to the sender's own clients (default false).
+    public var isIncludeSender: Bool?
+
+    public init(fromUserId: String, objectName: String, content: JSONValue, isIncludeSender: Bool? = nil) {
+        self.fromUserId = fromUserId
+        self.objectName = objectName
+        self.content = content
+        self.isIncludeSender = isIncludeSender
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fromUserId = "from_user_id"
+        case objectName = "object_name"
+        case content = "content"
+        case isIncludeSender = "is_include_sender"
+    }
+}
+
+/// The result of `message.chatroom.broadcast`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageChatroomBroadcastResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudMessageChatroomBroadcastResult", [])
+    }
+}
+
+/// Parameters of `message.ultragroup.publish`: Send a message to up to 3 ultra groups (optionally to one channel, or directed at some members).
+public struct RongCloudMessageUltragroupPublish: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var fromUserId: String
+    /// The ultra groups; one only for a directed message. Limits: at most 64 characters each; 1 to 3 items.
+    public var toGroupIds: [String]
+    /// Directed message: only these members receive it (one group only). Limits: not empty each; at most 64 bytes each.
+    public var toUserIds: [String]?
+    /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+    public var objectName: String
+    /// Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+    public var content: JSONValue
+    /// The offline push notification text. Limits: at most 1024 characters.
+    public var pushContent: String?
+    /// Extra data of the push (iOS appData, Android pushData). Limits: at most 1024 characters.
+    public var pushData: String?
+    /// Push notification settings (the pushExt structure); ignored with disable_push.
+    public var pushExt: JSONValue?
+    /// An @ message: content carries mentionedInfo.
+    public var isMentioned: Bool?
+    /// Store it in the recipients' server-side history (default true).
+    public var isPersisted: Bool?
+    /// Whether the recipients' unread count counts it (default true).
+    public var isCounted: Bool?
+    /// iOS silent (background) push.
+    public var contentAvailable: Bool?
+    /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String?
+    /// Make the message extensible (message.expansion.set can then add key-values).
+    public var expansion: Bool?
+    /// The message's initial expansion, an object of string keys and values; sent only with `expansion` true.
+    public var extraContent: JSONValue?
+    /// Your request identifier; the server de-duplicates equal values within one minute.
+    public var msgRandom: Int64?
+    /// Do not make this the conversation's last message on the clients.
+    public var disableUpdateLastMsg: Bool?
+
+    public init(fromUserId: String, toGroupIds: [String], toUserIds: [String]? = nil, objectName: String, content: JSONValue, pushContent: String? = nil, pushData: String? = nil, pushExt: JSONValue? = nil, isMentioned: Bool? = nil, isPersisted: Bool? = nil, isCounted: Bool? = nil, contentAvailable: Bool? = nil, busChannel: String? = nil, expansion: Bool? = nil, extraContent: JSONValue? = nil, msgRandom: Int64? = nil, disableUpdateLastMsg: Bool? = nil) {
+        self.fromUserId = fromUserId
+        self.toGroupIds = toGroupIds
+        self.toUserIds = toUserIds
+        self.objectName = objectName
+        self.content = content
+        self.pushContent = pushContent
+        self.pushData = pushData
+        self.pushExt = pushExt
+        self.isMentioned = isMentioned
+        self.isPersisted = isPersisted
+        self.isCounted = isCounted
+        self.contentAvailable = contentAvailable
+        self.busChannel = busChannel
+        self.expansion = expansion
+        self.extraContent = extraContent
+        self.msgRandom = msgRandom
+        self.disableUpdateLastMsg = disableUpdateLastMsg
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fromUserId = "from_user_id"
+        case toGroupIds = "to_group_ids"
+        case toUserIds = "to_user_ids"
+        case objectName = "object_name"
+        case content = "content"
+        case pushContent = "push_content"
+        case pushData = "push_data"
+        case pushExt = "push_ext"
+        case isMentioned = "is_mentioned"
+        case isPersisted = "is_persisted"
+        case isCounted = "is_counted"
+        case contentAvailable = "content_available"
+        case busChannel = "bus_channel"
+        case expansion = "expansion"
+        case extraContent = "extra_content"
+        case msgRandom = "msg_random"
+        case disableUpdateLastMsg = "disable_update_last_msg"
+    }
+}
+
+/// The result of `message.ultragroup.publish`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageUltragroupPublishResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{groupId, messageUID}`.
+    public let messageUids: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudMessageUltragroupPublishResult", [("messageUids", messageUids)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messageUids = "message_uids"
+    }
+}
+
+/// Parameters of `message.private.publish_template`: Send a one-to-one template message: one content template with placeholders, filled per recipient from `values` (up to 1000 recipients).
+public struct RongCloudMessagePrivatePublishTemplate: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var fromUserId: String
+    /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+    public var objectName: String
+    /// The content template, shared by every recipient, with placeholders such as {c}; at most 128 KB. Limits: at most 131072 bytes.
+    public var content: JSONValue
+    /// Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+    public var toUserIds: [String]
+    /// One object per recipient, in to_user_ids order: placeholder -> text, e.g. {"{c}": "Tom"}. Limits: 1 to 1000 items.
+    public var values: [[String: JSONValue]]
+    /// One push text (template) per recipient, in to_user_ids order. Limits: at most 1000 items.
+    public var pushContent: [String]
+    /// One push data text (template) per recipient, in to_user_ids order. Limits: at most 1000 items.
+    public var pushData: [String]?
+    /// Drop it for recipients who blocked the sender (default false).
+    public var verifyBlacklist: Bool?
+    /// Store it in the recipients' server-side history (default true).
+    public var isPersisted: Bool?
+    /// Also deliver it to the sender's own clients (default false).
+    public var isIncludeSender: Bool?
+    /// iOS silent (background) push.
+    public var contentAvailable: Bool?
+    /// A silent message: no push notification when the recipient is offline.
+    public var disablePush: Bool?
+    /// Push notification settings (the pushExt structure); ignored with disable_push.
+    public var pushExt: JSONValue?
+    /// Your request identifier; the server de-duplicates equal values within one minute.
+    public var msgRandom: Int64?
+    /// Do not make this the conversation's last message on the clients.
+    public var disableUpdateLastMsg: Bool?
+
+    public init(fromUserId: String, objectName: String, content: JSONValue, toUserIds: [String], values: [[String: JSONValue]], pushContent: [String], pushData: [String]? = nil, verifyBlacklist: Bool? = nil, isPersisted: Bool? = nil, isIncludeSender: Bool? = nil, contentAvailable: Bool? = nil, disablePush: Bool? = nil, pushExt: JSONValue? = nil, msgRandom: Int64? = nil, disableUpdateLastMsg: Bool? = nil) {
+        self.fromUserId = fromUserId
+        self.objectName = objectName
+        self.content = content
+        self.toUserIds = toUserIds
+        self.values = values
+        self.pushContent = pushContent
+        self.pushData = pushData
+        self.verifyBlacklist = verifyBlacklist
+        self.isPersisted = isPersisted
+        self.isIncludeSender = isIncludeSender
+        self.contentAvailable = contentAvailable
+        self.disablePush = disablePush
+        self.pushExt = pushExt
+        self.msgRandom = msgRandom
+        self.disableUpdateLastMsg = disableUpdateLastMsg
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fromUserId = "from_user_id"
+        case objectName = "object_name"
+        case content = "content"
+        case toUserIds = "to_user_ids"
+        case values = "values"
+        case pushContent = "push_content"
+        case pushData = "push_data"
+        case verifyBlacklist = "verify_blacklist"
+        case isPersisted = "is_persisted"
+        case isIncludeSender = "is_include_sender"
+        case contentAvailable = "content_available"
+        case disablePush = "disable_push"
+        case pushExt = "push_ext"
+        case msgRandom = "msg_random"
+        case disableUpdateLastMsg = "disable_update_last_msg"
+    }
+}
+
+/// The result of `message.private.publish_template`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessagePrivatePublishTemplateResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{userId, messageUID}`.
+    public let messageUids: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudMessagePrivatePublishTemplateResult", [("messageUids", messageUids)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messageUids = "message_uids"
+    }
+}
+
+/// Parameters of `message.system.publish_template`: Send a system notification template message: one content template with placeholders, filled per recipient from `values` (up to 100 recipients).
+public struct RongCloudMessageSystemPublishTemplate: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var fromUserId: String
+    /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+    public var objectName: String
+    /// The content template, shared by every recipient, with placeholders such as {c}; at most 128 KB. Limits: at most 131072 bytes.
+    public var content: JSONValue
+    /// Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+    public var toUserIds: [String]
+    /// One object per recipient, in to_user_ids order: placeholder -> text. Limits: 1 to 100 items.
+    public var values: [[String: JSONValue]]
+    /// One push text (template) per recipient, in to_user_ids order. Limits: at most 100 items.
+    public var pushContent: [String]
+    /// One push data text (template) per recipient, in to_user_ids order. Limits: at most 100 items.
+    public var pushData: [String]?
+    /// Store it in the recipients' server-side history (default true).
+    public var isPersisted: Bool?
+    /// Whether the recipients' unread count counts it (default true).
+    public var isCounted: Bool?
+    /// iOS silent (background) push.
+    public var contentAvailable: Bool?
+    /// A silent message: no push notification when the recipient is offline.
+    public var disablePush: Bool?
+    /// Push notification settings (the pushExt structure); ignored with disable_push.
+    public var pushExt: JSONValue?
+
+    public init(fromUserId: String, objectName: String, content: JSONValue, toUserIds: [String], values: [[String: JSONValue]], pushContent: [String], pushData: [String]? = nil, isPersisted: Bool? = nil, isCounted: Bool? = nil, contentAvailable: Bool? = nil, disablePush: Bool? = nil, pushExt: JSONValue? = nil) {
+        self.fromUserId = fromUserId
+        self.objectName = objectName
+        self.content = content
+        self.toUserIds = toUserIds
+        self.values = values
+        self.pushContent = pushContent
+        self.pushData = pushData
+        self.isPersisted = isPersisted
+        self.isCounted = isCounted
+        self.contentAvailable = contentAvailable
+        self.disablePush = disablePush
+        self.pushExt = pushExt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fromUserId = "from_user_id"
+        case objectName = "object_name"
+        case content = "content"
+        case toUserIds = "to_user_ids"
+        case values = "values"
+        case pushContent = "push_content"
+        case pushData = "push_data"
+        case isPersisted = "is_persisted"
+        case isCounted = "is_counted"
+        case contentAvailable = "content_available"
+        case disablePush = "disable_push"
+        case pushExt = "push_ext"
+    }
+}
+
+/// The result of `message.system.publish_template`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageSystemPublishTemplateResult: Decodable, Sendable, CustomStringConvertible {
+    /// Each `{userId, messageUID}`.
+    public let messageUids: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudMessageSystemPublishTemplateResult", [("messageUids", messageUids)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messageUids = "message_uids"
+    }
+}
+
+/// Parameters of `message.status.private.publish`: Send a one-to-one status message to up to 1000 users: delivered only to recipients online now, neither stored nor counted.
+public struct RongCloudMessageStatusPrivatePublish: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var fromUserId: String
+    /// Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+    public var toUserIds: [String]
+    /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+    public var objectName: String
+    /// Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+    public var content: JSONValue
+    /// Drop it for recipients who blocked the sender (default false).
+    public var verifyBlacklist: Bool?
+    /// Also deliver it to the sender's own clients (default false).
+    public var isIncludeSender: Bool?
+    /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String?
+    /// Your request identifier; the server de-duplicates equal values within one minute.
+    public var msgRandom: Int64?
+
+    public init(fromUserId: String, toUserIds: [String], objectName: String, content: JSONValue, verifyBlacklist: Bool? = nil, isIncludeSender: Bool? = nil, busChannel: String? = nil, msgRandom: Int64? = nil) {
+        self.fromUserId = fromUserId
+        self.toUserIds = toUserIds
+        self.objectName = objectName
+        self.content = content
+        self.verifyBlacklist = verifyBlacklist
+        self.isIncludeSender = isIncludeSender
+        self.busChannel = busChannel
+        self.msgRandom = msgRandom
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fromUserId = "from_user_id"
+        case toUserIds = "to_user_ids"
+        case objectName = "object_name"
+        case content = "content"
+        case verifyBlacklist = "verify_blacklist"
+        case isIncludeSender = "is_include_sender"
+        case busChannel = "bus_channel"
+        case msgRandom = "msg_random"
+    }
+}
+
+/// The result of `message.status.private.publish`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageStatusPrivatePublishResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudMessageStatusPrivatePublishResult", [])
+    }
+}
+
+/// Parameters of `message.status.group.publish`: Send a group status message to up to 3 groups: delivered only to members online now, neither stored nor counted.
+public struct RongCloudMessageStatusGroupPublish: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var fromUserId: String
+    /// Limits: at most 64 characters each; 1 to 3 items.
+    public var toGroupIds: [String]
+    /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+    public var objectName: String
+    /// Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+    public var content: JSONValue
+    /// Drop it for recipients who blocked the sender (default false).
+    public var verifyBlacklist: Bool?
+    /// Also deliver it to the sender's own clients (default false).
+    public var isIncludeSender: Bool?
+    /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String?
+    /// Your request identifier; the server de-duplicates equal values within one minute.
+    public var msgRandom: Int64?
+
+    public init(fromUserId: String, toGroupIds: [String], objectName: String, content: JSONValue, verifyBlacklist: Bool? = nil, isIncludeSender: Bool? = nil, busChannel: String? = nil, msgRandom: Int64? = nil) {
+        self.fromUserId = fromUserId
+        self.toGroupIds = toGroupIds
+        self.objectName = objectName
+        self.content = content
+        self.verifyBlacklist = verifyBlacklist
+        self.isIncludeSender = isIncludeSender
+        self.busChannel = busChannel
+        self.msgRandom = msgRandom
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fromUserId = "from_user_id"
+        case toGroupIds = "to_group_ids"
+        case objectName = "object_name"
+        case content = "content"
+        case verifyBlacklist = "verify_blacklist"
+        case isIncludeSender = "is_include_sender"
+        case busChannel = "bus_channel"
+        case msgRandom = "msg_random"
+    }
+}
+
+/// The result of `message.status.group.publish`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageStatusGroupPublishResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudMessageStatusGroupPublishResult", [])
+    }
+}
+
+/// Parameters of `message.private.publish_stream`: Send (a piece of) a one-to-one stream message, type RC:StreamMsg, e.g. text generated by an AI agent (clients from 5.16.0).
+public struct RongCloudMessagePrivatePublishStream: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var fromUserId: String
+    /// Limits: not empty; at most 64 bytes.
+    public var toUserId: String
+    /// The RC:StreamMsg body (a JSON object); at most 128 KB per call. Limits: at most 131072 bytes.
+    public var content: JSONValue
+    /// Also deliver it to the sender's own clients (default false).
+    public var isIncludeSender: Bool?
+    /// Store it in the recipients' server-side history (default true).
+    public var isPersisted: Bool?
+    /// The message's expansion: an object of string keys and values.
+    public var extraContent: JSONValue?
+    /// Whether the recipient's unread count counts it (default true).
+    public var isCounted: Bool?
+    /// Do not make this the conversation's last message on the clients.
+    public var disableUpdateLastMsg: Bool?
+
+    public init(fromUserId: String, toUserId: String, content: JSONValue, isIncludeSender: Bool? = nil, isPersisted: Bool? = nil, extraContent: JSONValue? = nil, isCounted: Bool? = nil, disableUpdateLastMsg: Bool? = nil) {
+        self.fromUserId = fromUserId
+        self.toUserId = toUserId
+        self.content = content
+        self.isIncludeSender = isIncludeSender
+        self.isPersisted = isPersisted
+        self.extraContent = extraContent
+        self.isCounted = isCounted
+        self.disableUpdateLastMsg = disableUpdateLastMsg
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fromUserId = "from_user_id"
+        case toUserId = "to_user_id"
+        case content = "content"
+        case isIncludeSender = "is_include_sender"
+        case isPersisted = "is_persisted"
+        case extraContent = "extra_content"
+        case isCounted = "is_counted"
+        case disableUpdateLastMsg = "disable_update_last_msg"
+    }
+}
+
+/// The result of `message.private.publish_stream`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessagePrivatePublishStreamResult: Decodable, Sendable, CustomStringConvertible {
+    /// The stream message's id.
+    public let messageUid: String?
+
+    public var description: String {
+        describeFields("RongCloudMessagePrivatePublishStreamResult", [("messageUid", messageUid)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messageUid = "message_uid"
+    }
+}
+
+/// Parameters of `message.group.publish_stream`: Send (a piece of) a group stream message, type RC:StreamMsg, e.g. text generated by an AI agent.
+public struct RongCloudMessageGroupPublishStream: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var fromUserId: String
+    /// Limits: at most 64 characters.
+    public var toGroupId: String
+    /// Directed message: only these members receive it. Limits: not empty each; at most 64 bytes each.
+    public var toUserIds: [String]?
+    /// The RC:StreamMsg body (a JSON object); at most 128 KB per call. Limits: at most 131072 bytes.
+    public var content: JSONValue
+    /// Also deliver it to the sender's own clients (default false).
+    public var isIncludeSender: Bool?
+    /// Store it in the recipients' server-side history (default true).
+    public var isPersisted: Bool?
+    /// An @ message: content carries mentionedInfo.
+    public var isMentioned: Bool?
+    /// The message's expansion: an object of string keys and values.
+    public var extraContent: JSONValue?
+    /// Whether the recipient's unread count counts it (default true).
+    public var isCounted: Bool?
+    /// Do not make this the conversation's last message on the clients.
+    public var disableUpdateLastMsg: Bool?
+
+    public init(fromUserId: String, toGroupId: String, toUserIds: [String]? = nil, content: JSONValue, isIncludeSender: Bool? = nil, isPersisted: Bool? = nil, isMentioned: Bool? = nil, extraContent: JSONValue? = nil, isCounted: Bool? = nil, disableUpdateLastMsg: Bool? = nil) {
+        self.fromUserId = fromUserId
+        self.toGroupId = toGroupId
+        self.toUserIds = toUserIds
+        self.content = content
+        self.isIncludeSender = isIncludeSender
+        self.isPersisted = isPersisted
+        self.isMentioned = isMentioned
+        self.extraContent = extraContent
+        self.isCounted = isCounted
+        self.disableUpdateLastMsg = disableUpdateLastMsg
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fromUserId = "from_user_id"
+        case toGroupId = "to_group_id"
+        case toUserIds = "to_user_ids"
+        case content = "content"
+        case isIncludeSender = "is_include_sender"
+        case isPersisted = "is_persisted"
+        case isMentioned = "is_mentioned"
+        case extraContent = "extra_content"
+        case isCounted = "is_counted"
+        case disableUpdateLastMsg = "disable_update_last_msg"
+    }
+}
+
+/// The result of `message.group.publish_stream`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageGroupPublishStreamResult: Decodable, Sendable, CustomStringConvertible {
+    /// The stream message's id.
+    public let messageUid: String?
+
+    public var description: String {
+        describeFields("RongCloudMessageGroupPublishStreamResult", [("messageUid", messageUid)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messageUid = "message_uid"
+    }
+}
+
+/// Parameters of `message.broadcast`: Send a system message to every user of the app (a service to enable; at most 2 an hour and 3 a day).
+public struct RongCloudMessageBroadcast: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var fromUserId: String
+    /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+    public var objectName: String
+    /// Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+    public var content: JSONValue
+    /// The offline push notification text. Limits: at most 1024 characters.
+    public var pushContent: String?
+    /// Extra data of the push (iOS appData, Android pushData). Limits: at most 1024 characters.
+    public var pushData: String?
+    /// iOS silent (background) push.
+    public var contentAvailable: Bool?
+    /// Push notification settings (the pushExt structure).
+    public var pushExt: JSONValue?
+    /// Only to users of this platform; omit for all. Limits: one of iOS, Android.
+    public var os: String?
+    /// Your request identifier; the server de-duplicates equal values within one minute.
+    public var msgRandom: Int64?
+
+    public init(fromUserId: String, objectName: String, content: JSONValue, pushContent: String? = nil, pushData: String? = nil, contentAvailable: Bool? = nil, pushExt: JSONValue? = nil, os: String? = nil, msgRandom: Int64? = nil) {
+        self.fromUserId = fromUserId
+        self.objectName = objectName
+        self.content = content
+        self.pushContent = pushContent
+        self.pushData = pushData
+        self.contentAvailable = contentAvailable
+        self.pushExt = pushExt
+        self.os = os
+        self.msgRandom = msgRandom
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fromUserId = "from_user_id"
+        case objectName = "object_name"
+        case content = "content"
+        case pushContent = "push_content"
+        case pushData = "push_data"
+        case contentAvailable = "content_available"
+        case pushExt = "push_ext"
+        case os = "os"
+        case msgRandom = "msg_random"
+    }
+}
+
+/// The result of `message.broadcast`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageBroadcastResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudMessageBroadcastResult", [])
+    }
+}
+
+/// Parameters of `message.broadcast.recall`: Recall a message sent to every user (message.broadcast); at most 2 an hour and 3 a day.
+public struct RongCloudMessageBroadcastRecall: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var fromUserId: String
+    /// The message id (msgUID of the message history log). Limits: at most 64 characters.
+    public var messageUid: String
+    /// The message's send time, ms since the epoch (dateTime of the message history log). Limits: 0..….
+    public var sentTime: Int64
+    /// Shown as recalled by an administrator.
+    public var isAdmin: Bool?
+    /// Delete the message without leaving a recall notice.
+    public var isDelete: Bool?
+    /// Limits: at most 1024 characters.
+    public var extra: String?
+
+    public init(fromUserId: String, messageUid: String, sentTime: Int64, isAdmin: Bool? = nil, isDelete: Bool? = nil, extra: String? = nil) {
+        self.fromUserId = fromUserId
+        self.messageUid = messageUid
+        self.sentTime = sentTime
+        self.isAdmin = isAdmin
+        self.isDelete = isDelete
+        self.extra = extra
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fromUserId = "from_user_id"
+        case messageUid = "message_uid"
+        case sentTime = "sent_time"
+        case isAdmin = "is_admin"
+        case isDelete = "is_delete"
+        case extra = "extra"
+    }
+}
+
+/// The result of `message.broadcast.recall`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageBroadcastRecallResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudMessageBroadcastRecallResult", [])
+    }
+}
+
+/// Parameters of `message.online.broadcast`: Send a system message to every user online now (users back within 10 minutes still get it); it cannot be recalled.
+public struct RongCloudMessageOnlineBroadcast: Encodable, Sendable {
+    /// Limits: not empty; at most 64 bytes.
+    public var fromUserId: String
+    /// Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+    public var objectName: String
+    /// Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+    public var content: JSONValue
+
+    public init(fromUserId: String, objectName: String, content: JSONValue) {
+        self.fromUserId = fromUserId
+        self.objectName = objectName
+        self.content = content
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fromUserId = "from_user_id"
+        case objectName = "object_name"
+        case content = "content"
+    }
+}
+
+/// The result of `message.online.broadcast`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageOnlineBroadcastResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudMessageOnlineBroadcastResult", [])
+    }
+}
+
+/// Parameters of `message.private.modify`: Replace the content of a sent one-to-one message (same message type).
+public struct RongCloudMessagePrivateModify: Encodable, Sendable {
+    /// The sender of the message. Limits: not empty; at most 64 bytes.
+    public var fromUserId: String
+    /// The recipient user of the message. Limits: at most 64 characters.
+    public var targetId: String
+    /// Limits: at most 64 characters.
+    public var messageUid: String
+    /// The new content JSON; at most 128 KB. Limits: at most 131072 bytes.
+    public var content: JSONValue
+    /// The message type; the type of the message cannot change. Limits: at most 32 characters.
+    public var objectName: String?
+
+    public init(fromUserId: String, targetId: String, messageUid: String, content: JSONValue, objectName: String? = nil) {
+        self.fromUserId = fromUserId
+        self.targetId = targetId
+        self.messageUid = messageUid
+        self.content = content
+        self.objectName = objectName
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fromUserId = "from_user_id"
+        case targetId = "target_id"
+        case messageUid = "message_uid"
+        case content = "content"
+        case objectName = "object_name"
+    }
+}
+
+/// The result of `message.private.modify`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessagePrivateModifyResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudMessagePrivateModifyResult", [])
+    }
+}
+
+/// Parameters of `message.group.modify`: Replace the content of a sent group message (same message type).
+public struct RongCloudMessageGroupModify: Encodable, Sendable {
+    /// The sender of the message. Limits: not empty; at most 64 bytes.
+    public var fromUserId: String
+    /// The group of the message. Limits: at most 64 characters.
+    public var groupId: String
+    /// Limits: at most 64 characters.
+    public var messageUid: String
+    /// The new content JSON; at most 128 KB. Limits: at most 131072 bytes.
+    public var content: JSONValue
+    /// The message type; the type of the message cannot change. Limits: at most 32 characters.
+    public var objectName: String?
+
+    public init(fromUserId: String, groupId: String, messageUid: String, content: JSONValue, objectName: String? = nil) {
+        self.fromUserId = fromUserId
+        self.groupId = groupId
+        self.messageUid = messageUid
+        self.content = content
+        self.objectName = objectName
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fromUserId = "from_user_id"
+        case groupId = "group_id"
+        case messageUid = "message_uid"
+        case content = "content"
+        case objectName = "object_name"
+    }
+}
+
+/// The result of `message.group.modify`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageGroupModifyResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudMessageGroupModifyResult", [])
+    }
+}
+
+/// Parameters of `message.expansion.set`: Set key-values of a sent message's expansion (the message must have been sent with expansion on): up to 100 a call, 300 a message.
+public struct RongCloudMessageExpansionSet: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var messageUid: String
+    /// The user who sets them. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// 1 one-to-one, 3 group. Limits: 1..3.
+    public var conversationType: Int64
+    /// The user or group id of the conversation. Limits: at most 64 characters.
+    public var targetId: String
+    /// The key-values, e.g. {"type":"3"}: keys up to 32 characters (letters, digits, + = - _), values up to 4096 characters.
+    public var extraKeyVal: JSONValue
+    /// Also deliver the expansion change to the operator's clients (default false).
+    public var isSyncSender: Bool?
+
+    public init(messageUid: String, userId: String, conversationType: Int64, targetId: String, extraKeyVal: JSONValue, isSyncSender: Bool? = nil) {
+        self.messageUid = messageUid
+        self.userId = userId
+        self.conversationType = conversationType
+        self.targetId = targetId
+        self.extraKeyVal = extraKeyVal
+        self.isSyncSender = isSyncSender
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messageUid = "message_uid"
+        case userId = "user_id"
+        case conversationType = "conversation_type"
+        case targetId = "target_id"
+        case extraKeyVal = "extra_key_val"
+        case isSyncSender = "is_sync_sender"
+    }
+}
+
+/// The result of `message.expansion.set`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageExpansionSetResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudMessageExpansionSetResult", [])
+    }
+}
+
+/// Parameters of `message.expansion.query`: Read a message's expansion: each key with its value (v) and time (ts); 300 keys a page.
+public struct RongCloudMessageExpansionQuery: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var messageUid: String
+    /// The page, from 1; a page holds 300 keys. Limits: 1..….
+    public var pageNo: Int64?
+
+    public init(messageUid: String, pageNo: Int64? = nil) {
+        self.messageUid = messageUid
+        self.pageNo = pageNo
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messageUid = "message_uid"
+        case pageNo = "page_no"
+    }
+}
+
+/// The result of `message.expansion.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageExpansionQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// key -> {"v": value, "ts": time in ms}.
+    public let extraContent: JSONValue?
+
+    public var description: String {
+        describeFields("RongCloudMessageExpansionQueryResult", [("extraContent", extraContent)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case extraContent = "extra_content"
+    }
+}
+
+/// Parameters of `message.expansion.delete`: Delete keys of a sent message's expansion (up to 100 a call).
+public struct RongCloudMessageExpansionDelete: Encodable, Sendable {
+    /// Limits: at most 64 characters.
+    public var messageUid: String
+    /// The user who deletes them. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// 1 one-to-one, 3 group. Limits: 1..3.
+    public var conversationType: Int64
+    /// The user or group id of the conversation. Limits: at most 64 characters.
+    public var targetId: String
+    /// The keys to delete as a JSON array, e.g. ["type"]; at most 100.
+    public var extraKey: JSONValue
+    /// Also deliver the expansion change to the operator's clients (default false).
+    public var isSyncSender: Bool?
+
+    public init(messageUid: String, userId: String, conversationType: Int64, targetId: String, extraKey: JSONValue, isSyncSender: Bool? = nil) {
+        self.messageUid = messageUid
+        self.userId = userId
+        self.conversationType = conversationType
+        self.targetId = targetId
+        self.extraKey = extraKey
+        self.isSyncSender = isSyncSender
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messageUid = "message_uid"
+        case userId = "user_id"
+        case conversationType = "conversation_type"
+        case targetId = "target_id"
+        case extraKey = "extra_key"
+        case isSyncSender = "is_sync_sender"
+    }
+}
+
+/// The result of `message.expansion.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageExpansionDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudMessageExpansionDeleteResult", [])
+    }
+}
+
+/// Parameters of `message.history.get`: The download URL of the app's message history log of one hour (a service to enable; logs are kept 3 days).
+public struct RongCloudMessageHistoryGet: Encodable, Sendable {
+    /// The hour, yyyyMMddHH (Beijing time), e.g. 2024030210 for 10:00-11:00 on 2 March 2024. Limits: at most 10 characters.
+    public var date: String
+
+    public init(date: String) {
+        self.date = date
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case date = "date"
+    }
+}
+
+/// The result of `message.history.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageHistoryGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// Where to download the compressed log; the address expires, download it promptly.
+    public let url: String?
+    /// The hour, as asked.
+    public let date: String?
+
+    public var description: String {
+        describeFields("RongCloudMessageHistoryGetResult", [("url", url), ("date", date)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case url = "url"
+        case date = "date"
+    }
+}
+
+/// Parameters of `message.history.delete`: Delete the app's message history log of one hour.
+public struct RongCloudMessageHistoryDelete: Encodable, Sendable {
+    /// The hour, yyyyMMddHH (Beijing time), e.g. 2024030210 for 10:00-11:00 on 2 March 2024. Limits: at most 10 characters.
+    public var date: String
+
+    public init(date: String) {
+        self.date = date
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case date = "date"
+    }
+}
+
+/// The result of `message.history.delete`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageHistoryDeleteResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudMessageHistoryDeleteResult", [])
+    }
+}
+
+/// Parameters of `message.private.query`: The one-to-one messages of a conversation sent in a time range, from the server-side history (a service to enable).
+public struct RongCloudMessagePrivateQuery: Encodable, Sendable {
+    /// Whose history is read. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The other user. Limits: at most 64 characters.
+    public var targetId: String
+    /// From this time, ms since the epoch. Limits: 0..….
+    public var startTime: Int64
+    /// Up to this time, ms since the epoch. Limits: 0..….
+    public var endTime: Int64
+    /// At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+    public var pageSize: Int64?
+    /// Whether a message sent exactly at start_time is included.
+    public var includeStart: Bool
+    /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String?
+
+    public init(userId: String, targetId: String, startTime: Int64, endTime: Int64, pageSize: Int64? = nil, includeStart: Bool, busChannel: String? = nil) {
+        self.userId = userId
+        self.targetId = targetId
+        self.startTime = startTime
+        self.endTime = endTime
+        self.pageSize = pageSize
+        self.includeStart = includeStart
+        self.busChannel = busChannel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case targetId = "target_id"
+        case startTime = "start_time"
+        case endTime = "end_time"
+        case pageSize = "page_size"
+        case includeStart = "include_start"
+        case busChannel = "bus_channel"
+    }
+}
+
+/// The result of `message.private.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessagePrivateQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}.
+    public let messages: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudMessagePrivateQueryResult", [("messages", messages)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messages = "messages"
+    }
+}
+
+/// Parameters of `message.group.query`: The group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+public struct RongCloudMessageGroupQuery: Encodable, Sendable {
+    /// Whose history is read. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The group. Limits: at most 64 characters.
+    public var targetId: String
+    /// From this time, ms since the epoch. Limits: 0..….
+    public var startTime: Int64
+    /// Up to this time, ms since the epoch. Limits: 0..….
+    public var endTime: Int64
+    /// At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+    public var pageSize: Int64?
+    /// Whether a message sent exactly at start_time is included.
+    public var includeStart: Bool
+    /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String?
+
+    public init(userId: String, targetId: String, startTime: Int64, endTime: Int64, pageSize: Int64? = nil, includeStart: Bool, busChannel: String? = nil) {
+        self.userId = userId
+        self.targetId = targetId
+        self.startTime = startTime
+        self.endTime = endTime
+        self.pageSize = pageSize
+        self.includeStart = includeStart
+        self.busChannel = busChannel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case targetId = "target_id"
+        case startTime = "start_time"
+        case endTime = "end_time"
+        case pageSize = "page_size"
+        case includeStart = "include_start"
+        case busChannel = "bus_channel"
+    }
+}
+
+/// The result of `message.group.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageGroupQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}.
+    public let messages: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudMessageGroupQueryResult", [("messages", messages)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messages = "messages"
+    }
+}
+
+/// Parameters of `message.chatroom.query`: The chatroom messages of a conversation sent in a time range, from the server-side history (a service to enable).
+public struct RongCloudMessageChatroomQuery: Encodable, Sendable {
+    /// Whose history is read. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The chatroom. Limits: at most 64 characters.
+    public var targetId: String
+    /// From this time, ms since the epoch. Limits: 0..….
+    public var startTime: Int64
+    /// Up to this time, ms since the epoch. Limits: 0..….
+    public var endTime: Int64
+    /// At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+    public var pageSize: Int64?
+    /// Whether a message sent exactly at start_time is included.
+    public var includeStart: Bool
+    /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String?
+
+    public init(userId: String, targetId: String, startTime: Int64, endTime: Int64, pageSize: Int64? = nil, includeStart: Bool, busChannel: String? = nil) {
+        self.userId = userId
+        self.targetId = targetId
+        self.startTime = startTime
+        self.endTime = endTime
+        self.pageSize = pageSize
+        self.includeStart = includeStart
+        self.busChannel = busChannel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case targetId = "target_id"
+        case startTime = "start_time"
+        case endTime = "end_time"
+        case pageSize = "page_size"
+        case includeStart = "include_start"
+        case busChannel = "bus_channel"
+    }
+}
+
+/// The result of `message.chatroom.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageChatroomQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}.
+    public let messages: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudMessageChatroomQueryResult", [("messages", messages)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messages = "messages"
+    }
+}
+
+/// Parameters of `message.ultragroup.query`: The ultra group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+public struct RongCloudMessageUltragroupQuery: Encodable, Sendable {
+    /// Whose history is read. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The ultra group. Limits: at most 64 characters.
+    public var targetId: String
+    /// From this time, ms since the epoch. Limits: 0..….
+    public var startTime: Int64
+    /// Up to this time, ms since the epoch. Limits: 0..….
+    public var endTime: Int64
+    /// At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+    public var pageSize: Int64?
+    /// Whether a message sent exactly at start_time is included.
+    public var includeStart: Bool
+    /// The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+    public var busChannel: String?
+
+    public init(userId: String, targetId: String, startTime: Int64, endTime: Int64, pageSize: Int64? = nil, includeStart: Bool, busChannel: String? = nil) {
+        self.userId = userId
+        self.targetId = targetId
+        self.startTime = startTime
+        self.endTime = endTime
+        self.pageSize = pageSize
+        self.includeStart = includeStart
+        self.busChannel = busChannel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case targetId = "target_id"
+        case startTime = "start_time"
+        case endTime = "end_time"
+        case pageSize = "page_size"
+        case includeStart = "include_start"
+        case busChannel = "bus_channel"
+    }
+}
+
+/// The result of `message.ultragroup.query`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudMessageUltragroupQueryResult: Decodable, Sendable, CustomStringConvertible {
+    /// The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}.
+    public let messages: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudMessageUltragroupQueryResult", [("messages", messages)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messages = "messages"
     }
 }
 
@@ -7159,6 +8667,86 @@ extension RongCloud {
         return try Typed(reply)
     }
 
+    /// Set a user's do-not-disturb level for one conversation.
+    ///
+    /// `POST /conversation/notification/set.json` — catalogue operation `conversation.notification.set`.
+    public func conversationNotificationSet(_ params: RongCloudConversationNotificationSet) async throws -> Typed<RongCloudConversationNotificationSetResult> {
+        let reply = try await call("conversation.notification.set", params)
+        return try Typed(reply)
+    }
+
+    /// A user's do-not-disturb level for one conversation.
+    ///
+    /// `POST /conversation/notification/get.json` — catalogue operation `conversation.notification.get`.
+    public func conversationNotificationGet(_ params: RongCloudConversationNotificationGet) async throws -> Typed<RongCloudConversationNotificationGetResult> {
+        let reply = try await call("conversation.notification.get", params)
+        return try Typed(reply)
+    }
+
+    /// Set a user's do-not-disturb level for every conversation of one type.
+    ///
+    /// `POST /conversation/type/notification/set.json` — catalogue operation `conversation.type.notification.set`.
+    public func conversationTypeNotificationSet(_ params: RongCloudConversationTypeNotificationSet) async throws -> Typed<RongCloudConversationTypeNotificationSetResult> {
+        let reply = try await call("conversation.type.notification.set", params)
+        return try Typed(reply)
+    }
+
+    /// A user's do-not-disturb level for one conversation type.
+    ///
+    /// `POST /conversation/type/notification/get.json` — catalogue operation `conversation.type.notification.get`.
+    public func conversationTypeNotificationGet(_ params: RongCloudConversationTypeNotificationGet) async throws -> Typed<RongCloudConversationTypeNotificationGetResult> {
+        let reply = try await call("conversation.type.notification.get", params)
+        return try Typed(reply)
+    }
+
+    /// Pin a conversation to the top of a user's list, or unpin it (synced to clients from SDK 4.0.0).
+    ///
+    /// `POST /conversation/top/set.json` — catalogue operation `conversation.top.set`.
+    public func conversationTopSet(_ params: RongCloudConversationTopSet) async throws -> Typed<RongCloudConversationTopSetResult> {
+        let reply = try await call("conversation.top.set", params)
+        return try Typed(reply)
+    }
+
+    /// Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
+    ///
+    /// `POST /conversation/message/history/clean.json` — catalogue operation `conversation.history.clean`.
+    public func conversationHistoryClean(_ params: RongCloudConversationHistoryClean) async throws -> Typed<RongCloudConversationHistoryCleanResult> {
+        let reply = try await call("conversation.history.clean", params)
+        return try Typed(reply)
+    }
+
+    /// Create or rename a user's conversation tags (at most 20 tags per user).
+    ///
+    /// `POST /user/conversation/tag/set.json` — catalogue operation `conversation.user_tag.set`.
+    public func conversationUserTagSet(_ params: RongCloudConversationUserTagSet) async throws -> Typed<RongCloudConversationUserTagSetResult> {
+        let reply = try await call("conversation.user_tag.set", params)
+        return try Typed(reply)
+    }
+
+    /// Delete some of a user's conversation tags (the conversations lose them, and stay).
+    ///
+    /// `POST /user/conversation/tag/del.json` — catalogue operation `conversation.user_tag.delete`.
+    public func conversationUserTagDelete(_ params: RongCloudConversationUserTagDelete) async throws -> Typed<RongCloudConversationUserTagDeleteResult> {
+        let reply = try await call("conversation.user_tag.delete", params)
+        return try Typed(reply)
+    }
+
+    /// Put up to 100 of a user's conversations under one of their tags (a tag holds at most 1000; the earliest drop out).
+    ///
+    /// `POST /tag/conversation/set.json` — catalogue operation `conversation.tag.set`.
+    public func conversationTagSet(_ params: RongCloudConversationTagSet) async throws -> Typed<RongCloudConversationTagSetResult> {
+        let reply = try await call("conversation.tag.set", params)
+        return try Typed(reply)
+    }
+
+    /// Take up to 100 of a user's conversations out of one of their tags.
+    ///
+    /// `POST /tag/conversation/del.json` — catalogue operation `conversation.tag.delete`.
+    public func conversationTagDelete(_ params: RongCloudConversationTagDelete) async throws -> Typed<RongCloudConversationTagDeleteResult> {
+        let reply = try await call("conversation.tag.delete", params)
+        return try Typed(reply)
+    }
+
     /// Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
     ///
     /// `POST /entrust/group/create.json` — catalogue operation `entrust.group.create`.
@@ -7620,6 +9208,190 @@ extension RongCloud {
     /// `POST /message/recall.json` — catalogue operation `message.recall`.
     public func messageRecall(_ params: RongCloudMessageRecall) async throws -> Typed<RongCloudMessageRecallResult> {
         let reply = try await call("message.recall", params)
+        return try Typed(reply)
+    }
+
+    /// Send a message to one or more chatrooms (the documentation advises at most 10). Only members in the room receive it.
+    ///
+    /// `POST /message/chatroom/publish.json` — catalogue operation `message.chatroom.publish`.
+    public func messageChatroomPublish(_ params: RongCloudMessageChatroomPublish) async throws -> Typed<RongCloudMessageChatroomPublishResult> {
+        let reply = try await call("message.chatroom.publish", params)
+        return try Typed(reply)
+    }
+
+    /// Send a message to every chatroom of the app (a service to enable; 1 call per second). Only users in a room at the time receive it.
+    ///
+    /// `POST /message/chatroom/broadcast.json` — catalogue operation `message.chatroom.broadcast`.
+    public func messageChatroomBroadcast(_ params: RongCloudMessageChatroomBroadcast) async throws -> Typed<RongCloudMessageChatroomBroadcastResult> {
+        let reply = try await call("message.chatroom.broadcast", params)
+        return try Typed(reply)
+    }
+
+    /// Send a message to up to 3 ultra groups (optionally to one channel, or directed at some members).
+    ///
+    /// `POST /message/ultragroup/publish.json` — catalogue operation `message.ultragroup.publish`.
+    public func messageUltragroupPublish(_ params: RongCloudMessageUltragroupPublish) async throws -> Typed<RongCloudMessageUltragroupPublishResult> {
+        let reply = try await call("message.ultragroup.publish", params)
+        return try Typed(reply)
+    }
+
+    /// Send a one-to-one template message: one content template with placeholders, filled per recipient from `values` (up to 1000 recipients).
+    ///
+    /// `POST /message/private/publish_template.json` — catalogue operation `message.private.publish_template`.
+    public func messagePrivatePublishTemplate(_ params: RongCloudMessagePrivatePublishTemplate) async throws -> Typed<RongCloudMessagePrivatePublishTemplateResult> {
+        let reply = try await call("message.private.publish_template", params)
+        return try Typed(reply)
+    }
+
+    /// Send a system notification template message: one content template with placeholders, filled per recipient from `values` (up to 100 recipients).
+    ///
+    /// `POST /message/system/publish_template.json` — catalogue operation `message.system.publish_template`.
+    public func messageSystemPublishTemplate(_ params: RongCloudMessageSystemPublishTemplate) async throws -> Typed<RongCloudMessageSystemPublishTemplateResult> {
+        let reply = try await call("message.system.publish_template", params)
+        return try Typed(reply)
+    }
+
+    /// Send a one-to-one status message to up to 1000 users: delivered only to recipients online now, neither stored nor counted.
+    ///
+    /// `POST /statusmessage/private/publish.json` — catalogue operation `message.status.private.publish`.
+    public func messageStatusPrivatePublish(_ params: RongCloudMessageStatusPrivatePublish) async throws -> Typed<RongCloudMessageStatusPrivatePublishResult> {
+        let reply = try await call("message.status.private.publish", params)
+        return try Typed(reply)
+    }
+
+    /// Send a group status message to up to 3 groups: delivered only to members online now, neither stored nor counted.
+    ///
+    /// `POST /statusmessage/group/publish.json` — catalogue operation `message.status.group.publish`.
+    public func messageStatusGroupPublish(_ params: RongCloudMessageStatusGroupPublish) async throws -> Typed<RongCloudMessageStatusGroupPublishResult> {
+        let reply = try await call("message.status.group.publish", params)
+        return try Typed(reply)
+    }
+
+    /// Send (a piece of) a one-to-one stream message, type RC:StreamMsg, e.g. text generated by an AI agent (clients from 5.16.0).
+    ///
+    /// `POST /v3/message/private/publish_stream.json` — catalogue operation `message.private.publish_stream`.
+    public func messagePrivatePublishStream(_ params: RongCloudMessagePrivatePublishStream) async throws -> Typed<RongCloudMessagePrivatePublishStreamResult> {
+        let reply = try await call("message.private.publish_stream", params)
+        return try Typed(reply)
+    }
+
+    /// Send (a piece of) a group stream message, type RC:StreamMsg, e.g. text generated by an AI agent.
+    ///
+    /// `POST /v3/message/group/publish_stream.json` — catalogue operation `message.group.publish_stream`.
+    public func messageGroupPublishStream(_ params: RongCloudMessageGroupPublishStream) async throws -> Typed<RongCloudMessageGroupPublishStreamResult> {
+        let reply = try await call("message.group.publish_stream", params)
+        return try Typed(reply)
+    }
+
+    /// Send a system message to every user of the app (a service to enable; at most 2 an hour and 3 a day).
+    ///
+    /// `POST /message/broadcast.json` — catalogue operation `message.broadcast`.
+    public func messageBroadcast(_ params: RongCloudMessageBroadcast) async throws -> Typed<RongCloudMessageBroadcastResult> {
+        let reply = try await call("message.broadcast", params)
+        return try Typed(reply)
+    }
+
+    /// Recall a message sent to every user (message.broadcast); at most 2 an hour and 3 a day.
+    ///
+    /// `POST /message/broadcast/recall.json` — catalogue operation `message.broadcast.recall`.
+    public func messageBroadcastRecall(_ params: RongCloudMessageBroadcastRecall) async throws -> Typed<RongCloudMessageBroadcastRecallResult> {
+        let reply = try await call("message.broadcast.recall", params)
+        return try Typed(reply)
+    }
+
+    /// Send a system message to every user online now (users back within 10 minutes still get it); it cannot be recalled.
+    ///
+    /// `POST /message/online/broadcast.json` — catalogue operation `message.online.broadcast`.
+    public func messageOnlineBroadcast(_ params: RongCloudMessageOnlineBroadcast) async throws -> Typed<RongCloudMessageOnlineBroadcastResult> {
+        let reply = try await call("message.online.broadcast", params)
+        return try Typed(reply)
+    }
+
+    /// Replace the content of a sent one-to-one message (same message type).
+    ///
+    /// `POST /message/private/modify.json` — catalogue operation `message.private.modify`.
+    public func messagePrivateModify(_ params: RongCloudMessagePrivateModify) async throws -> Typed<RongCloudMessagePrivateModifyResult> {
+        let reply = try await call("message.private.modify", params)
+        return try Typed(reply)
+    }
+
+    /// Replace the content of a sent group message (same message type).
+    ///
+    /// `POST /message/group/modify.json` — catalogue operation `message.group.modify`.
+    public func messageGroupModify(_ params: RongCloudMessageGroupModify) async throws -> Typed<RongCloudMessageGroupModifyResult> {
+        let reply = try await call("message.group.modify", params)
+        return try Typed(reply)
+    }
+
+    /// Set key-values of a sent message's expansion (the message must have been sent with expansion on): up to 100 a call, 300 a message.
+    ///
+    /// `POST /message/expansion/set.json` — catalogue operation `message.expansion.set`.
+    public func messageExpansionSet(_ params: RongCloudMessageExpansionSet) async throws -> Typed<RongCloudMessageExpansionSetResult> {
+        let reply = try await call("message.expansion.set", params)
+        return try Typed(reply)
+    }
+
+    /// Read a message's expansion: each key with its value (v) and time (ts); 300 keys a page.
+    ///
+    /// `POST /message/expansion/query.json` — catalogue operation `message.expansion.query`.
+    public func messageExpansionQuery(_ params: RongCloudMessageExpansionQuery) async throws -> Typed<RongCloudMessageExpansionQueryResult> {
+        let reply = try await call("message.expansion.query", params)
+        return try Typed(reply)
+    }
+
+    /// Delete keys of a sent message's expansion (up to 100 a call).
+    ///
+    /// `POST /message/expansion/delete.json` — catalogue operation `message.expansion.delete`.
+    public func messageExpansionDelete(_ params: RongCloudMessageExpansionDelete) async throws -> Typed<RongCloudMessageExpansionDeleteResult> {
+        let reply = try await call("message.expansion.delete", params)
+        return try Typed(reply)
+    }
+
+    /// The download URL of the app's message history log of one hour (a service to enable; logs are kept 3 days).
+    ///
+    /// `POST /message/history.json` — catalogue operation `message.history.get`.
+    public func messageHistoryGet(_ params: RongCloudMessageHistoryGet) async throws -> Typed<RongCloudMessageHistoryGetResult> {
+        let reply = try await call("message.history.get", params)
+        return try Typed(reply)
+    }
+
+    /// Delete the app's message history log of one hour.
+    ///
+    /// `POST /message/history/delete.json` — catalogue operation `message.history.delete`.
+    public func messageHistoryDelete(_ params: RongCloudMessageHistoryDelete) async throws -> Typed<RongCloudMessageHistoryDeleteResult> {
+        let reply = try await call("message.history.delete", params)
+        return try Typed(reply)
+    }
+
+    /// The one-to-one messages of a conversation sent in a time range, from the server-side history (a service to enable).
+    ///
+    /// `POST /v3/message/private/query.json` — catalogue operation `message.private.query`.
+    public func messagePrivateQuery(_ params: RongCloudMessagePrivateQuery) async throws -> Typed<RongCloudMessagePrivateQueryResult> {
+        let reply = try await call("message.private.query", params)
+        return try Typed(reply)
+    }
+
+    /// The group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+    ///
+    /// `POST /v3/message/group/query.json` — catalogue operation `message.group.query`.
+    public func messageGroupQuery(_ params: RongCloudMessageGroupQuery) async throws -> Typed<RongCloudMessageGroupQueryResult> {
+        let reply = try await call("message.group.query", params)
+        return try Typed(reply)
+    }
+
+    /// The chatroom messages of a conversation sent in a time range, from the server-side history (a service to enable).
+    ///
+    /// `POST /v3/message/chatroom/query.json` — catalogue operation `message.chatroom.query`.
+    public func messageChatroomQuery(_ params: RongCloudMessageChatroomQuery) async throws -> Typed<RongCloudMessageChatroomQueryResult> {
+        let reply = try await call("message.chatroom.query", params)
+        return try Typed(reply)
+    }
+
+    /// The ultra group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+    ///
+    /// `POST /v3/message/ultragroup/query.json` — catalogue operation `message.ultragroup.query`.
+    public func messageUltragroupQuery(_ params: RongCloudMessageUltragroupQuery) async throws -> Typed<RongCloudMessageUltragroupQueryResult> {
+        let reply = try await call("message.ultragroup.query", params)
         return try Typed(reply)
     }
 

@@ -14,6 +14,7 @@ pub(crate) mod chatroom_moderation;
 pub(crate) mod chatrooms;
 pub(crate) mod contacts;
 pub(crate) mod easemob_chatrooms;
+pub(crate) mod conversations;
 pub(crate) mod easemob_groups;
 pub(crate) mod easemob_messages;
 pub(crate) mod easemob_push;
@@ -74,6 +75,7 @@ static FAMILIES: &[&dyn Family] = &[
     &threads::Threads,
     &easemob_chatrooms::EasemobChatrooms,
     &easemob_messages::EasemobMessages,
+    &conversations::Conversations,
 ];
 
 /// The state of one app of one cloud: one part per family, by type.

@@ -272,6 +272,42 @@ public class RongCloudChatroomMessageWhitelistQueryResult internal constructor(r
     public val `objectNames`: List<String>? get() = strs("object_names")
 }
 
+/** The result of `conversation.notification.set`. */
+public class RongCloudConversationNotificationSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `conversation.notification.get`. */
+public class RongCloudConversationNotificationGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** The do-not-disturb level: -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications. */
+    public val `isMuted`: Long? get() = long("is_muted")
+}
+
+/** The result of `conversation.type.notification.set`. */
+public class RongCloudConversationTypeNotificationSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `conversation.type.notification.get`. */
+public class RongCloudConversationTypeNotificationGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** The do-not-disturb level: -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications. */
+    public val `isMuted`: Long? get() = long("is_muted")
+}
+
+/** The result of `conversation.top.set`. */
+public class RongCloudConversationTopSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `conversation.history.clean`. */
+public class RongCloudConversationHistoryCleanResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `conversation.user_tag.set`. */
+public class RongCloudConversationUserTagSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `conversation.user_tag.delete`. */
+public class RongCloudConversationUserTagDeleteResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `conversation.tag.set`. */
+public class RongCloudConversationTagSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `conversation.tag.delete`. */
+public class RongCloudConversationTagDeleteResult internal constructor(reply: Reply) : Result(reply)
+
 /** The result of `entrust.group.create`. */
 public class RongCloudEntrustGroupCreateResult internal constructor(reply: Reply) : Result(reply)
 
@@ -524,6 +560,113 @@ public class RongCloudMessageSystemPublishResult internal constructor(reply: Rep
 
 /** The result of `message.recall`. */
 public class RongCloudMessageRecallResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `message.chatroom.publish`. */
+public class RongCloudMessageChatroomPublishResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{chatroomId, messageUID}`. */
+    public val `messageUids`: List<JsonObject>? get() = objs("message_uids")
+}
+
+/** The result of `message.chatroom.broadcast`. */
+public class RongCloudMessageChatroomBroadcastResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `message.ultragroup.publish`. */
+public class RongCloudMessageUltragroupPublishResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{groupId, messageUID}`. */
+    public val `messageUids`: List<JsonObject>? get() = objs("message_uids")
+}
+
+/** The result of `message.private.publish_template`. */
+public class RongCloudMessagePrivatePublishTemplateResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{userId, messageUID}`. */
+    public val `messageUids`: List<JsonObject>? get() = objs("message_uids")
+}
+
+/** The result of `message.system.publish_template`. */
+public class RongCloudMessageSystemPublishTemplateResult internal constructor(reply: Reply) : Result(reply) {
+    /** Each `{userId, messageUID}`. */
+    public val `messageUids`: List<JsonObject>? get() = objs("message_uids")
+}
+
+/** The result of `message.status.private.publish`. */
+public class RongCloudMessageStatusPrivatePublishResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `message.status.group.publish`. */
+public class RongCloudMessageStatusGroupPublishResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `message.private.publish_stream`. */
+public class RongCloudMessagePrivatePublishStreamResult internal constructor(reply: Reply) : Result(reply) {
+    /** The stream message's id. */
+    public val `messageUid`: String? get() = str("message_uid")
+}
+
+/** The result of `message.group.publish_stream`. */
+public class RongCloudMessageGroupPublishStreamResult internal constructor(reply: Reply) : Result(reply) {
+    /** The stream message's id. */
+    public val `messageUid`: String? get() = str("message_uid")
+}
+
+/** The result of `message.broadcast`. */
+public class RongCloudMessageBroadcastResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `message.broadcast.recall`. */
+public class RongCloudMessageBroadcastRecallResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `message.online.broadcast`. */
+public class RongCloudMessageOnlineBroadcastResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `message.private.modify`. */
+public class RongCloudMessagePrivateModifyResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `message.group.modify`. */
+public class RongCloudMessageGroupModifyResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `message.expansion.set`. */
+public class RongCloudMessageExpansionSetResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `message.expansion.query`. */
+public class RongCloudMessageExpansionQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** key -> {"v": value, "ts": time in ms}. */
+    public val `extraContent`: JsonElement? get() = elem("extra_content")
+}
+
+/** The result of `message.expansion.delete`. */
+public class RongCloudMessageExpansionDeleteResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `message.history.get`. */
+public class RongCloudMessageHistoryGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** Where to download the compressed log; the address expires, download it promptly. */
+    public val `url`: String? get() = str("url")
+    /** The hour, as asked. */
+    public val `date`: String? get() = str("date")
+}
+
+/** The result of `message.history.delete`. */
+public class RongCloudMessageHistoryDeleteResult internal constructor(reply: Reply) : Result(reply)
+
+/** The result of `message.private.query`. */
+public class RongCloudMessagePrivateQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}. */
+    public val `messages`: List<JsonObject>? get() = objs("messages")
+}
+
+/** The result of `message.group.query`. */
+public class RongCloudMessageGroupQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}. */
+    public val `messages`: List<JsonObject>? get() = objs("messages")
+}
+
+/** The result of `message.chatroom.query`. */
+public class RongCloudMessageChatroomQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}. */
+    public val `messages`: List<JsonObject>? get() = objs("messages")
+}
+
+/** The result of `message.ultragroup.query`. */
+public class RongCloudMessageUltragroupQueryResult internal constructor(reply: Reply) : Result(reply) {
+    /** The messages, each {targetId, fromUserId, messageUID, msgTime, objectName, content, expansion, extraContent, busChannel}. */
+    public val `messages`: List<JsonObject>? get() = objs("messages")
+}
 
 /** The result of `push`. */
 public class RongCloudPushResult internal constructor(reply: Reply) : Result(reply) {
@@ -1582,6 +1725,129 @@ public abstract class RongCloudOperations internal constructor() : Client() {
         RongCloudChatroomMessageWhitelistQueryResult(call("chatroom.message_whitelist.query", args()))
 
     /**
+     * Set a user's do-not-disturb level for one conversation.
+     *
+     * `POST /conversation/notification/set.json` — catalogue operation `conversation.notification.set`.
+     *
+     * @param conversationType 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+     * @param userId The user whose setting it is. Limits: not empty; at most 64 bytes.
+     * @param targetId The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+     * @param isMuted The older switch: true mutes notifications (unpush_level, when given, says how).
+     * @param unpushLevel -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications. Limits: -1..5.
+     * @param busChannel The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+     */
+    public suspend fun conversationNotificationSet(`conversationType`: Long, `userId`: String, `targetId`: String, `isMuted`: Boolean? = null, `unpushLevel`: Long? = null, `busChannel`: String? = null): RongCloudConversationNotificationSetResult =
+        RongCloudConversationNotificationSetResult(call("conversation.notification.set", args("conversation_type" to `conversationType`, "user_id" to `userId`, "target_id" to `targetId`, "is_muted" to `isMuted`, "unpush_level" to `unpushLevel`, "bus_channel" to `busChannel`)))
+
+    /**
+     * A user's do-not-disturb level for one conversation.
+     *
+     * `POST /conversation/notification/get.json` — catalogue operation `conversation.notification.get`.
+     *
+     * @param conversationType 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+     * @param userId The user whose setting it is. Limits: not empty; at most 64 bytes.
+     * @param targetId The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+     * @param busChannel The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+     */
+    public suspend fun conversationNotificationGet(`conversationType`: Long, `userId`: String, `targetId`: String, `busChannel`: String? = null): RongCloudConversationNotificationGetResult =
+        RongCloudConversationNotificationGetResult(call("conversation.notification.get", args("conversation_type" to `conversationType`, "user_id" to `userId`, "target_id" to `targetId`, "bus_channel" to `busChannel`)))
+
+    /**
+     * Set a user's do-not-disturb level for every conversation of one type.
+     *
+     * `POST /conversation/type/notification/set.json` — catalogue operation `conversation.type.notification.set`.
+     *
+     * @param conversationType 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+     * @param userId The user whose setting it is. Limits: not empty; at most 64 bytes.
+     * @param unpushLevel -1 notify every message, 0 not set (the group or app default applies), 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications. Limits: -1..5.
+     */
+    public suspend fun conversationTypeNotificationSet(`conversationType`: Long, `userId`: String, `unpushLevel`: Long): RongCloudConversationTypeNotificationSetResult =
+        RongCloudConversationTypeNotificationSetResult(call("conversation.type.notification.set", args("conversation_type" to `conversationType`, "user_id" to `userId`, "unpush_level" to `unpushLevel`)))
+
+    /**
+     * A user's do-not-disturb level for one conversation type.
+     *
+     * `POST /conversation/type/notification/get.json` — catalogue operation `conversation.type.notification.get`.
+     *
+     * @param conversationType 1 one-to-one, 3 group, 6 system, 10 ultra group. Limits: 1..10.
+     * @param userId The user whose setting it is. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun conversationTypeNotificationGet(`conversationType`: Long, `userId`: String): RongCloudConversationTypeNotificationGetResult =
+        RongCloudConversationTypeNotificationGetResult(call("conversation.type.notification.get", args("conversation_type" to `conversationType`, "user_id" to `userId`)))
+
+    /**
+     * Pin a conversation to the top of a user's list, or unpin it (synced to clients from SDK 4.0.0).
+     *
+     * `POST /conversation/top/set.json` — catalogue operation `conversation.top.set`.
+     *
+     * @param userId The user whose conversation it is. Limits: not empty; at most 64 bytes.
+     * @param conversationType 1 one-to-one, 3 group, 6 system. Limits: 1..6.
+     * @param targetId The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+     * @param setTop true pins, false unpins.
+     */
+    public suspend fun conversationTopSet(`userId`: String, `conversationType`: Long, `targetId`: String, `setTop`: Boolean): RongCloudConversationTopSetResult =
+        RongCloudConversationTopSetResult(call("conversation.top.set", args("user_id" to `userId`, "conversation_type" to `conversationType`, "target_id" to `targetId`, "set_top" to `setTop`)))
+
+    /**
+     * Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
+     *
+     * `POST /conversation/message/history/clean.json` — catalogue operation `conversation.history.clean`.
+     *
+     * @param conversationType 1 one-to-one, 3 group, 4 chatroom (cleared for every user), 6 system. Limits: 1..6.
+     * @param fromUserId The user whose history is deleted. Limits: not empty; at most 64 bytes.
+     * @param targetId The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+     * @param msgTimestamp Delete the messages sent up to this time, ms since the epoch; omit to delete them all. Limits: 0..….
+     */
+    public suspend fun conversationHistoryClean(`conversationType`: Long, `fromUserId`: String, `targetId`: String, `msgTimestamp`: Long? = null): RongCloudConversationHistoryCleanResult =
+        RongCloudConversationHistoryCleanResult(call("conversation.history.clean", args("conversation_type" to `conversationType`, "from_user_id" to `fromUserId`, "target_id" to `targetId`, "msg_timestamp" to `msgTimestamp`)))
+
+    /**
+     * Create or rename a user's conversation tags (at most 20 tags per user).
+     *
+     * `POST /user/conversation/tag/set.json` — catalogue operation `conversation.user_tag.set`.
+     *
+     * @param userId The user whose tags they are. Limits: not empty; at most 64 bytes.
+     * @param tags The tags, each {tag_id, tag_name}. Limits: 1 to 20 items.
+     */
+    public suspend fun conversationUserTagSet(`userId`: String, `tags`: List<JsonObject>): RongCloudConversationUserTagSetResult =
+        RongCloudConversationUserTagSetResult(call("conversation.user_tag.set", args("user_id" to `userId`, "tags" to `tags`)))
+
+    /**
+     * Delete some of a user's conversation tags (the conversations lose them, and stay).
+     *
+     * `POST /user/conversation/tag/del.json` — catalogue operation `conversation.user_tag.delete`.
+     *
+     * @param userId The user whose tags they are. Limits: not empty; at most 64 bytes.
+     * @param tagIds Limits: at most 10 characters each; 1 to 20 items.
+     */
+    public suspend fun conversationUserTagDelete(`userId`: String, `tagIds`: List<String>): RongCloudConversationUserTagDeleteResult =
+        RongCloudConversationUserTagDeleteResult(call("conversation.user_tag.delete", args("user_id" to `userId`, "tag_ids" to `tagIds`)))
+
+    /**
+     * Put up to 100 of a user's conversations under one of their tags (a tag holds at most 1000; the earliest drop out).
+     *
+     * `POST /tag/conversation/set.json` — catalogue operation `conversation.tag.set`.
+     *
+     * @param userId The user whose conversations they are. Limits: not empty; at most 64 bytes.
+     * @param tagId The tag id, unique per user; at most 10 characters. Limits: at most 10 characters.
+     * @param conversations The conversations, each {target_id, conversation_type}. Limits: 1 to 100 items.
+     */
+    public suspend fun conversationTagSet(`userId`: String, `tagId`: String, `conversations`: List<JsonObject>): RongCloudConversationTagSetResult =
+        RongCloudConversationTagSetResult(call("conversation.tag.set", args("user_id" to `userId`, "tag_id" to `tagId`, "conversations" to `conversations`)))
+
+    /**
+     * Take up to 100 of a user's conversations out of one of their tags.
+     *
+     * `POST /tag/conversation/del.json` — catalogue operation `conversation.tag.delete`.
+     *
+     * @param userId The user whose conversations they are. Limits: not empty; at most 64 bytes.
+     * @param tagId Limits: at most 10 characters.
+     * @param conversations The conversations, each {target_id, conversation_type}. Limits: 1 to 100 items.
+     */
+    public suspend fun conversationTagDelete(`userId`: String, `tagId`: String, `conversations`: List<JsonObject>): RongCloudConversationTagDeleteResult =
+        RongCloudConversationTagDeleteResult(call("conversation.tag.delete", args("user_id" to `userId`, "tag_id" to `tagId`, "conversations" to `conversations`)))
+
+    /**
      * Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
      *
      * `POST /entrust/group/create.json` — catalogue operation `entrust.group.create`.
@@ -2264,6 +2530,375 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      */
     public suspend fun messageRecall(`fromUserId`: String, `conversationType`: Long, `targetId`: String, `messageUid`: String, `sentTime`: Long, `isAdmin`: Boolean? = null, `isDelete`: Boolean? = null, `disablePush`: Boolean? = null, `extra`: String? = null): RongCloudMessageRecallResult =
         RongCloudMessageRecallResult(call("message.recall", args("from_user_id" to `fromUserId`, "conversation_type" to `conversationType`, "target_id" to `targetId`, "message_uid" to `messageUid`, "sent_time" to `sentTime`, "is_admin" to `isAdmin`, "is_delete" to `isDelete`, "disable_push" to `disablePush`, "extra" to `extra`)))
+
+    /**
+     * Send a message to one or more chatrooms (the documentation advises at most 10). Only members in the room receive it.
+     *
+     * `POST /message/chatroom/publish.json` — catalogue operation `message.chatroom.publish`.
+     *
+     * @param fromUserId Limits: not empty; at most 64 bytes.
+     * @param toChatroomIds The chatrooms; the documentation advises at most 10. Limits: at most 64 characters each; at least 1 items.
+     * @param objectName Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+     * @param content Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+     * @param isPersisted Store it in the recipients' server-side history (default true).
+     * @param isIncludeSender Also deliver it to the sender's own clients (default false).
+     * @param msgRandom Your request identifier; the server de-duplicates equal values within one minute.
+     * @param priority The message's priority in the room (server-sdk-java ChatroomMessage.priority). Limits: 0..….
+     */
+    public suspend fun messageChatroomPublish(`fromUserId`: String, `toChatroomIds`: List<String>, `objectName`: String, `content`: JsonElement, `isPersisted`: Boolean? = null, `isIncludeSender`: Boolean? = null, `msgRandom`: Long? = null, `priority`: Long? = null): RongCloudMessageChatroomPublishResult =
+        RongCloudMessageChatroomPublishResult(call("message.chatroom.publish", args("from_user_id" to `fromUserId`, "to_chatroom_ids" to `toChatroomIds`, "object_name" to `objectName`, "content" to `content`, "is_persisted" to `isPersisted`, "is_include_sender" to `isIncludeSender`, "msg_random" to `msgRandom`, "priority" to `priority`)))
+
+    /**
+     * Send a message to every chatroom of the app (a service to enable; 1 call per second). Only users in a room at the time receive it.
+     *
+     * `POST /message/chatroom/broadcast.json` — catalogue operation `message.chatroom.broadcast`.
+     *
+     * @param fromUserId Limits: not empty; at most 64 bytes.
+     * @param objectName Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+     * @param content Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+     * @param isIncludeSender Also deliver it to the sender's own clients (default false).
+     */
+    public suspend fun messageChatroomBroadcast(`fromUserId`: String, `objectName`: String, `content`: JsonElement, `isIncludeSender`: Boolean? = null): RongCloudMessageChatroomBroadcastResult =
+        RongCloudMessageChatroomBroadcastResult(call("message.chatroom.broadcast", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`, "is_include_sender" to `isIncludeSender`)))
+
+    /**
+     * Send a message to up to 3 ultra groups (optionally to one channel, or directed at some members).
+     *
+     * `POST /message/ultragroup/publish.json` — catalogue operation `message.ultragroup.publish`.
+     *
+     * @param fromUserId Limits: not empty; at most 64 bytes.
+     * @param toGroupIds The ultra groups; one only for a directed message. Limits: at most 64 characters each; 1 to 3 items.
+     * @param objectName Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+     * @param content Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+     * @param toUserIds Directed message: only these members receive it (one group only). Limits: not empty each; at most 64 bytes each.
+     * @param pushContent The offline push notification text. Limits: at most 1024 characters.
+     * @param pushData Extra data of the push (iOS appData, Android pushData). Limits: at most 1024 characters.
+     * @param pushExt Push notification settings (the pushExt structure); ignored with disable_push.
+     * @param isMentioned An @ message: content carries mentionedInfo.
+     * @param isPersisted Store it in the recipients' server-side history (default true).
+     * @param isCounted Whether the recipients' unread count counts it (default true).
+     * @param contentAvailable iOS silent (background) push.
+     * @param busChannel The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+     * @param expansion Make the message extensible (message.expansion.set can then add key-values).
+     * @param extraContent The message's initial expansion, an object of string keys and values; sent only with `expansion` true.
+     * @param msgRandom Your request identifier; the server de-duplicates equal values within one minute.
+     * @param disableUpdateLastMsg Do not make this the conversation's last message on the clients.
+     */
+    public suspend fun messageUltragroupPublish(`fromUserId`: String, `toGroupIds`: List<String>, `objectName`: String, `content`: JsonElement, `toUserIds`: List<String>? = null, `pushContent`: String? = null, `pushData`: String? = null, `pushExt`: JsonElement? = null, `isMentioned`: Boolean? = null, `isPersisted`: Boolean? = null, `isCounted`: Boolean? = null, `contentAvailable`: Boolean? = null, `busChannel`: String? = null, `expansion`: Boolean? = null, `extraContent`: JsonElement? = null, `msgRandom`: Long? = null, `disableUpdateLastMsg`: Boolean? = null): RongCloudMessageUltragroupPublishResult =
+        RongCloudMessageUltragroupPublishResult(call("message.ultragroup.publish", args("from_user_id" to `fromUserId`, "to_group_ids" to `toGroupIds`, "to_user_ids" to `toUserIds`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "push_ext" to `pushExt`, "is_mentioned" to `isMentioned`, "is_persisted" to `isPersisted`, "is_counted" to `isCounted`, "content_available" to `contentAvailable`, "bus_channel" to `busChannel`, "expansion" to `expansion`, "extra_content" to `extraContent`, "msg_random" to `msgRandom`, "disable_update_last_msg" to `disableUpdateLastMsg`)))
+
+    /**
+     * Send a one-to-one template message: one content template with placeholders, filled per recipient from `values` (up to 1000 recipients).
+     *
+     * `POST /message/private/publish_template.json` — catalogue operation `message.private.publish_template`.
+     *
+     * @param fromUserId Limits: not empty; at most 64 bytes.
+     * @param objectName Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+     * @param content The content template, shared by every recipient, with placeholders such as {c}; at most 128 KB. Limits: at most 131072 bytes.
+     * @param toUserIds Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+     * @param values One object per recipient, in to_user_ids order: placeholder -> text, e.g. {"{c}": "Tom"}. Limits: 1 to 1000 items.
+     * @param pushContent One push text (template) per recipient, in to_user_ids order. Limits: at most 1000 items.
+     * @param pushData One push data text (template) per recipient, in to_user_ids order. Limits: at most 1000 items.
+     * @param verifyBlacklist Drop it for recipients who blocked the sender (default false).
+     * @param isPersisted Store it in the recipients' server-side history (default true).
+     * @param isIncludeSender Also deliver it to the sender's own clients (default false).
+     * @param contentAvailable iOS silent (background) push.
+     * @param disablePush A silent message: no push notification when the recipient is offline.
+     * @param pushExt Push notification settings (the pushExt structure); ignored with disable_push.
+     * @param msgRandom Your request identifier; the server de-duplicates equal values within one minute.
+     * @param disableUpdateLastMsg Do not make this the conversation's last message on the clients.
+     */
+    public suspend fun messagePrivatePublishTemplate(`fromUserId`: String, `objectName`: String, `content`: JsonElement, `toUserIds`: List<String>, `values`: List<JsonObject>, `pushContent`: List<String>, `pushData`: List<String>? = null, `verifyBlacklist`: Boolean? = null, `isPersisted`: Boolean? = null, `isIncludeSender`: Boolean? = null, `contentAvailable`: Boolean? = null, `disablePush`: Boolean? = null, `pushExt`: JsonElement? = null, `msgRandom`: Long? = null, `disableUpdateLastMsg`: Boolean? = null): RongCloudMessagePrivatePublishTemplateResult =
+        RongCloudMessagePrivatePublishTemplateResult(call("message.private.publish_template", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`, "to_user_ids" to `toUserIds`, "values" to `values`, "push_content" to `pushContent`, "push_data" to `pushData`, "verify_blacklist" to `verifyBlacklist`, "is_persisted" to `isPersisted`, "is_include_sender" to `isIncludeSender`, "content_available" to `contentAvailable`, "disable_push" to `disablePush`, "push_ext" to `pushExt`, "msg_random" to `msgRandom`, "disable_update_last_msg" to `disableUpdateLastMsg`)))
+
+    /**
+     * Send a system notification template message: one content template with placeholders, filled per recipient from `values` (up to 100 recipients).
+     *
+     * `POST /message/system/publish_template.json` — catalogue operation `message.system.publish_template`.
+     *
+     * @param fromUserId Limits: not empty; at most 64 bytes.
+     * @param objectName Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+     * @param content The content template, shared by every recipient, with placeholders such as {c}; at most 128 KB. Limits: at most 131072 bytes.
+     * @param toUserIds Limits: not empty each; at most 64 bytes each; 1 to 100 items.
+     * @param values One object per recipient, in to_user_ids order: placeholder -> text. Limits: 1 to 100 items.
+     * @param pushContent One push text (template) per recipient, in to_user_ids order. Limits: at most 100 items.
+     * @param pushData One push data text (template) per recipient, in to_user_ids order. Limits: at most 100 items.
+     * @param isPersisted Store it in the recipients' server-side history (default true).
+     * @param isCounted Whether the recipients' unread count counts it (default true).
+     * @param contentAvailable iOS silent (background) push.
+     * @param disablePush A silent message: no push notification when the recipient is offline.
+     * @param pushExt Push notification settings (the pushExt structure); ignored with disable_push.
+     */
+    public suspend fun messageSystemPublishTemplate(`fromUserId`: String, `objectName`: String, `content`: JsonElement, `toUserIds`: List<String>, `values`: List<JsonObject>, `pushContent`: List<String>, `pushData`: List<String>? = null, `isPersisted`: Boolean? = null, `isCounted`: Boolean? = null, `contentAvailable`: Boolean? = null, `disablePush`: Boolean? = null, `pushExt`: JsonElement? = null): RongCloudMessageSystemPublishTemplateResult =
+        RongCloudMessageSystemPublishTemplateResult(call("message.system.publish_template", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`, "to_user_ids" to `toUserIds`, "values" to `values`, "push_content" to `pushContent`, "push_data" to `pushData`, "is_persisted" to `isPersisted`, "is_counted" to `isCounted`, "content_available" to `contentAvailable`, "disable_push" to `disablePush`, "push_ext" to `pushExt`)))
+
+    /**
+     * Send a one-to-one status message to up to 1000 users: delivered only to recipients online now, neither stored nor counted.
+     *
+     * `POST /statusmessage/private/publish.json` — catalogue operation `message.status.private.publish`.
+     *
+     * @param fromUserId Limits: not empty; at most 64 bytes.
+     * @param toUserIds Limits: not empty each; at most 64 bytes each; 1 to 1000 items.
+     * @param objectName Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+     * @param content Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+     * @param verifyBlacklist Drop it for recipients who blocked the sender (default false).
+     * @param isIncludeSender Also deliver it to the sender's own clients (default false).
+     * @param busChannel The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+     * @param msgRandom Your request identifier; the server de-duplicates equal values within one minute.
+     */
+    public suspend fun messageStatusPrivatePublish(`fromUserId`: String, `toUserIds`: List<String>, `objectName`: String, `content`: JsonElement, `verifyBlacklist`: Boolean? = null, `isIncludeSender`: Boolean? = null, `busChannel`: String? = null, `msgRandom`: Long? = null): RongCloudMessageStatusPrivatePublishResult =
+        RongCloudMessageStatusPrivatePublishResult(call("message.status.private.publish", args("from_user_id" to `fromUserId`, "to_user_ids" to `toUserIds`, "object_name" to `objectName`, "content" to `content`, "verify_blacklist" to `verifyBlacklist`, "is_include_sender" to `isIncludeSender`, "bus_channel" to `busChannel`, "msg_random" to `msgRandom`)))
+
+    /**
+     * Send a group status message to up to 3 groups: delivered only to members online now, neither stored nor counted.
+     *
+     * `POST /statusmessage/group/publish.json` — catalogue operation `message.status.group.publish`.
+     *
+     * @param fromUserId Limits: not empty; at most 64 bytes.
+     * @param toGroupIds Limits: at most 64 characters each; 1 to 3 items.
+     * @param objectName Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+     * @param content Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+     * @param verifyBlacklist Drop it for recipients who blocked the sender (default false).
+     * @param isIncludeSender Also deliver it to the sender's own clients (default false).
+     * @param busChannel The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+     * @param msgRandom Your request identifier; the server de-duplicates equal values within one minute.
+     */
+    public suspend fun messageStatusGroupPublish(`fromUserId`: String, `toGroupIds`: List<String>, `objectName`: String, `content`: JsonElement, `verifyBlacklist`: Boolean? = null, `isIncludeSender`: Boolean? = null, `busChannel`: String? = null, `msgRandom`: Long? = null): RongCloudMessageStatusGroupPublishResult =
+        RongCloudMessageStatusGroupPublishResult(call("message.status.group.publish", args("from_user_id" to `fromUserId`, "to_group_ids" to `toGroupIds`, "object_name" to `objectName`, "content" to `content`, "verify_blacklist" to `verifyBlacklist`, "is_include_sender" to `isIncludeSender`, "bus_channel" to `busChannel`, "msg_random" to `msgRandom`)))
+
+    /**
+     * Send (a piece of) a one-to-one stream message, type RC:StreamMsg, e.g. text generated by an AI agent (clients from 5.16.0).
+     *
+     * `POST /v3/message/private/publish_stream.json` — catalogue operation `message.private.publish_stream`.
+     *
+     * @param fromUserId Limits: not empty; at most 64 bytes.
+     * @param toUserId Limits: not empty; at most 64 bytes.
+     * @param content The RC:StreamMsg body (a JSON object); at most 128 KB per call. Limits: at most 131072 bytes.
+     * @param isIncludeSender Also deliver it to the sender's own clients (default false).
+     * @param isPersisted Store it in the recipients' server-side history (default true).
+     * @param extraContent The message's expansion: an object of string keys and values.
+     * @param isCounted Whether the recipient's unread count counts it (default true).
+     * @param disableUpdateLastMsg Do not make this the conversation's last message on the clients.
+     */
+    public suspend fun messagePrivatePublishStream(`fromUserId`: String, `toUserId`: String, `content`: JsonElement, `isIncludeSender`: Boolean? = null, `isPersisted`: Boolean? = null, `extraContent`: JsonElement? = null, `isCounted`: Boolean? = null, `disableUpdateLastMsg`: Boolean? = null): RongCloudMessagePrivatePublishStreamResult =
+        RongCloudMessagePrivatePublishStreamResult(call("message.private.publish_stream", args("from_user_id" to `fromUserId`, "to_user_id" to `toUserId`, "content" to `content`, "is_include_sender" to `isIncludeSender`, "is_persisted" to `isPersisted`, "extra_content" to `extraContent`, "is_counted" to `isCounted`, "disable_update_last_msg" to `disableUpdateLastMsg`)))
+
+    /**
+     * Send (a piece of) a group stream message, type RC:StreamMsg, e.g. text generated by an AI agent.
+     *
+     * `POST /v3/message/group/publish_stream.json` — catalogue operation `message.group.publish_stream`.
+     *
+     * @param fromUserId Limits: not empty; at most 64 bytes.
+     * @param toGroupId Limits: at most 64 characters.
+     * @param content The RC:StreamMsg body (a JSON object); at most 128 KB per call. Limits: at most 131072 bytes.
+     * @param toUserIds Directed message: only these members receive it. Limits: not empty each; at most 64 bytes each.
+     * @param isIncludeSender Also deliver it to the sender's own clients (default false).
+     * @param isPersisted Store it in the recipients' server-side history (default true).
+     * @param isMentioned An @ message: content carries mentionedInfo.
+     * @param extraContent The message's expansion: an object of string keys and values.
+     * @param isCounted Whether the recipient's unread count counts it (default true).
+     * @param disableUpdateLastMsg Do not make this the conversation's last message on the clients.
+     */
+    public suspend fun messageGroupPublishStream(`fromUserId`: String, `toGroupId`: String, `content`: JsonElement, `toUserIds`: List<String>? = null, `isIncludeSender`: Boolean? = null, `isPersisted`: Boolean? = null, `isMentioned`: Boolean? = null, `extraContent`: JsonElement? = null, `isCounted`: Boolean? = null, `disableUpdateLastMsg`: Boolean? = null): RongCloudMessageGroupPublishStreamResult =
+        RongCloudMessageGroupPublishStreamResult(call("message.group.publish_stream", args("from_user_id" to `fromUserId`, "to_group_id" to `toGroupId`, "to_user_ids" to `toUserIds`, "content" to `content`, "is_include_sender" to `isIncludeSender`, "is_persisted" to `isPersisted`, "is_mentioned" to `isMentioned`, "extra_content" to `extraContent`, "is_counted" to `isCounted`, "disable_update_last_msg" to `disableUpdateLastMsg`)))
+
+    /**
+     * Send a system message to every user of the app (a service to enable; at most 2 an hour and 3 a day).
+     *
+     * `POST /message/broadcast.json` — catalogue operation `message.broadcast`.
+     *
+     * @param fromUserId Limits: not empty; at most 64 bytes.
+     * @param objectName Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+     * @param content Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+     * @param pushContent The offline push notification text. Limits: at most 1024 characters.
+     * @param pushData Extra data of the push (iOS appData, Android pushData). Limits: at most 1024 characters.
+     * @param contentAvailable iOS silent (background) push.
+     * @param pushExt Push notification settings (the pushExt structure).
+     * @param os Only to users of this platform; omit for all. Limits: one of iOS, Android.
+     * @param msgRandom Your request identifier; the server de-duplicates equal values within one minute.
+     */
+    public suspend fun messageBroadcast(`fromUserId`: String, `objectName`: String, `content`: JsonElement, `pushContent`: String? = null, `pushData`: String? = null, `contentAvailable`: Boolean? = null, `pushExt`: JsonElement? = null, `os`: String? = null, `msgRandom`: Long? = null): RongCloudMessageBroadcastResult =
+        RongCloudMessageBroadcastResult(call("message.broadcast", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "content_available" to `contentAvailable`, "push_ext" to `pushExt`, "os" to `os`, "msg_random" to `msgRandom`)))
+
+    /**
+     * Recall a message sent to every user (message.broadcast); at most 2 an hour and 3 a day.
+     *
+     * `POST /message/broadcast/recall.json` — catalogue operation `message.broadcast.recall`.
+     *
+     * @param fromUserId Limits: not empty; at most 64 bytes.
+     * @param messageUid The message id (msgUID of the message history log). Limits: at most 64 characters.
+     * @param sentTime The message's send time, ms since the epoch (dateTime of the message history log). Limits: 0..….
+     * @param isAdmin Shown as recalled by an administrator.
+     * @param isDelete Delete the message without leaving a recall notice.
+     * @param extra Limits: at most 1024 characters.
+     */
+    public suspend fun messageBroadcastRecall(`fromUserId`: String, `messageUid`: String, `sentTime`: Long, `isAdmin`: Boolean? = null, `isDelete`: Boolean? = null, `extra`: String? = null): RongCloudMessageBroadcastRecallResult =
+        RongCloudMessageBroadcastRecallResult(call("message.broadcast.recall", args("from_user_id" to `fromUserId`, "message_uid" to `messageUid`, "sent_time" to `sentTime`, "is_admin" to `isAdmin`, "is_delete" to `isDelete`, "extra" to `extra`)))
+
+    /**
+     * Send a system message to every user online now (users back within 10 minutes still get it); it cannot be recalled.
+     *
+     * `POST /message/online/broadcast.json` — catalogue operation `message.online.broadcast`.
+     *
+     * @param fromUserId Limits: not empty; at most 64 bytes.
+     * @param objectName Message type, e.g. RC:TxtMsg, or your own (not starting with RC:). Limits: at most 32 characters.
+     * @param content Message content JSON, e.g. {"content":"hello"}; at most 128 KB. Limits: at most 131072 bytes.
+     */
+    public suspend fun messageOnlineBroadcast(`fromUserId`: String, `objectName`: String, `content`: JsonElement): RongCloudMessageOnlineBroadcastResult =
+        RongCloudMessageOnlineBroadcastResult(call("message.online.broadcast", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`)))
+
+    /**
+     * Replace the content of a sent one-to-one message (same message type).
+     *
+     * `POST /message/private/modify.json` — catalogue operation `message.private.modify`.
+     *
+     * @param fromUserId The sender of the message. Limits: not empty; at most 64 bytes.
+     * @param targetId The recipient user of the message. Limits: at most 64 characters.
+     * @param messageUid Limits: at most 64 characters.
+     * @param content The new content JSON; at most 128 KB. Limits: at most 131072 bytes.
+     * @param objectName The message type; the type of the message cannot change. Limits: at most 32 characters.
+     */
+    public suspend fun messagePrivateModify(`fromUserId`: String, `targetId`: String, `messageUid`: String, `content`: JsonElement, `objectName`: String? = null): RongCloudMessagePrivateModifyResult =
+        RongCloudMessagePrivateModifyResult(call("message.private.modify", args("from_user_id" to `fromUserId`, "target_id" to `targetId`, "message_uid" to `messageUid`, "content" to `content`, "object_name" to `objectName`)))
+
+    /**
+     * Replace the content of a sent group message (same message type).
+     *
+     * `POST /message/group/modify.json` — catalogue operation `message.group.modify`.
+     *
+     * @param fromUserId The sender of the message. Limits: not empty; at most 64 bytes.
+     * @param groupId The group of the message. Limits: at most 64 characters.
+     * @param messageUid Limits: at most 64 characters.
+     * @param content The new content JSON; at most 128 KB. Limits: at most 131072 bytes.
+     * @param objectName The message type; the type of the message cannot change. Limits: at most 32 characters.
+     */
+    public suspend fun messageGroupModify(`fromUserId`: String, `groupId`: String, `messageUid`: String, `content`: JsonElement, `objectName`: String? = null): RongCloudMessageGroupModifyResult =
+        RongCloudMessageGroupModifyResult(call("message.group.modify", args("from_user_id" to `fromUserId`, "group_id" to `groupId`, "message_uid" to `messageUid`, "content" to `content`, "object_name" to `objectName`)))
+
+    /**
+     * Set key-values of a sent message's expansion (the message must have been sent with expansion on): up to 100 a call, 300 a message.
+     *
+     * `POST /message/expansion/set.json` — catalogue operation `message.expansion.set`.
+     *
+     * @param messageUid Limits: at most 64 characters.
+     * @param userId The user who sets them. Limits: not empty; at most 64 bytes.
+     * @param conversationType 1 one-to-one, 3 group. Limits: 1..3.
+     * @param targetId The user or group id of the conversation. Limits: at most 64 characters.
+     * @param extraKeyVal The key-values, e.g. {"type":"3"}: keys up to 32 characters (letters, digits, + = - _), values up to 4096 characters.
+     * @param isSyncSender Also deliver the expansion change to the operator's clients (default false).
+     */
+    public suspend fun messageExpansionSet(`messageUid`: String, `userId`: String, `conversationType`: Long, `targetId`: String, `extraKeyVal`: JsonElement, `isSyncSender`: Boolean? = null): RongCloudMessageExpansionSetResult =
+        RongCloudMessageExpansionSetResult(call("message.expansion.set", args("message_uid" to `messageUid`, "user_id" to `userId`, "conversation_type" to `conversationType`, "target_id" to `targetId`, "extra_key_val" to `extraKeyVal`, "is_sync_sender" to `isSyncSender`)))
+
+    /**
+     * Read a message's expansion: each key with its value (v) and time (ts); 300 keys a page.
+     *
+     * `POST /message/expansion/query.json` — catalogue operation `message.expansion.query`.
+     *
+     * @param messageUid Limits: at most 64 characters.
+     * @param pageNo The page, from 1; a page holds 300 keys. Limits: 1..….
+     */
+    public suspend fun messageExpansionQuery(`messageUid`: String, `pageNo`: Long? = null): RongCloudMessageExpansionQueryResult =
+        RongCloudMessageExpansionQueryResult(call("message.expansion.query", args("message_uid" to `messageUid`, "page_no" to `pageNo`)))
+
+    /**
+     * Delete keys of a sent message's expansion (up to 100 a call).
+     *
+     * `POST /message/expansion/delete.json` — catalogue operation `message.expansion.delete`.
+     *
+     * @param messageUid Limits: at most 64 characters.
+     * @param userId The user who deletes them. Limits: not empty; at most 64 bytes.
+     * @param conversationType 1 one-to-one, 3 group. Limits: 1..3.
+     * @param targetId The user or group id of the conversation. Limits: at most 64 characters.
+     * @param extraKey The keys to delete as a JSON array, e.g. ["type"]; at most 100.
+     * @param isSyncSender Also deliver the expansion change to the operator's clients (default false).
+     */
+    public suspend fun messageExpansionDelete(`messageUid`: String, `userId`: String, `conversationType`: Long, `targetId`: String, `extraKey`: JsonElement, `isSyncSender`: Boolean? = null): RongCloudMessageExpansionDeleteResult =
+        RongCloudMessageExpansionDeleteResult(call("message.expansion.delete", args("message_uid" to `messageUid`, "user_id" to `userId`, "conversation_type" to `conversationType`, "target_id" to `targetId`, "extra_key" to `extraKey`, "is_sync_sender" to `isSyncSender`)))
+
+    /**
+     * The download URL of the app's message history log of one hour (a service to enable; logs are kept 3 days).
+     *
+     * `POST /message/history.json` — catalogue operation `message.history.get`.
+     *
+     * @param date The hour, yyyyMMddHH (Beijing time), e.g. 2024030210 for 10:00-11:00 on 2 March 2024. Limits: at most 10 characters.
+     */
+    public suspend fun messageHistoryGet(`date`: String): RongCloudMessageHistoryGetResult =
+        RongCloudMessageHistoryGetResult(call("message.history.get", args("date" to `date`)))
+
+    /**
+     * Delete the app's message history log of one hour.
+     *
+     * `POST /message/history/delete.json` — catalogue operation `message.history.delete`.
+     *
+     * @param date The hour, yyyyMMddHH (Beijing time), e.g. 2024030210 for 10:00-11:00 on 2 March 2024. Limits: at most 10 characters.
+     */
+    public suspend fun messageHistoryDelete(`date`: String): RongCloudMessageHistoryDeleteResult =
+        RongCloudMessageHistoryDeleteResult(call("message.history.delete", args("date" to `date`)))
+
+    /**
+     * The one-to-one messages of a conversation sent in a time range, from the server-side history (a service to enable).
+     *
+     * `POST /v3/message/private/query.json` — catalogue operation `message.private.query`.
+     *
+     * @param userId Whose history is read. Limits: not empty; at most 64 bytes.
+     * @param targetId The other user. Limits: at most 64 characters.
+     * @param startTime From this time, ms since the epoch. Limits: 0..….
+     * @param endTime Up to this time, ms since the epoch. Limits: 0..….
+     * @param includeStart Whether a message sent exactly at start_time is included.
+     * @param pageSize At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+     * @param busChannel The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+     */
+    public suspend fun messagePrivateQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `includeStart`: Boolean, `pageSize`: Long? = null, `busChannel`: String? = null): RongCloudMessagePrivateQueryResult =
+        RongCloudMessagePrivateQueryResult(call("message.private.query", args("user_id" to `userId`, "target_id" to `targetId`, "start_time" to `startTime`, "end_time" to `endTime`, "page_size" to `pageSize`, "include_start" to `includeStart`, "bus_channel" to `busChannel`)))
+
+    /**
+     * The group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+     *
+     * `POST /v3/message/group/query.json` — catalogue operation `message.group.query`.
+     *
+     * @param userId Whose history is read. Limits: not empty; at most 64 bytes.
+     * @param targetId The group. Limits: at most 64 characters.
+     * @param startTime From this time, ms since the epoch. Limits: 0..….
+     * @param endTime Up to this time, ms since the epoch. Limits: 0..….
+     * @param includeStart Whether a message sent exactly at start_time is included.
+     * @param pageSize At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+     * @param busChannel The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+     */
+    public suspend fun messageGroupQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `includeStart`: Boolean, `pageSize`: Long? = null, `busChannel`: String? = null): RongCloudMessageGroupQueryResult =
+        RongCloudMessageGroupQueryResult(call("message.group.query", args("user_id" to `userId`, "target_id" to `targetId`, "start_time" to `startTime`, "end_time" to `endTime`, "page_size" to `pageSize`, "include_start" to `includeStart`, "bus_channel" to `busChannel`)))
+
+    /**
+     * The chatroom messages of a conversation sent in a time range, from the server-side history (a service to enable).
+     *
+     * `POST /v3/message/chatroom/query.json` — catalogue operation `message.chatroom.query`.
+     *
+     * @param userId Whose history is read. Limits: not empty; at most 64 bytes.
+     * @param targetId The chatroom. Limits: at most 64 characters.
+     * @param startTime From this time, ms since the epoch. Limits: 0..….
+     * @param endTime Up to this time, ms since the epoch. Limits: 0..….
+     * @param includeStart Whether a message sent exactly at start_time is included.
+     * @param pageSize At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+     * @param busChannel The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+     */
+    public suspend fun messageChatroomQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `includeStart`: Boolean, `pageSize`: Long? = null, `busChannel`: String? = null): RongCloudMessageChatroomQueryResult =
+        RongCloudMessageChatroomQueryResult(call("message.chatroom.query", args("user_id" to `userId`, "target_id" to `targetId`, "start_time" to `startTime`, "end_time" to `endTime`, "page_size" to `pageSize`, "include_start" to `includeStart`, "bus_channel" to `busChannel`)))
+
+    /**
+     * The ultra group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+     *
+     * `POST /v3/message/ultragroup/query.json` — catalogue operation `message.ultragroup.query`.
+     *
+     * @param userId Whose history is read. Limits: not empty; at most 64 bytes.
+     * @param targetId The ultra group. Limits: at most 64 characters.
+     * @param startTime From this time, ms since the epoch. Limits: 0..….
+     * @param endTime Up to this time, ms since the epoch. Limits: 0..….
+     * @param includeStart Whether a message sent exactly at start_time is included.
+     * @param pageSize At most this many messages, 1..100 (the server's default is 10); the time range may hold fewer. Limits: 1..100.
+     * @param busChannel The conversation channel (business channel) id; at most 20 characters. Limits: at most 20 characters.
+     */
+    public suspend fun messageUltragroupQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `includeStart`: Boolean, `pageSize`: Long? = null, `busChannel`: String? = null): RongCloudMessageUltragroupQueryResult =
+        RongCloudMessageUltragroupQueryResult(call("message.ultragroup.query", args("user_id" to `userId`, "target_id" to `targetId`, "start_time" to `startTime`, "end_time" to `endTime`, "page_size" to `pageSize`, "include_start" to `includeStart`, "bus_channel" to `busChannel`)))
 
     /**
      * Send a push notification (no message is stored) to tags, users or everyone.
