@@ -716,6 +716,6 @@ fn easemob_rest(call: &mut Call<'_>, op: &str, id: &str, now: i64) -> Outcome {
             }
             data(json!({"successKeys": ok, "errorKeys": failed}))
         }
-        _ => Ok(super::canned::answer(Cloud::Easemob, call.op)),
+        _ => Ok(super::canned::answer(Cloud::Easemob, call.op, call.args)),
     }
 }

@@ -277,7 +277,7 @@ fn easemob(call: &mut Call<'_>) -> Outcome {
         }
         "user.resources" => {
             registered(call, &name)?;
-            Ok(canned::answer(call.cloud, call.op))
+            Ok(canned::answer(call.cloud, call.op, call.args))
         }
         "user.mute.set" => {
             registered(call, &name)?;
