@@ -156,6 +156,8 @@ fn serve_rong(shared: &Shared, op: &'static Operation, req: &Req) -> Reply {
                 None => return rc_error(400, 1002, "body is not JSON"),
             }
         }
+        // a GET with its parameters in the query string
+        Encoding::Query | Encoding::None => Body::None,
         _ => {
             if !ct.starts_with("application/x-www-form-urlencoded") {
                 return rc_error(
@@ -168,7 +170,8 @@ fn serve_rong(shared: &Shared, op: &'static Operation, req: &Req) -> Reply {
         }
     };
     let header = |n: &str| req.header(n);
-    let decoded = decode::decode(op, &Map::new(), &[], &body, &header)
+    let query = decode::pairs(req.query.as_bytes());
+    let decoded = decode::decode(op, &Map::new(), &query, &body, &header)
         .map_err(|e| (e.param, e.message))
         .and_then(|d| validate(op, &d.args).map(|_| d).map_err(|e| rejected(&e)));
     let Decoded { args, fixed } = match decoded {
