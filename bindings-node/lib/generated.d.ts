@@ -3329,8 +3329,12 @@ export interface RongCloudUserBlockPushPeriodSetParams {
 
 /** The result of `user.block_push_period.get`. */
 export declare class RongCloudUserBlockPushPeriodGetResult extends Result {
-  /** `{startTime, period, unPushLevel}`: when the window starts each day (`HH:MM:SS`), its length in minutes (0: not set), and the level (0 everything is pushed, 1 only @mentions, 5 nothing). */
-  readonly window: unknown | undefined
+  /** When the window starts each day (`HH:MM:SS`). */
+  readonly startTime: string | undefined
+  /** Its length in minutes (0: not set). */
+  readonly period: number | undefined
+  /** 0: everything is pushed; 1: only @mentions; 5: nothing. */
+  readonly unPushLevel: number | undefined
 }
 
 /** Parameters of `user.block_push_period.get`: Get a user's daily do-not-disturb window and level. */

@@ -922,8 +922,14 @@ class RongCloudUserActivateResult extends Result {}
 class RongCloudUserBlockPushPeriodSetResult extends Result {}
 
 class RongCloudUserBlockPushPeriodGetResult extends Result {
-  get window() {
-    return this._field("window")
+  get startTime() {
+    return this._field("start_time")
+  }
+  get period() {
+    return this._field("period")
+  }
+  get unPushLevel() {
+    return this._field("un_push_level")
   }
 }
 

@@ -6036,14 +6036,20 @@ pub mod rongcloud {
     /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
     #[derive(Clone, Default, PartialEq, serde::Deserialize)]
     pub struct UserBlockPushPeriodGetResult {
-        /// `{startTime, period, unPushLevel}`: when the window starts each day (`HH:MM:SS`), its length in minutes (0: not set), and the level (0 everything is pushed, 1 only @mentions, 5 nothing).
-        pub window: Option<serde_json::Value>,
+        /// When the window starts each day (`HH:MM:SS`).
+        pub start_time: Option<String>,
+        /// Its length in minutes (0: not set).
+        pub period: Option<i64>,
+        /// 0: everything is pushed; 1: only @mentions; 5: nothing.
+        pub un_push_level: Option<i64>,
     }
 
     impl std::fmt::Debug for UserBlockPushPeriodGetResult {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.debug_struct("UserBlockPushPeriodGetResult")
-                .field("window", &self.window)
+                .field("start_time", &self.start_time)
+                .field("period", &self.period)
+                .field("un_push_level", &self.un_push_level)
                 .finish()
         }
     }

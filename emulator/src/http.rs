@@ -17,6 +17,16 @@ pub fn now_ms() -> u64 {
         .unwrap_or(0)
 }
 
+/// A UTC time in milliseconds as RongCloud writes it: `2014-08-22 12:30:53`.
+pub(crate) fn datetime(ms: u64) -> String {
+    let t = UNIX_EPOCH + std::time::Duration::from_millis(ms);
+    humantime::format_rfc3339_seconds(t)
+        .to_string()
+        .replace('T', " ")
+        .trim_end_matches('Z')
+        .to_string()
+}
+
 pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
@@ -76,4 +86,17 @@ pub(crate) fn em_error(status: u16, error: &str, desc: &str) -> Reply {
         status,
         json!({"error": error, "exception": "EasemobEmulatorException", "timestamp": now_ms(), "duration": 0, "error_description": desc}),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::datetime;
+
+    #[test]
+    fn datetime_is_utc_to_the_second() {
+        assert_eq!(datetime(0), "1970-01-01 00:00:00");
+        assert_eq!(datetime(1_408_710_653_000), "2014-08-22 12:30:53");
+        assert_eq!(datetime(1_709_619_756_077), "2024-03-05 06:22:36");
+        assert_eq!(datetime(951_825_600_000), "2000-02-29 12:00:00");
+    }
 }

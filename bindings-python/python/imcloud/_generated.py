@@ -1555,9 +1555,19 @@ class RongCloudUserBlockPushPeriodGetResult(Result):
     """The result of ``user.block_push_period.get``."""
 
     @property
-    def window(self) -> Any:
-        """`{startTime, period, unPushLevel}`: when the window starts each day (`HH:MM:SS`), its length in minutes (0: not set), and the level (0 everything is pushed, 1 only @mentions, 5 nothing)."""
-        return self._fields.get("window")
+    def start_time(self) -> Optional[str]:
+        """When the window starts each day (`HH:MM:SS`)."""
+        return cast("Optional[str]", self._fields.get("start_time"))
+
+    @property
+    def period(self) -> Optional[int]:
+        """Its length in minutes (0: not set)."""
+        return cast("Optional[int]", self._fields.get("period"))
+
+    @property
+    def un_push_level(self) -> Optional[int]:
+        """0: everything is pushed; 1: only @mentions; 5: nothing."""
+        return cast("Optional[int]", self._fields.get("un_push_level"))
 
 
 class RongCloudUserBlockPushPeriodRemoveResult(Result):

@@ -7780,15 +7780,21 @@ public struct RongCloudUserBlockPushPeriodGet: Encodable, Sendable {
 ///
 /// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
 public struct RongCloudUserBlockPushPeriodGetResult: Decodable, Sendable, CustomStringConvertible {
-    /// `{startTime, period, unPushLevel}`: when the window starts each day (`HH:MM:SS`), its length in minutes (0: not set), and the level (0 everything is pushed, 1 only @mentions, 5 nothing).
-    public let window: JSONValue?
+    /// When the window starts each day (`HH:MM:SS`).
+    public let startTime: String?
+    /// Its length in minutes (0: not set).
+    public let period: Int64?
+    /// 0: everything is pushed; 1: only @mentions; 5: nothing.
+    public let unPushLevel: Int64?
 
     public var description: String {
-        describeFields("RongCloudUserBlockPushPeriodGetResult", [("window", window)])
+        describeFields("RongCloudUserBlockPushPeriodGetResult", [("startTime", startTime), ("period", period), ("unPushLevel", unPushLevel)])
     }
 
     enum CodingKeys: String, CodingKey {
-        case window = "window"
+        case startTime = "start_time"
+        case period = "period"
+        case unPushLevel = "un_push_level"
     }
 }
 

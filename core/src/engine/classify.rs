@@ -136,7 +136,11 @@ pub(crate) fn classify(
                 .and_then(Value::as_str)
                 .map(str::to_string);
             let kind = match (status, error.as_deref()) {
-                (401, _) => ErrorKind::Authentication,
+                // the token was refused (expired, revoked): refresh it and try again
+                (401, None | Some("unauthorized")) => ErrorKind::Authentication,
+                // a 401 about something else (`MetadataException`: the user is not in the
+                // chatroom) is not the token's fault: a new token would be refused the same way
+                (401, Some(_)) => ErrorKind::PermissionDenied,
                 (429, Some("resource_limited")) => ErrorKind::QuotaExceeded,
                 (_, Some("duplicate_unique_property_exists")) => ErrorKind::Conflict,
                 (403, Some("exceed_limit")) => ErrorKind::QuotaExceeded,
@@ -232,6 +236,31 @@ mod tests {
         assert_eq!(
             (e.kind(), e.api_code()),
             (ErrorKind::NotFound, Some("23410"))
+        );
+    }
+
+    #[test]
+    fn an_easemob_401_refreshes_the_token_only_when_the_token_was_refused() {
+        let expired = json!({"error": "unauthorized", "error_description": "expired access token"});
+        let (outcome, answer) = classify(Cloud::Easemob, true, 401, Some(expired), None, true);
+        assert_eq!(outcome, Outcome::Unauthorized);
+        assert_eq!(answer.err().unwrap().kind(), ErrorKind::Authentication);
+        // no body at all: still the token
+        let (outcome, _) = classify(Cloud::Easemob, true, 401, None, None, true);
+        assert_eq!(outcome, Outcome::Unauthorized);
+        // the user is not in the chatroom: no refresh, no retry, the server's reason kept
+        let not_member =
+            json!({"error": "MetadataException", "error_description": "user is not in chatroom"});
+        let (outcome, answer) = classify(Cloud::Easemob, true, 401, Some(not_member), None, true);
+        assert_eq!(outcome, Outcome::Rejected);
+        let e = answer.err().unwrap();
+        assert_eq!(
+            (e.kind(), e.api_code(), e.http_status()),
+            (
+                ErrorKind::PermissionDenied,
+                Some("MetadataException"),
+                Some(401)
+            )
         );
     }
 }

@@ -47,7 +47,12 @@ pub(crate) fn answer(cloud: Cloud, op: &Operation, args: &Map<String, Value>) ->
         _ => item,
     };
     match (cloud, r.root.as_deref()) {
-        (Cloud::Rongcloud, _) => Answer::Fields(value),
+        (Cloud::Rongcloud, None) => Answer::Fields(value),
+        // the result sits under its root (`data`): nest it there
+        (Cloud::Rongcloud, Some(root)) => Answer::Fields(
+            root.rsplit('.')
+                .fold(value, |inner, key| json!({ key: inner })),
+        ),
         (Cloud::Easemob, None) => Answer::Raw(value),
         (Cloud::Easemob, Some("entities")) => match value {
             Value::Array(items) => Answer::Entities(items),

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use imcloud::catalogue::Cloud;
 use serde_json::{Value, json};
 
-use super::chatrooms::datetime;
 use super::{Answer, AppState, Call, Family, Outcome};
+use crate::http::datetime;
 
 pub(crate) struct ChatroomModeration;
 

@@ -9,7 +9,7 @@ use imcloud::catalogue::Cloud;
 use serde_json::{Value, json};
 
 use super::{Answer, AppState, Call, Family, Outcome, chatroom_moderation};
-use crate::http::rc_error;
+use crate::http::{datetime, rc_error};
 
 pub(crate) struct Chatrooms;
 
@@ -263,43 +263,4 @@ fn entries<'a>(state: &'a mut AppState, room: &str) -> &'a mut BTreeMap<String, 
 /// JSON sent as text (a `json_string` argument); `null` if absent or not JSON.
 fn json_text(s: &str) -> Value {
     serde_json::from_str(s).unwrap_or(Value::Null)
-}
-
-/// UTC `yyyy-MM-dd HH:mm:ss`, as RongCloud prints times.
-pub(crate) fn datetime(ms: u64) -> String {
-    let secs = ms / 1000;
-    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
-    // days since 1970-01-01 to a civil date (the proleptic Gregorian calendar, in 400-year eras)
-    let shifted = days + 719_468;
-    let era = shifted.div_euclid(146_097);
-    let day_of_era = shifted - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::datetime;
-
-    #[test]
-    fn datetime_is_utc_to_the_second() {
-        assert_eq!(datetime(0), "1970-01-01 00:00:00");
-        assert_eq!(datetime(1_664_122_358_000), "2022-09-25 16:12:38");
-        assert_eq!(datetime(951_782_400_000), "2000-02-29 00:00:00");
-    }
 }

@@ -11,7 +11,7 @@ use imcloud::catalogue::Cloud;
 use serde_json::{Value, json};
 
 use super::{Answer, AppState, Call, Family, Outcome};
-use crate::http::rc_error;
+use crate::http::{datetime, rc_error};
 
 pub(crate) struct RongcloudGroups;
 
@@ -75,28 +75,6 @@ pub(crate) fn clear_member_mutes(
     if allowlist && let Some(list) = app.part::<Allowlists>().0.get_mut(group) {
         list.retain(|u| u != user);
     }
-}
-
-/// UTC `yyyy-MM-dd HH:mm:ss`, as RongCloud prints times.
-pub(crate) fn datetime(ms: u64) -> String {
-    let secs = ms / 1000;
-    let (days, rem) = ((secs / 86400) as i64, secs % 86400);
-    // civil-from-days (Howard Hinnant's algorithm)
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 fn not_found() -> Option<Outcome> {
@@ -304,16 +282,5 @@ fn rongcloud(call: &mut Call<'_>) -> Option<Outcome> {
             ok(json!({ "remark": remark }))
         }
         _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::datetime;
-
-    #[test]
-    fn datetime_formats_utc() {
-        assert_eq!(datetime(0), "1970-01-01 00:00:00");
-        assert_eq!(datetime(1_709_619_756_077), "2024-03-05 06:22:36");
     }
 }

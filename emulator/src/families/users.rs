@@ -6,7 +6,7 @@ use imcloud::catalogue::Cloud;
 use serde_json::{Value, json};
 
 use super::{Answer, AppState, Call, Family, Outcome};
-use crate::http::{Reply, em_error, new_id, rc_error};
+use crate::http::{Reply, datetime, em_error, new_id, rc_error};
 
 pub(crate) struct Users;
 
@@ -72,28 +72,6 @@ pub(crate) fn rong_user_name(app: &mut AppState, user: &str) -> Option<String> {
         .get(user)
         .filter(|u| u.created_ms > 0)
         .map(|u| u.name.clone())
-}
-
-/// UTC `yyyy-MM-dd HH:mm:ss`, as RongCloud prints times.
-fn datetime(ms: u64) -> String {
-    let secs = ms / 1000;
-    let (days, rem) = ((secs / 86400) as i64, secs % 86400);
-    // civil-from-days (Howard Hinnant's algorithm)
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 fn rongcloud(call: &mut Call<'_>) -> Option<Outcome> {
@@ -359,16 +337,4 @@ fn easemob(call: &mut Call<'_>) -> Option<Outcome> {
         }
         _ => return None,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn datetime_formats_utc() {
-        assert_eq!(datetime(0), "1970-01-01 00:00:00");
-        assert_eq!(datetime(1_408_710_653_000), "2014-08-22 12:30:53");
-        assert_eq!(datetime(951_825_600_000), "2000-02-29 12:00:00");
-    }
 }

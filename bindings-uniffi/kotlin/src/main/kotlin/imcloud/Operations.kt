@@ -992,8 +992,12 @@ public class RongCloudUserBlockPushPeriodSetResult internal constructor(reply: R
 
 /** The result of `user.block_push_period.get`. */
 public class RongCloudUserBlockPushPeriodGetResult internal constructor(reply: Reply) : Result(reply) {
-    /** `{startTime, period, unPushLevel}`: when the window starts each day (`HH:MM:SS`), its length in minutes (0: not set), and the level (0 everything is pushed, 1 only @mentions, 5 nothing). */
-    public val `window`: JsonElement? get() = elem("window")
+    /** When the window starts each day (`HH:MM:SS`). */
+    public val `startTime`: String? get() = str("start_time")
+    /** Its length in minutes (0: not set). */
+    public val `period`: Long? get() = long("period")
+    /** 0: everything is pushed; 1: only @mentions; 5: nothing. */
+    public val `unPushLevel`: Long? get() = long("un_push_level")
 }
 
 /** The result of `user.block_push_period.remove`. */
