@@ -976,6 +976,48 @@ export interface RongCloudConversationTagDeleteParams {
   conversations: Record<string, unknown>[]
 }
 
+/** The result of `conversation.attribute.get`. */
+export declare class RongCloudConversationAttributeGetResult extends Result {
+  /** The conversation's attributes: `{targetId, conversationType, top, mute, tags}`. `top` is `{top, topTime}` (pinned or not, when that was set, ms) and is absent if the conversation was never pinned; `mute` is `{mute}` (the do-not-disturb level: -1 notify every message, 0 not set, 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications) and is absent if it was never set; `tags` lists the tags it is under, each `{tagId, tagName, createTime}`. */
+  readonly attributes: unknown | undefined
+}
+
+/** Parameters of `conversation.attribute.get`: Everything set on one of a user's conversations: its pin, its do-not-disturb level and the tags it is under. */
+export interface RongCloudConversationAttributeGetParams {
+  /** The user whose conversation it is. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The other user, the group or the system sender, by conversation type. Limits: at most 64 characters. */
+  targetId: string
+  /** 1 one-to-one, 3 group, 6 system. Limits: 1..6. */
+  conversationType: number
+}
+
+/** The result of `conversation.tag.get`. */
+export declare class RongCloudConversationTagGetResult extends Result {
+  /** The tag and its conversations: `{tagId, conversations}`, each conversation `{targetId, conversationType}` (1 one-to-one, 3 group, 6 system). */
+  readonly tagConversations: unknown | undefined
+}
+
+/** Parameters of `conversation.tag.get`: The conversations under one of a user's tags. */
+export interface RongCloudConversationTagGetParams {
+  /** The user whose conversations they are. Limits: not empty; at most 64 bytes. */
+  userId: string
+  /** The tag id, unique per user; at most 10 characters. Limits: at most 10 characters. */
+  tagId: string
+}
+
+/** The result of `conversation.user_tag.get`. */
+export declare class RongCloudConversationUserTagGetResult extends Result {
+  /** The user and their tags: `{userId, tags}`, each tag `{tagId, tagName, createTime}` (createTime: when it was created, ms), in creation order. */
+  readonly userTags: unknown | undefined
+}
+
+/** Parameters of `conversation.user_tag.get`: A user's conversation tags. */
+export interface RongCloudConversationUserTagGetParams {
+  /** The user whose tags they are. Limits: not empty; at most 64 bytes. */
+  userId: string
+}
+
 /** The result of `entrust.group.create`. */
 export declare class RongCloudEntrustGroupCreateResult extends Result {}
 
@@ -3921,6 +3963,24 @@ export declare class RongCloudOperations extends BaseClient {
    * `POST /tag/conversation/del.json` — catalogue operation `conversation.tag.delete`.
    */
   conversationTagDelete(params: RongCloudConversationTagDeleteParams, options?: CallOptions): Promise<RongCloudConversationTagDeleteResult>
+  /**
+   * Everything set on one of a user's conversations: its pin, its do-not-disturb level and the tags it is under.
+   *
+   * `GET /conversation/attribute/get.json` — catalogue operation `conversation.attribute.get`.
+   */
+  conversationAttributeGet(params: RongCloudConversationAttributeGetParams, options?: CallOptions): Promise<RongCloudConversationAttributeGetResult>
+  /**
+   * The conversations under one of a user's tags.
+   *
+   * `GET /tag/conversation/get.json` — catalogue operation `conversation.tag.get`.
+   */
+  conversationTagGet(params: RongCloudConversationTagGetParams, options?: CallOptions): Promise<RongCloudConversationTagGetResult>
+  /**
+   * A user's conversation tags.
+   *
+   * `GET /user/conversation/tag/get.json` — catalogue operation `conversation.user_tag.get`.
+   */
+  conversationUserTagGet(params: RongCloudConversationUserTagGetParams, options?: CallOptions): Promise<RongCloudConversationUserTagGetResult>
   /**
    * Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
    *

@@ -291,6 +291,24 @@ class RongCloudConversationTagSetResult extends Result {}
 
 class RongCloudConversationTagDeleteResult extends Result {}
 
+class RongCloudConversationAttributeGetResult extends Result {
+  get attributes() {
+    return this._field("attributes")
+  }
+}
+
+class RongCloudConversationTagGetResult extends Result {
+  get tagConversations() {
+    return this._field("tag_conversations")
+  }
+}
+
+class RongCloudConversationUserTagGetResult extends Result {
+  get userTags() {
+    return this._field("user_tags")
+  }
+}
+
 class RongCloudEntrustGroupCreateResult extends Result {}
 
 class RongCloudEntrustGroupUpdateResult extends Result {}
@@ -1198,6 +1216,15 @@ class RongCloudOperations extends BaseClient {
   }
   conversationTagDelete(params, options) {
     return this._call("conversation.tag.delete", params, {"userId":"user_id","tagId":"tag_id","conversations":"conversations"}, RongCloudConversationTagDeleteResult, options)
+  }
+  conversationAttributeGet(params, options) {
+    return this._call("conversation.attribute.get", params, {"userId":"user_id","targetId":"target_id","conversationType":"conversation_type"}, RongCloudConversationAttributeGetResult, options)
+  }
+  conversationTagGet(params, options) {
+    return this._call("conversation.tag.get", params, {"userId":"user_id","tagId":"tag_id"}, RongCloudConversationTagGetResult, options)
+  }
+  conversationUserTagGet(params, options) {
+    return this._call("conversation.user_tag.get", params, {"userId":"user_id"}, RongCloudConversationUserTagGetResult, options)
   }
   entrustGroupCreate(params, options) {
     return this._call("entrust.group.create", params, {"groupId":"group_id","name":"name","owner":"owner","userIds":"user_ids","groupProfile":"group_profile","permissions":"permissions","groupExtProfile":"group_ext_profile"}, RongCloudEntrustGroupCreateResult, options)
@@ -4090,6 +4117,9 @@ module.exports = {
   RongCloudConversationUserTagDeleteResult,
   RongCloudConversationTagSetResult,
   RongCloudConversationTagDeleteResult,
+  RongCloudConversationAttributeGetResult,
+  RongCloudConversationTagGetResult,
+  RongCloudConversationUserTagGetResult,
   RongCloudEntrustGroupCreateResult,
   RongCloudEntrustGroupUpdateResult,
   RongCloudEntrustGroupProfilesResult,

@@ -1768,6 +1768,84 @@ pub mod rongcloud {
         }
     }
 
+    /// Parameters of `conversation.attribute.get`: Everything set on one of a user's conversations: its pin, its do-not-disturb level and the tags it is under.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ConversationAttributeGet {
+        /// The user whose conversation it is. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+        pub target_id: String,
+        /// 1 one-to-one, 3 group, 6 system. Limits: 1..6.
+        pub conversation_type: i64,
+    }
+
+    /// The result of `conversation.attribute.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ConversationAttributeGetResult {
+        /// The conversation's attributes: `{targetId, conversationType, top, mute, tags}`. `top` is `{top, topTime}` (pinned or not, when that was set, ms) and is absent if the conversation was never pinned; `mute` is `{mute}` (the do-not-disturb level: -1 notify every message, 0 not set, 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications) and is absent if it was never set; `tags` lists the tags it is under, each `{tagId, tagName, createTime}`.
+        pub attributes: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for ConversationAttributeGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ConversationAttributeGetResult")
+                .field("attributes", &self.attributes)
+                .finish()
+        }
+    }
+
+    /// Parameters of `conversation.tag.get`: The conversations under one of a user's tags.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ConversationTagGet {
+        /// The user whose conversations they are. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+        /// The tag id, unique per user; at most 10 characters. Limits: at most 10 characters.
+        pub tag_id: String,
+    }
+
+    /// The result of `conversation.tag.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ConversationTagGetResult {
+        /// The tag and its conversations: `{tagId, conversations}`, each conversation `{targetId, conversationType}` (1 one-to-one, 3 group, 6 system).
+        pub tag_conversations: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for ConversationTagGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ConversationTagGetResult")
+                .field("tag_conversations", &self.tag_conversations)
+                .finish()
+        }
+    }
+
+    /// Parameters of `conversation.user_tag.get`: A user's conversation tags.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ConversationUserTagGet {
+        /// The user whose tags they are. Limits: not empty; at most 64 bytes.
+        pub user_id: String,
+    }
+
+    /// The result of `conversation.user_tag.get`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ConversationUserTagGetResult {
+        /// The user and their tags: `{userId, tags}`, each tag `{tagId, tagName, createTime}` (createTime: when it was created, ms), in creation order.
+        pub user_tags: Option<serde_json::Value>,
+    }
+
+    impl std::fmt::Debug for ConversationUserTagGetResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ConversationUserTagGetResult")
+                .field("user_tags", &self.user_tags)
+                .finish()
+        }
+    }
+
     /// Parameters of `entrust.group.create`: Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct EntrustGroupCreate {
@@ -7555,6 +7633,57 @@ impl crate::RongCloud {
         crate::Typed::from_response(
             self.call(
                 "conversation.tag.delete",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Everything set on one of a user's conversations: its pin, its do-not-disturb level and the tags it is under.
+    ///
+    /// `GET /conversation/attribute/get.json` — catalogue operation `conversation.attribute.get`.
+    pub async fn conversation_attribute_get(
+        &self,
+        params: rongcloud::ConversationAttributeGet,
+    ) -> crate::Result<crate::Typed<rongcloud::ConversationAttributeGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "conversation.attribute.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// The conversations under one of a user's tags.
+    ///
+    /// `GET /tag/conversation/get.json` — catalogue operation `conversation.tag.get`.
+    pub async fn conversation_tag_get(
+        &self,
+        params: rongcloud::ConversationTagGet,
+    ) -> crate::Result<crate::Typed<rongcloud::ConversationTagGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "conversation.tag.get",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// A user's conversation tags.
+    ///
+    /// `GET /user/conversation/tag/get.json` — catalogue operation `conversation.user_tag.get`.
+    pub async fn conversation_user_tag_get(
+        &self,
+        params: rongcloud::ConversationUserTagGet,
+    ) -> crate::Result<crate::Typed<rongcloud::ConversationUserTagGetResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "conversation.user_tag.get",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )

@@ -518,6 +518,33 @@ class RongCloudConversationTagDeleteResult(Result):
     """The result of ``conversation.tag.delete``."""
 
 
+class RongCloudConversationAttributeGetResult(Result):
+    """The result of ``conversation.attribute.get``."""
+
+    @property
+    def attributes(self) -> Any:
+        """The conversation's attributes: `{targetId, conversationType, top, mute, tags}`. `top` is `{top, topTime}` (pinned or not, when that was set, ms) and is absent if the conversation was never pinned; `mute` is `{mute}` (the do-not-disturb level: -1 notify every message, 0 not set, 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications) and is absent if it was never set; `tags` lists the tags it is under, each `{tagId, tagName, createTime}`."""
+        return self._fields.get("attributes")
+
+
+class RongCloudConversationTagGetResult(Result):
+    """The result of ``conversation.tag.get``."""
+
+    @property
+    def tag_conversations(self) -> Any:
+        """The tag and its conversations: `{tagId, conversations}`, each conversation `{targetId, conversationType}` (1 one-to-one, 3 group, 6 system)."""
+        return self._fields.get("tag_conversations")
+
+
+class RongCloudConversationUserTagGetResult(Result):
+    """The result of ``conversation.user_tag.get``."""
+
+    @property
+    def user_tags(self) -> Any:
+        """The user and their tags: `{userId, tags}`, each tag `{tagId, tagName, createTime}` (createTime: when it was created, ms), in creation order."""
+        return self._fields.get("user_tags")
+
+
 class RongCloudEntrustGroupCreateResult(Result):
     """The result of ``entrust.group.create``."""
 
@@ -1733,6 +1760,9 @@ class RongCloudOperations(_SyncClient):
         "conversation.user_tag.delete": RongCloudConversationUserTagDeleteResult,
         "conversation.tag.set": RongCloudConversationTagSetResult,
         "conversation.tag.delete": RongCloudConversationTagDeleteResult,
+        "conversation.attribute.get": RongCloudConversationAttributeGetResult,
+        "conversation.tag.get": RongCloudConversationTagGetResult,
+        "conversation.user_tag.get": RongCloudConversationUserTagGetResult,
         "entrust.group.create": RongCloudEntrustGroupCreateResult,
         "entrust.group.update": RongCloudEntrustGroupUpdateResult,
         "entrust.group.profiles": RongCloudEntrustGroupProfilesResult,
@@ -3109,6 +3139,54 @@ class RongCloudOperations(_SyncClient):
             conversations: (a list of dicts; required) The conversations, each {target_id, conversation_type}. Limits: 1 to 100 items.
         """
         return self._call("conversation.tag.delete", {"user_id": user_id, "tag_id": tag_id, "conversations": conversations}, RongCloudConversationTagDeleteResult)
+
+    def conversation_attribute_get(
+        self,
+        *,
+        user_id: str,
+        target_id: str,
+        conversation_type: int,
+    ) -> RongCloudConversationAttributeGetResult:
+        """Everything set on one of a user's conversations: its pin, its do-not-disturb level and the tags it is under.
+
+        ``GET /conversation/attribute/get.json`` — catalogue operation ``conversation.attribute.get``.
+
+        Args:
+            user_id: (a str; required) The user whose conversation it is. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+            conversation_type: (an int; required) 1 one-to-one, 3 group, 6 system. Limits: 1..6.
+        """
+        return self._call("conversation.attribute.get", {"user_id": user_id, "target_id": target_id, "conversation_type": conversation_type}, RongCloudConversationAttributeGetResult)
+
+    def conversation_tag_get(
+        self,
+        *,
+        user_id: str,
+        tag_id: str,
+    ) -> RongCloudConversationTagGetResult:
+        """The conversations under one of a user's tags.
+
+        ``GET /tag/conversation/get.json`` — catalogue operation ``conversation.tag.get``.
+
+        Args:
+            user_id: (a str; required) The user whose conversations they are. Limits: not empty; at most 64 bytes.
+            tag_id: (a str; required) The tag id, unique per user; at most 10 characters. Limits: at most 10 characters.
+        """
+        return self._call("conversation.tag.get", {"user_id": user_id, "tag_id": tag_id}, RongCloudConversationTagGetResult)
+
+    def conversation_user_tag_get(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudConversationUserTagGetResult:
+        """A user's conversation tags.
+
+        ``GET /user/conversation/tag/get.json`` — catalogue operation ``conversation.user_tag.get``.
+
+        Args:
+            user_id: (a str; required) The user whose tags they are. Limits: not empty; at most 64 bytes.
+        """
+        return self._call("conversation.user_tag.get", {"user_id": user_id}, RongCloudConversationUserTagGetResult)
 
     def entrust_group_create(
         self,
@@ -6498,6 +6576,9 @@ class AsyncRongCloudOperations(_AsyncClient):
         "conversation.user_tag.delete": RongCloudConversationUserTagDeleteResult,
         "conversation.tag.set": RongCloudConversationTagSetResult,
         "conversation.tag.delete": RongCloudConversationTagDeleteResult,
+        "conversation.attribute.get": RongCloudConversationAttributeGetResult,
+        "conversation.tag.get": RongCloudConversationTagGetResult,
+        "conversation.user_tag.get": RongCloudConversationUserTagGetResult,
         "entrust.group.create": RongCloudEntrustGroupCreateResult,
         "entrust.group.update": RongCloudEntrustGroupUpdateResult,
         "entrust.group.profiles": RongCloudEntrustGroupProfilesResult,
@@ -7874,6 +7955,54 @@ class AsyncRongCloudOperations(_AsyncClient):
             conversations: (a list of dicts; required) The conversations, each {target_id, conversation_type}. Limits: 1 to 100 items.
         """
         return await self._call("conversation.tag.delete", {"user_id": user_id, "tag_id": tag_id, "conversations": conversations}, RongCloudConversationTagDeleteResult)
+
+    async def conversation_attribute_get(
+        self,
+        *,
+        user_id: str,
+        target_id: str,
+        conversation_type: int,
+    ) -> RongCloudConversationAttributeGetResult:
+        """Everything set on one of a user's conversations: its pin, its do-not-disturb level and the tags it is under.
+
+        ``GET /conversation/attribute/get.json`` — catalogue operation ``conversation.attribute.get``.
+
+        Args:
+            user_id: (a str; required) The user whose conversation it is. Limits: not empty; at most 64 bytes.
+            target_id: (a str; required) The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+            conversation_type: (an int; required) 1 one-to-one, 3 group, 6 system. Limits: 1..6.
+        """
+        return await self._call("conversation.attribute.get", {"user_id": user_id, "target_id": target_id, "conversation_type": conversation_type}, RongCloudConversationAttributeGetResult)
+
+    async def conversation_tag_get(
+        self,
+        *,
+        user_id: str,
+        tag_id: str,
+    ) -> RongCloudConversationTagGetResult:
+        """The conversations under one of a user's tags.
+
+        ``GET /tag/conversation/get.json`` — catalogue operation ``conversation.tag.get``.
+
+        Args:
+            user_id: (a str; required) The user whose conversations they are. Limits: not empty; at most 64 bytes.
+            tag_id: (a str; required) The tag id, unique per user; at most 10 characters. Limits: at most 10 characters.
+        """
+        return await self._call("conversation.tag.get", {"user_id": user_id, "tag_id": tag_id}, RongCloudConversationTagGetResult)
+
+    async def conversation_user_tag_get(
+        self,
+        *,
+        user_id: str,
+    ) -> RongCloudConversationUserTagGetResult:
+        """A user's conversation tags.
+
+        ``GET /user/conversation/tag/get.json`` — catalogue operation ``conversation.user_tag.get``.
+
+        Args:
+            user_id: (a str; required) The user whose tags they are. Limits: not empty; at most 64 bytes.
+        """
+        return await self._call("conversation.user_tag.get", {"user_id": user_id}, RongCloudConversationUserTagGetResult)
 
     async def entrust_group_create(
         self,

@@ -2234,6 +2234,108 @@ public struct RongCloudConversationTagDeleteResult: Decodable, Sendable, CustomS
     }
 }
 
+/// Parameters of `conversation.attribute.get`: Everything set on one of a user's conversations: its pin, its do-not-disturb level and the tags it is under.
+public struct RongCloudConversationAttributeGet: Encodable, Sendable {
+    /// The user whose conversation it is. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+    public var targetId: String
+    /// 1 one-to-one, 3 group, 6 system. Limits: 1..6.
+    public var conversationType: Int64
+
+    public init(userId: String, targetId: String, conversationType: Int64) {
+        self.userId = userId
+        self.targetId = targetId
+        self.conversationType = conversationType
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case targetId = "target_id"
+        case conversationType = "conversation_type"
+    }
+}
+
+/// The result of `conversation.attribute.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudConversationAttributeGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// The conversation's attributes: `{targetId, conversationType, top, mute, tags}`. `top` is `{top, topTime}` (pinned or not, when that was set, ms) and is absent if the conversation was never pinned; `mute` is `{mute}` (the do-not-disturb level: -1 notify every message, 0 not set, 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications) and is absent if it was never set; `tags` lists the tags it is under, each `{tagId, tagName, createTime}`.
+    public let attributes: JSONValue?
+
+    public var description: String {
+        describeFields("RongCloudConversationAttributeGetResult", [("attributes", attributes)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case attributes = "attributes"
+    }
+}
+
+/// Parameters of `conversation.tag.get`: The conversations under one of a user's tags.
+public struct RongCloudConversationTagGet: Encodable, Sendable {
+    /// The user whose conversations they are. Limits: not empty; at most 64 bytes.
+    public var userId: String
+    /// The tag id, unique per user; at most 10 characters. Limits: at most 10 characters.
+    public var tagId: String
+
+    public init(userId: String, tagId: String) {
+        self.userId = userId
+        self.tagId = tagId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case tagId = "tag_id"
+    }
+}
+
+/// The result of `conversation.tag.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudConversationTagGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// The tag and its conversations: `{tagId, conversations}`, each conversation `{targetId, conversationType}` (1 one-to-one, 3 group, 6 system).
+    public let tagConversations: JSONValue?
+
+    public var description: String {
+        describeFields("RongCloudConversationTagGetResult", [("tagConversations", tagConversations)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tagConversations = "tag_conversations"
+    }
+}
+
+/// Parameters of `conversation.user_tag.get`: A user's conversation tags.
+public struct RongCloudConversationUserTagGet: Encodable, Sendable {
+    /// The user whose tags they are. Limits: not empty; at most 64 bytes.
+    public var userId: String
+
+    public init(userId: String) {
+        self.userId = userId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+    }
+}
+
+/// The result of `conversation.user_tag.get`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudConversationUserTagGetResult: Decodable, Sendable, CustomStringConvertible {
+    /// The user and their tags: `{userId, tags}`, each tag `{tagId, tagName, createTime}` (createTime: when it was created, ms), in creation order.
+    public let userTags: JSONValue?
+
+    public var description: String {
+        describeFields("RongCloudConversationUserTagGetResult", [("userTags", userTags)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userTags = "user_tags"
+    }
+}
+
 /// Parameters of `entrust.group.create`: Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
 public struct RongCloudEntrustGroupCreate: Encodable, Sendable {
     /// The group; at most 64 characters, letters and digits. Limits: at most 64 characters.
@@ -8750,6 +8852,30 @@ extension RongCloud {
     /// `POST /tag/conversation/del.json` — catalogue operation `conversation.tag.delete`.
     public func conversationTagDelete(_ params: RongCloudConversationTagDelete) async throws -> Typed<RongCloudConversationTagDeleteResult> {
         let reply = try await call("conversation.tag.delete", params)
+        return try Typed(reply)
+    }
+
+    /// Everything set on one of a user's conversations: its pin, its do-not-disturb level and the tags it is under.
+    ///
+    /// `GET /conversation/attribute/get.json` — catalogue operation `conversation.attribute.get`.
+    public func conversationAttributeGet(_ params: RongCloudConversationAttributeGet) async throws -> Typed<RongCloudConversationAttributeGetResult> {
+        let reply = try await call("conversation.attribute.get", params)
+        return try Typed(reply)
+    }
+
+    /// The conversations under one of a user's tags.
+    ///
+    /// `GET /tag/conversation/get.json` — catalogue operation `conversation.tag.get`.
+    public func conversationTagGet(_ params: RongCloudConversationTagGet) async throws -> Typed<RongCloudConversationTagGetResult> {
+        let reply = try await call("conversation.tag.get", params)
+        return try Typed(reply)
+    }
+
+    /// A user's conversation tags.
+    ///
+    /// `GET /user/conversation/tag/get.json` — catalogue operation `conversation.user_tag.get`.
+    public func conversationUserTagGet(_ params: RongCloudConversationUserTagGet) async throws -> Typed<RongCloudConversationUserTagGetResult> {
+        let reply = try await call("conversation.user_tag.get", params)
         return try Typed(reply)
     }
 

@@ -1,7 +1,7 @@
 //! RongCloud conversations: each user's do-not-disturb levels (per conversation and per
 //! conversation type), pinned conversations, history cleared up to a time (which the v3 history
 //! queries of the messages family honour), and the users' conversation tags with the
-//! conversations under each.
+//! conversations under each; the GET queries read all of it back.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -54,12 +54,8 @@ impl Family for Conversations {
             "conversation.top.set" => {
                 let top = call.flag("set_top").unwrap_or(false);
                 let now = call.now;
-                let pinned = &mut state(call).pinned;
-                if top {
-                    pinned.insert((user, ty, target), now);
-                } else {
-                    pinned.remove(&(user, ty, target));
-                }
+                // once set (either way) the conversation's attributes show it, with when
+                state(call).pinned.insert((user, ty, target), (top, now));
                 ok(json!({}))
             }
             "conversation.history.clean" => {
@@ -78,11 +74,17 @@ impl Family for Conversations {
                 let tags: Vec<(String, String)> = objects(call.args.get("tags"))
                     .map(|t| (text(t, "tag_id"), text(t, "tag_name")))
                     .collect();
+                let now = call.now;
                 let mine = state(call).tags.entry(user).or_default();
                 for (id, name) in tags {
-                    match mine.iter_mut().find(|(have, _)| *have == id) {
-                        Some(existing) => existing.1 = name,
-                        None => mine.push((id, name)),
+                    // renaming keeps the tag's creation time
+                    match mine.iter_mut().find(|have| have.id == id) {
+                        Some(existing) => existing.name = name,
+                        None => mine.push(Tag {
+                            id,
+                            name,
+                            created: now,
+                        }),
                     }
                 }
                 ok(json!({}))
@@ -91,7 +93,7 @@ impl Family for Conversations {
                 let ids = call.list("tag_ids");
                 let s = state(call);
                 if let Some(mine) = s.tags.get_mut(&user) {
-                    mine.retain(|(id, _)| !ids.contains(id));
+                    mine.retain(|t| !ids.contains(&t.id));
                 }
                 for id in ids {
                     s.tagged.remove(&(user.clone(), id));
@@ -119,6 +121,58 @@ impl Family for Conversations {
                 under.drain(..excess);
                 ok(json!({}))
             }
+            "conversation.user_tag.get" => {
+                let tags: Vec<Value> = state(call)
+                    .tags
+                    .get(&user)
+                    .into_iter()
+                    .flatten()
+                    .map(Tag::to_json)
+                    .collect();
+                ok(json!({ "data": { "userId": user, "tags": tags } }))
+            }
+            "conversation.tag.get" => {
+                let tag = call.s("tag_id").to_string();
+                let convs: Vec<Value> = state(call)
+                    .tagged
+                    .get(&(user, tag.clone()))
+                    .into_iter()
+                    .flatten()
+                    .map(|(target, ty)| json!({ "targetId": target, "conversationType": ty }))
+                    .collect();
+                ok(json!({ "data": { "tagId": tag, "conversations": convs } }))
+            }
+            "conversation.attribute.get" => {
+                let s = state(call);
+                let mut data = json!({ "targetId": target, "conversationType": ty });
+                let key = (user.clone(), ty, target.clone());
+                if let Some((top, at)) = s.pinned.get(&key) {
+                    data["top"] = json!({ "top": top, "topTime": at });
+                }
+                // the level set for the conversation itself (no channel)
+                let muted = s
+                    .muted
+                    .get(&(user.clone(), ty, target.clone(), String::new()));
+                if let Some(level) = muted {
+                    data["mute"] = json!({ "mute": level });
+                }
+                // the tags it is under, in the order the user created them
+                let conv = (target, ty);
+                let tags: Vec<Value> = s
+                    .tags
+                    .get(&user)
+                    .into_iter()
+                    .flatten()
+                    .filter(|t| {
+                        s.tagged
+                            .get(&(user.clone(), t.id.clone()))
+                            .is_some_and(|under| under.contains(&conv))
+                    })
+                    .map(Tag::to_json)
+                    .collect();
+                data["tags"] = Value::Array(tags);
+                ok(json!({ "data": data }))
+            }
             _ => None,
         }
     }
@@ -140,14 +194,28 @@ struct ConversationState {
     muted: HashMap<(String, i64, String, String), i64>,
     /// (user, type) → do-not-disturb level
     type_muted: HashMap<(String, i64), i64>,
-    /// pinned conversation → when it was pinned (ms)
-    pinned: HashMap<ConvKey, u64>,
+    /// conversation → pinned or not, and when that was set (ms)
+    pinned: HashMap<ConvKey, (bool, u64)>,
     /// conversation → its history is cleared up to this time (ms)
     cleared: HashMap<ConvKey, u64>,
-    /// user → their tags (id, name), in creation order
-    tags: BTreeMap<String, Vec<(String, String)>>,
+    /// user → their tags, in creation order
+    tags: BTreeMap<String, Vec<Tag>>,
     /// (user, tag) → the conversations under it (target, type), oldest first
     tagged: BTreeMap<(String, String), Vec<(String, i64)>>,
+}
+
+/// One of a user's conversation tags.
+struct Tag {
+    id: String,
+    name: String,
+    /// when it was created (ms)
+    created: u64,
+}
+
+impl Tag {
+    fn to_json(&self) -> Value {
+        json!({ "tagId": self.id, "tagName": self.name, "createTime": self.created })
+    }
 }
 
 fn state<'a>(call: &'a mut Call<'_>) -> &'a mut ConversationState {

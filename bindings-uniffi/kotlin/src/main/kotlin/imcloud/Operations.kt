@@ -308,6 +308,24 @@ public class RongCloudConversationTagSetResult internal constructor(reply: Reply
 /** The result of `conversation.tag.delete`. */
 public class RongCloudConversationTagDeleteResult internal constructor(reply: Reply) : Result(reply)
 
+/** The result of `conversation.attribute.get`. */
+public class RongCloudConversationAttributeGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** The conversation's attributes: `{targetId, conversationType, top, mute, tags}`. `top` is `{top, topTime}` (pinned or not, when that was set, ms) and is absent if the conversation was never pinned; `mute` is `{mute}` (the do-not-disturb level: -1 notify every message, 0 not set, 1 only @ messages, 2 only @ of this user, 4 only @ of everyone, 5 no notifications) and is absent if it was never set; `tags` lists the tags it is under, each `{tagId, tagName, createTime}`. */
+    public val `attributes`: JsonElement? get() = elem("attributes")
+}
+
+/** The result of `conversation.tag.get`. */
+public class RongCloudConversationTagGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** The tag and its conversations: `{tagId, conversations}`, each conversation `{targetId, conversationType}` (1 one-to-one, 3 group, 6 system). */
+    public val `tagConversations`: JsonElement? get() = elem("tag_conversations")
+}
+
+/** The result of `conversation.user_tag.get`. */
+public class RongCloudConversationUserTagGetResult internal constructor(reply: Reply) : Result(reply) {
+    /** The user and their tags: `{userId, tags}`, each tag `{tagId, tagName, createTime}` (createTime: when it was created, ms), in creation order. */
+    public val `userTags`: JsonElement? get() = elem("user_tags")
+}
+
 /** The result of `entrust.group.create`. */
 public class RongCloudEntrustGroupCreateResult internal constructor(reply: Reply) : Result(reply)
 
@@ -1850,6 +1868,39 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      */
     public suspend fun conversationTagDelete(`userId`: String, `tagId`: String, `conversations`: List<JsonObject>): RongCloudConversationTagDeleteResult =
         RongCloudConversationTagDeleteResult(call("conversation.tag.delete", args("user_id" to `userId`, "tag_id" to `tagId`, "conversations" to `conversations`)))
+
+    /**
+     * Everything set on one of a user's conversations: its pin, its do-not-disturb level and the tags it is under.
+     *
+     * `GET /conversation/attribute/get.json` — catalogue operation `conversation.attribute.get`.
+     *
+     * @param userId The user whose conversation it is. Limits: not empty; at most 64 bytes.
+     * @param targetId The other user, the group or the system sender, by conversation type. Limits: at most 64 characters.
+     * @param conversationType 1 one-to-one, 3 group, 6 system. Limits: 1..6.
+     */
+    public suspend fun conversationAttributeGet(`userId`: String, `targetId`: String, `conversationType`: Long): RongCloudConversationAttributeGetResult =
+        RongCloudConversationAttributeGetResult(call("conversation.attribute.get", args("user_id" to `userId`, "target_id" to `targetId`, "conversation_type" to `conversationType`)))
+
+    /**
+     * The conversations under one of a user's tags.
+     *
+     * `GET /tag/conversation/get.json` — catalogue operation `conversation.tag.get`.
+     *
+     * @param userId The user whose conversations they are. Limits: not empty; at most 64 bytes.
+     * @param tagId The tag id, unique per user; at most 10 characters. Limits: at most 10 characters.
+     */
+    public suspend fun conversationTagGet(`userId`: String, `tagId`: String): RongCloudConversationTagGetResult =
+        RongCloudConversationTagGetResult(call("conversation.tag.get", args("user_id" to `userId`, "tag_id" to `tagId`)))
+
+    /**
+     * A user's conversation tags.
+     *
+     * `GET /user/conversation/tag/get.json` — catalogue operation `conversation.user_tag.get`.
+     *
+     * @param userId The user whose tags they are. Limits: not empty; at most 64 bytes.
+     */
+    public suspend fun conversationUserTagGet(`userId`: String): RongCloudConversationUserTagGetResult =
+        RongCloudConversationUserTagGetResult(call("conversation.user_tag.get", args("user_id" to `userId`)))
 
     /**
      * Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
