@@ -282,6 +282,15 @@ export interface RongCloudBotIntegrationDeleteParams {
   type: string
 }
 
+/** The result of `chatroom.create_named`. */
+export declare class RongCloudChatroomCreateNamedResult extends Result {}
+
+/** Parameters of `chatroom.create_named`: Create chatrooms with names (the legacy create.json; create_new is `chatroom.create`). Existing chatrooms are left as they are. */
+export interface RongCloudChatroomCreateNamedParams {
+  /** Chatroom id → name, sent as `chatroom[id]=name` fields; ids of at most 64 characters. Limits: at least 1 items. */
+  chatrooms: Record<string, string>
+}
+
 /** The result of `chatroom.create`. */
 export declare class RongCloudChatroomCreateResult extends Result {}
 
@@ -1579,10 +1588,12 @@ export interface RongCloudGroupUserGroupsParams {
 /** The result of `group.sync`. */
 export declare class RongCloudGroupSyncResult extends Result {}
 
-/** Parameters of `group.sync`: Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet). */
+/** Parameters of `group.sync`: Sync a user's group memberships: afterwards the user is in exactly the given groups (created with their names if new); without groups, in none. */
 export interface RongCloudGroupSyncParams {
   /** The user whose groups are synced. Limits: not empty; at most 64 bytes. */
   userId: string
+  /** Group id → group name, sent as `group[id]=name` fields: the groups the user is in. */
+  groups?: Record<string, string>
 }
 
 /** The result of `group.ban.add`. */
@@ -3644,6 +3655,12 @@ export declare class RongCloudOperations extends BaseClient {
    */
   botIntegrationDelete(params: RongCloudBotIntegrationDeleteParams, options?: CallOptions): Promise<RongCloudBotIntegrationDeleteResult>
   /**
+   * Create chatrooms with names (the legacy create.json; create_new is `chatroom.create`). Existing chatrooms are left as they are.
+   *
+   * `POST /chatroom/create.json` — catalogue operation `chatroom.create_named`.
+   */
+  chatroomCreateNamed(params: RongCloudChatroomCreateNamedParams, options?: CallOptions): Promise<RongCloudChatroomCreateNamedResult>
+  /**
    * Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
    *
    * `POST /chatroom/create_new.json` — catalogue operation `chatroom.create`.
@@ -4220,7 +4237,7 @@ export declare class RongCloudOperations extends BaseClient {
   /** Every page of `group.user_groups`, one call each, from the page these parameters ask for to the last: `for await (const page of client.groupUserGroupsPages(...))`; each page's items are in its `groups`; the iterator sets `page` for each next page. */
   groupUserGroupsPages(params: RongCloudGroupUserGroupsParams, options?: CallOptions): AsyncGenerator<RongCloudGroupUserGroupsResult, void, undefined>
   /**
-   * Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet).
+   * Sync a user's group memberships: afterwards the user is in exactly the given groups (created with their names if new); without groups, in none.
    *
    * `POST /group/sync.json` — catalogue operation `group.sync`.
    */

@@ -95,6 +95,8 @@ class RongCloudBotIntegrationUpdateResult extends Result {}
 
 class RongCloudBotIntegrationDeleteResult extends Result {}
 
+class RongCloudChatroomCreateNamedResult extends Result {}
+
 class RongCloudChatroomCreateResult extends Result {}
 
 class RongCloudChatroomDestroyResult extends Result {}
@@ -1055,6 +1057,9 @@ class RongCloudOperations extends BaseClient {
   botIntegrationDelete(params, options) {
     return this._call("bot.integration.delete", params, {"userId":"user_id","type":"type"}, RongCloudBotIntegrationDeleteResult, options)
   }
+  chatroomCreateNamed(params, options) {
+    return this._call("chatroom.create_named", params, {"chatrooms":"chatrooms"}, RongCloudChatroomCreateNamedResult, options)
+  }
   chatroomCreate(params, options) {
     return this._call("chatroom.create", params, {"chatroomId":"chatroom_id","destroyType":"destroy_type","destroyTime":"destroy_time","isBan":"is_ban","whiteUserIds":"white_user_ids","entryOwnerId":"entry_owner_id","entryInfo":"entry_info"}, RongCloudChatroomCreateResult, options)
   }
@@ -1356,7 +1361,7 @@ class RongCloudOperations extends BaseClient {
     return this._pages("group.user_groups", params, {"userId":"user_id","page":"page","size":"size"}, RongCloudGroupUserGroupsResult, options)
   }
   groupSync(params, options) {
-    return this._call("group.sync", params, {"userId":"user_id"}, RongCloudGroupSyncResult, options)
+    return this._call("group.sync", params, {"userId":"user_id","groups":"groups"}, RongCloudGroupSyncResult, options)
   }
   groupBanAdd(params, options) {
     return this._call("group.ban.add", params, {"groupIds":"group_ids"}, RongCloudGroupBanAddResult, options)
@@ -4064,6 +4069,7 @@ module.exports = {
   RongCloudBotIntegrationCreateResult,
   RongCloudBotIntegrationUpdateResult,
   RongCloudBotIntegrationDeleteResult,
+  RongCloudChatroomCreateNamedResult,
   RongCloudChatroomCreateResult,
   RongCloudChatroomDestroyResult,
   RongCloudChatroomQueryResult,

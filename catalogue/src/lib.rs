@@ -157,6 +157,10 @@ pub struct Param {
     /// Wire format of a bool: `"01"` sends 1/0; any other text is sent when true and omitted when false.
     /// Of a `string_list` in a form, query or JSON body: `"comma"` sends one comma-joined string
     /// (`userIds=a,b`) instead of the name repeated (form, query) or a JSON array.
+    /// Of a `string_list` or `object_list` in a form or query: `"json"` sends one field holding
+    /// the list as JSON text (`extraKey=["k1","k2"]`).
+    /// Of a `string_map` in a form or query: `"bracket"` sends one field per entry, named
+    /// `wire[key]` (`chatroom[r1]=Lobby&chatroom[r2]=Games`).
     #[serde(default)]
     pub format: Option<String>,
     /// A named character class: `user_id` (Easemob user names), `rongcloud_user_id` or `custom_event`.
@@ -525,12 +529,27 @@ impl Param {
         self.ty == ParamType::StringList && self.format.as_deref() == Some("comma")
     }
 
+    /// A list sent as one field of JSON text (`"format": "json"`).
+    pub fn json_text_list(&self) -> bool {
+        matches!(self.ty, ParamType::StringList | ParamType::ObjectList)
+            && self.format.as_deref() == Some("json")
+    }
+
+    /// A map sent as one `wire[key]=value` field per entry (`"format": "bracket"`).
+    pub fn bracket_map(&self) -> bool {
+        self.ty == ParamType::StringMap && self.format.as_deref() == Some("bracket")
+    }
+
     /// Why this parameter's `format` cannot be used, if it cannot.
     fn format_problem(&self) -> Option<String> {
         match (self.ty, self.format.as_deref()) {
-            (_, None) | (ParamType::Bool, Some(_)) | (ParamType::StringList, Some("comma")) => None,
+            (_, None)
+            | (ParamType::Bool, Some(_))
+            | (ParamType::StringList, Some("comma" | "json"))
+            | (ParamType::ObjectList, Some("json"))
+            | (ParamType::StringMap, Some("bracket")) => None,
             (ParamType::StringList, Some(f)) => Some(format!(
-                "format '{f}' is not known for a list (only 'comma')"
+                "format '{f}' is not known for a list (only 'comma' or 'json')"
             )),
             (ty, Some(f)) => Some(format!("format '{f}' is not known for {ty:?}")),
         }

@@ -462,6 +462,25 @@ pub mod rongcloud {
         }
     }
 
+    /// Parameters of `chatroom.create_named`: Create chatrooms with names (the legacy create.json; create_new is `chatroom.create`). Existing chatrooms are left as they are.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ChatroomCreateNamed {
+        /// Chatroom id → name, sent as `chatroom[id]=name` fields; ids of at most 64 characters. Limits: at least 1 items.
+        pub chatrooms: std::collections::BTreeMap<String, String>,
+    }
+
+    /// The result of `chatroom.create_named`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct ChatroomCreateNamedResult {}
+
+    impl std::fmt::Debug for ChatroomCreateNamedResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChatroomCreateNamedResult").finish()
+        }
+    }
+
     /// Parameters of `chatroom.create`: Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct ChatroomCreate {
@@ -2871,11 +2890,14 @@ pub mod rongcloud {
         }
     }
 
-    /// Parameters of `group.sync`: Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet).
+    /// Parameters of `group.sync`: Sync a user's group memberships: afterwards the user is in exactly the given groups (created with their names if new); without groups, in none.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct GroupSync {
         /// The user whose groups are synced. Limits: not empty; at most 64 bytes.
         pub user_id: String,
+        /// Group id → group name, sent as `group[id]=name` fields: the groups the user is in.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub groups: Option<std::collections::BTreeMap<String, String>>,
     }
 
     /// The result of `group.sync`.
@@ -6725,6 +6747,23 @@ impl crate::RongCloud {
         )
     }
 
+    /// Create chatrooms with names (the legacy create.json; create_new is `chatroom.create`). Existing chatrooms are left as they are.
+    ///
+    /// `POST /chatroom/create.json` — catalogue operation `chatroom.create_named`.
+    pub async fn chatroom_create_named(
+        &self,
+        params: rongcloud::ChatroomCreateNamed,
+    ) -> crate::Result<crate::Typed<rongcloud::ChatroomCreateNamedResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "chatroom.create_named",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
     /// Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
     ///
     /// `POST /chatroom/create_new.json` — catalogue operation `chatroom.create`.
@@ -8407,7 +8446,7 @@ impl crate::RongCloud {
         ))
     }
 
-    /// Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet).
+    /// Sync a user's group memberships: afterwards the user is in exactly the given groups (created with their names if new); without groups, in none.
     ///
     /// `POST /group/sync.json` — catalogue operation `group.sync`.
     pub async fn group_sync(

@@ -90,8 +90,8 @@ pub fn prepare(
                 path = path.replace(&format!("{{{}}}", p.wire), &joined);
             }
             Location::Query => {
-                for s in scalar_strings(p, v) {
-                    query.push((p.wire.clone(), s));
+                for (k, s) in named_strings(p, v) {
+                    query.push((k, s));
                 }
             }
             Location::Header => {
@@ -107,8 +107,8 @@ pub fn prepare(
                     }
                 }
                 _ => {
-                    for s in scalar_strings(p, v) {
-                        form.append_pair(&p.wire, &s);
+                    for (k, s) in named_strings(p, v) {
+                        form.append_pair(&k, &s);
                     }
                 }
             },
@@ -173,6 +173,21 @@ fn plain_string(v: &Value) -> String {
     }
 }
 
+/// The (name, text) pairs of a value in a query or form: one pair per text form, all under the
+/// parameter's wire name, except a bracket map (`wire[key]` per entry).
+fn named_strings(p: &Param, v: &Value) -> Vec<(String, String)> {
+    match v {
+        Value::Object(m) if p.bracket_map() => m
+            .iter()
+            .map(|(k, x)| (format!("{}[{k}]", p.wire), plain_string(x)))
+            .collect(),
+        _ => scalar_strings(p, v)
+            .into_iter()
+            .map(|s| (p.wire.clone(), s))
+            .collect(),
+    }
+}
+
 /// The text form(s) of a value for a path, query, header or form field. Lists give one per item.
 fn scalar_strings(p: &Param, v: &Value) -> Vec<String> {
     match (p.ty, v) {
@@ -189,6 +204,9 @@ fn scalar_strings(p: &Param, v: &Value) -> Vec<String> {
         },
         (ParamType::StringList, Value::Array(items)) if p.comma_joined() => {
             vec![items.iter().map(plain_string).collect::<Vec<_>>().join(",")]
+        }
+        (ParamType::StringList | ParamType::ObjectList, Value::Array(_)) if p.json_text_list() => {
+            vec![v.to_string()]
         }
         (ParamType::StringList, Value::Array(items)) => items.iter().map(plain_string).collect(),
         (ParamType::JsonString, Value::String(s)) => vec![s.clone()],
@@ -364,6 +382,17 @@ pub fn decode(op: &Operation, inc: &Incoming<'_>) -> Result<Map<String, Value>> 
 }
 
 fn from_pairs(p: &Param, pairs: &[(String, String)]) -> Option<Result<Value>> {
+    if p.bracket_map() {
+        let prefix = format!("{}[", p.wire);
+        let m: Map<String, Value> = pairs
+            .iter()
+            .filter_map(|(k, v)| {
+                let key = k.strip_prefix(&prefix)?.strip_suffix(']')?;
+                Some((key.to_string(), Value::String(v.clone())))
+            })
+            .collect();
+        return (!m.is_empty()).then_some(Ok(Value::Object(m)));
+    }
     let vals: Vec<&str> = pairs
         .iter()
         .filter(|(k, _)| k == &p.wire)
@@ -402,7 +431,9 @@ fn from_text(p: &Param, s: &str) -> Result<Value> {
                 format!("must be a bool, got '{s}'"),
             )),
         },
-        ParamType::Json => serde_json::from_str(s)
+        ParamType::Json | ParamType::StringMap | ParamType::ObjectList => serde_json::from_str(s)
+            .map_err(|e| Error::invalid_argument(&p.name, format!("must be JSON ({e})"))),
+        ParamType::StringList if p.json_text_list() => serde_json::from_str(s)
             .map_err(|e| Error::invalid_argument(&p.name, format!("must be JSON ({e})"))),
         ParamType::StringList => Ok(Value::Array(vec![Value::String(s.to_string())])),
         _ => Ok(Value::String(s.to_string())),

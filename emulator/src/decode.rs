@@ -221,7 +221,26 @@ pub(crate) fn decode(
 
 /// A parameter from name/value pairs: every value of a list (the name repeated), else the first.
 fn from_pairs(p: &Param, pairs: &[(String, String)]) -> Result<Option<Value>, BadParam> {
+    if p.bracket_map() {
+        // one `wire[key]=value` pair per entry
+        let prefix = format!("{}[", p.wire);
+        let m: Map<String, Value> = pairs
+            .iter()
+            .filter_map(|(k, v)| {
+                let key = k.strip_prefix(&prefix)?.strip_suffix(']')?;
+                Some((key.to_string(), Value::String(v.clone())))
+            })
+            .collect();
+        return Ok((!m.is_empty()).then_some(Value::Object(m)));
+    }
     let mut values = pairs.iter().filter(|(k, _)| *k == p.wire).map(|(_, v)| v);
+    if p.json_text_list() {
+        // the list as JSON text in one field
+        return values
+            .next()
+            .map(|v| serde_json::from_str(v).map_err(|e| bad(p, format!("must be JSON ({e})"))))
+            .transpose();
+    }
     if p.comma_joined() {
         return Ok(values.next().map(|v| split_list(v)));
     }

@@ -193,6 +193,10 @@ class RongCloudBotIntegrationDeleteResult(Result):
     """The result of ``bot.integration.delete``."""
 
 
+class RongCloudChatroomCreateNamedResult(Result):
+    """The result of ``chatroom.create_named``."""
+
+
 class RongCloudChatroomCreateResult(Result):
     """The result of ``chatroom.create``."""
 
@@ -1707,6 +1711,7 @@ class RongCloudOperations(_SyncClient):
         "bot.integration.create": RongCloudBotIntegrationCreateResult,
         "bot.integration.update": RongCloudBotIntegrationUpdateResult,
         "bot.integration.delete": RongCloudBotIntegrationDeleteResult,
+        "chatroom.create_named": RongCloudChatroomCreateNamedResult,
         "chatroom.create": RongCloudChatroomCreateResult,
         "chatroom.destroy": RongCloudChatroomDestroyResult,
         "chatroom.query": RongCloudChatroomQueryResult,
@@ -2238,6 +2243,20 @@ class RongCloudOperations(_SyncClient):
             type: (a str; required) Limits: not empty.
         """
         return self._call("bot.integration.delete", {"user_id": user_id, "type": type}, RongCloudBotIntegrationDeleteResult)
+
+    def chatroom_create_named(
+        self,
+        *,
+        chatrooms: Mapping[str, str],
+    ) -> RongCloudChatroomCreateNamedResult:
+        """Create chatrooms with names (the legacy create.json; create_new is `chatroom.create`). Existing chatrooms are left as they are.
+
+        ``POST /chatroom/create.json`` — catalogue operation ``chatroom.create_named``.
+
+        Args:
+            chatrooms: (a dict of str to str; required) Chatroom id → name, sent as `chatroom[id]=name` fields; ids of at most 64 characters. Limits: at least 1 items.
+        """
+        return self._call("chatroom.create_named", {"chatrooms": chatrooms}, RongCloudChatroomCreateNamedResult)
 
     def chatroom_create(
         self,
@@ -3927,15 +3946,17 @@ class RongCloudOperations(_SyncClient):
         self,
         *,
         user_id: str,
+        groups: Optional[Mapping[str, str]] = None,
     ) -> RongCloudGroupSyncResult:
-        """Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet).
+        """Sync a user's group memberships: afterwards the user is in exactly the given groups (created with their names if new); without groups, in none.
 
         ``POST /group/sync.json`` — catalogue operation ``group.sync``.
 
         Args:
             user_id: (a str; required) The user whose groups are synced. Limits: not empty; at most 64 bytes.
+            groups: (a dict of str to str) Group id → group name, sent as `group[id]=name` fields: the groups the user is in.
         """
-        return self._call("group.sync", {"user_id": user_id}, RongCloudGroupSyncResult)
+        return self._call("group.sync", {"user_id": user_id, "groups": groups}, RongCloudGroupSyncResult)
 
     def group_ban_add(
         self,
@@ -6523,6 +6544,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         "bot.integration.create": RongCloudBotIntegrationCreateResult,
         "bot.integration.update": RongCloudBotIntegrationUpdateResult,
         "bot.integration.delete": RongCloudBotIntegrationDeleteResult,
+        "chatroom.create_named": RongCloudChatroomCreateNamedResult,
         "chatroom.create": RongCloudChatroomCreateResult,
         "chatroom.destroy": RongCloudChatroomDestroyResult,
         "chatroom.query": RongCloudChatroomQueryResult,
@@ -7054,6 +7076,20 @@ class AsyncRongCloudOperations(_AsyncClient):
             type: (a str; required) Limits: not empty.
         """
         return await self._call("bot.integration.delete", {"user_id": user_id, "type": type}, RongCloudBotIntegrationDeleteResult)
+
+    async def chatroom_create_named(
+        self,
+        *,
+        chatrooms: Mapping[str, str],
+    ) -> RongCloudChatroomCreateNamedResult:
+        """Create chatrooms with names (the legacy create.json; create_new is `chatroom.create`). Existing chatrooms are left as they are.
+
+        ``POST /chatroom/create.json`` — catalogue operation ``chatroom.create_named``.
+
+        Args:
+            chatrooms: (a dict of str to str; required) Chatroom id → name, sent as `chatroom[id]=name` fields; ids of at most 64 characters. Limits: at least 1 items.
+        """
+        return await self._call("chatroom.create_named", {"chatrooms": chatrooms}, RongCloudChatroomCreateNamedResult)
 
     async def chatroom_create(
         self,
@@ -8743,15 +8779,17 @@ class AsyncRongCloudOperations(_AsyncClient):
         self,
         *,
         user_id: str,
+        groups: Optional[Mapping[str, str]] = None,
     ) -> RongCloudGroupSyncResult:
-        """Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet).
+        """Sync a user's group memberships: afterwards the user is in exactly the given groups (created with their names if new); without groups, in none.
 
         ``POST /group/sync.json`` — catalogue operation ``group.sync``.
 
         Args:
             user_id: (a str; required) The user whose groups are synced. Limits: not empty; at most 64 bytes.
+            groups: (a dict of str to str) Group id → group name, sent as `group[id]=name` fields: the groups the user is in.
         """
-        return await self._call("group.sync", {"user_id": user_id}, RongCloudGroupSyncResult)
+        return await self._call("group.sync", {"user_id": user_id, "groups": groups}, RongCloudGroupSyncResult)
 
     async def group_ban_add(
         self,

@@ -574,6 +574,29 @@ public struct RongCloudBotIntegrationDeleteResult: Decodable, Sendable, CustomSt
     }
 }
 
+/// Parameters of `chatroom.create_named`: Create chatrooms with names (the legacy create.json; create_new is `chatroom.create`). Existing chatrooms are left as they are.
+public struct RongCloudChatroomCreateNamed: Encodable, Sendable {
+    /// Chatroom id → name, sent as `chatroom[id]=name` fields; ids of at most 64 characters. Limits: at least 1 items.
+    public var chatrooms: [String: String]
+
+    public init(chatrooms: [String: String]) {
+        self.chatrooms = chatrooms
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatrooms = "chatrooms"
+    }
+}
+
+/// The result of `chatroom.create_named`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct RongCloudChatroomCreateNamedResult: Decodable, Sendable, CustomStringConvertible {
+    public var description: String {
+        describeFields("RongCloudChatroomCreateNamedResult", [])
+    }
+}
+
 /// Parameters of `chatroom.create`: Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
 public struct RongCloudChatroomCreate: Encodable, Sendable {
     /// The new chatroom's id. Limits: at most 64 characters.
@@ -3646,17 +3669,21 @@ public struct RongCloudGroupUserGroupsResult: Decodable, Sendable, CustomStringC
     }
 }
 
-/// Parameters of `group.sync`: Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet).
+/// Parameters of `group.sync`: Sync a user's group memberships: afterwards the user is in exactly the given groups (created with their names if new); without groups, in none.
 public struct RongCloudGroupSync: Encodable, Sendable {
     /// The user whose groups are synced. Limits: not empty; at most 64 bytes.
     public var userId: String
+    /// Group id → group name, sent as `group[id]=name` fields: the groups the user is in.
+    public var groups: [String: String]?
 
-    public init(userId: String) {
+    public init(userId: String, groups: [String: String]? = nil) {
         self.userId = userId
+        self.groups = groups
     }
 
     enum CodingKeys: String, CodingKey {
         case userId = "user_id"
+        case groups = "groups"
     }
 }
 
@@ -8427,6 +8454,14 @@ extension RongCloud {
         return try Typed(reply)
     }
 
+    /// Create chatrooms with names (the legacy create.json; create_new is `chatroom.create`). Existing chatrooms are left as they are.
+    ///
+    /// `POST /chatroom/create.json` — catalogue operation `chatroom.create_named`.
+    public func chatroomCreateNamed(_ params: RongCloudChatroomCreateNamed) async throws -> Typed<RongCloudChatroomCreateNamedResult> {
+        let reply = try await call("chatroom.create_named", params)
+        return try Typed(reply)
+    }
+
     /// Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
     ///
     /// `POST /chatroom/create_new.json` — catalogue operation `chatroom.create`.
@@ -9203,7 +9238,7 @@ extension RongCloud {
         try pages("group.user_groups", params) { try Typed($0) }
     }
 
-    /// Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet).
+    /// Sync a user's group memberships: afterwards the user is in exactly the given groups (created with their names if new); without groups, in none.
     ///
     /// `POST /group/sync.json` — catalogue operation `group.sync`.
     public func groupSync(_ params: RongCloudGroupSync) async throws -> Typed<RongCloudGroupSyncResult> {

@@ -53,6 +53,22 @@ impl Family for Chatrooms {
                 }
                 ok(json!({}))
             }
+            "chatroom.create_named" => {
+                let named = call
+                    .args
+                    .get("chatrooms")
+                    .and_then(Value::as_object)
+                    .cloned();
+                for (id, name) in named.into_iter().flatten() {
+                    if !call.state.part::<Rooms>().0.contains_key(&id) {
+                        create(call, &id);
+                    }
+                    if let Some(r) = call.state.part::<Rooms>().0.get_mut(&id) {
+                        r["name"] = name;
+                    }
+                }
+                ok(json!({}))
+            }
             "chatroom.destroy" => {
                 for id in call.list("chatroom_ids") {
                     call.state.part::<Rooms>().0.remove(&id);
@@ -77,7 +93,9 @@ impl Family for Chatrooms {
                     .filter_map(|id| rooms.get(id))
                     .map(|r| {
                         let created = r["createTime"].as_u64().unwrap_or_default();
-                        json!({"chrmId": r["chatroomId"], "name": "", "time": datetime(created)})
+                        // a name only the legacy create gives
+                        let name = r.get("name").cloned().unwrap_or(json!(""));
+                        json!({"chrmId": r["chatroomId"], "name": name, "time": datetime(created)})
                     })
                     .collect();
                 ok(json!({"chatRooms": found}))

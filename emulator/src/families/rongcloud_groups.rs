@@ -153,10 +153,19 @@ fn rongcloud(call: &mut Call<'_>) -> Option<Outcome> {
             ok(json!({ "groups": groups }))
         }
         "group.sync" => {
-            // only the user is sent: the user is in no group any more
+            // the user ends up in exactly the given groups (none when none are given)
             let user = call.s("user_id").to_string();
-            for (_, members) in call.state.part::<RongGroups>().0.values_mut() {
+            let named = call.args.get("groups").and_then(Value::as_object).cloned();
+            let groups = &mut call.state.part::<RongGroups>().0;
+            for (_, members) in groups.values_mut() {
                 members.remove(&user);
+            }
+            for (id, name) in named.into_iter().flatten() {
+                let g = groups.entry(id).or_default();
+                if let Some(name) = name.as_str() {
+                    g.0 = name.to_string();
+                }
+                g.1.insert(user.clone());
             }
             ok(json!({}))
         }

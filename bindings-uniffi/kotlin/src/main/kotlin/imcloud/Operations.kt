@@ -90,6 +90,9 @@ public class RongCloudBotIntegrationUpdateResult internal constructor(reply: Rep
 /** The result of `bot.integration.delete`. */
 public class RongCloudBotIntegrationDeleteResult internal constructor(reply: Reply) : Result(reply)
 
+/** The result of `chatroom.create_named`. */
+public class RongCloudChatroomCreateNamedResult internal constructor(reply: Reply) : Result(reply)
+
 /** The result of `chatroom.create`. */
 public class RongCloudChatroomCreateResult internal constructor(reply: Reply) : Result(reply)
 
@@ -1262,6 +1265,16 @@ public abstract class RongCloudOperations internal constructor() : Client() {
         RongCloudBotIntegrationDeleteResult(call("bot.integration.delete", args("user_id" to `userId`, "type" to `type`)))
 
     /**
+     * Create chatrooms with names (the legacy create.json; create_new is `chatroom.create`). Existing chatrooms are left as they are.
+     *
+     * `POST /chatroom/create.json` — catalogue operation `chatroom.create_named`.
+     *
+     * @param chatrooms Chatroom id → name, sent as `chatroom[id]=name` fields; ids of at most 64 characters. Limits: at least 1 items.
+     */
+    public suspend fun chatroomCreateNamed(`chatrooms`: Map<String, String>): RongCloudChatroomCreateNamedResult =
+        RongCloudChatroomCreateNamedResult(call("chatroom.create_named", args("chatrooms" to `chatrooms`)))
+
+    /**
      * Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
      *
      * `POST /chatroom/create_new.json` — catalogue operation `chatroom.create`.
@@ -2372,14 +2385,15 @@ public abstract class RongCloudOperations internal constructor() : Client() {
         pages("group.user_groups", args("user_id" to `userId`, "page" to `page`, "size" to `size`)) { RongCloudGroupUserGroupsResult(it) }
 
     /**
-     * Sync a user's group memberships. This declaration sends only the user: the server then removes the user from every group it knows them in (the `group[id]=name` pairs that add memberships cannot be expressed yet).
+     * Sync a user's group memberships: afterwards the user is in exactly the given groups (created with their names if new); without groups, in none.
      *
      * `POST /group/sync.json` — catalogue operation `group.sync`.
      *
      * @param userId The user whose groups are synced. Limits: not empty; at most 64 bytes.
+     * @param groups Group id → group name, sent as `group[id]=name` fields: the groups the user is in.
      */
-    public suspend fun groupSync(`userId`: String): RongCloudGroupSyncResult =
-        RongCloudGroupSyncResult(call("group.sync", args("user_id" to `userId`)))
+    public suspend fun groupSync(`userId`: String, `groups`: Map<String, String>? = null): RongCloudGroupSyncResult =
+        RongCloudGroupSyncResult(call("group.sync", args("user_id" to `userId`, "groups" to `groups`)))
 
     /**
      * Mute all members of groups (group-wide mute): only the users on a group's mute allowlist can still send to it from the client SDKs; messages sent through the Server API are not affected. Stays until removed, even if the group is dismissed and created again.
