@@ -501,8 +501,8 @@ export interface RongCloudChatroomEntryBatchRemoveParams {
   chatroomId: string
   /** The attributes' owner. Limits: not empty; at most 64 bytes. */
   entryOwnerId: string
-  /** The keys to delete, a list of at most 20, sent as a JSON array (`["k1","k2"]`). */
-  entryKeys: Record<string, unknown> | string
+  /** The keys to delete, sent as one JSON array (`["k1","k2"]`). Limits: at most 128 characters each; 1 to 20 items. */
+  entryKeys: string[]
 }
 
 /** The result of `chatroom.entry.query`. */

@@ -860,8 +860,8 @@ pub mod rongcloud {
         pub chatroom_id: String,
         /// The attributes' owner. Limits: not empty; at most 64 bytes.
         pub entry_owner_id: String,
-        /// The keys to delete, a list of at most 20, sent as a JSON array (`["k1","k2"]`).
-        pub entry_keys: serde_json::Value,
+        /// The keys to delete, sent as one JSON array (`["k1","k2"]`). Limits: at most 128 characters each; 1 to 20 items.
+        pub entry_keys: Vec<String>,
     }
 
     /// The result of `chatroom.entry.batch_remove`.

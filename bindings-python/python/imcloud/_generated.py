@@ -2505,7 +2505,7 @@ class RongCloudOperations(_SyncClient):
         *,
         chatroom_id: str,
         entry_owner_id: str,
-        entry_keys: Union[Mapping[str, Any], str],
+        entry_keys: Sequence[str],
     ) -> RongCloudChatroomEntryBatchRemoveResult:
         """Delete up to 20 custom attributes of a chatroom at once, whoever set them.
 
@@ -2514,7 +2514,7 @@ class RongCloudOperations(_SyncClient):
         Args:
             chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
             entry_owner_id: (a str; required) The attributes' owner. Limits: not empty; at most 64 bytes.
-            entry_keys: (a dict, or a str holding JSON; required) The keys to delete, a list of at most 20, sent as a JSON array (`["k1","k2"]`).
+            entry_keys: (a list of str; required) The keys to delete, sent as one JSON array (`["k1","k2"]`). Limits: at most 128 characters each; 1 to 20 items.
         """
         return self._call("chatroom.entry.batch_remove", {"chatroom_id": chatroom_id, "entry_owner_id": entry_owner_id, "entry_keys": entry_keys}, RongCloudChatroomEntryBatchRemoveResult)
 
@@ -7338,7 +7338,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         *,
         chatroom_id: str,
         entry_owner_id: str,
-        entry_keys: Union[Mapping[str, Any], str],
+        entry_keys: Sequence[str],
     ) -> RongCloudChatroomEntryBatchRemoveResult:
         """Delete up to 20 custom attributes of a chatroom at once, whoever set them.
 
@@ -7347,7 +7347,7 @@ class AsyncRongCloudOperations(_AsyncClient):
         Args:
             chatroom_id: (a str; required) The chatroom. Limits: at most 64 characters.
             entry_owner_id: (a str; required) The attributes' owner. Limits: not empty; at most 64 bytes.
-            entry_keys: (a dict, or a str holding JSON; required) The keys to delete, a list of at most 20, sent as a JSON array (`["k1","k2"]`).
+            entry_keys: (a list of str; required) The keys to delete, sent as one JSON array (`["k1","k2"]`). Limits: at most 128 characters each; 1 to 20 items.
         """
         return await self._call("chatroom.entry.batch_remove", {"chatroom_id": chatroom_id, "entry_owner_id": entry_owner_id, "entry_keys": entry_keys}, RongCloudChatroomEntryBatchRemoveResult)
 

@@ -1075,10 +1075,10 @@ public struct RongCloudChatroomEntryBatchRemove: Encodable, Sendable {
     public var chatroomId: String
     /// The attributes' owner. Limits: not empty; at most 64 bytes.
     public var entryOwnerId: String
-    /// The keys to delete, a list of at most 20, sent as a JSON array (`["k1","k2"]`).
-    public var entryKeys: JSONValue
+    /// The keys to delete, sent as one JSON array (`["k1","k2"]`). Limits: at most 128 characters each; 1 to 20 items.
+    public var entryKeys: [String]
 
-    public init(chatroomId: String, entryOwnerId: String, entryKeys: JSONValue) {
+    public init(chatroomId: String, entryOwnerId: String, entryKeys: [String]) {
         self.chatroomId = chatroomId
         self.entryOwnerId = entryOwnerId
         self.entryKeys = entryKeys

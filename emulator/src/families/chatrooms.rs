@@ -197,14 +197,9 @@ impl Family for Chatrooms {
                 ok(json!({}))
             }
             "chatroom.entry.batch_remove" => {
-                let keys = json_text(call.s("entry_keys"));
+                let keys = call.list("entry_keys");
                 let kv = entries(call.state, &room);
-                for key in keys
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                {
+                for key in &keys {
                     kv.remove(key);
                 }
                 ok(json!({}))

@@ -1444,9 +1444,9 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      *
      * @param chatroomId The chatroom. Limits: at most 64 characters.
      * @param entryOwnerId The attributes' owner. Limits: not empty; at most 64 bytes.
-     * @param entryKeys The keys to delete, a list of at most 20, sent as a JSON array (`["k1","k2"]`).
+     * @param entryKeys The keys to delete, sent as one JSON array (`["k1","k2"]`). Limits: at most 128 characters each; 1 to 20 items.
      */
-    public suspend fun chatroomEntryBatchRemove(`chatroomId`: String, `entryOwnerId`: String, `entryKeys`: JsonElement): RongCloudChatroomEntryBatchRemoveResult =
+    public suspend fun chatroomEntryBatchRemove(`chatroomId`: String, `entryOwnerId`: String, `entryKeys`: List<String>): RongCloudChatroomEntryBatchRemoveResult =
         RongCloudChatroomEntryBatchRemoveResult(call("chatroom.entry.batch_remove", args("chatroom_id" to `chatroomId`, "entry_owner_id" to `entryOwnerId`, "entry_keys" to `entryKeys`)))
 
     /**
