@@ -2424,7 +2424,6 @@ class RongCloudOperations(_SyncClient):
 
     def chatroom_keepalive_query(
         self,
-        *,
     ) -> RongCloudChatroomKeepaliveQueryResult:
         """List the chatrooms kept alive.
 
@@ -2564,7 +2563,6 @@ class RongCloudOperations(_SyncClient):
 
     def chatroom_low_priority_query(
         self,
-        *,
     ) -> RongCloudChatroomLowPriorityQueryResult:
         """List the low-priority message types.
 
@@ -2769,7 +2767,6 @@ class RongCloudOperations(_SyncClient):
 
     def chatroom_global_mute_query(
         self,
-        *,
     ) -> RongCloudChatroomGlobalMuteQueryResult:
         """List the users muted in every chatroom, with when each mute ends.
 
@@ -2965,7 +2962,6 @@ class RongCloudOperations(_SyncClient):
 
     def chatroom_message_whitelist_query(
         self,
-        *,
     ) -> RongCloudChatroomMessageWhitelistQueryResult:
         """List the message types on the chatroom message allowlist.
 
@@ -5076,7 +5072,6 @@ class RongCloudOperations(_SyncClient):
 
     def sensitiveword_filter_list(
         self,
-        *,
     ) -> RongCloudSensitivewordFilterListResult:
         """List the filtered words through the older word filter API (/wordfilter).
 
@@ -7257,7 +7252,6 @@ class AsyncRongCloudOperations(_AsyncClient):
 
     async def chatroom_keepalive_query(
         self,
-        *,
     ) -> RongCloudChatroomKeepaliveQueryResult:
         """List the chatrooms kept alive.
 
@@ -7397,7 +7391,6 @@ class AsyncRongCloudOperations(_AsyncClient):
 
     async def chatroom_low_priority_query(
         self,
-        *,
     ) -> RongCloudChatroomLowPriorityQueryResult:
         """List the low-priority message types.
 
@@ -7602,7 +7595,6 @@ class AsyncRongCloudOperations(_AsyncClient):
 
     async def chatroom_global_mute_query(
         self,
-        *,
     ) -> RongCloudChatroomGlobalMuteQueryResult:
         """List the users muted in every chatroom, with when each mute ends.
 
@@ -7798,7 +7790,6 @@ class AsyncRongCloudOperations(_AsyncClient):
 
     async def chatroom_message_whitelist_query(
         self,
-        *,
     ) -> RongCloudChatroomMessageWhitelistQueryResult:
         """List the message types on the chatroom message allowlist.
 
@@ -9909,7 +9900,6 @@ class AsyncRongCloudOperations(_AsyncClient):
 
     async def sensitiveword_filter_list(
         self,
-        *,
     ) -> RongCloudSensitivewordFilterListResult:
         """List the filtered words through the older word filter API (/wordfilter).
 
@@ -16205,7 +16195,6 @@ class EasemobOperations(_SyncClient):
 
     def metadata_user_capacity(
         self,
-        *,
     ) -> EasemobMetadataUserCapacityResult:
         """How many bytes the user attributes of every user of the app take together: `data` is the number.
 
@@ -19530,7 +19519,6 @@ class AsyncEasemobOperations(_AsyncClient):
 
     async def metadata_user_capacity(
         self,
-        *,
     ) -> EasemobMetadataUserCapacityResult:
         """How many bytes the user attributes of every user of the app take together: `data` is the number.
 

@@ -238,6 +238,10 @@ fn method(cloud: &CloudModel, op: &OpModel, is_async: bool) -> String {
         let text = format!("({}{req}) {}", type_words(p.p.ty), p.doc);
         args_doc.push(format!("{}: {}", ident(&p.snake), text.trim_end()));
     }
+    // a bare `*` needs at least one keyword after it
+    if sig.len() == 2 {
+        sig.pop();
+    }
     // params first, then file and destination, as a caller reads the signature's names
     let extra = usize::from(op.file.is_some()) * 2 + usize::from(op.kind == OpKind::Download);
     args_doc.rotate_left(extra);
