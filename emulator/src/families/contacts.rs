@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use imcloud::catalogue::{self, Cloud};
-use serde_json::{Map, Value, json};
+use imcloud::catalogue::Cloud;
+use serde_json::{Value, json};
 
-use super::users::Users;
+use super::users::easemob_user;
 use super::{Answer, Call, Family, Outcome};
-use crate::http::{Reply, em_error};
+use crate::http::em_error;
 
 pub(crate) struct Contacts;
 
@@ -50,33 +50,6 @@ struct Relations {
     blocks: BTreeMap<String, Vec<String>>,
 }
 
-/// The registered user `name` as the users family shows it (`user.get`'s entity), or its 404.
-fn user(call: &mut Call<'_>, name: &str) -> Result<Value, Reply> {
-    let op = catalogue::easemob()
-        .operation("user.get")
-        .expect("user.get is declared");
-    let mut args = Map::new();
-    args.insert("username".into(), Value::String(name.to_string()));
-    let fixed = Map::new();
-    let mut get = Call {
-        cloud: Cloud::Easemob,
-        app: call.app,
-        easemob: call.easemob,
-        state: &mut *call.state,
-        op,
-        args: &args,
-        fixed: &fixed,
-        file: None,
-        log: &mut *call.log,
-        now: call.now,
-    };
-    match Users.handle(&mut get) {
-        Some(Ok(Answer::Entities(mut e))) if !e.is_empty() => Ok(e.swap_remove(0)),
-        Some(Err(reply)) => Err(reply),
-        _ => unreachable!("the users family answers user.get with one entity or an error"),
-    }
-}
-
 /// Page `items` (already newest first) from the offset `cursor` (a number we handed out; absent:
 /// the start), `size` at a time.
 fn page<T: Clone>(items: &[T], cursor: &str, size: usize) -> Vec<T> {
@@ -91,12 +64,12 @@ fn easemob(call: &mut Call<'_>) -> Outcome {
     } else {
         call.s("owner_username").to_string()
     };
-    user(call, &owner_name)?;
+    easemob_user(call, &owner_name)?;
     let owner = owner_name.to_lowercase();
     match op.as_str() {
         "user.contact.add" => {
             let friend_name = call.s("friend_username").to_string();
-            let entity = user(call, &friend_name)?;
+            let entity = easemob_user(call, &friend_name)?;
             let friend = friend_name.to_lowercase();
             // Adding is two-way: each user shows up in the other's list.
             let rel = call.state.part::<Relations>();
@@ -110,7 +83,7 @@ fn easemob(call: &mut Call<'_>) -> Outcome {
         }
         "user.contact.remove" => {
             let friend_name = call.s("friend_username").to_string();
-            let entity = user(call, &friend_name)?;
+            let entity = easemob_user(call, &friend_name)?;
             let friend = friend_name.to_lowercase();
             let rel = call.state.part::<Relations>();
             for (a, b) in [(&owner, &friend), (&friend, &owner)] {
@@ -145,7 +118,7 @@ fn easemob(call: &mut Call<'_>) -> Outcome {
         }
         "user.contact.remark" => {
             let friend_name = call.s("friend_username").to_string();
-            user(call, &friend_name)?;
+            easemob_user(call, &friend_name)?;
             let friend = friend_name.to_lowercase();
             let remark = call.s("remark").to_string();
             let (org, app) = call.app.split_once('#').unwrap_or((call.app, call.app));
@@ -190,7 +163,7 @@ fn easemob(call: &mut Call<'_>) -> Outcome {
         "user.blocklist.add" => {
             let names = call.list("usernames");
             for n in &names {
-                user(call, n)?;
+                easemob_user(call, n)?;
             }
             let list = call
                 .state
@@ -208,7 +181,7 @@ fn easemob(call: &mut Call<'_>) -> Outcome {
         }
         "user.blocklist.remove" => {
             let blocked_name = call.s("blocked_username").to_string();
-            let entity = user(call, &blocked_name)?;
+            let entity = easemob_user(call, &blocked_name)?;
             let blocked = blocked_name.to_lowercase();
             if let Some(list) = call.state.part::<Relations>().blocks.get_mut(&owner) {
                 list.retain(|b| *b != blocked);

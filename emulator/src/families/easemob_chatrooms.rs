@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use imcloud::catalogue::{self, Cloud};
+use imcloud::catalogue::Cloud;
 use serde_json::{Map, Value, json};
 
-use super::users::Users;
+use super::users::easemob_user;
 use super::{Answer, AppState, Call, Family, Outcome};
 use crate::http::{Reply, em_error};
 
@@ -101,28 +101,7 @@ fn not_members(users: &[String]) -> Reply {
 
 /// The registered user `name` (lowercased), or the users family's 404.
 fn registered(call: &mut Call<'_>, name: &str) -> Result<String, Reply> {
-    let op = catalogue::easemob()
-        .operation("user.get")
-        .expect("user.get is declared");
-    let mut args = Map::new();
-    args.insert("username".into(), Value::String(name.to_string()));
-    let fixed = Map::new();
-    let mut get = Call {
-        cloud: Cloud::Easemob,
-        app: call.app,
-        easemob: call.easemob,
-        state: &mut *call.state,
-        op,
-        args: &args,
-        fixed: &fixed,
-        file: None,
-        log: &mut *call.log,
-        now: call.now,
-    };
-    match Users.handle(&mut get) {
-        Some(Err(reply)) => Err(reply),
-        _ => Ok(name.to_lowercase()),
-    }
+    easemob_user(call, name).map(|_| name.to_lowercase())
 }
 
 fn registered_all(call: &mut Call<'_>, names: &[String]) -> Result<Vec<String>, Reply> {

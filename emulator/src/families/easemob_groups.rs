@@ -7,11 +7,11 @@
 
 use std::collections::BTreeMap;
 
-use imcloud::catalogue::{self, Cloud};
+use imcloud::catalogue::Cloud;
 use serde_json::{Map, Value, json};
 
 use super::threads::{drop_group_threads, leave_group_threads};
-use super::users::Users;
+use super::users::easemob_user;
 use super::{Answer, AppState, Call, Family, Outcome};
 use crate::http::{Reply, em_error};
 
@@ -130,31 +130,13 @@ fn on_owner() -> Reply {
 
 /// A 404 unless `name` is a registered user of this app (the users family answers the lookup).
 fn registered(call: &mut Call<'_>, name: &str) -> Result<(), Reply> {
-    let op = catalogue::easemob()
-        .operation("user.get")
-        .expect("user.get is declared");
-    let mut args = Map::new();
-    args.insert("username".into(), Value::String(name.to_string()));
-    let fixed = Map::new();
-    let mut get = Call {
-        cloud: Cloud::Easemob,
-        app: call.app,
-        easemob: call.easemob,
-        state: &mut *call.state,
-        op,
-        args: &args,
-        fixed: &fixed,
-        file: None,
-        log: &mut *call.log,
-        now: call.now,
-    };
-    match Users.handle(&mut get) {
-        Some(Err(_)) => Err(em_error(
+    match easemob_user(call, name) {
+        Err(_) => Err(em_error(
             404,
             "resource_not_found",
             &format!("username {name} doesn't exist!"),
         )),
-        _ => Ok(()),
+        Ok(_) => Ok(()),
     }
 }
 

@@ -8,10 +8,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use imcloud::catalogue::{self, Cloud};
+use imcloud::catalogue::Cloud;
 use serde_json::{Map, Value, json};
 
-use super::users::{Users, set_online};
+use super::users::{Users, ask_users, set_online};
 use super::{Answer, AppState, Call, Family, Outcome, canned};
 use crate::http::Reply;
 
@@ -85,32 +85,11 @@ enum Mute {
 
 const MUTE_KINDS: [&str; 3] = ["chat", "groupchat", "chatroom"];
 
-/// The users family's answer to `op` (a declared Easemob operation) with these arguments.
-fn users_call(call: &mut Call<'_>, op: &str, args: Map<String, Value>) -> Option<Outcome> {
-    let op = catalogue::easemob()
-        .operation(op)
-        .expect("the operation is declared");
-    let fixed = Map::new();
-    let mut sub = Call {
-        cloud: Cloud::Easemob,
-        app: call.app,
-        easemob: call.easemob,
-        state: &mut *call.state,
-        op,
-        args: &args,
-        fixed: &fixed,
-        file: None,
-        log: &mut *call.log,
-        now: call.now,
-    };
-    Users.handle(&mut sub)
-}
-
 /// The registered user `name` as `user.get` shows it (overlay included), or the users family's 404.
 pub(crate) fn registered(call: &mut Call<'_>, name: &str) -> Result<Value, Reply> {
     let mut args = Map::new();
     args.insert("username".into(), Value::String(name.to_string()));
-    match users_call(call, "user.get", args) {
+    match ask_users(call, "user.get", args) {
         Some(Ok(Answer::Entities(mut e))) if !e.is_empty() => {
             let mut entity = e.swap_remove(0);
             patch(call.state, &mut entity);
@@ -201,7 +180,7 @@ fn easemob(call: &mut Call<'_>) -> Outcome {
                 let entity = registered(call, &u)?;
                 let mut args = Map::new();
                 args.insert("username".into(), Value::String(u.clone()));
-                users_call(call, "user.delete", args).expect("the users family deletes")?;
+                ask_users(call, "user.delete", args).expect("the users family deletes")?;
                 forget(call.state, &u);
                 deleted.push(entity);
             }

@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use imcloud::catalogue::Cloud;
-use serde_json::{Value, json};
+use imcloud::catalogue::{self, Cloud};
+use serde_json::{Map, Value, json};
 
 use super::{Answer, AppState, Call, Family, Outcome};
 use crate::http::{Reply, datetime, em_error, new_id, rc_error};
@@ -337,4 +337,41 @@ fn easemob(call: &mut Call<'_>) -> Option<Outcome> {
         }
         _ => return None,
     })
+}
+
+/// This family's answer to `op` (a declared Easemob operation) called with `args` in the same app:
+/// how other families read or change users without reaching into this family's state.
+pub(crate) fn ask_users(
+    call: &mut Call<'_>,
+    op: &str,
+    args: Map<String, Value>,
+) -> Option<Outcome> {
+    let op = catalogue::easemob()
+        .operation(op)
+        .expect("the operation is declared");
+    let fixed = Map::new();
+    let mut sub = Call {
+        cloud: Cloud::Easemob,
+        app: call.app,
+        easemob: call.easemob,
+        state: &mut *call.state,
+        op,
+        args: &args,
+        fixed: &fixed,
+        file: None,
+        log: &mut *call.log,
+        now: call.now,
+    };
+    Users.handle(&mut sub)
+}
+
+/// The registered Easemob user `name` as `user.get` shows it (its entity), or that call's 404.
+pub(crate) fn easemob_user(call: &mut Call<'_>, name: &str) -> Result<Value, Reply> {
+    let mut args = Map::new();
+    args.insert("username".into(), Value::String(name.to_string()));
+    match ask_users(call, "user.get", args) {
+        Some(Ok(Answer::Entities(mut e))) if !e.is_empty() => Ok(e.swap_remove(0)),
+        Some(Err(reply)) => Err(reply),
+        _ => unreachable!("the users family answers user.get with one entity or an error"),
+    }
 }
