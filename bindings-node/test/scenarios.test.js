@@ -93,6 +93,8 @@ function subst(v, vars) {
 }
 
 function subset(exp, act, at) {
+  // null expects the field absent or null (as the Rust runner reads a missing field)
+  if (exp === null) return assert.ok(act === null || act === undefined, `${at}: expected null or absent, got ${JSON.stringify(act)}`)
   if (exp === '$any') return assert.ok(act !== undefined && act !== null, `${at}: missing`)
   if (exp === '$nonempty') return assert.ok((typeof act === 'string' || Array.isArray(act)) && act.length > 0, `${at}: expected non-empty, got ${JSON.stringify(act)}`)
   if (Array.isArray(exp)) {
