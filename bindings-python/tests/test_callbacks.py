@@ -86,7 +86,8 @@ def test_easemob_security_verifies_and_tampering_is_refused(emu: Any) -> None:
     now = int(time.time() * 1000)
     call_id = "org#app_0990a64f"
     security = hashlib.md5(f"{call_id}rule-secret{now}".encode()).hexdigest()
-    body = {"callId": call_id, "eventType": "chat", "timestamp": now, "from": "u1", "to": "u2", "msg_id": "1", "payload": {}, "security": security}
+    body = {"callId": call_id, "eventType": "chat", "timestamp": now, "from": "u1", "to": "u2", "msg_id": "1", "payload": {}}
+    body["security"] = security
     for client in (emu.easemob(), emu.agora()):
         client.verify_callback(json.dumps(body), "rule-secret")
         client.verify_callback(json.dumps(body).encode(), "rule-secret", window=60)

@@ -68,7 +68,12 @@ def _body(body: Union[bytes, bytearray, memoryview, str]) -> bytes:
     raise TypeError(f"body must be bytes or str, got {type(body).__name__}")
 
 
-def _events(native: Any, body: Union[bytes, bytearray, memoryview, str], content_type: Optional[str], classes: Mapping[str, Type[Item]]) -> List[Any]:
+def _events(
+    native: Any,
+    body: Union[bytes, bytearray, memoryview, str],
+    content_type: Optional[str],
+    classes: Mapping[str, Type[Item]],
+) -> List[Any]:
     if content_type is not None and not isinstance(content_type, str):
         raise TypeError(f"content_type must be a str, got {type(content_type).__name__}")
     parsed = json.loads(native.parse_callback(_body(body), content_type))
