@@ -125,7 +125,7 @@ public struct CallbackEvent<E: Sendable>: Sendable {
 /// The core's events (`[{"kind", "fields", "raw"}]` as JSON text), typed by `make`.
 func callbackEvents<E: Sendable>(_ json: String, _ make: (String, Data) throws -> E) throws -> [CallbackEvent<E>] {
     guard case .array(let items) = try JSONValue.parse(json) else { return [] }
-    return try items.map { item in
+    return try items.map { item -> CallbackEvent<E> in
         guard case .string(let kind)? = item["kind"] else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "a callback event has no kind"))
         }
