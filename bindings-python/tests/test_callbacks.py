@@ -13,7 +13,7 @@ import pytest
 
 import imcloud
 from imcloud import errors
-from imcloud._generated import EASEMOB_EVENTS, RONGCLOUD_EVENTS
+from imcloud.events import EASEMOB_EVENTS, RONGCLOUD_EVENTS, EasemobPostSendEvent
 
 TYPES = {
     "string": lambda v: isinstance(v, str),
@@ -100,4 +100,5 @@ def test_easemob_security_verifies_and_tampering_is_refused(emu: Any) -> None:
         with pytest.raises(errors.AuthenticationError):
             client.verify_callback(json.dumps(stale), "rule-secret", window=300)
         event = client.parse_callback(json.dumps(body))[0]
+        assert isinstance(event, EasemobPostSendEvent)
         assert event.kind == "post_send" and event.from_ == "u1"

@@ -20,7 +20,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import Unpack
 
-from . import _native, errors
+from . import _native, errors, events
 from ._base import DownloadResult, FileDest, FileInput, Item, ListResult, Result, _config, _config_json, _pairs, _text
 from ._generated import (
     EASEMOB_EVENTS,
@@ -53,6 +53,7 @@ __all__ = [
     "ImcloudError",
     "ClientOptions",
     "errors",
+    "events",
     "catalogue",
     "rongcloud_signature",
     "RongCloudEvent",

@@ -20947,3 +20947,17 @@ class AsyncEasemobOperations(_AsyncClient):
             notification_display_style: (an int) 0: title "You have a new message", text "Tap to view" (the default); 1: the sender's nickname and the message text. Limits: 0..1.
         """
         return await self._call("user.update", {"username": username, "nickname": nickname, "notification_display_style": notification_display_style}, EasemobUserUpdateResult)
+
+
+__all__ = [
+    "RongCloudEvent",
+    "RONGCLOUD_EVENTS",
+    "RongCloudMessageRouteEvent",
+    "RongCloudUserOnlineStatusEvent",
+    "EasemobEvent",
+    "EASEMOB_EVENTS",
+    "EasemobPostSendEvent",
+    "EasemobModerationEvent",
+    "EasemobUserStatusEvent",
+    "EasemobPreSendEvent",
+]

@@ -419,6 +419,20 @@ pub fn emit(model: &Model) -> Vec<Output> {
             out += &operations_class(cloud, is_async);
         }
     }
+    // what `from ._generated import *` gives: the callback events (`imcloud.events`)
+    out += "\n\n__all__ = [\n";
+    for cloud in &model.clouds {
+        for name in [
+            format!("{}Event", cloud.client),
+            format!("{}_EVENTS", cloud.key.to_uppercase()),
+        ]
+        .into_iter()
+        .chain(cloud.events.iter().map(|e| e.class(cloud)))
+        {
+            let _ = writeln!(out, "    {},", lit(&name));
+        }
+    }
+    out += "]\n";
     vec![Output {
         path: PATH,
         text: out,
