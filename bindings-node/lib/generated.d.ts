@@ -3564,6 +3564,50 @@ export interface RongCloudUserTagBatchSetParams {
   tags: string[]
 }
 
+/** RongCloud callback `message_route`: Post-messaging callback (message routing, 全量消息路由): a copy of each message sent, as form fields. Messages sent by the Server API are routed only when enabled in the console. (from `RongCloud.parseCallback`) */
+export declare class RongCloudMessageRouteEvent extends Item {
+  readonly kind: "message_route"
+  /** The sender's user id. */
+  readonly fromUserId: string | undefined
+  /** The target: a user, group, chatroom or ultra group id, by the channel type. */
+  readonly toUserId: string | undefined
+  /** The message type, e.g. RC:TxtMsg. */
+  readonly objectName: string | undefined
+  /** The message content as JSON text. */
+  readonly content: string | undefined
+  /** PERSON, PERSONS, GROUP, TEMPGROUP, ULTRAGROUP … */
+  readonly channelType: string | undefined
+  /** When the message was sent (ms since the epoch). */
+  readonly msgTimestamp: number | undefined
+  /** The message's unique id. */
+  readonly msgUid: string | undefined
+  /** Sensitive-word result: 0 none, 1 blocked, 2 replaced. */
+  readonly sensitiveType: number | undefined
+  /** Where the message came from (client platform or server). */
+  readonly source: string | undefined
+}
+
+/** RongCloud callback `user_online_status`: User online status: a JSON array, one item per status change of a user. (from `RongCloud.parseCallback`) */
+export declare class RongCloudUserOnlineStatusEvent extends Item {
+  readonly kind: "user_online_status"
+  /** The user whose status changed. */
+  readonly userId: string | undefined
+  /** 0 online, 1 offline, 2 logged out. */
+  readonly status: number | undefined
+  /** The client platform (iOS, Android, Websocket, PC, MiniProgram …). */
+  readonly os: string | undefined
+  /** When the status changed (ms since the epoch). */
+  readonly time: number | undefined
+  /** The client's IP address and port. */
+  readonly clientIp: string | undefined
+}
+
+/** Every typed RongCloud callback event. */
+export type RongCloudEvent = RongCloudMessageRouteEvent | RongCloudUserOnlineStatusEvent
+
+/** The event class of each declared RongCloud callback kind. */
+export declare const RongCloudEvents: Record<string, new (raw: unknown, fields: unknown, redacted: unknown) => RongCloudEvent>
+
 /** Every RongCloud operation of the catalogue. */
 export declare class RongCloudOperations extends BaseClient {
   /**
@@ -7946,6 +7990,124 @@ export interface EasemobUserUpdateParams {
   /** 0: title "You have a new message", text "Tap to view" (the default); 1: the sender's nickname and the message text. Limits: 0..1. */
   notificationDisplayStyle?: number
 }
+
+/** Easemob callback `post_send`: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user). (from `Easemob.parseCallback`) */
+export declare class EasemobPostSendEvent extends Item {
+  readonly kind: "post_send"
+  /** The callback's id: {appkey}_{message id}. */
+  readonly callId: string | undefined
+  /** chat (sent) or chat_offline (to an offline user). */
+  readonly eventType: string | undefined
+  /** When the server received the message (ms since the epoch). */
+  readonly timestamp: number | undefined
+  /** chat (one-to-one), groupchat (group or chatroom) or notify (thread and reaction events). */
+  readonly chatType: string | undefined
+  /** The group or chatroom, for groupchat. */
+  readonly groupId: string | undefined
+  /** The sender. */
+  readonly from: string | undefined
+  /** The receiver. */
+  readonly to: string | undefined
+  /** The message id. */
+  readonly msgId: string | undefined
+  /** The message as the REST API returns it in history (bodies, ext). */
+  readonly payload: unknown | undefined
+  /** The message kind, e.g. chat:user:text, chat:group:image. */
+  readonly contentType: string | undefined
+  /** The app key. */
+  readonly appkey: string | undefined
+  /** The server that sent the callback. */
+  readonly serverHost: string | undefined
+  /** The signature: md5(callId + secret + timestamp). */
+  readonly security: string | undefined
+}
+
+/** Easemob callback `moderation`: Post-send callback of a content-moderation result (eventType moderation). (from `Easemob.parseCallback`) */
+export declare class EasemobModerationEvent extends Item {
+  readonly kind: "moderation"
+  /** The callback's id: {appkey}_{uuid}. */
+  readonly callId: string | undefined
+  /** What was done: PASS, REJECT, EXCHANGE or RECALL. */
+  readonly moderationResult: string | undefined
+  /** The verdict: PASS, REVIEWED or REJECT. */
+  readonly providerResult: string | undefined
+  /** txt, img, audio, video or custom. */
+  readonly messageType: string | undefined
+  /** The message id. */
+  readonly messageId: string | undefined
+  /** chat, groupchat or chatroom. */
+  readonly targetType: string | undefined
+  /** The kind of risk found. */
+  readonly riskType: string | undefined
+  /** The sender. */
+  readonly from: string | undefined
+  /** The receiver (user, group or chatroom). */
+  readonly to: string | undefined
+  /** The text checked. */
+  readonly msg: string | undefined
+  /** The app key. */
+  readonly appkey: string | undefined
+  /** When the callback was made (ms since the epoch). */
+  readonly timestamp: number | undefined
+  /** The signature: md5(callId + secret + timestamp). */
+  readonly security: string | undefined
+}
+
+/** Easemob callback `user_status`: Post-send callback of a user logging in, logging out or being replaced by another device. (from `Easemob.parseCallback`) */
+export declare class EasemobUserStatusEvent extends Item {
+  readonly kind: "user_status"
+  /** The callback's id: {appkey}_{uuid}. */
+  readonly callId: string | undefined
+  /** login, logout or replaced. */
+  readonly reason: string | undefined
+  /** online or offline. */
+  readonly status: string | undefined
+  /** {appkey}_{username}@easemob.com/{os}_{device id}. */
+  readonly user: string | undefined
+  /** The device's platform. */
+  readonly os: string | undefined
+  /** The client's IP address. */
+  readonly ip: string | undefined
+  /** The server that sent the callback. */
+  readonly serverHost: string | undefined
+  /** The app key. */
+  readonly appkey: string | undefined
+  /** The client SDK's version. */
+  readonly version: string | undefined
+  /** When the change reached the server (ms since the epoch). */
+  readonly timestamp: number | undefined
+  /** The signature: md5(callId + secret + timestamp). */
+  readonly security: string | undefined
+}
+
+/** Easemob callback `pre_send`: Pre-send callback: a message from a client app before it is delivered (answer with `valid` to pass or reject it). It carries no eventType. (from `Easemob.parseCallback`) */
+export declare class EasemobPreSendEvent extends Item {
+  readonly kind: "pre_send"
+  /** The callback's id: {appkey}_{uuid}. */
+  readonly callId: string | undefined
+  /** When the server received the message (ms since the epoch). */
+  readonly timestamp: number | undefined
+  /** chat, groupchat or chatroom. */
+  readonly chatType: string | undefined
+  /** The group or chatroom, for group and chatroom messages. */
+  readonly groupId: string | undefined
+  /** The sender. */
+  readonly from: string | undefined
+  /** The receiver (user, group or chatroom). */
+  readonly to: string | undefined
+  /** The message id. */
+  readonly msgId: string | undefined
+  /** The message body as sent (type, msg, url …). */
+  readonly payload: unknown | undefined
+  /** The signature: md5(callId + secret + timestamp). */
+  readonly security: string | undefined
+}
+
+/** Every typed Easemob callback event. */
+export type EasemobEvent = EasemobPostSendEvent | EasemobModerationEvent | EasemobUserStatusEvent | EasemobPreSendEvent
+
+/** The event class of each declared Easemob callback kind. */
+export declare const EasemobEvents: Record<string, new (raw: unknown, fields: unknown, redacted: unknown) => EasemobEvent>
 
 /** Every Easemob operation of the catalogue. */
 export declare class EasemobOperations extends BaseClient {

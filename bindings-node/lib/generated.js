@@ -1008,6 +1008,61 @@ class RongCloudUserRemarksRemoveResult extends Result {}
 
 class RongCloudUserTagBatchSetResult extends Result {}
 
+class RongCloudMessageRouteEvent extends Item {
+  get fromUserId() {
+    return this._field("from_user_id")
+  }
+  get toUserId() {
+    return this._field("to_user_id")
+  }
+  get objectName() {
+    return this._field("object_name")
+  }
+  get content() {
+    return this._field("content")
+  }
+  get channelType() {
+    return this._field("channel_type")
+  }
+  get msgTimestamp() {
+    return this._field("msg_timestamp")
+  }
+  get msgUid() {
+    return this._field("msg_uid")
+  }
+  get sensitiveType() {
+    return this._field("sensitive_type")
+  }
+  get source() {
+    return this._field("source")
+  }
+}
+Object.defineProperty(RongCloudMessageRouteEvent.prototype, 'kind', { value: "message_route", enumerable: true })
+
+class RongCloudUserOnlineStatusEvent extends Item {
+  get userId() {
+    return this._field("user_id")
+  }
+  get status() {
+    return this._field("status")
+  }
+  get os() {
+    return this._field("os")
+  }
+  get time() {
+    return this._field("time")
+  }
+  get clientIp() {
+    return this._field("client_ip")
+  }
+}
+Object.defineProperty(RongCloudUserOnlineStatusEvent.prototype, 'kind', { value: "user_online_status", enumerable: true })
+
+const RongCloudEvents = {
+  message_route: RongCloudMessageRouteEvent,
+  user_online_status: RongCloudUserOnlineStatusEvent,
+}
+
 class RongCloudOperations extends BaseClient {
   agentCreate(params, options) {
     return this._call("agent.create", params, {"agentId":"agent_id","name":"name","description":"description","type":"type","status":"status","agentConfig":"agent_config"}, RongCloudAgentCreateResult, options)
@@ -3508,6 +3563,167 @@ class EasemobUserUpdateItem extends Item {
 class EasemobUserUpdateResult extends ListResult {}
 EasemobUserUpdateResult.itemClass = EasemobUserUpdateItem
 
+class EasemobPostSendEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get eventType() {
+    return this._field("event_type")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get groupId() {
+    return this._field("group_id")
+  }
+  get from() {
+    return this._field("from")
+  }
+  get to() {
+    return this._field("to")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get contentType() {
+    return this._field("content_type")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get serverHost() {
+    return this._field("server_host")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobPostSendEvent.prototype, 'kind', { value: "post_send", enumerable: true })
+
+class EasemobModerationEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get moderationResult() {
+    return this._field("moderation_result")
+  }
+  get providerResult() {
+    return this._field("provider_result")
+  }
+  get messageType() {
+    return this._field("message_type")
+  }
+  get messageId() {
+    return this._field("message_id")
+  }
+  get targetType() {
+    return this._field("target_type")
+  }
+  get riskType() {
+    return this._field("risk_type")
+  }
+  get from() {
+    return this._field("from")
+  }
+  get to() {
+    return this._field("to")
+  }
+  get msg() {
+    return this._field("msg")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobModerationEvent.prototype, 'kind', { value: "moderation", enumerable: true })
+
+class EasemobUserStatusEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get reason() {
+    return this._field("reason")
+  }
+  get status() {
+    return this._field("status")
+  }
+  get user() {
+    return this._field("user")
+  }
+  get os() {
+    return this._field("os")
+  }
+  get ip() {
+    return this._field("ip")
+  }
+  get serverHost() {
+    return this._field("server_host")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get version() {
+    return this._field("version")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobUserStatusEvent.prototype, 'kind', { value: "user_status", enumerable: true })
+
+class EasemobPreSendEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get groupId() {
+    return this._field("group_id")
+  }
+  get from() {
+    return this._field("from")
+  }
+  get to() {
+    return this._field("to")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobPreSendEvent.prototype, 'kind', { value: "pre_send", enumerable: true })
+
+const EasemobEvents = {
+  post_send: EasemobPostSendEvent,
+  moderation: EasemobModerationEvent,
+  user_status: EasemobUserStatusEvent,
+  pre_send: EasemobPreSendEvent,
+}
+
 class EasemobOperations extends BaseClient {
   attachmentUpload(params, options) {
     return this._upload("attachment.upload", params, {"restrictAccess":"restrict_access","thumbnailWidth":"thumbnail_width","thumbnailHeight":"thumbnail_height"}, EasemobAttachmentUploadResult, options)
@@ -4291,6 +4507,9 @@ module.exports = {
   RongCloudUserRemarksGetResult,
   RongCloudUserRemarksRemoveResult,
   RongCloudUserTagBatchSetResult,
+  RongCloudMessageRouteEvent,
+  RongCloudUserOnlineStatusEvent,
+  RongCloudEvents,
   RongCloudOperations,
   EasemobAttachmentUploadResult,
   EasemobAuthAppTokenResult,
@@ -4501,5 +4720,10 @@ module.exports = {
   EasemobUserOfflineMsgStatusResult,
   EasemobUserUpdateItem,
   EasemobUserUpdateResult,
+  EasemobPostSendEvent,
+  EasemobModerationEvent,
+  EasemobUserStatusEvent,
+  EasemobPreSendEvent,
+  EasemobEvents,
   EasemobOperations,
 }

@@ -1,5 +1,5 @@
 import type { CallOptions, DownloadResult, FileInput, Item, ListResult, Result } from './base'
-import type { ClientOptions as CatalogueClientOptions, EasemobOperations, RongCloudOperations } from './generated'
+import type { ClientOptions as CatalogueClientOptions, EasemobEvent, EasemobOperations, RongCloudEvent, RongCloudOperations } from './generated'
 import * as errors from './errors'
 
 export * from './base'
@@ -52,6 +52,9 @@ export declare class RongCloud extends RongCloudOperations {
     window?: number
     rejectReplays?: boolean
   }): void
+  /** Read a server callback's body into typed events (one per item of a JSON array).
+   *  Throws InvalidArgumentError for a body of no declared kind. */
+  parseCallback(body: string | Uint8Array, contentType?: string | null): RongCloudEvent[]
 }
 
 /** Easemob / Agora Chat REST client. */
@@ -60,6 +63,12 @@ export declare class Easemob extends EasemobOperations {
   appToken(): Promise<string>
   readonly tokenFetches: number
   chatUserToken(userUuid: string, ttl?: number): string
+  /** Read a server callback's JSON body into its typed event (a list of one).
+   *  Throws InvalidArgumentError for a body of no declared kind. */
+  parseCallback(body: string | Uint8Array, contentType?: string | null): EasemobEvent[]
+  /** Check `security` = md5(callId + secret + timestamp) within `window` seconds (default 300);
+   *  `secret` is the callback rule's secret. Throws AuthenticationError if it does not verify. */
+  verifyCallback(body: string | Uint8Array, secret: string, window?: number): void
 }
 
 /** Agora Chat: an Easemob client authenticated with the App ID and App Certificate. */
@@ -68,7 +77,7 @@ export declare class AgoraChat extends Easemob {
 }
 
 /** The endpoint catalogue of `"rongcloud"` or `"easemob"`. */
-export declare function catalogue(cloud: 'rongcloud' | 'easemob'): { cloud: string; doc: string; operations: any[] }
+export declare function catalogue(cloud: 'rongcloud' | 'easemob'): { cloud: string; doc: string; operations: any[]; callbacks: any[] }
 /** `hex(sha1(appSecret + nonce + timestamp))`. */
 export declare function rongcloudSignature(appSecret: string, nonce: string, timestamp: string): string
 export type { CallOptions, DownloadResult, FileInput, Item, ListResult, Result }

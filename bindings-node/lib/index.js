@@ -30,6 +30,20 @@ function pairs(name, value) {
   return JSON.stringify(value)
 }
 
+/** A callback body: a string or a Buffer / Uint8Array (the bytes as received). */
+function body(value) {
+  if (typeof value === 'string' || Buffer.isBuffer(value)) return value
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+  throw new errors.InvalidArgumentError(`body: must be a string or a Buffer, got ${describe(value)}`, { param: 'body' })
+}
+
+/** The typed events of a callback body (core reads it; the generated classes type it). */
+function parseEvents(nativeClient, classes, value, contentType) {
+  if (contentType !== undefined && contentType !== null) expect('contentType', contentType, 'string', 'a string')
+  const events = JSON.parse(rethrow(() => nativeClient.parseCallback(body(value), contentType ?? null)))
+  return events.map((e) => new classes[e.kind](e.raw, e.fields, e.raw))
+}
+
 /** A client of class `cls` from the core's snake_case settings (the emulator's, for tests). */
 function fromConfig(cls, NativeClient, cfg) {
   const c = Object.create(cls.prototype)
@@ -63,6 +77,15 @@ class RongCloud extends generated.RongCloudOperations {
     expect('rejectReplays', rejectReplays, 'boolean', 'a boolean')
     rethrow(() => this._native.verifyCallback(q, h, window, rejectReplays))
   }
+
+  /**
+   * Read a server callback's body (string or Buffer) into typed events (one per item of a JSON
+   * array such as online status): instances of the generated `RongCloud…Event` classes, with
+   * `kind`, typed getters and `raw`. Verify the signature first (`verifyCallback`).
+   */
+  parseCallback(body, contentType) {
+    return parseEvents(this._native, generated.RongCloudEvents, body, contentType)
+  }
 }
 
 /** Easemob / Agora Chat REST client. */
@@ -93,6 +116,25 @@ class Easemob extends generated.EasemobOperations {
     expect('user_uuid', userUuid, 'string', 'a string')
     expect('ttl', ttl, 'number', 'a whole number of seconds')
     return rethrow(() => this._native.chatUserToken(userUuid, ttl))
+  }
+
+  /**
+   * Read a server callback's JSON body (string or Buffer) into its typed event (a list of one):
+   * pre-send, post-send message, user status, moderation. Verify it first (`verifyCallback`).
+   */
+  parseCallback(body, contentType) {
+    return parseEvents(this._native, generated.EasemobEvents, body, contentType)
+  }
+
+  /**
+   * Check a callback's `security` = md5(callId + secret + timestamp) in constant time, with its
+   * timestamp within `window` seconds of now. `secret` is the callback rule's secret (the console
+   * lists it with the rule), not the client secret.
+   */
+  verifyCallback(callbackBody, secret, window = 300) {
+    expect('secret', secret, 'string', 'a string')
+    expect('window', window, 'number', 'a number of seconds')
+    rethrow(() => this._native.verifyCallback(body(callbackBody), secret, window))
   }
 }
 

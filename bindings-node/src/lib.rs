@@ -223,6 +223,20 @@ macro_rules! client_class {
                 })
             }
 
+            /// A server callback's body (a string or a Buffer) read into its typed events: JSON
+            /// text of `[{"kind", "fields", "raw"}]` (core's rule, from the declared kinds).
+            #[napi(catch_unwind)]
+            pub fn parse_callback(&self, body: Either<String, Buffer>, content_type: Option<String>) -> Result<String> {
+                sync(|| {
+                    let bytes: &[u8] = match &body {
+                        Either::A(s) => s.as_bytes(),
+                        Either::B(b) => b,
+                    };
+                    let events = self.inner.parse_callback(bytes, content_type.as_deref())?;
+                    Ok(serde_json::Value::Array(events.iter().map(imcloud::Event::to_json).collect()).to_string())
+                })
+            }
+
             #[napi(catch_unwind)]
             pub fn describe(&self) -> Result<String> {
                 sync(|| Ok(format!("{:?}", self.inner)))
@@ -276,6 +290,20 @@ client_class!(
 client_class!(
     /// Easemob / Agora Chat client (native half of `Easemob` and `AgoraChat`).
     EasemobClient, Easemob, EasemobConfig, {
+    /// Verify a callback's `security` (md5 of callId + the callback rule's secret + timestamp)
+    /// within `window_secs` of now.
+    #[napi(catch_unwind)]
+    pub fn verify_callback(&self, body: Either<String, Buffer>, secret: String, window_secs: f64) -> Result<()> {
+        sync(|| {
+            let bytes: &[u8] = match &body {
+                Either::A(s) => s.as_bytes(),
+                Either::B(b) => b,
+            };
+            let window = imcloud::config::duration_secs("window", window_secs)?;
+            self.inner.verify_callback(bytes, &secret, window)
+        })
+    }
+
     /// Upload from a path (string) or a Buffer; resolves with the JSON envelope.
     #[napi(ts_return_type = "Promise<string>", catch_unwind)]
     pub fn upload<'env>(

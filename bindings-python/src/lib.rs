@@ -398,6 +398,16 @@ macro_rules! client_class {
                 sync(py, || Ok(self.inner.next_page(&op, &args, &body)?.map(|v| v.to_string())))
             }
 
+            /// A server callback's body read into its typed events: JSON text of
+            /// `[{"kind", "fields", "raw"}]` (core's rule, from the declared kinds).
+            #[pyo3(signature = (body, content_type=None))]
+            fn parse_callback(&self, py: Python<'_>, body: Vec<u8>, content_type: Option<String>) -> PyResult<String> {
+                sync(py, || {
+                    let events = self.inner.parse_callback(&body, content_type.as_deref())?;
+                    Ok(serde_json::Value::Array(events.iter().map(imcloud::Event::to_json).collect()).to_string())
+                })
+            }
+
             fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
                 sync(py, || Ok(format!("{:?}", self.inner)))
             }
@@ -431,6 +441,14 @@ client_class!(
 client_class!(
     /// Easemob / Agora Chat client (native half of `imcloud.Easemob` and friends).
     EasemobClient, Easemob, EasemobConfig, {
+    /// Verify a callback's `security` (md5 of callId + the callback rule's secret + timestamp).
+    fn verify_callback(&self, py: Python<'_>, body: Vec<u8>, secret: String, window_secs: f64) -> PyResult<()> {
+        sync(py, || {
+            let window = imcloud::config::duration_secs("window", window_secs)?;
+            self.inner.verify_callback(&body, &secret, window)
+        })
+    }
+
     #[pyo3(signature = (op, args_json, source, name=None, size=None))]
     fn upload(
         &self,

@@ -156,6 +156,15 @@ macro_rules! client_object {
                 just(|| format!("{:?}", self.inner))
             }
 
+            /// A server callback's body read into its typed events: JSON text of
+            /// `[{"kind", "fields", "raw"}]` (core's rule, from the declared kinds).
+            pub fn parse_callback(&self, body: Vec<u8>, content_type: Option<String>) -> Result<String, FfiError> {
+                guard(|| {
+                    let events = self.inner.parse_callback(&body, content_type.as_deref())?;
+                    Ok(serde_json::Value::Array(events.iter().map(imcloud::Event::to_json).collect()).to_string())
+                })
+            }
+
             /// The arguments (JSON) of the page after the one `args_json` asked for and `body_json`
             /// answered, or null after the last page (core's rule for paged lists).
             pub fn next_page(&self, op: String, args_json: String, body_json: String) -> Result<Option<String>, FfiError> {
@@ -214,6 +223,20 @@ impl RongCloudClient {
 
 #[uniffi::export]
 impl EasemobClient {
+    /// Verify a callback's `security` (md5 of callId + the callback rule's secret + timestamp)
+    /// within `window_secs` of now.
+    pub fn verify_callback(
+        &self,
+        body: Vec<u8>,
+        secret: String,
+        window_secs: f64,
+    ) -> Result<(), FfiError> {
+        guard(|| {
+            let window = imcloud::config::duration_secs("window", window_secs)?;
+            self.inner.verify_callback(&body, &secret, window)
+        })
+    }
+
     /// Upload from a path, or from bytes (`data` with `name`).
     pub async fn upload(
         &self,

@@ -53,6 +53,143 @@ pub struct Api {
     #[serde(default)]
     pub families: Vec<Family>,
     pub operations: Vec<Operation>,
+    /// The server callbacks this cloud sends (`<cloud>/_callbacks.json`), in recognition order.
+    #[serde(default)]
+    pub callbacks: Vec<CallbackKind>,
+    /// What the callbacks file says about this cloud's callbacks.
+    #[serde(default)]
+    pub callbacks_doc: String,
+}
+
+/// How a server callback's body arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrival {
+    /// `application/x-www-form-urlencoded` fields: one event.
+    Form,
+    /// One JSON object: one event.
+    Json,
+    /// A JSON array: one event per item.
+    JsonArray,
+}
+
+/// How a callback kind is recognised in a body (or an array item): every condition holds.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CallbackMatch {
+    /// Wire keys that are present (and not null).
+    #[serde(default)]
+    pub present: Vec<String>,
+    /// Wire keys that are absent.
+    #[serde(default)]
+    pub absent: Vec<String>,
+    /// Wire keys whose value (as text) is one of the listed values.
+    #[serde(default)]
+    pub equals: BTreeMap<String, Vec<String>>,
+}
+
+/// One kind of server callback (declared in `<cloud>/_callbacks.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CallbackKind {
+    /// snake_case, e.g. `message_route`; the typed event classes are named after it.
+    pub name: String,
+    #[serde(default)]
+    pub doc: String,
+    pub arrives: Arrival,
+    /// How a body (or an array item) of this kind is told apart; kinds are tried in order.
+    #[serde(rename = "when")]
+    pub matches: CallbackMatch,
+    /// The documented fields of one event, the same `Field` results use.
+    pub fields: Vec<Field>,
+    /// A documented example body: for `form`, an object of field → text; for `json`, the object;
+    /// for `json_array`, the array. Every declared field is in it (checked by tests), so every
+    /// language's tests parse it and check each typed field.
+    pub example: Value,
+}
+
+impl CallbackMatch {
+    /// Whether a JSON object (a form body read as an object of strings) is of this kind.
+    pub fn matches(&self, object: &Value) -> bool {
+        let Some(o) = object.as_object() else {
+            return false;
+        };
+        let text = |v: &Value| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        self.present
+            .iter()
+            .all(|k| o.get(k).is_some_and(|v| !v.is_null()))
+            && self.absent.iter().all(|k| !o.contains_key(k))
+            && self.equals.iter().all(|(k, values)| {
+                o.get(k)
+                    .is_some_and(|v| values.iter().any(|want| *want == text(v)))
+            })
+    }
+}
+
+#[derive(Deserialize)]
+struct CallbacksFile {
+    #[serde(default)]
+    doc: String,
+    callbacks: Vec<CallbackKind>,
+}
+
+/// Why a callbacks declaration cannot be used, if it cannot.
+fn callbacks_problem(kinds: &[CallbackKind]) -> Option<String> {
+    for (i, k) in kinds.iter().enumerate() {
+        if kinds[..i].iter().any(|o| o.name == k.name) {
+            return Some(format!("callback '{}' is declared twice", k.name));
+        }
+        let m = &k.matches;
+        if m.present.is_empty() && m.equals.is_empty() {
+            return Some(format!(
+                "callback '{}': `when` needs `present` or `equals` keys",
+                k.name
+            ));
+        }
+        let items: Vec<&Value> = match (&k.arrives, &k.example) {
+            (Arrival::JsonArray, Value::Array(items)) if !items.is_empty() => {
+                items.iter().collect()
+            }
+            (Arrival::JsonArray, _) => {
+                return Some(format!("callback '{}': example is not a list", k.name));
+            }
+            (Arrival::Form, Value::Object(o)) if o.values().all(Value::is_string) => {
+                vec![&k.example]
+            }
+            (Arrival::Form, _) => {
+                return Some(format!(
+                    "callback '{}': a form example is an object of strings",
+                    k.name
+                ));
+            }
+            (Arrival::Json, Value::Object(_)) => vec![&k.example],
+            (Arrival::Json, _) => {
+                return Some(format!("callback '{}': example is not an object", k.name));
+            }
+        };
+        for item in items {
+            if let Some(f) = k.fields.iter().find(|f| get_path(item, &f.wire).is_none()) {
+                return Some(format!(
+                    "callback '{}': example has no '{}' (every declared field is in it)",
+                    k.name, f.wire
+                ));
+            }
+            // the example is recognised as this kind, not an earlier one
+            let first = kinds
+                .iter()
+                .filter(|o| (o.arrives == Arrival::JsonArray) == (k.arrives == Arrival::JsonArray))
+                .find(|o| o.matches.matches(item));
+            if first.map(|o| o.name.as_str()) != Some(k.name.as_str()) {
+                return Some(format!(
+                    "callback '{}': its example is recognised as {:?}",
+                    k.name,
+                    first.map(|o| &o.name)
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// How a request's parameters travel.
@@ -319,9 +456,20 @@ pub fn load(cloud: &'static str, files: &[(&str, &str)]) -> Result<Api, Catalogu
     let mut head: Option<CloudFile> = None;
     let mut families = Vec::new();
     let mut operations: Vec<Operation> = Vec::new();
+    let mut callbacks = CallbacksFile {
+        doc: String::new(),
+        callbacks: Vec::new(),
+    };
     for (stem, text) in files {
         if *stem == "_cloud" {
             head = Some(serde_json::from_str(text).map_err(|e| err(stem, e.to_string()))?);
+            continue;
+        }
+        if *stem == "_callbacks" {
+            callbacks = serde_json::from_str(text).map_err(|e| err(stem, e.to_string()))?;
+            if let Some(problem) = callbacks_problem(&callbacks.callbacks) {
+                return Err(err(stem, problem));
+            }
             continue;
         }
         let file: FamilyFile = serde_json::from_str(text).map_err(|e| err(stem, e.to_string()))?;
@@ -373,6 +521,8 @@ pub fn load(cloud: &'static str, files: &[(&str, &str)]) -> Result<Api, Catalogu
         doc: head.doc,
         families,
         operations,
+        callbacks: callbacks.callbacks,
+        callbacks_doc: callbacks.doc,
     })
 }
 
@@ -426,6 +576,11 @@ impl Cloud {
 }
 
 impl Api {
+    /// A declared callback kind by name.
+    pub fn callback(&self, name: &str) -> Option<&CallbackKind> {
+        self.callbacks.iter().find(|k| k.name == name)
+    }
+
     pub fn operation(&self, name: &str) -> Option<&Operation> {
         self.operations.iter().find(|o| o.name == name)
     }

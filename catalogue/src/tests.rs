@@ -134,3 +134,53 @@ fn options_are_declared_once_with_their_ranges() {
     sorted.dedup();
     assert_eq!(sorted.len(), names.len(), "an option is declared twice");
 }
+
+#[test]
+fn callback_declarations_load_with_examples_recognised_as_their_kind() {
+    // the loader checks every example has every field and is recognised as its own kind
+    let rc = rongcloud();
+    for name in ["message_route", "user_online_status"] {
+        assert!(rc.callback(name).is_some(), "{name}");
+    }
+    let em = easemob();
+    for name in ["pre_send", "post_send", "user_status", "moderation"] {
+        assert!(em.callback(name).is_some(), "{name}");
+    }
+    let pre = em.callback("pre_send").unwrap();
+    assert!(pre.matches.matches(&pre.example));
+    let post = em.callback("post_send").unwrap();
+    assert!(
+        !pre.matches.matches(&post.example),
+        "a post-send body has eventType"
+    );
+}
+
+#[test]
+fn a_callback_example_missing_a_field_or_matching_another_kind_is_refused() {
+    let head = r#"{"cloud": "easemob", "doc": "x"}"#;
+    let kind = |name: &str, when: &str, example: &str| {
+        format!(
+            r#"{{"name": "{name}", "arrives": "json", "when": {when}, "fields": [{{"name": "a", "wire": "a", "type": "string"}}], "example": {example}}}"#
+        )
+    };
+    let file = |kinds: &[String]| format!(r#"{{"callbacks": [{}]}}"#, kinds.join(","));
+    let missing = file(&[kind("k", r#"{"present": ["b"]}"#, r#"{"b": "1"}"#)]);
+    let e = load("easemob", &[("_cloud", head), ("_callbacks", &missing)]).unwrap_err();
+    assert!(
+        e.to_string().contains("_callbacks.json") && e.to_string().contains("'a'"),
+        "{e}"
+    );
+    let shadowed = file(&[
+        kind("first", r#"{"present": ["a"]}"#, r#"{"a": "1"}"#),
+        kind(
+            "second",
+            r#"{"present": ["a", "b"]}"#,
+            r#"{"a": "1", "b": "2"}"#,
+        ),
+    ]);
+    let e = load("easemob", &[("_cloud", head), ("_callbacks", &shadowed)]).unwrap_err();
+    assert!(e.to_string().contains("recognised as"), "{e}");
+    let ok = file(&[kind("k", r#"{"equals": {"a": ["1"]}}"#, r#"{"a": 1}"#)]);
+    let api = load("easemob", &[("_cloud", head), ("_callbacks", &ok)]).unwrap();
+    assert_eq!(api.callbacks[0].name, "k");
+}

@@ -22,6 +22,7 @@
 //! ```
 
 pub mod agora;
+pub mod callbacks;
 pub mod catalogue;
 mod client;
 pub mod config;
@@ -49,6 +50,7 @@ pub use generated::{easemob, rongcloud};
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
+pub use callbacks::Event;
 pub use catalogue::Cloud;
 pub use client::{Easemob, RongCloud};
 pub use config::{

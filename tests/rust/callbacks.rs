@@ -30,3 +30,43 @@ async fn callbacks_verify_with_the_app_secret() {
         ErrorKind::Authentication
     );
 }
+
+#[tokio::test]
+async fn callbacks_parse_into_typed_events_through_both_clients() {
+    let emu = emulator(1).await;
+    let rc = RongCloud::new(emu.rongcloud_config()).unwrap();
+    let route = "fromUserId=u1&toUserId=u2&objectName=RC%3ATxtMsg&content=%7B%7D&channelType=PERSON&msgTimestamp=5&msgUID=m1";
+    let ev = rc
+        .parse_callback(route.as_bytes(), Some("application/x-www-form-urlencoded"))
+        .unwrap();
+    assert_eq!(ev[0].kind, "message_route");
+    assert_eq!(ev[0].fields["msg_timestamp"], 5);
+    for config in [emu.easemob_config(), emu.agora_config()] {
+        let em = imcloud::Easemob::new(config).unwrap();
+        let now = imcloud::signing::now_millis();
+        let security =
+            imcloud::callbacks::easemob_security("a#b_1", "rule-secret", &now.to_string());
+        let body = serde_json::json!({"callId": "a#b_1", "eventType": "chat", "timestamp": now,
+            "from": "u1", "to": "u2", "msg_id": "1", "payload": {}, "security": security})
+        .to_string();
+        em.verify_callback(body.as_bytes(), "rule-secret", Duration::from_secs(300))
+            .unwrap();
+        assert_eq!(
+            em.verify_callback(
+                body.as_bytes(),
+                "emulator-client-secret",
+                Duration::from_secs(300)
+            )
+            .unwrap_err()
+            .kind(),
+            ErrorKind::Authentication
+        );
+        let ev = em.parse_callback(body.as_bytes(), None).unwrap();
+        assert_eq!(ev[0].kind, "post_send");
+        assert_eq!(ev[0].fields["from"], "u1");
+        assert_eq!(
+            rc.parse_callback(body.as_bytes(), None).unwrap_err().kind(),
+            ErrorKind::InvalidArgument
+        );
+    }
+}

@@ -3,7 +3,9 @@
 //! in words) and the declared result. Emitters hold type maps and syntax only.
 
 use heck::{ToLowerCamelCase, ToPascalCase, ToSnakeCase};
-use imcloud_catalogue::{self as cat, ClientOption, Cloud, Field, Operation, Param, ParamType};
+use imcloud_catalogue::{
+    self as cat, CallbackKind, ClientOption, Cloud, Field, Operation, Param, ParamType,
+};
 
 pub struct Model {
     pub clouds: Vec<CloudModel>,
@@ -17,6 +19,37 @@ pub struct CloudModel {
     /// The client type: `RongCloud`, `Easemob`.
     pub client: &'static str,
     pub ops: Vec<OpModel>,
+    /// The declared server-callback kinds, each a typed event class in every language.
+    pub events: Vec<EventModel>,
+}
+
+/// One declared server-callback kind.
+pub struct EventModel {
+    /// `message_route`
+    pub name: &'static str,
+    /// `MessageRoute`
+    pub pascal: String,
+    /// `messageRoute`
+    pub camel: String,
+    pub fields: Vec<FieldModel>,
+    pub doc: String,
+}
+
+impl EventModel {
+    fn build(kind: &'static CallbackKind) -> EventModel {
+        EventModel {
+            name: &kind.name,
+            pascal: kind.name.to_pascal_case(),
+            camel: kind.name.to_lower_camel_case(),
+            fields: kind.fields.iter().map(FieldModel::build).collect(),
+            doc: kind.doc.clone(),
+        }
+    }
+
+    /// The event class's name, e.g. `RongCloudMessageRouteEvent`.
+    pub fn class(&self, cloud: &CloudModel) -> String {
+        format!("{}{}Event", cloud.client, self.pascal)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -107,6 +140,7 @@ impl Model {
                         Cloud::Easemob => "Easemob",
                     },
                     ops: api.operations.iter().map(OpModel::build).collect(),
+                    events: api.callbacks.iter().map(EventModel::build).collect(),
                 }
             })
             .collect();

@@ -13,16 +13,26 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union
 
 if sys.version_info >= (3, 11):
     from typing import Unpack
 else:
     from typing_extensions import Unpack
 
-from . import _native, errors
+from . import _native, errors, events
 from ._base import DownloadResult, FileDest, FileInput, Item, ListResult, Result, _config, _config_json, _pairs, _text
-from ._generated import AsyncEasemobOperations, AsyncRongCloudOperations, ClientOptions, EasemobOperations, RongCloudOperations
+from ._generated import (
+    EASEMOB_EVENTS,
+    RONGCLOUD_EVENTS,
+    AsyncEasemobOperations,
+    AsyncRongCloudOperations,
+    ClientOptions,
+    EasemobEvent,
+    EasemobOperations,
+    RongCloudEvent,
+    RongCloudOperations,
+)
 from .errors import ImcloudError
 
 __version__: str = _native.__version__
@@ -43,9 +53,32 @@ __all__ = [
     "ImcloudError",
     "ClientOptions",
     "errors",
+    "events",
     "catalogue",
     "rongcloud_signature",
+    "RongCloudEvent",
+    "EasemobEvent",
 ]
+
+
+def _body(body: Union[bytes, bytearray, memoryview, str]) -> bytes:
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    raise TypeError(f"body must be bytes or str, got {type(body).__name__}")
+
+
+def _events(
+    native: Any,
+    body: Union[bytes, bytearray, memoryview, str],
+    content_type: Optional[str],
+    classes: Mapping[str, Type[Item]],
+) -> List[Any]:
+    if content_type is not None and not isinstance(content_type, str):
+        raise TypeError(f"content_type must be a str, got {type(content_type).__name__}")
+    parsed = json.loads(native.parse_callback(_body(body), content_type))
+    return [classes[e["kind"]](e["raw"], fields=e["fields"]) for e in parsed]
 
 
 def catalogue(cloud: str) -> Dict[str, Any]:
@@ -99,6 +132,14 @@ class _RongCloudBase:
         if isinstance(window, bool) or not isinstance(window, (int, float)):
             raise TypeError(f"window must be a number of seconds, got {type(window).__name__}")
         self._native.verify_callback(_pairs("query", query), _pairs("headers", headers), float(window), bool(reject_replays))
+
+    def parse_callback(self, body: Union[bytes, bytearray, memoryview, str], content_type: Optional[str] = None) -> List[RongCloudEvent]:
+        """Read a server callback's body (bytes or str) into typed events, one per event (a
+        JSON-array body such as online status gives one per item): each a class of
+        :data:`RongCloudEvent` with ``kind``, typed properties and ``raw``. ``content_type`` is the
+        request's header if known. Verify the signature first (:meth:`verify_callback`). Raises
+        :class:`imcloud.errors.InvalidArgumentError` for a body of no declared kind."""
+        return _events(self._native, body, content_type, RONGCLOUD_EVENTS)
 
 
 class RongCloud(_RongCloudBase, RongCloudOperations):
@@ -157,6 +198,22 @@ class _EasemobBase:
     def chat_user_token(self, user_uuid: str, ttl: int = 3600) -> str:
         """Agora Chat: a user token (AccessToken2) for the user's UUID (from ``user_get``), valid ``ttl`` seconds (≤ 86400)."""
         return str(self._native.chat_user_token(_text(None, "user_uuid", user_uuid), ttl))
+
+    def parse_callback(self, body: Union[bytes, bytearray, memoryview, str], content_type: Optional[str] = None) -> List[EasemobEvent]:
+        """Read a server callback's JSON body (bytes or str) into its typed event (a list of one):
+        a class of :data:`EasemobEvent` (pre-send, post-send message, user status, moderation) with
+        ``kind``, typed properties and ``raw``. Verify it first (:meth:`verify_callback`). Raises
+        :class:`imcloud.errors.InvalidArgumentError` for a body of no declared kind."""
+        return _events(self._native, body, content_type, EASEMOB_EVENTS)
+
+    def verify_callback(self, body: Union[bytes, bytearray, memoryview, str], secret: str, window: float = 300.0) -> None:
+        """Check a callback's ``security`` = md5(callId + secret + timestamp) in constant time, and
+        that its ``timestamp`` is within ``window`` seconds of now. ``secret`` is the callback
+        rule's secret (the console lists it with the rule; not the client secret). Raises
+        :class:`imcloud.errors.AuthenticationError` if it does not verify."""
+        if isinstance(window, bool) or not isinstance(window, (int, float)):
+            raise TypeError(f"window must be a number of seconds, got {type(window).__name__}")
+        self._native.verify_callback(_body(body), _text(None, "secret", secret), float(window))
 
 
 class Easemob(_EasemobBase, EasemobOperations):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Dict, Iterator, List, Literal, Mapping, Optional, Sequence, TypedDict, Union, cast
+from typing import Any, AsyncIterator, Dict, Iterator, List, Literal, Mapping, Optional, Sequence, Type, TypedDict, Union, cast
 
 from ._base import DownloadResult, FileDest, FileInput, Item, ListResult, Result, _AsyncClient, _SyncClient
 
@@ -1691,6 +1691,96 @@ class RongCloudUserRemarksRemoveResult(Result):
 
 class RongCloudUserTagBatchSetResult(Result):
     """The result of ``user.tag.batch_set``."""
+
+
+class RongCloudMessageRouteEvent(Item):
+    """RongCloud callback ``message_route``: Post-messaging callback (message routing, 全量消息路由): a copy of each message sent, as form fields. Messages sent by the Server API are routed only when enabled in the console. (from ``RongCloud.parse_callback``)"""
+
+    kind: Literal["message_route"] = "message_route"
+
+    @property
+    def from_user_id(self) -> Optional[str]:
+        """The sender's user id."""
+        return cast("Optional[str]", self._fields.get("from_user_id"))
+
+    @property
+    def to_user_id(self) -> Optional[str]:
+        """The target: a user, group, chatroom or ultra group id, by the channel type."""
+        return cast("Optional[str]", self._fields.get("to_user_id"))
+
+    @property
+    def object_name(self) -> Optional[str]:
+        """The message type, e.g. RC:TxtMsg."""
+        return cast("Optional[str]", self._fields.get("object_name"))
+
+    @property
+    def content(self) -> Optional[str]:
+        """The message content as JSON text."""
+        return cast("Optional[str]", self._fields.get("content"))
+
+    @property
+    def channel_type(self) -> Optional[str]:
+        """PERSON, PERSONS, GROUP, TEMPGROUP, ULTRAGROUP …"""
+        return cast("Optional[str]", self._fields.get("channel_type"))
+
+    @property
+    def msg_timestamp(self) -> Optional[int]:
+        """When the message was sent (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("msg_timestamp"))
+
+    @property
+    def msg_uid(self) -> Optional[str]:
+        """The message's unique id."""
+        return cast("Optional[str]", self._fields.get("msg_uid"))
+
+    @property
+    def sensitive_type(self) -> Optional[int]:
+        """Sensitive-word result: 0 none, 1 blocked, 2 replaced."""
+        return cast("Optional[int]", self._fields.get("sensitive_type"))
+
+    @property
+    def source(self) -> Optional[str]:
+        """Where the message came from (client platform or server)."""
+        return cast("Optional[str]", self._fields.get("source"))
+
+
+class RongCloudUserOnlineStatusEvent(Item):
+    """RongCloud callback ``user_online_status``: User online status: a JSON array, one item per status change of a user. (from ``RongCloud.parse_callback``)"""
+
+    kind: Literal["user_online_status"] = "user_online_status"
+
+    @property
+    def user_id(self) -> Optional[str]:
+        """The user whose status changed."""
+        return cast("Optional[str]", self._fields.get("user_id"))
+
+    @property
+    def status(self) -> Optional[int]:
+        """0 online, 1 offline, 2 logged out."""
+        return cast("Optional[int]", self._fields.get("status"))
+
+    @property
+    def os(self) -> Optional[str]:
+        """The client platform (iOS, Android, Websocket, PC, MiniProgram …)."""
+        return cast("Optional[str]", self._fields.get("os"))
+
+    @property
+    def time(self) -> Optional[int]:
+        """When the status changed (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("time"))
+
+    @property
+    def client_ip(self) -> Optional[str]:
+        """The client's IP address and port."""
+        return cast("Optional[str]", self._fields.get("client_ip"))
+
+
+RongCloudEvent = Union[RongCloudMessageRouteEvent, RongCloudUserOnlineStatusEvent]
+
+RONGCLOUD_EVENTS: Dict[str, Type[Item]] = {
+    "message_route": RongCloudMessageRouteEvent,
+    "user_online_status": RongCloudUserOnlineStatusEvent,
+}
 
 
 class RongCloudOperations(_SyncClient):
@@ -13985,6 +14075,270 @@ class EasemobUserUpdateResult(ListResult[EasemobUserUpdateItem]):
     _item = EasemobUserUpdateItem
 
 
+class EasemobPostSendEvent(Item):
+    """Easemob callback ``post_send``: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user). (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["post_send"] = "post_send"
+
+    @property
+    def call_id(self) -> Optional[str]:
+        """The callback's id: {appkey}_{message id}."""
+        return cast("Optional[str]", self._fields.get("call_id"))
+
+    @property
+    def event_type(self) -> Optional[str]:
+        """chat (sent) or chat_offline (to an offline user)."""
+        return cast("Optional[str]", self._fields.get("event_type"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the server received the message (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def chat_type(self) -> Optional[str]:
+        """chat (one-to-one), groupchat (group or chatroom) or notify (thread and reaction events)."""
+        return cast("Optional[str]", self._fields.get("chat_type"))
+
+    @property
+    def group_id(self) -> Optional[str]:
+        """The group or chatroom, for groupchat."""
+        return cast("Optional[str]", self._fields.get("group_id"))
+
+    @property
+    def from_(self) -> Optional[str]:
+        """The sender."""
+        return cast("Optional[str]", self._fields.get("from"))
+
+    @property
+    def to(self) -> Optional[str]:
+        """The receiver."""
+        return cast("Optional[str]", self._fields.get("to"))
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        """The message id."""
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def payload(self) -> Any:
+        """The message as the REST API returns it in history (bodies, ext)."""
+        return self._fields.get("payload")
+
+    @property
+    def content_type(self) -> Optional[str]:
+        """The message kind, e.g. chat:user:text, chat:group:image."""
+        return cast("Optional[str]", self._fields.get("content_type"))
+
+    @property
+    def appkey(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("appkey"))
+
+    @property
+    def server_host(self) -> Optional[str]:
+        """The server that sent the callback."""
+        return cast("Optional[str]", self._fields.get("server_host"))
+
+    @property
+    def security(self) -> Optional[str]:
+        """The signature: md5(callId + secret + timestamp)."""
+        return cast("Optional[str]", self._fields.get("security"))
+
+
+class EasemobModerationEvent(Item):
+    """Easemob callback ``moderation``: Post-send callback of a content-moderation result (eventType moderation). (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["moderation"] = "moderation"
+
+    @property
+    def call_id(self) -> Optional[str]:
+        """The callback's id: {appkey}_{uuid}."""
+        return cast("Optional[str]", self._fields.get("call_id"))
+
+    @property
+    def moderation_result(self) -> Optional[str]:
+        """What was done: PASS, REJECT, EXCHANGE or RECALL."""
+        return cast("Optional[str]", self._fields.get("moderation_result"))
+
+    @property
+    def provider_result(self) -> Optional[str]:
+        """The verdict: PASS, REVIEWED or REJECT."""
+        return cast("Optional[str]", self._fields.get("provider_result"))
+
+    @property
+    def message_type(self) -> Optional[str]:
+        """txt, img, audio, video or custom."""
+        return cast("Optional[str]", self._fields.get("message_type"))
+
+    @property
+    def message_id(self) -> Optional[str]:
+        """The message id."""
+        return cast("Optional[str]", self._fields.get("message_id"))
+
+    @property
+    def target_type(self) -> Optional[str]:
+        """chat, groupchat or chatroom."""
+        return cast("Optional[str]", self._fields.get("target_type"))
+
+    @property
+    def risk_type(self) -> Optional[str]:
+        """The kind of risk found."""
+        return cast("Optional[str]", self._fields.get("risk_type"))
+
+    @property
+    def from_(self) -> Optional[str]:
+        """The sender."""
+        return cast("Optional[str]", self._fields.get("from"))
+
+    @property
+    def to(self) -> Optional[str]:
+        """The receiver (user, group or chatroom)."""
+        return cast("Optional[str]", self._fields.get("to"))
+
+    @property
+    def msg(self) -> Optional[str]:
+        """The text checked."""
+        return cast("Optional[str]", self._fields.get("msg"))
+
+    @property
+    def appkey(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("appkey"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the callback was made (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def security(self) -> Optional[str]:
+        """The signature: md5(callId + secret + timestamp)."""
+        return cast("Optional[str]", self._fields.get("security"))
+
+
+class EasemobUserStatusEvent(Item):
+    """Easemob callback ``user_status``: Post-send callback of a user logging in, logging out or being replaced by another device. (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["user_status"] = "user_status"
+
+    @property
+    def call_id(self) -> Optional[str]:
+        """The callback's id: {appkey}_{uuid}."""
+        return cast("Optional[str]", self._fields.get("call_id"))
+
+    @property
+    def reason(self) -> Optional[str]:
+        """login, logout or replaced."""
+        return cast("Optional[str]", self._fields.get("reason"))
+
+    @property
+    def status(self) -> Optional[str]:
+        """online or offline."""
+        return cast("Optional[str]", self._fields.get("status"))
+
+    @property
+    def user(self) -> Optional[str]:
+        """{appkey}_{username}@easemob.com/{os}_{device id}."""
+        return cast("Optional[str]", self._fields.get("user"))
+
+    @property
+    def os(self) -> Optional[str]:
+        """The device's platform."""
+        return cast("Optional[str]", self._fields.get("os"))
+
+    @property
+    def ip(self) -> Optional[str]:
+        """The client's IP address."""
+        return cast("Optional[str]", self._fields.get("ip"))
+
+    @property
+    def server_host(self) -> Optional[str]:
+        """The server that sent the callback."""
+        return cast("Optional[str]", self._fields.get("server_host"))
+
+    @property
+    def appkey(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("appkey"))
+
+    @property
+    def version(self) -> Optional[str]:
+        """The client SDK's version."""
+        return cast("Optional[str]", self._fields.get("version"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the change reached the server (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def security(self) -> Optional[str]:
+        """The signature: md5(callId + secret + timestamp)."""
+        return cast("Optional[str]", self._fields.get("security"))
+
+
+class EasemobPreSendEvent(Item):
+    """Easemob callback ``pre_send``: Pre-send callback: a message from a client app before it is delivered (answer with `valid` to pass or reject it). It carries no eventType. (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["pre_send"] = "pre_send"
+
+    @property
+    def call_id(self) -> Optional[str]:
+        """The callback's id: {appkey}_{uuid}."""
+        return cast("Optional[str]", self._fields.get("call_id"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the server received the message (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def chat_type(self) -> Optional[str]:
+        """chat, groupchat or chatroom."""
+        return cast("Optional[str]", self._fields.get("chat_type"))
+
+    @property
+    def group_id(self) -> Optional[str]:
+        """The group or chatroom, for group and chatroom messages."""
+        return cast("Optional[str]", self._fields.get("group_id"))
+
+    @property
+    def from_(self) -> Optional[str]:
+        """The sender."""
+        return cast("Optional[str]", self._fields.get("from"))
+
+    @property
+    def to(self) -> Optional[str]:
+        """The receiver (user, group or chatroom)."""
+        return cast("Optional[str]", self._fields.get("to"))
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        """The message id."""
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def payload(self) -> Any:
+        """The message body as sent (type, msg, url …)."""
+        return self._fields.get("payload")
+
+    @property
+    def security(self) -> Optional[str]:
+        """The signature: md5(callId + secret + timestamp)."""
+        return cast("Optional[str]", self._fields.get("security"))
+
+
+EasemobEvent = Union[EasemobPostSendEvent, EasemobModerationEvent, EasemobUserStatusEvent, EasemobPreSendEvent]
+
+EASEMOB_EVENTS: Dict[str, Type[Item]] = {
+    "post_send": EasemobPostSendEvent,
+    "moderation": EasemobModerationEvent,
+    "user_status": EasemobUserStatusEvent,
+    "pre_send": EasemobPreSendEvent,
+}
+
+
 class EasemobOperations(_SyncClient):
     """Every easemob operation of the catalogue (blocking)."""
 
@@ -20631,3 +20985,17 @@ class AsyncEasemobOperations(_AsyncClient):
             notification_display_style: (an int) 0: title "You have a new message", text "Tap to view" (the default); 1: the sender's nickname and the message text. Limits: 0..1.
         """
         return await self._call("user.update", {"username": username, "nickname": nickname, "notification_display_style": notification_display_style}, EasemobUserUpdateResult)
+
+
+__all__ = [
+    "RongCloudEvent",
+    "RONGCLOUD_EVENTS",
+    "RongCloudMessageRouteEvent",
+    "RongCloudUserOnlineStatusEvent",
+    "EasemobEvent",
+    "EASEMOB_EVENTS",
+    "EasemobPostSendEvent",
+    "EasemobModerationEvent",
+    "EasemobUserStatusEvent",
+    "EasemobPreSendEvent",
+]

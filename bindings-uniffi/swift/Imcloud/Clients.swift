@@ -114,6 +114,26 @@ public struct Response: Sendable, CustomStringConvertible {
     public var description: String { "Response(\(redacted), host=\(host))" }
 }
 
+/// One server-callback event: its declared `kind`, the typed `event` (the cloud's generated event
+/// enum), and the body (or array item) as it came in `raw`.
+public struct CallbackEvent<E: Sendable>: Sendable {
+    public let kind: String
+    public let event: E
+    public let raw: JSONValue
+}
+
+/// The core's events (`[{"kind", "fields", "raw"}]` as JSON text), typed by `make`.
+func callbackEvents<E: Sendable>(_ json: String, _ make: (String, Data) throws -> E) throws -> [CallbackEvent<E>] {
+    guard case .array(let items) = try JSONValue.parse(json) else { return [] }
+    return try items.map { item -> CallbackEvent<E> in
+        guard case .string(let kind)? = item["kind"] else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "a callback event has no kind"))
+        }
+        let fields = try JSONEncoder().encode(item["fields"] ?? .null)
+        return CallbackEvent(kind: kind, event: try make(kind, fields), raw: item["raw"] ?? .null)
+    }
+}
+
 /// A typed result (the generated `…Result` struct of an operation, or a list of its `…Item`s) and
 /// the answer it came from: `reply.token` reads a field, `reply.response` has the rest.
 @dynamicMemberLookup
@@ -249,6 +269,13 @@ public final class RongCloud: CustomStringConvertible {
                                   windowSecs: window, rejectReplays: rejectReplays)
     }
 
+    /// Read a server callback's body into typed events (one per item of a JSON array such as
+    /// online status). `contentType` is the request's header if known. Verify the signature first
+    /// (`verifyCallback`); a body of no declared kind throws the core's invalid-argument error.
+    public func parseCallback(body: Data, contentType: String? = nil) throws -> [CallbackEvent<RongCloudEvent>] {
+        try callbackEvents(try native.parseCallback(body: body, contentType: contentType), RongCloudEvent.decode)
+    }
+
     public var description: String { "RongCloud<\((try? native.describe()) ?? "?")>" }
 }
 
@@ -319,6 +346,19 @@ public class Easemob: CustomStringConvertible {
     /// Agora Chat: a user token for the user's UUID, valid `ttl` seconds (at most 86400).
     public func chatUserToken(userUuid: String, ttl: Int64 = 3600) throws -> String {
         try native.chatUserToken(userUuid: userUuid, ttl: ttl)
+    }
+
+    /// Read a server callback's JSON body into its typed event (a list of one): pre-send,
+    /// post-send message, user status, moderation. Verify it first (`verifyCallback`).
+    public func parseCallback(body: Data, contentType: String? = nil) throws -> [CallbackEvent<EasemobEvent>] {
+        try callbackEvents(try native.parseCallback(body: body, contentType: contentType), EasemobEvent.decode)
+    }
+
+    /// Check a callback's `security` = md5(callId + secret + timestamp) in constant time, with its
+    /// timestamp within `window` seconds of now. `secret` is the callback rule's secret (the
+    /// console lists it with the rule), not the client secret.
+    public func verifyCallback(body: Data, secret: String, window: Double = 300) throws {
+        try native.verifyCallback(body: body, secret: secret, windowSecs: window)
     }
 
     public var description: String { "\(type(of: self))<\((try? native.describe()) ?? "?")>" }

@@ -8330,6 +8330,101 @@ public struct RongCloudUserTagBatchSetResult: Decodable, Sendable, CustomStringC
     }
 }
 
+// MARK: - RongCloud: server callbacks
+
+/// RongCloud callback `message_route`: Post-messaging callback (message routing, 全量消息路由): a copy of each message sent, as form fields. Messages sent by the Server API are routed only when enabled in the console.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct RongCloudMessageRouteEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The sender's user id.
+    public let fromUserId: String?
+    /// The target: a user, group, chatroom or ultra group id, by the channel type.
+    public let toUserId: String?
+    /// The message type, e.g. RC:TxtMsg.
+    public let objectName: String?
+    /// The message content as JSON text.
+    public let content: String?
+    /// PERSON, PERSONS, GROUP, TEMPGROUP, ULTRAGROUP …
+    public let channelType: String?
+    /// When the message was sent (ms since the epoch).
+    public let msgTimestamp: Int64?
+    /// The message's unique id.
+    public let msgUid: String?
+    /// Sensitive-word result: 0 none, 1 blocked, 2 replaced.
+    public let sensitiveType: Int64?
+    /// Where the message came from (client platform or server).
+    public let source: String?
+
+    public var description: String {
+        describeFields("RongCloudMessageRouteEvent", [("fromUserId", fromUserId), ("toUserId", toUserId), ("objectName", objectName), ("content", content), ("channelType", channelType), ("msgTimestamp", msgTimestamp), ("msgUid", msgUid), ("sensitiveType", sensitiveType), ("source", source)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fromUserId = "from_user_id"
+        case toUserId = "to_user_id"
+        case objectName = "object_name"
+        case content = "content"
+        case channelType = "channel_type"
+        case msgTimestamp = "msg_timestamp"
+        case msgUid = "msg_uid"
+        case sensitiveType = "sensitive_type"
+        case source = "source"
+    }
+}
+
+/// RongCloud callback `user_online_status`: User online status: a JSON array, one item per status change of a user.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct RongCloudUserOnlineStatusEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The user whose status changed.
+    public let userId: String?
+    /// 0 online, 1 offline, 2 logged out.
+    public let status: Int64?
+    /// The client platform (iOS, Android, Websocket, PC, MiniProgram …).
+    public let os: String?
+    /// When the status changed (ms since the epoch).
+    public let time: Int64?
+    /// The client's IP address and port.
+    public let clientIp: String?
+
+    public var description: String {
+        describeFields("RongCloudUserOnlineStatusEvent", [("userId", userId), ("status", status), ("os", os), ("time", time), ("clientIp", clientIp)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case status = "status"
+        case os = "os"
+        case time = "time"
+        case clientIp = "client_ip"
+    }
+}
+
+/// A typed RongCloud server-callback event (from `RongCloud.parseCallback`): one case per declared kind.
+public enum RongCloudEvent: Sendable {
+    case messageRoute(RongCloudMessageRouteEvent)
+    case userOnlineStatus(RongCloudUserOnlineStatusEvent)
+
+    /// The declared kind, e.g. `message_route`.
+    public var kind: String {
+        switch self {
+        case .messageRoute: return "message_route"
+        case .userOnlineStatus: return "user_online_status"
+        }
+    }
+
+    /// The event of a declared kind from the core's normalised fields (JSON).
+    static func decode(kind: String, fields: Data) throws -> Self {
+        let decoder = JSONDecoder()
+        switch kind {
+        case "message_route": return .messageRoute(try decoder.decode(RongCloudMessageRouteEvent.self, from: fields))
+        case "user_online_status": return .userOnlineStatus(try decoder.decode(RongCloudUserOnlineStatusEvent.self, from: fields))
+        default:
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "undeclared callback kind \(kind)"))
+        }
+    }
+}
+
 // MARK: - RongCloud: operations
 
 /// Every rongcloud operation of the catalogue.
@@ -16918,6 +17013,229 @@ public struct EasemobUserUpdateItem: Decodable, Sendable, CustomStringConvertibl
         case modified = "modified"
         case notificationDisplayStyle = "notification_display_style"
         case notifierName = "notifier_name"
+    }
+}
+
+// MARK: - Easemob: server callbacks
+
+/// Easemob callback `post_send`: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user).
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobPostSendEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The callback's id: {appkey}_{message id}.
+    public let callId: String?
+    /// chat (sent) or chat_offline (to an offline user).
+    public let eventType: String?
+    /// When the server received the message (ms since the epoch).
+    public let timestamp: Int64?
+    /// chat (one-to-one), groupchat (group or chatroom) or notify (thread and reaction events).
+    public let chatType: String?
+    /// The group or chatroom, for groupchat.
+    public let groupId: String?
+    /// The sender.
+    public let from: String?
+    /// The receiver.
+    public let to: String?
+    /// The message id.
+    public let msgId: String?
+    /// The message as the REST API returns it in history (bodies, ext).
+    public let payload: JSONValue?
+    /// The message kind, e.g. chat:user:text, chat:group:image.
+    public let contentType: String?
+    /// The app key.
+    public let appkey: String?
+    /// The server that sent the callback.
+    public let serverHost: String?
+    /// The signature: md5(callId + secret + timestamp).
+    public let security: String?
+
+    public var description: String {
+        describeFields("EasemobPostSendEvent", [("callId", callId), ("eventType", eventType), ("timestamp", timestamp), ("chatType", chatType), ("groupId", groupId), ("from", from), ("to", to), ("msgId", msgId), ("payload", payload), ("contentType", contentType), ("appkey", appkey), ("serverHost", serverHost), ("security", security)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callId = "call_id"
+        case eventType = "event_type"
+        case timestamp = "timestamp"
+        case chatType = "chat_type"
+        case groupId = "group_id"
+        case from = "from"
+        case to = "to"
+        case msgId = "msg_id"
+        case payload = "payload"
+        case contentType = "content_type"
+        case appkey = "appkey"
+        case serverHost = "server_host"
+        case security = "security"
+    }
+}
+
+/// Easemob callback `moderation`: Post-send callback of a content-moderation result (eventType moderation).
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobModerationEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The callback's id: {appkey}_{uuid}.
+    public let callId: String?
+    /// What was done: PASS, REJECT, EXCHANGE or RECALL.
+    public let moderationResult: String?
+    /// The verdict: PASS, REVIEWED or REJECT.
+    public let providerResult: String?
+    /// txt, img, audio, video or custom.
+    public let messageType: String?
+    /// The message id.
+    public let messageId: String?
+    /// chat, groupchat or chatroom.
+    public let targetType: String?
+    /// The kind of risk found.
+    public let riskType: String?
+    /// The sender.
+    public let from: String?
+    /// The receiver (user, group or chatroom).
+    public let to: String?
+    /// The text checked.
+    public let msg: String?
+    /// The app key.
+    public let appkey: String?
+    /// When the callback was made (ms since the epoch).
+    public let timestamp: Int64?
+    /// The signature: md5(callId + secret + timestamp).
+    public let security: String?
+
+    public var description: String {
+        describeFields("EasemobModerationEvent", [("callId", callId), ("moderationResult", moderationResult), ("providerResult", providerResult), ("messageType", messageType), ("messageId", messageId), ("targetType", targetType), ("riskType", riskType), ("from", from), ("to", to), ("msg", msg), ("appkey", appkey), ("timestamp", timestamp), ("security", security)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callId = "call_id"
+        case moderationResult = "moderation_result"
+        case providerResult = "provider_result"
+        case messageType = "message_type"
+        case messageId = "message_id"
+        case targetType = "target_type"
+        case riskType = "risk_type"
+        case from = "from"
+        case to = "to"
+        case msg = "msg"
+        case appkey = "appkey"
+        case timestamp = "timestamp"
+        case security = "security"
+    }
+}
+
+/// Easemob callback `user_status`: Post-send callback of a user logging in, logging out or being replaced by another device.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobUserStatusEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The callback's id: {appkey}_{uuid}.
+    public let callId: String?
+    /// login, logout or replaced.
+    public let reason: String?
+    /// online or offline.
+    public let status: String?
+    /// {appkey}_{username}@easemob.com/{os}_{device id}.
+    public let user: String?
+    /// The device's platform.
+    public let os: String?
+    /// The client's IP address.
+    public let ip: String?
+    /// The server that sent the callback.
+    public let serverHost: String?
+    /// The app key.
+    public let appkey: String?
+    /// The client SDK's version.
+    public let version: String?
+    /// When the change reached the server (ms since the epoch).
+    public let timestamp: Int64?
+    /// The signature: md5(callId + secret + timestamp).
+    public let security: String?
+
+    public var description: String {
+        describeFields("EasemobUserStatusEvent", [("callId", callId), ("reason", reason), ("status", status), ("user", user), ("os", os), ("ip", ip), ("serverHost", serverHost), ("appkey", appkey), ("version", version), ("timestamp", timestamp), ("security", security)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callId = "call_id"
+        case reason = "reason"
+        case status = "status"
+        case user = "user"
+        case os = "os"
+        case ip = "ip"
+        case serverHost = "server_host"
+        case appkey = "appkey"
+        case version = "version"
+        case timestamp = "timestamp"
+        case security = "security"
+    }
+}
+
+/// Easemob callback `pre_send`: Pre-send callback: a message from a client app before it is delivered (answer with `valid` to pass or reject it). It carries no eventType.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobPreSendEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The callback's id: {appkey}_{uuid}.
+    public let callId: String?
+    /// When the server received the message (ms since the epoch).
+    public let timestamp: Int64?
+    /// chat, groupchat or chatroom.
+    public let chatType: String?
+    /// The group or chatroom, for group and chatroom messages.
+    public let groupId: String?
+    /// The sender.
+    public let from: String?
+    /// The receiver (user, group or chatroom).
+    public let to: String?
+    /// The message id.
+    public let msgId: String?
+    /// The message body as sent (type, msg, url …).
+    public let payload: JSONValue?
+    /// The signature: md5(callId + secret + timestamp).
+    public let security: String?
+
+    public var description: String {
+        describeFields("EasemobPreSendEvent", [("callId", callId), ("timestamp", timestamp), ("chatType", chatType), ("groupId", groupId), ("from", from), ("to", to), ("msgId", msgId), ("payload", payload), ("security", security)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callId = "call_id"
+        case timestamp = "timestamp"
+        case chatType = "chat_type"
+        case groupId = "group_id"
+        case from = "from"
+        case to = "to"
+        case msgId = "msg_id"
+        case payload = "payload"
+        case security = "security"
+    }
+}
+
+/// A typed Easemob server-callback event (from `Easemob.parseCallback`): one case per declared kind.
+public enum EasemobEvent: Sendable {
+    case postSend(EasemobPostSendEvent)
+    case moderation(EasemobModerationEvent)
+    case userStatus(EasemobUserStatusEvent)
+    case preSend(EasemobPreSendEvent)
+
+    /// The declared kind, e.g. `message_route`.
+    public var kind: String {
+        switch self {
+        case .postSend: return "post_send"
+        case .moderation: return "moderation"
+        case .userStatus: return "user_status"
+        case .preSend: return "pre_send"
+        }
+    }
+
+    /// The event of a declared kind from the core's normalised fields (JSON).
+    static func decode(kind: String, fields: Data) throws -> Self {
+        let decoder = JSONDecoder()
+        switch kind {
+        case "post_send": return .postSend(try decoder.decode(EasemobPostSendEvent.self, from: fields))
+        case "moderation": return .moderation(try decoder.decode(EasemobModerationEvent.self, from: fields))
+        case "user_status": return .userStatus(try decoder.decode(EasemobUserStatusEvent.self, from: fields))
+        case "pre_send": return .preSend(try decoder.decode(EasemobPreSendEvent.self, from: fields))
+        default:
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "undeclared callback kind \(kind)"))
+        }
     }
 }
 

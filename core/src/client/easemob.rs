@@ -261,4 +261,28 @@ impl Easemob {
             )),
         }
     }
+
+    /// Read a server callback's JSON body into its typed event (pre-send, post-send message,
+    /// user status, moderation …), by the kinds declared in `catalogue/easemob/_callbacks.json`.
+    /// Verify it first with [`verify_callback`](Self::verify_callback).
+    pub fn parse_callback(
+        &self,
+        body: &[u8],
+        content_type: Option<&str>,
+    ) -> Result<Vec<crate::callbacks::Event>> {
+        crate::callbacks::parse_callback(Cloud::Easemob, body, content_type)
+    }
+
+    /// Verify a server callback's `security`: md5(`callId` + `secret` + `timestamp`), in constant
+    /// time, with its `timestamp` within `window` of now. `secret` is the **callback rule's**
+    /// secret (the console lists it with the rule): Easemob signs callbacks with it, not with the
+    /// client secret nor the Agora App Certificate, so neither kind of client holds it.
+    pub fn verify_callback(
+        &self,
+        body: &[u8],
+        secret: &str,
+        window: std::time::Duration,
+    ) -> Result<()> {
+        crate::callbacks::verify_easemob(secret, body, now_millis(), window)
+    }
 }

@@ -119,4 +119,16 @@ impl RongCloud {
         }
         Ok(())
     }
+
+    /// Read a server callback's body into its typed events (one, or one per item of a JSON
+    /// array), by the kinds declared in `catalogue/rongcloud/_callbacks.json`. `content_type` is
+    /// the request's header if known. Verify the signature first with
+    /// [`verify_callback`](Self::verify_callback).
+    pub fn parse_callback(
+        &self,
+        body: &[u8],
+        content_type: Option<&str>,
+    ) -> Result<Vec<crate::callbacks::Event>> {
+        crate::callbacks::parse_callback(Cloud::Rongcloud, body, content_type)
+    }
 }

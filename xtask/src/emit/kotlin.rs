@@ -242,6 +242,56 @@ fn method(cloud: &CloudModel, op: &OpModel) -> String {
     s
 }
 
+/// A typed event class per declared callback kind (an `Item` with typed properties and `kind`),
+/// the cloud's sealed event type, and the function that builds them from the core's events JSON.
+fn event_classes(cloud: &CloudModel) -> String {
+    let mut s = String::new();
+    let sealed = format!("{}Event", cloud.client);
+    s += &kdoc(
+        "",
+        &format!(
+            "A typed {} server-callback event (from `{}.parseCallback`): one class per declared kind.",
+            cloud.client, cloud.client
+        ),
+    );
+    let _ = writeln!(
+        s,
+        "public sealed interface {sealed} {{\n    /** The declared kind, e.g. `{}`. */\n    public val kind: String\n}}",
+        cloud.events.first().map_or("", |e| e.name)
+    );
+    for e in &cloud.events {
+        let cls = e.class(cloud);
+        s += "\n";
+        s += &kdoc(
+            "",
+            &format!("{} callback `{}`: {}", cloud.client, e.name, e.doc),
+        );
+        let _ = writeln!(
+            s,
+            "public class {cls} internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), {sealed} {{"
+        );
+        let _ = writeln!(s, "    override val kind: String get() = {}", lit(e.name));
+        s += &props(&e.fields);
+        s += "}\n";
+    }
+    let _ = writeln!(
+        s,
+        "\n/** The typed events of the core's `[{{\"kind\", \"fields\", \"raw\"}}]`. */\ninternal fun {}Events(eventsJson: String): List<{sealed}> =",
+        cloud.key
+    );
+    s += "    callbackEvents(eventsJson).map { (kind, raw, fields) ->\n        when (kind) {\n";
+    for e in &cloud.events {
+        let _ = writeln!(
+            s,
+            "            {} -> {}(raw, fields)",
+            lit(e.name),
+            e.class(cloud)
+        );
+    }
+    s += "            else -> error(\"the core returned an undeclared callback kind: $kind\")\n        }\n    }\n";
+    s
+}
+
 fn operations(model: &Model) -> String {
     let mut out = String::from(HEADER);
     out += "@file:Suppress(\"RedundantVisibilityModifier\", \"unused\")\n\npackage imcloud\n\n";
@@ -253,6 +303,8 @@ fn operations(model: &Model) -> String {
                 out += &result_classes(cloud, op);
             }
         }
+        out += "\n";
+        out += &event_classes(cloud);
         let methods: Vec<String> = cloud.ops.iter().map(|op| method(cloud, op)).collect();
         let _ = write!(
             out,

@@ -302,6 +302,53 @@ fn cloud(cloud: &CloudModel) -> Cloud {
             );
         }
     }
+    // a typed event class per declared callback kind, and the map `parseCallback` uses
+    let mut map = String::new();
+    for e in &cloud.events {
+        let cls = e.class(cloud);
+        js += &result_class_js(&cls, "Item", &e.fields);
+        let _ = writeln!(
+            js,
+            "Object.defineProperty({cls}.prototype, 'kind', {{ value: {}, enumerable: true }})\n",
+            lit(e.name)
+        );
+        dts += &jsdoc(
+            "",
+            &format!(
+                "{} callback `{}`: {} (from `{}.parseCallback`)",
+                cloud.client, e.name, e.doc, cloud.client
+            ),
+        );
+        let getters = getters_dts(&e.fields);
+        let body = match getters.strip_prefix('{') {
+            Some(rest) => format!("{{\n  readonly kind: {}{rest}", lit(e.name)),
+            None => getters,
+        };
+        let _ = writeln!(dts, "export declare class {cls} extends Item {body}\n");
+        let _ = writeln!(map, "  {}: {cls},", e.name);
+        exports.push(cls);
+    }
+    let events = format!("{}Events", cloud.client);
+    let _ = writeln!(js, "const {events} = {{\n{map}}}\n");
+    let union: Vec<String> = cloud.events.iter().map(|e| e.class(cloud)).collect();
+    dts += &jsdoc("", &format!("Every typed {} callback event.", cloud.client));
+    let _ = writeln!(
+        dts,
+        "export type {}Event = {}\n",
+        cloud.client,
+        if union.is_empty() {
+            "Item".to_string()
+        } else {
+            union.join(" | ")
+        }
+    );
+    let _ = writeln!(
+        dts,
+        "/** The event class of each declared {} callback kind. */\nexport declare const {events}: Record<string, new (raw: unknown, fields: unknown, redacted: unknown) => {}Event>\n",
+        cloud.client, cloud.client
+    );
+    exports.push(events);
+
     let ops = format!("{}Operations", cloud.client);
     let _ = writeln!(js, "class {ops} extends BaseClient {{\n{methods}}}\n");
     dts += &jsdoc(

@@ -235,17 +235,24 @@ fn result_struct(cloud: &CloudModel, op: &OpModel) -> String {
     } else {
         format!("{what} {}", op.result.doc)
     };
-    let mut s = doc(
-        "",
+    fields_struct(
+        &name,
         &format!(
             "{about}\n\nThe declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`."
         ),
-    );
+        &op.result.fields,
+    )
+}
+
+/// A `Decodable` struct of declared fields (a result, a list item, a callback event), read from
+/// the core's normalised fields.
+fn fields_struct(name: &str, about: &str, fields: &[FieldModel]) -> String {
+    let mut s = doc("", about);
     let _ = writeln!(
         s,
         "public struct {name}: Decodable, Sendable, CustomStringConvertible {{"
     );
-    for f in &op.result.fields {
+    for f in fields {
         if !f.doc.is_empty() {
             s += &doc("    ", &f.doc);
         }
@@ -256,10 +263,8 @@ fn result_struct(cloud: &CloudModel, op: &OpModel) -> String {
             field_type(f.ty)
         );
     }
-    s += &description(&name, &op.result.fields);
-    let keys: Vec<(&str, &str)> = op
-        .result
-        .fields
+    s += &description(name, fields);
+    let keys: Vec<(&str, &str)> = fields
         .iter()
         .map(|f| (f.camel.as_str(), f.f.name.as_str()))
         .collect();
@@ -364,6 +369,59 @@ fn method(cloud: &CloudModel, op: &OpModel) -> String {
     s
 }
 
+/// A struct per declared callback kind, and the cloud's event enum (one case per kind) that
+/// `parseCallback` (Clients.swift) builds from the core's events.
+fn event_types(cloud: &CloudModel) -> String {
+    let mut s = String::new();
+    for e in &cloud.events {
+        s += "\n";
+        s += &fields_struct(
+            &e.class(cloud),
+            &format!(
+                "{} callback `{}`: {}\n\nThe declared fields as the core normalised them (absent or unreadable: nil).",
+                cloud.client, e.name, e.doc
+            ),
+            &e.fields,
+        );
+    }
+    let name = format!("{}Event", cloud.client);
+    s += "\n";
+    s += &doc(
+        "",
+        &format!(
+            "A typed {} server-callback event (from `{}.parseCallback`): one case per declared kind.",
+            cloud.client, cloud.client
+        ),
+    );
+    let _ = writeln!(s, "public enum {name}: Sendable {{");
+    for e in &cloud.events {
+        let _ = writeln!(s, "    case {}({})", ident(&e.camel), e.class(cloud));
+    }
+    s += "\n    /// The declared kind, e.g. `message_route`.\n    public var kind: String {\n        switch self {\n";
+    for e in &cloud.events {
+        let _ = writeln!(
+            s,
+            "        case .{}: return {}",
+            ident(&e.camel),
+            lit(e.name)
+        );
+    }
+    s += "        }\n    }\n\n";
+    s += "    /// The event of a declared kind from the core's normalised fields (JSON).\n";
+    s += "    static func decode(kind: String, fields: Data) throws -> Self {\n        let decoder = JSONDecoder()\n        switch kind {\n";
+    for e in &cloud.events {
+        let _ = writeln!(
+            s,
+            "        case {}: return .{}(try decoder.decode({}.self, from: fields))",
+            lit(e.name),
+            ident(&e.camel),
+            e.class(cloud)
+        );
+    }
+    s += "        default:\n            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: \"undeclared callback kind \\(kind)\"))\n        }\n    }\n}\n";
+    s
+}
+
 fn operations(model: &Model) -> String {
     let mut out = String::from(HEADER);
     out += "\nimport Foundation\n";
@@ -381,6 +439,8 @@ fn operations(model: &Model) -> String {
                 out += &result_struct(cloud, op);
             }
         }
+        let _ = write!(out, "\n// MARK: - {}: server callbacks\n", cloud.client);
+        out += &event_types(cloud);
         let methods: Vec<String> = cloud.ops.iter().map(|op| method(cloud, op)).collect();
         let _ = write!(
             out,

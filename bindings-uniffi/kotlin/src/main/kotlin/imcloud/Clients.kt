@@ -46,6 +46,18 @@ public class RongCloud private constructor(private val native: RongCloudClient) 
         native { native.verifyCallback(query.map { listOf(it.key, it.value) }, headers.map { listOf(it.key, it.value) }, window, rejectReplays) }
     }
 
+    /**
+     * Read a server callback's body into typed events (one per item of a JSON array such as online
+     * status), each a [RongCloudEvent]. [contentType] is the request's header if known. Verify the
+     * signature first ([verifyCallback]). Throws [InvalidArgumentException] for a body of no declared kind.
+     */
+    public fun parseCallback(body: ByteArray, contentType: String? = null): List<RongCloudEvent> =
+        rongcloudEvents(native { native.parseCallback(body, contentType) })
+
+    /** [parseCallback] of a body given as text. */
+    public fun parseCallback(body: String, contentType: String? = null): List<RongCloudEvent> =
+        parseCallback(body.toByteArray(Charsets.UTF_8), contentType)
+
     override fun toString(): String = "RongCloud<${native { native.describe() }}>"
     override fun close(): Unit = native.close()
 
@@ -106,6 +118,31 @@ public open class Easemob internal constructor(private val native: EasemobClient
     /** Agora Chat: a user token for the user's UUID, valid [ttl] seconds (≤ 86400; never wrapped or truncated). */
     public fun chatUserToken(userUuid: String, ttl: Long = 3600): String = native { native.chatUserToken(userUuid, ttl) }
 
+    /**
+     * Read a server callback's JSON body into its typed event (a list of one), an [EasemobEvent]:
+     * pre-send, post-send message, user status, moderation. Verify it first ([verifyCallback]).
+     * Throws [InvalidArgumentException] for a body of no declared kind.
+     */
+    public fun parseCallback(body: ByteArray, contentType: String? = null): List<EasemobEvent> =
+        easemobEvents(native { native.parseCallback(body, contentType) })
+
+    /** [parseCallback] of a body given as text. */
+    public fun parseCallback(body: String, contentType: String? = null): List<EasemobEvent> =
+        parseCallback(body.toByteArray(Charsets.UTF_8), contentType)
+
+    /**
+     * Check a callback's `security` = md5(callId + [secret] + timestamp) in constant time, with its
+     * timestamp within [window] seconds of now. [secret] is the callback rule's secret (the console
+     * lists it with the rule), not the client secret. Throws [AuthenticationException] if it does not verify.
+     */
+    public fun verifyCallback(body: ByteArray, secret: String, window: Double = 300.0) {
+        native { native.verifyCallback(body, secret, window) }
+    }
+
+    /** [verifyCallback] of a body given as text. */
+    public fun verifyCallback(body: String, secret: String, window: Double = 300.0): Unit =
+        verifyCallback(body.toByteArray(Charsets.UTF_8), secret, window)
+
     override fun toString(): String = "${this::class.simpleName}<${native { native.describe() }}>"
     override fun close(): Unit = native.close()
 
@@ -137,3 +174,10 @@ public fun catalogue(cloud: String): JsonObject = Json.parseToJsonElement(native
 /** `hex(sha1(appSecret + nonce + timestamp))`. */
 public fun rongcloudSignature(appSecret: String, nonce: String, timestamp: String): String =
     native { imcloud.ffi.rongcloudSignature(appSecret, nonce, timestamp) }
+
+/** The core's callback events JSON as (kind, raw, fields) triples. */
+internal fun callbackEvents(eventsJson: String): List<Triple<String, JsonElement, JsonObject>> =
+    (Json.parseToJsonElement(eventsJson) as JsonArray).map {
+        val e = it as JsonObject
+        Triple((e["kind"] as JsonPrimitive).content, e["raw"] ?: JsonNull, e["fields"] as? JsonObject ?: JsonObject(emptyMap()))
+    }

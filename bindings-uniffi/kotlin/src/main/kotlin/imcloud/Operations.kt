@@ -1081,6 +1081,60 @@ public class RongCloudUserRemarksRemoveResult internal constructor(reply: Reply)
 /** The result of `user.tag.batch_set`. */
 public class RongCloudUserTagBatchSetResult internal constructor(reply: Reply) : Result(reply)
 
+/** A typed RongCloud server-callback event (from `RongCloud.parseCallback`): one class per declared kind. */
+public sealed interface RongCloudEvent {
+    /** The declared kind, e.g. `message_route`. */
+    public val kind: String
+}
+
+/** RongCloud callback `message_route`: Post-messaging callback (message routing, 全量消息路由): a copy of each message sent, as form fields. Messages sent by the Server API are routed only when enabled in the console. */
+public class RongCloudMessageRouteEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), RongCloudEvent {
+    override val kind: String get() = "message_route"
+    /** The sender's user id. */
+    public val `fromUserId`: String? get() = str("from_user_id")
+    /** The target: a user, group, chatroom or ultra group id, by the channel type. */
+    public val `toUserId`: String? get() = str("to_user_id")
+    /** The message type, e.g. RC:TxtMsg. */
+    public val `objectName`: String? get() = str("object_name")
+    /** The message content as JSON text. */
+    public val `content`: String? get() = str("content")
+    /** PERSON, PERSONS, GROUP, TEMPGROUP, ULTRAGROUP … */
+    public val `channelType`: String? get() = str("channel_type")
+    /** When the message was sent (ms since the epoch). */
+    public val `msgTimestamp`: Long? get() = long("msg_timestamp")
+    /** The message's unique id. */
+    public val `msgUid`: String? get() = str("msg_uid")
+    /** Sensitive-word result: 0 none, 1 blocked, 2 replaced. */
+    public val `sensitiveType`: Long? get() = long("sensitive_type")
+    /** Where the message came from (client platform or server). */
+    public val `source`: String? get() = str("source")
+}
+
+/** RongCloud callback `user_online_status`: User online status: a JSON array, one item per status change of a user. */
+public class RongCloudUserOnlineStatusEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), RongCloudEvent {
+    override val kind: String get() = "user_online_status"
+    /** The user whose status changed. */
+    public val `userId`: String? get() = str("user_id")
+    /** 0 online, 1 offline, 2 logged out. */
+    public val `status`: Long? get() = long("status")
+    /** The client platform (iOS, Android, Websocket, PC, MiniProgram …). */
+    public val `os`: String? get() = str("os")
+    /** When the status changed (ms since the epoch). */
+    public val `time`: Long? get() = long("time")
+    /** The client's IP address and port. */
+    public val `clientIp`: String? get() = str("client_ip")
+}
+
+/** The typed events of the core's `[{"kind", "fields", "raw"}]`. */
+internal fun rongcloudEvents(eventsJson: String): List<RongCloudEvent> =
+    callbackEvents(eventsJson).map { (kind, raw, fields) ->
+        when (kind) {
+            "message_route" -> RongCloudMessageRouteEvent(raw, fields)
+            "user_online_status" -> RongCloudUserOnlineStatusEvent(raw, fields)
+            else -> error("the core returned an undeclared callback kind: $kind")
+        }
+    }
+
 /** Every rongcloud operation of the catalogue. */
 public abstract class RongCloudOperations internal constructor() : Client() {
     /**
@@ -5311,6 +5365,136 @@ public class EasemobUserUpdateItem internal constructor(raw: JsonElement, fields
 
 /** The result of `user.update`: a list of [EasemobUserUpdateItem]. */
 public class EasemobUserUpdateResult internal constructor(reply: Reply) : ListResult<EasemobUserUpdateItem>(reply, ::EasemobUserUpdateItem)
+
+/** A typed Easemob server-callback event (from `Easemob.parseCallback`): one class per declared kind. */
+public sealed interface EasemobEvent {
+    /** The declared kind, e.g. `post_send`. */
+    public val kind: String
+}
+
+/** Easemob callback `post_send`: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user). */
+public class EasemobPostSendEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "post_send"
+    /** The callback's id: {appkey}_{message id}. */
+    public val `callId`: String? get() = str("call_id")
+    /** chat (sent) or chat_offline (to an offline user). */
+    public val `eventType`: String? get() = str("event_type")
+    /** When the server received the message (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** chat (one-to-one), groupchat (group or chatroom) or notify (thread and reaction events). */
+    public val `chatType`: String? get() = str("chat_type")
+    /** The group or chatroom, for groupchat. */
+    public val `groupId`: String? get() = str("group_id")
+    /** The sender. */
+    public val `from`: String? get() = str("from")
+    /** The receiver. */
+    public val `to`: String? get() = str("to")
+    /** The message id. */
+    public val `msgId`: String? get() = str("msg_id")
+    /** The message as the REST API returns it in history (bodies, ext). */
+    public val `payload`: JsonElement? get() = elem("payload")
+    /** The message kind, e.g. chat:user:text, chat:group:image. */
+    public val `contentType`: String? get() = str("content_type")
+    /** The app key. */
+    public val `appkey`: String? get() = str("appkey")
+    /** The server that sent the callback. */
+    public val `serverHost`: String? get() = str("server_host")
+    /** The signature: md5(callId + secret + timestamp). */
+    public val `security`: String? get() = str("security")
+}
+
+/** Easemob callback `moderation`: Post-send callback of a content-moderation result (eventType moderation). */
+public class EasemobModerationEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "moderation"
+    /** The callback's id: {appkey}_{uuid}. */
+    public val `callId`: String? get() = str("call_id")
+    /** What was done: PASS, REJECT, EXCHANGE or RECALL. */
+    public val `moderationResult`: String? get() = str("moderation_result")
+    /** The verdict: PASS, REVIEWED or REJECT. */
+    public val `providerResult`: String? get() = str("provider_result")
+    /** txt, img, audio, video or custom. */
+    public val `messageType`: String? get() = str("message_type")
+    /** The message id. */
+    public val `messageId`: String? get() = str("message_id")
+    /** chat, groupchat or chatroom. */
+    public val `targetType`: String? get() = str("target_type")
+    /** The kind of risk found. */
+    public val `riskType`: String? get() = str("risk_type")
+    /** The sender. */
+    public val `from`: String? get() = str("from")
+    /** The receiver (user, group or chatroom). */
+    public val `to`: String? get() = str("to")
+    /** The text checked. */
+    public val `msg`: String? get() = str("msg")
+    /** The app key. */
+    public val `appkey`: String? get() = str("appkey")
+    /** When the callback was made (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** The signature: md5(callId + secret + timestamp). */
+    public val `security`: String? get() = str("security")
+}
+
+/** Easemob callback `user_status`: Post-send callback of a user logging in, logging out or being replaced by another device. */
+public class EasemobUserStatusEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "user_status"
+    /** The callback's id: {appkey}_{uuid}. */
+    public val `callId`: String? get() = str("call_id")
+    /** login, logout or replaced. */
+    public val `reason`: String? get() = str("reason")
+    /** online or offline. */
+    public val `status`: String? get() = str("status")
+    /** {appkey}_{username}@easemob.com/{os}_{device id}. */
+    public val `user`: String? get() = str("user")
+    /** The device's platform. */
+    public val `os`: String? get() = str("os")
+    /** The client's IP address. */
+    public val `ip`: String? get() = str("ip")
+    /** The server that sent the callback. */
+    public val `serverHost`: String? get() = str("server_host")
+    /** The app key. */
+    public val `appkey`: String? get() = str("appkey")
+    /** The client SDK's version. */
+    public val `version`: String? get() = str("version")
+    /** When the change reached the server (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** The signature: md5(callId + secret + timestamp). */
+    public val `security`: String? get() = str("security")
+}
+
+/** Easemob callback `pre_send`: Pre-send callback: a message from a client app before it is delivered (answer with `valid` to pass or reject it). It carries no eventType. */
+public class EasemobPreSendEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "pre_send"
+    /** The callback's id: {appkey}_{uuid}. */
+    public val `callId`: String? get() = str("call_id")
+    /** When the server received the message (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** chat, groupchat or chatroom. */
+    public val `chatType`: String? get() = str("chat_type")
+    /** The group or chatroom, for group and chatroom messages. */
+    public val `groupId`: String? get() = str("group_id")
+    /** The sender. */
+    public val `from`: String? get() = str("from")
+    /** The receiver (user, group or chatroom). */
+    public val `to`: String? get() = str("to")
+    /** The message id. */
+    public val `msgId`: String? get() = str("msg_id")
+    /** The message body as sent (type, msg, url …). */
+    public val `payload`: JsonElement? get() = elem("payload")
+    /** The signature: md5(callId + secret + timestamp). */
+    public val `security`: String? get() = str("security")
+}
+
+/** The typed events of the core's `[{"kind", "fields", "raw"}]`. */
+internal fun easemobEvents(eventsJson: String): List<EasemobEvent> =
+    callbackEvents(eventsJson).map { (kind, raw, fields) ->
+        when (kind) {
+            "post_send" -> EasemobPostSendEvent(raw, fields)
+            "moderation" -> EasemobModerationEvent(raw, fields)
+            "user_status" -> EasemobUserStatusEvent(raw, fields)
+            "pre_send" -> EasemobPreSendEvent(raw, fields)
+            else -> error("the core returned an undeclared callback kind: $kind")
+        }
+    }
 
 /** Every easemob operation of the catalogue. */
 public abstract class EasemobOperations internal constructor() : Client() {
