@@ -252,16 +252,8 @@ fn easemob(call: &mut Call<'_>) -> Outcome {
                 }
                 None => None,
             };
-            let name = call
-                .args
-                .get("name")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            let desc = call
-                .args
-                .get("description")
-                .and_then(Value::as_str)
-                .map(str::to_string);
+            let name = call.opt_s("name");
+            let desc = call.opt_s("description");
             let maxusers = call.int("maxusers");
             let r = room(call)?;
             let mut out = Map::new();

@@ -181,16 +181,8 @@ fn easemob(call: &mut Call<'_>) -> Outcome {
                 call.s("chat_type").to_string(),
                 call.s("key").to_string(),
             );
-            let kind = call
-                .args
-                .get("type")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            let interval = call
-                .args
-                .get("ignore_interval")
-                .and_then(Value::as_str)
-                .map(str::to_string);
+            let kind = call.opt_s("type");
+            let interval = call.opt_s("ignore_interval");
             let duration = call.int("ignore_duration");
             let settings = &mut call.state.part::<State>().settings;
             let current = settings.get(&at).cloned().unwrap_or(Setting {

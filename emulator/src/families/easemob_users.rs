@@ -230,11 +230,7 @@ fn easemob(call: &mut Call<'_>) -> Outcome {
         }
         "user.update" => {
             registered(call, &name)?;
-            let nickname = call
-                .args
-                .get("nickname")
-                .and_then(Value::as_str)
-                .map(str::to_string);
+            let nickname = call.opt_s("nickname");
             let style = call.int("notification_display_style");
             let o = call.state.part::<Overlay>();
             if let Some(n) = nickname {

@@ -75,6 +75,15 @@ fn not_found() -> Reply {
     rc_error(404, 404, "group not found")
 }
 
+/// The hosted group `gid` of this app, or the 404.
+fn group<'a>(call: &'a mut Call<'_>, gid: &str) -> Result<&'a mut Group, Reply> {
+    call.state
+        .part::<Hosted>()
+        .groups
+        .get_mut(gid)
+        .ok_or_else(not_found)
+}
+
 /// The JSON object a `json_string` argument holds (empty if absent or not an object).
 fn object_arg(call: &Call<'_>, name: &str) -> Map<String, Value> {
     match call.args.get(name) {
@@ -219,12 +228,7 @@ fn handle(call: &mut Call<'_>) -> Result<Value, Reply> {
                 object_arg(call, "group_ext_profile"),
                 object_arg(call, "permissions"),
             );
-            let g = call
-                .state
-                .part::<Hosted>()
-                .groups
-                .get_mut(&gid)
-                .ok_or_else(not_found)?;
+            let g = group(call, &gid)?;
             for (k, v) in profile {
                 if k == "name" {
                     g.name = v.as_str().unwrap_or_default().to_string();
@@ -314,12 +318,7 @@ fn handle(call: &mut Call<'_>) -> Result<Value, Reply> {
             Ok(json!({}))
         }
         "entrust.group.manager.add" => {
-            let g = call
-                .state
-                .part::<Hosted>()
-                .groups
-                .get_mut(&gid)
-                .ok_or_else(not_found)?;
+            let g = group(call, &gid)?;
             let not_members: Vec<&String> = users
                 .iter()
                 .filter(|u| !g.members.contains_key(*u))
@@ -340,12 +339,7 @@ fn handle(call: &mut Call<'_>) -> Result<Value, Reply> {
             Ok(json!({ "userIds": not_members }))
         }
         "entrust.group.manager.remove" => {
-            let g = call
-                .state
-                .part::<Hosted>()
-                .groups
-                .get_mut(&gid)
-                .ok_or_else(not_found)?;
+            let g = group(call, &gid)?;
             for u in &users {
                 if let Some(m) = g.members.get_mut(u)
                     && m.role == MANAGER
@@ -360,12 +354,7 @@ fn handle(call: &mut Call<'_>) -> Result<Value, Reply> {
             let newest_first = call.int("order").unwrap_or(1) == 1;
             let size = call.int("size").unwrap_or(50).max(1) as usize;
             let token = call.s("page_token").to_string();
-            let g = call
-                .state
-                .part::<Hosted>()
-                .groups
-                .get(&gid)
-                .ok_or_else(not_found)?;
+            let g = group(call, &gid)?;
             let mut list: Vec<Value> = g
                 .by_join_time()
                 .into_iter()
@@ -382,29 +371,13 @@ fn handle(call: &mut Call<'_>) -> Result<Value, Reply> {
             ))
         }
         "entrust.group.member.get" => {
-            let g = call
-                .state
-                .part::<Hosted>()
-                .groups
-                .get(&gid)
-                .ok_or_else(not_found)?;
+            let g = group(call, &gid)?;
             let members: Vec<Value> = users.iter().filter_map(|u| g.member_json(u)).collect();
             Ok(json!({ "members": members }))
         }
         "entrust.group.member.set" => {
-            let (nickname, extra) = (
-                call.s("nickname").to_string(),
-                call.args
-                    .get("extra")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-            );
-            let g = call
-                .state
-                .part::<Hosted>()
-                .groups
-                .get_mut(&gid)
-                .ok_or_else(not_found)?;
+            let (nickname, extra) = (call.s("nickname").to_string(), call.opt_s("extra"));
+            let g = group(call, &gid)?;
             if let Some(m) = g.members.get_mut(&user) {
                 m.nickname = nickname;
                 if let Some(e) = extra {
@@ -416,12 +389,7 @@ fn handle(call: &mut Call<'_>) -> Result<Value, Reply> {
         "entrust.group.member.follow" | "entrust.group.member.unfollow" => {
             let others = call.list("follow_user_ids");
             let follow = call.op.name == "entrust.group.member.follow";
-            let g = call
-                .state
-                .part::<Hosted>()
-                .groups
-                .get_mut(&gid)
-                .ok_or_else(not_found)?;
+            let g = group(call, &gid)?;
             let list = g.follows.entry(user).or_default();
             if follow {
                 for o in others {
@@ -435,12 +403,7 @@ fn handle(call: &mut Call<'_>) -> Result<Value, Reply> {
             Ok(json!({}))
         }
         "entrust.group.member.followed" => {
-            let g = call
-                .state
-                .part::<Hosted>()
-                .groups
-                .get(&gid)
-                .ok_or_else(not_found)?;
+            let g = group(call, &gid)?;
             let members: Vec<Value> = g
                 .follows
                 .get(&user)
@@ -455,12 +418,7 @@ fn handle(call: &mut Call<'_>) -> Result<Value, Reply> {
         "entrust.group.remark_name.set" | "entrust.group.remark_name.remove" => {
             let remark = call.s("remark_name").to_string();
             let set = call.op.name == "entrust.group.remark_name.set";
-            let g = call
-                .state
-                .part::<Hosted>()
-                .groups
-                .get_mut(&gid)
-                .ok_or_else(not_found)?;
+            let g = group(call, &gid)?;
             if set {
                 g.remark_names.insert(user, remark);
             } else {
@@ -469,12 +427,7 @@ fn handle(call: &mut Call<'_>) -> Result<Value, Reply> {
             Ok(json!({}))
         }
         "entrust.group.remark_name.get" => {
-            let g = call
-                .state
-                .part::<Hosted>()
-                .groups
-                .get(&gid)
-                .ok_or_else(not_found)?;
+            let g = group(call, &gid)?;
             let remark = g.remark_names.get(&user).cloned().unwrap_or_default();
             Ok(json!({ "remarkName": remark }))
         }

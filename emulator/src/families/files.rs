@@ -78,11 +78,7 @@ fn upload(call: &mut Call<'_>) -> Outcome {
 }
 
 fn download(call: &mut Call<'_>) -> Outcome {
-    let given = call
-        .args
-        .get("share_secret")
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    let given = call.opt_s("share_secret");
     let f = call
         .state
         .part::<Attachments>()

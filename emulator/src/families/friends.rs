@@ -104,11 +104,7 @@ impl Family for Friends {
                 ok(json!({}))
             }
             "friend.profile.set" => {
-                let remark = call
-                    .args
-                    .get("remark_name")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
+                let remark = call.opt_s("remark_name");
                 let ext = match call.args.get("friend_ext_profile") {
                     Some(Value::String(s)) => Some(s.clone()),
                     Some(Value::Null) | None => None,

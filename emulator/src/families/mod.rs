@@ -136,6 +136,14 @@ impl Call<'_> {
             .unwrap_or_default()
     }
 
+    /// A string argument if given (`s` gives "" when absent).
+    pub fn opt_s(&self, name: &str) -> Option<String> {
+        self.args
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    }
+
     pub fn int(&self, name: &str) -> Option<i64> {
         self.args.get(name).and_then(Value::as_i64)
     }

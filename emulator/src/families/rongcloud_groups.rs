@@ -88,11 +88,7 @@ fn rongcloud(call: &mut Call<'_>) -> Option<Outcome> {
     let now = call.now;
     match call.op.name.as_str() {
         "group.create" | "group.join" => {
-            let name = call
-                .args
-                .get("group_name")
-                .and_then(Value::as_str)
-                .map(str::to_string);
+            let name = call.opt_s("group_name");
             let g = call.state.part::<RongGroups>().0.entry(gid).or_default();
             if let Some(n) = name {
                 g.0 = n;

@@ -28,11 +28,7 @@ impl Family for SensitiveWords {
         let word = call.s("word").to_string();
         match call.op.name.as_str() {
             "sensitiveword.add" | "sensitiveword.filter.add" => {
-                let replace = call
-                    .args
-                    .get("replace_word")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
+                let replace = call.opt_s("replace_word");
                 Some(add(call, vec![(word, replace)]).map(|()| Answer::Fields(json!({}))))
             }
             "sensitiveword.batch_add" => {

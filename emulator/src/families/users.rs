@@ -105,16 +105,8 @@ fn rongcloud(call: &mut Call<'_>) -> Option<Outcome> {
             ok(json!({"userId": id, "token": token}))
         }
         "user.refresh" => {
-            let name = call
-                .args
-                .get("name")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            let portrait = call
-                .args
-                .get("portrait_uri")
-                .and_then(Value::as_str)
-                .map(str::to_string);
+            let name = call.opt_s("name");
+            let portrait = call.opt_s("portrait_uri");
             let id = call.s("user_id").to_string();
             match call.state.part::<RongUsers>().0.get_mut(&id) {
                 None => Some(Err(rc_error(404, 404, "user not found"))),
