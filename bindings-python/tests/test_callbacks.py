@@ -12,20 +12,9 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 import imcloud
+from conftest import FIELD_TYPES, py_name
 from imcloud import errors
 from imcloud.events import EASEMOB_EVENTS, RONGCLOUD_EVENTS, EasemobPostSendEvent
-
-TYPES = {
-    "string": lambda v: isinstance(v, str),
-    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "bool": lambda v: isinstance(v, bool),
-    "string_list": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
-    "object_list": lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
-}
-
-
-def _ident(name: str) -> str:
-    return name + "_" if name in {"from", "import", "class", "global"} else name
 
 
 def _kinds(cloud: str) -> List[Dict[str, Any]]:
@@ -58,9 +47,9 @@ def test_every_declared_kind_parses_into_its_typed_event(emu: Any, cloud: str, n
             assert event.kind == name
             assert event.raw == item
             for f in kind["fields"]:
-                value = getattr(event, _ident(f["name"]))
+                value = getattr(event, py_name(f["name"]))
                 assert value is not None, f"{name}.{f['name']}"
-                check = TYPES.get(f["type"])
+                check = FIELD_TYPES.get(f["type"])
                 assert check is None or check(value), f"{name}.{f['name']}: {value!r} is not {f['type']}"
     # a str body reads the same
     assert client.parse_callback(body.decode())[0].kind == name

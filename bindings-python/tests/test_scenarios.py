@@ -12,15 +12,14 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import keyword
 import re
 import urllib.parse
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 import pytest
 
 import imcloud
-from conftest import REPO
+from conftest import FIELD_TYPES, REPO, py_name
 from imcloud import _generated, errors
 from imcloud.testing import Emulator
 
@@ -35,19 +34,6 @@ REPLAYED: Set[Tuple[str, str, str]] = set()
 CLOUD = {"rongcloud": "rongcloud", "easemob": "easemob", "agora": "easemob"}
 PREFIX = {"rongcloud": "RongCloud", "easemob": "Easemob"}
 OPERATIONS = {cloud: {op["name"]: op for op in imcloud.catalogue(cloud)["operations"]} for cloud in PREFIX}
-
-# the Python type of each declared result field type (others are plain JSON values)
-FIELD_TYPES: Dict[str, Callable[[Any], bool]] = {
-    "string": lambda v: isinstance(v, str),
-    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "bool": lambda v: isinstance(v, bool),
-    "string_list": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
-    "object_list": lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
-}
-
-
-def py_name(name: str) -> str:
-    return name + "_" if keyword.iskeyword(name) else name
 
 
 def result_class_name(cloud: str, op: str) -> str:

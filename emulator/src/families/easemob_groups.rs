@@ -128,6 +128,15 @@ fn on_owner() -> Reply {
     forbidden("forbidden operation on group owner!")
 }
 
+/// Each of `names` who is no longer a member of group `id` leaves its threads too.
+fn leave_threads_unless_member(state: &mut AppState, id: &str, names: &[String]) {
+    for u in names {
+        if !is_group_member(state, id, u) {
+            leave_group_threads(state, id, u);
+        }
+    }
+}
+
 /// A 404 unless `name` is a registered user of this app (the users family answers the lookup).
 fn registered(call: &mut Call<'_>, name: &str) -> Result<(), Reply> {
     match easemob_user(call, name) {
@@ -413,11 +422,7 @@ fn easemob(call: &mut Call<'_>) -> Option<Outcome> {
                 Answer::Data(Value::Array(out))
             });
             if outcome.is_ok() {
-                for u in &names {
-                    if !is_group_member(call.state, &id, u) {
-                        leave_group_threads(call.state, &id, u);
-                    }
-                }
+                leave_threads_unless_member(call.state, &id, &names);
             }
             outcome
         }
@@ -503,11 +508,7 @@ fn easemob(call: &mut Call<'_>) -> Option<Outcome> {
                 Answer::Data(Value::Array(out))
             });
             if outcome.is_ok() {
-                for u in &names {
-                    if !is_group_member(call.state, &id, u) {
-                        leave_group_threads(call.state, &id, u);
-                    }
-                }
+                leave_threads_unless_member(call.state, &id, &names);
             }
             outcome
         }

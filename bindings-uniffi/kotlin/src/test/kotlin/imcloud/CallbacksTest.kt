@@ -2,7 +2,6 @@ package imcloud
 
 import imcloud.testing.Emulator
 import kotlinx.serialization.json.JsonArray
-import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.buildJsonObject
@@ -15,25 +14,6 @@ import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertNotNull
 import kotlin.test.assertTrue
-
-private fun lowerCamel(name: String): String =
-    name.split('_').let { p -> p[0] + p.drop(1).joinToString("") { it.replaceFirstChar(Char::uppercase) } }
-
-private fun typed(type: String, v: Any): Boolean = when (type) {
-    "string" -> v is String
-    "int" -> v is Long
-    "bool" -> v is Boolean
-    "string_list" -> v is List<*> && v.all { it is String }
-    "object_list" -> v is List<*> && v.all { it is JsonObject }
-    else -> v is JsonElement
-}
-
-private fun field(obj: Any, name: String): Any? {
-    val prop = lowerCamel(name)
-    val getter = obj.javaClass.methods.firstOrNull { it.parameterCount == 0 && it.name == "get" + prop.replaceFirstChar(Char::uppercase) }
-    assertNotNull(getter, "${obj.javaClass.simpleName} has no accessor for declared field $name")
-    return getter.invoke(obj)
-}
 
 /** The declared example as it arrives on the wire, and its content type. */
 private fun wire(kind: JsonObject): Pair<String, String> {
@@ -71,9 +51,9 @@ class CallbacksTest {
                         for (f in kind["fields"] as JsonArray) {
                             val fo = f as JsonObject
                             val fname = fo["name"]!!.jsonPrimitive.content
-                            val value = field(event, fname)
+                            val value = read(event, fname)
                             assertNotNull(value, "$name.$fname")
-                            assertTrue(typed(fo["type"]!!.jsonPrimitive.content, value), "$name.$fname: $value")
+                            assertTrue(declaredType(fo["type"]!!.jsonPrimitive.content, value), "$name.$fname: $value")
                         }
                     }
                     count++

@@ -33,7 +33,7 @@ import kotlin.test.assertNotNull
 import kotlin.test.assertTrue
 import kotlin.test.fail
 
-private fun camel(name: String): String =
+internal fun camel(name: String): String =
     name.split('.', '_').let { p -> p[0] + p.drop(1).joinToString("") { it.replaceFirstChar(Char::uppercase) } }
 
 /** The value at a dotted path (`data.entities.0`; `$` is the root) of a JSON value, or null. */
@@ -47,7 +47,7 @@ private fun getPath(v: JsonElement?, path: String): JsonElement? =
     }
 
 /** The Kotlin type a declared result field's accessor returns (other types: any JSON). */
-private fun declaredType(type: String, v: Any): Boolean = when (type) {
+internal fun declaredType(type: String, v: Any): Boolean = when (type) {
     "string" -> v is String
     "int" -> v is Long
     "bool" -> v is Boolean
@@ -57,7 +57,7 @@ private fun declaredType(type: String, v: Any): Boolean = when (type) {
 }
 
 /** The accessor of a declared field: a Kotlin property `fooBar` is `getFooBar()` (or `isFoo()` for `isFoo`). */
-private fun read(obj: Any, field: String): Any? {
+internal fun read(obj: Any, field: String): Any? {
     val prop = camel(field)
     val getter = obj.javaClass.methods.firstOrNull { it.parameterCount == 0 && (it.name == "get" + prop.replaceFirstChar(Char::uppercase) || it.name == prop) }
     assertNotNull(getter, "${obj.javaClass.simpleName} has no accessor for declared field $field")
