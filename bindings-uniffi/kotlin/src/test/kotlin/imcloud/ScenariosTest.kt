@@ -33,7 +33,7 @@ import kotlin.test.assertNotNull
 import kotlin.test.assertTrue
 import kotlin.test.fail
 
-internal fun camel(name: String): String =
+private fun camel(name: String): String =
     name.split('.', '_').let { p -> p[0] + p.drop(1).joinToString("") { it.replaceFirstChar(Char::uppercase) } }
 
 /** The value at a dotted path (`data.entities.0`; `$` is the root) of a JSON value, or null. */
