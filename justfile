@@ -45,6 +45,8 @@ lint-rust:
     cargo fmt --all -- --check
     @echo "== cargo clippy -D warnings"
     cargo clippy --workspace --all-targets --quiet -- -D warnings
+    @echo "== cargo package (the crates.io crates: imcloud-catalogue, imcloud, imcloud-emulator)"
+    cargo package --quiet --no-verify --allow-dirty -p imcloud-catalogue -p imcloud -p imcloud-emulator
 
 # core, emulator, conformance scenarios, integration, golden wire fixtures, version check, demo
 test-rust:

@@ -111,3 +111,30 @@ print(f"Swift surface: {count} catalogue operations, each an async method; brack
       f"{len(used)} reply fields and every glue call match the UniFFI glue")
 EOF
 echo "Swift binding generated: $(grep -c 'async throws' "$swift") async functions (not compiled: no Swift toolchain here)"
+
+# Package.swift: its targets point at what exists, the binary target is the glue's C module, and
+# the surface imports the glue module by the name the package gives it.
+python3 - <<'PY'
+import pathlib, re, sys
+pkg = pathlib.Path("Package.swift").read_text()
+problems = []
+ffi_module = re.search(r"module (\w+)", pathlib.Path("bindings-uniffi/swift/generated/ImcloudFFIFFI.modulemap").read_text()).group(1)
+if f'.binaryTarget(name: "{ffi_module}"' not in pkg:
+    problems.append(f"Package.swift: no binary target named {ffi_module} (the glue's C module)")
+for path in re.findall(r'path: "([^"]+)"', pkg):
+    if path.endswith(".xcframework"):
+        continue  # built on macOS by scripts/build-xcframework.sh
+    if not pathlib.Path(path).is_dir():
+        problems.append(f"Package.swift: target path {path} does not exist")
+for src in re.findall(r'sources: \["([^"]+)"\]', pkg):
+    if not pathlib.Path("bindings-uniffi/swift/generated", src).is_file():
+        problems.append(f"Package.swift: source {src} is not generated")
+if 'import ImcloudFFI' not in pathlib.Path("bindings-uniffi/swift/Imcloud/Clients.swift").read_text():
+    problems.append("Clients.swift does not import ImcloudFFI")
+if not re.search(r'\.library\(name: "imcloud", targets: \["imcloud"\]\)', pkg):
+    problems.append('Package.swift: the product and module are not "imcloud"')
+if problems:
+    print("\n".join(problems), file=sys.stderr)
+    sys.exit(1)
+print(f"Package.swift: targets exist, binary target {ffi_module}, product imcloud")
+PY

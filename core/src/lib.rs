@@ -50,6 +50,11 @@ pub use generated::{easemob, rongcloud};
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
+/// The crate's own README (crates.io, docs.rs), compiled as doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct CrateReadmeDoctests;
+
 pub use callbacks::Event;
 pub use catalogue::Cloud;
 pub use client::{Easemob, RongCloud};
