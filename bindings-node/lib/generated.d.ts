@@ -33,6 +33,10 @@ export interface ClientOptions {
   userAgent?: string
   /** A pooled connection is not reused once it is this old (RongCloud asks for connections younger than 60 s) (default 50). */
   connectionMaxAge?: number
+  /** An HTTP(S) proxy for every call, `http://[user:password@]host:port` (or https://); "" for none. Without it, the HTTPS_PROXY / HTTP_PROXY / NO_PROXY environment is used. Never printed (it may hold a password). */
+  proxy?: string
+  /** A PEM file of extra root certificates to trust besides the built-in ones (a corporate TLS-inspecting proxy, a private deployment). Read when the client is made; certificates are always verified. */
+  caBundle?: string
 }
 
 /** The result of `agent.create`. */

@@ -790,6 +790,10 @@ pub struct ClientOption {
     pub min_exclusive: bool,
     #[serde(default)]
     pub max: Option<f64>,
+    /// The value may hold a credential (a proxy URL with a password): every language's options
+    /// type leaves it out of its text form (`toString`, `description`, `repr`).
+    #[serde(default)]
+    pub secret: bool,
     pub doc: String,
 }
 

@@ -1,5 +1,6 @@
 //! Client configuration: credentials, hosts, timeouts, retries.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
@@ -80,6 +81,12 @@ pub struct ClientOptions {
     /// No connection is used for new requests once it is this old. Default 50 s (RongCloud asks
     /// that one connection be used for less than 60 s).
     pub connection_max_age: Duration,
+    /// An HTTP(S) proxy for every call (`http://[user:password@]host:port`); `Some("")` for no
+    /// proxy at all; `None` uses the HTTPS_PROXY / HTTP_PROXY / NO_PROXY environment. A
+    /// [`Secret`]: it may hold a password, so it is never printed.
+    pub proxy: Option<Secret>,
+    /// A PEM file of extra root certificates, trusted besides the built-in (webpki) roots.
+    pub ca_bundle: Option<PathBuf>,
 }
 
 impl Default for ClientOptions {
@@ -95,6 +102,8 @@ impl Default for ClientOptions {
             allow_insecure_http: false,
             user_agent: None,
             connection_max_age: Duration::from_secs(50),
+            proxy: None,
+            ca_bundle: None,
         }
     }
 }
@@ -336,7 +345,7 @@ fn string(key: &str, v: &Value) -> Result<String> {
 
 /// Option keys understood by [`ClientOptions::apply_json`]; durations are seconds. In the order of their declaration in `catalogue/options.json` (a test keeps
 /// the two equal).
-pub const OPTION_KEYS: [&str; 15] = [
+pub const OPTION_KEYS: [&str; 17] = [
     "connect_timeout",
     "request_timeout",
     "transfer_timeout",
@@ -352,6 +361,8 @@ pub const OPTION_KEYS: [&str; 15] = [
     "allow_insecure_http",
     "user_agent",
     "connection_max_age",
+    "proxy",
+    "ca_bundle",
 ];
 
 impl ClientOptions {
@@ -381,6 +392,8 @@ impl ClientOptions {
                 }
                 "user_agent" => self.user_agent = Some(string(k, v)?),
                 "connection_max_age" => self.connection_max_age = secs(k, v)?,
+                "proxy" => self.proxy = Some(Secret::new(string(k, v)?)),
+                "ca_bundle" => self.ca_bundle = Some(PathBuf::from(string(k, v)?)),
                 _ => {}
             }
         }
@@ -425,6 +438,12 @@ impl ClientOptions {
             "connection_max_age",
             self.connection_max_age.as_secs_f64().into(),
         );
+        if let Some(p) = &self.proxy {
+            put("proxy", p.expose().into());
+        }
+        if let Some(c) = &self.ca_bundle {
+            put("ca_bundle", c.to_string_lossy().into_owned().into());
+        }
         m
     }
 
@@ -454,7 +473,80 @@ impl ClientOptions {
         if let Some(ua) = &self.user_agent {
             check_header_text("user_agent", ua)?;
         }
+        self.proxy()?;
+        self.root_certificates()?;
         Ok(())
+    }
+
+    /// The configured proxy: `Ok(None)` for the environment's, `Ok(Some(None))` for none, or a
+    /// refusal naming `proxy` (never showing its text, which may hold a password).
+    pub(crate) fn proxy(&self) -> Result<Option<Option<reqwest::Proxy>>> {
+        let Some(p) = &self.proxy else {
+            return Ok(None);
+        };
+        let text = p.expose().trim();
+        if text.is_empty() {
+            return Ok(Some(None));
+        }
+        let refuse = |why: &str| Err(Error::invalid_argument("proxy", why.to_string()));
+        let Ok(url) = url::Url::parse(text) else {
+            return refuse("is not a URL; expected http://[user:password@]host:port or https://…");
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            return refuse(&format!(
+                "has the scheme {:?}; expected http or https",
+                url.scheme()
+            ));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return refuse("has no host");
+        }
+        match reqwest::Proxy::all(text) {
+            Ok(proxy) => Ok(Some(Some(proxy))),
+            Err(_) => refuse("is not a usable proxy URL"),
+        }
+    }
+
+    /// The extra root certificates of `ca_bundle` (none without it), or a refusal naming it.
+    pub(crate) fn root_certificates(&self) -> Result<Vec<reqwest::Certificate>> {
+        let Some(path) = &self.ca_bundle else {
+            return Ok(Vec::new());
+        };
+        // A regular file of reasonable size: never a device or pipe that would block or never end.
+        const MAX_BUNDLE: u64 = 16 << 20;
+        let shown = path.display();
+        let cannot = |e: &dyn std::fmt::Display| {
+            Error::invalid_argument("ca_bundle", format!("cannot read {shown}: {e}"))
+        };
+        let meta = std::fs::metadata(path).map_err(|e| cannot(&e))?;
+        if !meta.is_file() {
+            return Err(cannot(&"not a regular file"));
+        }
+        if meta.len() > MAX_BUNDLE {
+            return Err(cannot(&format!("larger than {MAX_BUNDLE} bytes")));
+        }
+        let mut pem = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(
+                std::fs::File::open(path).map_err(|e| cannot(&e))?,
+                MAX_BUNDLE,
+            ),
+            &mut pem,
+        )
+        .map_err(|e| cannot(&e))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|_| {
+            Error::invalid_argument(
+                "ca_bundle",
+                format!("{shown} is not a PEM certificate bundle"),
+            )
+        })?;
+        if certs.is_empty() {
+            return Err(Error::invalid_argument(
+                "ca_bundle",
+                format!("{shown} holds no PEM certificate"),
+            ));
+        }
+        Ok(certs)
     }
 }
 

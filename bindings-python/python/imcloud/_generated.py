@@ -40,6 +40,10 @@ class ClientOptions(TypedDict, total=False):
     """User-Agent header (default imcloud/<version>)."""
     connection_max_age: float
     """A pooled connection is not reused once it is this old (RongCloud asks for connections younger than 60 s) (default 50)."""
+    proxy: str
+    """An HTTP(S) proxy for every call, `http://[user:password@]host:port` (or https://); "" for none. Without it, the HTTPS_PROXY / HTTP_PROXY / NO_PROXY environment is used. Never printed (it may hold a password)."""
+    ca_bundle: str
+    """A PEM file of extra root certificates to trust besides the built-in ones (a corporate TLS-inspecting proxy, a private deployment). Read when the client is made; certificates are always verified."""
 
 
 class RongCloudAgentCreateResult(Result):

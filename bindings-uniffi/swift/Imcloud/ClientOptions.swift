@@ -34,8 +34,12 @@ public struct ClientOptions: Encodable, Sendable {
     public var userAgent: String?
     /// A pooled connection is not reused once it is this old (RongCloud asks for connections younger than 60 s) (default 50).
     public var connectionMaxAge: Double?
+    /// An HTTP(S) proxy for every call, `http://[user:password@]host:port` (or https://); "" for none. Without it, the HTTPS_PROXY / HTTP_PROXY / NO_PROXY environment is used. Never printed (it may hold a password).
+    public var proxy: String?
+    /// A PEM file of extra root certificates to trust besides the built-in ones (a corporate TLS-inspecting proxy, a private deployment). Read when the client is made; certificates are always verified.
+    public var caBundle: String?
 
-    public init(connectTimeout: Double? = nil, requestTimeout: Double? = nil, transferTimeout: Double? = nil, maxAttempts: Int? = nil, rateLimitRetries: Int? = nil, backoffBase: Double? = nil, backoffMax: Double? = nil, maxRetryAfter: Double? = nil, hostCooldown: Double? = nil, hostMaxCooldown: Double? = nil, poolIdleTimeout: Double? = nil, poolMaxIdlePerHost: Int? = nil, allowInsecureHttp: Bool? = nil, userAgent: String? = nil, connectionMaxAge: Double? = nil) {
+    public init(connectTimeout: Double? = nil, requestTimeout: Double? = nil, transferTimeout: Double? = nil, maxAttempts: Int? = nil, rateLimitRetries: Int? = nil, backoffBase: Double? = nil, backoffMax: Double? = nil, maxRetryAfter: Double? = nil, hostCooldown: Double? = nil, hostMaxCooldown: Double? = nil, poolIdleTimeout: Double? = nil, poolMaxIdlePerHost: Int? = nil, allowInsecureHttp: Bool? = nil, userAgent: String? = nil, connectionMaxAge: Double? = nil, proxy: String? = nil, caBundle: String? = nil) {
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.transferTimeout = transferTimeout
@@ -51,6 +55,8 @@ public struct ClientOptions: Encodable, Sendable {
         self.allowInsecureHttp = allowInsecureHttp
         self.userAgent = userAgent
         self.connectionMaxAge = connectionMaxAge
+        self.proxy = proxy
+        self.caBundle = caBundle
     }
 
     enum CodingKeys: String, CodingKey {
@@ -69,5 +75,34 @@ public struct ClientOptions: Encodable, Sendable {
         case allowInsecureHttp = "allow_insecure_http"
         case userAgent = "user_agent"
         case connectionMaxAge = "connection_max_age"
+        case proxy = "proxy"
+        case caBundle = "ca_bundle"
     }
+}
+
+/// The options that are set; one that may hold a credential (the proxy URL) shows as `***`.
+extension ClientOptions: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        var set: [String] = []
+        if let v = connectTimeout { set.append("connectTimeout=\(v)") }
+        if let v = requestTimeout { set.append("requestTimeout=\(v)") }
+        if let v = transferTimeout { set.append("transferTimeout=\(v)") }
+        if let v = maxAttempts { set.append("maxAttempts=\(v)") }
+        if let v = rateLimitRetries { set.append("rateLimitRetries=\(v)") }
+        if let v = backoffBase { set.append("backoffBase=\(v)") }
+        if let v = backoffMax { set.append("backoffMax=\(v)") }
+        if let v = maxRetryAfter { set.append("maxRetryAfter=\(v)") }
+        if let v = hostCooldown { set.append("hostCooldown=\(v)") }
+        if let v = hostMaxCooldown { set.append("hostMaxCooldown=\(v)") }
+        if let v = poolIdleTimeout { set.append("poolIdleTimeout=\(v)") }
+        if let v = poolMaxIdlePerHost { set.append("poolMaxIdlePerHost=\(v)") }
+        if let v = allowInsecureHttp { set.append("allowInsecureHttp=\(v)") }
+        if let v = userAgent { set.append("userAgent=\(v)") }
+        if let v = connectionMaxAge { set.append("connectionMaxAge=\(v)") }
+        if proxy != nil { set.append("proxy=***") }
+        if let v = caBundle { set.append("caBundle=\(v)") }
+        return "ClientOptions(" + set.joined(separator: ", ") + ")"
+    }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
 }

@@ -90,17 +90,22 @@ impl std::fmt::Debug for Engine {
 }
 
 fn build_http(options: &ClientOptions) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .connect_timeout(options.connect_timeout)
         .pool_idle_timeout(options.pool_idle_timeout)
         .pool_max_idle_per_host(options.pool_max_idle_per_host)
         .https_only(!options.allow_insecure_http)
         .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| {
-            let e = e.without_url();
-            Error::config(format!("cannot build the HTTP client: {e}")).with_source(e)
-        })
+        .tls_certs_merge(options.root_certificates()?);
+    builder = match options.proxy()? {
+        None => builder, // the environment's (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)
+        Some(None) => builder.no_proxy(),
+        Some(Some(proxy)) => builder.proxy(proxy),
+    };
+    builder.build().map_err(|e| {
+        let e = e.without_url();
+        Error::config(format!("cannot build the HTTP client: {e}")).with_source(e)
+    })
 }
 
 impl Engine {

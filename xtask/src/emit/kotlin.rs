@@ -339,7 +339,18 @@ fn client_options(model: &Model) -> String {
     for o in &model.options {
         let _ = writeln!(out, "        {} to `{}`,", lit(&o.o.name), o.camel);
     }
-    out += "    )\n}\n";
+    out += "    )\n\n";
+    out += "    /** The options that are set; one that may hold a credential (the proxy URL) shows as `***`. */\n";
+    out += "    override fun toString(): String = listOfNotNull(\n";
+    for o in &model.options {
+        let shown = if o.o.secret { "***" } else { "$it" };
+        let _ = writeln!(
+            out,
+            "        `{c}`?.let {{ \"{c}={shown}\" }},",
+            c = o.camel
+        );
+    }
+    out += "    ).joinToString(\", \", \"ClientOptions(\", \")\")\n}\n";
     out
 }
 

@@ -473,6 +473,24 @@ fn client_options(model: &Model) -> String {
         })
         .collect();
     out += &encodable_struct("ClientOptions", &members);
+    // printed (print, interpolation, debugger, dump) without an option that may hold a credential
+    out += "\n/// The options that are set; one that may hold a credential (the proxy URL) shows as `***`.\n";
+    out += "extension ClientOptions: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {\n";
+    out += "    public var description: String {\n        var set: [String] = []\n";
+    for o in &model.options {
+        let c = ident(&o.camel);
+        let _ = if o.o.secret {
+            writeln!(out, "        if {c} != nil {{ set.append(\"{c}=***\") }}")
+        } else {
+            writeln!(
+                out,
+                "        if let v = {c} {{ set.append(\"{c}=\\(v)\") }}"
+            )
+        };
+    }
+    out += "        return \"ClientOptions(\" + set.joined(separator: \", \") + \")\"\n    }\n";
+    out += "    public var debugDescription: String { description }\n";
+    out += "    public var customMirror: Mirror { Mirror(self, children: [\"description\": description]) }\n}\n";
     out
 }
 

@@ -33,6 +33,10 @@ public data class ClientOptions(
     val `userAgent`: String? = null,
     /** A pooled connection is not reused once it is this old (RongCloud asks for connections younger than 60 s) (default 50). */
     val `connectionMaxAge`: Double? = null,
+    /** An HTTP(S) proxy for every call, `http://[user:password@]host:port` (or https://); "" for none. Without it, the HTTPS_PROXY / HTTP_PROXY / NO_PROXY environment is used. Never printed (it may hold a password). */
+    val `proxy`: String? = null,
+    /** A PEM file of extra root certificates to trust besides the built-in ones (a corporate TLS-inspecting proxy, a private deployment). Read when the client is made; certificates are always verified. */
+    val `caBundle`: String? = null,
 ) {
     /** The options by their snake_case names, as the core's settings map takes them. */
     internal fun entries(): List<Pair<String, Any?>> = listOf(
@@ -51,5 +55,28 @@ public data class ClientOptions(
         "allow_insecure_http" to `allowInsecureHttp`,
         "user_agent" to `userAgent`,
         "connection_max_age" to `connectionMaxAge`,
+        "proxy" to `proxy`,
+        "ca_bundle" to `caBundle`,
     )
+
+    /** The options that are set; one that may hold a credential (the proxy URL) shows as `***`. */
+    override fun toString(): String = listOfNotNull(
+        `connectTimeout`?.let { "connectTimeout=$it" },
+        `requestTimeout`?.let { "requestTimeout=$it" },
+        `transferTimeout`?.let { "transferTimeout=$it" },
+        `maxAttempts`?.let { "maxAttempts=$it" },
+        `rateLimitRetries`?.let { "rateLimitRetries=$it" },
+        `backoffBase`?.let { "backoffBase=$it" },
+        `backoffMax`?.let { "backoffMax=$it" },
+        `maxRetryAfter`?.let { "maxRetryAfter=$it" },
+        `hostCooldown`?.let { "hostCooldown=$it" },
+        `hostMaxCooldown`?.let { "hostMaxCooldown=$it" },
+        `poolIdleTimeout`?.let { "poolIdleTimeout=$it" },
+        `poolMaxIdlePerHost`?.let { "poolMaxIdlePerHost=$it" },
+        `allowInsecureHttp`?.let { "allowInsecureHttp=$it" },
+        `userAgent`?.let { "userAgent=$it" },
+        `connectionMaxAge`?.let { "connectionMaxAge=$it" },
+        `proxy`?.let { "proxy=***" },
+        `caBundle`?.let { "caBundle=$it" },
+    ).joinToString(", ", "ClientOptions(", ")")
 }
