@@ -10,9 +10,10 @@ const USAGE = `usage: imcloud-emulator [options]
 
 Runs a local emulator of the RongCloud Server API and the Easemob / Agora Chat REST API (both
 clouds on every host) until SIGINT or SIGTERM. Prints one JSON line on stdout:
-  {"hosts": [...], "admin": URL, "rongcloud": {...}, "easemob": {...}, "agora": {...}}
+  {"hosts": [...], "admin": URL, "rongcloud": {...}, "easemob": {...}, "agora": {...}, "pid": N}
 each cloud with its "hosts" and the settings of a client wired to them (snake_case), then a
-line for people on stderr.
+line for people on stderr. Under npx, send SIGTERM to "pid" (npx does not pass it on), or run
+node_modules/.bin/imcloud-emulator itself.
 
 options:
   --bind ADDR                address to listen on (default 127.0.0.1; 0.0.0.0 in a container)
@@ -116,7 +117,7 @@ function main() {
       return null // e.g. agora, for an Easemob app without an Agora App ID
     }
   }
-  const info = { hosts: emu.hosts, admin: emu.adminUrl, rongcloud: cloud('rongcloud'), easemob: cloud('easemob'), agora: cloud('agora') }
+  const info = { hosts: emu.hosts, admin: emu.adminUrl, rongcloud: cloud('rongcloud'), easemob: cloud('easemob'), agora: cloud('agora'), pid: process.pid }
   process.stdout.write(`${JSON.stringify(info)}\n`)
   process.stderr.write(
     `imcloud-emulator: RongCloud and Easemob / Agora Chat on ${emu.hosts.join(', ')} (primary first); admin API ${emu.adminUrl}; Ctrl-C or SIGTERM stops it\n`,

@@ -48,6 +48,7 @@ test('it prints where each cloud listens, serves clients made from that, and exi
     assert.deepEqual(info.rongcloud.hosts, info.hosts)
     assert.deepEqual(info.easemob.hosts, info.hosts)
     assert.match(info.admin, /^http:\/\/127\.0\.0\.1:\d+$/)
+    assert.equal(info.pid, child.pid)
     const rc = new RongCloud(camel(info.rongcloud))
     const r = await rc.userRegister({ userId: 'bin-u1', name: 'Ann' })
     assert.equal(r.host, info.hosts[0])
