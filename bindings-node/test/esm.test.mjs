@@ -3,8 +3,9 @@
 // declarations type-check for both module kinds.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import test from 'node:test'
 import { fileURLToPath } from 'node:url'
@@ -54,42 +55,66 @@ test('errors thrown through either entry are instances of the classes of both', 
   }
 })
 
-test('the declarations type-check when imported from an ES module and from CommonJS', () => {
-  const check = (file, body) => writeFileSync(join(root, 'test', file), body)
-  // inside the package, so `imcloud` resolves to itself through `exports` (nodenext)
-  const mts = 'types-check.tmp.mts'
-  const cts = 'types-check.tmp.cts'
-  check(
-    mts,
-    [
-      "import imcloud, { RongCloud, InvalidArgumentError, type RongCloudUserRegisterResult } from 'imcloud'",
-      "import { Emulator } from 'imcloud/testing'",
-      "const rc: RongCloud = new RongCloud({ appKey: 'k', appSecret: 's', hosts: ['http://127.0.0.1:1'], allowInsecureHttp: true })",
-      'const r: Promise<RongCloudUserRegisterResult> = rc.userRegister({ userId: "u", name: "n" })',
-      'const e: typeof InvalidArgumentError = imcloud.InvalidArgumentError',
-      'const emu: Emulator = new Emulator({ hosts: 1 })',
-      'export { r, e, emu }',
-      '',
-    ].join('\n'),
+/** tsc over files written into test/ (inside the package, so `imcloud` resolves to itself). */
+function tsc(files, options) {
+  for (const [name, lines] of Object.entries(files)) writeFileSync(join(root, 'test', name), [...lines, ''].join('\n'))
+  try {
+    const args = ['--noEmit', '--strict', '--target', 'es2022', '--types', 'node', ...options, ...Object.keys(files).map((f) => join('test', f))]
+    return spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), ...args], { cwd: root, encoding: 'utf8', timeout: 300000 })
+  } finally {
+    for (const name of Object.keys(files)) rmSync(join(root, 'test', name))
+  }
+}
+
+test('the declarations type-check when imported from an ES module and from CommonJS (nodenext)', () => {
+  const r = tsc(
+    {
+      'types-check.tmp.mts': [
+        "import imcloud, { RongCloud, InvalidArgumentError, type RongCloudUserRegisterResult } from 'imcloud'",
+        "import { Emulator } from 'imcloud/testing'",
+        "const rc: RongCloud = new RongCloud({ appKey: 'k', appSecret: 's', hosts: ['http://127.0.0.1:1'], allowInsecureHttp: true })",
+        'const r: Promise<RongCloudUserRegisterResult> = rc.userRegister({ userId: "u", name: "n" })',
+        'const e: typeof InvalidArgumentError = imcloud.InvalidArgumentError',
+        'const emu: Emulator = new Emulator({ hosts: 1, bind: "127.0.0.1", adminPort: 0 })',
+        'export { r, e, emu }',
+      ],
+      'types-check.tmp.cts': [
+        "import { RongCloud, NotFoundError } from 'imcloud'",
+        "import { Emulator } from 'imcloud/testing'",
+        "const rc = new RongCloud({ appKey: 'k', appSecret: 's', region: 'singapore' })",
+        'const n: typeof NotFoundError = NotFoundError',
+        'export = { rc, n, Emulator }',
+      ],
+    },
+    ['--module', 'nodenext', '--moduleResolution', 'nodenext'],
   )
-  check(
-    cts,
-    [
-      "import { RongCloud, NotFoundError } from 'imcloud'",
-      "import { Emulator } from 'imcloud/testing'",
-      "const rc = new RongCloud({ appKey: 'k', appSecret: 's', region: 'singapore' })",
-      'const n: typeof NotFoundError = NotFoundError',
-      'export = { rc, n, Emulator }',
-      '',
-    ].join('\n'),
-  )
-  const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node']
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), ...args, join('test', mts), join('test', cts)], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 300000,
-  })
-  rmSync(join(root, 'test', mts))
-  rmSync(join(root, 'test', cts))
-  assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr)
+  assert.equal(r.status, 0, r.stdout + r.stderr)
+})
+
+test('the declarations of imcloud and imcloud/testing resolve without exports support (module commonjs, node10)', () => {
+  // node10 has no self-reference: a project with node_modules/imcloud linked to this package
+  const dir = mkdtempSync(join(tmpdir(), 'imcloud-node10-'))
+  try {
+    mkdirSync(join(dir, 'node_modules'))
+    symlinkSync(root, join(dir, 'node_modules', 'imcloud'), 'junction')
+    const file = join(dir, 'check.ts')
+    writeFileSync(
+      file,
+      [
+        "import { RongCloud, InvalidArgumentError } from 'imcloud'",
+        "import { Emulator } from 'imcloud/testing'",
+        'const emu: Emulator = new Emulator({ hosts: 1 })',
+        'const rc: RongCloud = emu.rongcloud()',
+        'const e: typeof InvalidArgumentError = InvalidArgumentError',
+        'export { rc, e }',
+        '',
+      ].join('\n'),
+    )
+    const args = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'commonjs', '--moduleResolution', 'node10', '--ignoreDeprecations', '5.0']
+    const typeRoots = ['--typeRoots', join(root, 'node_modules', '@types'), '--types', 'node']
+    const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), ...args, ...typeRoots, file], { cwd: dir, encoding: 'utf8', timeout: 300000 })
+    assert.equal(r.status, 0, r.stdout + r.stderr)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
