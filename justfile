@@ -113,6 +113,16 @@ test-node: setup-node
     @echo "== Node: node --test (tsc, scenarios, every operation)"
     cd bindings-node && node --test test/
 
+# the npm packages into dist/node/ (the main one and this platform's): debug, or ARGS=--release
+dist-node *ARGS:
+    scripts/dist-node.sh {{ ARGS }}
+
+# the packed npm package installed as a user would, without Rust or a C compiler, offline; the quick
+# start as CommonJS and as an ES module against `npx imcloud-emulator` (not part of `test`)
+test-dist-node: dist-node
+    @echo "== Node: the packed package installed without Rust (tests/dist/node.sh)"
+    tests/dist/node.sh
+
 demo-node: setup-node
     @echo "== Node (the example is TypeScript)"
     cd bindings-node && npx tsc -p tsconfig.json && node examples/quickstart.js

@@ -1,13 +1,49 @@
-// The seeds' journey in TypeScript/Node against the embedded emulator — the README's demonstration.
+// The seeds' journey in TypeScript/Node against the emulator — the README's demonstration.
 // Part-way through, the primary host refuses connections and the calls go on through the backup.
+// The emulator is one in this process (`imcloud/testing`), or the one `npx imcloud-emulator`
+// started when IMCLOUD_EMULATOR holds the JSON line it printed (driven through its admin API).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { InvalidArgumentError, type Result } from '../lib/index'
-import { Emulator } from '../lib/testing'
+import { Easemob, type EasemobSettings, InvalidArgumentError, type Result, RongCloud, type RongCloudSettings } from 'imcloud'
+import { Emulator } from 'imcloud/testing'
+
+/** What the journey needs of an emulator. */
+interface Emu {
+  hosts: string[]
+  rongcloud(): RongCloud
+  easemob(): Easemob
+  setOnline(user: string): void | Promise<void>
+  setFault(host: number, kind: 'refuse'): void | Promise<void>
+  requestCount(host: number): number | Promise<number>
+  sentMessages(): unknown[] | Promise<unknown[]>
+  stop(): void
+}
+
+/** The emulator of another process: its line from `imcloud-emulator` (settings in snake_case). */
+function external(line: string): Emu {
+  const info = JSON.parse(line)
+  const camel = <T>(o: object): T => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_(.)/g, (_, c: string) => c.toUpperCase()), v])) as T
+  const admin = async (method: string, path: string, body?: object): Promise<unknown> => {
+    const r = await fetch(`${info.admin}/_emulator/${path}`, { method, body: body && JSON.stringify(body) })
+    if (!r.ok) throw new Error(`admin ${method} ${path}: HTTP ${r.status} ${await r.text()}`)
+    return r.json()
+  }
+  return {
+    hosts: info.hosts,
+    rongcloud: () => new RongCloud(camel<RongCloudSettings>(info.rongcloud)),
+    easemob: () => new Easemob(camel<EasemobSettings>(info.easemob)),
+    setOnline: async (user) => void (await admin('POST', 'online', { user, online: true })),
+    setFault: async (host, kind) => void (await admin('POST', 'faults', { host, kind })),
+    requestCount: async (host) => ((await admin('GET', `requests?host=${host}`)) as unknown[]).length,
+    sentMessages: async () => (await admin('GET', 'messages')) as unknown[],
+    stop: () => {},
+  }
+}
 
 async function main(): Promise<void> {
-  const emu = new Emulator()
+  const line = process.env.IMCLOUD_EMULATOR
+  const emu: Emu = line ? external(line) : new Emulator()
   const [primary, backup] = emu.hosts
   const step = (what: string, r: { host: string }, detail = ''): void => {
     console.log(`  ✓ ${what.padEnd(44)} via ${(r.host === primary ? 'primary' : 'backup').padEnd(7)}  ${detail}`)
@@ -22,7 +58,7 @@ async function main(): Promise<void> {
       step(`register ${userId} and get its token`, r, `token ${(r.token ?? '').slice(0, 12)}…`)
     }
     step('send a text message u1 → u2', await rc.messagePrivatePublish({ fromUserId: 'u1', toUserIds: ['u2'], objectName: 'RC:TxtMsg', content: { content: 'Hello Bob' } }))
-    emu.setOnline('u2')
+    await emu.setOnline('u2')
     const online = await rc.userCheckOnline({ userId: 'u2' })
     step('check whether u2 is online', online, `status ${online.status}`)
 
@@ -32,7 +68,7 @@ async function main(): Promise<void> {
     const img = await em.attachmentUpload({ file: Buffer.from('\xff\xd8\xff\xe0 tiny jpeg', 'latin1'), filename: 'cat.jpg', restrictAccess: true })
     step('upload an image attachment', img, `uuid ${(img.uuid ?? '').slice(0, 12)}…`)
     step('send the image message alice → bob', await em.messageSendImage({ targetType: 'users', from: 'alice', to: ['bob'], url: `${primary}/chatfiles/${img.uuid}`, filename: 'cat.jpg', secret: img.shareSecret, width: 64, height: 48 }))
-    emu.setOnline('alice')
+    await emu.setOnline('alice')
     const st: Result = await em.userStatusBatch({ usernames: ['alice', 'bob'] })
     step('check online status of alice and bob', st, JSON.stringify(st.data))
     const g = await em.groupCreate({ groupname: 'launch', public: false, owner: 'alice', members: ['bob'] })
@@ -49,7 +85,7 @@ async function main(): Promise<void> {
     }
 
     console.log('--- the primary host goes down (connections refused) ---')
-    emu.setFault(0, 'refuse')
+    await emu.setFault(0, 'refuse')
     const dir = mkdtempSync(join(tmpdir(), 'imcloud-demo-'))
     try {
       const plan = join(dir, 'plan.txt')
@@ -70,9 +106,10 @@ async function main(): Promise<void> {
     const back = await em.attachmentDownload({ uuid: att.uuid ?? '' })
     step('download the attachment (to memory)', back, `${back.data?.length} bytes`)
     step('RongCloud: send a text message u2 → u1', await rc.messagePrivatePublish({ fromUserId: 'u2', toUserIds: ['u1'], objectName: 'RC:TxtMsg', content: { content: 'Still here' } }), 'sent once')
-    const sent = emu.sentMessages().length
-    console.log(`done: primary served ${emu.requestCount(0)} requests, backup ${emu.requestCount(1)}; ${sent} messages recorded`)
-    if (emu.requestCount(1) === 0 || sent !== 4) throw new Error('the demo did not go as expected')
+    const sent = (await emu.sentMessages()).length
+    const [onPrimary, onBackup] = [await emu.requestCount(0), await emu.requestCount(1)]
+    console.log(`done: primary served ${onPrimary} requests, backup ${onBackup}; ${sent} messages recorded`)
+    if (onBackup === 0 || sent !== 4) throw new Error('the demo did not go as expected')
   } finally {
     emu.stop()
   }

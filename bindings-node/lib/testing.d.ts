@@ -21,7 +21,12 @@ export declare class Emulator {
     hosts?: number
     rongcloud?: { appKey: string; appSecret: string }[]
     easemob?: { appKey: string; clientId: string; clientSecret: string; agoraAppId?: string; agoraAppCertificate?: string; tokenTtl?: number }[]
+    /** Fixed ports of the hosts, primary first (default: free ports). */
     ports?: number[]
+    /** The address to listen on (default 127.0.0.1). */
+    bind?: string
+    /** The port of the admin API (default: a free port). */
+    adminPort?: number
   })
   /** Base URLs, primary first. */
   readonly hosts: string[]

@@ -7,8 +7,11 @@ const NO_EMULATOR =
   'this build of imcloud has no emulator; build with the `testing` feature (napi build --features testing)'
 
 class Emulator {
-  /** Start it: `hosts` hosts (ports) serving the APIs, host 0 being the primary. */
-  constructor({ hosts = 2, rongcloud, easemob, ports } = {}) {
+  /**
+   * Start it: `hosts` hosts (ports) serving the APIs, host 0 being the primary; on `bind`
+   * (default 127.0.0.1), on `ports` and `adminPort` (default: free ports).
+   */
+  constructor({ hosts = 2, rongcloud, easemob, ports, bind, adminPort } = {}) {
     const cfg = { hosts }
     if (rongcloud) cfg.rongcloud = rongcloud.map(({ appKey, appSecret }) => ({ app_key: appKey, app_secret: appSecret }))
     if (easemob) {
@@ -22,6 +25,8 @@ class Emulator {
       }))
     }
     if (ports) cfg.ports = ports
+    if (bind !== undefined) cfg.bind = bind
+    if (adminPort !== undefined) cfg.admin_port = adminPort
     if (!native.EmulatorHandle) throw new Error(NO_EMULATOR)
     this._h = typed(rethrow(() => new native.EmulatorHandle(JSON.stringify(cfg))))
   }

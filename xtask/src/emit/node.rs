@@ -1,6 +1,7 @@
 //! The Node surface (`bindings-node/lib/generated.js` and `generated.d.ts`): a result class per
 //! operation whose getters read the fields the core normalised, a method per operation on
-//! `RongCloudOperations` / `EasemobOperations`, the parameter interfaces, and `ClientOptions`.
+//! `RongCloudOperations` / `EasemobOperations`, the parameter interfaces, and `ClientOptions`;
+//! and `generated.mjs`, the same objects as ES module named exports (for `lib/index.mjs`).
 
 use std::fmt::Write as _;
 
@@ -395,6 +396,12 @@ pub fn emit(model: &Model) -> Vec<Output> {
         let _ = writeln!(js, "  {e},");
     }
     js += "}\n";
+    // the ES module view of the CommonJS module: the very same objects, by name
+    let mut mjs = format!("{HEADER}import generated from './generated.js'\n\nexport const {{\n");
+    for e in &exports {
+        let _ = writeln!(mjs, "  {e},");
+    }
+    mjs += "} = generated\n";
     let dts = dts.trim_end().to_string() + "\n";
     vec![
         Output {
@@ -404,6 +411,10 @@ pub fn emit(model: &Model) -> Vec<Output> {
         Output {
             path: "bindings-node/lib/generated.d.ts",
             text: dts,
+        },
+        Output {
+            path: "bindings-node/lib/generated.mjs",
+            text: mjs,
         },
     ]
 }
