@@ -11,7 +11,9 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
+import imcloud
 from imcloud import Easemob, RongCloud, errors
+from imcloud import emulator as emulator_cli
 
 
 def start(*args: str) -> subprocess.Popen:
@@ -135,3 +137,11 @@ def test_help_documents_the_options(proc):
     out = p.stdout.read()
     for option in ("--hosts", "--bind", "--ports", "--admin-port", "SIGTERM"):
         assert option in out
+
+
+def test_a_build_without_the_emulator_says_which_feature_it_needs(monkeypatch, capsys):
+    monkeypatch.delattr(imcloud._native, "EmulatorHandle")
+    assert emulator_cli.main([]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "build with the `testing` feature" in captured.err

@@ -101,20 +101,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser().parse_args(argv)
     if args.ports is not None and len(args.ports) > args.hosts:
         parser().error(f"--ports names {len(args.ports)} ports for {args.hosts} hosts (--hosts)")
-    stop = threading.Event()
-
-    def on_signal(signum: int, _frame: object) -> None:
-        stop.set()
-
-    # before starting, so a signal that arrives as soon as the line is read is not lost
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
     try:
         emu = Emulator(args.hosts, ports=args.ports, bind=args.bind, admin_port=args.admin_port)
     except (ImcloudError, RuntimeError) as e:
         print(f"imcloud.emulator: cannot start: {e}", file=sys.stderr)
         return 1
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        stop.set()
+
     try:
+        # before the line is printed, so a signal sent as soon as it is read is not lost
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
         print(json.dumps(_ready_line(emu)), flush=True)
         hosts = ", ".join(emu.hosts)
         print(
