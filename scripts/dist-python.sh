@@ -145,7 +145,9 @@ twine check --strict "$wheel" "$sdist"
 
 if [ "${IMCLOUD_DIST_SDIST_BUILD:-0}" = 1 ]; then
   echo "== a wheel from the sdist (pip wheel --no-deps --no-build-isolation)"
-  MATURIN_PEP517_ARGS="--profile dev --target $CARGO_BUILD_TARGET" \
+  # in the workspace's target/ so the registry crates are reused (the sdist's own crates are built
+  # again: their sources are at another path)
+  CARGO_TARGET_DIR="$IMCLOUD_TARGET_DIR" MATURIN_PEP517_ARGS="--profile dev --target $CARGO_BUILD_TARGET" \
     python -m pip wheel --quiet --no-deps --no-build-isolation -w "$tmp/from-sdist" "$sdist"
   ls "$tmp/from-sdist"/*.whl
 fi
