@@ -92,6 +92,17 @@ test-python: setup-python
     @echo "== Python: pytest (stubtest, mypy, scenarios, every operation)"
     . scripts/venv.sh && cd bindings-python && python -m pytest -q -p no:cacheprovider tests
 
+# the Python wheel (abi3, manylinux) and sdist in dist/python/; `just dist-python --release` to publish
+dist-python *ARGS:
+    @echo "== Python: distributions (scripts/dist-python.sh {{ ARGS }})"
+    scripts/dist-python.sh {{ ARGS }}
+
+# the wheel installed into a fresh venv without Rust or a C compiler, then the quick start against
+# `python -m imcloud.emulator` from it (not part of `test`: builds the distributions)
+test-dist-python: dist-python
+    @echo "== Python: install test (tests/dist/python.sh)"
+    bash tests/dist/python.sh
+
 demo-python: setup-python
     @echo "== Python"
     . scripts/venv.sh && python bindings-python/examples/quickstart.py

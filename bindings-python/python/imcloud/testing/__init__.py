@@ -35,10 +35,14 @@ class Emulator:
         rongcloud: Optional[Sequence[Dict[str, str]]] = None,
         easemob: Optional[Sequence[Dict[str, Any]]] = None,
         ports: Optional[Sequence[int]] = None,
+        bind: Optional[str] = None,
+        admin_port: Optional[int] = None,
     ) -> None:
         """``rongcloud``: apps as ``{"app_key", "app_secret"}``; ``easemob``: apps as
         ``{"app_key": "org#app", "client_id", "client_secret", "agora_app_id"?,
-        "agora_app_certificate"?, "token_ttl"}``. Defaults: one app of each with known credentials."""
+        "agora_app_certificate"?, "token_ttl"}``. Defaults: one app of each with known credentials.
+        ``ports`` (one per host) and ``admin_port``: fixed ports (default: free ones); ``bind``: the
+        IP address to listen on (default ``127.0.0.1``)."""
         cfg: Dict[str, Any] = {"hosts": hosts}
         if rongcloud is not None:
             cfg["rongcloud"] = list(rongcloud)
@@ -46,6 +50,10 @@ class Emulator:
             cfg["easemob"] = [{"agora_app_id": None, "agora_app_certificate": None, "token_ttl": 7200, **e} for e in easemob]
         if ports is not None:
             cfg["ports"] = list(ports)
+        if bind is not None:
+            cfg["bind"] = bind
+        if admin_port is not None:
+            cfg["admin_port"] = admin_port
         handle = getattr(_native, "EmulatorHandle", None)
         if handle is None:
             raise RuntimeError(NO_EMULATOR)
