@@ -87,6 +87,49 @@ fn block<T: Send>(
     }
 }
 
+/// Our own threads (the runtime's blocking pool completing calls, the file-object pumps) enter
+/// the interpreter only through [`gate::attach`]. At interpreter exit an `atexit` hook (run with
+/// the GIL, before finalization) closes the gate: no thread of ours enters again, and the hook
+/// waits, the GIL released, for those inside to leave. A thread of ours taking or releasing the
+/// GIL while the interpreter finalizes aborts the process ("PyGILState_Release … finalizing").
+mod gate {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+    use std::time::{Duration, Instant};
+
+    use pyo3::prelude::*;
+
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+    static INSIDE: AtomicUsize = AtomicUsize::new(0);
+
+    /// `f` with the GIL, or `None` once the interpreter is exiting (then `f` never runs).
+    pub(crate) fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
+        struct Leave;
+        impl Drop for Leave {
+            fn drop(&mut self) {
+                INSIDE.fetch_sub(1, SeqCst);
+            }
+        }
+        INSIDE.fetch_add(1, SeqCst);
+        let _leave = Leave;
+        if CLOSED.load(SeqCst) {
+            return None;
+        }
+        Python::try_attach(f)
+    }
+
+    /// The `atexit` hook: close the gate and wait (at most 5 s) for the threads inside to leave.
+    #[pyfunction]
+    pub(crate) fn _close_gate(py: Python<'_>) {
+        CLOSED.store(true, SeqCst);
+        py.detach(|| {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while INSIDE.load(SeqCst) > 0 && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        });
+    }
+}
+
 /// A call running on the core's runtime; `cancel()` aborts it (and its request).
 #[pyclass(frozen, module = "imcloud._native")]
 struct Pending {
@@ -116,7 +159,7 @@ where
     let task = imcloud::runtime::runtime().spawn(async move {
         let out = imcloud::runtime::guarded(fut).await;
         let _ = tokio::task::spawn_blocking(move || {
-            Python::try_attach(|py| {
+            gate::attach(|py| {
                 let converted = imcloud::runtime::guard_sync(|| Ok(out.map(|v| convert(py, v))))
                     .and_then(|r| r);
                 let (ok, value) = match converted.map_err(|e| to_py_err(py, e)).and_then(|r| r) {
@@ -187,7 +230,7 @@ fn py_reader(
     std::thread::spawn(move || {
         if let Some(pos) = start {
             let _held = lock.lock().unwrap_or_else(|e| e.into_inner());
-            let sought = Python::try_attach(|py| obj.call_method1(py, "seek", (pos,)).map(|_| ()))
+            let sought = gate::attach(|py| obj.call_method1(py, "seek", (pos,)).map(|_| ()))
                 .unwrap_or_else(|| {
                     Err(PyRuntimeError::new_err("the interpreter is shutting down"))
                 });
@@ -200,7 +243,7 @@ fn py_reader(
         }
         loop {
             let _held = lock.lock().unwrap_or_else(|e| e.into_inner());
-            let chunk = Python::try_attach(|py| -> Result<Vec<u8>, String> {
+            let chunk = gate::attach(|py| -> Result<Vec<u8>, String> {
                 let b = obj
                     .call_method1(py, "read", (CHUNK,))
                     .map_err(|e| e.to_string())?;
@@ -254,7 +297,7 @@ fn py_writer(obj: Py<PyAny>) -> (tokio::io::DuplexStream, WriterPump) {
             if n == 0 {
                 return Ok(());
             }
-            Python::try_attach(|py| {
+            gate::attach(|py| {
                 obj.call_method1(py, "write", (PyBytes::new(py, &buf[..n]),))
                     .map(|_| ())
             })
@@ -702,5 +745,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_panic_for_tests_async, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests_sync, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    let close_gate = wrap_pyfunction!(gate::_close_gate, m)?;
+    m.py()
+        .import("atexit")?
+        .call_method1("register", (close_gate,))?;
     Ok(())
 }

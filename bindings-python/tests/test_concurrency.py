@@ -136,6 +136,35 @@ def test_interpreter_exit_with_calls_in_flight_does_not_hang_or_crash(emu):
     assert "exiting" in p.stdout
 
 
+def test_interpreter_exit_while_a_file_object_is_being_read_does_not_abort(emu):
+    # Uploads from endless file objects are in flight at exit: the reader threads keep calling
+    # read(). Before the exit gate, a reader taking the GIL while the interpreter finalized
+    # aborted the process (SIGABRT "PyGILState_Release … finalizing", or SIGSEGV) every time.
+    script = textwrap.dedent(
+        f"""
+        import threading, time, imcloud
+        em = imcloud.Easemob._from_config({emu.client_config("easemob")!r})
+        class Endless:
+            def read(self, n=-1):
+                time.sleep(0.001)
+                return b"x" * 1024
+        def upload():
+            try:
+                em.attachment_upload(file=Endless(), filename="endless.bin")
+            except Exception:
+                pass
+        for _ in range(3):
+            threading.Thread(target=upload, daemon=True).start()
+        time.sleep(0.3)
+        print("exiting")
+        """
+    )
+    for _ in range(3):
+        p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, (p.returncode, p.stderr[-2000:])
+        assert "exiting" in p.stdout and "Fatal Python error" not in p.stderr
+
+
 def test_ctrl_c_interrupts_a_blocked_sync_call():
     script = textwrap.dedent(
         """
