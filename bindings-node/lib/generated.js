@@ -1058,9 +1058,124 @@ class RongCloudUserOnlineStatusEvent extends Item {
 }
 Object.defineProperty(RongCloudUserOnlineStatusEvent.prototype, 'kind', { value: "user_online_status", enumerable: true })
 
+class RongCloudChatroomStatusEvent extends Item {
+  get chatRoomId() {
+    return this._field("chat_room_id")
+  }
+  get userIds() {
+    return this._field("user_ids")
+  }
+  get status() {
+    return this._field("status")
+  }
+  get eventType() {
+    return this._field("event_type")
+  }
+  get time() {
+    return this._field("time")
+  }
+}
+Object.defineProperty(RongCloudChatroomStatusEvent.prototype, 'kind', { value: "chatroom_status", enumerable: true })
+
+class RongCloudChatroomKvEvent extends Item {
+  get chatroomId() {
+    return this._field("chatroom_id")
+  }
+  get key() {
+    return this._field("key")
+  }
+  get value() {
+    return this._field("value")
+  }
+  get optType() {
+    return this._field("opt_type")
+  }
+  get userId() {
+    return this._field("user_id")
+  }
+  get status() {
+    return this._field("status")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get version() {
+    return this._field("version")
+  }
+}
+Object.defineProperty(RongCloudChatroomKvEvent.prototype, 'kind', { value: "chatroom_kv", enumerable: true })
+
+class RongCloudUserDeactivationEvent extends Item {
+  get userId() {
+    return this._field("user_id")
+  }
+  get operateId() {
+    return this._field("operate_id")
+  }
+  get operationType() {
+    return this._field("operation_type")
+  }
+  get code() {
+    return this._field("code")
+  }
+  get time() {
+    return this._field("time")
+  }
+}
+Object.defineProperty(RongCloudUserDeactivationEvent.prototype, 'kind', { value: "user_deactivation", enumerable: true })
+
+class RongCloudAuditResultEvent extends Item {
+  get result() {
+    return this._field("result")
+  }
+  get content() {
+    return this._field("content")
+  }
+  get msgUid() {
+    return this._field("msg_uid")
+  }
+  get serviceProvider() {
+    return this._field("service_provider")
+  }
+  get resultDetail() {
+    return this._field("result_detail")
+  }
+}
+Object.defineProperty(RongCloudAuditResultEvent.prototype, 'kind', { value: "audit_result", enumerable: true })
+
+class RongCloudHostedInfoModerationEvent extends Item {
+  get eventType() {
+    return this._field("event_type")
+  }
+  get result() {
+    return this._field("result")
+  }
+  get time() {
+    return this._field("time")
+  }
+  get optUserId() {
+    return this._field("opt_user_id")
+  }
+  get targetGroupId() {
+    return this._field("target_group_id")
+  }
+  get targetUserId() {
+    return this._field("target_user_id")
+  }
+  get contents() {
+    return this._field("contents")
+  }
+}
+Object.defineProperty(RongCloudHostedInfoModerationEvent.prototype, 'kind', { value: "hosted_info_moderation", enumerable: true })
+
 const RongCloudEvents = {
   message_route: RongCloudMessageRouteEvent,
   user_online_status: RongCloudUserOnlineStatusEvent,
+  chatroom_status: RongCloudChatroomStatusEvent,
+  chatroom_kv: RongCloudChatroomKvEvent,
+  user_deactivation: RongCloudUserDeactivationEvent,
+  audit_result: RongCloudAuditResultEvent,
+  hosted_info_moderation: RongCloudHostedInfoModerationEvent,
 }
 
 class RongCloudOperations extends BaseClient {
@@ -3563,6 +3678,295 @@ class EasemobUserUpdateItem extends Item {
 class EasemobUserUpdateResult extends ListResult {}
 EasemobUserUpdateResult.itemClass = EasemobUserUpdateItem
 
+class EasemobReadAckEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get eventType() {
+    return this._field("event_type")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get from() {
+    return this._field("from")
+  }
+  get to() {
+    return this._field("to")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get ackMessageId() {
+    return this._field("ack_message_id")
+  }
+  get channel() {
+    return this._field("channel")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get serverHost() {
+    return this._field("server_host")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobReadAckEvent.prototype, 'kind', { value: "read_ack", enumerable: true })
+
+class EasemobChannelAckEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get eventType() {
+    return this._field("event_type")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get from() {
+    return this._field("from")
+  }
+  get to() {
+    return this._field("to")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get ackMessageId() {
+    return this._field("ack_message_id")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get serverHost() {
+    return this._field("server_host")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobChannelAckEvent.prototype, 'kind', { value: "channel_ack", enumerable: true })
+
+class EasemobRecallEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get eventType() {
+    return this._field("event_type")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get from() {
+    return this._field("from")
+  }
+  get to() {
+    return this._field("to")
+  }
+  get recallId() {
+    return this._field("recall_id")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get serverHost() {
+    return this._field("server_host")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobRecallEvent.prototype, 'kind', { value: "recall", enumerable: true })
+
+class EasemobRosterEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get eventType() {
+    return this._field("event_type")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get from() {
+    return this._field("from")
+  }
+  get to() {
+    return this._field("to")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get operation() {
+    return this._field("operation")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get serverHost() {
+    return this._field("server_host")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobRosterEvent.prototype, 'kind', { value: "roster", enumerable: true })
+
+class EasemobReactionEvent extends Item {
+  get eventType() {
+    return this._field("event_type")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get from() {
+    return this._field("from")
+  }
+  get to() {
+    return this._field("to")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get channelType() {
+    return this._field("channel_type")
+  }
+  get num() {
+    return this._field("num")
+  }
+  get reactions() {
+    return this._field("reactions")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get serverHost() {
+    return this._field("server_host")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+}
+Object.defineProperty(EasemobReactionEvent.prototype, 'kind', { value: "reaction", enumerable: true })
+
+class EasemobThreadEvent extends Item {
+  get eventType() {
+    return this._field("event_type")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get from() {
+    return this._field("from")
+  }
+  get to() {
+    return this._field("to")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get threadId() {
+    return this._field("thread_id")
+  }
+  get threadName() {
+    return this._field("thread_name")
+  }
+  get operation() {
+    return this._field("operation")
+  }
+  get operator() {
+    return this._field("operator")
+  }
+  get msgParentId() {
+    return this._field("msg_parent_id")
+  }
+  get mucParentId() {
+    return this._field("muc_parent_id")
+  }
+  get messageCount() {
+    return this._field("message_count")
+  }
+  get thread() {
+    return this._field("thread")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get serverHost() {
+    return this._field("server_host")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+}
+Object.defineProperty(EasemobThreadEvent.prototype, 'kind', { value: "thread", enumerable: true })
+
+class EasemobGroupOpEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get targetType() {
+    return this._field("target_type")
+  }
+  get targetId() {
+    return this._field("target_id")
+  }
+  get operation() {
+    return this._field("operation")
+  }
+  get operator() {
+    return this._field("operator")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobGroupOpEvent.prototype, 'kind', { value: "group_op", enumerable: true })
+
 class EasemobPostSendEvent extends Item {
   get callId() {
     return this._field("call_id")
@@ -3718,6 +4122,13 @@ class EasemobPreSendEvent extends Item {
 Object.defineProperty(EasemobPreSendEvent.prototype, 'kind', { value: "pre_send", enumerable: true })
 
 const EasemobEvents = {
+  read_ack: EasemobReadAckEvent,
+  channel_ack: EasemobChannelAckEvent,
+  recall: EasemobRecallEvent,
+  roster: EasemobRosterEvent,
+  reaction: EasemobReactionEvent,
+  thread: EasemobThreadEvent,
+  group_op: EasemobGroupOpEvent,
   post_send: EasemobPostSendEvent,
   moderation: EasemobModerationEvent,
   user_status: EasemobUserStatusEvent,
@@ -4509,6 +4920,11 @@ module.exports = {
   RongCloudUserTagBatchSetResult,
   RongCloudMessageRouteEvent,
   RongCloudUserOnlineStatusEvent,
+  RongCloudChatroomStatusEvent,
+  RongCloudChatroomKvEvent,
+  RongCloudUserDeactivationEvent,
+  RongCloudAuditResultEvent,
+  RongCloudHostedInfoModerationEvent,
   RongCloudEvents,
   RongCloudOperations,
   EasemobAttachmentUploadResult,
@@ -4720,6 +5136,13 @@ module.exports = {
   EasemobUserOfflineMsgStatusResult,
   EasemobUserUpdateItem,
   EasemobUserUpdateResult,
+  EasemobReadAckEvent,
+  EasemobChannelAckEvent,
+  EasemobRecallEvent,
+  EasemobRosterEvent,
+  EasemobReactionEvent,
+  EasemobThreadEvent,
+  EasemobGroupOpEvent,
   EasemobPostSendEvent,
   EasemobModerationEvent,
   EasemobUserStatusEvent,
