@@ -8285,6 +8285,99 @@ export declare class EasemobGroupOpEvent extends Item {
   readonly security: string | undefined
 }
 
+/** Easemob callback `message_edit`: Post-send callback of a message modified by a client or the REST API (chat_type edit). It carries no eventType, so it is told apart before the pre-send callback. (from `Easemob.parseCallback`) */
+export declare class EasemobMessageEditEvent extends Item {
+  readonly kind: "message_edit"
+  /** The callback's id. */
+  readonly callId: string | undefined
+  /** edit. */
+  readonly chatType: string | undefined
+  /** The edit event's message id. */
+  readonly msgId: string | undefined
+  /** The message modified. */
+  readonly editMessageId: string | undefined
+  /** Who modified it (easemob_rest_app_admin for the app admin). */
+  readonly operator: string | undefined
+  /** How many times the message has been modified. */
+  readonly editCount: number | undefined
+  /** The modified message (bodies, from, to, meta.edit_msg). */
+  readonly payload: unknown | undefined
+  /** The app key. */
+  readonly appkey: string | undefined
+  /** When the server received it (ms since the epoch). */
+  readonly timestamp: number | undefined
+  /** The signature: md5(callId + secret + timestamp). */
+  readonly security: string | undefined
+}
+
+/** Easemob callback `keyword_alert`: Post-send callback of a message that hit the sensitive-word list (eventType keyword_alert): passed, intercepted or replaced. (from `Easemob.parseCallback`) */
+export declare class EasemobKeywordAlertEvent extends Item {
+  readonly kind: "keyword_alert"
+  /** The callback's id: {appkey}_{uuid}. */
+  readonly callId: string | undefined
+  /** keyword_alert. */
+  readonly eventType: string | undefined
+  /** through (compliant), intercepted or replaced. */
+  readonly alertReason: string | undefined
+  /** What was done: pass, refuse or replace. */
+  readonly status: string | undefined
+  /** The sensitive words found. */
+  readonly sensitiveWords: string[] | undefined
+  /** The sender: {appkey}_{user id}@easemob.com. */
+  readonly contentOwner: string | undefined
+  /** The receiver: {appkey}_{user id}@easemob.com. */
+  readonly contentReceiver: string | undefined
+  /** The message: msync:{message id}. */
+  readonly contentUri: string | undefined
+  /** message. */
+  readonly contentType: string | undefined
+  /** The message kind, e.g. chat:user:text. */
+  readonly chatType: string | undefined
+  /** The app key. */
+  readonly appkey: string | undefined
+  /** The server that sent the callback. */
+  readonly serverHost: string | undefined
+  /** When the server received the message (ms since the epoch). */
+  readonly timestamp: number | undefined
+  /** The signature: md5(callId + secret + timestamp). */
+  readonly security: string | undefined
+}
+
+/** Easemob callback `offline_push`: Post-send callback of an offline push notification sent through a third-party push service (step push), or why it failed (`detail`). Told apart before the pre-send callback, whose keys it may carry. (from `Easemob.parseCallback`) */
+export declare class EasemobOfflinePushEvent extends Item {
+  readonly kind: "offline_push"
+  /** The callback's id: {appkey}_{message id}. */
+  readonly callId: string | undefined
+  /** push. */
+  readonly step: string | undefined
+  /** success, fail (the provider failed or push is not possible) or error. */
+  readonly status: string | undefined
+  /** Why it failed, e.g. no push binding, no user exist, get push token fail. */
+  readonly detail: string | undefined
+  /** The user the notification is for. */
+  readonly target: string | undefined
+  /** The offline message. */
+  readonly msgId: string | undefined
+  /** chat or groupchat. */
+  readonly chatType: string | undefined
+  /** The push channel: APNS, ANDROID, XIAOMI, HUAWEI, MEIZU, OPPO, VIVO … */
+  readonly channel: string | undefined
+  /** The push certificate's name. */
+  readonly notifierName: string | undefined
+  /** The receiving device. */
+  readonly deviceId: string | undefined
+  /** The provider's push token. */
+  readonly deviceToken: string | undefined
+  /** The push provider's answer. */
+  readonly providerResponse: unknown | undefined
+  /** The app key. */
+  readonly appkey: string | undefined
+  /** When the event was sent (ms since the epoch). */
+  readonly timestamp: number | undefined
+  /** The signature: md5(callId + secret + timestamp). */
+  readonly security: string | undefined
+}
+
 /** Easemob callback `post_send`: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user). Read acks, recalls, contact, reaction and thread events carry the same eventType and are their own kinds (declared before this one, by chat_type). (from `Easemob.parseCallback`) */
 export declare class EasemobPostSendEvent extends Item {
   readonly kind: "post_send"
@@ -8398,7 +8491,7 @@ export declare class EasemobPreSendEvent extends Item {
 }
 
 /** Every typed Easemob callback event. */
-export type EasemobEvent = EasemobReadAckEvent | EasemobChannelAckEvent | EasemobRecallEvent | EasemobRosterEvent | EasemobReactionEvent | EasemobThreadEvent | EasemobGroupOpEvent | EasemobPostSendEvent | EasemobModerationEvent | EasemobUserStatusEvent | EasemobPreSendEvent
+export type EasemobEvent = EasemobReadAckEvent | EasemobChannelAckEvent | EasemobRecallEvent | EasemobRosterEvent | EasemobReactionEvent | EasemobThreadEvent | EasemobGroupOpEvent | EasemobMessageEditEvent | EasemobKeywordAlertEvent | EasemobOfflinePushEvent | EasemobPostSendEvent | EasemobModerationEvent | EasemobUserStatusEvent | EasemobPreSendEvent
 
 /** The event class of each declared Easemob callback kind. */
 export declare const EasemobEvents: Record<string, new (raw: unknown, fields: unknown, redacted: unknown) => EasemobEvent>

@@ -3967,6 +3967,135 @@ class EasemobGroupOpEvent extends Item {
 }
 Object.defineProperty(EasemobGroupOpEvent.prototype, 'kind', { value: "group_op", enumerable: true })
 
+class EasemobMessageEditEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get editMessageId() {
+    return this._field("edit_message_id")
+  }
+  get operator() {
+    return this._field("operator")
+  }
+  get editCount() {
+    return this._field("edit_count")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobMessageEditEvent.prototype, 'kind', { value: "message_edit", enumerable: true })
+
+class EasemobKeywordAlertEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get eventType() {
+    return this._field("event_type")
+  }
+  get alertReason() {
+    return this._field("alert_reason")
+  }
+  get status() {
+    return this._field("status")
+  }
+  get sensitiveWords() {
+    return this._field("sensitive_words")
+  }
+  get contentOwner() {
+    return this._field("content_owner")
+  }
+  get contentReceiver() {
+    return this._field("content_receiver")
+  }
+  get contentUri() {
+    return this._field("content_uri")
+  }
+  get contentType() {
+    return this._field("content_type")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get serverHost() {
+    return this._field("server_host")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobKeywordAlertEvent.prototype, 'kind', { value: "keyword_alert", enumerable: true })
+
+class EasemobOfflinePushEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get step() {
+    return this._field("step")
+  }
+  get status() {
+    return this._field("status")
+  }
+  get detail() {
+    return this._field("detail")
+  }
+  get target() {
+    return this._field("target")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get channel() {
+    return this._field("channel")
+  }
+  get notifierName() {
+    return this._field("notifier_name")
+  }
+  get deviceId() {
+    return this._field("device_id")
+  }
+  get deviceToken() {
+    return this._field("device_token")
+  }
+  get providerResponse() {
+    return this._field("provider_response")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobOfflinePushEvent.prototype, 'kind', { value: "offline_push", enumerable: true })
+
 class EasemobPostSendEvent extends Item {
   get callId() {
     return this._field("call_id")
@@ -4129,6 +4258,9 @@ const EasemobEvents = {
   reaction: EasemobReactionEvent,
   thread: EasemobThreadEvent,
   group_op: EasemobGroupOpEvent,
+  message_edit: EasemobMessageEditEvent,
+  keyword_alert: EasemobKeywordAlertEvent,
+  offline_push: EasemobOfflinePushEvent,
   post_send: EasemobPostSendEvent,
   moderation: EasemobModerationEvent,
   user_status: EasemobUserStatusEvent,
@@ -5143,6 +5275,9 @@ module.exports = {
   EasemobReactionEvent,
   EasemobThreadEvent,
   EasemobGroupOpEvent,
+  EasemobMessageEditEvent,
+  EasemobKeywordAlertEvent,
+  EasemobOfflinePushEvent,
   EasemobPostSendEvent,
   EasemobModerationEvent,
   EasemobUserStatusEvent,

@@ -163,12 +163,23 @@ fn callback_declarations_load_with_examples_recognised_as_their_kind() {
         "reaction",
         "thread",
         "group_op",
+        "message_edit",
+        "keyword_alert",
+        "offline_push",
     ] {
         assert!(em.callback(name).is_some(), "{name}");
     }
     // a contact event is a chat post-send body too (eventType chat): its own kind comes first
     let roster = em.callback("roster").unwrap();
     assert!(post_matches(em, &roster.example));
+    // an edit has no eventType, like a pre-send body: its own kind comes first
+    let edit = em.callback("message_edit").unwrap();
+    assert!(
+        em.callback("pre_send")
+            .unwrap()
+            .matches
+            .matches(&edit.example)
+    );
     let pre = em.callback("pre_send").unwrap();
     assert!(pre.matches.matches(&pre.example));
     let post = em.callback("post_send").unwrap();

@@ -417,6 +417,24 @@ mod tests {
             (Some("t1"), Some(4))
         );
         assert_eq!(t.thread_name, None);
+        // bodies without eventType that carry the pre-send keys are their own kinds
+        let edit = json!({"callId": "c", "msg_id": "1", "chat_type": "edit", "timestamp": 2,
+                          "payload": {"edit_message_id": "0", "meta": {"edit_msg": {"count": 2}}}});
+        let ev = &parse_callback(Cloud::Easemob, edit.to_string().as_bytes(), None).unwrap()[0];
+        let e = em::MessageEditEvent::try_from(ev).unwrap();
+        assert_eq!(
+            (e.edit_message_id.as_deref(), e.edit_count),
+            (Some("0"), Some(2))
+        );
+        assert_eq!(e.operator, None);
+        let push = json!({"callId": "c", "msg_id": "1", "step": "push", "status": "success",
+                          "from": "u1", "payload": {}, "timestamp": 2});
+        let ev = &parse_callback(Cloud::Easemob, push.to_string().as_bytes(), None).unwrap()[0];
+        assert_eq!(ev.kind, "offline_push");
+        let mut pre = push.clone();
+        pre.as_object_mut().unwrap().remove("step");
+        let ev = &parse_callback(Cloud::Easemob, pre.to_string().as_bytes(), None).unwrap()[0];
+        assert_eq!(ev.kind, "pre_send");
         let group = json!({"callId": "c", "event": "group_op_event", "operation": "DESTROY",
                            "type": "CHATROOM", "id": "r1", "timestamp": 3, "payload": {}});
         let ev = &parse_callback(Cloud::Easemob, group.to_string().as_bytes(), None).unwrap()[0];

@@ -16618,6 +16618,141 @@ pub mod easemob {
             }
         }
 
+        /// Easemob callback `message_edit`: Post-send callback of a message modified by a client or the REST API (chat_type edit). It carries no eventType, so it is told apart before the pre-send callback.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `MessageEditEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct MessageEditEvent {
+            /// The callback's id.
+            pub call_id: Option<String>,
+            /// edit.
+            pub chat_type: Option<String>,
+            /// The edit event's message id.
+            pub msg_id: Option<String>,
+            /// The message modified.
+            pub edit_message_id: Option<String>,
+            /// Who modified it (easemob_rest_app_admin for the app admin).
+            pub operator: Option<String>,
+            /// How many times the message has been modified.
+            pub edit_count: Option<i64>,
+            /// The modified message (bodies, from, to, meta.edit_msg).
+            pub payload: Option<serde_json::Value>,
+            /// The app key.
+            pub appkey: Option<String>,
+            /// When the server received it (ms since the epoch).
+            pub timestamp: Option<i64>,
+            /// The signature: md5(callId + secret + timestamp).
+            pub security: Option<String>,
+        }
+
+        impl MessageEditEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "message_edit";
+        }
+
+        impl TryFrom<&crate::Event> for MessageEditEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Easemob callback `keyword_alert`: Post-send callback of a message that hit the sensitive-word list (eventType keyword_alert): passed, intercepted or replaced.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `KeywordAlertEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct KeywordAlertEvent {
+            /// The callback's id: {appkey}_{uuid}.
+            pub call_id: Option<String>,
+            /// keyword_alert.
+            pub event_type: Option<String>,
+            /// through (compliant), intercepted or replaced.
+            pub alert_reason: Option<String>,
+            /// What was done: pass, refuse or replace.
+            pub status: Option<String>,
+            /// The sensitive words found.
+            pub sensitive_words: Option<Vec<String>>,
+            /// The sender: {appkey}_{user id}@easemob.com.
+            pub content_owner: Option<String>,
+            /// The receiver: {appkey}_{user id}@easemob.com.
+            pub content_receiver: Option<String>,
+            /// The message: msync:{message id}.
+            pub content_uri: Option<String>,
+            /// message.
+            pub content_type: Option<String>,
+            /// The message kind, e.g. chat:user:text.
+            pub chat_type: Option<String>,
+            /// The app key.
+            pub appkey: Option<String>,
+            /// The server that sent the callback.
+            pub server_host: Option<String>,
+            /// When the server received the message (ms since the epoch).
+            pub timestamp: Option<i64>,
+            /// The signature: md5(callId + secret + timestamp).
+            pub security: Option<String>,
+        }
+
+        impl KeywordAlertEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "keyword_alert";
+        }
+
+        impl TryFrom<&crate::Event> for KeywordAlertEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Easemob callback `offline_push`: Post-send callback of an offline push notification sent through a third-party push service (step push), or why it failed (`detail`). Told apart before the pre-send callback, whose keys it may carry.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `OfflinePushEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct OfflinePushEvent {
+            /// The callback's id: {appkey}_{message id}.
+            pub call_id: Option<String>,
+            /// push.
+            pub step: Option<String>,
+            /// success, fail (the provider failed or push is not possible) or error.
+            pub status: Option<String>,
+            /// Why it failed, e.g. no push binding, no user exist, get push token fail.
+            pub detail: Option<String>,
+            /// The user the notification is for.
+            pub target: Option<String>,
+            /// The offline message.
+            pub msg_id: Option<String>,
+            /// chat or groupchat.
+            pub chat_type: Option<String>,
+            /// The push channel: APNS, ANDROID, XIAOMI, HUAWEI, MEIZU, OPPO, VIVO …
+            pub channel: Option<String>,
+            /// The push certificate's name.
+            pub notifier_name: Option<String>,
+            /// The receiving device.
+            pub device_id: Option<String>,
+            /// The provider's push token.
+            pub device_token: Option<String>,
+            /// The push provider's answer.
+            pub provider_response: Option<serde_json::Value>,
+            /// The app key.
+            pub appkey: Option<String>,
+            /// When the event was sent (ms since the epoch).
+            pub timestamp: Option<i64>,
+            /// The signature: md5(callId + secret + timestamp).
+            pub security: Option<String>,
+        }
+
+        impl OfflinePushEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "offline_push";
+        }
+
+        impl TryFrom<&crate::Event> for OfflinePushEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
         /// Easemob callback `post_send`: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user). Read acks, recalls, contact, reaction and thread events carry the same eventType and are their own kinds (declared before this one, by chat_type).
         ///
         /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `PostSendEvent::try_from(&event)`, or match on [`EasemobEvent`].
@@ -16812,6 +16947,15 @@ pub mod easemob {
             /// `group_op`
             #[serde(rename = "group_op")]
             GroupOp(GroupOpEvent),
+            /// `message_edit`
+            #[serde(rename = "message_edit")]
+            MessageEdit(MessageEditEvent),
+            /// `keyword_alert`
+            #[serde(rename = "keyword_alert")]
+            KeywordAlert(KeywordAlertEvent),
+            /// `offline_push`
+            #[serde(rename = "offline_push")]
+            OfflinePush(OfflinePushEvent),
             /// `post_send`
             #[serde(rename = "post_send")]
             PostSend(PostSendEvent),
@@ -16837,6 +16981,9 @@ pub mod easemob {
                     Self::Reaction(_) => ReactionEvent::KIND,
                     Self::Thread(_) => ThreadEvent::KIND,
                     Self::GroupOp(_) => GroupOpEvent::KIND,
+                    Self::MessageEdit(_) => MessageEditEvent::KIND,
+                    Self::KeywordAlert(_) => KeywordAlertEvent::KIND,
+                    Self::OfflinePush(_) => OfflinePushEvent::KIND,
                     Self::PostSend(_) => PostSendEvent::KIND,
                     Self::Moderation(_) => ModerationEvent::KIND,
                     Self::UserStatus(_) => UserStatusEvent::KIND,
@@ -16856,6 +17003,9 @@ pub mod easemob {
                     ReactionEvent::KIND => Ok(Self::Reaction(event.try_into()?)),
                     ThreadEvent::KIND => Ok(Self::Thread(event.try_into()?)),
                     GroupOpEvent::KIND => Ok(Self::GroupOp(event.try_into()?)),
+                    MessageEditEvent::KIND => Ok(Self::MessageEdit(event.try_into()?)),
+                    KeywordAlertEvent::KIND => Ok(Self::KeywordAlert(event.try_into()?)),
+                    OfflinePushEvent::KIND => Ok(Self::OfflinePush(event.try_into()?)),
                     PostSendEvent::KIND => Ok(Self::PostSend(event.try_into()?)),
                     ModerationEvent::KIND => Ok(Self::Moderation(event.try_into()?)),
                     UserStatusEvent::KIND => Ok(Self::UserStatus(event.try_into()?)),

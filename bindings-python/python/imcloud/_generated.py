@@ -14737,6 +14737,219 @@ class EasemobGroupOpEvent(Item):
         return cast("Optional[str]", self._fields.get("security"))
 
 
+class EasemobMessageEditEvent(Item):
+    """Easemob callback ``message_edit``: Post-send callback of a message modified by a client or the REST API (chat_type edit). It carries no eventType, so it is told apart before the pre-send callback. (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["message_edit"] = "message_edit"
+
+    @property
+    def call_id(self) -> Optional[str]:
+        """The callback's id."""
+        return cast("Optional[str]", self._fields.get("call_id"))
+
+    @property
+    def chat_type(self) -> Optional[str]:
+        """edit."""
+        return cast("Optional[str]", self._fields.get("chat_type"))
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        """The edit event's message id."""
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def edit_message_id(self) -> Optional[str]:
+        """The message modified."""
+        return cast("Optional[str]", self._fields.get("edit_message_id"))
+
+    @property
+    def operator(self) -> Optional[str]:
+        """Who modified it (easemob_rest_app_admin for the app admin)."""
+        return cast("Optional[str]", self._fields.get("operator"))
+
+    @property
+    def edit_count(self) -> Optional[int]:
+        """How many times the message has been modified."""
+        return cast("Optional[int]", self._fields.get("edit_count"))
+
+    @property
+    def payload(self) -> Any:
+        """The modified message (bodies, from, to, meta.edit_msg)."""
+        return self._fields.get("payload")
+
+    @property
+    def appkey(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("appkey"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the server received it (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def security(self) -> Optional[str]:
+        """The signature: md5(callId + secret + timestamp)."""
+        return cast("Optional[str]", self._fields.get("security"))
+
+
+class EasemobKeywordAlertEvent(Item):
+    """Easemob callback ``keyword_alert``: Post-send callback of a message that hit the sensitive-word list (eventType keyword_alert): passed, intercepted or replaced. (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["keyword_alert"] = "keyword_alert"
+
+    @property
+    def call_id(self) -> Optional[str]:
+        """The callback's id: {appkey}_{uuid}."""
+        return cast("Optional[str]", self._fields.get("call_id"))
+
+    @property
+    def event_type(self) -> Optional[str]:
+        """keyword_alert."""
+        return cast("Optional[str]", self._fields.get("event_type"))
+
+    @property
+    def alert_reason(self) -> Optional[str]:
+        """through (compliant), intercepted or replaced."""
+        return cast("Optional[str]", self._fields.get("alert_reason"))
+
+    @property
+    def status(self) -> Optional[str]:
+        """What was done: pass, refuse or replace."""
+        return cast("Optional[str]", self._fields.get("status"))
+
+    @property
+    def sensitive_words(self) -> Optional[List[str]]:
+        """The sensitive words found."""
+        return cast("Optional[List[str]]", self._fields.get("sensitive_words"))
+
+    @property
+    def content_owner(self) -> Optional[str]:
+        """The sender: {appkey}_{user id}@easemob.com."""
+        return cast("Optional[str]", self._fields.get("content_owner"))
+
+    @property
+    def content_receiver(self) -> Optional[str]:
+        """The receiver: {appkey}_{user id}@easemob.com."""
+        return cast("Optional[str]", self._fields.get("content_receiver"))
+
+    @property
+    def content_uri(self) -> Optional[str]:
+        """The message: msync:{message id}."""
+        return cast("Optional[str]", self._fields.get("content_uri"))
+
+    @property
+    def content_type(self) -> Optional[str]:
+        """message."""
+        return cast("Optional[str]", self._fields.get("content_type"))
+
+    @property
+    def chat_type(self) -> Optional[str]:
+        """The message kind, e.g. chat:user:text."""
+        return cast("Optional[str]", self._fields.get("chat_type"))
+
+    @property
+    def appkey(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("appkey"))
+
+    @property
+    def server_host(self) -> Optional[str]:
+        """The server that sent the callback."""
+        return cast("Optional[str]", self._fields.get("server_host"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the server received the message (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def security(self) -> Optional[str]:
+        """The signature: md5(callId + secret + timestamp)."""
+        return cast("Optional[str]", self._fields.get("security"))
+
+
+class EasemobOfflinePushEvent(Item):
+    """Easemob callback ``offline_push``: Post-send callback of an offline push notification sent through a third-party push service (step push), or why it failed (`detail`). Told apart before the pre-send callback, whose keys it may carry. (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["offline_push"] = "offline_push"
+
+    @property
+    def call_id(self) -> Optional[str]:
+        """The callback's id: {appkey}_{message id}."""
+        return cast("Optional[str]", self._fields.get("call_id"))
+
+    @property
+    def step(self) -> Optional[str]:
+        """push."""
+        return cast("Optional[str]", self._fields.get("step"))
+
+    @property
+    def status(self) -> Optional[str]:
+        """success, fail (the provider failed or push is not possible) or error."""
+        return cast("Optional[str]", self._fields.get("status"))
+
+    @property
+    def detail(self) -> Optional[str]:
+        """Why it failed, e.g. no push binding, no user exist, get push token fail."""
+        return cast("Optional[str]", self._fields.get("detail"))
+
+    @property
+    def target(self) -> Optional[str]:
+        """The user the notification is for."""
+        return cast("Optional[str]", self._fields.get("target"))
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        """The offline message."""
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def chat_type(self) -> Optional[str]:
+        """chat or groupchat."""
+        return cast("Optional[str]", self._fields.get("chat_type"))
+
+    @property
+    def channel(self) -> Optional[str]:
+        """The push channel: APNS, ANDROID, XIAOMI, HUAWEI, MEIZU, OPPO, VIVO …"""
+        return cast("Optional[str]", self._fields.get("channel"))
+
+    @property
+    def notifier_name(self) -> Optional[str]:
+        """The push certificate's name."""
+        return cast("Optional[str]", self._fields.get("notifier_name"))
+
+    @property
+    def device_id(self) -> Optional[str]:
+        """The receiving device."""
+        return cast("Optional[str]", self._fields.get("device_id"))
+
+    @property
+    def device_token(self) -> Optional[str]:
+        """The provider's push token."""
+        return cast("Optional[str]", self._fields.get("device_token"))
+
+    @property
+    def provider_response(self) -> Any:
+        """The push provider's answer."""
+        return self._fields.get("provider_response")
+
+    @property
+    def appkey(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("appkey"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the event was sent (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def security(self) -> Optional[str]:
+        """The signature: md5(callId + secret + timestamp)."""
+        return cast("Optional[str]", self._fields.get("security"))
+
+
 class EasemobPostSendEvent(Item):
     """Easemob callback ``post_send``: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user). Read acks, recalls, contact, reaction and thread events carry the same eventType and are their own kinds (declared before this one, by chat_type). (from ``Easemob.parse_callback``)"""
 
@@ -14991,7 +15204,7 @@ class EasemobPreSendEvent(Item):
         return cast("Optional[str]", self._fields.get("security"))
 
 
-EasemobEvent = Union[EasemobReadAckEvent, EasemobChannelAckEvent, EasemobRecallEvent, EasemobRosterEvent, EasemobReactionEvent, EasemobThreadEvent, EasemobGroupOpEvent, EasemobPostSendEvent, EasemobModerationEvent, EasemobUserStatusEvent, EasemobPreSendEvent]
+EasemobEvent = Union[EasemobReadAckEvent, EasemobChannelAckEvent, EasemobRecallEvent, EasemobRosterEvent, EasemobReactionEvent, EasemobThreadEvent, EasemobGroupOpEvent, EasemobMessageEditEvent, EasemobKeywordAlertEvent, EasemobOfflinePushEvent, EasemobPostSendEvent, EasemobModerationEvent, EasemobUserStatusEvent, EasemobPreSendEvent]
 
 EASEMOB_EVENTS: Dict[str, Type[Item]] = {
     "read_ack": EasemobReadAckEvent,
@@ -15001,6 +15214,9 @@ EASEMOB_EVENTS: Dict[str, Type[Item]] = {
     "reaction": EasemobReactionEvent,
     "thread": EasemobThreadEvent,
     "group_op": EasemobGroupOpEvent,
+    "message_edit": EasemobMessageEditEvent,
+    "keyword_alert": EasemobKeywordAlertEvent,
+    "offline_push": EasemobOfflinePushEvent,
     "post_send": EasemobPostSendEvent,
     "moderation": EasemobModerationEvent,
     "user_status": EasemobUserStatusEvent,
@@ -21675,6 +21891,9 @@ __all__ = [
     "EasemobReactionEvent",
     "EasemobThreadEvent",
     "EasemobGroupOpEvent",
+    "EasemobMessageEditEvent",
+    "EasemobKeywordAlertEvent",
+    "EasemobOfflinePushEvent",
     "EasemobPostSendEvent",
     "EasemobModerationEvent",
     "EasemobUserStatusEvent",

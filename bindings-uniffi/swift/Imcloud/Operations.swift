@@ -17540,6 +17540,162 @@ public struct EasemobGroupOpEvent: Decodable, Sendable, CustomStringConvertible 
     }
 }
 
+/// Easemob callback `message_edit`: Post-send callback of a message modified by a client or the REST API (chat_type edit). It carries no eventType, so it is told apart before the pre-send callback.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobMessageEditEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The callback's id.
+    public let callId: String?
+    /// edit.
+    public let chatType: String?
+    /// The edit event's message id.
+    public let msgId: String?
+    /// The message modified.
+    public let editMessageId: String?
+    /// Who modified it (easemob_rest_app_admin for the app admin).
+    public let `operator`: String?
+    /// How many times the message has been modified.
+    public let editCount: Int64?
+    /// The modified message (bodies, from, to, meta.edit_msg).
+    public let payload: JSONValue?
+    /// The app key.
+    public let appkey: String?
+    /// When the server received it (ms since the epoch).
+    public let timestamp: Int64?
+    /// The signature: md5(callId + secret + timestamp).
+    public let security: String?
+
+    public var description: String {
+        describeFields("EasemobMessageEditEvent", [("callId", callId), ("chatType", chatType), ("msgId", msgId), ("editMessageId", editMessageId), ("operator", `operator`), ("editCount", editCount), ("payload", payload), ("appkey", appkey), ("timestamp", timestamp), ("security", security)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callId = "call_id"
+        case chatType = "chat_type"
+        case msgId = "msg_id"
+        case editMessageId = "edit_message_id"
+        case `operator` = "operator"
+        case editCount = "edit_count"
+        case payload = "payload"
+        case appkey = "appkey"
+        case timestamp = "timestamp"
+        case security = "security"
+    }
+}
+
+/// Easemob callback `keyword_alert`: Post-send callback of a message that hit the sensitive-word list (eventType keyword_alert): passed, intercepted or replaced.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobKeywordAlertEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The callback's id: {appkey}_{uuid}.
+    public let callId: String?
+    /// keyword_alert.
+    public let eventType: String?
+    /// through (compliant), intercepted or replaced.
+    public let alertReason: String?
+    /// What was done: pass, refuse or replace.
+    public let status: String?
+    /// The sensitive words found.
+    public let sensitiveWords: [String]?
+    /// The sender: {appkey}_{user id}@easemob.com.
+    public let contentOwner: String?
+    /// The receiver: {appkey}_{user id}@easemob.com.
+    public let contentReceiver: String?
+    /// The message: msync:{message id}.
+    public let contentUri: String?
+    /// message.
+    public let contentType: String?
+    /// The message kind, e.g. chat:user:text.
+    public let chatType: String?
+    /// The app key.
+    public let appkey: String?
+    /// The server that sent the callback.
+    public let serverHost: String?
+    /// When the server received the message (ms since the epoch).
+    public let timestamp: Int64?
+    /// The signature: md5(callId + secret + timestamp).
+    public let security: String?
+
+    public var description: String {
+        describeFields("EasemobKeywordAlertEvent", [("callId", callId), ("eventType", eventType), ("alertReason", alertReason), ("status", status), ("sensitiveWords", sensitiveWords), ("contentOwner", contentOwner), ("contentReceiver", contentReceiver), ("contentUri", contentUri), ("contentType", contentType), ("chatType", chatType), ("appkey", appkey), ("serverHost", serverHost), ("timestamp", timestamp), ("security", security)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callId = "call_id"
+        case eventType = "event_type"
+        case alertReason = "alert_reason"
+        case status = "status"
+        case sensitiveWords = "sensitive_words"
+        case contentOwner = "content_owner"
+        case contentReceiver = "content_receiver"
+        case contentUri = "content_uri"
+        case contentType = "content_type"
+        case chatType = "chat_type"
+        case appkey = "appkey"
+        case serverHost = "server_host"
+        case timestamp = "timestamp"
+        case security = "security"
+    }
+}
+
+/// Easemob callback `offline_push`: Post-send callback of an offline push notification sent through a third-party push service (step push), or why it failed (`detail`). Told apart before the pre-send callback, whose keys it may carry.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobOfflinePushEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The callback's id: {appkey}_{message id}.
+    public let callId: String?
+    /// push.
+    public let step: String?
+    /// success, fail (the provider failed or push is not possible) or error.
+    public let status: String?
+    /// Why it failed, e.g. no push binding, no user exist, get push token fail.
+    public let detail: String?
+    /// The user the notification is for.
+    public let target: String?
+    /// The offline message.
+    public let msgId: String?
+    /// chat or groupchat.
+    public let chatType: String?
+    /// The push channel: APNS, ANDROID, XIAOMI, HUAWEI, MEIZU, OPPO, VIVO …
+    public let channel: String?
+    /// The push certificate's name.
+    public let notifierName: String?
+    /// The receiving device.
+    public let deviceId: String?
+    /// The provider's push token.
+    public let deviceToken: String?
+    /// The push provider's answer.
+    public let providerResponse: JSONValue?
+    /// The app key.
+    public let appkey: String?
+    /// When the event was sent (ms since the epoch).
+    public let timestamp: Int64?
+    /// The signature: md5(callId + secret + timestamp).
+    public let security: String?
+
+    public var description: String {
+        describeFields("EasemobOfflinePushEvent", [("callId", callId), ("step", step), ("status", status), ("detail", detail), ("target", target), ("msgId", msgId), ("chatType", chatType), ("channel", channel), ("notifierName", notifierName), ("deviceId", deviceId), ("deviceToken", deviceToken), ("providerResponse", providerResponse), ("appkey", appkey), ("timestamp", timestamp), ("security", security)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callId = "call_id"
+        case step = "step"
+        case status = "status"
+        case detail = "detail"
+        case target = "target"
+        case msgId = "msg_id"
+        case chatType = "chat_type"
+        case channel = "channel"
+        case notifierName = "notifier_name"
+        case deviceId = "device_id"
+        case deviceToken = "device_token"
+        case providerResponse = "provider_response"
+        case appkey = "appkey"
+        case timestamp = "timestamp"
+        case security = "security"
+    }
+}
+
 /// Easemob callback `post_send`: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user). Read acks, recalls, contact, reaction and thread events carry the same eventType and are their own kinds (declared before this one, by chat_type).
 ///
 /// The declared fields as the core normalised them (absent or unreadable: nil).
@@ -17739,6 +17895,9 @@ public enum EasemobEvent: Sendable {
     case reaction(EasemobReactionEvent)
     case thread(EasemobThreadEvent)
     case groupOp(EasemobGroupOpEvent)
+    case messageEdit(EasemobMessageEditEvent)
+    case keywordAlert(EasemobKeywordAlertEvent)
+    case offlinePush(EasemobOfflinePushEvent)
     case postSend(EasemobPostSendEvent)
     case moderation(EasemobModerationEvent)
     case userStatus(EasemobUserStatusEvent)
@@ -17754,6 +17913,9 @@ public enum EasemobEvent: Sendable {
         case .reaction: return "reaction"
         case .thread: return "thread"
         case .groupOp: return "group_op"
+        case .messageEdit: return "message_edit"
+        case .keywordAlert: return "keyword_alert"
+        case .offlinePush: return "offline_push"
         case .postSend: return "post_send"
         case .moderation: return "moderation"
         case .userStatus: return "user_status"
@@ -17772,6 +17934,9 @@ public enum EasemobEvent: Sendable {
         case "reaction": return .reaction(try decoder.decode(EasemobReactionEvent.self, from: fields))
         case "thread": return .thread(try decoder.decode(EasemobThreadEvent.self, from: fields))
         case "group_op": return .groupOp(try decoder.decode(EasemobGroupOpEvent.self, from: fields))
+        case "message_edit": return .messageEdit(try decoder.decode(EasemobMessageEditEvent.self, from: fields))
+        case "keyword_alert": return .keywordAlert(try decoder.decode(EasemobKeywordAlertEvent.self, from: fields))
+        case "offline_push": return .offlinePush(try decoder.decode(EasemobOfflinePushEvent.self, from: fields))
         case "post_send": return .postSend(try decoder.decode(EasemobPostSendEvent.self, from: fields))
         case "moderation": return .moderation(try decoder.decode(EasemobModerationEvent.self, from: fields))
         case "user_status": return .userStatus(try decoder.decode(EasemobUserStatusEvent.self, from: fields))

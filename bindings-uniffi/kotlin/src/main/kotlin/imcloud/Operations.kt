@@ -5671,6 +5671,99 @@ public class EasemobGroupOpEvent internal constructor(raw: JsonElement, fields: 
     public val `security`: String? get() = str("security")
 }
 
+/** Easemob callback `message_edit`: Post-send callback of a message modified by a client or the REST API (chat_type edit). It carries no eventType, so it is told apart before the pre-send callback. */
+public class EasemobMessageEditEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "message_edit"
+    /** The callback's id. */
+    public val `callId`: String? get() = str("call_id")
+    /** edit. */
+    public val `chatType`: String? get() = str("chat_type")
+    /** The edit event's message id. */
+    public val `msgId`: String? get() = str("msg_id")
+    /** The message modified. */
+    public val `editMessageId`: String? get() = str("edit_message_id")
+    /** Who modified it (easemob_rest_app_admin for the app admin). */
+    public val `operator`: String? get() = str("operator")
+    /** How many times the message has been modified. */
+    public val `editCount`: Long? get() = long("edit_count")
+    /** The modified message (bodies, from, to, meta.edit_msg). */
+    public val `payload`: JsonElement? get() = elem("payload")
+    /** The app key. */
+    public val `appkey`: String? get() = str("appkey")
+    /** When the server received it (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** The signature: md5(callId + secret + timestamp). */
+    public val `security`: String? get() = str("security")
+}
+
+/** Easemob callback `keyword_alert`: Post-send callback of a message that hit the sensitive-word list (eventType keyword_alert): passed, intercepted or replaced. */
+public class EasemobKeywordAlertEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "keyword_alert"
+    /** The callback's id: {appkey}_{uuid}. */
+    public val `callId`: String? get() = str("call_id")
+    /** keyword_alert. */
+    public val `eventType`: String? get() = str("event_type")
+    /** through (compliant), intercepted or replaced. */
+    public val `alertReason`: String? get() = str("alert_reason")
+    /** What was done: pass, refuse or replace. */
+    public val `status`: String? get() = str("status")
+    /** The sensitive words found. */
+    public val `sensitiveWords`: List<String>? get() = strs("sensitive_words")
+    /** The sender: {appkey}_{user id}@easemob.com. */
+    public val `contentOwner`: String? get() = str("content_owner")
+    /** The receiver: {appkey}_{user id}@easemob.com. */
+    public val `contentReceiver`: String? get() = str("content_receiver")
+    /** The message: msync:{message id}. */
+    public val `contentUri`: String? get() = str("content_uri")
+    /** message. */
+    public val `contentType`: String? get() = str("content_type")
+    /** The message kind, e.g. chat:user:text. */
+    public val `chatType`: String? get() = str("chat_type")
+    /** The app key. */
+    public val `appkey`: String? get() = str("appkey")
+    /** The server that sent the callback. */
+    public val `serverHost`: String? get() = str("server_host")
+    /** When the server received the message (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** The signature: md5(callId + secret + timestamp). */
+    public val `security`: String? get() = str("security")
+}
+
+/** Easemob callback `offline_push`: Post-send callback of an offline push notification sent through a third-party push service (step push), or why it failed (`detail`). Told apart before the pre-send callback, whose keys it may carry. */
+public class EasemobOfflinePushEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "offline_push"
+    /** The callback's id: {appkey}_{message id}. */
+    public val `callId`: String? get() = str("call_id")
+    /** push. */
+    public val `step`: String? get() = str("step")
+    /** success, fail (the provider failed or push is not possible) or error. */
+    public val `status`: String? get() = str("status")
+    /** Why it failed, e.g. no push binding, no user exist, get push token fail. */
+    public val `detail`: String? get() = str("detail")
+    /** The user the notification is for. */
+    public val `target`: String? get() = str("target")
+    /** The offline message. */
+    public val `msgId`: String? get() = str("msg_id")
+    /** chat or groupchat. */
+    public val `chatType`: String? get() = str("chat_type")
+    /** The push channel: APNS, ANDROID, XIAOMI, HUAWEI, MEIZU, OPPO, VIVO … */
+    public val `channel`: String? get() = str("channel")
+    /** The push certificate's name. */
+    public val `notifierName`: String? get() = str("notifier_name")
+    /** The receiving device. */
+    public val `deviceId`: String? get() = str("device_id")
+    /** The provider's push token. */
+    public val `deviceToken`: String? get() = str("device_token")
+    /** The push provider's answer. */
+    public val `providerResponse`: JsonElement? get() = elem("provider_response")
+    /** The app key. */
+    public val `appkey`: String? get() = str("appkey")
+    /** When the event was sent (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** The signature: md5(callId + secret + timestamp). */
+    public val `security`: String? get() = str("security")
+}
+
 /** Easemob callback `post_send`: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user). Read acks, recalls, contact, reaction and thread events carry the same eventType and are their own kinds (declared before this one, by chat_type). */
 public class EasemobPostSendEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
     override val kind: String get() = "post_send"
@@ -5794,6 +5887,9 @@ internal fun easemobEvents(eventsJson: String): List<EasemobEvent> =
             "reaction" -> EasemobReactionEvent(raw, fields)
             "thread" -> EasemobThreadEvent(raw, fields)
             "group_op" -> EasemobGroupOpEvent(raw, fields)
+            "message_edit" -> EasemobMessageEditEvent(raw, fields)
+            "keyword_alert" -> EasemobKeywordAlertEvent(raw, fields)
+            "offline_push" -> EasemobOfflinePushEvent(raw, fields)
             "post_send" -> EasemobPostSendEvent(raw, fields)
             "moderation" -> EasemobModerationEvent(raw, fields)
             "user_status" -> EasemobUserStatusEvent(raw, fields)
