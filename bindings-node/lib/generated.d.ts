@@ -3587,6 +3587,29 @@ export declare class RongCloudMessageRouteEvent extends Item {
   readonly source: string | undefined
 }
 
+/** RongCloud callback `message_callback`: Message callback service (消息回调服务, formerly template routing), as form fields: a message matching your routing rule, held until your answer says whether (and how) to deliver it; one attempt, 3 s timeout, delivered if it fails. Fields from the v4 page (docs.rongcloud.cn/v4-platform/views/im/server/security/msgcb.html); example built from its field table. (from `RongCloud.parseCallback`) */
+export declare class RongCloudMessageCallbackEvent extends Item {
+  readonly kind: "message_callback"
+  /** The app key. */
+  readonly appKey: string | undefined
+  /** The sender. */
+  readonly fromUserId: string | undefined
+  /** The conversation: a user, group or chatroom id by the channel type. */
+  readonly targetId: string | undefined
+  /** The message type, e.g. RC:TxtMsg, RC:ImgMsg. */
+  readonly msgType: string | undefined
+  /** The message content as JSON text. */
+  readonly content: string | undefined
+  /** PERSON, PERSONS, GROUP or TEMPGROUP. */
+  readonly channelType: string | undefined
+  /** When the server received the message (ms since the epoch). */
+  readonly msgTimestamp: number | undefined
+  /** The message's unique id. */
+  readonly messageId: string | undefined
+  /** Where it came from: iOS, Android, Websocket, MiniProgram, PC or Server. */
+  readonly os: string | undefined
+}
+
 /** RongCloud callback `user_online_status`: User online status: a JSON array, one item per status change of a user. (from `RongCloud.parseCallback`) */
 export declare class RongCloudUserOnlineStatusEvent extends Item {
   readonly kind: "user_online_status"
@@ -3688,7 +3711,7 @@ export declare class RongCloudHostedInfoModerationEvent extends Item {
 }
 
 /** Every typed RongCloud callback event. */
-export type RongCloudEvent = RongCloudMessageRouteEvent | RongCloudUserOnlineStatusEvent | RongCloudChatroomStatusEvent | RongCloudChatroomKvEvent | RongCloudUserDeactivationEvent | RongCloudAuditResultEvent | RongCloudHostedInfoModerationEvent
+export type RongCloudEvent = RongCloudMessageRouteEvent | RongCloudMessageCallbackEvent | RongCloudUserOnlineStatusEvent | RongCloudChatroomStatusEvent | RongCloudChatroomKvEvent | RongCloudUserDeactivationEvent | RongCloudAuditResultEvent | RongCloudHostedInfoModerationEvent
 
 /** The event class of each declared RongCloud callback kind. */
 export declare const RongCloudEvents: Record<string, new (raw: unknown, fields: unknown, redacted: unknown) => RongCloudEvent>

@@ -1039,6 +1039,37 @@ class RongCloudMessageRouteEvent extends Item {
 }
 Object.defineProperty(RongCloudMessageRouteEvent.prototype, 'kind', { value: "message_route", enumerable: true })
 
+class RongCloudMessageCallbackEvent extends Item {
+  get appKey() {
+    return this._field("app_key")
+  }
+  get fromUserId() {
+    return this._field("from_user_id")
+  }
+  get targetId() {
+    return this._field("target_id")
+  }
+  get msgType() {
+    return this._field("msg_type")
+  }
+  get content() {
+    return this._field("content")
+  }
+  get channelType() {
+    return this._field("channel_type")
+  }
+  get msgTimestamp() {
+    return this._field("msg_timestamp")
+  }
+  get messageId() {
+    return this._field("message_id")
+  }
+  get os() {
+    return this._field("os")
+  }
+}
+Object.defineProperty(RongCloudMessageCallbackEvent.prototype, 'kind', { value: "message_callback", enumerable: true })
+
 class RongCloudUserOnlineStatusEvent extends Item {
   get userId() {
     return this._field("user_id")
@@ -1170,6 +1201,7 @@ Object.defineProperty(RongCloudHostedInfoModerationEvent.prototype, 'kind', { va
 
 const RongCloudEvents = {
   message_route: RongCloudMessageRouteEvent,
+  message_callback: RongCloudMessageCallbackEvent,
   user_online_status: RongCloudUserOnlineStatusEvent,
   chatroom_status: RongCloudChatroomStatusEvent,
   chatroom_kv: RongCloudChatroomKvEvent,
@@ -5051,6 +5083,7 @@ module.exports = {
   RongCloudUserRemarksRemoveResult,
   RongCloudUserTagBatchSetResult,
   RongCloudMessageRouteEvent,
+  RongCloudMessageCallbackEvent,
   RongCloudUserOnlineStatusEvent,
   RongCloudChatroomStatusEvent,
   RongCloudChatroomKvEvent,

@@ -141,6 +141,7 @@ fn callback_declarations_load_with_examples_recognised_as_their_kind() {
     let rc = rongcloud();
     for name in [
         "message_route",
+        "message_callback",
         "user_online_status",
         "chatroom_status",
         "chatroom_kv",

@@ -6517,6 +6517,43 @@ pub mod rongcloud {
             }
         }
 
+        /// RongCloud callback `message_callback`: Message callback service (消息回调服务, formerly template routing), as form fields: a message matching your routing rule, held until your answer says whether (and how) to deliver it; one attempt, 3 s timeout, delivered if it fails. Fields from the v4 page (docs.rongcloud.cn/v4-platform/views/im/server/security/msgcb.html); example built from its field table.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `MessageCallbackEvent::try_from(&event)`, or match on [`RongCloudEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct MessageCallbackEvent {
+            /// The app key.
+            pub app_key: Option<String>,
+            /// The sender.
+            pub from_user_id: Option<String>,
+            /// The conversation: a user, group or chatroom id by the channel type.
+            pub target_id: Option<String>,
+            /// The message type, e.g. RC:TxtMsg, RC:ImgMsg.
+            pub msg_type: Option<String>,
+            /// The message content as JSON text.
+            pub content: Option<String>,
+            /// PERSON, PERSONS, GROUP or TEMPGROUP.
+            pub channel_type: Option<String>,
+            /// When the server received the message (ms since the epoch).
+            pub msg_timestamp: Option<i64>,
+            /// The message's unique id.
+            pub message_id: Option<String>,
+            /// Where it came from: iOS, Android, Websocket, MiniProgram, PC or Server.
+            pub os: Option<String>,
+        }
+
+        impl MessageCallbackEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "message_callback";
+        }
+
+        impl TryFrom<&crate::Event> for MessageCallbackEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
         /// RongCloud callback `user_online_status`: User online status: a JSON array, one item per status change of a user.
         ///
         /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `UserOnlineStatusEvent::try_from(&event)`, or match on [`RongCloudEvent`].
@@ -6709,6 +6746,9 @@ pub mod rongcloud {
             /// `message_route`
             #[serde(rename = "message_route")]
             MessageRoute(MessageRouteEvent),
+            /// `message_callback`
+            #[serde(rename = "message_callback")]
+            MessageCallback(MessageCallbackEvent),
             /// `user_online_status`
             #[serde(rename = "user_online_status")]
             UserOnlineStatus(UserOnlineStatusEvent),
@@ -6734,6 +6774,7 @@ pub mod rongcloud {
             pub fn kind(&self) -> &'static str {
                 match self {
                     Self::MessageRoute(_) => MessageRouteEvent::KIND,
+                    Self::MessageCallback(_) => MessageCallbackEvent::KIND,
                     Self::UserOnlineStatus(_) => UserOnlineStatusEvent::KIND,
                     Self::ChatroomStatus(_) => ChatroomStatusEvent::KIND,
                     Self::ChatroomKv(_) => ChatroomKvEvent::KIND,
@@ -6749,6 +6790,7 @@ pub mod rongcloud {
             fn try_from(event: &crate::Event) -> crate::Result<Self> {
                 match event.kind.as_str() {
                     MessageRouteEvent::KIND => Ok(Self::MessageRoute(event.try_into()?)),
+                    MessageCallbackEvent::KIND => Ok(Self::MessageCallback(event.try_into()?)),
                     UserOnlineStatusEvent::KIND => Ok(Self::UserOnlineStatus(event.try_into()?)),
                     ChatroomStatusEvent::KIND => Ok(Self::ChatroomStatus(event.try_into()?)),
                     ChatroomKvEvent::KIND => Ok(Self::ChatroomKv(event.try_into()?)),

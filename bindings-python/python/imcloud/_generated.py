@@ -1744,6 +1744,57 @@ class RongCloudMessageRouteEvent(Item):
         return cast("Optional[str]", self._fields.get("source"))
 
 
+class RongCloudMessageCallbackEvent(Item):
+    """RongCloud callback ``message_callback``: Message callback service (消息回调服务, formerly template routing), as form fields: a message matching your routing rule, held until your answer says whether (and how) to deliver it; one attempt, 3 s timeout, delivered if it fails. Fields from the v4 page (docs.rongcloud.cn/v4-platform/views/im/server/security/msgcb.html); example built from its field table. (from ``RongCloud.parse_callback``)"""
+
+    kind: Literal["message_callback"] = "message_callback"
+
+    @property
+    def app_key(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("app_key"))
+
+    @property
+    def from_user_id(self) -> Optional[str]:
+        """The sender."""
+        return cast("Optional[str]", self._fields.get("from_user_id"))
+
+    @property
+    def target_id(self) -> Optional[str]:
+        """The conversation: a user, group or chatroom id by the channel type."""
+        return cast("Optional[str]", self._fields.get("target_id"))
+
+    @property
+    def msg_type(self) -> Optional[str]:
+        """The message type, e.g. RC:TxtMsg, RC:ImgMsg."""
+        return cast("Optional[str]", self._fields.get("msg_type"))
+
+    @property
+    def content(self) -> Optional[str]:
+        """The message content as JSON text."""
+        return cast("Optional[str]", self._fields.get("content"))
+
+    @property
+    def channel_type(self) -> Optional[str]:
+        """PERSON, PERSONS, GROUP or TEMPGROUP."""
+        return cast("Optional[str]", self._fields.get("channel_type"))
+
+    @property
+    def msg_timestamp(self) -> Optional[int]:
+        """When the server received the message (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("msg_timestamp"))
+
+    @property
+    def message_id(self) -> Optional[str]:
+        """The message's unique id."""
+        return cast("Optional[str]", self._fields.get("message_id"))
+
+    @property
+    def os(self) -> Optional[str]:
+        """Where it came from: iOS, Android, Websocket, MiniProgram, PC or Server."""
+        return cast("Optional[str]", self._fields.get("os"))
+
+
 class RongCloudUserOnlineStatusEvent(Item):
     """RongCloud callback ``user_online_status``: User online status: a JSON array, one item per status change of a user. (from ``RongCloud.parse_callback``)"""
 
@@ -1955,10 +2006,11 @@ class RongCloudHostedInfoModerationEvent(Item):
         return cast("Optional[List[Dict[str, Any]]]", self._fields.get("contents"))
 
 
-RongCloudEvent = Union[RongCloudMessageRouteEvent, RongCloudUserOnlineStatusEvent, RongCloudChatroomStatusEvent, RongCloudChatroomKvEvent, RongCloudUserDeactivationEvent, RongCloudAuditResultEvent, RongCloudHostedInfoModerationEvent]
+RongCloudEvent = Union[RongCloudMessageRouteEvent, RongCloudMessageCallbackEvent, RongCloudUserOnlineStatusEvent, RongCloudChatroomStatusEvent, RongCloudChatroomKvEvent, RongCloudUserDeactivationEvent, RongCloudAuditResultEvent, RongCloudHostedInfoModerationEvent]
 
 RONGCLOUD_EVENTS: Dict[str, Type[Item]] = {
     "message_route": RongCloudMessageRouteEvent,
+    "message_callback": RongCloudMessageCallbackEvent,
     "user_online_status": RongCloudUserOnlineStatusEvent,
     "chatroom_status": RongCloudChatroomStatusEvent,
     "chatroom_kv": RongCloudChatroomKvEvent,
@@ -21876,6 +21928,7 @@ __all__ = [
     "RongCloudEvent",
     "RONGCLOUD_EVENTS",
     "RongCloudMessageRouteEvent",
+    "RongCloudMessageCallbackEvent",
     "RongCloudUserOnlineStatusEvent",
     "RongCloudChatroomStatusEvent",
     "RongCloudChatroomKvEvent",

@@ -8372,6 +8372,46 @@ public struct RongCloudMessageRouteEvent: Decodable, Sendable, CustomStringConve
     }
 }
 
+/// RongCloud callback `message_callback`: Message callback service (消息回调服务, formerly template routing), as form fields: a message matching your routing rule, held until your answer says whether (and how) to deliver it; one attempt, 3 s timeout, delivered if it fails. Fields from the v4 page (docs.rongcloud.cn/v4-platform/views/im/server/security/msgcb.html); example built from its field table.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct RongCloudMessageCallbackEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The app key.
+    public let appKey: String?
+    /// The sender.
+    public let fromUserId: String?
+    /// The conversation: a user, group or chatroom id by the channel type.
+    public let targetId: String?
+    /// The message type, e.g. RC:TxtMsg, RC:ImgMsg.
+    public let msgType: String?
+    /// The message content as JSON text.
+    public let content: String?
+    /// PERSON, PERSONS, GROUP or TEMPGROUP.
+    public let channelType: String?
+    /// When the server received the message (ms since the epoch).
+    public let msgTimestamp: Int64?
+    /// The message's unique id.
+    public let messageId: String?
+    /// Where it came from: iOS, Android, Websocket, MiniProgram, PC or Server.
+    public let os: String?
+
+    public var description: String {
+        describeFields("RongCloudMessageCallbackEvent", [("appKey", appKey), ("fromUserId", fromUserId), ("targetId", targetId), ("msgType", msgType), ("content", content), ("channelType", channelType), ("msgTimestamp", msgTimestamp), ("messageId", messageId), ("os", os)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case appKey = "app_key"
+        case fromUserId = "from_user_id"
+        case targetId = "target_id"
+        case msgType = "msg_type"
+        case content = "content"
+        case channelType = "channel_type"
+        case msgTimestamp = "msg_timestamp"
+        case messageId = "message_id"
+        case os = "os"
+    }
+}
+
 /// RongCloud callback `user_online_status`: User online status: a JSON array, one item per status change of a user.
 ///
 /// The declared fields as the core normalised them (absent or unreadable: nil).
@@ -8558,6 +8598,7 @@ public struct RongCloudHostedInfoModerationEvent: Decodable, Sendable, CustomStr
 /// A typed RongCloud server-callback event (from `RongCloud.parseCallback`): one case per declared kind.
 public enum RongCloudEvent: Sendable {
     case messageRoute(RongCloudMessageRouteEvent)
+    case messageCallback(RongCloudMessageCallbackEvent)
     case userOnlineStatus(RongCloudUserOnlineStatusEvent)
     case chatroomStatus(RongCloudChatroomStatusEvent)
     case chatroomKv(RongCloudChatroomKvEvent)
@@ -8569,6 +8610,7 @@ public enum RongCloudEvent: Sendable {
     public var kind: String {
         switch self {
         case .messageRoute: return "message_route"
+        case .messageCallback: return "message_callback"
         case .userOnlineStatus: return "user_online_status"
         case .chatroomStatus: return "chatroom_status"
         case .chatroomKv: return "chatroom_kv"
@@ -8583,6 +8625,7 @@ public enum RongCloudEvent: Sendable {
         let decoder = JSONDecoder()
         switch kind {
         case "message_route": return .messageRoute(try decoder.decode(RongCloudMessageRouteEvent.self, from: fields))
+        case "message_callback": return .messageCallback(try decoder.decode(RongCloudMessageCallbackEvent.self, from: fields))
         case "user_online_status": return .userOnlineStatus(try decoder.decode(RongCloudUserOnlineStatusEvent.self, from: fields))
         case "chatroom_status": return .chatroomStatus(try decoder.decode(RongCloudChatroomStatusEvent.self, from: fields))
         case "chatroom_kv": return .chatroomKv(try decoder.decode(RongCloudChatroomKvEvent.self, from: fields))

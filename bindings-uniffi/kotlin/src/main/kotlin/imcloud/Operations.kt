@@ -1110,6 +1110,29 @@ public class RongCloudMessageRouteEvent internal constructor(raw: JsonElement, f
     public val `source`: String? get() = str("source")
 }
 
+/** RongCloud callback `message_callback`: Message callback service (消息回调服务, formerly template routing), as form fields: a message matching your routing rule, held until your answer says whether (and how) to deliver it; one attempt, 3 s timeout, delivered if it fails. Fields from the v4 page (docs.rongcloud.cn/v4-platform/views/im/server/security/msgcb.html); example built from its field table. */
+public class RongCloudMessageCallbackEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), RongCloudEvent {
+    override val kind: String get() = "message_callback"
+    /** The app key. */
+    public val `appKey`: String? get() = str("app_key")
+    /** The sender. */
+    public val `fromUserId`: String? get() = str("from_user_id")
+    /** The conversation: a user, group or chatroom id by the channel type. */
+    public val `targetId`: String? get() = str("target_id")
+    /** The message type, e.g. RC:TxtMsg, RC:ImgMsg. */
+    public val `msgType`: String? get() = str("msg_type")
+    /** The message content as JSON text. */
+    public val `content`: String? get() = str("content")
+    /** PERSON, PERSONS, GROUP or TEMPGROUP. */
+    public val `channelType`: String? get() = str("channel_type")
+    /** When the server received the message (ms since the epoch). */
+    public val `msgTimestamp`: Long? get() = long("msg_timestamp")
+    /** The message's unique id. */
+    public val `messageId`: String? get() = str("message_id")
+    /** Where it came from: iOS, Android, Websocket, MiniProgram, PC or Server. */
+    public val `os`: String? get() = str("os")
+}
+
 /** RongCloud callback `user_online_status`: User online status: a JSON array, one item per status change of a user. */
 public class RongCloudUserOnlineStatusEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), RongCloudEvent {
     override val kind: String get() = "user_online_status"
@@ -1215,6 +1238,7 @@ internal fun rongcloudEvents(eventsJson: String): List<RongCloudEvent> =
     callbackEvents(eventsJson).map { (kind, raw, fields) ->
         when (kind) {
             "message_route" -> RongCloudMessageRouteEvent(raw, fields)
+            "message_callback" -> RongCloudMessageCallbackEvent(raw, fields)
             "user_online_status" -> RongCloudUserOnlineStatusEvent(raw, fields)
             "chatroom_status" -> RongCloudChatroomStatusEvent(raw, fields)
             "chatroom_kv" -> RongCloudChatroomKvEvent(raw, fields)
