@@ -3591,6 +3591,29 @@ export declare class RongCloudMessageRouteEvent extends Item {
   readonly source: string | undefined
 }
 
+/** RongCloud callback `message_callback`: Message callback service (消息回调服务, formerly template routing), as form fields: a message matching your routing rule, held until your answer says whether (and how) to deliver it; one attempt, 3 s timeout, delivered if it fails. Fields from the v4 page (docs.rongcloud.cn/v4-platform/views/im/server/security/msgcb.html); example built from its field table. (from `RongCloud.parseCallback`) */
+export declare class RongCloudMessageCallbackEvent extends Item {
+  readonly kind: "message_callback"
+  /** The app key. */
+  readonly appKey: string | undefined
+  /** The sender. */
+  readonly fromUserId: string | undefined
+  /** The conversation: a user, group or chatroom id by the channel type. */
+  readonly targetId: string | undefined
+  /** The message type, e.g. RC:TxtMsg, RC:ImgMsg. */
+  readonly msgType: string | undefined
+  /** The message content as JSON text. */
+  readonly content: string | undefined
+  /** PERSON, PERSONS, GROUP or TEMPGROUP. */
+  readonly channelType: string | undefined
+  /** When the server received the message (ms since the epoch). */
+  readonly msgTimestamp: number | undefined
+  /** The message's unique id. */
+  readonly messageId: string | undefined
+  /** Where it came from: iOS, Android, Websocket, MiniProgram, PC or Server. */
+  readonly os: string | undefined
+}
+
 /** RongCloud callback `user_online_status`: User online status: a JSON array, one item per status change of a user. (from `RongCloud.parseCallback`) */
 export declare class RongCloudUserOnlineStatusEvent extends Item {
   readonly kind: "user_online_status"
@@ -3606,8 +3629,93 @@ export declare class RongCloudUserOnlineStatusEvent extends Item {
   readonly clientIp: string | undefined
 }
 
+/** RongCloud callback `chatroom_status`: Chatroom status sync (聊天室状态同步): a JSON array, one item per chatroom created or destroyed, or members joining or leaving (not for a user online on several devices at once). (from `RongCloud.parseCallback`) */
+export declare class RongCloudChatroomStatusEvent extends Item {
+  readonly kind: "chatroom_status"
+  /** The chatroom. */
+  readonly chatRoomId: string | undefined
+  /** The users concerned (empty for creating or destroying). */
+  readonly userIds: string[] | undefined
+  /** Why: 0 the operator called the client or server API of `event_type`; 1 the automatic exit removed the user; 2 the user is banned; 3 the automatic destruction destroyed the chatroom. */
+  readonly status: number | undefined
+  /** What happened: 0 created, 1 joined, 2 left, 3 destroyed. */
+  readonly eventType: number | undefined
+  /** When it happened (ms since the epoch). */
+  readonly time: number | undefined
+}
+
+/** RongCloud callback `chatroom_kv`: Chatroom attribute sync (聊天室属性同步, KV): a chatroom attribute was set, deleted, or all were deleted. Example built from the page's field table. (from `RongCloud.parseCallback`) */
+export declare class RongCloudChatroomKvEvent extends Item {
+  readonly kind: "chatroom_kv"
+  /** The chatroom. */
+  readonly chatroomId: string | undefined
+  /** The attribute's key. */
+  readonly key: string | undefined
+  /** The attribute's value. */
+  readonly value: string | undefined
+  /** The operation: 1 set, 2 deleted, 3 all attributes deleted. */
+  readonly optType: number | undefined
+  /** The user who operated. */
+  readonly userId: string | undefined
+  /** Not in use yet (the documentation says not to use it). */
+  readonly status: number | undefined
+  /** When the server recorded it (ms since the epoch). */
+  readonly timestamp: number | undefined
+  /** The attribute's version, to order operations. */
+  readonly version: number | undefined
+}
+
+/** RongCloud callback `user_deactivation`: User deactivation and reactivation status (用户注销与激活状态回调), as form fields: the result of one user's deactivation (within 15 minutes) or reactivation. Example built from the page's field table. (from `RongCloud.parseCallback`) */
+export declare class RongCloudUserDeactivationEvent extends Item {
+  readonly kind: "user_deactivation"
+  /** The user. */
+  readonly userId: string | undefined
+  /** The operation's id, as the deactivate or reactivate call returned it. */
+  readonly operateId: string | undefined
+  /** 0 deactivated, 1 reactivated. */
+  readonly operationType: number | undefined
+  /** The result: 0 success, otherwise an error code. */
+  readonly code: string | undefined
+  /** When it was done (ms since the epoch). */
+  readonly time: number | undefined
+}
+
+/** RongCloud callback `audit_result`: Audit result (审核结果回调) of IM & RTC moderation; its signature parameters come in the request headers. Example built from the page's field table. (from `RongCloud.parseCallback`) */
+export declare class RongCloudAuditResultEvent extends Item {
+  readonly kind: "audit_result"
+  /** 10000 passed, 10001 failed (details in `result_detail`). */
+  readonly result: number | undefined
+  /** The audited message as JSON text (appKey, fromUserId, targetId, toUserIds, conversationType …). */
+  readonly content: string | undefined
+  /** The message id. */
+  readonly msgUid: string | undefined
+  /** The audit provider. */
+  readonly serviceProvider: string | undefined
+  /** The provider's own answer, as JSON text. */
+  readonly resultDetail: string | undefined
+}
+
+/** RongCloud callback `hosted_info_moderation`: Moderation result of hosted profile information (托管信息审核结果回调): group, group member, user or friend profile fields checked. (from `RongCloud.parseCallback`) */
+export declare class RongCloudHostedInfoModerationEvent extends Item {
+  readonly kind: "hosted_info_moderation"
+  /** 1 group profile, 2 group member profile, 3 user profile, 4 friend profile. */
+  readonly eventType: number | undefined
+  /** Whether the whole check passed. */
+  readonly result: boolean | undefined
+  /** When it was checked (ms since the epoch). */
+  readonly time: number | undefined
+  /** The operator. */
+  readonly optUserId: string | undefined
+  /** The group, for group checks. */
+  readonly targetGroupId: string | undefined
+  /** The user, for friend and group member checks. */
+  readonly targetUserId: string | undefined
+  /** Each field checked: key, content, result. */
+  readonly contents: Record<string, unknown>[] | undefined
+}
+
 /** Every typed RongCloud callback event. */
-export type RongCloudEvent = RongCloudMessageRouteEvent | RongCloudUserOnlineStatusEvent
+export type RongCloudEvent = RongCloudMessageRouteEvent | RongCloudMessageCallbackEvent | RongCloudUserOnlineStatusEvent | RongCloudChatroomStatusEvent | RongCloudChatroomKvEvent | RongCloudUserDeactivationEvent | RongCloudAuditResultEvent | RongCloudHostedInfoModerationEvent
 
 /** The event class of each declared RongCloud callback kind. */
 export declare const RongCloudEvents: Record<string, new (raw: unknown, fields: unknown, redacted: unknown) => RongCloudEvent>
@@ -7995,7 +8103,309 @@ export interface EasemobUserUpdateParams {
   notificationDisplayStyle?: number
 }
 
-/** Easemob callback `post_send`: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user). (from `Easemob.parseCallback`) */
+/** Easemob callback `read_ack`: Post-send callback of a message read receipt, one-to-one or group (chat_type read_ack). (from `Easemob.parseCallback`) */
+export declare class EasemobReadAckEvent extends Item {
+  readonly kind: "read_ack"
+  /** The callback's id: {appkey}_{message id}. */
+  readonly callId: string | undefined
+  /** chat (sent) or chat_offline (to an offline user). */
+  readonly eventType: string | undefined
+  /** read_ack. */
+  readonly chatType: string | undefined
+  /** The user who read the message. */
+  readonly from: string | undefined
+  /** The user (one-to-one) or group the receipt is for. */
+  readonly to: string | undefined
+  /** This event's message id. */
+  readonly msgId: string | undefined
+  /** The message that was read. */
+  readonly ackMessageId: string | undefined
+  /** The conversation: {appkey}_{user or group id}@conference.easemob.com. */
+  readonly channel: string | undefined
+  /** The event's content as sent. */
+  readonly payload: unknown | undefined
+  /** The app key. */
+  readonly appkey: string | undefined
+  /** The server that sent the callback. */
+  readonly serverHost: string | undefined
+  /** When the server received it (ms since the epoch). */
+  readonly timestamp: number | undefined
+  /** The signature: md5(callId + secret + timestamp). */
+  readonly security: string | undefined
+}
+
+/** Easemob callback `channel_ack`: Post-send callback of a one-to-one conversation read receipt (chat_type channel_ack). (from `Easemob.parseCallback`) */
+export declare class EasemobChannelAckEvent extends Item {
+  readonly kind: "channel_ack"
+  /** The callback's id: {appkey}_{message id}. */
+  readonly callId: string | undefined
+  /** chat (sent) or chat_offline (to an offline user). */
+  readonly eventType: string | undefined
+  /** channel_ack. */
+  readonly chatType: string | undefined
+  /** The user who sent the receipt. */
+  readonly from: string | undefined
+  /** The user who receives the receipt. */
+  readonly to: string | undefined
+  /** This event's message id. */
+  readonly msgId: string | undefined
+  /** A message of the conversation. */
+  readonly ackMessageId: string | undefined
+  /** The event's content as sent. */
+  readonly payload: unknown | undefined
+  /** The app key. */
+  readonly appkey: string | undefined
+  /** The server that sent the callback. */
+  readonly serverHost: string | undefined
+  /** When the server received it (ms since the epoch). */
+  readonly timestamp: number | undefined
+  /** The signature: md5(callId + secret + timestamp). */
+  readonly security: string | undefined
+}
+
+/** Easemob callback `recall`: Post-send callback of a message recall (chat_type recall). (from `Easemob.parseCallback`) */
+export declare class EasemobRecallEvent extends Item {
+  readonly kind: "recall"
+  /** The callback's id: {appkey}_{message id}. */
+  readonly callId: string | undefined
+  /** chat (sent) or chat_offline (to an offline user). */
+  readonly eventType: string | undefined
+  /** recall. */
+  readonly chatType: string | undefined
+  /** Who recalled. */
+  readonly from: string | undefined
+  /** The receiver. */
+  readonly to: string | undefined
+  /** The message recalled. */
+  readonly recallId: string | undefined
+  /** The recall event's message id. */
+  readonly msgId: string | undefined
+  /** The event's content as sent. */
+  readonly payload: unknown | undefined
+  /** The app key. */
+  readonly appkey: string | undefined
+  /** The server that sent the callback. */
+  readonly serverHost: string | undefined
+  /** When the server received it (ms since the epoch). */
+  readonly timestamp: number | undefined
+  /** The signature: md5(callId + secret + timestamp). */
+  readonly security: string | undefined
+}
+
+/** Easemob callback `roster`: Post-send callback of a contact operation (chat_type roster): add, remove, accept, decline, ban or allow. (from `Easemob.parseCallback`) */
+export declare class EasemobRosterEvent extends Item {
+  readonly kind: "roster"
+  /** The callback's id: {appkey}_{message id}. */
+  readonly callId: string | undefined
+  /** chat (sent) or chat_offline (to an offline user). */
+  readonly eventType: string | undefined
+  /** roster. */
+  readonly chatType: string | undefined
+  /** Who operated: {appkey}_{user id}@easemob.com. */
+  readonly from: string | undefined
+  /** The other user. */
+  readonly to: string | undefined
+  /** This event's message id. */
+  readonly msgId: string | undefined
+  /** add, remove, accept, decline, ban or allow. */
+  readonly operation: string | undefined
+  /** The event's content as sent. */
+  readonly payload: unknown | undefined
+  /** The app key. */
+  readonly appkey: string | undefined
+  /** The server that sent the callback. */
+  readonly serverHost: string | undefined
+  /** When the server received it (ms since the epoch). */
+  readonly timestamp: number | undefined
+  /** The signature: md5(callId + secret + timestamp). */
+  readonly security: string | undefined
+}
+
+/** Easemob callback `reaction`: Post-send callback of a reaction added to or removed from a message (chat_type notify, payload.type reaction). The documented example has no callId or security. (from `Easemob.parseCallback`) */
+export declare class EasemobReactionEvent extends Item {
+  readonly kind: "reaction"
+  /** chat (sent) or chat_offline (to an offline user). */
+  readonly eventType: string | undefined
+  /** notify. */
+  readonly chatType: string | undefined
+  /** The sender. */
+  readonly from: string | undefined
+  /** The receiver. */
+  readonly to: string | undefined
+  /** This event's message id. */
+  readonly msgId: string | undefined
+  /** chat (one-to-one) or groupchat. */
+  readonly channelType: string | undefined
+  /** How many operations. */
+  readonly num: number | undefined
+  /** Per message: messageId, from, to, ts, and its reactions (reaction, userList, count, op). */
+  readonly reactions: Record<string, unknown>[] | undefined
+  /** The event's content as sent. */
+  readonly payload: unknown | undefined
+  /** The app key. */
+  readonly appkey: string | undefined
+  /** The server that sent the callback. */
+  readonly serverHost: string | undefined
+  /** When the server received it (ms since the epoch). */
+  readonly timestamp: number | undefined
+}
+
+/** Easemob callback `thread`: Post-send callback of a message sent, recalled or modified in a thread (chat_type notify, payload.type thread). The documented example has no callId or security. (from `Easemob.parseCallback`) */
+export declare class EasemobThreadEvent extends Item {
+  readonly kind: "thread"
+  /** chat (sent) or chat_offline (to an offline user). */
+  readonly eventType: string | undefined
+  /** notify. */
+  readonly chatType: string | undefined
+  /** Always admin. */
+  readonly from: string | undefined
+  /** The receiver. */
+  readonly to: string | undefined
+  /** This event's message id. */
+  readonly msgId: string | undefined
+  /** The thread. */
+  readonly threadId: string | undefined
+  /** The thread's name. */
+  readonly threadName: string | undefined
+  /** update_msg: a message was sent, recalled or modified. */
+  readonly operation: string | undefined
+  /** Who operated. */
+  readonly operator: string | undefined
+  /** The message the thread was created from. */
+  readonly msgParentId: string | undefined
+  /** The group the thread was created in. */
+  readonly mucParentId: string | undefined
+  /** How many messages the thread has. */
+  readonly messageCount: number | undefined
+  /** The thread's data, with its last message. */
+  readonly thread: unknown | undefined
+  /** The event's content as sent. */
+  readonly payload: unknown | undefined
+  /** The app key. */
+  readonly appkey: string | undefined
+  /** The server that sent the callback. */
+  readonly serverHost: string | undefined
+  /** When the server received it (ms since the epoch). */
+  readonly timestamp: number | undefined
+}
+
+/** Easemob callback `group_op`: Post-send callback of a group or chatroom operation (event group_op_event): create, update, destroy, join, leave, mute, block … (`operation`); `payload` by operation. (from `Easemob.parseCallback`) */
+export declare class EasemobGroupOpEvent extends Item {
+  readonly kind: "group_op"
+  /** The callback's id: {appkey}_{uuid}. */
+  readonly callId: string | undefined
+  /** GROUP or CHATROOM. */
+  readonly targetType: string | undefined
+  /** The group or chatroom. */
+  readonly targetId: string | undefined
+  /** What was done, e.g. CREATE, UPDATE, SHIELD. */
+  readonly operation: string | undefined
+  /** Who did it (@ppAdmin for the app admin). */
+  readonly operator: string | undefined
+  /** The event's content (type, info, member, role … by operation). */
+  readonly payload: unknown | undefined
+  /** The app key. */
+  readonly appkey: string | undefined
+  /** When the operation completed (ms since the epoch). */
+  readonly timestamp: number | undefined
+  /** The signature: md5(callId + secret + timestamp). */
+  readonly security: string | undefined
+}
+
+/** Easemob callback `message_edit`: Post-send callback of a message modified by a client or the REST API (chat_type edit). It carries no eventType, so it is told apart before the pre-send callback. (from `Easemob.parseCallback`) */
+export declare class EasemobMessageEditEvent extends Item {
+  readonly kind: "message_edit"
+  /** The callback's id. */
+  readonly callId: string | undefined
+  /** edit. */
+  readonly chatType: string | undefined
+  /** The edit event's message id. */
+  readonly msgId: string | undefined
+  /** The message modified. */
+  readonly editMessageId: string | undefined
+  /** Who modified it (easemob_rest_app_admin for the app admin). */
+  readonly operator: string | undefined
+  /** How many times the message has been modified. */
+  readonly editCount: number | undefined
+  /** The modified message (bodies, from, to, meta.edit_msg). */
+  readonly payload: unknown | undefined
+  /** The app key. */
+  readonly appkey: string | undefined
+  /** When the server received it (ms since the epoch). */
+  readonly timestamp: number | undefined
+  /** The signature: md5(callId + secret + timestamp). */
+  readonly security: string | undefined
+}
+
+/** Easemob callback `keyword_alert`: Post-send callback of a message that hit the sensitive-word list (eventType keyword_alert): passed, intercepted or replaced. (from `Easemob.parseCallback`) */
+export declare class EasemobKeywordAlertEvent extends Item {
+  readonly kind: "keyword_alert"
+  /** The callback's id: {appkey}_{uuid}. */
+  readonly callId: string | undefined
+  /** keyword_alert. */
+  readonly eventType: string | undefined
+  /** through (compliant), intercepted or replaced. */
+  readonly alertReason: string | undefined
+  /** What was done: pass, refuse or replace. */
+  readonly status: string | undefined
+  /** The sensitive words found. */
+  readonly sensitiveWords: string[] | undefined
+  /** The sender: {appkey}_{user id}@easemob.com. */
+  readonly contentOwner: string | undefined
+  /** The receiver: {appkey}_{user id}@easemob.com. */
+  readonly contentReceiver: string | undefined
+  /** The message: msync:{message id}. */
+  readonly contentUri: string | undefined
+  /** message. */
+  readonly contentType: string | undefined
+  /** The message kind, e.g. chat:user:text. */
+  readonly chatType: string | undefined
+  /** The app key. */
+  readonly appkey: string | undefined
+  /** The server that sent the callback. */
+  readonly serverHost: string | undefined
+  /** When the server received the message (ms since the epoch). */
+  readonly timestamp: number | undefined
+  /** The signature: md5(callId + secret + timestamp). */
+  readonly security: string | undefined
+}
+
+/** Easemob callback `offline_push`: Post-send callback of an offline push notification sent through a third-party push service (step push), or why it failed (`detail`). Told apart before the pre-send callback, whose keys it may carry. (from `Easemob.parseCallback`) */
+export declare class EasemobOfflinePushEvent extends Item {
+  readonly kind: "offline_push"
+  /** The callback's id: {appkey}_{message id}. */
+  readonly callId: string | undefined
+  /** push. */
+  readonly step: string | undefined
+  /** success, fail (the provider failed or push is not possible) or error. */
+  readonly status: string | undefined
+  /** Why it failed, e.g. no push binding, no user exist, get push token fail. */
+  readonly detail: string | undefined
+  /** The user the notification is for. */
+  readonly target: string | undefined
+  /** The offline message. */
+  readonly msgId: string | undefined
+  /** chat or groupchat. */
+  readonly chatType: string | undefined
+  /** The push channel: APNS, ANDROID, XIAOMI, HUAWEI, MEIZU, OPPO, VIVO … */
+  readonly channel: string | undefined
+  /** The push certificate's name. */
+  readonly notifierName: string | undefined
+  /** The receiving device. */
+  readonly deviceId: string | undefined
+  /** The provider's push token. */
+  readonly deviceToken: string | undefined
+  /** The push provider's answer. */
+  readonly providerResponse: unknown | undefined
+  /** The app key. */
+  readonly appkey: string | undefined
+  /** When the event was sent (ms since the epoch). */
+  readonly timestamp: number | undefined
+  /** The signature: md5(callId + secret + timestamp). */
+  readonly security: string | undefined
+}
+
+/** Easemob callback `post_send`: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user). Read acks, recalls, contact, reaction and thread events carry the same eventType and are their own kinds (declared before this one, by chat_type). (from `Easemob.parseCallback`) */
 export declare class EasemobPostSendEvent extends Item {
   readonly kind: "post_send"
   /** The callback's id: {appkey}_{message id}. */
@@ -8004,7 +8414,7 @@ export declare class EasemobPostSendEvent extends Item {
   readonly eventType: string | undefined
   /** When the server received the message (ms since the epoch). */
   readonly timestamp: number | undefined
-  /** chat (one-to-one), groupchat (group or chatroom) or notify (thread and reaction events). */
+  /** chat (one-to-one) or groupchat (group or chatroom). */
   readonly chatType: string | undefined
   /** The group or chatroom, for groupchat. */
   readonly groupId: string | undefined
@@ -8108,7 +8518,7 @@ export declare class EasemobPreSendEvent extends Item {
 }
 
 /** Every typed Easemob callback event. */
-export type EasemobEvent = EasemobPostSendEvent | EasemobModerationEvent | EasemobUserStatusEvent | EasemobPreSendEvent
+export type EasemobEvent = EasemobReadAckEvent | EasemobChannelAckEvent | EasemobRecallEvent | EasemobRosterEvent | EasemobReactionEvent | EasemobThreadEvent | EasemobGroupOpEvent | EasemobMessageEditEvent | EasemobKeywordAlertEvent | EasemobOfflinePushEvent | EasemobPostSendEvent | EasemobModerationEvent | EasemobUserStatusEvent | EasemobPreSendEvent
 
 /** The event class of each declared Easemob callback kind. */
 export declare const EasemobEvents: Record<string, new (raw: unknown, fields: unknown, redacted: unknown) => EasemobEvent>

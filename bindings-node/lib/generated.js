@@ -1039,6 +1039,37 @@ class RongCloudMessageRouteEvent extends Item {
 }
 Object.defineProperty(RongCloudMessageRouteEvent.prototype, 'kind', { value: "message_route", enumerable: true })
 
+class RongCloudMessageCallbackEvent extends Item {
+  get appKey() {
+    return this._field("app_key")
+  }
+  get fromUserId() {
+    return this._field("from_user_id")
+  }
+  get targetId() {
+    return this._field("target_id")
+  }
+  get msgType() {
+    return this._field("msg_type")
+  }
+  get content() {
+    return this._field("content")
+  }
+  get channelType() {
+    return this._field("channel_type")
+  }
+  get msgTimestamp() {
+    return this._field("msg_timestamp")
+  }
+  get messageId() {
+    return this._field("message_id")
+  }
+  get os() {
+    return this._field("os")
+  }
+}
+Object.defineProperty(RongCloudMessageCallbackEvent.prototype, 'kind', { value: "message_callback", enumerable: true })
+
 class RongCloudUserOnlineStatusEvent extends Item {
   get userId() {
     return this._field("user_id")
@@ -1058,9 +1089,125 @@ class RongCloudUserOnlineStatusEvent extends Item {
 }
 Object.defineProperty(RongCloudUserOnlineStatusEvent.prototype, 'kind', { value: "user_online_status", enumerable: true })
 
+class RongCloudChatroomStatusEvent extends Item {
+  get chatRoomId() {
+    return this._field("chat_room_id")
+  }
+  get userIds() {
+    return this._field("user_ids")
+  }
+  get status() {
+    return this._field("status")
+  }
+  get eventType() {
+    return this._field("event_type")
+  }
+  get time() {
+    return this._field("time")
+  }
+}
+Object.defineProperty(RongCloudChatroomStatusEvent.prototype, 'kind', { value: "chatroom_status", enumerable: true })
+
+class RongCloudChatroomKvEvent extends Item {
+  get chatroomId() {
+    return this._field("chatroom_id")
+  }
+  get key() {
+    return this._field("key")
+  }
+  get value() {
+    return this._field("value")
+  }
+  get optType() {
+    return this._field("opt_type")
+  }
+  get userId() {
+    return this._field("user_id")
+  }
+  get status() {
+    return this._field("status")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get version() {
+    return this._field("version")
+  }
+}
+Object.defineProperty(RongCloudChatroomKvEvent.prototype, 'kind', { value: "chatroom_kv", enumerable: true })
+
+class RongCloudUserDeactivationEvent extends Item {
+  get userId() {
+    return this._field("user_id")
+  }
+  get operateId() {
+    return this._field("operate_id")
+  }
+  get operationType() {
+    return this._field("operation_type")
+  }
+  get code() {
+    return this._field("code")
+  }
+  get time() {
+    return this._field("time")
+  }
+}
+Object.defineProperty(RongCloudUserDeactivationEvent.prototype, 'kind', { value: "user_deactivation", enumerable: true })
+
+class RongCloudAuditResultEvent extends Item {
+  get result() {
+    return this._field("result")
+  }
+  get content() {
+    return this._field("content")
+  }
+  get msgUid() {
+    return this._field("msg_uid")
+  }
+  get serviceProvider() {
+    return this._field("service_provider")
+  }
+  get resultDetail() {
+    return this._field("result_detail")
+  }
+}
+Object.defineProperty(RongCloudAuditResultEvent.prototype, 'kind', { value: "audit_result", enumerable: true })
+
+class RongCloudHostedInfoModerationEvent extends Item {
+  get eventType() {
+    return this._field("event_type")
+  }
+  get result() {
+    return this._field("result")
+  }
+  get time() {
+    return this._field("time")
+  }
+  get optUserId() {
+    return this._field("opt_user_id")
+  }
+  get targetGroupId() {
+    return this._field("target_group_id")
+  }
+  get targetUserId() {
+    return this._field("target_user_id")
+  }
+  get contents() {
+    return this._field("contents")
+  }
+}
+Object.defineProperty(RongCloudHostedInfoModerationEvent.prototype, 'kind', { value: "hosted_info_moderation", enumerable: true })
+
 const RongCloudEvents = {
   message_route: RongCloudMessageRouteEvent,
+  message_callback: RongCloudMessageCallbackEvent,
   user_online_status: RongCloudUserOnlineStatusEvent,
+  chatroom_status: RongCloudChatroomStatusEvent,
+  chatroom_kv: RongCloudChatroomKvEvent,
+  user_deactivation: RongCloudUserDeactivationEvent,
+  audit_result: RongCloudAuditResultEvent,
+  hosted_info_moderation: RongCloudHostedInfoModerationEvent,
 }
 
 class RongCloudOperations extends BaseClient {
@@ -3563,6 +3710,424 @@ class EasemobUserUpdateItem extends Item {
 class EasemobUserUpdateResult extends ListResult {}
 EasemobUserUpdateResult.itemClass = EasemobUserUpdateItem
 
+class EasemobReadAckEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get eventType() {
+    return this._field("event_type")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get from() {
+    return this._field("from")
+  }
+  get to() {
+    return this._field("to")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get ackMessageId() {
+    return this._field("ack_message_id")
+  }
+  get channel() {
+    return this._field("channel")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get serverHost() {
+    return this._field("server_host")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobReadAckEvent.prototype, 'kind', { value: "read_ack", enumerable: true })
+
+class EasemobChannelAckEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get eventType() {
+    return this._field("event_type")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get from() {
+    return this._field("from")
+  }
+  get to() {
+    return this._field("to")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get ackMessageId() {
+    return this._field("ack_message_id")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get serverHost() {
+    return this._field("server_host")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobChannelAckEvent.prototype, 'kind', { value: "channel_ack", enumerable: true })
+
+class EasemobRecallEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get eventType() {
+    return this._field("event_type")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get from() {
+    return this._field("from")
+  }
+  get to() {
+    return this._field("to")
+  }
+  get recallId() {
+    return this._field("recall_id")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get serverHost() {
+    return this._field("server_host")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobRecallEvent.prototype, 'kind', { value: "recall", enumerable: true })
+
+class EasemobRosterEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get eventType() {
+    return this._field("event_type")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get from() {
+    return this._field("from")
+  }
+  get to() {
+    return this._field("to")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get operation() {
+    return this._field("operation")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get serverHost() {
+    return this._field("server_host")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobRosterEvent.prototype, 'kind', { value: "roster", enumerable: true })
+
+class EasemobReactionEvent extends Item {
+  get eventType() {
+    return this._field("event_type")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get from() {
+    return this._field("from")
+  }
+  get to() {
+    return this._field("to")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get channelType() {
+    return this._field("channel_type")
+  }
+  get num() {
+    return this._field("num")
+  }
+  get reactions() {
+    return this._field("reactions")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get serverHost() {
+    return this._field("server_host")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+}
+Object.defineProperty(EasemobReactionEvent.prototype, 'kind', { value: "reaction", enumerable: true })
+
+class EasemobThreadEvent extends Item {
+  get eventType() {
+    return this._field("event_type")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get from() {
+    return this._field("from")
+  }
+  get to() {
+    return this._field("to")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get threadId() {
+    return this._field("thread_id")
+  }
+  get threadName() {
+    return this._field("thread_name")
+  }
+  get operation() {
+    return this._field("operation")
+  }
+  get operator() {
+    return this._field("operator")
+  }
+  get msgParentId() {
+    return this._field("msg_parent_id")
+  }
+  get mucParentId() {
+    return this._field("muc_parent_id")
+  }
+  get messageCount() {
+    return this._field("message_count")
+  }
+  get thread() {
+    return this._field("thread")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get serverHost() {
+    return this._field("server_host")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+}
+Object.defineProperty(EasemobThreadEvent.prototype, 'kind', { value: "thread", enumerable: true })
+
+class EasemobGroupOpEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get targetType() {
+    return this._field("target_type")
+  }
+  get targetId() {
+    return this._field("target_id")
+  }
+  get operation() {
+    return this._field("operation")
+  }
+  get operator() {
+    return this._field("operator")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobGroupOpEvent.prototype, 'kind', { value: "group_op", enumerable: true })
+
+class EasemobMessageEditEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get editMessageId() {
+    return this._field("edit_message_id")
+  }
+  get operator() {
+    return this._field("operator")
+  }
+  get editCount() {
+    return this._field("edit_count")
+  }
+  get payload() {
+    return this._field("payload")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobMessageEditEvent.prototype, 'kind', { value: "message_edit", enumerable: true })
+
+class EasemobKeywordAlertEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get eventType() {
+    return this._field("event_type")
+  }
+  get alertReason() {
+    return this._field("alert_reason")
+  }
+  get status() {
+    return this._field("status")
+  }
+  get sensitiveWords() {
+    return this._field("sensitive_words")
+  }
+  get contentOwner() {
+    return this._field("content_owner")
+  }
+  get contentReceiver() {
+    return this._field("content_receiver")
+  }
+  get contentUri() {
+    return this._field("content_uri")
+  }
+  get contentType() {
+    return this._field("content_type")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get serverHost() {
+    return this._field("server_host")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobKeywordAlertEvent.prototype, 'kind', { value: "keyword_alert", enumerable: true })
+
+class EasemobOfflinePushEvent extends Item {
+  get callId() {
+    return this._field("call_id")
+  }
+  get step() {
+    return this._field("step")
+  }
+  get status() {
+    return this._field("status")
+  }
+  get detail() {
+    return this._field("detail")
+  }
+  get target() {
+    return this._field("target")
+  }
+  get msgId() {
+    return this._field("msg_id")
+  }
+  get chatType() {
+    return this._field("chat_type")
+  }
+  get channel() {
+    return this._field("channel")
+  }
+  get notifierName() {
+    return this._field("notifier_name")
+  }
+  get deviceId() {
+    return this._field("device_id")
+  }
+  get deviceToken() {
+    return this._field("device_token")
+  }
+  get providerResponse() {
+    return this._field("provider_response")
+  }
+  get appkey() {
+    return this._field("appkey")
+  }
+  get timestamp() {
+    return this._field("timestamp")
+  }
+  get security() {
+    return this._field("security")
+  }
+}
+Object.defineProperty(EasemobOfflinePushEvent.prototype, 'kind', { value: "offline_push", enumerable: true })
+
 class EasemobPostSendEvent extends Item {
   get callId() {
     return this._field("call_id")
@@ -3718,6 +4283,16 @@ class EasemobPreSendEvent extends Item {
 Object.defineProperty(EasemobPreSendEvent.prototype, 'kind', { value: "pre_send", enumerable: true })
 
 const EasemobEvents = {
+  read_ack: EasemobReadAckEvent,
+  channel_ack: EasemobChannelAckEvent,
+  recall: EasemobRecallEvent,
+  roster: EasemobRosterEvent,
+  reaction: EasemobReactionEvent,
+  thread: EasemobThreadEvent,
+  group_op: EasemobGroupOpEvent,
+  message_edit: EasemobMessageEditEvent,
+  keyword_alert: EasemobKeywordAlertEvent,
+  offline_push: EasemobOfflinePushEvent,
   post_send: EasemobPostSendEvent,
   moderation: EasemobModerationEvent,
   user_status: EasemobUserStatusEvent,
@@ -4508,7 +5083,13 @@ module.exports = {
   RongCloudUserRemarksRemoveResult,
   RongCloudUserTagBatchSetResult,
   RongCloudMessageRouteEvent,
+  RongCloudMessageCallbackEvent,
   RongCloudUserOnlineStatusEvent,
+  RongCloudChatroomStatusEvent,
+  RongCloudChatroomKvEvent,
+  RongCloudUserDeactivationEvent,
+  RongCloudAuditResultEvent,
+  RongCloudHostedInfoModerationEvent,
   RongCloudEvents,
   RongCloudOperations,
   EasemobAttachmentUploadResult,
@@ -4720,6 +5301,16 @@ module.exports = {
   EasemobUserOfflineMsgStatusResult,
   EasemobUserUpdateItem,
   EasemobUserUpdateResult,
+  EasemobReadAckEvent,
+  EasemobChannelAckEvent,
+  EasemobRecallEvent,
+  EasemobRosterEvent,
+  EasemobReactionEvent,
+  EasemobThreadEvent,
+  EasemobGroupOpEvent,
+  EasemobMessageEditEvent,
+  EasemobKeywordAlertEvent,
+  EasemobOfflinePushEvent,
   EasemobPostSendEvent,
   EasemobModerationEvent,
   EasemobUserStatusEvent,

@@ -73,16 +73,17 @@ pub enum Arrival {
     JsonArray,
 }
 
-/// How a callback kind is recognised in a body (or an array item): every condition holds.
+/// How a callback kind is recognised in a body (or an array item): every condition holds. Keys
+/// are wire paths, as fields' are (`payload.type` is `type` inside `payload`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CallbackMatch {
-    /// Wire keys that are present (and not null).
+    /// Wire paths that are present (and not null).
     #[serde(default)]
     pub present: Vec<String>,
-    /// Wire keys that are absent.
+    /// Wire paths that are absent.
     #[serde(default)]
     pub absent: Vec<String>,
-    /// Wire keys whose value (as text) is one of the listed values.
+    /// Wire paths whose value (as text) is one of the listed values.
     #[serde(default)]
     pub equals: BTreeMap<String, Vec<String>>,
 }
@@ -109,21 +110,29 @@ pub struct CallbackKind {
 impl CallbackMatch {
     /// Whether a JSON object (a form body read as an object of strings) is of this kind.
     pub fn matches(&self, object: &Value) -> bool {
-        let Some(o) = object.as_object() else {
+        if !object.is_object() {
             return false;
-        };
+        }
         let text = |v: &Value| match v {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
         self.present
             .iter()
-            .all(|k| o.get(k).is_some_and(|v| !v.is_null()))
-            && self.absent.iter().all(|k| !o.contains_key(k))
+            .all(|k| get_path(object, k).is_some_and(|v| !v.is_null()))
+            && self.absent.iter().all(|k| get_path(object, k).is_none())
             && self.equals.iter().all(|(k, values)| {
-                o.get(k)
-                    .is_some_and(|v| values.iter().any(|want| *want == text(v)))
+                get_path(object, k).is_some_and(|v| values.iter().any(|want| *want == text(v)))
             })
+    }
+}
+
+impl Arrival {
+    /// Whether a body of this kind is JSON. JSON kinds are recognised alike whether the body is one
+    /// object or an array of them (RongCloud's pages call a body "a JSON object" and show an array);
+    /// `json` / `json_array` say how the documented example looks.
+    pub fn is_json(self) -> bool {
+        self != Arrival::Form
     }
 }
 
@@ -178,7 +187,7 @@ fn callbacks_problem(kinds: &[CallbackKind]) -> Option<String> {
             // the example is recognised as this kind, not an earlier one
             let first = kinds
                 .iter()
-                .filter(|o| (o.arrives == Arrival::JsonArray) == (k.arrives == Arrival::JsonArray))
+                .filter(|o| o.arrives.is_json() == k.arrives.is_json())
                 .find(|o| o.matches.matches(item));
             if first.map(|o| o.name.as_str()) != Some(k.name.as_str()) {
                 return Some(format!(

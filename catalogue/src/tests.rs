@@ -139,13 +139,48 @@ fn options_are_declared_once_with_their_ranges() {
 fn callback_declarations_load_with_examples_recognised_as_their_kind() {
     // the loader checks every example has every field and is recognised as its own kind
     let rc = rongcloud();
-    for name in ["message_route", "user_online_status"] {
+    for name in [
+        "message_route",
+        "message_callback",
+        "user_online_status",
+        "chatroom_status",
+        "chatroom_kv",
+        "user_deactivation",
+        "audit_result",
+        "hosted_info_moderation",
+    ] {
         assert!(rc.callback(name).is_some(), "{name}");
     }
     let em = easemob();
-    for name in ["pre_send", "post_send", "user_status", "moderation"] {
+    for name in [
+        "pre_send",
+        "post_send",
+        "user_status",
+        "moderation",
+        "read_ack",
+        "channel_ack",
+        "recall",
+        "roster",
+        "reaction",
+        "thread",
+        "group_op",
+        "message_edit",
+        "keyword_alert",
+        "offline_push",
+    ] {
         assert!(em.callback(name).is_some(), "{name}");
     }
+    // a contact event is a chat post-send body too (eventType chat): its own kind comes first
+    let roster = em.callback("roster").unwrap();
+    assert!(post_matches(em, &roster.example));
+    // an edit has no eventType, like a pre-send body: its own kind comes first
+    let edit = em.callback("message_edit").unwrap();
+    assert!(
+        em.callback("pre_send")
+            .unwrap()
+            .matches
+            .matches(&edit.example)
+    );
     let pre = em.callback("pre_send").unwrap();
     assert!(pre.matches.matches(&pre.example));
     let post = em.callback("post_send").unwrap();
@@ -153,6 +188,24 @@ fn callback_declarations_load_with_examples_recognised_as_their_kind() {
         !pre.matches.matches(&post.example),
         "a post-send body has eventType"
     );
+}
+
+fn post_matches(em: &Api, example: &serde_json::Value) -> bool {
+    em.callback("post_send").unwrap().matches.matches(example)
+}
+
+#[test]
+fn callback_when_keys_are_wire_paths() {
+    let m: CallbackMatch = serde_json::from_str(
+        r#"{"present": ["payload.data.id"], "absent": ["payload.gone"], "equals": {"payload.type": ["thread"]}}"#,
+    )
+    .unwrap();
+    assert!(m.matches(&json!({"payload": {"type": "thread", "data": {"id": "t1"}}})));
+    // the nested value decides, not a top-level key of the same name
+    assert!(!m.matches(&json!({"type": "thread", "payload": {"data": {"id": "t1"}}})));
+    assert!(!m.matches(&json!({"payload": {"type": "reaction", "data": {"id": "t1"}}})));
+    assert!(!m.matches(&json!({"payload": {"type": "thread", "data": {}}})));
+    assert!(!m.matches(&json!({"payload": {"type": "thread", "data": {"id": "t1"}, "gone": 1}})));
 }
 
 #[test]
@@ -179,6 +232,23 @@ fn a_callback_example_missing_a_field_or_matching_another_kind_is_refused() {
         ),
     ]);
     let e = load("easemob", &[("_cloud", head), ("_callbacks", &shadowed)]).unwrap_err();
+    assert!(e.to_string().contains("recognised as"), "{e}");
+    // JSON kinds are told apart whether their examples are objects or arrays of objects
+    let array_kind = kind("listed", r#"{"present": ["a"]}"#, r#"[{"a": "1"}]"#)
+        .replace(r#""arrives": "json""#, r#""arrives": "json_array""#);
+    let shadowed_by_array = file(&[
+        array_kind,
+        kind(
+            "object",
+            r#"{"present": ["a", "b"]}"#,
+            r#"{"a": "1", "b": "2"}"#,
+        ),
+    ]);
+    let e = load(
+        "easemob",
+        &[("_cloud", head), ("_callbacks", &shadowed_by_array)],
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("recognised as"), "{e}");
     let ok = file(&[kind("k", r#"{"equals": {"a": ["1"]}}"#, r#"{"a": 1}"#)]);
     let api = load("easemob", &[("_cloud", head), ("_callbacks", &ok)]).unwrap();

@@ -8,7 +8,7 @@ use md5::{Digest, Md5};
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
-use crate::catalogue::{self, Arrival, CallbackKind, Cloud};
+use crate::catalogue::{self, CallbackKind, Cloud};
 use crate::error::{Error, ErrorKind, Result};
 
 /// One callback event: its declared kind, its declared fields normalised to their types (keyed by
@@ -32,6 +32,30 @@ impl Event {
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.fields.get(name).filter(|v| !v.is_null())
     }
+}
+
+/// An event's declared fields as the typed struct of its kind (`kind`): the generated
+/// `TryFrom<&Event>` of each `<cloud>::events::…Event` uses it. An event of another kind is an
+/// `invalid_argument` error naming both.
+pub(crate) fn typed_fields<T: serde::de::DeserializeOwned>(event: &Event, kind: &str) -> Result<T> {
+    if event.kind != kind {
+        return Err(Error::invalid_argument(
+            "event",
+            format!("is a `{}` event, not `{kind}`", event.kind),
+        ));
+    }
+    serde_json::from_value(Value::Object(event.fields.clone())).map_err(|e| {
+        Error::new(
+            ErrorKind::Decode,
+            format!("the `{kind}` event does not match its declaration: {e}"),
+        )
+    })
+}
+
+/// The error for an event whose kind the cloud does not declare (an event built by hand, or
+/// parsed for the other cloud).
+pub(crate) fn unknown_kind(cloud: Cloud, event: &Event) -> Error {
+    bad(cloud, format!("`{}` is no declared kind", event.kind))
 }
 
 fn bad(cloud: Cloud, message: impl Into<String>) -> Error {
@@ -92,7 +116,8 @@ fn event(kind: &CallbackKind, raw: Value) -> Event {
 }
 
 /// Read a callback body of `cloud` into its events: one for a form or JSON-object body, one per
-/// item for a JSON-array body. `content_type` (the request's header, if known) decides JSON vs
+/// item for a JSON-array body (a JSON kind is recognised in either, whichever shape its
+/// documentation shows). `content_type` (the request's header, if known) decides JSON vs
 /// form; without it a body starting with `{` or `[` is JSON. A body (or item) that is no declared
 /// kind is an `invalid_argument` error naming the known kinds.
 pub fn parse_callback(cloud: Cloud, body: &[u8], content_type: Option<&str>) -> Result<Vec<Event>> {
@@ -105,7 +130,7 @@ pub fn parse_callback(cloud: Cloud, body: &[u8], content_type: Option<&str>) -> 
             .map(|(i, item)| {
                 kinds
                     .iter()
-                    .filter(|k| k.arrives == Arrival::JsonArray)
+                    .filter(|k| k.arrives.is_json())
                     .find(|k| k.matches.matches(&item))
                     .map(|k| event(k, item.clone()))
                     .ok_or_else(|| {
@@ -116,18 +141,15 @@ pub fn parse_callback(cloud: Cloud, body: &[u8], content_type: Option<&str>) -> 
                     })
             })
             .collect(),
-        object @ Value::Object(_) => {
-            let arrival = if json { Arrival::Json } else { Arrival::Form };
-            kinds
-                .iter()
-                .filter(|k| k.arrives == arrival)
-                .find(|k| k.matches.matches(&object))
-                .map(|k| vec![event(k, object.clone())])
-                .ok_or_else(|| {
-                    let what = if json { "JSON object" } else { "form body" };
-                    bad(cloud, format!("the {what} is no known kind"))
-                })
-        }
+        object @ Value::Object(_) => kinds
+            .iter()
+            .filter(|k| k.arrives.is_json() == json)
+            .find(|k| k.matches.matches(&object))
+            .map(|k| vec![event(k, object.clone())])
+            .ok_or_else(|| {
+                let what = if json { "JSON object" } else { "form body" };
+                bad(cloud, format!("the {what} is no known kind"))
+            }),
         _ => Err(bad(cloud, "body is neither a JSON object nor a JSON array")),
     }
 }
@@ -194,6 +216,9 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::catalogue::Arrival;
+    use crate::easemob::events::{self as em, EasemobEvent};
+    use crate::rongcloud::events::{self as rc, RongCloudEvent};
 
     fn form(example: &Value) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
@@ -232,6 +257,196 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The typed event of `e` as `{"kind", "fields"}` (its serialised form), and its kind.
+    fn typed(cloud: Cloud, e: &Event) -> Result<(Value, &'static str)> {
+        Ok(match cloud {
+            Cloud::Rongcloud => {
+                let t = RongCloudEvent::try_from(e)?;
+                (serde_json::to_value(&t).unwrap(), t.kind())
+            }
+            Cloud::Easemob => {
+                let t = EasemobEvent::try_from(e)?;
+                (serde_json::to_value(&t).unwrap(), t.kind())
+            }
+        })
+    }
+
+    #[test]
+    fn every_declared_kind_converts_to_its_typed_rust_event() {
+        for cloud in catalogue::CLOUDS {
+            for kind in &catalogue::api(cloud).callbacks {
+                let (body, ct) = example_body(kind);
+                for e in parse_callback(cloud, body.as_bytes(), Some(ct)).unwrap() {
+                    let (value, k) = typed(cloud, &e).unwrap();
+                    assert_eq!(k, kind.name);
+                    // every declared field reached its typed field, with the normalised value
+                    assert_eq!(
+                        value,
+                        json!({"kind": kind.name, "fields": e.fields}),
+                        "{}",
+                        kind.name
+                    );
+                    let fields = value["fields"].as_object().unwrap();
+                    assert_eq!(fields.len(), kind.fields.len(), "{}", kind.name);
+                    assert!(fields.values().all(|v| !v.is_null()), "{}", kind.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn typed_events_read_their_fields_and_refuse_another_kind() {
+        let kind = catalogue::api(Cloud::Rongcloud)
+            .callback("chatroom_status")
+            .unwrap();
+        let events =
+            parse_callback(Cloud::Rongcloud, kind.example.to_string().as_bytes(), None).unwrap();
+        let first = rc::ChatroomStatusEvent::try_from(&events[0]).unwrap();
+        assert_eq!(first.chat_room_id.as_deref(), Some("destory_11"));
+        assert_eq!(first.user_ids, Some(vec!["gggg".to_string()]));
+        assert_eq!(
+            (first.event_type, first.time),
+            (Some(1), Some(1_574_476_797_772))
+        );
+        assert_eq!(
+            rc::ChatroomStatusEvent::try_from(&events[1])
+                .unwrap()
+                .user_ids,
+            Some(vec![])
+        );
+        let e = rc::MessageRouteEvent::try_from(&events[0]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+        assert!(e.detail().contains("chatroom_status"), "{e}");
+        // a field the body left out is None; one of the wrong shape too
+        let body = json!({"userid": "u1", "status": "x"});
+        let ev = &parse_callback(Cloud::Rongcloud, body.to_string().as_bytes(), None).unwrap()[0];
+        let status = rc::UserOnlineStatusEvent::try_from(ev).unwrap();
+        assert_eq!(status.user_id.as_deref(), Some("u1"));
+        assert_eq!((status.status, status.time, status.os), (None, None, None));
+        // an event of a kind the cloud does not declare
+        let stray = Event {
+            kind: "post_send".into(),
+            fields: Map::new(),
+            raw: Value::Null,
+        };
+        let e = RongCloudEvent::try_from(&stray).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+        assert!(
+            e.detail().contains("post_send") && e.detail().contains("known"),
+            "{e}"
+        );
+        assert!(matches!(
+            EasemobEvent::try_from(&stray).unwrap(),
+            EasemobEvent::PostSend(em::PostSendEvent { call_id: None, .. })
+        ));
+    }
+
+    #[test]
+    fn a_json_kind_is_read_from_one_object_or_an_array_of_them() {
+        let kv = json!({"chatroomId": "r1", "key": "k", "value": "v", "optType": 2,
+                        "userId": "u1", "status": 0, "timestamp": 5, "version": 6});
+        let one = parse_callback(Cloud::Rongcloud, kv.to_string().as_bytes(), None).unwrap();
+        let many = json!([kv, {"chatroomId": "r2", "optType": "3"}]);
+        let two = parse_callback(Cloud::Rongcloud, many.to_string().as_bytes(), None).unwrap();
+        assert_eq!(one.len(), 1);
+        assert_eq!(two.len(), 2);
+        assert_eq!(one[0], two[0]);
+        let second = rc::ChatroomKvEvent::try_from(&two[1]).unwrap();
+        assert_eq!(
+            (second.chatroom_id.as_deref(), second.opt_type),
+            (Some("r2"), Some(3))
+        );
+        // and an array kind's item alone
+        let item = json!({"userid": "u1", "status": 1, "os": "iOS", "time": 1, "clientIp": "x"});
+        let ev = parse_callback(Cloud::Rongcloud, item.to_string().as_bytes(), None).unwrap();
+        assert_eq!(ev[0].kind, "user_online_status");
+        // a form kind is still not read from JSON
+        let form =
+            json!({"userId": "u1", "operateId": "o1", "type": "0", "code": "0", "time": "1"});
+        assert!(parse_callback(Cloud::Rongcloud, form.to_string().as_bytes(), None).is_err());
+        let ev = parse_callback(
+            Cloud::Rongcloud,
+            b"userId=u1&operateId=o1&type=1&code=0&time=7",
+            None,
+        )
+        .unwrap();
+        let d = rc::UserDeactivationEvent::try_from(&ev[0]).unwrap();
+        assert_eq!((d.operation_type, d.time), (Some(1), Some(7)));
+    }
+
+    #[test]
+    fn easemob_post_send_events_are_told_apart_by_chat_type_and_payload_type() {
+        let base = json!({"callId": "a#b_1", "eventType": "chat", "timestamp": 1, "from": "u1",
+                          "to": "u2", "msg_id": "9", "security": "s"});
+        let with = |chat_type: &str, payload: Value| {
+            let mut b = base.clone();
+            b["chat_type"] = json!(chat_type);
+            b["payload"] = payload;
+            parse_callback(Cloud::Easemob, b.to_string().as_bytes(), None).unwrap()[0]
+                .kind
+                .clone()
+        };
+        assert_eq!(with("chat", json!({"bodies": []})), "post_send");
+        assert_eq!(with("groupchat", json!({"bodies": []})), "post_send");
+        assert_eq!(with("roster", json!({"operation": "ban"})), "roster");
+        assert_eq!(with("recall", json!({"ack_message_id": "8"})), "recall");
+        assert_eq!(with("read_ack", json!({"ack_message_id": "8"})), "read_ack");
+        assert_eq!(
+            with("channel_ack", json!({"type": "channel_ack"})),
+            "channel_ack"
+        );
+        assert_eq!(
+            with("notify", json!({"type": "reaction", "data": []})),
+            "reaction"
+        );
+        assert_eq!(
+            with("notify", json!({"type": "thread", "data": {}})),
+            "thread"
+        );
+        // a notify body of an undeclared type is still a post-send message
+        assert_eq!(with("notify", json!({"type": "other"})), "post_send");
+        let mut b = base.clone();
+        b["chat_type"] = json!("notify");
+        b["payload"] = json!({"type": "thread", "data": {"id": "t1", "message_count": "4"}});
+        let ev = &parse_callback(Cloud::Easemob, b.to_string().as_bytes(), None).unwrap()[0];
+        let t = em::ThreadEvent::try_from(ev).unwrap();
+        assert_eq!(
+            (t.thread_id.as_deref(), t.message_count),
+            (Some("t1"), Some(4))
+        );
+        assert_eq!(t.thread_name, None);
+        // bodies without eventType that carry the pre-send keys are their own kinds
+        let edit = json!({"callId": "c", "msg_id": "1", "chat_type": "edit", "timestamp": 2,
+                          "payload": {"edit_message_id": "0", "meta": {"edit_msg": {"count": 2}}}});
+        let ev = &parse_callback(Cloud::Easemob, edit.to_string().as_bytes(), None).unwrap()[0];
+        let e = em::MessageEditEvent::try_from(ev).unwrap();
+        assert_eq!(
+            (e.edit_message_id.as_deref(), e.edit_count),
+            (Some("0"), Some(2))
+        );
+        assert_eq!(e.operator, None);
+        let push = json!({"callId": "c", "msg_id": "1", "step": "push", "status": "success",
+                          "from": "u1", "payload": {}, "timestamp": 2});
+        let ev = &parse_callback(Cloud::Easemob, push.to_string().as_bytes(), None).unwrap()[0];
+        assert_eq!(ev.kind, "offline_push");
+        let mut pre = push.clone();
+        pre.as_object_mut().unwrap().remove("step");
+        let ev = &parse_callback(Cloud::Easemob, pre.to_string().as_bytes(), None).unwrap()[0];
+        assert_eq!(ev.kind, "pre_send");
+        let group = json!({"callId": "c", "event": "group_op_event", "operation": "DESTROY",
+                           "type": "CHATROOM", "id": "r1", "timestamp": 3, "payload": {}});
+        let ev = &parse_callback(Cloud::Easemob, group.to_string().as_bytes(), None).unwrap()[0];
+        let g = em::GroupOpEvent::try_from(ev).unwrap();
+        assert_eq!(
+            (
+                g.operation.as_deref(),
+                g.target_type.as_deref(),
+                g.target_id.as_deref()
+            ),
+            (Some("DESTROY"), Some("CHATROOM"), Some("r1"))
+        );
     }
 
     #[test]

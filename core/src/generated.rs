@@ -2,7 +2,7 @@
 
 #![allow(clippy::all)]
 
-/// Typed parameters and results of every RongCloud operation.
+/// Typed parameters and results of every RongCloud operation, and its typed callback events.
 pub mod rongcloud {
     /// Parameters of `agent.create`: Create an AI agent (at most 100 per app).
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -6477,6 +6477,336 @@ pub mod rongcloud {
             f.debug_struct("UserTagBatchSetResult").finish()
         }
     }
+
+    /// Typed server-callback events of RongCloud: a struct per declared kind and [`events::RongCloudEvent`].
+    pub mod events {
+        /// RongCloud callback `message_route`: Post-messaging callback (message routing, 全量消息路由): a copy of each message sent, as form fields. Messages sent by the Server API are routed only when enabled in the console.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `MessageRouteEvent::try_from(&event)`, or match on [`RongCloudEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct MessageRouteEvent {
+            /// The sender's user id.
+            pub from_user_id: Option<String>,
+            /// The target: a user, group, chatroom or ultra group id, by the channel type.
+            pub to_user_id: Option<String>,
+            /// The message type, e.g. RC:TxtMsg.
+            pub object_name: Option<String>,
+            /// The message content as JSON text.
+            pub content: Option<String>,
+            /// PERSON, PERSONS, GROUP, TEMPGROUP, ULTRAGROUP …
+            pub channel_type: Option<String>,
+            /// When the message was sent (ms since the epoch).
+            pub msg_timestamp: Option<i64>,
+            /// The message's unique id.
+            pub msg_uid: Option<String>,
+            /// Sensitive-word result: 0 none, 1 blocked, 2 replaced.
+            pub sensitive_type: Option<i64>,
+            /// Where the message came from (client platform or server).
+            pub source: Option<String>,
+        }
+
+        impl MessageRouteEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "message_route";
+        }
+
+        impl TryFrom<&crate::Event> for MessageRouteEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// RongCloud callback `message_callback`: Message callback service (消息回调服务, formerly template routing), as form fields: a message matching your routing rule, held until your answer says whether (and how) to deliver it; one attempt, 3 s timeout, delivered if it fails. Fields from the v4 page (docs.rongcloud.cn/v4-platform/views/im/server/security/msgcb.html); example built from its field table.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `MessageCallbackEvent::try_from(&event)`, or match on [`RongCloudEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct MessageCallbackEvent {
+            /// The app key.
+            pub app_key: Option<String>,
+            /// The sender.
+            pub from_user_id: Option<String>,
+            /// The conversation: a user, group or chatroom id by the channel type.
+            pub target_id: Option<String>,
+            /// The message type, e.g. RC:TxtMsg, RC:ImgMsg.
+            pub msg_type: Option<String>,
+            /// The message content as JSON text.
+            pub content: Option<String>,
+            /// PERSON, PERSONS, GROUP or TEMPGROUP.
+            pub channel_type: Option<String>,
+            /// When the server received the message (ms since the epoch).
+            pub msg_timestamp: Option<i64>,
+            /// The message's unique id.
+            pub message_id: Option<String>,
+            /// Where it came from: iOS, Android, Websocket, MiniProgram, PC or Server.
+            pub os: Option<String>,
+        }
+
+        impl MessageCallbackEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "message_callback";
+        }
+
+        impl TryFrom<&crate::Event> for MessageCallbackEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// RongCloud callback `user_online_status`: User online status: a JSON array, one item per status change of a user.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `UserOnlineStatusEvent::try_from(&event)`, or match on [`RongCloudEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct UserOnlineStatusEvent {
+            /// The user whose status changed.
+            pub user_id: Option<String>,
+            /// 0 online, 1 offline, 2 logged out.
+            pub status: Option<i64>,
+            /// The client platform (iOS, Android, Websocket, PC, MiniProgram …).
+            pub os: Option<String>,
+            /// When the status changed (ms since the epoch).
+            pub time: Option<i64>,
+            /// The client's IP address and port.
+            pub client_ip: Option<String>,
+        }
+
+        impl UserOnlineStatusEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "user_online_status";
+        }
+
+        impl TryFrom<&crate::Event> for UserOnlineStatusEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// RongCloud callback `chatroom_status`: Chatroom status sync (聊天室状态同步): a JSON array, one item per chatroom created or destroyed, or members joining or leaving (not for a user online on several devices at once).
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `ChatroomStatusEvent::try_from(&event)`, or match on [`RongCloudEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct ChatroomStatusEvent {
+            /// The chatroom.
+            pub chat_room_id: Option<String>,
+            /// The users concerned (empty for creating or destroying).
+            pub user_ids: Option<Vec<String>>,
+            /// Why: 0 the operator called the client or server API of `event_type`; 1 the automatic exit removed the user; 2 the user is banned; 3 the automatic destruction destroyed the chatroom.
+            pub status: Option<i64>,
+            /// What happened: 0 created, 1 joined, 2 left, 3 destroyed.
+            pub event_type: Option<i64>,
+            /// When it happened (ms since the epoch).
+            pub time: Option<i64>,
+        }
+
+        impl ChatroomStatusEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "chatroom_status";
+        }
+
+        impl TryFrom<&crate::Event> for ChatroomStatusEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// RongCloud callback `chatroom_kv`: Chatroom attribute sync (聊天室属性同步, KV): a chatroom attribute was set, deleted, or all were deleted. Example built from the page's field table.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `ChatroomKvEvent::try_from(&event)`, or match on [`RongCloudEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct ChatroomKvEvent {
+            /// The chatroom.
+            pub chatroom_id: Option<String>,
+            /// The attribute's key.
+            pub key: Option<String>,
+            /// The attribute's value.
+            pub value: Option<String>,
+            /// The operation: 1 set, 2 deleted, 3 all attributes deleted.
+            pub opt_type: Option<i64>,
+            /// The user who operated.
+            pub user_id: Option<String>,
+            /// Not in use yet (the documentation says not to use it).
+            pub status: Option<i64>,
+            /// When the server recorded it (ms since the epoch).
+            pub timestamp: Option<i64>,
+            /// The attribute's version, to order operations.
+            pub version: Option<i64>,
+        }
+
+        impl ChatroomKvEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "chatroom_kv";
+        }
+
+        impl TryFrom<&crate::Event> for ChatroomKvEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// RongCloud callback `user_deactivation`: User deactivation and reactivation status (用户注销与激活状态回调), as form fields: the result of one user's deactivation (within 15 minutes) or reactivation. Example built from the page's field table.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `UserDeactivationEvent::try_from(&event)`, or match on [`RongCloudEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct UserDeactivationEvent {
+            /// The user.
+            pub user_id: Option<String>,
+            /// The operation's id, as the deactivate or reactivate call returned it.
+            pub operate_id: Option<String>,
+            /// 0 deactivated, 1 reactivated.
+            pub operation_type: Option<i64>,
+            /// The result: 0 success, otherwise an error code.
+            pub code: Option<String>,
+            /// When it was done (ms since the epoch).
+            pub time: Option<i64>,
+        }
+
+        impl UserDeactivationEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "user_deactivation";
+        }
+
+        impl TryFrom<&crate::Event> for UserDeactivationEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// RongCloud callback `audit_result`: Audit result (审核结果回调) of IM & RTC moderation; its signature parameters come in the request headers. Example built from the page's field table.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `AuditResultEvent::try_from(&event)`, or match on [`RongCloudEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct AuditResultEvent {
+            /// 10000 passed, 10001 failed (details in `result_detail`).
+            pub result: Option<i64>,
+            /// The audited message as JSON text (appKey, fromUserId, targetId, toUserIds, conversationType …).
+            pub content: Option<String>,
+            /// The message id.
+            pub msg_uid: Option<String>,
+            /// The audit provider.
+            pub service_provider: Option<String>,
+            /// The provider's own answer, as JSON text.
+            pub result_detail: Option<String>,
+        }
+
+        impl AuditResultEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "audit_result";
+        }
+
+        impl TryFrom<&crate::Event> for AuditResultEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// RongCloud callback `hosted_info_moderation`: Moderation result of hosted profile information (托管信息审核结果回调): group, group member, user or friend profile fields checked.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `HostedInfoModerationEvent::try_from(&event)`, or match on [`RongCloudEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct HostedInfoModerationEvent {
+            /// 1 group profile, 2 group member profile, 3 user profile, 4 friend profile.
+            pub event_type: Option<i64>,
+            /// Whether the whole check passed.
+            pub result: Option<bool>,
+            /// When it was checked (ms since the epoch).
+            pub time: Option<i64>,
+            /// The operator.
+            pub opt_user_id: Option<String>,
+            /// The group, for group checks.
+            pub target_group_id: Option<String>,
+            /// The user, for friend and group member checks.
+            pub target_user_id: Option<String>,
+            /// Each field checked: key, content, result.
+            pub contents: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        }
+
+        impl HostedInfoModerationEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "hosted_info_moderation";
+        }
+
+        impl TryFrom<&crate::Event> for HostedInfoModerationEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Every RongCloud callback event, typed: one variant per declared kind (`RongCloudEvent::try_from(&event)`, or [`crate::RongCloud::parse_callback_typed`]). Serialises as `{"kind": …, "fields": {…}}`. New kinds are added as the catalogue declares them.
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(tag = "kind", content = "fields")]
+        #[non_exhaustive]
+        pub enum RongCloudEvent {
+            /// `message_route`
+            #[serde(rename = "message_route")]
+            MessageRoute(MessageRouteEvent),
+            /// `message_callback`
+            #[serde(rename = "message_callback")]
+            MessageCallback(MessageCallbackEvent),
+            /// `user_online_status`
+            #[serde(rename = "user_online_status")]
+            UserOnlineStatus(UserOnlineStatusEvent),
+            /// `chatroom_status`
+            #[serde(rename = "chatroom_status")]
+            ChatroomStatus(ChatroomStatusEvent),
+            /// `chatroom_kv`
+            #[serde(rename = "chatroom_kv")]
+            ChatroomKv(ChatroomKvEvent),
+            /// `user_deactivation`
+            #[serde(rename = "user_deactivation")]
+            UserDeactivation(UserDeactivationEvent),
+            /// `audit_result`
+            #[serde(rename = "audit_result")]
+            AuditResult(AuditResultEvent),
+            /// `hosted_info_moderation`
+            #[serde(rename = "hosted_info_moderation")]
+            HostedInfoModeration(HostedInfoModerationEvent),
+        }
+
+        impl RongCloudEvent {
+            /// The declared kind of this event, e.g. `"message_route"`.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    Self::MessageRoute(_) => MessageRouteEvent::KIND,
+                    Self::MessageCallback(_) => MessageCallbackEvent::KIND,
+                    Self::UserOnlineStatus(_) => UserOnlineStatusEvent::KIND,
+                    Self::ChatroomStatus(_) => ChatroomStatusEvent::KIND,
+                    Self::ChatroomKv(_) => ChatroomKvEvent::KIND,
+                    Self::UserDeactivation(_) => UserDeactivationEvent::KIND,
+                    Self::AuditResult(_) => AuditResultEvent::KIND,
+                    Self::HostedInfoModeration(_) => HostedInfoModerationEvent::KIND,
+                }
+            }
+        }
+
+        impl TryFrom<&crate::Event> for RongCloudEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                match event.kind.as_str() {
+                    MessageRouteEvent::KIND => Ok(Self::MessageRoute(event.try_into()?)),
+                    MessageCallbackEvent::KIND => Ok(Self::MessageCallback(event.try_into()?)),
+                    UserOnlineStatusEvent::KIND => Ok(Self::UserOnlineStatus(event.try_into()?)),
+                    ChatroomStatusEvent::KIND => Ok(Self::ChatroomStatus(event.try_into()?)),
+                    ChatroomKvEvent::KIND => Ok(Self::ChatroomKv(event.try_into()?)),
+                    UserDeactivationEvent::KIND => Ok(Self::UserDeactivation(event.try_into()?)),
+                    AuditResultEvent::KIND => Ok(Self::AuditResult(event.try_into()?)),
+                    HostedInfoModerationEvent::KIND => {
+                        Ok(Self::HostedInfoModeration(event.try_into()?))
+                    }
+                    _ => Err(crate::callbacks::unknown_kind(
+                        crate::Cloud::Rongcloud,
+                        event,
+                    )),
+                }
+            }
+        }
+    }
 }
 
 /// Every RongCloud operation, typed.
@@ -10786,9 +11116,21 @@ impl crate::RongCloud {
             .await?,
         )
     }
+
+    /// [`parse_callback`](Self::parse_callback), each event typed as [`rongcloud::events::RongCloudEvent`]: `match` on it for the kind's struct. Verify the signature first.
+    pub fn parse_callback_typed(
+        &self,
+        body: &[u8],
+        content_type: Option<&str>,
+    ) -> crate::Result<Vec<rongcloud::events::RongCloudEvent>> {
+        self.parse_callback(body, content_type)?
+            .iter()
+            .map(TryFrom::try_from)
+            .collect()
+    }
 }
 
-/// Typed parameters and results of every Easemob operation.
+/// Typed parameters and results of every Easemob operation, and its typed callback events.
 pub mod easemob {
     /// Parameters of `attachment.upload`: Upload a message attachment (≤10 MB, kept 7 days). Returns the file's uuid and share-secret for a message body's url/secret.
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -16008,6 +16350,713 @@ pub mod easemob {
                 .finish()
         }
     }
+
+    /// Typed server-callback events of Easemob: a struct per declared kind and [`events::EasemobEvent`].
+    pub mod events {
+        /// Easemob callback `read_ack`: Post-send callback of a message read receipt, one-to-one or group (chat_type read_ack).
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `ReadAckEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct ReadAckEvent {
+            /// The callback's id: {appkey}_{message id}.
+            pub call_id: Option<String>,
+            /// chat (sent) or chat_offline (to an offline user).
+            pub event_type: Option<String>,
+            /// read_ack.
+            pub chat_type: Option<String>,
+            /// The user who read the message.
+            pub from: Option<String>,
+            /// The user (one-to-one) or group the receipt is for.
+            pub to: Option<String>,
+            /// This event's message id.
+            pub msg_id: Option<String>,
+            /// The message that was read.
+            pub ack_message_id: Option<String>,
+            /// The conversation: {appkey}_{user or group id}@conference.easemob.com.
+            pub channel: Option<String>,
+            /// The event's content as sent.
+            pub payload: Option<serde_json::Value>,
+            /// The app key.
+            pub appkey: Option<String>,
+            /// The server that sent the callback.
+            pub server_host: Option<String>,
+            /// When the server received it (ms since the epoch).
+            pub timestamp: Option<i64>,
+            /// The signature: md5(callId + secret + timestamp).
+            pub security: Option<String>,
+        }
+
+        impl ReadAckEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "read_ack";
+        }
+
+        impl TryFrom<&crate::Event> for ReadAckEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Easemob callback `channel_ack`: Post-send callback of a one-to-one conversation read receipt (chat_type channel_ack).
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `ChannelAckEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct ChannelAckEvent {
+            /// The callback's id: {appkey}_{message id}.
+            pub call_id: Option<String>,
+            /// chat (sent) or chat_offline (to an offline user).
+            pub event_type: Option<String>,
+            /// channel_ack.
+            pub chat_type: Option<String>,
+            /// The user who sent the receipt.
+            pub from: Option<String>,
+            /// The user who receives the receipt.
+            pub to: Option<String>,
+            /// This event's message id.
+            pub msg_id: Option<String>,
+            /// A message of the conversation.
+            pub ack_message_id: Option<String>,
+            /// The event's content as sent.
+            pub payload: Option<serde_json::Value>,
+            /// The app key.
+            pub appkey: Option<String>,
+            /// The server that sent the callback.
+            pub server_host: Option<String>,
+            /// When the server received it (ms since the epoch).
+            pub timestamp: Option<i64>,
+            /// The signature: md5(callId + secret + timestamp).
+            pub security: Option<String>,
+        }
+
+        impl ChannelAckEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "channel_ack";
+        }
+
+        impl TryFrom<&crate::Event> for ChannelAckEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Easemob callback `recall`: Post-send callback of a message recall (chat_type recall).
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `RecallEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct RecallEvent {
+            /// The callback's id: {appkey}_{message id}.
+            pub call_id: Option<String>,
+            /// chat (sent) or chat_offline (to an offline user).
+            pub event_type: Option<String>,
+            /// recall.
+            pub chat_type: Option<String>,
+            /// Who recalled.
+            pub from: Option<String>,
+            /// The receiver.
+            pub to: Option<String>,
+            /// The message recalled.
+            pub recall_id: Option<String>,
+            /// The recall event's message id.
+            pub msg_id: Option<String>,
+            /// The event's content as sent.
+            pub payload: Option<serde_json::Value>,
+            /// The app key.
+            pub appkey: Option<String>,
+            /// The server that sent the callback.
+            pub server_host: Option<String>,
+            /// When the server received it (ms since the epoch).
+            pub timestamp: Option<i64>,
+            /// The signature: md5(callId + secret + timestamp).
+            pub security: Option<String>,
+        }
+
+        impl RecallEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "recall";
+        }
+
+        impl TryFrom<&crate::Event> for RecallEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Easemob callback `roster`: Post-send callback of a contact operation (chat_type roster): add, remove, accept, decline, ban or allow.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `RosterEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct RosterEvent {
+            /// The callback's id: {appkey}_{message id}.
+            pub call_id: Option<String>,
+            /// chat (sent) or chat_offline (to an offline user).
+            pub event_type: Option<String>,
+            /// roster.
+            pub chat_type: Option<String>,
+            /// Who operated: {appkey}_{user id}@easemob.com.
+            pub from: Option<String>,
+            /// The other user.
+            pub to: Option<String>,
+            /// This event's message id.
+            pub msg_id: Option<String>,
+            /// add, remove, accept, decline, ban or allow.
+            pub operation: Option<String>,
+            /// The event's content as sent.
+            pub payload: Option<serde_json::Value>,
+            /// The app key.
+            pub appkey: Option<String>,
+            /// The server that sent the callback.
+            pub server_host: Option<String>,
+            /// When the server received it (ms since the epoch).
+            pub timestamp: Option<i64>,
+            /// The signature: md5(callId + secret + timestamp).
+            pub security: Option<String>,
+        }
+
+        impl RosterEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "roster";
+        }
+
+        impl TryFrom<&crate::Event> for RosterEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Easemob callback `reaction`: Post-send callback of a reaction added to or removed from a message (chat_type notify, payload.type reaction). The documented example has no callId or security.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `ReactionEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct ReactionEvent {
+            /// chat (sent) or chat_offline (to an offline user).
+            pub event_type: Option<String>,
+            /// notify.
+            pub chat_type: Option<String>,
+            /// The sender.
+            pub from: Option<String>,
+            /// The receiver.
+            pub to: Option<String>,
+            /// This event's message id.
+            pub msg_id: Option<String>,
+            /// chat (one-to-one) or groupchat.
+            pub channel_type: Option<String>,
+            /// How many operations.
+            pub num: Option<i64>,
+            /// Per message: messageId, from, to, ts, and its reactions (reaction, userList, count, op).
+            pub reactions: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+            /// The event's content as sent.
+            pub payload: Option<serde_json::Value>,
+            /// The app key.
+            pub appkey: Option<String>,
+            /// The server that sent the callback.
+            pub server_host: Option<String>,
+            /// When the server received it (ms since the epoch).
+            pub timestamp: Option<i64>,
+        }
+
+        impl ReactionEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "reaction";
+        }
+
+        impl TryFrom<&crate::Event> for ReactionEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Easemob callback `thread`: Post-send callback of a message sent, recalled or modified in a thread (chat_type notify, payload.type thread). The documented example has no callId or security.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `ThreadEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct ThreadEvent {
+            /// chat (sent) or chat_offline (to an offline user).
+            pub event_type: Option<String>,
+            /// notify.
+            pub chat_type: Option<String>,
+            /// Always admin.
+            pub from: Option<String>,
+            /// The receiver.
+            pub to: Option<String>,
+            /// This event's message id.
+            pub msg_id: Option<String>,
+            /// The thread.
+            pub thread_id: Option<String>,
+            /// The thread's name.
+            pub thread_name: Option<String>,
+            /// update_msg: a message was sent, recalled or modified.
+            pub operation: Option<String>,
+            /// Who operated.
+            pub operator: Option<String>,
+            /// The message the thread was created from.
+            pub msg_parent_id: Option<String>,
+            /// The group the thread was created in.
+            pub muc_parent_id: Option<String>,
+            /// How many messages the thread has.
+            pub message_count: Option<i64>,
+            /// The thread's data, with its last message.
+            pub thread: Option<serde_json::Value>,
+            /// The event's content as sent.
+            pub payload: Option<serde_json::Value>,
+            /// The app key.
+            pub appkey: Option<String>,
+            /// The server that sent the callback.
+            pub server_host: Option<String>,
+            /// When the server received it (ms since the epoch).
+            pub timestamp: Option<i64>,
+        }
+
+        impl ThreadEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "thread";
+        }
+
+        impl TryFrom<&crate::Event> for ThreadEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Easemob callback `group_op`: Post-send callback of a group or chatroom operation (event group_op_event): create, update, destroy, join, leave, mute, block … (`operation`); `payload` by operation.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `GroupOpEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct GroupOpEvent {
+            /// The callback's id: {appkey}_{uuid}.
+            pub call_id: Option<String>,
+            /// GROUP or CHATROOM.
+            pub target_type: Option<String>,
+            /// The group or chatroom.
+            pub target_id: Option<String>,
+            /// What was done, e.g. CREATE, UPDATE, SHIELD.
+            pub operation: Option<String>,
+            /// Who did it (@ppAdmin for the app admin).
+            pub operator: Option<String>,
+            /// The event's content (type, info, member, role … by operation).
+            pub payload: Option<serde_json::Value>,
+            /// The app key.
+            pub appkey: Option<String>,
+            /// When the operation completed (ms since the epoch).
+            pub timestamp: Option<i64>,
+            /// The signature: md5(callId + secret + timestamp).
+            pub security: Option<String>,
+        }
+
+        impl GroupOpEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "group_op";
+        }
+
+        impl TryFrom<&crate::Event> for GroupOpEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Easemob callback `message_edit`: Post-send callback of a message modified by a client or the REST API (chat_type edit). It carries no eventType, so it is told apart before the pre-send callback.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `MessageEditEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct MessageEditEvent {
+            /// The callback's id.
+            pub call_id: Option<String>,
+            /// edit.
+            pub chat_type: Option<String>,
+            /// The edit event's message id.
+            pub msg_id: Option<String>,
+            /// The message modified.
+            pub edit_message_id: Option<String>,
+            /// Who modified it (easemob_rest_app_admin for the app admin).
+            pub operator: Option<String>,
+            /// How many times the message has been modified.
+            pub edit_count: Option<i64>,
+            /// The modified message (bodies, from, to, meta.edit_msg).
+            pub payload: Option<serde_json::Value>,
+            /// The app key.
+            pub appkey: Option<String>,
+            /// When the server received it (ms since the epoch).
+            pub timestamp: Option<i64>,
+            /// The signature: md5(callId + secret + timestamp).
+            pub security: Option<String>,
+        }
+
+        impl MessageEditEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "message_edit";
+        }
+
+        impl TryFrom<&crate::Event> for MessageEditEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Easemob callback `keyword_alert`: Post-send callback of a message that hit the sensitive-word list (eventType keyword_alert): passed, intercepted or replaced.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `KeywordAlertEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct KeywordAlertEvent {
+            /// The callback's id: {appkey}_{uuid}.
+            pub call_id: Option<String>,
+            /// keyword_alert.
+            pub event_type: Option<String>,
+            /// through (compliant), intercepted or replaced.
+            pub alert_reason: Option<String>,
+            /// What was done: pass, refuse or replace.
+            pub status: Option<String>,
+            /// The sensitive words found.
+            pub sensitive_words: Option<Vec<String>>,
+            /// The sender: {appkey}_{user id}@easemob.com.
+            pub content_owner: Option<String>,
+            /// The receiver: {appkey}_{user id}@easemob.com.
+            pub content_receiver: Option<String>,
+            /// The message: msync:{message id}.
+            pub content_uri: Option<String>,
+            /// message.
+            pub content_type: Option<String>,
+            /// The message kind, e.g. chat:user:text.
+            pub chat_type: Option<String>,
+            /// The app key.
+            pub appkey: Option<String>,
+            /// The server that sent the callback.
+            pub server_host: Option<String>,
+            /// When the server received the message (ms since the epoch).
+            pub timestamp: Option<i64>,
+            /// The signature: md5(callId + secret + timestamp).
+            pub security: Option<String>,
+        }
+
+        impl KeywordAlertEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "keyword_alert";
+        }
+
+        impl TryFrom<&crate::Event> for KeywordAlertEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Easemob callback `offline_push`: Post-send callback of an offline push notification sent through a third-party push service (step push), or why it failed (`detail`). Told apart before the pre-send callback, whose keys it may carry.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `OfflinePushEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct OfflinePushEvent {
+            /// The callback's id: {appkey}_{message id}.
+            pub call_id: Option<String>,
+            /// push.
+            pub step: Option<String>,
+            /// success, fail (the provider failed or push is not possible) or error.
+            pub status: Option<String>,
+            /// Why it failed, e.g. no push binding, no user exist, get push token fail.
+            pub detail: Option<String>,
+            /// The user the notification is for.
+            pub target: Option<String>,
+            /// The offline message.
+            pub msg_id: Option<String>,
+            /// chat or groupchat.
+            pub chat_type: Option<String>,
+            /// The push channel: APNS, ANDROID, XIAOMI, HUAWEI, MEIZU, OPPO, VIVO …
+            pub channel: Option<String>,
+            /// The push certificate's name.
+            pub notifier_name: Option<String>,
+            /// The receiving device.
+            pub device_id: Option<String>,
+            /// The provider's push token.
+            pub device_token: Option<String>,
+            /// The push provider's answer.
+            pub provider_response: Option<serde_json::Value>,
+            /// The app key.
+            pub appkey: Option<String>,
+            /// When the event was sent (ms since the epoch).
+            pub timestamp: Option<i64>,
+            /// The signature: md5(callId + secret + timestamp).
+            pub security: Option<String>,
+        }
+
+        impl OfflinePushEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "offline_push";
+        }
+
+        impl TryFrom<&crate::Event> for OfflinePushEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Easemob callback `post_send`: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user). Read acks, recalls, contact, reaction and thread events carry the same eventType and are their own kinds (declared before this one, by chat_type).
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `PostSendEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct PostSendEvent {
+            /// The callback's id: {appkey}_{message id}.
+            pub call_id: Option<String>,
+            /// chat (sent) or chat_offline (to an offline user).
+            pub event_type: Option<String>,
+            /// When the server received the message (ms since the epoch).
+            pub timestamp: Option<i64>,
+            /// chat (one-to-one) or groupchat (group or chatroom).
+            pub chat_type: Option<String>,
+            /// The group or chatroom, for groupchat.
+            pub group_id: Option<String>,
+            /// The sender.
+            pub from: Option<String>,
+            /// The receiver.
+            pub to: Option<String>,
+            /// The message id.
+            pub msg_id: Option<String>,
+            /// The message as the REST API returns it in history (bodies, ext).
+            pub payload: Option<serde_json::Value>,
+            /// The message kind, e.g. chat:user:text, chat:group:image.
+            pub content_type: Option<String>,
+            /// The app key.
+            pub appkey: Option<String>,
+            /// The server that sent the callback.
+            pub server_host: Option<String>,
+            /// The signature: md5(callId + secret + timestamp).
+            pub security: Option<String>,
+        }
+
+        impl PostSendEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "post_send";
+        }
+
+        impl TryFrom<&crate::Event> for PostSendEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Easemob callback `moderation`: Post-send callback of a content-moderation result (eventType moderation).
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `ModerationEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct ModerationEvent {
+            /// The callback's id: {appkey}_{uuid}.
+            pub call_id: Option<String>,
+            /// What was done: PASS, REJECT, EXCHANGE or RECALL.
+            pub moderation_result: Option<String>,
+            /// The verdict: PASS, REVIEWED or REJECT.
+            pub provider_result: Option<String>,
+            /// txt, img, audio, video or custom.
+            pub message_type: Option<String>,
+            /// The message id.
+            pub message_id: Option<String>,
+            /// chat, groupchat or chatroom.
+            pub target_type: Option<String>,
+            /// The kind of risk found.
+            pub risk_type: Option<String>,
+            /// The sender.
+            pub from: Option<String>,
+            /// The receiver (user, group or chatroom).
+            pub to: Option<String>,
+            /// The text checked.
+            pub msg: Option<String>,
+            /// The app key.
+            pub appkey: Option<String>,
+            /// When the callback was made (ms since the epoch).
+            pub timestamp: Option<i64>,
+            /// The signature: md5(callId + secret + timestamp).
+            pub security: Option<String>,
+        }
+
+        impl ModerationEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "moderation";
+        }
+
+        impl TryFrom<&crate::Event> for ModerationEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Easemob callback `user_status`: Post-send callback of a user logging in, logging out or being replaced by another device.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `UserStatusEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct UserStatusEvent {
+            /// The callback's id: {appkey}_{uuid}.
+            pub call_id: Option<String>,
+            /// login, logout or replaced.
+            pub reason: Option<String>,
+            /// online or offline.
+            pub status: Option<String>,
+            /// {appkey}_{username}@easemob.com/{os}_{device id}.
+            pub user: Option<String>,
+            /// The device's platform.
+            pub os: Option<String>,
+            /// The client's IP address.
+            pub ip: Option<String>,
+            /// The server that sent the callback.
+            pub server_host: Option<String>,
+            /// The app key.
+            pub appkey: Option<String>,
+            /// The client SDK's version.
+            pub version: Option<String>,
+            /// When the change reached the server (ms since the epoch).
+            pub timestamp: Option<i64>,
+            /// The signature: md5(callId + secret + timestamp).
+            pub security: Option<String>,
+        }
+
+        impl UserStatusEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "user_status";
+        }
+
+        impl TryFrom<&crate::Event> for UserStatusEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Easemob callback `pre_send`: Pre-send callback: a message from a client app before it is delivered (answer with `valid` to pass or reject it). It carries no eventType.
+        ///
+        /// The declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `PreSendEvent::try_from(&event)`, or match on [`EasemobEvent`].
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct PreSendEvent {
+            /// The callback's id: {appkey}_{uuid}.
+            pub call_id: Option<String>,
+            /// When the server received the message (ms since the epoch).
+            pub timestamp: Option<i64>,
+            /// chat, groupchat or chatroom.
+            pub chat_type: Option<String>,
+            /// The group or chatroom, for group and chatroom messages.
+            pub group_id: Option<String>,
+            /// The sender.
+            pub from: Option<String>,
+            /// The receiver (user, group or chatroom).
+            pub to: Option<String>,
+            /// The message id.
+            pub msg_id: Option<String>,
+            /// The message body as sent (type, msg, url …).
+            pub payload: Option<serde_json::Value>,
+            /// The signature: md5(callId + secret + timestamp).
+            pub security: Option<String>,
+        }
+
+        impl PreSendEvent {
+            /// The declared kind, as [`crate::Event::kind`] names it.
+            pub const KIND: &'static str = "pre_send";
+        }
+
+        impl TryFrom<&crate::Event> for PreSendEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                crate::callbacks::typed_fields(event, Self::KIND)
+            }
+        }
+
+        /// Every Easemob callback event, typed: one variant per declared kind (`EasemobEvent::try_from(&event)`, or [`crate::Easemob::parse_callback_typed`]). Serialises as `{"kind": …, "fields": {…}}`. New kinds are added as the catalogue declares them.
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(tag = "kind", content = "fields")]
+        #[non_exhaustive]
+        pub enum EasemobEvent {
+            /// `read_ack`
+            #[serde(rename = "read_ack")]
+            ReadAck(ReadAckEvent),
+            /// `channel_ack`
+            #[serde(rename = "channel_ack")]
+            ChannelAck(ChannelAckEvent),
+            /// `recall`
+            #[serde(rename = "recall")]
+            Recall(RecallEvent),
+            /// `roster`
+            #[serde(rename = "roster")]
+            Roster(RosterEvent),
+            /// `reaction`
+            #[serde(rename = "reaction")]
+            Reaction(ReactionEvent),
+            /// `thread`
+            #[serde(rename = "thread")]
+            Thread(ThreadEvent),
+            /// `group_op`
+            #[serde(rename = "group_op")]
+            GroupOp(GroupOpEvent),
+            /// `message_edit`
+            #[serde(rename = "message_edit")]
+            MessageEdit(MessageEditEvent),
+            /// `keyword_alert`
+            #[serde(rename = "keyword_alert")]
+            KeywordAlert(KeywordAlertEvent),
+            /// `offline_push`
+            #[serde(rename = "offline_push")]
+            OfflinePush(OfflinePushEvent),
+            /// `post_send`
+            #[serde(rename = "post_send")]
+            PostSend(PostSendEvent),
+            /// `moderation`
+            #[serde(rename = "moderation")]
+            Moderation(ModerationEvent),
+            /// `user_status`
+            #[serde(rename = "user_status")]
+            UserStatus(UserStatusEvent),
+            /// `pre_send`
+            #[serde(rename = "pre_send")]
+            PreSend(PreSendEvent),
+        }
+
+        impl EasemobEvent {
+            /// The declared kind of this event, e.g. `"message_route"`.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    Self::ReadAck(_) => ReadAckEvent::KIND,
+                    Self::ChannelAck(_) => ChannelAckEvent::KIND,
+                    Self::Recall(_) => RecallEvent::KIND,
+                    Self::Roster(_) => RosterEvent::KIND,
+                    Self::Reaction(_) => ReactionEvent::KIND,
+                    Self::Thread(_) => ThreadEvent::KIND,
+                    Self::GroupOp(_) => GroupOpEvent::KIND,
+                    Self::MessageEdit(_) => MessageEditEvent::KIND,
+                    Self::KeywordAlert(_) => KeywordAlertEvent::KIND,
+                    Self::OfflinePush(_) => OfflinePushEvent::KIND,
+                    Self::PostSend(_) => PostSendEvent::KIND,
+                    Self::Moderation(_) => ModerationEvent::KIND,
+                    Self::UserStatus(_) => UserStatusEvent::KIND,
+                    Self::PreSend(_) => PreSendEvent::KIND,
+                }
+            }
+        }
+
+        impl TryFrom<&crate::Event> for EasemobEvent {
+            type Error = crate::Error;
+            fn try_from(event: &crate::Event) -> crate::Result<Self> {
+                match event.kind.as_str() {
+                    ReadAckEvent::KIND => Ok(Self::ReadAck(event.try_into()?)),
+                    ChannelAckEvent::KIND => Ok(Self::ChannelAck(event.try_into()?)),
+                    RecallEvent::KIND => Ok(Self::Recall(event.try_into()?)),
+                    RosterEvent::KIND => Ok(Self::Roster(event.try_into()?)),
+                    ReactionEvent::KIND => Ok(Self::Reaction(event.try_into()?)),
+                    ThreadEvent::KIND => Ok(Self::Thread(event.try_into()?)),
+                    GroupOpEvent::KIND => Ok(Self::GroupOp(event.try_into()?)),
+                    MessageEditEvent::KIND => Ok(Self::MessageEdit(event.try_into()?)),
+                    KeywordAlertEvent::KIND => Ok(Self::KeywordAlert(event.try_into()?)),
+                    OfflinePushEvent::KIND => Ok(Self::OfflinePush(event.try_into()?)),
+                    PostSendEvent::KIND => Ok(Self::PostSend(event.try_into()?)),
+                    ModerationEvent::KIND => Ok(Self::Moderation(event.try_into()?)),
+                    UserStatusEvent::KIND => Ok(Self::UserStatus(event.try_into()?)),
+                    PreSendEvent::KIND => Ok(Self::PreSend(event.try_into()?)),
+                    _ => Err(crate::callbacks::unknown_kind(crate::Cloud::Easemob, event)),
+                }
+            }
+        }
+    }
 }
 
 /// Every Easemob operation, typed.
@@ -19049,5 +20098,17 @@ impl crate::Easemob {
             )
             .await?,
         )
+    }
+
+    /// [`parse_callback`](Self::parse_callback), each event typed as [`easemob::events::EasemobEvent`]: `match` on it for the kind's struct. Verify the signature first.
+    pub fn parse_callback_typed(
+        &self,
+        body: &[u8],
+        content_type: Option<&str>,
+    ) -> crate::Result<Vec<easemob::events::EasemobEvent>> {
+        self.parse_callback(body, content_type)?
+            .iter()
+            .map(TryFrom::try_from)
+            .collect()
     }
 }

@@ -1,7 +1,9 @@
-//! Verifying RongCloud callbacks.
+//! Verifying callbacks and parsing them through the clients, generic and typed.
 
 use std::time::Duration;
 
+use imcloud::easemob::events::EasemobEvent;
+use imcloud::rongcloud::events::RongCloudEvent;
 use imcloud::{ErrorKind, RongCloud};
 use imcloud_conformance::emulator;
 
@@ -41,6 +43,17 @@ async fn callbacks_parse_into_typed_events_through_both_clients() {
         .unwrap();
     assert_eq!(ev[0].kind, "message_route");
     assert_eq!(ev[0].fields["msg_timestamp"], 5);
+    let typed = rc
+        .parse_callback_typed(route.as_bytes(), Some("application/x-www-form-urlencoded"))
+        .unwrap();
+    match &typed[..] {
+        [RongCloudEvent::MessageRoute(m)] => {
+            assert_eq!(m.msg_timestamp, Some(5));
+            assert_eq!(m.object_name.as_deref(), Some("RC:TxtMsg"));
+            assert_eq!(m.source, None);
+        }
+        other => panic!("{other:?}"),
+    }
     for config in [emu.easemob_config(), emu.agora_config()] {
         let em = imcloud::Easemob::new(config).unwrap();
         let now = imcloud::signing::now_millis();
@@ -64,6 +77,13 @@ async fn callbacks_parse_into_typed_events_through_both_clients() {
         let ev = em.parse_callback(body.as_bytes(), None).unwrap();
         assert_eq!(ev[0].kind, "post_send");
         assert_eq!(ev[0].fields["from"], "u1");
+        match &em.parse_callback_typed(body.as_bytes(), None).unwrap()[..] {
+            [EasemobEvent::PostSend(p)] => {
+                assert_eq!(p.from.as_deref(), Some("u1"));
+                assert_eq!(p.timestamp, Some(now as i64));
+            }
+            other => panic!("{other:?}"),
+        }
         assert_eq!(
             rc.parse_callback(body.as_bytes(), None).unwrap_err().kind(),
             ErrorKind::InvalidArgument

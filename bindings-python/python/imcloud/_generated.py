@@ -1748,6 +1748,57 @@ class RongCloudMessageRouteEvent(Item):
         return cast("Optional[str]", self._fields.get("source"))
 
 
+class RongCloudMessageCallbackEvent(Item):
+    """RongCloud callback ``message_callback``: Message callback service (消息回调服务, formerly template routing), as form fields: a message matching your routing rule, held until your answer says whether (and how) to deliver it; one attempt, 3 s timeout, delivered if it fails. Fields from the v4 page (docs.rongcloud.cn/v4-platform/views/im/server/security/msgcb.html); example built from its field table. (from ``RongCloud.parse_callback``)"""
+
+    kind: Literal["message_callback"] = "message_callback"
+
+    @property
+    def app_key(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("app_key"))
+
+    @property
+    def from_user_id(self) -> Optional[str]:
+        """The sender."""
+        return cast("Optional[str]", self._fields.get("from_user_id"))
+
+    @property
+    def target_id(self) -> Optional[str]:
+        """The conversation: a user, group or chatroom id by the channel type."""
+        return cast("Optional[str]", self._fields.get("target_id"))
+
+    @property
+    def msg_type(self) -> Optional[str]:
+        """The message type, e.g. RC:TxtMsg, RC:ImgMsg."""
+        return cast("Optional[str]", self._fields.get("msg_type"))
+
+    @property
+    def content(self) -> Optional[str]:
+        """The message content as JSON text."""
+        return cast("Optional[str]", self._fields.get("content"))
+
+    @property
+    def channel_type(self) -> Optional[str]:
+        """PERSON, PERSONS, GROUP or TEMPGROUP."""
+        return cast("Optional[str]", self._fields.get("channel_type"))
+
+    @property
+    def msg_timestamp(self) -> Optional[int]:
+        """When the server received the message (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("msg_timestamp"))
+
+    @property
+    def message_id(self) -> Optional[str]:
+        """The message's unique id."""
+        return cast("Optional[str]", self._fields.get("message_id"))
+
+    @property
+    def os(self) -> Optional[str]:
+        """Where it came from: iOS, Android, Websocket, MiniProgram, PC or Server."""
+        return cast("Optional[str]", self._fields.get("os"))
+
+
 class RongCloudUserOnlineStatusEvent(Item):
     """RongCloud callback ``user_online_status``: User online status: a JSON array, one item per status change of a user. (from ``RongCloud.parse_callback``)"""
 
@@ -1779,11 +1830,197 @@ class RongCloudUserOnlineStatusEvent(Item):
         return cast("Optional[str]", self._fields.get("client_ip"))
 
 
-RongCloudEvent = Union[RongCloudMessageRouteEvent, RongCloudUserOnlineStatusEvent]
+class RongCloudChatroomStatusEvent(Item):
+    """RongCloud callback ``chatroom_status``: Chatroom status sync (聊天室状态同步): a JSON array, one item per chatroom created or destroyed, or members joining or leaving (not for a user online on several devices at once). (from ``RongCloud.parse_callback``)"""
+
+    kind: Literal["chatroom_status"] = "chatroom_status"
+
+    @property
+    def chat_room_id(self) -> Optional[str]:
+        """The chatroom."""
+        return cast("Optional[str]", self._fields.get("chat_room_id"))
+
+    @property
+    def user_ids(self) -> Optional[List[str]]:
+        """The users concerned (empty for creating or destroying)."""
+        return cast("Optional[List[str]]", self._fields.get("user_ids"))
+
+    @property
+    def status(self) -> Optional[int]:
+        """Why: 0 the operator called the client or server API of `event_type`; 1 the automatic exit removed the user; 2 the user is banned; 3 the automatic destruction destroyed the chatroom."""
+        return cast("Optional[int]", self._fields.get("status"))
+
+    @property
+    def event_type(self) -> Optional[int]:
+        """What happened: 0 created, 1 joined, 2 left, 3 destroyed."""
+        return cast("Optional[int]", self._fields.get("event_type"))
+
+    @property
+    def time(self) -> Optional[int]:
+        """When it happened (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("time"))
+
+
+class RongCloudChatroomKvEvent(Item):
+    """RongCloud callback ``chatroom_kv``: Chatroom attribute sync (聊天室属性同步, KV): a chatroom attribute was set, deleted, or all were deleted. Example built from the page's field table. (from ``RongCloud.parse_callback``)"""
+
+    kind: Literal["chatroom_kv"] = "chatroom_kv"
+
+    @property
+    def chatroom_id(self) -> Optional[str]:
+        """The chatroom."""
+        return cast("Optional[str]", self._fields.get("chatroom_id"))
+
+    @property
+    def key(self) -> Optional[str]:
+        """The attribute's key."""
+        return cast("Optional[str]", self._fields.get("key"))
+
+    @property
+    def value(self) -> Optional[str]:
+        """The attribute's value."""
+        return cast("Optional[str]", self._fields.get("value"))
+
+    @property
+    def opt_type(self) -> Optional[int]:
+        """The operation: 1 set, 2 deleted, 3 all attributes deleted."""
+        return cast("Optional[int]", self._fields.get("opt_type"))
+
+    @property
+    def user_id(self) -> Optional[str]:
+        """The user who operated."""
+        return cast("Optional[str]", self._fields.get("user_id"))
+
+    @property
+    def status(self) -> Optional[int]:
+        """Not in use yet (the documentation says not to use it)."""
+        return cast("Optional[int]", self._fields.get("status"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the server recorded it (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def version(self) -> Optional[int]:
+        """The attribute's version, to order operations."""
+        return cast("Optional[int]", self._fields.get("version"))
+
+
+class RongCloudUserDeactivationEvent(Item):
+    """RongCloud callback ``user_deactivation``: User deactivation and reactivation status (用户注销与激活状态回调), as form fields: the result of one user's deactivation (within 15 minutes) or reactivation. Example built from the page's field table. (from ``RongCloud.parse_callback``)"""
+
+    kind: Literal["user_deactivation"] = "user_deactivation"
+
+    @property
+    def user_id(self) -> Optional[str]:
+        """The user."""
+        return cast("Optional[str]", self._fields.get("user_id"))
+
+    @property
+    def operate_id(self) -> Optional[str]:
+        """The operation's id, as the deactivate or reactivate call returned it."""
+        return cast("Optional[str]", self._fields.get("operate_id"))
+
+    @property
+    def operation_type(self) -> Optional[int]:
+        """0 deactivated, 1 reactivated."""
+        return cast("Optional[int]", self._fields.get("operation_type"))
+
+    @property
+    def code(self) -> Optional[str]:
+        """The result: 0 success, otherwise an error code."""
+        return cast("Optional[str]", self._fields.get("code"))
+
+    @property
+    def time(self) -> Optional[int]:
+        """When it was done (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("time"))
+
+
+class RongCloudAuditResultEvent(Item):
+    """RongCloud callback ``audit_result``: Audit result (审核结果回调) of IM & RTC moderation; its signature parameters come in the request headers. Example built from the page's field table. (from ``RongCloud.parse_callback``)"""
+
+    kind: Literal["audit_result"] = "audit_result"
+
+    @property
+    def result(self) -> Optional[int]:
+        """10000 passed, 10001 failed (details in `result_detail`)."""
+        return cast("Optional[int]", self._fields.get("result"))
+
+    @property
+    def content(self) -> Optional[str]:
+        """The audited message as JSON text (appKey, fromUserId, targetId, toUserIds, conversationType …)."""
+        return cast("Optional[str]", self._fields.get("content"))
+
+    @property
+    def msg_uid(self) -> Optional[str]:
+        """The message id."""
+        return cast("Optional[str]", self._fields.get("msg_uid"))
+
+    @property
+    def service_provider(self) -> Optional[str]:
+        """The audit provider."""
+        return cast("Optional[str]", self._fields.get("service_provider"))
+
+    @property
+    def result_detail(self) -> Optional[str]:
+        """The provider's own answer, as JSON text."""
+        return cast("Optional[str]", self._fields.get("result_detail"))
+
+
+class RongCloudHostedInfoModerationEvent(Item):
+    """RongCloud callback ``hosted_info_moderation``: Moderation result of hosted profile information (托管信息审核结果回调): group, group member, user or friend profile fields checked. (from ``RongCloud.parse_callback``)"""
+
+    kind: Literal["hosted_info_moderation"] = "hosted_info_moderation"
+
+    @property
+    def event_type(self) -> Optional[int]:
+        """1 group profile, 2 group member profile, 3 user profile, 4 friend profile."""
+        return cast("Optional[int]", self._fields.get("event_type"))
+
+    @property
+    def result(self) -> Optional[bool]:
+        """Whether the whole check passed."""
+        return cast("Optional[bool]", self._fields.get("result"))
+
+    @property
+    def time(self) -> Optional[int]:
+        """When it was checked (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("time"))
+
+    @property
+    def opt_user_id(self) -> Optional[str]:
+        """The operator."""
+        return cast("Optional[str]", self._fields.get("opt_user_id"))
+
+    @property
+    def target_group_id(self) -> Optional[str]:
+        """The group, for group checks."""
+        return cast("Optional[str]", self._fields.get("target_group_id"))
+
+    @property
+    def target_user_id(self) -> Optional[str]:
+        """The user, for friend and group member checks."""
+        return cast("Optional[str]", self._fields.get("target_user_id"))
+
+    @property
+    def contents(self) -> Optional[List[Dict[str, Any]]]:
+        """Each field checked: key, content, result."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("contents"))
+
+
+RongCloudEvent = Union[RongCloudMessageRouteEvent, RongCloudMessageCallbackEvent, RongCloudUserOnlineStatusEvent, RongCloudChatroomStatusEvent, RongCloudChatroomKvEvent, RongCloudUserDeactivationEvent, RongCloudAuditResultEvent, RongCloudHostedInfoModerationEvent]
 
 RONGCLOUD_EVENTS: Dict[str, Type[Item]] = {
     "message_route": RongCloudMessageRouteEvent,
+    "message_callback": RongCloudMessageCallbackEvent,
     "user_online_status": RongCloudUserOnlineStatusEvent,
+    "chatroom_status": RongCloudChatroomStatusEvent,
+    "chatroom_kv": RongCloudChatroomKvEvent,
+    "user_deactivation": RongCloudUserDeactivationEvent,
+    "audit_result": RongCloudAuditResultEvent,
+    "hosted_info_moderation": RongCloudHostedInfoModerationEvent,
 }
 
 
@@ -14079,8 +14316,698 @@ class EasemobUserUpdateResult(ListResult[EasemobUserUpdateItem]):
     _item = EasemobUserUpdateItem
 
 
+class EasemobReadAckEvent(Item):
+    """Easemob callback ``read_ack``: Post-send callback of a message read receipt, one-to-one or group (chat_type read_ack). (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["read_ack"] = "read_ack"
+
+    @property
+    def call_id(self) -> Optional[str]:
+        """The callback's id: {appkey}_{message id}."""
+        return cast("Optional[str]", self._fields.get("call_id"))
+
+    @property
+    def event_type(self) -> Optional[str]:
+        """chat (sent) or chat_offline (to an offline user)."""
+        return cast("Optional[str]", self._fields.get("event_type"))
+
+    @property
+    def chat_type(self) -> Optional[str]:
+        """read_ack."""
+        return cast("Optional[str]", self._fields.get("chat_type"))
+
+    @property
+    def from_(self) -> Optional[str]:
+        """The user who read the message."""
+        return cast("Optional[str]", self._fields.get("from"))
+
+    @property
+    def to(self) -> Optional[str]:
+        """The user (one-to-one) or group the receipt is for."""
+        return cast("Optional[str]", self._fields.get("to"))
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        """This event's message id."""
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def ack_message_id(self) -> Optional[str]:
+        """The message that was read."""
+        return cast("Optional[str]", self._fields.get("ack_message_id"))
+
+    @property
+    def channel(self) -> Optional[str]:
+        """The conversation: {appkey}_{user or group id}@conference.easemob.com."""
+        return cast("Optional[str]", self._fields.get("channel"))
+
+    @property
+    def payload(self) -> Any:
+        """The event's content as sent."""
+        return self._fields.get("payload")
+
+    @property
+    def appkey(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("appkey"))
+
+    @property
+    def server_host(self) -> Optional[str]:
+        """The server that sent the callback."""
+        return cast("Optional[str]", self._fields.get("server_host"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the server received it (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def security(self) -> Optional[str]:
+        """The signature: md5(callId + secret + timestamp)."""
+        return cast("Optional[str]", self._fields.get("security"))
+
+
+class EasemobChannelAckEvent(Item):
+    """Easemob callback ``channel_ack``: Post-send callback of a one-to-one conversation read receipt (chat_type channel_ack). (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["channel_ack"] = "channel_ack"
+
+    @property
+    def call_id(self) -> Optional[str]:
+        """The callback's id: {appkey}_{message id}."""
+        return cast("Optional[str]", self._fields.get("call_id"))
+
+    @property
+    def event_type(self) -> Optional[str]:
+        """chat (sent) or chat_offline (to an offline user)."""
+        return cast("Optional[str]", self._fields.get("event_type"))
+
+    @property
+    def chat_type(self) -> Optional[str]:
+        """channel_ack."""
+        return cast("Optional[str]", self._fields.get("chat_type"))
+
+    @property
+    def from_(self) -> Optional[str]:
+        """The user who sent the receipt."""
+        return cast("Optional[str]", self._fields.get("from"))
+
+    @property
+    def to(self) -> Optional[str]:
+        """The user who receives the receipt."""
+        return cast("Optional[str]", self._fields.get("to"))
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        """This event's message id."""
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def ack_message_id(self) -> Optional[str]:
+        """A message of the conversation."""
+        return cast("Optional[str]", self._fields.get("ack_message_id"))
+
+    @property
+    def payload(self) -> Any:
+        """The event's content as sent."""
+        return self._fields.get("payload")
+
+    @property
+    def appkey(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("appkey"))
+
+    @property
+    def server_host(self) -> Optional[str]:
+        """The server that sent the callback."""
+        return cast("Optional[str]", self._fields.get("server_host"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the server received it (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def security(self) -> Optional[str]:
+        """The signature: md5(callId + secret + timestamp)."""
+        return cast("Optional[str]", self._fields.get("security"))
+
+
+class EasemobRecallEvent(Item):
+    """Easemob callback ``recall``: Post-send callback of a message recall (chat_type recall). (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["recall"] = "recall"
+
+    @property
+    def call_id(self) -> Optional[str]:
+        """The callback's id: {appkey}_{message id}."""
+        return cast("Optional[str]", self._fields.get("call_id"))
+
+    @property
+    def event_type(self) -> Optional[str]:
+        """chat (sent) or chat_offline (to an offline user)."""
+        return cast("Optional[str]", self._fields.get("event_type"))
+
+    @property
+    def chat_type(self) -> Optional[str]:
+        """recall."""
+        return cast("Optional[str]", self._fields.get("chat_type"))
+
+    @property
+    def from_(self) -> Optional[str]:
+        """Who recalled."""
+        return cast("Optional[str]", self._fields.get("from"))
+
+    @property
+    def to(self) -> Optional[str]:
+        """The receiver."""
+        return cast("Optional[str]", self._fields.get("to"))
+
+    @property
+    def recall_id(self) -> Optional[str]:
+        """The message recalled."""
+        return cast("Optional[str]", self._fields.get("recall_id"))
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        """The recall event's message id."""
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def payload(self) -> Any:
+        """The event's content as sent."""
+        return self._fields.get("payload")
+
+    @property
+    def appkey(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("appkey"))
+
+    @property
+    def server_host(self) -> Optional[str]:
+        """The server that sent the callback."""
+        return cast("Optional[str]", self._fields.get("server_host"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the server received it (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def security(self) -> Optional[str]:
+        """The signature: md5(callId + secret + timestamp)."""
+        return cast("Optional[str]", self._fields.get("security"))
+
+
+class EasemobRosterEvent(Item):
+    """Easemob callback ``roster``: Post-send callback of a contact operation (chat_type roster): add, remove, accept, decline, ban or allow. (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["roster"] = "roster"
+
+    @property
+    def call_id(self) -> Optional[str]:
+        """The callback's id: {appkey}_{message id}."""
+        return cast("Optional[str]", self._fields.get("call_id"))
+
+    @property
+    def event_type(self) -> Optional[str]:
+        """chat (sent) or chat_offline (to an offline user)."""
+        return cast("Optional[str]", self._fields.get("event_type"))
+
+    @property
+    def chat_type(self) -> Optional[str]:
+        """roster."""
+        return cast("Optional[str]", self._fields.get("chat_type"))
+
+    @property
+    def from_(self) -> Optional[str]:
+        """Who operated: {appkey}_{user id}@easemob.com."""
+        return cast("Optional[str]", self._fields.get("from"))
+
+    @property
+    def to(self) -> Optional[str]:
+        """The other user."""
+        return cast("Optional[str]", self._fields.get("to"))
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        """This event's message id."""
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def operation(self) -> Optional[str]:
+        """add, remove, accept, decline, ban or allow."""
+        return cast("Optional[str]", self._fields.get("operation"))
+
+    @property
+    def payload(self) -> Any:
+        """The event's content as sent."""
+        return self._fields.get("payload")
+
+    @property
+    def appkey(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("appkey"))
+
+    @property
+    def server_host(self) -> Optional[str]:
+        """The server that sent the callback."""
+        return cast("Optional[str]", self._fields.get("server_host"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the server received it (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def security(self) -> Optional[str]:
+        """The signature: md5(callId + secret + timestamp)."""
+        return cast("Optional[str]", self._fields.get("security"))
+
+
+class EasemobReactionEvent(Item):
+    """Easemob callback ``reaction``: Post-send callback of a reaction added to or removed from a message (chat_type notify, payload.type reaction). The documented example has no callId or security. (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["reaction"] = "reaction"
+
+    @property
+    def event_type(self) -> Optional[str]:
+        """chat (sent) or chat_offline (to an offline user)."""
+        return cast("Optional[str]", self._fields.get("event_type"))
+
+    @property
+    def chat_type(self) -> Optional[str]:
+        """notify."""
+        return cast("Optional[str]", self._fields.get("chat_type"))
+
+    @property
+    def from_(self) -> Optional[str]:
+        """The sender."""
+        return cast("Optional[str]", self._fields.get("from"))
+
+    @property
+    def to(self) -> Optional[str]:
+        """The receiver."""
+        return cast("Optional[str]", self._fields.get("to"))
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        """This event's message id."""
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def channel_type(self) -> Optional[str]:
+        """chat (one-to-one) or groupchat."""
+        return cast("Optional[str]", self._fields.get("channel_type"))
+
+    @property
+    def num(self) -> Optional[int]:
+        """How many operations."""
+        return cast("Optional[int]", self._fields.get("num"))
+
+    @property
+    def reactions(self) -> Optional[List[Dict[str, Any]]]:
+        """Per message: messageId, from, to, ts, and its reactions (reaction, userList, count, op)."""
+        return cast("Optional[List[Dict[str, Any]]]", self._fields.get("reactions"))
+
+    @property
+    def payload(self) -> Any:
+        """The event's content as sent."""
+        return self._fields.get("payload")
+
+    @property
+    def appkey(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("appkey"))
+
+    @property
+    def server_host(self) -> Optional[str]:
+        """The server that sent the callback."""
+        return cast("Optional[str]", self._fields.get("server_host"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the server received it (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+
+class EasemobThreadEvent(Item):
+    """Easemob callback ``thread``: Post-send callback of a message sent, recalled or modified in a thread (chat_type notify, payload.type thread). The documented example has no callId or security. (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["thread"] = "thread"
+
+    @property
+    def event_type(self) -> Optional[str]:
+        """chat (sent) or chat_offline (to an offline user)."""
+        return cast("Optional[str]", self._fields.get("event_type"))
+
+    @property
+    def chat_type(self) -> Optional[str]:
+        """notify."""
+        return cast("Optional[str]", self._fields.get("chat_type"))
+
+    @property
+    def from_(self) -> Optional[str]:
+        """Always admin."""
+        return cast("Optional[str]", self._fields.get("from"))
+
+    @property
+    def to(self) -> Optional[str]:
+        """The receiver."""
+        return cast("Optional[str]", self._fields.get("to"))
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        """This event's message id."""
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def thread_id(self) -> Optional[str]:
+        """The thread."""
+        return cast("Optional[str]", self._fields.get("thread_id"))
+
+    @property
+    def thread_name(self) -> Optional[str]:
+        """The thread's name."""
+        return cast("Optional[str]", self._fields.get("thread_name"))
+
+    @property
+    def operation(self) -> Optional[str]:
+        """update_msg: a message was sent, recalled or modified."""
+        return cast("Optional[str]", self._fields.get("operation"))
+
+    @property
+    def operator(self) -> Optional[str]:
+        """Who operated."""
+        return cast("Optional[str]", self._fields.get("operator"))
+
+    @property
+    def msg_parent_id(self) -> Optional[str]:
+        """The message the thread was created from."""
+        return cast("Optional[str]", self._fields.get("msg_parent_id"))
+
+    @property
+    def muc_parent_id(self) -> Optional[str]:
+        """The group the thread was created in."""
+        return cast("Optional[str]", self._fields.get("muc_parent_id"))
+
+    @property
+    def message_count(self) -> Optional[int]:
+        """How many messages the thread has."""
+        return cast("Optional[int]", self._fields.get("message_count"))
+
+    @property
+    def thread(self) -> Any:
+        """The thread's data, with its last message."""
+        return self._fields.get("thread")
+
+    @property
+    def payload(self) -> Any:
+        """The event's content as sent."""
+        return self._fields.get("payload")
+
+    @property
+    def appkey(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("appkey"))
+
+    @property
+    def server_host(self) -> Optional[str]:
+        """The server that sent the callback."""
+        return cast("Optional[str]", self._fields.get("server_host"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the server received it (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+
+class EasemobGroupOpEvent(Item):
+    """Easemob callback ``group_op``: Post-send callback of a group or chatroom operation (event group_op_event): create, update, destroy, join, leave, mute, block … (`operation`); `payload` by operation. (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["group_op"] = "group_op"
+
+    @property
+    def call_id(self) -> Optional[str]:
+        """The callback's id: {appkey}_{uuid}."""
+        return cast("Optional[str]", self._fields.get("call_id"))
+
+    @property
+    def target_type(self) -> Optional[str]:
+        """GROUP or CHATROOM."""
+        return cast("Optional[str]", self._fields.get("target_type"))
+
+    @property
+    def target_id(self) -> Optional[str]:
+        """The group or chatroom."""
+        return cast("Optional[str]", self._fields.get("target_id"))
+
+    @property
+    def operation(self) -> Optional[str]:
+        """What was done, e.g. CREATE, UPDATE, SHIELD."""
+        return cast("Optional[str]", self._fields.get("operation"))
+
+    @property
+    def operator(self) -> Optional[str]:
+        """Who did it (@ppAdmin for the app admin)."""
+        return cast("Optional[str]", self._fields.get("operator"))
+
+    @property
+    def payload(self) -> Any:
+        """The event's content (type, info, member, role … by operation)."""
+        return self._fields.get("payload")
+
+    @property
+    def appkey(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("appkey"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the operation completed (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def security(self) -> Optional[str]:
+        """The signature: md5(callId + secret + timestamp)."""
+        return cast("Optional[str]", self._fields.get("security"))
+
+
+class EasemobMessageEditEvent(Item):
+    """Easemob callback ``message_edit``: Post-send callback of a message modified by a client or the REST API (chat_type edit). It carries no eventType, so it is told apart before the pre-send callback. (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["message_edit"] = "message_edit"
+
+    @property
+    def call_id(self) -> Optional[str]:
+        """The callback's id."""
+        return cast("Optional[str]", self._fields.get("call_id"))
+
+    @property
+    def chat_type(self) -> Optional[str]:
+        """edit."""
+        return cast("Optional[str]", self._fields.get("chat_type"))
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        """The edit event's message id."""
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def edit_message_id(self) -> Optional[str]:
+        """The message modified."""
+        return cast("Optional[str]", self._fields.get("edit_message_id"))
+
+    @property
+    def operator(self) -> Optional[str]:
+        """Who modified it (easemob_rest_app_admin for the app admin)."""
+        return cast("Optional[str]", self._fields.get("operator"))
+
+    @property
+    def edit_count(self) -> Optional[int]:
+        """How many times the message has been modified."""
+        return cast("Optional[int]", self._fields.get("edit_count"))
+
+    @property
+    def payload(self) -> Any:
+        """The modified message (bodies, from, to, meta.edit_msg)."""
+        return self._fields.get("payload")
+
+    @property
+    def appkey(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("appkey"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the server received it (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def security(self) -> Optional[str]:
+        """The signature: md5(callId + secret + timestamp)."""
+        return cast("Optional[str]", self._fields.get("security"))
+
+
+class EasemobKeywordAlertEvent(Item):
+    """Easemob callback ``keyword_alert``: Post-send callback of a message that hit the sensitive-word list (eventType keyword_alert): passed, intercepted or replaced. (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["keyword_alert"] = "keyword_alert"
+
+    @property
+    def call_id(self) -> Optional[str]:
+        """The callback's id: {appkey}_{uuid}."""
+        return cast("Optional[str]", self._fields.get("call_id"))
+
+    @property
+    def event_type(self) -> Optional[str]:
+        """keyword_alert."""
+        return cast("Optional[str]", self._fields.get("event_type"))
+
+    @property
+    def alert_reason(self) -> Optional[str]:
+        """through (compliant), intercepted or replaced."""
+        return cast("Optional[str]", self._fields.get("alert_reason"))
+
+    @property
+    def status(self) -> Optional[str]:
+        """What was done: pass, refuse or replace."""
+        return cast("Optional[str]", self._fields.get("status"))
+
+    @property
+    def sensitive_words(self) -> Optional[List[str]]:
+        """The sensitive words found."""
+        return cast("Optional[List[str]]", self._fields.get("sensitive_words"))
+
+    @property
+    def content_owner(self) -> Optional[str]:
+        """The sender: {appkey}_{user id}@easemob.com."""
+        return cast("Optional[str]", self._fields.get("content_owner"))
+
+    @property
+    def content_receiver(self) -> Optional[str]:
+        """The receiver: {appkey}_{user id}@easemob.com."""
+        return cast("Optional[str]", self._fields.get("content_receiver"))
+
+    @property
+    def content_uri(self) -> Optional[str]:
+        """The message: msync:{message id}."""
+        return cast("Optional[str]", self._fields.get("content_uri"))
+
+    @property
+    def content_type(self) -> Optional[str]:
+        """message."""
+        return cast("Optional[str]", self._fields.get("content_type"))
+
+    @property
+    def chat_type(self) -> Optional[str]:
+        """The message kind, e.g. chat:user:text."""
+        return cast("Optional[str]", self._fields.get("chat_type"))
+
+    @property
+    def appkey(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("appkey"))
+
+    @property
+    def server_host(self) -> Optional[str]:
+        """The server that sent the callback."""
+        return cast("Optional[str]", self._fields.get("server_host"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the server received the message (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def security(self) -> Optional[str]:
+        """The signature: md5(callId + secret + timestamp)."""
+        return cast("Optional[str]", self._fields.get("security"))
+
+
+class EasemobOfflinePushEvent(Item):
+    """Easemob callback ``offline_push``: Post-send callback of an offline push notification sent through a third-party push service (step push), or why it failed (`detail`). Told apart before the pre-send callback, whose keys it may carry. (from ``Easemob.parse_callback``)"""
+
+    kind: Literal["offline_push"] = "offline_push"
+
+    @property
+    def call_id(self) -> Optional[str]:
+        """The callback's id: {appkey}_{message id}."""
+        return cast("Optional[str]", self._fields.get("call_id"))
+
+    @property
+    def step(self) -> Optional[str]:
+        """push."""
+        return cast("Optional[str]", self._fields.get("step"))
+
+    @property
+    def status(self) -> Optional[str]:
+        """success, fail (the provider failed or push is not possible) or error."""
+        return cast("Optional[str]", self._fields.get("status"))
+
+    @property
+    def detail(self) -> Optional[str]:
+        """Why it failed, e.g. no push binding, no user exist, get push token fail."""
+        return cast("Optional[str]", self._fields.get("detail"))
+
+    @property
+    def target(self) -> Optional[str]:
+        """The user the notification is for."""
+        return cast("Optional[str]", self._fields.get("target"))
+
+    @property
+    def msg_id(self) -> Optional[str]:
+        """The offline message."""
+        return cast("Optional[str]", self._fields.get("msg_id"))
+
+    @property
+    def chat_type(self) -> Optional[str]:
+        """chat or groupchat."""
+        return cast("Optional[str]", self._fields.get("chat_type"))
+
+    @property
+    def channel(self) -> Optional[str]:
+        """The push channel: APNS, ANDROID, XIAOMI, HUAWEI, MEIZU, OPPO, VIVO …"""
+        return cast("Optional[str]", self._fields.get("channel"))
+
+    @property
+    def notifier_name(self) -> Optional[str]:
+        """The push certificate's name."""
+        return cast("Optional[str]", self._fields.get("notifier_name"))
+
+    @property
+    def device_id(self) -> Optional[str]:
+        """The receiving device."""
+        return cast("Optional[str]", self._fields.get("device_id"))
+
+    @property
+    def device_token(self) -> Optional[str]:
+        """The provider's push token."""
+        return cast("Optional[str]", self._fields.get("device_token"))
+
+    @property
+    def provider_response(self) -> Any:
+        """The push provider's answer."""
+        return self._fields.get("provider_response")
+
+    @property
+    def appkey(self) -> Optional[str]:
+        """The app key."""
+        return cast("Optional[str]", self._fields.get("appkey"))
+
+    @property
+    def timestamp(self) -> Optional[int]:
+        """When the event was sent (ms since the epoch)."""
+        return cast("Optional[int]", self._fields.get("timestamp"))
+
+    @property
+    def security(self) -> Optional[str]:
+        """The signature: md5(callId + secret + timestamp)."""
+        return cast("Optional[str]", self._fields.get("security"))
+
+
 class EasemobPostSendEvent(Item):
-    """Easemob callback ``post_send``: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user). (from ``Easemob.parse_callback``)"""
+    """Easemob callback ``post_send``: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user). Read acks, recalls, contact, reaction and thread events carry the same eventType and are their own kinds (declared before this one, by chat_type). (from ``Easemob.parse_callback``)"""
 
     kind: Literal["post_send"] = "post_send"
 
@@ -14101,7 +15028,7 @@ class EasemobPostSendEvent(Item):
 
     @property
     def chat_type(self) -> Optional[str]:
-        """chat (one-to-one), groupchat (group or chatroom) or notify (thread and reaction events)."""
+        """chat (one-to-one) or groupchat (group or chatroom)."""
         return cast("Optional[str]", self._fields.get("chat_type"))
 
     @property
@@ -14333,9 +15260,19 @@ class EasemobPreSendEvent(Item):
         return cast("Optional[str]", self._fields.get("security"))
 
 
-EasemobEvent = Union[EasemobPostSendEvent, EasemobModerationEvent, EasemobUserStatusEvent, EasemobPreSendEvent]
+EasemobEvent = Union[EasemobReadAckEvent, EasemobChannelAckEvent, EasemobRecallEvent, EasemobRosterEvent, EasemobReactionEvent, EasemobThreadEvent, EasemobGroupOpEvent, EasemobMessageEditEvent, EasemobKeywordAlertEvent, EasemobOfflinePushEvent, EasemobPostSendEvent, EasemobModerationEvent, EasemobUserStatusEvent, EasemobPreSendEvent]
 
 EASEMOB_EVENTS: Dict[str, Type[Item]] = {
+    "read_ack": EasemobReadAckEvent,
+    "channel_ack": EasemobChannelAckEvent,
+    "recall": EasemobRecallEvent,
+    "roster": EasemobRosterEvent,
+    "reaction": EasemobReactionEvent,
+    "thread": EasemobThreadEvent,
+    "group_op": EasemobGroupOpEvent,
+    "message_edit": EasemobMessageEditEvent,
+    "keyword_alert": EasemobKeywordAlertEvent,
+    "offline_push": EasemobOfflinePushEvent,
     "post_send": EasemobPostSendEvent,
     "moderation": EasemobModerationEvent,
     "user_status": EasemobUserStatusEvent,
@@ -20995,9 +21932,25 @@ __all__ = [
     "RongCloudEvent",
     "RONGCLOUD_EVENTS",
     "RongCloudMessageRouteEvent",
+    "RongCloudMessageCallbackEvent",
     "RongCloudUserOnlineStatusEvent",
+    "RongCloudChatroomStatusEvent",
+    "RongCloudChatroomKvEvent",
+    "RongCloudUserDeactivationEvent",
+    "RongCloudAuditResultEvent",
+    "RongCloudHostedInfoModerationEvent",
     "EasemobEvent",
     "EASEMOB_EVENTS",
+    "EasemobReadAckEvent",
+    "EasemobChannelAckEvent",
+    "EasemobRecallEvent",
+    "EasemobRosterEvent",
+    "EasemobReactionEvent",
+    "EasemobThreadEvent",
+    "EasemobGroupOpEvent",
+    "EasemobMessageEditEvent",
+    "EasemobKeywordAlertEvent",
+    "EasemobOfflinePushEvent",
     "EasemobPostSendEvent",
     "EasemobModerationEvent",
     "EasemobUserStatusEvent",

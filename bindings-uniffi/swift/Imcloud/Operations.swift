@@ -8372,6 +8372,46 @@ public struct RongCloudMessageRouteEvent: Decodable, Sendable, CustomStringConve
     }
 }
 
+/// RongCloud callback `message_callback`: Message callback service (消息回调服务, formerly template routing), as form fields: a message matching your routing rule, held until your answer says whether (and how) to deliver it; one attempt, 3 s timeout, delivered if it fails. Fields from the v4 page (docs.rongcloud.cn/v4-platform/views/im/server/security/msgcb.html); example built from its field table.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct RongCloudMessageCallbackEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The app key.
+    public let appKey: String?
+    /// The sender.
+    public let fromUserId: String?
+    /// The conversation: a user, group or chatroom id by the channel type.
+    public let targetId: String?
+    /// The message type, e.g. RC:TxtMsg, RC:ImgMsg.
+    public let msgType: String?
+    /// The message content as JSON text.
+    public let content: String?
+    /// PERSON, PERSONS, GROUP or TEMPGROUP.
+    public let channelType: String?
+    /// When the server received the message (ms since the epoch).
+    public let msgTimestamp: Int64?
+    /// The message's unique id.
+    public let messageId: String?
+    /// Where it came from: iOS, Android, Websocket, MiniProgram, PC or Server.
+    public let os: String?
+
+    public var description: String {
+        describeFields("RongCloudMessageCallbackEvent", [("appKey", appKey), ("fromUserId", fromUserId), ("targetId", targetId), ("msgType", msgType), ("content", content), ("channelType", channelType), ("msgTimestamp", msgTimestamp), ("messageId", messageId), ("os", os)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case appKey = "app_key"
+        case fromUserId = "from_user_id"
+        case targetId = "target_id"
+        case msgType = "msg_type"
+        case content = "content"
+        case channelType = "channel_type"
+        case msgTimestamp = "msg_timestamp"
+        case messageId = "message_id"
+        case os = "os"
+    }
+}
+
 /// RongCloud callback `user_online_status`: User online status: a JSON array, one item per status change of a user.
 ///
 /// The declared fields as the core normalised them (absent or unreadable: nil).
@@ -8400,16 +8440,183 @@ public struct RongCloudUserOnlineStatusEvent: Decodable, Sendable, CustomStringC
     }
 }
 
+/// RongCloud callback `chatroom_status`: Chatroom status sync (聊天室状态同步): a JSON array, one item per chatroom created or destroyed, or members joining or leaving (not for a user online on several devices at once).
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct RongCloudChatroomStatusEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The chatroom.
+    public let chatRoomId: String?
+    /// The users concerned (empty for creating or destroying).
+    public let userIds: [String]?
+    /// Why: 0 the operator called the client or server API of `event_type`; 1 the automatic exit removed the user; 2 the user is banned; 3 the automatic destruction destroyed the chatroom.
+    public let status: Int64?
+    /// What happened: 0 created, 1 joined, 2 left, 3 destroyed.
+    public let eventType: Int64?
+    /// When it happened (ms since the epoch).
+    public let time: Int64?
+
+    public var description: String {
+        describeFields("RongCloudChatroomStatusEvent", [("chatRoomId", chatRoomId), ("userIds", userIds), ("status", status), ("eventType", eventType), ("time", time)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatRoomId = "chat_room_id"
+        case userIds = "user_ids"
+        case status = "status"
+        case eventType = "event_type"
+        case time = "time"
+    }
+}
+
+/// RongCloud callback `chatroom_kv`: Chatroom attribute sync (聊天室属性同步, KV): a chatroom attribute was set, deleted, or all were deleted. Example built from the page's field table.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct RongCloudChatroomKvEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The chatroom.
+    public let chatroomId: String?
+    /// The attribute's key.
+    public let key: String?
+    /// The attribute's value.
+    public let value: String?
+    /// The operation: 1 set, 2 deleted, 3 all attributes deleted.
+    public let optType: Int64?
+    /// The user who operated.
+    public let userId: String?
+    /// Not in use yet (the documentation says not to use it).
+    public let status: Int64?
+    /// When the server recorded it (ms since the epoch).
+    public let timestamp: Int64?
+    /// The attribute's version, to order operations.
+    public let version: Int64?
+
+    public var description: String {
+        describeFields("RongCloudChatroomKvEvent", [("chatroomId", chatroomId), ("key", key), ("value", value), ("optType", optType), ("userId", userId), ("status", status), ("timestamp", timestamp), ("version", version)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chatroomId = "chatroom_id"
+        case key = "key"
+        case value = "value"
+        case optType = "opt_type"
+        case userId = "user_id"
+        case status = "status"
+        case timestamp = "timestamp"
+        case version = "version"
+    }
+}
+
+/// RongCloud callback `user_deactivation`: User deactivation and reactivation status (用户注销与激活状态回调), as form fields: the result of one user's deactivation (within 15 minutes) or reactivation. Example built from the page's field table.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct RongCloudUserDeactivationEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The user.
+    public let userId: String?
+    /// The operation's id, as the deactivate or reactivate call returned it.
+    public let operateId: String?
+    /// 0 deactivated, 1 reactivated.
+    public let operationType: Int64?
+    /// The result: 0 success, otherwise an error code.
+    public let code: String?
+    /// When it was done (ms since the epoch).
+    public let time: Int64?
+
+    public var description: String {
+        describeFields("RongCloudUserDeactivationEvent", [("userId", userId), ("operateId", operateId), ("operationType", operationType), ("code", code), ("time", time)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userId = "user_id"
+        case operateId = "operate_id"
+        case operationType = "operation_type"
+        case code = "code"
+        case time = "time"
+    }
+}
+
+/// RongCloud callback `audit_result`: Audit result (审核结果回调) of IM & RTC moderation; its signature parameters come in the request headers. Example built from the page's field table.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct RongCloudAuditResultEvent: Decodable, Sendable, CustomStringConvertible {
+    /// 10000 passed, 10001 failed (details in `result_detail`).
+    public let result: Int64?
+    /// The audited message as JSON text (appKey, fromUserId, targetId, toUserIds, conversationType …).
+    public let content: String?
+    /// The message id.
+    public let msgUid: String?
+    /// The audit provider.
+    public let serviceProvider: String?
+    /// The provider's own answer, as JSON text.
+    public let resultDetail: String?
+
+    public var description: String {
+        describeFields("RongCloudAuditResultEvent", [("result", result), ("content", content), ("msgUid", msgUid), ("serviceProvider", serviceProvider), ("resultDetail", resultDetail)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case result = "result"
+        case content = "content"
+        case msgUid = "msg_uid"
+        case serviceProvider = "service_provider"
+        case resultDetail = "result_detail"
+    }
+}
+
+/// RongCloud callback `hosted_info_moderation`: Moderation result of hosted profile information (托管信息审核结果回调): group, group member, user or friend profile fields checked.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct RongCloudHostedInfoModerationEvent: Decodable, Sendable, CustomStringConvertible {
+    /// 1 group profile, 2 group member profile, 3 user profile, 4 friend profile.
+    public let eventType: Int64?
+    /// Whether the whole check passed.
+    public let result: Bool?
+    /// When it was checked (ms since the epoch).
+    public let time: Int64?
+    /// The operator.
+    public let optUserId: String?
+    /// The group, for group checks.
+    public let targetGroupId: String?
+    /// The user, for friend and group member checks.
+    public let targetUserId: String?
+    /// Each field checked: key, content, result.
+    public let contents: [[String: JSONValue]]?
+
+    public var description: String {
+        describeFields("RongCloudHostedInfoModerationEvent", [("eventType", eventType), ("result", result), ("time", time), ("optUserId", optUserId), ("targetGroupId", targetGroupId), ("targetUserId", targetUserId), ("contents", contents)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case eventType = "event_type"
+        case result = "result"
+        case time = "time"
+        case optUserId = "opt_user_id"
+        case targetGroupId = "target_group_id"
+        case targetUserId = "target_user_id"
+        case contents = "contents"
+    }
+}
+
 /// A typed RongCloud server-callback event (from `RongCloud.parseCallback`): one case per declared kind.
 public enum RongCloudEvent: Sendable {
     case messageRoute(RongCloudMessageRouteEvent)
+    case messageCallback(RongCloudMessageCallbackEvent)
     case userOnlineStatus(RongCloudUserOnlineStatusEvent)
+    case chatroomStatus(RongCloudChatroomStatusEvent)
+    case chatroomKv(RongCloudChatroomKvEvent)
+    case userDeactivation(RongCloudUserDeactivationEvent)
+    case auditResult(RongCloudAuditResultEvent)
+    case hostedInfoModeration(RongCloudHostedInfoModerationEvent)
 
     /// The declared kind, e.g. `message_route`.
     public var kind: String {
         switch self {
         case .messageRoute: return "message_route"
+        case .messageCallback: return "message_callback"
         case .userOnlineStatus: return "user_online_status"
+        case .chatroomStatus: return "chatroom_status"
+        case .chatroomKv: return "chatroom_kv"
+        case .userDeactivation: return "user_deactivation"
+        case .auditResult: return "audit_result"
+        case .hostedInfoModeration: return "hosted_info_moderation"
         }
     }
 
@@ -8418,7 +8625,13 @@ public enum RongCloudEvent: Sendable {
         let decoder = JSONDecoder()
         switch kind {
         case "message_route": return .messageRoute(try decoder.decode(RongCloudMessageRouteEvent.self, from: fields))
+        case "message_callback": return .messageCallback(try decoder.decode(RongCloudMessageCallbackEvent.self, from: fields))
         case "user_online_status": return .userOnlineStatus(try decoder.decode(RongCloudUserOnlineStatusEvent.self, from: fields))
+        case "chatroom_status": return .chatroomStatus(try decoder.decode(RongCloudChatroomStatusEvent.self, from: fields))
+        case "chatroom_kv": return .chatroomKv(try decoder.decode(RongCloudChatroomKvEvent.self, from: fields))
+        case "user_deactivation": return .userDeactivation(try decoder.decode(RongCloudUserDeactivationEvent.self, from: fields))
+        case "audit_result": return .auditResult(try decoder.decode(RongCloudAuditResultEvent.self, from: fields))
+        case "hosted_info_moderation": return .hostedInfoModeration(try decoder.decode(RongCloudHostedInfoModerationEvent.self, from: fields))
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "undeclared callback kind \(kind)"))
         }
@@ -17018,7 +17231,515 @@ public struct EasemobUserUpdateItem: Decodable, Sendable, CustomStringConvertibl
 
 // MARK: - Easemob: server callbacks
 
-/// Easemob callback `post_send`: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user).
+/// Easemob callback `read_ack`: Post-send callback of a message read receipt, one-to-one or group (chat_type read_ack).
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobReadAckEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The callback's id: {appkey}_{message id}.
+    public let callId: String?
+    /// chat (sent) or chat_offline (to an offline user).
+    public let eventType: String?
+    /// read_ack.
+    public let chatType: String?
+    /// The user who read the message.
+    public let from: String?
+    /// The user (one-to-one) or group the receipt is for.
+    public let to: String?
+    /// This event's message id.
+    public let msgId: String?
+    /// The message that was read.
+    public let ackMessageId: String?
+    /// The conversation: {appkey}_{user or group id}@conference.easemob.com.
+    public let channel: String?
+    /// The event's content as sent.
+    public let payload: JSONValue?
+    /// The app key.
+    public let appkey: String?
+    /// The server that sent the callback.
+    public let serverHost: String?
+    /// When the server received it (ms since the epoch).
+    public let timestamp: Int64?
+    /// The signature: md5(callId + secret + timestamp).
+    public let security: String?
+
+    public var description: String {
+        describeFields("EasemobReadAckEvent", [("callId", callId), ("eventType", eventType), ("chatType", chatType), ("from", from), ("to", to), ("msgId", msgId), ("ackMessageId", ackMessageId), ("channel", channel), ("payload", payload), ("appkey", appkey), ("serverHost", serverHost), ("timestamp", timestamp), ("security", security)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callId = "call_id"
+        case eventType = "event_type"
+        case chatType = "chat_type"
+        case from = "from"
+        case to = "to"
+        case msgId = "msg_id"
+        case ackMessageId = "ack_message_id"
+        case channel = "channel"
+        case payload = "payload"
+        case appkey = "appkey"
+        case serverHost = "server_host"
+        case timestamp = "timestamp"
+        case security = "security"
+    }
+}
+
+/// Easemob callback `channel_ack`: Post-send callback of a one-to-one conversation read receipt (chat_type channel_ack).
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobChannelAckEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The callback's id: {appkey}_{message id}.
+    public let callId: String?
+    /// chat (sent) or chat_offline (to an offline user).
+    public let eventType: String?
+    /// channel_ack.
+    public let chatType: String?
+    /// The user who sent the receipt.
+    public let from: String?
+    /// The user who receives the receipt.
+    public let to: String?
+    /// This event's message id.
+    public let msgId: String?
+    /// A message of the conversation.
+    public let ackMessageId: String?
+    /// The event's content as sent.
+    public let payload: JSONValue?
+    /// The app key.
+    public let appkey: String?
+    /// The server that sent the callback.
+    public let serverHost: String?
+    /// When the server received it (ms since the epoch).
+    public let timestamp: Int64?
+    /// The signature: md5(callId + secret + timestamp).
+    public let security: String?
+
+    public var description: String {
+        describeFields("EasemobChannelAckEvent", [("callId", callId), ("eventType", eventType), ("chatType", chatType), ("from", from), ("to", to), ("msgId", msgId), ("ackMessageId", ackMessageId), ("payload", payload), ("appkey", appkey), ("serverHost", serverHost), ("timestamp", timestamp), ("security", security)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callId = "call_id"
+        case eventType = "event_type"
+        case chatType = "chat_type"
+        case from = "from"
+        case to = "to"
+        case msgId = "msg_id"
+        case ackMessageId = "ack_message_id"
+        case payload = "payload"
+        case appkey = "appkey"
+        case serverHost = "server_host"
+        case timestamp = "timestamp"
+        case security = "security"
+    }
+}
+
+/// Easemob callback `recall`: Post-send callback of a message recall (chat_type recall).
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobRecallEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The callback's id: {appkey}_{message id}.
+    public let callId: String?
+    /// chat (sent) or chat_offline (to an offline user).
+    public let eventType: String?
+    /// recall.
+    public let chatType: String?
+    /// Who recalled.
+    public let from: String?
+    /// The receiver.
+    public let to: String?
+    /// The message recalled.
+    public let recallId: String?
+    /// The recall event's message id.
+    public let msgId: String?
+    /// The event's content as sent.
+    public let payload: JSONValue?
+    /// The app key.
+    public let appkey: String?
+    /// The server that sent the callback.
+    public let serverHost: String?
+    /// When the server received it (ms since the epoch).
+    public let timestamp: Int64?
+    /// The signature: md5(callId + secret + timestamp).
+    public let security: String?
+
+    public var description: String {
+        describeFields("EasemobRecallEvent", [("callId", callId), ("eventType", eventType), ("chatType", chatType), ("from", from), ("to", to), ("recallId", recallId), ("msgId", msgId), ("payload", payload), ("appkey", appkey), ("serverHost", serverHost), ("timestamp", timestamp), ("security", security)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callId = "call_id"
+        case eventType = "event_type"
+        case chatType = "chat_type"
+        case from = "from"
+        case to = "to"
+        case recallId = "recall_id"
+        case msgId = "msg_id"
+        case payload = "payload"
+        case appkey = "appkey"
+        case serverHost = "server_host"
+        case timestamp = "timestamp"
+        case security = "security"
+    }
+}
+
+/// Easemob callback `roster`: Post-send callback of a contact operation (chat_type roster): add, remove, accept, decline, ban or allow.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobRosterEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The callback's id: {appkey}_{message id}.
+    public let callId: String?
+    /// chat (sent) or chat_offline (to an offline user).
+    public let eventType: String?
+    /// roster.
+    public let chatType: String?
+    /// Who operated: {appkey}_{user id}@easemob.com.
+    public let from: String?
+    /// The other user.
+    public let to: String?
+    /// This event's message id.
+    public let msgId: String?
+    /// add, remove, accept, decline, ban or allow.
+    public let operation: String?
+    /// The event's content as sent.
+    public let payload: JSONValue?
+    /// The app key.
+    public let appkey: String?
+    /// The server that sent the callback.
+    public let serverHost: String?
+    /// When the server received it (ms since the epoch).
+    public let timestamp: Int64?
+    /// The signature: md5(callId + secret + timestamp).
+    public let security: String?
+
+    public var description: String {
+        describeFields("EasemobRosterEvent", [("callId", callId), ("eventType", eventType), ("chatType", chatType), ("from", from), ("to", to), ("msgId", msgId), ("operation", operation), ("payload", payload), ("appkey", appkey), ("serverHost", serverHost), ("timestamp", timestamp), ("security", security)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callId = "call_id"
+        case eventType = "event_type"
+        case chatType = "chat_type"
+        case from = "from"
+        case to = "to"
+        case msgId = "msg_id"
+        case operation = "operation"
+        case payload = "payload"
+        case appkey = "appkey"
+        case serverHost = "server_host"
+        case timestamp = "timestamp"
+        case security = "security"
+    }
+}
+
+/// Easemob callback `reaction`: Post-send callback of a reaction added to or removed from a message (chat_type notify, payload.type reaction). The documented example has no callId or security.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobReactionEvent: Decodable, Sendable, CustomStringConvertible {
+    /// chat (sent) or chat_offline (to an offline user).
+    public let eventType: String?
+    /// notify.
+    public let chatType: String?
+    /// The sender.
+    public let from: String?
+    /// The receiver.
+    public let to: String?
+    /// This event's message id.
+    public let msgId: String?
+    /// chat (one-to-one) or groupchat.
+    public let channelType: String?
+    /// How many operations.
+    public let num: Int64?
+    /// Per message: messageId, from, to, ts, and its reactions (reaction, userList, count, op).
+    public let reactions: [[String: JSONValue]]?
+    /// The event's content as sent.
+    public let payload: JSONValue?
+    /// The app key.
+    public let appkey: String?
+    /// The server that sent the callback.
+    public let serverHost: String?
+    /// When the server received it (ms since the epoch).
+    public let timestamp: Int64?
+
+    public var description: String {
+        describeFields("EasemobReactionEvent", [("eventType", eventType), ("chatType", chatType), ("from", from), ("to", to), ("msgId", msgId), ("channelType", channelType), ("num", num), ("reactions", reactions), ("payload", payload), ("appkey", appkey), ("serverHost", serverHost), ("timestamp", timestamp)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case eventType = "event_type"
+        case chatType = "chat_type"
+        case from = "from"
+        case to = "to"
+        case msgId = "msg_id"
+        case channelType = "channel_type"
+        case num = "num"
+        case reactions = "reactions"
+        case payload = "payload"
+        case appkey = "appkey"
+        case serverHost = "server_host"
+        case timestamp = "timestamp"
+    }
+}
+
+/// Easemob callback `thread`: Post-send callback of a message sent, recalled or modified in a thread (chat_type notify, payload.type thread). The documented example has no callId or security.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobThreadEvent: Decodable, Sendable, CustomStringConvertible {
+    /// chat (sent) or chat_offline (to an offline user).
+    public let eventType: String?
+    /// notify.
+    public let chatType: String?
+    /// Always admin.
+    public let from: String?
+    /// The receiver.
+    public let to: String?
+    /// This event's message id.
+    public let msgId: String?
+    /// The thread.
+    public let threadId: String?
+    /// The thread's name.
+    public let threadName: String?
+    /// update_msg: a message was sent, recalled or modified.
+    public let operation: String?
+    /// Who operated.
+    public let `operator`: String?
+    /// The message the thread was created from.
+    public let msgParentId: String?
+    /// The group the thread was created in.
+    public let mucParentId: String?
+    /// How many messages the thread has.
+    public let messageCount: Int64?
+    /// The thread's data, with its last message.
+    public let thread: JSONValue?
+    /// The event's content as sent.
+    public let payload: JSONValue?
+    /// The app key.
+    public let appkey: String?
+    /// The server that sent the callback.
+    public let serverHost: String?
+    /// When the server received it (ms since the epoch).
+    public let timestamp: Int64?
+
+    public var description: String {
+        describeFields("EasemobThreadEvent", [("eventType", eventType), ("chatType", chatType), ("from", from), ("to", to), ("msgId", msgId), ("threadId", threadId), ("threadName", threadName), ("operation", operation), ("operator", `operator`), ("msgParentId", msgParentId), ("mucParentId", mucParentId), ("messageCount", messageCount), ("thread", thread), ("payload", payload), ("appkey", appkey), ("serverHost", serverHost), ("timestamp", timestamp)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case eventType = "event_type"
+        case chatType = "chat_type"
+        case from = "from"
+        case to = "to"
+        case msgId = "msg_id"
+        case threadId = "thread_id"
+        case threadName = "thread_name"
+        case operation = "operation"
+        case `operator` = "operator"
+        case msgParentId = "msg_parent_id"
+        case mucParentId = "muc_parent_id"
+        case messageCount = "message_count"
+        case thread = "thread"
+        case payload = "payload"
+        case appkey = "appkey"
+        case serverHost = "server_host"
+        case timestamp = "timestamp"
+    }
+}
+
+/// Easemob callback `group_op`: Post-send callback of a group or chatroom operation (event group_op_event): create, update, destroy, join, leave, mute, block … (`operation`); `payload` by operation.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobGroupOpEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The callback's id: {appkey}_{uuid}.
+    public let callId: String?
+    /// GROUP or CHATROOM.
+    public let targetType: String?
+    /// The group or chatroom.
+    public let targetId: String?
+    /// What was done, e.g. CREATE, UPDATE, SHIELD.
+    public let operation: String?
+    /// Who did it (@ppAdmin for the app admin).
+    public let `operator`: String?
+    /// The event's content (type, info, member, role … by operation).
+    public let payload: JSONValue?
+    /// The app key.
+    public let appkey: String?
+    /// When the operation completed (ms since the epoch).
+    public let timestamp: Int64?
+    /// The signature: md5(callId + secret + timestamp).
+    public let security: String?
+
+    public var description: String {
+        describeFields("EasemobGroupOpEvent", [("callId", callId), ("targetType", targetType), ("targetId", targetId), ("operation", operation), ("operator", `operator`), ("payload", payload), ("appkey", appkey), ("timestamp", timestamp), ("security", security)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callId = "call_id"
+        case targetType = "target_type"
+        case targetId = "target_id"
+        case operation = "operation"
+        case `operator` = "operator"
+        case payload = "payload"
+        case appkey = "appkey"
+        case timestamp = "timestamp"
+        case security = "security"
+    }
+}
+
+/// Easemob callback `message_edit`: Post-send callback of a message modified by a client or the REST API (chat_type edit). It carries no eventType, so it is told apart before the pre-send callback.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobMessageEditEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The callback's id.
+    public let callId: String?
+    /// edit.
+    public let chatType: String?
+    /// The edit event's message id.
+    public let msgId: String?
+    /// The message modified.
+    public let editMessageId: String?
+    /// Who modified it (easemob_rest_app_admin for the app admin).
+    public let `operator`: String?
+    /// How many times the message has been modified.
+    public let editCount: Int64?
+    /// The modified message (bodies, from, to, meta.edit_msg).
+    public let payload: JSONValue?
+    /// The app key.
+    public let appkey: String?
+    /// When the server received it (ms since the epoch).
+    public let timestamp: Int64?
+    /// The signature: md5(callId + secret + timestamp).
+    public let security: String?
+
+    public var description: String {
+        describeFields("EasemobMessageEditEvent", [("callId", callId), ("chatType", chatType), ("msgId", msgId), ("editMessageId", editMessageId), ("operator", `operator`), ("editCount", editCount), ("payload", payload), ("appkey", appkey), ("timestamp", timestamp), ("security", security)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callId = "call_id"
+        case chatType = "chat_type"
+        case msgId = "msg_id"
+        case editMessageId = "edit_message_id"
+        case `operator` = "operator"
+        case editCount = "edit_count"
+        case payload = "payload"
+        case appkey = "appkey"
+        case timestamp = "timestamp"
+        case security = "security"
+    }
+}
+
+/// Easemob callback `keyword_alert`: Post-send callback of a message that hit the sensitive-word list (eventType keyword_alert): passed, intercepted or replaced.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobKeywordAlertEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The callback's id: {appkey}_{uuid}.
+    public let callId: String?
+    /// keyword_alert.
+    public let eventType: String?
+    /// through (compliant), intercepted or replaced.
+    public let alertReason: String?
+    /// What was done: pass, refuse or replace.
+    public let status: String?
+    /// The sensitive words found.
+    public let sensitiveWords: [String]?
+    /// The sender: {appkey}_{user id}@easemob.com.
+    public let contentOwner: String?
+    /// The receiver: {appkey}_{user id}@easemob.com.
+    public let contentReceiver: String?
+    /// The message: msync:{message id}.
+    public let contentUri: String?
+    /// message.
+    public let contentType: String?
+    /// The message kind, e.g. chat:user:text.
+    public let chatType: String?
+    /// The app key.
+    public let appkey: String?
+    /// The server that sent the callback.
+    public let serverHost: String?
+    /// When the server received the message (ms since the epoch).
+    public let timestamp: Int64?
+    /// The signature: md5(callId + secret + timestamp).
+    public let security: String?
+
+    public var description: String {
+        describeFields("EasemobKeywordAlertEvent", [("callId", callId), ("eventType", eventType), ("alertReason", alertReason), ("status", status), ("sensitiveWords", sensitiveWords), ("contentOwner", contentOwner), ("contentReceiver", contentReceiver), ("contentUri", contentUri), ("contentType", contentType), ("chatType", chatType), ("appkey", appkey), ("serverHost", serverHost), ("timestamp", timestamp), ("security", security)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callId = "call_id"
+        case eventType = "event_type"
+        case alertReason = "alert_reason"
+        case status = "status"
+        case sensitiveWords = "sensitive_words"
+        case contentOwner = "content_owner"
+        case contentReceiver = "content_receiver"
+        case contentUri = "content_uri"
+        case contentType = "content_type"
+        case chatType = "chat_type"
+        case appkey = "appkey"
+        case serverHost = "server_host"
+        case timestamp = "timestamp"
+        case security = "security"
+    }
+}
+
+/// Easemob callback `offline_push`: Post-send callback of an offline push notification sent through a third-party push service (step push), or why it failed (`detail`). Told apart before the pre-send callback, whose keys it may carry.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil).
+public struct EasemobOfflinePushEvent: Decodable, Sendable, CustomStringConvertible {
+    /// The callback's id: {appkey}_{message id}.
+    public let callId: String?
+    /// push.
+    public let step: String?
+    /// success, fail (the provider failed or push is not possible) or error.
+    public let status: String?
+    /// Why it failed, e.g. no push binding, no user exist, get push token fail.
+    public let detail: String?
+    /// The user the notification is for.
+    public let target: String?
+    /// The offline message.
+    public let msgId: String?
+    /// chat or groupchat.
+    public let chatType: String?
+    /// The push channel: APNS, ANDROID, XIAOMI, HUAWEI, MEIZU, OPPO, VIVO …
+    public let channel: String?
+    /// The push certificate's name.
+    public let notifierName: String?
+    /// The receiving device.
+    public let deviceId: String?
+    /// The provider's push token.
+    public let deviceToken: String?
+    /// The push provider's answer.
+    public let providerResponse: JSONValue?
+    /// The app key.
+    public let appkey: String?
+    /// When the event was sent (ms since the epoch).
+    public let timestamp: Int64?
+    /// The signature: md5(callId + secret + timestamp).
+    public let security: String?
+
+    public var description: String {
+        describeFields("EasemobOfflinePushEvent", [("callId", callId), ("step", step), ("status", status), ("detail", detail), ("target", target), ("msgId", msgId), ("chatType", chatType), ("channel", channel), ("notifierName", notifierName), ("deviceId", deviceId), ("deviceToken", deviceToken), ("providerResponse", providerResponse), ("appkey", appkey), ("timestamp", timestamp), ("security", security)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callId = "call_id"
+        case step = "step"
+        case status = "status"
+        case detail = "detail"
+        case target = "target"
+        case msgId = "msg_id"
+        case chatType = "chat_type"
+        case channel = "channel"
+        case notifierName = "notifier_name"
+        case deviceId = "device_id"
+        case deviceToken = "device_token"
+        case providerResponse = "provider_response"
+        case appkey = "appkey"
+        case timestamp = "timestamp"
+        case security = "security"
+    }
+}
+
+/// Easemob callback `post_send`: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user). Read acks, recalls, contact, reaction and thread events carry the same eventType and are their own kinds (declared before this one, by chat_type).
 ///
 /// The declared fields as the core normalised them (absent or unreadable: nil).
 public struct EasemobPostSendEvent: Decodable, Sendable, CustomStringConvertible {
@@ -17028,7 +17749,7 @@ public struct EasemobPostSendEvent: Decodable, Sendable, CustomStringConvertible
     public let eventType: String?
     /// When the server received the message (ms since the epoch).
     public let timestamp: Int64?
-    /// chat (one-to-one), groupchat (group or chatroom) or notify (thread and reaction events).
+    /// chat (one-to-one) or groupchat (group or chatroom).
     public let chatType: String?
     /// The group or chatroom, for groupchat.
     public let groupId: String?
@@ -17210,6 +17931,16 @@ public struct EasemobPreSendEvent: Decodable, Sendable, CustomStringConvertible 
 
 /// A typed Easemob server-callback event (from `Easemob.parseCallback`): one case per declared kind.
 public enum EasemobEvent: Sendable {
+    case readAck(EasemobReadAckEvent)
+    case channelAck(EasemobChannelAckEvent)
+    case recall(EasemobRecallEvent)
+    case roster(EasemobRosterEvent)
+    case reaction(EasemobReactionEvent)
+    case thread(EasemobThreadEvent)
+    case groupOp(EasemobGroupOpEvent)
+    case messageEdit(EasemobMessageEditEvent)
+    case keywordAlert(EasemobKeywordAlertEvent)
+    case offlinePush(EasemobOfflinePushEvent)
     case postSend(EasemobPostSendEvent)
     case moderation(EasemobModerationEvent)
     case userStatus(EasemobUserStatusEvent)
@@ -17218,6 +17949,16 @@ public enum EasemobEvent: Sendable {
     /// The declared kind, e.g. `message_route`.
     public var kind: String {
         switch self {
+        case .readAck: return "read_ack"
+        case .channelAck: return "channel_ack"
+        case .recall: return "recall"
+        case .roster: return "roster"
+        case .reaction: return "reaction"
+        case .thread: return "thread"
+        case .groupOp: return "group_op"
+        case .messageEdit: return "message_edit"
+        case .keywordAlert: return "keyword_alert"
+        case .offlinePush: return "offline_push"
         case .postSend: return "post_send"
         case .moderation: return "moderation"
         case .userStatus: return "user_status"
@@ -17229,6 +17970,16 @@ public enum EasemobEvent: Sendable {
     static func decode(kind: String, fields: Data) throws -> Self {
         let decoder = JSONDecoder()
         switch kind {
+        case "read_ack": return .readAck(try decoder.decode(EasemobReadAckEvent.self, from: fields))
+        case "channel_ack": return .channelAck(try decoder.decode(EasemobChannelAckEvent.self, from: fields))
+        case "recall": return .recall(try decoder.decode(EasemobRecallEvent.self, from: fields))
+        case "roster": return .roster(try decoder.decode(EasemobRosterEvent.self, from: fields))
+        case "reaction": return .reaction(try decoder.decode(EasemobReactionEvent.self, from: fields))
+        case "thread": return .thread(try decoder.decode(EasemobThreadEvent.self, from: fields))
+        case "group_op": return .groupOp(try decoder.decode(EasemobGroupOpEvent.self, from: fields))
+        case "message_edit": return .messageEdit(try decoder.decode(EasemobMessageEditEvent.self, from: fields))
+        case "keyword_alert": return .keywordAlert(try decoder.decode(EasemobKeywordAlertEvent.self, from: fields))
+        case "offline_push": return .offlinePush(try decoder.decode(EasemobOfflinePushEvent.self, from: fields))
         case "post_send": return .postSend(try decoder.decode(EasemobPostSendEvent.self, from: fields))
         case "moderation": return .moderation(try decoder.decode(EasemobModerationEvent.self, from: fields))
         case "user_status": return .userStatus(try decoder.decode(EasemobUserStatusEvent.self, from: fields))

@@ -1,5 +1,6 @@
 //! The Rust surface (`core/src/generated.rs`): a parameter struct and a typed result per
-//! operation, and a method per operation on the clients.
+//! operation, a method per operation on the clients, and a typed event struct per declared
+//! server-callback kind with one enum per cloud (`<cloud>::events`).
 
 use std::fmt::Write as _;
 
@@ -7,7 +8,7 @@ use imcloud_catalogue::ParamType;
 
 use super::comment;
 use crate::Output;
-use crate::model::{CloudModel, Model, OpKind, OpModel};
+use crate::model::{CloudModel, EventModel, Model, OpKind, OpModel};
 
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
@@ -207,6 +208,127 @@ fn method(cloud: &CloudModel, op: &OpModel) -> String {
     s
 }
 
+/// One declared callback kind's typed event struct, and its conversion from the parsed event.
+fn event_struct(cloud: &CloudModel, e: &EventModel) -> String {
+    let name = format!("{}Event", e.pascal);
+    let mut s = String::new();
+    s += &doc(&format!(
+        "{} callback `{}`: {}\n\nThe declared fields, normalised by type (absent or unreadable: `None`); the body as it came is in [`crate::Event::raw`]. From a parsed event: `{name}::try_from(&event)`, or match on [`{}`].",
+        cloud.client,
+        e.name,
+        e.doc,
+        enum_name(cloud)
+    ));
+    s += "#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]\n";
+    let _ = writeln!(s, "pub struct {name} {{");
+    for f in &e.fields {
+        if !f.doc.is_empty() {
+            s += &indent(&doc(&f.doc), "    ");
+        }
+        if f.snake != f.f.name {
+            let _ = writeln!(s, "    #[serde(rename = {:?})]", f.f.name);
+        }
+        let _ = writeln!(
+            s,
+            "    pub {}: Option<{}>,",
+            ident(&f.snake),
+            field_type(f.ty)
+        );
+    }
+    s += "}\n\n";
+    let _ = writeln!(s, "impl {name} {{");
+    s += &indent(
+        &doc("The declared kind, as [`crate::Event::kind`] names it."),
+        "    ",
+    );
+    let _ = writeln!(s, "    pub const KIND: &'static str = {:?};", e.name);
+    s += "}\n\n";
+    let _ = writeln!(s, "impl TryFrom<&crate::Event> for {name} {{");
+    s += "    type Error = crate::Error;\n";
+    s += "    fn try_from(event: &crate::Event) -> crate::Result<Self> {\n";
+    s += "        crate::callbacks::typed_fields(event, Self::KIND)\n    }\n}\n";
+    s
+}
+
+fn enum_name(cloud: &CloudModel) -> String {
+    format!("{}Event", cloud.client)
+}
+
+/// The cloud's event structs, the enum with one variant per kind, and its conversion.
+fn events_module(cloud: &CloudModel) -> String {
+    let en = enum_name(cloud);
+    let mut s = String::new();
+    for e in &cloud.events {
+        s += &event_struct(cloud, e);
+        s += "\n";
+    }
+    s += &doc(&format!(
+        "Every {} callback event, typed: one variant per declared kind (`{}::try_from(&event)`, or [`crate::{}::parse_callback_typed`]). Serialises as `{{\"kind\": …, \"fields\": {{…}}}}`. New kinds are added as the catalogue declares them.",
+        cloud.client, en, cloud.client
+    ));
+    s += "#[derive(Debug, Clone, PartialEq, serde::Serialize)]\n#[serde(tag = \"kind\", content = \"fields\")]\n#[non_exhaustive]\n";
+    let _ = writeln!(s, "pub enum {en} {{");
+    for e in &cloud.events {
+        s += &indent(&doc(&format!("`{}`", e.name)), "    ");
+        let _ = writeln!(s, "    #[serde(rename = {:?})]", e.name);
+        let _ = writeln!(s, "    {}({}Event),", e.pascal, e.pascal);
+    }
+    s += "}\n\n";
+    let _ = writeln!(s, "impl {en} {{");
+    s += &indent(
+        &doc("The declared kind of this event, e.g. `\"message_route\"`."),
+        "    ",
+    );
+    s += "    pub fn kind(&self) -> &'static str {\n        match self {\n";
+    for e in &cloud.events {
+        let _ = writeln!(
+            s,
+            "            Self::{}(_) => {}Event::KIND,",
+            e.pascal, e.pascal
+        );
+    }
+    s += "        }\n    }\n}\n\n";
+    let _ = writeln!(s, "impl TryFrom<&crate::Event> for {en} {{");
+    s += "    type Error = crate::Error;\n";
+    s += "    fn try_from(event: &crate::Event) -> crate::Result<Self> {\n        match event.kind.as_str() {\n";
+    for e in &cloud.events {
+        let _ = writeln!(
+            s,
+            "            {}Event::KIND => Ok(Self::{}(event.try_into()?)),",
+            e.pascal, e.pascal
+        );
+    }
+    let _ = writeln!(
+        s,
+        "            _ => Err(crate::callbacks::unknown_kind(crate::Cloud::{}, event)),",
+        match cloud.cloud {
+            imcloud_catalogue::Cloud::Rongcloud => "Rongcloud",
+            imcloud_catalogue::Cloud::Easemob => "Easemob",
+        }
+    );
+    s += "        }\n    }\n}\n";
+    s
+}
+
+/// `parse_callback_typed` on the client.
+fn typed_parse_method(cloud: &CloudModel) -> String {
+    let mut s = String::new();
+    s += &doc(&format!(
+        "[`parse_callback`](Self::parse_callback), each event typed as [`{key}::events::{en}`]: `match` on it for the kind's struct. Verify the signature first.",
+        key = cloud.key,
+        en = enum_name(cloud)
+    ));
+    let _ = writeln!(
+        s,
+        "pub fn parse_callback_typed(&self, body: &[u8], content_type: Option<&str>) -> crate::Result<Vec<{}::events::{}>> {{",
+        cloud.key,
+        enum_name(cloud)
+    );
+    s +=
+        "    self.parse_callback(body, content_type)?.iter().map(TryFrom::try_from).collect()\n}\n";
+    s
+}
+
 pub fn emit(model: &Model) -> Vec<Output> {
     let mut out = String::from(
         "// Generated by `cargo xtask gen` from catalogue/. Do not edit.\n\n#![allow(clippy::all)]\n",
@@ -224,9 +346,19 @@ pub fn emit(model: &Model) -> Vec<Output> {
             methods += "\n";
             methods += &method(cloud, op);
         }
+        if !cloud.events.is_empty() {
+            types += &format!(
+                "\n/// Typed server-callback events of {}: a struct per declared kind and [`{}`].\npub mod events {{\n{}}}\n",
+                cloud.client,
+                format_args!("events::{}", enum_name(cloud)),
+                indent(&events_module(cloud), "    ")
+            );
+            methods += "\n";
+            methods += &typed_parse_method(cloud);
+        }
         let _ = write!(
             out,
-            "\n/// Typed parameters and results of every {} operation.\npub mod {} {{\n{}}}\n\n/// Every {} operation, typed.\nimpl crate::{} {{\n{}}}\n",
+            "\n/// Typed parameters and results of every {} operation, and its typed callback events.\npub mod {} {{\n{}}}\n\n/// Every {} operation, typed.\nimpl crate::{} {{\n{}}}\n",
             cloud.client,
             cloud.key,
             indent(types.trim_start_matches('\n'), "    "),

@@ -1110,6 +1110,29 @@ public class RongCloudMessageRouteEvent internal constructor(raw: JsonElement, f
     public val `source`: String? get() = str("source")
 }
 
+/** RongCloud callback `message_callback`: Message callback service (消息回调服务, formerly template routing), as form fields: a message matching your routing rule, held until your answer says whether (and how) to deliver it; one attempt, 3 s timeout, delivered if it fails. Fields from the v4 page (docs.rongcloud.cn/v4-platform/views/im/server/security/msgcb.html); example built from its field table. */
+public class RongCloudMessageCallbackEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), RongCloudEvent {
+    override val kind: String get() = "message_callback"
+    /** The app key. */
+    public val `appKey`: String? get() = str("app_key")
+    /** The sender. */
+    public val `fromUserId`: String? get() = str("from_user_id")
+    /** The conversation: a user, group or chatroom id by the channel type. */
+    public val `targetId`: String? get() = str("target_id")
+    /** The message type, e.g. RC:TxtMsg, RC:ImgMsg. */
+    public val `msgType`: String? get() = str("msg_type")
+    /** The message content as JSON text. */
+    public val `content`: String? get() = str("content")
+    /** PERSON, PERSONS, GROUP or TEMPGROUP. */
+    public val `channelType`: String? get() = str("channel_type")
+    /** When the server received the message (ms since the epoch). */
+    public val `msgTimestamp`: Long? get() = long("msg_timestamp")
+    /** The message's unique id. */
+    public val `messageId`: String? get() = str("message_id")
+    /** Where it came from: iOS, Android, Websocket, MiniProgram, PC or Server. */
+    public val `os`: String? get() = str("os")
+}
+
 /** RongCloud callback `user_online_status`: User online status: a JSON array, one item per status change of a user. */
 public class RongCloudUserOnlineStatusEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), RongCloudEvent {
     override val kind: String get() = "user_online_status"
@@ -1125,12 +1148,103 @@ public class RongCloudUserOnlineStatusEvent internal constructor(raw: JsonElemen
     public val `clientIp`: String? get() = str("client_ip")
 }
 
+/** RongCloud callback `chatroom_status`: Chatroom status sync (聊天室状态同步): a JSON array, one item per chatroom created or destroyed, or members joining or leaving (not for a user online on several devices at once). */
+public class RongCloudChatroomStatusEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), RongCloudEvent {
+    override val kind: String get() = "chatroom_status"
+    /** The chatroom. */
+    public val `chatRoomId`: String? get() = str("chat_room_id")
+    /** The users concerned (empty for creating or destroying). */
+    public val `userIds`: List<String>? get() = strs("user_ids")
+    /** Why: 0 the operator called the client or server API of `event_type`; 1 the automatic exit removed the user; 2 the user is banned; 3 the automatic destruction destroyed the chatroom. */
+    public val `status`: Long? get() = long("status")
+    /** What happened: 0 created, 1 joined, 2 left, 3 destroyed. */
+    public val `eventType`: Long? get() = long("event_type")
+    /** When it happened (ms since the epoch). */
+    public val `time`: Long? get() = long("time")
+}
+
+/** RongCloud callback `chatroom_kv`: Chatroom attribute sync (聊天室属性同步, KV): a chatroom attribute was set, deleted, or all were deleted. Example built from the page's field table. */
+public class RongCloudChatroomKvEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), RongCloudEvent {
+    override val kind: String get() = "chatroom_kv"
+    /** The chatroom. */
+    public val `chatroomId`: String? get() = str("chatroom_id")
+    /** The attribute's key. */
+    public val `key`: String? get() = str("key")
+    /** The attribute's value. */
+    public val `value`: String? get() = str("value")
+    /** The operation: 1 set, 2 deleted, 3 all attributes deleted. */
+    public val `optType`: Long? get() = long("opt_type")
+    /** The user who operated. */
+    public val `userId`: String? get() = str("user_id")
+    /** Not in use yet (the documentation says not to use it). */
+    public val `status`: Long? get() = long("status")
+    /** When the server recorded it (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** The attribute's version, to order operations. */
+    public val `version`: Long? get() = long("version")
+}
+
+/** RongCloud callback `user_deactivation`: User deactivation and reactivation status (用户注销与激活状态回调), as form fields: the result of one user's deactivation (within 15 minutes) or reactivation. Example built from the page's field table. */
+public class RongCloudUserDeactivationEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), RongCloudEvent {
+    override val kind: String get() = "user_deactivation"
+    /** The user. */
+    public val `userId`: String? get() = str("user_id")
+    /** The operation's id, as the deactivate or reactivate call returned it. */
+    public val `operateId`: String? get() = str("operate_id")
+    /** 0 deactivated, 1 reactivated. */
+    public val `operationType`: Long? get() = long("operation_type")
+    /** The result: 0 success, otherwise an error code. */
+    public val `code`: String? get() = str("code")
+    /** When it was done (ms since the epoch). */
+    public val `time`: Long? get() = long("time")
+}
+
+/** RongCloud callback `audit_result`: Audit result (审核结果回调) of IM & RTC moderation; its signature parameters come in the request headers. Example built from the page's field table. */
+public class RongCloudAuditResultEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), RongCloudEvent {
+    override val kind: String get() = "audit_result"
+    /** 10000 passed, 10001 failed (details in `result_detail`). */
+    public val `result`: Long? get() = long("result")
+    /** The audited message as JSON text (appKey, fromUserId, targetId, toUserIds, conversationType …). */
+    public val `content`: String? get() = str("content")
+    /** The message id. */
+    public val `msgUid`: String? get() = str("msg_uid")
+    /** The audit provider. */
+    public val `serviceProvider`: String? get() = str("service_provider")
+    /** The provider's own answer, as JSON text. */
+    public val `resultDetail`: String? get() = str("result_detail")
+}
+
+/** RongCloud callback `hosted_info_moderation`: Moderation result of hosted profile information (托管信息审核结果回调): group, group member, user or friend profile fields checked. */
+public class RongCloudHostedInfoModerationEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), RongCloudEvent {
+    override val kind: String get() = "hosted_info_moderation"
+    /** 1 group profile, 2 group member profile, 3 user profile, 4 friend profile. */
+    public val `eventType`: Long? get() = long("event_type")
+    /** Whether the whole check passed. */
+    public val `result`: Boolean? get() = bool("result")
+    /** When it was checked (ms since the epoch). */
+    public val `time`: Long? get() = long("time")
+    /** The operator. */
+    public val `optUserId`: String? get() = str("opt_user_id")
+    /** The group, for group checks. */
+    public val `targetGroupId`: String? get() = str("target_group_id")
+    /** The user, for friend and group member checks. */
+    public val `targetUserId`: String? get() = str("target_user_id")
+    /** Each field checked: key, content, result. */
+    public val `contents`: List<JsonObject>? get() = objs("contents")
+}
+
 /** The typed events of the core's `[{"kind", "fields", "raw"}]`. */
 internal fun rongcloudEvents(eventsJson: String): List<RongCloudEvent> =
     callbackEvents(eventsJson).map { (kind, raw, fields) ->
         when (kind) {
             "message_route" -> RongCloudMessageRouteEvent(raw, fields)
+            "message_callback" -> RongCloudMessageCallbackEvent(raw, fields)
             "user_online_status" -> RongCloudUserOnlineStatusEvent(raw, fields)
+            "chatroom_status" -> RongCloudChatroomStatusEvent(raw, fields)
+            "chatroom_kv" -> RongCloudChatroomKvEvent(raw, fields)
+            "user_deactivation" -> RongCloudUserDeactivationEvent(raw, fields)
+            "audit_result" -> RongCloudAuditResultEvent(raw, fields)
+            "hosted_info_moderation" -> RongCloudHostedInfoModerationEvent(raw, fields)
             else -> error("the core returned an undeclared callback kind: $kind")
         }
     }
@@ -5368,11 +5482,313 @@ public class EasemobUserUpdateResult internal constructor(reply: Reply) : ListRe
 
 /** A typed Easemob server-callback event (from `Easemob.parseCallback`): one class per declared kind. */
 public sealed interface EasemobEvent {
-    /** The declared kind, e.g. `post_send`. */
+    /** The declared kind, e.g. `read_ack`. */
     public val kind: String
 }
 
-/** Easemob callback `post_send`: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user). */
+/** Easemob callback `read_ack`: Post-send callback of a message read receipt, one-to-one or group (chat_type read_ack). */
+public class EasemobReadAckEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "read_ack"
+    /** The callback's id: {appkey}_{message id}. */
+    public val `callId`: String? get() = str("call_id")
+    /** chat (sent) or chat_offline (to an offline user). */
+    public val `eventType`: String? get() = str("event_type")
+    /** read_ack. */
+    public val `chatType`: String? get() = str("chat_type")
+    /** The user who read the message. */
+    public val `from`: String? get() = str("from")
+    /** The user (one-to-one) or group the receipt is for. */
+    public val `to`: String? get() = str("to")
+    /** This event's message id. */
+    public val `msgId`: String? get() = str("msg_id")
+    /** The message that was read. */
+    public val `ackMessageId`: String? get() = str("ack_message_id")
+    /** The conversation: {appkey}_{user or group id}@conference.easemob.com. */
+    public val `channel`: String? get() = str("channel")
+    /** The event's content as sent. */
+    public val `payload`: JsonElement? get() = elem("payload")
+    /** The app key. */
+    public val `appkey`: String? get() = str("appkey")
+    /** The server that sent the callback. */
+    public val `serverHost`: String? get() = str("server_host")
+    /** When the server received it (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** The signature: md5(callId + secret + timestamp). */
+    public val `security`: String? get() = str("security")
+}
+
+/** Easemob callback `channel_ack`: Post-send callback of a one-to-one conversation read receipt (chat_type channel_ack). */
+public class EasemobChannelAckEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "channel_ack"
+    /** The callback's id: {appkey}_{message id}. */
+    public val `callId`: String? get() = str("call_id")
+    /** chat (sent) or chat_offline (to an offline user). */
+    public val `eventType`: String? get() = str("event_type")
+    /** channel_ack. */
+    public val `chatType`: String? get() = str("chat_type")
+    /** The user who sent the receipt. */
+    public val `from`: String? get() = str("from")
+    /** The user who receives the receipt. */
+    public val `to`: String? get() = str("to")
+    /** This event's message id. */
+    public val `msgId`: String? get() = str("msg_id")
+    /** A message of the conversation. */
+    public val `ackMessageId`: String? get() = str("ack_message_id")
+    /** The event's content as sent. */
+    public val `payload`: JsonElement? get() = elem("payload")
+    /** The app key. */
+    public val `appkey`: String? get() = str("appkey")
+    /** The server that sent the callback. */
+    public val `serverHost`: String? get() = str("server_host")
+    /** When the server received it (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** The signature: md5(callId + secret + timestamp). */
+    public val `security`: String? get() = str("security")
+}
+
+/** Easemob callback `recall`: Post-send callback of a message recall (chat_type recall). */
+public class EasemobRecallEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "recall"
+    /** The callback's id: {appkey}_{message id}. */
+    public val `callId`: String? get() = str("call_id")
+    /** chat (sent) or chat_offline (to an offline user). */
+    public val `eventType`: String? get() = str("event_type")
+    /** recall. */
+    public val `chatType`: String? get() = str("chat_type")
+    /** Who recalled. */
+    public val `from`: String? get() = str("from")
+    /** The receiver. */
+    public val `to`: String? get() = str("to")
+    /** The message recalled. */
+    public val `recallId`: String? get() = str("recall_id")
+    /** The recall event's message id. */
+    public val `msgId`: String? get() = str("msg_id")
+    /** The event's content as sent. */
+    public val `payload`: JsonElement? get() = elem("payload")
+    /** The app key. */
+    public val `appkey`: String? get() = str("appkey")
+    /** The server that sent the callback. */
+    public val `serverHost`: String? get() = str("server_host")
+    /** When the server received it (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** The signature: md5(callId + secret + timestamp). */
+    public val `security`: String? get() = str("security")
+}
+
+/** Easemob callback `roster`: Post-send callback of a contact operation (chat_type roster): add, remove, accept, decline, ban or allow. */
+public class EasemobRosterEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "roster"
+    /** The callback's id: {appkey}_{message id}. */
+    public val `callId`: String? get() = str("call_id")
+    /** chat (sent) or chat_offline (to an offline user). */
+    public val `eventType`: String? get() = str("event_type")
+    /** roster. */
+    public val `chatType`: String? get() = str("chat_type")
+    /** Who operated: {appkey}_{user id}@easemob.com. */
+    public val `from`: String? get() = str("from")
+    /** The other user. */
+    public val `to`: String? get() = str("to")
+    /** This event's message id. */
+    public val `msgId`: String? get() = str("msg_id")
+    /** add, remove, accept, decline, ban or allow. */
+    public val `operation`: String? get() = str("operation")
+    /** The event's content as sent. */
+    public val `payload`: JsonElement? get() = elem("payload")
+    /** The app key. */
+    public val `appkey`: String? get() = str("appkey")
+    /** The server that sent the callback. */
+    public val `serverHost`: String? get() = str("server_host")
+    /** When the server received it (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** The signature: md5(callId + secret + timestamp). */
+    public val `security`: String? get() = str("security")
+}
+
+/** Easemob callback `reaction`: Post-send callback of a reaction added to or removed from a message (chat_type notify, payload.type reaction). The documented example has no callId or security. */
+public class EasemobReactionEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "reaction"
+    /** chat (sent) or chat_offline (to an offline user). */
+    public val `eventType`: String? get() = str("event_type")
+    /** notify. */
+    public val `chatType`: String? get() = str("chat_type")
+    /** The sender. */
+    public val `from`: String? get() = str("from")
+    /** The receiver. */
+    public val `to`: String? get() = str("to")
+    /** This event's message id. */
+    public val `msgId`: String? get() = str("msg_id")
+    /** chat (one-to-one) or groupchat. */
+    public val `channelType`: String? get() = str("channel_type")
+    /** How many operations. */
+    public val `num`: Long? get() = long("num")
+    /** Per message: messageId, from, to, ts, and its reactions (reaction, userList, count, op). */
+    public val `reactions`: List<JsonObject>? get() = objs("reactions")
+    /** The event's content as sent. */
+    public val `payload`: JsonElement? get() = elem("payload")
+    /** The app key. */
+    public val `appkey`: String? get() = str("appkey")
+    /** The server that sent the callback. */
+    public val `serverHost`: String? get() = str("server_host")
+    /** When the server received it (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+}
+
+/** Easemob callback `thread`: Post-send callback of a message sent, recalled or modified in a thread (chat_type notify, payload.type thread). The documented example has no callId or security. */
+public class EasemobThreadEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "thread"
+    /** chat (sent) or chat_offline (to an offline user). */
+    public val `eventType`: String? get() = str("event_type")
+    /** notify. */
+    public val `chatType`: String? get() = str("chat_type")
+    /** Always admin. */
+    public val `from`: String? get() = str("from")
+    /** The receiver. */
+    public val `to`: String? get() = str("to")
+    /** This event's message id. */
+    public val `msgId`: String? get() = str("msg_id")
+    /** The thread. */
+    public val `threadId`: String? get() = str("thread_id")
+    /** The thread's name. */
+    public val `threadName`: String? get() = str("thread_name")
+    /** update_msg: a message was sent, recalled or modified. */
+    public val `operation`: String? get() = str("operation")
+    /** Who operated. */
+    public val `operator`: String? get() = str("operator")
+    /** The message the thread was created from. */
+    public val `msgParentId`: String? get() = str("msg_parent_id")
+    /** The group the thread was created in. */
+    public val `mucParentId`: String? get() = str("muc_parent_id")
+    /** How many messages the thread has. */
+    public val `messageCount`: Long? get() = long("message_count")
+    /** The thread's data, with its last message. */
+    public val `thread`: JsonElement? get() = elem("thread")
+    /** The event's content as sent. */
+    public val `payload`: JsonElement? get() = elem("payload")
+    /** The app key. */
+    public val `appkey`: String? get() = str("appkey")
+    /** The server that sent the callback. */
+    public val `serverHost`: String? get() = str("server_host")
+    /** When the server received it (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+}
+
+/** Easemob callback `group_op`: Post-send callback of a group or chatroom operation (event group_op_event): create, update, destroy, join, leave, mute, block … (`operation`); `payload` by operation. */
+public class EasemobGroupOpEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "group_op"
+    /** The callback's id: {appkey}_{uuid}. */
+    public val `callId`: String? get() = str("call_id")
+    /** GROUP or CHATROOM. */
+    public val `targetType`: String? get() = str("target_type")
+    /** The group or chatroom. */
+    public val `targetId`: String? get() = str("target_id")
+    /** What was done, e.g. CREATE, UPDATE, SHIELD. */
+    public val `operation`: String? get() = str("operation")
+    /** Who did it (@ppAdmin for the app admin). */
+    public val `operator`: String? get() = str("operator")
+    /** The event's content (type, info, member, role … by operation). */
+    public val `payload`: JsonElement? get() = elem("payload")
+    /** The app key. */
+    public val `appkey`: String? get() = str("appkey")
+    /** When the operation completed (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** The signature: md5(callId + secret + timestamp). */
+    public val `security`: String? get() = str("security")
+}
+
+/** Easemob callback `message_edit`: Post-send callback of a message modified by a client or the REST API (chat_type edit). It carries no eventType, so it is told apart before the pre-send callback. */
+public class EasemobMessageEditEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "message_edit"
+    /** The callback's id. */
+    public val `callId`: String? get() = str("call_id")
+    /** edit. */
+    public val `chatType`: String? get() = str("chat_type")
+    /** The edit event's message id. */
+    public val `msgId`: String? get() = str("msg_id")
+    /** The message modified. */
+    public val `editMessageId`: String? get() = str("edit_message_id")
+    /** Who modified it (easemob_rest_app_admin for the app admin). */
+    public val `operator`: String? get() = str("operator")
+    /** How many times the message has been modified. */
+    public val `editCount`: Long? get() = long("edit_count")
+    /** The modified message (bodies, from, to, meta.edit_msg). */
+    public val `payload`: JsonElement? get() = elem("payload")
+    /** The app key. */
+    public val `appkey`: String? get() = str("appkey")
+    /** When the server received it (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** The signature: md5(callId + secret + timestamp). */
+    public val `security`: String? get() = str("security")
+}
+
+/** Easemob callback `keyword_alert`: Post-send callback of a message that hit the sensitive-word list (eventType keyword_alert): passed, intercepted or replaced. */
+public class EasemobKeywordAlertEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "keyword_alert"
+    /** The callback's id: {appkey}_{uuid}. */
+    public val `callId`: String? get() = str("call_id")
+    /** keyword_alert. */
+    public val `eventType`: String? get() = str("event_type")
+    /** through (compliant), intercepted or replaced. */
+    public val `alertReason`: String? get() = str("alert_reason")
+    /** What was done: pass, refuse or replace. */
+    public val `status`: String? get() = str("status")
+    /** The sensitive words found. */
+    public val `sensitiveWords`: List<String>? get() = strs("sensitive_words")
+    /** The sender: {appkey}_{user id}@easemob.com. */
+    public val `contentOwner`: String? get() = str("content_owner")
+    /** The receiver: {appkey}_{user id}@easemob.com. */
+    public val `contentReceiver`: String? get() = str("content_receiver")
+    /** The message: msync:{message id}. */
+    public val `contentUri`: String? get() = str("content_uri")
+    /** message. */
+    public val `contentType`: String? get() = str("content_type")
+    /** The message kind, e.g. chat:user:text. */
+    public val `chatType`: String? get() = str("chat_type")
+    /** The app key. */
+    public val `appkey`: String? get() = str("appkey")
+    /** The server that sent the callback. */
+    public val `serverHost`: String? get() = str("server_host")
+    /** When the server received the message (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** The signature: md5(callId + secret + timestamp). */
+    public val `security`: String? get() = str("security")
+}
+
+/** Easemob callback `offline_push`: Post-send callback of an offline push notification sent through a third-party push service (step push), or why it failed (`detail`). Told apart before the pre-send callback, whose keys it may carry. */
+public class EasemobOfflinePushEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
+    override val kind: String get() = "offline_push"
+    /** The callback's id: {appkey}_{message id}. */
+    public val `callId`: String? get() = str("call_id")
+    /** push. */
+    public val `step`: String? get() = str("step")
+    /** success, fail (the provider failed or push is not possible) or error. */
+    public val `status`: String? get() = str("status")
+    /** Why it failed, e.g. no push binding, no user exist, get push token fail. */
+    public val `detail`: String? get() = str("detail")
+    /** The user the notification is for. */
+    public val `target`: String? get() = str("target")
+    /** The offline message. */
+    public val `msgId`: String? get() = str("msg_id")
+    /** chat or groupchat. */
+    public val `chatType`: String? get() = str("chat_type")
+    /** The push channel: APNS, ANDROID, XIAOMI, HUAWEI, MEIZU, OPPO, VIVO … */
+    public val `channel`: String? get() = str("channel")
+    /** The push certificate's name. */
+    public val `notifierName`: String? get() = str("notifier_name")
+    /** The receiving device. */
+    public val `deviceId`: String? get() = str("device_id")
+    /** The provider's push token. */
+    public val `deviceToken`: String? get() = str("device_token")
+    /** The push provider's answer. */
+    public val `providerResponse`: JsonElement? get() = elem("provider_response")
+    /** The app key. */
+    public val `appkey`: String? get() = str("appkey")
+    /** When the event was sent (ms since the epoch). */
+    public val `timestamp`: Long? get() = long("timestamp")
+    /** The signature: md5(callId + secret + timestamp). */
+    public val `security`: String? get() = str("security")
+}
+
+/** Easemob callback `post_send`: Post-send callback of a chat message (eventType chat, or chat_offline for a message to an offline user). Read acks, recalls, contact, reaction and thread events carry the same eventType and are their own kinds (declared before this one, by chat_type). */
 public class EasemobPostSendEvent internal constructor(raw: JsonElement, fields: JsonObject) : Item(raw, fields, raw), EasemobEvent {
     override val kind: String get() = "post_send"
     /** The callback's id: {appkey}_{message id}. */
@@ -5381,7 +5797,7 @@ public class EasemobPostSendEvent internal constructor(raw: JsonElement, fields:
     public val `eventType`: String? get() = str("event_type")
     /** When the server received the message (ms since the epoch). */
     public val `timestamp`: Long? get() = long("timestamp")
-    /** chat (one-to-one), groupchat (group or chatroom) or notify (thread and reaction events). */
+    /** chat (one-to-one) or groupchat (group or chatroom). */
     public val `chatType`: String? get() = str("chat_type")
     /** The group or chatroom, for groupchat. */
     public val `groupId`: String? get() = str("group_id")
@@ -5488,6 +5904,16 @@ public class EasemobPreSendEvent internal constructor(raw: JsonElement, fields: 
 internal fun easemobEvents(eventsJson: String): List<EasemobEvent> =
     callbackEvents(eventsJson).map { (kind, raw, fields) ->
         when (kind) {
+            "read_ack" -> EasemobReadAckEvent(raw, fields)
+            "channel_ack" -> EasemobChannelAckEvent(raw, fields)
+            "recall" -> EasemobRecallEvent(raw, fields)
+            "roster" -> EasemobRosterEvent(raw, fields)
+            "reaction" -> EasemobReactionEvent(raw, fields)
+            "thread" -> EasemobThreadEvent(raw, fields)
+            "group_op" -> EasemobGroupOpEvent(raw, fields)
+            "message_edit" -> EasemobMessageEditEvent(raw, fields)
+            "keyword_alert" -> EasemobKeywordAlertEvent(raw, fields)
+            "offline_push" -> EasemobOfflinePushEvent(raw, fields)
             "post_send" -> EasemobPostSendEvent(raw, fields)
             "moderation" -> EasemobModerationEvent(raw, fields)
             "user_status" -> EasemobUserStatusEvent(raw, fields)
