@@ -2,8 +2,15 @@ package imcloud
 
 import imcloud.ffi.DownloadReply
 import imcloud.ffi.Reply
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.future.future
+import kotlinx.coroutines.runBlocking
+import java.util.concurrent.CancellationException
+import java.util.concurrent.CompletableFuture
 import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonNull
@@ -27,6 +34,22 @@ public abstract class Client internal constructor() : AutoCloseable {
     /** Every page of a paged list operation by name, one call each (the typed `…Pages` functions are the usual way). */
     public fun pages(operation: String, params: Map<String, Any?>): Flow<Result> =
         pages(operation, args(*params.toList().toTypedArray())) { Result(it) }
+
+    /** [pages] for Java: a lazy [Iterable], each step of an iterator one blocking call ([callBlocking]). */
+    internal fun <R> pageIterable(op: String, argsJson: String, make: (Reply) -> R): Iterable<R> = Iterable {
+        object : Iterator<R> {
+            private var next: String? = argsJson
+
+            override fun hasNext(): Boolean = next != null
+
+            override fun next(): R {
+                val a = next ?: throw NoSuchElementException("$op: no more pages")
+                val reply = callBlocking { call(op, a) }
+                next = nextPage(op, a, reply.bodyJson)
+                return make(reply)
+            }
+        }
+    }
 
     /** One call per page; the core decides whether there is a next page, and with which arguments. */
     internal fun <R> pages(op: String, argsJson: String, make: (Reply) -> R): Flow<R> = flow {
@@ -60,3 +83,27 @@ private fun toJson(path: String, v: Any?): JsonElement = when (v) {
 /** The parameters of a call, as JSON text; nulls are left out. */
 internal fun args(vararg pairs: Pair<String, Any?>): String =
     JsonObject(pairs.filter { it.second != null }.associate { (k, v) -> k to toJson(k, v) }).toString()
+
+/**
+ * The Java views' one way of running a suspend call blocking ([RongCloudBlocking], [EasemobBlocking]).
+ * The call runs on [Dispatchers.IO], never on the caller's thread or dispatcher, so blocking a
+ * coroutine thread (even a single-threaded dispatcher's) cannot deadlock it. Interrupting the
+ * waiting thread cancels the call (the native request is dropped), keeps the thread's interrupt
+ * flag and throws [CancellationException]; errors are the typed [ImcloudException]s.
+ */
+internal fun <T> callBlocking(block: suspend () -> T): T = try {
+    runBlocking(Dispatchers.IO) { block() }
+} catch (e: InterruptedException) {
+    Thread.currentThread().interrupt()
+    throw CancellationException("interrupted; the call was cancelled").apply { initCause(e) }
+}
+
+/** Where the Java futures run: a supervisor, so one failed call does not cancel the others. */
+private val javaScope = CoroutineScope(SupervisorJob() + Dispatchers.IO)
+
+/**
+ * The Java views' one way of running a suspend call as a [CompletableFuture] ([RongCloudAsync],
+ * [EasemobAsync]): it completes with the result or exceptionally with the typed
+ * [ImcloudException]; cancelling the future cancels the call (the native request is dropped).
+ */
+internal fun <T> callAsync(block: suspend () -> T): CompletableFuture<T> = javaScope.future { block() }
