@@ -452,7 +452,17 @@ fn client_options(model: &Model) -> String {
             option_type(o.o.ty)
         );
     }
-    out += ") {\n    /** The options by their snake_case names, as the core's settings map takes them. */\n";
+    out += ") {\n";
+    for o in &model.options {
+        let pascal = o.camel[..1].to_uppercase() + &o.camel[1..];
+        let _ = writeln!(
+            out,
+            "    /** A copy with [{c}] set, for Java: `new ClientOptions().with{pascal}(…)`. */\n    public fun with{pascal}(value: {}?): ClientOptions = copy(`{c}` = value)\n",
+            option_type(o.o.ty),
+            c = o.camel
+        );
+    }
+    out += "    /** The options by their snake_case names, as the core's settings map takes them. */\n";
     out += "    internal fun entries(): List<Pair<String, Any?>> = listOf(\n";
     for o in &model.options {
         let _ = writeln!(out, "        {} to `{}`,", lit(&o.o.name), o.camel);

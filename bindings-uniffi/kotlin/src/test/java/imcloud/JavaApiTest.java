@@ -110,6 +110,28 @@ class JavaApiTest {
     }
 
     @Test
+    void optionsAndFilesFromJava() throws Exception {
+        try (Emulator emu = new Emulator()) {
+            List<String> hosts = emu.getHosts();
+            // http:// hosts are refused unless the option allows them: the option reaches the core
+            ConfigException refused = assertThrows(ConfigException.class, () -> new RongCloud("k", "s", null, hosts));
+            assertTrue(refused.getMessage().contains("allow_insecure_http"), refused.getMessage());
+            ClientOptions options = new ClientOptions().withAllowInsecureHttp(true).withRequestTimeout(5.0);
+            assertEquals(5.0, options.getRequestTimeout());
+            assertEquals(null, options.getMaxAttempts());
+            new RongCloud("k", "s", null, hosts, options).close();
+
+            Easemob em = emu.easemob();
+            byte[] bytes = "tiny jpeg".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            EasemobAttachmentUploadResult up = em.async().attachmentUpload(new FileInput.Bytes(bytes, "cat.jpg")).get(10, TimeUnit.SECONDS);
+            assertNotNull(up.getUuid());
+            DownloadResult back = em.blocking().attachmentDownload(up.getUuid(), up.getShareSecret());
+            assertEquals(bytes.length, back.getBytes());
+            assertEquals(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), new String(back.getData(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void pagesAsAnIterable() throws Exception {
         try (Emulator emu = new Emulator()) {
             Easemob em = emu.easemob();
