@@ -290,7 +290,7 @@ fn java_views(cloud: &CloudModel) -> String {
         ),
         (
             "Async",
-            "each returning a [java.util.concurrent.CompletableFuture] that completes with the typed result or exceptionally with the typed [ImcloudException]; `cancel` cancels the request.",
+            "each returning a [java.util.concurrent.CompletableFuture] that completes with the typed result or exceptionally with the typed [ImcloudException]; `cancel` cancels the request. Paged lists are a future per [Page].",
         ),
     ] {
         let cls = format!("{}{view}", cloud.client);
@@ -331,6 +331,23 @@ fn java_views(cloud: &CloudModel) -> String {
                 op.camel,
                 sig.join(", ")
             );
+            if view == "Async" && op.paged.is_some() {
+                let r = result_class(cloud, op);
+                s += &kdoc(
+                    "    ",
+                    &format!(
+                        "Every page of `{}`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [{}].",
+                        op.name, op.camel
+                    ),
+                );
+                let _ = writeln!(
+                    s,
+                    "    @JvmOverloads\n    public fun {}Pages({}): CompletableFuture<Page<{r}>> =\n        c.pageFuture({}, args({args})) {{ {r}(it) }}",
+                    op.camel,
+                    sig.join(", "),
+                    lit(op.name)
+                );
+            }
             if view == "Blocking" && op.paged.is_some() {
                 let r = result_class(cloud, op);
                 s += &kdoc(
@@ -519,7 +536,7 @@ mod tests {
                         op.name
                     );
                     assert_eq!(
-                        op.paged.is_some() && view == "Blocking",
+                        op.paged.is_some(),
                         body.contains(&format!("public fun {}Pages(", op.camel)),
                         "{view} {} pages",
                         op.name

@@ -51,6 +51,13 @@ public abstract class Client internal constructor() : AutoCloseable {
         }
     }
 
+    /** [pages] for Java futures: the first page's future; each [Page] makes the next one's. */
+    internal fun <R> pageFuture(op: String, argsJson: String, make: (Reply) -> R): CompletableFuture<Page<R>> = callAsync {
+        val reply = call(op, argsJson)
+        val next = nextPage(op, argsJson, reply.bodyJson)
+        Page(make(reply), next?.let { a -> { pageFuture(op, a, make) } })
+    }
+
     /** One call per page; the core decides whether there is a next page, and with which arguments. */
     internal fun <R> pages(op: String, argsJson: String, make: (Reply) -> R): Flow<R> = flow {
         var a = argsJson
@@ -60,6 +67,20 @@ public abstract class Client internal constructor() : AutoCloseable {
             a = nextPage(op, a, reply.bodyJson) ?: break
         }
     }
+}
+
+/**
+ * One page of a paged list, for Java futures (the `…Pages` methods of [RongCloudAsync] and
+ * [EasemobAsync]): its [result], and [next], the following page's future (one call), while [hasNext].
+ */
+public class Page<R> internal constructor(public val result: R, private val more: (() -> CompletableFuture<Page<R>>)?) {
+    /** Whether a page follows this one. */
+    public fun hasNext(): Boolean = more != null
+
+    /** The next page's future (each call of this makes the request again), or null after the last page. */
+    public fun next(): CompletableFuture<Page<R>>? = more?.invoke()
+
+    override fun toString(): String = "Page($result, hasNext=${hasNext()})"
 }
 
 /**

@@ -6277,7 +6277,7 @@ public class RongCloudBlocking internal constructor(private val c: RongCloudOper
         callBlocking { RongCloudUserTagBatchSetResult(c.call("user.tag.batch_set", args("user_ids" to `userIds`, "tags" to `tags`))) }
 }
 
-/** Every rongcloud operation for Java (from [RongCloudOperations.async]), each returning a [java.util.concurrent.CompletableFuture] that completes with the typed result or exceptionally with the typed [ImcloudException]; `cancel` cancels the request. */
+/** Every rongcloud operation for Java (from [RongCloudOperations.async]), each returning a [java.util.concurrent.CompletableFuture] that completes with the typed result or exceptionally with the typed [ImcloudException]; `cancel` cancels the request. Paged lists are a future per [Page]. */
 public class RongCloudAsync internal constructor(private val c: RongCloudOperations) {
     /**
      * [RongCloudOperations.agentCreate]: Create an AI agent (at most 100 per app).
@@ -6323,6 +6323,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun agentQuery(`type`: String, `page`: Long? = null, `size`: Long? = null, `status`: String? = null): CompletableFuture<RongCloudAgentQueryResult> =
         callAsync { RongCloudAgentQueryResult(c.call("agent.query", args("page" to `page`, "size" to `size`, "status" to `status`, "type" to `type`))) }
+    /** Every page of `agent.query`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [agentQuery]. */
+    @JvmOverloads
+    public fun agentQueryPages(`type`: String, `page`: Long? = null, `size`: Long? = null, `status`: String? = null): CompletableFuture<Page<RongCloudAgentQueryResult>> =
+        c.pageFuture("agent.query", args("page" to `page`, "size" to `size`, "status" to `status`, "type" to `type`)) { RongCloudAgentQueryResult(it) }
 
     /**
      * [RongCloudOperations.agentChatGenerate]: Ask an AI agent: send the user's input and get the agent's answer (the whole answer at once; the streamed form is not offered).
@@ -6377,6 +6381,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun botQuery(`page`: Long? = null, `pageSize`: Long? = null, `includeIntegration`: Boolean? = null): CompletableFuture<RongCloudBotQueryResult> =
         callAsync { RongCloudBotQueryResult(c.call("bot.query", args("page" to `page`, "page_size" to `pageSize`, "include_integration" to `includeIntegration`))) }
+    /** Every page of `bot.query`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [botQuery]. */
+    @JvmOverloads
+    public fun botQueryPages(`page`: Long? = null, `pageSize`: Long? = null, `includeIntegration`: Boolean? = null): CompletableFuture<Page<RongCloudBotQueryResult>> =
+        c.pageFuture("bot.query", args("page" to `page`, "page_size" to `pageSize`, "include_integration" to `includeIntegration`)) { RongCloudBotQueryResult(it) }
 
     /**
      * [RongCloudOperations.botIntegrationCreate]: Add an integration (one per type) to a chatbot.
@@ -6638,6 +6646,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun chatroomMuteAllQuery(`size`: Long? = null, `page`: Long? = null): CompletableFuture<RongCloudChatroomMuteAllQueryResult> =
         callAsync { RongCloudChatroomMuteAllQueryResult(c.call("chatroom.mute_all.query", args("size" to `size`, "page" to `page`))) }
+    /** Every page of `chatroom.mute_all.query`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [chatroomMuteAllQuery]. */
+    @JvmOverloads
+    public fun chatroomMuteAllQueryPages(`size`: Long? = null, `page`: Long? = null): CompletableFuture<Page<RongCloudChatroomMuteAllQueryResult>> =
+        c.pageFuture("chatroom.mute_all.query", args("size" to `size`, "page" to `page`)) { RongCloudChatroomMuteAllQueryResult(it) }
 
     /**
      * [RongCloudOperations.chatroomMuteWhitelistAdd]: Exempt users from a chatroom's whole-room mute (at most 20 per chatroom; lost when the chatroom is destroyed).
@@ -7034,6 +7046,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun entrustGroupMembers(`groupId`: String, `type`: Long? = null, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<RongCloudEntrustGroupMembersResult> =
         callAsync { RongCloudEntrustGroupMembersResult(c.call("entrust.group.members", args("group_id" to `groupId`, "type" to `type`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`))) }
+    /** Every page of `entrust.group.members`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [entrustGroupMembers]. */
+    @JvmOverloads
+    public fun entrustGroupMembersPages(`groupId`: String, `type`: Long? = null, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<Page<RongCloudEntrustGroupMembersResult>> =
+        c.pageFuture("entrust.group.members", args("group_id" to `groupId`, "type" to `type`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudEntrustGroupMembersResult(it) }
 
     /**
      * [RongCloudOperations.entrustGroupMemberGet]: Get given members of a hosted group.
@@ -7115,6 +7131,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun entrustGroupList(`pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<RongCloudEntrustGroupListResult> =
         callAsync { RongCloudEntrustGroupListResult(c.call("entrust.group.list", args("page_token" to `pageToken`, "size" to `size`, "order" to `order`))) }
+    /** Every page of `entrust.group.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [entrustGroupList]. */
+    @JvmOverloads
+    public fun entrustGroupListPages(`pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<Page<RongCloudEntrustGroupListResult>> =
+        c.pageFuture("entrust.group.list", args("page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudEntrustGroupListResult(it) }
 
     /**
      * [RongCloudOperations.entrustJoinedGroups]: List the hosted groups a user is in a page at a time, with the group's information, the user's role and alias.
@@ -7124,6 +7144,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun entrustJoinedGroups(`userId`: String, `role`: Long? = null, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<RongCloudEntrustJoinedGroupsResult> =
         callAsync { RongCloudEntrustJoinedGroupsResult(c.call("entrust.joined_groups", args("user_id" to `userId`, "role" to `role`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`))) }
+    /** Every page of `entrust.joined_groups`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [entrustJoinedGroups]. */
+    @JvmOverloads
+    public fun entrustJoinedGroupsPages(`userId`: String, `role`: Long? = null, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<Page<RongCloudEntrustJoinedGroupsResult>> =
+        c.pageFuture("entrust.joined_groups", args("user_id" to `userId`, "role" to `role`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudEntrustJoinedGroupsResult(it) }
 
     /**
      * [RongCloudOperations.friendAdd]: Add a friend for a user: by the target's friend-request permission (opt_type 1, default), or directly without the target's approval (opt_type 2).
@@ -7169,6 +7193,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun friendGet(`userId`: String, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<RongCloudFriendGetResult> =
         callAsync { RongCloudFriendGetResult(c.call("friend.get", args("user_id" to `userId`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`))) }
+    /** Every page of `friend.get`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [friendGet]. */
+    @JvmOverloads
+    public fun friendGetPages(`userId`: String, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<Page<RongCloudFriendGetResult>> =
+        c.pageFuture("friend.get", args("user_id" to `userId`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudFriendGetResult(it) }
 
     /**
      * [RongCloudOperations.friendCheck]: Check whether a user and up to 100 others are friends (`result` 1: not friends either way, 4: friends both ways).
@@ -7259,6 +7287,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun groupUserGroups(`userId`: String, `page`: Long? = null, `size`: Long? = null): CompletableFuture<RongCloudGroupUserGroupsResult> =
         callAsync { RongCloudGroupUserGroupsResult(c.call("group.user_groups", args("user_id" to `userId`, "page" to `page`, "size" to `size`))) }
+    /** Every page of `group.user_groups`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [groupUserGroups]. */
+    @JvmOverloads
+    public fun groupUserGroupsPages(`userId`: String, `page`: Long? = null, `size`: Long? = null): CompletableFuture<Page<RongCloudGroupUserGroupsResult>> =
+        c.pageFuture("group.user_groups", args("user_id" to `userId`, "page" to `page`, "size" to `size`)) { RongCloudGroupUserGroupsResult(it) }
 
     /**
      * [RongCloudOperations.groupSync]: Sync a user's group memberships: afterwards the user is in exactly the given groups (created with their names if new); without groups, in none.
@@ -7295,6 +7327,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun groupBanQuery(`groupIds`: List<String>? = null, `page`: Long? = null, `size`: Long? = null): CompletableFuture<RongCloudGroupBanQueryResult> =
         callAsync { RongCloudGroupBanQueryResult(c.call("group.ban.query", args("group_ids" to `groupIds`, "page" to `page`, "size" to `size`))) }
+    /** Every page of `group.ban.query`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [groupBanQuery]. */
+    @JvmOverloads
+    public fun groupBanQueryPages(`groupIds`: List<String>? = null, `page`: Long? = null, `size`: Long? = null): CompletableFuture<Page<RongCloudGroupBanQueryResult>> =
+        c.pageFuture("group.ban.query", args("group_ids" to `groupIds`, "page" to `page`, "size" to `size`)) { RongCloudGroupBanQueryResult(it) }
 
     /**
      * [RongCloudOperations.groupBanWhitelistAdd]: Add users to a group's mute allowlist: they can still send to the group while it is muted as a whole (a member's own mute still applies). Kept when they leave and rejoin, and when the group is dismissed and created again.
@@ -7799,6 +7835,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun ultragroupChannelList(`groupId`: String, `page`: Long? = null, `limit`: Long? = null): CompletableFuture<RongCloudUltragroupChannelListResult> =
         callAsync { RongCloudUltragroupChannelListResult(c.call("ultragroup.channel.list", args("group_id" to `groupId`, "page" to `page`, "limit" to `limit`))) }
+    /** Every page of `ultragroup.channel.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupChannelList]. */
+    @JvmOverloads
+    public fun ultragroupChannelListPages(`groupId`: String, `page`: Long? = null, `limit`: Long? = null): CompletableFuture<Page<RongCloudUltragroupChannelListResult>> =
+        c.pageFuture("ultragroup.channel.list", args("group_id" to `groupId`, "page" to `page`, "limit" to `limit`)) { RongCloudUltragroupChannelListResult(it) }
 
     /**
      * [RongCloudOperations.ultragroupChannelChangeType]: Make a channel public (0) or private (1); the default channel `RCDefault` stays public.
@@ -7835,6 +7875,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun ultragroupChannelPrivateUsersList(`groupId`: String, `busChannel`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupChannelPrivateUsersListResult> =
         callAsync { RongCloudUltragroupChannelPrivateUsersListResult(c.call("ultragroup.channel.private_users.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.channel.private_users.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupChannelPrivateUsersList]. */
+    @JvmOverloads
+    public fun ultragroupChannelPrivateUsersListPages(`groupId`: String, `busChannel`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<RongCloudUltragroupChannelPrivateUsersListResult>> =
+        c.pageFuture("ultragroup.channel.private_users.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupChannelPrivateUsersListResult(it) }
 
     /**
      * [RongCloudOperations.ultragroupUserPrivateChannels]: List the channels whose private-user list holds a user (public channels can hold such a list too), a page at a time.
@@ -7844,6 +7888,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun ultragroupUserPrivateChannels(`groupId`: String, `userId`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupUserPrivateChannelsResult> =
         callAsync { RongCloudUltragroupUserPrivateChannelsResult(c.call("ultragroup.user.private_channels", args("group_id" to `groupId`, "user_id" to `userId`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.user.private_channels`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupUserPrivateChannels]. */
+    @JvmOverloads
+    public fun ultragroupUserPrivateChannelsPages(`groupId`: String, `userId`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<RongCloudUltragroupUserPrivateChannelsResult>> =
+        c.pageFuture("ultragroup.user.private_channels", args("group_id" to `groupId`, "user_id" to `userId`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUserPrivateChannelsResult(it) }
 
     /**
      * [RongCloudOperations.ultragroupUserBanAdd]: Mute users in an ultragroup, or in one of its channels.
@@ -7871,6 +7919,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun ultragroupUserBanList(`groupId`: String, `busChannel`: String? = null, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupUserBanListResult> =
         callAsync { RongCloudUltragroupUserBanListResult(c.call("ultragroup.user_ban.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.user_ban.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupUserBanList]. */
+    @JvmOverloads
+    public fun ultragroupUserBanListPages(`groupId`: String, `busChannel`: String? = null, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<RongCloudUltragroupUserBanListResult>> =
+        c.pageFuture("ultragroup.user_ban.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUserBanListResult(it) }
 
     /**
      * [RongCloudOperations.ultragroupGlobalBanSet]: Mute (true) or unmute (false) everyone in an ultragroup or one of its channels; the ban allowlist may still speak.
@@ -7916,6 +7968,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun ultragroupBanAllowlistList(`groupId`: String, `busChannel`: String? = null, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupBanAllowlistListResult> =
         callAsync { RongCloudUltragroupBanAllowlistListResult(c.call("ultragroup.ban_allowlist.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.ban_allowlist.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupBanAllowlistList]. */
+    @JvmOverloads
+    public fun ultragroupBanAllowlistListPages(`groupId`: String, `busChannel`: String? = null, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<RongCloudUltragroupBanAllowlistListResult>> =
+        c.pageFuture("ultragroup.ban_allowlist.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupBanAllowlistListResult(it) }
 
     /**
      * [RongCloudOperations.ultragroupNotDisturbSet]: Set the default push level of an ultragroup, or of one channel.
@@ -8024,6 +8080,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun ultragroupUsergroupList(`groupId`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupUsergroupListResult> =
         callAsync { RongCloudUltragroupUsergroupListResult(c.call("ultragroup.usergroup.list", args("group_id" to `groupId`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.usergroup.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupUsergroupList]. */
+    @JvmOverloads
+    public fun ultragroupUsergroupListPages(`groupId`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<RongCloudUltragroupUsergroupListResult>> =
+        c.pageFuture("ultragroup.usergroup.list", args("group_id" to `groupId`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUsergroupListResult(it) }
 
     /**
      * [RongCloudOperations.ultragroupUsergroupUserAdd]: Add ultragroup members to a user group (at most 20; an unknown user fails them all).
@@ -8051,6 +8111,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun ultragroupUserUsergroups(`groupId`: String, `userId`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupUserUsergroupsResult> =
         callAsync { RongCloudUltragroupUserUsergroupsResult(c.call("ultragroup.user.usergroups", args("group_id" to `groupId`, "user_id" to `userId`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.user.usergroups`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupUserUsergroups]. */
+    @JvmOverloads
+    public fun ultragroupUserUsergroupsPages(`groupId`: String, `userId`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<RongCloudUltragroupUserUsergroupsResult>> =
+        c.pageFuture("ultragroup.user.usergroups", args("group_id" to `groupId`, "user_id" to `userId`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUserUsergroupsResult(it) }
 
     /**
      * [RongCloudOperations.ultragroupChannelUsergroupBind]: Bind user groups to a channel: their members take part in the channel when it is private.
@@ -8078,6 +8142,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun ultragroupChannelUsergroupList(`groupId`: String, `busChannel`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupChannelUsergroupListResult> =
         callAsync { RongCloudUltragroupChannelUsergroupListResult(c.call("ultragroup.channel.usergroup.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.channel.usergroup.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupChannelUsergroupList]. */
+    @JvmOverloads
+    public fun ultragroupChannelUsergroupListPages(`groupId`: String, `busChannel`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<RongCloudUltragroupChannelUsergroupListResult>> =
+        c.pageFuture("ultragroup.channel.usergroup.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupChannelUsergroupListResult(it) }
 
     /**
      * [RongCloudOperations.ultragroupUsergroupChannels]: List the channels a user group is bound to, a page at a time.
@@ -8087,6 +8155,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun ultragroupUsergroupChannels(`groupId`: String, `userGroupId`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupUsergroupChannelsResult> =
         callAsync { RongCloudUltragroupUsergroupChannelsResult(c.call("ultragroup.usergroup.channels", args("group_id" to `groupId`, "user_group_id" to `userGroupId`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.usergroup.channels`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupUsergroupChannels]. */
+    @JvmOverloads
+    public fun ultragroupUsergroupChannelsPages(`groupId`: String, `userGroupId`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<RongCloudUltragroupUsergroupChannelsResult>> =
+        c.pageFuture("ultragroup.usergroup.channels", args("group_id" to `groupId`, "user_group_id" to `userGroupId`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUsergroupChannelsResult(it) }
 
     /**
      * [RongCloudOperations.userRegister]: Register a user and get the token the client SDK connects with (getToken). Re-registering returns a new token.
@@ -8330,6 +8402,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun userProfileQuery(`page`: Long? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<RongCloudUserProfileQueryResult> =
         callAsync { RongCloudUserProfileQueryResult(c.call("user.profile.query", args("page" to `page`, "size" to `size`, "order" to `order`))) }
+    /** Every page of `user.profile.query`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [userProfileQuery]. */
+    @JvmOverloads
+    public fun userProfileQueryPages(`page`: Long? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<Page<RongCloudUserProfileQueryResult>> =
+        c.pageFuture("user.profile.query", args("page" to `page`, "size" to `size`, "order" to `order`)) { RongCloudUserProfileQueryResult(it) }
 
     /**
      * [RongCloudOperations.userProfileBatchQuery]: Get the hosted profiles of up to 100 users.
@@ -8357,6 +8433,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun userSandboxQuery(`page`: Long? = null, `pageSize`: Long? = null, `order`: Long? = null): CompletableFuture<RongCloudUserSandboxQueryResult> =
         callAsync { RongCloudUserSandboxQueryResult(c.call("user.sandbox.query", args("page" to `page`, "page_size" to `pageSize`, "order" to `order`))) }
+    /** Every page of `user.sandbox.query`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [userSandboxQuery]. */
+    @JvmOverloads
+    public fun userSandboxQueryPages(`page`: Long? = null, `pageSize`: Long? = null, `order`: Long? = null): CompletableFuture<Page<RongCloudUserSandboxQueryResult>> =
+        c.pageFuture("user.sandbox.query", args("page" to `page`, "page_size" to `pageSize`, "order" to `order`)) { RongCloudUserSandboxQueryResult(it) }
 
     /**
      * [RongCloudOperations.userSandboxDelete]: Delete test users of the development environment (at most 100 per call).
@@ -8384,6 +8464,10 @@ public class RongCloudAsync internal constructor(private val c: RongCloudOperati
     @JvmOverloads
     public fun userRemarksGet(`userId`: String, `page`: Long? = null, `size`: Long? = null): CompletableFuture<RongCloudUserRemarksGetResult> =
         callAsync { RongCloudUserRemarksGetResult(c.call("user.remarks.get", args("user_id" to `userId`, "page" to `page`, "size" to `size`))) }
+    /** Every page of `user.remarks.get`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [userRemarksGet]. */
+    @JvmOverloads
+    public fun userRemarksGetPages(`userId`: String, `page`: Long? = null, `size`: Long? = null): CompletableFuture<Page<RongCloudUserRemarksGetResult>> =
+        c.pageFuture("user.remarks.get", args("user_id" to `userId`, "page" to `page`, "size" to `size`)) { RongCloudUserRemarksGetResult(it) }
 
     /**
      * [RongCloudOperations.userRemarksRemove]: Remove the push alias a user set for one other user.
@@ -13439,7 +13523,7 @@ public class EasemobBlocking internal constructor(private val c: EasemobOperatio
         callBlocking { EasemobUserUpdateResult(c.call("user.update", args("username" to `username`, "nickname" to `nickname`, "notification_display_style" to `notificationDisplayStyle`))) }
 }
 
-/** Every easemob operation for Java (from [EasemobOperations.async]), each returning a [java.util.concurrent.CompletableFuture] that completes with the typed result or exceptionally with the typed [ImcloudException]; `cancel` cancels the request. */
+/** Every easemob operation for Java (from [EasemobOperations.async]), each returning a [java.util.concurrent.CompletableFuture] that completes with the typed result or exceptionally with the typed [ImcloudException]; `cancel` cancels the request. Paged lists are a future per [Page]. */
 public class EasemobAsync internal constructor(private val c: EasemobOperations) {
     /**
      * [EasemobOperations.attachmentUpload]: Upload a message attachment (≤10 MB, kept 7 days). Returns the file's uuid and share-secret for a message body's url/secret.
@@ -13476,6 +13560,10 @@ public class EasemobAsync internal constructor(private val c: EasemobOperations)
     @JvmOverloads
     public fun chatroomSuperAdminsList(`pagenum`: Long? = null, `pagesize`: Long? = null): CompletableFuture<EasemobChatroomSuperAdminsListResult> =
         callAsync { EasemobChatroomSuperAdminsListResult(c.call("chatroom.super_admins.list", args("pagenum" to `pagenum`, "pagesize" to `pagesize`))) }
+    /** Every page of `chatroom.super_admins.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [chatroomSuperAdminsList]. */
+    @JvmOverloads
+    public fun chatroomSuperAdminsListPages(`pagenum`: Long? = null, `pagesize`: Long? = null): CompletableFuture<Page<EasemobChatroomSuperAdminsListResult>> =
+        c.pageFuture("chatroom.super_admins.list", args("pagenum" to `pagenum`, "pagesize" to `pagesize`)) { EasemobChatroomSuperAdminsListResult(it) }
 
     /**
      * [EasemobOperations.chatroomSuperAdminsAdd]: Make a user a chat room super admin (one per call).
@@ -13512,6 +13600,10 @@ public class EasemobAsync internal constructor(private val c: EasemobOperations)
     @JvmOverloads
     public fun chatroomList(`limit`: Long? = null, `cursor`: String? = null): CompletableFuture<EasemobChatroomListResult> =
         callAsync { EasemobChatroomListResult(c.call("chatroom.list", args("limit" to `limit`, "cursor" to `cursor`))) }
+    /** Every page of `chatroom.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [chatroomList]. */
+    @JvmOverloads
+    public fun chatroomListPages(`limit`: Long? = null, `cursor`: String? = null): CompletableFuture<Page<EasemobChatroomListResult>> =
+        c.pageFuture("chatroom.list", args("limit" to `limit`, "cursor" to `cursor`)) { EasemobChatroomListResult(it) }
 
     /**
      * [EasemobOperations.chatroomGet]: Get up to 100 chat rooms' details.
@@ -13548,6 +13640,10 @@ public class EasemobAsync internal constructor(private val c: EasemobOperations)
     @JvmOverloads
     public fun chatroomJoined(`username`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): CompletableFuture<EasemobChatroomJoinedResult> =
         callAsync { EasemobChatroomJoinedResult(c.call("chatroom.joined", args("username" to `username`, "pagenum" to `pagenum`, "pagesize" to `pagesize`))) }
+    /** Every page of `chatroom.joined`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [chatroomJoined]. */
+    @JvmOverloads
+    public fun chatroomJoinedPages(`username`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): CompletableFuture<Page<EasemobChatroomJoinedResult>> =
+        c.pageFuture("chatroom.joined", args("username" to `username`, "pagenum" to `pagenum`, "pagesize" to `pagesize`)) { EasemobChatroomJoinedResult(it) }
 
     /**
      * [EasemobOperations.chatroomAnnouncementGet]: Get a chat room's announcement.
@@ -13575,6 +13671,10 @@ public class EasemobAsync internal constructor(private val c: EasemobOperations)
     @JvmOverloads
     public fun chatroomMembersList(`chatroomId`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): CompletableFuture<EasemobChatroomMembersListResult> =
         callAsync { EasemobChatroomMembersListResult(c.call("chatroom.members.list", args("chatroom_id" to `chatroomId`, "pagenum" to `pagenum`, "pagesize" to `pagesize`))) }
+    /** Every page of `chatroom.members.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [chatroomMembersList]. */
+    @JvmOverloads
+    public fun chatroomMembersListPages(`chatroomId`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): CompletableFuture<Page<EasemobChatroomMembersListResult>> =
+        c.pageFuture("chatroom.members.list", args("chatroom_id" to `chatroomId`, "pagenum" to `pagenum`, "pagesize" to `pagesize`)) { EasemobChatroomMembersListResult(it) }
 
     /**
      * [EasemobOperations.chatroomMembersAddOne]: Add one user to a chat room.
@@ -13935,6 +14035,10 @@ public class EasemobAsync internal constructor(private val c: EasemobOperations)
     @JvmOverloads
     public fun groupList(`limit`: Long? = null, `cursor`: String? = null): CompletableFuture<EasemobGroupListResult> =
         callAsync { EasemobGroupListResult(c.call("group.list", args("limit" to `limit`, "cursor" to `cursor`))) }
+    /** Every page of `group.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [groupList]. */
+    @JvmOverloads
+    public fun groupListPages(`limit`: Long? = null, `cursor`: String? = null): CompletableFuture<Page<EasemobGroupListResult>> =
+        c.pageFuture("group.list", args("limit" to `limit`, "cursor" to `cursor`)) { EasemobGroupListResult(it) }
 
     /**
      * [EasemobOperations.groupListForUser]: List the groups a user has joined a page at a time (pagesize 1..20, the server's default 5).
@@ -13944,6 +14048,10 @@ public class EasemobAsync internal constructor(private val c: EasemobOperations)
     @JvmOverloads
     public fun groupListForUser(`username`: String, `pagesize`: Long? = null, `pagenum`: Long? = null): CompletableFuture<EasemobGroupListForUserResult> =
         callAsync { EasemobGroupListForUserResult(c.call("group.list_for_user", args("username" to `username`, "pagesize" to `pagesize`, "pagenum" to `pagenum`))) }
+    /** Every page of `group.list_for_user`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [groupListForUser]. */
+    @JvmOverloads
+    public fun groupListForUserPages(`username`: String, `pagesize`: Long? = null, `pagenum`: Long? = null): CompletableFuture<Page<EasemobGroupListForUserResult>> =
+        c.pageFuture("group.list_for_user", args("username" to `username`, "pagesize" to `pagesize`, "pagenum" to `pagenum`)) { EasemobGroupListForUserResult(it) }
 
     /**
      * [EasemobOperations.groupUpdate]: Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
@@ -14610,6 +14718,10 @@ public class EasemobAsync internal constructor(private val c: EasemobOperations)
     @JvmOverloads
     public fun reactionDetail(`userId`: String, `msgId`: String, `message`: String, `limit`: Long? = null, `cursor`: String? = null): CompletableFuture<EasemobReactionDetailResult> =
         callAsync { EasemobReactionDetailResult(c.call("reaction.detail", args("user_id" to `userId`, "msg_id" to `msgId`, "message" to `message`, "limit" to `limit`, "cursor" to `cursor`))) }
+    /** Every page of `reaction.detail`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [reactionDetail]. */
+    @JvmOverloads
+    public fun reactionDetailPages(`userId`: String, `msgId`: String, `message`: String, `limit`: Long? = null, `cursor`: String? = null): CompletableFuture<Page<EasemobReactionDetailResult>> =
+        c.pageFuture("reaction.detail", args("user_id" to `userId`, "msg_id" to `msgId`, "message" to `message`, "limit" to `limit`, "cursor" to `cursor`)) { EasemobReactionDetailResult(it) }
 
     /**
      * [EasemobOperations.threadList]: List the app's threads a page at a time; properties.cursor asks for the next page.
@@ -14619,6 +14731,10 @@ public class EasemobAsync internal constructor(private val c: EasemobOperations)
     @JvmOverloads
     public fun threadList(`limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): CompletableFuture<EasemobThreadListResult> =
         callAsync { EasemobThreadListResult(c.call("thread.list", args("limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`))) }
+    /** Every page of `thread.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [threadList]. */
+    @JvmOverloads
+    public fun threadListPages(`limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): CompletableFuture<Page<EasemobThreadListResult>> =
+        c.pageFuture("thread.list", args("limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`)) { EasemobThreadListResult(it) }
 
     /**
      * [EasemobOperations.threadListForUser]: List the threads a user has joined, a page at a time.
@@ -14628,6 +14744,10 @@ public class EasemobAsync internal constructor(private val c: EasemobOperations)
     @JvmOverloads
     public fun threadListForUser(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): CompletableFuture<EasemobThreadListForUserResult> =
         callAsync { EasemobThreadListForUserResult(c.call("thread.list_for_user", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`))) }
+    /** Every page of `thread.list_for_user`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [threadListForUser]. */
+    @JvmOverloads
+    public fun threadListForUserPages(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): CompletableFuture<Page<EasemobThreadListForUserResult>> =
+        c.pageFuture("thread.list_for_user", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`)) { EasemobThreadListForUserResult(it) }
 
     /**
      * [EasemobOperations.threadListForUserInGroup]: List the threads of one group a user has joined, a page at a time.
@@ -14637,6 +14757,10 @@ public class EasemobAsync internal constructor(private val c: EasemobOperations)
     @JvmOverloads
     public fun threadListForUserInGroup(`groupId`: String, `username`: String, `limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): CompletableFuture<EasemobThreadListForUserInGroupResult> =
         callAsync { EasemobThreadListForUserInGroupResult(c.call("thread.list_for_user_in_group", args("group_id" to `groupId`, "username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`))) }
+    /** Every page of `thread.list_for_user_in_group`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [threadListForUserInGroup]. */
+    @JvmOverloads
+    public fun threadListForUserInGroupPages(`groupId`: String, `username`: String, `limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): CompletableFuture<Page<EasemobThreadListForUserInGroupResult>> =
+        c.pageFuture("thread.list_for_user_in_group", args("group_id" to `groupId`, "username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`)) { EasemobThreadListForUserInGroupResult(it) }
 
     /**
      * [EasemobOperations.threadCreate]: Create a thread on a group message; its owner must be a member of the group.
@@ -14673,6 +14797,10 @@ public class EasemobAsync internal constructor(private val c: EasemobOperations)
     @JvmOverloads
     public fun threadMembers(`threadId`: String, `limit`: Long? = null, `cursor`: String? = null): CompletableFuture<EasemobThreadMembersResult> =
         callAsync { EasemobThreadMembersResult(c.call("thread.members", args("thread_id" to `threadId`, "limit" to `limit`, "cursor" to `cursor`))) }
+    /** Every page of `thread.members`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [threadMembers]. */
+    @JvmOverloads
+    public fun threadMembersPages(`threadId`: String, `limit`: Long? = null, `cursor`: String? = null): CompletableFuture<Page<EasemobThreadMembersResult>> =
+        c.pageFuture("thread.members", args("thread_id" to `threadId`, "limit" to `limit`, "cursor" to `cursor`)) { EasemobThreadMembersResult(it) }
 
     /**
      * [EasemobOperations.threadMembersAdd]: Add up to 10 users to a thread.
@@ -14781,6 +14909,10 @@ public class EasemobAsync internal constructor(private val c: EasemobOperations)
     @JvmOverloads
     public fun userContactListPaged(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `needReturnRemark`: Boolean? = null): CompletableFuture<EasemobUserContactListPagedResult> =
         callAsync { EasemobUserContactListPagedResult(c.call("user.contact.list_paged", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "need_return_remark" to `needReturnRemark`))) }
+    /** Every page of `user.contact.list_paged`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [userContactListPaged]. */
+    @JvmOverloads
+    public fun userContactListPagedPages(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `needReturnRemark`: Boolean? = null): CompletableFuture<Page<EasemobUserContactListPagedResult>> =
+        c.pageFuture("user.contact.list_paged", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "need_return_remark" to `needReturnRemark`)) { EasemobUserContactListPagedResult(it) }
 
     /**
      * [EasemobOperations.userContactRemark]: Set the remark a user keeps for one of their contacts (the two must be contacts already). Note the singular `/user/` in the path.
@@ -14826,6 +14958,10 @@ public class EasemobAsync internal constructor(private val c: EasemobOperations)
     @JvmOverloads
     public fun userList(`limit`: Long? = null, `cursor`: String? = null): CompletableFuture<EasemobUserListResult> =
         callAsync { EasemobUserListResult(c.call("user.list", args("limit" to `limit`, "cursor" to `cursor`))) }
+    /** Every page of `user.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [userList]. */
+    @JvmOverloads
+    public fun userListPages(`limit`: Long? = null, `cursor`: String? = null): CompletableFuture<Page<EasemobUserListResult>> =
+        c.pageFuture("user.list", args("limit" to `limit`, "cursor" to `cursor`)) { EasemobUserListResult(it) }
 
     /**
      * [EasemobOperations.userDeleteBatch]: Delete the app's `limit` oldest users (meant for test data before going live): entities are the users deleted; the answer's top-level `cursor` is where the next batch starts. Sending it twice deletes twice as many users.
@@ -14916,6 +15052,10 @@ public class EasemobAsync internal constructor(private val c: EasemobOperations)
     @JvmOverloads
     public fun userMuteList(`pageNum`: Long? = null, `pageSize`: Long? = null): CompletableFuture<EasemobUserMuteListResult> =
         callAsync { EasemobUserMuteListResult(c.call("user.mute.list", args("page_num" to `pageNum`, "page_size" to `pageSize`))) }
+    /** Every page of `user.mute.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [userMuteList]. */
+    @JvmOverloads
+    public fun userMuteListPages(`pageNum`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<EasemobUserMuteListResult>> =
+        c.pageFuture("user.mute.list", args("page_num" to `pageNum`, "page_size" to `pageSize`)) { EasemobUserMuteListResult(it) }
 
     /**
      * [EasemobOperations.userOfflineMsgCount]: How many offline messages a user has waiting: data is {"<username>": <count>}.

@@ -152,6 +152,21 @@ class JavaApiTest {
             assertEquals(2, pages);
             assertEquals(created.stream().sorted().toList(), seen.stream().sorted().toList());
             assertEquals(2, emu.requestCount(0, "chatroom.list"));
+
+            // a future per page: each page's next() is the following page's future
+            List<String> viaFutures = new ArrayList<>();
+            Page<EasemobChatroomListResult> page = em.async().chatroomListPages(2L).get(10, TimeUnit.SECONDS);
+            int futurePages = 1;
+            page.getResult().forEach(room -> viaFutures.add(room.getId()));
+            while (page.hasNext()) {
+                page = page.next().get(10, TimeUnit.SECONDS);
+                futurePages++;
+                page.getResult().forEach(room -> viaFutures.add(room.getId()));
+            }
+            assertEquals(null, page.next());
+            assertEquals(2, futurePages);
+            assertEquals(seen, viaFutures);
+            assertEquals(4, emu.requestCount(0, "chatroom.list"));
         }
     }
 
