@@ -156,6 +156,13 @@ test-kotlin: setup-uniffi
     . scripts/lib.sh && cd bindings-uniffi/kotlin && mvn -q -B clean test -Dimcloud.libdir="$IMCLOUD_LIBDIR"
     python3 scripts/surefire-summary.py bindings-uniffi/kotlin/target/surefire-reports
 
+# the jar as a Maven dependency: `mvn install` (native library inside), then a fresh Maven project
+# uses it offline with no cargo/rustc on PATH and no library path (not part of `test` yet)
+test-dist-jvm:
+    @echo "== JVM: install the artifact, use it from a fresh Maven project"
+    bash scripts/dist-jvm.sh
+    bash tests/dist/jvm.sh
+
 demo-kotlin: setup-uniffi
     @echo "== Kotlin"
     . scripts/lib.sh && cd bindings-uniffi/kotlin && mvn -q -B test-compile exec:java -Dimcloud.libdir="$IMCLOUD_LIBDIR"

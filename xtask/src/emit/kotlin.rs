@@ -156,40 +156,44 @@ fn result_classes(cloud: &CloudModel, op: &OpModel) -> String {
     s
 }
 
-fn method(cloud: &CloudModel, op: &OpModel) -> String {
-    let mut sig = Vec::new();
-    let mut docs = vec![op.doc_head()];
-    let mut tags = Vec::new();
-    if let Some(file) = &op.file {
-        sig.push("file: FileInput".to_string());
-        let limits = if file.limits.is_empty() {
-            String::new()
+/// A parameter's type in the Java-facing views: JSON values are any object with a JSON form
+/// (a `Map`, `List`, `String`, number, boolean or a `JsonElement`), so Java needs no kotlinx types.
+fn java_param_type(ty: ParamType) -> &'static str {
+    match ty {
+        ParamType::ObjectList => "List<*>",
+        ParamType::Json | ParamType::JsonString | ParamType::File => "Any",
+        _ => param_type(ty),
+    }
+}
+
+/// An operation's parameter list, its `args(...)` pairs, its result type and the expression that
+/// calls it on `recv` (`""` inside the client, `"c."` in a view). `java`: the views' types.
+fn signature(
+    cloud: &CloudModel,
+    op: &OpModel,
+    java: bool,
+    recv: &str,
+) -> (Vec<String>, String, String, String) {
+    let ty = |t| {
+        if java {
+            java_param_type(t)
         } else {
-            format!(" Limits: {}.", file.limits)
-        };
-        tags.push(format!("@param file The file: a path or bytes.{limits}"));
+            param_type(t)
+        }
+    };
+    let mut sig = Vec::new();
+    if op.file.is_some() {
+        sig.push("file: FileInput".to_string());
     }
     let (required, optional): (Vec<_>, Vec<_>) = op.params.iter().partition(|p| p.required);
     for p in &required {
-        sig.push(format!("`{}`: {}", p.camel, param_type(p.p.ty)));
+        sig.push(format!("`{}`: {}", p.camel, ty(p.p.ty)));
     }
     for p in &optional {
-        sig.push(format!("`{}`: {}? = null", p.camel, param_type(p.p.ty)));
+        sig.push(format!("`{}`: {}? = null", p.camel, ty(p.p.ty)));
     }
     if op.kind == OpKind::Download {
         sig.push("dest: String? = null".to_string());
-        tags.push(
-            "@param dest Where the file goes (streamed); null: into [DownloadResult.data]."
-                .to_string(),
-        );
-    }
-    for p in required.iter().chain(&optional) {
-        if !p.doc.is_empty() {
-            tags.push(format!("@param {} {}", p.camel, p.doc));
-        }
-    }
-    if !tags.is_empty() {
-        docs.push(tags.join("\n"));
     }
     let args = op
         .params
@@ -201,19 +205,50 @@ fn method(cloud: &CloudModel, op: &OpModel) -> String {
     let (result, body) = match op.kind {
         OpKind::Download => (
             "DownloadResult".to_string(),
-            format!("download({name}, args({args}), dest)"),
+            format!("{recv}download({name}, args({args}), dest)"),
         ),
         OpKind::Upload => {
             let r = result_class(cloud, op);
-            let b = format!("{r}(upload({name}, args({args}), file))");
+            let b = format!("{r}({recv}upload({name}, args({args}), file))");
             (r, b)
         }
         OpKind::Call => {
             let r = result_class(cloud, op);
-            let b = format!("{r}(call({name}, args({args})))");
+            let b = format!("{r}({recv}call({name}, args({args})))");
             (r, b)
         }
     };
+    (sig, args, result, body)
+}
+
+fn method(cloud: &CloudModel, op: &OpModel) -> String {
+    let mut docs = vec![op.doc_head()];
+    let mut tags = Vec::new();
+    if let Some(file) = &op.file {
+        let limits = if file.limits.is_empty() {
+            String::new()
+        } else {
+            format!(" Limits: {}.", file.limits)
+        };
+        tags.push(format!("@param file The file: a path or bytes.{limits}"));
+    }
+    if op.kind == OpKind::Download {
+        tags.push(
+            "@param dest Where the file goes (streamed); null: into [DownloadResult.data]."
+                .to_string(),
+        );
+    }
+    let (required, optional): (Vec<_>, Vec<_>) = op.params.iter().partition(|p| p.required);
+    for p in required.iter().chain(&optional) {
+        if !p.doc.is_empty() {
+            tags.push(format!("@param {} {}", p.camel, p.doc));
+        }
+    }
+    if !tags.is_empty() {
+        docs.push(tags.join("\n"));
+    }
+    let (sig, args, result, body) = signature(cloud, op, false, "");
+    let name = lit(op.name);
     let mut s = kdoc("    ", &docs.join("\n\n"));
     let _ = writeln!(
         s,
@@ -238,6 +273,101 @@ fn method(cloud: &CloudModel, op: &OpModel) -> String {
             op.camel,
             sig.join(", ")
         );
+    }
+    s
+}
+
+/// The Java-facing views of a cloud's operations (`RongCloudBlocking`, `RongCloudAsync`): every
+/// operation as a blocking method and as a `CompletableFuture`, with `@JvmOverloads` for the
+/// optional parameters (the required ones stay required), through the two helpers of `Client.kt`.
+fn java_views(cloud: &CloudModel) -> String {
+    let ops = format!("{}Operations", cloud.client);
+    let mut s = String::new();
+    for (view, about) in [
+        (
+            "Blocking",
+            "blocking the calling thread until the answer (safe on any thread, coroutine threads included). Errors are the typed [ImcloudException]s; interrupting the thread cancels the request and throws [java.util.concurrent.CancellationException] with the interrupt flag kept. Paged lists are a lazy [Iterable] of pages, one call per page.",
+        ),
+        (
+            "Async",
+            "each returning a [java.util.concurrent.CompletableFuture] that completes with the typed result or exceptionally with the typed [ImcloudException]; `cancel` cancels the request. Paged lists are a future per [Page].",
+        ),
+    ] {
+        let cls = format!("{}{view}", cloud.client);
+        s += "
+";
+        s += &kdoc(
+            "",
+            &format!(
+                "Every {} operation for Java (from [{ops}.{}]), {about}",
+                cloud.key,
+                view.to_lowercase()
+            ),
+        );
+        let _ = writeln!(
+            s,
+            "public class {cls} internal constructor(private val c: {ops}) {{"
+        );
+        let helper = if view == "Blocking" {
+            "callBlocking"
+        } else {
+            "callAsync"
+        };
+        for (i, op) in cloud.ops.iter().enumerate() {
+            if i > 0 {
+                s += "\n";
+            }
+            let (sig, args, result, body) = signature(cloud, op, true, "c.");
+            let ret = if view == "Blocking" {
+                result.clone()
+            } else {
+                format!("CompletableFuture<{result}>")
+            };
+            let expr = format!("{helper} {{ {body} }}");
+            s += &kdoc("    ", &format!("[{ops}.{}]: {}", op.camel, op.doc_head()));
+            let _ = writeln!(
+                s,
+                "    @JvmOverloads\n    public fun {}({}): {ret} =\n        {expr}",
+                op.camel,
+                sig.join(", ")
+            );
+            if view == "Async" && op.paged.is_some() {
+                let r = result_class(cloud, op);
+                s += &kdoc(
+                    "    ",
+                    &format!(
+                        "Every page of `{}`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [{}].",
+                        op.name, op.camel
+                    ),
+                );
+                let _ = writeln!(
+                    s,
+                    "    @JvmOverloads\n    public fun {}Pages({}): CompletableFuture<Page<{r}>> =\n        c.pageFuture({}, args({args})) {{ {r}(it) }}",
+                    op.camel,
+                    sig.join(", "),
+                    lit(op.name)
+                );
+            }
+            if view == "Blocking" && op.paged.is_some() {
+                let r = result_class(cloud, op);
+                s += &kdoc(
+                    "    ",
+                    &format!(
+                        "Every page of `{}` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [{}].",
+                        op.name, op.camel
+                    ),
+                );
+                let _ = writeln!(
+                    s,
+                    "    @JvmOverloads\n    public fun {}Pages({}): Iterable<{r}> =\n        c.pageIterable({}, args({args})) {{ {r}(it) }}",
+                    op.camel,
+                    sig.join(", "),
+                    lit(op.name)
+                );
+            }
+        }
+        s += "}
+";
     }
     s
 }
@@ -295,7 +425,7 @@ fn event_classes(cloud: &CloudModel) -> String {
 fn operations(model: &Model) -> String {
     let mut out = String::from(HEADER);
     out += "@file:Suppress(\"RedundantVisibilityModifier\", \"unused\")\n\npackage imcloud\n\n";
-    out += "import imcloud.ffi.Reply\nimport kotlinx.coroutines.flow.Flow\nimport kotlinx.serialization.json.JsonElement\nimport kotlinx.serialization.json.JsonObject\n";
+    out += "import imcloud.ffi.Reply\nimport java.util.concurrent.CompletableFuture\nimport kotlinx.coroutines.flow.Flow\nimport kotlinx.serialization.json.JsonElement\nimport kotlinx.serialization.json.JsonObject\n";
     for cloud in &model.clouds {
         for op in &cloud.ops {
             if op.kind != OpKind::Download {
@@ -305,7 +435,11 @@ fn operations(model: &Model) -> String {
         }
         out += "\n";
         out += &event_classes(cloud);
-        let methods: Vec<String> = cloud.ops.iter().map(|op| method(cloud, op)).collect();
+        let mut methods: Vec<String> = cloud.ops.iter().map(|op| method(cloud, op)).collect();
+        methods.push(format!(
+            "    /** Every operation as a blocking method, for Java ([{c}Blocking]). */\n    public fun blocking(): {c}Blocking = {c}Blocking(this)\n\n    /** Every operation as a [java.util.concurrent.CompletableFuture], for Java ([{c}Async]). */\n    public fun async(): {c}Async = {c}Async(this)\n",
+            c = cloud.client
+        ));
         let _ = write!(
             out,
             "\n/** Every {} operation of the catalogue. */\npublic abstract class {}Operations internal constructor() : Client() {{\n{}}}\n",
@@ -313,6 +447,7 @@ fn operations(model: &Model) -> String {
             cloud.client,
             methods.join("\n")
         );
+        out += &java_views(cloud);
     }
     out
 }
@@ -334,7 +469,17 @@ fn client_options(model: &Model) -> String {
             option_type(o.o.ty)
         );
     }
-    out += ") {\n    /** The options by their snake_case names, as the core's settings map takes them. */\n";
+    out += ") {\n";
+    for o in &model.options {
+        let pascal = o.camel[..1].to_uppercase() + &o.camel[1..];
+        let _ = writeln!(
+            out,
+            "    /** A copy with [{c}] set, for Java: `new ClientOptions().with{pascal}(…)`. */\n    public fun with{pascal}(value: {}?): ClientOptions = copy(`{c}` = value)\n",
+            option_type(o.o.ty),
+            c = o.camel
+        );
+    }
+    out += "    /** The options by their snake_case names, as the core's settings map takes them. */\n";
     out += "    internal fun entries(): List<Pair<String, Any?>> = listOf(\n";
     for o in &model.options {
         let _ = writeln!(out, "        {} to `{}`,", lit(&o.o.name), o.camel);
@@ -382,6 +527,32 @@ mod tests {
                     "{}",
                     op.name
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn every_operation_is_in_both_java_views() {
+        let model = Model::build();
+        let text = operations(&model);
+        for cloud in &model.clouds {
+            for view in ["Blocking", "Async"] {
+                let start = format!("public class {}{view} internal constructor(", cloud.client);
+                let body = &text[text.find(&start).expect("the view")..];
+                let body = &body[..body.find("\n}\n").expect("its end")];
+                for op in &cloud.ops {
+                    assert!(
+                        body.contains(&format!("    @JvmOverloads\n    public fun {}(", op.camel)),
+                        "{view} {}",
+                        op.name
+                    );
+                    assert_eq!(
+                        op.paged.is_some(),
+                        body.contains(&format!("public fun {}Pages(", op.camel)),
+                        "{view} {} pages",
+                        op.name
+                    );
+                }
             }
         }
     }

@@ -38,6 +38,51 @@ public data class ClientOptions(
     /** A PEM file of extra root certificates to trust besides the built-in ones (a corporate TLS-inspecting proxy, a private deployment). Read when the client is made; certificates are always verified. */
     val `caBundle`: String? = null,
 ) {
+    /** A copy with [connectTimeout] set, for Java: `new ClientOptions().withConnectTimeout(…)`. */
+    public fun withConnectTimeout(value: Double?): ClientOptions = copy(`connectTimeout` = value)
+
+    /** A copy with [requestTimeout] set, for Java: `new ClientOptions().withRequestTimeout(…)`. */
+    public fun withRequestTimeout(value: Double?): ClientOptions = copy(`requestTimeout` = value)
+
+    /** A copy with [transferTimeout] set, for Java: `new ClientOptions().withTransferTimeout(…)`. */
+    public fun withTransferTimeout(value: Double?): ClientOptions = copy(`transferTimeout` = value)
+
+    /** A copy with [maxAttempts] set, for Java: `new ClientOptions().withMaxAttempts(…)`. */
+    public fun withMaxAttempts(value: Int?): ClientOptions = copy(`maxAttempts` = value)
+
+    /** A copy with [rateLimitRetries] set, for Java: `new ClientOptions().withRateLimitRetries(…)`. */
+    public fun withRateLimitRetries(value: Int?): ClientOptions = copy(`rateLimitRetries` = value)
+
+    /** A copy with [backoffBase] set, for Java: `new ClientOptions().withBackoffBase(…)`. */
+    public fun withBackoffBase(value: Double?): ClientOptions = copy(`backoffBase` = value)
+
+    /** A copy with [backoffMax] set, for Java: `new ClientOptions().withBackoffMax(…)`. */
+    public fun withBackoffMax(value: Double?): ClientOptions = copy(`backoffMax` = value)
+
+    /** A copy with [maxRetryAfter] set, for Java: `new ClientOptions().withMaxRetryAfter(…)`. */
+    public fun withMaxRetryAfter(value: Double?): ClientOptions = copy(`maxRetryAfter` = value)
+
+    /** A copy with [hostCooldown] set, for Java: `new ClientOptions().withHostCooldown(…)`. */
+    public fun withHostCooldown(value: Double?): ClientOptions = copy(`hostCooldown` = value)
+
+    /** A copy with [hostMaxCooldown] set, for Java: `new ClientOptions().withHostMaxCooldown(…)`. */
+    public fun withHostMaxCooldown(value: Double?): ClientOptions = copy(`hostMaxCooldown` = value)
+
+    /** A copy with [poolIdleTimeout] set, for Java: `new ClientOptions().withPoolIdleTimeout(…)`. */
+    public fun withPoolIdleTimeout(value: Double?): ClientOptions = copy(`poolIdleTimeout` = value)
+
+    /** A copy with [poolMaxIdlePerHost] set, for Java: `new ClientOptions().withPoolMaxIdlePerHost(…)`. */
+    public fun withPoolMaxIdlePerHost(value: Int?): ClientOptions = copy(`poolMaxIdlePerHost` = value)
+
+    /** A copy with [allowInsecureHttp] set, for Java: `new ClientOptions().withAllowInsecureHttp(…)`. */
+    public fun withAllowInsecureHttp(value: Boolean?): ClientOptions = copy(`allowInsecureHttp` = value)
+
+    /** A copy with [userAgent] set, for Java: `new ClientOptions().withUserAgent(…)`. */
+    public fun withUserAgent(value: String?): ClientOptions = copy(`userAgent` = value)
+
+    /** A copy with [connectionMaxAge] set, for Java: `new ClientOptions().withConnectionMaxAge(…)`. */
+    public fun withConnectionMaxAge(value: Double?): ClientOptions = copy(`connectionMaxAge` = value)
+
     /** The options by their snake_case names, as the core's settings map takes them. */
     internal fun entries(): List<Pair<String, Any?>> = listOf(
         "connect_timeout" to `connectTimeout`,

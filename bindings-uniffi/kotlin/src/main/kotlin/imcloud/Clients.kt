@@ -19,6 +19,7 @@ private fun settings(own: List<Pair<String, Any?>>, options: ClientOptions): Str
 /** RongCloud Server API client. Every catalogue operation is a suspend function. */
 public class RongCloud private constructor(private val native: RongCloudClient) : RongCloudOperations() {
     /** A client for a data centre (`region`: beijing, singapore, singapore_b, north_america, saudi_arabia) or your `hosts`. */
+    @JvmOverloads
     public constructor(
         appKey: String,
         appSecret: String,
@@ -37,6 +38,7 @@ public class RongCloud private constructor(private val native: RongCloudClient) 
      * Check a server callback's signature (query or headers) in constant time, within [window] seconds;
      * with [rejectReplays], a callback this client already accepted within the window is refused as a replay.
      */
+    @JvmOverloads
     public fun verifyCallback(
         query: Map<String, String> = emptyMap(),
         headers: Map<String, String> = emptyMap(),
@@ -51,10 +53,12 @@ public class RongCloud private constructor(private val native: RongCloudClient) 
      * status), each a [RongCloudEvent]. [contentType] is the request's header if known. Verify the
      * signature first ([verifyCallback]). Throws [InvalidArgumentException] for a body of no declared kind.
      */
+    @JvmOverloads
     public fun parseCallback(body: ByteArray, contentType: String? = null): List<RongCloudEvent> =
         rongcloudEvents(native { native.parseCallback(body, contentType) })
 
     /** [parseCallback] of a body given as text. */
+    @JvmOverloads
     public fun parseCallback(body: String, contentType: String? = null): List<RongCloudEvent> =
         parseCallback(body.toByteArray(Charsets.UTF_8), contentType)
 
@@ -63,6 +67,7 @@ public class RongCloud private constructor(private val native: RongCloudClient) 
 
     public companion object {
         /** From the core's snake_case settings map as JSON (the emulator's, for tests). */
+        @JvmStatic
         public fun fromConfigJson(json: String): RongCloud = RongCloud(native { RongCloudClient(json) })
     }
 }
@@ -83,6 +88,7 @@ private fun easemobClient(
 /** Easemob / Agora Chat REST client. */
 public open class Easemob internal constructor(private val native: EasemobClient) : EasemobOperations() {
     /** `appKey` is `org_name#app_name`; authenticate with [clientId] + [clientSecret]. */
+    @JvmOverloads
     public constructor(
         appKey: String,
         clientId: String,
@@ -116,6 +122,7 @@ public open class Easemob internal constructor(private val native: EasemobClient
     public val tokenFetches: Long get() = native { native.tokenFetches() }.toLong()
 
     /** Agora Chat: a user token for the user's UUID, valid [ttl] seconds (≤ 86400; never wrapped or truncated). */
+    @JvmOverloads
     public fun chatUserToken(userUuid: String, ttl: Long = 3600): String = native { native.chatUserToken(userUuid, ttl) }
 
     /**
@@ -123,10 +130,12 @@ public open class Easemob internal constructor(private val native: EasemobClient
      * pre-send, post-send message, user status, moderation. Verify it first ([verifyCallback]).
      * Throws [InvalidArgumentException] for a body of no declared kind.
      */
+    @JvmOverloads
     public fun parseCallback(body: ByteArray, contentType: String? = null): List<EasemobEvent> =
         easemobEvents(native { native.parseCallback(body, contentType) })
 
     /** [parseCallback] of a body given as text. */
+    @JvmOverloads
     public fun parseCallback(body: String, contentType: String? = null): List<EasemobEvent> =
         parseCallback(body.toByteArray(Charsets.UTF_8), contentType)
 
@@ -135,11 +144,13 @@ public open class Easemob internal constructor(private val native: EasemobClient
      * timestamp within [window] seconds of now. [secret] is the callback rule's secret (the console
      * lists it with the rule), not the client secret. Throws [AuthenticationException] if it does not verify.
      */
+    @JvmOverloads
     public fun verifyCallback(body: ByteArray, secret: String, window: Double = 300.0) {
         native { native.verifyCallback(body, secret, window) }
     }
 
     /** [verifyCallback] of a body given as text. */
+    @JvmOverloads
     public fun verifyCallback(body: String, secret: String, window: Double = 300.0): Unit =
         verifyCallback(body.toByteArray(Charsets.UTF_8), secret, window)
 
@@ -147,12 +158,14 @@ public open class Easemob internal constructor(private val native: EasemobClient
     override fun close(): Unit = native.close()
 
     public companion object {
+        @JvmStatic
         public fun fromConfigJson(json: String): Easemob = Easemob(native { EasemobClient(json) })
     }
 }
 
 /** Agora Chat: an [Easemob] client authenticated with the App ID and App Certificate. */
 public class AgoraChat private constructor(native: EasemobClient) : Easemob(native) {
+    @JvmOverloads
     public constructor(
         appKey: String,
         appId: String,
@@ -164,6 +177,7 @@ public class AgoraChat private constructor(native: EasemobClient) : Easemob(nati
     ) : this(easemobClient(appKey, "agora_app_id" to appId, "agora_app_certificate" to appCertificate, region, hosts, tokenTtl, options))
 
     public companion object {
+        @JvmStatic
         public fun fromConfigJson(json: String): AgoraChat = AgoraChat(native { EasemobClient(json) })
     }
 }

@@ -5,7 +5,8 @@ import imcloud.ffi.FfiException
 /**
  * Base class of every imcloud error; one subclass per error kind of the core, named by the core's
  * one rule: the kind's code in UpperCamelCase plus `Exception` (`timeout` → [TimeoutException],
- * `io` → [IoException]). Secrets never appear in it.
+ * `io` → [IoException]). Secrets never appear in it. Unchecked (a [RuntimeException]), so Java
+ * code catches the typed classes anywhere (futures' causes, page iterators) without `throws` clauses.
  */
 public open class ImcloudException internal constructor(
     /** The stable code of the error kind, e.g. `"not_found"`. */
@@ -26,7 +27,7 @@ public open class ImcloudException internal constructor(
     /** Seconds the server asked to wait. */
     public val retryAfter: Double?,
     message: String,
-) : Exception(message)
+) : RuntimeException(message)
 
 private typealias Failed = FfiException.Failed
 

@@ -4,6 +4,7 @@
 package imcloud
 
 import imcloud.ffi.Reply
+import java.util.concurrent.CompletableFuture
 import kotlinx.coroutines.flow.Flow
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonObject
@@ -4171,6 +4172,4434 @@ public abstract class RongCloudOperations internal constructor() : Client() {
      */
     public suspend fun userTagBatchSet(`userIds`: List<String>, `tags`: List<String>): RongCloudUserTagBatchSetResult =
         RongCloudUserTagBatchSetResult(call("user.tag.batch_set", args("user_ids" to `userIds`, "tags" to `tags`)))
+
+    /** Every operation as a blocking method, for Java ([RongCloudBlocking]). */
+    public fun blocking(): RongCloudBlocking = RongCloudBlocking(this)
+
+    /** Every operation as a [java.util.concurrent.CompletableFuture], for Java ([RongCloudAsync]). */
+    public fun async(): RongCloudAsync = RongCloudAsync(this)
+}
+
+/** Every rongcloud operation for Java (from [RongCloudOperations.blocking]), blocking the calling thread until the answer (safe on any thread, coroutine threads included). Errors are the typed [ImcloudException]s; interrupting the thread cancels the request and throws [java.util.concurrent.CancellationException] with the interrupt flag kept. Paged lists are a lazy [Iterable] of pages, one call per page. */
+public class RongCloudBlocking internal constructor(private val c: RongCloudOperations) {
+    /**
+     * [RongCloudOperations.agentCreate]: Create an AI agent (at most 100 per app).
+     *
+     * `POST /v3/agent/create.json` — catalogue operation `agent.create`.
+     */
+    @JvmOverloads
+    public fun agentCreate(`agentId`: String, `name`: String, `agentConfig`: Any, `description`: String? = null, `type`: String? = null, `status`: String? = null): RongCloudAgentCreateResult =
+        callBlocking { RongCloudAgentCreateResult(c.call("agent.create", args("agent_id" to `agentId`, "name" to `name`, "description" to `description`, "type" to `type`, "status" to `status`, "agent_config" to `agentConfig`))) }
+
+    /**
+     * [RongCloudOperations.agentGet]: Get an AI agent: its name, description, type, status, configuration and times.
+     *
+     * `POST /v3/agent/get.json` — catalogue operation `agent.get`.
+     */
+    @JvmOverloads
+    public fun agentGet(`agentId`: String): RongCloudAgentGetResult =
+        callBlocking { RongCloudAgentGetResult(c.call("agent.get", args("agent_id" to `agentId`))) }
+
+    /**
+     * [RongCloudOperations.agentUpdate]: Update an AI agent: only the fields given change (`agent_config` is merged key by key).
+     *
+     * `POST /v3/agent/update.json` — catalogue operation `agent.update`.
+     */
+    @JvmOverloads
+    public fun agentUpdate(`agentId`: String, `name`: String? = null, `description`: String? = null, `status`: String? = null, `agentConfig`: Any? = null): RongCloudAgentUpdateResult =
+        callBlocking { RongCloudAgentUpdateResult(c.call("agent.update", args("agent_id" to `agentId`, "name" to `name`, "description" to `description`, "status" to `status`, "agent_config" to `agentConfig`))) }
+
+    /**
+     * [RongCloudOperations.agentDelete]: Delete an AI agent.
+     *
+     * `POST /v3/agent/delete.json` — catalogue operation `agent.delete`.
+     */
+    @JvmOverloads
+    public fun agentDelete(`agentId`: String): RongCloudAgentDeleteResult =
+        callBlocking { RongCloudAgentDeleteResult(c.call("agent.delete", args("agent_id" to `agentId`))) }
+
+    /**
+     * [RongCloudOperations.agentQuery]: List the app's AI agents, a page at a time, optionally by status.
+     *
+     * `POST /v3/agent/query.json` — catalogue operation `agent.query`.
+     */
+    @JvmOverloads
+    public fun agentQuery(`type`: String, `page`: Long? = null, `size`: Long? = null, `status`: String? = null): RongCloudAgentQueryResult =
+        callBlocking { RongCloudAgentQueryResult(c.call("agent.query", args("page" to `page`, "size" to `size`, "status" to `status`, "type" to `type`))) }
+    /** Every page of `agent.query` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [agentQuery]. */
+    @JvmOverloads
+    public fun agentQueryPages(`type`: String, `page`: Long? = null, `size`: Long? = null, `status`: String? = null): Iterable<RongCloudAgentQueryResult> =
+        c.pageIterable("agent.query", args("page" to `page`, "size" to `size`, "status" to `status`, "type" to `type`)) { RongCloudAgentQueryResult(it) }
+
+    /**
+     * [RongCloudOperations.agentChatGenerate]: Ask an AI agent: send the user's input and get the agent's answer (the whole answer at once; the streamed form is not offered).
+     *
+     * `POST /v3/chat/generate.json` — catalogue operation `agent.chat.generate`.
+     */
+    @JvmOverloads
+    public fun agentChatGenerate(`agentId`: String, `query`: String, `conversationId`: String? = null, `memory`: Boolean? = null, `variables`: Map<String, String>? = null, `user`: String? = null): RongCloudAgentChatGenerateResult =
+        callBlocking { RongCloudAgentChatGenerateResult(c.call("agent.chat.generate", args("agent_id" to `agentId`, "query" to `query`, "conversation_id" to `conversationId`, "memory" to `memory`, "variables" to `variables`, "user" to `user`))) }
+
+    /**
+     * [RongCloudOperations.botCreate]: Create a chatbot (at most 10 per app) with the platforms it is integrated with.
+     *
+     * `POST /v3/bot/create.json` — catalogue operation `bot.create`.
+     */
+    @JvmOverloads
+    public fun botCreate(`userId`: String, `name`: String, `type`: String, `profileUrl`: String, `integrations`: List<*>, `metadata`: Map<String, String>? = null): RongCloudBotCreateResult =
+        callBlocking { RongCloudBotCreateResult(c.call("bot.create", args("user_id" to `userId`, "name" to `name`, "type" to `type`, "profile_url" to `profileUrl`, "metadata" to `metadata`, "integrations" to `integrations`))) }
+
+    /**
+     * [RongCloudOperations.botGet]: Get up to 20 chatbots by user id.
+     *
+     * `POST /v3/bot/get.json` — catalogue operation `bot.get`.
+     */
+    @JvmOverloads
+    public fun botGet(`userIds`: List<String>): RongCloudBotGetResult =
+        callBlocking { RongCloudBotGetResult(c.call("bot.get", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.botUpdate]: Update a chatbot's profile, metadata and integrations.
+     *
+     * `POST /v3/bot/update.json` — catalogue operation `bot.update`.
+     */
+    @JvmOverloads
+    public fun botUpdate(`userId`: String, `name`: String? = null, `type`: String? = null, `profileUrl`: String? = null, `metadata`: Map<String, String>? = null, `integrations`: List<*>? = null): RongCloudBotUpdateResult =
+        callBlocking { RongCloudBotUpdateResult(c.call("bot.update", args("user_id" to `userId`, "name" to `name`, "type" to `type`, "profile_url" to `profileUrl`, "metadata" to `metadata`, "integrations" to `integrations`))) }
+
+    /**
+     * [RongCloudOperations.botDelete]: Delete a chatbot.
+     *
+     * `POST /v3/bot/delete.json` — catalogue operation `bot.delete`.
+     */
+    @JvmOverloads
+    public fun botDelete(`userId`: String): RongCloudBotDeleteResult =
+        callBlocking { RongCloudBotDeleteResult(c.call("bot.delete", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.botQuery]: List the app's chatbots, a page at a time.
+     *
+     * `POST /v3/bot/query.json` — catalogue operation `bot.query`.
+     */
+    @JvmOverloads
+    public fun botQuery(`page`: Long? = null, `pageSize`: Long? = null, `includeIntegration`: Boolean? = null): RongCloudBotQueryResult =
+        callBlocking { RongCloudBotQueryResult(c.call("bot.query", args("page" to `page`, "page_size" to `pageSize`, "include_integration" to `includeIntegration`))) }
+    /** Every page of `bot.query` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [botQuery]. */
+    @JvmOverloads
+    public fun botQueryPages(`page`: Long? = null, `pageSize`: Long? = null, `includeIntegration`: Boolean? = null): Iterable<RongCloudBotQueryResult> =
+        c.pageIterable("bot.query", args("page" to `page`, "page_size" to `pageSize`, "include_integration" to `includeIntegration`)) { RongCloudBotQueryResult(it) }
+
+    /**
+     * [RongCloudOperations.botIntegrationCreate]: Add an integration (one per type) to a chatbot.
+     *
+     * `POST /v3/bot/integration/create.json` — catalogue operation `bot.integration.create`.
+     */
+    @JvmOverloads
+    public fun botIntegrationCreate(`userId`: String, `type`: String, `callbackUrl`: String, `enabled`: Boolean? = null, `objectNames`: List<String>? = null, `events`: List<String>? = null, `stream`: Boolean? = null, `handleResponse`: Boolean? = null, `auth`: Any? = null): RongCloudBotIntegrationCreateResult =
+        callBlocking { RongCloudBotIntegrationCreateResult(c.call("bot.integration.create", args("user_id" to `userId`, "type" to `type`, "callback_url" to `callbackUrl`, "enabled" to `enabled`, "object_names" to `objectNames`, "events" to `events`, "stream" to `stream`, "handle_response" to `handleResponse`, "auth" to `auth`))) }
+
+    /**
+     * [RongCloudOperations.botIntegrationUpdate]: Change a chatbot's integration of a type.
+     *
+     * `POST /v3/bot/integration/update.json` — catalogue operation `bot.integration.update`.
+     */
+    @JvmOverloads
+    public fun botIntegrationUpdate(`userId`: String, `type`: String, `callbackUrl`: String, `enabled`: Boolean? = null, `objectNames`: List<String>? = null, `events`: List<String>? = null, `stream`: Boolean? = null, `handleResponse`: Boolean? = null, `auth`: Any? = null): RongCloudBotIntegrationUpdateResult =
+        callBlocking { RongCloudBotIntegrationUpdateResult(c.call("bot.integration.update", args("user_id" to `userId`, "type" to `type`, "callback_url" to `callbackUrl`, "enabled" to `enabled`, "object_names" to `objectNames`, "events" to `events`, "stream" to `stream`, "handle_response" to `handleResponse`, "auth" to `auth`))) }
+
+    /**
+     * [RongCloudOperations.botIntegrationDelete]: Remove a chatbot's integration of a type.
+     *
+     * `POST /v3/bot/integration/delete.json` — catalogue operation `bot.integration.delete`.
+     */
+    @JvmOverloads
+    public fun botIntegrationDelete(`userId`: String, `type`: String): RongCloudBotIntegrationDeleteResult =
+        callBlocking { RongCloudBotIntegrationDeleteResult(c.call("bot.integration.delete", args("user_id" to `userId`, "type" to `type`))) }
+
+    /**
+     * [RongCloudOperations.chatroomCreateNamed]: Create chatrooms with names (the legacy create.json; create_new is `chatroom.create`). Existing chatrooms are left as they are.
+     *
+     * `POST /chatroom/create.json` — catalogue operation `chatroom.create_named`.
+     */
+    @JvmOverloads
+    public fun chatroomCreateNamed(`chatrooms`: Map<String, String>): RongCloudChatroomCreateNamedResult =
+        callBlocking { RongCloudChatroomCreateNamedResult(c.call("chatroom.create_named", args("chatrooms" to `chatrooms`))) }
+
+    /**
+     * [RongCloudOperations.chatroomCreate]: Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
+     *
+     * `POST /chatroom/create_new.json` — catalogue operation `chatroom.create`.
+     */
+    @JvmOverloads
+    public fun chatroomCreate(`chatroomId`: String, `destroyType`: Long? = null, `destroyTime`: Long? = null, `isBan`: Boolean? = null, `whiteUserIds`: List<String>? = null, `entryOwnerId`: String? = null, `entryInfo`: Any? = null): RongCloudChatroomCreateResult =
+        callBlocking { RongCloudChatroomCreateResult(c.call("chatroom.create", args("chatroom_id" to `chatroomId`, "destroy_type" to `destroyType`, "destroy_time" to `destroyTime`, "is_ban" to `isBan`, "white_user_ids" to `whiteUserIds`, "entry_owner_id" to `entryOwnerId`, "entry_info" to `entryInfo`))) }
+
+    /**
+     * [RongCloudOperations.chatroomDestroy]: Destroy chatrooms now.
+     *
+     * `POST /chatroom/destroy.json` — catalogue operation `chatroom.destroy`.
+     */
+    @JvmOverloads
+    public fun chatroomDestroy(`chatroomIds`: List<String>): RongCloudChatroomDestroyResult =
+        callBlocking { RongCloudChatroomDestroyResult(c.call("chatroom.destroy", args("chatroom_ids" to `chatroomIds`))) }
+
+    /**
+     * [RongCloudOperations.chatroomQuery]: Get a chatroom's information: creation time, member count, destroy type and whether all members are muted.
+     *
+     * `POST /chatroom/get.json` — catalogue operation `chatroom.query`.
+     */
+    @JvmOverloads
+    public fun chatroomQuery(`chatroomId`: String): RongCloudChatroomQueryResult =
+        callBlocking { RongCloudChatroomQueryResult(c.call("chatroom.query", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomQueryBatch]: Get the id, name and creation time of up to 20 chatrooms (deprecated by RongCloud in favour of chatroom.query).
+     *
+     * `POST /chatroom/query.json` — catalogue operation `chatroom.query_batch`.
+     */
+    @JvmOverloads
+    public fun chatroomQueryBatch(`chatroomIds`: List<String>): RongCloudChatroomQueryBatchResult =
+        callBlocking { RongCloudChatroomQueryBatchResult(c.call("chatroom.query_batch", args("chatroom_ids" to `chatroomIds`))) }
+
+    /**
+     * [RongCloudOperations.chatroomDestroyTypeSet]: Change when a chatroom is destroyed automatically: after a time of inactivity, or at a fixed time after its creation.
+     *
+     * `POST /chatroom/destroy/set.json` — catalogue operation `chatroom.destroy_type.set`.
+     */
+    @JvmOverloads
+    public fun chatroomDestroyTypeSet(`chatroomId`: String, `destroyType`: Long? = null, `destroyTime`: Long? = null): RongCloudChatroomDestroyTypeSetResult =
+        callBlocking { RongCloudChatroomDestroyTypeSetResult(c.call("chatroom.destroy_type.set", args("chatroom_id" to `chatroomId`, "destroy_type" to `destroyType`, "destroy_time" to `destroyTime`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMembers]: List up to 500 of a chatroom's members in join order, with the member count (members join through the client SDK).
+     *
+     * `POST /chatroom/user/query.json` — catalogue operation `chatroom.members`.
+     */
+    @JvmOverloads
+    public fun chatroomMembers(`chatroomId`: String, `count`: Long, `order`: Long): RongCloudChatroomMembersResult =
+        callBlocking { RongCloudChatroomMembersResult(c.call("chatroom.members", args("chatroom_id" to `chatroomId`, "count" to `count`, "order" to `order`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMemberExists]: Whether a user is in a chatroom now.
+     *
+     * `POST /chatroom/user/exist.json` — catalogue operation `chatroom.member.exists`.
+     */
+    @JvmOverloads
+    public fun chatroomMemberExists(`chatroomId`: String, `userId`: String): RongCloudChatroomMemberExistsResult =
+        callBlocking { RongCloudChatroomMemberExistsResult(c.call("chatroom.member.exists", args("chatroom_id" to `chatroomId`, "user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMembersExist]: Whether each of up to 1000 users is in a chatroom now.
+     *
+     * `POST /chatroom/users/exist.json` — catalogue operation `chatroom.members.exist`.
+     */
+    @JvmOverloads
+    public fun chatroomMembersExist(`chatroomId`: String, `userIds`: List<String>): RongCloudChatroomMembersExistResult =
+        callBlocking { RongCloudChatroomMembersExistResult(c.call("chatroom.members.exist", args("chatroom_id" to `chatroomId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.chatroomKeepaliveAdd]: Keep a chatroom alive: it is no longer destroyed automatically, only by chatroom.destroy (5 chatrooms once the service is enabled; error 1016 past the limit).
+     *
+     * `POST /chatroom/keepalive/add.json` — catalogue operation `chatroom.keepalive.add`.
+     */
+    @JvmOverloads
+    public fun chatroomKeepaliveAdd(`chatroomId`: String): RongCloudChatroomKeepaliveAddResult =
+        callBlocking { RongCloudChatroomKeepaliveAddResult(c.call("chatroom.keepalive.add", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomKeepaliveRemove]: Take a chatroom off the keep-alive list (error 1015 when it is not on it).
+     *
+     * `POST /chatroom/keepalive/remove.json` — catalogue operation `chatroom.keepalive.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomKeepaliveRemove(`chatroomId`: String): RongCloudChatroomKeepaliveRemoveResult =
+        callBlocking { RongCloudChatroomKeepaliveRemoveResult(c.call("chatroom.keepalive.remove", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomKeepaliveQuery]: List the chatrooms kept alive.
+     *
+     * `POST /chatroom/keepalive/query.json` — catalogue operation `chatroom.keepalive.query`.
+     */
+    @JvmOverloads
+    public fun chatroomKeepaliveQuery(): RongCloudChatroomKeepaliveQueryResult =
+        callBlocking { RongCloudChatroomKeepaliveQueryResult(c.call("chatroom.keepalive.query", args())) }
+
+    /**
+     * [RongCloudOperations.chatroomEntrySet]: Set one custom attribute (key/value) of a chatroom, owned by `user_id` (at most 100 per chatroom; destroyed with the chatroom).
+     *
+     * `POST /chatroom/entry/set.json` — catalogue operation `chatroom.entry.set`.
+     */
+    @JvmOverloads
+    public fun chatroomEntrySet(`chatroomId`: String, `userId`: String, `key`: String, `value`: String, `autoDelete`: Boolean? = null, `objectName`: String? = null, `content`: Any? = null): RongCloudChatroomEntrySetResult =
+        callBlocking { RongCloudChatroomEntrySetResult(c.call("chatroom.entry.set", args("chatroom_id" to `chatroomId`, "user_id" to `userId`, "key" to `key`, "value" to `value`, "auto_delete" to `autoDelete`, "object_name" to `objectName`, "content" to `content`))) }
+
+    /**
+     * [RongCloudOperations.chatroomEntryBatchSet]: Set up to 20 custom attributes of a chatroom at once, overwriting the owner and value of existing ones.
+     *
+     * `POST /chatroom/entry/batch/set.json` — catalogue operation `chatroom.entry.batch_set`.
+     */
+    @JvmOverloads
+    public fun chatroomEntryBatchSet(`chatroomId`: String, `entryOwnerId`: String, `entryInfo`: Any, `autoDelete`: Boolean? = null): RongCloudChatroomEntryBatchSetResult =
+        callBlocking { RongCloudChatroomEntryBatchSetResult(c.call("chatroom.entry.batch_set", args("chatroom_id" to `chatroomId`, "auto_delete" to `autoDelete`, "entry_owner_id" to `entryOwnerId`, "entry_info" to `entryInfo`))) }
+
+    /**
+     * [RongCloudOperations.chatroomEntryRemove]: Delete one custom attribute of a chatroom, giving its owner.
+     *
+     * `POST /chatroom/entry/remove.json` — catalogue operation `chatroom.entry.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomEntryRemove(`chatroomId`: String, `userId`: String, `key`: String, `objectName`: String? = null, `content`: Any? = null): RongCloudChatroomEntryRemoveResult =
+        callBlocking { RongCloudChatroomEntryRemoveResult(c.call("chatroom.entry.remove", args("chatroom_id" to `chatroomId`, "user_id" to `userId`, "key" to `key`, "object_name" to `objectName`, "content" to `content`))) }
+
+    /**
+     * [RongCloudOperations.chatroomEntryBatchRemove]: Delete up to 20 custom attributes of a chatroom at once, whoever set them.
+     *
+     * `POST /chatroom/entry/batch/remove.json` — catalogue operation `chatroom.entry.batch_remove`.
+     */
+    @JvmOverloads
+    public fun chatroomEntryBatchRemove(`chatroomId`: String, `entryOwnerId`: String, `entryKeys`: List<String>): RongCloudChatroomEntryBatchRemoveResult =
+        callBlocking { RongCloudChatroomEntryBatchRemoveResult(c.call("chatroom.entry.batch_remove", args("chatroom_id" to `chatroomId`, "entry_owner_id" to `entryOwnerId`, "entry_keys" to `entryKeys`))) }
+
+    /**
+     * [RongCloudOperations.chatroomEntryQuery]: Get a chatroom's custom attributes: the given keys (at most 100) or all.
+     *
+     * `POST /chatroom/entry/query.json` — catalogue operation `chatroom.entry.query`.
+     */
+    @JvmOverloads
+    public fun chatroomEntryQuery(`chatroomId`: String, `keys`: List<String>? = null): RongCloudChatroomEntryQueryResult =
+        callBlocking { RongCloudChatroomEntryQueryResult(c.call("chatroom.entry.query", args("chatroom_id" to `chatroomId`, "keys" to `keys`))) }
+
+    /**
+     * [RongCloudOperations.chatroomLowPriorityAdd]: Mark message types as low priority in every chatroom: dropped first when a chatroom is overloaded (at most 20 types).
+     *
+     * `POST /chatroom/message/priority/add.json` — catalogue operation `chatroom.low_priority.add`.
+     */
+    @JvmOverloads
+    public fun chatroomLowPriorityAdd(`objectNames`: List<String>): RongCloudChatroomLowPriorityAddResult =
+        callBlocking { RongCloudChatroomLowPriorityAddResult(c.call("chatroom.low_priority.add", args("object_names" to `objectNames`))) }
+
+    /**
+     * [RongCloudOperations.chatroomLowPriorityRemove]: Take message types off the low-priority list.
+     *
+     * `POST /chatroom/message/priority/remove.json` — catalogue operation `chatroom.low_priority.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomLowPriorityRemove(`objectNames`: List<String>): RongCloudChatroomLowPriorityRemoveResult =
+        callBlocking { RongCloudChatroomLowPriorityRemoveResult(c.call("chatroom.low_priority.remove", args("object_names" to `objectNames`))) }
+
+    /**
+     * [RongCloudOperations.chatroomLowPriorityQuery]: List the low-priority message types.
+     *
+     * `POST /chatroom/message/priority/query.json` — catalogue operation `chatroom.low_priority.query`.
+     */
+    @JvmOverloads
+    public fun chatroomLowPriorityQuery(): RongCloudChatroomLowPriorityQueryResult =
+        callBlocking { RongCloudChatroomLowPriorityQueryResult(c.call("chatroom.low_priority.query", args())) }
+
+    /**
+     * [RongCloudOperations.chatroomDistributionStop]: Stop delivering a chatroom's messages: what members send is no longer passed on to the others.
+     *
+     * `POST /chatroom/message/stopDistribution.json` — catalogue operation `chatroom.distribution.stop`.
+     */
+    @JvmOverloads
+    public fun chatroomDistributionStop(`chatroomId`: String): RongCloudChatroomDistributionStopResult =
+        callBlocking { RongCloudChatroomDistributionStopResult(c.call("chatroom.distribution.stop", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomDistributionResume]: Resume delivering a chatroom's messages.
+     *
+     * `POST /chatroom/message/resumeDistribution.json` — catalogue operation `chatroom.distribution.resume`.
+     */
+    @JvmOverloads
+    public fun chatroomDistributionResume(`chatroomId`: String): RongCloudChatroomDistributionResumeResult =
+        callBlocking { RongCloudChatroomDistributionResumeResult(c.call("chatroom.distribution.resume", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteAllAdd]: Mute every member of a chatroom (client SDK sends refused; Server API sends still pass); cleared when the chatroom is destroyed.
+     *
+     * `POST /chatroom/ban/add.json` — catalogue operation `chatroom.mute_all.add`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteAllAdd(`chatroomId`: String, `extra`: Any? = null, `needNotify`: Boolean? = null): RongCloudChatroomMuteAllAddResult =
+        callBlocking { RongCloudChatroomMuteAllAddResult(c.call("chatroom.mute_all.add", args("chatroom_id" to `chatroomId`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteAllRemove]: Lift a chatroom's whole-room mute.
+     *
+     * `POST /chatroom/ban/rollback.json` — catalogue operation `chatroom.mute_all.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteAllRemove(`chatroomId`: String, `extra`: Any? = null, `needNotify`: Boolean? = null): RongCloudChatroomMuteAllRemoveResult =
+        callBlocking { RongCloudChatroomMuteAllRemoveResult(c.call("chatroom.mute_all.remove", args("chatroom_id" to `chatroomId`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteAllCheck]: Whether every member of a chatroom is muted (`status` 1) or not (0).
+     *
+     * `POST /chatroom/ban/check.json` — catalogue operation `chatroom.mute_all.check`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteAllCheck(`chatroomId`: String): RongCloudChatroomMuteAllCheckResult =
+        callBlocking { RongCloudChatroomMuteAllCheckResult(c.call("chatroom.mute_all.check", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteAllQuery]: List the chatrooms whose members are all muted, a page at a time.
+     *
+     * `POST /chatroom/ban/query.json` — catalogue operation `chatroom.mute_all.query`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteAllQuery(`size`: Long? = null, `page`: Long? = null): RongCloudChatroomMuteAllQueryResult =
+        callBlocking { RongCloudChatroomMuteAllQueryResult(c.call("chatroom.mute_all.query", args("size" to `size`, "page" to `page`))) }
+    /** Every page of `chatroom.mute_all.query` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [chatroomMuteAllQuery]. */
+    @JvmOverloads
+    public fun chatroomMuteAllQueryPages(`size`: Long? = null, `page`: Long? = null): Iterable<RongCloudChatroomMuteAllQueryResult> =
+        c.pageIterable("chatroom.mute_all.query", args("size" to `size`, "page" to `page`)) { RongCloudChatroomMuteAllQueryResult(it) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteWhitelistAdd]: Exempt users from a chatroom's whole-room mute (at most 20 per chatroom; lost when the chatroom is destroyed).
+     *
+     * `POST /chatroom/user/ban/whitelist/add.json` — catalogue operation `chatroom.mute_whitelist.add`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteWhitelistAdd(`chatroomId`: String, `userIds`: List<String>, `extra`: Any? = null, `needNotify`: Boolean? = null): RongCloudChatroomMuteWhitelistAddResult =
+        callBlocking { RongCloudChatroomMuteWhitelistAddResult(c.call("chatroom.mute_whitelist.add", args("chatroom_id" to `chatroomId`, "user_ids" to `userIds`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteWhitelistRemove]: End users' exemption from a chatroom's whole-room mute.
+     *
+     * `POST /chatroom/user/ban/whitelist/rollback.json` — catalogue operation `chatroom.mute_whitelist.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteWhitelistRemove(`chatroomId`: String, `userIds`: List<String>, `extra`: Any? = null, `needNotify`: Boolean? = null): RongCloudChatroomMuteWhitelistRemoveResult =
+        callBlocking { RongCloudChatroomMuteWhitelistRemoveResult(c.call("chatroom.mute_whitelist.remove", args("chatroom_id" to `chatroomId`, "user_ids" to `userIds`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteWhitelistQuery]: List the users exempt from a chatroom's whole-room mute.
+     *
+     * `POST /chatroom/user/ban/whitelist/query.json` — catalogue operation `chatroom.mute_whitelist.query`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteWhitelistQuery(`chatroomId`: String): RongCloudChatroomMuteWhitelistQueryResult =
+        callBlocking { RongCloudChatroomMuteWhitelistQueryResult(c.call("chatroom.mute_whitelist.query", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomGlobalMuteAdd]: Mute users in every chatroom of the app for `minute` minutes.
+     *
+     * `POST /chatroom/user/ban/add.json` — catalogue operation `chatroom.global_mute.add`.
+     */
+    @JvmOverloads
+    public fun chatroomGlobalMuteAdd(`userIds`: List<String>, `minute`: Long, `extra`: Any? = null, `needNotify`: Boolean? = null): RongCloudChatroomGlobalMuteAddResult =
+        callBlocking { RongCloudChatroomGlobalMuteAddResult(c.call("chatroom.global_mute.add", args("user_ids" to `userIds`, "minute" to `minute`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomGlobalMuteRemove]: Lift users' mute in every chatroom.
+     *
+     * `POST /chatroom/user/ban/remove.json` — catalogue operation `chatroom.global_mute.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomGlobalMuteRemove(`userIds`: List<String>, `extra`: Any? = null, `needNotify`: Boolean? = null): RongCloudChatroomGlobalMuteRemoveResult =
+        callBlocking { RongCloudChatroomGlobalMuteRemoveResult(c.call("chatroom.global_mute.remove", args("user_ids" to `userIds`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomGlobalMuteQuery]: List the users muted in every chatroom, with when each mute ends.
+     *
+     * `POST /chatroom/user/ban/query.json` — catalogue operation `chatroom.global_mute.query`.
+     */
+    @JvmOverloads
+    public fun chatroomGlobalMuteQuery(): RongCloudChatroomGlobalMuteQueryResult =
+        callBlocking { RongCloudChatroomGlobalMuteQueryResult(c.call("chatroom.global_mute.query", args())) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteAdd]: Mute users in one chatroom for `minute` minutes: they still receive messages but cannot send; the mute outlasts leaving.
+     *
+     * `POST /chatroom/user/gag/add.json` — catalogue operation `chatroom.mute.add`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteAdd(`userIds`: List<String>, `chatroomId`: String, `minute`: Long, `extra`: Any? = null, `needNotify`: Boolean? = null): RongCloudChatroomMuteAddResult =
+        callBlocking { RongCloudChatroomMuteAddResult(c.call("chatroom.mute.add", args("user_ids" to `userIds`, "chatroom_id" to `chatroomId`, "minute" to `minute`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteRemove]: Lift users' mute in a chatroom.
+     *
+     * `POST /chatroom/user/gag/rollback.json` — catalogue operation `chatroom.mute.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteRemove(`userIds`: List<String>, `chatroomId`: String, `extra`: Any? = null, `needNotify`: Boolean? = null): RongCloudChatroomMuteRemoveResult =
+        callBlocking { RongCloudChatroomMuteRemoveResult(c.call("chatroom.mute.remove", args("user_ids" to `userIds`, "chatroom_id" to `chatroomId`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteQuery]: List the users muted in a chatroom, with when each mute ends.
+     *
+     * `POST /chatroom/user/gag/list.json` — catalogue operation `chatroom.mute.query`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteQuery(`chatroomId`: String): RongCloudChatroomMuteQueryResult =
+        callBlocking { RongCloudChatroomMuteQueryResult(c.call("chatroom.mute.query", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomBlockAdd]: Ban users from a chatroom for `minute` minutes: they are removed at once and cannot rejoin meanwhile.
+     *
+     * `POST /chatroom/user/block/add.json` — catalogue operation `chatroom.block.add`.
+     */
+    @JvmOverloads
+    public fun chatroomBlockAdd(`userIds`: List<String>, `chatroomId`: String, `minute`: Long, `extra`: Any? = null, `needNotify`: Boolean? = null): RongCloudChatroomBlockAddResult =
+        callBlocking { RongCloudChatroomBlockAddResult(c.call("chatroom.block.add", args("user_ids" to `userIds`, "chatroom_id" to `chatroomId`, "minute" to `minute`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomBlockRemove]: Lift users' ban from a chatroom.
+     *
+     * `POST /chatroom/user/block/rollback.json` — catalogue operation `chatroom.block.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomBlockRemove(`userIds`: List<String>, `chatroomId`: String, `extra`: Any? = null, `needNotify`: Boolean? = null): RongCloudChatroomBlockRemoveResult =
+        callBlocking { RongCloudChatroomBlockRemoveResult(c.call("chatroom.block.remove", args("user_ids" to `userIds`, "chatroom_id" to `chatroomId`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomBlockQuery]: List the users banned from a chatroom, with when each ban ends.
+     *
+     * `POST /chatroom/user/block/list.json` — catalogue operation `chatroom.block.query`.
+     */
+    @JvmOverloads
+    public fun chatroomBlockQuery(`chatroomId`: String): RongCloudChatroomBlockQueryResult =
+        callBlocking { RongCloudChatroomBlockQueryResult(c.call("chatroom.block.query", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomUserWhitelistAdd]: Protect users of a chatroom: never removed automatically when offline, their messages never dropped (at most 5 per chatroom).
+     *
+     * `POST /chatroom/user/whitelist/add.json` — catalogue operation `chatroom.user_whitelist.add`.
+     */
+    @JvmOverloads
+    public fun chatroomUserWhitelistAdd(`chatroomId`: String, `userIds`: List<String>): RongCloudChatroomUserWhitelistAddResult =
+        callBlocking { RongCloudChatroomUserWhitelistAddResult(c.call("chatroom.user_whitelist.add", args("chatroom_id" to `chatroomId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.chatroomUserWhitelistRemove]: Take users off a chatroom's allowlist.
+     *
+     * `POST /chatroom/user/whitelist/remove.json` — catalogue operation `chatroom.user_whitelist.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomUserWhitelistRemove(`chatroomId`: String, `userIds`: List<String>): RongCloudChatroomUserWhitelistRemoveResult =
+        callBlocking { RongCloudChatroomUserWhitelistRemoveResult(c.call("chatroom.user_whitelist.remove", args("chatroom_id" to `chatroomId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.chatroomUserWhitelistQuery]: List a chatroom's allowlisted users.
+     *
+     * `POST /chatroom/user/whitelist/query.json` — catalogue operation `chatroom.user_whitelist.query`.
+     */
+    @JvmOverloads
+    public fun chatroomUserWhitelistQuery(`chatroomId`: String): RongCloudChatroomUserWhitelistQueryResult =
+        callBlocking { RongCloudChatroomUserWhitelistQueryResult(c.call("chatroom.user_whitelist.query", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMessageWhitelistAdd]: Protect message types in every chatroom: never dropped when a chatroom is overloaded (at most 20 types).
+     *
+     * `POST /chatroom/whitelist/add.json` — catalogue operation `chatroom.message_whitelist.add`.
+     */
+    @JvmOverloads
+    public fun chatroomMessageWhitelistAdd(`objectNames`: List<String>): RongCloudChatroomMessageWhitelistAddResult =
+        callBlocking { RongCloudChatroomMessageWhitelistAddResult(c.call("chatroom.message_whitelist.add", args("object_names" to `objectNames`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMessageWhitelistRemove]: Take message types off the chatroom message allowlist.
+     *
+     * `POST /chatroom/whitelist/delete.json` — catalogue operation `chatroom.message_whitelist.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomMessageWhitelistRemove(`objectNames`: List<String>): RongCloudChatroomMessageWhitelistRemoveResult =
+        callBlocking { RongCloudChatroomMessageWhitelistRemoveResult(c.call("chatroom.message_whitelist.remove", args("object_names" to `objectNames`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMessageWhitelistQuery]: List the message types on the chatroom message allowlist.
+     *
+     * `POST /chatroom/whitelist/query.json` — catalogue operation `chatroom.message_whitelist.query`.
+     */
+    @JvmOverloads
+    public fun chatroomMessageWhitelistQuery(): RongCloudChatroomMessageWhitelistQueryResult =
+        callBlocking { RongCloudChatroomMessageWhitelistQueryResult(c.call("chatroom.message_whitelist.query", args())) }
+
+    /**
+     * [RongCloudOperations.conversationNotificationSet]: Set a user's do-not-disturb level for one conversation.
+     *
+     * `POST /conversation/notification/set.json` — catalogue operation `conversation.notification.set`.
+     */
+    @JvmOverloads
+    public fun conversationNotificationSet(`conversationType`: Long, `userId`: String, `targetId`: String, `isMuted`: Boolean? = null, `unpushLevel`: Long? = null, `busChannel`: String? = null): RongCloudConversationNotificationSetResult =
+        callBlocking { RongCloudConversationNotificationSetResult(c.call("conversation.notification.set", args("conversation_type" to `conversationType`, "user_id" to `userId`, "target_id" to `targetId`, "is_muted" to `isMuted`, "unpush_level" to `unpushLevel`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.conversationNotificationGet]: A user's do-not-disturb level for one conversation.
+     *
+     * `POST /conversation/notification/get.json` — catalogue operation `conversation.notification.get`.
+     */
+    @JvmOverloads
+    public fun conversationNotificationGet(`conversationType`: Long, `userId`: String, `targetId`: String, `busChannel`: String? = null): RongCloudConversationNotificationGetResult =
+        callBlocking { RongCloudConversationNotificationGetResult(c.call("conversation.notification.get", args("conversation_type" to `conversationType`, "user_id" to `userId`, "target_id" to `targetId`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.conversationTypeNotificationSet]: Set a user's do-not-disturb level for every conversation of one type.
+     *
+     * `POST /conversation/type/notification/set.json` — catalogue operation `conversation.type.notification.set`.
+     */
+    @JvmOverloads
+    public fun conversationTypeNotificationSet(`conversationType`: Long, `userId`: String, `unpushLevel`: Long): RongCloudConversationTypeNotificationSetResult =
+        callBlocking { RongCloudConversationTypeNotificationSetResult(c.call("conversation.type.notification.set", args("conversation_type" to `conversationType`, "user_id" to `userId`, "unpush_level" to `unpushLevel`))) }
+
+    /**
+     * [RongCloudOperations.conversationTypeNotificationGet]: A user's do-not-disturb level for one conversation type.
+     *
+     * `POST /conversation/type/notification/get.json` — catalogue operation `conversation.type.notification.get`.
+     */
+    @JvmOverloads
+    public fun conversationTypeNotificationGet(`conversationType`: Long, `userId`: String): RongCloudConversationTypeNotificationGetResult =
+        callBlocking { RongCloudConversationTypeNotificationGetResult(c.call("conversation.type.notification.get", args("conversation_type" to `conversationType`, "user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.conversationTopSet]: Pin a conversation to the top of a user's list, or unpin it (synced to clients from SDK 4.0.0).
+     *
+     * `POST /conversation/top/set.json` — catalogue operation `conversation.top.set`.
+     */
+    @JvmOverloads
+    public fun conversationTopSet(`userId`: String, `conversationType`: Long, `targetId`: String, `setTop`: Boolean): RongCloudConversationTopSetResult =
+        callBlocking { RongCloudConversationTopSetResult(c.call("conversation.top.set", args("user_id" to `userId`, "conversation_type" to `conversationType`, "target_id" to `targetId`, "set_top" to `setTop`))) }
+
+    /**
+     * [RongCloudOperations.conversationHistoryClean]: Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
+     *
+     * `POST /conversation/message/history/clean.json` — catalogue operation `conversation.history.clean`.
+     */
+    @JvmOverloads
+    public fun conversationHistoryClean(`conversationType`: Long, `fromUserId`: String, `targetId`: String, `msgTimestamp`: Long? = null): RongCloudConversationHistoryCleanResult =
+        callBlocking { RongCloudConversationHistoryCleanResult(c.call("conversation.history.clean", args("conversation_type" to `conversationType`, "from_user_id" to `fromUserId`, "target_id" to `targetId`, "msg_timestamp" to `msgTimestamp`))) }
+
+    /**
+     * [RongCloudOperations.conversationUserTagSet]: Create or rename a user's conversation tags (at most 20 tags per user).
+     *
+     * `POST /user/conversation/tag/set.json` — catalogue operation `conversation.user_tag.set`.
+     */
+    @JvmOverloads
+    public fun conversationUserTagSet(`userId`: String, `tags`: List<*>): RongCloudConversationUserTagSetResult =
+        callBlocking { RongCloudConversationUserTagSetResult(c.call("conversation.user_tag.set", args("user_id" to `userId`, "tags" to `tags`))) }
+
+    /**
+     * [RongCloudOperations.conversationUserTagDelete]: Delete some of a user's conversation tags (the conversations lose them, and stay).
+     *
+     * `POST /user/conversation/tag/del.json` — catalogue operation `conversation.user_tag.delete`.
+     */
+    @JvmOverloads
+    public fun conversationUserTagDelete(`userId`: String, `tagIds`: List<String>): RongCloudConversationUserTagDeleteResult =
+        callBlocking { RongCloudConversationUserTagDeleteResult(c.call("conversation.user_tag.delete", args("user_id" to `userId`, "tag_ids" to `tagIds`))) }
+
+    /**
+     * [RongCloudOperations.conversationTagSet]: Put up to 100 of a user's conversations under one of their tags (a tag holds at most 1000; the earliest drop out).
+     *
+     * `POST /tag/conversation/set.json` — catalogue operation `conversation.tag.set`.
+     */
+    @JvmOverloads
+    public fun conversationTagSet(`userId`: String, `tagId`: String, `conversations`: List<*>): RongCloudConversationTagSetResult =
+        callBlocking { RongCloudConversationTagSetResult(c.call("conversation.tag.set", args("user_id" to `userId`, "tag_id" to `tagId`, "conversations" to `conversations`))) }
+
+    /**
+     * [RongCloudOperations.conversationTagDelete]: Take up to 100 of a user's conversations out of one of their tags.
+     *
+     * `POST /tag/conversation/del.json` — catalogue operation `conversation.tag.delete`.
+     */
+    @JvmOverloads
+    public fun conversationTagDelete(`userId`: String, `tagId`: String, `conversations`: List<*>): RongCloudConversationTagDeleteResult =
+        callBlocking { RongCloudConversationTagDeleteResult(c.call("conversation.tag.delete", args("user_id" to `userId`, "tag_id" to `tagId`, "conversations" to `conversations`))) }
+
+    /**
+     * [RongCloudOperations.conversationAttributeGet]: Everything set on one of a user's conversations: its pin, its do-not-disturb level and the tags it is under.
+     *
+     * `GET /conversation/attribute/get.json` — catalogue operation `conversation.attribute.get`.
+     */
+    @JvmOverloads
+    public fun conversationAttributeGet(`userId`: String, `targetId`: String, `conversationType`: Long): RongCloudConversationAttributeGetResult =
+        callBlocking { RongCloudConversationAttributeGetResult(c.call("conversation.attribute.get", args("user_id" to `userId`, "target_id" to `targetId`, "conversation_type" to `conversationType`))) }
+
+    /**
+     * [RongCloudOperations.conversationTagGet]: The conversations under one of a user's tags.
+     *
+     * `GET /tag/conversation/get.json` — catalogue operation `conversation.tag.get`.
+     */
+    @JvmOverloads
+    public fun conversationTagGet(`userId`: String, `tagId`: String): RongCloudConversationTagGetResult =
+        callBlocking { RongCloudConversationTagGetResult(c.call("conversation.tag.get", args("user_id" to `userId`, "tag_id" to `tagId`))) }
+
+    /**
+     * [RongCloudOperations.conversationUserTagGet]: A user's conversation tags.
+     *
+     * `GET /user/conversation/tag/get.json` — catalogue operation `conversation.user_tag.get`.
+     */
+    @JvmOverloads
+    public fun conversationUserTagGet(`userId`: String): RongCloudConversationUserTagGetResult =
+        callBlocking { RongCloudConversationUserTagGetResult(c.call("conversation.user_tag.get", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupCreate]: Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
+     *
+     * `POST /entrust/group/create.json` — catalogue operation `entrust.group.create`.
+     */
+    @JvmOverloads
+    public fun entrustGroupCreate(`groupId`: String, `name`: String, `owner`: String, `userIds`: List<String>? = null, `groupProfile`: Any? = null, `permissions`: Any? = null, `groupExtProfile`: Any? = null): RongCloudEntrustGroupCreateResult =
+        callBlocking { RongCloudEntrustGroupCreateResult(c.call("entrust.group.create", args("group_id" to `groupId`, "name" to `name`, "owner" to `owner`, "user_ids" to `userIds`, "group_profile" to `groupProfile`, "permissions" to `permissions`, "group_ext_profile" to `groupExtProfile`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupUpdate]: Set a hosted group's information, permissions and custom attributes (the keys given replace theirs).
+     *
+     * `POST /entrust/group/profile/update.json` — catalogue operation `entrust.group.update`.
+     */
+    @JvmOverloads
+    public fun entrustGroupUpdate(`groupId`: String, `groupProfile`: Any? = null, `permissions`: Any? = null, `groupExtProfile`: Any? = null): RongCloudEntrustGroupUpdateResult =
+        callBlocking { RongCloudEntrustGroupUpdateResult(c.call("entrust.group.update", args("group_id" to `groupId`, "group_profile" to `groupProfile`, "permissions" to `permissions`, "group_ext_profile" to `groupExtProfile`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupProfiles]: Get hosted groups' information: name, owner, profile, permissions, custom attributes, creation time and member count.
+     *
+     * `POST /entrust/group/profile/query.json` — catalogue operation `entrust.group.profiles`.
+     */
+    @JvmOverloads
+    public fun entrustGroupProfiles(`groupIds`: List<String>): RongCloudEntrustGroupProfilesResult =
+        callBlocking { RongCloudEntrustGroupProfilesResult(c.call("entrust.group.profiles", args("group_ids" to `groupIds`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupJoin]: Add users to a hosted group; the answer describes the group.
+     *
+     * `POST /entrust/group/join.json` — catalogue operation `entrust.group.join`.
+     */
+    @JvmOverloads
+    public fun entrustGroupJoin(`groupId`: String, `userIds`: List<String>): RongCloudEntrustGroupJoinResult =
+        callBlocking { RongCloudEntrustGroupJoinResult(c.call("entrust.group.join", args("group_id" to `groupId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupImport]: Make an existing group (created without profile hosting) a hosted group, with its owner and permissions; no callbacks are sent.
+     *
+     * `POST /entrust/group/import.json` — catalogue operation `entrust.group.import`.
+     */
+    @JvmOverloads
+    public fun entrustGroupImport(`groupId`: String, `name`: String, `owner`: String, `groupProfile`: Any? = null, `permissions`: Any? = null, `groupExtProfile`: Any? = null): RongCloudEntrustGroupImportResult =
+        callBlocking { RongCloudEntrustGroupImportResult(c.call("entrust.group.import", args("group_id" to `groupId`, "name" to `name`, "owner" to `owner`, "group_profile" to `groupProfile`, "permissions" to `permissions`, "group_ext_profile" to `groupExtProfile`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupQuit]: Users leave a hosted group.
+     *
+     * `POST /entrust/group/quit.json` — catalogue operation `entrust.group.quit`.
+     */
+    @JvmOverloads
+    public fun entrustGroupQuit(`groupId`: String, `userIds`: List<String>, `deleteBan`: Boolean? = null, `deleteWhitelist`: Boolean? = null, `deleteFollowed`: Boolean? = null): RongCloudEntrustGroupQuitResult =
+        callBlocking { RongCloudEntrustGroupQuitResult(c.call("entrust.group.quit", args("group_id" to `groupId`, "user_ids" to `userIds`, "delete_ban" to `deleteBan`, "delete_whitelist" to `deleteWhitelist`, "delete_followed" to `deleteFollowed`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupKick]: Remove users from a hosted group.
+     *
+     * `POST /entrust/group/member/kick.json` — catalogue operation `entrust.group.kick`.
+     */
+    @JvmOverloads
+    public fun entrustGroupKick(`groupId`: String, `userIds`: List<String>, `deleteBan`: Boolean? = null, `deleteWhitelist`: Boolean? = null, `deleteFollowed`: Boolean? = null): RongCloudEntrustGroupKickResult =
+        callBlocking { RongCloudEntrustGroupKickResult(c.call("entrust.group.kick", args("group_id" to `groupId`, "user_ids" to `userIds`, "delete_ban" to `deleteBan`, "delete_whitelist" to `deleteWhitelist`, "delete_followed" to `deleteFollowed`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupKickAll]: Remove a user from every hosted group they are in (but not one they own: transfer it first).
+     *
+     * `POST /entrust/group/member/kick/all.json` — catalogue operation `entrust.group.kick_all`.
+     */
+    @JvmOverloads
+    public fun entrustGroupKickAll(`userId`: String): RongCloudEntrustGroupKickAllResult =
+        callBlocking { RongCloudEntrustGroupKickAllResult(c.call("entrust.group.kick_all", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupDismiss]: Dismiss a hosted group.
+     *
+     * `POST /entrust/group/dismiss.json` — catalogue operation `entrust.group.dismiss`.
+     */
+    @JvmOverloads
+    public fun entrustGroupDismiss(`groupId`: String): RongCloudEntrustGroupDismissResult =
+        callBlocking { RongCloudEntrustGroupDismissResult(c.call("entrust.group.dismiss", args("group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupTransferOwner]: Make another member the owner of a hosted group; the old owner stays a member unless `quit`.
+     *
+     * `POST /entrust/group/transfer/owner.json` — catalogue operation `entrust.group.transfer_owner`.
+     */
+    @JvmOverloads
+    public fun entrustGroupTransferOwner(`groupId`: String, `newOwner`: String, `quit`: Boolean? = null, `deleteBan`: Boolean? = null, `deleteWhitelist`: Boolean? = null, `deleteFollowed`: Boolean? = null): RongCloudEntrustGroupTransferOwnerResult =
+        callBlocking { RongCloudEntrustGroupTransferOwnerResult(c.call("entrust.group.transfer_owner", args("group_id" to `groupId`, "new_owner" to `newOwner`, "quit" to `quit`, "delete_ban" to `deleteBan`, "delete_whitelist" to `deleteWhitelist`, "delete_followed" to `deleteFollowed`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupManagerAdd]: Make members administrators of a hosted group (at most 10 per group). Users who are not members are returned in `user_ids`; over the limit, `manager_count` says how many there are.
+     *
+     * `POST /entrust/group/manager/add.json` — catalogue operation `entrust.group.manager.add`.
+     */
+    @JvmOverloads
+    public fun entrustGroupManagerAdd(`groupId`: String, `userIds`: List<String>): RongCloudEntrustGroupManagerAddResult =
+        callBlocking { RongCloudEntrustGroupManagerAddResult(c.call("entrust.group.manager.add", args("group_id" to `groupId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupManagerRemove]: Make administrators of a hosted group plain members again.
+     *
+     * `POST /entrust/group/manager/remove.json` — catalogue operation `entrust.group.manager.remove`.
+     */
+    @JvmOverloads
+    public fun entrustGroupManagerRemove(`groupId`: String, `userIds`: List<String>): RongCloudEntrustGroupManagerRemoveResult =
+        callBlocking { RongCloudEntrustGroupManagerRemoveResult(c.call("entrust.group.manager.remove", args("group_id" to `groupId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupMembers]: List a hosted group's members a page at a time, by role and join time.
+     *
+     * `POST /entrust/group/member/query.json` — catalogue operation `entrust.group.members`.
+     */
+    @JvmOverloads
+    public fun entrustGroupMembers(`groupId`: String, `type`: Long? = null, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): RongCloudEntrustGroupMembersResult =
+        callBlocking { RongCloudEntrustGroupMembersResult(c.call("entrust.group.members", args("group_id" to `groupId`, "type" to `type`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`))) }
+    /** Every page of `entrust.group.members` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [entrustGroupMembers]. */
+    @JvmOverloads
+    public fun entrustGroupMembersPages(`groupId`: String, `type`: Long? = null, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): Iterable<RongCloudEntrustGroupMembersResult> =
+        c.pageIterable("entrust.group.members", args("group_id" to `groupId`, "type" to `type`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudEntrustGroupMembersResult(it) }
+
+    /**
+     * [RongCloudOperations.entrustGroupMemberGet]: Get given members of a hosted group.
+     *
+     * `POST /entrust/group/member/specific/query.json` — catalogue operation `entrust.group.member.get`.
+     */
+    @JvmOverloads
+    public fun entrustGroupMemberGet(`groupId`: String, `userIds`: List<String>): RongCloudEntrustGroupMemberGetResult =
+        callBlocking { RongCloudEntrustGroupMemberGetResult(c.call("entrust.group.member.get", args("group_id" to `groupId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupMemberSet]: Set a member's nickname and extra information in a hosted group.
+     *
+     * `POST /entrust/group/member/set.json` — catalogue operation `entrust.group.member.set`.
+     */
+    @JvmOverloads
+    public fun entrustGroupMemberSet(`groupId`: String, `userId`: String, `nickname`: String, `extra`: String? = null): RongCloudEntrustGroupMemberSetResult =
+        callBlocking { RongCloudEntrustGroupMemberSetResult(c.call("entrust.group.member.set", args("group_id" to `groupId`, "user_id" to `userId`, "nickname" to `nickname`, "extra" to `extra`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupMemberFollow]: A member follows other members of a hosted group: their messages notify even when the group is muted (do not disturb).
+     *
+     * `POST /entrust/group/member/follow.json` — catalogue operation `entrust.group.member.follow`.
+     */
+    @JvmOverloads
+    public fun entrustGroupMemberFollow(`groupId`: String, `userId`: String, `followUserIds`: List<String>): RongCloudEntrustGroupMemberFollowResult =
+        callBlocking { RongCloudEntrustGroupMemberFollowResult(c.call("entrust.group.member.follow", args("group_id" to `groupId`, "user_id" to `userId`, "follow_user_ids" to `followUserIds`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupMemberUnfollow]: A member stops following members of a hosted group.
+     *
+     * `POST /entrust/group/member/unfollow.json` — catalogue operation `entrust.group.member.unfollow`.
+     */
+    @JvmOverloads
+    public fun entrustGroupMemberUnfollow(`groupId`: String, `userId`: String, `followUserIds`: List<String>): RongCloudEntrustGroupMemberUnfollowResult =
+        callBlocking { RongCloudEntrustGroupMemberUnfollowResult(c.call("entrust.group.member.unfollow", args("group_id" to `groupId`, "user_id" to `userId`, "follow_user_ids" to `followUserIds`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupMemberFollowed]: List the members a member follows in a hosted group, with when they followed each.
+     *
+     * `POST /entrust/group/member/followed/get.json` — catalogue operation `entrust.group.member.followed`.
+     */
+    @JvmOverloads
+    public fun entrustGroupMemberFollowed(`groupId`: String, `userId`: String): RongCloudEntrustGroupMemberFollowedResult =
+        callBlocking { RongCloudEntrustGroupMemberFollowedResult(c.call("entrust.group.member.followed", args("group_id" to `groupId`, "user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupRemarkNameSet]: Set the name a user sees a hosted group by (their alias for it, shown in push titles); replaces the previous one.
+     *
+     * `POST /entrust/group/remarkname/set.json` — catalogue operation `entrust.group.remark_name.set`.
+     */
+    @JvmOverloads
+    public fun entrustGroupRemarkNameSet(`groupId`: String, `userId`: String, `remarkName`: String): RongCloudEntrustGroupRemarkNameSetResult =
+        callBlocking { RongCloudEntrustGroupRemarkNameSetResult(c.call("entrust.group.remark_name.set", args("group_id" to `groupId`, "user_id" to `userId`, "remark_name" to `remarkName`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupRemarkNameRemove]: Delete a user's alias for a hosted group: pushes show the group's name again.
+     *
+     * `POST /entrust/group/remarkname/delete.json` — catalogue operation `entrust.group.remark_name.remove`.
+     */
+    @JvmOverloads
+    public fun entrustGroupRemarkNameRemove(`groupId`: String, `userId`: String): RongCloudEntrustGroupRemarkNameRemoveResult =
+        callBlocking { RongCloudEntrustGroupRemarkNameRemoveResult(c.call("entrust.group.remark_name.remove", args("group_id" to `groupId`, "user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupRemarkNameGet]: Get a user's alias for a hosted group.
+     *
+     * `POST /entrust/group/remarkname/query.json` — catalogue operation `entrust.group.remark_name.get`.
+     */
+    @JvmOverloads
+    public fun entrustGroupRemarkNameGet(`groupId`: String, `userId`: String): RongCloudEntrustGroupRemarkNameGetResult =
+        callBlocking { RongCloudEntrustGroupRemarkNameGetResult(c.call("entrust.group.remark_name.get", args("group_id" to `groupId`, "user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupList]: List the app's hosted groups a page at a time, by creation time.
+     *
+     * `POST /entrust/group/query.json` — catalogue operation `entrust.group.list`.
+     */
+    @JvmOverloads
+    public fun entrustGroupList(`pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): RongCloudEntrustGroupListResult =
+        callBlocking { RongCloudEntrustGroupListResult(c.call("entrust.group.list", args("page_token" to `pageToken`, "size" to `size`, "order" to `order`))) }
+    /** Every page of `entrust.group.list` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [entrustGroupList]. */
+    @JvmOverloads
+    public fun entrustGroupListPages(`pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): Iterable<RongCloudEntrustGroupListResult> =
+        c.pageIterable("entrust.group.list", args("page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudEntrustGroupListResult(it) }
+
+    /**
+     * [RongCloudOperations.entrustJoinedGroups]: List the hosted groups a user is in a page at a time, with the group's information, the user's role and alias.
+     *
+     * `POST /entrust/joined/group/query.json` — catalogue operation `entrust.joined_groups`.
+     */
+    @JvmOverloads
+    public fun entrustJoinedGroups(`userId`: String, `role`: Long? = null, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): RongCloudEntrustJoinedGroupsResult =
+        callBlocking { RongCloudEntrustJoinedGroupsResult(c.call("entrust.joined_groups", args("user_id" to `userId`, "role" to `role`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`))) }
+    /** Every page of `entrust.joined_groups` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [entrustJoinedGroups]. */
+    @JvmOverloads
+    public fun entrustJoinedGroupsPages(`userId`: String, `role`: Long? = null, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): Iterable<RongCloudEntrustJoinedGroupsResult> =
+        c.pageIterable("entrust.joined_groups", args("user_id" to `userId`, "role" to `role`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudEntrustJoinedGroupsResult(it) }
+
+    /**
+     * [RongCloudOperations.friendAdd]: Add a friend for a user: by the target's friend-request permission (opt_type 1, default), or directly without the target's approval (opt_type 2).
+     *
+     * `POST /friend/add.json` — catalogue operation `friend.add`.
+     */
+    @JvmOverloads
+    public fun friendAdd(`userId`: String, `targetId`: String, `optType`: Long? = null, `extra`: String? = null): RongCloudFriendAddResult =
+        callBlocking { RongCloudFriendAddResult(c.call("friend.add", args("user_id" to `userId`, "target_id" to `targetId`, "opt_type" to `optType`, "extra" to `extra`))) }
+
+    /**
+     * [RongCloudOperations.friendDelete]: Remove up to 100 friends of a user.
+     *
+     * `POST /friend/delete.json` — catalogue operation `friend.delete`.
+     */
+    @JvmOverloads
+    public fun friendDelete(`userId`: String, `targetIds`: List<String>): RongCloudFriendDeleteResult =
+        callBlocking { RongCloudFriendDeleteResult(c.call("friend.delete", args("user_id" to `userId`, "target_ids" to `targetIds`))) }
+
+    /**
+     * [RongCloudOperations.friendClean]: Remove all of a user's friends.
+     *
+     * `POST /friend/clean.json` — catalogue operation `friend.clean`.
+     */
+    @JvmOverloads
+    public fun friendClean(`userId`: String): RongCloudFriendCleanResult =
+        callBlocking { RongCloudFriendCleanResult(c.call("friend.clean", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.friendProfileSet]: Set the alias and custom attributes a user keeps for one friend.
+     *
+     * `POST /friend/profile/set.json` — catalogue operation `friend.profile.set`.
+     */
+    @JvmOverloads
+    public fun friendProfileSet(`userId`: String, `targetId`: String, `remarkName`: String? = null, `friendExtProfile`: Any? = null): RongCloudFriendProfileSetResult =
+        callBlocking { RongCloudFriendProfileSetResult(c.call("friend.profile.set", args("user_id" to `userId`, "target_id" to `targetId`, "remark_name" to `remarkName`, "friend_ext_profile" to `friendExtProfile`))) }
+
+    /**
+     * [RongCloudOperations.friendGet]: List a user's friends by the time they were added, a page at a time.
+     *
+     * `POST /friend/get.json` — catalogue operation `friend.get`.
+     */
+    @JvmOverloads
+    public fun friendGet(`userId`: String, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): RongCloudFriendGetResult =
+        callBlocking { RongCloudFriendGetResult(c.call("friend.get", args("user_id" to `userId`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`))) }
+    /** Every page of `friend.get` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [friendGet]. */
+    @JvmOverloads
+    public fun friendGetPages(`userId`: String, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): Iterable<RongCloudFriendGetResult> =
+        c.pageIterable("friend.get", args("user_id" to `userId`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudFriendGetResult(it) }
+
+    /**
+     * [RongCloudOperations.friendCheck]: Check whether a user and up to 100 others are friends (`result` 1: not friends either way, 4: friends both ways).
+     *
+     * `POST /friend/check.json` — catalogue operation `friend.check`.
+     */
+    @JvmOverloads
+    public fun friendCheck(`userId`: String, `targetIds`: List<String>): RongCloudFriendCheckResult =
+        callBlocking { RongCloudFriendCheckResult(c.call("friend.check", args("user_id" to `userId`, "target_ids" to `targetIds`))) }
+
+    /**
+     * [RongCloudOperations.friendPermissionSet]: Set who may add up to 100 users as a friend: 1 anyone directly, 2 with their approval, 3 nobody.
+     *
+     * `POST /friend/permission/set.json` — catalogue operation `friend.permission.set`.
+     */
+    @JvmOverloads
+    public fun friendPermissionSet(`userIds`: List<String>, `permissionType`: Long): RongCloudFriendPermissionSetResult =
+        callBlocking { RongCloudFriendPermissionSetResult(c.call("friend.permission.set", args("user_ids" to `userIds`, "permission_type" to `permissionType`))) }
+
+    /**
+     * [RongCloudOperations.friendPermissionGet]: Get who may add each of up to 100 users as a friend.
+     *
+     * `POST /friend/permission/get.json` — catalogue operation `friend.permission.get`.
+     */
+    @JvmOverloads
+    public fun friendPermissionGet(`userIds`: List<String>): RongCloudFriendPermissionGetResult =
+        callBlocking { RongCloudFriendPermissionGetResult(c.call("friend.permission.get", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.groupCreate]: Create a group with its first members.
+     *
+     * `POST /group/create.json` — catalogue operation `group.create`.
+     */
+    @JvmOverloads
+    public fun groupCreate(`userIds`: List<String>, `groupId`: String, `groupName`: String): RongCloudGroupCreateResult =
+        callBlocking { RongCloudGroupCreateResult(c.call("group.create", args("user_ids" to `userIds`, "group_id" to `groupId`, "group_name" to `groupName`))) }
+
+    /**
+     * [RongCloudOperations.groupJoin]: Add users to a group (creating it if it does not exist).
+     *
+     * `POST /group/join.json` — catalogue operation `group.join`.
+     */
+    @JvmOverloads
+    public fun groupJoin(`userIds`: List<String>, `groupId`: String, `groupName`: String? = null): RongCloudGroupJoinResult =
+        callBlocking { RongCloudGroupJoinResult(c.call("group.join", args("user_ids" to `userIds`, "group_id" to `groupId`, "group_name" to `groupName`))) }
+
+    /**
+     * [RongCloudOperations.groupQuit]: Remove users from a group.
+     *
+     * `POST /group/quit.json` — catalogue operation `group.quit`.
+     */
+    @JvmOverloads
+    public fun groupQuit(`userIds`: List<String>, `groupId`: String): RongCloudGroupQuitResult =
+        callBlocking { RongCloudGroupQuitResult(c.call("group.quit", args("user_ids" to `userIds`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupDismiss]: Dismiss a group.
+     *
+     * `POST /group/dismiss.json` — catalogue operation `group.dismiss`.
+     */
+    @JvmOverloads
+    public fun groupDismiss(`userId`: String, `groupId`: String): RongCloudGroupDismissResult =
+        callBlocking { RongCloudGroupDismissResult(c.call("group.dismiss", args("user_id" to `userId`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupRefresh]: Rename a group.
+     *
+     * `POST /group/refresh.json` — catalogue operation `group.refresh`.
+     */
+    @JvmOverloads
+    public fun groupRefresh(`groupId`: String, `groupName`: String): RongCloudGroupRefreshResult =
+        callBlocking { RongCloudGroupRefreshResult(c.call("group.refresh", args("group_id" to `groupId`, "group_name" to `groupName`))) }
+
+    /**
+     * [RongCloudOperations.groupMembers]: List a group's members.
+     *
+     * `POST /group/user/query.json` — catalogue operation `group.members`.
+     */
+    @JvmOverloads
+    public fun groupMembers(`groupId`: String): RongCloudGroupMembersResult =
+        callBlocking { RongCloudGroupMembersResult(c.call("group.members", args("group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupUserGroups]: List the groups a user has joined (id and name). Without `page` the first 5000 are returned at once; with `page` a page of `size` (default 50).
+     *
+     * `POST /user/group/query.json` — catalogue operation `group.user_groups`.
+     */
+    @JvmOverloads
+    public fun groupUserGroups(`userId`: String, `page`: Long? = null, `size`: Long? = null): RongCloudGroupUserGroupsResult =
+        callBlocking { RongCloudGroupUserGroupsResult(c.call("group.user_groups", args("user_id" to `userId`, "page" to `page`, "size" to `size`))) }
+    /** Every page of `group.user_groups` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [groupUserGroups]. */
+    @JvmOverloads
+    public fun groupUserGroupsPages(`userId`: String, `page`: Long? = null, `size`: Long? = null): Iterable<RongCloudGroupUserGroupsResult> =
+        c.pageIterable("group.user_groups", args("user_id" to `userId`, "page" to `page`, "size" to `size`)) { RongCloudGroupUserGroupsResult(it) }
+
+    /**
+     * [RongCloudOperations.groupSync]: Sync a user's group memberships: afterwards the user is in exactly the given groups (created with their names if new); without groups, in none.
+     *
+     * `POST /group/sync.json` — catalogue operation `group.sync`.
+     */
+    @JvmOverloads
+    public fun groupSync(`userId`: String, `groups`: Map<String, String>? = null): RongCloudGroupSyncResult =
+        callBlocking { RongCloudGroupSyncResult(c.call("group.sync", args("user_id" to `userId`, "groups" to `groups`))) }
+
+    /**
+     * [RongCloudOperations.groupBanAdd]: Mute all members of groups (group-wide mute): only the users on a group's mute allowlist can still send to it from the client SDKs; messages sent through the Server API are not affected. Stays until removed, even if the group is dismissed and created again.
+     *
+     * `POST /group/ban/add.json` — catalogue operation `group.ban.add`.
+     */
+    @JvmOverloads
+    public fun groupBanAdd(`groupIds`: List<String>): RongCloudGroupBanAddResult =
+        callBlocking { RongCloudGroupBanAddResult(c.call("group.ban.add", args("group_ids" to `groupIds`))) }
+
+    /**
+     * [RongCloudOperations.groupBanRemove]: Lift the group-wide mute of groups.
+     *
+     * `POST /group/ban/rollback.json` — catalogue operation `group.ban.remove`.
+     */
+    @JvmOverloads
+    public fun groupBanRemove(`groupIds`: List<String>): RongCloudGroupBanRemoveResult =
+        callBlocking { RongCloudGroupBanRemoveResult(c.call("group.ban.remove", args("group_ids" to `groupIds`))) }
+
+    /**
+     * [RongCloudOperations.groupBanQuery]: Whether groups are muted as a whole: with `group_ids`, the state of each (`stat` 1 muted, 0 not); without, the muted groups of the app a page at a time (`page`/`size` take precedence over `group_ids`).
+     *
+     * `POST /group/ban/query.json` — catalogue operation `group.ban.query`.
+     */
+    @JvmOverloads
+    public fun groupBanQuery(`groupIds`: List<String>? = null, `page`: Long? = null, `size`: Long? = null): RongCloudGroupBanQueryResult =
+        callBlocking { RongCloudGroupBanQueryResult(c.call("group.ban.query", args("group_ids" to `groupIds`, "page" to `page`, "size" to `size`))) }
+    /** Every page of `group.ban.query` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [groupBanQuery]. */
+    @JvmOverloads
+    public fun groupBanQueryPages(`groupIds`: List<String>? = null, `page`: Long? = null, `size`: Long? = null): Iterable<RongCloudGroupBanQueryResult> =
+        c.pageIterable("group.ban.query", args("group_ids" to `groupIds`, "page" to `page`, "size" to `size`)) { RongCloudGroupBanQueryResult(it) }
+
+    /**
+     * [RongCloudOperations.groupBanWhitelistAdd]: Add users to a group's mute allowlist: they can still send to the group while it is muted as a whole (a member's own mute still applies). Kept when they leave and rejoin, and when the group is dismissed and created again.
+     *
+     * `POST /group/user/ban/whitelist/add.json` — catalogue operation `group.ban.whitelist.add`.
+     */
+    @JvmOverloads
+    public fun groupBanWhitelistAdd(`userIds`: List<String>, `groupId`: String): RongCloudGroupBanWhitelistAddResult =
+        callBlocking { RongCloudGroupBanWhitelistAddResult(c.call("group.ban.whitelist.add", args("user_ids" to `userIds`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupBanWhitelistRemove]: Remove users from a group's mute allowlist.
+     *
+     * `POST /group/user/ban/whitelist/rollback.json` — catalogue operation `group.ban.whitelist.remove`.
+     */
+    @JvmOverloads
+    public fun groupBanWhitelistRemove(`userIds`: List<String>, `groupId`: String): RongCloudGroupBanWhitelistRemoveResult =
+        callBlocking { RongCloudGroupBanWhitelistRemoveResult(c.call("group.ban.whitelist.remove", args("user_ids" to `userIds`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupBanWhitelistQuery]: List a group's mute allowlist.
+     *
+     * `POST /group/user/ban/whitelist/query.json` — catalogue operation `group.ban.whitelist.query`.
+     */
+    @JvmOverloads
+    public fun groupBanWhitelistQuery(`groupId`: String): RongCloudGroupBanWhitelistQueryResult =
+        callBlocking { RongCloudGroupBanWhitelistQueryResult(c.call("group.ban.whitelist.query", args("group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupGagAdd]: Mute members of a group for `minute` minutes (0: until unmuted), or in every group they joined when `group_id` is absent (at most 100 users muted that way per app). Muted members still receive messages; Server API sends are not affected. Kept when they leave and rejoin within the time.
+     *
+     * `POST /group/user/gag/add.json` — catalogue operation `group.gag.add`.
+     */
+    @JvmOverloads
+    public fun groupGagAdd(`userIds`: List<String>, `minute`: Long, `groupId`: String? = null): RongCloudGroupGagAddResult =
+        callBlocking { RongCloudGroupGagAddResult(c.call("group.gag.add", args("user_ids" to `userIds`, "group_id" to `groupId`, "minute" to `minute`))) }
+
+    /**
+     * [RongCloudOperations.groupGagRemove]: Unmute members of a group, or lift a mute in every group when `group_id` is absent.
+     *
+     * `POST /group/user/gag/rollback.json` — catalogue operation `group.gag.remove`.
+     */
+    @JvmOverloads
+    public fun groupGagRemove(`userIds`: List<String>, `groupId`: String? = null): RongCloudGroupGagRemoveResult =
+        callBlocking { RongCloudGroupGagRemoveResult(c.call("group.gag.remove", args("user_ids" to `userIds`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupGagList]: List the muted members of a group, or the users muted in every group when `group_id` is absent, with when each mute started and ends.
+     *
+     * `POST /group/user/gag/list.json` — catalogue operation `group.gag.list`.
+     */
+    @JvmOverloads
+    public fun groupGagList(`groupId`: String? = null): RongCloudGroupGagListResult =
+        callBlocking { RongCloudGroupGagListResult(c.call("group.gag.list", args("group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupRemarksSet]: Set the name a member is shown with in the push notifications of a group's messages (their group push alias); a user-level push alias the recipient set takes precedence.
+     *
+     * `POST /group/remarks/set.json` — catalogue operation `group.remarks.set`.
+     */
+    @JvmOverloads
+    public fun groupRemarksSet(`userId`: String, `groupId`: String, `remark`: String): RongCloudGroupRemarksSetResult =
+        callBlocking { RongCloudGroupRemarksSetResult(c.call("group.remarks.set", args("user_id" to `userId`, "group_id" to `groupId`, "remark" to `remark`))) }
+
+    /**
+     * [RongCloudOperations.groupRemarksRemove]: Delete a member's group push alias: pushes show their registered name again.
+     *
+     * `POST /group/remarks/del.json` — catalogue operation `group.remarks.remove`.
+     */
+    @JvmOverloads
+    public fun groupRemarksRemove(`userId`: String, `groupId`: String): RongCloudGroupRemarksRemoveResult =
+        callBlocking { RongCloudGroupRemarksRemoveResult(c.call("group.remarks.remove", args("user_id" to `userId`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupRemarksGet]: Get a member's group push alias.
+     *
+     * `POST /group/remarks/get.json` — catalogue operation `group.remarks.get`.
+     */
+    @JvmOverloads
+    public fun groupRemarksGet(`userId`: String, `groupId`: String): RongCloudGroupRemarksGetResult =
+        callBlocking { RongCloudGroupRemarksGetResult(c.call("group.remarks.get", args("user_id" to `userId`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.messagePrivatePublish]: Send a one-to-one message from one user to up to 1000 users. `content` is the message's JSON (an object, or a JSON string).
+     *
+     * `POST /message/private/publish.json` — catalogue operation `message.private.publish`.
+     */
+    @JvmOverloads
+    public fun messagePrivatePublish(`fromUserId`: String, `toUserIds`: List<String>, `objectName`: String, `content`: Any, `pushContent`: String? = null, `pushData`: String? = null, `count`: Long? = null, `verifyBlacklist`: Boolean? = null, `isPersisted`: Boolean? = null, `isIncludeSender`: Boolean? = null, `contentAvailable`: Boolean? = null, `expansion`: Boolean? = null, `disablePush`: Boolean? = null, `pushExt`: Any? = null, `isCounted`: Boolean? = null, `extraContent`: Any? = null, `busChannel`: String? = null, `disableUpdateLastMsg`: Boolean? = null, `msgRandom`: Long? = null): RongCloudMessagePrivatePublishResult =
+        callBlocking { RongCloudMessagePrivatePublishResult(c.call("message.private.publish", args("from_user_id" to `fromUserId`, "to_user_ids" to `toUserIds`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "count" to `count`, "verify_blacklist" to `verifyBlacklist`, "is_persisted" to `isPersisted`, "is_include_sender" to `isIncludeSender`, "content_available" to `contentAvailable`, "expansion" to `expansion`, "disable_push" to `disablePush`, "push_ext" to `pushExt`, "is_counted" to `isCounted`, "extra_content" to `extraContent`, "bus_channel" to `busChannel`, "disable_update_last_msg" to `disableUpdateLastMsg`, "msg_random" to `msgRandom`))) }
+
+    /**
+     * [RongCloudOperations.messageGroupPublish]: Send a message to up to 3 groups (optionally directed at some members only).
+     *
+     * `POST /message/group/publish.json` — catalogue operation `message.group.publish`.
+     */
+    @JvmOverloads
+    public fun messageGroupPublish(`fromUserId`: String, `toGroupIds`: List<String>, `objectName`: String, `content`: Any, `toUserIds`: List<String>? = null, `pushContent`: String? = null, `pushData`: String? = null, `isPersisted`: Boolean? = null, `isIncludeSender`: Boolean? = null, `isMentioned`: Boolean? = null, `contentAvailable`: Boolean? = null, `expansion`: Boolean? = null, `disablePush`: Boolean? = null, `pushExt`: Any? = null, `isCounted`: Boolean? = null, `extraContent`: Any? = null, `busChannel`: String? = null, `disableUpdateLastMsg`: Boolean? = null, `msgRandom`: Long? = null): RongCloudMessageGroupPublishResult =
+        callBlocking { RongCloudMessageGroupPublishResult(c.call("message.group.publish", args("from_user_id" to `fromUserId`, "to_group_ids" to `toGroupIds`, "to_user_ids" to `toUserIds`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "is_persisted" to `isPersisted`, "is_include_sender" to `isIncludeSender`, "is_mentioned" to `isMentioned`, "content_available" to `contentAvailable`, "expansion" to `expansion`, "disable_push" to `disablePush`, "push_ext" to `pushExt`, "is_counted" to `isCounted`, "extra_content" to `extraContent`, "bus_channel" to `busChannel`, "disable_update_last_msg" to `disableUpdateLastMsg`, "msg_random" to `msgRandom`))) }
+
+    /**
+     * [RongCloudOperations.messageSystemPublish]: Send a system notification to up to 100 users.
+     *
+     * `POST /message/system/publish.json` — catalogue operation `message.system.publish`.
+     */
+    @JvmOverloads
+    public fun messageSystemPublish(`fromUserId`: String, `toUserIds`: List<String>, `objectName`: String, `content`: Any, `pushContent`: String? = null, `pushData`: String? = null, `isPersisted`: Boolean? = null, `isCounted`: Boolean? = null, `contentAvailable`: Boolean? = null, `disablePush`: Boolean? = null, `pushExt`: Any? = null): RongCloudMessageSystemPublishResult =
+        callBlocking { RongCloudMessageSystemPublishResult(c.call("message.system.publish", args("from_user_id" to `fromUserId`, "to_user_ids" to `toUserIds`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "is_persisted" to `isPersisted`, "is_counted" to `isCounted`, "content_available" to `contentAvailable`, "disable_push" to `disablePush`, "push_ext" to `pushExt`))) }
+
+    /**
+     * [RongCloudOperations.messageRecall]: Recall (withdraw) a message that was sent.
+     *
+     * `POST /message/recall.json` — catalogue operation `message.recall`.
+     */
+    @JvmOverloads
+    public fun messageRecall(`fromUserId`: String, `conversationType`: Long, `targetId`: String, `messageUid`: String, `sentTime`: Long, `isAdmin`: Boolean? = null, `isDelete`: Boolean? = null, `disablePush`: Boolean? = null, `extra`: String? = null): RongCloudMessageRecallResult =
+        callBlocking { RongCloudMessageRecallResult(c.call("message.recall", args("from_user_id" to `fromUserId`, "conversation_type" to `conversationType`, "target_id" to `targetId`, "message_uid" to `messageUid`, "sent_time" to `sentTime`, "is_admin" to `isAdmin`, "is_delete" to `isDelete`, "disable_push" to `disablePush`, "extra" to `extra`))) }
+
+    /**
+     * [RongCloudOperations.messageChatroomPublish]: Send a message to one or more chatrooms (the documentation advises at most 10). Only members in the room receive it.
+     *
+     * `POST /message/chatroom/publish.json` — catalogue operation `message.chatroom.publish`.
+     */
+    @JvmOverloads
+    public fun messageChatroomPublish(`fromUserId`: String, `toChatroomIds`: List<String>, `objectName`: String, `content`: Any, `isPersisted`: Boolean? = null, `isIncludeSender`: Boolean? = null, `msgRandom`: Long? = null, `priority`: Long? = null): RongCloudMessageChatroomPublishResult =
+        callBlocking { RongCloudMessageChatroomPublishResult(c.call("message.chatroom.publish", args("from_user_id" to `fromUserId`, "to_chatroom_ids" to `toChatroomIds`, "object_name" to `objectName`, "content" to `content`, "is_persisted" to `isPersisted`, "is_include_sender" to `isIncludeSender`, "msg_random" to `msgRandom`, "priority" to `priority`))) }
+
+    /**
+     * [RongCloudOperations.messageChatroomBroadcast]: Send a message to every chatroom of the app (a service to enable; 1 call per second). Only users in a room at the time receive it.
+     *
+     * `POST /message/chatroom/broadcast.json` — catalogue operation `message.chatroom.broadcast`.
+     */
+    @JvmOverloads
+    public fun messageChatroomBroadcast(`fromUserId`: String, `objectName`: String, `content`: Any, `isIncludeSender`: Boolean? = null): RongCloudMessageChatroomBroadcastResult =
+        callBlocking { RongCloudMessageChatroomBroadcastResult(c.call("message.chatroom.broadcast", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`, "is_include_sender" to `isIncludeSender`))) }
+
+    /**
+     * [RongCloudOperations.messageUltragroupPublish]: Send a message to up to 3 ultra groups (optionally to one channel, or directed at some members).
+     *
+     * `POST /message/ultragroup/publish.json` — catalogue operation `message.ultragroup.publish`.
+     */
+    @JvmOverloads
+    public fun messageUltragroupPublish(`fromUserId`: String, `toGroupIds`: List<String>, `objectName`: String, `content`: Any, `toUserIds`: List<String>? = null, `pushContent`: String? = null, `pushData`: String? = null, `pushExt`: Any? = null, `isMentioned`: Boolean? = null, `isPersisted`: Boolean? = null, `isCounted`: Boolean? = null, `contentAvailable`: Boolean? = null, `busChannel`: String? = null, `expansion`: Boolean? = null, `extraContent`: Any? = null, `msgRandom`: Long? = null, `disableUpdateLastMsg`: Boolean? = null): RongCloudMessageUltragroupPublishResult =
+        callBlocking { RongCloudMessageUltragroupPublishResult(c.call("message.ultragroup.publish", args("from_user_id" to `fromUserId`, "to_group_ids" to `toGroupIds`, "to_user_ids" to `toUserIds`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "push_ext" to `pushExt`, "is_mentioned" to `isMentioned`, "is_persisted" to `isPersisted`, "is_counted" to `isCounted`, "content_available" to `contentAvailable`, "bus_channel" to `busChannel`, "expansion" to `expansion`, "extra_content" to `extraContent`, "msg_random" to `msgRandom`, "disable_update_last_msg" to `disableUpdateLastMsg`))) }
+
+    /**
+     * [RongCloudOperations.messagePrivatePublishTemplate]: Send a one-to-one template message: one content template with placeholders, filled per recipient from `values` (up to 1000 recipients).
+     *
+     * `POST /message/private/publish_template.json` — catalogue operation `message.private.publish_template`.
+     */
+    @JvmOverloads
+    public fun messagePrivatePublishTemplate(`fromUserId`: String, `objectName`: String, `content`: Any, `toUserIds`: List<String>, `values`: List<*>, `pushContent`: List<String>, `pushData`: List<String>? = null, `verifyBlacklist`: Boolean? = null, `isPersisted`: Boolean? = null, `isIncludeSender`: Boolean? = null, `contentAvailable`: Boolean? = null, `disablePush`: Boolean? = null, `pushExt`: Any? = null, `msgRandom`: Long? = null, `disableUpdateLastMsg`: Boolean? = null): RongCloudMessagePrivatePublishTemplateResult =
+        callBlocking { RongCloudMessagePrivatePublishTemplateResult(c.call("message.private.publish_template", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`, "to_user_ids" to `toUserIds`, "values" to `values`, "push_content" to `pushContent`, "push_data" to `pushData`, "verify_blacklist" to `verifyBlacklist`, "is_persisted" to `isPersisted`, "is_include_sender" to `isIncludeSender`, "content_available" to `contentAvailable`, "disable_push" to `disablePush`, "push_ext" to `pushExt`, "msg_random" to `msgRandom`, "disable_update_last_msg" to `disableUpdateLastMsg`))) }
+
+    /**
+     * [RongCloudOperations.messageSystemPublishTemplate]: Send a system notification template message: one content template with placeholders, filled per recipient from `values` (up to 100 recipients).
+     *
+     * `POST /message/system/publish_template.json` — catalogue operation `message.system.publish_template`.
+     */
+    @JvmOverloads
+    public fun messageSystemPublishTemplate(`fromUserId`: String, `objectName`: String, `content`: Any, `toUserIds`: List<String>, `values`: List<*>, `pushContent`: List<String>, `pushData`: List<String>? = null, `isPersisted`: Boolean? = null, `isCounted`: Boolean? = null, `contentAvailable`: Boolean? = null, `disablePush`: Boolean? = null, `pushExt`: Any? = null): RongCloudMessageSystemPublishTemplateResult =
+        callBlocking { RongCloudMessageSystemPublishTemplateResult(c.call("message.system.publish_template", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`, "to_user_ids" to `toUserIds`, "values" to `values`, "push_content" to `pushContent`, "push_data" to `pushData`, "is_persisted" to `isPersisted`, "is_counted" to `isCounted`, "content_available" to `contentAvailable`, "disable_push" to `disablePush`, "push_ext" to `pushExt`))) }
+
+    /**
+     * [RongCloudOperations.messageStatusPrivatePublish]: Send a one-to-one status message to up to 1000 users: delivered only to recipients online now, neither stored nor counted.
+     *
+     * `POST /statusmessage/private/publish.json` — catalogue operation `message.status.private.publish`.
+     */
+    @JvmOverloads
+    public fun messageStatusPrivatePublish(`fromUserId`: String, `toUserIds`: List<String>, `objectName`: String, `content`: Any, `verifyBlacklist`: Boolean? = null, `isIncludeSender`: Boolean? = null, `busChannel`: String? = null, `msgRandom`: Long? = null): RongCloudMessageStatusPrivatePublishResult =
+        callBlocking { RongCloudMessageStatusPrivatePublishResult(c.call("message.status.private.publish", args("from_user_id" to `fromUserId`, "to_user_ids" to `toUserIds`, "object_name" to `objectName`, "content" to `content`, "verify_blacklist" to `verifyBlacklist`, "is_include_sender" to `isIncludeSender`, "bus_channel" to `busChannel`, "msg_random" to `msgRandom`))) }
+
+    /**
+     * [RongCloudOperations.messageStatusGroupPublish]: Send a group status message to up to 3 groups: delivered only to members online now, neither stored nor counted.
+     *
+     * `POST /statusmessage/group/publish.json` — catalogue operation `message.status.group.publish`.
+     */
+    @JvmOverloads
+    public fun messageStatusGroupPublish(`fromUserId`: String, `toGroupIds`: List<String>, `objectName`: String, `content`: Any, `verifyBlacklist`: Boolean? = null, `isIncludeSender`: Boolean? = null, `busChannel`: String? = null, `msgRandom`: Long? = null): RongCloudMessageStatusGroupPublishResult =
+        callBlocking { RongCloudMessageStatusGroupPublishResult(c.call("message.status.group.publish", args("from_user_id" to `fromUserId`, "to_group_ids" to `toGroupIds`, "object_name" to `objectName`, "content" to `content`, "verify_blacklist" to `verifyBlacklist`, "is_include_sender" to `isIncludeSender`, "bus_channel" to `busChannel`, "msg_random" to `msgRandom`))) }
+
+    /**
+     * [RongCloudOperations.messagePrivatePublishStream]: Send (a piece of) a one-to-one stream message, type RC:StreamMsg, e.g. text generated by an AI agent (clients from 5.16.0).
+     *
+     * `POST /v3/message/private/publish_stream.json` — catalogue operation `message.private.publish_stream`.
+     */
+    @JvmOverloads
+    public fun messagePrivatePublishStream(`fromUserId`: String, `toUserId`: String, `content`: Any, `isIncludeSender`: Boolean? = null, `isPersisted`: Boolean? = null, `extraContent`: Any? = null, `isCounted`: Boolean? = null, `disableUpdateLastMsg`: Boolean? = null): RongCloudMessagePrivatePublishStreamResult =
+        callBlocking { RongCloudMessagePrivatePublishStreamResult(c.call("message.private.publish_stream", args("from_user_id" to `fromUserId`, "to_user_id" to `toUserId`, "content" to `content`, "is_include_sender" to `isIncludeSender`, "is_persisted" to `isPersisted`, "extra_content" to `extraContent`, "is_counted" to `isCounted`, "disable_update_last_msg" to `disableUpdateLastMsg`))) }
+
+    /**
+     * [RongCloudOperations.messageGroupPublishStream]: Send (a piece of) a group stream message, type RC:StreamMsg, e.g. text generated by an AI agent.
+     *
+     * `POST /v3/message/group/publish_stream.json` — catalogue operation `message.group.publish_stream`.
+     */
+    @JvmOverloads
+    public fun messageGroupPublishStream(`fromUserId`: String, `toGroupId`: String, `content`: Any, `toUserIds`: List<String>? = null, `isIncludeSender`: Boolean? = null, `isPersisted`: Boolean? = null, `isMentioned`: Boolean? = null, `extraContent`: Any? = null, `isCounted`: Boolean? = null, `disableUpdateLastMsg`: Boolean? = null): RongCloudMessageGroupPublishStreamResult =
+        callBlocking { RongCloudMessageGroupPublishStreamResult(c.call("message.group.publish_stream", args("from_user_id" to `fromUserId`, "to_group_id" to `toGroupId`, "to_user_ids" to `toUserIds`, "content" to `content`, "is_include_sender" to `isIncludeSender`, "is_persisted" to `isPersisted`, "is_mentioned" to `isMentioned`, "extra_content" to `extraContent`, "is_counted" to `isCounted`, "disable_update_last_msg" to `disableUpdateLastMsg`))) }
+
+    /**
+     * [RongCloudOperations.messageBroadcast]: Send a system message to every user of the app (a service to enable; at most 2 an hour and 3 a day).
+     *
+     * `POST /message/broadcast.json` — catalogue operation `message.broadcast`.
+     */
+    @JvmOverloads
+    public fun messageBroadcast(`fromUserId`: String, `objectName`: String, `content`: Any, `pushContent`: String? = null, `pushData`: String? = null, `contentAvailable`: Boolean? = null, `pushExt`: Any? = null, `os`: String? = null, `msgRandom`: Long? = null): RongCloudMessageBroadcastResult =
+        callBlocking { RongCloudMessageBroadcastResult(c.call("message.broadcast", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "content_available" to `contentAvailable`, "push_ext" to `pushExt`, "os" to `os`, "msg_random" to `msgRandom`))) }
+
+    /**
+     * [RongCloudOperations.messageBroadcastRecall]: Recall a message sent to every user (message.broadcast); at most 2 an hour and 3 a day.
+     *
+     * `POST /message/broadcast/recall.json` — catalogue operation `message.broadcast.recall`.
+     */
+    @JvmOverloads
+    public fun messageBroadcastRecall(`fromUserId`: String, `messageUid`: String, `sentTime`: Long, `isAdmin`: Boolean? = null, `isDelete`: Boolean? = null, `extra`: String? = null): RongCloudMessageBroadcastRecallResult =
+        callBlocking { RongCloudMessageBroadcastRecallResult(c.call("message.broadcast.recall", args("from_user_id" to `fromUserId`, "message_uid" to `messageUid`, "sent_time" to `sentTime`, "is_admin" to `isAdmin`, "is_delete" to `isDelete`, "extra" to `extra`))) }
+
+    /**
+     * [RongCloudOperations.messageOnlineBroadcast]: Send a system message to every user online now (users back within 10 minutes still get it); it cannot be recalled.
+     *
+     * `POST /message/online/broadcast.json` — catalogue operation `message.online.broadcast`.
+     */
+    @JvmOverloads
+    public fun messageOnlineBroadcast(`fromUserId`: String, `objectName`: String, `content`: Any): RongCloudMessageOnlineBroadcastResult =
+        callBlocking { RongCloudMessageOnlineBroadcastResult(c.call("message.online.broadcast", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`))) }
+
+    /**
+     * [RongCloudOperations.messagePrivateModify]: Replace the content of a sent one-to-one message (same message type).
+     *
+     * `POST /message/private/modify.json` — catalogue operation `message.private.modify`.
+     */
+    @JvmOverloads
+    public fun messagePrivateModify(`fromUserId`: String, `targetId`: String, `messageUid`: String, `content`: Any, `objectName`: String? = null): RongCloudMessagePrivateModifyResult =
+        callBlocking { RongCloudMessagePrivateModifyResult(c.call("message.private.modify", args("from_user_id" to `fromUserId`, "target_id" to `targetId`, "message_uid" to `messageUid`, "content" to `content`, "object_name" to `objectName`))) }
+
+    /**
+     * [RongCloudOperations.messageGroupModify]: Replace the content of a sent group message (same message type).
+     *
+     * `POST /message/group/modify.json` — catalogue operation `message.group.modify`.
+     */
+    @JvmOverloads
+    public fun messageGroupModify(`fromUserId`: String, `groupId`: String, `messageUid`: String, `content`: Any, `objectName`: String? = null): RongCloudMessageGroupModifyResult =
+        callBlocking { RongCloudMessageGroupModifyResult(c.call("message.group.modify", args("from_user_id" to `fromUserId`, "group_id" to `groupId`, "message_uid" to `messageUid`, "content" to `content`, "object_name" to `objectName`))) }
+
+    /**
+     * [RongCloudOperations.messageExpansionSet]: Set key-values of a sent message's expansion (the message must have been sent with expansion on): up to 100 a call, 300 a message.
+     *
+     * `POST /message/expansion/set.json` — catalogue operation `message.expansion.set`.
+     */
+    @JvmOverloads
+    public fun messageExpansionSet(`messageUid`: String, `userId`: String, `conversationType`: Long, `targetId`: String, `extraKeyVal`: Any, `isSyncSender`: Boolean? = null): RongCloudMessageExpansionSetResult =
+        callBlocking { RongCloudMessageExpansionSetResult(c.call("message.expansion.set", args("message_uid" to `messageUid`, "user_id" to `userId`, "conversation_type" to `conversationType`, "target_id" to `targetId`, "extra_key_val" to `extraKeyVal`, "is_sync_sender" to `isSyncSender`))) }
+
+    /**
+     * [RongCloudOperations.messageExpansionQuery]: Read a message's expansion: each key with its value (v) and time (ts); 300 keys a page.
+     *
+     * `POST /message/expansion/query.json` — catalogue operation `message.expansion.query`.
+     */
+    @JvmOverloads
+    public fun messageExpansionQuery(`messageUid`: String, `pageNo`: Long? = null): RongCloudMessageExpansionQueryResult =
+        callBlocking { RongCloudMessageExpansionQueryResult(c.call("message.expansion.query", args("message_uid" to `messageUid`, "page_no" to `pageNo`))) }
+
+    /**
+     * [RongCloudOperations.messageExpansionDelete]: Delete keys of a sent message's expansion (up to 100 a call).
+     *
+     * `POST /message/expansion/delete.json` — catalogue operation `message.expansion.delete`.
+     */
+    @JvmOverloads
+    public fun messageExpansionDelete(`messageUid`: String, `userId`: String, `conversationType`: Long, `targetId`: String, `extraKey`: Any, `isSyncSender`: Boolean? = null): RongCloudMessageExpansionDeleteResult =
+        callBlocking { RongCloudMessageExpansionDeleteResult(c.call("message.expansion.delete", args("message_uid" to `messageUid`, "user_id" to `userId`, "conversation_type" to `conversationType`, "target_id" to `targetId`, "extra_key" to `extraKey`, "is_sync_sender" to `isSyncSender`))) }
+
+    /**
+     * [RongCloudOperations.messageHistoryGet]: The download URL of the app's message history log of one hour (a service to enable; logs are kept 3 days).
+     *
+     * `POST /message/history.json` — catalogue operation `message.history.get`.
+     */
+    @JvmOverloads
+    public fun messageHistoryGet(`date`: String): RongCloudMessageHistoryGetResult =
+        callBlocking { RongCloudMessageHistoryGetResult(c.call("message.history.get", args("date" to `date`))) }
+
+    /**
+     * [RongCloudOperations.messageHistoryDelete]: Delete the app's message history log of one hour.
+     *
+     * `POST /message/history/delete.json` — catalogue operation `message.history.delete`.
+     */
+    @JvmOverloads
+    public fun messageHistoryDelete(`date`: String): RongCloudMessageHistoryDeleteResult =
+        callBlocking { RongCloudMessageHistoryDeleteResult(c.call("message.history.delete", args("date" to `date`))) }
+
+    /**
+     * [RongCloudOperations.messagePrivateQuery]: The one-to-one messages of a conversation sent in a time range, from the server-side history (a service to enable).
+     *
+     * `POST /v3/message/private/query.json` — catalogue operation `message.private.query`.
+     */
+    @JvmOverloads
+    public fun messagePrivateQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `includeStart`: Boolean, `pageSize`: Long? = null, `busChannel`: String? = null): RongCloudMessagePrivateQueryResult =
+        callBlocking { RongCloudMessagePrivateQueryResult(c.call("message.private.query", args("user_id" to `userId`, "target_id" to `targetId`, "start_time" to `startTime`, "end_time" to `endTime`, "page_size" to `pageSize`, "include_start" to `includeStart`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.messageGroupQuery]: The group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+     *
+     * `POST /v3/message/group/query.json` — catalogue operation `message.group.query`.
+     */
+    @JvmOverloads
+    public fun messageGroupQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `includeStart`: Boolean, `pageSize`: Long? = null, `busChannel`: String? = null): RongCloudMessageGroupQueryResult =
+        callBlocking { RongCloudMessageGroupQueryResult(c.call("message.group.query", args("user_id" to `userId`, "target_id" to `targetId`, "start_time" to `startTime`, "end_time" to `endTime`, "page_size" to `pageSize`, "include_start" to `includeStart`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.messageChatroomQuery]: The chatroom messages of a conversation sent in a time range, from the server-side history (a service to enable).
+     *
+     * `POST /v3/message/chatroom/query.json` — catalogue operation `message.chatroom.query`.
+     */
+    @JvmOverloads
+    public fun messageChatroomQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `includeStart`: Boolean, `pageSize`: Long? = null, `busChannel`: String? = null): RongCloudMessageChatroomQueryResult =
+        callBlocking { RongCloudMessageChatroomQueryResult(c.call("message.chatroom.query", args("user_id" to `userId`, "target_id" to `targetId`, "start_time" to `startTime`, "end_time" to `endTime`, "page_size" to `pageSize`, "include_start" to `includeStart`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.messageUltragroupQuery]: The ultra group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+     *
+     * `POST /v3/message/ultragroup/query.json` — catalogue operation `message.ultragroup.query`.
+     */
+    @JvmOverloads
+    public fun messageUltragroupQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `includeStart`: Boolean, `pageSize`: Long? = null, `busChannel`: String? = null): RongCloudMessageUltragroupQueryResult =
+        callBlocking { RongCloudMessageUltragroupQueryResult(c.call("message.ultragroup.query", args("user_id" to `userId`, "target_id" to `targetId`, "start_time" to `startTime`, "end_time" to `endTime`, "page_size" to `pageSize`, "include_start" to `includeStart`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.push]: Send a push notification (no message is stored) to tags, users or everyone.
+     *
+     * `POST /push.json` — catalogue operation `push`.
+     */
+    @JvmOverloads
+    public fun push(`platform`: List<String>, `audience`: Any, `notification`: Any): RongCloudPushResult =
+        callBlocking { RongCloudPushResult(c.call("push", args("platform" to `platform`, "audience" to `audience`, "notification" to `notification`))) }
+
+    /**
+     * [RongCloudOperations.pushCustom]: Send a push notification through the Push Plus service (its own push channel, with delivery statistics; a paid service in production) to tags, users, a package or everyone; no message is stored.
+     *
+     * `POST /push/custom.json` — catalogue operation `push.custom`.
+     */
+    @JvmOverloads
+    public fun pushCustom(`platform`: List<String>, `audience`: Any, `notification`: Any): RongCloudPushCustomResult =
+        callBlocking { RongCloudPushCustomResult(c.call("push.custom", args("platform" to `platform`, "audience" to `audience`, "notification" to `notification`))) }
+
+    /**
+     * [RongCloudOperations.pushUser]: Send a push-only notification to up to 100 users: shown in the notification bar only, no message or conversation is created.
+     *
+     * `POST /push/user.json` — catalogue operation `push.user`.
+     */
+    @JvmOverloads
+    public fun pushUser(`userIds`: List<String>, `notification`: Any): RongCloudPushUserResult =
+        callBlocking { RongCloudPushUserResult(c.call("push.user", args("user_ids" to `userIds`, "notification" to `notification`))) }
+
+    /**
+     * [RongCloudOperations.sensitivewordAdd]: Add a sensitive word: messages containing it are blocked, or the word is replaced when `replace_word` is given (50 words by default; takes effect within 15 minutes).
+     *
+     * `POST /sensitiveword/add.json` — catalogue operation `sensitiveword.add`.
+     */
+    @JvmOverloads
+    public fun sensitivewordAdd(`word`: String, `replaceWord`: String? = null): RongCloudSensitivewordAddResult =
+        callBlocking { RongCloudSensitivewordAddResult(c.call("sensitiveword.add", args("word" to `word`, "replace_word" to `replaceWord`))) }
+
+    /**
+     * [RongCloudOperations.sensitivewordBatchAdd]: Add up to 50 sensitive words at once; over the app's quota the whole batch fails.
+     *
+     * `POST /sensitiveword/batch/add.json` — catalogue operation `sensitiveword.batch_add`.
+     */
+    @JvmOverloads
+    public fun sensitivewordBatchAdd(`words`: List<*>): RongCloudSensitivewordBatchAddResult =
+        callBlocking { RongCloudSensitivewordBatchAddResult(c.call("sensitiveword.batch_add", args("words" to `words`))) }
+
+    /**
+     * [RongCloudOperations.sensitivewordDelete]: Remove one sensitive word.
+     *
+     * `POST /sensitiveword/delete.json` — catalogue operation `sensitiveword.delete`.
+     */
+    @JvmOverloads
+    public fun sensitivewordDelete(`word`: String): RongCloudSensitivewordDeleteResult =
+        callBlocking { RongCloudSensitivewordDeleteResult(c.call("sensitiveword.delete", args("word" to `word`))) }
+
+    /**
+     * [RongCloudOperations.sensitivewordBatchDelete]: Remove up to 50 sensitive words at once.
+     *
+     * `POST /sensitiveword/batch/delete.json` — catalogue operation `sensitiveword.batch_delete`.
+     */
+    @JvmOverloads
+    public fun sensitivewordBatchDelete(`words`: List<String>): RongCloudSensitivewordBatchDeleteResult =
+        callBlocking { RongCloudSensitivewordBatchDeleteResult(c.call("sensitiveword.batch_delete", args("words" to `words`))) }
+
+    /**
+     * [RongCloudOperations.sensitivewordList]: List the sensitive words: replaced ones (type 0), blocked ones (1, the default) or all (2).
+     *
+     * `POST /sensitiveword/list.json` — catalogue operation `sensitiveword.list`.
+     */
+    @JvmOverloads
+    public fun sensitivewordList(`type`: String? = null): RongCloudSensitivewordListResult =
+        callBlocking { RongCloudSensitivewordListResult(c.call("sensitiveword.list", args("type" to `type`))) }
+
+    /**
+     * [RongCloudOperations.sensitivewordFilterAdd]: Add a blocked word through the older word filter API (/wordfilter): messages containing it are not delivered.
+     *
+     * `POST /wordfilter/add.json` — catalogue operation `sensitiveword.filter.add`.
+     */
+    @JvmOverloads
+    public fun sensitivewordFilterAdd(`word`: String): RongCloudSensitivewordFilterAddResult =
+        callBlocking { RongCloudSensitivewordFilterAddResult(c.call("sensitiveword.filter.add", args("word" to `word`))) }
+
+    /**
+     * [RongCloudOperations.sensitivewordFilterDelete]: Remove a word through the older word filter API (/wordfilter).
+     *
+     * `POST /wordfilter/delete.json` — catalogue operation `sensitiveword.filter.delete`.
+     */
+    @JvmOverloads
+    public fun sensitivewordFilterDelete(`word`: String): RongCloudSensitivewordFilterDeleteResult =
+        callBlocking { RongCloudSensitivewordFilterDeleteResult(c.call("sensitiveword.filter.delete", args("word" to `word`))) }
+
+    /**
+     * [RongCloudOperations.sensitivewordFilterList]: List the filtered words through the older word filter API (/wordfilter).
+     *
+     * `POST /wordfilter/list.json` — catalogue operation `sensitiveword.filter.list`.
+     */
+    @JvmOverloads
+    public fun sensitivewordFilterList(): RongCloudSensitivewordFilterListResult =
+        callBlocking { RongCloudSensitivewordFilterListResult(c.call("sensitiveword.filter.list", args())) }
+
+    /**
+     * [RongCloudOperations.ultragroupCreate]: Create an ultragroup with its first member (one user). Apps opened for ultragroups after 2022-10-13 also get the default channel `RCDefault`.
+     *
+     * `POST /ultragroup/create.json` — catalogue operation `ultragroup.create`.
+     */
+    @JvmOverloads
+    public fun ultragroupCreate(`userId`: String, `groupId`: String, `groupName`: String): RongCloudUltragroupCreateResult =
+        callBlocking { RongCloudUltragroupCreateResult(c.call("ultragroup.create", args("user_id" to `userId`, "group_id" to `groupId`, "group_name" to `groupName`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupDismiss]: Dismiss an ultragroup: its members, channels and settings are gone.
+     *
+     * `POST /ultragroup/dis.json` — catalogue operation `ultragroup.dismiss`.
+     */
+    @JvmOverloads
+    public fun ultragroupDismiss(`groupId`: String): RongCloudUltragroupDismissResult =
+        callBlocking { RongCloudUltragroupDismissResult(c.call("ultragroup.dismiss", args("group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupJoin]: Add one user to an ultragroup.
+     *
+     * `POST /ultragroup/join.json` — catalogue operation `ultragroup.join`.
+     */
+    @JvmOverloads
+    public fun ultragroupJoin(`userId`: String, `groupId`: String): RongCloudUltragroupJoinResult =
+        callBlocking { RongCloudUltragroupJoinResult(c.call("ultragroup.join", args("user_id" to `userId`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupQuit]: Remove one user from an ultragroup.
+     *
+     * `POST /ultragroup/quit.json` — catalogue operation `ultragroup.quit`.
+     */
+    @JvmOverloads
+    public fun ultragroupQuit(`userId`: String, `groupId`: String): RongCloudUltragroupQuitResult =
+        callBlocking { RongCloudUltragroupQuitResult(c.call("ultragroup.quit", args("user_id" to `userId`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupRefresh]: Rename an ultragroup (the name push notifications show).
+     *
+     * `POST /ultragroup/refresh.json` — catalogue operation `ultragroup.refresh`.
+     */
+    @JvmOverloads
+    public fun ultragroupRefresh(`groupId`: String, `groupName`: String): RongCloudUltragroupRefreshResult =
+        callBlocking { RongCloudUltragroupRefreshResult(c.call("ultragroup.refresh", args("group_id" to `groupId`, "group_name" to `groupName`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupMemberExists]: Whether a user is a member of an ultragroup.
+     *
+     * `POST /ultragroup/member/exist.json` — catalogue operation `ultragroup.member.exists`.
+     */
+    @JvmOverloads
+    public fun ultragroupMemberExists(`groupId`: String, `userId`: String): RongCloudUltragroupMemberExistsResult =
+        callBlocking { RongCloudUltragroupMemberExistsResult(c.call("ultragroup.member.exists", args("group_id" to `groupId`, "user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelCreate]: Create a channel in an ultragroup, public (type 0, the default) or private (type 1).
+     *
+     * `POST /ultragroup/channel/create.json` — catalogue operation `ultragroup.channel.create`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelCreate(`groupId`: String, `busChannel`: String, `type`: Long? = null): RongCloudUltragroupChannelCreateResult =
+        callBlocking { RongCloudUltragroupChannelCreateResult(c.call("ultragroup.channel.create", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "type" to `type`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelDelete]: Delete a channel of an ultragroup.
+     *
+     * `POST /ultragroup/channel/del.json` — catalogue operation `ultragroup.channel.delete`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelDelete(`groupId`: String, `busChannel`: String): RongCloudUltragroupChannelDeleteResult =
+        callBlocking { RongCloudUltragroupChannelDeleteResult(c.call("ultragroup.channel.delete", args("group_id" to `groupId`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelList]: List an ultragroup's channels with their type and creation time, a page at a time.
+     *
+     * `POST /ultragroup/channel/get.json` — catalogue operation `ultragroup.channel.list`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelList(`groupId`: String, `page`: Long? = null, `limit`: Long? = null): RongCloudUltragroupChannelListResult =
+        callBlocking { RongCloudUltragroupChannelListResult(c.call("ultragroup.channel.list", args("group_id" to `groupId`, "page" to `page`, "limit" to `limit`))) }
+    /** Every page of `ultragroup.channel.list` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [ultragroupChannelList]. */
+    @JvmOverloads
+    public fun ultragroupChannelListPages(`groupId`: String, `page`: Long? = null, `limit`: Long? = null): Iterable<RongCloudUltragroupChannelListResult> =
+        c.pageIterable("ultragroup.channel.list", args("group_id" to `groupId`, "page" to `page`, "limit" to `limit`)) { RongCloudUltragroupChannelListResult(it) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelChangeType]: Make a channel public (0) or private (1); the default channel `RCDefault` stays public.
+     *
+     * `POST /ultragroup/channel/type/change.json` — catalogue operation `ultragroup.channel.change_type`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelChangeType(`groupId`: String, `busChannel`: String, `type`: Long): RongCloudUltragroupChannelChangeTypeResult =
+        callBlocking { RongCloudUltragroupChannelChangeTypeResult(c.call("ultragroup.channel.change_type", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "type" to `type`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelPrivateUsersAdd]: Add ultragroup members to a channel's private-user list (used while the channel is private). All must be members, or none is added (error 24406).
+     *
+     * `POST /ultragroup/channel/private/users/add.json` — catalogue operation `ultragroup.channel.private_users.add`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelPrivateUsersAdd(`groupId`: String, `busChannel`: String, `userIds`: List<String>): RongCloudUltragroupChannelPrivateUsersAddResult =
+        callBlocking { RongCloudUltragroupChannelPrivateUsersAddResult(c.call("ultragroup.channel.private_users.add", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelPrivateUsersRemove]: Remove users from a channel's private-user list.
+     *
+     * `POST /ultragroup/channel/private/users/del.json` — catalogue operation `ultragroup.channel.private_users.remove`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelPrivateUsersRemove(`groupId`: String, `busChannel`: String, `userIds`: List<String>): RongCloudUltragroupChannelPrivateUsersRemoveResult =
+        callBlocking { RongCloudUltragroupChannelPrivateUsersRemoveResult(c.call("ultragroup.channel.private_users.remove", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelPrivateUsersList]: List a channel's private users, a page at a time.
+     *
+     * `POST /ultragroup/channel/private/users/get.json` — catalogue operation `ultragroup.channel.private_users.list`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelPrivateUsersList(`groupId`: String, `busChannel`: String, `page`: Long? = null, `pageSize`: Long? = null): RongCloudUltragroupChannelPrivateUsersListResult =
+        callBlocking { RongCloudUltragroupChannelPrivateUsersListResult(c.call("ultragroup.channel.private_users.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.channel.private_users.list` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [ultragroupChannelPrivateUsersList]. */
+    @JvmOverloads
+    public fun ultragroupChannelPrivateUsersListPages(`groupId`: String, `busChannel`: String, `page`: Long? = null, `pageSize`: Long? = null): Iterable<RongCloudUltragroupChannelPrivateUsersListResult> =
+        c.pageIterable("ultragroup.channel.private_users.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupChannelPrivateUsersListResult(it) }
+
+    /**
+     * [RongCloudOperations.ultragroupUserPrivateChannels]: List the channels whose private-user list holds a user (public channels can hold such a list too), a page at a time.
+     *
+     * `POST /ultragroup/user/channel/query.json` — catalogue operation `ultragroup.user.private_channels`.
+     */
+    @JvmOverloads
+    public fun ultragroupUserPrivateChannels(`groupId`: String, `userId`: String, `page`: Long? = null, `pageSize`: Long? = null): RongCloudUltragroupUserPrivateChannelsResult =
+        callBlocking { RongCloudUltragroupUserPrivateChannelsResult(c.call("ultragroup.user.private_channels", args("group_id" to `groupId`, "user_id" to `userId`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.user.private_channels` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [ultragroupUserPrivateChannels]. */
+    @JvmOverloads
+    public fun ultragroupUserPrivateChannelsPages(`groupId`: String, `userId`: String, `page`: Long? = null, `pageSize`: Long? = null): Iterable<RongCloudUltragroupUserPrivateChannelsResult> =
+        c.pageIterable("ultragroup.user.private_channels", args("group_id" to `groupId`, "user_id" to `userId`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUserPrivateChannelsResult(it) }
+
+    /**
+     * [RongCloudOperations.ultragroupUserBanAdd]: Mute users in an ultragroup, or in one of its channels.
+     *
+     * `POST /ultragroup/userbanned/add.json` — catalogue operation `ultragroup.user_ban.add`.
+     */
+    @JvmOverloads
+    public fun ultragroupUserBanAdd(`groupId`: String, `userIds`: List<String>, `busChannel`: String? = null): RongCloudUltragroupUserBanAddResult =
+        callBlocking { RongCloudUltragroupUserBanAddResult(c.call("ultragroup.user_ban.add", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupUserBanRemove]: Unmute users in an ultragroup or one of its channels (absent channel: lifts a mute set for the whole ultragroup).
+     *
+     * `POST /ultragroup/userbanned/del.json` — catalogue operation `ultragroup.user_ban.remove`.
+     */
+    @JvmOverloads
+    public fun ultragroupUserBanRemove(`groupId`: String, `userIds`: List<String>, `busChannel`: String? = null): RongCloudUltragroupUserBanRemoveResult =
+        callBlocking { RongCloudUltragroupUserBanRemoveResult(c.call("ultragroup.user_ban.remove", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupUserBanList]: List the muted users of an ultragroup or one of its channels, a page at a time.
+     *
+     * `POST /ultragroup/userbanned/get.json` — catalogue operation `ultragroup.user_ban.list`.
+     */
+    @JvmOverloads
+    public fun ultragroupUserBanList(`groupId`: String, `busChannel`: String? = null, `page`: Long? = null, `pageSize`: Long? = null): RongCloudUltragroupUserBanListResult =
+        callBlocking { RongCloudUltragroupUserBanListResult(c.call("ultragroup.user_ban.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.user_ban.list` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [ultragroupUserBanList]. */
+    @JvmOverloads
+    public fun ultragroupUserBanListPages(`groupId`: String, `busChannel`: String? = null, `page`: Long? = null, `pageSize`: Long? = null): Iterable<RongCloudUltragroupUserBanListResult> =
+        c.pageIterable("ultragroup.user_ban.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUserBanListResult(it) }
+
+    /**
+     * [RongCloudOperations.ultragroupGlobalBanSet]: Mute (true) or unmute (false) everyone in an ultragroup or one of its channels; the ban allowlist may still speak.
+     *
+     * `POST /ultragroup/globalbanned/set.json` — catalogue operation `ultragroup.global_ban.set`.
+     */
+    @JvmOverloads
+    public fun ultragroupGlobalBanSet(`groupId`: String, `status`: Boolean, `busChannel`: String? = null): RongCloudUltragroupGlobalBanSetResult =
+        callBlocking { RongCloudUltragroupGlobalBanSetResult(c.call("ultragroup.global_ban.set", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "status" to `status`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupGlobalBanGet]: Whether everyone is muted in an ultragroup or one of its channels.
+     *
+     * `POST /ultragroup/globalbanned/get.json` — catalogue operation `ultragroup.global_ban.get`.
+     */
+    @JvmOverloads
+    public fun ultragroupGlobalBanGet(`groupId`: String, `busChannel`: String? = null): RongCloudUltragroupGlobalBanGetResult =
+        callBlocking { RongCloudUltragroupGlobalBanGetResult(c.call("ultragroup.global_ban.get", args("group_id" to `groupId`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupBanAllowlistAdd]: Let users speak while everyone is muted (the ban allowlist of an ultragroup or channel).
+     *
+     * `POST /ultragroup/banned/whitelist/add.json` — catalogue operation `ultragroup.ban_allowlist.add`.
+     */
+    @JvmOverloads
+    public fun ultragroupBanAllowlistAdd(`groupId`: String, `userIds`: List<String>, `busChannel`: String? = null): RongCloudUltragroupBanAllowlistAddResult =
+        callBlocking { RongCloudUltragroupBanAllowlistAddResult(c.call("ultragroup.ban_allowlist.add", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupBanAllowlistRemove]: Remove users from the ban allowlist.
+     *
+     * `POST /ultragroup/banned/whitelist/del.json` — catalogue operation `ultragroup.ban_allowlist.remove`.
+     */
+    @JvmOverloads
+    public fun ultragroupBanAllowlistRemove(`groupId`: String, `userIds`: List<String>, `busChannel`: String? = null): RongCloudUltragroupBanAllowlistRemoveResult =
+        callBlocking { RongCloudUltragroupBanAllowlistRemoveResult(c.call("ultragroup.ban_allowlist.remove", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupBanAllowlistList]: List the ban allowlist of an ultragroup or channel, a page at a time.
+     *
+     * `POST /ultragroup/banned/whitelist/get.json` — catalogue operation `ultragroup.ban_allowlist.list`.
+     */
+    @JvmOverloads
+    public fun ultragroupBanAllowlistList(`groupId`: String, `busChannel`: String? = null, `page`: Long? = null, `pageSize`: Long? = null): RongCloudUltragroupBanAllowlistListResult =
+        callBlocking { RongCloudUltragroupBanAllowlistListResult(c.call("ultragroup.ban_allowlist.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.ban_allowlist.list` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [ultragroupBanAllowlistList]. */
+    @JvmOverloads
+    public fun ultragroupBanAllowlistListPages(`groupId`: String, `busChannel`: String? = null, `page`: Long? = null, `pageSize`: Long? = null): Iterable<RongCloudUltragroupBanAllowlistListResult> =
+        c.pageIterable("ultragroup.ban_allowlist.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupBanAllowlistListResult(it) }
+
+    /**
+     * [RongCloudOperations.ultragroupNotDisturbSet]: Set the default push level of an ultragroup, or of one channel.
+     *
+     * `POST /ultragroup/notdisturb/set.json` — catalogue operation `ultragroup.not_disturb.set`.
+     */
+    @JvmOverloads
+    public fun ultragroupNotDisturbSet(`groupId`: String, `unpushLevel`: Long, `busChannel`: String? = null): RongCloudUltragroupNotDisturbSetResult =
+        callBlocking { RongCloudUltragroupNotDisturbSetResult(c.call("ultragroup.not_disturb.set", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "unpush_level" to `unpushLevel`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupNotDisturbGet]: Get the default push level of an ultragroup, or of one channel.
+     *
+     * `POST /ultragroup/notdisturb/get.json` — catalogue operation `ultragroup.not_disturb.get`.
+     */
+    @JvmOverloads
+    public fun ultragroupNotDisturbGet(`groupId`: String, `busChannel`: String? = null): RongCloudUltragroupNotDisturbGetResult =
+        callBlocking { RongCloudUltragroupNotDisturbGetResult(c.call("ultragroup.not_disturb.get", args("group_id" to `groupId`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupExpansionSet]: Set keys of an ultragroup message's expansion (the message must have been sent with expansion on). Give the channel exactly when the message was sent in one.
+     *
+     * `POST /ultragroup/message/expansion/set.json` — catalogue operation `ultragroup.expansion.set`.
+     */
+    @JvmOverloads
+    public fun ultragroupExpansionSet(`msgUid`: String, `userId`: String, `groupId`: String, `extraKeyVal`: Any, `busChannel`: String? = null): RongCloudUltragroupExpansionSetResult =
+        callBlocking { RongCloudUltragroupExpansionSetResult(c.call("ultragroup.expansion.set", args("msg_uid" to `msgUid`, "user_id" to `userId`, "bus_channel" to `busChannel`, "group_id" to `groupId`, "extra_key_val" to `extraKeyVal`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupExpansionDelete]: Delete keys from an ultragroup message's expansion.
+     *
+     * `POST /ultragroup/message/expansion/delete.json` — catalogue operation `ultragroup.expansion.delete`.
+     */
+    @JvmOverloads
+    public fun ultragroupExpansionDelete(`msgUid`: String, `userId`: String, `groupId`: String, `extraKey`: Any, `busChannel`: String? = null): RongCloudUltragroupExpansionDeleteResult =
+        callBlocking { RongCloudUltragroupExpansionDeleteResult(c.call("ultragroup.expansion.delete", args("msg_uid" to `msgUid`, "user_id" to `userId`, "bus_channel" to `busChannel`, "group_id" to `groupId`, "extra_key" to `extraKey`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupExpansionQuery]: Get an ultragroup message's expansion, 300 keys per page.
+     *
+     * `POST /ultragroup/message/expansion/query.json` — catalogue operation `ultragroup.expansion.query`.
+     */
+    @JvmOverloads
+    public fun ultragroupExpansionQuery(`msgUid`: String, `groupId`: String, `busChannel`: String? = null, `pageNo`: Long? = null): RongCloudUltragroupExpansionQueryResult =
+        callBlocking { RongCloudUltragroupExpansionQueryResult(c.call("ultragroup.expansion.query", args("msg_uid" to `msgUid`, "bus_channel" to `busChannel`, "group_id" to `groupId`, "page_no" to `pageNo`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupMessageHistory]: Search an ultragroup channel's messages sent after `start_time` up to `end_time` (ms; at most 14 days apart), oldest first. 100 calls a minute.
+     *
+     * `POST /ultragroup/hismsg/query.json` — catalogue operation `ultragroup.message.history`.
+     */
+    @JvmOverloads
+    public fun ultragroupMessageHistory(`groupId`: String, `busChannel`: String, `startTime`: Long, `endTime`: Long, `fromUserId`: String? = null, `pageSize`: Long? = null): RongCloudUltragroupMessageHistoryResult =
+        callBlocking { RongCloudUltragroupMessageHistoryResult(c.call("ultragroup.message.history", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "start_time" to `startTime`, "end_time" to `endTime`, "from_user_id" to `fromUserId`, "page_size" to `pageSize`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupMessageAround]: Get the messages around one message of an ultragroup channel (it included), oldest first: by default 10 before and 10 after.
+     *
+     * `POST /ultragroup/hismsg/msgid/query.json` — catalogue operation `ultragroup.message.around`.
+     */
+    @JvmOverloads
+    public fun ultragroupMessageAround(`groupId`: String, `busChannel`: String, `msgUid`: String, `prevNum`: Long? = null, `lastNum`: Long? = null): RongCloudUltragroupMessageAroundResult =
+        callBlocking { RongCloudUltragroupMessageAroundResult(c.call("ultragroup.message.around", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "msg_uid" to `msgUid`, "prev_num" to `prevNum`, "last_num" to `lastNum`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupMessageGet]: Get up to 20 ultragroup messages by UID. 5 calls a second.
+     *
+     * `POST /ultragroup/msg/get.json` — catalogue operation `ultragroup.message.get`.
+     */
+    @JvmOverloads
+    public fun ultragroupMessageGet(`groupId`: String, `msgs`: Any): RongCloudUltragroupMessageGetResult =
+        callBlocking { RongCloudUltragroupMessageGetResult(c.call("ultragroup.message.get", args("group_id" to `groupId`, "msgs" to `msgs`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupMessageModify]: Replace the content of a sent ultragroup message. 100 calls a minute.
+     *
+     * `POST /ultragroup/msg/modify.json` — catalogue operation `ultragroup.message.modify`.
+     */
+    @JvmOverloads
+    public fun ultragroupMessageModify(`groupId`: String, `fromUserId`: String, `msgUid`: String, `content`: Any, `busChannel`: String? = null, `msgRandom`: Long? = null): RongCloudUltragroupMessageModifyResult =
+        callBlocking { RongCloudUltragroupMessageModifyResult(c.call("ultragroup.message.modify", args("group_id" to `groupId`, "from_user_id" to `fromUserId`, "msg_uid" to `msgUid`, "content" to `content`, "bus_channel" to `busChannel`, "msg_random" to `msgRandom`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupUsergroupCreate]: Create user groups in an ultragroup (at most 10 per call).
+     *
+     * `POST /ultragroup/usergroup/add.json` — catalogue operation `ultragroup.usergroup.create`.
+     */
+    @JvmOverloads
+    public fun ultragroupUsergroupCreate(`groupId`: String, `userGroups`: List<*>): RongCloudUltragroupUsergroupCreateResult =
+        callBlocking { RongCloudUltragroupUsergroupCreateResult(c.call("ultragroup.usergroup.create", args("group_id" to `groupId`, "user_groups" to `userGroups`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupUsergroupDelete]: Delete user groups of an ultragroup (at most 10 per call; one bad id fails them all).
+     *
+     * `POST /ultragroup/usergroup/del.json` — catalogue operation `ultragroup.usergroup.delete`.
+     */
+    @JvmOverloads
+    public fun ultragroupUsergroupDelete(`groupId`: String, `userGroupIds`: List<String>): RongCloudUltragroupUsergroupDeleteResult =
+        callBlocking { RongCloudUltragroupUsergroupDeleteResult(c.call("ultragroup.usergroup.delete", args("group_id" to `groupId`, "user_group_ids" to `userGroupIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupUsergroupList]: List an ultragroup's user groups, a page at a time.
+     *
+     * `POST /ultragroup/usergroup/query.json` — catalogue operation `ultragroup.usergroup.list`.
+     */
+    @JvmOverloads
+    public fun ultragroupUsergroupList(`groupId`: String, `page`: Long? = null, `pageSize`: Long? = null): RongCloudUltragroupUsergroupListResult =
+        callBlocking { RongCloudUltragroupUsergroupListResult(c.call("ultragroup.usergroup.list", args("group_id" to `groupId`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.usergroup.list` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [ultragroupUsergroupList]. */
+    @JvmOverloads
+    public fun ultragroupUsergroupListPages(`groupId`: String, `page`: Long? = null, `pageSize`: Long? = null): Iterable<RongCloudUltragroupUsergroupListResult> =
+        c.pageIterable("ultragroup.usergroup.list", args("group_id" to `groupId`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUsergroupListResult(it) }
+
+    /**
+     * [RongCloudOperations.ultragroupUsergroupUserAdd]: Add ultragroup members to a user group (at most 20; an unknown user fails them all).
+     *
+     * `POST /ultragroup/usergroup/user/add.json` — catalogue operation `ultragroup.usergroup.user.add`.
+     */
+    @JvmOverloads
+    public fun ultragroupUsergroupUserAdd(`groupId`: String, `userGroupId`: String, `userIds`: List<String>): RongCloudUltragroupUsergroupUserAddResult =
+        callBlocking { RongCloudUltragroupUsergroupUserAddResult(c.call("ultragroup.usergroup.user.add", args("group_id" to `groupId`, "user_group_id" to `userGroupId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupUsergroupUserRemove]: Remove users from a user group (at most 20).
+     *
+     * `POST /ultragroup/usergroup/user/del.json` — catalogue operation `ultragroup.usergroup.user.remove`.
+     */
+    @JvmOverloads
+    public fun ultragroupUsergroupUserRemove(`groupId`: String, `userGroupId`: String, `userIds`: List<String>): RongCloudUltragroupUsergroupUserRemoveResult =
+        callBlocking { RongCloudUltragroupUsergroupUserRemoveResult(c.call("ultragroup.usergroup.user.remove", args("group_id" to `groupId`, "user_group_id" to `userGroupId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupUserUsergroups]: List the user groups a user belongs to in an ultragroup, a page at a time.
+     *
+     * `POST /ultragroup/user/usergroup/query.json` — catalogue operation `ultragroup.user.usergroups`.
+     */
+    @JvmOverloads
+    public fun ultragroupUserUsergroups(`groupId`: String, `userId`: String, `page`: Long? = null, `pageSize`: Long? = null): RongCloudUltragroupUserUsergroupsResult =
+        callBlocking { RongCloudUltragroupUserUsergroupsResult(c.call("ultragroup.user.usergroups", args("group_id" to `groupId`, "user_id" to `userId`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.user.usergroups` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [ultragroupUserUsergroups]. */
+    @JvmOverloads
+    public fun ultragroupUserUsergroupsPages(`groupId`: String, `userId`: String, `page`: Long? = null, `pageSize`: Long? = null): Iterable<RongCloudUltragroupUserUsergroupsResult> =
+        c.pageIterable("ultragroup.user.usergroups", args("group_id" to `groupId`, "user_id" to `userId`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUserUsergroupsResult(it) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelUsergroupBind]: Bind user groups to a channel: their members take part in the channel when it is private.
+     *
+     * `POST /ultragroup/channel/usergroup/bind.json` — catalogue operation `ultragroup.channel.usergroup.bind`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelUsergroupBind(`groupId`: String, `busChannel`: String, `userGroupIds`: List<String>): RongCloudUltragroupChannelUsergroupBindResult =
+        callBlocking { RongCloudUltragroupChannelUsergroupBindResult(c.call("ultragroup.channel.usergroup.bind", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_group_ids" to `userGroupIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelUsergroupUnbind]: Unbind user groups from a channel.
+     *
+     * `POST /ultragroup/channel/usergroup/unbind.json` — catalogue operation `ultragroup.channel.usergroup.unbind`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelUsergroupUnbind(`groupId`: String, `busChannel`: String, `userGroupIds`: List<String>): RongCloudUltragroupChannelUsergroupUnbindResult =
+        callBlocking { RongCloudUltragroupChannelUsergroupUnbindResult(c.call("ultragroup.channel.usergroup.unbind", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_group_ids" to `userGroupIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelUsergroupList]: List the user groups bound to a channel, a page at a time.
+     *
+     * `POST /ultragroup/channel/usergroup/query.json` — catalogue operation `ultragroup.channel.usergroup.list`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelUsergroupList(`groupId`: String, `busChannel`: String, `page`: Long? = null, `pageSize`: Long? = null): RongCloudUltragroupChannelUsergroupListResult =
+        callBlocking { RongCloudUltragroupChannelUsergroupListResult(c.call("ultragroup.channel.usergroup.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.channel.usergroup.list` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [ultragroupChannelUsergroupList]. */
+    @JvmOverloads
+    public fun ultragroupChannelUsergroupListPages(`groupId`: String, `busChannel`: String, `page`: Long? = null, `pageSize`: Long? = null): Iterable<RongCloudUltragroupChannelUsergroupListResult> =
+        c.pageIterable("ultragroup.channel.usergroup.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupChannelUsergroupListResult(it) }
+
+    /**
+     * [RongCloudOperations.ultragroupUsergroupChannels]: List the channels a user group is bound to, a page at a time.
+     *
+     * `POST /ultragroup/usergroup/channel/query.json` — catalogue operation `ultragroup.usergroup.channels`.
+     */
+    @JvmOverloads
+    public fun ultragroupUsergroupChannels(`groupId`: String, `userGroupId`: String, `page`: Long? = null, `pageSize`: Long? = null): RongCloudUltragroupUsergroupChannelsResult =
+        callBlocking { RongCloudUltragroupUsergroupChannelsResult(c.call("ultragroup.usergroup.channels", args("group_id" to `groupId`, "user_group_id" to `userGroupId`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.usergroup.channels` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [ultragroupUsergroupChannels]. */
+    @JvmOverloads
+    public fun ultragroupUsergroupChannelsPages(`groupId`: String, `userGroupId`: String, `page`: Long? = null, `pageSize`: Long? = null): Iterable<RongCloudUltragroupUsergroupChannelsResult> =
+        c.pageIterable("ultragroup.usergroup.channels", args("group_id" to `groupId`, "user_group_id" to `userGroupId`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUsergroupChannelsResult(it) }
+
+    /**
+     * [RongCloudOperations.userRegister]: Register a user and get the token the client SDK connects with (getToken). Re-registering returns a new token.
+     *
+     * `POST /user/getToken.json` — catalogue operation `user.register`.
+     */
+    @JvmOverloads
+    public fun userRegister(`userId`: String, `name`: String, `portraitUri`: String? = null): RongCloudUserRegisterResult =
+        callBlocking { RongCloudUserRegisterResult(c.call("user.register", args("user_id" to `userId`, "name" to `name`, "portrait_uri" to `portraitUri`))) }
+
+    /**
+     * [RongCloudOperations.userRefresh]: Update a user's name and/or avatar.
+     *
+     * `POST /user/refresh.json` — catalogue operation `user.refresh`.
+     */
+    @JvmOverloads
+    public fun userRefresh(`userId`: String, `name`: String? = null, `portraitUri`: String? = null): RongCloudUserRefreshResult =
+        callBlocking { RongCloudUserRefreshResult(c.call("user.refresh", args("user_id" to `userId`, "name" to `name`, "portrait_uri" to `portraitUri`))) }
+
+    /**
+     * [RongCloudOperations.userInfo]: Get a registered user's name, avatar URL and registration time.
+     *
+     * `POST /user/info.json` — catalogue operation `user.info`.
+     */
+    @JvmOverloads
+    public fun userInfo(`userId`: String): RongCloudUserInfoResult =
+        callBlocking { RongCloudUserInfoResult(c.call("user.info", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.userCheckOnline]: Whether a user is connected right now (`status` is "1" online, "0" offline).
+     *
+     * `POST /user/checkOnline.json` — catalogue operation `user.check_online`.
+     */
+    @JvmOverloads
+    public fun userCheckOnline(`userId`: String): RongCloudUserCheckOnlineResult =
+        callBlocking { RongCloudUserCheckOnlineResult(c.call("user.check_online", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.userBlockAdd]: Ban users from connecting for `minute` minutes (1..43200); they are disconnected at once.
+     *
+     * `POST /user/block.json` — catalogue operation `user.block.add`.
+     */
+    @JvmOverloads
+    public fun userBlockAdd(`userIds`: List<String>, `minute`: Long): RongCloudUserBlockAddResult =
+        callBlocking { RongCloudUserBlockAddResult(c.call("user.block.add", args("user_ids" to `userIds`, "minute" to `minute`))) }
+
+    /**
+     * [RongCloudOperations.userBlockRemove]: Lift a connection ban.
+     *
+     * `POST /user/unblock.json` — catalogue operation `user.block.remove`.
+     */
+    @JvmOverloads
+    public fun userBlockRemove(`userIds`: List<String>): RongCloudUserBlockRemoveResult =
+        callBlocking { RongCloudUserBlockRemoveResult(c.call("user.block.remove", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.userBlockList]: List the users currently banned from connecting, with when each ban ends.
+     *
+     * `POST /user/block/query.json` — catalogue operation `user.block.list`.
+     */
+    @JvmOverloads
+    public fun userBlockList(`page`: Long? = null, `pageSize`: Long? = null): RongCloudUserBlockListResult =
+        callBlocking { RongCloudUserBlockListResult(c.call("user.block.list", args("page" to `page`, "page_size" to `pageSize`))) }
+
+    /**
+     * [RongCloudOperations.userBlacklistAdd]: Add users to a user's blocklist: they can no longer send one-to-one messages to that user (one-way).
+     *
+     * `POST /user/blacklist/add.json` — catalogue operation `user.blacklist.add`.
+     */
+    @JvmOverloads
+    public fun userBlacklistAdd(`userId`: String, `blackUserIds`: List<String>): RongCloudUserBlacklistAddResult =
+        callBlocking { RongCloudUserBlacklistAddResult(c.call("user.blacklist.add", args("user_id" to `userId`, "black_user_ids" to `blackUserIds`))) }
+
+    /**
+     * [RongCloudOperations.userBlacklistRemove]: Remove users from a user's blocklist.
+     *
+     * `POST /user/blacklist/remove.json` — catalogue operation `user.blacklist.remove`.
+     */
+    @JvmOverloads
+    public fun userBlacklistRemove(`userId`: String, `blackUserIds`: List<String>): RongCloudUserBlacklistRemoveResult =
+        callBlocking { RongCloudUserBlacklistRemoveResult(c.call("user.blacklist.remove", args("user_id" to `userId`, "black_user_ids" to `blackUserIds`))) }
+
+    /**
+     * [RongCloudOperations.userBlacklistQuery]: List a user's blocklist, most recently added first, a page at a time.
+     *
+     * `POST /user/blacklist/query.json` — catalogue operation `user.blacklist.query`.
+     */
+    @JvmOverloads
+    public fun userBlacklistQuery(`userId`: String, `pageToken`: String? = null, `size`: Long? = null): RongCloudUserBlacklistQueryResult =
+        callBlocking { RongCloudUserBlacklistQueryResult(c.call("user.blacklist.query", args("user_id" to `userId`, "page_token" to `pageToken`, "size" to `size`))) }
+
+    /**
+     * [RongCloudOperations.userWhitelistAdd]: Add users to a user's allowlist (with the allowlist service on, only they can send that user one-to-one messages).
+     *
+     * `POST /user/whitelist/add.json` — catalogue operation `user.whitelist.add`.
+     */
+    @JvmOverloads
+    public fun userWhitelistAdd(`userId`: String, `whiteUserIds`: List<String>): RongCloudUserWhitelistAddResult =
+        callBlocking { RongCloudUserWhitelistAddResult(c.call("user.whitelist.add", args("user_id" to `userId`, "white_user_ids" to `whiteUserIds`))) }
+
+    /**
+     * [RongCloudOperations.userWhitelistRemove]: Remove users from a user's allowlist.
+     *
+     * `POST /user/whitelist/remove.json` — catalogue operation `user.whitelist.remove`.
+     */
+    @JvmOverloads
+    public fun userWhitelistRemove(`userId`: String, `whiteUserIds`: List<String>): RongCloudUserWhitelistRemoveResult =
+        callBlocking { RongCloudUserWhitelistRemoveResult(c.call("user.whitelist.remove", args("user_id" to `userId`, "white_user_ids" to `whiteUserIds`))) }
+
+    /**
+     * [RongCloudOperations.userWhitelistQuery]: List a user's allowlist, most recently added first, a page at a time.
+     *
+     * `POST /user/whitelist/query.json` — catalogue operation `user.whitelist.query`.
+     */
+    @JvmOverloads
+    public fun userWhitelistQuery(`userId`: String, `pageToken`: String? = null, `size`: Long? = null): RongCloudUserWhitelistQueryResult =
+        callBlocking { RongCloudUserWhitelistQueryResult(c.call("user.whitelist.query", args("user_id" to `userId`, "page_token" to `pageToken`, "size" to `size`))) }
+
+    /**
+     * [RongCloudOperations.userDeactivate]: Deactivate users: they are logged out, cannot log in again, and their personal data on the IM server is deleted for good. The result per user arrives by the deactivation callback.
+     *
+     * `POST /user/deactivate.json` — catalogue operation `user.deactivate`.
+     */
+    @JvmOverloads
+    public fun userDeactivate(`userIds`: String): RongCloudUserDeactivateResult =
+        callBlocking { RongCloudUserDeactivateResult(c.call("user.deactivate", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.userReactivate]: Reactivate deactivated user ids (their deleted data does not come back; not within an hour of deactivation). The result per user arrives by the deactivation callback.
+     *
+     * `POST /user/reactivate.json` — catalogue operation `user.reactivate`.
+     */
+    @JvmOverloads
+    public fun userReactivate(`userIds`: String): RongCloudUserReactivateResult =
+        callBlocking { RongCloudUserReactivateResult(c.call("user.reactivate", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.userDeactivateQuery]: List the user ids whose deactivation was requested (including those still being processed), a page at a time.
+     *
+     * `POST /user/deactivate/query.json` — catalogue operation `user.deactivate.query`.
+     */
+    @JvmOverloads
+    public fun userDeactivateQuery(`pageNo`: Long? = null, `pageSize`: Long? = null): RongCloudUserDeactivateQueryResult =
+        callBlocking { RongCloudUserDeactivateQueryResult(c.call("user.deactivate.query", args("page_no" to `pageNo`, "page_size" to `pageSize`))) }
+
+    /**
+     * [RongCloudOperations.userTokenExpire]: Invalidate every token the users obtained before `time` (ms); connections already open stay until they drop.
+     *
+     * `POST /user/token/expire.json` — catalogue operation `user.token.expire`.
+     */
+    @JvmOverloads
+    public fun userTokenExpire(`userIds`: List<String>, `time`: Long): RongCloudUserTokenExpireResult =
+        callBlocking { RongCloudUserTokenExpireResult(c.call("user.token.expire", args("user_ids" to `userIds`, "time" to `time`))) }
+
+    /**
+     * [RongCloudOperations.userTagsGet]: Get the push tags of up to 50 users.
+     *
+     * `POST /user/tags/get.json` — catalogue operation `user.tags.get`.
+     */
+    @JvmOverloads
+    public fun userTagsGet(`userIds`: List<String>): RongCloudUserTagsGetResult =
+        callBlocking { RongCloudUserTagsGetResult(c.call("user.tags.get", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.userTagSet]: Set a user's push tags (replaces them); at most 20 tags of at most 40 bytes each.
+     *
+     * `POST /user/tag/set.json` — catalogue operation `user.tag.set`.
+     */
+    @JvmOverloads
+    public fun userTagSet(`userId`: String, `tags`: List<String>): RongCloudUserTagSetResult =
+        callBlocking { RongCloudUserTagSetResult(c.call("user.tag.set", args("user_id" to `userId`, "tags" to `tags`))) }
+
+    /**
+     * [RongCloudOperations.userActivate]: Activate a user id (the official server SDK's `activate`; no documentation page describes it: prefer user.reactivate for deactivated ids).
+     *
+     * `POST /user/activate.json` — catalogue operation `user.activate`.
+     */
+    @JvmOverloads
+    public fun userActivate(`userId`: String): RongCloudUserActivateResult =
+        callBlocking { RongCloudUserActivateResult(c.call("user.activate", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.userBlockPushPeriodSet]: Set a user's daily do-not-disturb window for push notifications (replaces the previous one; repeats every day until changed or removed).
+     *
+     * `POST /user/blockPushPeriod/set.json` — catalogue operation `user.block_push_period.set`.
+     */
+    @JvmOverloads
+    public fun userBlockPushPeriodSet(`userId`: String, `startTime`: String, `period`: Long, `level`: Long): RongCloudUserBlockPushPeriodSetResult =
+        callBlocking { RongCloudUserBlockPushPeriodSetResult(c.call("user.block_push_period.set", args("user_id" to `userId`, "start_time" to `startTime`, "period" to `period`, "level" to `level`))) }
+
+    /**
+     * [RongCloudOperations.userBlockPushPeriodGet]: Get a user's daily do-not-disturb window and level.
+     *
+     * `POST /user/blockPushPeriod/get.json` — catalogue operation `user.block_push_period.get`.
+     */
+    @JvmOverloads
+    public fun userBlockPushPeriodGet(`userId`: String): RongCloudUserBlockPushPeriodGetResult =
+        callBlocking { RongCloudUserBlockPushPeriodGetResult(c.call("user.block_push_period.get", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.userBlockPushPeriodRemove]: Remove a user's do-not-disturb window.
+     *
+     * `POST /user/blockPushPeriod/delete.json` — catalogue operation `user.block_push_period.remove`.
+     */
+    @JvmOverloads
+    public fun userBlockPushPeriodRemove(`userId`: String): RongCloudUserBlockPushPeriodRemoveResult =
+        callBlocking { RongCloudUserBlockPushPeriodRemoveResult(c.call("user.block_push_period.remove", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.userChatMuteSet]: Mute (state 1) or unmute (state 0) users in one-to-one chat: muted users cannot send one-to-one messages from the client SDK (the server API still can).
+     *
+     * `POST /user/chat/fb/set.json` — catalogue operation `user.chat_mute.set`.
+     */
+    @JvmOverloads
+    public fun userChatMuteSet(`userIds`: List<String>, `state`: Long, `type`: String): RongCloudUserChatMuteSetResult =
+        callBlocking { RongCloudUserChatMuteSetResult(c.call("user.chat_mute.set", args("user_ids" to `userIds`, "state" to `state`, "type" to `type`))) }
+
+    /**
+     * [RongCloudOperations.userChatMuteList]: List the users muted in one-to-one chat, by offset.
+     *
+     * `POST /user/chat/fb/querylist.json` — catalogue operation `user.chat_mute.list`.
+     */
+    @JvmOverloads
+    public fun userChatMuteList(`type`: String, `num`: Long? = null, `offset`: Long? = null): RongCloudUserChatMuteListResult =
+        callBlocking { RongCloudUserChatMuteListResult(c.call("user.chat_mute.list", args("num" to `num`, "offset" to `offset`, "type" to `type`))) }
+
+    /**
+     * [RongCloudOperations.userProfileSet]: Set a user's hosted profile (profile hosting service): the basic profile and/or the extended (`ext_…`) attributes.
+     *
+     * `POST /user/profile/set.json` — catalogue operation `user.profile.set`.
+     */
+    @JvmOverloads
+    public fun userProfileSet(`userId`: String, `userProfile`: Any? = null, `userExtProfile`: Any? = null): RongCloudUserProfileSetResult =
+        callBlocking { RongCloudUserProfileSetResult(c.call("user.profile.set", args("user_id" to `userId`, "user_profile" to `userProfile`, "user_ext_profile" to `userExtProfile`))) }
+
+    /**
+     * [RongCloudOperations.userProfileQuery]: List every user with a hosted profile, by registration time, a page at a time.
+     *
+     * `POST /user/profile/query.json` — catalogue operation `user.profile.query`.
+     */
+    @JvmOverloads
+    public fun userProfileQuery(`page`: Long? = null, `size`: Long? = null, `order`: Long? = null): RongCloudUserProfileQueryResult =
+        callBlocking { RongCloudUserProfileQueryResult(c.call("user.profile.query", args("page" to `page`, "size" to `size`, "order" to `order`))) }
+    /** Every page of `user.profile.query` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [userProfileQuery]. */
+    @JvmOverloads
+    public fun userProfileQueryPages(`page`: Long? = null, `size`: Long? = null, `order`: Long? = null): Iterable<RongCloudUserProfileQueryResult> =
+        c.pageIterable("user.profile.query", args("page" to `page`, "size" to `size`, "order" to `order`)) { RongCloudUserProfileQueryResult(it) }
+
+    /**
+     * [RongCloudOperations.userProfileBatchQuery]: Get the hosted profiles of up to 100 users.
+     *
+     * `POST /user/profile/batch/query.json` — catalogue operation `user.profile.batch_query`.
+     */
+    @JvmOverloads
+    public fun userProfileBatchQuery(`userIds`: List<String>): RongCloudUserProfileBatchQueryResult =
+        callBlocking { RongCloudUserProfileBatchQueryResult(c.call("user.profile.batch_query", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.userProfileClean]: Delete the hosted profiles of up to 20 users.
+     *
+     * `POST /user/profile/clean.json` — catalogue operation `user.profile.clean`.
+     */
+    @JvmOverloads
+    public fun userProfileClean(`userIds`: List<String>? = null): RongCloudUserProfileCleanResult =
+        callBlocking { RongCloudUserProfileCleanResult(c.call("user.profile.clean", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.userSandboxQuery]: List the test users registered in the app's development environment, a page at a time.
+     *
+     * `POST /user/query.json` — catalogue operation `user.sandbox.query`.
+     */
+    @JvmOverloads
+    public fun userSandboxQuery(`page`: Long? = null, `pageSize`: Long? = null, `order`: Long? = null): RongCloudUserSandboxQueryResult =
+        callBlocking { RongCloudUserSandboxQueryResult(c.call("user.sandbox.query", args("page" to `page`, "page_size" to `pageSize`, "order" to `order`))) }
+    /** Every page of `user.sandbox.query` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [userSandboxQuery]. */
+    @JvmOverloads
+    public fun userSandboxQueryPages(`page`: Long? = null, `pageSize`: Long? = null, `order`: Long? = null): Iterable<RongCloudUserSandboxQueryResult> =
+        c.pageIterable("user.sandbox.query", args("page" to `page`, "page_size" to `pageSize`, "order" to `order`)) { RongCloudUserSandboxQueryResult(it) }
+
+    /**
+     * [RongCloudOperations.userSandboxDelete]: Delete test users of the development environment (at most 100 per call).
+     *
+     * `POST /user/delusers.json` — catalogue operation `user.sandbox.delete`.
+     */
+    @JvmOverloads
+    public fun userSandboxDelete(`userIds`: List<String>): RongCloudUserSandboxDeleteResult =
+        callBlocking { RongCloudUserSandboxDeleteResult(c.call("user.sandbox.delete", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.userRemarksSet]: Set the names a user sees for other users in push notifications (user-level push aliases; replaces an existing alias); at most 100 per call.
+     *
+     * `POST /user/remarks/set.json` — catalogue operation `user.remarks.set`.
+     */
+    @JvmOverloads
+    public fun userRemarksSet(`userId`: String, `remarks`: Any): RongCloudUserRemarksSetResult =
+        callBlocking { RongCloudUserRemarksSetResult(c.call("user.remarks.set", args("user_id" to `userId`, "remarks" to `remarks`))) }
+
+    /**
+     * [RongCloudOperations.userRemarksGet]: List the push aliases a user has set, a page at a time.
+     *
+     * `POST /user/remarks/get.json` — catalogue operation `user.remarks.get`.
+     */
+    @JvmOverloads
+    public fun userRemarksGet(`userId`: String, `page`: Long? = null, `size`: Long? = null): RongCloudUserRemarksGetResult =
+        callBlocking { RongCloudUserRemarksGetResult(c.call("user.remarks.get", args("user_id" to `userId`, "page" to `page`, "size" to `size`))) }
+    /** Every page of `user.remarks.get` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [userRemarksGet]. */
+    @JvmOverloads
+    public fun userRemarksGetPages(`userId`: String, `page`: Long? = null, `size`: Long? = null): Iterable<RongCloudUserRemarksGetResult> =
+        c.pageIterable("user.remarks.get", args("user_id" to `userId`, "page" to `page`, "size" to `size`)) { RongCloudUserRemarksGetResult(it) }
+
+    /**
+     * [RongCloudOperations.userRemarksRemove]: Remove the push alias a user set for one other user.
+     *
+     * `POST /user/remarks/del.json` — catalogue operation `user.remarks.remove`.
+     */
+    @JvmOverloads
+    public fun userRemarksRemove(`userId`: String, `targetId`: String): RongCloudUserRemarksRemoveResult =
+        callBlocking { RongCloudUserRemarksRemoveResult(c.call("user.remarks.remove", args("user_id" to `userId`, "target_id" to `targetId`))) }
+
+    /**
+     * [RongCloudOperations.userTagBatchSet]: Set the same push tags on up to 1000 users (replaces each user's tags; an empty list clears them); at most 20 tags of at most 40 bytes.
+     *
+     * `POST /user/tag/batch/set.json` — catalogue operation `user.tag.batch_set`.
+     */
+    @JvmOverloads
+    public fun userTagBatchSet(`userIds`: List<String>, `tags`: List<String>): RongCloudUserTagBatchSetResult =
+        callBlocking { RongCloudUserTagBatchSetResult(c.call("user.tag.batch_set", args("user_ids" to `userIds`, "tags" to `tags`))) }
+}
+
+/** Every rongcloud operation for Java (from [RongCloudOperations.async]), each returning a [java.util.concurrent.CompletableFuture] that completes with the typed result or exceptionally with the typed [ImcloudException]; `cancel` cancels the request. Paged lists are a future per [Page]. */
+public class RongCloudAsync internal constructor(private val c: RongCloudOperations) {
+    /**
+     * [RongCloudOperations.agentCreate]: Create an AI agent (at most 100 per app).
+     *
+     * `POST /v3/agent/create.json` — catalogue operation `agent.create`.
+     */
+    @JvmOverloads
+    public fun agentCreate(`agentId`: String, `name`: String, `agentConfig`: Any, `description`: String? = null, `type`: String? = null, `status`: String? = null): CompletableFuture<RongCloudAgentCreateResult> =
+        callAsync { RongCloudAgentCreateResult(c.call("agent.create", args("agent_id" to `agentId`, "name" to `name`, "description" to `description`, "type" to `type`, "status" to `status`, "agent_config" to `agentConfig`))) }
+
+    /**
+     * [RongCloudOperations.agentGet]: Get an AI agent: its name, description, type, status, configuration and times.
+     *
+     * `POST /v3/agent/get.json` — catalogue operation `agent.get`.
+     */
+    @JvmOverloads
+    public fun agentGet(`agentId`: String): CompletableFuture<RongCloudAgentGetResult> =
+        callAsync { RongCloudAgentGetResult(c.call("agent.get", args("agent_id" to `agentId`))) }
+
+    /**
+     * [RongCloudOperations.agentUpdate]: Update an AI agent: only the fields given change (`agent_config` is merged key by key).
+     *
+     * `POST /v3/agent/update.json` — catalogue operation `agent.update`.
+     */
+    @JvmOverloads
+    public fun agentUpdate(`agentId`: String, `name`: String? = null, `description`: String? = null, `status`: String? = null, `agentConfig`: Any? = null): CompletableFuture<RongCloudAgentUpdateResult> =
+        callAsync { RongCloudAgentUpdateResult(c.call("agent.update", args("agent_id" to `agentId`, "name" to `name`, "description" to `description`, "status" to `status`, "agent_config" to `agentConfig`))) }
+
+    /**
+     * [RongCloudOperations.agentDelete]: Delete an AI agent.
+     *
+     * `POST /v3/agent/delete.json` — catalogue operation `agent.delete`.
+     */
+    @JvmOverloads
+    public fun agentDelete(`agentId`: String): CompletableFuture<RongCloudAgentDeleteResult> =
+        callAsync { RongCloudAgentDeleteResult(c.call("agent.delete", args("agent_id" to `agentId`))) }
+
+    /**
+     * [RongCloudOperations.agentQuery]: List the app's AI agents, a page at a time, optionally by status.
+     *
+     * `POST /v3/agent/query.json` — catalogue operation `agent.query`.
+     */
+    @JvmOverloads
+    public fun agentQuery(`type`: String, `page`: Long? = null, `size`: Long? = null, `status`: String? = null): CompletableFuture<RongCloudAgentQueryResult> =
+        callAsync { RongCloudAgentQueryResult(c.call("agent.query", args("page" to `page`, "size" to `size`, "status" to `status`, "type" to `type`))) }
+    /** Every page of `agent.query`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [agentQuery]. */
+    @JvmOverloads
+    public fun agentQueryPages(`type`: String, `page`: Long? = null, `size`: Long? = null, `status`: String? = null): CompletableFuture<Page<RongCloudAgentQueryResult>> =
+        c.pageFuture("agent.query", args("page" to `page`, "size" to `size`, "status" to `status`, "type" to `type`)) { RongCloudAgentQueryResult(it) }
+
+    /**
+     * [RongCloudOperations.agentChatGenerate]: Ask an AI agent: send the user's input and get the agent's answer (the whole answer at once; the streamed form is not offered).
+     *
+     * `POST /v3/chat/generate.json` — catalogue operation `agent.chat.generate`.
+     */
+    @JvmOverloads
+    public fun agentChatGenerate(`agentId`: String, `query`: String, `conversationId`: String? = null, `memory`: Boolean? = null, `variables`: Map<String, String>? = null, `user`: String? = null): CompletableFuture<RongCloudAgentChatGenerateResult> =
+        callAsync { RongCloudAgentChatGenerateResult(c.call("agent.chat.generate", args("agent_id" to `agentId`, "query" to `query`, "conversation_id" to `conversationId`, "memory" to `memory`, "variables" to `variables`, "user" to `user`))) }
+
+    /**
+     * [RongCloudOperations.botCreate]: Create a chatbot (at most 10 per app) with the platforms it is integrated with.
+     *
+     * `POST /v3/bot/create.json` — catalogue operation `bot.create`.
+     */
+    @JvmOverloads
+    public fun botCreate(`userId`: String, `name`: String, `type`: String, `profileUrl`: String, `integrations`: List<*>, `metadata`: Map<String, String>? = null): CompletableFuture<RongCloudBotCreateResult> =
+        callAsync { RongCloudBotCreateResult(c.call("bot.create", args("user_id" to `userId`, "name" to `name`, "type" to `type`, "profile_url" to `profileUrl`, "metadata" to `metadata`, "integrations" to `integrations`))) }
+
+    /**
+     * [RongCloudOperations.botGet]: Get up to 20 chatbots by user id.
+     *
+     * `POST /v3/bot/get.json` — catalogue operation `bot.get`.
+     */
+    @JvmOverloads
+    public fun botGet(`userIds`: List<String>): CompletableFuture<RongCloudBotGetResult> =
+        callAsync { RongCloudBotGetResult(c.call("bot.get", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.botUpdate]: Update a chatbot's profile, metadata and integrations.
+     *
+     * `POST /v3/bot/update.json` — catalogue operation `bot.update`.
+     */
+    @JvmOverloads
+    public fun botUpdate(`userId`: String, `name`: String? = null, `type`: String? = null, `profileUrl`: String? = null, `metadata`: Map<String, String>? = null, `integrations`: List<*>? = null): CompletableFuture<RongCloudBotUpdateResult> =
+        callAsync { RongCloudBotUpdateResult(c.call("bot.update", args("user_id" to `userId`, "name" to `name`, "type" to `type`, "profile_url" to `profileUrl`, "metadata" to `metadata`, "integrations" to `integrations`))) }
+
+    /**
+     * [RongCloudOperations.botDelete]: Delete a chatbot.
+     *
+     * `POST /v3/bot/delete.json` — catalogue operation `bot.delete`.
+     */
+    @JvmOverloads
+    public fun botDelete(`userId`: String): CompletableFuture<RongCloudBotDeleteResult> =
+        callAsync { RongCloudBotDeleteResult(c.call("bot.delete", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.botQuery]: List the app's chatbots, a page at a time.
+     *
+     * `POST /v3/bot/query.json` — catalogue operation `bot.query`.
+     */
+    @JvmOverloads
+    public fun botQuery(`page`: Long? = null, `pageSize`: Long? = null, `includeIntegration`: Boolean? = null): CompletableFuture<RongCloudBotQueryResult> =
+        callAsync { RongCloudBotQueryResult(c.call("bot.query", args("page" to `page`, "page_size" to `pageSize`, "include_integration" to `includeIntegration`))) }
+    /** Every page of `bot.query`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [botQuery]. */
+    @JvmOverloads
+    public fun botQueryPages(`page`: Long? = null, `pageSize`: Long? = null, `includeIntegration`: Boolean? = null): CompletableFuture<Page<RongCloudBotQueryResult>> =
+        c.pageFuture("bot.query", args("page" to `page`, "page_size" to `pageSize`, "include_integration" to `includeIntegration`)) { RongCloudBotQueryResult(it) }
+
+    /**
+     * [RongCloudOperations.botIntegrationCreate]: Add an integration (one per type) to a chatbot.
+     *
+     * `POST /v3/bot/integration/create.json` — catalogue operation `bot.integration.create`.
+     */
+    @JvmOverloads
+    public fun botIntegrationCreate(`userId`: String, `type`: String, `callbackUrl`: String, `enabled`: Boolean? = null, `objectNames`: List<String>? = null, `events`: List<String>? = null, `stream`: Boolean? = null, `handleResponse`: Boolean? = null, `auth`: Any? = null): CompletableFuture<RongCloudBotIntegrationCreateResult> =
+        callAsync { RongCloudBotIntegrationCreateResult(c.call("bot.integration.create", args("user_id" to `userId`, "type" to `type`, "callback_url" to `callbackUrl`, "enabled" to `enabled`, "object_names" to `objectNames`, "events" to `events`, "stream" to `stream`, "handle_response" to `handleResponse`, "auth" to `auth`))) }
+
+    /**
+     * [RongCloudOperations.botIntegrationUpdate]: Change a chatbot's integration of a type.
+     *
+     * `POST /v3/bot/integration/update.json` — catalogue operation `bot.integration.update`.
+     */
+    @JvmOverloads
+    public fun botIntegrationUpdate(`userId`: String, `type`: String, `callbackUrl`: String, `enabled`: Boolean? = null, `objectNames`: List<String>? = null, `events`: List<String>? = null, `stream`: Boolean? = null, `handleResponse`: Boolean? = null, `auth`: Any? = null): CompletableFuture<RongCloudBotIntegrationUpdateResult> =
+        callAsync { RongCloudBotIntegrationUpdateResult(c.call("bot.integration.update", args("user_id" to `userId`, "type" to `type`, "callback_url" to `callbackUrl`, "enabled" to `enabled`, "object_names" to `objectNames`, "events" to `events`, "stream" to `stream`, "handle_response" to `handleResponse`, "auth" to `auth`))) }
+
+    /**
+     * [RongCloudOperations.botIntegrationDelete]: Remove a chatbot's integration of a type.
+     *
+     * `POST /v3/bot/integration/delete.json` — catalogue operation `bot.integration.delete`.
+     */
+    @JvmOverloads
+    public fun botIntegrationDelete(`userId`: String, `type`: String): CompletableFuture<RongCloudBotIntegrationDeleteResult> =
+        callAsync { RongCloudBotIntegrationDeleteResult(c.call("bot.integration.delete", args("user_id" to `userId`, "type" to `type`))) }
+
+    /**
+     * [RongCloudOperations.chatroomCreateNamed]: Create chatrooms with names (the legacy create.json; create_new is `chatroom.create`). Existing chatrooms are left as they are.
+     *
+     * `POST /chatroom/create.json` — catalogue operation `chatroom.create_named`.
+     */
+    @JvmOverloads
+    public fun chatroomCreateNamed(`chatrooms`: Map<String, String>): CompletableFuture<RongCloudChatroomCreateNamedResult> =
+        callAsync { RongCloudChatroomCreateNamedResult(c.call("chatroom.create_named", args("chatrooms" to `chatrooms`))) }
+
+    /**
+     * [RongCloudOperations.chatroomCreate]: Create a chatroom (create_new): its destroy type, whole-room mute with its exceptions, and initial custom attributes.
+     *
+     * `POST /chatroom/create_new.json` — catalogue operation `chatroom.create`.
+     */
+    @JvmOverloads
+    public fun chatroomCreate(`chatroomId`: String, `destroyType`: Long? = null, `destroyTime`: Long? = null, `isBan`: Boolean? = null, `whiteUserIds`: List<String>? = null, `entryOwnerId`: String? = null, `entryInfo`: Any? = null): CompletableFuture<RongCloudChatroomCreateResult> =
+        callAsync { RongCloudChatroomCreateResult(c.call("chatroom.create", args("chatroom_id" to `chatroomId`, "destroy_type" to `destroyType`, "destroy_time" to `destroyTime`, "is_ban" to `isBan`, "white_user_ids" to `whiteUserIds`, "entry_owner_id" to `entryOwnerId`, "entry_info" to `entryInfo`))) }
+
+    /**
+     * [RongCloudOperations.chatroomDestroy]: Destroy chatrooms now.
+     *
+     * `POST /chatroom/destroy.json` — catalogue operation `chatroom.destroy`.
+     */
+    @JvmOverloads
+    public fun chatroomDestroy(`chatroomIds`: List<String>): CompletableFuture<RongCloudChatroomDestroyResult> =
+        callAsync { RongCloudChatroomDestroyResult(c.call("chatroom.destroy", args("chatroom_ids" to `chatroomIds`))) }
+
+    /**
+     * [RongCloudOperations.chatroomQuery]: Get a chatroom's information: creation time, member count, destroy type and whether all members are muted.
+     *
+     * `POST /chatroom/get.json` — catalogue operation `chatroom.query`.
+     */
+    @JvmOverloads
+    public fun chatroomQuery(`chatroomId`: String): CompletableFuture<RongCloudChatroomQueryResult> =
+        callAsync { RongCloudChatroomQueryResult(c.call("chatroom.query", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomQueryBatch]: Get the id, name and creation time of up to 20 chatrooms (deprecated by RongCloud in favour of chatroom.query).
+     *
+     * `POST /chatroom/query.json` — catalogue operation `chatroom.query_batch`.
+     */
+    @JvmOverloads
+    public fun chatroomQueryBatch(`chatroomIds`: List<String>): CompletableFuture<RongCloudChatroomQueryBatchResult> =
+        callAsync { RongCloudChatroomQueryBatchResult(c.call("chatroom.query_batch", args("chatroom_ids" to `chatroomIds`))) }
+
+    /**
+     * [RongCloudOperations.chatroomDestroyTypeSet]: Change when a chatroom is destroyed automatically: after a time of inactivity, or at a fixed time after its creation.
+     *
+     * `POST /chatroom/destroy/set.json` — catalogue operation `chatroom.destroy_type.set`.
+     */
+    @JvmOverloads
+    public fun chatroomDestroyTypeSet(`chatroomId`: String, `destroyType`: Long? = null, `destroyTime`: Long? = null): CompletableFuture<RongCloudChatroomDestroyTypeSetResult> =
+        callAsync { RongCloudChatroomDestroyTypeSetResult(c.call("chatroom.destroy_type.set", args("chatroom_id" to `chatroomId`, "destroy_type" to `destroyType`, "destroy_time" to `destroyTime`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMembers]: List up to 500 of a chatroom's members in join order, with the member count (members join through the client SDK).
+     *
+     * `POST /chatroom/user/query.json` — catalogue operation `chatroom.members`.
+     */
+    @JvmOverloads
+    public fun chatroomMembers(`chatroomId`: String, `count`: Long, `order`: Long): CompletableFuture<RongCloudChatroomMembersResult> =
+        callAsync { RongCloudChatroomMembersResult(c.call("chatroom.members", args("chatroom_id" to `chatroomId`, "count" to `count`, "order" to `order`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMemberExists]: Whether a user is in a chatroom now.
+     *
+     * `POST /chatroom/user/exist.json` — catalogue operation `chatroom.member.exists`.
+     */
+    @JvmOverloads
+    public fun chatroomMemberExists(`chatroomId`: String, `userId`: String): CompletableFuture<RongCloudChatroomMemberExistsResult> =
+        callAsync { RongCloudChatroomMemberExistsResult(c.call("chatroom.member.exists", args("chatroom_id" to `chatroomId`, "user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMembersExist]: Whether each of up to 1000 users is in a chatroom now.
+     *
+     * `POST /chatroom/users/exist.json` — catalogue operation `chatroom.members.exist`.
+     */
+    @JvmOverloads
+    public fun chatroomMembersExist(`chatroomId`: String, `userIds`: List<String>): CompletableFuture<RongCloudChatroomMembersExistResult> =
+        callAsync { RongCloudChatroomMembersExistResult(c.call("chatroom.members.exist", args("chatroom_id" to `chatroomId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.chatroomKeepaliveAdd]: Keep a chatroom alive: it is no longer destroyed automatically, only by chatroom.destroy (5 chatrooms once the service is enabled; error 1016 past the limit).
+     *
+     * `POST /chatroom/keepalive/add.json` — catalogue operation `chatroom.keepalive.add`.
+     */
+    @JvmOverloads
+    public fun chatroomKeepaliveAdd(`chatroomId`: String): CompletableFuture<RongCloudChatroomKeepaliveAddResult> =
+        callAsync { RongCloudChatroomKeepaliveAddResult(c.call("chatroom.keepalive.add", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomKeepaliveRemove]: Take a chatroom off the keep-alive list (error 1015 when it is not on it).
+     *
+     * `POST /chatroom/keepalive/remove.json` — catalogue operation `chatroom.keepalive.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomKeepaliveRemove(`chatroomId`: String): CompletableFuture<RongCloudChatroomKeepaliveRemoveResult> =
+        callAsync { RongCloudChatroomKeepaliveRemoveResult(c.call("chatroom.keepalive.remove", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomKeepaliveQuery]: List the chatrooms kept alive.
+     *
+     * `POST /chatroom/keepalive/query.json` — catalogue operation `chatroom.keepalive.query`.
+     */
+    @JvmOverloads
+    public fun chatroomKeepaliveQuery(): CompletableFuture<RongCloudChatroomKeepaliveQueryResult> =
+        callAsync { RongCloudChatroomKeepaliveQueryResult(c.call("chatroom.keepalive.query", args())) }
+
+    /**
+     * [RongCloudOperations.chatroomEntrySet]: Set one custom attribute (key/value) of a chatroom, owned by `user_id` (at most 100 per chatroom; destroyed with the chatroom).
+     *
+     * `POST /chatroom/entry/set.json` — catalogue operation `chatroom.entry.set`.
+     */
+    @JvmOverloads
+    public fun chatroomEntrySet(`chatroomId`: String, `userId`: String, `key`: String, `value`: String, `autoDelete`: Boolean? = null, `objectName`: String? = null, `content`: Any? = null): CompletableFuture<RongCloudChatroomEntrySetResult> =
+        callAsync { RongCloudChatroomEntrySetResult(c.call("chatroom.entry.set", args("chatroom_id" to `chatroomId`, "user_id" to `userId`, "key" to `key`, "value" to `value`, "auto_delete" to `autoDelete`, "object_name" to `objectName`, "content" to `content`))) }
+
+    /**
+     * [RongCloudOperations.chatroomEntryBatchSet]: Set up to 20 custom attributes of a chatroom at once, overwriting the owner and value of existing ones.
+     *
+     * `POST /chatroom/entry/batch/set.json` — catalogue operation `chatroom.entry.batch_set`.
+     */
+    @JvmOverloads
+    public fun chatroomEntryBatchSet(`chatroomId`: String, `entryOwnerId`: String, `entryInfo`: Any, `autoDelete`: Boolean? = null): CompletableFuture<RongCloudChatroomEntryBatchSetResult> =
+        callAsync { RongCloudChatroomEntryBatchSetResult(c.call("chatroom.entry.batch_set", args("chatroom_id" to `chatroomId`, "auto_delete" to `autoDelete`, "entry_owner_id" to `entryOwnerId`, "entry_info" to `entryInfo`))) }
+
+    /**
+     * [RongCloudOperations.chatroomEntryRemove]: Delete one custom attribute of a chatroom, giving its owner.
+     *
+     * `POST /chatroom/entry/remove.json` — catalogue operation `chatroom.entry.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomEntryRemove(`chatroomId`: String, `userId`: String, `key`: String, `objectName`: String? = null, `content`: Any? = null): CompletableFuture<RongCloudChatroomEntryRemoveResult> =
+        callAsync { RongCloudChatroomEntryRemoveResult(c.call("chatroom.entry.remove", args("chatroom_id" to `chatroomId`, "user_id" to `userId`, "key" to `key`, "object_name" to `objectName`, "content" to `content`))) }
+
+    /**
+     * [RongCloudOperations.chatroomEntryBatchRemove]: Delete up to 20 custom attributes of a chatroom at once, whoever set them.
+     *
+     * `POST /chatroom/entry/batch/remove.json` — catalogue operation `chatroom.entry.batch_remove`.
+     */
+    @JvmOverloads
+    public fun chatroomEntryBatchRemove(`chatroomId`: String, `entryOwnerId`: String, `entryKeys`: List<String>): CompletableFuture<RongCloudChatroomEntryBatchRemoveResult> =
+        callAsync { RongCloudChatroomEntryBatchRemoveResult(c.call("chatroom.entry.batch_remove", args("chatroom_id" to `chatroomId`, "entry_owner_id" to `entryOwnerId`, "entry_keys" to `entryKeys`))) }
+
+    /**
+     * [RongCloudOperations.chatroomEntryQuery]: Get a chatroom's custom attributes: the given keys (at most 100) or all.
+     *
+     * `POST /chatroom/entry/query.json` — catalogue operation `chatroom.entry.query`.
+     */
+    @JvmOverloads
+    public fun chatroomEntryQuery(`chatroomId`: String, `keys`: List<String>? = null): CompletableFuture<RongCloudChatroomEntryQueryResult> =
+        callAsync { RongCloudChatroomEntryQueryResult(c.call("chatroom.entry.query", args("chatroom_id" to `chatroomId`, "keys" to `keys`))) }
+
+    /**
+     * [RongCloudOperations.chatroomLowPriorityAdd]: Mark message types as low priority in every chatroom: dropped first when a chatroom is overloaded (at most 20 types).
+     *
+     * `POST /chatroom/message/priority/add.json` — catalogue operation `chatroom.low_priority.add`.
+     */
+    @JvmOverloads
+    public fun chatroomLowPriorityAdd(`objectNames`: List<String>): CompletableFuture<RongCloudChatroomLowPriorityAddResult> =
+        callAsync { RongCloudChatroomLowPriorityAddResult(c.call("chatroom.low_priority.add", args("object_names" to `objectNames`))) }
+
+    /**
+     * [RongCloudOperations.chatroomLowPriorityRemove]: Take message types off the low-priority list.
+     *
+     * `POST /chatroom/message/priority/remove.json` — catalogue operation `chatroom.low_priority.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomLowPriorityRemove(`objectNames`: List<String>): CompletableFuture<RongCloudChatroomLowPriorityRemoveResult> =
+        callAsync { RongCloudChatroomLowPriorityRemoveResult(c.call("chatroom.low_priority.remove", args("object_names" to `objectNames`))) }
+
+    /**
+     * [RongCloudOperations.chatroomLowPriorityQuery]: List the low-priority message types.
+     *
+     * `POST /chatroom/message/priority/query.json` — catalogue operation `chatroom.low_priority.query`.
+     */
+    @JvmOverloads
+    public fun chatroomLowPriorityQuery(): CompletableFuture<RongCloudChatroomLowPriorityQueryResult> =
+        callAsync { RongCloudChatroomLowPriorityQueryResult(c.call("chatroom.low_priority.query", args())) }
+
+    /**
+     * [RongCloudOperations.chatroomDistributionStop]: Stop delivering a chatroom's messages: what members send is no longer passed on to the others.
+     *
+     * `POST /chatroom/message/stopDistribution.json` — catalogue operation `chatroom.distribution.stop`.
+     */
+    @JvmOverloads
+    public fun chatroomDistributionStop(`chatroomId`: String): CompletableFuture<RongCloudChatroomDistributionStopResult> =
+        callAsync { RongCloudChatroomDistributionStopResult(c.call("chatroom.distribution.stop", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomDistributionResume]: Resume delivering a chatroom's messages.
+     *
+     * `POST /chatroom/message/resumeDistribution.json` — catalogue operation `chatroom.distribution.resume`.
+     */
+    @JvmOverloads
+    public fun chatroomDistributionResume(`chatroomId`: String): CompletableFuture<RongCloudChatroomDistributionResumeResult> =
+        callAsync { RongCloudChatroomDistributionResumeResult(c.call("chatroom.distribution.resume", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteAllAdd]: Mute every member of a chatroom (client SDK sends refused; Server API sends still pass); cleared when the chatroom is destroyed.
+     *
+     * `POST /chatroom/ban/add.json` — catalogue operation `chatroom.mute_all.add`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteAllAdd(`chatroomId`: String, `extra`: Any? = null, `needNotify`: Boolean? = null): CompletableFuture<RongCloudChatroomMuteAllAddResult> =
+        callAsync { RongCloudChatroomMuteAllAddResult(c.call("chatroom.mute_all.add", args("chatroom_id" to `chatroomId`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteAllRemove]: Lift a chatroom's whole-room mute.
+     *
+     * `POST /chatroom/ban/rollback.json` — catalogue operation `chatroom.mute_all.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteAllRemove(`chatroomId`: String, `extra`: Any? = null, `needNotify`: Boolean? = null): CompletableFuture<RongCloudChatroomMuteAllRemoveResult> =
+        callAsync { RongCloudChatroomMuteAllRemoveResult(c.call("chatroom.mute_all.remove", args("chatroom_id" to `chatroomId`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteAllCheck]: Whether every member of a chatroom is muted (`status` 1) or not (0).
+     *
+     * `POST /chatroom/ban/check.json` — catalogue operation `chatroom.mute_all.check`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteAllCheck(`chatroomId`: String): CompletableFuture<RongCloudChatroomMuteAllCheckResult> =
+        callAsync { RongCloudChatroomMuteAllCheckResult(c.call("chatroom.mute_all.check", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteAllQuery]: List the chatrooms whose members are all muted, a page at a time.
+     *
+     * `POST /chatroom/ban/query.json` — catalogue operation `chatroom.mute_all.query`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteAllQuery(`size`: Long? = null, `page`: Long? = null): CompletableFuture<RongCloudChatroomMuteAllQueryResult> =
+        callAsync { RongCloudChatroomMuteAllQueryResult(c.call("chatroom.mute_all.query", args("size" to `size`, "page" to `page`))) }
+    /** Every page of `chatroom.mute_all.query`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [chatroomMuteAllQuery]. */
+    @JvmOverloads
+    public fun chatroomMuteAllQueryPages(`size`: Long? = null, `page`: Long? = null): CompletableFuture<Page<RongCloudChatroomMuteAllQueryResult>> =
+        c.pageFuture("chatroom.mute_all.query", args("size" to `size`, "page" to `page`)) { RongCloudChatroomMuteAllQueryResult(it) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteWhitelistAdd]: Exempt users from a chatroom's whole-room mute (at most 20 per chatroom; lost when the chatroom is destroyed).
+     *
+     * `POST /chatroom/user/ban/whitelist/add.json` — catalogue operation `chatroom.mute_whitelist.add`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteWhitelistAdd(`chatroomId`: String, `userIds`: List<String>, `extra`: Any? = null, `needNotify`: Boolean? = null): CompletableFuture<RongCloudChatroomMuteWhitelistAddResult> =
+        callAsync { RongCloudChatroomMuteWhitelistAddResult(c.call("chatroom.mute_whitelist.add", args("chatroom_id" to `chatroomId`, "user_ids" to `userIds`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteWhitelistRemove]: End users' exemption from a chatroom's whole-room mute.
+     *
+     * `POST /chatroom/user/ban/whitelist/rollback.json` — catalogue operation `chatroom.mute_whitelist.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteWhitelistRemove(`chatroomId`: String, `userIds`: List<String>, `extra`: Any? = null, `needNotify`: Boolean? = null): CompletableFuture<RongCloudChatroomMuteWhitelistRemoveResult> =
+        callAsync { RongCloudChatroomMuteWhitelistRemoveResult(c.call("chatroom.mute_whitelist.remove", args("chatroom_id" to `chatroomId`, "user_ids" to `userIds`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteWhitelistQuery]: List the users exempt from a chatroom's whole-room mute.
+     *
+     * `POST /chatroom/user/ban/whitelist/query.json` — catalogue operation `chatroom.mute_whitelist.query`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteWhitelistQuery(`chatroomId`: String): CompletableFuture<RongCloudChatroomMuteWhitelistQueryResult> =
+        callAsync { RongCloudChatroomMuteWhitelistQueryResult(c.call("chatroom.mute_whitelist.query", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomGlobalMuteAdd]: Mute users in every chatroom of the app for `minute` minutes.
+     *
+     * `POST /chatroom/user/ban/add.json` — catalogue operation `chatroom.global_mute.add`.
+     */
+    @JvmOverloads
+    public fun chatroomGlobalMuteAdd(`userIds`: List<String>, `minute`: Long, `extra`: Any? = null, `needNotify`: Boolean? = null): CompletableFuture<RongCloudChatroomGlobalMuteAddResult> =
+        callAsync { RongCloudChatroomGlobalMuteAddResult(c.call("chatroom.global_mute.add", args("user_ids" to `userIds`, "minute" to `minute`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomGlobalMuteRemove]: Lift users' mute in every chatroom.
+     *
+     * `POST /chatroom/user/ban/remove.json` — catalogue operation `chatroom.global_mute.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomGlobalMuteRemove(`userIds`: List<String>, `extra`: Any? = null, `needNotify`: Boolean? = null): CompletableFuture<RongCloudChatroomGlobalMuteRemoveResult> =
+        callAsync { RongCloudChatroomGlobalMuteRemoveResult(c.call("chatroom.global_mute.remove", args("user_ids" to `userIds`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomGlobalMuteQuery]: List the users muted in every chatroom, with when each mute ends.
+     *
+     * `POST /chatroom/user/ban/query.json` — catalogue operation `chatroom.global_mute.query`.
+     */
+    @JvmOverloads
+    public fun chatroomGlobalMuteQuery(): CompletableFuture<RongCloudChatroomGlobalMuteQueryResult> =
+        callAsync { RongCloudChatroomGlobalMuteQueryResult(c.call("chatroom.global_mute.query", args())) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteAdd]: Mute users in one chatroom for `minute` minutes: they still receive messages but cannot send; the mute outlasts leaving.
+     *
+     * `POST /chatroom/user/gag/add.json` — catalogue operation `chatroom.mute.add`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteAdd(`userIds`: List<String>, `chatroomId`: String, `minute`: Long, `extra`: Any? = null, `needNotify`: Boolean? = null): CompletableFuture<RongCloudChatroomMuteAddResult> =
+        callAsync { RongCloudChatroomMuteAddResult(c.call("chatroom.mute.add", args("user_ids" to `userIds`, "chatroom_id" to `chatroomId`, "minute" to `minute`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteRemove]: Lift users' mute in a chatroom.
+     *
+     * `POST /chatroom/user/gag/rollback.json` — catalogue operation `chatroom.mute.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteRemove(`userIds`: List<String>, `chatroomId`: String, `extra`: Any? = null, `needNotify`: Boolean? = null): CompletableFuture<RongCloudChatroomMuteRemoveResult> =
+        callAsync { RongCloudChatroomMuteRemoveResult(c.call("chatroom.mute.remove", args("user_ids" to `userIds`, "chatroom_id" to `chatroomId`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMuteQuery]: List the users muted in a chatroom, with when each mute ends.
+     *
+     * `POST /chatroom/user/gag/list.json` — catalogue operation `chatroom.mute.query`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteQuery(`chatroomId`: String): CompletableFuture<RongCloudChatroomMuteQueryResult> =
+        callAsync { RongCloudChatroomMuteQueryResult(c.call("chatroom.mute.query", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomBlockAdd]: Ban users from a chatroom for `minute` minutes: they are removed at once and cannot rejoin meanwhile.
+     *
+     * `POST /chatroom/user/block/add.json` — catalogue operation `chatroom.block.add`.
+     */
+    @JvmOverloads
+    public fun chatroomBlockAdd(`userIds`: List<String>, `chatroomId`: String, `minute`: Long, `extra`: Any? = null, `needNotify`: Boolean? = null): CompletableFuture<RongCloudChatroomBlockAddResult> =
+        callAsync { RongCloudChatroomBlockAddResult(c.call("chatroom.block.add", args("user_ids" to `userIds`, "chatroom_id" to `chatroomId`, "minute" to `minute`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomBlockRemove]: Lift users' ban from a chatroom.
+     *
+     * `POST /chatroom/user/block/rollback.json` — catalogue operation `chatroom.block.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomBlockRemove(`userIds`: List<String>, `chatroomId`: String, `extra`: Any? = null, `needNotify`: Boolean? = null): CompletableFuture<RongCloudChatroomBlockRemoveResult> =
+        callAsync { RongCloudChatroomBlockRemoveResult(c.call("chatroom.block.remove", args("user_ids" to `userIds`, "chatroom_id" to `chatroomId`, "extra" to `extra`, "need_notify" to `needNotify`))) }
+
+    /**
+     * [RongCloudOperations.chatroomBlockQuery]: List the users banned from a chatroom, with when each ban ends.
+     *
+     * `POST /chatroom/user/block/list.json` — catalogue operation `chatroom.block.query`.
+     */
+    @JvmOverloads
+    public fun chatroomBlockQuery(`chatroomId`: String): CompletableFuture<RongCloudChatroomBlockQueryResult> =
+        callAsync { RongCloudChatroomBlockQueryResult(c.call("chatroom.block.query", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomUserWhitelistAdd]: Protect users of a chatroom: never removed automatically when offline, their messages never dropped (at most 5 per chatroom).
+     *
+     * `POST /chatroom/user/whitelist/add.json` — catalogue operation `chatroom.user_whitelist.add`.
+     */
+    @JvmOverloads
+    public fun chatroomUserWhitelistAdd(`chatroomId`: String, `userIds`: List<String>): CompletableFuture<RongCloudChatroomUserWhitelistAddResult> =
+        callAsync { RongCloudChatroomUserWhitelistAddResult(c.call("chatroom.user_whitelist.add", args("chatroom_id" to `chatroomId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.chatroomUserWhitelistRemove]: Take users off a chatroom's allowlist.
+     *
+     * `POST /chatroom/user/whitelist/remove.json` — catalogue operation `chatroom.user_whitelist.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomUserWhitelistRemove(`chatroomId`: String, `userIds`: List<String>): CompletableFuture<RongCloudChatroomUserWhitelistRemoveResult> =
+        callAsync { RongCloudChatroomUserWhitelistRemoveResult(c.call("chatroom.user_whitelist.remove", args("chatroom_id" to `chatroomId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.chatroomUserWhitelistQuery]: List a chatroom's allowlisted users.
+     *
+     * `POST /chatroom/user/whitelist/query.json` — catalogue operation `chatroom.user_whitelist.query`.
+     */
+    @JvmOverloads
+    public fun chatroomUserWhitelistQuery(`chatroomId`: String): CompletableFuture<RongCloudChatroomUserWhitelistQueryResult> =
+        callAsync { RongCloudChatroomUserWhitelistQueryResult(c.call("chatroom.user_whitelist.query", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMessageWhitelistAdd]: Protect message types in every chatroom: never dropped when a chatroom is overloaded (at most 20 types).
+     *
+     * `POST /chatroom/whitelist/add.json` — catalogue operation `chatroom.message_whitelist.add`.
+     */
+    @JvmOverloads
+    public fun chatroomMessageWhitelistAdd(`objectNames`: List<String>): CompletableFuture<RongCloudChatroomMessageWhitelistAddResult> =
+        callAsync { RongCloudChatroomMessageWhitelistAddResult(c.call("chatroom.message_whitelist.add", args("object_names" to `objectNames`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMessageWhitelistRemove]: Take message types off the chatroom message allowlist.
+     *
+     * `POST /chatroom/whitelist/delete.json` — catalogue operation `chatroom.message_whitelist.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomMessageWhitelistRemove(`objectNames`: List<String>): CompletableFuture<RongCloudChatroomMessageWhitelistRemoveResult> =
+        callAsync { RongCloudChatroomMessageWhitelistRemoveResult(c.call("chatroom.message_whitelist.remove", args("object_names" to `objectNames`))) }
+
+    /**
+     * [RongCloudOperations.chatroomMessageWhitelistQuery]: List the message types on the chatroom message allowlist.
+     *
+     * `POST /chatroom/whitelist/query.json` — catalogue operation `chatroom.message_whitelist.query`.
+     */
+    @JvmOverloads
+    public fun chatroomMessageWhitelistQuery(): CompletableFuture<RongCloudChatroomMessageWhitelistQueryResult> =
+        callAsync { RongCloudChatroomMessageWhitelistQueryResult(c.call("chatroom.message_whitelist.query", args())) }
+
+    /**
+     * [RongCloudOperations.conversationNotificationSet]: Set a user's do-not-disturb level for one conversation.
+     *
+     * `POST /conversation/notification/set.json` — catalogue operation `conversation.notification.set`.
+     */
+    @JvmOverloads
+    public fun conversationNotificationSet(`conversationType`: Long, `userId`: String, `targetId`: String, `isMuted`: Boolean? = null, `unpushLevel`: Long? = null, `busChannel`: String? = null): CompletableFuture<RongCloudConversationNotificationSetResult> =
+        callAsync { RongCloudConversationNotificationSetResult(c.call("conversation.notification.set", args("conversation_type" to `conversationType`, "user_id" to `userId`, "target_id" to `targetId`, "is_muted" to `isMuted`, "unpush_level" to `unpushLevel`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.conversationNotificationGet]: A user's do-not-disturb level for one conversation.
+     *
+     * `POST /conversation/notification/get.json` — catalogue operation `conversation.notification.get`.
+     */
+    @JvmOverloads
+    public fun conversationNotificationGet(`conversationType`: Long, `userId`: String, `targetId`: String, `busChannel`: String? = null): CompletableFuture<RongCloudConversationNotificationGetResult> =
+        callAsync { RongCloudConversationNotificationGetResult(c.call("conversation.notification.get", args("conversation_type" to `conversationType`, "user_id" to `userId`, "target_id" to `targetId`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.conversationTypeNotificationSet]: Set a user's do-not-disturb level for every conversation of one type.
+     *
+     * `POST /conversation/type/notification/set.json` — catalogue operation `conversation.type.notification.set`.
+     */
+    @JvmOverloads
+    public fun conversationTypeNotificationSet(`conversationType`: Long, `userId`: String, `unpushLevel`: Long): CompletableFuture<RongCloudConversationTypeNotificationSetResult> =
+        callAsync { RongCloudConversationTypeNotificationSetResult(c.call("conversation.type.notification.set", args("conversation_type" to `conversationType`, "user_id" to `userId`, "unpush_level" to `unpushLevel`))) }
+
+    /**
+     * [RongCloudOperations.conversationTypeNotificationGet]: A user's do-not-disturb level for one conversation type.
+     *
+     * `POST /conversation/type/notification/get.json` — catalogue operation `conversation.type.notification.get`.
+     */
+    @JvmOverloads
+    public fun conversationTypeNotificationGet(`conversationType`: Long, `userId`: String): CompletableFuture<RongCloudConversationTypeNotificationGetResult> =
+        callAsync { RongCloudConversationTypeNotificationGetResult(c.call("conversation.type.notification.get", args("conversation_type" to `conversationType`, "user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.conversationTopSet]: Pin a conversation to the top of a user's list, or unpin it (synced to clients from SDK 4.0.0).
+     *
+     * `POST /conversation/top/set.json` — catalogue operation `conversation.top.set`.
+     */
+    @JvmOverloads
+    public fun conversationTopSet(`userId`: String, `conversationType`: Long, `targetId`: String, `setTop`: Boolean): CompletableFuture<RongCloudConversationTopSetResult> =
+        callAsync { RongCloudConversationTopSetResult(c.call("conversation.top.set", args("user_id" to `userId`, "conversation_type" to `conversationType`, "target_id" to `targetId`, "set_top" to `setTop`))) }
+
+    /**
+     * [RongCloudOperations.conversationHistoryClean]: Delete a user's server-side history of one conversation (a chatroom's for everyone), all of it or up to a time.
+     *
+     * `POST /conversation/message/history/clean.json` — catalogue operation `conversation.history.clean`.
+     */
+    @JvmOverloads
+    public fun conversationHistoryClean(`conversationType`: Long, `fromUserId`: String, `targetId`: String, `msgTimestamp`: Long? = null): CompletableFuture<RongCloudConversationHistoryCleanResult> =
+        callAsync { RongCloudConversationHistoryCleanResult(c.call("conversation.history.clean", args("conversation_type" to `conversationType`, "from_user_id" to `fromUserId`, "target_id" to `targetId`, "msg_timestamp" to `msgTimestamp`))) }
+
+    /**
+     * [RongCloudOperations.conversationUserTagSet]: Create or rename a user's conversation tags (at most 20 tags per user).
+     *
+     * `POST /user/conversation/tag/set.json` — catalogue operation `conversation.user_tag.set`.
+     */
+    @JvmOverloads
+    public fun conversationUserTagSet(`userId`: String, `tags`: List<*>): CompletableFuture<RongCloudConversationUserTagSetResult> =
+        callAsync { RongCloudConversationUserTagSetResult(c.call("conversation.user_tag.set", args("user_id" to `userId`, "tags" to `tags`))) }
+
+    /**
+     * [RongCloudOperations.conversationUserTagDelete]: Delete some of a user's conversation tags (the conversations lose them, and stay).
+     *
+     * `POST /user/conversation/tag/del.json` — catalogue operation `conversation.user_tag.delete`.
+     */
+    @JvmOverloads
+    public fun conversationUserTagDelete(`userId`: String, `tagIds`: List<String>): CompletableFuture<RongCloudConversationUserTagDeleteResult> =
+        callAsync { RongCloudConversationUserTagDeleteResult(c.call("conversation.user_tag.delete", args("user_id" to `userId`, "tag_ids" to `tagIds`))) }
+
+    /**
+     * [RongCloudOperations.conversationTagSet]: Put up to 100 of a user's conversations under one of their tags (a tag holds at most 1000; the earliest drop out).
+     *
+     * `POST /tag/conversation/set.json` — catalogue operation `conversation.tag.set`.
+     */
+    @JvmOverloads
+    public fun conversationTagSet(`userId`: String, `tagId`: String, `conversations`: List<*>): CompletableFuture<RongCloudConversationTagSetResult> =
+        callAsync { RongCloudConversationTagSetResult(c.call("conversation.tag.set", args("user_id" to `userId`, "tag_id" to `tagId`, "conversations" to `conversations`))) }
+
+    /**
+     * [RongCloudOperations.conversationTagDelete]: Take up to 100 of a user's conversations out of one of their tags.
+     *
+     * `POST /tag/conversation/del.json` — catalogue operation `conversation.tag.delete`.
+     */
+    @JvmOverloads
+    public fun conversationTagDelete(`userId`: String, `tagId`: String, `conversations`: List<*>): CompletableFuture<RongCloudConversationTagDeleteResult> =
+        callAsync { RongCloudConversationTagDeleteResult(c.call("conversation.tag.delete", args("user_id" to `userId`, "tag_id" to `tagId`, "conversations" to `conversations`))) }
+
+    /**
+     * [RongCloudOperations.conversationAttributeGet]: Everything set on one of a user's conversations: its pin, its do-not-disturb level and the tags it is under.
+     *
+     * `GET /conversation/attribute/get.json` — catalogue operation `conversation.attribute.get`.
+     */
+    @JvmOverloads
+    public fun conversationAttributeGet(`userId`: String, `targetId`: String, `conversationType`: Long): CompletableFuture<RongCloudConversationAttributeGetResult> =
+        callAsync { RongCloudConversationAttributeGetResult(c.call("conversation.attribute.get", args("user_id" to `userId`, "target_id" to `targetId`, "conversation_type" to `conversationType`))) }
+
+    /**
+     * [RongCloudOperations.conversationTagGet]: The conversations under one of a user's tags.
+     *
+     * `GET /tag/conversation/get.json` — catalogue operation `conversation.tag.get`.
+     */
+    @JvmOverloads
+    public fun conversationTagGet(`userId`: String, `tagId`: String): CompletableFuture<RongCloudConversationTagGetResult> =
+        callAsync { RongCloudConversationTagGetResult(c.call("conversation.tag.get", args("user_id" to `userId`, "tag_id" to `tagId`))) }
+
+    /**
+     * [RongCloudOperations.conversationUserTagGet]: A user's conversation tags.
+     *
+     * `GET /user/conversation/tag/get.json` — catalogue operation `conversation.user_tag.get`.
+     */
+    @JvmOverloads
+    public fun conversationUserTagGet(`userId`: String): CompletableFuture<RongCloudConversationUserTagGetResult> =
+        callAsync { RongCloudConversationUserTagGetResult(c.call("conversation.user_tag.get", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupCreate]: Create a hosted group with its owner, first members, profile, permissions and custom attributes (needs the profile hosting service).
+     *
+     * `POST /entrust/group/create.json` — catalogue operation `entrust.group.create`.
+     */
+    @JvmOverloads
+    public fun entrustGroupCreate(`groupId`: String, `name`: String, `owner`: String, `userIds`: List<String>? = null, `groupProfile`: Any? = null, `permissions`: Any? = null, `groupExtProfile`: Any? = null): CompletableFuture<RongCloudEntrustGroupCreateResult> =
+        callAsync { RongCloudEntrustGroupCreateResult(c.call("entrust.group.create", args("group_id" to `groupId`, "name" to `name`, "owner" to `owner`, "user_ids" to `userIds`, "group_profile" to `groupProfile`, "permissions" to `permissions`, "group_ext_profile" to `groupExtProfile`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupUpdate]: Set a hosted group's information, permissions and custom attributes (the keys given replace theirs).
+     *
+     * `POST /entrust/group/profile/update.json` — catalogue operation `entrust.group.update`.
+     */
+    @JvmOverloads
+    public fun entrustGroupUpdate(`groupId`: String, `groupProfile`: Any? = null, `permissions`: Any? = null, `groupExtProfile`: Any? = null): CompletableFuture<RongCloudEntrustGroupUpdateResult> =
+        callAsync { RongCloudEntrustGroupUpdateResult(c.call("entrust.group.update", args("group_id" to `groupId`, "group_profile" to `groupProfile`, "permissions" to `permissions`, "group_ext_profile" to `groupExtProfile`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupProfiles]: Get hosted groups' information: name, owner, profile, permissions, custom attributes, creation time and member count.
+     *
+     * `POST /entrust/group/profile/query.json` — catalogue operation `entrust.group.profiles`.
+     */
+    @JvmOverloads
+    public fun entrustGroupProfiles(`groupIds`: List<String>): CompletableFuture<RongCloudEntrustGroupProfilesResult> =
+        callAsync { RongCloudEntrustGroupProfilesResult(c.call("entrust.group.profiles", args("group_ids" to `groupIds`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupJoin]: Add users to a hosted group; the answer describes the group.
+     *
+     * `POST /entrust/group/join.json` — catalogue operation `entrust.group.join`.
+     */
+    @JvmOverloads
+    public fun entrustGroupJoin(`groupId`: String, `userIds`: List<String>): CompletableFuture<RongCloudEntrustGroupJoinResult> =
+        callAsync { RongCloudEntrustGroupJoinResult(c.call("entrust.group.join", args("group_id" to `groupId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupImport]: Make an existing group (created without profile hosting) a hosted group, with its owner and permissions; no callbacks are sent.
+     *
+     * `POST /entrust/group/import.json` — catalogue operation `entrust.group.import`.
+     */
+    @JvmOverloads
+    public fun entrustGroupImport(`groupId`: String, `name`: String, `owner`: String, `groupProfile`: Any? = null, `permissions`: Any? = null, `groupExtProfile`: Any? = null): CompletableFuture<RongCloudEntrustGroupImportResult> =
+        callAsync { RongCloudEntrustGroupImportResult(c.call("entrust.group.import", args("group_id" to `groupId`, "name" to `name`, "owner" to `owner`, "group_profile" to `groupProfile`, "permissions" to `permissions`, "group_ext_profile" to `groupExtProfile`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupQuit]: Users leave a hosted group.
+     *
+     * `POST /entrust/group/quit.json` — catalogue operation `entrust.group.quit`.
+     */
+    @JvmOverloads
+    public fun entrustGroupQuit(`groupId`: String, `userIds`: List<String>, `deleteBan`: Boolean? = null, `deleteWhitelist`: Boolean? = null, `deleteFollowed`: Boolean? = null): CompletableFuture<RongCloudEntrustGroupQuitResult> =
+        callAsync { RongCloudEntrustGroupQuitResult(c.call("entrust.group.quit", args("group_id" to `groupId`, "user_ids" to `userIds`, "delete_ban" to `deleteBan`, "delete_whitelist" to `deleteWhitelist`, "delete_followed" to `deleteFollowed`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupKick]: Remove users from a hosted group.
+     *
+     * `POST /entrust/group/member/kick.json` — catalogue operation `entrust.group.kick`.
+     */
+    @JvmOverloads
+    public fun entrustGroupKick(`groupId`: String, `userIds`: List<String>, `deleteBan`: Boolean? = null, `deleteWhitelist`: Boolean? = null, `deleteFollowed`: Boolean? = null): CompletableFuture<RongCloudEntrustGroupKickResult> =
+        callAsync { RongCloudEntrustGroupKickResult(c.call("entrust.group.kick", args("group_id" to `groupId`, "user_ids" to `userIds`, "delete_ban" to `deleteBan`, "delete_whitelist" to `deleteWhitelist`, "delete_followed" to `deleteFollowed`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupKickAll]: Remove a user from every hosted group they are in (but not one they own: transfer it first).
+     *
+     * `POST /entrust/group/member/kick/all.json` — catalogue operation `entrust.group.kick_all`.
+     */
+    @JvmOverloads
+    public fun entrustGroupKickAll(`userId`: String): CompletableFuture<RongCloudEntrustGroupKickAllResult> =
+        callAsync { RongCloudEntrustGroupKickAllResult(c.call("entrust.group.kick_all", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupDismiss]: Dismiss a hosted group.
+     *
+     * `POST /entrust/group/dismiss.json` — catalogue operation `entrust.group.dismiss`.
+     */
+    @JvmOverloads
+    public fun entrustGroupDismiss(`groupId`: String): CompletableFuture<RongCloudEntrustGroupDismissResult> =
+        callAsync { RongCloudEntrustGroupDismissResult(c.call("entrust.group.dismiss", args("group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupTransferOwner]: Make another member the owner of a hosted group; the old owner stays a member unless `quit`.
+     *
+     * `POST /entrust/group/transfer/owner.json` — catalogue operation `entrust.group.transfer_owner`.
+     */
+    @JvmOverloads
+    public fun entrustGroupTransferOwner(`groupId`: String, `newOwner`: String, `quit`: Boolean? = null, `deleteBan`: Boolean? = null, `deleteWhitelist`: Boolean? = null, `deleteFollowed`: Boolean? = null): CompletableFuture<RongCloudEntrustGroupTransferOwnerResult> =
+        callAsync { RongCloudEntrustGroupTransferOwnerResult(c.call("entrust.group.transfer_owner", args("group_id" to `groupId`, "new_owner" to `newOwner`, "quit" to `quit`, "delete_ban" to `deleteBan`, "delete_whitelist" to `deleteWhitelist`, "delete_followed" to `deleteFollowed`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupManagerAdd]: Make members administrators of a hosted group (at most 10 per group). Users who are not members are returned in `user_ids`; over the limit, `manager_count` says how many there are.
+     *
+     * `POST /entrust/group/manager/add.json` — catalogue operation `entrust.group.manager.add`.
+     */
+    @JvmOverloads
+    public fun entrustGroupManagerAdd(`groupId`: String, `userIds`: List<String>): CompletableFuture<RongCloudEntrustGroupManagerAddResult> =
+        callAsync { RongCloudEntrustGroupManagerAddResult(c.call("entrust.group.manager.add", args("group_id" to `groupId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupManagerRemove]: Make administrators of a hosted group plain members again.
+     *
+     * `POST /entrust/group/manager/remove.json` — catalogue operation `entrust.group.manager.remove`.
+     */
+    @JvmOverloads
+    public fun entrustGroupManagerRemove(`groupId`: String, `userIds`: List<String>): CompletableFuture<RongCloudEntrustGroupManagerRemoveResult> =
+        callAsync { RongCloudEntrustGroupManagerRemoveResult(c.call("entrust.group.manager.remove", args("group_id" to `groupId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupMembers]: List a hosted group's members a page at a time, by role and join time.
+     *
+     * `POST /entrust/group/member/query.json` — catalogue operation `entrust.group.members`.
+     */
+    @JvmOverloads
+    public fun entrustGroupMembers(`groupId`: String, `type`: Long? = null, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<RongCloudEntrustGroupMembersResult> =
+        callAsync { RongCloudEntrustGroupMembersResult(c.call("entrust.group.members", args("group_id" to `groupId`, "type" to `type`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`))) }
+    /** Every page of `entrust.group.members`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [entrustGroupMembers]. */
+    @JvmOverloads
+    public fun entrustGroupMembersPages(`groupId`: String, `type`: Long? = null, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<Page<RongCloudEntrustGroupMembersResult>> =
+        c.pageFuture("entrust.group.members", args("group_id" to `groupId`, "type" to `type`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudEntrustGroupMembersResult(it) }
+
+    /**
+     * [RongCloudOperations.entrustGroupMemberGet]: Get given members of a hosted group.
+     *
+     * `POST /entrust/group/member/specific/query.json` — catalogue operation `entrust.group.member.get`.
+     */
+    @JvmOverloads
+    public fun entrustGroupMemberGet(`groupId`: String, `userIds`: List<String>): CompletableFuture<RongCloudEntrustGroupMemberGetResult> =
+        callAsync { RongCloudEntrustGroupMemberGetResult(c.call("entrust.group.member.get", args("group_id" to `groupId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupMemberSet]: Set a member's nickname and extra information in a hosted group.
+     *
+     * `POST /entrust/group/member/set.json` — catalogue operation `entrust.group.member.set`.
+     */
+    @JvmOverloads
+    public fun entrustGroupMemberSet(`groupId`: String, `userId`: String, `nickname`: String, `extra`: String? = null): CompletableFuture<RongCloudEntrustGroupMemberSetResult> =
+        callAsync { RongCloudEntrustGroupMemberSetResult(c.call("entrust.group.member.set", args("group_id" to `groupId`, "user_id" to `userId`, "nickname" to `nickname`, "extra" to `extra`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupMemberFollow]: A member follows other members of a hosted group: their messages notify even when the group is muted (do not disturb).
+     *
+     * `POST /entrust/group/member/follow.json` — catalogue operation `entrust.group.member.follow`.
+     */
+    @JvmOverloads
+    public fun entrustGroupMemberFollow(`groupId`: String, `userId`: String, `followUserIds`: List<String>): CompletableFuture<RongCloudEntrustGroupMemberFollowResult> =
+        callAsync { RongCloudEntrustGroupMemberFollowResult(c.call("entrust.group.member.follow", args("group_id" to `groupId`, "user_id" to `userId`, "follow_user_ids" to `followUserIds`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupMemberUnfollow]: A member stops following members of a hosted group.
+     *
+     * `POST /entrust/group/member/unfollow.json` — catalogue operation `entrust.group.member.unfollow`.
+     */
+    @JvmOverloads
+    public fun entrustGroupMemberUnfollow(`groupId`: String, `userId`: String, `followUserIds`: List<String>): CompletableFuture<RongCloudEntrustGroupMemberUnfollowResult> =
+        callAsync { RongCloudEntrustGroupMemberUnfollowResult(c.call("entrust.group.member.unfollow", args("group_id" to `groupId`, "user_id" to `userId`, "follow_user_ids" to `followUserIds`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupMemberFollowed]: List the members a member follows in a hosted group, with when they followed each.
+     *
+     * `POST /entrust/group/member/followed/get.json` — catalogue operation `entrust.group.member.followed`.
+     */
+    @JvmOverloads
+    public fun entrustGroupMemberFollowed(`groupId`: String, `userId`: String): CompletableFuture<RongCloudEntrustGroupMemberFollowedResult> =
+        callAsync { RongCloudEntrustGroupMemberFollowedResult(c.call("entrust.group.member.followed", args("group_id" to `groupId`, "user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupRemarkNameSet]: Set the name a user sees a hosted group by (their alias for it, shown in push titles); replaces the previous one.
+     *
+     * `POST /entrust/group/remarkname/set.json` — catalogue operation `entrust.group.remark_name.set`.
+     */
+    @JvmOverloads
+    public fun entrustGroupRemarkNameSet(`groupId`: String, `userId`: String, `remarkName`: String): CompletableFuture<RongCloudEntrustGroupRemarkNameSetResult> =
+        callAsync { RongCloudEntrustGroupRemarkNameSetResult(c.call("entrust.group.remark_name.set", args("group_id" to `groupId`, "user_id" to `userId`, "remark_name" to `remarkName`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupRemarkNameRemove]: Delete a user's alias for a hosted group: pushes show the group's name again.
+     *
+     * `POST /entrust/group/remarkname/delete.json` — catalogue operation `entrust.group.remark_name.remove`.
+     */
+    @JvmOverloads
+    public fun entrustGroupRemarkNameRemove(`groupId`: String, `userId`: String): CompletableFuture<RongCloudEntrustGroupRemarkNameRemoveResult> =
+        callAsync { RongCloudEntrustGroupRemarkNameRemoveResult(c.call("entrust.group.remark_name.remove", args("group_id" to `groupId`, "user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupRemarkNameGet]: Get a user's alias for a hosted group.
+     *
+     * `POST /entrust/group/remarkname/query.json` — catalogue operation `entrust.group.remark_name.get`.
+     */
+    @JvmOverloads
+    public fun entrustGroupRemarkNameGet(`groupId`: String, `userId`: String): CompletableFuture<RongCloudEntrustGroupRemarkNameGetResult> =
+        callAsync { RongCloudEntrustGroupRemarkNameGetResult(c.call("entrust.group.remark_name.get", args("group_id" to `groupId`, "user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.entrustGroupList]: List the app's hosted groups a page at a time, by creation time.
+     *
+     * `POST /entrust/group/query.json` — catalogue operation `entrust.group.list`.
+     */
+    @JvmOverloads
+    public fun entrustGroupList(`pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<RongCloudEntrustGroupListResult> =
+        callAsync { RongCloudEntrustGroupListResult(c.call("entrust.group.list", args("page_token" to `pageToken`, "size" to `size`, "order" to `order`))) }
+    /** Every page of `entrust.group.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [entrustGroupList]. */
+    @JvmOverloads
+    public fun entrustGroupListPages(`pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<Page<RongCloudEntrustGroupListResult>> =
+        c.pageFuture("entrust.group.list", args("page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudEntrustGroupListResult(it) }
+
+    /**
+     * [RongCloudOperations.entrustJoinedGroups]: List the hosted groups a user is in a page at a time, with the group's information, the user's role and alias.
+     *
+     * `POST /entrust/joined/group/query.json` — catalogue operation `entrust.joined_groups`.
+     */
+    @JvmOverloads
+    public fun entrustJoinedGroups(`userId`: String, `role`: Long? = null, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<RongCloudEntrustJoinedGroupsResult> =
+        callAsync { RongCloudEntrustJoinedGroupsResult(c.call("entrust.joined_groups", args("user_id" to `userId`, "role" to `role`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`))) }
+    /** Every page of `entrust.joined_groups`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [entrustJoinedGroups]. */
+    @JvmOverloads
+    public fun entrustJoinedGroupsPages(`userId`: String, `role`: Long? = null, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<Page<RongCloudEntrustJoinedGroupsResult>> =
+        c.pageFuture("entrust.joined_groups", args("user_id" to `userId`, "role" to `role`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudEntrustJoinedGroupsResult(it) }
+
+    /**
+     * [RongCloudOperations.friendAdd]: Add a friend for a user: by the target's friend-request permission (opt_type 1, default), or directly without the target's approval (opt_type 2).
+     *
+     * `POST /friend/add.json` — catalogue operation `friend.add`.
+     */
+    @JvmOverloads
+    public fun friendAdd(`userId`: String, `targetId`: String, `optType`: Long? = null, `extra`: String? = null): CompletableFuture<RongCloudFriendAddResult> =
+        callAsync { RongCloudFriendAddResult(c.call("friend.add", args("user_id" to `userId`, "target_id" to `targetId`, "opt_type" to `optType`, "extra" to `extra`))) }
+
+    /**
+     * [RongCloudOperations.friendDelete]: Remove up to 100 friends of a user.
+     *
+     * `POST /friend/delete.json` — catalogue operation `friend.delete`.
+     */
+    @JvmOverloads
+    public fun friendDelete(`userId`: String, `targetIds`: List<String>): CompletableFuture<RongCloudFriendDeleteResult> =
+        callAsync { RongCloudFriendDeleteResult(c.call("friend.delete", args("user_id" to `userId`, "target_ids" to `targetIds`))) }
+
+    /**
+     * [RongCloudOperations.friendClean]: Remove all of a user's friends.
+     *
+     * `POST /friend/clean.json` — catalogue operation `friend.clean`.
+     */
+    @JvmOverloads
+    public fun friendClean(`userId`: String): CompletableFuture<RongCloudFriendCleanResult> =
+        callAsync { RongCloudFriendCleanResult(c.call("friend.clean", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.friendProfileSet]: Set the alias and custom attributes a user keeps for one friend.
+     *
+     * `POST /friend/profile/set.json` — catalogue operation `friend.profile.set`.
+     */
+    @JvmOverloads
+    public fun friendProfileSet(`userId`: String, `targetId`: String, `remarkName`: String? = null, `friendExtProfile`: Any? = null): CompletableFuture<RongCloudFriendProfileSetResult> =
+        callAsync { RongCloudFriendProfileSetResult(c.call("friend.profile.set", args("user_id" to `userId`, "target_id" to `targetId`, "remark_name" to `remarkName`, "friend_ext_profile" to `friendExtProfile`))) }
+
+    /**
+     * [RongCloudOperations.friendGet]: List a user's friends by the time they were added, a page at a time.
+     *
+     * `POST /friend/get.json` — catalogue operation `friend.get`.
+     */
+    @JvmOverloads
+    public fun friendGet(`userId`: String, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<RongCloudFriendGetResult> =
+        callAsync { RongCloudFriendGetResult(c.call("friend.get", args("user_id" to `userId`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`))) }
+    /** Every page of `friend.get`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [friendGet]. */
+    @JvmOverloads
+    public fun friendGetPages(`userId`: String, `pageToken`: String? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<Page<RongCloudFriendGetResult>> =
+        c.pageFuture("friend.get", args("user_id" to `userId`, "page_token" to `pageToken`, "size" to `size`, "order" to `order`)) { RongCloudFriendGetResult(it) }
+
+    /**
+     * [RongCloudOperations.friendCheck]: Check whether a user and up to 100 others are friends (`result` 1: not friends either way, 4: friends both ways).
+     *
+     * `POST /friend/check.json` — catalogue operation `friend.check`.
+     */
+    @JvmOverloads
+    public fun friendCheck(`userId`: String, `targetIds`: List<String>): CompletableFuture<RongCloudFriendCheckResult> =
+        callAsync { RongCloudFriendCheckResult(c.call("friend.check", args("user_id" to `userId`, "target_ids" to `targetIds`))) }
+
+    /**
+     * [RongCloudOperations.friendPermissionSet]: Set who may add up to 100 users as a friend: 1 anyone directly, 2 with their approval, 3 nobody.
+     *
+     * `POST /friend/permission/set.json` — catalogue operation `friend.permission.set`.
+     */
+    @JvmOverloads
+    public fun friendPermissionSet(`userIds`: List<String>, `permissionType`: Long): CompletableFuture<RongCloudFriendPermissionSetResult> =
+        callAsync { RongCloudFriendPermissionSetResult(c.call("friend.permission.set", args("user_ids" to `userIds`, "permission_type" to `permissionType`))) }
+
+    /**
+     * [RongCloudOperations.friendPermissionGet]: Get who may add each of up to 100 users as a friend.
+     *
+     * `POST /friend/permission/get.json` — catalogue operation `friend.permission.get`.
+     */
+    @JvmOverloads
+    public fun friendPermissionGet(`userIds`: List<String>): CompletableFuture<RongCloudFriendPermissionGetResult> =
+        callAsync { RongCloudFriendPermissionGetResult(c.call("friend.permission.get", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.groupCreate]: Create a group with its first members.
+     *
+     * `POST /group/create.json` — catalogue operation `group.create`.
+     */
+    @JvmOverloads
+    public fun groupCreate(`userIds`: List<String>, `groupId`: String, `groupName`: String): CompletableFuture<RongCloudGroupCreateResult> =
+        callAsync { RongCloudGroupCreateResult(c.call("group.create", args("user_ids" to `userIds`, "group_id" to `groupId`, "group_name" to `groupName`))) }
+
+    /**
+     * [RongCloudOperations.groupJoin]: Add users to a group (creating it if it does not exist).
+     *
+     * `POST /group/join.json` — catalogue operation `group.join`.
+     */
+    @JvmOverloads
+    public fun groupJoin(`userIds`: List<String>, `groupId`: String, `groupName`: String? = null): CompletableFuture<RongCloudGroupJoinResult> =
+        callAsync { RongCloudGroupJoinResult(c.call("group.join", args("user_ids" to `userIds`, "group_id" to `groupId`, "group_name" to `groupName`))) }
+
+    /**
+     * [RongCloudOperations.groupQuit]: Remove users from a group.
+     *
+     * `POST /group/quit.json` — catalogue operation `group.quit`.
+     */
+    @JvmOverloads
+    public fun groupQuit(`userIds`: List<String>, `groupId`: String): CompletableFuture<RongCloudGroupQuitResult> =
+        callAsync { RongCloudGroupQuitResult(c.call("group.quit", args("user_ids" to `userIds`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupDismiss]: Dismiss a group.
+     *
+     * `POST /group/dismiss.json` — catalogue operation `group.dismiss`.
+     */
+    @JvmOverloads
+    public fun groupDismiss(`userId`: String, `groupId`: String): CompletableFuture<RongCloudGroupDismissResult> =
+        callAsync { RongCloudGroupDismissResult(c.call("group.dismiss", args("user_id" to `userId`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupRefresh]: Rename a group.
+     *
+     * `POST /group/refresh.json` — catalogue operation `group.refresh`.
+     */
+    @JvmOverloads
+    public fun groupRefresh(`groupId`: String, `groupName`: String): CompletableFuture<RongCloudGroupRefreshResult> =
+        callAsync { RongCloudGroupRefreshResult(c.call("group.refresh", args("group_id" to `groupId`, "group_name" to `groupName`))) }
+
+    /**
+     * [RongCloudOperations.groupMembers]: List a group's members.
+     *
+     * `POST /group/user/query.json` — catalogue operation `group.members`.
+     */
+    @JvmOverloads
+    public fun groupMembers(`groupId`: String): CompletableFuture<RongCloudGroupMembersResult> =
+        callAsync { RongCloudGroupMembersResult(c.call("group.members", args("group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupUserGroups]: List the groups a user has joined (id and name). Without `page` the first 5000 are returned at once; with `page` a page of `size` (default 50).
+     *
+     * `POST /user/group/query.json` — catalogue operation `group.user_groups`.
+     */
+    @JvmOverloads
+    public fun groupUserGroups(`userId`: String, `page`: Long? = null, `size`: Long? = null): CompletableFuture<RongCloudGroupUserGroupsResult> =
+        callAsync { RongCloudGroupUserGroupsResult(c.call("group.user_groups", args("user_id" to `userId`, "page" to `page`, "size" to `size`))) }
+    /** Every page of `group.user_groups`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [groupUserGroups]. */
+    @JvmOverloads
+    public fun groupUserGroupsPages(`userId`: String, `page`: Long? = null, `size`: Long? = null): CompletableFuture<Page<RongCloudGroupUserGroupsResult>> =
+        c.pageFuture("group.user_groups", args("user_id" to `userId`, "page" to `page`, "size" to `size`)) { RongCloudGroupUserGroupsResult(it) }
+
+    /**
+     * [RongCloudOperations.groupSync]: Sync a user's group memberships: afterwards the user is in exactly the given groups (created with their names if new); without groups, in none.
+     *
+     * `POST /group/sync.json` — catalogue operation `group.sync`.
+     */
+    @JvmOverloads
+    public fun groupSync(`userId`: String, `groups`: Map<String, String>? = null): CompletableFuture<RongCloudGroupSyncResult> =
+        callAsync { RongCloudGroupSyncResult(c.call("group.sync", args("user_id" to `userId`, "groups" to `groups`))) }
+
+    /**
+     * [RongCloudOperations.groupBanAdd]: Mute all members of groups (group-wide mute): only the users on a group's mute allowlist can still send to it from the client SDKs; messages sent through the Server API are not affected. Stays until removed, even if the group is dismissed and created again.
+     *
+     * `POST /group/ban/add.json` — catalogue operation `group.ban.add`.
+     */
+    @JvmOverloads
+    public fun groupBanAdd(`groupIds`: List<String>): CompletableFuture<RongCloudGroupBanAddResult> =
+        callAsync { RongCloudGroupBanAddResult(c.call("group.ban.add", args("group_ids" to `groupIds`))) }
+
+    /**
+     * [RongCloudOperations.groupBanRemove]: Lift the group-wide mute of groups.
+     *
+     * `POST /group/ban/rollback.json` — catalogue operation `group.ban.remove`.
+     */
+    @JvmOverloads
+    public fun groupBanRemove(`groupIds`: List<String>): CompletableFuture<RongCloudGroupBanRemoveResult> =
+        callAsync { RongCloudGroupBanRemoveResult(c.call("group.ban.remove", args("group_ids" to `groupIds`))) }
+
+    /**
+     * [RongCloudOperations.groupBanQuery]: Whether groups are muted as a whole: with `group_ids`, the state of each (`stat` 1 muted, 0 not); without, the muted groups of the app a page at a time (`page`/`size` take precedence over `group_ids`).
+     *
+     * `POST /group/ban/query.json` — catalogue operation `group.ban.query`.
+     */
+    @JvmOverloads
+    public fun groupBanQuery(`groupIds`: List<String>? = null, `page`: Long? = null, `size`: Long? = null): CompletableFuture<RongCloudGroupBanQueryResult> =
+        callAsync { RongCloudGroupBanQueryResult(c.call("group.ban.query", args("group_ids" to `groupIds`, "page" to `page`, "size" to `size`))) }
+    /** Every page of `group.ban.query`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [groupBanQuery]. */
+    @JvmOverloads
+    public fun groupBanQueryPages(`groupIds`: List<String>? = null, `page`: Long? = null, `size`: Long? = null): CompletableFuture<Page<RongCloudGroupBanQueryResult>> =
+        c.pageFuture("group.ban.query", args("group_ids" to `groupIds`, "page" to `page`, "size" to `size`)) { RongCloudGroupBanQueryResult(it) }
+
+    /**
+     * [RongCloudOperations.groupBanWhitelistAdd]: Add users to a group's mute allowlist: they can still send to the group while it is muted as a whole (a member's own mute still applies). Kept when they leave and rejoin, and when the group is dismissed and created again.
+     *
+     * `POST /group/user/ban/whitelist/add.json` — catalogue operation `group.ban.whitelist.add`.
+     */
+    @JvmOverloads
+    public fun groupBanWhitelistAdd(`userIds`: List<String>, `groupId`: String): CompletableFuture<RongCloudGroupBanWhitelistAddResult> =
+        callAsync { RongCloudGroupBanWhitelistAddResult(c.call("group.ban.whitelist.add", args("user_ids" to `userIds`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupBanWhitelistRemove]: Remove users from a group's mute allowlist.
+     *
+     * `POST /group/user/ban/whitelist/rollback.json` — catalogue operation `group.ban.whitelist.remove`.
+     */
+    @JvmOverloads
+    public fun groupBanWhitelistRemove(`userIds`: List<String>, `groupId`: String): CompletableFuture<RongCloudGroupBanWhitelistRemoveResult> =
+        callAsync { RongCloudGroupBanWhitelistRemoveResult(c.call("group.ban.whitelist.remove", args("user_ids" to `userIds`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupBanWhitelistQuery]: List a group's mute allowlist.
+     *
+     * `POST /group/user/ban/whitelist/query.json` — catalogue operation `group.ban.whitelist.query`.
+     */
+    @JvmOverloads
+    public fun groupBanWhitelistQuery(`groupId`: String): CompletableFuture<RongCloudGroupBanWhitelistQueryResult> =
+        callAsync { RongCloudGroupBanWhitelistQueryResult(c.call("group.ban.whitelist.query", args("group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupGagAdd]: Mute members of a group for `minute` minutes (0: until unmuted), or in every group they joined when `group_id` is absent (at most 100 users muted that way per app). Muted members still receive messages; Server API sends are not affected. Kept when they leave and rejoin within the time.
+     *
+     * `POST /group/user/gag/add.json` — catalogue operation `group.gag.add`.
+     */
+    @JvmOverloads
+    public fun groupGagAdd(`userIds`: List<String>, `minute`: Long, `groupId`: String? = null): CompletableFuture<RongCloudGroupGagAddResult> =
+        callAsync { RongCloudGroupGagAddResult(c.call("group.gag.add", args("user_ids" to `userIds`, "group_id" to `groupId`, "minute" to `minute`))) }
+
+    /**
+     * [RongCloudOperations.groupGagRemove]: Unmute members of a group, or lift a mute in every group when `group_id` is absent.
+     *
+     * `POST /group/user/gag/rollback.json` — catalogue operation `group.gag.remove`.
+     */
+    @JvmOverloads
+    public fun groupGagRemove(`userIds`: List<String>, `groupId`: String? = null): CompletableFuture<RongCloudGroupGagRemoveResult> =
+        callAsync { RongCloudGroupGagRemoveResult(c.call("group.gag.remove", args("user_ids" to `userIds`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupGagList]: List the muted members of a group, or the users muted in every group when `group_id` is absent, with when each mute started and ends.
+     *
+     * `POST /group/user/gag/list.json` — catalogue operation `group.gag.list`.
+     */
+    @JvmOverloads
+    public fun groupGagList(`groupId`: String? = null): CompletableFuture<RongCloudGroupGagListResult> =
+        callAsync { RongCloudGroupGagListResult(c.call("group.gag.list", args("group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupRemarksSet]: Set the name a member is shown with in the push notifications of a group's messages (their group push alias); a user-level push alias the recipient set takes precedence.
+     *
+     * `POST /group/remarks/set.json` — catalogue operation `group.remarks.set`.
+     */
+    @JvmOverloads
+    public fun groupRemarksSet(`userId`: String, `groupId`: String, `remark`: String): CompletableFuture<RongCloudGroupRemarksSetResult> =
+        callAsync { RongCloudGroupRemarksSetResult(c.call("group.remarks.set", args("user_id" to `userId`, "group_id" to `groupId`, "remark" to `remark`))) }
+
+    /**
+     * [RongCloudOperations.groupRemarksRemove]: Delete a member's group push alias: pushes show their registered name again.
+     *
+     * `POST /group/remarks/del.json` — catalogue operation `group.remarks.remove`.
+     */
+    @JvmOverloads
+    public fun groupRemarksRemove(`userId`: String, `groupId`: String): CompletableFuture<RongCloudGroupRemarksRemoveResult> =
+        callAsync { RongCloudGroupRemarksRemoveResult(c.call("group.remarks.remove", args("user_id" to `userId`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.groupRemarksGet]: Get a member's group push alias.
+     *
+     * `POST /group/remarks/get.json` — catalogue operation `group.remarks.get`.
+     */
+    @JvmOverloads
+    public fun groupRemarksGet(`userId`: String, `groupId`: String): CompletableFuture<RongCloudGroupRemarksGetResult> =
+        callAsync { RongCloudGroupRemarksGetResult(c.call("group.remarks.get", args("user_id" to `userId`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.messagePrivatePublish]: Send a one-to-one message from one user to up to 1000 users. `content` is the message's JSON (an object, or a JSON string).
+     *
+     * `POST /message/private/publish.json` — catalogue operation `message.private.publish`.
+     */
+    @JvmOverloads
+    public fun messagePrivatePublish(`fromUserId`: String, `toUserIds`: List<String>, `objectName`: String, `content`: Any, `pushContent`: String? = null, `pushData`: String? = null, `count`: Long? = null, `verifyBlacklist`: Boolean? = null, `isPersisted`: Boolean? = null, `isIncludeSender`: Boolean? = null, `contentAvailable`: Boolean? = null, `expansion`: Boolean? = null, `disablePush`: Boolean? = null, `pushExt`: Any? = null, `isCounted`: Boolean? = null, `extraContent`: Any? = null, `busChannel`: String? = null, `disableUpdateLastMsg`: Boolean? = null, `msgRandom`: Long? = null): CompletableFuture<RongCloudMessagePrivatePublishResult> =
+        callAsync { RongCloudMessagePrivatePublishResult(c.call("message.private.publish", args("from_user_id" to `fromUserId`, "to_user_ids" to `toUserIds`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "count" to `count`, "verify_blacklist" to `verifyBlacklist`, "is_persisted" to `isPersisted`, "is_include_sender" to `isIncludeSender`, "content_available" to `contentAvailable`, "expansion" to `expansion`, "disable_push" to `disablePush`, "push_ext" to `pushExt`, "is_counted" to `isCounted`, "extra_content" to `extraContent`, "bus_channel" to `busChannel`, "disable_update_last_msg" to `disableUpdateLastMsg`, "msg_random" to `msgRandom`))) }
+
+    /**
+     * [RongCloudOperations.messageGroupPublish]: Send a message to up to 3 groups (optionally directed at some members only).
+     *
+     * `POST /message/group/publish.json` — catalogue operation `message.group.publish`.
+     */
+    @JvmOverloads
+    public fun messageGroupPublish(`fromUserId`: String, `toGroupIds`: List<String>, `objectName`: String, `content`: Any, `toUserIds`: List<String>? = null, `pushContent`: String? = null, `pushData`: String? = null, `isPersisted`: Boolean? = null, `isIncludeSender`: Boolean? = null, `isMentioned`: Boolean? = null, `contentAvailable`: Boolean? = null, `expansion`: Boolean? = null, `disablePush`: Boolean? = null, `pushExt`: Any? = null, `isCounted`: Boolean? = null, `extraContent`: Any? = null, `busChannel`: String? = null, `disableUpdateLastMsg`: Boolean? = null, `msgRandom`: Long? = null): CompletableFuture<RongCloudMessageGroupPublishResult> =
+        callAsync { RongCloudMessageGroupPublishResult(c.call("message.group.publish", args("from_user_id" to `fromUserId`, "to_group_ids" to `toGroupIds`, "to_user_ids" to `toUserIds`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "is_persisted" to `isPersisted`, "is_include_sender" to `isIncludeSender`, "is_mentioned" to `isMentioned`, "content_available" to `contentAvailable`, "expansion" to `expansion`, "disable_push" to `disablePush`, "push_ext" to `pushExt`, "is_counted" to `isCounted`, "extra_content" to `extraContent`, "bus_channel" to `busChannel`, "disable_update_last_msg" to `disableUpdateLastMsg`, "msg_random" to `msgRandom`))) }
+
+    /**
+     * [RongCloudOperations.messageSystemPublish]: Send a system notification to up to 100 users.
+     *
+     * `POST /message/system/publish.json` — catalogue operation `message.system.publish`.
+     */
+    @JvmOverloads
+    public fun messageSystemPublish(`fromUserId`: String, `toUserIds`: List<String>, `objectName`: String, `content`: Any, `pushContent`: String? = null, `pushData`: String? = null, `isPersisted`: Boolean? = null, `isCounted`: Boolean? = null, `contentAvailable`: Boolean? = null, `disablePush`: Boolean? = null, `pushExt`: Any? = null): CompletableFuture<RongCloudMessageSystemPublishResult> =
+        callAsync { RongCloudMessageSystemPublishResult(c.call("message.system.publish", args("from_user_id" to `fromUserId`, "to_user_ids" to `toUserIds`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "is_persisted" to `isPersisted`, "is_counted" to `isCounted`, "content_available" to `contentAvailable`, "disable_push" to `disablePush`, "push_ext" to `pushExt`))) }
+
+    /**
+     * [RongCloudOperations.messageRecall]: Recall (withdraw) a message that was sent.
+     *
+     * `POST /message/recall.json` — catalogue operation `message.recall`.
+     */
+    @JvmOverloads
+    public fun messageRecall(`fromUserId`: String, `conversationType`: Long, `targetId`: String, `messageUid`: String, `sentTime`: Long, `isAdmin`: Boolean? = null, `isDelete`: Boolean? = null, `disablePush`: Boolean? = null, `extra`: String? = null): CompletableFuture<RongCloudMessageRecallResult> =
+        callAsync { RongCloudMessageRecallResult(c.call("message.recall", args("from_user_id" to `fromUserId`, "conversation_type" to `conversationType`, "target_id" to `targetId`, "message_uid" to `messageUid`, "sent_time" to `sentTime`, "is_admin" to `isAdmin`, "is_delete" to `isDelete`, "disable_push" to `disablePush`, "extra" to `extra`))) }
+
+    /**
+     * [RongCloudOperations.messageChatroomPublish]: Send a message to one or more chatrooms (the documentation advises at most 10). Only members in the room receive it.
+     *
+     * `POST /message/chatroom/publish.json` — catalogue operation `message.chatroom.publish`.
+     */
+    @JvmOverloads
+    public fun messageChatroomPublish(`fromUserId`: String, `toChatroomIds`: List<String>, `objectName`: String, `content`: Any, `isPersisted`: Boolean? = null, `isIncludeSender`: Boolean? = null, `msgRandom`: Long? = null, `priority`: Long? = null): CompletableFuture<RongCloudMessageChatroomPublishResult> =
+        callAsync { RongCloudMessageChatroomPublishResult(c.call("message.chatroom.publish", args("from_user_id" to `fromUserId`, "to_chatroom_ids" to `toChatroomIds`, "object_name" to `objectName`, "content" to `content`, "is_persisted" to `isPersisted`, "is_include_sender" to `isIncludeSender`, "msg_random" to `msgRandom`, "priority" to `priority`))) }
+
+    /**
+     * [RongCloudOperations.messageChatroomBroadcast]: Send a message to every chatroom of the app (a service to enable; 1 call per second). Only users in a room at the time receive it.
+     *
+     * `POST /message/chatroom/broadcast.json` — catalogue operation `message.chatroom.broadcast`.
+     */
+    @JvmOverloads
+    public fun messageChatroomBroadcast(`fromUserId`: String, `objectName`: String, `content`: Any, `isIncludeSender`: Boolean? = null): CompletableFuture<RongCloudMessageChatroomBroadcastResult> =
+        callAsync { RongCloudMessageChatroomBroadcastResult(c.call("message.chatroom.broadcast", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`, "is_include_sender" to `isIncludeSender`))) }
+
+    /**
+     * [RongCloudOperations.messageUltragroupPublish]: Send a message to up to 3 ultra groups (optionally to one channel, or directed at some members).
+     *
+     * `POST /message/ultragroup/publish.json` — catalogue operation `message.ultragroup.publish`.
+     */
+    @JvmOverloads
+    public fun messageUltragroupPublish(`fromUserId`: String, `toGroupIds`: List<String>, `objectName`: String, `content`: Any, `toUserIds`: List<String>? = null, `pushContent`: String? = null, `pushData`: String? = null, `pushExt`: Any? = null, `isMentioned`: Boolean? = null, `isPersisted`: Boolean? = null, `isCounted`: Boolean? = null, `contentAvailable`: Boolean? = null, `busChannel`: String? = null, `expansion`: Boolean? = null, `extraContent`: Any? = null, `msgRandom`: Long? = null, `disableUpdateLastMsg`: Boolean? = null): CompletableFuture<RongCloudMessageUltragroupPublishResult> =
+        callAsync { RongCloudMessageUltragroupPublishResult(c.call("message.ultragroup.publish", args("from_user_id" to `fromUserId`, "to_group_ids" to `toGroupIds`, "to_user_ids" to `toUserIds`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "push_ext" to `pushExt`, "is_mentioned" to `isMentioned`, "is_persisted" to `isPersisted`, "is_counted" to `isCounted`, "content_available" to `contentAvailable`, "bus_channel" to `busChannel`, "expansion" to `expansion`, "extra_content" to `extraContent`, "msg_random" to `msgRandom`, "disable_update_last_msg" to `disableUpdateLastMsg`))) }
+
+    /**
+     * [RongCloudOperations.messagePrivatePublishTemplate]: Send a one-to-one template message: one content template with placeholders, filled per recipient from `values` (up to 1000 recipients).
+     *
+     * `POST /message/private/publish_template.json` — catalogue operation `message.private.publish_template`.
+     */
+    @JvmOverloads
+    public fun messagePrivatePublishTemplate(`fromUserId`: String, `objectName`: String, `content`: Any, `toUserIds`: List<String>, `values`: List<*>, `pushContent`: List<String>, `pushData`: List<String>? = null, `verifyBlacklist`: Boolean? = null, `isPersisted`: Boolean? = null, `isIncludeSender`: Boolean? = null, `contentAvailable`: Boolean? = null, `disablePush`: Boolean? = null, `pushExt`: Any? = null, `msgRandom`: Long? = null, `disableUpdateLastMsg`: Boolean? = null): CompletableFuture<RongCloudMessagePrivatePublishTemplateResult> =
+        callAsync { RongCloudMessagePrivatePublishTemplateResult(c.call("message.private.publish_template", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`, "to_user_ids" to `toUserIds`, "values" to `values`, "push_content" to `pushContent`, "push_data" to `pushData`, "verify_blacklist" to `verifyBlacklist`, "is_persisted" to `isPersisted`, "is_include_sender" to `isIncludeSender`, "content_available" to `contentAvailable`, "disable_push" to `disablePush`, "push_ext" to `pushExt`, "msg_random" to `msgRandom`, "disable_update_last_msg" to `disableUpdateLastMsg`))) }
+
+    /**
+     * [RongCloudOperations.messageSystemPublishTemplate]: Send a system notification template message: one content template with placeholders, filled per recipient from `values` (up to 100 recipients).
+     *
+     * `POST /message/system/publish_template.json` — catalogue operation `message.system.publish_template`.
+     */
+    @JvmOverloads
+    public fun messageSystemPublishTemplate(`fromUserId`: String, `objectName`: String, `content`: Any, `toUserIds`: List<String>, `values`: List<*>, `pushContent`: List<String>, `pushData`: List<String>? = null, `isPersisted`: Boolean? = null, `isCounted`: Boolean? = null, `contentAvailable`: Boolean? = null, `disablePush`: Boolean? = null, `pushExt`: Any? = null): CompletableFuture<RongCloudMessageSystemPublishTemplateResult> =
+        callAsync { RongCloudMessageSystemPublishTemplateResult(c.call("message.system.publish_template", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`, "to_user_ids" to `toUserIds`, "values" to `values`, "push_content" to `pushContent`, "push_data" to `pushData`, "is_persisted" to `isPersisted`, "is_counted" to `isCounted`, "content_available" to `contentAvailable`, "disable_push" to `disablePush`, "push_ext" to `pushExt`))) }
+
+    /**
+     * [RongCloudOperations.messageStatusPrivatePublish]: Send a one-to-one status message to up to 1000 users: delivered only to recipients online now, neither stored nor counted.
+     *
+     * `POST /statusmessage/private/publish.json` — catalogue operation `message.status.private.publish`.
+     */
+    @JvmOverloads
+    public fun messageStatusPrivatePublish(`fromUserId`: String, `toUserIds`: List<String>, `objectName`: String, `content`: Any, `verifyBlacklist`: Boolean? = null, `isIncludeSender`: Boolean? = null, `busChannel`: String? = null, `msgRandom`: Long? = null): CompletableFuture<RongCloudMessageStatusPrivatePublishResult> =
+        callAsync { RongCloudMessageStatusPrivatePublishResult(c.call("message.status.private.publish", args("from_user_id" to `fromUserId`, "to_user_ids" to `toUserIds`, "object_name" to `objectName`, "content" to `content`, "verify_blacklist" to `verifyBlacklist`, "is_include_sender" to `isIncludeSender`, "bus_channel" to `busChannel`, "msg_random" to `msgRandom`))) }
+
+    /**
+     * [RongCloudOperations.messageStatusGroupPublish]: Send a group status message to up to 3 groups: delivered only to members online now, neither stored nor counted.
+     *
+     * `POST /statusmessage/group/publish.json` — catalogue operation `message.status.group.publish`.
+     */
+    @JvmOverloads
+    public fun messageStatusGroupPublish(`fromUserId`: String, `toGroupIds`: List<String>, `objectName`: String, `content`: Any, `verifyBlacklist`: Boolean? = null, `isIncludeSender`: Boolean? = null, `busChannel`: String? = null, `msgRandom`: Long? = null): CompletableFuture<RongCloudMessageStatusGroupPublishResult> =
+        callAsync { RongCloudMessageStatusGroupPublishResult(c.call("message.status.group.publish", args("from_user_id" to `fromUserId`, "to_group_ids" to `toGroupIds`, "object_name" to `objectName`, "content" to `content`, "verify_blacklist" to `verifyBlacklist`, "is_include_sender" to `isIncludeSender`, "bus_channel" to `busChannel`, "msg_random" to `msgRandom`))) }
+
+    /**
+     * [RongCloudOperations.messagePrivatePublishStream]: Send (a piece of) a one-to-one stream message, type RC:StreamMsg, e.g. text generated by an AI agent (clients from 5.16.0).
+     *
+     * `POST /v3/message/private/publish_stream.json` — catalogue operation `message.private.publish_stream`.
+     */
+    @JvmOverloads
+    public fun messagePrivatePublishStream(`fromUserId`: String, `toUserId`: String, `content`: Any, `isIncludeSender`: Boolean? = null, `isPersisted`: Boolean? = null, `extraContent`: Any? = null, `isCounted`: Boolean? = null, `disableUpdateLastMsg`: Boolean? = null): CompletableFuture<RongCloudMessagePrivatePublishStreamResult> =
+        callAsync { RongCloudMessagePrivatePublishStreamResult(c.call("message.private.publish_stream", args("from_user_id" to `fromUserId`, "to_user_id" to `toUserId`, "content" to `content`, "is_include_sender" to `isIncludeSender`, "is_persisted" to `isPersisted`, "extra_content" to `extraContent`, "is_counted" to `isCounted`, "disable_update_last_msg" to `disableUpdateLastMsg`))) }
+
+    /**
+     * [RongCloudOperations.messageGroupPublishStream]: Send (a piece of) a group stream message, type RC:StreamMsg, e.g. text generated by an AI agent.
+     *
+     * `POST /v3/message/group/publish_stream.json` — catalogue operation `message.group.publish_stream`.
+     */
+    @JvmOverloads
+    public fun messageGroupPublishStream(`fromUserId`: String, `toGroupId`: String, `content`: Any, `toUserIds`: List<String>? = null, `isIncludeSender`: Boolean? = null, `isPersisted`: Boolean? = null, `isMentioned`: Boolean? = null, `extraContent`: Any? = null, `isCounted`: Boolean? = null, `disableUpdateLastMsg`: Boolean? = null): CompletableFuture<RongCloudMessageGroupPublishStreamResult> =
+        callAsync { RongCloudMessageGroupPublishStreamResult(c.call("message.group.publish_stream", args("from_user_id" to `fromUserId`, "to_group_id" to `toGroupId`, "to_user_ids" to `toUserIds`, "content" to `content`, "is_include_sender" to `isIncludeSender`, "is_persisted" to `isPersisted`, "is_mentioned" to `isMentioned`, "extra_content" to `extraContent`, "is_counted" to `isCounted`, "disable_update_last_msg" to `disableUpdateLastMsg`))) }
+
+    /**
+     * [RongCloudOperations.messageBroadcast]: Send a system message to every user of the app (a service to enable; at most 2 an hour and 3 a day).
+     *
+     * `POST /message/broadcast.json` — catalogue operation `message.broadcast`.
+     */
+    @JvmOverloads
+    public fun messageBroadcast(`fromUserId`: String, `objectName`: String, `content`: Any, `pushContent`: String? = null, `pushData`: String? = null, `contentAvailable`: Boolean? = null, `pushExt`: Any? = null, `os`: String? = null, `msgRandom`: Long? = null): CompletableFuture<RongCloudMessageBroadcastResult> =
+        callAsync { RongCloudMessageBroadcastResult(c.call("message.broadcast", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`, "push_content" to `pushContent`, "push_data" to `pushData`, "content_available" to `contentAvailable`, "push_ext" to `pushExt`, "os" to `os`, "msg_random" to `msgRandom`))) }
+
+    /**
+     * [RongCloudOperations.messageBroadcastRecall]: Recall a message sent to every user (message.broadcast); at most 2 an hour and 3 a day.
+     *
+     * `POST /message/broadcast/recall.json` — catalogue operation `message.broadcast.recall`.
+     */
+    @JvmOverloads
+    public fun messageBroadcastRecall(`fromUserId`: String, `messageUid`: String, `sentTime`: Long, `isAdmin`: Boolean? = null, `isDelete`: Boolean? = null, `extra`: String? = null): CompletableFuture<RongCloudMessageBroadcastRecallResult> =
+        callAsync { RongCloudMessageBroadcastRecallResult(c.call("message.broadcast.recall", args("from_user_id" to `fromUserId`, "message_uid" to `messageUid`, "sent_time" to `sentTime`, "is_admin" to `isAdmin`, "is_delete" to `isDelete`, "extra" to `extra`))) }
+
+    /**
+     * [RongCloudOperations.messageOnlineBroadcast]: Send a system message to every user online now (users back within 10 minutes still get it); it cannot be recalled.
+     *
+     * `POST /message/online/broadcast.json` — catalogue operation `message.online.broadcast`.
+     */
+    @JvmOverloads
+    public fun messageOnlineBroadcast(`fromUserId`: String, `objectName`: String, `content`: Any): CompletableFuture<RongCloudMessageOnlineBroadcastResult> =
+        callAsync { RongCloudMessageOnlineBroadcastResult(c.call("message.online.broadcast", args("from_user_id" to `fromUserId`, "object_name" to `objectName`, "content" to `content`))) }
+
+    /**
+     * [RongCloudOperations.messagePrivateModify]: Replace the content of a sent one-to-one message (same message type).
+     *
+     * `POST /message/private/modify.json` — catalogue operation `message.private.modify`.
+     */
+    @JvmOverloads
+    public fun messagePrivateModify(`fromUserId`: String, `targetId`: String, `messageUid`: String, `content`: Any, `objectName`: String? = null): CompletableFuture<RongCloudMessagePrivateModifyResult> =
+        callAsync { RongCloudMessagePrivateModifyResult(c.call("message.private.modify", args("from_user_id" to `fromUserId`, "target_id" to `targetId`, "message_uid" to `messageUid`, "content" to `content`, "object_name" to `objectName`))) }
+
+    /**
+     * [RongCloudOperations.messageGroupModify]: Replace the content of a sent group message (same message type).
+     *
+     * `POST /message/group/modify.json` — catalogue operation `message.group.modify`.
+     */
+    @JvmOverloads
+    public fun messageGroupModify(`fromUserId`: String, `groupId`: String, `messageUid`: String, `content`: Any, `objectName`: String? = null): CompletableFuture<RongCloudMessageGroupModifyResult> =
+        callAsync { RongCloudMessageGroupModifyResult(c.call("message.group.modify", args("from_user_id" to `fromUserId`, "group_id" to `groupId`, "message_uid" to `messageUid`, "content" to `content`, "object_name" to `objectName`))) }
+
+    /**
+     * [RongCloudOperations.messageExpansionSet]: Set key-values of a sent message's expansion (the message must have been sent with expansion on): up to 100 a call, 300 a message.
+     *
+     * `POST /message/expansion/set.json` — catalogue operation `message.expansion.set`.
+     */
+    @JvmOverloads
+    public fun messageExpansionSet(`messageUid`: String, `userId`: String, `conversationType`: Long, `targetId`: String, `extraKeyVal`: Any, `isSyncSender`: Boolean? = null): CompletableFuture<RongCloudMessageExpansionSetResult> =
+        callAsync { RongCloudMessageExpansionSetResult(c.call("message.expansion.set", args("message_uid" to `messageUid`, "user_id" to `userId`, "conversation_type" to `conversationType`, "target_id" to `targetId`, "extra_key_val" to `extraKeyVal`, "is_sync_sender" to `isSyncSender`))) }
+
+    /**
+     * [RongCloudOperations.messageExpansionQuery]: Read a message's expansion: each key with its value (v) and time (ts); 300 keys a page.
+     *
+     * `POST /message/expansion/query.json` — catalogue operation `message.expansion.query`.
+     */
+    @JvmOverloads
+    public fun messageExpansionQuery(`messageUid`: String, `pageNo`: Long? = null): CompletableFuture<RongCloudMessageExpansionQueryResult> =
+        callAsync { RongCloudMessageExpansionQueryResult(c.call("message.expansion.query", args("message_uid" to `messageUid`, "page_no" to `pageNo`))) }
+
+    /**
+     * [RongCloudOperations.messageExpansionDelete]: Delete keys of a sent message's expansion (up to 100 a call).
+     *
+     * `POST /message/expansion/delete.json` — catalogue operation `message.expansion.delete`.
+     */
+    @JvmOverloads
+    public fun messageExpansionDelete(`messageUid`: String, `userId`: String, `conversationType`: Long, `targetId`: String, `extraKey`: Any, `isSyncSender`: Boolean? = null): CompletableFuture<RongCloudMessageExpansionDeleteResult> =
+        callAsync { RongCloudMessageExpansionDeleteResult(c.call("message.expansion.delete", args("message_uid" to `messageUid`, "user_id" to `userId`, "conversation_type" to `conversationType`, "target_id" to `targetId`, "extra_key" to `extraKey`, "is_sync_sender" to `isSyncSender`))) }
+
+    /**
+     * [RongCloudOperations.messageHistoryGet]: The download URL of the app's message history log of one hour (a service to enable; logs are kept 3 days).
+     *
+     * `POST /message/history.json` — catalogue operation `message.history.get`.
+     */
+    @JvmOverloads
+    public fun messageHistoryGet(`date`: String): CompletableFuture<RongCloudMessageHistoryGetResult> =
+        callAsync { RongCloudMessageHistoryGetResult(c.call("message.history.get", args("date" to `date`))) }
+
+    /**
+     * [RongCloudOperations.messageHistoryDelete]: Delete the app's message history log of one hour.
+     *
+     * `POST /message/history/delete.json` — catalogue operation `message.history.delete`.
+     */
+    @JvmOverloads
+    public fun messageHistoryDelete(`date`: String): CompletableFuture<RongCloudMessageHistoryDeleteResult> =
+        callAsync { RongCloudMessageHistoryDeleteResult(c.call("message.history.delete", args("date" to `date`))) }
+
+    /**
+     * [RongCloudOperations.messagePrivateQuery]: The one-to-one messages of a conversation sent in a time range, from the server-side history (a service to enable).
+     *
+     * `POST /v3/message/private/query.json` — catalogue operation `message.private.query`.
+     */
+    @JvmOverloads
+    public fun messagePrivateQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `includeStart`: Boolean, `pageSize`: Long? = null, `busChannel`: String? = null): CompletableFuture<RongCloudMessagePrivateQueryResult> =
+        callAsync { RongCloudMessagePrivateQueryResult(c.call("message.private.query", args("user_id" to `userId`, "target_id" to `targetId`, "start_time" to `startTime`, "end_time" to `endTime`, "page_size" to `pageSize`, "include_start" to `includeStart`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.messageGroupQuery]: The group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+     *
+     * `POST /v3/message/group/query.json` — catalogue operation `message.group.query`.
+     */
+    @JvmOverloads
+    public fun messageGroupQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `includeStart`: Boolean, `pageSize`: Long? = null, `busChannel`: String? = null): CompletableFuture<RongCloudMessageGroupQueryResult> =
+        callAsync { RongCloudMessageGroupQueryResult(c.call("message.group.query", args("user_id" to `userId`, "target_id" to `targetId`, "start_time" to `startTime`, "end_time" to `endTime`, "page_size" to `pageSize`, "include_start" to `includeStart`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.messageChatroomQuery]: The chatroom messages of a conversation sent in a time range, from the server-side history (a service to enable).
+     *
+     * `POST /v3/message/chatroom/query.json` — catalogue operation `message.chatroom.query`.
+     */
+    @JvmOverloads
+    public fun messageChatroomQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `includeStart`: Boolean, `pageSize`: Long? = null, `busChannel`: String? = null): CompletableFuture<RongCloudMessageChatroomQueryResult> =
+        callAsync { RongCloudMessageChatroomQueryResult(c.call("message.chatroom.query", args("user_id" to `userId`, "target_id" to `targetId`, "start_time" to `startTime`, "end_time" to `endTime`, "page_size" to `pageSize`, "include_start" to `includeStart`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.messageUltragroupQuery]: The ultra group messages of a conversation sent in a time range, from the server-side history (a service to enable).
+     *
+     * `POST /v3/message/ultragroup/query.json` — catalogue operation `message.ultragroup.query`.
+     */
+    @JvmOverloads
+    public fun messageUltragroupQuery(`userId`: String, `targetId`: String, `startTime`: Long, `endTime`: Long, `includeStart`: Boolean, `pageSize`: Long? = null, `busChannel`: String? = null): CompletableFuture<RongCloudMessageUltragroupQueryResult> =
+        callAsync { RongCloudMessageUltragroupQueryResult(c.call("message.ultragroup.query", args("user_id" to `userId`, "target_id" to `targetId`, "start_time" to `startTime`, "end_time" to `endTime`, "page_size" to `pageSize`, "include_start" to `includeStart`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.push]: Send a push notification (no message is stored) to tags, users or everyone.
+     *
+     * `POST /push.json` — catalogue operation `push`.
+     */
+    @JvmOverloads
+    public fun push(`platform`: List<String>, `audience`: Any, `notification`: Any): CompletableFuture<RongCloudPushResult> =
+        callAsync { RongCloudPushResult(c.call("push", args("platform" to `platform`, "audience" to `audience`, "notification" to `notification`))) }
+
+    /**
+     * [RongCloudOperations.pushCustom]: Send a push notification through the Push Plus service (its own push channel, with delivery statistics; a paid service in production) to tags, users, a package or everyone; no message is stored.
+     *
+     * `POST /push/custom.json` — catalogue operation `push.custom`.
+     */
+    @JvmOverloads
+    public fun pushCustom(`platform`: List<String>, `audience`: Any, `notification`: Any): CompletableFuture<RongCloudPushCustomResult> =
+        callAsync { RongCloudPushCustomResult(c.call("push.custom", args("platform" to `platform`, "audience" to `audience`, "notification" to `notification`))) }
+
+    /**
+     * [RongCloudOperations.pushUser]: Send a push-only notification to up to 100 users: shown in the notification bar only, no message or conversation is created.
+     *
+     * `POST /push/user.json` — catalogue operation `push.user`.
+     */
+    @JvmOverloads
+    public fun pushUser(`userIds`: List<String>, `notification`: Any): CompletableFuture<RongCloudPushUserResult> =
+        callAsync { RongCloudPushUserResult(c.call("push.user", args("user_ids" to `userIds`, "notification" to `notification`))) }
+
+    /**
+     * [RongCloudOperations.sensitivewordAdd]: Add a sensitive word: messages containing it are blocked, or the word is replaced when `replace_word` is given (50 words by default; takes effect within 15 minutes).
+     *
+     * `POST /sensitiveword/add.json` — catalogue operation `sensitiveword.add`.
+     */
+    @JvmOverloads
+    public fun sensitivewordAdd(`word`: String, `replaceWord`: String? = null): CompletableFuture<RongCloudSensitivewordAddResult> =
+        callAsync { RongCloudSensitivewordAddResult(c.call("sensitiveword.add", args("word" to `word`, "replace_word" to `replaceWord`))) }
+
+    /**
+     * [RongCloudOperations.sensitivewordBatchAdd]: Add up to 50 sensitive words at once; over the app's quota the whole batch fails.
+     *
+     * `POST /sensitiveword/batch/add.json` — catalogue operation `sensitiveword.batch_add`.
+     */
+    @JvmOverloads
+    public fun sensitivewordBatchAdd(`words`: List<*>): CompletableFuture<RongCloudSensitivewordBatchAddResult> =
+        callAsync { RongCloudSensitivewordBatchAddResult(c.call("sensitiveword.batch_add", args("words" to `words`))) }
+
+    /**
+     * [RongCloudOperations.sensitivewordDelete]: Remove one sensitive word.
+     *
+     * `POST /sensitiveword/delete.json` — catalogue operation `sensitiveword.delete`.
+     */
+    @JvmOverloads
+    public fun sensitivewordDelete(`word`: String): CompletableFuture<RongCloudSensitivewordDeleteResult> =
+        callAsync { RongCloudSensitivewordDeleteResult(c.call("sensitiveword.delete", args("word" to `word`))) }
+
+    /**
+     * [RongCloudOperations.sensitivewordBatchDelete]: Remove up to 50 sensitive words at once.
+     *
+     * `POST /sensitiveword/batch/delete.json` — catalogue operation `sensitiveword.batch_delete`.
+     */
+    @JvmOverloads
+    public fun sensitivewordBatchDelete(`words`: List<String>): CompletableFuture<RongCloudSensitivewordBatchDeleteResult> =
+        callAsync { RongCloudSensitivewordBatchDeleteResult(c.call("sensitiveword.batch_delete", args("words" to `words`))) }
+
+    /**
+     * [RongCloudOperations.sensitivewordList]: List the sensitive words: replaced ones (type 0), blocked ones (1, the default) or all (2).
+     *
+     * `POST /sensitiveword/list.json` — catalogue operation `sensitiveword.list`.
+     */
+    @JvmOverloads
+    public fun sensitivewordList(`type`: String? = null): CompletableFuture<RongCloudSensitivewordListResult> =
+        callAsync { RongCloudSensitivewordListResult(c.call("sensitiveword.list", args("type" to `type`))) }
+
+    /**
+     * [RongCloudOperations.sensitivewordFilterAdd]: Add a blocked word through the older word filter API (/wordfilter): messages containing it are not delivered.
+     *
+     * `POST /wordfilter/add.json` — catalogue operation `sensitiveword.filter.add`.
+     */
+    @JvmOverloads
+    public fun sensitivewordFilterAdd(`word`: String): CompletableFuture<RongCloudSensitivewordFilterAddResult> =
+        callAsync { RongCloudSensitivewordFilterAddResult(c.call("sensitiveword.filter.add", args("word" to `word`))) }
+
+    /**
+     * [RongCloudOperations.sensitivewordFilterDelete]: Remove a word through the older word filter API (/wordfilter).
+     *
+     * `POST /wordfilter/delete.json` — catalogue operation `sensitiveword.filter.delete`.
+     */
+    @JvmOverloads
+    public fun sensitivewordFilterDelete(`word`: String): CompletableFuture<RongCloudSensitivewordFilterDeleteResult> =
+        callAsync { RongCloudSensitivewordFilterDeleteResult(c.call("sensitiveword.filter.delete", args("word" to `word`))) }
+
+    /**
+     * [RongCloudOperations.sensitivewordFilterList]: List the filtered words through the older word filter API (/wordfilter).
+     *
+     * `POST /wordfilter/list.json` — catalogue operation `sensitiveword.filter.list`.
+     */
+    @JvmOverloads
+    public fun sensitivewordFilterList(): CompletableFuture<RongCloudSensitivewordFilterListResult> =
+        callAsync { RongCloudSensitivewordFilterListResult(c.call("sensitiveword.filter.list", args())) }
+
+    /**
+     * [RongCloudOperations.ultragroupCreate]: Create an ultragroup with its first member (one user). Apps opened for ultragroups after 2022-10-13 also get the default channel `RCDefault`.
+     *
+     * `POST /ultragroup/create.json` — catalogue operation `ultragroup.create`.
+     */
+    @JvmOverloads
+    public fun ultragroupCreate(`userId`: String, `groupId`: String, `groupName`: String): CompletableFuture<RongCloudUltragroupCreateResult> =
+        callAsync { RongCloudUltragroupCreateResult(c.call("ultragroup.create", args("user_id" to `userId`, "group_id" to `groupId`, "group_name" to `groupName`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupDismiss]: Dismiss an ultragroup: its members, channels and settings are gone.
+     *
+     * `POST /ultragroup/dis.json` — catalogue operation `ultragroup.dismiss`.
+     */
+    @JvmOverloads
+    public fun ultragroupDismiss(`groupId`: String): CompletableFuture<RongCloudUltragroupDismissResult> =
+        callAsync { RongCloudUltragroupDismissResult(c.call("ultragroup.dismiss", args("group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupJoin]: Add one user to an ultragroup.
+     *
+     * `POST /ultragroup/join.json` — catalogue operation `ultragroup.join`.
+     */
+    @JvmOverloads
+    public fun ultragroupJoin(`userId`: String, `groupId`: String): CompletableFuture<RongCloudUltragroupJoinResult> =
+        callAsync { RongCloudUltragroupJoinResult(c.call("ultragroup.join", args("user_id" to `userId`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupQuit]: Remove one user from an ultragroup.
+     *
+     * `POST /ultragroup/quit.json` — catalogue operation `ultragroup.quit`.
+     */
+    @JvmOverloads
+    public fun ultragroupQuit(`userId`: String, `groupId`: String): CompletableFuture<RongCloudUltragroupQuitResult> =
+        callAsync { RongCloudUltragroupQuitResult(c.call("ultragroup.quit", args("user_id" to `userId`, "group_id" to `groupId`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupRefresh]: Rename an ultragroup (the name push notifications show).
+     *
+     * `POST /ultragroup/refresh.json` — catalogue operation `ultragroup.refresh`.
+     */
+    @JvmOverloads
+    public fun ultragroupRefresh(`groupId`: String, `groupName`: String): CompletableFuture<RongCloudUltragroupRefreshResult> =
+        callAsync { RongCloudUltragroupRefreshResult(c.call("ultragroup.refresh", args("group_id" to `groupId`, "group_name" to `groupName`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupMemberExists]: Whether a user is a member of an ultragroup.
+     *
+     * `POST /ultragroup/member/exist.json` — catalogue operation `ultragroup.member.exists`.
+     */
+    @JvmOverloads
+    public fun ultragroupMemberExists(`groupId`: String, `userId`: String): CompletableFuture<RongCloudUltragroupMemberExistsResult> =
+        callAsync { RongCloudUltragroupMemberExistsResult(c.call("ultragroup.member.exists", args("group_id" to `groupId`, "user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelCreate]: Create a channel in an ultragroup, public (type 0, the default) or private (type 1).
+     *
+     * `POST /ultragroup/channel/create.json` — catalogue operation `ultragroup.channel.create`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelCreate(`groupId`: String, `busChannel`: String, `type`: Long? = null): CompletableFuture<RongCloudUltragroupChannelCreateResult> =
+        callAsync { RongCloudUltragroupChannelCreateResult(c.call("ultragroup.channel.create", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "type" to `type`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelDelete]: Delete a channel of an ultragroup.
+     *
+     * `POST /ultragroup/channel/del.json` — catalogue operation `ultragroup.channel.delete`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelDelete(`groupId`: String, `busChannel`: String): CompletableFuture<RongCloudUltragroupChannelDeleteResult> =
+        callAsync { RongCloudUltragroupChannelDeleteResult(c.call("ultragroup.channel.delete", args("group_id" to `groupId`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelList]: List an ultragroup's channels with their type and creation time, a page at a time.
+     *
+     * `POST /ultragroup/channel/get.json` — catalogue operation `ultragroup.channel.list`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelList(`groupId`: String, `page`: Long? = null, `limit`: Long? = null): CompletableFuture<RongCloudUltragroupChannelListResult> =
+        callAsync { RongCloudUltragroupChannelListResult(c.call("ultragroup.channel.list", args("group_id" to `groupId`, "page" to `page`, "limit" to `limit`))) }
+    /** Every page of `ultragroup.channel.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupChannelList]. */
+    @JvmOverloads
+    public fun ultragroupChannelListPages(`groupId`: String, `page`: Long? = null, `limit`: Long? = null): CompletableFuture<Page<RongCloudUltragroupChannelListResult>> =
+        c.pageFuture("ultragroup.channel.list", args("group_id" to `groupId`, "page" to `page`, "limit" to `limit`)) { RongCloudUltragroupChannelListResult(it) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelChangeType]: Make a channel public (0) or private (1); the default channel `RCDefault` stays public.
+     *
+     * `POST /ultragroup/channel/type/change.json` — catalogue operation `ultragroup.channel.change_type`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelChangeType(`groupId`: String, `busChannel`: String, `type`: Long): CompletableFuture<RongCloudUltragroupChannelChangeTypeResult> =
+        callAsync { RongCloudUltragroupChannelChangeTypeResult(c.call("ultragroup.channel.change_type", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "type" to `type`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelPrivateUsersAdd]: Add ultragroup members to a channel's private-user list (used while the channel is private). All must be members, or none is added (error 24406).
+     *
+     * `POST /ultragroup/channel/private/users/add.json` — catalogue operation `ultragroup.channel.private_users.add`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelPrivateUsersAdd(`groupId`: String, `busChannel`: String, `userIds`: List<String>): CompletableFuture<RongCloudUltragroupChannelPrivateUsersAddResult> =
+        callAsync { RongCloudUltragroupChannelPrivateUsersAddResult(c.call("ultragroup.channel.private_users.add", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelPrivateUsersRemove]: Remove users from a channel's private-user list.
+     *
+     * `POST /ultragroup/channel/private/users/del.json` — catalogue operation `ultragroup.channel.private_users.remove`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelPrivateUsersRemove(`groupId`: String, `busChannel`: String, `userIds`: List<String>): CompletableFuture<RongCloudUltragroupChannelPrivateUsersRemoveResult> =
+        callAsync { RongCloudUltragroupChannelPrivateUsersRemoveResult(c.call("ultragroup.channel.private_users.remove", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelPrivateUsersList]: List a channel's private users, a page at a time.
+     *
+     * `POST /ultragroup/channel/private/users/get.json` — catalogue operation `ultragroup.channel.private_users.list`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelPrivateUsersList(`groupId`: String, `busChannel`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupChannelPrivateUsersListResult> =
+        callAsync { RongCloudUltragroupChannelPrivateUsersListResult(c.call("ultragroup.channel.private_users.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.channel.private_users.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupChannelPrivateUsersList]. */
+    @JvmOverloads
+    public fun ultragroupChannelPrivateUsersListPages(`groupId`: String, `busChannel`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<RongCloudUltragroupChannelPrivateUsersListResult>> =
+        c.pageFuture("ultragroup.channel.private_users.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupChannelPrivateUsersListResult(it) }
+
+    /**
+     * [RongCloudOperations.ultragroupUserPrivateChannels]: List the channels whose private-user list holds a user (public channels can hold such a list too), a page at a time.
+     *
+     * `POST /ultragroup/user/channel/query.json` — catalogue operation `ultragroup.user.private_channels`.
+     */
+    @JvmOverloads
+    public fun ultragroupUserPrivateChannels(`groupId`: String, `userId`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupUserPrivateChannelsResult> =
+        callAsync { RongCloudUltragroupUserPrivateChannelsResult(c.call("ultragroup.user.private_channels", args("group_id" to `groupId`, "user_id" to `userId`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.user.private_channels`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupUserPrivateChannels]. */
+    @JvmOverloads
+    public fun ultragroupUserPrivateChannelsPages(`groupId`: String, `userId`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<RongCloudUltragroupUserPrivateChannelsResult>> =
+        c.pageFuture("ultragroup.user.private_channels", args("group_id" to `groupId`, "user_id" to `userId`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUserPrivateChannelsResult(it) }
+
+    /**
+     * [RongCloudOperations.ultragroupUserBanAdd]: Mute users in an ultragroup, or in one of its channels.
+     *
+     * `POST /ultragroup/userbanned/add.json` — catalogue operation `ultragroup.user_ban.add`.
+     */
+    @JvmOverloads
+    public fun ultragroupUserBanAdd(`groupId`: String, `userIds`: List<String>, `busChannel`: String? = null): CompletableFuture<RongCloudUltragroupUserBanAddResult> =
+        callAsync { RongCloudUltragroupUserBanAddResult(c.call("ultragroup.user_ban.add", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupUserBanRemove]: Unmute users in an ultragroup or one of its channels (absent channel: lifts a mute set for the whole ultragroup).
+     *
+     * `POST /ultragroup/userbanned/del.json` — catalogue operation `ultragroup.user_ban.remove`.
+     */
+    @JvmOverloads
+    public fun ultragroupUserBanRemove(`groupId`: String, `userIds`: List<String>, `busChannel`: String? = null): CompletableFuture<RongCloudUltragroupUserBanRemoveResult> =
+        callAsync { RongCloudUltragroupUserBanRemoveResult(c.call("ultragroup.user_ban.remove", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupUserBanList]: List the muted users of an ultragroup or one of its channels, a page at a time.
+     *
+     * `POST /ultragroup/userbanned/get.json` — catalogue operation `ultragroup.user_ban.list`.
+     */
+    @JvmOverloads
+    public fun ultragroupUserBanList(`groupId`: String, `busChannel`: String? = null, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupUserBanListResult> =
+        callAsync { RongCloudUltragroupUserBanListResult(c.call("ultragroup.user_ban.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.user_ban.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupUserBanList]. */
+    @JvmOverloads
+    public fun ultragroupUserBanListPages(`groupId`: String, `busChannel`: String? = null, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<RongCloudUltragroupUserBanListResult>> =
+        c.pageFuture("ultragroup.user_ban.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUserBanListResult(it) }
+
+    /**
+     * [RongCloudOperations.ultragroupGlobalBanSet]: Mute (true) or unmute (false) everyone in an ultragroup or one of its channels; the ban allowlist may still speak.
+     *
+     * `POST /ultragroup/globalbanned/set.json` — catalogue operation `ultragroup.global_ban.set`.
+     */
+    @JvmOverloads
+    public fun ultragroupGlobalBanSet(`groupId`: String, `status`: Boolean, `busChannel`: String? = null): CompletableFuture<RongCloudUltragroupGlobalBanSetResult> =
+        callAsync { RongCloudUltragroupGlobalBanSetResult(c.call("ultragroup.global_ban.set", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "status" to `status`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupGlobalBanGet]: Whether everyone is muted in an ultragroup or one of its channels.
+     *
+     * `POST /ultragroup/globalbanned/get.json` — catalogue operation `ultragroup.global_ban.get`.
+     */
+    @JvmOverloads
+    public fun ultragroupGlobalBanGet(`groupId`: String, `busChannel`: String? = null): CompletableFuture<RongCloudUltragroupGlobalBanGetResult> =
+        callAsync { RongCloudUltragroupGlobalBanGetResult(c.call("ultragroup.global_ban.get", args("group_id" to `groupId`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupBanAllowlistAdd]: Let users speak while everyone is muted (the ban allowlist of an ultragroup or channel).
+     *
+     * `POST /ultragroup/banned/whitelist/add.json` — catalogue operation `ultragroup.ban_allowlist.add`.
+     */
+    @JvmOverloads
+    public fun ultragroupBanAllowlistAdd(`groupId`: String, `userIds`: List<String>, `busChannel`: String? = null): CompletableFuture<RongCloudUltragroupBanAllowlistAddResult> =
+        callAsync { RongCloudUltragroupBanAllowlistAddResult(c.call("ultragroup.ban_allowlist.add", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupBanAllowlistRemove]: Remove users from the ban allowlist.
+     *
+     * `POST /ultragroup/banned/whitelist/del.json` — catalogue operation `ultragroup.ban_allowlist.remove`.
+     */
+    @JvmOverloads
+    public fun ultragroupBanAllowlistRemove(`groupId`: String, `userIds`: List<String>, `busChannel`: String? = null): CompletableFuture<RongCloudUltragroupBanAllowlistRemoveResult> =
+        callAsync { RongCloudUltragroupBanAllowlistRemoveResult(c.call("ultragroup.ban_allowlist.remove", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupBanAllowlistList]: List the ban allowlist of an ultragroup or channel, a page at a time.
+     *
+     * `POST /ultragroup/banned/whitelist/get.json` — catalogue operation `ultragroup.ban_allowlist.list`.
+     */
+    @JvmOverloads
+    public fun ultragroupBanAllowlistList(`groupId`: String, `busChannel`: String? = null, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupBanAllowlistListResult> =
+        callAsync { RongCloudUltragroupBanAllowlistListResult(c.call("ultragroup.ban_allowlist.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.ban_allowlist.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupBanAllowlistList]. */
+    @JvmOverloads
+    public fun ultragroupBanAllowlistListPages(`groupId`: String, `busChannel`: String? = null, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<RongCloudUltragroupBanAllowlistListResult>> =
+        c.pageFuture("ultragroup.ban_allowlist.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupBanAllowlistListResult(it) }
+
+    /**
+     * [RongCloudOperations.ultragroupNotDisturbSet]: Set the default push level of an ultragroup, or of one channel.
+     *
+     * `POST /ultragroup/notdisturb/set.json` — catalogue operation `ultragroup.not_disturb.set`.
+     */
+    @JvmOverloads
+    public fun ultragroupNotDisturbSet(`groupId`: String, `unpushLevel`: Long, `busChannel`: String? = null): CompletableFuture<RongCloudUltragroupNotDisturbSetResult> =
+        callAsync { RongCloudUltragroupNotDisturbSetResult(c.call("ultragroup.not_disturb.set", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "unpush_level" to `unpushLevel`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupNotDisturbGet]: Get the default push level of an ultragroup, or of one channel.
+     *
+     * `POST /ultragroup/notdisturb/get.json` — catalogue operation `ultragroup.not_disturb.get`.
+     */
+    @JvmOverloads
+    public fun ultragroupNotDisturbGet(`groupId`: String, `busChannel`: String? = null): CompletableFuture<RongCloudUltragroupNotDisturbGetResult> =
+        callAsync { RongCloudUltragroupNotDisturbGetResult(c.call("ultragroup.not_disturb.get", args("group_id" to `groupId`, "bus_channel" to `busChannel`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupExpansionSet]: Set keys of an ultragroup message's expansion (the message must have been sent with expansion on). Give the channel exactly when the message was sent in one.
+     *
+     * `POST /ultragroup/message/expansion/set.json` — catalogue operation `ultragroup.expansion.set`.
+     */
+    @JvmOverloads
+    public fun ultragroupExpansionSet(`msgUid`: String, `userId`: String, `groupId`: String, `extraKeyVal`: Any, `busChannel`: String? = null): CompletableFuture<RongCloudUltragroupExpansionSetResult> =
+        callAsync { RongCloudUltragroupExpansionSetResult(c.call("ultragroup.expansion.set", args("msg_uid" to `msgUid`, "user_id" to `userId`, "bus_channel" to `busChannel`, "group_id" to `groupId`, "extra_key_val" to `extraKeyVal`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupExpansionDelete]: Delete keys from an ultragroup message's expansion.
+     *
+     * `POST /ultragroup/message/expansion/delete.json` — catalogue operation `ultragroup.expansion.delete`.
+     */
+    @JvmOverloads
+    public fun ultragroupExpansionDelete(`msgUid`: String, `userId`: String, `groupId`: String, `extraKey`: Any, `busChannel`: String? = null): CompletableFuture<RongCloudUltragroupExpansionDeleteResult> =
+        callAsync { RongCloudUltragroupExpansionDeleteResult(c.call("ultragroup.expansion.delete", args("msg_uid" to `msgUid`, "user_id" to `userId`, "bus_channel" to `busChannel`, "group_id" to `groupId`, "extra_key" to `extraKey`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupExpansionQuery]: Get an ultragroup message's expansion, 300 keys per page.
+     *
+     * `POST /ultragroup/message/expansion/query.json` — catalogue operation `ultragroup.expansion.query`.
+     */
+    @JvmOverloads
+    public fun ultragroupExpansionQuery(`msgUid`: String, `groupId`: String, `busChannel`: String? = null, `pageNo`: Long? = null): CompletableFuture<RongCloudUltragroupExpansionQueryResult> =
+        callAsync { RongCloudUltragroupExpansionQueryResult(c.call("ultragroup.expansion.query", args("msg_uid" to `msgUid`, "bus_channel" to `busChannel`, "group_id" to `groupId`, "page_no" to `pageNo`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupMessageHistory]: Search an ultragroup channel's messages sent after `start_time` up to `end_time` (ms; at most 14 days apart), oldest first. 100 calls a minute.
+     *
+     * `POST /ultragroup/hismsg/query.json` — catalogue operation `ultragroup.message.history`.
+     */
+    @JvmOverloads
+    public fun ultragroupMessageHistory(`groupId`: String, `busChannel`: String, `startTime`: Long, `endTime`: Long, `fromUserId`: String? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupMessageHistoryResult> =
+        callAsync { RongCloudUltragroupMessageHistoryResult(c.call("ultragroup.message.history", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "start_time" to `startTime`, "end_time" to `endTime`, "from_user_id" to `fromUserId`, "page_size" to `pageSize`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupMessageAround]: Get the messages around one message of an ultragroup channel (it included), oldest first: by default 10 before and 10 after.
+     *
+     * `POST /ultragroup/hismsg/msgid/query.json` — catalogue operation `ultragroup.message.around`.
+     */
+    @JvmOverloads
+    public fun ultragroupMessageAround(`groupId`: String, `busChannel`: String, `msgUid`: String, `prevNum`: Long? = null, `lastNum`: Long? = null): CompletableFuture<RongCloudUltragroupMessageAroundResult> =
+        callAsync { RongCloudUltragroupMessageAroundResult(c.call("ultragroup.message.around", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "msg_uid" to `msgUid`, "prev_num" to `prevNum`, "last_num" to `lastNum`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupMessageGet]: Get up to 20 ultragroup messages by UID. 5 calls a second.
+     *
+     * `POST /ultragroup/msg/get.json` — catalogue operation `ultragroup.message.get`.
+     */
+    @JvmOverloads
+    public fun ultragroupMessageGet(`groupId`: String, `msgs`: Any): CompletableFuture<RongCloudUltragroupMessageGetResult> =
+        callAsync { RongCloudUltragroupMessageGetResult(c.call("ultragroup.message.get", args("group_id" to `groupId`, "msgs" to `msgs`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupMessageModify]: Replace the content of a sent ultragroup message. 100 calls a minute.
+     *
+     * `POST /ultragroup/msg/modify.json` — catalogue operation `ultragroup.message.modify`.
+     */
+    @JvmOverloads
+    public fun ultragroupMessageModify(`groupId`: String, `fromUserId`: String, `msgUid`: String, `content`: Any, `busChannel`: String? = null, `msgRandom`: Long? = null): CompletableFuture<RongCloudUltragroupMessageModifyResult> =
+        callAsync { RongCloudUltragroupMessageModifyResult(c.call("ultragroup.message.modify", args("group_id" to `groupId`, "from_user_id" to `fromUserId`, "msg_uid" to `msgUid`, "content" to `content`, "bus_channel" to `busChannel`, "msg_random" to `msgRandom`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupUsergroupCreate]: Create user groups in an ultragroup (at most 10 per call).
+     *
+     * `POST /ultragroup/usergroup/add.json` — catalogue operation `ultragroup.usergroup.create`.
+     */
+    @JvmOverloads
+    public fun ultragroupUsergroupCreate(`groupId`: String, `userGroups`: List<*>): CompletableFuture<RongCloudUltragroupUsergroupCreateResult> =
+        callAsync { RongCloudUltragroupUsergroupCreateResult(c.call("ultragroup.usergroup.create", args("group_id" to `groupId`, "user_groups" to `userGroups`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupUsergroupDelete]: Delete user groups of an ultragroup (at most 10 per call; one bad id fails them all).
+     *
+     * `POST /ultragroup/usergroup/del.json` — catalogue operation `ultragroup.usergroup.delete`.
+     */
+    @JvmOverloads
+    public fun ultragroupUsergroupDelete(`groupId`: String, `userGroupIds`: List<String>): CompletableFuture<RongCloudUltragroupUsergroupDeleteResult> =
+        callAsync { RongCloudUltragroupUsergroupDeleteResult(c.call("ultragroup.usergroup.delete", args("group_id" to `groupId`, "user_group_ids" to `userGroupIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupUsergroupList]: List an ultragroup's user groups, a page at a time.
+     *
+     * `POST /ultragroup/usergroup/query.json` — catalogue operation `ultragroup.usergroup.list`.
+     */
+    @JvmOverloads
+    public fun ultragroupUsergroupList(`groupId`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupUsergroupListResult> =
+        callAsync { RongCloudUltragroupUsergroupListResult(c.call("ultragroup.usergroup.list", args("group_id" to `groupId`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.usergroup.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupUsergroupList]. */
+    @JvmOverloads
+    public fun ultragroupUsergroupListPages(`groupId`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<RongCloudUltragroupUsergroupListResult>> =
+        c.pageFuture("ultragroup.usergroup.list", args("group_id" to `groupId`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUsergroupListResult(it) }
+
+    /**
+     * [RongCloudOperations.ultragroupUsergroupUserAdd]: Add ultragroup members to a user group (at most 20; an unknown user fails them all).
+     *
+     * `POST /ultragroup/usergroup/user/add.json` — catalogue operation `ultragroup.usergroup.user.add`.
+     */
+    @JvmOverloads
+    public fun ultragroupUsergroupUserAdd(`groupId`: String, `userGroupId`: String, `userIds`: List<String>): CompletableFuture<RongCloudUltragroupUsergroupUserAddResult> =
+        callAsync { RongCloudUltragroupUsergroupUserAddResult(c.call("ultragroup.usergroup.user.add", args("group_id" to `groupId`, "user_group_id" to `userGroupId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupUsergroupUserRemove]: Remove users from a user group (at most 20).
+     *
+     * `POST /ultragroup/usergroup/user/del.json` — catalogue operation `ultragroup.usergroup.user.remove`.
+     */
+    @JvmOverloads
+    public fun ultragroupUsergroupUserRemove(`groupId`: String, `userGroupId`: String, `userIds`: List<String>): CompletableFuture<RongCloudUltragroupUsergroupUserRemoveResult> =
+        callAsync { RongCloudUltragroupUsergroupUserRemoveResult(c.call("ultragroup.usergroup.user.remove", args("group_id" to `groupId`, "user_group_id" to `userGroupId`, "user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupUserUsergroups]: List the user groups a user belongs to in an ultragroup, a page at a time.
+     *
+     * `POST /ultragroup/user/usergroup/query.json` — catalogue operation `ultragroup.user.usergroups`.
+     */
+    @JvmOverloads
+    public fun ultragroupUserUsergroups(`groupId`: String, `userId`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupUserUsergroupsResult> =
+        callAsync { RongCloudUltragroupUserUsergroupsResult(c.call("ultragroup.user.usergroups", args("group_id" to `groupId`, "user_id" to `userId`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.user.usergroups`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupUserUsergroups]. */
+    @JvmOverloads
+    public fun ultragroupUserUsergroupsPages(`groupId`: String, `userId`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<RongCloudUltragroupUserUsergroupsResult>> =
+        c.pageFuture("ultragroup.user.usergroups", args("group_id" to `groupId`, "user_id" to `userId`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUserUsergroupsResult(it) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelUsergroupBind]: Bind user groups to a channel: their members take part in the channel when it is private.
+     *
+     * `POST /ultragroup/channel/usergroup/bind.json` — catalogue operation `ultragroup.channel.usergroup.bind`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelUsergroupBind(`groupId`: String, `busChannel`: String, `userGroupIds`: List<String>): CompletableFuture<RongCloudUltragroupChannelUsergroupBindResult> =
+        callAsync { RongCloudUltragroupChannelUsergroupBindResult(c.call("ultragroup.channel.usergroup.bind", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_group_ids" to `userGroupIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelUsergroupUnbind]: Unbind user groups from a channel.
+     *
+     * `POST /ultragroup/channel/usergroup/unbind.json` — catalogue operation `ultragroup.channel.usergroup.unbind`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelUsergroupUnbind(`groupId`: String, `busChannel`: String, `userGroupIds`: List<String>): CompletableFuture<RongCloudUltragroupChannelUsergroupUnbindResult> =
+        callAsync { RongCloudUltragroupChannelUsergroupUnbindResult(c.call("ultragroup.channel.usergroup.unbind", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "user_group_ids" to `userGroupIds`))) }
+
+    /**
+     * [RongCloudOperations.ultragroupChannelUsergroupList]: List the user groups bound to a channel, a page at a time.
+     *
+     * `POST /ultragroup/channel/usergroup/query.json` — catalogue operation `ultragroup.channel.usergroup.list`.
+     */
+    @JvmOverloads
+    public fun ultragroupChannelUsergroupList(`groupId`: String, `busChannel`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupChannelUsergroupListResult> =
+        callAsync { RongCloudUltragroupChannelUsergroupListResult(c.call("ultragroup.channel.usergroup.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.channel.usergroup.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupChannelUsergroupList]. */
+    @JvmOverloads
+    public fun ultragroupChannelUsergroupListPages(`groupId`: String, `busChannel`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<RongCloudUltragroupChannelUsergroupListResult>> =
+        c.pageFuture("ultragroup.channel.usergroup.list", args("group_id" to `groupId`, "bus_channel" to `busChannel`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupChannelUsergroupListResult(it) }
+
+    /**
+     * [RongCloudOperations.ultragroupUsergroupChannels]: List the channels a user group is bound to, a page at a time.
+     *
+     * `POST /ultragroup/usergroup/channel/query.json` — catalogue operation `ultragroup.usergroup.channels`.
+     */
+    @JvmOverloads
+    public fun ultragroupUsergroupChannels(`groupId`: String, `userGroupId`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUltragroupUsergroupChannelsResult> =
+        callAsync { RongCloudUltragroupUsergroupChannelsResult(c.call("ultragroup.usergroup.channels", args("group_id" to `groupId`, "user_group_id" to `userGroupId`, "page" to `page`, "page_size" to `pageSize`))) }
+    /** Every page of `ultragroup.usergroup.channels`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [ultragroupUsergroupChannels]. */
+    @JvmOverloads
+    public fun ultragroupUsergroupChannelsPages(`groupId`: String, `userGroupId`: String, `page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<RongCloudUltragroupUsergroupChannelsResult>> =
+        c.pageFuture("ultragroup.usergroup.channels", args("group_id" to `groupId`, "user_group_id" to `userGroupId`, "page" to `page`, "page_size" to `pageSize`)) { RongCloudUltragroupUsergroupChannelsResult(it) }
+
+    /**
+     * [RongCloudOperations.userRegister]: Register a user and get the token the client SDK connects with (getToken). Re-registering returns a new token.
+     *
+     * `POST /user/getToken.json` — catalogue operation `user.register`.
+     */
+    @JvmOverloads
+    public fun userRegister(`userId`: String, `name`: String, `portraitUri`: String? = null): CompletableFuture<RongCloudUserRegisterResult> =
+        callAsync { RongCloudUserRegisterResult(c.call("user.register", args("user_id" to `userId`, "name" to `name`, "portrait_uri" to `portraitUri`))) }
+
+    /**
+     * [RongCloudOperations.userRefresh]: Update a user's name and/or avatar.
+     *
+     * `POST /user/refresh.json` — catalogue operation `user.refresh`.
+     */
+    @JvmOverloads
+    public fun userRefresh(`userId`: String, `name`: String? = null, `portraitUri`: String? = null): CompletableFuture<RongCloudUserRefreshResult> =
+        callAsync { RongCloudUserRefreshResult(c.call("user.refresh", args("user_id" to `userId`, "name" to `name`, "portrait_uri" to `portraitUri`))) }
+
+    /**
+     * [RongCloudOperations.userInfo]: Get a registered user's name, avatar URL and registration time.
+     *
+     * `POST /user/info.json` — catalogue operation `user.info`.
+     */
+    @JvmOverloads
+    public fun userInfo(`userId`: String): CompletableFuture<RongCloudUserInfoResult> =
+        callAsync { RongCloudUserInfoResult(c.call("user.info", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.userCheckOnline]: Whether a user is connected right now (`status` is "1" online, "0" offline).
+     *
+     * `POST /user/checkOnline.json` — catalogue operation `user.check_online`.
+     */
+    @JvmOverloads
+    public fun userCheckOnline(`userId`: String): CompletableFuture<RongCloudUserCheckOnlineResult> =
+        callAsync { RongCloudUserCheckOnlineResult(c.call("user.check_online", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.userBlockAdd]: Ban users from connecting for `minute` minutes (1..43200); they are disconnected at once.
+     *
+     * `POST /user/block.json` — catalogue operation `user.block.add`.
+     */
+    @JvmOverloads
+    public fun userBlockAdd(`userIds`: List<String>, `minute`: Long): CompletableFuture<RongCloudUserBlockAddResult> =
+        callAsync { RongCloudUserBlockAddResult(c.call("user.block.add", args("user_ids" to `userIds`, "minute" to `minute`))) }
+
+    /**
+     * [RongCloudOperations.userBlockRemove]: Lift a connection ban.
+     *
+     * `POST /user/unblock.json` — catalogue operation `user.block.remove`.
+     */
+    @JvmOverloads
+    public fun userBlockRemove(`userIds`: List<String>): CompletableFuture<RongCloudUserBlockRemoveResult> =
+        callAsync { RongCloudUserBlockRemoveResult(c.call("user.block.remove", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.userBlockList]: List the users currently banned from connecting, with when each ban ends.
+     *
+     * `POST /user/block/query.json` — catalogue operation `user.block.list`.
+     */
+    @JvmOverloads
+    public fun userBlockList(`page`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUserBlockListResult> =
+        callAsync { RongCloudUserBlockListResult(c.call("user.block.list", args("page" to `page`, "page_size" to `pageSize`))) }
+
+    /**
+     * [RongCloudOperations.userBlacklistAdd]: Add users to a user's blocklist: they can no longer send one-to-one messages to that user (one-way).
+     *
+     * `POST /user/blacklist/add.json` — catalogue operation `user.blacklist.add`.
+     */
+    @JvmOverloads
+    public fun userBlacklistAdd(`userId`: String, `blackUserIds`: List<String>): CompletableFuture<RongCloudUserBlacklistAddResult> =
+        callAsync { RongCloudUserBlacklistAddResult(c.call("user.blacklist.add", args("user_id" to `userId`, "black_user_ids" to `blackUserIds`))) }
+
+    /**
+     * [RongCloudOperations.userBlacklistRemove]: Remove users from a user's blocklist.
+     *
+     * `POST /user/blacklist/remove.json` — catalogue operation `user.blacklist.remove`.
+     */
+    @JvmOverloads
+    public fun userBlacklistRemove(`userId`: String, `blackUserIds`: List<String>): CompletableFuture<RongCloudUserBlacklistRemoveResult> =
+        callAsync { RongCloudUserBlacklistRemoveResult(c.call("user.blacklist.remove", args("user_id" to `userId`, "black_user_ids" to `blackUserIds`))) }
+
+    /**
+     * [RongCloudOperations.userBlacklistQuery]: List a user's blocklist, most recently added first, a page at a time.
+     *
+     * `POST /user/blacklist/query.json` — catalogue operation `user.blacklist.query`.
+     */
+    @JvmOverloads
+    public fun userBlacklistQuery(`userId`: String, `pageToken`: String? = null, `size`: Long? = null): CompletableFuture<RongCloudUserBlacklistQueryResult> =
+        callAsync { RongCloudUserBlacklistQueryResult(c.call("user.blacklist.query", args("user_id" to `userId`, "page_token" to `pageToken`, "size" to `size`))) }
+
+    /**
+     * [RongCloudOperations.userWhitelistAdd]: Add users to a user's allowlist (with the allowlist service on, only they can send that user one-to-one messages).
+     *
+     * `POST /user/whitelist/add.json` — catalogue operation `user.whitelist.add`.
+     */
+    @JvmOverloads
+    public fun userWhitelistAdd(`userId`: String, `whiteUserIds`: List<String>): CompletableFuture<RongCloudUserWhitelistAddResult> =
+        callAsync { RongCloudUserWhitelistAddResult(c.call("user.whitelist.add", args("user_id" to `userId`, "white_user_ids" to `whiteUserIds`))) }
+
+    /**
+     * [RongCloudOperations.userWhitelistRemove]: Remove users from a user's allowlist.
+     *
+     * `POST /user/whitelist/remove.json` — catalogue operation `user.whitelist.remove`.
+     */
+    @JvmOverloads
+    public fun userWhitelistRemove(`userId`: String, `whiteUserIds`: List<String>): CompletableFuture<RongCloudUserWhitelistRemoveResult> =
+        callAsync { RongCloudUserWhitelistRemoveResult(c.call("user.whitelist.remove", args("user_id" to `userId`, "white_user_ids" to `whiteUserIds`))) }
+
+    /**
+     * [RongCloudOperations.userWhitelistQuery]: List a user's allowlist, most recently added first, a page at a time.
+     *
+     * `POST /user/whitelist/query.json` — catalogue operation `user.whitelist.query`.
+     */
+    @JvmOverloads
+    public fun userWhitelistQuery(`userId`: String, `pageToken`: String? = null, `size`: Long? = null): CompletableFuture<RongCloudUserWhitelistQueryResult> =
+        callAsync { RongCloudUserWhitelistQueryResult(c.call("user.whitelist.query", args("user_id" to `userId`, "page_token" to `pageToken`, "size" to `size`))) }
+
+    /**
+     * [RongCloudOperations.userDeactivate]: Deactivate users: they are logged out, cannot log in again, and their personal data on the IM server is deleted for good. The result per user arrives by the deactivation callback.
+     *
+     * `POST /user/deactivate.json` — catalogue operation `user.deactivate`.
+     */
+    @JvmOverloads
+    public fun userDeactivate(`userIds`: String): CompletableFuture<RongCloudUserDeactivateResult> =
+        callAsync { RongCloudUserDeactivateResult(c.call("user.deactivate", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.userReactivate]: Reactivate deactivated user ids (their deleted data does not come back; not within an hour of deactivation). The result per user arrives by the deactivation callback.
+     *
+     * `POST /user/reactivate.json` — catalogue operation `user.reactivate`.
+     */
+    @JvmOverloads
+    public fun userReactivate(`userIds`: String): CompletableFuture<RongCloudUserReactivateResult> =
+        callAsync { RongCloudUserReactivateResult(c.call("user.reactivate", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.userDeactivateQuery]: List the user ids whose deactivation was requested (including those still being processed), a page at a time.
+     *
+     * `POST /user/deactivate/query.json` — catalogue operation `user.deactivate.query`.
+     */
+    @JvmOverloads
+    public fun userDeactivateQuery(`pageNo`: Long? = null, `pageSize`: Long? = null): CompletableFuture<RongCloudUserDeactivateQueryResult> =
+        callAsync { RongCloudUserDeactivateQueryResult(c.call("user.deactivate.query", args("page_no" to `pageNo`, "page_size" to `pageSize`))) }
+
+    /**
+     * [RongCloudOperations.userTokenExpire]: Invalidate every token the users obtained before `time` (ms); connections already open stay until they drop.
+     *
+     * `POST /user/token/expire.json` — catalogue operation `user.token.expire`.
+     */
+    @JvmOverloads
+    public fun userTokenExpire(`userIds`: List<String>, `time`: Long): CompletableFuture<RongCloudUserTokenExpireResult> =
+        callAsync { RongCloudUserTokenExpireResult(c.call("user.token.expire", args("user_ids" to `userIds`, "time" to `time`))) }
+
+    /**
+     * [RongCloudOperations.userTagsGet]: Get the push tags of up to 50 users.
+     *
+     * `POST /user/tags/get.json` — catalogue operation `user.tags.get`.
+     */
+    @JvmOverloads
+    public fun userTagsGet(`userIds`: List<String>): CompletableFuture<RongCloudUserTagsGetResult> =
+        callAsync { RongCloudUserTagsGetResult(c.call("user.tags.get", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.userTagSet]: Set a user's push tags (replaces them); at most 20 tags of at most 40 bytes each.
+     *
+     * `POST /user/tag/set.json` — catalogue operation `user.tag.set`.
+     */
+    @JvmOverloads
+    public fun userTagSet(`userId`: String, `tags`: List<String>): CompletableFuture<RongCloudUserTagSetResult> =
+        callAsync { RongCloudUserTagSetResult(c.call("user.tag.set", args("user_id" to `userId`, "tags" to `tags`))) }
+
+    /**
+     * [RongCloudOperations.userActivate]: Activate a user id (the official server SDK's `activate`; no documentation page describes it: prefer user.reactivate for deactivated ids).
+     *
+     * `POST /user/activate.json` — catalogue operation `user.activate`.
+     */
+    @JvmOverloads
+    public fun userActivate(`userId`: String): CompletableFuture<RongCloudUserActivateResult> =
+        callAsync { RongCloudUserActivateResult(c.call("user.activate", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.userBlockPushPeriodSet]: Set a user's daily do-not-disturb window for push notifications (replaces the previous one; repeats every day until changed or removed).
+     *
+     * `POST /user/blockPushPeriod/set.json` — catalogue operation `user.block_push_period.set`.
+     */
+    @JvmOverloads
+    public fun userBlockPushPeriodSet(`userId`: String, `startTime`: String, `period`: Long, `level`: Long): CompletableFuture<RongCloudUserBlockPushPeriodSetResult> =
+        callAsync { RongCloudUserBlockPushPeriodSetResult(c.call("user.block_push_period.set", args("user_id" to `userId`, "start_time" to `startTime`, "period" to `period`, "level" to `level`))) }
+
+    /**
+     * [RongCloudOperations.userBlockPushPeriodGet]: Get a user's daily do-not-disturb window and level.
+     *
+     * `POST /user/blockPushPeriod/get.json` — catalogue operation `user.block_push_period.get`.
+     */
+    @JvmOverloads
+    public fun userBlockPushPeriodGet(`userId`: String): CompletableFuture<RongCloudUserBlockPushPeriodGetResult> =
+        callAsync { RongCloudUserBlockPushPeriodGetResult(c.call("user.block_push_period.get", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.userBlockPushPeriodRemove]: Remove a user's do-not-disturb window.
+     *
+     * `POST /user/blockPushPeriod/delete.json` — catalogue operation `user.block_push_period.remove`.
+     */
+    @JvmOverloads
+    public fun userBlockPushPeriodRemove(`userId`: String): CompletableFuture<RongCloudUserBlockPushPeriodRemoveResult> =
+        callAsync { RongCloudUserBlockPushPeriodRemoveResult(c.call("user.block_push_period.remove", args("user_id" to `userId`))) }
+
+    /**
+     * [RongCloudOperations.userChatMuteSet]: Mute (state 1) or unmute (state 0) users in one-to-one chat: muted users cannot send one-to-one messages from the client SDK (the server API still can).
+     *
+     * `POST /user/chat/fb/set.json` — catalogue operation `user.chat_mute.set`.
+     */
+    @JvmOverloads
+    public fun userChatMuteSet(`userIds`: List<String>, `state`: Long, `type`: String): CompletableFuture<RongCloudUserChatMuteSetResult> =
+        callAsync { RongCloudUserChatMuteSetResult(c.call("user.chat_mute.set", args("user_ids" to `userIds`, "state" to `state`, "type" to `type`))) }
+
+    /**
+     * [RongCloudOperations.userChatMuteList]: List the users muted in one-to-one chat, by offset.
+     *
+     * `POST /user/chat/fb/querylist.json` — catalogue operation `user.chat_mute.list`.
+     */
+    @JvmOverloads
+    public fun userChatMuteList(`type`: String, `num`: Long? = null, `offset`: Long? = null): CompletableFuture<RongCloudUserChatMuteListResult> =
+        callAsync { RongCloudUserChatMuteListResult(c.call("user.chat_mute.list", args("num" to `num`, "offset" to `offset`, "type" to `type`))) }
+
+    /**
+     * [RongCloudOperations.userProfileSet]: Set a user's hosted profile (profile hosting service): the basic profile and/or the extended (`ext_…`) attributes.
+     *
+     * `POST /user/profile/set.json` — catalogue operation `user.profile.set`.
+     */
+    @JvmOverloads
+    public fun userProfileSet(`userId`: String, `userProfile`: Any? = null, `userExtProfile`: Any? = null): CompletableFuture<RongCloudUserProfileSetResult> =
+        callAsync { RongCloudUserProfileSetResult(c.call("user.profile.set", args("user_id" to `userId`, "user_profile" to `userProfile`, "user_ext_profile" to `userExtProfile`))) }
+
+    /**
+     * [RongCloudOperations.userProfileQuery]: List every user with a hosted profile, by registration time, a page at a time.
+     *
+     * `POST /user/profile/query.json` — catalogue operation `user.profile.query`.
+     */
+    @JvmOverloads
+    public fun userProfileQuery(`page`: Long? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<RongCloudUserProfileQueryResult> =
+        callAsync { RongCloudUserProfileQueryResult(c.call("user.profile.query", args("page" to `page`, "size" to `size`, "order" to `order`))) }
+    /** Every page of `user.profile.query`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [userProfileQuery]. */
+    @JvmOverloads
+    public fun userProfileQueryPages(`page`: Long? = null, `size`: Long? = null, `order`: Long? = null): CompletableFuture<Page<RongCloudUserProfileQueryResult>> =
+        c.pageFuture("user.profile.query", args("page" to `page`, "size" to `size`, "order" to `order`)) { RongCloudUserProfileQueryResult(it) }
+
+    /**
+     * [RongCloudOperations.userProfileBatchQuery]: Get the hosted profiles of up to 100 users.
+     *
+     * `POST /user/profile/batch/query.json` — catalogue operation `user.profile.batch_query`.
+     */
+    @JvmOverloads
+    public fun userProfileBatchQuery(`userIds`: List<String>): CompletableFuture<RongCloudUserProfileBatchQueryResult> =
+        callAsync { RongCloudUserProfileBatchQueryResult(c.call("user.profile.batch_query", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.userProfileClean]: Delete the hosted profiles of up to 20 users.
+     *
+     * `POST /user/profile/clean.json` — catalogue operation `user.profile.clean`.
+     */
+    @JvmOverloads
+    public fun userProfileClean(`userIds`: List<String>? = null): CompletableFuture<RongCloudUserProfileCleanResult> =
+        callAsync { RongCloudUserProfileCleanResult(c.call("user.profile.clean", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.userSandboxQuery]: List the test users registered in the app's development environment, a page at a time.
+     *
+     * `POST /user/query.json` — catalogue operation `user.sandbox.query`.
+     */
+    @JvmOverloads
+    public fun userSandboxQuery(`page`: Long? = null, `pageSize`: Long? = null, `order`: Long? = null): CompletableFuture<RongCloudUserSandboxQueryResult> =
+        callAsync { RongCloudUserSandboxQueryResult(c.call("user.sandbox.query", args("page" to `page`, "page_size" to `pageSize`, "order" to `order`))) }
+    /** Every page of `user.sandbox.query`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [userSandboxQuery]. */
+    @JvmOverloads
+    public fun userSandboxQueryPages(`page`: Long? = null, `pageSize`: Long? = null, `order`: Long? = null): CompletableFuture<Page<RongCloudUserSandboxQueryResult>> =
+        c.pageFuture("user.sandbox.query", args("page" to `page`, "page_size" to `pageSize`, "order" to `order`)) { RongCloudUserSandboxQueryResult(it) }
+
+    /**
+     * [RongCloudOperations.userSandboxDelete]: Delete test users of the development environment (at most 100 per call).
+     *
+     * `POST /user/delusers.json` — catalogue operation `user.sandbox.delete`.
+     */
+    @JvmOverloads
+    public fun userSandboxDelete(`userIds`: List<String>): CompletableFuture<RongCloudUserSandboxDeleteResult> =
+        callAsync { RongCloudUserSandboxDeleteResult(c.call("user.sandbox.delete", args("user_ids" to `userIds`))) }
+
+    /**
+     * [RongCloudOperations.userRemarksSet]: Set the names a user sees for other users in push notifications (user-level push aliases; replaces an existing alias); at most 100 per call.
+     *
+     * `POST /user/remarks/set.json` — catalogue operation `user.remarks.set`.
+     */
+    @JvmOverloads
+    public fun userRemarksSet(`userId`: String, `remarks`: Any): CompletableFuture<RongCloudUserRemarksSetResult> =
+        callAsync { RongCloudUserRemarksSetResult(c.call("user.remarks.set", args("user_id" to `userId`, "remarks" to `remarks`))) }
+
+    /**
+     * [RongCloudOperations.userRemarksGet]: List the push aliases a user has set, a page at a time.
+     *
+     * `POST /user/remarks/get.json` — catalogue operation `user.remarks.get`.
+     */
+    @JvmOverloads
+    public fun userRemarksGet(`userId`: String, `page`: Long? = null, `size`: Long? = null): CompletableFuture<RongCloudUserRemarksGetResult> =
+        callAsync { RongCloudUserRemarksGetResult(c.call("user.remarks.get", args("user_id" to `userId`, "page" to `page`, "size" to `size`))) }
+    /** Every page of `user.remarks.get`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [userRemarksGet]. */
+    @JvmOverloads
+    public fun userRemarksGetPages(`userId`: String, `page`: Long? = null, `size`: Long? = null): CompletableFuture<Page<RongCloudUserRemarksGetResult>> =
+        c.pageFuture("user.remarks.get", args("user_id" to `userId`, "page" to `page`, "size" to `size`)) { RongCloudUserRemarksGetResult(it) }
+
+    /**
+     * [RongCloudOperations.userRemarksRemove]: Remove the push alias a user set for one other user.
+     *
+     * `POST /user/remarks/del.json` — catalogue operation `user.remarks.remove`.
+     */
+    @JvmOverloads
+    public fun userRemarksRemove(`userId`: String, `targetId`: String): CompletableFuture<RongCloudUserRemarksRemoveResult> =
+        callAsync { RongCloudUserRemarksRemoveResult(c.call("user.remarks.remove", args("user_id" to `userId`, "target_id" to `targetId`))) }
+
+    /**
+     * [RongCloudOperations.userTagBatchSet]: Set the same push tags on up to 1000 users (replaces each user's tags; an empty list clears them); at most 20 tags of at most 40 bytes.
+     *
+     * `POST /user/tag/batch/set.json` — catalogue operation `user.tag.batch_set`.
+     */
+    @JvmOverloads
+    public fun userTagBatchSet(`userIds`: List<String>, `tags`: List<String>): CompletableFuture<RongCloudUserTagBatchSetResult> =
+        callAsync { RongCloudUserTagBatchSetResult(c.call("user.tag.batch_set", args("user_ids" to `userIds`, "tags" to `tags`))) }
 }
 
 /** The result of `attachment.upload`. */
@@ -7950,4 +12379,3134 @@ public abstract class EasemobOperations internal constructor() : Client() {
      */
     public suspend fun userUpdate(`username`: String, `nickname`: String? = null, `notificationDisplayStyle`: Long? = null): EasemobUserUpdateResult =
         EasemobUserUpdateResult(call("user.update", args("username" to `username`, "nickname" to `nickname`, "notification_display_style" to `notificationDisplayStyle`)))
+
+    /** Every operation as a blocking method, for Java ([EasemobBlocking]). */
+    public fun blocking(): EasemobBlocking = EasemobBlocking(this)
+
+    /** Every operation as a [java.util.concurrent.CompletableFuture], for Java ([EasemobAsync]). */
+    public fun async(): EasemobAsync = EasemobAsync(this)
+}
+
+/** Every easemob operation for Java (from [EasemobOperations.blocking]), blocking the calling thread until the answer (safe on any thread, coroutine threads included). Errors are the typed [ImcloudException]s; interrupting the thread cancels the request and throws [java.util.concurrent.CancellationException] with the interrupt flag kept. Paged lists are a lazy [Iterable] of pages, one call per page. */
+public class EasemobBlocking internal constructor(private val c: EasemobOperations) {
+    /**
+     * [EasemobOperations.attachmentUpload]: Upload a message attachment (≤10 MB, kept 7 days). Returns the file's uuid and share-secret for a message body's url/secret.
+     *
+     * `POST /chatfiles` — catalogue operation `attachment.upload`.
+     */
+    @JvmOverloads
+    public fun attachmentUpload(file: FileInput, `restrictAccess`: Boolean? = null, `thumbnailWidth`: Long? = null, `thumbnailHeight`: Long? = null): EasemobAttachmentUploadResult =
+        callBlocking { EasemobAttachmentUploadResult(c.upload("attachment.upload", args("restrict_access" to `restrictAccess`, "thumbnail_width" to `thumbnailWidth`, "thumbnail_height" to `thumbnailHeight`), file)) }
+
+    /**
+     * [EasemobOperations.attachmentDownload]: Download a message attachment (streamed).
+     *
+     * `GET /chatfiles/{uuid}` — catalogue operation `attachment.download`.
+     */
+    @JvmOverloads
+    public fun attachmentDownload(`uuid`: String, `shareSecret`: String? = null, `thumbnail`: Boolean? = null, dest: String? = null): DownloadResult =
+        callBlocking { c.download("attachment.download", args("uuid" to `uuid`, "share_secret" to `shareSecret`, "thumbnail" to `thumbnail`), dest) }
+
+    /**
+     * [EasemobOperations.authAppToken]: Get an app token with the client credentials. The client does this for you (cached, refreshed before expiry and after a 401); call it yourself only to inspect a token.
+     *
+     * `POST /token` — catalogue operation `auth.app_token`.
+     */
+    @JvmOverloads
+    public fun authAppToken(`ttl`: Long? = null): EasemobAuthAppTokenResult =
+        callBlocking { EasemobAuthAppTokenResult(c.call("auth.app_token", args("ttl" to `ttl`))) }
+
+    /**
+     * [EasemobOperations.chatroomSuperAdminsList]: List the app's chat room super admins (who may create chat rooms from a client), a page at a time.
+     *
+     * `GET /chatrooms/super_admin` — catalogue operation `chatroom.super_admins.list`.
+     */
+    @JvmOverloads
+    public fun chatroomSuperAdminsList(`pagenum`: Long? = null, `pagesize`: Long? = null): EasemobChatroomSuperAdminsListResult =
+        callBlocking { EasemobChatroomSuperAdminsListResult(c.call("chatroom.super_admins.list", args("pagenum" to `pagenum`, "pagesize" to `pagesize`))) }
+    /** Every page of `chatroom.super_admins.list` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [chatroomSuperAdminsList]. */
+    @JvmOverloads
+    public fun chatroomSuperAdminsListPages(`pagenum`: Long? = null, `pagesize`: Long? = null): Iterable<EasemobChatroomSuperAdminsListResult> =
+        c.pageIterable("chatroom.super_admins.list", args("pagenum" to `pagenum`, "pagesize" to `pagesize`)) { EasemobChatroomSuperAdminsListResult(it) }
+
+    /**
+     * [EasemobOperations.chatroomSuperAdminsAdd]: Make a user a chat room super admin (one per call).
+     *
+     * `POST /chatrooms/super_admin` — catalogue operation `chatroom.super_admins.add`.
+     */
+    @JvmOverloads
+    public fun chatroomSuperAdminsAdd(`superadmin`: String): EasemobChatroomSuperAdminsAddResult =
+        callBlocking { EasemobChatroomSuperAdminsAddResult(c.call("chatroom.super_admins.add", args("superadmin" to `superadmin`))) }
+
+    /**
+     * [EasemobOperations.chatroomSuperAdminsRemove]: Revoke a user's chat room super admin role.
+     *
+     * `DELETE /chatrooms/super_admin/{superAdmin}` — catalogue operation `chatroom.super_admins.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomSuperAdminsRemove(`superAdmin`: String): EasemobChatroomSuperAdminsRemoveResult =
+        callBlocking { EasemobChatroomSuperAdminsRemoveResult(c.call("chatroom.super_admins.remove", args("super_admin" to `superAdmin`))) }
+
+    /**
+     * [EasemobOperations.chatroomCreate]: Create a chat room.
+     *
+     * `POST /chatrooms` — catalogue operation `chatroom.create`.
+     */
+    @JvmOverloads
+    public fun chatroomCreate(`name`: String, `description`: String, `owner`: String, `maxusers`: Long? = null, `members`: List<String>? = null, `custom`: String? = null, `roomid`: String? = null): EasemobChatroomCreateResult =
+        callBlocking { EasemobChatroomCreateResult(c.call("chatroom.create", args("name" to `name`, "description" to `description`, "maxusers" to `maxusers`, "owner" to `owner`, "members" to `members`, "custom" to `custom`, "roomid" to `roomid`))) }
+
+    /**
+     * [EasemobOperations.chatroomList]: List the app's chat rooms, a page at a time (cursor).
+     *
+     * `GET /chatrooms` — catalogue operation `chatroom.list`.
+     */
+    @JvmOverloads
+    public fun chatroomList(`limit`: Long? = null, `cursor`: String? = null): EasemobChatroomListResult =
+        callBlocking { EasemobChatroomListResult(c.call("chatroom.list", args("limit" to `limit`, "cursor" to `cursor`))) }
+    /** Every page of `chatroom.list` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [chatroomList]. */
+    @JvmOverloads
+    public fun chatroomListPages(`limit`: Long? = null, `cursor`: String? = null): Iterable<EasemobChatroomListResult> =
+        c.pageIterable("chatroom.list", args("limit" to `limit`, "cursor" to `cursor`)) { EasemobChatroomListResult(it) }
+
+    /**
+     * [EasemobOperations.chatroomGet]: Get up to 100 chat rooms' details.
+     *
+     * `GET /chatrooms/{chatroom_ids}` — catalogue operation `chatroom.get`.
+     */
+    @JvmOverloads
+    public fun chatroomGet(`chatroomIds`: List<String>): EasemobChatroomGetResult =
+        callBlocking { EasemobChatroomGetResult(c.call("chatroom.get", args("chatroom_ids" to `chatroomIds`))) }
+
+    /**
+     * [EasemobOperations.chatroomUpdate]: Change a chat room's name, description or member limit, or transfer it to a new owner (one endpoint, PUT /chatrooms/{id}).
+     *
+     * `PUT /chatrooms/{chatroom_id}` — catalogue operation `chatroom.update`.
+     */
+    @JvmOverloads
+    public fun chatroomUpdate(`chatroomId`: String, `name`: String? = null, `description`: String? = null, `maxusers`: Long? = null, `newowner`: String? = null): EasemobChatroomUpdateResult =
+        callBlocking { EasemobChatroomUpdateResult(c.call("chatroom.update", args("chatroom_id" to `chatroomId`, "name" to `name`, "description" to `description`, "maxusers" to `maxusers`, "newowner" to `newowner`))) }
+
+    /**
+     * [EasemobOperations.chatroomDelete]: Delete (dismiss) a chat room.
+     *
+     * `DELETE /chatrooms/{chatroom_id}` — catalogue operation `chatroom.delete`.
+     */
+    @JvmOverloads
+    public fun chatroomDelete(`chatroomId`: String): EasemobChatroomDeleteResult =
+        callBlocking { EasemobChatroomDeleteResult(c.call("chatroom.delete", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [EasemobOperations.chatroomJoined]: List the chat rooms a user has joined, a page at a time.
+     *
+     * `GET /users/{username}/joined_chatrooms` — catalogue operation `chatroom.joined`.
+     */
+    @JvmOverloads
+    public fun chatroomJoined(`username`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): EasemobChatroomJoinedResult =
+        callBlocking { EasemobChatroomJoinedResult(c.call("chatroom.joined", args("username" to `username`, "pagenum" to `pagenum`, "pagesize" to `pagesize`))) }
+    /** Every page of `chatroom.joined` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [chatroomJoined]. */
+    @JvmOverloads
+    public fun chatroomJoinedPages(`username`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): Iterable<EasemobChatroomJoinedResult> =
+        c.pageIterable("chatroom.joined", args("username" to `username`, "pagenum" to `pagenum`, "pagesize" to `pagesize`)) { EasemobChatroomJoinedResult(it) }
+
+    /**
+     * [EasemobOperations.chatroomAnnouncementGet]: Get a chat room's announcement.
+     *
+     * `GET /chatrooms/{chatroom_id}/announcement` — catalogue operation `chatroom.announcement.get`.
+     */
+    @JvmOverloads
+    public fun chatroomAnnouncementGet(`chatroomId`: String): EasemobChatroomAnnouncementGetResult =
+        callBlocking { EasemobChatroomAnnouncementGetResult(c.call("chatroom.announcement.get", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [EasemobOperations.chatroomAnnouncementSet]: Set a chat room's announcement (at most 512 characters).
+     *
+     * `POST /chatrooms/{chatroom_id}/announcement` — catalogue operation `chatroom.announcement.set`.
+     */
+    @JvmOverloads
+    public fun chatroomAnnouncementSet(`chatroomId`: String, `announcement`: String): EasemobChatroomAnnouncementSetResult =
+        callBlocking { EasemobChatroomAnnouncementSetResult(c.call("chatroom.announcement.set", args("chatroom_id" to `chatroomId`, "announcement" to `announcement`))) }
+
+    /**
+     * [EasemobOperations.chatroomMembersList]: List a chat room's members, a page at a time (the server keeps no order).
+     *
+     * `GET /chatrooms/{chatroom_id}/users` — catalogue operation `chatroom.members.list`.
+     */
+    @JvmOverloads
+    public fun chatroomMembersList(`chatroomId`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): EasemobChatroomMembersListResult =
+        callBlocking { EasemobChatroomMembersListResult(c.call("chatroom.members.list", args("chatroom_id" to `chatroomId`, "pagenum" to `pagenum`, "pagesize" to `pagesize`))) }
+    /** Every page of `chatroom.members.list` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [chatroomMembersList]. */
+    @JvmOverloads
+    public fun chatroomMembersListPages(`chatroomId`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): Iterable<EasemobChatroomMembersListResult> =
+        c.pageIterable("chatroom.members.list", args("chatroom_id" to `chatroomId`, "pagenum" to `pagenum`, "pagesize" to `pagesize`)) { EasemobChatroomMembersListResult(it) }
+
+    /**
+     * [EasemobOperations.chatroomMembersAddOne]: Add one user to a chat room.
+     *
+     * `POST /chatrooms/{chatroom_id}/users/{username}` — catalogue operation `chatroom.members.add_one`.
+     */
+    @JvmOverloads
+    public fun chatroomMembersAddOne(`chatroomId`: String, `username`: String): EasemobChatroomMembersAddOneResult =
+        callBlocking { EasemobChatroomMembersAddOneResult(c.call("chatroom.members.add_one", args("chatroom_id" to `chatroomId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.chatroomMembersAdd]: Add up to 60 users to a chat room.
+     *
+     * `POST /chatrooms/{chatroom_id}/users` — catalogue operation `chatroom.members.add`.
+     */
+    @JvmOverloads
+    public fun chatroomMembersAdd(`chatroomId`: String, `usernames`: List<String>): EasemobChatroomMembersAddResult =
+        callBlocking { EasemobChatroomMembersAddResult(c.call("chatroom.members.add", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.chatroomMembersRemove]: Remove up to 100 members from a chat room (one result per user).
+     *
+     * `DELETE /chatrooms/{chatroom_id}/users/{usernames}` — catalogue operation `chatroom.members.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomMembersRemove(`chatroomId`: String, `usernames`: List<String>): EasemobChatroomMembersRemoveResult =
+        callBlocking { EasemobChatroomMembersRemoveResult(c.call("chatroom.members.remove", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.chatroomAdminsList]: List a chat room's admins.
+     *
+     * `GET /chatrooms/{chatroom_id}/admin` — catalogue operation `chatroom.admins.list`.
+     */
+    @JvmOverloads
+    public fun chatroomAdminsList(`chatroomId`: String): EasemobChatroomAdminsListResult =
+        callBlocking { EasemobChatroomAdminsListResult(c.call("chatroom.admins.list", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [EasemobOperations.chatroomAdminsAdd]: Make a chat room member an admin.
+     *
+     * `POST /chatrooms/{chatroom_id}/admin` — catalogue operation `chatroom.admins.add`.
+     */
+    @JvmOverloads
+    public fun chatroomAdminsAdd(`chatroomId`: String, `newadmin`: String): EasemobChatroomAdminsAddResult =
+        callBlocking { EasemobChatroomAdminsAddResult(c.call("chatroom.admins.add", args("chatroom_id" to `chatroomId`, "newadmin" to `newadmin`))) }
+
+    /**
+     * [EasemobOperations.chatroomAdminsRemove]: Demote a chat room admin to a member.
+     *
+     * `DELETE /chatrooms/{chatroom_id}/admin/{oldadmin}` — catalogue operation `chatroom.admins.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomAdminsRemove(`chatroomId`: String, `oldadmin`: String): EasemobChatroomAdminsRemoveResult =
+        callBlocking { EasemobChatroomAdminsRemoveResult(c.call("chatroom.admins.remove", args("chatroom_id" to `chatroomId`, "oldadmin" to `oldadmin`))) }
+
+    /**
+     * [EasemobOperations.chatroomBlocksList]: List a chat room's blocklist.
+     *
+     * `GET /chatrooms/{chatroom_id}/blocks/users` — catalogue operation `chatroom.blocks.list`.
+     */
+    @JvmOverloads
+    public fun chatroomBlocksList(`chatroomId`: String): EasemobChatroomBlocksListResult =
+        callBlocking { EasemobChatroomBlocksListResult(c.call("chatroom.blocks.list", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [EasemobOperations.chatroomBlocksAddOne]: Block one member of a chat room (not the owner): removed, cannot rejoin or see the room.
+     *
+     * `POST /chatrooms/{chatroom_id}/blocks/users/{username}` — catalogue operation `chatroom.blocks.add_one`.
+     */
+    @JvmOverloads
+    public fun chatroomBlocksAddOne(`chatroomId`: String, `username`: String): EasemobChatroomBlocksAddOneResult =
+        callBlocking { EasemobChatroomBlocksAddOneResult(c.call("chatroom.blocks.add_one", args("chatroom_id" to `chatroomId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.chatroomBlocksAdd]: Block up to 60 members of a chat room (one result per user).
+     *
+     * `POST /chatrooms/{chatroom_id}/blocks/users` — catalogue operation `chatroom.blocks.add`.
+     */
+    @JvmOverloads
+    public fun chatroomBlocksAdd(`chatroomId`: String, `usernames`: List<String>): EasemobChatroomBlocksAddResult =
+        callBlocking { EasemobChatroomBlocksAddResult(c.call("chatroom.blocks.add", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.chatroomBlocksRemove]: Unblock up to 60 users of a chat room (one result per user).
+     *
+     * `DELETE /chatrooms/{chatroom_id}/blocks/users/{usernames}` — catalogue operation `chatroom.blocks.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomBlocksRemove(`chatroomId`: String, `usernames`: List<String>): EasemobChatroomBlocksRemoveResult =
+        callBlocking { EasemobChatroomBlocksRemoveResult(c.call("chatroom.blocks.remove", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.chatroomAllowlistList]: List a chat room's allowlist (members who may speak when all are muted).
+     *
+     * `GET /chatrooms/{chatroom_id}/white/users` — catalogue operation `chatroom.allowlist.list`.
+     */
+    @JvmOverloads
+    public fun chatroomAllowlistList(`chatroomId`: String): EasemobChatroomAllowlistListResult =
+        callBlocking { EasemobChatroomAllowlistListResult(c.call("chatroom.allowlist.list", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [EasemobOperations.chatroomAllowlistAddOne]: Add one member to a chat room's allowlist.
+     *
+     * `POST /chatrooms/{chatroom_id}/white/users/{username}` — catalogue operation `chatroom.allowlist.add_one`.
+     */
+    @JvmOverloads
+    public fun chatroomAllowlistAddOne(`chatroomId`: String, `username`: String): EasemobChatroomAllowlistAddOneResult =
+        callBlocking { EasemobChatroomAllowlistAddOneResult(c.call("chatroom.allowlist.add_one", args("chatroom_id" to `chatroomId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.chatroomAllowlistAdd]: Add up to 60 members to a chat room's allowlist (one result per user).
+     *
+     * `POST /chatrooms/{chatroom_id}/white/users` — catalogue operation `chatroom.allowlist.add`.
+     */
+    @JvmOverloads
+    public fun chatroomAllowlistAdd(`chatroomId`: String, `usernames`: List<String>): EasemobChatroomAllowlistAddResult =
+        callBlocking { EasemobChatroomAllowlistAddResult(c.call("chatroom.allowlist.add", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.chatroomAllowlistRemove]: Remove up to 60 users from a chat room's allowlist (one result per user).
+     *
+     * `DELETE /chatrooms/{chatroom_id}/white/users/{usernames}` — catalogue operation `chatroom.allowlist.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomAllowlistRemove(`chatroomId`: String, `usernames`: List<String>): EasemobChatroomAllowlistRemoveResult =
+        callBlocking { EasemobChatroomAllowlistRemoveResult(c.call("chatroom.allowlist.remove", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.chatroomMutesList]: List a chat room's muted members with when each mute ends.
+     *
+     * `GET /chatrooms/{chatroom_id}/mute` — catalogue operation `chatroom.mutes.list`.
+     */
+    @JvmOverloads
+    public fun chatroomMutesList(`chatroomId`: String): EasemobChatroomMutesListResult =
+        callBlocking { EasemobChatroomMutesListResult(c.call("chatroom.mutes.list", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [EasemobOperations.chatroomMutesAdd]: Mute up to 60 chat room members for a time.
+     *
+     * `POST /chatrooms/{chatroom_id}/mute` — catalogue operation `chatroom.mutes.add`.
+     */
+    @JvmOverloads
+    public fun chatroomMutesAdd(`chatroomId`: String, `usernames`: List<String>, `muteDuration`: Long): EasemobChatroomMutesAddResult =
+        callBlocking { EasemobChatroomMutesAddResult(c.call("chatroom.mutes.add", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`, "mute_duration" to `muteDuration`))) }
+
+    /**
+     * [EasemobOperations.chatroomMutesRemove]: Unmute up to 60 chat room members.
+     *
+     * `DELETE /chatrooms/{chatroom_id}/mute/{usernames}` — catalogue operation `chatroom.mutes.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomMutesRemove(`chatroomId`: String, `usernames`: List<String>): EasemobChatroomMutesRemoveResult =
+        callBlocking { EasemobChatroomMutesRemoveResult(c.call("chatroom.mutes.remove", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.chatroomMuteAll]: Mute every member of a chat room (only the allowlist may speak); the mute list is unchanged.
+     *
+     * `POST /chatrooms/{chatroom_id}/ban` — catalogue operation `chatroom.mute_all`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteAll(`chatroomId`: String): EasemobChatroomMuteAllResult =
+        callBlocking { EasemobChatroomMuteAllResult(c.call("chatroom.mute_all", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [EasemobOperations.chatroomUnmuteAll]: Lift a chat room's mute-all.
+     *
+     * `DELETE /chatrooms/{chatroom_id}/ban` — catalogue operation `chatroom.unmute_all`.
+     */
+    @JvmOverloads
+    public fun chatroomUnmuteAll(`chatroomId`: String): EasemobChatroomUnmuteAllResult =
+        callBlocking { EasemobChatroomUnmuteAllResult(c.call("chatroom.unmute_all", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [EasemobOperations.chatroomTagsSet]: Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+     *
+     * `PUT /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.set`.
+     */
+    @JvmOverloads
+    public fun chatroomTagsSet(`chatroomId`: String, `username`: String, `tags`: List<String>): EasemobChatroomTagsSetResult =
+        callBlocking { EasemobChatroomTagsSetResult(c.call("chatroom.tags.set", args("chatroom_id" to `chatroomId`, "username" to `username`, "tags" to `tags`))) }
+
+    /**
+     * [EasemobOperations.chatroomTagsGet]: Get a member's tags in a chat room, each with when its mute ends.
+     *
+     * `GET /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.get`.
+     */
+    @JvmOverloads
+    public fun chatroomTagsGet(`chatroomId`: String, `username`: String): EasemobChatroomTagsGetResult =
+        callBlocking { EasemobChatroomTagsGetResult(c.call("chatroom.tags.get", args("chatroom_id" to `chatroomId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.chatroomTagsMute]: Mute (or unmute) the members of a chat room who carry a tag.
+     *
+     * `PUT /chatrooms/{chatroom_id}/tag/mute` — catalogue operation `chatroom.tags.mute`.
+     */
+    @JvmOverloads
+    public fun chatroomTagsMute(`chatroomId`: String, `tag`: String, `muteDuration`: Long): EasemobChatroomTagsMuteResult =
+        callBlocking { EasemobChatroomTagsMuteResult(c.call("chatroom.tags.mute", args("chatroom_id" to `chatroomId`, "tag" to `tag`, "mute_duration" to `muteDuration`))) }
+
+    /**
+     * [EasemobOperations.chatroomAttributesGet]: Get a chat room's custom attributes (all, or the keys named).
+     *
+     * `POST /metadata/chatroom/{chatroom_id}` — catalogue operation `chatroom.attributes.get`.
+     */
+    @JvmOverloads
+    public fun chatroomAttributesGet(`chatroomId`: String, `keys`: List<String>? = null): EasemobChatroomAttributesGetResult =
+        callBlocking { EasemobChatroomAttributesGetResult(c.call("chatroom.attributes.get", args("chatroom_id" to `chatroomId`, "keys" to `keys`))) }
+
+    /**
+     * [EasemobOperations.chatroomAttributesSet]: Set a user's custom attributes of a chat room (keys another member set are refused).
+     *
+     * `PUT /metadata/chatroom/{chatroom_id}/user/{username}` — catalogue operation `chatroom.attributes.set`.
+     */
+    @JvmOverloads
+    public fun chatroomAttributesSet(`chatroomId`: String, `username`: String, `metadata`: Map<String, String>, `autoDelete`: String? = null): EasemobChatroomAttributesSetResult =
+        callBlocking { EasemobChatroomAttributesSetResult(c.call("chatroom.attributes.set", args("chatroom_id" to `chatroomId`, "username" to `username`, "metadata" to `metadata`, "auto_delete" to `autoDelete`))) }
+
+    /**
+     * [EasemobOperations.chatroomAttributesSetForced]: Set custom attributes of a chat room, overwriting other members' keys.
+     *
+     * `PUT /metadata/chatroom/{chatroom_id}/user/{username}/forced` — catalogue operation `chatroom.attributes.set_forced`.
+     */
+    @JvmOverloads
+    public fun chatroomAttributesSetForced(`chatroomId`: String, `username`: String, `metadata`: Map<String, String>, `autoDelete`: String? = null): EasemobChatroomAttributesSetForcedResult =
+        callBlocking { EasemobChatroomAttributesSetForcedResult(c.call("chatroom.attributes.set_forced", args("chatroom_id" to `chatroomId`, "username" to `username`, "metadata" to `metadata`, "auto_delete" to `autoDelete`))) }
+
+    /**
+     * [EasemobOperations.chatroomAttributesDelete]: Delete custom attributes a user set on a chat room (at most 10).
+     *
+     * `DELETE /metadata/chatroom/{chatroom_id}/user/{username}` — catalogue operation `chatroom.attributes.delete`.
+     */
+    @JvmOverloads
+    public fun chatroomAttributesDelete(`chatroomId`: String, `username`: String, `keys`: List<String>? = null): EasemobChatroomAttributesDeleteResult =
+        callBlocking { EasemobChatroomAttributesDeleteResult(c.call("chatroom.attributes.delete", args("chatroom_id" to `chatroomId`, "username" to `username`, "keys" to `keys`))) }
+
+    /**
+     * [EasemobOperations.chatroomAttributesDeleteForced]: Delete custom attributes of a chat room, whoever set them (at most 10).
+     *
+     * `DELETE /metadata/chatroom/{chatroom_id}/user/{username}/forced` — catalogue operation `chatroom.attributes.delete_forced`.
+     */
+    @JvmOverloads
+    public fun chatroomAttributesDeleteForced(`chatroomId`: String, `username`: String, `keys`: List<String>? = null): EasemobChatroomAttributesDeleteForcedResult =
+        callBlocking { EasemobChatroomAttributesDeleteForcedResult(c.call("chatroom.attributes.delete_forced", args("chatroom_id" to `chatroomId`, "username" to `username`, "keys" to `keys`))) }
+
+    /**
+     * [EasemobOperations.groupCreate]: Create a group.
+     *
+     * `POST /chatgroups` — catalogue operation `group.create`.
+     */
+    @JvmOverloads
+    public fun groupCreate(`public`: Boolean, `owner`: String, `groupname`: String? = null, `avatar`: String? = null, `description`: String? = null, `maxusers`: Long? = null, `allowinvites`: Boolean? = null, `membersonly`: Boolean? = null, `inviteNeedConfirm`: Boolean? = null, `members`: List<String>? = null, `custom`: String? = null, `scale`: String? = null): EasemobGroupCreateResult =
+        callBlocking { EasemobGroupCreateResult(c.call("group.create", args("groupname" to `groupname`, "avatar" to `avatar`, "description" to `description`, "public" to `public`, "maxusers" to `maxusers`, "allowinvites" to `allowinvites`, "membersonly" to `membersonly`, "invite_need_confirm" to `inviteNeedConfirm`, "owner" to `owner`, "members" to `members`, "custom" to `custom`, "scale" to `scale`))) }
+
+    /**
+     * [EasemobOperations.groupGet]: Get up to 100 groups' details.
+     *
+     * `GET /chatgroups/{group_ids}` — catalogue operation `group.get`.
+     */
+    @JvmOverloads
+    public fun groupGet(`groupIds`: List<String>): EasemobGroupGetResult =
+        callBlocking { EasemobGroupGetResult(c.call("group.get", args("group_ids" to `groupIds`))) }
+
+    /**
+     * [EasemobOperations.groupDelete]: Delete (dismiss) a group.
+     *
+     * `DELETE /chatgroups/{group_id}` — catalogue operation `group.delete`.
+     */
+    @JvmOverloads
+    public fun groupDelete(`groupId`: String): EasemobGroupDeleteResult =
+        callBlocking { EasemobGroupDeleteResult(c.call("group.delete", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupMembers]: List a group's members a page at a time (pagesize 1..1000).
+     *
+     * `GET /chatgroups/{group_id}/users` — catalogue operation `group.members`.
+     */
+    @JvmOverloads
+    public fun groupMembers(`groupId`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): EasemobGroupMembersResult =
+        callBlocking { EasemobGroupMembersResult(c.call("group.members", args("group_id" to `groupId`, "pagenum" to `pagenum`, "pagesize" to `pagesize`))) }
+
+    /**
+     * [EasemobOperations.groupMembersAdd]: Add up to 60 members to a group.
+     *
+     * `POST /chatgroups/{group_id}/users` — catalogue operation `group.members_add`.
+     */
+    @JvmOverloads
+    public fun groupMembersAdd(`groupId`: String, `usernames`: List<String>): EasemobGroupMembersAddResult =
+        callBlocking { EasemobGroupMembersAddResult(c.call("group.members_add", args("group_id" to `groupId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.groupMembersRemove]: Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
+     *
+     * `DELETE /chatgroups/{group_id}/users/{usernames}` — catalogue operation `group.members_remove`.
+     */
+    @JvmOverloads
+    public fun groupMembersRemove(`groupId`: String, `usernames`: List<String>): EasemobGroupMembersRemoveResult =
+        callBlocking { EasemobGroupMembersRemoveResult(c.call("group.members_remove", args("group_id" to `groupId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.groupAnnouncementGet]: Get a group's announcement.
+     *
+     * `GET /chatgroups/{group_id}/announcement` — catalogue operation `group.announcement_get`.
+     */
+    @JvmOverloads
+    public fun groupAnnouncementGet(`groupId`: String): EasemobGroupAnnouncementGetResult =
+        callBlocking { EasemobGroupAnnouncementGetResult(c.call("group.announcement_get", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupAnnouncementSet]: Set a group's announcement (at most 512 characters).
+     *
+     * `POST /chatgroups/{group_id}/announcement` — catalogue operation `group.announcement_set`.
+     */
+    @JvmOverloads
+    public fun groupAnnouncementSet(`groupId`: String, `announcement`: String): EasemobGroupAnnouncementSetResult =
+        callBlocking { EasemobGroupAnnouncementSetResult(c.call("group.announcement_set", args("group_id" to `groupId`, "announcement" to `announcement`))) }
+
+    /**
+     * [EasemobOperations.groupShareFiles]: List a group's share files a page at a time (pagesize 1..1000, default 1000).
+     *
+     * `GET /chatgroups/{group_id}/share_files` — catalogue operation `group.share_files`.
+     */
+    @JvmOverloads
+    public fun groupShareFiles(`groupId`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): EasemobGroupShareFilesResult =
+        callBlocking { EasemobGroupShareFilesResult(c.call("group.share_files", args("group_id" to `groupId`, "pagenum" to `pagenum`, "pagesize" to `pagesize`))) }
+
+    /**
+     * [EasemobOperations.groupShareFileUpload]: Upload a group share file (≤10 MB).
+     *
+     * `POST /chatgroups/{group_id}/share_files` — catalogue operation `group.share_file_upload`.
+     */
+    @JvmOverloads
+    public fun groupShareFileUpload(file: FileInput, `groupId`: String, `restrictAccess`: Boolean? = null): EasemobGroupShareFileUploadResult =
+        callBlocking { EasemobGroupShareFileUploadResult(c.upload("group.share_file_upload", args("group_id" to `groupId`, "restrict_access" to `restrictAccess`), file)) }
+
+    /**
+     * [EasemobOperations.groupShareFileDownload]: Download a group share file (streamed).
+     *
+     * `GET /chatgroups/{group_id}/share_files/{file_id}` — catalogue operation `group.share_file_download`.
+     */
+    @JvmOverloads
+    public fun groupShareFileDownload(`groupId`: String, `fileId`: String, dest: String? = null): DownloadResult =
+        callBlocking { c.download("group.share_file_download", args("group_id" to `groupId`, "file_id" to `fileId`), dest) }
+
+    /**
+     * [EasemobOperations.groupShareFileDelete]: Delete a group share file.
+     *
+     * `DELETE /chatgroups/{group_id}/share_files/{file_id}` — catalogue operation `group.share_file_delete`.
+     */
+    @JvmOverloads
+    public fun groupShareFileDelete(`groupId`: String, `fileId`: String): EasemobGroupShareFileDeleteResult =
+        callBlocking { EasemobGroupShareFileDeleteResult(c.call("group.share_file_delete", args("group_id" to `groupId`, "file_id" to `fileId`))) }
+
+    /**
+     * [EasemobOperations.groupList]: List the app's groups a page at a time, newest first (limit 1..1000, the server's default 10); the answer's top-level cursor asks for the next page.
+     *
+     * `GET /chatgroups` — catalogue operation `group.list`.
+     */
+    @JvmOverloads
+    public fun groupList(`limit`: Long? = null, `cursor`: String? = null): EasemobGroupListResult =
+        callBlocking { EasemobGroupListResult(c.call("group.list", args("limit" to `limit`, "cursor" to `cursor`))) }
+    /** Every page of `group.list` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [groupList]. */
+    @JvmOverloads
+    public fun groupListPages(`limit`: Long? = null, `cursor`: String? = null): Iterable<EasemobGroupListResult> =
+        c.pageIterable("group.list", args("limit" to `limit`, "cursor" to `cursor`)) { EasemobGroupListResult(it) }
+
+    /**
+     * [EasemobOperations.groupListForUser]: List the groups a user has joined a page at a time (pagesize 1..20, the server's default 5).
+     *
+     * `GET /chatgroups/user/{username}` — catalogue operation `group.list_for_user`.
+     */
+    @JvmOverloads
+    public fun groupListForUser(`username`: String, `pagesize`: Long? = null, `pagenum`: Long? = null): EasemobGroupListForUserResult =
+        callBlocking { EasemobGroupListForUserResult(c.call("group.list_for_user", args("username" to `username`, "pagesize" to `pagesize`, "pagenum" to `pagenum`))) }
+    /** Every page of `group.list_for_user` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [groupListForUser]. */
+    @JvmOverloads
+    public fun groupListForUserPages(`username`: String, `pagesize`: Long? = null, `pagenum`: Long? = null): Iterable<EasemobGroupListForUserResult> =
+        c.pageIterable("group.list_for_user", args("username" to `username`, "pagesize" to `pagesize`, "pagenum" to `pagenum`)) { EasemobGroupListForUserResult(it) }
+
+    /**
+     * [EasemobOperations.groupUpdate]: Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
+     *
+     * `PUT /chatgroups/{group_id}` — catalogue operation `group.update`.
+     */
+    @JvmOverloads
+    public fun groupUpdate(`groupId`: String, `groupname`: String? = null, `avatar`: String? = null, `description`: String? = null, `maxusers`: Long? = null, `membersonly`: Boolean? = null, `allowinvites`: Boolean? = null, `inviteNeedConfirm`: Boolean? = null, `custom`: String? = null, `public`: Boolean? = null, `newowner`: String? = null): EasemobGroupUpdateResult =
+        callBlocking { EasemobGroupUpdateResult(c.call("group.update", args("group_id" to `groupId`, "groupname" to `groupname`, "avatar" to `avatar`, "description" to `description`, "maxusers" to `maxusers`, "membersonly" to `membersonly`, "allowinvites" to `allowinvites`, "invite_need_confirm" to `inviteNeedConfirm`, "custom" to `custom`, "public" to `public`, "newowner" to `newowner`))) }
+
+    /**
+     * [EasemobOperations.groupDisable]: Disable (ban) a group: nobody can send or receive in it or its threads, or manage it, until it is enabled.
+     *
+     * `POST /chatgroups/{group_id}/disable` — catalogue operation `group.disable`.
+     */
+    @JvmOverloads
+    public fun groupDisable(`groupId`: String): EasemobGroupDisableResult =
+        callBlocking { EasemobGroupDisableResult(c.call("group.disable", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupEnable]: Enable a disabled group again.
+     *
+     * `POST /chatgroups/{group_id}/enable` — catalogue operation `group.enable`.
+     */
+    @JvmOverloads
+    public fun groupEnable(`groupId`: String): EasemobGroupEnableResult =
+        callBlocking { EasemobGroupEnableResult(c.call("group.enable", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupIsJoined]: Whether a user is a member of a group: data is true or false.
+     *
+     * `GET /chatgroups/{group_id}/user/{username}/is_joined` — catalogue operation `group.is_joined`.
+     */
+    @JvmOverloads
+    public fun groupIsJoined(`groupId`: String, `username`: String): EasemobGroupIsJoinedResult =
+        callBlocking { EasemobGroupIsJoinedResult(c.call("group.is_joined", args("group_id" to `groupId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.groupMembersAddOne]: Add one user to a group (an error if they are a member already).
+     *
+     * `POST /chatgroups/{group_id}/users/{username}` — catalogue operation `group.members_add_one`.
+     */
+    @JvmOverloads
+    public fun groupMembersAddOne(`groupId`: String, `username`: String): EasemobGroupMembersAddOneResult =
+        callBlocking { EasemobGroupMembersAddOneResult(c.call("group.members_add_one", args("group_id" to `groupId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.groupAdmins]: List a group's admins.
+     *
+     * `GET /chatgroups/{group_id}/admin` — catalogue operation `group.admins`.
+     */
+    @JvmOverloads
+    public fun groupAdmins(`groupId`: String): EasemobGroupAdminsResult =
+        callBlocking { EasemobGroupAdminsResult(c.call("group.admins", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupAdminsAdd]: Make a member of the group an admin (the owner and admins together are at most 100).
+     *
+     * `POST /chatgroups/{group_id}/admin` — catalogue operation `group.admins_add`.
+     */
+    @JvmOverloads
+    public fun groupAdminsAdd(`groupId`: String, `newadmin`: String): EasemobGroupAdminsAddResult =
+        callBlocking { EasemobGroupAdminsAddResult(c.call("group.admins_add", args("group_id" to `groupId`, "newadmin" to `newadmin`))) }
+
+    /**
+     * [EasemobOperations.groupAdminsRemove]: Make an admin an ordinary member again.
+     *
+     * `DELETE /chatgroups/{group_id}/admin/{username}` — catalogue operation `group.admins_remove`.
+     */
+    @JvmOverloads
+    public fun groupAdminsRemove(`groupId`: String, `username`: String): EasemobGroupAdminsRemoveResult =
+        callBlocking { EasemobGroupAdminsRemoveResult(c.call("group.admins_remove", args("group_id" to `groupId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.groupBlocks]: List a group's blocklist: the users who can neither see the group nor receive its messages.
+     *
+     * `GET /chatgroups/{group_id}/blocks/users` — catalogue operation `group.blocks`.
+     */
+    @JvmOverloads
+    public fun groupBlocks(`groupId`: String): EasemobGroupBlocksResult =
+        callBlocking { EasemobGroupBlocksResult(c.call("group.blocks", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupBlocksAddOne]: Block one member of a group (not the owner); they leave the group.
+     *
+     * `POST /chatgroups/{group_id}/blocks/users/{username}` — catalogue operation `group.blocks_add_one`.
+     */
+    @JvmOverloads
+    public fun groupBlocksAddOne(`groupId`: String, `username`: String): EasemobGroupBlocksAddOneResult =
+        callBlocking { EasemobGroupBlocksAddOneResult(c.call("group.blocks_add_one", args("group_id" to `groupId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.groupBlocksAdd]: Block up to 60 members of a group at once (not the owner); each item says whether that user was blocked.
+     *
+     * `POST /chatgroups/{group_id}/blocks/users` — catalogue operation `group.blocks_add`.
+     */
+    @JvmOverloads
+    public fun groupBlocksAdd(`groupId`: String, `usernames`: List<String>): EasemobGroupBlocksAddResult =
+        callBlocking { EasemobGroupBlocksAddResult(c.call("group.blocks_add", args("group_id" to `groupId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.groupBlocksRemove]: Unblock up to 60 users of a group at once; each item says whether that user was unblocked.
+     *
+     * `DELETE /chatgroups/{group_id}/blocks/users/{usernames}` — catalogue operation `group.blocks_remove`.
+     */
+    @JvmOverloads
+    public fun groupBlocksRemove(`groupId`: String, `usernames`: List<String>): EasemobGroupBlocksRemoveResult =
+        callBlocking { EasemobGroupBlocksRemoveResult(c.call("group.blocks_remove", args("group_id" to `groupId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.groupAllowlist]: List a group's allowlist: the members who may still send while the whole group is muted.
+     *
+     * `GET /chatgroups/{group_id}/white/users` — catalogue operation `group.allowlist`.
+     */
+    @JvmOverloads
+    public fun groupAllowlist(`groupId`: String): EasemobGroupAllowlistResult =
+        callBlocking { EasemobGroupAllowlistResult(c.call("group.allowlist", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupAllowlistAddOne]: Add one member of a group to its allowlist.
+     *
+     * `POST /chatgroups/{group_id}/white/users/{username}` — catalogue operation `group.allowlist_add_one`.
+     */
+    @JvmOverloads
+    public fun groupAllowlistAddOne(`groupId`: String, `username`: String): EasemobGroupAllowlistAddOneResult =
+        callBlocking { EasemobGroupAllowlistAddOneResult(c.call("group.allowlist_add_one", args("group_id" to `groupId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.groupAllowlistAdd]: Add up to 60 members of a group to its allowlist; each item says whether that user was added.
+     *
+     * `POST /chatgroups/{group_id}/white/users` — catalogue operation `group.allowlist_add`.
+     */
+    @JvmOverloads
+    public fun groupAllowlistAdd(`groupId`: String, `usernames`: List<String>): EasemobGroupAllowlistAddResult =
+        callBlocking { EasemobGroupAllowlistAddResult(c.call("group.allowlist_add", args("group_id" to `groupId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.groupAllowlistRemove]: Remove up to 60 users from a group's allowlist; each item says whether that user was removed.
+     *
+     * `DELETE /chatgroups/{group_id}/white/users/{usernames}` — catalogue operation `group.allowlist_remove`.
+     */
+    @JvmOverloads
+    public fun groupAllowlistRemove(`groupId`: String, `usernames`: List<String>): EasemobGroupAllowlistRemoveResult =
+        callBlocking { EasemobGroupAllowlistRemoveResult(c.call("group.allowlist_remove", args("group_id" to `groupId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.groupMutes]: List a group's muted members with when each mute ends.
+     *
+     * `GET /chatgroups/{group_id}/mute` — catalogue operation `group.mutes`.
+     */
+    @JvmOverloads
+    public fun groupMutes(`groupId`: String): EasemobGroupMutesResult =
+        callBlocking { EasemobGroupMutesResult(c.call("group.mutes", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupMutesAdd]: Mute up to 60 members of a group (not the owner) for a time: they cannot send in the group or its threads.
+     *
+     * `POST /chatgroups/{group_id}/mute` — catalogue operation `group.mutes_add`.
+     */
+    @JvmOverloads
+    public fun groupMutesAdd(`groupId`: String, `usernames`: List<String>, `muteDuration`: Long): EasemobGroupMutesAddResult =
+        callBlocking { EasemobGroupMutesAddResult(c.call("group.mutes_add", args("group_id" to `groupId`, "usernames" to `usernames`, "mute_duration" to `muteDuration`))) }
+
+    /**
+     * [EasemobOperations.groupMutesRemove]: Unmute up to 60 members of a group.
+     *
+     * `DELETE /chatgroups/{group_id}/mute/{usernames}` — catalogue operation `group.mutes_remove`.
+     */
+    @JvmOverloads
+    public fun groupMutesRemove(`groupId`: String, `usernames`: List<String>): EasemobGroupMutesRemoveResult =
+        callBlocking { EasemobGroupMutesRemoveResult(c.call("group.mutes_remove", args("group_id" to `groupId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.groupMuteAll]: Mute the whole group: only allowlisted members may send in it and its threads.
+     *
+     * `POST /chatgroups/{group_id}/ban` — catalogue operation `group.mute_all`.
+     */
+    @JvmOverloads
+    public fun groupMuteAll(`groupId`: String): EasemobGroupMuteAllResult =
+        callBlocking { EasemobGroupMuteAllResult(c.call("group.mute_all", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupUnmuteAll]: End a whole-group mute.
+     *
+     * `DELETE /chatgroups/{group_id}/ban` — catalogue operation `group.unmute_all`.
+     */
+    @JvmOverloads
+    public fun groupUnmuteAll(`groupId`: String): EasemobGroupUnmuteAllResult =
+        callBlocking { EasemobGroupUnmuteAllResult(c.call("group.unmute_all", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupMemberAttributesSet]: Set a member's custom attributes in a group (key at most 16 bytes, value at most 512 bytes, at most 4 KB in all per member); an empty value deletes that key. data is the attributes set.
+     *
+     * `PUT /metadata/chatgroup/{group_id}/user/{username}` — catalogue operation `group.member_attributes_set`.
+     */
+    @JvmOverloads
+    public fun groupMemberAttributesSet(`groupId`: String, `username`: String, `metadata`: Map<String, String>): EasemobGroupMemberAttributesSetResult =
+        callBlocking { EasemobGroupMemberAttributesSetResult(c.call("group.member_attributes_set", args("group_id" to `groupId`, "username" to `username`, "metadata" to `metadata`))) }
+
+    /**
+     * [EasemobOperations.groupMemberAttributesSetBatch]: Set custom attributes of up to 20 members of a group in one call (a different set per member); data lists the members updated and those that failed.
+     *
+     * `PUT /metadata/chatgroup/{group_id}/users/batch` — catalogue operation `group.member_attributes_set_batch`.
+     */
+    @JvmOverloads
+    public fun groupMemberAttributesSetBatch(`groupId`: String, `members`: List<*>): EasemobGroupMemberAttributesSetBatchResult =
+        callBlocking { EasemobGroupMemberAttributesSetBatchResult(c.call("group.member_attributes_set_batch", args("group_id" to `groupId`, "members" to `members`))) }
+
+    /**
+     * [EasemobOperations.groupMemberAttributesGet]: Get all custom attributes of one member of a group: data maps attribute name to value.
+     *
+     * `GET /metadata/chatgroup/{group_id}/user/{username}` — catalogue operation `group.member_attributes_get`.
+     */
+    @JvmOverloads
+    public fun groupMemberAttributesGet(`groupId`: String, `username`: String): EasemobGroupMemberAttributesGetResult =
+        callBlocking { EasemobGroupMemberAttributesGetResult(c.call("group.member_attributes_get", args("group_id" to `groupId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.groupMemberAttributesGetMany]: Get custom attributes of up to 10 members of a group: data maps each member to its attributes (only the keys asked for, or all).
+     *
+     * `POST /metadata/chatgroup/{group_id}/get` — catalogue operation `group.member_attributes_get_many`.
+     */
+    @JvmOverloads
+    public fun groupMemberAttributesGetMany(`groupId`: String, `targets`: List<String>, `properties`: List<String>? = null): EasemobGroupMemberAttributesGetManyResult =
+        callBlocking { EasemobGroupMemberAttributesGetManyResult(c.call("group.member_attributes_get_many", args("group_id" to `groupId`, "targets" to `targets`, "properties" to `properties`))) }
+
+    /**
+     * [EasemobOperations.groupOnlineCount]: How many members of a group are online (the Presence feature and this API must be enabled for the app). The answer is {"result": n}, no envelope.
+     *
+     * `GET /presence/online/{group_id}/type/{query_type}` — catalogue operation `group.online_count`.
+     */
+    @JvmOverloads
+    public fun groupOnlineCount(`groupId`: String, `queryType`: Long): EasemobGroupOnlineCountResult =
+        callBlocking { EasemobGroupOnlineCountResult(c.call("group.online_count", args("group_id" to `groupId`, "query_type" to `queryType`))) }
+
+    /**
+     * [EasemobOperations.messageSendText]: Send a text message to users (≤600 per call), groups (≤3) or chatrooms (≤10).
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_text`.
+     */
+    @JvmOverloads
+    public fun messageSendText(`targetType`: String, `to`: List<String>, `msg`: String, `from`: String? = null, `ext`: Any? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendTextResult =
+        callBlocking { EasemobMessageSendTextResult(c.call("message.send_text", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "msg" to `msg`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`))) }
+
+    /**
+     * [EasemobOperations.messageSendImage]: Send an image message; `url` and `secret` come from attachment.upload.
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_image`.
+     */
+    @JvmOverloads
+    public fun messageSendImage(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `width`: Long? = null, `height`: Long? = null, `ext`: Any? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendImageResult =
+        callBlocking { EasemobMessageSendImageResult(c.call("message.send_image", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "width" to `width`, "height" to `height`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`))) }
+
+    /**
+     * [EasemobOperations.messageSendAudio]: Send a voice message; `url` and `secret` come from attachment.upload.
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_audio`.
+     */
+    @JvmOverloads
+    public fun messageSendAudio(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `length`: Long, `from`: String? = null, `secret`: String? = null, `ext`: Any? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendAudioResult =
+        callBlocking { EasemobMessageSendAudioResult(c.call("message.send_audio", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "length" to `length`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`))) }
+
+    /**
+     * [EasemobOperations.messageSendVideo]: Send a video message; `url`, `secret` (and the thumbnail's) come from attachment.upload.
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_video`.
+     */
+    @JvmOverloads
+    public fun messageSendVideo(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `thumb`: String? = null, `thumbSecret`: String? = null, `length`: Long? = null, `fileLength`: Long? = null, `ext`: Any? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendVideoResult =
+        callBlocking { EasemobMessageSendVideoResult(c.call("message.send_video", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "thumb" to `thumb`, "thumb_secret" to `thumbSecret`, "length" to `length`, "file_length" to `fileLength`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`))) }
+
+    /**
+     * [EasemobOperations.messageSendFile]: Send a file message; `url` and `secret` come from attachment.upload.
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_file`.
+     */
+    @JvmOverloads
+    public fun messageSendFile(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `ext`: Any? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendFileResult =
+        callBlocking { EasemobMessageSendFileResult(c.call("message.send_file", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`))) }
+
+    /**
+     * [EasemobOperations.messageSendCmd]: Send a command (transparent) message: no notification, not stored.
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_cmd`.
+     */
+    @JvmOverloads
+    public fun messageSendCmd(`targetType`: String, `to`: List<String>, `action`: String, `from`: String? = null, `ext`: Any? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendCmdResult =
+        callBlocking { EasemobMessageSendCmdResult(c.call("message.send_cmd", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "action" to `action`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`))) }
+
+    /**
+     * [EasemobOperations.messageSendCustom]: Send a custom message: an event name and up to 16 string pairs.
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_custom`.
+     */
+    @JvmOverloads
+    public fun messageSendCustom(`targetType`: String, `to`: List<String>, `customEvent`: String, `from`: String? = null, `customExts`: Map<String, String>? = null, `ext`: Any? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendCustomResult =
+        callBlocking { EasemobMessageSendCustomResult(c.call("message.send_custom", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "custom_event" to `customEvent`, "custom_exts" to `customExts`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`))) }
+
+    /**
+     * [EasemobOperations.messageSendLocation]: Send a location message.
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_location`.
+     */
+    @JvmOverloads
+    public fun messageSendLocation(`targetType`: String, `to`: List<String>, `lat`: String, `lng`: String, `addr`: String, `from`: String? = null, `ext`: Any? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): EasemobMessageSendLocationResult =
+        callBlocking { EasemobMessageSendLocationResult(c.call("message.send_location", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "lat" to `lat`, "lng" to `lng`, "addr" to `addr`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`))) }
+
+    /**
+     * [EasemobOperations.messageDirectedSend]: Send a message in one group or chat room to only some of its members (at most 20).
+     *
+     * `POST /messages/{target_type}/users` — catalogue operation `message.directed_send`.
+     */
+    @JvmOverloads
+    public fun messageDirectedSend(`targetType`: String, `to`: List<String>, `users`: List<String>, `type`: String, `body`: Any, `from`: String? = null, `ext`: Any? = null, `chatroomMsgLevel`: String? = null): EasemobMessageDirectedSendResult =
+        callBlocking { EasemobMessageDirectedSendResult(c.call("message.directed_send", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "users" to `users`, "type" to `type`, "body" to `body`, "ext" to `ext`, "chatroom_msg_level" to `chatroomMsgLevel`))) }
+
+    /**
+     * [EasemobOperations.messageBroadcastChatrooms]: Broadcast a message to every active chat room of the app (10 a minute, 100 a day).
+     *
+     * `POST /messages/chatrooms/broadcast` — catalogue operation `message.broadcast_chatrooms`.
+     */
+    @JvmOverloads
+    public fun messageBroadcastChatrooms(`msg`: Any, `from`: String? = null, `ext`: Any? = null, `chatroomMsgLevel`: String? = null): EasemobMessageBroadcastChatroomsResult =
+        callBlocking { EasemobMessageBroadcastChatroomsResult(c.call("message.broadcast_chatrooms", args("from" to `from`, "msg" to `msg`, "ext" to `ext`, "chatroom_msg_level" to `chatroomMsgLevel`))) }
+
+    /**
+     * [EasemobOperations.messageBroadcastUsers]: Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+     *
+     * `POST /messages/broadcast` — catalogue operation `message.broadcast_users`.
+     */
+    @JvmOverloads
+    public fun messageBroadcastUsers(`msg`: Any, `from`: String? = null, `ext`: Any? = null): EasemobMessageBroadcastUsersResult =
+        callBlocking { EasemobMessageBroadcastUsersResult(c.call("message.broadcast_users", args("from" to `from`, "msg" to `msg`, "ext" to `ext`))) }
+
+    /**
+     * [EasemobOperations.messageBroadcastOnline]: Broadcast a message to the app's online users (once a minute, 50 a day).
+     *
+     * `POST /messages/users/broadcast` — catalogue operation `message.broadcast_online`.
+     */
+    @JvmOverloads
+    public fun messageBroadcastOnline(`msg`: Any, `from`: String? = null, `ext`: Any? = null): EasemobMessageBroadcastOnlineResult =
+        callBlocking { EasemobMessageBroadcastOnlineResult(c.call("message.broadcast_online", args("from" to `from`, "msg" to `msg`, "ext" to `ext`))) }
+
+    /**
+     * [EasemobOperations.messageRecall]: Recall a sent message (within the app's recall time, 2 minutes by default).
+     *
+     * `POST /messages/msg_recall` — catalogue operation `message.recall`.
+     */
+    @JvmOverloads
+    public fun messageRecall(`msgId`: String, `to`: String, `chatType`: String, `from`: String? = null, `force`: Boolean? = null): EasemobMessageRecallResult =
+        callBlocking { EasemobMessageRecallResult(c.call("message.recall", args("msg_id" to `msgId`, "to" to `to`, "chat_type" to `chatType`, "from" to `from`, "force" to `force`))) }
+
+    /**
+     * [EasemobOperations.messageRewrite]: Change a sent text or custom message (at most 10 times).
+     *
+     * `PUT /messages/rewrite/{msg_id}` — catalogue operation `message.rewrite`.
+     */
+    @JvmOverloads
+    public fun messageRewrite(`msgId`: String, `type`: String, `user`: String? = null, `msg`: String? = null, `customEvent`: String? = null, `customExts`: Map<String, String>? = null, `newExt`: Any? = null, `isCombineExt`: Boolean? = null): EasemobMessageRewriteResult =
+        callBlocking { EasemobMessageRewriteResult(c.call("message.rewrite", args("msg_id" to `msgId`, "user" to `user`, "type" to `type`, "msg" to `msg`, "custom_event" to `customEvent`, "custom_exts" to `customExts`, "new_ext" to `newExt`, "is_combine_ext" to `isCombineExt`))) }
+
+    /**
+     * [EasemobOperations.messageImportUser]: Import one one-to-one message (data migration).
+     *
+     * `POST /messages/users/import` — catalogue operation `message.import_user`.
+     */
+    @JvmOverloads
+    public fun messageImportUser(`from`: String, `target`: String, `type`: String, `body`: Any, `ext`: Any? = null, `isAckRead`: Boolean? = null, `msgTimestamp`: Long? = null, `needDownload`: Boolean? = null): EasemobMessageImportUserResult =
+        callBlocking { EasemobMessageImportUserResult(c.call("message.import_user", args("from" to `from`, "target" to `target`, "type" to `type`, "body" to `body`, "ext" to `ext`, "is_ack_read" to `isAckRead`, "msg_timestamp" to `msgTimestamp`, "need_download" to `needDownload`))) }
+
+    /**
+     * [EasemobOperations.messageImportGroup]: Import one group message (data migration).
+     *
+     * `POST /messages/chatgroups/import` — catalogue operation `message.import_group`.
+     */
+    @JvmOverloads
+    public fun messageImportGroup(`from`: String, `target`: String, `type`: String, `body`: Any, `ext`: Any? = null, `isAckRead`: Boolean? = null, `msgTimestamp`: Long? = null, `needDownload`: Boolean? = null): EasemobMessageImportGroupResult =
+        callBlocking { EasemobMessageImportGroupResult(c.call("message.import_group", args("from" to `from`, "target" to `target`, "type" to `type`, "body" to `body`, "ext" to `ext`, "is_ack_read" to `isAckRead`, "msg_timestamp" to `msgTimestamp`, "need_download" to `needDownload`))) }
+
+    /**
+     * [EasemobOperations.messageHistoryUrl]: Get the download URL of the app's message history file for one hour (10 calls a minute).
+     *
+     * `GET /chatmessages/{time}` — catalogue operation `message.history_url`.
+     */
+    @JvmOverloads
+    public fun messageHistoryUrl(`time`: String): EasemobMessageHistoryUrlResult =
+        callBlocking { EasemobMessageHistoryUrlResult(c.call("message.history_url", args("time" to `time`))) }
+
+    /**
+     * [EasemobOperations.messageConversationDelete]: Delete a conversation from one user's server-side list (one-way), and optionally its roaming messages.
+     *
+     * `DELETE /users/{username}/user_channel` — catalogue operation `message.conversation_delete`.
+     */
+    @JvmOverloads
+    public fun messageConversationDelete(`username`: String, `channel`: String, `type`: String, `deleteRoam`: Boolean): EasemobMessageConversationDeleteResult =
+        callBlocking { EasemobMessageConversationDeleteResult(c.call("message.conversation_delete", args("username" to `username`, "channel" to `channel`, "type" to `type`, "delete_roam" to `deleteRoam`))) }
+
+    /**
+     * [EasemobOperations.messageRoamingDeleteChat]: Delete some of a user's roaming messages of a one-to-one conversation, by message ID (one-way, at most 50).
+     *
+     * `DELETE /rest/message/roaming/chat/user/{userId}` — catalogue operation `message.roaming.delete_chat`.
+     */
+    @JvmOverloads
+    public fun messageRoamingDeleteChat(`userId`: String, `peer`: String, `msgIds`: List<String>, `isNotify`: Boolean? = null): EasemobMessageRoamingDeleteChatResult =
+        callBlocking { EasemobMessageRoamingDeleteChatResult(c.call("message.roaming.delete_chat", args("user_id" to `userId`, "peer" to `peer`, "msg_ids" to `msgIds`, "is_notify" to `isNotify`))) }
+
+    /**
+     * [EasemobOperations.messageRoamingDeleteGroup]: Delete some of a user's roaming messages of a group or chat room conversation, by message ID (one-way, at most 50).
+     *
+     * `DELETE /rest/message/roaming/group/user/{userId}` — catalogue operation `message.roaming.delete_group`.
+     */
+    @JvmOverloads
+    public fun messageRoamingDeleteGroup(`userId`: String, `groupId`: String, `msgIds`: List<String>, `isNotify`: Boolean? = null): EasemobMessageRoamingDeleteGroupResult =
+        callBlocking { EasemobMessageRoamingDeleteGroupResult(c.call("message.roaming.delete_group", args("user_id" to `userId`, "group_id" to `groupId`, "msg_ids" to `msgIds`, "is_notify" to `isNotify`))) }
+
+    /**
+     * [EasemobOperations.messageRoamingDeleteAll]: Delete all of a user's roaming messages and conversations up to now (one-way).
+     *
+     * `POST /rest/message/roaming/user/{userId}/delete/all` — catalogue operation `message.roaming.delete_all`.
+     */
+    @JvmOverloads
+    public fun messageRoamingDeleteAll(`userId`: String): EasemobMessageRoamingDeleteAllResult =
+        callBlocking { EasemobMessageRoamingDeleteAllResult(c.call("message.roaming.delete_all", args("user_id" to `userId`))) }
+
+    /**
+     * [EasemobOperations.messageRoamingDeleteChatBefore]: Delete a user's roaming messages of a one-to-one conversation up to a time (one-way).
+     *
+     * `DELETE /rest/message/roaming/chat/user/{userId}/time` — catalogue operation `message.roaming.delete_chat_before`.
+     */
+    @JvmOverloads
+    public fun messageRoamingDeleteChatBefore(`userId`: String, `peer`: String, `delTime`: Long, `isNotify`: Boolean? = null): EasemobMessageRoamingDeleteChatBeforeResult =
+        callBlocking { EasemobMessageRoamingDeleteChatBeforeResult(c.call("message.roaming.delete_chat_before", args("user_id" to `userId`, "peer" to `peer`, "del_time" to `delTime`, "is_notify" to `isNotify`))) }
+
+    /**
+     * [EasemobOperations.messageRoamingDeleteGroupBefore]: Delete a user's roaming messages of a group or chat room conversation up to a time (one-way).
+     *
+     * `DELETE /rest/message/roaming/group/user/{userId}/time` — catalogue operation `message.roaming.delete_group_before`.
+     */
+    @JvmOverloads
+    public fun messageRoamingDeleteGroupBefore(`userId`: String, `groupId`: String, `delTime`: Long, `isNotify`: Boolean? = null): EasemobMessageRoamingDeleteGroupBeforeResult =
+        callBlocking { EasemobMessageRoamingDeleteGroupBeforeResult(c.call("message.roaming.delete_group_before", args("user_id" to `userId`, "group_id" to `groupId`, "del_time" to `delTime`, "is_notify" to `isNotify`))) }
+
+    /**
+     * [EasemobOperations.metadataUserCapacity]: How many bytes the user attributes of every user of the app take together: `data` is the number.
+     *
+     * `GET /metadata/user/capacity` — catalogue operation `metadata.user.capacity`.
+     */
+    @JvmOverloads
+    public fun metadataUserCapacity(): EasemobMetadataUserCapacityResult =
+        callBlocking { EasemobMetadataUserCapacityResult(c.call("metadata.user.capacity", args())) }
+
+    /**
+     * [EasemobOperations.metadataUserSet]: Set user attributes of one user (the keys the client SDKs read; keys not given are left as they are); data is the attributes set. A user's attributes take at most 2 KB together by default, the request body at most 4 KB.
+     *
+     * `PUT /metadata/user/{username}` — catalogue operation `metadata.user.set`.
+     */
+    @JvmOverloads
+    public fun metadataUserSet(`username`: String, `nickname`: String? = null, `avatarurl`: String? = null, `phone`: String? = null, `mail`: String? = null, `gender`: Long? = null, `sign`: String? = null, `birth`: String? = null, `ext`: String? = null): EasemobMetadataUserSetResult =
+        callBlocking { EasemobMetadataUserSetResult(c.call("metadata.user.set", args("username" to `username`, "nickname" to `nickname`, "avatarurl" to `avatarurl`, "phone" to `phone`, "mail" to `mail`, "gender" to `gender`, "sign" to `sign`, "birth" to `birth`, "ext" to `ext`))) }
+
+    /**
+     * [EasemobOperations.metadataUserGet]: All user attributes of one user: data is key → value, {} when the user or their attributes do not exist.
+     *
+     * `GET /metadata/user/{username}` — catalogue operation `metadata.user.get`.
+     */
+    @JvmOverloads
+    public fun metadataUserGet(`username`: String): EasemobMetadataUserGetResult =
+        callBlocking { EasemobMetadataUserGetResult(c.call("metadata.user.get", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.metadataUserGetBatch]: Chosen user attributes of up to 100 users: data is {"<username>": {key: value}}; users or attributes that do not exist are left out.
+     *
+     * `POST /metadata/user/get` — catalogue operation `metadata.user.get_batch`.
+     */
+    @JvmOverloads
+    public fun metadataUserGetBatch(`targets`: List<String>, `properties`: List<String>): EasemobMetadataUserGetBatchResult =
+        callBlocking { EasemobMetadataUserGetBatchResult(c.call("metadata.user.get_batch", args("targets" to `targets`, "properties" to `properties`))) }
+
+    /**
+     * [EasemobOperations.metadataUserDelete]: Delete all user attributes of one user (a user or attributes that do not exist count as deleted).
+     *
+     * `DELETE /metadata/user/{username}` — catalogue operation `metadata.user.delete`.
+     */
+    @JvmOverloads
+    public fun metadataUserDelete(`username`: String): EasemobMetadataUserDeleteResult =
+        callBlocking { EasemobMetadataUserDeleteResult(c.call("metadata.user.delete", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.presenceSet]: Set a user's presence on one device: 0 offline, 1 online, any other value a custom status; `ext` describes it. Needs the presence feature enabled for the app.
+     *
+     * `POST /users/{username}/presence/{resource}/{status}` — catalogue operation `presence.set`.
+     */
+    @JvmOverloads
+    public fun presenceSet(`username`: String, `resource`: String, `status`: String, `ext`: String): EasemobPresenceSetResult =
+        callBlocking { EasemobPresenceSetResult(c.call("presence.set", args("username" to `username`, "resource" to `resource`, "status" to `status`, "ext" to `ext`))) }
+
+    /**
+     * [EasemobOperations.presenceSubscribe]: Subscribe a user to the presence of up to 100 users for `expiry` seconds: result is each subscribed user's presence {uid, last_time, expiry, ext, status}.
+     *
+     * `POST /users/{username}/presence/{expiry}` — catalogue operation `presence.subscribe`.
+     */
+    @JvmOverloads
+    public fun presenceSubscribe(`username`: String, `expiry`: Long, `usernames`: List<String>): EasemobPresenceSubscribeResult =
+        callBlocking { EasemobPresenceSubscribeResult(c.call("presence.subscribe", args("username" to `username`, "expiry" to `expiry`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.presenceGet]: The presence of up to 100 users: result is each one's {uid, last_time, ext, status}.
+     *
+     * `POST /users/{username}/presence` — catalogue operation `presence.get`.
+     */
+    @JvmOverloads
+    public fun presenceGet(`username`: String, `usernames`: List<String>): EasemobPresenceGetResult =
+        callBlocking { EasemobPresenceGetResult(c.call("presence.get", args("username" to `username`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.presenceUnsubscribe]: End a user's presence subscriptions to up to 100 users (the body is the JSON list of their names).
+     *
+     * `DELETE /users/{username}/presence` — catalogue operation `presence.unsubscribe`.
+     */
+    @JvmOverloads
+    public fun presenceUnsubscribe(`username`: String, `usernames`: List<String>): EasemobPresenceUnsubscribeResult =
+        callBlocking { EasemobPresenceUnsubscribeResult(c.call("presence.unsubscribe", args("username" to `username`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.presenceSublist]: The users a user is subscribed to, a page at a time: result is {totalnum, sublist: [{uid, expiry}]}.
+     *
+     * `GET /users/{username}/presence/sublist` — catalogue operation `presence.sublist`.
+     */
+    @JvmOverloads
+    public fun presenceSublist(`username`: String, `pageNum`: Long, `pageSize`: Long): EasemobPresenceSublistResult =
+        callBlocking { EasemobPresenceSublistResult(c.call("presence.sublist", args("username" to `username`, "page_num" to `pageNum`, "page_size" to `pageSize`))) }
+
+    /**
+     * [EasemobOperations.pushBindingSet]: Bind (or unbind) a user's device to push: device id, push certificate name and device token; an empty notifier_name unbinds the device from everything, an empty device_token unbinds that certificate. entities are the device's bindings afterwards.
+     *
+     * `PUT /users/{username}/push/binding` — catalogue operation `push.binding.set`.
+     */
+    @JvmOverloads
+    public fun pushBindingSet(`username`: String, `deviceId`: String, `notifierName`: String, `deviceToken`: String): EasemobPushBindingSetResult =
+        callBlocking { EasemobPushBindingSetResult(c.call("push.binding.set", args("username" to `username`, "device_id" to `deviceId`, "notifier_name" to `notifierName`, "device_token" to `deviceToken`))) }
+
+    /**
+     * [EasemobOperations.pushBindingGet]: The push bindings of all of a user's devices.
+     *
+     * `GET /users/{username}/push/binding` — catalogue operation `push.binding.get`.
+     */
+    @JvmOverloads
+    public fun pushBindingGet(`username`: String): EasemobPushBindingGetResult =
+        callBlocking { EasemobPushBindingGetResult(c.call("push.binding.get", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.pushNicknameBatch]: Set the push nickname of up to 50 users in one call; each item is {username, push_nickname}.
+     *
+     * `PUT /push/nickname` — catalogue operation `push.nickname_batch`.
+     */
+    @JvmOverloads
+    public fun pushNicknameBatch(`users`: List<*>): EasemobPushNicknameBatchResult =
+        callBlocking { EasemobPushNicknameBatchResult(c.call("push.nickname_batch", args("users" to `users`))) }
+
+    /**
+     * [EasemobOperations.pushNotificationSet]: Set a user's offline push for one chat, one group, or the whole app (chat_type user with key = the user's own name): how they are notified and do-not-disturb periods.
+     *
+     * `PUT /users/{username}/notification/{chattype}/{key}` — catalogue operation `push.notification.set`.
+     */
+    @JvmOverloads
+    public fun pushNotificationSet(`username`: String, `chatType`: String, `key`: String, `type`: String? = null, `ignoreInterval`: String? = null, `ignoreDuration`: Long? = null): EasemobPushNotificationSetResult =
+        callBlocking { EasemobPushNotificationSetResult(c.call("push.notification.set", args("username" to `username`, "chat_type" to `chatType`, "key" to `key`, "type" to `type`, "ignore_interval" to `ignoreInterval`, "ignore_duration" to `ignoreDuration`))) }
+
+    /**
+     * [EasemobOperations.pushNotificationGet]: A user's offline push setting for one chat, one group, or the whole app.
+     *
+     * `GET /users/{username}/notification/{chattype}/{key}` — catalogue operation `push.notification.get`.
+     */
+    @JvmOverloads
+    public fun pushNotificationGet(`username`: String, `chatType`: String, `key`: String): EasemobPushNotificationGetResult =
+        callBlocking { EasemobPushNotificationGetResult(c.call("push.notification.get", args("username" to `username`, "chat_type" to `chatType`, "key" to `key`))) }
+
+    /**
+     * [EasemobOperations.pushLanguageSet]: Set the language a user's push notifications are translated into (empty: no translation).
+     *
+     * `PUT /users/{username}/notification/language` — catalogue operation `push.language.set`.
+     */
+    @JvmOverloads
+    public fun pushLanguageSet(`username`: String, `translationLanguage`: String): EasemobPushLanguageSetResult =
+        callBlocking { EasemobPushLanguageSetResult(c.call("push.language.set", args("username" to `username`, "translation_language" to `translationLanguage`))) }
+
+    /**
+     * [EasemobOperations.pushLanguageGet]: The language a user's push notifications are translated into.
+     *
+     * `GET /users/{username}/notification/language` — catalogue operation `push.language.get`.
+     */
+    @JvmOverloads
+    public fun pushLanguageGet(`username`: String): EasemobPushLanguageGetResult =
+        callBlocking { EasemobPushLanguageGetResult(c.call("push.language.get", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.pushTemplateCreate]: Create an offline push template (`default` is used for every message; others by name): title and content patterns with {0}, {1} … placeholders and {$dynamicFrom}, {$fromNickname}, {$msg}.
+     *
+     * `POST /notification/template` — catalogue operation `push.template.create`.
+     */
+    @JvmOverloads
+    public fun pushTemplateCreate(`name`: String, `titlePattern`: String, `contentPattern`: String): EasemobPushTemplateCreateResult =
+        callBlocking { EasemobPushTemplateCreateResult(c.call("push.template.create", args("name" to `name`, "title_pattern" to `titlePattern`, "content_pattern" to `contentPattern`))) }
+
+    /**
+     * [EasemobOperations.pushTemplateGet]: One offline push template.
+     *
+     * `GET /notification/template/{name}` — catalogue operation `push.template.get`.
+     */
+    @JvmOverloads
+    public fun pushTemplateGet(`name`: String): EasemobPushTemplateGetResult =
+        callBlocking { EasemobPushTemplateGetResult(c.call("push.template.get", args("name" to `name`))) }
+
+    /**
+     * [EasemobOperations.pushTemplateDelete]: Delete an offline push template: data is the template deleted.
+     *
+     * `DELETE /notification/template/{name}` — catalogue operation `push.template.delete`.
+     */
+    @JvmOverloads
+    public fun pushTemplateDelete(`name`: String): EasemobPushTemplateDeleteResult =
+        callBlocking { EasemobPushTemplateDeleteResult(c.call("push.template.delete", args("name" to `name`))) }
+
+    /**
+     * [EasemobOperations.pushTemplateUse]: Choose the push template a user receives notifications with. The documentation calls this with the user's own token, not the app token.
+     *
+     * `PUT /users/{username}/notification/template` — catalogue operation `push.template.use`.
+     */
+    @JvmOverloads
+    public fun pushTemplateUse(`username`: String, `templateName`: String): EasemobPushTemplateUseResult =
+        callBlocking { EasemobPushTemplateUseResult(c.call("push.template.use", args("username" to `username`, "template_name" to `templateName`))) }
+
+    /**
+     * [EasemobOperations.reactionAdd]: Add a reaction of a user to a one-to-one or group message (the user must be in the conversation; at most 20 different reactions per message by default). Adding the same one again is an error.
+     *
+     * `POST /reaction/user/{userId}` — catalogue operation `reaction.add`.
+     */
+    @JvmOverloads
+    public fun reactionAdd(`userId`: String, `msgId`: String, `message`: String): EasemobReactionAddResult =
+        callBlocking { EasemobReactionAddResult(c.call("reaction.add", args("user_id" to `userId`, "msg_id" to `msgId`, "message" to `message`))) }
+
+    /**
+     * [EasemobOperations.reactionList]: The reactions on up to 20 messages as a user sees them: each message's reactions with their count, whether the user added it, and the first three users.
+     *
+     * `GET /reaction/user/{userId}` — catalogue operation `reaction.list`.
+     */
+    @JvmOverloads
+    public fun reactionList(`userId`: String, `msgIds`: List<String>, `msgType`: String, `groupId`: String? = null): EasemobReactionListResult =
+        callBlocking { EasemobReactionListResult(c.call("reaction.list", args("user_id" to `userId`, "msg_ids" to `msgIds`, "msg_type" to `msgType`, "group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.reactionDelete]: Remove a user's reaction from a message.
+     *
+     * `DELETE /reaction/user/{userId}` — catalogue operation `reaction.delete`.
+     */
+    @JvmOverloads
+    public fun reactionDelete(`userId`: String, `msgId`: String, `message`: String): EasemobReactionDeleteResult =
+        callBlocking { EasemobReactionDeleteResult(c.call("reaction.delete", args("user_id" to `userId`, "msg_id" to `msgId`, "message" to `message`))) }
+
+    /**
+     * [EasemobOperations.reactionDetail]: One reaction on one message: its count, whether the user added it, and the users who added it, earliest first, a page at a time.
+     *
+     * `GET /reaction/user/{userId}/detail` — catalogue operation `reaction.detail`.
+     */
+    @JvmOverloads
+    public fun reactionDetail(`userId`: String, `msgId`: String, `message`: String, `limit`: Long? = null, `cursor`: String? = null): EasemobReactionDetailResult =
+        callBlocking { EasemobReactionDetailResult(c.call("reaction.detail", args("user_id" to `userId`, "msg_id" to `msgId`, "message" to `message`, "limit" to `limit`, "cursor" to `cursor`))) }
+    /** Every page of `reaction.detail` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [reactionDetail]. */
+    @JvmOverloads
+    public fun reactionDetailPages(`userId`: String, `msgId`: String, `message`: String, `limit`: Long? = null, `cursor`: String? = null): Iterable<EasemobReactionDetailResult> =
+        c.pageIterable("reaction.detail", args("user_id" to `userId`, "msg_id" to `msgId`, "message" to `message`, "limit" to `limit`, "cursor" to `cursor`)) { EasemobReactionDetailResult(it) }
+
+    /**
+     * [EasemobOperations.threadList]: List the app's threads a page at a time; properties.cursor asks for the next page.
+     *
+     * `GET /thread` — catalogue operation `thread.list`.
+     */
+    @JvmOverloads
+    public fun threadList(`limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): EasemobThreadListResult =
+        callBlocking { EasemobThreadListResult(c.call("thread.list", args("limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`))) }
+    /** Every page of `thread.list` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [threadList]. */
+    @JvmOverloads
+    public fun threadListPages(`limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): Iterable<EasemobThreadListResult> =
+        c.pageIterable("thread.list", args("limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`)) { EasemobThreadListResult(it) }
+
+    /**
+     * [EasemobOperations.threadListForUser]: List the threads a user has joined, a page at a time.
+     *
+     * `GET /threads/user/{username}` — catalogue operation `thread.list_for_user`.
+     */
+    @JvmOverloads
+    public fun threadListForUser(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): EasemobThreadListForUserResult =
+        callBlocking { EasemobThreadListForUserResult(c.call("thread.list_for_user", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`))) }
+    /** Every page of `thread.list_for_user` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [threadListForUser]. */
+    @JvmOverloads
+    public fun threadListForUserPages(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): Iterable<EasemobThreadListForUserResult> =
+        c.pageIterable("thread.list_for_user", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`)) { EasemobThreadListForUserResult(it) }
+
+    /**
+     * [EasemobOperations.threadListForUserInGroup]: List the threads of one group a user has joined, a page at a time.
+     *
+     * `GET /threads/chatgroups/{group_id}/user/{username}` — catalogue operation `thread.list_for_user_in_group`.
+     */
+    @JvmOverloads
+    public fun threadListForUserInGroup(`groupId`: String, `username`: String, `limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): EasemobThreadListForUserInGroupResult =
+        callBlocking { EasemobThreadListForUserInGroupResult(c.call("thread.list_for_user_in_group", args("group_id" to `groupId`, "username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`))) }
+    /** Every page of `thread.list_for_user_in_group` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [threadListForUserInGroup]. */
+    @JvmOverloads
+    public fun threadListForUserInGroupPages(`groupId`: String, `username`: String, `limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): Iterable<EasemobThreadListForUserInGroupResult> =
+        c.pageIterable("thread.list_for_user_in_group", args("group_id" to `groupId`, "username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`)) { EasemobThreadListForUserInGroupResult(it) }
+
+    /**
+     * [EasemobOperations.threadCreate]: Create a thread on a group message; its owner must be a member of the group.
+     *
+     * `POST /thread` — catalogue operation `thread.create`.
+     */
+    @JvmOverloads
+    public fun threadCreate(`groupId`: String, `name`: String, `msgId`: String, `owner`: String): EasemobThreadCreateResult =
+        callBlocking { EasemobThreadCreateResult(c.call("thread.create", args("group_id" to `groupId`, "name" to `name`, "msg_id" to `msgId`, "owner" to `owner`))) }
+
+    /**
+     * [EasemobOperations.threadUpdate]: Rename a thread.
+     *
+     * `PUT /thread/{thread_id}` — catalogue operation `thread.update`.
+     */
+    @JvmOverloads
+    public fun threadUpdate(`threadId`: String, `name`: String): EasemobThreadUpdateResult =
+        callBlocking { EasemobThreadUpdateResult(c.call("thread.update", args("thread_id" to `threadId`, "name" to `name`))) }
+
+    /**
+     * [EasemobOperations.threadDelete]: Delete a thread.
+     *
+     * `DELETE /thread/{thread_id}` — catalogue operation `thread.delete`.
+     */
+    @JvmOverloads
+    public fun threadDelete(`threadId`: String): EasemobThreadDeleteResult =
+        callBlocking { EasemobThreadDeleteResult(c.call("thread.delete", args("thread_id" to `threadId`))) }
+
+    /**
+     * [EasemobOperations.threadMembers]: List a thread's members a page at a time; properties.cursor asks for the next page.
+     *
+     * `GET /thread/{thread_id}/users` — catalogue operation `thread.members`.
+     */
+    @JvmOverloads
+    public fun threadMembers(`threadId`: String, `limit`: Long? = null, `cursor`: String? = null): EasemobThreadMembersResult =
+        callBlocking { EasemobThreadMembersResult(c.call("thread.members", args("thread_id" to `threadId`, "limit" to `limit`, "cursor" to `cursor`))) }
+    /** Every page of `thread.members` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [threadMembers]. */
+    @JvmOverloads
+    public fun threadMembersPages(`threadId`: String, `limit`: Long? = null, `cursor`: String? = null): Iterable<EasemobThreadMembersResult> =
+        c.pageIterable("thread.members", args("thread_id" to `threadId`, "limit" to `limit`, "cursor" to `cursor`)) { EasemobThreadMembersResult(it) }
+
+    /**
+     * [EasemobOperations.threadMembersAdd]: Add up to 10 users to a thread.
+     *
+     * `POST /thread/{thread_id}/users` — catalogue operation `thread.members_add`.
+     */
+    @JvmOverloads
+    public fun threadMembersAdd(`threadId`: String, `usernames`: List<String>): EasemobThreadMembersAddResult =
+        callBlocking { EasemobThreadMembersAddResult(c.call("thread.members_add", args("thread_id" to `threadId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.threadMembersRemove]: Remove up to 10 members from a thread; each item says whether that user was removed.
+     *
+     * `DELETE /thread/{thread_id}/users` — catalogue operation `thread.members_remove`.
+     */
+    @JvmOverloads
+    public fun threadMembersRemove(`threadId`: String, `usernames`: List<String>): EasemobThreadMembersRemoveResult =
+        callBlocking { EasemobThreadMembersRemoveResult(c.call("thread.members_remove", args("thread_id" to `threadId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.userRegister]: Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).
+     *
+     * `POST /users` — catalogue operation `user.register`.
+     */
+    @JvmOverloads
+    public fun userRegister(`username`: String, `password`: String, `nickname`: String? = null): EasemobUserRegisterResult =
+        callBlocking { EasemobUserRegisterResult(c.call("user.register", args("username" to `username`, "password" to `password`, "nickname" to `nickname`))) }
+
+    /**
+     * [EasemobOperations.userRegisterBatch]: Register up to 60 users in one call; each item is {username, password, nickname?}.
+     *
+     * `POST /users` — catalogue operation `user.register_batch`.
+     */
+    @JvmOverloads
+    public fun userRegisterBatch(`users`: List<*>): EasemobUserRegisterBatchResult =
+        callBlocking { EasemobUserRegisterBatchResult(c.call("user.register_batch", args("users" to `users`))) }
+
+    /**
+     * [EasemobOperations.userGet]: Get one user.
+     *
+     * `GET /users/{username}` — catalogue operation `user.get`.
+     */
+    @JvmOverloads
+    public fun userGet(`username`: String): EasemobUserGetResult =
+        callBlocking { EasemobUserGetResult(c.call("user.get", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.userDelete]: Delete one user.
+     *
+     * `DELETE /users/{username}` — catalogue operation `user.delete`.
+     */
+    @JvmOverloads
+    public fun userDelete(`username`: String): EasemobUserDeleteResult =
+        callBlocking { EasemobUserDeleteResult(c.call("user.delete", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.userStatus]: Online status of one user: data is {"<username>": "online"|"offline"}.
+     *
+     * `GET /users/{username}/status` — catalogue operation `user.status`.
+     */
+    @JvmOverloads
+    public fun userStatus(`username`: String): EasemobUserStatusResult =
+        callBlocking { EasemobUserStatusResult(c.call("user.status", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.userStatusBatch]: Online status of up to 100 users: data is [{"<username>": "online"|"offline"}, ...].
+     *
+     * `POST /users/batch/status` — catalogue operation `user.status_batch`.
+     */
+    @JvmOverloads
+    public fun userStatusBatch(`usernames`: List<String>): EasemobUserStatusBatchResult =
+        callBlocking { EasemobUserStatusBatchResult(c.call("user.status_batch", args("usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.userContactAdd]: Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan).
+     *
+     * `POST /users/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.add`.
+     */
+    @JvmOverloads
+    public fun userContactAdd(`ownerUsername`: String, `friendUsername`: String): EasemobUserContactAddResult =
+        callBlocking { EasemobUserContactAddResult(c.call("user.contact.add", args("owner_username" to `ownerUsername`, "friend_username" to `friendUsername`))) }
+
+    /**
+     * [EasemobOperations.userContactRemove]: Remove a contact from a user's contact list.
+     *
+     * `DELETE /users/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.remove`.
+     */
+    @JvmOverloads
+    public fun userContactRemove(`ownerUsername`: String, `friendUsername`: String): EasemobUserContactRemoveResult =
+        callBlocking { EasemobUserContactRemoveResult(c.call("user.contact.remove", args("owner_username" to `ownerUsername`, "friend_username" to `friendUsername`))) }
+
+    /**
+     * [EasemobOperations.userContactList]: A user's contacts in one call (at most 3000, most recently added first): data is the list of their user names and count its length.
+     *
+     * `GET /users/{owner_username}/contacts/users` — catalogue operation `user.contact.list`.
+     */
+    @JvmOverloads
+    public fun userContactList(`ownerUsername`: String): EasemobUserContactListResult =
+        callBlocking { EasemobUserContactListResult(c.call("user.contact.list", args("owner_username" to `ownerUsername`))) }
+
+    /**
+     * [EasemobOperations.userContactListPaged]: A user's contacts a page at a time (most recently added first), with their remarks if asked: data is {"contacts": [{"username", "remark"}, ...]}.
+     *
+     * `GET /user/{username}/contacts` — catalogue operation `user.contact.list_paged`.
+     */
+    @JvmOverloads
+    public fun userContactListPaged(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `needReturnRemark`: Boolean? = null): EasemobUserContactListPagedResult =
+        callBlocking { EasemobUserContactListPagedResult(c.call("user.contact.list_paged", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "need_return_remark" to `needReturnRemark`))) }
+    /** Every page of `user.contact.list_paged` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [userContactListPaged]. */
+    @JvmOverloads
+    public fun userContactListPagedPages(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `needReturnRemark`: Boolean? = null): Iterable<EasemobUserContactListPagedResult> =
+        c.pageIterable("user.contact.list_paged", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "need_return_remark" to `needReturnRemark`)) { EasemobUserContactListPagedResult(it) }
+
+    /**
+     * [EasemobOperations.userContactRemark]: Set the remark a user keeps for one of their contacts (the two must be contacts already). Note the singular `/user/` in the path.
+     *
+     * `PUT /user/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.remark`.
+     */
+    @JvmOverloads
+    public fun userContactRemark(`ownerUsername`: String, `friendUsername`: String, `remark`: String): EasemobUserContactRemarkResult =
+        callBlocking { EasemobUserContactRemarkResult(c.call("user.contact.remark", args("owner_username" to `ownerUsername`, "friend_username" to `friendUsername`, "remark" to `remark`))) }
+
+    /**
+     * [EasemobOperations.userBlocklistList]: The users a user has blocked, a page at a time (most recently blocked first): data is the list of their user names.
+     *
+     * `GET /users/{owner_username}/blocks/users` — catalogue operation `user.blocklist.list`.
+     */
+    @JvmOverloads
+    public fun userBlocklistList(`ownerUsername`: String, `pageSize`: Long? = null, `cursor`: String? = null): EasemobUserBlocklistListResult =
+        callBlocking { EasemobUserBlocklistListResult(c.call("user.blocklist.list", args("owner_username" to `ownerUsername`, "page_size" to `pageSize`, "cursor" to `cursor`))) }
+
+    /**
+     * [EasemobOperations.userBlocklistAdd]: Block one or more users for a user (friends or not; a user's blocklist holds at most 500): data is the names added.
+     *
+     * `POST /users/{owner_username}/blocks/users` — catalogue operation `user.blocklist.add`.
+     */
+    @JvmOverloads
+    public fun userBlocklistAdd(`ownerUsername`: String, `usernames`: List<String>): EasemobUserBlocklistAddResult =
+        callBlocking { EasemobUserBlocklistAddResult(c.call("user.blocklist.add", args("owner_username" to `ownerUsername`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.userBlocklistRemove]: Unblock one user for a user.
+     *
+     * `DELETE /users/{owner_username}/blocks/users/{blocked_username}` — catalogue operation `user.blocklist.remove`.
+     */
+    @JvmOverloads
+    public fun userBlocklistRemove(`ownerUsername`: String, `blockedUsername`: String): EasemobUserBlocklistRemoveResult =
+        callBlocking { EasemobUserBlocklistRemoveResult(c.call("user.blocklist.remove", args("owner_username" to `ownerUsername`, "blocked_username" to `blockedUsername`))) }
+
+    /**
+     * [EasemobOperations.userList]: The app's users a page at a time, oldest registered first; the answer's top-level `cursor` marks the next page and is absent on the last.
+     *
+     * `GET /users` — catalogue operation `user.list`.
+     */
+    @JvmOverloads
+    public fun userList(`limit`: Long? = null, `cursor`: String? = null): EasemobUserListResult =
+        callBlocking { EasemobUserListResult(c.call("user.list", args("limit" to `limit`, "cursor" to `cursor`))) }
+    /** Every page of `user.list` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [userList]. */
+    @JvmOverloads
+    public fun userListPages(`limit`: Long? = null, `cursor`: String? = null): Iterable<EasemobUserListResult> =
+        c.pageIterable("user.list", args("limit" to `limit`, "cursor" to `cursor`)) { EasemobUserListResult(it) }
+
+    /**
+     * [EasemobOperations.userDeleteBatch]: Delete the app's `limit` oldest users (meant for test data before going live): entities are the users deleted; the answer's top-level `cursor` is where the next batch starts. Sending it twice deletes twice as many users.
+     *
+     * `DELETE /users` — catalogue operation `user.delete_batch`.
+     */
+    @JvmOverloads
+    public fun userDeleteBatch(`limit`: Long? = null, `cursor`: String? = null): EasemobUserDeleteBatchResult =
+        callBlocking { EasemobUserDeleteBatchResult(c.call("user.delete_batch", args("limit" to `limit`, "cursor" to `cursor`))) }
+
+    /**
+     * [EasemobOperations.userSetPassword]: Set a user's login password (the old one is not needed).
+     *
+     * `PUT /users/{username}/password` — catalogue operation `user.set_password`.
+     */
+    @JvmOverloads
+    public fun userSetPassword(`username`: String, `newPassword`: String): EasemobUserSetPasswordResult =
+        callBlocking { EasemobUserSetPasswordResult(c.call("user.set_password", args("username" to `username`, "new_password" to `newPassword`))) }
+
+    /**
+     * [EasemobOperations.userDeactivate]: Deactivate (ban) a user: they are logged out and cannot log in until activated again.
+     *
+     * `POST /users/{username}/deactivate` — catalogue operation `user.deactivate`.
+     */
+    @JvmOverloads
+    public fun userDeactivate(`username`: String): EasemobUserDeactivateResult =
+        callBlocking { EasemobUserDeactivateResult(c.call("user.deactivate", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.userActivate]: Activate (unban) a deactivated user.
+     *
+     * `POST /users/{username}/activate` — catalogue operation `user.activate`.
+     */
+    @JvmOverloads
+    public fun userActivate(`username`: String): EasemobUserActivateResult =
+        callBlocking { EasemobUserActivateResult(c.call("user.activate", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.userDisconnect]: Force a user offline on every device they are logged in on.
+     *
+     * `GET /users/{username}/disconnect` — catalogue operation `user.disconnect`.
+     */
+    @JvmOverloads
+    public fun userDisconnect(`username`: String): EasemobUserDisconnectResult =
+        callBlocking { EasemobUserDisconnectResult(c.call("user.disconnect", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.userDisconnectDevice]: Force a user offline on one device (resource), leaving their other devices logged in.
+     *
+     * `DELETE /users/{username}/disconnect/{resourceId}` — catalogue operation `user.disconnect_device`.
+     */
+    @JvmOverloads
+    public fun userDisconnectDevice(`username`: String, `resourceId`: String): EasemobUserDisconnectDeviceResult =
+        callBlocking { EasemobUserDisconnectDeviceResult(c.call("user.disconnect_device", args("username" to `username`, "resource_id" to `resourceId`))) }
+
+    /**
+     * [EasemobOperations.userResources]: The devices a user is logged in on (multi-device login).
+     *
+     * `GET /users/{username}/resources` — catalogue operation `user.resources`.
+     */
+    @JvmOverloads
+    public fun userResources(`username`: String): EasemobUserResourcesResult =
+        callBlocking { EasemobUserResourcesResult(c.call("user.resources", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.userMuteSet]: Mute a user app-wide in one-to-one chats, groups and/or chat rooms for a number of seconds (0 lifts the mute, -1 mutes for good); a kind not given is left as it is.
+     *
+     * `POST /mutes` — catalogue operation `user.mute.set`.
+     */
+    @JvmOverloads
+    public fun userMuteSet(`username`: String, `chat`: Long? = null, `groupchat`: Long? = null, `chatroom`: Long? = null): EasemobUserMuteSetResult =
+        callBlocking { EasemobUserMuteSetResult(c.call("user.mute.set", args("username" to `username`, "chat" to `chat`, "groupchat" to `groupchat`, "chatroom" to `chatroom`))) }
+
+    /**
+     * [EasemobOperations.userMuteGet]: A user's app-wide mutes: the seconds left of each (0 none, -1 for good).
+     *
+     * `GET /mutes/{username}` — catalogue operation `user.mute.get`.
+     */
+    @JvmOverloads
+    public fun userMuteGet(`username`: String): EasemobUserMuteGetResult =
+        callBlocking { EasemobUserMuteGetResult(c.call("user.mute.get", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.userMuteList]: Every app-wide muted user a page at a time: `data` holds one item per user and kind, {username, chat|groupchat|chatroom: seconds left}.
+     *
+     * `GET /mutes` — catalogue operation `user.mute.list`.
+     */
+    @JvmOverloads
+    public fun userMuteList(`pageNum`: Long? = null, `pageSize`: Long? = null): EasemobUserMuteListResult =
+        callBlocking { EasemobUserMuteListResult(c.call("user.mute.list", args("page_num" to `pageNum`, "page_size" to `pageSize`))) }
+    /** Every page of `user.mute.list` as a lazy [Iterable] (each step of its iterator makes one blocking call); same parameters as [userMuteList]. */
+    @JvmOverloads
+    public fun userMuteListPages(`pageNum`: Long? = null, `pageSize`: Long? = null): Iterable<EasemobUserMuteListResult> =
+        c.pageIterable("user.mute.list", args("page_num" to `pageNum`, "page_size" to `pageSize`)) { EasemobUserMuteListResult(it) }
+
+    /**
+     * [EasemobOperations.userOfflineMsgCount]: How many offline messages a user has waiting: data is {"<username>": <count>}.
+     *
+     * `GET /users/{owner_username}/offline_msg_count` — catalogue operation `user.offline_msg_count`.
+     */
+    @JvmOverloads
+    public fun userOfflineMsgCount(`ownerUsername`: String): EasemobUserOfflineMsgCountResult =
+        callBlocking { EasemobUserOfflineMsgCountResult(c.call("user.offline_msg_count", args("owner_username" to `ownerUsername`))) }
+
+    /**
+     * [EasemobOperations.userOfflineMsgStatus]: Whether one offline message has been delivered to a user: data is {"<msg_id>": "delivered"|"undelivered"}.
+     *
+     * `GET /users/{username}/offline_msg_status/{msg_id}` — catalogue operation `user.offline_msg_status`.
+     */
+    @JvmOverloads
+    public fun userOfflineMsgStatus(`username`: String, `msgId`: String): EasemobUserOfflineMsgStatusResult =
+        callBlocking { EasemobUserOfflineMsgStatusResult(c.call("user.offline_msg_status", args("username" to `username`, "msg_id" to `msgId`))) }
+
+    /**
+     * [EasemobOperations.userUpdate]: Set a user's push nickname (shown in offline push notifications) and/or how their offline notifications are displayed.
+     *
+     * `PUT /users/{username}` — catalogue operation `user.update`.
+     */
+    @JvmOverloads
+    public fun userUpdate(`username`: String, `nickname`: String? = null, `notificationDisplayStyle`: Long? = null): EasemobUserUpdateResult =
+        callBlocking { EasemobUserUpdateResult(c.call("user.update", args("username" to `username`, "nickname" to `nickname`, "notification_display_style" to `notificationDisplayStyle`))) }
+}
+
+/** Every easemob operation for Java (from [EasemobOperations.async]), each returning a [java.util.concurrent.CompletableFuture] that completes with the typed result or exceptionally with the typed [ImcloudException]; `cancel` cancels the request. Paged lists are a future per [Page]. */
+public class EasemobAsync internal constructor(private val c: EasemobOperations) {
+    /**
+     * [EasemobOperations.attachmentUpload]: Upload a message attachment (≤10 MB, kept 7 days). Returns the file's uuid and share-secret for a message body's url/secret.
+     *
+     * `POST /chatfiles` — catalogue operation `attachment.upload`.
+     */
+    @JvmOverloads
+    public fun attachmentUpload(file: FileInput, `restrictAccess`: Boolean? = null, `thumbnailWidth`: Long? = null, `thumbnailHeight`: Long? = null): CompletableFuture<EasemobAttachmentUploadResult> =
+        callAsync { EasemobAttachmentUploadResult(c.upload("attachment.upload", args("restrict_access" to `restrictAccess`, "thumbnail_width" to `thumbnailWidth`, "thumbnail_height" to `thumbnailHeight`), file)) }
+
+    /**
+     * [EasemobOperations.attachmentDownload]: Download a message attachment (streamed).
+     *
+     * `GET /chatfiles/{uuid}` — catalogue operation `attachment.download`.
+     */
+    @JvmOverloads
+    public fun attachmentDownload(`uuid`: String, `shareSecret`: String? = null, `thumbnail`: Boolean? = null, dest: String? = null): CompletableFuture<DownloadResult> =
+        callAsync { c.download("attachment.download", args("uuid" to `uuid`, "share_secret" to `shareSecret`, "thumbnail" to `thumbnail`), dest) }
+
+    /**
+     * [EasemobOperations.authAppToken]: Get an app token with the client credentials. The client does this for you (cached, refreshed before expiry and after a 401); call it yourself only to inspect a token.
+     *
+     * `POST /token` — catalogue operation `auth.app_token`.
+     */
+    @JvmOverloads
+    public fun authAppToken(`ttl`: Long? = null): CompletableFuture<EasemobAuthAppTokenResult> =
+        callAsync { EasemobAuthAppTokenResult(c.call("auth.app_token", args("ttl" to `ttl`))) }
+
+    /**
+     * [EasemobOperations.chatroomSuperAdminsList]: List the app's chat room super admins (who may create chat rooms from a client), a page at a time.
+     *
+     * `GET /chatrooms/super_admin` — catalogue operation `chatroom.super_admins.list`.
+     */
+    @JvmOverloads
+    public fun chatroomSuperAdminsList(`pagenum`: Long? = null, `pagesize`: Long? = null): CompletableFuture<EasemobChatroomSuperAdminsListResult> =
+        callAsync { EasemobChatroomSuperAdminsListResult(c.call("chatroom.super_admins.list", args("pagenum" to `pagenum`, "pagesize" to `pagesize`))) }
+    /** Every page of `chatroom.super_admins.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [chatroomSuperAdminsList]. */
+    @JvmOverloads
+    public fun chatroomSuperAdminsListPages(`pagenum`: Long? = null, `pagesize`: Long? = null): CompletableFuture<Page<EasemobChatroomSuperAdminsListResult>> =
+        c.pageFuture("chatroom.super_admins.list", args("pagenum" to `pagenum`, "pagesize" to `pagesize`)) { EasemobChatroomSuperAdminsListResult(it) }
+
+    /**
+     * [EasemobOperations.chatroomSuperAdminsAdd]: Make a user a chat room super admin (one per call).
+     *
+     * `POST /chatrooms/super_admin` — catalogue operation `chatroom.super_admins.add`.
+     */
+    @JvmOverloads
+    public fun chatroomSuperAdminsAdd(`superadmin`: String): CompletableFuture<EasemobChatroomSuperAdminsAddResult> =
+        callAsync { EasemobChatroomSuperAdminsAddResult(c.call("chatroom.super_admins.add", args("superadmin" to `superadmin`))) }
+
+    /**
+     * [EasemobOperations.chatroomSuperAdminsRemove]: Revoke a user's chat room super admin role.
+     *
+     * `DELETE /chatrooms/super_admin/{superAdmin}` — catalogue operation `chatroom.super_admins.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomSuperAdminsRemove(`superAdmin`: String): CompletableFuture<EasemobChatroomSuperAdminsRemoveResult> =
+        callAsync { EasemobChatroomSuperAdminsRemoveResult(c.call("chatroom.super_admins.remove", args("super_admin" to `superAdmin`))) }
+
+    /**
+     * [EasemobOperations.chatroomCreate]: Create a chat room.
+     *
+     * `POST /chatrooms` — catalogue operation `chatroom.create`.
+     */
+    @JvmOverloads
+    public fun chatroomCreate(`name`: String, `description`: String, `owner`: String, `maxusers`: Long? = null, `members`: List<String>? = null, `custom`: String? = null, `roomid`: String? = null): CompletableFuture<EasemobChatroomCreateResult> =
+        callAsync { EasemobChatroomCreateResult(c.call("chatroom.create", args("name" to `name`, "description" to `description`, "maxusers" to `maxusers`, "owner" to `owner`, "members" to `members`, "custom" to `custom`, "roomid" to `roomid`))) }
+
+    /**
+     * [EasemobOperations.chatroomList]: List the app's chat rooms, a page at a time (cursor).
+     *
+     * `GET /chatrooms` — catalogue operation `chatroom.list`.
+     */
+    @JvmOverloads
+    public fun chatroomList(`limit`: Long? = null, `cursor`: String? = null): CompletableFuture<EasemobChatroomListResult> =
+        callAsync { EasemobChatroomListResult(c.call("chatroom.list", args("limit" to `limit`, "cursor" to `cursor`))) }
+    /** Every page of `chatroom.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [chatroomList]. */
+    @JvmOverloads
+    public fun chatroomListPages(`limit`: Long? = null, `cursor`: String? = null): CompletableFuture<Page<EasemobChatroomListResult>> =
+        c.pageFuture("chatroom.list", args("limit" to `limit`, "cursor" to `cursor`)) { EasemobChatroomListResult(it) }
+
+    /**
+     * [EasemobOperations.chatroomGet]: Get up to 100 chat rooms' details.
+     *
+     * `GET /chatrooms/{chatroom_ids}` — catalogue operation `chatroom.get`.
+     */
+    @JvmOverloads
+    public fun chatroomGet(`chatroomIds`: List<String>): CompletableFuture<EasemobChatroomGetResult> =
+        callAsync { EasemobChatroomGetResult(c.call("chatroom.get", args("chatroom_ids" to `chatroomIds`))) }
+
+    /**
+     * [EasemobOperations.chatroomUpdate]: Change a chat room's name, description or member limit, or transfer it to a new owner (one endpoint, PUT /chatrooms/{id}).
+     *
+     * `PUT /chatrooms/{chatroom_id}` — catalogue operation `chatroom.update`.
+     */
+    @JvmOverloads
+    public fun chatroomUpdate(`chatroomId`: String, `name`: String? = null, `description`: String? = null, `maxusers`: Long? = null, `newowner`: String? = null): CompletableFuture<EasemobChatroomUpdateResult> =
+        callAsync { EasemobChatroomUpdateResult(c.call("chatroom.update", args("chatroom_id" to `chatroomId`, "name" to `name`, "description" to `description`, "maxusers" to `maxusers`, "newowner" to `newowner`))) }
+
+    /**
+     * [EasemobOperations.chatroomDelete]: Delete (dismiss) a chat room.
+     *
+     * `DELETE /chatrooms/{chatroom_id}` — catalogue operation `chatroom.delete`.
+     */
+    @JvmOverloads
+    public fun chatroomDelete(`chatroomId`: String): CompletableFuture<EasemobChatroomDeleteResult> =
+        callAsync { EasemobChatroomDeleteResult(c.call("chatroom.delete", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [EasemobOperations.chatroomJoined]: List the chat rooms a user has joined, a page at a time.
+     *
+     * `GET /users/{username}/joined_chatrooms` — catalogue operation `chatroom.joined`.
+     */
+    @JvmOverloads
+    public fun chatroomJoined(`username`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): CompletableFuture<EasemobChatroomJoinedResult> =
+        callAsync { EasemobChatroomJoinedResult(c.call("chatroom.joined", args("username" to `username`, "pagenum" to `pagenum`, "pagesize" to `pagesize`))) }
+    /** Every page of `chatroom.joined`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [chatroomJoined]. */
+    @JvmOverloads
+    public fun chatroomJoinedPages(`username`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): CompletableFuture<Page<EasemobChatroomJoinedResult>> =
+        c.pageFuture("chatroom.joined", args("username" to `username`, "pagenum" to `pagenum`, "pagesize" to `pagesize`)) { EasemobChatroomJoinedResult(it) }
+
+    /**
+     * [EasemobOperations.chatroomAnnouncementGet]: Get a chat room's announcement.
+     *
+     * `GET /chatrooms/{chatroom_id}/announcement` — catalogue operation `chatroom.announcement.get`.
+     */
+    @JvmOverloads
+    public fun chatroomAnnouncementGet(`chatroomId`: String): CompletableFuture<EasemobChatroomAnnouncementGetResult> =
+        callAsync { EasemobChatroomAnnouncementGetResult(c.call("chatroom.announcement.get", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [EasemobOperations.chatroomAnnouncementSet]: Set a chat room's announcement (at most 512 characters).
+     *
+     * `POST /chatrooms/{chatroom_id}/announcement` — catalogue operation `chatroom.announcement.set`.
+     */
+    @JvmOverloads
+    public fun chatroomAnnouncementSet(`chatroomId`: String, `announcement`: String): CompletableFuture<EasemobChatroomAnnouncementSetResult> =
+        callAsync { EasemobChatroomAnnouncementSetResult(c.call("chatroom.announcement.set", args("chatroom_id" to `chatroomId`, "announcement" to `announcement`))) }
+
+    /**
+     * [EasemobOperations.chatroomMembersList]: List a chat room's members, a page at a time (the server keeps no order).
+     *
+     * `GET /chatrooms/{chatroom_id}/users` — catalogue operation `chatroom.members.list`.
+     */
+    @JvmOverloads
+    public fun chatroomMembersList(`chatroomId`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): CompletableFuture<EasemobChatroomMembersListResult> =
+        callAsync { EasemobChatroomMembersListResult(c.call("chatroom.members.list", args("chatroom_id" to `chatroomId`, "pagenum" to `pagenum`, "pagesize" to `pagesize`))) }
+    /** Every page of `chatroom.members.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [chatroomMembersList]. */
+    @JvmOverloads
+    public fun chatroomMembersListPages(`chatroomId`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): CompletableFuture<Page<EasemobChatroomMembersListResult>> =
+        c.pageFuture("chatroom.members.list", args("chatroom_id" to `chatroomId`, "pagenum" to `pagenum`, "pagesize" to `pagesize`)) { EasemobChatroomMembersListResult(it) }
+
+    /**
+     * [EasemobOperations.chatroomMembersAddOne]: Add one user to a chat room.
+     *
+     * `POST /chatrooms/{chatroom_id}/users/{username}` — catalogue operation `chatroom.members.add_one`.
+     */
+    @JvmOverloads
+    public fun chatroomMembersAddOne(`chatroomId`: String, `username`: String): CompletableFuture<EasemobChatroomMembersAddOneResult> =
+        callAsync { EasemobChatroomMembersAddOneResult(c.call("chatroom.members.add_one", args("chatroom_id" to `chatroomId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.chatroomMembersAdd]: Add up to 60 users to a chat room.
+     *
+     * `POST /chatrooms/{chatroom_id}/users` — catalogue operation `chatroom.members.add`.
+     */
+    @JvmOverloads
+    public fun chatroomMembersAdd(`chatroomId`: String, `usernames`: List<String>): CompletableFuture<EasemobChatroomMembersAddResult> =
+        callAsync { EasemobChatroomMembersAddResult(c.call("chatroom.members.add", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.chatroomMembersRemove]: Remove up to 100 members from a chat room (one result per user).
+     *
+     * `DELETE /chatrooms/{chatroom_id}/users/{usernames}` — catalogue operation `chatroom.members.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomMembersRemove(`chatroomId`: String, `usernames`: List<String>): CompletableFuture<EasemobChatroomMembersRemoveResult> =
+        callAsync { EasemobChatroomMembersRemoveResult(c.call("chatroom.members.remove", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.chatroomAdminsList]: List a chat room's admins.
+     *
+     * `GET /chatrooms/{chatroom_id}/admin` — catalogue operation `chatroom.admins.list`.
+     */
+    @JvmOverloads
+    public fun chatroomAdminsList(`chatroomId`: String): CompletableFuture<EasemobChatroomAdminsListResult> =
+        callAsync { EasemobChatroomAdminsListResult(c.call("chatroom.admins.list", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [EasemobOperations.chatroomAdminsAdd]: Make a chat room member an admin.
+     *
+     * `POST /chatrooms/{chatroom_id}/admin` — catalogue operation `chatroom.admins.add`.
+     */
+    @JvmOverloads
+    public fun chatroomAdminsAdd(`chatroomId`: String, `newadmin`: String): CompletableFuture<EasemobChatroomAdminsAddResult> =
+        callAsync { EasemobChatroomAdminsAddResult(c.call("chatroom.admins.add", args("chatroom_id" to `chatroomId`, "newadmin" to `newadmin`))) }
+
+    /**
+     * [EasemobOperations.chatroomAdminsRemove]: Demote a chat room admin to a member.
+     *
+     * `DELETE /chatrooms/{chatroom_id}/admin/{oldadmin}` — catalogue operation `chatroom.admins.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomAdminsRemove(`chatroomId`: String, `oldadmin`: String): CompletableFuture<EasemobChatroomAdminsRemoveResult> =
+        callAsync { EasemobChatroomAdminsRemoveResult(c.call("chatroom.admins.remove", args("chatroom_id" to `chatroomId`, "oldadmin" to `oldadmin`))) }
+
+    /**
+     * [EasemobOperations.chatroomBlocksList]: List a chat room's blocklist.
+     *
+     * `GET /chatrooms/{chatroom_id}/blocks/users` — catalogue operation `chatroom.blocks.list`.
+     */
+    @JvmOverloads
+    public fun chatroomBlocksList(`chatroomId`: String): CompletableFuture<EasemobChatroomBlocksListResult> =
+        callAsync { EasemobChatroomBlocksListResult(c.call("chatroom.blocks.list", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [EasemobOperations.chatroomBlocksAddOne]: Block one member of a chat room (not the owner): removed, cannot rejoin or see the room.
+     *
+     * `POST /chatrooms/{chatroom_id}/blocks/users/{username}` — catalogue operation `chatroom.blocks.add_one`.
+     */
+    @JvmOverloads
+    public fun chatroomBlocksAddOne(`chatroomId`: String, `username`: String): CompletableFuture<EasemobChatroomBlocksAddOneResult> =
+        callAsync { EasemobChatroomBlocksAddOneResult(c.call("chatroom.blocks.add_one", args("chatroom_id" to `chatroomId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.chatroomBlocksAdd]: Block up to 60 members of a chat room (one result per user).
+     *
+     * `POST /chatrooms/{chatroom_id}/blocks/users` — catalogue operation `chatroom.blocks.add`.
+     */
+    @JvmOverloads
+    public fun chatroomBlocksAdd(`chatroomId`: String, `usernames`: List<String>): CompletableFuture<EasemobChatroomBlocksAddResult> =
+        callAsync { EasemobChatroomBlocksAddResult(c.call("chatroom.blocks.add", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.chatroomBlocksRemove]: Unblock up to 60 users of a chat room (one result per user).
+     *
+     * `DELETE /chatrooms/{chatroom_id}/blocks/users/{usernames}` — catalogue operation `chatroom.blocks.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomBlocksRemove(`chatroomId`: String, `usernames`: List<String>): CompletableFuture<EasemobChatroomBlocksRemoveResult> =
+        callAsync { EasemobChatroomBlocksRemoveResult(c.call("chatroom.blocks.remove", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.chatroomAllowlistList]: List a chat room's allowlist (members who may speak when all are muted).
+     *
+     * `GET /chatrooms/{chatroom_id}/white/users` — catalogue operation `chatroom.allowlist.list`.
+     */
+    @JvmOverloads
+    public fun chatroomAllowlistList(`chatroomId`: String): CompletableFuture<EasemobChatroomAllowlistListResult> =
+        callAsync { EasemobChatroomAllowlistListResult(c.call("chatroom.allowlist.list", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [EasemobOperations.chatroomAllowlistAddOne]: Add one member to a chat room's allowlist.
+     *
+     * `POST /chatrooms/{chatroom_id}/white/users/{username}` — catalogue operation `chatroom.allowlist.add_one`.
+     */
+    @JvmOverloads
+    public fun chatroomAllowlistAddOne(`chatroomId`: String, `username`: String): CompletableFuture<EasemobChatroomAllowlistAddOneResult> =
+        callAsync { EasemobChatroomAllowlistAddOneResult(c.call("chatroom.allowlist.add_one", args("chatroom_id" to `chatroomId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.chatroomAllowlistAdd]: Add up to 60 members to a chat room's allowlist (one result per user).
+     *
+     * `POST /chatrooms/{chatroom_id}/white/users` — catalogue operation `chatroom.allowlist.add`.
+     */
+    @JvmOverloads
+    public fun chatroomAllowlistAdd(`chatroomId`: String, `usernames`: List<String>): CompletableFuture<EasemobChatroomAllowlistAddResult> =
+        callAsync { EasemobChatroomAllowlistAddResult(c.call("chatroom.allowlist.add", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.chatroomAllowlistRemove]: Remove up to 60 users from a chat room's allowlist (one result per user).
+     *
+     * `DELETE /chatrooms/{chatroom_id}/white/users/{usernames}` — catalogue operation `chatroom.allowlist.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomAllowlistRemove(`chatroomId`: String, `usernames`: List<String>): CompletableFuture<EasemobChatroomAllowlistRemoveResult> =
+        callAsync { EasemobChatroomAllowlistRemoveResult(c.call("chatroom.allowlist.remove", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.chatroomMutesList]: List a chat room's muted members with when each mute ends.
+     *
+     * `GET /chatrooms/{chatroom_id}/mute` — catalogue operation `chatroom.mutes.list`.
+     */
+    @JvmOverloads
+    public fun chatroomMutesList(`chatroomId`: String): CompletableFuture<EasemobChatroomMutesListResult> =
+        callAsync { EasemobChatroomMutesListResult(c.call("chatroom.mutes.list", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [EasemobOperations.chatroomMutesAdd]: Mute up to 60 chat room members for a time.
+     *
+     * `POST /chatrooms/{chatroom_id}/mute` — catalogue operation `chatroom.mutes.add`.
+     */
+    @JvmOverloads
+    public fun chatroomMutesAdd(`chatroomId`: String, `usernames`: List<String>, `muteDuration`: Long): CompletableFuture<EasemobChatroomMutesAddResult> =
+        callAsync { EasemobChatroomMutesAddResult(c.call("chatroom.mutes.add", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`, "mute_duration" to `muteDuration`))) }
+
+    /**
+     * [EasemobOperations.chatroomMutesRemove]: Unmute up to 60 chat room members.
+     *
+     * `DELETE /chatrooms/{chatroom_id}/mute/{usernames}` — catalogue operation `chatroom.mutes.remove`.
+     */
+    @JvmOverloads
+    public fun chatroomMutesRemove(`chatroomId`: String, `usernames`: List<String>): CompletableFuture<EasemobChatroomMutesRemoveResult> =
+        callAsync { EasemobChatroomMutesRemoveResult(c.call("chatroom.mutes.remove", args("chatroom_id" to `chatroomId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.chatroomMuteAll]: Mute every member of a chat room (only the allowlist may speak); the mute list is unchanged.
+     *
+     * `POST /chatrooms/{chatroom_id}/ban` — catalogue operation `chatroom.mute_all`.
+     */
+    @JvmOverloads
+    public fun chatroomMuteAll(`chatroomId`: String): CompletableFuture<EasemobChatroomMuteAllResult> =
+        callAsync { EasemobChatroomMuteAllResult(c.call("chatroom.mute_all", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [EasemobOperations.chatroomUnmuteAll]: Lift a chat room's mute-all.
+     *
+     * `DELETE /chatrooms/{chatroom_id}/ban` — catalogue operation `chatroom.unmute_all`.
+     */
+    @JvmOverloads
+    public fun chatroomUnmuteAll(`chatroomId`: String): CompletableFuture<EasemobChatroomUnmuteAllResult> =
+        callAsync { EasemobChatroomUnmuteAllResult(c.call("chatroom.unmute_all", args("chatroom_id" to `chatroomId`))) }
+
+    /**
+     * [EasemobOperations.chatroomTagsSet]: Set a member's tags in a chat room (at most 10, replacing the old; an empty list removes them); for muting by tag.
+     *
+     * `PUT /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.set`.
+     */
+    @JvmOverloads
+    public fun chatroomTagsSet(`chatroomId`: String, `username`: String, `tags`: List<String>): CompletableFuture<EasemobChatroomTagsSetResult> =
+        callAsync { EasemobChatroomTagsSetResult(c.call("chatroom.tags.set", args("chatroom_id" to `chatroomId`, "username" to `username`, "tags" to `tags`))) }
+
+    /**
+     * [EasemobOperations.chatroomTagsGet]: Get a member's tags in a chat room, each with when its mute ends.
+     *
+     * `GET /chatrooms/{chatroom_id}/users/{username}/tag` — catalogue operation `chatroom.tags.get`.
+     */
+    @JvmOverloads
+    public fun chatroomTagsGet(`chatroomId`: String, `username`: String): CompletableFuture<EasemobChatroomTagsGetResult> =
+        callAsync { EasemobChatroomTagsGetResult(c.call("chatroom.tags.get", args("chatroom_id" to `chatroomId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.chatroomTagsMute]: Mute (or unmute) the members of a chat room who carry a tag.
+     *
+     * `PUT /chatrooms/{chatroom_id}/tag/mute` — catalogue operation `chatroom.tags.mute`.
+     */
+    @JvmOverloads
+    public fun chatroomTagsMute(`chatroomId`: String, `tag`: String, `muteDuration`: Long): CompletableFuture<EasemobChatroomTagsMuteResult> =
+        callAsync { EasemobChatroomTagsMuteResult(c.call("chatroom.tags.mute", args("chatroom_id" to `chatroomId`, "tag" to `tag`, "mute_duration" to `muteDuration`))) }
+
+    /**
+     * [EasemobOperations.chatroomAttributesGet]: Get a chat room's custom attributes (all, or the keys named).
+     *
+     * `POST /metadata/chatroom/{chatroom_id}` — catalogue operation `chatroom.attributes.get`.
+     */
+    @JvmOverloads
+    public fun chatroomAttributesGet(`chatroomId`: String, `keys`: List<String>? = null): CompletableFuture<EasemobChatroomAttributesGetResult> =
+        callAsync { EasemobChatroomAttributesGetResult(c.call("chatroom.attributes.get", args("chatroom_id" to `chatroomId`, "keys" to `keys`))) }
+
+    /**
+     * [EasemobOperations.chatroomAttributesSet]: Set a user's custom attributes of a chat room (keys another member set are refused).
+     *
+     * `PUT /metadata/chatroom/{chatroom_id}/user/{username}` — catalogue operation `chatroom.attributes.set`.
+     */
+    @JvmOverloads
+    public fun chatroomAttributesSet(`chatroomId`: String, `username`: String, `metadata`: Map<String, String>, `autoDelete`: String? = null): CompletableFuture<EasemobChatroomAttributesSetResult> =
+        callAsync { EasemobChatroomAttributesSetResult(c.call("chatroom.attributes.set", args("chatroom_id" to `chatroomId`, "username" to `username`, "metadata" to `metadata`, "auto_delete" to `autoDelete`))) }
+
+    /**
+     * [EasemobOperations.chatroomAttributesSetForced]: Set custom attributes of a chat room, overwriting other members' keys.
+     *
+     * `PUT /metadata/chatroom/{chatroom_id}/user/{username}/forced` — catalogue operation `chatroom.attributes.set_forced`.
+     */
+    @JvmOverloads
+    public fun chatroomAttributesSetForced(`chatroomId`: String, `username`: String, `metadata`: Map<String, String>, `autoDelete`: String? = null): CompletableFuture<EasemobChatroomAttributesSetForcedResult> =
+        callAsync { EasemobChatroomAttributesSetForcedResult(c.call("chatroom.attributes.set_forced", args("chatroom_id" to `chatroomId`, "username" to `username`, "metadata" to `metadata`, "auto_delete" to `autoDelete`))) }
+
+    /**
+     * [EasemobOperations.chatroomAttributesDelete]: Delete custom attributes a user set on a chat room (at most 10).
+     *
+     * `DELETE /metadata/chatroom/{chatroom_id}/user/{username}` — catalogue operation `chatroom.attributes.delete`.
+     */
+    @JvmOverloads
+    public fun chatroomAttributesDelete(`chatroomId`: String, `username`: String, `keys`: List<String>? = null): CompletableFuture<EasemobChatroomAttributesDeleteResult> =
+        callAsync { EasemobChatroomAttributesDeleteResult(c.call("chatroom.attributes.delete", args("chatroom_id" to `chatroomId`, "username" to `username`, "keys" to `keys`))) }
+
+    /**
+     * [EasemobOperations.chatroomAttributesDeleteForced]: Delete custom attributes of a chat room, whoever set them (at most 10).
+     *
+     * `DELETE /metadata/chatroom/{chatroom_id}/user/{username}/forced` — catalogue operation `chatroom.attributes.delete_forced`.
+     */
+    @JvmOverloads
+    public fun chatroomAttributesDeleteForced(`chatroomId`: String, `username`: String, `keys`: List<String>? = null): CompletableFuture<EasemobChatroomAttributesDeleteForcedResult> =
+        callAsync { EasemobChatroomAttributesDeleteForcedResult(c.call("chatroom.attributes.delete_forced", args("chatroom_id" to `chatroomId`, "username" to `username`, "keys" to `keys`))) }
+
+    /**
+     * [EasemobOperations.groupCreate]: Create a group.
+     *
+     * `POST /chatgroups` — catalogue operation `group.create`.
+     */
+    @JvmOverloads
+    public fun groupCreate(`public`: Boolean, `owner`: String, `groupname`: String? = null, `avatar`: String? = null, `description`: String? = null, `maxusers`: Long? = null, `allowinvites`: Boolean? = null, `membersonly`: Boolean? = null, `inviteNeedConfirm`: Boolean? = null, `members`: List<String>? = null, `custom`: String? = null, `scale`: String? = null): CompletableFuture<EasemobGroupCreateResult> =
+        callAsync { EasemobGroupCreateResult(c.call("group.create", args("groupname" to `groupname`, "avatar" to `avatar`, "description" to `description`, "public" to `public`, "maxusers" to `maxusers`, "allowinvites" to `allowinvites`, "membersonly" to `membersonly`, "invite_need_confirm" to `inviteNeedConfirm`, "owner" to `owner`, "members" to `members`, "custom" to `custom`, "scale" to `scale`))) }
+
+    /**
+     * [EasemobOperations.groupGet]: Get up to 100 groups' details.
+     *
+     * `GET /chatgroups/{group_ids}` — catalogue operation `group.get`.
+     */
+    @JvmOverloads
+    public fun groupGet(`groupIds`: List<String>): CompletableFuture<EasemobGroupGetResult> =
+        callAsync { EasemobGroupGetResult(c.call("group.get", args("group_ids" to `groupIds`))) }
+
+    /**
+     * [EasemobOperations.groupDelete]: Delete (dismiss) a group.
+     *
+     * `DELETE /chatgroups/{group_id}` — catalogue operation `group.delete`.
+     */
+    @JvmOverloads
+    public fun groupDelete(`groupId`: String): CompletableFuture<EasemobGroupDeleteResult> =
+        callAsync { EasemobGroupDeleteResult(c.call("group.delete", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupMembers]: List a group's members a page at a time (pagesize 1..1000).
+     *
+     * `GET /chatgroups/{group_id}/users` — catalogue operation `group.members`.
+     */
+    @JvmOverloads
+    public fun groupMembers(`groupId`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): CompletableFuture<EasemobGroupMembersResult> =
+        callAsync { EasemobGroupMembersResult(c.call("group.members", args("group_id" to `groupId`, "pagenum" to `pagenum`, "pagesize" to `pagesize`))) }
+
+    /**
+     * [EasemobOperations.groupMembersAdd]: Add up to 60 members to a group.
+     *
+     * `POST /chatgroups/{group_id}/users` — catalogue operation `group.members_add`.
+     */
+    @JvmOverloads
+    public fun groupMembersAdd(`groupId`: String, `usernames`: List<String>): CompletableFuture<EasemobGroupMembersAddResult> =
+        callAsync { EasemobGroupMembersAddResult(c.call("group.members_add", args("group_id" to `groupId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.groupMembersRemove]: Remove up to 60 members from a group (not the owner); each item says whether that user was removed, and the removed leave the group's threads.
+     *
+     * `DELETE /chatgroups/{group_id}/users/{usernames}` — catalogue operation `group.members_remove`.
+     */
+    @JvmOverloads
+    public fun groupMembersRemove(`groupId`: String, `usernames`: List<String>): CompletableFuture<EasemobGroupMembersRemoveResult> =
+        callAsync { EasemobGroupMembersRemoveResult(c.call("group.members_remove", args("group_id" to `groupId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.groupAnnouncementGet]: Get a group's announcement.
+     *
+     * `GET /chatgroups/{group_id}/announcement` — catalogue operation `group.announcement_get`.
+     */
+    @JvmOverloads
+    public fun groupAnnouncementGet(`groupId`: String): CompletableFuture<EasemobGroupAnnouncementGetResult> =
+        callAsync { EasemobGroupAnnouncementGetResult(c.call("group.announcement_get", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupAnnouncementSet]: Set a group's announcement (at most 512 characters).
+     *
+     * `POST /chatgroups/{group_id}/announcement` — catalogue operation `group.announcement_set`.
+     */
+    @JvmOverloads
+    public fun groupAnnouncementSet(`groupId`: String, `announcement`: String): CompletableFuture<EasemobGroupAnnouncementSetResult> =
+        callAsync { EasemobGroupAnnouncementSetResult(c.call("group.announcement_set", args("group_id" to `groupId`, "announcement" to `announcement`))) }
+
+    /**
+     * [EasemobOperations.groupShareFiles]: List a group's share files a page at a time (pagesize 1..1000, default 1000).
+     *
+     * `GET /chatgroups/{group_id}/share_files` — catalogue operation `group.share_files`.
+     */
+    @JvmOverloads
+    public fun groupShareFiles(`groupId`: String, `pagenum`: Long? = null, `pagesize`: Long? = null): CompletableFuture<EasemobGroupShareFilesResult> =
+        callAsync { EasemobGroupShareFilesResult(c.call("group.share_files", args("group_id" to `groupId`, "pagenum" to `pagenum`, "pagesize" to `pagesize`))) }
+
+    /**
+     * [EasemobOperations.groupShareFileUpload]: Upload a group share file (≤10 MB).
+     *
+     * `POST /chatgroups/{group_id}/share_files` — catalogue operation `group.share_file_upload`.
+     */
+    @JvmOverloads
+    public fun groupShareFileUpload(file: FileInput, `groupId`: String, `restrictAccess`: Boolean? = null): CompletableFuture<EasemobGroupShareFileUploadResult> =
+        callAsync { EasemobGroupShareFileUploadResult(c.upload("group.share_file_upload", args("group_id" to `groupId`, "restrict_access" to `restrictAccess`), file)) }
+
+    /**
+     * [EasemobOperations.groupShareFileDownload]: Download a group share file (streamed).
+     *
+     * `GET /chatgroups/{group_id}/share_files/{file_id}` — catalogue operation `group.share_file_download`.
+     */
+    @JvmOverloads
+    public fun groupShareFileDownload(`groupId`: String, `fileId`: String, dest: String? = null): CompletableFuture<DownloadResult> =
+        callAsync { c.download("group.share_file_download", args("group_id" to `groupId`, "file_id" to `fileId`), dest) }
+
+    /**
+     * [EasemobOperations.groupShareFileDelete]: Delete a group share file.
+     *
+     * `DELETE /chatgroups/{group_id}/share_files/{file_id}` — catalogue operation `group.share_file_delete`.
+     */
+    @JvmOverloads
+    public fun groupShareFileDelete(`groupId`: String, `fileId`: String): CompletableFuture<EasemobGroupShareFileDeleteResult> =
+        callAsync { EasemobGroupShareFileDeleteResult(c.call("group.share_file_delete", args("group_id" to `groupId`, "file_id" to `fileId`))) }
+
+    /**
+     * [EasemobOperations.groupList]: List the app's groups a page at a time, newest first (limit 1..1000, the server's default 10); the answer's top-level cursor asks for the next page.
+     *
+     * `GET /chatgroups` — catalogue operation `group.list`.
+     */
+    @JvmOverloads
+    public fun groupList(`limit`: Long? = null, `cursor`: String? = null): CompletableFuture<EasemobGroupListResult> =
+        callAsync { EasemobGroupListResult(c.call("group.list", args("limit" to `limit`, "cursor" to `cursor`))) }
+    /** Every page of `group.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [groupList]. */
+    @JvmOverloads
+    public fun groupListPages(`limit`: Long? = null, `cursor`: String? = null): CompletableFuture<Page<EasemobGroupListResult>> =
+        c.pageFuture("group.list", args("limit" to `limit`, "cursor" to `cursor`)) { EasemobGroupListResult(it) }
+
+    /**
+     * [EasemobOperations.groupListForUser]: List the groups a user has joined a page at a time (pagesize 1..20, the server's default 5).
+     *
+     * `GET /chatgroups/user/{username}` — catalogue operation `group.list_for_user`.
+     */
+    @JvmOverloads
+    public fun groupListForUser(`username`: String, `pagesize`: Long? = null, `pagenum`: Long? = null): CompletableFuture<EasemobGroupListForUserResult> =
+        callAsync { EasemobGroupListForUserResult(c.call("group.list_for_user", args("username" to `username`, "pagesize" to `pagesize`, "pagenum" to `pagenum`))) }
+    /** Every page of `group.list_for_user`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [groupListForUser]. */
+    @JvmOverloads
+    public fun groupListForUserPages(`username`: String, `pagesize`: Long? = null, `pagenum`: Long? = null): CompletableFuture<Page<EasemobGroupListForUserResult>> =
+        c.pageFuture("group.list_for_user", args("username" to `username`, "pagesize" to `pagesize`, "pagenum" to `pagenum`)) { EasemobGroupListForUserResult(it) }
+
+    /**
+     * [EasemobOperations.groupUpdate]: Modify a group's details, or transfer it to another member (newowner); give only the fields to change. Each answer field says whether that field was changed.
+     *
+     * `PUT /chatgroups/{group_id}` — catalogue operation `group.update`.
+     */
+    @JvmOverloads
+    public fun groupUpdate(`groupId`: String, `groupname`: String? = null, `avatar`: String? = null, `description`: String? = null, `maxusers`: Long? = null, `membersonly`: Boolean? = null, `allowinvites`: Boolean? = null, `inviteNeedConfirm`: Boolean? = null, `custom`: String? = null, `public`: Boolean? = null, `newowner`: String? = null): CompletableFuture<EasemobGroupUpdateResult> =
+        callAsync { EasemobGroupUpdateResult(c.call("group.update", args("group_id" to `groupId`, "groupname" to `groupname`, "avatar" to `avatar`, "description" to `description`, "maxusers" to `maxusers`, "membersonly" to `membersonly`, "allowinvites" to `allowinvites`, "invite_need_confirm" to `inviteNeedConfirm`, "custom" to `custom`, "public" to `public`, "newowner" to `newowner`))) }
+
+    /**
+     * [EasemobOperations.groupDisable]: Disable (ban) a group: nobody can send or receive in it or its threads, or manage it, until it is enabled.
+     *
+     * `POST /chatgroups/{group_id}/disable` — catalogue operation `group.disable`.
+     */
+    @JvmOverloads
+    public fun groupDisable(`groupId`: String): CompletableFuture<EasemobGroupDisableResult> =
+        callAsync { EasemobGroupDisableResult(c.call("group.disable", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupEnable]: Enable a disabled group again.
+     *
+     * `POST /chatgroups/{group_id}/enable` — catalogue operation `group.enable`.
+     */
+    @JvmOverloads
+    public fun groupEnable(`groupId`: String): CompletableFuture<EasemobGroupEnableResult> =
+        callAsync { EasemobGroupEnableResult(c.call("group.enable", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupIsJoined]: Whether a user is a member of a group: data is true or false.
+     *
+     * `GET /chatgroups/{group_id}/user/{username}/is_joined` — catalogue operation `group.is_joined`.
+     */
+    @JvmOverloads
+    public fun groupIsJoined(`groupId`: String, `username`: String): CompletableFuture<EasemobGroupIsJoinedResult> =
+        callAsync { EasemobGroupIsJoinedResult(c.call("group.is_joined", args("group_id" to `groupId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.groupMembersAddOne]: Add one user to a group (an error if they are a member already).
+     *
+     * `POST /chatgroups/{group_id}/users/{username}` — catalogue operation `group.members_add_one`.
+     */
+    @JvmOverloads
+    public fun groupMembersAddOne(`groupId`: String, `username`: String): CompletableFuture<EasemobGroupMembersAddOneResult> =
+        callAsync { EasemobGroupMembersAddOneResult(c.call("group.members_add_one", args("group_id" to `groupId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.groupAdmins]: List a group's admins.
+     *
+     * `GET /chatgroups/{group_id}/admin` — catalogue operation `group.admins`.
+     */
+    @JvmOverloads
+    public fun groupAdmins(`groupId`: String): CompletableFuture<EasemobGroupAdminsResult> =
+        callAsync { EasemobGroupAdminsResult(c.call("group.admins", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupAdminsAdd]: Make a member of the group an admin (the owner and admins together are at most 100).
+     *
+     * `POST /chatgroups/{group_id}/admin` — catalogue operation `group.admins_add`.
+     */
+    @JvmOverloads
+    public fun groupAdminsAdd(`groupId`: String, `newadmin`: String): CompletableFuture<EasemobGroupAdminsAddResult> =
+        callAsync { EasemobGroupAdminsAddResult(c.call("group.admins_add", args("group_id" to `groupId`, "newadmin" to `newadmin`))) }
+
+    /**
+     * [EasemobOperations.groupAdminsRemove]: Make an admin an ordinary member again.
+     *
+     * `DELETE /chatgroups/{group_id}/admin/{username}` — catalogue operation `group.admins_remove`.
+     */
+    @JvmOverloads
+    public fun groupAdminsRemove(`groupId`: String, `username`: String): CompletableFuture<EasemobGroupAdminsRemoveResult> =
+        callAsync { EasemobGroupAdminsRemoveResult(c.call("group.admins_remove", args("group_id" to `groupId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.groupBlocks]: List a group's blocklist: the users who can neither see the group nor receive its messages.
+     *
+     * `GET /chatgroups/{group_id}/blocks/users` — catalogue operation `group.blocks`.
+     */
+    @JvmOverloads
+    public fun groupBlocks(`groupId`: String): CompletableFuture<EasemobGroupBlocksResult> =
+        callAsync { EasemobGroupBlocksResult(c.call("group.blocks", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupBlocksAddOne]: Block one member of a group (not the owner); they leave the group.
+     *
+     * `POST /chatgroups/{group_id}/blocks/users/{username}` — catalogue operation `group.blocks_add_one`.
+     */
+    @JvmOverloads
+    public fun groupBlocksAddOne(`groupId`: String, `username`: String): CompletableFuture<EasemobGroupBlocksAddOneResult> =
+        callAsync { EasemobGroupBlocksAddOneResult(c.call("group.blocks_add_one", args("group_id" to `groupId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.groupBlocksAdd]: Block up to 60 members of a group at once (not the owner); each item says whether that user was blocked.
+     *
+     * `POST /chatgroups/{group_id}/blocks/users` — catalogue operation `group.blocks_add`.
+     */
+    @JvmOverloads
+    public fun groupBlocksAdd(`groupId`: String, `usernames`: List<String>): CompletableFuture<EasemobGroupBlocksAddResult> =
+        callAsync { EasemobGroupBlocksAddResult(c.call("group.blocks_add", args("group_id" to `groupId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.groupBlocksRemove]: Unblock up to 60 users of a group at once; each item says whether that user was unblocked.
+     *
+     * `DELETE /chatgroups/{group_id}/blocks/users/{usernames}` — catalogue operation `group.blocks_remove`.
+     */
+    @JvmOverloads
+    public fun groupBlocksRemove(`groupId`: String, `usernames`: List<String>): CompletableFuture<EasemobGroupBlocksRemoveResult> =
+        callAsync { EasemobGroupBlocksRemoveResult(c.call("group.blocks_remove", args("group_id" to `groupId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.groupAllowlist]: List a group's allowlist: the members who may still send while the whole group is muted.
+     *
+     * `GET /chatgroups/{group_id}/white/users` — catalogue operation `group.allowlist`.
+     */
+    @JvmOverloads
+    public fun groupAllowlist(`groupId`: String): CompletableFuture<EasemobGroupAllowlistResult> =
+        callAsync { EasemobGroupAllowlistResult(c.call("group.allowlist", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupAllowlistAddOne]: Add one member of a group to its allowlist.
+     *
+     * `POST /chatgroups/{group_id}/white/users/{username}` — catalogue operation `group.allowlist_add_one`.
+     */
+    @JvmOverloads
+    public fun groupAllowlistAddOne(`groupId`: String, `username`: String): CompletableFuture<EasemobGroupAllowlistAddOneResult> =
+        callAsync { EasemobGroupAllowlistAddOneResult(c.call("group.allowlist_add_one", args("group_id" to `groupId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.groupAllowlistAdd]: Add up to 60 members of a group to its allowlist; each item says whether that user was added.
+     *
+     * `POST /chatgroups/{group_id}/white/users` — catalogue operation `group.allowlist_add`.
+     */
+    @JvmOverloads
+    public fun groupAllowlistAdd(`groupId`: String, `usernames`: List<String>): CompletableFuture<EasemobGroupAllowlistAddResult> =
+        callAsync { EasemobGroupAllowlistAddResult(c.call("group.allowlist_add", args("group_id" to `groupId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.groupAllowlistRemove]: Remove up to 60 users from a group's allowlist; each item says whether that user was removed.
+     *
+     * `DELETE /chatgroups/{group_id}/white/users/{usernames}` — catalogue operation `group.allowlist_remove`.
+     */
+    @JvmOverloads
+    public fun groupAllowlistRemove(`groupId`: String, `usernames`: List<String>): CompletableFuture<EasemobGroupAllowlistRemoveResult> =
+        callAsync { EasemobGroupAllowlistRemoveResult(c.call("group.allowlist_remove", args("group_id" to `groupId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.groupMutes]: List a group's muted members with when each mute ends.
+     *
+     * `GET /chatgroups/{group_id}/mute` — catalogue operation `group.mutes`.
+     */
+    @JvmOverloads
+    public fun groupMutes(`groupId`: String): CompletableFuture<EasemobGroupMutesResult> =
+        callAsync { EasemobGroupMutesResult(c.call("group.mutes", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupMutesAdd]: Mute up to 60 members of a group (not the owner) for a time: they cannot send in the group or its threads.
+     *
+     * `POST /chatgroups/{group_id}/mute` — catalogue operation `group.mutes_add`.
+     */
+    @JvmOverloads
+    public fun groupMutesAdd(`groupId`: String, `usernames`: List<String>, `muteDuration`: Long): CompletableFuture<EasemobGroupMutesAddResult> =
+        callAsync { EasemobGroupMutesAddResult(c.call("group.mutes_add", args("group_id" to `groupId`, "usernames" to `usernames`, "mute_duration" to `muteDuration`))) }
+
+    /**
+     * [EasemobOperations.groupMutesRemove]: Unmute up to 60 members of a group.
+     *
+     * `DELETE /chatgroups/{group_id}/mute/{usernames}` — catalogue operation `group.mutes_remove`.
+     */
+    @JvmOverloads
+    public fun groupMutesRemove(`groupId`: String, `usernames`: List<String>): CompletableFuture<EasemobGroupMutesRemoveResult> =
+        callAsync { EasemobGroupMutesRemoveResult(c.call("group.mutes_remove", args("group_id" to `groupId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.groupMuteAll]: Mute the whole group: only allowlisted members may send in it and its threads.
+     *
+     * `POST /chatgroups/{group_id}/ban` — catalogue operation `group.mute_all`.
+     */
+    @JvmOverloads
+    public fun groupMuteAll(`groupId`: String): CompletableFuture<EasemobGroupMuteAllResult> =
+        callAsync { EasemobGroupMuteAllResult(c.call("group.mute_all", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupUnmuteAll]: End a whole-group mute.
+     *
+     * `DELETE /chatgroups/{group_id}/ban` — catalogue operation `group.unmute_all`.
+     */
+    @JvmOverloads
+    public fun groupUnmuteAll(`groupId`: String): CompletableFuture<EasemobGroupUnmuteAllResult> =
+        callAsync { EasemobGroupUnmuteAllResult(c.call("group.unmute_all", args("group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.groupMemberAttributesSet]: Set a member's custom attributes in a group (key at most 16 bytes, value at most 512 bytes, at most 4 KB in all per member); an empty value deletes that key. data is the attributes set.
+     *
+     * `PUT /metadata/chatgroup/{group_id}/user/{username}` — catalogue operation `group.member_attributes_set`.
+     */
+    @JvmOverloads
+    public fun groupMemberAttributesSet(`groupId`: String, `username`: String, `metadata`: Map<String, String>): CompletableFuture<EasemobGroupMemberAttributesSetResult> =
+        callAsync { EasemobGroupMemberAttributesSetResult(c.call("group.member_attributes_set", args("group_id" to `groupId`, "username" to `username`, "metadata" to `metadata`))) }
+
+    /**
+     * [EasemobOperations.groupMemberAttributesSetBatch]: Set custom attributes of up to 20 members of a group in one call (a different set per member); data lists the members updated and those that failed.
+     *
+     * `PUT /metadata/chatgroup/{group_id}/users/batch` — catalogue operation `group.member_attributes_set_batch`.
+     */
+    @JvmOverloads
+    public fun groupMemberAttributesSetBatch(`groupId`: String, `members`: List<*>): CompletableFuture<EasemobGroupMemberAttributesSetBatchResult> =
+        callAsync { EasemobGroupMemberAttributesSetBatchResult(c.call("group.member_attributes_set_batch", args("group_id" to `groupId`, "members" to `members`))) }
+
+    /**
+     * [EasemobOperations.groupMemberAttributesGet]: Get all custom attributes of one member of a group: data maps attribute name to value.
+     *
+     * `GET /metadata/chatgroup/{group_id}/user/{username}` — catalogue operation `group.member_attributes_get`.
+     */
+    @JvmOverloads
+    public fun groupMemberAttributesGet(`groupId`: String, `username`: String): CompletableFuture<EasemobGroupMemberAttributesGetResult> =
+        callAsync { EasemobGroupMemberAttributesGetResult(c.call("group.member_attributes_get", args("group_id" to `groupId`, "username" to `username`))) }
+
+    /**
+     * [EasemobOperations.groupMemberAttributesGetMany]: Get custom attributes of up to 10 members of a group: data maps each member to its attributes (only the keys asked for, or all).
+     *
+     * `POST /metadata/chatgroup/{group_id}/get` — catalogue operation `group.member_attributes_get_many`.
+     */
+    @JvmOverloads
+    public fun groupMemberAttributesGetMany(`groupId`: String, `targets`: List<String>, `properties`: List<String>? = null): CompletableFuture<EasemobGroupMemberAttributesGetManyResult> =
+        callAsync { EasemobGroupMemberAttributesGetManyResult(c.call("group.member_attributes_get_many", args("group_id" to `groupId`, "targets" to `targets`, "properties" to `properties`))) }
+
+    /**
+     * [EasemobOperations.groupOnlineCount]: How many members of a group are online (the Presence feature and this API must be enabled for the app). The answer is {"result": n}, no envelope.
+     *
+     * `GET /presence/online/{group_id}/type/{query_type}` — catalogue operation `group.online_count`.
+     */
+    @JvmOverloads
+    public fun groupOnlineCount(`groupId`: String, `queryType`: Long): CompletableFuture<EasemobGroupOnlineCountResult> =
+        callAsync { EasemobGroupOnlineCountResult(c.call("group.online_count", args("group_id" to `groupId`, "query_type" to `queryType`))) }
+
+    /**
+     * [EasemobOperations.messageSendText]: Send a text message to users (≤600 per call), groups (≤3) or chatrooms (≤10).
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_text`.
+     */
+    @JvmOverloads
+    public fun messageSendText(`targetType`: String, `to`: List<String>, `msg`: String, `from`: String? = null, `ext`: Any? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): CompletableFuture<EasemobMessageSendTextResult> =
+        callAsync { EasemobMessageSendTextResult(c.call("message.send_text", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "msg" to `msg`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`))) }
+
+    /**
+     * [EasemobOperations.messageSendImage]: Send an image message; `url` and `secret` come from attachment.upload.
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_image`.
+     */
+    @JvmOverloads
+    public fun messageSendImage(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `width`: Long? = null, `height`: Long? = null, `ext`: Any? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): CompletableFuture<EasemobMessageSendImageResult> =
+        callAsync { EasemobMessageSendImageResult(c.call("message.send_image", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "width" to `width`, "height" to `height`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`))) }
+
+    /**
+     * [EasemobOperations.messageSendAudio]: Send a voice message; `url` and `secret` come from attachment.upload.
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_audio`.
+     */
+    @JvmOverloads
+    public fun messageSendAudio(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `length`: Long, `from`: String? = null, `secret`: String? = null, `ext`: Any? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): CompletableFuture<EasemobMessageSendAudioResult> =
+        callAsync { EasemobMessageSendAudioResult(c.call("message.send_audio", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "length" to `length`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`))) }
+
+    /**
+     * [EasemobOperations.messageSendVideo]: Send a video message; `url`, `secret` (and the thumbnail's) come from attachment.upload.
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_video`.
+     */
+    @JvmOverloads
+    public fun messageSendVideo(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `thumb`: String? = null, `thumbSecret`: String? = null, `length`: Long? = null, `fileLength`: Long? = null, `ext`: Any? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): CompletableFuture<EasemobMessageSendVideoResult> =
+        callAsync { EasemobMessageSendVideoResult(c.call("message.send_video", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "thumb" to `thumb`, "thumb_secret" to `thumbSecret`, "length" to `length`, "file_length" to `fileLength`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`))) }
+
+    /**
+     * [EasemobOperations.messageSendFile]: Send a file message; `url` and `secret` come from attachment.upload.
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_file`.
+     */
+    @JvmOverloads
+    public fun messageSendFile(`targetType`: String, `to`: List<String>, `url`: String, `filename`: String, `from`: String? = null, `secret`: String? = null, `ext`: Any? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): CompletableFuture<EasemobMessageSendFileResult> =
+        callAsync { EasemobMessageSendFileResult(c.call("message.send_file", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "url" to `url`, "filename" to `filename`, "secret" to `secret`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`))) }
+
+    /**
+     * [EasemobOperations.messageSendCmd]: Send a command (transparent) message: no notification, not stored.
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_cmd`.
+     */
+    @JvmOverloads
+    public fun messageSendCmd(`targetType`: String, `to`: List<String>, `action`: String, `from`: String? = null, `ext`: Any? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): CompletableFuture<EasemobMessageSendCmdResult> =
+        callAsync { EasemobMessageSendCmdResult(c.call("message.send_cmd", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "action" to `action`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`))) }
+
+    /**
+     * [EasemobOperations.messageSendCustom]: Send a custom message: an event name and up to 16 string pairs.
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_custom`.
+     */
+    @JvmOverloads
+    public fun messageSendCustom(`targetType`: String, `to`: List<String>, `customEvent`: String, `from`: String? = null, `customExts`: Map<String, String>? = null, `ext`: Any? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): CompletableFuture<EasemobMessageSendCustomResult> =
+        callAsync { EasemobMessageSendCustomResult(c.call("message.send_custom", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "custom_event" to `customEvent`, "custom_exts" to `customExts`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`))) }
+
+    /**
+     * [EasemobOperations.messageSendLocation]: Send a location message.
+     *
+     * `POST /messages/{target_type}` — catalogue operation `message.send_location`.
+     */
+    @JvmOverloads
+    public fun messageSendLocation(`targetType`: String, `to`: List<String>, `lat`: String, `lng`: String, `addr`: String, `from`: String? = null, `ext`: Any? = null, `syncDevice`: Boolean? = null, `roamIgnoreUsers`: List<String>? = null, `chatroomMsgLevel`: String? = null, `routeOnline`: Boolean? = null, `needGroupAck`: Boolean? = null): CompletableFuture<EasemobMessageSendLocationResult> =
+        callAsync { EasemobMessageSendLocationResult(c.call("message.send_location", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "lat" to `lat`, "lng" to `lng`, "addr" to `addr`, "ext" to `ext`, "sync_device" to `syncDevice`, "roam_ignore_users" to `roamIgnoreUsers`, "chatroom_msg_level" to `chatroomMsgLevel`, "route_online" to `routeOnline`, "need_group_ack" to `needGroupAck`))) }
+
+    /**
+     * [EasemobOperations.messageDirectedSend]: Send a message in one group or chat room to only some of its members (at most 20).
+     *
+     * `POST /messages/{target_type}/users` — catalogue operation `message.directed_send`.
+     */
+    @JvmOverloads
+    public fun messageDirectedSend(`targetType`: String, `to`: List<String>, `users`: List<String>, `type`: String, `body`: Any, `from`: String? = null, `ext`: Any? = null, `chatroomMsgLevel`: String? = null): CompletableFuture<EasemobMessageDirectedSendResult> =
+        callAsync { EasemobMessageDirectedSendResult(c.call("message.directed_send", args("target_type" to `targetType`, "from" to `from`, "to" to `to`, "users" to `users`, "type" to `type`, "body" to `body`, "ext" to `ext`, "chatroom_msg_level" to `chatroomMsgLevel`))) }
+
+    /**
+     * [EasemobOperations.messageBroadcastChatrooms]: Broadcast a message to every active chat room of the app (10 a minute, 100 a day).
+     *
+     * `POST /messages/chatrooms/broadcast` — catalogue operation `message.broadcast_chatrooms`.
+     */
+    @JvmOverloads
+    public fun messageBroadcastChatrooms(`msg`: Any, `from`: String? = null, `ext`: Any? = null, `chatroomMsgLevel`: String? = null): CompletableFuture<EasemobMessageBroadcastChatroomsResult> =
+        callAsync { EasemobMessageBroadcastChatroomsResult(c.call("message.broadcast_chatrooms", args("from" to `from`, "msg" to `msg`, "ext" to `ext`, "chatroom_msg_level" to `chatroomMsgLevel`))) }
+
+    /**
+     * [EasemobOperations.messageBroadcastUsers]: Broadcast a message to every user of the app (once per 30 minutes, 3 a day); offline users get it later.
+     *
+     * `POST /messages/broadcast` — catalogue operation `message.broadcast_users`.
+     */
+    @JvmOverloads
+    public fun messageBroadcastUsers(`msg`: Any, `from`: String? = null, `ext`: Any? = null): CompletableFuture<EasemobMessageBroadcastUsersResult> =
+        callAsync { EasemobMessageBroadcastUsersResult(c.call("message.broadcast_users", args("from" to `from`, "msg" to `msg`, "ext" to `ext`))) }
+
+    /**
+     * [EasemobOperations.messageBroadcastOnline]: Broadcast a message to the app's online users (once a minute, 50 a day).
+     *
+     * `POST /messages/users/broadcast` — catalogue operation `message.broadcast_online`.
+     */
+    @JvmOverloads
+    public fun messageBroadcastOnline(`msg`: Any, `from`: String? = null, `ext`: Any? = null): CompletableFuture<EasemobMessageBroadcastOnlineResult> =
+        callAsync { EasemobMessageBroadcastOnlineResult(c.call("message.broadcast_online", args("from" to `from`, "msg" to `msg`, "ext" to `ext`))) }
+
+    /**
+     * [EasemobOperations.messageRecall]: Recall a sent message (within the app's recall time, 2 minutes by default).
+     *
+     * `POST /messages/msg_recall` — catalogue operation `message.recall`.
+     */
+    @JvmOverloads
+    public fun messageRecall(`msgId`: String, `to`: String, `chatType`: String, `from`: String? = null, `force`: Boolean? = null): CompletableFuture<EasemobMessageRecallResult> =
+        callAsync { EasemobMessageRecallResult(c.call("message.recall", args("msg_id" to `msgId`, "to" to `to`, "chat_type" to `chatType`, "from" to `from`, "force" to `force`))) }
+
+    /**
+     * [EasemobOperations.messageRewrite]: Change a sent text or custom message (at most 10 times).
+     *
+     * `PUT /messages/rewrite/{msg_id}` — catalogue operation `message.rewrite`.
+     */
+    @JvmOverloads
+    public fun messageRewrite(`msgId`: String, `type`: String, `user`: String? = null, `msg`: String? = null, `customEvent`: String? = null, `customExts`: Map<String, String>? = null, `newExt`: Any? = null, `isCombineExt`: Boolean? = null): CompletableFuture<EasemobMessageRewriteResult> =
+        callAsync { EasemobMessageRewriteResult(c.call("message.rewrite", args("msg_id" to `msgId`, "user" to `user`, "type" to `type`, "msg" to `msg`, "custom_event" to `customEvent`, "custom_exts" to `customExts`, "new_ext" to `newExt`, "is_combine_ext" to `isCombineExt`))) }
+
+    /**
+     * [EasemobOperations.messageImportUser]: Import one one-to-one message (data migration).
+     *
+     * `POST /messages/users/import` — catalogue operation `message.import_user`.
+     */
+    @JvmOverloads
+    public fun messageImportUser(`from`: String, `target`: String, `type`: String, `body`: Any, `ext`: Any? = null, `isAckRead`: Boolean? = null, `msgTimestamp`: Long? = null, `needDownload`: Boolean? = null): CompletableFuture<EasemobMessageImportUserResult> =
+        callAsync { EasemobMessageImportUserResult(c.call("message.import_user", args("from" to `from`, "target" to `target`, "type" to `type`, "body" to `body`, "ext" to `ext`, "is_ack_read" to `isAckRead`, "msg_timestamp" to `msgTimestamp`, "need_download" to `needDownload`))) }
+
+    /**
+     * [EasemobOperations.messageImportGroup]: Import one group message (data migration).
+     *
+     * `POST /messages/chatgroups/import` — catalogue operation `message.import_group`.
+     */
+    @JvmOverloads
+    public fun messageImportGroup(`from`: String, `target`: String, `type`: String, `body`: Any, `ext`: Any? = null, `isAckRead`: Boolean? = null, `msgTimestamp`: Long? = null, `needDownload`: Boolean? = null): CompletableFuture<EasemobMessageImportGroupResult> =
+        callAsync { EasemobMessageImportGroupResult(c.call("message.import_group", args("from" to `from`, "target" to `target`, "type" to `type`, "body" to `body`, "ext" to `ext`, "is_ack_read" to `isAckRead`, "msg_timestamp" to `msgTimestamp`, "need_download" to `needDownload`))) }
+
+    /**
+     * [EasemobOperations.messageHistoryUrl]: Get the download URL of the app's message history file for one hour (10 calls a minute).
+     *
+     * `GET /chatmessages/{time}` — catalogue operation `message.history_url`.
+     */
+    @JvmOverloads
+    public fun messageHistoryUrl(`time`: String): CompletableFuture<EasemobMessageHistoryUrlResult> =
+        callAsync { EasemobMessageHistoryUrlResult(c.call("message.history_url", args("time" to `time`))) }
+
+    /**
+     * [EasemobOperations.messageConversationDelete]: Delete a conversation from one user's server-side list (one-way), and optionally its roaming messages.
+     *
+     * `DELETE /users/{username}/user_channel` — catalogue operation `message.conversation_delete`.
+     */
+    @JvmOverloads
+    public fun messageConversationDelete(`username`: String, `channel`: String, `type`: String, `deleteRoam`: Boolean): CompletableFuture<EasemobMessageConversationDeleteResult> =
+        callAsync { EasemobMessageConversationDeleteResult(c.call("message.conversation_delete", args("username" to `username`, "channel" to `channel`, "type" to `type`, "delete_roam" to `deleteRoam`))) }
+
+    /**
+     * [EasemobOperations.messageRoamingDeleteChat]: Delete some of a user's roaming messages of a one-to-one conversation, by message ID (one-way, at most 50).
+     *
+     * `DELETE /rest/message/roaming/chat/user/{userId}` — catalogue operation `message.roaming.delete_chat`.
+     */
+    @JvmOverloads
+    public fun messageRoamingDeleteChat(`userId`: String, `peer`: String, `msgIds`: List<String>, `isNotify`: Boolean? = null): CompletableFuture<EasemobMessageRoamingDeleteChatResult> =
+        callAsync { EasemobMessageRoamingDeleteChatResult(c.call("message.roaming.delete_chat", args("user_id" to `userId`, "peer" to `peer`, "msg_ids" to `msgIds`, "is_notify" to `isNotify`))) }
+
+    /**
+     * [EasemobOperations.messageRoamingDeleteGroup]: Delete some of a user's roaming messages of a group or chat room conversation, by message ID (one-way, at most 50).
+     *
+     * `DELETE /rest/message/roaming/group/user/{userId}` — catalogue operation `message.roaming.delete_group`.
+     */
+    @JvmOverloads
+    public fun messageRoamingDeleteGroup(`userId`: String, `groupId`: String, `msgIds`: List<String>, `isNotify`: Boolean? = null): CompletableFuture<EasemobMessageRoamingDeleteGroupResult> =
+        callAsync { EasemobMessageRoamingDeleteGroupResult(c.call("message.roaming.delete_group", args("user_id" to `userId`, "group_id" to `groupId`, "msg_ids" to `msgIds`, "is_notify" to `isNotify`))) }
+
+    /**
+     * [EasemobOperations.messageRoamingDeleteAll]: Delete all of a user's roaming messages and conversations up to now (one-way).
+     *
+     * `POST /rest/message/roaming/user/{userId}/delete/all` — catalogue operation `message.roaming.delete_all`.
+     */
+    @JvmOverloads
+    public fun messageRoamingDeleteAll(`userId`: String): CompletableFuture<EasemobMessageRoamingDeleteAllResult> =
+        callAsync { EasemobMessageRoamingDeleteAllResult(c.call("message.roaming.delete_all", args("user_id" to `userId`))) }
+
+    /**
+     * [EasemobOperations.messageRoamingDeleteChatBefore]: Delete a user's roaming messages of a one-to-one conversation up to a time (one-way).
+     *
+     * `DELETE /rest/message/roaming/chat/user/{userId}/time` — catalogue operation `message.roaming.delete_chat_before`.
+     */
+    @JvmOverloads
+    public fun messageRoamingDeleteChatBefore(`userId`: String, `peer`: String, `delTime`: Long, `isNotify`: Boolean? = null): CompletableFuture<EasemobMessageRoamingDeleteChatBeforeResult> =
+        callAsync { EasemobMessageRoamingDeleteChatBeforeResult(c.call("message.roaming.delete_chat_before", args("user_id" to `userId`, "peer" to `peer`, "del_time" to `delTime`, "is_notify" to `isNotify`))) }
+
+    /**
+     * [EasemobOperations.messageRoamingDeleteGroupBefore]: Delete a user's roaming messages of a group or chat room conversation up to a time (one-way).
+     *
+     * `DELETE /rest/message/roaming/group/user/{userId}/time` — catalogue operation `message.roaming.delete_group_before`.
+     */
+    @JvmOverloads
+    public fun messageRoamingDeleteGroupBefore(`userId`: String, `groupId`: String, `delTime`: Long, `isNotify`: Boolean? = null): CompletableFuture<EasemobMessageRoamingDeleteGroupBeforeResult> =
+        callAsync { EasemobMessageRoamingDeleteGroupBeforeResult(c.call("message.roaming.delete_group_before", args("user_id" to `userId`, "group_id" to `groupId`, "del_time" to `delTime`, "is_notify" to `isNotify`))) }
+
+    /**
+     * [EasemobOperations.metadataUserCapacity]: How many bytes the user attributes of every user of the app take together: `data` is the number.
+     *
+     * `GET /metadata/user/capacity` — catalogue operation `metadata.user.capacity`.
+     */
+    @JvmOverloads
+    public fun metadataUserCapacity(): CompletableFuture<EasemobMetadataUserCapacityResult> =
+        callAsync { EasemobMetadataUserCapacityResult(c.call("metadata.user.capacity", args())) }
+
+    /**
+     * [EasemobOperations.metadataUserSet]: Set user attributes of one user (the keys the client SDKs read; keys not given are left as they are); data is the attributes set. A user's attributes take at most 2 KB together by default, the request body at most 4 KB.
+     *
+     * `PUT /metadata/user/{username}` — catalogue operation `metadata.user.set`.
+     */
+    @JvmOverloads
+    public fun metadataUserSet(`username`: String, `nickname`: String? = null, `avatarurl`: String? = null, `phone`: String? = null, `mail`: String? = null, `gender`: Long? = null, `sign`: String? = null, `birth`: String? = null, `ext`: String? = null): CompletableFuture<EasemobMetadataUserSetResult> =
+        callAsync { EasemobMetadataUserSetResult(c.call("metadata.user.set", args("username" to `username`, "nickname" to `nickname`, "avatarurl" to `avatarurl`, "phone" to `phone`, "mail" to `mail`, "gender" to `gender`, "sign" to `sign`, "birth" to `birth`, "ext" to `ext`))) }
+
+    /**
+     * [EasemobOperations.metadataUserGet]: All user attributes of one user: data is key → value, {} when the user or their attributes do not exist.
+     *
+     * `GET /metadata/user/{username}` — catalogue operation `metadata.user.get`.
+     */
+    @JvmOverloads
+    public fun metadataUserGet(`username`: String): CompletableFuture<EasemobMetadataUserGetResult> =
+        callAsync { EasemobMetadataUserGetResult(c.call("metadata.user.get", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.metadataUserGetBatch]: Chosen user attributes of up to 100 users: data is {"<username>": {key: value}}; users or attributes that do not exist are left out.
+     *
+     * `POST /metadata/user/get` — catalogue operation `metadata.user.get_batch`.
+     */
+    @JvmOverloads
+    public fun metadataUserGetBatch(`targets`: List<String>, `properties`: List<String>): CompletableFuture<EasemobMetadataUserGetBatchResult> =
+        callAsync { EasemobMetadataUserGetBatchResult(c.call("metadata.user.get_batch", args("targets" to `targets`, "properties" to `properties`))) }
+
+    /**
+     * [EasemobOperations.metadataUserDelete]: Delete all user attributes of one user (a user or attributes that do not exist count as deleted).
+     *
+     * `DELETE /metadata/user/{username}` — catalogue operation `metadata.user.delete`.
+     */
+    @JvmOverloads
+    public fun metadataUserDelete(`username`: String): CompletableFuture<EasemobMetadataUserDeleteResult> =
+        callAsync { EasemobMetadataUserDeleteResult(c.call("metadata.user.delete", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.presenceSet]: Set a user's presence on one device: 0 offline, 1 online, any other value a custom status; `ext` describes it. Needs the presence feature enabled for the app.
+     *
+     * `POST /users/{username}/presence/{resource}/{status}` — catalogue operation `presence.set`.
+     */
+    @JvmOverloads
+    public fun presenceSet(`username`: String, `resource`: String, `status`: String, `ext`: String): CompletableFuture<EasemobPresenceSetResult> =
+        callAsync { EasemobPresenceSetResult(c.call("presence.set", args("username" to `username`, "resource" to `resource`, "status" to `status`, "ext" to `ext`))) }
+
+    /**
+     * [EasemobOperations.presenceSubscribe]: Subscribe a user to the presence of up to 100 users for `expiry` seconds: result is each subscribed user's presence {uid, last_time, expiry, ext, status}.
+     *
+     * `POST /users/{username}/presence/{expiry}` — catalogue operation `presence.subscribe`.
+     */
+    @JvmOverloads
+    public fun presenceSubscribe(`username`: String, `expiry`: Long, `usernames`: List<String>): CompletableFuture<EasemobPresenceSubscribeResult> =
+        callAsync { EasemobPresenceSubscribeResult(c.call("presence.subscribe", args("username" to `username`, "expiry" to `expiry`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.presenceGet]: The presence of up to 100 users: result is each one's {uid, last_time, ext, status}.
+     *
+     * `POST /users/{username}/presence` — catalogue operation `presence.get`.
+     */
+    @JvmOverloads
+    public fun presenceGet(`username`: String, `usernames`: List<String>): CompletableFuture<EasemobPresenceGetResult> =
+        callAsync { EasemobPresenceGetResult(c.call("presence.get", args("username" to `username`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.presenceUnsubscribe]: End a user's presence subscriptions to up to 100 users (the body is the JSON list of their names).
+     *
+     * `DELETE /users/{username}/presence` — catalogue operation `presence.unsubscribe`.
+     */
+    @JvmOverloads
+    public fun presenceUnsubscribe(`username`: String, `usernames`: List<String>): CompletableFuture<EasemobPresenceUnsubscribeResult> =
+        callAsync { EasemobPresenceUnsubscribeResult(c.call("presence.unsubscribe", args("username" to `username`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.presenceSublist]: The users a user is subscribed to, a page at a time: result is {totalnum, sublist: [{uid, expiry}]}.
+     *
+     * `GET /users/{username}/presence/sublist` — catalogue operation `presence.sublist`.
+     */
+    @JvmOverloads
+    public fun presenceSublist(`username`: String, `pageNum`: Long, `pageSize`: Long): CompletableFuture<EasemobPresenceSublistResult> =
+        callAsync { EasemobPresenceSublistResult(c.call("presence.sublist", args("username" to `username`, "page_num" to `pageNum`, "page_size" to `pageSize`))) }
+
+    /**
+     * [EasemobOperations.pushBindingSet]: Bind (or unbind) a user's device to push: device id, push certificate name and device token; an empty notifier_name unbinds the device from everything, an empty device_token unbinds that certificate. entities are the device's bindings afterwards.
+     *
+     * `PUT /users/{username}/push/binding` — catalogue operation `push.binding.set`.
+     */
+    @JvmOverloads
+    public fun pushBindingSet(`username`: String, `deviceId`: String, `notifierName`: String, `deviceToken`: String): CompletableFuture<EasemobPushBindingSetResult> =
+        callAsync { EasemobPushBindingSetResult(c.call("push.binding.set", args("username" to `username`, "device_id" to `deviceId`, "notifier_name" to `notifierName`, "device_token" to `deviceToken`))) }
+
+    /**
+     * [EasemobOperations.pushBindingGet]: The push bindings of all of a user's devices.
+     *
+     * `GET /users/{username}/push/binding` — catalogue operation `push.binding.get`.
+     */
+    @JvmOverloads
+    public fun pushBindingGet(`username`: String): CompletableFuture<EasemobPushBindingGetResult> =
+        callAsync { EasemobPushBindingGetResult(c.call("push.binding.get", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.pushNicknameBatch]: Set the push nickname of up to 50 users in one call; each item is {username, push_nickname}.
+     *
+     * `PUT /push/nickname` — catalogue operation `push.nickname_batch`.
+     */
+    @JvmOverloads
+    public fun pushNicknameBatch(`users`: List<*>): CompletableFuture<EasemobPushNicknameBatchResult> =
+        callAsync { EasemobPushNicknameBatchResult(c.call("push.nickname_batch", args("users" to `users`))) }
+
+    /**
+     * [EasemobOperations.pushNotificationSet]: Set a user's offline push for one chat, one group, or the whole app (chat_type user with key = the user's own name): how they are notified and do-not-disturb periods.
+     *
+     * `PUT /users/{username}/notification/{chattype}/{key}` — catalogue operation `push.notification.set`.
+     */
+    @JvmOverloads
+    public fun pushNotificationSet(`username`: String, `chatType`: String, `key`: String, `type`: String? = null, `ignoreInterval`: String? = null, `ignoreDuration`: Long? = null): CompletableFuture<EasemobPushNotificationSetResult> =
+        callAsync { EasemobPushNotificationSetResult(c.call("push.notification.set", args("username" to `username`, "chat_type" to `chatType`, "key" to `key`, "type" to `type`, "ignore_interval" to `ignoreInterval`, "ignore_duration" to `ignoreDuration`))) }
+
+    /**
+     * [EasemobOperations.pushNotificationGet]: A user's offline push setting for one chat, one group, or the whole app.
+     *
+     * `GET /users/{username}/notification/{chattype}/{key}` — catalogue operation `push.notification.get`.
+     */
+    @JvmOverloads
+    public fun pushNotificationGet(`username`: String, `chatType`: String, `key`: String): CompletableFuture<EasemobPushNotificationGetResult> =
+        callAsync { EasemobPushNotificationGetResult(c.call("push.notification.get", args("username" to `username`, "chat_type" to `chatType`, "key" to `key`))) }
+
+    /**
+     * [EasemobOperations.pushLanguageSet]: Set the language a user's push notifications are translated into (empty: no translation).
+     *
+     * `PUT /users/{username}/notification/language` — catalogue operation `push.language.set`.
+     */
+    @JvmOverloads
+    public fun pushLanguageSet(`username`: String, `translationLanguage`: String): CompletableFuture<EasemobPushLanguageSetResult> =
+        callAsync { EasemobPushLanguageSetResult(c.call("push.language.set", args("username" to `username`, "translation_language" to `translationLanguage`))) }
+
+    /**
+     * [EasemobOperations.pushLanguageGet]: The language a user's push notifications are translated into.
+     *
+     * `GET /users/{username}/notification/language` — catalogue operation `push.language.get`.
+     */
+    @JvmOverloads
+    public fun pushLanguageGet(`username`: String): CompletableFuture<EasemobPushLanguageGetResult> =
+        callAsync { EasemobPushLanguageGetResult(c.call("push.language.get", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.pushTemplateCreate]: Create an offline push template (`default` is used for every message; others by name): title and content patterns with {0}, {1} … placeholders and {$dynamicFrom}, {$fromNickname}, {$msg}.
+     *
+     * `POST /notification/template` — catalogue operation `push.template.create`.
+     */
+    @JvmOverloads
+    public fun pushTemplateCreate(`name`: String, `titlePattern`: String, `contentPattern`: String): CompletableFuture<EasemobPushTemplateCreateResult> =
+        callAsync { EasemobPushTemplateCreateResult(c.call("push.template.create", args("name" to `name`, "title_pattern" to `titlePattern`, "content_pattern" to `contentPattern`))) }
+
+    /**
+     * [EasemobOperations.pushTemplateGet]: One offline push template.
+     *
+     * `GET /notification/template/{name}` — catalogue operation `push.template.get`.
+     */
+    @JvmOverloads
+    public fun pushTemplateGet(`name`: String): CompletableFuture<EasemobPushTemplateGetResult> =
+        callAsync { EasemobPushTemplateGetResult(c.call("push.template.get", args("name" to `name`))) }
+
+    /**
+     * [EasemobOperations.pushTemplateDelete]: Delete an offline push template: data is the template deleted.
+     *
+     * `DELETE /notification/template/{name}` — catalogue operation `push.template.delete`.
+     */
+    @JvmOverloads
+    public fun pushTemplateDelete(`name`: String): CompletableFuture<EasemobPushTemplateDeleteResult> =
+        callAsync { EasemobPushTemplateDeleteResult(c.call("push.template.delete", args("name" to `name`))) }
+
+    /**
+     * [EasemobOperations.pushTemplateUse]: Choose the push template a user receives notifications with. The documentation calls this with the user's own token, not the app token.
+     *
+     * `PUT /users/{username}/notification/template` — catalogue operation `push.template.use`.
+     */
+    @JvmOverloads
+    public fun pushTemplateUse(`username`: String, `templateName`: String): CompletableFuture<EasemobPushTemplateUseResult> =
+        callAsync { EasemobPushTemplateUseResult(c.call("push.template.use", args("username" to `username`, "template_name" to `templateName`))) }
+
+    /**
+     * [EasemobOperations.reactionAdd]: Add a reaction of a user to a one-to-one or group message (the user must be in the conversation; at most 20 different reactions per message by default). Adding the same one again is an error.
+     *
+     * `POST /reaction/user/{userId}` — catalogue operation `reaction.add`.
+     */
+    @JvmOverloads
+    public fun reactionAdd(`userId`: String, `msgId`: String, `message`: String): CompletableFuture<EasemobReactionAddResult> =
+        callAsync { EasemobReactionAddResult(c.call("reaction.add", args("user_id" to `userId`, "msg_id" to `msgId`, "message" to `message`))) }
+
+    /**
+     * [EasemobOperations.reactionList]: The reactions on up to 20 messages as a user sees them: each message's reactions with their count, whether the user added it, and the first three users.
+     *
+     * `GET /reaction/user/{userId}` — catalogue operation `reaction.list`.
+     */
+    @JvmOverloads
+    public fun reactionList(`userId`: String, `msgIds`: List<String>, `msgType`: String, `groupId`: String? = null): CompletableFuture<EasemobReactionListResult> =
+        callAsync { EasemobReactionListResult(c.call("reaction.list", args("user_id" to `userId`, "msg_ids" to `msgIds`, "msg_type" to `msgType`, "group_id" to `groupId`))) }
+
+    /**
+     * [EasemobOperations.reactionDelete]: Remove a user's reaction from a message.
+     *
+     * `DELETE /reaction/user/{userId}` — catalogue operation `reaction.delete`.
+     */
+    @JvmOverloads
+    public fun reactionDelete(`userId`: String, `msgId`: String, `message`: String): CompletableFuture<EasemobReactionDeleteResult> =
+        callAsync { EasemobReactionDeleteResult(c.call("reaction.delete", args("user_id" to `userId`, "msg_id" to `msgId`, "message" to `message`))) }
+
+    /**
+     * [EasemobOperations.reactionDetail]: One reaction on one message: its count, whether the user added it, and the users who added it, earliest first, a page at a time.
+     *
+     * `GET /reaction/user/{userId}/detail` — catalogue operation `reaction.detail`.
+     */
+    @JvmOverloads
+    public fun reactionDetail(`userId`: String, `msgId`: String, `message`: String, `limit`: Long? = null, `cursor`: String? = null): CompletableFuture<EasemobReactionDetailResult> =
+        callAsync { EasemobReactionDetailResult(c.call("reaction.detail", args("user_id" to `userId`, "msg_id" to `msgId`, "message" to `message`, "limit" to `limit`, "cursor" to `cursor`))) }
+    /** Every page of `reaction.detail`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [reactionDetail]. */
+    @JvmOverloads
+    public fun reactionDetailPages(`userId`: String, `msgId`: String, `message`: String, `limit`: Long? = null, `cursor`: String? = null): CompletableFuture<Page<EasemobReactionDetailResult>> =
+        c.pageFuture("reaction.detail", args("user_id" to `userId`, "msg_id" to `msgId`, "message" to `message`, "limit" to `limit`, "cursor" to `cursor`)) { EasemobReactionDetailResult(it) }
+
+    /**
+     * [EasemobOperations.threadList]: List the app's threads a page at a time; properties.cursor asks for the next page.
+     *
+     * `GET /thread` — catalogue operation `thread.list`.
+     */
+    @JvmOverloads
+    public fun threadList(`limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): CompletableFuture<EasemobThreadListResult> =
+        callAsync { EasemobThreadListResult(c.call("thread.list", args("limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`))) }
+    /** Every page of `thread.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [threadList]. */
+    @JvmOverloads
+    public fun threadListPages(`limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): CompletableFuture<Page<EasemobThreadListResult>> =
+        c.pageFuture("thread.list", args("limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`)) { EasemobThreadListResult(it) }
+
+    /**
+     * [EasemobOperations.threadListForUser]: List the threads a user has joined, a page at a time.
+     *
+     * `GET /threads/user/{username}` — catalogue operation `thread.list_for_user`.
+     */
+    @JvmOverloads
+    public fun threadListForUser(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): CompletableFuture<EasemobThreadListForUserResult> =
+        callAsync { EasemobThreadListForUserResult(c.call("thread.list_for_user", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`))) }
+    /** Every page of `thread.list_for_user`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [threadListForUser]. */
+    @JvmOverloads
+    public fun threadListForUserPages(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): CompletableFuture<Page<EasemobThreadListForUserResult>> =
+        c.pageFuture("thread.list_for_user", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`)) { EasemobThreadListForUserResult(it) }
+
+    /**
+     * [EasemobOperations.threadListForUserInGroup]: List the threads of one group a user has joined, a page at a time.
+     *
+     * `GET /threads/chatgroups/{group_id}/user/{username}` — catalogue operation `thread.list_for_user_in_group`.
+     */
+    @JvmOverloads
+    public fun threadListForUserInGroup(`groupId`: String, `username`: String, `limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): CompletableFuture<EasemobThreadListForUserInGroupResult> =
+        callAsync { EasemobThreadListForUserInGroupResult(c.call("thread.list_for_user_in_group", args("group_id" to `groupId`, "username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`))) }
+    /** Every page of `thread.list_for_user_in_group`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [threadListForUserInGroup]. */
+    @JvmOverloads
+    public fun threadListForUserInGroupPages(`groupId`: String, `username`: String, `limit`: Long? = null, `cursor`: String? = null, `sort`: String? = null): CompletableFuture<Page<EasemobThreadListForUserInGroupResult>> =
+        c.pageFuture("thread.list_for_user_in_group", args("group_id" to `groupId`, "username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "sort" to `sort`)) { EasemobThreadListForUserInGroupResult(it) }
+
+    /**
+     * [EasemobOperations.threadCreate]: Create a thread on a group message; its owner must be a member of the group.
+     *
+     * `POST /thread` — catalogue operation `thread.create`.
+     */
+    @JvmOverloads
+    public fun threadCreate(`groupId`: String, `name`: String, `msgId`: String, `owner`: String): CompletableFuture<EasemobThreadCreateResult> =
+        callAsync { EasemobThreadCreateResult(c.call("thread.create", args("group_id" to `groupId`, "name" to `name`, "msg_id" to `msgId`, "owner" to `owner`))) }
+
+    /**
+     * [EasemobOperations.threadUpdate]: Rename a thread.
+     *
+     * `PUT /thread/{thread_id}` — catalogue operation `thread.update`.
+     */
+    @JvmOverloads
+    public fun threadUpdate(`threadId`: String, `name`: String): CompletableFuture<EasemobThreadUpdateResult> =
+        callAsync { EasemobThreadUpdateResult(c.call("thread.update", args("thread_id" to `threadId`, "name" to `name`))) }
+
+    /**
+     * [EasemobOperations.threadDelete]: Delete a thread.
+     *
+     * `DELETE /thread/{thread_id}` — catalogue operation `thread.delete`.
+     */
+    @JvmOverloads
+    public fun threadDelete(`threadId`: String): CompletableFuture<EasemobThreadDeleteResult> =
+        callAsync { EasemobThreadDeleteResult(c.call("thread.delete", args("thread_id" to `threadId`))) }
+
+    /**
+     * [EasemobOperations.threadMembers]: List a thread's members a page at a time; properties.cursor asks for the next page.
+     *
+     * `GET /thread/{thread_id}/users` — catalogue operation `thread.members`.
+     */
+    @JvmOverloads
+    public fun threadMembers(`threadId`: String, `limit`: Long? = null, `cursor`: String? = null): CompletableFuture<EasemobThreadMembersResult> =
+        callAsync { EasemobThreadMembersResult(c.call("thread.members", args("thread_id" to `threadId`, "limit" to `limit`, "cursor" to `cursor`))) }
+    /** Every page of `thread.members`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [threadMembers]. */
+    @JvmOverloads
+    public fun threadMembersPages(`threadId`: String, `limit`: Long? = null, `cursor`: String? = null): CompletableFuture<Page<EasemobThreadMembersResult>> =
+        c.pageFuture("thread.members", args("thread_id" to `threadId`, "limit" to `limit`, "cursor" to `cursor`)) { EasemobThreadMembersResult(it) }
+
+    /**
+     * [EasemobOperations.threadMembersAdd]: Add up to 10 users to a thread.
+     *
+     * `POST /thread/{thread_id}/users` — catalogue operation `thread.members_add`.
+     */
+    @JvmOverloads
+    public fun threadMembersAdd(`threadId`: String, `usernames`: List<String>): CompletableFuture<EasemobThreadMembersAddResult> =
+        callAsync { EasemobThreadMembersAddResult(c.call("thread.members_add", args("thread_id" to `threadId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.threadMembersRemove]: Remove up to 10 members from a thread; each item says whether that user was removed.
+     *
+     * `DELETE /thread/{thread_id}/users` — catalogue operation `thread.members_remove`.
+     */
+    @JvmOverloads
+    public fun threadMembersRemove(`threadId`: String, `usernames`: List<String>): CompletableFuture<EasemobThreadMembersRemoveResult> =
+        callAsync { EasemobThreadMembersRemoveResult(c.call("thread.members_remove", args("thread_id" to `threadId`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.userRegister]: Register one user (sent as the one-element list `[{username, password, nickname}]`, as the authorised-registration docs do).
+     *
+     * `POST /users` — catalogue operation `user.register`.
+     */
+    @JvmOverloads
+    public fun userRegister(`username`: String, `password`: String, `nickname`: String? = null): CompletableFuture<EasemobUserRegisterResult> =
+        callAsync { EasemobUserRegisterResult(c.call("user.register", args("username" to `username`, "password" to `password`, "nickname" to `nickname`))) }
+
+    /**
+     * [EasemobOperations.userRegisterBatch]: Register up to 60 users in one call; each item is {username, password, nickname?}.
+     *
+     * `POST /users` — catalogue operation `user.register_batch`.
+     */
+    @JvmOverloads
+    public fun userRegisterBatch(`users`: List<*>): CompletableFuture<EasemobUserRegisterBatchResult> =
+        callAsync { EasemobUserRegisterBatchResult(c.call("user.register_batch", args("users" to `users`))) }
+
+    /**
+     * [EasemobOperations.userGet]: Get one user.
+     *
+     * `GET /users/{username}` — catalogue operation `user.get`.
+     */
+    @JvmOverloads
+    public fun userGet(`username`: String): CompletableFuture<EasemobUserGetResult> =
+        callAsync { EasemobUserGetResult(c.call("user.get", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.userDelete]: Delete one user.
+     *
+     * `DELETE /users/{username}` — catalogue operation `user.delete`.
+     */
+    @JvmOverloads
+    public fun userDelete(`username`: String): CompletableFuture<EasemobUserDeleteResult> =
+        callAsync { EasemobUserDeleteResult(c.call("user.delete", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.userStatus]: Online status of one user: data is {"<username>": "online"|"offline"}.
+     *
+     * `GET /users/{username}/status` — catalogue operation `user.status`.
+     */
+    @JvmOverloads
+    public fun userStatus(`username`: String): CompletableFuture<EasemobUserStatusResult> =
+        callAsync { EasemobUserStatusResult(c.call("user.status", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.userStatusBatch]: Online status of up to 100 users: data is [{"<username>": "online"|"offline"}, ...].
+     *
+     * `POST /users/batch/status` — catalogue operation `user.status_batch`.
+     */
+    @JvmOverloads
+    public fun userStatusBatch(`usernames`: List<String>): CompletableFuture<EasemobUserStatusBatchResult> =
+        callAsync { EasemobUserStatusBatchResult(c.call("user.status_batch", args("usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.userContactAdd]: Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan).
+     *
+     * `POST /users/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.add`.
+     */
+    @JvmOverloads
+    public fun userContactAdd(`ownerUsername`: String, `friendUsername`: String): CompletableFuture<EasemobUserContactAddResult> =
+        callAsync { EasemobUserContactAddResult(c.call("user.contact.add", args("owner_username" to `ownerUsername`, "friend_username" to `friendUsername`))) }
+
+    /**
+     * [EasemobOperations.userContactRemove]: Remove a contact from a user's contact list.
+     *
+     * `DELETE /users/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.remove`.
+     */
+    @JvmOverloads
+    public fun userContactRemove(`ownerUsername`: String, `friendUsername`: String): CompletableFuture<EasemobUserContactRemoveResult> =
+        callAsync { EasemobUserContactRemoveResult(c.call("user.contact.remove", args("owner_username" to `ownerUsername`, "friend_username" to `friendUsername`))) }
+
+    /**
+     * [EasemobOperations.userContactList]: A user's contacts in one call (at most 3000, most recently added first): data is the list of their user names and count its length.
+     *
+     * `GET /users/{owner_username}/contacts/users` — catalogue operation `user.contact.list`.
+     */
+    @JvmOverloads
+    public fun userContactList(`ownerUsername`: String): CompletableFuture<EasemobUserContactListResult> =
+        callAsync { EasemobUserContactListResult(c.call("user.contact.list", args("owner_username" to `ownerUsername`))) }
+
+    /**
+     * [EasemobOperations.userContactListPaged]: A user's contacts a page at a time (most recently added first), with their remarks if asked: data is {"contacts": [{"username", "remark"}, ...]}.
+     *
+     * `GET /user/{username}/contacts` — catalogue operation `user.contact.list_paged`.
+     */
+    @JvmOverloads
+    public fun userContactListPaged(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `needReturnRemark`: Boolean? = null): CompletableFuture<EasemobUserContactListPagedResult> =
+        callAsync { EasemobUserContactListPagedResult(c.call("user.contact.list_paged", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "need_return_remark" to `needReturnRemark`))) }
+    /** Every page of `user.contact.list_paged`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [userContactListPaged]. */
+    @JvmOverloads
+    public fun userContactListPagedPages(`username`: String, `limit`: Long? = null, `cursor`: String? = null, `needReturnRemark`: Boolean? = null): CompletableFuture<Page<EasemobUserContactListPagedResult>> =
+        c.pageFuture("user.contact.list_paged", args("username" to `username`, "limit" to `limit`, "cursor" to `cursor`, "need_return_remark" to `needReturnRemark`)) { EasemobUserContactListPagedResult(it) }
+
+    /**
+     * [EasemobOperations.userContactRemark]: Set the remark a user keeps for one of their contacts (the two must be contacts already). Note the singular `/user/` in the path.
+     *
+     * `PUT /user/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.remark`.
+     */
+    @JvmOverloads
+    public fun userContactRemark(`ownerUsername`: String, `friendUsername`: String, `remark`: String): CompletableFuture<EasemobUserContactRemarkResult> =
+        callAsync { EasemobUserContactRemarkResult(c.call("user.contact.remark", args("owner_username" to `ownerUsername`, "friend_username" to `friendUsername`, "remark" to `remark`))) }
+
+    /**
+     * [EasemobOperations.userBlocklistList]: The users a user has blocked, a page at a time (most recently blocked first): data is the list of their user names.
+     *
+     * `GET /users/{owner_username}/blocks/users` — catalogue operation `user.blocklist.list`.
+     */
+    @JvmOverloads
+    public fun userBlocklistList(`ownerUsername`: String, `pageSize`: Long? = null, `cursor`: String? = null): CompletableFuture<EasemobUserBlocklistListResult> =
+        callAsync { EasemobUserBlocklistListResult(c.call("user.blocklist.list", args("owner_username" to `ownerUsername`, "page_size" to `pageSize`, "cursor" to `cursor`))) }
+
+    /**
+     * [EasemobOperations.userBlocklistAdd]: Block one or more users for a user (friends or not; a user's blocklist holds at most 500): data is the names added.
+     *
+     * `POST /users/{owner_username}/blocks/users` — catalogue operation `user.blocklist.add`.
+     */
+    @JvmOverloads
+    public fun userBlocklistAdd(`ownerUsername`: String, `usernames`: List<String>): CompletableFuture<EasemobUserBlocklistAddResult> =
+        callAsync { EasemobUserBlocklistAddResult(c.call("user.blocklist.add", args("owner_username" to `ownerUsername`, "usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.userBlocklistRemove]: Unblock one user for a user.
+     *
+     * `DELETE /users/{owner_username}/blocks/users/{blocked_username}` — catalogue operation `user.blocklist.remove`.
+     */
+    @JvmOverloads
+    public fun userBlocklistRemove(`ownerUsername`: String, `blockedUsername`: String): CompletableFuture<EasemobUserBlocklistRemoveResult> =
+        callAsync { EasemobUserBlocklistRemoveResult(c.call("user.blocklist.remove", args("owner_username" to `ownerUsername`, "blocked_username" to `blockedUsername`))) }
+
+    /**
+     * [EasemobOperations.userList]: The app's users a page at a time, oldest registered first; the answer's top-level `cursor` marks the next page and is absent on the last.
+     *
+     * `GET /users` — catalogue operation `user.list`.
+     */
+    @JvmOverloads
+    public fun userList(`limit`: Long? = null, `cursor`: String? = null): CompletableFuture<EasemobUserListResult> =
+        callAsync { EasemobUserListResult(c.call("user.list", args("limit" to `limit`, "cursor" to `cursor`))) }
+    /** Every page of `user.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [userList]. */
+    @JvmOverloads
+    public fun userListPages(`limit`: Long? = null, `cursor`: String? = null): CompletableFuture<Page<EasemobUserListResult>> =
+        c.pageFuture("user.list", args("limit" to `limit`, "cursor" to `cursor`)) { EasemobUserListResult(it) }
+
+    /**
+     * [EasemobOperations.userDeleteBatch]: Delete the app's `limit` oldest users (meant for test data before going live): entities are the users deleted; the answer's top-level `cursor` is where the next batch starts. Sending it twice deletes twice as many users.
+     *
+     * `DELETE /users` — catalogue operation `user.delete_batch`.
+     */
+    @JvmOverloads
+    public fun userDeleteBatch(`limit`: Long? = null, `cursor`: String? = null): CompletableFuture<EasemobUserDeleteBatchResult> =
+        callAsync { EasemobUserDeleteBatchResult(c.call("user.delete_batch", args("limit" to `limit`, "cursor" to `cursor`))) }
+
+    /**
+     * [EasemobOperations.userSetPassword]: Set a user's login password (the old one is not needed).
+     *
+     * `PUT /users/{username}/password` — catalogue operation `user.set_password`.
+     */
+    @JvmOverloads
+    public fun userSetPassword(`username`: String, `newPassword`: String): CompletableFuture<EasemobUserSetPasswordResult> =
+        callAsync { EasemobUserSetPasswordResult(c.call("user.set_password", args("username" to `username`, "new_password" to `newPassword`))) }
+
+    /**
+     * [EasemobOperations.userDeactivate]: Deactivate (ban) a user: they are logged out and cannot log in until activated again.
+     *
+     * `POST /users/{username}/deactivate` — catalogue operation `user.deactivate`.
+     */
+    @JvmOverloads
+    public fun userDeactivate(`username`: String): CompletableFuture<EasemobUserDeactivateResult> =
+        callAsync { EasemobUserDeactivateResult(c.call("user.deactivate", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.userActivate]: Activate (unban) a deactivated user.
+     *
+     * `POST /users/{username}/activate` — catalogue operation `user.activate`.
+     */
+    @JvmOverloads
+    public fun userActivate(`username`: String): CompletableFuture<EasemobUserActivateResult> =
+        callAsync { EasemobUserActivateResult(c.call("user.activate", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.userDisconnect]: Force a user offline on every device they are logged in on.
+     *
+     * `GET /users/{username}/disconnect` — catalogue operation `user.disconnect`.
+     */
+    @JvmOverloads
+    public fun userDisconnect(`username`: String): CompletableFuture<EasemobUserDisconnectResult> =
+        callAsync { EasemobUserDisconnectResult(c.call("user.disconnect", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.userDisconnectDevice]: Force a user offline on one device (resource), leaving their other devices logged in.
+     *
+     * `DELETE /users/{username}/disconnect/{resourceId}` — catalogue operation `user.disconnect_device`.
+     */
+    @JvmOverloads
+    public fun userDisconnectDevice(`username`: String, `resourceId`: String): CompletableFuture<EasemobUserDisconnectDeviceResult> =
+        callAsync { EasemobUserDisconnectDeviceResult(c.call("user.disconnect_device", args("username" to `username`, "resource_id" to `resourceId`))) }
+
+    /**
+     * [EasemobOperations.userResources]: The devices a user is logged in on (multi-device login).
+     *
+     * `GET /users/{username}/resources` — catalogue operation `user.resources`.
+     */
+    @JvmOverloads
+    public fun userResources(`username`: String): CompletableFuture<EasemobUserResourcesResult> =
+        callAsync { EasemobUserResourcesResult(c.call("user.resources", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.userMuteSet]: Mute a user app-wide in one-to-one chats, groups and/or chat rooms for a number of seconds (0 lifts the mute, -1 mutes for good); a kind not given is left as it is.
+     *
+     * `POST /mutes` — catalogue operation `user.mute.set`.
+     */
+    @JvmOverloads
+    public fun userMuteSet(`username`: String, `chat`: Long? = null, `groupchat`: Long? = null, `chatroom`: Long? = null): CompletableFuture<EasemobUserMuteSetResult> =
+        callAsync { EasemobUserMuteSetResult(c.call("user.mute.set", args("username" to `username`, "chat" to `chat`, "groupchat" to `groupchat`, "chatroom" to `chatroom`))) }
+
+    /**
+     * [EasemobOperations.userMuteGet]: A user's app-wide mutes: the seconds left of each (0 none, -1 for good).
+     *
+     * `GET /mutes/{username}` — catalogue operation `user.mute.get`.
+     */
+    @JvmOverloads
+    public fun userMuteGet(`username`: String): CompletableFuture<EasemobUserMuteGetResult> =
+        callAsync { EasemobUserMuteGetResult(c.call("user.mute.get", args("username" to `username`))) }
+
+    /**
+     * [EasemobOperations.userMuteList]: Every app-wide muted user a page at a time: `data` holds one item per user and kind, {username, chat|groupchat|chatroom: seconds left}.
+     *
+     * `GET /mutes` — catalogue operation `user.mute.list`.
+     */
+    @JvmOverloads
+    public fun userMuteList(`pageNum`: Long? = null, `pageSize`: Long? = null): CompletableFuture<EasemobUserMuteListResult> =
+        callAsync { EasemobUserMuteListResult(c.call("user.mute.list", args("page_num" to `pageNum`, "page_size" to `pageSize`))) }
+    /** Every page of `user.mute.list`, a future per page: the first [Page]'s future; each page's `next()` makes the following one's. Same parameters as [userMuteList]. */
+    @JvmOverloads
+    public fun userMuteListPages(`pageNum`: Long? = null, `pageSize`: Long? = null): CompletableFuture<Page<EasemobUserMuteListResult>> =
+        c.pageFuture("user.mute.list", args("page_num" to `pageNum`, "page_size" to `pageSize`)) { EasemobUserMuteListResult(it) }
+
+    /**
+     * [EasemobOperations.userOfflineMsgCount]: How many offline messages a user has waiting: data is {"<username>": <count>}.
+     *
+     * `GET /users/{owner_username}/offline_msg_count` — catalogue operation `user.offline_msg_count`.
+     */
+    @JvmOverloads
+    public fun userOfflineMsgCount(`ownerUsername`: String): CompletableFuture<EasemobUserOfflineMsgCountResult> =
+        callAsync { EasemobUserOfflineMsgCountResult(c.call("user.offline_msg_count", args("owner_username" to `ownerUsername`))) }
+
+    /**
+     * [EasemobOperations.userOfflineMsgStatus]: Whether one offline message has been delivered to a user: data is {"<msg_id>": "delivered"|"undelivered"}.
+     *
+     * `GET /users/{username}/offline_msg_status/{msg_id}` — catalogue operation `user.offline_msg_status`.
+     */
+    @JvmOverloads
+    public fun userOfflineMsgStatus(`username`: String, `msgId`: String): CompletableFuture<EasemobUserOfflineMsgStatusResult> =
+        callAsync { EasemobUserOfflineMsgStatusResult(c.call("user.offline_msg_status", args("username" to `username`, "msg_id" to `msgId`))) }
+
+    /**
+     * [EasemobOperations.userUpdate]: Set a user's push nickname (shown in offline push notifications) and/or how their offline notifications are displayed.
+     *
+     * `PUT /users/{username}` — catalogue operation `user.update`.
+     */
+    @JvmOverloads
+    public fun userUpdate(`username`: String, `nickname`: String? = null, `notificationDisplayStyle`: Long? = null): CompletableFuture<EasemobUserUpdateResult> =
+        callAsync { EasemobUserUpdateResult(c.call("user.update", args("username" to `username`, "nickname" to `nickname`, "notification_display_style" to `notificationDisplayStyle`))) }
 }

@@ -89,9 +89,10 @@ public sealed class FileInput {
     public data class Path(val path: String) : FileInput()
 
     /** Bytes in memory, with the name to send. */
-    public class Bytes(public val data: ByteArray, public val name: String = "file") : FileInput()
+    public class Bytes @JvmOverloads constructor(public val data: ByteArray, public val name: String = "file") : FileInput()
 
     public companion object {
+        @JvmStatic
         public fun of(path: java.nio.file.Path): FileInput = Path(path.toString())
     }
 }
