@@ -18,7 +18,11 @@ default:
 # smoke, then per language: setup, lint, generated code, suites (Python, Node, Kotlin/Swift).
 
 # every test (what ./run-tests.sh and CI run)
-test: lint-rust gen-check test-rust fuzz-smoke setup-python lint-python test-python setup-node lint-node test-node setup-uniffi test-swift test-kotlin
+test: lint-rust gen-check test-rust fuzz-smoke setup-python lint-python test-python setup-node lint-node test-node setup-uniffi test-swift test-kotlin test-dist
+
+# the built packages (wheel, npm tarballs, jar) installed where there is no Rust, each running its
+# quick start against the emulator (issue 10's acceptance test)
+test-dist: test-dist-python test-dist-node test-dist-jvm
 
 # the demonstration in every language against the embedded emulator
 demo: demo-rust demo-python demo-node demo-kotlin
@@ -129,7 +133,7 @@ dist-node *ARGS:
     scripts/dist-node.sh {{ ARGS }}
 
 # the packed npm package installed as a user would, without Rust or a C compiler, offline; the quick
-# start as CommonJS and as an ES module against `npx imcloud-emulator` (not part of `test`)
+# start as CommonJS and as an ES module against `npx imcloud-emulator`
 test-dist-node: dist-node
     @echo "== Node: the packed package installed without Rust (tests/dist/node.sh)"
     tests/dist/node.sh

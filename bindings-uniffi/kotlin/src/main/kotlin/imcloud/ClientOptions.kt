@@ -83,6 +83,12 @@ public data class ClientOptions(
     /** A copy with [connectionMaxAge] set, for Java: `new ClientOptions().withConnectionMaxAge(…)`. */
     public fun withConnectionMaxAge(value: Double?): ClientOptions = copy(`connectionMaxAge` = value)
 
+    /** A copy with [proxy] set, for Java: `new ClientOptions().withProxy(…)`. */
+    public fun withProxy(value: String?): ClientOptions = copy(`proxy` = value)
+
+    /** A copy with [caBundle] set, for Java: `new ClientOptions().withCaBundle(…)`. */
+    public fun withCaBundle(value: String?): ClientOptions = copy(`caBundle` = value)
+
     /** The options by their snake_case names, as the core's settings map takes them. */
     internal fun entries(): List<Pair<String, Any?>> = listOf(
         "connect_timeout" to `connectTimeout`,
