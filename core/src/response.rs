@@ -48,6 +48,11 @@ impl Response {
                         .map(|x| Value::Object(normalise_fields(decl, x)))
                         .collect(),
                 ),
+                // A batch operation called with one item: Easemob answers the single-item form of
+                // the same path (one object, not a list of one); it is that list's only item.
+                Value::Object(_) => {
+                    Value::Array(vec![Value::Object(normalise_fields(decl, &result))])
+                }
                 _ => Value::Array(Vec::new()),
             }
         } else {
@@ -152,4 +157,41 @@ pub struct Download {
     /// Bytes written to the sink.
     pub bytes: u64,
     pub content_type: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn response(op: &str, body: Value) -> Response {
+        let op = crate::catalogue::easemob().require(op).unwrap();
+        Response::new(op, "r".into(), "h".into(), 200, body)
+    }
+
+    #[test]
+    fn a_list_answer_has_one_typed_item_per_element() {
+        let r = response(
+            "group.members_remove",
+            json!({"data": [{"result": true, "user": "a"}, {"result": false, "user": "b"}]}),
+        );
+        assert_eq!(r.fields.as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_single_object_where_a_list_is_declared_is_a_list_of_one() {
+        // DELETE /chatgroups/{id}/users/a: the documented single-member answer
+        let r = response(
+            "group.members_remove",
+            json!({"data": {"result": true, "action": "remove_member", "user": "a", "groupid": "1"}}),
+        );
+        let items = r.fields.as_array().unwrap();
+        assert_eq!(items.len(), 1, "{:?}", r.fields);
+        assert_eq!(r.result["user"], "a");
+        // nothing there is still an empty list
+        assert_eq!(
+            response("group.members_remove", json!({})).fields,
+            json!([])
+        );
+    }
 }

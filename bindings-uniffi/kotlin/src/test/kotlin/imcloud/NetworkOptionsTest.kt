@@ -35,7 +35,7 @@ class NetworkOptionsTest {
     }
 
     @Test
-    fun `the options print without the proxy; an empty proxy is a direct connection`() = runBlocking {
+    fun `the options print without the proxy, and an empty proxy is a direct connection`() = runBlocking {
         val shown = ClientOptions(proxy = "http://alice:$password@127.0.0.1:9", maxAttempts = 1).toString()
         assertFalse(shown.contains(password), shown)
         assertTrue(shown.contains("proxy=***") && shown.contains("maxAttempts=1"), shown)
