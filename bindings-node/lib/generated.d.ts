@@ -7743,6 +7743,28 @@ export interface EasemobUserStatusBatchParams {
   usernames: string[]
 }
 
+/** The result of `user.contact.import`. */
+export declare class EasemobUserContactImportResult extends Result {
+  /** The users added as contacts. */
+  readonly success: string[] | undefined
+  /** Not added: no such user. */
+  readonly notExistFailed: string[] | undefined
+  /** Not added: the contact limit of the service plan was reached. */
+  readonly maxLimitFailed: string[] | undefined
+  /** Not added: a server error (the wire name is spelled UnKnowFailed). */
+  readonly unknownFailed: string[] | undefined
+}
+
+/** Parameters of `user.contact.import`: Import up to 10 contacts for a user at once (two-way, as adding one does); the answer sorts the names into those added and those that failed because the user does not exist, the contact limit was reached, or a server error. */
+export interface EasemobUserContactImportParams {
+  /** The user whose contact list is imported into. Limits: not empty; at most 64 bytes. */
+  ownerUsername: string
+  /** The contacts to import, at most 10 per call. Limits: not empty each; at most 64 bytes each; 1 to 10 items. */
+  usernames: string[]
+  /** Notify the users' client SDKs of the new contacts (the server's default: false). */
+  isSendNotice?: boolean
+}
+
 /** One item of the result of `user.contact.add`. */
 export declare class EasemobUserContactAddItem extends Item {
   readonly uuid: string | undefined
@@ -9417,6 +9439,12 @@ export declare class EasemobOperations extends BaseClient {
    * `POST /users/batch/status` — catalogue operation `user.status_batch`.
    */
   userStatusBatch(params: EasemobUserStatusBatchParams, options?: CallOptions): Promise<EasemobUserStatusBatchResult>
+  /**
+   * Import up to 10 contacts for a user at once (two-way, as adding one does); the answer sorts the names into those added and those that failed because the user does not exist, the contact limit was reached, or a server error.
+   *
+   * `POST /users/{owner_username}/contacts/import` — catalogue operation `user.contact.import`.
+   */
+  userContactImport(params: EasemobUserContactImportParams, options?: CallOptions): Promise<EasemobUserContactImportResult>
   /**
    * Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan).
    *

@@ -3456,6 +3456,21 @@ class EasemobUserStatusResult extends Result {}
 
 class EasemobUserStatusBatchResult extends Result {}
 
+class EasemobUserContactImportResult extends Result {
+  get success() {
+    return this._field("success")
+  }
+  get notExistFailed() {
+    return this._field("not_exist_failed")
+  }
+  get maxLimitFailed() {
+    return this._field("max_limit_failed")
+  }
+  get unknownFailed() {
+    return this._field("unknown_failed")
+  }
+}
+
 class EasemobUserContactAddItem extends Item {
   get uuid() {
     return this._field("uuid")
@@ -4768,6 +4783,9 @@ class EasemobOperations extends BaseClient {
   userStatusBatch(params, options) {
     return this._call("user.status_batch", params, {"usernames":"usernames"}, EasemobUserStatusBatchResult, options)
   }
+  userContactImport(params, options) {
+    return this._call("user.contact.import", params, {"ownerUsername":"owner_username","usernames":"usernames","isSendNotice":"is_send_notice"}, EasemobUserContactImportResult, options)
+  }
   userContactAdd(params, options) {
     return this._call("user.contact.add", params, {"ownerUsername":"owner_username","friendUsername":"friend_username"}, EasemobUserContactAddResult, options)
   }
@@ -5271,6 +5289,7 @@ module.exports = {
   EasemobUserDeleteResult,
   EasemobUserStatusResult,
   EasemobUserStatusBatchResult,
+  EasemobUserContactImportResult,
   EasemobUserContactAddItem,
   EasemobUserContactAddResult,
   EasemobUserContactRemoveItem,

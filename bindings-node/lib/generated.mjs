@@ -427,6 +427,7 @@ export const {
   EasemobUserDeleteResult,
   EasemobUserStatusResult,
   EasemobUserStatusBatchResult,
+  EasemobUserContactImportResult,
   EasemobUserContactAddItem,
   EasemobUserContactAddResult,
   EasemobUserContactRemoveItem,

@@ -15692,6 +15692,44 @@ pub mod easemob {
         }
     }
 
+    /// Parameters of `user.contact.import`: Import up to 10 contacts for a user at once (two-way, as adding one does); the answer sorts the names into those added and those that failed because the user does not exist, the contact limit was reached, or a server error.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct UserContactImport {
+        /// The user whose contact list is imported into. Limits: not empty; at most 64 bytes.
+        pub owner_username: String,
+        /// The contacts to import, at most 10 per call. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+        pub usernames: Vec<String>,
+        /// Notify the users' client SDKs of the new contacts (the server's default: false).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub is_send_notice: Option<bool>,
+    }
+
+    /// The result of `user.contact.import`.
+    ///
+    /// The declared fields, normalised by type (absent or unreadable: `None`); the whole answer is in `Typed::response`.
+    #[derive(Clone, Default, PartialEq, serde::Deserialize)]
+    pub struct UserContactImportResult {
+        /// The users added as contacts.
+        pub success: Option<Vec<String>>,
+        /// Not added: no such user.
+        pub not_exist_failed: Option<Vec<String>>,
+        /// Not added: the contact limit of the service plan was reached.
+        pub max_limit_failed: Option<Vec<String>>,
+        /// Not added: a server error (the wire name is spelled UnKnowFailed).
+        pub unknown_failed: Option<Vec<String>>,
+    }
+
+    impl std::fmt::Debug for UserContactImportResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserContactImportResult")
+                .field("success", &self.success)
+                .field("not_exist_failed", &self.not_exist_failed)
+                .field("max_limit_failed", &self.max_limit_failed)
+                .field("unknown_failed", &self.unknown_failed)
+                .finish()
+        }
+    }
+
     /// Parameters of `user.contact.add`: Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan).
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
     pub struct UserContactAdd {
@@ -19677,6 +19715,23 @@ impl crate::Easemob {
         crate::Typed::from_response(
             self.call(
                 "user.status_batch",
+                serde_json::to_value(&params)
+                    .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
+            )
+            .await?,
+        )
+    }
+
+    /// Import up to 10 contacts for a user at once (two-way, as adding one does); the answer sorts the names into those added and those that failed because the user does not exist, the contact limit was reached, or a server error.
+    ///
+    /// `POST /users/{owner_username}/contacts/import` — catalogue operation `user.contact.import`.
+    pub async fn user_contact_import(
+        &self,
+        params: easemob::UserContactImport,
+    ) -> crate::Result<crate::Typed<easemob::UserContactImportResult>> {
+        crate::Typed::from_response(
+            self.call(
+                "user.contact.import",
                 serde_json::to_value(&params)
                     .map_err(|e| crate::Error::invalid_argument("params", e.to_string()))?,
             )

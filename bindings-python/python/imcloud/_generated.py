@@ -13918,6 +13918,30 @@ class EasemobUserStatusBatchResult(Result):
     """The result of ``user.status_batch``."""
 
 
+class EasemobUserContactImportResult(Result):
+    """The result of ``user.contact.import``."""
+
+    @property
+    def success(self) -> Optional[List[str]]:
+        """The users added as contacts."""
+        return cast("Optional[List[str]]", self._fields.get("success"))
+
+    @property
+    def not_exist_failed(self) -> Optional[List[str]]:
+        """Not added: no such user."""
+        return cast("Optional[List[str]]", self._fields.get("not_exist_failed"))
+
+    @property
+    def max_limit_failed(self) -> Optional[List[str]]:
+        """Not added: the contact limit of the service plan was reached."""
+        return cast("Optional[List[str]]", self._fields.get("max_limit_failed"))
+
+    @property
+    def unknown_failed(self) -> Optional[List[str]]:
+        """Not added: a server error (the wire name is spelled UnKnowFailed)."""
+        return cast("Optional[List[str]]", self._fields.get("unknown_failed"))
+
+
 class EasemobUserContactAddItem(Item):
     """One item of the result of ``user.contact.add``."""
 
@@ -15427,6 +15451,7 @@ class EasemobOperations(_SyncClient):
         "user.delete": EasemobUserDeleteResult,
         "user.status": EasemobUserStatusResult,
         "user.status_batch": EasemobUserStatusBatchResult,
+        "user.contact.import": EasemobUserContactImportResult,
         "user.contact.add": EasemobUserContactAddResult,
         "user.contact.remove": EasemobUserContactRemoveResult,
         "user.contact.list": EasemobUserContactListResult,
@@ -18222,6 +18247,24 @@ class EasemobOperations(_SyncClient):
         """
         return self._call("user.status_batch", {"usernames": usernames}, EasemobUserStatusBatchResult)
 
+    def user_contact_import(
+        self,
+        *,
+        owner_username: str,
+        usernames: Sequence[str],
+        is_send_notice: Optional[bool] = None,
+    ) -> EasemobUserContactImportResult:
+        """Import up to 10 contacts for a user at once (two-way, as adding one does); the answer sorts the names into those added and those that failed because the user does not exist, the contact limit was reached, or a server error.
+
+        ``POST /users/{owner_username}/contacts/import`` — catalogue operation ``user.contact.import``.
+
+        Args:
+            owner_username: (a str; required) The user whose contact list is imported into. Limits: not empty; at most 64 bytes.
+            usernames: (a list of str; required) The contacts to import, at most 10 per call. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+            is_send_notice: (a bool) Notify the users' client SDKs of the new contacts (the server's default: false).
+        """
+        return self._call("user.contact.import", {"owner_username": owner_username, "usernames": usernames, "is_send_notice": is_send_notice}, EasemobUserContactImportResult)
+
     def user_contact_add(
         self,
         *,
@@ -18751,6 +18794,7 @@ class AsyncEasemobOperations(_AsyncClient):
         "user.delete": EasemobUserDeleteResult,
         "user.status": EasemobUserStatusResult,
         "user.status_batch": EasemobUserStatusBatchResult,
+        "user.contact.import": EasemobUserContactImportResult,
         "user.contact.add": EasemobUserContactAddResult,
         "user.contact.remove": EasemobUserContactRemoveResult,
         "user.contact.list": EasemobUserContactListResult,
@@ -21545,6 +21589,24 @@ class AsyncEasemobOperations(_AsyncClient):
             usernames: (a list of str; required) Limits: not empty each; at most 64 bytes each; 1 to 100 items.
         """
         return await self._call("user.status_batch", {"usernames": usernames}, EasemobUserStatusBatchResult)
+
+    async def user_contact_import(
+        self,
+        *,
+        owner_username: str,
+        usernames: Sequence[str],
+        is_send_notice: Optional[bool] = None,
+    ) -> EasemobUserContactImportResult:
+        """Import up to 10 contacts for a user at once (two-way, as adding one does); the answer sorts the names into those added and those that failed because the user does not exist, the contact limit was reached, or a server error.
+
+        ``POST /users/{owner_username}/contacts/import`` — catalogue operation ``user.contact.import``.
+
+        Args:
+            owner_username: (a str; required) The user whose contact list is imported into. Limits: not empty; at most 64 bytes.
+            usernames: (a list of str; required) The contacts to import, at most 10 per call. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+            is_send_notice: (a bool) Notify the users' client SDKs of the new contacts (the server's default: false).
+        """
+        return await self._call("user.contact.import", {"owner_username": owner_username, "usernames": usernames, "is_send_notice": is_send_notice}, EasemobUserContactImportResult)
 
     async def user_contact_add(
         self,

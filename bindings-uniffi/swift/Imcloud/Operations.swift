@@ -16423,6 +16423,53 @@ public struct EasemobUserStatusBatchItem: Decodable, Sendable, CustomStringConve
     }
 }
 
+/// Parameters of `user.contact.import`: Import up to 10 contacts for a user at once (two-way, as adding one does); the answer sorts the names into those added and those that failed because the user does not exist, the contact limit was reached, or a server error.
+public struct EasemobUserContactImport: Encodable, Sendable {
+    /// The user whose contact list is imported into. Limits: not empty; at most 64 bytes.
+    public var ownerUsername: String
+    /// The contacts to import, at most 10 per call. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+    public var usernames: [String]
+    /// Notify the users' client SDKs of the new contacts (the server's default: false).
+    public var isSendNotice: Bool?
+
+    public init(ownerUsername: String, usernames: [String], isSendNotice: Bool? = nil) {
+        self.ownerUsername = ownerUsername
+        self.usernames = usernames
+        self.isSendNotice = isSendNotice
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ownerUsername = "owner_username"
+        case usernames = "usernames"
+        case isSendNotice = "is_send_notice"
+    }
+}
+
+/// The result of `user.contact.import`.
+///
+/// The declared fields as the core normalised them (absent or unreadable: nil); the whole answer is in `Typed.response`.
+public struct EasemobUserContactImportResult: Decodable, Sendable, CustomStringConvertible {
+    /// The users added as contacts.
+    public let success: [String]?
+    /// Not added: no such user.
+    public let notExistFailed: [String]?
+    /// Not added: the contact limit of the service plan was reached.
+    public let maxLimitFailed: [String]?
+    /// Not added: a server error (the wire name is spelled UnKnowFailed).
+    public let unknownFailed: [String]?
+
+    public var description: String {
+        describeFields("EasemobUserContactImportResult", [("success", success), ("notExistFailed", notExistFailed), ("maxLimitFailed", maxLimitFailed), ("unknownFailed", unknownFailed)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case success = "success"
+        case notExistFailed = "not_exist_failed"
+        case maxLimitFailed = "max_limit_failed"
+        case unknownFailed = "unknown_failed"
+    }
+}
+
 /// Parameters of `user.contact.add`: Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan).
 public struct EasemobUserContactAdd: Encodable, Sendable {
     /// The user whose contact list gains the friend. Limits: not empty; at most 64 bytes.
@@ -19201,6 +19248,14 @@ extension Easemob {
     /// `POST /users/batch/status` — catalogue operation `user.status_batch`.
     public func userStatusBatch(_ params: EasemobUserStatusBatch) async throws -> Typed<[EasemobUserStatusBatchItem]> {
         let reply = try await call("user.status_batch", params)
+        return try Typed(reply)
+    }
+
+    /// Import up to 10 contacts for a user at once (two-way, as adding one does); the answer sorts the names into those added and those that failed because the user does not exist, the contact limit was reached, or a server error.
+    ///
+    /// `POST /users/{owner_username}/contacts/import` — catalogue operation `user.contact.import`.
+    public func userContactImport(_ params: EasemobUserContactImport) async throws -> Typed<EasemobUserContactImportResult> {
+        let reply = try await call("user.contact.import", params)
         return try Typed(reply)
     }
 

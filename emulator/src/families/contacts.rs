@@ -30,6 +30,7 @@ impl Family for Contacts {
 
 /// The operations given behaviour here; another of these prefixes gets the canned answer.
 const OPERATIONS: &[&str] = &[
+    "user.contact.import",
     "user.contact.add",
     "user.contact.remove",
     "user.contact.list",
@@ -57,6 +58,17 @@ fn page<T: Clone>(items: &[T], cursor: &str, size: usize) -> Vec<T> {
     items.iter().skip(from).take(size).cloned().collect()
 }
 
+/// Adding is two-way: each user shows up in the other's list (once).
+fn befriend(call: &mut Call<'_>, owner: &str, friend: &str) {
+    let rel = call.state.part::<Relations>();
+    for (a, b) in [(owner, friend), (friend, owner)] {
+        let list = rel.contacts.entry(a.to_string()).or_default();
+        if !list.iter().any(|(c, _)| c == b) {
+            list.push((b.to_string(), None));
+        }
+    }
+}
+
 fn easemob(call: &mut Call<'_>) -> Outcome {
     let op = call.op.name.clone();
     let owner_name = if op == "user.contact.list_paged" {
@@ -70,16 +82,28 @@ fn easemob(call: &mut Call<'_>) -> Outcome {
         "user.contact.add" => {
             let friend_name = call.s("friend_username").to_string();
             let entity = easemob_user(call, &friend_name)?;
-            let friend = friend_name.to_lowercase();
-            // Adding is two-way: each user shows up in the other's list.
-            let rel = call.state.part::<Relations>();
-            for (a, b) in [(&owner, &friend), (&friend, &owner)] {
-                let list = rel.contacts.entry(a.clone()).or_default();
-                if !list.iter().any(|(c, _)| c == b) {
-                    list.push((b.clone(), None));
-                }
-            }
+            befriend(call, &owner, &friend_name.to_lowercase());
             Ok(Answer::Entities(vec![entity]))
+        }
+        "user.contact.import" => {
+            // Each name on its own: a registered user becomes a two-way contact (as `add`), an
+            // unknown one is listed as NotExistFailed; the emulator has no contact limit.
+            let mut success = Vec::new();
+            let mut missing = Vec::new();
+            for name in call.list("usernames") {
+                if easemob_user(call, &name).is_err() {
+                    missing.push(name);
+                    continue;
+                }
+                befriend(call, &owner, &name.to_lowercase());
+                success.push(name);
+            }
+            Ok(Answer::Data(json!({
+                "success": success,
+                "NotExistFailed": missing,
+                "maxLimitFailed": [],
+                "UnKnowFailed": [],
+            })))
         }
         "user.contact.remove" => {
             let friend_name = call.s("friend_username").to_string();

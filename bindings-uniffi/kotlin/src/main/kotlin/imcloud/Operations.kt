@@ -9717,6 +9717,18 @@ public class EasemobUserStatusResult internal constructor(reply: Reply) : Result
 /** The result of `user.status_batch`. */
 public class EasemobUserStatusBatchResult internal constructor(reply: Reply) : Result(reply)
 
+/** The result of `user.contact.import`. */
+public class EasemobUserContactImportResult internal constructor(reply: Reply) : Result(reply) {
+    /** The users added as contacts. */
+    public val `success`: List<String>? get() = strs("success")
+    /** Not added: no such user. */
+    public val `notExistFailed`: List<String>? get() = strs("not_exist_failed")
+    /** Not added: the contact limit of the service plan was reached. */
+    public val `maxLimitFailed`: List<String>? get() = strs("max_limit_failed")
+    /** Not added: a server error (the wire name is spelled UnKnowFailed). */
+    public val `unknownFailed`: List<String>? get() = strs("unknown_failed")
+}
+
 /** One item of the result of `user.contact.add`. The friend added (one entity). */
 public class EasemobUserContactAddItem internal constructor(raw: JsonElement, fields: JsonObject, redacted: JsonElement) : Item(raw, fields, redacted) {
     public val `uuid`: String? get() = str("uuid")
@@ -12130,6 +12142,18 @@ public abstract class EasemobOperations internal constructor() : Client() {
         EasemobUserStatusBatchResult(call("user.status_batch", args("usernames" to `usernames`)))
 
     /**
+     * Import up to 10 contacts for a user at once (two-way, as adding one does); the answer sorts the names into those added and those that failed because the user does not exist, the contact limit was reached, or a server error.
+     *
+     * `POST /users/{owner_username}/contacts/import` — catalogue operation `user.contact.import`.
+     *
+     * @param ownerUsername The user whose contact list is imported into. Limits: not empty; at most 64 bytes.
+     * @param usernames The contacts to import, at most 10 per call. Limits: not empty each; at most 64 bytes each; 1 to 10 items.
+     * @param isSendNotice Notify the users' client SDKs of the new contacts (the server's default: false).
+     */
+    public suspend fun userContactImport(`ownerUsername`: String, `usernames`: List<String>, `isSendNotice`: Boolean? = null): EasemobUserContactImportResult =
+        EasemobUserContactImportResult(call("user.contact.import", args("owner_username" to `ownerUsername`, "usernames" to `usernames`, "is_send_notice" to `isSendNotice`)))
+
+    /**
      * Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan).
      *
      * `POST /users/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.add`.
@@ -13739,6 +13763,15 @@ public class EasemobBlocking internal constructor(private val c: EasemobOperatio
         callBlocking { EasemobUserStatusBatchResult(c.call("user.status_batch", args("usernames" to `usernames`))) }
 
     /**
+     * [EasemobOperations.userContactImport]: Import up to 10 contacts for a user at once (two-way, as adding one does); the answer sorts the names into those added and those that failed because the user does not exist, the contact limit was reached, or a server error.
+     *
+     * `POST /users/{owner_username}/contacts/import` — catalogue operation `user.contact.import`.
+     */
+    @JvmOverloads
+    public fun userContactImport(`ownerUsername`: String, `usernames`: List<String>, `isSendNotice`: Boolean? = null): EasemobUserContactImportResult =
+        callBlocking { EasemobUserContactImportResult(c.call("user.contact.import", args("owner_username" to `ownerUsername`, "usernames" to `usernames`, "is_send_notice" to `isSendNotice`))) }
+
+    /**
      * [EasemobOperations.userContactAdd]: Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan).
      *
      * `POST /users/{owner_username}/contacts/users/{friend_username}` — catalogue operation `user.contact.add`.
@@ -15299,6 +15332,15 @@ public class EasemobAsync internal constructor(private val c: EasemobOperations)
     @JvmOverloads
     public fun userStatusBatch(`usernames`: List<String>): CompletableFuture<EasemobUserStatusBatchResult> =
         callAsync { EasemobUserStatusBatchResult(c.call("user.status_batch", args("usernames" to `usernames`))) }
+
+    /**
+     * [EasemobOperations.userContactImport]: Import up to 10 contacts for a user at once (two-way, as adding one does); the answer sorts the names into those added and those that failed because the user does not exist, the contact limit was reached, or a server error.
+     *
+     * `POST /users/{owner_username}/contacts/import` — catalogue operation `user.contact.import`.
+     */
+    @JvmOverloads
+    public fun userContactImport(`ownerUsername`: String, `usernames`: List<String>, `isSendNotice`: Boolean? = null): CompletableFuture<EasemobUserContactImportResult> =
+        callAsync { EasemobUserContactImportResult(c.call("user.contact.import", args("owner_username" to `ownerUsername`, "usernames" to `usernames`, "is_send_notice" to `isSendNotice`))) }
 
     /**
      * [EasemobOperations.userContactAdd]: Make two users of the app contacts of each other (both lists gain the other; the documentation caps contacts per user by service plan, 100 on the free plan).
