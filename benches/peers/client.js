@@ -3,7 +3,8 @@
 //
 //   node client.js KIND URL CONCURRENCY SECS WARMUP
 //
-// KIND: imcloud (the release addon staged by run.sh, path in IMCLOUD_NODE_PKG), official
+// KIND: imcloud (the release addon staged by run.sh, path in IMCLOUD_NODE_PKG), imcloud-pool64
+// (the same with poolMaxIdlePerHost 64 instead of the default 32), official
 // (npm rongcloud-sdk, resolved through NODE_PATH). CONCURRENCY async loops each await one getToken
 // at a time. Prints one JSON line like `peers raw|rust` (calls in the measured window after the
 // warm-up, p50/p99, process CPU time per call, peak RSS).
@@ -22,9 +23,11 @@ function makeCall() {
       return r && r.code === 200
     }
   }
-  if (kind === 'imcloud') {
+  if (kind === 'imcloud' || kind === 'imcloud-pool64') {
     const { RongCloud } = require(process.env.IMCLOUD_NODE_PKG)
-    const rc = new RongCloud({ appKey: 'bench-key', appSecret: 'bench-secret', hosts: [url], allowInsecureHttp: true })
+    const options = { appKey: 'bench-key', appSecret: 'bench-secret', hosts: [url], allowInsecureHttp: true }
+    if (kind === 'imcloud-pool64') options.poolMaxIdlePerHost = 64
+    const rc = new RongCloud(options)
     return async () => (await rc.userRegister({ userId: 'u1', name: 'n' })).token === 't'
   }
   throw new Error(`unknown client ${kind}`)

@@ -3,7 +3,8 @@
     python client.py KIND URL CONCURRENCY SECS WARMUP
 
 KIND: imcloud-sync (imcloud.RongCloud, one thread per call in flight), imcloud-async
-(imcloud.AsyncRongCloud, one task per call in flight), official (rc-server-sdk, threads).
+(imcloud.AsyncRongCloud, one task per call in flight), either with -pool64 (the option
+pool_max_idle_per_host=64 instead of the default 32), official (rc-server-sdk, threads).
 Every call is getToken (/user/getToken.json). Prints one JSON line like `peers raw|rust`:
 calls inside the measured window (after the warm-up), p50/p99, process CPU time per call, peak RSS.
 """
@@ -52,6 +53,13 @@ def summary(kind, c, secs, lats, errors, cpu):
     )
 
 
+def options(kind):
+    opts = {"allow_insecure_http": True}
+    if kind.endswith("-pool64"):
+        opts["pool_max_idle_per_host"] = 64
+    return opts
+
+
 def make_sync_call(kind, url):
     if kind == "official":
         from rongcloud.rongcloud import RongCloud as Official
@@ -65,7 +73,7 @@ def make_sync_call(kind, url):
         return call
     import imcloud
 
-    rc = imcloud.RongCloud("bench-key", "bench-secret", hosts=[url], allow_insecure_http=True)
+    rc = imcloud.RongCloud("bench-key", "bench-secret", hosts=[url], **options(kind))
 
     def call():
         return rc.user_register(user_id="u1", name="n").token == "t"
@@ -115,7 +123,7 @@ def run_threads(kind, url, c, secs, warmup):
 async def run_async(kind, url, c, secs, warmup):
     import imcloud
 
-    rc = imcloud.AsyncRongCloud("bench-key", "bench-secret", hosts=[url], allow_insecure_http=True)
+    rc = imcloud.AsyncRongCloud("bench-key", "bench-secret", hosts=[url], **options(kind))
     loop = asyncio.get_running_loop()
     start = loop.time() + warmup
     end = start + secs
@@ -150,9 +158,9 @@ async def run_async(kind, url, c, secs, warmup):
 
 def main():
     kind, url, c, secs, warmup = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
-    if kind == "imcloud-async":
+    if kind in ("imcloud-async", "imcloud-async-pool64"):
         line = asyncio.run(run_async(kind, url, c, secs, warmup))
-    elif kind in ("imcloud-sync", "official"):
+    elif kind in ("imcloud-sync", "imcloud-sync-pool64", "official"):
         line = run_threads(kind, url, c, secs, warmup)
     else:
         sys.exit(f"unknown client {kind}")

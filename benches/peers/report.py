@@ -18,15 +18,19 @@ LABELS = {
     "rust-pool64": "imcloud Rust, `pool_max_idle_per_host = 64`",
     "py-imcloud-sync": "imcloud Python sync (threads)",
     "py-imcloud-async": "imcloud Python asyncio",
+    "py-imcloud-async-pool64": "imcloud Python asyncio, `pool_max_idle_per_host = 64`",
     "py-official": "official Python `rc-server-sdk` 3.2.0 (threads)",
     "node-imcloud": "imcloud Node (release addon)",
+    "node-imcloud-pool64": "imcloud Node, `poolMaxIdlePerHost: 64`",
     "node-official": "official Node `rongcloud-sdk` 3.1.1",
 }
 # (binding, reference, goal at concurrency 1, goal at concurrency 64)
 RATIOS = [
     ("py-imcloud-sync", "py-official", 4, 10),
     ("py-imcloud-async", "py-official", 4, 10),
+    ("py-imcloud-async-pool64", "py-official", 4, 10),
     ("node-imcloud", "node-official", 4, 10),
+    ("node-imcloud-pool64", "node-official", 4, 10),
     ("rust", "raw", None, None),
     ("rust-pool64", "raw", None, None),
 ]
@@ -96,11 +100,11 @@ def section(meta, rows):
         "",
         "Raw figures (the best run of each; latency per call as the caller sees it; CPU = user + "
         "system time of the client process over the measured window ÷ calls; peak RSS = VmHWM of the "
-        "client process; server CPU = the server's CPU time over the whole client run, warm-up "
-        "included):",
+        "client process; server CPU and connections = the server's CPU time and the TCP connections it accepted over the "
+        "whole client run, warm-up included):",
         "",
-        "| client | in flight | calls/s | p50 ms | p99 ms | CPU µs/call | peak RSS MiB | errors | server CPU ms | load |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| client | in flight | calls/s | p50 ms | p99 ms | CPU µs/call | peak RSS MiB | errors | server CPU ms | connections | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for c in concs:
         for n in names:
@@ -110,7 +114,7 @@ def section(meta, rows):
             lines.append(
                 f"| {LABELS[n]} | {c} | {r['calls_per_s']:,.0f} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | "
                 f"{r['cpu_us_per_call']:.0f} | {r['peak_rss_kib'] / 1024:.1f} | {r['errors']} | "
-                f"{r['server_cpu_ms']} | {r['load1_before']:.2f} |"
+                f"{r['server_cpu_ms']} | {r['connections']:,} | {r['load1_before']:.2f} |"
             )
     lines += ["", END]
     return "\n".join(lines)

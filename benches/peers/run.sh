@@ -12,9 +12,10 @@
 #    each client and concurrency is run REPEAT times, the report keeps the best (fastest) run;
 # 4. benches/peers/report.py writes the generated section of benches/REPORT.md.
 #
-# Environment: PEERS_SECS (4), PEERS_WARMUP (1), PEERS_REPEAT (2), PEERS_CONCURRENCY ("1 64"),
-# PEERS_CLIENTS (all: "raw rust rust-pool64 py-imcloud-sync py-imcloud-async py-official
-# node-imcloud node-official"), PEERS_NO_REPORT=1 (results only).
+# Needs cargo, python3, node/npm, curl. Environment: PEERS_SECS (4), PEERS_WARMUP (1), PEERS_REPEAT (2), PEERS_CONCURRENCY ("1 64"),
+# PEERS_CLIENTS (all: "raw rust rust-pool64 py-imcloud-sync py-imcloud-async
+# py-imcloud-async-pool64 py-official node-imcloud node-imcloud-pool64 node-official"; -pool64:
+# the client option pool_max_idle_per_host = 64 instead of the default 32), PEERS_NO_REPORT=1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
@@ -24,7 +25,7 @@ secs="${PEERS_SECS:-4}"
 warmup="${PEERS_WARMUP:-1}"
 repeat="${PEERS_REPEAT:-2}"
 concurrency="${PEERS_CONCURRENCY:-1 64}"
-clients="${PEERS_CLIENTS:-raw rust rust-pool64 py-imcloud-sync py-imcloud-async py-official node-imcloud node-official}"
+clients="${PEERS_CLIENTS:-raw rust rust-pool64 py-imcloud-sync py-imcloud-async py-imcloud-async-pool64 py-official node-imcloud node-imcloud-pool64 node-official}"
 B="$IMCLOUD_TARGET_DIR/bench-peers"
 mkdir -p "$B"
 
@@ -69,6 +70,7 @@ port="$(sed -n 's/^PORT //p' "$B/server.out")"
 url="http://127.0.0.1:$port"
 
 server_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+server_accepted() { curl -s "$url/__peers/stats" | sed 's/[^0-9]//g'; }
 
 results="$B/results.jsonl"
 : >"$results"
@@ -80,13 +82,16 @@ run_one() { # NAME C: one client process, its JSON line tagged with the language
     node-*) cmd=(env "NODE_PATH=$B/node/node_modules" "IMCLOUD_NODE_PKG=$nodepkg" node benches/peers/client.js "${name#node-}") ;;
     *) echo "peers: unknown client $name" >&2; exit 2 ;;
   esac
-  local load s0 s1 line
+  local load s0 s1 a0 a1 line
   load="$(cut -d' ' -f1 /proc/loadavg)"
   s0="$(server_cpu_ticks)"
+  a0="$(server_accepted)"
   line="$("${cmd[@]}" "$url" "$c" "$secs" "$warmup")"
   s1="$(server_cpu_ticks)"
-  # the server's CPU over the whole client run (warm-up included), in ms
-  echo "{\"name\":\"$name\",\"load1_before\":$load,\"server_cpu_ms\":$(((s1 - s0) * 10)),${line#\{}" | tee -a "$results"
+  a1="$(server_accepted)"
+  # the server's CPU and the connections the client opened over the whole client run (warm-up
+  # included; the stats request itself is one connection)
+  echo "{\"name\":\"$name\",\"load1_before\":$load,\"server_cpu_ms\":$(((s1 - s0) * 10)),\"connections\":$((a1 - a0 - 1)),${line#\{}" | tee -a "$results"
 }
 
 echo "== peers: $secs s measured after $warmup s of warm-up, concurrency $concurrency, best of $repeat"

@@ -3,7 +3,8 @@
 //! * `peers server` — one fixed-answer HTTP/1.1 server on 127.0.0.1 (keep-alive, no signature
 //!   checks): `/user/getToken.json` answers `{"code":200,"userId":"u1","token":"t"}`, an Easemob
 //!   `…/token` a fixed app token, an Easemob `…/users…` a fixed user entity, anything else
-//!   `{"code":200}`. Prints `PORT <n>` and serves until killed.
+//!   `{"code":200}`; `/__peers/stats` the number of connections accepted. Prints `PORT <n>` and
+//!   serves until killed.
 //! * `peers raw URL C SECS WARMUP` — a raw keep-alive load generator: C connections, each writing
 //!   one fixed getToken request and reading the answer, again and again (what a perfect client
 //!   would cost).
@@ -15,7 +16,7 @@
 //! calls/s, p50/p99 latency, process CPU time per call, peak RSS.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -61,8 +62,16 @@ const EM_TOKEN: &str = r#"{"access_token":"YWMtfixed","expires_in":5184000,"appl
 const EM_USER: &str = r#"{"action":"get","path":"/users","uri":"http://127.0.0.1/org/app/users/u1","entities":[{"uuid":"a1b2","type":"user","created":1700000000000,"modified":1700000000000,"username":"u1","activated":true}],"timestamp":1700000000000,"duration":0,"count":1,"organization":"org","applicationName":"app"}"#;
 const OK: &str = r#"{"code":200}"#;
 
+/// Connections accepted so far: `GET /__peers/stats` answers `{"accepted":N}` (run.sh reads it
+/// around each client run, to see how many connections a client opened).
+static ACCEPTED: AtomicU64 = AtomicU64::new(0);
+
 async fn answer(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
     let path = req.uri().path();
+    if path == "/__peers/stats" {
+        let stats = format!(r#"{{"accepted":{}}}"#, ACCEPTED.load(Ordering::Relaxed));
+        return Ok(Response::new(Full::new(Bytes::from(stats))));
+    }
     let body = if path == "/user/getToken.json" {
         RC_TOKEN
     } else if path.ends_with("/token") {
@@ -86,6 +95,7 @@ async fn server() {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
+        ACCEPTED.fetch_add(1, Ordering::Relaxed);
         let _ = stream.set_nodelay(true);
         tokio::spawn(async move {
             let _ = hyper::server::conn::http1::Builder::new()
