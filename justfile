@@ -70,6 +70,12 @@ fuzz-smoke:
 bench *ARGS:
     cargo bench -p imcloud-benches {{ ARGS }}
 
+# the peer benchmark of issue 11: imcloud in each language against the official SDKs (PyPI, npm) and
+# a raw load generator, on one fixed-answer local server; release builds and the SDKs go into
+# target/bench-peers/ only; writes the generated section of benches/REPORT.md (not part of `test`)
+bench-peers:
+    benches/peers/run.sh
+
 demo-rust:
     @echo "== Rust"
     cargo run --quiet -p imcloud-demo
