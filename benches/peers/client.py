@@ -4,7 +4,7 @@
 
 KIND: imcloud-sync (imcloud.RongCloud, one thread per call in flight), imcloud-async
 (imcloud.AsyncRongCloud, one task per call in flight), either with -pool64 (the option
-pool_max_idle_per_host=64 instead of the default 32), official (rc-server-sdk, threads).
+pool_max_idle_per_host=64; the default was 32 at the run in REPORT.md, 256 since), official (rc-server-sdk, threads).
 Every call is getToken (/user/getToken.json). Prints one JSON line like `peers raw|rust`:
 calls inside the measured window (after the warm-up), p50/p99, process CPU time per call, peak RSS.
 """

@@ -25,7 +25,7 @@ export interface ClientOptions {
   hostMaxCooldown?: number
   /** Idle pooled connections are closed after this (default 50). */
   poolIdleTimeout?: number
-  /** Idle connections kept per host (default 32). */
+  /** Idle connections kept per host (above the calls usually in flight, or each call past it opens a new connection; idle ones close after pool_idle_timeout) (default 256). */
   poolMaxIdlePerHost?: number
   /** Allow http:// hosts: only for the emulator (default false). */
   allowInsecureHttp?: boolean

@@ -72,7 +72,8 @@ pub struct ClientOptions {
     pub failover: FailoverPolicy,
     /// Pooled connections idle longer than this are closed. Default 50 s (RongCloud asks for < 55 s).
     pub pool_idle_timeout: Duration,
-    /// Idle connections kept per host. Default 32.
+    /// Idle connections kept per host. Default 256: above the calls usually in flight (with 32,
+    /// 64 calls in flight opened a new connection for one call in five; benches/REPORT.md).
     pub pool_max_idle_per_host: usize,
     /// Allow `http://` hosts (the emulator). Off by default: production traffic is always TLS-verified.
     pub allow_insecure_http: bool,
@@ -98,7 +99,7 @@ impl Default for ClientOptions {
             retry: RetryPolicy::default(),
             failover: FailoverPolicy::default(),
             pool_idle_timeout: Duration::from_secs(50),
-            pool_max_idle_per_host: 32,
+            pool_max_idle_per_host: 256,
             allow_insecure_http: false,
             user_agent: None,
             connection_max_age: Duration::from_secs(50),

@@ -10,7 +10,7 @@
 //!   would cost).
 //! * `peers rust URL C SECS WARMUP` — imcloud's Rust client (`user.register` = getToken), C calls
 //!   in flight on one client (default options but plain http); `rust-pool64` the same with
-//!   `pool_max_idle_per_host = 64` instead of the default 32.
+//!   `pool_max_idle_per_host = 64` (the default was 32 until the run in REPORT.md showed the churn; it is 256 now).
 //!
 //! Each client prints one JSON line (see `benches/peers/report.py`): calls in the measured window,
 //! calls/s, p50/p99 latency, process CPU time per call, peak RSS.

@@ -33,7 +33,7 @@ class ClientOptions(TypedDict, total=False):
     pool_idle_timeout: float
     """Idle pooled connections are closed after this (default 50)."""
     pool_max_idle_per_host: int
-    """Idle connections kept per host (default 32)."""
+    """Idle connections kept per host (above the calls usually in flight, or each call past it opens a new connection; idle ones close after pool_idle_timeout) (default 256)."""
     allow_insecure_http: bool
     """Allow http:// hosts: only for the emulator (default false)."""
     user_agent: str

@@ -26,7 +26,7 @@ public struct ClientOptions: Encodable, Sendable {
     public var hostMaxCooldown: Double?
     /// Idle pooled connections are closed after this (default 50).
     public var poolIdleTimeout: Double?
-    /// Idle connections kept per host (default 32).
+    /// Idle connections kept per host (above the calls usually in flight, or each call past it opens a new connection; idle ones close after pool_idle_timeout) (default 256).
     public var poolMaxIdlePerHost: Int?
     /// Allow http:// hosts: only for the emulator (default false).
     public var allowInsecureHttp: Bool?

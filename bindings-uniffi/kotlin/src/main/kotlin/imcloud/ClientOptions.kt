@@ -25,7 +25,7 @@ public data class ClientOptions(
     val `hostMaxCooldown`: Double? = null,
     /** Idle pooled connections are closed after this (default 50). */
     val `poolIdleTimeout`: Double? = null,
-    /** Idle connections kept per host (default 32). */
+    /** Idle connections kept per host (above the calls usually in flight, or each call past it opens a new connection; idle ones close after pool_idle_timeout) (default 256). */
     val `poolMaxIdlePerHost`: Int? = null,
     /** Allow http:// hosts: only for the emulator (default false). */
     val `allowInsecureHttp`: Boolean? = null,
